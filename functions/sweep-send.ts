@@ -1,0 +1,5 @@
+import { lambdaHandler } from '../lib/handler.ts';
+import { SendEvent } from '../lib/sweep/events.ts';
+import { sendToRecipient } from '../lib/sweep/send.ts';
+
+export const handler = lambdaHandler(SendEvent, sendToRecipient);

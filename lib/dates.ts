@@ -1,0 +1,53 @@
+// Calendar dates (YYYY-MM-DD, UTC) and the settable clock. Evidence validity is a
+// whole-day matter: an item with validUntil 2026-12-31 is valid through that day.
+import { z } from 'zod';
+
+export const isoDate = z.iso.date({ error: 'must be a real date written YYYY-MM-DD' });
+
+const DAY_MS = 86_400_000;
+
+function toUtc(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`);
+}
+
+export function formatDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return formatDate(toUtc(date) + days * DAY_MS);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((toUtc(to) - toUtc(from)) / DAY_MS);
+}
+
+/** collected + ISO-8601 period, minus one day: P1Y from 2026-01-01 is valid through 2026-12-31. */
+export function addPeriod(date: string, period: string): string {
+  const [, y = '0', m = '0', w = '0', d = '0'] = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(period) ?? [];
+  const start = new Date(toUtc(date));
+  const months = Number(y) * 12 + Number(m);
+  const target = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + months, 1));
+  // Clamp to the month's last day: 31 January + P1M ends at the end of February.
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(start.getUTCDate(), lastDay));
+  return formatDate(target.getTime() + (Number(w) * 7 + Number(d) - 1) * DAY_MS);
+}
+
+/** The clock: `--now` or COMPLIANCE_NOW when given, else the system time. */
+export function parseNow(value: string | undefined): Date {
+  if (value === undefined || value === '') return new Date();
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T09:00:00Z` : value);
+  if (Number.isNaN(ms)) throw new InputError(`--now: "${value}" is not an ISO-8601 date or time`);
+  return new Date(ms);
+}
+
+export function today(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** An error in what the user gave us (file, flag, event): exit code 2, no stack trace. */
+export class InputError extends Error {
+  override name = 'InputError';
+}

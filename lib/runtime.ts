@@ -1,0 +1,66 @@
+// What the handlers work with: the store and the mailer, built once per process
+// from the environment (on AWS, serverless.yml sets it), or set by the CLI and
+// tests so the same handlers run locally.
+import { z } from 'zod';
+import { InputError } from './dates.ts';
+import { createMailer, type Mailer, type MailConfig } from './mail/transport.ts';
+import { createStore, type Store } from './store/client.ts';
+
+export interface Runtime {
+  store: Store;
+  mailer: Mailer;
+  /** Wall-clock time for leases and audit stamps (date rules use each run's own `now`). */
+  clock: () => Date;
+}
+
+const Env = z.object({
+  COMPLIANCE_TABLE: z.string().min(3).default('compliance-local'),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  MAIL_TRANSPORT: z.enum(['outbox', 'smtp', 'ses']).default('outbox'),
+  MAIL_FROM: z.string().min(3).default('Compliance <compliance@localhost>'),
+  SMTP_URL: z.string().optional(),
+  OUTBOX_DIR: z.string().default('outbox'),
+  AWS_REGION: z.string().optional(),
+});
+
+export type EnvConfig = z.infer<typeof Env>;
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
+  const result = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!result.success) {
+    throw new InputError(result.error.issues.map((i) => `environment ${i.path.join('.')}: ${i.message}`).join('\n'));
+  }
+  if (result.data.MAIL_TRANSPORT === 'smtp' && !result.data.SMTP_URL) {
+    throw new InputError('environment SMTP_URL: is required when MAIL_TRANSPORT is smtp (e.g. smtps://user:pass@mail.example.com)');
+  }
+  return result.data;
+}
+
+export function mailConfig(env: EnvConfig): MailConfig {
+  switch (env.MAIL_TRANSPORT) {
+    case 'smtp':
+      return { transport: 'smtp', from: env.MAIL_FROM, smtpUrl: env.SMTP_URL as string };
+    case 'ses':
+      return { transport: 'ses', from: env.MAIL_FROM, ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}) };
+    case 'outbox':
+      return { transport: 'outbox', from: env.MAIL_FROM, outboxDir: env.OUTBOX_DIR };
+  }
+}
+
+let current: Runtime | undefined;
+
+export function runtime(): Runtime {
+  if (!current) {
+    const env = readEnv();
+    current = {
+      store: createStore({ tableName: env.COMPLIANCE_TABLE, ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}) }),
+      mailer: createMailer(mailConfig(env)),
+      clock: () => new Date(),
+    };
+  }
+  return current;
+}
+
+export function setRuntime(next: Runtime | undefined): void {
+  current = next;
+}

@@ -1,0 +1,51 @@
+// Every key of the single table, in one place. docs/table-design.md maps the
+// access patterns to these keys; every key starts with the organisation.
+
+export const INDEX = {
+  /** GSI1: children by parent (evidence by control; organisations). */
+  byParent: 'GSI1',
+  /** GSI2: things by date or by recipient (evidence by validity end; pending notices). */
+  byDate: 'GSI2',
+} as const;
+
+const org = (orgId: string) => `ORG#${orgId}`;
+
+export const keys = {
+  orgMeta: (orgId: string) => ({ PK: org(orgId), SK: '#META', GSI1PK: 'ORGS', GSI1SK: org(orgId) }),
+  person: (orgId: string, personId: string) => ({ PK: org(orgId), SK: `PERSON#${personId}` }),
+  control: (orgId: string, controlId: string) => ({ PK: org(orgId), SK: `CONTROL#${controlId}` }),
+  evidence: (orgId: string, evidenceId: string) => ({ PK: org(orgId), SK: `EVIDENCE#${evidenceId}` }),
+  evidenceByControl: (orgId: string, controlId: string, evidenceId: string) => ({
+    GSI1PK: `${org(orgId)}#CONTROL#${controlId}`,
+    GSI1SK: `EVIDENCE#${evidenceId}`,
+  }),
+  /** Sparse: only live evidence with an end date is in the sweep's index. */
+  evidenceByEnd: (orgId: string, validUntil: string, evidenceId: string) => ({
+    GSI2PK: `${org(orgId)}#EVIDENCE_END`,
+    GSI2SK: `${validUntil}#${evidenceId}`,
+  }),
+  evidenceEndPartition: (orgId: string) => `${org(orgId)}#EVIDENCE_END`,
+  /** One notice per evidence item, validity cycle and stage: a repeat is refused by condition. */
+  notice: (orgId: string, evidenceId: string, validUntil: string, stage: string) => ({
+    PK: org(orgId),
+    SK: `NOTICE#${evidenceId}#${validUntil}#${stage}`,
+  }),
+  /** Sparse: a notice is in the pending index until it is sent or set aside. */
+  noticePending: (orgId: string, recipientId: string, noticeSk: string) => ({
+    GSI2PK: `${org(orgId)}#NOTICE_PENDING`,
+    GSI2SK: `${recipientId}#${noticeSk}`,
+  }),
+  noticePendingPartition: (orgId: string) => `${org(orgId)}#NOTICE_PENDING`,
+  audit: (orgId: string, at: string, eventId: string) => ({ PK: `${org(orgId)}#AUDIT`, SK: `${at}#${eventId}` }),
+  auditPartition: (orgId: string) => `${org(orgId)}#AUDIT`,
+  run: (orgId: string, kind: string, name: string) => ({ PK: org(orgId), SK: `RUN#${kind}#${name}` }),
+  orgPartition: org,
+} as const;
+
+export const PREFIX = {
+  person: 'PERSON#',
+  control: 'CONTROL#',
+  evidence: 'EVIDENCE#',
+  notice: 'NOTICE#',
+  run: 'RUN#',
+} as const;

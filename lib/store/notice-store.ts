@@ -1,0 +1,194 @@
+// Notices in the table. Each is recorded pending before any mail goes out, under a
+// deterministic key so that a repeated or concurrent sweep cannot record it twice;
+// a sweep claims a notice (with a lease) before sending it, so two sweeps cannot
+// both send it; a failed send releases the claim and the notice stays pending.
+import { BatchGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Notice } from '../sweep/notice.ts';
+import type { Store } from './client.ts';
+import { auditPut } from './audit.ts';
+import { queryAll } from './batch.ts';
+import { INDEX, keys } from './keys.ts';
+
+export type StoredNotice = Notice & { PK: string; SK: string };
+
+const isConditionFailure = (error: unknown) =>
+  (error as Error).name === 'ConditionalCheckFailedException' ||
+  ((error as Error).name === 'TransactionCanceledException' &&
+    ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+
+export type RecordOutcome = 'recorded' | 'exists' | 'stale';
+
+/**
+ * Records a notice pending, marks its stage on the evidence item, and appends the
+ * audit entry, in one transaction. 'exists' when this very notice was recorded
+ * before; 'stale' when the evidence was renewed or retired since it was read.
+ */
+export async function recordNotice(store: Store, notice: Notice, at: string): Promise<RecordOutcome> {
+  const key = keys.notice(notice.orgId, notice.evidenceId, notice.validUntil, notice.stage);
+  try {
+    await store.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: store.table,
+              Item: { ...key, ...keys.noticePending(notice.orgId, notice.recipientId, key.SK), type: 'notice', ...notice },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Update: {
+              TableName: store.table,
+              Key: keys.evidence(notice.orgId, notice.evidenceId),
+              UpdateExpression: 'SET noticeCycle = :cycle, noticed = list_append(if_not_exists(noticed, :none), :stage)',
+              ConditionExpression: 'validUntil = :cycle AND retired = :false AND (attribute_not_exists(noticeCycle) OR noticeCycle = :cycle)',
+              ExpressionAttributeValues: { ':cycle': notice.validUntil, ':none': [], ':stage': [notice.stage], ':false': false },
+            },
+          },
+          auditPut(store, { orgId: notice.orgId, at, event: 'notice.recorded', subject: key.SK, actor: notice.recordedBy, detail: { recipient: notice.recipientId, stage: notice.stage } }),
+        ],
+      }),
+    );
+    return 'recorded';
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+      await markStageNoticed(store, notice).catch((e) => (isConditionFailure(e) ? undefined : Promise.reject(e)));
+      return 'exists';
+    }
+    return 'stale';
+  }
+}
+
+/** Repairs the evidence item's record of noticed stages (after an 'exists'). */
+async function markStageNoticed(store: Store, notice: Notice): Promise<void> {
+  await store.doc.send(
+    new UpdateCommand({
+      TableName: store.table,
+      Key: keys.evidence(notice.orgId, notice.evidenceId),
+      UpdateExpression: 'SET noticeCycle = :cycle, noticed = list_append(if_not_exists(noticed, :none), :stage)',
+      ConditionExpression: 'validUntil = :cycle AND (attribute_not_exists(noticeCycle) OR noticeCycle = :cycle) AND NOT contains(noticed, :name)',
+      ExpressionAttributeValues: { ':cycle': notice.validUntil, ':none': [], ':stage': [notice.stage], ':name': notice.stage },
+    }),
+  );
+}
+
+/** Everyone with a notice waiting (pending, or claimed by a sweep). */
+export async function pendingRecipients(store: Store, orgId: string): Promise<string[]> {
+  const items = await queryAll<{ recipientId: string }>(store, {
+    IndexName: INDEX.byDate,
+    KeyConditionExpression: 'GSI2PK = :pk',
+    ExpressionAttributeValues: { ':pk': keys.noticePendingPartition(orgId) },
+    ProjectionExpression: 'recipientId',
+  });
+  return [...new Set(items.map((i) => i.recipientId))].sort();
+}
+
+export async function pendingNoticesFor(store: Store, orgId: string, recipientId: string): Promise<StoredNotice[]> {
+  return queryAll<StoredNotice>(store, {
+    IndexName: INDEX.byDate,
+    KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :recipient)',
+    ExpressionAttributeValues: { ':pk': keys.noticePendingPartition(orgId), ':recipient': `${recipientId}#` },
+  });
+}
+
+/** Claims a notice for one sweep until `leaseUntil`; false when another sweep holds it or it is done. */
+export async function claimNotice(store: Store, n: StoredNotice, runName: string, now: string, leaseUntil: string): Promise<boolean> {
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: { PK: n.PK, SK: n.SK },
+        UpdateExpression: 'SET #status = :sending, claimedBy = :run, leaseUntil = :lease',
+        ConditionExpression: '#status = :pending OR (#status = :sending AND leaseUntil < :now)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':run': runName, ':lease': leaseUntil, ':now': now },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Puts a claimed notice back to pending after a failed send, with the reason. */
+export async function releaseNotice(store: Store, n: StoredNotice, runName: string, reason: string, at: string): Promise<void> {
+  await store.doc.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: store.table,
+            Key: { PK: n.PK, SK: n.SK },
+            UpdateExpression: 'SET #status = :pending, lastError = :reason, attempts = attempts + :one REMOVE claimedBy, leaseUntil',
+            ConditionExpression: 'claimedBy = :run',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pending': 'pending', ':reason': reason.slice(0, 500), ':one': 1, ':run': runName },
+          },
+        },
+        auditPut(store, { orgId: n.orgId, at, event: 'notice.failed', subject: n.SK, actor: runName, detail: { reason: reason.slice(0, 500) } }),
+      ],
+    }),
+  );
+}
+
+/** Closes a notice: sent (with the provider's message id), superseded or cancelled. Leaves the pending index. */
+export async function closeNotice(
+  store: Store,
+  n: StoredNotice,
+  runName: string,
+  outcome: { status: 'sent'; messageId: string } | { status: 'superseded' | 'cancelled'; reason: string },
+  at: string,
+): Promise<void> {
+  const sent = outcome.status === 'sent';
+  await store.doc.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: store.table,
+            Key: { PK: n.PK, SK: n.SK },
+            UpdateExpression: `SET #status = :status, closedAt = :at, ${sent ? 'messageId = :detail, sentAt = :at, attempts = attempts + :one' : 'closedReason = :detail'} REMOVE GSI2PK, GSI2SK, leaseUntil`,
+            ConditionExpression: sent ? 'claimedBy = :run AND #status = :sending' : '#status IN (:pending, :sending)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':status': outcome.status,
+              ':at': at,
+              ':detail': sent ? outcome.messageId : outcome.reason,
+              ...(sent ? { ':run': runName, ':sending': 'sending', ':one': 1 } : { ':pending': 'pending', ':sending': 'sending' }),
+            },
+          },
+        },
+        auditPut(store, {
+          orgId: n.orgId,
+          at,
+          event: `notice.${outcome.status}`,
+          subject: n.SK,
+          actor: runName,
+          detail: sent ? { recipient: n.recipientId, messageId: outcome.messageId } : { reason: outcome.reason },
+        }),
+      ],
+    }),
+  );
+}
+
+/** The current validity end of each evidence item (undefined when retired or gone). */
+export async function currentValidity(store: Store, orgId: string, evidenceIds: string[]): Promise<Map<string, string | undefined>> {
+  const out = new Map<string, string | undefined>();
+  const ids = [...new Set(evidenceIds)];
+  for (let i = 0; i < ids.length; i += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }> | undefined = {
+      [store.table]: { Keys: ids.slice(i, i + 100).map((id) => keys.evidence(orgId, id)), ProjectionExpression: 'id, validUntil, retired', ExpressionAttributeNames: {} },
+    };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB left reads unprocessed after 8 attempts');
+      const result = await store.doc.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of result.Responses?.[store.table] ?? []) out.set(item.id as string, item.retired ? undefined : (item.validUntil as string | undefined));
+      request = result.UnprocessedKeys as typeof request;
+      if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+// Step 1 of a sweep: read the evidence whose validity ends inside the window
+// (never the rest), and record every notice due today, pending, exactly once.
+import { addDays, today as dayOf } from '../dates.ts';
+import type { Person } from '../model/org.ts';
+import type { Runtime } from '../runtime.ts';
+import { mapLimit, queryAll } from '../store/batch.ts';
+import { INDEX, keys } from '../store/keys.ts';
+import { recordNotice, pendingRecipients, type RecordOutcome } from '../store/notice-store.ts';
+import { loadOrganisation, type LoadedOrganisation, type StoredEvidence } from '../store/org-store.ts';
+import { beginRun } from '../store/run-store.ts';
+import { noticesNeeded, type NoticeNeed } from './lapse-policy.ts';
+import type { Notice } from './notice.ts';
+
+export interface SweepInput {
+  orgId: string;
+  runName: string;
+  /** The sweep's date and time (ISO-8601); date rules use its UTC date. */
+  now: string;
+}
+
+export interface PlanResult {
+  /** Everyone with a notice pending after this step, this sweep's or an earlier one's. */
+  recipients: string[];
+  evidenceRead: number;
+  recorded: number;
+  alreadyRecorded: number;
+}
+
+export class UnknownOrganisationError extends Error {
+  override name = 'UnknownOrganisationError';
+}
+
+/** Evidence whose validity ends on or before `lastDay`, from the end-date index. */
+export async function evidenceEndingBy(rt: Runtime, orgId: string, lastDay: string): Promise<StoredEvidence[]> {
+  return queryAll<StoredEvidence>(rt.store, {
+    IndexName: INDEX.byDate,
+    KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :after',
+    ExpressionAttributeValues: { ':pk': keys.evidenceEndPartition(orgId), ':after': `${lastDay}$` },
+  });
+}
+
+/** Who gets a notice: the owner, or for an escalation the owner's manager (else the compliance contact). */
+export function recipientFor(need: NoticeNeed, owner: Person | undefined, org: LoadedOrganisation): string {
+  const contact = org.organisation.complianceContact;
+  if (!owner) return contact;
+  if (need.to === 'owner') return owner.id;
+  return owner.manager && org.people.has(owner.manager) ? owner.manager : contact;
+}
+
+export async function planSweep(rt: Runtime, input: SweepInput): Promise<PlanResult> {
+  const org = await loadOrganisation(rt.store, input.orgId);
+  if (!org) throw new UnknownOrganisationError(`organisation "${input.orgId}" has not been imported`);
+  await beginRun(rt.store, { orgId: input.orgId, kind: 'evidence-sweep', name: input.runName, asOf: input.now }, rt.clock().toISOString());
+  const today = dayOf(new Date(input.now));
+  const policy = org.organisation.sweep;
+  const evidence = await evidenceEndingBy(rt, input.orgId, addDays(today, policy.dueSoonDays));
+
+  const notices: Notice[] = [];
+  for (const e of evidence) {
+    const done = e.noticeCycle === e.validUntil ? new Set(e.noticed ?? []) : new Set<string>();
+    for (const need of noticesNeeded(e.validUntil, today, policy)) {
+      if (done.has(need.stage)) continue;
+      const owner = org.people.get(e.owner);
+      notices.push({
+        orgId: input.orgId,
+        evidenceId: e.id,
+        evidenceTitle: e.title,
+        evidenceLocation: e.location,
+        controlId: e.control,
+        controlTitle: org.controls.get(e.control)?.title ?? e.control,
+        validUntil: e.validUntil as string,
+        stage: need.stage,
+        recipientId: recipientFor(need, owner, org),
+        ownerId: e.owner,
+        ownerName: owner?.name ?? e.owner,
+        status: 'pending',
+        recordedBy: input.runName,
+        recordedAt: rt.clock().toISOString(),
+        attempts: 0,
+      });
+    }
+  }
+  const outcomes = await mapLimit(notices, 8, (n): Promise<RecordOutcome> => recordNotice(rt.store, n, n.recordedAt));
+  return {
+    recipients: await pendingRecipients(rt.store, input.orgId),
+    evidenceRead: evidence.length,
+    recorded: outcomes.filter((o) => o === 'recorded').length,
+    alreadyRecorded: outcomes.filter((o) => o === 'exists').length,
+  };
+}

@@ -1,0 +1,23 @@
+// The workflows this product runs, and how each names its runs and its input.
+import { today } from '../dates.ts';
+import { runName } from '../store/run-store.ts';
+
+export const WORKFLOWS = {
+  'evidence-sweep': {
+    file: 'evidence-sweep.asl.json',
+    /** Daily: one run per organisation per UTC day. */
+    period: (now: Date) => today(now),
+  },
+} as const;
+
+export type WorkflowName = keyof typeof WORKFLOWS;
+
+export function isWorkflowName(value: string): value is WorkflowName {
+  return Object.hasOwn(WORKFLOWS, value);
+}
+
+/** The execution name and input for a workflow, organisation and moment. */
+export function runRequest(workflow: WorkflowName, orgId: string, now: Date) {
+  const name = runName(workflow, orgId, WORKFLOWS[workflow].period(now));
+  return { name, input: { orgId, runName: name, now: now.toISOString() } };
+}
