@@ -85,8 +85,13 @@ export const SweepPolicy = z.strictObject({
 });
 export type SweepPolicy = z.infer<typeof SweepPolicy>;
 
+/** Organisation ids go into execution names (80 characters at most), so they are short and plain. */
+export const OrgId = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'must be 1-40 lowercase letters, digits or "-", not starting or ending with "-"');
+
 export const Organisation = z.strictObject({
-  id,
+  id: OrgId,
   name: z.string().min(1),
   /** Where escalations go when an owner has no manager. */
   complianceContact: id,

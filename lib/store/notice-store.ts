@@ -151,7 +151,8 @@ export async function closeNotice(
             TableName: store.table,
             Key: { PK: n.PK, SK: n.SK },
             UpdateExpression: `SET #status = :status, closedAt = :at, ${sent ? 'messageId = :detail, sentAt = :at, attempts = attempts + :one' : 'closedReason = :detail'} REMOVE GSI2PK, GSI2SK, leaseUntil`,
-            ConditionExpression: sent ? 'claimedBy = :run AND #status = :sending' : '#status IN (:pending, :sending)',
+            // A notice another sweep has claimed (lease still running) is not set aside under it.
+            ConditionExpression: sent ? 'claimedBy = :run AND #status = :sending' : '#status = :pending OR (#status = :sending AND leaseUntil < :at)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':status': outcome.status,
@@ -179,8 +180,8 @@ export async function currentValidity(store: Store, orgId: string, evidenceIds: 
   const out = new Map<string, string | undefined>();
   const ids = [...new Set(evidenceIds)];
   for (let i = 0; i < ids.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }> | undefined = {
-      [store.table]: { Keys: ids.slice(i, i + 100).map((id) => keys.evidence(orgId, id)), ProjectionExpression: 'id, validUntil, retired', ExpressionAttributeNames: {} },
+    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string }> | undefined = {
+      [store.table]: { Keys: ids.slice(i, i + 100).map((id) => keys.evidence(orgId, id)), ProjectionExpression: 'id, validUntil, retired' },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       if (attempt > 8) throw new Error('DynamoDB left reads unprocessed after 8 attempts');

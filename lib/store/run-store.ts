@@ -22,8 +22,11 @@ export interface RunRecord {
   error?: string;
 }
 
+/** Step Functions execution names: at most 80 of A-Z a-z 0-9 - _; never cut, never folded. */
 export function runName(kind: string, orgId: string, period: string): string {
-  return `${kind}-${orgId}-${period}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
+  const name = `${kind}-${orgId}-${period}`;
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new Error(`run name "${name}" is not a valid execution name`);
+  return name;
 }
 
 export async function getRun(store: Store, orgId: string, kind: string, name: string): Promise<RunRecord | undefined> {

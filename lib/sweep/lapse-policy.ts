@@ -7,10 +7,13 @@
 //   escalated     escalateAfterDays after the end, once, to the owner's manager
 // A notice's key holds the validity end, so renewing the item (a new validUntil)
 // starts a fresh cycle and no notice of the old cycle is sent again.
+import { z } from 'zod';
 import { daysBetween } from '../dates.ts';
 import type { SweepPolicy } from '../model/org.ts';
 
-export type EvidenceStatus = 'current' | 'due-soon' | 'lapsed' | 'escalated';
+export const EvidenceStatusName = z.enum(['current', 'due-soon', 'lapsed', 'escalated']);
+export type EvidenceStatusName = z.infer<typeof EvidenceStatusName>;
+export type EvidenceStatus = EvidenceStatusName;
 export type NoticeStage = 'due-soon' | 'lapsed' | `reminder-${number}` | 'escalated';
 
 export interface StatusOf {

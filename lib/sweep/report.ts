@@ -33,7 +33,7 @@ export function summarise(input: ReportInput): SweepSummary {
   const sum = (f: (s: SendResult) => number) => sends.reduce((total, s) => total + f(s), 0);
   return {
     runName: input.runName,
-    status: input.error ? 'failed' : 'succeeded',
+    status: input.error || sends.some((s) => s.failed > 0 || s.error) ? 'failed' : 'succeeded',
     evidenceRead: input.plan?.evidenceRead ?? 0,
     noticesRecorded: input.plan?.recorded ?? 0,
     mailsSent: sends.filter((s) => s.mailed).length,

@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// The `compliance` command line. Exit codes: 0 done, 1 failure, 2 usage or input error.
+import { Command, CommanderError, Option } from 'commander';
+import { InputError, today } from '../dates.ts';
+import { JavaMissingError } from '../local/dynamodb-local.ts';
+import { startLocalRun } from '../local/workflow-runner.ts';
+import { readOrgFile } from '../model/org-file.ts';
+import { EvidenceStatusName } from '../sweep/lapse-policy.ts';
+import { importOrganisation, listEvidence, listOrganisationIds, loadOrganisation } from '../store/org-store.ts';
+import { UnknownOrganisationError } from '../sweep/plan.ts';
+import type { SweepSummary } from '../sweep/report.ts';
+import { evidenceRows } from './evidence-rows.ts';
+import { formatEvidence, formatImport, formatSweep } from './output.ts';
+import { openSession, type GlobalOptions, type Session } from './session.ts';
+
+class UsageError extends InputError {}
+
+function print(options: GlobalOptions, human: string, data: unknown): void {
+  process.stdout.write(options.format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`);
+}
+
+async function withSession<T>(options: GlobalOptions, fn: (session: Session) => Promise<T>): Promise<T> {
+  const session = await openSession(options);
+  try {
+    return await fn(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/** --org, or the only organisation imported. */
+async function resolveOrg(session: Session, orgId: string | undefined): Promise<string> {
+  if (orgId) return orgId;
+  const ids = await listOrganisationIds(session.rt.store);
+  if (ids.length === 1 && ids[0]) return ids[0];
+  throw new UsageError(ids.length === 0 ? 'no organisation imported yet: run "compliance import FILE" first' : `several organisations imported (${ids.join(', ')}): name one with --org`);
+}
+
+async function importFile(session: Session, options: GlobalOptions, file: string) {
+  const org = readOrgFile(file); // validates the whole file before anything is written
+  const summary = await importOrganisation(session.rt.store, org, `import:${file}`, session.rt.clock().toISOString());
+  return { summary, human: formatImport(file, summary) };
+}
+
+async function sweep(session: Session, orgId: string) {
+  const result = await startLocalRun(session.rt, 'evidence-sweep', orgId, session.now);
+  const org = await loadOrganisation(session.rt.store, orgId);
+  const failed = result.status === 'completed' && ((result.output as SweepSummary).noticesFailed > 0 || (result.output as SweepSummary).status === 'failed');
+  return { result, human: formatSweep(result, org, session.outboxDir), failed };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('compliance')
+    .description('Compliance review automation: evidence-lapse sweeps (more workflows to come), locally or on AWS.')
+    .option('--endpoint <url>', 'use the DynamoDB at this URL instead of starting DynamoDB Local (or DYNAMODB_ENDPOINT)')
+    .option('--aws', 'use the deployed table on AWS (COMPLIANCE_TABLE) with the default AWS credentials')
+    .option('--table <name>', 'table name (or COMPLIANCE_TABLE)')
+    .option('--data-dir <dir>', 'where DynamoDB Local keeps its data', '.local/dynamodb')
+    .option('--outbox <dir>', 'folder for .eml files when mail goes to the outbox (or OUTBOX_DIR)')
+    .option('--now <date>', 'the clock, as YYYY-MM-DD or an ISO-8601 time (or COMPLIANCE_NOW)')
+    .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('import')
+    .description('validate an organisation YAML file as a whole, then write what changed')
+    .argument('<file>', 'organisation file (YAML)')
+    .action(async (file: string, _opts, cmd: Command) => {
+      const options = cmd.optsWithGlobals() as GlobalOptions;
+      readOrgFile(file); // refuse a bad file before starting anything
+      await withSession(options, async (session) => {
+        const { summary, human } = await importFile(session, options, file);
+        print(options, human, summary);
+      });
+    });
+
+  program
+    .command('sweep')
+    .description('run the evidence-lapse sweep: notices for evidence due soon, lapsed or to escalate')
+    .option('--org <id>', 'organisation (default: the only one imported)')
+    .action(async (opts: { org?: string }, cmd: Command) => {
+      const options = cmd.optsWithGlobals() as GlobalOptions;
+      await withSession(options, async (session) => {
+        const { result, human, failed } = await sweep(session, await resolveOrg(session, opts.org));
+        print(options, human, result);
+        if (failed) process.exitCode = 1;
+      });
+    });
+
+  program
+    .command('run')
+    .description('the whole cycle: import the organisation file (when given), then every workflow in turn')
+    .argument('[file]', 'organisation file to import first')
+    .option('--org <id>', 'organisation (default: the file\'s, or the only one imported)')
+    .action(async (file: string | undefined, opts: { org?: string }, cmd: Command) => {
+      const options = cmd.optsWithGlobals() as GlobalOptions;
+      if (file) readOrgFile(file);
+      await withSession(options, async (session) => {
+        const imported = file ? await importFile(session, options, file) : undefined;
+        const orgId = await resolveOrg(session, opts.org ?? imported?.summary.orgId);
+        const swept = await sweep(session, orgId);
+        print(options, [imported?.human, `As of ${today(session.now)}.`, swept.human].filter(Boolean).join('\n'), {
+          asOf: session.now.toISOString(),
+          import: imported?.summary,
+          sweep: swept.result,
+        });
+        if (swept.failed) process.exitCode = 1;
+      });
+    });
+
+  const evidence = program.command('evidence').description('evidence held for the controls in scope');
+  evidence
+    .command('list')
+    .description('list evidence with its status today (or at --now)')
+    .option('--org <id>', 'organisation (default: the only one imported)')
+    .option('--control <id>', 'only evidence for this Annex A control, e.g. A.5.15')
+    .addOption(new Option('--status <status>', 'only evidence in this status').choices(EvidenceStatusName.options))
+    .action(async (opts: { org?: string; control?: string; status?: EvidenceStatusName }, cmd: Command) => {
+      const options = cmd.optsWithGlobals() as GlobalOptions;
+      await withSession(options, async (session) => {
+        const orgId = await resolveOrg(session, opts.org);
+        const org = await loadOrganisation(session.rt.store, orgId);
+        if (!org) throw new UnknownOrganisationError(`organisation "${orgId}" has not been imported`);
+        const control = opts.control ? normaliseControl(opts.control) : undefined;
+        const rows = evidenceRows(await listEvidence(session.rt.store, orgId, control), today(session.now), org.organisation.sweep, opts.status);
+        print(options, formatEvidence(rows), rows);
+      });
+    });
+
+  return program;
+}
+
+function normaliseControl(value: string): string {
+  const match = /^(?:A\.)?([5-8]\.\d{1,2})$/i.exec(value.trim());
+  if (!match) throw new UsageError(`--control: "${value}" is not an Annex A control id such as A.5.15`);
+  return `A.${match[1]}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+    }
+    if (error instanceof InputError || error instanceof UnknownOrganisationError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof JavaMissingError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`compliance: ${(error as Error).message ?? error}\n`);
+    if (process.env.DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv);
+}

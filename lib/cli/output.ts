@@ -1,0 +1,62 @@
+// Human-readable output of the CLI commands (JSON output is the data itself).
+import type { LoadedOrganisation, ImportSummary, ImportCounts } from '../store/org-store.ts';
+import type { LocalRunResult } from '../local/workflow-runner.ts';
+import type { SweepSummary } from '../sweep/report.ts';
+import type { EvidenceRow } from './evidence-rows.ts';
+
+const counts = (label: string, c: ImportCounts & { renewed?: number }) => {
+  const parts = [
+    c.added && `${c.added} added`,
+    c.changed && `${c.changed} changed`,
+    c.renewed && `${c.renewed} renewed`,
+    c.removed && `${c.removed} ${label === 'evidence' ? 'retired' : 'removed'}`,
+    c.unchanged && `${c.unchanged} unchanged`,
+  ].filter(Boolean);
+  return `${label} ${parts.join(', ') || 'none'}`;
+};
+
+export function formatImport(file: string, s: ImportSummary): string {
+  return `Imported ${s.orgId} from ${file}: ${counts('people', s.people)}; ${counts('controls', s.controls)}; ${counts('evidence', s.evidence)}.`;
+}
+
+export function formatSweep(result: LocalRunResult, org: LoadedOrganisation | undefined, outboxDir?: string): string {
+  if (result.status === 'already-ran') {
+    const sent = (result.run.summary?.mailsSent as number | undefined) ?? 0;
+    return `Evidence sweep ${result.name} already ran (finished ${result.run.finishedAt ?? 'earlier'}; it sent ${sent} mail${sent === 1 ? '' : 's'} then). Nothing sent now.`;
+  }
+  const s = result.output as SweepSummary;
+  const lines = [
+    `Evidence sweep ${s.runName}: read ${s.evidenceRead} evidence item${s.evidenceRead === 1 ? '' : 's'} in the window, recorded ${s.noticesRecorded} new notice${s.noticesRecorded === 1 ? '' : 's'}.`,
+  ];
+  if (s.mailsSent === 0 && s.noticesFailed === 0) lines.push('Nothing to send: every notice due was sent before.');
+  else if (s.mailsSent > 0) lines.push(`Sent ${s.mailsSent} mail${s.mailsSent === 1 ? '' : 's'} (${s.noticesSent} notice${s.noticesSent === 1 ? '' : 's'}):`);
+  for (const mail of s.mails) {
+    const person = org?.people.get(mail.recipientId);
+    const who = person ? `${person.name} <${person.email}> [${person.language}]` : mail.recipientId;
+    lines.push(`  ${who}: ${mail.notices} notice${mail.notices === 1 ? '' : 's'}`);
+  }
+  if (s.noticesSuperseded || s.noticesCancelled) lines.push(`Set aside ${s.noticesSuperseded} superseded and ${s.noticesCancelled} cancelled (renewed) notices.`);
+  for (const f of s.failedRecipients) lines.push(`FAILED to mail ${f.recipientId}: ${f.error} (the notices stay pending for the next sweep)`);
+  if (s.error) lines.push(`The sweep failed: ${s.error}`);
+  if (outboxDir && s.mailsSent > 0) lines.push(`Mails are in ${outboxDir}`);
+  return lines.join('\n');
+}
+
+export function formatEvidence(rows: EvidenceRow[]): string {
+  if (rows.length === 0) return 'No evidence matches.';
+  const header = ['ID', 'CONTROL', 'STATUS', 'VALID UNTIL', 'DAYS', 'OWNER', 'TITLE'];
+  const table = rows.map((r) => [
+    r.id,
+    r.control,
+    r.status,
+    r.validUntil ?? '-',
+    r.daysOverdue === undefined ? '' : r.daysOverdue > 0 ? `+${r.daysOverdue}` : String(r.daysOverdue),
+    r.owner,
+    r.title,
+  ]);
+  const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uffff]/u.test(ch) ? 2 : 1), 0);
+  const widths = header.map((h, i) => Math.max(width(h), ...table.map((row) => width(row[i] ?? ''))));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - width(c)))).join('  ');
+  return [line(header), ...table.map(line)].join('\n');
+}

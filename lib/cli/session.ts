@@ -1,0 +1,58 @@
+// What a CLI command works against: DynamoDB Local started on demand with its
+// data on disk (so successive commands see the same data), or the DynamoDB that
+// --endpoint / DYNAMODB_ENDPOINT names; mail to the configured transport.
+import path from 'node:path';
+import { parseNow } from '../dates.ts';
+import { startDynamoLocal } from '../local/dynamodb-local.ts';
+import { createMailer } from '../mail/transport.ts';
+import { mailConfig, readEnv, type Runtime } from '../runtime.ts';
+import { createStore } from '../store/client.ts';
+import { ensureTable } from '../store/table-definition.ts';
+
+export interface GlobalOptions {
+  endpoint?: string;
+  /** Use the deployed table on AWS with the default credentials. */
+  aws?: boolean;
+  table?: string;
+  dataDir: string;
+  outbox?: string;
+  now?: string;
+  format: 'human' | 'json';
+}
+
+export interface Session {
+  rt: Runtime;
+  now: Date;
+  /** Where mail went, when it went to the outbox. */
+  outboxDir?: string;
+  close(): Promise<void>;
+}
+
+export async function openSession(options: GlobalOptions): Promise<Session> {
+  const now = parseNow(options.now ?? process.env.COMPLIANCE_NOW);
+  const env = readEnv({
+    ...process.env,
+    ...(options.endpoint ? { DYNAMODB_ENDPOINT: options.endpoint } : {}),
+    ...(options.table ? { COMPLIANCE_TABLE: options.table } : {}),
+    ...(options.outbox ? { OUTBOX_DIR: options.outbox } : {}),
+  });
+  const local = env.DYNAMODB_ENDPOINT || options.aws ? undefined : await startDynamoLocal({ dataDir: options.dataDir });
+  try {
+    const store = createStore({ tableName: env.COMPLIANCE_TABLE, endpoint: env.DYNAMODB_ENDPOINT ?? local?.endpoint });
+    // Locally (DynamoDB Local or another endpoint) the table is created from serverless.yml; on AWS it is deployed.
+    if (!options.aws) await ensureTable(store);
+    const mail = mailConfig(env);
+    return {
+      rt: { store, mailer: createMailer(mail), clock: () => new Date() },
+      now,
+      ...(mail.transport === 'outbox' ? { outboxDir: path.resolve(mail.outboxDir) } : {}),
+      close: async () => {
+        store.doc.destroy();
+        await local?.stop();
+      },
+    };
+  } catch (error) {
+    await local?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,530 @@
+// Packages the service with osls (serverless-esbuild, serverless-iam-roles-per-
+// function, serverless-step-functions) once, offline and with no AWS
+// credentials, into a temp directory, and checks the CloudFormation template it
+// would deploy: the table's protection, one least-privilege role per function,
+// the daily schedule, SES scoped to the identity, the state machine and its
+// role, and the timeouts/retries of the evidence sweep. Also opens each
+// function's zip and loads its bundle, so a broken esbuild setup fails here.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
+
+const run = promisify(execFile);
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SERVERLESS_BIN = path.join(ROOT, 'node_modules', '.bin', 'serverless');
+// Node 24 (the Lambda runtime's major): this process's node when vitest runs on
+// it (npx/npm run), else the project's node package (a bare node_modules/.bin/vitest
+// starts under whatever `node` is first on PATH).
+const NODE =
+  Number(process.versions.node.split('.')[0]) >= 24 || !existsSync(path.join(ROOT, 'node_modules', '.bin', 'node'))
+    ? process.execPath
+    : path.join(ROOT, 'node_modules', '.bin', 'node');
+const SERVICE = 'compliance';
+const STAGE = 'test';
+const REGION = 'ap-east-1';
+
+type Json = any;
+type Resource = { Type: string; Properties?: Json; DeletionPolicy?: string; DependsOn?: string | string[] };
+type Statement = { Effect: string; Action?: string | string[]; NotAction?: unknown; Resource?: unknown; NotResource?: unknown };
+
+const FUNCTIONS = ['startRun', 'sweepPlan', 'sweepSend', 'sweepReport'] as const;
+type FunctionKey = (typeof FUNCTIONS)[number];
+const SWEEP_FUNCTIONS: FunctionKey[] = ['sweepPlan', 'sweepSend', 'sweepReport'];
+
+// What each function may do in DynamoDB: action -> the table resources it may
+// do it on ("ComplianceTable" is the table, "ComplianceTable/index/X" an index).
+const TABLE = 'ComplianceTable';
+const DYNAMODB_GRANTS: Record<FunctionKey, Record<string, string[]>> = {
+  startRun: {
+    'dynamodb:Query': [`${TABLE}/index/GSI1`],
+  },
+  sweepPlan: {
+    'dynamodb:GetItem': [TABLE],
+    'dynamodb:Query': [TABLE, `${TABLE}/index/GSI2`],
+    'dynamodb:PutItem': [TABLE],
+    'dynamodb:UpdateItem': [TABLE],
+    'dynamodb:ConditionCheckItem': [TABLE],
+  },
+  sweepSend: {
+    'dynamodb:GetItem': [TABLE],
+    'dynamodb:BatchGetItem': [TABLE],
+    'dynamodb:Query': [`${TABLE}/index/GSI2`],
+    'dynamodb:PutItem': [TABLE],
+    'dynamodb:UpdateItem': [TABLE],
+  },
+  sweepReport: {
+    'dynamodb:PutItem': [TABLE],
+    'dynamodb:UpdateItem': [TABLE],
+  },
+};
+
+// ---------------------------------------------------------------------------
+// CloudFormation reference helpers
+
+const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** The logical id a Ref / Fn::GetAtt points at (with the attribute for GetAtt), or undefined. */
+function reference(value: Json): { id: string; attribute?: string } | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 1) return undefined;
+  if (typeof value.Ref === 'string') return { id: value.Ref };
+  const getAtt = value['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return { id: getAtt[0], attribute: String(getAtt[1]) };
+  if (typeof getAtt === 'string') {
+    const [id, ...attribute] = getAtt.split('.');
+    return { id: id!, attribute: attribute.join('.') };
+  }
+  return undefined;
+}
+
+/** How a value reads once resolved, with references written as <Id> (Ref) or <Id.Attr> (GetAtt). */
+function show(value: Json): string {
+  const ref = reference(value);
+  if (ref) return ref.attribute ? `<${ref.id}.${ref.attribute}>` : `<${ref.id}>`;
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && 'Fn::Sub' in value) return resolveSub(value['Fn::Sub']);
+  throw new Error(`cannot describe ${JSON.stringify(value)}`);
+}
+
+/** An Fn::Sub (string or [string, variables]) with each ${Name} written as show() does. */
+function resolveSub(sub: Json): string {
+  const [template, variables] = (Array.isArray(sub) ? sub : [sub, {}]) as [string, Record<string, Json>];
+  expect(typeof template).toBe('string');
+  return template.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
+    if (name.startsWith('!')) return '${' + name.slice(1) + '}';
+    if (name in variables) return show(variables[name]);
+    return `<${name}>`;
+  });
+}
+
+/** Every logical id (not AWS:: pseudo parameter) a value refers to, anywhere inside it. */
+function referencedIds(value: Json, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => referencedIds(v, into));
+  else if (value && typeof value === 'object') {
+    const ref = reference(value);
+    if (ref) into.add(ref.id);
+    else if ('Fn::Sub' in value) {
+      for (const match of resolveSub(value['Fn::Sub']).matchAll(/<([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?>/g)) into.add(match[1]!);
+    } else Object.values(value).forEach((v) => referencedIds(v, into));
+  }
+  for (const id of into) if (id.startsWith('AWS::')) into.delete(id);
+  return into;
+}
+
+/** A DynamoDB statement resource as "ComplianceTable" or "ComplianceTable/index/<name>"; anything else fails. */
+function tableResource(resource: Json): string {
+  const text = show(resource);
+  const match = /^<ComplianceTable\.Arn>(\/index\/[A-Za-z0-9_.-]+)?$/.exec(text);
+  if (!match) throw new Error(`DynamoDB resource is not the ComplianceTable or one of its indexes: ${JSON.stringify(resource)}`);
+  return `${TABLE}${match[1] ?? ''}`;
+}
+
+// ---------------------------------------------------------------------------
+// A small zip reader (the artifacts are plain deflate zips), to open each bundle.
+
+function readZip(file: string): Map<string, Buffer> {
+  const zip = readFileSync(file);
+  let eocd = zip.length - 22;
+  while (eocd >= 0 && zip.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error(`${file} is not a zip`);
+  const entries = new Map<string, Buffer>();
+  let offset = zip.readUInt32LE(eocd + 16);
+  for (let i = zip.readUInt16LE(eocd + 10); i > 0; i--) {
+    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error(`${file}: bad central directory`);
+    const method = zip.readUInt16LE(offset + 10);
+    const compressedSize = zip.readUInt32LE(offset + 20);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const local = zip.readUInt32LE(offset + 42);
+    const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
+    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(dataStart, dataStart + compressedSize);
+    if (!name.endsWith('/')) entries.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+    offset += 46 + nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
+  }
+  return entries;
+}
+
+// ---------------------------------------------------------------------------
+// Package once
+
+let workDir: string;
+let packageDir: string;
+let template: { Resources: Record<string, Resource>; Outputs?: Json };
+let packagingMs: number;
+
+const resources = () => Object.entries(template.Resources);
+const ofType = (type: string) => resources().filter(([, r]) => r.Type === type);
+function resource(id: string): Resource {
+  const found = template.Resources[id];
+  if (!found) throw new Error(`no resource ${id} in the template`);
+  return found;
+}
+/** Logical id of each function's AWS::Lambda::Function, by its serverless.yml key. */
+function functionIds(): Record<FunctionKey, string> {
+  const byName = new Map(ofType('AWS::Lambda::Function').map(([id, r]) => [r.Properties.FunctionName as string, id]));
+  return Object.fromEntries(
+    FUNCTIONS.map((key) => {
+      const id = byName.get(`${SERVICE}-${STAGE}-${key}`);
+      if (!id) throw new Error(`no Lambda function for ${key}`);
+      return [key, id];
+    }),
+  ) as Record<FunctionKey, string>;
+}
+/** The role (logical id) a function runs as. */
+function roleOf(functionId: string): string {
+  const ref = reference(resource(functionId).Properties.Role);
+  if (!ref || ref.attribute !== 'Arn') throw new Error(`${functionId}: Role is not a GetAtt of a role in this template`);
+  expect(resource(ref.id).Type).toBe('AWS::IAM::Role');
+  return ref.id;
+}
+function statementsOf(roleId: string): Statement[] {
+  const role = resource(roleId);
+  expect(role.Type).toBe('AWS::IAM::Role');
+  return asArray(role.Properties.Policies).flatMap((policy: Json) => asArray(policy.PolicyDocument.Statement));
+}
+/** Every IAM statement of every role and inline/managed policy in the template, with its owner. */
+function allIamStatements(): { owner: string; statement: Statement }[] {
+  return resources().flatMap(([id, r]) => {
+    if (r.Type === 'AWS::IAM::Role') return statementsOf(id).map((statement) => ({ owner: id, statement }));
+    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy' || r.Type === 'AWS::IAM::RolePolicy') {
+      return asArray(r.Properties.PolicyDocument.Statement).map((statement) => ({ owner: id, statement: statement as Statement }));
+    }
+    return [];
+  });
+}
+const actionsOf = (s: Statement) => asArray(s.Action);
+
+beforeAll(async () => {
+  workDir = mkdtempSync(path.join(tmpdir(), 'deploy-package-'));
+  packageDir = path.join(workDir, 'package');
+  // Only what osls needs: no AWS credentials or profile, so packaging provably
+  // needs none (and can never reach an account), and no NODE_OPTIONS from vitest.
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^(AWS_|SLS_|SERVERLESS_)/.test(name) || name === 'NODE_OPTIONS') continue;
+    env[name] = value;
+  }
+  Object.assign(env, {
+    AWS_SHARED_CREDENTIALS_FILE: path.join(workDir, 'no-aws-credentials'),
+    AWS_CONFIG_FILE: path.join(workDir, 'no-aws-config'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    SLS_DEPRECATION_DISABLE: '*',
+    SLS_INTERACTIVE_SETUP_DISABLE: '1',
+    // serverless-esbuild's scratch folder is relative to the service; point it
+    // outside the repo so a concurrent `serverless package` there is untouched.
+    SLS_ESBUILD_WORK_FOLDER: path.relative(ROOT, path.join(workDir, 'esbuild')),
+  });
+  const started = performance.now();
+  try {
+    await run(NODE, [SERVERLESS_BIN, 'package', '--stage', STAGE, '--region', REGION, '--package', packageDir], {
+      cwd: ROOT,
+      env,
+      timeout: 220_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (error) {
+    const e = error as Error & { stdout?: string; stderr?: string };
+    throw new Error(`serverless package failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+  packagingMs = performance.now() - started;
+  template = JSON.parse(readFileSync(path.join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+}, 240_000);
+
+afterAll(() => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+
+// ---------------------------------------------------------------------------
+
+describe('serverless package (offline, no AWS credentials)', () => {
+  it('writes the template into the temp package dir and cleans its esbuild scratch folder', () => {
+    expect(packagingMs).toBeLessThan(120_000);
+    expect(existsSync(path.join(packageDir, 'cloudformation-template-update-stack.json'))).toBe(true);
+    expect(existsSync(path.join(workDir, 'esbuild'))).toBe(false);
+  });
+
+  it('ships each function as its own ESM bundle that loads, exports its handler and leaves the AWS SDK to the runtime', async () => {
+    const ids = functionIds();
+    const bundles = path.join(workDir, 'bundles');
+    mkdirSync(bundles);
+    // The Lambda runtime provides @aws-sdk/*; here the repo's node_modules stands in.
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(bundles, 'node_modules'), 'dir');
+    const files: string[] = [];
+    for (const key of FUNCTIONS) {
+      const fn = resource(ids[key]).Properties;
+      expect(fn.Runtime).toBe('nodejs24.x');
+      expect(fn.Architectures).toEqual(['arm64']);
+      const [file, exportName] = String(fn.Handler).split(/\.(?=[^.]+$)/) as [string, string];
+      expect(exportName).toBe('handler');
+      expect(fn.Code.S3Key).toMatch(new RegExp(`/${key}\\.zip$`));
+      const entries = readZip(path.join(packageDir, `${key}.zip`));
+      expect([...entries.keys()].sort()).toEqual([`${file}.mjs`, `${file}.mjs.map`]);
+      const map = JSON.parse(entries.get(`${file}.mjs.map`)!.toString('utf8')) as { sources: string[] };
+      expect(map.sources.filter((source) => /node_modules\/(@aws-sdk|@smithy)\//.test(source))).toEqual([]);
+      const code = entries.get(`${file}.mjs`)!.toString('utf8');
+      expect(code).toMatch(/from "@aws-sdk\/[a-z0-9-]+";/);
+      const target = path.join(bundles, key, `${file}.mjs`);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, code);
+      files.push(pathToFileURL(target).href);
+    }
+    // Import every bundle in a plain Node 24, as the Lambda runtime would, not through vitest.
+    const script = 'const out = {}; for (const f of JSON.parse(process.argv[1])) out[f] = typeof (await import(f)).handler; console.log(JSON.stringify(out));';
+    const { stdout } = await run(NODE, ['--input-type=module', '-e', script, JSON.stringify(files)], {
+      cwd: bundles,
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: REGION },
+      timeout: 60_000,
+    });
+    expect(JSON.parse(stdout)).toEqual(Object.fromEntries(files.map((f) => [f, 'function'])));
+  }, 90_000);
+});
+
+describe('ComplianceTable', () => {
+  it('is the only table: on-demand, deletion-protected, retained, point-in-time recoverable, with TTL', () => {
+    expect(ofType('AWS::DynamoDB::Table').map(([id]) => id)).toEqual([TABLE]);
+    const table = resource(TABLE);
+    expect(table.DeletionPolicy).toBe('Retain');
+    const p = table.Properties;
+    expect(p.TableName).toBe(`${SERVICE}-${STAGE}`);
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.DeletionProtectionEnabled).toBe(true);
+    expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(p.TimeToLiveSpecification.Enabled).toBe(true);
+    expect(p.TimeToLiveSpecification.AttributeName).toMatch(/^\w+$/);
+    expect(p.KeySchema).toEqual([
+      { AttributeName: 'PK', KeyType: 'HASH' },
+      { AttributeName: 'SK', KeyType: 'RANGE' },
+    ]);
+    expect(p.GlobalSecondaryIndexes.map((gsi: Json) => [gsi.IndexName, gsi.KeySchema.map((k: Json) => k.AttributeName)])).toEqual([
+      ['GSI1', ['GSI1PK', 'GSI1SK']],
+      ['GSI2', ['GSI2PK', 'GSI2SK']],
+    ]);
+  });
+
+  it('is encrypted with its own customer managed KMS key, which rotates and is retained', () => {
+    const sse = resource(TABLE).Properties.SSESpecification;
+    expect(sse.SSEEnabled).toBe(true);
+    expect(sse.SSEType).toBe('KMS');
+    const keyRef = reference(sse.KMSMasterKeyId);
+    expect(keyRef, 'KMSMasterKeyId must reference a key in this stack').toBeDefined();
+    expect([undefined, 'Arn', 'KeyId']).toContain(keyRef!.attribute);
+    const key = resource(keyRef!.id);
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('IAM: one least-privilege role per function', () => {
+  it('gives each of the four functions its own role', () => {
+    const ids = functionIds();
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(FUNCTIONS.length);
+    const roles = FUNCTIONS.map((key) => roleOf(ids[key]));
+    expect(new Set(roles).size).toBe(FUNCTIONS.length);
+    const stateMachineRole = reference(resource('EvidenceSweepStateMachine').Properties.RoleArn)!.id;
+    expect(roles).not.toContain(stateMachineRole);
+    for (const role of roles) {
+      expect(resource(role).Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] },
+      ]);
+      expect(asArray(resource(role).Properties.ManagedPolicyArns)).toEqual([]);
+    }
+  });
+
+  it.each(FUNCTIONS)('%s has exactly its DynamoDB actions, on the ComplianceTable and its indexes only', (key) => {
+    const granted: Record<string, string[]> = {};
+    for (const statement of statementsOf(roleOf(functionIds()[key]))) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of actionsOf(statement).filter((a) => a.toLowerCase().startsWith('dynamodb:'))) {
+        const resourcesOfStatement = asArray(statement.Resource as Json);
+        expect(resourcesOfStatement.length).toBeGreaterThan(0);
+        granted[action] = [...new Set([...(granted[action] ?? []), ...resourcesOfStatement.map(tableResource)])].sort();
+      }
+    }
+    const expected = Object.fromEntries(Object.entries(DYNAMODB_GRANTS[key]).map(([action, on]) => [action, [...on].sort()]));
+    expect(granted).toEqual(expected);
+  });
+
+  it.each(FUNCTIONS)('%s has nothing else but its own log group and its one other service', (key) => {
+    const others: Record<FunctionKey, Record<string, string[]>> = {
+      startRun: { 'states:StartExecution': ['<EvidenceSweepStateMachine>'] },
+      sweepPlan: {},
+      sweepSend: {
+        'ses:SendEmail': ['arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/example.com'],
+        'ses:SendRawEmail': ['arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/example.com'],
+      },
+      sweepReport: {},
+    };
+    const granted: Record<string, string[]> = {};
+    for (const statement of statementsOf(roleOf(functionIds()[key]))) {
+      for (const action of actionsOf(statement)) {
+        if (action.startsWith('dynamodb:')) continue;
+        const on = asArray(statement.Resource as Json).map(show);
+        if (action.startsWith('logs:')) {
+          expect(['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:PutLogEvents']).toContain(action);
+          for (const arn of on) expect(arn).toMatch(new RegExp(`^arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/${SERVICE}-${STAGE}-${key}:`));
+          continue;
+        }
+        granted[action] = [...new Set([...(granted[action] ?? []), ...on])].sort();
+      }
+    }
+    expect(granted).toEqual(others[key]);
+  });
+
+  it('has no wildcard action, NotAction, NotResource or "*" resource in any role or policy', () => {
+    const statements = allIamStatements();
+    expect(statements.length).toBeGreaterThan(10);
+    for (const { owner, statement } of statements) {
+      const where = `${owner}: ${JSON.stringify(statement)}`;
+      expect(statement.NotAction, where).toBeUndefined();
+      expect(statement.NotResource, where).toBeUndefined();
+      if (statement.Effect !== 'Allow') continue;
+      for (const action of actionsOf(statement)) expect(action, where).not.toContain('*');
+      for (const on of asArray(statement.Resource as Json)) expect(on, where).not.toBe('*');
+    }
+  });
+
+  it('grants DynamoDB, SES, Step Functions and Lambda only to the roles that need them', () => {
+    const ids = functionIds();
+    const roleFor = Object.fromEntries(FUNCTIONS.map((key) => [roleOf(ids[key]), key])) as Record<string, FunctionKey>;
+    const stateMachineRole = reference(resource('EvidenceSweepStateMachine').Properties.RoleArn)!.id;
+    const holders = (prefix: string) =>
+      [...new Set(allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith(prefix))).map(({ owner }) => roleFor[owner] ?? owner))].sort();
+    expect(holders('dynamodb:')).toEqual(['startRun', 'sweepPlan', 'sweepReport', 'sweepSend']);
+    expect(holders('ses:')).toEqual(['sweepSend']);
+    expect(holders('states:')).toEqual(['startRun']);
+    expect(holders('lambda:')).toEqual([stateMachineRole]);
+  });
+
+  it('lets only sweepSend send mail, with SendEmail/SendRawEmail on the verified identity', () => {
+    const sesStatements = allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith('ses:')));
+    expect(sesStatements.length).toBeGreaterThan(0);
+    const sendRole = roleOf(functionIds().sweepSend);
+    for (const { owner, statement } of sesStatements) {
+      expect(owner).toBe(sendRole);
+      expect([...actionsOf(statement)].sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      const on = asArray(statement.Resource as Json);
+      expect(on.length).toBeGreaterThan(0);
+      for (const arn of on.map(show)) {
+        expect(arn).not.toBe('*');
+        expect(arn).toContain(':identity/');
+        expect(arn).toMatch(/^arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity\/[^*<>\s]+$/);
+      }
+    }
+  });
+});
+
+describe('daily schedule', () => {
+  it('starts the evidence sweep through startRun at 01:00 UTC every day', () => {
+    const startRun = functionIds().startRun;
+    const schedules = [...ofType('AWS::Events::Rule'), ...ofType('AWS::Scheduler::Schedule')];
+    expect(schedules).toHaveLength(1);
+    const [ruleId, rule] = schedules[0]!;
+    expect(rule.Properties.ScheduleExpression).toBe('cron(0 1 * * ? *)');
+    expect(rule.Properties.State ?? 'ENABLED').toBe('ENABLED');
+    const targets = asArray(rule.Properties.Targets ?? rule.Properties.Target) as Json[];
+    expect(targets).toHaveLength(1);
+    expect(reference(targets[0].Arn)).toEqual({ id: startRun, attribute: 'Arn' });
+    expect(JSON.parse(targets[0].Input)).toEqual({ workflow: 'evidence-sweep' });
+    if (rule.Type === 'AWS::Events::Rule') {
+      // EventBridge can invoke the function only with a resource policy for this rule.
+      const permissions = ofType('AWS::Lambda::Permission').filter(([, p]) => reference(p.Properties.SourceArn)?.id === ruleId);
+      expect(permissions).toHaveLength(1);
+      const permission = permissions[0]![1].Properties;
+      expect(permission.Action).toBe('lambda:InvokeFunction');
+      expect(permission.Principal).toBe('events.amazonaws.com');
+      expect(reference(permission.FunctionName)?.id).toBe(startRun);
+    }
+  });
+});
+
+describe('evidence sweep state machine', () => {
+  const stateMachine = () => {
+    const machines = ofType('AWS::StepFunctions::StateMachine');
+    expect(machines.map(([id]) => id)).toEqual(['EvidenceSweepStateMachine']);
+    return machines[0]![1];
+  };
+  /** The deployed definition, each reference written as <Id.Attr>. */
+  const definition = (): Json => JSON.parse(show(stateMachine().Properties.DefinitionString));
+  function tasks(states: Record<string, Json>, into: [string, Json][] = []): [string, Json][] {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === 'Task') into.push([name, state]);
+      const nested = state.ItemProcessor ?? state.Iterator;
+      if (nested) tasks(nested.States, into);
+      for (const branch of state.Branches ?? []) tasks(branch.States, into);
+    }
+    return into;
+  }
+
+  it('is named per stage and is what startRun starts', () => {
+    const p = stateMachine().Properties;
+    expect(p.StateMachineName).toBe(`${SERVICE}-${STAGE}-evidence-sweep`);
+    const env = resource(functionIds().startRun).Properties.Environment.Variables;
+    expect(env.EVIDENCE_SWEEP_ARN).toEqual({ Ref: 'EvidenceSweepStateMachine' });
+    for (const key of FUNCTIONS) expect(resource(functionIds()[key]).Properties.Environment.Variables.COMPLIANCE_TABLE).toEqual({ Ref: TABLE });
+  });
+
+  it('calls the three sweep functions by ARN, and is workflows/evidence-sweep.asl.json otherwise unchanged', () => {
+    const ids = functionIds();
+    const deployed = definition();
+    const called = tasks(deployed.States).map(([, state]) => state.Resource as string);
+    expect([...new Set(called)].sort()).toEqual(SWEEP_FUNCTIONS.map((key) => `<${ids[key]}.Arn>`).sort());
+    expect([...referencedIds(stateMachine().Properties.DefinitionString)].sort()).toEqual(SWEEP_FUNCTIONS.map((key) => ids[key]).sort());
+    // Binding each ARN back to its "${functionKey}" placeholder gives the ASL file.
+    const keyOf = Object.fromEntries(FUNCTIONS.map((key) => [`<${ids[key]}.Arn>`, key]));
+    // validate: true runs asl-validator, which writes the default QueryLanguage
+    // ("JSONPath") into every state it checks; that is what the file means anyway.
+    const unbound = JSON.parse(JSON.stringify(deployed, (k, v) => (k === 'QueryLanguage' && v === 'JSONPath' ? undefined : v)).replace(/"Resource":"(<[A-Za-z0-9]+\.Arn>)"/g, (_, arn: string) => `"Resource":"\${${keyOf[arn]}}"`));
+    const source = JSON.parse(readFileSync(path.join(ROOT, 'workflows', 'evidence-sweep.asl.json'), 'utf8'));
+    expect(unbound).toEqual(source);
+  });
+
+  it('times out as a whole, and every Task has TimeoutSeconds (no shorter than its Lambda\'s), Retry and Catch', () => {
+    const ids = functionIds();
+    const timeoutOf = Object.fromEntries(FUNCTIONS.map((key) => [`<${ids[key]}.Arn>`, resource(ids[key]).Properties.Timeout as number]));
+    const deployed = definition();
+    expect(Number.isInteger(deployed.TimeoutSeconds) && deployed.TimeoutSeconds > 0).toBe(true);
+    const all = tasks(deployed.States);
+    expect(all.map(([name]) => name).sort()).toEqual(['PlanNotices', 'RecordFailure', 'Report', 'SendRecipientMail']);
+    for (const [name, state] of all) {
+      expect(Number.isInteger(state.TimeoutSeconds) && state.TimeoutSeconds > 0, `${name} TimeoutSeconds`).toBe(true);
+      expect(state.TimeoutSeconds, `${name} TimeoutSeconds vs its Lambda timeout`).toBeGreaterThanOrEqual(timeoutOf[state.Resource]!);
+      expect(state.TimeoutSeconds, `${name} fits in the execution`).toBeLessThanOrEqual(deployed.TimeoutSeconds);
+      expect(Array.isArray(state.Retry) && state.Retry.length > 0, `${name} Retry`).toBe(true);
+      expect(Array.isArray(state.Catch) && state.Catch.length > 0, `${name} Catch`).toBe(true);
+      expect(state.Catch.some((c: Json) => c.ErrorEquals.includes('States.ALL')), `${name} catches States.ALL`).toBe(true);
+    }
+  });
+
+  it('has a role that may invoke only the three sweep functions (and their versions)', () => {
+    const ids = functionIds();
+    const roleRef = reference(stateMachine().Properties.RoleArn);
+    expect(roleRef?.attribute).toBe('Arn');
+    const role = resource(roleRef!.id);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toHaveLength(1);
+    const trust = role.Properties.AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Effect).toBe('Allow');
+    expect(asArray(trust.Action)).toEqual(['sts:AssumeRole']);
+    expect(show(trust.Principal.Service)).toBe('states.<AWS::Region>.amazonaws.com');
+    const invoked = new Set<string>();
+    for (const statement of statementsOf(roleRef!.id)) {
+      expect(statement.Effect).toBe('Allow');
+      expect(actionsOf(statement)).toEqual(['lambda:InvokeFunction']);
+      for (const arn of asArray(statement.Resource as Json).map(show)) {
+        // The function ARN, or the plugin's "<arn>:*" for its versions and aliases.
+        const match = /^<([A-Za-z0-9]+)\.Arn>(:\*)?$/.exec(arn);
+        expect(match, `state machine may invoke ${arn}`).not.toBeNull();
+        invoked.add(match![1]!);
+      }
+    }
+    expect([...invoked].sort()).toEqual(SWEEP_FUNCTIONS.map((key) => ids[key]).sort());
+  });
+});

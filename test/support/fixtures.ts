@@ -1,0 +1,45 @@
+// Small organisations built in code, for date-precise sweep tests.
+import { OrgFile, type OrgFile as OrgFileType } from '../../lib/model/org.ts';
+import type { Runtime } from '../../lib/runtime.ts';
+import { planSweep, type PlanResult } from '../../lib/sweep/plan.ts';
+import { reportSweep, type SweepSummary } from '../../lib/sweep/report.ts';
+import { sendToRecipient, type SendResult } from '../../lib/sweep/send.ts';
+
+export function smallOrg(evidence: Record<string, unknown>[], sweep?: Record<string, number>): OrgFileType {
+  return OrgFile.parse({
+    organisation: { id: 'kowloon-co', name: 'Kowloon Co', complianceContact: 'carol', ...(sweep ? { sweep } : {}) },
+    people: [
+      { id: 'carol', name: 'Carol Lam', email: 'carol@kowloon.example', language: 'en' },
+      { id: 'mgr', name: '陳大文 Chan Tai Man', email: 'mgr@kowloon.example', language: 'zh-Hant', manager: 'carol' },
+      { id: 'owen', name: 'Owen Ho', email: 'owen@kowloon.example', manager: 'mgr' },
+    ],
+    controls: [
+      { id: 'A.5.15', title: 'Access control', owner: 'owen' },
+      { id: 'A.8.13', title: 'Information backup', owner: 'owen' },
+    ],
+    evidence: evidence.map((e, i) => ({
+      id: `ev-${i + 1}`,
+      control: 'A.5.15',
+      title: `Evidence ${i + 1}`,
+      kind: 'access-review',
+      location: `https://kowloon.example/evidence/${i + 1}`,
+      collected: '2026-01-01',
+      ...e,
+    })),
+  });
+}
+
+export interface SweepRun {
+  plan: PlanResult;
+  sends: SendResult[];
+  summary: SweepSummary;
+}
+
+/** The sweep's three steps, as the workflow runs them, without the state machine. */
+export async function sweepOnce(rt: Runtime, orgId: string, now: string, runName = `sweep-${now.slice(0, 10)}`): Promise<SweepRun> {
+  const input = { orgId, runName, now: now.length === 10 ? `${now}T09:00:00.000Z` : now };
+  const plan = await planSweep(rt, input);
+  const sends = await Promise.all(plan.recipients.map((recipientId) => sendToRecipient(rt, { ...input, recipientId })));
+  const summary = await reportSweep(rt, { ...input, plan, sends });
+  return { plan, sends, summary };
+}

@@ -1,0 +1,36 @@
+// A fresh table in the shared DynamoDB Local, and a runtime around it.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { createMailer, type Mailer, type OutgoingMail } from '../../lib/mail/transport.ts';
+import type { Runtime } from '../../lib/runtime.ts';
+import { createStore, type Store } from '../../lib/store/client.ts';
+import { ensureTable } from '../../lib/store/table-definition.ts';
+
+export async function freshStore(): Promise<Store> {
+  const store = createStore({ tableName: `test-${randomUUID()}`, endpoint: inject('dynamoEndpoint') });
+  await ensureTable(store);
+  return store;
+}
+
+/** A mailer that keeps what it sent, and can be told to fail. */
+export class RecordingMailer implements Mailer {
+  sent: OutgoingMail[] = [];
+  failWith: Error | undefined;
+  async send(mail: OutgoingMail) {
+    if (this.failWith) throw this.failWith;
+    this.sent.push(mail);
+    return { messageId: `<${randomUUID()}@test>` };
+  }
+}
+
+export async function testRuntime(mailer: Mailer = new RecordingMailer()): Promise<Runtime & { mailer: Mailer }> {
+  return { store: await freshStore(), mailer, clock: () => new Date() };
+}
+
+export function outboxRuntimeMailer(): { mailer: Mailer; dir: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'outbox-'));
+  return { mailer: createMailer({ transport: 'outbox', from: 'Compliance <compliance@harbourledger.example>', outboxDir: dir }), dir };
+}

@@ -1,0 +1,124 @@
+// The real ASL files: validated, checked for Retry/Catch/timeouts, and executed
+// locally with the real handlers that serverless.yml names.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import aslValidator from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import { executeWorkflow, localDefinition, readDefinition, taskFunctions } from '../lib/local/workflow-runner.ts';
+import { importOrganisation } from '../lib/store/org-store.ts';
+import { getRun } from '../lib/store/run-store.ts';
+import { readServerlessConfig } from '../lib/store/table-definition.ts';
+import type { SweepSummary } from '../lib/sweep/report.ts';
+import { runRequest } from '../lib/workflows/catalogue.ts';
+import { smallOrg } from './support/fixtures.ts';
+import { RecordingMailer, testRuntime } from './support/local-store.ts';
+
+const LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+const files = readdirSync(new URL('../workflows/', import.meta.url)).filter((f) => f.endsWith('.asl.json'));
+
+type State = Record<string, any>;
+function allStates(states: Record<string, State>): [string, State][] {
+  return Object.entries(states).flatMap(([name, s]) => [
+    [name, s] as [string, State],
+    ...(s.ItemProcessor ? allStates(s.ItemProcessor.States) : []),
+    ...(s.Branches ?? []).flatMap((b: State) => allStates(b.States)),
+  ]);
+}
+
+describe.each(files)('workflow definition %s', (file) => {
+  const definition = JSON.parse(readFileSync(new URL(`../workflows/${file}`, import.meta.url), 'utf8'));
+
+  it('passes asl-validator as written and as bound for the local run', () => {
+    for (const d of [definition, localDefinition(definition)]) {
+      const result = (aslValidator as unknown as (d: unknown, o: object) => { isValid: boolean; errorsText: () => string })(d, { checkArn: true, checkPaths: true });
+      expect(result.errorsText()).toBe('');
+      expect(result.isValid).toBe(true);
+    }
+  });
+
+  it('has a state machine timeout, and every Task has a timeout, Retry for Lambda service errors and a Catch', () => {
+    expect(definition.TimeoutSeconds).toBeGreaterThan(0);
+    const tasks = allStates(definition.States).filter(([, s]) => s.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const [name, task] of tasks) {
+      expect(task.TimeoutSeconds, name).toBeGreaterThan(0);
+      expect(task.TimeoutSeconds, name).toBeLessThanOrEqual(900); // Lambda's own limit
+      const retried = (task.Retry ?? []).flatMap((r: State) => r.ErrorEquals);
+      for (const error of LAMBDA_ERRORS) expect(retried, `${name} retries ${error}`).toContain(error);
+      expect((task.Catch ?? []).some((c: State) => c.ErrorEquals.includes('States.ALL')), `${name} catches`).toBe(true);
+    }
+  });
+
+  it('names only functions that serverless.yml defines, with handler files that exist', () => {
+    const functions = readServerlessConfig().functions as Record<string, { handler: string }>;
+    for (const [state, fn] of taskFunctions(definition)) {
+      expect(functions[fn], `${state} -> ${fn}`).toBeDefined();
+      const file = String(functions[fn]?.handler).replace(/\.[^.]+$/, '.ts');
+      expect(existsSync(new URL(`../${file}`, import.meta.url)), file).toBe(true);
+    }
+  });
+});
+
+describe('evidence sweep workflow, executed locally', () => {
+  it('sends the mails and records the run through the real handlers', async () => {
+    const mailer = new RecordingMailer();
+    const rt = await testRuntime(mailer);
+    await importOrganisation(rt.store, smallOrg([{ validUntil: '2026-11-01' }, { validUntil: '2026-11-20' }, { validUntil: '2027-06-30' }]), 'import:test', '2026-11-01T00:00:00Z');
+    const { name, input } = runRequest('evidence-sweep', 'kowloon-co', new Date('2026-11-10T01:00:00Z'));
+    const output = (await executeWorkflow(rt, 'evidence-sweep', input)) as SweepSummary;
+
+    expect(output.status).toBe('succeeded');
+    expect(output.evidenceRead).toBe(2); // the item ending 2027-06-30 is never read
+    expect(output.noticesRecorded).toBe(3); // ev-1 reminder-1 to owen, ev-1 escalation to mgr, ev-2 due soon
+    expect(mailer.sent.map((m) => m.to.email).sort()).toEqual(['mgr@kowloon.example', 'owen@kowloon.example']);
+    expect(mailer.sent.find((m) => m.to.email === 'owen@kowloon.example')?.subject).toMatch(/1 lapsed, 1 due soon/);
+    const run = await getRun(rt.store, 'kowloon-co', 'evidence-sweep', name);
+    expect(run?.status).toBe('succeeded');
+    expect(run?.summary).toMatchObject({ mailsSent: 2, noticesSent: 3 });
+  });
+
+  it('records one recipient as failed through the Map Catch while the others are sent', async () => {
+    const mailer = new RecordingMailer();
+    const rt = await testRuntime(mailer);
+    await importOrganisation(rt.store, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', '2026-11-01T00:00:00Z');
+    // The store refuses to claim owen's notice: the Lambda fails for that recipient only.
+    rt.store.doc.middlewareStack.add(
+      (next) => async (args) => {
+        const text = JSON.stringify(args.input);
+        if (text.includes('leaseUntil = :lease') && !text.includes('#escalated')) {
+          throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'faultInjection' },
+    );
+    const { name, input } = runRequest('evidence-sweep', 'kowloon-co', new Date('2026-11-10T01:00:00Z'));
+    const output = (await executeWorkflow(rt, 'evidence-sweep', input)) as SweepSummary;
+
+    expect(output.mailsSent).toBe(1);
+    expect(mailer.sent.map((m) => m.to.email)).toEqual(['mgr@kowloon.example']);
+    expect(output.failedRecipients).toEqual([{ recipientId: 'owen', error: 'ProvisionedThroughputExceededException' }]);
+    expect(output.status).toBe('failed');
+    expect((await getRun(rt.store, 'kowloon-co', 'evidence-sweep', name))?.status).toBe('failed');
+    // owen's notice is still waiting for the next sweep.
+    const items = await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table }));
+    const owen = (items.Items ?? []).filter((i) => i.type === 'notice' && i.recipientId === 'owen');
+    expect(owen.map((n) => n.status)).toEqual(['pending']);
+  });
+
+  it('fails the execution through RecordFailure when planning fails, and records why', async () => {
+    const rt = await testRuntime();
+    const { name, input } = runRequest('evidence-sweep', 'no-such-org', new Date('2026-11-10T01:00:00Z'));
+    await expect(executeWorkflow(rt, 'evidence-sweep', input)).rejects.toMatchObject({ name: 'ExecutionError' });
+    const run = await getRun(rt.store, 'no-such-org', 'evidence-sweep', name);
+    expect(run?.status).toBe('failed');
+    expect(run?.error).toMatch(/UnknownOrganisationError: organisation "no-such-org" has not been imported/);
+  });
+
+  it('refuses a malformed event at the edge, naming the field', async () => {
+    const rt = await testRuntime();
+    await expect(executeWorkflow(rt, 'evidence-sweep', { orgId: 'kowloon-co', runName: 'bad name!', now: 'yesterday' })).rejects.toThrow();
+    const { handler } = await import('../functions/sweep-plan.ts');
+    await expect(handler({ orgId: 'kowloon-co', runName: 'bad name!', now: 'yesterday' }, {} as never)).rejects.toThrow(/runName: must be 1-80 letters.*now: must be an ISO-8601 date-time/);
+  });
+});
