@@ -30,7 +30,7 @@ describe.each(files)('workflow definition %s', (file) => {
 
   it('passes asl-validator as written and as bound for the local run', () => {
     for (const d of [definition, localDefinition(definition)]) {
-      const result = (aslValidator as unknown as (d: unknown, o: object) => { isValid: boolean; errorsText: () => string })(d, { checkArn: true, checkPaths: true });
+      const result = aslValidator(d, { checkArn: true, checkPaths: true });
       expect(result.errorsText()).toBe('');
       expect(result.isValid).toBe(true);
     }

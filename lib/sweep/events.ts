@@ -9,7 +9,14 @@ export const SweepEvent = z.object({
   now: isoInstant,
 });
 
-export const SendEvent = SweepEvent.extend({ recipientId: z.string().min(1) });
+const Recipient = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  email: z.email(),
+  language: z.enum(['en', 'zh-Hant']),
+});
+
+export const SendEvent = SweepEvent.extend({ recipient: Recipient, organisationName: z.string().min(1) });
 
 const SendOutcome = z.object({
   recipientId: z.string(),
@@ -24,7 +31,16 @@ const SendOutcome = z.object({
 });
 
 export const ReportEvent = SweepEvent.extend({
-  plan: z.object({ recipients: z.array(z.string()), evidenceRead: z.number(), recorded: z.number(), alreadyRecorded: z.number() }).optional(),
+  plan: z
+    .object({
+      organisationName: z.string(),
+      recipients: z.array(Recipient),
+      unknownRecipients: z.array(z.string()),
+      evidenceRead: z.number(),
+      recorded: z.number(),
+      alreadyRecorded: z.number(),
+    })
+    .optional(),
   sends: z.array(SendOutcome).optional(),
   error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
 });

@@ -18,9 +18,20 @@ export interface SweepInput {
   now: string;
 }
 
+/** Who a mail goes to; handed to the send step so it reads nothing but the notices. */
+export interface Recipient {
+  id: string;
+  name: string;
+  email: string;
+  language: 'en' | 'zh-Hant';
+}
+
 export interface PlanResult {
+  organisationName: string;
   /** Everyone with a notice pending after this step, this sweep's or an earlier one's. */
-  recipients: string[];
+  recipients: Recipient[];
+  /** Pending notices whose recipient has left the organisation (they wait for an owner). */
+  unknownRecipients: string[];
   evidenceRead: number;
   recorded: number;
   alreadyRecorded: number;
@@ -53,6 +64,9 @@ export async function planSweep(rt: Runtime, input: SweepInput): Promise<PlanRes
   await beginRun(rt.store, { orgId: input.orgId, kind: 'evidence-sweep', name: input.runName, asOf: input.now }, rt.clock().toISOString());
   const today = dayOf(new Date(input.now));
   const policy = org.organisation.sweep;
+  // Leftovers from earlier sweeps (a failed send): read before recording, while the
+  // pending index holds only them, so this sweep's own notices are not read twice.
+  const leftovers = await pendingRecipients(rt.store, input.orgId);
   const evidence = await evidenceEndingBy(rt, input.orgId, addDays(today, policy.dueSoonDays));
 
   const notices: Notice[] = [];
@@ -81,8 +95,15 @@ export async function planSweep(rt: Runtime, input: SweepInput): Promise<PlanRes
     }
   }
   const outcomes = await mapLimit(notices, 8, (n): Promise<RecordOutcome> => recordNotice(rt.store, n, n.recordedAt));
+  const ids = [...new Set([...leftovers, ...notices.filter((_, i) => outcomes[i] === 'recorded').map((n) => n.recipientId)])].sort();
+  const recipients = ids.flatMap((id): Recipient[] => {
+    const p = org.people.get(id);
+    return p ? [{ id, name: p.name, email: p.email, language: p.language }] : [];
+  });
   return {
-    recipients: await pendingRecipients(rt.store, input.orgId),
+    organisationName: org.organisation.name,
+    recipients,
+    unknownRecipients: ids.filter((id) => !org.people.has(id)),
     evidenceRead: evidence.length,
     recorded: outcomes.filter((o) => o === 'recorded').length,
     alreadyRecorded: outcomes.filter((o) => o === 'exists').length,

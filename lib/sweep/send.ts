@@ -6,12 +6,12 @@ import { renderNoticeMail } from '../mail/notice-mail.ts';
 import type { Runtime } from '../runtime.ts';
 import { mapLimit } from '../store/batch.ts';
 import { claimNotice, closeNotice, currentValidity, pendingNoticesFor, releaseNotice, type StoredNotice } from '../store/notice-store.ts';
-import { loadOrganisation } from '../store/org-store.ts';
 import { stageRank } from './lapse-policy.ts';
-import type { SweepInput } from './plan.ts';
+import type { Recipient, SweepInput } from './plan.ts';
 
 export interface SendInput extends SweepInput {
-  recipientId: string;
+  recipient: Recipient;
+  organisationName: string;
 }
 
 export interface SendResult {
@@ -41,9 +41,10 @@ export function latestPerItem(notices: StoredNotice[]): { keep: StoredNotice[]; 
 }
 
 export async function sendToRecipient(rt: Runtime, input: SendInput): Promise<SendResult> {
-  const result: SendResult = { recipientId: input.recipientId, mailed: false, sent: 0, failed: 0, superseded: 0, cancelled: 0 };
+  const person = input.recipient;
+  const result: SendResult = { recipientId: person.id, mailed: false, sent: 0, failed: 0, superseded: 0, cancelled: 0 };
   const at = () => rt.clock().toISOString();
-  const pending = await pendingNoticesFor(rt.store, input.orgId, input.recipientId);
+  const pending = await pendingNoticesFor(rt.store, input.orgId, person.id);
   if (pending.length === 0) return result;
 
   // Notices left from earlier sweeps may be out of date: the item renewed or retired since.
@@ -70,16 +71,10 @@ export async function sendToRecipient(rt: Runtime, input: SendInput): Promise<Se
   const claimed = keep.filter((_, i) => claims[i]);
   if (claimed.length === 0) return result;
 
-  const org = await loadOrganisation(rt.store, input.orgId);
-  const person = org?.people.get(input.recipientId);
-  if (!org || !person) {
-    await mapLimit(claimed, 8, (n) => releaseNotice(rt.store, n, input.runName, `recipient "${input.recipientId}" is not in the organisation`, at()));
-    return { ...result, failed: claimed.length, error: `recipient "${input.recipientId}" is not in the organisation` };
-  }
   const today = dayOf(new Date(input.now));
   const mail = renderNoticeMail({
     recipient: { name: person.name, email: person.email, language: person.language },
-    organisationName: org.organisation.name,
+    organisationName: input.organisationName,
     asOf: today,
     lines: claimed.map((n) => ({
       stage: n.stage,

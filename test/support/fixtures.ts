@@ -39,7 +39,7 @@ export interface SweepRun {
 export async function sweepOnce(rt: Runtime, orgId: string, now: string, runName = `sweep-${now.slice(0, 10)}`): Promise<SweepRun> {
   const input = { orgId, runName, now: now.length === 10 ? `${now}T09:00:00.000Z` : now };
   const plan = await planSweep(rt, input);
-  const sends = await Promise.all(plan.recipients.map((recipientId) => sendToRecipient(rt, { ...input, recipientId })));
+  const sends = await Promise.all(plan.recipients.map((recipient) => sendToRecipient(rt, { ...input, recipient, organisationName: plan.organisationName })));
   const summary = await reportSweep(rt, { ...input, plan, sends });
   return { plan, sends, summary };
 }

@@ -1,0 +1,328 @@
+// The `compliance` command as a user runs it: a child process per command,
+// against the shared DynamoDB Local (--endpoint, so no DynamoDB Local is started
+// per command), a table of its own and a temporary outbox.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { simpleParser } from 'mailparser';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { daysBetween } from '../lib/dates.ts';
+import { readOrgFile } from '../lib/model/org-file.ts';
+import { createStore } from '../lib/store/client.ts';
+import { evidenceStatus, ownerStage, type EvidenceStatusName } from '../lib/sweep/lapse-policy.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SAMPLE = 'examples/acme-hk/org.yaml';
+const CLI = 'lib/cli/main.ts';
+// Node 24 (the CLI is TypeScript run by Node's type stripping): this process's
+// node when vitest runs on it, else the project's node package.
+const NODE =
+  Number(process.versions.node.split('.')[0]) >= 24 || !existsSync(path.join(ROOT, 'node_modules', '.bin', 'node'))
+    ? process.execPath
+    : path.join(ROOT, 'node_modules', '.bin', 'node');
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+// Node's compile cache, shared by this file's CLI processes: each one starts in
+// about half the CPU time once the first has filled it.
+const COMPILE_CACHE = mkdtempSync(path.join(tmpdir(), 'cli-compile-cache-'));
+
+/** The environment without anything that would point the CLI elsewhere. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE };
+  for (const key of ['DYNAMODB_ENDPOINT', 'COMPLIANCE_TABLE', 'COMPLIANCE_NOW', 'OUTBOX_DIR', 'MAIL_TRANSPORT', 'MAIL_FROM', 'SMTP_URL', 'DEBUG', 'NODE_OPTIONS']) {
+    delete env[key];
+  }
+  return { ...env, ...extra };
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(NODE, [CLI, ...args], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+// Fill the compile cache once before the concurrent tests start several CLIs at a time.
+beforeAll(async () => {
+  await runCli(['--help']);
+});
+
+const noStackTrace = (r: CliResult) => expect(`${r.stdout}${r.stderr}`).not.toMatch(/^\s{4}at /m);
+
+describe.concurrent('usage (no table needed)', () => {
+  it('--help exits 0 and lists the commands', async ({ expect }) => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const command of ['import', 'sweep', 'run', 'evidence']) expect(r.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    expect(r.stdout).toContain('--endpoint <url>');
+    expect(r.stdout).toContain('--now <date>');
+  });
+
+  it('evidence list --help shows the --status choices', async ({ expect }) => {
+    const r = await runCli(['evidence', 'list', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--status <status>');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('(choices: "current", "due-soon", "lapsed", "escalated")');
+  });
+
+  it('an unknown command exits 2', async ({ expect }) => {
+    const r = await runCli(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it('an unknown option exits 2', async ({ expect }) => {
+    const r = await runCli(['--colour', 'import', SAMPLE]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--colour'");
+  });
+
+  it('a bad choice exits 2: evidence list --status bogus, --format xml', async ({ expect }) => {
+    const [status, format] = await Promise.all([runCli(['evidence', 'list', '--status', 'bogus']), runCli(['--format', 'xml', 'evidence', 'list'])]);
+    expect(status.code).toBe(2);
+    expect(status.stderr).toContain("argument 'bogus' is invalid. Allowed choices are current, due-soon, lapsed, escalated.");
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain("argument 'xml' is invalid");
+  });
+
+  it('a missing argument exits 2', async ({ expect }) => {
+    const r = await runCli(['import']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("missing required argument 'file'");
+  });
+
+  it('--now not-a-date exits 2 with a message naming --now', async ({ expect }) => {
+    const r = await runCli(['--endpoint', inject('dynamoEndpoint'), '--table', `test-cli-${randomUUID()}`, 'evidence', 'list', '--now', 'not-a-date']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('--now: "not-a-date" is not an ISO-8601 date or time\n');
+    expect(r.stdout).toBe('');
+  });
+
+  it('without Java and without --endpoint: exit 1, one line naming Java 17 and --endpoint', async ({ expect }) => {
+    const bin = mkdtempSync(path.join(tmpdir(), 'cli-bin-'));
+    symlinkSync(NODE, path.join(bin, 'node'));
+    const scratch = mkdtempSync(path.join(tmpdir(), 'cli-nojava-'));
+    const dataDir = path.join(scratch, 'dynamodb');
+    const r = await runCli(['--data-dir', dataDir, '--outbox', path.join(scratch, 'outbox'), 'import', SAMPLE], cleanEnv({ PATH: bin }));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('Java 17');
+    expect(lines[0]).toContain('--endpoint');
+    expect(r.stderr.endsWith('\n')).toBe(true);
+    // Java is checked before anything is made on disk.
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
+
+describe('against DynamoDB Local, one table, in order', () => {
+  const endpoint = inject('dynamoEndpoint');
+  const table = `test-cli-${randomUUID()}`;
+  const outbox = mkdtempSync(path.join(tmpdir(), 'cli-outbox-'));
+  const global = ['--endpoint', endpoint, '--table', table, '--outbox', outbox, '--data-dir', path.join(outbox, '..', `cli-data-${randomUUID()}`)];
+  const cli = (...args: string[]) => runCli([...global, ...args]);
+  const org = readOrgFile(path.join(ROOT, SAMPLE));
+  const policy = org.organisation.sweep;
+  const live = org.evidence.filter((e) => !e.retired);
+  const emls = () => readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort();
+
+  /** Every item in the table, in a canonical form, sorted. */
+  async function scanTable(): Promise<string[]> {
+    const store = createStore({ tableName: table, endpoint });
+    const canonical = (value: unknown): unknown => {
+      if (value instanceof Set) return { $set: [...value].map(canonical).map((v) => JSON.stringify(v)).sort() };
+      if (Array.isArray(value)) return value.map(canonical);
+      if (value && typeof value === 'object') {
+        return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+      }
+      return value;
+    };
+    try {
+      const items: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await store.doc.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }));
+        for (const item of out.Items ?? []) items.push(JSON.stringify(canonical(item)));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return items.sort();
+    } finally {
+      store.doc.destroy();
+    }
+  }
+
+  beforeAll(() => {
+    expect(live).toHaveLength(58);
+  });
+
+  it('import --format json: parseable JSON, everything added', async () => {
+    const r = await cli('--format', 'json', 'import', SAMPLE);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({
+      orgId: 'harbour-ledger',
+      people: { added: 12, changed: 0, removed: 0, unchanged: 0 },
+      controls: { added: 30, changed: 0, removed: 0, unchanged: 0 },
+      evidence: { added: 60, changed: 0, removed: 0, unchanged: 0 },
+    });
+  });
+
+  it('import again, human output: names the organisation and the counts', async () => {
+    const r = await cli('import', SAMPLE);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`Imported harbour-ledger from ${SAMPLE}: people 12 unchanged; controls 30 unchanged; evidence 60 unchanged.\n`);
+  });
+
+  it('refuses bad organisation files with exit 2, file:line: field:, no stack trace, and leaves the table as it was', async () => {
+    const sample = readFileSync(path.join(ROOT, SAMPLE), 'utf8').split('\n');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-bad-'));
+    /** The sample with the first line equal to `from` replaced by `to`; returns the file and the 1-based line. */
+    const variant = (name: string, from: string, to: string[]): { file: string; line: number } => {
+      const index = sample.indexOf(from);
+      expect(index, `"${from}" in the sample`).toBeGreaterThanOrEqual(0);
+      const file = path.join(dir, name);
+      writeFileSync(file, [...sample.slice(0, index), ...to, ...sample.slice(index + 1)].join('\n'));
+      return { file, line: index + 1 };
+    };
+    const wrongType = variant('wrong-type.yaml', '    language: zh-Hant', ['    language: fr']);
+    const unknownOwner = variant('unknown-owner.yaml', '  - { id: A.5.1, title: Policies for information security, owner: michelle-leung }', [
+      '  - { id: A.5.1, title: Policies for information security, owner: nobody }',
+    ]);
+    const duplicate = variant('duplicate-id.yaml', '  - id: ev-002', ['  - id: ev-001']);
+    const badDate = variant('bad-date.yaml', '    collected: 2026-10-05', ['    collected: 2026-02-30']);
+    const badYaml = variant('bad-yaml.yaml', '  complianceContact: michelle-leung', ['  complianceContact: michelle-leung', '  tags: [isms, iso27001']);
+
+    const cases: { args: string[]; file: string; expected: RegExp }[] = [
+      { args: ['import', wrongType.file], file: wrongType.file, expected: new RegExp(`^${esc(wrongType.file)}:${wrongType.line}: people\\[0\\]\\.language: `) },
+      { args: ['import', unknownOwner.file], file: unknownOwner.file, expected: new RegExp(`^${esc(unknownOwner.file)}:${unknownOwner.line}: controls\\[0\\]\\.owner: unknown person "nobody"$`) },
+      { args: ['import', duplicate.file], file: duplicate.file, expected: new RegExp(`^${esc(duplicate.file)}:${duplicate.line}: evidence\\[1\\]\\.id: duplicate evidence id "ev-001"$`) },
+      { args: ['import', badDate.file], file: badDate.file, expected: new RegExp(`^${esc(badDate.file)}:${badDate.line}: evidence\\[2\\]\\.collected: must be a real date written YYYY-MM-DD$`) },
+      // The line number of YAML syntax errors is wrong (always 1): see the .fails test in org-file.test.ts.
+      { args: ['import', badYaml.file], file: badYaml.file, expected: new RegExp(`^${esc(badYaml.file)}:\\d+: YAML: Flow sequence`) },
+      // `run` checks the file before it imports or sweeps anything.
+      { args: ['run', badDate.file, '--now', '2026-11-30'], file: badDate.file, expected: new RegExp(`^${esc(badDate.file)}:${badDate.line}: evidence\\[2\\]\\.collected: `) },
+    ];
+
+    const before = await scanTable();
+    expect(before.length).toBeGreaterThan(102); // organisation, 12 people, 30 controls, 60 evidence, audit
+    const results = await Promise.all(cases.map((c) => cli(...c.args)));
+    results.forEach((r, i) => {
+      const c = cases[i] as (typeof cases)[number];
+      expect(r.code, `${c.args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stdout).toBe('');
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines[0]).toMatch(c.expected);
+      for (const l of lines) expect(l.startsWith(`${c.file}:`), l).toBe(true);
+      noStackTrace(r);
+    });
+    expect(await scanTable()).toEqual(before);
+    expect(emls()).toEqual([]);
+  });
+
+  it('evidence list --now 2026-11-30 --format json: 58 rows, status as the policy computes it', async () => {
+    const expected = new Map(live.map((e) => [e.id, evidenceStatus(e.validUntil, '2026-11-30', policy).status]));
+    const counts: Partial<Record<EvidenceStatusName, number>> = {};
+    for (const s of expected.values()) counts[s] = (counts[s] ?? 0) + 1;
+    // The sample's own header: 32 current, 10 due soon, 8 lapsed, 8 escalated (and 2 retired).
+    expect(counts).toEqual({ current: 32, 'due-soon': 10, lapsed: 8, escalated: 8 });
+
+    const [all, lapsed, backup, human] = await Promise.all([
+      cli('evidence', 'list', '--now', '2026-11-30', '--format', 'json'),
+      cli('evidence', 'list', '--now', '2026-11-30', '--format', 'json', '--status', 'lapsed'),
+      cli('evidence', 'list', '--now', '2026-11-30', '--format', 'json', '--control', 'A.8.13'),
+      cli('evidence', 'list', '--now', '2026-11-30'),
+    ]);
+    for (const r of [all, lapsed, backup, human]) expect(r.code, r.stderr).toBe(0);
+
+    const rows = JSON.parse(all.stdout) as { id: string; control: string; status: string; owner: string; daysOverdue?: number }[];
+    expect(rows).toHaveLength(58);
+    expect(new Map(rows.map((r) => [r.id, r.status]))).toEqual(expected);
+    expect(rows.some((r) => r.id === 'ev-005' || r.id === 'ev-014')).toBe(false); // retired
+    expect(rows.find((r) => r.id === 'ev-013')).toMatchObject({ status: 'escalated', daysOverdue: 7, owner: 'wong-siu-ming' }); // the control's owner
+    expect(rows.find((r) => r.id === 'ev-016')).toMatchObject({ status: 'lapsed', owner: 'mak-po-yee' }); // its own owner
+
+    const lapsedRows = JSON.parse(lapsed.stdout) as { id: string; status: string }[];
+    expect(lapsedRows.map((r) => r.id).sort()).toEqual([...expected].filter(([, s]) => s === 'lapsed').map(([id]) => id).sort());
+    expect(lapsedRows.every((r) => r.status === 'lapsed')).toBe(true);
+
+    const backupRows = JSON.parse(backup.stdout) as { id: string; control: string }[];
+    expect(backupRows.map((r) => r.id)).toEqual(live.filter((e) => e.control === 'A.8.13').map((e) => e.id));
+    expect(backupRows.map((r) => r.id)).toEqual(['ev-055', 'ev-056']);
+
+    const lines = human.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+CONTROL\s+STATUS\s+VALID UNTIL\s+DAYS\s+OWNER\s+TITLE$/);
+    expect(lines).toHaveLength(59);
+    expect(lines.find((l) => l.startsWith('ev-013 '))).toMatch(/^ev-013\s+A\.5\.18\s+escalated\s+2026-11-23\s+\+7\s+wong-siu-ming\s+Quarterly access review/);
+  });
+
+  let sent = 0;
+
+  it('run --now 2026-11-30 sends N mails into the outbox', async () => {
+    const r = await cli('run', SAMPLE, '--now', '2026-11-30');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('As of 2026-11-30.');
+    const match = /Sent (\d+) mails/.exec(r.stdout);
+    expect(match, r.stdout).not.toBeNull();
+    sent = Number(match?.[1]);
+    expect(sent).toBeGreaterThan(0);
+    expect(emls()).toHaveLength(sent);
+    expect(readdirSync(outbox).filter((f) => !f.endsWith('.eml'))).toEqual([]); // no .tmp left
+    expect(r.stdout).toContain(`Mails are in ${outbox}`);
+    // One mail per person listed in the output, each to that person.
+    const recipients = await Promise.all(emls().map(async (f) => ((await simpleParser(readFileSync(path.join(outbox, f)))).to as { value: { address: string }[] }).value[0]?.address));
+    for (const address of recipients) expect(r.stdout).toContain(`<${address}>`);
+    expect(new Set(recipients).size).toBe(sent);
+  });
+
+  it('the same run again: exit 0, "already ran", "Nothing sent now", the outbox unchanged', async () => {
+    const before = emls();
+    const r = await cli('run', SAMPLE, '--now', '2026-11-30');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('already ran');
+    expect(r.stdout).toContain('Nothing sent now');
+    expect(r.stdout).toContain(`it sent ${sent} mails then`);
+    expect(emls()).toEqual(before);
+    expect(emls()).toHaveLength(sent);
+  });
+
+  it('sweep --now 2026-12-07 sends the first reminders for what lapsed 8-14 days before', async () => {
+    const before = new Set(emls());
+    const r = await cli('sweep', '--now', '2026-12-07');
+    expect(r.code, r.stderr).toBe(0);
+    const added = emls().filter((f) => !before.has(f));
+    expect(added.length).toBeGreaterThan(0);
+    expect(r.stdout).toContain(`Sent ${added.length} mail`);
+
+    // Which evidence each new mail lists as "Reminder 1" (English) or "第 1 次提醒" (Chinese).
+    const reminded = new Set<string>();
+    for (const f of added) {
+      const mail = await simpleParser(readFileSync(path.join(outbox, f)));
+      for (const block of (mail.text ?? '').split(/\n- /)) {
+        const id = /[(（](ev-\d+)[)）]/.exec(block)?.[1];
+        if (id && /(?:Reminder 1|第 1 次提醒)\n/.test(block)) reminded.add(id);
+      }
+    }
+    const expected = live
+      .filter((e) => e.validUntil && ownerStage(daysBetween(e.validUntil, '2026-12-07'), policy) === 'reminder-1')
+      .map((e) => e.id);
+    expect(expected.length).toBeGreaterThan(0);
+    expect([...reminded].sort()).toEqual(expected.sort());
+  });
+});
+
+function esc(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
