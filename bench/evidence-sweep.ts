@@ -93,12 +93,13 @@ async function main() {
       return { summary, seconds: (Date.now() - started) / 1000, read: store.capacity.read, write: store.capacity.write };
     };
     const first = await sweep(TODAY);
+    const firstMails = readdirSync(outbox).length;
     const next = await sweep(addDays(TODAY, 1));
 
     const pct = (units: number) => `${((units / scanUnits) * 100).toFixed(2)}%`;
     console.log(`full scan: ${scanned.toLocaleString('en')} items, ${scanUnits.toFixed(1)} read capacity units`);
     console.log(
-      `sweep ${TODAY}: read ${first.summary.evidenceRead} evidence items, recorded ${first.summary.noticesRecorded} notices, sent ${first.summary.mailsSent} mails (${readdirSync(outbox).length} .eml files), ${first.summary.noticesFailed} failed; ` +
+      `sweep ${TODAY}: read ${first.summary.evidenceRead} evidence items, recorded ${first.summary.noticesRecorded} notices, sent ${first.summary.mailsSent} mails (${firstMails} .eml files), ${first.summary.noticesFailed} failed; ` +
         `${first.read.toFixed(1)} RCU = ${pct(first.read)} of the scan (target <= 2%), ${first.write.toFixed(0)} WCU; wall time ${first.seconds.toFixed(1)} s`,
     );
     console.log(

@@ -1,5 +1,5 @@
 import { lambdaHandler } from '../lib/handler.ts';
 import { SendEvent } from '../lib/sweep/events.ts';
-import { sendToRecipient } from '../lib/sweep/send.ts';
+import { sendBatch } from '../lib/sweep/send.ts';
 
-export const handler = lambdaHandler(SendEvent, sendToRecipient);
+export const handler = lambdaHandler(SendEvent, sendBatch);

@@ -107,6 +107,7 @@ describe.concurrent('usage (no table needed)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('--now: "not-a-date" is not an ISO-8601 date or time\n');
     expect(r.stdout).toBe('');
+    noStackTrace(r);
   });
 
   it('without Java and without --endpoint: exit 1, one line naming Java 17 and --endpoint', async ({ expect }) => {
@@ -122,6 +123,7 @@ describe.concurrent('usage (no table needed)', () => {
     expect(lines[0]).toContain('Java 17');
     expect(lines[0]).toContain('--endpoint');
     expect(r.stderr.endsWith('\n')).toBe(true);
+    noStackTrace(r);
     // Java is checked before anything is made on disk.
     expect(existsSync(dataDir)).toBe(false);
   });

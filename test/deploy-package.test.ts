@@ -46,13 +46,13 @@ const DYNAMODB_GRANTS: Record<FunctionKey, Record<string, string[]>> = {
   },
   sweepPlan: {
     'dynamodb:GetItem': [TABLE],
-    'dynamodb:Query': [TABLE, `${TABLE}/index/GSI2`],
+    'dynamodb:Query': [TABLE, `${TABLE}/index/GSI2`, `${TABLE}/index/GSI3`],
     'dynamodb:PutItem': [TABLE],
     'dynamodb:UpdateItem': [TABLE],
   },
   sweepSend: {
     'dynamodb:BatchGetItem': [TABLE],
-    'dynamodb:Query': [`${TABLE}/index/GSI2`],
+    'dynamodb:Query': [`${TABLE}/index/GSI3`],
     'dynamodb:PutItem': [TABLE],
     'dynamodb:UpdateItem': [TABLE],
   },
@@ -303,7 +303,10 @@ describe('ComplianceTable', () => {
     expect(p.GlobalSecondaryIndexes.map((gsi: Json) => [gsi.IndexName, gsi.KeySchema.map((k: Json) => k.AttributeName)])).toEqual([
       ['GSI1', ['GSI1PK', 'GSI1SK']],
       ['GSI2', ['GSI2PK', 'GSI2SK']],
+      ['GSI3', ['GSI3PK', 'GSI3SK']],
     ]);
+    // The pending-notice index carries keys only: finding waiting work reads a few bytes a notice.
+    expect(p.GlobalSecondaryIndexes.find((gsi: Json) => gsi.IndexName === 'GSI3').Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
   });
 
   it('is encrypted with its own customer managed KMS key, which rotates and is retained', () => {

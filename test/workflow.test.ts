@@ -77,11 +77,65 @@ describe('evidence sweep workflow, executed locally', () => {
     expect(run?.summary).toMatchObject({ mailsSent: 2, noticesSent: 3 });
   });
 
-  it('records one recipient as failed through the Map Catch while the others are sent', async () => {
+  it('sends to the other recipients when one recipient\'s mail is refused, and keeps that one pending', async () => {
     const mailer = new RecordingMailer();
     const rt = await testRuntime(mailer);
     await importOrganisation(rt.store, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', '2026-11-01T00:00:00Z');
-    // The store refuses to claim owen's notice: the Lambda fails for that recipient only.
+    const send = mailer.send.bind(mailer);
+    mailer.send = async (mail) => {
+      if (mail.to.email === 'owen@kowloon.example') throw Object.assign(new Error('550 5.1.1 mailbox unavailable'), { name: 'MessageRejected' });
+      return send(mail);
+    };
+    const { name, input } = runRequest('evidence-sweep', 'kowloon-co', new Date('2026-11-10T01:00:00Z'));
+    const output = (await executeWorkflow(rt, 'evidence-sweep', input)) as SweepSummary;
+
+    expect(mailer.sent.map((m) => m.to.email)).toEqual(['mgr@kowloon.example']);
+    expect(output.mailsSent).toBe(1);
+    expect(output.failedRecipients).toEqual([{ recipientId: 'owen', error: 'MessageRejected: 550 5.1.1 mailbox unavailable' }]);
+    expect(output.status).toBe('failed');
+    expect((await getRun(rt.store, 'kowloon-co', 'evidence-sweep', name))?.status).toBe('failed');
+    const items = await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table }));
+    const notices = (items.Items ?? []).filter((i) => i.type === 'notice');
+    expect(notices.map((n) => `${n.recipientId}:${n.status}`).sort()).toEqual(['mgr:sent', 'owen:pending']);
+  });
+
+  it('records a batch whose step fails through the Map Catch, leaving its notices pending', async () => {
+    const mailer = new RecordingMailer();
+    const rt = await testRuntime(mailer);
+    await importOrganisation(rt.store, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', '2026-11-01T00:00:00Z');
+    // The store refuses the batch's query for waiting notices: the send Lambda fails for the whole batch.
+    rt.store.doc.middlewareStack.add(
+      (next) => async (args) => {
+        const text = JSON.stringify(args.input);
+        if (text.includes('"IndexName":"GSI3"') && text.includes('BETWEEN')) {
+          throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'faultInjection' },
+    );
+    const { name, input } = runRequest('evidence-sweep', 'kowloon-co', new Date('2026-11-10T01:00:00Z'));
+    const output = (await executeWorkflow(rt, 'evidence-sweep', input)) as SweepSummary;
+
+    expect(output.mailsSent).toBe(0);
+    expect(mailer.sent).toEqual([]);
+    expect(output.failedRecipients).toEqual([
+      { recipientId: 'mgr', error: 'ProvisionedThroughputExceededException' },
+      { recipientId: 'owen', error: 'ProvisionedThroughputExceededException' },
+    ]);
+    expect((await getRun(rt.store, 'kowloon-co', 'evidence-sweep', name))?.status).toBe('failed');
+    // Nothing was claimed or sent: every notice waits for the next sweep.
+    const items = await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table }));
+    const notices = (items.Items ?? []).filter((i) => i.type === 'notice');
+    expect(notices).toHaveLength(2);
+    expect(notices.every((n) => n.status === 'pending' && n.GSI3PK === 'ORG#kowloon-co#NOTICE_PENDING')).toBe(true);
+  });
+
+  it('reports a recipient whose step fails midway without stopping the others in its batch', async () => {
+    const mailer = new RecordingMailer();
+    const rt = await testRuntime(mailer);
+    await importOrganisation(rt.store, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', '2026-11-01T00:00:00Z');
+    // The store refuses to claim owen's notice only.
     rt.store.doc.middlewareStack.add(
       (next) => async (args) => {
         const text = JSON.stringify(args.input);
@@ -92,18 +146,15 @@ describe('evidence sweep workflow, executed locally', () => {
       },
       { step: 'initialize', name: 'faultInjection' },
     );
-    const { name, input } = runRequest('evidence-sweep', 'kowloon-co', new Date('2026-11-10T01:00:00Z'));
+    const { input } = runRequest('evidence-sweep', 'kowloon-co', new Date('2026-11-10T01:00:00Z'));
     const output = (await executeWorkflow(rt, 'evidence-sweep', input)) as SweepSummary;
 
-    expect(output.mailsSent).toBe(1);
     expect(mailer.sent.map((m) => m.to.email)).toEqual(['mgr@kowloon.example']);
-    expect(output.failedRecipients).toEqual([{ recipientId: 'owen', error: 'ProvisionedThroughputExceededException' }]);
-    expect(output.status).toBe('failed');
-    expect((await getRun(rt.store, 'kowloon-co', 'evidence-sweep', name))?.status).toBe('failed');
-    // owen's notice is still waiting for the next sweep.
+    expect(output.mails.map((m) => m.recipientId)).toEqual(['mgr']);
+    expect(output.failedRecipients).toEqual([{ recipientId: 'owen', error: 'ProvisionedThroughputExceededException: Throughput exceeds the current capacity' }]);
     const items = await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table }));
-    const owen = (items.Items ?? []).filter((i) => i.type === 'notice' && i.recipientId === 'owen');
-    expect(owen.map((n) => n.status)).toEqual(['pending']);
+    const notices = (items.Items ?? []).filter((i) => i.type === 'notice');
+    expect(notices.map((n) => `${n.recipientId}:${n.status}`).sort()).toEqual(['mgr:sent', 'owen:pending']);
   });
 
   it('fails the execution through RecordFailure when planning fails, and records why', async () => {

@@ -4,8 +4,14 @@
 export const INDEX = {
   /** GSI1: children by parent (evidence by control; organisations). */
   byParent: 'GSI1',
-  /** GSI2: things by date or by recipient (evidence by validity end; pending notices). */
+  /** GSI2: things by date (evidence by validity end). */
   byDate: 'GSI2',
+  /**
+   * GSI3, keys only: work waiting, by who it waits for (pending notices). Keys only, so
+   * finding the waiting work reads a few bytes per notice; the notice itself comes back
+   * from the conditional update that claims it.
+   */
+  waiting: 'GSI3',
 } as const;
 
 const org = (orgId: string) => `ORG#${orgId}`;
@@ -32,8 +38,8 @@ export const keys = {
   }),
   /** Sparse: a notice is in the pending index until it is sent or set aside. */
   noticePending: (orgId: string, recipientId: string, noticeSk: string) => ({
-    GSI2PK: `${org(orgId)}#NOTICE_PENDING`,
-    GSI2SK: `${recipientId}#${noticeSk}`,
+    GSI3PK: `${org(orgId)}#NOTICE_PENDING`,
+    GSI3SK: `${recipientId}#${noticeSk}`,
   }),
   noticePendingPartition: (orgId: string) => `${org(orgId)}#NOTICE_PENDING`,
   audit: (orgId: string, at: string, eventId: string) => ({ PK: `${org(orgId)}#AUDIT`, SK: `${at}#${eventId}` }),

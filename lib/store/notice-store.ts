@@ -1,7 +1,8 @@
 // Notices in the table. Each is recorded pending before any mail goes out, under a
 // deterministic key so that a repeated or concurrent sweep cannot record it twice;
-// a sweep claims a notice (with a lease) before sending it, so two sweeps cannot
-// both send it; a failed send releases the claim and the notice stays pending.
+// a sweep claims a notice (with a lease) before it sends or sets it aside, so two
+// sweeps cannot both act on it; a failed send releases the claim and the notice
+// stays pending.
 import { BatchGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notice } from '../sweep/notice.ts';
 import type { Store } from './client.ts';
@@ -74,41 +75,62 @@ async function markStageNoticed(store: Store, notice: Notice): Promise<void> {
   );
 }
 
-/** Everyone with a notice waiting (pending, or claimed by a sweep). */
+/** Everyone with a notice waiting (pending, or claimed by a sweep). Reads keys only. */
 export async function pendingRecipients(store: Store, orgId: string): Promise<string[]> {
-  const items = await queryAll<{ recipientId: string }>(store, {
-    IndexName: INDEX.byDate,
-    KeyConditionExpression: 'GSI2PK = :pk',
+  const items = await queryAll<{ GSI3SK: string }>(store, {
+    IndexName: INDEX.waiting,
+    KeyConditionExpression: 'GSI3PK = :pk',
     ExpressionAttributeValues: { ':pk': keys.noticePendingPartition(orgId) },
-    ProjectionExpression: 'recipientId',
   });
-  return [...new Set(items.map((i) => i.recipientId))].sort();
+  return [...new Set(items.map((i) => i.GSI3SK.slice(0, i.GSI3SK.indexOf('#'))))].sort();
 }
 
-export async function pendingNoticesFor(store: Store, orgId: string, recipientId: string): Promise<StoredNotice[]> {
-  return queryAll<StoredNotice>(store, {
-    IndexName: INDEX.byDate,
-    KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :recipient)',
-    ExpressionAttributeValues: { ':pk': keys.noticePendingPartition(orgId), ':recipient': `${recipientId}#` },
-  });
+export interface NoticeKey {
+  PK: string;
+  SK: string;
+  recipientId: string;
 }
 
-/** Claims a notice for one sweep until `leaseUntil`; false when another sweep holds it or it is done. */
-export async function claimNotice(store: Store, n: StoredNotice, runName: string, now: string, leaseUntil: string): Promise<boolean> {
+/**
+ * Keys of the notices waiting for a contiguous run of recipients (ids sorted as
+ * strings), in one query: ids use only characters that sort after "#", so
+ * "<first>#" .. "<last>#\uffff" holds exactly the recipients between them.
+ */
+export async function pendingKeysFor(store: Store, orgId: string, recipientIds: readonly string[]): Promise<NoticeKey[]> {
+  const sorted = [...recipientIds].sort();
+  const wanted = new Set(sorted);
+  if (sorted.length === 0) return [];
+  const items = await queryAll<{ PK: string; SK: string; GSI3SK: string }>(store, {
+    IndexName: INDEX.waiting,
+    KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': keys.noticePendingPartition(orgId), ':from': `${sorted[0]}#`, ':to': `${sorted.at(-1)}#\uffff` },
+  });
+  return items
+    .map((i) => ({ PK: i.PK, SK: i.SK, recipientId: i.GSI3SK.slice(0, i.GSI3SK.indexOf('#')) }))
+    .filter((k) => wanted.has(k.recipientId));
+}
+
+/**
+ * Claims a notice for one sweep until `leaseUntil` and returns it (the update's
+ * return value, so claiming is also the read); undefined when another sweep holds
+ * it or it is done.
+ */
+export async function claimNotice(store: Store, key: NoticeKey, runName: string, now: string, leaseUntil: string): Promise<StoredNotice | undefined> {
   try {
-    await store.doc.send(
+    const result = await store.doc.send(
       new UpdateCommand({
         TableName: store.table,
-        Key: { PK: n.PK, SK: n.SK },
+        Key: { PK: key.PK, SK: key.SK },
         UpdateExpression: 'SET #status = :sending, claimedBy = :run, leaseUntil = :lease',
         ConditionExpression: '#status = :pending OR (#status = :sending AND leaseUntil < :now)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':run': runName, ':lease': leaseUntil, ':now': now },
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return true;
+    return result.Attributes as StoredNotice;
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (isConditionFailure(error)) return undefined;
     throw error;
   }
 }
@@ -150,15 +172,17 @@ export async function closeNotice(
           Update: {
             TableName: store.table,
             Key: { PK: n.PK, SK: n.SK },
-            UpdateExpression: `SET #status = :status, closedAt = :at, ${sent ? 'messageId = :detail, sentAt = :at, attempts = attempts + :one' : 'closedReason = :detail'} REMOVE GSI2PK, GSI2SK, leaseUntil`,
-            // A notice another sweep has claimed (lease still running) is not set aside under it.
-            ConditionExpression: sent ? 'claimedBy = :run AND #status = :sending' : '#status = :pending OR (#status = :sending AND leaseUntil < :at)',
+            UpdateExpression: `SET #status = :status, closedAt = :at, ${sent ? 'messageId = :detail, sentAt = :at, attempts = attempts + :one' : 'closedReason = :detail'} REMOVE GSI3PK, GSI3SK, leaseUntil`,
+            // Only the sweep holding the claim closes a notice.
+            ConditionExpression: 'claimedBy = :run AND #status = :sending',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':status': outcome.status,
               ':at': at,
               ':detail': sent ? outcome.messageId : outcome.reason,
-              ...(sent ? { ':run': runName, ':sending': 'sending', ':one': 1 } : { ':pending': 'pending', ':sending': 'sending' }),
+              ':run': runName,
+              ':sending': 'sending',
+              ...(sent ? { ':one': 1 } : {}),
             },
           },
         },

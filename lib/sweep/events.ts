@@ -16,31 +16,33 @@ const Recipient = z.object({
   language: z.enum(['en', 'zh-Hant']),
 });
 
-export const SendEvent = SweepEvent.extend({ recipient: Recipient, organisationName: z.string().min(1) });
+export const SendEvent = SweepEvent.extend({ recipients: z.array(Recipient).min(1), organisationName: z.string().min(1) });
 
 const SendOutcome = z.object({
   recipientId: z.string(),
   mailed: z.boolean(),
   sent: z.number(),
   failed: z.number(),
-  superseded: z.number().default(0),
-  cancelled: z.number().default(0),
+  superseded: z.number(),
+  cancelled: z.number(),
   messageId: z.string().optional(),
   error: z.string().optional(),
-  cause: z.string().optional(),
 });
+
+/** What the workflow's Catch records when a whole batch's step failed. */
+const FailedBatch = z.object({ failedBatch: z.literal(true), recipientIds: z.array(z.string()), error: z.string(), cause: z.string().optional() });
 
 export const ReportEvent = SweepEvent.extend({
   plan: z
     .object({
       organisationName: z.string(),
-      recipients: z.array(Recipient),
+      batches: z.array(z.object({ recipients: z.array(Recipient) })),
       unknownRecipients: z.array(z.string()),
       evidenceRead: z.number(),
       recorded: z.number(),
       alreadyRecorded: z.number(),
     })
     .optional(),
-  sends: z.array(SendOutcome).optional(),
+  sends: z.array(z.union([z.array(SendOutcome), FailedBatch])).optional(),
   error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
 });

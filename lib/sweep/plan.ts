@@ -26,10 +26,13 @@ export interface Recipient {
   language: 'en' | 'zh-Hant';
 }
 
+/** Recipients per send step: one query reads a whole batch's waiting notices. */
+export const RECIPIENTS_PER_BATCH = 25;
+
 export interface PlanResult {
   organisationName: string;
-  /** Everyone with a notice pending after this step, this sweep's or an earlier one's. */
-  recipients: Recipient[];
+  /** Everyone with a notice pending after this step, this sweep's or an earlier one's, sorted by id, in batches. */
+  batches: { recipients: Recipient[] }[];
   /** Pending notices whose recipient has left the organisation (they wait for an owner). */
   unknownRecipients: string[];
   evidenceRead: number;
@@ -100,9 +103,11 @@ export async function planSweep(rt: Runtime, input: SweepInput): Promise<PlanRes
     const p = org.people.get(id);
     return p ? [{ id, name: p.name, email: p.email, language: p.language }] : [];
   });
+  const batches: PlanResult['batches'] = [];
+  for (let i = 0; i < recipients.length; i += RECIPIENTS_PER_BATCH) batches.push({ recipients: recipients.slice(i, i + RECIPIENTS_PER_BATCH) });
   return {
     organisationName: org.organisation.name,
-    recipients,
+    batches,
     unknownRecipients: ids.filter((id) => !org.people.has(id)),
     evidenceRead: evidence.length,
     recorded: outcomes.filter((o) => o === 'recorded').length,

@@ -6,9 +6,17 @@ import type { SendResult } from './send.ts';
 
 export const SWEEP_KIND = 'evidence-sweep';
 
+export interface FailedBatch {
+  failedBatch: true;
+  recipientIds: string[];
+  error: string;
+  cause?: string;
+}
+
 export interface ReportInput extends SweepInput {
   plan?: PlanResult;
-  sends?: SendResult[];
+  /** One entry per batch: its recipients' results, or the Catch's record of a failed batch. */
+  sends?: (SendResult[] | FailedBatch)[];
   /** Set by the workflow's Catch when a step failed for good. */
   error?: { Error: string; Cause?: string };
 }
@@ -28,8 +36,15 @@ export interface SweepSummary {
   error?: string;
 }
 
+/** A failed batch counts as a failure for each of its recipients (their notices stay pending). */
+function flatten(batches: (SendResult[] | FailedBatch)[]): SendResult[] {
+  return batches.flatMap((b) =>
+    Array.isArray(b) ? b : b.recipientIds.map((recipientId) => ({ recipientId, mailed: false, sent: 0, failed: 0, superseded: 0, cancelled: 0, error: b.error })),
+  );
+}
+
 export function summarise(input: ReportInput): SweepSummary {
-  const sends = input.sends ?? [];
+  const sends = flatten(input.sends ?? []);
   const sum = (f: (s: SendResult) => number) => sends.reduce((total, s) => total + f(s), 0);
   return {
     runName: input.runName,

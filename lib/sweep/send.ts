@@ -1,16 +1,17 @@
-// Step 2 of a sweep, once per recipient: claim the recipient's pending notices,
-// send one mail listing them all, and record each as sent with the message id.
-// A failed send puts the notices back to pending for the next sweep.
+// Step 2 of a sweep, once per batch of recipients: claim each recipient's pending
+// notices, send one mail per recipient listing them all, and record each notice
+// as sent with the message id. A failed send puts the notices back to pending
+// for the next sweep.
 import { daysBetween, today as dayOf } from '../dates.ts';
 import { renderNoticeMail } from '../mail/notice-mail.ts';
 import type { Runtime } from '../runtime.ts';
 import { mapLimit } from '../store/batch.ts';
-import { claimNotice, closeNotice, currentValidity, pendingNoticesFor, releaseNotice, type StoredNotice } from '../store/notice-store.ts';
+import { claimNotice, closeNotice, currentValidity, pendingKeysFor, releaseNotice, type NoticeKey, type StoredNotice } from '../store/notice-store.ts';
 import { stageRank } from './lapse-policy.ts';
 import type { Recipient, SweepInput } from './plan.ts';
 
-export interface SendInput extends SweepInput {
-  recipient: Recipient;
+export interface SendBatchInput extends SweepInput {
+  recipients: Recipient[];
   organisationName: string;
 }
 
@@ -40,43 +41,53 @@ export function latestPerItem(notices: StoredNotice[]): { keep: StoredNotice[]; 
   return { keep: [...keep], superseded: notices.filter((n) => !keep.has(n)) };
 }
 
-export async function sendToRecipient(rt: Runtime, input: SendInput): Promise<SendResult> {
-  const person = input.recipient;
+/**
+ * One query for the whole batch's waiting notices, then one mail per recipient.
+ * A recipient that fails is reported and never stops the others: their mails may
+ * already be out, and failing the batch would leave them unrecorded.
+ */
+export async function sendBatch(rt: Runtime, input: SendBatchInput): Promise<SendResult[]> {
+  const waiting = await pendingKeysFor(rt.store, input.orgId, input.recipients.map((r) => r.id));
+  return mapLimit(input.recipients, 4, async (recipient): Promise<SendResult> => {
+    const mine = waiting.filter((k) => k.recipientId === recipient.id);
+    try {
+      return await sendToRecipient(rt, input, recipient, mine);
+    } catch (error) {
+      // Notices this sweep claimed stay claimed until the lease ends, then the next sweep takes them.
+      const e = error as Error;
+      return { recipientId: recipient.id, mailed: false, sent: 0, failed: mine.length, superseded: 0, cancelled: 0, error: `${e.name}: ${e.message}` };
+    }
+  });
+}
+
+async function sendToRecipient(rt: Runtime, input: SendBatchInput, person: Recipient, waiting: NoticeKey[]): Promise<SendResult> {
   const result: SendResult = { recipientId: person.id, mailed: false, sent: 0, failed: 0, superseded: 0, cancelled: 0 };
   const at = () => rt.clock().toISOString();
-  const pending = await pendingNoticesFor(rt.store, input.orgId, person.id);
-  if (pending.length === 0) return result;
-
-  // Notices left from earlier sweeps may be out of date: the item renewed or retired since.
-  const earlier = pending.filter((n) => n.recordedBy !== input.runName);
-  const validity = earlier.length > 0 ? await currentValidity(rt.store, input.orgId, earlier.map((n) => n.evidenceId)) : new Map<string, string | undefined>();
-  const stale = earlier.filter((n) => validity.get(n.evidenceId) !== n.validUntil);
-  const fresh = pending.filter((n) => !stale.includes(n));
-  const { keep, superseded } = latestPerItem(fresh);
-
-  const setAside = async (n: StoredNotice, status: 'cancelled' | 'superseded', reason: string) => {
-    try {
-      await closeNotice(rt.store, n, input.runName, { status, reason }, at());
-      result[status]++;
-    } catch (error) {
-      if ((error as Error).name !== 'TransactionCanceledException') throw error; // another sweep closed it first
-    }
-  };
-  await mapLimit(stale, 8, (n) => setAside(n, 'cancelled', 'evidence renewed or retired before the notice was sent'));
-  await mapLimit(superseded, 8, (n) => setAside(n, 'superseded', 'a later notice for the same evidence replaces it'));
-
   const wallNow = rt.clock();
   const leaseUntil = new Date(wallNow.getTime() + LEASE_MS).toISOString();
-  const claims = await mapLimit(keep, 8, (n) => claimNotice(rt.store, n, input.runName, wallNow.toISOString(), leaseUntil));
-  const claimed = keep.filter((_, i) => claims[i]);
+  // Claiming returns the notice: the claim is the read.
+  const claimed = (await mapLimit(waiting, 8, (k) => claimNotice(rt.store, k, input.runName, wallNow.toISOString(), leaseUntil))).filter(
+    (n): n is StoredNotice => n !== undefined,
+  );
   if (claimed.length === 0) return result;
+
+  // Notices left from earlier sweeps may be out of date: the item renewed or retired since.
+  const earlier = claimed.filter((n) => n.recordedBy !== input.runName);
+  const validity = earlier.length > 0 ? await currentValidity(rt.store, input.orgId, earlier.map((n) => n.evidenceId)) : new Map<string, string | undefined>();
+  const stale = earlier.filter((n) => validity.get(n.evidenceId) !== n.validUntil);
+  const { keep, superseded } = latestPerItem(claimed.filter((n) => !stale.includes(n)));
+  await mapLimit(stale, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'cancelled', reason: 'evidence renewed or retired before the notice was sent' }, at()));
+  await mapLimit(superseded, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'superseded', reason: 'a later notice for the same evidence replaces it' }, at()));
+  result.cancelled = stale.length;
+  result.superseded = superseded.length;
+  if (keep.length === 0) return result;
 
   const today = dayOf(new Date(input.now));
   const mail = renderNoticeMail({
     recipient: { name: person.name, email: person.email, language: person.language },
     organisationName: input.organisationName,
     asOf: today,
-    lines: claimed.map((n) => ({
+    lines: keep.map((n) => ({
       stage: n.stage,
       controlId: n.controlId,
       controlTitle: n.controlTitle,
@@ -98,9 +109,9 @@ export async function sendToRecipient(rt: Runtime, input: SendInput): Promise<Se
     }));
   } catch (error) {
     const reason = `${(error as Error).name}: ${(error as Error).message}`;
-    await mapLimit(claimed, 8, (n) => releaseNotice(rt.store, n, input.runName, reason, at()));
-    return { ...result, failed: claimed.length, error: reason };
+    await mapLimit(keep, 8, (n) => releaseNotice(rt.store, n, input.runName, reason, at()));
+    return { ...result, failed: keep.length, error: reason };
   }
-  await mapLimit(claimed, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'sent', messageId }, at()));
-  return { ...result, mailed: true, sent: claimed.length, messageId };
+  await mapLimit(keep, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'sent', messageId }, at()));
+  return { ...result, mailed: true, sent: keep.length, messageId };
 }

@@ -3,7 +3,7 @@ import { OrgFile, type OrgFile as OrgFileType } from '../../lib/model/org.ts';
 import type { Runtime } from '../../lib/runtime.ts';
 import { planSweep, type PlanResult } from '../../lib/sweep/plan.ts';
 import { reportSweep, type SweepSummary } from '../../lib/sweep/report.ts';
-import { sendToRecipient, type SendResult } from '../../lib/sweep/send.ts';
+import { sendBatch, type SendResult } from '../../lib/sweep/send.ts';
 
 export function smallOrg(evidence: Record<string, unknown>[], sweep?: Record<string, number>): OrgFileType {
   return OrgFile.parse({
@@ -39,7 +39,8 @@ export interface SweepRun {
 export async function sweepOnce(rt: Runtime, orgId: string, now: string, runName = `sweep-${now.slice(0, 10)}`): Promise<SweepRun> {
   const input = { orgId, runName, now: now.length === 10 ? `${now}T09:00:00.000Z` : now };
   const plan = await planSweep(rt, input);
-  const sends = await Promise.all(plan.recipients.map((recipient) => sendToRecipient(rt, { ...input, recipient, organisationName: plan.organisationName })));
-  const summary = await reportSweep(rt, { ...input, plan, sends });
+  const batches = await Promise.all(plan.batches.map((b) => sendBatch(rt, { ...input, recipients: b.recipients, organisationName: plan.organisationName })));
+  const summary = await reportSweep(rt, { ...input, plan, sends: batches });
+  const sends = batches.flat();
   return { plan, sends, summary };
 }
