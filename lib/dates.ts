@@ -23,24 +23,33 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((toUtc(to) - toUtc(from)) / DAY_MS);
 }
 
-/** collected + ISO-8601 period, minus one day: P1Y from 2026-01-01 is valid through 2026-12-31. */
+/**
+ * collected + ISO-8601 period, minus one day: P1Y from 2026-01-01 is valid through
+ * 2026-12-31. Months clamp to the month's end first: 31 January + P1M is 28
+ * February, so the evidence is valid through 27 February.
+ */
 export function addPeriod(date: string, period: string): string {
   const [, y = '0', m = '0', w = '0', d = '0'] = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(period) ?? [];
   const start = new Date(toUtc(date));
   const months = Number(y) * 12 + Number(m);
   const target = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + months, 1));
-  // Clamp to the month's last day: 31 January + P1M ends at the end of February.
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(start.getUTCDate(), lastDay));
   return formatDate(target.getTime() + (Number(w) * 7 + Number(d) - 1) * DAY_MS);
 }
 
-/** The clock: `--now` or COMPLIANCE_NOW when given, else the system time. */
+const isoInstant = z.iso.datetime({ offset: true });
+
+/**
+ * The clock: `--now` or COMPLIANCE_NOW when given, else the system time. A date
+ * alone means 09:00 UTC that day; anything but a real ISO-8601 date or date-time
+ * with its offset is refused (Date.parse would read "7" as July 2001).
+ */
 export function parseNow(value: string | undefined): Date {
   if (value === undefined || value === '') return new Date();
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T09:00:00Z` : value);
-  if (Number.isNaN(ms)) throw new InputError(`--now: "${value}" is not an ISO-8601 date or time`);
-  return new Date(ms);
+  if (isoDate.safeParse(value).success) return new Date(`${value}T09:00:00Z`);
+  if (isoInstant.safeParse(value).success) return new Date(value);
+  throw new InputError(`--now: "${value}" is not an ISO-8601 date (2026-11-30) or date-time with offset (2026-11-30T09:00:00Z)`);
 }
 
 export function today(now: Date): string {

@@ -76,6 +76,18 @@ describe.concurrent('usage (no table needed)', () => {
     expect(r.stdout.replace(/\s+/g, ' ')).toContain('(choices: "current", "due-soon", "lapsed", "escalated")');
   });
 
+  it('no command shows the help and exits 2', async ({ expect }) => {
+    const r = await runCli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Usage: compliance');
+  });
+
+  it('--control that is not an Annex A control exits 2 before touching any store', async ({ expect }) => {
+    const r = await runCli(['--endpoint', 'http://127.0.0.1:9', 'evidence', 'list', '--control', 'A.5.38']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--control: "A.5.38" is not an ISO/IEC 27001:2022 Annex A control');
+  });
+
   it('an unknown command exits 2', async ({ expect }) => {
     const r = await runCli(['frobnicate']);
     expect(r.code).toBe(2);
@@ -105,7 +117,7 @@ describe.concurrent('usage (no table needed)', () => {
   it('--now not-a-date exits 2 with a message naming --now', async ({ expect }) => {
     const r = await runCli(['--endpoint', inject('dynamoEndpoint'), '--table', `test-cli-${randomUUID()}`, 'evidence', 'list', '--now', 'not-a-date']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('--now: "not-a-date" is not an ISO-8601 date or time\n');
+    expect(r.stderr).toBe('--now: "not-a-date" is not an ISO-8601 date (2026-11-30) or date-time with offset (2026-11-30T09:00:00Z)\n');
     expect(r.stdout).toBe('');
     noStackTrace(r);
   });

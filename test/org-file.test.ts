@@ -171,6 +171,12 @@ describe('parseOrgFile: refusals name file, line and field', () => {
     ]);
   });
 
+  it('an unquoted control id that YAML reads as a number (5.10 would be 5.1) is refused with a hint', () => {
+    expect(problems(replaceLine(15, '  - id: 5.10'))).toEqual([
+      'org.yaml:15: controls[0].id: must be text such as "A.5.15" (write the "A." or quote the number)',
+    ]);
+  });
+
   it('an Annex A control that does not exist: A.5.38 (theme 5 ends at 5.37)', () => {
     expect(problems(replaceLine(15, '  - id: A.5.38'))).toEqual([
       'org.yaml:15: controls[0].id: "A.5.38" is not an ISO/IEC 27001:2022 Annex A control (A.5.1 to A.8.34)',
@@ -227,19 +233,16 @@ describe('parseOrgFile: refusals name file, line and field', () => {
     for (const p of all) expect(p).toMatch(/^org\.yaml:\d+: YAML: \S/);
   });
 
-  // BUG (lib/model/org-file.ts, parseOrgFile): the document is parsed with
-  // prettyErrors: false, so YAMLError.linePos is never set and every YAML error is
-  // reported at line 1. These three assert the right line and fail until that is
-  // fixed (then drop `.fails`).
-  it.fails('duplicate YAML key: reported at the line of the second key (currently line 1)', () => {
+  // YAML syntax errors name the line where the parser found them.
+  it('duplicate YAML key: reported at the line of the second key', () => {
     expect(problems(insertAfter(22, '    title: Access review Q3 again'))[0]).toMatch(/^org\.yaml:23: YAML: Map keys must be unique/);
   });
 
-  it.fails('unclosed flow sequence: reported at the line it opens or the next (currently line 1)', () => {
+  it('unclosed flow sequence: reported at the line it opens or the next', () => {
     expect(problems(insertAfter(3, '  tags: [a, b'))[0]).toMatch(/^org\.yaml:[45]: YAML: Flow sequence/);
   });
 
-  it.fails('bad indentation: reported at the badly indented line (currently line 1)', () => {
+  it('bad indentation: reported at the badly indented line', () => {
     expect(problems(replaceLine(10, '   name: 何安 Owen Ho'))[0]).toMatch(/^org\.yaml:10: YAML: /);
   });
 

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError, today } from '../dates.ts';
 import { JavaMissingError } from '../local/dynamodb-local.ts';
 import { startLocalRun } from '../local/workflow-runner.ts';
+import { normaliseAnnexAId } from '../model/annex-a.ts';
 import { readOrgFile } from '../model/org-file.ts';
 import { EvidenceStatusName } from '../sweep/lapse-policy.ts';
 import { importOrganisation, listEvidence, listOrganisationIds, loadOrganisation } from '../store/org-store.ts';
@@ -118,11 +119,11 @@ export function buildProgram(): Command {
     .addOption(new Option('--status <status>', 'only evidence in this status').choices(EvidenceStatusName.options))
     .action(async (opts: { org?: string; control?: string; status?: EvidenceStatusName }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
+      const control = opts.control ? normaliseControl(opts.control) : undefined;
       await withSession(options, async (session) => {
         const orgId = await resolveOrg(session, opts.org);
         const org = await loadOrganisation(session.rt.store, orgId);
         if (!org) throw new UnknownOrganisationError(`organisation "${orgId}" has not been imported`);
-        const control = opts.control ? normaliseControl(opts.control) : undefined;
         const rows = evidenceRows(await listEvidence(session.rt.store, orgId, control), today(session.now), org.organisation.sweep, opts.status);
         print(options, formatEvidence(rows), rows);
       });
@@ -132,9 +133,9 @@ export function buildProgram(): Command {
 }
 
 function normaliseControl(value: string): string {
-  const match = /^(?:A\.)?([5-8]\.\d{1,2})$/i.exec(value.trim());
-  if (!match) throw new UsageError(`--control: "${value}" is not an Annex A control id such as A.5.15`);
-  return `A.${match[1]}`;
+  const id = normaliseAnnexAId(value);
+  if (!id) throw new UsageError(`--control: "${value}" is not an ISO/IEC 27001:2022 Annex A control (A.5.1 to A.8.34)`);
+  return id;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -143,7 +144,8 @@ export async function main(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+      // --help and --version exit 0; help shown because no command was given is a usage error.
+      return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof InputError || error instanceof UnknownOrganisationError) {
       process.stderr.write(`${error.message}\n`);

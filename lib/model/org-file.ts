@@ -36,7 +36,7 @@ export function parseOrgFile(text: string, fileName: string): OrgFile {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new OrgFileError(
-      doc.errors.map((e) => `${fileName}:${e.linePos?.[0]?.line ?? 1}: YAML: ${e.message.split('\n')[0]}`),
+      doc.errors.map((e) => `${fileName}:${lines.linePos(e.pos[0]).line}: YAML: ${e.message.split('\n')[0]}`),
     );
   }
   if (!isMap(doc.contents)) throw new OrgFileError([`${fileName}:1: (file): must be a mapping with organisation, people, controls and evidence`]);

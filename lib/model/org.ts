@@ -20,8 +20,11 @@ export const Person = z.strictObject({
 });
 export type Person = z.infer<typeof Person>;
 
+/** YAML reads an unquoted 5.10 as the number 5.1, so a control id must be text. */
+const controlId = z.string({ error: 'must be text such as "A.5.15" (write the "A." or quote the number)' });
+
 export const Control = z.strictObject({
-  id: z.string().transform((value, ctx) => {
+  id: controlId.transform((value, ctx) => {
     const normal = normaliseAnnexAId(value);
     if (!normal) {
       ctx.addIssue({ code: 'custom', message: `"${value}" is not an ISO/IEC 27001:2022 Annex A control (A.5.1 to A.8.34)` });
@@ -46,7 +49,7 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal chara
 
 const EvidenceInput = z.strictObject({
   id,
-  control: z.string(),
+  control: controlId,
   title: z.string().min(1),
   kind: EvidenceKind,
   location: z.url({ error: 'must be a URI such as https://..., s3://... or file:///...' }),
