@@ -33,7 +33,10 @@ export function formatSweep(result: LocalRunResult, org: LoadedOrganisation | un
   for (const mail of s.mails) {
     const person = org?.people.get(mail.recipientId);
     const who = person ? `${person.name} <${person.email}> [${person.language}]` : mail.recipientId;
-    lines.push(`  ${who}: ${mail.notices} notice${mail.notices === 1 ? '' : 's'}`);
+    const kinds = mail.kinds
+      ? ` (${[mail.kinds.escalated && `${mail.kinds.escalated} escalated`, mail.kinds.lapsed && `${mail.kinds.lapsed} lapsed`, mail.kinds['due-soon'] && `${mail.kinds['due-soon']} due soon`].filter(Boolean).join(', ')})`
+      : '';
+    lines.push(`  ${who}: ${mail.notices} notice${mail.notices === 1 ? '' : 's'}${kinds}`);
   }
   if (s.noticesSuperseded || s.noticesCancelled) lines.push(`Set aside ${s.noticesSuperseded} superseded and ${s.noticesCancelled} cancelled (renewed) notices.`);
   for (const f of s.failedRecipients) lines.push(`FAILED to mail ${f.recipientId}: ${f.error} (the notices stay pending for the next sweep)`);

@@ -25,6 +25,7 @@ const SendOutcome = z.object({
   failed: z.number(),
   superseded: z.number(),
   cancelled: z.number(),
+  kinds: z.object({ escalated: z.number(), lapsed: z.number(), 'due-soon': z.number() }).optional(),
   messageId: z.string().optional(),
   error: z.string().optional(),
 });

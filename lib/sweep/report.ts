@@ -32,7 +32,7 @@ export interface SweepSummary {
   noticesSuperseded: number;
   noticesCancelled: number;
   failedRecipients: { recipientId: string; error: string }[];
-  mails: { recipientId: string; notices: number; messageId: string }[];
+  mails: { recipientId: string; notices: number; kinds?: SendResult['kinds']; messageId: string }[];
   error?: string;
 }
 
@@ -57,7 +57,7 @@ export function summarise(input: ReportInput): SweepSummary {
     noticesSuperseded: sum((s) => s.superseded),
     noticesCancelled: sum((s) => s.cancelled),
     failedRecipients: sends.filter((s) => s.error).map((s) => ({ recipientId: s.recipientId, error: s.error as string })),
-    mails: sends.filter((s) => s.mailed).map((s) => ({ recipientId: s.recipientId, notices: s.sent, messageId: s.messageId as string })),
+    mails: sends.filter((s) => s.mailed).map((s) => ({ recipientId: s.recipientId, notices: s.sent, ...(s.kinds ? { kinds: s.kinds } : {}), messageId: s.messageId as string })),
     ...(input.error ? { error: `${input.error.Error}: ${input.error.Cause ?? ''}`.trim() } : {}),
   };
 }

@@ -22,8 +22,16 @@ export interface SendResult {
   failed: number;
   superseded: number;
   cancelled: number;
+  /** Notices in the mail by kind: escalated, lapsed (with reminders), due-soon. */
+  kinds?: Record<'escalated' | 'lapsed' | 'due-soon', number>;
   messageId?: string;
   error?: string;
+}
+
+function kindsOf(notices: StoredNotice[]): Record<'escalated' | 'lapsed' | 'due-soon', number> {
+  const kinds = { escalated: 0, lapsed: 0, 'due-soon': 0 };
+  for (const n of notices) kinds[n.stage === 'escalated' || n.stage === 'due-soon' ? n.stage : 'lapsed']++;
+  return kinds;
 }
 
 /** A claim outlives any send; a sweep that dies mid-send frees its notices after this. */
@@ -113,5 +121,5 @@ async function sendToRecipient(rt: Runtime, input: SendBatchInput, person: Recip
     return { ...result, failed: keep.length, error: reason };
   }
   await mapLimit(keep, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'sent', messageId }, at()));
-  return { ...result, mailed: true, sent: keep.length, messageId };
+  return { ...result, mailed: true, sent: keep.length, kinds: kindsOf(keep), messageId };
 }
