@@ -9,14 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { renderNoticeMail, type NoticeMailInput, type RenderedMail } from '../lib/mail/notice-mail.ts';
 import { createMailer } from '../lib/mail/transport.ts';
 import type { NoticeLine } from '../lib/sweep/notice.ts';
+import { noticeLine } from './support/fixtures.ts';
 
 const FROM = 'Compliance <compliance@harbourledger.example>';
 
-function line(overrides: Partial<NoticeLine>): NoticeLine {
-  return {
-    stage: 'lapsed',
-    controlId: 'A.5.1',
-    controlTitle: 'Policies for information security',
+const line = (overrides: Partial<NoticeLine>): NoticeLine =>
+  noticeLine({
     evidenceId: 'ev-002',
     evidenceTitle: 'Information security policy sign-off',
     evidenceLocation: 'https://harbourledger.sharepoint.example/sites/hr/ISP-sign-off-2026.xlsx',
@@ -24,8 +22,7 @@ function line(overrides: Partial<NoticeLine>): NoticeLine {
     daysOverdue: 8,
     ownerName: 'Natalie Yip',
     ...overrides,
-  };
-}
+  });
 
 // A very long location: its line in the plain text and in the HTML is well over 998 characters.
 const LONG_LOCATION = `https://harbourledger.sharepoint.example/sites/isms/${'深層/'.repeat(150)}${'x'.repeat(900)}.pdf`;

@@ -1,21 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { renderNoticeMail, compareControlIds, escapeHtml, type NoticeMailInput } from '../lib/mail/notice-mail.ts';
 import type { NoticeLine } from '../lib/sweep/notice.ts';
-
-function line(overrides: Partial<NoticeLine>): NoticeLine {
-  return {
-    stage: 'lapsed',
-    controlId: 'A.5.1',
-    controlTitle: 'Policies for information security',
-    evidenceId: 'ev-1',
-    evidenceTitle: 'Information security policy',
-    evidenceLocation: 'https://docs.example.com/policy',
-    validUntil: '2026-03-01',
-    daysOverdue: 12,
-    ownerName: 'Mei Chan',
-    ...overrides,
-  };
-}
+import { noticeLine as line } from './support/fixtures.ts';
 
 function input(lines: NoticeLine[], language: 'en' | 'zh-Hant' = 'en'): NoticeMailInput {
   return {

@@ -11,7 +11,7 @@ import { readServerlessConfig } from '../lib/store/table-definition.ts';
 import type { SweepSummary } from '../lib/sweep/report.ts';
 import { runRequest } from '../lib/workflows/catalogue.ts';
 import { smallOrg } from './support/fixtures.ts';
-import { RecordingMailer, testRuntime } from './support/local-store.ts';
+import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';
 
 const LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 const files = readdirSync(new URL('../workflows/', import.meta.url)).filter((f) => f.endsWith('.asl.json'));
@@ -104,16 +104,7 @@ describe('evidence sweep workflow, executed locally', () => {
     const rt = await testRuntime(mailer);
     await importOrganisation(rt.store, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', '2026-11-01T00:00:00Z');
     // The store refuses the batch's query for waiting notices: the send Lambda fails for the whole batch.
-    rt.store.doc.middlewareStack.add(
-      (next) => async (args) => {
-        const text = JSON.stringify(args.input);
-        if (text.includes('"IndexName":"GSI3"') && text.includes('BETWEEN')) {
-          throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'faultInjection' },
-    );
+    throttleWhen(rt.store, (input) => input.includes('"IndexName":"GSI3"') && input.includes('BETWEEN'));
     const { name, input } = runRequest('evidence-sweep', 'kowloon-co', new Date('2026-11-10T01:00:00Z'));
     const output = (await executeWorkflow(rt, 'evidence-sweep', input)) as SweepSummary;
 
@@ -136,16 +127,7 @@ describe('evidence sweep workflow, executed locally', () => {
     const rt = await testRuntime(mailer);
     await importOrganisation(rt.store, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', '2026-11-01T00:00:00Z');
     // The store refuses to claim owen's notice only.
-    rt.store.doc.middlewareStack.add(
-      (next) => async (args) => {
-        const text = JSON.stringify(args.input);
-        if (text.includes('leaseUntil = :lease') && !text.includes('#escalated')) {
-          throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'faultInjection' },
-    );
+    throttleWhen(rt.store, (input) => input.includes('leaseUntil = :lease') && !input.includes('#escalated'));
     const { input } = runRequest('evidence-sweep', 'kowloon-co', new Date('2026-11-10T01:00:00Z'));
     const output = (await executeWorkflow(rt, 'evidence-sweep', input)) as SweepSummary;
 

@@ -135,8 +135,10 @@ export async function claimNotice(store: Store, key: NoticeKey, runName: string,
   }
 }
 
-/** Puts a claimed notice back to pending after a failed send, with the reason. */
-export async function releaseNotice(store: Store, n: StoredNotice, runName: string, reason: string, at: string): Promise<void> {
+type NoticeUpdate = { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> };
+
+/** One change to a claimed notice and its audit entry, all or nothing. */
+async function updateWithAudit(store: Store, n: StoredNotice, runName: string, update: NoticeUpdate, event: string, detail: Record<string, unknown>, at: string): Promise<void> {
   await store.doc.send(
     new TransactWriteCommand({
       TransactItems: [
@@ -144,19 +146,36 @@ export async function releaseNotice(store: Store, n: StoredNotice, runName: stri
           Update: {
             TableName: store.table,
             Key: { PK: n.PK, SK: n.SK },
-            UpdateExpression: 'SET #status = :pending, lastError = :reason, attempts = attempts + :one REMOVE claimedBy, leaseUntil',
-            ConditionExpression: 'claimedBy = :run',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pending': 'pending', ':reason': reason.slice(0, 500), ':one': 1, ':run': runName },
+            ...update,
+            ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':run': runName },
           },
         },
-        auditPut(store, { orgId: n.orgId, at, event: 'notice.failed', subject: n.SK, actor: runName, detail: { reason: reason.slice(0, 500) } }),
+        auditPut(store, { orgId: n.orgId, at, event, subject: n.SK, actor: runName, detail }),
       ],
     }),
   );
 }
 
-/** Closes a notice: sent (with the provider's message id), superseded or cancelled. Leaves the pending index. */
+/** Puts a claimed notice back to pending after a failed send, with the reason. */
+export async function releaseNotice(store: Store, n: StoredNotice, runName: string, reason: string, at: string): Promise<void> {
+  const why = reason.slice(0, 500);
+  await updateWithAudit(
+    store,
+    n,
+    runName,
+    {
+      UpdateExpression: 'SET #status = :pending, lastError = :reason, attempts = attempts + :one REMOVE claimedBy, leaseUntil',
+      ConditionExpression: 'claimedBy = :run',
+      ExpressionAttributeValues: { ':pending': 'pending', ':reason': why, ':one': 1 },
+    },
+    'notice.failed',
+    { reason: why },
+    at,
+  );
+}
+
+/** Closes a claimed notice: sent (with the provider's message id), superseded or cancelled. Leaves the pending index. */
 export async function closeNotice(
   store: Store,
   n: StoredNotice,
@@ -165,37 +184,25 @@ export async function closeNotice(
   at: string,
 ): Promise<void> {
   const sent = outcome.status === 'sent';
-  await store.doc.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: store.table,
-            Key: { PK: n.PK, SK: n.SK },
-            UpdateExpression: `SET #status = :status, closedAt = :at, ${sent ? 'messageId = :detail, sentAt = :at, attempts = attempts + :one' : 'closedReason = :detail'} REMOVE GSI3PK, GSI3SK, leaseUntil`,
-            // Only the sweep holding the claim closes a notice.
-            ConditionExpression: 'claimedBy = :run AND #status = :sending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':status': outcome.status,
-              ':at': at,
-              ':detail': sent ? outcome.messageId : outcome.reason,
-              ':run': runName,
-              ':sending': 'sending',
-              ...(sent ? { ':one': 1 } : {}),
-            },
-          },
-        },
-        auditPut(store, {
-          orgId: n.orgId,
-          at,
-          event: `notice.${outcome.status}`,
-          subject: n.SK,
-          actor: runName,
-          detail: sent ? { recipient: n.recipientId, messageId: outcome.messageId } : { reason: outcome.reason },
-        }),
-      ],
-    }),
+  await updateWithAudit(
+    store,
+    n,
+    runName,
+    {
+      UpdateExpression: `SET #status = :status, closedAt = :at, ${sent ? 'messageId = :detail, sentAt = :at, attempts = attempts + :one' : 'closedReason = :detail'} REMOVE GSI3PK, GSI3SK, leaseUntil`,
+      // Only the sweep holding the claim closes a notice.
+      ConditionExpression: 'claimedBy = :run AND #status = :sending',
+      ExpressionAttributeValues: {
+        ':status': outcome.status,
+        ':at': at,
+        ':detail': sent ? outcome.messageId : outcome.reason,
+        ':sending': 'sending',
+        ...(sent ? { ':one': 1 } : {}),
+      },
+    },
+    `notice.${outcome.status}`,
+    sent ? { recipient: n.recipientId, messageId: outcome.messageId } : { reason: outcome.reason },
+    at,
   );
 }
 

@@ -1,6 +1,7 @@
 // Small organisations built in code, for date-precise sweep tests.
 import { OrgFile, type OrgFile as OrgFileType } from '../../lib/model/org.ts';
 import type { Runtime } from '../../lib/runtime.ts';
+import type { NoticeLine } from '../../lib/sweep/notice.ts';
 import { planSweep, type PlanResult } from '../../lib/sweep/plan.ts';
 import { reportSweep, type SweepSummary } from '../../lib/sweep/report.ts';
 import { sendBatch, type SendResult } from '../../lib/sweep/send.ts';
@@ -43,4 +44,20 @@ export async function sweepOnce(rt: Runtime, orgId: string, now: string, runName
   const summary = await reportSweep(rt, { ...input, plan, sends: batches });
   const sends = batches.flat();
   return { plan, sends, summary };
+}
+
+/** One line of a notice mail, lapsed 12 days, with whatever a test needs changed. */
+export function noticeLine(overrides: Partial<NoticeLine>): NoticeLine {
+  return {
+    stage: 'lapsed',
+    controlId: 'A.5.1',
+    controlTitle: 'Policies for information security',
+    evidenceId: 'ev-1',
+    evidenceTitle: 'Information security policy',
+    evidenceLocation: 'https://docs.example.com/policy',
+    validUntil: '2026-03-01',
+    daysOverdue: 12,
+    ownerName: 'Mei Chan',
+    ...overrides,
+  };
 }

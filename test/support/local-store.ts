@@ -34,3 +34,16 @@ export function outboxRuntimeMailer(): { mailer: Mailer; dir: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'outbox-'));
   return { mailer: createMailer({ transport: 'outbox', from: 'Compliance <compliance@harbourledger.example>', outboxDir: dir }), dir };
 }
+
+/** Makes every store command whose input (as JSON) matches `when` fail as DynamoDB throttling would. */
+export function throttleWhen(store: Store, when: (input: string) => boolean): void {
+  store.doc.middlewareStack.add(
+    (next) => async (args) => {
+      if (when(JSON.stringify(args.input))) {
+        throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'faultInjection' },
+  );
+}
