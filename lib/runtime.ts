@@ -20,6 +20,11 @@ const Env = z.object({
   MAIL_FROM: z.string().min(3).default('Compliance <compliance@localhost>'),
   SMTP_URL: z.string().optional(),
   OUTBOX_DIR: z.string().default('outbox'),
+  /** Sends per second for the SES and SMTP mailers, per process (the outbox is not limited). */
+  MAIL_MAX_PER_SECOND: z.coerce
+    .number({ error: 'must be a number of mails per second, e.g. 5' })
+    .positive({ error: 'must be more than 0 mails per second' })
+    .default(5),
   AWS_REGION: z.string().optional(),
 });
 
@@ -39,9 +44,14 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
 export function mailConfig(env: EnvConfig): MailConfig {
   switch (env.MAIL_TRANSPORT) {
     case 'smtp':
-      return { transport: 'smtp', from: env.MAIL_FROM, smtpUrl: env.SMTP_URL as string };
+      return { transport: 'smtp', from: env.MAIL_FROM, smtpUrl: env.SMTP_URL as string, maxPerSecond: env.MAIL_MAX_PER_SECOND };
     case 'ses':
-      return { transport: 'ses', from: env.MAIL_FROM, ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}) };
+      return {
+        transport: 'ses',
+        from: env.MAIL_FROM,
+        maxPerSecond: env.MAIL_MAX_PER_SECOND,
+        ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+      };
     case 'outbox':
       return { transport: 'outbox', from: env.MAIL_FROM, outboxDir: env.OUTBOX_DIR };
   }

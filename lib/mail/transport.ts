@@ -19,23 +19,73 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<{ messageId: string }>;
 }
 
+/**
+ * How fast a mailer may send. nodemailer (7 and later) no longer rate-limits SES,
+ * so the SES and SMTP mailers space their sends themselves; the outbox is not limited.
+ */
+interface Pacing {
+  /** At most this many sends (each attempt, retries included) begin in any one second. */
+  maxPerSecond: number;
+  /** First retry delay after throttling, doubled each attempt (capped at 5 s). Default 200 ms. */
+  retryBaseMs?: number;
+}
+
 export type MailConfig =
   | { transport: 'outbox'; from: string; outboxDir: string }
-  | { transport: 'smtp'; from: string; smtpUrl: string }
-  | { transport: 'ses'; from: string; region?: string };
+  | ({ transport: 'smtp'; from: string; smtpUrl: string } & Pacing)
+  | ({ transport: 'ses'; from: string; region?: string } & Pacing);
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface RateLimiter {
+  /** Resolves when the caller may begin one send. */
+  take(): Promise<void>;
+}
+
+/**
+ * Spaces starts at least 1/maxPerSecond s apart, so no more than maxPerSecond begin
+ * in any one-second window. Callers are served in turn (a promise chain), so
+ * concurrent `take()`s cannot claim the same slot; the spacing is measured from when
+ * the previous caller was actually let through, on the monotonic clock.
+ */
+export function createRateLimiter(maxPerSecond: number, now: () => number = () => performance.now()): RateLimiter {
+  if (!(Number.isFinite(maxPerSecond) && maxPerSecond > 0)) {
+    throw new RangeError(`mail maxPerSecond must be a positive number, got ${maxPerSecond}`);
+  }
+  const interval = 1000 / maxPerSecond;
+  let next = -Infinity; // the earliest time the next start may happen
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    take() {
+      const turn = tail.then(async () => {
+        // A timer may fire a fraction of a millisecond early: wait until the slot has really come.
+        for (let wait = next - now(); wait > 0; wait = next - now()) await sleep(wait);
+        next = now() + interval;
+      });
+      tail = turn;
+      return turn;
+    },
+  };
+}
 
 /** Throttling is retried with backoff; a rejection (bad address, unverified sender) is not. */
-const THROTTLED = /Throttl|TooManyRequests|Too Many Requests|rate exceeded|421|454/i;
+const THROTTLED = /Throttl|TooManyRequests|Too Many Requests|rate exceeded/i;
+const SMTP_THROTTLED = new Set([421, 454]);
 
-async function withThrottleRetry<T>(send: () => Promise<T>, attempts = 5): Promise<T> {
+function isThrottled(error: unknown): boolean {
+  const e = error as Error & { code?: string; responseCode?: number };
+  // An SMTP reply: its code decides (the text may name an address or id with "421" in it).
+  if (typeof e?.responseCode === 'number') return SMTP_THROTTLED.has(e.responseCode);
+  return THROTTLED.test(`${e?.name} ${e?.code ?? ''} ${e?.message}`);
+}
+
+async function withThrottleRetry<T>(send: () => Promise<T>, retryBaseMs = 200, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await send();
     } catch (error) {
-      const e = error as Error & { code?: string; responseCode?: number };
-      const throttled = THROTTLED.test(`${e.name} ${e.code ?? ''} ${e.responseCode ?? ''} ${e.message}`);
-      if (!throttled || attempt >= attempts) throw error;
-      await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt) * (0.5 + Math.random() / 2)));
+      if (!isThrottled(error) || attempt >= attempts) throw error;
+      await sleep(Math.min(5000, retryBaseMs * 2 ** attempt) * (0.5 + Math.random() / 2));
     }
   }
 }
@@ -57,10 +107,15 @@ function outboxMailer(from: string, outboxDir: string): Mailer {
   };
 }
 
-function transportMailer(from: string, transport: Transporter): Mailer {
+function transportMailer(from: string, transport: Transporter, pacing: Pacing): Mailer {
+  // One limiter for all sends of this mailer; every attempt, retries included, takes a slot.
+  const limiter = createRateLimiter(pacing.maxPerSecond);
   return {
     async send(mail) {
-      const info = await withThrottleRetry(() => transport.sendMail(message(from, mail)));
+      const info = await withThrottleRetry(async () => {
+        await limiter.take();
+        return transport.sendMail(message(from, mail));
+      }, pacing.retryBaseMs);
       return { messageId: info.messageId };
     },
   };
@@ -83,10 +138,10 @@ export function createMailer(config: MailConfig): Mailer {
     case 'outbox':
       return outboxMailer(config.from, config.outboxDir);
     case 'smtp':
-      return transportMailer(config.from, nodemailer.createTransport(config.smtpUrl));
+      return transportMailer(config.from, nodemailer.createTransport(config.smtpUrl), config);
     case 'ses': {
       const sesClient = new SESv2Client(config.region ? { region: config.region } : {});
-      return transportMailer(config.from, nodemailer.createTransport({ SES: { sesClient, SendEmailCommand } }));
+      return transportMailer(config.from, nodemailer.createTransport({ SES: { sesClient, SendEmailCommand } }), config);
     }
   }
 }
