@@ -11,7 +11,8 @@ import { importOrganisation, listEvidence, listOrganisationIds, loadOrganisation
 import { UnknownOrganisationError } from '../sweep/plan.ts';
 import type { SweepSummary } from '../sweep/report.ts';
 import { evidenceRows } from './evidence-rows.ts';
-import { formatEvidence, formatImport, formatSweep } from './output.ts';
+import { formatEvidence, formatImport, formatScan, formatSweep } from './output.ts';
+import { scanPaths } from '../scan/scan-files.ts';
 import { openSession, type GlobalOptions, type Session } from './session.ts';
 
 class UsageError extends InputError {}
@@ -59,7 +60,7 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'where DynamoDB Local keeps its data', '.local/dynamodb')
     .option('--outbox <dir>', 'folder for .eml files when mail goes to the outbox (or OUTBOX_DIR)')
     .option('--now <date>', 'the clock, as YYYY-MM-DD or an ISO-8601 time (or COMPLIANCE_NOW)')
-    .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .addOption(new Option('--format <format>', 'output format (table is the same as human)').choices(['human', 'table', 'json']).default('human'))
     .showHelpAfterError()
     .exitOverride();
 
@@ -110,6 +111,18 @@ export function buildProgram(): Command {
       });
     });
 
+  program
+    .command('scan')
+    .description('scan files and folders for personal and regulated data; prints masked values only')
+    .argument('<paths...>', 'files or folders (.txt, .log, .json, .jsonl, .csv, .tsv)')
+    .option('--budget-bytes <n>', 'read at most this many bytes of each file (sampling budget)', positiveInteger)
+    .action(async (paths: string[], opts: { budgetBytes?: number }, cmd: Command) => {
+      const options = cmd.optsWithGlobals() as GlobalOptions;
+      const hashKey = process.env.COMPLIANCE_HASH_KEY;
+      const result = await scanPaths(paths, { ...(hashKey ? { hashKey } : {}), ...(opts.budgetBytes ? { budgetBytes: opts.budgetBytes } : {}) });
+      print(options, formatScan(result), result);
+    });
+
   const evidence = program.command('evidence').description('evidence held for the controls in scope');
   evidence
     .command('list')
@@ -130,6 +143,12 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`"${value}" is not a positive whole number`);
+  return n;
 }
 
 function normaliseControl(value: string): string {

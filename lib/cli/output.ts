@@ -3,6 +3,7 @@ import type { LoadedOrganisation, ImportSummary, ImportCounts } from '../store/o
 import type { LocalRunResult } from '../local/workflow-runner.ts';
 import type { SweepSummary } from '../sweep/report.ts';
 import type { EvidenceRow } from './evidence-rows.ts';
+import type { ScanResult } from '../scan/scan-files.ts';
 
 const counts = (label: string, c: ImportCounts & { renewed?: number }) => {
   const parts = [
@@ -47,16 +48,46 @@ export function formatSweep(result: LocalRunResult, org: LoadedOrganisation | un
 
 export function formatEvidence(rows: EvidenceRow[]): string {
   if (rows.length === 0) return 'No evidence matches.';
-  const header = ['ID', 'CONTROL', 'STATUS', 'VALID UNTIL', 'DAYS', 'OWNER', 'TITLE'];
-  const table = rows.map((r) => [
-    r.id,
-    r.control,
-    r.status,
-    r.validUntil ?? '-',
-    r.daysOverdue === undefined ? '' : r.daysOverdue > 0 ? `+${r.daysOverdue}` : String(r.daysOverdue),
-    r.owner,
-    r.title,
-  ]);
+  return columns(
+    ['ID', 'CONTROL', 'STATUS', 'VALID UNTIL', 'DAYS', 'OWNER', 'TITLE'],
+    rows.map((r) => [
+      r.id,
+      r.control,
+      r.status,
+      r.validUntil ?? '-',
+      r.daysOverdue === undefined ? '' : r.daysOverdue > 0 ? `+${r.daysOverdue}` : String(r.daysOverdue),
+      r.owner,
+      r.title,
+    ]),
+  );
+}
+
+export function formatScan(result: ScanResult): string {
+  const out: string[] = [];
+  if (result.findings.length > 0) {
+    out.push(
+      columns(
+        ['TYPE', 'WHERE', 'MASKED'],
+        result.findings.map((f) => [f.type, `${f.file}:${f.line}${f.column ? ` [${f.column}]` : ''}`, f.masked]),
+      ),
+      '',
+    );
+  }
+  for (const f of result.files) {
+    if (f.status !== 'scanned') out.push(`${f.status.toUpperCase()} ${f.file}: ${f.reason}`);
+    else {
+      const notes = [f.encoding, f.truncated && `sampled ${f.bytesRead} of ${f.bytesTotal} bytes`, f.replacedSequences && `${f.replacedSequences} invalid byte sequences replaced`].filter(Boolean);
+      out.push(`scanned ${f.file} (${notes.join(', ')}): ${f.findings} finding${f.findings === 1 ? '' : 's'}`);
+      for (const p of f.problems ?? []) out.push(`  line ${p.line}: ${p.message}`);
+    }
+  }
+  const counts = Object.entries(result.counts).map(([type, n]) => `${type} ${n}`);
+  out.push(`${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}${counts.length ? `: ${counts.join(', ')}` : ''}.`);
+  return out.join('\n');
+}
+
+/** Aligned columns; CJK characters count double, as a terminal shows them. */
+function columns(header: string[], table: string[][]): string {
   const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uffff]/u.test(ch) ? 2 : 1), 0);
   const widths = header.map((h, i) => Math.max(width(h), ...table.map((row) => width(row[i] ?? ''))));
   const line = (cells: string[]) =>

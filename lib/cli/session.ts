@@ -17,7 +17,7 @@ export interface GlobalOptions {
   dataDir: string;
   outbox?: string;
   now?: string;
-  format: 'human' | 'json';
+  format: 'human' | 'table' | 'json';
 }
 
 export interface Session {

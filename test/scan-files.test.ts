@@ -1,0 +1,95 @@
+// `compliance scan PATH...`: findings with type, file, line and masked value; no
+// raw identifier anywhere in the output; unreadable paths recorded, not fatal.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { scanPaths } from '../lib/scan/scan-files.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RAW = ['A123456(3)', '9123 4567', '4111 1111 1111 1111', 'ada.chan@example.hk', '+86 138 1234 5678', 'GB82WEST12345698765432', '11010519491231002X'];
+
+function fixtures(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'scan-'));
+  writeFileSync(
+    path.join(dir, 'chat.txt'),
+    [
+      '[2026-11-03 09:15] 陳小姐: 客戶身份證A123456(3)已核實，請致電9123 4567',
+      'order ORD-20261130-88812345 shipped, tracking SF1234567890123',
+      'Card 4111 1111 1111 1111 on file; refund to GB82WEST12345698765432',
+      '',
+      'email ada.chan@example.hk re 病假 and salary; 身份证号11010519491231002X',
+    ].join('\n'),
+  );
+  writeFileSync(path.join(dir, 'hr.csv'), 'name,電話,email\nAda,+852 9123 4567,ada@example.com\n"Bob,unterminated,x\nCarol,+86 138 1234 5678,carol@example.cn\n');
+  writeFileSync(path.join(dir, 'photo.txt'), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]), Buffer.alloc(64)]));
+  return dir;
+}
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['lib/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, COMPLIANCE_HASH_KEY: 'test-key' } }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('scanning files', () => {
+  it('finds each identifier with its type, file and line, masked and hashed', async () => {
+    const dir = fixtures();
+    const result = await scanPaths([path.join(dir, 'chat.txt')], { hashKey: 'k' });
+    expect(result.findings.map((f) => `${f.type}@${f.line}`)).toEqual([
+      'hk_id@1',
+      'hk_phone@1',
+      'payment_card@3',
+      'iban@3',
+      'email@5',
+      'health@5',
+      'payroll@5',
+      'cn_resident_id@5',
+    ]);
+    expect(result.findings.every((f) => f.file === path.join(dir, 'chat.txt') && /^[0-9a-f]{64}$/.test(f.hash ?? ''))).toBe(true);
+    expect(result.findings.find((f) => f.type === 'hk_id')?.masked).toBe('A12****(3)');
+  });
+
+  it('gives CSV findings their record line, row and column, reports the unbalanced quote and scans on', async () => {
+    const dir = fixtures();
+    const result = await scanPaths([path.join(dir, 'hr.csv')]);
+    expect(result.findings.map((f) => `${f.type}@${f.line}:${f.row}:${f.column}`)).toEqual([
+      'hk_phone@2:1:電話',
+      'email@2:1:email',
+      'cn_phone@4:2:電話',
+      'email@4:2:email',
+    ]);
+    expect(result.files[0]?.problems?.[0]?.line).toBe(3);
+  });
+
+  it('records binary and missing paths with a reason and goes on', async () => {
+    const dir = fixtures();
+    const result = await scanPaths([path.join(dir, 'nope'), dir]);
+    const byName = Object.fromEntries(result.files.map((f) => [path.basename(f.file), f]));
+    expect(byName.nope).toMatchObject({ status: 'failed', reason: 'no such file or folder' });
+    expect(byName['photo.txt']?.status).toBe('skipped');
+    expect(byName['photo.txt']?.reason).toMatch(/binary/);
+    expect(byName['chat.txt']?.status).toBe('scanned');
+    expect(byName['hr.csv']?.status).toBe('scanned');
+  });
+
+  it('prints JSON findings and a table with no raw value, and exits 0 whatever it found', async () => {
+    const dir = fixtures();
+    const [json, table] = await Promise.all([cli(['scan', dir, path.join(dir, 'missing.txt'), '--format', 'json']), cli(['scan', dir, '--format', 'table'])]);
+    expect(json.code).toBe(0);
+    expect(table.code).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { findings: { type: string; file: string; line: number; masked: string }[] };
+    expect(parsed.findings.length).toBe(12);
+    for (const f of parsed.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['type', 'file', 'line', 'masked']));
+    for (const raw of RAW) {
+      expect(json.stdout).not.toContain(raw);
+      expect(table.stdout).not.toContain(raw);
+      expect(json.stdout).not.toContain(raw.replace(/[\s()-]/g, ''));
+    }
+    expect(table.stdout).toMatch(/^TYPE\s+WHERE\s+MASKED/m);
+  });
+});
