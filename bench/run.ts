@@ -1,2 +1,5 @@
 // `npm run bench`: every benchmark in turn, printing its figures.
-await import('./evidence-sweep.ts');
+// BENCH_ONLY=sweep or BENCH_ONLY=scan runs one of them.
+const only = process.env.BENCH_ONLY;
+if (!only || only === 'sweep') await import('./evidence-sweep.ts');
+if (!only || only === 'scan') await (await import('./scan-throughput.ts')).main();
