@@ -221,39 +221,20 @@ function cnId(rng: Rng, mode: 'valid' | 'bad-check' | 'bad-date'): { text: strin
 
 type Scheme = 'visa' | 'mastercard-5' | 'mastercard-2' | 'amex' | 'unionpay-16' | 'unionpay-19' | 'jcb';
 
+/** Issuer prefix and length of each scheme's numbers. */
+const SCHEMES: Record<Scheme, { prefix: (rng: Rng) => string; length: number }> = {
+  visa: { prefix: () => '4', length: 16 },
+  'mastercard-5': { prefix: (rng) => String(rng.range(51, 55)), length: 16 },
+  'mastercard-2': { prefix: (rng) => String(rng.range(2221, 2720)), length: 16 },
+  amex: { prefix: (rng) => rng.pick(['34', '37']), length: 15 },
+  'unionpay-16': { prefix: () => '62', length: 16 },
+  'unionpay-19': { prefix: () => '62', length: 19 },
+  jcb: { prefix: (rng) => String(rng.range(3528, 3589)), length: 16 },
+};
+
 function cardNumber(rng: Rng, scheme: Scheme, valid: boolean): string {
-  let prefix: string;
-  let length: number;
-  switch (scheme) {
-    case 'visa':
-      prefix = '4';
-      length = 16;
-      break;
-    case 'mastercard-5':
-      prefix = String(rng.range(51, 55));
-      length = 16;
-      break;
-    case 'mastercard-2':
-      prefix = String(rng.range(2221, 2720));
-      length = 16;
-      break;
-    case 'amex':
-      prefix = rng.pick(['34', '37']);
-      length = 15;
-      break;
-    case 'unionpay-16':
-      prefix = '62';
-      length = 16;
-      break;
-    case 'unionpay-19':
-      prefix = '62';
-      length = 19;
-      break;
-    case 'jcb':
-      prefix = String(rng.range(3528, 3589));
-      length = 16;
-      break;
-  }
+  const { length } = SCHEMES[scheme];
+  const prefix = SCHEMES[scheme].prefix(rng);
   const payload = prefix + rng.digits(length - 1 - prefix.length);
   const check = luhnCheckDigit(payload);
   if (valid) return payload + check;
