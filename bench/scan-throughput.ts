@@ -176,13 +176,15 @@ async function scanInChild(file: string, nodeFlags: string[]): Promise<ChildRepo
 async function scanChild(file: string): Promise<void> {
   const { scanFile } = await import('../lib/scan/scan-files.ts');
   const t0 = performance.now();
-  const { result, findings } = await scanFile(file);
+  // Findings are counted as they stream by, as a data-map scan aggregates them.
+  let findings = 0;
+  const result = await scanFile(file, {}, () => findings++);
   const seconds = (performance.now() - t0) / 1000;
   const report: ChildReport = {
     status: result.status,
     ...(result.reason ? { reason: result.reason } : {}),
     bytesRead: result.bytesRead ?? 0,
-    findings: findings.length,
+    findings,
     seconds,
     maxRssKB: process.resourceUsage().maxRSS,
     heapUsedMB: process.memoryUsage().heapUsed / MB,

@@ -66,6 +66,17 @@ describe('scanning files', () => {
     expect(result.files[0]?.problems?.[0]?.line).toBe(3);
   });
 
+  it('gives JSON findings the JSON pointer of their string, and refuses bad JSON with the reason', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'scan-json-'));
+    writeFileSync(path.join(dir, 'crm.json'), JSON.stringify({ customers: [{ name: 'Ada', 'tel/mobile': '手機 9123 4567' }, { note: 'HKID A123456(3)' }] }));
+    writeFileSync(path.join(dir, 'broken.json'), '{"a": [1, 2');
+    const result = await scanPaths([dir]);
+    expect(result.findings.map((f) => `${f.type}@${f.pointer}`)).toEqual(['hk_phone@/customers/0/tel~1mobile', 'hk_id@/customers/1/note']);
+    const broken = result.files.find((f) => f.file.endsWith('broken.json'));
+    expect(broken?.status).toBe('failed');
+    expect(broken?.reason).toMatch(/^not valid JSON: /);
+  });
+
   it('records binary and missing paths with a reason and goes on', async () => {
     const dir = fixtures();
     const result = await scanPaths([path.join(dir, 'nope'), dir]);

@@ -12,7 +12,7 @@ import { UnknownOrganisationError } from '../sweep/plan.ts';
 import type { SweepSummary } from '../sweep/report.ts';
 import { evidenceRows } from './evidence-rows.ts';
 import { formatEvidence, formatImport, formatScan, formatSweep } from './output.ts';
-import { scanPaths } from '../scan/scan-files.ts';
+import { scanPaths, scanPathsTo, type ScanOptions } from '../scan/scan-files.ts';
 import { openSession, type GlobalOptions, type Session } from './session.ts';
 
 class UsageError extends InputError {}
@@ -119,7 +119,13 @@ export function buildProgram(): Command {
     .action(async (paths: string[], opts: { budgetBytes?: number }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
       const hashKey = process.env.COMPLIANCE_HASH_KEY;
-      const result = await scanPaths(paths, { ...(hashKey ? { hashKey } : {}), ...(opts.budgetBytes ? { budgetBytes: opts.budgetBytes } : {}) });
+      const scanOptions = { ...(hashKey ? { hashKey } : {}), ...(opts.budgetBytes ? { budgetBytes: opts.budgetBytes } : {}) };
+      if (options.format === 'json') {
+        // Streamed: each finding is written as it is found, so output of any size takes bounded memory.
+        await writeScanJson(paths, scanOptions);
+        return;
+      }
+      const result = await scanPaths(paths, scanOptions);
       print(options, formatScan(result), result);
     });
 
@@ -143,6 +149,18 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/** `{ "findings": [...], "files": [...], "counts": {...} }`, the findings written one by one. */
+async function writeScanJson(paths: string[], options: ScanOptions): Promise<void> {
+  const out = process.stdout;
+  let first = true;
+  out.write('{\n  "findings": [');
+  const summary = await scanPathsTo(paths, options, (f) => {
+    out.write(`${first ? '' : ','}\n    ${JSON.stringify(f)}`);
+    first = false;
+  });
+  out.write(`${first ? '' : '\n  '}],\n  "files": ${JSON.stringify(summary.files)},\n  "counts": ${JSON.stringify(summary.counts)}\n}\n`);
 }
 
 function positiveInteger(value: string): number {

@@ -68,7 +68,7 @@ export function formatScan(result: ScanResult): string {
     out.push(
       columns(
         ['TYPE', 'WHERE', 'MASKED'],
-        result.findings.map((f) => [f.type, `${f.file}:${f.line}${f.column ? ` [${f.column}]` : ''}`, f.masked]),
+        result.findings.map((f) => [f.type, f.pointer !== undefined ? `${f.file}#${f.pointer}` : `${f.file}:${f.line}${f.column ? ` [${f.column}]` : ''}`, f.masked]),
       ),
       '',
     );
