@@ -1,0 +1,113 @@
+// .xlsx sheets for the data-mapping scans (issue 3, "Sources"), read with
+// `read-excel-file` (maintained, small; DESIGN rules out the npm `xlsx` 0.18.5).
+//
+// - read-excel-file unzips and parses a sheet whole, so there is no byte budget:
+//   instead a file larger than `maxFileBytes` (default 64 MiB) is refused with a
+//   clear error before anything is read. `budgetRecords` limits the rows yielded
+//   (the first N, deterministic).
+// - The first non-empty row is the header, named as in the CSV reader
+//   (`uniqueHeaderNames`: trimmed, `column_N` for empty names, `_2` suffixes for
+//   repeats); cells beyond the header get `column_N` names.
+// - `row` is the 1-based data row, counted like CsvRecord.row: the header and
+//   empty rows are not counted.
+// - Cells become strings: numbers exactly as stored in the file (no float
+//   rounding), booleans `TRUE`/`FALSE`, date cells as ISO-8601 local date-time
+//   without a zone (`2026-11-03T09:15:00`; Excel stores wall-clock time with no
+//   zone), rounded to the second. Empty cells are absent from `cells`. Text is
+//   trimmed (read-excel-file's default).
+import { stat } from 'node:fs/promises';
+import { readSheet, type Row } from 'read-excel-file/node';
+import { uniqueHeaderNames } from './csv-reader.ts';
+import { ReadError } from './text-reader.ts';
+
+export interface XlsxRow {
+  /** 1-based data row: the header and empty rows are not counted. */
+  row: number;
+  /** Cells by header name. */
+  cells: Record<string, string>;
+}
+
+export interface XlsxReadOptions {
+  /** Sheet number (1-based) or name; default the first sheet. */
+  sheet?: number | string;
+  /** Yield at most the first N data rows. */
+  budgetRecords?: number;
+  /** Refuse files larger than this (default 64 MiB): they are read whole. */
+  maxFileBytes?: number;
+  /** Called with the header names once they are known, before the first row (also when there are no data rows). */
+  onHeader?: (header: string[]) => void;
+}
+
+export const DEFAULT_MAX_XLSX_BYTES = 64 * 1024 * 1024;
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** A date cell as an ISO-8601 local date-time (no zone), rounded to the second. */
+function dateCell(d: Date): string {
+  const t = Math.round(d.getTime() / 1000) * 1000;
+  const r = new Date(t);
+  if (Number.isNaN(t)) return '';
+  return `${pad(r.getUTCFullYear(), 4)}-${pad(r.getUTCMonth() + 1)}-${pad(r.getUTCDate())}T${pad(r.getUTCHours())}:${pad(r.getUTCMinutes())}:${pad(r.getUTCSeconds())}`;
+}
+
+function cellText(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (v instanceof Date) return dateCell(v);
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  return String(v);
+}
+
+function isEmptyRow(row: Row<string>): boolean {
+  return row.every((v) => v === null || v === undefined || v === '');
+}
+
+/** Stream the data rows of an .xlsx sheet, keyed by the header row. */
+export async function* readXlsxRows(file: string, options: XlsxReadOptions = {}): AsyncGenerator<XlsxRow> {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_XLSX_BYTES;
+  const budget = options.budgetRecords ?? Infinity;
+  let size: number;
+  try {
+    const s = await stat(file);
+    if (s.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    size = s.size;
+  } catch (err) {
+    const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'EIO';
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((err as Error).message ?? err);
+    throw new ReadError(file, code, reason, { cause: err });
+  }
+  if (size > maxFileBytes) {
+    throw new ReadError(file, 'EFBIG', `workbook is ${size} bytes, larger than the ${maxFileBytes}-byte limit for .xlsx files (read whole); export it as CSV or raise maxFileBytes`);
+  }
+  let data: Row<string>[];
+  try {
+    // parseNumber keeps numbers as written (IDs and phone numbers must not lose digits).
+    data = await readSheet<string>(file, options.sheet ?? 1, { parseNumber: (s: string) => s });
+  } catch (err) {
+    const reason = err instanceof Error ? `not a readable .xlsx workbook (${err.name}: ${err.message})` : String(err);
+    throw new ReadError(file, 'EBADXLSX', reason, { cause: err });
+  }
+
+  let header: string[] | undefined;
+  let row = 0;
+  if (budget <= 0) {
+    const first = data.find((values) => !isEmptyRow(values));
+    options.onHeader?.(uniqueHeaderNames((first ?? []).map((v) => cellText(v) ?? '')));
+    return;
+  }
+  for (const values of data) {
+    if (isEmptyRow(values)) continue;
+    if (header === undefined) {
+      header = uniqueHeaderNames(values.map((v) => cellText(v) ?? ''));
+      options.onHeader?.(header);
+      continue;
+    }
+    const cells: Record<string, string> = {};
+    values.forEach((v, i) => {
+      const text = cellText(v);
+      if (text !== undefined) cells[header?.[i] ?? `column_${i + 1}`] = text;
+    });
+    row++;
+    yield { row, cells };
+    if (row >= budget) return;
+  }
+}

@@ -1,0 +1,350 @@
+import { describe, expect, it } from 'vitest';
+import { classify, ClassifyThresholds } from '../lib/datamap/classify.ts';
+import {
+  crossBorderFlags,
+  jurisdictionOfCountry,
+  jurisdictionOfStorage,
+  jurisdictionSet,
+  peopleJurisdictions,
+  resolveStorage,
+} from '../lib/datamap/residency.ts';
+import { buildSourceEntry, DataMap, diffDataMaps, failedSource, type ScannedSource } from '../lib/datamap/datamap.ts';
+
+describe('classify', () => {
+  it('rates each red type red, with reasons', () => {
+    const cases = [
+      ['hk_id', 'government identifier'],
+      ['cn_resident_id', 'government identifier'],
+      ['payment_card', 'payment data'],
+      ['iban', 'bank data'],
+      ['health', 'health data'],
+      ['payroll', 'payroll data'],
+    ] as const;
+    for (const [type, label] of cases) {
+      const result = classify({ counts: { [type]: 12, email: 3 } });
+      expect(result.rating, type).toBe('red');
+      expect(result.reasons).toEqual([`${type}: 12 findings (${label})`, 'email: 3 findings (contact data)']);
+    }
+  });
+
+  it('rates contact data only amber, nothing green', () => {
+    expect(classify({ counts: { hk_phone: 1 } })).toMatchObject({ rating: 'amber', reasons: ['hk_phone: 1 finding (contact data)'] });
+    expect(classify({ counts: { cn_phone: 2 } }).rating).toBe('amber');
+    expect(classify({ counts: { email: 5 } }).rating).toBe('amber');
+    expect(classify({ counts: {} })).toEqual({ rating: 'green', reasons: ['no findings'], counts: {}, groups: [] });
+    expect(classify({ counts: { hk_id: 0 } }).rating).toBe('green');
+  });
+
+  it('applies thresholds and per-type overrides', () => {
+    expect(ClassifyThresholds.parse({})).toEqual({ red: { minFindings: 1 }, amber: { minFindings: 1 }, perType: {} });
+    const payroll3 = { perType: { payroll: { minFindings: 3 } } };
+    const stray = classify({ counts: { payroll: 1 } }, payroll3);
+    expect(stray.rating).toBe('green');
+    expect(stray.reasons).toEqual(['payroll: 1 finding (payroll data), below the threshold of 3, not counted']);
+    expect(stray.counts).toEqual({ payroll: 1 });
+    expect(classify({ counts: { payroll: 3 } }, payroll3).rating).toBe('red');
+    // the override is for payroll only: one health finding is still red
+    expect(classify({ counts: { payroll: 1, health: 1 } }, payroll3).rating).toBe('red');
+    // category thresholds
+    expect(classify({ counts: { hk_id: 4, email: 9 } }, { red: { minFindings: 5 }, amber: { minFindings: 10 } }).rating).toBe('green');
+    expect(classify({ counts: { hk_id: 4, email: 10 } }, { red: { minFindings: 5 }, amber: { minFindings: 10 } }).rating).toBe('amber');
+    expect(() => classify({ counts: {} }, { red: { minFindings: 0 } })).toThrow();
+  });
+
+  it('rolls groups up to the source', () => {
+    const result = classify(
+      {
+        groups: [
+          { group: 'HR 人事', counts: { hk_id: 2, payroll: 1 } },
+          { group: 'Sales', counts: { email: 4, payroll: 1 } },
+          { group: 'Frontline', counts: {} },
+        ],
+        distinctPeople: 2,
+      },
+      { perType: { payroll: { minFindings: 2 } } },
+    );
+    expect(result.groups.map((g) => [g.group, g.rating])).toEqual([
+      ['HR 人事', 'red'],
+      ['Sales', 'amber'],
+      ['Frontline', 'green'],
+    ]);
+    expect(result.groups[1]?.reasons).toEqual([
+      'email: 4 findings (contact data)',
+      'payroll: 1 finding (payroll data), below the threshold of 2, not counted',
+    ]);
+    // totals: payroll 1 + 1 reaches the threshold of 2 at source level
+    expect(result.counts).toEqual({ hk_id: 2, email: 4, payroll: 2 });
+    expect(result.rating).toBe('red');
+    expect(result.reasons).toContain('payroll: 2 findings (payroll data)');
+    expect(result.distinctPeople).toBe(2);
+    // totals given that understate a group: the worst group still decides
+    const understated = classify({ counts: { email: 1 }, groups: [{ group: 'HR', counts: { hk_id: 1 } }] });
+    expect(understated.rating).toBe('red');
+    expect(understated.reasons).toEqual(['email: 1 finding (contact data)', 'group "HR" is red']);
+  });
+
+  it('refuses bad counts', () => {
+    expect(() => classify({ counts: { hk_id: -1 } })).toThrow('source: count for hk_id must be a whole number >= 0, got -1');
+    expect(() => classify({ counts: { passport: 1 } as never })).toThrow('unknown finding type "passport"');
+    expect(() => classify({ groups: [{ group: 'a', counts: {} }, { group: 'a', counts: {} }] })).toThrow('listed twice');
+  });
+});
+
+describe('storage jurisdiction', () => {
+  it.each([
+    // AWS
+    ['ap-east-1', 'HK'],
+    ['cn-north-1', 'CN'],
+    ['cn-northwest-1', 'CN'],
+    ['eu-west-1', 'EU/EEA'],
+    ['eu-central-1', 'EU/EEA'],
+    ['eu-west-2', 'OTHER'], // London
+    ['eu-central-2', 'OTHER'], // Zurich
+    ['us-east-1', 'OTHER'],
+    ['ap-southeast-1', 'OTHER'],
+    ['ap-east-2', 'OTHER'], // Taipei
+    // Alibaba Cloud
+    ['cn-hangzhou', 'CN'],
+    ['cn-shanghai', 'CN'],
+    ['cn-shenzhen', 'CN'],
+    ['cn-beijing', 'CN'],
+    ['cn-hongkong', 'HK'],
+    // Azure
+    ['eastasia', 'HK'],
+    ['chinaeast2', 'CN'],
+    ['westeurope', 'EU/EEA'],
+    ['northeurope', 'EU/EEA'],
+    ['southeastasia', 'OTHER'],
+    ['norwayeast', 'EU/EEA'],
+    ['uksouth', 'OTHER'],
+    // Tencent Cloud
+    ['ap-hongkong', 'HK'],
+    ['ap-guangzhou', 'CN'],
+    ['ap-shanghai', 'CN'],
+    ['ap-beijing', 'CN'],
+    ['eu-frankfurt', 'EU/EEA'],
+  ] as const)('%s -> %s', (region, jurisdiction) => {
+    expect(jurisdictionOfStorage({ region })).toBe(jurisdiction);
+  });
+
+  it('keeps the country and the provider, and reads case-insensitively', () => {
+    expect(resolveStorage({ region: 'CN-HongKong' })).toEqual({ jurisdiction: 'HK', country: 'HK', provider: 'alibaba' });
+    expect(resolveStorage({ region: 'ap-southeast-1' })).toEqual({ jurisdiction: 'OTHER', country: 'SG', provider: 'aws' });
+    expect(resolveStorage({ region: 'ap-southeast-1', provider: 'alibaba' })).toEqual({ jurisdiction: 'OTHER', country: 'SG', provider: 'alibaba' });
+    // eu-west-1 is London on Alibaba Cloud
+    expect(resolveStorage({ region: 'eu-west-1', provider: 'alibaba' })).toEqual({ jurisdiction: 'OTHER', country: 'GB', provider: 'alibaba' });
+    expect(resolveStorage({ region: 'eu-west-1', country: 'IE' }).jurisdiction).toBe('EU/EEA');
+  });
+
+  it('refuses an unknown region with the known prefixes', () => {
+    expect(() => jurisdictionOfStorage({ region: 'ap-east-9' })).toThrow(
+      /^Unknown storage region "ap-east-9": not a known AWS, Alibaba Cloud, Azure or Tencent Cloud region\. Known region prefixes: af-, ap-, ca-, cn-, eu-, .*Azure names such as eastasia/,
+    );
+    expect(() => jurisdictionOfStorage({ region: 'eastasia', provider: 'alibaba' })).toThrow('not a known Alibaba Cloud region');
+    expect(() => jurisdictionOfStorage({})).toThrow('Storage not declared');
+    expect(() => jurisdictionOfStorage({ region: 'cn-hongkong', country: 'CN' })).toThrow(
+      'Storage region "cn-hongkong" is in HK (Alibaba Cloud) but the declared country is CN',
+    );
+  });
+
+  it('maps country codes', () => {
+    expect(jurisdictionOfStorage({ country: 'HK' })).toBe('HK');
+    expect(jurisdictionOfStorage({ country: 'cn' })).toBe('CN');
+    for (const c of ['DE', 'IE', 'GR', 'NO', 'IS', 'LI']) expect(jurisdictionOfCountry(c), c).toBe('EU/EEA');
+    for (const c of ['GB', 'CH', 'US', 'SG', 'MO', 'TW']) expect(jurisdictionOfCountry(c), c).toBe('OTHER');
+    expect(resolveStorage({ country: 'no' })).toEqual({ jurisdiction: 'EU/EEA', country: 'NO' });
+    expect(() => jurisdictionOfCountry('XX')).toThrow('"XX" is not an ISO 3166 alpha-2 country code');
+    expect(() => jurisdictionOfCountry('EU')).toThrow('declare the member state');
+    expect(() => jurisdictionOfCountry('Hong Kong')).toThrow('not an ISO 3166');
+  });
+});
+
+describe('people jurisdictions', () => {
+  it('derives them from findings', () => {
+    const people = peopleJurisdictions([
+      { type: 'hk_id', country: 'HK' },
+      { type: 'hk_phone' },
+      { type: 'cn_resident_id', country: 'CN' },
+      { type: 'cn_phone', country: 'CN' },
+      { type: 'iban', country: 'DE' },
+      { type: 'iban', country: 'NO' },
+      { type: 'iban', country: 'GB' },
+      { type: 'iban', country: 'CH' },
+      { type: 'email' },
+      { type: 'payment_card' },
+      { type: 'health' },
+      { type: 'payroll' },
+    ]);
+    expect(people).toEqual([
+      { jurisdiction: 'HK', country: 'HK', findings: 2 },
+      { jurisdiction: 'CN', country: 'CN', findings: 2 },
+      { jurisdiction: 'EU/EEA', country: 'DE', findings: 1 },
+      { jurisdiction: 'EU/EEA', country: 'NO', findings: 1 },
+      { jurisdiction: 'OTHER', country: 'CH', findings: 1 },
+      { jurisdiction: 'OTHER', country: 'GB', findings: 1 },
+    ]);
+    expect(jurisdictionSet(people)).toEqual(new Set(['HK', 'CN', 'EU/EEA', 'OTHER']));
+  });
+
+  it('takes counts by type and country', () => {
+    expect(peopleJurisdictions([{ type: 'hk_id', count: 12 }, { type: 'iban', country: 'FR', count: 3 }, { type: 'cn_phone', count: 0 }])).toEqual([
+      { jurisdiction: 'HK', country: 'HK', findings: 12 },
+      { jurisdiction: 'EU/EEA', country: 'FR', findings: 3 },
+    ]);
+    expect(peopleJurisdictions([{ type: 'email', count: 40 }])).toEqual([]);
+    expect(() => peopleJurisdictions([{ type: 'iban' }])).toThrow('iban finding without its country');
+  });
+});
+
+describe('cross-border flags', () => {
+  it('flags every people jurisdiction other than storage', () => {
+    const flags = crossBorderFlags({ id: 'dingtalk-hr', storage: { region: 'cn-hangzhou' } }, new Set(['HK', 'CN', 'EU/EEA'] as const));
+    expect(flags).toEqual([
+      { from: 'HK', to: 'CN', status: 'flagged' },
+      { from: 'EU/EEA', to: 'CN', status: 'flagged' },
+    ]);
+  });
+
+  it('marks flows covered when a basis is declared', () => {
+    const flags = crossBorderFlags(
+      { id: 's3-payroll', storage: { region: 'ap-east-1' }, transferBasis: ['consent', 'contract-clauses'] },
+      new Set(['CN', 'HK'] as const),
+    );
+    expect(flags).toEqual([{ from: 'CN', to: 'HK', basis: 'consent, contract-clauses', status: 'covered' }]);
+  });
+
+  it('has nothing to flag when people and storage agree', () => {
+    expect(crossBorderFlags({ id: 'x', storage: { region: 'eastasia' } }, new Set(['HK'] as const))).toEqual([]);
+    expect(crossBorderFlags({ id: 'x', storage: { country: 'HK' } }, new Set())).toEqual([]);
+  });
+
+  it('names the source in storage errors', () => {
+    expect(() => crossBorderFlags({ id: 'slack', storage: {} }, new Set(['HK'] as const))).toThrow('source "slack": Storage not declared');
+  });
+});
+
+// ---------------------------------------------------------------------------
+
+const coverage = { bytesRead: 100, bytesTotal: 200, truncated: true };
+
+function hrSource(overrides: Partial<Parameters<typeof buildSourceEntry>[0]> = {}): ScannedSource {
+  return buildSourceEntry({
+    id: 'dingtalk-hr',
+    platform: 'dingtalk',
+    storage: { region: 'cn-hangzhou' },
+    groups: [{ group: 'HR', counts: { hk_id: 2, cn_phone: 1 } }],
+    people: [{ type: 'hk_id', count: 2 }, { type: 'cn_phone' }],
+    distinctPeople: 2,
+    coverage,
+    ...overrides,
+  });
+}
+
+function map(scanId: string, sources: DataMap['sources']): DataMap {
+  return DataMap.parse({ orgId: 'acme', scanId, scannedAt: '2026-03-01T02:00:00Z', sources });
+}
+
+describe('data map record', () => {
+  it('builds a source entry', () => {
+    expect(hrSource()).toEqual({
+      id: 'dingtalk-hr',
+      platform: 'dingtalk',
+      status: 'scanned',
+      storage: { provider: 'alibaba', region: 'cn-hangzhou', country: 'CN', jurisdiction: 'CN' },
+      rating: 'red',
+      reasons: ['hk_id: 2 findings (government identifier)', 'cn_phone: 1 finding (contact data)'],
+      counts: { hk_id: 2, cn_phone: 1 },
+      groups: [{ group: 'HR', rating: 'red', reasons: ['hk_id: 2 findings (government identifier)', 'cn_phone: 1 finding (contact data)'], counts: { hk_id: 2, cn_phone: 1 } }],
+      peopleJurisdictions: [
+        { jurisdiction: 'HK', country: 'HK', findings: 2 },
+        { jurisdiction: 'CN', country: 'CN', findings: 1 },
+      ],
+      distinctPeople: 2,
+      flows: [{ from: 'HK', to: 'CN', status: 'flagged' }],
+      coverage,
+    });
+  });
+
+  it('validates a record and refuses a bad one with a path', () => {
+    const good = map('scan-1', [hrSource(), failedSource('whatsapp', 'whatsapp', 'ENOENT: no such file')]);
+    expect(DataMap.safeParse(good).success).toBe(true);
+
+    const badRating = structuredClone(good) as unknown as { sources: { rating?: string }[] };
+    badRating.sources[0]!.rating = 'purple';
+    const r1 = DataMap.safeParse(badRating);
+    expect(r1.success).toBe(false);
+    expect(r1.error?.issues[0]?.path).toEqual(['sources', 0, 'rating']);
+
+    const badCoverage = structuredClone(good);
+    (badCoverage.sources[0] as ScannedSource).coverage.bytesRead = 500;
+    expect(DataMap.safeParse(badCoverage).error?.issues[0]).toMatchObject({ path: ['sources', 0, 'coverage', 'bytesRead'], message: 'bytesRead exceeds bytesTotal' });
+
+    const noReason = structuredClone(good) as unknown as { sources: { reason?: string }[] };
+    delete noReason.sources[1]!.reason;
+    expect(DataMap.safeParse(noReason).error?.issues[0]?.path).toEqual(['sources', 1, 'reason']);
+
+    const twice = { ...good, sources: [hrSource(), hrSource()] };
+    expect(DataMap.safeParse(twice).error?.issues[0]).toMatchObject({ path: ['sources', 1, 'id'], message: 'source "dingtalk-hr" listed twice' });
+
+    expect(DataMap.safeParse({ ...good, scannedAt: 'yesterday' }).error?.issues[0]?.path).toEqual(['scannedAt']);
+
+    const badFlow = structuredClone(good);
+    (badFlow.sources[0] as ScannedSource).flows[0]!.status = 'covered';
+    expect(DataMap.safeParse(badFlow).error?.issues[0]?.path).toEqual(['sources', 0, 'flows', 0, 'basis']);
+  });
+});
+
+describe('diffDataMaps', () => {
+  it('reports every kind of change', () => {
+    const previous = map('scan-1', [
+      hrSource(), // red, HK+CN people, HK>CN flagged
+      buildSourceEntry({ id: 'sales', platform: 'slack', storage: { country: 'SG' }, counts: { email: 3 }, people: [], coverage }),
+      buildSourceEntry({ id: 'finance', platform: 'files', storage: { region: 'ap-east-1' }, counts: { iban: 1 }, people: [{ type: 'iban', country: 'DE' }], coverage }),
+      buildSourceEntry({ id: 'old-share', platform: 'files', storage: { country: 'HK' }, counts: {}, people: [], coverage }),
+      failedSource('whatsapp', 'whatsapp', 'ENOENT'),
+      buildSourceEntry({ id: 's3-archive', platform: 's3', storage: { region: 'ap-east-1' }, counts: {}, people: [], coverage }),
+    ]);
+    const current = map('scan-2', [
+      hrSource({ storage: { region: 'ap-east-1' } }), // moved to HK: the CN people now flagged CN>HK
+      buildSourceEntry({ id: 'sales', platform: 'slack', storage: { country: 'SG' }, counts: { email: 3, hk_id: 1 }, people: [{ type: 'hk_id' }], coverage }),
+      buildSourceEntry({ id: 'finance', platform: 'files', storage: { region: 'ap-east-1' }, counts: {}, people: [], coverage }),
+      failedSource('whatsapp', 'whatsapp', 'ENOENT'),
+      failedSource('s3-archive', 's3', 'AccessDenied'),
+      buildSourceEntry({ id: 'hr-csv', platform: 'files', storage: { country: 'HK' }, counts: { payroll: 5 }, people: [], coverage }),
+    ]);
+    expect(diffDataMaps(previous, current)).toEqual({
+      turnedRed: ['sales', 'hr-csv'],
+      wentGreen: ['finance'],
+      ratingChanged: [
+        { source: 'sales', from: 'amber', to: 'red' },
+        { source: 'finance', from: 'red', to: 'green' },
+      ],
+      newJurisdictions: [{ source: 'sales', jurisdiction: 'HK' }],
+      newFlaggedFlows: [
+        { source: 'dingtalk-hr', from: 'CN', to: 'HK' },
+        { source: 'sales', from: 'HK', to: 'OTHER' },
+      ],
+      storageMoved: [{ source: 'dingtalk-hr', from: 'CN', to: 'HK' }],
+      newSources: ['hr-csv'],
+      removedSources: ['old-share'],
+      newlyFailed: ['s3-archive'],
+    });
+  });
+
+  it('treats a flow that lost its basis as newly flagged, and a first scan as all new', () => {
+    const covered = map('scan-1', [hrSource({ transferBasis: ['consent'] })]);
+    const flagged = map('scan-2', [hrSource()]);
+    expect(diffDataMaps(covered, flagged).newFlaggedFlows).toEqual([{ source: 'dingtalk-hr', from: 'HK', to: 'CN' }]);
+    expect(diffDataMaps(flagged, flagged)).toEqual({
+      turnedRed: [], wentGreen: [], ratingChanged: [], newJurisdictions: [], newFlaggedFlows: [],
+      storageMoved: [], newSources: [], removedSources: [], newlyFailed: [],
+    });
+    expect(diffDataMaps(undefined, flagged)).toMatchObject({
+      turnedRed: ['dingtalk-hr'],
+      newSources: ['dingtalk-hr'],
+      newJurisdictions: [{ source: 'dingtalk-hr', jurisdiction: 'HK' }, { source: 'dingtalk-hr', jurisdiction: 'CN' }],
+      newFlaggedFlows: [{ source: 'dingtalk-hr', from: 'HK', to: 'CN' }],
+    });
+    expect(() => diffDataMaps({ ...flagged, orgId: 'other' }, flagged)).toThrow('different organisations');
+  });
+});
