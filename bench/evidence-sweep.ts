@@ -84,7 +84,7 @@ async function main() {
     for await (const page of paginateScan({ client: store.doc }, { TableName: store.table })) scanned += page.Items?.length ?? 0;
     const scanUnits = store.capacity.read;
 
-    const rt = { store, mailer: createMailer({ transport: 'outbox', from: 'Compliance <compliance@bench.example>', outboxDir: outbox }), clock: () => new Date() };
+    const rt = { store, mailer: createMailer({ transport: 'outbox', from: 'Compliance <compliance@bench.example>', outboxDir: outbox }), hashKey: async () => 'bench-hash-key-not-used', clock: () => new Date() };
     const sweep = async (day: string) => {
       store.capacity.read = 0;
       store.capacity.write = 0;

@@ -9,6 +9,8 @@ import { createStore, type Store } from './store/client.ts';
 export interface Runtime {
   store: Store;
   mailer: Mailer;
+  /** The key for keyed hashes of scan findings (HMAC-SHA-256). */
+  hashKey: () => Promise<string>;
   /** Wall-clock time for leases and audit stamps (date rules use each run's own `now`). */
   clock: () => Date;
 }
@@ -20,6 +22,9 @@ const Env = z.object({
   MAIL_FROM: z.string().min(3).default('Compliance <compliance@localhost>'),
   SMTP_URL: z.string().optional(),
   OUTBOX_DIR: z.string().default('outbox'),
+  COMPLIANCE_HASH_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** On AWS: an SSM Parameter Store SecureString holding the hash key. */
+  HASH_KEY_PARAMETER: z.string().min(1).optional(),
   /** Sends per second for the SES and SMTP mailers, per process (the outbox is not limited). */
   MAIL_MAX_PER_SECOND: z.coerce
     .number({ error: 'must be a number of mails per second, e.g. 5' })
@@ -57,6 +62,24 @@ export function mailConfig(env: EnvConfig): MailConfig {
   }
 }
 
+/** The hash key from the environment, or from SSM Parameter Store once per process. */
+export function hashKeySource(env: EnvConfig): () => Promise<string> {
+  let cached: Promise<string> | undefined;
+  return () => {
+    if (env.COMPLIANCE_HASH_KEY) return Promise.resolve(env.COMPLIANCE_HASH_KEY);
+    const name = env.HASH_KEY_PARAMETER;
+    if (!name) return Promise.reject(new InputError('environment COMPLIANCE_HASH_KEY or HASH_KEY_PARAMETER: one is required to hash scan findings'));
+    cached ??= (async () => {
+      const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+      const result = await new SSMClient({}).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+      const value = result.Parameter?.Value;
+      if (!value || value.length < 16) throw new InputError(`SSM parameter ${name}: must hold a key of at least 16 characters`);
+      return value;
+    })();
+    return cached;
+  };
+}
+
 let current: Runtime | undefined;
 
 export function runtime(): Runtime {
@@ -65,6 +88,7 @@ export function runtime(): Runtime {
     current = {
       store: createStore({ tableName: env.COMPLIANCE_TABLE, ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}) }),
       mailer: createMailer(mailConfig(env)),
+      hashKey: hashKeySource(env),
       clock: () => new Date(),
     };
   }

@@ -197,7 +197,7 @@ describe('against DynamoDB Local, one table, in order', () => {
   it('import again, human output: names the organisation and the counts', async () => {
     const r = await cli('import', SAMPLE);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`Imported harbour-ledger from ${SAMPLE}: people 12 unchanged; controls 30 unchanged; evidence 60 unchanged.\n`);
+    expect(r.stdout).toBe(`Imported harbour-ledger from ${SAMPLE}: people 12 unchanged; controls 30 unchanged; evidence 60 unchanged; sources 7 unchanged.\n`);
   });
 
   it('refuses bad organisation files with exit 2, file:line: field:, no stack trace, and leaves the table as it was', async () => {

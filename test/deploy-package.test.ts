@@ -2,9 +2,10 @@
 // function, serverless-step-functions) once, offline and with no AWS
 // credentials, into a temp directory, and checks the CloudFormation template it
 // would deploy: the table's protection, one least-privilege role per function,
-// the daily schedule, SES scoped to the identity, the state machine and its
-// role, and the timeouts/retries of the evidence sweep. Also opens each
-// function's zip and loads its bundle, so a broken esbuild setup fails here.
+// the two schedules, SES scoped to the identity, SSM scoped to the hash-key
+// parameter, both state machines (evidence sweep, data-mapping scan), their
+// roles, and the timeouts/retries of their Tasks. Also opens each function's
+// zip and loads its bundle, so a broken esbuild setup fails here.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -33,9 +34,56 @@ type Json = any;
 type Resource = { Type: string; Properties?: Json; DeletionPolicy?: string; DependsOn?: string | string[] };
 type Statement = { Effect: string; Action?: string | string[]; NotAction?: unknown; Resource?: unknown; NotResource?: unknown };
 
-const FUNCTIONS = ['startRun', 'sweepPlan', 'sweepSend', 'sweepReport'] as const;
+const FUNCTIONS = ['startRun', 'sweepPlan', 'sweepSend', 'sweepReport', 'scanList', 'scanSource', 'scanStore', 'scanFailure'] as const;
 type FunctionKey = (typeof FUNCTIONS)[number];
 const SWEEP_FUNCTIONS: FunctionKey[] = ['sweepPlan', 'sweepSend', 'sweepReport'];
+const SCAN_FUNCTIONS: FunctionKey[] = ['scanList', 'scanSource', 'scanStore', 'scanFailure'];
+
+// Each function's handler (file.export), as serverless.yml names it.
+const HANDLERS: Record<FunctionKey, string> = {
+  startRun: 'functions/start-run.handler',
+  sweepPlan: 'functions/sweep-plan.handler',
+  sweepSend: 'functions/sweep-send.handler',
+  sweepReport: 'functions/sweep-report.handler',
+  scanList: 'functions/scan-list.handler',
+  scanSource: 'functions/scan-source.handler',
+  scanStore: 'functions/scan-store.handler',
+  scanFailure: 'functions/scan-store.failure',
+};
+
+// The SSM parameter holding the key for keyed hashes of scan findings (params.hashKeyParameter).
+const HASH_KEY_PARAMETER = `/${SERVICE}/${STAGE}/hash-key`;
+const HASH_KEY_PARAMETER_ARN = `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter${HASH_KEY_PARAMETER}`;
+
+// The two workflows: the state machine startRun starts on each schedule, the
+// functions its Tasks call (and nothing else), and its ASL file.
+type Workflow = {
+  id: string;
+  name: string;
+  envVar: string;
+  schedule: string;
+  functions: FunctionKey[];
+  tasks: string[];
+};
+const WORKFLOWS: Workflow[] = [
+  {
+    id: 'EvidenceSweepStateMachine',
+    name: 'evidence-sweep',
+    envVar: 'EVIDENCE_SWEEP_ARN',
+    schedule: 'cron(0 1 * * ? *)',
+    functions: SWEEP_FUNCTIONS,
+    tasks: ['PlanNotices', 'RecordFailure', 'Report', 'SendRecipientMail'],
+  },
+  {
+    id: 'DataMappingScanStateMachine',
+    name: 'data-mapping-scan',
+    envVar: 'DATA_MAPPING_SCAN_ARN',
+    schedule: 'cron(0 2 1 * ? *)',
+    functions: SCAN_FUNCTIONS,
+    tasks: ['ListSources', 'RecordFailure', 'ScanSource', 'StoreDataMap'],
+  },
+];
+const STATE_MACHINE_IDS = WORKFLOWS.map((w) => w.id);
 
 // What each function may do in DynamoDB: action -> the table resources it may
 // do it on ("ComplianceTable" is the table, "ComplianceTable/index/X" an index).
@@ -57,6 +105,23 @@ const DYNAMODB_GRANTS: Record<FunctionKey, Record<string, string[]>> = {
     'dynamodb:UpdateItem': [TABLE],
   },
   sweepReport: {
+    'dynamodb:PutItem': [TABLE],
+    'dynamodb:UpdateItem': [TABLE],
+  },
+  scanList: {
+    'dynamodb:Query': [TABLE],
+    'dynamodb:PutItem': [TABLE],
+    'dynamodb:UpdateItem': [TABLE],
+  },
+  scanSource: {
+    'dynamodb:GetItem': [TABLE],
+  },
+  scanStore: {
+    'dynamodb:Query': [TABLE],
+    'dynamodb:PutItem': [TABLE],
+    'dynamodb:UpdateItem': [TABLE],
+  },
+  scanFailure: {
     'dynamodb:PutItem': [TABLE],
     'dynamodb:UpdateItem': [TABLE],
   },
@@ -198,6 +263,8 @@ function allIamStatements(): { owner: string; statement: Statement }[] {
   });
 }
 const actionsOf = (s: Statement) => asArray(s.Action);
+/** The role (logical id) each state machine runs as, in WORKFLOWS order. */
+const stateMachineRoles = () => STATE_MACHINE_IDS.map((id) => reference(resource(id).Properties.RoleArn)!.id);
 
 beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), 'deploy-package-'));
@@ -254,13 +321,13 @@ describe('serverless package (offline, no AWS credentials)', () => {
     mkdirSync(bundles);
     // The Lambda runtime provides @aws-sdk/*; here the repo's node_modules stands in.
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(bundles, 'node_modules'), 'dir');
-    const files: string[] = [];
+    const files: [string, string][] = [];
     for (const key of FUNCTIONS) {
       const fn = resource(ids[key]).Properties;
       expect(fn.Runtime).toBe('nodejs24.x');
       expect(fn.Architectures).toEqual(['arm64']);
+      expect(fn.Handler).toBe(HANDLERS[key]);
       const [file, exportName] = String(fn.Handler).split(/\.(?=[^.]+$)/) as [string, string];
-      expect(exportName).toBe('handler');
       expect(fn.Code.S3Key).toMatch(new RegExp(`/${key}\\.zip$`));
       const entries = readZip(path.join(packageDir, `${key}.zip`));
       expect([...entries.keys()].sort()).toEqual([`${file}.mjs`, `${file}.mjs.map`]);
@@ -271,16 +338,16 @@ describe('serverless package (offline, no AWS credentials)', () => {
       const target = path.join(bundles, key, `${file}.mjs`);
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, code);
-      files.push(pathToFileURL(target).href);
+      files.push([pathToFileURL(target).href, exportName]);
     }
     // Import every bundle in a plain Node 24, as the Lambda runtime would, not through vitest.
-    const script = 'const out = {}; for (const f of JSON.parse(process.argv[1])) out[f] = typeof (await import(f)).handler; console.log(JSON.stringify(out));';
+    const script = 'const out = {}; for (const [f, e] of JSON.parse(process.argv[1])) out[f] = typeof (await import(f))[e]; console.log(JSON.stringify(out));';
     const { stdout } = await run(NODE, ['--input-type=module', '-e', script, JSON.stringify(files)], {
       cwd: bundles,
       env: { PATH: process.env.PATH ?? '', AWS_REGION: REGION },
       timeout: 60_000,
     });
-    expect(JSON.parse(stdout)).toEqual(Object.fromEntries(files.map((f) => [f, 'function'])));
+    expect(JSON.parse(stdout)).toEqual(Object.fromEntries(files.map(([f]) => [f, 'function'])));
   }, 90_000);
 });
 
@@ -324,18 +391,19 @@ describe('ComplianceTable', () => {
 });
 
 describe('IAM: one least-privilege role per function', () => {
-  it('gives each of the four functions its own role', () => {
+  it('gives each of the eight functions its own role', () => {
     const ids = functionIds();
     expect(ofType('AWS::Lambda::Function')).toHaveLength(FUNCTIONS.length);
     const roles = FUNCTIONS.map((key) => roleOf(ids[key]));
     expect(new Set(roles).size).toBe(FUNCTIONS.length);
-    const stateMachineRole = reference(resource('EvidenceSweepStateMachine').Properties.RoleArn)!.id;
-    expect(roles).not.toContain(stateMachineRole);
+    const machineRoles = stateMachineRoles();
+    expect(new Set(machineRoles).size).toBe(WORKFLOWS.length);
+    for (const machineRole of machineRoles) expect(roles).not.toContain(machineRole);
     // Not the provider's shared role: serverless-iam-roles-per-function made one for each.
     expect(roles).not.toContain('IamRoleLambdaExecution');
     FUNCTIONS.forEach((key, i) => expect(JSON.stringify(resource(roles[i]!).Properties.RoleName)).toContain(`"${key}"`));
     // The shared role stays in the template (the plugin copies it), unused and with logs only.
-    for (const [id] of ofType('AWS::IAM::Role').filter(([id]) => !roles.includes(id) && id !== stateMachineRole)) {
+    for (const [id] of ofType('AWS::IAM::Role').filter(([id]) => !roles.includes(id) && !machineRoles.includes(id))) {
       expect(ofType('AWS::Lambda::Function').filter(([, fn]) => reference(fn.Properties.Role)?.id === id)).toEqual([]);
       for (const statement of statementsOf(id)) for (const action of actionsOf(statement)) expect(action).toMatch(/^logs:/);
     }
@@ -363,13 +431,17 @@ describe('IAM: one least-privilege role per function', () => {
 
   it.each(FUNCTIONS)('%s has nothing else but its own log group and its one other service', (key) => {
     const others: Record<FunctionKey, Record<string, string[]>> = {
-      startRun: { 'states:StartExecution': ['<EvidenceSweepStateMachine>'] },
+      startRun: { 'states:StartExecution': ['<DataMappingScanStateMachine>', '<EvidenceSweepStateMachine>'] },
       sweepPlan: {},
       sweepSend: {
         'ses:SendEmail': ['arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/example.com'],
         'ses:SendRawEmail': ['arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/example.com'],
       },
       sweepReport: {},
+      scanList: {},
+      scanSource: { 'ssm:GetParameter': [HASH_KEY_PARAMETER_ARN] },
+      scanStore: {},
+      scanFailure: {},
     };
     const granted: Record<string, string[]> = {};
     for (const statement of statementsOf(roleOf(functionIds()[key]))) {
@@ -400,16 +472,51 @@ describe('IAM: one least-privilege role per function', () => {
     }
   });
 
-  it('grants DynamoDB, SES, Step Functions and Lambda only to the roles that need them', () => {
+  it('grants DynamoDB, SES, SSM, Step Functions and Lambda only to the roles that need them', () => {
     const ids = functionIds();
     const roleFor = Object.fromEntries(FUNCTIONS.map((key) => [roleOf(ids[key]), key])) as Record<string, FunctionKey>;
-    const stateMachineRole = reference(resource('EvidenceSweepStateMachine').Properties.RoleArn)!.id;
     const holders = (prefix: string) =>
-      [...new Set(allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith(prefix))).map(({ owner }) => roleFor[owner] ?? owner))].sort();
-    expect(holders('dynamodb:')).toEqual(['startRun', 'sweepPlan', 'sweepReport', 'sweepSend']);
+      [...new Set(allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith(prefix))).map(({ owner }) => roleFor[owner] ?? owner))].sort();
+    expect(holders('dynamodb:')).toEqual([...FUNCTIONS].sort());
     expect(holders('ses:')).toEqual(['sweepSend']);
+    expect(holders('ssm:')).toEqual(['scanSource']);
+    expect(holders('kms:')).toEqual([]);
     expect(holders('states:')).toEqual(['startRun']);
-    expect(holders('lambda:')).toEqual([stateMachineRole]);
+    expect(holders('lambda:')).toEqual([...stateMachineRoles()].sort());
+  });
+
+  it('lets only scanSource read the hash key: ssm:GetParameter on exactly that parameter', () => {
+    const ssmStatements = allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith('ssm:')));
+    expect(ssmStatements).toHaveLength(1);
+    const { owner, statement } = ssmStatements[0]!;
+    expect(owner).toBe(roleOf(functionIds().scanSource));
+    expect(statement.Effect).toBe('Allow');
+    expect(actionsOf(statement)).toEqual(['ssm:GetParameter']);
+    expect(asArray(statement.Resource as Json).map(show)).toEqual([HASH_KEY_PARAMETER_ARN]);
+    // The function reads the same parameter it may read.
+    expect(resource(functionIds().scanSource).Properties.Environment.Variables.HASH_KEY_PARAMETER).toBe(HASH_KEY_PARAMETER);
+    for (const key of FUNCTIONS.filter((k) => k !== 'scanSource')) {
+      expect(resource(functionIds()[key]).Properties.Environment.Variables.HASH_KEY_PARAMETER, key).toBeUndefined();
+    }
+  });
+
+  it('lets only startRun start executions, of exactly the two state machines', () => {
+    const statesStatements = allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith('states:')));
+    expect(statesStatements.length).toBeGreaterThan(0);
+    const startRole = roleOf(functionIds().startRun);
+    const on = new Set<string>();
+    for (const { owner, statement } of statesStatements) {
+      expect(owner).toBe(startRole);
+      expect(statement.Effect).toBe('Allow');
+      expect(actionsOf(statement)).toEqual(['states:StartExecution']);
+      for (const target of asArray(statement.Resource as Json)) {
+        const ref = reference(target);
+        expect(ref, `StartExecution on ${JSON.stringify(target)}`).toBeDefined();
+        expect(ref!.attribute).toBeUndefined();
+        on.add(ref!.id);
+      }
+    }
+    expect([...on].sort()).toEqual([...STATE_MACHINE_IDS].sort());
   });
 
   it('lets only sweepSend send mail, with SendEmail/SendRawEmail on the verified identity', () => {
@@ -430,35 +537,44 @@ describe('IAM: one least-privilege role per function', () => {
   });
 });
 
-describe('daily schedule', () => {
-  it('starts the evidence sweep through startRun at 01:00 UTC every day', () => {
+describe('schedules', () => {
+  it('starts each workflow through startRun on its own schedule: the sweep daily at 01:00 UTC, the scan monthly at 02:00 UTC on the 1st', () => {
     const startRun = functionIds().startRun;
     const schedules = [...ofType('AWS::Events::Rule'), ...ofType('AWS::Scheduler::Schedule')];
-    expect(schedules).toHaveLength(1);
-    const [ruleId, rule] = schedules[0]!;
-    expect(rule.Properties.ScheduleExpression).toBe('cron(0 1 * * ? *)');
-    expect(rule.Properties.State ?? 'ENABLED').toBe('ENABLED');
-    const targets = asArray(rule.Properties.Targets ?? rule.Properties.Target) as Json[];
-    expect(targets).toHaveLength(1);
-    expect(reference(targets[0].Arn)).toEqual({ id: startRun, attribute: 'Arn' });
-    expect(JSON.parse(targets[0].Input)).toEqual({ workflow: 'evidence-sweep' });
-    if (rule.Type === 'AWS::Events::Rule') {
-      // EventBridge can invoke the function only with a resource policy for this rule.
-      const permissions = ofType('AWS::Lambda::Permission').filter(([, p]) => reference(p.Properties.SourceArn)?.id === ruleId);
-      expect(permissions).toHaveLength(1);
-      const permission = permissions[0]![1].Properties;
-      expect(permission.Action).toBe('lambda:InvokeFunction');
-      expect(permission.Principal).toBe('events.amazonaws.com');
-      expect(reference(permission.FunctionName)?.id).toBe(startRun);
+    expect(schedules).toHaveLength(WORKFLOWS.length);
+    const seen: [string, Json][] = [];
+    for (const [ruleId, rule] of schedules) {
+      expect(rule.Properties.State ?? 'ENABLED').toBe('ENABLED');
+      const targets = asArray(rule.Properties.Targets ?? rule.Properties.Target) as Json[];
+      expect(targets).toHaveLength(1);
+      expect(reference(targets[0].Arn)).toEqual({ id: startRun, attribute: 'Arn' });
+      seen.push([rule.Properties.ScheduleExpression, JSON.parse(targets[0].Input)]);
+      if (rule.Type === 'AWS::Events::Rule') {
+        // EventBridge can invoke the function only with a resource policy for this rule.
+        const permissions = ofType('AWS::Lambda::Permission').filter(([, p]) => reference(p.Properties.SourceArn)?.id === ruleId);
+        expect(permissions).toHaveLength(1);
+        const permission = permissions[0]![1].Properties;
+        expect(permission.Action).toBe('lambda:InvokeFunction');
+        expect(permission.Principal).toBe('events.amazonaws.com');
+        expect(reference(permission.FunctionName)?.id).toBe(startRun);
+      }
     }
+    const bySchedule = (a: [string, Json], b: [string, Json]) => a[0].localeCompare(b[0]);
+    expect(seen.sort(bySchedule)).toEqual(WORKFLOWS.map((w): [string, Json] => [w.schedule, { workflow: w.name }]).sort(bySchedule));
   });
 });
 
-describe('evidence sweep state machine', () => {
+describe('state machines', () => {
+  it('are exactly the evidence sweep and the data-mapping scan', () => {
+    expect(ofType('AWS::StepFunctions::StateMachine').map(([id]) => id).sort()).toEqual([...STATE_MACHINE_IDS].sort());
+  });
+});
+
+describe.each(WORKFLOWS)('$name state machine', (workflow) => {
   const stateMachine = () => {
-    const machines = ofType('AWS::StepFunctions::StateMachine');
-    expect(machines.map(([id]) => id)).toEqual(['EvidenceSweepStateMachine']);
-    return machines[0]![1];
+    const machine = resource(workflow.id);
+    expect(machine.Type).toBe('AWS::StepFunctions::StateMachine');
+    return machine;
   };
   /** The deployed definition, each reference written as <Id.Attr>. */
   const definition = (): Json => JSON.parse(show(stateMachine().Properties.DefinitionString));
@@ -474,24 +590,24 @@ describe('evidence sweep state machine', () => {
 
   it('is named per stage and is what startRun starts', () => {
     const p = stateMachine().Properties;
-    expect(p.StateMachineName).toBe(`${SERVICE}-${STAGE}-evidence-sweep`);
+    expect(p.StateMachineName).toBe(`${SERVICE}-${STAGE}-${workflow.name}`);
     const env = resource(functionIds().startRun).Properties.Environment.Variables;
-    expect(env.EVIDENCE_SWEEP_ARN).toEqual({ Ref: 'EvidenceSweepStateMachine' });
+    expect(env[workflow.envVar]).toEqual({ Ref: workflow.id });
     for (const key of FUNCTIONS) expect(resource(functionIds()[key]).Properties.Environment.Variables.COMPLIANCE_TABLE).toEqual({ Ref: TABLE });
   });
 
-  it('calls the three sweep functions by ARN, and is workflows/evidence-sweep.asl.json otherwise unchanged', () => {
+  it(`calls its own functions by ARN, and is its workflows/*.asl.json otherwise unchanged`, () => {
     const ids = functionIds();
     const deployed = definition();
     const called = tasks(deployed.States).map(([, state]) => state.Resource as string);
-    expect([...new Set(called)].sort()).toEqual(SWEEP_FUNCTIONS.map((key) => `<${ids[key]}.Arn>`).sort());
-    expect([...referencedIds(stateMachine().Properties.DefinitionString)].sort()).toEqual(SWEEP_FUNCTIONS.map((key) => ids[key]).sort());
+    expect([...new Set(called)].sort()).toEqual(workflow.functions.map((key) => `<${ids[key]}.Arn>`).sort());
+    expect([...referencedIds(stateMachine().Properties.DefinitionString)].sort()).toEqual(workflow.functions.map((key) => ids[key]).sort());
     // Binding each ARN back to its "${functionKey}" placeholder gives the ASL file.
     const keyOf = Object.fromEntries(FUNCTIONS.map((key) => [`<${ids[key]}.Arn>`, key]));
     // validate: true runs asl-validator, which writes the default QueryLanguage
     // ("JSONPath") into every state it checks; that is what the file means anyway.
     const unbound = JSON.parse(JSON.stringify(deployed, (k, v) => (k === 'QueryLanguage' && v === 'JSONPath' ? undefined : v)).replace(/"Resource":"(<[A-Za-z0-9]+\.Arn>)"/g, (_, arn: string) => `"Resource":"\${${keyOf[arn]}}"`));
-    const source = JSON.parse(readFileSync(path.join(ROOT, 'workflows', 'evidence-sweep.asl.json'), 'utf8'));
+    const source = JSON.parse(readFileSync(path.join(ROOT, 'workflows', `${workflow.name}.asl.json`), 'utf8'));
     expect(unbound).toEqual(source);
   });
 
@@ -501,9 +617,10 @@ describe('evidence sweep state machine', () => {
     const deployed = definition();
     expect(Number.isInteger(deployed.TimeoutSeconds) && deployed.TimeoutSeconds > 0).toBe(true);
     const all = tasks(deployed.States);
-    expect(all.map(([name]) => name).sort()).toEqual(['PlanNotices', 'RecordFailure', 'Report', 'SendRecipientMail']);
+    expect(all.map(([name]) => name).sort()).toEqual([...workflow.tasks].sort());
     for (const [name, state] of all) {
       expect(Number.isInteger(state.TimeoutSeconds) && state.TimeoutSeconds > 0, `${name} TimeoutSeconds`).toBe(true);
+      expect(timeoutOf[state.Resource], `${name} calls a function of this stack`).toBeDefined();
       expect(state.TimeoutSeconds, `${name} TimeoutSeconds vs its Lambda timeout`).toBeGreaterThanOrEqual(timeoutOf[state.Resource]!);
       expect(state.TimeoutSeconds, `${name} fits in the execution`).toBeLessThanOrEqual(deployed.TimeoutSeconds);
       expect(Array.isArray(state.Retry) && state.Retry.length > 0, `${name} Retry`).toBe(true);
@@ -512,16 +629,19 @@ describe('evidence sweep state machine', () => {
     }
   });
 
-  it('has a role that may invoke only the three sweep functions (and their versions)', () => {
+  it('has its own role, which may invoke only its own functions (and their versions)', () => {
     const ids = functionIds();
     const roleRef = reference(stateMachine().Properties.RoleArn);
     expect(roleRef?.attribute).toBe('Arn');
+    // Not shared with the other state machine.
+    expect(stateMachineRoles().filter((id) => id === roleRef!.id)).toHaveLength(1);
     const role = resource(roleRef!.id);
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toHaveLength(1);
     const trust = role.Properties.AssumeRolePolicyDocument.Statement[0];
     expect(trust.Effect).toBe('Allow');
     expect(asArray(trust.Action)).toEqual(['sts:AssumeRole']);
     expect(show(trust.Principal.Service)).toBe('states.<AWS::Region>.amazonaws.com');
+    expect(asArray(role.Properties.ManagedPolicyArns)).toEqual([]);
     const invoked = new Set<string>();
     for (const statement of statementsOf(roleRef!.id)) {
       expect(statement.Effect).toBe('Allow');
@@ -533,6 +653,6 @@ describe('evidence sweep state machine', () => {
         invoked.add(match![1]!);
       }
     }
-    expect([...invoked].sort()).toEqual(SWEEP_FUNCTIONS.map((key) => ids[key]).sort());
+    expect([...invoked].sort()).toEqual(workflow.functions.map((key) => ids[key]).sort());
   });
 });

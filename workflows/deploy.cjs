@@ -21,4 +21,4 @@ function bindResources(node) {
   return out;
 }
 
-module.exports = { evidenceSweep: () => load('evidence-sweep') };
+module.exports = { evidenceSweep: () => load('evidence-sweep'), dataMappingScan: () => load('data-mapping-scan') };

@@ -11,7 +11,7 @@ import { importOrganisation, listEvidence, listOrganisationIds, loadOrganisation
 import { UnknownOrganisationError } from '../sweep/plan.ts';
 import type { SweepSummary } from '../sweep/report.ts';
 import { evidenceRows } from './evidence-rows.ts';
-import { formatEvidence, formatImport, formatScan, formatSweep } from './output.ts';
+import { formatDataMap, formatEvidence, formatImport, formatScan, formatSweep } from './output.ts';
 import { scanPaths, scanPathsTo, type ScanOptions } from '../scan/scan-files.ts';
 import { openSession, type GlobalOptions, type Session } from './session.ts';
 
@@ -42,6 +42,11 @@ async function importFile(session: Session, options: GlobalOptions, file: string
   const org = readOrgFile(file); // validates the whole file before anything is written
   const summary = await importOrganisation(session.rt.store, org, `import:${file}`, session.rt.clock().toISOString());
   return { summary, human: formatImport(file, summary) };
+}
+
+async function dataMap(session: Session, orgId: string) {
+  const result = await startLocalRun(session.rt, 'data-mapping-scan', orgId, session.now);
+  return { result, human: formatDataMap(result) };
 }
 
 async function sweep(session: Session, orgId: string) {
@@ -92,7 +97,7 @@ export function buildProgram(): Command {
 
   program
     .command('run')
-    .description('the whole cycle: import the organisation file (when given), then every workflow in turn')
+    .description('the whole cycle: import the organisation file (when given), then the data-mapping scan and the evidence sweep')
     .argument('[file]', 'organisation file to import first')
     .option('--org <id>', 'organisation (default: the file\'s, or the only one imported)')
     .action(async (file: string | undefined, opts: { org?: string }, cmd: Command) => {
@@ -101,13 +106,27 @@ export function buildProgram(): Command {
       await withSession(options, async (session) => {
         const imported = file ? await importFile(session, options, file) : undefined;
         const orgId = await resolveOrg(session, opts.org ?? imported?.summary.orgId);
+        const mapped = await dataMap(session, orgId);
         const swept = await sweep(session, orgId);
-        print(options, [imported?.human, `As of ${today(session.now)}.`, swept.human].filter(Boolean).join('\n'), {
+        print(options, [imported?.human, `As of ${today(session.now)}.`, mapped.human, swept.human].filter(Boolean).join('\n'), {
           asOf: session.now.toISOString(),
           import: imported?.summary,
+          dataMap: mapped.result,
           sweep: swept.result,
         });
         if (swept.failed) process.exitCode = 1;
+      });
+    });
+
+  program
+    .command('datamap')
+    .description('run the data-mapping scan over the organisation\'s declared sources and store the data map')
+    .option('--org <id>', 'organisation (default: the only one imported)')
+    .action(async (opts: { org?: string }, cmd: Command) => {
+      const options = cmd.optsWithGlobals() as GlobalOptions;
+      await withSession(options, async (session) => {
+        const { result, human } = await dataMap(session, await resolveOrg(session, opts.org));
+        print(options, human, result);
       });
     });
 

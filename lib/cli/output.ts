@@ -4,6 +4,7 @@ import type { LocalRunResult } from '../local/workflow-runner.ts';
 import type { SweepSummary } from '../sweep/report.ts';
 import type { EvidenceRow } from './evidence-rows.ts';
 import type { ScanResult } from '../scan/scan-files.ts';
+import type { ScanSummary as ScanRunSummary } from '../datamap/scan-run.ts';
 
 const counts = (label: string, c: ImportCounts & { renewed?: number }) => {
   const parts = [
@@ -17,7 +18,7 @@ const counts = (label: string, c: ImportCounts & { renewed?: number }) => {
 };
 
 export function formatImport(file: string, s: ImportSummary): string {
-  return `Imported ${s.orgId} from ${file}: ${counts('people', s.people)}; ${counts('controls', s.controls)}; ${counts('evidence', s.evidence)}.`;
+  return `Imported ${s.orgId} from ${file}: ${counts('people', s.people)}; ${counts('controls', s.controls)}; ${counts('evidence', s.evidence)}; ${counts('sources', s.sources)}.`;
 }
 
 export function formatSweep(result: LocalRunResult, org: LoadedOrganisation | undefined, outboxDir?: string): string {
@@ -43,6 +44,23 @@ export function formatSweep(result: LocalRunResult, org: LoadedOrganisation | un
   for (const f of s.failedRecipients) lines.push(`FAILED to mail ${f.recipientId}: ${f.error} (the notices stay pending for the next sweep)`);
   if (s.error) lines.push(`The sweep failed: ${s.error}`);
   if (outboxDir && s.mailsSent > 0) lines.push(`Mails are in ${outboxDir}`);
+  return lines.join('\n');
+}
+
+export function formatDataMap(result: LocalRunResult): string {
+  if (result.status === 'already-ran') return `Data-mapping scan ${result.name} already ran (finished ${result.run.finishedAt ?? 'earlier'}). Nothing scanned now.`;
+  const s = result.output as ScanRunSummary;
+  const lines = [`Data-mapping scan ${s.scanId}: ${s.sources.length} source${s.sources.length === 1 ? '' : 's'}.`];
+  for (const source of s.sources) lines.push(`  ${source.id}: ${source.status === 'scanned' ? source.rating?.toUpperCase() : `FAILED (${source.reason})`}`);
+  const d = s.diff;
+  const changes = [
+    d.turnedRed.length && `turned red: ${d.turnedRed.join(', ')}`,
+    d.wentGreen.length && `went green: ${d.wentGreen.join(', ')}`,
+    d.newJurisdictions.length && `new jurisdictions: ${d.newJurisdictions.map((j) => `${j.source} ${j.jurisdiction}`).join(', ')}`,
+    d.newFlaggedFlows.length && `cross-border flows without a transfer basis: ${d.newFlaggedFlows.map((f) => `${f.source} (${f.from} -> ${f.to})`).join(', ')}`,
+    d.newlyFailed.length && `newly failed: ${d.newlyFailed.join(', ')}`,
+  ].filter(Boolean);
+  lines.push(changes.length ? `Since the previous scan: ${changes.join('; ')}.` : 'No change since the previous scan.');
   return lines.join('\n');
 }
 

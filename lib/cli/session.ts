@@ -1,11 +1,13 @@
 // What a CLI command works against: DynamoDB Local started on demand with its
 // data on disk (so successive commands see the same data), or the DynamoDB that
 // --endpoint / DYNAMODB_ENDPOINT names; mail to the configured transport.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseNow } from '../dates.ts';
 import { startDynamoLocal } from '../local/dynamodb-local.ts';
 import { createMailer } from '../mail/transport.ts';
-import { mailConfig, readEnv, type Runtime } from '../runtime.ts';
+import { hashKeySource, mailConfig, readEnv, type Runtime } from '../runtime.ts';
 import { createStore } from '../store/client.ts';
 import { ensureTable } from '../store/table-definition.ts';
 
@@ -28,6 +30,21 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/**
+ * Locally, without a configured key, a random key kept beside the local data
+ * (git-ignored), so distinct-people counts compare across local scans.
+ */
+function localHashKey(dataDir: string): () => Promise<string> {
+  return async () => {
+    const file = path.join(path.dirname(path.resolve(dataDir)), 'hash-key');
+    if (!existsSync(file)) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+    }
+    return readFileSync(file, 'utf8').trim();
+  };
+}
+
 export async function openSession(options: GlobalOptions): Promise<Session> {
   const now = parseNow(options.now ?? process.env.COMPLIANCE_NOW);
   const env = readEnv({
@@ -43,7 +60,7 @@ export async function openSession(options: GlobalOptions): Promise<Session> {
     if (!options.aws) await ensureTable(store);
     const mail = mailConfig(env);
     return {
-      rt: { store, mailer: createMailer(mail), clock: () => new Date() },
+      rt: { store, mailer: createMailer(mail), hashKey: env.COMPLIANCE_HASH_KEY || env.HASH_KEY_PARAMETER ? hashKeySource(env) : localHashKey(options.dataDir), clock: () => new Date() },
       now,
       ...(mail.transport === 'outbox' ? { outboxDir: path.resolve(mail.outboxDir) } : {}),
       close: async () => {

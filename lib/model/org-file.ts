@@ -1,6 +1,7 @@
 // Reads an organisation YAML file. The whole file is checked before anything is
 // written; each problem is reported as file:line: field: reason.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { isMap, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../dates.ts';
@@ -64,5 +65,8 @@ export function readOrgFile(fileName: string): OrgFile {
   } catch (error) {
     throw new InputError(`${fileName}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  return parseOrgFile(text, fileName);
+  const org = parseOrgFile(text, fileName);
+  // Source paths are relative to the organisation file.
+  const base = path.dirname(path.resolve(fileName));
+  return { ...org, sources: org.sources.map((s) => ({ ...s, path: path.resolve(base, s.path) })) };
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { addPeriod, isoDate } from '../dates.ts';
 import { normaliseAnnexAId } from './annex-a.ts';
+import { Source } from './source.ts';
 
 const id = z
   .string()
@@ -109,6 +110,8 @@ export const OrgFile = z
     people: z.array(Person).min(1),
     controls: z.array(Control).default([]),
     evidence: z.array(Evidence).default([]),
+    /** Data sources for the data-mapping scan. */
+    sources: z.array(Source).default([]),
   })
   .superRefine((file, ctx) => {
     const people = new Set<string>();
@@ -129,6 +132,11 @@ export const OrgFile = z
       if (controls.has(c.id)) ctx.addIssue({ code: 'custom', path: ['controls', i, 'id'], message: `duplicate control "${c.id}"` });
       controls.add(c.id);
       personRef(c.owner, ['controls', i, 'owner']);
+    });
+    const sources = new Set<string>();
+    file.sources.forEach((s, i) => {
+      if (sources.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
+      sources.add(s.id);
     });
     const evidence = new Set<string>();
     file.evidence.forEach((e, i) => {

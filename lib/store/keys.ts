@@ -45,6 +45,9 @@ export const keys = {
   audit: (orgId: string, at: string, eventId: string) => ({ PK: `${org(orgId)}#AUDIT`, SK: `${at}#${eventId}` }),
   auditPartition: (orgId: string) => `${org(orgId)}#AUDIT`,
   run: (orgId: string, kind: string, name: string) => ({ PK: org(orgId), SK: `RUN#${kind}#${name}` }),
+  source: (orgId: string, sourceId: string) => ({ PK: org(orgId), SK: `SOURCE#${sourceId}` }),
+  /** One item per scan: the whole data map and its change since the previous scan; newest last. */
+  dataMap: (orgId: string, scanId: string) => ({ PK: org(orgId), SK: `DATAMAP#${scanId}` }),
   orgPartition: org,
 } as const;
 
@@ -54,4 +57,6 @@ export const PREFIX = {
   evidence: 'EVIDENCE#',
   notice: 'NOTICE#',
   run: 'RUN#',
+  source: 'SOURCE#',
+  dataMap: 'DATAMAP#',
 } as const;

@@ -3,6 +3,7 @@
 // audit trail; evidence missing from the file is retired, not deleted.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { evidenceOwner, type Control, type Evidence, type OrgFile, type Organisation, type Person } from '../model/org.ts';
+import type { Source } from '../model/source.ts';
 import type { Store } from './client.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
 import { batchWriteAll, queryAll } from './batch.ts';
@@ -33,6 +34,7 @@ export interface ImportSummary {
   orgId: string;
   people: ImportCounts;
   controls: ImportCounts;
+  sources: ImportCounts;
   evidence: ImportCounts & { renewed: number };
 }
 
@@ -80,6 +82,16 @@ export async function loadOrganisation(store: Store, orgId: string): Promise<Loa
   };
 }
 
+export async function listSources(store: Store, orgId: string): Promise<Source[]> {
+  const items = await readPrefix<Record<string, unknown>>(store, orgId, PREFIX.source);
+  return items.map((i) => strip(i) as Source);
+}
+
+export async function getSource(store: Store, orgId: string, sourceId: string): Promise<Source | undefined> {
+  const result = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.source(orgId, sourceId) }));
+  return result.Item ? (strip(result.Item) as Source) : undefined;
+}
+
 export async function listOrganisationIds(store: Store): Promise<string[]> {
   const items = await queryAll<{ id: string }>(store, {
     IndexName: INDEX.byParent,
@@ -104,10 +116,11 @@ export async function listEvidence(store: Store, orgId: string, controlId?: stri
 /** Imports a validated organisation file. `actor` names the source in the audit trail. */
 export async function importOrganisation(store: Store, file: OrgFile, actor: string, at: string): Promise<ImportSummary> {
   const orgId = file.organisation.id;
-  const [people, controls, evidence] = await Promise.all([
+  const [people, controls, evidence, sources] = await Promise.all([
     readPrefix<Record<string, unknown>>(store, orgId, PREFIX.person),
     readPrefix<Record<string, unknown>>(store, orgId, PREFIX.control),
     readPrefix<Record<string, unknown>>(store, orgId, PREFIX.evidence),
+    readPrefix<Record<string, unknown>>(store, orgId, PREFIX.source),
   ]);
   const writes: Parameters<typeof batchWriteAll>[1] = [];
   const audit = (event: string, subject: string, detail?: Record<string, unknown>) => {
@@ -119,7 +132,7 @@ export async function importOrganisation(store: Store, file: OrgFile, actor: str
   put({ ...keys.orgMeta(orgId), type: 'organisation', ...file.organisation });
 
   const sync = <T extends { id: string }>(
-    kind: 'person' | 'control',
+    kind: 'person' | 'control' | 'source',
     declared: T[],
     stored: Record<string, unknown>[],
     key: (id: string) => { PK: string; SK: string },
@@ -149,6 +162,7 @@ export async function importOrganisation(store: Store, file: OrgFile, actor: str
     orgId,
     people: sync('person', file.people, people, (id) => keys.person(orgId, id)),
     controls: sync('control', file.controls, controls, (id) => keys.control(orgId, id)),
+    sources: sync('source', file.sources, sources, (id) => keys.source(orgId, id)),
     evidence: { added: 0, changed: 0, removed: 0, unchanged: 0, renewed: 0 },
   };
 

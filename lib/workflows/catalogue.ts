@@ -8,6 +8,11 @@ export const WORKFLOWS = {
     /** Daily: one run per organisation per UTC day. */
     period: (now: Date) => today(now),
   },
+  'data-mapping-scan': {
+    file: 'data-mapping-scan.asl.json',
+    /** Monthly: one run per organisation per UTC month. */
+    period: (now: Date) => today(now).slice(0, 7),
+  },
 } as const;
 
 export type WorkflowName = keyof typeof WORKFLOWS;

@@ -27,7 +27,7 @@ export class RecordingMailer implements Mailer {
 }
 
 export async function testRuntime(mailer: Mailer = new RecordingMailer()): Promise<Runtime & { mailer: Mailer }> {
-  return { store: await freshStore(), mailer, clock: () => new Date() };
+  return { store: await freshStore(), mailer, hashKey: async () => 'test-hash-key-0123456789', clock: () => new Date() };
 }
 
 export function outboxRuntimeMailer(): { mailer: Mailer; dir: string } {

@@ -1,0 +1,48 @@
+// A data source the organisation declares for its data-mapping scans: what it is,
+// where it is read from, on which platform, and where its data is stored.
+import { z } from 'zod';
+import { PROVIDERS, TransferBasis, resolveStorage } from '../datamap/residency.ts';
+
+const id = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'must be 1-64 lowercase letters, digits or "-"');
+const encoding = z.enum(['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'big5']);
+
+const Storage = z
+  .strictObject({
+    region: z.string().min(1).optional(),
+    country: z.string().min(2).optional(),
+    provider: z.enum(PROVIDERS).optional(),
+  })
+  .superRefine((s, ctx) => {
+    try {
+      resolveStorage(s);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
+const common = {
+  id,
+  name: z.string().min(1),
+  /** The platform the data lives on: DingTalk, Teams, Slack, WhatsApp, file share, ... */
+  platform: z.string().min(1),
+  storage: Storage,
+  transferBasis: z.array(TransferBasis).optional(),
+  /** Sampling budget per run, so a scan's cost is known in advance. */
+  budgetBytes: z.int().positive().optional(),
+  budgetRecords: z.int().positive().optional(),
+};
+
+/** Paths are relative to the organisation file. */
+export const Source = z.discriminatedUnion('kind', [
+  z.strictObject({ ...common, kind: z.literal('files'), path: z.string().min(1), encoding: encoding.optional() }),
+  z.strictObject({ ...common, kind: z.literal('whatsapp'), path: z.string().min(1), group: z.string().optional(), encoding: encoding.optional() }),
+  z.strictObject({ ...common, kind: z.literal('slack'), path: z.string().min(1) }),
+  z.strictObject({
+    ...common,
+    kind: z.literal('chat-table'),
+    path: z.string().min(1),
+    encoding: encoding.optional(),
+    columns: z.strictObject({ sender: z.string().optional(), time: z.string().optional(), group: z.string().optional(), content: z.string() }).optional(),
+  }),
+]);
+export type Source = z.infer<typeof Source>;

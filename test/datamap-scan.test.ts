@@ -1,0 +1,84 @@
+// The data-mapping scan workflow, executed locally with the real handlers against
+// DynamoDB Local: a broken source is recorded as failed while the others complete,
+// the data map is stored per scan with its history, and the change since the
+// previous scan names the sources that turned red and the new jurisdictions.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import type { ScanSummary } from '../lib/datamap/scan-run.ts';
+import { executeWorkflow } from '../lib/local/workflow-runner.ts';
+import { OrgFile } from '../lib/model/org.ts';
+import { dataMapHistory } from '../lib/store/datamap-store.ts';
+import { importOrganisation } from '../lib/store/org-store.ts';
+import { getRun } from '../lib/store/run-store.ts';
+import { runRequest } from '../lib/workflows/catalogue.ts';
+import { smallOrg } from './support/fixtures.ts';
+import { testRuntime } from './support/local-store.ts';
+
+const RAW = ['A123456(3)', '9123 4567', '91234567', '11010519491231002X', '4111 1111 1111 1111', '4111111111111111'];
+
+function sources(dir: string) {
+  writeFileSync(path.join(dir, 'hr.csv'), 'name,id,mobile\nAda,A123456(3),+852 9123 4567\nBo,11010519491231002X,+86 138 1234 5678\n');
+  writeFileSync(path.join(dir, 'roster.csv'), 'group,sender,time,content\n前線更表,Ada,2026-11-02 09:00,今晚更表已更新 call 9123 4567\nFrontline,Bo,2026-11-02 10:00,shift swap ok\n');
+  const org = smallOrg([]);
+  return OrgFile.parse({
+    ...org,
+    sources: [
+      { id: 'hr-drive', name: 'HR share', platform: 'File share', kind: 'files', path: path.join(dir, 'hr.csv'), storage: { region: 'ap-east-1' } },
+      { id: 'roster', name: 'Frontline roster', platform: 'DingTalk', kind: 'chat-table', path: path.join(dir, 'roster.csv'), storage: { region: 'cn-hangzhou', provider: 'alibaba' } },
+      { id: 'gone', name: 'Old export', platform: 'WhatsApp', kind: 'whatsapp', path: path.join(dir, 'missing.txt'), storage: { country: 'HK' } },
+    ],
+  });
+}
+
+describe('data-mapping scan workflow', () => {
+  it('records a broken source as failed while the others complete, and stores the map with its history and diff', async () => {
+    const rt = await testRuntime();
+    const dir = mkdtempSync(path.join(tmpdir(), 'datamap-'));
+    await importOrganisation(rt.store, sources(dir), 'import:test', '2026-11-01T00:00:00Z');
+
+    const november = runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z'));
+    expect(november.name).toBe('data-mapping-scan-kowloon-co-2026-11');
+    const first = (await executeWorkflow(rt, 'data-mapping-scan', november.input)) as ScanSummary;
+    expect(first.sources).toEqual([
+      { id: 'gone', status: 'failed', reason: expect.stringMatching(/missing\.txt/) },
+      { id: 'hr-drive', status: 'scanned', rating: 'red' },
+      { id: 'roster', status: 'scanned', rating: 'amber' },
+    ]);
+    expect(first.diff.newSources.sort()).toEqual(['gone', 'hr-drive', 'roster']);
+    expect((await getRun(rt.store, 'kowloon-co', 'data-mapping-scan', november.name))?.status).toBe('succeeded');
+
+    // The roster now carries an identity card number: next month it is red, and
+    // HK people are stored in mainland China with no transfer basis declared.
+    writeFileSync(path.join(dir, 'roster.csv'), 'group,sender,time,content\n前線更表,Ada,2026-12-01 09:00,新同事身份證A123456(3)，call 9123 4567\n');
+    const december = runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-12-01T02:00:00Z'));
+    const second = (await executeWorkflow(rt, 'data-mapping-scan', december.input)) as ScanSummary;
+    expect(second.diff.turnedRed).toEqual(['roster']);
+    expect(second.diff.newSources).toEqual([]);
+
+    const history = await dataMapHistory(rt.store, 'kowloon-co');
+    expect(history.map((h) => h.dataMap.scanId)).toEqual([november.name, december.name]);
+    const roster = history[1]?.dataMap.sources.find((s) => s.id === 'roster');
+    expect(roster?.status).toBe('scanned');
+    if (roster?.status !== 'scanned') return;
+    expect(roster.storage.jurisdiction).toBe('CN');
+    expect(roster.groups.map((g) => [g.group, g.rating])).toEqual([['前線更表', 'red']]);
+    expect(roster.flows).toEqual([{ from: 'HK', to: 'CN', status: 'flagged' }]);
+    const hr = history[0]?.dataMap.sources.find((s) => s.id === 'hr-drive');
+    // An HKID and a +852 mobile point to Hong Kong; a PRC ID and a +86 mobile to the mainland.
+    expect(hr?.status === 'scanned' && hr.peopleJurisdictions.map((p) => `${p.jurisdiction}:${p.findings}`).sort()).toEqual(['CN:2', 'HK:2']);
+    expect(hr?.status === 'scanned' && hr.distinctPeople).toBe(4);
+  });
+
+  it('keeps no raw identifier anywhere in the table', async () => {
+    const rt = await testRuntime();
+    const dir = mkdtempSync(path.join(tmpdir(), 'datamap-'));
+    await importOrganisation(rt.store, sources(dir), 'import:test', '2026-11-01T00:00:00Z');
+    await executeWorkflow(rt, 'data-mapping-scan', runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z')).input);
+    const everything = JSON.stringify((await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table }))).Items);
+    expect(everything).toContain('data-mapping-scan-kowloon-co-2026-11');
+    for (const raw of RAW) expect(everything).not.toContain(raw);
+  });
+});
