@@ -54,6 +54,10 @@ const HANDLERS: Record<FunctionKey, string> = {
 // The SSM parameter holding the key for keyed hashes of scan findings (params.hashKeyParameter).
 const HASH_KEY_PARAMETER = `/${SERVICE}/${STAGE}/hash-key`;
 const HASH_KEY_PARAMETER_ARN = `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter${HASH_KEY_PARAMETER}`;
+// The default scanTables / scanBuckets params: the table and bucket that sources of
+// kind dynamodb and s3 may read name nothing until an operator sets them.
+const SCAN_TABLES_ARN = 'arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/none';
+const SCAN_BUCKET_ARN = 'arn:<AWS::Partition>:s3:::none-<AWS::AccountId>-compliance-scan';
 
 // The two workflows: the state machine startRun starts on each schedule, the
 // functions its Tasks call (and nothing else), and its ASL file.
@@ -115,6 +119,8 @@ const DYNAMODB_GRANTS: Record<FunctionKey, Record<string, string[]>> = {
   },
   scanSource: {
     'dynamodb:GetItem': [TABLE],
+    'dynamodb:DescribeTable': [SCAN_TABLES_ARN],
+    'dynamodb:Scan': [SCAN_TABLES_ARN],
   },
   scanStore: {
     'dynamodb:Query': [TABLE],
@@ -184,6 +190,7 @@ function referencedIds(value: Json, into = new Set<string>()): Set<string> {
 /** A DynamoDB statement resource as "ComplianceTable" or "ComplianceTable/index/<name>"; anything else fails. */
 function tableResource(resource: Json): string {
   const text = show(resource);
+  if (text === SCAN_TABLES_ARN) return text;
   const match = /^<ComplianceTable\.Arn>(\/index\/[A-Za-z0-9_.-]+)?$/.exec(text);
   if (!match) throw new Error(`DynamoDB resource is not the ComplianceTable or one of its indexes: ${JSON.stringify(resource)}`);
   return `${TABLE}${match[1] ?? ''}`;
@@ -415,7 +422,7 @@ describe('IAM: one least-privilege role per function', () => {
     }
   });
 
-  it.each(FUNCTIONS)('%s has exactly its DynamoDB actions, on the ComplianceTable and its indexes only', (key) => {
+  it.each(FUNCTIONS)('%s has exactly its DynamoDB actions, on the ComplianceTable and its indexes only (scanSource also on the scanTables param)', (key) => {
     const granted: Record<string, string[]> = {};
     for (const statement of statementsOf(roleOf(functionIds()[key]))) {
       expect(statement.Effect).toBe('Allow');
@@ -439,7 +446,11 @@ describe('IAM: one least-privilege role per function', () => {
       },
       sweepReport: {},
       scanList: {},
-      scanSource: { 'ssm:GetParameter': [HASH_KEY_PARAMETER_ARN] },
+      scanSource: {
+        'ssm:GetParameter': [HASH_KEY_PARAMETER_ARN],
+        's3:ListBucket': [SCAN_BUCKET_ARN],
+        's3:GetObject': [`${SCAN_BUCKET_ARN}/*`],
+      },
       scanStore: {},
       scanFailure: {},
     };
@@ -480,6 +491,7 @@ describe('IAM: one least-privilege role per function', () => {
     expect(holders('dynamodb:')).toEqual([...FUNCTIONS].sort());
     expect(holders('ses:')).toEqual(['sweepSend']);
     expect(holders('ssm:')).toEqual(['scanSource']);
+    expect(holders('s3:')).toEqual(['scanSource']);
     expect(holders('kms:')).toEqual([]);
     expect(holders('states:')).toEqual(['startRun']);
     expect(holders('lambda:')).toEqual([...stateMachineRoles()].sort());

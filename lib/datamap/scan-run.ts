@@ -5,7 +5,7 @@ import type { Runtime } from '../runtime.ts';
 import { appendAudit } from '../store/audit.ts';
 import { putDataMap, previousDataMap } from '../store/datamap-store.ts';
 import { keys } from '../store/keys.ts';
-import { getSource, listSources } from '../store/org-store.ts';
+import { getOrganisation, getSource, listSources } from '../store/org-store.ts';
 import { beginRun, finishRun } from '../store/run-store.ts';
 import { DataMap, diffDataMaps, failedSource, type DataMapDiff, type ScannedSource, type SourceEntry } from './datamap.ts';
 import { scanSource } from './scan-source.ts';
@@ -25,9 +25,9 @@ export async function listScanSources(rt: Runtime, input: ScanRunInput): Promise
 }
 
 export async function scanOneSource(rt: Runtime, input: ScanRunInput & { sourceId: string }): Promise<ScannedSource> {
-  const source = await getSource(rt.store, input.orgId, input.sourceId);
+  const [source, organisation] = await Promise.all([getSource(rt.store, input.orgId, input.sourceId), getOrganisation(rt.store, input.orgId)]);
   if (!source) throw new Error(`source "${input.sourceId}" is not declared for organisation "${input.orgId}"`);
-  return scanSource(source, await rt.hashKey());
+  return scanSource(source, await rt.hashKey(), {}, organisation?.classification ?? {});
 }
 
 /** A source whose step failed for good, as the workflow's Catch records it. */

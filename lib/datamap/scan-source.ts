@@ -7,7 +7,10 @@ import type { Source } from '../model/source.ts';
 import { readChatTable, readSlackExport, readWhatsAppExport, type ChatMessage } from '../scan/chat-sources.ts';
 import { detect, type Detection, type FindingType } from '../scan/detect.ts';
 import { keyedHash } from '../scan/mask.ts';
+import { scanDynamoTable } from '../scan/dynamodb-source.ts';
+import { scanS3Prefix, type S3Sender } from '../scan/s3-source.ts';
 import { scanPathsTo } from '../scan/scan-files.ts';
+import type { ClassifyThresholdsInput } from './classify.ts';
 import { buildSourceEntry, type Coverage, type ScannedSource } from './datamap.ts';
 
 /** Types that point at a person; their keyed hashes count distinct people. */
@@ -54,7 +57,41 @@ async function scanFilesSource(source: Extract<Source, { kind: 'files' }>, hashK
   };
 }
 
-async function scanChatSource(source: Exclude<Source, { kind: 'files' }>, hashKey: string | Uint8Array, tally: Tally): Promise<Coverage> {
+type ChatSource = Extract<Source, { kind: 'whatsapp' | 'slack' | 'chat-table' }>;
+
+async function scanDynamoSource(source: Extract<Source, { kind: 'dynamodb' }>, hashKey: string | Uint8Array, tally: Tally): Promise<Coverage> {
+  return scanDynamoTable(
+    {
+      table: source.table,
+      ...(source.region ? { region: source.region } : {}),
+      ...(source.endpoint ? { endpoint: source.endpoint } : {}),
+      ...(source.groupBy ? { groupBy: source.groupBy } : {}),
+      ...(source.budgetRecords ? { budgetRecords: source.budgetRecords } : {}),
+      ...(source.budgetBytes ? { budgetBytes: source.budgetBytes } : {}),
+    },
+    (group, text) => {
+      for (const d of detect(text)) tally.add(group, d.type, d.country, keyedHash(hashKey, d));
+    },
+  );
+}
+
+async function scanS3Source(source: Extract<Source, { kind: 's3' }>, hashKey: string | Uint8Array, tally: Tally, client?: S3Sender): Promise<Coverage> {
+  const { records, truncated, bytesRead, bytesTotal } = await scanS3Prefix(
+    {
+      bucket: source.bucket,
+      ...(source.prefix ? { prefix: source.prefix } : {}),
+      ...(source.region ? { region: source.region } : {}),
+      ...(source.encoding ? { encoding: source.encoding } : {}),
+      ...(source.budgetRecords ? { budgetRecords: source.budgetRecords } : {}),
+      ...(source.budgetBytes ? { budgetBytes: source.budgetBytes } : {}),
+      ...(client ? { client } : {}),
+    },
+    (group, d) => tally.add(group, d.type, d.country, keyedHash(hashKey, d)),
+  );
+  return { records, truncated, bytesRead, bytesTotal };
+}
+
+async function scanChatSource(source: ChatSource, hashKey: string | Uint8Array, tally: Tally): Promise<Coverage> {
   const budget = { ...(source.budgetBytes ? { budgetBytes: source.budgetBytes } : {}), ...(source.budgetRecords ? { budgetRecords: source.budgetRecords } : {}) };
   let messages: AsyncGenerator<ChatMessage>;
   switch (source.kind) {
@@ -78,9 +115,32 @@ async function scanChatSource(source: Exclude<Source, { kind: 'files' }>, hashKe
   return { bytesRead: truncated && source.budgetBytes ? Math.min(total, source.budgetBytes) : total, bytesTotal: total, records, truncated };
 }
 
-export async function scanSource(source: Source, hashKey: string | Uint8Array): Promise<ScannedSource> {
+export interface ScanSourceClients {
+  /** The S3 client (tests inject a fake); default an S3Client for the source's region. */
+  s3?: S3Sender;
+}
+
+export async function scanSource(
+  source: Source,
+  hashKey: string | Uint8Array,
+  clients: ScanSourceClients = {},
+  thresholds: ClassifyThresholdsInput = {},
+): Promise<ScannedSource> {
   const tally = new Tally();
-  const coverage = source.kind === 'files' ? await scanFilesSource(source, hashKey, tally) : await scanChatSource(source, hashKey, tally);
+  let coverage: Coverage;
+  switch (source.kind) {
+    case 'files':
+      coverage = await scanFilesSource(source, hashKey, tally);
+      break;
+    case 'dynamodb':
+      coverage = await scanDynamoSource(source, hashKey, tally);
+      break;
+    case 's3':
+      coverage = await scanS3Source(source, hashKey, tally, clients.s3);
+      break;
+    default:
+      coverage = await scanChatSource(source, hashKey, tally);
+  }
   return buildSourceEntry({
     id: source.id,
     platform: source.platform,
@@ -90,5 +150,5 @@ export async function scanSource(source: Source, hashKey: string | Uint8Array): 
     distinctPeople: tally.hashes.size,
     people: tally.people.values(),
     coverage,
-  });
+  }, thresholds);
 }

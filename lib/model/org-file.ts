@@ -68,5 +68,5 @@ export function readOrgFile(fileName: string): OrgFile {
   const org = parseOrgFile(text, fileName);
   // Source paths are relative to the organisation file.
   const base = path.dirname(path.resolve(fileName));
-  return { ...org, sources: org.sources.map((s) => ({ ...s, path: path.resolve(base, s.path) })) };
+  return { ...org, sources: org.sources.map((s) => ('path' in s ? { ...s, path: path.resolve(base, s.path) } : s)) };
 }

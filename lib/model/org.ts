@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { addPeriod, isoDate } from '../dates.ts';
 import { normaliseAnnexAId } from './annex-a.ts';
 import { Source } from './source.ts';
+import { ClassifyThresholds } from '../datamap/classify.ts';
 
 const id = z
   .string()
@@ -100,6 +101,8 @@ export const Organisation = z.strictObject({
   /** Where escalations go when an owner has no manager. */
   complianceContact: id,
   sweep: SweepPolicy.default({ dueSoonDays: 14, escalateAfterDays: 7, reminderEveryDays: 7 }),
+  /** When a source counts as red or amber: findings per type needed (default 1). */
+  classification: ClassifyThresholds.optional(),
 });
 export type Organisation = z.infer<typeof Organisation>;
 

@@ -44,5 +44,23 @@ export const Source = z.discriminatedUnion('kind', [
     encoding: encoding.optional(),
     columns: z.strictObject({ sender: z.string().optional(), time: z.string().optional(), group: z.string().optional(), content: z.string() }).optional(),
   }),
+  z.strictObject({
+    ...common,
+    kind: z.literal('dynamodb'),
+    table: z.string().min(3).max(255),
+    region: z.string().min(1).optional(),
+    /** Another endpoint than AWS's (DynamoDB Local). */
+    endpoint: z.url().optional(),
+    /** Attribute whose value names the group or channel; default: the table is one group. */
+    groupBy: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    ...common,
+    kind: z.literal('s3'),
+    bucket: z.string().min(3).max(63),
+    prefix: z.string().optional(),
+    region: z.string().min(1).optional(),
+    encoding: encoding.optional(),
+  }),
 ]);
 export type Source = z.infer<typeof Source>;

@@ -9,6 +9,7 @@ import { readCsvRecords, type CsvReport } from './csv-reader.ts';
 import { detect, type Detection, type FindingType } from './detect.ts';
 import { keyedHash, mask } from './mask.ts';
 import { CHUNK_OVERLAP, readTextChunks, type ReadReport } from './text-reader.ts';
+import { readXlsxRows } from './xlsx-reader.ts';
 
 export interface Finding {
   type: FindingType;
@@ -16,7 +17,7 @@ export interface Finding {
   file: string;
   /** 1-based line where the finding starts (text files, and the record's line in CSV/TSV). */
   line?: number;
-  /** CSV/TSV: 1-based data row and the column's header name. */
+  /** CSV/TSV/XLSX: 1-based data row and the column's header name. */
   row?: number;
   column?: string;
   /** JSON: the JSON pointer (RFC 6901) of the string that holds it. */
@@ -32,7 +33,7 @@ export interface FileResult {
   file: string;
   status: 'scanned' | 'skipped' | 'failed';
   reason?: string;
-  format?: 'text' | 'csv' | 'tsv' | 'json';
+  format?: 'text' | 'csv' | 'tsv' | 'json' | 'xlsx';
   encoding?: string;
   bytesRead?: number;
   bytesTotal?: number;
@@ -55,6 +56,8 @@ export interface ScanOptions {
   hashKey?: string | Uint8Array;
   /** Bytes read per file at most (the sampling budget). */
   budgetBytes?: number;
+  /** .xlsx: data rows read per workbook at most (a workbook is read whole, so bytes cannot bound it). */
+  budgetRecords?: number;
   /** Characters per chunk handed to the detectors (smaller: less memory). */
   maxChunkChars?: number;
 }
@@ -131,6 +134,28 @@ async function scanTable(file: string, options: ScanOptions, sink: Sink): Promis
   return report;
 }
 
+/**
+ * An .xlsx workbook (first sheet): findings carry the data row and the column's
+ * header name, as in CSV, and no line. The workbook is read whole (read-excel-file),
+ * so the byte budget does not apply; `budgetRecords` limits the rows (the first N).
+ */
+async function scanXlsx(file: string, options: ScanOptions, sink: Sink): Promise<FileResult> {
+  const bytesTotal = (await stat(file)).size;
+  let rows = 0;
+  let count = 0;
+  for await (const record of readXlsxRows(file, options.budgetRecords ? { budgetRecords: options.budgetRecords } : {})) {
+    rows++;
+    for (const [column, value] of Object.entries(record.cells)) {
+      for (const d of detect(value)) {
+        sink(finding(d, { file, row: record.row, column }, options));
+        count++;
+      }
+    }
+  }
+  const truncated = options.budgetRecords !== undefined && rows >= options.budgetRecords;
+  return { file, status: 'scanned', format: 'xlsx', bytesRead: bytesTotal, bytesTotal, truncated, findings: count };
+}
+
 const pointerToken = (key: string | number) => String(key).replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** Every string in a JSON document (keys too), with its JSON pointer. */
@@ -176,6 +201,8 @@ export async function scanFile(file: string, options: ScanOptions, sink: Sink): 
     if (ext === '.json') {
       const size = (await stat(file)).size;
       if (size <= JSON_WHOLE_MAX_BYTES && !options.budgetBytes) return (await scanJson(file, options, sink)) as FileResult;
+    } else if (ext === '.xlsx') {
+      return await scanXlsx(file, options, counted);
     } else if (!TEXT.has(ext) && !TABLE.has(ext)) {
       return { file, status: 'skipped', reason: `not a supported format (${ext})`, findings: 0 };
     }

@@ -68,15 +68,21 @@ async function readPrefix<T>(store: Store, orgId: string, prefix: string): Promi
   });
 }
 
-export async function loadOrganisation(store: Store, orgId: string): Promise<LoadedOrganisation | undefined> {
+/** The organisation's own settings, without its people and controls. */
+export async function getOrganisation(store: Store, orgId: string): Promise<Organisation | undefined> {
   const meta = await store.doc.send(new GetCommand({ TableName: store.table, Key: { PK: keys.orgPartition(orgId), SK: '#META' } }));
-  if (!meta.Item) return undefined;
+  return meta.Item ? (strip(meta.Item) as Organisation) : undefined;
+}
+
+export async function loadOrganisation(store: Store, orgId: string): Promise<LoadedOrganisation | undefined> {
+  const organisation = await getOrganisation(store, orgId);
+  if (!organisation) return undefined;
   const [people, controls] = await Promise.all([
     readPrefix<Person & Record<string, unknown>>(store, orgId, PREFIX.person),
     readPrefix<Control & Record<string, unknown>>(store, orgId, PREFIX.control),
   ]);
   return {
-    organisation: strip(meta.Item) as Organisation,
+    organisation,
     people: new Map(people.map((p) => [p.id, strip(p) as Person])),
     controls: new Map(controls.map((c) => [c.id, strip(c) as Control])),
   };

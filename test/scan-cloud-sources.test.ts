@@ -1,0 +1,183 @@
+// Cloud sources for the data-mapping scans (issue 3, "Sources"): .xlsx files in the
+// file scan, DynamoDB tables (against the shared DynamoDB Local) and S3 prefixes
+// (against an in-memory fake: a contract test of the adapter, not of S3).
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { describe, expect, inject, it } from 'vitest';
+import writeExcelFile from 'write-excel-file/node';
+import { scanSource } from '../lib/datamap/scan-source.ts';
+import { Source } from '../lib/model/source.ts';
+import { scanDynamoTable } from '../lib/scan/dynamodb-source.ts';
+import { scanS3Prefix, type S3Sender } from '../lib/scan/s3-source.ts';
+import { scanPaths } from '../lib/scan/scan-files.ts';
+
+const KEY = 'test-hash-key-0123456789';
+const RAW = ['A123456(3)', '11010519491231002X', 'ada@example.com', '4111 1111 1111 1111', '13812345678'];
+const noRaw = (value: unknown) => {
+  const json = JSON.stringify(value);
+  for (const raw of RAW) expect(json).not.toContain(raw);
+};
+
+describe('.xlsx files in the file scan', () => {
+  it('reports findings with the data row and the column header, and no line', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'xlsx-'));
+    const file = path.join(dir, 'hr.xlsx');
+    await writeExcelFile([
+      ['姓名', '身份證', 'Email'],
+      ['陳大文', 'A123456(3)', 'ada@example.com'],
+      [null, null, null],
+      ['Bo', '11010519491231002X', null],
+    ]).toFile(file);
+    const result = await scanPaths([file], { hashKey: KEY });
+    expect(result.files).toEqual([expect.objectContaining({ file, status: 'scanned', format: 'xlsx', truncated: false, findings: 3 })]);
+    expect(result.findings.map(({ type, row, column, line }) => ({ type, row, column, line }))).toEqual([
+      { type: 'hk_id', row: 1, column: '身份證', line: undefined },
+      { type: 'email', row: 1, column: 'Email', line: undefined },
+      { type: 'cn_resident_id', row: 2, column: '身份證', line: undefined },
+    ]);
+    noRaw(result);
+
+    const limited = await scanPaths([file], { budgetRecords: 1 });
+    expect(limited.findings).toHaveLength(2);
+    expect(limited.files[0]?.truncated).toBe(true);
+  });
+});
+
+describe('DynamoDB table sources (DynamoDB Local)', () => {
+  const endpoint = inject('dynamoEndpoint');
+  const client = new DynamoDBClient({ region: 'ap-east-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+  async function table(items: Record<string, AttributeValue>[]): Promise<string> {
+    const name = `scan-${randomUUID()}`;
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    for (const Item of items) await client.send(new PutItemCommand({ TableName: name, Item }));
+    return name;
+  }
+
+  const items: Record<string, AttributeValue>[] = [
+    { pk: { S: 'm1' }, channel: { S: 'HR群' }, body: { M: { text: { S: '新同事身份證A123456(3)' }, cc: { L: [{ S: 'ada@example.com' }, { N: '4111111111111111' }] } } } },
+    { pk: { S: 'm2' }, channel: { S: 'Finance' }, tags: { SS: ['card 4111 1111 1111 1111', 'misc'] } },
+    { pk: { S: 'm3' }, channel: { S: 'HR群' }, text: { S: 'nothing here' } },
+    { pk: { S: 'm4' }, text: { S: '身份证 11010519491231002X' } },
+  ];
+
+  it('walks nested maps, lists and string sets, groups by an attribute, and reports coverage', async () => {
+    const name = await table(items);
+    const source = Source.parse({ id: 'chat-store', name: 'Chat store', platform: 'DingTalk', kind: 'dynamodb', table: name, endpoint, groupBy: 'channel', storage: { region: 'ap-east-1' } });
+    const entry = await scanSource(source, KEY);
+    expect(entry.groups).toEqual([
+      { group: '(no channel)', rating: 'red', counts: { cn_resident_id: 1 }, reasons: expect.any(Array) },
+      { group: 'Finance', rating: 'red', counts: { payment_card: 1 }, reasons: expect.any(Array) },
+      { group: 'HR群', rating: 'red', counts: { hk_id: 1, email: 1 }, reasons: expect.any(Array) },
+    ].map((g) => expect.objectContaining({ group: g.group, counts: g.counts })));
+    expect(entry.coverage).toEqual({ records: 4, truncated: false, bytesRead: expect.any(Number), bytesTotal: expect.any(Number) });
+    expect(entry.coverage.bytesRead).toBeGreaterThan(100);
+    expect(entry.distinctPeople).toBe(4);
+    noRaw(entry);
+  });
+
+  it('stops at budgetRecords deterministically and says it was truncated; a table of exactly the budget is not', async () => {
+    const name = await table(items);
+    const seen = async (budgetRecords: number) => {
+      const texts: string[] = [];
+      const coverage = await scanDynamoTable({ table: name, endpoint, budgetRecords }, (_, t) => texts.push(t));
+      return { coverage, texts };
+    };
+    const first = await seen(2);
+    expect(first.coverage).toMatchObject({ records: 2, truncated: true });
+    expect((await seen(2)).texts).toEqual(first.texts);
+    expect((await seen(4)).coverage).toMatchObject({ records: 4, truncated: false });
+    expect((await seen(10)).coverage).toMatchObject({ records: 4, truncated: false });
+  });
+
+  it('says which table does not exist', async () => {
+    await expect(scanDynamoTable({ table: 'no-such-table', endpoint }, () => {})).rejects.toThrow('table "no-such-table" does not exist');
+  });
+});
+
+// A contract test of the S3 adapter, not of S3: this fake implements only what the
+// adapter relies on (ListObjectsV2 pages with continuation tokens, GetObject with a
+// byte Range and a streaming Body).
+class FakeS3 implements S3Sender {
+  readonly gets: { key: string; range?: string }[] = [];
+  private readonly objects: Record<string, Buffer>;
+  private readonly pageSize: number;
+  constructor(objects: Record<string, Buffer>, pageSize = 2) {
+    this.objects = objects;
+    this.pageSize = pageSize;
+  }
+  async send(command: ListObjectsV2Command | GetObjectCommand): Promise<unknown> {
+    if (command instanceof ListObjectsV2Command) {
+      const keys = Object.keys(this.objects)
+        .filter((k) => k.startsWith(command.input.Prefix ?? ''))
+        .sort();
+      const start = Number(command.input.ContinuationToken ?? 0);
+      const page = keys.slice(start, start + this.pageSize);
+      const more = start + this.pageSize < keys.length;
+      return { Contents: page.map((Key) => ({ Key, Size: this.objects[Key]!.length })), IsTruncated: more, ...(more ? { NextContinuationToken: String(start + this.pageSize) } : {}) };
+    }
+    const key = command.input.Key!;
+    const body = this.objects[key];
+    if (!body) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
+    this.gets.push({ key, ...(command.input.Range ? { range: command.input.Range } : {}) });
+    const m = /^bytes=0-(\d+)$/.exec(command.input.Range ?? '');
+    const bytes = m ? body.subarray(0, Number(m[1]) + 1) : body;
+    // Two small chunks, so decoding across a chunk boundary is exercised.
+    return { Body: Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]) };
+  }
+}
+
+describe('S3 prefix sources (adapter contract, in-memory fake)', () => {
+  const objects = {
+    'exports/finance/2026-11.csv': Buffer.from('who,card\nAda,4111 1111 1111 1111\n'),
+    'exports/hr/': Buffer.alloc(0),
+    'exports/hr/staff.txt': Buffer.from('陳大文 身份證 A123456(3) ada@example.com\n'),
+    'exports/hr/photo.jpg': Buffer.from([0xff, 0xd8, 0xff, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]),
+    'exports/readme.txt': Buffer.from('身份证 11010519491231002X'),
+    'other/ignored.txt': Buffer.from('A123456(3)'),
+  };
+
+  it('lists all pages in key order, skips folders and binaries, groups by the first folder below the prefix', async () => {
+    const s3 = new FakeS3(objects);
+    const source = Source.parse({ id: 'exports', name: 'Exports', platform: 'S3', kind: 's3', bucket: 'acme-exports', prefix: 'exports/', storage: { region: 'eu-west-1' } });
+    const entry = await scanSource(source, KEY, { s3 });
+    expect(s3.gets.map((g) => g.key)).toEqual(['exports/finance/2026-11.csv', 'exports/hr/photo.jpg', 'exports/hr/staff.txt', 'exports/readme.txt']);
+    expect(entry.groups.map((g) => [g.group, g.counts])).toEqual([
+      ['exports/readme.txt', { cn_resident_id: 1 }],
+      ['finance', { payment_card: 1 }],
+      ['hr', { hk_id: 1, email: 1 }],
+    ]);
+    const total = Object.entries(objects).filter(([k]) => k.startsWith('exports/')).reduce((n, [, b]) => n + b.length, 0);
+    // The binary object is dropped after its first chunk (5 bytes of 9 read).
+    expect(entry.coverage).toEqual({ records: 3, truncated: false, bytesRead: total - 4, bytesTotal: total });
+    noRaw(entry);
+  });
+
+  it('reads within the byte budget (a Range GET for the object that crosses it) and says it was truncated', async () => {
+    const s3 = new FakeS3(objects);
+    const first = objects['exports/finance/2026-11.csv'].length;
+    const coverage = await scanS3Prefix({ bucket: 'b', prefix: 'exports/', budgetBytes: first + 4, client: s3 }, () => {});
+    expect(s3.gets).toEqual([{ key: 'exports/finance/2026-11.csv' }, { key: 'exports/hr/photo.jpg', range: 'bytes=0-3' }]);
+    expect(coverage).toMatchObject({ bytesRead: first + 4, truncated: true });
+  });
+
+  it('decodes a declared encoding (GB18030)', async () => {
+    const gb = Buffer.from([0xc9, 0xed, 0xb7, 0xdd, 0xd6, 0xa4, 0x20]); // 身份证 + space
+    const s3 = new FakeS3({ 'a.txt': Buffer.concat([gb, Buffer.from('11010519491231002X')]) });
+    const found: string[] = [];
+    await scanS3Prefix({ bucket: 'b', encoding: 'gb18030', client: s3 }, (group, d) => found.push(`${group}:${d.type}`));
+    expect(found).toEqual(['a.txt:cn_resident_id']);
+  });
+});
