@@ -77,7 +77,7 @@ describe('data-mapping scan workflow', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'datamap-'));
     const file = sources(dir);
     // Two HKIDs needed before a source counts as red: the HR share has one, so it is amber (its phone numbers).
-    await importOrganisation(rt.store, { ...file, organisation: { ...file.organisation, classification: { perType: { hk_id: { minFindings: 2 }, cn_resident_id: { minFindings: 2 } } } } }, 'import:test', '2026-11-01T00:00:00Z');
+    await importOrganisation(rt.store, { ...file, organisation: { ...file.organisation, classification: { red: { minFindings: 1 }, amber: { minFindings: 1 }, perType: { hk_id: { minFindings: 2 }, cn_resident_id: { minFindings: 2 } } } } }, 'import:test', '2026-11-01T00:00:00Z');
     const summary = (await executeWorkflow(rt, 'data-mapping-scan', runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z')).input)) as ScanSummary;
     expect(summary.sources.find((s) => s.id === 'hr-drive')).toEqual({ id: 'hr-drive', status: 'scanned', rating: 'amber' });
   });

@@ -182,6 +182,16 @@ describe('hk_phone', () => {
     expect(found('9123 4567 (mobile)')).toEqual([['hk_phone', '+85291234567']]);
     // the next item's phone word does not make an order number a phone
     expect(found('訂單號碼 23456789，手機 9123 4567')).toEqual([['hk_phone', '+85291234567']]);
+    expect(found('9123 4567 is my mobile; 9123 4568 係佢手機')).toEqual([['hk_phone', '+85291234567'], ['hk_phone', '+85291234568']]);
+  });
+
+  it('applies a phone word before a number to the nearest number only', () => {
+    expect(found('手機 9123 4567，訂單23456789')).toEqual([['hk_phone', '+85291234567']]);
+    none('call me. Order 23456789');
+    none('微信 / 訂單號碼 52138417');
+    expect(found('Mobile no. 9123 4567')).toEqual([['hk_phone', '+85291234567']]);
+    expect(found('M: 9123 4567 T: 2345 6789')).toEqual([['hk_phone', '+85291234567'], ['hk_phone', '+85223456789']]);
+    none('PT: 2345 6789');
   });
 
   it('does not find bare numbers without a phone word, far from it, or on another line', () => {
@@ -301,6 +311,31 @@ describe('health and payroll topics', () => {
       ['payroll', '佣金'],
       ['payroll', 'commission'],
     ]);
+  });
+
+  it('counts an underscore as a word boundary, and matches keywords whose second character starts another', () => {
+    expect(found('monthly_salary_hkd')).toEqual([['payroll', 'salary']]);
+    expect(found('x_bonus')).toEqual([['payroll', 'bonus']]);
+    none('salaryman_x');
+    expect(detect('OT pay')).toMatchObject([{ type: 'payroll', start: 0, end: 6, raw: 'OT pay', value: 'OT pay' }]);
+    expect(detect('佢月薪三萬')).toMatchObject([{ type: 'payroll', start: 1, end: 3, raw: '月薪', value: '月薪' }]);
+    // the longer keyword wins: 本月 + 薪金, not 月薪
+    expect(found('本月薪金')).toEqual([['payroll', '薪金']]);
+    expect(found('雙糧、糧單、睇醫生、門診')).toEqual([
+      ['payroll', '雙糧'],
+      ['payroll', '糧單'],
+      ['health', '睇醫生'],
+      ['health', '門診'],
+    ]);
+  });
+
+  it('does not read pay into a regulator, loyalty points or an idiom', () => {
+    none('Securities and Futures Commission (SFC)');
+    none('commission (SFC)');
+    none('Independent Commission Against Corruption');
+    none('bonus points, bonus miles');
+    none('花紅柳綠');
+    expect(found('Commission: 5%; your commission')).toEqual([['payroll', 'commission'], ['payroll', 'commission']]);
   });
 
   it('gives one detection per occurrence', () => {

@@ -52,11 +52,14 @@
 //   a bare `852` prefix only with 2, 3, 5, 6, 7 or 9 next; optional space or dash after
 //   the prefix and between 4+4. Bare eight-digit numbers starting 2, 3, 5, 6, 7 or 9
 //   only next to a phone word (PHONE_CONTEXT_* below; English case-insensitive and
-//   whole words, so `hotel` and `tell` are not `tel`, `iPhone` is not `phone`): a
-//   phone word ending within 20 characters before the number on the same line
-//   (`手機：9123 4567`, `call me 6123 4567`), or right after it, with only spaces, an
-//   opening bracket or "is my" between (`9123 4567 (手機)`, `6130 1824 是我的手机`), so
-//   that the next item's phone word does not count. value: `+85291234567`.
+//   whole words, so `hotel` and `tell` are not `tel`, `iPhone` is not `phone`; also the
+//   signature labels `M:` / `T:`): a phone word ending within 20 characters before the
+//   number on the same line with no sentence punctuation, slash or digit between
+//   (`手機：9123 4567`, `call me 6123 4567`, but not the order number in
+//   `手機 9123 4567，訂單23456789` or `call me. Order 23456789`), or right after it, with
+//   only spaces, an opening bracket or "is my" / 係我 / 係佢 between (`9123 4567 (手機)`,
+//   `6130 1824 是我的手机`, `9123 4567 is my mobile`), so that the next item's phone word
+//   does not count. value: `+85291234567`.
 //   google-libphonenumber was not used: the issue's leading-digit rule is the
 //   specification, and its metadata would add ~500 kB and a per-candidate parse for no
 //   gain in recall.
@@ -69,9 +72,12 @@
 //   it. value: lower case.
 // - health / payroll: keyword lists in English, Traditional and Simplified Chinese.
 //   English keywords match whole words, case-insensitively (so `wealth` is not `health`);
-//   Chinese keywords match anywhere. One detection per occurrence; value: the canonical
-//   keyword. Colloquial Hong Kong words are included (醫生紙, 出糧, 佣金, medical leave,
-//   commission); `commission` also hits a regulator's name (the SFC), accepted. `人工`
+//   an underscore counts as a boundary (`monthly_salary_hkd`). Chinese keywords match
+//   anywhere. One detection per occurrence; value: the canonical keyword. Colloquial
+//   Hong Kong words are included (醫生紙, 睇醫生, 出糧, 雙糧, 佣金, medical leave, OT pay,
+//   commission). Dropped: a capitalised `Commission` in a body's name (`Securities and
+//   Futures Commission`, `Commission (SFC)`, `Independent Commission Against
+//   Corruption`), `bonus points` / `bonus miles`, the idiom 花紅柳綠. `人工`
 //   (wages, colloquially) is left out: it is mostly `人工智能` and other non-pay uses.
 //   A keyword inside an e-mail address (`payroll@acme.hk`) is dropped in favour of the
 //   e-mail.
@@ -140,6 +146,11 @@ export const HEALTH_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   处方: ['处方'],
   醫院: ['醫院'],
   医院: ['医院'],
+  睇醫生: ['睇醫生'], // colloquial: seeing a doctor
+  睇医生: ['睇医生'],
+  門診: ['門診'],
+  门诊: ['门诊'],
+  入院: ['入院'],
 };
 
 /** payroll: canonical keyword -> spellings. */
@@ -150,7 +161,8 @@ export const PAYROLL_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   bonus: ['bonus', 'bonuses'],
   MPF: ['mpf'],
   wages: ['wage', 'wages'],
-  commission: ['commission', 'commissions'], // sales pay; also matches a "Commission" (SFC)
+  commission: ['commission', 'commissions'], // sales pay; not a regulator's name (see keepTopic)
+  'OT pay': ['ot pay', 'ot payment'],
   薪金: ['薪金'],
   薪酬: ['薪酬'],
   薪水: ['薪水'],
@@ -169,18 +181,29 @@ export const PAYROLL_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   獎金: ['獎金'],
   奖金: ['奖金'],
   佣金: ['佣金'],
+  月薪: ['月薪'],
+  年薪: ['年薪'],
+  底薪: ['底薪'],
+  加薪: ['加薪'],
+  雙糧: ['雙糧'], // the 13th-month payment
+  双粮: ['双粮'],
+  津貼: ['津貼'],
+  津贴: ['津贴'],
 };
 
 /** Words that make a bare eight-digit number a Hong Kong phone number. */
 export const PHONE_CONTEXT_CJK = [
   '電話', '电话', '手機', '手机', '聯絡', '联络', '聯繫', '聯系', '联系', '致電', '致电',
-  '傳真', '传真',
+  '傳真', '传真', '手提', '熱線', '热线', '微信',
 ] as const;
 /** Whole words, case-insensitive: `tell` is not `tel`, `iPhone` is not `phone`. */
 export const PHONE_CONTEXT_EN = [
   'tel', 'telephone', 'phone', 'phones', 'mobile', 'mob', 'call', 'calls', 'called', 'calling',
-  'whatsapp', 'contact', 'contacts', 'cell', 'cellphone', 'fax',
+  'whatsapp', 'contact', 'contacts', 'cell', 'cellphone', 'fax', 'hotline', 'sms', 'wechat',
+  'text me', 'text us', 'text him', 'text her',
 ] as const;
+/** Signature labels, upper case and followed by a colon: `M: 9123 4567`, `T: 2345 6789`. */
+const PHONE_CONTEXT_LABEL = String.raw`(?<![A-Za-z])[MT][:：]`;
 // `電話號碼`, `聯絡電話`, `打電話`, `联系电话` are covered by the shorter words above.
 // `號碼` (number) alone is not a phone word: 訂單號碼 23456789 is an order number.
 
@@ -204,22 +227,69 @@ function escapeRegex(s: string): string {
 }
 
 /**
- * The topic regexes. English keywords: one case-insensitive regex, whole words (\b is
- * ASCII-based, so a CJK neighbour counts as a boundary: `薪金salary`). Chinese
+ * Chinese keywords whose second character starts another keyword (`月薪` and `薪金`,
+ * `雙糧` and `糧單`, `睇醫生` and `醫院`, `門診` and `診斷`) are matched from that second
+ * character, and scanTopics checks the character before: tail -> first character ->
+ * keyword. This keeps the number of first characters, and so of regex passes, down
+ * (one pass per 12 first characters), and lets the longer keyword win in `本月薪金`.
+ */
+const anchoredByTail = new Map<string, Map<string, { spelling: string; keyword: Keyword }>>();
+
+/**
+ * English keywords starting with a short word (`OT pay`) are matched from the second
+ * word, with the first in a lookbehind: a first character `o` would slow the English
+ * pass down by about a fifth. Lower-case tail -> lower-case prefix (with its space).
+ */
+const EN_PREFIXED = new Map<string, string>();
+
+/**
+ * English keywords right after an underscore (`monthly_salary_hkd`), where `\b` sees no
+ * word boundary: tried as a sticky regex after each `_` (rare in chat text; a separate
+ * `_(?:...)` pass would cost about as much as the English pass itself).
+ */
+let EN_AFTER_UNDERSCORE = /(?!)/y;
+
+/**
+ * The topic regexes. English keywords: one case-insensitive regex, whole words; the
+ * boundary is any character but an ASCII letter or digit, so a CJK neighbour
+ * (`薪金salary`) and an underscore (`monthly_salary_hkd`, see EN_AFTER_UNDERSCORE)
+ * count as boundaries. Chinese
  * keywords: a prefix trie, split into regexes of at most 12 first characters each
  * (V8 scans two-byte text several times slower once a regex's first-character class
- * has more than about 16 ranges).
+ * has more than about 16 ranges; measured: a 16-head regex costs ~3x a 12-head one).
  */
 function topicRegexes(): RegExp[] {
   const spellings = [...keywordBySpelling.keys()];
   const en = spellings.filter((s) => !/[^\x00-\x7f]/.test(s));
   const cjk = spellings.filter((s) => /[^\x00-\x7f]/.test(s));
-  const heads = [...new Set(cjk.map((s) => s[0]!))].sort();
-  const res: RegExp[] = [new RegExp(`\\b(?:${trie(en)})\\b`, 'gi')];
+  const firsts = new Set(cjk.map((s) => s[0]!));
+  const words: string[] = [];
+  for (const s of cjk) {
+    if (s.length >= 2 && firsts.has(s[1]!) && !cjk.some((o) => o !== s && o[1] === s[0])) {
+      const tail = s.slice(1);
+      const byFirst = anchoredByTail.get(tail) ?? new Map();
+      byFirst.set(s[0]!, { spelling: s, keyword: keywordBySpelling.get(s)! });
+      anchoredByTail.set(tail, byFirst);
+      words.push(tail);
+    } else words.push(s);
+  }
+  const uniq = [...new Set(words)];
+  const heads = [...new Set(uniq.map((s) => s[0]!))].sort();
+  const prefixed: string[] = [];
+  for (const s of en) {
+    const p = /^(ot )(.+)$/.exec(s);
+    if (p) {
+      EN_PREFIXED.set(p[2]!, p[1]!);
+      prefixed.push(`(?<=(?<![A-Za-z0-9])${escapeRegex(p[1]!)})${escapeRegex(p[2]!)}`);
+    }
+  }
+  const enAlts = `${trie(en.filter((s) => !s.startsWith('ot ')))}|${prefixed.join('|')}`;
+  EN_AFTER_UNDERSCORE = new RegExp(`(?:${enAlts})(?![A-Za-z0-9])`, 'iy');
+  const res: RegExp[] = [new RegExp(`\\b(?:${enAlts})(?![A-Za-z0-9])`, 'gi')];
   const per = Math.ceil(heads.length / Math.ceil(heads.length / 12));
   for (let i = 0; i < heads.length; i += per) {
     const chunk = new Set(heads.slice(i, i + per));
-    res.push(new RegExp(trie(cjk.filter((s) => chunk.has(s[0]!))), 'g'));
+    res.push(new RegExp(trie(uniq.filter((s) => chunk.has(s[0]!))), 'g'));
   }
   return res;
 }
@@ -272,15 +342,26 @@ const IBAN_COUNTRIES = trie(Object.keys(countrySpecs).filter((c) => countrySpecs
 
 const PHONE_WORD = `(?:${trie(PHONE_CONTEXT_CJK)}|(?<![A-Za-z])(?i:${trie(PHONE_CONTEXT_EN)})(?![A-Za-z]))`;
 
+/**
+ * What may stand between a phone word and the number after it: anything but a line end,
+ * sentence punctuation, a slash or bar (`微信 / 訂單號碼 52138417`) or a digit, so that
+ * the phone word applies to the nearest number
+ * only (`手機 9123 4567，訂單23456789`, `call me. Order 23456789`). A full stop is allowed
+ * after the abbreviations `no.`, `tel.`, `mob.`, `ph.`, `fax.` (`Mobile no. is 9876 5432`).
+ */
+const CONTEXT_GAP = String.raw`(?:[^\n\r。，,.;；!?！？/|\d]|(?<=(?<![A-Za-z])(?i:no|tel|mob|ph|fax))\.)`;
+
 /** A phone word ending at most CONTEXT_WINDOW characters before, on the same line. */
-const PHONE_CONTEXT_BEHIND = `(?<=${PHONE_WORD}[^\\n\\r]{0,${CONTEXT_WINDOW}})`;
+const PHONE_CONTEXT_BEHIND = `(?<=(?:${PHONE_WORD}|${PHONE_CONTEXT_LABEL})${CONTEXT_GAP}{0,${CONTEXT_WINDOW}})`;
 
 /**
  * A phone word right after the number: `9123 4567 (手機)`, `（WhatsApp）`, `係我手機`,
- * `是我的手机`. Only spaces, an opening bracket or "is my" may come between, so the
- * phone word of the next item (`23456789，手機 9123 4567`) does not count.
+ * `係佢手機`, `是我的手机`, `is my mobile`. Only spaces, an opening bracket or "is my"
+ * may come between, so the phone word of the next item (`23456789，手機 9123 4567`)
+ * does not count; nor does a signature label (`23456789 T: ...`).
  */
-const PHONE_CONTEXT_AHEAD = `(?=[ \\t]{0,2}(?:[(（][ \\t]?|[係是]我(?:的|嘅)?)?${PHONE_WORD})`;
+const PHONE_CONTEXT_AHEAD =
+  `(?=[ \\t]{0,2}(?:[(（][ \\t]?|[係是](?:我|佢|他|她)(?:的|嘅)?|(?i:is (?:my|his|her|our|the) ))?${PHONE_WORD})`;
 
 /** `f(' ')|f('-')`: one kind of separator throughout, without a backreference. */
 function bySep(f: (sep: string) => string): string {
@@ -575,14 +656,71 @@ function scanEmails(text: string, push: Push): void {
   }
 }
 
+/** Capitalised words before a `Commission` that is a body's name, not pay. */
+const COMMISSION_BODY_BEFORE = /(?:^|[^A-Za-z])[A-Z][a-z]+[ \t]+$/;
+const COMMISSION_PAY_BEFORE = /(?:^|[^A-Za-z])(?:Sales|Agent|Agency|Broker|Monthly|Annual|Total|Your|My|Our|Her|His|The|Base|Paid|Unpaid|Pending)[ \t]+$/;
+
+/**
+ * Drops keyword hits that are not about pay or health: a regulator's name
+ * (`Securities and Futures Commission`, `Commission (SFC)`, `Independent Commission
+ * Against Corruption`), loyalty `bonus points` / `bonus miles`, the idiom `花紅柳綠`, and
+ * `入院` read across `收入` (income) or `輸入` (input).
+ */
+function keepTopic(text: string, value: string, start: number, end: number): boolean {
+  switch (value) {
+    case 'commission': {
+      const after = text.slice(end, end + 12);
+      if (/^[ \t]*[(（]SFC[)）]/.test(after)) return false;
+      if (text.charCodeAt(start) !== 67 /* C */) return true;
+      if (/^[ \t]*[(（][A-Z]{2,6}[)）]|^[ \t]+(?:Against|for|on|of)\b/.test(after)) return false;
+      const before = text.slice(Math.max(0, start - 24), start);
+      return !COMMISSION_BODY_BEFORE.test(before) || COMMISSION_PAY_BEFORE.test(before);
+    }
+    case 'bonus':
+      return !/^[ \t-]*(?:points?|pts|miles|stars?|dollars?|rewards?)(?![A-Za-z])/i.test(text.slice(end, end + 12));
+    case '入院':
+      // `收入院舍`, `輸入院校`: 收入 (income) / 輸入 (input) followed by 院
+      return !/[收輸输]/.test(text.charAt(start - 1));
+    case '花紅':
+    case '花红':
+      return !/^[柳綠绿]/.test(text.charAt(end));
+    default:
+      return true;
+  }
+}
+
+/** One keyword match of `word` at `index`: resolves anchored and prefixed spellings. */
+function pushTopic(text: string, index: number, word: string, push: Push): void {
+  const end = index + word.length;
+  const anchored = index > 0 ? anchoredByTail.get(word)?.get(text[index - 1]!) : undefined;
+  if (anchored !== undefined) {
+    const k = anchored.keyword;
+    push(k.type, index - 1, end, text.slice(index - 1, end), k.value);
+    return;
+  }
+  const lower = word.toLowerCase();
+  const prefix = EN_PREFIXED.get(lower);
+  if (prefix !== undefined) {
+    const start = index - prefix.length;
+    const k = keywordBySpelling.get(prefix + lower);
+    if (k !== undefined) push(k.type, start, end, text.slice(start, end), k.value);
+    return;
+  }
+  const k = keywordBySpelling.get(lower);
+  if (k !== undefined && keepTopic(text, k.value, index, end)) push(k.type, index, end, word, k.value);
+}
+
 function scanTopics(text: string, push: Push): void {
   for (const re of TOPIC_RES) {
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      const k = keywordBySpelling.get(m[0].toLowerCase());
-      if (k !== undefined) push(k.type, m.index, m.index + m[0].length, m[0], k.value);
-    }
+    while ((m = re.exec(text)) !== null) pushTopic(text, m.index, m[0], push);
+  }
+  const re = EN_AFTER_UNDERSCORE;
+  for (let u = text.indexOf('_'); u >= 0; u = text.indexOf('_', u + 1)) {
+    re.lastIndex = u + 1;
+    const m = re.exec(text);
+    if (m !== null) pushTopic(text, u + 1, m[0], push);
   }
 }
 
