@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // The `compliance` command line. Exit codes: 0 done, 1 failure, 2 usage or input error.
 import { Command, CommanderError, Option } from 'commander';
 import { InputError, today } from '../dates.ts';
@@ -58,7 +58,7 @@ async function sweep(session: Session, orgId: string) {
 
 export function buildProgram(): Command {
   const program = new Command('compliance')
-    .description('Compliance review automation: evidence-lapse sweeps (more workflows to come), locally or on AWS.')
+    .description('Compliance review automation: data-mapping scans and evidence-lapse sweeps, locally or on AWS.')
     .option('--endpoint <url>', 'use the DynamoDB at this URL instead of starting DynamoDB Local (or DYNAMODB_ENDPOINT)')
     .option('--aws', 'use the deployed table on AWS (COMPLIANCE_TABLE) with the default AWS credentials')
     .option('--table <name>', 'table name (or COMPLIANCE_TABLE)')
