@@ -56,6 +56,27 @@ async function sweep(session: Session, orgId: string) {
   return { result, human: formatSweep(result, org, session.outboxDir), failed };
 }
 
+/** A command that runs one workflow for one organisation (--org, or the only one imported). */
+function orgCommand(
+  program: Command,
+  name: string,
+  description: string,
+  run: (session: Session, orgId: string) => Promise<{ result: unknown; human: string; failed?: boolean }>,
+): void {
+  program
+    .command(name)
+    .description(description)
+    .option('--org <id>', 'organisation (default: the only one imported)')
+    .action(async (opts: { org?: string }, cmd: Command) => {
+      const options = cmd.optsWithGlobals() as GlobalOptions;
+      await withSession(options, async (session) => {
+        const { result, human, failed } = await run(session, await resolveOrg(session, opts.org));
+        print(options, human, result);
+        if (failed) process.exitCode = 1;
+      });
+    });
+}
+
 export function buildProgram(): Command {
   const program = new Command('compliance')
     .description('Compliance review automation: data-mapping scans and evidence-lapse sweeps, locally or on AWS.')
@@ -82,18 +103,7 @@ export function buildProgram(): Command {
       });
     });
 
-  program
-    .command('sweep')
-    .description('run the evidence-lapse sweep: notices for evidence due soon, lapsed or to escalate')
-    .option('--org <id>', 'organisation (default: the only one imported)')
-    .action(async (opts: { org?: string }, cmd: Command) => {
-      const options = cmd.optsWithGlobals() as GlobalOptions;
-      await withSession(options, async (session) => {
-        const { result, human, failed } = await sweep(session, await resolveOrg(session, opts.org));
-        print(options, human, result);
-        if (failed) process.exitCode = 1;
-      });
-    });
+  orgCommand(program, 'sweep', 'run the evidence-lapse sweep: notices for evidence due soon, lapsed or to escalate', sweep);
 
   program
     .command('run')
@@ -118,17 +128,7 @@ export function buildProgram(): Command {
       });
     });
 
-  program
-    .command('datamap')
-    .description('run the data-mapping scan over the organisation\'s declared sources and store the data map')
-    .option('--org <id>', 'organisation (default: the only one imported)')
-    .action(async (opts: { org?: string }, cmd: Command) => {
-      const options = cmd.optsWithGlobals() as GlobalOptions;
-      await withSession(options, async (session) => {
-        const { result, human } = await dataMap(session, await resolveOrg(session, opts.org));
-        print(options, human, result);
-      });
-    });
+  orgCommand(program, 'datamap', "run the data-mapping scan over the organisation's declared sources and store the data map", dataMap);
 
   program
     .command('scan')
