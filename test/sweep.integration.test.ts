@@ -9,7 +9,7 @@ import { importOrganisation } from '../lib/store/org-store.ts';
 import { getRun } from '../lib/store/run-store.ts';
 import type { Notice } from '../lib/sweep/notice.ts';
 import { smallOrg, sweepOnce } from './support/fixtures.ts';
-import { RecordingMailer, testRuntime } from './support/local-store.ts';
+import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';
 
 const SAMPLE = 'examples/acme-hk/org.yaml';
 const AT = '2026-11-29T00:00:00.000Z';
@@ -170,5 +170,52 @@ describe('evidence sweep cadence, escalation and renewal', () => {
     expect(evidenceInMails(mailer).filter((x) => x.endsWith(':ev-2')).length).toBeGreaterThanOrEqual(7);
     const audit = await readAudit(rt.store, 'kowloon-co');
     expect(audit.some((a) => a.event === 'evidence.renewed' && a.subject === 'EVIDENCE#ev-1')).toBe(true);
+  });
+});
+
+describe('evidence sweep when things go wrong after the mail is out', () => {
+  it('never mails a notice twice when recording it as sent failed: a later sweep closes it instead', async () => {
+    const mailer = new RecordingMailer();
+    const rt = await testRuntime(mailer);
+    await importOrganisation(rt.store, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', AT);
+    // Closing as sent fails (the mail has gone): the notices keep their claim and their message id.
+    throttleWhen(rt.store, (input) => input.includes('sentAt = :at'));
+    const first = await sweepOnce(rt, 'kowloon-co', '2026-11-02', 'crashy');
+    expect(mailer.sent).toHaveLength(1);
+    expect(first.sends[0]).toMatchObject({ mailed: true, sent: 1 });
+    expect(first.sends[0]?.error).toMatch(/^mailed, but not every notice is recorded as sent yet/);
+    const [stuck] = await notices(rt);
+    expect(stuck).toMatchObject({ status: 'sending', messageId: first.sends[0]?.messageId });
+
+    rt.store.doc.middlewareStack.remove('faultInjection');
+    // Eleven minutes later the lease has ended; the same day's next sweep takes the notice over.
+    const later = new Date(Date.now() + 11 * 60_000);
+    const next = await sweepOnce({ ...rt, clock: () => later }, 'kowloon-co', '2026-11-02T15:00:00Z', 'recovery');
+    expect(mailer.sent).toHaveLength(1);
+    expect(next.summary.mailsSent).toBe(0);
+    const [closed] = await notices(rt);
+    expect(closed).toMatchObject({ status: 'sent', messageId: first.sends[0]?.messageId });
+  });
+
+  it('cancels notices still waiting for someone who has left the organisation', async () => {
+    const mailer = new RecordingMailer();
+    const rt = await testRuntime(mailer);
+    await importOrganisation(rt.store, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', AT);
+    mailer.failWith = new Error('relay down');
+    await sweepOnce(rt, 'kowloon-co', '2026-11-02', 'down');
+    mailer.failWith = undefined;
+    // Owen leaves: his control passes to Carol.
+    const left = smallOrg([{ validUntil: '2026-11-01' }]);
+    await importOrganisation(
+      rt.store,
+      { ...left, people: left.people.filter((p) => p.id !== 'owen'), controls: left.controls.map((c) => ({ ...c, owner: 'carol' })) },
+      'import:test',
+      '2026-11-03T00:00:00Z',
+    );
+    const run = await sweepOnce(rt, 'kowloon-co', '2026-11-03', 'after');
+    expect(run.plan.unknownRecipients).toEqual(['owen']);
+    const owen = (await notices(rt)).filter((n) => n.recipientId === 'owen');
+    expect(owen.map((n) => n.status)).toEqual(['cancelled']);
+    expect(mailer.sent.map((m) => m.to.email)).not.toContain('owen@kowloon.example');
   });
 });

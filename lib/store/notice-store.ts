@@ -58,7 +58,9 @@ export async function recordNotice(store: Store, notice: Notice, at: string): Pr
       await markStageNoticed(store, notice).catch((e) => (isConditionFailure(e) ? undefined : Promise.reject(e)));
       return 'exists';
     }
-    return 'stale';
+    // Only the evidence condition means "renewed or retired since it was read"; anything else is a real failure.
+    if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'stale';
+    throw error;
   }
 }
 
@@ -153,6 +155,24 @@ async function updateWithAudit(store: Store, n: StoredNotice, runName: string, u
         },
         auditPut(store, { orgId: n.orgId, at, event, subject: n.SK, actor: runName, detail }),
       ],
+    }),
+  );
+}
+
+/**
+ * Notes the provider's message id on a claimed notice the moment its mail is out,
+ * before the notice is closed: should closing fail, the next sweep that claims it
+ * sees the id and closes it as sent instead of mailing it again.
+ */
+export async function noteMessageId(store: Store, n: StoredNotice, runName: string, messageId: string): Promise<void> {
+  await store.doc.send(
+    new UpdateCommand({
+      TableName: store.table,
+      Key: { PK: n.PK, SK: n.SK },
+      UpdateExpression: 'SET messageId = :id',
+      ConditionExpression: 'claimedBy = :run AND #status = :sending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':id': messageId, ':run': runName, ':sending': 'sending' },
     }),
   );
 }

@@ -5,7 +5,7 @@ import type { Person } from '../model/org.ts';
 import type { Runtime } from '../runtime.ts';
 import { mapLimit, queryAll } from '../store/batch.ts';
 import { INDEX, keys } from '../store/keys.ts';
-import { recordNotice, pendingRecipients, type RecordOutcome } from '../store/notice-store.ts';
+import { claimNotice, closeNotice, pendingKeysFor, pendingRecipients, recordNotice, type RecordOutcome } from '../store/notice-store.ts';
 import { loadOrganisation, type LoadedOrganisation, type StoredEvidence } from '../store/org-store.ts';
 import { beginRun } from '../store/run-store.ts';
 import { noticesNeeded, type NoticeNeed } from './lapse-policy.ts';
@@ -33,7 +33,7 @@ export interface PlanResult {
   organisationName: string;
   /** Everyone with a notice pending after this step, this sweep's or an earlier one's, sorted by id, in batches. */
   batches: { recipients: Recipient[] }[];
-  /** Pending notices whose recipient has left the organisation (they wait for an owner). */
+  /** Recipients no longer in the organisation whose waiting notices were cancelled. */
   unknownRecipients: string[];
   evidenceRead: number;
   recorded: number;
@@ -61,10 +61,26 @@ export function recipientFor(need: NoticeNeed, owner: Person | undefined, org: L
   return owner.manager && org.people.has(owner.manager) ? owner.manager : contact;
 }
 
+/**
+ * Notices still waiting for someone who has left the organisation are cancelled:
+ * nobody can read them, and the item's next notice goes to its current owner.
+ */
+async function cancelForLeavers(rt: Runtime, input: SweepInput, leavers: string[]): Promise<void> {
+  if (leavers.length === 0) return;
+  const now = rt.clock();
+  const lease = new Date(now.getTime() + 60_000).toISOString();
+  const waiting = await pendingKeysFor(rt.store, input.orgId, leavers);
+  await mapLimit(waiting, 8, async (key) => {
+    const notice = await claimNotice(rt.store, key, input.runName, now.toISOString(), lease);
+    if (notice) await closeNotice(rt.store, notice, input.runName, { status: 'cancelled', reason: `recipient "${key.recipientId}" is no longer in the organisation` }, rt.clock().toISOString());
+  });
+}
+
 export async function planSweep(rt: Runtime, input: SweepInput): Promise<PlanResult> {
+  // The run is on record before anything can fail, so a failure is recorded against it.
+  await beginRun(rt.store, { orgId: input.orgId, kind: 'evidence-sweep', name: input.runName, asOf: input.now }, rt.clock().toISOString());
   const org = await loadOrganisation(rt.store, input.orgId);
   if (!org) throw new UnknownOrganisationError(`organisation "${input.orgId}" has not been imported`);
-  await beginRun(rt.store, { orgId: input.orgId, kind: 'evidence-sweep', name: input.runName, asOf: input.now }, rt.clock().toISOString());
   const today = dayOf(new Date(input.now));
   const policy = org.organisation.sweep;
   // Leftovers from earlier sweeps (a failed send): read before recording, while the
@@ -103,6 +119,7 @@ export async function planSweep(rt: Runtime, input: SweepInput): Promise<PlanRes
     const p = org.people.get(id);
     return p ? [{ id, name: p.name, email: p.email, language: p.language }] : [];
   });
+  await cancelForLeavers(rt, input, ids.filter((id) => !org.people.has(id)));
   const batches: PlanResult['batches'] = [];
   for (let i = 0; i < recipients.length; i += RECIPIENTS_PER_BATCH) batches.push({ recipients: recipients.slice(i, i + RECIPIENTS_PER_BATCH) });
   return {

@@ -6,7 +6,7 @@ import { daysBetween, today as dayOf } from '../dates.ts';
 import { renderNoticeMail } from '../mail/notice-mail.ts';
 import type { Runtime } from '../runtime.ts';
 import { mapLimit } from '../store/batch.ts';
-import { claimNotice, closeNotice, currentValidity, pendingKeysFor, releaseNotice, type NoticeKey, type StoredNotice } from '../store/notice-store.ts';
+import { claimNotice, closeNotice, currentValidity, noteMessageId, pendingKeysFor, releaseNotice, type NoticeKey, type StoredNotice } from '../store/notice-store.ts';
 import { stageRank } from './lapse-policy.ts';
 import type { Recipient, SweepInput } from './plan.ts';
 
@@ -79,11 +79,17 @@ async function sendToRecipient(rt: Runtime, input: SendBatchInput, person: Recip
   );
   if (claimed.length === 0) return result;
 
+  // A notice that carries a message id was mailed by a sweep that died before closing it: close it, never mail it again.
+  const mailedBefore = claimed.filter((n) => n.messageId);
+  await mapLimit(mailedBefore, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'sent', messageId: n.messageId as string }, at()));
+  const unsent = claimed.filter((n) => !n.messageId);
+  if (unsent.length === 0) return result;
+
   // Notices left from earlier sweeps may be out of date: the item renewed or retired since.
-  const earlier = claimed.filter((n) => n.recordedBy !== input.runName);
+  const earlier = unsent.filter((n) => n.recordedBy !== input.runName);
   const validity = earlier.length > 0 ? await currentValidity(rt.store, input.orgId, earlier.map((n) => n.evidenceId)) : new Map<string, string | undefined>();
   const stale = earlier.filter((n) => validity.get(n.evidenceId) !== n.validUntil);
-  const { keep, superseded } = latestPerItem(claimed.filter((n) => !stale.includes(n)));
+  const { keep, superseded } = latestPerItem(unsent.filter((n) => !stale.includes(n)));
   await mapLimit(stale, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'cancelled', reason: 'evidence renewed or retired before the notice was sent' }, at()));
   await mapLimit(superseded, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'superseded', reason: 'a later notice for the same evidence replaces it' }, at()));
   result.cancelled = stale.length;
@@ -120,6 +126,13 @@ async function sendToRecipient(rt: Runtime, input: SendBatchInput, person: Recip
     await mapLimit(keep, 8, (n) => releaseNotice(rt.store, n, input.runName, reason, at()));
     return { ...result, failed: keep.length, error: reason };
   }
-  await mapLimit(keep, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'sent', messageId }, at()));
-  return { ...result, mailed: true, sent: keep.length, kinds: kindsOf(keep), messageId };
+  const sent = { ...result, mailed: true, sent: keep.length, kinds: kindsOf(keep), messageId };
+  try {
+    await mapLimit(keep, 8, (n) => noteMessageId(rt.store, n, input.runName, messageId));
+    await mapLimit(keep, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'sent', messageId }, at()));
+  } catch (error) {
+    // The mail is out; what is not yet recorded as sent is closed, not re-mailed, by a later sweep once the lease ends.
+    return { ...sent, error: `mailed, but not every notice is recorded as sent yet: ${(error as Error).name}: ${(error as Error).message}` };
+  }
+  return sent;
 }
