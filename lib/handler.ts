@@ -32,3 +32,17 @@ export function lambdaHandler<S extends z.ZodType, R>(schema: S, fn: (rt: Runtim
     .use(validateEvent(schema))
     .handler(async (event) => fn(runtime(), event as z.infer<S>));
 }
+
+/**
+ * What a workflow's Catch recorded, as one line: on AWS a Lambda error's Cause is
+ * JSON (`{"errorMessage": ...}`), locally it is the message itself.
+ */
+export function caughtErrorText(error: { Error: string; Cause?: string | undefined }): string {
+  let cause = error.Cause ?? 'no detail';
+  try {
+    cause = (JSON.parse(cause) as { errorMessage?: string }).errorMessage ?? cause;
+  } catch {
+    // plain text already
+  }
+  return `${error.Error}: ${cause}`;
+}

@@ -1,6 +1,7 @@
 // The data-mapping scan's three steps, as the workflow runs them: list the
 // organisation's sources, scan each (one Lambda per source), then store the data
 // map with its change since the previous scan.
+import { caughtErrorText } from '../handler.ts';
 import type { Runtime } from '../runtime.ts';
 import { appendAudit } from '../store/audit.ts';
 import { putDataMap, previousDataMap } from '../store/datamap-store.ts';
@@ -47,7 +48,7 @@ export interface ScanSummary {
 export async function storeScan(rt: Runtime, input: ScanRunInput & { results: (ScannedSource | FailedScan)[] }): Promise<ScanSummary> {
   const declared = new Map((await listSources(rt.store, input.orgId)).map((s) => [s.id, s]));
   const sources: SourceEntry[] = input.results.map((r) =>
-    'failed' in r ? failedSource(r.sourceId, declared.get(r.sourceId)?.platform ?? 'unknown', `${r.error}: ${failedCause(r.cause)}`) : r,
+    'failed' in r ? failedSource(r.sourceId, declared.get(r.sourceId)?.platform ?? 'unknown', caughtErrorText({ Error: r.error, Cause: r.cause })) : r,
   );
   const dataMap = DataMap.parse({ orgId: input.orgId, scanId: input.runName, scannedAt: input.now, sources });
   const diff = diffDataMaps(await previousDataMap(rt.store, input.orgId, input.runName), dataMap);
@@ -63,23 +64,12 @@ export async function storeScan(rt: Runtime, input: ScanRunInput & { results: (S
   return summary;
 }
 
-/** A Lambda error's Cause is JSON ({"errorMessage": ...}) on AWS and plain text locally. */
-function failedCause(cause: string | undefined): string {
-  if (!cause) return 'no detail';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string };
-    return parsed.errorMessage ?? cause;
-  } catch {
-    return cause;
-  }
-}
-
 /** Records the run as failed when a step failed for good (the workflow's RecordFailure). */
 export async function recordScanFailure(rt: Runtime, input: ScanRunInput & { error: { Error: string; Cause?: string } }): Promise<void> {
   await finishRun(
     rt.store,
     { orgId: input.orgId, kind: SCAN_KIND, name: input.runName },
-    { status: 'failed', error: `${input.error.Error}: ${failedCause(input.error.Cause)}` },
+    { status: 'failed', error: caughtErrorText(input.error) },
     rt.clock().toISOString(),
   );
 }

@@ -16,20 +16,36 @@ import { buildSourceEntry, type Coverage, type ScannedSource } from './datamap.t
 /** Types that point at a person; their keyed hashes count distinct people. */
 const PERSONAL: ReadonlySet<FindingType> = new Set(['hk_id', 'cn_resident_id', 'payment_card', 'iban', 'hk_phone', 'cn_phone', 'email']);
 
+/** Counts per group, people per jurisdiction, and distinct keyed hashes: all a data map keeps. */
 class Tally {
   readonly groups = new Map<string, Partial<Record<FindingType, number>>>();
   readonly people = new Map<string, { type: FindingType; country?: string; count: number }>();
   readonly hashes = new Set<string>();
+  private readonly hashKey: string | Uint8Array;
 
-  add(group: string, type: FindingType, country: string | undefined, hash: string | undefined): void {
+  constructor(hashKey: string | Uint8Array) {
+    this.hashKey = hashKey;
+  }
+
+  /** Runs the detectors over one piece of text that belongs to `group`. */
+  scan(group: string, text: string): void {
+    for (const d of detect(text)) this.detection(group, d);
+  }
+
+  detection(group: string, d: Detection): void {
+    this.add(group, { type: d.type, country: d.country, hash: PERSONAL.has(d.type) ? keyedHash(this.hashKey, d) : undefined });
+  }
+
+  /** One finding, as the detectors or the file scanner (which hashes already) report it. */
+  add(group: string, f: { type: FindingType; country?: string | undefined; hash?: string | undefined }): void {
     const counts = this.groups.get(group) ?? {};
-    counts[type] = (counts[type] ?? 0) + 1;
+    counts[f.type] = (counts[f.type] ?? 0) + 1;
     this.groups.set(group, counts);
-    const key = `${type}|${country ?? ''}`;
-    const person = this.people.get(key) ?? { type, ...(country ? { country } : {}), count: 0 };
+    const key = `${f.type}|${f.country ?? ''}`;
+    const person = this.people.get(key) ?? { type: f.type, ...(f.country ? { country: f.country } : {}), count: 0 };
     person.count++;
     this.people.set(key, person);
-    if (hash && PERSONAL.has(type)) this.hashes.add(hash);
+    if (f.hash && PERSONAL.has(f.type)) this.hashes.add(f.hash);
   }
 }
 
@@ -43,9 +59,7 @@ async function sizeOf(target: string): Promise<number> {
 }
 
 async function scanFilesSource(source: Extract<Source, { kind: 'files' }>, hashKey: string | Uint8Array, tally: Tally): Promise<Coverage> {
-  const summary = await scanPathsTo([source.path], { hashKey, ...(source.budgetBytes ? { budgetBytes: source.budgetBytes } : {}) }, (f) =>
-    tally.add(path.relative(source.path, f.file) || path.basename(f.file), f.type, f.country, f.hash),
-  );
+  const summary = await scanPathsTo([source.path], { hashKey, budgetBytes: source.budgetBytes }, (f) => tally.add(path.relative(source.path, f.file) || path.basename(f.file), f));
   const scanned = summary.files.filter((f) => f.status === 'scanned');
   const failed = summary.files.filter((f) => f.status === 'failed');
   if (scanned.length === 0) throw new Error(failed[0]?.reason ?? `nothing readable under ${source.path}`);
@@ -59,56 +73,14 @@ async function scanFilesSource(source: Extract<Source, { kind: 'files' }>, hashK
 
 type ChatSource = Extract<Source, { kind: 'whatsapp' | 'slack' | 'chat-table' }>;
 
-async function scanDynamoSource(source: Extract<Source, { kind: 'dynamodb' }>, hashKey: string | Uint8Array, tally: Tally): Promise<Coverage> {
-  return scanDynamoTable(
-    {
-      table: source.table,
-      ...(source.region ? { region: source.region } : {}),
-      ...(source.endpoint ? { endpoint: source.endpoint } : {}),
-      ...(source.groupBy ? { groupBy: source.groupBy } : {}),
-      ...(source.budgetRecords ? { budgetRecords: source.budgetRecords } : {}),
-      ...(source.budgetBytes ? { budgetBytes: source.budgetBytes } : {}),
-    },
-    (group, text) => {
-      for (const d of detect(text)) tally.add(group, d.type, d.country, keyedHash(hashKey, d));
-    },
-  );
-}
-
-async function scanS3Source(source: Extract<Source, { kind: 's3' }>, hashKey: string | Uint8Array, tally: Tally, client?: S3Sender): Promise<Coverage> {
-  const { records, truncated, bytesRead, bytesTotal } = await scanS3Prefix(
-    {
-      bucket: source.bucket,
-      ...(source.prefix ? { prefix: source.prefix } : {}),
-      ...(source.region ? { region: source.region } : {}),
-      ...(source.encoding ? { encoding: source.encoding } : {}),
-      ...(source.budgetRecords ? { budgetRecords: source.budgetRecords } : {}),
-      ...(source.budgetBytes ? { budgetBytes: source.budgetBytes } : {}),
-      ...(client ? { client } : {}),
-    },
-    (group, d) => tally.add(group, d.type, d.country, keyedHash(hashKey, d)),
-  );
-  return { records, truncated, bytesRead, bytesTotal };
-}
-
-async function scanChatSource(source: ChatSource, hashKey: string | Uint8Array, tally: Tally): Promise<Coverage> {
-  const budget = { ...(source.budgetBytes ? { budgetBytes: source.budgetBytes } : {}), ...(source.budgetRecords ? { budgetRecords: source.budgetRecords } : {}) };
-  let messages: AsyncGenerator<ChatMessage>;
-  switch (source.kind) {
-    case 'whatsapp':
-      messages = readWhatsAppExport(source.path, { ...budget, ...(source.group ? { group: source.group } : {}), ...(source.encoding ? { encoding: source.encoding } : {}) });
-      break;
-    case 'slack':
-      messages = readSlackExport(source.path, budget);
-      break;
-    case 'chat-table':
-      messages = readChatTable(source.path, { ...budget, ...(source.columns ? { columns: source.columns } : {}), ...(source.encoding ? { encoding: source.encoding } : {}) });
-      break;
-  }
+async function scanChatSource(source: ChatSource, tally: Tally): Promise<Coverage> {
+  // A source declaration names its options as the readers do (budgets, encoding, group, columns).
+  const messages: AsyncGenerator<ChatMessage> =
+    source.kind === 'whatsapp' ? readWhatsAppExport(source.path, source) : source.kind === 'slack' ? readSlackExport(source.path, source) : readChatTable(source.path, source);
   let records = 0;
   for await (const message of messages) {
     records++;
-    for (const d of detect(message.text) as Detection[]) tally.add(message.group, d.type, d.country, keyedHash(hashKey, d));
+    tally.scan(message.group, message.text);
   }
   const total = await sizeOf(source.path);
   const truncated = (source.budgetRecords !== undefined && records >= source.budgetRecords) || (source.budgetBytes !== undefined && total > source.budgetBytes);
@@ -126,20 +98,23 @@ export async function scanSource(
   clients: ScanSourceClients = {},
   thresholds: ClassifyThresholdsInput = {},
 ): Promise<ScannedSource> {
-  const tally = new Tally();
+  const tally = new Tally(hashKey);
+  const scanText = (group: string, text: string) => tally.scan(group, text);
   let coverage: Coverage;
   switch (source.kind) {
     case 'files':
       coverage = await scanFilesSource(source, hashKey, tally);
       break;
     case 'dynamodb':
-      coverage = await scanDynamoSource(source, hashKey, tally);
+      coverage = await scanDynamoTable(source, scanText);
       break;
-    case 's3':
-      coverage = await scanS3Source(source, hashKey, tally, clients.s3);
+    case 's3': {
+      const { records, truncated, bytesRead, bytesTotal } = await scanS3Prefix({ ...source, ...(clients.s3 ? { client: clients.s3 } : {}) }, (group, d) => tally.detection(group, d));
+      coverage = { records, truncated, bytesRead, bytesTotal };
       break;
+    }
     default:
-      coverage = await scanChatSource(source, hashKey, tally);
+      coverage = await scanChatSource(source, tally);
   }
   return buildSourceEntry({
     id: source.id,

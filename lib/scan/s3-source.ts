@@ -1,4 +1,4 @@
-// An Amazon S3 prefix as a data-mapping source (issue 3, "Sources"): the objects
+// An Amazon S3 prefix as a data-mapping source: the objects
 // under the prefix, listed in key order, read within a byte budget, decoded as text
 // and run through the detectors chunk by chunk in bounded memory.
 //
@@ -6,8 +6,8 @@
 //   (ending in "/") are skipped; objects are read in that order until `budgetBytes`
 //   (default 64 MiB) or `budgetRecords` objects; the object that crosses the byte
 //   budget is read only up to it (a Range GET), the rest are not read.
-// - Text: the declared encoding, else UTF-8 (BOM dropped) or UTF-16 by its BOM.
-//   An object whose first bytes hold a NUL (and is not UTF-16) is binary: skipped.
+// - Text: the declared encoding, else detected from the first bytes and judged binary
+//   or not exactly as local files are (text-reader's detectEncoding and binaryReason).
 // - Group: the first path segment of the key below the prefix ("hr/2026/a.csv"
 //   -> "hr"), or the key itself when it has no folder.
 // - The client is injected (`{ send }`), so the adapter is tested without S3; on AWS
@@ -15,7 +15,7 @@
 import { TextDecoder } from 'node:util';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { detect, type Detection } from './detect.ts';
-import { CHUNK_OVERLAP } from './text-reader.ts';
+import { binaryReason, CHUNK_OVERLAP, detectEncoding, sniffBom, type Encoding } from './text-reader.ts';
 
 export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;
 const CHUNK_CHARS = 256 * 1024;
@@ -28,7 +28,7 @@ export interface S3ScanOptions {
   bucket: string;
   prefix?: string;
   region?: string;
-  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'big5';
+  encoding?: Encoding;
   budgetBytes?: number;
   budgetRecords?: number;
   client?: S3Sender;
@@ -79,13 +79,6 @@ async function* bodyBytes(body: Body | undefined): AsyncGenerator<Uint8Array> {
   }
 }
 
-function encodingOf(first: Uint8Array, declared: S3ScanOptions['encoding']): string {
-  if (declared) return declared;
-  if (first[0] === 0xff && first[1] === 0xfe) return 'utf-16le';
-  if (first[0] === 0xfe && first[1] === 0xff) return 'utf-16be';
-  return 'utf-8';
-}
-
 /** Scans the objects under the prefix within the budget, handing each detection over with its group. */
 export async function scanS3Prefix(options: S3ScanOptions, onDetection: (group: string, d: Detection) => void): Promise<S3Coverage> {
   const client = options.client ?? new S3Client({ region: options.region ?? process.env.AWS_REGION ?? 'ap-east-1', maxAttempts: 5 });
@@ -117,8 +110,9 @@ export async function scanS3Prefix(options: S3ScanOptions, onDetection: (group: 
       const take = bytes.subarray(0, Math.max(0, left - read));
       read += take.length;
       if (!decoder) {
-        const encoding = encodingOf(take, options.encoding);
-        if (!encoding.startsWith('utf-16') && take.subarray(0, 8192).includes(0)) {
+        // The same encoding detection and binary check as local files.
+        const encoding = options.encoding ?? detectEncoding(take, take.length >= object.size).encoding;
+        if (binaryReason(take.subarray(sniffBom(take)?.length ?? 0), encoding)) {
           binary = true;
           break;
         }

@@ -1,5 +1,6 @@
 // The events the sweep's Lambda functions accept, checked at the edge.
 import { z } from 'zod';
+import { Person } from '../model/org.ts';
 
 const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' });
 
@@ -9,12 +10,8 @@ export const SweepEvent = z.object({
   now: isoInstant,
 });
 
-const Recipient = z.object({
-  id: z.string().min(1),
-  name: z.string().min(1),
-  email: z.email(),
-  language: z.enum(['en', 'zh-Hant']),
-});
+/** A recipient is a person of the organisation, as the plan hands them to the send step. */
+const Recipient = Person.pick({ id: true, name: true, email: true, language: true });
 
 export const SendEvent = SweepEvent.extend({ recipients: z.array(Recipient).min(1), organisationName: z.string().min(1) });
 

@@ -19,12 +19,7 @@ export interface SweepInput {
 }
 
 /** Who a mail goes to; handed to the send step so it reads nothing but the notices. */
-export interface Recipient {
-  id: string;
-  name: string;
-  email: string;
-  language: 'en' | 'zh-Hant';
-}
+export type Recipient = Pick<Person, 'id' | 'name' | 'email' | 'language'>;
 
 /** Recipients per send step: one query reads a whole batch's waiting notices. */
 export const RECIPIENTS_PER_BATCH = 25;

@@ -1,4 +1,5 @@
 // Step 3 of a sweep: add up what each recipient's send did and record the run.
+import { caughtErrorText } from '../handler.ts';
 import type { Runtime } from '../runtime.ts';
 import { finishRun } from '../store/run-store.ts';
 import type { PlanResult, SweepInput } from './plan.ts';
@@ -58,7 +59,7 @@ export function summarise(input: ReportInput): SweepSummary {
     noticesCancelled: sum((s) => s.cancelled),
     failedRecipients: sends.filter((s) => s.error).map((s) => ({ recipientId: s.recipientId, error: s.error as string })),
     mails: sends.filter((s) => s.mailed).map((s) => ({ recipientId: s.recipientId, notices: s.sent, ...(s.kinds ? { kinds: s.kinds } : {}), messageId: s.messageId as string })),
-    ...(input.error ? { error: `${input.error.Error}: ${input.error.Cause ?? ''}`.trim() } : {}),
+    ...(input.error ? { error: caughtErrorText(input.error) } : {}),
   };
 }
 
