@@ -1,5 +1,5 @@
-import { lambdaHandler } from '../lib/handler.ts';
-import { ScanEvent } from '../lib/datamap/events.ts';
-import { listScanSources } from '../lib/datamap/scan-run.ts';
+import { lambdaHandler } from '../lib/lambda/handler.ts';
+import { ScanEvent } from '../lib/usecases/datamap/events.ts';
+import { listScanSources } from '../lib/usecases/datamap/scan-run.ts';
 
 export const handler = lambdaHandler(ScanEvent, listScanSources);

@@ -1,6 +1,6 @@
-import { lambdaHandler } from '../lib/handler.ts';
-import { ScanFailureEvent, StoreScanEvent } from '../lib/datamap/events.ts';
-import { recordScanFailure, storeScan } from '../lib/datamap/scan-run.ts';
+import { lambdaHandler } from '../lib/lambda/handler.ts';
+import { ScanFailureEvent, StoreScanEvent } from '../lib/usecases/datamap/events.ts';
+import { recordScanFailure, storeScan } from '../lib/usecases/datamap/scan-run.ts';
 
 export const handler = lambdaHandler(StoreScanEvent, storeScan);
 

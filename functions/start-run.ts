@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { lambdaHandler } from '../lib/handler.ts';
-import { sfnStarter, startRuns } from '../lib/workflows/starter.ts';
+import { lambdaHandler } from '../lib/lambda/handler.ts';
+import { sfnStarter, startRuns } from '../lib/adapters/aws/sfn-starter.ts';
 import { isWorkflowName, type WorkflowName } from '../lib/workflows/catalogue.ts';
 
 const StartEvent = z.object({

@@ -1,5 +1,5 @@
-import { lambdaHandler } from '../lib/handler.ts';
-import { SweepEvent } from '../lib/sweep/events.ts';
-import { planSweep } from '../lib/sweep/plan.ts';
+import { lambdaHandler } from '../lib/lambda/handler.ts';
+import { SweepEvent } from '../lib/usecases/sweep/events.ts';
+import { planSweep } from '../lib/usecases/sweep/plan.ts';
 
 export const handler = lambdaHandler(SweepEvent, planSweep);

@@ -1,5 +1,5 @@
-import { lambdaHandler } from '../lib/handler.ts';
-import { ReportEvent } from '../lib/sweep/events.ts';
-import { reportSweep } from '../lib/sweep/report.ts';
+import { lambdaHandler } from '../lib/lambda/handler.ts';
+import { ReportEvent } from '../lib/usecases/sweep/events.ts';
+import { reportSweep } from '../lib/usecases/sweep/report.ts';
 
 export const handler = lambdaHandler(ReportEvent, reportSweep);

@@ -2,9 +2,9 @@
 // from the environment (on AWS, serverless.yml sets it), or set by the CLI and
 // tests so the same handlers run locally.
 import { z } from 'zod';
-import { InputError } from './dates.ts';
-import { createMailer, type Mailer, type MailConfig } from './mail/transport.ts';
-import { createStore, type Store } from './store/client.ts';
+import { InputError } from './domain/dates.ts';
+import { createMailer, type Mailer, type MailConfig } from './adapters/mail/transport.ts';
+import { createStore, type Store } from './adapters/dynamodb/client.ts';
 
 export interface Runtime {
   store: Store;

@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { daysBetween } from '../lib/dates.ts';
-import { readOrgFile } from '../lib/model/org-file.ts';
-import { createStore } from '../lib/store/client.ts';
-import { evidenceStatus, ownerStage, type EvidenceStatusName } from '../lib/sweep/lapse-policy.ts';
+import { daysBetween } from '../lib/domain/dates.ts';
+import { readOrgFile } from '../lib/domain/org/org-file.ts';
+import { createStore } from '../lib/adapters/dynamodb/client.ts';
+import { evidenceStatus, ownerStage, type EvidenceStatusName } from '../lib/domain/evidence/lapse-policy.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLE = 'examples/acme-hk/org.yaml';

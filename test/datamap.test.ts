@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, ClassifyThresholds } from '../lib/datamap/classify.ts';
+import { classify, ClassifyThresholds } from '../lib/domain/datamap/classify.ts';
 import {
   crossBorderFlags,
   jurisdictionOfCountry,
@@ -7,8 +7,8 @@ import {
   jurisdictionSet,
   peopleJurisdictions,
   resolveStorage,
-} from '../lib/datamap/residency.ts';
-import { buildSourceEntry, DataMap, diffDataMaps, failedSource, type ScannedSource } from '../lib/datamap/datamap.ts';
+} from '../lib/domain/datamap/residency.ts';
+import { buildSourceEntry, DataMap, diffDataMaps, failedSource, type ScannedSource } from '../lib/domain/datamap/datamap.ts';
 
 describe('classify', () => {
   it('rates each red type red, with reasons', () => {

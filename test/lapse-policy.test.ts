@@ -1,8 +1,8 @@
 // The lapse policy and the calendar arithmetic under it, at the boundaries.
 import { describe, expect, it } from 'vitest';
-import { addDays, addPeriod, daysBetween, InputError, parseNow, today } from '../lib/dates.ts';
-import type { SweepPolicy } from '../lib/model/org.ts';
-import { evidenceStatus, noticesNeeded, ownerStage, stageRank, type NoticeStage } from '../lib/sweep/lapse-policy.ts';
+import { addDays, addPeriod, daysBetween, InputError, parseNow, today } from '../lib/domain/dates.ts';
+import type { SweepPolicy } from '../lib/domain/org/org.ts';
+import { evidenceStatus, noticesNeeded, ownerStage, stageRank, type NoticeStage } from '../lib/domain/evidence/lapse-policy.ts';
 
 const POLICY: SweepPolicy = { dueSoonDays: 14, escalateAfterDays: 7, reminderEveryDays: 7 };
 const END = '2026-11-30';

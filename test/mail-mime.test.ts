@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { renderNoticeMail, type NoticeMailInput, type RenderedMail } from '../lib/mail/notice-mail.ts';
-import { createMailer } from '../lib/mail/transport.ts';
-import type { NoticeLine } from '../lib/sweep/notice.ts';
+import { renderNoticeMail, type NoticeMailInput, type RenderedMail } from '../lib/domain/notice/notice-mail.ts';
+import { createMailer } from '../lib/adapters/mail/transport.ts';
+import type { NoticeLine } from '../lib/domain/notice/notice.ts';
 import { noticeLine } from './support/fixtures.ts';
 
 const FROM = 'Compliance <compliance@harbourledger.example>';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { renderNoticeMail, compareControlIds, escapeHtml, type NoticeMailInput } from '../lib/mail/notice-mail.ts';
-import type { NoticeLine } from '../lib/sweep/notice.ts';
+import { renderNoticeMail, compareControlIds, escapeHtml, type NoticeMailInput } from '../lib/domain/notice/notice-mail.ts';
+import type { NoticeLine } from '../lib/domain/notice/notice.ts';
 import { noticeLine as line } from './support/fixtures.ts';
 
 function input(lines: NoticeLine[], language: 'en' | 'zh-Hant' = 'en'): NoticeMailInput {

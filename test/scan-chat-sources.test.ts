@@ -10,8 +10,8 @@ import {
   readSlackExport,
   readWhatsAppExport,
   type ChatMessage,
-} from '../lib/scan/chat-sources.ts';
-import { readXlsxRows } from '../lib/scan/xlsx-reader.ts';
+} from '../lib/adapters/sources/chat-sources.ts';
+import { readXlsxRows } from '../lib/adapters/sources/xlsx-reader.ts';
 
 let dir: string;
 

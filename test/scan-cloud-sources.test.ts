@@ -10,11 +10,11 @@ import { CreateTableCommand, DynamoDBClient, PutItemCommand, type AttributeValue
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, inject, it } from 'vitest';
 import writeExcelFile from 'write-excel-file/node';
-import { scanSource } from '../lib/datamap/scan-source.ts';
-import { Source } from '../lib/model/source.ts';
-import { scanDynamoTable } from '../lib/scan/dynamodb-source.ts';
-import { scanS3Prefix, type S3Sender } from '../lib/scan/s3-source.ts';
-import { scanPaths } from '../lib/scan/scan-files.ts';
+import { scanSource } from '../lib/usecases/datamap/scan-source.ts';
+import { Source } from '../lib/domain/org/source.ts';
+import { scanDynamoTable } from '../lib/adapters/sources/dynamodb-source.ts';
+import { scanS3Prefix, type S3Sender } from '../lib/adapters/sources/s3-source.ts';
+import { scanPaths } from '../lib/adapters/sources/scan-files.ts';
 
 const KEY = 'test-hash-key-0123456789';
 const RAW = ['A123456(3)', '11010519491231002X', 'ada@example.com', '4111 1111 1111 1111', '13812345678'];

@@ -1,12 +1,12 @@
-// Detectors (lib/scan/detect.ts) and masking / keyed hashes (lib/scan/mask.ts).
+// Detectors (lib/domain/detect/detect.ts) and masking / keyed hashes (lib/domain/detect/mask.ts).
 // Published examples and check-digit failures per type, the near misses the issue names
 // (order and invoice numbers, timestamps, tracking numbers), mixed-language text, and a
 // cross-check against the npm package `stdnum` as an independent oracle.
 import { describe, expect, it } from 'vitest';
 import { stdnum } from 'stdnum';
 import { luhnChecksumValidate, mod97base10Validate } from 'stdnum/lib/cjs/util/checksum.js';
-import { detect, FINDING_TYPES, type Detection, type FindingType } from '../lib/scan/detect.ts';
-import { keyedHash, mask } from '../lib/scan/mask.ts';
+import { detect, FINDING_TYPES, type Detection, type FindingType } from '../lib/domain/detect/detect.ts';
+import { keyedHash, mask } from '../lib/domain/detect/mask.ts';
 
 /** [type, value] of every detection in `text`. */
 function found(text: string): Array<[FindingType, string]> {

@@ -1,4 +1,4 @@
-// A hand-written hold-out set for lib/scan/detect.ts. The detector was tuned against the
+// A hand-written hold-out set for lib/domain/detect/detect.ts. The detector was tuned against the
 // generated labelled corpus (test/support/labelled-corpus.ts), so its 1.0 score there
 // overstates it; these lines are written by hand, NOT by that generator, in the phrasings
 // a reviewer found outside the corpus (phone words such as 手提 / hotline / M: / WeChat,
@@ -7,7 +7,7 @@
 // names) and in ordinary chat. Each line lists exactly what detect() must find, as
 // [type, matched text]; an empty list is a near miss that must find nothing.
 import { describe, expect, it } from 'vitest';
-import { detect, type FindingType } from '../lib/scan/detect.ts';
+import { detect, type FindingType } from '../lib/domain/detect/detect.ts';
 
 type Expected = Array<[FindingType, string]>;
 

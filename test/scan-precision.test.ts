@@ -5,7 +5,7 @@
 // type (what they hit, how many of each kind, and a few lines) for the detector's author.
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { detect, FINDING_TYPES, type FindingType } from '../lib/scan/detect.ts';
+import { detect, FINDING_TYPES, type FindingType } from '../lib/domain/detect/detect.ts';
 import { formatScores, labelledCorpus, labelledLines, score, type LabelledCorpus, type TypeScore } from './support/labelled-corpus.ts';
 
 // stdnum (CommonJS) is the independent oracle the issue suggests for check digits.

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCsvRecords, type CsvRecord, type CsvReport, type CsvReadOptions } from '../lib/scan/csv-reader.ts';
+import { readCsvRecords, type CsvRecord, type CsvReport, type CsvReadOptions } from '../lib/adapters/sources/csv-reader.ts';
 import {
   CHUNK_OVERLAP,
   ReadError,
@@ -20,7 +20,7 @@ import {
   type ReadReport,
   type ReadTextOptions,
   type TextChunk,
-} from '../lib/scan/text-reader.ts';
+} from '../lib/adapters/sources/text-reader.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'scan-readers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -328,7 +328,7 @@ describe('readTextChunks: bad input', () => {
     }
     // Root reads anything, so drop to nobody (65534) in a child process.
     chmodSync(dir, 0o755);
-    const reader = new URL('../lib/scan/text-reader.ts', import.meta.url).pathname;
+    const reader = new URL('../lib/adapters/sources/text-reader.ts', import.meta.url).pathname;
     const script = `
       import { readTextChunks } from ${JSON.stringify(reader)};
       try { for await (const c of readTextChunks(${JSON.stringify(file)})) {} console.log(JSON.stringify({ read: true })); }
@@ -399,7 +399,7 @@ describe('readTextChunks: a 50 MB single line', () => {
   // code units, most of them in two-byte strings). Checked in a child process
   // because heap figures inside this one depend on when the GC runs.
   it('fits in a 48 MB heap (a child process with --max-old-space-size=48)', async () => {
-    const reader = new URL('../lib/scan/text-reader.ts', import.meta.url).pathname;
+    const reader = new URL('../lib/adapters/sources/text-reader.ts', import.meta.url).pathname;
     const script = `
       import { readTextChunks } from ${JSON.stringify(reader)};
       let chars = 0, chunks = 0;

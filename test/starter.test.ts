@@ -1,9 +1,9 @@
 // The starter that schedules and the API call: a tick delivered twice is one run.
 import { ExecutionAlreadyExists } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { importOrganisation } from '../lib/store/org-store.ts';
+import { importOrganisation } from '../lib/adapters/dynamodb/org-store.ts';
 import { runRequest } from '../lib/workflows/catalogue.ts';
-import { sfnStarter, startRuns, type ExecutionStarter } from '../lib/workflows/starter.ts';
+import { sfnStarter, startRuns, type ExecutionStarter } from '../lib/adapters/aws/sfn-starter.ts';
 import { smallOrg } from './support/fixtures.ts';
 import { testRuntime } from './support/local-store.ts';
 

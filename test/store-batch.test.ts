@@ -2,8 +2,8 @@
 // DynamoDB Local never does, so the fault is injected at the client.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { batchWriteAll } from '../lib/store/batch.ts';
-import type { Store } from '../lib/store/client.ts';
+import { batchWriteAll } from '../lib/adapters/dynamodb/batch.ts';
+import type { Store } from '../lib/adapters/dynamodb/client.ts';
 import { freshStore } from './support/local-store.ts';
 
 type Requests = { PutRequest: { Item: Record<string, unknown> } }[];

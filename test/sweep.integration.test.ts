@@ -2,12 +2,12 @@
 // recovery, renewal, cadence and escalation on the right days.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addDays } from '../lib/dates.ts';
-import { readOrgFile } from '../lib/model/org-file.ts';
-import { readAudit } from '../lib/store/audit.ts';
-import { importOrganisation } from '../lib/store/org-store.ts';
-import { getRun } from '../lib/store/run-store.ts';
-import type { Notice } from '../lib/sweep/notice.ts';
+import { addDays } from '../lib/domain/dates.ts';
+import { readOrgFile } from '../lib/domain/org/org-file.ts';
+import { readAudit } from '../lib/adapters/dynamodb/audit.ts';
+import { importOrganisation } from '../lib/adapters/dynamodb/org-store.ts';
+import { getRun } from '../lib/adapters/dynamodb/run-store.ts';
+import type { Notice } from '../lib/domain/notice/notice.ts';
 import { smallOrg, sweepOnce } from './support/fixtures.ts';
 import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';
 

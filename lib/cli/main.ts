@@ -1,18 +1,18 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // The `compliance` command line. Exit codes: 0 done, 1 failure, 2 usage or input error.
 import { Command, CommanderError, Option } from 'commander';
-import { InputError, today } from '../dates.ts';
-import { JavaMissingError } from '../local/dynamodb-local.ts';
-import { startLocalRun } from '../local/workflow-runner.ts';
-import { normaliseAnnexAId } from '../model/annex-a.ts';
-import { readOrgFile } from '../model/org-file.ts';
-import { EvidenceStatusName } from '../sweep/lapse-policy.ts';
-import { importOrganisation, listEvidence, listOrganisationIds, loadOrganisation } from '../store/org-store.ts';
-import { UnknownOrganisationError } from '../sweep/plan.ts';
-import type { SweepSummary } from '../sweep/report.ts';
-import { evidenceRows } from './evidence-rows.ts';
+import { InputError, today } from '../domain/dates.ts';
+import { JavaMissingError } from '../adapters/local/dynamodb-local.ts';
+import { startLocalRun } from '../adapters/local/workflow-runner.ts';
+import { normaliseAnnexAId } from '../domain/org/annex-a.ts';
+import { readOrgFile } from '../domain/org/org-file.ts';
+import { EvidenceStatusName } from '../domain/evidence/lapse-policy.ts';
+import { importOrganisation, listEvidence, listOrganisationIds, loadOrganisation } from '../adapters/dynamodb/org-store.ts';
+import { UnknownOrganisationError } from '../usecases/sweep/plan.ts';
+import type { SweepSummary } from '../usecases/sweep/report.ts';
+import { evidenceRows } from '../domain/evidence/evidence-rows.ts';
 import { formatDataMap, formatEvidence, formatImport, formatScan, formatSweep } from './output.ts';
-import { scanPaths, scanPathsTo, type ScanOptions } from '../scan/scan-files.ts';
+import { scanPaths, scanPathsTo, type ScanOptions } from '../adapters/sources/scan-files.ts';
 import { openSession, type GlobalOptions, type Session } from './session.ts';
 
 class UsageError extends InputError {}

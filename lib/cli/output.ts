@@ -1,10 +1,10 @@
 // Human-readable output of the CLI commands (JSON output is the data itself).
-import type { LoadedOrganisation, ImportSummary, ImportCounts } from '../store/org-store.ts';
-import type { LocalRunResult } from '../local/workflow-runner.ts';
-import type { SweepSummary } from '../sweep/report.ts';
-import type { EvidenceRow } from './evidence-rows.ts';
-import type { ScanResult } from '../scan/scan-files.ts';
-import type { ScanSummary as ScanRunSummary } from '../datamap/scan-run.ts';
+import type { LoadedOrganisation, ImportSummary, ImportCounts } from '../adapters/dynamodb/org-store.ts';
+import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
+import type { SweepSummary } from '../usecases/sweep/report.ts';
+import type { EvidenceRow } from '../domain/evidence/evidence-rows.ts';
+import type { ScanResult } from '../adapters/sources/scan-files.ts';
+import type { ScanSummary as ScanRunSummary } from '../usecases/datamap/scan-run.ts';
 
 const counts = (label: string, c: ImportCounts & { renewed?: number }) => {
   const parts = [

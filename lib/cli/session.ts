@@ -4,12 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseNow } from '../dates.ts';
-import { startDynamoLocal } from '../local/dynamodb-local.ts';
-import { createMailer } from '../mail/transport.ts';
+import { parseNow } from '../domain/dates.ts';
+import { startDynamoLocal } from '../adapters/local/dynamodb-local.ts';
+import { createMailer } from '../adapters/mail/transport.ts';
 import { hashKeySource, mailConfig, readEnv, type Runtime } from '../runtime.ts';
-import { createStore } from '../store/client.ts';
-import { ensureTable } from '../store/table-definition.ts';
+import { createStore } from '../adapters/dynamodb/client.ts';
+import { ensureTable } from '../adapters/dynamodb/table-definition.ts';
 
 export interface GlobalOptions {
   endpoint?: string;

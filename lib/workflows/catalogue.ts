@@ -1,6 +1,6 @@
 // The workflows this product runs, and how each names its runs and its input.
-import { today } from '../dates.ts';
-import { runName } from '../store/run-store.ts';
+import { today } from '../domain/dates.ts';
+import { runName } from '../adapters/dynamodb/run-store.ts';
 
 export const WORKFLOWS = {
   'evidence-sweep': {

@@ -1,10 +1,10 @@
 // Small organisations built in code, for date-precise sweep tests.
-import { OrgFile, type OrgFile as OrgFileType } from '../../lib/model/org.ts';
+import { OrgFile, type OrgFile as OrgFileType } from '../../lib/domain/org/org.ts';
 import type { Runtime } from '../../lib/runtime.ts';
-import type { NoticeLine } from '../../lib/sweep/notice.ts';
-import { planSweep, type PlanResult } from '../../lib/sweep/plan.ts';
-import { reportSweep, type SweepSummary } from '../../lib/sweep/report.ts';
-import { sendBatch, type SendResult } from '../../lib/sweep/send.ts';
+import type { NoticeLine } from '../../lib/domain/notice/notice.ts';
+import { planSweep, type PlanResult } from '../../lib/usecases/sweep/plan.ts';
+import { reportSweep, type SweepSummary } from '../../lib/usecases/sweep/report.ts';
+import { sendBatch, type SendResult } from '../../lib/usecases/sweep/send.ts';
 
 export function smallOrg(evidence: Record<string, unknown>[], sweep?: Record<string, number>): OrgFileType {
   return OrgFile.parse({

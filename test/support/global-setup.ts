@@ -1,7 +1,7 @@
 // One DynamoDB Local (in memory) for the whole run; each test file makes its own
 // table, so files never see each other's data.
 import type { TestProject } from 'vitest/node';
-import { startDynamoLocal, type LocalDynamo } from '../../lib/local/dynamodb-local.ts';
+import { startDynamoLocal, type LocalDynamo } from '../../lib/adapters/local/dynamodb-local.ts';
 
 let dynamo: LocalDynamo | undefined;
 

@@ -4,7 +4,7 @@
 // logs), each embedding zero or more items with their true label and exact span.
 //
 // Items are either real-looking values of a finding type (check digits computed here,
-// independently of lib/scan/detect.ts) or near misses labelled NONE: wrong check digits,
+// independently of lib/domain/detect/detect.ts) or near misses labelled NONE: wrong check digits,
 // order and invoice numbers, timestamps, tracking numbers, bare eight-digit numbers
 // without a phone word, numbers inside longer digit runs, impossible dates, look-alike
 // words, e-mail addresses without a TLD. Labels follow the ISSUE's intent, not the
@@ -14,7 +14,7 @@
 // Offsets are JavaScript string indices (UTF-16 code units), end exclusive, like
 // `Detection.start/end`. Nothing here reads the clock or Math.random: the same seed
 // gives the same corpus.
-import type { Detection, FindingType } from '../../lib/scan/detect.ts';
+import type { Detection, FindingType } from '../../lib/domain/detect/detect.ts';
 
 export type LabelType = FindingType | 'NONE';
 
@@ -99,7 +99,7 @@ class Rng {
 }
 
 // ---------------------------------------------------------------------------------
-// Check digits (independent of lib/scan/detect.ts)
+// Check digits (independent of lib/domain/detect/detect.ts)
 
 /** HKID check character for one or two upper-case letters and six digits. */
 export function hkidCheck(letters: string, digits: string): string {

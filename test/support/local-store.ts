@@ -4,10 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { createMailer, type Mailer, type OutgoingMail } from '../../lib/mail/transport.ts';
+import { createMailer, type Mailer, type OutgoingMail } from '../../lib/adapters/mail/transport.ts';
 import type { Runtime } from '../../lib/runtime.ts';
-import { createStore, type Store } from '../../lib/store/client.ts';
-import { ensureTable } from '../../lib/store/table-definition.ts';
+import { createStore, type Store } from '../../lib/adapters/dynamodb/client.ts';
+import { ensureTable } from '../../lib/adapters/dynamodb/table-definition.ts';
 
 export async function freshStore(): Promise<Store> {
   const store = createStore({ tableName: `test-${randomUUID()}`, endpoint: inject('dynamoEndpoint') });

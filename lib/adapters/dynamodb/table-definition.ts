@@ -1,0 +1,53 @@
+// Creates the table in DynamoDB Local from serverless.yml itself, so the local
+// table cannot drift from the deployed one.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { parseDocument, type Tags } from 'yaml';
+import type { Store } from './client.ts';
+
+const SERVERLESS_YML = fileURLToPath(new URL('../../../serverless.yml', import.meta.url));
+
+// CloudFormation short-form tags (!Ref, !GetAtt, !Sub) are kept as plain values.
+const cfnTags: Tags = ['Ref', 'GetAtt', 'Sub', 'Join', 'If', 'Equals', 'Not'].flatMap((name) => [
+  { tag: `!${name}`, resolve: (value: unknown) => ({ [name]: value }) },
+  { tag: `!${name}`, collection: 'seq' as const, resolve: (value: unknown) => ({ [name]: value }) },
+]);
+
+export function readServerlessConfig(): Record<string, any> {
+  const doc = parseDocument(readFileSync(SERVERLESS_YML, 'utf8'), { customTags: cfnTags });
+  return doc.toJS() as Record<string, any>;
+}
+
+/** The CreateTable input for DynamoDB Local, from the CloudFormation table resource. */
+export function localTableDefinition(tableName: string): CreateTableCommandInput {
+  const props = readServerlessConfig().resources.Resources.ComplianceTable.Properties;
+  return {
+    TableName: tableName,
+    BillingMode: props.BillingMode,
+    AttributeDefinitions: props.AttributeDefinitions,
+    KeySchema: props.KeySchema,
+    GlobalSecondaryIndexes: props.GlobalSecondaryIndexes,
+  };
+}
+
+/** Creates the table when it does not exist yet; safe to call on every start. */
+export async function ensureTable(store: Store): Promise<void> {
+  try {
+    await store.doc.send(new DescribeTableCommand({ TableName: store.table }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  try {
+    await store.doc.send(new CreateTableCommand(localTableDefinition(store.table)));
+  } catch (error) {
+    // Another process created it between our describe and create.
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
+}

@@ -1,0 +1,88 @@
+// Runs a workflow's ASL file in-process with aws-local-stepfunctions. Each Task
+// names its Lambda as "${functionKey}"; here that is bound to the handler that
+// serverless.yml gives the function, so the local run uses the deployed code path.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { setRuntime, type Runtime } from '../../runtime.ts';
+import { readServerlessConfig } from '../dynamodb/table-definition.ts';
+import { getRun, type RunRecord } from '../dynamodb/run-store.ts';
+import { runRequest, WORKFLOWS, type WorkflowName } from '../../workflows/catalogue.ts';
+
+const ROOT = new URL('../../../', import.meta.url);
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+type Definition = Record<string, any>;
+
+export function readDefinition(workflow: WorkflowName): Definition {
+  return JSON.parse(readFileSync(fileURLToPath(new URL(`workflows/${WORKFLOWS[workflow].file}`, ROOT)), 'utf8'));
+}
+
+/** Every Task state (nested ones too) with the serverless.yml function it calls. */
+export function taskFunctions(definition: Definition): Map<string, string> {
+  const tasks = new Map<string, string>();
+  const visit = (states: Record<string, Definition>) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === 'Task') {
+        const match = /^\$\{(\w+)\}$/.exec(String(state.Resource));
+        if (!match?.[1]) throw new Error(`Task ${name}: Resource must be "\${functionKey}", got ${JSON.stringify(state.Resource)}`);
+        tasks.set(name, match[1]);
+      }
+      const nested = state.ItemProcessor ?? state.Iterator;
+      if (nested) visit(nested.States);
+      for (const branch of state.Branches ?? []) visit(branch.States);
+    }
+  };
+  visit(definition.States);
+  return tasks;
+}
+
+/** The definition with each Task bound to a local Lambda ARN (what asl-validator and the runner see). */
+export function localDefinition(definition: Definition): Definition {
+  return JSON.parse(
+    JSON.stringify(definition).replace(/"Resource":"\$\{(\w+)\}"/g, (_, fn: string) => `"Resource":"arn:aws:lambda:local:000000000000:function:compliance-local-${fn}"`),
+  );
+}
+
+async function loadHandler(functionKey: string): Promise<Handler> {
+  const fn = readServerlessConfig().functions?.[functionKey];
+  if (!fn) throw new Error(`serverless.yml has no function "${functionKey}"`);
+  const [file, exportName] = String(fn.handler).split(/\.(?=[^.]+$)/) as [string, string];
+  const module = await import(pathToFileURL(fileURLToPath(new URL(`${file}.ts`, ROOT))).href);
+  const handler = module[exportName];
+  if (typeof handler !== 'function') throw new Error(`${file}.ts does not export "${exportName}"`);
+  return handler as Handler;
+}
+
+export async function executeWorkflow(rt: Runtime, workflow: WorkflowName, input: unknown): Promise<unknown> {
+  const definition = readDefinition(workflow);
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const [state, functionKey] of taskFunctions(definition)) {
+    const handler = await loadHandler(functionKey);
+    handlers[state] = (event) =>
+      handler(event, {
+        functionName: `compliance-local-${functionKey}`,
+        awsRequestId: crypto.randomUUID(),
+        getRemainingTimeInMillis: () => 60_000,
+      });
+  }
+  setRuntime(rt);
+  const machine = new StateMachine(localDefinition(definition) as never);
+  const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers: handlers as never } });
+  return execution.result;
+}
+
+export type LocalRunResult =
+  | { status: 'completed'; name: string; output: unknown }
+  | { status: 'already-ran'; name: string; run: RunRecord };
+
+/**
+ * Starts a run as the starter does on AWS: the name comes from the workflow,
+ * organisation and period, and a name that already succeeded is the same run.
+ */
+export async function startLocalRun(rt: Runtime, workflow: WorkflowName, orgId: string, now: Date): Promise<LocalRunResult> {
+  const { name, input } = runRequest(workflow, orgId, now);
+  const previous = await getRun(rt.store, orgId, workflow, name);
+  if (previous?.status === 'succeeded') return { status: 'already-ran', name, run: previous };
+  return { status: 'completed', name, output: await executeWorkflow(rt, workflow, input) };
+}

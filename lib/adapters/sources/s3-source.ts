@@ -1,0 +1,142 @@
+// An Amazon S3 prefix as a data-mapping source: the objects
+// under the prefix, listed in key order, read within a byte budget, decoded as text
+// and run through the detectors chunk by chunk in bounded memory.
+//
+// - Deterministic sampling: ListObjectsV2 (all pages) sorted by key; "folder" keys
+//   (ending in "/") are skipped; objects are read in that order until `budgetBytes`
+//   (default 64 MiB) or `budgetRecords` objects; the object that crosses the byte
+//   budget is read only up to it (a Range GET), the rest are not read.
+// - Text: the declared encoding, else detected from the first bytes and judged binary
+//   or not exactly as local files are (text-reader's detectEncoding and binaryReason).
+// - Group: the first path segment of the key below the prefix ("hr/2026/a.csv"
+//   -> "hr"), or the key itself when it has no folder.
+// - The client is injected (`{ send }`), so the adapter is tested without S3; on AWS
+//   it is an S3Client for the source's region.
+import { TextDecoder } from 'node:util';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { detect, type Detection } from '../../domain/detect/detect.ts';
+import { binaryReason, CHUNK_OVERLAP, detectEncoding, sniffBom, type Encoding } from './text-reader.ts';
+
+export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;
+const CHUNK_CHARS = 256 * 1024;
+
+export interface S3Sender {
+  send(command: ListObjectsV2Command | GetObjectCommand): Promise<unknown>;
+}
+
+export interface S3ScanOptions {
+  bucket: string;
+  prefix?: string;
+  region?: string;
+  encoding?: Encoding;
+  budgetBytes?: number;
+  budgetRecords?: number;
+  client?: S3Sender;
+}
+
+export interface S3Coverage {
+  records: number;
+  truncated: boolean;
+  bytesRead: number;
+  bytesTotal: number;
+  skipped: { key: string; reason: string }[];
+}
+
+interface Listed {
+  key: string;
+  size: number;
+}
+
+type Body = AsyncIterable<Uint8Array | string> | { transformToByteArray(): Promise<Uint8Array> };
+
+export function groupOfKey(key: string, prefix: string): string {
+  const rest = key.startsWith(prefix) ? key.slice(prefix.length).replace(/^\/+/, '') : key;
+  const slash = rest.indexOf('/');
+  return slash > 0 ? rest.slice(0, slash) : key;
+}
+
+async function listObjects(client: S3Sender, bucket: string, prefix: string): Promise<Listed[]> {
+  const listed: Listed[] = [];
+  let token: string | undefined;
+  do {
+    const page = (await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, ...(prefix ? { Prefix: prefix } : {}), ...(token ? { ContinuationToken: token } : {}) }),
+    )) as { Contents?: { Key?: string; Size?: number }[]; IsTruncated?: boolean; NextContinuationToken?: string };
+    for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) listed.push({ key: o.Key, size: o.Size ?? 0 });
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  // S3 lists in UTF-8 byte order; sort by code point order ourselves so a fake or
+  // another store gives the same sample.
+  return listed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+async function* bodyBytes(body: Body | undefined): AsyncGenerator<Uint8Array> {
+  if (!body) return;
+  if (Symbol.asyncIterator in body) {
+    for await (const chunk of body) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  } else {
+    yield await body.transformToByteArray();
+  }
+}
+
+/** Scans the objects under the prefix within the budget, handing each detection over with its group. */
+export async function scanS3Prefix(options: S3ScanOptions, onDetection: (group: string, d: Detection) => void): Promise<S3Coverage> {
+  const client = options.client ?? new S3Client({ region: options.region ?? process.env.AWS_REGION ?? 'ap-east-1', maxAttempts: 5 });
+  const prefix = options.prefix ?? '';
+  const budgetBytes = options.budgetBytes ?? DEFAULT_S3_BUDGET_BYTES;
+  const budgetRecords = options.budgetRecords ?? Infinity;
+  const objects = await listObjects(client, options.bucket, prefix);
+  const bytesTotal = objects.reduce((n, o) => n + o.size, 0);
+  const coverage: S3Coverage = { records: 0, truncated: false, bytesRead: 0, bytesTotal, skipped: [] };
+
+  for (const object of objects) {
+    const left = budgetBytes - coverage.bytesRead;
+    if (left <= 0 || coverage.records >= budgetRecords) {
+      coverage.truncated = true;
+      break;
+    }
+    if (object.size === 0) continue;
+    const partial = object.size > left;
+    const got = (await client.send(
+      new GetObjectCommand({ Bucket: options.bucket, Key: object.key, ...(partial ? { Range: `bytes=0-${left - 1}` } : {}) }),
+    )) as { Body?: Body };
+    const group = groupOfKey(object.key, prefix);
+    let decoder: TextDecoder | undefined;
+    let text = '';
+    let read = 0;
+    let binary = false;
+    for await (const bytes of bodyBytes(got.Body)) {
+      // Never count past the budget, even if the store ignored the Range.
+      const take = bytes.subarray(0, Math.max(0, left - read));
+      read += take.length;
+      if (!decoder) {
+        // The same encoding detection and binary check as local files.
+        const encoding = options.encoding ?? detectEncoding(take, take.length >= object.size).encoding;
+        if (binaryReason(take.subarray(sniffBom(take)?.length ?? 0), encoding)) {
+          binary = true;
+          break;
+        }
+        decoder = new TextDecoder(encoding);
+      }
+      text += decoder.decode(take, { stream: true });
+      if (text.length >= CHUNK_CHARS) {
+        // Detections starting in the last CHUNK_OVERLAP characters are left to the
+        // next chunk, which starts with them and sees them whole.
+        const keepFrom = text.length - CHUNK_OVERLAP;
+        for (const d of detect(text)) if (d.start < keepFrom) onDetection(group, d);
+        text = text.slice(keepFrom);
+      }
+      if (read >= left) break;
+    }
+    coverage.bytesRead += read;
+    if (binary) {
+      coverage.skipped.push({ key: object.key, reason: 'binary content' });
+      continue;
+    }
+    text += decoder?.decode() ?? '';
+    if (text) for (const d of detect(text)) onDetection(group, d);
+    coverage.records++;
+    if (partial || read < object.size) coverage.truncated = true;
+  }
+  return coverage;
+}

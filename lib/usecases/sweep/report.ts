@@ -1,0 +1,74 @@
+// Step 3 of a sweep: add up what each recipient's send did and record the run.
+import { caughtErrorText } from '../../lambda/handler.ts';
+import type { Runtime } from '../../runtime.ts';
+import { finishRun } from '../../adapters/dynamodb/run-store.ts';
+import type { PlanResult, SweepInput } from './plan.ts';
+import type { SendResult } from './send.ts';
+
+export const SWEEP_KIND = 'evidence-sweep';
+
+export interface FailedBatch {
+  failedBatch: true;
+  recipientIds: string[];
+  error: string;
+  cause?: string;
+}
+
+export interface ReportInput extends SweepInput {
+  plan?: PlanResult;
+  /** One entry per batch: its recipients' results, or the Catch's record of a failed batch. */
+  sends?: (SendResult[] | FailedBatch)[];
+  /** Set by the workflow's Catch when a step failed for good. */
+  error?: { Error: string; Cause?: string };
+}
+
+export interface SweepSummary {
+  runName: string;
+  status: 'succeeded' | 'failed';
+  evidenceRead: number;
+  noticesRecorded: number;
+  mailsSent: number;
+  noticesSent: number;
+  noticesFailed: number;
+  noticesSuperseded: number;
+  noticesCancelled: number;
+  failedRecipients: { recipientId: string; error: string }[];
+  mails: { recipientId: string; notices: number; kinds?: SendResult['kinds']; messageId: string }[];
+  error?: string;
+}
+
+/** A failed batch counts as a failure for each of its recipients (their notices stay pending). */
+function flatten(batches: (SendResult[] | FailedBatch)[]): SendResult[] {
+  return batches.flatMap((b) =>
+    Array.isArray(b) ? b : b.recipientIds.map((recipientId) => ({ recipientId, mailed: false, sent: 0, failed: 0, superseded: 0, cancelled: 0, error: b.error })),
+  );
+}
+
+export function summarise(input: ReportInput): SweepSummary {
+  const sends = flatten(input.sends ?? []);
+  const sum = (f: (s: SendResult) => number) => sends.reduce((total, s) => total + f(s), 0);
+  return {
+    runName: input.runName,
+    status: input.error || sends.some((s) => s.failed > 0 || s.error) ? 'failed' : 'succeeded',
+    evidenceRead: input.plan?.evidenceRead ?? 0,
+    noticesRecorded: input.plan?.recorded ?? 0,
+    mailsSent: sends.filter((s) => s.mailed).length,
+    noticesSent: sum((s) => s.sent),
+    noticesFailed: sum((s) => s.failed),
+    noticesSuperseded: sum((s) => s.superseded),
+    noticesCancelled: sum((s) => s.cancelled),
+    failedRecipients: sends.filter((s) => s.error).map((s) => ({ recipientId: s.recipientId, error: s.error as string })),
+    mails: sends.filter((s) => s.mailed).map((s) => ({ recipientId: s.recipientId, notices: s.sent, ...(s.kinds ? { kinds: s.kinds } : {}), messageId: s.messageId as string })),
+    ...(input.error ? { error: caughtErrorText(input.error) } : {}),
+  };
+}
+
+export async function reportSweep(rt: Runtime, input: ReportInput): Promise<SweepSummary> {
+  const summary = summarise(input);
+  const { runName, status, error, ...figures } = summary;
+  const run = { orgId: input.orgId, kind: SWEEP_KIND, name: input.runName };
+  const at = rt.clock().toISOString();
+  if (status === 'failed') await finishRun(rt.store, run, { status: 'failed', error: error ?? 'unknown error', summary: figures }, at);
+  else await finishRun(rt.store, run, { status: 'succeeded', summary: figures }, at);
+  return summary;
+}
