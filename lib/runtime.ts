@@ -2,7 +2,7 @@
 // from the environment (on AWS, serverless.yml sets it), or set by the CLI and
 // tests so the same handlers run locally.
 import { z } from 'zod';
-import { InputError } from './domain/dates.ts';
+import { InputError } from './errors.ts';
 import { createMailer, type Mailer, type MailConfig } from './adapters/mail/transport.ts';
 import { createStore, type Store } from './adapters/dynamodb/client.ts';
 

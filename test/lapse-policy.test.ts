@@ -1,6 +1,7 @@
 // The lapse policy and the calendar arithmetic under it, at the boundaries.
 import { describe, expect, it } from 'vitest';
-import { addDays, addPeriod, daysBetween, InputError, parseNow, today } from '../lib/domain/dates.ts';
+import { addDays, addPeriod, daysBetween, parseNow, today } from '../lib/domain/dates.ts';
+import { InputError } from '../lib/errors.ts';
 import type { SweepPolicy } from '../lib/domain/org/org.ts';
 import { evidenceStatus, noticesNeeded, ownerStage, stageRank, type NoticeStage } from '../lib/domain/evidence/lapse-policy.ts';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError } from '../lib/domain/dates.ts';
+import { InputError } from '../lib/errors.ts';
 import { createMailer, createRateLimiter, type OutgoingMail } from '../lib/adapters/mail/transport.ts';
 import { mailConfig, readEnv } from '../lib/runtime.ts';
 

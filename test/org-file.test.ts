@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../lib/domain/dates.ts';
+import { InputError } from '../lib/errors.ts';
 import { OrgFileError, parseOrgFile, readOrgFile } from '../lib/domain/org/org-file.ts';
 
 const SAMPLE = 'examples/acme-hk/org.yaml';

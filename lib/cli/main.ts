@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // The `compliance` command line. Exit codes: 0 done, 1 failure, 2 usage or input error.
 import { Command, CommanderError, Option } from 'commander';
-import { InputError, today } from '../domain/dates.ts';
+import { today } from '../domain/dates.ts';
+import { InputError } from '../errors.ts';
 import { JavaMissingError } from '../adapters/local/dynamodb-local.ts';
 import { startLocalRun } from '../adapters/local/workflow-runner.ts';
 import { normaliseAnnexAId } from '../domain/org/annex-a.ts';

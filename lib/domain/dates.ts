@@ -1,6 +1,7 @@
 // Calendar dates (YYYY-MM-DD, UTC) and the settable clock. Evidence validity is a
 // whole-day matter: an item with validUntil 2026-12-31 is valid through that day.
 import { z } from 'zod';
+import { InputError } from '../errors.ts';
 
 export const isoDate = z.iso.date({ error: 'must be a real date written YYYY-MM-DD' });
 
@@ -54,9 +55,4 @@ export function parseNow(value: string | undefined): Date {
 
 export function today(now: Date): string {
   return now.toISOString().slice(0, 10);
-}
-
-/** An error in what the user gave us (file, flag, event): exit code 2, no stack trace. */
-export class InputError extends Error {
-  override name = 'InputError';
 }

@@ -3,7 +3,7 @@
 // work), then one lib/ function with the runtime.
 import middy from '@middy/core';
 import type { z } from 'zod';
-import { InputError } from '../domain/dates.ts';
+import { InputError } from '../errors.ts';
 import { runtime, type Runtime } from '../runtime.ts';
 
 export class EventError extends InputError {

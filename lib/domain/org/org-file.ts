@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { InputError } from '../dates.ts';
+import { InputError } from '../../errors.ts';
 import { OrgFile } from './org.ts';
 
 export class OrgFileError extends InputError {

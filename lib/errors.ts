@@ -1,0 +1,64 @@
+// The errors every layer throws, each mapped once to a CLI exit code and once to
+// an HTTP status. Anything else that escapes is a failure of ours (exit 1, 500).
+// Messages name the field, file or line and the reason; they never quote scanned
+// content.
+
+/** What a person or program gave us is wrong: a file, a flag, an event, a body, the environment. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** A command line that cannot be understood (an unknown option, a missing argument). */
+export class UsageError extends InputError {
+  override name = 'UsageError';
+}
+
+/** Something asked for by name does not exist (an organisation, a run, a control). */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+/** The request is valid but clashes with the state it meets (a closed review, a run already going). */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+/** No valid credentials were presented (HTTP only: a missing or expired token). */
+export class UnauthenticatedError extends Error {
+  override name = 'UnauthenticatedError';
+}
+
+/** The caller is known but may not do this (wrong role, another organisation, not the owner). */
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+}
+
+/** Something we depend on is missing or failing: Java for DynamoDB Local, AWS, the mail relay. */
+export class DependencyError extends Error {
+  override name = 'DependencyError';
+}
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/** One row per class, most specific first: exit code for the CLI, status for the HTTP API. */
+const MAP: readonly { type: ErrorClass; exitCode: number; httpStatus: number }[] = [
+  { type: UsageError, exitCode: 2, httpStatus: 400 },
+  { type: InputError, exitCode: 2, httpStatus: 400 },
+  { type: NotFoundError, exitCode: 2, httpStatus: 404 },
+  { type: ConflictError, exitCode: 2, httpStatus: 409 },
+  { type: UnauthenticatedError, exitCode: 2, httpStatus: 401 },
+  { type: ForbiddenError, exitCode: 2, httpStatus: 403 },
+  { type: DependencyError, exitCode: 1, httpStatus: 503 },
+];
+
+export interface ErrorOutcome {
+  exitCode: number;
+  httpStatus: number;
+  /** True for the classes above: the message is meant for the person and is shown as it is. */
+  expected: boolean;
+}
+
+export function errorOutcome(error: unknown): ErrorOutcome {
+  const row = MAP.find((r) => error instanceof r.type);
+  return row ? { exitCode: row.exitCode, httpStatus: row.httpStatus, expected: true } : { exitCode: 1, httpStatus: 500, expected: false };
+}
