@@ -1,0 +1,138 @@
+// The identifier regex: one pass that finds the candidates for HKID, IBAN, PRC ID,
+// payment cards and phone numbers (with the phone words that make a bare Hong Kong
+// number one). Each candidate kind is a capture group; GROUP_KINDS names them, and
+// detect.ts verifies what they capture.
+import { countrySpecs } from 'ibantools';
+import { trie } from './trie.ts';
+
+/** Words that make a bare eight-digit number a Hong Kong phone number. */
+export const PHONE_CONTEXT_CJK = [
+  '電話', '电话', '手機', '手机', '聯絡', '联络', '聯繫', '聯系', '联系', '致電', '致电',
+  '傳真', '传真', '手提', '熱線', '热线', '微信',
+] as const;
+/** Whole words, case-insensitive: `tell` is not `tel`, `iPhone` is not `phone`. */
+export const PHONE_CONTEXT_EN = [
+  'tel', 'telephone', 'phone', 'phones', 'mobile', 'mob', 'call', 'calls', 'called', 'calling',
+  'whatsapp', 'contact', 'contacts', 'cell', 'cellphone', 'fax', 'hotline', 'sms', 'wechat',
+  'text me', 'text us', 'text him', 'text her',
+] as const;
+/** Signature labels, upper case and followed by a colon: `M: 9123 4567`, `T: 2345 6789`. */
+const PHONE_CONTEXT_LABEL = String.raw`(?<![A-Za-z])[MT][:：]`;
+// `電話號碼`, `聯絡電話`, `打電話`, `联系电话` are covered by the shorter words above.
+// `號碼` (number) alone is not a phone word: 訂單號碼 23456789 is an order number.
+
+/** How far before a bare number its phone word may end (characters, same line). */
+const CONTEXT_WINDOW = 20;
+
+// Candidate shapes are as tight as a regex can make them (scheme prefixes and lengths
+// for cards, IBAN country codes, the phone-word context for bare Hong Kong numbers), so
+// that almost every match is a finding and the regex, not JS, walks the text.
+
+// Not followed by an alphanumeric, an e-mail's `@`, or a hyphen joining another token
+// (`ORD-20261122-37121867`).
+const END = '(?![0-9A-Za-z@]|-[0-9A-Za-z])';
+
+const IBAN_COUNTRIES = trie(Object.keys(countrySpecs).filter((c) => countrySpecs[c]?.chars !== undefined));
+
+const PHONE_WORD = `(?:${trie(PHONE_CONTEXT_CJK)}|(?<![A-Za-z])(?i:${trie(PHONE_CONTEXT_EN)})(?![A-Za-z]))`;
+
+/**
+ * What may stand between a phone word and the number after it: anything but a line end,
+ * sentence punctuation, a slash or bar (`微信 / 訂單號碼 52138417`) or a digit, so that
+ * the phone word applies to the nearest number
+ * only (`手機 9123 4567，訂單23456789`, `call me. Order 23456789`). A full stop is allowed
+ * after the abbreviations `no.`, `tel.`, `mob.`, `ph.`, `fax.` (`Mobile no. is 9876 5432`).
+ */
+const CONTEXT_GAP = String.raw`(?:[^\n\r。，,.;；!?！？/|\d]|(?<=(?<![A-Za-z])(?i:no|tel|mob|ph|fax))\.)`;
+
+/** A phone word ending at most CONTEXT_WINDOW characters before, on the same line. */
+const PHONE_CONTEXT_BEHIND = `(?<=(?:${PHONE_WORD}|${PHONE_CONTEXT_LABEL})${CONTEXT_GAP}{0,${CONTEXT_WINDOW}})`;
+
+/**
+ * A phone word right after the number: `9123 4567 (手機)`, `（WhatsApp）`, `係我手機`,
+ * `係佢手機`, `是我的手机`, `is my mobile`. Only spaces, an opening bracket or "is my"
+ * may come between, so the phone word of the next item (`23456789，手機 9123 4567`)
+ * does not count; nor does a signature label (`23456789 T: ...`).
+ */
+const PHONE_CONTEXT_AHEAD =
+  `(?=[ \\t]{0,2}(?:[(（][ \\t]?|[係是](?:我|佢|他|她)(?:的|嘅)?|(?i:is (?:my|his|her|our|the) ))?${PHONE_WORD})`;
+
+/** `f(' ')|f('-')`: one kind of separator throughout, without a backreference. */
+function bySep(f: (sep: string) => string): string {
+  return `${f(' ')}|${f('-')}`;
+}
+
+/** A Hong Kong local number: 4-4 with one separator, or compact. */
+const HK_LOCAL = String.raw`[235679]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}${END}(?!${s}\d)`)}|\d{4}${END})`;
+
+// Each candidate kind is one capture group, written from the candidate's first
+// character; GROUP_KINDS[i] is the kind of capture group i + 1.
+export type CandidateKind = 'hkid' | 'iban' | 'hkp' | 'cnp' | 'card' | 'cng' | 'hkb' | 'run' | 'hkpp' | 'cnpp';
+export const GROUP_KINDS: CandidateKind[] = [];
+
+function group(kind: CandidateKind, pattern: string): string {
+  GROUP_KINDS.push(kind);
+  return `(${pattern})`;
+}
+
+const HKID_PATTERN =
+  // check digit bracketed (ASCII or full-width) or bare
+  String.raw`[A-Z]{1,2}\d{6}(?: ?\([0-9A]\)| ?（[0-9A]）|[0-9A]${END})`;
+const IBAN_PATTERN =
+  // a known country, check digits, then compact or groups of four
+  String.raw`(?:${IBAN_COUNTRIES})\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)${END}`;
+// phones with a bare country code (852 / 86 / 00852 / 0086)
+const HKP_PATTERN = String.raw`(?:00)?852[ -]?[2-9]\d{3}[ -]?\d{4}${END}`;
+const CNP_PATTERN = String.raw`(?:00)?86[ -]?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`)})${END}`;
+// grouped card numbers: 4-4-4-4(-3), Amex 4-6-5; not continuing with another group
+const CARD_PATTERN =
+  String.raw`(?<!\d[ -])(?:[2-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${s}\d{4}(?:${s}\d{3})?${END}(?!${s}\d{4})`)})` +
+  String.raw`|3[47]\d{2}(?:${bySep((s) => String.raw`${s}\d{6}${s}\d{5}${END}(?!${s}\d{4})`)}))`;
+// grouped mainland mobile 3-4-4
+const CNG_PATTERN = String.raw`(?<!\d[ -])1[3-9]\d(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${END}(?!${s}\d)`)})`;
+// bare Hong Kong number, 4-4 or compact, after or right before a phone word
+const HKB_PATTERN = String.raw`(?<!\d[ -])(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${HK_LOCAL}${PHONE_CONTEXT_AHEAD})`;
+// compact runs by length and prefix: PRC ID (or an 18-digit card), mainland mobile,
+// Visa, Mastercard, Amex, JCB, UnionPay
+const RUN_PATTERN = String.raw`(?:\d{17}[\dXx]|1[3-9]\d{9}|4\d{12}(?:\d{3}){0,2}|5[1-5]\d{14}|2[2-7]\d{14}|3[47]\d{13}|35\d{14,17}|62\d{14,17})${END}`;
+// phones with +852 / (852) / (+852) / （852）, +86 / (86) / (+86) / （86）
+const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）)[ -]?[2-9]\d{3}[ -]?\d{4}${END}`;
+const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）)[ -]?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`)})${END}`;
+
+/** Not preceded by an ASCII letter or digit, nor by one and a hyphen, `n` characters back. */
+function notJoined(n: number): string {
+  const dots = '.'.repeat(n);
+  return `(?<![0-9A-Za-z]${dots}|[0-9A-Za-z]-${dots})`;
+}
+
+/**
+ * The identifier regex. V8 walks text fastest when every branch starts by consuming a
+ * few characters from small classes (its Boyer-Moore-style skip looks as far ahead as
+ * the shortest branch), so each branch consumes the start of a candidate (a letter and
+ * a letter or digit; three digits; `86` and a separator and `1`; a sign or bracket and
+ * `8` or `+`), checks what comes before it (not a letter or digit, nor one joined by a
+ * hyphen) and a cheap gate on what follows, and only then, from inside a lookbehind,
+ * runs the full candidate patterns as a lookahead from the candidate's first
+ * character. The regex match is those few characters; the candidate is the capture
+ * group that matched (lookaround captures are kept), and the caller moves lastIndex
+ * past it. No backreferences (separators are spelt out) and no named groups, to keep
+ * each match cheap to build.
+ */
+export const ID_RE = new RegExp(
+  [
+    String.raw`[A-Z][A-Z\d]${notJoined(2)}(?:(?<=\d)|(?=\d))` +
+      `(?<=(?=${group('hkid', HKID_PATTERN)}|${group('iban', IBAN_PATTERN)})..)`,
+    String.raw`\d{3}${notJoined(3)}(?=\d[ -]?\d{3}|(?<=1[3-9]\d)[ -]|(?<=852)[ -]|(?<=008)52)` +
+      `(?<=(?=${[
+        group('hkp', HKP_PATTERN),
+        group('cnp', CNP_PATTERN),
+        group('card', CARD_PATTERN),
+        group('cng', CNG_PATTERN),
+        group('hkb', HKB_PATTERN),
+        group('run', RUN_PATTERN),
+      ].join('|')})...)`,
+    String.raw`86[ -]1${notJoined(4)}(?<=(?=${group('cnp', CNP_PATTERN)})....)`,
+    String.raw`[+(（][+8](?<=(?=${group('hkpp', HKPP_PATTERN)}|${group('cnpp', CNPP_PATTERN)})..)`,
+  ].join('|'),
+  'g',
+);

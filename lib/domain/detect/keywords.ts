@@ -1,0 +1,217 @@
+// The health and payroll topics: keyword tables in English, Traditional and Simplified
+// Chinese, the regexes that find them (see topicRegexes for how they are built for
+// speed), how a match resolves to its canonical keyword, and the uses that are not
+// about pay or health (keepTopic).
+import { escapeRegex, trie } from './trie.ts';
+
+/** health: canonical keyword -> spellings (English: whole words, case-insensitive). */
+export const HEALTH_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
+  diagnosis: ['diagnosis', 'diagnoses', 'diagnosed'],
+  'medical certificate': ['medical certificate', 'medical certificates', 'medical cert'],
+  'medical record': ['medical record', 'medical records', 'medical history'],
+  'medical report': ['medical report', 'medical reports'],
+  'medical condition': ['medical condition', 'medical conditions', 'health condition', 'health conditions'],
+  'sick leave': ['sick leave', 'sick-leave', 'sick note'],
+  'medical leave': ['medical leave'],
+  hospital: ['hospital', 'hospitals', 'hospitalised', 'hospitalized', 'hospitalisation', 'hospitalization'],
+  prescription: ['prescription', 'prescriptions'],
+  'health check': ['health check', 'health checks', 'health check-up', 'medical check-up', 'medical checkup'],
+  病假: ['病假'],
+  醫生證明: ['醫生證明'],
+  医生证明: ['医生证明'],
+  醫生紙: ['醫生紙'], // colloquial Hong Kong for a medical certificate
+  医生纸: ['医生纸'],
+  診斷: ['診斷'],
+  诊断: ['诊断'],
+  住院: ['住院'],
+  醫療: ['醫療'],
+  医疗: ['医疗'],
+  體檢: ['體檢'],
+  体检: ['体检'],
+  病歷: ['病歷'],
+  病历: ['病历'],
+  處方: ['處方'],
+  处方: ['处方'],
+  醫院: ['醫院'],
+  医院: ['医院'],
+  睇醫生: ['睇醫生'], // colloquial: seeing a doctor
+  睇医生: ['睇医生'],
+  門診: ['門診'],
+  门诊: ['门诊'],
+  入院: ['入院'],
+};
+
+/** payroll: canonical keyword -> spellings. */
+export const PAYROLL_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
+  salary: ['salary', 'salaries'],
+  payslip: ['payslip', 'payslips', 'pay slip', 'pay slips', 'pay-slip', 'pay-slips'],
+  payroll: ['payroll', 'payrolls'],
+  bonus: ['bonus', 'bonuses'],
+  MPF: ['mpf'],
+  wages: ['wage', 'wages'],
+  commission: ['commission', 'commissions'], // sales pay; not a regulator's name (see keepTopic)
+  'OT pay': ['ot pay', 'ot payment'],
+  薪金: ['薪金'],
+  薪酬: ['薪酬'],
+  薪水: ['薪水'],
+  薪資: ['薪資'],
+  薪资: ['薪资'],
+  工資: ['工資'],
+  工资: ['工资'],
+  糧單: ['糧單'],
+  粮单: ['粮单'],
+  出糧: ['出糧'],
+  出粮: ['出粮'],
+  強積金: ['強積金'],
+  强积金: ['强积金'],
+  花紅: ['花紅'],
+  花红: ['花红'],
+  獎金: ['獎金'],
+  奖金: ['奖金'],
+  佣金: ['佣金'],
+  月薪: ['月薪'],
+  年薪: ['年薪'],
+  底薪: ['底薪'],
+  加薪: ['加薪'],
+  雙糧: ['雙糧'], // the 13th-month payment
+  双粮: ['双粮'],
+  津貼: ['津貼'],
+  津贴: ['津贴'],
+};
+
+interface Keyword {
+  type: 'health' | 'payroll';
+  value: string;
+}
+
+const keywordBySpelling = new Map<string, Keyword>();
+for (const [type, table] of [['health', HEALTH_KEYWORDS], ['payroll', PAYROLL_KEYWORDS]] as const) {
+  for (const [value, spellings] of Object.entries(table)) {
+    for (const s of spellings) keywordBySpelling.set(s.toLowerCase(), { type, value });
+  }
+}
+
+/**
+ * Chinese keywords whose second character starts another keyword (`月薪` and `薪金`,
+ * `雙糧` and `糧單`, `睇醫生` and `醫院`, `門診` and `診斷`) are matched from that second
+ * character, and scanTopics checks the character before: tail -> first character ->
+ * keyword. This keeps the number of first characters, and so of regex passes, down
+ * (one pass per 12 first characters), and lets the longer keyword win in `本月薪金`.
+ */
+const anchoredByTail = new Map<string, Map<string, { spelling: string; keyword: Keyword }>>();
+
+/**
+ * English keywords starting with a short word (`OT pay`) are matched from the second
+ * word, with the first in a lookbehind: a first character `o` would slow the English
+ * pass down by about a fifth. Lower-case tail -> lower-case prefix (with its space).
+ */
+const EN_PREFIXED = new Map<string, string>();
+
+/**
+ * The topic regexes. English keywords: one case-insensitive regex, whole words; the
+ * boundary is any character but an ASCII letter or digit, so a CJK neighbour
+ * (`薪金salary`) and an underscore (`monthly_salary_hkd`, see EN_AFTER_UNDERSCORE)
+ * count as boundaries. Chinese
+ * keywords: a prefix trie, split into regexes of at most 12 first characters each
+ * (V8 scans two-byte text several times slower once a regex's first-character class
+ * has more than about 16 ranges; measured: a 16-head regex costs ~3x a 12-head one).
+ */
+function topicRegexes(): { regexes: RegExp[]; afterUnderscore: RegExp } {
+  const spellings = [...keywordBySpelling.keys()];
+  const en = spellings.filter((s) => !/[^\x00-\x7f]/.test(s));
+  const cjk = spellings.filter((s) => /[^\x00-\x7f]/.test(s));
+  const firsts = new Set(cjk.map((s) => s[0]!));
+  const words: string[] = [];
+  for (const s of cjk) {
+    if (s.length >= 2 && firsts.has(s[1]!) && !cjk.some((o) => o !== s && o[1] === s[0])) {
+      const tail = s.slice(1);
+      const byFirst = anchoredByTail.get(tail) ?? new Map();
+      byFirst.set(s[0]!, { spelling: s, keyword: keywordBySpelling.get(s)! });
+      anchoredByTail.set(tail, byFirst);
+      words.push(tail);
+    } else words.push(s);
+  }
+  const uniq = [...new Set(words)];
+  const heads = [...new Set(uniq.map((s) => s[0]!))].sort();
+  const prefixed: string[] = [];
+  for (const s of en) {
+    const p = /^(ot )(.+)$/.exec(s);
+    if (p) {
+      EN_PREFIXED.set(p[2]!, p[1]!);
+      prefixed.push(`(?<=(?<![A-Za-z0-9])${escapeRegex(p[1]!)})${escapeRegex(p[2]!)}`);
+    }
+  }
+  const enAlts = `${trie(en.filter((s) => !s.startsWith('ot ')))}|${prefixed.join('|')}`;
+  const afterUnderscore = new RegExp(`(?:${enAlts})(?![A-Za-z0-9])`, 'iy');
+  const res: RegExp[] = [new RegExp(`\\b(?:${enAlts})(?![A-Za-z0-9])`, 'gi')];
+  const per = Math.ceil(heads.length / Math.ceil(heads.length / 12));
+  for (let i = 0; i < heads.length; i += per) {
+    const chunk = new Set(heads.slice(i, i + per));
+    res.push(new RegExp(trie(uniq.filter((s) => chunk.has(s[0]!))), 'g'));
+  }
+  return { regexes: res, afterUnderscore };
+}
+
+/**
+ * TOPIC_RES: the topic regexes, each run over the whole text. EN_AFTER_UNDERSCORE: the
+ * English keywords right after an underscore (`monthly_salary_hkd`), where `\b` sees no
+ * word boundary: tried as a sticky regex after each `_` (rare in chat text; a separate
+ * `_(?:...)` pass would cost about as much as the English pass itself).
+ */
+export const { regexes: TOPIC_RES, afterUnderscore: EN_AFTER_UNDERSCORE } = topicRegexes();
+
+/** Capitalised words before a `Commission` that is a body's name, not pay. */
+const COMMISSION_BODY_BEFORE = /(?:^|[^A-Za-z])[A-Z][a-z]+[ \t]+$/;
+const COMMISSION_PAY_BEFORE = /(?:^|[^A-Za-z])(?:Sales|Agent|Agency|Broker|Monthly|Annual|Total|Your|My|Our|Her|His|The|Base|Paid|Unpaid|Pending)[ \t]+$/;
+
+/**
+ * Drops keyword hits that are not about pay or health: a regulator's name
+ * (`Securities and Futures Commission`, `Commission (SFC)`, `Independent Commission
+ * Against Corruption`), loyalty `bonus points` / `bonus miles`, the idiom `花紅柳綠`, and
+ * `入院` read across `收入` (income) or `輸入` (input).
+ */
+function keepTopic(text: string, value: string, start: number, end: number): boolean {
+  switch (value) {
+    case 'commission': {
+      const after = text.slice(end, end + 12);
+      if (/^[ \t]*[(（]SFC[)）]/.test(after)) return false;
+      if (text.charCodeAt(start) !== 67 /* C */) return true;
+      if (/^[ \t]*[(（][A-Z]{2,6}[)）]|^[ \t]+(?:Against|for|on|of)\b/.test(after)) return false;
+      const before = text.slice(Math.max(0, start - 24), start);
+      return !COMMISSION_BODY_BEFORE.test(before) || COMMISSION_PAY_BEFORE.test(before);
+    }
+    case 'bonus':
+      return !/^[ \t-]*(?:points?|pts|miles|stars?|dollars?|rewards?)(?![A-Za-z])/i.test(text.slice(end, end + 12));
+    case '入院':
+      // `收入院舍`, `輸入院校`: 收入 (income) / 輸入 (input) followed by 院
+      return !/[收輸输]/.test(text.charAt(start - 1));
+    case '花紅':
+    case '花红':
+      return !/^[柳綠绿]/.test(text.charAt(end));
+    default:
+      return true;
+  }
+}
+
+type TopicPush = (type: Keyword['type'], start: number, end: number, raw: string, value: string) => void;
+
+/** One match of `word` at `index` of a topic regex: resolves anchored and prefixed spellings, drops what keepTopic drops. */
+export function pushTopic(text: string, index: number, word: string, push: TopicPush): void {
+  const end = index + word.length;
+  const anchored = index > 0 ? anchoredByTail.get(word)?.get(text[index - 1]!) : undefined;
+  if (anchored !== undefined) {
+    const k = anchored.keyword;
+    push(k.type, index - 1, end, text.slice(index - 1, end), k.value);
+    return;
+  }
+  const lower = word.toLowerCase();
+  const prefix = EN_PREFIXED.get(lower);
+  if (prefix !== undefined) {
+    const start = index - prefix.length;
+    const k = keywordBySpelling.get(prefix + lower);
+    if (k !== undefined) push(k.type, start, end, text.slice(start, end), k.value);
+    return;
+  }
+  const k = keywordBySpelling.get(lower);
+  if (k !== undefined && keepTopic(text, k.value, index, end)) push(k.type, index, end, word, k.value);
+}
