@@ -12,15 +12,9 @@ import { promisify } from 'node:util';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsvRecords, type CsvRecord, type CsvReport, type CsvReadOptions } from '../lib/adapters/sources/csv-reader.ts';
-import {
-  CHUNK_OVERLAP,
-  ReadError,
-  readTextChunks,
-  type Encoding,
-  type ReadReport,
-  type ReadTextOptions,
-  type TextChunk,
-} from '../lib/adapters/sources/text-reader.ts';
+import type { Encoding } from '../lib/domain/text/encoding.ts';
+import { CHUNK_OVERLAP, type TextChunk } from '../lib/adapters/sources/text-chunks.ts';
+import { ReadError, readTextChunks, type ReadReport, type ReadTextOptions } from '../lib/adapters/sources/text-reader.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'scan-readers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -56,7 +56,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readCsvRecords, type CsvReport } from './csv-reader.ts';
-import { readTextChunks, ReadError, type Encoding, type ReadReport } from './text-reader.ts';
+import type { Encoding } from '../../domain/text/encoding.ts';
+import { readTextChunks, ReadError, type ReadReport } from './text-reader.ts';
 import { readXlsxRows, type XlsxReadOptions } from './xlsx-reader.ts';
 
 export interface ChatMessage {

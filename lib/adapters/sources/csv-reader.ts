@@ -21,7 +21,8 @@
 //   the text report says `truncated`).
 import path from 'node:path';
 import { Parser, type Options as CsvParseOptions } from 'csv-parse';
-import { readTextChunks, type Encoding, type ReadReport } from './text-reader.ts';
+import type { Encoding } from '../../domain/text/encoding.ts';
+import { readTextChunks, type ReadReport } from './text-reader.ts';
 
 export interface CsvRecord {
   /** 1-based data row: the header and empty lines are not counted, nor rejected records. */

@@ -7,7 +7,7 @@
 //   (default 64 MiB) or `budgetRecords` objects; the object that crosses the byte
 //   budget is read only up to it (a Range GET), the rest are not read.
 // - Text: the declared encoding, else detected from the first bytes and judged binary
-//   or not exactly as local files are (text-reader's detectEncoding and binaryReason).
+//   or not exactly as local files are (detectEncoding and binaryReason).
 // - Group: the first path segment of the key below the prefix ("hr/2026/a.csv"
 //   -> "hr"), or the key itself when it has no folder.
 // - The client is injected (`{ send }`), so the adapter is tested without S3; on AWS
@@ -15,7 +15,8 @@
 import { TextDecoder } from 'node:util';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { detect, type Detection } from '../../domain/detect/detect.ts';
-import { binaryReason, CHUNK_OVERLAP, detectEncoding, sniffBom, type Encoding } from './text-reader.ts';
+import { binaryReason, detectEncoding, sniffBom, type Encoding } from '../../domain/text/encoding.ts';
+import { CHUNK_OVERLAP } from './text-chunks.ts';
 
 export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;
 const CHUNK_CHARS = 256 * 1024;

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { readCsvRecords, type CsvReport } from './csv-reader.ts';
 import { detect, type Detection, type FindingType } from '../../domain/detect/detect.ts';
 import { keyedHash, mask } from '../../domain/detect/mask.ts';
-import { CHUNK_OVERLAP, readTextChunks, type ReadReport } from './text-reader.ts';
+import { CHUNK_OVERLAP } from './text-chunks.ts';
+import { readTextChunks, type ReadReport } from './text-reader.ts';
 import { readXlsxRows } from './xlsx-reader.ts';
 
 export interface Finding {

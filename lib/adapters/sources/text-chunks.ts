@@ -1,0 +1,194 @@
+// Streamed decoding of text, from any source of byte chunks (a local file, an S3
+// object's body), into chunks of whole lines in bounded memory. The readers detect the
+// encoding and binary content first (lib/domain/text/encoding.ts) and hand the bytes
+// after the BOM here.
+//
+// The chunk contract, which callers rely on to compute line numbers:
+//
+// - Concatenating `chunk.text.slice(chunk.overlap)` over all chunks, in order,
+//   gives exactly the decoded text of the bytes read (invalid sequences replaced by
+//   U+FFFD, line endings left as they are).
+// - `chunk.line` is the 1-based line number of `chunk.text[0]`. Lines are
+//   separated by '\n' only ('\r\n' counts once because only its '\n' counts; a
+//   lone '\r' does not end a line). So the line of `chunk.text[i]` is
+//   `chunk.line` + the number of '\n' in `chunk.text.slice(0, i)`.
+// - Normally a chunk holds whole lines: it ends just after a '\n' (or at the end
+//   of the text) and holds at most `maxChunkChars` UTF-16 code units.
+// - A line longer than `maxChunkChars` is split. Each follow-on chunk has
+//   `continued: true` and starts with the last 64 code units of the previous
+//   chunk (one fewer when that would start inside a surrogate pair); `overlap`
+//   gives that length, and the previous chunk's `repeatedFrom` the offset where
+//   that repeated text starts in it. So a detector scanning each `text` whole will
+//   not miss a match of up to 64 characters that straddles the cut, and leaves the
+//   matches starting at or after `repeatedFrom` to the next chunk. The overlap never
+//   contains '\n', so the line rule above holds for the whole chunk.
+//   Chunks with `continued: false` have `overlap: 0`.
+import type { Encoding } from '../../domain/text/encoding.ts';
+
+export interface TextChunk {
+  text: string;
+  /** 1-based line number of the chunk's first character. */
+  line: number;
+  /** True when this chunk continues the previous chunk's line (a very long line split). */
+  continued: boolean;
+  /**
+   * Number of leading code units of `text` repeated from the end of the previous
+   * chunk (at most 64; 0 unless `continued`).
+   */
+  overlap: number;
+  /** Set when the next chunk continues this line: the offset in `text` where the next chunk starts. */
+  repeatedFrom?: number;
+}
+
+export interface DecodeReport {
+  /**
+   * U+FFFD produced by decoding invalid or incomplete byte sequences: the number
+   * of U+FFFD in the decoded text minus the number of byte sequences that encode a
+   * real U+FFFD in the input (an approximation: a decoder may emit several U+FFFD
+   * for one bad run of bytes, following the WHATWG "maximal subpart" rule).
+   */
+  replacedSequences: number;
+  /** Lines in the decoded text (a final '\n' does not start another line; empty text has 0). */
+  lines: number;
+}
+
+export interface DecodeOptions {
+  /** Largest chunk, in UTF-16 code units (default 1 MiB; at least 256). */
+  maxChunkChars?: number;
+  /** The bytes stop where a budget cut them: a character cut there is dropped, not replaced. */
+  cut?: boolean;
+  /** Called once when decoding ends without an error, also when the caller stops early. */
+  report?: (r: DecodeReport) => void;
+}
+
+/** Length of the overlap at the start of a continued chunk. */
+export const CHUNK_OVERLAP = 64;
+export const DEFAULT_MAX_CHUNK_CHARS = 1 << 20;
+export const MIN_MAX_CHUNK_CHARS = 256;
+
+/** `maxChunkChars` checked, or its default. */
+export function maxChunkCharsOf(options: { maxChunkChars?: number }): number {
+  const max = options.maxChunkChars ?? DEFAULT_MAX_CHUNK_CHARS;
+  if (!Number.isInteger(max) || max < MIN_MAX_CHUNK_CHARS) throw new RangeError(`maxChunkChars must be an integer of at least ${MIN_MAX_CHUNK_CHARS}`);
+  return max;
+}
+
+/** How a real U+FFFD is encoded, to tell it from replacement characters. */
+const LITERAL_FFFD: Record<Encoding, Uint8Array | undefined> = {
+  'utf-8': Uint8Array.of(0xef, 0xbf, 0xbd),
+  'utf-16le': Uint8Array.of(0xfd, 0xff),
+  'utf-16be': Uint8Array.of(0xff, 0xfd),
+  gb18030: Uint8Array.of(0x84, 0x31, 0xa4, 0x37),
+  big5: undefined,
+};
+
+function countOccurrences(haystack: Uint8Array, needle: Uint8Array): number {
+  const buf = Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength);
+  let n = 0;
+  for (let i = buf.indexOf(needle); i >= 0; i = buf.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+function countChar(text: string, ch: string, from = 0): number {
+  let n = 0;
+  for (let i = text.indexOf(ch, from); i >= 0; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** Decode `bytes` (BOM already skipped) into chunks that keep the contract at the top of this file. */
+export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encoding: Encoding, options: DecodeOptions = {}): AsyncGenerator<TextChunk> {
+  const maxChunkChars = maxChunkCharsOf(options);
+  const decoder = new TextDecoder(encoding, { ignoreBOM: true });
+  const literal = LITERAL_FFFD[encoding];
+  let prevTail: Uint8Array = new Uint8Array(0);
+  let fffdDecoded = 0;
+  let fffdLiteral = 0;
+  let newlines = 0;
+  let anyText = false;
+  let lastChar = '';
+  let failed = false;
+
+  // Text decoded but not yet yielded; `pending[0]` is on line `line`. It begins
+  // with `pendingOverlap` code units repeated from the previous chunk.
+  let pending = '';
+  let pendingOverlap = 0;
+  let pendingContinued = false;
+  let line = 1;
+
+  const take = (text: string, continued: boolean, overlap: number): TextChunk => {
+    const chunk: TextChunk = { text, line, continued, overlap };
+    const n = countChar(text, '\n', overlap);
+    newlines += n;
+    line += n;
+    anyText = true;
+    lastChar = text[text.length - 1] ?? lastChar;
+    return chunk;
+  };
+
+  // Cut chunks off `pending` while it holds more than a chunk (or all of it at the end).
+  function* cut(final: boolean): Generator<TextChunk> {
+    while (pending.length > maxChunkChars) {
+      const nl = pending.lastIndexOf('\n', maxChunkChars - 1);
+      if (nl >= pendingOverlap) {
+        const text = pending.slice(0, nl + 1);
+        yield take(text, pendingContinued, pendingOverlap);
+        pending = pending.slice(nl + 1);
+        pendingOverlap = 0;
+        pendingContinued = false;
+      } else {
+        let end = maxChunkChars;
+        if (isHighSurrogate(pending.charCodeAt(end - 1))) end--;
+        let overlapStart = end - CHUNK_OVERLAP;
+        if (isLowSurrogate(pending.charCodeAt(overlapStart))) overlapStart++;
+        yield { ...take(pending.slice(0, end), pendingContinued, pendingOverlap), repeatedFrom: overlapStart };
+        pending = pending.slice(overlapStart);
+        pendingOverlap = end - overlapStart;
+        pendingContinued = true;
+      }
+    }
+    if (final && pending.length > pendingOverlap) {
+      yield take(pending, pendingContinued, pendingOverlap);
+      pending = '';
+      pendingOverlap = 0;
+      pendingContinued = false;
+    }
+  }
+
+  const decoded = (text: string): void => {
+    if (text.length > 0) {
+      fffdDecoded += countChar(text, '\uFFFD');
+      pending += text;
+    }
+  };
+
+  try {
+    for await (const chunk of bytes) {
+      if (literal) {
+        fffdLiteral += countOccurrences(chunk, literal);
+        // Occurrences straddling the previous read and this one.
+        const keep = literal.length - 1;
+        if (prevTail.length > 0) fffdLiteral += countOccurrences(Buffer.concat([prevTail, chunk.subarray(0, keep)]), literal);
+        const joined = Buffer.concat([prevTail, chunk.subarray(Math.max(0, chunk.length - keep))]);
+        prevTail = joined.subarray(Math.max(0, joined.length - keep));
+      }
+      decoded(decoder.decode(chunk, { stream: true }));
+      yield* cut(false);
+    }
+    // The last, possibly incomplete, character: replaced when the text really ends
+    // there, dropped when a budget cut it.
+    if (!options.cut) decoded(decoder.decode());
+    yield* cut(true);
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    if (!failed) options.report?.({ replacedSequences: Math.max(0, fffdDecoded - fffdLiteral), lines: anyText ? newlines + (lastChar === '\n' ? 0 : 1) : 0 });
+  }
+}
