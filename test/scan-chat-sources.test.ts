@@ -3,14 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import writeExcelFile from 'write-excel-file/node';
-import {
-  guessColumns,
-  normalizeTime,
-  readChatTable,
-  readSlackExport,
-  readWhatsAppExport,
-  type ChatMessage,
-} from '../lib/adapters/sources/chat-sources.ts';
+import { normalizeTime, type ChatMessage } from '../lib/adapters/sources/chat-message.ts';
+import { guessColumns, readChatTable } from '../lib/adapters/sources/chat-table.ts';
+import { readSlackExport } from '../lib/adapters/sources/slack-export.ts';
+import { readWhatsAppExport } from '../lib/adapters/sources/whatsapp-export.ts';
 import { readXlsxRows } from '../lib/adapters/sources/xlsx-reader.ts';
 
 let dir: string;

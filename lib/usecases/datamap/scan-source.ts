@@ -4,7 +4,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Source } from '../../domain/org/source.ts';
-import { readChatTable, readSlackExport, readWhatsAppExport, type ChatMessage } from '../../adapters/sources/chat-sources.ts';
+import type { ChatMessage } from '../../adapters/sources/chat-message.ts';
+import { readChatTable } from '../../adapters/sources/chat-table.ts';
+import { readSlackExport } from '../../adapters/sources/slack-export.ts';
+import { readWhatsAppExport } from '../../adapters/sources/whatsapp-export.ts';
 import { detect, type Detection, type FindingType } from '../../domain/detect/detect.ts';
 import { keyedHash } from '../../domain/detect/mask.ts';
 import { scanDynamoTable } from '../../adapters/sources/dynamodb-source.ts';

@@ -1,0 +1,165 @@
+// Chat or audit exports as tables (CSV, TSV, XLSX, as DingTalk admins export them),
+// one message per row.
+//
+// - Columns are guessed from the header names (English or Chinese, see
+//   COLUMN_NAMES; case-insensitive, trimmed, `_`/`-`/spaces alike) unless
+//   `columns` is given. Without a content column: an Error naming the file, the
+//   headers seen and the `columns` option.
+// - Missing sender column: sender ''. Missing group column: the file name without
+//   extension. Rows with an empty content cell are not messages.
+// - time: ISO-8601 when it is a date-time we can read (`2026-11-03 09:15[:22]`,
+//   `2026/11/3 下午3:15`, `03/11/2026 09:15` read day first, ISO with a zone kept
+//   as is, epoch seconds or milliseconds as UTC), else the text as written.
+// - CSV/TSV: `budgetBytes` passes to the CSV reader; `at` has `row` and `line`.
+//   XLSX is read whole (see xlsx-reader.ts): `budgetBytes` does not apply; `at`
+//   has `row` (the data row, header not counted).
+// - `budgetRecords` (all readers): stop after the first N messages.
+import path from 'node:path';
+import type { Encoding } from '../../domain/text/encoding.ts';
+import { normalizeTime, type ChatMessage } from './chat-message.ts';
+import { readCsvRecords, type CsvReport } from './csv-reader.ts';
+import { readXlsxRows, type XlsxReadOptions } from './xlsx-reader.ts';
+
+/** Header names in the export. */
+export interface ColumnMapping {
+  sender?: string;
+  time?: string;
+  group?: string;
+  content: string;
+}
+
+/** Header names recognised for each role, in order of preference (compared normalised). */
+export const COLUMN_NAMES: Readonly<Record<keyof ColumnMapping, readonly string[]>> = {
+  content: ['content', 'message', 'text', 'body', '內容', '内容', '消息內容', '消息内容'],
+  sender: ['sender', 'from', 'user', '發送人', '发送人', '发送者', '發送者', '成員', '成员'],
+  time: ['time', 'timestamp', 'sent at', '時間', '时间', '發送時間', '发送时间'],
+  group: ['group', 'channel', 'chat', 'conversation', '群組', '群组', '群名稱', '群名称', '會話', '会话'],
+};
+
+const normalizeHeader = (h: string): string => h.trim().toLowerCase().replace(/[\s_\-]+/g, ' ');
+
+/** Columns for a chat table from its header names; undefined when no content column is found. */
+export function guessColumns(headers: string[]): ColumnMapping | undefined {
+  const find = (role: keyof ColumnMapping): string | undefined => {
+    for (const name of COLUMN_NAMES[role]) {
+      const hit = headers.find((h) => normalizeHeader(h) === normalizeHeader(name));
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  };
+  const content = find('content');
+  if (content === undefined) return undefined;
+  const mapping: ColumnMapping = { content };
+  for (const role of ['sender', 'time', 'group'] as const) {
+    const hit = find(role);
+    if (hit !== undefined && hit !== content) mapping[role] = hit;
+  }
+  return mapping;
+}
+
+export interface ChatTableOptions {
+  /** Header names to use; overrides guessing. */
+  columns?: ColumnMapping;
+  /** CSV/TSV only: read at most the first N bytes (see csv-reader.ts). */
+  budgetBytes?: number;
+  /** Stop after the first N messages. */
+  budgetRecords?: number;
+  /** CSV/TSV only. */
+  encoding?: Encoding;
+  /** CSV/TSV only; default by extension. */
+  delimiter?: string;
+  /** XLSX only: sheet number (1-based) or name. */
+  sheet?: number | string;
+  /** Dates in the time column are day/month/year unless false. Default true. */
+  dayFirst?: boolean;
+  /** Group for rows without a group column; default the file name without extension. */
+  group?: string;
+  /** CSV/TSV only: the CSV reader's report (problems such as unbalanced quotes). */
+  report?: (r: CsvReport) => void;
+}
+
+interface TableRow {
+  cells: Record<string, string>;
+  row: number;
+  line?: number;
+}
+
+async function csvHeader(file: string, options: ChatTableOptions): Promise<string[]> {
+  let header: string[] = [];
+  const csv = { report: (r: CsvReport) => (header = r.header), ...csvOptions(options) };
+  for await (const _ of readCsvRecords(file, csv)) break;
+  return header;
+}
+
+function csvOptions(options: ChatTableOptions): { encoding?: Encoding; budgetBytes?: number; delimiter?: string } {
+  const o: { encoding?: Encoding; budgetBytes?: number; delimiter?: string } = {};
+  if (options.encoding !== undefined) o.encoding = options.encoding;
+  if (options.budgetBytes !== undefined) o.budgetBytes = options.budgetBytes;
+  if (options.delimiter !== undefined) o.delimiter = options.delimiter;
+  return o;
+}
+
+function noContentError(file: string, headers: string[], missing?: string): Error {
+  const seen = headers.length ? headers.map((h) => JSON.stringify(h)).join(', ') : '(none)';
+  const what = missing === undefined ? 'no message content column found' : `column ${JSON.stringify(missing)} not found`;
+  return new Error(
+    `${file}: ${what}; headers seen: ${seen}. ` +
+      `Pass options.columns to name them, e.g. { columns: { content: 'Msg', sender: 'Who', time: 'When', group: 'Room' } } ` +
+      `(recognised content headers: ${COLUMN_NAMES.content.join(', ')})`,
+  );
+}
+
+/** Messages of a CSV, TSV or XLSX chat or audit export (one message per row). */
+export async function* readChatTable(file: string, options: ChatTableOptions = {}): AsyncGenerator<ChatMessage> {
+  const budget = options.budgetRecords ?? Infinity;
+  const dayFirst = options.dayFirst ?? true;
+  const group = options.group ?? path.basename(file, path.extname(file));
+  const xlsx = path.extname(file).toLowerCase() === '.xlsx';
+
+  let rows: AsyncIterable<TableRow>;
+  let headers: string[];
+  if (xlsx) {
+    // onHeader is called before the first row is yielded: pull that row now.
+    let seen: string[] = [];
+    const xo: XlsxReadOptions = { onHeader: (h) => (seen = h) };
+    if (options.sheet !== undefined) xo.sheet = options.sheet;
+    const it = readXlsxRows(file, xo);
+    const first = await it.next();
+    headers = seen;
+    rows = (async function* () {
+      if (first.done) return;
+      yield first.value;
+      yield* it;
+    })();
+  } else {
+    headers = await csvHeader(file, options);
+    const co = { ...csvOptions(options), ...(options.report ? { report: options.report } : {}) };
+    rows = readCsvRecords(file, co);
+  }
+
+  const columns = options.columns ?? guessColumns(headers);
+  if (columns === undefined) throw noContentError(file, headers);
+  for (const key of ['content', 'sender', 'time', 'group'] as const) {
+    const name = columns[key];
+    if (name !== undefined && !headers.includes(name)) throw noContentError(file, headers, name);
+  }
+  if (budget <= 0) return;
+
+  let count = 0;
+  for await (const r of rows) {
+    const text = r.cells[columns.content] ?? '';
+    if (text.trim() === '') continue;
+    const at: ChatMessage['at'] = { file, row: r.row };
+    if (r.line !== undefined) at.line = r.line;
+    const message: ChatMessage = {
+      group: (columns.group !== undefined ? r.cells[columns.group]?.trim() : undefined) || group,
+      sender: (columns.sender !== undefined ? r.cells[columns.sender]?.trim() : undefined) ?? '',
+      text,
+      at,
+    };
+    const time = columns.time !== undefined ? r.cells[columns.time] : undefined;
+    if (time !== undefined && time.trim() !== '') message.time = normalizeTime(time, dayFirst);
+    yield message;
+    if (++count >= budget) return;
+  }
+}
