@@ -68,7 +68,7 @@ export function precisionTable(lines = 20_000): string {
 
 /**
  * ~`targetBytes` of UTF-8 as chunks of at most CHUNK_CHARS characters, cut at line ends
- * like lib/adapters/sources/text-reader.ts: a pool of distinct generated lines, walked from a
+ * like lib/adapters/sources/text-chunks.ts: a pool of distinct generated lines, walked from a
  * different place for each chunk so that chunks are not copies of each other.
  */
 function throughputChunks(targetBytes: number, options: CorpusOptions): { chunks: string[]; bytes: number; chars: number } {
@@ -174,7 +174,7 @@ async function scanInChild(file: string, nodeFlags: string[]): Promise<ChildRepo
 
 /** The child: scan one file with scanFile() and print one JSON line. */
 async function scanChild(file: string): Promise<void> {
-  const { scanFile } = await import('../lib/adapters/sources/scan-files.ts');
+  const { scanFile } = await import('../lib/usecases/scan/scan-files.ts');
   const t0 = performance.now();
   // Findings are counted as they stream by, as a data-map scan aggregates them.
   let findings = 0;

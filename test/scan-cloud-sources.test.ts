@@ -12,9 +12,10 @@ import { describe, expect, inject, it } from 'vitest';
 import writeExcelFile from 'write-excel-file/node';
 import { scanSource } from '../lib/usecases/datamap/scan-source.ts';
 import { Source } from '../lib/domain/org/source.ts';
-import { scanDynamoTable } from '../lib/adapters/sources/dynamodb-source.ts';
-import { scanS3Prefix, type S3Sender } from '../lib/adapters/sources/s3-source.ts';
-import { scanPaths } from '../lib/adapters/sources/scan-files.ts';
+import { readDynamoTable } from '../lib/adapters/sources/dynamodb-source.ts';
+import { readS3Prefix, type S3Sender } from '../lib/adapters/sources/s3-source.ts';
+import { detectRecords } from '../lib/domain/detect/records.ts';
+import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 
 const KEY = 'test-hash-key-0123456789';
 const RAW = ['A123456(3)', '11010519491231002X', 'ada@example.com', '4111 1111 1111 1111', '13812345678'];
@@ -92,8 +93,10 @@ describe('DynamoDB table sources (DynamoDB Local)', () => {
     const name = await table(items);
     const seen = async (budgetRecords: number) => {
       const texts: string[] = [];
-      const coverage = await scanDynamoTable({ table: name, endpoint, budgetRecords }, (_, t) => texts.push(t));
-      return { coverage, texts };
+      const reader = readDynamoTable({ table: name, endpoint, budgetRecords });
+      let next;
+      while (!(next = await reader.next()).done) texts.push(next.value.text);
+      return { coverage: next.value, texts };
     };
     const first = await seen(2);
     expect(first.coverage).toMatchObject({ records: 2, truncated: true });
@@ -103,7 +106,7 @@ describe('DynamoDB table sources (DynamoDB Local)', () => {
   });
 
   it('says which table does not exist', async () => {
-    await expect(scanDynamoTable({ table: 'no-such-table', endpoint }, () => {})).rejects.toThrow('table "no-such-table" does not exist');
+    await expect(readDynamoTable({ table: 'no-such-table', endpoint }).next()).rejects.toThrow('table "no-such-table" does not exist');
   });
 });
 
@@ -168,7 +171,7 @@ describe('S3 prefix sources (adapter contract, in-memory fake)', () => {
   it('reads within the byte budget (a Range GET for the object that crosses it) and says it was truncated', async () => {
     const s3 = new FakeS3(objects);
     const first = objects['exports/finance/2026-11.csv'].length;
-    const coverage = await scanS3Prefix({ bucket: 'b', prefix: 'exports/', budgetBytes: first + 4, client: s3 }, () => {});
+    const coverage = await detectRecords(readS3Prefix({ bucket: 'b', prefix: 'exports/', budgetBytes: first + 4, client: s3 }), () => {});
     expect(s3.gets).toEqual([{ key: 'exports/finance/2026-11.csv' }, { key: 'exports/hr/photo.jpg', range: 'bytes=0-3' }]);
     expect(coverage).toMatchObject({ bytesRead: first + 4, truncated: true });
   });
@@ -177,7 +180,7 @@ describe('S3 prefix sources (adapter contract, in-memory fake)', () => {
     const gb = Buffer.from([0xc9, 0xed, 0xb7, 0xdd, 0xd6, 0xa4, 0x20]); // 身份证 + space
     const s3 = new FakeS3({ 'a.txt': Buffer.concat([gb, Buffer.from('11010519491231002X')]) });
     const found: string[] = [];
-    await scanS3Prefix({ bucket: 'b', encoding: 'gb18030', client: s3 }, (group, d) => found.push(`${group}:${d.type}`));
+    await detectRecords(readS3Prefix({ bucket: 'b', encoding: 'gb18030', client: s3 }), ({ group }, d) => found.push(`${group}:${d.type}`));
     expect(found).toEqual(['a.txt:cn_resident_id']);
   });
 });

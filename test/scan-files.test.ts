@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { scanPaths } from '../lib/adapters/sources/scan-files.ts';
+import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RAW = ['A123456(3)', '9123 4567', '4111 1111 1111 1111', 'ada.chan@example.hk', '+86 138 1234 5678', 'GB82WEST12345698765432', '11010519491231002X'];

@@ -13,7 +13,7 @@ import { UnknownOrganisationError } from '../usecases/sweep/plan.ts';
 import type { SweepSummary } from '../usecases/sweep/report.ts';
 import { evidenceRows } from '../domain/evidence/evidence-rows.ts';
 import { formatDataMap, formatEvidence, formatImport, formatScan, formatSweep } from './output.ts';
-import { scanPaths, scanPathsTo, type ScanOptions } from '../adapters/sources/scan-files.ts';
+import { scanPaths, scanPathsTo, type ScanOptions } from '../usecases/scan/scan-files.ts';
 import { openSession, type GlobalOptions, type Session } from './session.ts';
 
 class UsageError extends InputError {}

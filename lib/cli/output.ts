@@ -3,7 +3,7 @@ import type { LoadedOrganisation, ImportSummary, ImportCounts } from '../adapter
 import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
 import type { SweepSummary } from '../usecases/sweep/report.ts';
 import type { EvidenceRow } from '../domain/evidence/evidence-rows.ts';
-import type { ScanResult } from '../adapters/sources/scan-files.ts';
+import type { ScanResult } from '../usecases/scan/scan-files.ts';
 import type { ScanSummary as ScanRunSummary } from '../usecases/datamap/scan-run.ts';
 
 const counts = (label: string, c: ImportCounts & { renewed?: number }) => {

@@ -1,5 +1,5 @@
 // A DynamoDB table as a data-mapping source (issue 3, "Sources"): a paginated Scan
-// within a record budget, every string in every item handed to a callback with the
+// within a record budget, every string in every item yielded as a record with the
 // item's group, and the coverage the scan reached.
 //
 // - Deterministic sampling: the Scan reads the first `budgetRecords` items in the
@@ -15,6 +15,7 @@
 // - The client is injected (`{ send }`) or built from region/endpoint; an endpoint
 //   (DynamoDB Local) gets dummy credentials, never a real profile.
 import { DescribeTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { SourceRecord } from '../../domain/detect/records.ts';
 
 export const DEFAULT_DYNAMODB_BUDGET_RECORDS = 10_000;
 /** Items asked for per Scan page (DynamoDB also stops a page at 1 MB). */
@@ -74,8 +75,8 @@ function clientFor(options: DynamoScanOptions): DynamoSender {
   });
 }
 
-/** Scans the table within its budget, calling `onText(group, text)` for every string found. */
-export async function scanDynamoTable(options: DynamoScanOptions, onText: (group: string, text: string) => void): Promise<DynamoCoverage> {
+/** The strings of the table's items within the budget, as records (`at.row` the item's place in the Scan); returns the coverage. */
+export async function* readDynamoTable(options: DynamoScanOptions): AsyncGenerator<SourceRecord, DynamoCoverage> {
   const client = clientFor(options);
   const budgetRecords = options.budgetRecords ?? DEFAULT_DYNAMODB_BUDGET_RECORDS;
   const budgetBytes = options.budgetBytes ?? Infinity;
@@ -106,7 +107,7 @@ export async function scanDynamoTable(options: DynamoScanOptions, onText: (group
       records++;
       bytesRead += Buffer.byteLength(JSON.stringify(item));
       const group = groupOf(item, options.groupBy, options.table);
-      for (const value of Object.values(item)) for (const text of attributeStrings(value)) onText(group, text);
+      for (const value of Object.values(item)) for (const text of attributeStrings(value)) yield { group, sender: '', text, at: { file: options.table, row: records } };
     }
     startKey = page.LastEvaluatedKey;
     if (truncated || !startKey) break;

@@ -1,22 +1,21 @@
-// An Amazon S3 prefix as a data-mapping source: the objects
-// under the prefix, listed in key order, read within a byte budget, decoded as text
-// and run through the detectors chunk by chunk in bounded memory.
+// An Amazon S3 prefix as a data-mapping source: the objects under the prefix, listed
+// in key order, read within a byte budget, decoded as text and yielded as records in
+// chunks of lines in bounded memory (the same streaming decode as local files).
 //
 // - Deterministic sampling: ListObjectsV2 (all pages) sorted by key; "folder" keys
 //   (ending in "/") are skipped; objects are read in that order until `budgetBytes`
 //   (default 64 MiB) or `budgetRecords` objects; the object that crosses the byte
 //   budget is read only up to it (a Range GET), the rest are not read.
 // - Text: the declared encoding, else detected from the first bytes and judged binary
-//   or not exactly as local files are (detectEncoding and binaryReason).
+//   or not exactly as local files are (textFormat), from the body's first chunk.
 // - Group: the first path segment of the key below the prefix ("hr/2026/a.csv"
 //   -> "hr"), or the key itself when it has no folder.
 // - The client is injected (`{ send }`), so the adapter is tested without S3; on AWS
 //   it is an S3Client for the source's region.
-import { TextDecoder } from 'node:util';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { detect, type Detection } from '../../domain/detect/detect.ts';
-import { binaryReason, detectEncoding, sniffBom, type Encoding } from '../../domain/text/encoding.ts';
-import { CHUNK_OVERLAP } from './text-chunks.ts';
+import type { SourceRecord } from '../../domain/detect/records.ts';
+import { textFormat, type Encoding } from '../../domain/text/encoding.ts';
+import { decodeTextChunks } from './text-chunks.ts';
 
 export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;
 const CHUNK_CHARS = 256 * 1024;
@@ -71,17 +70,25 @@ async function listObjects(client: S3Sender, bucket: string, prefix: string): Pr
   return listed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-async function* bodyBytes(body: Body | undefined): AsyncGenerator<Uint8Array> {
+/** The bytes of a body, never more than `left` in all (even if the store ignored the Range), counted as they are taken. */
+async function* bodyBytes(body: Body | undefined, left: number, taken: (n: number) => void): AsyncGenerator<Uint8Array> {
   if (!body) return;
-  if (Symbol.asyncIterator in body) {
-    for await (const chunk of body) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-  } else {
-    yield await body.transformToByteArray();
+  const chunks = Symbol.asyncIterator in body ? body : [await body.transformToByteArray()];
+  for await (const chunk of chunks) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const take = bytes.subarray(0, left);
+    left -= take.length;
+    taken(take.length);
+    yield take;
+    if (left <= 0) return;
   }
 }
 
-/** Scans the objects under the prefix within the budget, handing each detection over with its group. */
-export async function scanS3Prefix(options: S3ScanOptions, onDetection: (group: string, d: Detection) => void): Promise<S3Coverage> {
+/**
+ * The text of the objects under the prefix, within the budget, as records in chunks of
+ * lines (`at.file` the object's s3:// address); returns the coverage.
+ */
+export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<SourceRecord, S3Coverage> {
   const client = options.client ?? new S3Client({ region: options.region ?? process.env.AWS_REGION ?? 'ap-east-1', maxAttempts: 5 });
   const prefix = options.prefix ?? '';
   const budgetBytes = options.budgetBytes ?? DEFAULT_S3_BUDGET_BYTES;
@@ -102,40 +109,27 @@ export async function scanS3Prefix(options: S3ScanOptions, onDetection: (group: 
       new GetObjectCommand({ Bucket: options.bucket, Key: object.key, ...(partial ? { Range: `bytes=0-${left - 1}` } : {}) }),
     )) as { Body?: Body };
     const group = groupOfKey(object.key, prefix);
-    let decoder: TextDecoder | undefined;
-    let text = '';
+    const file = `s3://${options.bucket}/${object.key}`;
     let read = 0;
-    let binary = false;
-    for await (const bytes of bodyBytes(got.Body)) {
-      // Never count past the budget, even if the store ignored the Range.
-      const take = bytes.subarray(0, Math.max(0, left - read));
-      read += take.length;
-      if (!decoder) {
-        // The same encoding detection and binary check as local files.
-        const encoding = options.encoding ?? detectEncoding(take, take.length >= object.size).encoding;
-        if (binaryReason(take.subarray(sniffBom(take)?.length ?? 0), encoding)) {
-          binary = true;
-          break;
-        }
-        decoder = new TextDecoder(encoding);
-      }
-      text += decoder.decode(take, { stream: true });
-      if (text.length >= CHUNK_CHARS) {
-        // Detections starting in the last CHUNK_OVERLAP characters are left to the
-        // next chunk, which starts with them and sees them whole.
-        const keepFrom = text.length - CHUNK_OVERLAP;
-        for (const d of detect(text)) if (d.start < keepFrom) onDetection(group, d);
-        text = text.slice(keepFrom);
-      }
-      if (read >= left) break;
-    }
-    coverage.bytesRead += read;
-    if (binary) {
+    const bytes = bodyBytes(got.Body, left, (n) => (read += n));
+    // The same encoding detection and binary check as local files, on the first chunk.
+    const first = await bytes.next();
+    const head = first.done ? new Uint8Array(0) : first.value;
+    const format = textFormat(head, head.length >= object.size, options.encoding);
+    if (format.binary !== undefined) {
+      await bytes.return(undefined);
+      coverage.bytesRead += read;
       coverage.skipped.push({ key: object.key, reason: 'binary content' });
       continue;
     }
-    text += decoder?.decode() ?? '';
-    if (text) for (const d of detect(text)) onDetection(group, d);
+    const rest = (async function* () {
+      yield head.subarray(format.bomLength);
+      yield* bytes;
+    })();
+    for await (const { text, line, repeatedFrom } of decodeTextChunks(rest, format.encoding, { maxChunkChars: CHUNK_CHARS, cut: partial })) {
+      yield { group, sender: '', text, at: { file, line }, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
+    }
+    coverage.bytesRead += read;
     coverage.records++;
     if (partial || read < object.size) coverage.truncated = true;
   }
