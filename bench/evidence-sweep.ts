@@ -12,12 +12,14 @@ import { startDynamoLocal } from '../lib/adapters/local/dynamodb-local.ts';
 import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
 import { createMailer } from '../lib/adapters/mail/transport.ts';
 import { OrgFile, type Evidence } from '../lib/domain/org/org.ts';
-import { batchWriteAll, mapLimit } from '../lib/adapters/dynamodb/batch.ts';
+import pMap from 'p-map';
+import { batchWriteAll } from '../lib/adapters/dynamodb/batch.ts';
 import { createStore } from '../lib/adapters/dynamodb/client.ts';
-import { evidenceItem, importOrganisation } from '../lib/adapters/dynamodb/org-store.ts';
+import { evidenceEntity, importOrganisation } from '../lib/adapters/dynamodb/org-store.ts';
+import { createRuntime } from '../lib/runtime.ts';
 import { ensureTable } from '../lib/adapters/dynamodb/table-definition.ts';
 import type { SweepSummary } from '../lib/usecases/sweep/report.ts';
-import { runRequest } from '../lib/workflows/catalogue.ts';
+import { runRequest } from '../lib/workflows/declarations.ts';
 
 const TOTAL = Number(process.env.BENCH_EVIDENCE ?? 100_000);
 const LAPSED_SHARE = 0.01;
@@ -73,9 +75,9 @@ async function main() {
 
     let started = Date.now();
     const chunks = Array.from({ length: Math.ceil(TOTAL / 1000) }, (_, c) =>
-      Array.from({ length: Math.min(1000, TOTAL - c * 1000) }, (_, j) => ({ PutRequest: { Item: evidenceItem(ORG, evidence(c * 1000 + j)) } })),
+      Array.from({ length: Math.min(1000, TOTAL - c * 1000) }, (_, j) => ({ PutRequest: { Item: evidenceEntity.toItem(ORG, evidence(c * 1000 + j)) } })),
     );
-    await mapLimit(chunks, 4, (chunk) => batchWriteAll(store, chunk));
+    await pMap(chunks, (chunk) => batchWriteAll(store, chunk), { concurrency: 4 });
     console.log(`loaded ${TOTAL.toLocaleString('en')} evidence items (${Math.round(TOTAL * LAPSED_SHARE).toLocaleString('en')} lapsed) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // A full scan of the same items, for comparison (eventually consistent, like the sweep's queries).
@@ -84,7 +86,7 @@ async function main() {
     for await (const page of paginateScan({ client: store.doc }, { TableName: store.table })) scanned += page.Items?.length ?? 0;
     const scanUnits = store.capacity.read;
 
-    const rt = { store, mailer: createMailer({ transport: 'outbox', from: 'Compliance <compliance@bench.example>', outboxDir: outbox }), hashKey: async () => 'bench-hash-key-not-used', clock: () => new Date() };
+    const rt = createRuntime({ store, mailer: createMailer({ transport: 'outbox', from: 'Compliance <compliance@bench.example>', outboxDir: outbox }), hashKey: async () => 'bench-hash-key-not-used' });
     const sweep = async (day: string) => {
       store.capacity.read = 0;
       store.capacity.write = 0;

@@ -175,10 +175,11 @@ async function scanInChild(file: string, nodeFlags: string[]): Promise<ChildRepo
 /** The child: scan one file with scanFile() and print one JSON line. */
 async function scanChild(file: string): Promise<void> {
   const { scanFile } = await import('../lib/usecases/scan/scan-files.ts');
+  const { readFileRecords, readPathRecords } = await import('../lib/adapters/sources/local-files.ts');
   const t0 = performance.now();
   // Findings are counted as they stream by, as a data-map scan aggregates them.
   let findings = 0;
-  const result = await scanFile(file, {}, () => findings++);
+  const result = await scanFile({ file: readFileRecords, paths: readPathRecords }, file, {}, () => findings++);
   const seconds = (performance.now() - t0) / 1000;
   const report: ChildReport = {
     status: result.status,

@@ -1,5 +1,5 @@
 import { lambdaHandler } from '../lib/lambda/handler.ts';
-import { ScanEvent } from '../lib/usecases/datamap/events.ts';
+import { RunInput } from '../lib/usecases/run-input.ts';
 import { listScanSources } from '../lib/usecases/datamap/scan-run.ts';
 
-export const handler = lambdaHandler(ScanEvent, listScanSources);
+export const handler = lambdaHandler(RunInput, listScanSources);

@@ -1,23 +1,19 @@
 import { z } from 'zod';
+import { readConfig } from '../lib/config.ts';
 import { lambdaHandler } from '../lib/lambda/handler.ts';
-import { sfnStarter, startRuns } from '../lib/adapters/aws/sfn-starter.ts';
-import { isWorkflowName, type WorkflowName } from '../lib/workflows/catalogue.ts';
+import { sfnStarter } from '../lib/adapters/aws/sfn-starter.ts';
+import { startRuns } from '../lib/usecases/runs/start-runs.ts';
+import { WORKFLOW_NAMES } from '../lib/workflows/declarations.ts';
 
 const StartEvent = z.object({
-  workflow: z.string().refine(isWorkflowName, 'is not a known workflow (evidence-sweep, data-mapping-scan)'),
+  workflow: z.enum(WORKFLOW_NAMES as [string, ...string[]], { error: `is not a known workflow (${WORKFLOW_NAMES.join(', ')})` }),
   orgId: z.string().min(1).optional(),
   /** For a catch-up run; a schedule tick leaves it out and the run is for now. */
   now: z.iso.datetime({ offset: true }).optional(),
 });
 
-const starter = sfnStarter();
+const starter = sfnStarter(readConfig().stateMachineArns);
 
-/** Each workflow's state machine, from the environment serverless.yml sets. */
-const ARN_VARIABLE: Record<WorkflowName, string> = { 'evidence-sweep': 'EVIDENCE_SWEEP_ARN', 'data-mapping-scan': 'DATA_MAPPING_SCAN_ARN' };
-
-export const handler = lambdaHandler(StartEvent, (rt, event) => {
-  const workflow = event.workflow as WorkflowName;
-  const arn = process.env[ARN_VARIABLE[workflow]];
-  if (!arn) throw new Error(`${ARN_VARIABLE[workflow]} is not set`);
-  return startRuns(rt, starter, arn, { workflow, ...(event.orgId ? { orgId: event.orgId } : {}), now: event.now ? new Date(event.now) : rt.clock() });
-});
+export const handler = lambdaHandler(StartEvent, (rt, event) =>
+  startRuns(rt, starter, { workflow: event.workflow as (typeof WORKFLOW_NAMES)[number], ...(event.orgId ? { orgId: event.orgId } : {}), now: event.now ? new Date(event.now) : rt.clock() }),
+);

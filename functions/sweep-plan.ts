@@ -1,5 +1,5 @@
 import { lambdaHandler } from '../lib/lambda/handler.ts';
-import { SweepEvent } from '../lib/usecases/sweep/events.ts';
+import { RunInput } from '../lib/usecases/run-input.ts';
 import { planSweep } from '../lib/usecases/sweep/plan.ts';
 
-export const handler = lambdaHandler(SweepEvent, planSweep);
+export const handler = lambdaHandler(RunInput, planSweep);

@@ -3,40 +3,28 @@
 // Messages name the field, file or line and the reason; they never quote scanned
 // content.
 
+/** An error meant for the person: its message is shown as it is, with no stack. Named after its class. */
+abstract class KnownError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
 /** What a person or program gave us is wrong: a file, a flag, an event, a body, the environment. */
-export class InputError extends Error {
-  override name = 'InputError';
-}
-
+export class InputError extends KnownError {}
 /** A command line that cannot be understood (an unknown option, a missing argument). */
-export class UsageError extends InputError {
-  override name = 'UsageError';
-}
-
+export class UsageError extends InputError {}
 /** Something asked for by name does not exist (an organisation, a run, a control). */
-export class NotFoundError extends Error {
-  override name = 'NotFoundError';
-}
-
+export class NotFoundError extends KnownError {}
 /** The request is valid but clashes with the state it meets (a closed review, a run already going). */
-export class ConflictError extends Error {
-  override name = 'ConflictError';
-}
-
+export class ConflictError extends KnownError {}
 /** No valid credentials were presented (HTTP only: a missing or expired token). */
-export class UnauthenticatedError extends Error {
-  override name = 'UnauthenticatedError';
-}
-
+export class UnauthenticatedError extends KnownError {}
 /** The caller is known but may not do this (wrong role, another organisation, not the owner). */
-export class ForbiddenError extends Error {
-  override name = 'ForbiddenError';
-}
-
+export class ForbiddenError extends KnownError {}
 /** Something we depend on is missing or failing: Java for DynamoDB Local, AWS, the mail relay. */
-export class DependencyError extends Error {
-  override name = 'DependencyError';
-}
+export class DependencyError extends KnownError {}
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 

@@ -11,7 +11,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { daysBetween } from '../lib/domain/dates.ts';
-import { readOrgFile } from '../lib/domain/org/org-file.ts';
+import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { createStore } from '../lib/adapters/dynamodb/client.ts';
 import { evidenceStatus, ownerStage, type EvidenceStatusName } from '../lib/domain/evidence/lapse-policy.ts';
 

@@ -12,8 +12,7 @@ import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
 import { dataMapHistory } from '../lib/adapters/dynamodb/datamap-store.ts';
 import { importOrganisation } from '../lib/adapters/dynamodb/org-store.ts';
-import { getRun } from '../lib/adapters/dynamodb/run-store.ts';
-import { runRequest } from '../lib/workflows/catalogue.ts';
+import { runRequest } from '../lib/workflows/declarations.ts';
 import { smallOrg } from './support/fixtures.ts';
 import { testRuntime } from './support/local-store.ts';
 
@@ -48,7 +47,7 @@ describe('data-mapping scan workflow', () => {
       { id: 'roster', status: 'scanned', rating: 'amber' },
     ]);
     expect(first.diff.newSources.sort()).toEqual(['gone', 'hr-drive', 'roster']);
-    expect((await getRun(rt.store, 'kowloon-co', 'data-mapping-scan', november.name))?.status).toBe('succeeded');
+    expect((await rt.runs.get({ orgId: 'kowloon-co', kind: 'data-mapping-scan', name: november.name }))?.status).toBe('succeeded');
 
     // The roster now carries an identity card number: next month it is red, and
     // HK people are stored in mainland China with no transfer basis declared.

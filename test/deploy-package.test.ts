@@ -1,11 +1,12 @@
 // Packages the service with osls (serverless-esbuild, serverless-iam-roles-per-
 // function, serverless-step-functions) once, offline and with no AWS
 // credentials, into a temp directory, and checks the CloudFormation template it
-// would deploy: the table's protection, one least-privilege role per function,
-// the two schedules, SES scoped to the identity, SSM scoped to the hash-key
-// parameter, both state machines (evidence sweep, data-mapping scan), their
-// roles, and the timeouts/retries of their Tasks. Also opens each function's
-// zip and loads its bundle, so a broken esbuild setup fails here.
+// would deploy: the table's protection, one least-privilege role per declared
+// function holding exactly what its declared access implies, one schedule per
+// workflow, SES scoped to the identity, SSM scoped to the hash-key parameter,
+// one state machine per declared workflow with its own role, and the
+// timeouts/retries of their Tasks. Also opens each function's zip and loads its
+// bundle, so a broken esbuild setup fails here.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
+import { readDefinition, taskFunctions } from '../lib/adapters/local/workflow-runner.ts';
+import { allFunctions, stateMachineNames, WORKFLOWS as DECLARED_WORKFLOWS, type Access, type FunctionKey, type WorkflowName } from '../lib/workflows/declarations.ts';
 
 const run = promisify(execFile);
 
@@ -34,22 +37,10 @@ type Json = any;
 type Resource = { Type: string; Properties?: Json; DeletionPolicy?: string; DependsOn?: string | string[] };
 type Statement = { Effect: string; Action?: string | string[]; NotAction?: unknown; Resource?: unknown; NotResource?: unknown };
 
-const FUNCTIONS = ['startRun', 'sweepPlan', 'sweepSend', 'sweepReport', 'scanList', 'scanSource', 'scanStore', 'scanFailure'] as const;
-type FunctionKey = (typeof FUNCTIONS)[number];
-const SWEEP_FUNCTIONS: FunctionKey[] = ['sweepPlan', 'sweepSend', 'sweepReport'];
-const SCAN_FUNCTIONS: FunctionKey[] = ['scanList', 'scanSource', 'scanStore', 'scanFailure'];
-
-// Each function's handler (file.export), as serverless.yml names it.
-const HANDLERS: Record<FunctionKey, string> = {
-  startRun: 'functions/start-run.handler',
-  sweepPlan: 'functions/sweep-plan.handler',
-  sweepSend: 'functions/sweep-send.handler',
-  sweepReport: 'functions/sweep-report.handler',
-  scanList: 'functions/scan-list.handler',
-  scanSource: 'functions/scan-source.handler',
-  scanStore: 'functions/scan-store.handler',
-  scanFailure: 'functions/scan-store.failure',
-};
+// Every function and workflow comes from the one declaration the template is generated from.
+const DECLARED = allFunctions();
+const FUNCTIONS = [...DECLARED.keys()];
+const HANDLERS = Object.fromEntries([...DECLARED].map(([key, fn]) => [key, fn.handler])) as Record<FunctionKey, string>;
 
 // The SSM parameter holding the key for keyed hashes of scan findings (params.hashKeyParameter).
 const HASH_KEY_PARAMETER = `/${SERVICE}/${STAGE}/hash-key`;
@@ -58,9 +49,10 @@ const HASH_KEY_PARAMETER_ARN = `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::Acc
 // kind dynamodb and s3 may read name nothing until an operator sets them.
 const SCAN_TABLES_ARN = 'arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/none';
 const SCAN_BUCKET_ARN = 'arn:<AWS::Partition>:s3:::none-<AWS::AccountId>-compliance-scan';
+const SES_IDENTITY_ARN = 'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/example.com';
 
-// The two workflows: the state machine startRun starts on each schedule, the
-// functions its Tasks call (and nothing else), and its ASL file.
+// Each workflow: the state machine startRun starts on its schedule, the functions its
+// Tasks call (and nothing else), and its ASL file's Task states.
 type Workflow = {
   id: string;
   name: string;
@@ -69,69 +61,36 @@ type Workflow = {
   functions: FunctionKey[];
   tasks: string[];
 };
-const WORKFLOWS: Workflow[] = [
-  {
-    id: 'EvidenceSweepStateMachine',
-    name: 'evidence-sweep',
-    envVar: 'EVIDENCE_SWEEP_ARN',
-    schedule: 'cron(0 1 * * ? *)',
-    functions: SWEEP_FUNCTIONS,
-    tasks: ['PlanNotices', 'RecordFailure', 'Report', 'SendRecipientMail'],
-  },
-  {
-    id: 'DataMappingScanStateMachine',
-    name: 'data-mapping-scan',
-    envVar: 'DATA_MAPPING_SCAN_ARN',
-    schedule: 'cron(0 2 1 * ? *)',
-    functions: SCAN_FUNCTIONS,
-    tasks: ['ListSources', 'RecordFailure', 'ScanSource', 'StoreDataMap'],
-  },
-];
+const WORKFLOWS: Workflow[] = DECLARED_WORKFLOWS.map((w) => ({
+  id: stateMachineNames(w.name).logicalId,
+  name: w.name,
+  envVar: stateMachineNames(w.name).arnVariable,
+  schedule: w.schedule.default,
+  functions: Object.keys(w.functions) as FunctionKey[],
+  tasks: [...taskFunctions(readDefinition(w.name as WorkflowName)).keys()],
+}));
 const STATE_MACHINE_IDS = WORKFLOWS.map((w) => w.id);
 
-// What each function may do in DynamoDB: action -> the table resources it may
-// do it on ("ComplianceTable" is the table, "ComplianceTable/index/X" an index).
+// What a declared access grants, read independently of workflows/deploy.cjs: action -> the
+// resources it may be done on ("ComplianceTable" is the table, "ComplianceTable/index/X" an index).
 const TABLE = 'ComplianceTable';
-const DYNAMODB_GRANTS: Record<FunctionKey, Record<string, string[]>> = {
-  startRun: {
-    'dynamodb:Query': [`${TABLE}/index/GSI1`],
-  },
-  sweepPlan: {
-    'dynamodb:GetItem': [TABLE],
-    'dynamodb:Query': [TABLE, `${TABLE}/index/GSI2`, `${TABLE}/index/GSI3`],
-    'dynamodb:PutItem': [TABLE],
-    'dynamodb:UpdateItem': [TABLE],
-  },
-  sweepSend: {
-    'dynamodb:BatchGetItem': [TABLE],
-    'dynamodb:Query': [`${TABLE}/index/GSI3`],
-    'dynamodb:PutItem': [TABLE],
-    'dynamodb:UpdateItem': [TABLE],
-  },
-  sweepReport: {
-    'dynamodb:PutItem': [TABLE],
-    'dynamodb:UpdateItem': [TABLE],
-  },
-  scanList: {
-    'dynamodb:Query': [TABLE],
-    'dynamodb:PutItem': [TABLE],
-    'dynamodb:UpdateItem': [TABLE],
-  },
-  scanSource: {
-    'dynamodb:GetItem': [TABLE],
-    'dynamodb:DescribeTable': [SCAN_TABLES_ARN],
-    'dynamodb:Scan': [SCAN_TABLES_ARN],
-  },
-  scanStore: {
-    'dynamodb:Query': [TABLE],
-    'dynamodb:PutItem': [TABLE],
-    'dynamodb:UpdateItem': [TABLE],
-  },
-  scanFailure: {
-    'dynamodb:PutItem': [TABLE],
-    'dynamodb:UpdateItem': [TABLE],
-  },
-};
+function dynamoGrants(access: Access): Record<string, string[]> {
+  const grants: Record<string, string[]> = {};
+  const grant = (action: string, on: string) => (grants[`dynamodb:${action}`] = [...(grants[`dynamodb:${action}`] ?? []), on]);
+  for (const action of access.table ?? []) grant(action, TABLE);
+  for (const index of access.indexes ?? []) grant('Query', `${TABLE}/index/${index}`);
+  if (access.scanSources) for (const action of ['DescribeTable', 'Scan']) grant(action, SCAN_TABLES_ARN);
+  return grants;
+}
+function otherGrants(access: Access): Record<string, string[]> {
+  return {
+    ...(access.sendMail ? { 'ses:SendEmail': [SES_IDENTITY_ARN], 'ses:SendRawEmail': [SES_IDENTITY_ARN] } : {}),
+    ...(access.hashKey ? { 'ssm:GetParameter': [HASH_KEY_PARAMETER_ARN] } : {}),
+    ...(access.scanSources ? { 's3:ListBucket': [SCAN_BUCKET_ARN], 's3:GetObject': [`${SCAN_BUCKET_ARN}/*`] } : {}),
+    ...(access.startWorkflows ? { 'states:StartExecution': STATE_MACHINE_IDS.map((id) => `<${id}>`).sort() } : {}),
+  };
+}
+const accessOf = (key: FunctionKey): Access => DECLARED.get(key)!.access;
 
 // ---------------------------------------------------------------------------
 // CloudFormation reference helpers
@@ -398,7 +357,7 @@ describe('ComplianceTable', () => {
 });
 
 describe('IAM: one least-privilege role per function', () => {
-  it('gives each of the eight functions its own role', () => {
+  it('gives each declared function its own role', () => {
     const ids = functionIds();
     expect(ofType('AWS::Lambda::Function')).toHaveLength(FUNCTIONS.length);
     const roles = FUNCTIONS.map((key) => roleOf(ids[key]));
@@ -432,28 +391,11 @@ describe('IAM: one least-privilege role per function', () => {
         granted[action] = [...new Set([...(granted[action] ?? []), ...resourcesOfStatement.map(tableResource)])].sort();
       }
     }
-    const expected = Object.fromEntries(Object.entries(DYNAMODB_GRANTS[key]).map(([action, on]) => [action, [...on].sort()]));
+    const expected = Object.fromEntries(Object.entries(dynamoGrants(accessOf(key))).map(([action, on]) => [action, [...on].sort()]));
     expect(granted).toEqual(expected);
   });
 
   it.each(FUNCTIONS)('%s has nothing else but its own log group and its one other service', (key) => {
-    const others: Record<FunctionKey, Record<string, string[]>> = {
-      startRun: { 'states:StartExecution': ['<DataMappingScanStateMachine>', '<EvidenceSweepStateMachine>'] },
-      sweepPlan: {},
-      sweepSend: {
-        'ses:SendEmail': ['arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/example.com'],
-        'ses:SendRawEmail': ['arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/example.com'],
-      },
-      sweepReport: {},
-      scanList: {},
-      scanSource: {
-        'ssm:GetParameter': [HASH_KEY_PARAMETER_ARN],
-        's3:ListBucket': [SCAN_BUCKET_ARN],
-        's3:GetObject': [`${SCAN_BUCKET_ARN}/*`],
-      },
-      scanStore: {},
-      scanFailure: {},
-    };
     const granted: Record<string, string[]> = {};
     for (const statement of statementsOf(roleOf(functionIds()[key]))) {
       for (const action of actionsOf(statement)) {
@@ -467,7 +409,7 @@ describe('IAM: one least-privilege role per function', () => {
         granted[action] = [...new Set([...(granted[action] ?? []), ...on])].sort();
       }
     }
-    expect(granted).toEqual(others[key]);
+    expect(granted).toEqual(otherGrants(accessOf(key)));
   });
 
   it('has no wildcard action, NotAction, NotResource or "*" resource in any role or policy', () => {
@@ -512,7 +454,7 @@ describe('IAM: one least-privilege role per function', () => {
     }
   });
 
-  it('lets only startRun start executions, of exactly the two state machines', () => {
+  it('lets only startRun start executions, of exactly the declared state machines', () => {
     const statesStatements = allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith('states:')));
     expect(statesStatements.length).toBeGreaterThan(0);
     const startRole = roleOf(functionIds().startRun);
@@ -550,7 +492,7 @@ describe('IAM: one least-privilege role per function', () => {
 });
 
 describe('schedules', () => {
-  it('starts each workflow through startRun on its own schedule: the sweep daily at 01:00 UTC, the scan monthly at 02:00 UTC on the 1st', () => {
+  it('starts each workflow through startRun on its own declared schedule', () => {
     const startRun = functionIds().startRun;
     const schedules = [...ofType('AWS::Events::Rule'), ...ofType('AWS::Scheduler::Schedule')];
     expect(schedules).toHaveLength(WORKFLOWS.length);
@@ -577,7 +519,7 @@ describe('schedules', () => {
 });
 
 describe('state machines', () => {
-  it('are exactly the evidence sweep and the data-mapping scan', () => {
+  it('are exactly the declared workflows', () => {
     expect(ofType('AWS::StepFunctions::StateMachine').map(([id]) => id).sort()).toEqual([...STATE_MACHINE_IDS].sort());
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, addPeriod, daysBetween, parseNow, today } from '../lib/domain/dates.ts';
 import { InputError } from '../lib/errors.ts';
+import { sessionNow } from '../lib/cli/session.ts';
 import type { SweepPolicy } from '../lib/domain/org/org.ts';
 import { evidenceStatus, noticesNeeded, ownerStage, stageRank, type NoticeStage } from '../lib/domain/evidence/lapse-policy.ts';
 
@@ -225,7 +226,7 @@ describe('parseNow', () => {
   it('unset or empty: the system clock', () => {
     for (const value of [undefined, '']) {
       const before = Date.now();
-      const now = parseNow(value).getTime();
+      const now = sessionNow(value).getTime();
       expect(now).toBeGreaterThanOrEqual(before);
       expect(now).toBeLessThanOrEqual(Date.now());
     }

@@ -9,8 +9,9 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.ts';
-import { createMailer, createRateLimiter, type OutgoingMail } from '../lib/adapters/mail/transport.ts';
-import { mailConfig, readEnv } from '../lib/runtime.ts';
+import { createMailer, createRateLimiter } from '../lib/adapters/mail/transport.ts';
+import type { OutgoingMail } from '../lib/usecases/ports.ts';
+import { mailConfig, readConfig as readEnv } from '../lib/config.ts';
 
 const FROM = 'Compliance <compliance@harbourledger.example>';
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.ts';
-import { OrgFileError, parseOrgFile, readOrgFile } from '../lib/domain/org/org-file.ts';
+import { OrgFileError, parseOrgFile } from '../lib/domain/org/org-file.ts';
+import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 
 const SAMPLE = 'examples/acme-hk/org.yaml';
 

@@ -16,6 +16,7 @@ import { readDynamoTable } from '../lib/adapters/sources/dynamodb-source.ts';
 import { readS3Prefix, type S3Sender } from '../lib/adapters/sources/s3-source.ts';
 import { detectRecords } from '../lib/domain/detect/records.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
+import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 
 const KEY = 'test-hash-key-0123456789';
 const RAW = ['A123456(3)', '11010519491231002X', 'ada@example.com', '4111 1111 1111 1111', '13812345678'];
@@ -34,7 +35,7 @@ describe('.xlsx files in the file scan', () => {
       [null, null, null],
       ['Bo', '11010519491231002X', null],
     ]).toFile(file);
-    const result = await scanPaths([file], { hashKey: KEY });
+    const result = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
     expect(result.files).toEqual([expect.objectContaining({ file, status: 'scanned', format: 'xlsx', truncated: false, findings: 3 })]);
     expect(result.findings.map(({ type, row, column, line }) => ({ type, row, column, line }))).toEqual([
       { type: 'hk_id', row: 1, column: '身份證', line: undefined },
@@ -43,7 +44,7 @@ describe('.xlsx files in the file scan', () => {
     ]);
     noRaw(result);
 
-    const limited = await scanPaths([file], { budgetRecords: 1 });
+    const limited = await scanPaths(sourceReaders(), [file], { budgetRecords: 1 });
     expect(limited.findings).toHaveLength(2);
     expect(limited.files[0]?.truncated).toBe(true);
   });
@@ -77,7 +78,7 @@ describe('DynamoDB table sources (DynamoDB Local)', () => {
   it('walks nested maps, lists and string sets, groups by an attribute, and reports coverage', async () => {
     const name = await table(items);
     const source = Source.parse({ id: 'chat-store', name: 'Chat store', platform: 'DingTalk', kind: 'dynamodb', table: name, endpoint, groupBy: 'channel', storage: { region: 'ap-east-1' } });
-    const entry = await scanSource(source, KEY);
+    const entry = await scanSource(source, KEY, sourceReaders());
     expect(entry.groups).toEqual([
       { group: '(no channel)', rating: 'red', counts: { cn_resident_id: 1 }, reasons: expect.any(Array) },
       { group: 'Finance', rating: 'red', counts: { payment_card: 1 }, reasons: expect.any(Array) },
@@ -155,7 +156,7 @@ describe('S3 prefix sources (adapter contract, in-memory fake)', () => {
   it('lists all pages in key order, skips folders and binaries, groups by the first folder below the prefix', async () => {
     const s3 = new FakeS3(objects);
     const source = Source.parse({ id: 'exports', name: 'Exports', platform: 'S3', kind: 's3', bucket: 'acme-exports', prefix: 'exports/', storage: { region: 'eu-west-1' } });
-    const entry = await scanSource(source, KEY, { s3 });
+    const entry = await scanSource(source, KEY, sourceReaders({ s3 }));
     expect(s3.gets.map((g) => g.key)).toEqual(['exports/finance/2026-11.csv', 'exports/hr/photo.jpg', 'exports/hr/staff.txt', 'exports/readme.txt']);
     expect(entry.groups.map((g) => [g.group, g.counts])).toEqual([
       ['exports/readme.txt', { cn_resident_id: 1 }],

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
+import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RAW = ['A123456(3)', '9123 4567', '4111 1111 1111 1111', 'ada.chan@example.hk', '+86 138 1234 5678', 'GB82WEST12345698765432', '11010519491231002X'];
@@ -39,7 +40,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 describe('scanning files', () => {
   it('finds each identifier with its type, file and line, masked and hashed', async () => {
     const dir = fixtures();
-    const result = await scanPaths([path.join(dir, 'chat.txt')], { hashKey: 'k' });
+    const result = await scanPaths(sourceReaders(), [path.join(dir, 'chat.txt')], { hashKey: 'k' });
     expect(result.findings.map((f) => `${f.type}@${f.line}`)).toEqual([
       'hk_id@1',
       'hk_phone@1',
@@ -56,7 +57,7 @@ describe('scanning files', () => {
 
   it('gives CSV findings their record line, row and column, reports the unbalanced quote and scans on', async () => {
     const dir = fixtures();
-    const result = await scanPaths([path.join(dir, 'hr.csv')]);
+    const result = await scanPaths(sourceReaders(), [path.join(dir, 'hr.csv')]);
     expect(result.findings.map((f) => `${f.type}@${f.line}:${f.row}:${f.column}`)).toEqual([
       'hk_phone@2:1:電話',
       'email@2:1:email',
@@ -70,7 +71,7 @@ describe('scanning files', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'scan-json-'));
     writeFileSync(path.join(dir, 'crm.json'), JSON.stringify({ customers: [{ name: 'Ada', 'tel/mobile': '手機 9123 4567' }, { note: 'HKID A123456(3)' }] }));
     writeFileSync(path.join(dir, 'broken.json'), '{"a": [1, 2');
-    const result = await scanPaths([dir]);
+    const result = await scanPaths(sourceReaders(), [dir]);
     expect(result.findings.map((f) => `${f.type}@${f.pointer}`)).toEqual(['hk_phone@/customers/0/tel~1mobile', 'hk_id@/customers/1/note']);
     const broken = result.files.find((f) => f.file.endsWith('broken.json'));
     expect(broken?.status).toBe('failed');
@@ -79,7 +80,7 @@ describe('scanning files', () => {
 
   it('records binary and missing paths with a reason and goes on', async () => {
     const dir = fixtures();
-    const result = await scanPaths([path.join(dir, 'nope'), dir]);
+    const result = await scanPaths(sourceReaders(), [path.join(dir, 'nope'), dir]);
     const byName = Object.fromEntries(result.files.map((f) => [path.basename(f.file), f]));
     expect(byName.nope).toMatchObject({ status: 'failed', reason: 'no such file or folder' });
     expect(byName['photo.txt']?.status).toBe('skipped');

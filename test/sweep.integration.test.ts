@@ -3,10 +3,9 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '../lib/domain/dates.ts';
-import { readOrgFile } from '../lib/domain/org/org-file.ts';
+import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { readAudit } from '../lib/adapters/dynamodb/audit.ts';
 import { importOrganisation } from '../lib/adapters/dynamodb/org-store.ts';
-import { getRun } from '../lib/adapters/dynamodb/run-store.ts';
 import type { Notice } from '../lib/domain/notice/notice.ts';
 import { smallOrg, sweepOnce } from './support/fixtures.ts';
 import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';
@@ -75,7 +74,7 @@ describe('evidence sweep on the sample organisation', () => {
     expect(failed.summary.mailsSent).toBe(0);
     expect(failed.summary.noticesFailed).toBe(pending.length);
     expect(pending.every((n) => n.status === 'pending' && n.attempts === 1 && /ECONNREFUSED/.test(n.lastError ?? ''))).toBe(true);
-    expect((await getRun(rt.store, 'harbour-ledger', 'evidence-sweep', 'down'))?.status).toBe('failed');
+    expect((await rt.runs.get({ orgId: 'harbour-ledger', kind: 'evidence-sweep', name: 'down' }))?.status).toBe('failed');
 
     mailer.failWith = undefined;
     const next = await sweepOnce(rt, 'harbour-ledger', '2026-11-30T15:00:00Z', 'up');

@@ -1,15 +1,13 @@
 // The real ASL files: validated, checked for Retry/Catch/timeouts, and executed
-// locally with the real handlers that serverless.yml names.
+// locally with the real handlers their workflow declares (and serverless.yml deploys).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { executeWorkflow, localDefinition, readDefinition, taskFunctions } from '../lib/adapters/local/workflow-runner.ts';
 import { importOrganisation } from '../lib/adapters/dynamodb/org-store.ts';
-import { getRun } from '../lib/adapters/dynamodb/run-store.ts';
-import { readServerlessConfig } from '../lib/adapters/dynamodb/table-definition.ts';
 import type { SweepSummary } from '../lib/usecases/sweep/report.ts';
-import { runRequest } from '../lib/workflows/catalogue.ts';
+import { definitionFile, runRequest, WORKFLOWS } from '../lib/workflows/declarations.ts';
 import { smallOrg } from './support/fixtures.ts';
 import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';
 
@@ -49,12 +47,14 @@ describe.each(files)('workflow definition %s', (file) => {
     }
   });
 
-  it('names only functions that serverless.yml defines, with handler files that exist', () => {
-    const functions = readServerlessConfig().functions as Record<string, { handler: string }>;
+  it("names only its own workflow's declared functions, with handler files that exist", () => {
+    const declared = WORKFLOWS.find((w) => definitionFile(w.name) === file);
+    expect(declared, `${file} belongs to a declared workflow`).toBeDefined();
+    const functions: Record<string, { handler: string }> = declared?.functions ?? {};
     for (const [state, fn] of taskFunctions(definition)) {
       expect(functions[fn], `${state} -> ${fn}`).toBeDefined();
-      const file = String(functions[fn]?.handler).replace(/\.[^.]+$/, '.ts');
-      expect(existsSync(new URL(`../${file}`, import.meta.url)), file).toBe(true);
+      const handlerFile = String(functions[fn]?.handler).replace(/\.[^.]+$/, '.ts');
+      expect(existsSync(new URL(`../${handlerFile}`, import.meta.url)), handlerFile).toBe(true);
     }
   });
 });
@@ -72,7 +72,7 @@ describe('evidence sweep workflow, executed locally', () => {
     expect(output.noticesRecorded).toBe(3); // ev-1 reminder-1 to owen, ev-1 escalation to mgr, ev-2 due soon
     expect(mailer.sent.map((m) => m.to.email).sort()).toEqual(['mgr@kowloon.example', 'owen@kowloon.example']);
     expect(mailer.sent.find((m) => m.to.email === 'owen@kowloon.example')?.subject).toMatch(/1 lapsed, 1 due soon/);
-    const run = await getRun(rt.store, 'kowloon-co', 'evidence-sweep', name);
+    const run = await rt.runs.get({ orgId: 'kowloon-co', kind: 'evidence-sweep', name });
     expect(run?.status).toBe('succeeded');
     expect(run?.summary).toMatchObject({ mailsSent: 2, noticesSent: 3 });
   });
@@ -93,7 +93,7 @@ describe('evidence sweep workflow, executed locally', () => {
     expect(output.mailsSent).toBe(1);
     expect(output.failedRecipients).toEqual([{ recipientId: 'owen', error: 'MessageRejected: 550 5.1.1 mailbox unavailable' }]);
     expect(output.status).toBe('failed');
-    expect((await getRun(rt.store, 'kowloon-co', 'evidence-sweep', name))?.status).toBe('failed');
+    expect((await rt.runs.get({ orgId: 'kowloon-co', kind: 'evidence-sweep', name }))?.status).toBe('failed');
     const items = await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table }));
     const notices = (items.Items ?? []).filter((i) => i.type === 'notice');
     expect(notices.map((n) => `${n.recipientId}:${n.status}`).sort()).toEqual(['mgr:sent', 'owen:pending']);
@@ -114,7 +114,7 @@ describe('evidence sweep workflow, executed locally', () => {
       { recipientId: 'mgr', error: 'ProvisionedThroughputExceededException' },
       { recipientId: 'owen', error: 'ProvisionedThroughputExceededException' },
     ]);
-    expect((await getRun(rt.store, 'kowloon-co', 'evidence-sweep', name))?.status).toBe('failed');
+    expect((await rt.runs.get({ orgId: 'kowloon-co', kind: 'evidence-sweep', name }))?.status).toBe('failed');
     // Nothing was claimed or sent: every notice waits for the next sweep.
     const items = await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table }));
     const notices = (items.Items ?? []).filter((i) => i.type === 'notice');
@@ -143,9 +143,9 @@ describe('evidence sweep workflow, executed locally', () => {
     const rt = await testRuntime();
     const { name, input } = runRequest('evidence-sweep', 'no-such-org', new Date('2026-11-10T01:00:00Z'));
     await expect(executeWorkflow(rt, 'evidence-sweep', input)).rejects.toMatchObject({ name: 'ExecutionError' });
-    const run = await getRun(rt.store, 'no-such-org', 'evidence-sweep', name);
+    const run = await rt.runs.get({ orgId: 'no-such-org', kind: 'evidence-sweep', name });
     expect(run?.status).toBe('failed');
-    expect(run?.error).toMatch(/UnknownOrganisationError: organisation "no-such-org" has not been imported/);
+    expect(run?.error).toMatch(/NotFoundError: organisation "no-such-org" has not been imported/);
   });
 
   it('refuses a malformed event at the edge, naming the field', async () => {

@@ -2,21 +2,21 @@
 // The `compliance` command line. Exit codes: 0 done, 1 failure, 2 usage or input error.
 import { Command, CommanderError, Option } from 'commander';
 import { today } from '../domain/dates.ts';
-import { InputError } from '../errors.ts';
-import { JavaMissingError } from '../adapters/local/dynamodb-local.ts';
+import { readConfig } from '../config.ts';
+import { errorOutcome, NotFoundError, UsageError } from '../errors.ts';
 import { startLocalRun } from '../adapters/local/workflow-runner.ts';
 import { normaliseAnnexAId } from '../domain/org/annex-a.ts';
-import { readOrgFile } from '../domain/org/org-file.ts';
+import { readOrgFile } from '../adapters/files/org-file-reader.ts';
 import { EvidenceStatusName } from '../domain/evidence/lapse-policy.ts';
-import { importOrganisation, listEvidence, listOrganisationIds, loadOrganisation } from '../adapters/dynamodb/org-store.ts';
-import { UnknownOrganisationError } from '../usecases/sweep/plan.ts';
-import type { SweepSummary } from '../usecases/sweep/report.ts';
 import { evidenceRows } from '../domain/evidence/evidence-rows.ts';
-import { formatDataMap, formatEvidence, formatImport, formatScan, formatSweep } from './output.ts';
+import { cycle, workflow, type WorkflowName } from '../workflows/declarations.ts';
+import { formatEvidence, formatImport, formatScan, presentRun } from './output.ts';
 import { scanPaths, scanPathsTo, type ScanOptions } from '../usecases/scan/scan-files.ts';
+import { readFileRecords, readPathRecords } from '../adapters/sources/local-files.ts';
 import { openSession, type GlobalOptions, type Session } from './session.ts';
 
-class UsageError extends InputError {}
+/** What `compliance scan` reads: local files and folders. */
+const LOCAL_FILES = { file: readFileRecords, paths: readPathRecords };
 
 function print(options: GlobalOptions, human: string, data: unknown): void {
   process.stdout.write(options.format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`);
@@ -34,44 +34,34 @@ async function withSession<T>(options: GlobalOptions, fn: (session: Session) => 
 /** --org, or the only organisation imported. */
 async function resolveOrg(session: Session, orgId: string | undefined): Promise<string> {
   if (orgId) return orgId;
-  const ids = await listOrganisationIds(session.rt.store);
+  const ids = await session.rt.organisations.ids();
   if (ids.length === 1 && ids[0]) return ids[0];
   throw new UsageError(ids.length === 0 ? 'no organisation imported yet: run "compliance import FILE" first' : `several organisations imported (${ids.join(', ')}): name one with --org`);
 }
 
-async function importFile(session: Session, options: GlobalOptions, file: string) {
+async function importFile(session: Session, file: string) {
   const org = readOrgFile(file); // validates the whole file before anything is written
-  const summary = await importOrganisation(session.rt.store, org, `import:${file}`, session.rt.clock().toISOString());
+  const summary = await session.rt.organisations.import(org, `import:${file}`, session.rt.clock().toISOString());
   return { summary, human: formatImport(file, summary) };
 }
 
-async function dataMap(session: Session, orgId: string) {
-  const result = await startLocalRun(session.rt, 'data-mapping-scan', orgId, session.now);
-  return { result, human: formatDataMap(result) };
-}
-
-async function sweep(session: Session, orgId: string) {
-  const result = await startLocalRun(session.rt, 'evidence-sweep', orgId, session.now);
-  const org = await loadOrganisation(session.rt.store, orgId);
-  const failed = result.status === 'completed' && ((result.output as SweepSummary).noticesFailed > 0 || (result.output as SweepSummary).status === 'failed');
-  return { result, human: formatSweep(result, org, session.outboxDir), failed };
+/** Runs one workflow locally for one organisation, and what to print of it. */
+async function runWorkflow(session: Session, name: WorkflowName, orgId: string) {
+  const result = await startLocalRun(session.rt, name, orgId, session.now);
+  return { result, ...(await presentRun(session, name, orgId, result)) };
 }
 
 /** A command that runs one workflow for one organisation (--org, or the only one imported). */
-function orgCommand(
-  program: Command,
-  name: string,
-  description: string,
-  run: (session: Session, orgId: string) => Promise<{ result: unknown; human: string; failed?: boolean }>,
-): void {
+function workflowCommand(program: Command, name: WorkflowName): void {
+  const declared = workflow(name);
   program
-    .command(name)
-    .description(description)
+    .command(declared.command)
+    .description(declared.description)
     .option('--org <id>', 'organisation (default: the only one imported)')
     .action(async (opts: { org?: string }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
       await withSession(options, async (session) => {
-        const { result, human, failed } = await run(session, await resolveOrg(session, opts.org));
+        const { result, human, failed } = await runWorkflow(session, name, await resolveOrg(session, opts.org));
         print(options, human, result);
         if (failed) process.exitCode = 1;
       });
@@ -99,12 +89,12 @@ export function buildProgram(): Command {
       const options = cmd.optsWithGlobals() as GlobalOptions;
       readOrgFile(file); // refuse a bad file before starting anything
       await withSession(options, async (session) => {
-        const { summary, human } = await importFile(session, options, file);
+        const { summary, human } = await importFile(session, file);
         print(options, human, summary);
       });
     });
 
-  orgCommand(program, 'sweep', 'run the evidence-lapse sweep: notices for evidence due soon, lapsed or to escalate', sweep);
+  for (const w of cycle()) workflowCommand(program, w.name as WorkflowName);
 
   program
     .command('run')
@@ -115,21 +105,19 @@ export function buildProgram(): Command {
       const options = cmd.optsWithGlobals() as GlobalOptions;
       if (file) readOrgFile(file);
       await withSession(options, async (session) => {
-        const imported = file ? await importFile(session, options, file) : undefined;
+        const imported = file ? await importFile(session, file) : undefined;
         const orgId = await resolveOrg(session, opts.org ?? imported?.summary.orgId);
-        const mapped = await dataMap(session, orgId);
-        const swept = await sweep(session, orgId);
-        print(options, [imported?.human, `As of ${today(session.now)}.`, mapped.human, swept.human].filter(Boolean).join('\n'), {
-          asOf: session.now.toISOString(),
-          import: imported?.summary,
-          dataMap: mapped.result,
-          sweep: swept.result,
-        });
-        if (swept.failed) process.exitCode = 1;
+        const human = [imported?.human, `As of ${today(session.now)}.`];
+        const data: Record<string, unknown> = { asOf: session.now.toISOString(), import: imported?.summary };
+        for (const w of cycle()) {
+          const ran = await runWorkflow(session, w.name as WorkflowName, orgId);
+          human.push(ran.human);
+          data[w.cycleKey] = ran.result;
+          if (ran.failed) process.exitCode = 1;
+        }
+        print(options, human.filter(Boolean).join('\n'), data);
       });
     });
-
-  orgCommand(program, 'datamap', "run the data-mapping scan over the organisation's declared sources and store the data map", dataMap);
 
   program
     .command('scan')
@@ -138,14 +126,14 @@ export function buildProgram(): Command {
     .option('--budget-bytes <n>', 'read at most this many bytes of each file (sampling budget)', positiveInteger)
     .action(async (paths: string[], opts: { budgetBytes?: number }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
-      const hashKey = process.env.COMPLIANCE_HASH_KEY;
+      const hashKey = readConfig().COMPLIANCE_HASH_KEY;
       const scanOptions = { ...(hashKey ? { hashKey } : {}), ...(opts.budgetBytes ? { budgetBytes: opts.budgetBytes } : {}) };
       if (options.format === 'json') {
         // Streamed: each finding is written as it is found, so output of any size takes bounded memory.
         await writeScanJson(paths, scanOptions);
         return;
       }
-      const result = await scanPaths(paths, scanOptions);
+      const result = await scanPaths(LOCAL_FILES, paths, scanOptions);
       print(options, formatScan(result), result);
     });
 
@@ -161,9 +149,9 @@ export function buildProgram(): Command {
       const control = opts.control ? normaliseControl(opts.control) : undefined;
       await withSession(options, async (session) => {
         const orgId = await resolveOrg(session, opts.org);
-        const org = await loadOrganisation(session.rt.store, orgId);
-        if (!org) throw new UnknownOrganisationError(`organisation "${orgId}" has not been imported`);
-        const rows = evidenceRows(await listEvidence(session.rt.store, orgId, control), today(session.now), org.organisation.sweep, opts.status);
+        const org = await session.rt.organisations.settings(orgId);
+        if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
+        const rows = evidenceRows(await session.rt.organisations.evidence(orgId, control), today(session.now), org.sweep, opts.status);
         print(options, formatEvidence(rows), rows);
       });
     });
@@ -176,7 +164,7 @@ async function writeScanJson(paths: string[], options: ScanOptions): Promise<voi
   const out = process.stdout;
   let first = true;
   out.write('{\n  "findings": [');
-  const summary = await scanPathsTo(paths, options, (f) => {
+  const summary = await scanPathsTo(LOCAL_FILES, paths, options, (f) => {
     out.write(`${first ? '' : ','}\n    ${JSON.stringify(f)}`);
     first = false;
   });
@@ -195,6 +183,15 @@ function normaliseControl(value: string): string {
   return id;
 }
 
+/** DEBUG set: stack traces of unexpected errors (a bad environment is the error being reported, so it counts as unset). */
+function debugging(): boolean {
+  try {
+    return Boolean(readConfig().DEBUG);
+  } catch {
+    return false;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
@@ -204,17 +201,12 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version exit 0; help shown because no command was given is a usage error.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof InputError || error instanceof UnknownOrganisationError) {
-      process.stderr.write(`${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof JavaMissingError) {
-      process.stderr.write(`${error.message}\n`);
-      return 1;
-    }
-    process.stderr.write(`compliance: ${(error as Error).message ?? error}\n`);
-    if (process.env.DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-    return 1;
+    const outcome = errorOutcome(error);
+    const message = error instanceof Error ? error.message : String(error);
+    // Errors meant for the person are shown as they are; anything else says it is ours.
+    process.stderr.write(outcome.expected ? `${message}\n` : `compliance: ${message}\n`);
+    if (!outcome.expected && debugging() && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return outcome.exitCode;
   }
 }
 

@@ -1,6 +1,8 @@
 // Human-readable output of the CLI commands (JSON output is the data itself).
-import type { LoadedOrganisation, ImportSummary, ImportCounts } from '../adapters/dynamodb/org-store.ts';
+import type { ImportCounts, ImportSummary, LoadedOrganisation } from '../domain/org/org.ts';
 import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
+import type { WorkflowName } from '../workflows/declarations.ts';
+import type { Session } from './session.ts';
 import type { SweepSummary } from '../usecases/sweep/report.ts';
 import type { EvidenceRow } from '../domain/evidence/evidence-rows.ts';
 import type { ScanResult } from '../usecases/scan/scan-files.ts';
@@ -62,6 +64,23 @@ export function formatDataMap(result: LocalRunResult): string {
   ].filter(Boolean);
   lines.push(changes.length ? `Since the previous scan: ${changes.join('; ')}.` : 'No change since the previous scan.');
   return lines.join('\n');
+}
+
+/**
+ * What to print of a workflow's local run, and whether it failed (exit 1). One
+ * entry per declared workflow: the compiler asks for a new workflow's.
+ */
+const PRESENTERS: Record<WorkflowName, (session: Session, orgId: string, result: LocalRunResult) => Promise<{ human: string; failed: boolean }>> = {
+  'data-mapping-scan': async (_session, _orgId, result) => ({ human: formatDataMap(result), failed: false }),
+  'evidence-sweep': async (session, orgId, result) => {
+    const summary = result.status === 'completed' ? (result.output as SweepSummary) : undefined;
+    const org = await session.rt.organisations.load(orgId);
+    return { human: formatSweep(result, org, session.outboxDir), failed: !!summary && (summary.noticesFailed > 0 || summary.status === 'failed') };
+  },
+};
+
+export function presentRun(session: Session, workflow: WorkflowName, orgId: string, result: LocalRunResult) {
+  return PRESENTERS[workflow](session, orgId, result);
 }
 
 export function formatEvidence(rows: EvidenceRow[]): string {

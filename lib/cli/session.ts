@@ -7,7 +7,10 @@ import path from 'node:path';
 import { parseNow } from '../domain/dates.ts';
 import { startDynamoLocal } from '../adapters/local/dynamodb-local.ts';
 import { createMailer } from '../adapters/mail/transport.ts';
-import { hashKeySource, mailConfig, readEnv, type Runtime } from '../runtime.ts';
+import { mailConfig, readConfig } from '../config.ts';
+import { hashKeySource } from '../adapters/aws/ssm-hash-key.ts';
+import { createRuntime, type Runtime } from '../runtime.ts';
+import { sourceReaders } from '../adapters/sources/source-reader.ts';
 import { createStore } from '../adapters/dynamodb/client.ts';
 import { ensureTable } from '../adapters/dynamodb/table-definition.ts';
 
@@ -45,22 +48,29 @@ function localHashKey(dataDir: string): () => Promise<string> {
   };
 }
 
+/** The moment a command works at: --now or COMPLIANCE_NOW when given (not empty), else the system clock. */
+export function sessionNow(value: string | undefined): Date {
+  return value ? parseNow(value) : new Date();
+}
+
 export async function openSession(options: GlobalOptions): Promise<Session> {
-  const now = parseNow(options.now ?? process.env.COMPLIANCE_NOW);
-  const env = readEnv({
+  const env = readConfig({
     ...process.env,
     ...(options.endpoint ? { DYNAMODB_ENDPOINT: options.endpoint } : {}),
     ...(options.table ? { COMPLIANCE_TABLE: options.table } : {}),
     ...(options.outbox ? { OUTBOX_DIR: options.outbox } : {}),
+    ...(options.now ? { COMPLIANCE_NOW: options.now } : {}),
   });
+  const now = sessionNow(env.COMPLIANCE_NOW);
   const local = env.DYNAMODB_ENDPOINT || options.aws ? undefined : await startDynamoLocal({ dataDir: options.dataDir });
   try {
-    const store = createStore({ tableName: env.COMPLIANCE_TABLE, endpoint: env.DYNAMODB_ENDPOINT ?? local?.endpoint });
+    const endpoint = env.DYNAMODB_ENDPOINT ?? local?.endpoint;
+    const store = createStore({ tableName: env.COMPLIANCE_TABLE, region: env.AWS_REGION, ...(endpoint ? { endpoint } : {}) });
     // Locally (DynamoDB Local or another endpoint) the table is created from serverless.yml; on AWS it is deployed.
     if (!options.aws) await ensureTable(store);
     const mail = mailConfig(env);
     return {
-      rt: { store, mailer: createMailer(mail), hashKey: env.COMPLIANCE_HASH_KEY || env.HASH_KEY_PARAMETER ? hashKeySource(env) : localHashKey(options.dataDir), clock: () => new Date() },
+      rt: createRuntime({ store, mailer: createMailer(mail), readers: sourceReaders({ region: env.AWS_REGION }), hashKey: env.COMPLIANCE_HASH_KEY || env.HASH_KEY_PARAMETER ? hashKeySource(env) : localHashKey(options.dataDir) }),
       now,
       ...(mail.transport === 'outbox' ? { outboxDir: path.resolve(mail.outboxDir) } : {}),
       close: async () => {

@@ -42,12 +42,12 @@ export function addPeriod(date: string, period: string): string {
 const isoInstant = z.iso.datetime({ offset: true });
 
 /**
- * The clock: `--now` or COMPLIANCE_NOW when given, else the system time. A date
- * alone means 09:00 UTC that day; anything but a real ISO-8601 date or date-time
- * with its offset is refused (Date.parse would read "7" as July 2001).
+ * A moment as a person writes it for `--now` or COMPLIANCE_NOW. A date alone means
+ * 09:00 UTC that day; anything but a real ISO-8601 date or date-time with its
+ * offset is refused (Date.parse would read "7" as July 2001). Without a value the
+ * caller uses the system clock.
  */
-export function parseNow(value: string | undefined): Date {
-  if (value === undefined || value === '') return new Date();
+export function parseNow(value: string): Date {
   if (isoDate.safeParse(value).success) return new Date(`${value}T09:00:00Z`);
   if (isoInstant.safeParse(value).success) return new Date(value);
   throw new InputError(`--now: "${value}" is not an ISO-8601 date (2026-11-30) or date-time with offset (2026-11-30T09:00:00Z)`);

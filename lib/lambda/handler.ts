@@ -6,9 +6,7 @@ import type { z } from 'zod';
 import { InputError } from '../errors.ts';
 import { runtime, type Runtime } from '../runtime.ts';
 
-export class EventError extends InputError {
-  override name = 'EventError';
-}
+export class EventError extends InputError {}
 
 export function parseEvent<S extends z.ZodType>(schema: S, event: unknown): z.infer<S> {
   const result = schema.safeParse(event);
@@ -31,18 +29,4 @@ export function lambdaHandler<S extends z.ZodType, R>(schema: S, fn: (rt: Runtim
   return middy<unknown, R>()
     .use(validateEvent(schema))
     .handler(async (event) => fn(runtime(), event as z.infer<S>));
-}
-
-/**
- * What a workflow's Catch recorded, as one line: on AWS a Lambda error's Cause is
- * JSON (`{"errorMessage": ...}`), locally it is the message itself.
- */
-export function caughtErrorText(error: { Error: string; Cause?: string | undefined }): string {
-  let cause = error.Cause ?? 'no detail';
-  try {
-    cause = (JSON.parse(cause) as { errorMessage?: string }).errorMessage ?? cause;
-  } catch {
-    // plain text already
-  }
-  return `${error.Error}: ${cause}`;
 }

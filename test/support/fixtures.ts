@@ -2,9 +2,10 @@
 import { OrgFile, type OrgFile as OrgFileType } from '../../lib/domain/org/org.ts';
 import type { Runtime } from '../../lib/runtime.ts';
 import type { NoticeLine } from '../../lib/domain/notice/notice.ts';
-import { planSweep, type PlanResult } from '../../lib/usecases/sweep/plan.ts';
+import type { PlanResult, SendResult } from '../../lib/usecases/sweep/events.ts';
+import { planSweep } from '../../lib/usecases/sweep/plan.ts';
 import { reportSweep, type SweepSummary } from '../../lib/usecases/sweep/report.ts';
-import { sendBatch, type SendResult } from '../../lib/usecases/sweep/send.ts';
+import { sendBatch } from '../../lib/usecases/sweep/send.ts';
 
 export function smallOrg(evidence: Record<string, unknown>[], sweep?: Record<string, number>): OrgFileType {
   return OrgFile.parse({

@@ -4,8 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { createMailer, type Mailer, type OutgoingMail } from '../../lib/adapters/mail/transport.ts';
-import type { Runtime } from '../../lib/runtime.ts';
+import { createMailer } from '../../lib/adapters/mail/transport.ts';
+import { createRuntime, type Runtime } from '../../lib/runtime.ts';
+import type { Mailer, OutgoingMail } from '../../lib/usecases/ports.ts';
 import { createStore, type Store } from '../../lib/adapters/dynamodb/client.ts';
 import { ensureTable } from '../../lib/adapters/dynamodb/table-definition.ts';
 
@@ -26,8 +27,8 @@ export class RecordingMailer implements Mailer {
   }
 }
 
-export async function testRuntime(mailer: Mailer = new RecordingMailer()): Promise<Runtime & { mailer: Mailer }> {
-  return { store: await freshStore(), mailer, hashKey: async () => 'test-hash-key-0123456789', clock: () => new Date() };
+export async function testRuntime(mailer: Mailer = new RecordingMailer()): Promise<Runtime> {
+  return createRuntime({ store: await freshStore(), mailer, hashKey: async () => 'test-hash-key-0123456789' });
 }
 
 export function outboxRuntimeMailer(): { mailer: Mailer; dir: string } {

@@ -6,6 +6,7 @@ export interface StoreConfig {
   tableName: string;
   /** e.g. http://localhost:8000; unset on AWS. */
   endpoint?: string;
+  /** Default ap-east-1 (the configuration's AWS_REGION). */
   region?: string;
 }
 
@@ -26,7 +27,7 @@ const READ_COMMANDS = /^(Get|BatchGet|Query|Scan|TransactGet)/;
 
 export function createStore(config: StoreConfig): Store {
   const client = new DynamoDBClient({
-    region: config.region ?? process.env.AWS_REGION ?? 'ap-east-1',
+    region: config.region ?? 'ap-east-1',
     maxAttempts: 5,
     ...(config.endpoint
       ? {

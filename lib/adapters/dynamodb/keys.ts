@@ -18,6 +18,7 @@ const org = (orgId: string) => `ORG#${orgId}`;
 
 export const keys = {
   orgMeta: (orgId: string) => ({ PK: org(orgId), SK: '#META', GSI1PK: 'ORGS', GSI1SK: org(orgId) }),
+  orgMetaKey: (orgId: string) => ({ PK: org(orgId), SK: '#META' }),
   person: (orgId: string, personId: string) => ({ PK: org(orgId), SK: `PERSON#${personId}` }),
   control: (orgId: string, controlId: string) => ({ PK: org(orgId), SK: `CONTROL#${controlId}` }),
   evidence: (orgId: string, evidenceId: string) => ({ PK: org(orgId), SK: `EVIDENCE#${evidenceId}` }),
@@ -45,11 +46,24 @@ export const keys = {
   audit: (orgId: string, at: string, eventId: string) => ({ PK: `${org(orgId)}#AUDIT`, SK: `${at}#${eventId}` }),
   auditPartition: (orgId: string) => `${org(orgId)}#AUDIT`,
   run: (orgId: string, kind: string, name: string) => ({ PK: org(orgId), SK: `RUN#${kind}#${name}` }),
+  runPrefix: (kind: string) => `RUN#${kind}#`,
   source: (orgId: string, sourceId: string) => ({ PK: org(orgId), SK: `SOURCE#${sourceId}` }),
   /** One item per scan: the whole data map and its change since the previous scan; newest last. */
   dataMap: (orgId: string, scanId: string) => ({ PK: org(orgId), SK: `DATAMAP#${scanId}` }),
   orgPartition: org,
+  /** The organisation list (GSI1). */
+  organisationsPartition: 'ORGS',
 } as const;
+
+/** Attributes that are keys or bookkeeping of the table, never part of the entity itself. */
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type', 'orgId'] as const;
+
+/** An item without its keys, as the entity's schema reads it. */
+export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete out[k];
+  return out;
+}
 
 export const PREFIX = {
   person: 'PERSON#',

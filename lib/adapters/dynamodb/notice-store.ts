@@ -3,21 +3,30 @@
 // a sweep claims a notice (with a lease) before it sends or sets it aside, so two
 // sweeps cannot both act on it; a failed send releases the claim and the notice
 // stays pending.
-import { BatchGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Notice } from '../../domain/notice/notice.ts';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Notice, type WaitingNotice } from '../../domain/notice/notice.ts';
+import type { ClaimedNotice, NoticeClosing, RecordOutcome } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { auditPut } from './audit.ts';
 import { queryAll } from './batch.ts';
-import { INDEX, keys } from './keys.ts';
+import { INDEX, keys, withoutKeys } from './keys.ts';
 
-export type StoredNotice = Notice & { PK: string; SK: string };
+/** A notice's handle is its sort key; the partition is its organisation's. */
+const noticeEntity = {
+  key: (n: Pick<Notice, 'orgId' | 'evidenceId' | 'validUntil' | 'stage'>) => keys.notice(n.orgId, n.evidenceId, n.validUntil, n.stage),
+  handleKey: (orgId: string, handle: string) => ({ PK: keys.orgPartition(orgId), SK: handle }),
+  /** Recorded pending, so in the waiting index. */
+  toItem(n: Notice): Record<string, unknown> {
+    const key = noticeEntity.key(n);
+    return { ...key, ...keys.noticePending(n.orgId, n.recipientId, key.SK), type: 'notice', ...n };
+  },
+  fromItem: (item: Record<string, unknown>): ClaimedNotice => ({ ...Notice.parse({ ...withoutKeys(item), orgId: item.orgId }), handle: String(item.SK) }),
+};
 
 const isConditionFailure = (error: unknown) =>
   (error as Error).name === 'ConditionalCheckFailedException' ||
   ((error as Error).name === 'TransactionCanceledException' &&
     ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
-
-export type RecordOutcome = 'recorded' | 'exists' | 'stale';
 
 /**
  * Records a notice pending, marks its stage on the evidence item, and appends the
@@ -25,7 +34,7 @@ export type RecordOutcome = 'recorded' | 'exists' | 'stale';
  * before; 'stale' when the evidence was renewed or retired since it was read.
  */
 export async function recordNotice(store: Store, notice: Notice, at: string): Promise<RecordOutcome> {
-  const key = keys.notice(notice.orgId, notice.evidenceId, notice.validUntil, notice.stage);
+  const key = noticeEntity.key(notice);
   try {
     await store.doc.send(
       new TransactWriteCommand({
@@ -33,7 +42,7 @@ export async function recordNotice(store: Store, notice: Notice, at: string): Pr
           {
             Put: {
               TableName: store.table,
-              Item: { ...key, ...keys.noticePending(notice.orgId, notice.recipientId, key.SK), type: 'notice', ...notice },
+              Item: noticeEntity.toItem(notice),
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
@@ -87,18 +96,12 @@ export async function pendingRecipients(store: Store, orgId: string): Promise<st
   return [...new Set(items.map((i) => i.GSI3SK.slice(0, i.GSI3SK.indexOf('#'))))].sort();
 }
 
-export interface NoticeKey {
-  PK: string;
-  SK: string;
-  recipientId: string;
-}
-
 /**
  * Keys of the notices waiting for a contiguous run of recipients (ids sorted as
  * strings), in one query: ids use only characters that sort after "#", so
  * "<first>#" .. "<last>#\uffff" holds exactly the recipients between them.
  */
-export async function pendingKeysFor(store: Store, orgId: string, recipientIds: readonly string[]): Promise<NoticeKey[]> {
+export async function pendingKeysFor(store: Store, orgId: string, recipientIds: readonly string[]): Promise<WaitingNotice[]> {
   const sorted = [...recipientIds].sort();
   const wanted = new Set(sorted);
   if (sorted.length === 0) return [];
@@ -108,7 +111,7 @@ export async function pendingKeysFor(store: Store, orgId: string, recipientIds: 
     ExpressionAttributeValues: { ':pk': keys.noticePendingPartition(orgId), ':from': `${sorted[0]}#`, ':to': `${sorted.at(-1)}#\uffff` },
   });
   return items
-    .map((i) => ({ PK: i.PK, SK: i.SK, recipientId: i.GSI3SK.slice(0, i.GSI3SK.indexOf('#')) }))
+    .map((i) => ({ handle: i.SK, recipientId: i.GSI3SK.slice(0, i.GSI3SK.indexOf('#')) }))
     .filter((k) => wanted.has(k.recipientId));
 }
 
@@ -117,12 +120,12 @@ export async function pendingKeysFor(store: Store, orgId: string, recipientIds: 
  * return value, so claiming is also the read); undefined when another sweep holds
  * it or it is done.
  */
-export async function claimNotice(store: Store, key: NoticeKey, runName: string, now: string, leaseUntil: string): Promise<StoredNotice | undefined> {
+export async function claimNotice(store: Store, orgId: string, waiting: WaitingNotice, runName: string, now: string, leaseUntil: string): Promise<ClaimedNotice | undefined> {
   try {
     const result = await store.doc.send(
       new UpdateCommand({
         TableName: store.table,
-        Key: { PK: key.PK, SK: key.SK },
+        Key: noticeEntity.handleKey(orgId, waiting.handle),
         UpdateExpression: 'SET #status = :sending, claimedBy = :run, leaseUntil = :lease',
         ConditionExpression: '#status = :pending OR (#status = :sending AND leaseUntil < :now)',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -130,7 +133,7 @@ export async function claimNotice(store: Store, key: NoticeKey, runName: string,
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return result.Attributes as StoredNotice;
+    return result.Attributes ? noticeEntity.fromItem(result.Attributes) : undefined;
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
     throw error;
@@ -140,20 +143,20 @@ export async function claimNotice(store: Store, key: NoticeKey, runName: string,
 type NoticeUpdate = { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> };
 
 /** One change to a claimed notice and its audit entry, all or nothing. */
-async function updateWithAudit(store: Store, n: StoredNotice, runName: string, update: NoticeUpdate, event: string, detail: Record<string, unknown>, at: string): Promise<void> {
+async function updateWithAudit(store: Store, n: ClaimedNotice, runName: string, update: NoticeUpdate, event: string, detail: Record<string, unknown>, at: string): Promise<void> {
   await store.doc.send(
     new TransactWriteCommand({
       TransactItems: [
         {
           Update: {
             TableName: store.table,
-            Key: { PK: n.PK, SK: n.SK },
+            Key: noticeEntity.handleKey(n.orgId, n.handle),
             ExpressionAttributeNames: { '#status': 'status' },
             ...update,
             ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':run': runName },
           },
         },
-        auditPut(store, { orgId: n.orgId, at, event, subject: n.SK, actor: runName, detail }),
+        auditPut(store, { orgId: n.orgId, at, event, subject: n.handle, actor: runName, detail }),
       ],
     }),
   );
@@ -164,11 +167,11 @@ async function updateWithAudit(store: Store, n: StoredNotice, runName: string, u
  * before the notice is closed: should closing fail, the next sweep that claims it
  * sees the id and closes it as sent instead of mailing it again.
  */
-export async function noteMessageId(store: Store, n: StoredNotice, runName: string, messageId: string): Promise<void> {
+export async function noteMessageId(store: Store, n: ClaimedNotice, runName: string, messageId: string): Promise<void> {
   await store.doc.send(
     new UpdateCommand({
       TableName: store.table,
-      Key: { PK: n.PK, SK: n.SK },
+      Key: noticeEntity.handleKey(n.orgId, n.handle),
       UpdateExpression: 'SET messageId = :id',
       ConditionExpression: 'claimedBy = :run AND #status = :sending',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -178,7 +181,7 @@ export async function noteMessageId(store: Store, n: StoredNotice, runName: stri
 }
 
 /** Puts a claimed notice back to pending after a failed send, with the reason. */
-export async function releaseNotice(store: Store, n: StoredNotice, runName: string, reason: string, at: string): Promise<void> {
+export async function releaseNotice(store: Store, n: ClaimedNotice, runName: string, reason: string, at: string): Promise<void> {
   const why = reason.slice(0, 500);
   await updateWithAudit(
     store,
@@ -198,9 +201,9 @@ export async function releaseNotice(store: Store, n: StoredNotice, runName: stri
 /** Closes a claimed notice: sent (with the provider's message id), superseded or cancelled. Leaves the pending index. */
 export async function closeNotice(
   store: Store,
-  n: StoredNotice,
+  n: ClaimedNotice,
   runName: string,
-  outcome: { status: 'sent'; messageId: string } | { status: 'superseded' | 'cancelled'; reason: string },
+  outcome: NoticeClosing,
   at: string,
 ): Promise<void> {
   const sent = outcome.status === 'sent';
@@ -224,23 +227,4 @@ export async function closeNotice(
     sent ? { recipient: n.recipientId, messageId: outcome.messageId } : { reason: outcome.reason },
     at,
   );
-}
-
-/** The current validity end of each evidence item (undefined when retired or gone). */
-export async function currentValidity(store: Store, orgId: string, evidenceIds: string[]): Promise<Map<string, string | undefined>> {
-  const out = new Map<string, string | undefined>();
-  const ids = [...new Set(evidenceIds)];
-  for (let i = 0; i < ids.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string }> | undefined = {
-      [store.table]: { Keys: ids.slice(i, i + 100).map((id) => keys.evidence(orgId, id)), ProjectionExpression: 'id, validUntil, retired' },
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      if (attempt > 8) throw new Error('DynamoDB left reads unprocessed after 8 attempts');
-      const result = await store.doc.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of result.Responses?.[store.table] ?? []) out.set(item.id as string, item.retired ? undefined : (item.validUntil as string | undefined));
-      request = result.UnprocessedKeys as typeof request;
-      if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-    }
-  }
-  return out;
 }

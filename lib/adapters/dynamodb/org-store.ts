@@ -1,68 +1,62 @@
 // Organisations, people, controls and evidence in the table. An import writes
 // only what changed against what is stored, and records each change in the
 // audit trail; evidence missing from the file is retired, not deleted.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { evidenceOwner, type Control, type Evidence, type OrgFile, type Organisation, type Person } from '../../domain/org/org.ts';
-import type { Source } from '../../domain/org/source.ts';
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  Control,
+  EvidenceRecord,
+  evidenceOwner,
+  Organisation,
+  Person,
+  type ImportCounts,
+  type ImportSummary,
+  type LoadedOrganisation,
+  type OrgFile,
+} from '../../domain/org/org.ts';
+import { Source } from '../../domain/org/source.ts';
+import type { AuditEvent } from '../../domain/audit/audit.ts';
 import type { Store } from './client.ts';
-import { auditItem, type AuditEvent } from './audit.ts';
+import { auditEntity } from './audit.ts';
 import { batchWriteAll, queryAll } from './batch.ts';
-import { INDEX, keys, PREFIX } from './keys.ts';
-
-/** Evidence as stored: the owner resolved, plus the notice state of its current cycle. */
-export interface StoredEvidence extends Evidence {
-  owner: string;
-  /** Stages already recorded for the cycle ending `noticeCycle`. */
-  noticed?: string[];
-  noticeCycle?: string;
-}
-
-export interface LoadedOrganisation {
-  organisation: Organisation;
-  people: Map<string, Person>;
-  controls: Map<string, Control>;
-}
-
-export interface ImportCounts {
-  added: number;
-  changed: number;
-  removed: number;
-  unchanged: number;
-}
-
-export interface ImportSummary {
-  orgId: string;
-  people: ImportCounts;
-  controls: ImportCounts;
-  sources: ImportCounts;
-  evidence: ImportCounts & { renewed: number };
-}
-
-const strip = <T extends Record<string, unknown>>(item: T): Record<string, unknown> => {
-  const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, type, orgId, noticed, noticeCycle, ...rest } = item;
-  return rest;
-};
+import { INDEX, keys, PREFIX, withoutKeys } from './keys.ts';
 
 const same = (a: Record<string, unknown>, b: Record<string, unknown>) =>
   JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
-export function evidenceItem(orgId: string, e: Evidence & { owner: string }, previous?: StoredEvidence): Record<string, unknown> {
-  const live = !e.retired && e.validUntil !== undefined;
-  // Notice state carries over only while the validity end is unchanged: a renewal starts a new cycle.
-  const carry = previous && previous.noticeCycle === e.validUntil ? { noticed: previous.noticed, noticeCycle: previous.noticeCycle } : {};
-  return {
-    ...keys.evidence(orgId, e.id),
-    ...keys.evidenceByControl(orgId, e.control, e.id),
-    ...(live ? keys.evidenceByEnd(orgId, e.validUntil as string, e.id) : {}),
-    type: 'evidence',
-    orgId,
-    ...e,
-    ...carry,
-  };
-}
+/** The parts of the organisation an import declares, each kept under its own key. */
+const entities = {
+  person: { key: keys.person, schema: Person },
+  control: { key: keys.control, schema: Control },
+  source: { key: keys.source, schema: Source },
+} as const;
 
-async function readPrefix<T>(store: Store, orgId: string, prefix: string): Promise<T[]> {
-  return queryAll<T>(store, {
+/** What an item holds but the entity itself: its notice state is the sweep's, not the file's. */
+const declared = (item: Record<string, unknown>) => {
+  const { noticed: _n, noticeCycle: _c, ...rest } = withoutKeys(item);
+  return rest;
+};
+
+export const evidenceEntity = {
+  /** Keys: by id, by control (GSI1) and, while live with an end date, by validity end (GSI2, sparse). */
+  toItem(orgId: string, e: Omit<EvidenceRecord, 'noticed' | 'noticeCycle'>, previous?: EvidenceRecord): Record<string, unknown> {
+    const live = !e.retired && e.validUntil !== undefined;
+    // Notice state carries over only while the validity end is unchanged: a renewal starts a new cycle.
+    const carry = previous && previous.noticeCycle === e.validUntil ? { noticed: previous.noticed, noticeCycle: previous.noticeCycle } : {};
+    return {
+      ...keys.evidence(orgId, e.id),
+      ...keys.evidenceByControl(orgId, e.control, e.id),
+      ...(live ? keys.evidenceByEnd(orgId, e.validUntil as string, e.id) : {}),
+      type: 'evidence',
+      orgId,
+      ...e,
+      ...carry,
+    };
+  },
+  fromItem: (item: Record<string, unknown>): EvidenceRecord => EvidenceRecord.parse(withoutKeys(item)),
+};
+
+async function readPrefix(store: Store, orgId: string, prefix: string): Promise<Record<string, unknown>[]> {
+  return queryAll<Record<string, unknown>>(store, {
     KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':prefix': prefix },
   });
@@ -70,85 +64,106 @@ async function readPrefix<T>(store: Store, orgId: string, prefix: string): Promi
 
 /** The organisation's own settings, without its people and controls. */
 export async function getOrganisation(store: Store, orgId: string): Promise<Organisation | undefined> {
-  const meta = await store.doc.send(new GetCommand({ TableName: store.table, Key: { PK: keys.orgPartition(orgId), SK: '#META' } }));
-  return meta.Item ? (strip(meta.Item) as Organisation) : undefined;
+  const meta = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.orgMetaKey(orgId) }));
+  return meta.Item ? Organisation.parse(withoutKeys(meta.Item)) : undefined;
 }
 
 export async function loadOrganisation(store: Store, orgId: string): Promise<LoadedOrganisation | undefined> {
   const organisation = await getOrganisation(store, orgId);
   if (!organisation) return undefined;
-  const [people, controls] = await Promise.all([
-    readPrefix<Person & Record<string, unknown>>(store, orgId, PREFIX.person),
-    readPrefix<Control & Record<string, unknown>>(store, orgId, PREFIX.control),
-  ]);
+  const [people, controls] = await Promise.all([readPrefix(store, orgId, PREFIX.person), readPrefix(store, orgId, PREFIX.control)]);
   return {
     organisation,
-    people: new Map(people.map((p) => [p.id, strip(p) as Person])),
-    controls: new Map(controls.map((c) => [c.id, strip(c) as Control])),
+    people: new Map(people.map((i) => Person.parse(withoutKeys(i))).map((p) => [p.id, p])),
+    controls: new Map(controls.map((i) => Control.parse(withoutKeys(i))).map((c) => [c.id, c])),
   };
 }
 
 export async function listSources(store: Store, orgId: string): Promise<Source[]> {
-  const items = await readPrefix<Record<string, unknown>>(store, orgId, PREFIX.source);
-  return items.map((i) => strip(i) as Source);
+  return (await readPrefix(store, orgId, PREFIX.source)).map((i) => Source.parse(withoutKeys(i)));
 }
 
 export async function getSource(store: Store, orgId: string, sourceId: string): Promise<Source | undefined> {
   const result = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.source(orgId, sourceId) }));
-  return result.Item ? (strip(result.Item) as Source) : undefined;
+  return result.Item ? Source.parse(withoutKeys(result.Item)) : undefined;
 }
 
 export async function listOrganisationIds(store: Store): Promise<string[]> {
   const items = await queryAll<{ id: string }>(store, {
     IndexName: INDEX.byParent,
     KeyConditionExpression: 'GSI1PK = :orgs',
-    ExpressionAttributeValues: { ':orgs': 'ORGS' },
+    ExpressionAttributeValues: { ':orgs': keys.organisationsPartition },
     ProjectionExpression: 'id',
   });
-  return items.map((i) => i.id);
+  return items.map((i) => String(i.id));
 }
 
-export async function listEvidence(store: Store, orgId: string, controlId?: string): Promise<StoredEvidence[]> {
+export async function listEvidence(store: Store, orgId: string, controlId?: string): Promise<EvidenceRecord[]> {
   const items = controlId
     ? await queryAll<Record<string, unknown>>(store, {
         IndexName: INDEX.byParent,
         KeyConditionExpression: 'GSI1PK = :pk',
         ExpressionAttributeValues: { ':pk': keys.evidenceByControl(orgId, controlId, '').GSI1PK },
       })
-    : await readPrefix<Record<string, unknown>>(store, orgId, PREFIX.evidence);
-  return items.map((i) => ({ ...strip(i), noticed: i.noticed, noticeCycle: i.noticeCycle }) as StoredEvidence);
+    : await readPrefix(store, orgId, PREFIX.evidence);
+  return items.map(evidenceEntity.fromItem);
+}
+
+/** Evidence whose validity ends on or before `lastDay`, from the end-date index. */
+export async function evidenceEndingBy(store: Store, orgId: string, lastDay: string): Promise<EvidenceRecord[]> {
+  const items = await queryAll<Record<string, unknown>>(store, {
+    IndexName: INDEX.byDate,
+    KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :after',
+    ExpressionAttributeValues: { ':pk': keys.evidenceEndPartition(orgId), ':after': `${lastDay}$` },
+  });
+  return items.map(evidenceEntity.fromItem);
+}
+
+/** The current validity end of each evidence item (undefined when retired or gone). */
+export async function currentValidity(store: Store, orgId: string, evidenceIds: string[]): Promise<Map<string, string | undefined>> {
+  const out = new Map<string, string | undefined>();
+  const ids = [...new Set(evidenceIds)];
+  for (let i = 0; i < ids.length; i += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string }> | undefined = {
+      [store.table]: { Keys: ids.slice(i, i + 100).map((id) => keys.evidence(orgId, id)), ProjectionExpression: 'id, validUntil, retired' },
+    };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB left reads unprocessed after 8 attempts');
+      const result = await store.doc.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of result.Responses?.[store.table] ?? []) out.set(String(item.id), item.retired ? undefined : (item.validUntil as string | undefined));
+      request = result.UnprocessedKeys as typeof request;
+      if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    }
+  }
+  return out;
 }
 
 /** Imports a validated organisation file. `actor` names the source in the audit trail. */
 export async function importOrganisation(store: Store, file: OrgFile, actor: string, at: string): Promise<ImportSummary> {
   const orgId = file.organisation.id;
   const [people, controls, evidence, sources] = await Promise.all([
-    readPrefix<Record<string, unknown>>(store, orgId, PREFIX.person),
-    readPrefix<Record<string, unknown>>(store, orgId, PREFIX.control),
-    readPrefix<Record<string, unknown>>(store, orgId, PREFIX.evidence),
-    readPrefix<Record<string, unknown>>(store, orgId, PREFIX.source),
+    readPrefix(store, orgId, PREFIX.person),
+    readPrefix(store, orgId, PREFIX.control),
+    readPrefix(store, orgId, PREFIX.evidence),
+    readPrefix(store, orgId, PREFIX.source),
   ]);
   const writes: Parameters<typeof batchWriteAll>[1] = [];
   const audit = (event: string, subject: string, detail?: Record<string, unknown>) => {
     const e: AuditEvent = { orgId, at, event, subject, actor, ...(detail ? { detail } : {}) };
-    writes.push({ PutRequest: { Item: auditItem(e) } });
+    writes.push({ PutRequest: { Item: auditEntity.toItem(e) } });
   };
   const put = (Item: Record<string, unknown>) => writes.push({ PutRequest: { Item } });
 
   put({ ...keys.orgMeta(orgId), type: 'organisation', ...file.organisation });
 
-  const sync = <T extends { id: string }>(
-    kind: 'person' | 'control' | 'source',
-    declared: T[],
-    stored: Record<string, unknown>[],
-    key: (id: string) => { PK: string; SK: string },
-  ): ImportCounts => {
+  const sync = <T extends { id: string }>(kind: keyof typeof entities, declaredItems: T[], stored: Record<string, unknown>[]): ImportCounts => {
     const counts: ImportCounts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
-    const before = new Map(stored.map((s) => [s.id as string, s]));
-    for (const item of declared) {
+    const key = (id: string) => entities[kind].key(orgId, id);
+    const before = new Map(stored.map((s) => [String(s.id), s]));
+    for (const item of declaredItems) {
       const old = before.get(item.id);
       before.delete(item.id);
-      if (old && same(strip(old), item as unknown as Record<string, unknown>)) {
+      if (old && same(declared(old), item)) {
         counts.unchanged++;
         continue;
       }
@@ -166,19 +181,19 @@ export async function importOrganisation(store: Store, file: OrgFile, actor: str
 
   const summary: ImportSummary = {
     orgId,
-    people: sync('person', file.people, people, (id) => keys.person(orgId, id)),
-    controls: sync('control', file.controls, controls, (id) => keys.control(orgId, id)),
-    sources: sync('source', file.sources, sources, (id) => keys.source(orgId, id)),
+    people: sync('person', file.people, people),
+    controls: sync('control', file.controls, controls),
+    sources: sync('source', file.sources, sources),
     evidence: { added: 0, changed: 0, removed: 0, unchanged: 0, renewed: 0 },
   };
 
   const controlMap = new Map(file.controls.map((c) => [c.id, c]));
-  const storedEvidence = new Map(evidence.map((e) => [e.id as string, e as unknown as StoredEvidence & Record<string, unknown>]));
+  const storedEvidence = new Map(evidence.map((i) => evidenceEntity.fromItem(i)).map((e) => [e.id, e]));
   for (const e of file.evidence) {
     const old = storedEvidence.get(e.id);
     storedEvidence.delete(e.id);
-    const item = evidenceItem(orgId, { ...e, owner: evidenceOwner(e, controlMap) }, old);
-    if (old && same(strip(old), strip(item))) {
+    const item = evidenceEntity.toItem(orgId, { ...e, owner: evidenceOwner(e, controlMap) }, old);
+    if (old && same(declared(evidenceEntity.toItem(orgId, old)), declared(item))) {
       summary.evidence.unchanged++;
       continue;
     }
@@ -197,7 +212,8 @@ export async function importOrganisation(store: Store, file: OrgFile, actor: str
   }
   for (const old of storedEvidence.values()) {
     if (old.retired) continue;
-    put(evidenceItem(orgId, { ...(strip(old) as unknown as StoredEvidence), retired: true }));
+    const { noticed: _n, noticeCycle: _c, ...held } = old;
+    put(evidenceEntity.toItem(orgId, { ...held, retired: true }));
     summary.evidence.removed++;
     audit('evidence.retired', keys.evidence(orgId, old.id).SK, { reason: 'no longer in the organisation file' });
   }

@@ -6,10 +6,10 @@ import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DependencyError } from '../../errors.ts';
 
-export class JavaMissingError extends Error {
-  override name = 'JavaMissingError';
-}
+/** No usable Java: DynamoDB Local cannot start (exit 1, with what to install). */
+export class JavaMissingError extends DependencyError {}
 
 export interface LocalDynamo {
   endpoint: string;

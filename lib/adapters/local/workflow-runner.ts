@@ -1,13 +1,13 @@
 // Runs a workflow's ASL file in-process with aws-local-stepfunctions. Each Task
-// names its Lambda as "${functionKey}"; here that is bound to the handler that
-// serverless.yml gives the function, so the local run uses the deployed code path.
+// names its Lambda as "${functionKey}"; here that is bound to the handler the
+// workflow declaration gives the function (the one serverless.yml deploys), so
+// the local run uses the deployed code path.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
+import type { RunRecord } from '../../domain/runs/run.ts';
 import { setRuntime, type Runtime } from '../../runtime.ts';
-import { readServerlessConfig } from '../dynamodb/table-definition.ts';
-import { getRun, type RunRecord } from '../dynamodb/run-store.ts';
-import { runRequest, WORKFLOWS, type WorkflowName } from '../../workflows/catalogue.ts';
+import { allFunctions, definitionFile, runRequest, type FunctionKey, type WorkflowName } from '../../workflows/declarations.ts';
 
 const ROOT = new URL('../../../', import.meta.url);
 
@@ -15,7 +15,7 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 type Definition = Record<string, any>;
 
 export function readDefinition(workflow: WorkflowName): Definition {
-  return JSON.parse(readFileSync(fileURLToPath(new URL(`workflows/${WORKFLOWS[workflow].file}`, ROOT)), 'utf8'));
+  return JSON.parse(readFileSync(fileURLToPath(new URL(`workflows/${definitionFile(workflow)}`, ROOT)), 'utf8'));
 }
 
 /** Every Task state (nested ones too) with the serverless.yml function it calls. */
@@ -45,8 +45,8 @@ export function localDefinition(definition: Definition): Definition {
 }
 
 async function loadHandler(functionKey: string): Promise<Handler> {
-  const fn = readServerlessConfig().functions?.[functionKey];
-  if (!fn) throw new Error(`serverless.yml has no function "${functionKey}"`);
+  const fn = allFunctions().get(functionKey as FunctionKey);
+  if (!fn) throw new Error(`no declared function "${functionKey}" (lib/workflows/declarations.ts)`);
   const [file, exportName] = String(fn.handler).split(/\.(?=[^.]+$)/) as [string, string];
   const module = await import(pathToFileURL(fileURLToPath(new URL(`${file}.ts`, ROOT))).href);
   const handler = module[exportName];
@@ -82,7 +82,7 @@ export type LocalRunResult =
  */
 export async function startLocalRun(rt: Runtime, workflow: WorkflowName, orgId: string, now: Date): Promise<LocalRunResult> {
   const { name, input } = runRequest(workflow, orgId, now);
-  const previous = await getRun(rt.store, orgId, workflow, name);
+  const previous = await rt.runs.get({ orgId, kind: workflow, name });
   if (previous?.status === 'succeeded') return { status: 'already-ran', name, run: previous };
   return { status: 'completed', name, output: await executeWorkflow(rt, workflow, input) };
 }

@@ -5,35 +5,17 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import nodemailer, { type Transporter } from 'nodemailer';
-
-export interface OutgoingMail {
-  to: { name: string; email: string };
-  subject: string;
-  text: string;
-  html: string;
-  /** Extra headers, e.g. the run and notice keys, for tracing a mail back. */
-  headers?: Record<string, string>;
-}
-
-export interface Mailer {
-  send(mail: OutgoingMail): Promise<{ messageId: string }>;
-}
+import type { MailConfig } from '../../config.ts';
+import type { Mailer, OutgoingMail } from '../../usecases/ports.ts';
 
 /**
  * How fast a mailer may send. nodemailer (7 and later) no longer rate-limits SES,
  * so the SES and SMTP mailers space their sends themselves; the outbox is not limited.
+ * At most `maxPerSecond` sends (each attempt, retries included) begin in any one
+ * second; the first retry after throttling waits `retryBaseMs` (default 200 ms),
+ * doubled each attempt and capped at 5 s.
  */
-interface Pacing {
-  /** At most this many sends (each attempt, retries included) begin in any one second. */
-  maxPerSecond: number;
-  /** First retry delay after throttling, doubled each attempt (capped at 5 s). Default 200 ms. */
-  retryBaseMs?: number;
-}
-
-export type MailConfig =
-  | { transport: 'outbox'; from: string; outboxDir: string }
-  | ({ transport: 'smtp'; from: string; smtpUrl: string } & Pacing)
-  | ({ transport: 'ses'; from: string; region?: string } & Pacing);
+type Pacing = Pick<Extract<MailConfig, { transport: 'smtp' }>, 'maxPerSecond' | 'retryBaseMs'>;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -140,7 +122,7 @@ export function createMailer(config: MailConfig): Mailer {
     case 'smtp':
       return transportMailer(config.from, nodemailer.createTransport(config.smtpUrl), config);
     case 'ses': {
-      const sesClient = new SESv2Client(config.region ? { region: config.region } : {});
+      const sesClient = new SESv2Client({ region: config.region });
       return transportMailer(config.from, nodemailer.createTransport({ SES: { sesClient, SendEmailCommand } }), config);
     }
   }

@@ -69,7 +69,7 @@ function groupOf(item: Item, groupBy: string | undefined, table: string): string
 function clientFor(options: DynamoScanOptions): DynamoSender {
   if (options.client) return options.client;
   return new DynamoDBClient({
-    region: options.region ?? process.env.AWS_REGION ?? 'ap-east-1',
+    region: options.region ?? 'ap-east-1',
     maxAttempts: 5,
     ...(options.endpoint ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });

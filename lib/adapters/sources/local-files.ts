@@ -2,6 +2,7 @@
 // TSV cells with their line, row and column, the strings of a JSON document with their
 // pointers, .xlsx cells with their row and column. Each file ends with a report of what
 // was read (or why it was skipped or failed), so that the rest go on.
+import type { FileRead, FileReadOptions } from '../../usecases/ports.ts';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceRecord } from '../../domain/detect/records.ts';
@@ -10,28 +11,6 @@ import { readTextChunks, type ReadReport } from './text-reader.ts';
 import { readXlsxRows } from './xlsx-reader.ts';
 
 /** What was read of one file; the scan adds the findings it made. */
-export interface FileRead {
-  /** The path as given (joined with the name inside a folder given). */
-  file: string;
-  status: 'scanned' | 'skipped' | 'failed';
-  reason?: string;
-  format?: 'text' | 'csv' | 'tsv' | 'json' | 'xlsx';
-  encoding?: string;
-  bytesRead?: number;
-  bytesTotal?: number;
-  truncated?: boolean;
-  replacedSequences?: number;
-  problems?: { line: number; message: string }[];
-}
-
-export interface FileReadOptions {
-  /** Bytes read per file at most (the sampling budget). */
-  budgetBytes?: number;
-  /** .xlsx: data rows read per workbook at most (a workbook is read whole, so bytes cannot bound it). */
-  budgetRecords?: number;
-  /** Characters per text chunk (smaller: less memory). */
-  maxChunkChars?: number;
-}
 
 type FileRecords = AsyncGenerator<SourceRecord, FileRead>;
 

@@ -89,7 +89,7 @@ async function* bodyBytes(body: Body | undefined, left: number, taken: (n: numbe
  * lines (`at.file` the object's s3:// address); returns the coverage.
  */
 export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<SourceRecord, S3Coverage> {
-  const client = options.client ?? new S3Client({ region: options.region ?? process.env.AWS_REGION ?? 'ap-east-1', maxAttempts: 5 });
+  const client = options.client ?? new S3Client({ region: options.region ?? 'ap-east-1', maxAttempts: 5 });
   const prefix = options.prefix ?? '';
   const budgetBytes = options.budgetBytes ?? DEFAULT_S3_BUDGET_BYTES;
   const budgetRecords = options.budgetRecords ?? Infinity;

@@ -5,7 +5,8 @@ import type { SourceRecord } from '../../domain/detect/records.ts';
 import type { Source } from '../../domain/org/source.ts';
 import { readChatTable } from './chat-table.ts';
 import { readDynamoTable } from './dynamodb-source.ts';
-import { readPathRecords, sizeOf, type FileRead } from './local-files.ts';
+import type { FileRead, SourceReaders } from '../../usecases/ports.ts';
+import { readFileRecords, readPathRecords, sizeOf } from './local-files.ts';
 import { readS3Prefix, type S3Sender } from './s3-source.ts';
 import { readSlackExport } from './slack-export.ts';
 import { readWhatsAppExport } from './whatsapp-export.ts';
@@ -13,9 +14,13 @@ import { readWhatsAppExport } from './whatsapp-export.ts';
 export interface SourceClients {
   /** The S3 client (tests inject a fake); default an S3Client for the source's region. */
   s3?: S3Sender;
+  /** The region of S3 and DynamoDB sources that name none (the configuration's AWS_REGION). */
+  region?: string;
 }
 
 type SourceReader = AsyncGenerator<SourceRecord, Coverage>;
+
+const DEFAULT_REGION = 'ap-east-1';
 
 async function* readFilesSource(source: Extract<Source, { kind: 'files' }>): SourceReader {
   const reads: FileRead[] = [];
@@ -58,10 +63,15 @@ export function readSource(source: Source, clients: SourceClients = {}): SourceR
     case 'files':
       return readFilesSource(source);
     case 'dynamodb':
-      return readDynamoTable(source);
+      return readDynamoTable({ ...source, region: source.region ?? clients.region ?? DEFAULT_REGION });
     case 's3':
-      return readS3Source(source, clients.s3);
+      return readS3Source({ ...source, region: source.region ?? clients.region ?? DEFAULT_REGION }, clients.s3);
     default:
       return readChatSource(source);
   }
+}
+
+/** The readers the scan use cases take (lib/usecases/ports.ts). */
+export function sourceReaders(clients: SourceClients = {}): SourceReaders {
+  return { source: (source) => readSource(source, clients), file: readFileRecords, paths: readPathRecords };
 }

@@ -3,6 +3,7 @@
 // encodings (declared, or detected from the first 64 KiB), with a deterministic byte
 // budget and a report of what was covered. The chunks keep the contract in
 // text-chunks.ts; detectors (lib/domain/detect/detect.ts) consume them.
+import { InputError } from '../../errors.ts';
 import { open, type FileHandle } from 'node:fs/promises';
 import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/encoding.ts';
 import { decodeTextChunks, maxChunkCharsOf, type DecodeReport, type TextChunk } from './text-chunks.ts';
@@ -39,12 +40,11 @@ export interface ReadTextOptions {
 const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
 
 /** An unreadable file: `code` is the system error code, the message names the path and the reason. */
-export class ReadError extends Error {
+export class ReadError extends InputError {
   readonly code: string;
   readonly path: string;
   constructor(path: string, code: string, reason: string, options?: { cause?: unknown }) {
     super(`cannot read ${path}: ${reason}`, options);
-    this.name = 'ReadError';
     this.code = code;
     this.path = path;
   }

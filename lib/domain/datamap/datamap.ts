@@ -67,9 +67,11 @@ export const Coverage = z
   .refine((c) => c.bytesRead <= c.bytesTotal, { message: 'bytesRead exceeds bytesTotal', path: ['bytesRead'] });
 export type Coverage = z.infer<typeof Coverage>;
 
+/** What every source's entry names. */
+const sourceIdentity = { id: text, platform: text };
+
 export const ScannedSource = z.strictObject({
-  id: text,
-  platform: text,
+  ...sourceIdentity,
   status: z.literal('scanned'),
   storage: StorageEntry,
   rating: Rating,
@@ -86,8 +88,7 @@ export type ScannedSource = z.infer<typeof ScannedSource>;
 /** A source that could not be read (missing file, no permission, missing table, an
  * undeclared or unknown storage region): recorded with the reason, the run goes on. */
 export const FailedSource = z.strictObject({
-  id: text,
-  platform: text,
+  ...sourceIdentity,
   status: z.literal('failed'),
   reason: text,
   storage: StorageEntry.optional(),
@@ -167,25 +168,33 @@ export function failedSource(id: string, platform: string, reason: string): Fail
 // ---------------------------------------------------------------------------
 // The change since the previous scan
 
-export interface DataMapDiff {
+const SourceJurisdiction = z.object({ source: z.string(), jurisdiction: Jurisdiction });
+const SourceMove = z.object({ source: z.string(), from: Jurisdiction, to: Jurisdiction });
+
+export const DataMapDiff = z.object({
   /** Red now and not red last time (new sources and previously failed ones included). */
-  turnedRed: string[];
+  turnedRed: z.array(z.string()),
   /** Green now, scanned and not green last time. */
-  wentGreen: string[];
+  wentGreen: z.array(z.string()),
   /** Scanned both times with a different rating. */
-  ratingChanged: { source: string; from: Rating; to: Rating }[];
+  ratingChanged: z.array(z.object({ source: z.string(), from: Rating, to: Rating })),
   /** People's jurisdictions a source did not show last time (all of them for a new or
    * previously failed source). */
-  newJurisdictions: { source: string; jurisdiction: Jurisdiction }[];
+  newJurisdictions: z.array(SourceJurisdiction),
   /** Flagged flows not flagged last time (new, or no longer covered). */
-  newFlaggedFlows: { source: string; from: Jurisdiction; to: Jurisdiction }[];
+  newFlaggedFlows: z.array(SourceMove),
   /** Storage jurisdiction differs from last time (both known). */
-  storageMoved: { source: string; from: Jurisdiction; to: Jurisdiction }[];
-  newSources: string[];
-  removedSources: string[];
+  storageMoved: z.array(SourceMove),
+  newSources: z.array(z.string()),
+  removedSources: z.array(z.string()),
   /** Failed now, and scanned (or absent) last time. */
-  newlyFailed: string[];
-}
+  newlyFailed: z.array(z.string()),
+});
+export type DataMapDiff = z.infer<typeof DataMapDiff>;
+
+/** One scan's map as stored, with its change since the scan before. */
+export const StoredDataMap = z.object({ dataMap: DataMap, diff: DataMapDiff });
+export type StoredDataMap = z.infer<typeof StoredDataMap>;
 
 /** The change from `previous` to `current`, in the order of `current.sources` (removed
  * sources in the order of `previous.sources`). Without a previous scan, everything in

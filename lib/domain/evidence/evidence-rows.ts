@@ -1,7 +1,7 @@
 // Evidence with its status on a given day, for `compliance evidence list`.
 import { annexASortKey } from '../org/annex-a.ts';
-import type { SweepPolicy } from '../org/org.ts';
-import type { StoredEvidence } from '../../adapters/dynamodb/org-store.ts';
+import type { EvidenceRecord, SweepPolicy } from '../org/org.ts';
+
 import { evidenceStatus, type EvidenceStatus } from './lapse-policy.ts';
 
 export interface EvidenceRow {
@@ -19,7 +19,7 @@ export interface EvidenceRow {
   daysOverdue?: number;
 }
 
-export function evidenceRows(items: StoredEvidence[], today: string, policy: SweepPolicy, status?: EvidenceStatus): EvidenceRow[] {
+export function evidenceRows(items: EvidenceRecord[], today: string, policy: SweepPolicy, status?: EvidenceStatus): EvidenceRow[] {
   return items
     .filter((e) => !e.retired)
     .map((e): EvidenceRow => {

@@ -1,7 +1,5 @@
-// Reads an organisation YAML file. The whole file is checked before anything is
-// written; each problem is reported as file:line: field: reason.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+// Parses an organisation YAML file's text. The whole file is checked before
+// anything is written; each problem is reported as file:line: field: reason.
 import { isMap, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../../errors.ts';
@@ -56,17 +54,4 @@ function describeIssues(issues: z.core.$ZodIssue[], doc: Document, lines: LineCo
     return { line, text: `${fileName}:${line}: ${fieldName(path)}: ${message}` };
   });
   return out.sort((a, b) => a.line - b.line).map((o) => o.text);
-}
-
-export function readOrgFile(fileName: string): OrgFile {
-  let text: string;
-  try {
-    text = readFileSync(fileName, 'utf8');
-  } catch (error) {
-    throw new InputError(`${fileName}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  const org = parseOrgFile(text, fileName);
-  // Source paths are relative to the organisation file.
-  const base = path.dirname(path.resolve(fileName));
-  return { ...org, sources: org.sources.map((s) => ('path' in s ? { ...s, path: path.resolve(base, s.path) } : s)) };
 }

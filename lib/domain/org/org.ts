@@ -83,6 +83,24 @@ export const Evidence = EvidenceInput.transform((e, ctx) => {
 });
 export type Evidence = z.infer<typeof Evidence>;
 
+/** Evidence as held: the owner resolved, plus the notices already recorded for its current validity cycle. */
+export const EvidenceRecord = z.object({
+  id: z.string(),
+  control: z.string(),
+  title: z.string(),
+  kind: EvidenceKind,
+  location: z.string(),
+  sha256: z.string().optional(),
+  collected: isoDate,
+  validUntil: isoDate.optional(),
+  owner: z.string(),
+  retired: z.boolean(),
+  /** Stages already recorded for the cycle ending `noticeCycle`. */
+  noticed: z.array(z.string()).optional(),
+  noticeCycle: isoDate.optional(),
+});
+export type EvidenceRecord = z.infer<typeof EvidenceRecord>;
+
 export const SweepPolicy = z.strictObject({
   dueSoonDays: z.int().min(0).max(365).default(14),
   escalateAfterDays: z.int().min(1).max(365).default(7),
@@ -156,4 +174,27 @@ export function evidenceOwner(e: Evidence, controls: ReadonlyMap<string, Control
   const owner = e.owner ?? controls.get(e.control)?.owner;
   if (!owner) throw new Error(`evidence ${e.id}: no owner and control ${e.control} unknown`);
   return owner;
+}
+
+/** An organisation with its people and controls, as the workflows read it. */
+export interface LoadedOrganisation {
+  organisation: Organisation;
+  people: Map<string, Person>;
+  controls: Map<string, Control>;
+}
+
+/** What an import did to one kind of item. */
+export interface ImportCounts {
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+}
+
+export interface ImportSummary {
+  orgId: string;
+  people: ImportCounts;
+  controls: ImportCounts;
+  sources: ImportCounts;
+  evidence: ImportCounts & { renewed: number };
 }

@@ -1,15 +1,18 @@
-// The events the data-mapping scan's Lambda functions accept, checked at the edge.
+// What the data-mapping scan's steps take, checked at the Lambda edge.
 import { z } from 'zod';
-import { SweepEvent } from '../sweep/events.ts';
 import { ScannedSource } from '../../domain/datamap/datamap.ts';
+import { CaughtError } from '../caught-error.ts';
+import { RunInput } from '../run-input.ts';
 
-/** Same shape as the sweep's: organisation, run name, moment. */
-export const ScanEvent = SweepEvent;
+export const ScanSourceEvent = RunInput.extend({ sourceId: z.string().min(1) });
+export type ScanSourceInput = z.infer<typeof ScanSourceEvent>;
 
-export const ScanSourceEvent = ScanEvent.extend({ sourceId: z.string().min(1) });
+/** A source whose step failed for good, as the workflow's Catch records it. */
+export const FailedScan = z.object({ sourceId: z.string(), failed: z.literal(true), error: z.string(), cause: z.string().optional() });
+export type FailedScan = z.infer<typeof FailedScan>;
 
-const FailedScan = z.object({ sourceId: z.string(), failed: z.literal(true), error: z.string(), cause: z.string().optional() });
+export const StoreScanEvent = RunInput.extend({ results: z.array(z.union([FailedScan, ScannedSource])) });
+export type StoreScanInput = z.infer<typeof StoreScanEvent>;
 
-export const StoreScanEvent = ScanEvent.extend({ results: z.array(z.union([FailedScan, ScannedSource])) });
-
-export const ScanFailureEvent = ScanEvent.extend({ error: z.object({ Error: z.string(), Cause: z.string().optional() }) });
+export const ScanFailureEvent = RunInput.extend({ error: CaughtError });
+export type ScanFailureInput = z.infer<typeof ScanFailureEvent>;

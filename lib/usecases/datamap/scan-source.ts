@@ -1,13 +1,13 @@
 // Scans one declared source: its reader's records go through the detectors, and the
 // counts (per group or channel), the people's jurisdictions and the distinct keyed
 // hashes become the source's data-map entry. Nothing raw leaves here.
-import { readSource, type SourceClients } from '../../adapters/sources/source-reader.ts';
 import type { ClassifyThresholdsInput } from '../../domain/datamap/classify.ts';
 import { buildSourceEntry, type ScannedSource } from '../../domain/datamap/datamap.ts';
 import type { Detection, FindingType } from '../../domain/detect/detect.ts';
 import { keyedHash } from '../../domain/detect/mask.ts';
 import { detectRecords } from '../../domain/detect/records.ts';
 import type { Source } from '../../domain/org/source.ts';
+import type { SourceReaders } from '../ports.ts';
 
 /** Types that point at a person; their keyed hashes count distinct people. */
 const PERSONAL: ReadonlySet<FindingType> = new Set(['hk_id', 'cn_resident_id', 'payment_card', 'iban', 'hk_phone', 'cn_phone', 'email']);
@@ -38,11 +38,11 @@ class Tally {
 export async function scanSource(
   source: Source,
   hashKey: string | Uint8Array,
-  clients: SourceClients = {},
+  readers: Pick<SourceReaders, 'source'>,
   thresholds: ClassifyThresholdsInput = {},
 ): Promise<ScannedSource> {
   const tally = new Tally(hashKey);
-  const coverage = await detectRecords(readSource(source, clients), (record, d) => tally.add(record.group, d));
+  const coverage = await detectRecords(readers.source(source), (record, d) => tally.add(record.group, d));
   return buildSourceEntry({
     id: source.id,
     platform: source.platform,

@@ -3,10 +3,13 @@
 // keyed hash when a key is configured), never the raw value. Findings go to a sink as
 // they are found, so memory stays bounded however large the file and however many
 // findings it holds.
-import { readFileRecords, readPathRecords, type FileRead, type FileReadOptions } from '../../adapters/sources/local-files.ts';
 import type { Detection, FindingType } from '../../domain/detect/detect.ts';
 import { keyedHash, mask } from '../../domain/detect/mask.ts';
 import { detectRecords, type SourceRecord } from '../../domain/detect/records.ts';
+import type { FileRead, FileReadOptions, SourceReaders } from '../ports.ts';
+
+/** The ad hoc scan reads local files only. */
+type FileReaders = Pick<SourceReaders, 'file' | 'paths'>;
 
 export interface Finding {
   type: FindingType;
@@ -63,9 +66,9 @@ function finding({ at }: SourceRecord, d: Detection, line: number | undefined, h
 const fileResult = (read: FileRead, findings: number): FileResult => ({ ...read, findings: read.status === 'scanned' ? findings : 0 });
 
 /** Scans one file, handing each finding to `sink`; failures and skips come back as the file's result. */
-export async function scanFile(file: string, options: ScanOptions, sink: Sink): Promise<FileResult> {
+export async function scanFile(readers: FileReaders, file: string, options: ScanOptions, sink: Sink): Promise<FileResult> {
   let count = 0;
-  const read = await detectRecords(readFileRecords(file, file, options), (record, d, line) => {
+  const read = await detectRecords(readers.file(file, file, options), (record, d, line) => {
     count++;
     sink(finding(record, d, line, options.hashKey));
   });
@@ -76,10 +79,10 @@ export async function scanFile(file: string, options: ScanOptions, sink: Sink): 
  * Scans every path (files, or folders recursively), handing findings to `sink`; an
  * unreadable path is recorded as failed and the rest go on.
  */
-export async function scanPathsTo(paths: string[], options: ScanOptions, sink: Sink): Promise<ScanSummary> {
+export async function scanPathsTo(readers: FileReaders, paths: string[], options: ScanOptions, sink: Sink): Promise<ScanSummary> {
   const summary: ScanSummary = { files: [], counts: {} };
   let count = 0;
-  const records = readPathRecords(paths, options, (read) => {
+  const records = readers.paths(paths, options, (read) => {
     summary.files.push(fileResult(read, count));
     count = 0;
   });
@@ -92,8 +95,8 @@ export async function scanPathsTo(paths: string[], options: ScanOptions, sink: S
 }
 
 /** The same, collecting the findings (for callers that want them all at once). */
-export async function scanPaths(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
+export async function scanPaths(readers: FileReaders, paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const findings: Finding[] = [];
-  const summary = await scanPathsTo(paths, options, (f) => findings.push(f));
+  const summary = await scanPathsTo(readers, paths, options, (f) => findings.push(f));
   return { findings, ...summary };
 }

@@ -1,46 +1,54 @@
-// The events the sweep's Lambda functions accept, checked at the edge.
+// What the sweep's steps take and give, as the workflow passes it between them:
+// one schema each, checked at the Lambda edge, and the types from the schemas.
 import { z } from 'zod';
 import { Person } from '../../domain/org/org.ts';
+import { CaughtError } from '../caught-error.ts';
+import { RunInput } from '../run-input.ts';
 
-const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' });
+/** Who a mail goes to; handed to the send step so it reads nothing but the notices. */
+export const Recipient = Person.pick({ id: true, name: true, email: true, language: true });
+export type Recipient = z.infer<typeof Recipient>;
 
-export const SweepEvent = z.object({
-  orgId: z.string().min(1),
-  runName: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'must be 1-80 letters, digits, "_" or "-"'),
-  now: isoInstant,
+export const PlanResult = z.object({
+  organisationName: z.string(),
+  /** Everyone with a notice pending after this step, this sweep's or an earlier one's, sorted by id, in batches. */
+  batches: z.array(z.object({ recipients: z.array(Recipient) })),
+  /** Recipients no longer in the organisation whose waiting notices were cancelled. */
+  unknownRecipients: z.array(z.string()),
+  evidenceRead: z.number(),
+  recorded: z.number(),
+  alreadyRecorded: z.number(),
 });
+export type PlanResult = z.infer<typeof PlanResult>;
 
-/** A recipient is a person of the organisation, as the plan hands them to the send step. */
-const Recipient = Person.pick({ id: true, name: true, email: true, language: true });
+export const SendEvent = RunInput.extend({ recipients: z.array(Recipient).min(1), organisationName: z.string().min(1) });
+export type SendBatchInput = z.infer<typeof SendEvent>;
 
-export const SendEvent = SweepEvent.extend({ recipients: z.array(Recipient).min(1), organisationName: z.string().min(1) });
+const Kinds = z.object({ escalated: z.number(), lapsed: z.number(), 'due-soon': z.number() });
 
-const SendOutcome = z.object({
+export const SendResult = z.object({
   recipientId: z.string(),
   mailed: z.boolean(),
   sent: z.number(),
   failed: z.number(),
   superseded: z.number(),
   cancelled: z.number(),
-  kinds: z.object({ escalated: z.number(), lapsed: z.number(), 'due-soon': z.number() }).optional(),
+  /** Notices in the mail by kind: escalated, lapsed (with reminders), due-soon. */
+  kinds: Kinds.optional(),
   messageId: z.string().optional(),
   error: z.string().optional(),
 });
+export type SendResult = z.infer<typeof SendResult>;
 
 /** What the workflow's Catch records when a whole batch's step failed. */
-const FailedBatch = z.object({ failedBatch: z.literal(true), recipientIds: z.array(z.string()), error: z.string(), cause: z.string().optional() });
+export const FailedBatch = z.object({ failedBatch: z.literal(true), recipientIds: z.array(z.string()), error: z.string(), cause: z.string().optional() });
+export type FailedBatch = z.infer<typeof FailedBatch>;
 
-export const ReportEvent = SweepEvent.extend({
-  plan: z
-    .object({
-      organisationName: z.string(),
-      batches: z.array(z.object({ recipients: z.array(Recipient) })),
-      unknownRecipients: z.array(z.string()),
-      evidenceRead: z.number(),
-      recorded: z.number(),
-      alreadyRecorded: z.number(),
-    })
-    .optional(),
-  sends: z.array(z.union([z.array(SendOutcome), FailedBatch])).optional(),
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+export const ReportEvent = RunInput.extend({
+  plan: PlanResult.optional(),
+  /** One entry per batch: its recipients' results, or the Catch's record of a failed batch. */
+  sends: z.array(z.union([z.array(SendResult), FailedBatch])).optional(),
+  /** Set by the workflow's Catch when a step failed for good. */
+  error: CaughtError.optional(),
 });
+export type ReportInput = z.infer<typeof ReportEvent>;

@@ -1,52 +1,21 @@
 // Step 1 of a sweep: read the evidence whose validity ends inside the window
 // (never the rest), and record every notice due today, pending, exactly once.
+import pMap from 'p-map';
 import { addDays, today as dayOf } from '../../domain/dates.ts';
-import type { Person } from '../../domain/org/org.ts';
-import type { Runtime } from '../../runtime.ts';
-import { mapLimit, queryAll } from '../../adapters/dynamodb/batch.ts';
-import { INDEX, keys } from '../../adapters/dynamodb/keys.ts';
-import { claimNotice, closeNotice, pendingKeysFor, pendingRecipients, recordNotice, type RecordOutcome } from '../../adapters/dynamodb/notice-store.ts';
-import { loadOrganisation, type LoadedOrganisation, type StoredEvidence } from '../../adapters/dynamodb/org-store.ts';
-import { beginRun } from '../../adapters/dynamodb/run-store.ts';
+import type { LoadedOrganisation, Person } from '../../domain/org/org.ts';
 import { noticesNeeded, type NoticeNeed } from '../../domain/evidence/lapse-policy.ts';
 import type { Notice } from '../../domain/notice/notice.ts';
+import { NotFoundError } from '../../errors.ts';
+import type { WorkflowName } from '../../workflows/declarations.ts';
+import type { Ports, RecordOutcome } from '../ports.ts';
+import type { RunInput } from '../run-input.ts';
+import type { PlanResult, Recipient } from './events.ts';
 
-export interface SweepInput {
-  orgId: string;
-  runName: string;
-  /** The sweep's date and time (ISO-8601); date rules use its UTC date. */
-  now: string;
-}
-
-/** Who a mail goes to; handed to the send step so it reads nothing but the notices. */
-export type Recipient = Pick<Person, 'id' | 'name' | 'email' | 'language'>;
+/** Runs of the sweep are recorded under its workflow's name. */
+export const SWEEP_KIND: WorkflowName = 'evidence-sweep';
 
 /** Recipients per send step: one query reads a whole batch's waiting notices. */
 export const RECIPIENTS_PER_BATCH = 25;
-
-export interface PlanResult {
-  organisationName: string;
-  /** Everyone with a notice pending after this step, this sweep's or an earlier one's, sorted by id, in batches. */
-  batches: { recipients: Recipient[] }[];
-  /** Recipients no longer in the organisation whose waiting notices were cancelled. */
-  unknownRecipients: string[];
-  evidenceRead: number;
-  recorded: number;
-  alreadyRecorded: number;
-}
-
-export class UnknownOrganisationError extends Error {
-  override name = 'UnknownOrganisationError';
-}
-
-/** Evidence whose validity ends on or before `lastDay`, from the end-date index. */
-export async function evidenceEndingBy(rt: Runtime, orgId: string, lastDay: string): Promise<StoredEvidence[]> {
-  return queryAll<StoredEvidence>(rt.store, {
-    IndexName: INDEX.byDate,
-    KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :after',
-    ExpressionAttributeValues: { ':pk': keys.evidenceEndPartition(orgId), ':after': `${lastDay}$` },
-  });
-}
 
 /** Who gets a notice: the owner, or for an escalation the owner's manager (else the compliance contact). */
 export function recipientFor(need: NoticeNeed, owner: Person | undefined, org: LoadedOrganisation): string {
@@ -60,28 +29,32 @@ export function recipientFor(need: NoticeNeed, owner: Person | undefined, org: L
  * Notices still waiting for someone who has left the organisation are cancelled:
  * nobody can read them, and the item's next notice goes to its current owner.
  */
-async function cancelForLeavers(rt: Runtime, input: SweepInput, leavers: string[]): Promise<void> {
+async function cancelForLeavers(rt: Ports, input: RunInput, leavers: string[]): Promise<void> {
   if (leavers.length === 0) return;
   const now = rt.clock();
   const lease = new Date(now.getTime() + 60_000).toISOString();
-  const waiting = await pendingKeysFor(rt.store, input.orgId, leavers);
-  await mapLimit(waiting, 8, async (key) => {
-    const notice = await claimNotice(rt.store, key, input.runName, now.toISOString(), lease);
-    if (notice) await closeNotice(rt.store, notice, input.runName, { status: 'cancelled', reason: `recipient "${key.recipientId}" is no longer in the organisation` }, rt.clock().toISOString());
-  });
+  const waiting = await rt.notices.waitingFor(input.orgId, leavers);
+  await pMap(
+    waiting,
+    async (w) => {
+      const notice = await rt.notices.claim(input.orgId, w, input.runName, now.toISOString(), lease);
+      if (notice) await rt.notices.close(notice, input.runName, { status: 'cancelled', reason: `recipient "${w.recipientId}" is no longer in the organisation` }, rt.clock().toISOString());
+    },
+    { concurrency: 8 },
+  );
 }
 
-export async function planSweep(rt: Runtime, input: SweepInput): Promise<PlanResult> {
+export async function planSweep(rt: Ports, input: RunInput): Promise<PlanResult> {
   // The run is on record before anything can fail, so a failure is recorded against it.
-  await beginRun(rt.store, { orgId: input.orgId, kind: 'evidence-sweep', name: input.runName, asOf: input.now }, rt.clock().toISOString());
-  const org = await loadOrganisation(rt.store, input.orgId);
-  if (!org) throw new UnknownOrganisationError(`organisation "${input.orgId}" has not been imported`);
+  await rt.runs.begin({ orgId: input.orgId, kind: SWEEP_KIND, name: input.runName, asOf: input.now }, rt.clock().toISOString());
+  const org = await rt.organisations.load(input.orgId);
+  if (!org) throw new NotFoundError(`organisation "${input.orgId}" has not been imported`);
   const today = dayOf(new Date(input.now));
   const policy = org.organisation.sweep;
   // Leftovers from earlier sweeps (a failed send): read before recording, while the
   // pending index holds only them, so this sweep's own notices are not read twice.
-  const leftovers = await pendingRecipients(rt.store, input.orgId);
-  const evidence = await evidenceEndingBy(rt, input.orgId, addDays(today, policy.dueSoonDays));
+  const leftovers = await rt.notices.waitingRecipients(input.orgId);
+  const evidence = await rt.organisations.evidenceEndingBy(input.orgId, addDays(today, policy.dueSoonDays));
 
   const notices: Notice[] = [];
   for (const e of evidence) {
@@ -108,7 +81,7 @@ export async function planSweep(rt: Runtime, input: SweepInput): Promise<PlanRes
       });
     }
   }
-  const outcomes = await mapLimit(notices, 8, (n): Promise<RecordOutcome> => recordNotice(rt.store, n, n.recordedAt));
+  const outcomes = await pMap(notices, (n): Promise<RecordOutcome> => rt.notices.record(n, n.recordedAt), { concurrency: 8 });
   const ids = [...new Set([...leftovers, ...notices.filter((_, i) => outcomes[i] === 'recorded').map((n) => n.recipientId)])].sort();
   const recipients = ids.flatMap((id): Recipient[] => {
     const p = org.people.get(id);

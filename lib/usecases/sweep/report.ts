@@ -1,26 +1,8 @@
 // Step 3 of a sweep: add up what each recipient's send did and record the run.
-import { caughtErrorText } from '../../lambda/handler.ts';
-import type { Runtime } from '../../runtime.ts';
-import { finishRun } from '../../adapters/dynamodb/run-store.ts';
-import type { PlanResult, SweepInput } from './plan.ts';
-import type { SendResult } from './send.ts';
-
-export const SWEEP_KIND = 'evidence-sweep';
-
-export interface FailedBatch {
-  failedBatch: true;
-  recipientIds: string[];
-  error: string;
-  cause?: string;
-}
-
-export interface ReportInput extends SweepInput {
-  plan?: PlanResult;
-  /** One entry per batch: its recipients' results, or the Catch's record of a failed batch. */
-  sends?: (SendResult[] | FailedBatch)[];
-  /** Set by the workflow's Catch when a step failed for good. */
-  error?: { Error: string; Cause?: string };
-}
+import { caughtErrorText } from '../caught-error.ts';
+import type { Ports } from '../ports.ts';
+import type { FailedBatch, ReportInput, SendResult } from './events.ts';
+import { SWEEP_KIND } from './plan.ts';
 
 export interface SweepSummary {
   runName: string;
@@ -63,12 +45,12 @@ export function summarise(input: ReportInput): SweepSummary {
   };
 }
 
-export async function reportSweep(rt: Runtime, input: ReportInput): Promise<SweepSummary> {
+export async function reportSweep(rt: Ports, input: ReportInput): Promise<SweepSummary> {
   const summary = summarise(input);
   const { runName, status, error, ...figures } = summary;
   const run = { orgId: input.orgId, kind: SWEEP_KIND, name: input.runName };
   const at = rt.clock().toISOString();
-  if (status === 'failed') await finishRun(rt.store, run, { status: 'failed', error: error ?? 'unknown error', summary: figures }, at);
-  else await finishRun(rt.store, run, { status: 'succeeded', summary: figures }, at);
+  if (status === 'failed') await rt.runs.finish(run, { status: 'failed', error: error ?? 'unknown error', summary: figures }, at);
+  else await rt.runs.finish(run, { status: 'succeeded', summary: figures }, at);
   return summary;
 }

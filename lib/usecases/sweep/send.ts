@@ -2,34 +2,18 @@
 // notices, send one mail per recipient listing them all, and record each notice
 // as sent with the message id. A failed send puts the notices back to pending
 // for the next sweep.
+import pMap from 'p-map';
 import { daysBetween, today as dayOf } from '../../domain/dates.ts';
-import { renderNoticeMail } from '../../domain/notice/notice-mail.ts';
-import type { Runtime } from '../../runtime.ts';
-import { mapLimit } from '../../adapters/dynamodb/batch.ts';
-import { claimNotice, closeNotice, currentValidity, noteMessageId, pendingKeysFor, releaseNotice, type NoticeKey, type StoredNotice } from '../../adapters/dynamodb/notice-store.ts';
 import { stageRank } from '../../domain/evidence/lapse-policy.ts';
-import type { Recipient, SweepInput } from './plan.ts';
+import type { WaitingNotice } from '../../domain/notice/notice.ts';
+import { renderNoticeMail } from '../../domain/notice/notice-mail.ts';
+import type { ClaimedNotice, NoticeClosing, Ports } from '../ports.ts';
+import type { Recipient, SendBatchInput, SendResult } from './events.ts';
 
-export interface SendBatchInput extends SweepInput {
-  recipients: Recipient[];
-  organisationName: string;
-}
+type Kinds = NonNullable<SendResult['kinds']>;
 
-export interface SendResult {
-  recipientId: string;
-  mailed: boolean;
-  sent: number;
-  failed: number;
-  superseded: number;
-  cancelled: number;
-  /** Notices in the mail by kind: escalated, lapsed (with reminders), due-soon. */
-  kinds?: Record<'escalated' | 'lapsed' | 'due-soon', number>;
-  messageId?: string;
-  error?: string;
-}
-
-function kindsOf(notices: StoredNotice[]): Record<'escalated' | 'lapsed' | 'due-soon', number> {
-  const kinds = { escalated: 0, lapsed: 0, 'due-soon': 0 };
+function kindsOf(notices: ClaimedNotice[]): Kinds {
+  const kinds: Kinds = { escalated: 0, lapsed: 0, 'due-soon': 0 };
   for (const n of notices) kinds[n.stage === 'escalated' || n.stage === 'due-soon' ? n.stage : 'lapsed']++;
   return kinds;
 }
@@ -38,8 +22,8 @@ function kindsOf(notices: StoredNotice[]): Record<'escalated' | 'lapsed' | 'due-
 const LEASE_MS = 10 * 60_000;
 
 /** Of several pending notices for one item and cycle, only the latest stage is still news. */
-export function latestPerItem(notices: StoredNotice[]): { keep: StoredNotice[]; superseded: StoredNotice[] } {
-  const best = new Map<string, StoredNotice>();
+export function latestPerItem(notices: ClaimedNotice[]): { keep: ClaimedNotice[]; superseded: ClaimedNotice[] } {
+  const best = new Map<string, ClaimedNotice>();
   for (const n of notices) {
     const group = `${n.evidenceId}#${n.validUntil}#${n.stage === 'escalated' ? 'escalated' : 'owner'}`;
     const current = best.get(group);
@@ -54,9 +38,9 @@ export function latestPerItem(notices: StoredNotice[]): { keep: StoredNotice[]; 
  * A recipient that fails is reported and never stops the others: their mails may
  * already be out, and failing the batch would leave them unrecorded.
  */
-export async function sendBatch(rt: Runtime, input: SendBatchInput): Promise<SendResult[]> {
-  const waiting = await pendingKeysFor(rt.store, input.orgId, input.recipients.map((r) => r.id));
-  return mapLimit(input.recipients, 4, async (recipient): Promise<SendResult> => {
+export async function sendBatch(rt: Ports, input: SendBatchInput): Promise<SendResult[]> {
+  const waiting = await rt.notices.waitingFor(input.orgId, input.recipients.map((r) => r.id));
+  return pMap(input.recipients, async (recipient): Promise<SendResult> => {
     const mine = waiting.filter((k) => k.recipientId === recipient.id);
     try {
       return await sendToRecipient(rt, input, recipient, mine);
@@ -65,33 +49,35 @@ export async function sendBatch(rt: Runtime, input: SendBatchInput): Promise<Sen
       const e = error as Error;
       return { recipientId: recipient.id, mailed: false, sent: 0, failed: mine.length, superseded: 0, cancelled: 0, error: `${e.name}: ${e.message}` };
     }
-  });
+  }, { concurrency: 4 });
 }
 
-async function sendToRecipient(rt: Runtime, input: SendBatchInput, person: Recipient, waiting: NoticeKey[]): Promise<SendResult> {
+async function sendToRecipient(rt: Ports, input: SendBatchInput, person: Recipient, waiting: WaitingNotice[]): Promise<SendResult> {
   const result: SendResult = { recipientId: person.id, mailed: false, sent: 0, failed: 0, superseded: 0, cancelled: 0 };
   const at = () => rt.clock().toISOString();
   const wallNow = rt.clock();
   const leaseUntil = new Date(wallNow.getTime() + LEASE_MS).toISOString();
   // Claiming returns the notice: the claim is the read.
-  const claimed = (await mapLimit(waiting, 8, (k) => claimNotice(rt.store, k, input.runName, wallNow.toISOString(), leaseUntil))).filter(
-    (n): n is StoredNotice => n !== undefined,
+  const each = <T>(notices: T[], fn: (n: T) => Promise<unknown>) => pMap(notices, fn, { concurrency: 8 });
+  const close = (notices: ClaimedNotice[], outcome: NoticeClosing) => each(notices, (n) => rt.notices.close(n, input.runName, outcome, at()));
+  const claimed = (await pMap(waiting, (w) => rt.notices.claim(input.orgId, w, input.runName, wallNow.toISOString(), leaseUntil), { concurrency: 8 })).filter(
+    (n): n is ClaimedNotice => n !== undefined,
   );
   if (claimed.length === 0) return result;
 
   // A notice that carries a message id was mailed by a sweep that died before closing it: close it, never mail it again.
   const mailedBefore = claimed.filter((n) => n.messageId);
-  await mapLimit(mailedBefore, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'sent', messageId: n.messageId as string }, at()));
+  await each(mailedBefore, (n) => rt.notices.close(n, input.runName, { status: 'sent', messageId: n.messageId as string }, at()));
   const unsent = claimed.filter((n) => !n.messageId);
   if (unsent.length === 0) return result;
 
   // Notices left from earlier sweeps may be out of date: the item renewed or retired since.
   const earlier = unsent.filter((n) => n.recordedBy !== input.runName);
-  const validity = earlier.length > 0 ? await currentValidity(rt.store, input.orgId, earlier.map((n) => n.evidenceId)) : new Map<string, string | undefined>();
+  const validity = earlier.length > 0 ? await rt.organisations.currentValidity(input.orgId, earlier.map((n) => n.evidenceId)) : new Map<string, string | undefined>();
   const stale = earlier.filter((n) => validity.get(n.evidenceId) !== n.validUntil);
   const { keep, superseded } = latestPerItem(unsent.filter((n) => !stale.includes(n)));
-  await mapLimit(stale, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'cancelled', reason: 'evidence renewed or retired before the notice was sent' }, at()));
-  await mapLimit(superseded, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'superseded', reason: 'a later notice for the same evidence replaces it' }, at()));
+  await close(stale, { status: 'cancelled', reason: 'evidence renewed or retired before the notice was sent' });
+  await close(superseded, { status: 'superseded', reason: 'a later notice for the same evidence replaces it' });
   result.cancelled = stale.length;
   result.superseded = superseded.length;
   if (keep.length === 0) return result;
@@ -123,13 +109,13 @@ async function sendToRecipient(rt: Runtime, input: SendBatchInput, person: Recip
     }));
   } catch (error) {
     const reason = `${(error as Error).name}: ${(error as Error).message}`;
-    await mapLimit(keep, 8, (n) => releaseNotice(rt.store, n, input.runName, reason, at()));
+    await each(keep, (n) => rt.notices.release(n, input.runName, reason, at()));
     return { ...result, failed: keep.length, error: reason };
   }
   const sent = { ...result, mailed: true, sent: keep.length, kinds: kindsOf(keep), messageId };
   try {
-    await mapLimit(keep, 8, (n) => noteMessageId(rt.store, n, input.runName, messageId));
-    await mapLimit(keep, 8, (n) => closeNotice(rt.store, n, input.runName, { status: 'sent', messageId }, at()));
+    await each(keep, (n) => rt.notices.noteMessageId(n, input.runName, messageId));
+    await close(keep, { status: 'sent', messageId });
   } catch (error) {
     // The mail is out; what is not yet recorded as sent is closed, not re-mailed, by a later sweep once the lease ends.
     return { ...sent, error: `mailed, but not every notice is recorded as sent yet: ${(error as Error).name}: ${(error as Error).message}` };

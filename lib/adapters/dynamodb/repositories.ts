@@ -1,0 +1,66 @@
+// The use cases' repositories (lib/usecases/ports.ts), kept in the one DynamoDB table.
+import type { AuditTrail, DataMapRepository, NoticeRepository, OrganisationRepository, RunRepository } from '../../usecases/ports.ts';
+import type { Store } from './client.ts';
+import { appendAudit, readAudit } from './audit.ts';
+import { dataMapHistory, previousDataMap, putDataMap } from './datamap-store.ts';
+import { claimNotice, closeNotice, noteMessageId, pendingKeysFor, pendingRecipients, recordNotice, releaseNotice } from './notice-store.ts';
+import {
+  currentValidity,
+  evidenceEndingBy,
+  getOrganisation,
+  getSource,
+  importOrganisation,
+  listEvidence,
+  listOrganisationIds,
+  listSources,
+  loadOrganisation,
+} from './org-store.ts';
+import { beginRun, finishRun, getRun, listRuns } from './run-store.ts';
+
+export interface Repositories {
+  runs: RunRepository;
+  organisations: OrganisationRepository;
+  notices: NoticeRepository;
+  dataMaps: DataMapRepository;
+  audit: AuditTrail;
+}
+
+export function dynamoRepositories(store: Store): Repositories {
+  return {
+    runs: {
+      get: (run) => getRun(store, run),
+      begin: (run, at) => beginRun(store, run, at),
+      finish: (run, outcome, at) => finishRun(store, run, outcome, at),
+      list: (orgId, kind) => listRuns(store, orgId, kind),
+    },
+    organisations: {
+      ids: () => listOrganisationIds(store),
+      settings: (orgId) => getOrganisation(store, orgId),
+      load: (orgId) => loadOrganisation(store, orgId),
+      sources: (orgId) => listSources(store, orgId),
+      source: (orgId, sourceId) => getSource(store, orgId, sourceId),
+      evidence: (orgId, controlId) => listEvidence(store, orgId, controlId),
+      evidenceEndingBy: (orgId, lastDay) => evidenceEndingBy(store, orgId, lastDay),
+      currentValidity: (orgId, ids) => currentValidity(store, orgId, ids),
+      import: (file, actor, at) => importOrganisation(store, file, actor, at),
+    },
+    notices: {
+      record: (notice, at) => recordNotice(store, notice, at),
+      waitingRecipients: (orgId) => pendingRecipients(store, orgId),
+      waitingFor: (orgId, ids) => pendingKeysFor(store, orgId, ids),
+      claim: (orgId, waiting, runName, now, lease) => claimNotice(store, orgId, waiting, runName, now, lease),
+      noteMessageId: (notice, runName, messageId) => noteMessageId(store, notice, runName, messageId),
+      release: (notice, runName, reason, at) => releaseNotice(store, notice, runName, reason, at),
+      close: (notice, runName, outcome, at) => closeNotice(store, notice, runName, outcome, at),
+    },
+    dataMaps: {
+      put: (dataMap, diff, at) => putDataMap(store, dataMap, diff, at),
+      previous: (orgId, scanId) => previousDataMap(store, orgId, scanId),
+      history: (orgId) => dataMapHistory(store, orgId),
+    },
+    audit: {
+      append: (event) => appendAudit(store, event),
+      read: (orgId) => readAudit(store, orgId),
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// The validated configuration: the only place that reads the environment (on
+// AWS, serverless.yml sets it; locally the CLI adds its flags). A bad value is
+// refused with the variable's name and the reason.
+import { z } from 'zod';
+import { InputError } from './errors.ts';
+import { stateMachineNames, WORKFLOW_NAMES, type WorkflowName } from './workflows/declarations.ts';
+
+const Env = z.object({
+  COMPLIANCE_TABLE: z.string().min(3).default('compliance-local'),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().min(1).default('ap-east-1'),
+  MAIL_TRANSPORT: z.enum(['outbox', 'smtp', 'ses']).default('outbox'),
+  MAIL_FROM: z.string().min(3).default('Compliance <compliance@localhost>'),
+  SMTP_URL: z.string().optional(),
+  OUTBOX_DIR: z.string().default('outbox'),
+  COMPLIANCE_HASH_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** On AWS: an SSM Parameter Store SecureString holding the hash key. */
+  HASH_KEY_PARAMETER: z.string().min(1).optional(),
+  /** Sends per second for the SES and SMTP mailers, per process (the outbox is not limited). */
+  MAIL_MAX_PER_SECOND: z.coerce
+    .number({ error: 'must be a number of mails per second, e.g. 5' })
+    .positive({ error: 'must be more than 0 mails per second' })
+    .default(5),
+  /** The clock, for testing date rules (the CLI's --now). */
+  COMPLIANCE_NOW: z.string().optional(),
+  /** Print stack traces of unexpected errors. */
+  DEBUG: z.string().optional(),
+});
+
+export type Config = z.infer<typeof Env> & {
+  /** Each workflow's state machine (the starter's environment on AWS). */
+  stateMachineArns: Partial<Record<WorkflowName, string>>;
+};
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const result = Env.safeParse(given);
+  if (!result.success) {
+    throw new InputError(result.error.issues.map((i) => `environment ${i.path.join('.')}: ${i.message}`).join('\n'));
+  }
+  if (result.data.MAIL_TRANSPORT === 'smtp' && !result.data.SMTP_URL) {
+    throw new InputError('environment SMTP_URL: is required when MAIL_TRANSPORT is smtp (e.g. smtps://user:pass@mail.example.com)');
+  }
+  const stateMachineArns: Config['stateMachineArns'] = {};
+  for (const name of WORKFLOW_NAMES) {
+    const arn = given[stateMachineNames(name).arnVariable];
+    if (arn) stateMachineArns[name] = arn;
+  }
+  return { ...result.data, stateMachineArns };
+}
+
+export type MailConfig =
+  | { transport: 'outbox'; from: string; outboxDir: string }
+  | { transport: 'smtp'; from: string; smtpUrl: string; maxPerSecond: number; retryBaseMs?: number }
+  | { transport: 'ses'; from: string; region: string; maxPerSecond: number; retryBaseMs?: number };
+
+export function mailConfig(config: Config): MailConfig {
+  switch (config.MAIL_TRANSPORT) {
+    case 'smtp':
+      return { transport: 'smtp', from: config.MAIL_FROM, smtpUrl: config.SMTP_URL as string, maxPerSecond: config.MAIL_MAX_PER_SECOND };
+    case 'ses':
+      return { transport: 'ses', from: config.MAIL_FROM, region: config.AWS_REGION, maxPerSecond: config.MAIL_MAX_PER_SECOND };
+    case 'outbox':
+      return { transport: 'outbox', from: config.MAIL_FROM, outboxDir: config.OUTBOX_DIR };
+  }
+}

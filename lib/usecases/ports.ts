@@ -1,0 +1,146 @@
+// What the use cases need from the world, as interfaces. Adapters implement them
+// (lib/adapters/dynamodb/repositories.ts for the table, lib/adapters/mail for
+// mail, lib/adapters/aws for Step Functions and SSM); lib/runtime.ts assembles
+// one set per process, and tests may assemble their own.
+import type { AuditEvent } from '../domain/audit/audit.ts';
+import type { DataMap, DataMapDiff, StoredDataMap } from '../domain/datamap/datamap.ts';
+import type { Notice, WaitingNotice } from '../domain/notice/notice.ts';
+import type { EvidenceRecord, ImportSummary, LoadedOrganisation, OrgFile, Organisation } from '../domain/org/org.ts';
+import type { Source } from '../domain/org/source.ts';
+import type { RunOutcome, RunRecord } from '../domain/runs/run.ts';
+import type { Coverage } from '../domain/datamap/datamap.ts';
+import type { SourceRecord } from '../domain/detect/records.ts';
+
+export interface RunRef {
+  orgId: string;
+  kind: string;
+  name: string;
+}
+
+export interface RunRepository {
+  get(run: RunRef): Promise<RunRecord | undefined>;
+  /** Marks a run started (again, after a failure); counts attempts; appends to the audit trail. */
+  begin(run: RunRef & { asOf: string }, at: string): Promise<void>;
+  finish(run: RunRef, outcome: RunOutcome, at: string): Promise<void>;
+  list(orgId: string, kind: string): Promise<RunRecord[]>;
+}
+
+export interface OrganisationRepository {
+  ids(): Promise<string[]>;
+  /** The organisation's own settings, without its people and controls. */
+  settings(orgId: string): Promise<Organisation | undefined>;
+  load(orgId: string): Promise<LoadedOrganisation | undefined>;
+  sources(orgId: string): Promise<Source[]>;
+  source(orgId: string, sourceId: string): Promise<Source | undefined>;
+  evidence(orgId: string, controlId?: string): Promise<EvidenceRecord[]>;
+  /** Live evidence whose validity ends on or before `lastDay`, read from the end-date index (never a scan). */
+  evidenceEndingBy(orgId: string, lastDay: string): Promise<EvidenceRecord[]>;
+  /** The current validity end of each item (undefined when retired or gone). */
+  currentValidity(orgId: string, evidenceIds: string[]): Promise<Map<string, string | undefined>>;
+  /** Writes what changed against what is held; `actor` names the source in the audit trail. */
+  import(file: OrgFile, actor: string, at: string): Promise<ImportSummary>;
+}
+
+export type RecordOutcome = 'recorded' | 'exists' | 'stale';
+
+/** A notice as the store returns it once claimed: the notice and the handle to act on it. */
+export type ClaimedNotice = Notice & { handle: string };
+
+export type NoticeClosing = { status: 'sent'; messageId: string } | { status: 'superseded' | 'cancelled'; reason: string };
+
+export interface NoticeRepository {
+  /**
+   * Records a notice pending with its audit entry, exactly once: 'exists' when this
+   * very notice was recorded before; 'stale' when the evidence was renewed or retired since it was read.
+   */
+  record(notice: Notice, at: string): Promise<RecordOutcome>;
+  /** Everyone with a notice waiting (pending, or claimed by a sweep). */
+  waitingRecipients(orgId: string): Promise<string[]>;
+  /** The notices waiting for these recipients. */
+  waitingFor(orgId: string, recipientIds: readonly string[]): Promise<WaitingNotice[]>;
+  /** Claims a waiting notice for a run until `leaseUntil`; undefined when another run holds it or it is done. */
+  claim(orgId: string, waiting: WaitingNotice, runName: string, now: string, leaseUntil: string): Promise<ClaimedNotice | undefined>;
+  /** Notes the provider's message id the moment the mail is out, before the notice is closed. */
+  noteMessageId(notice: ClaimedNotice, runName: string, messageId: string): Promise<void>;
+  /** Puts a claimed notice back to pending after a failed send. */
+  release(notice: ClaimedNotice, runName: string, reason: string, at: string): Promise<void>;
+  close(notice: ClaimedNotice, runName: string, outcome: NoticeClosing, at: string): Promise<void>;
+}
+
+export interface DataMapRepository {
+  /** Writes (or, for a re-run of the same scan, rewrites) one scan's data map, and notes it in the audit trail. */
+  put(dataMap: DataMap, diff: DataMapDiff, at: string): Promise<void>;
+  /** The latest data map before `scanId` (or the latest of all). */
+  previous(orgId: string, scanId?: string): Promise<DataMap | undefined>;
+  history(orgId: string): Promise<StoredDataMap[]>;
+}
+
+export interface AuditTrail {
+  /** Appends an entry; the very same entry twice is one entry. */
+  append(event: AuditEvent): Promise<void>;
+  read(orgId: string): Promise<AuditEvent[]>;
+}
+
+export interface OutgoingMail {
+  to: { name: string; email: string };
+  subject: string;
+  text: string;
+  html: string;
+  /** Extra headers, e.g. the run and notice keys, for tracing a mail back. */
+  headers?: Record<string, string>;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+}
+
+/** Starts a workflow execution by name; 'exists' when one of that name was started before. */
+export type ExecutionStarter = (workflow: string, name: string, input: string) => Promise<{ executionArn?: string } | 'exists'>;
+
+/** How reading one local file went. */
+export interface FileRead {
+  /** The path as given (joined with the name inside a folder given). */
+  file: string;
+  status: 'scanned' | 'skipped' | 'failed';
+  reason?: string;
+  format?: 'text' | 'csv' | 'tsv' | 'json' | 'xlsx';
+  encoding?: string;
+  bytesRead?: number;
+  bytesTotal?: number;
+  truncated?: boolean;
+  replacedSequences?: number;
+  problems?: { line: number; message: string }[];
+}
+
+export interface FileReadOptions {
+  /** Bytes read per file at most (the sampling budget). */
+  budgetBytes?: number;
+  /** .xlsx: data rows read per workbook at most (a workbook is read whole, so bytes cannot bound it). */
+  budgetRecords?: number;
+  /** Characters per text chunk (smaller: less memory). */
+  maxChunkChars?: number;
+}
+
+/** Where scanned text comes from: each reader yields records and returns what it covered. */
+export interface SourceReaders {
+  /** A declared source's records, within its budget. */
+  source(source: Source): AsyncGenerator<SourceRecord, Coverage>;
+  /** One local file's records (`group` names it in the records). */
+  file(file: string, group: string, options: FileReadOptions): AsyncGenerator<SourceRecord, FileRead>;
+  /** Files and folders (recursively); `onFile` hears how each file went once its records are out. */
+  paths(paths: readonly string[], options: FileReadOptions, onFile: (read: FileRead) => void): AsyncGenerator<SourceRecord>;
+}
+
+export interface Ports {
+  runs: RunRepository;
+  organisations: OrganisationRepository;
+  notices: NoticeRepository;
+  dataMaps: DataMapRepository;
+  audit: AuditTrail;
+  mailer: Mailer;
+  readers: SourceReaders;
+  /** The key for keyed hashes of scan findings (HMAC-SHA-256). */
+  hashKey: () => Promise<string>;
+  /** Wall-clock time for leases and audit stamps (date rules use each run's own `now`). */
+  clock: () => Date;
+}

@@ -1,0 +1,228 @@
+// Every workflow and door of the product, declared once. The starter, the local
+// runner, serverless.yml (through workflows/deploy.cjs), the CLI's `run` order
+// and the tests all read this module; nothing lists workflows a second time.
+// docs/adding-a-workflow.md walks through adding one.
+//
+// Pure data and small derivations: deploy.cjs loads this file under plain Node
+// while packaging, so it imports nothing.
+
+/** DynamoDB actions a function may take on the table itself. */
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
+
+/** The table's global secondary indexes (see lib/adapters/dynamodb/keys.ts). */
+export type IndexName = 'GSI1' | 'GSI2' | 'GSI3';
+
+/** What a function may touch; deploy.cjs turns it into the function's IAM role, and nothing else is granted. */
+export interface Access {
+  table?: readonly TableAction[];
+  /** Query on these indexes. */
+  indexes?: readonly IndexName[];
+  /** Send mail through SES from the verified identity (param mailDomain). */
+  sendMail?: true;
+  /** Read the keyed-hash key from SSM Parameter Store (param hashKeyParameter). */
+  hashKey?: true;
+  /** Read the S3 buckets and DynamoDB tables that scan sources may name (params scanBuckets, scanTables). */
+  scanSources?: true;
+  /** Start (and describe) executions of every declared workflow. */
+  startWorkflows?: true;
+}
+
+export interface FunctionDeclaration {
+  /** `functions/<file>.<export>`, as serverless.yml writes it. */
+  handler: string;
+  description: string;
+  /** Seconds (default 60, the provider's). */
+  timeout?: number;
+  /** MB (default 512, the provider's). */
+  memorySize?: number;
+  reservedConcurrency?: number;
+  /** Environment beyond the provider's; `${param:x}` is resolved by the Framework. */
+  environment?: Readonly<Record<string, string>>;
+  access: Access;
+}
+
+/** How often a workflow runs per organisation; a scheduled run is one per period. */
+export type PeriodKind = 'day' | 'month' | 'quarter';
+
+export interface WorkflowDeclaration {
+  /** Kebab-case; names the ASL file, the state machine and every run. */
+  name: string;
+  /** What a person sees in output and pages. */
+  title: string;
+  /** The CLI command that runs it for one organisation, and its help line. */
+  command: string;
+  description: string;
+  /** Its key in the JSON output of the full cycle (`compliance run --format json`). */
+  cycleKey: string;
+  period: PeriodKind;
+  /** The EventBridge schedule, in UTC: the serverless.yml param that may override it, and its default. */
+  schedule: { param: string; default: string; description: string };
+  /** Order in the full cycle (`compliance run`, `npm start`): lower runs first. */
+  cycleOrder: number;
+  /** The Lambda functions its Task states call, by serverless.yml key. */
+  functions: Readonly<Record<string, FunctionDeclaration>>;
+}
+
+export interface DoorDeclaration {
+  name: string;
+  functions: Readonly<Record<string, FunctionDeclaration>>;
+}
+
+const SCAN_NODE_OPTIONS = '--enable-source-maps --max-semi-space-size=4';
+
+export const WORKFLOWS = [
+  {
+    name: 'data-mapping-scan',
+    title: 'Data-mapping scan',
+    command: 'datamap',
+    description: "run the data-mapping scan over the organisation's declared sources and store the data map",
+    cycleKey: 'dataMap',
+    period: 'month',
+    schedule: { param: 'scanSchedule', default: 'cron(0 2 1 * ? *)', description: 'Monthly data-mapping scan, 02:00 UTC on the 1st.' },
+    cycleOrder: 1,
+    functions: {
+      scanList: {
+        handler: 'functions/scan-list.handler',
+        description: "Starts a data-mapping scan run and lists the organisation's sources.",
+        access: { table: ['Query', 'PutItem', 'UpdateItem'] },
+      },
+      scanSource: {
+        handler: 'functions/scan-source.handler',
+        description: 'Scans one declared source within its budget; findings leave only as counts, masks and keyed hashes.',
+        timeout: 900,
+        memorySize: 1024,
+        environment: {
+          HASH_KEY_PARAMETER: '${param:hashKeyParameter}',
+          // A small young generation keeps a streamed scan's peak memory low (see bench/scan-throughput.ts).
+          NODE_OPTIONS: SCAN_NODE_OPTIONS,
+        },
+        access: { table: ['GetItem'], hashKey: true, scanSources: true },
+      },
+      scanStore: {
+        handler: 'functions/scan-store.handler',
+        description: 'Stores the data map of a scan with its change since the previous scan.',
+        timeout: 120,
+        access: { table: ['Query', 'PutItem', 'UpdateItem'] },
+      },
+      scanFailure: {
+        handler: 'functions/scan-store.failure',
+        description: 'Records a data-mapping scan run as failed.',
+        access: { table: ['PutItem', 'UpdateItem'] },
+      },
+    },
+  },
+  {
+    name: 'evidence-sweep',
+    title: 'Evidence sweep',
+    command: 'sweep',
+    description: 'run the evidence-lapse sweep: notices for evidence due soon, lapsed or to escalate',
+    cycleKey: 'sweep',
+    period: 'day',
+    schedule: { param: 'sweepSchedule', default: 'cron(0 1 * * ? *)', description: 'Daily evidence sweep, 01:00 UTC (09:00 Hong Kong).' },
+    cycleOrder: 2,
+    functions: {
+      sweepPlan: {
+        handler: 'functions/sweep-plan.handler',
+        description: 'Finds evidence due soon, lapsed or to escalate and records its notices.',
+        timeout: 300,
+        access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['GSI2', 'GSI3'] },
+      },
+      sweepSend: {
+        handler: 'functions/sweep-send.handler',
+        description: 'Sends one notice e-mail to each recipient of a batch and records each notice as sent.',
+        timeout: 120,
+        // At most 4 senders across all organisations' sweeps: 4 x MAIL_MAX_PER_SECOND stays under SES's rate.
+        reservedConcurrency: 4,
+        access: { table: ['BatchGetItem', 'PutItem', 'UpdateItem'], indexes: ['GSI3'], sendMail: true },
+      },
+      sweepReport: {
+        handler: 'functions/sweep-report.handler',
+        description: 'Records the outcome of a sweep run and appends it to the audit trail.',
+        access: { table: ['PutItem', 'UpdateItem'] },
+      },
+    },
+  },
+] as const satisfies readonly WorkflowDeclaration[];
+
+/** Ways in that are not a workflow step: the starter the schedules (and later the API) call. */
+export const DOORS = [
+  {
+    name: 'starter',
+    functions: {
+      startRun: {
+        handler: 'functions/start-run.handler',
+        description: 'Starts a workflow once per organisation and period (schedule or API).',
+        access: { indexes: ['GSI1'], startWorkflows: true },
+      },
+    },
+  },
+] as const satisfies readonly DoorDeclaration[];
+
+export type WorkflowName = (typeof WORKFLOWS)[number]['name'];
+
+type KeysOf<T> = T extends unknown ? keyof T & string : never;
+/** Every declared function's serverless.yml key. */
+export type FunctionKey = KeysOf<(typeof WORKFLOWS)[number]['functions']> | KeysOf<(typeof DOORS)[number]['functions']>;
+
+export const WORKFLOW_NAMES: readonly WorkflowName[] = WORKFLOWS.map((w) => w.name);
+
+export function isWorkflowName(value: string): value is WorkflowName {
+  return (WORKFLOW_NAMES as readonly string[]).includes(value);
+}
+
+export function workflow(name: WorkflowName): WorkflowDeclaration {
+  const found = WORKFLOWS.find((w) => w.name === name);
+  if (!found) throw new Error(`no workflow "${name}"`);
+  return found;
+}
+
+/** Workflows in the order the full cycle runs them. */
+export function cycle(): WorkflowDeclaration[] {
+  return [...WORKFLOWS].sort((a, b) => a.cycleOrder - b.cycleOrder);
+}
+
+/** Every declared function, by serverless.yml key, with what it belongs to. */
+export function allFunctions(): Map<FunctionKey, FunctionDeclaration & { owner: string }> {
+  const out = new Map<FunctionKey, FunctionDeclaration & { owner: string }>();
+  for (const group of [...WORKFLOWS, ...DOORS] as readonly { name: string; functions: Readonly<Record<string, FunctionDeclaration>> }[]) {
+    for (const [key, fn] of Object.entries(group.functions) as [FunctionKey, FunctionDeclaration][]) {
+      if (out.has(key)) throw new Error(`function ${key} is declared twice`);
+      out.set(key, { ...fn, owner: group.name });
+    }
+  }
+  return out;
+}
+
+const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase());
+
+/** How a workflow's state machine is named in serverless.yml and CloudFormation, and in the starter's environment. */
+export function stateMachineNames(name: string): { key: string; logicalId: string; arnVariable: string } {
+  const p = pascal(name);
+  return { key: p.charAt(0).toLowerCase() + p.slice(1), logicalId: `${p}StateMachine`, arnVariable: `${name.replace(/-/g, '_').toUpperCase()}_ARN` };
+}
+
+/** The ASL file of a workflow, relative to workflows/. */
+export function definitionFile(name: string): string {
+  return `${name}.asl.json`;
+}
+
+/** The period a moment falls in, in UTC: 2026-11-30, 2026-11 or 2026-Q4. */
+export function periodOf(kind: PeriodKind, now: Date): string {
+  const day = now.toISOString().slice(0, 10);
+  if (kind === 'day') return day;
+  if (kind === 'month') return day.slice(0, 7);
+  return `${day.slice(0, 4)}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
+}
+
+/** Step Functions execution names: at most 80 of A-Z a-z 0-9 - _; never cut, never folded. */
+export function runName(workflowName: string, orgId: string, period: string): string {
+  const name = `${workflowName}-${orgId}-${period}`;
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new Error(`run name "${name}" is not a valid execution name`);
+  return name;
+}
+
+/** The execution name and input of a scheduled run: one per workflow, organisation and period. */
+export function runRequest(name: WorkflowName, orgId: string, now: Date) {
+  const run = runName(name, orgId, periodOf(workflow(name).period, now));
+  return { name: run, input: { orgId, runName: run, now: now.toISOString() } };
+}
