@@ -82,8 +82,10 @@ function dynamoGrants(access: Access): Record<string, string[]> {
   if (access.scanSources) for (const action of ['DescribeTable', 'Scan']) grant(action, SCAN_TABLES_ARN);
   return grants;
 }
+const touchesTable = (access: Access) => (access.table?.length ?? 0) + (access.indexes?.length ?? 0) > 0;
 function otherGrants(access: Access): Record<string, string[]> {
   return {
+    ...(touchesTable(access) ? { 'kms:Decrypt': ['<ComplianceTableKey.Arn>'], 'kms:GenerateDataKey': ['<ComplianceTableKey.Arn>'] } : {}),
     ...(access.sendMail ? { 'ses:SendEmail': [SES_IDENTITY_ARN], 'ses:SendRawEmail': [SES_IDENTITY_ARN] } : {}),
     ...(access.hashKey ? { 'ssm:GetParameter': [HASH_KEY_PARAMETER_ARN] } : {}),
     ...(access.scanSources ? { 's3:ListBucket': [SCAN_BUCKET_ARN], 's3:GetObject': [`${SCAN_BUCKET_ARN}/*`] } : {}),
@@ -434,7 +436,7 @@ describe('IAM: one least-privilege role per function', () => {
     expect(holders('ses:')).toEqual(['sweepSend']);
     expect(holders('ssm:')).toEqual(['scanSource']);
     expect(holders('s3:')).toEqual(['scanSource']);
-    expect(holders('kms:')).toEqual([]);
+    expect(holders('kms:')).toEqual(FUNCTIONS.filter((key) => touchesTable(accessOf(key))).sort());
     expect(holders('states:')).toEqual(['startRun']);
     expect(holders('lambda:')).toEqual([...stateMachineRoles()].sort());
   });
@@ -488,6 +490,49 @@ describe('IAM: one least-privilege role per function', () => {
         expect(arn).toMatch(/^arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity\/[^*<>\s]+$/);
       }
     }
+  });
+});
+
+describe('the table key', () => {
+  it('delegates to IAM, and the roles that touch the table may use it only through DynamoDB in this region', () => {
+    const key = resource('ComplianceTableKey').Properties.KeyPolicy.Statement as Statement[] & { Principal?: Json }[];
+    expect(key).toHaveLength(1);
+    expect(show((key[0] as Json).Principal.AWS)).toBe('arn:<AWS::Partition>:iam::<AWS::AccountId>:root');
+    const kms = allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('kms:')));
+    expect(kms.length).toBeGreaterThan(0);
+    for (const { owner, statement } of kms) {
+      expect(actionsOf(statement).sort(), owner).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(asArray(statement.Resource as Json).map(show), owner).toEqual(['<ComplianceTableKey.Arn>']);
+      const condition = (statement as Json).Condition;
+      expect(Object.keys(condition), owner).toEqual(['StringEquals']);
+      expect(Object.keys(condition.StringEquals), owner).toEqual(['kms:ViaService']);
+      expect(show(condition.StringEquals['kms:ViaService']), owner).toBe('dynamodb.<AWS::Region>.amazonaws.com');
+    }
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([id, r]) => ({ id, p: r.Properties }));
+  const targets = (p: Json) => p.AlarmActions.map((a: Json) => reference(a)?.id);
+
+  it('alarms on every failed or timed-out execution of each workflow, to the alerts topic', () => {
+    expect(resource('AlertsTopic').Type).toBe('AWS::SNS::Topic');
+    for (const w of WORKFLOWS) {
+      const mine = alarms().filter((a) => reference(a.p.Dimensions[0].Value)?.id === w.id);
+      expect(mine.map((a) => `${a.p.Namespace} ${a.p.MetricName}`).sort(), w.name).toEqual(['AWS/States ExecutionsFailed', 'AWS/States ExecutionsTimedOut']);
+      for (const { p } of mine) {
+        expect(p.Dimensions[0].Name).toBe('StateMachineArn');
+        expect([p.Statistic, p.Threshold, p.ComparisonOperator]).toEqual(['Sum', 1, 'GreaterThanOrEqualToThreshold']);
+        expect(targets(p)).toEqual(['AlertsTopic']);
+      }
+    }
+  });
+
+  it('alarms when the asynchronously invoked starter fails or drops a schedule tick', () => {
+    const startRun = functionIds().startRun;
+    const mine = alarms().filter((a) => reference(a.p.Dimensions[0].Value)?.id === startRun);
+    expect(mine.map((a) => `${a.p.Namespace} ${a.p.MetricName}`).sort()).toEqual(['AWS/Lambda AsyncEventsDropped', 'AWS/Lambda Errors']);
+    for (const { p } of mine) expect(targets(p)).toEqual(['AlertsTopic']);
   });
 });
 

@@ -16,6 +16,7 @@ const declarations = require('../lib/workflows/declarations.ts');
 
 const TABLE = 'ComplianceTable';
 const TABLE_ARN = { 'Fn::GetAtt': [TABLE, 'Arn'] };
+const TABLE_KEY_ARN = { 'Fn::GetAtt': ['ComplianceTableKey', 'Arn'] };
 
 /** A serverless.yml param, or the declaration's default when the stage sets none. */
 async function param(resolveVariable, name, fallback) {
@@ -33,6 +34,16 @@ async function statements(access, resolveVariable) {
   const allow = (Action, Resource) => out.push({ Effect: 'Allow', Action, Resource });
   if (access.table?.length) allow(access.table.map((a) => `dynamodb:${a}`), [TABLE_ARN]);
   if (access.indexes?.length) allow(['dynamodb:Query'], access.indexes.map((index) => ({ 'Fn::Sub': `\${${TABLE}.Arn}/index/${index}` })));
+  if (access.table?.length || access.indexes?.length) {
+    // The table is encrypted with its own key, whose policy delegates to IAM: whoever
+    // touches the table may use the key, and only through DynamoDB in this region.
+    out.push({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: [TABLE_KEY_ARN],
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'dynamodb.${AWS::Region}.amazonaws.com' } } },
+    });
+  }
   if (access.sendMail) {
     const domain = await param(resolveVariable, 'mailDomain');
     allow(['ses:SendEmail', 'ses:SendRawEmail'], [{ 'Fn::Sub': `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:identity/${domain}` }]);
@@ -108,6 +119,49 @@ async function stateMachines({ resolveVariable }) {
   return out;
 }
 
+/** One alarm on a metric: any occurrence in five minutes goes to the alerts topic. */
+function alarm(description, namespace, metric, dimension) {
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmDescription: description,
+      Namespace: namespace,
+      MetricName: metric,
+      Dimensions: [dimension],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'AlertsTopic' }],
+    },
+  };
+}
+
+/**
+ * Alarms: a failed or timed-out execution of any workflow (a Catch that records the
+ * failure still fails the execution), and the starter, which EventBridge invokes
+ * asynchronously, so its errors and dropped events would otherwise go unseen.
+ */
+function resources() {
+  const Resources = {};
+  for (const w of declarations.WORKFLOWS) {
+    const { logicalId } = declarations.stateMachineNames(w.name);
+    const dimension = { Name: 'StateMachineArn', Value: { Ref: logicalId } };
+    Resources[`${logicalId}FailedAlarm`] = alarm(`${w.title} run failed`, 'AWS/States', 'ExecutionsFailed', dimension);
+    Resources[`${logicalId}TimedOutAlarm`] = alarm(`${w.title} run timed out`, 'AWS/States', 'ExecutionsTimedOut', dimension);
+  }
+  for (const [key, fn] of declarations.allFunctions()) {
+    if (!fn.access.startWorkflows) continue;
+    const id = `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
+    const dimension = { Name: 'FunctionName', Value: { Ref: id } };
+    Resources[`${id}ErrorsAlarm`] = alarm('The starter failed to start scheduled runs', 'AWS/Lambda', 'Errors', dimension);
+    Resources[`${id}DroppedAlarm`] = alarm('Schedule ticks to the starter were dropped', 'AWS/Lambda', 'AsyncEventsDropped', dimension);
+  }
+  return { Resources, Outputs: outputs() };
+}
+
 function outputs() {
   const out = { ComplianceTableName: { Value: { Ref: TABLE } } };
   for (const w of declarations.WORKFLOWS) {
@@ -117,4 +171,4 @@ function outputs() {
   return out;
 }
 
-module.exports = { functions, stateMachines, outputs };
+module.exports = { functions, stateMachines, resources };

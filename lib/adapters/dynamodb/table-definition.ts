@@ -26,7 +26,10 @@ export function readServerlessConfig(): Record<string, any> {
 
 /** The CreateTable input for DynamoDB Local, from the CloudFormation table resource. */
 export function localTableDefinition(tableName: string): CreateTableCommandInput {
-  const props = readServerlessConfig().resources.Resources.ComplianceTable.Properties;
+  // resources is a list of snippets the Framework merges; the table is in the one written out.
+  const snippets = [readServerlessConfig().resources].flat() as { Resources?: Record<string, any> }[];
+  const props = snippets.find((r) => r?.Resources?.ComplianceTable)?.Resources?.ComplianceTable.Properties;
+  if (!props) throw new Error('serverless.yml: no ComplianceTable resource');
   return {
     TableName: tableName,
     BillingMode: props.BillingMode,
