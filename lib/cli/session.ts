@@ -1,8 +1,6 @@
 // What a CLI command works against: DynamoDB Local started on demand with its
 // data on disk (so successive commands see the same data), or the DynamoDB that
 // --endpoint / DYNAMODB_ENDPOINT names; mail to the configured transport.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseNow } from '../domain/dates.ts';
 import { startDynamoLocal } from '../adapters/local/dynamodb-local.ts';
@@ -11,6 +9,7 @@ import { mailConfig, readConfig } from '../config.ts';
 import { hashKeySource } from '../adapters/aws/ssm-hash-key.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { sourceReaders } from '../adapters/sources/source-reader.ts';
+import { localHashKey } from '../adapters/local/local-hash-key.ts';
 import { createStore } from '../adapters/dynamodb/client.ts';
 import { ensureTable } from '../adapters/dynamodb/table-definition.ts';
 
@@ -31,21 +30,6 @@ export interface Session {
   /** Where mail went, when it went to the outbox. */
   outboxDir?: string;
   close(): Promise<void>;
-}
-
-/**
- * Locally, without a configured key, a random key kept beside the local data
- * (git-ignored), so distinct-people counts compare across local scans.
- */
-function localHashKey(dataDir: string): () => Promise<string> {
-  return async () => {
-    const file = path.join(path.dirname(path.resolve(dataDir)), 'hash-key');
-    if (!existsSync(file)) {
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-    }
-    return readFileSync(file, 'utf8').trim();
-  };
 }
 
 /** The moment a command works at: --now or COMPLIANCE_NOW when given (not empty), else the system clock. */

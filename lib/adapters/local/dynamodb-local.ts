@@ -68,15 +68,31 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, log: () =
 
 /**
  * Starts DynamoDB Local. With `dataDir` the data lives on disk there (successive
- * commands see the same data); without it, in memory.
+ * commands see the same data); without it, in memory. DynamoDB Local has no option
+ * to listen on loopback only: it listens on every interface, on a free port, for as
+ * long as the command runs (README, "Local mode and its exposure").
  */
 export async function startDynamoLocal(options: { dataDir?: string } = {}): Promise<LocalDynamo> {
   checkJava();
   const port = await freePort();
   const dir = dynamoLocalDir();
-  const args = [`-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`, '-Xmx1g', '-jar', path.join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb'];
+  const args = [
+    `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
+    '-Xmx1g',
+    '-jar',
+    path.join(dir, 'DynamoDBLocal.jar'),
+    '-port',
+    String(port),
+    '-sharedDb',
+    // Nothing leaves the machine, and no web page may call it: CORS allows only an
+    // origin that cannot exist (the default, '*', would let any page a browser here
+    // opens read the local table).
+    '-disableTelemetry',
+    '-cors',
+    'https://dynamodb-local.invalid',
+  ];
   if (options.dataDir) {
-    mkdirSync(options.dataDir, { recursive: true });
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     args.push('-dbPath', path.resolve(options.dataDir));
   } else {
     args.push('-inMemory');
