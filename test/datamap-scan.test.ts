@@ -11,7 +11,7 @@ import type { ScanSummary } from '../lib/usecases/datamap/scan-run.ts';
 import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
 import { dataMapHistory } from '../lib/adapters/dynamodb/datamap-store.ts';
-import { importOrganisation } from '../lib/adapters/dynamodb/org-store.ts';
+import { importOrganisation } from '../lib/adapters/dynamodb/import-store.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { smallOrg } from './support/fixtures.ts';
 import { testRuntime } from './support/local-store.ts';

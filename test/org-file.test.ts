@@ -311,3 +311,49 @@ describe('readOrgFile', () => {
     expect(() => readOrgFile(file)).toThrow(new OrgFileError([`${file}:25: evidence[0].collected: must be a real date written YYYY-MM-DD`]));
   });
 });
+
+describe('hostile organisation files', () => {
+  const write = (name: string, content: string | Uint8Array) => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'org-')), name);
+    writeFileSync(file, content);
+    return file;
+  };
+
+  it('refuses an alias bomb before expanding it, at the line of its first alias', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [i, name] of ['b', 'c', 'd', 'e', 'f', 'g', 'h'].entries()) {
+      const prev = i === 0 ? 'a' : ['b', 'c', 'd', 'e', 'f', 'g'][i - 1];
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    const started = performance.now();
+    expect(problems(`${text(BASE)}${levels.join('\n')}\n`)).toEqual([`org.yaml:${BASE.length + 2}: YAML: aliases (*name) that expand to more than 100 copies; write the values out`]);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('refuses UTF-16 and bytes that are not UTF-8, naming the line', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text(BASE), 'utf16le')]);
+    expect(() => readOrgFile(write('u16.yaml', utf16))).toThrow(/u16\.yaml:1: \(file\): must be UTF-8 text; this file is UTF-16 or UTF-32/);
+    const latin1 = Buffer.from(replaceLine(7, '    name: Carol Lam caf\xe9'), 'latin1');
+    expect(() => readOrgFile(write('latin1.yaml', latin1))).toThrow(/latin1\.yaml:7: \(file\): must be UTF-8 text; line 7 holds bytes that are not UTF-8/);
+  });
+
+  it('refuses a file over the size limit before reading it', () => {
+    const big = write('big.yaml', `${text(BASE)}# ${'x'.repeat(4 * 1024 * 1024)}\n`);
+    expect(() => readOrgFile(big)).toThrow(/big\.yaml: the file is \d+ bytes, more than the 4194304-byte limit for an organisation file; not read/);
+  });
+
+  it('refuses absurd periods and dates past 9999 instead of crashing', () => {
+    expect(problems(replaceLine(33, '    validFor: P99999999999Y'))).toEqual(['org.yaml:33: evidence[1].validFor: must be at most 100 years']);
+    expect(problems(replaceLine(25, '    collected: 9990-01-01').replace('validUntil: 2026-12-31', 'validFor: P20Y'))).toEqual(['org.yaml:26: evidence[0].validFor: runs past 9999-12-31']);
+  });
+
+  it('refuses managers who go round in a loop, once per loop', () => {
+    const loop = insertAfter(8, '    manager: owen');
+    expect(problems(loop)).toEqual(['org.yaml:9: people[0].manager: managers go round in a loop (carol -> owen -> carol): escalations would never reach anyone outside it']);
+  });
+
+  it('refuses strings longer than their limit, naming the field', () => {
+    expect(problems(replaceLine(16, `    title: ${'x'.repeat(301)}`))).toEqual(['org.yaml:16: controls[0].title: must be at most 300 characters']);
+    expect(problems(replaceLine(7, `    name: ${'名'.repeat(201)}`))).toEqual(['org.yaml:7: people[0].name: must be at most 200 characters']);
+  });
+});

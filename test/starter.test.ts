@@ -1,7 +1,7 @@
 // The starter that schedules and the API call: a tick delivered twice is one run.
 import { ExecutionAlreadyExists } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { importOrganisation } from '../lib/adapters/dynamodb/org-store.ts';
+import { importOrganisation } from '../lib/adapters/dynamodb/import-store.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { sfnStarter } from '../lib/adapters/aws/sfn-starter.ts';
 import { startRuns } from '../lib/usecases/runs/start-runs.ts';

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '../lib/domain/dates.ts';
 import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { readAudit } from '../lib/adapters/dynamodb/audit.ts';
-import { importOrganisation } from '../lib/adapters/dynamodb/org-store.ts';
+import { importOrganisation } from '../lib/adapters/dynamodb/import-store.ts';
 import type { Notice } from '../lib/domain/notice/notice.ts';
 import { smallOrg, sweepOnce } from './support/fixtures.ts';
 import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';

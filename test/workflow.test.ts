@@ -5,7 +5,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { executeWorkflow, localDefinition, readDefinition, taskFunctions } from '../lib/adapters/local/workflow-runner.ts';
-import { importOrganisation } from '../lib/adapters/dynamodb/org-store.ts';
+import { importOrganisation } from '../lib/adapters/dynamodb/import-store.ts';
 import type { SweepSummary } from '../lib/usecases/sweep/report.ts';
 import { definitionFile, runRequest, WORKFLOWS } from '../lib/workflows/declarations.ts';
 import { smallOrg } from './support/fixtures.ts';

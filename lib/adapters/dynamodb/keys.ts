@@ -50,6 +50,11 @@ export const keys = {
   source: (orgId: string, sourceId: string) => ({ PK: org(orgId), SK: `SOURCE#${sourceId}` }),
   /** One item per scan: the whole data map and its change since the previous scan; newest last. */
   dataMap: (orgId: string, scanId: string) => ({ PK: org(orgId), SK: `DATAMAP#${scanId}` }),
+  /** Held by the one large import being written for an organisation (lib/adapters/dynamodb/import-store.ts). */
+  importMarker: (orgId: string) => ({ PK: org(orgId), SK: '#IMPORT' }),
+  /** What each item an import touches was before it, in numbered chunks; in a partition no read looks at. */
+  importJournal: (orgId: string, importId: string, chunk: number) => ({ PK: `${org(orgId)}#IMPORT#${importId}`, SK: `BEFORE#${String(chunk).padStart(5, '0')}` }),
+  importJournalPartition: (orgId: string, importId: string) => `${org(orgId)}#IMPORT#${importId}`,
   orgPartition: org,
   /** The organisation list (GSI1). */
   organisationsPartition: 'ORGS',

@@ -9,13 +9,13 @@ import {
   evidenceEndingBy,
   getOrganisation,
   getSource,
-  importOrganisation,
   listEvidence,
   listOrganisationIds,
   listSources,
   loadOrganisation,
 } from './org-store.ts';
 import { beginRun, finishRun, getRun, listRuns } from './run-store.ts';
+import { importOrganisation } from './import-store.ts';
 
 export interface Repositories {
   runs: RunRepository;

@@ -1,8 +1,9 @@
 // Parses an organisation YAML file's text. The whole file is checked before
 // anything is written; each problem is reported as file:line: field: reason.
-import { isMap, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../../errors.ts';
+import { ORG_FILE_LIMITS } from './limits.ts';
 import { OrgFile } from './org.ts';
 
 export class OrgFileError extends InputError {
@@ -30,6 +31,38 @@ function lineOf(doc: Document, lines: LineCounter, path: readonly PropertyKey[])
   return 1;
 }
 
+/**
+ * The file's bytes as text: UTF-8 only (a UTF-8 byte-order mark is dropped). UTF-16
+ * and UTF-32 files, and bytes that are not UTF-8, are refused at the line they are on.
+ */
+export function decodeOrgFile(bytes: Uint8Array, fileName: string): string {
+  const bom = [...bytes.subarray(0, 4)];
+  const startsWith = (...b: number[]) => b.every((v, i) => bom[i] === v);
+  if (startsWith(0xff, 0xfe) || startsWith(0xfe, 0xff) || startsWith(0, 0, 0xfe, 0xff)) {
+    throw new OrgFileError([`${fileName}:1: (file): must be UTF-8 text; this file is UTF-16 or UTF-32 (save it as UTF-8)`]);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const bad = text.indexOf('\ufffd');
+    const line = text.slice(0, Math.max(0, bad)).split('\n').length;
+    throw new OrgFileError([`${fileName}:${line}: (file): must be UTF-8 text; line ${line} holds bytes that are not UTF-8 (save the file as UTF-8)`]);
+  }
+}
+
+/** How many aliases (*name) the document holds, and the line of the first. */
+function aliases(doc: Document, lines: LineCounter): { count: number; firstLine: number } {
+  let count = 0;
+  let firstLine = 1;
+  visit(doc, {
+    Alias(_key, node) {
+      if (count++ === 0) firstLine = lines.linePos(node.range?.[0] ?? 0).line;
+    },
+  });
+  return { count, firstLine };
+}
+
 export function parseOrgFile(text: string, fileName: string): OrgFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -39,7 +72,17 @@ export function parseOrgFile(text: string, fileName: string): OrgFile {
     );
   }
   if (!isMap(doc.contents)) throw new OrgFileError([`${fileName}:1: (file): must be a mapping with organisation, people, controls and evidence`]);
-  const result = OrgFile.safeParse(doc.toJS());
+  const found = aliases(doc, lines);
+  const bomb = `${fileName}:${found.firstLine}: YAML: aliases (*name) that expand to more than ${ORG_FILE_LIMITS.aliases} copies; write the values out`;
+  if (found.count > ORG_FILE_LIMITS.aliases) throw new OrgFileError([bomb]);
+  let plain: unknown;
+  try {
+    // Nested aliases multiply: the parser stops one that expands too far (an alias bomb).
+    plain = doc.toJS({ maxAliasCount: ORG_FILE_LIMITS.aliases });
+  } catch {
+    throw new OrgFileError([bomb]);
+  }
+  const result = OrgFile.safeParse(plain);
   if (result.success) return result.data;
   throw new OrgFileError(describeIssues(result.error.issues, doc, lines, fileName));
 }

@@ -5,6 +5,7 @@ import { addPeriod, isoDate } from '../dates.ts';
 import { normaliseAnnexAId } from './annex-a.ts';
 import { Source } from './source.ts';
 import { ClassifyThresholds } from '../datamap/classify.ts';
+import { NAME_MAX, ORG_FILE_LIMITS, TITLE_MAX, URI_MAX, text } from './limits.ts';
 
 const id = z
   .string()
@@ -15,8 +16,8 @@ export type Language = z.infer<typeof Language>;
 
 export const Person = z.strictObject({
   id,
-  name: z.string().min(1),
-  email: z.email(),
+  name: text(NAME_MAX),
+  email: z.email().max(254, 'must be at most 254 characters'),
   language: Language.default('en'),
   manager: id.optional(),
 });
@@ -34,7 +35,7 @@ export const Control = z.strictObject({
     }
     return normal;
   }),
-  title: z.string().min(1),
+  title: text(TITLE_MAX),
   owner: id,
 });
 export type Control = z.infer<typeof Control>;
@@ -44,17 +45,26 @@ export const EvidenceKind = z.enum([
   'report', 'restore-test', 'risk-assessment', 'training', 'test', 'other',
 ]);
 
-/** ISO-8601 duration in whole years, months, weeks or days, e.g. P1Y, P6M, P90D. */
-const period = z.string().regex(/^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'must be an ISO-8601 period such as P1Y, P6M or P90D');
+/** ISO-8601 duration in whole years, months, weeks or days, e.g. P1Y, P6M, P90D; at most 100 years in all. */
+const period = z
+  .string()
+  .regex(/^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'must be an ISO-8601 period such as P1Y, P6M or P90D')
+  .refine((p) => periodDays(p) <= ORG_FILE_LIMITS.periodYears * 366, `must be at most ${ORG_FILE_LIMITS.periodYears} years`);
+
+/** Roughly how many days a period spans (enough to bound it). */
+function periodDays(p: string): number {
+  const [, y = '0', m = '0', w = '0', d = '0'] = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(p) ?? [];
+  return Number(y) * 366 + Number(m) * 31 + Number(w) * 7 + Number(d);
+}
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal characters').transform((s) => s.toLowerCase());
 
 const EvidenceInput = z.strictObject({
   id,
   control: controlId,
-  title: z.string().min(1),
+  title: text(TITLE_MAX),
   kind: EvidenceKind,
-  location: z.url({ error: 'must be a URI such as https://..., s3://... or file:///...' }),
+  location: z.url({ error: 'must be a URI such as https://..., s3://... or file:///...' }).max(URI_MAX, `must be at most ${URI_MAX} characters`),
   sha256: sha256.optional(),
   collected: isoDate,
   validUntil: isoDate.optional(),
@@ -74,6 +84,10 @@ export const Evidence = EvidenceInput.transform((e, ctx) => {
     return z.NEVER;
   }
   const validUntil = e.validUntil ?? (e.validFor ? addPeriod(e.collected, e.validFor) : undefined);
+  if (validUntil && (!/^\d{4}-/.test(validUntil) || validUntil > ORG_FILE_LIMITS.lastDate)) {
+    ctx.addIssue({ code: 'custom', path: [e.validFor ? 'validFor' : 'validUntil'], message: `runs past ${ORG_FILE_LIMITS.lastDate}` });
+    return z.NEVER;
+  }
   if (validUntil && validUntil < e.collected) {
     ctx.addIssue({ code: 'custom', path: ['validUntil'], message: `ends (${validUntil}) before it was collected (${e.collected})` });
     return z.NEVER;
@@ -115,7 +129,7 @@ export const OrgId = z
 
 export const Organisation = z.strictObject({
   id: OrgId,
-  name: z.string().min(1),
+  name: text(NAME_MAX),
   /** Where escalations go when an owner has no manager. */
   complianceContact: id,
   sweep: SweepPolicy.default({ dueSoonDays: 14, escalateAfterDays: 7, reminderEveryDays: 7 }),
@@ -128,11 +142,11 @@ export type Organisation = z.infer<typeof Organisation>;
 export const OrgFile = z
   .strictObject({
     organisation: Organisation,
-    people: z.array(Person).min(1),
-    controls: z.array(Control).default([]),
-    evidence: z.array(Evidence).default([]),
+    people: z.array(Person).min(1).max(ORG_FILE_LIMITS.people, `at most ${ORG_FILE_LIMITS.people} people`),
+    controls: z.array(Control).max(ORG_FILE_LIMITS.controls, `at most ${ORG_FILE_LIMITS.controls} controls`).default([]),
+    evidence: z.array(Evidence).max(ORG_FILE_LIMITS.evidence, `at most ${ORG_FILE_LIMITS.evidence} evidence items`).default([]),
     /** Data sources for the data-mapping scan. */
-    sources: z.array(Source).default([]),
+    sources: z.array(Source).max(ORG_FILE_LIMITS.sources, `at most ${ORG_FILE_LIMITS.sources} sources`).default([]),
   })
   .superRefine((file, ctx) => {
     const people = new Set<string>();
@@ -148,6 +162,9 @@ export const OrgFile = z
       personRef(p.manager, ['people', i, 'manager']);
       if (p.manager === p.id) ctx.addIssue({ code: 'custom', path: ['people', i, 'manager'], message: 'a person cannot be their own manager' });
     });
+    for (const { index, chain } of managerLoops(file.people)) {
+      ctx.addIssue({ code: 'custom', path: ['people', index, 'manager'], message: `managers go round in a loop (${chain.join(' -> ')}): escalations would never reach anyone outside it` });
+    }
     const controls = new Set<string>();
     file.controls.forEach((c, i) => {
       if (controls.has(c.id)) ctx.addIssue({ code: 'custom', path: ['controls', i, 'id'], message: `duplicate control "${c.id}"` });
@@ -168,6 +185,37 @@ export const OrgFile = z
     });
   });
 export type OrgFile = z.infer<typeof OrgFile>;
+
+/**
+ * Every loop of two or more people in the manager chains, once each, reported at
+ * the person of the loop who comes first in the file. Linear: each person is
+ * walked once.
+ */
+function managerLoops(people: readonly Person[]): { index: number; chain: string[] }[] {
+  const index = new Map(people.map((p, i) => [p.id, i]));
+  const state = new Map<string, 'walking' | 'done'>();
+  const loops: { index: number; chain: string[] }[] = [];
+  for (const start of people) {
+    const path: string[] = [];
+    let id: string | undefined = start.id;
+    while (id !== undefined && index.has(id) && !state.has(id)) {
+      state.set(id, 'walking');
+      path.push(id);
+      id = people[index.get(id)!]!.manager;
+    }
+    if (id !== undefined && state.get(id) === 'walking') {
+      const loop = path.slice(path.indexOf(id));
+      if (loop.length > 1) {
+        const first = Math.min(...loop.map((m) => index.get(m)!));
+        const from = loop.indexOf(people[first]!.id);
+        const chain = [...loop.slice(from), ...loop.slice(0, from)];
+        loops.push({ index: first, chain: [...chain, chain[0]!] });
+      }
+    }
+    for (const p of path) state.set(p, 'done');
+  }
+  return loops;
+}
 
 /** Evidence owner: the item's own owner, else its control's owner. */
 export function evidenceOwner(e: Evidence, controls: ReadonlyMap<string, Control>): string {
@@ -197,4 +245,6 @@ export interface ImportSummary {
   controls: ImportCounts;
   sources: ImportCounts;
   evidence: ImportCounts & { renewed: number };
+  /** An earlier import that died mid-way and was undone before this one. */
+  undone?: { startedAt: string; items: number };
 }

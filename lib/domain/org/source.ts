@@ -1,6 +1,7 @@
 // A data source the organisation declares for its data-mapping scans: what it is,
 // where it is read from, on which platform, and where its data is stored.
 import { z } from 'zod';
+import { NAME_MAX, PATH_MAX, text } from './limits.ts';
 import { PROVIDERS, TransferBasis, resolveStorage } from '../datamap/residency.ts';
 
 const id = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'must be 1-64 lowercase letters, digits or "-"');
@@ -22,9 +23,9 @@ const Storage = z
 
 const common = {
   id,
-  name: z.string().min(1),
+  name: text(NAME_MAX),
   /** The platform the data lives on: DingTalk, Teams, Slack, WhatsApp, file share, ... */
-  platform: z.string().min(1),
+  platform: text(NAME_MAX),
   storage: Storage,
   transferBasis: z.array(TransferBasis).optional(),
   /** Sampling budget per run, so a scan's cost is known in advance. */
@@ -34,15 +35,15 @@ const common = {
 
 /** Paths are relative to the organisation file. */
 export const Source = z.discriminatedUnion('kind', [
-  z.strictObject({ ...common, kind: z.literal('files'), path: z.string().min(1), encoding: encoding.optional() }),
-  z.strictObject({ ...common, kind: z.literal('whatsapp'), path: z.string().min(1), group: z.string().optional(), encoding: encoding.optional() }),
-  z.strictObject({ ...common, kind: z.literal('slack'), path: z.string().min(1) }),
+  z.strictObject({ ...common, kind: z.literal('files'), path: text(PATH_MAX), encoding: encoding.optional() }),
+  z.strictObject({ ...common, kind: z.literal('whatsapp'), path: text(PATH_MAX), group: text(NAME_MAX).optional(), encoding: encoding.optional() }),
+  z.strictObject({ ...common, kind: z.literal('slack'), path: text(PATH_MAX) }),
   z.strictObject({
     ...common,
     kind: z.literal('chat-table'),
-    path: z.string().min(1),
+    path: text(PATH_MAX),
     encoding: encoding.optional(),
-    columns: z.strictObject({ sender: z.string().optional(), time: z.string().optional(), group: z.string().optional(), content: z.string() }).optional(),
+    columns: z.strictObject({ sender: text(NAME_MAX).optional(), time: text(NAME_MAX).optional(), group: text(NAME_MAX).optional(), content: text(NAME_MAX) }).optional(),
   }),
   z.strictObject({
     ...common,
@@ -52,13 +53,13 @@ export const Source = z.discriminatedUnion('kind', [
     /** Another endpoint than AWS's (DynamoDB Local). */
     endpoint: z.url().optional(),
     /** Attribute whose value names the group or channel; default: the table is one group. */
-    groupBy: z.string().min(1).optional(),
+    groupBy: text(NAME_MAX).optional(),
   }),
   z.strictObject({
     ...common,
     kind: z.literal('s3'),
     bucket: z.string().min(3).max(63),
-    prefix: z.string().optional(),
+    prefix: z.string().max(1024, 'must be at most 1024 characters').optional(),
     region: z.string().min(1).optional(),
     encoding: encoding.optional(),
   }),

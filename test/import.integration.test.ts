@@ -1,0 +1,125 @@
+// An import is all or nothing, against DynamoDB Local with writes failed at the
+// client: a small change is one transaction; a large one is journalled, undone when
+// a write fails, and undone by the next import when the process died mid-way.
+// Every read (organisation, people, controls, sources, evidence, audit trail) is
+// then exactly as before.
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { importOrganisation } from '../lib/adapters/dynamodb/import-store.ts';
+import type { Store } from '../lib/adapters/dynamodb/client.ts';
+import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
+import type { OrgFile } from '../lib/domain/org/org.ts';
+import { ConflictError, DependencyError } from '../lib/errors.ts';
+import type { Runtime } from '../lib/runtime.ts';
+import { testRuntime } from './support/local-store.ts';
+
+const SAMPLE = readOrgFile('examples/acme-hk/org.yaml');
+const ORG = SAMPLE.organisation.id;
+const AT = '2026-11-01T00:00:00.000Z';
+const LATER = '2026-11-02T00:00:00.000Z';
+
+/** Everything a reader can see of the organisation, through the use cases' repositories. */
+async function reads(rt: Runtime) {
+  const loaded = await rt.organisations.load(ORG);
+  return {
+    organisation: loaded?.organisation,
+    people: [...(loaded?.people.values() ?? [])],
+    controls: [...(loaded?.controls.values() ?? [])],
+    sources: await rt.organisations.sources(ORG),
+    evidence: await rt.organisations.evidence(ORG),
+    endingBy: await rt.organisations.evidenceEndingBy(ORG, '2099-12-31'),
+    audit: await rt.audit.read(ORG),
+  };
+}
+
+async function allItems(store: Store) {
+  const result = await store.doc.send(new ScanCommand({ TableName: store.table }));
+  return (result.Items ?? []).sort((a, b) => `${a.PK}|${a.SK}`.localeCompare(`${b.PK}|${b.SK}`));
+}
+
+/** Fails the store's writes that `when` picks (given the command's input as JSON and a running count). */
+function failWrites(store: Store, when: (input: string, n: number) => boolean): { off(): void } {
+  let n = 0;
+  let on = true;
+  store.doc.middlewareStack.add(
+    (next) => async (args) => {
+      const input = JSON.stringify(args.input);
+      if (on && /"(RequestItems|TransactItems)"/.test(input) && when(input, ++n)) {
+        throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'failWrites' },
+  );
+  return { off: () => (on = false) };
+}
+
+/** The sample with every evidence item renewed and every title changed: well over 100 writes. */
+function bigChange(): OrgFile {
+  return {
+    ...SAMPLE,
+    people: SAMPLE.people.map((p) => ({ ...p, name: `${p.name} (changed)` })),
+    evidence: SAMPLE.evidence.map((e) => ({ ...e, title: `${e.title} (2027)`, validUntil: '2027-12-31' })),
+  };
+}
+
+async function imported(): Promise<Runtime> {
+  const rt = await testRuntime();
+  await importOrganisation(rt.store, SAMPLE, 'import:base', AT);
+  return rt;
+}
+
+describe('importing all or nothing', () => {
+  it('writes a small change in one transaction: a failure leaves every read and item as it was', async () => {
+    const rt = await imported();
+    const [before, items] = [await reads(rt), await allItems(rt.store)];
+    const small = { ...SAMPLE, controls: SAMPLE.controls.map((c, i) => (i === 0 ? { ...c, title: 'Renamed' } : c)) };
+    failWrites(rt.store, (input) => input.includes('"TransactItems"'));
+    await expect(importOrganisation(rt.store, small, 'import:small', LATER)).rejects.toThrow(/the import was not written \(nothing changed\)/);
+    expect(await reads(rt)).toEqual(before);
+    expect(await allItems(rt.store)).toEqual(items);
+  });
+
+  it('undoes a large import whose writes fail mid-way, before it reports the failure', async () => {
+    const rt = await imported();
+    const [before, items] = [await reads(rt), await allItems(rt.store)];
+    // The journal and the first two batches of items go in; the third batch fails.
+    const faults = failWrites(rt.store, (input, n) => !input.includes('import-journal') && n === 4);
+    const failure = importOrganisation(rt.store, bigChange(), 'import:big', LATER);
+    await expect(failure).rejects.toThrow(DependencyError);
+    await expect(failure).rejects.toThrow(/the import failed and was undone; nothing changed/);
+    faults.off();
+    expect(await reads(rt)).toEqual(before);
+    expect(await allItems(rt.store)).toEqual(items);
+  });
+
+  it('applies a large import in full when nothing fails, and leaves no journal behind', async () => {
+    const rt = await imported();
+    const summary = await importOrganisation(rt.store, bigChange(), 'import:big', LATER);
+    expect(summary.evidence.renewed + summary.evidence.changed).toBe(SAMPLE.evidence.length);
+    expect(summary.undone).toBeUndefined();
+    const after = await reads(rt);
+    expect(after.evidence.every((e) => e.validUntil === '2027-12-31' && e.title.endsWith('(2027)'))).toBe(true);
+    expect((await allItems(rt.store)).filter((i) => String(i.type).startsWith('import'))).toEqual([]);
+  });
+
+  it('after a process died mid-way, refuses a second import while the first may still run, then undoes it before the next', async () => {
+    const rt = await imported();
+    const before = await reads(rt);
+    // Every write after the journal fails: the import can neither finish nor undo itself (as if it died).
+    const faults = failWrites(rt.store, (input, n) => !input.includes('import-journal') && n >= 3);
+    await expect(importOrganisation(rt.store, bigChange(), 'import:dies', LATER)).rejects.toThrow(/could not yet be undone .* the next import of "harbour-ledger" undoes it first/);
+    faults.off();
+    expect((await reads(rt)).people).not.toEqual(before.people); // partly written: the journal has what it was
+
+    await expect(importOrganisation(rt.store, SAMPLE, 'import:again', LATER)).rejects.toThrow(ConflictError);
+
+    const later = new Date(Date.parse(LATER) + 10 * 60_000).toISOString();
+    const summary = await importOrganisation(rt.store, SAMPLE, 'import:again', later);
+    expect(summary.undone).toEqual({ startedAt: LATER, items: expect.any(Number) });
+    expect(summary.people.changed + summary.evidence.changed + summary.evidence.renewed).toBe(0); // the undo restored the sample
+    const after = await reads(rt);
+    expect({ ...after, audit: [] }).toEqual({ ...before, audit: [] });
+    expect((await allItems(rt.store)).filter((i) => String(i.type).startsWith('import'))).toEqual([]);
+  });
+});
