@@ -47,6 +47,18 @@ describe.each(files)('workflow definition %s', (file) => {
     }
   });
 
+  it('catches a payload over the Step Functions limit by name in every Task and Map (States.ALL does not catch it), so the failure is recorded', () => {
+    const states = allStates(definition.States).filter(([, s]) => s.Type === 'Task' || s.Type === 'Map');
+    expect(states.some(([, s]) => s.Type === 'Map')).toBe(true);
+    for (const [name, state] of states) {
+      const catchers = (state.Catch ?? []) as State[];
+      const byName = catchers.find((c) => c.ErrorEquals.includes('States.DataLimitExceeded'));
+      expect(byName, `${name} catches States.DataLimitExceeded`).toBeDefined();
+      // It goes where every other failure goes.
+      expect(byName?.Next, name).toBe(catchers.find((c) => c.ErrorEquals.includes('States.ALL'))?.Next);
+    }
+  });
+
   it("names only its own workflow's declared functions, with handler files that exist", () => {
     const declared = WORKFLOWS.find((w) => definitionFile(w.name) === file);
     expect(declared, `${file} belongs to a declared workflow`).toBeDefined();
