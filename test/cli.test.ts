@@ -88,6 +88,63 @@ describe.concurrent('usage (no table needed)', () => {
     expect(r.stderr).toContain('--control: "A.5.38" is not an ISO/IEC 27001:2022 Annex A control');
   });
 
+  it('evidence list --control: a 2013 id with several 2022 counterparts, or none, exits 2 before touching any store', async ({ expect }) => {
+    const [several, none] = await Promise.all([
+      runCli(['--endpoint', 'http://127.0.0.1:9', 'evidence', 'list', '--control', 'A.18.2.3']),
+      runCli(['--endpoint', 'http://127.0.0.1:9', 'evidence', 'list', '--control', 'A.12.4.9']),
+    ]);
+    expect(several.code).toBe(2);
+    expect(several.stderr).toContain('--control: A.18.2.3 (2013) maps to several 2022 controls (A.5.36, A.8.8): write one of them');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--control: "A.12.4.9" is not an ISO/IEC 27001 Annex A control');
+  });
+
+  // --endpoint names a closed port: a command that opened a store session would fail.
+  it('catalogue iso27001 --format json: the 93 controls as [{ id, title, theme }], no store needed', async ({ expect }) => {
+    const r = await runCli(['--endpoint', 'http://127.0.0.1:9', 'catalogue', 'iso27001', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as { id: string; title: string; theme: string }[];
+    expect(rows).toHaveLength(93);
+    for (const row of rows) expect(Object.keys(row)).toEqual(['id', 'title', 'theme']);
+    expect(rows.filter((row) => row.theme === 'technological')).toHaveLength(34);
+    expect(rows.find((row) => row.id === 'A.8.24')?.theme).toBe('technological');
+  });
+
+  it('catalogue iso27001-2013 --format json: the 114 controls as [{ id, title, mapsTo }]', async ({ expect }) => {
+    const r = await runCli(['catalogue', 'iso27001-2013', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as { id: string; title: string; mapsTo: string[] }[];
+    expect(rows).toHaveLength(114);
+    for (const row of rows) expect(Object.keys(row)).toEqual(['id', 'title', 'mapsTo']);
+    expect(rows.find((row) => row.id === 'A.12.4.1')?.mapsTo).toEqual(['A.8.15']);
+  });
+
+  it('catalogue pdpo and gdpr --format json: ids and titles; section 33 marked not in force', async ({ expect }) => {
+    const [pdpo, gdpr] = await Promise.all([runCli(['catalogue', 'pdpo', '--format', 'json']), runCli(['--format', 'json', 'catalogue', 'gdpr'])]);
+    expect([pdpo.code, gdpr.code]).toEqual([0, 0]);
+    const pdpoRows = JSON.parse(pdpo.stdout) as { id: string; status?: string }[];
+    expect(pdpoRows.map((row) => row.id)).toEqual(expect.arrayContaining(['DPP1', 'DPP6', 'PCPD-XB-GUIDANCE', 'PCPD-XB-MODEL-CLAUSES']));
+    expect(pdpoRows.find((row) => row.id === 's.33')?.status).toBe('not-in-force');
+    expect((JSON.parse(gdpr.stdout) as { id: string }[]).map((row) => row.id)).toEqual(expect.arrayContaining(['Art.5', 'Art.32', 'Art.44', 'Art.49']));
+  });
+
+  it('catalogue iso27001, human output: a table with the catalogue named', async ({ expect }) => {
+    const r = await runCli(['catalogue', 'iso27001']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('ISO/IEC 27001:2022 Annex A: 93 entries');
+    expect(lines[2]).toMatch(/^ID\s+THEME\s+TITLE$/);
+    expect(lines).toHaveLength(3 + 93);
+    expect(r.stdout).toMatch(/^A\.8\.24\s+technological\s+Cryptography$/m);
+  });
+
+  it('catalogue with an unknown name exits 2 listing the valid ones', async ({ expect }) => {
+    const r = await runCli(['catalogue', 'nist']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Allowed choices are pdpo, gdpr, iso27001, iso27001-2013.');
+    noStackTrace(r);
+  });
+
   it('an unknown command exits 2', async ({ expect }) => {
     const r = await runCli(['frobnicate']);
     expect(r.code).toBe(2);

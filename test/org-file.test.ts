@@ -178,16 +178,33 @@ describe('parseOrgFile: refusals name file, line and field', () => {
     ]);
   });
 
-  it('an Annex A control that does not exist: A.5.38 (theme 5 ends at 5.37)', () => {
-    expect(problems(replaceLine(15, '  - id: A.5.38'))).toEqual([
-      'org.yaml:15: controls[0].id: "A.5.38" is not an ISO/IEC 27001:2022 Annex A control (A.5.1 to A.8.34)',
-    ]);
+  it.each([
+    ['A.5.38: theme 5 ends at 5.37', 15, '  - id: A.5.38', 'controls[0].id: "A.5.38" is not an ISO/IEC 27001:2022 Annex A control (A.5.1 to A.8.34)'],
+    [
+      'A.9.1: no theme 9 (a 2013 category, not a control)',
+      21,
+      '    control: A.9.1',
+      'evidence[0].control: "A.9.1" is not an ISO/IEC 27001:2022 Annex A control (A.5.1 to A.8.34); A.9.1 was a 2013 category: write one of its controls (A.9.1.1, A.9.1.2) or the 2022 control',
+    ],
+    ['A.18.2.3: a 2013 control with several 2022 counterparts', 15, '  - id: A.18.2.3', 'controls[0].id: A.18.2.3 (2013) maps to several 2022 controls (A.5.36, A.8.8): write one of them'],
+    [
+      'A.12.4.9: three parts, but no 2013 control',
+      21,
+      '    control: A.12.4.9',
+      'evidence[0].control: "A.12.4.9" is not an ISO/IEC 27001 Annex A control: not a 2022 control (A.5.1 to A.8.34) nor a 2013 one (A.5.1.1 to A.18.2.3)',
+    ],
+  ])('a control id that is refused: %s', (_case, line, replacement, problem) => {
+    expect(problems(replaceLine(line, replacement))).toEqual([`org.yaml:${line}: ${problem}`]);
   });
 
-  it('an Annex A control that does not exist: A.9.1 (no theme 9)', () => {
-    expect(problems(replaceLine(21, '    control: A.9.1'))).toEqual([
-      'org.yaml:21: evidence[0].control: "A.9.1" is not an ISO/IEC 27001:2022 Annex A control',
-    ]);
+  it('a 2013 control id is read as its 2022 control where that is one-to-one', () => {
+    const org = parseOrgFile(replaceLine(15, '  - id: A.9.1.1').replace('    control: A.5.15', '    control: 9.1.2'), 'org.yaml');
+    expect(org.controls.map((c) => c.id)).toEqual(['A.5.15', 'A.8.13']);
+    expect(org.evidence.map((e) => e.control)).toEqual(['A.5.15', 'A.8.13']);
+  });
+
+  it('a 2013 id and its 2022 control listed together are one control, listed twice', () => {
+    expect(problems(insertAfter(18, '  - { id: A.12.3.1, title: Backups, owner: carol }'))).toEqual(['org.yaml:19: controls[2].id: duplicate control "A.8.13"']);
   });
 
   it('validUntil before collected', () => {

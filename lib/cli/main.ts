@@ -1,19 +1,19 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // The `compliance` command line. Exit codes: 0 done, 1 failure, 2 usage or input error.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { today } from '../domain/dates.ts';
 import { readConfig } from '../config.ts';
 import { errorOutcome, NotFoundError, UsageError } from '../errors.ts';
-import { startLocalRun } from '../adapters/local/workflow-runner.ts';
-import { normaliseAnnexAId } from '../domain/org/annex-a.ts';
+import { resolveControlId } from '../domain/catalogues/control-id.ts';
+import { CatalogueName, catalogueRows, catalogueTitle } from '../domain/catalogues/catalogues.ts';
 import { readOrgFile } from '../adapters/files/org-file-reader.ts';
 import { EvidenceStatusName } from '../domain/evidence/lapse-policy.ts';
 import { evidenceRows } from '../domain/evidence/evidence-rows.ts';
 import { cycle, workflow, type WorkflowName } from '../workflows/declarations.ts';
-import { formatEvidence, formatImport, formatScan, presentRun } from './output.ts';
+import { formatCatalogue, formatEvidence, formatImport, formatScan, presentRun } from './output.ts';
 import { scanPaths, scanPathsTo, type ScanOptions } from '../usecases/scan/scan-files.ts';
 import { readFileRecords, readPathRecords } from '../adapters/sources/local-files.ts';
-import { openSession, type GlobalOptions, type Session } from './session.ts';
+import type { GlobalOptions, Session } from './session.ts';
 
 /** What `compliance scan` reads: local files and folders. */
 const LOCAL_FILES = { file: readFileRecords, paths: readPathRecords };
@@ -22,7 +22,10 @@ function print(options: GlobalOptions, human: string, data: unknown): void {
   process.stdout.write(options.format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`);
 }
 
+// The store, mail and workflow modules are loaded when a command needs them, so that
+// commands that need none (catalogue, scan, --help) start quickly.
 async function withSession<T>(options: GlobalOptions, fn: (session: Session) => Promise<T>): Promise<T> {
+  const { openSession } = await import('./session.ts');
   const session = await openSession(options);
   try {
     return await fn(session);
@@ -47,6 +50,7 @@ async function importFile(session: Session, file: string) {
 
 /** Runs one workflow locally for one organisation, and what to print of it. */
 async function runWorkflow(session: Session, name: WorkflowName, orgId: string) {
+  const { startLocalRun } = await import('../adapters/local/workflow-runner.ts');
   const result = await startLocalRun(session.rt, name, orgId, session.now);
   return { result, ...(await presentRun(session, name, orgId, result)) };
 }
@@ -142,7 +146,7 @@ export function buildProgram(): Command {
     .command('list')
     .description('list evidence with its status today (or at --now)')
     .option('--org <id>', 'organisation (default: the only one imported)')
-    .option('--control <id>', 'only evidence for this Annex A control, e.g. A.5.15')
+    .option('--control <id>', 'only evidence for this Annex A control, e.g. A.5.15 (a 2013 id such as A.12.4.1 is read as its 2022 control)')
     .addOption(new Option('--status <status>', 'only evidence in this status').choices(EvidenceStatusName.options))
     .action(async (opts: { org?: string; control?: string; status?: EvidenceStatusName }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
@@ -154,6 +158,16 @@ export function buildProgram(): Command {
         const rows = evidenceRows(await session.rt.organisations.evidence(orgId, control), today(session.now), org.sweep, opts.status);
         print(options, formatEvidence(rows), rows);
       });
+    });
+
+  program
+    .command('catalogue')
+    .description('list a requirement catalogue: the PDPO, the GDPR, ISO/IEC 27001:2022 Annex A, or the 2013 controls with their 2022 counterparts')
+    .addArgument(new Argument('<name>', 'which catalogue').choices(CatalogueName.options))
+    .action((name: CatalogueName, _opts, cmd: Command) => {
+      const options = cmd.optsWithGlobals() as GlobalOptions;
+      const rows = catalogueRows(name);
+      print(options, formatCatalogue(catalogueTitle(name), rows), rows);
     });
 
   return program;
@@ -178,9 +192,9 @@ function positiveInteger(value: string): number {
 }
 
 function normaliseControl(value: string): string {
-  const id = normaliseAnnexAId(value);
-  if (!id) throw new UsageError(`--control: "${value}" is not an ISO/IEC 27001:2022 Annex A control (A.5.1 to A.8.34)`);
-  return id;
+  const resolved = resolveControlId(value);
+  if (!resolved.ok) throw new UsageError(`--control: ${resolved.reason}`);
+  return resolved.id;
 }
 
 /** DEBUG set: stack traces of unexpected errors (a bad environment is the error being reported, so it counts as unset). */

@@ -7,6 +7,7 @@ import type { SweepSummary } from '../usecases/sweep/report.ts';
 import type { EvidenceRow } from '../domain/evidence/evidence-rows.ts';
 import type { ScanResult } from '../usecases/scan/scan-files.ts';
 import type { ScanSummary as ScanRunSummary } from '../usecases/datamap/scan-run.ts';
+import type { CatalogueRow } from '../domain/catalogues/catalogues.ts';
 
 const counts = (label: string, c: ImportCounts & { renewed?: number }) => {
   const parts = [
@@ -121,6 +122,17 @@ export function formatScan(result: ScanResult): string {
   const counts = Object.entries(result.counts).map(([type, n]) => `${type} ${n}`);
   out.push(`${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}${counts.length ? `: ${counts.join(', ')}` : ''}.`);
   return out.join('\n');
+}
+
+/** A catalogue as a table: its name, then id, theme (2022), 2022 controls (2013), status (PDPO) and title. */
+export function formatCatalogue(name: string, rows: CatalogueRow[]): string {
+  const optional = [
+    { header: 'THEME', cell: (r: CatalogueRow) => r.theme },
+    { header: 'MAPS TO (2022)', cell: (r: CatalogueRow) => r.mapsTo?.join(', ') },
+    { header: 'STATUS', cell: (r: CatalogueRow) => r.status },
+  ].filter((c) => rows.some((r) => c.cell(r) !== undefined));
+  const table = columns(['ID', ...optional.map((c) => c.header), 'TITLE'], rows.map((r) => [r.id, ...optional.map((c) => c.cell(r) ?? ''), r.title]));
+  return `${name}: ${rows.length} entries\n\n${table}`;
 }
 
 /** Aligned columns; CJK characters count double, as a terminal shows them. */

@@ -1,20 +1,27 @@
-// ISO/IEC 27001:2022 Annex A: 93 controls in four themes, numbered 5.1-5.37
-// (organisational), 6.1-6.8 (people), 7.1-7.14 (physical), 8.1-8.34 (technological).
-const THEME_SIZES: Readonly<Record<number, number>> = { 5: 37, 6: 8, 7: 14, 8: 34 };
+// How people write ISO/IEC 27001 Annex A control ids, read into the project's form.
+// Two numbers ("5.15", "A.5.15", "a 5.15") name a control of the 2022 edition; three
+// ("A.12.4.1") a control of the 2013 edition. Whether such a control exists, and what
+// a 2013 control became, is the catalogues' to say (../catalogues/).
 
-/** "5.15", "A.5.15" or "a 5.15" -> "A.5.15"; undefined when no such control exists. */
-export function normaliseAnnexAId(value: string): string | undefined {
-  const match = /^\s*(?:A[.\s]?)?([5-8])\.(\d{1,2})\s*$/i.exec(value);
-  if (!match) return undefined;
-  const theme = Number(match[1]);
-  const number = Number(match[2]);
-  const size = THEME_SIZES[theme];
-  if (size === undefined || number < 1 || number > size) return undefined;
-  return `A.${theme}.${number}`;
+export interface AnnexAId {
+  edition: 2022 | 2013;
+  /** "A.5.15" or "A.12.4.1": "A." and numbers without leading zeros. */
+  id: string;
 }
 
-/** Sort key so that A.5.2 comes before A.5.10. */
+/** The id as written, in the project's form; undefined when it is not shaped like an Annex A id at all. */
+export function readAnnexAId(value: string): AnnexAId | undefined {
+  const match = /^\s*(?:A[.\s]?\s*)?(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?\s*$/i.exec(value);
+  if (!match) return undefined;
+  const numbers = match.slice(1).filter((n) => n !== undefined).map(Number);
+  return { edition: numbers.length === 2 ? 2022 : 2013, id: `A.${numbers.join('.')}` };
+}
+
+/** Sort key so that A.5.2 comes before A.5.10 (and A.9.1.1 before A.12.1.1). */
 export function annexASortKey(id: string): string {
-  const [, theme = '0', number = '0'] = /^A\.(\d)\.(\d+)$/.exec(id) ?? [];
-  return `${theme}.${number.padStart(2, '0')}`;
+  return id
+    .replace(/^A\./, '')
+    .split('.')
+    .map((n) => n.padStart(2, '0'))
+    .join('.');
 }

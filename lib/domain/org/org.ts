@@ -2,7 +2,7 @@
 // runtime check (with a path to every bad field) and the TypeScript types.
 import { z } from 'zod';
 import { addPeriod, isoDate } from '../dates.ts';
-import { normaliseAnnexAId } from './annex-a.ts';
+import { resolveControlId } from '../catalogues/control-id.ts';
 import { Source } from './source.ts';
 import { ClassifyThresholds } from '../datamap/classify.ts';
 import { NAME_MAX, ORG_FILE_LIMITS, TITLE_MAX, URI_MAX, text } from './limits.ts';
@@ -23,18 +23,22 @@ export const Person = z.strictObject({
 });
 export type Person = z.infer<typeof Person>;
 
-/** YAML reads an unquoted 5.10 as the number 5.1, so a control id must be text. */
-const controlId = z.string({ error: 'must be text such as "A.5.15" (write the "A." or quote the number)' });
+/**
+ * An ISO/IEC 27001 Annex A control id, read as its 2022 control: "A.5.15", "5.15" and
+ * "a 5.15" are 2022 controls; a 2013 id ("A.12.4.1") becomes its 2022 control where
+ * that is one-to-one. YAML reads an unquoted 5.10 as the number 5.1, so it must be text.
+ */
+const controlId = z
+  .string({ error: 'must be text such as "A.5.15" (write the "A." or quote the number)' })
+  .transform((value, ctx) => {
+    const resolved = resolveControlId(value);
+    if (resolved.ok) return resolved.id;
+    ctx.addIssue({ code: 'custom', message: resolved.reason });
+    return z.NEVER;
+  });
 
 export const Control = z.strictObject({
-  id: controlId.transform((value, ctx) => {
-    const normal = normaliseAnnexAId(value);
-    if (!normal) {
-      ctx.addIssue({ code: 'custom', message: `"${value}" is not an ISO/IEC 27001:2022 Annex A control (A.5.1 to A.8.34)` });
-      return z.NEVER;
-    }
-    return normal;
-  }),
+  id: controlId,
   title: text(TITLE_MAX),
   owner: id,
 });
@@ -78,11 +82,6 @@ export const Evidence = EvidenceInput.transform((e, ctx) => {
     ctx.addIssue({ code: 'custom', path: ['validFor'], message: 'give validUntil or validFor, not both' });
     return z.NEVER;
   }
-  const control = normaliseAnnexAId(e.control);
-  if (!control) {
-    ctx.addIssue({ code: 'custom', path: ['control'], message: `"${e.control}" is not an ISO/IEC 27001:2022 Annex A control` });
-    return z.NEVER;
-  }
   const validUntil = e.validUntil ?? (e.validFor ? addPeriod(e.collected, e.validFor) : undefined);
   if (validUntil && (!/^\d{4}-/.test(validUntil) || validUntil > ORG_FILE_LIMITS.lastDate)) {
     ctx.addIssue({ code: 'custom', path: [e.validFor ? 'validFor' : 'validUntil'], message: `runs past ${ORG_FILE_LIMITS.lastDate}` });
@@ -93,7 +92,7 @@ export const Evidence = EvidenceInput.transform((e, ctx) => {
     return z.NEVER;
   }
   const { validFor: _validFor, ...rest } = e;
-  return { ...rest, control, validUntil };
+  return { ...rest, validUntil };
 });
 export type Evidence = z.infer<typeof Evidence>;
 
