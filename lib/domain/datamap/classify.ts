@@ -59,7 +59,10 @@ export type ClassifyThresholds = z.infer<typeof ClassifyThresholds>;
 export type ClassifyThresholdsInput = z.input<typeof ClassifyThresholds>;
 
 export interface GroupCounts {
+  /** The group's name as shown (redacted: see lib/domain/detect/redact.ts). */
   group: string;
+  /** Keyed hash of the raw name (groupHash in mask.ts): what tells groups apart when given. */
+  groupHash?: string;
   counts: Counts;
 }
 
@@ -73,6 +76,7 @@ export interface ClassifyInput {
 
 export interface GroupClassification {
   group: string;
+  groupHash?: string;
   rating: Rating;
   reasons: string[];
   counts: Counts;
@@ -150,10 +154,12 @@ export function classify(input: ClassifyInput, thresholdsInput: ClassifyThreshol
   const seen = new Set<string>();
   const groups: GroupClassification[] = (input.groups ?? []).map((g, i) => {
     if (typeof g.group !== 'string' || g.group === '') throw new Error(`groups[${i}]: group name must be non-empty text`);
-    if (seen.has(g.group)) throw new Error(`groups[${i}]: group "${g.group}" listed twice`);
-    seen.add(g.group);
+    // Two raw names may redact alike ("+852 ****4567"): the hash, when given, tells them apart.
+    const identity = g.groupHash ?? g.group;
+    if (seen.has(identity)) throw new Error(`groups[${i}]: group "${g.group}" listed twice`);
+    seen.add(identity);
     const counts = checkCounts(g.counts, `group "${g.group}"`);
-    return { group: g.group, ...rateCounts(counts, thresholds), counts };
+    return { group: g.group, ...(g.groupHash !== undefined ? { groupHash: g.groupHash } : {}), ...rateCounts(counts, thresholds), counts };
   });
   const counts = input.counts ? checkCounts(input.counts, 'source') : sumCounts(groups.map((g) => g.counts));
   const own = rateCounts(counts, thresholds);

@@ -31,7 +31,10 @@ export const StorageEntry = z
 export type StorageEntry = z.infer<typeof StorageEntry>;
 
 export const GroupEntry = z.strictObject({
+  /** The name redacted (lib/domain/detect/redact.ts): never an identifier as written. */
   group: text,
+  /** HMAC of the raw name under the findings' key (groupHash in mask.ts), to match it by name. */
+  groupHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   rating: Rating,
   reasons: z.array(z.string()),
   counts: CountsSchema,

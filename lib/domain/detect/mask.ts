@@ -23,7 +23,7 @@
 // hashes the same, and the same digits as two different types do not. The key comes from
 // configuration (on AWS from SSM Parameter Store or Secrets Manager); an empty key is
 // refused, since without a secret the hashes of a small space such as phone numbers can
-// be reversed by trying every number.
+// be reversed by trying every number. groupHash: the same HMAC over `group:${name}`.
 
 import { createHmac } from 'node:crypto';
 import type { Detection } from './detect.ts';
@@ -83,8 +83,21 @@ export function mask(d: Finding): string {
   }
 }
 
+function hmac(key: Uint8Array | string, message: string): string {
+  if (key.length === 0) throw new Error('keyedHash: the hash key must not be empty');
+  return createHmac('sha256', key).update(message, 'utf8').digest('hex');
+}
+
 /** HMAC-SHA-256 (hex, 64 characters) of `${type}:${value}` under `key`. */
 export function keyedHash(key: Uint8Array | string, d: Finding): string {
-  if (key.length === 0) throw new Error('keyedHash: the hash key must not be empty');
-  return createHmac('sha256', key).update(`${d.type}:${d.value}`, 'utf8').digest('hex');
+  return hmac(key, `${d.type}:${d.value}`);
+}
+
+/**
+ * HMAC-SHA-256 (hex) of `group:${name}` under the same key: a group or channel's raw
+ * name, kept beside its redacted form so configuration can name a group as people
+ * write it (the organisation file, an event's group) and still match it.
+ */
+export function groupHash(key: Uint8Array | string, name: string): string {
+  return hmac(key, `group:${name}`);
 }

@@ -12,7 +12,7 @@ export interface Location {
   row?: number;
   /** The column's header name. */
   column?: string;
-  /** RFC 6901 JSON pointer of the string. */
+  /** RFC 6901 JSON pointer of the string; keys in it are redacted by the reader (they are content). */
   pointer?: string;
 }
 

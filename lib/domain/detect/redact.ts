@@ -1,0 +1,78 @@
+// Redaction: the one way a string that came from scanned content, a file name, an S3
+// key or a group or channel name is made safe before it is stored, logged, thrown in an
+// error or printed. The detectors run over it and every identifier they find is
+// replaced by its mask (mask.ts); topics (health, payroll) are words, not personal
+// data, and stay as written. Pure: no I/O.
+//
+// Names are not chat text, so redact() looks twice:
+//   1. the text as it is, with the detectors' own rules;
+//   2. the result with every '-' read as a space and ASCII letters read in upper case
+//      (same length, so offsets hold), so that an identifier joined to a word by a
+//      hyphen (`hr-A1234563.csv`, `card-4111111111111111.txt`) or written in lower case
+//      (`hkid_a1234563.pdf`) is masked too. A name may come out over-masked; never
+//      under-masked by these two shapes.
+// Masks contain no identifier, and the detectors find nothing in a mask, so
+// redact(redact(s)) === redact(s): what earlier versions stored can be redacted again.
+// The cost is two detector passes over the string: meant for names, paths and
+// messages, once each, never for every record's text.
+import { detect, type Detection } from './detect.ts';
+import { mask } from './mask.ts';
+
+const isTopic = (d: Detection) => d.type === 'health' || d.type === 'payroll';
+/** An IBAN's country code and check digits, in either case. */
+const IBAN_START = /[A-Z]{2}[0-9]{2}/i;
+
+/** `text` with each identifier in `found` (sorted, not overlapping) replaced by its mask. */
+function masked(text: string, found: readonly Detection[]): string {
+  let out = '';
+  let at = 0;
+  for (const d of found) {
+    if (isTopic(d)) continue;
+    out += text.slice(at, d.start) + mask(d);
+    at = d.end;
+  }
+  return at === 0 ? text : out + text.slice(at);
+}
+
+/** The same text, hyphens as spaces and ASCII letters upper-cased: every offset unchanged. */
+function loosened(text: string): string {
+  return text.replace(/[-a-z]/g, (c) => (c === '-' ? ' ' : c.toUpperCase()));
+}
+
+/**
+ * Whether `text` could hold an identifier at all: every one has six digits or more
+ * (HKID, PRC ID, card, phones), or an '@' (e-mail), or a country code and two check
+ * digits (an IBAN, whose rest may be letters). Most names and JSON keys have none, and
+ * are passed over without running the detectors.
+ */
+function mayHoldIdentifier(text: string): boolean {
+  if (text.includes('@') || IBAN_START.test(text)) return true;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57 && ++digits >= 6) return true;
+  }
+  return false;
+}
+
+/** `text` with every identifier the detectors find replaced by its mask; topics kept. */
+export function redact(text: string): string {
+  if (!mayHoldIdentifier(text)) return text;
+  const once = masked(text, detect(text));
+  const loose = loosened(once);
+  return loose === once ? once : masked(once, detect(loose));
+}
+
+/**
+ * The error itself, its message, stack and causes redacted (in place, so its class,
+ * name and code still say what kind of failure it was). For errors that may quote a
+ * path, a key or content before they are thrown on, logged or stored.
+ */
+export function redactError<E>(error: E, depth = 0): E {
+  if (!(error instanceof Error) || depth > 8) return error;
+  error.message = redact(error.message);
+  if (typeof error.stack === 'string') error.stack = redact(error.stack);
+  if (error.cause !== undefined) error.cause = error.cause instanceof Error ? redactError(error.cause, depth + 1) : redact(String(error.cause));
+  if (error instanceof AggregateError) error.errors = error.errors.map((e: unknown) => redactError(e, depth + 1));
+  return error;
+}
