@@ -8,6 +8,7 @@ import { guessColumns, readChatTable } from '../lib/adapters/sources/chat-table.
 import { readSlackExport } from '../lib/adapters/sources/slack-export.ts';
 import { readWhatsAppExport } from '../lib/adapters/sources/whatsapp-export.ts';
 import { readXlsxRows } from '../lib/adapters/sources/xlsx-reader.ts';
+import { InputError } from '../lib/errors.ts';
 
 let dir: string;
 
@@ -198,13 +199,17 @@ describe('readChatTable', () => {
     ]);
   });
 
-  it('without a content column, the error names the file, the headers and the option', async () => {
-    const file = await put('odd2.csv', 'Who,When,Room,Msg\nAlice,2026-11-03 08:00,Frontline,hi\n');
-    await expect(all(readChatTable(file))).rejects.toThrow(/odd2\.csv: no message content column found; headers seen: "Who", "When", "Room", "Msg"\. Pass options\.columns/);
-    await expect(all(readChatTable(file, { columns: { content: 'Text' } }))).rejects.toThrow(/column "Text" not found; headers seen: "Who"/);
+  it('without a content column, the error names the file, where the header is and the option, never what the header says', async () => {
+    // No header row: its first row, data, stands where the header should be.
+    const file = await put('odd2.csv', 'Alice Chan,2026-11-03 08:00,Frontline,HKID A123456(3)\nBob,2026-11-03 09:00,Frontline,hi\n');
+    const error = (await all(readChatTable(file)).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(/odd2\.csv: no message content column found in its header row \(line 1, 4 columns\)\. Name the columns in the source's "columns"/);
+    expect(error.message).not.toMatch(/Alice|Frontline|A123456|2026-11-03/);
+    await expect(all(readChatTable(file, { columns: { content: 'Text' } }))).rejects.toThrow(/column "Text" \(from the source's columns\) not found in its header row \(line 1, 4 columns\)/);
     const xlsx = path.join(dir, 'odd.xlsx');
     await writeExcelFile([['Who', 'Msg'], ['A', 'b']]).toFile(xlsx);
-    await expect(all(readChatTable(xlsx))).rejects.toThrow(/odd\.xlsx: no message content column found; headers seen: "Who", "Msg"/);
+    await expect(all(readChatTable(xlsx))).rejects.toThrow(/odd\.xlsx: no message content column found in its header row \(2 columns\)\./);
   });
 
   it('stops after budgetRecords messages, the first N', async () => {

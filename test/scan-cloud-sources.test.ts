@@ -5,18 +5,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, inject, it } from 'vitest';
 import writeExcelFile from 'write-excel-file/node';
 import { scanSource } from '../lib/usecases/datamap/scan-source.ts';
 import { Source } from '../lib/domain/org/source.ts';
 import { readDynamoTable } from '../lib/adapters/sources/dynamodb-source.ts';
-import { readS3Prefix, type S3Sender } from '../lib/adapters/sources/s3-source.ts';
+import { readS3Prefix } from '../lib/adapters/sources/s3-source.ts';
 import { detectRecords } from '../lib/domain/detect/records.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
+import { FakeS3 } from './support/fake-s3.ts';
 
 const KEY = 'test-hash-key-0123456789';
 const RAW = ['A123456(3)', '11010519491231002X', 'ada@example.com', '4111 1111 1111 1111', '13812345678'];
@@ -110,38 +109,6 @@ describe('DynamoDB table sources (DynamoDB Local)', () => {
     await expect(readDynamoTable({ table: 'no-such-table', endpoint }).next()).rejects.toThrow('table "no-such-table" does not exist');
   });
 });
-
-// A contract test of the S3 adapter, not of S3: this fake implements only what the
-// adapter relies on (ListObjectsV2 pages with continuation tokens, GetObject with a
-// byte Range and a streaming Body).
-class FakeS3 implements S3Sender {
-  readonly gets: { key: string; range?: string }[] = [];
-  private readonly objects: Record<string, Buffer>;
-  private readonly pageSize: number;
-  constructor(objects: Record<string, Buffer>, pageSize = 2) {
-    this.objects = objects;
-    this.pageSize = pageSize;
-  }
-  async send(command: ListObjectsV2Command | GetObjectCommand): Promise<unknown> {
-    if (command instanceof ListObjectsV2Command) {
-      const keys = Object.keys(this.objects)
-        .filter((k) => k.startsWith(command.input.Prefix ?? ''))
-        .sort();
-      const start = Number(command.input.ContinuationToken ?? 0);
-      const page = keys.slice(start, start + this.pageSize);
-      const more = start + this.pageSize < keys.length;
-      return { Contents: page.map((Key) => ({ Key, Size: this.objects[Key]!.length })), IsTruncated: more, ...(more ? { NextContinuationToken: String(start + this.pageSize) } : {}) };
-    }
-    const key = command.input.Key!;
-    const body = this.objects[key];
-    if (!body) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
-    this.gets.push({ key, ...(command.input.Range ? { range: command.input.Range } : {}) });
-    const m = /^bytes=0-(\d+)$/.exec(command.input.Range ?? '');
-    const bytes = m ? body.subarray(0, Number(m[1]) + 1) : body;
-    // Two small chunks, so decoding across a chunk boundary is exercised.
-    return { Body: Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]) };
-  }
-}
 
 describe('S3 prefix sources (adapter contract, in-memory fake)', () => {
   const objects = {

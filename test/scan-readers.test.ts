@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsvRecords, type CsvRecord, type CsvReport, type CsvReadOptions } from '../lib/adapters/sources/csv-reader.ts';
 import type { Encoding } from '../lib/domain/text/encoding.ts';
 import { CHUNK_OVERLAP, type TextChunk } from '../lib/adapters/sources/text-chunks.ts';
-import { ReadError, readTextChunks, type ReadReport, type ReadTextOptions } from '../lib/adapters/sources/text-reader.ts';
+import { ReadError } from '../lib/adapters/sources/read-error.ts';
+import { readTextChunks, type ReadReport, type ReadTextOptions } from '../lib/adapters/sources/text-reader.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'scan-readers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,6 +7,7 @@ import type { SweepSummary } from '../usecases/sweep/report.ts';
 import type { EvidenceRow } from '../domain/evidence/evidence-rows.ts';
 import type { ScanResult } from '../usecases/scan/scan-files.ts';
 import type { ScanSummary as ScanRunSummary } from '../usecases/datamap/scan-run.ts';
+import { printable } from '../domain/text/printable.ts';
 import type { CatalogueRow } from '../domain/catalogues/catalogues.ts';
 
 const counts = (label: string, c: ImportCounts & { renewed?: number }) => {
@@ -54,7 +55,7 @@ export function formatDataMap(result: LocalRunResult): string {
   if (result.status === 'already-ran') return `Data-mapping scan ${result.name} already ran (finished ${result.run.finishedAt ?? 'earlier'}). Nothing scanned now.`;
   const s = result.output as ScanRunSummary;
   const lines = [`Data-mapping scan ${s.scanId}: ${s.sources.length} source${s.sources.length === 1 ? '' : 's'}.`];
-  for (const source of s.sources) lines.push(`  ${source.id}: ${source.status === 'scanned' ? source.rating?.toUpperCase() : `FAILED (${source.reason})`}`);
+  for (const source of s.sources) lines.push(`  ${source.id}: ${source.status === 'scanned' ? source.rating?.toUpperCase() : `FAILED (${printable(source.reason ?? '')})`}`);
   const d = s.diff;
   const changes = [
     d.turnedRed.length && `turned red: ${d.turnedRed.join(', ')}`,
@@ -100,23 +101,25 @@ export function formatEvidence(rows: EvidenceRow[]): string {
   );
 }
 
+/** Where a finding is, as a person reads it: names (already redacted) with control and format characters escaped. */
+function where(f: ScanResult['findings'][number]): string {
+  const file = printable(f.file);
+  if (f.pointer !== undefined) return `${file}#${printable(f.pointer)}`;
+  const at = f.line !== undefined ? `:${f.line}` : f.row !== undefined ? ` row ${f.row}` : '';
+  return `${file}${at}${f.column ? ` [${printable(f.column)}]` : ''}`;
+}
+
 export function formatScan(result: ScanResult): string {
   const out: string[] = [];
   if (result.findings.length > 0) {
-    out.push(
-      columns(
-        ['TYPE', 'WHERE', 'MASKED'],
-        result.findings.map((f) => [f.type, f.pointer !== undefined ? `${f.file}#${f.pointer}` : `${f.file}:${f.line}${f.column ? ` [${f.column}]` : ''}`, f.masked]),
-      ),
-      '',
-    );
+    out.push(columns(['TYPE', 'WHERE', 'MASKED'], result.findings.map((f) => [f.type, where(f), f.masked])), '');
   }
   for (const f of result.files) {
-    if (f.status !== 'scanned') out.push(`${f.status.toUpperCase()} ${f.file}: ${f.reason}`);
+    if (f.status !== 'scanned') out.push(`${f.status.toUpperCase()} ${printable(f.file)}: ${printable(f.reason ?? '')}`);
     else {
       const notes = [f.encoding, f.truncated && `sampled ${f.bytesRead} of ${f.bytesTotal} bytes`, f.replacedSequences && `${f.replacedSequences} invalid byte sequences replaced`].filter(Boolean);
-      out.push(`scanned ${f.file} (${notes.join(', ')}): ${f.findings} finding${f.findings === 1 ? '' : 's'}`);
-      for (const p of f.problems ?? []) out.push(`  line ${p.line}: ${p.message}`);
+      out.push(`scanned ${printable(f.file)} (${notes.join(', ')}): ${f.findings} finding${f.findings === 1 ? '' : 's'}`);
+      for (const p of f.problems ?? []) out.push(`  line ${p.line}: ${printable(p.message)}`);
     }
   }
   const counts = Object.entries(result.counts).map(([type, n]) => `${type} ${n}`);

@@ -53,7 +53,12 @@ export function isoFrom(date: string, clock: string, dayFirst: boolean): string 
   return `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(t[0])}:${pad(t[1])}:${pad(t[2])}`;
 }
 
-const DATE_TIME_RE = /^(\d{1,4}[/.\-年]\d{1,2}[/.\-月]\d{1,4}日?)(?:(?:[\sT,]+)(.+))?$/;
+// A date, then (optionally) separators and a clock time on the same line. Matched in
+// steps, not as one pattern: `[\sT,]+(.+)$` backtracks over every way to share a run of
+// spaces between the two, quadratic in the cell's length (a 200 KB table took 26 s).
+const DATE_RE = /^\d{1,4}[/.\-年]\d{1,2}[/.\-月]\d{1,4}日?/;
+const SEPARATORS_RE = /^[\sT,]+/;
+const LINE_END_RE = /[\n\r\u2028\u2029]/;
 
 /** A table's time cell as ISO-8601 when it can be read, else as written (trimmed). */
 export function normalizeTime(text: string, dayFirst = true): string {
@@ -61,7 +66,13 @@ export function normalizeTime(text: string, dayFirst = true): string {
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s)) return s;
   if (/^\d{10}(\.\d+)?$/.test(s)) return new Date(Number(s) * 1000).toISOString();
   if (/^\d{13}$/.test(s)) return new Date(Number(s)).toISOString();
-  const m = DATE_TIME_RE.exec(s);
-  if (m) return isoFrom(m[1] ?? '', m[2] ?? '', dayFirst) ?? s;
-  return s;
+  const date = DATE_RE.exec(s)?.[0];
+  if (date === undefined) return s;
+  const rest = s.slice(date.length);
+  if (rest === '') return isoFrom(date, '', dayFirst) ?? s;
+  const separators = SEPARATORS_RE.exec(rest)?.[0];
+  if (separators === undefined) return s;
+  const clock = rest.slice(separators.length);
+  if (clock === '' || LINE_END_RE.test(clock)) return s;
+  return isoFrom(date, clock, dayFirst) ?? s;
 }

@@ -3,8 +3,10 @@
 //
 // - Columns are guessed from the header names (English or Chinese, see
 //   COLUMN_NAMES; case-insensitive, trimmed, `_`/`-`/spaces alike) unless
-//   `columns` is given. Without a content column: an Error naming the file, the
-//   headers seen and the `columns` option.
+//   `columns` is given. Without a content column: an InputError naming the file
+//   (redacted), the header's line and its number of columns, and the `columns`
+//   option; never the header's names, which in a file without a header are the first
+//   row of data.
 // - Missing sender column: sender ''. Missing group column: the file name without
 //   extension. Rows with an empty content cell are not messages.
 // - time: ISO-8601 when it is a date-time we can read (`2026-11-03 09:15[:22]`,
@@ -15,7 +17,9 @@
 //   has `row` (the data row, header not counted).
 // - `budgetRecords` (all readers): stop after the first N messages.
 import path from 'node:path';
+import { redact } from '../../domain/detect/redact.ts';
 import type { Encoding } from '../../domain/text/encoding.ts';
+import { InputError } from '../../errors.ts';
 import { normalizeTime, type ChatMessage } from './chat-message.ts';
 import { readCsvRecords, type CsvReport } from './csv-reader.ts';
 import { readXlsxRows, type XlsxReadOptions } from './xlsx-reader.ts';
@@ -38,11 +42,20 @@ export const COLUMN_NAMES: Readonly<Record<keyof ColumnMapping, readonly string[
 
 const normalizeHeader = (h: string): string => h.trim().toLowerCase().replace(/[\s_\-]+/g, ' ');
 
+/** Every recognised name, normalised. */
+const KNOWN_FORMS: ReadonlySet<string> = new Set(Object.values(COLUMN_NAMES).flat().map(normalizeHeader));
+
 /** Columns for a chat table from its header names; undefined when no content column is found. */
 export function guessColumns(headers: string[]): ColumnMapping | undefined {
+  // One pass over the headers (there may be thousands), keeping the first header of each recognised form.
+  const byForm = new Map<string, string>();
+  for (const h of headers) {
+    const form = normalizeHeader(h);
+    if (KNOWN_FORMS.has(form) && !byForm.has(form)) byForm.set(form, h);
+  }
   const find = (role: keyof ColumnMapping): string | undefined => {
     for (const name of COLUMN_NAMES[role]) {
-      const hit = headers.find((h) => normalizeHeader(h) === normalizeHeader(name));
+      const hit = byForm.get(normalizeHeader(name));
       if (hit !== undefined) return hit;
     }
     return undefined;
@@ -84,11 +97,18 @@ interface TableRow {
   line?: number;
 }
 
-async function csvHeader(file: string, options: ChatTableOptions): Promise<string[]> {
+async function csvHeader(file: string, options: ChatTableOptions): Promise<{ header: string[]; line?: number }> {
   let header: string[] = [];
-  const csv = { report: (r: CsvReport) => (header = r.header), ...csvOptions(options) };
+  let line: number | undefined;
+  const csv = {
+    report: (r: CsvReport) => {
+      header = r.header;
+      line = r.headerLine;
+    },
+    ...csvOptions(options),
+  };
   for await (const _ of readCsvRecords(file, csv)) break;
-  return header;
+  return { header, ...(line !== undefined ? { line } : {}) };
 }
 
 function csvOptions(options: ChatTableOptions): { encoding?: Encoding; budgetBytes?: number; delimiter?: string } {
@@ -99,13 +119,14 @@ function csvOptions(options: ChatTableOptions): { encoding?: Encoding; budgetByt
   return o;
 }
 
-function noContentError(file: string, headers: string[], missing?: string): Error {
-  const seen = headers.length ? headers.map((h) => JSON.stringify(h)).join(', ') : '(none)';
-  const what = missing === undefined ? 'no message content column found' : `column ${JSON.stringify(missing)} not found`;
-  return new Error(
-    `${file}: ${what}; headers seen: ${seen}. ` +
-      `Pass options.columns to name them, e.g. { columns: { content: 'Msg', sender: 'Who', time: 'When', group: 'Room' } } ` +
-      `(recognised content headers: ${COLUMN_NAMES.content.join(', ')})`,
+/** The file has no column we can read messages from: where its header is and how wide, never what it says. */
+function noContentError(file: string, headers: string[], headerLine: number | undefined, missing?: string): InputError {
+  const what = missing === undefined ? 'no message content column found' : `column ${JSON.stringify(redact(missing))} (from the source's columns) not found`;
+  const where = headers.length ? `in its header row (${headerLine !== undefined ? `line ${headerLine}, ` : ''}${headers.length} column${headers.length === 1 ? '' : 's'})` : '(the file has no header row)';
+  return new InputError(
+    `${redact(file)}: ${what} ${where}. ` +
+      `Name the columns in the source's "columns" (e.g. columns: { content: Msg, sender: Who, time: When, group: Room }), ` +
+      `or give the file a header row (recognised content headers: ${COLUMN_NAMES.content.join(', ')})`,
   );
 }
 
@@ -118,6 +139,7 @@ export async function* readChatTable(file: string, options: ChatTableOptions = {
 
   let rows: AsyncIterable<TableRow>;
   let headers: string[];
+  let headerLine: number | undefined;
   if (xlsx) {
     // onHeader is called before the first row is yielded: pull that row now.
     let seen: string[] = [];
@@ -132,16 +154,16 @@ export async function* readChatTable(file: string, options: ChatTableOptions = {
       yield* it;
     })();
   } else {
-    headers = await csvHeader(file, options);
+    ({ header: headers, line: headerLine } = await csvHeader(file, options));
     const co = { ...csvOptions(options), ...(options.report ? { report: options.report } : {}) };
     rows = readCsvRecords(file, co);
   }
 
   const columns = options.columns ?? guessColumns(headers);
-  if (columns === undefined) throw noContentError(file, headers);
+  if (columns === undefined) throw noContentError(file, headers, headerLine);
   for (const key of ['content', 'sender', 'time', 'group'] as const) {
     const name = columns[key];
-    if (name !== undefined && !headers.includes(name)) throw noContentError(file, headers, name);
+    if (name !== undefined && !headers.includes(name)) throw noContentError(file, headers, headerLine, name);
   }
   if (budget <= 0) return;
 

@@ -19,6 +19,11 @@
 //   yielded; its later lines are read again as records of their own.
 // - With a byte budget, a record cut by the budget is dropped (not a problem:
 //   the text report says `truncated`).
+// - A record of more than `maxColumns` cells (default 16,384, Excel's own column
+//   limit) is read up to that many and reported as a problem: a header of a million
+//   names would otherwise be held, and named, for every row.
+// - Linear in the file's size whatever its shape: repeated header names, wide rows
+//   and cells beyond the header are named in constant time each.
 import path from 'node:path';
 import { Parser, type Options as CsvParseOptions } from 'csv-parse';
 import type { Encoding } from '../../domain/text/encoding.ts';
@@ -68,6 +73,8 @@ export interface CsvReadOptions {
   maxRecordBytes?: number;
   /** Problems kept in the report (default 1000). */
   maxProblems?: number;
+  /** Cells read of a record (default 16,384); the rest are reported, not read. */
+  maxColumns?: number;
   /** Passed to readTextChunks. */
   maxChunkChars?: number;
   highWaterMark?: number;
@@ -78,6 +85,8 @@ export interface CsvReadOptions {
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
+/** Excel's own limit (column XFD). */
+export const DEFAULT_MAX_COLUMNS = 16_384;
 
 /** The delimiter a file name implies: tab for .tsv and .tab, comma otherwise. */
 export function delimiterFor(file: string): string {
@@ -85,16 +94,35 @@ export function delimiterFor(file: string): string {
   return ext === '.tsv' || ext === '.tab' ? '\t' : ',';
 }
 
-/** Unique, non-empty header names (see the rules at the top of this file). */
+/**
+ * Unique, non-empty header names (see the rules at the top of this file). Linear
+ * however often a name repeats: each name remembers the next suffix to try.
+ */
 export function uniqueHeaderNames(names: readonly string[]): string[] {
   const seen = new Set<string>();
+  const nextSuffix = new Map<string, number>();
   return names.map((raw, i) => {
-    const base = raw.trim() === '' ? `column_${i + 1}` : raw.trim();
+    const trimmed = raw.trim();
+    const base = trimmed === '' ? `column_${i + 1}` : trimmed;
     let name = base;
-    for (let n = 2; seen.has(name); n++) name = `${base}_${n}`;
+    if (seen.has(name)) {
+      let n = nextSuffix.get(base) ?? 2;
+      while (seen.has(`${base}_${n}`)) n++;
+      name = `${base}_${n}`;
+      nextSuffix.set(base, n + 1);
+    }
     seen.add(name);
     return name;
   });
+}
+
+/** The name of cell `i` of a row: its header's, or `column_N` beyond the header (suffixed when the header has that name). */
+function cellName(header: readonly string[], headerNames: ReadonlySet<string>, i: number): string {
+  const name = header[i];
+  if (name !== undefined) return name;
+  let extra = `column_${i + 1}`;
+  for (let n = 2; headerNames.has(extra); n++) extra = `column_${i + 1}_${n}`;
+  return extra;
 }
 
 // csv-parse's incremental entry point: the function its stream and sync APIs
@@ -133,6 +161,7 @@ export async function* readCsvRecords(file: string, options: CsvReadOptions = {}
   const delimiter = options.delimiter ?? delimiterFor(file);
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const maxProblems = options.maxProblems ?? 1000;
+  const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
   const parseOptions: CsvParseOptions = {
     delimiter,
     quote: '"',
@@ -149,6 +178,7 @@ export async function* readCsvRecords(file: string, options: CsvReadOptions = {}
   const problems: CsvProblem[] = [];
   let problemsOmitted = 0;
   let header: string[] | undefined;
+  let headerNames: ReadonlySet<string> = new Set();
   let headerLine: number | undefined;
   let rows = 0;
   let textReport: ReadReport | undefined;
@@ -176,21 +206,19 @@ export async function* readCsvRecords(file: string, options: CsvReadOptions = {}
     nextLine += countNewlines(raw);
     uncommitted = uncommitted.slice(raw.length);
     if (record.length === 1 && record[0] === '' && raw.trim() === '') return; // empty line
+    let cellsRead = record.length;
+    if (cellsRead > maxColumns) {
+      problem(line, 'CSV_TOO_MANY_COLUMNS', `record of ${record.length} cells, more than the limit of ${maxColumns}: the cells beyond it are not read`);
+      cellsRead = maxColumns;
+    }
     if (header === undefined) {
-      header = uniqueHeaderNames(record);
+      header = uniqueHeaderNames(cellsRead < record.length ? record.slice(0, cellsRead) : record);
+      headerNames = new Set(header);
       headerLine = line;
       return;
     }
     const cells: Record<string, string> = Object.create(null) as Record<string, string>;
-    const names = header;
-    record.forEach((value, i) => {
-      let name = names[i];
-      if (name === undefined) {
-        name = `column_${i + 1}`;
-        for (let n = 2; names.includes(name); n++) name = `column_${i + 1}_${n}`;
-      }
-      cells[name] = value;
-    });
+    for (let i = 0; i < cellsRead; i++) cells[cellName(header, headerNames, i)] = record[i]!;
     rows++;
     out.push({ row: rows, line, cells });
   };

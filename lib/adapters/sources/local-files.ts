@@ -1,45 +1,75 @@
 // Local files and folders as records, by format: text files in chunks of lines, CSV and
 // TSV cells with their line, row and column, the strings of a JSON document with their
 // pointers, .xlsx cells with their row and column. Each file ends with a report of what
-// was read (or why it was skipped or failed), so that the rest go on.
+// was read (or why it was skipped or failed), so that the rest go on: a folder that
+// cannot be listed fails alone, and a FIFO, socket or device is refused before it is
+// opened (read-error.ts).
 import type { FileRead, FileReadOptions } from '../../usecases/ports.ts';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceRecord } from '../../domain/detect/records.ts';
+import { redact } from '../../domain/detect/redact.ts';
+import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
 import { readCsvRecords, type CsvProblem, type CsvReport } from './csv-reader.ts';
+import { notRegular, reasonOf, statRegularFile, toReadError } from './read-error.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
 import { readXlsxRows } from './xlsx-reader.ts';
-
-/** What was read of one file; the scan adds the findings it made. */
 
 type FileRecords = AsyncGenerator<SourceRecord, FileRead>;
 
 const TEXT = new Set(['.txt', '.log', '.md', '.jsonl', '.ndjson', '']);
 const TABLE = new Set(['.csv', '.tsv', '.tab']);
-/** A .json document is parsed whole to give pointers; larger ones are read as text. */
-const JSON_WHOLE_MAX_BYTES = 64 * 1024 * 1024;
 const DEFAULT_CHUNK_CHARS = 256 * 1024;
+/**
+ * A .json document is read for its strings and their pointers up to this size (of the
+ * file, or of its byte budget); a larger one is scanned as text, in chunks of lines,
+ * as fast as any text: strings one by one cost about ten times as much per byte.
+ */
+export const JSON_POINTERS_MAX_BYTES = 16 * 1024 * 1024;
 
-/** The files under `given` (itself when it is a file), in name order. */
-async function filesUnder(given: string): Promise<string[]> {
+/** A file found under a folder, or something there that is not read (with why). */
+type Entry = { path: string; refused?: undefined } | { path: string; refused: string };
+
+/**
+ * What is under `given` (itself when it is not a folder), in path order: each folder
+ * listed on its own, so that one that cannot be listed is an entry with its reason
+ * and the rest are still found. Throws only when `given` itself cannot be read.
+ */
+async function entriesUnder(given: string): Promise<Entry[]> {
   const info = await stat(given);
-  if (!info.isDirectory()) return [given];
-  const entries = await readdir(given, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
+  if (!info.isDirectory()) return [{ path: given }];
+  const entries: Entry[] = [];
+  const folders = [given];
+  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+    let listed: Dirent[];
+    try {
+      listed = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      entries.push({ path: folder, refused: `folder not read: ${reasonOf(error).reason}` });
+      continue;
+    }
+    for (const e of listed) {
+      const full = path.join(folder, e.name);
+      if (e.isDirectory()) folders.push(full);
+      else {
+        const refused = notRegular(e);
+        entries.push(refused === undefined ? { path: full } : { path: full, refused });
+      }
+    }
+  }
+  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Bytes in a file, or in all the files under a folder. */
+/** Bytes in a file, or in all the regular files under a folder. */
 export async function sizeOf(target: string): Promise<number> {
   let total = 0;
-  for (const file of await filesUnder(target)) total += (await stat(file)).size;
+  for (const entry of await entriesUnder(target)) if (entry.refused === undefined) total += (await stat(entry.path)).size;
   return total;
 }
 
 /** A text or CSV report as the file's read; skipped when the reader judged the file binary. */
-function textRead(file: string, format: 'text' | 'csv' | 'tsv', report: ReadReport | undefined, problems: readonly CsvProblem[] = []): FileRead {
+function textRead(file: string, format: 'text' | 'csv' | 'tsv' | 'json', report: ReadReport | undefined, problems: readonly CsvProblem[] = []): FileRead {
   if (report?.skipped) return { file, status: 'skipped', reason: report.skipped.reason };
   return {
     file,
@@ -79,7 +109,7 @@ async function* tableRecords(file: string, group: string, options: FileReadOptio
  * so the byte budget does not apply; `budgetRecords` limits the rows (the first N).
  */
 async function* xlsxRecords(file: string, group: string, options: FileReadOptions): FileRecords {
-  const bytesTotal = (await stat(file)).size;
+  const bytesTotal = (await statRegularFile(file)).size;
   let rows = 0;
   for await (const record of readXlsxRows(file, options.budgetRecords ? { budgetRecords: options.budgetRecords } : {})) {
     rows++;
@@ -89,63 +119,99 @@ async function* xlsxRecords(file: string, group: string, options: FileReadOption
   return { file, status: 'scanned', format: 'xlsx', bytesRead: bytesTotal, bytesTotal, truncated };
 }
 
-const pointerToken = (key: string | number) => String(key).replaceAll('~', '~0').replaceAll('/', '~1');
-
-/** Every string in a JSON document (keys too), with its JSON pointer. */
-function* jsonStrings(value: unknown, pointer = ''): Generator<[string, string]> {
-  if (typeof value === 'string') yield [pointer, value];
-  else if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* jsonStrings(item, `${pointer}/${i}`);
-  else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      yield [`${pointer}/${pointerToken(key)}`, key];
-      yield* jsonStrings(item, `${pointer}/${pointerToken(key)}`);
+/**
+ * A JSON document, streamed (json-strings.ts): records carry the pointer of their
+ * string, its keys redacted; the byte budget applies. Bad JSON, or nesting deeper than
+ * the limit, fails the file with the line and column, never the text; what came
+ * before it has been scanned. Beyond JSON_POINTERS_MAX_BYTES, read as text.
+ */
+async function* jsonRecords(file: string, group: string, options: FileReadOptions): FileRecords {
+  const { size } = await statRegularFile(file);
+  if (Math.min(size, options.budgetBytes ?? Infinity) > JSON_POINTERS_MAX_BYTES) return yield* textRecords(file, group, options);
+  let report: ReadReport | undefined;
+  const strings = new JsonStrings({ keyToken: redact });
+  let out: SourceRecord[] = [];
+  const emit = ({ text, pointer, repeatedFrom }: JsonString) =>
+    out.push({ group, sender: '', text, at: { file, pointer }, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) });
+  const reading = readTextChunks(file, {
+    maxChunkChars: options.maxChunkChars ?? DEFAULT_CHUNK_CHARS,
+    ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}),
+    report: (r) => (report = r),
+  });
+  try {
+    for await (const chunk of reading) {
+      strings.push(chunk.overlap ? chunk.text.slice(chunk.overlap) : chunk.text, emit);
+      yield* out;
+      out = [];
     }
-  }
-}
-
-/** A JSON document: records carry the pointer of their string; bad JSON fails with where. */
-async function* jsonRecords(file: string, group: string): FileRecords {
-  const bytes = await readFile(file);
-  let document: unknown;
-  try {
-    document = JSON.parse(new TextDecoder('utf-8').decode(bytes));
+    if (!report?.skipped && !report?.truncated) strings.end(emit);
+    yield* out;
   } catch (error) {
-    return { file, status: 'failed', reason: `not valid JSON: ${(error as Error).message}` };
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    await reading.return(undefined);
+    return { file, status: 'failed', format: 'json', reason: `not valid JSON: ${error.message} (what came before it was scanned)` };
   }
-  for (const [pointer, text] of jsonStrings(document)) yield { group, sender: '', text, at: { file, pointer } };
-  return { file, status: 'scanned', format: 'json', encoding: 'utf-8', bytesRead: bytes.length, bytesTotal: bytes.length, truncated: false };
+  return textRead(file, 'json', report);
 }
 
-/** The records of one file, by its extension; a file that cannot be read fails, one in no supported format is skipped. */
-export async function* readFileRecords(file: string, group: string, options: FileReadOptions = {}): FileRecords {
+/** The reader for a file's format, or its read when no reader takes it. */
+function formatRecords(file: string, group: string, options: FileReadOptions): FileRecords | FileRead {
   const ext = path.extname(file).toLowerCase();
+  if (ext === '.json') return jsonRecords(file, group, options);
+  if (ext === '.xlsx') return xlsxRecords(file, group, options);
+  if (TABLE.has(ext)) return tableRecords(file, group, options);
+  if (TEXT.has(ext)) return textRecords(file, group, options);
+  return { file, status: 'skipped', reason: `not a supported format (${ext})` };
+}
+
+const failedRead = (file: string, error: unknown): FileRead => ({ file, status: 'failed', reason: (error as Error).message });
+
+/**
+ * The records of one file, by its extension; a file that cannot be read, or is not a
+ * regular file, fails; one in no supported format is skipped.
+ */
+export async function* readFileRecords(file: string, group: string, options: FileReadOptions = {}): FileRecords {
+  const records = formatRecords(file, group, options);
+  if (!(Symbol.asyncIterator in records)) return records;
   try {
-    if (ext === '.json' && (await stat(file)).size <= JSON_WHOLE_MAX_BYTES && !options.budgetBytes) return yield* jsonRecords(file, group);
-    if (ext === '.xlsx') return yield* xlsxRecords(file, group, options);
-    if (TABLE.has(ext)) return yield* tableRecords(file, group, options);
-    if (TEXT.has(ext) || ext === '.json') return yield* textRecords(file, group, options);
-    return { file, status: 'skipped', reason: `not a supported format (${ext})` };
+    return yield* records;
   } catch (error) {
-    return { file, status: 'failed', reason: (error as Error).message };
+    return failedRead(file, error);
   }
 }
 
 /**
  * The records of every file under the paths given (files, or folders recursively),
  * each file's group its path below the folder given (its name when a file is given).
- * `onFile` gets each file's read as the file is done; a path that cannot be listed is
- * a failed read, and the rest go on.
+ * `onFile` gets each file's read as the file is done; a path that cannot be listed, a
+ * folder that cannot be read and anything that is not a regular file are failed reads,
+ * and the rest go on. (Each file's reader is delegated to directly, not through
+ * readFileRecords: one generator fewer for every record to pass through.)
  */
 export async function* readPathRecords(paths: readonly string[], options: FileReadOptions, onFile: (read: FileRead) => void): AsyncGenerator<SourceRecord> {
   for (const given of paths) {
-    let files: string[];
+    let entries: Entry[];
     try {
-      files = await filesUnder(given);
+      entries = await entriesUnder(given);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      onFile({ file: given, status: 'failed', reason: code === 'ENOENT' ? 'no such file or folder' : (error as Error).message });
+      onFile({ file: given, status: 'failed', reason: code === 'ENOENT' ? 'no such file or folder' : toReadError(given, error).message });
       continue;
     }
-    for (const file of files) onFile(yield* readFileRecords(file, path.relative(given, file) || path.basename(file), options));
+    for (const entry of entries) {
+      if (entry.refused !== undefined) {
+        onFile({ file: entry.path, status: 'failed', reason: entry.refused });
+        continue;
+      }
+      const records = formatRecords(entry.path, path.relative(given, entry.path) || path.basename(entry.path), options);
+      if (!(Symbol.asyncIterator in records)) onFile(records);
+      else {
+        try {
+          onFile(yield* records);
+        } catch (error) {
+          onFile(failedRead(entry.path, error));
+        }
+      }
+    }
   }
 }

@@ -12,8 +12,11 @@
 //   -> "hr"), or the key itself when it has no folder.
 // - The client is injected (`{ send }`), so the adapter is tested without S3; on AWS
 //   it is an S3Client for the source's region.
+// - Keys are content too (a key may name a person): the coverage's skipped keys are
+//   redacted, and records' groups are redacted by the scan that tallies them.
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { SourceRecord } from '../../domain/detect/records.ts';
+import { redact } from '../../domain/detect/redact.ts';
 import { textFormat, type Encoding } from '../../domain/text/encoding.ts';
 import { decodeTextChunks } from './text-chunks.ts';
 
@@ -39,6 +42,7 @@ export interface S3Coverage {
   truncated: boolean;
   bytesRead: number;
   bytesTotal: number;
+  /** Objects not read, their keys redacted. */
   skipped: { key: string; reason: string }[];
 }
 
@@ -119,7 +123,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
     if (format.binary !== undefined) {
       await bytes.return(undefined);
       coverage.bytesRead += read;
-      coverage.skipped.push({ key: object.key, reason: 'binary content' });
+      coverage.skipped.push({ key: redact(object.key), reason: 'binary content' });
       continue;
     }
     const rest = (async function* () {

@@ -8,32 +8,50 @@
 //   top-level) in `users.json`, else its `name`, else the user id (or
 //   `username`/`bot_id` for bots). Messages without a string `text` are skipped.
 // - time = `ts` (epoch seconds) as ISO-8601 UTC; `at.pointer` = `/<index>/text`.
-// - A JSON file larger than `maxFileBytes` (default 64 MiB) is refused with an
-//   error rather than read. `budgetBytes` counts whole day files: reading stops
-//   before the first day file that would take the total past the budget.
-import { readdir, readFile, stat } from 'node:fs/promises';
+// - A JSON file larger than `maxFileBytes` (default 16 MiB) is refused with an
+//   error rather than read: each file is parsed whole, which takes several times its
+//   size in memory. `budgetBytes` counts whole day files: reading stops before the
+//   first day file that would take the total past the budget.
+// - Errors name the file (redacted) and, for bad JSON, the line and column; never
+//   the content. A FIFO, socket or device is refused before it is opened.
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { redact } from '../../domain/detect/redact.ts';
+import { JsonStrings, JsonSyntaxError } from '../../domain/text/json-strings.ts';
 import type { ChatMessage } from './chat-message.ts';
-import { ReadError } from './text-reader.ts';
+import { openRegularFile, ReadError, statRegularFile, toReadError } from './read-error.ts';
 
 export interface SlackOptions {
   /** Stop before the first day file that would take the bytes read past this. */
   budgetBytes?: number;
   /** Stop after the first N messages. */
   budgetRecords?: number;
-  /** Largest JSON file read (default 64 MiB); a larger one is an error. */
+  /** Largest JSON file read (default 16 MiB); a larger one is an error. */
   maxFileBytes?: number;
 }
 
-export const DEFAULT_MAX_SLACK_FILE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_SLACK_FILE_BYTES = 16 * 1024 * 1024;
 
 async function fileSize(file: string): Promise<number | undefined> {
   try {
-    return (await stat(file)).size;
+    return (await statRegularFile(file)).size;
   } catch (err) {
     if ((err as { code?: unknown }).code === 'ENOENT') return undefined;
-    throw new ReadError(file, String((err as { code?: unknown }).code ?? 'EIO'), (err as Error).message, { cause: err });
+    throw err;
   }
+}
+
+/** Where `text` stops being JSON (the engine's own message may quote the text). */
+function whereInvalid(text: string): string {
+  const check = new JsonStrings({ maxDepth: Infinity });
+  try {
+    check.push(text, () => {});
+    check.end(() => {});
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) return err.message;
+    throw err;
+  }
+  return 'invalid';
 }
 
 async function readJson(file: string, maxBytes: number, size?: number): Promise<unknown> {
@@ -43,15 +61,19 @@ async function readJson(file: string, maxBytes: number, size?: number): Promise<
     throw new ReadError(file, 'EFBIG', `file is ${bytes} bytes, larger than the ${maxBytes}-byte limit for Slack export files; not read`);
   }
   let text: string;
+  const { handle } = await openRegularFile(file);
   try {
-    text = await readFile(file, 'utf8');
+    text = await handle.readFile('utf8');
   } catch (err) {
-    throw new ReadError(file, String((err as { code?: unknown }).code ?? 'EIO'), (err as Error).message, { cause: err });
+    throw toReadError(file, err);
+  } finally {
+    await handle.close().catch(() => undefined);
   }
+  text = text.replace(/^\ufeff/, '');
   try {
-    return JSON.parse(text.replace(/^\ufeff/, ''));
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
+    return JSON.parse(text);
+  } catch {
+    throw new ReadError(file, 'EBADJSON', `not valid JSON: ${whereInvalid(text)}`);
   }
 }
 
@@ -102,11 +124,11 @@ export async function* readSlackExport(folder: string, options: SlackOptions = {
     if ((await fileSize(f)) === undefined) continue;
     listed = true;
     const value = await readJson(f, maxBytes);
-    if (!Array.isArray(value)) throw new Error(`${f}: expected a JSON array of channels`);
+    if (!Array.isArray(value)) throw new ReadError(f, 'EBADJSON', 'expected a JSON array of channels');
     for (const c of value) {
       const name = isObject(c) ? str(c.name) : undefined;
       if (name === undefined) continue;
-      if (!plainFolderName(name)) throw new Error(`${f}: refusing channel name ${JSON.stringify(name)} (not a plain folder name)`);
+      if (!plainFolderName(name)) throw new ReadError(f, 'EBADJSON', `refusing channel name ${JSON.stringify(redact(name))} (not a plain folder name)`);
       if (!channels.includes(name)) channels.push(name);
     }
   }
@@ -115,7 +137,7 @@ export async function* readSlackExport(folder: string, options: SlackOptions = {
     try {
       entries = await readdir(folder, { withFileTypes: true });
     } catch (err) {
-      throw new ReadError(folder, String((err as { code?: unknown }).code ?? 'EIO'), (err as Error).message, { cause: err });
+      throw toReadError(folder, err);
     }
     channels.push(...entries.filter((e) => e.isDirectory()).map((e) => e.name).sort());
   }
@@ -129,7 +151,7 @@ export async function* readSlackExport(folder: string, options: SlackOptions = {
       days = (await readdir(dir)).filter((n) => /^\d{4}-\d{2}-\d{2}\.json$/.test(n)).sort();
     } catch (err) {
       if ((err as { code?: unknown }).code === 'ENOENT') continue; // listed channel with no messages exported
-      throw new ReadError(dir, String((err as { code?: unknown }).code ?? 'EIO'), (err as Error).message, { cause: err });
+      throw toReadError(dir, err);
     }
     for (const day of days) {
       const file = path.join(dir, day);
@@ -137,7 +159,7 @@ export async function* readSlackExport(folder: string, options: SlackOptions = {
       if (bytes + size > budgetBytes) return;
       bytes += size;
       const value = await readJson(file, maxBytes, size);
-      if (!Array.isArray(value)) throw new Error(`${file}: expected a JSON array of messages`);
+      if (!Array.isArray(value)) throw new ReadError(file, 'EBADJSON', 'expected a JSON array of messages');
       for (let i = 0; i < value.length; i++) {
         const msg: unknown = value[i];
         if (!isObject(msg) || typeof msg.text !== 'string') continue;

@@ -1,6 +1,8 @@
 // One reader per kind of declared source: each yields the source's records within the
 // source's budget and returns what it covered.
 import type { Coverage } from '../../domain/datamap/datamap.ts';
+import { redact } from '../../domain/detect/redact.ts';
+import { InputError } from '../../errors.ts';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import type { Source } from '../../domain/org/source.ts';
 import { readChatTable } from './chat-table.ts';
@@ -27,7 +29,11 @@ async function* readFilesSource(source: Extract<Source, { kind: 'files' }>): Sou
   yield* readPathRecords([source.path], { budgetBytes: source.budgetBytes }, (read) => reads.push(read));
   const scanned = reads.filter((f) => f.status === 'scanned');
   const failed = reads.filter((f) => f.status === 'failed');
-  if (scanned.length === 0) throw new Error(failed[0]?.reason ?? `nothing readable under ${source.path}`);
+  if (scanned.length === 0) {
+    const first = failed[0];
+    if (first === undefined) throw new InputError(`nothing readable under ${redact(source.path)}`);
+    throw new InputError(first.reason?.startsWith('cannot read ') ? first.reason : `${redact(first.file)}: ${first.reason ?? 'not read'}`);
+  }
   return {
     bytesRead: scanned.reduce((n, f) => n + (f.bytesRead ?? 0), 0),
     bytesTotal: scanned.reduce((n, f) => n + (f.bytesTotal ?? 0), 0),

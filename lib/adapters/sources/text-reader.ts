@@ -3,9 +3,9 @@
 // encodings (declared, or detected from the first 64 KiB), with a deterministic byte
 // budget and a report of what was covered. The chunks keep the contract in
 // text-chunks.ts; detectors (lib/domain/detect/detect.ts) consume them.
-import { InputError } from '../../errors.ts';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/encoding.ts';
+import { openRegularFile, toReadError } from './read-error.ts';
 import { decodeTextChunks, maxChunkCharsOf, type DecodeReport, type TextChunk } from './text-chunks.ts';
 
 export interface ReadReport extends DecodeReport {
@@ -39,39 +39,10 @@ export interface ReadTextOptions {
 
 const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
 
-/** An unreadable file: `code` is the system error code, the message names the path and the reason. */
-export class ReadError extends InputError {
-  readonly code: string;
-  readonly path: string;
-  constructor(path: string, code: string, reason: string, options?: { cause?: unknown }) {
-    super(`cannot read ${path}: ${reason}`, options);
-    this.code = code;
-    this.path = path;
-  }
-}
-
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-  EMFILE: 'too many open files',
-  EIO: 'input/output error',
-};
-
-function toReadError(path: string, err: unknown): ReadError {
-  if (err instanceof ReadError) return err;
-  const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'EIO';
-  const reason = REASONS[code] ?? (err instanceof Error ? err.message : String(err));
-  return new ReadError(path, code, reason, { cause: err });
-}
-
 /**
  * Stream the decoded text of a local file in chunks (see the contract in
- * text-chunks.ts). Throws a ReadError (with `code`) when the file cannot be read.
+ * text-chunks.ts). Throws a ReadError (with `code`) when the file cannot be read, or
+ * is not a regular file (read-error.ts).
  */
 export async function* readTextChunks(path: string, options: ReadTextOptions = {}): AsyncGenerator<TextChunk> {
   const maxChunkChars = maxChunkCharsOf(options);
@@ -91,15 +62,7 @@ export async function* readTextChunks(path: string, options: ReadTextOptions = {
   let skipped: { reason: string } | undefined;
 
   try {
-    try {
-      fh = await open(path, 'r');
-      const stat = await fh.stat();
-      if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      if (!stat.isFile()) throw new ReadError(path, 'EINVAL', 'not a regular file');
-      bytesTotal = stat.size;
-    } catch (err) {
-      throw toReadError(path, err);
-    }
+    ({ handle: fh, size: bytesTotal } = await openRegularFile(path));
     const limit = budget === undefined ? bytesTotal : Math.min(budget, bytesTotal);
 
     // The head: the first bytes, for detection and the binary check.

@@ -3,8 +3,11 @@
 //
 // - read-excel-file unzips and parses a sheet whole, so there is no byte budget:
 //   instead a file larger than `maxFileBytes` (default 64 MiB) is refused with a
-//   clear error before anything is read. `budgetRecords` limits the rows yielded
-//   (the first N, deterministic).
+//   clear error before anything is read, and the archive is checked and inflated
+//   within limits before read-excel-file sees it (xlsx-zip.ts: entries, declared
+//   uncompressed size, compression ratio, each part's real size), because it parses
+//   the XML whole in several times its size of memory. `budgetRecords` limits the
+//   rows yielded (the first N, deterministic).
 // - The first non-empty row is the header, named as in the CSV reader
 //   (`uniqueHeaderNames`: trimmed, `column_N` for empty names, `_2` suffixes for
 //   repeats); cells beyond the header get `column_N` names.
@@ -15,10 +18,10 @@
 //   without a zone (`2026-11-03T09:15:00`; Excel stores wall-clock time with no
 //   zone), rounded to the second. Empty cells are absent from `cells`. Text is
 //   trimmed (read-excel-file's default).
-import { stat } from 'node:fs/promises';
 import { readSheet, type Row } from 'read-excel-file/node';
 import { uniqueHeaderNames } from './csv-reader.ts';
-import { ReadError } from './text-reader.ts';
+import { openRegularFile, ReadError } from './read-error.ts';
+import { DEFAULT_XLSX_ZIP_LIMITS, repackXlsx, type XlsxZipLimits } from './xlsx-zip.ts';
 
 export interface XlsxRow {
   /** 1-based data row: the header and empty rows are not counted. */
@@ -34,6 +37,8 @@ export interface XlsxReadOptions {
   budgetRecords?: number;
   /** Refuse files larger than this (default 64 MiB): they are read whole. */
   maxFileBytes?: number;
+  /** Limits on the archive (xlsx-zip.ts). */
+  zipLimits?: XlsxZipLimits;
   /** Called with the header names once they are known, before the first row (also when there are no data rows). */
   onHeader?: (header: string[]) => void;
 }
@@ -65,26 +70,21 @@ function isEmptyRow(row: Row<string>): boolean {
 export async function* readXlsxRows(file: string, options: XlsxReadOptions = {}): AsyncGenerator<XlsxRow> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_XLSX_BYTES;
   const budget = options.budgetRecords ?? Infinity;
-  let size: number;
-  try {
-    const s = await stat(file);
-    if (s.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    size = s.size;
-  } catch (err) {
-    const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'EIO';
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((err as Error).message ?? err);
-    throw new ReadError(file, code, reason, { cause: err });
-  }
-  if (size > maxFileBytes) {
-    throw new ReadError(file, 'EFBIG', `workbook is ${size} bytes, larger than the ${maxFileBytes}-byte limit for .xlsx files (read whole); export it as CSV or raise maxFileBytes`);
-  }
+  const { handle, size } = await openRegularFile(file);
   let data: Row<string>[];
   try {
+    if (size > maxFileBytes) {
+      throw new ReadError(file, 'EFBIG', `workbook is ${size} bytes, larger than the ${maxFileBytes}-byte limit for .xlsx files (read whole); export it as CSV or raise maxFileBytes`);
+    }
+    const workbook = await repackXlsx(file, handle, size, options.zipLimits ?? DEFAULT_XLSX_ZIP_LIMITS);
     // parseNumber keeps numbers as written (IDs and phone numbers must not lose digits).
-    data = await readSheet<string>(file, options.sheet ?? 1, { parseNumber: (s: string) => s });
+    data = await readSheet<string>(workbook, options.sheet ?? 1, { parseNumber: (s: string) => s });
   } catch (err) {
+    if (err instanceof ReadError) throw err;
     const reason = err instanceof Error ? `not a readable .xlsx workbook (${err.name}: ${err.message})` : String(err);
-    throw new ReadError(file, 'EBADXLSX', reason, { cause: err });
+    throw new ReadError(file, 'EBADXLSX', reason);
+  } finally {
+    await handle.close().catch(() => undefined);
   }
 
   let header: string[] | undefined;

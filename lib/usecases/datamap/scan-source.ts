@@ -1,22 +1,45 @@
 // Scans one declared source: its reader's records go through the detectors, and the
 // counts (per group or channel), the people's jurisdictions and the distinct keyed
-// hashes become the source's data-map entry. Nothing raw leaves here.
-import type { ClassifyThresholdsInput } from '../../domain/datamap/classify.ts';
+// hashes become the source's data-map entry. Nothing raw leaves here: a group's name
+// is stored redacted, with a keyed hash of the raw name beside it, and an error the
+// reader throws is redacted before it goes on (to the workflow, its logs and the run).
+import type { ClassifyThresholdsInput, GroupCounts } from '../../domain/datamap/classify.ts';
 import { buildSourceEntry, type ScannedSource } from '../../domain/datamap/datamap.ts';
 import type { Detection, FindingType } from '../../domain/detect/detect.ts';
-import { keyedHash } from '../../domain/detect/mask.ts';
+import { groupHash, keyedHash } from '../../domain/detect/mask.ts';
 import { detectRecords } from '../../domain/detect/records.ts';
+import { redact, redactError } from '../../domain/detect/redact.ts';
 import type { Source } from '../../domain/org/source.ts';
 import type { SourceReaders } from '../ports.ts';
 
 /** Types that point at a person; their keyed hashes count distinct people. */
 const PERSONAL: ReadonlySet<FindingType> = new Set(['hk_id', 'cn_resident_id', 'payment_card', 'iban', 'hk_phone', 'cn_phone', 'email']);
 
+/**
+ * Groups told apart per source: findings in groups first seen after these many are
+ * counted together in one entry, so a file whose every row names a new group cannot
+ * grow the tally (or the data map) without bound.
+ */
+export const MAX_GROUPS_PER_SOURCE = 10_000;
+/** Characters of a group's (redacted) name kept in the data map; its hash tells apart names cut alike. */
+export const MAX_GROUP_NAME_CHARS = 200;
+/** Distinct keyed hashes held to count distinct people; beyond it the count is a lower bound. */
+const MAX_DISTINCT_HASHES = 1_000_000;
+
+const shown = (name: string): string => {
+  const redacted = redact(name);
+  return redacted.length <= MAX_GROUP_NAME_CHARS ? redacted : `${redacted.slice(0, MAX_GROUP_NAME_CHARS - 1)}…`;
+};
+
 /** Counts per group, people per jurisdiction, and distinct keyed hashes: all a data map keeps. */
 class Tally {
+  /** By the group's raw name: held in memory only, never written. */
   readonly groups = new Map<string, Partial<Record<FindingType, number>>>();
+  /** Findings in groups beyond MAX_GROUPS_PER_SOURCE, and how many such groups. */
+  readonly overflow: { counts: Partial<Record<FindingType, number>>; names: Set<string> } = { counts: {}, names: new Set() };
   readonly people = new Map<string, { type: FindingType; country?: string; count: number }>();
-  readonly hashes = new Set<string>();
+  /** The first 52 bits of each distinct keyed hash, as a number: enough to count, a third of the memory of the hex. */
+  readonly hashes = new Set<number>();
   private readonly hashKey: string | Uint8Array;
 
   constructor(hashKey: string | Uint8Array) {
@@ -24,14 +47,29 @@ class Tally {
   }
 
   add(group: string, d: Detection): void {
-    const counts = this.groups.get(group) ?? {};
+    let counts = this.groups.get(group);
+    if (counts === undefined) {
+      if (this.groups.size < MAX_GROUPS_PER_SOURCE) this.groups.set(group, (counts = {}));
+      else {
+        counts = this.overflow.counts;
+        if (this.overflow.names.size < MAX_GROUPS_PER_SOURCE) this.overflow.names.add(group);
+      }
+    }
     counts[d.type] = (counts[d.type] ?? 0) + 1;
-    this.groups.set(group, counts);
     const key = `${d.type}|${d.country ?? ''}`;
     const person = this.people.get(key) ?? { type: d.type, ...(d.country ? { country: d.country } : {}), count: 0 };
     person.count++;
     this.people.set(key, person);
-    if (PERSONAL.has(d.type)) this.hashes.add(keyedHash(this.hashKey, d));
+    if (PERSONAL.has(d.type) && this.hashes.size < MAX_DISTINCT_HASHES) this.hashes.add(Number.parseInt(keyedHash(this.hashKey, d).slice(0, 13), 16));
+  }
+
+  /** The groups as the data map shows them: redacted names, keyed hashes of the raw ones, by name. */
+  entries(): GroupCounts[] {
+    const entries: GroupCounts[] = [...this.groups].map(([raw, counts]) => ({ group: shown(raw), groupHash: groupHash(this.hashKey, raw), counts }));
+    entries.sort((a, b) => a.group.localeCompare(b.group) || (a.groupHash! < b.groupHash! ? -1 : 1));
+    const more = this.overflow.names.size;
+    if (more > 0) entries.push({ group: `(${more}${more >= MAX_GROUPS_PER_SOURCE ? '+' : ''} more groups, beyond the first ${MAX_GROUPS_PER_SOURCE})`, counts: this.overflow.counts });
+    return entries;
   }
 }
 
@@ -42,13 +80,18 @@ export async function scanSource(
   thresholds: ClassifyThresholdsInput = {},
 ): Promise<ScannedSource> {
   const tally = new Tally(hashKey);
-  const coverage = await detectRecords(readers.source(source), (record, d) => tally.add(record.group, d));
+  let coverage;
+  try {
+    coverage = await detectRecords(readers.source(source), (record, d) => tally.add(record.group, d));
+  } catch (error) {
+    throw redactError(error);
+  }
   return buildSourceEntry({
     id: source.id,
     platform: source.platform,
     storage: source.storage,
     ...(source.transferBasis ? { transferBasis: source.transferBasis } : {}),
-    groups: [...tally.groups].sort(([a], [b]) => a.localeCompare(b)).map(([group, counts]) => ({ group, counts })),
+    groups: tally.entries(),
     distinctPeople: tally.hashes.size,
     people: tally.people.values(),
     coverage,

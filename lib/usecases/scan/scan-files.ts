@@ -1,11 +1,15 @@
 // Ad hoc scan of local files and folders (`compliance scan PATH...`): each file's
 // records go through the detectors, and each finding keeps only its masked form (and a
-// keyed hash when a key is configured), never the raw value. Findings go to a sink as
+// keyed hash when a key is configured), never the raw value. Where a finding is (the
+// file's path, a column's header, a JSON pointer) and what is said of a file (its
+// reason, its problems) came from someone else's names and content too: they are
+// redacted (lib/domain/detect/redact.ts) before they leave. Findings go to a sink as
 // they are found, so memory stays bounded however large the file and however many
 // findings it holds.
 import type { Detection, FindingType } from '../../domain/detect/detect.ts';
 import { keyedHash, mask } from '../../domain/detect/mask.ts';
 import { detectRecords, type SourceRecord } from '../../domain/detect/records.ts';
+import { redact, redactError } from '../../domain/detect/redact.ts';
 import type { FileRead, FileReadOptions, SourceReaders } from '../ports.ts';
 
 /** The ad hoc scan reads local files only. */
@@ -13,14 +17,14 @@ type FileReaders = Pick<SourceReaders, 'file' | 'paths'>;
 
 export interface Finding {
   type: FindingType;
-  /** The path as given (joined with the name inside a folder given). */
+  /** The path as given (joined with the name inside a folder given), redacted. */
   file: string;
   /** 1-based line where the finding starts (text files, and the record's line in CSV/TSV). */
   line?: number;
-  /** CSV/TSV/XLSX: 1-based data row and the column's header name. */
+  /** CSV/TSV/XLSX: 1-based data row and the column's header name (redacted). */
   row?: number;
   column?: string;
-  /** JSON: the JSON pointer (RFC 6901) of the string that holds it. */
+  /** JSON: the JSON pointer (RFC 6901) of the string that holds it, its keys redacted (keys are content). */
   pointer?: string;
   masked: string;
   /** HMAC-SHA-256 of the canonical value, when a hash key is configured. */
@@ -48,13 +52,32 @@ export interface ScanOptions extends FileReadOptions {
 
 type Sink = (finding: Finding) => void;
 
-function finding({ at }: SourceRecord, d: Detection, line: number | undefined, hashKey: ScanOptions['hashKey']): Finding {
+/**
+ * Redaction of the names findings repeat: a file's path and its columns' headers come
+ * again with every finding in it, so each is redacted once (a bounded memo, cleared
+ * when full, so a file with a million columns does not grow it without end).
+ */
+class Names {
+  private readonly memo = new Map<string, string>();
+
+  redact(name: string): string {
+    let redacted = this.memo.get(name);
+    if (redacted === undefined) {
+      if (this.memo.size >= 1024) this.memo.clear();
+      this.memo.set(name, (redacted = redact(name)));
+    }
+    return redacted;
+  }
+}
+
+function finding({ at }: SourceRecord, d: Detection, line: number | undefined, hashKey: ScanOptions['hashKey'], names: Names): Finding {
   return {
     type: d.type,
-    file: at.file,
+    file: names.redact(at.file),
     ...(line !== undefined ? { line } : {}),
     ...(at.row !== undefined ? { row: at.row } : {}),
-    ...(at.column !== undefined ? { column: at.column } : {}),
+    ...(at.column !== undefined ? { column: names.redact(at.column) } : {}),
+    // Readers build pointers from redacted keys (local-files.ts), so a pointer is not redacted again per finding.
     ...(at.pointer !== undefined ? { pointer: at.pointer } : {}),
     masked: mask(d),
     ...(hashKey ? { hash: keyedHash(hashKey, d) } : {}),
@@ -62,17 +85,30 @@ function finding({ at }: SourceRecord, d: Detection, line: number | undefined, h
   };
 }
 
-/** A file's read with the findings made in it (none kept for a file that failed or was skipped). */
-const fileResult = (read: FileRead, findings: number): FileResult => ({ ...read, findings: read.status === 'scanned' ? findings : 0 });
+/** A file's read, redacted, with the findings made in it (none kept for a file that failed or was skipped). */
+function fileResult(read: FileRead, findings: number): FileResult {
+  return {
+    ...read,
+    file: redact(read.file),
+    ...(read.reason !== undefined ? { reason: redact(read.reason) } : {}),
+    ...(read.problems ? { problems: read.problems.map((p) => ({ line: p.line, message: redact(p.message) })) } : {}),
+    findings: read.status === 'scanned' ? findings : 0,
+  };
+}
 
 /** Scans one file, handing each finding to `sink`; failures and skips come back as the file's result. */
 export async function scanFile(readers: FileReaders, file: string, options: ScanOptions, sink: Sink): Promise<FileResult> {
   let count = 0;
-  const read = await detectRecords(readers.file(file, file, options), (record, d, line) => {
-    count++;
-    sink(finding(record, d, line, options.hashKey));
-  });
-  return fileResult(read, count);
+  const names = new Names();
+  try {
+    const read = await detectRecords(readers.file(file, file, options), (record, d, line) => {
+      count++;
+      sink(finding(record, d, line, options.hashKey, names));
+    });
+    return fileResult(read, count);
+  } catch (error) {
+    throw redactError(error);
+  }
 }
 
 /**
@@ -81,16 +117,21 @@ export async function scanFile(readers: FileReaders, file: string, options: Scan
  */
 export async function scanPathsTo(readers: FileReaders, paths: string[], options: ScanOptions, sink: Sink): Promise<ScanSummary> {
   const summary: ScanSummary = { files: [], counts: {} };
+  const names = new Names();
   let count = 0;
   const records = readers.paths(paths, options, (read) => {
     summary.files.push(fileResult(read, count));
     count = 0;
   });
-  await detectRecords(records, (record, d, line) => {
-    count++;
-    summary.counts[d.type] = (summary.counts[d.type] ?? 0) + 1;
-    sink(finding(record, d, line, options.hashKey));
-  });
+  try {
+    await detectRecords(records, (record, d, line) => {
+      count++;
+      summary.counts[d.type] = (summary.counts[d.type] ?? 0) + 1;
+      sink(finding(record, d, line, options.hashKey, names));
+    });
+  } catch (error) {
+    throw redactError(error);
+  }
   return summary;
 }
 

@@ -1,0 +1,75 @@
+// The one redaction (lib/domain/detect/redact.ts), names as a terminal shows them
+// (lib/domain/text/printable.ts), and the keyed hash of a group's raw name.
+import { describe, expect, it } from 'vitest';
+import { formatScan } from '../lib/cli/output.ts';
+import { groupHash, keyedHash } from '../lib/domain/detect/mask.ts';
+import { redact, redactError } from '../lib/domain/detect/redact.ts';
+import { printable } from '../lib/domain/text/printable.ts';
+import { PLANTED, rawIn } from './support/planted.ts';
+
+describe('redact', () => {
+  it('masks every identifier the detectors find and keeps the rest, topics included', () => {
+    expect(redact('WhatsApp Chat with +852 9123 4567')).toBe('WhatsApp Chat with +852 ****4567');
+    expect(redact('/data/A123456(3)/notes 病假 salary.txt')).toBe('/data/A12****(3)/notes 病假 salary.txt');
+    expect(redact('s3://b/hr/ada.chan@example.hk/4111 1111 1111 1111.csv')).toBe('s3://b/hr/a***@example.hk/4111 **** **** 1111.csv');
+    expect(redact('plain name 陳大文, report-2026-11-30.csv')).toBe('plain name 陳大文, report-2026-11-30.csv');
+    expect(redact('')).toBe('');
+  });
+
+  it('also finds an identifier joined by a hyphen or written in lower case, as names write them', () => {
+    expect(redact('hr-A1234563.csv')).toBe('hr-A12****(3).csv');
+    expect(redact('card-4111111111111111.txt')).toBe('card-4111 **** **** 1111.txt');
+    expect(redact('hkid_a1234563.pdf')).toBe('hkid_A12****(3).pdf');
+    expect(redact('id-11010519491231002X')).toBe('id-110105***********X');
+  });
+
+  it('is idempotent, so what was stored before can be redacted again', () => {
+    for (const value of [...Object.values(PLANTED), `Chat with ${PLANTED.phone} ${PLANTED.hkid}`]) {
+      const once = redact(value);
+      expect(rawIn(once)).toEqual([]);
+      expect(redact(once)).toBe(once);
+    }
+  });
+
+  it('redacts an error in place: message, stack and cause, keeping its class', () => {
+    class Custom extends Error {}
+    const error = new Custom(`cannot read /x/${PLANTED.hkid}.txt`, { cause: new Error(`ENOENT: open '/x/${PLANTED.email}'`) });
+    expect(redactError(error)).toBe(error);
+    expect(error).toBeInstanceOf(Custom);
+    expect(error.message).toBe('cannot read /x/A12****(3).txt');
+    expect(rawIn(`${error.stack} ${(error.cause as Error).message} ${(error.cause as Error).stack}`)).toEqual([]);
+  });
+});
+
+describe('groupHash', () => {
+  it('is an HMAC of the raw name under the findings key, apart from any finding hash', () => {
+    const key = 'k'.repeat(20);
+    expect(groupHash(key, 'HR 群')).toMatch(/^[0-9a-f]{64}$/);
+    expect(groupHash(key, 'HR 群')).toBe(groupHash(key, 'HR 群'));
+    expect(groupHash(key, 'HR 群')).not.toBe(groupHash(key, 'HR群'));
+    expect(groupHash(key, 'A1234563')).not.toBe(keyedHash(key, { type: 'hk_id', value: 'A1234563' }));
+  });
+});
+
+describe('printable', () => {
+  it('escapes control, bidi and other format characters, and separators', () => {
+    expect(printable('a\u001b[31mred\rb')).toBe('a\\u{1b}[31mred\\u{d}b');
+    expect(printable('evil\u202etxt.exe')).toBe('evil\\u{202e}txt.exe');
+    expect(printable('x\u200by\u2028z\ud800')).toBe('x\\u{200b}y\\u{2028}z\\u{d800}');
+    expect(printable('財務群 Ada 😀')).toBe('財務群 Ada 😀');
+  });
+
+  it('keeps them out of the scan table, in file names, columns and reasons', () => {
+    const out = formatScan({
+      findings: [{ type: 'email', file: 'a\u001b]0;pwned\u0007.csv', line: 2, row: 1, column: 'mail\u202e', masked: 'a***@example.hk' }],
+      files: [
+        { file: 'a\u001b]0;pwned\u0007.csv', status: 'scanned', format: 'csv', findings: 1, problems: [{ line: 3, message: 'bad\rline' }] },
+        { file: 'b\u202e.txt', status: 'failed', reason: 'cannot read b\u202e.txt: no such file', findings: 0 },
+      ],
+      counts: { email: 1 },
+    });
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    expect(out).toContain('a\\u{1b}]0;pwned\\u{7}.csv:2 [mail\\u{202e}]');
+    expect(out).toContain('FAILED b\\u{202e}.txt: cannot read b\\u{202e}.txt: no such file');
+  });
+});
