@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark in turn, printing its figures.
-// BENCH_ONLY=sweep or BENCH_ONLY=scan runs one of them.
+// BENCH_ONLY=sweep, BENCH_ONLY=scan or BENCH_ONLY=hostile runs one of them.
 const only = process.env.BENCH_ONLY;
 if (!only || only === 'sweep') await import('./evidence-sweep.ts');
 if (!only || only === 'scan') await (await import('./scan-throughput.ts')).main();
+if (!only || only === 'hostile') await (await import('./hostile-shapes.ts')).main();
