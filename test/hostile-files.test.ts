@@ -270,7 +270,7 @@ describe('linear time: doubling the input at most about doubles the time (best o
 
   it('rows with n cells beyond their header are named in linear time', async () => {
     await expectLinear((n) => {
-      const file = put(`beyond-${n}.csv`, `only\n${'x,'.repeat(n - 1)}x\n`.repeat(50));
+      const file = put(`beyond-${n}.csv`, `only\n${`${'x,'.repeat(n - 1)}x\n`.repeat(20)}`);
       return () => drain(readCsvRecords(file));
     }, 8000);
   });

@@ -8,19 +8,20 @@ import { printable } from '../lib/domain/text/printable.ts';
 import { PLANTED, rawIn } from './support/planted.ts';
 
 describe('redact', () => {
-  it('masks every identifier the detectors find and keeps the rest, topics included', () => {
-    expect(redact('WhatsApp Chat with +852 9123 4567')).toBe('WhatsApp Chat with +852 ****4567');
-    expect(redact('/data/A123456(3)/notes 病假 salary.txt')).toBe('/data/A12****(3)/notes 病假 salary.txt');
-    expect(redact('s3://b/hr/ada.chan@example.hk/4111 1111 1111 1111.csv')).toBe('s3://b/hr/a***@example.hk/4111 **** **** 1111.csv');
-    expect(redact('plain name 陳大文, report-2026-11-30.csv')).toBe('plain name 陳大文, report-2026-11-30.csv');
-    expect(redact('')).toBe('');
-  });
-
-  it('also finds an identifier joined by a hyphen or written in lower case, as names write them', () => {
-    expect(redact('hr-A1234563.csv')).toBe('hr-A12****(3).csv');
-    expect(redact('card-4111111111111111.txt')).toBe('card-4111 **** **** 1111.txt');
-    expect(redact('hkid_a1234563.pdf')).toBe('hkid_A12****(3).pdf');
-    expect(redact('id-11010519491231002X')).toBe('id-110105***********X');
+  it.each([
+    // Every identifier the detectors find is masked, the rest kept, topics included.
+    ['WhatsApp Chat with +852 9123 4567', 'WhatsApp Chat with +852 ****4567'],
+    ['/data/A123456(3)/notes 病假 salary.txt', '/data/A12****(3)/notes 病假 salary.txt'],
+    ['s3://b/hr/ada.chan@example.hk/4111 1111 1111 1111.csv', 's3://b/hr/a***@example.hk/4111 **** **** 1111.csv'],
+    ['plain name 陳大文, report-2026-11-30.csv', 'plain name 陳大文, report-2026-11-30.csv'],
+    ['', ''],
+    // Also an identifier joined by a hyphen or written in lower case, as names write them.
+    ['hr-A1234563.csv', 'hr-A12****(3).csv'],
+    ['card-4111111111111111.txt', 'card-4111 **** **** 1111.txt'],
+    ['hkid_a1234563.pdf', 'hkid_A12****(3).pdf'],
+    ['id-11010519491231002X', 'id-110105***********X'],
+  ])('%j is shown as %j', (name, redacted) => {
+    expect(redact(name)).toBe(redacted);
   });
 
   it('is idempotent, so what was stored before can be redacted again', () => {
@@ -53,10 +54,8 @@ describe('groupHash', () => {
 
 describe('printable', () => {
   it('escapes control, bidi and other format characters, and separators', () => {
-    expect(printable('a\u001b[31mred\rb')).toBe('a\\u{1b}[31mred\\u{d}b');
-    expect(printable('evil\u202etxt.exe')).toBe('evil\\u{202e}txt.exe');
-    expect(printable('x\u200by\u2028z\ud800')).toBe('x\\u{200b}y\\u{2028}z\\u{d800}');
-    expect(printable('財務群 Ada 😀')).toBe('財務群 Ada 😀');
+    const names = ['a\u001b[31mred\rb', 'evil\u202etxt.exe', 'x\u200by\u2028z\ud800', '財務群 Ada 😀'];
+    expect(names.map(printable)).toEqual(['a\\u{1b}[31mred\\u{d}b', 'evil\\u{202e}txt.exe', 'x\\u{200b}y\\u{2028}z\\u{d800}', '財務群 Ada 😀']);
   });
 
   it('keeps them out of the scan table, in file names, columns and reasons', () => {

@@ -38,6 +38,24 @@ export function zeroBomb(bytes: number): Buffer {
   return Buffer.concat([...Array.from({ length: n }, () => block), Buffer.from([0x03, 0x00])]);
 }
 
+/**
+ * A local (30 bytes) or central (46 bytes) header: both hold, from `at` on, the version
+ * needed, flags, method, time, date, CRC, sizes and the name's length, in that order.
+ */
+function header(signature: number, length: number, at: number, e: ZipEntry, nameLength: number): Buffer {
+  const h = Buffer.alloc(length);
+  h.writeUInt32LE(signature, 0);
+  if (at > 4) h.writeUInt16LE(20, 4); // version made by
+  h.writeUInt16LE(20, at);
+  h.writeUInt16LE(0x0800, at + 2); // names in UTF-8
+  h.writeUInt16LE(e.method, at + 4);
+  h.writeUInt32LE(e.crc, at + 10);
+  h.writeUInt32LE(e.stored.length, at + 14);
+  h.writeUInt32LE(e.size, at + 18);
+  h.writeUInt16LE(nameLength, at + 22);
+  return h;
+}
+
 /** A zip archive of the entries, headers as the entries say. */
 export function zipArchive(entries: readonly ZipEntry[]): Buffer {
   const locals: Buffer[] = [];
@@ -45,25 +63,8 @@ export function zipArchive(entries: readonly ZipEntry[]): Buffer {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(e.method, 8);
-    local.writeUInt32LE(e.crc, 14);
-    local.writeUInt32LE(e.stored.length, 18);
-    local.writeUInt32LE(e.size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(e.method, 10);
-    central.writeUInt32LE(e.crc, 16);
-    central.writeUInt32LE(e.stored.length, 20);
-    central.writeUInt32LE(e.size, 24);
-    central.writeUInt16LE(name.length, 28);
+    const local = header(0x04034b50, 30, 4, e, name.length);
+    const central = header(0x02014b50, 46, 6, e, name.length);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, e.stored);
     centrals.push(central, name);

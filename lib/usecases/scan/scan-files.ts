@@ -85,14 +85,17 @@ function finding({ at }: SourceRecord, d: Detection, line: number | undefined, h
   };
 }
 
-/** A file's read, redacted, with the findings made in it (none kept for a file that failed or was skipped). */
+/**
+ * A file's read, redacted, with the findings made in it: a file that failed part way
+ * (bad JSON after good strings) counts those it made before, as the findings list has them.
+ */
 function fileResult(read: FileRead, findings: number): FileResult {
   return {
     ...read,
     file: redact(read.file),
     ...(read.reason !== undefined ? { reason: redact(read.reason) } : {}),
     ...(read.problems ? { problems: read.problems.map((p) => ({ line: p.line, message: redact(p.message) })) } : {}),
-    findings: read.status === 'scanned' ? findings : 0,
+    findings,
   };
 }
 
