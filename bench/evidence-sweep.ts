@@ -16,7 +16,7 @@ import pMap from 'p-map';
 import { batchWriteAll } from '../lib/adapters/dynamodb/batch.ts';
 import { createStore } from '../lib/adapters/dynamodb/client.ts';
 import { evidenceEntity } from '../lib/adapters/dynamodb/org-store.ts';
-import { importOrganisation } from '../lib/adapters/dynamodb/import-store.ts';
+import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { createRuntime } from '../lib/runtime.ts';
 import { ensureTable } from '../lib/adapters/dynamodb/table-definition.ts';
 import type { SweepSummary } from '../lib/usecases/sweep/report.ts';
@@ -72,7 +72,7 @@ async function main() {
   try {
     const store = createStore({ tableName: 'compliance-bench', endpoint: dynamo.endpoint });
     await ensureTable(store);
-    await importOrganisation(store, organisation, 'bench', new Date().toISOString());
+    await importOrganisationFile(createRuntime({ store, mailer: { send: async () => ({ messageId: '' }) }, hashKey: async () => 'bench-hash-key-not-used' }), organisation, 'bench');
 
     let started = Date.now();
     const chunks = Array.from({ length: Math.ceil(TOTAL / 1000) }, (_, c) =>

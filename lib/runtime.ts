@@ -8,7 +8,9 @@ import { dynamoRepositories } from './adapters/dynamodb/repositories.ts';
 import { createMailer } from './adapters/mail/transport.ts';
 import { hashKeySource } from './adapters/aws/ssm-hash-key.ts';
 import { sourceReaders } from './adapters/sources/source-reader.ts';
-import type { Mailer, Ports, SourceReaders } from './usecases/ports.ts';
+import { sfnStarter } from './adapters/aws/sfn-starter.ts';
+import { DependencyError } from './errors.ts';
+import type { ExecutionStarter, Mailer, Ports, SourceReaders } from './usecases/ports.ts';
 
 export interface Runtime extends Ports {
   /** The table itself, for what is not a use case (creating it locally, tests, benchmarks). */
@@ -20,8 +22,14 @@ export interface RuntimeParts {
   mailer: Mailer;
   hashKey: () => Promise<string>;
   readers?: SourceReaders;
+  /** Default: none (a use case that starts a workflow fails, saying so); the CLI and tests use the local runner's. */
+  starter?: ExecutionStarter;
   clock?: () => Date;
 }
+
+const noStarter: ExecutionStarter = async (workflow) => {
+  throw new DependencyError(`cannot start ${workflow} here: no workflow starter is configured`);
+};
 
 export function createRuntime(parts: RuntimeParts): Runtime {
   return {
@@ -29,6 +37,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     store: parts.store,
     mailer: parts.mailer,
     readers: parts.readers ?? sourceReaders(),
+    starter: parts.starter ?? noStarter,
     hashKey: parts.hashKey,
     clock: parts.clock ?? (() => new Date()),
   };
@@ -45,6 +54,7 @@ export function runtime(): Runtime {
       mailer: createMailer(mailConfig(config)),
       hashKey: hashKeySource(config),
       readers: sourceReaders({ region: config.AWS_REGION }),
+      starter: sfnStarter(config.stateMachineArns),
     });
   }
   return current;

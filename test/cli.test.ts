@@ -254,7 +254,7 @@ describe('against DynamoDB Local, one table, in order', () => {
   it('import again, human output: names the organisation and the counts', async () => {
     const r = await cli('import', SAMPLE);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`Imported harbour-ledger from ${SAMPLE}: people 12 unchanged; controls 30 unchanged; evidence 60 unchanged; sources 7 unchanged.\n`);
+    expect(r.stdout).toBe(`Imported harbour-ledger from ${SAMPLE}: people 12 unchanged; controls 30 unchanged; evidence 60 unchanged; sources 7 unchanged; platforms 6 unchanged; groups 3 unchanged; acceptances 1 unchanged.\n`);
   });
 
   it('refuses bad organisation files with exit 2, file:line: field:, no stack trace, and leaves the table as it was', async () => {
@@ -301,6 +301,14 @@ describe('against DynamoDB Local, one table, in order', () => {
     });
     expect(await scanTable()).toEqual(before);
     expect(emls()).toEqual([]);
+  });
+
+  it('gaps before any scan: exit 1, says there is no data map yet, lists nothing', async () => {
+    const r = await cli('gaps', '--now', '2026-11-15');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Gap analysis gap-analysis-harbour-ledger-2026-11-15T090000 failed: NotFoundError: no data map of "harbour-ledger" yet: run a data-mapping scan first/);
+    expect(r.stdout).toBe('');
+    noStackTrace(r);
   });
 
   it('evidence list --now 2026-11-30 --format json: 58 rows, status as the policy computes it', async () => {
@@ -367,6 +375,50 @@ describe('against DynamoDB Local, one table, in order', () => {
     expect(r.stdout).toContain(`it sent ${sent} mails then`);
     expect(emls()).toEqual(before);
     expect(emls()).toHaveLength(sent);
+  });
+
+  it('gaps --format json: the analysis the scan started, and open gaps with rule, subject, requirements, owner and remedy', async () => {
+    const r = await cli('gaps', '--format', 'json', '--now', '2026-11-30T10:00:00Z');
+    expect(r.code, r.stderr).toBe(0);
+    const { analysis, gaps } = JSON.parse(r.stdout);
+    // A person's command runs now, under its own name.
+    expect(analysis).toMatchObject({ id: 'gap-analysis-harbour-ledger-2026-11-30T100000', dataMap: 'data-mapping-scan-harbour-ledger-2026-11' });
+    expect(analysis.scores.pdpo.applicable).toBeGreaterThan(0);
+    expect(gaps.length).toBe(analysis.counts.open);
+    expect(gaps.every((g: { status: string }) => g.status === 'open')).toBe(true);
+    const hr = gaps.find((g: { id: string }) => g.id === 'cross-border-without-basis:source:dingtalk-hr');
+    expect(hr).toMatchObject({ rule: 'cross-border-without-basis', subject: { kind: 'source', id: 'dingtalk-hr' }, severity: 'high', owner: 'karen-chan' });
+    expect(hr.requirements).toContainEqual({ framework: 'pdpo', id: 'DPP3' });
+    // The WhatsApp platform's missing audit log is accepted until March.
+    const accepted = JSON.parse((await cli('gaps', '--format', 'json', '--status', 'accepted', '--now', '2026-11-30T10:00:00Z')).stdout).gaps;
+    expect(accepted.map((g: { id: string }) => g.id)).toEqual(['no-audit-log:platform:whatsapp']);
+  });
+
+  it('gaps --severity and --framework filter; --format csv opens in Excel with Chinese intact and local times', async () => {
+    const json = JSON.parse((await cli('gaps', '--format', 'json', '--severity', 'low', '--framework', 'iso27001', '--now', '2026-11-30T10:01:00Z')).stdout);
+    expect(json.gaps.length).toBeGreaterThan(0);
+    expect(json.gaps.every((g: { severity: string; requirements: { framework: string }[] }) => g.severity === 'low' && g.requirements.some((q) => q.framework === 'iso27001'))).toBe(true);
+    const csv = await cli('gaps', '--format', 'csv', '--now', '2026-11-30T10:02:00Z');
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout.startsWith('\ufeffid,rule,subject kind,subject,status,severity,requirements,owner,remedy,opened (Asia/Hong_Kong),closed (Asia/Hong_Kong)')).toBe(true);
+    expect(csv.stdout).toContain('薪酬组');
+    expect(csv.stdout).toMatch(/,2026-11-30 17:00,/); // 09:00 UTC in Hong Kong
+    const wrong = await cli('evidence', 'list', '--format', 'csv');
+    expect(wrong.code).toBe(2);
+  });
+
+  it('risk --format json: every source with its tier, factors and recommendation; red data never green', async () => {
+    const r = await cli('risk', '--format', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    const risk = JSON.parse(r.stdout);
+    expect(risk.sources).toHaveLength(7);
+    const hr = risk.sources.find((s: { id: string }) => s.id === 'dingtalk-hr');
+    expect(hr).toMatchObject({ tier: 'red', factors: { sensitivity: { level: 'high' }, role: { level: 'high' }, mobility: { level: 'high' } } });
+    expect(hr.recommendation).toMatch(/^move DingTalk HR groups .* to DingTalk Exclusive Cloud, Hong Kong$/);
+    const roster = risk.sources.find((s: { id: string }) => s.id === 'dingtalk-frontline-roster');
+    expect(roster.recommendation).toBe('keep DingTalk frontline rostering groups on DingTalk Exclusive Cloud, Hong Kong');
+    expect(risk.groups.map((g: { name: string }) => g.name).sort()).toEqual(['Kwun Tong frontline roster', '付款審批', '薪酬组']);
+    for (const s of risk.sources) expect(Object.keys(s.factors).sort()).toEqual(['mobility', 'role', 'sensitivity']);
   });
 
   it('sweep --now 2026-12-07 sends the first reminders for what lapsed 8-14 days before', async () => {

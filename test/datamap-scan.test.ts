@@ -11,7 +11,7 @@ import type { ScanSummary } from '../lib/usecases/datamap/scan-run.ts';
 import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
 import { dataMapHistory } from '../lib/adapters/dynamodb/datamap-store.ts';
-import { importOrganisation } from '../lib/adapters/dynamodb/import-store.ts';
+import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { smallOrg } from './support/fixtures.ts';
 import { testRuntime } from './support/local-store.ts';
@@ -36,7 +36,7 @@ describe('data-mapping scan workflow', () => {
   it('records a broken source as failed while the others complete, and stores the map with its history and diff', async () => {
     const rt = await testRuntime();
     const dir = mkdtempSync(path.join(tmpdir(), 'datamap-'));
-    await importOrganisation(rt.store, sources(dir), 'import:test', '2026-11-01T00:00:00Z');
+    await importOrganisationFile(rt, sources(dir), 'import:test', '2026-11-01T00:00:00Z');
 
     const november = runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z'));
     expect(november.name).toBe('data-mapping-scan-kowloon-co-2026-11');
@@ -76,7 +76,7 @@ describe('data-mapping scan workflow', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'datamap-'));
     const file = sources(dir);
     // Two HKIDs needed before a source counts as red: the HR share has one, so it is amber (its phone numbers).
-    await importOrganisation(rt.store, { ...file, organisation: { ...file.organisation, classification: { red: { minFindings: 1 }, amber: { minFindings: 1 }, perType: { hk_id: { minFindings: 2 }, cn_resident_id: { minFindings: 2 } } } } }, 'import:test', '2026-11-01T00:00:00Z');
+    await importOrganisationFile(rt, { ...file, organisation: { ...file.organisation, classification: { red: { minFindings: 1 }, amber: { minFindings: 1 }, perType: { hk_id: { minFindings: 2 }, cn_resident_id: { minFindings: 2 } } } } }, 'import:test', '2026-11-01T00:00:00Z');
     const summary = (await executeWorkflow(rt, 'data-mapping-scan', runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z')).input)) as ScanSummary;
     expect(summary.sources.find((s) => s.id === 'hr-drive')).toEqual({ id: 'hr-drive', status: 'scanned', rating: 'amber' });
   });
@@ -84,7 +84,7 @@ describe('data-mapping scan workflow', () => {
   it('keeps no raw identifier anywhere in the table', async () => {
     const rt = await testRuntime();
     const dir = mkdtempSync(path.join(tmpdir(), 'datamap-'));
-    await importOrganisation(rt.store, sources(dir), 'import:test', '2026-11-01T00:00:00Z');
+    await importOrganisationFile(rt, sources(dir), 'import:test', '2026-11-01T00:00:00Z');
     await executeWorkflow(rt, 'data-mapping-scan', runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z')).input);
     const everything = JSON.stringify((await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table }))).Items);
     expect(everything).toContain('data-mapping-scan-kowloon-co-2026-11');

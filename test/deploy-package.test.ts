@@ -57,7 +57,7 @@ type Workflow = {
   id: string;
   name: string;
   envVar: string;
-  schedule: string;
+  schedule: string | undefined;
   functions: FunctionKey[];
   tasks: string[];
 };
@@ -65,7 +65,7 @@ const WORKFLOWS: Workflow[] = DECLARED_WORKFLOWS.map((w) => ({
   id: stateMachineNames(w.name).logicalId,
   name: w.name,
   envVar: stateMachineNames(w.name).arnVariable,
-  schedule: w.schedule.default,
+  schedule: (w as { schedule?: { default: string } }).schedule?.default,
   functions: Object.keys(w.functions) as FunctionKey[],
   tasks: [...taskFunctions(readDefinition(w.name as WorkflowName)).keys()],
 }));
@@ -82,6 +82,9 @@ function dynamoGrants(access: Access): Record<string, string[]> {
   if (access.scanSources) for (const action of ['DescribeTable', 'Scan']) grant(action, SCAN_TABLES_ARN);
   return grants;
 }
+/** The state machines a function may start: every one for the starter, else those it names. */
+const startable = (access: Access) =>
+  access.startWorkflows === true ? STATE_MACHINE_IDS : (access.startWorkflows ?? []).map((name) => stateMachineNames(name).logicalId);
 const touchesTable = (access: Access) => (access.table?.length ?? 0) + (access.indexes?.length ?? 0) > 0;
 function otherGrants(access: Access): Record<string, string[]> {
   return {
@@ -89,7 +92,7 @@ function otherGrants(access: Access): Record<string, string[]> {
     ...(access.sendMail ? { 'ses:SendEmail': [SES_IDENTITY_ARN], 'ses:SendRawEmail': [SES_IDENTITY_ARN] } : {}),
     ...(access.hashKey ? { 'ssm:GetParameter': [HASH_KEY_PARAMETER_ARN] } : {}),
     ...(access.scanSources ? { 's3:ListBucket': [SCAN_BUCKET_ARN], 's3:GetObject': [`${SCAN_BUCKET_ARN}/*`] } : {}),
-    ...(access.startWorkflows ? { 'states:StartExecution': STATE_MACHINE_IDS.map((id) => `<${id}>`).sort() } : {}),
+    ...(access.startWorkflows ? { 'states:StartExecution': startable(access).map((id) => `<${id}>`).sort() } : {}),
   };
 }
 const accessOf = (key: FunctionKey): Access => DECLARED.get(key)!.access;
@@ -432,12 +435,12 @@ describe('IAM: one least-privilege role per function', () => {
     const roleFor = Object.fromEntries(FUNCTIONS.map((key) => [roleOf(ids[key]), key])) as Record<string, FunctionKey>;
     const holders = (prefix: string) =>
       [...new Set(allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith(prefix))).map(({ owner }) => roleFor[owner] ?? owner))].sort();
-    expect(holders('dynamodb:')).toEqual([...FUNCTIONS].sort());
+    expect(holders('dynamodb:')).toEqual(FUNCTIONS.filter((key) => touchesTable(accessOf(key))).sort());
     expect(holders('ses:')).toEqual(['sweepSend']);
     expect(holders('ssm:')).toEqual(['scanSource']);
     expect(holders('s3:')).toEqual(['scanSource']);
     expect(holders('kms:')).toEqual(FUNCTIONS.filter((key) => touchesTable(accessOf(key))).sort());
-    expect(holders('states:')).toEqual(['startRun']);
+    expect(holders('states:')).toEqual(FUNCTIONS.filter((key) => accessOf(key).startWorkflows).sort());
     expect(holders('lambda:')).toEqual([...stateMachineRoles()].sort());
   });
 
@@ -456,23 +459,25 @@ describe('IAM: one least-privilege role per function', () => {
     }
   });
 
-  it('lets only startRun start executions, of exactly the declared state machines', () => {
+  it("lets only the starter start every state machine, and a workflow's last step only what follows it", () => {
     const statesStatements = allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith('states:')));
     expect(statesStatements.length).toBeGreaterThan(0);
-    const startRole = roleOf(functionIds().startRun);
-    const on = new Set<string>();
+    const keyOfRole = Object.fromEntries(FUNCTIONS.map((key) => [roleOf(functionIds()[key]), key]));
+    const on: Record<string, Set<string>> = {};
     for (const { owner, statement } of statesStatements) {
-      expect(owner).toBe(startRole);
       expect(statement.Effect).toBe('Allow');
       expect(actionsOf(statement)).toEqual(['states:StartExecution']);
+      const key = keyOfRole[owner]!;
       for (const target of asArray(statement.Resource as Json)) {
         const ref = reference(target);
         expect(ref, `StartExecution on ${JSON.stringify(target)}`).toBeDefined();
         expect(ref!.attribute).toBeUndefined();
-        on.add(ref!.id);
+        (on[key] ??= new Set()).add(ref!.id);
       }
     }
-    expect([...on].sort()).toEqual([...STATE_MACHINE_IDS].sort());
+    expect([...on.startRun!].sort()).toEqual([...STATE_MACHINE_IDS].sort());
+    expect([...(on.scanThenGaps ?? [])]).toEqual(['GapAnalysisStateMachine']);
+    expect(Object.keys(on).sort()).toEqual(['scanThenGaps', 'startRun']);
   });
 
   it('lets only sweepSend send mail, with SendEmail/SendRawEmail on the verified identity', () => {
@@ -540,7 +545,7 @@ describe('schedules', () => {
   it('starts each workflow through startRun on its own declared schedule', () => {
     const startRun = functionIds().startRun;
     const schedules = [...ofType('AWS::Events::Rule'), ...ofType('AWS::Scheduler::Schedule')];
-    expect(schedules).toHaveLength(WORKFLOWS.length);
+    expect(schedules).toHaveLength(WORKFLOWS.filter((w) => w.schedule).length);
     const seen: [string, Json][] = [];
     for (const [ruleId, rule] of schedules) {
       expect(rule.Properties.State ?? 'ENABLED').toBe('ENABLED');
@@ -559,7 +564,7 @@ describe('schedules', () => {
       }
     }
     const bySchedule = (a: [string, Json], b: [string, Json]) => a[0].localeCompare(b[0]);
-    expect(seen.sort(bySchedule)).toEqual(WORKFLOWS.map((w): [string, Json] => [w.schedule, { workflow: w.name }]).sort(bySchedule));
+    expect(seen.sort(bySchedule)).toEqual(WORKFLOWS.filter((w) => w.schedule).map((w): [string, Json] => [w.schedule!, { workflow: w.name }]).sort(bySchedule));
   });
 });
 

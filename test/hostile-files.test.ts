@@ -229,12 +229,16 @@ async function timed(fn: () => unknown): Promise<number> {
  * each counts, so a machine busy with other work slows both alike.
  */
 async function expectLinear(work: (n: number) => () => unknown, n: number): Promise<void> {
-  const [small, large] = [work(n), work(2 * n)];
+  // Grow the input until one run takes long enough that timer and GC noise is small beside it.
+  let size = n;
+  let small = work(size);
   await small(); // warm the JIT
+  while ((await timed(small)) < 15 && size < n * 64) small = work((size *= 2));
+  const large = work(2 * size);
   await large();
   let once = Infinity;
   let twice = Infinity;
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < 9; i++) {
     once = Math.min(once, await timed(small));
     twice = Math.min(twice, await timed(large));
   }

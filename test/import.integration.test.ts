@@ -5,7 +5,7 @@
 // then exactly as before.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { importOrganisation } from '../lib/adapters/dynamodb/import-store.ts';
+import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import type { Store } from '../lib/adapters/dynamodb/client.ts';
 import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import type { OrgFile } from '../lib/domain/org/org.ts';
@@ -65,7 +65,7 @@ function bigChange(): OrgFile {
 
 async function imported(): Promise<Runtime> {
   const rt = await testRuntime();
-  await importOrganisation(rt.store, SAMPLE, 'import:base', AT);
+  await importOrganisationFile(rt, SAMPLE, 'import:base', AT);
   return rt;
 }
 
@@ -75,7 +75,7 @@ describe('importing all or nothing', () => {
     const [before, items] = [await reads(rt), await allItems(rt.store)];
     const small = { ...SAMPLE, controls: SAMPLE.controls.map((c, i) => (i === 0 ? { ...c, title: 'Renamed' } : c)) };
     failWrites(rt.store, (input) => input.includes('"TransactItems"'));
-    await expect(importOrganisation(rt.store, small, 'import:small', LATER)).rejects.toThrow(/the import was not written \(nothing changed\)/);
+    await expect(importOrganisationFile(rt, small, 'import:small', LATER)).rejects.toThrow(/the import was not written \(nothing changed\)/);
     expect(await reads(rt)).toEqual(before);
     expect(await allItems(rt.store)).toEqual(items);
   });
@@ -85,7 +85,7 @@ describe('importing all or nothing', () => {
     const [before, items] = [await reads(rt), await allItems(rt.store)];
     // The journal and the first two batches of items go in; the third batch fails.
     const faults = failWrites(rt.store, (input, n) => !input.includes('import-journal') && n === 4);
-    const failure = importOrganisation(rt.store, bigChange(), 'import:big', LATER);
+    const failure = importOrganisationFile(rt, bigChange(), 'import:big', LATER);
     await expect(failure).rejects.toThrow(DependencyError);
     await expect(failure).rejects.toThrow(/the import failed and was undone; nothing changed/);
     faults.off();
@@ -95,7 +95,7 @@ describe('importing all or nothing', () => {
 
   it('applies a large import in full when nothing fails, and leaves no journal behind', async () => {
     const rt = await imported();
-    const summary = await importOrganisation(rt.store, bigChange(), 'import:big', LATER);
+    const summary = await importOrganisationFile(rt, bigChange(), 'import:big', LATER);
     expect(summary.evidence.renewed + summary.evidence.changed).toBe(SAMPLE.evidence.length);
     expect(summary.undone).toBeUndefined();
     const after = await reads(rt);
@@ -108,14 +108,14 @@ describe('importing all or nothing', () => {
     const before = await reads(rt);
     // Every write after the journal fails: the import can neither finish nor undo itself (as if it died).
     const faults = failWrites(rt.store, (input, n) => !input.includes('import-journal') && n >= 3);
-    await expect(importOrganisation(rt.store, bigChange(), 'import:dies', LATER)).rejects.toThrow(/could not yet be undone .* the next import of "harbour-ledger" undoes it first/);
+    await expect(importOrganisationFile(rt, bigChange(), 'import:dies', LATER)).rejects.toThrow(/could not yet be undone .* the next import of "harbour-ledger" undoes it first/);
     faults.off();
     expect((await reads(rt)).people).not.toEqual(before.people); // partly written: the journal has what it was
 
-    await expect(importOrganisation(rt.store, SAMPLE, 'import:again', LATER)).rejects.toThrow(ConflictError);
+    await expect(importOrganisationFile(rt, SAMPLE, 'import:again', LATER)).rejects.toThrow(ConflictError);
 
     const later = new Date(Date.parse(LATER) + 10 * 60_000).toISOString();
-    const summary = await importOrganisation(rt.store, SAMPLE, 'import:again', later);
+    const summary = await importOrganisationFile(rt, SAMPLE, 'import:again', later);
     expect(summary.undone).toEqual({ startedAt: LATER, items: expect.any(Number) });
     expect(summary.people.changed + summary.evidence.changed + summary.evidence.renewed).toBe(0); // the undo restored the sample
     const after = await reads(rt);

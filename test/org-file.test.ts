@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.ts';
 import { OrgFileError, parseOrgFile } from '../lib/domain/org/org-file.ts';
 import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
+import { RULE_IDS } from '../lib/domain/gaps/gap.ts';
 
 const SAMPLE = 'examples/acme-hk/org.yaml';
 
@@ -372,5 +373,58 @@ describe('hostile organisation files', () => {
   it('refuses strings longer than their limit, naming the field', () => {
     expect(problems(replaceLine(16, `    title: ${'x'.repeat(301)}`))).toEqual(['org.yaml:16: controls[0].title: must be at most 300 characters']);
     expect(problems(replaceLine(7, `    name: ${'名'.repeat(201)}`))).toEqual(['org.yaml:7: people[0].name: must be at most 200 characters']);
+  });
+});
+
+describe('platforms, roles, groups and acceptances', () => {
+  const PLATFORM = [
+    'platforms:',
+    '  - id: dingtalk-standard',
+    '    name: DingTalk standard',
+    '    storage: { region: cn-hangzhou, provider: alibaba }',
+    '    e2ee: none',
+    '    auditLog: none',
+    '    externalSharing: open',
+  ];
+  const SOURCE = ['sources:', '  - { id: hr, name: HR chat, platform: dingtalk-standard, kind: chat-table, path: hr.csv }'];
+  const withLines = (...lines: string[]) => `${text(BASE)}${[...PLATFORM, ...SOURCE, ...lines].join('\n')}\n`;
+  const at = (offset: number) => BASE.length + offset; // line numbers after BASE
+
+  it("accepts a source whose storage is its platform's", () => {
+    const org = parseOrgFile(withLines(), 'org.yaml');
+    expect(org.sources[0]?.storage).toEqual({ region: 'cn-hangzhou', provider: 'alibaba' });
+    expect(org.platforms[0]).toMatchObject({ residencyChoice: false, siem: false });
+  });
+
+  it('refuses an unknown platform id, a bad capability value and an unknown role', () => {
+    const unknownPlatform = withLines().replace('platform: dingtalk-standard, kind', 'platform: teams, kind');
+    expect(problems(unknownPlatform)).toEqual([`org.yaml:${at(9)}: sources[0].platform: unknown platform "teams" (declared: dingtalk-standard)`]);
+    expect(problems(withLines().replace('e2ee: none', 'e2ee: maybe'))).toEqual([`org.yaml:${at(5)}: platforms[0].e2ee: must be none, optional or default`]);
+    expect(problems(replaceLine(8, '    email: carol@kowloon.example\n    role: boss'))).toEqual([
+      'org.yaml:9: people[0].role: Invalid option: expected one of "management"|"hr"|"finance"|"it"|"legal"|"sales"|"operations"|"frontline"|"other"',
+    ]);
+  });
+
+  it('refuses a group naming an unknown source or person', () => {
+    const group = withLines('groups:', '  - { source: payroll, name: Payroll, owner: nobody, members: [carol, ghost] }');
+    expect(problems(group)).toEqual([
+      `org.yaml:${at(11)}: groups[0].source: unknown source "payroll"`,
+      `org.yaml:${at(11)}: groups[0].owner: unknown person "nobody"`,
+      `org.yaml:${at(11)}: groups[0].members[1]: unknown person "ghost"`,
+    ]);
+  });
+
+  it('refuses an acceptance with no approver or no until, or naming no gap', () => {
+    const accept = withLines('acceptances:', '  - { gap: "red-without-e2ee:source:hr", reason: Moving in Q1 }', '  - { gap: "no-such-rule:source:hr", reason: x, approvedBy: carol, until: 2027-01-01 }');
+    expect(problems(accept)).toEqual([
+      `org.yaml:${at(11)}: acceptances[0].approvedBy: is required: the person who approved accepting the risk`,
+      `org.yaml:${at(11)}: acceptances[0].until: is required`,
+      `org.yaml:${at(12)}: acceptances[1].gap: "no-such-rule:source:hr" "no-such-rule" is not a rule (rules: ${RULE_IDS.join(', ')})`,
+    ]);
+  });
+
+  it('refuses a source with no storage of its own on a free-text platform', () => {
+    const bare = `${text(BASE)}sources:\n  - { id: hr, name: HR chat, platform: DingTalk, kind: chat-table, path: hr.csv }\n`;
+    expect(problems(bare)).toEqual([`org.yaml:${at(2)}: sources[0].storage: is required (or declare the platform with its storage under platforms)`]);
   });
 });

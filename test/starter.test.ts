@@ -1,7 +1,7 @@
 // The starter that schedules and the API call: a tick delivered twice is one run.
 import { ExecutionAlreadyExists } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { importOrganisation } from '../lib/adapters/dynamodb/import-store.ts';
+import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { sfnStarter } from '../lib/adapters/aws/sfn-starter.ts';
 import { startRuns } from '../lib/usecases/runs/start-runs.ts';
@@ -23,7 +23,7 @@ function fakeStepFunctions() {
 describe('starting workflow runs', () => {
   it('names runs after workflow, organisation and day, so a repeated tick is the same run', async () => {
     const rt = await testRuntime();
-    await importOrganisation(rt.store, smallOrg([]), 'import:test', '2026-11-01T00:00:00Z');
+    await importOrganisationFile(rt, smallOrg([]), 'import:test', '2026-11-01T00:00:00Z');
     const sfn = fakeStepFunctions();
 
     const first = await startRuns(rt, sfn.start, { workflow: 'evidence-sweep', now: new Date('2026-11-30T01:00:00Z') });
@@ -44,8 +44,8 @@ describe('starting workflow runs', () => {
   it('starts one run per imported organisation when the tick names none', async () => {
     const rt = await testRuntime();
     const second = smallOrg([]);
-    await importOrganisation(rt.store, smallOrg([]), 'import:test', '2026-11-01T00:00:00Z');
-    await importOrganisation(rt.store, { ...second, organisation: { ...second.organisation, id: 'lantau-ltd' } }, 'import:test', '2026-11-01T00:00:00Z');
+    await importOrganisationFile(rt, smallOrg([]), 'import:test', '2026-11-01T00:00:00Z');
+    await importOrganisationFile(rt, { ...second, organisation: { ...second.organisation, id: 'lantau-ltd' } }, 'import:test', '2026-11-01T00:00:00Z');
     const sfn = fakeStepFunctions();
     const started = await startRuns(rt, sfn.start, { workflow: 'evidence-sweep', now: new Date('2026-11-30T01:00:00Z') });
     expect(started.map((s) => s.name).sort()).toEqual(['evidence-sweep-kowloon-co-2026-11-30', 'evidence-sweep-lantau-ltd-2026-11-30']);

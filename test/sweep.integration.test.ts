@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '../lib/domain/dates.ts';
 import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { readAudit } from '../lib/adapters/dynamodb/audit.ts';
-import { importOrganisation } from '../lib/adapters/dynamodb/import-store.ts';
+import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import type { Notice } from '../lib/domain/notice/notice.ts';
 import { smallOrg, sweepOnce } from './support/fixtures.ts';
 import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';
@@ -30,7 +30,7 @@ describe('evidence sweep on the sample organisation', () => {
   beforeEach(async () => {
     mailer = new RecordingMailer();
     rt = await testRuntime(mailer);
-    await importOrganisation(rt.store, readOrgFile(SAMPLE), `import:${SAMPLE}`, AT);
+    await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, AT);
   });
 
   it('records and sends each notice exactly once when the sweep runs twice', async () => {
@@ -101,7 +101,7 @@ describe('evidence sweep cadence, escalation and renewal', () => {
   it('sends due-soon, lapsed, escalation and a reminder every 7 days, on the right days', async () => {
     const mailer = new RecordingMailer();
     const rt = await testRuntime(mailer);
-    await importOrganisation(rt.store, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', AT);
+    await importOrganisationFile(rt, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', AT);
     const log: string[] = [];
     for (let day = '2026-10-10'; day <= '2026-11-30'; day = addDays(day, 1)) {
       const before = mailer.sent.length;
@@ -126,7 +126,7 @@ describe('evidence sweep cadence, escalation and renewal', () => {
     const mailer = new RecordingMailer();
     const rt = await testRuntime(mailer);
     const org = smallOrg([{ validUntil: '2026-11-01', owner: 'carol' }], { dueSoonDays: 3, escalateAfterDays: 2, reminderEveryDays: 3 });
-    await importOrganisation(rt.store, org, 'import:test', AT);
+    await importOrganisationFile(rt, org, 'import:test', AT);
     const log: string[] = [];
     for (let day = '2026-10-25'; day <= '2026-11-08'; day = addDays(day, 1)) {
       const before = mailer.sent.length;
@@ -146,7 +146,7 @@ describe('evidence sweep cadence, escalation and renewal', () => {
   it('stops reminders when the evidence is renewed, and cancels a notice still pending from before', async () => {
     const mailer = new RecordingMailer();
     const rt = await testRuntime(mailer);
-    await importOrganisation(rt.store, smallOrg([{ validUntil: '2026-11-01' }, { validUntil: '2026-11-01' }]), 'import:test', AT);
+    await importOrganisationFile(rt, smallOrg([{ validUntil: '2026-11-01' }, { validUntil: '2026-11-01' }]), 'import:test', AT);
     await sweepOnce(rt, 'kowloon-co', '2026-11-02');
     expect(mailer.sent).toHaveLength(1);
     mailer.failWith = new Error('mail relay unavailable');
@@ -154,7 +154,7 @@ describe('evidence sweep cadence, escalation and renewal', () => {
     mailer.failWith = undefined;
 
     // ev-1 is renewed for a year; ev-2 is not.
-    await importOrganisation(rt.store, smallOrg([{ collected: '2026-11-10', validFor: 'P1Y' }, { validUntil: '2026-11-01' }]), 'import:test', '2026-11-10T08:00:00Z');
+    await importOrganisationFile(rt, smallOrg([{ collected: '2026-11-10', validFor: 'P1Y' }, { validUntil: '2026-11-01' }]), 'import:test', '2026-11-10T08:00:00Z');
     mailer.sent = [];
     const after = await sweepOnce(rt, 'kowloon-co', '2026-11-10');
     const listed = evidenceInMails(mailer);
@@ -176,7 +176,7 @@ describe('evidence sweep when things go wrong after the mail is out', () => {
   it('never mails a notice twice when recording it as sent failed: a later sweep closes it instead', async () => {
     const mailer = new RecordingMailer();
     const rt = await testRuntime(mailer);
-    await importOrganisation(rt.store, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', AT);
+    await importOrganisationFile(rt, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', AT);
     // Closing as sent fails (the mail has gone): the notices keep their claim and their message id.
     throttleWhen(rt.store, (input) => input.includes('sentAt = :at'));
     const first = await sweepOnce(rt, 'kowloon-co', '2026-11-02', 'crashy');
@@ -199,14 +199,14 @@ describe('evidence sweep when things go wrong after the mail is out', () => {
   it('cancels notices still waiting for someone who has left the organisation', async () => {
     const mailer = new RecordingMailer();
     const rt = await testRuntime(mailer);
-    await importOrganisation(rt.store, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', AT);
+    await importOrganisationFile(rt, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', AT);
     mailer.failWith = new Error('relay down');
     await sweepOnce(rt, 'kowloon-co', '2026-11-02', 'down');
     mailer.failWith = undefined;
     // Owen leaves: his control passes to Carol.
     const left = smallOrg([{ validUntil: '2026-11-01' }]);
-    await importOrganisation(
-      rt.store,
+    await importOrganisationFile(
+      rt,
       { ...left, people: left.people.filter((p) => p.id !== 'owen'), controls: left.controls.map((c) => ({ ...c, owner: 'carol' })) },
       'import:test',
       '2026-11-03T00:00:00Z',

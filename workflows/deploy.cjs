@@ -61,7 +61,8 @@ async function statements(access, resolveVariable) {
     allow(['s3:GetObject'], [{ 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${buckets}/*` }]);
   }
   if (access.startWorkflows) {
-    allow(['states:StartExecution'], declarations.WORKFLOWS.map((w) => ({ Ref: declarations.stateMachineNames(w.name).logicalId })));
+    const names = access.startWorkflows === true ? declarations.WORKFLOWS.map((w) => w.name) : access.startWorkflows;
+    allow(['states:StartExecution'], names.map((name) => ({ Ref: declarations.stateMachineNames(name).logicalId })));
   }
   return out;
 }
@@ -76,9 +77,15 @@ async function functions({ resolveVariable }) {
     }
     const events = [];
     if (fn.access.startWorkflows) {
-      for (const w of declarations.WORKFLOWS) {
+      const startable = fn.access.startWorkflows === true ? declarations.WORKFLOWS : declarations.WORKFLOWS.filter((w) => fn.access.startWorkflows.includes(w.name));
+      for (const w of startable) {
         const names = declarations.stateMachineNames(w.name);
         environment[names.arnVariable] = { Ref: names.logicalId };
+      }
+    }
+    // The starter (the door that may start every workflow) is what the schedules call.
+    if (fn.access.startWorkflows === true) {
+      for (const w of declarations.WORKFLOWS.filter((w) => w.schedule)) {
         events.push({ schedule: { rate: await param(resolveVariable, w.schedule.param, w.schedule.default), input: { workflow: w.name } } });
       }
     }
@@ -153,7 +160,7 @@ function resources() {
     Resources[`${logicalId}TimedOutAlarm`] = alarm(`${w.title} run timed out`, 'AWS/States', 'ExecutionsTimedOut', dimension);
   }
   for (const [key, fn] of declarations.allFunctions()) {
-    if (!fn.access.startWorkflows) continue;
+    if (fn.access.startWorkflows !== true) continue;
     const id = `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
     const dimension = { Name: 'FunctionName', Value: { Ref: id } };
     Resources[`${id}ErrorsAlarm`] = alarm('The starter failed to start scheduled runs', 'AWS/Lambda', 'Errors', dimension);

@@ -3,14 +3,17 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { today } from '../domain/dates.ts';
 import { readConfig } from '../config.ts';
-import { errorOutcome, NotFoundError, UsageError } from '../errors.ts';
+import { importOrganisationFile } from '../usecases/org/import.ts';
+import { DependencyError, errorOutcome, NotFoundError, UsageError } from '../errors.ts';
 import { resolveControlId } from '../domain/catalogues/control-id.ts';
 import { CatalogueName, catalogueRows, catalogueTitle } from '../domain/catalogues/catalogues.ts';
 import { readOrgFile } from '../adapters/files/org-file-reader.ts';
 import { EvidenceStatusName } from '../domain/evidence/lapse-policy.ts';
 import { evidenceRows } from '../domain/evidence/evidence-rows.ts';
 import { cycle, workflow, type WorkflowName } from '../workflows/declarations.ts';
-import { formatCatalogue, formatEvidence, formatImport, formatScan, presentRun } from './output.ts';
+import { formatCatalogue, formatEvidence, formatImport, formatScan } from './output.ts';
+import { WORKFLOW_CLI, type Presented } from './presenters.ts';
+import { formatRisk } from './gaps-output.ts';
 import { scanPaths, scanPathsTo, type ScanOptions } from '../usecases/scan/scan-files.ts';
 import { readFileRecords, readPathRecords } from '../adapters/sources/local-files.ts';
 import type { GlobalOptions, Session } from './session.ts';
@@ -18,7 +21,12 @@ import type { GlobalOptions, Session } from './session.ts';
 /** What `compliance scan` reads: local files and folders. */
 const LOCAL_FILES = { file: readFileRecords, paths: readPathRecords };
 
-function print(options: GlobalOptions, human: string, data: unknown): void {
+function print(options: GlobalOptions, human: string, data: unknown, csv?: string): void {
+  if (options.format === 'csv') {
+    if (csv === undefined) throw new UsageError('--format csv: this command prints human or json (csv: compliance gaps)');
+    process.stdout.write(csv);
+    return;
+  }
   process.stdout.write(options.format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`);
 }
 
@@ -44,32 +52,46 @@ async function resolveOrg(session: Session, orgId: string | undefined): Promise<
 
 async function importFile(session: Session, file: string) {
   const org = readOrgFile(file); // validates the whole file before anything is written
-  const summary = await session.rt.organisations.import(org, `import:${file}`, session.rt.clock().toISOString());
+  const summary = await importOrganisationFile(session.rt, org, `import:${file}`);
   return { summary, human: formatImport(file, summary) };
 }
 
-/** Runs one workflow locally for one organisation, and what to print of it. */
-async function runWorkflow(session: Session, name: WorkflowName, orgId: string) {
+/**
+ * Runs one workflow locally for one organisation, and what to print of it. A
+ * person's direct command runs now under its own name (`onDemand`); the full cycle
+ * is one run per period. A run that fails says why, from its run record (exit 1).
+ */
+async function runWorkflow(session: Session, name: WorkflowName, orgId: string, how: { onDemand?: boolean } = {}, opts: Record<string, unknown> = {}) {
   const { startLocalRun } = await import('../adapters/local/workflow-runner.ts');
-  const result = await startLocalRun(session.rt, name, orgId, session.now);
-  return { result, ...(await presentRun(session, name, orgId, result)) };
+  const { runRequest } = await import('../workflows/declarations.ts');
+  let result;
+  try {
+    result = await startLocalRun(session.rt, name, orgId, session.now, how);
+  } catch (error) {
+    const run = await session.rt.runs.get({ orgId, kind: name, name: runRequest(name, orgId, session.now, how).name });
+    if (run?.status === 'failed') throw new DependencyError(`${workflow(name).title} ${run.name} failed: ${run.error ?? 'no reason recorded'}`, { cause: error });
+    throw error;
+  }
+  const presented: Presented = await WORKFLOW_CLI[name].present(session, orgId, result, opts);
+  return { result, ...presented, data: presented.data ?? result };
 }
 
 /** A command that runs one workflow for one organisation (--org, or the only one imported). */
 function workflowCommand(program: Command, name: WorkflowName): void {
   const declared = workflow(name);
-  program
+  const command = program
     .command(declared.command)
     .description(declared.description)
-    .option('--org <id>', 'organisation (default: the only one imported)')
-    .action(async (opts: { org?: string }, cmd: Command) => {
-      const options = cmd.optsWithGlobals() as GlobalOptions;
-      await withSession(options, async (session) => {
-        const { result, human, failed } = await runWorkflow(session, name, await resolveOrg(session, opts.org));
-        print(options, human, result);
-        if (failed) process.exitCode = 1;
-      });
+    .option('--org <id>', 'organisation (default: the only one imported)');
+  for (const option of WORKFLOW_CLI[name].options?.() ?? []) command.addOption(option);
+  command.action(async (opts: { org?: string } & Record<string, unknown>, cmd: Command) => {
+    const options = cmd.optsWithGlobals() as GlobalOptions;
+    await withSession(options, async (session) => {
+      const { data, human, csv, failed } = await runWorkflow(session, name, await resolveOrg(session, opts.org), { onDemand: true }, opts);
+      print(options, human, data, csv);
+      if (failed) process.exitCode = 1;
     });
+  });
 }
 
 export function buildProgram(): Command {
@@ -81,7 +103,7 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'where DynamoDB Local keeps its data', '.local/dynamodb')
     .option('--outbox <dir>', 'folder for .eml files when mail goes to the outbox (or OUTBOX_DIR)')
     .option('--now <date>', 'the clock, as YYYY-MM-DD or an ISO-8601 time (or COMPLIANCE_NOW)')
-    .addOption(new Option('--format <format>', 'output format (table is the same as human)').choices(['human', 'table', 'json']).default('human'))
+    .addOption(new Option('--format <format>', 'output format (table is the same as human)').choices(['human', 'table', 'json', 'csv']).default('human'))
     .showHelpAfterError()
     .exitOverride();
 
@@ -102,7 +124,7 @@ export function buildProgram(): Command {
 
   program
     .command('run')
-    .description('the whole cycle: import the organisation file (when given), then the data-mapping scan and the evidence sweep')
+    .description('the whole cycle, one run per period: import the organisation file (when given), then the data-mapping scan, its gap analysis and the evidence sweep')
     .argument('[file]', 'organisation file to import first')
     .option('--org <id>', 'organisation (default: the file\'s, or the only one imported)')
     .action(async (file: string | undefined, opts: { org?: string }, cmd: Command) => {
@@ -114,12 +136,25 @@ export function buildProgram(): Command {
         const human = [imported?.human, `As of ${today(session.now)}.`];
         const data: Record<string, unknown> = { asOf: session.now.toISOString(), import: imported?.summary };
         for (const w of cycle()) {
-          const ran = await runWorkflow(session, w.name as WorkflowName, orgId);
+          const ran = await runWorkflow(session, w.name as WorkflowName, orgId, {}, { brief: true });
           human.push(ran.human);
-          data[w.cycleKey] = ran.result;
+          data[w.cycleKey] = ran.data;
           if (ran.failed) process.exitCode = 1;
         }
         print(options, human.filter(Boolean).join('\n'), data);
+      });
+    });
+
+  program
+    .command('risk')
+    .description('the three-factor risk (sensitivity x role x mobility) of every source and declared group, from the latest data map, with the platforms each may use')
+    .option('--org <id>', 'organisation (default: the only one imported)')
+    .action(async (opts: { org?: string }, cmd: Command) => {
+      const options = cmd.optsWithGlobals() as GlobalOptions;
+      await withSession(options, async (session) => {
+        const { assessRiskOf } = await import('../usecases/gaps/risk.ts');
+        const risk = await assessRiskOf(session.rt, await resolveOrg(session, opts.org), session.now);
+        print(options, formatRisk(risk), risk);
       });
     });
 

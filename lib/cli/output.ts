@@ -1,14 +1,12 @@
 // Human-readable output of the CLI commands (JSON output is the data itself).
 import type { ImportCounts, ImportSummary, LoadedOrganisation } from '../domain/org/org.ts';
 import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
-import type { WorkflowName } from '../workflows/declarations.ts';
-import type { Session } from './session.ts';
 import type { SweepSummary } from '../usecases/sweep/report.ts';
 import type { EvidenceRow } from '../domain/evidence/evidence-rows.ts';
 import type { ScanResult } from '../usecases/scan/scan-files.ts';
 import type { ScanSummary as ScanRunSummary } from '../usecases/datamap/scan-run.ts';
-import { printable } from '../domain/text/printable.ts';
 import type { CatalogueRow } from '../domain/catalogues/catalogues.ts';
+import { printable } from '../domain/text/printable.ts';
 
 const counts = (label: string, c: ImportCounts & { renewed?: number }) => {
   const parts = [
@@ -22,7 +20,10 @@ const counts = (label: string, c: ImportCounts & { renewed?: number }) => {
 };
 
 export function formatImport(file: string, s: ImportSummary): string {
-  return `Imported ${s.orgId} from ${file}: ${counts('people', s.people)}; ${counts('controls', s.controls)}; ${counts('evidence', s.evidence)}; ${counts('sources', s.sources)}.`;
+  const undone = s.undone ? `An earlier import of ${s.orgId} (started ${s.undone.startedAt}) did not finish: its ${s.undone.items} writes were undone first.\n` : '';
+  // Platforms, groups and acceptances are shown once a file declares (or declared) any.
+  const declared = (['platforms', 'groups', 'acceptances'] as const).filter((k) => Object.values(s[k]).some((n) => n > 0)).map((k) => `; ${counts(k, s[k])}`);
+  return `${undone}Imported ${s.orgId} from ${file}: ${counts('people', s.people)}; ${counts('controls', s.controls)}; ${counts('evidence', s.evidence)}; ${counts('sources', s.sources)}${declared.join('')}.`;
 }
 
 export function formatSweep(result: LocalRunResult, org: LoadedOrganisation | undefined, outboxDir?: string): string {
@@ -66,23 +67,6 @@ export function formatDataMap(result: LocalRunResult): string {
   ].filter(Boolean);
   lines.push(changes.length ? `Since the previous scan: ${changes.join('; ')}.` : 'No change since the previous scan.');
   return lines.join('\n');
-}
-
-/**
- * What to print of a workflow's local run, and whether it failed (exit 1). One
- * entry per declared workflow: the compiler asks for a new workflow's.
- */
-const PRESENTERS: Record<WorkflowName, (session: Session, orgId: string, result: LocalRunResult) => Promise<{ human: string; failed: boolean }>> = {
-  'data-mapping-scan': async (_session, _orgId, result) => ({ human: formatDataMap(result), failed: false }),
-  'evidence-sweep': async (session, orgId, result) => {
-    const summary = result.status === 'completed' ? (result.output as SweepSummary) : undefined;
-    const org = await session.rt.organisations.load(orgId);
-    return { human: formatSweep(result, org, session.outboxDir), failed: !!summary && (summary.noticesFailed > 0 || summary.status === 'failed') };
-  },
-};
-
-export function presentRun(session: Session, workflow: WorkflowName, orgId: string, result: LocalRunResult) {
-  return PRESENTERS[workflow](session, orgId, result);
 }
 
 export function formatEvidence(rows: EvidenceRow[]): string {
@@ -139,7 +123,7 @@ export function formatCatalogue(name: string, rows: CatalogueRow[]): string {
 }
 
 /** Aligned columns; CJK characters count double, as a terminal shows them. */
-function columns(header: string[], table: string[][]): string {
+export function columns(header: string[], table: string[][]): string {
   const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uffff]/u.test(ch) ? 2 : 1), 0);
   const widths = header.map((h, i) => Math.max(width(h), ...table.map((row) => width(row[i] ?? ''))));
   const line = (cells: string[]) =>

@@ -10,6 +10,7 @@ import { hashKeySource } from '../adapters/aws/ssm-hash-key.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { sourceReaders } from '../adapters/sources/source-reader.ts';
 import { localHashKey } from '../adapters/local/local-hash-key.ts';
+import { withLocalStarter } from '../adapters/local/workflow-runner.ts';
 import { createStore } from '../adapters/dynamodb/client.ts';
 import { ensureTable } from '../adapters/dynamodb/table-definition.ts';
 
@@ -21,7 +22,7 @@ export interface GlobalOptions {
   dataDir: string;
   outbox?: string;
   now?: string;
-  format: 'human' | 'table' | 'json';
+  format: 'human' | 'table' | 'json' | 'csv';
 }
 
 export interface Session {
@@ -54,7 +55,7 @@ export async function openSession(options: GlobalOptions): Promise<Session> {
     if (!options.aws) await ensureTable(store);
     const mail = mailConfig(env);
     return {
-      rt: createRuntime({ store, mailer: createMailer(mail), readers: sourceReaders({ region: env.AWS_REGION }), hashKey: env.COMPLIANCE_HASH_KEY || env.HASH_KEY_PARAMETER ? hashKeySource(env) : localHashKey(options.dataDir) }),
+      rt: withLocalStarter(createRuntime({ store, mailer: createMailer(mail), readers: sourceReaders({ region: env.AWS_REGION }), hashKey: env.COMPLIANCE_HASH_KEY || env.HASH_KEY_PARAMETER ? hashKeySource(env) : localHashKey(options.dataDir) })),
       now,
       ...(mail.transport === 'outbox' ? { outboxDir: path.resolve(mail.outboxDir) } : {}),
       close: async () => {

@@ -3,9 +3,10 @@
 // mail, lib/adapters/aws for Step Functions and SSM); lib/runtime.ts assembles
 // one set per process, and tests may assemble their own.
 import type { AuditEvent } from '../domain/audit/audit.ts';
-import type { DataMap, DataMapDiff, StoredDataMap } from '../domain/datamap/datamap.ts';
+import type { DataMap, DataMapDiff, GroupEntry, SourceEntry, StoredDataMap } from '../domain/datamap/datamap.ts';
+import type { AnalysisRecord, Gap } from '../domain/gaps/gap.ts';
 import type { Notice, WaitingNotice } from '../domain/notice/notice.ts';
-import type { EvidenceRecord, ImportSummary, LoadedOrganisation, OrgFile, Organisation } from '../domain/org/org.ts';
+import type { EvidenceRecord, HeldOrgFile, ImportSummary, LoadedOrganisation, Organisation } from '../domain/org/org.ts';
 import type { Source } from '../domain/org/source.ts';
 import type { RunOutcome, RunRecord } from '../domain/runs/run.ts';
 import type { Coverage } from '../domain/datamap/datamap.ts';
@@ -38,7 +39,7 @@ export interface OrganisationRepository {
   /** The current validity end of each item (undefined when retired or gone). */
   currentValidity(orgId: string, evidenceIds: string[]): Promise<Map<string, string | undefined>>;
   /** Writes what changed against what is held; `actor` names the source in the audit trail. */
-  import(file: OrgFile, actor: string, at: string): Promise<ImportSummary>;
+  import(file: HeldOrgFile, actor: string, at: string): Promise<ImportSummary>;
 }
 
 export type RecordOutcome = 'recorded' | 'exists' | 'stale';
@@ -68,11 +69,27 @@ export interface NoticeRepository {
 }
 
 export interface DataMapRepository {
-  /** Writes (or, for a re-run of the same scan, rewrites) one scan's data map, and notes it in the audit trail. */
+  /** Writes (or rewrites) one source's entry of one scan, before the scan's map is put together. */
+  putSource(orgId: string, scanId: string, entry: SourceEntry): Promise<void>;
+  /** The entries a scan's steps wrote, for the sources named. */
+  sources(orgId: string, scanId: string, sourceIds: readonly string[]): Promise<SourceEntry[]>;
+  /** Makes a scan's map, whose entries are written, the latest (or rewrites it, for a re-run); notes it in the audit trail. */
   put(dataMap: DataMap, diff: DataMapDiff, at: string): Promise<void>;
   /** The latest data map before `scanId` (or the latest of all). */
   previous(orgId: string, scanId?: string): Promise<DataMap | undefined>;
   history(orgId: string): Promise<StoredDataMap[]>;
+  /** The per-group detail of one source in one scan's map. */
+  groups(orgId: string, scanId: string, sourceId: string): Promise<GroupEntry[]>;
+}
+
+export interface GapRepository {
+  /** Every gap ever found, open or not. */
+  all(orgId: string): Promise<Gap[]>;
+  /** Open gaps, most severe first. */
+  open(orgId: string): Promise<Gap[]>;
+  /** Writes an analysis with the gaps it wrote, and an audit entry for each change it lists. */
+  record(analysis: AnalysisRecord, gaps: readonly Gap[]): Promise<void>;
+  latestAnalysis(orgId: string): Promise<AnalysisRecord | undefined>;
 }
 
 export interface AuditTrail {
@@ -136,9 +153,12 @@ export interface Ports {
   organisations: OrganisationRepository;
   notices: NoticeRepository;
   dataMaps: DataMapRepository;
+  gaps: GapRepository;
   audit: AuditTrail;
   mailer: Mailer;
   readers: SourceReaders;
+  /** Starts workflow runs: Step Functions on AWS, the local runner on one machine. */
+  starter: ExecutionStarter;
   /** The key for keyed hashes of scan findings (HMAC-SHA-256). */
   hashKey: () => Promise<string>;
   /** Wall-clock time for leases and audit stamps (date rules use each run's own `now`). */

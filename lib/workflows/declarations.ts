@@ -23,8 +23,8 @@ export interface Access {
   hashKey?: true;
   /** Read the S3 buckets and DynamoDB tables that scan sources may name (params scanBuckets, scanTables). */
   scanSources?: true;
-  /** Start (and describe) executions of every declared workflow. */
-  startWorkflows?: true;
+  /** Start executions of every declared workflow (true), or of those named. */
+  startWorkflows?: true | readonly string[];
 }
 
 export interface FunctionDeclaration {
@@ -56,7 +56,9 @@ export interface WorkflowDeclaration {
   cycleKey: string;
   period: PeriodKind;
   /** The EventBridge schedule, in UTC: the serverless.yml param that may override it, and its default. */
-  schedule: { param: string; default: string; description: string };
+  schedule?: { param: string; default: string; description: string };
+  /** Started by this workflow's last step when it ends, under the same period's name. */
+  startedAfter?: string;
   /** Order in the full cycle (`compliance run`, `npm start`): lower runs first. */
   cycleOrder: number;
   /** The Lambda functions its Task states call, by serverless.yml key. */
@@ -96,17 +98,47 @@ export const WORKFLOWS = [
           // A small young generation keeps a streamed scan's peak memory low (see bench/scan-throughput.ts).
           NODE_OPTIONS: SCAN_NODE_OPTIONS,
         },
-        access: { table: ['GetItem'], hashKey: true, scanSources: true },
+        // Writes its own entry of the map (and its groups), so Step Functions only carries how it went.
+        access: { table: ['GetItem', 'BatchWriteItem'], hashKey: true, scanSources: true },
       },
       scanStore: {
         handler: 'functions/scan-store.handler',
         description: 'Stores the data map of a scan with its change since the previous scan.',
         timeout: 120,
-        access: { table: ['Query', 'PutItem', 'UpdateItem'] },
+        access: { table: ['Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
       },
       scanFailure: {
         handler: 'functions/scan-store.failure',
         description: 'Records a data-mapping scan run as failed.',
+        access: { table: ['PutItem', 'UpdateItem'] },
+      },
+      scanThenGaps: {
+        handler: 'functions/start-run.after',
+        description: 'Starts the gap analysis of the data map a scan just stored, under the scan\'s period.',
+        access: { startWorkflows: ['gap-analysis'] },
+      },
+    },
+  },
+  {
+    name: 'gap-analysis',
+    title: 'Gap analysis',
+    command: 'gaps',
+    description: 'hold PDPO, GDPR and ISO/IEC 27001 requirements against the latest data map, the platforms and the risk; list the gaps',
+    cycleKey: 'gaps',
+    period: 'month',
+    startedAfter: 'data-mapping-scan',
+    cycleOrder: 2,
+    functions: {
+      gapAnalyse: {
+        handler: 'functions/gap-analyse.handler',
+        description: 'Runs the gap rules on the latest data map and records what opened, closed, reopened and expired.',
+        timeout: 300,
+        memorySize: 1024,
+        access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], indexes: ['GSI2'] },
+      },
+      gapFailure: {
+        handler: 'functions/gap-analyse.failure',
+        description: 'Records a gap analysis run as failed.',
         access: { table: ['PutItem', 'UpdateItem'] },
       },
     },
@@ -119,7 +151,7 @@ export const WORKFLOWS = [
     cycleKey: 'sweep',
     period: 'day',
     schedule: { param: 'sweepSchedule', default: 'cron(0 1 * * ? *)', description: 'Daily evidence sweep, 01:00 UTC (09:00 Hong Kong).' },
-    cycleOrder: 2,
+    cycleOrder: 3,
     functions: {
       sweepPlan: {
         handler: 'functions/sweep-plan.handler',
@@ -214,6 +246,18 @@ export function periodOf(kind: PeriodKind, now: Date): string {
   return `${day.slice(0, 4)}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
 }
 
+/**
+ * The period of a person's direct command: the period's name plus the time, to the
+ * second (UTC), so it sorts after the period's scheduled run and in time order:
+ * 2026-11-30T093015, 2026-11-30T093015 for a month (2026-11 + -30T093015), 2026-Q4-1130T093015.
+ */
+export function onDemandPeriodOf(kind: PeriodKind, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15); // 20261130T093015
+  const [date = '', time = ''] = stamp.split('T');
+  const rest = kind === 'day' ? '' : kind === 'month' ? `-${date.slice(6, 8)}` : `-${date.slice(4, 8)}`;
+  return `${periodOf(kind, now)}${rest}T${time}`;
+}
+
 /** Step Functions execution names: at most 80 of A-Z a-z 0-9 - _; never cut, never folded. */
 export function runName(workflowName: string, orgId: string, period: string): string {
   const name = `${workflowName}-${orgId}-${period}`;
@@ -221,8 +265,21 @@ export function runName(workflowName: string, orgId: string, period: string): st
   return name;
 }
 
-/** The execution name and input of a scheduled run: one per workflow, organisation and period. */
-export function runRequest(name: WorkflowName, orgId: string, now: Date) {
-  const run = runName(name, orgId, periodOf(workflow(name).period, now));
+/**
+ * The execution name and input of a run: a scheduled one (and `compliance run`) is one
+ * per workflow, organisation and period; a person's direct command (`onDemand`) gets
+ * its own name; `period` names the period outright (a run started after another).
+ */
+export function runRequest(name: WorkflowName, orgId: string, now: Date, how: { onDemand?: boolean; period?: string } = {}) {
+  const kind = workflow(name).period;
+  const period = how.period ?? (how.onDemand ? onDemandPeriodOf(kind, now) : periodOf(kind, now));
+  const run = runName(name, orgId, period);
   return { name: run, input: { orgId, runName: run, now: now.toISOString() } };
+}
+
+/** The period a run's name ends with (`data-mapping-scan-acme-2026-11` -> `2026-11`). */
+export function periodOfRun(workflowName: string, orgId: string, run: string): string {
+  const prefix = `${workflowName}-${orgId}-`;
+  if (!run.startsWith(prefix)) throw new Error(`run "${run}" is not a ${workflowName} run of ${orgId}`);
+  return run.slice(prefix.length);
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { createMailer } from '../../lib/adapters/mail/transport.ts';
 import { createRuntime, type Runtime } from '../../lib/runtime.ts';
+import { withLocalStarter } from '../../lib/adapters/local/workflow-runner.ts';
 import type { Mailer, OutgoingMail } from '../../lib/usecases/ports.ts';
 import { createStore, type Store } from '../../lib/adapters/dynamodb/client.ts';
 import { ensureTable } from '../../lib/adapters/dynamodb/table-definition.ts';
@@ -27,8 +28,9 @@ export class RecordingMailer implements Mailer {
   }
 }
 
+/** A runtime on a fresh table whose workflows start others here, as the CLI's do. */
 export async function testRuntime(mailer: Mailer = new RecordingMailer()): Promise<Runtime> {
-  return createRuntime({ store: await freshStore(), mailer, hashKey: async () => 'test-hash-key-0123456789' });
+  return withLocalStarter(createRuntime({ store: await freshStore(), mailer, hashKey: async () => 'test-hash-key-0123456789' }));
 }
 
 export function outboxRuntimeMailer(): { mailer: Mailer; dir: string } {

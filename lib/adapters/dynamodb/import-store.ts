@@ -14,8 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit/audit.ts';
-import { Control, evidenceOwner, Person, type ImportCounts, type ImportSummary, type OrgFile } from '../../domain/org/org.ts';
-import { Source } from '../../domain/org/source.ts';
+import { canonicalJson } from '../../domain/canonical-json.ts';
+import { evidenceOwner, type HeldOrgFile, type ImportCounts, type ImportSummary } from '../../domain/org/org.ts';
 import { ConflictError, DependencyError } from '../../errors.ts';
 import type { Store } from './client.ts';
 import { auditEntity } from './audit.ts';
@@ -40,13 +40,16 @@ const JOURNAL_CHUNK_BYTES = 256 * 1024;
 /** How long an import holds the marker; an older marker is an import that died. */
 const LEASE_MS = 5 * 60_000;
 
-const same = (a: Item, b: Item) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+const same = (a: Item, b: Item) => canonicalJson(a) === canonicalJson(b);
 
-/** The parts of the organisation an import declares, each kept under its own key. */
+/** The parts of the organisation an import declares, each kept under its own key, and how an item names itself. */
 const entities = {
-  person: { key: keys.person, schema: Person },
-  control: { key: keys.control, schema: Control },
-  source: { key: keys.source, schema: Source },
+  person: { key: keys.person, idOf: (i: Item) => String(i.id) },
+  control: { key: keys.control, idOf: (i: Item) => String(i.id) },
+  source: { key: keys.source, idOf: (i: Item) => String(i.id) },
+  platform: { key: keys.platform, idOf: (i: Item) => String(i.id) },
+  group: { key: keys.group, idOf: (i: Item) => `${String(i.source)}#${String(i.nameHash)}` },
+  acceptance: { key: keys.acceptance, idOf: (i: Item) => String(i.gap) },
 } as const;
 
 /** What an item holds but the entity itself: its notice state is the sweep's, not the file's. */
@@ -58,7 +61,9 @@ const declared = (item: Item) => {
 const keyOf = (item: Item): Key => ({ PK: String(item.PK), SK: String(item.SK) });
 
 /** What the file changes against what is held: the writes (entities, then audit entries) and the counts. */
-function plan(file: OrgFile, held: { meta?: Item; people: Item[]; controls: Item[]; evidence: Item[]; sources: Item[] }, actor: string, at: string) {
+type Held = { meta?: Item; evidence: Item[] } & Record<keyof typeof entities, Item[]>;
+
+function plan(file: HeldOrgFile, held: Held, actor: string, at: string) {
   const orgId = file.organisation.id;
   const changes: Change[] = [];
   const audits: Item[] = [];
@@ -71,20 +76,22 @@ function plan(file: OrgFile, held: { meta?: Item; people: Item[]; controls: Item
   const meta = { ...keys.orgMeta(orgId), type: 'organisation', ...file.organisation };
   if (!held.meta || !same(held.meta, meta)) put(meta, held.meta);
 
-  const sync = <T extends { id: string }>(kind: keyof typeof entities, items: T[], stored: Item[]): ImportCounts => {
+  const sync = (kind: keyof typeof entities, items: readonly object[], stored: Item[]): ImportCounts => {
     const counts: ImportCounts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+    const { idOf } = entities[kind];
     const key = (id: string) => entities[kind].key(orgId, id);
-    const before = new Map(stored.map((s) => [String(s.id), s]));
-    for (const item of items) {
-      const old = before.get(item.id);
-      before.delete(item.id);
+    const before = new Map(stored.map((s) => [idOf(s), s]));
+    for (const item of items as Item[]) {
+      const id = idOf(item);
+      const old = before.get(id);
+      before.delete(id);
       if (old && same(declared(old), item)) {
         counts.unchanged++;
         continue;
       }
-      put({ ...key(item.id), type: kind, orgId, ...item }, old);
+      put({ ...key(id), type: kind, orgId, ...item }, old);
       counts[old ? 'changed' : 'added']++;
-      audit(`${kind}.${old ? 'changed' : 'added'}`, key(item.id).SK);
+      audit(`${kind}.${old ? 'changed' : 'added'}`, key(id).SK);
     }
     for (const [id, old] of before) {
       changes.push({ key: key(id), before: old });
@@ -96,9 +103,12 @@ function plan(file: OrgFile, held: { meta?: Item; people: Item[]; controls: Item
 
   const summary: ImportSummary = {
     orgId,
-    people: sync('person', file.people, held.people),
-    controls: sync('control', file.controls, held.controls),
-    sources: sync('source', file.sources, held.sources),
+    people: sync('person', file.people, held.person),
+    controls: sync('control', file.controls, held.control),
+    sources: sync('source', file.sources, held.source),
+    platforms: sync('platform', file.platforms, held.platform),
+    groups: sync('group', file.groups, held.group),
+    acceptances: sync('acceptance', file.acceptances, held.acceptance),
     evidence: { added: 0, changed: 0, removed: 0, unchanged: 0, renewed: 0 },
   };
 
@@ -142,17 +152,15 @@ const asRequest = (c: Change) => (c.after ? { PutRequest: { Item: c.after } } : 
 const undoRequest = (c: Change) => (c.before ? { PutRequest: { Item: c.before } } : { DeleteRequest: { Key: c.key } });
 
 /** Imports a validated organisation file. `actor` names the source in the audit trail; `at` is now. */
-export async function importOrganisation(store: Store, file: OrgFile, actor: string, at: string): Promise<ImportSummary> {
+export async function importOrganisation(store: Store, file: HeldOrgFile, actor: string, at: string): Promise<ImportSummary> {
   const orgId = file.organisation.id;
   const undone = await undoUnfinished(store, orgId, at);
-  const [meta, people, controls, evidence, sources] = await Promise.all([
+  const [meta, person, control, evidence, source, platform, group, acceptance] = await Promise.all([
     store.doc.send(new GetCommand({ TableName: store.table, Key: keys.orgMetaKey(orgId), ConsistentRead: true })).then((r) => r.Item),
-    readPrefix(store, orgId, PREFIX.person),
-    readPrefix(store, orgId, PREFIX.control),
-    readPrefix(store, orgId, PREFIX.evidence),
-    readPrefix(store, orgId, PREFIX.source),
+    ...[PREFIX.person, PREFIX.control, PREFIX.evidence, PREFIX.source, PREFIX.platform, PREFIX.group, PREFIX.acceptance].map((prefix) => readPrefix(store, orgId, prefix)),
   ]);
-  const { changes, summary } = plan(file, { ...(meta ? { meta } : {}), people, controls, evidence, sources }, actor, at);
+  const held = { evidence: evidence!, person: person!, control: control!, source: source!, platform: platform!, group: group!, acceptance: acceptance! } as Held;
+  const { changes, summary } = plan(file, { ...held, ...(meta ? { meta: meta as Item } : {}) }, actor, at);
   if (changes.length <= TRANSACTION_MAX) await applyInOneTransaction(store, changes);
   else await applyWithJournal(store, orgId, changes, at);
   return undone ? { ...summary, undone } : summary;

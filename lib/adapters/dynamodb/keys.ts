@@ -48,8 +48,26 @@ export const keys = {
   run: (orgId: string, kind: string, name: string) => ({ PK: org(orgId), SK: `RUN#${kind}#${name}` }),
   runPrefix: (kind: string) => `RUN#${kind}#`,
   source: (orgId: string, sourceId: string) => ({ PK: org(orgId), SK: `SOURCE#${sourceId}` }),
-  /** One item per scan: the whole data map and its change since the previous scan; newest last. */
+  platform: (orgId: string, platformId: string) => ({ PK: org(orgId), SK: `PLATFORM#${platformId}` }),
+  /** A declared group: its source and the keyed hash of its name (never the name). */
+  group: (orgId: string, groupId: string) => ({ PK: org(orgId), SK: `GROUP#${groupId}` }),
+  acceptance: (orgId: string, gapId: string) => ({ PK: org(orgId), SK: `ACCEPTANCE#${gapId}` }),
+  /** One gap, under the id its rule and subject give it. */
+  gap: (orgId: string, gapId: string) => ({ PK: org(orgId), SK: `GAP#${gapId}` }),
+  /** Sparse: a gap is in the open-gaps index while it is open, most severe first. */
+  gapOpen: (orgId: string, severityRank: number, gapId: string) => ({ GSI2PK: `${org(orgId)}#GAP_OPEN`, GSI2SK: `${severityRank}#${gapId}` }),
+  gapOpenPartition: (orgId: string) => `${org(orgId)}#GAP_OPEN`,
+  /** One analysis (its run name): what opened, closed, reopened and expired, and the scores. */
+  analysis: (orgId: string, runName: string) => ({ PK: org(orgId), SK: `ANALYSIS#${runName}` }),
+  /** One item per scan: the map's header (when, which sources) and its change since the previous scan; newest last. */
   dataMap: (orgId: string, scanId: string) => ({ PK: org(orgId), SK: `DATAMAP#${scanId}` }),
+  /** A scan's own partition: one item per source's entry, its groups in numbered chunks right after it. */
+  dataMapPartition: (orgId: string, scanId: string) => `${org(orgId)}#DATAMAP#${scanId}`,
+  dataMapSource: (orgId: string, scanId: string, sourceId: string) => ({ PK: `${org(orgId)}#DATAMAP#${scanId}`, SK: `SOURCE#${sourceId}` }),
+  dataMapGroups: (orgId: string, scanId: string, sourceId: string, chunk: number) => ({
+    PK: `${org(orgId)}#DATAMAP#${scanId}`,
+    SK: `SOURCE#${sourceId}#GROUPS#${String(chunk).padStart(5, '0')}`,
+  }),
   /** Held by the one large import being written for an organisation (lib/adapters/dynamodb/import-store.ts). */
   importMarker: (orgId: string) => ({ PK: org(orgId), SK: '#IMPORT' }),
   /** What each item an import touches was before it, in numbered chunks; in a partition no read looks at. */
@@ -78,4 +96,9 @@ export const PREFIX = {
   run: 'RUN#',
   source: 'SOURCE#',
   dataMap: 'DATAMAP#',
+  platform: 'PLATFORM#',
+  group: 'GROUP#',
+  acceptance: 'ACCEPTANCE#',
+  gap: 'GAP#',
+  analysis: 'ANALYSIS#',
 } as const;

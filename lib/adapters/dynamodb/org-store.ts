@@ -3,6 +3,9 @@
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Control, EvidenceRecord, Organisation, Person, type LoadedOrganisation } from '../../domain/org/org.ts';
 import { Source } from '../../domain/org/source.ts';
+import { Platform } from '../../domain/org/platform.ts';
+import { HeldGroup } from '../../domain/org/declared-group.ts';
+import { Acceptance } from '../../domain/gaps/acceptance.ts';
 import type { Store } from './client.ts';
 import { queryAll } from './batch.ts';
 import { INDEX, keys, PREFIX, withoutKeys } from './keys.ts';
@@ -42,11 +45,17 @@ export async function getOrganisation(store: Store, orgId: string): Promise<Orga
 export async function loadOrganisation(store: Store, orgId: string): Promise<LoadedOrganisation | undefined> {
   const organisation = await getOrganisation(store, orgId);
   if (!organisation) return undefined;
-  const [people, controls] = await Promise.all([readPrefix(store, orgId, PREFIX.person), readPrefix(store, orgId, PREFIX.control)]);
+  const [people, controls, platforms, groups, acceptances] = await Promise.all(
+    [PREFIX.person, PREFIX.control, PREFIX.platform, PREFIX.group, PREFIX.acceptance].map((prefix) => readPrefix(store, orgId, prefix)),
+  );
+  const parse = <T>(items: Record<string, unknown>[] | undefined, schema: { parse(v: unknown): T }) => (items ?? []).map((i) => schema.parse(withoutKeys(i)));
   return {
     organisation,
-    people: new Map(people.map((i) => Person.parse(withoutKeys(i))).map((p) => [p.id, p])),
-    controls: new Map(controls.map((i) => Control.parse(withoutKeys(i))).map((c) => [c.id, c])),
+    people: new Map(parse(people, Person).map((p) => [p.id, p])),
+    controls: new Map(parse(controls, Control).map((c) => [c.id, c])),
+    platforms: parse(platforms, Platform),
+    groups: parse(groups, HeldGroup),
+    acceptances: parse(acceptances, Acceptance),
   };
 }
 

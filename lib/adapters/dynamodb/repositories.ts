@@ -1,8 +1,9 @@
 // The use cases' repositories (lib/usecases/ports.ts), kept in the one DynamoDB table.
-import type { AuditTrail, DataMapRepository, NoticeRepository, OrganisationRepository, RunRepository } from '../../usecases/ports.ts';
+import type { AuditTrail, DataMapRepository, GapRepository, NoticeRepository, OrganisationRepository, RunRepository } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { appendAudit, readAudit } from './audit.ts';
-import { dataMapHistory, previousDataMap, putDataMap } from './datamap-store.ts';
+import { dataMapGroups, dataMapHistory, previousDataMap, putDataMapHeader, putSourceEntry, sourceEntries } from './datamap-store.ts';
+import { latestAnalysis, listGaps, openGaps, recordAnalysis } from './gap-store.ts';
 import { claimNotice, closeNotice, noteMessageId, pendingKeysFor, pendingRecipients, recordNotice, releaseNotice } from './notice-store.ts';
 import {
   currentValidity,
@@ -22,6 +23,7 @@ export interface Repositories {
   organisations: OrganisationRepository;
   notices: NoticeRepository;
   dataMaps: DataMapRepository;
+  gaps: GapRepository;
   audit: AuditTrail;
 }
 
@@ -54,9 +56,18 @@ export function dynamoRepositories(store: Store): Repositories {
       close: (notice, runName, outcome, at) => closeNotice(store, notice, runName, outcome, at),
     },
     dataMaps: {
-      put: (dataMap, diff, at) => putDataMap(store, dataMap, diff, at),
+      putSource: (orgId, scanId, entry) => putSourceEntry(store, orgId, scanId, entry),
+      sources: (orgId, scanId, ids) => sourceEntries(store, orgId, scanId, ids),
+      put: (dataMap, diff, at) => putDataMapHeader(store, dataMap, diff, at),
       previous: (orgId, scanId) => previousDataMap(store, orgId, scanId),
       history: (orgId) => dataMapHistory(store, orgId),
+      groups: (orgId, scanId, sourceId) => dataMapGroups(store, orgId, scanId, sourceId),
+    },
+    gaps: {
+      all: (orgId) => listGaps(store, orgId),
+      open: (orgId) => openGaps(store, orgId),
+      record: (analysis, gaps) => recordAnalysis(store, analysis, gaps),
+      latestAnalysis: (orgId) => latestAnalysis(store, orgId),
     },
     audit: {
       append: (event) => appendAudit(store, event),

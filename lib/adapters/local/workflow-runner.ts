@@ -78,11 +78,34 @@ export type LocalRunResult =
 
 /**
  * Starts a run as the starter does on AWS: the name comes from the workflow,
- * organisation and period, and a name that already succeeded is the same run.
+ * organisation and period (or, for a person's direct command, the moment), and a
+ * name that already succeeded is the same run.
  */
-export async function startLocalRun(rt: Runtime, workflow: WorkflowName, orgId: string, now: Date): Promise<LocalRunResult> {
-  const { name, input } = runRequest(workflow, orgId, now);
+export async function startLocalRun(rt: Runtime, workflow: WorkflowName, orgId: string, now: Date, how: { onDemand?: boolean } = {}): Promise<LocalRunResult> {
+  const { name, input } = runRequest(workflow, orgId, now, how);
   const previous = await rt.runs.get({ orgId, kind: workflow, name });
   if (previous?.status === 'succeeded') return { status: 'already-ran', name, run: previous };
   return { status: 'completed', name, output: await executeWorkflow(rt, workflow, input) };
+}
+
+/**
+ * The runtime with a starter that runs workflows here, as Step Functions would on
+ * AWS: a name that already succeeded is the same run ('exists'); a run that fails
+ * records its own failure, and the one who started it goes on (starting is not
+ * waiting for the result).
+ */
+export function withLocalStarter(rt: Runtime): Runtime {
+  const local: Runtime = { ...rt };
+  local.starter = async (workflow, name, input) => {
+    const parsed = JSON.parse(input) as { orgId: string };
+    const previous = await local.runs.get({ orgId: parsed.orgId, kind: workflow, name });
+    if (previous?.status === 'succeeded') return 'exists';
+    try {
+      await executeWorkflow(local, workflow as WorkflowName, parsed);
+    } catch {
+      // The run record holds the failure (its RecordFailure step).
+    }
+    return {};
+  };
+  return local;
 }

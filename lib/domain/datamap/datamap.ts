@@ -39,6 +39,7 @@ export const GroupEntry = z.strictObject({
   reasons: z.array(z.string()),
   counts: CountsSchema,
 });
+export type GroupEntry = z.infer<typeof GroupEntry>;
 
 export const PeopleJurisdictionEntry = z.strictObject({
   jurisdiction: Jurisdiction,

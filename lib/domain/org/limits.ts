@@ -11,7 +11,10 @@ export const ORG_FILE_LIMITS = {
   people: 20_000,
   controls: 500,
   evidence: 50_000,
-  sources: 1_000,
+  sources: 5_000,
+  platforms: 200,
+  groups: 20_000,
+  acceptances: 5_000,
   /** The longest validity period, and the latest date anything may run to. */
   periodYears: 100,
   lastDate: '9999-12-31',

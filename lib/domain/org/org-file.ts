@@ -92,7 +92,8 @@ function describeIssues(issues: z.core.$ZodIssue[], doc: Document, lines: LineCo
     const path = issue.path;
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) message = 'is required';
+    // A field that is missing, whatever the schema would say of a wrong value.
+    if (issue.code === 'invalid_type' && !message.startsWith('is required') && (/received undefined/.test(message) || !doc.hasIn(path as (string | number)[]))) message = 'is required';
     const line = lineOf(doc, lines, issue.code === 'unrecognized_keys' && issue.keys[0] ? [...path, issue.keys[0]] : path);
     return { line, text: `${fileName}:${line}: ${fieldName(path)}: ${message}` };
   });

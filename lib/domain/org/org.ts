@@ -3,7 +3,11 @@
 import { z } from 'zod';
 import { addPeriod, isoDate } from '../dates.ts';
 import { resolveControlId } from '../catalogues/control-id.ts';
-import { Source } from './source.ts';
+import { SourceDeclaration, type Source } from './source.ts';
+import { Platform } from './platform.ts';
+import { DeclaredGroup, type HeldGroup } from './declared-group.ts';
+import { Acceptance } from '../gaps/acceptance.ts';
+import { RiskPolicy, Role } from '../gaps/risk.ts';
 import { ClassifyThresholds } from '../datamap/classify.ts';
 import { NAME_MAX, ORG_FILE_LIMITS, TITLE_MAX, URI_MAX, text } from './limits.ts';
 
@@ -20,6 +24,8 @@ export const Person = z.strictObject({
   email: z.email().max(254, 'must be at most 254 characters'),
   language: Language.default('en'),
   manager: id.optional(),
+  /** For the risk model: management, hr, finance, it, legal, sales, operations, frontline or other. */
+  role: Role.optional(),
 });
 export type Person = z.infer<typeof Person>;
 
@@ -126,14 +132,27 @@ export const OrgId = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'must be 1-40 lowercase letters, digits or "-", not starting or ending with "-"');
 
+/** An IANA time zone: what dates people read are written in, and when schedules in their terms fall. */
+export const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Asia/Hong_Kong or Europe/London');
+
 export const Organisation = z.strictObject({
   id: OrgId,
   name: text(NAME_MAX),
+  timeZone: TimeZone.default('Asia/Hong_Kong'),
   /** Where escalations go when an owner has no manager. */
   complianceContact: id,
   sweep: SweepPolicy.default({ dueSoonDays: 14, escalateAfterDays: 7, reminderEveryDays: 7 }),
   /** When a source counts as red or amber: findings per type needed (default 1). */
   classification: ClassifyThresholds.optional(),
+  /** The three-factor risk model's scales and thresholds (lib/domain/gaps/risk.ts). */
+  risk: RiskPolicy.optional(),
 });
 export type Organisation = z.infer<typeof Organisation>;
 
@@ -145,7 +164,11 @@ export const OrgFile = z
     controls: z.array(Control).max(ORG_FILE_LIMITS.controls, `at most ${ORG_FILE_LIMITS.controls} controls`).default([]),
     evidence: z.array(Evidence).max(ORG_FILE_LIMITS.evidence, `at most ${ORG_FILE_LIMITS.evidence} evidence items`).default([]),
     /** Data sources for the data-mapping scan. */
-    sources: z.array(Source).max(ORG_FILE_LIMITS.sources, `at most ${ORG_FILE_LIMITS.sources} sources`).default([]),
+    sources: z.array(SourceDeclaration).max(ORG_FILE_LIMITS.sources, `at most ${ORG_FILE_LIMITS.sources} sources`).default([]),
+    /** The technology evaluation matrix: when given, every source's platform names one. */
+    platforms: z.array(Platform).max(ORG_FILE_LIMITS.platforms, `at most ${ORG_FILE_LIMITS.platforms} platforms`).default([]),
+    groups: z.array(DeclaredGroup).max(ORG_FILE_LIMITS.groups, `at most ${ORG_FILE_LIMITS.groups} groups`).default([]),
+    acceptances: z.array(Acceptance).max(ORG_FILE_LIMITS.acceptances, `at most ${ORG_FILE_LIMITS.acceptances} acceptances`).default([]),
   })
   .superRefine((file, ctx) => {
     const people = new Set<string>();
@@ -170,11 +193,33 @@ export const OrgFile = z
       controls.add(c.id);
       personRef(c.owner, ['controls', i, 'owner']);
     });
+    const platforms = new Set<string>();
+    file.platforms.forEach((p, i) => {
+      if (platforms.has(p.id)) ctx.addIssue({ code: 'custom', path: ['platforms', i, 'id'], message: `duplicate platform id "${p.id}"` });
+      platforms.add(p.id);
+      personRef(p.owner, ['platforms', i, 'owner']);
+    });
     const sources = new Set<string>();
     file.sources.forEach((s, i) => {
       if (sources.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
       sources.add(s.id);
+      personRef(s.owner, ['sources', i, 'owner']);
+      if (platforms.size > 0 && !platforms.has(s.platform)) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'platform'], message: `unknown platform "${s.platform}" (declared: ${[...platforms].join(', ')})` });
+      } else if (!s.storage && !platforms.has(s.platform)) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'storage'], message: 'is required (or declare the platform with its storage under platforms)' });
+      }
     });
+    const groups = new Set<string>();
+    file.groups.forEach((g, i) => {
+      if (!sources.has(g.source)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'source'], message: `unknown source "${g.source}"` });
+      const key = `${g.source}\u0000${g.name}`;
+      if (groups.has(key)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'name'], message: `group declared twice for source "${g.source}"` });
+      groups.add(key);
+      personRef(g.owner, ['groups', i, 'owner']);
+      g.members.forEach((m, j) => personRef(m, ['groups', i, 'members', j]));
+    });
+    file.acceptances.forEach((a, i) => personRef(a.approvedBy, ['acceptances', i, 'approvedBy']));
     const evidence = new Set<string>();
     file.evidence.forEach((e, i) => {
       if (evidence.has(e.id)) ctx.addIssue({ code: 'custom', path: ['evidence', i, 'id'], message: `duplicate evidence id "${e.id}"` });
@@ -182,6 +227,12 @@ export const OrgFile = z
       if (!controls.has(e.control)) ctx.addIssue({ code: 'custom', path: ['evidence', i, 'control'], message: `control "${e.control}" is not in scope (not listed under controls)` });
       personRef(e.owner, ['evidence', i, 'owner']);
     });
+  })
+  .transform((file) => {
+    // A source's storage defaults to its platform's.
+    const platforms = new Map(file.platforms.map((p) => [p.id, p]));
+    const sources = file.sources.map((s) => ({ ...s, storage: s.storage ?? platforms.get(s.platform)?.storage }) as Source);
+    return { ...file, sources };
   });
 export type OrgFile = z.infer<typeof OrgFile>;
 
@@ -223,12 +274,18 @@ export function evidenceOwner(e: Evidence, controls: ReadonlyMap<string, Control
   return owner;
 }
 
-/** An organisation with its people and controls, as the workflows read it. */
+/** An organisation with what it declares, as the workflows read it. */
 export interface LoadedOrganisation {
   organisation: Organisation;
   people: Map<string, Person>;
   controls: Map<string, Control>;
+  platforms: Platform[];
+  groups: HeldGroup[];
+  acceptances: Acceptance[];
 }
+
+/** The file as it is imported: declared groups held by the keyed hash of their names, the names redacted. */
+export type HeldOrgFile = Omit<OrgFile, 'groups'> & { groups: HeldGroup[] };
 
 /** What an import did to one kind of item. */
 export interface ImportCounts {
@@ -243,6 +300,9 @@ export interface ImportSummary {
   people: ImportCounts;
   controls: ImportCounts;
   sources: ImportCounts;
+  platforms: ImportCounts;
+  groups: ImportCounts;
+  acceptances: ImportCounts;
   evidence: ImportCounts & { renewed: number };
   /** An earlier import that died mid-way and was undone before this one. */
   undone?: { startedAt: string; items: number };

@@ -11,7 +11,11 @@ export type ScanSourceInput = z.infer<typeof ScanSourceEvent>;
 export const FailedScan = z.object({ sourceId: z.string(), failed: z.literal(true), error: z.string(), cause: z.string().optional() });
 export type FailedScan = z.infer<typeof FailedScan>;
 
-export const StoreScanEvent = RunInput.extend({ results: z.array(z.union([FailedScan, ScannedSource])) });
+/** What a source's step hands on: its entry is in the table, this is how it went. */
+export const ScannedSummary = z.object({ sourceId: z.string(), status: z.literal('scanned'), rating: ScannedSource.shape.rating });
+export type ScannedSummary = z.infer<typeof ScannedSummary>;
+
+export const StoreScanEvent = RunInput.extend({ results: z.array(z.union([FailedScan, ScannedSummary])) });
 export type StoreScanInput = z.infer<typeof StoreScanEvent>;
 
 export const ScanFailureEvent = RunInput.extend({ error: CaughtError });

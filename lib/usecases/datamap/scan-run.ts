@@ -7,7 +7,7 @@ import type { WorkflowName } from '../../workflows/declarations.ts';
 import { caughtErrorText } from '../caught-error.ts';
 import type { Ports } from '../ports.ts';
 import type { RunInput } from '../run-input.ts';
-import type { ScanFailureInput, ScanSourceInput, StoreScanInput } from './events.ts';
+import type { ScanFailureInput, ScanSourceInput, ScannedSummary, StoreScanInput } from './events.ts';
 import { scanSource } from './scan-source.ts';
 
 /** Runs of the scan are recorded under its workflow's name. */
@@ -19,10 +19,13 @@ export async function listScanSources(rt: Ports, input: RunInput): Promise<{ sou
   return { sourceIds: sources.map((s) => s.id).sort() };
 }
 
-export async function scanOneSource(rt: Ports, input: ScanSourceInput): Promise<ScannedSource> {
+/** Scans one source and writes its entry of the map; hands on only how it went (the entry may be large). */
+export async function scanOneSource(rt: Ports, input: ScanSourceInput): Promise<ScannedSummary> {
   const [source, organisation] = await Promise.all([rt.organisations.source(input.orgId, input.sourceId), rt.organisations.settings(input.orgId)]);
   if (!source) throw new NotFoundError(`source "${input.sourceId}" is not declared for organisation "${input.orgId}"`);
-  return scanSource(source, await rt.hashKey(), rt.readers, organisation?.classification ?? {});
+  const entry = await scanSource(source, await rt.hashKey(), rt.readers, organisation?.classification ?? {});
+  await rt.dataMaps.putSource(input.orgId, input.runName, entry);
+  return { sourceId: entry.id, status: 'scanned', rating: entry.rating };
 }
 
 export interface ScanSummary {
@@ -33,9 +36,13 @@ export interface ScanSummary {
 
 export async function storeScan(rt: Ports, input: StoreScanInput): Promise<ScanSummary> {
   const declared = new Map((await rt.organisations.sources(input.orgId)).map((s) => [s.id, s]));
-  const sources: SourceEntry[] = input.results.map((r) =>
-    'failed' in r ? failedSource(r.sourceId, declared.get(r.sourceId)?.platform ?? 'unknown', caughtErrorText({ Error: r.error, Cause: r.cause })) : r,
+  const scanned = new Map((await rt.dataMaps.sources(input.orgId, input.runName, input.results.filter((r) => !('failed' in r)).map((r) => r.sourceId))).map((e) => [e.id, e]));
+  const sources: SourceEntry[] = input.results.map(
+    (r) =>
+      ('failed' in r ? undefined : scanned.get(r.sourceId)) ??
+      failedSource(r.sourceId, declared.get(r.sourceId)?.platform ?? 'unknown', 'failed' in r ? caughtErrorText({ Error: r.error, Cause: r.cause }) : 'its entry was not written'),
   );
+  for (const failed of sources.filter((s) => s.status === 'failed')) await rt.dataMaps.putSource(input.orgId, input.runName, failed);
   const dataMap = DataMap.parse({ orgId: input.orgId, scanId: input.runName, scannedAt: input.now, sources });
   const diff = diffDataMaps(await rt.dataMaps.previous(input.orgId, input.runName), dataMap);
   const at = rt.clock().toISOString();

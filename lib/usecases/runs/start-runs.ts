@@ -1,8 +1,9 @@
 // Starts scheduled runs. A schedule may deliver a tick twice, so each execution's
 // name comes from the workflow, organisation and period: a second start of the
 // same name is the same run ("already started"), not an error.
-import { runRequest, type WorkflowName } from '../../workflows/declarations.ts';
+import { periodOfRun, runRequest, WORKFLOWS, type WorkflowName } from '../../workflows/declarations.ts';
 import type { ExecutionStarter, OrganisationRepository } from '../ports.ts';
+import type { RunInput } from '../run-input.ts';
 
 export interface StartRequest {
   workflow: WorkflowName;
@@ -25,6 +26,24 @@ export async function startRuns(rt: { organisations: OrganisationRepository }, s
     const { name, input } = runRequest(request.workflow, orgId, request.now);
     const result = await start(request.workflow, name, JSON.stringify(input));
     started.push(result === 'exists' ? { orgId, name, status: 'already-started' } : { orgId, name, status: 'started', ...result });
+  }
+  return started;
+}
+
+/**
+ * Starts what follows a run that just ended (`startedAfter` in the declarations),
+ * under the same period: the data-mapping scan `...-2026-11` is followed by the gap
+ * analysis `gap-analysis-<org>-2026-11`, an on-demand scan by an on-demand analysis.
+ */
+export async function startFollowers(rt: { starter: ExecutionStarter }, ended: RunInput): Promise<Started[]> {
+  const from = WORKFLOWS.find((w) => ended.runName.startsWith(`${w.name}-${ended.orgId}-`));
+  if (!from) throw new Error(`run "${ended.runName}" names no declared workflow of ${ended.orgId}`);
+  const period = periodOfRun(from.name, ended.orgId, ended.runName);
+  const started: Started[] = [];
+  for (const next of WORKFLOWS.filter((w) => (w as { startedAfter?: string }).startedAfter === from.name)) {
+    const { name, input } = runRequest(next.name, ended.orgId, new Date(ended.now), { period });
+    const result = await rt.starter(next.name, name, JSON.stringify(input));
+    started.push(result === 'exists' ? { orgId: ended.orgId, name, status: 'already-started' } : { orgId: ended.orgId, name, status: 'started', ...result });
   }
   return started;
 }

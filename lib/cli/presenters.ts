@@ -1,0 +1,58 @@
+// What the command line prints of each workflow's run, its options beyond --org, and
+// whether the run failed (exit 1). One entry per declared workflow: the compiler asks
+// for a new workflow's.
+import { Option } from 'commander';
+import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
+import { Framework, SEVERITIES, type Severity } from '../domain/gaps/gap.ts';
+import type { SweepSummary } from '../usecases/sweep/report.ts';
+import type { WorkflowName } from '../workflows/declarations.ts';
+import { formatAnalysis, gapsCsv, filterGaps, type GapFilter } from './gaps-output.ts';
+import { formatDataMap, formatSweep } from './output.ts';
+import type { Session } from './session.ts';
+
+export interface Presented {
+  human: string;
+  /** What --format json prints (default: the run's result). */
+  data?: unknown;
+  /** What --format csv prints, where the command offers it. */
+  csv?: string;
+  failed: boolean;
+}
+
+interface WorkflowCli {
+  options?: () => Option[];
+  present(session: Session, orgId: string, result: LocalRunResult, opts: Record<string, unknown>): Promise<Presented>;
+}
+
+export const WORKFLOW_CLI: Record<WorkflowName, WorkflowCli> = {
+  'data-mapping-scan': {
+    present: async (_session, _orgId, result) => ({ human: formatDataMap(result), failed: false }),
+  },
+  'gap-analysis': {
+    options: () => [
+      new Option('--status <status>', 'which gaps to list').choices(['open', 'closed', 'accepted', 'all']).default('open'),
+      new Option('--severity <severity>', 'only gaps of this severity').choices(SEVERITIES),
+      new Option('--framework <framework>', 'only gaps against this framework').choices(Framework.options),
+    ],
+    // Whether it ran now or earlier in the period, what is shown is the latest analysis and the gaps as they stand.
+    present: async (session, orgId, _result, opts) => {
+      const [analysis, gaps, org] = await Promise.all([session.rt.gaps.latestAnalysis(orgId), session.rt.gaps.all(orgId), session.rt.organisations.settings(orgId)]);
+      if (!analysis) throw new Error(`no gap analysis of "${orgId}" is on record`);
+      const filter: GapFilter = { status: (opts.status as GapFilter['status']) ?? 'open', ...(opts.severity ? { severity: opts.severity as Severity } : {}), ...(opts.framework ? { framework: opts.framework as Framework } : {}) };
+      const timeZone = org?.timeZone ?? 'Asia/Hong_Kong';
+      return {
+        human: formatAnalysis(analysis, gaps, filter, timeZone, opts.brief === true),
+        data: { analysis, gaps: filterGaps(gaps, filter) },
+        csv: gapsCsv(gaps, filter, timeZone),
+        failed: false,
+      };
+    },
+  },
+  'evidence-sweep': {
+    present: async (session, orgId, result) => {
+      const summary = result.status === 'completed' ? (result.output as SweepSummary) : undefined;
+      const org = await session.rt.organisations.load(orgId);
+      return { human: formatSweep(result, org, session.outboxDir), failed: !!summary && (summary.noticesFailed > 0 || summary.status === 'failed') };
+    },
+  },
+};

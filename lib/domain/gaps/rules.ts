@@ -1,0 +1,274 @@
+// The gap rules. Each reads what the organisation declares (platforms, sources with
+// their processing records, groups, controls and evidence) against the latest data
+// map and the three-factor risk, and reports findings: a subject, a severity, every
+// catalogue requirement left unmet, the facts behind it (counts, jurisdictions,
+// capabilities; never a raw identifier), an owner and a remedy. Pure.
+import type { Rating } from '../datamap/classify.ts';
+import type { DataMap, FailedSource, GroupEntry, ScannedSource } from '../datamap/datamap.ts';
+import { resolveStorage, type Jurisdiction } from '../datamap/residency.ts';
+import type { EvidenceStatus } from '../evidence/lapse-policy.ts';
+import type { HeldGroup } from '../org/declared-group.ts';
+import type { Control, Organisation, Person } from '../org/org.ts';
+import type { Platform } from '../org/platform.ts';
+import type { Source } from '../org/source.ts';
+import { gapId, type Finding, type RequirementRef, type RuleId, type Severity, type Subject } from './gap.ts';
+import { platformFit } from './platform-fit.ts';
+import { assessRisk, DEFAULT_RISK_POLICY, type Risk, type Role } from './risk.ts';
+
+const pdpo = (id: string): RequirementRef => ({ framework: 'pdpo', id });
+const gdpr = (id: string): RequirementRef => ({ framework: 'gdpr', id });
+const iso = (id: string): RequirementRef => ({ framework: 'iso27001', id });
+
+/** Each rule, what it checks and every requirement it may cite (for the framework scores). */
+export const RULES: Readonly<Record<RuleId, { title: string; requirements: readonly RequirementRef[] }>> = {
+  'cross-border-without-basis': {
+    title: 'Personal data stored in another jurisdiction with no transfer basis',
+    requirements: [pdpo('DPP3'), pdpo('PCPD-XB-GUIDANCE'), pdpo('PCPD-XB-MODEL-CLAUSES'), gdpr('Art.44'), gdpr('Art.46'), iso('A.5.14')],
+  },
+  'red-without-e2ee': {
+    title: 'Red data on a platform that is not end-to-end encrypted by default',
+    requirements: [pdpo('DPP4'), gdpr('Art.32'), iso('A.8.24')],
+  },
+  'no-audit-log': {
+    title: 'A platform holding red data keeps no audit log, or none reaches the SIEM',
+    requirements: [pdpo('DPP4'), gdpr('Art.32'), iso('A.8.15'), iso('A.8.16')],
+  },
+  'no-retention-limit': {
+    title: 'Personal data kept with no retention limit',
+    requirements: [pdpo('DPP2'), gdpr('Art.5'), iso('A.8.10')],
+  },
+  'no-processing-record': {
+    title: 'Personal data with no record of processing (purpose, lawful basis, retention)',
+    requirements: [pdpo('DPP1'), pdpo('DPP5'), gdpr('Art.30'), iso('A.5.34')],
+  },
+  'special-category-without-condition': {
+    title: 'Health data with no declared condition for processing a special category',
+    requirements: [pdpo('DPP1'), gdpr('Art.9'), iso('A.5.34')],
+  },
+  'red-group-external-members': {
+    title: 'A group holding red data has members from outside the organisation',
+    requirements: [pdpo('DPP4'), gdpr('Art.32'), iso('A.5.14'), iso('A.5.15')],
+  },
+  'external-sharing-open': {
+    title: 'Red data on a platform whose external sharing is open',
+    requirements: [pdpo('DPP4'), gdpr('Art.32'), iso('A.5.14'), iso('A.8.12')],
+  },
+  'platform-unfit-for-tier': {
+    title: "A source's platform does not meet what its risk tier asks",
+    requirements: [pdpo('DPP4'), gdpr('Art.32'), iso('A.5.23'), iso('A.5.14')],
+  },
+  'source-not-assessed': {
+    title: 'A declared source the latest scan could not read or did not reach',
+    requirements: [gdpr('Art.30'), iso('A.5.9')],
+  },
+  'control-without-current-evidence': {
+    title: 'A control in scope with no current evidence',
+    requirements: [],
+  },
+};
+
+export interface AnalysisInput {
+  organisation: Pick<Organisation, 'id' | 'complianceContact' | 'risk'>;
+  people: ReadonlyMap<string, Person>;
+  platforms: readonly Platform[];
+  sources: readonly Source[];
+  groups: readonly HeldGroup[];
+  dataMap: DataMap;
+  /** Per-group detail of the data map, by source id. */
+  groupEntries: ReadonlyMap<string, readonly GroupEntry[]>;
+  controls: readonly Control[];
+  /** Live evidence with its status today. */
+  evidence: readonly { id: string; control: string; status: EvidenceStatus }[];
+}
+
+export interface SourceRisk extends Risk {
+  id: string;
+  allowedPlatforms: string[];
+  recommendation: string;
+}
+
+export interface GroupRisk extends Risk {
+  /** `<source>#<first 16 hex of the name's keyed hash>`: names no one. */
+  id: string;
+  source: string;
+  /** The declared name, redacted. */
+  name: string;
+}
+
+export interface Analysis {
+  risk: { sources: SourceRisk[]; groups: GroupRisk[] };
+  findings: Finding[];
+}
+
+export const groupSubjectId = (g: Pick<HeldGroup, 'source' | 'nameHash'>) => `${g.source}#${g.nameHash.slice(0, 16)}`;
+
+const scanned = (e: ScannedSource | FailedSource | undefined): e is ScannedSource => e?.status === 'scanned';
+const holdsPersonalData = (r: Rating | undefined) => r === 'red' || r === 'amber';
+
+/** People's jurisdictions in a source's data (from the data map). */
+function peopleOf(entry: ScannedSource | undefined): Set<Jurisdiction> {
+  return new Set((entry?.peopleJurisdictions ?? []).map((p) => p.jurisdiction));
+}
+
+export function analyse(input: AnalysisInput): Analysis {
+  const policy = input.organisation.risk ?? DEFAULT_RISK_POLICY;
+  const entries = new Map(input.dataMap.sources.map((s) => [s.id, s]));
+  const platforms = new Map(input.platforms.map((p) => [p.id, p]));
+  const contact = input.organisation.complianceContact;
+  const ownerOf = (source: Source) => source.owner ?? platforms.get(source.platform)?.owner ?? contact;
+  const findings: Finding[] = [];
+  const find = (rule: RuleId, subject: Subject, f: { severity: Severity; requirements?: readonly RequirementRef[]; facts: Record<string, unknown>; owner: string; remedy: string }) =>
+    findings.push({ id: gapId(rule, subject), rule, subject, severity: f.severity, requirements: [...(f.requirements ?? RULES[rule].requirements)], facts: f.facts, owner: f.owner, remedy: f.remedy });
+  const roleOf = (id: string): Role | undefined => input.people.get(id)?.role;
+
+  const groupsBySource = new Map<string, HeldGroup[]>();
+  for (const g of input.groups) groupsBySource.set(g.source, [...(groupsBySource.get(g.source) ?? []), g]);
+
+  // Risk, per source and per declared group.
+  const sourceRisks: SourceRisk[] = [];
+  const groupRisks: GroupRisk[] = [];
+  for (const source of input.sources) {
+    const entry = entries.get(source.id);
+    const map = scanned(entry) ? entry : undefined;
+    const declared = groupsBySource.get(source.id);
+    const risk = assessRisk(
+      {
+        rating: map?.rating,
+        ratingReasons: map?.reasons ?? [],
+        memberRoles: declared ? declared.flatMap((g) => g.members.map(roleOf)) : undefined,
+        flows: map?.flows ?? [],
+      },
+      policy,
+    );
+    const fit = platformFit(source, risk.tier, peopleOf(map), input.platforms);
+    sourceRisks.push({ id: source.id, ...risk, allowedPlatforms: fit.allowedPlatforms, recommendation: fit.recommendation });
+    if (fit.unfit.length > 0) {
+      find('platform-unfit-for-tier', { kind: 'source', id: source.id }, {
+        severity: risk.tier === 'red' ? 'high' : 'medium',
+        facts: { tier: risk.tier, score: risk.score, platform: source.platform, unfit: fit.unfit, allowedPlatforms: fit.allowedPlatforms },
+        owner: ownerOf(source),
+        remedy: fit.recommendation,
+      });
+    }
+    for (const g of declared ?? []) {
+      const mapped = input.groupEntries.get(source.id)?.find((e) => e.groupHash === g.nameHash);
+      const gRisk = assessRisk(
+        { rating: mapped?.rating ?? (map ? 'green' : undefined), ratingReasons: mapped?.reasons ?? [], memberRoles: g.members.map(roleOf), flows: map?.flows ?? [] },
+        policy,
+      );
+      groupRisks.push({ id: groupSubjectId(g), source: source.id, name: g.name, ...gRisk });
+      if (mapped?.rating === 'red' && g.externalMembers > 0) {
+        find('red-group-external-members', { kind: 'group', id: groupSubjectId(g) }, {
+          severity: 'high',
+          facts: { source: source.id, group: g.name, externalMembers: g.externalMembers, rating: mapped.rating, counts: mapped.counts },
+          owner: g.owner ?? ownerOf(source),
+          remedy: `remove the ${g.externalMembers} external member${g.externalMembers === 1 ? '' : 's'} from ${g.name}, or move its red data to a group of staff only`,
+        });
+      }
+    }
+  }
+
+  for (const source of input.sources) {
+    const entry = entries.get(source.id);
+    const owner = ownerOf(source);
+    const subject: Subject = { kind: 'source', id: source.id };
+    if (!scanned(entry)) {
+      find('source-not-assessed', subject, {
+        severity: 'medium',
+        facts: entry ? { status: 'failed', reason: entry.reason, scan: input.dataMap.scanId } : { status: 'not in the latest scan', scan: input.dataMap.scanId },
+        owner,
+        remedy: entry ? `make ${source.name} readable (${entry.reason}) and scan again` : `scan again: ${source.name} was declared after the latest scan`,
+      });
+      continue;
+    }
+    const platform = platforms.get(source.platform);
+    const counts = entry.counts;
+    const flagged = entry.flows.filter((f) => f.status === 'flagged');
+    if (flagged.length > 0) {
+      const fromEu = flagged.some((f) => f.from === 'EU/EEA');
+      const requirements = RULES['cross-border-without-basis'].requirements.filter((r) => r.framework !== 'gdpr' || fromEu);
+      find('cross-border-without-basis', subject, {
+        severity: entry.rating === 'red' ? 'high' : 'medium',
+        requirements,
+        facts: { storage: entry.storage.jurisdiction, flows: flagged.map(({ from, to }) => ({ from, to })), peopleJurisdictions: entry.peopleJurisdictions, rating: entry.rating, counts },
+        owner,
+        remedy: `declare a transfer basis for ${source.name} (contract clauses such as the PCPD's recommended model clauses, consent, or adequacy) or keep its data in ${[...new Set(flagged.map((f) => f.from))].join(' and ')}`,
+      });
+    }
+    if (entry.rating === 'red' && platform) {
+      if (platform.e2ee !== 'default') {
+        find('red-without-e2ee', subject, {
+          severity: 'high',
+          facts: { platform: platform.id, e2ee: platform.e2ee, reasons: entry.reasons },
+          owner,
+          remedy: `move ${source.name} to a platform encrypted end to end by default, or make ${platform.name} encrypt all its content end to end`,
+        });
+      }
+      if (platform.externalSharing === 'open') {
+        find('external-sharing-open', subject, {
+          severity: 'high',
+          facts: { platform: platform.id, externalSharing: 'open', reasons: entry.reasons },
+          owner,
+          remedy: `restrict external sharing on ${platform.name} (links and guests), or move ${source.name} to a platform that blocks it`,
+        });
+      }
+    }
+    if (holdsPersonalData(entry.rating)) {
+      const retention = source.processing?.retentionDays ?? platform?.retentionDays ?? undefined;
+      if (retention === undefined) {
+        find('no-retention-limit', subject, {
+          severity: entry.rating === 'red' ? 'medium' : 'low',
+          facts: { rating: entry.rating, platformRetentionDays: platform?.retentionDays ?? null, declaredRetentionDays: null },
+          owner,
+          remedy: `set a retention period on ${platform?.name ?? source.platform} or declare processing.retentionDays for ${source.name}, and delete what is older`,
+        });
+      }
+      if (!source.processing) {
+        const eu = peopleOf(entry).has('EU/EEA') || resolveStorage(entry.storage).jurisdiction === 'EU/EEA';
+        find('no-processing-record', subject, {
+          severity: eu ? 'high' : 'medium',
+          facts: { rating: entry.rating, peopleJurisdictions: entry.peopleJurisdictions.map((p) => p.jurisdiction) },
+          owner,
+          remedy: `declare processing (purpose, lawfulBasis, retentionDays) for ${source.name} in the organisation file`,
+        });
+      }
+      if ((counts.health ?? 0) > 0 && !source.processing?.specialCategoryCondition) {
+        find('special-category-without-condition', subject, {
+          severity: 'high',
+          facts: { health: counts.health },
+          owner,
+          remedy: `declare processing.specialCategoryCondition for ${source.name} (explicit consent, employment law, ...) or stop keeping health data there`,
+        });
+      }
+    }
+  }
+
+  // Platforms holding red data.
+  for (const platform of input.platforms) {
+    const red = input.sources.filter((s) => s.platform === platform.id && entries.get(s.id)?.status === 'scanned' && (entries.get(s.id) as ScannedSource).rating === 'red');
+    if (red.length === 0 || (platform.auditLog !== 'none' && platform.siem)) continue;
+    const none = platform.auditLog === 'none';
+    find('no-audit-log', { kind: 'platform', id: platform.id }, {
+      severity: none ? 'high' : 'medium',
+      facts: { auditLog: platform.auditLog, siem: platform.siem, redSources: red.map((s) => s.id) },
+      owner: platform.owner ?? contact,
+      remedy: none ? `turn on ${platform.name}'s audit log and send it to the SIEM, or move its red data elsewhere` : `send ${platform.name}'s audit log (${platform.auditLog}) to the SIEM`,
+    });
+  }
+
+  // Controls in scope with no current evidence.
+  const current = new Set(input.evidence.filter((e) => e.status === 'current' || e.status === 'due-soon').map((e) => e.control));
+  for (const control of input.controls) {
+    if (current.has(control.id)) continue;
+    const held = input.evidence.filter((e) => e.control === control.id);
+    find('control-without-current-evidence', { kind: 'control', id: control.id }, {
+      severity: held.length === 0 ? 'medium' : 'low',
+      requirements: [iso(control.id)],
+      facts: { evidence: held.length, lapsed: held.filter((e) => e.status === 'lapsed' || e.status === 'escalated').map((e) => e.id) },
+      owner: control.owner,
+      remedy: held.length === 0 ? `collect evidence for ${control.id} ${control.title} and add it to the organisation file` : `renew the lapsed evidence for ${control.id} ${control.title}`,
+    });
+  }
+
+  return { risk: { sources: sourceRisks, groups: groupRisks }, findings: findings.sort((a, b) => a.id.localeCompare(b.id)) };
+}

@@ -1,0 +1,27 @@
+// A platform the organisation declares (the technology evaluation matrix): where it
+// keeps data and what it can do. The product states no facts about vendors of its
+// own; it judges what the organisation declares here.
+import { z } from 'zod';
+import { NAME_MAX, text } from './limits.ts';
+import { Storage } from './source.ts';
+
+export const PlatformId = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'must be 1-64 lowercase letters, digits or "-"');
+
+export const Platform = z.strictObject({
+  id: PlatformId,
+  name: text(NAME_MAX),
+  /** Where it stores data, unless a source says otherwise. */
+  storage: Storage,
+  /** The customer can pin where data is stored. */
+  residencyChoice: z.boolean().default(false),
+  e2ee: z.enum(['none', 'optional', 'default'], { error: 'must be none, optional or default' }),
+  auditLog: z.enum(['none', 'export', 'api'], { error: 'must be none, export or api' }),
+  /** Its audit log reaches the organisation's SIEM. */
+  siem: z.boolean().default(false),
+  /** Days after which it deletes messages and files; absent or null: kept for ever. */
+  retentionDays: z.int().min(1).max(36_500).nullable().optional(),
+  externalSharing: z.enum(['open', 'restricted', 'blocked'], { error: 'must be open, restricted or blocked' }),
+  /** Who answers for it (a person id); default the compliance contact. */
+  owner: z.string().optional(),
+});
+export type Platform = z.infer<typeof Platform>;

@@ -1,0 +1,227 @@
+// The gap rules, the three-factor risk and the gaps' lifecycle, on small hand-made
+// organisations: each rule fires when it should and is silent when the capability,
+// basis or record covers it.
+import { describe, expect, it } from 'vitest';
+import { buildSourceEntry, DataMap, failedSource } from '../lib/domain/datamap/datamap.ts';
+import { analysisInputOf } from './support/gaps.ts';
+import { groupHash } from '../lib/domain/detect/mask.ts';
+import { frameworkScores, reconcile } from '../lib/domain/gaps/lifecycle.ts';
+import type { Gap } from '../lib/domain/gaps/gap.ts';
+import { analyse, groupSubjectId, RULES, type AnalysisInput } from '../lib/domain/gaps/rules.ts';
+import { assessRisk } from '../lib/domain/gaps/risk.ts';
+import { OrgFile } from '../lib/domain/org/org.ts';
+import { requirementExists } from '../lib/domain/catalogues/catalogues.ts';
+import type { Platform } from '../lib/domain/org/platform.ts';
+
+const KEY = 'gap-test-hash-key-0123';
+const coverage = { bytesRead: 10, bytesTotal: 10, truncated: false };
+
+const PLATFORMS: Record<string, Partial<Platform>> = {
+  'dingtalk-standard': { name: 'DingTalk standard', storage: { region: 'cn-hangzhou', provider: 'alibaba' }, e2ee: 'none', auditLog: 'none', externalSharing: 'open' },
+  'dingtalk-exclusive': { name: 'DingTalk Exclusive Cloud HK', storage: { region: 'cn-hongkong', provider: 'alibaba' }, e2ee: 'default', auditLog: 'api', siem: true, externalSharing: 'restricted', retentionDays: 365 },
+  teams: { name: 'Microsoft Teams', storage: { region: 'eastasia', provider: 'azure' }, e2ee: 'optional', auditLog: 'api', siem: true, externalSharing: 'restricted', retentionDays: 730 },
+};
+
+/** An organisation with one source on `platform`, as the file declares it. */
+function org(platform: string, source: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+  return OrgFile.parse({
+    organisation: { id: 'kowloon-co', name: 'Kowloon Co', complianceContact: 'carol' },
+    people: [
+      { id: 'carol', name: 'Carol', email: 'carol@kowloon.example', role: 'legal' },
+      { id: 'fiona', name: 'Fiona', email: 'fiona@kowloon.example', role: 'finance' },
+      { id: 'frank', name: 'Frank', email: 'frank@kowloon.example', role: 'frontline' },
+    ],
+    controls: [{ id: 'A.8.15', title: 'Logging', owner: 'carol' }],
+    platforms: Object.entries(PLATFORMS).map(([id, p]) => ({ id, ...p })),
+    sources: [{ id: 'payroll', name: 'Payroll chat', platform, kind: 'chat-table', path: '/x.csv', ...source }],
+    ...extra,
+  });
+}
+
+/** A data map with the payroll source rated red by HK identifiers and payroll words, in group "Payroll". */
+function dataMap(storage: { region: string; provider?: 'alibaba' | 'azure' }, counts: Record<string, number> = { hk_id: 3, payroll: 2 }, transferBasis?: string[]) {
+  const entry = buildSourceEntry({
+    id: 'payroll',
+    platform: 'x',
+    storage,
+    ...(transferBasis ? { transferBasis: transferBasis as never } : {}),
+    groups: [{ group: 'Payroll', groupHash: groupHash(KEY, 'Payroll'), counts }],
+    people: [{ type: 'hk_id' as const, count: counts.hk_id ?? 0 }].filter((p) => p.count > 0),
+    coverage,
+  });
+  return DataMap.parse({ orgId: 'kowloon-co', scanId: 'data-mapping-scan-kowloon-co-2026-11', scannedAt: '2026-11-01T02:00:00Z', sources: [entry] });
+}
+
+function input(file: ReturnType<typeof org>, map: DataMap, evidence: AnalysisInput['evidence'] = [{ id: 'ev-1', control: 'A.8.15', status: 'current' }]): AnalysisInput {
+  return analysisInputOf(file, map, KEY, evidence);
+}
+
+const rulesFired = (i: AnalysisInput) => analyse(i).findings.map((f) => f.id);
+
+describe('gap rules', () => {
+  it('red payroll data on a mainland standard tenant: every rule that applies fires, with its requirements and an owner', () => {
+    const result = analyse(input(org('dingtalk-standard'), dataMap({ region: 'cn-hangzhou', provider: 'alibaba' })));
+    expect(result.findings.map((f) => f.id)).toEqual([
+      'cross-border-without-basis:source:payroll',
+      'external-sharing-open:source:payroll',
+      'no-audit-log:platform:dingtalk-standard',
+      'no-processing-record:source:payroll',
+      'no-retention-limit:source:payroll',
+      'platform-unfit-for-tier:source:payroll',
+      'red-without-e2ee:source:payroll',
+    ]);
+    const xb = result.findings.find((f) => f.rule === 'cross-border-without-basis')!;
+    expect(xb).toMatchObject({ severity: 'high', owner: 'carol', subject: { kind: 'source', id: 'payroll' } });
+    expect(xb.facts).toMatchObject({ storage: 'CN', flows: [{ from: 'HK', to: 'CN' }] });
+    // No EU people: the GDPR transfer articles are not cited.
+    expect(xb.requirements.map((r) => `${r.framework} ${r.id}`)).toEqual(['pdpo DPP3', 'pdpo PCPD-XB-GUIDANCE', 'pdpo PCPD-XB-MODEL-CLAUSES', 'iso27001 A.5.14']);
+    expect(result.findings.find((f) => f.rule === 'no-audit-log')).toMatchObject({ severity: 'high', facts: { auditLog: 'none', redSources: ['payroll'] } });
+  });
+
+  it('the same data on an encrypted Hong Kong tenant with a record of processing: silent', () => {
+    const file = org('dingtalk-exclusive', { processing: { purpose: 'Pay staff', lawfulBasis: 'contract', retentionDays: 2555 } });
+    expect(rulesFired(input(file, dataMap({ region: 'cn-hongkong', provider: 'alibaba' })))).toEqual([]);
+  });
+
+  it('a declared transfer basis covers the cross-border flow; a platform retention limit covers retention', () => {
+    const file = org('teams', { transferBasis: ['contract-clauses'] });
+    const ids = rulesFired(input(file, dataMap({ region: 'cn-hangzhou', provider: 'alibaba' }, undefined, ['contract-clauses'])));
+    expect(ids).not.toContain('cross-border-without-basis:source:payroll');
+    expect(ids).not.toContain('no-retention-limit:source:payroll');
+    expect(ids).toContain('red-without-e2ee:source:payroll'); // Teams: e2ee optional, not default
+  });
+
+  it('an audit log that does not reach the SIEM is a medium gap on the platform', () => {
+    const file = org('teams');
+    file.platforms.find((p) => p.id === 'teams')!.siem = false;
+    const found = analyse(input(file, dataMap({ region: 'eastasia', provider: 'azure' }))).findings.find((f) => f.rule === 'no-audit-log');
+    expect(found).toMatchObject({ id: 'no-audit-log:platform:teams', severity: 'medium', facts: { auditLog: 'api', siem: false } });
+  });
+
+  it('health data needs a special-category condition, even with a record of processing', () => {
+    const file = org('dingtalk-exclusive', { processing: { purpose: 'Sick leave', lawfulBasis: 'contract', retentionDays: 365 } });
+    const map = dataMap({ region: 'cn-hongkong', provider: 'alibaba' }, { hk_id: 1, health: 2 });
+    expect(rulesFired(input(file, map))).toEqual(['special-category-without-condition:source:payroll']);
+    const covered = org('dingtalk-exclusive', { processing: { purpose: 'Sick leave', lawfulBasis: 'contract', specialCategoryCondition: 'employment-law', retentionDays: 365 } });
+    expect(rulesFired(input(covered, map))).toEqual([]);
+  });
+
+  it('a red group with external members, found through the keyed hash of its declared name', () => {
+    const groups = [{ source: 'payroll', name: 'Payroll', owner: 'fiona', members: ['fiona'], externalMembers: 2 }];
+    const file = org('dingtalk-exclusive', { processing: { purpose: 'Pay', lawfulBasis: 'contract', retentionDays: 365 } }, { groups });
+    const found = analyse(input(file, dataMap({ region: 'cn-hongkong', provider: 'alibaba' }))).findings;
+    const id = `red-group-external-members:group:${groupSubjectId({ source: 'payroll', nameHash: groupHash(KEY, 'Payroll') })}`;
+    expect(found.map((f) => f.id)).toEqual([id]);
+    expect(found[0]).toMatchObject({ owner: 'fiona', facts: { externalMembers: 2, rating: 'red' } });
+    expect(id).not.toContain('Payroll');
+    const internal = org('dingtalk-exclusive', { processing: { purpose: 'Pay', lawfulBasis: 'contract', retentionDays: 365 } }, { groups: [{ ...groups[0], externalMembers: 0 }] });
+    expect(rulesFired(input(internal, dataMap({ region: 'cn-hongkong', provider: 'alibaba' })))).toEqual([]);
+  });
+
+  it('a source the scan could not read is not assessed, never clean', () => {
+    const file = org('dingtalk-exclusive');
+    const map = DataMap.parse({ orgId: 'kowloon-co', scanId: 's', scannedAt: '2026-11-01T02:00:00Z', sources: [failedSource('payroll', 'x', 'cannot read /x.csv: no such file')] });
+    const found = analyse(input(file, map)).findings;
+    expect(found.map((f) => f.id)).toEqual(['source-not-assessed:source:payroll']);
+    expect(found[0]?.facts).toMatchObject({ status: 'failed' });
+  });
+
+  it('a control in scope with only lapsed evidence', () => {
+    const file = org('dingtalk-exclusive', { processing: { purpose: 'Pay', lawfulBasis: 'contract', retentionDays: 365 } });
+    const found = analyse(input(file, dataMap({ region: 'cn-hongkong', provider: 'alibaba' }), [{ id: 'ev-1', control: 'A.8.15', status: 'lapsed' }])).findings;
+    expect(found).toEqual([expect.objectContaining({ id: 'control-without-current-evidence:control:A.8.15', severity: 'low', owner: 'carol', requirements: [{ framework: 'iso27001', id: 'A.8.15' }] })]);
+  });
+});
+
+describe('the rules against the catalogues', () => {
+  it('cite only requirements the catalogues hold', () => {
+    const cited = Object.values(RULES).flatMap((r) => r.requirements);
+    expect(cited.length).toBeGreaterThan(15);
+    expect(cited.filter((ref) => !requirementExists(ref))).toEqual([]);
+  });
+});
+
+describe('three-factor risk', () => {
+  it('multiplies sensitivity, role and mobility, each with its reason', () => {
+    const risk = assessRisk({ rating: 'red', ratingReasons: ['hk_id: 3 findings'], memberRoles: ['frontline', 'finance'], flows: [{ from: 'HK', to: 'CN', status: 'flagged' }] });
+    expect(risk).toEqual({
+      tier: 'red',
+      score: 27,
+      factors: {
+        sensitivity: { level: 'high', score: 3, reason: 'rated red: hk_id: 3 findings' },
+        role: { level: 'high', score: 3, reason: '1 finance member (the highest-ranked role)' },
+        mobility: { level: 'high', score: 3, reason: "people's data stored in another jurisdiction with no transfer basis (HK -> CN)" },
+      },
+    });
+  });
+
+  it('never tiers red data green, counts unknowns as medium, and takes thresholds from the organisation', () => {
+    expect(assessRisk({ rating: 'red', ratingReasons: [], memberRoles: ['frontline'], flows: [] }).tier).toBe('amber'); // 3 x 1 x 1
+    expect(assessRisk({ rating: 'green', ratingReasons: [], memberRoles: ['frontline'], flows: [] }).tier).toBe('green');
+    const unknown = assessRisk({ rating: undefined, ratingReasons: [], memberRoles: undefined, flows: [] });
+    expect(unknown).toMatchObject({ score: 4, tier: 'amber', factors: { sensitivity: { level: 'unknown' }, role: { level: 'unknown', reason: 'no members declared' } } });
+    const strict = { unknownScore: 3, thresholds: { red: 9, amber: 2 } } as const;
+    expect(assessRisk({ rating: 'red', ratingReasons: [], memberRoles: ['frontline'], flows: [{ from: 'HK', to: 'CN', status: 'covered', basis: 'consent' }] }, strict).tier).toBe('amber');
+  });
+
+  it('recommends keeping a source where its platform fits its tier, else the platforms that do', () => {
+    const stay = analyse(input(org('dingtalk-exclusive'), dataMap({ region: 'cn-hongkong', provider: 'alibaba' }))).risk.sources[0];
+    expect(stay?.recommendation).toBe('keep Payroll chat on DingTalk Exclusive Cloud HK');
+    const move = analyse(input(org('dingtalk-standard'), dataMap({ region: 'cn-hangzhou', provider: 'alibaba' }))).risk.sources[0];
+    expect(move?.tier).toBe('red');
+    expect(move?.allowedPlatforms).toEqual(['dingtalk-exclusive']);
+    expect(move?.recommendation).toMatch(/^move Payroll chat off DingTalk standard \(.*not end-to-end encrypted.*\) to DingTalk Exclusive Cloud HK$/);
+  });
+});
+
+/** The gaps held after an analysis: what it changed over what was held before. */
+const after = (held: readonly Gap[], changed: readonly Gap[]) => [...held.filter((g) => !changed.some((c) => c.id === g.id)), ...changed];
+
+describe('gap lifecycle', () => {
+  const finding = (id: string) => analyse(input(org('dingtalk-standard'), dataMap({ region: 'cn-hangzhou', provider: 'alibaba' }))).findings.find((f) => f.id === id)!;
+  const xb = 'cross-border-without-basis:source:payroll';
+  const e2ee = 'red-without-e2ee:source:payroll';
+
+  it('opens, keeps, closes as remediated, and reopens a gap found again', () => {
+    const first = reconcile([], [finding(xb), finding(e2ee)], [], '2026-11-01T02:00:00Z', '2026-11-01', 'a1');
+    expect(first.changes).toEqual({ opened: [xb, e2ee].sort(), closed: [], reopened: [], expired: [], accepted: [] });
+    const second = reconcile(first.gaps, [finding(xb)], [], '2026-12-01T02:00:00Z', '2026-12-01', 'a2');
+    expect(second.changes).toMatchObject({ opened: [], closed: [e2ee] });
+    // A gap found again, saying the same, is not written again.
+    expect(second.gaps.map((g) => g.id)).toEqual([e2ee]);
+    const held = after(first.gaps, second.gaps);
+    expect(held.find((g) => g.id === xb)).toMatchObject({ status: 'open', openedAt: '2026-11-01T02:00:00Z', changedBy: 'a1' });
+    expect(held.find((g) => g.id === e2ee)).toMatchObject({ status: 'closed', closedAt: '2026-12-01T02:00:00Z', closedBy: 'remediated: no longer found', changedBy: 'a2' });
+    const third = reconcile(held, [finding(xb), finding(e2ee)], [], '2027-01-01T02:00:00Z', '2027-01-01', 'a3');
+    expect(third.changes.reopened).toEqual([e2ee]);
+    expect(third.gaps.find((g) => g.id === e2ee)).toMatchObject({ status: 'open', reopened: 1, openedAt: '2026-11-01T02:00:00Z' });
+  });
+
+  it('reports the same changes when an analysis that already wrote them is retried', () => {
+    const first = reconcile([], [finding(xb), finding(e2ee)], [], '2026-11-01T02:00:00Z', '2026-11-01', 'a1');
+    const second = reconcile(first.gaps, [finding(xb)], [], '2026-12-01T02:00:00Z', '2026-12-01', 'a2');
+    const held = after(first.gaps, second.gaps);
+    const retried = reconcile(held, [finding(xb)], [], '2026-12-01T02:05:00Z', '2026-12-01', 'a2');
+    expect(retried.changes).toEqual(second.changes);
+  });
+
+  it('holds an accepted gap as accepted until its acceptance runs out, then reopens it as expired', () => {
+    const acceptance = { gap: xb, reason: 'Exit planned for Q1', approvedBy: 'carol', until: '2026-12-31' };
+    const first = reconcile([], [finding(xb)], [acceptance], '2026-11-01T02:00:00Z', '2026-11-01', 'a1');
+    expect(first.changes.accepted).toEqual([xb]);
+    expect(first.gaps[0]).toMatchObject({ status: 'accepted', acceptance: { approvedBy: 'carol', until: '2026-12-31' } });
+    const still = reconcile(first.gaps, [finding(xb)], [acceptance], '2026-12-31T02:00:00Z', '2026-12-31', 'a2');
+    expect(still.changes).toEqual({ opened: [], closed: [], reopened: [], expired: [], accepted: [] });
+    const expired = reconcile(after(first.gaps, still.gaps), [finding(xb)], [acceptance], '2027-01-01T02:00:00Z', '2027-01-01', 'a3');
+    expect(expired.changes.expired).toEqual([xb]);
+    expect(expired.gaps[0]).toMatchObject({ status: 'open' });
+  });
+
+  it('scores each framework by the share of checked requirements with no open gap', () => {
+    const none = frameworkScores([], ['A.8.15']);
+    expect(none.pdpo.score).toBe(1);
+    const open = frameworkScores([finding(xb)], ['A.8.15']);
+    expect(open.pdpo.met).toBe(open.pdpo.applicable - 3); // DPP3 and both PCPD entries
+    expect(open.iso27001.applicable).toBe(new Set([...Object.values(RULES).flatMap((r) => r.requirements.filter((q) => q.framework === 'iso27001').map((q) => q.id)), 'A.8.15']).size);
+  });
+});
