@@ -72,3 +72,18 @@ describe('printable', () => {
     expect(out).toContain('FAILED b\\u{202e}.txt: cannot read b\\u{202e}.txt: no such file');
   });
 });
+
+describe('sealed strings', () => {
+  it('seal a path so it is not stored as written, open with the same key only, and seal the same path the same way', async () => {
+    const { seal, unseal, isSealed } = await import('../lib/domain/detect/seal.ts');
+    const path = '/exports/WhatsApp Chat with +852 9123 4567.txt';
+    const sealed = seal('key-of-sixteen-chars', path);
+    expect(isSealed(sealed)).toBe(true);
+    expect(sealed).not.toContain('9123');
+    expect(seal('key-of-sixteen-chars', path)).toBe(sealed);
+    expect(seal('key-of-sixteen-chars', `${path}.bak`)).not.toBe(sealed);
+    expect(unseal('key-of-sixteen-chars', sealed)).toBe(path);
+    expect(unseal('key-of-sixteen-chars', 'plain/path.txt')).toBe('plain/path.txt');
+    expect(() => unseal('another-key-of-16-chars', sealed)).toThrow('does not open with this hash key');
+  });
+});

@@ -146,6 +146,19 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('redact-stored')
+    .description('clean up once what earlier versions stored: redact data maps, run records and audit entries again, and rewrite data maps kept as one item')
+    .option('--org <id>', 'organisation (default: the only one imported)')
+    .action(async (opts: { org?: string }, cmd: Command) => {
+      const options = cmd.optsWithGlobals() as GlobalOptions;
+      await withSession(options, async (session) => {
+        const { redactStored } = await import('../adapters/dynamodb/redact-stored.ts');
+        const s = await redactStored(session.rt.store, await resolveOrg(session, opts.org), session.rt.clock().toISOString());
+        print(options, `Redacted ${s.orgId}: ${s.runs} run records, ${s.auditEntries} audit entries and ${s.dataMapItems} data-map items changed; ${s.dataMapsRewritten} data maps rewritten in the current layout.`, s);
+      });
+    });
+
+  program
     .command('risk')
     .description('the three-factor risk (sensitivity x role x mobility) of every source and declared group, from the latest data map, with the platforms each may use')
     .option('--org <id>', 'organisation (default: the only one imported)')

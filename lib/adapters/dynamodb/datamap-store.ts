@@ -73,26 +73,32 @@ export async function sourceEntries(store: Store, orgId: string, scanId: string,
   return sourceIds.flatMap((id) => (entries.has(id) ? [entries.get(id)!] : []));
 }
 
-async function assemble(store: Store, header: Header): Promise<StoredDataMap> {
+/** A header, or a whole map kept as one item by earlier versions (until `compliance redact-stored` rewrites it). */
+function readHeader(item: Record<string, unknown>): Header | StoredDataMap {
+  return item.dataMap ? ({ dataMap: DataMap.parse(item.dataMap), diff: DataMapDiff.parse(item.diff) } satisfies StoredDataMap) : Header.parse(item);
+}
+
+async function assemble(store: Store, header: Header | StoredDataMap): Promise<StoredDataMap> {
+  if ('dataMap' in header) return header;
   const sources = await sourceEntries(store, header.orgId, header.scanId, header.sourceIds);
   return { dataMap: DataMap.parse({ orgId: header.orgId, scanId: header.scanId, scannedAt: header.scannedAt, sources }), diff: header.diff };
 }
 
 /** Writes one scan's whole map, entries and header (the scan steps write their entries themselves). */
-export async function putDataMap(store: Store, dataMap: DataMap, diff: DataMapDiff, at: string): Promise<void> {
+export async function putDataMap(store: Store, dataMap: DataMap, diff: DataMapDiff, at: string, options: { audit?: boolean } = {}): Promise<void> {
   await batchWriteAll(store, dataMap.sources.flatMap((s) => sourceEntity.toItems(dataMap.orgId, dataMap.scanId, s)).map((Item) => ({ PutRequest: { Item } })));
-  await putDataMapHeader(store, dataMap, diff, at);
+  await putDataMapHeader(store, dataMap, diff, at, options);
 }
 
 /**
  * Writes (or, for a re-run of the same scan, rewrites) the header that makes a scan's
  * map, whose entries are written, the latest; notes it in the audit trail.
  */
-export async function putDataMapHeader(store: Store, dataMap: DataMap, diff: DataMapDiff, at: string): Promise<void> {
+export async function putDataMapHeader(store: Store, dataMap: DataMap, diff: DataMapDiff, at: string, options: { audit?: boolean } = {}): Promise<void> {
   const key = keys.dataMap(dataMap.orgId, dataMap.scanId);
   const header: Header = { orgId: dataMap.orgId, scanId: dataMap.scanId, scannedAt: dataMap.scannedAt, sourceIds: dataMap.sources.map((s) => s.id), diff };
   await store.doc.send(new PutCommand({ TableName: store.table, Item: { ...key, type: 'datamap', ...header } }));
-  await appendAudit(store, { orgId: dataMap.orgId, at, event: 'datamap.stored', subject: key.SK, actor: dataMap.scanId, detail: { ...diff } });
+  if (options.audit !== false) await appendAudit(store, { orgId: dataMap.orgId, at, event: 'datamap.stored', subject: key.SK, actor: dataMap.scanId, detail: { ...diff } });
 }
 
 /** The latest data map before `scanId` (or the latest of all). */
@@ -106,7 +112,7 @@ export async function previousDataMap(store: Store, orgId: string, scanId?: stri
       Limit: 2,
     }),
   );
-  const header = (result.Items ?? []).map((i) => Header.parse(i)).find((h) => h.scanId !== scanId);
+  const header = (result.Items ?? []).map(readHeader).find((h) => ('dataMap' in h ? h.dataMap.scanId : h.scanId) !== scanId);
   return header ? (await assemble(store, header)).dataMap : undefined;
 }
 
@@ -115,7 +121,7 @@ export async function dataMapHistory(store: Store, orgId: string): Promise<Store
     KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':prefix': PREFIX.dataMap },
   });
-  return Promise.all(items.map((i) => assemble(store, Header.parse(i))));
+  return Promise.all(items.map((i) => assemble(store, readHeader(i))));
 }
 
 /** The per-group detail of one source in one scan's map, read without the rest of the map. */

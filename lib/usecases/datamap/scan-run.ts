@@ -9,6 +9,8 @@ import type { Ports } from '../ports.ts';
 import type { RunInput } from '../run-input.ts';
 import type { ScanFailureInput, ScanSourceInput, ScannedSummary, StoreScanInput } from './events.ts';
 import { scanSource } from './scan-source.ts';
+import { unseal } from '../../domain/detect/seal.ts';
+import type { Source } from '../../domain/org/source.ts';
 
 /** Runs of the scan are recorded under its workflow's name. */
 export const SCAN_KIND: WorkflowName = 'data-mapping-scan';
@@ -19,11 +21,17 @@ export async function listScanSources(rt: Ports, input: RunInput): Promise<{ sou
   return { sourceIds: sources.map((s) => s.id).sort() };
 }
 
+/** The source with its path and prefix as the file wrote them (they are held sealed). */
+function unsealed(source: Source, key: string): Source {
+  return { ...source, ...('path' in source ? { path: unseal(key, source.path) } : {}), ...('prefix' in source && source.prefix ? { prefix: unseal(key, source.prefix) } : {}) } as Source;
+}
+
 /** Scans one source and writes its entry of the map; hands on only how it went (the entry may be large). */
 export async function scanOneSource(rt: Ports, input: ScanSourceInput): Promise<ScannedSummary> {
   const [source, organisation] = await Promise.all([rt.organisations.source(input.orgId, input.sourceId), rt.organisations.settings(input.orgId)]);
   if (!source) throw new NotFoundError(`source "${input.sourceId}" is not declared for organisation "${input.orgId}"`);
-  const entry = await scanSource(source, await rt.hashKey(), rt.readers, organisation?.classification ?? {});
+  const key = await rt.hashKey();
+  const entry = await scanSource(unsealed(source, key), key, rt.readers, organisation?.classification ?? {});
   await rt.dataMaps.putSource(input.orgId, input.runName, entry);
   return { sourceId: entry.id, status: 'scanned', rating: entry.rating };
 }

@@ -1,13 +1,21 @@
 // Imports a validated organisation file. Declared group names are held only as a
 // redacted name and the keyed hash the data map keeps (a WhatsApp chat is named
-// after a phone number), so nothing the file names in a group reaches the table raw.
+// after a phone number), and source paths sealed (lib/domain/detect/seal.ts), so
+// nothing the file names reaches the table as written.
 import { redact } from '../../domain/detect/redact.ts';
 import { groupHash } from '../../domain/detect/mask.ts';
+import { seal } from '../../domain/detect/seal.ts';
 import type { HeldOrgFile, ImportSummary, OrgFile } from '../../domain/org/org.ts';
 import type { Ports } from '../ports.ts';
 
 export async function importOrganisationFile(rt: Pick<Ports, 'organisations' | 'hashKey' | 'clock'>, file: OrgFile, actor: string, at = rt.clock().toISOString()): Promise<ImportSummary> {
-  const key = file.groups.length > 0 ? await rt.hashKey() : '';
-  const held: HeldOrgFile = { ...file, groups: file.groups.map((g) => ({ ...g, name: redact(g.name), nameHash: groupHash(key, g.name) })) };
+  const needsKey = file.groups.length > 0 || file.sources.some((s) => 'path' in s || 'prefix' in s);
+  const key = needsKey ? await rt.hashKey() : '';
+  const held: HeldOrgFile = {
+    ...file,
+    // A path or prefix names files, and a file may be named after a person: held sealed, read back to scan.
+    sources: file.sources.map((s) => ({ ...s, ...('path' in s ? { path: seal(key, s.path) } : {}), ...('prefix' in s && s.prefix ? { prefix: seal(key, s.prefix) } : {}) })),
+    groups: file.groups.map((g) => ({ ...g, name: redact(g.name), nameHash: groupHash(key, g.name) })),
+  };
   return rt.organisations.import(held, actor, at);
 }
