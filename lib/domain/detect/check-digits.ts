@@ -1,7 +1,5 @@
 // Check digits of the identifiers detect() finds: HKID, PRC resident ID (with its birth
-// date), payment cards (scheme and Luhn) and IBANs (mod 97, then ibantools for the
-// country's length and BBAN format).
-import { countrySpecs, isValidIBAN } from 'ibantools';
+// date) and payment cards (brand by IIN range and length, then Luhn). IBANs: iban.ts.
 
 const C0 = 48; // '0'
 const CA = 65; // 'A'
@@ -52,32 +50,33 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Scheme prefix and length (Visa, Mastercard, Amex, UnionPay, JCB), then Luhn. */
+/**
+ * Card brands by IIN (issuer) range and length. Diners Club is held to 14 and 16 digits and
+ * an 18-digit number shaped like a PRC resident ID is read as one (detect.ts), so that a
+ * mistyped Jiangxi (36) or Xinjiang (65) ID is not reported as a card.
+ */
+const BRANDS: readonly { name: string; iin: (p6: number) => boolean; lengths: readonly number[] }[] = [
+  { name: 'Visa', iin: (p) => p >= 400000 && p < 500000, lengths: [13, 16, 19] },
+  { name: 'Mastercard', iin: (p) => (p >= 510000 && p < 560000) || (p >= 222100 && p < 272100), lengths: [16] },
+  { name: 'American Express', iin: (p) => (p >= 340000 && p < 350000) || (p >= 370000 && p < 380000), lengths: [15] },
+  { name: 'UnionPay', iin: (p) => p >= 620000 && p < 630000, lengths: [16, 17, 18, 19] },
+  { name: 'JCB', iin: (p) => p >= 352800 && p < 359000, lengths: [16, 17, 18, 19] },
+  { name: 'Discover', iin: (p) => (p >= 601100 && p < 601200) || (p >= 644000 && p < 660000), lengths: [16, 17, 18, 19] },
+  { name: 'Diners Club', iin: (p) => (p >= 300000 && p < 306000) || (p >= 309500 && p < 309600) || (p >= 360000 && p < 370000) || (p >= 380000 && p < 400000), lengths: [14, 16] },
+  {
+    name: 'Maestro',
+    iin: (p) => [5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763].includes(Math.floor(p / 100)),
+    lengths: [12, 13, 14, 15, 16, 17, 18, 19],
+  },
+];
+
+/** The brand a card number's IIN and length belong to, or undefined. */
+export function cardBrand(digits: string): string | undefined {
+  const p6 = Number(digits.slice(0, 6));
+  return BRANDS.find((b) => b.lengths.includes(digits.length) && b.iin(p6))?.name;
+}
+
+/** A brand's IIN range and length, then Luhn. */
 export function cardValid(digits: string): boolean {
-  const n = digits.length;
-  const p2 = Number(digits.slice(0, 2));
-  const p4 = Number(digits.slice(0, 4));
-  const scheme =
-    (digits[0] === '4' && (n === 13 || n === 16 || n === 19)) ||
-    (((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) && n === 16) ||
-    ((p2 === 34 || p2 === 37) && n === 15) ||
-    (p2 === 62 && n >= 16 && n <= 19) ||
-    (p4 >= 3528 && p4 <= 3589 && n >= 16 && n <= 19);
-  return scheme && luhnValid(digits);
-}
-
-/** ISO 7064 mod 97-10 over the IBAN moved round (`BBAN + country + check`) is 1. */
-function ibanMod97(iban: string): boolean {
-  let r = 0;
-  const n = iban.length;
-  for (let k = 0; k < n; k++) {
-    const c = iban.charCodeAt((k + 4) % n);
-    r = c >= 65 ? (r * 100 + c - 55) % 97 : (r * 10 + c - 48) % 97;
-  }
-  return r === 1;
-}
-
-/** Length, mod 97 (cheap, here), then country and BBAN format (ibantools). */
-export function ibanValid(compact: string): boolean {
-  return countrySpecs[compact.slice(0, 2)]?.chars === compact.length && ibanMod97(compact) && isValidIBAN(compact);
+  return cardBrand(digits) !== undefined && luhnValid(digits);
 }

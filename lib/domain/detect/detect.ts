@@ -29,8 +29,8 @@
 //   continue with the same separator and four more digits. Nothing ending right before
 //   `@` is a number finding (that is the local part of an e-mail such as
 //   `13812345678@163.com`, found as an e-mail instead). Full-width digits are not read.
-// - hk_id: one or two UPPER-CASE letters (lower case is too noisy in chat), six digits,
-//   check digit 0-9 or A, bare or in ASCII `()` or full-width `（）` brackets (one space
+// - hk_id: one or two letters (either case; value upper-cased), six digits, check digit
+//   0-9 or A, bare or in ASCII `()`, square `[]` or full-width `（）` brackets (one space
 //   before the bracket is allowed). The check digit is verified: a single letter counts
 //   as a leading space (36), letters A=10..Z=35, weights 9..2, check = (11 - sum mod 11)
 //   mod 11, 10 written A. value: `A1234563`.
@@ -38,16 +38,19 @@
 //   ISO 7064 MOD 11-2 verified; digits 7-14 a real calendar date between 1900-01-01 and
 //   2099-12-31 (a fixed bound keeps detect() free of the clock). The region code is not
 //   checked.
-// - payment_card: Visa (4; 13, 16 or 19 digits), Mastercard (51-55, 2221-2720; 16), Amex
-//   (34, 37; 15), UnionPay (62; 16-19), JCB (3528-3589; 16-19); compact, or in groups
-//   4-4-4-4(-3) or Amex 4-6-5 with one kind of separator (single space or dash); Luhn
-//   verified. A grouped 19-digit candidate that fails falls back to its first 16 digits
-//   (a card number followed by a CVV).
-// - iban: upper case, compact or in groups of four separated by single spaces; country,
-//   length, BBAN format and mod 97 checked (`ibantools`, after a cheap length and mod-97
-//   check of our own; a grouped candidate that runs
-//   on into the next word is cut at its country's length when that falls on a group
-//   boundary). country: the IBAN's country code.
+// - payment_card: brands by IIN range and length (check-digits.ts): Visa, Mastercard,
+//   Amex, UnionPay, JCB, Discover, Diners Club, Maestro; compact, or grouped 4-4-4-4,
+//   4-4-4-4-1..3, 4-4-4-1..3, 4-6-5 or 4-6-4 with one kind of separator (single space or
+//   dash); Luhn verified. A candidate of more than 16 digits in groups of four that fails
+//   falls back to its first 16 digits (a card number followed by a CVV). An 18-digit run
+//   whose digits 7-14 are a date is a (mistyped) PRC ID, never a card.
+// - iban: against the SWIFT IBAN Registry held as data (iban.ts): length, character class
+//   per BBAN position, mod 97 and national check digits where the country defines them;
+//   either case, compact or grouped with one kind of separator (space, dash or dot); a
+//   grouped candidate that runs on into the next words is cut at its country's length;
+//   what an IBAN candidate covers is never read again as another type. country: the
+//   IBAN's country code. (`ibantools` was dropped: its per-country patterns differed from
+//   the registry.)
 // - hk_phone: +852 / (852) / (+852) / （852） / 00852 followed by eight digits starting 2-9;
 //   a bare `852` prefix only with 2, 3, 5, 6, 7 or 9 next; optional space or dash after
 //   the prefix and between 4+4. Bare eight-digit numbers starting 2, 3, 5, 6, 7 or 9
@@ -66,10 +69,11 @@
 // - cn_phone: 1[3-9] + nine digits, compact or 3-4-4 with one kind of separator,
 //   optionally after +86 / 86 / (+86) / (86) / 0086 and an optional space or dash.
 //   value: `+8613812345678`.
-// - email: local part of ASCII letters, digits and `._%+-` (no leading, trailing or
-//   double dot), `@`, dot-separated domain labels (letters, digits, inner hyphens) and an
-//   alphabetic TLD of 2+ letters. Anything non-ASCII (CJK, full-width punctuation) ends
-//   it. value: lower case.
+// - email: local part of ASCII letters, digits and `._%+-` or letters of non-CJK scripts
+//   (no leading, trailing or double dot; at most 64 characters), `@`, dot-separated
+//   domain labels (letters and digits of any script, inner hyphens, punycode) and a TLD
+//   (ASCII letters, punycode or Unicode letters). CJK text before the local part ends it;
+//   an address that cannot be taken whole is not reported at all. value: lower case.
 // - health / payroll: keyword lists in English, Traditional and Simplified Chinese.
 //   English keywords match whole words, case-insensitively (so `wealth` is not `health`);
 //   an underscore counts as a boundary (`monthly_salary_hkd`). Chinese keywords match
@@ -85,8 +89,8 @@
 // The parts: keywords.ts (topic tables and regexes), identifier-pattern.ts (the
 // identifier regex and phone words), check-digits.ts; this module runs the passes and
 // merges their findings.
-import { countrySpecs } from 'ibantools';
-import { cardValid, cnIdValid, hkidValid, ibanValid } from './check-digits.ts';
+import { cardValid, cnIdValid, hkidValid } from './check-digits.ts';
+import { ibanLength, ibanValid } from './iban.ts';
 import { GROUP_KINDS, ID_RE } from './identifier-pattern.ts';
 import { EN_AFTER_UNDERSCORE, pushTopic, TOPIC_RES } from './keywords.ts';
 
@@ -136,15 +140,17 @@ function scanIdentifiers(text: string, push: Push): void {
     re.lastIndex = end;
     switch (kind) {
       case 'hkid': {
-        const letters = raw[1]! >= 'A' ? raw.slice(0, 2) : raw.slice(0, 1);
-        const digits = raw.slice(letters.length, letters.length + 6);
-        const last = raw[raw.length - 1]!;
-        const check = last === ')' || last === '）' ? raw[raw.length - 2]! : last;
+        const upper = raw.toUpperCase();
+        const letters = upper[1]! >= 'A' ? upper.slice(0, 2) : upper.slice(0, 1);
+        const digits = upper.slice(letters.length, letters.length + 6);
+        const last = upper[upper.length - 1]!;
+        const check = last === ')' || last === '）' || last === ']' ? upper[upper.length - 2]! : last;
         if (hkidValid(letters, digits, check)) push('hk_id', start, end, raw, letters + digits + check, 'HK');
         break;
       }
       case 'iban':
-        scanIban(raw, start, push);
+        // What is read as an IBAN's place is never read again as another type.
+        re.lastIndex = scanIban(raw, start, push);
         break;
       case 'hkp':
       case 'hkpp': {
@@ -163,8 +169,8 @@ function scanIdentifiers(text: string, push: Push): void {
       case 'card': {
         const digits = raw.replace(/\D/g, '');
         if (cardValid(digits)) push('payment_card', start, end, raw, digits);
-        else if (digits.length === 19 && cardValid(digits.slice(0, 16))) {
-          // a card number followed by three more digits (a CVV) in the same grouping
+        else if (digits.length > 16 && raw.length > 19 && /\d{4}(.)\d{4}\1\d{4}\1\d{4}/y.test(raw) && cardValid(digits.slice(0, 16))) {
+          // a card number in groups of four followed by more digits (a CVV) in the same grouping
           push('payment_card', start, start + 19, raw.slice(0, 19), digits.slice(0, 16));
         }
         break;
@@ -179,6 +185,14 @@ function scanIdentifiers(text: string, push: Push): void {
   }
 }
 
+/** Eighteen characters whose digits 7-14 are a date from 1900 to 2099: a PRC resident ID, whatever its check character. */
+function idShaped(id: string): boolean {
+  const y = Number(id.slice(6, 10));
+  const m = Number(id.slice(10, 12));
+  const d = Number(id.slice(12, 14));
+  return y >= 1900 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
 function classifyRun(raw: string, start: number, end: number, push: Push): void {
   const n = raw.length;
   if (n === 18) {
@@ -187,7 +201,7 @@ function classifyRun(raw: string, start: number, end: number, push: Push): void 
       push('cn_resident_id', start, end, raw, id, 'CN');
       return;
     }
-    if (id[17] === 'X') return;
+    if (id[17] === 'X' || idShaped(id)) return; // a mistyped ID is not a card
   }
   if (n === 11) {
     push('cn_phone', start, end, raw, `+86${raw}`, 'CN');
@@ -196,22 +210,30 @@ function classifyRun(raw: string, start: number, end: number, push: Push): void 
   if (cardValid(raw)) push('payment_card', start, end, raw, raw);
 }
 
-function scanIban(raw: string, start: number, push: Push): void {
-  const compact = raw.replace(/ /g, '');
-  const country = compact.slice(0, 2);
-  if (ibanValid(compact)) {
-    push('iban', start, start + raw.length, raw, compact, country);
-    return;
+/**
+ * An IBAN candidate: compact or grouped, either case. Returns where scanning goes on: the
+ * end of the IBAN found, or else of as much of the candidate as its country's IBAN would
+ * take (a candidate that ran on into the next words is cut there, at a group boundary).
+ */
+function scanIban(raw: string, start: number, push: Push): number {
+  const country = raw.slice(0, 2).toUpperCase();
+  const len = ibanLength(country) ?? 0;
+  // Group boundaries: [offset in raw, compact length before it].
+  let compactLength = 0;
+  let cutAt = raw.length;
+  for (let i = 0; i <= raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    const boundary = i === raw.length || c === 32 || c === 45 || c === 46;
+    if (boundary && compactLength >= len) {
+      cutAt = i;
+      break;
+    }
+    if (!boundary) compactLength++;
   }
-  // Grouped form that ran on into the next word: cut it at the country's length if
-  // that is a group boundary.
-  const len = countrySpecs[country]?.chars;
-  if (len === undefined || raw.indexOf(' ') < 0 || compact.length <= len || len % 4 !== 0) return;
-  const cut = compact.slice(0, len);
-  if (ibanValid(cut)) {
-    const rawLen = len + len / 4 - 1; // groups of four and the spaces between them
-    push('iban', start, start + rawLen, raw.slice(0, rawLen), cut, country);
-  }
+  const part = raw.slice(0, cutAt);
+  const compact = part.replace(/[ .-]/g, '').toUpperCase();
+  if (compact.length === len && ibanValid(compact)) push('iban', start, start + cutAt, part, compact, country);
+  return start + cutAt;
 }
 
 function isLocalChar(c: number): boolean {
@@ -221,21 +243,50 @@ function isLocalChar(c: number): boolean {
   );
 }
 
-const DOMAIN_RE = /(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-]|\.[A-Za-z0-9])/y;
+/** CJK scripts, their punctuation and full-width forms (and surrogates): text that is not an address's. */
+function isCjk(c: number): boolean {
+  return (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xd800 && c <= 0xdfff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xffef);
+}
 
+const LETTER = /^[\p{L}\p{M}]$/u;
+
+/** A character of an internationalised local part (RFC 6531): ASCII as above, or a letter of a non-CJK script. */
+function isUnicodeLocalChar(c: number): boolean {
+  return isLocalChar(c) || (c >= 0x80 && !isCjk(c) && LETTER.test(String.fromCharCode(c)));
+}
+
+/** Longest local part (RFC 5321); a longer run is not an address, and no part of it is reported. */
+const MAX_LOCAL = 64;
+
+// Domain labels: ASCII letters, digits and inner hyphens (punycode `xn--` labels too), or
+// Unicode letters and digits (an internationalised domain). The top-level label: ASCII
+// letters (then a CJK character may follow, as in `chan@acme.hk查詢`), punycode, or
+// Unicode letters (then no letter or digit may follow).
+const LABEL = String.raw`[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]{0,61}[\p{L}\p{N}\p{M}])?`;
+const DOMAIN_RE = new RegExp(
+  String.raw`(?:${LABEL}\.)+(?:[A-Za-z]{2,24}(?![A-Za-z0-9-]|\.[\p{L}\p{N}])|xn--[A-Za-z0-9-]{2,59}(?![\p{L}\p{N}\p{M}-]|\.[\p{L}\p{N}])|[\p{L}\p{M}]{2,63}(?<![A-Za-z])(?![\p{L}\p{N}\p{M}-]|\.[\p{L}\p{N}]))`,
+  'uy',
+);
+
+/**
+ * E-mail addresses, found from each `@`: the whole address or nothing. The local part
+ * reaches left over ASCII local characters and letters of non-CJK scripts (`müller@`);
+ * CJK text ends it (`請電郵chan@acme.hk`: Chinese writes no space before an address); a
+ * run longer than 64 characters, a double dot or a trailing dot is no address at all.
+ */
 function scanEmails(text: string, push: Push): void {
   let at = text.indexOf('@');
   while (at >= 0) {
     let s = at;
-    while (s > 0 && at - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s--;
-    while (s < at && text.charCodeAt(s) === 46) s++; // no leading dot
+    while (s > 0 && at - s <= MAX_LOCAL && isUnicodeLocalChar(text.charCodeAt(s - 1))) s--;
     let next = at + 1;
-    if (s < at && text.charCodeAt(at - 1) !== 46) {
-      DOMAIN_RE.lastIndex = at + 1;
-      const d = DOMAIN_RE.exec(text);
-      if (d !== null) {
-        const local = text.slice(s, at);
-        if (!local.includes('..')) {
+    if (at - s <= MAX_LOCAL) {
+      while (s < at && text.charCodeAt(s) === 46) s++; // leading dots are punctuation (`see...chan@`)
+      const local = text.slice(s, at);
+      if (local.length > 0 && !local.endsWith('.') && !local.includes('..')) {
+        DOMAIN_RE.lastIndex = at + 1;
+        const d = DOMAIN_RE.exec(text);
+        if (d !== null) {
           const end = at + 1 + d[0].length;
           const raw = text.slice(s, end);
           push('email', s, end, raw, raw.toLowerCase());

@@ -2,7 +2,7 @@
 // payment cards and phone numbers (with the phone words that make a bare Hong Kong
 // number one). Each candidate kind is a capture group; GROUP_KINDS names them, and
 // detect.ts verifies what they capture.
-import { countrySpecs } from 'ibantools';
+import { IBAN_COUNTRY_CODES } from './iban.ts';
 import { trie } from './trie.ts';
 
 /** Words that make a bare eight-digit number a Hong Kong phone number. */
@@ -32,7 +32,12 @@ const CONTEXT_WINDOW = 20;
 // (`ORD-20261122-37121867`).
 const END = '(?![0-9A-Za-z@]|-[0-9A-Za-z])';
 
-const IBAN_COUNTRIES = trie(Object.keys(countrySpecs).filter((c) => countrySpecs[c]?.chars !== undefined));
+/**
+ * The registry's country codes, in either case. Spelt out as `[Gg][Bb]` rather than with a
+ * `(?i:...)` modifier: inside this regex's lookarounds V8 (Node 24) then failed to match a
+ * lower-case first letter.
+ */
+const IBAN_COUNTRIES = `(?:${trie(IBAN_COUNTRY_CODES).replace(/[A-Z]/g, (c) => `[${c}${c.toLowerCase()}]`)})`;
 
 const PHONE_WORD = `(?:${trie(PHONE_CONTEXT_CJK)}|(?<![A-Za-z])(?i:${trie(PHONE_CONTEXT_EN)})(?![A-Za-z]))`;
 
@@ -58,8 +63,8 @@ const PHONE_CONTEXT_AHEAD =
   `(?=[ \\t]{0,2}(?:[(（][ \\t]?|[係是](?:我|佢|他|她)(?:的|嘅)?|(?i:is (?:my|his|her|our|the) ))?${PHONE_WORD})`;
 
 /** `f(' ')|f('-')`: one kind of separator throughout, without a backreference. */
-function bySep(f: (sep: string) => string): string {
-  return `${f(' ')}|${f('-')}`;
+function bySep(f: (sep: string) => string, seps: readonly string[] = [' ', '-']): string {
+  return seps.map(f).join('|');
 }
 
 /** A Hong Kong local number: 4-4 with one separator, or compact. */
@@ -76,25 +81,32 @@ function group(kind: CandidateKind, pattern: string): string {
 }
 
 const HKID_PATTERN =
-  // check digit bracketed (ASCII or full-width) or bare
-  String.raw`[A-Z]{1,2}\d{6}(?: ?\([0-9A]\)| ?（[0-9A]）|[0-9A]${END})`;
+  // one or two letters, either case; check digit in ASCII, square or full-width brackets, or bare
+  String.raw`[A-Za-z]{1,2}\d{6}(?: ?\([0-9Aa]\)| ?\[[0-9Aa]\]| ?（[0-9Aa]）|[0-9Aa]${END})`;
+/** IBAN groups: one kind of separator (space, dash or dot) throughout. */
+const IBAN_SEPS = [' ', '-', String.raw`\.`] as const;
 const IBAN_PATTERN =
-  // a known country, check digits, then compact or groups of four
-  String.raw`(?:${IBAN_COUNTRIES})\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)${END}`;
+  // a registry country, check digits, then compact, or in groups (commonly of four; the
+  // first may run on from the check digits); either case. detect.ts cuts a candidate
+  // that runs on into the next words at the country's length.
+  String.raw`${IBAN_COUNTRIES}\d{2}(?:[A-Za-z0-9]{11,30}|[A-Za-z0-9]{0,30}(?:${bySep((s) => String.raw`(?:${s}[A-Za-z0-9]{1,30}){1,10}`, IBAN_SEPS)}))${END}`;
 // phones with a bare country code (852 / 86 / 00852 / 0086)
 const HKP_PATTERN = String.raw`(?:00)?852[ -]?[2-9]\d{3}[ -]?\d{4}${END}`;
 const CNP_PATTERN = String.raw`(?:00)?86[ -]?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`)})${END}`;
-// grouped card numbers: 4-4-4-4(-3), Amex 4-6-5; not continuing with another group
+// grouped card numbers: 4-4-4-4, 4-4-4-4-1..3 (to 19 digits), 4-4-4-1..3 (13-15 digits),
+// 4-6-5 (Amex) and 4-6-4 (Diners Club); not continuing with another group
 const CARD_PATTERN =
-  String.raw`(?<!\d[ -])(?:[2-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${s}\d{4}(?:${s}\d{3})?${END}(?!${s}\d{4})`)})` +
-  String.raw`|3[47]\d{2}(?:${bySep((s) => String.raw`${s}\d{6}${s}\d{5}${END}(?!${s}\d{4})`)}))`;
+  String.raw`(?<!\d[ -])(?:[2-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${s}(?:\d{4}(?:${s}\d{1,3})?|\d{1,3})${END}(?!${s}\d{4})`)})` +
+  String.raw`|[3-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{6}${s}\d{4,5}${END}(?!${s}\d)`)}))`;
 // grouped mainland mobile 3-4-4
 const CNG_PATTERN = String.raw`(?<!\d[ -])1[3-9]\d(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${END}(?!${s}\d)`)})`;
 // bare Hong Kong number, 4-4 or compact, after or right before a phone word
 const HKB_PATTERN = String.raw`(?<!\d[ -])(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${HK_LOCAL}${PHONE_CONTEXT_AHEAD})`;
 // compact runs by length and prefix: PRC ID (or an 18-digit card), mainland mobile,
-// Visa, Mastercard, Amex, JCB, UnionPay
-const RUN_PATTERN = String.raw`(?:\d{17}[\dXx]|1[3-9]\d{9}|4\d{12}(?:\d{3}){0,2}|5[1-5]\d{14}|2[2-7]\d{14}|3[47]\d{13}|35\d{14,17}|62\d{14,17})${END}`;
+// Visa, Mastercard, Amex, JCB, UnionPay, Discover, Diners Club, Maestro
+const RUN_PATTERN =
+  String.raw`(?:\d{17}[\dXx]|1[3-9]\d{9}|4\d{12}(?:\d{3}){0,2}|5[1-5]\d{14}|2[2-7]\d{14}|3[47]\d{13}|35\d{14,17}|62\d{14,17}` +
+  String.raw`|6(?:011|4[4-9]\d|5\d\d)\d{12,15}|3(?:0[0-5]\d|095|[689]\d\d)\d{10}(?:\d\d)?|(?:50(?:18|20|38)|5893|6304|67(?:59|6[1-3]))\d{8,15})${END}`;
 // phones with +852 / (852) / (+852) / （852）, +86 / (86) / (+86) / （86）
 const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）)[ -]?[2-9]\d{3}[ -]?\d{4}${END}`;
 const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）)[ -]?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`)})${END}`;
@@ -120,7 +132,7 @@ function notJoined(n: number): string {
  */
 export const ID_RE = new RegExp(
   [
-    String.raw`[A-Z][A-Z\d]${notJoined(2)}(?:(?<=\d)|(?=\d))` +
+    String.raw`[A-Za-z][A-Za-z\d]${notJoined(2)}(?:(?<=\d)|(?=\d))` +
       `(?<=(?=${group('hkid', HKID_PATTERN)}|${group('iban', IBAN_PATTERN)})..)`,
     String.raw`\d{3}${notJoined(3)}(?=\d[ -]?\d{3}|(?<=1[3-9]\d)[ -]|(?<=852)[ -]|(?<=008)52)` +
       `(?<=(?=${[
