@@ -1,8 +1,8 @@
 // Hostile files stay bounded (README "Limits"): each shape meets its limit, is reported
 // as that file's failure (or problem) while the rest goes on, and finishes within the
 // test's timeout, its bound on time. The shapes that once cost quadratic time are
-// shown linear: doubling the input at most about doubles the time (best of several
-// runs in turn, ratio under 3, so a loaded machine does not fail them).
+// shown linear: quadrupling the input multiplies the time by well under the 16 of a
+// quadratic step (best of several runs in turn, so a loaded machine does not fail them).
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -234,8 +234,9 @@ async function expectLinear(work: (n: number) => () => unknown, n: number): Prom
   let small = work(size);
   await small(); // warm the JIT
   while ((await timed(small)) < 15 && size < n * 64) small = work((size *= 2));
-  // Quadrupling (not doubling) separates linear from quadratic by 4x against 16x, so cache
-  // effects of a larger Set or heap on a busy machine cannot be mistaken for a quadratic step.
+  // Quadrupling (not doubling) separates linear from quadratic by 4x against 16x; the bound
+  // sits between them, well clear of 16, because a Set or heap outgrowing the CPU's caches
+  // on a busy machine makes even a linear step cost up to about twice its share.
   const large = work(4 * size);
   await large();
   let once = Infinity;
@@ -245,14 +246,14 @@ async function expectLinear(work: (n: number) => () => unknown, n: number): Prom
     fourTimes = Math.min(fourTimes, await timed(large));
   }
   expect(once, 'the input is large enough to time').toBeGreaterThan(3);
-  expect(fourTimes / once).toBeLessThan(8);
+  expect(fourTimes / once).toBeLessThan(11);
 }
 
 const drain = async (records: AsyncIterable<unknown>) => {
   for await (const _ of records) void _;
 };
 
-describe('linear time: quadrupling the input at most about quadruples the time (best of 9, ratio under 8)', { timeout: 90_000 }, () => {
+describe('linear time: quadrupling the input at most about quadruples the time (best of 9, ratio under 11, quadratic is 16)', { timeout: 90_000 }, () => {
   it('CSV header names repeated n times are numbered in linear time', async () => {
     await expectLinear((n) => {
       const names = Array.from({ length: n }, () => 'email');
