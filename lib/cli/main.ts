@@ -11,15 +11,11 @@ import { readOrgFile } from '../adapters/files/org-file-reader.ts';
 import { EvidenceStatusName } from '../domain/evidence/lapse-policy.ts';
 import { evidenceRows } from '../domain/evidence/evidence-rows.ts';
 import { cycle, workflow, type WorkflowName } from '../workflows/declarations.ts';
-import { formatCatalogue, formatEvidence, formatImport, formatScan } from './output.ts';
+import { formatCatalogue, formatEvidence, formatImport } from './output.ts';
 import { WORKFLOW_CLI, type Presented } from './presenters.ts';
 import { formatRisk } from './gaps-output.ts';
-import { scanPaths, scanPathsTo, type ScanOptions } from '../usecases/scan/scan-files.ts';
-import { readFileRecords, readPathRecords } from '../adapters/sources/local-files.ts';
 import type { GlobalOptions, Session } from './session.ts';
 
-/** What `compliance scan` reads: local files and folders. */
-const LOCAL_FILES = { file: readFileRecords, paths: readPathRecords };
 
 function print(options: GlobalOptions, human: string, data: unknown, csv?: string): void {
   if (options.format === 'csv') {
@@ -174,19 +170,22 @@ export function buildProgram(): Command {
   program
     .command('scan')
     .description('scan files and folders for personal and regulated data; prints masked values only')
-    .argument('<paths...>', 'files or folders (.txt, .log, .json, .jsonl, .csv, .tsv)')
+    .argument('<paths...>', 'files or folders (.txt, .log, .json, .jsonl, .csv, .tsv, .xlsx)')
     .option('--budget-bytes <n>', 'read at most this many bytes of each file (sampling budget)', positiveInteger)
-    .action(async (paths: string[], opts: { budgetBytes?: number }, cmd: Command) => {
+    .option('--threads <n>', 'worker threads for large scans (default: every core; 1: no workers)', positiveInteger)
+    .action(async (paths: string[], opts: { budgetBytes?: number; threads?: number }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
+      if (options.format === 'csv') print(options, '', undefined); // refused, as for every command without csv
       const hashKey = readConfig().COMPLIANCE_HASH_KEY;
-      const scanOptions = { ...(hashKey ? { hashKey } : {}), ...(opts.budgetBytes ? { budgetBytes: opts.budgetBytes } : {}) };
-      if (options.format === 'json') {
-        // Streamed: each finding is written as it is found, so output of any size takes bounded memory.
-        await writeScanJson(paths, scanOptions);
-        return;
-      }
-      const result = await scanPaths(LOCAL_FILES, paths, scanOptions);
-      print(options, formatScan(result), result);
+      // Loaded here: the readers, the detectors and the worker pool are for this command only.
+      const { runScanCommand } = await import('./scan-command.ts');
+      const { availableParallelism } = await import('node:os');
+      await runScanCommand(paths, {
+        format: options.format === 'json' ? 'json' : 'human',
+        threads: opts.threads ?? availableParallelism(),
+        ...(hashKey ? { hashKey } : {}),
+        ...(opts.budgetBytes ? { budgetBytes: opts.budgetBytes } : {}),
+      });
     });
 
   const evidence = program.command('evidence').description('evidence held for the controls in scope');
@@ -219,18 +218,6 @@ export function buildProgram(): Command {
     });
 
   return program;
-}
-
-/** `{ "findings": [...], "files": [...], "counts": {...} }`, the findings written one by one. */
-async function writeScanJson(paths: string[], options: ScanOptions): Promise<void> {
-  const out = process.stdout;
-  let first = true;
-  out.write('{\n  "findings": [');
-  const summary = await scanPathsTo(LOCAL_FILES, paths, options, (f) => {
-    out.write(`${first ? '' : ','}\n    ${JSON.stringify(f)}`);
-    first = false;
-  });
-  out.write(`${first ? '' : '\n  '}],\n  "files": ${JSON.stringify(summary.files)},\n  "counts": ${JSON.stringify(summary.counts)}\n}\n`);
 }
 
 function positiveInteger(value: string): number {

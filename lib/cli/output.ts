@@ -93,10 +93,22 @@ function where(f: ScanResult['findings'][number]): string {
   return `${file}${at}${f.column ? ` [${printable(f.column)}]` : ''}`;
 }
 
-export function formatScan(result: ScanResult): string {
+/**
+ * A scan for people: findings per file and type, the findings listed (the first ones,
+ * when `shown` says how many there were in all), each file's read, and the counts.
+ */
+export function formatScan(result: ScanResult, shown?: { total: number; byFile: ReadonlyMap<string, Partial<Record<string, number>>> }): string {
   const out: string[] = [];
+  const total = shown?.total ?? result.findings.length;
+  if (shown && shown.byFile.size > 0) {
+    const rows: string[][] = [];
+    for (const [file, counts] of shown.byFile) for (const [type, n] of Object.entries(counts)) rows.push([printable(file), type, String(n)]);
+    out.push(columns(['FILE', 'TYPE', 'FINDINGS'], rows), '');
+  }
   if (result.findings.length > 0) {
-    out.push(columns(['TYPE', 'WHERE', 'MASKED'], result.findings.map((f) => [f.type, where(f), f.masked])), '');
+    out.push(columns(['TYPE', 'WHERE', 'MASKED'], result.findings.map((f) => [f.type, where(f), f.masked])));
+    if (total > result.findings.length) out.push(`(the first ${result.findings.length} of ${total} findings; --format json lists them all)`);
+    out.push('');
   }
   for (const f of result.files) {
     if (f.status !== 'scanned') out.push(`${f.status.toUpperCase()} ${printable(f.file)}: ${printable(f.reason ?? '')}`);
@@ -107,7 +119,7 @@ export function formatScan(result: ScanResult): string {
     }
   }
   const counts = Object.entries(result.counts).map(([type, n]) => `${type} ${n}`);
-  out.push(`${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}${counts.length ? `: ${counts.join(', ')}` : ''}.`);
+  out.push(`${total} finding${total === 1 ? '' : 's'}${counts.length ? `: ${counts.join(', ')}` : ''}.`);
   return out.join('\n');
 }
 
@@ -125,7 +137,8 @@ export function formatCatalogue(name: string, rows: CatalogueRow[]): string {
 /** Aligned columns; CJK characters count double, as a terminal shows them. */
 export function columns(header: string[], table: string[][]): string {
   const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uffff]/u.test(ch) ? 2 : 1), 0);
-  const widths = header.map((h, i) => Math.max(width(h), ...table.map((row) => width(row[i] ?? ''))));
+  // a loop, not Math.max(...rows): a spread of a long table overflows the stack
+  const widths = header.map((h, i) => table.reduce((w, row) => Math.max(w, width(row[i] ?? '')), width(h)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - width(c)))).join('  ');
   return [line(header), ...table.map(line)].join('\n');

@@ -13,6 +13,7 @@ import { redact } from '../../domain/detect/redact.ts';
 import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
 import { readCsvRecords, type CsvProblem, type CsvReport } from './csv-reader.ts';
 import { notRegular, reasonOf, statRegularFile, toReadError } from './read-error.ts';
+import type { FilePart } from './file-parts.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
 import { readXlsxRows } from './xlsx-reader.ts';
 
@@ -29,14 +30,14 @@ const DEFAULT_CHUNK_CHARS = 256 * 1024;
 export const JSON_POINTERS_MAX_BYTES = 16 * 1024 * 1024;
 
 /** A file found under a folder, or something there that is not read (with why). */
-type Entry = { path: string; refused?: undefined } | { path: string; refused: string };
+export type Entry = { path: string; refused?: undefined } | { path: string; refused: string };
 
 /**
  * What is under `given` (itself when it is not a folder), in path order: each folder
  * listed on its own, so that one that cannot be listed is an entry with its reason
  * and the rest are still found. Throws only when `given` itself cannot be read.
  */
-async function entriesUnder(given: string): Promise<Entry[]> {
+export async function entriesUnder(given: string): Promise<Entry[]> {
   const info = await stat(given);
   if (!info.isDirectory()) return [{ path: given }];
   const entries: Entry[] = [];
@@ -82,17 +83,29 @@ function textRead(file: string, format: 'text' | 'csv' | 'tsv' | 'json', report:
   };
 }
 
-async function* textRecords(file: string, group: string, options: FileReadOptions): FileRecords {
+async function* textRecords(file: string, group: string, options: FileReadOptions, part?: FilePart, onLines?: (lines: number) => void): FileRecords {
   let report: ReadReport | undefined;
   const reading = readTextChunks(file, {
     maxChunkChars: options.maxChunkChars ?? DEFAULT_CHUNK_CHARS,
     ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}),
+    ...(part ? { range: part, encoding: part.encoding } : {}),
     report: (r) => (report = r),
   });
   for await (const { text, line, repeatedFrom } of reading) {
     yield { group, sender: '', text, at: { file, line }, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
   }
+  onLines?.(report?.lines ?? 0);
   return textRead(file, 'text', report);
+}
+
+/**
+ * The records of one part of a large text file (file-parts.ts), lines counted from 1
+ * within the part; its read says how many lines it held, for the parts after it.
+ */
+export async function* readTextPartRecords(file: string, group: string, part: FilePart, options: FileReadOptions = {}): AsyncGenerator<SourceRecord, FileRead & { lines: number }> {
+  let lines = 0;
+  const read = yield* textRecords(file, group, options, part, (n) => (lines = n));
+  return { ...read, lines };
 }
 
 async function* tableRecords(file: string, group: string, options: FileReadOptions): FileRecords {

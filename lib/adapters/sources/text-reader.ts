@@ -28,8 +28,15 @@ export interface ReadTextOptions {
   budgetBytes?: number;
   /** Largest chunk, in UTF-16 code units (default 1 MiB; at least 256). */
   maxChunkChars?: number;
-  /** Size of the reads from disk (default 64 KiB); small values are for tests. */
+  /** Size of the reads from disk (default 256 KiB); small values are for tests. */
   highWaterMark?: number;
+  /**
+   * Read only these bytes of the file, start inclusive, end exclusive (a part of a large
+   * file that another reader has split at line ends: file-parts.ts). A part that does
+   * not start at 0 needs `encoding` (the whole file's) and has no BOM or binary check;
+   * its `bytesTotal` is the part's length, and its first line is line 1.
+   */
+  range?: { start: number; end: number };
   /**
    * Called once when reading ends without an error: after the last chunk, when the
    * file is skipped as binary, or when the caller stops iterating early.
@@ -37,7 +44,24 @@ export interface ReadTextOptions {
   report?: (r: ReadReport) => void;
 }
 
-const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+const DEFAULT_HIGH_WATER_MARK = 256 * 1024;
+
+/** Bytes `start` to `end` (exclusive) of an open file, each read counted. */
+async function* rangeBytes(path: string, file: FileHandle, start: number, end: number, highWaterMark: number, counted: (n: number) => void): AsyncGenerator<Uint8Array> {
+  if (start >= end) return;
+  let stream;
+  try {
+    stream = file.createReadStream({ start, end: end - 1, highWaterMark, autoClose: false });
+    for await (const chunk of stream) {
+      counted((chunk as Uint8Array).length);
+      yield chunk as Uint8Array;
+    }
+  } catch (err) {
+    throw toReadError(path, err);
+  } finally {
+    stream?.destroy();
+  }
+}
 
 /**
  * Stream the decoded text of a local file in chunks (see the contract in
@@ -63,6 +87,18 @@ export async function* readTextChunks(path: string, options: ReadTextOptions = {
 
   try {
     ({ handle: fh, size: bytesTotal } = await openRegularFile(path));
+    const range = options.range;
+    if (range !== undefined && range.start > 0) {
+      if (options.encoding === undefined) throw new RangeError('a range after the start of a file needs its encoding');
+      bytesTotal = Math.max(0, Math.min(range.end, bytesTotal) - range.start);
+      yield* decodeTextChunks(rangeBytes(path, fh, range.start, range.start + bytesTotal, highWaterMark, (n) => (bytesRead += n)), encoding, {
+        maxChunkChars,
+        report: (r) => (decoded = r),
+      });
+      finished = true;
+      return;
+    }
+    if (range !== undefined) bytesTotal = Math.min(range.end, bytesTotal);
     const limit = budget === undefined ? bytesTotal : Math.min(budget, bytesTotal);
 
     // The head: the first bytes, for detection and the binary check.
@@ -86,25 +122,10 @@ export async function* readTextChunks(path: string, options: ReadTextOptions = {
       return;
     }
 
-    const file = fh;
     const start = format.bomLength;
     bytesRead = Math.min(start, limit);
     // The bytes after the BOM, up to the budget, counted as they are read.
-    const bytes = (async function* () {
-      if (start >= limit) return;
-      let stream;
-      try {
-        stream = file.createReadStream({ start, end: limit - 1, highWaterMark, autoClose: false });
-        for await (const chunk of stream) {
-          bytesRead += (chunk as Uint8Array).length;
-          yield chunk as Uint8Array;
-        }
-      } catch (err) {
-        throw toReadError(path, err);
-      } finally {
-        stream?.destroy();
-      }
-    })();
+    const bytes = rangeBytes(path, fh, start, limit, highWaterMark, (n) => (bytesRead += n));
     yield* decodeTextChunks(bytes, encoding, { maxChunkChars, cut: limit < bytesTotal, report: (r) => (decoded = r) });
     finished = true;
   } catch (err) {

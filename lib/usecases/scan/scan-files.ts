@@ -89,7 +89,7 @@ function finding({ at }: SourceRecord, d: Detection, line: number | undefined, h
  * A file's read, redacted, with the findings made in it: a file that failed part way
  * (bad JSON after good strings) counts those it made before, as the findings list has them.
  */
-function fileResult(read: FileRead, findings: number): FileResult {
+export function fileResult(read: FileRead, findings: number): FileResult {
   return {
     ...read,
     file: redact(read.file),
@@ -100,15 +100,24 @@ function fileResult(read: FileRead, findings: number): FileResult {
 }
 
 /** Scans one file, handing each finding to `sink`; failures and skips come back as the file's result. */
-export async function scanFile(readers: FileReaders, file: string, options: ScanOptions, sink: Sink): Promise<FileResult> {
+export function scanFile(readers: FileReaders, file: string, options: ScanOptions, sink: Sink): Promise<FileResult> {
+  return scanRecords(readers.file(file, file, options), options, sink);
+}
+
+/**
+ * Scans the records of one file (or of one part of it), handing each finding to
+ * `sink`; the read the records end with comes back redacted, with its findings counted
+ * (and whatever else the reader says of it, such as a part's lines).
+ */
+export async function scanRecords<R extends FileRead>(records: AsyncGenerator<SourceRecord, R>, options: ScanOptions, sink: Sink): Promise<FileResult & Omit<R, keyof FileRead>> {
   let count = 0;
   const names = new Names();
   try {
-    const read = await detectRecords(readers.file(file, file, options), (record, d, line) => {
+    const read = await detectRecords(records, (record, d, line) => {
       count++;
       sink(finding(record, d, line, options.hashKey, names));
     });
-    return fileResult(read, count);
+    return { ...read, ...fileResult(read, count) };
   } catch (error) {
     throw redactError(error);
   }

@@ -1,0 +1,105 @@
+// `compliance scan PATH...`: loaded only when the command runs. JSON is streamed (each
+// finding written as found, in batches); the table summarises (findings per file and
+// type, then the first findings with a note of how many more), so that any number of
+// findings prints in bounded memory. Large scans run on every core (scan-pool.ts); a
+// progress bar goes to stderr when it is a terminal.
+import type { FindingType } from '../domain/detect/detect.ts';
+import { readFileRecords, readPathRecords, sizeOf } from '../adapters/sources/local-files.ts';
+import { scanPathsTo, type Finding, type ScanOptions, type ScanSummary } from '../usecases/scan/scan-files.ts';
+import { formatScan } from './output.ts';
+import { progressBar } from './progress.ts';
+import { FindingJson } from './scan-json.ts';
+import { scanPathsParallel, type PartFound } from './scan-pool.ts';
+
+/** Findings listed one by one in the table; the rest are counted per file and type. */
+export const TABLE_FINDINGS = 200;
+/** Below this many bytes in all, one thread scans: starting workers would cost more than it saves. */
+const PARALLEL_FROM_BYTES = 16 * 1024 * 1024;
+
+export interface ScanCommandOptions extends ScanOptions {
+  format: 'json' | 'human' | 'table';
+  /** Worker threads; 1 scans on the main thread. */
+  threads: number;
+}
+
+type Found = (part: PartFound) => void;
+
+/**
+ * Runs the scan: on worker threads when it is large enough and more than one thread is
+ * allowed (each part's findings come back as JSON text or as the first few, in order),
+ * else on this thread, each finding as it is found.
+ */
+async function scan(paths: string[], options: ScanCommandOptions, found: Found, sink: (f: Finding) => void): Promise<ScanSummary> {
+  const { format, threads, ...scanOptions } = options;
+  let bytes = 0;
+  if (threads > 1 || process.stderr.isTTY) for (const p of paths) bytes += await sizeOf(p).catch(() => 0);
+  const bar = process.stderr.isTTY && bytes > 0 ? await progressBar(process.stderr) : undefined;
+  try {
+    if (threads > 1 && bytes >= PARALLEL_FROM_BYTES) {
+      return await scanPathsParallel(paths, scanOptions, found, { threads, mode: format === 'json' ? 'json' : 'table', keep: TABLE_FINDINGS, ...(bar ? { onProgress: bar.update } : {}) });
+    }
+    // One thread: the bar moves as each file is done.
+    const progress = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: bytes };
+    const tracked: typeof readPathRecords = (p, o, onFile) =>
+      readPathRecords(p, o, (read) => {
+        onFile(read);
+        progress.filesDone++;
+        progress.filesTotal = Math.max(progress.filesTotal, progress.filesDone);
+        progress.bytesDone += read.bytesTotal ?? 0;
+        bar?.update(progress);
+      });
+    bar?.update(progress);
+    return await scanPathsTo({ file: readFileRecords, paths: bar ? tracked : readPathRecords }, paths, scanOptions, sink);
+  } finally {
+    bar?.stop();
+  }
+}
+
+/** `{ "findings": [...], "files": [...], "counts": {...} }`, the findings written in batches as they are found. */
+async function writeJson(paths: string[], options: ScanCommandOptions): Promise<void> {
+  const out = process.stdout;
+  const writer = new FindingJson();
+  let batch = '{\n  "findings": [';
+  let first = true;
+  const flush = (text: string) => {
+    // each finding's text starts ",\n    "; the first of all has no comma
+    batch += first && text.length > 0 ? text.slice(1) : text;
+    if (text.length > 0) first = false;
+    if (batch.length > 1 << 18) {
+      out.write(batch);
+      batch = '';
+    }
+  };
+  const summary = await scan(paths, options, (part) => flush(part.json), (f) => flush(`,\n    ${writer.text(f)}`));
+  out.write(`${batch}${first ? '' : '\n  '}],\n  "files": ${JSON.stringify(summary.files)},\n  "counts": ${JSON.stringify(summary.counts)}\n}\n`);
+}
+
+/** The table: findings per file and type, then the first TABLE_FINDINGS findings. */
+async function writeTable(paths: string[], options: ScanCommandOptions): Promise<void> {
+  const shown: Finding[] = [];
+  const byFile = new Map<string, Partial<Record<FindingType, number>>>();
+  let total = 0;
+  const add = (file: string, type: FindingType, n: number) => {
+    total += n;
+    let counts = byFile.get(file);
+    if (counts === undefined) byFile.set(file, (counts = {}));
+    counts[type] = (counts[type] ?? 0) + n;
+  };
+  const summary = await scan(
+    paths,
+    options,
+    (part) => {
+      for (const f of part.kept) if (shown.length < TABLE_FINDINGS) shown.push(f);
+      for (const [type, n] of Object.entries(part.counts) as [FindingType, number][]) add(part.file, type, n);
+    },
+    (f) => {
+      if (shown.length < TABLE_FINDINGS) shown.push(f);
+      add(f.file, f.type, 1);
+    },
+  );
+  process.stdout.write(`${formatScan({ ...summary, findings: shown }, { total, byFile })}\n`);
+}
+
+export async function runScanCommand(paths: string[], options: ScanCommandOptions): Promise<void> {
+  await (options.format === 'json' ? writeJson(paths, options) : writeTable(paths, options));
+}

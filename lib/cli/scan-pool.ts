@@ -1,0 +1,200 @@
+// `compliance scan` on every core: the files under the paths given, and the parts of
+// large text files (file-parts.ts: byte ranges ending at line ends, each knowing its
+// first line), are scanned by worker threads (scan-worker.ts), and what they find is
+// handed on in the order one thread would have found it: file by file in path order,
+// part by part, a split file's parts reported as one file. The workers write the JSON
+// text of their findings themselves, so the main thread only passes it on. At most a
+// few tasks per thread are out at once, so memory stays bounded whatever the number of
+// files.
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { splitFile, PART_BYTES } from '../adapters/sources/file-parts.ts';
+import { entriesUnder } from '../adapters/sources/local-files.ts';
+import { toReadError } from '../adapters/sources/read-error.ts';
+import type { FindingType } from '../domain/detect/detect.ts';
+import { fileResult, type FileResult, type Finding, type ScanOptions, type ScanSummary } from '../usecases/scan/scan-files.ts';
+import type { FileRead } from '../usecases/ports.ts';
+import type { ScanTask, ScanTaskResult } from './scan-worker.ts';
+
+export interface Progress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface PoolOptions {
+  /** Worker threads (default: every core). */
+  threads?: number;
+  /** Size of the parts a large text file is cut into (tests make it small). */
+  partBytes?: number;
+  onProgress?: (p: Progress) => void;
+}
+
+/** The threads to use: `--threads`, else COMPLIANCE_SCAN_THREADS is read by the caller, else every core. */
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+type Unit =
+  | { kind: 'read'; read: FileRead }
+  | { kind: 'task'; task: Pick<ScanTask, 'file' | 'group' | 'part'>; size: number; last: boolean; first: boolean };
+
+/** What a part (or a whole file) found, in order: JSON text, or the first findings for a table; counts by type. */
+export interface PartFound {
+  file: string;
+  json: string;
+  kept: Finding[];
+  counts: Partial<Record<FindingType, number>>;
+}
+
+/** Every file under the paths, in path order, as tasks (whole files or parts) and refused reads. */
+async function* units(paths: readonly string[], budgetBytes: number | undefined, partBytes: number, sizes: Map<string, number>): AsyncGenerator<Unit> {
+  for (const given of paths) {
+    let entries;
+    try {
+      entries = await entriesUnder(given);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      yield { kind: 'read', read: { file: given, status: 'failed', reason: code === 'ENOENT' ? 'no such file or folder' : toReadError(given, error).message } };
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.refused !== undefined) {
+        yield { kind: 'read', read: { file: entry.path, status: 'failed', reason: entry.refused } };
+        continue;
+      }
+      const group = path.relative(given, entry.path) || path.basename(entry.path);
+      const parts = await splitFile(entry.path, budgetBytes, partBytes);
+      const size = sizes.get(entry.path) ?? 0;
+      if (parts === undefined) yield { kind: 'task', task: { file: entry.path, group }, size, first: true, last: true };
+      else for (const [i, part] of parts.entries()) yield { kind: 'task', task: { file: entry.path, group, part }, size: part.end - part.start, first: i === 0, last: i === parts.length - 1 };
+    }
+  }
+}
+
+/** A split file's parts read as one: bytes, replaced sequences and findings added up; failed when a part failed. */
+function merge(into: FileResult | undefined, part: FileResult): FileResult {
+  if (into === undefined) return part;
+  if (into.status !== 'scanned') return { ...into, findings: into.findings + part.findings };
+  if (part.status !== 'scanned') return { ...part, file: into.file, findings: into.findings + part.findings };
+  return {
+    ...into,
+    bytesRead: (into.bytesRead ?? 0) + (part.bytesRead ?? 0),
+    bytesTotal: (into.bytesTotal ?? 0) + (part.bytesTotal ?? 0),
+    replacedSequences: (into.replacedSequences ?? 0) + (part.replacedSequences ?? 0),
+    truncated: Boolean(into.truncated || part.truncated),
+    findings: into.findings + part.findings,
+  };
+}
+
+/**
+ * Scans every path on `threads` worker threads, handing what each part found to
+ * `found` in the order a one-thread scan gives; resolves to the same summary (files in
+ * order, counts by type).
+ */
+export async function scanPathsParallel(
+  paths: readonly string[],
+  options: ScanOptions,
+  found: (part: PartFound) => void,
+  pool: PoolOptions & { mode: ScanTask['mode']; keep?: number },
+): Promise<ScanSummary> {
+  const threads = Math.max(1, pool.threads ?? defaultThreads());
+  const partBytes = pool.partBytes ?? PART_BYTES;
+  const summary: ScanSummary = { files: [], counts: {} };
+  const progress: Progress = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 };
+  const sizes = await sizesOf(paths, progress);
+  pool.onProgress?.(progress);
+
+  const workers = Array.from({ length: threads }, () => new Worker(new URL('./scan-worker.ts', import.meta.url)));
+  const idle = [...workers];
+  const waiting: ((w: Worker) => void)[] = [];
+  const results = new Map<number, ScanTaskResult>();
+  const wakers = new Map<number, () => void>();
+  for (const w of workers) {
+    w.on('message', (r: ScanTaskResult) => {
+      results.set(r.id, r);
+      wakers.get(r.id)?.();
+      const next = waiting.shift();
+      if (next) next(w);
+      else idle.push(w);
+    });
+  }
+  const failure = new Promise<never>((_, reject) => workers.forEach((w) => w.on('error', reject)));
+  failure.catch(() => undefined);
+  const worker = (): Promise<Worker> => (idle.length > 0 ? Promise.resolve(idle.pop()!) : new Promise((resolve) => waiting.push(resolve)));
+  const resultOf = (id: number): Promise<ScanTaskResult> =>
+    results.has(id) ? Promise.resolve(results.get(id)!) : Promise.race([new Promise<ScanTaskResult>((resolve) => wakers.set(id, () => resolve(results.get(id)!))), failure]);
+
+  // Emitted in order: the units dispatched, oldest first, at most 3 per thread out at once.
+  const out: { unit: Unit; id: number }[] = [];
+  let nextId = 0;
+  let merged: FileResult | undefined;
+  const emit = async (): Promise<void> => {
+    const { unit, id } = out.shift()!;
+    if (unit.kind === 'read') {
+      summary.files.push(fileResult(unit.read, 0));
+      progress.filesDone++;
+      pool.onProgress?.(progress);
+      return;
+    }
+    const r = await resultOf(id);
+    results.delete(id);
+    wakers.delete(id);
+    if ('error' in r) throw new Error(r.error);
+    for (const [type, n] of Object.entries(r.counts) as [FindingType, number][]) summary.counts[type] = (summary.counts[type] ?? 0) + n;
+    found({ file: r.read.file, json: r.json, kept: r.kept, counts: r.counts });
+    merged = merge(merged, r.read);
+    progress.bytesDone += unit.size;
+    if (unit.last) {
+      summary.files.push(merged);
+      merged = undefined;
+      progress.filesDone++;
+    }
+    pool.onProgress?.(progress);
+  };
+  try {
+    for await (const unit of units(paths, options.budgetBytes, partBytes, sizes)) {
+      const id = nextId++;
+      if (unit.kind === 'task') {
+        const task: ScanTask = { id, ...unit.task, options, mode: pool.mode, keep: pool.keep ?? 0 };
+        const w = await Promise.race([worker(), failure]);
+        w.postMessage(task);
+      }
+      out.push({ unit, id });
+      while (out.length > threads * 3 || (out.length > 0 && (out[0]!.unit.kind === 'read' || results.has(out[0]!.id)))) await emit();
+    }
+    while (out.length > 0) await emit();
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return summary;
+}
+
+/** Sizes of the regular files under the paths (for the progress bar), and how many. */
+async function sizesOf(paths: readonly string[], progress: Progress): Promise<Map<string, number>> {
+  const { stat } = await import('node:fs/promises');
+  const sizes = new Map<string, number>();
+  for (const given of paths) {
+    let entries;
+    try {
+      entries = await entriesUnder(given);
+    } catch {
+      progress.filesTotal++;
+      continue;
+    }
+    for (const e of entries) {
+      progress.filesTotal++;
+      if (e.refused !== undefined) continue;
+      try {
+        const size = (await stat(e.path)).size;
+        sizes.set(e.path, size);
+        progress.bytesTotal += size;
+      } catch {
+        // reported when it is read
+      }
+    }
+  }
+  return sizes;
+}

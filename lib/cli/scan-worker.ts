@@ -1,0 +1,52 @@
+// A worker thread of the parallel scan (scan-pool.ts): scans the file, or the part of a
+// large text file, it is handed, and posts back what the main thread passes on: its
+// findings as the JSON text the one-thread scan writes (line numbers already those of
+// the whole file), or the first few of them for a table, their counts by type, and the
+// file's read. Nothing raw leaves it: the findings are the masked, redacted ones the
+// one-thread scan makes.
+import { parentPort } from 'node:worker_threads';
+import type { FindingType } from '../domain/detect/detect.ts';
+import type { FilePart } from '../adapters/sources/file-parts.ts';
+import { readFileRecords, readTextPartRecords } from '../adapters/sources/local-files.ts';
+import { scanRecords, type FileResult, type Finding, type ScanOptions } from '../usecases/scan/scan-files.ts';
+import { FindingJson } from './scan-json.ts';
+
+export interface ScanTask {
+  id: number;
+  file: string;
+  group: string;
+  part?: FilePart;
+  options: ScanOptions;
+  /** json: every finding as text, each after ",\n    "; table: the first `keep` findings. */
+  mode: 'json' | 'table';
+  keep: number;
+}
+
+export type ScanTaskResult =
+  | { id: number; json: string; kept: Finding[]; counts: Partial<Record<FindingType, number>>; read: FileResult }
+  | { id: number; error: string };
+
+/** Runs one task (also in-process, for tests). */
+export async function runTask(task: ScanTask): Promise<ScanTaskResult> {
+  const lineOffset = (task.part?.line ?? 1) - 1;
+  const writer = new FindingJson();
+  const kept: Finding[] = [];
+  const counts: Partial<Record<FindingType, number>> = {};
+  const texts: string[] = [];
+  try {
+    const records = task.part ? readTextPartRecords(task.file, task.group, task.part, task.options) : readFileRecords(task.file, task.group, task.options);
+    const { lines: _lines, ...read } = (await scanRecords(records, task.options, (found) => {
+      const f = lineOffset > 0 && found.line !== undefined ? { ...found, line: found.line + lineOffset } : found;
+      counts[f.type] = (counts[f.type] ?? 0) + 1;
+      if (task.mode === 'json') texts.push(`,\n    ${writer.text(f)}`);
+      else if (kept.length < task.keep) kept.push(f);
+    })) as FileResult & { lines?: number };
+    return { id: task.id, json: texts.join(''), kept, counts, read };
+  } catch (error) {
+    return { id: task.id, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+parentPort?.on('message', (task: ScanTask) => {
+  void runTask(task).then((result) => parentPort?.postMessage(result));
+});
