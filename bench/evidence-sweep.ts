@@ -48,7 +48,7 @@ const organisation = OrgFile.parse({
   evidence: [],
 });
 
-function evidence(i: number): Evidence & { owner: string } {
+function evidence(i: number): Evidence & { owner: string; origin: 'file' } {
   const lapsed = i % Math.round(1 / LAPSED_SHARE) === 0;
   // Lapsed: 1 to 60 days past the end. The rest: valid 30 days to 2 years ahead.
   const validUntil = lapsed ? addDays(TODAY, -(1 + (i % 60))) : addDays(TODAY, 30 + (i % 700));
@@ -63,6 +63,7 @@ function evidence(i: number): Evidence & { owner: string } {
     validUntil,
     owner: `owner-${(i * 7919 + (i >> 7)) % OWNERS}`,
     retired: false,
+    origin: 'file',
   };
 }
 

@@ -436,7 +436,8 @@ describe('IAM: one least-privilege role per function', () => {
     const holders = (prefix: string) =>
       [...new Set(allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith(prefix))).map(({ owner }) => roleFor[owner] ?? owner))].sort();
     expect(holders('dynamodb:')).toEqual(FUNCTIONS.filter((key) => touchesTable(accessOf(key))).sort());
-    expect(holders('ses:')).toEqual(['sweepSend']);
+    expect(holders('ses:')).toEqual(FUNCTIONS.filter((key) => accessOf(key).sendMail).sort());
+    expect(holders('ses:')).toEqual(['reviewSend', 'sweepSend']);
     expect(holders('ssm:')).toEqual(['scanSource']);
     expect(holders('s3:')).toEqual(['scanSource']);
     expect(holders('kms:')).toEqual(FUNCTIONS.filter((key) => touchesTable(accessOf(key))).sort());
@@ -480,12 +481,12 @@ describe('IAM: one least-privilege role per function', () => {
     expect(Object.keys(on).sort()).toEqual(['scanThenGaps', 'startRun']);
   });
 
-  it('lets only sweepSend send mail, with SendEmail/SendRawEmail on the verified identity', () => {
+  it('lets only the send steps (sweepSend, reviewSend) send mail, with SendEmail/SendRawEmail on the verified identity', () => {
     const sesStatements = allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith('ses:')));
     expect(sesStatements.length).toBeGreaterThan(0);
-    const sendRole = roleOf(functionIds().sweepSend);
+    const sendRoles = [roleOf(functionIds().sweepSend), roleOf(functionIds().reviewSend)];
     for (const { owner, statement } of sesStatements) {
-      expect(owner).toBe(sendRole);
+      expect(sendRoles).toContain(owner);
       expect([...actionsOf(statement)].sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
       const on = asArray(statement.Resource as Json);
       expect(on.length).toBeGreaterThan(0);

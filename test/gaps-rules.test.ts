@@ -10,7 +10,7 @@ import type { Gap } from '../lib/domain/gaps/gap.ts';
 import { analyse, groupSubjectId, RULES, type AnalysisInput } from '../lib/domain/gaps/rules.ts';
 import { assessRisk } from '../lib/domain/gaps/risk.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
-import { requirementExists } from '../lib/domain/catalogues/catalogues.ts';
+import { requirementExists, requirements } from '../lib/domain/catalogues/catalogues.ts';
 import type { Platform } from '../lib/domain/org/platform.ts';
 
 const KEY = 'gap-test-hash-key-0123';
@@ -31,7 +31,13 @@ function org(platform: string, source: Record<string, unknown> = {}, extra: Reco
       { id: 'fiona', name: 'Fiona', email: 'fiona@kowloon.example', role: 'finance' },
       { id: 'frank', name: 'Frank', email: 'frank@kowloon.example', role: 'frontline' },
     ],
-    controls: [{ id: 'A.8.15', title: 'Logging', owner: 'carol' }],
+    // Every Annex A control decided (A.8.15 applicable, the rest not), so soa-undecided stays silent but where a test says otherwise.
+    controls: [
+      { id: 'A.8.15', title: 'Logging', owner: 'carol' },
+      ...requirements('iso27001')
+        .filter((r) => r.id !== 'A.8.15')
+        .map((r) => ({ id: r.id, applicable: false, justification: 'Out of the scope of this test organisation' })),
+    ],
     platforms: Object.entries(PLATFORMS).map(([id, p]) => ({ id, ...p })),
     sources: [{ id: 'payroll', name: 'Payroll chat', platform, kind: 'chat-table', path: '/x.csv', ...source }],
     ...extra,
@@ -59,6 +65,14 @@ function input(file: ReturnType<typeof org>, map: DataMap, evidence: AnalysisInp
 const rulesFired = (i: AnalysisInput) => analyse(i).findings.map((f) => f.id);
 
 describe('gap rules', () => {
+  it('a Statement of Applicability that leaves controls undecided: one soa-undecided gap for the organisation, listing them', () => {
+    const file = org('teams', {}, {});
+    const partial = { ...file, controls: file.controls.filter((c) => c.id !== 'A.7.5' && c.id !== 'A.5.2') };
+    const gap = analyse(input(partial, dataMap({ region: 'eastasia', provider: 'azure' }))).findings.find((f) => f.rule === 'soa-undecided');
+    expect(gap).toMatchObject({ id: 'soa-undecided:organisation:kowloon-co', severity: 'low', facts: { undecided: 2, controls: ['A.5.2', 'A.7.5'] }, owner: 'carol' });
+    expect(rulesFired(input(file, dataMap({ region: 'eastasia', provider: 'azure' })))).not.toContain('soa-undecided:organisation:kowloon-co');
+  });
+
   it('red payroll data on a mainland standard tenant: every rule that applies fires, with its requirements and an owner', () => {
     const result = analyse(input(org('dingtalk-standard'), dataMap({ region: 'cn-hangzhou', provider: 'alibaba' })));
     expect(result.findings.map((f) => f.id)).toEqual([

@@ -72,12 +72,15 @@ function problems(source: string, fileName = 'org.yaml'): string[] {
 }
 
 describe('parseOrgFile: valid files', () => {
-  it('parses the sample organisation: 12 people, 30 controls, 60 evidence items', () => {
+  it('parses the sample organisation: 12 people, 32 controls (2 not applicable), 60 evidence items', () => {
     const org = readOrgFile(SAMPLE);
     expect(org.organisation.id).toBe('harbour-ledger');
     expect(org.organisation.sweep).toEqual({ dueSoonDays: 14, escalateAfterDays: 7, reminderEveryDays: 7 });
     expect(org.people).toHaveLength(12);
-    expect(org.controls).toHaveLength(30);
+    expect(org.controls).toHaveLength(32);
+    expect(org.controls.filter((c) => !c.applicable).map((c) => c.id)).toEqual(['A.7.5', 'A.7.12']);
+    expect(org.organisation.review).toEqual({ dueDays: 30, remindBeforeDays: 7 });
+    expect(org.organisation.timeZone).toBe('Asia/Hong_Kong');
     expect(org.evidence).toHaveLength(60);
     expect(org.evidence.filter((e) => e.retired).map((e) => e.id)).toEqual(['ev-005', 'ev-014']);
     expect(new Set(org.evidence.map((e) => e.id)).size).toBe(60);

@@ -6,16 +6,16 @@ import { addDays } from '../lib/domain/dates.ts';
 import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { readAudit } from '../lib/adapters/dynamodb/audit.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
-import type { Notice } from '../lib/domain/notice/notice.ts';
+import type { EvidenceNotice } from '../lib/domain/notice/notice.ts';
 import { smallOrg, sweepOnce } from './support/fixtures.ts';
 import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';
 
 const SAMPLE = 'examples/acme-hk/org.yaml';
 const AT = '2026-11-29T00:00:00.000Z';
 
-async function notices(rt: Awaited<ReturnType<typeof testRuntime>>): Promise<(Notice & { SK: string })[]> {
+async function notices(rt: Awaited<ReturnType<typeof testRuntime>>): Promise<(EvidenceNotice & { SK: string })[]> {
   const out = await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table, FilterExpression: '#t = :n', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':n': 'notice' } }));
-  return (out.Items ?? []) as (Notice & { SK: string })[];
+  return (out.Items ?? []) as (EvidenceNotice & { SK: string })[];
 }
 
 /** Which evidence ids each mail listed, from the mail's plain text. */

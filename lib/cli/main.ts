@@ -7,19 +7,21 @@ import { importOrganisationFile } from '../usecases/org/import.ts';
 import { DependencyError, errorOutcome, NotFoundError, UsageError } from '../errors.ts';
 import { resolveControlId } from '../domain/catalogues/control-id.ts';
 import { CatalogueName, catalogueRows, catalogueTitle } from '../domain/catalogues/catalogues.ts';
-import { readOrgFile } from '../adapters/files/org-file-reader.ts';
+import { readAnswersFile, readOrgFile } from '../adapters/files/org-file-reader.ts';
+import type { AnswersFile } from '../domain/review/answers-file.ts';
 import { EvidenceStatusName } from '../domain/evidence/lapse-policy.ts';
 import { evidenceRows } from '../domain/evidence/evidence-rows.ts';
 import { cycle, workflow, type WorkflowName } from '../workflows/declarations.ts';
 import { formatCatalogue, formatEvidence, formatImport } from './output.ts';
 import { WORKFLOW_CLI, type Presented } from './presenters.ts';
+import { addReviewCommands } from './review-commands.ts';
 import { formatRisk } from './gaps-output.ts';
 import type { GlobalOptions, Session } from './session.ts';
 
 
 function print(options: GlobalOptions, human: string, data: unknown, csv?: string): void {
   if (options.format === 'csv') {
-    if (csv === undefined) throw new UsageError('--format csv: this command prints human or json (csv: compliance gaps)');
+    if (csv === undefined) throw new UsageError('--format csv: this command prints human or json (csv: gaps, soa, review open|close|show)');
     process.stdout.write(csv);
     return;
   }
@@ -57,9 +59,12 @@ async function importFile(session: Session, file: string) {
  * person's direct command runs now under its own name (`onDemand`); the full cycle
  * is one run per period. A run that fails says why, from its run record (exit 1).
  */
-async function runWorkflow(session: Session, name: WorkflowName, orgId: string, how: { onDemand?: boolean } = {}, opts: Record<string, unknown> = {}) {
+async function runWorkflow(session: Session, name: WorkflowName, orgId: string, given: { onDemand?: boolean; period?: string } = {}, opts: Record<string, unknown> = {}) {
   const { startLocalRun } = await import('../adapters/local/workflow-runner.ts');
   const { runRequest } = await import('../workflows/declarations.ts');
+  // A period of the organisation's own (the review's quarter) is named in its time zone.
+  const timeZone = workflow(name).localPeriod ? (await session.rt.organisations.settings(orgId))?.timeZone : undefined;
+  const how = { ...given, ...(timeZone ? { timeZone } : {}) };
   let result;
   try {
     result = await startLocalRun(session.rt, name, orgId, session.now, how);
@@ -72,22 +77,57 @@ async function runWorkflow(session: Session, name: WorkflowName, orgId: string, 
   return { result, ...presented, data: presented.data ?? result };
 }
 
-/** A command that runs one workflow for one organisation (--org, or the only one imported). */
+/** A file of answers applied to the review a run opened (its name ends with the quarter). */
+async function applyAnswerFile(session: Session, orgId: string, file: AnswersFile, reviewRun: string) {
+  const { applyAnswers } = await import('../usecases/review/apply-answers.ts');
+  const { quarterOfRun } = await import('../usecases/review/open.ts');
+  const { readEvidenceFile } = await import('../adapters/files/evidence-file.ts');
+  const quarter = quarterOfRun({ orgId, runName: reviewRun, now: session.now.toISOString() });
+  const applied = await applyAnswers(session.rt, orgId, quarter, file.answers, readEvidenceFile, session.now);
+  const answered = applied.filter((a) => a.answered === 'answered').length;
+  const decided = applied.filter((a) => a.decision === 'accepted' || a.decision === 'returned').length;
+  return { human: `Answers to ${quarter}: ${answered} given now, ${applied.length - answered} given before; ${decided} reviewed now.`, data: applied };
+}
+
+/**
+ * A command that runs one workflow for one organisation (--org, or the only one
+ * imported); a two-word command (`review open`) is a subcommand of the first word's.
+ */
 function workflowCommand(program: Command, name: WorkflowName): void {
   const declared = workflow(name);
-  const command = program
-    .command(declared.command)
+  const words = declared.command.split(' ');
+  const parent = words.length > 1 ? commandGroup(program, words[0] as string) : program;
+  const cli = WORKFLOW_CLI[name];
+  const command = parent
+    .command(words.at(-1) as string)
     .description(declared.description)
     .option('--org <id>', 'organisation (default: the only one imported)');
-  for (const option of WORKFLOW_CLI[name].options?.() ?? []) command.addOption(option);
-  command.action(async (opts: { org?: string } & Record<string, unknown>, cmd: Command) => {
+  if (cli.period) command.addArgument(cli.period.argument());
+  for (const option of cli.options?.() ?? []) command.addOption(option);
+  command.action(async (...args: unknown[]) => {
+    const cmd = args.at(-1) as Command;
+    const opts = cmd.opts() as { org?: string } & Record<string, unknown>;
+    const named = cli.period && typeof args[0] === 'string' ? cli.period.parse(args[0]) : undefined;
     const options = cmd.optsWithGlobals() as GlobalOptions;
     await withSession(options, async (session) => {
-      const { data, human, csv, failed } = await runWorkflow(session, name, await resolveOrg(session, opts.org), { onDemand: true }, opts);
+      const how = named ? { period: named } : { onDemand: true };
+      const { data, human, csv, failed } = await runWorkflow(session, name, await resolveOrg(session, opts.org), how, opts);
       print(options, human, data, csv);
       if (failed) process.exitCode = 1;
     });
   });
+}
+
+/** The group command `name` (e.g. `review`), made once and shared by every module that adds to it. */
+export function commandGroup(program: Command, name: string, description?: string): Command {
+  const found = program.commands.find((c) => c.name() === name);
+  if (found) {
+    if (description) found.description(description);
+    return found;
+  }
+  const group = program.command(name);
+  if (description) group.description(description);
+  return group;
 }
 
 export function buildProgram(): Command {
@@ -120,12 +160,15 @@ export function buildProgram(): Command {
 
   program
     .command('run')
-    .description('the whole cycle, one run per period: import the organisation file (when given), then the data-mapping scan, its gap analysis and the evidence sweep')
+    .description('the whole cycle, one run per period: import the organisation file (when given), then the data-mapping scan, its gap analysis, the quarter\'s review (answered from --answers, when given) and the daily sweep')
     .argument('[file]', 'organisation file to import first')
     .option('--org <id>', 'organisation (default: the file\'s, or the only one imported)')
-    .action(async (file: string | undefined, opts: { org?: string }, cmd: Command) => {
+    .option('--answers <file>', 'answers to the quarter\'s review tasks (YAML), applied once the review is open')
+    .action(async (file: string | undefined, opts: { org?: string; answers?: string }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
+      // Both files are checked whole before anything starts.
       if (file) readOrgFile(file);
+      const answers = opts.answers ? readAnswersFile(opts.answers) : undefined;
       await withSession(options, async (session) => {
         const imported = file ? await importFile(session, file) : undefined;
         const orgId = await resolveOrg(session, opts.org ?? imported?.summary.orgId);
@@ -136,10 +179,17 @@ export function buildProgram(): Command {
           human.push(ran.human);
           data[w.cycleKey] = ran.data;
           if (ran.failed) process.exitCode = 1;
+          if (w.name === 'quarterly-review' && answers) {
+            const applied = await applyAnswerFile(session, orgId, answers, ran.result.name);
+            human.push(applied.human);
+            data.answers = applied.data;
+          }
         }
         print(options, human.filter(Boolean).join('\n'), data);
       });
     });
+
+  addReviewCommands(program, { withSession, resolveOrg, print, commandGroup });
 
   program
     .command('redact-stored')

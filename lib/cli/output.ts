@@ -41,10 +41,11 @@ export function formatSweep(result: LocalRunResult, org: LoadedOrganisation | un
     const person = org?.people.get(mail.recipientId);
     const who = person ? `${person.name} <${person.email}> [${person.language}]` : mail.recipientId;
     const kinds = mail.kinds
-      ? ` (${[mail.kinds.escalated && `${mail.kinds.escalated} escalated`, mail.kinds.lapsed && `${mail.kinds.lapsed} lapsed`, mail.kinds['due-soon'] && `${mail.kinds['due-soon']} due soon`].filter(Boolean).join(', ')})`
+      ? ` (${[mail.kinds.escalated && `${mail.kinds.escalated} escalated`, mail.kinds.lapsed && `${mail.kinds.lapsed} lapsed`, mail.kinds['due-soon'] && `${mail.kinds['due-soon']} due soon`, mail.kinds.tasks && `${mail.kinds.tasks} review task${mail.kinds.tasks === 1 ? '' : 's'}`].filter(Boolean).join(', ')})`
       : '';
     lines.push(`  ${who}: ${mail.notices} notice${mail.notices === 1 ? '' : 's'}${kinds}`);
   }
+  if (s.reviewsClosed?.length) lines.push(`Closed the ${s.reviewsClosed.join(', ')} review${s.reviewsClosed.length === 1 ? '' : 's'} (deadline passed or every answer accepted).`);
   if (s.noticesSuperseded || s.noticesCancelled) lines.push(`Set aside ${s.noticesSuperseded} superseded and ${s.noticesCancelled} cancelled (renewed) notices.`);
   for (const f of s.failedRecipients) lines.push(`FAILED to mail ${f.recipientId}: ${f.error} (the notices stay pending for the next sweep)`);
   if (s.error) lines.push(`The sweep failed: ${s.error}`);

@@ -1,7 +1,10 @@
 // What the command line prints of each workflow's run, its options beyond --org, and
 // whether the run failed (exit 1). One entry per declared workflow: the compiler asks
 // for a new workflow's.
-import { Option } from 'commander';
+import { Argument, Option } from 'commander';
+import { Quarter } from '../domain/review/quarter.ts';
+import { UsageError } from '../errors.ts';
+import { formatOpening, formatReview, reviewCsv } from './review-output.ts';
 import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
 import { Framework, SEVERITIES, type Severity } from '../domain/gaps/gap.ts';
 import type { SweepSummary } from '../usecases/sweep/report.ts';
@@ -21,6 +24,8 @@ export interface Presented {
 
 interface WorkflowCli {
   options?: () => Option[];
+  /** A positional argument naming the run's period (the review's quarter), checked before anything starts. */
+  period?: { argument: () => Argument; parse: (value: string) => string };
   present(session: Session, orgId: string, result: LocalRunResult, opts: Record<string, unknown>): Promise<Presented>;
 }
 
@@ -46,6 +51,25 @@ export const WORKFLOW_CLI: Record<WorkflowName, WorkflowCli> = {
         csv: gapsCsv(gaps, filter, timeZone),
         failed: false,
       };
+    },
+  },
+  'quarterly-review': {
+    period: {
+      argument: () => new Argument('[quarter]', "the quarter, written YYYY-Qn (default: the current one in the organisation's time zone)"),
+      parse: (value) => {
+        const q = Quarter.safeParse(value);
+        if (!q.success) throw new UsageError(`quarter "${value}" ${q.error.issues[0]?.message}`);
+        return q.data;
+      },
+    },
+    // Whether opened now or before, what is shown is the review as it stands.
+    present: async (session, orgId, result, opts) => {
+      const { showReview } = await import('../usecases/review/show.ts');
+      const { quarterOfRun } = await import('../usecases/review/open.ts');
+      const quarter = quarterOfRun({ orgId, runName: result.name, now: session.now.toISOString() });
+      const view = await showReview(session.rt, orgId, quarter, session.now);
+      const opened = formatOpening(result);
+      return { human: `${opened}\n${formatReview(view, opts.brief === true)}`, data: view, csv: reviewCsv(view), failed: result.status === 'completed' && (result.output as { status: string }).status === 'failed' };
     },
   },
   'evidence-sweep': {

@@ -6,6 +6,7 @@ import type { AuditEvent } from '../domain/audit/audit.ts';
 import type { DataMap, DataMapDiff, GroupEntry, SourceEntry, StoredDataMap } from '../domain/datamap/datamap.ts';
 import type { AnalysisRecord, Gap } from '../domain/gaps/gap.ts';
 import type { Notice, WaitingNotice } from '../domain/notice/notice.ts';
+import type { Nonconformity, Review, Task } from '../domain/review/review.ts';
 import type { EvidenceRecord, HeldOrgFile, ImportSummary, LoadedOrganisation, Organisation } from '../domain/org/org.ts';
 import type { Source } from '../domain/org/source.ts';
 import type { RunOutcome, RunRecord } from '../domain/runs/run.ts';
@@ -78,6 +79,8 @@ export interface DataMapRepository {
   /** The latest data map before `scanId` (or the latest of all). */
   previous(orgId: string, scanId?: string): Promise<DataMap | undefined>;
   history(orgId: string): Promise<StoredDataMap[]>;
+  /** Which scan made the latest map, and when, without reading the map. */
+  latest(orgId: string): Promise<{ scanId: string; scannedAt: string } | undefined>;
   /** The per-group detail of one source in one scan's map. */
   groups(orgId: string, scanId: string, sourceId: string): Promise<GroupEntry[]>;
 }
@@ -90,6 +93,35 @@ export interface GapRepository {
   /** Writes an analysis with the gaps it wrote, and an audit entry for each change it lists. */
   record(analysis: AnalysisRecord, gaps: readonly Gap[]): Promise<void>;
   latestAnalysis(orgId: string): Promise<AnalysisRecord | undefined>;
+}
+
+/** A change to one task, written over the version read, with what it brings. */
+export interface TaskChange {
+  task: Task;
+  readVersion: number;
+  audit: AuditEvent;
+  /** Evidence an answer registers. */
+  register?: EvidenceRecord;
+  /** The evidence it renews: marked renewed by the registered item. */
+  renews?: { id: string; by: string };
+}
+
+export interface ReviewRepository {
+  get(orgId: string, quarter: string): Promise<Review | undefined>;
+  list(orgId: string): Promise<Review[]>;
+  /** Puts the quarter's review unless it exists. */
+  create(review: Review, at: string): Promise<'created' | 'exists'>;
+  /** Puts each task unless it exists (no read first): how many were new. */
+  createTasks(orgId: string, tasks: readonly Task[]): Promise<{ created: number; existed: number }>;
+  tasks(orgId: string, quarter: string): Promise<Task[]>;
+  task(orgId: string, taskId: string): Promise<Task | undefined>;
+  /** Open tasks due on or before `lastDay`, from the open-tasks index. */
+  openTasksDueBy(orgId: string, lastDay: string): Promise<Task[]>;
+  /** Writes a task change atomically while the review is open; ConflictError when refused. */
+  changeTask(orgId: string, change: TaskChange): Promise<void>;
+  nonconformities(orgId: string): Promise<Nonconformity[]>;
+  /** Writes a closed review with its closed tasks (each over the version read), nonconformities and audit entries. */
+  close(review: Review, tasks: readonly Task[], nonconformities: readonly Nonconformity[], audit: readonly AuditEvent[]): Promise<void>;
 }
 
 export interface AuditTrail {
@@ -154,6 +186,7 @@ export interface Ports {
   notices: NoticeRepository;
   dataMaps: DataMapRepository;
   gaps: GapRepository;
+  reviews: ReviewRepository;
   audit: AuditTrail;
   mailer: Mailer;
   readers: SourceReaders;

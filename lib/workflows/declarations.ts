@@ -55,6 +55,12 @@ export interface WorkflowDeclaration {
   /** Its key in the JSON output of the full cycle (`compliance run --format json`). */
   cycleKey: string;
   period: PeriodKind;
+  /**
+   * The period is the organisation's, in its time zone (a quarter begins at local
+   * midnight): the schedule ticks hourly and the starter starts a run for each
+   * organisation whose local period turned within the last `startWithinDays` days.
+   */
+  localPeriod?: { startWithinDays: number };
   /** The EventBridge schedule, in UTC: the serverless.yml param that may override it, and its default. */
   schedule?: { param: string; default: string; description: string };
   /** Started by this workflow's last step when it ends, under the same period's name. */
@@ -144,28 +150,76 @@ export const WORKFLOWS = [
     },
   },
   {
+    name: 'quarterly-review',
+    title: 'Quarterly review',
+    command: 'review open',
+    description: "open a quarter's ISO/IEC 27001 review (default: the current one): one task per applicable control due, one mail per owner",
+    cycleKey: 'review',
+    period: 'quarter',
+    localPeriod: { startWithinDays: 7 },
+    schedule: {
+      param: 'reviewSchedule',
+      default: 'cron(5 * * * ? *)',
+      description: "Hourly; opens the quarter's review for each organisation whose local date has turned to the quarter's first days.",
+    },
+    cycleOrder: 3,
+    functions: {
+      reviewOpen: {
+        handler: 'functions/review-open.plan',
+        description: "Starts a quarterly review run: closes earlier reviews past their deadline, puts the quarter's review and plans its tasks in batches.",
+        timeout: 120,
+        access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'] },
+      },
+      reviewTasks: {
+        handler: 'functions/review-open.tasks',
+        description: 'Writes one batch of review tasks, each by conditional put (a task already there is left as it is).',
+        access: { table: ['PutItem'] },
+      },
+      reviewNotify: {
+        handler: 'functions/review-open.notify',
+        description: 'Records one digest notice per person with review tasks this quarter.',
+        access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+      },
+      reviewSend: {
+        // The sweep's own send step, deployed again so this state machine invokes only its own functions.
+        handler: 'functions/sweep-send.handler',
+        description: "Sends one mail to each person of a batch listing their review tasks (and any notices waiting for them) and records each notice as sent.",
+        timeout: 120,
+        // With the sweep's 3, at most 4 senders at once: 4 x MAIL_MAX_PER_SECOND stays under SES's rate.
+        reservedConcurrency: 1,
+        access: { table: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['GSI3'], sendMail: true },
+      },
+      reviewReport: {
+        handler: 'functions/review-open.report',
+        description: 'Records the outcome of a quarterly review run.',
+        access: { table: ['PutItem', 'UpdateItem'] },
+      },
+    },
+  },
+  {
     name: 'evidence-sweep',
     title: 'Evidence sweep',
     command: 'sweep',
-    description: 'run the evidence-lapse sweep: notices for evidence due soon, lapsed or to escalate',
+    description: 'run the daily sweep: notices for evidence due soon, lapsed or to escalate, review tasks to remind of or escalate, reviews past their deadline closed',
     cycleKey: 'sweep',
     period: 'day',
     schedule: { param: 'sweepSchedule', default: 'cron(0 1 * * ? *)', description: 'Daily evidence sweep, 01:00 UTC (09:00 Hong Kong).' },
-    cycleOrder: 3,
+    cycleOrder: 4,
     functions: {
       sweepPlan: {
         handler: 'functions/sweep-plan.handler',
-        description: 'Finds evidence due soon, lapsed or to escalate and records its notices.',
+        description: 'Finds evidence due soon, lapsed or to escalate and review tasks to remind of or escalate, records their notices, and closes reviews past their deadline.',
         timeout: 300,
-        access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['GSI2', 'GSI3'] },
+        access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'], indexes: ['GSI2', 'GSI3'] },
       },
       sweepSend: {
         handler: 'functions/sweep-send.handler',
         description: 'Sends one notice e-mail to each recipient of a batch and records each notice as sent.',
         timeout: 120,
-        // At most 4 senders across all organisations' sweeps: 4 x MAIL_MAX_PER_SECOND stays under SES's rate.
-        reservedConcurrency: 4,
-        access: { table: ['BatchGetItem', 'PutItem', 'UpdateItem'], indexes: ['GSI3'], sendMail: true },
+        // With the review's 1, at most 4 senders across all organisations: 4 x MAIL_MAX_PER_SECOND stays under SES's rate.
+        reservedConcurrency: 3,
+        // Reads a quarter's tasks to drop from a review digest what was answered before it was sent.
+        access: { table: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['GSI3'], sendMail: true },
       },
       sweepReport: {
         handler: 'functions/sweep-report.handler',
@@ -238,12 +292,28 @@ export function definitionFile(name: string): string {
   return `${name}.asl.json`;
 }
 
-/** The period a moment falls in, in UTC: 2026-11-30, 2026-11 or 2026-Q4. */
-export function periodOf(kind: PeriodKind, now: Date): string {
-  const day = now.toISOString().slice(0, 10);
+/** The calendar date at `now` in `timeZone` (YYYY-MM-DD); UTC without one. */
+export function dateIn(now: Date, timeZone?: string): string {
+  if (!timeZone) return now.toISOString().slice(0, 10);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** The period a moment falls in, in UTC (or the time zone given): 2026-11-30, 2026-11 or 2026-Q4. */
+export function periodOf(kind: PeriodKind, now: Date, timeZone?: string): string {
+  const day = dateIn(now, timeZone);
   if (kind === 'day') return day;
   if (kind === 'month') return day.slice(0, 7);
-  return `${day.slice(0, 4)}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
+  return `${day.slice(0, 4)}-Q${Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1}`;
+}
+
+/** Whole days since the period that holds `now` (in `timeZone`) began: 0 on its first day. */
+export function daysIntoPeriod(kind: PeriodKind, now: Date, timeZone?: string): number {
+  const day = dateIn(now, timeZone);
+  const month = Number(day.slice(5, 7));
+  const first = kind === 'day' ? day : kind === 'month' ? `${day.slice(0, 7)}-01` : `${day.slice(0, 4)}-${String(month - ((month - 1) % 3)).padStart(2, '0')}-01`;
+  return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000);
 }
 
 /**
@@ -270,9 +340,12 @@ export function runName(workflowName: string, orgId: string, period: string): st
  * per workflow, organisation and period; a person's direct command (`onDemand`) gets
  * its own name; `period` names the period outright (a run started after another).
  */
-export function runRequest(name: WorkflowName, orgId: string, now: Date, how: { onDemand?: boolean; period?: string } = {}) {
-  const kind = workflow(name).period;
-  const period = how.period ?? (how.onDemand ? onDemandPeriodOf(kind, now) : periodOf(kind, now));
+export function runRequest(name: WorkflowName, orgId: string, now: Date, how: { onDemand?: boolean; period?: string; timeZone?: string } = {}) {
+  const declared = workflow(name);
+  const kind = declared.period;
+  // A period of the organisation's own (a quarter's review) is named the same however it is started.
+  const local = declared.localPeriod ? periodOf(kind, now, how.timeZone) : undefined;
+  const period = how.period ?? local ?? (how.onDemand ? onDemandPeriodOf(kind, now) : periodOf(kind, now));
   const run = runName(name, orgId, period);
   return { name: run, input: { orgId, runName: run, now: now.toISOString() } };
 }

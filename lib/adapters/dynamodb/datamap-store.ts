@@ -116,6 +116,24 @@ export async function previousDataMap(store: Store, orgId: string, scanId?: stri
   return header ? (await assemble(store, header)).dataMap : undefined;
 }
 
+/** When the latest scan's map was made, from its header alone (the entries are not read). */
+export async function latestDataMapHeader(store: Store, orgId: string): Promise<{ scanId: string; scannedAt: string } | undefined> {
+  const result = await store.doc.send(
+    new QueryCommand({
+      TableName: store.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :from)',
+      ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':from': PREFIX.dataMap },
+      ScanIndexForward: false,
+      Limit: 1,
+    }),
+  );
+  const item = result.Items?.[0];
+  if (!item) return undefined;
+  const header = readHeader(item);
+  const { scanId, scannedAt } = 'dataMap' in header ? header.dataMap : header;
+  return { scanId, scannedAt };
+}
+
 export async function dataMapHistory(store: Store, orgId: string): Promise<StoredDataMap[]> {
   const items = await queryAll<Record<string, unknown>>(store, {
     KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',

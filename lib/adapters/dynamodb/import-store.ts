@@ -52,9 +52,9 @@ const entities = {
   acceptance: { key: keys.acceptance, idOf: (i: Item) => String(i.gap) },
 } as const;
 
-/** What an item holds but the entity itself: its notice state is the sweep's, not the file's. */
+/** What an item holds but the entity itself: its notice state is the sweep's, and its renewal a review's, not the file's. */
 const declared = (item: Item) => {
-  const { noticed: _n, noticeCycle: _c, ...rest } = withoutKeys(item);
+  const { noticed: _n, noticeCycle: _c, renewedBy: _r, ...rest } = withoutKeys(item);
   return rest;
 };
 
@@ -118,7 +118,7 @@ function plan(file: HeldOrgFile, held: Held, actor: string, at: string) {
     const oldItem = stored.get(e.id);
     stored.delete(e.id);
     const old = oldItem ? evidenceEntity.fromItem(oldItem) : undefined;
-    const item = evidenceEntity.toItem(orgId, { ...e, owner: evidenceOwner(e, controlMap) }, old);
+    const item = evidenceEntity.toItem(orgId, { ...e, owner: evidenceOwner(e, controlMap), origin: 'file' }, old);
     if (old && same(declared(evidenceEntity.toItem(orgId, old)), declared(item))) {
       summary.evidence.unchanged++;
       continue;
@@ -138,7 +138,8 @@ function plan(file: HeldOrgFile, held: Held, actor: string, at: string) {
   }
   for (const oldItem of stored.values()) {
     const old = evidenceEntity.fromItem(oldItem);
-    if (old.retired) continue;
+    // Evidence registered by an answer, the API or the product is not the file's to retire.
+    if (old.retired || old.origin !== 'file') continue;
     const { noticed: _n, noticeCycle: _c, ...held } = old;
     put(evidenceEntity.toItem(orgId, { ...held, retired: true }), oldItem);
     summary.evidence.removed++;

@@ -37,6 +37,11 @@ export const keys = {
     PK: org(orgId),
     SK: `NOTICE#${evidenceId}#${validUntil}#${stage}`,
   }),
+  /** One digest per quarter, recipient, due date and stage: a repeat is refused by condition. */
+  reviewNotice: (orgId: string, quarter: string, recipientId: string, due: string, stage: string) => ({
+    PK: org(orgId),
+    SK: `NOTICE#review:${quarter}:${recipientId}#${due}#${stage}`,
+  }),
   /** Sparse: a notice is in the pending index until it is sent or set aside. */
   noticePending: (orgId: string, recipientId: string, noticeSk: string) => ({
     GSI3PK: `${org(orgId)}#NOTICE_PENDING`,
@@ -68,6 +73,15 @@ export const keys = {
     PK: `${org(orgId)}#DATAMAP#${scanId}`,
     SK: `SOURCE#${sourceId}#GROUPS#${String(chunk).padStart(5, '0')}`,
   }),
+  /** One review per organisation and quarter. */
+  review: (orgId: string, quarter: string) => ({ PK: org(orgId), SK: `REVIEW#${quarter}` }),
+  /** One task per quarter and control (`2026-Q4/A.8.15`): a quarter's tasks are one query. */
+  task: (orgId: string, taskId: string) => ({ PK: org(orgId), SK: `TASK#${taskId}` }),
+  /** Sparse: a task is in the open-tasks index, by due date, while it waits for an answer. */
+  taskOpen: (orgId: string, due: string, taskId: string) => ({ GSI2PK: `${org(orgId)}#TASK_OPEN`, GSI2SK: `${due}#${taskId}` }),
+  taskOpenPartition: (orgId: string) => `${org(orgId)}#TASK_OPEN`,
+  /** A nonconformity, under the quarter and control that opened it. */
+  nonconformity: (orgId: string, id: string) => ({ PK: org(orgId), SK: `NC#${id}` }),
   /** Held by the one large import being written for an organisation (lib/adapters/dynamodb/import-store.ts). */
   importMarker: (orgId: string) => ({ PK: org(orgId), SK: '#IMPORT' }),
   /** What each item an import touches was before it, in numbered chunks; in a partition no read looks at. */
@@ -101,4 +115,7 @@ export const PREFIX = {
   acceptance: 'ACCEPTANCE#',
   gap: 'GAP#',
   analysis: 'ANALYSIS#',
+  review: 'REVIEW#',
+  task: 'TASK#',
+  nonconformity: 'NC#',
 } as const;

@@ -4,7 +4,7 @@
 // sweeps cannot both act on it; a failed send releases the claim and the notice
 // stays pending.
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { Notice, type WaitingNotice } from '../../domain/notice/notice.ts';
+import { Notice, type EvidenceNotice, type WaitingNotice } from '../../domain/notice/notice.ts';
 import type { ClaimedNotice, NoticeClosing, RecordOutcome } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { auditPut } from './audit.ts';
@@ -13,7 +13,8 @@ import { INDEX, keys, withoutKeys } from './keys.ts';
 
 /** A notice's handle is its sort key; the partition is its organisation's. */
 const noticeEntity = {
-  key: (n: Pick<Notice, 'orgId' | 'evidenceId' | 'validUntil' | 'stage'>) => keys.notice(n.orgId, n.evidenceId, n.validUntil, n.stage),
+  key: (n: Notice) =>
+    n.kind === 'review' ? keys.reviewNotice(n.orgId, n.quarter, n.recipientId, n.due, n.about ? `${n.stage}:${n.about}` : n.stage) : keys.notice(n.orgId, n.evidenceId, n.validUntil, n.stage),
   handleKey: (orgId: string, handle: string) => ({ PK: keys.orgPartition(orgId), SK: handle }),
   /** Recorded pending, so in the waiting index. */
   toItem(n: Notice): Record<string, unknown> {
@@ -29,12 +30,27 @@ const isConditionFailure = (error: unknown) =>
     ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
 
 /**
- * Records a notice pending, marks its stage on the evidence item, and appends the
- * audit entry, in one transaction. 'exists' when this very notice was recorded
- * before; 'stale' when the evidence was renewed or retired since it was read.
+ * Records a notice pending with its audit entry, in one transaction; for evidence,
+ * also marks the stage on the evidence item. 'exists' when this very notice was
+ * recorded before; 'stale' when the evidence was renewed or retired since it was
+ * read. A review digest's key (quarter, recipient, due date, stage) is its only guard.
  */
 export async function recordNotice(store: Store, notice: Notice, at: string): Promise<RecordOutcome> {
   const key = noticeEntity.key(notice);
+  const evidenceUpdate =
+    notice.kind === 'evidence'
+      ? [
+          {
+            Update: {
+              TableName: store.table,
+              Key: keys.evidence(notice.orgId, notice.evidenceId),
+              UpdateExpression: 'SET noticeCycle = :cycle, noticed = list_append(if_not_exists(noticed, :none), :stage)',
+              ConditionExpression: 'validUntil = :cycle AND retired = :false AND (attribute_not_exists(noticeCycle) OR noticeCycle = :cycle)',
+              ExpressionAttributeValues: { ':cycle': notice.validUntil, ':none': [], ':stage': [notice.stage], ':false': false },
+            },
+          },
+        ]
+      : [];
   try {
     await store.doc.send(
       new TransactWriteCommand({
@@ -46,15 +62,7 @@ export async function recordNotice(store: Store, notice: Notice, at: string): Pr
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
-          {
-            Update: {
-              TableName: store.table,
-              Key: keys.evidence(notice.orgId, notice.evidenceId),
-              UpdateExpression: 'SET noticeCycle = :cycle, noticed = list_append(if_not_exists(noticed, :none), :stage)',
-              ConditionExpression: 'validUntil = :cycle AND retired = :false AND (attribute_not_exists(noticeCycle) OR noticeCycle = :cycle)',
-              ExpressionAttributeValues: { ':cycle': notice.validUntil, ':none': [], ':stage': [notice.stage], ':false': false },
-            },
-          },
+          ...evidenceUpdate,
           auditPut(store, { orgId: notice.orgId, at, event: 'notice.recorded', subject: key.SK, actor: notice.recordedBy, detail: { recipient: notice.recipientId, stage: notice.stage } }),
         ],
       }),
@@ -64,17 +72,17 @@ export async function recordNotice(store: Store, notice: Notice, at: string): Pr
     if (!isConditionFailure(error)) throw error;
     const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
     if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-      await markStageNoticed(store, notice).catch((e) => (isConditionFailure(e) ? undefined : Promise.reject(e)));
+      if (notice.kind === 'evidence') await markStageNoticed(store, notice).catch((e) => (isConditionFailure(e) ? undefined : Promise.reject(e)));
       return 'exists';
     }
     // Only the evidence condition means "renewed or retired since it was read"; anything else is a real failure.
-    if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'stale';
+    if (notice.kind === 'evidence' && reasons[1]?.Code === 'ConditionalCheckFailed') return 'stale';
     throw error;
   }
 }
 
 /** Repairs the evidence item's record of noticed stages (after an 'exists'). */
-async function markStageNoticed(store: Store, notice: Notice): Promise<void> {
+async function markStageNoticed(store: Store, notice: EvidenceNotice): Promise<void> {
   await store.doc.send(
     new UpdateCommand({
       TableName: store.table,

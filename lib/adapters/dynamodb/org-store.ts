@@ -13,7 +13,7 @@ import { INDEX, keys, PREFIX, withoutKeys } from './keys.ts';
 export const evidenceEntity = {
   /** Keys: by id, by control (GSI1) and, while live with an end date, by validity end (GSI2, sparse). */
   toItem(orgId: string, e: Omit<EvidenceRecord, 'noticed' | 'noticeCycle'>, previous?: EvidenceRecord): Record<string, unknown> {
-    const live = !e.retired && e.validUntil !== undefined;
+    const live = !e.retired && !e.renewedBy && e.validUntil !== undefined;
     // Notice state carries over only while the validity end is unchanged: a renewal starts a new cycle.
     const carry = previous && previous.noticeCycle === e.validUntil ? { noticed: previous.noticed, noticeCycle: previous.noticeCycle } : {};
     return {

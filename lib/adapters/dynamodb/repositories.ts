@@ -1,8 +1,8 @@
 // The use cases' repositories (lib/usecases/ports.ts), kept in the one DynamoDB table.
-import type { AuditTrail, DataMapRepository, GapRepository, NoticeRepository, OrganisationRepository, RunRepository } from '../../usecases/ports.ts';
+import type { AuditTrail, DataMapRepository, GapRepository, NoticeRepository, OrganisationRepository, ReviewRepository, RunRepository } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { appendAudit, readAudit } from './audit.ts';
-import { dataMapGroups, dataMapHistory, previousDataMap, putDataMapHeader, putSourceEntry, sourceEntries } from './datamap-store.ts';
+import { dataMapGroups, dataMapHistory, latestDataMapHeader, previousDataMap, putDataMapHeader, putSourceEntry, sourceEntries } from './datamap-store.ts';
 import { latestAnalysis, listGaps, openGaps, recordAnalysis } from './gap-store.ts';
 import { claimNotice, closeNotice, noteMessageId, pendingKeysFor, pendingRecipients, recordNotice, releaseNotice } from './notice-store.ts';
 import {
@@ -17,6 +17,7 @@ import {
 } from './org-store.ts';
 import { beginRun, finishRun, getRun, listRuns } from './run-store.ts';
 import { importOrganisation } from './import-store.ts';
+import { changeTask, closeReview, createReview, createTasks, getReview, getTask, listNonconformities, listReviews, listTasks, openTasksDueBy } from './review-store.ts';
 
 export interface Repositories {
   runs: RunRepository;
@@ -24,6 +25,7 @@ export interface Repositories {
   notices: NoticeRepository;
   dataMaps: DataMapRepository;
   gaps: GapRepository;
+  reviews: ReviewRepository;
   audit: AuditTrail;
 }
 
@@ -61,6 +63,7 @@ export function dynamoRepositories(store: Store): Repositories {
       put: (dataMap, diff, at) => putDataMapHeader(store, dataMap, diff, at),
       previous: (orgId, scanId) => previousDataMap(store, orgId, scanId),
       history: (orgId) => dataMapHistory(store, orgId),
+      latest: (orgId) => latestDataMapHeader(store, orgId),
       groups: (orgId, scanId, sourceId) => dataMapGroups(store, orgId, scanId, sourceId),
     },
     gaps: {
@@ -68,6 +71,18 @@ export function dynamoRepositories(store: Store): Repositories {
       open: (orgId) => openGaps(store, orgId),
       record: (analysis, gaps) => recordAnalysis(store, analysis, gaps),
       latestAnalysis: (orgId) => latestAnalysis(store, orgId),
+    },
+    reviews: {
+      get: (orgId, quarter) => getReview(store, orgId, quarter),
+      list: (orgId) => listReviews(store, orgId),
+      create: (review, at) => createReview(store, review, at),
+      createTasks: (orgId, tasks) => createTasks(store, orgId, tasks),
+      tasks: (orgId, quarter) => listTasks(store, orgId, quarter),
+      task: (orgId, id) => getTask(store, orgId, id),
+      openTasksDueBy: (orgId, lastDay) => openTasksDueBy(store, orgId, lastDay),
+      changeTask: (orgId, change) => changeTask(store, orgId, change),
+      nonconformities: (orgId) => listNonconformities(store, orgId),
+      close: (review, tasks, ncs, audit) => closeReview(store, review, tasks, ncs, audit),
     },
     audit: {
       append: (event) => appendAudit(store, event),

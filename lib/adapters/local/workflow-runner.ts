@@ -81,7 +81,7 @@ export type LocalRunResult =
  * organisation and period (or, for a person's direct command, the moment), and a
  * name that already succeeded is the same run.
  */
-export async function startLocalRun(rt: Runtime, workflow: WorkflowName, orgId: string, now: Date, how: { onDemand?: boolean } = {}): Promise<LocalRunResult> {
+export async function startLocalRun(rt: Runtime, workflow: WorkflowName, orgId: string, now: Date, how: { onDemand?: boolean; period?: string; timeZone?: string } = {}): Promise<LocalRunResult> {
   const { name, input } = runRequest(workflow, orgId, now, how);
   const previous = await rt.runs.get({ orgId, kind: workflow, name });
   if (previous?.status === 'succeeded') return { status: 'already-ran', name, run: previous };

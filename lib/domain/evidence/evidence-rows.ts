@@ -21,7 +21,7 @@ export interface EvidenceRow {
 
 export function evidenceRows(items: EvidenceRecord[], today: string, policy: SweepPolicy, status?: EvidenceStatus): EvidenceRow[] {
   return items
-    .filter((e) => !e.retired)
+    .filter((e) => !e.retired && !e.renewedBy)
     .map((e): EvidenceRow => {
       const s = evidenceStatus(e.validUntil, today, policy);
       return {

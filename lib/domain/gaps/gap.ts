@@ -16,6 +16,7 @@ export const RULE_IDS = [
   'platform-unfit-for-tier',
   'source-not-assessed',
   'control-without-current-evidence',
+  'soa-undecided',
 ] as const;
 export const RuleId = z.enum(RULE_IDS);
 export type RuleId = z.infer<typeof RuleId>;

@@ -11,6 +11,7 @@ import type { HeldGroup } from '../org/declared-group.ts';
 import type { Control, Organisation, Person } from '../org/org.ts';
 import type { Platform } from '../org/platform.ts';
 import type { Source } from '../org/source.ts';
+import { requirements } from '../catalogues/catalogues.ts';
 import { gapId, type Finding, type RequirementRef, type RuleId, type Severity, type Subject } from './gap.ts';
 import { platformFit } from './platform-fit.ts';
 import { assessRisk, DEFAULT_RISK_POLICY, type Risk, type Role } from './risk.ts';
@@ -64,6 +65,10 @@ export const RULES: Readonly<Record<RuleId, { title: string; requirements: reado
   'control-without-current-evidence': {
     title: 'A control in scope with no current evidence',
     requirements: [],
+  },
+  'soa-undecided': {
+    title: 'Annex A controls the Statement of Applicability leaves undecided',
+    requirements: [iso('A.5.36')],
   },
 };
 
@@ -256,10 +261,22 @@ export function analyse(input: AnalysisInput): Analysis {
     });
   }
 
-  // Controls in scope with no current evidence.
+  // The Statement of Applicability decides every Annex A control, one way or the other.
+  const declared = new Set(input.controls.map((c) => c.id));
+  const undecided = requirements('iso27001').filter((r) => !declared.has(r.id)).map((r) => r.id);
+  if (undecided.length > 0) {
+    find('soa-undecided', { kind: 'organisation', id: input.organisation.id }, {
+      severity: undecided.length > 20 ? 'medium' : 'low',
+      facts: { undecided: undecided.length, controls: undecided },
+      owner: contact,
+      remedy: `decide the ${undecided.length} Annex A control${undecided.length === 1 ? '' : 's'} the organisation file does not mention: applicable with an owner, or not applicable with a justification`,
+    });
+  }
+
+  // Applicable controls with no current evidence.
   const current = new Set(input.evidence.filter((e) => e.status === 'current' || e.status === 'due-soon').map((e) => e.control));
   for (const control of input.controls) {
-    if (current.has(control.id)) continue;
+    if (!control.applicable || !control.owner || current.has(control.id)) continue;
     const held = input.evidence.filter((e) => e.control === control.id);
     find('control-without-current-evidence', { kind: 'control', id: control.id }, {
       severity: held.length === 0 ? 'medium' : 'low',

@@ -1,16 +1,18 @@
 // Renders the one e-mail a recipient gets per sweep: every evidence item that
-// needs them, grouped into escalations, lapsed items and items due soon, in
-// English or Traditional Chinese (Hong Kong). Pure: no I/O, no clock; the days
+// needs them, grouped into escalations, lapsed items and items due soon, and the
+// review tasks that wait for them (assigned, due soon, or overdue and escalated to
+// them as reviewer), in English or Traditional Chinese (Hong Kong). Pure: no I/O, no clock; the days
 // on each line and the sweep's date come from the input.
-import type { NoticeLine } from './notice.ts';
+import type { NoticeLine, TaskLine } from './notice.ts';
 
 export interface NoticeMailInput {
   recipient: { name: string; email: string; language: 'en' | 'zh-Hant' };
   organisationName: string;
   /** YYYY-MM-DD, the sweep's date. */
   asOf: string;
-  /** At least one. */
+  /** Evidence lines; with the task lines, at least one. */
   lines: NoticeLine[];
+  tasks?: TaskLine[];
 }
 
 export interface RenderedMail {
@@ -21,13 +23,32 @@ export interface RenderedMail {
 
 type Language = NoticeMailInput['recipient']['language'];
 type SectionKey = 'escalated' | 'lapsed' | 'dueSoon';
+type TaskSectionKey = 'tasksOverdue' | 'tasksDueSoon' | 'tasksAssigned';
+const TASK_SECTION_ORDER: readonly TaskSectionKey[] = ['tasksOverdue', 'tasksDueSoon', 'tasksAssigned'];
 
 /** Sections in the order they appear in the body. */
 const SECTION_ORDER: readonly SectionKey[] = ['escalated', 'lapsed', 'dueSoon'];
 /** Counts in the order they appear in the subject. */
 const SUBJECT_ORDER: readonly SectionKey[] = ['lapsed', 'dueSoon', 'escalated'];
 
+interface TaskStrings {
+  subjectLead: (quarter: string) => string;
+  /** The lead when a mail holds evidence and tasks. */
+  mixedLead: string;
+  intro: (organisation: string, asOf: string) => string;
+  mixedIntro: (organisation: string, asOf: string) => string;
+  subjectCount: Record<TaskSectionKey, (n: number) => string>;
+  sectionTitle: Record<TaskSectionKey, (quarter: string) => string>;
+  sectionNote: Record<TaskSectionKey, string>;
+  label: { task: string; control: string; owner: string; due: string; status: string };
+  dueToday: string;
+  dueIn: (n: number) => string;
+  overdue: (n: number) => string;
+  closing: string;
+}
+
 interface Strings {
+  task: TaskStrings;
   subjectLead: string;
   subjectCount: Record<SectionKey, (n: number) => string>;
   subjectJoin: string;
@@ -61,6 +82,32 @@ interface Strings {
 
 const STRINGS: Record<Language, Strings> = {
   en: {
+    task: {
+      subjectLead: (quarter) => `ISO/IEC 27001 review ${quarter}: `,
+      mixedLead: 'Compliance items need your attention: ',
+      intro: (organisation, asOf) => `As of ${asOf}, the following ISO/IEC 27001 review tasks for ${organisation} wait for you.`,
+      mixedIntro: (organisation, asOf) => `As of ${asOf}, the following ISO/IEC 27001 review tasks and evidence for ${organisation} need your attention.`,
+      subjectCount: {
+        tasksOverdue: (n) => `${n} overdue task${n === 1 ? '' : 's'} escalated`,
+        tasksDueSoon: (n) => `${n} task${n === 1 ? '' : 's'} due soon`,
+        tasksAssigned: (n) => `${n} task${n === 1 ? '' : 's'} to answer`,
+      },
+      sectionTitle: {
+        tasksOverdue: (q) => `Overdue review tasks you review (${q})`,
+        tasksDueSoon: (q) => `Review tasks due soon (${q})`,
+        tasksAssigned: (q) => `Your review tasks (${q})`,
+      },
+      sectionNote: {
+        tasksOverdue: 'These tasks are past their due date without an answer. As their reviewer, please follow up with the owner.',
+        tasksDueSoon: 'These tasks of yours still wait for an answer.',
+        tasksAssigned: "Please review each control: is it effective, with current evidence? Answer each task by its due date.",
+      },
+      label: { task: 'Task', control: 'Control', owner: 'Owner', due: 'Due', status: 'Status' },
+      dueToday: 'due today',
+      dueIn: (n) => (n === 1 ? 'due in 1 day' : `due in ${n} days`),
+      overdue: (n) => (n === 1 ? '1 day overdue' : `${n} days overdue`),
+      closing: 'To answer a task: compliance task answer TASK --as YOU --result effective|partially-effective|not-effective|not-applicable [--comment ...] [--evidence FILE], or on the review pages.',
+    },
     subjectLead: 'Evidence needs your attention: ',
     subjectCount: {
       lapsed: (n) => `${n} lapsed`,
@@ -102,6 +149,32 @@ const STRINGS: Record<Language, Strings> = {
     signOff: (organisation) => `This message was sent automatically by the ${organisation} compliance review tool.`,
   },
   'zh-Hant': {
+    task: {
+      subjectLead: (quarter) => `ISO/IEC 27001 ${quarter} 季度審查：`,
+      mixedLead: '合規事項需要處理：',
+      intro: (organisation, asOf) => `截至 ${asOf}，${organisation} 的以下 ISO/IEC 27001 審查任務正等待你處理。`,
+      mixedIntro: (organisation, asOf) => `截至 ${asOf}，${organisation} 的以下 ISO/IEC 27001 審查任務及證據需要你處理。`,
+      subjectCount: {
+        tasksOverdue: (n) => `${n} 項逾期任務已升級`,
+        tasksDueSoon: (n) => `${n} 項任務即將到期`,
+        tasksAssigned: (n) => `${n} 項任務待回覆`,
+      },
+      sectionTitle: {
+        tasksOverdue: (q) => `由你覆核的逾期審查任務（${q}）`,
+        tasksDueSoon: (q) => `即將到期的審查任務（${q}）`,
+        tasksAssigned: (q) => `你的審查任務（${q}）`,
+      },
+      sectionNote: {
+        tasksOverdue: '以下任務已過到期日仍未回覆。你是覆核人，請與負責人跟進。',
+        tasksDueSoon: '以下由你負責的任務仍未回覆。',
+        tasksAssigned: '請審查每項控制措施是否有效、證據是否仍然有效，並在到期日前回覆每項任務。',
+      },
+      label: { task: '任務', control: '控制措施', owner: '負責人', due: '到期日', status: '狀態' },
+      dueToday: '今天到期',
+      dueIn: (n) => `${n} 天後到期`,
+      overdue: (n) => `逾期 ${n} 天`,
+      closing: '回覆任務：compliance task answer 任務 --as 你的編號 --result effective|partially-effective|not-effective|not-applicable [--comment ...] [--evidence 檔案]，或在審查網頁上回覆。',
+    },
     subjectLead: '證據需要處理：',
     subjectCount: {
       lapsed: (n) => `${n} 項已過期`,
@@ -271,10 +344,79 @@ function htmlSection(s: Strings, section: Section): string[] {
   return out;
 }
 
+function taskSectionOf(line: TaskLine): TaskSectionKey {
+  if (line.stage === 'escalated') return 'tasksOverdue';
+  return line.stage === 'reminder' ? 'tasksDueSoon' : 'tasksAssigned';
+}
+
+function taskDaysText(t: TaskStrings, daysOverdue: number): string {
+  if (daysOverdue > 0) return t.overdue(daysOverdue);
+  return daysOverdue === 0 ? t.dueToday : t.dueIn(-daysOverdue);
+}
+
+interface TaskSection {
+  key: TaskSectionKey;
+  quarter: string;
+  lines: TaskLine[];
+}
+
+/** Task sections: one per stage and quarter (a quarter's tasks share a due date), in control order. */
+function taskSections(tasks: readonly TaskLine[]): TaskSection[] {
+  const sections = new Map<string, TaskSection>();
+  for (const line of tasks) {
+    const key = taskSectionOf(line);
+    const id = `${TASK_SECTION_ORDER.indexOf(key)}#${line.quarter}`;
+    const section = sections.get(id) ?? { key, quarter: line.quarter, lines: [] };
+    section.lines.push(line);
+    sections.set(id, section);
+  }
+  return [...sections.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([, section]) => ({ ...section, lines: section.lines.sort((a, b) => compareControlIds(a.controlId, b.controlId)) }));
+}
+
+function taskTextSection(s: Strings, section: TaskSection): string[] {
+  const t = s.task;
+  const title = s.sectionHeading(t.sectionTitle[section.key](section.quarter), section.lines.length);
+  const out = [title, '-'.repeat(Math.max(displayWidth(title), 8)), t.sectionNote[section.key], ''];
+  const field = (label: string, value: string): string => `  ${label}${s.colon}${value}`;
+  for (const line of section.lines) {
+    out.push(`- ${t.label.task}${s.colon}${line.taskId}`);
+    out.push(field(t.label.control, `${line.controlId} ${line.controlTitle}`));
+    if (section.key === 'tasksOverdue') out.push(field(t.label.owner, line.ownerName));
+    out.push(field(t.label.due, `${line.due}${s.paren(taskDaysText(t, line.daysOverdue))}`));
+    out.push('');
+  }
+  return out;
+}
+
+function taskHtmlSection(s: Strings, section: TaskSection): string[] {
+  const t = s.task;
+  const headers = [t.label.task, t.label.control, ...(section.key === 'tasksOverdue' ? [t.label.owner] : []), t.label.due, t.label.status];
+  const title = s.sectionHeading(t.sectionTitle[section.key](section.quarter), section.lines.length);
+  const out = [
+    `<h2>${escapeHtml(title)}</h2>`,
+    `<p>${escapeHtml(t.sectionNote[section.key])}</p>`,
+    '<table border="1" cellpadding="6" cellspacing="0" style="border-collapse:collapse">',
+    `<thead><tr>${headers.map((h) => `<th align="left">${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+    '<tbody>',
+  ];
+  for (const line of section.lines) {
+    const cells = [escapeHtml(line.taskId), `${escapeHtml(line.controlId)} ${escapeHtml(line.controlTitle)}`];
+    if (section.key === 'tasksOverdue') cells.push(escapeHtml(line.ownerName));
+    cells.push(escapeHtml(line.due), escapeHtml(taskDaysText(t, line.daysOverdue)));
+    out.push(`<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`);
+  }
+  out.push('</tbody>', '</table>');
+  return out;
+}
+
 export function renderNoticeMail(input: NoticeMailInput): RenderedMail {
-  if (input.lines.length === 0) throw new Error('renderNoticeMail: a notice mail needs at least one line');
+  const tasks = input.tasks ?? [];
+  if (input.lines.length === 0 && tasks.length === 0) throw new Error('renderNoticeMail: a notice mail needs at least one line');
   const { recipient, organisationName, asOf } = input;
   const s = STRINGS[recipient.language];
+  const tSections = taskSections(tasks);
 
   const grouped: Record<SectionKey, NoticeLine[]> = { escalated: [], lapsed: [], dueSoon: [] };
   for (const line of input.lines) grouped[sectionOf(line)].push(line);
@@ -282,20 +424,26 @@ export function renderNoticeMail(input: NoticeMailInput): RenderedMail {
     (section) => section.lines.length > 0,
   );
 
-  const counts = SUBJECT_ORDER.filter((key) => grouped[key].length > 0).map((key) =>
-    s.subjectCount[key](grouped[key].length),
-  );
+  const taskCounts = TASK_SECTION_ORDER.map((key) => [key, tasks.filter((l) => taskSectionOf(l) === key).length] as const);
+  const counts = [
+    ...SUBJECT_ORDER.filter((key) => grouped[key].length > 0).map((key) => s.subjectCount[key](grouped[key].length)),
+    ...taskCounts.filter(([, n]) => n > 0).map(([key, n]) => s.task.subjectCount[key](n)),
+  ];
+  const quarters = [...new Set(tasks.map((l) => l.quarter))];
+  const lead = tasks.length === 0 ? s.subjectLead : input.lines.length > 0 || quarters.length > 1 ? s.task.mixedLead : s.task.subjectLead(quarters[0] as string);
   // A header value: no line breaks, whatever the organisation's name holds.
-  const subject = `[${organisationName}] ${s.subjectLead}${counts.join(s.subjectJoin)}`.replace(/[\r\n]+/g, ' ');
+  const subject = `[${organisationName}] ${lead}${counts.join(s.subjectJoin)}`.replace(/[\r\n]+/g, ' ');
 
-  const closing = [...s.closing];
+  const intro = (tasks.length === 0 ? s.intro : input.lines.length === 0 ? s.task.intro : s.task.mixedIntro)(organisationName, asOf);
+  const closing = [...(tasks.length > 0 ? [s.task.closing] : []), ...(input.lines.length > 0 ? s.closing : [])];
   if (grouped.escalated.length > 0) closing.push(s.closingEscalated);
 
   const text = [
     s.greeting(recipient.name),
     '',
-    s.intro(organisationName, asOf),
+    intro,
     '',
+    ...tSections.flatMap((section) => taskTextSection(s, section)),
     ...sections.flatMap((section) => textSection(s, section)),
     ...closing,
     '',
@@ -312,7 +460,8 @@ export function renderNoticeMail(input: NoticeMailInput): RenderedMail {
     '</head>',
     '<body style="font-family:sans-serif">',
     `<p>${escapeHtml(s.greeting(recipient.name))}</p>`,
-    `<p>${escapeHtml(s.intro(organisationName, asOf))}</p>`,
+    `<p>${escapeHtml(intro)}</p>`,
+    ...tSections.flatMap((section) => taskHtmlSection(s, section)),
     ...sections.flatMap((section) => htmlSection(s, section)),
     ...closing.map((p) => `<p>${escapeHtml(p)}</p>`),
     `<p><small>${escapeHtml(s.signOff(organisationName))}</small></p>`,

@@ -1,5 +1,6 @@
-// A notice as recorded in the table: one evidence item, one validity cycle, one
-// stage, one recipient. Recorded pending before any mail goes out.
+// A notice as recorded in the table, for one recipient, recorded pending before any
+// mail goes out: about one evidence item's validity cycle and stage, or a digest of a
+// quarter's review tasks. Both travel the same never-lost, never-doubled way.
 import { z } from 'zod';
 import type { NoticeStage } from '../evidence/lapse-policy.ts';
 
@@ -10,20 +11,10 @@ const Stage = z.custom<NoticeStage>((v) => typeof v === 'string' && /^(?:due-soo
   message: 'must be due-soon, lapsed, reminder-N or escalated',
 });
 
-export const Notice = z.object({
+/** What every notice carries: to whom, recorded by which run, and where its delivery stands. */
+const NoticeBase = z.object({
   orgId: z.string(),
-  evidenceId: z.string(),
-  evidenceTitle: z.string(),
-  evidenceLocation: z.string(),
-  controlId: z.string(),
-  controlTitle: z.string(),
-  /** The validity end of the cycle this notice belongs to (YYYY-MM-DD). */
-  validUntil: z.string(),
-  stage: Stage,
   recipientId: z.string(),
-  /** The evidence owner; differs from the recipient on escalations. */
-  ownerId: z.string(),
-  ownerName: z.string(),
   status: NoticeStatus,
   /** The run that recorded it, and when (ISO-8601 UTC). */
   recordedBy: z.string(),
@@ -37,6 +28,43 @@ export const Notice = z.object({
   closedAt: z.string().optional(),
   closedReason: z.string().optional(),
 });
+
+/** One evidence item, one validity cycle, one stage. (Earlier versions stored no `kind`: evidence.) */
+export const EvidenceNotice = NoticeBase.extend({
+  kind: z.literal('evidence').default('evidence'),
+  evidenceId: z.string(),
+  evidenceTitle: z.string(),
+  evidenceLocation: z.string(),
+  controlId: z.string(),
+  controlTitle: z.string(),
+  /** The validity end of the cycle this notice belongs to (YYYY-MM-DD). */
+  validUntil: z.string(),
+  stage: Stage,
+  /** The evidence owner; differs from the recipient on escalations. */
+  ownerId: z.string(),
+  ownerName: z.string(),
+});
+export type EvidenceNotice = z.infer<typeof EvidenceNotice>;
+
+export const ReviewStage = z.enum(['assigned', 'reminder', 'escalated']);
+export type ReviewStage = z.infer<typeof ReviewStage>;
+
+/**
+ * One person's digest of a quarter's review tasks at one stage: the tasks given to
+ * them (assigned), due soon (reminder), or, for a reviewer, overdue (escalated).
+ */
+export const ReviewNotice = NoticeBase.extend({
+  kind: z.literal('review'),
+  quarter: z.string(),
+  due: z.string(),
+  stage: ReviewStage,
+  /** A task handed over on its own (a delegation): its digest is keyed apart from the quarter's. */
+  about: z.string().optional(),
+  tasks: z.array(z.object({ id: z.string(), control: z.string(), controlTitle: z.string(), ownerName: z.string() })).min(1),
+});
+export type ReviewNotice = z.infer<typeof ReviewNotice>;
+
+export const Notice = z.union([ReviewNotice, EvidenceNotice]);
 export type Notice = z.infer<typeof Notice>;
 
 /**
@@ -46,6 +74,19 @@ export type Notice = z.infer<typeof Notice>;
 export interface WaitingNotice {
   recipientId: string;
   handle: string;
+}
+
+/** A review task as a notice mail lists it. */
+export interface TaskLine {
+  stage: ReviewStage;
+  quarter: string;
+  taskId: string;
+  controlId: string;
+  controlTitle: string;
+  ownerName: string;
+  due: string;
+  /** Positive: days past the due date; zero or negative: days left. */
+  daysOverdue: number;
 }
 
 /** What one line of a notice mail needs; days are computed on the day of sending. */

@@ -64,6 +64,11 @@ function aliases(doc: Document, lines: LineCounter): { count: number; firstLine:
 }
 
 export function parseOrgFile(text: string, fileName: string): OrgFile {
+  return parseYamlFile(OrgFile, text, fileName, 'must be a mapping with organisation, people, controls and evidence');
+}
+
+/** Any YAML file the product reads (organisation, answers): the limits above, then `schema`, each problem with its line. */
+export function parseYamlFile<T>(schema: z.ZodType<T>, text: string, fileName: string, shape: string): T {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -71,7 +76,7 @@ export function parseOrgFile(text: string, fileName: string): OrgFile {
       doc.errors.map((e) => `${fileName}:${lines.linePos(e.pos[0]).line}: YAML: ${e.message.split('\n')[0]}`),
     );
   }
-  if (!isMap(doc.contents)) throw new OrgFileError([`${fileName}:1: (file): must be a mapping with organisation, people, controls and evidence`]);
+  if (!isMap(doc.contents)) throw new OrgFileError([`${fileName}:1: (file): ${shape}`]);
   const found = aliases(doc, lines);
   const bomb = `${fileName}:${found.firstLine}: YAML: aliases (*name) that expand to more than ${ORG_FILE_LIMITS.aliases} copies; write the values out`;
   if (found.count > ORG_FILE_LIMITS.aliases) throw new OrgFileError([bomb]);
@@ -82,7 +87,7 @@ export function parseOrgFile(text: string, fileName: string): OrgFile {
   } catch {
     throw new OrgFileError([bomb]);
   }
-  const result = OrgFile.safeParse(plain);
+  const result = schema.safeParse(plain);
   if (result.success) return result.data;
   throw new OrgFileError(describeIssues(result.error.issues, doc, lines, fileName));
 }

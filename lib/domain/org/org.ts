@@ -8,6 +8,8 @@ import { Platform } from './platform.ts';
 import { DeclaredGroup, type HeldGroup } from './declared-group.ts';
 import { Acceptance } from '../gaps/acceptance.ts';
 import { RiskPolicy, Role } from '../gaps/risk.ts';
+import { requirement } from '../catalogues/catalogues.ts';
+import { ReviewEvery, ReviewPolicy } from '../review/review.ts';
 import { ClassifyThresholds } from '../datamap/classify.ts';
 import { NAME_MAX, ORG_FILE_LIMITS, TITLE_MAX, URI_MAX, text } from './limits.ts';
 
@@ -43,11 +45,28 @@ const controlId = z
     return z.NEVER;
   });
 
-export const Control = z.strictObject({
-  id: controlId,
-  title: text(TITLE_MAX),
-  owner: id,
-});
+/**
+ * A control of the Statement of Applicability. Applicable (the default) or not, with
+ * why either way; an applicable control has an owner, who answers its review task.
+ */
+export const Control = z
+  .strictObject({
+    id: controlId,
+    /** Default: the catalogue's title. */
+    title: text(TITLE_MAX).optional(),
+    applicable: z.boolean().default(true),
+    justification: text(TITLE_MAX * 3).optional(),
+    owner: id.optional(),
+    /** Who accepts or returns the owner's answers; default the compliance contact. */
+    reviewer: id.optional(),
+    reviewEvery: ReviewEvery.default('quarter'),
+    reviewIn: z.enum(['Q1', 'Q2', 'Q3', 'Q4']).optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.applicable && !c.justification) ctx.addIssue({ code: 'custom', path: ['justification'], message: 'is required for a control that does not apply: say why' });
+    if (c.applicable && !c.owner) ctx.addIssue({ code: 'custom', path: ['owner'], message: 'is required for an applicable control: who answers its review' });
+  })
+  .transform((c) => ({ ...c, title: c.title ?? requirement({ framework: 'iso27001', id: c.id })?.title ?? c.id }));
 export type Control = z.infer<typeof Control>;
 
 export const EvidenceKind = z.enum([
@@ -60,6 +79,10 @@ const period = z
   .string()
   .regex(/^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'must be an ISO-8601 period such as P1Y, P6M or P90D')
   .refine((p) => periodDays(p) <= ORG_FILE_LIMITS.periodYears * 366, `must be at most ${ORG_FILE_LIMITS.periodYears} years`);
+
+/** For other files that name people and periods (the answers file). */
+export const PersonId = id;
+export const Period = period;
 
 /** Roughly how many days a period spans (enough to bound it). */
 function periodDays(p: string): number {
@@ -102,6 +125,9 @@ export const Evidence = EvidenceInput.transform((e, ctx) => {
 });
 export type Evidence = z.infer<typeof Evidence>;
 
+export const EvidenceOrigin = z.enum(['file', 'answer', 'api', 'system']);
+export type EvidenceOrigin = z.infer<typeof EvidenceOrigin>;
+
 /** Evidence as held: the owner resolved, plus the notices already recorded for its current validity cycle. */
 export const EvidenceRecord = z.object({
   id: z.string(),
@@ -114,6 +140,15 @@ export const EvidenceRecord = z.object({
   validUntil: isoDate.optional(),
   owner: z.string(),
   retired: z.boolean(),
+  /**
+   * How it was registered: from the organisation file (the only evidence an import
+   * manages), with a review answer, through the API, or by the product itself.
+   */
+  origin: EvidenceOrigin.default('file'),
+  /** The evidence this item renews (a review answer's); that item then names this one in `renewedBy`. */
+  renews: z.string().optional(),
+  /** Set when a later item renewed this one: it no longer counts, and no notice is due for it. */
+  renewedBy: z.string().optional(),
   /** Stages already recorded for the cycle ending `noticeCycle`. */
   noticed: z.array(z.string()).optional(),
   noticeCycle: isoDate.optional(),
@@ -153,6 +188,8 @@ export const Organisation = z.strictObject({
   classification: ClassifyThresholds.optional(),
   /** The three-factor risk model's scales and thresholds (lib/domain/gaps/risk.ts). */
   risk: RiskPolicy.optional(),
+  /** Quarterly reviews: tasks due `dueDays` after the review opens, owners reminded `remindBeforeDays` before. */
+  review: ReviewPolicy.default({ dueDays: 30, remindBeforeDays: 7 }),
 });
 export type Organisation = z.infer<typeof Organisation>;
 
@@ -188,10 +225,13 @@ export const OrgFile = z
       ctx.addIssue({ code: 'custom', path: ['people', index, 'manager'], message: `managers go round in a loop (${chain.join(' -> ')}): escalations would never reach anyone outside it` });
     }
     const controls = new Set<string>();
+    const declaredNotApplicable = new Set<string>();
     file.controls.forEach((c, i) => {
-      if (controls.has(c.id)) ctx.addIssue({ code: 'custom', path: ['controls', i, 'id'], message: `duplicate control "${c.id}"` });
-      controls.add(c.id);
+      if (controls.has(c.id) || declaredNotApplicable.has(c.id)) ctx.addIssue({ code: 'custom', path: ['controls', i, 'id'], message: `duplicate control "${c.id}"` });
+      if (c.applicable) controls.add(c.id);
+      else declaredNotApplicable.add(c.id);
       personRef(c.owner, ['controls', i, 'owner']);
+      personRef(c.reviewer, ['controls', i, 'reviewer']);
     });
     const platforms = new Set<string>();
     file.platforms.forEach((p, i) => {
@@ -224,7 +264,10 @@ export const OrgFile = z
     file.evidence.forEach((e, i) => {
       if (evidence.has(e.id)) ctx.addIssue({ code: 'custom', path: ['evidence', i, 'id'], message: `duplicate evidence id "${e.id}"` });
       evidence.add(e.id);
-      if (!controls.has(e.control)) ctx.addIssue({ code: 'custom', path: ['evidence', i, 'control'], message: `control "${e.control}" is not in scope (not listed under controls)` });
+      if (!controls.has(e.control)) {
+        const why = declaredNotApplicable.has(e.control) ? 'is declared not applicable' : 'is not in scope (not listed under controls)';
+        ctx.addIssue({ code: 'custom', path: ['evidence', i, 'control'], message: `control "${e.control}" ${why}` });
+      }
       personRef(e.owner, ['evidence', i, 'owner']);
     });
   })

@@ -1,7 +1,7 @@
 // Starts scheduled runs. A schedule may deliver a tick twice, so each execution's
 // name comes from the workflow, organisation and period: a second start of the
 // same name is the same run ("already started"), not an error.
-import { periodOfRun, runRequest, WORKFLOWS, type WorkflowName } from '../../workflows/declarations.ts';
+import { daysIntoPeriod, periodOfRun, runRequest, workflow, WORKFLOWS, type WorkflowName } from '../../workflows/declarations.ts';
 import type { ExecutionStarter, OrganisationRepository } from '../ports.ts';
 import type { RunInput } from '../run-input.ts';
 
@@ -15,15 +15,23 @@ export interface StartRequest {
 export interface Started {
   orgId: string;
   name: string;
-  status: 'started' | 'already-started';
+  /** not-due: the organisation's own period has not turned lately (it started, or will start, on its first days). */
+  status: 'started' | 'already-started' | 'not-due';
   executionArn?: string;
 }
 
 export async function startRuns(rt: { organisations: OrganisationRepository }, start: ExecutionStarter, request: StartRequest): Promise<Started[]> {
   const orgIds = request.orgId ? [request.orgId] : await rt.organisations.ids();
+  const declared = workflow(request.workflow);
   const started: Started[] = [];
   for (const orgId of orgIds) {
-    const { name, input } = runRequest(request.workflow, orgId, request.now);
+    // A period of the organisation's own begins at its local midnight: an hourly tick starts it once its first day has come.
+    const timeZone = declared.localPeriod ? (await rt.organisations.settings(orgId))?.timeZone : undefined;
+    const { name, input } = runRequest(request.workflow, orgId, request.now, timeZone ? { timeZone } : {});
+    if (declared.localPeriod && daysIntoPeriod(declared.period, request.now, timeZone) >= declared.localPeriod.startWithinDays) {
+      started.push({ orgId, name, status: 'not-due' });
+      continue;
+    }
     const result = await start(request.workflow, name, JSON.stringify(input));
     started.push(result === 'exists' ? { orgId, name, status: 'already-started' } : { orgId, name, status: 'started', ...result });
   }

@@ -16,6 +16,10 @@ export const PlanResult = z.object({
   /** Recipients no longer in the organisation whose waiting notices were cancelled. */
   unknownRecipients: z.array(z.string()),
   evidenceRead: z.number(),
+  /** Open review tasks read from the due-date index. */
+  tasksRead: z.number().default(0),
+  /** Reviews this run closed (deadline passed, or every answer accepted). */
+  reviewsClosed: z.array(z.string()).default([]),
   recorded: z.number(),
   alreadyRecorded: z.number(),
 });
@@ -24,7 +28,7 @@ export type PlanResult = z.infer<typeof PlanResult>;
 export const SendEvent = RunInput.extend({ recipients: z.array(Recipient).min(1), organisationName: z.string().min(1) });
 export type SendBatchInput = z.infer<typeof SendEvent>;
 
-const Kinds = z.object({ escalated: z.number(), lapsed: z.number(), 'due-soon': z.number() });
+const Kinds = z.object({ escalated: z.number(), lapsed: z.number(), 'due-soon': z.number(), tasks: z.number().default(0) });
 
 export const SendResult = z.object({
   recipientId: z.string(),
@@ -33,7 +37,7 @@ export const SendResult = z.object({
   failed: z.number(),
   superseded: z.number(),
   cancelled: z.number(),
-  /** Notices in the mail by kind: escalated, lapsed (with reminders), due-soon. */
+  /** Lines in the mail by kind: evidence escalated, lapsed (with reminders), due-soon; review tasks. */
   kinds: Kinds.optional(),
   messageId: z.string().optional(),
   error: z.string().optional(),

@@ -1,5 +1,6 @@
-// Step 1 of a sweep: read the evidence whose validity ends inside the window
-// (never the rest), and record every notice due today, pending, exactly once.
+// Step 1 of the daily sweep: read the evidence whose validity ends inside the window
+// and the review tasks due inside the reminder window (never the rest), close the
+// reviews past their deadline, and record every notice due today, pending, exactly once.
 import pMap from 'p-map';
 import { addDays, today as dayOf } from '../../domain/dates.ts';
 import type { LoadedOrganisation, Person } from '../../domain/org/org.ts';
@@ -10,6 +11,7 @@ import type { WorkflowName } from '../../workflows/declarations.ts';
 import type { Ports, RecordOutcome } from '../ports.ts';
 import type { RunInput } from '../run-input.ts';
 import type { PlanResult, Recipient } from './events.ts';
+import { reviewDay } from '../review/daily.ts';
 
 /** Runs of the sweep are recorded under its workflow's name. */
 export const SWEEP_KIND: WorkflowName = 'evidence-sweep';
@@ -63,6 +65,7 @@ export async function planSweep(rt: Ports, input: RunInput): Promise<PlanResult>
       if (done.has(need.stage)) continue;
       const owner = org.people.get(e.owner);
       notices.push({
+        kind: 'evidence',
         orgId: input.orgId,
         evidenceId: e.id,
         evidenceTitle: e.title,
@@ -81,6 +84,8 @@ export async function planSweep(rt: Ports, input: RunInput): Promise<PlanResult>
       });
     }
   }
+  const reviews = await reviewDay(rt, input, org);
+  notices.push(...reviews.notices);
   const outcomes = await pMap(notices, (n): Promise<RecordOutcome> => rt.notices.record(n, n.recordedAt), { concurrency: 8 });
   const ids = [...new Set([...leftovers, ...notices.filter((_, i) => outcomes[i] === 'recorded').map((n) => n.recipientId)])].sort();
   const recipients = ids.flatMap((id): Recipient[] => {
@@ -95,6 +100,8 @@ export async function planSweep(rt: Ports, input: RunInput): Promise<PlanResult>
     batches,
     unknownRecipients: ids.filter((id) => !org.people.has(id)),
     evidenceRead: evidence.length,
+    tasksRead: reviews.tasksRead,
+    reviewsClosed: reviews.closed,
     recorded: outcomes.filter((o) => o === 'recorded').length,
     alreadyRecorded: outcomes.filter((o) => o === 'exists').length,
   };

@@ -8,6 +8,8 @@ export interface SweepSummary {
   runName: string;
   status: 'succeeded' | 'failed';
   evidenceRead: number;
+  tasksRead: number;
+  reviewsClosed: string[];
   noticesRecorded: number;
   mailsSent: number;
   noticesSent: number;
@@ -33,6 +35,8 @@ export function summarise(input: ReportInput): SweepSummary {
     runName: input.runName,
     status: input.error || sends.some((s) => s.failed > 0 || s.error) ? 'failed' : 'succeeded',
     evidenceRead: input.plan?.evidenceRead ?? 0,
+    tasksRead: input.plan?.tasksRead ?? 0,
+    reviewsClosed: input.plan?.reviewsClosed ?? [],
     noticesRecorded: input.plan?.recorded ?? 0,
     mailsSent: sends.filter((s) => s.mailed).length,
     noticesSent: sum((s) => s.sent),

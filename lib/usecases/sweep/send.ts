@@ -1,20 +1,22 @@
-// Step 2 of a sweep, once per batch of recipients: claim each recipient's pending
-// notices, send one mail per recipient listing them all, and record each notice
-// as sent with the message id. A failed send puts the notices back to pending
+// Step 2 of a sweep (and of a review's opening), once per batch of recipients: claim
+// each recipient's pending notices, evidence and review digests alike, send one mail
+// per recipient listing them all, and record each notice as sent with the message id. A failed send puts the notices back to pending
 // for the next sweep.
 import pMap from 'p-map';
 import { daysBetween, today as dayOf } from '../../domain/dates.ts';
 import { stageRank } from '../../domain/evidence/lapse-policy.ts';
-import type { WaitingNotice } from '../../domain/notice/notice.ts';
+import type { EvidenceNotice, ReviewNotice, TaskLine, WaitingNotice } from '../../domain/notice/notice.ts';
 import { renderNoticeMail } from '../../domain/notice/notice-mail.ts';
 import type { ClaimedNotice, NoticeClosing, Ports } from '../ports.ts';
 import type { Recipient, SendBatchInput, SendResult } from './events.ts';
 
 type Kinds = NonNullable<SendResult['kinds']>;
+type ClaimedEvidenceNotice = EvidenceNotice & { handle: string };
+type ClaimedReviewNotice = ReviewNotice & { handle: string };
 
-function kindsOf(notices: ClaimedNotice[]): Kinds {
-  const kinds: Kinds = { escalated: 0, lapsed: 0, 'due-soon': 0 };
-  for (const n of notices) kinds[n.stage === 'escalated' || n.stage === 'due-soon' ? n.stage : 'lapsed']++;
+function kindsOf(evidence: ClaimedEvidenceNotice[], tasks: TaskLine[]): Kinds {
+  const kinds: Kinds = { escalated: 0, lapsed: 0, 'due-soon': 0, tasks: tasks.length };
+  for (const n of evidence) kinds[n.stage === 'escalated' || n.stage === 'due-soon' ? n.stage : 'lapsed']++;
   return kinds;
 }
 
@@ -22,8 +24,8 @@ function kindsOf(notices: ClaimedNotice[]): Kinds {
 const LEASE_MS = 10 * 60_000;
 
 /** Of several pending notices for one item and cycle, only the latest stage is still news. */
-export function latestPerItem(notices: ClaimedNotice[]): { keep: ClaimedNotice[]; superseded: ClaimedNotice[] } {
-  const best = new Map<string, ClaimedNotice>();
+export function latestPerItem(notices: ClaimedEvidenceNotice[]): { keep: ClaimedEvidenceNotice[]; superseded: ClaimedEvidenceNotice[] } {
+  const best = new Map<string, ClaimedEvidenceNotice>();
   for (const n of notices) {
     const group = `${n.evidenceId}#${n.validUntil}#${n.stage === 'escalated' ? 'escalated' : 'owner'}`;
     const current = best.get(group);
@@ -31,6 +33,36 @@ export function latestPerItem(notices: ClaimedNotice[]): { keep: ClaimedNotice[]
   }
   const keep = new Set(best.values());
   return { keep: [...keep], superseded: notices.filter((n) => !keep.has(n)) };
+}
+
+const REVIEW_STAGE_RANK: Record<ReviewNotice['stage'], number> = { assigned: 0, reminder: 1, escalated: 2 };
+
+/**
+ * The task lines of a recipient's review digests: each task once, at its latest
+ * stage (an escalation is listed apart: it is about someone else's task), and only
+ * while it still waits for an answer. A digest none of whose tasks still waits is stale.
+ */
+export function taskLinesOf(notices: ClaimedReviewNotice[], stillOpen: (taskId: string) => boolean, today: string): { lines: TaskLine[]; stale: ClaimedReviewNotice[] } {
+  const best = new Map<string, TaskLine>();
+  const stale: ClaimedReviewNotice[] = [];
+  for (const n of notices) {
+    const open = n.tasks.filter((t) => stillOpen(t.id));
+    if (open.length === 0) stale.push(n);
+    for (const t of open) {
+      const key = `${t.id}#${n.stage === 'escalated' ? 'escalated' : 'owner'}`;
+      const current = best.get(key);
+      if (current && REVIEW_STAGE_RANK[current.stage] >= REVIEW_STAGE_RANK[n.stage]) continue;
+      best.set(key, { stage: n.stage, quarter: n.quarter, taskId: t.id, controlId: t.control, controlTitle: t.controlTitle, ownerName: t.ownerName, due: n.due, daysOverdue: daysBetween(n.due, today) });
+    }
+  }
+  return { lines: [...best.values()], stale };
+}
+
+/** Which of these review digests' tasks still wait for an answer: one query per quarter. */
+async function openTaskIds(rt: Ports, orgId: string, notices: ClaimedReviewNotice[]): Promise<Set<string>> {
+  const quarters = [...new Set(notices.map((n) => n.quarter))];
+  const tasks = (await Promise.all(quarters.map((q) => rt.reviews.tasks(orgId, q)))).flat();
+  return new Set(tasks.filter((t) => t.status === 'open' && !t.closedAt).map((t) => t.id));
 }
 
 /**
@@ -71,18 +103,25 @@ async function sendToRecipient(rt: Ports, input: SendBatchInput, person: Recipie
   const unsent = claimed.filter((n) => !n.messageId);
   if (unsent.length === 0) return result;
 
-  // Notices left from earlier sweeps may be out of date: the item renewed or retired since.
-  const earlier = unsent.filter((n) => n.recordedBy !== input.runName);
+  // Notices left from earlier sweeps may be out of date: the item renewed or retired since, the task answered.
+  const evidence = unsent.filter((n): n is ClaimedEvidenceNotice => n.kind === 'evidence');
+  const reviews = unsent.filter((n): n is ClaimedReviewNotice => n.kind === 'review');
+  const earlier = evidence.filter((n) => n.recordedBy !== input.runName);
   const validity = earlier.length > 0 ? await rt.organisations.currentValidity(input.orgId, earlier.map((n) => n.evidenceId)) : new Map<string, string | undefined>();
   const stale = earlier.filter((n) => validity.get(n.evidenceId) !== n.validUntil);
-  const { keep, superseded } = latestPerItem(unsent.filter((n) => !stale.includes(n)));
-  await close(stale, { status: 'cancelled', reason: 'evidence renewed or retired before the notice was sent' });
-  await close(superseded, { status: 'superseded', reason: 'a later notice for the same evidence replaces it' });
-  result.cancelled = stale.length;
-  result.superseded = superseded.length;
-  if (keep.length === 0) return result;
-
+  const { keep, superseded } = latestPerItem(evidence.filter((n) => !stale.includes(n)));
   const today = dayOf(new Date(input.now));
+  const open = reviews.length > 0 ? await openTaskIds(rt, input.orgId, reviews) : new Set<string>();
+  const tasks = taskLinesOf(reviews, (id) => open.has(id), today);
+  await close(stale, { status: 'cancelled', reason: 'evidence renewed or retired before the notice was sent' });
+  await close(tasks.stale, { status: 'cancelled', reason: 'every task in it was answered or closed before the notice was sent' });
+  await close(superseded, { status: 'superseded', reason: 'a later notice for the same evidence replaces it' });
+  result.cancelled = stale.length + tasks.stale.length;
+  result.superseded = superseded.length;
+  const digests = reviews.filter((n) => !tasks.stale.includes(n));
+  const mailed = [...keep, ...digests];
+  if (mailed.length === 0) return result;
+
   const mail = renderNoticeMail({
     recipient: { name: person.name, email: person.email, language: person.language },
     organisationName: input.organisationName,
@@ -98,6 +137,7 @@ async function sendToRecipient(rt: Ports, input: SendBatchInput, person: Recipie
       daysOverdue: daysBetween(n.validUntil, today),
       ownerName: n.ownerName,
     })),
+    tasks: tasks.lines,
   });
 
   let messageId: string;
@@ -109,13 +149,13 @@ async function sendToRecipient(rt: Ports, input: SendBatchInput, person: Recipie
     }));
   } catch (error) {
     const reason = `${(error as Error).name}: ${(error as Error).message}`;
-    await each(keep, (n) => rt.notices.release(n, input.runName, reason, at()));
-    return { ...result, failed: keep.length, error: reason };
+    await each(mailed, (n) => rt.notices.release(n, input.runName, reason, at()));
+    return { ...result, failed: mailed.length, error: reason };
   }
-  const sent = { ...result, mailed: true, sent: keep.length, kinds: kindsOf(keep), messageId };
+  const sent = { ...result, mailed: true, sent: mailed.length, kinds: kindsOf(keep, tasks.lines), messageId };
   try {
-    await each(keep, (n) => rt.notices.noteMessageId(n, input.runName, messageId));
-    await close(keep, { status: 'sent', messageId });
+    await each(mailed, (n) => rt.notices.noteMessageId(n, input.runName, messageId));
+    await close(mailed, { status: 'sent', messageId });
   } catch (error) {
     // The mail is out; what is not yet recorded as sent is closed, not re-mailed, by a later sweep once the lease ends.
     return { ...sent, error: `mailed, but not every notice is recorded as sent yet: ${(error as Error).name}: ${(error as Error).message}` };

@@ -1,0 +1,61 @@
+// What closing a review decides. Pure: a result per control (an open task is
+// `unanswered`), a nonconformity opened for each `not-effective` or `unanswered`
+// control that has none open, closed by a later `effective` or `not-applicable`
+// answer (a `partially-effective` one carries it on), and the summary auditors read.
+import type { AuditEvent } from '../audit/audit.ts';
+import { requirement } from '../catalogues/catalogues.ts';
+import { nonconformityId, type Nonconformity, type Review, type ReviewSummary, type Task, type TaskResult } from './review.ts';
+
+export type ControlResult = TaskResult | 'unanswered';
+
+export interface Closing {
+  review: Review;
+  /** Every task, closed; the ones still open marked unanswered. */
+  tasks: Task[];
+  opened: Nonconformity[];
+  closed: Nonconformity[];
+  audit: AuditEvent[];
+}
+
+export const resultOf = (t: Task): ControlResult => (t.status === 'answered' && t.result ? t.result : 'unanswered');
+
+const CLOSES: ReadonlySet<ControlResult> = new Set(['effective', 'not-applicable']);
+const OPENS: ReadonlySet<ControlResult> = new Set(['not-effective', 'unanswered']);
+
+export function closeReview(review: Review, tasks: readonly Task[], openNonconformities: readonly Nonconformity[], at: string, actor: string): Closing {
+  const quarter = review.id;
+  const openByControl = new Map(openNonconformities.filter((nc) => nc.status === 'open').map((nc) => [nc.control, nc]));
+  const closedTasks: Task[] = [];
+  const opened: Nonconformity[] = [];
+  const closed: Nonconformity[] = [];
+  const byResult: Record<string, number> = {};
+  const byTheme: Record<string, Record<string, number>> = {};
+  const overdue = new Set<string>();
+  for (const t of tasks) {
+    const result = resultOf(t);
+    closedTasks.push({ ...t, status: t.status === 'answered' ? 'answered' : 'unanswered', closedAt: at });
+    byResult[result] = (byResult[result] ?? 0) + 1;
+    const theme = requirement({ framework: 'iso27001', id: t.control })?.theme ?? 'Other';
+    byTheme[theme] = { ...byTheme[theme], [result]: (byTheme[theme]?.[result] ?? 0) + 1 };
+    // Overdue: no answer when the review closed after the due date, or an answer given after it.
+    if ((result === 'unanswered' && at.slice(0, 10) > t.due) || (t.answeredAt && t.answeredAt.slice(0, 10) > t.due)) overdue.add(t.owner);
+    const open = openByControl.get(t.control);
+    if (open && CLOSES.has(result)) closed.push({ ...open, status: 'closed', closedIn: quarter });
+    if (!open && OPENS.has(result)) opened.push({ id: nonconformityId(quarter, t.control), control: t.control, openedIn: quarter, reason: result as Nonconformity['reason'], status: 'open' });
+  }
+  const summary: ReviewSummary = {
+    tasks: tasks.length,
+    byResult,
+    byTheme,
+    overdueOwners: [...overdue].sort(),
+    nonconformitiesOpened: opened.map((nc) => nc.id),
+    nonconformitiesClosed: closed.map((nc) => nc.id),
+  };
+  const subject = (kind: string, id: string) => `${kind}#${id}`;
+  const audit: AuditEvent[] = [
+    ...opened.map((nc) => ({ orgId: review.orgId, at, event: 'nonconformity.opened', subject: subject('NC', nc.id), actor, detail: { control: nc.control, reason: nc.reason } })),
+    ...closed.map((nc) => ({ orgId: review.orgId, at, event: 'nonconformity.closed', subject: subject('NC', nc.id), actor, detail: { control: nc.control, closedIn: quarter } })),
+    { orgId: review.orgId, at, event: 'review.closed', subject: subject('REVIEW', quarter), actor, detail: { byResult, nonconformitiesOpened: opened.length } },
+  ];
+  return { review: { ...review, status: 'closed', closedAt: at, summary }, tasks: closedTasks, opened, closed, audit };
+}

@@ -1,0 +1,37 @@
+// Quarters (`2026-Q4`) and the local date they turn on. A review's quarter is the
+// organisation's: 1 October in Hong Kong begins at 16:00 UTC on 30 September. Pure.
+import { z } from 'zod';
+import { dateIn, periodOf } from '../../workflows/declarations.ts';
+
+export const Quarter = z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter written YYYY-Qn, such as 2026-Q4');
+export type Quarter = z.infer<typeof Quarter>;
+
+/** The calendar date at `now` in `timeZone` (YYYY-MM-DD). */
+export const localDate = (now: Date, timeZone: string): string => dateIn(now, timeZone);
+
+/** The quarter `now` falls in, in `timeZone`. */
+export const quarterAt = (now: Date, timeZone: string): Quarter => periodOf('quarter', now, timeZone);
+
+/** 1 to 4. */
+export const quarterNumber = (q: Quarter): number => Number(q.slice(-1));
+
+export function firstDayOf(q: Quarter): string {
+  return `${q.slice(0, 4)}-${String((quarterNumber(q) - 1) * 3 + 1).padStart(2, '0')}-01`;
+}
+
+export function lastDayOf(q: Quarter): string {
+  const year = Number(q.slice(0, 4));
+  const month = quarterNumber(q) * 3;
+  const day = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+export function nextQuarter(q: Quarter): Quarter {
+  const n = quarterNumber(q);
+  return n === 4 ? `${Number(q.slice(0, 4)) + 1}-Q1` : `${q.slice(0, 4)}-Q${n + 1}`;
+}
+
+export function previousQuarter(q: Quarter): Quarter {
+  const n = quarterNumber(q);
+  return n === 1 ? `${Number(q.slice(0, 4)) - 1}-Q4` : `${q.slice(0, 4)}-Q${n - 1}`;
+}

@@ -1,0 +1,192 @@
+// A person's part in a review: the owner (or their delegate) answers a task with a
+// result, a comment and evidence; the reviewer accepts or returns the answer; the
+// owner hands the task to someone else. Each change is checked here, then written
+// in one transaction over the version read while the review is open, so a refused
+// change writes nothing.
+import { addPeriod } from '../../domain/dates.ts';
+import { evidenceStatus } from '../../domain/evidence/lapse-policy.ts';
+import type { EvidenceRecord, LoadedOrganisation } from '../../domain/org/org.ts';
+import { answererOf } from '../../domain/review/reminders.ts';
+import type { ReviewEvery, Task, TaskEvidence, TaskResult } from '../../domain/review/review.ts';
+import { localDate } from '../../domain/review/quarter.ts';
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
+import type { Ports, TaskChange } from '../ports.ts';
+import { assignedDigest } from './open.ts';
+
+/** An evidence file as the answerer hands it in: where it is and what it hashes to. */
+export interface EvidenceFile {
+  location: string;
+  name: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface Answer {
+  orgId: string;
+  taskId: string;
+  as: string;
+  result: TaskResult;
+  comment?: string;
+  evidence?: EvidenceFile;
+  /** ISO-8601 period the evidence is valid for (default: that of the evidence it renews, else the control's review rhythm). */
+  validFor?: string;
+  now: Date;
+}
+
+const RHYTHM: Record<ReviewEvery, string> = { quarter: 'P3M', 'half-year': 'P6M', year: 'P1Y' };
+
+interface Context {
+  org: LoadedOrganisation;
+  task: Task;
+  today: string;
+}
+
+async function context(rt: Ports, orgId: string, taskId: string, now: Date): Promise<Context> {
+  const org = await rt.organisations.load(orgId);
+  if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
+  const task = await rt.reviews.task(orgId, taskId);
+  if (!task) throw new NotFoundError(`no task "${taskId}" (tasks are named <quarter>/<control>, e.g. 2026-Q4/A.8.15: see compliance task list)`);
+  if (task.closedAt) throw new ConflictError(`the ${task.quarter} review is closed: task ${task.id} takes no more answers or decisions`);
+  return { org, task, today: localDate(now, org.organisation.timeZone) };
+}
+
+function person(org: LoadedOrganisation, id: string, role: string): void {
+  if (!org.people.has(id)) throw new InputError(`${role} "${id}" is not a person of ${org.organisation.id}`);
+}
+
+/** What an evidence file does to the register: nothing new (it is registered as it is), or a new item renewing the oldest live one. */
+function registration(answer: Answer, ctx: Context, live: EvidenceRecord[]): Pick<TaskChange, 'register' | 'renews'> & { attached?: TaskEvidence } {
+  const file = answer.evidence;
+  if (!file) return {};
+  const same = live.find((e) => e.location === file.location);
+  if (same?.sha256 && same.sha256 !== file.sha256) {
+    throw new InputError(`--evidence ${file.name}: the file no longer matches the SHA-256 recorded for evidence ${same.id} (recorded ${same.sha256.slice(0, 12)}..., now ${file.sha256.slice(0, 12)}...): register the new version under a new name, or restore the recorded one`);
+  }
+  if (same) return { attached: { id: same.id, origin: same.origin, title: same.title, location: same.location, ...(same.sha256 ? { sha256: same.sha256 } : {}) } };
+  const control = ctx.org.controls.get(ctx.task.control);
+  const renewed = [...live].filter((e) => e.validUntil).sort((a, b) => String(a.validUntil).localeCompare(String(b.validUntil)))[0];
+  const validFor = answer.validFor ?? (renewed ? undefined : RHYTHM[control?.reviewEvery ?? 'quarter']);
+  // The period of the evidence it renews, counted from today: a yearly certificate renewed is good for another year.
+  const validUntil = validFor ? addPeriod(ctx.today, validFor) : shiftBy(renewed as EvidenceRecord, ctx.today);
+  const id = `${ctx.task.id}/${file.sha256.slice(0, 12)}`;
+  const register: EvidenceRecord = {
+    id,
+    control: ctx.task.control,
+    title: `${ctx.task.control} review ${ctx.task.quarter}: ${file.name}`,
+    kind: renewed?.kind ?? 'other',
+    location: file.location,
+    sha256: file.sha256,
+    collected: ctx.today,
+    validUntil,
+    owner: ctx.task.owner,
+    retired: false,
+    origin: 'answer',
+    ...(renewed ? { renews: renewed.id } : {}),
+  };
+  return {
+    register,
+    ...(renewed ? { renews: { id: renewed.id, by: id } } : {}),
+    attached: { id, origin: 'answer', title: register.title, location: file.location, sha256: file.sha256 },
+  };
+}
+
+/** today + (validUntil - collected) of the item renewed. */
+function shiftBy(renewed: EvidenceRecord, today: string): string {
+  const days = Math.round((Date.parse(`${renewed.validUntil}T00:00:00Z`) - Date.parse(`${renewed.collected}T00:00:00Z`)) / 86_400_000);
+  return new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export async function answerTask(rt: Ports, answer: Answer): Promise<Task> {
+  const ctx = await context(rt, answer.orgId, answer.taskId, answer.now);
+  const { task, org, today } = ctx;
+  if (answer.as !== task.owner && answer.as !== task.delegate) {
+    const whose = task.delegate ? `${task.owner}'s, handed to ${task.delegate}` : `${task.owner}'s`;
+    throw new ForbiddenError(`task ${task.id} is ${whose}: ${answer.as} cannot answer it`);
+  }
+  if (task.reviewDecision === 'accepted') throw new ConflictError(`task ${task.id}'s answer was accepted by ${task.reviewer}: it takes no new answer this quarter`);
+  const live = (await rt.organisations.evidence(answer.orgId, task.control)).filter((e) => !e.retired && !e.renewedBy);
+  const reg = registration(answer, ctx, live);
+  if (answer.result === 'effective' && !reg.attached) {
+    const lapsed = live.filter((e) => ['lapsed', 'escalated'].includes(evidenceStatus(e.validUntil, today, org.organisation.sweep).status));
+    const why =
+      lapsed.length > 0 ? `its evidence has lapsed (${lapsed.map((e) => `${e.id} ended ${e.validUntil}`).join(', ')})` : live.length === 0 && task.evidence.length === 0 ? 'it has no evidence' : undefined;
+    if (why) throw new InputError(`task ${task.id}: control ${task.control} cannot be answered effective: ${why}; answer with new evidence (--evidence FILE)`);
+  }
+  const changed: Task = {
+    ...task,
+    status: 'answered',
+    result: answer.result,
+    ...(answer.comment !== undefined ? { comment: answer.comment } : {}),
+    answeredBy: answer.as,
+    answeredAt: answer.now.toISOString(),
+    evidence: reg.attached && !task.evidence.some((e) => e.id === reg.attached?.id) ? [...task.evidence, reg.attached] : task.evidence,
+  };
+  delete changed.reviewDecision;
+  delete changed.reviewComment;
+  delete changed.reviewedAt;
+  await rt.reviews.changeTask(answer.orgId, {
+    task: changed,
+    readVersion: task.version,
+    audit: { orgId: answer.orgId, at: rt.clock().toISOString(), event: 'task.answered', subject: `TASK#${task.id}`, actor: answer.as, detail: { result: answer.result, ...(reg.attached ? { evidence: reg.attached.id } : {}) } },
+    ...(reg.register ? { register: reg.register } : {}),
+    ...(reg.renews ? { renews: reg.renews } : {}),
+  });
+  return { ...changed, version: task.version + 1 };
+}
+
+export interface Decision {
+  orgId: string;
+  taskId: string;
+  as: string;
+  decision: 'accept' | 'return';
+  comment?: string;
+  now: Date;
+}
+
+export async function decideTask(rt: Ports, d: Decision): Promise<Task> {
+  const { task } = await context(rt, d.orgId, d.taskId, d.now);
+  if (d.as !== task.reviewer) throw new ForbiddenError(`task ${task.id} is reviewed by ${task.reviewer}: ${d.as} cannot accept or return its answer`);
+  if (task.status !== 'answered') throw new ConflictError(`task ${task.id} has no answer to ${d.decision}${task.reviewDecision === 'returned' ? ' (it was returned and waits for a new one)' : ''}`);
+  const at = d.now.toISOString();
+  const changed: Task = {
+    ...task,
+    // A returned answer sends the task back to its owner, into the open-tasks index again.
+    status: d.decision === 'accept' ? 'answered' : 'open',
+    reviewDecision: d.decision === 'accept' ? 'accepted' : 'returned',
+    reviewedAt: at,
+    ...(d.comment !== undefined ? { reviewComment: d.comment } : {}),
+  };
+  await rt.reviews.changeTask(d.orgId, {
+    task: changed,
+    readVersion: task.version,
+    audit: { orgId: d.orgId, at: rt.clock().toISOString(), event: d.decision === 'accept' ? 'task.accepted' : 'task.returned', subject: `TASK#${task.id}`, actor: d.as, detail: d.comment ? { comment: d.comment } : {} },
+  });
+  return { ...changed, version: task.version + 1 };
+}
+
+export interface Delegation {
+  orgId: string;
+  taskId: string;
+  as: string;
+  to: string;
+  now: Date;
+  runName: string;
+}
+
+/** The owner hands the task to someone else, who is told (a digest of its own, sent by the next daily run). */
+export async function delegateTask(rt: Ports, d: Delegation): Promise<Task> {
+  const { task, org } = await context(rt, d.orgId, d.taskId, d.now);
+  if (d.as !== task.owner) throw new ForbiddenError(`task ${task.id} is ${task.owner}'s: only they can hand it to someone else`);
+  person(org, d.to, '--to');
+  if (task.status !== 'open') throw new ConflictError(`task ${task.id} is answered already`);
+  const at = d.now.toISOString();
+  const changed: Task = { ...task, delegate: d.to };
+  if (d.to === task.owner) delete changed.delegate;
+  await rt.reviews.changeTask(d.orgId, {
+    task: changed,
+    readVersion: task.version,
+    audit: { orgId: d.orgId, at: rt.clock().toISOString(), event: 'task.delegated', subject: `TASK#${task.id}`, actor: d.as, detail: { to: d.to } },
+  });
+  if (answererOf(changed) !== task.owner) await rt.notices.record(assignedDigest({ orgId: d.orgId, runName: d.runName, now: d.now.toISOString() }, org, d.to, [changed], at, task.id), at);
+  return { ...changed, version: task.version + 1 };
+}

@@ -1,0 +1,186 @@
+// Opening a quarter's review, in the steps of workflows/quarterly-review.asl.json:
+// plan (the run on record, earlier reviews past their deadline closed so their
+// nonconformities carry, the review item, the tasks whole in batches), one step per
+// batch writing its tasks by conditional put, then one digest per person listing
+// their tasks, sent by the sweep's own send step, then the run's report. Every
+// write is keyed by organisation, quarter and control, so a retried step, a second
+// schedule tick and two openings at once give one review and one task per control.
+import type { LoadedOrganisation } from '../../domain/org/org.ts';
+import { firstDayOf, lastDayOf, localDate, Quarter } from '../../domain/review/quarter.ts';
+import { planTasks } from '../../domain/review/plan.ts';
+import { answererOf } from '../../domain/review/reminders.ts';
+import type { Review, Task, TaskEvidence } from '../../domain/review/review.ts';
+import { evidenceStatusByControl } from '../../domain/review/soa.ts';
+import type { ReviewNotice } from '../../domain/notice/notice.ts';
+import { addDays } from '../../domain/dates.ts';
+import { InputError, NotFoundError } from '../../errors.ts';
+import { periodOfRun, type WorkflowName } from '../../workflows/declarations.ts';
+import { caughtErrorText } from '../caught-error.ts';
+import type { Ports } from '../ports.ts';
+import type { RunInput } from '../run-input.ts';
+import type { PlanResult, Recipient } from '../sweep/events.ts';
+import { RECIPIENTS_PER_BATCH } from '../sweep/plan.ts';
+import { summarise } from '../sweep/report.ts';
+import { closeDueReviews } from './close.ts';
+import type { NotifyInput, OpeningPlan, OpeningReportInput, TaskBatchEvent, TaskBatchResult } from './events.ts';
+
+export const REVIEW_KIND: WorkflowName = 'quarterly-review';
+
+/** Tasks per batch step: small enough that a retried step redoes little. */
+export const TASKS_PER_BATCH = 25;
+
+/** The quarter a run is for: its name ends with it (`quarterly-review-acme-2026-Q4`). */
+export function quarterOfRun(input: RunInput): Quarter {
+  const period = periodOfRun(REVIEW_KIND, input.orgId, input.runName);
+  const parsed = Quarter.safeParse(period);
+  if (!parsed.success) throw new InputError(`run "${input.runName}": "${period}" ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+/** What the product knows, attached to the controls it evidences: the latest data map, the latest gap analysis. */
+async function systemEvidence(rt: Ports, orgId: string): Promise<Map<string, TaskEvidence[]>> {
+  const [map, analysis] = await Promise.all([rt.dataMaps.latest(orgId), rt.gaps.latestAnalysis(orgId)]);
+  const out = new Map<string, TaskEvidence[]>();
+  const attach = (controls: string[], e: TaskEvidence) => controls.forEach((c) => out.set(c, [...(out.get(c) ?? []), e]));
+  if (map) {
+    attach(['A.5.12', 'A.5.34'], { id: `datamap:${map.scanId}`, origin: 'system', title: `Data map of scan ${map.scanId} (${map.scannedAt.slice(0, 10)})`, location: `compliance://${orgId}/datamaps/${map.scanId}` });
+  }
+  if (analysis) {
+    attach(['A.5.31', 'A.5.36'], { id: `analysis:${analysis.id}`, origin: 'system', title: `Gap analysis ${analysis.id} (${analysis.asOf.slice(0, 10)})`, location: `compliance://${orgId}/analyses/${analysis.id}` });
+  }
+  return out;
+}
+
+async function loadOrg(rt: Ports, orgId: string): Promise<LoadedOrganisation> {
+  const org = await rt.organisations.load(orgId);
+  if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
+  return org;
+}
+
+export async function planOpening(rt: Ports, input: RunInput): Promise<OpeningPlan> {
+  await rt.runs.begin({ orgId: input.orgId, kind: REVIEW_KIND, name: input.runName, asOf: input.now }, rt.clock().toISOString());
+  const quarter = quarterOfRun(input);
+  const org = await loadOrg(rt, input.orgId);
+  const today = localDate(new Date(input.now), org.organisation.timeZone);
+  if (today > lastDayOf(quarter)) throw new InputError(`${quarter} ended on ${lastDayOf(quarter)}: a review opens for the current quarter or one to come`);
+  const closedFirst = await closeDueReviews(rt, input.orgId, today, input.runName, input.now);
+
+  const existing = await rt.reviews.get(input.orgId, quarter);
+  const base = { quarter, organisationName: org.organisation.name, closedFirst };
+  if (existing?.status === 'closed') return { ...base, due: existing.due, review: 'closed', batches: [] };
+
+  const openingDate = today < firstDayOf(quarter) ? firstDayOf(quarter) : today;
+  const [evidence, nonconformities, attached] = await Promise.all([rt.organisations.evidence(input.orgId), rt.reviews.nonconformities(input.orgId), systemEvidence(rt, input.orgId)]);
+  const controls = [...org.controls.values()].filter((c) => c.applicable && c.owner);
+  let tasks = planTasks({
+    quarter,
+    openingDate,
+    policy: org.organisation.review,
+    controls: controls.map((c) => ({ id: c.id, title: c.title, owner: c.owner as string, reviewer: c.reviewer, reviewEvery: c.reviewEvery, reviewIn: c.reviewIn })),
+    evidenceStatus: evidenceStatusByControl(evidence, today, org.organisation.sweep),
+    openNonconformities: nonconformities.filter((nc) => nc.status === 'open' && nc.openedIn < quarter),
+    complianceContact: org.organisation.complianceContact,
+  }).map((t): Task => ({ ...t, evidence: attached.get(t.control) ?? [] }));
+  // A review opened before keeps its due date: a second opening only fills in what is missing.
+  if (existing) tasks = tasks.map((t) => ({ ...t, due: existing.due }));
+  const due = existing?.due ?? tasks[0]?.due ?? addDays(openingDate, org.organisation.review.dueDays);
+  const review: Review = { id: quarter, orgId: input.orgId, status: 'open', openedAt: input.now, openedBy: input.runName, due, deadline: lastDayOf(quarter), tasks: tasks.length };
+  const outcome = existing ? 'exists' : await rt.reviews.create(review, rt.clock().toISOString());
+  const batches: OpeningPlan['batches'] = [];
+  for (let i = 0; i < tasks.length; i += TASKS_PER_BATCH) batches.push({ tasks: tasks.slice(i, i + TASKS_PER_BATCH) });
+  return { ...base, due, review: outcome, batches };
+}
+
+/** One batch step: conditional puts, nothing read. */
+export async function createTaskBatch(rt: Ports, event: TaskBatchEvent): Promise<TaskBatchResult> {
+  return rt.reviews.createTasks(event.orgId, event.tasks);
+}
+
+/**
+ * One digest per person who answers tasks this quarter, recorded pending (once:
+ * its key is the quarter, person, due date and stage), then handed to the send step.
+ */
+export async function notifyAssignees(rt: Ports, input: NotifyInput): Promise<PlanResult> {
+  const org = await loadOrg(rt, input.orgId);
+  const quarter = input.plan.quarter;
+  const tasks = (await rt.reviews.tasks(input.orgId, quarter)).filter((t) => t.status === 'open' && !t.closedAt);
+  const byAnswerer = new Map<string, Task[]>();
+  for (const t of tasks) byAnswerer.set(answererOf(t), [...(byAnswerer.get(answererOf(t)) ?? []), t]);
+  const at = rt.clock().toISOString();
+  const notices = [...byAnswerer].map(([recipientId, mine]) => assignedDigest(input, org, recipientId, mine, at));
+  const outcomes = await Promise.all(notices.map((n) => rt.notices.record(n, at)));
+  // Everyone with a digest this quarter, recorded now or by an earlier try that may not have sent it.
+  const waiting = [...byAnswerer.keys()].sort();
+  const recipients = waiting.flatMap((id): Recipient[] => {
+    const p = org.people.get(id);
+    return p ? [{ id, name: p.name, email: p.email, language: p.language }] : [];
+  });
+  const batches: PlanResult['batches'] = [];
+  for (let i = 0; i < recipients.length; i += RECIPIENTS_PER_BATCH) batches.push({ recipients: recipients.slice(i, i + RECIPIENTS_PER_BATCH) });
+  return {
+    organisationName: org.organisation.name,
+    batches,
+    unknownRecipients: waiting.filter((id) => !org.people.has(id)),
+    evidenceRead: 0,
+    tasksRead: tasks.length,
+    reviewsClosed: [],
+    recorded: outcomes.filter((o) => o === 'recorded').length,
+    alreadyRecorded: outcomes.filter((o) => o === 'exists').length,
+  };
+}
+
+export function assignedDigest(input: RunInput, org: LoadedOrganisation, recipientId: string, tasks: readonly Task[], at: string, about?: string): ReviewNotice {
+  const first = tasks[0] as Task;
+  return {
+    kind: 'review',
+    orgId: input.orgId,
+    recipientId,
+    quarter: first.quarter,
+    due: first.due,
+    stage: 'assigned',
+    ...(about ? { about } : {}),
+    tasks: tasks.map((t) => ({ id: t.id, control: t.control, controlTitle: t.controlTitle, ownerName: org.people.get(t.owner)?.name ?? t.owner })),
+    status: 'pending',
+    recordedBy: input.runName,
+    recordedAt: at,
+    attempts: 0,
+  };
+}
+
+export interface OpeningSummary {
+  runName: string;
+  status: 'succeeded' | 'failed';
+  quarter?: string;
+  review?: OpeningPlan['review'];
+  due?: string;
+  tasks: number;
+  tasksCreated: number;
+  closedFirst: string[];
+  digestsRecorded: number;
+  mailsSent: number;
+  failedRecipients: { recipientId: string; error: string }[];
+  error?: string;
+}
+
+export async function reportOpening(rt: Ports, input: OpeningReportInput): Promise<OpeningSummary> {
+  const sends = summarise({ orgId: input.orgId, runName: input.runName, now: input.now, ...(input.notify ? { plan: input.notify } : {}), ...(input.sends ? { sends: input.sends } : {}) });
+  const error = input.error ? caughtErrorText(input.error) : undefined;
+  const summary: OpeningSummary = {
+    runName: input.runName,
+    status: error || sends.status === 'failed' ? 'failed' : 'succeeded',
+    ...(input.plan ? { quarter: input.plan.quarter, review: input.plan.review, due: input.plan.due } : {}),
+    tasks: input.plan?.batches.reduce((n, b) => n + b.tasks.length, 0) ?? 0,
+    tasksCreated: input.created?.reduce((n, c) => n + c.created, 0) ?? 0,
+    closedFirst: input.plan?.closedFirst ?? [],
+    digestsRecorded: input.notify?.recorded ?? 0,
+    mailsSent: sends.mailsSent,
+    failedRecipients: sends.failedRecipients,
+    ...(error ? { error } : {}),
+  };
+  const { runName, status, error: _e, ...figures } = summary;
+  const run = { orgId: input.orgId, kind: REVIEW_KIND, name: runName };
+  const at = rt.clock().toISOString();
+  if (status === 'failed') await rt.runs.finish(run, { status: 'failed', error: error ?? 'a digest could not be sent (it stays pending for the next daily run)', summary: figures }, at);
+  else await rt.runs.finish(run, { status: 'succeeded', summary: figures }, at);
+  return summary;
+}

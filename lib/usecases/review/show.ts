@@ -1,0 +1,127 @@
+// What people read of reviews: one quarter's review with its tasks and
+// nonconformities (`compliance review show`), the tasks waiting for someone
+// (`compliance task list`) and the Statement of Applicability (`compliance soa`).
+import { localDate, quarterAt, type Quarter } from '../../domain/review/quarter.ts';
+import { resultOf, type ControlResult } from '../../domain/review/close.ts';
+import type { Nonconformity, Review, ReviewSummary, Task, TaskEvidence } from '../../domain/review/review.ts';
+import { evidenceStatusByControl, statementOfApplicability, type SoaRow } from '../../domain/review/soa.ts';
+import { requirement } from '../../domain/catalogues/catalogues.ts';
+import { compareControlIds } from '../../domain/notice/notice-mail.ts';
+import { NotFoundError } from '../../errors.ts';
+import type { Ports } from '../ports.ts';
+
+export interface TaskView {
+  id: string;
+  control: string;
+  controlTitle: string;
+  owner: string;
+  delegate?: string;
+  reviewer: string;
+  due: string;
+  status: Task['status'];
+  result?: Task['result'];
+  comment?: string;
+  reviewDecision?: Task['reviewDecision'];
+  carries?: string;
+  evidenceStatusAtOpening: Task['evidenceStatusAtOpening'];
+  evidence: TaskEvidence[];
+}
+
+export interface ReviewView {
+  review: { id: string; status: Review['status']; openedAt: string; due: string; deadline: string; closedAt?: string; summary: ReviewSummary };
+  tasks: TaskView[];
+  nonconformities: Pick<Nonconformity, 'id' | 'control' | 'openedIn' | 'status' | 'reason' | 'closedIn'>[];
+}
+
+/** A.5.2 before A.5.10, as the Annex lists them. */
+const inControlOrder = (tasks: readonly Task[]): Task[] => [...tasks].sort((a, b) => compareControlIds(a.control, b.control));
+
+export function taskView(t: Task): TaskView {
+  return {
+    id: t.id,
+    control: t.control,
+    controlTitle: t.controlTitle,
+    owner: t.owner,
+    ...(t.delegate ? { delegate: t.delegate } : {}),
+    reviewer: t.reviewer,
+    due: t.due,
+    status: t.status,
+    ...(t.result ? { result: t.result } : {}),
+    ...(t.comment !== undefined ? { comment: t.comment } : {}),
+    ...(t.reviewDecision ? { reviewDecision: t.reviewDecision } : {}),
+    ...(t.carries ? { carries: t.carries } : {}),
+    evidenceStatusAtOpening: t.evidenceStatusAtOpening,
+    evidence: t.evidence,
+  };
+}
+
+/** An open review's summary so far: tasks still open count as `open`, overdue owners are those past the due date. */
+function progress(tasks: readonly Task[], today: string): ReviewSummary {
+  const byResult: Record<string, number> = {};
+  const byTheme: Record<string, Record<string, number>> = {};
+  const overdue = new Set<string>();
+  for (const t of tasks) {
+    const r = t.status === 'open' ? 'open' : resultOf(t);
+    byResult[r] = (byResult[r] ?? 0) + 1;
+    const theme = requirement({ framework: 'iso27001', id: t.control })?.theme ?? 'Other';
+    byTheme[theme] = { ...byTheme[theme], [r]: (byTheme[theme]?.[r] ?? 0) + 1 };
+    if (t.status === 'open' && today > t.due) overdue.add(t.owner);
+  }
+  return { tasks: tasks.length, byResult, byTheme, overdueOwners: [...overdue].sort(), nonconformitiesOpened: [], nonconformitiesClosed: [] };
+}
+
+/** The quarter named, else the organisation's current one if it has a review, else the latest review's. */
+export async function resolveQuarter(rt: Ports, orgId: string, now: Date, named?: Quarter): Promise<Quarter> {
+  if (named) return named;
+  const org = await rt.organisations.settings(orgId);
+  if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
+  const current = quarterAt(now, org.timeZone);
+  if (await rt.reviews.get(orgId, current)) return current;
+  const latest = (await rt.reviews.list(orgId)).map((r) => r.id).sort().at(-1);
+  return latest ?? current;
+}
+
+export async function showReview(rt: Ports, orgId: string, quarter: Quarter, now: Date): Promise<ReviewView> {
+  const [org, review, tasks, ncs] = await Promise.all([rt.organisations.settings(orgId), rt.reviews.get(orgId, quarter), rt.reviews.tasks(orgId, quarter), rt.reviews.nonconformities(orgId)]);
+  if (!review) throw new NotFoundError(`no review of ${quarter} has been opened for "${orgId}" (compliance review open ${quarter})`);
+  const carried = new Set(tasks.flatMap((t) => (t.carries ? [t.carries] : [])));
+  const today = localDate(now, org?.timeZone ?? 'Asia/Hong_Kong');
+  return {
+    review: {
+      id: review.id,
+      status: review.status,
+      openedAt: review.openedAt,
+      due: review.due,
+      deadline: review.deadline,
+      ...(review.closedAt ? { closedAt: review.closedAt } : {}),
+      summary: review.summary ?? progress(tasks, today),
+    },
+    tasks: inControlOrder(tasks).map(taskView),
+    nonconformities: ncs
+      .filter((nc) => nc.openedIn === quarter || nc.closedIn === quarter || carried.has(nc.id))
+      .map(({ id, control, openedIn, status, reason, closedIn }) => ({ id, control, openedIn, status, reason, ...(closedIn ? { closedIn } : {}) })),
+  };
+}
+
+export async function listTasks(rt: Ports, orgId: string, quarter: Quarter, owner?: string): Promise<TaskView[]> {
+  const tasks = await rt.reviews.tasks(orgId, quarter);
+  return inControlOrder(tasks.filter((t) => !owner || t.owner === owner || t.delegate === owner)).map(taskView);
+}
+
+/** The last result of each control: from the latest review that has one for it (at most the last four quarters read). */
+async function lastResults(rt: Ports, orgId: string): Promise<Map<string, ControlResult>> {
+  const quarters = (await rt.reviews.list(orgId)).map((r) => r.id).sort().reverse().slice(0, 4);
+  const out = new Map<string, ControlResult>();
+  for (const tasks of await Promise.all(quarters.map((q) => rt.reviews.tasks(orgId, q)))) {
+    for (const t of tasks) if (!out.has(t.control) && (t.status !== 'open' || t.closedAt)) out.set(t.control, resultOf(t));
+  }
+  return out;
+}
+
+export async function soaOf(rt: Ports, orgId: string, now: Date): Promise<SoaRow[]> {
+  const org = await rt.organisations.load(orgId);
+  if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
+  const [evidence, results] = await Promise.all([rt.organisations.evidence(orgId), lastResults(rt, orgId)]);
+  const today = localDate(now, org.organisation.timeZone);
+  return statementOfApplicability([...org.controls.values()], results, evidenceStatusByControl(evidence, today, org.organisation.sweep));
+}
