@@ -102,6 +102,31 @@ function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
 }
 
+/** Encodings in which a line end is one byte (0x0A) that no other character contains. */
+const LINE_SAFE: ReadonlySet<Encoding> = new Set(['utf-8', 'gb18030', 'big5']);
+
+/**
+ * The same bytes in blocks that end just after a line end (the last may not), each at
+ * least one read; a line longer than `maxCarry` bytes is let through in pieces.
+ */
+async function* lineAligned(bytes: AsyncIterable<Uint8Array>, maxCarry: number): AsyncGenerator<Uint8Array> {
+  let carry: Uint8Array | undefined;
+  for await (const chunk of bytes) {
+    const joined = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
+    const nl = Buffer.from(joined.buffer, joined.byteOffset, joined.byteLength).lastIndexOf(0x0a);
+    if (nl < 0) {
+      if (joined.length > maxCarry) {
+        yield joined;
+        carry = undefined;
+      } else carry = joined;
+      continue;
+    }
+    yield joined.subarray(0, nl + 1);
+    carry = nl + 1 < joined.length ? joined.subarray(nl + 1) : undefined;
+  }
+  if (carry !== undefined) yield carry;
+}
+
 /** Decode `bytes` (BOM already skipped) into chunks that keep the contract at the top of this file. */
 export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encoding: Encoding, options: DecodeOptions = {}): AsyncGenerator<TextChunk> {
   const maxChunkChars = maxChunkCharsOf(options);
@@ -169,17 +194,30 @@ export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encodi
   };
 
   try {
-    for await (const chunk of bytes) {
-      if (literal) {
-        fffdLiteral += countOccurrences(chunk, literal);
-        // Occurrences straddling the previous read and this one.
-        const keep = literal.length - 1;
-        if (prevTail.length > 0) fffdLiteral += countOccurrences(Buffer.concat([prevTail, chunk.subarray(0, keep)]), literal);
-        const joined = Buffer.concat([prevTail, chunk.subarray(Math.max(0, chunk.length - keep))]);
-        prevTail = joined.subarray(Math.max(0, joined.length - keep));
+    if (LINE_SAFE.has(encoding)) {
+      // Decoded in blocks that end at a line end: no character is cut, so a real U+FFFD
+      // is counted in a block's own bytes (only when its text holds one), and a large
+      // block's lines go out as chunks at once, not joined to the next block's text.
+      for await (const block of lineAligned(bytes, 4 * maxChunkChars)) {
+        const text = decoder.decode(block, { stream: true });
+        if (literal && text.includes('\uFFFD')) fffdLiteral += countOccurrences(block, literal);
+        decoded(text);
+        // whole lines, and enough of them: out now (a small file stays one chunk)
+        yield* cut(text.endsWith('\n') && pending.length >= maxChunkChars / 4);
       }
-      decoded(decoder.decode(chunk, { stream: true }));
-      yield* cut(false);
+    } else {
+      for await (const chunk of bytes) {
+        if (literal) {
+          fffdLiteral += countOccurrences(chunk, literal);
+          // Occurrences straddling the previous read and this one.
+          const keep = literal.length - 1;
+          if (prevTail.length > 0) fffdLiteral += countOccurrences(Buffer.concat([prevTail, chunk.subarray(0, keep)]), literal);
+          const joined = Buffer.concat([prevTail, chunk.subarray(Math.max(0, chunk.length - keep))]);
+          prevTail = joined.subarray(Math.max(0, joined.length - keep));
+        }
+        decoded(decoder.decode(chunk, { stream: true }));
+        yield* cut(false);
+      }
     }
     // The last, possibly incomplete, character: replaced when the text really ends
     // there, dropped when a budget cut it.

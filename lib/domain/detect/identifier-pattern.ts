@@ -120,8 +120,8 @@ function notJoined(n: number): string {
 /**
  * The identifier regex. V8 walks text fastest when every branch starts by consuming a
  * few characters from small classes (its Boyer-Moore-style skip looks as far ahead as
- * the shortest branch), so each branch consumes the start of a candidate (a letter and
- * a letter or digit; three digits; `86` and a separator and `1`; a sign or bracket and
+ * the shortest branch), so each branch consumes the start of a candidate (a letter, a
+ * letter or digit, and a digit; three digits; `86` and a separator and `1`; a sign or bracket and
  * `8` or `+`), checks what comes before it (not a letter or digit, nor one joined by a
  * hyphen) and a cheap gate on what follows, and only then, from inside a lookbehind,
  * runs the full candidate patterns as a lookahead from the candidate's first
@@ -132,8 +132,8 @@ function notJoined(n: number): string {
  */
 export const ID_RE = new RegExp(
   [
-    String.raw`[A-Za-z][A-Za-z\d]${notJoined(2)}(?:(?<=\d)|(?=\d))` +
-      `(?<=(?=${group('hkid', HKID_PATTERN)}|${group('iban', IBAN_PATTERN)})..)`,
+    // HKID and IBAN both start with a letter, a letter or digit, and a digit
+    String.raw`[A-Za-z][A-Za-z\d]\d${notJoined(3)}` + `(?<=(?=${group('hkid', HKID_PATTERN)}|${group('iban', IBAN_PATTERN)})...)`,
     String.raw`\d{3}${notJoined(3)}(?=\d[ -]?\d{3}|(?<=1[3-9]\d)[ -]|(?<=852)[ -]|(?<=008)52)` +
       `(?<=(?=${[
         group('hkp', HKP_PATTERN),
