@@ -451,6 +451,69 @@ describe('against DynamoDB Local, one table, in order', () => {
     expect(expected.length).toBeGreaterThan(0);
     expect([...reminded].sort()).toEqual(expected.sort());
   });
+
+  it('soa --format json: all 93 controls as [{ id, title, applicable, justification?, owner?, lastResult?, evidenceStatus }]; csv with a byte-order mark', async () => {
+    const r = await cli('soa', '--format', 'json', '--now', '2026-12-07');
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout) as { id: string; applicable: boolean | null; justification?: string; owner?: string; evidenceStatus: string }[];
+    expect(rows).toHaveLength(93);
+    expect(rows.filter((x) => x.applicable === true)).toHaveLength(30);
+    expect(rows.filter((x) => x.applicable === false).map((x) => x.id)).toEqual(['A.7.5', 'A.7.12']);
+    expect(rows.filter((x) => x.applicable === null)).toHaveLength(61);
+    expect(rows.find((x) => x.id === 'A.8.15')).toMatchObject({ title: 'Logging', applicable: true, owner: 'jason-tsang', justification: 'Logs of DingTalk and AWS feed the SOC', evidenceStatus: 'current' });
+    expect(rows.find((x) => x.id === 'A.7.5')?.justification).toMatch(/^No premises of our own/);
+    const csv = await cli('soa', '--format', 'csv');
+    expect(csv.stdout.startsWith('\ufeffcontrol,title,theme,applicable,justification,owner,last result,evidence status\n')).toBe(true);
+  });
+
+  it('task answer and task review: the owner answers, the reviewer accepts; someone else, an unknown result or a bad quarter exit 2 and change nothing', async () => {
+    const before = await cli('review', 'show', '2026-Q4', '--format', 'json');
+    const refusals = await Promise.all([
+      cli('task', 'answer', '2026-Q4/A.8.15', '--as', 'wong-siu-ming', '--result', 'effective', '--now', '2026-12-07'),
+      cli('task', 'answer', '2026-Q4/A.8.15', '--as', 'jason-tsang', '--result', 'great'),
+      cli('task', 'answer', '2026-Q4/A.8.99', '--as', 'jason-tsang', '--result', 'effective'),
+      cli('task', 'answer', '2026-Q4/A.8.15', '--as', 'jason-tsang', '--result', 'effective', '--evidence', '/no/such/file.pdf'),
+      cli('review', 'show', '2026Q4'),
+    ]);
+    for (const r of refusals) {
+      expect(r.code, r.stderr).toBe(2);
+      noStackTrace(r);
+    }
+    expect(refusals.map((r) => r.stderr.split('\n')[0])).toEqual([
+      "task 2026-Q4/A.8.15 is jason-tsang's: wong-siu-ming cannot answer it",
+      expect.stringContaining("argument 'great' is invalid"),
+      expect.stringMatching(/^no task "2026-Q4\/A\.8\.99"/),
+      '--evidence /no/such/file.pdf: cannot be read (ENOENT)',
+      'quarter "2026Q4" must be a quarter written YYYY-Qn, such as 2026-Q4',
+    ]);
+    expect((await cli('review', 'show', '2026-Q4', '--format', 'json')).stdout).toBe(before.stdout);
+
+    const answered = await cli('task', 'answer', '2026-Q4/A.8.15', '--as', 'jason-tsang', '--result', 'effective', '--comment', 'SOC reviews weekly', '--now', '2026-12-07');
+    expect(answered.code, answered.stderr).toBe(0);
+    expect(answered.stdout).toBe('Answered 2026-Q4/A.8.15 as jason-tsang: effective. michelle-leung reviews it.\n');
+    const accepted = await cli('task', 'review', '2026-Q4/A.8.15', '--as', 'michelle-leung', '--accept', '--now', '2026-12-07');
+    expect(accepted.code, accepted.stderr).toBe(0);
+    const mine = JSON.parse((await cli('task', 'list', '--owner', 'jason-tsang', '--quarter', '2026-Q4', '--format', 'json')).stdout) as { id: string; status: string }[];
+    expect(mine.map((t) => t.id)).toEqual(['2026-Q4/A.5.23', '2026-Q4/A.8.13', '2026-Q4/A.8.15', '2026-Q4/A.8.24']);
+    expect(mine.find((t) => t.id === '2026-Q4/A.8.15')).toMatchObject({ status: 'answered', result: 'effective', comment: 'SOC reviews weekly', reviewDecision: 'accepted' });
+  });
+
+  it('review close, then review show --format json: { review, tasks, nonconformities }; a closed review takes no answer (exit 2)', async () => {
+    const closed = await cli('review', 'close', '2026-Q4', '--now', '2026-12-31T10:00:00+08:00');
+    expect(closed.code, closed.stderr).toBe(0);
+    expect(closed.stdout).toMatch(/^Review 2026-Q4 \(closed 2026-12-31\): 28 tasks: 1 effective, 27 unanswered\./);
+    const { review, tasks, nonconformities } = JSON.parse((await cli('review', 'show', '--format', 'json', '--now', '2027-01-02')).stdout);
+    expect(review).toMatchObject({ id: '2026-Q4', status: 'closed', due: '2026-12-30', closedAt: '2026-12-31T02:00:00.000Z', summary: { tasks: 28, byResult: { effective: 1, unanswered: 27 } } });
+    expect(review.openedAt).toMatch(/^2026-11-30T/);
+    expect(tasks).toHaveLength(28);
+    expect(tasks[0]).toMatchObject({ id: '2026-Q4/A.5.1', control: 'A.5.1', owner: 'michelle-leung', reviewer: 'raymond-wong', due: '2026-12-30', status: 'unanswered', evidence: [] });
+    expect(tasks.find((t: { control: string }) => t.control === 'A.5.12').evidence).toEqual([expect.objectContaining({ id: 'datamap:data-mapping-scan-harbour-ledger-2026-11', origin: 'system' })]);
+    expect(nonconformities).toHaveLength(27);
+    expect(nonconformities[0]).toEqual({ id: 'NC-2026-Q4-A.5.1', control: 'A.5.1', openedIn: '2026-Q4', status: 'open', reason: 'unanswered' });
+    const late = await cli('task', 'answer', '2026-Q4/A.5.9', '--as', 'wong-siu-ming', '--result', 'effective', '--now', '2027-01-02');
+    expect(late.code).toBe(2);
+    expect(late.stderr).toBe('the 2026-Q4 review is closed: task 2026-Q4/A.5.9 takes no more answers or decisions\n');
+  });
 });
 
 function esc(s: string): string {
