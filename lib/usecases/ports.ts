@@ -37,7 +37,7 @@ export interface OrganisationRepository {
   evidence(orgId: string, controlId?: string): Promise<EvidenceRecord[]>;
   /** Live evidence whose validity ends on or before `lastDay`, read from the end-date index (never a scan). */
   evidenceEndingBy(orgId: string, lastDay: string): Promise<EvidenceRecord[]>;
-  /** The current validity end of each item (undefined when retired or gone). */
+  /** The current validity end of each item (undefined when retired, renewed by a later item, or gone). */
   currentValidity(orgId: string, evidenceIds: string[]): Promise<Map<string, string | undefined>>;
   /** Writes what changed against what is held; `actor` names the source in the audit trail. */
   import(file: HeldOrgFile, actor: string, at: string): Promise<ImportSummary>;

@@ -33,7 +33,7 @@ const isConditionFailure = (error: unknown) =>
  * Records a notice pending with its audit entry, in one transaction; for evidence,
  * also marks the stage on the evidence item. 'exists' when this very notice was
  * recorded before; 'stale' when the evidence was renewed or retired since it was
- * read. A review digest's key (quarter, recipient, due date, stage) is its only guard.
+ * read (or a review answer's evidence renewed it). A review digest's key (quarter, recipient, due date, stage) is its only guard.
  */
 export async function recordNotice(store: Store, notice: Notice, at: string): Promise<RecordOutcome> {
   const key = noticeEntity.key(notice);
@@ -45,7 +45,7 @@ export async function recordNotice(store: Store, notice: Notice, at: string): Pr
               TableName: store.table,
               Key: keys.evidence(notice.orgId, notice.evidenceId),
               UpdateExpression: 'SET noticeCycle = :cycle, noticed = list_append(if_not_exists(noticed, :none), :stage)',
-              ConditionExpression: 'validUntil = :cycle AND retired = :false AND (attribute_not_exists(noticeCycle) OR noticeCycle = :cycle)',
+              ConditionExpression: 'validUntil = :cycle AND retired = :false AND attribute_not_exists(renewedBy) AND (attribute_not_exists(noticeCycle) OR noticeCycle = :cycle)',
               ExpressionAttributeValues: { ':cycle': notice.validUntil, ':none': [], ':stage': [notice.stage], ':false': false },
             },
           },

@@ -99,18 +99,18 @@ export async function evidenceEndingBy(store: Store, orgId: string, lastDay: str
   return items.map(evidenceEntity.fromItem);
 }
 
-/** The current validity end of each evidence item (undefined when retired or gone). */
+/** The current validity end of each evidence item (undefined when retired, renewed by a later item, or gone). */
 export async function currentValidity(store: Store, orgId: string, evidenceIds: string[]): Promise<Map<string, string | undefined>> {
   const out = new Map<string, string | undefined>();
   const ids = [...new Set(evidenceIds)];
   for (let i = 0; i < ids.length; i += 100) {
     let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string }> | undefined = {
-      [store.table]: { Keys: ids.slice(i, i + 100).map((id) => keys.evidence(orgId, id)), ProjectionExpression: 'id, validUntil, retired' },
+      [store.table]: { Keys: ids.slice(i, i + 100).map((id) => keys.evidence(orgId, id)), ProjectionExpression: 'id, validUntil, retired, renewedBy' },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       if (attempt > 8) throw new Error('DynamoDB left reads unprocessed after 8 attempts');
       const result = await store.doc.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of result.Responses?.[store.table] ?? []) out.set(String(item.id), item.retired ? undefined : (item.validUntil as string | undefined));
+      for (const item of result.Responses?.[store.table] ?? []) out.set(String(item.id), item.retired || item.renewedBy ? undefined : (item.validUntil as string | undefined));
       request = result.UnprocessedKeys as typeof request;
       if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
     }

@@ -42,7 +42,7 @@ export async function analysisInput(rt: Pick<Ports, 'organisations' | 'dataMaps'
       dataMap,
       groupEntries,
       controls: [...org.controls.values()],
-      evidence: evidence.filter((e) => !e.retired).map((e) => ({ id: e.id, control: e.control, status: evidenceStatus(e.validUntil, today, org.organisation.sweep).status })),
+      evidence: evidence.filter((e) => !e.retired && !e.renewedBy).map((e) => ({ id: e.id, control: e.control, status: evidenceStatus(e.validUntil, today, org.organisation.sweep).status })),
     },
   };
 }
