@@ -1,22 +1,37 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // The `compliance` command line. Exit codes: 0 done, 1 failure, 2 usage or input error.
+// Start: only what builds the commands is imported here (commander, the workflow
+// declarations, the review commands and the evidence statuses they share); each
+// command loads the rest when it runs, and the modules that give a command its option
+// choices or arguments (the catalogues, a workflow's presenter) load when that command
+// is the one given (or its help asked for), so that --help and a scan start quickly.
 import { Argument, Command, CommanderError, Option } from 'commander';
-import { today } from '../domain/dates.ts';
-import { readConfig } from '../config.ts';
-import { importOrganisationFile } from '../usecases/org/import.ts';
 import { DependencyError, errorOutcome, NotFoundError, UsageError } from '../errors.ts';
-import { resolveControlId } from '../domain/catalogues/control-id.ts';
-import { CatalogueName, catalogueRows, catalogueTitle } from '../domain/catalogues/catalogues.ts';
-import { readAnswersFile, readOrgFile } from '../adapters/files/org-file-reader.ts';
+import type { CatalogueName } from '../domain/catalogues/catalogues.ts';
 import type { AnswersFile } from '../domain/review/answers-file.ts';
 import { EvidenceStatusName } from '../domain/evidence/lapse-policy.ts';
-import { evidenceRows } from '../domain/evidence/evidence-rows.ts';
 import { cycle, workflow, type WorkflowName } from '../workflows/declarations.ts';
-import { formatCatalogue, formatEvidence, formatImport } from './output.ts';
-import { WORKFLOW_CLI, type Presented } from './presenters.ts';
+import type { Presented } from './presenters.ts';
 import { addReviewCommands } from './review-commands.ts';
-import { formatRisk } from './gaps-output.ts';
+import { enableCompileCache } from './compile-cache.ts';
 import type { GlobalOptions, Session } from './session.ts';
+
+const readConfig = async () => (await import('../config.ts')).readConfig();
+const today = async (now: Date) => (await import('../domain/dates.ts')).today(now);
+const orgFiles = () => import('../adapters/files/org-file-reader.ts');
+
+/**
+ * Setup that needs modules only one command uses, run when that command is the one
+ * given (a preSubcommand hook of its parent), before its arguments are parsed or its
+ * help is shown.
+ */
+function whenUsed(command: Command, setup: () => Promise<void>): void {
+  const parent = command.parent;
+  if (!parent) throw new Error(`${command.name()}: no parent to hook`);
+  parent.hook('preSubcommand', async (_parent, sub) => {
+    if (sub === command) await setup();
+  });
+}
 
 
 function print(options: GlobalOptions, human: string, data: unknown, csv?: string): void {
@@ -49,7 +64,9 @@ async function resolveOrg(session: Session, orgId: string | undefined): Promise<
 }
 
 async function importFile(session: Session, file: string) {
-  const org = readOrgFile(file); // validates the whole file before anything is written
+  const org = (await orgFiles()).readOrgFile(file); // validates the whole file before anything is written
+  const { importOrganisationFile } = await import('../usecases/org/import.ts');
+  const { formatImport } = await import('./output.ts');
   const summary = await importOrganisationFile(session.rt, org, `import:${file}`);
   return { summary, human: formatImport(file, summary) };
 }
@@ -73,6 +90,7 @@ async function runWorkflow(session: Session, name: WorkflowName, orgId: string, 
     if (run?.status === 'failed') throw new DependencyError(`${workflow(name).title} ${run.name} failed: ${run.error ?? 'no reason recorded'}`, { cause: error });
     throw error;
   }
+  const { WORKFLOW_CLI } = await import('./presenters.ts');
   const presented: Presented = await WORKFLOW_CLI[name].present(session, orgId, result, opts);
   return { result, ...presented, data: presented.data ?? result };
 }
@@ -97,14 +115,17 @@ function workflowCommand(program: Command, name: WorkflowName): void {
   const declared = workflow(name);
   const words = declared.command.split(' ');
   const parent = words.length > 1 ? commandGroup(program, words[0] as string) : program;
-  const cli = WORKFLOW_CLI[name];
   const command = parent
     .command(words.at(-1) as string)
     .description(declared.description)
     .option('--org <id>', 'organisation (default: the only one imported)');
-  if (cli.period) command.addArgument(cli.period.argument());
-  for (const option of cli.options?.() ?? []) command.addOption(option);
+  whenUsed(command, async () => {
+    const cli = (await import('./presenters.ts')).WORKFLOW_CLI[name];
+    if (cli.period) command.addArgument(cli.period.argument());
+    for (const option of cli.options?.() ?? []) command.addOption(option);
+  });
   command.action(async (...args: unknown[]) => {
+    const cli = (await import('./presenters.ts')).WORKFLOW_CLI[name];
     const cmd = args.at(-1) as Command;
     const opts = cmd.opts() as { org?: string } & Record<string, unknown>;
     const named = cli.period && typeof args[0] === 'string' ? cli.period.parse(args[0]) : undefined;
@@ -149,7 +170,7 @@ export function buildProgram(): Command {
     .argument('<file>', 'organisation file (YAML)')
     .action(async (file: string, _opts, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
-      readOrgFile(file); // refuse a bad file before starting anything
+      (await orgFiles()).readOrgFile(file); // refuse a bad file before starting anything
       await withSession(options, async (session) => {
         const { summary, human } = await importFile(session, file);
         print(options, human, summary);
@@ -167,12 +188,13 @@ export function buildProgram(): Command {
     .action(async (file: string | undefined, opts: { org?: string; answers?: string }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
       // Both files are checked whole before anything starts.
+      const { readAnswersFile, readOrgFile } = await orgFiles();
       if (file) readOrgFile(file);
       const answers = opts.answers ? readAnswersFile(opts.answers) : undefined;
       await withSession(options, async (session) => {
         const imported = file ? await importFile(session, file) : undefined;
         const orgId = await resolveOrg(session, opts.org ?? imported?.summary.orgId);
-        const human = [imported?.human, `As of ${today(session.now)}.`];
+        const human = [imported?.human, `As of ${await today(session.now)}.`];
         const data: Record<string, unknown> = { asOf: session.now.toISOString(), import: imported?.summary };
         for (const w of cycle()) {
           const ran = await runWorkflow(session, w.name as WorkflowName, orgId, {}, { brief: true });
@@ -213,6 +235,7 @@ export function buildProgram(): Command {
       await withSession(options, async (session) => {
         const { assessRiskOf } = await import('../usecases/gaps/risk.ts');
         const risk = await assessRiskOf(session.rt, await resolveOrg(session, opts.org), session.now);
+        const { formatRisk } = await import('./gaps-output.ts');
         print(options, formatRisk(risk), risk);
       });
     });
@@ -226,7 +249,7 @@ export function buildProgram(): Command {
     .action(async (paths: string[], opts: { budgetBytes?: number; threads?: number }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
       if (options.format === 'csv') print(options, '', undefined); // refused, as for every command without csv
-      const hashKey = readConfig().COMPLIANCE_HASH_KEY;
+      const hashKey = (await readConfig()).COMPLIANCE_HASH_KEY;
       // Loaded here: the readers, the detectors and the worker pool are for this command only.
       const { runScanCommand } = await import('./scan-command.ts');
       const { availableParallelism } = await import('node:os');
@@ -247,25 +270,32 @@ export function buildProgram(): Command {
     .addOption(new Option('--status <status>', 'only evidence in this status').choices(EvidenceStatusName.options))
     .action(async (opts: { org?: string; control?: string; status?: EvidenceStatusName }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
-      const control = opts.control ? normaliseControl(opts.control) : undefined;
+      const control = opts.control ? await normaliseControl(opts.control) : undefined;
       await withSession(options, async (session) => {
         const orgId = await resolveOrg(session, opts.org);
         const org = await session.rt.organisations.settings(orgId);
         if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
-        const rows = evidenceRows(await session.rt.organisations.evidence(orgId, control), today(session.now), org.sweep, opts.status);
+        const { evidenceRows } = await import('../domain/evidence/evidence-rows.ts');
+        const { formatEvidence } = await import('./output.ts');
+        const rows = evidenceRows(await session.rt.organisations.evidence(orgId, control), await today(session.now), org.sweep, opts.status);
         print(options, formatEvidence(rows), rows);
       });
     });
 
-  program
+  const catalogue = program
     .command('catalogue')
     .description('list a requirement catalogue: the PDPO, the GDPR, ISO/IEC 27001:2022 Annex A, or the 2013 controls with their 2022 counterparts')
-    .addArgument(new Argument('<name>', 'which catalogue').choices(CatalogueName.options))
-    .action((name: CatalogueName, _opts, cmd: Command) => {
+    .action(async (name: CatalogueName, _opts, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
+      const { catalogueRows, catalogueTitle } = await import('../domain/catalogues/catalogues.ts');
+      const { formatCatalogue } = await import('./output.ts');
       const rows = catalogueRows(name);
       print(options, formatCatalogue(catalogueTitle(name), rows), rows);
     });
+  whenUsed(catalogue, async () => {
+    const { CatalogueName } = await import('../domain/catalogues/catalogues.ts');
+    catalogue.addArgument(new Argument('<name>', 'which catalogue').choices(CatalogueName.options));
+  });
 
   return program;
 }
@@ -276,22 +306,24 @@ function positiveInteger(value: string): number {
   return n;
 }
 
-function normaliseControl(value: string): string {
+async function normaliseControl(value: string): Promise<string> {
+  const { resolveControlId } = await import('../domain/catalogues/control-id.ts');
   const resolved = resolveControlId(value);
   if (!resolved.ok) throw new UsageError(`--control: ${resolved.reason}`);
   return resolved.id;
 }
 
 /** DEBUG set: stack traces of unexpected errors (a bad environment is the error being reported, so it counts as unset). */
-function debugging(): boolean {
+async function debugging(): Promise<boolean> {
   try {
-    return Boolean(readConfig().DEBUG);
+    return Boolean((await readConfig()).DEBUG);
   } catch {
     return false;
   }
 }
 
 export async function main(argv: string[]): Promise<number> {
+  enableCompileCache();
   try {
     await buildProgram().parseAsync(argv);
     return Number(process.exitCode ?? 0);
@@ -304,7 +336,7 @@ export async function main(argv: string[]): Promise<number> {
     const message = error instanceof Error ? error.message : String(error);
     // Errors meant for the person are shown as they are; anything else says it is ours.
     process.stderr.write(outcome.expected ? `${message}\n` : `compliance: ${message}\n`);
-    if (!outcome.expected && debugging() && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    if (!outcome.expected && (await debugging()) && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return outcome.exitCode;
   }
 }

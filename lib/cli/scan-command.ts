@@ -7,9 +7,8 @@ import type { FindingType } from '../domain/detect/detect.ts';
 import { readFileRecords, readPathRecords, sizeOf } from '../adapters/sources/local-files.ts';
 import { scanPathsTo, type Finding, type ScanOptions, type ScanSummary } from '../usecases/scan/scan-files.ts';
 import { formatScan } from './output.ts';
-import { progressBar } from './progress.ts';
 import { FindingJson } from './scan-json.ts';
-import { scanPathsParallel, type PartFound } from './scan-pool.ts';
+import type { PartFound } from './scan-pool.ts';
 
 /** Findings listed one by one in the table; the rest are counted per file and type. */
 export const TABLE_FINDINGS = 200;
@@ -33,9 +32,10 @@ async function scan(paths: string[], options: ScanCommandOptions, found: Found, 
   const { format, threads, ...scanOptions } = options;
   let bytes = 0;
   if (threads > 1 || process.stderr.isTTY) for (const p of paths) bytes += await sizeOf(p).catch(() => 0);
-  const bar = process.stderr.isTTY && bytes > 0 ? await progressBar(process.stderr) : undefined;
+  const bar = process.stderr.isTTY && bytes > 0 ? await (await import('./progress.ts')).progressBar(process.stderr) : undefined;
   try {
     if (threads > 1 && bytes >= PARALLEL_FROM_BYTES) {
+      const { scanPathsParallel } = await import('./scan-pool.ts');
       return await scanPathsParallel(paths, scanOptions, found, { threads, mode: format === 'json' ? 'json' : 'table', keep: TABLE_FINDINGS, ...(bar ? { onProgress: bar.update } : {}) });
     }
     // One thread: the bar moves as each file is done.

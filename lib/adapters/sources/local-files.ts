@@ -11,11 +11,13 @@ import path from 'node:path';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redact } from '../../domain/detect/redact.ts';
 import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
-import { readCsvRecords, type CsvProblem, type CsvReport } from './csv-reader.ts';
+import type { CsvProblem, CsvReport } from './csv-reader.ts';
 import { notRegular, reasonOf, statRegularFile, toReadError } from './read-error.ts';
 import type { FilePart } from './file-parts.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
-import { readXlsxRows } from './xlsx-reader.ts';
+
+// The CSV and .xlsx readers (csv-parse, read-excel-file and its zip reader) load with
+// the first such file: a scan of text never pays for them.
 
 type FileRecords = AsyncGenerator<SourceRecord, FileRead>;
 
@@ -110,6 +112,7 @@ export async function* readTextPartRecords(file: string, group: string, part: Fi
 
 async function* tableRecords(file: string, group: string, options: FileReadOptions): FileRecords {
   let report: CsvReport | undefined;
+  const { readCsvRecords } = await import('./csv-reader.ts');
   for await (const record of readCsvRecords(file, { ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), report: (r) => (report = r) })) {
     for (const [column, text] of Object.entries(record.cells)) yield { group, sender: '', text, at: { file, line: record.line, row: record.row, column } };
   }
@@ -124,6 +127,7 @@ async function* tableRecords(file: string, group: string, options: FileReadOptio
 async function* xlsxRecords(file: string, group: string, options: FileReadOptions): FileRecords {
   const bytesTotal = (await statRegularFile(file)).size;
   let rows = 0;
+  const { readXlsxRows } = await import('./xlsx-reader.ts');
   for await (const record of readXlsxRows(file, options.budgetRecords ? { budgetRecords: options.budgetRecords } : {})) {
     rows++;
     for (const [column, text] of Object.entries(record.cells)) yield { group, sender: '', text, at: { file, row: record.row, column } };
