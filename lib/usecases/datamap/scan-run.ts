@@ -8,6 +8,7 @@ import { caughtErrorText } from '../caught-error.ts';
 import type { Ports } from '../ports.ts';
 import type { RunInput } from '../run-input.ts';
 import type { ScanFailureInput, ScanSourceInput, ScannedSummary, StoreScanInput } from './events.ts';
+import { scanProgress } from './progress.ts';
 import { scanSource } from './scan-source.ts';
 import { unseal } from '../../domain/detect/seal.ts';
 import type { Source } from '../../domain/org/source.ts';
@@ -18,6 +19,7 @@ export const SCAN_KIND: WorkflowName = 'data-mapping-scan';
 export async function listScanSources(rt: Ports, input: RunInput): Promise<{ sourceIds: string[] }> {
   await rt.runs.begin({ orgId: input.orgId, kind: SCAN_KIND, name: input.runName, asOf: input.now }, rt.clock().toISOString());
   const sources = await rt.organisations.sources(input.orgId);
+  scanProgress.listed(sources.length);
   return { sourceIds: sources.map((s) => s.id).sort() };
 }
 

@@ -11,6 +11,7 @@ import { detectRecords } from '../../domain/detect/records.ts';
 import { redact, redactError } from '../../domain/detect/redact.ts';
 import type { Source } from '../../domain/org/source.ts';
 import type { SourceReaders } from '../ports.ts';
+import { scanProgress, type SourceRecord } from './progress.ts';
 
 /** Types that point at a person; their keyed hashes count distinct people. */
 const PERSONAL: ReadonlySet<FindingType> = new Set(['hk_id', 'cn_resident_id', 'payment_card', 'iban', 'hk_phone', 'cn_phone', 'email']);
@@ -82,7 +83,7 @@ export async function scanSource(
   const tally = new Tally(hashKey);
   let coverage;
   try {
-    coverage = await detectRecords(readers.source(source), (record, d) => tally.add(record.group, d));
+    coverage = await detectRecords(scanProgress.follow(readers.source(source)), (record, d) => tally.add(record.group, d));
   } catch (error) {
     throw redactError(error);
   }
