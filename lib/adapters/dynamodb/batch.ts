@@ -1,7 +1,8 @@
 // Reads and writes that span many items: every page of a query, and batch
 // writes that resend what DynamoDB left unprocessed.
-import { BatchWriteCommand, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, paginateQuery, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './client.ts';
+import { INDEX } from './keys.ts';
 
 export async function queryAll<T>(store: Store, input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {
   const items: T[] = [];
@@ -24,4 +25,27 @@ export async function batchWriteAll(store: Store, requests: WriteRequest[], maxA
       pending = (result.UnprocessedItems?.[store.table] ?? []) as WriteRequest[];
     }
   }
+}
+
+/** The last item of a partition whose sort key starts with `prefix` (sort keys that sort by time: the latest). */
+export async function lastWithPrefix(store: Store, pk: string, prefix: string): Promise<Record<string, unknown> | undefined> {
+  const result = await store.doc.send(
+    new QueryCommand({
+      TableName: store.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      ScanIndexForward: false,
+      Limit: 1,
+    }),
+  );
+  return result.Items?.[0];
+}
+
+/** Items of a date-index partition (GSI2) whose sort key's date is on or before `lastDay`: `<date>#...` keys, `$` sorting just after `#`. */
+export function dateIndexUpTo(store: Store, pk: string, lastDay: string): Promise<Record<string, unknown>[]> {
+  return queryAll<Record<string, unknown>>(store, {
+    IndexName: INDEX.byDate,
+    KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :after',
+    ExpressionAttributeValues: { ':pk': pk, ':after': `${lastDay}$` },
+  });
 }

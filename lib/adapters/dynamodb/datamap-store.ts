@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { DataMap, DataMapDiff, SourceEntry, type GroupEntry, type StoredDataMap } from '../../domain/datamap/datamap.ts';
 import type { Store } from './client.ts';
 import { appendAudit } from './audit.ts';
-import { batchWriteAll, queryAll } from './batch.ts';
+import { batchWriteAll, lastWithPrefix, queryAll } from './batch.ts';
 import { keys, PREFIX } from './keys.ts';
 
 /** Groups per chunk item: a group entry is a few hundred bytes, so a chunk stays far below 400 KB. */
@@ -118,16 +118,7 @@ export async function previousDataMap(store: Store, orgId: string, scanId?: stri
 
 /** When the latest scan's map was made, from its header alone (the entries are not read). */
 export async function latestDataMapHeader(store: Store, orgId: string): Promise<{ scanId: string; scannedAt: string } | undefined> {
-  const result = await store.doc.send(
-    new QueryCommand({
-      TableName: store.table,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :from)',
-      ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':from': PREFIX.dataMap },
-      ScanIndexForward: false,
-      Limit: 1,
-    }),
-  );
-  const item = result.Items?.[0];
+  const item = await lastWithPrefix(store, keys.orgPartition(orgId), PREFIX.dataMap);
   if (!item) return undefined;
   const header = readHeader(item);
   const { scanId, scannedAt } = 'dataMap' in header ? header.dataMap : header;

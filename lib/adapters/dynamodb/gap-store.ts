@@ -4,12 +4,12 @@
 // entries and itself: in one transaction when that is at most 100 writes, else the
 // gaps first and the analysis last, so an analysis on record has all its gaps written
 // (a retry writes the same items again).
-import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit/audit.ts';
 import { AnalysisRecord, Gap, severityRank } from '../../domain/gaps/gap.ts';
 import type { Store } from './client.ts';
 import { auditEntity } from './audit.ts';
-import { batchWriteAll, queryAll } from './batch.ts';
+import { batchWriteAll, lastWithPrefix, queryAll } from './batch.ts';
 import { INDEX, keys, PREFIX, withoutKeys } from './keys.ts';
 
 const gapEntity = {
@@ -66,15 +66,6 @@ export async function recordAnalysis(store: Store, analysis: AnalysisRecord, gap
 
 /** The latest analysis (run names sort by period, and a person's own runs after their period's). */
 export async function latestAnalysis(store: Store, orgId: string): Promise<AnalysisRecord | undefined> {
-  const result = await store.doc.send(
-    new QueryCommand({
-      TableName: store.table,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':prefix': PREFIX.analysis },
-      ScanIndexForward: false,
-      Limit: 1,
-    }),
-  );
-  const item = result.Items?.[0];
+  const item = await lastWithPrefix(store, keys.orgPartition(orgId), PREFIX.analysis);
   return item ? analysisEntity.fromItem(item) : undefined;
 }

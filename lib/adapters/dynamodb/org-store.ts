@@ -7,7 +7,7 @@ import { Platform } from '../../domain/org/platform.ts';
 import { HeldGroup } from '../../domain/org/declared-group.ts';
 import { Acceptance } from '../../domain/gaps/acceptance.ts';
 import type { Store } from './client.ts';
-import { queryAll } from './batch.ts';
+import { dateIndexUpTo, queryAll } from './batch.ts';
 import { INDEX, keys, PREFIX, withoutKeys } from './keys.ts';
 
 export const evidenceEntity = {
@@ -91,12 +91,7 @@ export async function listEvidence(store: Store, orgId: string, controlId?: stri
 
 /** Evidence whose validity ends on or before `lastDay`, from the end-date index. */
 export async function evidenceEndingBy(store: Store, orgId: string, lastDay: string): Promise<EvidenceRecord[]> {
-  const items = await queryAll<Record<string, unknown>>(store, {
-    IndexName: INDEX.byDate,
-    KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :after',
-    ExpressionAttributeValues: { ':pk': keys.evidenceEndPartition(orgId), ':after': `${lastDay}$` },
-  });
-  return items.map(evidenceEntity.fromItem);
+  return (await dateIndexUpTo(store, keys.evidenceEndPartition(orgId), lastDay)).map(evidenceEntity.fromItem);
 }
 
 /** The current validity end of each evidence item (undefined when retired, renewed by a later item, or gone). */

@@ -1,5 +1,5 @@
 // The use cases' repositories (lib/usecases/ports.ts), kept in the one DynamoDB table.
-import type { AuditTrail, DataMapRepository, GapRepository, NoticeRepository, OrganisationRepository, ReviewRepository, RunRepository } from '../../usecases/ports.ts';
+import type { Ports } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { appendAudit, readAudit } from './audit.ts';
 import { dataMapGroups, dataMapHistory, latestDataMapHeader, previousDataMap, putDataMapHeader, putSourceEntry, sourceEntries } from './datamap-store.ts';
@@ -19,15 +19,8 @@ import { beginRun, finishRun, getRun, listRuns } from './run-store.ts';
 import { importOrganisation } from './import-store.ts';
 import { changeTask, closeReview, createReview, createTasks, getReview, getTask, listNonconformities, listReviews, listTasks, openTasksDueBy } from './review-store.ts';
 
-export interface Repositories {
-  runs: RunRepository;
-  organisations: OrganisationRepository;
-  notices: NoticeRepository;
-  dataMaps: DataMapRepository;
-  gaps: GapRepository;
-  reviews: ReviewRepository;
-  audit: AuditTrail;
-}
+/** The ports the table serves. */
+export type Repositories = Pick<Ports, 'runs' | 'organisations' | 'notices' | 'dataMaps' | 'gaps' | 'reviews' | 'audit'>;
 
 export function dynamoRepositories(store: Store): Repositories {
   return {

@@ -12,8 +12,8 @@ import { ConflictError } from '../../errors.ts';
 import type { TaskChange } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { auditEntity, auditPut } from './audit.ts';
-import { queryAll } from './batch.ts';
-import { INDEX, keys, PREFIX, withoutKeys } from './keys.ts';
+import { dateIndexUpTo, queryAll } from './batch.ts';
+import { keys, PREFIX, withoutKeys } from './keys.ts';
 import { evidenceEntity } from './org-store.ts';
 
 const reviewEntity = {
@@ -112,12 +112,7 @@ export async function getTask(store: Store, orgId: string, taskId: string): Prom
 
 /** Open tasks due on or before `lastDay`, from the open-tasks index (never the rest). */
 export async function openTasksDueBy(store: Store, orgId: string, lastDay: string): Promise<Task[]> {
-  const items = await queryAll<Record<string, unknown>>(store, {
-    IndexName: INDEX.byDate,
-    KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :after',
-    ExpressionAttributeValues: { ':pk': keys.taskOpenPartition(orgId), ':after': `${lastDay}$` },
-  });
-  return items.map(taskEntity.fromItem);
+  return (await dateIndexUpTo(store, keys.taskOpenPartition(orgId), lastDay)).map(taskEntity.fromItem);
 }
 
 /**

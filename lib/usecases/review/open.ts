@@ -18,8 +18,8 @@ import { periodOfRun, type WorkflowName } from '../../workflows/declarations.ts'
 import { caughtErrorText } from '../caught-error.ts';
 import type { Ports } from '../ports.ts';
 import type { RunInput } from '../run-input.ts';
-import type { PlanResult, Recipient } from '../sweep/events.ts';
-import { RECIPIENTS_PER_BATCH } from '../sweep/plan.ts';
+import type { PlanResult } from '../sweep/events.ts';
+import { recipientBatches } from '../sweep/plan.ts';
 import { summarise } from '../sweep/report.ts';
 import { closeDueReviews } from './close.ts';
 import type { NotifyInput, OpeningPlan, OpeningReportInput, TaskBatchEvent, TaskBatchResult } from './events.ts';
@@ -109,18 +109,9 @@ export async function notifyAssignees(rt: Ports, input: NotifyInput): Promise<Pl
   const at = rt.clock().toISOString();
   const notices = [...byAnswerer].map(([recipientId, mine]) => assignedDigest(input, org, recipientId, mine, at));
   const outcomes = await Promise.all(notices.map((n) => rt.notices.record(n, at)));
-  // Everyone with a digest this quarter, recorded now or by an earlier try that may not have sent it.
-  const waiting = [...byAnswerer.keys()].sort();
-  const recipients = waiting.flatMap((id): Recipient[] => {
-    const p = org.people.get(id);
-    return p ? [{ id, name: p.name, email: p.email, language: p.language }] : [];
-  });
-  const batches: PlanResult['batches'] = [];
-  for (let i = 0; i < recipients.length; i += RECIPIENTS_PER_BATCH) batches.push({ recipients: recipients.slice(i, i + RECIPIENTS_PER_BATCH) });
   return {
-    organisationName: org.organisation.name,
-    batches,
-    unknownRecipients: waiting.filter((id) => !org.people.has(id)),
+    // Everyone with a digest this quarter, recorded now or by an earlier try that may not have sent it.
+    ...recipientBatches(org, [...byAnswerer.keys()].sort()),
     evidenceRead: 0,
     tasksRead: tasks.length,
     reviewsClosed: [],

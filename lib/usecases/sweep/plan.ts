@@ -27,6 +27,17 @@ export function recipientFor(need: NoticeNeed, owner: Person | undefined, org: L
   return owner.manager && org.people.has(owner.manager) ? owner.manager : contact;
 }
 
+/** The send steps' batches of the people named (sorted ids), and who is no longer in the organisation. */
+export function recipientBatches(org: LoadedOrganisation, ids: readonly string[]): Pick<PlanResult, 'organisationName' | 'batches' | 'unknownRecipients'> {
+  const recipients = ids.flatMap((id): Recipient[] => {
+    const p = org.people.get(id);
+    return p ? [{ id, name: p.name, email: p.email, language: p.language }] : [];
+  });
+  const batches: PlanResult['batches'] = [];
+  for (let i = 0; i < recipients.length; i += RECIPIENTS_PER_BATCH) batches.push({ recipients: recipients.slice(i, i + RECIPIENTS_PER_BATCH) });
+  return { organisationName: org.organisation.name, batches, unknownRecipients: ids.filter((id) => !org.people.has(id)) };
+}
+
 /**
  * Notices still waiting for someone who has left the organisation are cancelled:
  * nobody can read them, and the item's next notice goes to its current owner.
@@ -88,17 +99,9 @@ export async function planSweep(rt: Ports, input: RunInput): Promise<PlanResult>
   notices.push(...reviews.notices);
   const outcomes = await pMap(notices, (n): Promise<RecordOutcome> => rt.notices.record(n, n.recordedAt), { concurrency: 8 });
   const ids = [...new Set([...leftovers, ...notices.filter((_, i) => outcomes[i] === 'recorded').map((n) => n.recipientId)])].sort();
-  const recipients = ids.flatMap((id): Recipient[] => {
-    const p = org.people.get(id);
-    return p ? [{ id, name: p.name, email: p.email, language: p.language }] : [];
-  });
   await cancelForLeavers(rt, input, ids.filter((id) => !org.people.has(id)));
-  const batches: PlanResult['batches'] = [];
-  for (let i = 0; i < recipients.length; i += RECIPIENTS_PER_BATCH) batches.push({ recipients: recipients.slice(i, i + RECIPIENTS_PER_BATCH) });
   return {
-    organisationName: org.organisation.name,
-    batches,
-    unknownRecipients: ids.filter((id) => !org.people.has(id)),
+    ...recipientBatches(org, ids),
     evidenceRead: evidence.length,
     tasksRead: reviews.tasksRead,
     reviewsClosed: reviews.closed,
