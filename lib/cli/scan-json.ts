@@ -2,6 +2,7 @@
 // gives (same keys, same order), built without its generic walk, which costs more than
 // the detectors on a file dense with findings. Shared by the main thread and the scan
 // workers, which write their part's findings as text for the main thread to pass on.
+import { memoised } from '../domain/text/memo.ts';
 import type { Finding } from '../usecases/scan/scan-files.ts';
 
 /** Characters JSON must escape (masks, types and country codes seldom hold one). */
@@ -10,16 +11,7 @@ const json = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : 
 
 /** JSON text of findings, names (file, column) memoised: they repeat with every finding. */
 export class FindingJson {
-  private readonly names = new Map<string, string>();
-
-  private name(s: string): string {
-    let j = this.names.get(s);
-    if (j === undefined) {
-      if (this.names.size >= 1024) this.names.clear();
-      this.names.set(s, (j = JSON.stringify(s)));
-    }
-    return j;
-  }
+  private readonly name = memoised((s) => JSON.stringify(s));
 
   text(f: Finding): string {
     let out = `{"type":"${f.type}","file":${this.name(f.file)}`;

@@ -272,7 +272,7 @@ function card(rng: Rng, valid: boolean): { text: string; kind: string } {
   return { text, kind: `${scheme}/${style}` };
 }
 
-// BBAN builders: [country, build]; national check digits computed where ibantools checks them.
+// BBAN builders: [country, build]; national check digits computed where the country defines them (France, Belgium).
 const IBAN_COUNTRIES: readonly (readonly [string, (rng: Rng) => string])[] = [
   ['GB', (r) => r.pick(['WEST', 'BARC', 'HBUK', 'LOYD', 'NWBK', 'MIDL']) + r.digits(14)],
   ['DE', (r) => r.digits(18)],

@@ -18,6 +18,7 @@
 //   per RFC 6901.
 //   Pointers are built once per container and shared (string concatenation), so a
 //   deep document does not make them cost more per string.
+import { memoised } from './memo.ts';
 
 export interface JsonString {
   text: string;
@@ -88,9 +89,8 @@ export class JsonStrings {
   private readonly maxDepth: number;
   private readonly maxStringChars: number;
   private readonly maxKeyChars: number;
-  private readonly keyToken: (key: string) => string;
-  /** Tokens of keys seen lately: the same keys come back in every object of an array. */
-  private readonly tokens = new Map<string, string>();
+  /** A key's pointer token, remembered (memo.ts): the same keys come back in every object of an array. */
+  private readonly token: (key: string) => string;
 
   private buf = '';
   private pos = 0;
@@ -114,11 +114,11 @@ export class JsonStrings {
     this.maxStringChars = Math.max(options.maxStringChars ?? DEFAULT_MAX_JSON_STRING_CHARS, 4 * OVERLAP);
     this.maxKeyChars = options.maxKeyChars ?? 256;
     const token = options.keyToken ?? ((k: string) => k);
-    this.keyToken = (key) => {
+    this.token = memoised((key) => {
       // Transformed whole, then cut: a cut first could leave half an identifier for a redaction to miss.
       const t = token(key);
       return escapeToken(t.length > this.maxKeyChars ? `${t.slice(0, this.maxKeyChars)}…` : t);
-    };
+    });
   }
 
   /** Reads the next piece of the document, handing each string completed (or long string piece) to `emit`. */
@@ -355,16 +355,6 @@ export class JsonStrings {
     if (from > 0 && isHighSurrogate(text.charCodeAt(from - 1))) from--;
     this.carry = text.slice(from);
     emit({ text, pointer, repeatedFrom: from });
-  }
-
-  /** A key's pointer token, remembered (at most 1024 at a time). */
-  private token(key: string): string {
-    let token = this.tokens.get(key);
-    if (token === undefined) {
-      if (this.tokens.size >= 1024) this.tokens.clear();
-      this.tokens.set(key, (token = this.keyToken(key)));
-    }
-    return token;
   }
 
   /** JSON escapes decoded, by the engine's own parser; an invalid one fails with where it is. */

@@ -10,6 +10,7 @@ import type { Detection, FindingType } from '../../domain/detect/detect.ts';
 import { keyedHash, mask } from '../../domain/detect/mask.ts';
 import { detectRecords, type SourceRecord } from '../../domain/detect/records.ts';
 import { redact, redactError } from '../../domain/detect/redact.ts';
+import { memoised } from '../../domain/text/memo.ts';
 import type { FileRead, FileReadOptions, SourceReaders } from '../ports.ts';
 
 /** The ad hoc scan reads local files only. */
@@ -54,20 +55,10 @@ type Sink = (finding: Finding) => void;
 
 /**
  * Redaction of the names findings repeat: a file's path and its columns' headers come
- * again with every finding in it, so each is redacted once (a bounded memo, cleared
- * when full, so a file with a million columns does not grow it without end).
+ * again with every finding in it, so each is redacted once (memo.ts).
  */
 class Names {
-  private readonly memo = new Map<string, string>();
-
-  redact(name: string): string {
-    let redacted = this.memo.get(name);
-    if (redacted === undefined) {
-      if (this.memo.size >= 1024) this.memo.clear();
-      this.memo.set(name, (redacted = redact(name)));
-    }
-    return redacted;
-  }
+  readonly redact = memoised(redact);
 }
 
 function finding({ at }: SourceRecord, d: Detection, line: number | undefined, hashKey: ScanOptions['hashKey'], names: Names): Finding {
