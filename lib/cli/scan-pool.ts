@@ -6,6 +6,7 @@
 // text of their findings themselves, so the main thread only passes it on. At most a
 // few tasks per thread are out at once, so memory stays bounded whatever the number of
 // files.
+import module from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -107,7 +108,13 @@ export async function scanPathsParallel(
   const sizes = await sizesOf(paths, progress);
   pool.onProgress?.(progress);
 
-  const workers = Array.from({ length: threads }, () => new Worker(new URL('./scan-worker.ts', import.meta.url)));
+  // Workers start from plain JavaScript and the compile cache the main thread filled, so
+  // that each does not strip the detectors' TypeScript again.
+  const compileCache = module.getCompileCacheDir?.();
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(new URL('./scan-worker-start.mjs', import.meta.url), { workerData: { compileCache } }),
+  );
   const idle = [...workers];
   const waiting: ((w: Worker) => void)[] = [];
   const results = new Map<number, ScanTaskResult>();
