@@ -10,7 +10,7 @@ import module from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { splitFile, PART_BYTES } from '../adapters/sources/file-parts.ts';
+import { fileParts, PART_BYTES, splittable, type FilePart } from '../adapters/sources/file-parts.ts';
 import { entriesUnder } from '../adapters/sources/local-files.ts';
 import { toReadError } from '../adapters/sources/read-error.ts';
 import type { FindingType } from '../domain/detect/detect.ts';
@@ -40,7 +40,7 @@ export function defaultThreads(): number {
 
 type Unit =
   | { kind: 'read'; read: FileRead }
-  | { kind: 'task'; task: Pick<ScanTask, 'file' | 'group' | 'part'>; size: number; last: boolean; first: boolean };
+  | { kind: 'task'; task: Pick<ScanTask, 'file' | 'group' | 'part'>; size: number; last: boolean };
 
 /** What a part (or a whole file) found, in order: JSON text, or the first findings for a table; counts by type. */
 export interface PartFound {
@@ -67,10 +67,19 @@ async function* units(paths: readonly string[], budgetBytes: number | undefined,
         continue;
       }
       const group = path.relative(given, entry.path) || path.basename(entry.path);
-      const parts = await splitFile(entry.path, budgetBytes, partBytes);
-      const size = sizes.get(entry.path) ?? 0;
-      if (parts === undefined) yield { kind: 'task', task: { file: entry.path, group }, size, first: true, last: true };
-      else for (const [i, part] of parts.entries()) yield { kind: 'task', task: { file: entry.path, group, part }, size: part.end - part.start, first: i === 0, last: i === parts.length - 1 };
+      const split = await splittable(entry.path, budgetBytes, partBytes);
+      if (split === undefined) {
+        yield { kind: 'task', task: { file: entry.path, group }, size: sizes.get(entry.path) ?? 0, last: true };
+        continue;
+      }
+      // Each part goes out as soon as the next is found (so the first is scanned while
+      // the rest are cut); the last is known when the cutting ends.
+      let held: FilePart | undefined;
+      for await (const part of fileParts(entry.path, split.size, split.encoding, partBytes)) {
+        if (held) yield { kind: 'task', task: { file: entry.path, group, part: held }, size: held.end - held.start, last: false };
+        held = part;
+      }
+      if (held) yield { kind: 'task', task: { file: entry.path, group, part: held }, size: held.end - held.start, last: true };
     }
   }
 }

@@ -29,12 +29,12 @@ export interface FilePart {
 }
 
 /**
- * The parts of `file` when it is worth splitting (a text file read as lines, larger
- * than two parts, in a splittable encoding, read without a budget), else undefined
- * (read it whole). Errors (the file cannot be opened) also give undefined: the whole-file
- * reader then reports them as it always does.
+ * Whether `file` is worth splitting (a text file read as lines, larger than two parts,
+ * in a splittable encoding, read without a budget), and if so its size and encoding.
+ * Errors (the file cannot be opened) give undefined: the whole-file reader then reports
+ * them as it always does.
  */
-export async function splitFile(file: string, budgetBytes: number | undefined, partBytes = PART_BYTES): Promise<FilePart[] | undefined> {
+export async function splittable(file: string, budgetBytes: number | undefined, partBytes = PART_BYTES): Promise<{ size: number; encoding: Encoding } | undefined> {
   if (!LINES.has(path.extname(file).toLowerCase()) || budgetBytes !== undefined) return undefined;
   let handle;
   try {
@@ -45,39 +45,60 @@ export async function splitFile(file: string, budgetBytes: number | undefined, p
     await handle.read(head, 0, head.length, 0);
     const format = textFormat(head, false);
     if (format.binary !== undefined || (format.encoding !== 'utf-8' && format.encoding !== 'gb18030' && format.encoding !== 'big5')) return undefined;
-    // One pass over the file: cut after the first line end past each part's size, and
-    // count the line ends before each cut (a part's first line).
-    const parts: FilePart[] = [];
-    const block = Buffer.allocUnsafe(1024 * 1024);
-    let start = 0;
-    let line = 1;
-    let lines = 0; // line ends from `start` to `at`
-    let at = 0;
-    while (at < size) {
-      const { bytesRead } = await handle.read(block, 0, Math.min(block.length, size - at), at);
-      if (bytesRead === 0) break;
-      const bytes = block.subarray(0, bytesRead);
-      let from = 0;
-      for (;;) {
-        const cutFrom = start + partBytes - at; // where in this block a cut may fall
-        const nl = bytes.indexOf(0x0a, from);
-        if (nl < 0) break;
-        lines++;
-        from = nl + 1;
-        if (nl >= cutFrom && size - (at + nl + 1) >= partBytes) {
-          parts.push({ start, end: at + nl + 1, line, encoding: format.encoding });
-          start = at + nl + 1;
-          line += lines;
-          lines = 0;
-        }
-      }
-      at += bytesRead;
-    }
-    parts.push({ start, end: size, line, encoding: format.encoding });
-    return parts.length > 1 ? parts : undefined;
+    return { size, encoding: format.encoding };
   } catch {
     return undefined;
   } finally {
     await handle?.close().catch(() => undefined);
   }
+}
+
+/**
+ * The parts of a file `splittable` accepted, each given as soon as its end is found, so
+ * that the first can be scanned while the rest are still being cut: one pass that cuts
+ * after the first line end past each part's size and counts the line ends before each
+ * cut (a part's first line). Should reading fail part way, the rest of the file is one
+ * last part, and reading it reports the failure.
+ */
+export async function* fileParts(file: string, size: number, encoding: Encoding, partBytes = PART_BYTES): AsyncGenerator<FilePart> {
+  let start = 0;
+  let line = 1;
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const block = Buffer.allocUnsafe(1024 * 1024);
+      let lines = 0; // line ends from `start` to `at`
+      let at = 0;
+      while (at < size) {
+        const { bytesRead } = await handle.read(block, 0, Math.min(block.length, size - at), at);
+        if (bytesRead === 0) break;
+        const bytes = block.subarray(0, bytesRead);
+        for (let nl = bytes.indexOf(0x0a); nl >= 0; nl = bytes.indexOf(0x0a, nl + 1)) {
+          lines++;
+          const end = at + nl + 1;
+          if (end - start >= partBytes && size - end >= partBytes) {
+            yield { start, end, line, encoding };
+            start = end;
+            line += lines;
+            lines = 0;
+          }
+        }
+        at += bytesRead;
+      }
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  } catch {
+    // the last part below reads (and reports) what could not be read here
+  }
+  yield { start, end: size, line, encoding };
+}
+
+/** Every part of `file`, or undefined when it is read whole (for tests and callers that want them all). */
+export async function splitFile(file: string, budgetBytes: number | undefined, partBytes = PART_BYTES): Promise<FilePart[] | undefined> {
+  const split = await splittable(file, budgetBytes, partBytes);
+  if (split === undefined) return undefined;
+  const parts: FilePart[] = [];
+  for await (const part of fileParts(file, split.size, split.encoding, partBytes)) parts.push(part);
+  return parts.length > 1 ? parts : undefined;
 }
