@@ -14,7 +14,6 @@ import { cycle, workflow, type WorkflowName } from '../workflows/declarations.ts
 import type { Presented } from './presenters.ts';
 import { addReviewCommands } from './review-commands.ts';
 import { enableCompileCache } from './compile-cache.ts';
-import { followDataMapScans } from './progress.ts';
 import type { GlobalOptions, Session } from './session.ts';
 
 const readConfig = async () => (await import('../config.ts')).readConfig();
@@ -325,7 +324,7 @@ async function debugging(): Promise<boolean> {
 
 export async function main(argv: string[]): Promise<number> {
   enableCompileCache();
-  if (process.stderr.isTTY) followDataMapScans(process.stderr); // a progress bar for data-mapping scans, on a terminal only
+  if (process.stderr.isTTY) (await import('./progress.ts')).followDataMapScans(process.stderr); // a progress bar for data-mapping scans, on a terminal only
   try {
     await buildProgram().parseAsync(argv);
     return Number(process.exitCode ?? 0);
