@@ -5,7 +5,9 @@ import { Quarter } from '../domain/review/quarter.ts';
 import { TASK_RESULTS, type TaskResult } from '../domain/review/review.ts';
 import { UsageError } from '../errors.ts';
 import type { GlobalOptions, Session } from './session.ts';
-import { formatReview, formatSoa, formatTasks, reviewCsv, soaCsv } from './review-output.ts';
+
+/** What the commands print, loaded when one runs (it brings the CSV writer and the table layout). */
+const output = () => import('./review-output.ts');
 
 export interface ReviewCli {
   withSession<T>(options: GlobalOptions, fn: (session: Session) => Promise<T>): Promise<T>;
@@ -42,6 +44,7 @@ export function addReviewCommands(program: Command, cli: ReviewCli): void {
         const q = await resolveQuarter(session.rt, orgId, session.now, named);
         await closeQuarter(session.rt, orgId, q, 'cli:review-close', session.now.toISOString());
         const view = await showReview(session.rt, orgId, q, session.now);
+        const { formatReview, reviewCsv } = await output();
         cli.print(options, formatReview(view), view, reviewCsv(view));
       });
     });
@@ -58,6 +61,7 @@ export function addReviewCommands(program: Command, cli: ReviewCli): void {
         const { resolveQuarter, showReview } = await import('../usecases/review/show.ts');
         const orgId = await cli.resolveOrg(session, opts.org);
         const view = await showReview(session.rt, orgId, await resolveQuarter(session.rt, orgId, session.now, named), session.now);
+        const { formatReview, reviewCsv } = await output();
         cli.print(options, formatReview(view), view, reviewCsv(view));
       });
     });
@@ -76,7 +80,7 @@ export function addReviewCommands(program: Command, cli: ReviewCli): void {
         const { listTasks, resolveQuarter } = await import('../usecases/review/show.ts');
         const orgId = await cli.resolveOrg(session, opts.org);
         const tasks = await listTasks(session.rt, orgId, await resolveQuarter(session.rt, orgId, session.now, named), opts.owner);
-        cli.print(options, formatTasks(tasks), tasks);
+        cli.print(options, (await output()).formatTasks(tasks), tasks);
       });
     });
 
@@ -161,6 +165,7 @@ export function addReviewCommands(program: Command, cli: ReviewCli): void {
       await cli.withSession(options, async (session) => {
         const { soaOf } = await import('../usecases/review/show.ts');
         const rows = await soaOf(session.rt, await cli.resolveOrg(session, opts.org), session.now);
+        const { formatSoa, soaCsv } = await output();
         cli.print(options, formatSoa(rows), rows, soaCsv(rows));
       });
     });
