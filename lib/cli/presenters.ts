@@ -2,8 +2,7 @@
 // whether the run failed (exit 1). One entry per declared workflow: the compiler asks
 // for a new workflow's.
 import { Argument, Option } from 'commander';
-import { Quarter } from '../domain/review/quarter.ts';
-import { UsageError } from '../errors.ts';
+import { parseQuarter } from './review-commands.ts';
 import { formatOpening, formatReview, reviewCsv } from './review-output.ts';
 import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
 import { Framework, SEVERITIES, type Severity } from '../domain/gaps/gap.ts';
@@ -56,11 +55,7 @@ export const WORKFLOW_CLI: Record<WorkflowName, WorkflowCli> = {
   'quarterly-review': {
     period: {
       argument: () => new Argument('[quarter]', "the quarter, written YYYY-Qn (default: the current one in the organisation's time zone)"),
-      parse: (value) => {
-        const q = Quarter.safeParse(value);
-        if (!q.success) throw new UsageError(`quarter "${value}" ${q.error.issues[0]?.message}`);
-        return q.data;
-      },
+      parse: parseQuarter,
     },
     // Whether opened now or before, what is shown is the review as it stands.
     present: async (session, orgId, result, opts) => {

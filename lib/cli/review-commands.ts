@@ -16,12 +16,14 @@ export interface ReviewCli {
   commandGroup(program: Command, name: string, description?: string): Command;
 }
 
-export function quarterArgument(value: string | undefined): Quarter | undefined {
-  if (value === undefined) return undefined;
+/** A quarter as a person writes it on the command line; anything but `YYYY-Qn` is a usage error. */
+export function parseQuarter(value: string): Quarter {
   const q = Quarter.safeParse(value);
   if (!q.success) throw new UsageError(`quarter "${value}" ${q.error.issues[0]?.message}`);
   return q.data;
 }
+
+const quarterArgument = (value: string | undefined): Quarter | undefined => (value === undefined ? undefined : parseQuarter(value));
 
 const PERIOD = /^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/;
 

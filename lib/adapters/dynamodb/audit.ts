@@ -6,6 +6,7 @@ import { AuditEvent } from '../../domain/audit/audit.ts';
 import type { Store } from './client.ts';
 import { keys, withoutKeys } from './keys.ts';
 import { queryAll } from './batch.ts';
+import { isConditionFailure } from './conditions.ts';
 
 export function auditId(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
@@ -25,7 +26,7 @@ export async function appendAudit(store: Store, e: AuditEvent): Promise<void> {
   try {
     await store.doc.send(new PutCommand(auditPut(store, e).Put));
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionFailure(error)) throw error;
   }
 }
 

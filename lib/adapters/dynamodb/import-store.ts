@@ -22,6 +22,7 @@ import { auditEntity } from './audit.ts';
 import { batchWriteAll, queryAll } from './batch.ts';
 import { keys, PREFIX, withoutKeys } from './keys.ts';
 import { evidenceEntity, readPrefix } from './org-store.ts';
+import { isConditionFailure } from './conditions.ts';
 
 type Item = Record<string, unknown>;
 type Key = { PK: string; SK: string };
@@ -192,7 +193,7 @@ async function applyWithJournal(store: Store, orgId: string, changes: Change[], 
       }),
     );
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') throw new ConflictError(`another import of "${orgId}" is being written; try again in a few minutes`);
+    if (isConditionFailure(error)) throw new ConflictError(`another import of "${orgId}" is being written; try again in a few minutes`);
     throw error;
   }
   const journal = journalItems(orgId, importId, changes);

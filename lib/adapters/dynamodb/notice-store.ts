@@ -8,6 +8,7 @@ import { Notice, type EvidenceNotice, type WaitingNotice } from '../../domain/no
 import type { ClaimedNotice, NoticeClosing, RecordOutcome } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { auditPut } from './audit.ts';
+import { cancellationCodes, isConditionFailure } from './conditions.ts';
 import { queryAll } from './batch.ts';
 import { INDEX, keys, withoutKeys } from './keys.ts';
 
@@ -23,11 +24,6 @@ const noticeEntity = {
   },
   fromItem: (item: Record<string, unknown>): ClaimedNotice => ({ ...Notice.parse({ ...withoutKeys(item), orgId: item.orgId }), handle: String(item.SK) }),
 };
-
-const isConditionFailure = (error: unknown) =>
-  (error as Error).name === 'ConditionalCheckFailedException' ||
-  ((error as Error).name === 'TransactionCanceledException' &&
-    ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
 
 /**
  * Records a notice pending with its audit entry, in one transaction; for evidence,
@@ -70,13 +66,13 @@ export async function recordNotice(store: Store, notice: Notice, at: string): Pr
     return 'recorded';
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-    if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+    const reasons = cancellationCodes(error);
+    if (reasons[0] === 'ConditionalCheckFailed') {
       if (notice.kind === 'evidence') await markStageNoticed(store, notice).catch((e) => (isConditionFailure(e) ? undefined : Promise.reject(e)));
       return 'exists';
     }
     // Only the evidence condition means "renewed or retired since it was read"; anything else is a real failure.
-    if (notice.kind === 'evidence' && reasons[1]?.Code === 'ConditionalCheckFailed') return 'stale';
+    if (notice.kind === 'evidence' && reasons[1] === 'ConditionalCheckFailed') return 'stale';
     throw error;
   }
 }

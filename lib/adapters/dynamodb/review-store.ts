@@ -12,6 +12,7 @@ import { ConflictError } from '../../errors.ts';
 import type { TaskChange } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { auditEntity, auditPut } from './audit.ts';
+import { cancellationCodes, isConditionFailure } from './conditions.ts';
 import { dateIndexUpTo, queryAll } from './batch.ts';
 import { keys, PREFIX, withoutKeys } from './keys.ts';
 import { evidenceEntity } from './org-store.ts';
@@ -38,9 +39,6 @@ const ncEntity = {
   fromItem: (item: Record<string, unknown>): Nonconformity => Nonconformity.parse(withoutKeys(item)),
 };
 
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
-const cancelledBy = (error: unknown): string[] =>
-  (error as Error).name === 'TransactionCanceledException' ? ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code ?? 'None') : [];
 
 export async function getReview(store: Store, orgId: string, quarter: string): Promise<Review | undefined> {
   const { Item } = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.review(orgId, quarter), ConsistentRead: true }));
@@ -68,7 +66,7 @@ export async function createReview(store: Store, review: Review, at: string): Pr
     );
     return 'created';
   } catch (error) {
-    if (cancelledBy(error)[0] === 'ConditionalCheckFailed') return 'exists';
+    if (cancellationCodes(error)[0] === 'ConditionalCheckFailed') return 'exists';
     throw error;
   }
 }
@@ -151,7 +149,7 @@ export async function changeTask(store: Store, orgId: string, change: TaskChange
   try {
     await store.doc.send(new TransactWriteCommand({ TransactItems: items as never }));
   } catch (error) {
-    const [review, taskWrite, , registered, renewed] = cancelledBy(error);
+    const [review, taskWrite, , registered, renewed] = cancellationCodes(error);
     if (review === 'ConditionalCheckFailed') throw new ConflictError(`the ${task.quarter} review is closed: its tasks take no more answers or decisions`);
     if (taskWrite === 'ConditionalCheckFailed') throw new ConflictError(`task ${task.id} changed while this change was made: read it again and retry`);
     if (registered === 'ConditionalCheckFailed') throw new ConflictError(`evidence ${change.register?.id} is registered already`);

@@ -296,9 +296,27 @@ interface Section {
   lines: NoticeLine[];
 }
 
+/** A plain-text section's head: its title underlined, then its note. */
+function textHead(title: string, note: string): string[] {
+  return [title, '-'.repeat(Math.max(displayWidth(title), 8)), note, ''];
+}
+
+/** An HTML section: its title, its note, and a table of cells already escaped. */
+function htmlTable(title: string, note: string, headers: readonly string[], rows: readonly string[][]): string[] {
+  return [
+    `<h2>${escapeHtml(title)}</h2>`,
+    `<p>${escapeHtml(note)}</p>`,
+    '<table border="1" cellpadding="6" cellspacing="0" style="border-collapse:collapse">',
+    `<thead><tr>${headers.map((h) => `<th align="left">${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+    '<tbody>',
+    ...rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`),
+    '</tbody>',
+    '</table>',
+  ];
+}
+
 function textSection(s: Strings, section: Section): string[] {
-  const title = s.sectionHeading(s.sectionTitle[section.key], section.lines.length);
-  const out = [title, '-'.repeat(Math.max(displayWidth(title), 8)), s.sectionNote[section.key], ''];
+  const out = textHead(s.sectionHeading(s.sectionTitle[section.key], section.lines.length), s.sectionNote[section.key]);
   const field = (label: string, value: string): string => `  ${label}${s.colon}${value}`;
   for (const line of section.lines) {
     out.push(`- ${s.label.control}${s.colon}${line.controlId} ${line.controlTitle}`);
@@ -317,31 +335,14 @@ function htmlSection(s: Strings, section: Section): string[] {
   if (section.key === 'escalated') headers.push(s.label.owner);
   if (section.key === 'lapsed') headers.push(s.label.notice);
   headers.push(s.label.validUntil, s.label.status, s.label.location);
-
-  const title = s.sectionHeading(s.sectionTitle[section.key], section.lines.length);
-  const out = [
-    `<h2>${escapeHtml(title)}</h2>`,
-    `<p>${escapeHtml(s.sectionNote[section.key])}</p>`,
-    '<table border="1" cellpadding="6" cellspacing="0" style="border-collapse:collapse">',
-    `<thead><tr>${headers.map((h) => `<th align="left">${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
-    '<tbody>',
-  ];
-  for (const line of section.lines) {
-    const cells = [
-      `${escapeHtml(line.controlId)} ${escapeHtml(line.controlTitle)}`,
-      `${escapeHtml(line.evidenceTitle)}${escapeHtml(s.paren(line.evidenceId))}`,
-    ];
+  const rows = section.lines.map((line) => {
+    const cells = [`${escapeHtml(line.controlId)} ${escapeHtml(line.controlTitle)}`, `${escapeHtml(line.evidenceTitle)}${escapeHtml(s.paren(line.evidenceId))}`];
     if (section.key === 'escalated') cells.push(escapeHtml(line.ownerName));
     if (section.key === 'lapsed') cells.push(escapeHtml(noticeText(s, line)));
-    cells.push(
-      escapeHtml(line.validUntil),
-      escapeHtml(daysText(s, line.daysOverdue)),
-      locationHtml(line.evidenceLocation),
-    );
-    out.push(`<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`);
-  }
-  out.push('</tbody>', '</table>');
-  return out;
+    cells.push(escapeHtml(line.validUntil), escapeHtml(daysText(s, line.daysOverdue)), locationHtml(line.evidenceLocation));
+    return cells;
+  });
+  return htmlTable(s.sectionHeading(s.sectionTitle[section.key], section.lines.length), s.sectionNote[section.key], headers, rows);
 }
 
 function taskSectionOf(line: TaskLine): TaskSectionKey {
@@ -377,8 +378,7 @@ function taskSections(tasks: readonly TaskLine[]): TaskSection[] {
 
 function taskTextSection(s: Strings, section: TaskSection): string[] {
   const t = s.task;
-  const title = s.sectionHeading(t.sectionTitle[section.key](section.quarter), section.lines.length);
-  const out = [title, '-'.repeat(Math.max(displayWidth(title), 8)), t.sectionNote[section.key], ''];
+  const out = textHead(s.sectionHeading(t.sectionTitle[section.key](section.quarter), section.lines.length), t.sectionNote[section.key]);
   const field = (label: string, value: string): string => `  ${label}${s.colon}${value}`;
   for (const line of section.lines) {
     out.push(`- ${t.label.task}${s.colon}${line.taskId}`);
@@ -392,23 +392,16 @@ function taskTextSection(s: Strings, section: TaskSection): string[] {
 
 function taskHtmlSection(s: Strings, section: TaskSection): string[] {
   const t = s.task;
-  const headers = [t.label.task, t.label.control, ...(section.key === 'tasksOverdue' ? [t.label.owner] : []), t.label.due, t.label.status];
-  const title = s.sectionHeading(t.sectionTitle[section.key](section.quarter), section.lines.length);
-  const out = [
-    `<h2>${escapeHtml(title)}</h2>`,
-    `<p>${escapeHtml(t.sectionNote[section.key])}</p>`,
-    '<table border="1" cellpadding="6" cellspacing="0" style="border-collapse:collapse">',
-    `<thead><tr>${headers.map((h) => `<th align="left">${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
-    '<tbody>',
-  ];
-  for (const line of section.lines) {
-    const cells = [escapeHtml(line.taskId), `${escapeHtml(line.controlId)} ${escapeHtml(line.controlTitle)}`];
-    if (section.key === 'tasksOverdue') cells.push(escapeHtml(line.ownerName));
-    cells.push(escapeHtml(line.due), escapeHtml(taskDaysText(t, line.daysOverdue)));
-    out.push(`<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`);
-  }
-  out.push('</tbody>', '</table>');
-  return out;
+  const overdue = section.key === 'tasksOverdue';
+  const headers = [t.label.task, t.label.control, ...(overdue ? [t.label.owner] : []), t.label.due, t.label.status];
+  const rows = section.lines.map((line) => [
+    escapeHtml(line.taskId),
+    `${escapeHtml(line.controlId)} ${escapeHtml(line.controlTitle)}`,
+    ...(overdue ? [escapeHtml(line.ownerName)] : []),
+    escapeHtml(line.due),
+    escapeHtml(taskDaysText(t, line.daysOverdue)),
+  ]);
+  return htmlTable(s.sectionHeading(t.sectionTitle[section.key](section.quarter), section.lines.length), t.sectionNote[section.key], headers, rows);
 }
 
 export function renderNoticeMail(input: NoticeMailInput): RenderedMail {

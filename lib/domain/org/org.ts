@@ -10,6 +10,7 @@ import { Acceptance } from '../gaps/acceptance.ts';
 import { RiskPolicy, Role } from '../gaps/risk.ts';
 import { requirement } from '../catalogues/catalogues.ts';
 import { ReviewEvery, ReviewPolicy } from '../review/review.ts';
+import { EvidenceOrigin } from '../evidence/origin.ts';
 import { ClassifyThresholds } from '../datamap/classify.ts';
 import { NAME_MAX, ORG_FILE_LIMITS, TITLE_MAX, URI_MAX, text } from './limits.ts';
 
@@ -125,9 +126,6 @@ export const Evidence = EvidenceInput.transform((e, ctx) => {
 });
 export type Evidence = z.infer<typeof Evidence>;
 
-export const EvidenceOrigin = z.enum(['file', 'answer', 'api', 'system']);
-export type EvidenceOrigin = z.infer<typeof EvidenceOrigin>;
-
 /** Evidence as held: the owner resolved, plus the notices already recorded for its current validity cycle. */
 export const EvidenceRecord = z.object({
   id: z.string(),
@@ -140,10 +138,7 @@ export const EvidenceRecord = z.object({
   validUntil: isoDate.optional(),
   owner: z.string(),
   retired: z.boolean(),
-  /**
-   * How it was registered: from the organisation file (the only evidence an import
-   * manages), with a review answer, through the API, or by the product itself.
-   */
+  /** How it was registered (lib/domain/evidence/origin.ts); items written before origins existed came from the file. */
   origin: EvidenceOrigin.default('file'),
   /** The evidence this item renews (a review answer's); that item then names this one in `renewedBy`. */
   renews: z.string().optional(),

@@ -22,27 +22,36 @@ export const resultOf = (t: Task): ControlResult => (t.status === 'answered' && 
 const CLOSES: ReadonlySet<ControlResult> = new Set(['effective', 'not-applicable']);
 const OPENS: ReadonlySet<ControlResult> = new Set(['not-effective', 'unanswered']);
 
+/** Tasks counted by result and by Annex A theme (`result` names each task's: its result, `unanswered`, `open`). */
+export function tally(tasks: readonly Task[], result: (t: Task) => string): Pick<ReviewSummary, 'byResult' | 'byTheme'> {
+  const byResult: Record<string, number> = {};
+  const byTheme: Record<string, Record<string, number>> = {};
+  for (const t of tasks) {
+    const r = result(t);
+    byResult[r] = (byResult[r] ?? 0) + 1;
+    const theme = requirement({ framework: 'iso27001', id: t.control })?.theme ?? 'Other';
+    byTheme[theme] = { ...byTheme[theme], [r]: (byTheme[theme]?.[r] ?? 0) + 1 };
+  }
+  return { byResult, byTheme };
+}
+
 export function closeReview(review: Review, tasks: readonly Task[], openNonconformities: readonly Nonconformity[], at: string, actor: string): Closing {
   const quarter = review.id;
   const openByControl = new Map(openNonconformities.filter((nc) => nc.status === 'open').map((nc) => [nc.control, nc]));
   const closedTasks: Task[] = [];
   const opened: Nonconformity[] = [];
   const closed: Nonconformity[] = [];
-  const byResult: Record<string, number> = {};
-  const byTheme: Record<string, Record<string, number>> = {};
   const overdue = new Set<string>();
   for (const t of tasks) {
     const result = resultOf(t);
     closedTasks.push({ ...t, status: t.status === 'answered' ? 'answered' : 'unanswered', closedAt: at });
-    byResult[result] = (byResult[result] ?? 0) + 1;
-    const theme = requirement({ framework: 'iso27001', id: t.control })?.theme ?? 'Other';
-    byTheme[theme] = { ...byTheme[theme], [result]: (byTheme[theme]?.[result] ?? 0) + 1 };
     // Overdue: no answer when the review closed after the due date, or an answer given after it.
     if ((result === 'unanswered' && at.slice(0, 10) > t.due) || (t.answeredAt && t.answeredAt.slice(0, 10) > t.due)) overdue.add(t.owner);
     const open = openByControl.get(t.control);
     if (open && CLOSES.has(result)) closed.push({ ...open, status: 'closed', closedIn: quarter });
     if (!open && OPENS.has(result)) opened.push({ id: nonconformityId(quarter, t.control), control: t.control, openedIn: quarter, reason: result as Nonconformity['reason'], status: 'open' });
   }
+  const { byResult, byTheme } = tally(tasks, resultOf);
   const summary: ReviewSummary = {
     tasks: tasks.length,
     byResult,

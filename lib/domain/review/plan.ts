@@ -4,18 +4,13 @@
 // - a control with an open nonconformity is tasked whatever its rhythm, carrying it;
 // - due: the opening date (in the organisation's time zone) plus `dueDays`.
 import { addDays } from '../dates.ts';
-import type { ControlEvidenceStatus, Nonconformity, ReviewEvery, ReviewPolicy, Task } from './review.ts';
+import type { Control } from '../org/org.ts';
+import type { ControlEvidenceStatus, Nonconformity, ReviewPolicy, Task } from './review.ts';
 import { quarterNumber, type Quarter } from './quarter.ts';
 import { taskId } from './review.ts';
 
-export interface ReviewedControl {
-  id: string;
-  title: string;
-  owner: string;
-  reviewer?: string | undefined;
-  reviewEvery: ReviewEvery;
-  reviewIn?: 'Q1' | 'Q2' | 'Q3' | 'Q4' | undefined;
-}
+/** An applicable control as the organisation file declares it, with the owner it must have. */
+export type ReviewedControl = Pick<Control, 'id' | 'title' | 'reviewer' | 'reviewEvery' | 'reviewIn'> & { owner: string };
 
 export function dueInQuarter(control: Pick<ReviewedControl, 'reviewEvery' | 'reviewIn'>, quarter: Quarter): boolean {
   const n = quarterNumber(quarter);

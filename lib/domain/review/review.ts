@@ -5,6 +5,7 @@
 // task until a later answer closes them.
 import { z } from 'zod';
 import { EvidenceStatusName } from '../evidence/lapse-policy.ts';
+import { EvidenceOrigin } from '../evidence/origin.ts';
 import { Quarter } from './quarter.ts';
 
 export const TASK_RESULTS = ['effective', 'partially-effective', 'not-effective', 'not-applicable'] as const;
@@ -29,7 +30,7 @@ export type ReviewPolicy = z.infer<typeof ReviewPolicy>;
 export const TaskEvidence = z.object({
   /** The evidence register's id, or for the product's own the record it points at (`datamap:<scan>`, `analysis:<run>`). */
   id: z.string(),
-  origin: z.enum(['file', 'answer', 'api', 'system']),
+  origin: EvidenceOrigin,
   title: z.string(),
   location: z.string(),
   sha256: z.string().optional(),

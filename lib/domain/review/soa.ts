@@ -4,7 +4,7 @@
 // its evidence, as auditors ask for it. Pure.
 import { requirements } from '../catalogues/catalogues.ts';
 import { evidenceStatus, type EvidenceStatusName } from '../evidence/lapse-policy.ts';
-import type { EvidenceRecord, SweepPolicy } from '../org/org.ts';
+import type { Control, EvidenceRecord, SweepPolicy } from '../org/org.ts';
 import type { ControlEvidenceStatus, TaskResult } from './review.ts';
 
 export interface SoaRow {
@@ -19,13 +19,7 @@ export interface SoaRow {
   evidenceStatus: ControlEvidenceStatus;
 }
 
-export interface DeclaredControl {
-  id: string;
-  title: string;
-  applicable: boolean;
-  justification?: string | undefined;
-  owner?: string | undefined;
-}
+export type DeclaredControl = Pick<Control, 'id' | 'title' | 'applicable' | 'justification' | 'owner'>;
 
 const WORST: readonly EvidenceStatusName[] = ['escalated', 'lapsed', 'due-soon', 'current'];
 

@@ -3,7 +3,7 @@
 // owner hands the task to someone else. Each change is checked here, then written
 // in one transaction over the version read while the review is open, so a refused
 // change writes nothing.
-import { addPeriod } from '../../domain/dates.ts';
+import { addDays, addPeriod, daysBetween } from '../../domain/dates.ts';
 import { evidenceStatus } from '../../domain/evidence/lapse-policy.ts';
 import type { EvidenceRecord, LoadedOrganisation } from '../../domain/org/org.ts';
 import { answererOf } from '../../domain/review/reminders.ts';
@@ -67,7 +67,7 @@ function registration(answer: Answer, ctx: Context, live: EvidenceRecord[]): Pic
   const renewed = [...live].filter((e) => e.validUntil).sort((a, b) => String(a.validUntil).localeCompare(String(b.validUntil)))[0];
   const validFor = answer.validFor ?? (renewed ? undefined : RHYTHM[control?.reviewEvery ?? 'quarter']);
   // The period of the evidence it renews, counted from today: a yearly certificate renewed is good for another year.
-  const validUntil = validFor ? addPeriod(ctx.today, validFor) : shiftBy(renewed as EvidenceRecord, ctx.today);
+  const validUntil = validFor ? addPeriod(ctx.today, validFor) : addDays(ctx.today, daysBetween(renewed!.collected, renewed!.validUntil as string));
   const id = `${ctx.task.id}/${file.sha256.slice(0, 12)}`;
   const register: EvidenceRecord = {
     id,
@@ -88,12 +88,6 @@ function registration(answer: Answer, ctx: Context, live: EvidenceRecord[]): Pic
     ...(renewed ? { renews: { id: renewed.id, by: id } } : {}),
     attached: { id, origin: 'answer', title: register.title, location: file.location, sha256: file.sha256 },
   };
-}
-
-/** today + (validUntil - collected) of the item renewed. */
-function shiftBy(renewed: EvidenceRecord, today: string): string {
-  const days = Math.round((Date.parse(`${renewed.validUntil}T00:00:00Z`) - Date.parse(`${renewed.collected}T00:00:00Z`)) / 86_400_000);
-  return new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 export async function answerTask(rt: Ports, answer: Answer): Promise<Task> {

@@ -2,6 +2,7 @@
 // person would give it with `compliance task answer` (and `task review`). An answer
 // already given the same way is left as it is, so applying a file twice changes nothing.
 import { taskOfEntry, type AnswerEntry } from '../../domain/review/answers-file.ts';
+import type { Task } from '../../domain/review/review.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Ports } from '../ports.ts';
 import { answerTask, decideTask, type EvidenceFile } from './answer.ts';
@@ -21,15 +22,18 @@ export async function applyAnswers(
   now: Date,
 ): Promise<Applied[]> {
   // Every task named must exist before anything is answered.
+  const held = new Map<string, Task>();
   for (const entry of entries) {
     const id = taskOfEntry(entry, quarter);
-    if (!(await rt.reviews.task(orgId, id))) throw new NotFoundError(`answers: no task "${id}" in ${orgId}'s review`);
+    const task = held.get(id) ?? (await rt.reviews.task(orgId, id));
+    if (!task) throw new NotFoundError(`answers: no task "${id}" in ${orgId}'s review`);
+    held.set(id, task);
   }
   const evidence = await Promise.all(entries.map((e) => (e.evidence ? readEvidence(e.evidence) : undefined)));
   const applied: Applied[] = [];
   for (const [i, entry] of entries.entries()) {
     const taskId = taskOfEntry(entry, quarter);
-    const task = await rt.reviews.task(orgId, taskId);
+    const task = held.get(taskId);
     const same = task?.status === 'answered' && task.answeredBy === entry.as && task.result === entry.result;
     const file = evidence[i];
     if (!same) {

@@ -2,7 +2,7 @@
 // every task is answered and accepted or the quarter's deadline has passed, and
 // by the next quarter's opening for any still open from before.
 import { closeReview as decideClosing, type Closing } from '../../domain/review/close.ts';
-import type { Review } from '../../domain/review/review.ts';
+import type { Review, Task } from '../../domain/review/review.ts';
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import type { Ports } from '../ports.ts';
 
@@ -13,8 +13,9 @@ export async function closeQuarter(rt: Ports, orgId: string, quarter: string, ac
   return closeOpen(rt, review, actor, at);
 }
 
-async function closeOpen(rt: Ports, review: Review, actor: string, at: string): Promise<Closing> {
-  const [tasks, nonconformities] = await Promise.all([rt.reviews.tasks(review.orgId, review.id), rt.reviews.nonconformities(review.orgId)]);
+/** Closes an open review; its tasks are read here unless the caller has just read them. */
+async function closeOpen(rt: Ports, review: Review, actor: string, at: string, read?: readonly Task[]): Promise<Closing> {
+  const [tasks, nonconformities] = await Promise.all([read ?? rt.reviews.tasks(review.orgId, review.id), rt.reviews.nonconformities(review.orgId)]);
   const closing = decideClosing(review, tasks, nonconformities.filter((nc) => nc.status === 'open' && nc.openedIn < review.id), at, actor);
   await rt.reviews.close(closing.review, closing.tasks, [...closing.opened, ...closing.closed], closing.audit);
   return closing;
@@ -28,15 +29,14 @@ export async function closeDueReviews(rt: Ports, orgId: string, today: string, a
   const open = (await rt.reviews.list(orgId)).filter((r) => r.status === 'open').sort((a, b) => a.id.localeCompare(b.id));
   const closed: string[] = [];
   for (const review of open) {
-    const due = review.deadline < today || (await allAccepted(rt, review));
-    if (!due) continue;
-    await closeOpen(rt, review, actor, at);
+    if (review.deadline < today) await closeOpen(rt, review, actor, at);
+    else {
+      const tasks = await rt.reviews.tasks(review.orgId, review.id);
+      const allAccepted = tasks.length > 0 && tasks.every((t) => t.status === 'answered' && t.reviewDecision === 'accepted');
+      if (!allAccepted) continue;
+      await closeOpen(rt, review, actor, at, tasks);
+    }
     closed.push(review.id);
   }
   return closed;
-}
-
-async function allAccepted(rt: Ports, review: Review): Promise<boolean> {
-  const tasks = await rt.reviews.tasks(review.orgId, review.id);
-  return tasks.length > 0 && tasks.every((t) => t.status === 'answered' && t.reviewDecision === 'accepted');
 }

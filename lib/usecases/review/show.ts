@@ -2,33 +2,20 @@
 // nonconformities (`compliance review show`), the tasks waiting for someone
 // (`compliance task list`) and the Statement of Applicability (`compliance soa`).
 import { localDate, quarterAt, type Quarter } from '../../domain/review/quarter.ts';
-import { resultOf, type ControlResult } from '../../domain/review/close.ts';
+import { resultOf, tally, type ControlResult } from '../../domain/review/close.ts';
 import type { Nonconformity, Review, ReviewSummary, Task, TaskEvidence } from '../../domain/review/review.ts';
 import { evidenceStatusByControl, statementOfApplicability, type SoaRow } from '../../domain/review/soa.ts';
-import { requirement } from '../../domain/catalogues/catalogues.ts';
 import { compareControlIds } from '../../domain/notice/notice-mail.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Ports } from '../ports.ts';
 
-export interface TaskView {
-  id: string;
-  control: string;
-  controlTitle: string;
-  owner: string;
-  delegate?: string;
-  reviewer: string;
-  due: string;
-  status: Task['status'];
-  result?: Task['result'];
-  comment?: string;
-  reviewDecision?: Task['reviewDecision'];
-  carries?: string;
-  evidenceStatusAtOpening: Task['evidenceStatusAtOpening'];
-  evidence: TaskEvidence[];
-}
+export type TaskView = Pick<
+  Task,
+  'id' | 'control' | 'controlTitle' | 'owner' | 'delegate' | 'reviewer' | 'due' | 'status' | 'result' | 'comment' | 'reviewDecision' | 'carries' | 'evidenceStatusAtOpening' | 'evidence'
+>;
 
 export interface ReviewView {
-  review: { id: string; status: Review['status']; openedAt: string; due: string; deadline: string; closedAt?: string; summary: ReviewSummary };
+  review: Pick<Review, 'id' | 'status' | 'openedAt' | 'due' | 'deadline' | 'closedAt'> & { summary: ReviewSummary };
   tasks: TaskView[];
   nonconformities: Pick<Nonconformity, 'id' | 'control' | 'openedIn' | 'status' | 'reason' | 'closedIn'>[];
 }
@@ -57,17 +44,14 @@ export function taskView(t: Task): TaskView {
 
 /** An open review's summary so far: tasks still open count as `open`, overdue owners are those past the due date. */
 function progress(tasks: readonly Task[], today: string): ReviewSummary {
-  const byResult: Record<string, number> = {};
-  const byTheme: Record<string, Record<string, number>> = {};
-  const overdue = new Set<string>();
-  for (const t of tasks) {
-    const r = t.status === 'open' ? 'open' : resultOf(t);
-    byResult[r] = (byResult[r] ?? 0) + 1;
-    const theme = requirement({ framework: 'iso27001', id: t.control })?.theme ?? 'Other';
-    byTheme[theme] = { ...byTheme[theme], [r]: (byTheme[theme]?.[r] ?? 0) + 1 };
-    if (t.status === 'open' && today > t.due) overdue.add(t.owner);
-  }
-  return { tasks: tasks.length, byResult, byTheme, overdueOwners: [...overdue].sort(), nonconformitiesOpened: [], nonconformitiesClosed: [] };
+  const overdue = new Set(tasks.filter((t) => t.status === 'open' && today > t.due).map((t) => t.owner));
+  return {
+    tasks: tasks.length,
+    ...tally(tasks, (t) => (t.status === 'open' ? 'open' : resultOf(t))),
+    overdueOwners: [...overdue].sort(),
+    nonconformitiesOpened: [],
+    nonconformitiesClosed: [],
+  };
 }
 
 /** The quarter named, else the organisation's current one if it has a review, else the latest review's. */

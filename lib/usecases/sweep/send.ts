@@ -111,8 +111,11 @@ async function sendToRecipient(rt: Ports, input: SendBatchInput, person: Recipie
   const stale = earlier.filter((n) => validity.get(n.evidenceId) !== n.validUntil);
   const { keep, superseded } = latestPerItem(evidence.filter((n) => !stale.includes(n)));
   const today = dayOf(new Date(input.now));
-  const open = reviews.length > 0 ? await openTaskIds(rt, input.orgId, reviews) : new Set<string>();
-  const tasks = taskLinesOf(reviews, (id) => open.has(id), today);
+  // A digest this run recorded was made from tasks it read open; only earlier ones are read again.
+  const earlierDigests = reviews.filter((n) => n.recordedBy !== input.runName);
+  const open = earlierDigests.length > 0 ? await openTaskIds(rt, input.orgId, earlierDigests) : new Set<string>();
+  const fresh = new Set(reviews.filter((n) => n.recordedBy === input.runName).flatMap((n) => n.tasks.map((t) => t.id)));
+  const tasks = taskLinesOf(reviews, (id) => fresh.has(id) || open.has(id), today);
   await close(stale, { status: 'cancelled', reason: 'evidence renewed or retired before the notice was sent' });
   await close(tasks.stale, { status: 'cancelled', reason: 'every task in it was answered or closed before the notice was sent' });
   await close(superseded, { status: 'superseded', reason: 'a later notice for the same evidence replaces it' });

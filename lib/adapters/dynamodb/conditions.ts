@@ -1,0 +1,14 @@
+// How DynamoDB says a condition refused a write: a single write fails with
+// ConditionalCheckFailedException, a transaction with TransactionCanceledException
+// and one reason per item, in the order the items were given.
+
+/** Each item's reason a transaction was cancelled (`ConditionalCheckFailed`, `None`, ...); empty for any other error. */
+export function cancellationCodes(error: unknown): string[] {
+  if ((error as Error).name !== 'TransactionCanceledException') return [];
+  return ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+}
+
+/** A write, or a transaction, that a condition refused. */
+export function isConditionFailure(error: unknown): boolean {
+  return (error as Error).name === 'ConditionalCheckFailedException' || cancellationCodes(error).includes('ConditionalCheckFailed');
+}
