@@ -39,11 +39,11 @@ function ownedByMe(file: string, me = myUid()): boolean {
 }
 
 /** Refuses a key file that is not a regular file, not owned by `me`, or readable by others. */
-export function checkPrivate(file: string, me = myUid()): void {
+export function checkPrivate(file: string, me = myUid(), what = 'the hash key'): void {
   const info = statSync(file);
-  if (!info.isFile()) throw new InputError(`${file}: the hash key must be a regular file`);
-  if (!ownedByMe(file, me)) throw new InputError(`${file}: the hash key belongs to another user (uid ${info.uid}); refusing to use it`);
+  if (!info.isFile()) throw new InputError(`${file}: ${what} must be a regular file`);
+  if (!ownedByMe(file, me)) throw new InputError(`${file}: ${what} belongs to another user (uid ${info.uid}); refusing to use it`);
   if ((info.mode & 0o077) !== 0) {
-    throw new InputError(`${file}: the hash key may be read by others (mode ${(info.mode & 0o777).toString(8)}); make it private with "chmod 600 ${file}"`);
+    throw new InputError(`${file}: ${what} may be read by others (mode ${(info.mode & 0o777).toString(8)}); make it private with "chmod 600 ${file}"`);
   }
 }
