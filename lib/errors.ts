@@ -15,6 +15,10 @@ abstract class KnownError extends Error {
 export class InputError extends KnownError {}
 /** A command line that cannot be understood (an unknown option, a missing argument). */
 export class UsageError extends InputError {}
+/** A request body larger than the route takes (HTTP only). */
+export class TooLargeError extends InputError {}
+/** A request body in a content type the route does not read (HTTP only). */
+export class MediaTypeError extends InputError {}
 /** Something asked for by name does not exist (an organisation, a run, a control). */
 export class NotFoundError extends KnownError {}
 /** The request is valid but clashes with the state it meets (a closed review, a run already going). */
@@ -31,6 +35,8 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 /** One row per class, most specific first: exit code for the CLI, status for the HTTP API. */
 const MAP: readonly { type: ErrorClass; exitCode: number; httpStatus: number }[] = [
   { type: UsageError, exitCode: 2, httpStatus: 400 },
+  { type: TooLargeError, exitCode: 2, httpStatus: 413 },
+  { type: MediaTypeError, exitCode: 2, httpStatus: 415 },
   { type: InputError, exitCode: 2, httpStatus: 400 },
   { type: NotFoundError, exitCode: 2, httpStatus: 404 },
   { type: ConflictError, exitCode: 2, httpStatus: 409 },

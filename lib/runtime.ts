@@ -8,9 +8,9 @@ import { dynamoRepositories } from './adapters/dynamodb/repositories.ts';
 import { createMailer } from './adapters/mail/transport.ts';
 import { hashKeySource } from './adapters/aws/ssm-hash-key.ts';
 import { sourceReaders } from './adapters/sources/source-reader.ts';
-import { sfnStarter } from './adapters/aws/sfn-starter.ts';
+import { sfnDescriber, sfnStarter } from './adapters/aws/sfn-starter.ts';
 import { DependencyError } from './errors.ts';
-import type { ExecutionStarter, Mailer, Ports, SourceReaders } from './usecases/ports.ts';
+import type { ExecutionDescriber, ExecutionStarter, Mailer, Ports, SourceReaders } from './usecases/ports.ts';
 
 export interface Runtime extends Ports {
   /** The table itself, for what is not a use case (creating it locally, tests, benchmarks). */
@@ -24,6 +24,8 @@ export interface RuntimeParts {
   readers?: SourceReaders;
   /** Default: none (a use case that starts a workflow fails, saying so); the CLI and tests use the local runner's. */
   starter?: ExecutionStarter;
+  /** Default: knows of no execution (the run record is all there is). */
+  describeExecution?: ExecutionDescriber;
   clock?: () => Date;
 }
 
@@ -38,6 +40,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     mailer: parts.mailer,
     readers: parts.readers ?? sourceReaders(),
     starter: parts.starter ?? noStarter,
+    describeExecution: parts.describeExecution ?? (async () => undefined),
     hashKey: parts.hashKey,
     clock: parts.clock ?? (() => new Date()),
   };
@@ -55,6 +58,7 @@ export function runtime(): Runtime {
       hashKey: hashKeySource(config),
       readers: sourceReaders({ region: config.AWS_REGION }),
       starter: sfnStarter(config.stateMachineArns),
+      describeExecution: sfnDescriber(config.stateMachineArns),
     });
   }
   return current;

@@ -3,6 +3,7 @@
 // mail, lib/adapters/aws for Step Functions and SSM); lib/runtime.ts assembles
 // one set per process, and tests may assemble their own.
 import type { AuditEvent } from '../domain/audit/audit.ts';
+import type { AuditDigest, AuditVerification, SealResult, VerifyOptions } from '../domain/audit/chain.ts';
 import type { DataMap, DataMapDiff, GroupEntry, SourceEntry, StoredDataMap } from '../domain/datamap/datamap.ts';
 import type { AnalysisRecord, Gap } from '../domain/gaps/gap.ts';
 import type { Notice, WaitingNotice } from '../domain/notice/notice.ts';
@@ -39,6 +40,8 @@ export interface OrganisationRepository {
   evidenceEndingBy(orgId: string, lastDay: string): Promise<EvidenceRecord[]>;
   /** The current validity end of each item (undefined when retired, renewed by a later item, or gone). */
   currentValidity(orgId: string, evidenceIds: string[]): Promise<Map<string, string | undefined>>;
+  /** Registers one new evidence item (and marks the item it renews) with its audit entry; ConflictError when its id is taken or the renewed item was renewed already. */
+  register(orgId: string, evidence: EvidenceRecord, audit: AuditEvent): Promise<void>;
   /** Writes what changed against what is held; `actor` names the source in the audit trail. */
   import(file: HeldOrgFile, actor: string, at: string): Promise<ImportSummary>;
 }
@@ -124,10 +127,30 @@ export interface ReviewRepository {
   close(review: Review, tasks: readonly Task[], nonconformities: readonly Nonconformity[], audit: readonly AuditEvent[]): Promise<void>;
 }
 
+/** An audit entry with its key in the trail and its hash, as a digest lists it. */
+export type AuditRecord = AuditEvent & { sk: string; hash: string };
+
+export interface SealOptions {
+  /** When the seal happens: each new digest's sealedAt. */
+  at: string;
+  /** Also seal entries without the not-yet-sealed mark that no digest lists (written before sealing existed); reads the whole trail. */
+  adopt?: boolean;
+  /** Seal at most this many entries now, the lowest keys first; the rest wait for the next seal. */
+  maxEntries?: number;
+}
+
 export interface AuditTrail {
   /** Appends an entry; the very same entry twice is one entry. */
   append(event: AuditEvent): Promise<void>;
   read(orgId: string): Promise<AuditEvent[]>;
+  /** Entries whose time is from `from` (inclusive) to `to` (exclusive): dates or ISO-8601 times. */
+  readRange(orgId: string, from: string, to: string): Promise<AuditRecord[]>;
+  /** Every digest of the chain, in order. */
+  digests(orgId: string): Promise<AuditDigest[]>;
+  /** Seals the entries written since the last seal into digests chained to the head; returns the head (also when nothing was new). */
+  seal(orgId: string, actor: string, options: SealOptions): Promise<SealResult>;
+  /** Recomputes every digest and sealed entry: what was altered, removed, inserted or is missing, and what is not yet sealed. */
+  verify(orgId: string, options?: VerifyOptions): Promise<AuditVerification>;
 }
 
 export interface OutgoingMail {
@@ -144,6 +167,16 @@ export interface Mailer {
 }
 
 /** Starts a workflow execution by name; 'exists' when one of that name was started before. */
+/** What the orchestrator says of one execution (Step Functions' DescribeExecution on AWS). */
+export interface ExecutionState {
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+  startedAt?: string;
+  stoppedAt?: string;
+}
+
+/** undefined: no such execution, or none this orchestrator knows of. */
+export type ExecutionDescriber = (workflow: string, name: string) => Promise<ExecutionState | undefined>;
+
 export type ExecutionStarter = (workflow: string, name: string, input: string) => Promise<{ executionArn?: string } | 'exists'>;
 
 /** How reading one local file went. */
@@ -192,6 +225,7 @@ export interface Ports {
   readers: SourceReaders;
   /** Starts workflow runs: Step Functions on AWS, the local runner on one machine. */
   starter: ExecutionStarter;
+  describeExecution: ExecutionDescriber;
   /** The key for keyed hashes of scan findings (HMAC-SHA-256). */
   hashKey: () => Promise<string>;
   /** Wall-clock time for leases and audit stamps (date rules use each run's own `now`). */

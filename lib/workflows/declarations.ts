@@ -25,6 +25,10 @@ export interface Access {
   scanSources?: true;
   /** Start executions of every declared workflow (true), or of those named. */
   startWorkflows?: true | readonly string[];
+  /** Describe executions of every declared workflow (a run's status). */
+  describeWorkflows?: true;
+  /** Sign audit-package manifests with the asymmetric KMS key (resource ManifestSigningKey). */
+  signManifests?: true;
 }
 
 export interface FunctionDeclaration {
@@ -78,6 +82,13 @@ export interface DoorDeclaration {
 
 const SCAN_NODE_OPTIONS = '--enable-source-maps --max-semi-space-size=4';
 
+/**
+ * A run's last step records the run, then seals the audit trail: the chain's head and
+ * the import marker (GetItem, Query), the entries not yet sealed (Query on GSI2), the
+ * digest (PutItem) and the entries rewritten without their mark (BatchWriteItem).
+ */
+const SEALS_AFTER_RECORDING: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'];
+
 export const WORKFLOWS = [
   {
     name: 'data-mapping-scan',
@@ -112,14 +123,14 @@ export const WORKFLOWS = [
       },
       scanStore: {
         handler: 'functions/scan-store.handler',
-        description: 'Stores the data map of a scan with its change since the previous scan.',
+        description: 'Stores the data map of a scan with its change since the previous scan, and seals the audit trail.',
         timeout: 120,
-        access: { table: ['Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+        access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], indexes: ['GSI2'] },
       },
       scanFailure: {
         handler: 'functions/scan-store.failure',
-        description: 'Records a data-mapping scan run as failed.',
-        access: { table: ['PutItem', 'UpdateItem'] },
+        description: 'Records a data-mapping scan run as failed, and seals the audit trail.',
+        access: { table: SEALS_AFTER_RECORDING, indexes: ['GSI2'] },
       },
       scanThenGaps: {
         handler: 'functions/start-run.after',
@@ -147,8 +158,8 @@ export const WORKFLOWS = [
       },
       gapFailure: {
         handler: 'functions/gap-analyse.failure',
-        description: 'Records a gap analysis run as failed.',
-        access: { table: ['PutItem', 'UpdateItem'] },
+        description: 'Records a gap analysis run as failed, and seals the audit trail.',
+        access: { table: SEALS_AFTER_RECORDING, indexes: ['GSI2'] },
       },
     },
   },
@@ -194,8 +205,8 @@ export const WORKFLOWS = [
       },
       reviewReport: {
         handler: 'functions/review-open.report',
-        description: 'Records the outcome of a quarterly review run.',
-        access: { table: ['PutItem', 'UpdateItem'] },
+        description: 'Records the outcome of a quarterly review run, and seals the audit trail.',
+        access: { table: SEALS_AFTER_RECORDING, indexes: ['GSI2'] },
       },
     },
   },
@@ -226,14 +237,20 @@ export const WORKFLOWS = [
       },
       sweepReport: {
         handler: 'functions/sweep-report.handler',
-        description: 'Records the outcome of a sweep run and appends it to the audit trail.',
-        access: { table: ['PutItem', 'UpdateItem'] },
+        description: 'Records the outcome of a sweep run and appends it to the audit trail, then seals the trail.',
+        access: { table: SEALS_AFTER_RECORDING, indexes: ['GSI2'] },
       },
     },
   },
 ] as const satisfies readonly WorkflowDeclaration[];
 
-/** Ways in that are not a workflow step: the starter the schedules (and later the API) call. */
+const API_READ: readonly TableAction[] = ['GetItem', 'BatchGetItem', 'Query'];
+
+/**
+ * Ways in that are not a workflow step: the starter the schedules call, and the HTTP
+ * API, whose routes (API_ROUTES) are split over functions by what they may touch, so
+ * a read route's role cannot write and only the run routes may start a workflow.
+ */
 export const DOORS = [
   {
     name: 'starter',
@@ -245,7 +262,63 @@ export const DOORS = [
       },
     },
   },
+  {
+    name: 'api',
+    functions: {
+      apiRead: {
+        handler: 'functions/api.read',
+        description: 'HTTP API: the read routes (controls, evidence, data map, gaps, reviews, tasks, audit trail).',
+        timeout: 29,
+        memorySize: 1024,
+        access: { table: API_READ, indexes: ['GSI1', 'GSI2'] },
+      },
+      apiWrite: {
+        handler: 'functions/api.write',
+        description: 'HTTP API: an owner answers a review task or registers evidence.',
+        timeout: 29,
+        access: { table: [...API_READ, 'PutItem', 'UpdateItem', 'ConditionCheckItem'], indexes: ['GSI1', 'GSI2'] },
+      },
+      apiRuns: {
+        handler: 'functions/api.runs',
+        description: 'HTTP API: schedulers start a workflow run and read runs and their executions.',
+        timeout: 29,
+        access: { table: API_READ, indexes: ['GSI1'], startWorkflows: true, describeWorkflows: true },
+      },
+      apiAudit: {
+        handler: 'functions/api.audit',
+        description: 'HTTP API: the audit package and the audit trail\'s verification (both seal the trail first).',
+        timeout: 29,
+        memorySize: 1769,
+        access: { table: [...API_READ, 'PutItem', 'UpdateItem', 'BatchWriteItem', 'ConditionCheckItem'], indexes: ['GSI1', 'GSI2', 'GSI3'], signManifests: true },
+      },
+    },
+  },
 ] as const satisfies readonly DoorDeclaration[];
+
+/** An HTTP API route: which function serves it. Every route but the web sign-in has the JWT authorizer. */
+export interface RouteDeclaration {
+  method: 'GET' | 'POST';
+  path: string;
+  function: 'apiRead' | 'apiWrite' | 'apiRuns' | 'apiAudit';
+}
+
+export const API_ROUTES = [
+  { method: 'GET', path: '/v1/controls', function: 'apiRead' },
+  { method: 'GET', path: '/v1/controls/{id}', function: 'apiRead' },
+  { method: 'GET', path: '/v1/evidence', function: 'apiRead' },
+  { method: 'GET', path: '/v1/datamaps/latest', function: 'apiRead' },
+  { method: 'GET', path: '/v1/gaps', function: 'apiRead' },
+  { method: 'GET', path: '/v1/reviews/{quarter}', function: 'apiRead' },
+  { method: 'GET', path: '/v1/tasks', function: 'apiRead' },
+  { method: 'GET', path: '/v1/audit', function: 'apiRead' },
+  { method: 'GET', path: '/v1/runs', function: 'apiRuns' },
+  { method: 'GET', path: '/v1/runs/{name}', function: 'apiRuns' },
+  { method: 'POST', path: '/v1/runs', function: 'apiRuns' },
+  { method: 'POST', path: '/v1/reviews/{quarter}/tasks/{control}/answer', function: 'apiWrite' },
+  { method: 'POST', path: '/v1/evidence', function: 'apiWrite' },
+  { method: 'GET', path: '/v1/audit/verify', function: 'apiAudit' },
+  { method: 'GET', path: '/v1/exports/{period}', function: 'apiAudit' },
+] as const satisfies readonly RouteDeclaration[];
 
 export type WorkflowName = (typeof WORKFLOWS)[number]['name'];
 

@@ -1,9 +1,9 @@
 // Starts executions of the deployed state machines. Step Functions refuses a
 // second execution of the same name; that refusal means "already started".
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { InputError } from '../../errors.ts';
 import { stateMachineNames, type WorkflowName } from '../../workflows/declarations.ts';
-import type { ExecutionStarter } from '../../usecases/ports.ts';
+import type { ExecutionDescriber, ExecutionState, ExecutionStarter } from '../../usecases/ports.ts';
 
 /** `arns`: each workflow's state machine, from the configuration (the starter's environment). */
 export function sfnStarter(arns: Partial<Record<WorkflowName, string>>, client = new SFNClient({})): ExecutionStarter {
@@ -15,6 +15,29 @@ export function sfnStarter(arns: Partial<Record<WorkflowName, string>>, client =
       return result.executionArn ? { executionArn: result.executionArn } : {};
     } catch (error) {
       if (error instanceof ExecutionAlreadyExists) return 'exists';
+      throw error;
+    }
+  };
+}
+
+/** An execution's ARN is its state machine's with `:execution:` and the name. */
+export function executionArn(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+export function sfnDescriber(arns: Partial<Record<WorkflowName, string>>, client = new SFNClient({})): ExecutionDescriber {
+  return async (workflow, name) => {
+    const stateMachineArn = arns[workflow as WorkflowName];
+    if (!stateMachineArn) return undefined;
+    try {
+      const result = await client.send(new DescribeExecutionCommand({ executionArn: executionArn(stateMachineArn, name) }));
+      return {
+        status: result.status as ExecutionState['status'],
+        ...(result.startDate ? { startedAt: result.startDate.toISOString() } : {}),
+        ...(result.stopDate ? { stoppedAt: result.stopDate.toISOString() } : {}),
+      };
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return undefined;
       throw error;
     }
   };

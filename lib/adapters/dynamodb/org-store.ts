@@ -1,6 +1,10 @@
 // Organisations, people, controls, sources and evidence in the table, read back
 // and parsed (lib/adapters/dynamodb/import-store.ts writes them).
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../domain/audit/audit.ts';
+import { ConflictError } from '../../errors.ts';
+import { auditPut } from './audit.ts';
+import { cancellationCodes } from './conditions.ts';
 import { Control, EvidenceRecord, Organisation, Person, type LoadedOrganisation } from '../../domain/org/org.ts';
 import { Source } from '../../domain/org/source.ts';
 import { Platform } from '../../domain/org/platform.ts';
@@ -28,6 +32,39 @@ export const evidenceEntity = {
   },
   fromItem: (item: Record<string, unknown>): EvidenceRecord => EvidenceRecord.parse(withoutKeys(item)),
 };
+
+/** A Put for a transaction: a new evidence item, refused when its id is taken. */
+export function evidencePut(store: Store, orgId: string, e: EvidenceRecord) {
+  return { Put: { TableName: store.table, Item: evidenceEntity.toItem(orgId, e), ConditionExpression: 'attribute_not_exists(PK)' } };
+}
+
+/** An Update for a transaction: marks live evidence renewed by a later item, once. */
+export function renewalUpdate(store: Store, orgId: string, renews: { id: string; by: string }) {
+  return {
+    Update: {
+      TableName: store.table,
+      Key: keys.evidence(orgId, renews.id),
+      // Out of the sweep's index: no notice is due for evidence a later item renewed.
+      UpdateExpression: 'SET renewedBy = :by REMOVE GSI2PK, GSI2SK',
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(renewedBy)',
+      ExpressionAttributeValues: { ':by': renews.by },
+    },
+  };
+}
+
+/** Registers one evidence item (and the item it renews) with its audit entry, all or nothing. */
+export async function registerEvidence(store: Store, orgId: string, e: EvidenceRecord, audit: AuditEvent): Promise<void> {
+  const items: Record<string, unknown>[] = [evidencePut(store, orgId, e), auditPut(store, audit)];
+  if (e.renews) items.push(renewalUpdate(store, orgId, { id: e.renews, by: e.id }));
+  try {
+    await store.doc.send(new TransactWriteCommand({ TransactItems: items as never }));
+  } catch (error) {
+    const [registered, , renewed] = cancellationCodes(error);
+    if (registered === 'ConditionalCheckFailed') throw new ConflictError(`evidence ${e.id} is registered already`);
+    if (renewed === 'ConditionalCheckFailed') throw new ConflictError(`evidence ${e.renews} was renewed already, or is gone`);
+    throw error;
+  }
+}
 
 export async function readPrefix(store: Store, orgId: string, prefix: string): Promise<Record<string, unknown>[]> {
   return queryAll<Record<string, unknown>>(store, {

@@ -1,7 +1,8 @@
 // The use cases' repositories (lib/usecases/ports.ts), kept in the one DynamoDB table.
 import type { Ports } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
-import { appendAudit, readAudit } from './audit.ts';
+import { appendAudit, readAudit, readAuditRange } from './audit.ts';
+import { auditDigests, sealAuditTrail, verifyAuditTrail } from './audit-seal.ts';
 import { dataMapGroups, dataMapHistory, latestDataMapHeader, previousDataMap, putDataMapHeader, putSourceEntry, sourceEntries } from './datamap-store.ts';
 import { latestAnalysis, listGaps, openGaps, recordAnalysis } from './gap-store.ts';
 import { claimNotice, closeNotice, noteMessageId, pendingKeysFor, pendingRecipients, recordNotice, releaseNotice } from './notice-store.ts';
@@ -14,6 +15,7 @@ import {
   listOrganisationIds,
   listSources,
   loadOrganisation,
+  registerEvidence,
 } from './org-store.ts';
 import { beginRun, finishRun, getRun, listRuns } from './run-store.ts';
 import { importOrganisation } from './import-store.ts';
@@ -39,6 +41,7 @@ export function dynamoRepositories(store: Store): Repositories {
       evidence: (orgId, controlId) => listEvidence(store, orgId, controlId),
       evidenceEndingBy: (orgId, lastDay) => evidenceEndingBy(store, orgId, lastDay),
       currentValidity: (orgId, ids) => currentValidity(store, orgId, ids),
+      register: (orgId, evidence, audit) => registerEvidence(store, orgId, evidence, audit),
       import: (file, actor, at) => importOrganisation(store, file, actor, at),
     },
     notices: {
@@ -80,6 +83,10 @@ export function dynamoRepositories(store: Store): Repositories {
     audit: {
       append: (event) => appendAudit(store, event),
       read: (orgId) => readAudit(store, orgId),
+      readRange: (orgId, from, to) => readAuditRange(store, orgId, from, to),
+      digests: (orgId) => auditDigests(store, orgId),
+      seal: (orgId, actor, options) => sealAuditTrail(store, orgId, actor, options),
+      verify: (orgId, options) => verifyAuditTrail(store, orgId, options),
     },
   };
 }

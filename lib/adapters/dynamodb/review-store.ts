@@ -15,7 +15,7 @@ import { auditEntity, auditPut } from './audit.ts';
 import { cancellationCodes, isConditionFailure } from './conditions.ts';
 import { dateIndexUpTo, queryAll } from './batch.ts';
 import { keys, PREFIX, withoutKeys } from './keys.ts';
-import { evidenceEntity } from './org-store.ts';
+import { evidencePut, renewalUpdate } from './org-store.ts';
 
 const reviewEntity = {
   toItem: (orgId: string, r: Review) => ({ ...keys.review(orgId, r.id), type: 'review', ...r, orgId }),
@@ -133,19 +133,8 @@ export async function changeTask(store: Store, orgId: string, change: TaskChange
     },
     auditPut(store, audit),
   ];
-  if (change.register) items.push({ Put: { TableName: store.table, Item: evidenceEntity.toItem(orgId, change.register), ConditionExpression: 'attribute_not_exists(PK)' } });
-  if (change.renews) {
-    items.push({
-      Update: {
-        TableName: store.table,
-        Key: keys.evidence(orgId, change.renews.id),
-        // Out of the sweep's index: no notice is due for evidence a later item renewed.
-        UpdateExpression: 'SET renewedBy = :by REMOVE GSI2PK, GSI2SK',
-        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(renewedBy)',
-        ExpressionAttributeValues: { ':by': change.renews.by },
-      },
-    });
-  }
+  if (change.register) items.push(evidencePut(store, orgId, change.register));
+  if (change.renews) items.push(renewalUpdate(store, orgId, change.renews));
   try {
     await store.doc.send(new TransactWriteCommand({ TransactItems: items as never }));
   } catch (error) {

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { RunRecord } from '../../domain/runs/run.ts';
 import { setRuntime, type Runtime } from '../../runtime.ts';
+import type { ExecutionState } from '../../usecases/ports.ts';
 import { allFunctions, definitionFile, runRequest, type FunctionKey, type WorkflowName } from '../../workflows/declarations.ts';
 
 const ROOT = new URL('../../../', import.meta.url);
@@ -88,6 +89,11 @@ export async function startLocalRun(rt: Runtime, workflow: WorkflowName, orgId: 
   return { status: 'completed', name, output: await executeWorkflow(rt, workflow, input) };
 }
 
+/** A name whose run succeeded is the same run, as Step Functions refuses a second execution of a name. */
+async function ranAlready(rt: Runtime, workflow: string, name: string, orgId: string): Promise<boolean> {
+  return (await rt.runs.get({ orgId, kind: workflow, name }))?.status === 'succeeded';
+}
+
 /**
  * The runtime with a starter that runs workflows here, as Step Functions would on
  * AWS: a name that already succeeded is the same run ('exists'); a run that fails
@@ -98,8 +104,7 @@ export function withLocalStarter(rt: Runtime): Runtime {
   const local: Runtime = { ...rt };
   local.starter = async (workflow, name, input) => {
     const parsed = JSON.parse(input) as { orgId: string };
-    const previous = await local.runs.get({ orgId: parsed.orgId, kind: workflow, name });
-    if (previous?.status === 'succeeded') return 'exists';
+    if (await ranAlready(local, workflow, name, parsed.orgId)) return 'exists';
     try {
       await executeWorkflow(local, workflow as WorkflowName, parsed);
     } catch {
@@ -107,5 +112,27 @@ export function withLocalStarter(rt: Runtime): Runtime {
     }
     return {};
   };
+  return local;
+}
+
+/**
+ * For `compliance serve`: starting answers at once while the run goes on in this
+ * process, and the runs started here are described as DescribeExecution would.
+ */
+export function withBackgroundStarter(rt: Runtime): Runtime {
+  const executions = new Map<string, ExecutionState>();
+  const local: Runtime = { ...rt };
+  local.starter = async (workflow, name, input) => {
+    const parsed = JSON.parse(input) as { orgId: string };
+    if (executions.get(name)?.status === 'RUNNING' || (await ranAlready(local, workflow, name, parsed.orgId))) return 'exists';
+    const state: ExecutionState = { status: 'RUNNING', startedAt: new Date().toISOString() };
+    executions.set(name, state);
+    executeWorkflow(local, workflow as WorkflowName, parsed).then(
+      () => Object.assign(state, { status: 'SUCCEEDED', stoppedAt: new Date().toISOString() }),
+      () => Object.assign(state, { status: 'FAILED', stoppedAt: new Date().toISOString() }),
+    );
+    return {};
+  };
+  local.describeExecution = async (_workflow, name) => executions.get(name);
   return local;
 }

@@ -1,0 +1,169 @@
+// The one way an HTTP route is built: middy with its header normaliser and JSON body
+// parser, then small middlewares of ours in the order a request meets them: who is
+// calling (401), may their role use this route (403), is the body small enough (413)
+// and JSON (415), do the path, query and body parse (400); then the route's use
+// case. Every failure leaves as JSON `{ code, message }` with the field named, and
+// no message quotes a token or a value from the request.
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { principalOf, type Principal, type Role } from '../domain/access/principal.ts';
+import { redact } from '../domain/detect/redact.ts';
+import { errorOutcome, ForbiddenError, InputError, MediaTypeError, TooLargeError, UnauthenticatedError } from '../errors.ts';
+import { runtime, type Runtime } from '../runtime.ts';
+import type { RouteDeclaration } from '../workflows/declarations.ts';
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+/** Bodies are small JSON documents (an answer, an evidence record); anything larger is refused unread. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface RouteContext<P, Q, B> {
+  rt: Runtime;
+  principal: Principal;
+  params: P;
+  query: Q;
+  body: B;
+  now: Date;
+}
+
+export type Reply = { status?: number; json: unknown } | { status?: number; file: Buffer; contentType: string; filename: string };
+
+type Schema = z.ZodType;
+type Out<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, B extends Schema | undefined = Schema | undefined>
+  extends Pick<RouteDeclaration, 'method' | 'path'> {
+  /** Who may call it; a route also checks what the person owns where that matters. */
+  roles: readonly Role[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  handle(ctx: RouteContext<Out<P>, Out<Q>, Out<B>>): Promise<Reply>;
+}
+
+/** Keeps each route's schemas and handler typed together. */
+export function route<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
+  spec: RouteSpec<P, Q, B>,
+): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
+
+const CODES: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  413: 'too-large',
+  415: 'unsupported-media-type',
+  500: 'internal',
+  503: 'unavailable',
+};
+
+export function jsonResult(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function errorResult(statusCode: number, message: string): ApiResult {
+  return jsonResult(statusCode, { code: CODES[statusCode] ?? 'error', message });
+}
+
+/** middy's own HTTP errors (the body parser's) as ours: a malformed body is the caller's 400, a wrong type 415. */
+function asKnown(error: unknown): unknown {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status !== 'number') return error;
+  if (status === 415 && /malformed/i.test(String((error as Error).message))) return new InputError('body: is not valid JSON');
+  if (status === 415) return new MediaTypeError('content-type: must be application/json');
+  return error;
+}
+
+/** The response for anything thrown: ours by its class, anything else a logged 500 that says nothing of the request. */
+export function resultOfError(error: unknown, requestId = ''): ApiResult {
+  const known = asKnown(error);
+  const outcome = errorOutcome(known);
+  if (outcome.expected) return errorResult(outcome.httpStatus, redact((known as Error).message));
+  console.error(JSON.stringify({ level: 'error', requestId, error: redact(String((known as Error)?.stack ?? known)) }));
+  return errorResult(500, `internal error${requestId ? ` (request ${requestId})` : ''}; it is logged`);
+}
+
+function issues(where: string, error: z.ZodError): string {
+  return error.issues.map((i) => `${[where, ...i.path].join('.')}: ${i.message}`).join('; ');
+}
+
+function parsePart<S extends Schema | undefined>(schema: S, value: unknown, where: string): Out<S> {
+  if (!schema) return undefined as Out<S>;
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw new InputError(issues(where, result.error));
+  return result.data as Out<S>;
+}
+
+export function principalOfEvent(event: ApiEvent): Principal {
+  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  if (!claims) throw new UnauthenticatedError('no valid token: send "Authorization: Bearer <token>"');
+  const principal = principalOf(claims);
+  if ('refused' in principal) throw new UnauthenticatedError(principal.refused);
+  return principal;
+}
+
+function bodyBytes(event: ApiEvent): number {
+  if (event.body === undefined || event.body === null) return 0;
+  return event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : Buffer.byteLength(event.body);
+}
+
+function toResult(reply: Reply): ApiResult {
+  if ('json' in reply) return jsonResult(reply.status ?? 200, reply.json);
+  return {
+    statusCode: reply.status ?? 200,
+    headers: { 'content-type': reply.contentType, 'content-disposition': `attachment; filename="${reply.filename}"`, 'cache-control': 'no-store' },
+    body: reply.file.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+interface Parsed {
+  principal?: Principal;
+}
+
+/** One route as a Lambda handler (API Gateway HTTP API, payload 2.0). */
+export function apiHandler(spec: RouteSpec, rt: () => Runtime = runtime) {
+  const state = new WeakMap<object, Parsed>();
+  const handler = middy<ApiEvent, ApiResult>()
+    .use({
+      onError: (request) => {
+        request.response = resultOfError(request.error, request.context?.awsRequestId);
+      },
+    })
+    .use(httpHeaderNormalizer())
+    .use({
+      before: async (request) => {
+        const principal = principalOfEvent(request.event);
+        if (!spec.roles.includes(principal.role)) throw new ForbiddenError(`the ${principal.role} role may not use ${spec.method} ${spec.path}`);
+        if (!(await rt().organisations.settings(principal.orgId))) throw new ForbiddenError(`the token's organisation is not served here`);
+        state.set(request.event, { principal });
+        if (spec.method === 'POST' && bodyBytes(request.event) > MAX_BODY_BYTES) throw new TooLargeError(`body: is larger than ${MAX_BODY_BYTES} bytes`);
+        if (spec.body && (request.event.body === undefined || request.event.body === '')) throw new InputError('body: is required (a JSON object)');
+      },
+    });
+  if (spec.body) handler.use(httpJsonBodyParser());
+  return handler.handler(async (event) => {
+    const principal = state.get(event)?.principal as Principal;
+    const ctx = {
+      rt: rt(),
+      principal,
+      params: parsePart(spec.params, event.pathParameters, 'path'),
+      query: parsePart(spec.query, event.queryStringParameters, 'query'),
+      body: parsePart(spec.body, event.body, 'body'),
+      now: rt().clock(),
+    };
+    return toResult(await spec.handle(ctx as never));
+  });
+}

@@ -1,0 +1,128 @@
+// `compliance serve`: the API's own handlers over real HTTP on localhost. Each request
+// becomes the event API Gateway's HTTP API (payload 2.0) would send, after the checks
+// its JWT authorizer would make (here against the local signing key), so the handlers
+// run as they do on AWS.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
+import { errorResult, MAX_BODY_BYTES, resultOfError, type ApiEvent, type ApiResult } from './http.ts';
+import { routerFor } from './router.ts';
+import { API_ROUTES } from '../workflows/declarations.ts';
+import type { SigningKey } from '../adapters/local/local-signing-key.ts';
+import { verifyLocalToken } from '../adapters/local/local-token.ts';
+
+export interface LocalServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Route templates as patterns: `/v1/controls/{id}` matches one path segment for `{id}`. */
+const KNOWN = API_ROUTES.map((r) => ({ method: r.method, pattern: new RegExp(`^${r.path.replace(/\{[^/]+\}/g, '[^/]+')}/?$`) }));
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, result: ApiResult): void {
+  const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}
+
+/** Each path segment decoded, as API Gateway hands path parameters over; undefined when one cannot be. */
+function decodedPath(raw: string): string | undefined {
+  try {
+    const segments = raw.split('/').map((s) => decodeURIComponent(s));
+    return segments.some((s) => s.includes('/')) ? undefined : segments.join('/');
+  } catch {
+    return undefined;
+  }
+}
+
+export async function serveApi(options: { key: SigningKey; port?: number; host?: string; clock?: () => Date }): Promise<LocalServer> {
+  const router = routerFor('all');
+  const clock = options.clock ?? (() => new Date());
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = decodedPath(url.pathname);
+    if (!path || !KNOWN.some((k) => k.pattern.test(path))) return send(res, errorResult(404, 'no such route'));
+    if (!KNOWN.some((k) => k.method === method && k.pattern.test(path))) return send(res, errorResult(405, `${method} is not allowed here`));
+    const body = await readBody(req);
+    if (body === 'too-large') {
+      res.setHeader('connection', 'close');
+      return send(res, errorResult(413, `body: is larger than ${MAX_BODY_BYTES} bytes`));
+    }
+    const authorization = req.headers.authorization ?? '';
+    const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+    if (!bearer) return send(res, errorResult(401, 'no valid token: send "Authorization: Bearer <token>"'));
+    let claims: Record<string, unknown>;
+    try {
+      claims = await verifyLocalToken(options.key, bearer, clock());
+    } catch (error) {
+      return send(res, resultOfError(error, requestId));
+    }
+    const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(',') : v]])));
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: path,
+      rawQueryString: url.search.slice(1),
+      headers,
+      ...(url.search ? { queryStringParameters: query } : {}),
+      requestContext: {
+        accountId: 'local',
+        apiId: 'local',
+        domainName: String(req.headers.host ?? 'localhost'),
+        domainPrefix: 'local',
+        http: { method, path, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '', userAgent: String(req.headers['user-agent'] ?? '') },
+        requestId,
+        routeKey: '$default',
+        stage: '$default',
+        time: new Date().toUTCString(),
+        timeEpoch: Date.now(),
+        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } },
+      },
+      ...(body.length ? { body: body.toString('utf8') } : {}),
+      isBase64Encoded: false,
+    } as unknown as ApiEvent;
+    const context = { awsRequestId: requestId, functionName: 'compliance-local-api', getRemainingTimeInMillis: () => 29_000 } as Context;
+    try {
+      send(res, (await router(event, context, { signal: new AbortController().signal })) as ApiResult);
+    } catch (error) {
+      send(res, resultOfError(error, requestId));
+    }
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, resultOfError(error));
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,190 @@
+// Every route of the HTTP API: who may call it, what its path, query and body must
+// be, and the use case it calls. lib/workflows/declarations.ts's API_ROUTES says which
+// function serves each (test/api-routes.test.ts checks the two agree). Routes take
+// the organisation from the token only, so no request can name another's.
+import { z } from 'zod';
+import type { Role } from '../domain/access/principal.ts';
+import { resolveControlId } from '../domain/catalogues/control-id.ts';
+import { EvidenceStatusName } from '../domain/evidence/lapse-policy.ts';
+import { Framework, GapStatus, Severity, severityRank } from '../domain/gaps/gap.ts';
+import { annexASortKey } from '../domain/org/annex-a.ts';
+import { Quarter } from '../domain/review/quarter.ts';
+import { TASK_RESULTS } from '../domain/review/review.ts';
+import { listControls, listEvidenceRows, showControl } from '../usecases/controls/show.ts';
+import { EvidenceSubmission, registerEvidence } from '../usecases/evidence/register.ts';
+import { answerTask } from '../usecases/review/answer.ts';
+import { listTasks, resolveQuarter, showReview } from '../usecases/review/show.ts';
+import { listRunRecords, showRun, startRunNow, WorkflowParam } from '../usecases/runs/runs-by-api.ts';
+import { NotFoundError } from '../errors.ts';
+import { pageOf, PageQuery } from './pages.ts';
+import { route, type RouteSpec } from './http.ts';
+
+const EVERYONE_WHO_READS: readonly Role[] = ['admin', 'auditor'];
+const OWNERS: readonly Role[] = ['admin', 'auditor', 'owner'];
+const SCHEDULERS: readonly Role[] = ['admin', 'scheduler'];
+
+const controlId = z.string().max(40).transform((value, ctx) => {
+  const resolved = resolveControlId(value);
+  if (resolved.ok) return resolved.id;
+  ctx.addIssue({ code: 'custom', message: 'is not an ISO/IEC 27001 Annex A control id such as A.5.15' });
+  return z.NEVER;
+});
+
+/** ISO-8601 date or date-time; a date alone is its first moment (UTC). */
+const moment = z
+  .string()
+  .max(40)
+  .refine((s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be a date (2026-10-01) or an ISO-8601 date-time with offset')
+  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s).toISOString());
+
+/** An owner sees their own; the other roles that reach a route see everyone's. */
+const ownOnly = (principal: { role: Role; person: string }) => (principal.role === 'owner' ? principal.person : undefined);
+
+export const ROUTES: readonly RouteSpec[] = [
+  route({
+    method: 'GET',
+    path: '/v1/controls',
+    roles: OWNERS,
+    query: z.strictObject({ ...PageQuery }),
+    handle: async ({ rt, principal, query, now }) => ({ json: pageOf(await listControls(rt, principal.orgId, now, ownOnly(principal)), (r) => annexASortKey(r.id), query) }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/controls/{id}',
+    roles: OWNERS,
+    params: z.strictObject({ id: controlId }),
+    handle: async ({ rt, principal, params, now }) => ({ json: await showControl(rt, principal.orgId, params.id, now, ownOnly(principal)) }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/evidence',
+    roles: OWNERS,
+    query: z.strictObject({ status: EvidenceStatusName.optional(), control: controlId.optional(), ...PageQuery }),
+    handle: async ({ rt, principal, query, now }) => {
+      const rows = await listEvidenceRows(rt, principal.orgId, now, {
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.control ? { control: query.control } : {}),
+        ...(ownOnly(principal) ? { owner: principal.person } : {}),
+      });
+      return { json: pageOf(rows, (r) => r.id, query) };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/datamaps/latest',
+    roles: EVERYONE_WHO_READS,
+    handle: async ({ rt, principal }) => {
+      const map = await rt.dataMaps.previous(principal.orgId);
+      if (!map) throw new NotFoundError('no data map yet: run a data-mapping scan first');
+      return { json: map };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/gaps',
+    roles: EVERYONE_WHO_READS,
+    query: z.strictObject({ status: GapStatus.or(z.literal('all')).default('open'), framework: Framework.optional(), severity: Severity.optional(), ...PageQuery }),
+    handle: async ({ rt, principal, query }) => {
+      const gaps = query.status === 'open' ? await rt.gaps.open(principal.orgId) : await rt.gaps.all(principal.orgId);
+      const kept = gaps.filter(
+        (g) =>
+          (query.status === 'all' || g.status === query.status) &&
+          (!query.severity || g.severity === query.severity) &&
+          (!query.framework || g.requirements.some((r) => r.framework === query.framework)),
+      );
+      return { json: pageOf(kept, (g) => `${severityRank(g.severity)}#${g.id}`, query) };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/reviews/{quarter}',
+    roles: EVERYONE_WHO_READS,
+    params: z.strictObject({ quarter: Quarter }),
+    handle: async ({ rt, principal, params, now }) => ({ json: await showReview(rt, principal.orgId, params.quarter, now) }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/tasks',
+    roles: OWNERS,
+    query: z.strictObject({ quarter: Quarter.optional(), status: z.enum(['open', 'answered', 'returned', 'accepted', 'all']).default('all'), ...PageQuery }),
+    handle: async ({ rt, principal, query, now }) => {
+      const quarter = await resolveQuarter(rt, principal.orgId, now, query.quarter);
+      const tasks = await listTasks(rt, principal.orgId, quarter, ownOnly(principal));
+      const kept = query.status === 'all' ? tasks : tasks.filter((t) => t.status === query.status);
+      return { json: { quarter, ...pageOf(kept, (t) => annexASortKey(t.control), query) } };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/reviews/{quarter}/tasks/{control}/answer',
+    roles: ['owner'],
+    params: z.strictObject({ quarter: Quarter, control: controlId }),
+    body: z.strictObject({
+      result: z.enum(TASK_RESULTS),
+      comment: z.string().max(4000, 'must be at most 4,000 characters').optional(),
+      evidence: z
+        .strictObject({
+          location: z.url({ error: 'must be a URI such as https://..., s3://... or file:///...' }).max(2000),
+          name: z.string().min(1).max(200),
+          sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters').transform((s) => s.toLowerCase()),
+          bytes: z.number().int().nonnegative(),
+        })
+        .optional(),
+      validFor: z.string().regex(/^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'must be an ISO-8601 period such as P1Y, P6M or P90D').optional(),
+    }),
+    handle: async ({ rt, principal, params, body, now }) => {
+      const task = await answerTask(rt, {
+        orgId: principal.orgId,
+        taskId: `${params.quarter}/${params.control}`,
+        as: principal.person,
+        result: body.result,
+        ...(body.comment !== undefined ? { comment: body.comment } : {}),
+        ...(body.evidence ? { evidence: body.evidence } : {}),
+        ...(body.validFor ? { validFor: body.validFor } : {}),
+        now,
+      });
+      return { json: { task: { id: task.id, status: task.status, result: task.result, evidence: task.evidence, version: task.version } } };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/evidence',
+    roles: ['owner'],
+    body: EvidenceSubmission,
+    handle: async ({ rt, principal, body, now }) => ({ status: 201, json: { evidence: await registerEvidence(rt, principal.orgId, principal.person, body, now) } }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/audit',
+    roles: EVERYONE_WHO_READS,
+    query: z.strictObject({ from: moment.optional(), to: moment.optional(), ...PageQuery }),
+    handle: async ({ rt, principal, query }) => {
+      const entries = (await rt.audit.read(principal.orgId)).filter((e) => (!query.from || e.at >= query.from) && (!query.to || e.at < query.to));
+      return { json: pageOf(entries, (e) => `${e.at}#${e.event}#${e.subject}#${e.actor}`, query) };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/runs',
+    roles: [...EVERYONE_WHO_READS, 'scheduler'],
+    query: z.strictObject({ workflow: WorkflowParam.optional(), period: z.string().regex(/^\d{4}(-[\dQ]+){0,2}$/, 'must be a period such as 2026, 2026-11, 2026-Q4 or 2026-11-30').optional(), ...PageQuery }),
+    handle: async ({ rt, principal, query }) => {
+      const runs = await listRunRecords(rt, principal.orgId, { ...(query.workflow ? { workflow: query.workflow } : {}), ...(query.period ? { period: query.period } : {}) });
+      return { json: pageOf(runs, (r) => `${r.startedAt ?? ''}#${r.name}`, query) };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/runs/{name}',
+    roles: [...EVERYONE_WHO_READS, 'scheduler'],
+    params: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'must be a run name (letters, digits, - and _, at most 80)') }),
+    handle: async ({ rt, principal, params }) => ({ json: await showRun(rt, principal.orgId, params.name) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/runs',
+    roles: SCHEDULERS,
+    body: z.strictObject({ workflow: WorkflowParam, period: z.string().max(20).optional() }),
+    handle: async ({ rt, principal, body, now }) => ({ status: 202, json: await startRunNow(rt, principal.orgId, body.workflow, body.period, now) }),
+  }),
+];

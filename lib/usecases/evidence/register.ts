@@ -1,0 +1,59 @@
+// An owner registers evidence through the API: its metadata and the SHA-256 of the
+// file, never the file. The item is validated as the organisation file validates
+// evidence, its id comes from the control and the hash (the same file for the same
+// control is one item), and it may renew a live item of the control.
+import { z } from 'zod';
+import { Evidence, type EvidenceRecord } from '../../domain/org/org.ts';
+import { localDate } from '../../domain/review/quarter.ts';
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
+import type { Ports } from '../ports.ts';
+
+/** The body of POST /v1/evidence: an evidence entry of the organisation file without its id and owner, plus what it renews. */
+export const EvidenceSubmission = z.strictObject({
+  control: z.string(),
+  title: z.string(),
+  kind: z.string(),
+  location: z.string(),
+  sha256: z.string(),
+  collected: z.string().optional(),
+  validUntil: z.string().optional(),
+  validFor: z.string().optional(),
+  /** A live item of the same control this one replaces. */
+  renews: z.string().max(200).optional(),
+});
+export type EvidenceSubmission = z.infer<typeof EvidenceSubmission>;
+
+export async function registerEvidence(rt: Ports, orgId: string, person: string, submitted: EvidenceSubmission, now: Date): Promise<EvidenceRecord> {
+  const org = await rt.organisations.load(orgId);
+  if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
+  const today = localDate(now, org.organisation.timeZone);
+  const { renews, ...fields } = submitted;
+  const parsed = Evidence.safeParse({ ...fields, id: 'api', collected: fields.collected ?? today });
+  if (!parsed.success) throw new InputError(parsed.error.issues.map((i) => `body.${i.path.join('.')}: ${i.message}`).join('; '));
+  const evidence = parsed.data;
+  const control = org.controls.get(evidence.control);
+  if (!control) throw new NotFoundError(`body.control: ${evidence.control} is not a control of ${orgId}`);
+  if (control.owner !== person) throw new ForbiddenError(`body.control: ${evidence.control} is not one of your controls`);
+  if (evidence.collected > today) throw new InputError(`body.collected: ${evidence.collected} is after today (${today})`);
+  if (renews) {
+    const [renewed] = (await rt.organisations.evidence(orgId, evidence.control)).filter((e) => e.id === renews);
+    if (!renewed) throw new InputError(`body.renews: ${renews} is not evidence of control ${evidence.control}`);
+    if (renewed.retired || renewed.renewedBy) throw new ConflictError(`body.renews: ${renews} was retired or renewed already`);
+  }
+  const record: EvidenceRecord = {
+    ...evidence,
+    id: `${evidence.control}/${evidence.sha256?.slice(0, 16)}`,
+    owner: person,
+    origin: 'api',
+    ...(renews ? { renews } : {}),
+  };
+  await rt.organisations.register(orgId, record, {
+    orgId,
+    at: rt.clock().toISOString(),
+    event: 'evidence.registered',
+    subject: `EVIDENCE#${record.id}`,
+    actor: person,
+    detail: { control: record.control, origin: 'api', sha256: record.sha256, ...(renews ? { renews } : {}) },
+  });
+  return record;
+}

@@ -1,0 +1,57 @@
+// Runs as schedulers see them through the API: start one now (a period's own run,
+// or a new on-demand one), list an organisation's runs, and read one with what the
+// orchestrator says of its execution.
+import { z } from 'zod';
+import type { RunRecord } from '../../domain/runs/run.ts';
+import { InputError, NotFoundError } from '../../errors.ts';
+import { runRequest, workflow, WORKFLOWS, type PeriodKind, type WorkflowName } from '../../workflows/declarations.ts';
+import type { ExecutionState, Ports } from '../ports.ts';
+
+const PERIOD_PATTERNS: Record<PeriodKind, { pattern: RegExp; example: string }> = {
+  day: { pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, example: '2026-11-30' },
+  month: { pattern: /^\d{4}-(0[1-9]|1[0-2])$/, example: '2026-11' },
+  quarter: { pattern: /^\d{4}-Q[1-4]$/, example: '2026-Q4' },
+};
+
+export interface StartedRun {
+  workflow: WorkflowName;
+  name: string;
+  /** already-started: the period's run exists (started before, by a schedule or a person). */
+  status: 'started' | 'already-started';
+}
+
+/** With a period, that period's run (a repeat reports the existing run); without one, a new on-demand run. */
+export async function startRunNow(rt: Ports, orgId: string, name: WorkflowName, period: string | undefined, now: Date): Promise<StartedRun> {
+  const declared = workflow(name);
+  if (period !== undefined) {
+    const { pattern, example } = PERIOD_PATTERNS[declared.period];
+    if (!pattern.test(period)) throw new InputError(`body.period: a ${name} run is for a ${declared.period}, written like ${example}`);
+  }
+  const { name: runName, input } = runRequest(name, orgId, now, period === undefined ? { onDemand: true } : { period });
+  const result = await rt.starter(name, runName, JSON.stringify(input));
+  return { workflow: name, name: runName, status: result === 'exists' ? 'already-started' : 'started' };
+}
+
+export async function listRunRecords(rt: Ports, orgId: string, filter: { workflow?: WorkflowName; period?: string }): Promise<RunRecord[]> {
+  const kinds = filter.workflow ? [filter.workflow] : WORKFLOWS.map((w) => w.name);
+  const runs = (await Promise.all(kinds.map((k) => rt.runs.list(orgId, k)))).flat();
+  return filter.period ? runs.filter((r) => r.name.startsWith(`${r.kind}-${orgId}-${filter.period}`)) : runs;
+}
+
+export interface RunView {
+  run: RunRecord | { name: string; kind: string; status: 'pending' };
+  execution?: ExecutionState;
+}
+
+/** One run by name: its record and its execution's state (`pending`: started, its first step not yet run). */
+export async function showRun(rt: Ports, orgId: string, name: string): Promise<RunView> {
+  const declared = WORKFLOWS.find((w) => name.startsWith(`${w.name}-${orgId}-`));
+  if (!declared) throw new NotFoundError(`no run "${name}" of ${orgId}: run names are <workflow>-${orgId}-<period>`);
+  const [record, execution] = await Promise.all([rt.runs.get({ orgId, kind: declared.name, name }), rt.describeExecution(declared.name, name)]);
+  if (!record && !execution) throw new NotFoundError(`no run "${name}" of ${orgId}`);
+  return { run: record ?? { name, kind: declared.name, status: 'pending' }, ...(execution ? { execution } : {}) };
+}
+
+export const WorkflowParam = z.enum(WORKFLOWS.map((w) => w.name) as [WorkflowName, ...WorkflowName[]], {
+  error: `must be one of ${WORKFLOWS.map((w) => w.name).join(', ')}`,
+});
