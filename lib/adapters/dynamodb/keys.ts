@@ -4,7 +4,7 @@
 export const INDEX = {
   /** GSI1: children by parent (evidence by control; organisations). */
   byParent: 'GSI1',
-  /** GSI2: things by date (evidence by validity end). */
+  /** GSI2: things by date (evidence by validity end; also audit entries not yet sealed, by their key). */
   byDate: 'GSI2',
   /**
    * GSI3, keys only: work waiting, by who it waits for (pending notices). Keys only, so
@@ -15,6 +15,9 @@ export const INDEX = {
 } as const;
 
 const org = (orgId: string) => `ORG#${orgId}`;
+
+/** A digest's sort key: its sequence number in ten digits (`0000000042`). */
+export const auditDigestSk = (seq: number) => String(seq).padStart(10, '0');
 
 export const keys = {
   orgMeta: (orgId: string) => ({ PK: org(orgId), SK: '#META', GSI1PK: 'ORGS', GSI1SK: org(orgId) }),
@@ -50,6 +53,12 @@ export const keys = {
   noticePendingPartition: (orgId: string) => `${org(orgId)}#NOTICE_PENDING`,
   audit: (orgId: string, at: string, eventId: string) => ({ PK: `${org(orgId)}#AUDIT`, SK: `${at}#${eventId}` }),
   auditPartition: (orgId: string) => `${org(orgId)}#AUDIT`,
+  /** Sparse: an audit entry is in the unsealed index from its write until a digest covers it (its SK as the sort key). */
+  auditUnsealed: (orgId: string, entrySk: string) => ({ GSI2PK: `${org(orgId)}#AUDIT_UNSEALED`, GSI2SK: entrySk }),
+  auditUnsealedPartition: (orgId: string) => `${org(orgId)}#AUDIT_UNSEALED`,
+  /** One digest of the audit trail per sequence number, zero-padded so they sort in order; the last is the chain's head. */
+  auditDigest: (orgId: string, seq: number) => ({ PK: `${org(orgId)}#AUDIT_DIGEST`, SK: auditDigestSk(seq) }),
+  auditDigestPartition: (orgId: string) => `${org(orgId)}#AUDIT_DIGEST`,
   run: (orgId: string, kind: string, name: string) => ({ PK: org(orgId), SK: `RUN#${kind}#${name}` }),
   runPrefix: (kind: string) => `RUN#${kind}#`,
   source: (orgId: string, sourceId: string) => ({ PK: org(orgId), SK: `SOURCE#${sourceId}` }),

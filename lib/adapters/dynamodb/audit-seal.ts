@@ -1,0 +1,187 @@
+// Sealing and verifying the audit trail in the table (lib/domain/audit/chain.ts says
+// what a digest is). Writers never change: each entry is put with the not-yet-sealed
+// mark, and nothing reads before it writes. A seal:
+//
+// 1. reads the marked entries from the sparse GSI2 partition ORG#<org>#AUDIT_UNSEALED
+//    (the index projects ALL, so that query is the read of their content), and the
+//    chain's head (ORG#<org>#AUDIT_DIGEST, the highest sequence number, consistent);
+// 2. entries the head already lists only lose their mark (a seal that stopped between
+//    its digest and the clearing left them marked); the rest, in key order, go into
+//    digests of at most 1,000 entries, each chained to the one before and put with
+//    attribute_not_exists: when another seal took that sequence number first, this
+//    one reads the digests written since, drops what they list, and chains on to them;
+// 3. after each digest, rewrites its entries without the mark (batch puts of the items
+//    as read), so they leave the index.
+//
+// A crash anywhere leaves either marked entries (sealed next time) or marked entries
+// that a digest lists (cleared next time); never an entry sealed twice by one seal or
+// two seals racing. Entries of a large import still being written (its marker held)
+// wait for the next seal, so an import that fails and is undone leaves nothing sealed.
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
+import { AuditDigest, buildDigest, digestChunkLength, entryHash, verifyChain, type AuditVerification, type SealResult, type VerifyOptions } from '../../domain/audit/chain.ts';
+import { ConflictError } from '../../errors.ts';
+import type { SealOptions } from '../../usecases/ports.ts';
+import type { Store } from './client.ts';
+import { batchWriteAll, queryAll } from './batch.ts';
+import { isConditionFailure } from './conditions.ts';
+import { auditDigestSk, INDEX, keys } from './keys.ts';
+
+type Item = Record<string, unknown>;
+
+const digestEntity = {
+  toItem: (d: AuditDigest): Item => ({ ...keys.auditDigest(d.orgId, d.seq), type: 'audit-digest', ...d }),
+  fromItem: (item: Item): AuditDigest => {
+    const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
+    const parsed = AuditDigest.safeParse(rest);
+    if (!parsed.success) throw new ConflictError(`audit digest ${String(item.SK)} of ${String(item.PK)} is not a digest any more; see "compliance audit verify"`);
+    return parsed.data;
+  },
+};
+
+/** Writes each batch of cleared entries this many at once. */
+const CLEAR_CONCURRENCY = 8;
+
+/** Digests with a sequence number above `after`, in order (consistent: a seal must see every digest already written). */
+async function digestsAfter(store: Store, orgId: string, after: number): Promise<AuditDigest[]> {
+  const items = await queryAll<Item>(store, {
+    KeyConditionExpression: 'PK = :pk AND SK > :after',
+    ExpressionAttributeValues: { ':pk': keys.auditDigestPartition(orgId), ':after': auditDigestSk(after) },
+    ConsistentRead: true,
+  });
+  return items.map(digestEntity.fromItem);
+}
+
+async function headDigest(store: Store, orgId: string): Promise<AuditDigest | undefined> {
+  const out = await store.doc.send(
+    new QueryCommand({
+      TableName: store.table,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.auditDigestPartition(orgId) },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  const item = out.Items?.[0];
+  return item ? digestEntity.fromItem(item) : undefined;
+}
+
+/** Every digest, in order. */
+export async function auditDigests(store: Store, orgId: string): Promise<AuditDigest[]> {
+  return digestsAfter(store, orgId, 0);
+}
+
+/** Marked entries, in key order, from the sparse index (eventually consistent: one written a moment ago may wait for the next seal). */
+async function markedEntries(store: Store, orgId: string, max: number | undefined): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const out = await store.doc.send(
+      new QueryCommand({
+        TableName: store.table,
+        IndexName: INDEX.byDate,
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.auditUnsealedPartition(orgId) },
+        ...(max !== undefined ? { Limit: Math.min(1000, max - items.length) } : {}),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...((out.Items ?? []) as Item[]));
+    start = out.LastEvaluatedKey as Item | undefined;
+  } while (start && (max === undefined || items.length < max));
+  return items;
+}
+
+/** The whole trail, in key order (consistent). */
+async function allEntries(store: Store, orgId: string): Promise<Item[]> {
+  return queryAll<Item>(store, { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.auditPartition(orgId) }, ConsistentRead: true });
+}
+
+/** The moment of the large import being written now, if one is: its entries carry it as their `at`. */
+async function importInFlight(store: Store, orgId: string): Promise<string | undefined> {
+  const { Item } = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.importMarker(orgId), ConsistentRead: true }));
+  return Item ? String(Item.startedAt) : undefined;
+}
+
+const isMarked = (item: Item) => item.GSI2PK !== undefined;
+
+/** Rewrites entries without the not-yet-sealed mark: they leave the index. */
+async function clearMarks(store: Store, items: readonly Item[]): Promise<void> {
+  const requests = items.filter(isMarked).map((item) => {
+    const { GSI2PK: _pk, GSI2SK: _sk, ...rest } = item;
+    return { PutRequest: { Item: rest } };
+  });
+  const groups: (typeof requests)[] = [];
+  for (let i = 0; i < requests.length; i += 250) groups.push(requests.slice(i, i + 250));
+  await pMap(groups, (g) => batchWriteAll(store, g), { concurrency: CLEAR_CONCURRENCY });
+}
+
+/** Seals what was written since the last seal; returns the chain's head (also when nothing was new). */
+export async function sealAuditTrail(store: Store, orgId: string, actor: string, options: SealOptions): Promise<SealResult> {
+  // Entries first, then the import marker: an entry seen here whose import is still being written finds its marker.
+  let head: AuditDigest | undefined;
+  const covered = new Set<string>();
+  let candidates: Item[];
+  if (options.adopt) {
+    candidates = await allEntries(store, orgId);
+    const all = await auditDigests(store, orgId);
+    for (const d of all) for (const [sk] of d.entries) covered.add(sk);
+    head = all.at(-1);
+  } else {
+    candidates = await markedEntries(store, orgId, options.maxEntries);
+    head = await headDigest(store, orgId);
+    for (const [sk] of head?.entries ?? []) covered.add(sk);
+  }
+  const importing = await importInFlight(store, orgId);
+  if (importing !== undefined) candidates = candidates.filter((e) => e.at !== importing);
+
+  const toClear: Item[] = candidates.filter((e) => covered.has(String(e.SK)));
+  let pending = candidates.filter((e) => !covered.has(String(e.SK))).sort((a, b) => (String(a.SK) < String(b.SK) ? -1 : 1));
+  if (options.maxEntries !== undefined) pending = pending.slice(0, options.maxEntries);
+  let sealed = 0;
+  while (pending.length > 0) {
+    const n = digestChunkLength(pending.map((e) => String(e.SK)));
+    const chunk = pending.slice(0, n);
+    const digest = buildDigest({ orgId, sealedAt: options.at, sealedBy: actor, previous: head, entries: chunk.map((e) => [String(e.SK), entryHash(e)]) });
+    try {
+      await store.doc.send(new PutCommand({ TableName: store.table, Item: digestEntity.toItem(digest), ConditionExpression: 'attribute_not_exists(PK)' }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Another seal took this sequence number: chain on after what it (and any other) wrote.
+      const newer = await digestsAfter(store, orgId, head?.seq ?? 0);
+      for (const d of newer) for (const [sk] of d.entries) covered.add(sk);
+      head = newer.at(-1) ?? head;
+      toClear.push(...pending.filter((e) => covered.has(String(e.SK))));
+      pending = pending.filter((e) => !covered.has(String(e.SK)));
+      continue;
+    }
+    head = digest;
+    sealed += chunk.length;
+    pending = pending.slice(n);
+    await clearMarks(store, chunk);
+  }
+  await clearMarks(store, toClear);
+  return { seq: head?.seq ?? 0, hash: head?.hash ?? null, sealedEntries: sealed };
+}
+
+/** Reads the whole trail and every digest (consistent, entries first) and recomputes the chain. */
+export async function verifyAuditTrail(store: Store, orgId: string, options: VerifyOptions = {}): Promise<AuditVerification> {
+  // Entries before digests: an entry read without its mark was cleared after its digest was written, so that digest is read too.
+  const entries = await allEntries(store, orgId);
+  const digests = await queryAll<Item>(store, {
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': keys.auditDigestPartition(orgId) },
+    ConsistentRead: true,
+  });
+  return verifyChain(
+    orgId,
+    entries.map((item) => ({ sk: String(item.SK), item, unsealed: isMarked(item) })),
+    digests.map((item) => {
+      const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
+      const seq = Number(item.SK);
+      return { seq: Number.isSafeInteger(seq) ? seq : -1, item: rest };
+    }),
+    options,
+  );
+}
