@@ -4,6 +4,7 @@
 import { DataMap, diffDataMaps, failedSource, type DataMapDiff, type ScannedSource, type SourceEntry } from '../../domain/datamap/datamap.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { WorkflowName } from '../../workflows/declarations.ts';
+import { sealAfterRun } from '../audit/trail.ts';
 import { caughtErrorText } from '../caught-error.ts';
 import type { Ports } from '../ports.ts';
 import type { RunInput } from '../run-input.ts';
@@ -63,6 +64,7 @@ export async function storeScan(rt: Ports, input: StoreScanInput): Promise<ScanS
     diff,
   };
   await rt.runs.finish({ orgId: input.orgId, kind: SCAN_KIND, name: input.runName }, { status: 'succeeded', summary: { sources: summary.sources } }, at);
+  await sealAfterRun(rt, { orgId: input.orgId, name: input.runName });
   return summary;
 }
 
@@ -73,4 +75,5 @@ export async function recordScanFailure(rt: Ports, input: ScanFailureInput): Pro
     { status: 'failed', error: caughtErrorText(input.error) },
     rt.clock().toISOString(),
   );
+  await sealAfterRun(rt, { orgId: input.orgId, name: input.runName });
 }

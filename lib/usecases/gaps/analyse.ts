@@ -11,6 +11,7 @@ import { analyse, type Analysis, type AnalysisInput } from '../../domain/gaps/ru
 import type { LoadedOrganisation } from '../../domain/org/org.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { WorkflowName } from '../../workflows/declarations.ts';
+import { sealAfterRun } from '../audit/trail.ts';
 import { caughtErrorText } from '../caught-error.ts';
 import type { Ports } from '../ports.ts';
 import type { RunInput } from '../run-input.ts';
@@ -82,6 +83,7 @@ export async function analyseGaps(rt: Ports, input: RunInput): Promise<AnalysisS
   };
   await rt.gaps.record(analysis, written);
   await rt.runs.finish({ orgId: input.orgId, kind: GAPS_KIND, name: input.runName }, { status: 'succeeded', summary: { dataMap: analysis.dataMap, counts: analysis.counts, changes: countsOf(changes) } }, rt.clock().toISOString());
+  await sealAfterRun(rt, { orgId: input.orgId, name: input.runName });
   return { analysis };
 }
 
@@ -92,4 +94,5 @@ const countsOf = (changes: Changes) => Object.fromEntries(Object.entries(changes
 /** Records the run as failed when the analysis failed for good (the workflow's RecordFailure). */
 export async function recordGapFailure(rt: Ports, input: RunInput & { error: CaughtError }): Promise<void> {
   await rt.runs.finish({ orgId: input.orgId, kind: GAPS_KIND, name: input.runName }, { status: 'failed', error: caughtErrorText(input.error) }, rt.clock().toISOString());
+  await sealAfterRun(rt, { orgId: input.orgId, name: input.runName });
 }

@@ -15,6 +15,7 @@ import type { ReviewNotice } from '../../domain/notice/notice.ts';
 import { addDays } from '../../domain/dates.ts';
 import { InputError, NotFoundError } from '../../errors.ts';
 import { periodOfRun, type WorkflowName } from '../../workflows/declarations.ts';
+import { sealAfterRun } from '../audit/trail.ts';
 import { caughtErrorText } from '../caught-error.ts';
 import type { Ports } from '../ports.ts';
 import type { RunInput } from '../run-input.ts';
@@ -173,5 +174,6 @@ export async function reportOpening(rt: Ports, input: OpeningReportInput): Promi
   const at = rt.clock().toISOString();
   if (status === 'failed') await rt.runs.finish(run, { status: 'failed', error: error ?? 'a digest could not be sent (it stays pending for the next daily run)', summary: figures }, at);
   else await rt.runs.finish(run, { status: 'succeeded', summary: figures }, at);
+  await sealAfterRun(rt, run);
   return summary;
 }

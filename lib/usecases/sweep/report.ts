@@ -1,4 +1,5 @@
 // Step 3 of a sweep: add up what each recipient's send did and record the run.
+import { sealAfterRun } from '../audit/trail.ts';
 import { caughtErrorText } from '../caught-error.ts';
 import type { Ports } from '../ports.ts';
 import type { FailedBatch, ReportInput, SendResult } from './events.ts';
@@ -56,5 +57,6 @@ export async function reportSweep(rt: Ports, input: ReportInput): Promise<SweepS
   const at = rt.clock().toISOString();
   if (status === 'failed') await rt.runs.finish(run, { status: 'failed', error: error ?? 'unknown error', summary: figures }, at);
   else await rt.runs.finish(run, { status: 'succeeded', summary: figures }, at);
+  await sealAfterRun(rt, run);
   return summary;
 }
