@@ -13,6 +13,7 @@ import { EvidenceStatusName } from '../domain/evidence/lapse-policy.ts';
 import { cycle, workflow, type WorkflowName } from '../workflows/declarations.ts';
 import type { Presented } from './presenters.ts';
 import { addReviewCommands } from './review-commands.ts';
+import { addAuditCommands } from './audit-commands.ts';
 import { addApiCommands } from './api-commands.ts';
 import { enableCompileCache } from './compile-cache.ts';
 import type { GlobalOptions, Session } from './session.ts';
@@ -213,6 +214,7 @@ export function buildProgram(): Command {
     });
 
   addReviewCommands(program, { withSession, resolveOrg, print, commandGroup });
+  addAuditCommands(program, { withSession, resolveOrg, print, commandGroup });
   addApiCommands(program, { withSession, resolveOrg, print, commandGroup });
 
   program
