@@ -52,7 +52,7 @@ export function addApiCommands(program: Command, cli: ReviewCli): void {
         const offset = session.now.getTime() - Date.now();
         const clock = () => new Date(Date.now() + offset);
         setRuntime(withBackgroundStarter({ ...session.rt, clock }));
-        const server = await serveApi({ key: localSigningKey(options.dataDir), port: opts.port, host: opts.host, clock });
+        const server = await serveApi({ key: localSigningKey(options.dataDir), port: opts.port, host: opts.host });
         process.stderr.write(`Serving the API at ${server.url} (stop with Ctrl-C)\n`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);

@@ -1,0 +1,222 @@
+// The HTTP API through `compliance serve`'s server and the real handlers, against
+// DynamoDB Local: every route for every role (and for no token and another
+// organisation's), what owners may see and change, and fuzzed requests that must get
+// a 4xx JSON answer, never a 5xx, and leave the table as it was.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localSigningKey } from '../lib/adapters/local/local-signing-key.ts';
+import { API_ROUTES } from '../lib/workflows/declarations.ts';
+import { ROUTES } from '../lib/api/routes.ts';
+import { call, craftedToken, OWNER, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
+
+type Caller = 'admin' | 'auditor' | 'owner' | 'scheduler' | 'none' | 'otherOrg';
+const CALLERS: readonly Caller[] = ['admin', 'auditor', 'owner', 'scheduler', 'none', 'otherOrg'];
+
+interface Cell {
+  method: string;
+  path: string;
+  /** The request made: path with values, and a body for POST. */
+  url: (caller: Caller) => string;
+  body?: (caller: Caller) => string;
+  expected: Record<Caller, number>;
+}
+
+const sha = (n: number) => n.toString(16).padStart(64, 'a');
+const everyone = (ok: number, but: Partial<Record<Caller, number>> = {}): Record<Caller, number> => ({ admin: ok, auditor: ok, owner: ok, scheduler: ok, none: 401, otherOrg: 403, ...but });
+const readers = (ok = 200) => everyone(ok, { owner: 403, scheduler: 403 });
+const owners = (ok = 200) => everyone(ok, { scheduler: 403 });
+
+/** One control of the owner's per POST, so each allowed answer is a first answer. */
+const TASKS: Record<Caller, string> = { admin: 'A.5.9', auditor: 'A.5.9', owner: 'A.5.18', scheduler: 'A.5.9', none: 'A.5.9', otherOrg: 'A.5.9' };
+
+const MATRIX = (scanRun: string): Cell[] => [
+  { method: 'GET', path: '/v1/controls', url: () => '/v1/controls', expected: owners() },
+  { method: 'GET', path: '/v1/controls/{id}', url: () => '/v1/controls/A.5.9', expected: owners() },
+  { method: 'GET', path: '/v1/evidence', url: () => '/v1/evidence?status=current', expected: owners() },
+  { method: 'GET', path: '/v1/datamaps/latest', url: () => '/v1/datamaps/latest', expected: readers() },
+  { method: 'GET', path: '/v1/gaps', url: () => '/v1/gaps?framework=pdpo', expected: readers() },
+  { method: 'GET', path: '/v1/reviews/{quarter}', url: () => '/v1/reviews/2026-Q4', expected: readers() },
+  { method: 'GET', path: '/v1/tasks', url: () => '/v1/tasks', expected: owners() },
+  { method: 'GET', path: '/v1/audit', url: () => '/v1/audit?from=2026-11-01&to=2026-12-01', expected: readers() },
+  { method: 'GET', path: '/v1/runs', url: () => '/v1/runs?workflow=data-mapping-scan', expected: everyone(200, { owner: 403 }) },
+  { method: 'GET', path: '/v1/runs/{name}', url: () => `/v1/runs/${scanRun}`, expected: everyone(200, { owner: 403 }) },
+  {
+    method: 'POST',
+    path: '/v1/runs',
+    url: () => '/v1/runs',
+    body: () => JSON.stringify({ workflow: 'evidence-sweep', period: '2026-11-30' }),
+    expected: everyone(202, { owner: 403, auditor: 403 }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/reviews/{quarter}/tasks/{control}/answer',
+    url: (c) => `/v1/reviews/2026-Q4/tasks/${TASKS[c]}/answer`,
+    body: () => JSON.stringify({ result: 'partially-effective', comment: 'Access review for Q4 is half done.' }),
+    expected: everyone(403, { owner: 200 }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/evidence',
+    url: () => '/v1/evidence',
+    body: (c) => JSON.stringify({ control: 'A.8.1', title: 'Endpoint encryption report', kind: 'report', location: `s3://evidence/a.8.1/${c}.pdf`, sha256: sha(CALLERS.indexOf(c) + 1), validFor: 'P6M' }),
+    expected: everyone(403, { owner: 201 }),
+  },
+];
+
+/** A run started through the API, once its execution has stopped. */
+async function finished(api: ApiFixture, name: string): Promise<{ run: { status: string }; execution?: { status: string } } | undefined> {
+  let state: { run: { status: string }; execution?: { status: string } } | undefined;
+  for (let i = 0; i < 300; i++) {
+    state = (await call(api, 'GET', `/v1/runs/${name}`, { token: api.tokens.scheduler })).body as typeof state;
+    if (state?.execution?.status !== 'RUNNING') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return state;
+}
+
+describe('HTTP API', () => {
+  let api: ApiFixture;
+  const token = (c: Caller) => (c === 'none' ? undefined : api.tokens[c]);
+
+  beforeAll(async () => {
+    api = await sampleApi();
+  }, 120_000);
+  afterAll(async () => api?.close());
+
+  it('has a handler for every declared route, and no handler without a declaration', () => {
+    const declared = API_ROUTES.map((r) => `${r.method} ${r.path}`).sort();
+    expect(ROUTES.map((r) => `${r.method} ${r.path}`).sort()).toEqual(declared);
+  });
+
+  it('answers every route for every role as the role table says, with JSON errors naming the reason', async () => {
+    const cells = MATRIX(api.scanRun);
+    expect(new Set(cells.map((c) => `${c.method} ${c.path}`))).toEqual(new Set(ROUTES.map((r) => `${r.method} ${r.path}`)));
+    const got: string[] = [];
+    const want: string[] = [];
+    for (const cell of cells) {
+      for (const caller of CALLERS) {
+        const reply = await call(api, cell.method, cell.url(caller), { ...(token(caller) ? { token: token(caller) as string } : {}), ...(cell.body ? { body: cell.body(caller) } : {}) });
+        got.push(`${cell.method} ${cell.path} as ${caller}: ${reply.status}`);
+        want.push(`${cell.method} ${cell.path} as ${caller}: ${cell.expected[caller]}`);
+        if (reply.status >= 400) expect(reply.body, `${cell.method} ${cell.path} as ${caller}`).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+      }
+    }
+    expect(got).toEqual(want);
+    await finished(api, 'evidence-sweep-harbour-ledger-2026-11-30');
+  });
+
+  it('shows an owner only their own controls, evidence and tasks, and refuses another owner\'s', async () => {
+    const owner = api.tokens.owner;
+    const controls = (await call(api, 'GET', '/v1/controls', { token: owner })).body as { items: { owner?: string }[] };
+    expect(controls.items.length).toBeGreaterThan(0);
+    expect(new Set(controls.items.map((c) => c.owner))).toEqual(new Set([OWNER]));
+    const tasks = (await call(api, 'GET', '/v1/tasks?quarter=2026-Q4', { token: owner })).body as { items: { id: string }[] };
+    const theirs = (await api.rt.reviews.tasks('harbour-ledger', '2026-Q4')).filter((t) => t.owner === OWNER).map((t) => t.id);
+    expect(theirs.length).toBeGreaterThan(2);
+    expect(tasks.items.map((t) => t.id).sort()).toEqual(theirs.sort());
+    const mine = new Set(controls.items.map((c) => (c as { id: string }).id));
+    // Theirs: evidence they hold, or evidence of a control they own.
+    const evidence = (await call(api, 'GET', '/v1/evidence?limit=500', { token: owner })).body as { items: { id: string; control: string; owner: string }[] };
+    const all = (await call(api, 'GET', '/v1/evidence?limit=500', { token: api.tokens.auditor })).body as typeof evidence;
+    const expected = all.items.filter((e) => e.owner === OWNER || mine.has(e.control)).map((e) => e.id);
+    expect(expected.length).toBeLessThan(all.items.length);
+    expect(evidence.items.map((e) => e.id)).toEqual(expected);
+    // A.5.1 is michelle-leung's.
+    expect(await call(api, 'GET', '/v1/controls/A.5.1', { token: owner })).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    const before = await tableItems(api.rt);
+    expect(await call(api, 'POST', '/v1/reviews/2026-Q4/tasks/A.5.1/answer', { token: owner, body: '{"result":"effective"}' })).toMatchObject({ status: 403 });
+    expect(await call(api, 'POST', '/v1/evidence', { token: owner, body: JSON.stringify({ control: 'A.5.1', title: 'x', kind: 'policy', location: 'https://x.example/p.pdf', sha256: sha(99) }) })).toMatchObject({
+      status: 403,
+      body: { message: expect.stringContaining('body.control') },
+    });
+    expect(await tableItems(api.rt)).toEqual(before);
+  });
+
+  it('an answer through the API is in the review an auditor reads, with its audit entry', async () => {
+    const answered = await call(api, 'POST', '/v1/reviews/2026-Q4/tasks/A.8.1/answer', {
+      token: api.tokens.owner,
+      body: JSON.stringify({ result: 'effective', comment: 'BitLocker on all laptops', evidence: { location: 'https://intranet.example/a81.pdf', name: 'a81.pdf', sha256: sha(7), bytes: 1024 } }),
+    });
+    expect(answered).toMatchObject({ status: 200, body: { task: { id: '2026-Q4/A.8.1', status: 'answered', result: 'effective' } } });
+    const review = (await call(api, 'GET', '/v1/reviews/2026-Q4', { token: api.tokens.auditor })).body as { tasks: { id: string; result?: string; comment?: string }[] };
+    expect(review.tasks.find((t) => t.id === '2026-Q4/A.8.1')).toMatchObject({ result: 'effective', comment: 'BitLocker on all laptops' });
+    const audit = (await call(api, 'GET', '/v1/audit?from=2026-11-30T01:59:00Z&limit=500', { token: api.tokens.auditor })).body as { items: { event: string; subject: string; actor: string }[] };
+    expect(audit.items).toContainEqual(expect.objectContaining({ event: 'task.answered', subject: 'TASK#2026-Q4/A.8.1', actor: OWNER }));
+  });
+
+  it('starts a period\'s run once: a repeated start reports the existing run, which finishes', async () => {
+    const body = JSON.stringify({ workflow: 'evidence-sweep', period: '2026-11-29' });
+    const first = await call(api, 'POST', '/v1/runs', { token: api.tokens.scheduler, body });
+    expect(first).toMatchObject({ status: 202, body: { name: 'evidence-sweep-harbour-ledger-2026-11-29', status: 'started' } });
+    expect(await call(api, 'POST', '/v1/runs', { token: api.tokens.scheduler, body })).toMatchObject({ status: 202, body: { status: 'already-started' } });
+    const state = await finished(api, 'evidence-sweep-harbour-ledger-2026-11-29');
+    expect(state).toMatchObject({ run: { status: 'succeeded' }, execution: { status: 'SUCCEEDED' } });
+    expect(await call(api, 'POST', '/v1/runs', { token: api.tokens.scheduler, body: JSON.stringify({ workflow: 'evidence-sweep', period: '2026-11' }) })).toMatchObject({
+      status: 400,
+      body: { message: 'body.period: a evidence-sweep run is for a day, written like 2026-11-30' },
+    });
+  });
+
+  it('pages lists with an opaque cursor that walks every item once', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = (await call(api, 'GET', `/v1/controls?limit=10${cursor ? `&cursor=${cursor}` : ''}`, { token: api.tokens.auditor })).body as { items: { id: string }[]; next?: string };
+      seen.push(...page.items.map((c) => c.id));
+      cursor = page.next;
+    } while (cursor);
+    expect(seen).toHaveLength(93);
+    expect(new Set(seen).size).toBe(93);
+    expect(seen.slice(0, 3)).toEqual(['A.5.1', 'A.5.2', 'A.5.3']);
+    expect(await call(api, 'GET', '/v1/controls?cursor=not-a-cursor', { token: api.tokens.auditor })).toMatchObject({ status: 400, body: { message: 'query.cursor: is not a cursor this API gave' } });
+  });
+
+  it('refuses expired, unsigned, wrong-audience and foreign-key tokens with 401', async () => {
+    const bad = {
+      expired: await craftedToken(api.key, { exp: Math.floor(Date.now() / 1000) - 60 }),
+      audience: await craftedToken(api.key, { aud: 'someone-else' }),
+      issuer: await craftedToken(api.key, { iss: 'https://cognito-idp.ap-east-1.amazonaws.com/other' }),
+      foreignKey: await craftedToken(localSigningKey(mkdtempSync(path.join(tmpdir(), 'other-key-'))), {}),
+      unsigned: `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'michelle-leung', 'custom:org': 'harbour-ledger', 'cognito:groups': ['admin'] })).toString('base64url')}.`,
+      garbage: 'x'.repeat(5000),
+    };
+    for (const [why, t] of Object.entries(bad)) {
+      const reply = await call(api, 'GET', '/v1/controls', { token: t });
+      expect(reply.status, why).toBe(401);
+      expect(reply.text, why).not.toContain(t.slice(0, 40));
+    }
+  });
+
+  it('answers fuzzed paths, queries, bodies and content types with a 4xx JSON error, never a 5xx, and changes nothing', async () => {
+    const before = await tableItems(api.rt);
+    let seed = 20261201;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+    const planted = 'chan.tai.man@gmail.com';
+    const VALUES: readonly unknown[] = [null, true, 0, -1, 1.5, 1e308, '', ' ', 'x'.repeat(5000), '<script>alert(1)</script>', '../../etc/passwd', '%00', '2026-Q5', 'A.99.99', planted, 'A123456(7)', '中文', [], [1, 2], {}, { a: { b: { c: [] } } }];
+    const SEGMENTS = ['', '..', '%2F', 'A.5.9%00', encodeURIComponent(planted), '2026-Q9', 'x'.repeat(300), '%E4%B8%AD', '%ZZ', 'evidence-sweep-harbour-ledger-2099-01-01'];
+    const replies: { what: string; status: number; text: string }[] = [];
+    for (const r of ROUTES) {
+      for (let i = 0; i < 12; i++) {
+        const url = r.path.replace(/\{[^/]+\}/g, () => pick(SEGMENTS));
+        const query = new URLSearchParams();
+        for (const k of ['limit', 'cursor', 'status', 'control', 'from', 'to', 'format', 'workflow', 'period', 'quarter', 'nonsense']) if (random() < 0.3) query.set(k, String(pick(VALUES)));
+        const keys = ['result', 'comment', 'evidence', 'validFor', 'control', 'title', 'kind', 'location', 'sha256', 'workflow', 'period', 'renews', '__proto__', 'constructor'];
+        const body = random() < 0.2 ? pick(['{', 'null', '[]', '"x"', 'x'.repeat(100), '{"a":'.repeat(1000)]) : JSON.stringify(Object.fromEntries(keys.filter(() => random() < 0.4).map((k) => [k, pick(VALUES)])));
+        const contentType = pick(['application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-8']);
+        const caller = pick(['admin', 'owner', 'scheduler', 'auditor'] as const);
+        const reply = await call(api, r.method, `${url}${query.size ? `?${query}` : ''}`, { token: api.tokens[caller], ...(r.method === 'POST' ? { body, contentType } : {}) });
+        replies.push({ what: `${r.method} ${url}?${query} as ${caller}`, status: reply.status, text: reply.text });
+      }
+      const huge = await call(api, r.method, r.path.replace(/\{[^/]+\}/g, 'A.5.9'), { token: api.tokens.owner, ...(r.method === 'POST' ? { body: JSON.stringify({ comment: 'x'.repeat(1024 * 1024) }) } : {}) });
+      if (r.method === 'POST') expect(huge.status, `${r.path} with 1 MB`).toBe(413);
+    }
+    const failures = replies.filter((r) => r.status >= 500 || (r.status >= 400 && !/^\{"code":"[a-z-]+","message":".+"\}$/s.test(r.text)));
+    expect(failures.map((f) => `${f.what}: ${f.status} ${f.text.slice(0, 200)}`)).toEqual([]);
+    expect(replies.filter((r) => r.status >= 400).length).toBeGreaterThan(replies.length / 2);
+    expect(replies.filter((r) => r.text.includes(planted) || r.text.includes('A123456(7)')).map((r) => r.what)).toEqual([]);
+    expect(await tableItems(api.rt)).toEqual(before);
+  }, 120_000);
+});
