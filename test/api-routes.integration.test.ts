@@ -40,6 +40,7 @@ const MATRIX = (scanRun: string): Cell[] => [
   { method: 'GET', path: '/v1/reviews/{quarter}', url: () => '/v1/reviews/2026-Q4', expected: readers() },
   { method: 'GET', path: '/v1/tasks', url: () => '/v1/tasks', expected: owners() },
   { method: 'GET', path: '/v1/audit', url: () => '/v1/audit?from=2026-11-01&to=2026-12-01', expected: readers() },
+  { method: 'GET', path: '/v1/audit/verify', url: () => '/v1/audit/verify', expected: readers() },
   { method: 'GET', path: '/v1/runs', url: () => '/v1/runs?workflow=data-mapping-scan', expected: everyone(200, { owner: 403 }) },
   { method: 'GET', path: '/v1/runs/{name}', url: () => `/v1/runs/${scanRun}`, expected: everyone(200, { owner: 403 }) },
   {
@@ -157,6 +158,14 @@ describe('HTTP API', () => {
       status: 400,
       body: { message: 'body.period: a evidence-sweep run is for a day, written like 2026-11-30' },
     });
+  });
+
+  it('verifies the audit trail the workflow runs sealed, and lists what an answer wrote since as not yet sealed', async () => {
+    await call(api, 'POST', '/v1/reviews/2026-Q4/tasks/A.5.9/answer', { token: api.tokens.owner, body: JSON.stringify({ result: 'not-effective', comment: 'Asset register is stale.' }) });
+    const report = (await call(api, 'GET', '/v1/audit/verify', { token: api.tokens.auditor })).body as { ok: boolean; sealed: number; unsealed: { count: number; first: string[] } };
+    expect(report.ok).toBe(true);
+    expect(report.sealed).toBeGreaterThan(50);
+    expect(report.unsealed.count).toBeGreaterThan(0);
   });
 
   it('pages lists with an opaque cursor that walks every item once', async () => {

@@ -16,6 +16,7 @@ import { answerTask } from '../usecases/review/answer.ts';
 import { listTasks, resolveQuarter, showReview } from '../usecases/review/show.ts';
 import { listRunRecords, showRun, startRunNow, WorkflowParam } from '../usecases/runs/runs-by-api.ts';
 import { NotFoundError } from '../errors.ts';
+import { readAuditRange, verifyAudit } from '../usecases/audit/trail.ts';
 import { pageOf, PageQuery } from './pages.ts';
 import { route, type RouteSpec } from './http.ts';
 
@@ -159,8 +160,18 @@ export const ROUTES: readonly RouteSpec[] = [
     roles: EVERYONE_WHO_READS,
     query: z.strictObject({ from: moment.optional(), to: moment.optional(), ...PageQuery }),
     handle: async ({ rt, principal, query }) => {
-      const entries = (await rt.audit.read(principal.orgId)).filter((e) => (!query.from || e.at >= query.from) && (!query.to || e.at < query.to));
-      return { json: pageOf(entries, (e) => `${e.at}#${e.event}#${e.subject}#${e.actor}`, query) };
+      const entries = await readAuditRange(rt, principal.orgId, query.from ?? '0000-01-01', query.to ?? '9999-12-31');
+      return { json: pageOf(entries, (e) => e.sk, query) };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/audit/verify',
+    roles: EVERYONE_WHO_READS,
+    query: z.strictObject({ unsealed: z.coerce.number().int().min(0).max(1000).default(20) }),
+    handle: async ({ rt, principal, query }) => {
+      const report = await verifyAudit(rt, principal.orgId, { listUnsealed: query.unsealed });
+      return { json: report };
     },
   }),
   route({

@@ -286,7 +286,7 @@ export const DOORS = [
       },
       apiAudit: {
         handler: 'functions/api.audit',
-        description: 'HTTP API: the audit package and the audit trail\'s verification (both seal the trail first).',
+        description: 'HTTP API: the audit package (sealing the audit trail first, signing its manifest).',
         timeout: 29,
         memorySize: 1769,
         access: { table: [...API_READ, 'PutItem', 'UpdateItem', 'BatchWriteItem', 'ConditionCheckItem'], indexes: ['GSI1', 'GSI2', 'GSI3'], signManifests: true },
@@ -316,7 +316,7 @@ export const API_ROUTES = [
   { method: 'POST', path: '/v1/runs', function: 'apiRuns' },
   { method: 'POST', path: '/v1/reviews/{quarter}/tasks/{control}/answer', function: 'apiWrite' },
   { method: 'POST', path: '/v1/evidence', function: 'apiWrite' },
-  { method: 'GET', path: '/v1/audit/verify', function: 'apiAudit' },
+  { method: 'GET', path: '/v1/audit/verify', function: 'apiRead' },
   { method: 'GET', path: '/v1/exports/{period}', function: 'apiAudit' },
 ] as const satisfies readonly RouteDeclaration[];
 
