@@ -5,8 +5,10 @@
 // function holding exactly what its declared access implies, one schedule per
 // workflow, SES scoped to the identity, SSM scoped to the hash-key parameter,
 // one state machine per declared workflow with its own role, and the
-// timeouts/retries of their Tasks. Also opens each function's zip and loads its
-// bundle, so a broken esbuild setup fails here.
+// timeouts/retries of their Tasks; the HTTP API: every declared route behind the
+// Cognito JWT authorizer, access logs without tokens or query strings, throttling,
+// the user pool and its groups, the manifest-signing key. Also opens each
+// function's zip and loads its bundle, so a broken esbuild setup fails here.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -15,8 +17,19 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
+import { readServerlessConfig } from '../lib/adapters/dynamodb/table-definition.ts';
 import { readDefinition, taskFunctions } from '../lib/adapters/local/workflow-runner.ts';
-import { allFunctions, stateMachineNames, WORKFLOWS as DECLARED_WORKFLOWS, type Access, type FunctionKey, type WorkflowName } from '../lib/workflows/declarations.ts';
+import { ROLES } from '../lib/domain/access/principal.ts';
+import {
+  allFunctions,
+  API_ROUTES,
+  DOORS,
+  stateMachineNames,
+  WORKFLOWS as DECLARED_WORKFLOWS,
+  type Access,
+  type FunctionKey,
+  type WorkflowName,
+} from '../lib/workflows/declarations.ts';
 
 const run = promisify(execFile);
 
@@ -86,16 +99,23 @@ function dynamoGrants(access: Access): Record<string, string[]> {
 const startable = (access: Access) =>
   access.startWorkflows === true ? STATE_MACHINE_IDS : (access.startWorkflows ?? []).map((name) => stateMachineNames(name).logicalId);
 const touchesTable = (access: Access) => (access.table?.length ?? 0) + (access.indexes?.length ?? 0) > 0;
+/** The executions of a state machine, with its deployed name as <Id.Name> (checked to be compliance-<stage>-<workflow> below). */
+const executionsOf = (id: string) => `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${id}.Name>:*`;
+const MANIFEST_KEY = 'ManifestSigningKey';
 function otherGrants(access: Access): Record<string, string[]> {
   return {
     ...(touchesTable(access) ? { 'kms:Decrypt': ['<ComplianceTableKey.Arn>'], 'kms:GenerateDataKey': ['<ComplianceTableKey.Arn>'] } : {}),
+    ...(access.signManifests ? { 'kms:Sign': [`<${MANIFEST_KEY}.Arn>`], 'kms:GetPublicKey': [`<${MANIFEST_KEY}.Arn>`] } : {}),
     ...(access.sendMail ? { 'ses:SendEmail': [SES_IDENTITY_ARN], 'ses:SendRawEmail': [SES_IDENTITY_ARN] } : {}),
     ...(access.hashKey ? { 'ssm:GetParameter': [HASH_KEY_PARAMETER_ARN] } : {}),
     ...(access.scanSources ? { 's3:ListBucket': [SCAN_BUCKET_ARN], 's3:GetObject': [`${SCAN_BUCKET_ARN}/*`] } : {}),
     ...(access.startWorkflows ? { 'states:StartExecution': startable(access).map((id) => `<${id}>`).sort() } : {}),
+    ...(access.describeWorkflows ? { 'states:DescribeExecution': STATE_MACHINE_IDS.map(executionsOf).sort() } : {}),
   };
 }
 const accessOf = (key: FunctionKey): Access => DECLARED.get(key)!.access;
+/** serverless.yml's default params (what a stage that sets none deploys with). */
+const params = () => readServerlessConfig().params.default as Record<string, unknown>;
 
 // ---------------------------------------------------------------------------
 // CloudFormation reference helpers
@@ -440,8 +460,8 @@ describe('IAM: one least-privilege role per function', () => {
     expect(holders('ses:')).toEqual(['reviewSend', 'sweepSend']);
     expect(holders('ssm:')).toEqual(['scanSource']);
     expect(holders('s3:')).toEqual(['scanSource']);
-    expect(holders('kms:')).toEqual(FUNCTIONS.filter((key) => touchesTable(accessOf(key))).sort());
-    expect(holders('states:')).toEqual(FUNCTIONS.filter((key) => accessOf(key).startWorkflows).sort());
+    expect(holders('kms:')).toEqual(FUNCTIONS.filter((key) => touchesTable(accessOf(key)) || accessOf(key).signManifests).sort());
+    expect(holders('states:')).toEqual(FUNCTIONS.filter((key) => accessOf(key).startWorkflows || accessOf(key).describeWorkflows).sort());
     expect(holders('lambda:')).toEqual([...stateMachineRoles()].sort());
   });
 
@@ -460,25 +480,75 @@ describe('IAM: one least-privilege role per function', () => {
     }
   });
 
-  it("lets only the starter start every state machine, and a workflow's last step only what follows it", () => {
+  it("lets only the starter and the API's runs function start every state machine, a workflow's last step only what follows it, and only the runs function describe executions", () => {
     const statesStatements = allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith('states:')));
     expect(statesStatements.length).toBeGreaterThan(0);
     const keyOfRole = Object.fromEntries(FUNCTIONS.map((key) => [roleOf(functionIds()[key]), key]));
-    const on: Record<string, Set<string>> = {};
+    const starts: Record<string, Set<string>> = {};
+    const describes: Record<string, Set<string>> = {};
     for (const { owner, statement } of statesStatements) {
       expect(statement.Effect).toBe('Allow');
-      expect(actionsOf(statement)).toEqual(['states:StartExecution']);
       const key = keyOfRole[owner]!;
+      expect(key, `${owner} is a function's role`).toBeDefined();
+      const [action, ...more] = actionsOf(statement);
+      expect(more, 'one Step Functions action a statement').toEqual([]);
       for (const target of asArray(statement.Resource as Json)) {
-        const ref = reference(target);
-        expect(ref, `StartExecution on ${JSON.stringify(target)}`).toBeDefined();
-        expect(ref!.attribute).toBeUndefined();
-        (on[key] ??= new Set()).add(ref!.id);
+        if (action === 'states:StartExecution') {
+          const ref = reference(target);
+          expect(ref, `StartExecution on ${JSON.stringify(target)}`).toBeDefined();
+          expect(ref!.attribute).toBeUndefined();
+          (starts[key] ??= new Set()).add(ref!.id);
+        } else {
+          expect(action).toBe('states:DescribeExecution');
+          // The executions of one state machine of this stack (its name read from it), nothing wider.
+          const match = /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<([A-Za-z0-9]+)\.Name>:\*$/.exec(show(target));
+          expect(match, `DescribeExecution on ${show(target)}`).not.toBeNull();
+          expect(resource(match![1]!).Type).toBe('AWS::StepFunctions::StateMachine');
+          // So, resolved: arn:...:execution:compliance-<stage>-<workflow>:*.
+          expect(resource(match![1]!).Properties.StateMachineName).toMatch(new RegExp(`^${SERVICE}-${STAGE}-[a-z-]+$`));
+          (describes[key] ??= new Set()).add(match![1]!);
+        }
       }
     }
-    expect([...on.startRun!].sort()).toEqual([...STATE_MACHINE_IDS].sort());
-    expect([...(on.scanThenGaps ?? [])]).toEqual(['GapAnalysisStateMachine']);
-    expect(Object.keys(on).sort()).toEqual(['scanThenGaps', 'startRun']);
+    expect([...starts.startRun!].sort()).toEqual([...STATE_MACHINE_IDS].sort());
+    expect([...(starts.apiRuns ?? [])].sort()).toEqual([...STATE_MACHINE_IDS].sort());
+    expect([...(starts.scanThenGaps ?? [])]).toEqual(['GapAnalysisStateMachine']);
+    expect(Object.keys(starts).sort()).toEqual(['apiRuns', 'scanThenGaps', 'startRun']);
+    expect(Object.keys(describes)).toEqual(['apiRuns']);
+    expect([...describes.apiRuns!].sort()).toEqual([...STATE_MACHINE_IDS].sort());
+  });
+
+  it('gives whoever starts or describes runs the ARN of each such state machine, and only the manifest signer the signing key', () => {
+    for (const key of FUNCTIONS) {
+      const access = accessOf(key);
+      const env = resource(functionIds()[key]).Properties.Environment.Variables as Record<string, Json>;
+      const known = new Set([...startable(access), ...(access.describeWorkflows ? STATE_MACHINE_IDS : [])]);
+      for (const w of WORKFLOWS) expect(env[w.envVar], `${key} ${w.envVar}`).toEqual(known.has(w.id) ? { Ref: w.id } : undefined);
+      if (access.signManifests) expect(reference(env.MANIFEST_KEY_ID), key).toEqual({ id: MANIFEST_KEY, attribute: 'Arn' });
+      else expect(env.MANIFEST_KEY_ID, key).toBeUndefined();
+    }
+    // apiRuns reads a run's status with DescribeExecution, so it needs every ARN, not only those it starts.
+    const apiRunsEnv = resource(functionIds().apiRuns).Properties.Environment.Variables;
+    for (const w of WORKFLOWS) expect(apiRunsEnv[w.envVar]).toEqual({ Ref: w.id });
+  });
+
+  it("gives the API's functions the roles their routes need, and no more", () => {
+    const granted = (key: FunctionKey) => [...new Set(statementsOf(roleOf(functionIds()[key])).flatMap(actionsOf))];
+    const reads = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    // Reads only.
+    expect(granted('apiRead').filter((a) => a.startsWith('dynamodb:')).sort()).toEqual([...reads].sort());
+    for (const key of ['apiRead', 'apiRuns'] as const) for (const action of writes) expect(granted(key), key).not.toContain(action);
+    for (const key of ['apiRead', 'apiWrite', 'apiAudit'] as const) expect(granted(key).filter((a) => a.startsWith('states:')), key).toEqual([]);
+    for (const key of ['apiRead', 'apiWrite', 'apiRuns'] as const) expect(granted(key), key).not.toContain('kms:Sign');
+    expect(granted('apiWrite')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
+    expect(granted('apiRuns')).toEqual(expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution']));
+    expect(granted('apiAudit')).toEqual(expect.arrayContaining(['kms:Sign', 'kms:GetPublicKey']));
+    // Nobody deletes through the API, and no API function sends mail or reads the hash key or scan sources.
+    for (const key of ['apiRead', 'apiWrite', 'apiRuns', 'apiAudit'] as const) {
+      expect(granted(key), key).not.toContain('dynamodb:DeleteItem');
+      expect(granted(key).filter((a) => /^(ses|ssm|s3):/.test(a)), key).toEqual([]);
+    }
   });
 
   it('lets only the send steps (sweepSend, reviewSend) send mail, with SendEmail/SendRawEmail on the verified identity', () => {
@@ -499,12 +569,22 @@ describe('IAM: one least-privilege role per function', () => {
   });
 });
 
+/** The KMS statements of every role, apart: on the table key, and on the manifest-signing key (nothing else). */
+function kmsStatements() {
+  const all = allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('kms:')));
+  const on = (id: string) => all.filter(({ statement }) => asArray(statement.Resource as Json).some((r) => reference(r)?.id === id));
+  const table = on('ComplianceTableKey');
+  const manifest = on(MANIFEST_KEY);
+  expect(table.length + manifest.length, 'every KMS statement is on one of the two keys').toBe(all.length);
+  return { table, manifest };
+}
+
 describe('the table key', () => {
   it('delegates to IAM, and the roles that touch the table may use it only through DynamoDB in this region', () => {
     const key = resource('ComplianceTableKey').Properties.KeyPolicy.Statement as Statement[] & { Principal?: Json }[];
     expect(key).toHaveLength(1);
     expect(show((key[0] as Json).Principal.AWS)).toBe('arn:<AWS::Partition>:iam::<AWS::AccountId>:root');
-    const kms = allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('kms:')));
+    const kms = kmsStatements().table;
     expect(kms.length).toBeGreaterThan(0);
     for (const { owner, statement } of kms) {
       expect(actionsOf(statement).sort(), owner).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
@@ -514,6 +594,205 @@ describe('the table key', () => {
       expect(Object.keys(condition.StringEquals), owner).toEqual(['kms:ViaService']);
       expect(show(condition.StringEquals['kms:ViaService']), owner).toBe('dynamodb.<AWS::Region>.amazonaws.com');
     }
+  });
+});
+
+describe('the manifest-signing key', () => {
+  it('is an asymmetric P-256 signing key, retained, whose policy delegates to IAM', () => {
+    const key = resource(MANIFEST_KEY);
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties.KeySpec).toBe('ECC_NIST_P256');
+    expect(key.Properties.KeyUsage).toBe('SIGN_VERIFY');
+    // Packages signed with it must stay verifiable after the stack is gone.
+    expect(key.DeletionPolicy).toBe('Retain');
+    // Asymmetric keys cannot rotate automatically; CloudFormation refuses EnableKeyRotation on them.
+    expect(key.Properties.EnableKeyRotation ?? false).toBe(false);
+    const policy = key.Properties.KeyPolicy.Statement as Json[];
+    expect(policy).toHaveLength(1);
+    expect(policy[0].Effect).toBe('Allow');
+    expect(show(policy[0].Principal.AWS)).toBe('arn:<AWS::Partition>:iam::<AWS::AccountId>:root');
+  });
+
+  it('may be used only by the functions that sign manifests, to sign and to read its public key', () => {
+    const signers = FUNCTIONS.filter((key) => accessOf(key).signManifests);
+    expect(signers).toEqual(['apiAudit']);
+    const { manifest } = kmsStatements();
+    expect(manifest.length).toBeGreaterThan(0);
+    for (const { owner, statement } of manifest) {
+      expect(owner).toBe(roleOf(functionIds().apiAudit));
+      expect(statement.Effect).toBe('Allow');
+      expect(actionsOf(statement).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+      expect(asArray(statement.Resource as Json).map(show)).toEqual([`<${MANIFEST_KEY}.Arn>`]);
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  const apis = () => ofType('AWS::ApiGatewayV2::Api');
+  const routes = () => ofType('AWS::ApiGatewayV2::Route').map(([id, r]) => ({ id, p: r.Properties }));
+  const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+  /** The one authorizer's logical id (checked below). */
+  const authorizerId = () => ofType('AWS::ApiGatewayV2::Authorizer')[0]![0];
+
+  it('is one HTTP API (no REST API) with exactly the declared routes, each to its declared function', () => {
+    expect(apis().map(([id]) => id)).toEqual(['HttpApi']);
+    expect(resource('HttpApi').Properties.ProtocolType).toBe('HTTP');
+    expect(resources().filter(([, r]) => r.Type.startsWith('AWS::ApiGateway::'))).toEqual([]);
+    expect(routes().map((r) => r.p.RouteKey).sort()).toEqual(API_ROUTES.map(routeKey).sort());
+    expect(new Set(API_ROUTES.map(routeKey)).size).toBe(API_ROUTES.length);
+    const ids = functionIds();
+    for (const declared of API_ROUTES) {
+      const route = routes().find((r) => r.p.RouteKey === routeKey(declared))!;
+      expect(reference(route.p.ApiId)?.id).toBe('HttpApi');
+      const [prefix, target] = route.p.Target['Fn::Join'][1] as [string, Json];
+      expect(prefix).toBe('integrations');
+      const integration = resource(reference(target)!.id);
+      expect(integration.Type).toBe('AWS::ApiGatewayV2::Integration');
+      expect(integration.Properties.IntegrationType).toBe('AWS_PROXY');
+      expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+      expect(reference(integration.Properties.IntegrationUri), routeKey(declared)).toEqual({ id: ids[declared.function], attribute: 'Arn' });
+    }
+  });
+
+  it('puts every route behind the JWT authorizer: ID tokens of the user pool, for its app client', () => {
+    const authorizers = ofType('AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const [id, authorizer] = authorizers[0]!;
+    expect(authorizer.Properties.Name).toBe('cognito');
+    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
+    expect(reference(authorizer.Properties.ApiId)?.id).toBe('HttpApi');
+    expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
+    const jwt = authorizer.Properties.JwtConfiguration;
+    expect(show(jwt.Issuer)).toBe('https://cognito-idp.<AWS::Region>.<AWS::URLSuffix>/<ComplianceUserPool>');
+    expect(resource('ComplianceUserPool').Type).toBe('AWS::Cognito::UserPool');
+    expect(jwt.Audience.map(show)).toEqual(['<ComplianceUserPoolClient>']);
+    const client = resource('ComplianceUserPoolClient');
+    expect(client.Type).toBe('AWS::Cognito::UserPoolClient');
+    expect(reference(client.Properties.UserPoolId)?.id).toBe('ComplianceUserPool');
+    // No route is open: the web sign-in routes, which will be, are not declared yet.
+    expect(routes()).toHaveLength(API_ROUTES.length);
+    for (const route of routes()) {
+      expect(route.p.AuthorizationType, route.p.RouteKey).toBe('JWT');
+      expect(reference(route.p.AuthorizerId)?.id, route.p.RouteKey).toBe(id);
+    }
+  });
+
+  it('lets API Gateway invoke only the API functions, and only from this API', () => {
+    const ids = functionIds();
+    const apiFunctions = [...new Set(API_ROUTES.map((r) => ids[r.function]))].sort();
+    const fromApiGateway = ofType('AWS::Lambda::Permission').filter(([, p]) => p.Properties.Principal === 'apigateway.amazonaws.com');
+    expect(fromApiGateway.map(([, p]) => reference(p.Properties.FunctionName)?.id).sort()).toEqual(apiFunctions);
+    for (const [, p] of fromApiGateway) expect(referencedIds(p.Properties.SourceArn)).toEqual(new Set(['HttpApi']));
+    // An API Gateway integration gives up after 30 s; each function ends before it.
+    for (const id of apiFunctions) expect(resource(id).Properties.Timeout, id).toBeLessThan(30);
+  });
+
+  it('logs access as JSON without the Authorization header, query strings, paths or claims, kept like the functions\' logs', () => {
+    const stages = ofType('AWS::ApiGatewayV2::Stage');
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]![1].Properties;
+    expect(reference(stage.ApiId)?.id).toBe('HttpApi');
+    const logGroupRef = reference(stage.AccessLogSettings.DestinationArn);
+    expect(logGroupRef?.attribute).toBe('Arn');
+    const logGroup = resource(logGroupRef!.id);
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties.RetentionInDays).toBe(90);
+    const format = JSON.parse(stage.AccessLogSettings.Format) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      requestTime: '$context.requestTime',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      responseLength: '$context.responseLength',
+      integrationLatency: '$context.integrationLatency',
+    });
+    for (const [field, value] of Object.entries(format)) {
+      expect(value, field).toMatch(/^\$context\.[A-Za-z.]+$/);
+      // The route key is the declared path with its {placeholders}; the request's own path and query can carry identifiers.
+      expect(value.toLowerCase(), field).not.toMatch(/header|authorization|query|\.path$|claims|principalid|useragent|\.user$|\.caller$|domainprefix/);
+    }
+  });
+
+  it('throttles every route by default, at the rate and burst the params give', () => {
+    const settings = ofType('AWS::ApiGatewayV2::Stage')[0]![1].Properties;
+    expect(settings.StageName).toBe('$default');
+    expect(settings.AutoDeploy).toBe(true);
+    const { apiThrottleRate, apiThrottleBurst } = params();
+    expect([apiThrottleRate, apiThrottleBurst]).toEqual([50, 100]);
+    expect(settings.DefaultRouteSettings.ThrottlingRateLimit).toBe(apiThrottleRate);
+    expect(settings.DefaultRouteSettings.ThrottlingBurstLimit).toBe(apiThrottleBurst);
+    // No route is given settings of its own that would lift the limits.
+    expect(settings.RouteSettings).toBeUndefined();
+  });
+
+  it('alarms on any 5xx it answers', () => {
+    const mine = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.Namespace === 'AWS/ApiGateway');
+    expect(mine).toHaveLength(1);
+    const p = mine[0]![1].Properties;
+    expect(p.MetricName).toBe('5xx');
+    expect(p.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: 'HttpApi' } }]);
+    expect([p.Statistic, p.Threshold, p.ComparisonOperator]).toEqual(['Sum', 1, 'GreaterThanOrEqualToThreshold']);
+    expect(p.AlarmActions.map((a: Json) => reference(a)?.id)).toEqual(['AlertsTopic']);
+  });
+
+  it('outputs its URL, the user pool, its client and the issuer', () => {
+    const outputs = template.Outputs as Record<string, { Value: Json }>;
+    expect(referencedIds(outputs.HttpApiUrl!.Value)).toEqual(new Set(['HttpApi']));
+    expect(outputs.UserPoolId!.Value).toEqual({ Ref: 'ComplianceUserPool' });
+    expect(outputs.UserPoolClientId!.Value).toEqual({ Ref: 'ComplianceUserPoolClient' });
+    expect(show(outputs.UserPoolIssuer!.Value)).toBe(show(resource(authorizerId()).Properties.JwtConfiguration.Issuer));
+    expect(reference(outputs.ManifestSigningKeyArn!.Value)).toEqual({ id: MANIFEST_KEY, attribute: 'Arn' });
+  });
+});
+
+describe('the user pool', () => {
+  const pool = () => resource('ComplianceUserPool').Properties;
+  const client = () => resource('ComplianceUserPoolClient').Properties;
+
+  it('has one group per role the API knows, and nothing else', () => {
+    const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties);
+    expect(groups.map((g) => g.GroupName).sort()).toEqual([...ROLES].sort());
+    expect([...ROLES].sort()).toEqual(['admin', 'auditor', 'owner', 'scheduler']);
+    for (const g of groups) expect(reference(g.UserPoolId)?.id, g.GroupName).toBe('ComplianceUserPool');
+    expect(ofType('AWS::Cognito::UserPool').map(([id]) => id)).toEqual(['ComplianceUserPool']);
+  });
+
+  it('holds each person\'s organisation in custom:org, a string set once at creation', () => {
+    const org = (pool().Schema as Json[]).filter((a) => a.Name === 'org');
+    expect(org).toHaveLength(1);
+    expect(org[0].AttributeDataType).toBe('String');
+    expect(org[0].Mutable).toBe(false);
+    // The same bounds the API's claims schema holds it to (1 to 64 characters).
+    expect(org[0].StringAttributeConstraints).toEqual({ MinLength: '1', MaxLength: '64' });
+  });
+
+  it('lets only administrators add people, and is retained and deletion-protected', () => {
+    expect(pool().AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
+    expect(pool().DeletionProtection).toBe('ACTIVE');
+    expect(resource('ComplianceUserPool').DeletionPolicy).toBe('Retain');
+    expect(pool().Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
+  });
+
+  it('has a public app client (no secret) that reads custom:org into the ID token and may never write it', () => {
+    expect(ofType('AWS::Cognito::UserPoolClient')).toHaveLength(1);
+    expect(client().GenerateSecret).toBe(false);
+    expect(client().ReadAttributes).toContain('custom:org');
+    expect(client().WriteAttributes ?? []).not.toContain('custom:org');
+    // Password sign-in only by SRP: the password never goes to Cognito in the clear.
+    expect([...client().ExplicitAuthFlows].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
+    expect(client().PreventUserExistenceErrors).toBe('ENABLED');
+    expect(client().IdTokenValidity).toBeLessThanOrEqual(60);
+    expect(client().TokenValidityUnits.IdToken).toBe('minutes');
+  });
+
+  it('has hosted sign-in pages only when a domain prefix is given', () => {
+    const domains = ofType('AWS::Cognito::UserPoolDomain');
+    expect(domains).toHaveLength(1);
+    const [, domain] = domains[0]!;
+    expect((domain as Json).Condition).toBe('HasAuthDomain');
+    expect(params().authDomainPrefix).toBe('');
+    expect((template as Json).Conditions.HasAuthDomain).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
   });
 });
 
@@ -539,11 +818,15 @@ describe('alarms', () => {
     const mine = alarms().filter((a) => reference(a.p.Dimensions[0].Value)?.id === startRun);
     expect(mine.map((a) => `${a.p.Namespace} ${a.p.MetricName}`).sort()).toEqual(['AWS/Lambda AsyncEventsDropped', 'AWS/Lambda Errors']);
     for (const { p } of mine) expect(targets(p)).toEqual(['AlertsTopic']);
+    // Only the starter is invoked asynchronously (apiRuns may start every workflow too, but answers its caller).
+    const lambdaAlarms = alarms().filter((a) => a.p.Namespace === 'AWS/Lambda').map((a) => reference(a.p.Dimensions[0].Value)?.id);
+    expect([...new Set(lambdaAlarms)]).toEqual([startRun]);
   });
 });
 
 describe('schedules', () => {
-  it('starts each workflow through startRun on its own declared schedule', () => {
+  it('starts each workflow through startRun on its own declared schedule (and never through the API\'s runs function)', () => {
+    expect(DOORS.find((d) => d.name === 'starter')!.functions).toHaveProperty('startRun');
     const startRun = functionIds().startRun;
     const schedules = [...ofType('AWS::Events::Rule'), ...ofType('AWS::Scheduler::Schedule')];
     expect(schedules).toHaveLength(WORKFLOWS.filter((w) => w.schedule).length);

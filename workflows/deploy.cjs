@@ -10,6 +10,8 @@
 //   binds the same placeholders to the handlers instead).
 // - The starter gets each state machine's ARN in its environment, the right to
 //   start exactly those, and one schedule per workflow.
+// - The HTTP API's functions get their routes (API_ROUTES), each behind the Cognito
+//   JWT authorizer that serverless.yml declares (provider.httpApi.authorizers).
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 const declarations = require('../lib/workflows/declarations.ts');
@@ -17,6 +19,19 @@ const declarations = require('../lib/workflows/declarations.ts');
 const TABLE = 'ComplianceTable';
 const TABLE_ARN = { 'Fn::GetAtt': [TABLE, 'Arn'] };
 const TABLE_KEY_ARN = { 'Fn::GetAtt': ['ComplianceTableKey', 'Arn'] };
+// The asymmetric key that signs audit-package manifests (serverless.yml).
+const MANIFEST_KEY = 'ManifestSigningKey';
+const MANIFEST_KEY_ARN = { 'Fn::GetAtt': [MANIFEST_KEY, 'Arn'] };
+// The JWT authorizer in serverless.yml (provider.httpApi.authorizers) every route is behind.
+const AUTHORIZER = 'cognito';
+/** The door whose function the schedules call (it may start every workflow; so may the API's runs function). */
+const STARTER_DOOR = 'starter';
+
+/** The workflows a start/describe flag names: every one for `true`, else those listed. */
+function named(flag) {
+  if (!flag) return [];
+  return flag === true ? declarations.WORKFLOWS : declarations.WORKFLOWS.filter((w) => flag.includes(w.name));
+}
 
 /** A serverless.yml param, or the declaration's default when the stage sets none. */
 async function param(resolveVariable, name, fallback) {
@@ -61,10 +76,33 @@ async function statements(access, resolveVariable) {
     allow(['s3:GetObject'], [{ 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${buckets}/*` }]);
   }
   if (access.startWorkflows) {
-    const names = access.startWorkflows === true ? declarations.WORKFLOWS.map((w) => w.name) : access.startWorkflows;
-    allow(['states:StartExecution'], names.map((name) => ({ Ref: declarations.stateMachineNames(name).logicalId })));
+    allow(['states:StartExecution'], named(access.startWorkflows).map((w) => ({ Ref: declarations.stateMachineNames(w.name).logicalId })));
   }
+  if (access.describeWorkflows) {
+    // An execution's ARN is arn:...:execution:<state machine name>:<run name>; the name is
+    // the deployed state machine's own (stateMachines() below names it), read from it.
+    allow(
+      ['states:DescribeExecution'],
+      named(access.describeWorkflows).map((w) => ({
+        'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:\${${declarations.stateMachineNames(w.name).logicalId}.Name}:*`,
+      })),
+    );
+  }
+  if (access.signManifests) allow(['kms:Sign', 'kms:GetPublicKey'], [MANIFEST_KEY_ARN]);
   return out;
+}
+
+/** Each function's routes: one httpApi event per API_ROUTES entry it serves. */
+function routeEvents(key) {
+  return declarations.API_ROUTES.filter((route) => route.function === key).map((route) => ({
+    httpApi: {
+      method: route.method,
+      path: route.path,
+      // Every route is behind the authorizer. A route declared `public: true` (the web
+      // sign-in and its callback, once RouteDeclaration has that field) goes without it.
+      ...(route.public === true ? {} : { authorizer: { name: AUTHORIZER } }),
+    },
+  }));
 }
 
 async function functions({ resolveVariable }) {
@@ -75,16 +113,15 @@ async function functions({ resolveVariable }) {
       const ref = /^\$\{param:(\w+)\}$/.exec(value);
       if (ref) environment[name] = await param(resolveVariable, ref[1]);
     }
-    const events = [];
-    if (fn.access.startWorkflows) {
-      const startable = fn.access.startWorkflows === true ? declarations.WORKFLOWS : declarations.WORKFLOWS.filter((w) => fn.access.startWorkflows.includes(w.name));
-      for (const w of startable) {
-        const names = declarations.stateMachineNames(w.name);
-        environment[names.arnVariable] = { Ref: names.logicalId };
-      }
+    const events = routeEvents(key);
+    // Who starts or describes a workflow's runs finds its state machine in <WORKFLOW>_ARN.
+    for (const w of new Set([...named(fn.access.startWorkflows), ...named(fn.access.describeWorkflows)])) {
+      const names = declarations.stateMachineNames(w.name);
+      environment[names.arnVariable] = { Ref: names.logicalId };
     }
-    // The starter (the door that may start every workflow) is what the schedules call.
-    if (fn.access.startWorkflows === true) {
+    if (fn.access.signManifests) environment.MANIFEST_KEY_ID = MANIFEST_KEY_ARN;
+    // The starter is what the schedules call.
+    if (fn.owner === STARTER_DOOR) {
       for (const w of declarations.WORKFLOWS.filter((w) => w.schedule)) {
         events.push({ schedule: { rate: await param(resolveVariable, w.schedule.param, w.schedule.default), input: { workflow: w.name } } });
       }
@@ -148,8 +185,9 @@ function alarm(description, namespace, metric, dimension) {
 
 /**
  * Alarms: a failed or timed-out execution of any workflow (a Catch that records the
- * failure still fails the execution), and the starter, which EventBridge invokes
- * asynchronously, so its errors and dropped events would otherwise go unseen.
+ * failure still fails the execution); the starter, which EventBridge invokes
+ * asynchronously, so its errors and dropped events would otherwise go unseen; and any
+ * 5xx the HTTP API answers (bad input is a 4xx, so a 5xx is a fault of ours).
  */
 function resources() {
   const Resources = {};
@@ -160,11 +198,15 @@ function resources() {
     Resources[`${logicalId}TimedOutAlarm`] = alarm(`${w.title} run timed out`, 'AWS/States', 'ExecutionsTimedOut', dimension);
   }
   for (const [key, fn] of declarations.allFunctions()) {
-    if (fn.access.startWorkflows !== true) continue;
+    if (fn.owner !== STARTER_DOOR) continue;
     const id = `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
     const dimension = { Name: 'FunctionName', Value: { Ref: id } };
     Resources[`${id}ErrorsAlarm`] = alarm('The starter failed to start scheduled runs', 'AWS/Lambda', 'Errors', dimension);
     Resources[`${id}DroppedAlarm`] = alarm('Schedule ticks to the starter were dropped', 'AWS/Lambda', 'AsyncEventsDropped', dimension);
+  }
+  // HttpApi is the API osls generates from the routes' httpApi events.
+  if (declarations.API_ROUTES.length) {
+    Resources.HttpApi5xxAlarm = alarm('The HTTP API answered with a server error (5xx)', 'AWS/ApiGateway', '5xx', { Name: 'ApiId', Value: { Ref: 'HttpApi' } });
   }
   return { Resources, Outputs: outputs() };
 }
