@@ -6,6 +6,7 @@ import type { AnalysisRecord, Framework, Gap, Severity } from '../domain/gaps/ga
 import { SEVERITIES } from '../domain/gaps/gap.ts';
 import type { GroupRisk, SourceRisk } from '../domain/gaps/rules.ts';
 import { columns } from './output.ts';
+import { localTime } from '../domain/dates.ts';
 
 export interface GapFilter {
   status: 'open' | 'closed' | 'accepted' | 'all';
@@ -19,14 +20,6 @@ export function filterGaps(gaps: readonly Gap[], filter: GapFilter): Gap[] {
     .filter((g) => !filter.severity || g.severity === filter.severity)
     .filter((g) => !filter.framework || g.requirements.some((r) => r.framework === filter.framework))
     .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.id.localeCompare(b.id));
-}
-
-/** `2026-11-30 17:00` in the organisation's time zone. */
-export function localTime(iso: string | undefined, timeZone: string): string {
-  if (!iso) return '';
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
 
 const percent = (score: number) => `${Math.round(score * 100)}%`;
