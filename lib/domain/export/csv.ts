@@ -1,0 +1,115 @@
+// The audit package's parts as CSV for a spreadsheet, one file per table: UTF-8 with a
+// byte-order mark so that Excel keeps Chinese titles and names, times in the
+// organisation's time zone (the header names it), days as they are. Pure.
+import { stringify } from 'csv-stringify/sync';
+import { localTime } from '../dates.ts';
+import type { PackageContent, PackageFile } from './package.ts';
+
+type Cell = string | number | boolean | undefined | null;
+
+export function csvFile(path: string, header: readonly string[], rows: readonly (readonly Cell[])[]): PackageFile {
+  const text = stringify([header, ...rows.map((r) => r.map((v) => (v === undefined || v === null ? '' : String(v))))]);
+  return { path, content: Buffer.from(`\ufeff${text}`, 'utf8') };
+}
+
+const applicability = (a: boolean | null) => (a === null ? 'undecided' : a ? 'yes' : 'no');
+
+export function csvParts(c: PackageContent): PackageFile[] {
+  const tz = c.window.timeZone;
+  const local = (iso: string | undefined) => localTime(iso, tz);
+  const at = (what: string) => `${what} (${tz})`;
+  const tasks = c.review?.tasks ?? [];
+  return [
+    csvFile(
+      'soa.csv',
+      ['control', 'title', 'theme', 'applicable', 'justification', 'owner', 'last result', `evidence status on ${c.asOf}`],
+      c.soa.map((r) => [r.id, r.title, r.theme, applicability(r.applicable), r.justification, r.owner, r.lastResult, r.evidenceStatus]),
+    ),
+    csvFile(
+      'review.csv',
+      ['task', 'control', 'title', 'owner', 'delegate', 'reviewer', 'due', 'status', 'result', 'comment', at('answered'), 'answered by', 'decision', 'decision comment', at('decided'), 'carries', 'evidence at opening', 'evidence'],
+      tasks.map((t) => [
+        t.id,
+        t.control,
+        t.controlTitle,
+        t.owner,
+        t.delegate,
+        t.reviewer,
+        t.due,
+        t.status,
+        t.result,
+        t.comment,
+        local(t.answeredAt),
+        t.answeredBy,
+        t.reviewDecision,
+        t.reviewComment,
+        local(t.reviewedAt),
+        t.carries,
+        t.evidenceStatusAtOpening,
+        t.evidence.map((e) => `${e.id}: ${e.title} <${e.location}>${e.sha256 ? ` sha256:${e.sha256}` : ''}`).join('\n'),
+      ]),
+    ),
+    csvFile(
+      'nonconformities.csv',
+      ['nonconformity', 'control', 'opened in', 'reason', 'status', 'closed in'],
+      (c.review?.nonconformities ?? []).map((n) => [n.id, n.control, n.openedIn, n.reason, n.status, n.closedIn]),
+    ),
+    csvFile(
+      'evidence.csv',
+      ['evidence', 'control', 'title', 'kind', 'owner', 'origin', 'location', 'sha256', 'collected', 'valid until', `status on ${c.asOf}`, 'retired', 'renewed by', 'renews'],
+      c.evidence.map((e) => [e.id, e.control, e.title, e.kind, e.owner, e.origin, e.location, e.sha256, e.collected, e.validUntil, e.status, e.retired ? 'yes' : 'no', e.renewedBy, e.renews]),
+    ),
+    csvFile(
+      'gaps.csv',
+      ['gap', 'rule', 'subject kind', 'subject', 'status', 'severity', 'requirements', 'owner', 'remedy', at('opened'), at('closed'), 'reopened', 'accepted until (by)'],
+      c.gaps.gaps.map((g) => [
+        g.id,
+        g.rule,
+        g.subject.kind,
+        g.subject.id,
+        g.status,
+        g.severity,
+        g.requirements.map((r) => `${r.framework}:${r.id}`).join('; '),
+        g.owner,
+        g.remedy,
+        local(g.openedAt),
+        local(g.closedAt),
+        g.reopened,
+        g.acceptance ? `${g.acceptance.until} (${g.acceptance.approvedBy})` : '',
+      ]),
+    ),
+    csvFile(
+      'datamap.csv',
+      ['scan', at('scanned'), 'source', 'platform', 'status', 'rating', 'stored in', 'region', 'country', 'people of', 'distinct people', 'findings', 'red groups', 'amber groups', 'green groups', 'flagged flows', 'reasons'],
+      (c.dataMap?.sources ?? []).map((s) => [
+        c.dataMap?.scanId,
+        local(c.dataMap?.scannedAt),
+        s.id,
+        s.platform,
+        s.status,
+        s.rating,
+        s.storage?.jurisdiction,
+        s.storage?.region,
+        s.storage?.country,
+        s.peopleJurisdictions?.join('; '),
+        s.distinctPeople,
+        Object.entries(s.findings ?? {})
+          .map(([type, n]) => `${type}: ${n}`)
+          .join('; '),
+        s.groups?.red,
+        s.groups?.amber,
+        s.groups?.green,
+        (s.flows ?? [])
+          .filter((f) => f.status === 'flagged')
+          .map((f) => `${f.from} -> ${f.to}`)
+          .join('; '),
+        s.status === 'failed' ? s.reason : s.reasons?.join('; '),
+      ]),
+    ),
+    csvFile(
+      'audit.csv',
+      ['at (UTC)', at('at'), 'event', 'subject', 'actor', 'detail', 'key', 'sha256'],
+      c.audit.map((e) => [e.at, local(e.at), e.event, e.subject, e.actor, e.detail === undefined ? '' : JSON.stringify(e.detail), e.key, e.hash]),
+    ),
+  ];
+}
