@@ -16,6 +16,8 @@ const Env = z.object({
   COMPLIANCE_HASH_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** On AWS: an SSM Parameter Store SecureString holding the hash key. */
   HASH_KEY_PARAMETER: z.string().min(1).optional(),
+  /** On AWS: the asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs audit-package manifests; locally the data directory's own key does. */
+  MANIFEST_KEY_ID: z.string().min(1).optional(),
   /** Sends per second for the SES and SMTP mailers, per process (the outbox is not limited). */
   MAIL_MAX_PER_SECOND: z.coerce
     .number({ error: 'must be a number of mails per second, e.g. 5' })

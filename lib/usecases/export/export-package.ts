@@ -1,0 +1,160 @@
+// The audit package of one organisation and period (`compliance export`, and the
+// HTTP route GET /v1/exports/{period}): the audit trail sealed first, then the
+// Statement of Applicability, the quarter's review with every answer, the evidence
+// that counted in the period, the gaps open in it, the data map and the audit
+// entries of the period, written as JSON, CSV or OSCAL, with a signed manifest.
+import { localDate } from '../../domain/review/quarter.ts';
+import { jsonParts } from '../../domain/export/json.ts';
+import { csvParts } from '../../domain/export/csv.ts';
+import { oscalParts } from '../../domain/export/oscal.ts';
+import { manifestFile, sha256Hex, signingInput, unsignedManifest, verifySignature, type Manifest } from '../../domain/export/manifest.ts';
+import {
+  asOfDay,
+  auditOfPeriod,
+  evidenceOfPeriod,
+  EXPORT_FORMATS,
+  gapsOfPeriod,
+  summariseDataMap,
+  type DataMapSummary,
+  type ExportFormat,
+  type PackageContent,
+  type PackageFile,
+  type ReviewPart,
+} from '../../domain/export/package.ts';
+import { parsePeriod, periodWindow, type PeriodWindow } from '../../domain/export/period.ts';
+import type { Quarter } from '../../domain/review/quarter.ts';
+import { InputError, NotFoundError } from '../../errors.ts';
+import type { Ports } from '../ports.ts';
+import { readAuditRange, sealAudit } from '../audit/trail.ts';
+import { showReview, soaOf } from '../review/show.ts';
+import type { ManifestSigner } from './signer.ts';
+
+export interface ExportRequest {
+  orgId: string;
+  /** A quarter, `2026-Q4`; checked here. */
+  period: string;
+  /** json, csv or oscal; checked here. */
+  format: string;
+  signer: ManifestSigner;
+  now: Date;
+  /** Who asks: the seal's and the audit entry's actor (default `export`). */
+  actor?: string;
+}
+
+export interface ExportedPackage {
+  /** Every file of the package, manifest.json last. */
+  files: PackageFile[];
+  manifest: Manifest;
+}
+
+export function parseFormat(value: unknown, field = 'format'): ExportFormat {
+  if (typeof value === 'string' && (EXPORT_FORMATS as readonly string[]).includes(value)) return value as ExportFormat;
+  throw new InputError(`${field}: ${JSON.stringify(value)} must be one of ${EXPORT_FORMATS.join(', ')}`);
+}
+
+async function reviewOf(ports: Ports, orgId: string, period: Quarter, asOf: Date): Promise<ReviewPart | undefined> {
+  const review = await ports.reviews.get(orgId, period);
+  if (!review) return undefined;
+  const [view, tasks] = await Promise.all([showReview(ports, orgId, period, asOf), ports.reviews.tasks(orgId, period)]);
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  return {
+    review: { ...view.review, openedBy: review.openedBy },
+    tasks: view.tasks.map((v) => {
+      const t = byId.get(v.id);
+      return {
+        ...v,
+        ...(t?.answeredBy ? { answeredBy: t.answeredBy } : {}),
+        ...(t?.answeredAt ? { answeredAt: t.answeredAt } : {}),
+        ...(t?.reviewComment !== undefined ? { reviewComment: t.reviewComment } : {}),
+        ...(t?.reviewedAt ? { reviewedAt: t.reviewedAt } : {}),
+        ...(t?.closedAt ? { closedAt: t.closedAt } : {}),
+      };
+    }),
+    nonconformities: view.nonconformities,
+  };
+}
+
+/** The latest data map scanned before the period ended. */
+async function dataMapOf(ports: Ports, orgId: string, window: PeriodWindow): Promise<DataMapSummary | undefined> {
+  const latest = await ports.dataMaps.latest(orgId);
+  if (!latest) return undefined;
+  const before = (at: string) => Date.parse(at) < Date.parse(window.to);
+  const map = before(latest.scannedAt) ? await ports.dataMaps.previous(orgId) : (await ports.dataMaps.history(orgId)).map((h) => h.dataMap).filter((m) => before(m.scannedAt)).at(-1);
+  return map ? summariseDataMap(map) : undefined;
+}
+
+/** Everything the package holds, read for the period (the trail sealed first). */
+export async function packageContent(ports: Ports, request: Omit<ExportRequest, 'format' | 'signer'>): Promise<PackageContent> {
+  const period = parsePeriod(request.period);
+  const { orgId, now } = request;
+  const org = await ports.organisations.load(orgId);
+  if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
+  const tz = org.organisation.timeZone;
+  const window = periodWindow(period, tz);
+  const today = localDate(now, tz);
+  if (today < window.firstDay) throw new InputError(`period: ${period} has not begun (it begins ${window.firstDay} in ${tz})`);
+  const asOf = asOfDay(window, today);
+  // The statuses of a period that has ended are those of its last moment.
+  const asOfMoment = asOf === today ? now : new Date(Date.parse(window.to) - 1);
+
+  // Sealed first, so the manifest's head covers every entry the package holds (but those written while it is made).
+  const sealed = await sealAudit(ports, orgId, request.actor ?? 'export');
+  const [entries, soa, review, evidence, gaps, analysis, dataMap] = await Promise.all([
+    readAuditRange(ports, orgId, window.from, window.to),
+    soaOf(ports, orgId, asOfMoment),
+    reviewOf(ports, orgId, period, asOfMoment),
+    ports.organisations.evidence(orgId),
+    ports.gaps.all(orgId),
+    ports.gaps.latestAnalysis(orgId),
+    dataMapOf(ports, orgId, window),
+  ]);
+  const analysisBefore = analysis && Date.parse(analysis.asOf) < Date.parse(window.to) ? analysis : undefined;
+  return {
+    org: { id: orgId, name: org.organisation.name, timeZone: tz },
+    window,
+    generatedAt: now.toISOString(),
+    asOf,
+    people: [...org.people.values()].map((p) => ({ id: p.id, name: p.name })),
+    soa,
+    review,
+    evidence: evidenceOfPeriod(evidence, window, asOf, org.organisation.sweep),
+    gaps: {
+      ...(analysisBefore ? { analysis: { id: analysisBefore.id, asOf: analysisBefore.asOf, dataMap: analysisBefore.dataMap, counts: analysisBefore.counts, scores: analysisBefore.scores } } : {}),
+      gaps: gapsOfPeriod(gaps, window),
+    },
+    dataMap,
+    audit: auditOfPeriod(entries, window).map(({ sk, hash, ...entry }) => ({ ...entry, key: sk, hash })),
+    auditHead: { seq: sealed.seq, hash: sealed.hash },
+  };
+}
+
+const PARTS: Record<ExportFormat, (c: PackageContent) => PackageFile[]> = { json: jsonParts, csv: csvParts, oscal: oscalParts };
+
+/** Signs the files' manifest, and checks the signature with the signer's own public key before handing it out. */
+export async function signPackage(files: readonly PackageFile[], content: PackageContent, format: ExportFormat, signer: ManifestSigner): Promise<ExportedPackage> {
+  const unsigned = unsignedManifest(
+    { format, period: content.window.period, orgId: content.org.id, generatedAt: content.generatedAt, window: { from: content.window.from, to: content.window.to, timeZone: content.window.timeZone }, audit: content.auditHead },
+    files,
+  );
+  const input = signingInput(unsigned);
+  const signature = { algorithm: signer.algorithm, keyId: signer.keyId, publicKeyPem: signer.publicKeyPem, value: (await signer.sign(input)).toString('base64') };
+  if (!verifySignature(signature, input)) throw new Error(`the manifest signer (${signer.algorithm}, key ${signer.keyId}) made a signature its own public key does not verify`);
+  const manifest: Manifest = { ...unsigned, signature };
+  return { files: [...files, manifestFile(manifest)], manifest };
+}
+
+export async function exportPackage(ports: Ports, request: ExportRequest): Promise<ExportedPackage> {
+  const format = parseFormat(request.format);
+  const content = await packageContent(ports, request);
+  const exported = await signPackage(PARTS[format](content), content, format, request.signer);
+  const manifest = exported.files.at(-1) as PackageFile;
+  await ports.audit.append({
+    orgId: request.orgId,
+    at: ports.clock().toISOString(),
+    event: 'export.made',
+    subject: `EXPORT#${content.window.period}#${format}`,
+    actor: request.actor ?? 'export',
+    detail: { format, files: exported.files.length, manifestSha256: sha256Hex(manifest.content) },
+  });
+  return exported;
+}
