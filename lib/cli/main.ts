@@ -15,6 +15,7 @@ import type { Presented } from './presenters.ts';
 import { addReviewCommands } from './review-commands.ts';
 import { addAuditCommands } from './audit-commands.ts';
 import { addApiCommands } from './api-commands.ts';
+import { addExportCommands } from './export-commands.ts';
 import { enableCompileCache } from './compile-cache.ts';
 import type { GlobalOptions, Session } from './session.ts';
 
@@ -216,6 +217,7 @@ export function buildProgram(): Command {
   addReviewCommands(program, { withSession, resolveOrg, print, commandGroup });
   addAuditCommands(program, { withSession, resolveOrg, print, commandGroup });
   addApiCommands(program, { withSession, resolveOrg, print, commandGroup });
+  addExportCommands(program, { withSession, resolveOrg, print, commandGroup });
 
   program
     .command('redact-stored')
