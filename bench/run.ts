@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark in turn, printing its figures.
-// BENCH_ONLY=sweep, scan, gaps or hostile runs one of them; scan-cli only the command
+// BENCH_ONLY=sweep, scan, gaps, review, audit or hostile runs one of them; scan-cli only the command
 // line's start and end-to-end throughput on 1, 2 and every core.
 const only = process.env.BENCH_ONLY;
 if (!only || only === 'sweep') await import('./evidence-sweep.ts');
@@ -8,3 +8,4 @@ if (only === 'scan-cli') for (const line of (await import('./scan-throughput.ts'
 if (!only || only === 'hostile') await (await import('./hostile-shapes.ts')).main();
 if (!only || only === 'gaps') await (await import('./gap-analysis.ts')).main();
 if (!only || only === 'review') await (await import('./quarterly-review.ts')).main();
+if (!only || only === 'audit') await (await import('./audit-seal.ts')).main();
