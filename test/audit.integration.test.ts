@@ -303,7 +303,8 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 
 describe('compliance audit verify|seal', () => {
-  it('exit 0 on a whole trail, 1 once an entry is altered, naming it; seal --adopt; --format json is the report', async () => {
+  // Nine CLI processes, one after the other.
+  it('exit 0 on a whole trail, 1 once an entry is altered or the head differs from the one given, naming it; seal --adopt; --format json is the report', { timeout: 180_000 }, async () => {
     const rt = await testRuntime();
     await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-29T00:00:00.000Z');
     const cli = (...args: string[]) => runCli(['--endpoint', inject('dynamoEndpoint'), '--table', rt.store.table, '--data-dir', mkdtempSync(path.join(tmpdir(), 'audit-cli-')), ...args]);
@@ -321,6 +322,15 @@ describe('compliance audit verify|seal', () => {
     r = await cli('--format', 'json', 'audit', 'verify');
     expect(r.code).toBe(0);
     expect(AuditVerification.parse(JSON.parse(r.stdout))).toMatchObject({ ok: true, digests: 1 });
+
+    const head = (await digests(rt))[0]!;
+    expect((await cli('audit', 'verify', '--anchor', `1:${head.hash}`)).code).toBe(0);
+    r = await cli('audit', 'verify', '--anchor', `1:${'0'.repeat(64)}`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('DIGEST ALTERED: 1 digest; the first: digest 1 (it is not the head given).');
+    r = await cli('audit', 'verify', '--anchor', `2:${head.hash}`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('DIGEST MISSING: 1 digest; the first: digest 2 (');
 
     const victim = (await entries(rt))[5]!;
     await rt.store.doc.send(new UpdateCommand({ TableName: rt.store.table, Key: { PK: victim.PK, SK: victim.SK }, UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'someone' } }));

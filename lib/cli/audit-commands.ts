@@ -2,6 +2,7 @@
 // Only commander and types load at start; the use cases load when a command runs.
 import { Option, type Command } from 'commander';
 import type { AuditVerification, SealResult } from '../domain/audit/chain.ts';
+import { UsageError } from '../errors.ts';
 import type { GlobalOptions, Session } from './session.ts';
 
 export interface AuditCli {
@@ -54,6 +55,13 @@ export function formatSeal(orgId: string, s: SealResult): string {
   return s.sealedEntries > 0 ? `Sealed ${plural(s.sealedEntries, 'entry', 'entries')} of ${orgId}: ${head}.` : `Nothing new to seal for ${orgId}: ${head}.`;
 }
 
+/** `--anchor 42:<64 hex>`: a digest number and its hash. */
+export function parseAnchor(value: string): { seq: number; hash: string } {
+  const m = /^([1-9]\d{0,9}):([0-9a-f]{64})$/.exec(value.trim());
+  if (!m) throw new UsageError(`--anchor "${value}" must be a digest number and its SHA-256, written SEQ:HASH (64 lower-case hex digits)`);
+  return { seq: Number(m[1]), hash: m[2]! };
+}
+
 export function addAuditCommands(program: Command, cli: AuditCli): void {
   const orgOption = () => new Option('--org <id>', 'organisation (default: the only one imported)');
   const audit = cli.commandGroup(program, 'audit', 'the tamper-evident audit trail: verify it, seal it');
@@ -64,11 +72,12 @@ export function addAuditCommands(program: Command, cli: AuditCli): void {
       'recompute every digest and sealed entry: name the first entry altered, removed or inserted and the first digest altered or missing (exit 1), and list the entries not yet sealed',
     )
     .addOption(orgOption())
-    .action(async (opts: { org?: string }, cmd: Command) => {
+    .option('--anchor <seq:hash>', "the chain's head as known from elsewhere (an audit package's manifest: audit.seq and audit.hash): that digest must still be there with that hash", parseAnchor)
+    .action(async (opts: { org?: string; anchor?: { seq: number; hash: string } }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
       await cli.withSession(options, async (session) => {
         const { verifyAudit } = await import('../usecases/audit/trail.ts');
-        const report = await verifyAudit(session.rt, await cli.resolveOrg(session, opts.org));
+        const report = await verifyAudit(session.rt, await cli.resolveOrg(session, opts.org), opts.anchor ? { anchor: opts.anchor } : {});
         cli.print(options, formatVerification(report), report);
         if (!report.ok) process.exitCode = 1;
       });
