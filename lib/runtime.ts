@@ -10,11 +10,15 @@ import { hashKeySource } from './adapters/aws/ssm-hash-key.ts';
 import { sourceReaders } from './adapters/sources/source-reader.ts';
 import { sfnDescriber, sfnStarter } from './adapters/aws/sfn-starter.ts';
 import { DependencyError } from './errors.ts';
+import { manifestSigner } from './adapters/manifest-signer.ts';
+import type { ManifestSigner } from './usecases/export/signer.ts';
 import type { ExecutionDescriber, ExecutionStarter, Mailer, Ports, SourceReaders } from './usecases/ports.ts';
 
 export interface Runtime extends Ports {
   /** The table itself, for what is not a use case (creating it locally, tests, benchmarks). */
   store: Store;
+  /** The key that signs audit-package manifests: KMS on AWS, the local key on one machine. */
+  manifestSigner: () => Promise<ManifestSigner>;
 }
 
 export interface RuntimeParts {
@@ -27,10 +31,16 @@ export interface RuntimeParts {
   /** Default: knows of no execution (the run record is all there is). */
   describeExecution?: ExecutionDescriber;
   clock?: () => Date;
+  /** Default: none (an export fails, saying so); the CLI, serve and tests use the local key. */
+  manifestSigner?: () => Promise<ManifestSigner>;
 }
 
 const noStarter: ExecutionStarter = async (workflow) => {
   throw new DependencyError(`cannot start ${workflow} here: no workflow starter is configured`);
+};
+
+const noSigner = async (): Promise<ManifestSigner> => {
+  throw new DependencyError('cannot sign an audit package here: no signing key is configured (MANIFEST_KEY_ID)');
 };
 
 export function createRuntime(parts: RuntimeParts): Runtime {
@@ -43,7 +53,14 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     describeExecution: parts.describeExecution ?? (async () => undefined),
     hashKey: parts.hashKey,
     clock: parts.clock ?? (() => new Date()),
+    manifestSigner: parts.manifestSigner ?? noSigner,
   };
+}
+
+/** The first call's promise, for every call (a KMS public key is fetched once per process). */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
 }
 
 let current: Runtime | undefined;
@@ -59,6 +76,7 @@ export function runtime(): Runtime {
       readers: sourceReaders({ region: config.AWS_REGION }),
       starter: sfnStarter(config.stateMachineArns),
       describeExecution: sfnDescriber(config.stateMachineArns),
+      manifestSigner: once(() => manifestSigner(config)),
     });
   }
   return current;

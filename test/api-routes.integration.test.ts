@@ -6,7 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unzipSync } from 'fflate';
 import { localSigningKey } from '../lib/adapters/local/local-signing-key.ts';
+import { verifyPackage } from '../lib/domain/export/manifest.ts';
 import { API_ROUTES } from '../lib/workflows/declarations.ts';
 import { ROUTES } from '../lib/api/routes.ts';
 import { call, craftedToken, OWNER, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
@@ -41,6 +43,7 @@ const MATRIX = (scanRun: string): Cell[] => [
   { method: 'GET', path: '/v1/tasks', url: () => '/v1/tasks', expected: owners() },
   { method: 'GET', path: '/v1/audit', url: () => '/v1/audit?from=2026-11-01&to=2026-12-01', expected: readers() },
   { method: 'GET', path: '/v1/audit/verify', url: () => '/v1/audit/verify', expected: readers() },
+  { method: 'GET', path: '/v1/exports/{period}', url: () => '/v1/exports/2026-Q4?format=oscal', expected: readers() },
   { method: 'GET', path: '/v1/runs', url: () => '/v1/runs?workflow=data-mapping-scan', expected: everyone(200, { owner: 403 }) },
   { method: 'GET', path: '/v1/runs/{name}', url: () => `/v1/runs/${scanRun}`, expected: everyone(200, { owner: 403 }) },
   {
@@ -166,6 +169,20 @@ describe('HTTP API', () => {
     expect(report.ok).toBe(true);
     expect(report.sealed).toBeGreaterThan(50);
     expect(report.unsealed.count).toBeGreaterThan(0);
+  });
+
+  it('hands an auditor the period\'s audit package as a zip whose signed manifest checks, naming any file changed', async () => {
+    const reply = await call(api, 'GET', '/v1/exports/2026-Q4?format=csv', { token: api.tokens.auditor });
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('content-type')).toBe('application/zip');
+    expect(reply.headers.get('content-disposition')).toBe('attachment; filename="harbour-ledger-2026-Q4-csv.zip"');
+    const files = new Map(Object.entries(unzipSync(new Uint8Array(reply.bytes))));
+    expect([...files.keys()]).toContain('manifest.json');
+    expect(verifyPackage(files)).toMatchObject({ ok: true, problems: [] });
+    const [name, content] = [...files].find(([n]) => n !== 'manifest.json' && n.endsWith('.csv'))!;
+    files.set(name, Buffer.concat([content, Buffer.from('x')]));
+    expect(verifyPackage(files).problems.join('\n')).toContain(name);
+    expect(await call(api, 'GET', '/v1/exports/2026-Q5', { token: api.tokens.auditor })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^period: /) } });
   });
 
   it('pages lists with an opaque cursor that walks every item once', async () => {

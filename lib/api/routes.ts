@@ -17,6 +17,8 @@ import { listTasks, resolveQuarter, showReview } from '../usecases/review/show.t
 import { listRunRecords, showRun, startRunNow, WorkflowParam } from '../usecases/runs/runs-by-api.ts';
 import { NotFoundError } from '../errors.ts';
 import { readAuditRange, verifyAudit } from '../usecases/audit/trail.ts';
+import { exportPackage } from '../usecases/export/export-package.ts';
+import { zipPackage } from '../domain/export/zip.ts';
 import { pageOf, PageQuery } from './pages.ts';
 import { route, type RouteSpec } from './http.ts';
 
@@ -172,6 +174,18 @@ export const ROUTES: readonly RouteSpec[] = [
     handle: async ({ rt, principal, query }) => {
       const report = await verifyAudit(rt, principal.orgId, { listUnsealed: query.unsealed });
       return { json: report };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/exports/{period}',
+    roles: EVERYONE_WHO_READS,
+    params: z.strictObject({ period: z.string().max(20) }),
+    query: z.strictObject({ format: z.enum(['json', 'csv', 'oscal']).default('json') }),
+    handle: async ({ rt, principal, params, query, now }) => {
+      const signer = await rt.manifestSigner();
+      const { files, manifest } = await exportPackage(rt, { orgId: principal.orgId, period: params.period, format: query.format, signer, now, actor: principal.person });
+      return { file: zipPackage(files, { mtime: new Date(manifest.generatedAt) }), contentType: 'application/zip', filename: `${principal.orgId}-${manifest.period}-${query.format}.zip` };
     },
   }),
   route({

@@ -51,7 +51,9 @@ export function addApiCommands(program: Command, cli: ReviewCli): void {
         // --now sets the clock at start; it runs on from there.
         const offset = session.now.getTime() - Date.now();
         const clock = () => new Date(Date.now() + offset);
-        setRuntime(withBackgroundStarter({ ...session.rt, clock }));
+        const { localManifestSigner } = await import('../adapters/local/local-manifest-signer.ts');
+        const signer = localManifestSigner(options.dataDir);
+        setRuntime(withBackgroundStarter({ ...session.rt, clock, manifestSigner: async () => signer }));
         const server = await serveApi({ key: localSigningKey(options.dataDir), port: opts.port, host: opts.host });
         process.stderr.write(`Serving the API at ${server.url} (stop with Ctrl-C)\n`);
         await new Promise<void>((resolve) => {

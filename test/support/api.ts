@@ -8,6 +8,7 @@ import path from 'node:path';
 import { SignJWT } from 'jose';
 import { readOrgFile } from '../../lib/adapters/files/org-file-reader.ts';
 import { localSigningKey, type SigningKey } from '../../lib/adapters/local/local-signing-key.ts';
+import { localManifestSigner } from '../../lib/adapters/local/local-manifest-signer.ts';
 import { issueLocalToken, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../lib/adapters/local/local-token.ts';
 import { executeWorkflow, withBackgroundStarter } from '../../lib/adapters/local/workflow-runner.ts';
 import { serveApi, type LocalServer } from '../../lib/api/local-server.ts';
@@ -35,7 +36,9 @@ export interface ApiFixture {
 
 export async function sampleApi(): Promise<ApiFixture> {
   const base = await testRuntime();
-  const rt = withBackgroundStarter({ ...base, clock: () => new Date(NOW) });
+  const keyDir = mkdtempSync(path.join(tmpdir(), 'api-key-'));
+  const signer = localManifestSigner(keyDir);
+  const rt = withBackgroundStarter({ ...base, clock: () => new Date(NOW), manifestSigner: async () => signer });
   await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-29T00:00:00.000Z');
   const at = (workflow: Parameters<typeof runRequest>[0], how = {}) => runRequest(workflow, ORG, new Date('2026-11-30T01:00:00Z'), how);
   const scan = at('data-mapping-scan');
@@ -43,7 +46,7 @@ export async function sampleApi(): Promise<ApiFixture> {
   await executeWorkflow(rt, 'gap-analysis', at('gap-analysis', { period: '2026-11' }).input);
   await executeWorkflow(rt, 'quarterly-review', at('quarterly-review', { timeZone: 'Asia/Hong_Kong' }).input);
   setRuntime(rt);
-  const key = localSigningKey(mkdtempSync(path.join(tmpdir(), 'api-key-')));
+  const key = localSigningKey(keyDir);
   const server = await serveApi({ key });
   const token = (role: Role, person: string, orgId = ORG) => issueLocalToken(key, { person, orgId, role, ttlSeconds: 3600, now: new Date() });
   return {
@@ -82,6 +85,8 @@ export interface Reply {
   status: number;
   body: unknown;
   text: string;
+  bytes: Buffer;
+  headers: Headers;
 }
 
 export async function call(fixture: ApiFixture, method: string, urlPath: string, options: { token?: string; body?: string; contentType?: string } = {}): Promise<Reply> {
@@ -93,14 +98,15 @@ export async function call(fixture: ApiFixture, method: string, urlPath: string,
     },
     ...(options.body !== undefined ? { body: options.body } : {}),
   });
-  const text = await response.text();
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const text = bytes.toString('utf8');
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     body = undefined;
   }
-  return { status: response.status, body, text };
+  return { status: response.status, body, text, bytes, headers: response.headers };
 }
 
 /** Every item of the table, for comparing before and after. */
