@@ -12,7 +12,12 @@ export function readOrgFile(fileName: string): OrgFile {
   const org = parseOrgFile(readYamlText(fileName, 'an organisation file'), fileName);
   // Source paths are relative to the organisation file.
   const base = path.dirname(path.resolve(fileName));
-  return { ...org, sources: org.sources.map((s) => ('path' in s ? { ...s, path: path.resolve(base, s.path) } : s)) };
+  return {
+    ...org,
+    sources: org.sources.map((s) => ('path' in s ? { ...s, path: path.resolve(base, s.path) } : s)),
+    // So are the platforms' audit-log files.
+    platforms: org.platforms.map((p) => (p.auditLogs ? { ...p, auditLogs: p.auditLogs.map((l) => ('path' in l ? { ...l, path: path.resolve(base, l.path) } : l)) } : p)),
+  };
 }
 
 /** A file of review answers; evidence paths in it are taken relative to it. */

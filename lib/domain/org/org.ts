@@ -12,6 +12,7 @@ import { requirement } from '../catalogues/catalogues.ts';
 import { ReviewEvery, ReviewPolicy } from '../review/review.ts';
 import { EvidenceOrigin } from '../evidence/origin.ts';
 import { ClassifyThresholds } from '../datamap/classify.ts';
+import { MonitoringPolicy } from '../monitoring/policy.ts';
 import { NAME_MAX, ORG_FILE_LIMITS, TITLE_MAX, URI_MAX, text } from './limits.ts';
 
 const id = z
@@ -29,6 +30,8 @@ export const Person = z.strictObject({
   manager: id.optional(),
   /** For the risk model: management, hr, finance, it, legal, sales, operations, frontline or other. */
   role: Role.optional(),
+  /** Their last day: behaviour monitoring watches them more closely in their notice period before it. */
+  leavingOn: isoDate.optional(),
 });
 export type Person = z.infer<typeof Person>;
 
@@ -185,6 +188,14 @@ export const Organisation = z.strictObject({
   risk: RiskPolicy.optional(),
   /** Quarterly reviews: tasks due `dueDays` after the review opens, owners reminded `remindBeforeDays` before. */
   review: ReviewPolicy.default({ dueDays: 30, remindBeforeDays: 7 }),
+  /** Who hears of every behaviour-monitoring alert, beside the group's owner; default the compliance contact. */
+  securityContact: id.optional(),
+  /** The organisation's mail domains; default the domains of its people's addresses. */
+  domains: z.array(z.string().regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/, 'must be a domain in lower case, such as harbourledger.example')).max(100).optional(),
+  /** Days platform audit-log events are kept (the table's TTL expires them after). */
+  logRetentionDays: z.int().min(1).max(3650).default(365),
+  /** Behaviour monitoring: thresholds per tier, window, baseline, working hours, holidays (lib/domain/monitoring/policy.ts). */
+  monitoring: MonitoringPolicy.optional(),
 });
 export type Organisation = z.infer<typeof Organisation>;
 
@@ -212,6 +223,7 @@ export const OrgFile = z
       if (value !== undefined && !people.has(value)) ctx.addIssue({ code: 'custom', path, message: `unknown person "${value}"` });
     };
     personRef(file.organisation.complianceContact, ['organisation', 'complianceContact']);
+    personRef(file.organisation.securityContact, ['organisation', 'securityContact']);
     file.people.forEach((p, i) => {
       personRef(p.manager, ['people', i, 'manager']);
       if (p.manager === p.id) ctx.addIssue({ code: 'custom', path: ['people', i, 'manager'], message: 'a person cannot be their own manager' });

@@ -9,13 +9,17 @@ import type { HeldOrgFile, ImportSummary, OrgFile } from '../../domain/org/org.t
 import type { Ports } from '../ports.ts';
 
 export async function importOrganisationFile(rt: Pick<Ports, 'organisations' | 'hashKey' | 'clock'>, file: OrgFile, actor: string, at = rt.clock().toISOString()): Promise<ImportSummary> {
-  const needsKey = file.groups.length > 0 || file.sources.some((s) => 'path' in s || 'prefix' in s);
+  const needsKey = file.groups.length > 0 || file.sources.some((s) => 'path' in s || 'prefix' in s) || file.platforms.some((p) => p.auditLogs?.length);
   const key = needsKey ? await rt.hashKey() : '';
   const held: HeldOrgFile = {
     ...file,
     // A path or prefix names files, and a file may be named after a person: held sealed, read back to scan.
     sources: file.sources.map((s) => ({ ...s, ...('path' in s ? { path: seal(key, s.path) } : {}), ...('prefix' in s && s.prefix ? { prefix: seal(key, s.prefix) } : {}) })),
     groups: file.groups.map((g) => ({ ...g, name: redact(g.name), nameHash: groupHash(key, g.name) })),
+    // Audit-log paths and prefixes are held sealed like a source's.
+    platforms: file.platforms.map((p) =>
+      p.auditLogs ? { ...p, auditLogs: p.auditLogs.map((l) => ('path' in l ? { ...l, path: seal(key, l.path) } : { ...l, prefix: seal(key, l.prefix) })) } : p,
+    ),
   };
   return rt.organisations.import(held, actor, at);
 }

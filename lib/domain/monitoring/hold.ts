@@ -1,0 +1,93 @@
+// How an event is held: nothing as written that could name a person. The user, an
+// e-mail target and the object become keyed hashes (HMAC-SHA-256 under the same key
+// as the data map's, so the organisation's people are recognised by hashing their
+// addresses and ids the same way), with a masked form beside them; a target address
+// keeps its domain (the outside-domain and personal-account rules need it); group
+// names are redacted and kept with the keyed hash the data map keeps of them; an IP
+// address keeps its network only. The event's id is a hash of platform, time, user,
+// action and object, so the same event always has the same key. Pure.
+import { createHash, createHmac } from 'node:crypto';
+import { groupHash, mask } from '../detect/mask.ts';
+import { redact } from '../detect/redact.ts';
+import { memoised } from '../text/memo.ts';
+import { domainOf, type EventInput, type HeldEvent, type HeldTarget } from './event.ts';
+
+function hmac(key: string | Uint8Array, message: string): string {
+  if (key.length === 0) throw new Error('the hash key must not be empty');
+  return createHmac('sha256', key).update(message, 'utf8').digest('hex');
+}
+
+/** The keyed hash of a user as a platform names them (an address or an id), in lower case. */
+export function userHash(key: string | Uint8Array, user: string): string {
+  return hmac(key, `user:${user.trim().toLowerCase()}`);
+}
+
+/** A user as people may see it: an address masked (`c***@acme.example`), an id to its first two and last characters. */
+export function shownUser(user: string): string {
+  const value = user.trim();
+  if (domainOf(value)) return mask({ type: 'email', value });
+  return value.length <= 4 ? '***' : `${value.slice(0, 2)}***${value.slice(-1)}`;
+}
+
+/** An IP address to its network: IPv4 to the /24, IPv6 to its first three groups. */
+export function maskIp(ip: string): string {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(ip.trim());
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.*`;
+  if (ip.includes(':')) return `${ip.trim().split(':').slice(0, 3).join(':')}::*`;
+  return '*';
+}
+
+/** The deterministic id of an event: platform, time, user, action and object. */
+export function eventId(platform: string, time: string, user: string, action: string, objectHash: string): string {
+  return createHash('sha256').update(`${platform}\u0000${time}\u0000${user}\u0000${action}\u0000${objectHash}`, 'utf8').digest('hex').slice(0, 16);
+}
+
+/** Holds events of one platform received together; remembers the names that come again (users, groups). */
+export class EventHolder {
+  private readonly key: string | Uint8Array;
+  private readonly platform: string;
+  private readonly receivedAt: string;
+  private readonly users: (u: string) => string;
+  private readonly shown: (u: string) => string;
+  private readonly groupNames: (g: string) => string;
+  private readonly groupHashes: (g: string) => string;
+  private readonly objects: (o: string) => string;
+
+  constructor(key: string | Uint8Array, platform: string, receivedAt: string) {
+    this.key = key;
+    this.platform = platform;
+    this.receivedAt = receivedAt;
+    this.users = memoised((u) => userHash(key, u), 65_536);
+    this.shown = memoised(shownUser, 65_536);
+    this.groupNames = memoised((g) => redact(g), 4096);
+    this.groupHashes = memoised((g) => groupHash(key, g), 4096);
+    this.objects = memoised((o) => redact(o.length > 300 ? `${o.slice(0, 300)}…` : o), 4096);
+  }
+
+  target(raw: string): HeldTarget {
+    const value = raw.trim();
+    if (value.toLowerCase() === 'public') return { kind: 'public' };
+    const domain = domainOf(value);
+    if (domain) return { kind: 'address', domain, hash: this.users(value), shown: this.shown(value) };
+    return { kind: 'group', name: this.groupNames(value), hash: this.groupHashes(value) };
+  }
+
+  hold(e: EventInput): HeldEvent {
+    const user = this.users(e.user);
+    const objectHash = hmac(this.key, `object:${e.object}`);
+    return {
+      id: eventId(this.platform, e.time, user, e.action, objectHash),
+      platform: this.platform,
+      time: e.time,
+      receivedAt: this.receivedAt,
+      user,
+      userShown: this.shown(e.user),
+      action: e.action,
+      object: this.objects(e.object),
+      objectHash,
+      ...(e.group !== undefined ? { group: this.groupNames(e.group), groupHash: this.groupHashes(e.group) } : {}),
+      ...(e.target !== undefined ? { target: this.target(e.target) } : {}),
+      ...(e.ip !== undefined ? { ip: maskIp(e.ip) } : {}),
+    };
+  }
+}
