@@ -8,4 +8,5 @@ if (only === 'scan-cli') for (const line of (await import('./scan-throughput.ts'
 if (!only || only === 'hostile') await (await import('./hostile-shapes.ts')).main();
 if (!only || only === 'gaps') await (await import('./gap-analysis.ts')).main();
 if (!only || only === 'review') await (await import('./quarterly-review.ts')).main();
+if (!only || only === 'api') await (await import('./api-latency.ts')).main();
 if (!only || only === 'audit') await (await import('./audit-seal.ts')).main();

@@ -13,6 +13,7 @@ import { principalOf, type Principal, type Role } from '../domain/access/princip
 import { redact } from '../domain/detect/redact.ts';
 import { errorOutcome, ForbiddenError, InputError, MediaTypeError, TooLargeError, UnauthenticatedError } from '../errors.ts';
 import { runtime, type Runtime } from '../runtime.ts';
+import { readCache, type ReadCache } from './read-cache.ts';
 import type { RouteDeclaration } from '../workflows/declarations.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -28,6 +29,8 @@ export interface RouteContext<P, Q, B> {
   query: Q;
   body: B;
   now: Date;
+  /** A GET's shared read of the caller's organisation (lib/api/read-cache.ts); a POST reads afresh. */
+  shared<T>(key: string, read: () => Promise<T>): Promise<T>;
 }
 
 export type Reply = { status?: number; json: unknown } | { status?: number; file: Buffer; contentType: string; filename: string };
@@ -133,9 +136,19 @@ interface Parsed {
   principal?: Principal;
 }
 
-/** One route as a Lambda handler (API Gateway HTTP API, payload 2.0). */
-export function apiHandler(spec: RouteSpec, rt: () => Runtime = runtime) {
+const caches = new WeakMap<Runtime, ReadCache>();
+
+/** The process's read cache over a runtime (lib/api/read-cache.ts). */
+function cacheOf(base: Runtime): ReadCache {
+  let cache = caches.get(base);
+  if (!cache) caches.set(base, (cache = readCache(base)));
+  return cache;
+}
+
+/** One route as a Lambda handler (API Gateway HTTP API, payload 2.0). A GET reads through the process's read cache; a POST reads the table and then drops what the cache holds of its organisation. */
+export function apiHandler(spec: RouteSpec, base: () => Runtime = runtime) {
   const state = new WeakMap<object, Parsed>();
+  const rt = () => (spec.method === 'GET' ? cacheOf(base()).rt : base());
   const handler = middy<ApiEvent, ApiResult>()
     .use({
       onError: (request) => {
@@ -147,7 +160,7 @@ export function apiHandler(spec: RouteSpec, rt: () => Runtime = runtime) {
       before: async (request) => {
         const principal = principalOfEvent(request.event);
         if (!spec.roles.includes(principal.role)) throw new ForbiddenError(`the ${principal.role} role may not use ${spec.method} ${spec.path}`);
-        if (!(await rt().organisations.settings(principal.orgId))) throw new ForbiddenError(`the token's organisation is not served here`);
+        if (!(await cacheOf(base()).rt.organisations.settings(principal.orgId))) throw new ForbiddenError(`the token's organisation is not served here`);
         state.set(request.event, { principal });
         if (spec.method === 'POST' && bodyBytes(request.event) > MAX_BODY_BYTES) throw new TooLargeError(`body: is larger than ${MAX_BODY_BYTES} bytes`);
         if (spec.body && (request.event.body === undefined || request.event.body === '')) throw new InputError('body: is required (a JSON object)');
@@ -163,7 +176,12 @@ export function apiHandler(spec: RouteSpec, rt: () => Runtime = runtime) {
       query: parsePart(spec.query, event.queryStringParameters, 'query'),
       body: parsePart(spec.body, event.body, 'body'),
       now: rt().clock(),
+      shared: <T>(key: string, read: () => Promise<T>) => (spec.method === 'GET' ? cacheOf(base()).memo(principal.orgId, key, read) : read()),
     };
-    return toResult(await spec.handle(ctx as never));
+    try {
+      return toResult(await spec.handle(ctx as never));
+    } finally {
+      if (spec.method !== 'GET') cacheOf(base()).forget(principal.orgId);
+    }
   });
 }

@@ -28,11 +28,14 @@ function decode(cursor: string): string {
 
 /** One page of `items`, ordered by `keyOf` (unique per item), after the cursor's key. */
 export function pageOf<T>(items: readonly T[], keyOf: (item: T) => string, query: { limit: number; cursor?: string | undefined }): Page<T> {
-  const sorted = [...items].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  const keyed = items.map((item) => ({ item, key: keyOf(item) }));
+  // Most lists come sorted already; sorting is for those that do not.
+  if (keyed.some((k, i) => i > 0 && (keyed[i - 1] as { key: string }).key > k.key)) keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = keyed;
   const after = query.cursor === undefined ? undefined : decode(query.cursor);
-  const start = after === undefined ? 0 : sorted.findIndex((item) => keyOf(item) > after);
+  const start = after === undefined ? 0 : sorted.findIndex((k) => k.key > after);
   const rest = start < 0 ? [] : sorted.slice(start);
   const page = rest.slice(0, query.limit);
   const last = page.at(-1);
-  return { items: page, ...(rest.length > query.limit && last !== undefined ? { next: encode(keyOf(last)) } : {}) };
+  return { items: page.map((k) => k.item), ...(rest.length > query.limit && last !== undefined ? { next: encode(last.key) } : {}) };
 }

@@ -49,7 +49,11 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/controls',
     roles: OWNERS,
     query: z.strictObject({ ...PageQuery }),
-    handle: async ({ rt, principal, query, now }) => ({ json: pageOf(await listControls(rt, principal.orgId, now, ownOnly(principal)), (r) => annexASortKey(r.id), query) }),
+    handle: async ({ rt, principal, query, now, shared }) => {
+      const rows = await shared(`controls:${now.toISOString().slice(0, 10)}`, () => listControls(rt, principal.orgId, now));
+      const owner = ownOnly(principal);
+      return { json: pageOf(owner ? rows.filter((r) => r.owner === owner) : rows, (r) => annexASortKey(r.id), query) };
+    },
   }),
   route({
     method: 'GET',
@@ -63,12 +67,12 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/evidence',
     roles: OWNERS,
     query: z.strictObject({ status: EvidenceStatusName.optional(), control: controlId.optional(), ...PageQuery }),
-    handle: async ({ rt, principal, query, now }) => {
-      const rows = await listEvidenceRows(rt, principal.orgId, now, {
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.control ? { control: query.control } : {}),
-        ...(ownOnly(principal) ? { owner: principal.person } : {}),
-      });
+    handle: async ({ rt, principal, query, now, shared }) => {
+      const filter = { ...(query.status ? { status: query.status } : {}), ...(ownOnly(principal) ? { owner: principal.person } : {}) };
+      // The whole register is shared between requests; one control's evidence is read as asked.
+      const rows = query.control
+        ? await listEvidenceRows(rt, principal.orgId, now, { ...filter, control: query.control })
+        : await shared(`evidence:${JSON.stringify(filter)}:${now.toISOString().slice(0, 10)}`, () => listEvidenceRows(rt, principal.orgId, now, filter));
       return { json: pageOf(rows, (r) => r.id, query) };
     },
   }),
@@ -193,8 +197,9 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/runs',
     roles: [...EVERYONE_WHO_READS, 'scheduler'],
     query: z.strictObject({ workflow: WorkflowParam.optional(), period: z.string().regex(/^\d{4}(-[\dQ]+){0,2}$/, 'must be a period such as 2026, 2026-11, 2026-Q4 or 2026-11-30').optional(), ...PageQuery }),
-    handle: async ({ rt, principal, query }) => {
-      const runs = await listRunRecords(rt, principal.orgId, { ...(query.workflow ? { workflow: query.workflow } : {}), ...(query.period ? { period: query.period } : {}) });
+    handle: async ({ rt, principal, query, shared }) => {
+      const filter = { ...(query.workflow ? { workflow: query.workflow } : {}), ...(query.period ? { period: query.period } : {}) };
+      const runs = await shared(`runs:${JSON.stringify(filter)}`, () => listRunRecords(rt, principal.orgId, filter));
       return { json: pageOf(runs, (r) => `${r.startedAt ?? ''}#${r.name}`, query) };
     },
   }),
