@@ -19,12 +19,14 @@ const groups = z.union([
 
 export const Claims = z.object({
   sub: z.string().min(1).max(128),
+  /** Cognito picks `sub` itself (a UUID): there the person's id in the organisation file is this attribute. */
+  'custom:person': z.string().min(1).max(128).optional(),
   'custom:org': z.string().min(1).max(64),
   'cognito:groups': groups,
 });
 
 export interface Principal {
-  /** The person (`sub`): an id of the organisation's people. */
+  /** The person (`custom:person`, else `sub`): an id of the organisation's people. */
   person: string;
   orgId: string;
   /** The most capable of the token's roles that the API knows. */
@@ -37,5 +39,5 @@ export function principalOf(claims: unknown): Principal | { refused: string } {
   if (!parsed.success) return { refused: `the token lacks ${parsed.error.issues.map((i) => i.path.join('.') || 'claims').join(', ')}` };
   const role = ROLES.find((r) => parsed.data['cognito:groups'].includes(r));
   if (!role) return { refused: `the token's cognito:groups holds none of the roles ${ROLES.join(', ')}` };
-  return { person: parsed.data.sub, orgId: parsed.data['custom:org'], role };
+  return { person: parsed.data['custom:person'] ?? parsed.data.sub, orgId: parsed.data['custom:org'], role };
 }
