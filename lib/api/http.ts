@@ -122,7 +122,7 @@ function bodyBytes(event: ApiEvent): number {
   return event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : Buffer.byteLength(event.body);
 }
 
-function toResult(reply: Reply): ApiResult {
+export function toResult(reply: Reply): ApiResult {
   if ('json' in reply) return jsonResult(reply.status ?? 200, reply.json);
   return {
     statusCode: reply.status ?? 200,
@@ -145,10 +145,47 @@ function cacheOf(base: Runtime): ReadCache {
   return cache;
 }
 
-/** One route as a Lambda handler (API Gateway HTTP API, payload 2.0). A GET reads through the process's read cache; a POST reads the table and then drops what the cache holds of its organisation. */
+/** What a request brings to a route, before its checks: the web pages bring a form's fields as `body`. */
+export interface RouteRequest {
+  principal: Principal;
+  params?: unknown;
+  query?: unknown;
+  body?: unknown;
+}
+
+/** May this principal use this route at all (its role; its organisation served here)? */
+export async function authorise(spec: RouteSpec, principal: Principal, base: () => Runtime = runtime): Promise<void> {
+  if (!spec.roles.includes(principal.role)) throw new ForbiddenError(`the ${principal.role} role may not use ${spec.method} ${spec.path}`);
+  if (!(await cacheOf(base()).rt.organisations.settings(principal.orgId))) throw new ForbiddenError(`the token's organisation is not served here`);
+}
+
+/**
+ * A route's own work once its caller is authorised: path, query and body parsed by its
+ * schemas (400 naming the field), then its use case. A GET reads through the process's
+ * read cache; a POST reads the table, then drops what the cache holds of its organisation.
+ */
+export async function runRoute(spec: RouteSpec, request: RouteRequest, base: () => Runtime = runtime): Promise<Reply> {
+  const { principal } = request;
+  const rt = spec.method === 'GET' ? cacheOf(base()).rt : base();
+  const ctx = {
+    rt,
+    principal,
+    params: parsePart(spec.params, request.params, 'path'),
+    query: parsePart(spec.query, request.query, 'query'),
+    body: parsePart(spec.body, request.body, 'body'),
+    now: rt.clock(),
+    shared: <T>(key: string, read: () => Promise<T>) => (spec.method === 'GET' ? cacheOf(base()).memo(principal.orgId, key, read) : read()),
+  };
+  try {
+    return await spec.handle(ctx as never);
+  } finally {
+    if (spec.method !== 'GET') cacheOf(base()).forget(principal.orgId);
+  }
+}
+
+/** One route as a Lambda handler (API Gateway HTTP API, payload 2.0). */
 export function apiHandler(spec: RouteSpec, base: () => Runtime = runtime) {
   const state = new WeakMap<object, Parsed>();
-  const rt = () => (spec.method === 'GET' ? cacheOf(base()).rt : base());
   const handler = middy<ApiEvent, ApiResult>()
     .use({
       onError: (request) => {
@@ -159,8 +196,7 @@ export function apiHandler(spec: RouteSpec, base: () => Runtime = runtime) {
     .use({
       before: async (request) => {
         const principal = principalOfEvent(request.event);
-        if (!spec.roles.includes(principal.role)) throw new ForbiddenError(`the ${principal.role} role may not use ${spec.method} ${spec.path}`);
-        if (!(await cacheOf(base()).rt.organisations.settings(principal.orgId))) throw new ForbiddenError(`the token's organisation is not served here`);
+        await authorise(spec, principal, base);
         state.set(request.event, { principal });
         if (spec.method === 'POST' && bodyBytes(request.event) > MAX_BODY_BYTES) throw new TooLargeError(`body: is larger than ${MAX_BODY_BYTES} bytes`);
         if (spec.body && (request.event.body === undefined || request.event.body === '')) throw new InputError('body: is required (a JSON object)');
@@ -169,19 +205,6 @@ export function apiHandler(spec: RouteSpec, base: () => Runtime = runtime) {
   if (spec.body) handler.use(httpJsonBodyParser());
   return handler.handler(async (event) => {
     const principal = state.get(event)?.principal as Principal;
-    const ctx = {
-      rt: rt(),
-      principal,
-      params: parsePart(spec.params, event.pathParameters, 'path'),
-      query: parsePart(spec.query, event.queryStringParameters, 'query'),
-      body: parsePart(spec.body, event.body, 'body'),
-      now: rt().clock(),
-      shared: <T>(key: string, read: () => Promise<T>) => (spec.method === 'GET' ? cacheOf(base()).memo(principal.orgId, key, read) : read()),
-    };
-    try {
-      return toResult(await spec.handle(ctx as never));
-    } finally {
-      if (spec.method !== 'GET') cacheOf(base()).forget(principal.orgId);
-    }
+    return toResult(await runRoute(spec, { principal, params: event.pathParameters, query: event.queryStringParameters, body: event.body }, base));
   });
 }
