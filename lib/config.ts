@@ -25,6 +25,12 @@ const Env = z.object({
     .default(5),
   /** The clock, for testing date rules (the CLI's --now). */
   COMPLIANCE_NOW: z.string().optional(),
+  /** Where the web pages are (links in mails, sign-in links); locally compliance serve's address. */
+  WEB_BASE_URL: z.url().optional(),
+  /** On AWS: the Cognito user pool's issuer and app client, and its hosted sign-in page. */
+  COGNITO_ISSUER: z.url().optional(),
+  COGNITO_CLIENT_ID: z.string().min(1).optional(),
+  COGNITO_DOMAIN: z.url().optional(),
   /** Print stack traces of unexpected errors. */
   DEBUG: z.string().optional(),
 });

@@ -145,6 +145,11 @@ function cacheOf(base: Runtime): ReadCache {
   return cache;
 }
 
+/** The runtime as GET routes read it: through the process's read cache. */
+export function readingRuntime(base: () => Runtime = runtime): Runtime {
+  return cacheOf(base()).rt;
+}
+
 /** What a request brings to a route, before its checks: the web pages bring a form's fields as `body`. */
 export interface RouteRequest {
   principal: Principal;
@@ -160,12 +165,13 @@ export async function authorise(spec: RouteSpec, principal: Principal, base: () 
 }
 
 /**
- * A route's own work once its caller is authorised: path, query and body parsed by its
+ * A route's own work: its caller authorised (role, organisation), path, query and body parsed by its
  * schemas (400 naming the field), then its use case. A GET reads through the process's
  * read cache; a POST reads the table, then drops what the cache holds of its organisation.
  */
 export async function runRoute(spec: RouteSpec, request: RouteRequest, base: () => Runtime = runtime): Promise<Reply> {
   const { principal } = request;
+  await authorise(spec, principal, base);
   const rt = spec.method === 'GET' ? cacheOf(base()).rt : base();
   const ctx = {
     rt,
@@ -196,9 +202,9 @@ export function apiHandler(spec: RouteSpec, base: () => Runtime = runtime) {
     .use({
       before: async (request) => {
         const principal = principalOfEvent(request.event);
-        await authorise(spec, principal, base);
         state.set(request.event, { principal });
         if (spec.method === 'POST' && bodyBytes(request.event) > MAX_BODY_BYTES) throw new TooLargeError(`body: is larger than ${MAX_BODY_BYTES} bytes`);
+        await authorise(spec, principal, base);
         if (spec.body && (request.event.body === undefined || request.event.body === '')) throw new InputError('body: is required (a JSON object)');
       },
     });

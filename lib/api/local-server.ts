@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { errorResult, MAX_BODY_BYTES, resultOfError, type ApiEvent, type ApiResult } from './http.ts';
 import { routerFor } from './router.ts';
-import { API_ROUTES } from '../workflows/declarations.ts';
+import { API_ROUTES, WEB_ROUTES } from '../workflows/declarations.ts';
+import { webRouter } from '../web/handler.ts';
 import type { SigningKey } from '../adapters/local/local-signing-key.ts';
 import { verifyLocalToken } from '../adapters/local/local-token.ts';
 
@@ -19,14 +20,18 @@ export interface LocalServer {
 }
 
 /** Route templates as patterns: `/v1/controls/{id}` matches one path segment for `{id}`. */
-const KNOWN = API_ROUTES.map((r) => ({ method: r.method, pattern: new RegExp(`^${r.path.replace(/\{[^/]+\}/g, '[^/]+')}/?$`) }));
+const pattern = (path: string) => new RegExp(`^${path.replace(/\{[^/]+\}/g, '[^/]+')}${path === '/' ? '' : '/?'}$`);
+const KNOWN = [...API_ROUTES, ...WEB_ROUTES].map((r) => ({ method: r.method, pattern: pattern(r.path), web: !r.path.startsWith('/v1/') }));
+
+/** Read at most this much of a body; the handlers refuse anything over MAX_BODY_BYTES with their own answer (JSON or a page). */
+const READ_LIMIT = 1024 * 1024 + MAX_BODY_BYTES;
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return 'too-large';
+    if (size > READ_LIMIT) return 'too-large';
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -34,6 +39,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 
 function send(res: ServerResponse, result: ApiResult): void {
   const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  if (result.cookies?.length) res.setHeader('set-cookie', result.cookies);
   res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), 'content-length': String(Buffer.byteLength(body)) });
   res.end(body);
 }
@@ -50,6 +56,7 @@ function decodedPath(raw: string): string | undefined {
 
 export async function serveApi(options: { key: SigningKey; port?: number; host?: string }): Promise<LocalServer> {
   const router = routerFor('all');
+  const pages = webRouter();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -62,15 +69,18 @@ export async function serveApi(options: { key: SigningKey; port?: number; host?:
       res.setHeader('connection', 'close');
       return send(res, errorResult(413, `body: is larger than ${MAX_BODY_BYTES} bytes`));
     }
-    const authorization = req.headers.authorization ?? '';
-    const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-    if (!bearer) return send(res, errorResult(401, 'no valid token: send "Authorization: Bearer <token>"'));
-    let claims: Record<string, unknown>;
-    try {
-      // Tokens live in real time, whatever business date --now sets.
-      claims = await verifyLocalToken(options.key, bearer);
-    } catch (error) {
-      return send(res, resultOfError(error, requestId));
+    // The pages read their session cookie themselves; the API is behind the authorizer's check.
+    const web = KNOWN.find((k) => k.method === method && k.pattern.test(path))?.web ?? false;
+    let claims: Record<string, unknown> | undefined;
+    if (!web) {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!bearer) return send(res, errorResult(401, 'no valid token: send "Authorization: Bearer <token>"'));
+      try {
+        // Tokens live in real time, whatever business date --now sets.
+        claims = await verifyLocalToken(options.key, bearer);
+      } catch (error) {
+        return send(res, resultOfError(error, requestId));
+      }
     }
     const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(',') : v]])));
     const query: Record<string, string> = {};
@@ -82,6 +92,7 @@ export async function serveApi(options: { key: SigningKey; port?: number; host?:
       rawQueryString: url.search.slice(1),
       headers,
       ...(url.search ? { queryStringParameters: query } : {}),
+      ...(req.headers.cookie ? { cookies: req.headers.cookie.split(/;\s*/) } : {}),
       requestContext: {
         accountId: 'local',
         apiId: 'local',
@@ -93,14 +104,14 @@ export async function serveApi(options: { key: SigningKey; port?: number; host?:
         stage: '$default',
         time: new Date().toUTCString(),
         timeEpoch: Date.now(),
-        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } },
+        ...(claims ? { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } } } : {}),
       },
       ...(body.length ? { body: body.toString('utf8') } : {}),
       isBase64Encoded: false,
     } as unknown as ApiEvent;
     const context = { awsRequestId: requestId, functionName: 'compliance-local-api', getRemainingTimeInMillis: () => 29_000 } as Context;
     try {
-      send(res, (await router(event, context, { signal: new AbortController().signal })) as ApiResult);
+      send(res, (await (web ? pages : router)(event, context, { signal: new AbortController().signal })) as ApiResult);
     } catch (error) {
       send(res, resultOfError(error, requestId));
     }

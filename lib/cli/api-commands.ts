@@ -20,7 +20,9 @@ export function addApiCommands(program: Command, cli: ReviewCli): void {
     .requiredOption('--person <id>', 'who they are: a person id of the organisation file')
     .option('--org <id>', 'organisation (default: the only one imported)')
     .option('--ttl <duration>', 'how long it is valid, e.g. 30m, 8h, 2d (at most 7d)', '8h')
-    .action(async (opts: { role: Role; person: string; org?: string; ttl: string }, cmd: Command) => {
+    .option('--link', 'print instead a one-time sign-in link to the web pages of compliance serve (valid 15 minutes)')
+    .option('--port <n>', 'with --link: the port compliance serve listens on (or WEB_BASE_URL)', port, 8787)
+    .action(async (opts: { role: Role; person: string; org?: string; ttl: string; link?: boolean; port: number }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
       const { parseTtl, issueLocalToken } = await import('../adapters/local/local-token.ts');
       const { localSigningKey } = await import('../adapters/local/local-signing-key.ts');
@@ -30,7 +32,16 @@ export function addApiCommands(program: Command, cli: ReviewCli): void {
         const org = await session.rt.organisations.load(orgId);
         if (!org) throw new InputError(`--org: organisation "${orgId}" has not been imported`);
         if (!org.people.has(opts.person)) throw new InputError(`--person: "${opts.person}" is not a person of ${orgId}`);
-        const token = await issueLocalToken(localSigningKey(options.dataDir), { person: opts.person, orgId, role: opts.role, ttlSeconds, now: new Date() });
+        const key = localSigningKey(options.dataDir);
+        if (opts.link) {
+          const { signInCode } = await import('../web/auth.ts');
+          const { readConfig } = await import('../config.ts');
+          const base = readConfig().WEB_BASE_URL ?? `http://127.0.0.1:${opts.port}`;
+          const link = `${base.replace(/\/$/, '')}/sign-in?code=${await signInCode(key, { person: opts.person, orgId, role: opts.role })}`;
+          cli.print(options, link, { link, person: opts.person, orgId, role: opts.role });
+          return;
+        }
+        const token = await issueLocalToken(key, { person: opts.person, orgId, role: opts.role, ttlSeconds, now: new Date() });
         const expires = new Date(Date.now() + ttlSeconds * 1000).toISOString();
         cli.print(options, token, { token, person: opts.person, orgId, role: opts.role, expires });
       });
@@ -54,7 +65,10 @@ export function addApiCommands(program: Command, cli: ReviewCli): void {
         const { localManifestSigner } = await import('../adapters/local/local-manifest-signer.ts');
         const signer = localManifestSigner(options.dataDir);
         setRuntime(withBackgroundStarter({ ...session.rt, clock, manifestSigner: async () => signer }));
-        const server = await serveApi({ key: localSigningKey(options.dataDir), port: opts.port, host: opts.host });
+        const { setWebAuth, localWebAuth } = await import('../web/auth.ts');
+        const key = localSigningKey(options.dataDir);
+        setWebAuth(localWebAuth(key));
+        const server = await serveApi({ key, port: opts.port, host: opts.host });
         process.stderr.write(`Serving the API at ${server.url} (stop with Ctrl-C)\n`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);

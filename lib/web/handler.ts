@@ -1,0 +1,224 @@
+// The web pages as one Lambda handler (API Gateway HTTP API, payload 2.0) and under
+// `compliance serve`: the session from its cookie, each page's data from the API's own
+// routes (role, owner and organisation checked there), forms checked for their CSRF
+// token, and every failure a page that says what is wrong: a 4xx, never a stack.
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpRouterHandler from '@middy/http-router';
+import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
+import { InputError, errorOutcome, TooLargeError, MediaTypeError, UnauthenticatedError } from '../errors.ts';
+import { redact } from '../domain/detect/redact.ts';
+import type { Principal } from '../domain/access/principal.ts';
+import type { Markup } from '../domain/report/html.ts';
+import { renderReport } from '../domain/report/render.ts';
+import { quarterAt } from '../domain/review/quarter.ts';
+import { authorise, MAX_BODY_BYTES, readingRuntime, runRoute, toResult, type ApiEvent, type ApiResult } from '../api/http.ts';
+import { specOf } from '../api/router.ts';
+import { gatherReport } from '../usecases/report/gather.ts';
+import { resolveQuarter } from '../usecases/review/show.ts';
+import { runtime } from '../runtime.ts';
+import { WEB_ROUTES, type WebRouteDeclaration } from '../workflows/declarations.ts';
+import { checkCsrf, csrfToken, principalOfSession, redeemSignInCode, SESSION_COOKIE, SESSION_TTL_SECONDS, webAuth } from './auth.ts';
+import { labels } from './labels.ts';
+import * as pages from './pages.ts';
+
+interface WebRequest {
+  event: ApiEvent;
+  principal: Principal;
+  ctx: pages.PageContext;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  form: Record<string, string>;
+}
+
+type Page = (req: WebRequest) => Promise<ApiResult>;
+
+const page = (markup: Markup, statusCode = 200, cookies: string[] = []): ApiResult => ({
+  statusCode,
+  headers: {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'same-origin',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  },
+  body: markup.html,
+  ...(cookies.length ? { cookies } : {}),
+});
+
+const redirect = (location: string, cookies: string[] = []): ApiResult => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '', ...(cookies.length ? { cookies } : {}) });
+
+function sessionCookie(value: string, maxAge: number): string {
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${webAuth().secureCookies ? '; Secure' : ''}`;
+}
+
+function cookieOf(event: ApiEvent, name: string): string | undefined {
+  const all = event.cookies ?? (event.headers?.cookie ? event.headers.cookie.split(/;\s*/) : []);
+  for (const c of all) {
+    const at = c.indexOf('=');
+    if (c.slice(0, at).trim() === name) return c.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+/** The first value of each field (a repeated field keeps its first), as text. */
+function fields(body: unknown): Record<string, string> {
+  if (!body || typeof body !== 'object') return {};
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, String(Array.isArray(v) ? (v[0] ?? '') : (v ?? ''))]));
+}
+
+/** An API route's JSON answer for this person, through the same checks as the API. */
+async function api<T>(req: WebRequest, method: 'GET' | 'POST', path: string, request: { params?: unknown; query?: unknown; body?: unknown } = {}): Promise<T> {
+  const reply = await runRoute(specOf({ method, path }), { principal: req.principal, ...request });
+  if (!('json' in reply)) throw new Error(`${method} ${path} did not answer JSON`);
+  return reply.json as T;
+}
+
+type TaskList = { quarter: string; items: Parameters<typeof pages.tasksPage>[2] };
+
+async function tasks(req: WebRequest, outcome: { message?: string; problem?: string; failedTask?: string } = {}, statusCode = 200): Promise<ApiResult> {
+  const list = await api<TaskList>(req, 'GET', '/v1/tasks', { query: { limit: '500', ...(req.query.quarter ? { quarter: req.query.quarter } : {}) } });
+  const done = req.query.done ? `${req.ctx.t.answered} (${req.query.done})` : undefined;
+  return page(await pages.tasksPage(req.ctx, list.quarter, list.items, { ...(done ? { message: done } : {}), ...outcome, values: req.form }), statusCode);
+}
+
+/** The form's answer as the API's body: evidence only when a location is given. */
+function answerBody(form: Record<string, string>) {
+  const evidence = form.evidenceLocation ? { location: form.evidenceLocation, name: form.evidenceName || form.evidenceLocation.split('/').pop() || 'evidence', sha256: form.evidenceSha256 ?? '', bytes: 0 } : undefined;
+  return { result: form.result ?? '', ...(form.comment ? { comment: form.comment } : {}), ...(evidence ? { evidence } : {}) };
+}
+
+const PAGES: Record<string, Page> = {
+  'GET /': async (req) => redirect(pages.homeOf(req.principal.role)),
+  'GET /tasks': (req) => tasks(req),
+  'POST /tasks/{quarter}/{control}': async (req) => {
+    const { quarter = '', control = '' } = req.params;
+    try {
+      await api(req, 'POST', '/v1/reviews/{quarter}/tasks/{control}/answer', { params: { quarter, control }, body: answerBody(req.form) });
+    } catch (error) {
+      const outcome = errorOutcome(error);
+      if (!outcome.expected) throw error;
+      // The page again, saying what is wrong, with what was typed kept.
+      return tasks({ ...req, query: { quarter } }, { problem: `${control}: ${redact((error as Error).message)}`, failedTask: `${quarter}/${control}` }, outcome.httpStatus);
+    }
+    return redirect(`/tasks?quarter=${encodeURIComponent(quarter)}&done=${encodeURIComponent(control)}#task-${encodeURIComponent(control)}`);
+  },
+  'GET /controls': async (req) => page(await pages.controlsPage(req.ctx, (await api<{ items: Parameters<typeof pages.controlsPage>[1] }>(req, 'GET', '/v1/controls', { query: { limit: '500' } })).items)),
+  'GET /controls/{id}': async (req) => page(await pages.controlPage(req.ctx, await api(req, 'GET', '/v1/controls/{id}', { params: { id: req.params.id } }))),
+  'GET /gaps': async (req) => {
+    const filter = Object.fromEntries(['status', 'severity', 'framework'].flatMap((k) => (req.query[k] ? [[k, req.query[k]]] : [])));
+    const list = await api<{ items: Parameters<typeof pages.gapsPage>[1] }>(req, 'GET', '/v1/gaps', { query: { ...filter, limit: '500' } });
+    return page(await pages.gapsPage(req.ctx, list.items, filter));
+  },
+  'GET /datamap': async (req) => page(await pages.dataMapPage(req.ctx, await api(req, 'GET', '/v1/datamaps/latest'))),
+  'GET /review': async (req) => {
+    const rt = readingRuntime();
+    const quarter = req.query.quarter ?? (await resolveQuarter(rt, req.principal.orgId, rt.clock()));
+    return page(await pages.reviewPage(req.ctx, await api(req, 'GET', '/v1/reviews/{quarter}', { params: { quarter } })));
+  },
+  'GET /audit': async (req) => {
+    const verification = await api<Parameters<typeof pages.auditPage>[1]>(req, 'GET', '/v1/audit/verify');
+    const entries = await api<{ items: Parameters<typeof pages.auditPage>[2]; next?: string }>(req, 'GET', '/v1/audit', { query: { limit: '100', ...(req.query.cursor ? { cursor: req.query.cursor } : {}) } });
+    return page(await pages.auditPage(req.ctx, verification, entries.items, entries.next));
+  },
+  'GET /package': async (req) => {
+    await authorise(specOf({ method: 'GET', path: '/v1/exports/{period}' }), req.principal);
+    const rt = readingRuntime();
+    const settings = await rt.organisations.settings(req.principal.orgId);
+    return page(await pages.packagePage(req.ctx, quarterAt(rt.clock(), settings?.timeZone ?? 'Asia/Hong_Kong')));
+  },
+  'GET /package/download': async (req) => toResult(await runRoute(specOf({ method: 'GET', path: '/v1/exports/{period}' }), { principal: req.principal, params: { period: req.query.period ?? '' }, query: { format: req.query.format ?? 'json' } })),
+  'GET /runs': async (req) => {
+    const runs = await api<{ items: Parameters<typeof pages.runsPage>[1] }>(req, 'GET', '/v1/runs', { query: { limit: '500' } });
+    const started = req.query.started;
+    const running = runs.items.some((r) => r.status === 'running') || (started !== undefined && !runs.items.some((r) => r.name === started && r.status !== 'running'));
+    return page(await pages.runsPage(req.ctx, runs.items.slice(-50), { running, ...(started ? { message: `${req.ctx.t.started}: ${started}` } : {}) }));
+  },
+  'POST /runs': async (req) => {
+    const started = await api<{ name: string }>(req, 'POST', '/v1/runs', { body: { workflow: req.form.workflow ?? '' } });
+    return redirect(`/runs?started=${encodeURIComponent(started.name)}`);
+  },
+  'GET /report': async (req) => {
+    await authorise(specOf({ method: 'GET', path: '/v1/gaps' }), req.principal); // the report is for whoever may read gaps
+    const rt = readingRuntime();
+    const report = renderReport(await gatherReport(rt, req.principal.orgId, { now: rt.clock(), language: req.ctx.language, ...(req.query.period ? { period: req.query.period } : {}) }));
+    return { ...page({ html: report } as Markup), headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } };
+  },
+  'POST /sign-out': async () => redirect('/signed-out', [sessionCookie('', 0)]),
+};
+
+const bareLabels = labels('en');
+
+/** Pages reachable without a session: the sign-in link's landing and where signing out ends. */
+const PUBLIC: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
+  'GET /sign-in': async (event) => {
+    const code = event.queryStringParameters?.code;
+    if (!code) {
+      const to = webAuth().signInUrl;
+      if (to) return redirect(to);
+      return page(pages.bare('en', bareLabels, bareLabels.signIn, 'Ask for a sign-in link: compliance token --role ROLE --person ID --link'), 401);
+    }
+    const { session, principal } = await redeemSignInCode(runtime(), code);
+    return redirect(pages.homeOf(principal.role), [sessionCookie(session, SESSION_TTL_SECONDS)]);
+  },
+  'GET /signed-out': async () => page(pages.bare('en', bareLabels, bareLabels.signOut, 'You are signed out.', { href: '/sign-in', text: bareLabels.signIn })),
+};
+
+async function contextFor(principal: Principal): Promise<pages.PageContext> {
+  const org = await readingRuntime().organisations.load(principal.orgId);
+  const person = org?.people.get(principal.person);
+  const language = person?.language ?? 'en';
+  const rt = runtime();
+  return { principal, name: person?.name ?? principal.person, language, t: labels(language), csrf: () => csrfToken(rt, principal) };
+}
+
+function errorPage(error: unknown, requestId: string): ApiResult {
+  const outcome = errorOutcome(error);
+  if (!outcome.expected) {
+    console.error(JSON.stringify({ level: 'error', requestId, error: redact(String((error as Error)?.stack ?? error)) }));
+    return page(pages.bare('en', bareLabels, bareLabels.error, `An internal error (request ${requestId}); it is logged.`), 500);
+  }
+  const message = redact((error as Error).message);
+  if (error instanceof UnauthenticatedError) return page(pages.bare('en', bareLabels, bareLabels.signIn, `${bareLabels.expired} (${message})`, { href: '/sign-in', text: bareLabels.signIn }), 401);
+  return page(pages.bare('en', bareLabels, bareLabels.error, message, { href: '/', text: bareLabels.back }), outcome.httpStatus);
+}
+
+function knownHttpError(error: unknown): unknown {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (status === 415) return new MediaTypeError('a form must be sent as application/x-www-form-urlencoded');
+  if (typeof status === 'number' && status >= 400 && status < 500) return new InputError('the form could not be read');
+  return error;
+}
+
+function webRoute(route: WebRouteDeclaration) {
+  const key = `${route.method} ${route.path}`;
+  const handler = middy<ApiEvent, ApiResult>()
+    .use({ onError: (request) => void (request.response = errorPage(knownHttpError(request.error), request.context?.awsRequestId ?? '')) })
+    .use(httpHeaderNormalizer())
+    .use({
+      before: (request) => {
+        const body = request.event.body ?? '';
+        if (route.method === 'POST' && Buffer.byteLength(body) > MAX_BODY_BYTES) throw new TooLargeError(`the form is larger than ${MAX_BODY_BYTES / 1024} KB`);
+      },
+    });
+  if (route.method === 'POST') handler.use(httpUrlencodeBodyParser());
+  return handler.handler(async (event) => {
+    const open = PUBLIC[key];
+    if (open) return open(event);
+    const serve = PAGES[key];
+    if (!serve) throw new Error(`web route ${key} is declared but has no page`);
+    const principal = await principalOfSession(cookieOf(event, SESSION_COOKIE));
+    const form = fields(event.body);
+    if (route.method === 'POST') await checkCsrf(runtime(), principal, form.csrf);
+    const query = Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, String(v ?? '')]));
+    const req: WebRequest = { event, principal, ctx: await contextFor(principal), params: (event.pathParameters ?? {}) as Record<string, string>, query, form };
+    return serve(req);
+  });
+}
+
+/** Every page as one handler (the web function, and `compliance serve`). */
+export function webRouter() {
+  const routes = WEB_ROUTES.map((r) => ({ method: r.method, path: r.path, handler: webRoute(r) }));
+  return httpRouterHandler<ApiEvent, ApiResult>({ routes: routes as never, notFoundResponse: (() => page(pages.bare('en', bareLabels, bareLabels.error, 'There is no such page.', { href: '/', text: bareLabels.back }), 404)) as never });
+}
+
