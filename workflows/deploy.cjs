@@ -92,8 +92,12 @@ async function statements(access, resolveVariable) {
   return out;
 }
 
-/** Each function's routes: one httpApi event per API_ROUTES entry it serves. */
+/** The web pages' function: every WEB_ROUTES entry, without the authorizer (a browser sends a session cookie, which the handler checks). */
+const WEB_FUNCTION = 'web';
+
+/** Each function's routes: one httpApi event per API_ROUTES (or, for the web function, WEB_ROUTES) entry it serves. */
 function routeEvents(key) {
+  if (key === WEB_FUNCTION) return declarations.WEB_ROUTES.map((route) => ({ httpApi: { method: route.method, path: route.path } }));
   return declarations.API_ROUTES.filter((route) => route.function === key).map((route) => ({
     httpApi: {
       method: route.method,
@@ -120,6 +124,14 @@ async function functions({ resolveVariable }) {
       environment[names.arnVariable] = { Ref: names.logicalId };
     }
     if (fn.access.signManifests) environment.MANIFEST_KEY_ID = MANIFEST_KEY_ARN;
+    if (key === WEB_FUNCTION) {
+      // The pages check Cognito's ID tokens themselves, and send people to its hosted sign-in.
+      environment.COGNITO_ISSUER = { 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${ComplianceUserPool}' };
+      environment.COGNITO_CLIENT_ID = { Ref: 'ComplianceUserPoolClient' };
+      const prefix = await param(resolveVariable, 'authDomainPrefix', '');
+      if (prefix) environment.COGNITO_DOMAIN = { 'Fn::Sub': `https://${prefix}.auth.\${AWS::Region}.amazoncognito.com` };
+      environment.WEB_BASE_URL = { 'Fn::Sub': 'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}' };
+    }
     // The starter is what the schedules call.
     if (fn.owner === STARTER_DOOR) {
       for (const w of declarations.WORKFLOWS.filter((w) => w.schedule)) {

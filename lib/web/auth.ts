@@ -20,6 +20,15 @@ export const SESSION_TTL_SECONDS = 8 * 3600;
 /** A form's CSRF token is good for this long, once. */
 const CSRF_TTL_SECONDS = 2 * 3600;
 
+/** On AWS: where the hosted sign-in page sends people back, and how its code becomes an ID token. */
+export interface HostedSignIn {
+  /** https://<prefix>.auth.<region>.amazoncognito.com */
+  domain: string;
+  clientId: string;
+  /** The pages' own address: the callback is `<base>/auth/callback`. */
+  baseUrl: string;
+}
+
 export interface WebAuth {
   /** The claims of a session token, or UnauthenticatedError. */
   verify(token: string): Promise<Record<string, unknown>>;
@@ -29,16 +38,21 @@ export interface WebAuth {
   signInUrl?: string;
   /** Locally: the key that signs sessions and links. */
   localKey?: SigningKey;
+  hosted?: HostedSignIn;
 }
 
 export function localWebAuth(key: SigningKey): WebAuth {
   return { verify: (token) => verifyLocalToken(key, token), secureCookies: false, localKey: key };
 }
 
-/** On AWS: Cognito's ID tokens, checked against the pool's published keys. */
-export function cognitoWebAuth(issuer: string, clientId: string, signInUrl: string): WebAuth {
+/** On AWS: Cognito's ID tokens, checked against the pool's published keys; sign-in on its hosted page when it has a domain. */
+export function cognitoWebAuth(issuer: string, clientId: string, hosted?: Omit<HostedSignIn, 'clientId'>): WebAuth {
   const keys = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
+  const signIn = hosted
+    ? `${hosted.domain}/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, scope: 'openid email', redirect_uri: `${hosted.baseUrl}/auth/callback` })}`
+    : undefined;
   return {
+    ...(hosted && signIn ? { hosted: { ...hosted, clientId }, signInUrl: signIn } : {}),
     verify: async (token) => {
       try {
         const { payload } = await jwtVerify(token, keys, { issuer, audience: clientId });
@@ -49,8 +63,21 @@ export function cognitoWebAuth(issuer: string, clientId: string, signInUrl: stri
       }
     },
     secureCookies: true,
-    signInUrl,
   };
+}
+
+/** The hosted sign-in page's code for the person's ID token (Cognito's token endpoint). */
+export async function exchangeHostedCode(code: string): Promise<string> {
+  const hosted = webAuth().hosted;
+  if (!hosted) throw new ForbiddenError('there is no hosted sign-in page here');
+  const response = await fetch(`${hosted.domain}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: hosted.clientId, code, redirect_uri: `${hosted.baseUrl}/auth/callback` }),
+  });
+  const token = response.ok ? ((await response.json()) as { id_token?: unknown }).id_token : undefined;
+  if (typeof token !== 'string') throw new UnauthenticatedError('the sign-in did not complete: sign in again');
+  return token;
 }
 
 let current: WebAuth | undefined;

@@ -18,7 +18,7 @@ import { gatherReport } from '../usecases/report/gather.ts';
 import { resolveQuarter } from '../usecases/review/show.ts';
 import { runtime } from '../runtime.ts';
 import { WEB_ROUTES, type WebRouteDeclaration } from '../workflows/declarations.ts';
-import { checkCsrf, csrfToken, principalOfSession, redeemSignInCode, SESSION_COOKIE, SESSION_TTL_SECONDS, webAuth } from './auth.ts';
+import { checkCsrf, csrfToken, exchangeHostedCode, principalOfSession, redeemSignInCode, SESSION_COOKIE, SESSION_TTL_SECONDS, webAuth } from './auth.ts';
 import { labels } from './labels.ts';
 import * as pages from './pages.ts';
 
@@ -159,6 +159,13 @@ const PUBLIC: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
       return page(pages.bare('en', bareLabels, bareLabels.signIn, 'Ask for a sign-in link: compliance token --role ROLE --person ID --link'), 401);
     }
     const { session, principal } = await redeemSignInCode(runtime(), code);
+    return redirect(pages.homeOf(principal.role), [sessionCookie(session, SESSION_TTL_SECONDS)]);
+  },
+  'GET /auth/callback': async (event) => {
+    const code = event.queryStringParameters?.code;
+    if (!code) throw new InputError('the sign-in page sent no code: sign in again');
+    const session = await exchangeHostedCode(code);
+    const principal = await principalOfSession(session);
     return redirect(pages.homeOf(principal.role), [sessionCookie(session, SESSION_TTL_SECONDS)]);
   },
   'GET /signed-out': async () => page(pages.bare('en', bareLabels, bareLabels.signOut, 'You are signed out.', { href: '/sign-in', text: bareLabels.signIn })),

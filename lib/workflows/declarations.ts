@@ -374,6 +374,7 @@ export interface WebRouteDeclaration {
 export const WEB_ROUTES = [
   { method: 'GET', path: '/' },
   { method: 'GET', path: '/sign-in' },
+  { method: 'GET', path: '/auth/callback' },
   { method: 'GET', path: '/signed-out' },
   { method: 'POST', path: '/sign-out' },
   { method: 'GET', path: '/tasks' },
