@@ -96,7 +96,12 @@ export interface GapRepository {
   /** Writes an analysis with the gaps it wrote, and an audit entry for each change it lists. */
   record(analysis: AnalysisRecord, gaps: readonly Gap[]): Promise<void>;
   latestAnalysis(orgId: string): Promise<AnalysisRecord | undefined>;
+  /** Every analysis, oldest first (by run name), without the ids it changed: the trend. */
+  analyses(orgId: string): Promise<AnalysisOutline[]>;
 }
+
+/** An analysis without the ids of what it changed: when it ran, the data map it read, how many gaps each change touched, the counts after it and the scores. */
+export type AnalysisOutline = Omit<AnalysisRecord, 'opened' | 'closed' | 'reopened' | 'expired' | 'accepted'>;
 
 /** A change to one task, written over the version read, with what it brings. */
 export interface TaskChange {

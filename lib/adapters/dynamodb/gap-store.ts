@@ -7,6 +7,7 @@
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit/audit.ts';
 import { AnalysisRecord, Gap, severityRank } from '../../domain/gaps/gap.ts';
+import type { AnalysisOutline } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { auditEntity } from './audit.ts';
 import { batchWriteAll, lastWithPrefix, queryAll } from './batch.ts';
@@ -62,6 +63,28 @@ export async function recordAnalysis(store: Store, analysis: AnalysisRecord, gap
   }
   await batchWriteAll(store, items.map((Item) => ({ PutRequest: { Item } })));
   await store.doc.send(new PutCommand({ TableName: store.table, Item: last }));
+}
+
+/** What an outline of an analysis keeps: everything but the ids of what it changed (their counts stay). */
+const OUTLINE_ATTRIBUTES = ['id', 'orgId', 'asOf', 'dataMap', 'changes', 'counts', 'scores'] as const;
+const AnalysisOutlineItem = AnalysisRecord.omit({ opened: true, closed: true, reopened: true, expired: true, accepted: true });
+
+/**
+ * Every analysis of an organisation, in run-name order (by period, a person's own runs
+ * after their period's), without the ids each one changed: one query over the
+ * organisation's `ANALYSIS#` items, projected so that the id lists (up to 1,000 of
+ * each kind per analysis) are neither sent nor parsed (the read units are those of
+ * the whole items all the same).
+ */
+export async function listAnalyses(store: Store, orgId: string): Promise<AnalysisOutline[]> {
+  const names = Object.fromEntries(OUTLINE_ATTRIBUTES.map((a, i) => [`#a${i}`, a]));
+  const items = await queryAll<Record<string, unknown>>(store, {
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':prefix': PREFIX.analysis },
+    ExpressionAttributeNames: names,
+    ProjectionExpression: Object.keys(names).join(', '),
+  });
+  return items.map((item) => AnalysisOutlineItem.parse(item));
 }
 
 /** The latest analysis (run names sort by period, and a person's own runs after their period's). */

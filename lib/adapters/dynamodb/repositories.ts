@@ -4,7 +4,7 @@ import type { Store } from './client.ts';
 import { appendAudit, readAudit, readAuditRange } from './audit.ts';
 import { auditDigests, sealAuditTrail, verifyAuditTrail } from './audit-seal.ts';
 import { dataMapGroups, dataMapHistory, latestDataMapHeader, previousDataMap, putDataMapHeader, putSourceEntry, sourceEntries } from './datamap-store.ts';
-import { latestAnalysis, listGaps, openGaps, recordAnalysis } from './gap-store.ts';
+import { latestAnalysis, listAnalyses, listGaps, openGaps, recordAnalysis } from './gap-store.ts';
 import { claimNotice, closeNotice, noteMessageId, pendingKeysFor, pendingRecipients, recordNotice, releaseNotice } from './notice-store.ts';
 import {
   currentValidity,
@@ -67,6 +67,7 @@ export function dynamoRepositories(store: Store): Repositories {
       open: (orgId) => openGaps(store, orgId),
       record: (analysis, gaps) => recordAnalysis(store, analysis, gaps),
       latestAnalysis: (orgId) => latestAnalysis(store, orgId),
+      analyses: (orgId) => listAnalyses(store, orgId),
     },
     reviews: {
       get: (orgId, quarter) => getReview(store, orgId, quarter),
