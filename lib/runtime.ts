@@ -8,11 +8,12 @@ import { dynamoRepositories } from './adapters/dynamodb/repositories.ts';
 import { createMailer } from './adapters/mail/transport.ts';
 import { hashKeySource } from './adapters/aws/ssm-hash-key.ts';
 import { sourceReaders } from './adapters/sources/source-reader.ts';
+import { auditLogReaders } from './adapters/events/audit-log-files.ts';
 import { sfnDescriber, sfnStarter } from './adapters/aws/sfn-starter.ts';
 import { DependencyError } from './errors.ts';
 import { manifestSigner } from './adapters/manifest-signer.ts';
 import type { ManifestSigner } from './usecases/export/signer.ts';
-import type { ExecutionDescriber, ExecutionStarter, Mailer, Ports, SourceReaders } from './usecases/ports.ts';
+import type { AuditLogReaders, ExecutionDescriber, ExecutionStarter, Mailer, Ports, SourceReaders } from './usecases/ports.ts';
 
 export interface Runtime extends Ports {
   /** The table itself, for what is not a use case (creating it locally, tests, benchmarks). */
@@ -26,6 +27,8 @@ export interface RuntimeParts {
   mailer: Mailer;
   hashKey: () => Promise<string>;
   readers?: SourceReaders;
+  /** Where platform audit logs are read from (default: local files, and S3 in the configured region). */
+  auditLogs?: AuditLogReaders;
   /** Default: none (a use case that starts a workflow fails, saying so); the CLI and tests use the local runner's. */
   starter?: ExecutionStarter;
   /** Default: knows of no execution (the run record is all there is). */
@@ -49,6 +52,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     store: parts.store,
     mailer: parts.mailer,
     readers: parts.readers ?? sourceReaders(),
+    auditLogs: parts.auditLogs ?? auditLogReaders(),
     starter: parts.starter ?? noStarter,
     describeExecution: parts.describeExecution ?? (async () => undefined),
     hashKey: parts.hashKey,
@@ -74,6 +78,7 @@ export function runtime(): Runtime {
       mailer: createMailer(mailConfig(config)),
       hashKey: hashKeySource(config),
       readers: sourceReaders({ region: config.AWS_REGION }),
+      auditLogs: auditLogReaders({ region: config.AWS_REGION }),
       starter: sfnStarter(config.stateMachineArns),
       describeExecution: sfnDescriber(config.stateMachineArns),
       manifestSigner: once(() => manifestSigner(config)),

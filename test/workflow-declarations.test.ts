@@ -92,7 +92,15 @@ describe('workflow declarations', () => {
 });
 
 describe('periods and run names', () => {
-  it('names the day, month and quarter a moment falls in (UTC)', () => {
+  it('names the quarter hour, day, month and quarter a moment falls in (UTC, or the time zone given)', () => {
+    expect(periodOf('quarter-hour', new Date('2026-11-30T09:21:07Z'))).toBe('2026-11-30T0915');
+    expect(periodOf('quarter-hour', new Date('2026-11-30T23:59:59Z'))).toBe('2026-11-30T2345');
+    expect(periodOf('quarter-hour', new Date('2026-11-30T16:00:00Z'), 'Asia/Hong_Kong')).toBe('2026-12-01T0000');
+    // A person's run sorts after the quarter hour's scheduled one and before the next.
+    const run = runRequest('behaviour-monitoring', 'acme', new Date('2026-11-30T09:21:07Z'), { onDemand: true }).name;
+    expect(run).toBe('behaviour-monitoring-acme-2026-11-30T092107');
+    expect(run > runRequest('behaviour-monitoring', 'acme', new Date('2026-11-30T09:21:07Z')).name).toBe(true);
+    expect(run < runRequest('behaviour-monitoring', 'acme', new Date('2026-11-30T09:30:00Z')).name).toBe(true);
     const now = new Date('2026-11-30T23:59:59Z');
     expect(periodOf('day', now)).toBe('2026-11-30');
     expect(periodOf('month', now)).toBe('2026-11');
@@ -114,8 +122,10 @@ describe('periods and run names', () => {
 
 /** The period an EventBridge cron fires once in: cron(min hour day-of-month month day-of-week year). */
 function cronPeriod(rate: string): PeriodKind | 'other' {
-  const [, , dom, month, dow] = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$/.exec(rate)?.slice(1) ?? [];
+  const [minute, hour, dom, month, dow] = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$/.exec(rate)?.slice(1) ?? [];
   const once = (field: string | undefined) => field !== undefined && /^\d+$/.test(field);
+  if (/^(0|\*)\/15$|^0,15,30,45$/.test(minute ?? '') && hour === '*' && dom === '*' && month === '*' && dow === '?') return 'quarter-hour';
+  if (!once(minute) || !once(hour)) return 'other';
   if (dom === '*' && month === '*' && dow === '?') return 'day';
   if (once(dom) && month === '*') return 'month';
   const months = month?.split(',').map(Number) ?? [];

@@ -16,6 +16,7 @@ import { addReviewCommands } from './review-commands.ts';
 import { addAuditCommands } from './audit-commands.ts';
 import { addApiCommands } from './api-commands.ts';
 import { addExportCommands } from './export-commands.ts';
+import { addMonitoringCommands } from './monitoring-commands.ts';
 import { enableCompileCache } from './compile-cache.ts';
 import type { GlobalOptions, Session } from './session.ts';
 
@@ -218,6 +219,7 @@ export function buildProgram(): Command {
   addAuditCommands(program, { withSession, resolveOrg, print, commandGroup });
   addApiCommands(program, { withSession, resolveOrg, print, commandGroup });
   addExportCommands(program, { withSession, resolveOrg, print, commandGroup });
+  addMonitoringCommands(program, { withSession, resolveOrg, print, commandGroup });
 
   program
     .command('redact-stored')

@@ -7,6 +7,7 @@ import { formatOpening, formatReview, reviewCsv } from './review-output.ts';
 import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
 import { Framework, SEVERITIES, type Severity } from '../domain/gaps/gap.ts';
 import type { SweepSummary } from '../usecases/sweep/report.ts';
+import type { MonitorSummary } from '../usecases/monitoring/run.ts';
 import type { WorkflowName } from '../workflows/declarations.ts';
 import { formatAnalysis, gapsCsv, filterGaps, type GapFilter } from './gaps-output.ts';
 import { formatDataMap, formatSweep } from './output.ts';
@@ -65,6 +66,17 @@ export const WORKFLOW_CLI: Record<WorkflowName, WorkflowCli> = {
       const view = await showReview(session.rt, orgId, quarter, session.now);
       const opened = formatOpening(result);
       return { human: `${opened}\n${formatReview(view, opts.brief === true)}`, data: view, csv: reviewCsv(view), failed: result.status === 'completed' && (result.output as { status: string }).status === 'failed' };
+    },
+  },
+  'behaviour-monitoring': {
+    // The alerts this run raised, as they stand now.
+    present: async (session, orgId, result) => {
+      const { formatMonitor } = await import('./monitoring-output.ts');
+      const summary = result.status === 'completed' ? (result.output as MonitorSummary) : undefined;
+      const ids = summary?.alertsRaised ?? [];
+      const [org, alerts] = await Promise.all([session.rt.organisations.load(orgId), Promise.all(ids.map((id) => session.rt.alerts.get(orgId, id)))]);
+      const raised = alerts.filter((a): a is NonNullable<typeof a> => a !== undefined);
+      return { human: formatMonitor(result, org, raised, session.outboxDir), data: summary ? { ...summary, alerts: raised } : result, failed: summary?.status === 'failed' };
     },
   },
   'evidence-sweep': {

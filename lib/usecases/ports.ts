@@ -13,6 +13,12 @@ import type { Source } from '../domain/org/source.ts';
 import type { RunOutcome, RunRecord } from '../domain/runs/run.ts';
 import type { Coverage } from '../domain/datamap/datamap.ts';
 import type { SourceRecord } from '../domain/detect/records.ts';
+import type { Alert, AlertStatus } from '../domain/monitoring/alert.ts';
+import type { Baseline } from '../domain/monitoring/detect.ts';
+import type { HeldEvent } from '../domain/monitoring/event.ts';
+import type { RawRecord } from '../domain/monitoring/layouts.ts';
+import type { AuditLogRecord, MonitoringDay, RunFigures, Watermark } from '../domain/monitoring/records.ts';
+import type { AuditLogDeclaration } from '../domain/org/platform.ts';
 
 export interface RunRef {
   orgId: string;
@@ -218,6 +224,69 @@ export interface SourceReaders {
   paths(paths: readonly string[], options: FileReadOptions, onFile: (read: FileRead) => void): AsyncGenerator<SourceRecord>;
 }
 
+/** Platform audit-log events (behaviour monitoring), held by the keyed hash of their user. */
+export interface EventRepository {
+  /** Writes held events, each under its deterministic key with no read first (an event written again is the same item), to expire `expiresAt` (epoch seconds). */
+  put(orgId: string, events: readonly { event: HeldEvent; expiresAt: number }[]): Promise<void>;
+  /**
+   * Events received after the watermark's positions and up to `upTo` (ISO-8601), at most about
+   * `limit`, not expired at `nowEpoch`; with the positions reached and whether more wait.
+   */
+  received(orgId: string, after: Watermark['positions'], upTo: string, limit: number, nowEpoch: number): Promise<{ events: HeldEvent[]; positions: Watermark['positions']; more: boolean }>;
+  /** The events of these users (keyed hashes) whose time is from `from` to `to`, not expired at `nowEpoch`. */
+  ofUsers(orgId: string, users: readonly string[], from: string, to: string, nowEpoch: number): Promise<HeldEvent[]>;
+  baselines(orgId: string, identities: readonly string[]): Promise<Map<string, Baseline>>;
+  putBaselines(orgId: string, baselines: readonly Baseline[]): Promise<void>;
+  watermark(orgId: string): Promise<Watermark | undefined>;
+  /** Moves the watermark over the one read (none: there was none); false when another run moved it since. */
+  moveWatermark(orgId: string, read: Watermark | undefined, next: Omit<Watermark, 'version'>): Promise<boolean>;
+  /** Marks an ingest under way until it ends or `leaseUntil` passes: no watermark moves past `startedAt` meanwhile. */
+  beginIngest(orgId: string, ingestId: string, startedAt: string, leaseUntil: string): Promise<void>;
+  endIngest(orgId: string, ingestId: string): Promise<void>;
+  /** Ingests under way at `now` (their lease not run out), earliest first. */
+  ingestsUnderWay(orgId: string, now: string): Promise<{ id: string; startedAt: string }[]>;
+  /** An audit-log file imported before, by its platform and content hash. */
+  auditLog(orgId: string, platform: string, sha256: string): Promise<AuditLogRecord | undefined>;
+  putAuditLog(orgId: string, record: AuditLogRecord): Promise<void>;
+  /** Adds one run's figures to its day's record, once per run. */
+  recordRun(orgId: string, day: string, runName: string, figures: RunFigures, at: string, upTo?: string): Promise<void>;
+  /** The days' records from `fromDay` to `toDay` (inclusive). */
+  days(orgId: string, fromDay: string, toDay: string): Promise<MonitoringDay[]>;
+}
+
+export interface AlertRepository {
+  /** Puts an alert unless one of its id exists, with its audit entry. */
+  create(alert: Alert, audit: AuditEvent): Promise<'created' | 'exists'>;
+  get(orgId: string, id: string): Promise<Alert | undefined>;
+  /** The status of each alert named (those that exist). */
+  statuses(orgId: string, ids: readonly string[]): Promise<Map<string, AlertStatus>>;
+  /** Alerts not yet resolved, from the unresolved index. */
+  unresolved(orgId: string): Promise<Alert[]>;
+  /** Alerts of the days from `fromDay` to `toDay` (their ids begin with the day). */
+  ofDays(orgId: string, fromDay: string, toDay: string): Promise<Alert[]>;
+  /** Writes an acknowledgement or a resolution over the status read, with its audit entry; ConflictError when the alert changed since. */
+  change(alert: Alert, readStatus: AlertStatus, audit: AuditEvent): Promise<void>;
+}
+
+/** One audit-log file as a reader opens it: what it is, and its rows or entries. */
+export interface AuditLogFile {
+  /** Its name as people may see it (redacted). */
+  name: string;
+  /** SHA-256 of its content: the same file imported again is recognised. */
+  sha256: string;
+  /** A table's header, or the first entry of a JSON file. */
+  sample: { kind: 'table'; header: string[] } | { kind: 'json'; first: unknown };
+  /** What a record's number counts: lines of a CSV or JSON-lines file, entries of a JSON array, rows of a sheet. */
+  unit: 'line' | 'entry' | 'row';
+  records(): AsyncIterable<RawRecord>;
+}
+
+/** Where platform audit logs are read from: local files, and S3 prefixes on AWS. */
+export interface AuditLogReaders {
+  /** The files a platform's declared audit log names: the file, or each object under the prefix (its path or prefix opened from the seal with `hashKey`). */
+  declared(log: AuditLogDeclaration, hashKey: string): AsyncIterable<AuditLogFile>;
+}
+
 export interface Ports {
   runs: RunRepository;
   organisations: OrganisationRepository;
@@ -228,6 +297,9 @@ export interface Ports {
   audit: AuditTrail;
   mailer: Mailer;
   readers: SourceReaders;
+  events: EventRepository;
+  alerts: AlertRepository;
+  auditLogs: AuditLogReaders;
   /** Starts workflow runs: Step Functions on AWS, the local runner on one machine. */
   starter: ExecutionStarter;
   describeExecution: ExecutionDescriber;

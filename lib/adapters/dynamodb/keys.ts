@@ -99,6 +99,38 @@ export const keys = {
   /** What each item an import touches was before it, in numbered chunks; in a partition no read looks at. */
   importJournal: (orgId: string, importId: string, chunk: number) => ({ PK: `${org(orgId)}#IMPORT#${importId}`, SK: `BEFORE#${String(chunk).padStart(5, '0')}` }),
   importJournalPartition: (orgId: string, importId: string) => `${org(orgId)}#IMPORT#${importId}`,
+  /**
+   * A platform audit-log event, in its user's partition (the first 32 hex of the user's keyed
+   * hash) by event time: the key is the event's platform, time, user, action and object, so an
+   * event written again is the same item. A user's window of events is one range query.
+   */
+  event: (orgId: string, user: string, time: string, eventId: string) => ({ PK: `${org(orgId)}#EV#${user.slice(0, 32)}`, SK: `${time}#${eventId}` }),
+  eventPartition: (orgId: string, user: string) => `${org(orgId)}#EV#${user.slice(0, 32)}`,
+  /** Every event by when it was received, in one of EVENT_SHARDS partitions: what a monitoring run reads after its watermark. */
+  eventReceived: (orgId: string, eventId: string, receivedAt: string, user: string, time: string) => ({
+    GSI2PK: `${org(orgId)}#EV_RECEIVED#${Number.parseInt(eventId.charAt(0), 16) % EVENT_SHARDS}`,
+    GSI2SK: `${receivedAt}#${user.slice(0, 32)}#${time}#${eventId}`,
+  }),
+  eventReceivedPartition: (orgId: string, shard: number) => `${org(orgId)}#EV_RECEIVED#${shard}`,
+  /** A user's figures per day for the volume and timing baselines, by identity (`person:<id>` or `user:<hash>`). */
+  baseline: (orgId: string, identity: string) => ({ PK: `${org(orgId)}#BASELINE`, SK: identity }),
+  /** How far behaviour monitoring has read the received events: one item per organisation. */
+  monitorWatermark: (orgId: string) => ({ PK: org(orgId), SK: '#MONITOR_WATERMARK' }),
+  /** An ingest of audit-log events under way: no run's watermark passes its start until it ends. */
+  ingest: (orgId: string, ingestId: string) => ({ PK: org(orgId), SK: `INGEST#${ingestId}` }),
+  /** An audit-log file imported, by platform and the SHA-256 of its content. */
+  auditLog: (orgId: string, platform: string, sha256: string) => ({ PK: org(orgId), SK: `AUDITLOG#${platform}#${sha256}` }),
+  /** An alert under its deterministic id (`<day>-<hash>`), so a quarter's alerts are one range. */
+  alert: (orgId: string, alertId: string) => ({ PK: org(orgId), SK: `ALERT#${alertId}` }),
+  /** Sparse: an alert is in the unresolved index, by when it was raised, until it is resolved. */
+  alertOpen: (orgId: string, at: string, alertId: string) => ({ GSI2PK: `${org(orgId)}#ALERT_OPEN`, GSI2SK: `${at}#${alertId}` }),
+  alertOpenPartition: (orgId: string) => `${org(orgId)}#ALERT_OPEN`,
+  /** One notice per alert and recipient: a repeat is refused by condition. */
+  alertNotice: (orgId: string, alertId: string, recipientId: string) => ({ PK: org(orgId), SK: `NOTICE#alert:${alertId}:${recipientId}` }),
+  /** What the monitoring runs of one day examined and raised (the quarter's record is its days). */
+  monitoringDay: (orgId: string, day: string) => ({ PK: org(orgId), SK: `MONITORING#${day}` }),
+  /** A value used once (a sign-in code, a form's CSRF token), kept until its TTL. */
+  nonce: (orgId: string, purpose: string, id: string) => ({ PK: `${org(orgId)}#NONCE`, SK: `${purpose}#${id}` }),
   orgPartition: org,
   /** The organisation list (GSI1). */
   organisationsPartition: 'ORGS',
@@ -130,4 +162,7 @@ export const PREFIX = {
   review: 'REVIEW#',
   task: 'TASK#',
   nonconformity: 'NC#',
+  ingest: 'INGEST#',
+  alert: 'ALERT#',
+  monitoringDay: 'MONITORING#',
 } as const;

@@ -15,7 +15,11 @@ import { INDEX, keys, withoutKeys } from './keys.ts';
 /** A notice's handle is its sort key; the partition is its organisation's. */
 const noticeEntity = {
   key: (n: Notice) =>
-    n.kind === 'review' ? keys.reviewNotice(n.orgId, n.quarter, n.recipientId, n.due, n.about ? `${n.stage}:${n.about}` : n.stage) : keys.notice(n.orgId, n.evidenceId, n.validUntil, n.stage),
+    n.kind === 'review'
+      ? keys.reviewNotice(n.orgId, n.quarter, n.recipientId, n.due, n.about ? `${n.stage}:${n.about}` : n.stage)
+      : n.kind === 'alert'
+        ? keys.alertNotice(n.orgId, n.alertId, n.recipientId)
+        : keys.notice(n.orgId, n.evidenceId, n.validUntil, n.stage),
   handleKey: (orgId: string, handle: string) => ({ PK: keys.orgPartition(orgId), SK: handle }),
   /** Recorded pending, so in the waiting index. */
   toItem(n: Notice): Record<string, unknown> {
@@ -59,7 +63,7 @@ export async function recordNotice(store: Store, notice: Notice, at: string): Pr
             },
           },
           ...evidenceUpdate,
-          auditPut(store, { orgId: notice.orgId, at, event: 'notice.recorded', subject: key.SK, actor: notice.recordedBy, detail: { recipient: notice.recipientId, stage: notice.stage } }),
+          auditPut(store, { orgId: notice.orgId, at, event: 'notice.recorded', subject: key.SK, actor: notice.recordedBy, detail: { recipient: notice.recipientId, ...(notice.kind === 'alert' ? { alert: notice.alertId } : { stage: notice.stage }) } }),
         ],
       }),
     );

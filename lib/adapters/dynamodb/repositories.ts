@@ -18,11 +18,28 @@ import {
   registerEvidence,
 } from './org-store.ts';
 import { beginRun, finishRun, getRun, listRuns } from './run-store.ts';
+import {
+  beginIngest,
+  endIngest,
+  eventsOfUsers,
+  getAuditLog,
+  getBaselines,
+  getWatermark,
+  ingestsUnderWay,
+  monitoringDays,
+  moveWatermark,
+  putAuditLog,
+  putBaselines,
+  putEvents,
+  receivedEvents,
+  recordRun,
+} from './event-store.ts';
+import { alertStatuses, alertsOfDays, changeAlert, createAlert, getAlert, unresolvedAlerts } from './alert-store.ts';
 import { importOrganisation } from './import-store.ts';
 import { changeTask, closeReview, createReview, createTasks, getReview, getTask, listNonconformities, listReviews, listTasks, openTasksDueBy } from './review-store.ts';
 
 /** The ports the table serves. */
-export type Repositories = Pick<Ports, 'runs' | 'organisations' | 'notices' | 'dataMaps' | 'gaps' | 'reviews' | 'audit'>;
+export type Repositories = Pick<Ports, 'runs' | 'organisations' | 'notices' | 'dataMaps' | 'gaps' | 'reviews' | 'audit' | 'events' | 'alerts'>;
 
 export function dynamoRepositories(store: Store): Repositories {
   return {
@@ -80,6 +97,30 @@ export function dynamoRepositories(store: Store): Repositories {
       changeTask: (orgId, change) => changeTask(store, orgId, change),
       nonconformities: (orgId) => listNonconformities(store, orgId),
       close: (review, tasks, ncs, audit) => closeReview(store, review, tasks, ncs, audit),
+    },
+    events: {
+      put: (orgId, events) => putEvents(store, orgId, events),
+      received: (orgId, after, upTo, limit, nowEpoch) => receivedEvents(store, orgId, after, upTo, limit, nowEpoch),
+      ofUsers: (orgId, users, from, to, nowEpoch) => eventsOfUsers(store, orgId, users, from, to, nowEpoch),
+      baselines: (orgId, identities) => getBaselines(store, orgId, identities),
+      putBaselines: (orgId, baselines) => putBaselines(store, orgId, baselines),
+      watermark: (orgId) => getWatermark(store, orgId),
+      moveWatermark: (orgId, read, next) => moveWatermark(store, orgId, read, next),
+      beginIngest: (orgId, id, startedAt, leaseUntil) => beginIngest(store, orgId, id, startedAt, leaseUntil),
+      endIngest: (orgId, id) => endIngest(store, orgId, id),
+      ingestsUnderWay: (orgId, now) => ingestsUnderWay(store, orgId, now),
+      auditLog: (orgId, platform, sha256) => getAuditLog(store, orgId, platform, sha256),
+      putAuditLog: (orgId, record) => putAuditLog(store, orgId, record),
+      recordRun: (orgId, day, runName, figures, at, upTo) => recordRun(store, orgId, day, runName, figures, at, upTo),
+      days: (orgId, fromDay, toDay) => monitoringDays(store, orgId, fromDay, toDay),
+    },
+    alerts: {
+      create: (alert, audit) => createAlert(store, alert, audit),
+      get: (orgId, id) => getAlert(store, orgId, id),
+      statuses: (orgId, ids) => alertStatuses(store, orgId, ids),
+      unresolved: (orgId) => unresolvedAlerts(store, orgId),
+      ofDays: (orgId, fromDay, toDay) => alertsOfDays(store, orgId, fromDay, toDay),
+      change: (alert, readStatus, audit) => changeAlert(store, alert, readStatus, audit),
     },
     audit: {
       append: (event) => appendAudit(store, event),

@@ -6,6 +6,7 @@ import { InputError } from '../../errors.ts';
 import type { OrgFile } from '../../domain/org/org.ts';
 import { decodeOrgFile, parseOrgFile, parseYamlFile } from '../../domain/org/org-file.ts';
 import { AnswersFile } from '../../domain/review/answers-file.ts';
+import { AuditLogMapping } from '../../domain/monitoring/mapping.ts';
 import { ORG_FILE_LIMITS } from '../../domain/org/limits.ts';
 
 export function readOrgFile(fileName: string): OrgFile {
@@ -25,6 +26,11 @@ export function readAnswersFile(fileName: string): AnswersFile {
   const file = parseYamlFile(AnswersFile, readYamlText(fileName, 'an answers file'), fileName, 'must be a mapping with answers');
   const base = path.dirname(path.resolve(fileName));
   return { answers: file.answers.map((a) => (a.evidence ? { ...a, evidence: path.resolve(base, a.evidence) } : a)) };
+}
+
+/** A mapping for an audit log in no known layout (`compliance events import --mapping FILE`). */
+export function readMappingFile(fileName: string): AuditLogMapping {
+  return parseYamlFile(AuditLogMapping, readYamlText(fileName, 'a mapping file'), fileName, 'must be a mapping with columns (time, user, action, object, group, target, ip), actions and timeZone');
 }
 
 /** A YAML file's text, within the size limit, as UTF-8. */

@@ -30,8 +30,11 @@ import type { AuditLogMapping } from './mapping.ts';
 export type Layout = 'project' | 'dingtalk' | 'slack' | 'm365' | 'mapping';
 export const LAYOUTS: readonly Layout[] = ['project', 'dingtalk', 'slack', 'm365', 'mapping'];
 
-/** A row of a table (cells by header name) or an entry of a JSON file, with where it is. */
-export type RawRecord = { kind: 'row'; line: number; cells: Readonly<Record<string, string>> } | { kind: 'entry'; line: number; entry: unknown };
+/** A row of a table (cells by header name), an entry of a JSON file, or what could not be read there, with where it is. */
+export type RawRecord =
+  | { kind: 'row'; line: number; cells: Readonly<Record<string, string>> }
+  | { kind: 'entry'; line: number; entry: unknown }
+  | { kind: 'problem'; line: number; reason: string };
 
 export type ReadOutcome = { status: 'event'; event: EventInput } | { status: 'problem'; reason: string } | { status: 'ignored'; action: string };
 

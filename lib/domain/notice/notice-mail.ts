@@ -1,9 +1,11 @@
 // Renders the one e-mail a recipient gets per sweep: every evidence item that
 // needs them, grouped into escalations, lapsed items and items due soon, and the
 // review tasks that wait for them (assigned, due soon, or overdue and escalated to
-// them as reviewer), in English or Traditional Chinese (Hong Kong). Pure: no I/O, no clock; the days
+// them as reviewer), and the behaviour-monitoring alerts they are told of, in English
+// or Traditional Chinese (Hong Kong). Pure: no I/O, no clock; the days
 // on each line and the sweep's date come from the input.
-import type { NoticeLine, TaskLine } from './notice.ts';
+import type { AlertLine, NoticeLine, TaskLine } from './notice.ts';
+import { RULE_TITLES } from '../monitoring/alert.ts';
 
 export interface NoticeMailInput {
   recipient: { name: string; email: string; language: 'en' | 'zh-Hant' };
@@ -13,6 +15,8 @@ export interface NoticeMailInput {
   /** Evidence lines; with the task lines, at least one. */
   lines: NoticeLine[];
   tasks?: TaskLine[];
+  /** Behaviour-monitoring alerts, listed first. */
+  alerts?: AlertLine[];
 }
 
 export interface RenderedMail {
@@ -404,11 +408,125 @@ function taskHtmlSection(s: Strings, section: TaskSection): string[] {
   return htmlTable(s.sectionHeading(t.sectionTitle[section.key](section.quarter), section.lines.length), t.sectionNote[section.key], headers, rows);
 }
 
+interface AlertStrings {
+  lead: string;
+  count: (n: number, critical: number) => string;
+  intro: (organisation: string) => string;
+  mixedIntro: (organisation: string, asOf: string) => string;
+  title: string;
+  note: string;
+  label: { alert: string; what: string; who: string; group: string; when: string; events: string };
+  severity: Record<AlertLine['severity'], string>;
+  tier: (tier: string) => string;
+  on: (group: string, tier: string, platform: string) => string;
+  detail: (line: AlertLine) => string;
+  closing: string;
+}
+
+const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
+const textOf = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+const ALERT_STRINGS: Record<Language, AlertStrings> = {
+  en: {
+    lead: 'Behaviour monitoring: ',
+    count: (n, critical) => `${n} alert${n === 1 ? '' : 's'}${critical > 0 ? ` (${critical} critical)` : ''}`,
+    intro: (organisation) => `The following activity on ${organisation}'s platforms needs your attention.`,
+    mixedIntro: (organisation, asOf) => `As of ${asOf}, the following alerts, tasks and evidence for ${organisation} need your attention.`,
+    title: 'Behaviour alerts',
+    note: 'Look into each alert and acknowledge it; once it is settled, resolve it as a true positive, benign, or a false positive.',
+    label: { alert: 'Alert', what: 'What', who: 'Who', group: 'Group', when: 'When', events: 'Events' },
+    severity: { low: 'low', medium: 'medium', high: 'high', critical: 'critical' },
+    tier: (tier) => (tier === 'unknown' ? 'tier not assessed' : `${tier} tier`),
+    on: (group, tier, platform) => `${group} (${tier}) on ${platform}`,
+    detail: (a) => {
+      const d = a.detail;
+      const rule = (a.pattern ?? a.rule) as keyof typeof RULE_TITLES;
+      const lead = a.rule === 'departure' ? 'In their notice period: ' : '';
+      let what: string;
+      if (rule === 'volume' || rule === 'timing') {
+        what = `${num(d.count)} downloads and exports in ${num(d.windowMinutes)} minutes${rule === 'timing' ? ' outside working hours' : ''} (threshold ${num(d.threshold)}; ${d.learning ? 'no baseline yet' : `own baseline ${num(d.baseline)}`})`;
+      } else if (rule === 'flow') {
+        what = d.kind === 'lower-tier' ? `forwarded to ${textOf(d.to)} (${textOf(d.toTier)} tier)` : d.kind === 'personal' ? `sent to a personal account at ${textOf(d.domain)}` : `sent outside the organisation, to ${textOf(d.domain)}`;
+      } else if (rule === 'strangers') {
+        what = `${a.eventCount} event${a.eventCount === 1 ? '' : 's'} by someone not of the organisation${d.insideDomain ? " (with the organisation's own domain)" : ''}`;
+      } else if (rule === 'exposure') {
+        what = d.kind === 'public' ? 'a public link was created' : `shared with an outside address at ${textOf(d.domain)}`;
+      } else what = '';
+      return `${lead}${RULE_TITLES[rule]?.en ?? rule}${what ? `: ${what}` : ''}`;
+    },
+    closing: 'To acknowledge an alert: compliance alerts ack ID --as YOU; to resolve it: compliance alerts resolve ID --as YOU --disposition true-positive|benign|false-positive.',
+  },
+  'zh-Hant': {
+    lead: '行為監察：',
+    count: (n, critical) => `${n} 項警報${critical > 0 ? `（${critical} 項嚴重）` : ''}`,
+    intro: (organisation) => `${organisation} 平台上的以下活動需要你處理。`,
+    mixedIntro: (organisation, asOf) => `截至 ${asOf}，${organisation} 的以下警報、任務及證據需要你處理。`,
+    title: '行為警報',
+    note: '請調查每項警報並確認收到；處理完畢後，將其結案為真實事件（true-positive）、無害（benign）或誤報（false-positive）。',
+    label: { alert: '警報', what: '內容', who: '人員', group: '群組', when: '時間', events: '事件數' },
+    severity: { low: '低', medium: '中', high: '高', critical: '嚴重' },
+    tier: (tier) => ({ red: '紅色級別', amber: '琥珀色級別', green: '綠色級別' })[tier] ?? '未評估級別',
+    on: (group, tier, platform) => `${group}（${tier}，${platform}）`,
+    detail: (a) => {
+      const d = a.detail;
+      const rule = (a.pattern ?? a.rule) as keyof typeof RULE_TITLES;
+      const lead = a.rule === 'departure' ? '通知期內：' : '';
+      let what: string;
+      if (rule === 'volume' || rule === 'timing') {
+        what = `${num(d.windowMinutes)} 分鐘內${rule === 'timing' ? '在非辦公時間' : ''}下載及導出 ${num(d.count)} 次（門檻 ${num(d.threshold)}；${d.learning ? '尚未有平常水平' : `平常最高 ${num(d.baseline)}`}）`;
+      } else if (rule === 'flow') {
+        what = d.kind === 'lower-tier' ? `轉發至 ${textOf(d.to)}（${textOf(d.toTier)}）` : d.kind === 'personal' ? `發送至個人帳戶（${textOf(d.domain)}）` : `發送至機構以外（${textOf(d.domain)}）`;
+      } else if (rule === 'strangers') {
+        what = `機構以外人士的 ${a.eventCount} 項活動${d.insideDomain ? '（使用機構本身的域名）' : ''}`;
+      } else if (rule === 'exposure') {
+        what = d.kind === 'public' ? '建立了公開連結' : `分享至外部地址（${textOf(d.domain)}）`;
+      } else what = '';
+      return `${lead}${RULE_TITLES[rule]?.['zh-Hant'] ?? rule}${what ? `：${what}` : ''}`;
+    },
+    closing: '確認警報：compliance alerts ack 警報編號 --as 你的編號；結案：compliance alerts resolve 警報編號 --as 你的編號 --disposition true-positive|benign|false-positive。',
+  },
+};
+
+const SEVERITY_RANK: Record<AlertLine['severity'], number> = { critical: 0, high: 1, medium: 2, low: 3 };
+const sortAlerts = (alerts: readonly AlertLine[]) => [...alerts].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || compareText(a.alertId, b.alertId));
+
+function alertTextSection(s: Strings, a: AlertStrings, alerts: readonly AlertLine[]): string[] {
+  if (alerts.length === 0) return [];
+  const out = textHead(s.sectionHeading(a.title, alerts.length), a.note);
+  const field = (label: string, value: string): string => `  ${label}${s.colon}${value}`;
+  for (const line of sortAlerts(alerts)) {
+    out.push(`- ${a.label.alert}${s.colon}${line.alertId}${s.paren(a.severity[line.severity])}`);
+    out.push(field(a.label.what, a.detail(line)));
+    out.push(field(a.label.who, line.who));
+    if (line.group !== undefined) out.push(field(a.label.group, a.on(line.group, a.tier(line.tier), line.platform)));
+    out.push(field(a.label.when, line.when));
+    out.push(field(a.label.events, String(line.eventCount)));
+    out.push('');
+  }
+  return out;
+}
+
+function alertHtmlSection(s: Strings, a: AlertStrings, alerts: readonly AlertLine[]): string[] {
+  if (alerts.length === 0) return [];
+  const rows = sortAlerts(alerts).map((line) => [
+    `${escapeHtml(line.alertId)}${escapeHtml(s.paren(a.severity[line.severity]))}`,
+    escapeHtml(a.detail(line)),
+    escapeHtml(line.who),
+    line.group !== undefined ? escapeHtml(a.on(line.group, a.tier(line.tier), line.platform)) : '',
+    escapeHtml(line.when),
+    escapeHtml(line.eventCount),
+  ]);
+  return htmlTable(s.sectionHeading(a.title, alerts.length), a.note, [a.label.alert, a.label.what, a.label.who, a.label.group, a.label.when, a.label.events], rows);
+}
+
 export function renderNoticeMail(input: NoticeMailInput): RenderedMail {
   const tasks = input.tasks ?? [];
-  if (input.lines.length === 0 && tasks.length === 0) throw new Error('renderNoticeMail: a notice mail needs at least one line');
+  const alerts = input.alerts ?? [];
+  if (input.lines.length === 0 && tasks.length === 0 && alerts.length === 0) throw new Error('renderNoticeMail: a notice mail needs at least one line');
   const { recipient, organisationName, asOf } = input;
   const s = STRINGS[recipient.language];
+  const a = ALERT_STRINGS[recipient.language];
+  const others = input.lines.length + tasks.length;
   const tSections = taskSections(tasks);
 
   const grouped: Record<SectionKey, NoticeLine[]> = { escalated: [], lapsed: [], dueSoon: [] };
@@ -419,16 +537,31 @@ export function renderNoticeMail(input: NoticeMailInput): RenderedMail {
 
   const taskCounts = TASK_SECTION_ORDER.map((key) => [key, tasks.filter((l) => taskSectionOf(l) === key).length] as const);
   const counts = [
+    ...(alerts.length > 0 ? [a.count(alerts.length, alerts.filter((l) => l.severity === 'critical').length)] : []),
     ...SUBJECT_ORDER.filter((key) => grouped[key].length > 0).map((key) => s.subjectCount[key](grouped[key].length)),
     ...taskCounts.filter(([, n]) => n > 0).map(([key, n]) => s.task.subjectCount[key](n)),
   ];
   const quarters = [...new Set(tasks.map((l) => l.quarter))];
-  const lead = tasks.length === 0 ? s.subjectLead : input.lines.length > 0 || quarters.length > 1 ? s.task.mixedLead : s.task.subjectLead(quarters[0] as string);
+  const lead =
+    alerts.length > 0
+      ? others > 0
+        ? s.task.mixedLead
+        : a.lead
+      : tasks.length === 0
+        ? s.subjectLead
+        : input.lines.length > 0 || quarters.length > 1
+          ? s.task.mixedLead
+          : s.task.subjectLead(quarters[0] as string);
   // A header value: no line breaks, whatever the organisation's name holds.
   const subject = `[${organisationName}] ${lead}${counts.join(s.subjectJoin)}`.replace(/[\r\n]+/g, ' ');
 
-  const intro = (tasks.length === 0 ? s.intro : input.lines.length === 0 ? s.task.intro : s.task.mixedIntro)(organisationName, asOf);
-  const closing = [...(tasks.length > 0 ? [s.task.closing] : []), ...(input.lines.length > 0 ? s.closing : [])];
+  const intro =
+    alerts.length > 0
+      ? others > 0
+        ? a.mixedIntro(organisationName, asOf)
+        : a.intro(organisationName)
+      : (tasks.length === 0 ? s.intro : input.lines.length === 0 ? s.task.intro : s.task.mixedIntro)(organisationName, asOf);
+  const closing = [...(alerts.length > 0 ? [a.closing] : []), ...(tasks.length > 0 ? [s.task.closing] : []), ...(input.lines.length > 0 ? s.closing : [])];
   if (grouped.escalated.length > 0) closing.push(s.closingEscalated);
 
   const text = [
@@ -436,6 +569,7 @@ export function renderNoticeMail(input: NoticeMailInput): RenderedMail {
     '',
     intro,
     '',
+    ...alertTextSection(s, a, alerts),
     ...tSections.flatMap((section) => taskTextSection(s, section)),
     ...sections.flatMap((section) => textSection(s, section)),
     ...closing,
@@ -454,6 +588,7 @@ export function renderNoticeMail(input: NoticeMailInput): RenderedMail {
     '<body style="font-family:sans-serif">',
     `<p>${escapeHtml(s.greeting(recipient.name))}</p>`,
     `<p>${escapeHtml(intro)}</p>`,
+    ...alertHtmlSection(s, a, alerts),
     ...tSections.flatMap((section) => taskHtmlSection(s, section)),
     ...sections.flatMap((section) => htmlSection(s, section)),
     ...closing.map((p) => `<p>${escapeHtml(p)}</p>`),

@@ -1,6 +1,7 @@
 // A notice as recorded in the table, for one recipient, recorded pending before any
 // mail goes out: about one evidence item's validity cycle and stage, or a digest of a
-// quarter's review tasks. Both travel the same never-lost, never-doubled way.
+// quarter's review tasks, or a behaviour-monitoring alert. All travel the same
+// never-lost, never-doubled way.
 import { z } from 'zod';
 import type { NoticeStage } from '../evidence/lapse-policy.ts';
 
@@ -64,7 +65,30 @@ export const ReviewNotice = NoticeBase.extend({
 });
 export type ReviewNotice = z.infer<typeof ReviewNotice>;
 
-export const Notice = z.union([ReviewNotice, EvidenceNotice]);
+/**
+ * One behaviour-monitoring alert for one recipient (the group's owner, the security
+ * contact): what was seen, by whom, where and when (local times, written with the
+ * time zone when recorded), and the rule's figures for the mail to explain.
+ */
+export const AlertNotice = NoticeBase.extend({
+  kind: z.literal('alert'),
+  alertId: z.string(),
+  rule: z.string(),
+  pattern: z.string().optional(),
+  severity: z.enum(['low', 'medium', 'high', 'critical']),
+  tier: z.string(),
+  /** The person's name, or the user's masked form. */
+  who: z.string(),
+  group: z.string().optional(),
+  platform: z.string(),
+  eventCount: z.number().int().nonnegative(),
+  /** `2026-11-24 14:00 – 14:39 (Asia/Hong_Kong)`. */
+  when: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AlertNotice = z.infer<typeof AlertNotice>;
+
+export const Notice = z.union([ReviewNotice, AlertNotice, EvidenceNotice]);
 export type Notice = z.infer<typeof Notice>;
 
 /**
@@ -88,6 +112,9 @@ export interface TaskLine {
   /** Positive: days past the due date; zero or negative: days left. */
   daysOverdue: number;
 }
+
+/** A behaviour alert as a notice mail lists it. */
+export type AlertLine = Pick<AlertNotice, 'alertId' | 'rule' | 'pattern' | 'severity' | 'tier' | 'who' | 'group' | 'platform' | 'eventCount' | 'when' | 'detail'>;
 
 /** What one line of a notice mail needs; days are computed on the day of sending. */
 export interface NoticeLine {

@@ -6,7 +6,8 @@
 // write is keyed by organisation, quarter and control, so a retried step, a second
 // schedule tick and two openings at once give one review and one task per control.
 import type { LoadedOrganisation } from '../../domain/org/org.ts';
-import { firstDayOf, lastDayOf, localDate, Quarter } from '../../domain/review/quarter.ts';
+import { firstDayOf, lastDayOf, localDate, previousQuarter, Quarter } from '../../domain/review/quarter.ts';
+import { monitoringRecord } from '../monitoring/alerts.ts';
 import { planTasks } from '../../domain/review/plan.ts';
 import { answererOf } from '../../domain/review/reminders.ts';
 import type { Review, Task, TaskEvidence } from '../../domain/review/review.ts';
@@ -38,9 +39,17 @@ export function quarterOfRun(input: RunInput): Quarter {
   return parsed.data;
 }
 
-/** What the product knows, attached to the controls it evidences: the latest data map, the latest gap analysis. */
-async function systemEvidence(rt: Ports, orgId: string): Promise<Map<string, TaskEvidence[]>> {
-  const [map, analysis] = await Promise.all([rt.dataMaps.latest(orgId), rt.gaps.latestAnalysis(orgId)]);
+/**
+ * What the product knows, attached to the controls it evidences: the latest data map, the
+ * latest gap analysis, and behaviour monitoring's record of the quarter before and of this
+ * one so far (logs kept and watched: A.8.15, A.8.16, A.5.14), each when there is one.
+ */
+async function systemEvidence(rt: Ports, orgId: string, quarter: Quarter): Promise<Map<string, TaskEvidence[]>> {
+  const [map, analysis, monitored] = await Promise.all([
+    rt.dataMaps.latest(orgId),
+    rt.gaps.latestAnalysis(orgId),
+    Promise.all([previousQuarter(quarter), quarter].map((q) => monitoringRecord(rt, orgId, q))),
+  ]);
   const out = new Map<string, TaskEvidence[]>();
   const attach = (controls: string[], e: TaskEvidence) => controls.forEach((c) => out.set(c, [...(out.get(c) ?? []), e]));
   if (map) {
@@ -48,6 +57,15 @@ async function systemEvidence(rt: Ports, orgId: string): Promise<Map<string, Tas
   }
   if (analysis) {
     attach(['A.5.31', 'A.5.36'], { id: `analysis:${analysis.id}`, origin: 'system', title: `Gap analysis ${analysis.id} (${analysis.asOf.slice(0, 10)})`, location: `compliance://${orgId}/analyses/${analysis.id}` });
+  }
+  for (const record of monitored.filter((r) => r.runs > 0)) {
+    const so = record.quarter === quarter ? ' so far' : '';
+    attach(['A.8.15', 'A.8.16', 'A.5.14'], {
+      id: `monitoring:${record.quarter}`,
+      origin: 'system',
+      title: `Behaviour monitoring record ${record.quarter}${so}: ${record.runs} runs, ${record.events} audit-log events examined, ${record.alerts} alerts (compliance alerts stats --period ${record.quarter})`,
+      location: `compliance://${orgId}/monitoring/${record.quarter}`,
+    });
   }
   return out;
 }
@@ -71,7 +89,7 @@ export async function planOpening(rt: Ports, input: RunInput): Promise<OpeningPl
   if (existing?.status === 'closed') return { ...base, due: existing.due, review: 'closed', batches: [] };
 
   const openingDate = today < firstDayOf(quarter) ? firstDayOf(quarter) : today;
-  const [evidence, nonconformities, attached] = await Promise.all([rt.organisations.evidence(input.orgId), rt.reviews.nonconformities(input.orgId), systemEvidence(rt, input.orgId)]);
+  const [evidence, nonconformities, attached] = await Promise.all([rt.organisations.evidence(input.orgId), rt.reviews.nonconformities(input.orgId), systemEvidence(rt, input.orgId, quarter)]);
   const controls = [...org.controls.values()].filter((c) => c.applicable && c.owner);
   let tasks = planTasks({
     quarter,

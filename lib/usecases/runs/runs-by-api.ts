@@ -8,6 +8,7 @@ import { runRequest, workflow, WORKFLOWS, type PeriodKind, type WorkflowName } f
 import type { ExecutionState, Ports } from '../ports.ts';
 
 const PERIOD_PATTERNS: Record<PeriodKind, { pattern: RegExp; example: string }> = {
+  'quarter-hour': { pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3])(00|15|30|45)$/, example: '2026-11-30T0915' },
   day: { pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, example: '2026-11-30' },
   month: { pattern: /^\d{4}-(0[1-9]|1[0-2])$/, example: '2026-11' },
   quarter: { pattern: /^\d{4}-Q[1-4]$/, example: '2026-Q4' },

@@ -28,7 +28,7 @@ export type PlanResult = z.infer<typeof PlanResult>;
 export const SendEvent = RunInput.extend({ recipients: z.array(Recipient).min(1), organisationName: z.string().min(1) });
 export type SendBatchInput = z.infer<typeof SendEvent>;
 
-const Kinds = z.object({ escalated: z.number(), lapsed: z.number(), 'due-soon': z.number(), tasks: z.number().default(0) });
+const Kinds = z.object({ escalated: z.number(), lapsed: z.number(), 'due-soon': z.number(), tasks: z.number().default(0), alerts: z.number().optional() });
 
 export const SendResult = z.object({
   recipientId: z.string(),
@@ -37,7 +37,7 @@ export const SendResult = z.object({
   failed: z.number(),
   superseded: z.number(),
   cancelled: z.number(),
-  /** Lines in the mail by kind: evidence escalated, lapsed (with reminders), due-soon; review tasks. */
+  /** Lines in the mail by kind: evidence escalated, lapsed (with reminders), due-soon; review tasks; behaviour alerts. */
   kinds: Kinds.optional(),
   messageId: z.string().optional(),
   error: z.string().optional(),

@@ -1,11 +1,12 @@
-// Step 2 of a sweep (and of a review's opening), once per batch of recipients: claim
-// each recipient's pending notices, evidence and review digests alike, send one mail
+// Step 2 of a sweep (and of a review's opening, and of a monitoring run), once per batch
+// of recipients: claim each recipient's pending notices, evidence, review digests and
+// behaviour alerts alike, send one mail
 // per recipient listing them all, and record each notice as sent with the message id. A failed send puts the notices back to pending
 // for the next sweep.
 import pMap from 'p-map';
 import { daysBetween, today as dayOf } from '../../domain/dates.ts';
 import { stageRank } from '../../domain/evidence/lapse-policy.ts';
-import type { EvidenceNotice, ReviewNotice, TaskLine, WaitingNotice } from '../../domain/notice/notice.ts';
+import type { AlertNotice, EvidenceNotice, ReviewNotice, TaskLine, WaitingNotice } from '../../domain/notice/notice.ts';
 import { renderNoticeMail } from '../../domain/notice/notice-mail.ts';
 import type { ClaimedNotice, NoticeClosing, Ports } from '../ports.ts';
 import type { Recipient, SendBatchInput, SendResult } from './events.ts';
@@ -13,9 +14,10 @@ import type { Recipient, SendBatchInput, SendResult } from './events.ts';
 type Kinds = NonNullable<SendResult['kinds']>;
 type ClaimedEvidenceNotice = EvidenceNotice & { handle: string };
 type ClaimedReviewNotice = ReviewNotice & { handle: string };
+type ClaimedAlertNotice = AlertNotice & { handle: string };
 
-function kindsOf(evidence: ClaimedEvidenceNotice[], tasks: TaskLine[]): Kinds {
-  const kinds: Kinds = { escalated: 0, lapsed: 0, 'due-soon': 0, tasks: tasks.length };
+function kindsOf(evidence: ClaimedEvidenceNotice[], tasks: TaskLine[], alerts: number): Kinds {
+  const kinds: Kinds = { escalated: 0, lapsed: 0, 'due-soon': 0, tasks: tasks.length, ...(alerts > 0 ? { alerts } : {}) };
   for (const n of evidence) kinds[n.stage === 'escalated' || n.stage === 'due-soon' ? n.stage : 'lapsed']++;
   return kinds;
 }
@@ -65,6 +67,12 @@ async function openTaskIds(rt: Ports, orgId: string, notices: ClaimedReviewNotic
   return new Set(tasks.filter((t) => t.status === 'open' && !t.closedAt).map((t) => t.id));
 }
 
+/** Which of these alerts (notices recorded by earlier runs) are resolved by now: nobody needs telling of them. */
+async function resolvedAlerts(rt: Ports, orgId: string, notices: ClaimedAlertNotice[]): Promise<Set<string>> {
+  const statuses = await rt.alerts.statuses(orgId, notices.map((n) => n.alertId));
+  return new Set([...statuses].filter(([, status]) => status === 'resolved').map(([id]) => id));
+}
+
 /**
  * One query for the whole batch's waiting notices, then one mail per recipient.
  * A recipient that fails is reported and never stops the others: their mails may
@@ -106,6 +114,11 @@ async function sendToRecipient(rt: Ports, input: SendBatchInput, person: Recipie
   // Notices left from earlier sweeps may be out of date: the item renewed or retired since, the task answered.
   const evidence = unsent.filter((n): n is ClaimedEvidenceNotice => n.kind === 'evidence');
   const reviews = unsent.filter((n): n is ClaimedReviewNotice => n.kind === 'review');
+  const alertNotices = unsent.filter((n): n is ClaimedAlertNotice => n.kind === 'alert');
+  const earlierAlerts = alertNotices.filter((n) => n.recordedBy !== input.runName);
+  const resolved = earlierAlerts.length > 0 ? await resolvedAlerts(rt, input.orgId, earlierAlerts) : new Set<string>();
+  const settled = alertNotices.filter((n) => resolved.has(n.alertId));
+  const alerts = alertNotices.filter((n) => !resolved.has(n.alertId));
   const earlier = evidence.filter((n) => n.recordedBy !== input.runName);
   const validity = earlier.length > 0 ? await rt.organisations.currentValidity(input.orgId, earlier.map((n) => n.evidenceId)) : new Map<string, string | undefined>();
   const stale = earlier.filter((n) => validity.get(n.evidenceId) !== n.validUntil);
@@ -119,10 +132,11 @@ async function sendToRecipient(rt: Ports, input: SendBatchInput, person: Recipie
   await close(stale, { status: 'cancelled', reason: 'evidence renewed or retired before the notice was sent' });
   await close(tasks.stale, { status: 'cancelled', reason: 'every task in it was answered or closed before the notice was sent' });
   await close(superseded, { status: 'superseded', reason: 'a later notice for the same evidence replaces it' });
-  result.cancelled = stale.length + tasks.stale.length;
+  await close(settled, { status: 'cancelled', reason: 'the alert was resolved before the notice was sent' });
+  result.cancelled = stale.length + tasks.stale.length + settled.length;
   result.superseded = superseded.length;
   const digests = reviews.filter((n) => !tasks.stale.includes(n));
-  const mailed = [...keep, ...digests];
+  const mailed = [...alerts, ...keep, ...digests];
   if (mailed.length === 0) return result;
 
   const mail = renderNoticeMail({
@@ -141,6 +155,7 @@ async function sendToRecipient(rt: Ports, input: SendBatchInput, person: Recipie
       ownerName: n.ownerName,
     })),
     tasks: tasks.lines,
+    alerts: alerts.map((n) => ({ alertId: n.alertId, rule: n.rule, pattern: n.pattern, severity: n.severity, tier: n.tier, who: n.who, group: n.group, platform: n.platform, eventCount: n.eventCount, when: n.when, detail: n.detail })),
   });
 
   let messageId: string;
@@ -155,7 +170,7 @@ async function sendToRecipient(rt: Ports, input: SendBatchInput, person: Recipie
     await each(mailed, (n) => rt.notices.release(n, input.runName, reason, at()));
     return { ...result, failed: mailed.length, error: reason };
   }
-  const sent = { ...result, mailed: true, sent: mailed.length, kinds: kindsOf(keep, tasks.lines), messageId };
+  const sent = { ...result, mailed: true, sent: mailed.length, kinds: kindsOf(keep, tasks.lines, alerts.length), messageId };
   try {
     await each(mailed, (n) => rt.notices.noteMessageId(n, input.runName, messageId));
     await close(mailed, { status: 'sent', messageId });

@@ -1,0 +1,232 @@
+// Platform audit-log files as behaviour monitoring reads them: a local file (or the
+// files of a folder) or the objects under an S3 prefix, each checked to be what its
+// extension says before anything is read (a ".csv" that is a ZIP archive, binary or
+// JSON is refused, and so is a ".json" that is not JSON), hashed (SHA-256, so the same
+// file imported again is recognised), and handed over as rows or entries with their
+// line, entry or row numbers. Which layout the rows are in is the domain's question
+// (lib/domain/monitoring/layouts.ts).
+//
+// - .csv, .tsv, .txt: the CSV reader (encodings detected, a broken record is a problem
+//   at its line and reading goes on at the next), the first row the header.
+// - .json: read whole (at most 64 MiB): an array of entries, `{ "entries": [...] }`
+//   (Slack's audit-log API) or one entry.
+// - .jsonl, .ndjson: one entry per line; a line that is not JSON is a problem at its line.
+// - .xlsx: the first sheet, its first row the header.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { redact } from '../../domain/detect/redact.ts';
+import { unseal } from '../../domain/detect/seal.ts';
+import type { RawRecord } from '../../domain/monitoring/layouts.ts';
+import type { AuditLogDeclaration } from '../../domain/org/platform.ts';
+import { textFormat } from '../../domain/text/encoding.ts';
+import { InputError } from '../../errors.ts';
+import type { AuditLogFile, AuditLogReaders } from '../../usecases/ports.ts';
+import { readCsvRecords, type CsvProblem, type CsvReport } from '../sources/csv-reader.ts';
+import { entriesUnder } from '../sources/local-files.ts';
+import { openRegularFile, statRegularFile } from '../sources/read-error.ts';
+import type { S3Sender } from '../sources/s3-source.ts';
+import { readXlsxRows } from '../sources/xlsx-reader.ts';
+
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
+const HEAD_BYTES = 64 * 1024;
+const TABLE = new Set(['.csv', '.tsv', '.txt']);
+const JSON_WHOLE = new Set(['.json']);
+const JSON_LINES = new Set(['.jsonl', '.ndjson']);
+const XLSX = '.xlsx';
+const EXTENSIONS = [...TABLE, ...JSON_WHOLE, ...JSON_LINES, XLSX].join(', ');
+
+async function head(file: string): Promise<{ bytes: Uint8Array; size: number }> {
+  const { handle, size } = await openRegularFile(file);
+  try {
+    const buffer = new Uint8Array(Math.min(size, HEAD_BYTES));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return { bytes: buffer.subarray(0, bytesRead), size };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+
+/** Refuses a file that is not what its extension says, before anything of it is read as that. */
+function checkKind(name: string, ext: string, bytes: Uint8Array, complete: boolean): void {
+  if (ext === XLSX) {
+    if (!isZip(bytes)) throw new InputError(`${name}: not an .xlsx workbook (an .xlsx file is a ZIP archive, and this one has no ZIP signature)`);
+    return;
+  }
+  if (isZip(bytes)) throw new InputError(`${name}: a ZIP archive (perhaps an .xlsx workbook), not a ${ext} file: give it its own extension`);
+  const format = textFormat(bytes, complete);
+  if (format.binary) throw new InputError(`${name}: ${format.binary}, not a ${ext} file`);
+  const text = new TextDecoder(format.encoding, { ignoreBOM: false }).decode(bytes.subarray(format.bomLength), { stream: true }).trimStart();
+  const first = text.charAt(0);
+  if (TABLE.has(ext) && (first === '{' || first === '[')) throw new InputError(`${name}: holds JSON, not a ${ext} table: give it the extension .json or .jsonl`);
+  if ((JSON_WHOLE.has(ext) || JSON_LINES.has(ext)) && text.length > 0 && first !== '{' && first !== '[') {
+    throw new InputError(`${name}: not JSON (it does not begin with "{" or "["): a ${ext} file holds JSON`);
+  }
+}
+
+async function tableFile(file: string, name: string, sha256: string): Promise<AuditLogFile> {
+  let header: string[] = [];
+  let headerLine: number | undefined;
+  for await (const _ of readCsvRecords(file, { report: (r: CsvReport) => ((header = r.header), (headerLine = r.headerLine)) })) break;
+  if (headerLine === undefined || header.length === 0) throw new InputError(`${name}: no header row: an audit-log table names its columns in its first row`);
+  return {
+    name,
+    sha256,
+    unit: 'line',
+    sample: { kind: 'table', header },
+    async *records(): AsyncGenerator<RawRecord> {
+      const problems: CsvProblem[] = [];
+      for await (const r of readCsvRecords(file, { onProblem: (p) => problems.push(p) })) {
+        while (problems.length) yield problemOf(problems.shift()!);
+        yield { kind: 'row', line: r.line, cells: r.cells };
+      }
+      while (problems.length) yield problemOf(problems.shift()!);
+    },
+  };
+}
+
+const problemOf = (p: CsvProblem): RawRecord => ({ kind: 'problem', line: p.line, reason: p.message });
+
+async function workbookFile(file: string, name: string, sha256: string): Promise<AuditLogFile> {
+  let header: string[] = [];
+  for await (const _ of readXlsxRows(file, { onHeader: (h) => (header = h) })) break;
+  if (header.length === 0) throw new InputError(`${name}: no header row in its first sheet`);
+  return {
+    name,
+    sha256,
+    unit: 'row',
+    sample: { kind: 'table', header },
+    async *records(): AsyncGenerator<RawRecord> {
+      // The sheet's own row number: the header is row 1.
+      for await (const r of readXlsxRows(file)) yield { kind: 'row', line: r.row + 1, cells: r.cells };
+    },
+  };
+}
+
+async function jsonFile(file: string, name: string, sha256: string, size: number): Promise<AuditLogFile> {
+  if (size > MAX_JSON_BYTES) throw new InputError(`${name}: ${size} bytes, more than the ${MAX_JSON_BYTES}-byte limit for a .json file (read whole): export JSON lines (.jsonl) instead`);
+  let parsed: unknown;
+  try {
+    const { handle } = await openRegularFile(file);
+    try {
+      parsed = JSON.parse((await handle.readFile('utf8')).replace(/^\uFEFF/, ''));
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    // JSON.parse's message quotes the text: say where, never what.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new InputError(`${name}: not valid JSON${at ? ` (at character ${at})` : ''}`);
+  }
+  const box = parsed as { entries?: unknown };
+  const entries: unknown[] = Array.isArray(parsed) ? parsed : box && typeof box === 'object' && Array.isArray(box.entries) ? box.entries : [parsed];
+  return {
+    name,
+    sha256,
+    unit: 'entry',
+    sample: { kind: 'json', first: entries[0] },
+    async *records(): AsyncGenerator<RawRecord> {
+      for (let i = 0; i < entries.length; i++) yield { kind: 'entry', line: i + 1, entry: entries[i] };
+    },
+  };
+}
+
+async function* jsonLines(file: string): AsyncGenerator<RawRecord> {
+  let line = 0;
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const text of lines) {
+    line++;
+    const t = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
+    if (t === '') continue;
+    try {
+      yield { kind: 'entry', line, entry: JSON.parse(t) };
+    } catch {
+      yield { kind: 'problem', line, reason: 'not a JSON value' };
+    }
+  }
+}
+
+async function jsonLinesFile(file: string, name: string, sha256: string): Promise<AuditLogFile> {
+  let first: unknown;
+  for await (const r of jsonLines(file)) {
+    if (r.kind === 'problem') throw new InputError(`${name}: line ${r.line} is not JSON: a ${path.extname(file)} file holds one JSON value per line`);
+    if (r.kind === 'entry') first = r.entry;
+    break;
+  }
+  return { name, sha256, unit: 'line', sample: { kind: 'json', first }, records: () => jsonLines(file) };
+}
+
+/** One local audit-log file, checked and hashed; `shown` names it in messages (default its name, redacted). */
+export async function openAuditLogFile(file: string, shown?: string): Promise<AuditLogFile> {
+  const name = shown ?? redact(path.basename(file));
+  await statRegularFile(file);
+  const ext = path.extname(file).toLowerCase();
+  if (![...TABLE, ...JSON_WHOLE, ...JSON_LINES, XLSX].includes(ext)) throw new InputError(`${name}: "${ext || '(no extension)'}" is not an audit-log file type (${EXTENSIONS})`);
+  const { bytes, size } = await head(file);
+  if (size === 0) throw new InputError(`${name}: the file is empty`);
+  checkKind(name, ext, bytes, size <= bytes.length);
+  const sha256 = await sha256Of(file);
+  if (ext === XLSX) return workbookFile(file, name, sha256);
+  if (JSON_WHOLE.has(ext)) return jsonFile(file, name, sha256, size);
+  if (JSON_LINES.has(ext)) return jsonLinesFile(file, name, sha256);
+  return tableFile(file, name, sha256);
+}
+
+/** The objects under a prefix, in key order, each downloaded to a private temporary folder while it is read. */
+async function* s3Files(client: S3Sender, bucket: string, prefix: string): AsyncGenerator<AuditLogFile> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = (await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }))) as {
+      Contents?: { Key?: string }[];
+      IsTruncated?: boolean;
+      NextContinuationToken?: string;
+    };
+    for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) keys.push(o.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  keys.sort();
+  const dir = await mkdtemp(path.join(tmpdir(), 'audit-log-'));
+  try {
+    for (const key of keys) {
+      const got = (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))) as { Body?: { transformToByteArray(): Promise<Uint8Array> } };
+      const local = path.join(dir, `object${path.extname(key)}`);
+      await writeFile(local, (await got.Body?.transformToByteArray()) ?? new Uint8Array(), { mode: 0o600 });
+      yield await openAuditLogFile(local, redact(`s3://${bucket}/${key}`));
+      await rm(local, { force: true });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The readers the monitoring use cases take (lib/usecases/ports.ts). */
+export function auditLogReaders(clients: { s3?: S3Sender; region?: string } = {}): AuditLogReaders {
+  return {
+    async *declared(log: AuditLogDeclaration, hashKey: string) {
+      if ('path' in log) {
+        const given = unseal(hashKey, log.path);
+        for (const entry of await entriesUnder(given)) {
+          if (entry.refused !== undefined) throw new InputError(`${redact(entry.path)}: ${entry.refused}`);
+          yield await openAuditLogFile(entry.path);
+        }
+        return;
+      }
+      const client = clients.s3 ?? new S3Client({ region: clients.region ?? 'ap-east-1', maxAttempts: 5 });
+      yield* s3Files(client, log.bucket, unseal(hashKey, log.prefix));
+    },
+  };
+}

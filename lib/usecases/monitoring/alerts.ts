@@ -1,0 +1,109 @@
+// Handling alerts: list them, acknowledge one, resolve one with its disposition, and
+// the figures of a quarter (how fast alerts were acknowledged and resolved, counts by
+// rule and disposition) with the quarter's monitoring record (runs, events examined),
+// which the quarterly review attaches as evidence to A.8.15, A.8.16 and A.5.14.
+import type { Alert, AlertStatus, Disposition } from '../../domain/monitoring/alert.ts';
+import type { MonitoringDay } from '../../domain/monitoring/records.ts';
+import { alertStats, type AlertStats } from '../../domain/monitoring/stats.ts';
+import { firstDayOf, lastDayOf, type Quarter } from '../../domain/review/quarter.ts';
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
+import type { Ports } from '../ports.ts';
+
+/** Unresolved alerts (open and acknowledged), or those of one status; newest first. */
+export async function listAlerts(rt: Pick<Ports, 'alerts'>, orgId: string, status?: AlertStatus): Promise<Alert[]> {
+  const alerts = status === 'resolved' ? await rt.alerts.ofDays(orgId, '0000-01-01', '9999-12-31') : await rt.alerts.unresolved(orgId);
+  return alerts.filter((a) => !status || a.status === status).sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1));
+}
+
+export interface AlertDecision {
+  orgId: string;
+  id: string;
+  /** Who acknowledges or resolves it: one of its recipients, the security contact or the compliance contact. */
+  as: string;
+  now: Date;
+  comment?: string;
+}
+
+async function decidable(rt: Pick<Ports, 'alerts' | 'organisations'>, d: AlertDecision): Promise<Alert> {
+  const [alert, loaded] = await Promise.all([rt.alerts.get(d.orgId, d.id), rt.organisations.load(d.orgId)]);
+  if (!loaded) throw new NotFoundError(`organisation "${d.orgId}" has not been imported`);
+  if (!alert) throw new NotFoundError(`no alert "${d.id}" in ${d.orgId}: see compliance alerts list`);
+  if (!loaded.people.has(d.as)) throw new InputError(`--as: "${d.as}" is not one of ${d.orgId}'s people`);
+  const org = loaded.organisation;
+  const allowed = new Set([...alert.recipients, org.securityContact ?? org.complianceContact, org.complianceContact]);
+  if (!allowed.has(d.as)) throw new ForbiddenError(`${d.as} may not handle alert ${d.id}: its recipients (${alert.recipients.join(', ')}), the security contact and the compliance contact may`);
+  if (d.now.toISOString() < alert.at) throw new InputError(`alert ${d.id} was raised at ${alert.at}: it cannot be handled before (${d.now.toISOString()})`);
+  return alert;
+}
+
+export async function acknowledgeAlert(rt: Pick<Ports, 'alerts' | 'organisations'>, d: AlertDecision): Promise<Alert> {
+  const alert = await decidable(rt, d);
+  if (alert.status !== 'open') throw new ConflictError(`alert ${d.id} is ${alert.status} already (by ${alert.status === 'resolved' ? alert.resolvedBy : alert.acknowledgedBy} at ${alert.status === 'resolved' ? alert.resolvedAt : alert.acknowledgedAt})`);
+  const at = d.now.toISOString();
+  const next: Alert = { ...alert, status: 'acknowledged', acknowledgedAt: at, acknowledgedBy: d.as, ...(d.comment !== undefined ? { comment: d.comment } : {}) };
+  await rt.alerts.change(next, 'open', { orgId: d.orgId, at, event: 'alert.acknowledged', subject: `ALERT#${d.id}`, actor: d.as, ...(d.comment ? { detail: { comment: d.comment } } : {}) });
+  return next;
+}
+
+export async function resolveAlert(rt: Pick<Ports, 'alerts' | 'organisations'>, d: AlertDecision & { disposition: Disposition }): Promise<Alert> {
+  const alert = await decidable(rt, d);
+  if (alert.status === 'resolved') throw new ConflictError(`alert ${d.id} was resolved already, as ${alert.disposition}, by ${alert.resolvedBy} at ${alert.resolvedAt}`);
+  const at = d.now.toISOString();
+  // Resolved without an acknowledgement: it was acknowledged when it was resolved.
+  const next: Alert = {
+    ...alert,
+    status: 'resolved',
+    acknowledgedAt: alert.acknowledgedAt ?? at,
+    acknowledgedBy: alert.acknowledgedBy ?? d.as,
+    resolvedAt: at,
+    resolvedBy: d.as,
+    disposition: d.disposition,
+    ...(d.comment !== undefined ? { comment: d.comment } : {}),
+  };
+  await rt.alerts.change(next, alert.status, { orgId: d.orgId, at, event: 'alert.resolved', subject: `ALERT#${d.id}`, actor: d.as, detail: { disposition: d.disposition, ...(d.comment ? { comment: d.comment } : {}) } });
+  return next;
+}
+
+/** A quarter's monitoring record: what its runs examined and raised, day by day added up. */
+export interface MonitoringRecord {
+  quarter: string;
+  days: number;
+  runs: number;
+  events: number;
+  late: number;
+  alerts: number;
+  byRule: Record<string, number>;
+  firstRunAt?: string;
+  lastRunAt?: string;
+}
+
+export function recordOf(quarter: string, days: readonly MonitoringDay[]): MonitoringRecord {
+  const byRule: Record<string, number> = {};
+  for (const d of days) for (const [rule, n] of Object.entries(d.byRule)) byRule[rule] = (byRule[rule] ?? 0) + (n ?? 0);
+  const sum = (f: (d: MonitoringDay) => number) => days.reduce((n, d) => n + f(d), 0);
+  const times = days.map((d) => d.lastRunAt).sort();
+  return {
+    quarter,
+    days: days.length,
+    runs: sum((d) => d.runs),
+    events: sum((d) => d.events),
+    late: sum((d) => d.late),
+    alerts: sum((d) => d.alerts),
+    byRule,
+    ...(times.length ? { firstRunAt: times[0], lastRunAt: times.at(-1) } : {}),
+  };
+}
+
+export async function monitoringRecord(rt: Pick<Ports, 'events'>, orgId: string, quarter: Quarter): Promise<MonitoringRecord> {
+  return recordOf(quarter, await rt.events.days(orgId, firstDayOf(quarter), lastDayOf(quarter)));
+}
+
+export type QuarterStats = AlertStats & { monitoring: MonitoringRecord };
+
+/** How the quarter's alerts were handled, and what monitoring did in it. */
+export async function quarterStats(rt: Pick<Ports, 'alerts' | 'events'>, orgId: string, quarter: Quarter): Promise<QuarterStats> {
+  const from = firstDayOf(quarter);
+  const to = lastDayOf(quarter);
+  const [alerts, monitoring] = await Promise.all([rt.alerts.ofDays(orgId, from, to), monitoringRecord(rt, orgId, quarter)]);
+  return { ...alertStats(quarter, from, to, alerts), monitoring };
+}

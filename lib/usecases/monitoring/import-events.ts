@@ -1,0 +1,159 @@
+// Imports one platform audit-log file: recognises its layout (or takes a mapping),
+// reads every row into the one event schema, holds each event as keyed hashes and
+// masks, and writes them under their deterministic keys. A row that cannot be read is
+// counted and reported by its line, and the rest are read; a file imported before
+// (the same content for the same platform) writes nothing; an event older than the
+// organisation's log retention is not stored. While it writes, the import is marked
+// under way, so that no monitoring run reads past its start until it is done: every
+// event it writes carries that start as the time it was received.
+import { randomUUID } from 'node:crypto';
+import type { HeldEvent } from '../../domain/monitoring/event.ts';
+import { EventHolder } from '../../domain/monitoring/hold.ts';
+import { jsonLayout, tableLayout, type LayoutReader } from '../../domain/monitoring/layouts.ts';
+import type { AuditLogMapping } from '../../domain/monitoring/mapping.ts';
+import type { LoadedOrganisation } from '../../domain/org/org.ts';
+import { InputError, NotFoundError } from '../../errors.ts';
+import type { AuditLogFile, Ports } from '../ports.ts';
+
+/** Events written per request to the store (it writes them 25 at a time). */
+const CHUNK = 500;
+/** Problems listed in the summary (all are counted). */
+export const PROBLEMS_LISTED = 100;
+/** An import holds its mark this long, and renews it as it goes. */
+const LEASE_MS = 15 * 60_000;
+const DAY_S = 86_400;
+
+export interface ImportRequest {
+  orgId: string;
+  platform: string;
+  file: AuditLogFile;
+  mapping?: AuditLogMapping | undefined;
+  /** Who imports it, for the audit trail: `cli:events-import`, or a run's name. */
+  actor: string;
+  /** The moment the import is for (`--now`, a run's time): log retention is counted from events' times to it. */
+  now: Date;
+  /** The organisation, when the caller has it loaded. */
+  org?: LoadedOrganisation;
+}
+
+export interface ImportSummary {
+  orgId: string;
+  platform: string;
+  file: string;
+  sha256: string;
+  status: 'imported' | 'already-imported';
+  layout?: string;
+  /** Rows or entries read, events written, the same event given twice in the file. */
+  rows: number;
+  events: number;
+  duplicates: number;
+  /** Events older than the organisation's log retention: not stored. */
+  expired: number;
+  /** Rows that could not be read: how many, and the first PROBLEMS_LISTED with where they are. */
+  problemCount: number;
+  problems: { at: string; reason: string }[];
+  /** Operations the rules do not watch (renaming a group, say), by name: counted, not stored. */
+  ignoredCount: number;
+  ignored: Record<string, number>;
+  /** When it was imported before (already-imported). */
+  importedAt?: string;
+}
+
+export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' | 'audit' | 'hashKey' | 'clock'>, request: ImportRequest): Promise<ImportSummary> {
+  const { orgId, platform, file } = request;
+  const org = request.org ?? (await rt.organisations.load(orgId));
+  if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
+  if (!org.platforms.some((p) => p.id === platform)) {
+    throw new InputError(`--platform: "${platform}" is not a platform ${orgId} declares (${org.platforms.map((p) => p.id).join(', ') || 'none declared'})`);
+  }
+  const base = { orgId, platform, file: file.name, sha256: file.sha256 };
+  const before = await rt.events.auditLog(orgId, platform, file.sha256);
+  const empty = { rows: 0, events: 0, duplicates: 0, expired: 0, problemCount: 0, problems: [], ignoredCount: 0, ignored: {} };
+  if (before) return { ...base, ...empty, status: 'already-imported', layout: before.layout, importedAt: before.importedAt };
+
+  const timeZone = org.organisation.timeZone;
+  if (request.mapping && file.sample.kind === 'json') throw new InputError(`${file.name}: a mapping names the columns of a table; this file is JSON`);
+  const reader: LayoutReader = file.sample.kind === 'table' ? tableLayout(file.sample.header, { timeZone, ...(request.mapping ? { mapping: request.mapping } : {}) }) : jsonLayout(file.sample.first);
+
+  const key = await rt.hashKey();
+  const ingestId = randomUUID();
+  const started = rt.clock();
+  const receivedAt = started.toISOString();
+  const holder = new EventHolder(key, platform, receivedAt);
+  const retention = org.organisation.logRetentionDays * DAY_S;
+  const nowEpoch = Math.floor(request.now.getTime() / 1000);
+  const summary: ImportSummary = { ...base, ...empty, problems: [], ignored: {}, status: 'imported', layout: reader.layout };
+  const seen = new Set<string>();
+  let chunk: { event: HeldEvent; expiresAt: number }[] = [];
+  let leaseAt = started.getTime();
+  const unit = file.unit;
+
+  await rt.events.beginIngest(orgId, ingestId, receivedAt, new Date(leaseAt + LEASE_MS).toISOString());
+  try {
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      await rt.events.put(orgId, chunk);
+      chunk = [];
+      // A long import renews its mark, so no run passes its start before it is done.
+      const wall = rt.clock().getTime();
+      if (wall - leaseAt > LEASE_MS / 3) {
+        leaseAt = wall;
+        await rt.events.beginIngest(orgId, ingestId, receivedAt, new Date(wall + LEASE_MS).toISOString());
+      }
+    };
+    for await (const record of file.records()) {
+      summary.rows++;
+      const outcome = record.kind === 'problem' ? { status: 'problem' as const, reason: record.reason } : reader.read(record);
+      if (outcome.status === 'problem') {
+        summary.problemCount++;
+        if (summary.problems.length < PROBLEMS_LISTED) summary.problems.push({ at: `${unit} ${record.line}`, reason: outcome.reason });
+        continue;
+      }
+      if (outcome.status === 'ignored') {
+        summary.ignoredCount++;
+        summary.ignored[outcome.action] = (summary.ignored[outcome.action] ?? 0) + 1;
+        continue;
+      }
+      const expiresAt = Math.floor(Date.parse(outcome.event.time) / 1000) + retention;
+      if (expiresAt <= nowEpoch) {
+        summary.expired++;
+        continue;
+      }
+      const event = holder.hold(outcome.event);
+      if (seen.has(event.id)) {
+        summary.duplicates++;
+        continue;
+      }
+      seen.add(event.id);
+      chunk.push({ event, expiresAt });
+      summary.events++;
+      if (chunk.length >= CHUNK) await flush();
+    }
+    await flush();
+    const importedAt = rt.clock().toISOString();
+    await rt.events.putAuditLog(orgId, {
+      platform,
+      sha256: file.sha256,
+      name: file.name,
+      layout: reader.layout,
+      rows: summary.rows,
+      events: summary.events,
+      problems: summary.problemCount,
+      ignored: summary.ignoredCount,
+      expired: summary.expired,
+      importedAt,
+      importedBy: request.actor,
+    });
+    await rt.audit.append({
+      orgId,
+      at: importedAt,
+      event: 'events.imported',
+      subject: `AUDITLOG#${platform}#${file.sha256}`,
+      actor: request.actor,
+      detail: { file: file.name, layout: reader.layout, rows: summary.rows, events: summary.events, problems: summary.problemCount, ignored: summary.ignoredCount, expired: summary.expired },
+    });
+  } finally {
+    await rt.events.endIngest(orgId, ingestId);
+  }
+  return summary;
+}

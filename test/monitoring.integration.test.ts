@@ -1,0 +1,220 @@
+// Behaviour monitoring against DynamoDB Local, through the real ASL file and handlers:
+// re-importing adds no event and no alert; a run reads only what arrived after its
+// watermark, late events included, and nothing an ingest is still writing; alerts are
+// mailed once to the group's owner and the security contact in their language; times to
+// acknowledge and resolve come out right with the clock given.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openAuditLogFile } from '../lib/adapters/events/audit-log-files.ts';
+import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
+import { buildSourceEntry, DataMap, diffDataMaps } from '../lib/domain/datamap/datamap.ts';
+import { groupHash } from '../lib/domain/detect/mask.ts';
+import { OrgFile } from '../lib/domain/org/org.ts';
+import type { Runtime } from '../lib/runtime.ts';
+import { acknowledgeAlert, listAlerts, quarterStats, resolveAlert } from '../lib/usecases/monitoring/alerts.ts';
+import { importAuditLog } from '../lib/usecases/monitoring/import-events.ts';
+import type { MonitorSummary } from '../lib/usecases/monitoring/run.ts';
+import { importOrganisationFile } from '../lib/usecases/org/import.ts';
+import { runRequest } from '../lib/workflows/declarations.ts';
+import { RecordingMailer, testRuntime } from './support/local-store.ts';
+
+const KEY = 'test-hash-key-0123456789';
+const ORG = 'kowloon-co';
+
+const orgFile = () =>
+  OrgFile.parse({
+    organisation: { id: ORG, name: 'Kowloon Co', complianceContact: 'carol', securityContact: 'sec', logRetentionDays: 400, monitoring: { learningDays: 0 } },
+    people: [
+      { id: 'carol', name: 'Carol Lam', email: 'carol@kowloon.example' },
+      { id: 'sec', name: '張保安 Cheung Po On', email: 'sec@kowloon.example', language: 'zh-Hant' },
+      { id: 'owen', name: 'Owen Ho', email: 'owen@kowloon.example', role: 'finance' },
+      { id: 'ada', name: 'Ada Chan', email: 'ada@kowloon.example', role: 'finance' },
+    ],
+    platforms: [{ id: 'dingtalk', name: 'DingTalk', storage: { region: 'cn-hongkong', provider: 'alibaba' }, e2ee: 'none', auditLog: 'export', externalSharing: 'restricted' }],
+    sources: [{ id: 'dt-finance', name: 'DingTalk finance', platform: 'dingtalk', kind: 'chat-table', path: '/nonexistent/finance.csv' }],
+    groups: [{ source: 'dt-finance', name: 'Payroll', owner: 'owen', members: ['owen', 'ada'] }],
+  });
+
+/** A data map in which Payroll is rated red (and, held in the mainland with no transfer basis, tiered red) and Lunch green. */
+async function putDataMap(rt: Runtime): Promise<void> {
+  const entry = buildSourceEntry({
+    id: 'dt-finance',
+    platform: 'dingtalk',
+    storage: { region: 'cn-hangzhou' },
+    groups: [
+      { group: 'Payroll', groupHash: groupHash(KEY, 'Payroll'), counts: { hk_id: 3 } },
+      { group: 'Lunch', groupHash: groupHash(KEY, 'Lunch'), counts: {} },
+    ],
+    people: [{ type: 'hk_id', count: 3 }],
+    coverage: { bytesRead: 10, bytesTotal: 10, truncated: false },
+  });
+  const map = DataMap.parse({ orgId: ORG, scanId: 'data-mapping-scan-kowloon-co-2026-11', scannedAt: '2026-11-01T02:00:00Z', sources: [entry] });
+  await rt.dataMaps.putSource(ORG, map.scanId, entry);
+  await rt.dataMaps.put(map, diffDataMaps(undefined, map), '2026-11-01T02:00:00Z');
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'audit-logs-'));
+let fileNo = 0;
+function csv(rows: string[][]): string {
+  const file = path.join(dir, `log-${++fileNo}.csv`);
+  writeFileSync(file, ['time,user,action,object,group,target,ip', ...rows.map((r) => r.join(','))].join('\n'));
+  return file;
+}
+
+/** `n` downloads by `user` from `group`, `step` seconds apart from `hkt` (Hong Kong time). */
+function downloads(user: string, group: string, hkt: string, n: number, step = 20, tag = ''): string[][] {
+  const start = Date.parse(`${hkt}+08:00`);
+  return Array.from({ length: n }, (_, i) => [new Date(start + i * step * 1000).toISOString(), user, 'download', `file-${tag}${hkt}-${i}.pdf`, group, '', '203.0.113.7']);
+}
+
+async function importCsv(rt: Runtime, file: string, now = '2026-11-30T09:00:00Z') {
+  return importAuditLog(rt, { orgId: ORG, platform: 'dingtalk', file: await openAuditLogFile(file), actor: 'test', now: new Date(now) });
+}
+
+async function monitor(rt: Runtime, now: string): Promise<MonitorSummary> {
+  const { input } = runRequest('behaviour-monitoring', ORG, new Date(now), { onDemand: true });
+  return (await executeWorkflow(rt, 'behaviour-monitoring', input)) as MonitorSummary;
+}
+
+async function items(rt: Runtime, type: string): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table, ExclusiveStartKey: start }));
+    out.push(...(page.Items ?? []).filter((i) => i.type === type));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+describe('behaviour monitoring against DynamoDB Local', () => {
+  let rt: Runtime;
+  let mailer: RecordingMailer;
+  beforeEach(async () => {
+    mailer = new RecordingMailer();
+    rt = await testRuntime(mailer);
+    await importOrganisationFile(rt, orgFile(), 'import:test', '2026-11-01T00:00:00Z');
+    await putDataMap(rt);
+  });
+
+  it('raises each alert once, mails the group owner and the security contact once in their language, and adds nothing when the file or an overlapping export comes again', async () => {
+    const stranger = [['2026-11-20T02:00:00Z', 'auditor@partner.example', 'view', 'payslips.xlsx', 'Payroll', '', '']];
+    const file = csv([...downloads('ada@kowloon.example', 'Payroll', '2026-11-24T14:00:00', 50), ...stranger]);
+    const first = await importCsv(rt, file);
+    expect(first).toMatchObject({ status: 'imported', layout: 'project', rows: 51, events: 51, problemCount: 0 });
+    const run = await monitor(rt, '2026-11-30T09:00:00Z');
+    expect(run.status).toBe('succeeded');
+    expect(run.events).toBe(51);
+    const alerts = await listAlerts(rt, ORG);
+    expect(alerts.map((a) => [a.rule, a.user, a.group, a.tier, a.recipients]).sort()).toEqual([
+      ['strangers', 'a***@partner.example', 'Payroll', 'red', ['owen', 'sec']],
+      ['volume', 'ada', 'Payroll', 'red', ['owen', 'sec']],
+    ]);
+    expect(mailer.sent.map((m) => m.to.email).sort()).toEqual(['owen@kowloon.example', 'sec@kowloon.example']);
+    const zh = mailer.sent.find((m) => m.to.email === 'sec@kowloon.example')!;
+    expect(zh.subject).toBe('[Kowloon Co] 行為監察：2 項警報');
+    expect(zh.text).toContain('大量下載');
+    const en = mailer.sent.find((m) => m.to.email === 'owen@kowloon.example')!;
+    // The first window over the floor: 41 downloads in 13 minutes 20 seconds.
+    expect(en.text).toContain('41 downloads and exports in 60 minutes (threshold 40; own baseline 0)');
+    expect(en.text).toContain('2026-11-24 14:00 – 14:13 (Asia/Hong_Kong)');
+    // Nothing raw at rest: no address as written, in any event or alert.
+    const stored = JSON.stringify([...(await items(rt, 'event')), ...(await items(rt, 'alert'))]);
+    expect(stored).not.toContain('ada@kowloon.example');
+    expect(stored).not.toContain('auditor@partner.example');
+    expect(stored).not.toContain('203.0.113.7');
+
+    // The same file again: nothing written, nothing raised, nothing mailed.
+    expect((await importCsv(rt, file)).status).toBe('already-imported');
+    // An export overlapping it: only what is new is new.
+    const overlap = csv([...downloads('ada@kowloon.example', 'Payroll', '2026-11-24T14:00:00', 50), ['2026-11-25T03:00:00Z', 'owen@kowloon.example', 'view', 'memo.docx', 'Lunch', '', '']]);
+    expect(await importCsv(rt, overlap)).toMatchObject({ status: 'imported', events: 51 });
+    expect(await items(rt, 'event')).toHaveLength(52);
+    const again = await monitor(rt, '2026-11-30T10:00:00Z');
+    expect(again.events).toBe(51); // the overlap's events arrived again, and were examined again
+    expect(again.alertsRaised).toEqual([]);
+    expect(await items(rt, 'alert')).toHaveLength(2);
+    expect(mailer.sent).toHaveLength(2);
+    // A run with nothing new reads nothing.
+    expect((await monitor(rt, '2026-11-30T10:15:00Z')).events).toBe(0);
+  });
+
+  it('reads only what arrived after its watermark, examines a late event with the events held around it, and counts it late', async () => {
+    await importCsv(rt, csv(downloads('ada@kowloon.example', 'Payroll', '2026-11-24T11:00:00', 40, 30)));
+    const run1 = await monitor(rt, '2026-11-24T12:00:00Z');
+    expect(run1.events).toBe(40);
+    expect(run1.alertsRaised).toEqual([]); // 40 is the red tier's floor: not above it
+    // One more download at 11:10, exported late.
+    await importCsv(rt, csv([['2026-11-24T03:10:05Z', 'ada@kowloon.example', 'download', 'late.pdf', 'Payroll', '', '']]));
+    const run2 = await monitor(rt, '2026-11-24T13:00:00Z');
+    expect(run2.events).toBe(1);
+    expect(run2.late).toBe(1);
+    expect(run2.alertsRaised).toHaveLength(1);
+    const [alert] = await listAlerts(rt, ORG);
+    expect(alert).toMatchObject({ rule: 'volume', user: 'ada', eventCount: 41 });
+    expect((await rt.events.watermark(ORG))?.version).toBe(2);
+  });
+
+  it('reads nothing an ingest is still writing, and all of it once the ingest is done', async () => {
+    const started = new Date(Date.now() - 1000).toISOString();
+    await rt.events.beginIngest(ORG, 'still-writing', started, new Date(Date.now() + 600_000).toISOString());
+    await importCsv(rt, csv(downloads('ada@kowloon.example', 'Lunch', '2026-11-24T11:00:00', 3)));
+    expect((await monitor(rt, '2026-11-24T12:00:00Z')).events).toBe(0);
+    await rt.events.endIngest(ORG, 'still-writing');
+    expect((await monitor(rt, '2026-11-24T12:15:00Z')).events).toBe(3);
+  });
+
+  it('stores no event older than the log retention, gives each an expiry, and reads none that has expired', async () => {
+    const file = csv([
+      ['2025-09-01T02:00:00Z', 'ada@kowloon.example', 'view', 'old.pdf', 'Lunch', '', ''],
+      ['2026-11-24T02:00:00Z', 'ada@kowloon.example', 'view', 'new.pdf', 'Lunch', '', ''],
+    ]);
+    expect(await importCsv(rt, file)).toMatchObject({ events: 1, expired: 1 });
+    const [event] = await items(rt, 'event');
+    expect(event?.expiresAt).toBe(Date.parse('2026-11-24T02:00:00Z') / 1000 + 400 * 86_400);
+    // Read a year and more later, the event has expired: DynamoDB Local keeps it, the reads do not.
+    expect((await monitor(rt, '2028-01-01T00:00:00Z')).events).toBe(0);
+  });
+
+  it('times acknowledgement and resolution from the alert\'s raising, by the clock given, and refuses who may not', async () => {
+    await importCsv(rt, csv([
+      ...downloads('ada@kowloon.example', 'Payroll', '2026-11-24T14:00:00', 45),
+      ['2026-11-20T02:00:00Z', 'auditor@partner.example', 'view', 'payslips.xlsx', 'Payroll', '', ''],
+      ['2026-11-21T02:00:00Z', 'temp@partner.example', 'view', 'payslips.xlsx', 'Payroll', '', ''],
+    ]));
+    await monitor(rt, '2026-11-30T09:00:00Z');
+    const [a, b, c] = (await listAlerts(rt, ORG)).sort((x, y) => (x.id < y.id ? -1 : 1));
+    const at = (minutes: number) => new Date(Date.parse('2026-11-30T09:00:00Z') + minutes * 60_000);
+    await acknowledgeAlert(rt, { orgId: ORG, id: a!.id, as: 'owen', now: at(10) });
+    await acknowledgeAlert(rt, { orgId: ORG, id: b!.id, as: 'sec', now: at(42) });
+    await resolveAlert(rt, { orgId: ORG, id: a!.id, as: 'owen', disposition: 'true-positive', now: at(90) });
+    // Resolved without an acknowledgement first: acknowledged then.
+    await resolveAlert(rt, { orgId: ORG, id: c!.id, as: 'carol', disposition: 'false-positive', now: at(240) });
+    await expect(acknowledgeAlert(rt, { orgId: ORG, id: b!.id, as: 'sec', now: at(50) })).rejects.toThrow(/acknowledged already/);
+    await expect(acknowledgeAlert(rt, { orgId: ORG, id: b!.id, as: 'ada', now: at(50) })).rejects.toThrow(/may not handle/);
+    await expect(resolveAlert(rt, { orgId: ORG, id: b!.id, as: 'sec', disposition: 'benign', now: at(-5) })).rejects.toThrow(/cannot be handled before/);
+
+    const stats = await quarterStats(rt, ORG, '2026-Q4');
+    expect(stats.raised).toBe(3);
+    expect(stats.byStatus).toEqual({ open: 0, acknowledged: 1, resolved: 2 });
+    expect(stats.byDisposition).toMatchObject({ 'true-positive': 1, 'false-positive': 1, benign: 0 });
+    expect(stats.byRule).toMatchObject({ volume: 1, strangers: 2 });
+    // Acknowledged after 10, 42 and 240 minutes; resolved after 90 and 240.
+    expect(stats.toAcknowledge).toEqual({ count: 3, medianMinutes: 42, p90Minutes: 240, meanMinutes: 97.3 });
+    expect(stats.toResolve).toEqual({ count: 2, medianMinutes: 165, p90Minutes: 240, meanMinutes: 165 });
+    expect(stats.monitoring).toMatchObject({ runs: 1, events: 47, alerts: 3 });
+    expect(await listAlerts(rt, ORG, 'resolved')).toHaveLength(2);
+    expect((await rt.audit.read(ORG)).filter((e) => e.event.startsWith('alert.')).map((e) => e.event).sort()).toEqual([
+      'alert.acknowledged',
+      'alert.acknowledged',
+      'alert.raised',
+      'alert.raised',
+      'alert.raised',
+      'alert.resolved',
+      'alert.resolved',
+    ]);
+  });
+});
