@@ -17,6 +17,7 @@ import { addAuditCommands } from './audit-commands.ts';
 import { addApiCommands } from './api-commands.ts';
 import { addExportCommands } from './export-commands.ts';
 import { addMonitoringCommands } from './monitoring-commands.ts';
+import { addReportCommand } from './report-command.ts';
 import { enableCompileCache } from './compile-cache.ts';
 import type { GlobalOptions, Session } from './session.ts';
 
@@ -220,6 +221,7 @@ export function buildProgram(): Command {
   addApiCommands(program, { withSession, resolveOrg, print, commandGroup });
   addExportCommands(program, { withSession, resolveOrg, print, commandGroup });
   addMonitoringCommands(program, { withSession, resolveOrg, print, commandGroup });
+  addReportCommand(program, { withSession, resolveOrg, print, commandGroup });
 
   program
     .command('redact-stored')
