@@ -10,3 +10,4 @@ if (!only || only === 'gaps') await (await import('./gap-analysis.ts')).main();
 if (!only || only === 'review') await (await import('./quarterly-review.ts')).main();
 if (!only || only === 'api') await (await import('./api-latency.ts')).main();
 if (!only || only === 'audit') await (await import('./audit-seal.ts')).main();
+if (!only || only === 'report') await (await import('./report.ts')).main();
