@@ -22,9 +22,10 @@ export function userHash(key: string | Uint8Array, user: string): string {
   return hmac(key, `user:${user.trim().toLowerCase()}`);
 }
 
-/** A user as people may see it: an address masked (`c***@acme.example`), an id to its first two and last characters. */
+/** A user as people may see it, in lower case: an address masked (`c***@acme.example`), an id to its first two and last characters. */
 export function shownUser(user: string): string {
-  const value = user.trim();
+  // Lower case, as the hash is: the same user is shown the same way however the platform wrote them.
+  const value = user.trim().toLowerCase();
   if (domainOf(value)) return mask({ type: 'email', value });
   return value.length <= 4 ? '***' : `${value.slice(0, 2)}***${value.slice(-1)}`;
 }
