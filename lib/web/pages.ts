@@ -72,7 +72,7 @@ export function bare(language: Language, t: Labels, title: string, message: stri
 
 const cls = (value: string | undefined | null) => `status-${value ?? 'none'}`;
 const table = (caption: string, head: readonly string[], rows: readonly Markup[]) =>
-  html`<div class="scroll"><table><caption class="visually-hidden">${caption}</caption><thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  html`<div class="scroll" tabindex="0" role="region" aria-label="${caption}"><table><caption class="visually-hidden">${caption}</caption><thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
 
 interface TaskItem {
   id: string;

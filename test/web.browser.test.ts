@@ -1,0 +1,180 @@
+// The web pages in a real browser (the system's Chromium through playwright-core),
+// served by `compliance serve`'s server against DynamoDB Local with the sample
+// organisation: an owner signs in from a one-time link, sees only their tasks and
+// answers one, which the review then shows; an auditor reads every page and downloads
+// the audit package, whose manifest checks; a scheduler starts a run and sees it
+// finish. Every page passes axe-core with no serious or critical violation, fits a
+// phone-width screen, and is photographed under test/screenshots/ (git-ignored).
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../lib/domain/access/principal.ts';
+import { verifyPackage } from '../lib/domain/export/manifest.ts';
+import { localWebAuth, setWebAuth, signInCode } from '../lib/web/auth.ts';
+import { ORG, OWNER, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const SHOTS = path.resolve('test/screenshots');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+describe('web pages in Chromium', () => {
+  let api: ApiFixture;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium; .ci/run does where it is missing) or set CHROMIUM_PATH`);
+    api = await sampleApi();
+    setWebAuth(localWebAuth(api.key));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    mkdirSync(SHOTS, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    setWebAuth(undefined);
+  });
+
+  /** A browser context signed in as this person, from a one-time link, as `compliance token --link` prints it. */
+  async function signIn(role: Role, person: string, options: { width?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
+    // bypassCSP: only so axe-core can be injected; the pages' own CSP allows no script.
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: options.width ?? 1100, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const link = `${api.server.url}/sign-in?code=${await signInCode(api.key, { person, orgId: ORG, role })}`;
+    const landed = await page.goto(link);
+    expect(landed?.status()).toBe(200);
+    return { context, page };
+  }
+
+  /** axe-core's serious and critical violations on the page, as "rule: target". */
+  async function accessibilityProblems(page: Page): Promise<string[]> {
+    await page.addScriptTag({ content: AXE });
+    const result = (await page.evaluate(`axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })`)) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  }
+
+  async function visit(page: Page, url: string, shot: string): Promise<void> {
+    const response = await page.goto(`${api.server.url}${url}`);
+    expect(response?.status(), url).toBe(200);
+    expect(await accessibilityProblems(page), url).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
+  }
+
+  it('an owner signs in from the link, sees only their tasks, answers one, and the review shows it', async () => {
+    const { context, page } = await signIn('owner', OWNER);
+    expect(new URL(page.url()).pathname).toBe('/tasks');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, 'owner-tasks.png'), fullPage: true });
+    const theirs = (await api.rt.reviews.tasks(ORG, '2026-Q4')).filter((t) => t.owner === OWNER || t.delegate === OWNER).map((t) => `task-${t.control}`);
+    expect((await page.locator('section.card').evaluateAll((cards) => cards.map((c) => c.id))).sort()).toEqual(theirs.sort());
+
+    const card = page.locator('#task-A\\.5\\.9');
+    await card.getByLabel('Result').selectOption('not-effective');
+    await card.getByLabel('Comment').fill('The asset register has not been reconciled since June.');
+    await card.getByRole('button', { name: 'Answer A.5.9' }).click();
+    await expect.poll(() => page.locator('.notice').textContent()).toContain('Your answer was recorded');
+    await page.screenshot({ path: path.join(SHOTS, 'owner-answered.png'), fullPage: true });
+
+    const auditor = await signIn('auditor', 'raymond-wong');
+    await auditor.page.goto(`${api.server.url}/review?quarter=2026-Q4`);
+    const row = auditor.page.locator('tr', { hasText: 'A.5.9 Inventory' });
+    await expect.poll(() => row.textContent()).toContain('The asset register has not been reconciled since June.');
+    expect(await row.textContent()).toContain('not-effective');
+    await context.close();
+    await auditor.context.close();
+  });
+
+  it('refuses a replayed or missing CSRF token, another owner\'s task, an oversized field and an ended session with a page that says so, changing nothing', async () => {
+    const { context, page } = await signIn('owner', OWNER);
+    const token = await page.locator('#task-A\\.8\\.1 input[name=csrf]').inputValue();
+    // Nothing but the record that each CSRF token was used (so it cannot be used again).
+    const business = async () => (await tableItems(api.rt)).filter((item) => !item.includes('"type":"nonce"'));
+    const before = await business();
+    const post = (url: string, form: Record<string, string>, headers: Record<string, string> = {}) => page.request.post(`${api.server.url}${url}`, { form, headers, maxRedirects: 0 });
+
+    const other = await post('/tasks/2026-Q4/A.5.1', { csrf: token, result: 'effective' });
+    expect(other.status()).toBe(403);
+    expect(await other.text()).toContain('is michelle-leung&#39;s');
+    const replayed = await post('/tasks/2026-Q4/A.8.1', { csrf: token, result: 'effective' });
+    expect(replayed.status()).toBe(403);
+    expect(await replayed.text()).toContain('this form was sent already');
+    const missing = await post('/tasks/2026-Q4/A.8.1', { result: 'effective' });
+    expect(missing.status()).toBe(403);
+    expect(await missing.text()).toContain('missing its security token');
+    await page.reload();
+    const fresh = await page.locator('#task-A\\.8\\.1 input[name=csrf]').inputValue();
+    const long = await post('/tasks/2026-Q4/A.8.1', { csrf: fresh, result: 'partially-effective', comment: 'x'.repeat(5000) });
+    expect(long.status()).toBe(400);
+    expect(await long.text()).toContain('body.comment: must be at most 4,000 characters');
+    const huge = await post('/tasks/2026-Q4/A.8.1', { csrf: fresh, result: 'effective', comment: 'x'.repeat(100_000) });
+    expect(huge.status()).toBe(413);
+    expect(await business()).toEqual(before);
+
+    await context.clearCookies();
+    await context.addCookies([{ name: 'compliance_session', value: 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.bad', url: api.server.url }]);
+    const ended = await page.goto(`${api.server.url}/tasks`);
+    expect(ended?.status()).toBe(401);
+    expect(await page.locator('main').textContent()).toContain('Your session has ended');
+    expect(await page.locator('a', { hasText: 'Sign in' }).count()).toBe(1);
+    await context.close();
+  });
+
+  it('an auditor reads every page, on a phone too, and downloads the audit package, whose manifest checks', async () => {
+    const { context, page } = await signIn('auditor', 'raymond-wong');
+    for (const [url, shot] of [
+      ['/controls', 'auditor-controls'],
+      ['/controls/A.5.15', 'auditor-control'],
+      ['/gaps?status=open&severity=high', 'auditor-gaps'],
+      ['/datamap', 'auditor-datamap'],
+      ['/review?quarter=2026-Q4', 'auditor-review'],
+      ['/audit', 'auditor-audit'],
+      ['/package', 'auditor-package'],
+      ['/runs', 'auditor-runs'],
+    ] as const) {
+      await visit(page, url, shot);
+    }
+    // raymond-wong reads Traditional Chinese (his language in the organisation file).
+    await page.goto(`${api.server.url}/audit`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-Hant');
+    expect(await page.locator('p.notice[role=status]').textContent()).toContain('審計記錄核實無誤');
+
+    await page.goto(`${api.server.url}/package`);
+    await page.locator('#f-format').selectOption('csv');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('main form button[type=submit]').click()]);
+    expect(download.suggestedFilename()).toBe(`${ORG}-2026-Q4-csv.zip`);
+    const zip = readFileSync((await download.path()) as string);
+    expect(verifyPackage(new Map(Object.entries(unzipSync(new Uint8Array(zip)))))).toMatchObject({ ok: true });
+
+    const phone = await signIn('auditor', 'raymond-wong', { width: 375 });
+    for (const url of ['/controls', '/gaps', '/review?quarter=2026-Q4']) {
+      await phone.page.goto(`${api.server.url}${url}`);
+      const overflow = await phone.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      expect(overflow, url).toBeLessThanOrEqual(0);
+    }
+    await phone.page.screenshot({ path: path.join(SHOTS, 'auditor-review-phone.png'), fullPage: true });
+    await context.close();
+    await phone.context.close();
+  });
+
+  it('a scheduler starts a run from the runs page and sees it finish', async () => {
+    const { context, page } = await signIn('scheduler', 'raymond-wong');
+    expect(new URL(page.url()).pathname).toBe('/runs');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByLabel('流程').selectOption('evidence-sweep');
+    await page.getByRole('button', { name: '立即開始' }).click();
+    const started = new URL(page.url()).searchParams.get('started') ?? '';
+    expect(started).toMatch(/^evidence-sweep-harbour-ledger-2026-11-30T\d{6}$/);
+    const row = page.locator('tr', { hasText: started });
+    for (let i = 0; i < 60 && !((await row.count()) && (await row.textContent())?.includes('succeeded')); i++) {
+      await page.waitForTimeout(500);
+      await page.reload();
+    }
+    expect(await row.textContent()).toContain('succeeded');
+    await page.screenshot({ path: path.join(SHOTS, 'scheduler-runs.png'), fullPage: true });
+    await context.close();
+  });
+});
