@@ -11,7 +11,9 @@
 // - The starter gets each state machine's ARN in its environment, the right to
 //   start exactly those, and one schedule per workflow.
 // - The HTTP API's functions get their routes (API_ROUTES), each behind the Cognito
-//   JWT authorizer that serverless.yml declares (provider.httpApi.authorizers).
+//   JWT authorizer that serverless.yml declares (provider.httpApi.authorizers); the
+//   web pages' function gets WEB_ROUTES without it (it checks the session cookie).
+// - Whoever reads the hash key finds its SSM parameter in HASH_KEY_PARAMETER.
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 const declarations = require('../lib/workflows/declarations.ts');
@@ -22,7 +24,7 @@ const TABLE_KEY_ARN = { 'Fn::GetAtt': ['ComplianceTableKey', 'Arn'] };
 // The asymmetric key that signs audit-package manifests (serverless.yml).
 const MANIFEST_KEY = 'ManifestSigningKey';
 const MANIFEST_KEY_ARN = { 'Fn::GetAtt': [MANIFEST_KEY, 'Arn'] };
-// The JWT authorizer in serverless.yml (provider.httpApi.authorizers) every route is behind.
+// The JWT authorizer in serverless.yml (provider.httpApi.authorizers) every API_ROUTES route is behind.
 const AUTHORIZER = 'cognito';
 /** The door whose function the schedules call (it may start every workflow; so may the API's runs function). */
 const STARTER_DOOR = 'starter';
@@ -124,6 +126,8 @@ async function functions({ resolveVariable }) {
       environment[names.arnVariable] = { Ref: names.logicalId };
     }
     if (fn.access.signManifests) environment.MANIFEST_KEY_ID = MANIFEST_KEY_ARN;
+    // The role may read exactly this parameter (statements() above); the runtime reads it from here.
+    if (fn.access.hashKey) environment.HASH_KEY_PARAMETER = await param(resolveVariable, 'hashKeyParameter');
     if (key === WEB_FUNCTION) {
       // The pages check Cognito's ID tokens themselves, and send people to its hosted sign-in.
       environment.COGNITO_ISSUER = { 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${ComplianceUserPool}' };
