@@ -5,9 +5,10 @@
 // function holding exactly what its declared access implies, one schedule per
 // workflow, SES scoped to the identity, SSM scoped to the hash-key parameter,
 // one state machine per declared workflow with its own role, and the
-// timeouts/retries of their Tasks; the HTTP API: every declared route behind the
-// Cognito JWT authorizer, access logs without tokens or query strings, throttling,
-// the user pool and its groups, the manifest-signing key. Also opens each
+// timeouts/retries of their Tasks; the HTTP API: every API route behind the
+// Cognito JWT authorizer, the web pages' routes (and only they) to the web function
+// without it, access logs without tokens or query strings, throttling, the user
+// pool and its groups, the manifest-signing key. Also opens each
 // function's zip and loads its bundle, so a broken esbuild setup fails here.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -25,6 +26,7 @@ import {
   API_ROUTES,
   DOORS,
   stateMachineNames,
+  WEB_ROUTES,
   WORKFLOWS as DECLARED_WORKFLOWS,
   type Access,
   type FunctionKey,
@@ -457,30 +459,36 @@ describe('IAM: one least-privilege role per function', () => {
       [...new Set(allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith(prefix))).map(({ owner }) => roleFor[owner] ?? owner))].sort();
     expect(holders('dynamodb:')).toEqual(FUNCTIONS.filter((key) => touchesTable(accessOf(key))).sort());
     expect(holders('ses:')).toEqual(FUNCTIONS.filter((key) => accessOf(key).sendMail).sort());
-    expect(holders('ses:')).toEqual(['reviewSend', 'sweepSend']);
-    expect(holders('ssm:')).toEqual(['scanSource']);
-    expect(holders('s3:')).toEqual(['scanSource']);
+    // The send steps only: monitorSend is behaviour monitoring's (the sweep's send step deployed again, mailing alerts).
+    expect(holders('ses:')).toEqual(['monitorSend', 'reviewSend', 'sweepSend']);
+    expect(holders('ssm:')).toEqual(FUNCTIONS.filter((key) => accessOf(key).hashKey).sort());
+    // Who keys hashes: the scan's findings, monitoring's events (ingest and detect), and the web pages' CSRF tokens.
+    expect(holders('ssm:')).toEqual(['monitorDetect', 'monitorIngest', 'scanSource', 'web']);
+    expect(holders('s3:')).toEqual(FUNCTIONS.filter((key) => accessOf(key).scanSources).sort());
+    // Who reads the operator's buckets: the scan, and monitoring's import of audit-log exports.
+    expect(holders('s3:')).toEqual(['monitorIngest', 'scanSource']);
     expect(holders('kms:')).toEqual(FUNCTIONS.filter((key) => touchesTable(accessOf(key)) || accessOf(key).signManifests).sort());
     expect(holders('states:')).toEqual(FUNCTIONS.filter((key) => accessOf(key).startWorkflows || accessOf(key).describeWorkflows).sort());
     expect(holders('lambda:')).toEqual([...stateMachineRoles()].sort());
   });
 
-  it('lets only scanSource read the hash key: ssm:GetParameter on exactly that parameter', () => {
+  it('lets only the functions declared to read the hash key read it: ssm:GetParameter on exactly that parameter, which each finds in its environment', () => {
+    const readers = FUNCTIONS.filter((key) => accessOf(key).hashKey);
     const ssmStatements = allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith('ssm:')));
-    expect(ssmStatements).toHaveLength(1);
-    const { owner, statement } = ssmStatements[0]!;
-    expect(owner).toBe(roleOf(functionIds().scanSource));
-    expect(statement.Effect).toBe('Allow');
-    expect(actionsOf(statement)).toEqual(['ssm:GetParameter']);
-    expect(asArray(statement.Resource as Json).map(show)).toEqual([HASH_KEY_PARAMETER_ARN]);
-    // The function reads the same parameter it may read.
-    expect(resource(functionIds().scanSource).Properties.Environment.Variables.HASH_KEY_PARAMETER).toBe(HASH_KEY_PARAMETER);
-    for (const key of FUNCTIONS.filter((k) => k !== 'scanSource')) {
-      expect(resource(functionIds()[key]).Properties.Environment.Variables.HASH_KEY_PARAMETER, key).toBeUndefined();
+    expect(ssmStatements.map(({ owner }) => owner).sort()).toEqual(readers.map((key) => roleOf(functionIds()[key])).sort());
+    for (const { owner, statement } of ssmStatements) {
+      expect(statement.Effect, owner).toBe('Allow');
+      expect(actionsOf(statement), owner).toEqual(['ssm:GetParameter']);
+      expect(asArray(statement.Resource as Json).map(show), owner).toEqual([HASH_KEY_PARAMETER_ARN]);
+    }
+    // Each reads the same parameter it may read (the runtime finds none without it), and no one else is told it.
+    for (const key of FUNCTIONS) {
+      const variable = resource(functionIds()[key]).Properties.Environment.Variables.HASH_KEY_PARAMETER;
+      expect(variable, key).toBe(readers.includes(key) ? HASH_KEY_PARAMETER : undefined);
     }
   });
 
-  it("lets only the starter and the API's runs function start every state machine, a workflow's last step only what follows it, and only the runs function describe executions", () => {
+  it("lets only the starter, the API's runs function and the web pages start every state machine, a workflow's last step only what follows it, and only the runs function and the web pages describe executions", () => {
     const statesStatements = allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith('states:')));
     expect(statesStatements.length).toBeGreaterThan(0);
     const keyOfRole = Object.fromEntries(FUNCTIONS.map((key) => [roleOf(functionIds()[key]), key]));
@@ -512,10 +520,13 @@ describe('IAM: one least-privilege role per function', () => {
     }
     expect([...starts.startRun!].sort()).toEqual([...STATE_MACHINE_IDS].sort());
     expect([...(starts.apiRuns ?? [])].sort()).toEqual([...STATE_MACHINE_IDS].sort());
+    // The web pages let schedulers start a run and read runs, through POST /v1/runs and GET /v1/runs's own checks.
+    expect([...(starts.web ?? [])].sort()).toEqual([...STATE_MACHINE_IDS].sort());
     expect([...(starts.scanThenGaps ?? [])]).toEqual(['GapAnalysisStateMachine']);
-    expect(Object.keys(starts).sort()).toEqual(['apiRuns', 'scanThenGaps', 'startRun']);
-    expect(Object.keys(describes)).toEqual(['apiRuns']);
+    expect(Object.keys(starts).sort()).toEqual(['apiRuns', 'scanThenGaps', 'startRun', 'web']);
+    expect(Object.keys(describes).sort()).toEqual(['apiRuns', 'web']);
     expect([...describes.apiRuns!].sort()).toEqual([...STATE_MACHINE_IDS].sort());
+    expect([...describes.web!].sort()).toEqual([...STATE_MACHINE_IDS].sort());
   });
 
   it('gives whoever starts or describes runs the ARN of each such state machine, and only the manifest signer the signing key', () => {
@@ -527,9 +538,29 @@ describe('IAM: one least-privilege role per function', () => {
       if (access.signManifests) expect(reference(env.MANIFEST_KEY_ID), key).toEqual({ id: MANIFEST_KEY, attribute: 'Arn' });
       else expect(env.MANIFEST_KEY_ID, key).toBeUndefined();
     }
-    // apiRuns reads a run's status with DescribeExecution, so it needs every ARN, not only those it starts.
-    const apiRunsEnv = resource(functionIds().apiRuns).Properties.Environment.Variables;
-    for (const w of WORKFLOWS) expect(apiRunsEnv[w.envVar]).toEqual({ Ref: w.id });
+    // apiRuns (and the web pages, through its route) read a run's status with DescribeExecution, so they need every ARN.
+    for (const key of ['apiRuns', 'web'] as const) {
+      const env = resource(functionIds()[key]).Properties.Environment.Variables;
+      for (const w of WORKFLOWS) expect(env[w.envVar], `${key} ${w.envVar}`).toEqual({ Ref: w.id });
+    }
+  });
+
+  it('tells only the web pages the user pool that signs their sessions, its client and their own address', () => {
+    const web = resource(functionIds().web).Properties.Environment.Variables as Record<string, Json>;
+    // The same issuer and audience the API's authorizer checks.
+    const jwt = ofType('AWS::ApiGatewayV2::Authorizer')[0]![1].Properties.JwtConfiguration;
+    expect(show(web.COGNITO_ISSUER)).toBe(show(jwt.Issuer));
+    expect(show(web.COGNITO_CLIENT_ID)).toBe(show(jwt.Audience[0]));
+    expect(jwt.Audience).toHaveLength(1);
+    // The API's own address (its HttpApiUrl output), where the hosted sign-in sends people back.
+    expect(show(web.WEB_BASE_URL)).toBe('https://<HttpApi>.execute-api.<AWS::Region>.<AWS::URLSuffix>');
+    // No hosted sign-in page by default (authDomainPrefix ''), so no domain to send people to.
+    expect(params().authDomainPrefix).toBe('');
+    expect(web.COGNITO_DOMAIN).toBeUndefined();
+    for (const key of FUNCTIONS.filter((k) => k !== 'web')) {
+      const env = resource(functionIds()[key]).Properties.Environment.Variables as Record<string, Json>;
+      for (const name of ['COGNITO_ISSUER', 'COGNITO_CLIENT_ID', 'COGNITO_DOMAIN', 'WEB_BASE_URL']) expect(env[name], `${key} ${name}`).toBeUndefined();
+    }
   });
 
   it("gives the API's functions the roles their routes need, and no more", () => {
@@ -549,12 +580,21 @@ describe('IAM: one least-privilege role per function', () => {
       expect(granted(key), key).not.toContain('dynamodb:DeleteItem');
       expect(granted(key).filter((a) => /^(ses|ssm|s3):/.test(a)), key).toEqual([]);
     }
+    // The web pages call those routes' use cases: they hold no more than the four together, plus the
+    // hash key they derive CSRF tokens from; they delete nothing, send no mail and read no scan source.
+    const viaRoutes = new Set((['apiRead', 'apiWrite', 'apiRuns', 'apiAudit'] as const).flatMap(granted));
+    const web = granted('web').filter((a) => !a.startsWith('logs:'));
+    expect(web.filter((a) => !viaRoutes.has(a))).toEqual(['ssm:GetParameter']);
+    expect(web).not.toContain('dynamodb:DeleteItem');
+    expect(web.filter((a) => /^(ses|s3):/.test(a))).toEqual([]);
   });
 
-  it('lets only the send steps (sweepSend, reviewSend) send mail, with SendEmail/SendRawEmail on the verified identity', () => {
+  it('lets only the send steps (sweepSend, reviewSend, monitorSend) send mail, with SendEmail/SendRawEmail on the verified identity', () => {
     const sesStatements = allIamStatements().filter(({ statement }) => actionsOf(statement).some((a) => a.toLowerCase().startsWith('ses:')));
     expect(sesStatements.length).toBeGreaterThan(0);
-    const sendRoles = [roleOf(functionIds().sweepSend), roleOf(functionIds().reviewSend)];
+    // monitorSend: behaviour monitoring's send step, mailing its alerts.
+    const sendRoles = (['sweepSend', 'reviewSend', 'monitorSend'] as const).map((key) => roleOf(functionIds()[key]));
+    expect(sesStatements.map(({ owner }) => owner).sort()).toEqual([...sendRoles].sort());
     for (const { owner, statement } of sesStatements) {
       expect(sendRoles).toContain(owner);
       expect([...actionsOf(statement)].sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
@@ -615,11 +655,12 @@ describe('the manifest-signing key', () => {
 
   it('may be used only by the functions that sign manifests, to sign and to read its public key', () => {
     const signers = FUNCTIONS.filter((key) => accessOf(key).signManifests);
-    expect(signers).toEqual(['apiAudit']);
+    // The audit package route, and the web pages that download it (GET /package/download runs that route).
+    expect([...signers].sort()).toEqual(['apiAudit', 'web']);
     const { manifest } = kmsStatements();
-    expect(manifest.length).toBeGreaterThan(0);
+    expect(manifest.map(({ owner }) => owner).sort()).toEqual(signers.map((key) => roleOf(functionIds()[key])).sort());
     for (const { owner, statement } of manifest) {
-      expect(owner).toBe(roleOf(functionIds().apiAudit));
+      expect(signers.map((key) => roleOf(functionIds()[key]))).toContain(owner);
       expect(statement.Effect).toBe('Allow');
       expect(actionsOf(statement).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
       expect(asArray(statement.Resource as Json).map(show)).toEqual([`<${MANIFEST_KEY}.Arn>`]);
@@ -634,15 +675,25 @@ describe('HTTP API', () => {
   /** The one authorizer's logical id (checked below). */
   const authorizerId = () => ofType('AWS::ApiGatewayV2::Authorizer')[0]![0];
 
-  it('is one HTTP API (no REST API) with exactly the declared routes, each to its declared function', () => {
+  /** Every declared route with the function that serves it: each API route its own, each web page route `web`. */
+  const declaredRoutes = () => [
+    ...API_ROUTES.map((r) => ({ key: routeKey(r), function: r.function as FunctionKey })),
+    ...WEB_ROUTES.map((r) => ({ key: routeKey(r), function: 'web' as FunctionKey })),
+  ];
+
+  it('is one HTTP API (no REST API) with exactly the declared routes (API_ROUTES and WEB_ROUTES), each to its declared function', () => {
     expect(apis().map(([id]) => id)).toEqual(['HttpApi']);
     expect(resource('HttpApi').Properties.ProtocolType).toBe('HTTP');
     expect(resources().filter(([, r]) => r.Type.startsWith('AWS::ApiGateway::'))).toEqual([]);
-    expect(routes().map((r) => r.p.RouteKey).sort()).toEqual(API_ROUTES.map(routeKey).sort());
-    expect(new Set(API_ROUTES.map(routeKey)).size).toBe(API_ROUTES.length);
+    expect(routes().map((r) => r.p.RouteKey).sort()).toEqual(declaredRoutes().map((r) => r.key).sort());
+    // No route is declared twice, within or across the two lists.
+    expect(new Set(declaredRoutes().map((r) => r.key)).size).toBe(API_ROUTES.length + WEB_ROUTES.length);
+    // The API is under /v1, the pages are not: neither can take the other's path.
+    for (const r of API_ROUTES) expect(r.path, routeKey(r)).toMatch(/^\/v1\//);
+    for (const r of WEB_ROUTES) expect(r.path, routeKey(r)).not.toMatch(/^\/v1(\/|$)/);
     const ids = functionIds();
-    for (const declared of API_ROUTES) {
-      const route = routes().find((r) => r.p.RouteKey === routeKey(declared))!;
+    for (const declared of declaredRoutes()) {
+      const route = routes().find((r) => r.p.RouteKey === declared.key)!;
       expect(reference(route.p.ApiId)?.id).toBe('HttpApi');
       const [prefix, target] = route.p.Target['Fn::Join'][1] as [string, Json];
       expect(prefix).toBe('integrations');
@@ -650,11 +701,11 @@ describe('HTTP API', () => {
       expect(integration.Type).toBe('AWS::ApiGatewayV2::Integration');
       expect(integration.Properties.IntegrationType).toBe('AWS_PROXY');
       expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
-      expect(reference(integration.Properties.IntegrationUri), routeKey(declared)).toEqual({ id: ids[declared.function], attribute: 'Arn' });
+      expect(reference(integration.Properties.IntegrationUri), declared.key).toEqual({ id: ids[declared.function], attribute: 'Arn' });
     }
   });
 
-  it('puts every route behind the JWT authorizer: ID tokens of the user pool, for its app client', () => {
+  it('puts every API route behind the JWT authorizer (ID tokens of the user pool, for its app client), and only the web pages\' routes without it', () => {
     const authorizers = ofType('AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
     const [id, authorizer] = authorizers[0]!;
@@ -669,17 +720,26 @@ describe('HTTP API', () => {
     const client = resource('ComplianceUserPoolClient');
     expect(client.Type).toBe('AWS::Cognito::UserPoolClient');
     expect(reference(client.Properties.UserPoolId)?.id).toBe('ComplianceUserPool');
-    // No route is open: the web sign-in routes, which will be, are not declared yet.
-    expect(routes()).toHaveLength(API_ROUTES.length);
+    // A browser sends the pages a session cookie, not an Authorization header: the web function checks
+    // it against the same pool and client itself (lib/web/auth.ts). Every other route is behind the authorizer.
+    const open = (p: Json) => p.AuthorizationType === undefined || p.AuthorizationType === 'NONE';
+    expect(routes()).toHaveLength(API_ROUTES.length + WEB_ROUTES.length);
+    expect(routes().filter((r) => open(r.p)).map((r) => r.p.RouteKey).sort()).toEqual(WEB_ROUTES.map(routeKey).sort());
+    expect(routes().filter((r) => !open(r.p)).map((r) => r.p.RouteKey).sort()).toEqual(API_ROUTES.map(routeKey).sort());
     for (const route of routes()) {
+      if (open(route.p)) {
+        expect(route.p.AuthorizerId, route.p.RouteKey).toBeUndefined();
+        expect(route.p.AuthorizationScopes, route.p.RouteKey).toBeUndefined();
+        continue;
+      }
       expect(route.p.AuthorizationType, route.p.RouteKey).toBe('JWT');
       expect(reference(route.p.AuthorizerId)?.id, route.p.RouteKey).toBe(id);
     }
   });
 
-  it('lets API Gateway invoke only the API functions, and only from this API', () => {
+  it('lets API Gateway invoke only the API functions and the web pages\' function, and only from this API', () => {
     const ids = functionIds();
-    const apiFunctions = [...new Set(API_ROUTES.map((r) => ids[r.function]))].sort();
+    const apiFunctions = [...new Set([...API_ROUTES.map((r) => ids[r.function]), ...(WEB_ROUTES.length ? [ids.web] : [])])].sort();
     const fromApiGateway = ofType('AWS::Lambda::Permission').filter(([, p]) => p.Properties.Principal === 'apigateway.amazonaws.com');
     expect(fromApiGateway.map(([, p]) => reference(p.Properties.FunctionName)?.id).sort()).toEqual(apiFunctions);
     for (const [, p] of fromApiGateway) expect(referencedIds(p.Properties.SourceArn)).toEqual(new Set(['HttpApi']));

@@ -8,6 +8,7 @@ import { readDefinition, taskFunctions } from '../lib/adapters/local/workflow-ru
 import { readServerlessConfig } from '../lib/adapters/dynamodb/table-definition.ts';
 import {
   allFunctions,
+  API_ROUTES,
   cycle,
   definitionFile,
   DOORS,
@@ -16,13 +17,16 @@ import {
   runRequest,
   stateMachineNames,
   WORKFLOWS,
+  WEB_ROUTES,
   type PeriodKind,
   type WorkflowName,
 } from '../lib/workflows/declarations.ts';
 
 const require = createRequire(import.meta.url);
 const deploy = require('../workflows/deploy.cjs') as {
-  functions: (ctx: { resolveVariable: (v: string) => Promise<unknown> }) => Promise<Record<string, { handler: string; events?: unknown[] }>>;
+  functions: (
+    ctx: { resolveVariable: (v: string) => Promise<unknown> },
+  ) => Promise<Record<string, { handler: string; events?: unknown[]; environment?: Record<string, unknown> }>>;
 };
 /** The params serverless.yml declares by default, as the Framework would resolve them. */
 const resolveVariable = async (variable: string) => {
@@ -60,6 +64,27 @@ describe('workflow declarations', () => {
     const generated = await deploy.functions({ resolveVariable });
     expect(Object.keys(generated).sort()).toEqual([...allFunctions().keys()].sort());
     for (const [key, fn] of allFunctions()) expect(generated[key]?.handler).toBe(fn.handler);
+  });
+
+  it('routes each API route to its function behind the authorizer, and each web page route to web without it', async () => {
+    const generated = await deploy.functions({ resolveVariable });
+    const routesOf = (key: string) => (generated[key]?.events ?? []).flatMap((e) => ('httpApi' in (e as object) ? [(e as { httpApi: Record<string, unknown> }).httpApi] : []));
+    for (const key of Object.keys(generated)) {
+      const expected =
+        key === 'web'
+          ? WEB_ROUTES.map((r) => ({ method: r.method, path: r.path }))
+          : API_ROUTES.filter((r) => r.function === key).map((r) => ({ method: r.method, path: r.path, authorizer: { name: 'cognito' } }));
+      expect(routesOf(key), key).toEqual(expected);
+    }
+  });
+
+  it('tells the web pages the hosted sign-in domain only when the stage has one', async () => {
+    const withDomain = await deploy.functions({
+      resolveVariable: async (variable) => (variable === 'param:authDomainPrefix' ? 'acme-compliance' : resolveVariable(variable)),
+    });
+    expect(withDomain.web?.environment?.COGNITO_DOMAIN).toEqual({ 'Fn::Sub': 'https://acme-compliance.auth.${AWS::Region}.amazoncognito.com' });
+    for (const [key, fn] of Object.entries(withDomain)) if (key !== 'web') expect(fn.environment?.COGNITO_DOMAIN, key).toBeUndefined();
+    expect((await deploy.functions({ resolveVariable })).web?.environment?.COGNITO_DOMAIN).toBeUndefined();
   });
 
   it('schedules each workflow through the starter once, as often as its period', async () => {
