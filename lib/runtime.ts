@@ -34,6 +34,7 @@ export interface RuntimeParts {
   /** Default: knows of no execution (the run record is all there is). */
   describeExecution?: ExecutionDescriber;
   clock?: () => Date;
+  webBaseUrl?: string;
   /** Default: none (an export fails, saying so); the CLI, serve and tests use the local key. */
   manifestSigner?: () => Promise<ManifestSigner>;
 }
@@ -58,6 +59,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     hashKey: parts.hashKey,
     clock: parts.clock ?? (() => new Date()),
     manifestSigner: parts.manifestSigner ?? noSigner,
+    ...(parts.webBaseUrl ? { webBaseUrl: parts.webBaseUrl } : {}),
   };
 }
 
@@ -82,6 +84,7 @@ export function runtime(): Runtime {
       starter: sfnStarter(config.stateMachineArns),
       describeExecution: sfnDescriber(config.stateMachineArns),
       manifestSigner: once(() => manifestSigner(config)),
+      ...(config.WEB_BASE_URL ? { webBaseUrl: config.WEB_BASE_URL } : {}),
     });
   }
   return current;

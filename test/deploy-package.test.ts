@@ -545,7 +545,7 @@ describe('IAM: one least-privilege role per function', () => {
     }
   });
 
-  it('tells only the web pages the user pool that signs their sessions, its client and their own address', () => {
+  it('tells only the web pages the user pool that signs their sessions and its client, and only them and the mail senders their address', () => {
     const web = resource(functionIds().web).Properties.Environment.Variables as Record<string, Json>;
     // The same issuer and audience the API's authorizer checks.
     const jwt = ofType('AWS::ApiGatewayV2::Authorizer')[0]![1].Properties.JwtConfiguration;
@@ -559,7 +559,10 @@ describe('IAM: one least-privilege role per function', () => {
     expect(web.COGNITO_DOMAIN).toBeUndefined();
     for (const key of FUNCTIONS.filter((k) => k !== 'web')) {
       const env = resource(functionIds()[key]).Properties.Environment.Variables as Record<string, Json>;
-      for (const name of ['COGNITO_ISSUER', 'COGNITO_CLIENT_ID', 'COGNITO_DOMAIN', 'WEB_BASE_URL']) expect(env[name], `${key} ${name}`).toBeUndefined();
+      for (const name of ['COGNITO_ISSUER', 'COGNITO_CLIENT_ID', 'COGNITO_DOMAIN']) expect(env[name], `${key} ${name}`).toBeUndefined();
+      // A mail with review tasks links to the tasks page.
+      if (['sweepSend', 'reviewSend', 'monitorSend'].includes(key)) expect(show(env.WEB_BASE_URL), key).toBe(show(web.WEB_BASE_URL));
+      else expect(env.WEB_BASE_URL, `${key} WEB_BASE_URL`).toBeUndefined();
     }
   });
 

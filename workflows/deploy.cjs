@@ -104,9 +104,8 @@ function routeEvents(key) {
     httpApi: {
       method: route.method,
       path: route.path,
-      // Every route is behind the authorizer. A route declared `public: true` (the web
-      // sign-in and its callback, once RouteDeclaration has that field) goes without it.
-      ...(route.public === true ? {} : { authorizer: { name: AUTHORIZER } }),
+      // Every API route is behind the authorizer (the pages' routes, above, read their session cookie).
+      authorizer: { name: AUTHORIZER },
     },
   }));
 }
@@ -134,8 +133,9 @@ async function functions({ resolveVariable }) {
       environment.COGNITO_CLIENT_ID = { Ref: 'ComplianceUserPoolClient' };
       const prefix = await param(resolveVariable, 'authDomainPrefix', '');
       if (prefix) environment.COGNITO_DOMAIN = { 'Fn::Sub': `https://${prefix}.auth.\${AWS::Region}.amazoncognito.com` };
-      environment.WEB_BASE_URL = { 'Fn::Sub': 'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}' };
     }
+    // The pages' address: the web function's callback, and the link to the tasks page in the mails a sender sends.
+    if (key === WEB_FUNCTION || fn.access.sendMail) environment.WEB_BASE_URL = { 'Fn::Sub': 'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}' };
     // The starter is what the schedules call.
     if (fn.owner === STARTER_DOOR) {
       for (const w of declarations.WORKFLOWS.filter((w) => w.schedule)) {

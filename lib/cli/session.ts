@@ -14,6 +14,9 @@ import { withLocalStarter } from '../adapters/local/workflow-runner.ts';
 import { createStore } from '../adapters/dynamodb/client.ts';
 import { ensureTable } from '../adapters/dynamodb/table-definition.ts';
 
+/** Where `compliance serve` answers by default: the mails' links point there locally. */
+export const LOCAL_WEB_BASE_URL = 'http://127.0.0.1:8787';
+
 export interface GlobalOptions {
   endpoint?: string;
   /** Use the deployed table on AWS with the default credentials. */
@@ -55,7 +58,7 @@ export async function openSession(options: GlobalOptions): Promise<Session> {
     if (!options.aws) await ensureTable(store);
     const mail = mailConfig(env);
     return {
-      rt: withLocalStarter(createRuntime({ store, mailer: createMailer(mail), readers: sourceReaders({ region: env.AWS_REGION }), hashKey: env.COMPLIANCE_HASH_KEY || env.HASH_KEY_PARAMETER ? hashKeySource(env) : localHashKey(options.dataDir) })),
+      rt: withLocalStarter(createRuntime({ store, mailer: createMailer(mail), readers: sourceReaders({ region: env.AWS_REGION }), hashKey: env.COMPLIANCE_HASH_KEY || env.HASH_KEY_PARAMETER ? hashKeySource(env) : localHashKey(options.dataDir), webBaseUrl: env.WEB_BASE_URL ?? LOCAL_WEB_BASE_URL })),
       now,
       ...(mail.transport === 'outbox' ? { outboxDir: path.resolve(mail.outboxDir) } : {}),
       close: async () => {

@@ -305,6 +305,8 @@ export interface Ports {
   describeExecution: ExecutionDescriber;
   /** The key for keyed hashes of scan findings (HMAC-SHA-256). */
   hashKey: () => Promise<string>;
+  /** Where the web pages are, for links in mails (WEB_BASE_URL; locally compliance serve's address). */
+  webBaseUrl?: string;
   /** Wall-clock time for leases and audit stamps (date rules use each run's own `now`). */
   clock: () => Date;
 }

@@ -17,6 +17,8 @@ export interface NoticeMailInput {
   tasks?: TaskLine[];
   /** Behaviour-monitoring alerts, listed first. */
   alerts?: AlertLine[];
+  /** The owner's tasks page (the web pages' /tasks), linked from a mail with tasks. */
+  tasksUrl?: string;
 }
 
 export interface RenderedMail {
@@ -48,6 +50,8 @@ interface TaskStrings {
   dueToday: string;
   dueIn: (n: number) => string;
   overdue: (n: number) => string;
+  /** The line that links to the tasks page. */
+  online: (url: string) => string;
   closing: string;
 }
 
@@ -110,6 +114,7 @@ const STRINGS: Record<Language, Strings> = {
       dueToday: 'due today',
       dueIn: (n) => (n === 1 ? 'due in 1 day' : `due in ${n} days`),
       overdue: (n) => (n === 1 ? '1 day overdue' : `${n} days overdue`),
+      online: (url: string) => `Answer your tasks online: ${url}`,
       closing: 'To answer a task: compliance task answer TASK --as YOU --result effective|partially-effective|not-effective|not-applicable [--comment ...] [--evidence FILE], or on the review pages.',
     },
     subjectLead: 'Evidence needs your attention: ',
@@ -177,6 +182,7 @@ const STRINGS: Record<Language, Strings> = {
       dueToday: '今天到期',
       dueIn: (n) => `${n} 天後到期`,
       overdue: (n) => `逾期 ${n} 天`,
+      online: (url: string) => `在網上回覆你的任務：${url}`,
       closing: '回覆任務：compliance task answer 任務 --as 你的編號 --result effective|partially-effective|not-effective|not-applicable [--comment ...] [--evidence 檔案]，或在審查網頁上回覆。',
     },
     subjectLead: '證據需要處理：',
@@ -426,6 +432,8 @@ interface AlertStrings {
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
 const textOf = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
+const ZH_TIERS: Readonly<Record<string, string>> = { red: '紅色級別', amber: '琥珀色級別', green: '綠色級別' };
+
 const ALERT_STRINGS: Record<Language, AlertStrings> = {
   en: {
     lead: 'Behaviour monitoring: ',
@@ -446,7 +454,7 @@ const ALERT_STRINGS: Record<Language, AlertStrings> = {
       if (rule === 'volume' || rule === 'timing') {
         what = `${num(d.count)} downloads and exports in ${num(d.windowMinutes)} minutes${rule === 'timing' ? ' outside working hours' : ''} (threshold ${num(d.threshold)}; ${d.learning ? 'no baseline yet' : `own baseline ${num(d.baseline)}`})`;
       } else if (rule === 'flow') {
-        what = d.kind === 'lower-tier' ? `forwarded to ${textOf(d.to)} (${textOf(d.toTier)} tier)` : d.kind === 'personal' ? `sent to a personal account at ${textOf(d.domain)}` : `sent outside the organisation, to ${textOf(d.domain)}`;
+        what = d.kind === 'lower-tier' ? `forwarded to ${textOf(d.to)} (${d.toTier === 'unknown' ? 'tier not assessed' : `${textOf(d.toTier)} tier`})` : d.kind === 'personal' ? `sent to a personal account at ${textOf(d.domain)}` : `sent outside the organisation, to ${textOf(d.domain)}`;
       } else if (rule === 'strangers') {
         what = `${a.eventCount} event${a.eventCount === 1 ? '' : 's'} by someone not of the organisation${d.insideDomain ? " (with the organisation's own domain)" : ''}`;
       } else if (rule === 'exposure') {
@@ -465,7 +473,7 @@ const ALERT_STRINGS: Record<Language, AlertStrings> = {
     note: '請調查每項警報並確認收到；處理完畢後，將其結案為真實事件（true-positive）、無害（benign）或誤報（false-positive）。',
     label: { alert: '警報', what: '內容', who: '人員', group: '群組', when: '時間', events: '事件數' },
     severity: { low: '低', medium: '中', high: '高', critical: '嚴重' },
-    tier: (tier) => ({ red: '紅色級別', amber: '琥珀色級別', green: '綠色級別' })[tier] ?? '未評估級別',
+    tier: (tier) => ZH_TIERS[tier] ?? '未評估級別',
     on: (group, tier, platform) => `${group}（${tier}，${platform}）`,
     detail: (a) => {
       const d = a.detail;
@@ -475,7 +483,7 @@ const ALERT_STRINGS: Record<Language, AlertStrings> = {
       if (rule === 'volume' || rule === 'timing') {
         what = `${num(d.windowMinutes)} 分鐘內${rule === 'timing' ? '在非辦公時間' : ''}下載及導出 ${num(d.count)} 次（門檻 ${num(d.threshold)}；${d.learning ? '尚未有平常水平' : `平常最高 ${num(d.baseline)}`}）`;
       } else if (rule === 'flow') {
-        what = d.kind === 'lower-tier' ? `轉發至 ${textOf(d.to)}（${textOf(d.toTier)}）` : d.kind === 'personal' ? `發送至個人帳戶（${textOf(d.domain)}）` : `發送至機構以外（${textOf(d.domain)}）`;
+        what = d.kind === 'lower-tier' ? `轉發至 ${textOf(d.to)}（${ZH_TIERS[textOf(d.toTier)] ?? '未評估級別'}）` : d.kind === 'personal' ? `發送至個人帳戶（${textOf(d.domain)}）` : `發送至機構以外（${textOf(d.domain)}）`;
       } else if (rule === 'strangers') {
         what = `機構以外人士的 ${a.eventCount} 項活動${d.insideDomain ? '（使用機構本身的域名）' : ''}`;
       } else if (rule === 'exposure') {
@@ -561,7 +569,8 @@ export function renderNoticeMail(input: NoticeMailInput): RenderedMail {
         ? a.mixedIntro(organisationName, asOf)
         : a.intro(organisationName)
       : (tasks.length === 0 ? s.intro : input.lines.length === 0 ? s.task.intro : s.task.mixedIntro)(organisationName, asOf);
-  const closing = [...(alerts.length > 0 ? [a.closing] : []), ...(tasks.length > 0 ? [s.task.closing] : []), ...(input.lines.length > 0 ? s.closing : [])];
+  const online = tasks.length > 0 && input.tasksUrl ? s.task.online(input.tasksUrl) : undefined;
+  const closing = [...(alerts.length > 0 ? [a.closing] : []), ...(online ? [online] : []), ...(tasks.length > 0 ? [s.task.closing] : []), ...(input.lines.length > 0 ? s.closing : [])];
   if (grouped.escalated.length > 0) closing.push(s.closingEscalated);
 
   const text = [
@@ -591,7 +600,7 @@ export function renderNoticeMail(input: NoticeMailInput): RenderedMail {
     ...alertHtmlSection(s, a, alerts),
     ...tSections.flatMap((section) => taskHtmlSection(s, section)),
     ...sections.flatMap((section) => htmlSection(s, section)),
-    ...closing.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...closing.map((p) => (p === online && input.tasksUrl ? `<p>${escapeHtml(p.replace(input.tasksUrl, ''))}<a href="${escapeHtml(input.tasksUrl)}">${escapeHtml(input.tasksUrl)}</a></p>` : `<p>${escapeHtml(p)}</p>`)),
     `<p><small>${escapeHtml(s.signOff(organisationName))}</small></p>`,
     '</body>',
     '</html>',

@@ -155,6 +155,7 @@ async function sendToRecipient(rt: Ports, input: SendBatchInput, person: Recipie
       ownerName: n.ownerName,
     })),
     tasks: tasks.lines,
+    ...(rt.webBaseUrl ? { tasksUrl: `${rt.webBaseUrl.replace(/\/$/, '')}/tasks` } : {}),
     alerts: alerts.map((n) => ({ alertId: n.alertId, rule: n.rule, pattern: n.pattern, severity: n.severity, tier: n.tier, who: n.who, group: n.group, platform: n.platform, eventCount: n.eventCount, when: n.when, detail: n.detail })),
   });
 
