@@ -347,26 +347,34 @@ describe('against DynamoDB Local, one table, in order', () => {
 
   let digests = 0;
   let sent = 0;
+  let alertMails = 0;
 
   it('run --now 2026-11-30 sends N mails into the outbox: one review digest per task owner, one sweep mail per person with notices', async () => {
     const r = await cli('run', SAMPLE, '--now', '2026-11-30');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('As of 2026-11-30.');
-    const match = /Sent (\d+) mails/.exec(r.stdout);
+    const match = /Sent (\d+) mails/.exec(r.stdout.slice(r.stdout.indexOf('Evidence sweep')));
     expect(match, r.stdout).not.toBeNull();
     sent = Number(match?.[1]);
     expect(sent).toBeGreaterThan(0);
     const opened = /Review 2026-Q4 opened: (\d+) tasks due 2026-12-30 \(\1 written now\); (\d+) digests recorded, \2 mails sent\./.exec(r.stdout);
     expect(opened, r.stdout).not.toBeNull();
     digests = Number(opened?.[2]);
-    expect(emls()).toHaveLength(sent + digests);
+    // Behaviour monitoring's alerts: the seven incidents planted in the sample's audit logs, one mail per recipient.
+    const monitoring = r.stdout.slice(r.stdout.indexOf('Behaviour monitoring'), r.stdout.indexOf('Review 2026-Q4 opened'));
+    expect(monitoring).toContain('7 alerts raised');
+    alertMails = Number(/Sent (\d+) mails/.exec(monitoring)?.[1]);
+    expect(alertMails).toBeGreaterThan(0);
+    expect(emls()).toHaveLength(sent + digests + alertMails);
     expect(readdirSync(outbox).filter((f) => !f.endsWith('.eml'))).toEqual([]); // no .tmp left
     expect(r.stdout).toContain(`Mails are in ${outbox}`);
     const mails = await Promise.all(emls().map(async (f) => simpleParser(readFileSync(path.join(outbox, f)))));
     const to = (m: (typeof mails)[number]) => (m.to as { value: { address: string }[] }).value[0]?.address;
     const isDigest = (m: (typeof mails)[number]) => /ISO\/IEC 27001 (?:review )?2026-Q4/.test(m.subject ?? '');
+    const isAlert = (m: (typeof mails)[number]) => /Behaviour monitoring: |行為監察：/.test(m.subject ?? '');
+    expect(new Set(mails.filter(isAlert).map(to)).size).toBe(alertMails);
     // The sweep: one mail per person listed in the output, each to that person.
-    const swept = mails.filter((m) => !isDigest(m)).map(to);
+    const swept = mails.filter((m) => !isDigest(m) && !isAlert(m)).map(to);
     for (const address of swept) expect(r.stdout).toContain(`<${address}>`);
     expect(new Set(swept).size).toBe(sent);
     // The review: one digest per person with tasks, never two.
@@ -381,7 +389,7 @@ describe('against DynamoDB Local, one table, in order', () => {
     expect(r.stdout).toContain('Nothing sent now');
     expect(r.stdout).toContain(`it sent ${sent} mails then`);
     expect(emls()).toEqual(before);
-    expect(emls()).toHaveLength(sent + digests);
+    expect(emls()).toHaveLength(sent + digests + alertMails);
   });
 
   it('gaps --format json: the analysis the scan started, and open gaps with rule, subject, requirements, owner and remedy', async () => {

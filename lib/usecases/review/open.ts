@@ -63,12 +63,14 @@ async function systemEvidence(rt: Ports, orgId: string, quarter: Quarter): Promi
     attach(['A.8.15', 'A.8.16', 'A.5.14'], {
       id: `monitoring:${record.quarter}`,
       origin: 'system',
-      title: `Behaviour monitoring record ${record.quarter}${so}: ${record.runs} runs, ${record.events} audit-log events examined, ${record.alerts} alerts (compliance alerts stats --period ${record.quarter})`,
+      title: `Behaviour monitoring record ${record.quarter}${so}: ${plural(record.runs, 'run')}, ${plural(record.events, 'audit-log event')} examined, ${plural(record.alerts, 'alert')} (compliance alerts stats --period ${record.quarter})`,
       location: `compliance://${orgId}/monitoring/${record.quarter}`,
     });
   }
   return out;
 }
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
 async function loadOrg(rt: Ports, orgId: string): Promise<LoadedOrganisation> {
   const org = await rt.organisations.load(orgId);
