@@ -1,12 +1,16 @@
 // The real ASL files: validated, checked for Retry/Catch/timeouts, and executed
 // locally with the real handlers their workflow declares (and serverless.yml deploys).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { executeWorkflow, localDefinition, readDefinition, taskFunctions } from '../lib/adapters/local/workflow-runner.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import type { SweepSummary } from '../lib/usecases/sweep/report.ts';
+import type { MonitorSummary } from '../lib/usecases/monitoring/run.ts';
+import { OrgFile } from '../lib/domain/org/org.ts';
 import { definitionFile, runRequest, WORKFLOWS } from '../lib/workflows/declarations.ts';
 import { smallOrg } from './support/fixtures.ts';
 import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';
@@ -165,5 +169,67 @@ describe('evidence sweep workflow, executed locally', () => {
     await expect(executeWorkflow(rt, 'evidence-sweep', { orgId: 'kowloon-co', runName: 'bad name!', now: 'yesterday' })).rejects.toThrow();
     const { handler } = await import('../functions/sweep-plan.ts');
     await expect(handler({ orgId: 'kowloon-co', runName: 'bad name!', now: 'yesterday' }, {} as never)).rejects.toThrow(/runName: must be 1-80 letters.*now: must be an ISO-8601 date-time/);
+  });
+});
+
+describe('behaviour monitoring workflow, executed locally', () => {
+  const monitoredOrg = (auditLog: string, passEvents = 100_000) =>
+    OrgFile.parse({
+      organisation: { id: 'kowloon-co', name: 'Kowloon Co', complianceContact: 'carol', monitoring: { passEvents, learningDays: 0 } },
+      people: [
+        { id: 'carol', name: 'Carol Lam', email: 'carol@kowloon.example' },
+        { id: 'owen', name: 'Owen Ho', email: 'owen@kowloon.example' },
+      ],
+      platforms: [{ id: 'dingtalk', name: 'DingTalk', storage: { region: 'cn-hongkong', provider: 'alibaba' }, e2ee: 'none', auditLog: 'export', externalSharing: 'open', auditLogs: [{ path: auditLog }] }],
+    });
+  const logFile = (rows: string[]) => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'monitor-wf-')), 'audit.csv');
+    writeFileSync(file, ['time,user,action,object,group,target,ip', ...rows].join('\n'));
+    return file;
+  };
+
+  it('imports the declared audit log, examines it in passes while more wait, mails the alert, and records the run through the real handlers', async () => {
+    const mailer = new RecordingMailer();
+    const rt = await testRuntime(mailer);
+    // 250 views, and one forward to a personal account: a flow alert even from a group of no assessed tier (low, one step up).
+    const rows = Array.from({ length: 250 }, (_, i) => `2026-11-24T0${1 + (i % 8)}:${String(i % 60).padStart(2, '0')}:00Z,owen@kowloon.example,view,doc-${i}.pdf,General,,`);
+    rows.push('2026-11-24T03:00:00Z,owen@kowloon.example,forward,plan.pdf,General,owen.ho@gmail.com,');
+    await importOrganisationFile(rt, monitoredOrg(logFile(rows), 100), 'import:test', '2026-11-01T00:00:00Z');
+    const { name, input } = runRequest('behaviour-monitoring', 'kowloon-co', new Date('2026-11-30T09:00:00Z'));
+    const output = (await executeWorkflow(rt, 'behaviour-monitoring', input)) as MonitorSummary;
+
+    expect(output.status).toBe('succeeded');
+    expect(output.files).toEqual([{ platform: 'dingtalk', name: 'audit.csv', status: 'imported', layout: 'project', events: 251, problems: 0, ignored: 0 }]);
+    expect(output.events).toBe(251);
+    expect(output.passes).toBeGreaterThanOrEqual(3); // at most 100 a pass
+    expect(output.alertsRaised).toHaveLength(1);
+    expect(mailer.sent.map((m) => [m.to.email, m.subject])).toEqual([['carol@kowloon.example', '[Kowloon Co] Behaviour monitoring: 1 alert']]);
+    const run = await rt.runs.get({ orgId: 'kowloon-co', kind: 'behaviour-monitoring', name });
+    expect(run).toMatchObject({ status: 'succeeded', summary: { events: 251, mailsSent: 1 } });
+
+    // The schedule's next quarter hour: the file was imported, nothing arrived since.
+    const next = runRequest('behaviour-monitoring', 'kowloon-co', new Date('2026-11-30T09:15:00Z'));
+    const quiet = (await executeWorkflow(rt, 'behaviour-monitoring', next.input)) as MonitorSummary;
+    expect(quiet).toMatchObject({ status: 'succeeded', events: 0, alertsRaised: [], mailsSent: 0 });
+    expect(quiet.files).toEqual([{ platform: 'dingtalk', name: 'audit.csv', status: 'already-imported', layout: 'project', events: 0, problems: 0, ignored: 0 }]);
+  });
+
+  it('records a declared file it cannot read as failed, examines the rest, and fails the run saying which', async () => {
+    const rt = await testRuntime();
+    await importOrganisationFile(rt, monitoredOrg('/nonexistent/audit.csv'), 'import:test', '2026-11-01T00:00:00Z');
+    const { name, input } = runRequest('behaviour-monitoring', 'kowloon-co', new Date('2026-11-30T09:00:00Z'));
+    const output = (await executeWorkflow(rt, 'behaviour-monitoring', input)) as MonitorSummary;
+    expect(output.status).toBe('failed');
+    expect(output.files).toMatchObject([{ platform: 'dingtalk', status: 'failed', error: expect.stringMatching(/ReadError: cannot read .*audit\.csv: no such file/) }]);
+    expect((await rt.runs.get({ orgId: 'kowloon-co', kind: 'behaviour-monitoring', name }))?.error).toMatch(/1 audit-log file could not be read/);
+  });
+
+  it('fails the execution through RecordFailure when a step fails, and records why', async () => {
+    const rt = await testRuntime();
+    const { name, input } = runRequest('behaviour-monitoring', 'no-such-org', new Date('2026-11-30T09:00:00Z'));
+    await expect(executeWorkflow(rt, 'behaviour-monitoring', input)).rejects.toMatchObject({ name: 'ExecutionError' });
+    const run = await rt.runs.get({ orgId: 'no-such-org', kind: 'behaviour-monitoring', name });
+    expect(run?.status).toBe('failed');
+    expect(run?.error).toMatch(/NotFoundError: organisation "no-such-org" has not been imported/);
   });
 });

@@ -28,7 +28,7 @@ import { InputError } from '../../errors.ts';
 import type { AuditLogFile, AuditLogReaders } from '../../usecases/ports.ts';
 import { readCsvRecords, type CsvProblem, type CsvReport } from '../sources/csv-reader.ts';
 import { entriesUnder } from '../sources/local-files.ts';
-import { openRegularFile, statRegularFile } from '../sources/read-error.ts';
+import { openRegularFile, statRegularFile, toReadError } from '../sources/read-error.ts';
 import type { S3Sender } from '../sources/s3-source.ts';
 import { readXlsxRows } from '../sources/xlsx-reader.ts';
 
@@ -219,7 +219,13 @@ export function auditLogReaders(clients: { s3?: S3Sender; region?: string } = {}
     async *declared(log: AuditLogDeclaration, hashKey: string) {
       if ('path' in log) {
         const given = unseal(hashKey, log.path);
-        for (const entry of await entriesUnder(given)) {
+        let entries: Awaited<ReturnType<typeof entriesUnder>>;
+        try {
+          entries = await entriesUnder(given);
+        } catch (error) {
+          throw toReadError(given, error);
+        }
+        for (const entry of entries) {
           if (entry.refused !== undefined) throw new InputError(`${redact(entry.path)}: ${entry.refused}`);
           yield await openAuditLogFile(entry.path);
         }

@@ -76,6 +76,8 @@ export const MonitoringPolicy = z.strictObject({
   personalDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a domain in lower case, such as gmail.com')).max(1000).default([]),
   /** Rules switched off for this organisation. */
   disabled: z.array(Rule).default([]),
+  /** Events one pass of a monitoring run reads at most; a run makes more passes while more wait. */
+  passEvents: z.int().min(100).max(1_000_000).default(100_000),
 });
 export type MonitoringPolicy = z.infer<typeof MonitoringPolicy>;
 export type MonitoringPolicyInput = z.input<typeof MonitoringPolicy>;

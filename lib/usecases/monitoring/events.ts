@@ -32,7 +32,7 @@ export const PassTotals = z.object({
 });
 
 export const DetectResult = z.object({
-  /** 1 for the run's first pass over what was received; each pass reads at most PASS_EVENTS. */
+  /** 1 for the run's first pass over what was received; each pass reads at most `monitoring.passEvents`. */
   pass: z.number().int().positive(),
   total: PassTotals,
   more: z.boolean(),

@@ -4,7 +4,7 @@
 // 1. ingest: the audit-log files each platform declares (local files, S3 prefixes) that
 //    were not imported before; one file that cannot be read is recorded as failed and
 //    the others go on.
-// 2. detect, in passes of at most PASS_EVENTS: the events received after the
+// 2. detect, in passes of at most `monitoring.passEvents` (100,000): the events received after the
 //    watermark (never a rescan), up to the earliest ingest still under way; with them
 //    the events of the same users around them, already held (a late event is seen with
 //    its neighbours), the users' baselines, the groups' tiers and ratings and the
@@ -36,8 +36,6 @@ import { importAuditLog } from './import-events.ts';
 
 export const MONITOR_KIND: WorkflowName = 'behaviour-monitoring';
 
-/** Events a detect pass reads at most; more wait for the next pass of the same run. */
-export const PASS_EVENTS = 100_000;
 /** Passes a run makes at most (the workflow loops while a pass says there is more). */
 export const MAX_PASSES = 20;
 
@@ -168,10 +166,10 @@ export async function detectPass(rt: Ports, input: DetectEvent): Promise<DetectR
   const underWay = await rt.events.ingestsUnderWay(orgId, wall.toISOString());
   const upTo = underWay[0] && underWay[0].startedAt <= wall.toISOString() ? new Date(Date.parse(underWay[0].startedAt) - 1).toISOString() : wall.toISOString();
   const watermark = await rt.events.watermark(orgId);
-  const received = await rt.events.received(orgId, watermark?.positions ?? {}, upTo, PASS_EVENTS, nowEpoch);
-  const fresh = received.events;
   const key = await rt.hashKey();
   const ctx = await detectionContext(rt, org, key);
+  const received = await rt.events.received(orgId, watermark?.positions ?? {}, upTo, ctx.policy.passEvents, nowEpoch);
+  const fresh = received.events;
 
   let context: HeldEvent[] = [];
   const raised: string[] = [];
