@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark in turn, printing its figures.
-// BENCH_ONLY=sweep, scan, gaps, review, audit or hostile runs one of them; scan-cli only the command
+// BENCH_ONLY=sweep, scan, gaps, review, audit, monitoring or hostile runs one of them; scan-cli only the command
 // line's start and end-to-end throughput on 1, 2 and every core.
 const only = process.env.BENCH_ONLY;
 if (!only || only === 'sweep') await import('./evidence-sweep.ts');
@@ -11,3 +11,4 @@ if (!only || only === 'review') await (await import('./quarterly-review.ts')).ma
 if (!only || only === 'api') await (await import('./api-latency.ts')).main();
 if (!only || only === 'audit') await (await import('./audit-seal.ts')).main();
 if (!only || only === 'report') await (await import('./report.ts')).main();
+if (!only || only === 'monitoring') await (await import('./behaviour-monitoring.ts')).main();

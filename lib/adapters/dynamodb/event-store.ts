@@ -45,26 +45,36 @@ export async function putEvents(store: Store, orgId: string, events: readonly { 
   await batchWriteAll(store, events.map(({ event, expiresAt }) => ({ PutRequest: { Item: eventEntity.toItem(orgId, event, expiresAt) } })));
 }
 
-/** One page per shard after its position, up to `upTo`: the events, the positions reached, whether more wait. */
+/** Each shard after its position, up to `upTo`, page by page until about `limit` in all: the events, the positions reached, whether more wait. */
 export async function receivedEvents(store: Store, orgId: string, after: Record<string, string>, upTo: string, limit: number, nowEpoch: number) {
   const perShard = Math.max(1, Math.ceil(limit / EVENT_SHARDS));
   const pages = await Promise.all(
     Array.from({ length: EVENT_SHARDS }, async (_, shard) => {
       const from = after[String(shard)] ?? '0';
-      const result = await store.doc.send(
-        new QueryCommand({
-          TableName: store.table,
-          IndexName: INDEX.byDate,
-          KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK BETWEEN :from AND :to',
-          FilterExpression: NOT_EXPIRED,
-          ExpressionAttributeValues: { ':pk': keys.eventReceivedPartition(orgId, shard), ':from': from, ':to': `${upTo}#\uffff`, ':now': nowEpoch },
-          Limit: perShard,
-        }),
-      );
-      // BETWEEN is inclusive: the position itself was read by the run that left it.
-      const items = (result.Items ?? []).filter((i) => i.GSI2SK !== from);
-      const last = (result.LastEvaluatedKey?.GSI2SK as string | undefined) ?? (items.at(-1)?.GSI2SK as string | undefined) ?? after[String(shard)];
-      return { shard, items, last, more: result.LastEvaluatedKey !== undefined };
+      const items: Record<string, unknown>[] = [];
+      let last = after[String(shard)];
+      let start: Record<string, unknown> | undefined;
+      let read = 0;
+      do {
+        const result = await store.doc.send(
+          new QueryCommand({
+            TableName: store.table,
+            IndexName: INDEX.byDate,
+            KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK BETWEEN :from AND :to',
+            FilterExpression: NOT_EXPIRED,
+            ExpressionAttributeValues: { ':pk': keys.eventReceivedPartition(orgId, shard), ':from': from, ':to': `${upTo}#\uffff`, ':now': nowEpoch },
+            Limit: perShard - read,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        // BETWEEN is inclusive: the position itself was read by the run that left it.
+        items.push(...(result.Items ?? []).filter((i) => i.GSI2SK !== from));
+        read += result.ScannedCount ?? 0;
+        start = result.LastEvaluatedKey;
+        // Where the next read starts: the last key read (expired items included), else the last returned.
+        last = (start?.GSI2SK as string | undefined) ?? (items.at(-1)?.GSI2SK as string | undefined) ?? last;
+      } while (start && read < perShard);
+      return { shard, items, last, more: start !== undefined };
     }),
   );
   const positions: Record<string, string> = { ...after };
