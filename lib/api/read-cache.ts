@@ -1,5 +1,5 @@
 // What the read routes of one warm process share: an organisation's settings, people
-// and controls, its evidence register and its reviews' tasks, read once and served to
+// and controls, its evidence register and its reviews, tasks and nonconformities, read once and served to
 // every request for a few seconds, then refreshed in the background while the last
 // value is still served (stale-while-revalidate). Without it each GET of the control
 // list would read the whole evidence register (10,000 items: ~300 ms on DynamoDB
@@ -62,12 +62,15 @@ export function readCache(base: Runtime, now: () => number = Date.now): ReadCach
       ...organisations,
       settings: (orgId) => memo(orgId, 'settings', () => organisations.settings(orgId)),
       load: (orgId) => memo(orgId, 'load', () => organisations.load(orgId)),
-      evidence: (orgId, controlId) => (controlId === undefined ? memo(orgId, 'evidence', () => organisations.evidence(orgId)) : organisations.evidence(orgId, controlId)),
+      evidence: (orgId, controlId) => memo(orgId, `evidence:${controlId ?? ''}`, () => organisations.evidence(orgId, controlId)),
     },
     reviews: {
       ...reviews,
+      get: (orgId, quarter) => memo(orgId, `review:${quarter}`, () => reviews.get(orgId, quarter)),
       list: (orgId) => memo(orgId, 'reviews', () => reviews.list(orgId)),
       tasks: (orgId, quarter) => memo(orgId, `tasks:${quarter}`, () => reviews.tasks(orgId, quarter)),
+      task: (orgId, taskId) => memo(orgId, `task:${taskId}`, () => reviews.task(orgId, taskId)),
+      nonconformities: (orgId) => memo(orgId, 'nonconformities', () => reviews.nonconformities(orgId)),
     },
   };
   return {

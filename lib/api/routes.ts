@@ -60,7 +60,10 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/controls/{id}',
     roles: OWNERS,
     params: z.strictObject({ id: controlId }),
-    handle: async ({ rt, principal, params, now }) => ({ json: await showControl(rt, principal.orgId, params.id, now, ownOnly(principal)) }),
+    handle: async ({ rt, principal, params, now, shared }) => {
+      const owner = ownOnly(principal);
+      return { json: await shared(`control:${params.id}:${owner ?? ''}:${now.toISOString().slice(0, 10)}`, () => showControl(rt, principal.orgId, params.id, now, owner)) };
+    },
   }),
   route({
     method: 'GET',
@@ -69,10 +72,8 @@ export const ROUTES: readonly RouteSpec[] = [
     query: z.strictObject({ status: EvidenceStatusName.optional(), control: controlId.optional(), ...PageQuery }),
     handle: async ({ rt, principal, query, now, shared }) => {
       const filter = { ...(query.status ? { status: query.status } : {}), ...(ownOnly(principal) ? { owner: principal.person } : {}) };
-      // The whole register is shared between requests; one control's evidence is read as asked.
-      const rows = query.control
-        ? await listEvidenceRows(rt, principal.orgId, now, { ...filter, control: query.control })
-        : await shared(`evidence:${JSON.stringify(filter)}:${now.toISOString().slice(0, 10)}`, () => listEvidenceRows(rt, principal.orgId, now, filter));
+      const all = { ...filter, ...(query.control ? { control: query.control } : {}) };
+      const rows = await shared(`evidence:${JSON.stringify(all)}:${now.toISOString().slice(0, 10)}`, () => listEvidenceRows(rt, principal.orgId, now, all));
       return { json: pageOf(rows, (r) => r.id, query) };
     },
   }),

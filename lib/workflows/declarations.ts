@@ -459,9 +459,14 @@ export function definitionFile(name: string): string {
 }
 
 /** The calendar date at `now` in `timeZone` (YYYY-MM-DD); UTC without one. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function dateIn(now: Date, timeZone?: string): string {
   if (!timeZone) return now.toISOString().slice(0, 10);
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  // A formatter costs far more to make than to use: one per time zone.
+  let format = dateFormats.get(timeZone);
+  if (!format) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  const parts = format.formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
