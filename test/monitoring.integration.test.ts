@@ -179,6 +179,27 @@ describe('behaviour monitoring against DynamoDB Local', () => {
     expect((await monitor(rt, '2028-01-01T00:00:00Z')).events).toBe(0);
   });
 
+  it("keeps an alert's notice pending when its mail fails, and cancels it, unmailed, once the alert is resolved before the next run", async () => {
+    await importCsv(rt, csv([['2026-11-20T02:00:00Z', 'auditor@partner.example', 'view', 'payslips.xlsx', 'Payroll', '', '']]));
+    const send = mailer.send.bind(mailer);
+    mailer.send = async (mail) => {
+      if (mail.to.email === 'owen@kowloon.example') throw Object.assign(new Error('451 try again later'), { name: 'Throttling' });
+      return send(mail);
+    };
+    const first = await monitor(rt, '2026-11-30T09:00:00Z');
+    expect(first.status).toBe('failed');
+    expect(first.failedRecipients).toEqual([{ recipientId: 'owen', error: 'Throttling: 451 try again later' }]);
+    expect(mailer.sent.map((m) => m.to.email)).toEqual(['sec@kowloon.example']);
+    const [alert] = await listAlerts(rt, ORG);
+    await resolveAlert(rt, { orgId: ORG, id: alert!.id, as: 'sec', disposition: 'benign', now: new Date('2026-11-30T09:30:00Z') });
+    mailer.send = send;
+    const second = await monitor(rt, '2026-11-30T09:45:00Z');
+    expect(second.status).toBe('succeeded');
+    expect(mailer.sent.map((m) => m.to.email)).toEqual(['sec@kowloon.example']);
+    const notices = (await items(rt, 'notice')).map((n) => `${n.recipientId}:${n.status}:${n.closedReason ?? ''}`).sort();
+    expect(notices).toEqual(['owen:cancelled:the alert was resolved before the notice was sent', 'sec:sent:']);
+  });
+
   it('times acknowledgement and resolution from the alert\'s raising, by the clock given, and refuses who may not', async () => {
     await importCsv(rt, csv([
       ...downloads('ada@kowloon.example', 'Payroll', '2026-11-24T14:00:00', 45),

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { renderNoticeMail, compareControlIds, escapeHtml, type NoticeMailInput } from '../lib/domain/notice/notice-mail.ts';
-import type { NoticeLine } from '../lib/domain/notice/notice.ts';
+import type { AlertLine, NoticeLine } from '../lib/domain/notice/notice.ts';
 import { noticeLine as line } from './support/fixtures.ts';
 
 function input(lines: NoticeLine[], language: 'en' | 'zh-Hant' = 'en'): NoticeMailInput {
@@ -203,5 +203,46 @@ describe('renderNoticeMail', () => {
 
   it('throws when there are no lines', () => {
     expect(() => renderNoticeMail(input([]))).toThrow(Error);
+  });
+});
+
+describe('renderNoticeMail with behaviour alerts', () => {
+  const alert = (over: Partial<AlertLine> = {}): AlertLine => ({
+    alertId: '20261124-3f9c2a1b',
+    rule: 'volume',
+    severity: 'high',
+    tier: 'red',
+    who: 'Ada Chan',
+    group: '財務部',
+    platform: 'dingtalk-standard',
+    eventCount: 41,
+    when: '2026-11-24 14:00 – 14:13 (Asia/Hong_Kong)',
+    detail: { count: 41, threshold: 40, baseline: 6, learning: false, windowMinutes: 60 },
+    ...over,
+  });
+  const flow = alert({ alertId: '20261112-98a369d5', rule: 'flow', severity: 'critical', who: 'Cheryl Ng', group: '人事部', eventCount: 1, when: '2026-11-12 16:45 (Asia/Hong_Kong)', detail: { kind: 'personal', domain: 'gmail.com' } });
+  const departure = alert({ alertId: '20261126-0a730e30', rule: 'departure', pattern: 'volume', severity: 'critical', who: '麥寶儀 Mak Po Yee', detail: { count: 21, threshold: 20, baseline: 2, learning: false, windowMinutes: 60 } });
+
+  it('lists the alerts first, most severe first, with what each rule measured, and says how to acknowledge and resolve', () => {
+    const { subject, text, html } = renderNoticeMail({ ...input([]), alerts: [alert(), flow, departure] });
+    expect(subject).toBe('[Harbour Ledger] Behaviour monitoring: 3 alerts (2 critical)');
+    expect(text.indexOf('20261112-98a369d5')).toBeLessThan(text.indexOf('20261126-0a730e30'));
+    expect(text.indexOf('20261126-0a730e30')).toBeLessThan(text.indexOf('20261124-3f9c2a1b'));
+    expect(text).toContain("  What: Bulk downloads far above the user's own baseline: 41 downloads and exports in 60 minutes (threshold 40; own baseline 6)");
+    expect(text).toContain('  What: Content forwarded the wrong way: sent to a personal account at gmail.com');
+    expect(text).toContain('  What: In their notice period: Bulk downloads far above');
+    expect(text).toContain('  Group: 財務部 (red tier) on dingtalk-standard');
+    expect(text).toContain('compliance alerts ack ID --as YOU');
+    expect(html).toContain('<th align="left">Alert</th>');
+  });
+
+  it('reads in Traditional Chinese for a zh-Hant reader, and mixes with evidence under one subject', () => {
+    const zh = renderNoticeMail({ ...input([], 'zh-Hant'), alerts: [flow] });
+    expect(zh.subject).toBe('[Harbour Ledger] 行為監察：1 項警報（1 項嚴重）');
+    expect(zh.text).toContain('內容：內容被轉發至不應去的地方：發送至個人帳戶（gmail.com）');
+    expect(zh.text).toContain('群組：人事部（紅色級別，dingtalk-standard）');
+    const both = renderNoticeMail({ ...input([mixed[0]!]), alerts: [alert()] });
+    expect(both.subject).toBe('[Harbour Ledger] Compliance items need your attention: 1 alert, 1 due soon');
+    expect(both.text.indexOf('Behaviour alerts (1)')).toBeLessThan(both.text.indexOf('Due soon (1)'));
   });
 });
