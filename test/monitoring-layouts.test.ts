@@ -200,3 +200,27 @@ describe('held events', () => {
     expect(readTime('2026-07-01 12:00', new ZoneClock('Europe/London'))).toBe('2026-07-01T11:00:00.000Z');
   });
 });
+
+describe('audit logs on S3', () => {
+  it('reads every object under a declared prefix, in key order, each checked against its extension', async () => {
+    const { FakeS3 } = await import('./support/fake-s3.ts');
+    const { auditLogReaders } = await import('../lib/adapters/events/audit-log-files.ts');
+    const { seal } = await import('../lib/domain/detect/seal.ts');
+    const key = 'test-hash-key-0123456789';
+    const s3 = new FakeS3({
+      'dingtalk/2026-11-02.csv': Buffer.from('time,user,action,object\n2026-11-02T09:00:00+08:00,a@harbour.example,view,x.pdf\n'),
+      'dingtalk/2026-11-01.csv': Buffer.from('time,user,action,object\n2026-11-01T09:00:00+08:00,a@harbour.example,download,y.pdf\n'),
+      'dingtalk/': Buffer.alloc(0),
+      'other/ignored.csv': Buffer.from('time,user,action,object\n'),
+    });
+    const files: string[] = [];
+    const actions: string[] = [];
+    for await (const file of auditLogReaders({ s3 }).declared({ bucket: 'logs', prefix: seal(key, 'dingtalk/') }, key)) {
+      files.push(file.name);
+      const read = await readAll(file);
+      actions.push(...events(read).map((e) => e.action));
+    }
+    expect(files).toEqual(['s3://logs/dingtalk/2026-11-01.csv', 's3://logs/dingtalk/2026-11-02.csv']);
+    expect(actions).toEqual(['download', 'view']);
+  });
+});

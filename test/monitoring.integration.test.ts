@@ -36,6 +36,12 @@ const orgFile = () =>
     platforms: [{ id: 'dingtalk', name: 'DingTalk', storage: { region: 'cn-hongkong', provider: 'alibaba' }, e2ee: 'none', auditLog: 'export', externalSharing: 'restricted' }],
     sources: [{ id: 'dt-finance', name: 'DingTalk finance', platform: 'dingtalk', kind: 'chat-table', path: '/nonexistent/finance.csv' }],
     groups: [{ source: 'dt-finance', name: 'Payroll', owner: 'owen', members: ['owen', 'ada'] }],
+    controls: [
+      { id: 'A.8.15', owner: 'sec' },
+      { id: 'A.8.16', owner: 'sec' },
+      { id: 'A.5.14', owner: 'owen' },
+      { id: 'A.5.15', owner: 'carol' },
+    ],
   });
 
 /** A data map in which Payroll is rated red (and, held in the mainland with no transfer basis, tiered red) and Lunch green. */
@@ -237,5 +243,27 @@ describe('behaviour monitoring against DynamoDB Local', () => {
       'alert.resolved',
       'alert.resolved',
     ]);
+  });
+
+  it("attaches the quarter's monitoring record to the review's A.8.15, A.8.16 and A.5.14 tasks", async () => {
+    const open = async (now: string) => {
+      const { input } = runRequest('quarterly-review', ORG, new Date(now), { timeZone: 'Asia/Hong_Kong' });
+      await executeWorkflow(rt, 'quarterly-review', input);
+      return rt.reviews.tasks(ORG, '2026-Q4');
+    };
+    await importCsv(rt, csv(downloads('ada@kowloon.example', 'Lunch', '2026-11-24T11:00:00', 3)));
+    await monitor(rt, '2026-11-30T08:00:00Z');
+    const tasks = await open('2026-11-30T09:00:00Z');
+    const attached = tasks.map((t) => [t.control, t.evidence.filter((e) => e.origin === 'system').map((e) => e.id)]).sort();
+    expect(attached).toEqual([
+      ['A.5.14', ['monitoring:2026-Q4']],
+      ['A.5.15', []],
+      ['A.8.15', ['monitoring:2026-Q4']],
+      ['A.8.16', ['monitoring:2026-Q4']],
+    ]);
+    expect(tasks.find((t) => t.control === 'A.8.15')?.evidence[0]).toMatchObject({
+      title: 'Behaviour monitoring record 2026-Q4 so far: 1 run, 3 audit-log events examined, 0 alerts (compliance alerts stats --period 2026-Q4)',
+      location: 'compliance://kowloon-co/monitoring/2026-Q4',
+    });
   });
 });

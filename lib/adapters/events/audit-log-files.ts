@@ -202,9 +202,12 @@ async function* s3Files(client: S3Sender, bucket: string, prefix: string): Async
   const dir = await mkdtemp(path.join(tmpdir(), 'audit-log-'));
   try {
     for (const key of keys) {
-      const got = (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))) as { Body?: { transformToByteArray(): Promise<Uint8Array> } };
+      const got = (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))) as { Body?: AsyncIterable<Uint8Array | string> | { transformToByteArray(): Promise<Uint8Array> } };
       const local = path.join(dir, `object${path.extname(key)}`);
-      await writeFile(local, (await got.Body?.transformToByteArray()) ?? new Uint8Array(), { mode: 0o600 });
+      const body = got.Body;
+      // The SDK's body streams (and can give its bytes whole); it is written to the file as it comes.
+      const chunks = !body ? [] : Symbol.asyncIterator in body ? body : [await body.transformToByteArray()];
+      await writeFile(local, chunks, { mode: 0o600 });
       yield await openAuditLogFile(local, redact(`s3://${bucket}/${key}`));
       await rm(local, { force: true });
     }
