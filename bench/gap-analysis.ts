@@ -8,8 +8,7 @@ import { putDataMap } from '../lib/adapters/dynamodb/datamap-store.ts';
 import { ensureTable } from '../lib/adapters/dynamodb/table-definition.ts';
 import { startDynamoLocal } from '../lib/adapters/local/dynamodb-local.ts';
 import { requirements } from '../lib/domain/catalogues/catalogues.ts';
-import { buildSourceEntry, DataMap, diffDataMaps, type ScannedSource } from '../lib/domain/datamap/datamap.ts';
-import { groupHash } from '../lib/domain/detect/mask.ts';
+import { diffDataMaps } from '../lib/domain/datamap/datamap.ts';
 import { reconcile } from '../lib/domain/gaps/lifecycle.ts';
 import { analyse } from '../lib/domain/gaps/rules.ts';
 import { analysisInputOf } from '../test/support/gaps.ts';
@@ -17,18 +16,12 @@ import { OrgFile } from '../lib/domain/org/org.ts';
 import { createRuntime } from '../lib/runtime.ts';
 import { analyseGaps } from '../lib/usecases/gaps/analyse.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
+import { syntheticDataMap, syntheticEstate } from './support/synthetic-org.ts';
 
 const SOURCES = 2_000;
 const PLATFORMS = 50;
 const GROUPS = 200;
 const KEY = 'bench-hash-key-0123456789';
-const REGIONS = [
-  { region: 'cn-hangzhou', provider: 'alibaba' },
-  { region: 'cn-hongkong', provider: 'alibaba' },
-  { region: 'eu-west-1', provider: 'aws' },
-  { region: 'ap-east-1', provider: 'aws' },
-] as const;
-const COUNTS = [{ hk_id: 3, payroll: 2 }, { email: 4, hk_phone: 2 }, {}, { health: 1, cn_phone: 2 }] as const;
 
 function organisation() {
   const people = Array.from({ length: 40 }, (_, i) => ({ id: `p${i}`, name: `Person ${i}`, email: `p${i}@bench.example`, role: (['finance', 'hr', 'frontline', 'it'] as const)[i % 4] }));
@@ -38,47 +31,13 @@ function organisation() {
     people,
     controls,
     evidence: controls.map((c, i) => ({ id: `ev-${i}`, control: c.id, title: 'Evidence', kind: 'report', location: `https://bench.example/${i}`, collected: '2026-01-01', validUntil: i % 3 ? '2027-01-01' : '2026-06-30' })),
-    platforms: Array.from({ length: PLATFORMS }, (_, i) => ({
-      id: `platform-${i}`,
-      name: `Platform ${i}`,
-      storage: REGIONS[i % REGIONS.length],
-      e2ee: (['none', 'optional', 'default'] as const)[i % 3],
-      auditLog: (['none', 'export', 'api'] as const)[i % 3],
-      siem: i % 2 === 0,
-      ...(i % 4 ? { retentionDays: 365 } : {}),
-      externalSharing: (['open', 'restricted', 'blocked'] as const)[i % 3],
-    })),
-    sources: Array.from({ length: SOURCES }, (_, i) => ({
-      id: `source-${i}`,
-      name: `Source ${i}`,
-      platform: `platform-${i % PLATFORMS}`,
-      kind: 'chat-table',
-      path: `/bench/${i}.csv`,
-      ...(i % 5 === 0 ? { transferBasis: ['contract-clauses'] } : {}),
-      ...(i % 2 ? { processing: { purpose: 'Work', lawfulBasis: 'contract', retentionDays: 365 } } : {}),
-    })),
-    groups: Array.from({ length: GROUPS }, (_, i) => ({ source: `source-${i * 10}`, name: `Group ${i}`, members: [`p${i % 40}`, `p${(i + 1) % 40}`], externalMembers: i % 3 })),
+    ...syntheticEstate({ platforms: PLATFORMS, sources: SOURCES, groups: GROUPS, awsRegion: 'ap-east-1' }),
   });
-}
-
-function dataMap(file: ReturnType<typeof organisation>): DataMap {
-  const sources: ScannedSource[] = file.sources.map((s, i) =>
-    buildSourceEntry({
-      id: s.id,
-      platform: s.platform,
-      storage: s.storage,
-      ...(s.transferBasis ? { transferBasis: s.transferBasis } : {}),
-      groups: [{ group: `Group ${i / 10}`, groupHash: groupHash(KEY, `Group ${i / 10}`), counts: { ...COUNTS[i % COUNTS.length] } }],
-      people: i % 4 === 0 ? [{ type: 'hk_id', count: 3 }] : i % 4 === 1 ? [{ type: 'hk_phone', count: 2 }] : [],
-      coverage: { bytesRead: 1000, bytesTotal: 1000, truncated: false },
-    }),
-  );
-  return DataMap.parse({ orgId: 'bench-org', scanId: 'data-mapping-scan-bench-org-2026-11', scannedAt: '2026-11-01T02:00:00Z', sources });
 }
 
 export async function main(): Promise<void> {
   const file = organisation();
-  const map = dataMap(file);
+  const map = syntheticDataMap(file, KEY, [{ type: 'hk_phone', count: 2 }]);
   const evidence = file.evidence.map((e) => ({ id: e.id, control: e.control, status: e.validUntil! < '2026-11-30' ? ('lapsed' as const) : ('current' as const) }));
   const input = analysisInputOf(file, map, KEY, evidence);
   const times: number[] = [];

@@ -16,9 +16,8 @@ import { ensureTable } from '../lib/adapters/dynamodb/table-definition.ts';
 import { startDynamoLocal } from '../lib/adapters/local/dynamodb-local.ts';
 import { executeWorkflow, withLocalStarter } from '../lib/adapters/local/workflow-runner.ts';
 import { requirements } from '../lib/domain/catalogues/catalogues.ts';
-import { buildSourceEntry, DataMap, diffDataMaps, type ScannedSource } from '../lib/domain/datamap/datamap.ts';
+import { diffDataMaps } from '../lib/domain/datamap/datamap.ts';
 import { addDays } from '../lib/domain/dates.ts';
-import { groupHash } from '../lib/domain/detect/mask.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
 import { renderReport } from '../lib/domain/report/render.ts';
 import { monthEnds } from '../lib/domain/report/summarise.ts';
@@ -28,19 +27,13 @@ import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { gatherReport } from '../lib/usecases/report/gather.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { syntheticView } from '../test/support/report-view.ts';
+import { syntheticDataMap, syntheticEstate } from './support/synthetic-org.ts';
 
 const SOURCES = Number(process.env.BENCH_REPORT_SOURCES ?? 2_000);
 const ORG = 'report-bench';
 const KEY = 'bench-hash-key-0123456789';
 const NOW = new Date('2026-11-30T09:00:00Z');
 const HISTORY_FROM = '2025-01-01';
-const REGIONS = [
-  { region: 'cn-hangzhou', provider: 'alibaba' },
-  { region: 'cn-hongkong', provider: 'alibaba' },
-  { region: 'eu-west-1', provider: 'aws' },
-  { region: 'ap-southeast-1', provider: 'aws' },
-] as const;
-const COUNTS = [{ hk_id: 3, payroll: 2 }, { email: 4, hk_phone: 2 }, {}, { health: 1, cn_phone: 2 }] as const;
 
 const ms = (t: number) => `${t.toFixed(0)} ms`;
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(2)} MB`;
@@ -72,42 +65,8 @@ function organisation() {
     people,
     controls,
     evidence,
-    platforms: Array.from({ length: 50 }, (_, i) => ({
-      id: `platform-${i}`,
-      name: `Platform ${i}`,
-      storage: REGIONS[i % REGIONS.length],
-      e2ee: (['none', 'optional', 'default'] as const)[i % 3],
-      auditLog: (['none', 'export', 'api'] as const)[i % 3],
-      siem: i % 2 === 0,
-      ...(i % 4 ? { retentionDays: 365 } : {}),
-      externalSharing: (['open', 'restricted', 'blocked'] as const)[i % 3],
-    })),
-    sources: Array.from({ length: SOURCES }, (_, i) => ({
-      id: `source-${i}`,
-      name: `Source ${i}`,
-      platform: `platform-${i % 50}`,
-      kind: 'chat-table',
-      path: `/bench/${i}.csv`,
-      ...(i % 5 === 0 ? { transferBasis: ['contract-clauses'] } : {}),
-      ...(i % 2 ? { processing: { purpose: 'Work', lawfulBasis: 'contract', retentionDays: 365 } } : {}),
-    })),
-    groups: Array.from({ length: 200 }, (_, i) => ({ source: `source-${i * 10}`, name: `Group ${i}`, members: [`p${i % 40}`, `p${(i + 1) % 40}`], externalMembers: i % 3 })),
+    ...syntheticEstate({ platforms: 50, sources: SOURCES, groups: 200, awsRegion: 'ap-southeast-1' }),
   });
-}
-
-function dataMap(file: ReturnType<typeof organisation>): DataMap {
-  const sources: ScannedSource[] = file.sources.map((s, i) =>
-    buildSourceEntry({
-      id: s.id,
-      platform: s.platform,
-      storage: file.platforms[i % 50]!.storage,
-      ...(s.transferBasis ? { transferBasis: s.transferBasis } : {}),
-      groups: [{ group: `Group ${i / 10}`, groupHash: groupHash(KEY, `Group ${i / 10}`), counts: { ...COUNTS[i % COUNTS.length] } }],
-      people: i % 4 === 0 ? [{ type: 'hk_id', count: 3 }] : i % 4 === 1 ? [{ type: 'cn_resident_id', count: 2, country: 'CN' }] : [],
-      coverage: { bytesRead: 1000, bytesTotal: 1000, truncated: false },
-    }),
-  );
-  return DataMap.parse({ orgId: ORG, scanId: `data-mapping-scan-${ORG}-2026-11`, scannedAt: '2026-11-01T02:00:00Z', sources });
 }
 
 async function gatherFigures(): Promise<void> {
@@ -119,7 +78,7 @@ async function gatherFigures(): Promise<void> {
     const seeding = performance.now();
     const file = organisation();
     await importOrganisationFile(rt, file, 'bench', '2025-01-01T00:00:00Z');
-    const map = dataMap(file);
+    const map = syntheticDataMap(file, KEY, [{ type: 'cn_resident_id', count: 2, country: 'CN' }]);
     await putDataMap(store, map, diffDataMaps(undefined, map), map.scannedAt);
     // One real analysis (its gaps), then the 23 monthly analyses before it as records.
     const { analysis } = await analyseGaps(rt, { orgId: ORG, runName: `gap-analysis-${ORG}-2026-11`, now: '2026-11-01T03:00:00.000Z' });
