@@ -4,6 +4,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { AnalysisRecord, Framework, Gap, Severity } from '../domain/gaps/gap.ts';
 import { SEVERITIES } from '../domain/gaps/gap.ts';
+import { gapHeader, gapRow } from '../domain/gaps/gap-row.ts';
 import type { GroupRisk, SourceRisk } from '../domain/gaps/rules.ts';
 import { columns } from './output.ts';
 import { localTime } from '../domain/dates.ts';
@@ -53,23 +54,13 @@ export function formatAnalysis(a: AnalysisRecord, gaps: readonly Gap[], filter: 
   return lines.join('\n');
 }
 
+const CSV_COLUMNS = { id: 'id', reopened: false };
+
 /** The gaps as CSV for a spreadsheet: UTF-8 with a byte-order mark, times in the organisation's zone. */
 export function gapsCsv(gaps: readonly Gap[], filter: GapFilter, timeZone: string): string {
-  const rows = filterGaps(gaps, filter).map((g) => [
-    g.id,
-    g.rule,
-    g.subject.kind,
-    g.subject.id,
-    g.status,
-    g.severity,
-    g.requirements.map((r) => `${r.framework}:${r.id}`).join('; '),
-    g.owner,
-    g.remedy,
-    localTime(g.openedAt, timeZone),
-    localTime(g.closedAt, timeZone),
-    g.acceptance ? `${g.acceptance.until} (${g.acceptance.approvedBy})` : '',
-  ]);
-  const header = ['id', 'rule', 'subject kind', 'subject', 'status', 'severity', 'requirements', 'owner', 'remedy', `opened (${timeZone})`, `closed (${timeZone})`, 'accepted until (by)'];
+  const local = (iso: string | undefined) => localTime(iso, timeZone);
+  const rows = filterGaps(gaps, filter).map((g) => gapRow(g, local, CSV_COLUMNS));
+  const header = gapHeader(timeZone, CSV_COLUMNS);
   return `\ufeff${stringify([header, ...rows])}`;
 }
 

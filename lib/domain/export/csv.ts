@@ -3,6 +3,7 @@
 // organisation's time zone (the header names it), days as they are. Pure.
 import { stringify } from 'csv-stringify/sync';
 import { localTime } from '../dates.ts';
+import { gapHeader, gapRow } from '../gaps/gap-row.ts';
 import type { PackageContent, PackageFile } from './package.ts';
 
 type Cell = string | number | boolean | undefined | null;
@@ -12,6 +13,7 @@ export function csvFile(path: string, header: readonly string[], rows: readonly 
   return { path, content: Buffer.from(`\ufeff${text}`, 'utf8') };
 }
 
+const GAPS_CSV = { id: 'gap', reopened: true };
 const applicability = (a: boolean | null) => (a === null ? 'undecided' : a ? 'yes' : 'no');
 
 export function csvParts(c: PackageContent): PackageFile[] {
@@ -61,22 +63,8 @@ export function csvParts(c: PackageContent): PackageFile[] {
     ),
     csvFile(
       'gaps.csv',
-      ['gap', 'rule', 'subject kind', 'subject', 'status', 'severity', 'requirements', 'owner', 'remedy', at('opened'), at('closed'), 'reopened', 'accepted until (by)'],
-      c.gaps.gaps.map((g) => [
-        g.id,
-        g.rule,
-        g.subject.kind,
-        g.subject.id,
-        g.status,
-        g.severity,
-        g.requirements.map((r) => `${r.framework}:${r.id}`).join('; '),
-        g.owner,
-        g.remedy,
-        local(g.openedAt),
-        local(g.closedAt),
-        g.reopened,
-        g.acceptance ? `${g.acceptance.until} (${g.acceptance.approvedBy})` : '',
-      ]),
+      gapHeader(tz, GAPS_CSV),
+      c.gaps.gaps.map((g) => gapRow(g, local, GAPS_CSV)),
     ),
     csvFile(
       'datamap.csv',
