@@ -134,6 +134,7 @@ describe('web pages in Chromium', () => {
       ['/audit', 'auditor-audit'],
       ['/package', 'auditor-package'],
       ['/runs', 'auditor-runs'],
+      ['/report', 'auditor-report'],
     ] as const) {
       await visit(page, url, shot);
     }
@@ -175,6 +176,13 @@ describe('web pages in Chromium', () => {
     }
     expect(await row.textContent()).toContain('succeeded');
     await page.screenshot({ path: path.join(SHOTS, 'scheduler-runs.png'), fullPage: true });
+
+    // Signing out ends the session: the cookie is gone and a page behind it asks to sign in.
+    await page.locator('header form button').click();
+    expect(new URL(page.url()).pathname).toBe('/signed-out');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect((await context.cookies()).filter((c) => c.name === 'compliance_session')).toEqual([]);
+    expect((await page.goto(`${api.server.url}/runs`))?.status()).toBe(401);
     await context.close();
   });
 });
