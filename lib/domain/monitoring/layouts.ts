@@ -113,10 +113,15 @@ function firstProblem(error: z.ZodError): string {
   return issue ? `${issue.path.join('.') || 'row'}: ${issue.message}` : 'not an event';
 }
 
+/** The event schema for a time readTime has already made ISO-8601 UTC: the rest is checked as EventInput checks it. */
+const ReadEvent = EventInput.extend({ time: z.string() });
+
 function event(fields: Record<string, string | undefined>, time: string | undefined, rawTime: string | undefined): ReadOutcome {
   if (!rawTime) return { status: 'problem', reason: 'time: is empty' };
   if (!time) return { status: 'problem', reason: `time: "${redact(rawTime.slice(0, 40))}" is not a date and time` };
-  const parsed = EventInput.safeParse(Object.fromEntries(Object.entries({ ...fields, time: new Date(time).toISOString() }).filter(([, v]) => v !== undefined)));
+  const input: Record<string, string> = { time };
+  for (const key in fields) if (fields[key] !== undefined) input[key] = fields[key];
+  const parsed = ReadEvent.safeParse(input);
   return parsed.success ? { status: 'event', event: parsed.data } : { status: 'problem', reason: firstProblem(parsed.error) };
 }
 
