@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
 import { localSigningKey } from '../lib/adapters/local/local-signing-key.ts';
 import { verifyPackage } from '../lib/domain/export/manifest.ts';
+import { issueLocalToken } from '../lib/adapters/local/local-token.ts';
 import { API_ROUTES } from '../lib/workflows/declarations.ts';
 import { ROUTES } from '../lib/api/routes.ts';
 import { call, craftedToken, OWNER, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
@@ -33,7 +34,7 @@ const owners = (ok = 200) => everyone(ok, { scheduler: 403 });
 /** One control of the owner's per POST, so each allowed answer is a first answer. */
 const TASKS: Record<Caller, string> = { admin: 'A.5.9', auditor: 'A.5.9', owner: 'A.5.18', scheduler: 'A.5.9', none: 'A.5.9', otherOrg: 'A.5.9' };
 
-const MATRIX = (scanRun: string): Cell[] => [
+const MATRIX = (scanRun: string, alerts: readonly string[]): Cell[] => [
   { method: 'GET', path: '/v1/controls', url: () => '/v1/controls', expected: owners() },
   { method: 'GET', path: '/v1/controls/{id}', url: () => '/v1/controls/A.5.9', expected: owners() },
   { method: 'GET', path: '/v1/evidence', url: () => '/v1/evidence?status=current', expected: owners() },
@@ -43,6 +44,17 @@ const MATRIX = (scanRun: string): Cell[] => [
   { method: 'GET', path: '/v1/tasks', url: () => '/v1/tasks', expected: owners() },
   { method: 'GET', path: '/v1/audit', url: () => '/v1/audit?from=2026-11-01&to=2026-12-01', expected: readers() },
   { method: 'GET', path: '/v1/audit/verify', url: () => '/v1/audit/verify', expected: readers() },
+  { method: 'GET', path: '/v1/alerts', url: () => '/v1/alerts?status=open', expected: owners() },
+  { method: 'GET', path: '/v1/alerts/stats', url: () => '/v1/alerts/stats?period=2026-Q4', expected: readers() },
+  // wong-siu-ming (the owner token) is none of the alerts' recipients; michelle-leung (admin) is the compliance contact.
+  { method: 'POST', path: '/v1/alerts/{id}/ack', url: () => `/v1/alerts/${alerts[0]}/ack`, body: () => '{"comment":"Looking into it."}', expected: everyone(403, { admin: 200 }) },
+  {
+    method: 'POST',
+    path: '/v1/alerts/{id}/resolve',
+    url: () => `/v1/alerts/${alerts[1]}/resolve`,
+    body: () => '{"disposition":"benign","comment":"Month-end export, approved."}',
+    expected: everyone(403, { admin: 200 }),
+  },
   { method: 'GET', path: '/v1/exports/{period}', url: () => '/v1/exports/2026-Q4?format=oscal', expected: readers() },
   { method: 'GET', path: '/v1/runs', url: () => '/v1/runs?workflow=data-mapping-scan', expected: everyone(200, { owner: 403 }) },
   { method: 'GET', path: '/v1/runs/{name}', url: () => `/v1/runs/${scanRun}`, expected: everyone(200, { owner: 403 }) },
@@ -95,7 +107,9 @@ describe('HTTP API', () => {
   });
 
   it('answers every route for every role as the role table says, with JSON errors naming the reason', async () => {
-    const cells = MATRIX(api.scanRun);
+    const alerts = (await api.rt.alerts.unresolved('harbour-ledger')).map((a) => a.id).sort();
+    expect(alerts.length).toBeGreaterThan(2);
+    const cells = MATRIX(api.scanRun, alerts);
     expect(new Set(cells.map((c) => `${c.method} ${c.path}`))).toEqual(new Set(ROUTES.map((r) => `${r.method} ${r.path}`)));
     const got: string[] = [];
     const want: string[] = [];
@@ -183,6 +197,20 @@ describe('HTTP API', () => {
     files.set(name, Buffer.concat([content, Buffer.from('x')]));
     expect(verifyPackage(files).problems.join('\n')).toContain(name);
     expect(await call(api, 'GET', '/v1/exports/2026-Q5', { token: api.tokens.auditor })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^period: /) } });
+  });
+
+  it('lets an alert\'s recipient acknowledge and resolve it, and counts the times in the quarter\'s figures', async () => {
+    const token = await issueLocalToken(api.key, { person: 'cheung-chi-keung', orgId: 'harbour-ledger', role: 'owner', ttlSeconds: 600, now: new Date() });
+    const mine = (await call(api, 'GET', '/v1/alerts?status=open', { token })).body as { items: { id: string; recipients: string[] }[] };
+    expect(mine.items.length).toBeGreaterThan(0);
+    expect(mine.items.every((a) => a.recipients.includes('cheung-chi-keung'))).toBe(true);
+    const id = mine.items[0]!.id;
+    expect(await call(api, 'POST', `/v1/alerts/${id}/ack`, { token, body: '{}' })).toMatchObject({ status: 200, body: { alert: { id, status: 'acknowledged', acknowledgedBy: 'cheung-chi-keung' } } });
+    expect(await call(api, 'POST', `/v1/alerts/${id}/ack`, { token, body: '{}' })).toMatchObject({ status: 409 });
+    expect(await call(api, 'POST', `/v1/alerts/${id}/resolve`, { token, body: '{"disposition":"maybe"}' })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^body\.disposition: /) } });
+    expect(await call(api, 'POST', `/v1/alerts/${id}/resolve`, { token, body: '{"disposition":"true-positive"}' })).toMatchObject({ status: 200, body: { alert: { status: 'resolved', disposition: 'true-positive' } } });
+    const stats = (await call(api, 'GET', '/v1/alerts/stats?period=2026-Q4', { token: api.tokens.auditor })).body as Record<string, unknown>;
+    expect(JSON.stringify(stats)).toContain('true-positive');
   });
 
   it('pages lists with an opaque cursor that walks every item once', async () => {

@@ -16,6 +16,8 @@ import { answerTask } from '../usecases/review/answer.ts';
 import { listTasks, resolveQuarter, showReview } from '../usecases/review/show.ts';
 import { listRunRecords, showRun, startRunNow, WorkflowParam } from '../usecases/runs/runs-by-api.ts';
 import { NotFoundError } from '../errors.ts';
+import { AlertStatus, Disposition } from '../domain/monitoring/alert.ts';
+import { acknowledgeAlert, listAlerts, quarterStats, resolveAlert } from '../usecases/monitoring/alerts.ts';
 import { readAuditRange, verifyAudit } from '../usecases/audit/trail.ts';
 import { exportPackage } from '../usecases/export/export-package.ts';
 import { zipPackage } from '../domain/export/zip.ts';
@@ -192,6 +194,45 @@ export const ROUTES: readonly RouteSpec[] = [
       const { files, manifest } = await exportPackage(rt, { orgId: principal.orgId, period: params.period, format: query.format, signer, now, actor: principal.person });
       return { file: zipPackage(files, { mtime: new Date(manifest.generatedAt) }), contentType: 'application/zip', filename: `${principal.orgId}-${manifest.period}-${query.format}.zip` };
     },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/alerts',
+    roles: OWNERS,
+    query: z.strictObject({ status: AlertStatus.optional(), ...PageQuery }),
+    handle: async ({ rt, principal, query }) => {
+      const alerts = await listAlerts(rt, principal.orgId, query.status);
+      // An owner sees the alerts sent to them (their groups').
+      const owner = ownOnly(principal);
+      return { json: pageOf(owner ? alerts.filter((a) => a.recipients.includes(owner)) : alerts, (a) => `${a.at}#${a.id}`, query) };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/alerts/stats',
+    roles: EVERYONE_WHO_READS,
+    query: z.strictObject({ period: Quarter }),
+    handle: async ({ rt, principal, query }) => ({ json: await quarterStats(rt, principal.orgId, query.period) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/alerts/{id}/ack',
+    roles: ['admin', 'owner'],
+    params: z.strictObject({ id: z.string().min(1).max(80) }),
+    body: z.strictObject({ comment: z.string().max(4000, 'must be at most 4,000 characters').optional() }),
+    handle: async ({ rt, principal, params, body, now }) => ({
+      json: { alert: await acknowledgeAlert(rt, { orgId: principal.orgId, id: params.id, as: principal.person, now, ...(body.comment !== undefined ? { comment: body.comment } : {}) }) },
+    }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/alerts/{id}/resolve',
+    roles: ['admin', 'owner'],
+    params: z.strictObject({ id: z.string().min(1).max(80) }),
+    body: z.strictObject({ disposition: Disposition, comment: z.string().max(4000, 'must be at most 4,000 characters').optional() }),
+    handle: async ({ rt, principal, params, body, now }) => ({
+      json: { alert: await resolveAlert(rt, { orgId: principal.orgId, id: params.id, as: principal.person, now, disposition: body.disposition, ...(body.comment !== undefined ? { comment: body.comment } : {}) }) },
+    }),
   }),
   route({
     method: 'GET',

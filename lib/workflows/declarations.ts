@@ -319,7 +319,7 @@ export const DOORS = [
       },
       apiWrite: {
         handler: 'functions/api.write',
-        description: 'HTTP API: an owner answers a review task or registers evidence.',
+        description: 'HTTP API: an owner answers a review task or registers evidence; an alert\'s recipient acknowledges or resolves it.',
         timeout: 29,
         access: { table: [...API_READ, 'PutItem', 'UpdateItem', 'ConditionCheckItem'], indexes: ['GSI1', 'GSI2'] },
       },
@@ -407,6 +407,10 @@ export const API_ROUTES = [
   { method: 'POST', path: '/v1/reviews/{quarter}/tasks/{control}/answer', function: 'apiWrite' },
   { method: 'POST', path: '/v1/evidence', function: 'apiWrite' },
   { method: 'GET', path: '/v1/audit/verify', function: 'apiRead' },
+  { method: 'GET', path: '/v1/alerts', function: 'apiRead' },
+  { method: 'GET', path: '/v1/alerts/stats', function: 'apiRead' },
+  { method: 'POST', path: '/v1/alerts/{id}/ack', function: 'apiWrite' },
+  { method: 'POST', path: '/v1/alerts/{id}/resolve', function: 'apiWrite' },
   { method: 'GET', path: '/v1/exports/{period}', function: 'apiAudit' },
 ] as const satisfies readonly RouteDeclaration[];
 

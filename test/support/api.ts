@@ -44,6 +44,7 @@ export async function sampleApi(): Promise<ApiFixture> {
   const scan = at('data-mapping-scan');
   await executeWorkflow(rt, 'data-mapping-scan', scan.input);
   await executeWorkflow(rt, 'gap-analysis', at('gap-analysis', { period: '2026-11' }).input);
+  await executeWorkflow(rt, 'behaviour-monitoring', at('behaviour-monitoring').input);
   await executeWorkflow(rt, 'quarterly-review', at('quarterly-review', { timeZone: 'Asia/Hong_Kong' }).input);
   setRuntime(rt);
   const key = localSigningKey(keyDir);
