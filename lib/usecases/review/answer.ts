@@ -104,7 +104,7 @@ export async function answerTask(rt: Ports, answer: Answer): Promise<Task> {
     const lapsed = live.filter((e) => ['lapsed', 'escalated'].includes(evidenceStatus(e.validUntil, today, org.organisation.sweep).status));
     const why =
       lapsed.length > 0 ? `its evidence has lapsed (${lapsed.map((e) => `${e.id} ended ${e.validUntil}`).join(', ')})` : live.length === 0 && task.evidence.length === 0 ? 'it has no evidence' : undefined;
-    if (why) throw new InputError(`task ${task.id}: control ${task.control} cannot be answered effective: ${why}; answer with new evidence (--evidence FILE)`);
+    if (why) throw new InputError(`task ${task.id}: control ${task.control} cannot be answered effective: ${why}; answer with new evidence (a file with its SHA-256: --evidence FILE on the command line, the evidence fields on the page or in the API)`);
   }
   const changed: Task = {
     ...task,
