@@ -30,6 +30,7 @@ import { EventHolder } from '../lib/domain/monitoring/hold.ts';
 import { tableLayout } from '../lib/domain/monitoring/layouts.ts';
 import { MonitoringPolicy } from '../lib/domain/monitoring/policy.ts';
 import { peopleByHash } from '../lib/domain/monitoring/profiles.ts';
+import { mulberry32 } from '../lib/domain/text/seeded-random.ts';
 import { createRuntime } from '../lib/runtime.ts';
 import { detectPass } from '../lib/usecases/monitoring/run.ts';
 
@@ -43,17 +44,7 @@ const TZ = 'Asia/Hong_Kong';
 const FIRST_DAY = '2026-10-16';
 const DAYS = 30;
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = random(42);
+const rnd = mulberry32(42);
 const between = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 

@@ -15,6 +15,7 @@
 // `Detection.start/end`. Nothing here reads the clock or Math.random: the same seed
 // gives the same corpus.
 import type { Detection, FindingType } from '../../lib/domain/detect/detect.ts';
+import { mulberry32 } from '../../lib/domain/text/seeded-random.ts';
 
 export type LabelType = FindingType | 'NONE';
 
@@ -49,19 +50,7 @@ export interface CorpusOptions {
 }
 
 // ---------------------------------------------------------------------------------
-// Seeded PRNG
-
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded PRNG (mulberry32, lib/domain/text/seeded-random.ts)
 
 class Rng {
   readonly next: () => number;

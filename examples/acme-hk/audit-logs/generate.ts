@@ -6,23 +6,14 @@
 //   node examples/acme-hk/audit-logs/generate.ts
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { mulberry32 } from '../../../lib/domain/text/seeded-random.ts';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const DOMAIN = 'harbourledger.example';
 const mail = (local: string) => `${local}@${DOMAIN}`;
 
-/** mulberry32: a small seeded generator, so the files are the same every time. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = random(20261130);
+/** A seeded generator, so the files are the same every time. */
+const rnd = mulberry32(20261130);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 const between = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
 
