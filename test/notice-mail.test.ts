@@ -12,6 +12,11 @@ function input(lines: NoticeLine[], language: 'en' | 'zh-Hant' = 'en'): NoticeMa
   };
 }
 
+/** Each of `parts` stands somewhere in `text` (a failure names the one missing). */
+function expectAllIn(text: string, parts: readonly string[]): void {
+  for (const part of parts) expect(text).toContain(part);
+}
+
 const mixed: NoticeLine[] = [
   line({ stage: 'due-soon', controlId: 'A.8.13', evidenceId: 'ev-due', evidenceTitle: 'Backup test', validUntil: '2026-03-16', daysOverdue: -3 }),
   line({ stage: 'lapsed', controlId: 'A.5.10', evidenceId: 'ev-10', evidenceTitle: 'Acceptable use', daysOverdue: 12 }),
@@ -91,11 +96,7 @@ describe('renderNoticeMail', () => {
 
   it('names the owner on escalations, with control, evidence, date and location', () => {
     const { text, html } = renderNoticeMail(input(mixed));
-    expect(text).toContain('- Control: A.5.15 Policies for information security');
-    expect(text).toContain('Evidence: Access control review (ev-esc)');
-    expect(text).toContain('Owner: Kit Lam');
-    expect(text).toContain('Valid until: 2026-03-01 (40 days overdue)');
-    expect(text).toContain('Location: https://docs.example.com/policy');
+    expectAllIn(text, ['- Control: A.5.15 Policies for information security', 'Evidence: Access control review (ev-esc)', 'Owner: Kit Lam', 'Valid until: 2026-03-01 (40 days overdue)', 'Location: https://docs.example.com/policy']);
     expect(html).toContain('<td>Kit Lam</td>');
   });
 
@@ -228,11 +229,13 @@ describe('renderNoticeMail with behaviour alerts', () => {
     expect(subject).toBe('[Harbour Ledger] Behaviour monitoring: 3 alerts (2 critical)');
     expect(text.indexOf('20261112-98a369d5')).toBeLessThan(text.indexOf('20261126-0a730e30'));
     expect(text.indexOf('20261126-0a730e30')).toBeLessThan(text.indexOf('20261124-3f9c2a1b'));
-    expect(text).toContain("  What: Bulk downloads far above the user's own baseline: 41 downloads and exports in 60 minutes (threshold 40; own baseline 6)");
-    expect(text).toContain('  What: Content forwarded the wrong way: sent to a personal account at gmail.com');
-    expect(text).toContain('  What: In their notice period: Bulk downloads far above');
-    expect(text).toContain('  Group: 財務部 (red tier) on dingtalk-standard');
-    expect(text).toContain('compliance alerts ack ID --as YOU');
+    expectAllIn(text, [
+      "  What: Bulk downloads far above the user's own baseline: 41 downloads and exports in 60 minutes (threshold 40; own baseline 6)",
+      '  What: Content forwarded the wrong way: sent to a personal account at gmail.com',
+      '  What: In their notice period: Bulk downloads far above',
+      '  Group: 財務部 (red tier) on dingtalk-standard',
+      'compliance alerts ack ID --as YOU',
+    ]);
     expect(html).toContain('<th align="left">Alert</th>');
   });
 
