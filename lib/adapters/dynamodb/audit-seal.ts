@@ -23,7 +23,7 @@ import { AuditDigest, buildDigest, digestChunkLength, entryHash, verifyChain, ty
 import { ConflictError } from '../../errors.ts';
 import type { SealOptions } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
-import { batchWriteAll, queryAll } from './batch.ts';
+import { batchWriteAll, queryAll, queryPages } from './batch.ts';
 import { isConditionFailure } from './conditions.ts';
 import { auditDigestSk, INDEX, keys } from './keys.ts';
 
@@ -75,21 +75,11 @@ export async function auditDigests(store: Store, orgId: string): Promise<AuditDi
 /** Marked entries, in key order, from the sparse index (eventually consistent: one written a moment ago may wait for the next seal). */
 async function markedEntries(store: Store, orgId: string, max: number | undefined): Promise<Item[]> {
   const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const out = await store.doc.send(
-      new QueryCommand({
-        TableName: store.table,
-        IndexName: INDEX.byDate,
-        KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.auditUnsealedPartition(orgId) },
-        ...(max !== undefined ? { Limit: Math.min(1000, max - items.length) } : {}),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    items.push(...((out.Items ?? []) as Item[]));
-    start = out.LastEvaluatedKey as Item | undefined;
-  } while (start && (max === undefined || items.length < max));
+  const query = { IndexName: INDEX.byDate, KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': keys.auditUnsealedPartition(orgId) } };
+  for await (const page of queryPages(store, query, max === undefined ? undefined : () => Math.min(1000, max - items.length))) {
+    items.push(...((page.Items ?? []) as Item[]));
+    if (max !== undefined && items.length >= max) break;
+  }
   return items;
 }
 

@@ -1,6 +1,6 @@
-// Reads and writes that span many items: every page of a query, and batch
-// writes that resend what DynamoDB left unprocessed.
-import { BatchWriteCommand, paginateQuery, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+// Reads and writes that span many items: every page of a query (or its pages one at a
+// time, read to a budget), and batch writes that resend what DynamoDB left unprocessed.
+import { BatchWriteCommand, paginateQuery, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './client.ts';
 import { INDEX } from './keys.ts';
 
@@ -10,6 +10,20 @@ export async function queryAll<T>(store: Store, input: Omit<QueryCommandInput, '
     items.push(...((page.Items ?? []) as T[]));
   }
   return items;
+}
+
+/**
+ * The pages of a query one at a time, for a reader that reads to a budget: each page asks
+ * for at most `limit()` items (called before each request: what is left of the budget),
+ * and the reader stops by leaving the loop. A page's LastEvaluatedKey says whether more wait.
+ */
+export async function* queryPages(store: Store, input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>, limit?: () => number): AsyncGenerator<QueryCommandOutput> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(new QueryCommand({ TableName: store.table, ...input, ...(limit ? { Limit: limit() } : {}), ...(start ? { ExclusiveStartKey: start } : {}) }));
+    yield page;
+    start = page.LastEvaluatedKey;
+  } while (start);
 }
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };

@@ -13,14 +13,14 @@
 // - An ingest marks itself under way; a run reads no further than the earliest start
 //   under way, so it never passes events an ingest has still to write (they all carry
 //   its start as `receivedAt`).
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
 import { HeldEvent } from '../../domain/monitoring/event.ts';
 import type { Baseline } from '../../domain/monitoring/detect.ts';
 import { AuditLogRecord, MonitoringDay, Watermark, type RunFigures } from '../../domain/monitoring/records.ts';
 import { RULES } from '../../domain/monitoring/policy.ts';
 import type { Store } from './client.ts';
-import { batchWriteAll, queryAll } from './batch.ts';
+import { batchWriteAll, queryAll, queryPages } from './batch.ts';
 import { isConditionFailure } from './conditions.ts';
 import { EVENT_SHARDS, INDEX, keys, PREFIX, withoutKeys } from './keys.ts';
 
@@ -55,25 +55,21 @@ export async function receivedEvents(store: Store, orgId: string, after: Record<
       let last = after[String(shard)];
       let start: Record<string, unknown> | undefined;
       let read = 0;
-      do {
-        const result = await store.doc.send(
-          new QueryCommand({
-            TableName: store.table,
-            IndexName: INDEX.byDate,
-            KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK BETWEEN :from AND :to',
-            FilterExpression: NOT_EXPIRED,
-            ExpressionAttributeValues: { ':pk': keys.eventReceivedPartition(orgId, shard), ':from': from, ':to': `${upTo}#\uffff`, ':now': nowEpoch },
-            Limit: perShard - read,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
+      const query = {
+        IndexName: INDEX.byDate,
+        KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK BETWEEN :from AND :to',
+        FilterExpression: NOT_EXPIRED,
+        ExpressionAttributeValues: { ':pk': keys.eventReceivedPartition(orgId, shard), ':from': from, ':to': `${upTo}#\uffff`, ':now': nowEpoch },
+      };
+      for await (const page of queryPages(store, query, () => perShard - read)) {
         // BETWEEN is inclusive: the position itself was read by the run that left it.
-        items.push(...(result.Items ?? []).filter((i) => i.GSI2SK !== from));
-        read += result.ScannedCount ?? 0;
-        start = result.LastEvaluatedKey;
+        items.push(...(page.Items ?? []).filter((i) => i.GSI2SK !== from));
+        read += page.ScannedCount ?? 0;
+        start = page.LastEvaluatedKey;
         // Where the next read starts: the last key read (expired items included), else the last returned.
         last = (start?.GSI2SK as string | undefined) ?? (items.at(-1)?.GSI2SK as string | undefined) ?? last;
-      } while (start && read < perShard);
+        if (read >= perShard) break;
+      }
       return { shard, items, last, more: start !== undefined };
     }),
   );
