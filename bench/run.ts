@@ -4,7 +4,7 @@
 const only = process.env.BENCH_ONLY;
 if (!only || only === 'sweep') await import('./evidence-sweep.ts');
 if (!only || only === 'scan') await (await import('./scan-throughput.ts')).main();
-if (only === 'scan-cli') for (const line of (await import('./scan-throughput.ts')).cliEndToEnd(Number(process.env.BENCH_SCAN_CLI_MB ?? 100))) console.log(line);
+if (only === 'scan-cli') for (const line of await (await import('./scan-throughput.ts')).cliEndToEnd(Number(process.env.BENCH_SCAN_CLI_MB ?? 100))) console.log(line);
 if (!only || only === 'hostile') await (await import('./hostile-shapes.ts')).main();
 if (!only || only === 'gaps') await (await import('./gap-analysis.ts')).main();
 if (!only || only === 'review') await (await import('./quarterly-review.ts')).main();

@@ -1,6 +1,6 @@
 // `compliance scan` on every core: the files under the paths given, and the parts of
-// large text files (file-parts.ts: byte ranges ending at line ends, each knowing its
-// first line), are scanned by worker threads (scan-worker.ts), and what they find is
+// large text and CSV/TSV files (file-parts.ts: byte ranges ending at line or record
+// ends, each knowing its first line, and a CSV part its rows before it and its header), are scanned by worker threads (scan-worker.ts), and what they find is
 // handed on in the order one thread would have found it: file by file in path order,
 // part by part, a split file's parts reported as one file. The workers write the JSON
 // text of their findings themselves, so the main thread only passes it on. At most a
@@ -10,7 +10,7 @@ import module from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { fileParts, PART_BYTES, splittable, type FilePart } from '../adapters/sources/file-parts.ts';
+import { csvParts, fileParts, PART_BYTES, splittable, type FilePart } from '../adapters/sources/file-parts.ts';
 import { entriesUnder } from '../adapters/sources/local-files.ts';
 import { toReadError } from '../adapters/sources/read-error.ts';
 import type { FindingType } from '../domain/detect/detect.ts';
@@ -72,6 +72,13 @@ async function* units(paths: readonly string[], budgetBytes: number | undefined,
         yield { kind: 'task', task: { file: entry.path, group }, size: sizes.get(entry.path) ?? 0, last: true };
         continue;
       }
+      if (split.kind === 'csv') {
+        // A CSV file is cut only after one pass has followed its quotes to the end.
+        const parts = await csvParts(entry.path, split, partBytes);
+        if (parts === undefined) yield { kind: 'task', task: { file: entry.path, group }, size: sizes.get(entry.path) ?? 0, last: true };
+        else for (const [i, part] of parts.entries()) yield { kind: 'task', task: { file: entry.path, group, part }, size: part.end - part.start, last: i === parts.length - 1 };
+        continue;
+      }
       // Each part goes out as soon as the next is found (so the first is scanned while
       // the rest are cut); the last is known when the cutting ends.
       let held: FilePart | undefined;
@@ -84,17 +91,24 @@ async function* units(paths: readonly string[], budgetBytes: number | undefined,
   }
 }
 
-/** A split file's parts read as one: bytes, replaced sequences and findings added up; failed when a part failed. */
+/** CSV problems kept per file (csv-reader.ts), the parts' together. */
+const PROBLEMS_KEPT = 1000;
+
+/** A split file's parts read as one: bytes, replaced sequences, findings and CSV problems added up; failed when a part failed. */
 function merge(into: FileResult | undefined, part: FileResult): FileResult {
   if (into === undefined) return part;
   if (into.status !== 'scanned') return { ...into, findings: into.findings + part.findings };
   if (part.status !== 'scanned') return { ...part, file: into.file, findings: into.findings + part.findings };
+  // the keys in the order one read of the whole file gives them (its JSON is the same)
+  const { problems: _problems, findings: _findings, ...read } = into;
+  const problems = [...(into.problems ?? []), ...(part.problems ?? [])].slice(0, PROBLEMS_KEPT);
   return {
-    ...into,
+    ...read,
     bytesRead: (into.bytesRead ?? 0) + (part.bytesRead ?? 0),
     bytesTotal: (into.bytesTotal ?? 0) + (part.bytesTotal ?? 0),
     replacedSequences: (into.replacedSequences ?? 0) + (part.replacedSequences ?? 0),
     truncated: Boolean(into.truncated || part.truncated),
+    ...(problems.length > 0 ? { problems } : {}),
     findings: into.findings + part.findings,
   };
 }

@@ -1,5 +1,5 @@
 // A worker thread of the parallel scan (scan-pool.ts): scans the file, or the part of a
-// large text file, it is handed, and posts back what the main thread passes on: its
+// large text or CSV/TSV file, it is handed, and posts back what the main thread passes on: its
 // findings as the JSON text the one-thread scan writes (line numbers already those of
 // the whole file), or the first few of them for a table, their counts by type, and the
 // file's read. Nothing raw leaves it: the findings are the masked, redacted ones the
@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { FindingType } from '../domain/detect/detect.ts';
 import type { FilePart } from '../adapters/sources/file-parts.ts';
-import { readFileRecords, readTextPartRecords } from '../adapters/sources/local-files.ts';
+import { readCsvPartRecords, readFileRecords, readTextPartRecords } from '../adapters/sources/local-files.ts';
 import { scanRecords, type FileResult, type Finding, type ScanOptions } from '../usecases/scan/scan-files.ts';
 import { FindingJson } from './scan-json.ts';
 
@@ -28,13 +28,20 @@ export type ScanTaskResult =
 
 /** Runs one task (also in-process, for tests). */
 export async function runTask(task: ScanTask): Promise<ScanTaskResult> {
-  const lineOffset = (task.part?.line ?? 1) - 1;
+  // A text part counts its lines from 1; a CSV part reads the whole file's lines and rows.
+  const part = task.part;
+  const lineOffset = part !== undefined && part.csv === undefined ? part.line - 1 : 0;
   const writer = new FindingJson();
   const kept: Finding[] = [];
   const counts: Partial<Record<FindingType, number>> = {};
   const texts: string[] = [];
   try {
-    const records = task.part ? readTextPartRecords(task.file, task.group, task.part, task.options) : readFileRecords(task.file, task.group, task.options);
+    const records =
+      part === undefined
+        ? readFileRecords(task.file, task.group, task.options)
+        : part.csv !== undefined
+          ? readCsvPartRecords(task.file, task.group, { ...part, csv: part.csv }, task.options)
+          : readTextPartRecords(task.file, task.group, part, task.options);
     const { lines: _lines, ...read } = (await scanRecords(records, task.options, (found) => {
       const f = lineOffset > 0 && found.line !== undefined ? { ...found, line: found.line + lineOffset } : found;
       counts[f.type] = (counts[f.type] ?? 0) + 1;

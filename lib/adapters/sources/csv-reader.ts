@@ -24,9 +24,9 @@
 //   names would otherwise be held, and named, for every row.
 // - Linear in the file's size whatever its shape: repeated header names, wide rows
 //   and cells beyond the header are named in constant time each.
-import path from 'node:path';
 import { Parser, type Options as CsvParseOptions } from 'csv-parse';
 import type { Encoding } from '../../domain/text/encoding.ts';
+import { delimiterFor, type FilePart } from './file-parts.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
 
 export interface CsvRecord {
@@ -52,7 +52,7 @@ export interface CsvReport extends ReadReport {
   header: string[];
   /** Line of the header row, undefined when there is none. */
   headerLine: number | undefined;
-  /** Data rows yielded. */
+  /** Data rows yielded (for a part: with the rows before it). */
   rows: number;
   /** The first `maxProblems` problems, by line. */
   problems: CsvProblem[];
@@ -78,6 +78,13 @@ export interface CsvReadOptions {
   /** Passed to readTextChunks. */
   maxChunkChars?: number;
   highWaterMark?: number;
+  /**
+   * Read only this part of the file (file-parts.ts: a byte range ending after a record,
+   * with the file's encoding): its records carry the whole file's lines and rows, and a
+   * part after the first reads the header row first (its problems, if any, are the first
+   * part's to report).
+   */
+  part?: FilePart & { csv: NonNullable<FilePart['csv']> };
   /** Called for each problem as it is found. */
   onProblem?: (p: CsvProblem) => void;
   /** Called once when reading ends without an error (see readTextChunks). */
@@ -88,11 +95,7 @@ export const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
 /** Excel's own limit (column XFD). */
 export const DEFAULT_MAX_COLUMNS = 16_384;
 
-/** The delimiter a file name implies: tab for .tsv and .tab, comma otherwise. */
-export function delimiterFor(file: string): string {
-  const ext = path.extname(file).toLowerCase();
-  return ext === '.tsv' || ext === '.tab' ? '\t' : ',';
-}
+export { delimiterFor };
 
 /**
  * Unique, non-empty header names (see the rules at the top of this file). Linear
@@ -192,6 +195,21 @@ export async function* readCsvRecords(file: string, options: CsvReadOptions = {}
   let heldCr = false;
   let parser = newParser(parseOptions);
   let out: CsvRecord[] = [];
+  const part = options.part;
+  if (part !== undefined) {
+    nextLine = part.line;
+    rows = part.csv.row;
+    if (part.start > 0) {
+      let text = '';
+      for await (const chunk of readTextChunks(file, { encoding: part.encoding, range: part.csv.header })) text += chunk.text.slice(chunk.overlap);
+      let names: string[] | undefined;
+      const err = newParser(parseOptions).parse(Buffer.from(text.replaceAll('\r\n', '\n'), 'utf8'), true, (value) => (names ??= (value as { record: string[] }).record), () => {});
+      if (err !== undefined || names === undefined) throw new Error('the header row could not be read again for a part of the file');
+      header = uniqueHeaderNames(names.length > maxColumns ? names.slice(0, maxColumns) : names);
+      headerNames = new Set(header);
+      headerLine = undefined;
+    }
+  }
 
   const problem = (line: number, code: string, message: string): void => {
     const p: CsvProblem = { line, code, message };
@@ -260,6 +278,7 @@ export async function* readCsvRecords(file: string, options: CsvReadOptions = {}
   try {
     for await (const chunk of readTextChunks(file, {
       ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+      ...(part !== undefined ? { encoding: part.encoding, range: { start: part.start, end: part.end } } : {}),
       ...(options.budgetBytes !== undefined ? { budgetBytes: options.budgetBytes } : {}),
       ...(options.maxChunkChars !== undefined ? { maxChunkChars: options.maxChunkChars } : {}),
       ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}),

@@ -1,20 +1,48 @@
-// A large text file in parts that can be scanned at the same time (by worker threads)
-// and give, put back in order, what one reader would have given: each part is a byte
-// range that ends just after a line end, so no line (and no finding: the identifiers
-// never run across a line end, and a topic keyword or an e-mail address holds none) is
-// cut; each part knows the line it starts on (the line ends before it are counted in
-// the one pass that finds the cuts), so its findings carry the whole file's lines.
+// A large text or CSV/TSV file in parts that can be scanned at the same time (by worker
+// threads) and give, put back in order, what one reader would have given.
 //
-// Only text read as lines is split, and only where a line end is one byte that no other
+// Text read as lines: each part is a byte range that ends just after a line end, so no
+// line (and no finding: the identifiers never run across a line end, and a topic
+// keyword or an e-mail address holds none) is cut; each part knows the line it starts
+// on (the line ends before it are counted in the one pass that finds the cuts), so its
+// findings carry the whole file's lines.
+//
+// CSV and TSV: each part ends just after a record's end, a line end outside quotes. One
+// pass over the whole file, before any part is given, follows the quotes (RFC 4180:
+// a quote opens a cell only at its start, `""` inside a quoted cell is a quote, and the
+// closing quote is followed by the delimiter, a line end or the end of the file) and
+// counts lines and data rows, so each part knows its first line, the data rows before
+// it and where the header row is (the readers of later parts read the header first, so
+// cells keep their column names). Where the pass cannot be sure the reader would see
+// the same records (a quote inside an unquoted cell or text after a closing quote,
+// which csv-parse reads leniently; a quote never closed; a record over half the
+// reader's limit, which it would reject and resume from; no header), the file is read
+// whole.
+//
+// Only where a line end, a quote and the delimiter are each one byte that no other
 // character contains: UTF-8, GB18030 and Big5 (their multi-byte characters never hold
-// 0x0A). UTF-16, a file read with a byte budget, and every other format (CSV, whose
-// quoted cells may hold line ends; JSON; .xlsx) stay whole.
+// 0x0A, 0x22, 0x2C or 0x09). UTF-16, a file read with a byte budget, and every other
+// format (JSON; .xlsx) stay whole.
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/encoding.ts';
 
+/** The delimiter a file name implies: tab for .tsv and .tab, comma otherwise (as csv-reader.ts reads them). */
+export function delimiterFor(file: string): string {
+  const ext = path.extname(file).toLowerCase();
+  return ext === '.tsv' || ext === '.tab' ? '\t' : ',';
+}
+
 /** Text files read as lines (as local-files.ts reads them). */
 const LINES = new Set(['.txt', '.log', '.md', '.jsonl', '.ndjson', '']);
+/** CSV and TSV files (as local-files.ts reads them). */
+const TABLES = new Set(['.csv', '.tsv', '.tab']);
+/**
+ * A CSV record longer than this many bytes makes the file read whole: the reader rejects
+ * a record of about 1 MiB of UTF-8 (csv-reader.ts) and resumes at its next line, which
+ * the cutting pass does not follow. (A GB18030 or Big5 byte is at most 1.5 UTF-8 bytes.)
+ */
+const CSV_RECORD_MAX_BYTES = 512 * 1024;
 /** Parts are about this large. */
 export const PART_BYTES = 8 * 1024 * 1024;
 
@@ -26,16 +54,34 @@ export interface FilePart {
   line: number;
   /** The file's encoding (parts after the first are read with it). */
   encoding: Encoding;
+  /**
+   * A part of a CSV or TSV file: the data rows before it, and the bytes of the header
+   * row (a record and its line end), which a part after the first reads first.
+   */
+  csv?: { row: number; header: { start: number; end: number } };
+}
+
+export interface Splittable {
+  size: number;
+  encoding: Encoding;
+  /** Bytes of the BOM at the start of the file. */
+  bomLength: number;
+  /** Read as lines, or as CSV/TSV records with this delimiter. */
+  kind: 'text' | 'csv';
+  delimiter?: string;
 }
 
 /**
- * Whether `file` is worth splitting (a text file read as lines, larger than two parts,
- * in a splittable encoding, read without a budget), and if so its size and encoding.
+ * Whether `file` is worth splitting (a text file read as lines or a CSV/TSV file, larger
+ * than two parts, in a splittable encoding, read without a budget), and if so its size
+ * and encoding (a CSV file may still be read whole: csvParts).
  * Errors (the file cannot be opened) give undefined: the whole-file reader then reports
  * them as it always does.
  */
-export async function splittable(file: string, budgetBytes: number | undefined, partBytes = PART_BYTES): Promise<{ size: number; encoding: Encoding } | undefined> {
-  if (!LINES.has(path.extname(file).toLowerCase()) || budgetBytes !== undefined) return undefined;
+export async function splittable(file: string, budgetBytes: number | undefined, partBytes = PART_BYTES): Promise<Splittable | undefined> {
+  const ext = path.extname(file).toLowerCase();
+  const kind = LINES.has(ext) ? 'text' : TABLES.has(ext) ? 'csv' : undefined;
+  if (kind === undefined || budgetBytes !== undefined) return undefined;
   let handle;
   try {
     handle = await open(file, 'r');
@@ -45,7 +91,7 @@ export async function splittable(file: string, budgetBytes: number | undefined, 
     await handle.read(head, 0, head.length, 0);
     const format = textFormat(head, false);
     if (format.binary !== undefined || (format.encoding !== 'utf-8' && format.encoding !== 'gb18030' && format.encoding !== 'big5')) return undefined;
-    return { size, encoding: format.encoding };
+    return { size, encoding: format.encoding, bomLength: format.bomLength, kind, ...(kind === 'csv' ? { delimiter: delimiterFor(file) } : {}) };
   } catch {
     return undefined;
   } finally {
@@ -94,10 +140,129 @@ export async function* fileParts(file: string, size: number, encoding: Encoding,
   yield { start, end: size, line, encoding };
 }
 
+const NL = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+
+/**
+ * The parts of a CSV/TSV file `splittable` accepted, cut after record ends (see the top
+ * of this file), or undefined when it is to be read whole: one pass over the file,
+ * following its quotes, a window of `windowBytes` at a time (tests make it small). Reading
+ * errors give undefined too (the whole-file reader then reports them).
+ */
+export async function csvParts(file: string, split: Splittable, partBytes = PART_BYTES, windowBytes = 1024 * 1024): Promise<FilePart[] | undefined> {
+  const { size, encoding } = split;
+  const delimiter = (split.delimiter ?? ',').charCodeAt(0);
+  const first = split.bomLength;
+  const parts: FilePart[] = [];
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const block = Buffer.allocUnsafe(Math.max(windowBytes, 4) + 1);
+    // The window: the file's bytes from `base` (one before the position being read, so
+    // that the byte before it can be looked at) to `base + length`.
+    let base = 0;
+    let length = 0;
+    let nextNl = 0; // index in the window of the next line end at or after the position, or `length`
+    const fill = async (from: number): Promise<void> => {
+      base = Math.max(0, from - 1);
+      length = 0;
+      while (length < block.length && base + length < size) {
+        const { bytesRead } = await handle!.read(block, length, Math.min(block.length - length, size - base - length), base + length);
+        if (bytesRead === 0) throw new Error('the file ended early');
+        length += bytesRead;
+      }
+      view = block.subarray(0, length);
+      nextNl = indexIn(NL, from - base);
+    };
+    let view = block.subarray(0, 0);
+    const indexIn = (byte: number, from: number): number => {
+      const at = view.indexOf(byte, from);
+      return at < 0 ? length : at;
+    };
+
+    let lines = 0; // line ends before the position
+    let rows = 0; // data rows ended before the position
+    let header: { start: number; end: number } | undefined;
+    let recordStart = first;
+    let part = { start: 0, line: 1, row: 0 };
+    let quoted = false;
+    // A line end at window index `n`: outside quotes, it ends a record (cut after it
+    // when the part is large enough); inside, it only counts.
+    const lineEnd = (n: number, ends: boolean): boolean => {
+      lines++;
+      if (!ends) return true;
+      const end = base + n;
+      const bytes = end - recordStart;
+      if (bytes > CSV_RECORD_MAX_BYTES) return false;
+      // An empty record (nothing, or a lone '\r' before the '\n') is no row.
+      if (bytes > 1 || (bytes === 1 && block[n - 1] !== CR)) {
+        if (header === undefined) header = { start: recordStart, end: end + 1 };
+        else rows++;
+      }
+      recordStart = end + 1;
+      if (header !== undefined && recordStart - part.start >= partBytes && size - recordStart >= partBytes) {
+        parts.push({ start: part.start, end: recordStart, line: part.line, encoding, csv: { row: part.row, header } });
+        part = { start: recordStart, line: lines + 1, row: rows };
+      }
+      return true;
+    };
+
+    let at = first;
+    await fill(at);
+    while (at < size) {
+      if (at >= base + length) await fill(at);
+      const i = at - base;
+      const q = indexIn(QUOTE, i);
+      for (; nextNl < q; nextNl = indexIn(NL, nextNl + 1)) if (!lineEnd(nextNl, !quoted)) return undefined;
+      if (q === length) {
+        at = base + length;
+        continue;
+      }
+      if (!quoted) {
+        // A quote opens a cell only at its start.
+        const before = q > 0 ? block[q - 1] : undefined;
+        if (!(base + q === first || before === delimiter || before === NL)) return undefined;
+        quoted = true;
+        at = base + q + 1;
+        continue;
+      }
+      // Inside quotes: `""` is a quote; else the cell closes, followed by the delimiter,
+      // a line end ('\n' or '\r\n') or the end of the file.
+      if (base + q + 1 >= size) {
+        quoted = false;
+        at = size;
+        continue;
+      }
+      if (q + 2 >= length && base + length < size) {
+        // The quote and the two bytes after it in one window; read it again from there.
+        const quoteAt = base + q;
+        await fill(quoteAt);
+        at = quoteAt;
+        continue;
+      }
+      const next = block[q + 1];
+      if (next === QUOTE) at = base + q + 2;
+      else if (next === delimiter || next === NL || (next === CR && q + 2 < length && block[q + 2] === NL)) {
+        quoted = false;
+        at = base + q + 1;
+      } else return undefined;
+    }
+    if (quoted || header === undefined || size - recordStart > CSV_RECORD_MAX_BYTES) return undefined;
+    parts.push({ start: part.start, end: size, line: part.line, encoding, csv: { row: part.row, header } });
+    return parts.length > 1 ? parts : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
 /** Every part of `file`, or undefined when it is read whole (for tests and callers that want them all). */
 export async function splitFile(file: string, budgetBytes: number | undefined, partBytes = PART_BYTES): Promise<FilePart[] | undefined> {
   const split = await splittable(file, budgetBytes, partBytes);
   if (split === undefined) return undefined;
+  if (split.kind === 'csv') return csvParts(file, split, partBytes);
   const parts: FilePart[] = [];
   for await (const part of fileParts(file, split.size, split.encoding, partBytes)) parts.push(part);
   return parts.length > 1 ? parts : undefined;

@@ -110,13 +110,25 @@ export async function* readTextPartRecords(file: string, group: string, part: Fi
   return { ...read, lines };
 }
 
-async function* tableRecords(file: string, group: string, options: FileReadOptions): FileRecords {
+async function* tableRecords(file: string, group: string, options: FileReadOptions, part?: FilePart & { csv: NonNullable<FilePart['csv']> }): FileRecords {
   let report: CsvReport | undefined;
   const { readCsvRecords } = await import('./csv-reader.ts');
-  for await (const record of readCsvRecords(file, { ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), report: (r) => (report = r) })) {
+  for await (const record of readCsvRecords(file, { ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), ...(part ? { part } : {}), report: (r) => (report = r) })) {
     for (const [column, text] of Object.entries(record.cells)) yield { group, sender: '', text, at: { file, line: record.line, row: record.row, column } };
   }
   return textRead(file, path.extname(file).toLowerCase() === '.csv' ? 'csv' : 'tsv', report, report?.problems);
+}
+
+/**
+ * The records of one part of a large CSV/TSV file (file-parts.ts, csvParts), with the
+ * whole file's lines and rows and the header's column names.
+ */
+export async function* readCsvPartRecords(file: string, group: string, part: FilePart & { csv: NonNullable<FilePart['csv']> }, options: FileReadOptions = {}): FileRecords {
+  try {
+    return yield* tableRecords(file, group, options, part);
+  } catch (error) {
+    return failedRead(file, error);
+  }
 }
 
 /**
