@@ -10,6 +10,9 @@ import { unzipSync } from 'fflate';
 import { localSigningKey } from '../lib/adapters/local/local-signing-key.ts';
 import { verifyPackage } from '../lib/domain/export/manifest.ts';
 import { issueLocalToken } from '../lib/adapters/local/local-token.ts';
+import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
+import { importOrganisationFile } from '../lib/usecases/org/import.ts';
+import { signInCode } from '../lib/web/auth.ts';
 import { API_ROUTES } from '../lib/workflows/declarations.ts';
 import { ROUTES } from '../lib/api/routes.ts';
 import { call, craftedToken, OWNER, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
@@ -211,6 +214,23 @@ describe('HTTP API', () => {
     expect(await call(api, 'POST', `/v1/alerts/${id}/resolve`, { token, body: '{"disposition":"true-positive"}' })).toMatchObject({ status: 200, body: { alert: { status: 'resolved', disposition: 'true-positive' } } });
     const stats = (await call(api, 'GET', '/v1/alerts/stats?period=2026-Q4', { token: api.tokens.auditor })).body as Record<string, unknown>;
     expect(JSON.stringify(stats)).toContain('true-positive');
+  });
+
+  it('refuses a sign-in link\'s code as a token, another organisation\'s run by a name that starts like its own, and a quarter before 1970', async () => {
+    const code = await signInCode(api.key, { person: 'michelle-leung', orgId: 'harbour-ledger', role: 'admin' });
+    expect(await call(api, 'GET', '/v1/controls', { token: code })).toMatchObject({ status: 401 });
+
+    // "harbour" is a prefix of "harbour-ledger": its admin asks for harbour-ledger's run.
+    const org = readOrgFile('examples/acme-hk/org.yaml');
+    await importOrganisationFile(api.rt, { ...org, organisation: { ...org.organisation, id: 'harbour' } }, 'import:test', '2026-11-29T00:00:00.000Z');
+    const started = (await call(api, 'POST', '/v1/runs', { token: api.tokens.scheduler, body: '{"workflow":"evidence-sweep"}' })).body as { name: string };
+    expect(started.name).toMatch(/^evidence-sweep-harbour-ledger-/);
+    const other = await issueLocalToken(api.key, { person: 'michelle-leung', orgId: 'harbour', role: 'admin', ttlSeconds: 600, now: new Date() });
+    expect(await call(api, 'GET', `/v1/runs/${started.name}`, { token: other })).toMatchObject({ status: 404 });
+    expect(await call(api, 'GET', `/v1/runs/${started.name}`, { token: api.tokens.scheduler })).toMatchObject({ status: 200, body: { execution: { status: expect.any(String) } } });
+    await finished(api, started.name);
+
+    expect(await call(api, 'GET', '/v1/alerts/stats?period=0000-Q1', { token: api.tokens.auditor })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^query\.period: /) } });
   });
 
   it('pages lists with an opaque cursor that walks every item once', async () => {

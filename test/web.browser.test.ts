@@ -102,6 +102,8 @@ describe('web pages in Chromium', () => {
     const replayed = await post('/tasks/2026-Q4/A.8.1', { csrf: token, result: 'effective' });
     expect(replayed.status()).toBe(403);
     expect(await replayed.text()).toContain('this form was sent already');
+    const forged = await post('/tasks/2026-Q4/A.8.1', { csrf: `${token.slice(0, -1)}é`, result: 'effective' });
+    expect(forged.status()).toBe(403);
     const missing = await post('/tasks/2026-Q4/A.8.1', { result: 'effective' });
     expect(missing.status()).toBe(403);
     expect(await missing.text()).toContain('missing its security token');
@@ -139,6 +141,7 @@ describe('web pages in Chromium', () => {
       await visit(page, url, shot);
     }
     // raymond-wong reads Traditional Chinese (his language in the organisation file).
+    expect((await page.goto(`${api.server.url}/report?period=2026-Q0`))?.status()).toBe(400);
     await page.goto(`${api.server.url}/audit`);
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-Hant');
     expect(await page.locator('p.notice[role=status]').textContent()).toContain('審計記錄核實無誤');

@@ -12,6 +12,8 @@ import type { Runtime } from '../runtime.ts';
 export const FRESH_MS = 5_000;
 /** Never served older than this (a refresh that keeps failing). */
 const MAX_AGE_MS = 60_000;
+/** Entries held at most, across organisations. */
+const MAX_ENTRIES = 2_000;
 
 interface Entry {
   value: Promise<unknown>;
@@ -47,6 +49,11 @@ export function readCache(base: Runtime, now: () => number = Date.now): ReadCach
         );
       }
       return held.value as Promise<T>;
+    }
+    // Keys may carry a caller's filter: past a bound, what is older than MAX_AGE_MS goes, then everything.
+    if (entries.size >= MAX_ENTRIES) {
+      for (const [k, e] of entries) if (now() - e.readAt >= MAX_AGE_MS) entries.delete(k);
+      if (entries.size >= MAX_ENTRIES) entries.clear();
     }
     const value = read();
     entries.set(id, { value, readAt: now() });

@@ -238,7 +238,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/runs',
     roles: [...EVERYONE_WHO_READS, 'scheduler'],
-    query: z.strictObject({ workflow: WorkflowParam.optional(), period: z.string().regex(/^\d{4}(-[\dQ]+){0,2}$/, 'must be a period such as 2026, 2026-11, 2026-Q4 or 2026-11-30').optional(), ...PageQuery }),
+    query: z.strictObject({ workflow: WorkflowParam.optional(), period: z.string().max(20).regex(/^\d{4}(-[\dQ]+){0,2}$/, 'must be a period such as 2026, 2026-11, 2026-Q4 or 2026-11-30').optional(), ...PageQuery }),
     handle: async ({ rt, principal, query, shared }) => {
       const filter = { ...(query.workflow ? { workflow: query.workflow } : {}), ...(query.period ? { period: query.period } : {}) };
       const runs = await shared(`runs:${JSON.stringify(filter)}`, () => listRunRecords(rt, principal.orgId, filter));

@@ -181,6 +181,8 @@ export interface Mailer {
 /** What the orchestrator says of one execution (Step Functions' DescribeExecution on AWS). */
 export interface ExecutionState {
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+  /** Whose run it is (its input's orgId): names are unique per workflow, not per organisation. */
+  orgId?: string;
   startedAt?: string;
   stoppedAt?: string;
 }

@@ -7,7 +7,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose';
 import { useOnce } from '../adapters/dynamodb/nonce-store.ts';
 import type { SigningKey } from '../adapters/local/local-signing-key.ts';
-import { issueLocalToken, LOCAL_AUDIENCE, LOCAL_ISSUER, verifyLocalToken } from '../adapters/local/local-token.ts';
+import { issueLocalToken, LOCAL_ISSUER, SIGN_IN_AUDIENCE, verifyLocalToken } from '../adapters/local/local-token.ts';
 import { principalOf, type Principal, type Role } from '../domain/access/principal.ts';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
@@ -104,7 +104,7 @@ export async function signInCode(key: SigningKey, request: { person: string; org
   return new SignJWT({ 'custom:org': request.orgId, 'cognito:groups': [request.role], purpose: 'sign-in' })
     .setProtectedHeader({ alg: 'EdDSA', kid: key.keyId })
     .setIssuer(LOCAL_ISSUER)
-    .setAudience(LOCAL_AUDIENCE)
+    .setAudience(SIGN_IN_AUDIENCE)
     .setSubject(request.person)
     .setJti(randomBytes(16).toString('hex'))
     .setIssuedAt(now)
@@ -116,7 +116,7 @@ export async function signInCode(key: SigningKey, request: { person: string; org
 export async function redeemSignInCode(rt: Runtime, code: string): Promise<{ session: string; principal: Principal }> {
   const key = webAuth().localKey;
   if (!key) throw new ForbiddenError('sign in through the organisation\'s sign-in page');
-  const claims = await verifyLocalToken(key, code);
+  const claims = await verifyLocalToken(key, code, new Date(), SIGN_IN_AUDIENCE);
   const principal = principalOf(claims);
   if (claims.purpose !== 'sign-in' || typeof claims.jti !== 'string' || 'refused' in principal) throw new UnauthenticatedError('this is not a sign-in link');
   if (!(await useOnce(rt.store, principal.orgId, 'sign-in', claims.jti, new Date(Number(claims.exp) * 1000)))) {
@@ -145,7 +145,8 @@ export async function checkCsrf(rt: Runtime, principal: Principal, token: unknow
   const [nonce = '', expiresText = '', given = ''] = typeof token === 'string' ? token.split('.') : [];
   const expires = Number(expiresText);
   const expected = Buffer.from(mac(await csrfKey(rt), principal, nonce, expires));
-  const ok = nonce.length > 0 && Number.isInteger(expires) && given.length === expected.length && timingSafeEqual(Buffer.from(given), expected);
+  const presented = Buffer.from(given);
+  const ok = nonce.length > 0 && Number.isInteger(expires) && presented.length === expected.length && timingSafeEqual(presented, expected);
   if (!ok) throw new ForbiddenError('the form is missing its security token or it is not this session\'s: reload the page and try again');
   if (expires * 1000 < Date.now()) throw new ForbiddenError('the form is too old: reload the page and try again');
   if (!(await useOnce(rt.store, principal.orgId, 'csrf', nonce, new Date(expires * 1000)))) throw new ForbiddenError('this form was sent already: reload the page to send it again');

@@ -11,7 +11,7 @@ import { redact } from '../domain/detect/redact.ts';
 import type { Principal } from '../domain/access/principal.ts';
 import type { Markup } from '../domain/report/html.ts';
 import { renderReport, REPORT_CSP } from '../domain/report/render.ts';
-import { quarterAt } from '../domain/review/quarter.ts';
+import { Quarter, quarterAt } from '../domain/review/quarter.ts';
 import { authorise, MAX_BODY_BYTES, readingRuntime, runRoute, toResult, type ApiEvent, type ApiResult } from '../api/http.ts';
 import { specOf } from '../api/router.ts';
 import { gatherReport } from '../usecases/report/gather.ts';
@@ -141,7 +141,9 @@ const PAGES: Record<string, Page> = {
   'GET /report': async (req) => {
     await authorise(specOf({ method: 'GET', path: '/v1/gaps' }), req.principal); // the report is for whoever may read gaps
     const rt = readingRuntime();
-    const report = renderReport(await gatherReport(rt, req.principal.orgId, { now: rt.clock(), language: req.ctx.language, ...(req.query.period ? { period: req.query.period } : {}) }));
+    const period = req.query.period === undefined ? undefined : Quarter.safeParse(req.query.period);
+    if (period && !period.success) throw new InputError(`period: ${period.error.issues[0]?.message}`);
+    const report = renderReport(await gatherReport(rt, req.principal.orgId, { now: rt.clock(), language: req.ctx.language, ...(period?.data ? { period: period.data } : {}) }));
     // Served unchanged, under its own policy: its style sheet is allowed by its exact hash.
     return { ...page({ html: report } as Markup), headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': REPORT_CSP } };
   },

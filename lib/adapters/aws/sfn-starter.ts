@@ -31,8 +31,15 @@ export function sfnDescriber(arns: Partial<Record<WorkflowName, string>>, client
     if (!stateMachineArn) return undefined;
     try {
       const result = await client.send(new DescribeExecutionCommand({ executionArn: executionArn(stateMachineArn, name) }));
+      let orgId: unknown;
+      try {
+        orgId = (JSON.parse(result.input ?? '{}') as { orgId?: unknown }).orgId;
+      } catch {
+        orgId = undefined;
+      }
       return {
         status: result.status as ExecutionState['status'],
+        ...(typeof orgId === 'string' ? { orgId } : {}),
         ...(result.startDate ? { startedAt: result.startDate.toISOString() } : {}),
         ...(result.stopDate ? { stoppedAt: result.stopDate.toISOString() } : {}),
       };

@@ -9,6 +9,8 @@ import type { SigningKey } from './local-signing-key.ts';
 
 export const LOCAL_ISSUER = 'urn:compliance:local';
 export const LOCAL_AUDIENCE = 'compliance-api';
+/** A one-time sign-in link's code: never accepted where a session or API token is. */
+export const SIGN_IN_AUDIENCE = 'compliance-sign-in';
 /** Longest a local token may live: a working week. */
 const MAX_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -42,11 +44,11 @@ export async function issueLocalToken(key: SigningKey, request: TokenRequest): P
 }
 
 /** The verified claims, or UnauthenticatedError saying why not (never quoting the token). */
-export async function verifyLocalToken(key: SigningKey, token: string, now: Date = new Date()): Promise<Record<string, unknown>> {
+export async function verifyLocalToken(key: SigningKey, token: string, now: Date = new Date(), audience: string = LOCAL_AUDIENCE): Promise<Record<string, unknown>> {
   try {
     const { payload } = await jwtVerify(token, key.publicKey, {
       issuer: LOCAL_ISSUER,
-      audience: LOCAL_AUDIENCE,
+      audience,
       algorithms: ['EdDSA'],
       currentDate: now,
       requiredClaims: ['sub', 'exp'],

@@ -125,7 +125,7 @@ export function withBackgroundStarter(rt: Runtime): Runtime {
   local.starter = async (workflow, name, input) => {
     const parsed = JSON.parse(input) as { orgId: string };
     if (executions.get(name)?.status === 'RUNNING' || (await ranAlready(local, workflow, name, parsed.orgId))) return 'exists';
-    const state: ExecutionState = { status: 'RUNNING', startedAt: new Date().toISOString() };
+    const state: ExecutionState = { status: 'RUNNING', orgId: parsed.orgId, startedAt: new Date().toISOString() };
     executions.set(name, state);
     executeWorkflow(local, workflow as WorkflowName, parsed).then(
       () => Object.assign(state, { status: 'SUCCEEDED', stoppedAt: new Date().toISOString() }),

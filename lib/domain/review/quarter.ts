@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { dateIn, periodOf } from '../../workflows/declarations.ts';
 
-export const Quarter = z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter written YYYY-Qn, such as 2026-Q4');
+/** From 1970 on: earlier years are no one's review, and every date helper can count them. */
+export const Quarter = z.string().regex(/^(19[7-9]\d|[2-9]\d{3})-Q[1-4]$/, 'must be a quarter written YYYY-Qn, such as 2026-Q4');
 export type Quarter = z.infer<typeof Quarter>;
 
 /** The calendar date at `now` in `timeZone` (YYYY-MM-DD). */

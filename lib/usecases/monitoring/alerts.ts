@@ -31,7 +31,7 @@ async function decidable(rt: Pick<Ports, 'alerts' | 'organisations'>, d: AlertDe
   if (!loaded.people.has(d.as)) throw new InputError(`--as: "${d.as}" is not one of ${d.orgId}'s people`);
   const org = loaded.organisation;
   const allowed = new Set([...alert.recipients, org.securityContact ?? org.complianceContact, org.complianceContact]);
-  if (!allowed.has(d.as)) throw new ForbiddenError(`${d.as} may not handle alert ${d.id}: its recipients (${alert.recipients.join(', ')}), the security contact and the compliance contact may`);
+  if (!allowed.has(d.as)) throw new ForbiddenError(`${d.as} may not handle alert ${d.id}: its recipients, the security contact and the compliance contact may`);
   if (d.now.toISOString() < alert.at) throw new InputError(`alert ${d.id} was raised at ${alert.at}: it cannot be handled before (${d.now.toISOString()})`);
   return alert;
 }

@@ -48,9 +48,12 @@ export interface RunView {
 export async function showRun(rt: Ports, orgId: string, name: string): Promise<RunView> {
   const declared = WORKFLOWS.find((w) => name.startsWith(`${w.name}-${orgId}-`));
   if (!declared) throw new NotFoundError(`no run "${name}" of ${orgId}: run names are <workflow>-${orgId}-<period>`);
-  const [record, execution] = await Promise.all([rt.runs.get({ orgId, kind: declared.name, name }), rt.describeExecution(declared.name, name)]);
-  if (!record && !execution) throw new NotFoundError(`no run "${name}" of ${orgId}`);
-  return { run: record ?? { name, kind: declared.name, status: 'pending' }, ...(execution ? { execution } : {}) };
+  const [record, described] = await Promise.all([rt.runs.get({ orgId, kind: declared.name, name }), rt.describeExecution(declared.name, name)]);
+  // An organisation whose id starts another's (harbour, harbour-ledger) must not see that one's executions.
+  const { orgId: whose, ...execution } = described ?? { status: 'RUNNING' as const };
+  const own = described !== undefined && whose === orgId;
+  if (!record && !own) throw new NotFoundError(`no run "${name}" of ${orgId}`);
+  return { run: record ?? { name, kind: declared.name, status: 'pending' }, ...(own ? { execution } : {}) };
 }
 
 export const WorkflowParam = z.enum(WORKFLOWS.map((w) => w.name) as [WorkflowName, ...WorkflowName[]], {
