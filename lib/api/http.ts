@@ -89,12 +89,17 @@ function asKnown(error: unknown): unknown {
   return error;
 }
 
+/** A failure of ours, logged with its stack through the redaction (no request content). */
+export function logUnexpected(error: unknown, requestId: string): void {
+  console.error(JSON.stringify({ level: 'error', requestId, error: redact(String((error as Error)?.stack ?? error)) }));
+}
+
 /** The response for anything thrown: ours by its class, anything else a logged 500 that says nothing of the request. */
 export function resultOfError(error: unknown, requestId = ''): ApiResult {
   const known = asKnown(error);
   const outcome = errorOutcome(known);
   if (outcome.expected) return errorResult(outcome.httpStatus, redact((known as Error).message));
-  console.error(JSON.stringify({ level: 'error', requestId, error: redact(String((known as Error)?.stack ?? known)) }));
+  logUnexpected(known, requestId);
   return errorResult(500, `internal error${requestId ? ` (request ${requestId})` : ''}; it is logged`);
 }
 

@@ -10,12 +10,13 @@ import { Framework, GapStatus, Severity, severityRank } from '../domain/gaps/gap
 import { annexASortKey } from '../domain/org/annex-a.ts';
 import { Quarter } from '../domain/review/quarter.ts';
 import { TASK_RESULTS } from '../domain/review/review.ts';
-import { listControls, listEvidenceRows, showControl } from '../usecases/controls/show.ts';
+import { listEvidenceRows, showControl } from '../usecases/controls/show.ts';
 import { EvidenceSubmission, registerEvidence } from '../usecases/evidence/register.ts';
 import { answerTask } from '../usecases/review/answer.ts';
-import { listTasks, resolveQuarter, showReview } from '../usecases/review/show.ts';
+import { listTasks, resolveQuarter, showReview, soaOf } from '../usecases/review/show.ts';
 import { listRunRecords, showRun, startRunNow, WorkflowParam } from '../usecases/runs/runs-by-api.ts';
 import { NotFoundError } from '../errors.ts';
+import { today } from '../domain/dates.ts';
 import { AlertStatus, Disposition } from '../domain/monitoring/alert.ts';
 import { acknowledgeAlert, listAlerts, quarterStats, resolveAlert } from '../usecases/monitoring/alerts.ts';
 import { readAuditRange, verifyAudit } from '../usecases/audit/trail.ts';
@@ -52,7 +53,7 @@ export const ROUTES: readonly RouteSpec[] = [
     roles: OWNERS,
     query: z.strictObject({ ...PageQuery }),
     handle: async ({ rt, principal, query, now, shared }) => {
-      const rows = await shared(`controls:${now.toISOString().slice(0, 10)}`, () => listControls(rt, principal.orgId, now));
+      const rows = await shared(`controls:${today(now)}`, () => soaOf(rt, principal.orgId, now));
       const owner = ownOnly(principal);
       return { json: pageOf(owner ? rows.filter((r) => r.owner === owner) : rows, (r) => annexASortKey(r.id), query) };
     },
@@ -64,7 +65,7 @@ export const ROUTES: readonly RouteSpec[] = [
     params: z.strictObject({ id: controlId }),
     handle: async ({ rt, principal, params, now, shared }) => {
       const owner = ownOnly(principal);
-      return { json: await shared(`control:${params.id}:${owner ?? ''}:${now.toISOString().slice(0, 10)}`, () => showControl(rt, principal.orgId, params.id, now, owner)) };
+      return { json: await shared(`control:${params.id}:${owner ?? ''}:${today(now)}`, () => showControl(rt, principal.orgId, params.id, now, owner)) };
     },
   }),
   route({
@@ -75,7 +76,7 @@ export const ROUTES: readonly RouteSpec[] = [
     handle: async ({ rt, principal, query, now, shared }) => {
       const filter = { ...(query.status ? { status: query.status } : {}), ...(ownOnly(principal) ? { owner: principal.person } : {}) };
       const all = { ...filter, ...(query.control ? { control: query.control } : {}) };
-      const rows = await shared(`evidence:${JSON.stringify(all)}:${now.toISOString().slice(0, 10)}`, () => listEvidenceRows(rt, principal.orgId, now, all));
+      const rows = await shared(`evidence:${JSON.stringify(all)}:${today(now)}`, () => listEvidenceRows(rt, principal.orgId, now, all));
       return { json: pageOf(rows, (r) => r.id, query) };
     },
   }),

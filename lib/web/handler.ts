@@ -12,7 +12,7 @@ import type { Principal } from '../domain/access/principal.ts';
 import type { Markup } from '../domain/report/html.ts';
 import { renderReport, REPORT_CSP } from '../domain/report/render.ts';
 import { Quarter, quarterAt } from '../domain/review/quarter.ts';
-import { authorise, MAX_BODY_BYTES, readingRuntime, runRoute, toResult, type ApiEvent, type ApiResult } from '../api/http.ts';
+import { authorise, logUnexpected, MAX_BODY_BYTES, readingRuntime, runRoute, toResult, type ApiEvent, type ApiResult } from '../api/http.ts';
 import { specOf } from '../api/router.ts';
 import { gatherReport } from '../usecases/report/gather.ts';
 import { resolveQuarter } from '../usecases/review/show.ts';
@@ -185,7 +185,7 @@ async function contextFor(principal: Principal): Promise<pages.PageContext> {
 function errorPage(error: unknown, requestId: string): ApiResult {
   const outcome = errorOutcome(error);
   if (!outcome.expected) {
-    console.error(JSON.stringify({ level: 'error', requestId, error: redact(String((error as Error)?.stack ?? error)) }));
+    logUnexpected(error, requestId);
     return page(pages.bare('en', bareLabels, bareLabels.error, `An internal error (request ${requestId}); it is logged.`), 500);
   }
   const message = redact((error as Error).message);

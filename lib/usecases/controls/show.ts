@@ -1,20 +1,13 @@
-// What owners and auditors read of controls and evidence: each control with the state
-// of its evidence (the Statement of Applicability's rows), one control with its
-// evidence, and the evidence register filtered by status and control. An owner sees
+// What owners and auditors read of controls and evidence beside the Statement of
+// Applicability (soaOf): one control with its evidence, and the evidence register filtered by status and control. An owner sees
 // only what is theirs: the controls they own and the evidence they or their controls hold.
 import { evidenceRows, type EvidenceRow } from '../../domain/evidence/evidence-rows.ts';
 import type { EvidenceStatusName } from '../../domain/evidence/lapse-policy.ts';
 import { localDate } from '../../domain/review/quarter.ts';
 import { evidenceStatusByControl, statementOfApplicability, type SoaRow } from '../../domain/review/soa.ts';
-import { taskView, soaOf, type TaskView } from '../review/show.ts';
+import { taskView, type TaskView } from '../review/show.ts';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
 import type { Ports } from '../ports.ts';
-
-/** Only the rows `owner` owns (everyone's when absent). */
-export async function listControls(rt: Ports, orgId: string, now: Date, owner?: string): Promise<SoaRow[]> {
-  const rows = await soaOf(rt, orgId, now);
-  return owner ? rows.filter((r) => r.owner === owner) : rows;
-}
 
 export interface ControlDetail {
   control: SoaRow;
