@@ -11,14 +11,13 @@
 import type { DataMap } from '../../domain/datamap/datamap.ts';
 import { localTime } from '../../domain/dates.ts';
 import { DEFAULT_RISK_POLICY } from '../../domain/gaps/risk.ts';
-import { analyse } from '../../domain/gaps/rules.ts';
 import type { Language } from '../../domain/org/org.ts';
 import { dataMapSection, freshnessAttention, freshnessByTheme, freshnessOverTime, gapsSection, monthEnds, reviewSection, riskSection } from '../../domain/report/summarise.ts';
 import type { ReportView } from '../../domain/report/view.ts';
 import { firstDayOf, lastDayOf, localDate, previousQuarter, type Quarter } from '../../domain/review/quarter.ts';
 import { evidenceStatusByControl, statementOfApplicability } from '../../domain/review/soa.ts';
 import { InputError, NotFoundError } from '../../errors.ts';
-import { analysisInput } from '../gaps/analyse.ts';
+import { assessRiskOf } from '../gaps/risk.ts';
 import type { Ports } from '../ports.ts';
 import { resolveQuarter, showReview } from '../review/show.ts';
 
@@ -91,8 +90,7 @@ export async function gatherReport(rt: Ports, orgId: string, request: ReportRequ
   if (map) {
     // The rules' own input, read through the same ports, with the data map of the day.
     const ports = { organisations: { ...rt.organisations, load, sources, evidence: (o: string, c?: string) => (c ? rt.organisations.evidence(o, c) : evidence()) }, dataMaps: { ...rt.dataMaps, previous: async () => map } };
-    const { input } = await analysisInput(ports, orgId, moment);
-    risk = riskSection(analyse(input).risk, names, org.organisation.risk?.thresholds ?? DEFAULT_RISK_POLICY.thresholds);
+    risk = riskSection(await assessRiskOf(ports, orgId, moment), names, org.organisation.risk?.thresholds ?? DEFAULT_RISK_POLICY.thresholds);
   }
 
   const language = request.language ?? org.people.get(org.organisation.complianceContact)?.language ?? 'en';
