@@ -166,7 +166,11 @@ export function freshnessOverTime(evidence: readonly EvidenceRecord[], controls:
   const collectedOn = new Map(evidence.map((e) => [e.id, e.collected]));
   const live = evidence.filter((e) => !e.retired);
   const byControl = new Map<string, EvidenceRecord[]>();
-  for (const e of live) byControl.set(e.control, [...(byControl.get(e.control) ?? []), e]);
+  for (const e of live) {
+    const list = byControl.get(e.control);
+    if (list) list.push(e);
+    else byControl.set(e.control, [e]);
+  }
   return days.map((day) => {
     const counts = zeroFreshness();
     for (const control of controls) {
