@@ -6,7 +6,7 @@
 // who wants the figures get all of them. Colours come from classes (./style.ts), never
 // from style attributes. Pure; every coordinate goes through formatNumber, so the
 // output is the same bytes everywhere.
-import { grouped, html, type Interpolated, type Markup } from './html.ts';
+import { formatNumber, grouped, html, type Interpolated, type Markup } from './html.ts';
 
 export interface Series<K extends string = string> {
   key: K;
@@ -169,15 +169,13 @@ export function columns<K extends string>(frame: Frame, input: ColumnsInput<K>):
   let line: Interpolated = '';
   if (input.line && input.line.values.length > 0) {
     const { cls, label } = input.line;
-    const points = input.line.values.map((v, i) => `${formatPoint(cx(i))},${formatPoint(y(v))}`).join(' ');
+    const points = input.line.values.map((v, i) => `${formatNumber(cx(i))},${formatNumber(y(v))}`).join(' ');
     line = html`<polyline class="line ${cls}" points="${points}"/>${input.line.values.map(
       (v, i) => html`<circle class="dot ${cls}" cx="${cx(i)}" cy="${y(v)}" r="3"><title>${categories[i]?.name ?? ''}, ${label}: ${grouped(v)}</title></circle>`,
     )}`;
   }
   return svg(frame, height, [grid, cols, line]);
 }
-
-const formatPoint = (v: number): string => html`${v}`.html;
 
 // ---------------------------------------------------------------------------
 
