@@ -19,7 +19,7 @@
 // wait for the next seal, so an import that fails and is undone leaves nothing sealed.
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
-import { AuditDigest, buildDigest, digestChunkLength, entryHash, verifyChain, type AuditVerification, type SealResult, type VerifyOptions } from '../../domain/audit/chain.ts';
+import { AuditDigest, buildDigest, DIGEST_MAX_ENTRIES, digestChunkLength, entryHash, verifyChain, type AuditVerification, type SealResult, type VerifyOptions } from '../../domain/audit/chain.ts';
 import { ConflictError } from '../../errors.ts';
 import type { SealOptions } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
@@ -130,9 +130,10 @@ export async function sealAuditTrail(store: Store, orgId: string, actor: string,
   let pending = candidates.filter((e) => !covered.has(String(e.SK))).sort((a, b) => (String(a.SK) < String(b.SK) ? -1 : 1));
   if (options.maxEntries !== undefined) pending = pending.slice(0, options.maxEntries);
   let sealed = 0;
-  while (pending.length > 0) {
-    const n = digestChunkLength(pending.map((e) => String(e.SK)));
-    const chunk = pending.slice(0, n);
+  let i = 0;
+  while (i < pending.length) {
+    const n = digestChunkLength(pending.slice(i, i + DIGEST_MAX_ENTRIES).map((e) => String(e.SK)));
+    const chunk = pending.slice(i, i + n);
     const digest = buildDigest({ orgId, sealedAt: options.at, sealedBy: actor, previous: head, entries: chunk.map((e) => [String(e.SK), entryHash(e)]) });
     try {
       await store.doc.send(new PutCommand({ TableName: store.table, Item: digestEntity.toItem(digest), ConditionExpression: 'attribute_not_exists(PK)' }));
@@ -142,13 +143,15 @@ export async function sealAuditTrail(store: Store, orgId: string, actor: string,
       const newer = await digestsAfter(store, orgId, head?.seq ?? 0);
       for (const d of newer) for (const [sk] of d.entries) covered.add(sk);
       head = newer.at(-1) ?? head;
-      toClear.push(...pending.filter((e) => covered.has(String(e.SK))));
-      pending = pending.filter((e) => !covered.has(String(e.SK)));
+      const rest = pending.slice(i);
+      toClear.push(...rest.filter((e) => covered.has(String(e.SK))));
+      pending = rest.filter((e) => !covered.has(String(e.SK)));
+      i = 0;
       continue;
     }
     head = digest;
     sealed += chunk.length;
-    pending = pending.slice(n);
+    i += n;
     await clearMarks(store, chunk);
   }
   await clearMarks(store, toClear);
