@@ -1,14 +1,14 @@
 // Alerts in the table, under their deterministic ids: raised once (a conditional put
 // with its audit entry), in the unresolved index (GSI2, sparse) until resolved, and
 // acknowledged or resolved over the status read, each change with its audit entry.
-import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit/audit.ts';
 import { Alert, type AlertStatus } from '../../domain/monitoring/alert.ts';
 import { ConflictError } from '../../errors.ts';
 import type { Store } from './client.ts';
 import { auditPut } from './audit.ts';
 import { cancellationCodes } from './conditions.ts';
-import { queryAll } from './batch.ts';
+import { batchGetAll, queryAll } from './batch.ts';
 import { INDEX, keys, withoutKeys } from './keys.ts';
 
 export const alertEntity = {
@@ -44,18 +44,12 @@ export async function getAlert(store: Store, orgId: string, id: string): Promise
 export async function alertStatuses(store: Store, orgId: string, ids: readonly string[]): Promise<Map<string, AlertStatus>> {
   const out = new Map<string, AlertStatus>();
   const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let pending: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => keys.alert(orgId, id));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error(`DynamoDB left ${pending.length} alerts unread after 8 attempts`);
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt) * Math.random()));
-      const result = await store.doc.send(
-        new BatchGetCommand({ RequestItems: { [store.table]: { Keys: pending, ProjectionExpression: 'id, #status', ExpressionAttributeNames: { '#status': 'status' } } } }),
-      );
-      for (const item of result.Responses?.[store.table] ?? []) out.set(String(item.id), item.status as AlertStatus);
-      pending = (result.UnprocessedKeys?.[store.table]?.Keys ?? []) as Record<string, unknown>[];
-    }
-  }
+  const items = await batchGetAll(
+    store,
+    unique.map((id) => keys.alert(orgId, id)),
+    { projection: 'id, #status', names: { '#status': 'status' }, failure: (left) => `DynamoDB left ${left} alerts unread after 8 attempts` },
+  );
+  for (const item of items) out.set(String(item.id), item.status as AlertStatus);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // Reads and writes that span many items: every page of a query (or its pages one at a
 // time, read to a budget), and batch writes that resend what DynamoDB left unprocessed.
-import { BatchWriteCommand, paginateQuery, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, paginateQuery, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './client.ts';
 import { INDEX } from './keys.ts';
 
@@ -39,6 +39,48 @@ export async function batchWriteAll(store: Store, requests: WriteRequest[], maxA
       pending = (result.UnprocessedItems?.[store.table] ?? []) as WriteRequest[];
     }
   }
+}
+
+export interface BatchGetOptions {
+  /** ProjectionExpression for every read. */
+  projection?: string;
+  /** ExpressionAttributeNames for the projection. */
+  names?: Record<string, string>;
+  /** Attempts after the first before it fails (8). */
+  retries?: number;
+  /** The wait before retry `attempt` (1, 2, ...), in ms: jittered exponential backoff unless given. */
+  delay?: (attempt: number) => number;
+  /** The error message when keys are still unprocessed after the last retry. */
+  failure?: (left: number) => string;
+}
+
+/** Reads keys in batches of 100; unprocessed keys are asked for again with backoff, then it fails loudly. Items in no particular order. */
+export async function batchGetAll(store: Store, keys: readonly Record<string, unknown>[], options: BatchGetOptions = {}): Promise<Record<string, unknown>[]> {
+  const retries = options.retries ?? 8;
+  const delay = options.delay ?? ((attempt: number) => Math.min(2000, 25 * 2 ** attempt) * Math.random());
+  const failure = options.failure ?? ((left: number) => `DynamoDB left ${left} reads unprocessed after ${retries} attempts`);
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] = keys.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > retries) throw new Error(failure(pending.length));
+      if (attempt > 0) await new Promise((r) => setTimeout(r, delay(attempt)));
+      const result = await store.doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [store.table]: {
+              Keys: pending,
+              ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+              ...(options.names ? { ExpressionAttributeNames: options.names } : {}),
+            },
+          },
+        }),
+      );
+      items.push(...(result.Responses?.[store.table] ?? []));
+      pending = (result.UnprocessedKeys?.[store.table]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return items;
 }
 
 /** The last item of a partition whose sort key starts with `prefix` (sort keys that sort by time: the latest). */

@@ -13,14 +13,14 @@
 // - An ingest marks itself under way; a run reads no further than the earliest start
 //   under way, so it never passes events an ingest has still to write (they all carry
 //   its start as `receivedAt`).
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
 import { HeldEvent } from '../../domain/monitoring/event.ts';
 import type { Baseline } from '../../domain/monitoring/detect.ts';
 import { AuditLogRecord, MonitoringDay, Watermark, type RunFigures } from '../../domain/monitoring/records.ts';
 import { RULES } from '../../domain/monitoring/policy.ts';
 import type { Store } from './client.ts';
-import { batchWriteAll, queryAll, queryPages } from './batch.ts';
+import { batchGetAll, batchWriteAll, queryAll, queryPages } from './batch.ts';
 import { isConditionFailure } from './conditions.ts';
 import { EVENT_SHARDS, INDEX, keys, PREFIX, withoutKeys } from './keys.ts';
 
@@ -105,16 +105,12 @@ const baselineEntity = {
 export async function getBaselines(store: Store, orgId: string, identities: readonly string[]): Promise<Map<string, Baseline>> {
   const out = new Map<string, Baseline>();
   const unique = [...new Set(identities)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let pending: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => keys.baseline(orgId, id));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error(`DynamoDB left ${pending.length} baselines unread after 8 attempts`);
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt) * Math.random()));
-      const result = await store.doc.send(new BatchGetCommand({ RequestItems: { [store.table]: { Keys: pending } } }));
-      for (const item of result.Responses?.[store.table] ?? []) out.set(String(item.identity), baselineEntity.fromItem(item));
-      pending = (result.UnprocessedKeys?.[store.table]?.Keys ?? []) as Record<string, unknown>[];
-    }
-  }
+  const items = await batchGetAll(
+    store,
+    unique.map((id) => keys.baseline(orgId, id)),
+    { failure: (left) => `DynamoDB left ${left} baselines unread after 8 attempts` },
+  );
+  for (const item of items) out.set(String(item.identity), baselineEntity.fromItem(item));
   return out;
 }
 

@@ -1,6 +1,6 @@
 // Organisations, people, controls, sources and evidence in the table, read back
 // and parsed (lib/adapters/dynamodb/import-store.ts writes them).
-import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit/audit.ts';
 import { ConflictError } from '../../errors.ts';
 import { auditPut } from './audit.ts';
@@ -11,7 +11,7 @@ import { Platform } from '../../domain/org/platform.ts';
 import { HeldGroup } from '../../domain/org/declared-group.ts';
 import { Acceptance } from '../../domain/gaps/acceptance.ts';
 import type { Store } from './client.ts';
-import { dateIndexUpTo, queryAll } from './batch.ts';
+import { batchGetAll, dateIndexUpTo, queryAll } from './batch.ts';
 import { INDEX, keys, PREFIX, withoutKeys } from './keys.ts';
 
 export const evidenceEntity = {
@@ -135,17 +135,11 @@ export async function evidenceEndingBy(store: Store, orgId: string, lastDay: str
 export async function currentValidity(store: Store, orgId: string, evidenceIds: string[]): Promise<Map<string, string | undefined>> {
   const out = new Map<string, string | undefined>();
   const ids = [...new Set(evidenceIds)];
-  for (let i = 0; i < ids.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string }> | undefined = {
-      [store.table]: { Keys: ids.slice(i, i + 100).map((id) => keys.evidence(orgId, id)), ProjectionExpression: 'id, validUntil, retired, renewedBy' },
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      if (attempt > 8) throw new Error('DynamoDB left reads unprocessed after 8 attempts');
-      const result = await store.doc.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of result.Responses?.[store.table] ?? []) out.set(String(item.id), item.retired || item.renewedBy ? undefined : (item.validUntil as string | undefined));
-      request = result.UnprocessedKeys as typeof request;
-      if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-    }
-  }
+  const items = await batchGetAll(
+    store,
+    ids.map((id) => keys.evidence(orgId, id)),
+    { projection: 'id, validUntil, retired, renewedBy', delay: (attempt) => 50 * 2 ** (attempt - 1), failure: () => 'DynamoDB left reads unprocessed after 8 attempts' },
+  );
+  for (const item of items) out.set(String(item.id), item.retired || item.renewedBy ? undefined : (item.validUntil as string | undefined));
   return out;
 }
