@@ -6,21 +6,23 @@
 // renders the same bytes. JSON-serialisable, so a page can hand it on as it is.
 import type { Rating } from '../datamap/classify.ts';
 import type { Jurisdiction } from '../datamap/residency.ts';
-import type { Framework } from '../catalogues/catalogues.ts';
+import { Theme as AnnexTheme, type Framework } from '../catalogues/catalogues.ts';
+import { EvidenceStatusName } from '../evidence/lapse-policy.ts';
 import type { Severity } from '../gaps/gap.ts';
 import type { Level, Tier } from '../gaps/risk.ts';
 import type { Language } from '../org/org.ts';
+import { TASK_RESULTS } from '../review/review.ts';
 
 /** The Annex A themes in the order the standard lists them (clauses 5 to 8); `Other` for a control outside them. */
-export const THEMES = ['organizational', 'people', 'physical', 'technological'] as const;
+export const THEMES = AnnexTheme.options;
 export type Theme = (typeof THEMES)[number] | 'Other';
 
 /** A control's evidence: its worst live item's status, or none held. */
-export const FRESHNESS = ['current', 'due-soon', 'lapsed', 'escalated', 'none'] as const;
+export const FRESHNESS = [...EvidenceStatusName.options, 'none'] as const;
 export type Freshness = (typeof FRESHNESS)[number];
 
 /** How a review task stands: its result once answered, `unanswered` when the review closed without one, `open` while it waits. */
-export const REVIEW_OUTCOMES = ['effective', 'partially-effective', 'not-effective', 'not-applicable', 'unanswered', 'open'] as const;
+export const REVIEW_OUTCOMES = [...TASK_RESULTS, 'unanswered', 'open'] as const;
 export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
 
 /** Where a source is stored: a jurisdiction, or unknown when the last scan could not read it and none was declared. */
