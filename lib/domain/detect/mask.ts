@@ -83,14 +83,15 @@ export function mask(d: Finding): string {
   }
 }
 
-function hmac(key: Uint8Array | string, message: string): string {
-  if (key.length === 0) throw new Error('keyedHash: the hash key must not be empty');
+/** HMAC-SHA-256 (hex) of `message` under `key`; an empty key is refused (the error names `caller` when given). */
+export function hmac(key: Uint8Array | string, message: string, caller?: string): string {
+  if (key.length === 0) throw new Error(`${caller ? `${caller}: ` : ''}the hash key must not be empty`);
   return createHmac('sha256', key).update(message, 'utf8').digest('hex');
 }
 
 /** HMAC-SHA-256 (hex, 64 characters) of `${type}:${value}` under `key`. */
 export function keyedHash(key: Uint8Array | string, d: Finding): string {
-  return hmac(key, `${d.type}:${d.value}`);
+  return hmac(key, `${d.type}:${d.value}`, 'keyedHash');
 }
 
 /**
@@ -99,5 +100,5 @@ export function keyedHash(key: Uint8Array | string, d: Finding): string {
  * write it (the organisation file, an event's group) and still match it.
  */
 export function groupHash(key: Uint8Array | string, name: string): string {
-  return hmac(key, `group:${name}`);
+  return hmac(key, `group:${name}`, 'keyedHash');
 }

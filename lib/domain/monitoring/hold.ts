@@ -7,15 +7,10 @@
 // address keeps its network only. The event's id is a hash of platform, time, user,
 // action and object, so the same event always has the same key. Pure.
 import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import { groupHash, mask } from '../detect/mask.ts';
+import { groupHash, hmac, mask } from '../detect/mask.ts';
 import { redact } from '../detect/redact.ts';
 import { memoised } from '../text/memo.ts';
 import { domainOf, type EventInput, type HeldEvent, type HeldTarget } from './event.ts';
-
-function hmac(key: string | Uint8Array, message: string): string {
-  if (key.length === 0) throw new Error('the hash key must not be empty');
-  return createHmac('sha256', key).update(message, 'utf8').digest('hex');
-}
 
 /** The keyed hash of a user as a platform names them (an address or an id), in lower case. */
 export function userHash(key: string | Uint8Array, user: string): string {
