@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 
-const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case hex');
+/** A SHA-256 in lower-case hex (an audit entry's or digest's hash, a packaged file's). */
+export const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 
 /** The fields of an entry its hash covers (AuditEvent's); anything else an item holds is storage. */
 export const ENTRY_FIELDS = ['orgId', 'at', 'event', 'subject', 'actor', 'detail'] as const;
@@ -45,8 +46,9 @@ export const SealResult = z.object({
 });
 export type SealResult = z.infer<typeof SealResult>;
 
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/** SHA-256 in lower-case hex, of a string's UTF-8 or of bytes. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return (typeof data === 'string' ? createHash('sha256').update(data, 'utf8') : createHash('sha256').update(data)).digest('hex');
 }
 
 /** RFC 8785 (JSON Canonicalization Scheme): keys sorted by UTF-16 code units, numbers as ECMAScript writes them. */

@@ -3,9 +3,9 @@
 // `signature` member; and the check an auditor runs offline (every file against the
 // manifest, the signature against the key the manifest names, or one given). Pure:
 // signing itself is a port (the local key, or KMS on AWS).
-import canonicalize from 'canonicalize';
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { canonical, Hash, sha256Hex } from '../audit/chain.ts';
 import { EXPORT_FORMATS, type ExportFormat, type PackageFile } from './package.ts';
 
 export const MANIFEST_PATH = 'manifest.json';
@@ -14,11 +14,9 @@ export const MANIFEST_PATH = 'manifest.json';
 export const SIGNATURE_ALGORITHMS = ['Ed25519', 'ECDSA_SHA_256'] as const;
 export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
 
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
-
 export const ManifestFile = z.object({
   path: z.string().min(1),
-  sha256,
+  sha256: Hash,
   bytes: z.int().nonnegative(),
 });
 export type ManifestFile = z.infer<typeof ManifestFile>;
@@ -47,8 +45,6 @@ export const Manifest = z.object({
 export type Manifest = z.infer<typeof Manifest>;
 export type UnsignedManifest = Omit<Manifest, 'signature'>;
 
-export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
 /** The files' entries, by path. */
 export function manifestFiles(files: readonly PackageFile[]): ManifestFile[] {
   return files.map((f) => ({ path: f.path, sha256: sha256Hex(f.content), bytes: f.content.byteLength })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -57,9 +53,7 @@ export function manifestFiles(files: readonly PackageFile[]): ManifestFile[] {
 /** The bytes the signature is over: the manifest's canonical JSON (RFC 8785) without `signature`. */
 export function signingInput(manifest: object): Buffer {
   const { signature: _signature, ...rest } = manifest as Record<string, unknown>;
-  const text = canonicalize(rest);
-  if (text === undefined) throw new Error('the manifest has no JSON form');
-  return Buffer.from(text, 'utf8');
+  return Buffer.from(canonical(rest), 'utf8');
 }
 
 export interface ManifestMeta {

@@ -14,7 +14,7 @@ import { addDays } from '../dates.ts';
 import type { Gap } from '../gaps/gap.ts';
 import type { TaskResult } from '../review/review.ts';
 import { auditJson, datamapJson, gapsJson, jsonFile, soaJson } from './json.ts';
-import { sha256Hex } from './manifest.ts';
+import { sha256Hex } from '../audit/chain.ts';
 import type { EvidenceIndexRow, PackageContent, PackageFile, ReviewTaskRow } from './package.ts';
 import { startOfLocalDay } from './period.ts';
 import { uuidV5 } from './uuid.ts';

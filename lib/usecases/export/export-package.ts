@@ -7,7 +7,8 @@ import { localDate } from '../../domain/review/quarter.ts';
 import { jsonParts } from '../../domain/export/json.ts';
 import { csvParts } from '../../domain/export/csv.ts';
 import { oscalParts } from '../../domain/export/oscal.ts';
-import { manifestFile, sha256Hex, signingInput, unsignedManifest, verifySignature, type Manifest } from '../../domain/export/manifest.ts';
+import { sha256Hex } from '../../domain/audit/chain.ts';
+import { manifestFile, signingInput, unsignedManifest, verifySignature, type Manifest } from '../../domain/export/manifest.ts';
 import {
   asOfDay,
   auditOfPeriod,
