@@ -26,7 +26,7 @@
 //   and cells beyond the header are named in constant time each.
 import { Parser, type Options as CsvParseOptions } from 'csv-parse';
 import type { Encoding } from '../../domain/text/encoding.ts';
-import { delimiterFor, type FilePart } from './file-parts.ts';
+import { delimiterFor, type CsvFilePart } from './file-parts.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
 
 export interface CsvRecord {
@@ -84,7 +84,7 @@ export interface CsvReadOptions {
    * part after the first reads the header row first (its problems, if any, are the first
    * part's to report).
    */
-  part?: FilePart & { csv: NonNullable<FilePart['csv']> };
+  part?: CsvFilePart;
   /** Called for each problem as it is found. */
   onProblem?: (p: CsvProblem) => void;
   /** Called once when reading ends without an error (see readTextChunks). */
@@ -94,8 +94,6 @@ export interface CsvReadOptions {
 export const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
 /** Excel's own limit (column XFD). */
 export const DEFAULT_MAX_COLUMNS = 16_384;
-
-export { delimiterFor };
 
 /**
  * Unique, non-empty header names (see the rules at the top of this file). Linear

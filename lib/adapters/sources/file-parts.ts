@@ -61,6 +61,9 @@ export interface FilePart {
   csv?: { row: number; header: { start: number; end: number } };
 }
 
+/** A part of a CSV or TSV file, its header and row count known. */
+export type CsvFilePart = FilePart & { csv: NonNullable<FilePart['csv']> };
+
 export interface Splittable {
   size: number;
   encoding: Encoding;

@@ -13,7 +13,7 @@ import { redact } from '../../domain/detect/redact.ts';
 import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
 import type { CsvProblem, CsvReport } from './csv-reader.ts';
 import { notRegular, reasonOf, statRegularFile, toReadError } from './read-error.ts';
-import type { FilePart } from './file-parts.ts';
+import type { CsvFilePart, FilePart } from './file-parts.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
 
 // The CSV and .xlsx readers (csv-parse, read-excel-file and its zip reader) load with
@@ -110,7 +110,7 @@ export async function* readTextPartRecords(file: string, group: string, part: Fi
   return { ...read, lines };
 }
 
-async function* tableRecords(file: string, group: string, options: FileReadOptions, part?: FilePart & { csv: NonNullable<FilePart['csv']> }): FileRecords {
+async function* tableRecords(file: string, group: string, options: FileReadOptions, part?: CsvFilePart): FileRecords {
   let report: CsvReport | undefined;
   const { readCsvRecords } = await import('./csv-reader.ts');
   for await (const record of readCsvRecords(file, { ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), ...(part ? { part } : {}), report: (r) => (report = r) })) {
@@ -123,7 +123,7 @@ async function* tableRecords(file: string, group: string, options: FileReadOptio
  * The records of one part of a large CSV/TSV file (file-parts.ts, csvParts), with the
  * whole file's lines and rows and the header's column names.
  */
-export async function* readCsvPartRecords(file: string, group: string, part: FilePart & { csv: NonNullable<FilePart['csv']> }, options: FileReadOptions = {}): FileRecords {
+export async function* readCsvPartRecords(file: string, group: string, part: CsvFilePart, options: FileReadOptions = {}): FileRecords {
   try {
     return yield* tableRecords(file, group, options, part);
   } catch (error) {
