@@ -60,11 +60,6 @@ export class ZoneClock {
   local(ms: number): number {
     return ms + this.offsetMinutes(ms) * MINUTE_MS;
   }
-
-  /** The local date (YYYY-MM-DD). */
-  day(ms: number): string {
-    return new Date(this.local(ms)).toISOString().slice(0, 10);
-  }
 }
 
 /** When people work, in the organisation's time zone. */
@@ -85,10 +80,6 @@ export class WorkingTime {
     this.days = new Set(policy.workingHours.days.map((d) => WEEKDAYS.indexOf(d)));
     const builtIn = policy.holidays.calendar === 'hk' ? Object.values(HK_GENERAL_HOLIDAYS).flat() : [];
     this.holidays = new Set([...builtIn, ...policy.holidays.extra]);
-  }
-
-  isHoliday(day: string): boolean {
-    return this.holidays.has(day);
   }
 
   /** Whether `ms` (UTC) falls inside working hours on a working day. */

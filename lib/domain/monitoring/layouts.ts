@@ -28,7 +28,6 @@ import { ACTIONS, Action, EventInput, type Action as ActionName } from './event.
 import type { AuditLogMapping } from './mapping.ts';
 
 export type Layout = 'project' | 'dingtalk' | 'slack' | 'm365' | 'mapping';
-export const LAYOUTS: readonly Layout[] = ['project', 'dingtalk', 'slack', 'm365', 'mapping'];
 
 /** A row of a table (cells by header name), an entry of a JSON file, or what could not be read there, with where it is. */
 export type RawRecord =
