@@ -22,7 +22,7 @@ import { MonitoringPolicy } from '../../domain/monitoring/policy.ts';
 import { alertRecipients, groupProfiles, organisationDomains, peopleByHash } from '../../domain/monitoring/profiles.ts';
 import type { AlertNotice } from '../../domain/notice/notice.ts';
 import type { LoadedOrganisation } from '../../domain/org/org.ts';
-import { localTime } from '../../domain/dates.ts';
+import { addDays, localTime } from '../../domain/dates.ts';
 import { NotFoundError } from '../../errors.ts';
 import { dateIn, type WorkflowName } from '../../workflows/declarations.ts';
 import { sealAfterRun } from '../audit/trail.ts';
@@ -92,7 +92,7 @@ async function detectionContext(rt: Ports, org: LoadedOrganisation, key: string)
 
 /** The days a baseline keeps: its look-back, and a week's margin for late events. */
 function pruned(days: Record<string, readonly [number, number]>, lastDay: string, keep: number): Record<string, readonly [number, number]> {
-  const first = new Date(Date.parse(`${lastDay}T00:00:00Z`) - keep * DAY_MS).toISOString().slice(0, 10);
+  const first = addDays(lastDay, -keep);
   return Object.fromEntries(Object.entries(days).filter(([d]) => d >= first).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
