@@ -42,14 +42,23 @@ const digestEntity = {
 /** Writes each batch of cleared entries this many at once. */
 const CLEAR_CONCURRENCY = 8;
 
-/** Digests with a sequence number above `after`, in order (consistent: a seal must see every digest already written). */
+/**
+ * The digest partition's items, in order, each through `map`: those with a sequence number above `after`, or
+ * every item when `after` is not given (consistent: a seal must see every digest already written).
+ */
+async function queryDigests<T>(store: Store, orgId: string, map: (item: Item) => T, after?: number): Promise<T[]> {
+  const items = await queryAll<Item>(
+    store,
+    after === undefined
+      ? { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.auditDigestPartition(orgId) }, ConsistentRead: true }
+      : { KeyConditionExpression: 'PK = :pk AND SK > :after', ExpressionAttributeValues: { ':pk': keys.auditDigestPartition(orgId), ':after': auditDigestSk(after) }, ConsistentRead: true },
+  );
+  return items.map(map);
+}
+
+/** Digests with a sequence number above `after`, in order. */
 async function digestsAfter(store: Store, orgId: string, after: number): Promise<AuditDigest[]> {
-  const items = await queryAll<Item>(store, {
-    KeyConditionExpression: 'PK = :pk AND SK > :after',
-    ExpressionAttributeValues: { ':pk': keys.auditDigestPartition(orgId), ':after': auditDigestSk(after) },
-    ConsistentRead: true,
-  });
-  return items.map(digestEntity.fromItem);
+  return queryDigests(store, orgId, digestEntity.fromItem, after);
 }
 
 async function headDigest(store: Store, orgId: string): Promise<AuditDigest | undefined> {
@@ -162,19 +171,16 @@ export async function sealAuditTrail(store: Store, orgId: string, actor: string,
 export async function verifyAuditTrail(store: Store, orgId: string, options: VerifyOptions = {}): Promise<AuditVerification> {
   // Entries before digests: an entry read without its mark was cleared after its digest was written, so that digest is read too.
   const entries = await allEntries(store, orgId);
-  const digests = await queryAll<Item>(store, {
-    KeyConditionExpression: 'PK = :pk',
-    ExpressionAttributeValues: { ':pk': keys.auditDigestPartition(orgId) },
-    ConsistentRead: true,
+  // Every item of the partition, raw: verifyChain reports one that is not a digest any more.
+  const digests = await queryDigests(store, orgId, (item) => {
+    const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
+    const seq = Number(item.SK);
+    return { seq: Number.isSafeInteger(seq) ? seq : -1, item: rest };
   });
   return verifyChain(
     orgId,
     entries.map((item) => ({ sk: String(item.SK), item, unsealed: isMarked(item) })),
-    digests.map((item) => {
-      const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
-      const seq = Number(item.SK);
-      return { seq: Number.isSafeInteger(seq) ? seq : -1, item: rest };
-    }),
+    digests,
     options,
   );
 }
