@@ -27,7 +27,7 @@ import type { Quarter } from '../../domain/review/quarter.ts';
 import { InputError, NotFoundError } from '../../errors.ts';
 import type { Ports } from '../ports.ts';
 import { readAuditRange, sealAudit } from '../audit/trail.ts';
-import { showReview, soaOf } from '../review/show.ts';
+import { reviewView, soaOf } from '../review/show.ts';
 import type { ManifestSigner } from './signer.ts';
 
 export interface ExportRequest {
@@ -56,7 +56,8 @@ export function parseFormat(value: unknown, field = 'format'): ExportFormat {
 async function reviewOf(ports: Ports, orgId: string, period: Quarter, asOf: Date): Promise<ReviewPart | undefined> {
   const review = await ports.reviews.get(orgId, period);
   if (!review) return undefined;
-  const [view, tasks] = await Promise.all([showReview(ports, orgId, period, asOf), ports.reviews.tasks(orgId, period)]);
+  const [org, tasks, ncs] = await Promise.all([ports.organisations.settings(orgId), ports.reviews.tasks(orgId, period), ports.reviews.nonconformities(orgId)]);
+  const view = reviewView(period, review, tasks, ncs, org?.timeZone, asOf);
   const byId = new Map(tasks.map((t) => [t.id, t]));
   return {
     review: { ...view.review, openedBy: review.openedBy },

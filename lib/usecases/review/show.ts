@@ -68,8 +68,13 @@ export async function resolveQuarter(rt: Ports, orgId: string, now: Date, named?
 export async function showReview(rt: Ports, orgId: string, quarter: Quarter, now: Date): Promise<ReviewView> {
   const [org, review, tasks, ncs] = await Promise.all([rt.organisations.settings(orgId), rt.reviews.get(orgId, quarter), rt.reviews.tasks(orgId, quarter), rt.reviews.nonconformities(orgId)]);
   if (!review) throw new NotFoundError(`no review of ${quarter} has been opened for "${orgId}" (compliance review open ${quarter})`);
+  return reviewView(quarter, review, tasks, ncs, org?.timeZone, now);
+}
+
+/** The view of a quarter's review from what was read of it (its tasks, every nonconformity, the organisation's time zone). */
+export function reviewView(quarter: Quarter, review: Review, tasks: readonly Task[], ncs: readonly Nonconformity[], timeZone: string | undefined, now: Date): ReviewView {
   const carried = new Set(tasks.flatMap((t) => (t.carries ? [t.carries] : [])));
-  const today = localDate(now, org?.timeZone ?? 'Asia/Hong_Kong');
+  const today = localDate(now, timeZone ?? 'Asia/Hong_Kong');
   return {
     review: {
       id: review.id,
