@@ -17,7 +17,7 @@ import * as shapes from '../test/support/hostile-files.ts';
 const THIS_FILE = fileURLToPath(import.meta.url);
 const MB = 1e6;
 const MiB = 1 << 20;
-/** The flags the CLI runs with (lib/cli/main.ts). */
+/** The flags the CLI runs with (lib/cli/main.mjs). */
 const NODE_FLAGS = ['--max-semi-space-size=4'];
 const TARGET_SECONDS = 10;
 const TARGET_RSS = 256 * MB;

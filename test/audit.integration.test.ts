@@ -296,7 +296,7 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ['DYNAMODB_ENDPOINT', 'COMPLIANCE_TABLE', 'COMPLIANCE_NOW', 'OUTBOX_DIR', 'MAIL_TRANSPORT', 'DEBUG', 'NODE_OPTIONS']) delete env[key];
   return new Promise((resolve) => {
-    execFile(NODE, ['lib/cli/main.ts', ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(NODE, ['lib/cli/main.mjs', ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });

@@ -17,7 +17,7 @@ import { evidenceStatus, ownerStage, type EvidenceStatusName } from '../lib/doma
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLE = 'examples/acme-hk/org.yaml';
-const CLI = 'lib/cli/main.ts';
+const CLI = 'lib/cli/main.mjs';
 // Node 24 (the CLI is TypeScript run by Node's type stripping): this process's
 // node when vitest runs on it, else the project's node package.
 const NODE =

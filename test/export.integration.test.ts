@@ -356,7 +356,7 @@ describe('the audit package of the sample organisation', () => {
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
         const env = { ...process.env };
         for (const key of ['DYNAMODB_ENDPOINT', 'COMPLIANCE_TABLE', 'COMPLIANCE_NOW', 'MANIFEST_KEY_ID', 'NODE_OPTIONS']) delete env[key];
-        execFile(NODE, ['lib/cli/main.ts', ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) =>
+        execFile(NODE, ['lib/cli/main.mjs', ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) =>
           resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
         );
       });

@@ -23,7 +23,7 @@ function runCli(args: string[]): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE };
   for (const key of ['DYNAMODB_ENDPOINT', 'COMPLIANCE_TABLE', 'COMPLIANCE_NOW', 'OUTBOX_DIR', 'MAIL_TRANSPORT', 'MAIL_FROM', 'SMTP_URL', 'DEBUG', 'NODE_OPTIONS']) delete env[key];
   return new Promise((resolve) => {
-    execFile(NODE, ['lib/cli/main.ts', ...args], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(NODE, ['lib/cli/main.mjs', ...args], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });

@@ -18,7 +18,7 @@ const KEY = 'planted-test-key-0123456789';
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['lib/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, COMPLIANCE_HASH_KEY: KEY }, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
+    execFile(process.execPath, ['lib/cli/main.mjs', ...args], { cwd: ROOT, env: { ...process.env, COMPLIANCE_HASH_KEY: KEY }, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });

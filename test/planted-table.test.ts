@@ -81,7 +81,7 @@ describe('planted identifiers through the workflows', () => {
     const global = ['--endpoint', inject('dynamoEndpoint'), '--table', `planted-cli-${Date.now()}`, '--now', '2026-11-30'];
     const NODE = existsSync(path.join('node_modules', '.bin', 'node')) && Number(process.versions.node.split('.')[0]) < 24 ? path.join('node_modules', '.bin', 'node') : process.execPath;
     const cli = (...args: string[]) =>
-      new Promise<string>((resolve) => execFile(NODE, ['lib/cli/main.ts', ...global, ...args], { env, timeout: 60_000, maxBuffer: 16 << 20 }, (_e, out, err) => resolve(`${out}\n${err}`)));
+      new Promise<string>((resolve) => execFile(NODE, ['lib/cli/main.mjs', ...global, ...args], { env, timeout: 60_000, maxBuffer: 16 << 20 }, (_e, out, err) => resolve(`${out}\n${err}`)));
     const printed = [
       await cli('import', yaml),
       await cli('datamap'),

@@ -33,7 +33,7 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ['DYNAMODB_ENDPOINT', 'COMPLIANCE_TABLE', 'COMPLIANCE_NOW', 'DEBUG', 'NODE_OPTIONS']) delete env[key];
   return new Promise((resolve) => {
-    execFile(process.execPath, ['lib/cli/main.ts', ...args], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+    execFile(process.execPath, ['lib/cli/main.mjs', ...args], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );
   });

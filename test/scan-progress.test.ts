@@ -88,7 +88,7 @@ describe('compliance scan where stderr is not a terminal', () => {
   it('writes no progress bar', async () => {
     const file = chatFile();
     const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
-      execFile(process.execPath, ['lib/cli/main.ts', 'scan', file, '--format', 'json'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) =>
+      execFile(process.execPath, ['lib/cli/main.mjs', 'scan', file, '--format', 'json'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) =>
         resolve({ code: error ? Number(error.code) : 0, stderr }),
       ),
     );

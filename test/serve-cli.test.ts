@@ -17,14 +17,14 @@ describe('compliance serve over loopback', () => {
   const env = { ...process.env, DYNAMODB_ENDPOINT: '', COMPLIANCE_NOW: '', NODE_OPTIONS: '' };
   const cli = (args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(NODE, ['lib/cli/main.ts', ...global, ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }));
+      execFile(NODE, ['lib/cli/main.mjs', ...global, ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }));
     });
   let server: ReturnType<typeof spawn> | undefined;
   let url = '';
 
   beforeAll(async () => {
     expect((await cli(['import', 'examples/acme-hk/org.yaml'])).code).toBe(0);
-    server = spawn(NODE, ['lib/cli/main.ts', ...global, 'serve', '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    server = spawn(NODE, ['lib/cli/main.mjs', ...global, 'serve', '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     url = await new Promise<string>((resolve, reject) => {
       let said = '';
       server?.stderr?.on('data', (chunk: Buffer) => {

@@ -1,5 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
-// The `compliance` command line. Exit codes: 0 done, 1 failure, 2 usage or input error.
+// The `compliance` command line's commands (main.mjs is its entry). Exit codes: 0 done, 1 failure, 2 usage or input error.
 // Start: only what builds the commands is imported here (commander, the workflow
 // declarations, the review commands and the evidence statuses they share); each
 // command loads the rest when it runs, and the modules that give a command its option
@@ -18,7 +17,6 @@ import { addApiCommands } from './api-commands.ts';
 import { addExportCommands } from './export-commands.ts';
 import { addMonitoringCommands } from './monitoring-commands.ts';
 import { addReportCommand } from './report-command.ts';
-import { enableCompileCache } from './compile-cache.ts';
 import type { GlobalOptions, Session } from './session.ts';
 
 const readConfig = async () => (await import('../config.ts')).readConfig();
@@ -333,7 +331,6 @@ async function debugging(): Promise<boolean> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  enableCompileCache();
   if (process.stderr.isTTY) (await import('./progress.ts')).followDataMapScans(process.stderr); // a progress bar for data-mapping scans, on a terminal only
   try {
     await buildProgram().parseAsync(argv);
@@ -350,8 +347,4 @@ export async function main(argv: string[]): Promise<number> {
     if (!outcome.expected && (await debugging()) && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return outcome.exitCode;
   }
-}
-
-if (import.meta.main) {
-  process.exitCode = await main(process.argv);
 }
