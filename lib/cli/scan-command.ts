@@ -55,23 +55,58 @@ async function scan(paths: string[], options: ScanCommandOptions, found: Found, 
   }
 }
 
-/** `{ "findings": [...], "files": [...], "counts": {...} }`, the findings written in batches as they are found. */
-async function writeJson(paths: string[], options: ScanCommandOptions): Promise<void> {
-  const out = process.stdout;
-  const writer = new FindingJson();
-  let batch = '{\n  "findings": [';
-  let first = true;
-  const flush = (text: string) => {
-    // each finding's text starts ",\n    "; the first of all has no comma
-    batch += first && text.length > 0 ? text.slice(1) : text;
-    if (text.length > 0) first = false;
-    if (batch.length > 1 << 18) {
-      out.write(batch);
-      batch = '';
+/** Size of the blocks JSON output is written in. */
+const BLOCK_BYTES = 1 << 18;
+
+/**
+ * Text written to a stream in blocks, each string encoded straight into the block: a
+ * string built by appending findings would be flattened and then encoded again, which
+ * cost more than writing the findings' text itself on a file dense with findings.
+ */
+class Utf8Blocks {
+  private block = Buffer.allocUnsafe(BLOCK_BYTES);
+  private used = 0;
+  private readonly out: NodeJS.WritableStream;
+
+  constructor(out: NodeJS.WritableStream) {
+    this.out = out;
+  }
+
+  write(text: string): void {
+    // at most 3 UTF-8 bytes per UTF-16 code unit
+    if (text.length * 3 > this.block.length - this.used) {
+      this.flush();
+      if (text.length * 3 > this.block.length) {
+        this.out.write(text);
+        return;
+      }
     }
+    this.used += this.block.write(text, this.used);
+  }
+
+  flush(): void {
+    if (this.used === 0) return;
+    this.out.write(this.block.subarray(0, this.used));
+    this.block = Buffer.allocUnsafe(BLOCK_BYTES);
+    this.used = 0;
+  }
+}
+
+/** `{ "findings": [...], "files": [...], "counts": {...} }`, the findings written in blocks as they are found. */
+async function writeJson(paths: string[], options: ScanCommandOptions): Promise<void> {
+  const out = new Utf8Blocks(process.stdout);
+  const writer = new FindingJson();
+  out.write('{\n  "findings": [');
+  let first = true;
+  const found = (text: string) => {
+    // each finding's text starts ",\n    "; the first of all has no comma
+    if (text.length === 0) return;
+    out.write(first ? text.slice(1) : text);
+    first = false;
   };
-  const summary = await scan(paths, options, (part) => flush(part.json), (f) => flush(`,\n    ${writer.text(f)}`));
-  out.write(`${batch}${first ? '' : '\n  '}],\n  "files": ${JSON.stringify(summary.files)},\n  "counts": ${JSON.stringify(summary.counts)}\n}\n`);
+  const summary = await scan(paths, options, (part) => found(part.json), (f) => found(`,\n    ${writer.text(f)}`));
+  out.write(`${first ? '' : '\n  '}],\n  "files": ${JSON.stringify(summary.files)},\n  "counts": ${JSON.stringify(summary.counts)}\n}\n`);
+  out.flush();
 }
 
 /** The table: findings per file and type, then the first TABLE_FINDINGS findings. */
