@@ -1,6 +1,6 @@
 // Local files and folders as records, by format: text files in chunks of lines, CSV and
-// TSV cells with their line, row and column, the strings of a JSON document with their
-// pointers, .xlsx cells with their row and column. Each file ends with a report of what
+// TSV rows with their line and row and each cell's column, the strings of a JSON document
+// with their pointers, .xlsx rows with their row and each cell's column. Each file ends with a report of what
 // was read (or why it was skipped or failed), so that the rest go on: a folder that
 // cannot be listed fails alone, and a FIFO, socket or device is refused before it is
 // opened (read-error.ts).
@@ -8,7 +8,7 @@ import type { FileRead, FileReadOptions } from '../../usecases/ports.ts';
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { SourceRecord } from '../../domain/detect/records.ts';
+import type { Location, SourceRecord, TableCell } from '../../domain/detect/records.ts';
 import { redact } from '../../domain/detect/redact.ts';
 import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
 import type { CsvProblem, CsvReport } from './csv-reader.ts';
@@ -110,11 +110,32 @@ export async function* readTextPartRecords(file: string, group: string, part: Fi
   return { ...read, lines };
 }
 
+/**
+ * A table row as one record: its cells in order, joined with '\n', each with its column
+ * and offset (SourceRecord.cells; detectRecords hands findings on cell by cell). A row
+ * without cells is no record.
+ */
+function rowRecord(group: string, at: Location, cells: Record<string, string>): SourceRecord | undefined {
+  const list: TableCell[] = [];
+  const texts: string[] = [];
+  let start = 0;
+  // Object.keys, in the order Object.entries gives (the cells' order): several times
+  // faster than Object.entries on the CSV reader's prototype-less objects.
+  for (const column of Object.keys(cells)) {
+    const text = cells[column]!;
+    list.push({ column, start });
+    texts.push(text);
+    start += text.length + 1;
+  }
+  return list.length === 0 ? undefined : { group, sender: '', text: texts.join('\n'), at, cells: list };
+}
+
 async function* tableRecords(file: string, group: string, options: FileReadOptions, part?: CsvFilePart): FileRecords {
   let report: CsvReport | undefined;
   const { readCsvRecords } = await import('./csv-reader.ts');
   for await (const record of readCsvRecords(file, { ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), ...(part ? { part } : {}), report: (r) => (report = r) })) {
-    for (const [column, text] of Object.entries(record.cells)) yield { group, sender: '', text, at: { file, line: record.line, row: record.row, column } };
+    const row = rowRecord(group, { file, line: record.line, row: record.row }, record.cells);
+    if (row !== undefined) yield row;
   }
   return textRead(file, path.extname(file).toLowerCase() === '.csv' ? 'csv' : 'tsv', report, report?.problems);
 }
@@ -132,8 +153,8 @@ export async function* readCsvPartRecords(file: string, group: string, part: Csv
 }
 
 /**
- * An .xlsx workbook (first sheet): records carry the data row and the column's
- * header name, as in CSV, and no line. The workbook is read whole (read-excel-file),
+ * An .xlsx workbook (first sheet): a record per row, with the data row and the columns'
+ * header names, as in CSV, and no line. The workbook is read whole (read-excel-file),
  * so the byte budget does not apply; `budgetRecords` limits the rows (the first N).
  */
 async function* xlsxRecords(file: string, group: string, options: FileReadOptions): FileRecords {
@@ -142,7 +163,8 @@ async function* xlsxRecords(file: string, group: string, options: FileReadOption
   const { readXlsxRows } = await import('./xlsx-reader.ts');
   for await (const record of readXlsxRows(file, options.budgetRecords ? { budgetRecords: options.budgetRecords } : {})) {
     rows++;
-    for (const [column, text] of Object.entries(record.cells)) yield { group, sender: '', text, at: { file, row: record.row, column } };
+    const row = rowRecord(group, { file, row: record.row }, record.cells);
+    if (row !== undefined) yield row;
   }
   const truncated = options.budgetRecords !== undefined && rows >= options.budgetRecords;
   return { file, status: 'scanned', format: 'xlsx', bytesRead: bytesTotal, bytesTotal, truncated };

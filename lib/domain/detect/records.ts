@@ -1,5 +1,5 @@
 // Records: the one shape every source reader yields (a chat message, a text file's
-// chunk of lines, a table cell, a JSON string, a stored string), and the detectors run
+// chunk of lines, a table row, a JSON string, a stored string), and the detectors run
 // over a stream of them. The data map tallies what comes out; the ad hoc scan masks it.
 import { detect, type Detection } from './detect.ts';
 
@@ -32,7 +32,28 @@ export interface SourceRecord {
    * starting there are left to the next record, which sees them whole.
    */
   repeatedFrom?: number;
+  /**
+   * A table row: its cells in order, each with its column's header name and where its
+   * text starts in `text`, which is the cells joined with '\n' (see detectRecords).
+   * Consumers get one record per cell that has a detection, as if each cell had been
+   * scanned on its own.
+   */
+  cells?: readonly TableCell[];
 }
+
+/** One cell of a table row's record: its column's header name and its offset in the record's text. */
+export interface TableCell {
+  column: string;
+  start: number;
+}
+
+/**
+ * `newline` below, before the first detection of a text (or cell) that has a line: the
+ * first newline is looked for then, and after that each detection goes on from the
+ * next newline not yet counted, so that a long line with many findings is not walked
+ * again for each of them.
+ */
+const NOT_LOOKED = -2;
 
 export type OnDetection = (record: SourceRecord, d: Detection, line: number | undefined) => void;
 
@@ -46,14 +67,18 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
     for (;;) {
       const next = await records.next();
       if (next.done) return next.value;
+      if (next.value.cells !== undefined) {
+        detectCells(next.value, next.value.cells, onDetection);
+        continue;
+      }
       const { text, at, repeatedFrom = Infinity } = next.value;
       let line = at.line;
-      let counted = 0;
+      let newline = NOT_LOOKED;
       for (const d of detect(text)) {
         if (d.start >= repeatedFrom) break; // detections come sorted by start
         if (line !== undefined) {
-          for (let i = text.indexOf('\n', counted); i !== -1 && i < d.start; i = text.indexOf('\n', i + 1)) line++;
-          counted = d.start;
+          if (newline === NOT_LOOKED) newline = text.indexOf('\n');
+          for (; newline !== -1 && newline < d.start; newline = text.indexOf('\n', newline + 1)) line++;
         }
         onDetection(next.value, d, line);
       }
@@ -61,5 +86,75 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
   } catch (error) {
     await records.return?.();
     throw error;
+  }
+}
+
+/**
+ * A table row: detect() runs once over the cells joined with '\n', and each detection
+ * goes on as the cell's own scan would have made it: with a record of that cell alone
+ * (its text, its column), its offsets in the cell, and as its line the row's first
+ * (`at.line`, which each cell's record had) plus the newlines in that cell before it,
+ * not those of earlier cells nor the joins. One call per row instead of one per cell
+ * (and one record through the readers' generators) is what makes a table scan fast.
+ *
+ * The findings are exactly the cells' own because '\n' stands between cells like the
+ * end (or start) of a cell's text does: no detector matches across a line end or reads
+ * on from one, and every test they make of a neighbouring character takes '\n' as a
+ * boundary, as it does the end of the text:
+ * - identifiers (identifier-pattern.ts): candidates are letters, digits and single
+ *   space, dash or dot separators, never '\n'; the tests before and after one (`END`,
+ *   `notJoined`, `(?<!\d[ -])`, `(?!-\d{4})`) look for letters, digits, `@`, and a
+ *   hyphen or space joining them. A bare Hong Kong number needs its phone word on the same line
+ *   (CONTEXT_GAP excludes '\n' and '\r') or right after it with only spaces, tabs or a
+ *   bracket between, so a phone word in one cell never makes a number in the next a
+ *   phone (nor one in the cell before);
+ * - e-mail (detect.ts): the local part reaches left over local characters and letters
+ *   only, and the domain and its lookaheads over letters, digits, marks, dots and
+ *   hyphens;
+ * - keywords (keywords.ts): English ones need no letter or digit on either side (`\b`,
+ *   `(?![A-Za-z0-9])`; the `OT ` of `OT pay` is the same line); Chinese ones are plain
+ *   words, and the character before an anchored tail is looked up in a table with no
+ *   '\n'. keepTopic's tests of the text around a keyword (`Commission (SFC)`, `Futures
+ *   Commission`, `bonus points`, `收入院`, `花紅柳`) allow only spaces, tabs and hyphens
+ *   between, or test one neighbouring character against letters, so a '\n' there
+ *   answers as the end of the text does: `Commission` ending one cell keeps its topic
+ *   whatever the next cell starts with, as when the cell was scanned alone.
+ * No finding crosses a '\n', so findings of different cells never overlap, and
+ * detect()'s merge (which keeps the higher rank of two that overlap) keeps each cell's
+ * own, in the cells' order.
+ */
+function detectCells(record: SourceRecord, cells: readonly TableCell[], onDetection: OnDetection): void {
+  const { text, at, repeatedFrom = Infinity } = record;
+  const found = detect(text);
+  if (found.length === 0) return;
+  const { cells: _, ...rest } = record;
+  let c = 0;
+  let shown = -1; // the cell `cellRecord` is of
+  let cellRecord: SourceRecord = rest;
+  let start = 0;
+  let line = at.line;
+  let newline = NOT_LOOKED;
+  for (const d of found) {
+    if (d.start >= repeatedFrom) break; // detections come sorted by start
+    while (c + 1 < cells.length && cells[c + 1]!.start <= d.start) c++;
+    if (c !== shown) {
+      shown = c;
+      start = cells[c]!.start;
+      const end = c + 1 < cells.length ? cells[c + 1]!.start - 1 : text.length;
+      cellRecord = { ...rest, text: text.slice(start, end), at: { ...at, column: cells[c]!.column } };
+      line = at.line;
+      newline = NOT_LOOKED;
+    }
+    if (line !== undefined) {
+      // the newlines of this cell before the detection (the cell's text ends before its join)
+      if (newline === NOT_LOOKED) newline = text.indexOf('\n', start);
+      for (; newline !== -1 && newline < d.start; newline = text.indexOf('\n', newline + 1)) line++;
+    }
+    if (start !== 0) {
+      // detect() made the detection for this call alone: moved to the cell's offsets in place
+      d.start -= start;
+      d.end -= start;
+    }
+    onDetection(cellRecord, d, line);
   }
 }

@@ -1,0 +1,191 @@
+// Table rows as one record each (local-files.ts, records.ts): a CSV/TSV or .xlsx row is
+// scanned as its cells joined with '\n', and detectRecords hands each finding on as the
+// cell's own scan made it (the cell's text and column, offsets in the cell, the row's
+// line plus the newlines in that cell before it). Compared here with detect() run on
+// each cell alone, as the readers did before, on rows built to catch a wrong mapping.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import writeXlsxFile from 'write-excel-file/node';
+import { readCsvRecords } from '../lib/adapters/sources/csv-reader.ts';
+import { readFileRecords } from '../lib/adapters/sources/local-files.ts';
+import { readXlsxRows } from '../lib/adapters/sources/xlsx-reader.ts';
+import { detect } from '../lib/domain/detect/detect.ts';
+import { detectRecords, type SourceRecord } from '../lib/domain/detect/records.ts';
+import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
+import { scanFile } from '../lib/usecases/scan/scan-files.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'table-row-records-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Seen {
+  row?: number;
+  line?: number;
+  column?: string;
+  text: string;
+  type: string;
+  start: number;
+  end: number;
+  raw: string;
+  value: string;
+  country?: string;
+}
+
+const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+function writeCsv(name: string, rows: readonly (readonly string[])[]): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n');
+  return file;
+}
+
+/** What scanning each cell on its own gives: detect() per cell, line = the row's + the cell's newlines before. */
+function perCell(cells: Record<string, string>, row: number, line: number | undefined): Seen[] {
+  const out: Seen[] = [];
+  for (const [column, text] of Object.entries(cells)) {
+    for (const d of detect(text)) {
+      const l = line === undefined ? undefined : line + (text.slice(0, d.start).match(/\n/g)?.length ?? 0);
+      out.push({ row, ...(l !== undefined ? { line: l } : {}), column, text, ...d });
+    }
+  }
+  return out;
+}
+
+async function expectedCsv(file: string): Promise<Seen[]> {
+  const out: Seen[] = [];
+  for await (const r of readCsvRecords(file)) out.push(...perCell(r.cells, r.row, r.line));
+  return out;
+}
+
+async function expectedXlsx(file: string): Promise<Seen[]> {
+  const out: Seen[] = [];
+  for await (const r of readXlsxRows(file)) out.push(...perCell(r.cells, r.row, undefined));
+  return out;
+}
+
+/** The records a file reader yields, and what detectRecords hands on from them. */
+async function scanned(file: string): Promise<{ records: SourceRecord[]; seen: Seen[] }> {
+  const records: SourceRecord[] = [];
+  const seen: Seen[] = [];
+  const reader = readFileRecords(file, 'g', {});
+  const kept = (async function* () {
+    for (;;) {
+      const next = await reader.next();
+      if (next.done) return next.value;
+      records.push(next.value);
+      yield next.value;
+    }
+  })();
+  const read = await detectRecords(kept, (record, d, line) => {
+    expect(record.cells).toBeUndefined();
+    expect(record.text.slice(d.start, d.end)).toBe(d.raw);
+    const { at } = record;
+    seen.push({ ...(at.row !== undefined ? { row: at.row } : {}), ...(line !== undefined ? { line } : {}), ...(at.column !== undefined ? { column: at.column } : {}), text: record.text, ...d });
+  });
+  expect(read.status).toBe('scanned');
+  return { records, seen };
+}
+
+const HEADER = ['first', 'e1', 'e2', 'middle', 'phone word', 'number', 'keyword', 'last'];
+const ROWS = [
+  // findings in the first, middle and last cells; two in the middle one; empty cells between;
+  // a phone word and, in the next cell, a bare number (no phone: never seen together);
+  // `Commission` ending a cell, `(SFC)` starting the next (keeps its topic, as alone)
+  ['A123456(3)', '', '', 'mail chan@acme.hk or card 4111 1111 1111 1111', 'call me on', '9123 4567', 'Commission', '(SFC) fees; salary to 13812345678'],
+  // a multi-line quoted cell with a finding on its third line, then a cell whose finding
+  // is on its own second line: the row's line + 1, not + the cells before
+  ['three\nlines\nthen 病假 here', 'one line\nbonus 2026', '', 'Sales\nCommission', 'phone:', '', '23456789', 'x'],
+  // a row of empty cells, and rows with fewer cells than the header
+  ['', '', '', '', '', '', '', ''],
+  ['b@c.hk'],
+  ['', '', '', '', '', '', '', 'last only: GB82 WEST 1234 5698 7654 32'],
+];
+
+describe('table rows as one record each', () => {
+  it('CSV: one record per row with its cells, and the findings each cell alone gives', async () => {
+    const file = writeCsv('rows.csv', [HEADER, ...ROWS]);
+    const { records, seen } = await scanned(file);
+    // one record per row (the empty row too: its cells are there, all empty)
+    expect(records.map((r) => r.at)).toEqual([
+      { file, line: 2, row: 1 },
+      { file, line: 3, row: 2 },
+      { file, line: 8, row: 3 },
+      { file, line: 9, row: 4 },
+      { file, line: 10, row: 5 },
+    ]);
+    expect(records[0]!.text).toBe(ROWS[0]!.join('\n'));
+    expect(records[0]!.cells).toEqual(HEADER.map((column, i) => ({ column, start: ROWS[0]!.slice(0, i).join('\n').length + (i > 0 ? 1 : 0) })));
+    expect(records[3]!.cells).toEqual([{ column: 'first', start: 0 }]);
+
+    const expected = await expectedCsv(file);
+    expect(seen).toEqual(expected);
+    // and what that is, so that the comparison is not of two empty lists
+    expect(seen.map((s) => `${s.row}:${s.line}:${s.column}:${s.type}:${s.start}-${s.end}`)).toEqual([
+      '1:2:first:hk_id:0-10',
+      '1:2:middle:email:5-17',
+      '1:2:middle:payment_card:26-45',
+      '1:2:keyword:payroll:0-10',
+      '1:2:last:payroll:12-18',
+      '1:2:last:cn_phone:22-33',
+      '2:5:first:health:17-19',
+      '2:4:e1:payroll:9-14',
+      '2:4:middle:payroll:6-16',
+      '4:9:first:email:0-6',
+      '5:10:last:iban:11-38',
+    ]);
+    expect(seen.some((s) => s.type === 'hk_phone')).toBe(false);
+  });
+
+  it('the cases the join must not change, checked on detect() itself', () => {
+    // a phone word and a bare number are a phone on one line, not across a line end
+    expect(detect('call me on 9123 4567').map((d) => d.type)).toEqual(['hk_phone']);
+    expect(detect('call me on\n9123 4567')).toEqual([]);
+    expect(detect('9123 4567\n(手機)')).toEqual([]);
+    // `Commission (SFC)` is a regulator; `Commission` ending a cell is pay, whatever follows
+    expect(detect('Commission (SFC) fees').filter((d) => d.value === 'commission')).toEqual([]);
+    expect(detect('Commission\n(SFC) fees').map((d) => d.value)).toEqual(['commission']);
+    // a capitalised word before `Commission` on the line before does not make it a body's name
+    expect(detect('Sales Commission').map((d) => d.value)).toEqual(['commission']);
+    expect(detect('Futures\nCommission').map((d) => d.value)).toEqual(['commission']);
+    expect(detect('Futures Commission')).toEqual([]);
+    // `bonus` then `points` in the next cell: still a bonus
+    expect(detect('bonus\npoints').map((d) => d.value)).toEqual(['bonus']);
+  });
+
+  it('TSV: the same, cells joined whatever they hold', async () => {
+    const file = path.join(dir, 'rows.tsv');
+    writeFileSync(file, ['a\tb\tc', 'call\t9123 4567\tchan@acme.hk', 'Commission\t(SFC)\t', '月\t薪金 4111111111111111\t'].join('\n') + '\n');
+    const { seen } = await scanned(file);
+    expect(seen).toEqual(await expectedCsv(file));
+    expect(seen.map((s) => `${s.row}:${s.column}:${s.type}:${s.value}`)).toEqual(['1:c:email:chan@acme.hk', '2:a:payroll:commission', '3:b:payroll:薪金', '3:b:payment_card:4111111111111111']);
+  });
+
+  it('column names that are numbers keep the order Object.entries gives', async () => {
+    const file = writeCsv('numbers.csv', [['name', '2026', '1', 'note'], ['A123456(3)', 'chan@acme.hk', '13812345678', 'salary']]);
+    const { records, seen } = await scanned(file);
+    expect(records[0]!.cells!.map((c) => c.column)).toEqual(['1', '2026', 'name', 'note']);
+    expect(seen).toEqual(await expectedCsv(file));
+    expect(seen.map((s) => s.column)).toEqual(['1', '2026', 'name', 'note']);
+  });
+
+  it('.xlsx: one record per row, no line, the findings each cell alone gives', async () => {
+    const file = path.join(dir, 'rows.xlsx');
+    await writeXlsxFile([HEADER, ...ROWS.filter((r) => r.some((c) => c !== ''))]).toFile(file);
+    const { records, seen } = await scanned(file);
+    expect(records.every((r) => r.at.line === undefined && r.cells !== undefined)).toBe(true);
+    expect(seen).toEqual(await expectedXlsx(file));
+    expect(seen.length).toBe(11);
+  });
+
+  it('findings as the scan reports them: column and line per cell', async () => {
+    const file = writeCsv('findings.csv', [HEADER, ...ROWS]);
+    const found: { line?: number; row?: number; column?: string; type: string; masked: string }[] = [];
+    const read = await scanFile(sourceReaders(), file, {}, (f) => found.push({ line: f.line, row: f.row, column: f.column, type: f.type, masked: f.masked }));
+    expect(read.findings).toBe(11);
+    expect(found.slice(0, 2)).toEqual([
+      { line: 2, row: 1, column: 'first', type: 'hk_id', masked: expect.any(String) },
+      { line: 2, row: 1, column: 'middle', type: 'email', masked: 'c***@acme.hk' },
+    ]);
+    expect(found.filter((f) => f.row === 2).map((f) => f.line)).toEqual([5, 4, 4]);
+  });
+});
