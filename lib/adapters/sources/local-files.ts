@@ -132,10 +132,13 @@ function rowRecord(group: string, at: Location, cells: Record<string, string>): 
 
 async function* tableRecords(file: string, group: string, options: FileReadOptions, part?: CsvFilePart): FileRecords {
   let report: CsvReport | undefined;
-  const { readCsvRecords } = await import('./csv-reader.ts');
-  for await (const record of readCsvRecords(file, { ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), ...(part ? { part } : {}), report: (r) => (report = r) })) {
-    const row = rowRecord(group, { file, line: record.line, row: record.row }, record.cells);
-    if (row !== undefined) yield row;
+  const { readCsvBatches } = await import('./csv-reader.ts');
+  // A chunk's rows at a time from the reader: one async step per chunk there, not per row.
+  for await (const batch of readCsvBatches(file, { ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), ...(part ? { part } : {}), report: (r) => (report = r) })) {
+    for (const record of batch) {
+      const row = rowRecord(group, { file, line: record.line, row: record.row }, record.cells);
+      if (row !== undefined) yield row;
+    }
   }
   return textRead(file, path.extname(file).toLowerCase() === '.csv' ? 'csv' : 'tsv', report, report?.problems);
 }

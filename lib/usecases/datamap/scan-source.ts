@@ -32,6 +32,9 @@ const shown = (name: string): string => {
   return redacted.length <= MAX_GROUP_NAME_CHARS ? redacted : `${redacted.slice(0, MAX_GROUP_NAME_CHARS - 1)}…`;
 };
 
+/** A string of its own with the same text (JSON keeps lone surrogates as they are). */
+const copyOf = (s: string): string => JSON.parse(JSON.stringify(s)) as string;
+
 /** Counts per group, people per jurisdiction, and distinct keyed hashes: all a data map keeps. */
 class Tally {
   /** By the group's raw name: held in memory only, never written. */
@@ -50,10 +53,12 @@ class Tally {
   add(group: string, d: Detection): void {
     let counts = this.groups.get(group);
     if (counts === undefined) {
-      if (this.groups.size < MAX_GROUPS_PER_SOURCE) this.groups.set(group, (counts = {}));
+      // A group read from a table cell may be a slice of the reader's whole chunk of text:
+      // a copy is kept, so that the chunk is not held for as long as the scan runs.
+      if (this.groups.size < MAX_GROUPS_PER_SOURCE) this.groups.set(copyOf(group), (counts = {}));
       else {
         counts = this.overflow.counts;
-        if (this.overflow.names.size < MAX_GROUPS_PER_SOURCE) this.overflow.names.add(group);
+        if (this.overflow.names.size < MAX_GROUPS_PER_SOURCE) this.overflow.names.add(copyOf(group));
       }
     }
     counts[d.type] = (counts[d.type] ?? 0) + 1;
