@@ -1,9 +1,11 @@
-// Table rows as one record each (local-files.ts, records.ts): a CSV/TSV or .xlsx row is
-// scanned as its cells joined with '\n', and detectRecords hands each finding on as the
-// cell's own scan made it (the cell's text and column, offsets in the cell, the row's
-// line plus the newlines in that cell before it). Compared here with detect() run on
-// each cell alone, as the readers did before, on rows built to catch a wrong mapping.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Table rows as records (local-files.ts, records.ts): the CSV/TSV or .xlsx rows of a
+// chunk are one record, scanned as all their cells joined with '\n' (SourceRecord.table
+// says where each cell starts, its column, each row's number and line), and
+// detectRecords hands each finding on as the cell's own scan made it (the cell's text
+// and column, offsets in the cell, the row's line plus the newlines in that cell before
+// it). Compared here with detect() run on each cell alone, as the readers did before, on
+// rows built to catch a wrong mapping.
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +14,7 @@ import { readCsvRecords } from '../lib/adapters/sources/csv-reader.ts';
 import { readFileRecords } from '../lib/adapters/sources/local-files.ts';
 import { readXlsxRows } from '../lib/adapters/sources/xlsx-reader.ts';
 import { detect } from '../lib/domain/detect/detect.ts';
-import { detectRecords, type SourceRecord } from '../lib/domain/detect/records.ts';
+import { detectRecords, type Location, type SourceRecord } from '../lib/domain/detect/records.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { scanFile } from '../lib/usecases/scan/scan-files.ts';
 
@@ -63,6 +65,31 @@ async function expectedXlsx(file: string): Promise<Seen[]> {
   return out;
 }
 
+interface Row {
+  at: Location;
+  text: string;
+  cells: { column: string; start: number }[];
+}
+
+/** The rows of table records: each with its location, its cells joined and where each starts in that. */
+function rowsOf(records: readonly SourceRecord[]): Row[] {
+  const rows: Row[] = [];
+  for (const { text, at, table } of records) {
+    if (table === undefined) throw new Error('not a table record');
+    const { starts, names, columns, rowStarts, lines } = table;
+    for (let r = 0; r < rowStarts.length; r++) {
+      const first = rowStarts[r]!;
+      const end = r + 1 < rowStarts.length ? rowStarts[r + 1]! : starts.length;
+      const from = starts[first]!;
+      const to = end < starts.length ? starts[end]! - 1 : text.length;
+      const cells = [];
+      for (let c = first; c < end; c++) cells.push({ column: names[columns === undefined ? c - first : columns[c]!]!, start: starts[c]! - from });
+      rows.push({ at: { file: at.file, ...(lines !== undefined ? { line: lines[r]! } : {}), row: table.rows[r]! }, text: text.slice(from, to), cells });
+    }
+  }
+  return rows;
+}
+
 /** The records a file reader yields, and what detectRecords hands on from them. */
 async function scanned(file: string): Promise<{ records: SourceRecord[]; seen: Seen[] }> {
   const records: SourceRecord[] = [];
@@ -77,7 +104,7 @@ async function scanned(file: string): Promise<{ records: SourceRecord[]; seen: S
     }
   })();
   const read = await detectRecords(kept, (record, d, line) => {
-    expect(record.cells).toBeUndefined();
+    expect(record.table).toBeUndefined();
     expect(record.text.slice(d.start, d.end)).toBe(d.raw);
     const { at } = record;
     seen.push({ ...(at.row !== undefined ? { row: at.row } : {}), ...(line !== undefined ? { line } : {}), ...(at.column !== undefined ? { column: at.column } : {}), text: record.text, ...d });
@@ -101,21 +128,24 @@ const ROWS = [
   ['', '', '', '', '', '', '', 'last only: GB82 WEST 1234 5698 7654 32'],
 ];
 
-describe('table rows as one record each', () => {
-  it('CSV: one record per row with its cells, and the findings each cell alone gives', async () => {
+describe('table rows as records', () => {
+  it('CSV: records of rows with their cells, and the findings each cell alone gives', async () => {
     const file = writeCsv('rows.csv', [HEADER, ...ROWS]);
     const { records, seen } = await scanned(file);
-    // one record per row (the empty row too: its cells are there, all empty)
-    expect(records.map((r) => r.at)).toEqual([
+    // every row (the empty row too: its cells are there, all empty), in records of several rows
+    expect(records.length).toBeLessThan(ROWS.length);
+    expect(records.every((r) => r.text === rowsOf([r]).map((row) => row.text).join('\n'))).toBe(true);
+    const rows = rowsOf(records);
+    expect(rows.map((r) => r.at)).toEqual([
       { file, line: 2, row: 1 },
       { file, line: 3, row: 2 },
       { file, line: 8, row: 3 },
       { file, line: 9, row: 4 },
       { file, line: 10, row: 5 },
     ]);
-    expect(records[0]!.text).toBe(ROWS[0]!.join('\n'));
-    expect(records[0]!.cells).toEqual(HEADER.map((column, i) => ({ column, start: ROWS[0]!.slice(0, i).join('\n').length + (i > 0 ? 1 : 0) })));
-    expect(records[3]!.cells).toEqual([{ column: 'first', start: 0 }]);
+    expect(rows[0]!.text).toBe(ROWS[0]!.join('\n'));
+    expect(rows[0]!.cells).toEqual(HEADER.map((column, i) => ({ column, start: ROWS[0]!.slice(0, i).join('\n').length + (i > 0 ? 1 : 0) })));
+    expect(rows[3]!.cells).toEqual([{ column: 'first', start: 0 }]);
 
     const expected = await expectedCsv(file);
     expect(seen).toEqual(expected);
@@ -163,18 +193,125 @@ describe('table rows as one record each', () => {
   it('column names that are numbers keep the order Object.entries gives', async () => {
     const file = writeCsv('numbers.csv', [['name', '2026', '1', 'note'], ['A123456(3)', 'chan@acme.hk', '13812345678', 'salary']]);
     const { records, seen } = await scanned(file);
-    expect(records[0]!.cells!.map((c) => c.column)).toEqual(['1', '2026', 'name', 'note']);
+    expect(rowsOf(records)[0]!.cells.map((c) => c.column)).toEqual(['1', '2026', 'name', 'note']);
     expect(seen).toEqual(await expectedCsv(file));
     expect(seen.map((s) => s.column)).toEqual(['1', '2026', 'name', 'note']);
   });
 
-  it('.xlsx: one record per row, no line, the findings each cell alone gives', async () => {
+  it('.xlsx: records of rows, no line, the findings each cell alone gives', async () => {
     const file = path.join(dir, 'rows.xlsx');
     await writeXlsxFile([HEADER, ...ROWS.filter((r) => r.some((c) => c !== ''))]).toFile(file);
     const { records, seen } = await scanned(file);
-    expect(records.every((r) => r.at.line === undefined && r.cells !== undefined)).toBe(true);
+    expect(records.every((r) => r.at.line === undefined && r.table !== undefined && r.table.lines === undefined)).toBe(true);
+    expect(rowsOf(records).map((r) => r.at.row)).toEqual([1, 2, 3, 4]);
     expect(seen).toEqual(await expectedXlsx(file));
     expect(seen.length).toBe(11);
+  });
+
+  it('CSV: several rows in one record; findings at the ends of rows, cells beyond the header, multi-line cells, empty rows', async () => {
+    const file = path.join(dir, 'several.csv');
+    writeFileSync(
+      file,
+      [
+        'a,b,c',
+        'x,y,chan@acme.hk', // row 1, line 2: a finding in the last cell...
+        'A123456(3),q,r', // row 2, line 3: ...and in the first cell of the next row
+        '', // an empty line: no row
+        ',,', // row 3, line 5: empty cells
+        'p,q,r,s,13812345678', // row 4, line 6: cells beyond the header (column_4, column_5)
+        '"multi\nline\nthen 4111 1111 1111 1111",b@c.hk', // row 5, lines 7-9: the card on line 9, the e-mail on line 7
+        '1,2', // row 6, line 10: fewer cells than the header
+        'm,n,o,p,q,r,GB82 WEST 1234 5698 7654 32', // row 7, line 11: column_7
+        'x,y,call me on', // row 8: a phone word ending a row...
+        '9123 4567,z,Commission', // row 9: ...and a bare number starting the next (no phone); Commission ending it...
+        '(SFC) fees,"two\nlines 病假",bonus', // row 10, lines 14-15: ...and (SFC) starting the next (keeps its topic)
+        '',
+        '',
+        'last,row,b@c.hk', // row 11, line 18, after empty lines
+      ].join('\n') + '\n',
+    );
+    const { records, seen } = await scanned(file);
+    expect(records.length).toBeLessThanOrEqual(2);
+    expect(records.some((r) => r.table!.rowStarts.length > 5)).toBe(true);
+    expect(rowsOf(records).map((r) => `${r.at.row}:${r.at.line}:${r.cells.map((c) => c.column).join('|')}`)).toEqual([
+      '1:2:a|b|c',
+      '2:3:a|b|c',
+      '3:5:a|b|c',
+      '4:6:a|b|c|column_4|column_5',
+      '5:7:a|b',
+      '6:10:a|b',
+      '7:11:a|b|c|column_4|column_5|column_6|column_7',
+      '8:12:a|b|c',
+      '9:13:a|b|c',
+      '10:14:a|b|c',
+      '11:18:a|b|c',
+    ]);
+    expect(seen).toEqual(await expectedCsv(file));
+    expect(seen.map((s) => `${s.row}:${s.line}:${s.column}:${s.type}:${s.start}-${s.end}`)).toEqual([
+      '1:2:c:email:0-12',
+      '2:3:a:hk_id:0-10',
+      '4:6:column_5:cn_phone:0-11',
+      '5:9:a:payment_card:16-35',
+      '5:7:b:email:0-6',
+      '7:11:column_7:iban:0-27',
+      '9:13:c:payroll:0-10',
+      '10:15:b:health:10-12',
+      '10:14:c:payroll:0-5',
+      '11:18:c:email:0-6',
+    ]);
+    expect(seen.some((s) => s.type === 'hk_phone')).toBe(false);
+  });
+
+  it('CSV: names that are numbers, with rows beyond the header and short of it, several in one record', async () => {
+    const file = writeCsv('numbers-rows.csv', [
+      ['name', '2', '1'],
+      ['A123456(3)', 'chan@acme.hk', '13812345678', 'salary', 'b@c.hk'],
+      ['x@y.hk', 'A123456(3)'],
+      ['病假'],
+      ['a', 'b', 'c@d.hk'],
+    ]);
+    const { records, seen } = await scanned(file);
+    expect(rowsOf(records).map((r) => r.cells.map((c) => c.column).join('|'))).toEqual(['1|2|name|column_4|column_5', '2|name', 'name', '1|2|name']);
+    expect(seen).toEqual(await expectedCsv(file));
+    expect(seen.map((s) => `${s.row}:${s.column}:${s.type}`)).toEqual([
+      '1:1:cn_phone',
+      '1:2:email',
+      '1:name:hk_id',
+      '1:column_4:payroll',
+      '1:column_5:email',
+      '2:2:hk_id',
+      '2:name:email',
+      '3:name:health',
+      '4:1:email',
+    ]);
+  });
+
+  it('CSV larger than a chunk: records of about 1 MiB, and the findings each cell alone gives', async () => {
+    const file = path.join(dir, 'large.csv');
+    const lines = ['time,sender,message,phone,email'];
+    for (let i = 0; i < 50_000; i++) {
+      const n = String(1000 + (i % 9000));
+      const cells = [
+        `2026-11-01T09:${String(i % 60).padStart(2, '0')}`,
+        i % 7 === 0 ? `"Chan, ${i}"` : `p${i}`,
+        i % 5 === 0 ? `"line one\nA123456(3) and ${i}\n病假 then call"` : i % 3 === 0 ? 'salary 4111 1111 1111 1111' : 'nothing here at all',
+        i % 2 === 0 ? `+852 9123 ${n}` : '',
+        i % 4 === 0 ? `s${i}@example.hk` : '',
+      ];
+      lines.push((i % 11 === 0 ? cells.concat(`13812345678`) : cells).join(','));
+      if (i % 13 === 0) lines.push('');
+    }
+    writeFileSync(file, lines.join('\n') + '\n');
+    expect(statSync(file).size).toBeGreaterThan(3 << 20);
+    const { records, seen } = await scanned(file);
+    expect(records.length).toBeGreaterThanOrEqual(3);
+    expect(records.every((r) => r.text.length <= (1 << 20) + 1000)).toBe(true);
+    const rows = rowsOf(records);
+    expect(rows.length).toBe(50_000);
+    expect(rows.every((r, i) => r.at.row === i + 1)).toBe(true);
+    const expected = await expectedCsv(file);
+    expect(seen.length).toBeGreaterThan(50_000);
+    expect(seen).toEqual(expected);
   });
 
   it('findings as the scan reports them: column and line per cell', async () => {

@@ -1,7 +1,8 @@
 // CSV and TSV files for the data-mapping scans (issue 3, "Sources" and "Bad
 // input"): read through readTextChunks (same encodings, budget and binary
 // check), parsed one record at a time in bounded memory, and given in batches (the
-// records of a chunk of text: readCsvBatches) or one by one (readCsvRecords).
+// records of a chunk of text: readCsvBatches, or readCsvRows with each row's cells in
+// an array and the columns' names once) or one by one (readCsvRecords).
 //
 // Two parsers share the work, and give exactly what csv-parse alone gives:
 // - Well-formed records (plain cells; quoted cells with delimiters, `""` and line
@@ -210,6 +211,43 @@ export async function* readCsvRecords(file: string, options: CsvReadOptions = {}
  * batch), so that a consumer needs no asynchronous step per record.
  */
 export async function* readCsvBatches(file: string, options: CsvReadOptions = {}): AsyncGenerator<CsvRecord[]> {
+  for await (const { names, cells, lines, row } of readCsvRows(file, options)) {
+    const batch: CsvRecord[] = [];
+    for (let r = 0; r < cells.length; r++) {
+      const record = cells[r]!;
+      const byName: Record<string, string> = Object.create(null) as Record<string, string>;
+      for (let i = 0; i < record.length; i++) byName[names[i]!] = record[i]!;
+      batch.push({ row: row + r, line: lines[r]!, cells: byName });
+    }
+    yield batch;
+  }
+}
+
+/**
+ * The data rows of one chunk of text (readCsvRows), with nothing made per cell: each
+ * row's cells as read, and the columns' names once for all rows.
+ */
+export interface CsvRows {
+  /**
+   * The columns' names by position, as CsvRecord.cells has them: the header's, then the
+   * `column_N` names of cells beyond it, as far as any row read so far reaches. The same
+   * array for every batch of a file, only ever added to.
+   */
+  names: readonly string[];
+  /** Each row's cells in the file's order (at most `maxColumns`); cell i is in column `names[i]`. */
+  cells: readonly (readonly string[])[];
+  /** The line where each row starts. */
+  lines: readonly number[];
+  /** The data row of `cells[0]`; the others follow it one by one. */
+  row: number;
+}
+
+/**
+ * The data rows of a CSV or TSV file as readCsvBatches gives them (same options,
+ * report and problems, same batches), each batch as its rows' cells in arrays and
+ * the names of the columns, not an object of cells by name per row.
+ */
+export async function* readCsvRows(file: string, options: CsvReadOptions = {}): AsyncGenerator<CsvRows> {
   const delimiter = options.delimiter ?? delimiterFor(file);
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const maxProblems = options.maxProblems ?? 1000;
@@ -231,6 +269,8 @@ export async function* readCsvBatches(file: string, options: CsvReadOptions = {}
   let problemsOmitted = 0;
   let header: string[] | undefined;
   let headerNames: ReadonlySet<string> = new Set();
+  /** The header's names, then those of cells beyond it as far as a row has reached (CsvRows.names). */
+  let names: string[] = [];
   let headerLine: number | undefined;
   let rows = 0;
   let textReport: ReadReport | undefined;
@@ -243,7 +283,16 @@ export async function* readCsvBatches(file: string, options: CsvReadOptions = {}
   let skipToNewline = false;
   let heldCr = false;
   let parser = newParser(parseOptions);
-  let out: CsvRecord[] = [];
+  // The rows read and not yet yielded (a CsvRows batch).
+  let outCells: string[][] = [];
+  let outLines: number[] = [];
+  let outRow = 0;
+  const batch = (): CsvRows => {
+    const rowsRead: CsvRows = { names, cells: outCells, lines: outLines, row: outRow };
+    outCells = [];
+    outLines = [];
+    return rowsRead;
+  };
   // The fast path (csv-fast-records.ts). `carry`: the start of a record it has not read
   // yet (its end is still to come). `slow`: csv-parse holds the current record; when
   // not, the parser is fresh and `uncommitted` empty.
@@ -261,12 +310,13 @@ export async function* readCsvBatches(file: string, options: CsvReadOptions = {}
     if (part.start > 0) {
       let text = '';
       for await (const chunk of readTextChunks(file, { encoding: part.encoding, range: part.csv.header })) text += chunk.text.slice(chunk.overlap);
-      let names: string[] | undefined;
-      const err = newParser(parseOptions).parse(Buffer.from(text.replaceAll('\r\n', '\n'), 'utf8'), true, (value) => (names ??= (value as { record: string[] }).record), () => {});
-      if (err !== undefined || names === undefined) throw new Error('the header row could not be read again for a part of the file');
-      header = uniqueHeaderNames(names.length > maxColumns ? names.slice(0, maxColumns) : names);
+      let read: string[] | undefined;
+      const err = newParser(parseOptions).parse(Buffer.from(text.replaceAll('\r\n', '\n'), 'utf8'), true, (value) => (read ??= (value as { record: string[] }).record), () => {});
+      if (err !== undefined || read === undefined) throw new Error('the header row could not be read again for a part of the file');
+      header = uniqueHeaderNames(read.length > maxColumns ? read.slice(0, maxColumns) : read);
       headerNames = new Set(header);
       headerLine = undefined;
+      names = header.slice();
     }
   }
 
@@ -288,12 +338,15 @@ export async function* readCsvBatches(file: string, options: CsvReadOptions = {}
       header = uniqueHeaderNames(cellsRead < record.length ? record.slice(0, cellsRead) : record);
       headerNames = new Set(header);
       headerLine = line;
+      names = header.slice();
       return;
     }
-    const cells: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (let i = 0; i < cellsRead; i++) cells[cellName(header, headerNames, i)] = record[i]!;
+    // each name beyond the header made once, the first time a row reaches it
+    for (let i = names.length; i < cellsRead; i++) names.push(cellName(header, headerNames, i));
     rows++;
-    out.push({ row: rows, line, cells });
+    if (outCells.length === 0) outRow = rows;
+    outCells.push(cellsRead < record.length ? record.slice(0, cellsRead) : record);
+    outLines.push(line);
   };
 
   const onRecord = (value: unknown): void => {
@@ -448,10 +501,7 @@ export async function* readCsvBatches(file: string, options: CsvReadOptions = {}
       heldCr = text.endsWith('\r');
       if (heldCr) text = text.slice(0, -1);
       feed(text.replaceAll('\r\n', '\n'), false);
-      if (out.length > 0) {
-        yield out;
-        out = [];
-      }
+      if (outCells.length > 0) yield batch();
     }
     if (textReport?.skipped === undefined) {
       if (textReport?.truncated) {
@@ -465,10 +515,7 @@ export async function* readCsvBatches(file: string, options: CsvReadOptions = {}
       } else {
         feed(heldCr ? '\r' : '', true);
       }
-      if (out.length > 0) {
-        yield out;
-        out = [];
-      }
+      if (outCells.length > 0) yield batch();
       if (header === undefined && !textReport?.truncated) problem(1, 'CSV_NO_HEADER', 'no header row: the file has no records');
     }
   } catch (err) {

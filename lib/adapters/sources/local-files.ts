@@ -1,5 +1,5 @@
 // Local files and folders as records, by format: text files in chunks of lines, CSV and
-// TSV rows with their line and row and each cell's column, the strings of a JSON document
+// TSV rows in chunks with each row's line and row and each cell's column, the strings of a JSON document
 // with their pointers, .xlsx rows with their row and each cell's column. Each file ends with a report of what
 // was read (or why it was skipped or failed), so that the rest go on: a folder that
 // cannot be listed fails alone, and a FIFO, socket or device is refused before it is
@@ -8,7 +8,7 @@ import type { FileRead, FileReadOptions } from '../../usecases/ports.ts';
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Location, SourceRecord, TableCell } from '../../domain/detect/records.ts';
+import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redact } from '../../domain/detect/redact.ts';
 import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
 import type { CsvProblem, CsvReport } from './csv-reader.ts';
@@ -111,34 +111,137 @@ export async function* readTextPartRecords(file: string, group: string, part: Fi
 }
 
 /**
- * A table row as one record: its cells in order, joined with '\n', each with its column
- * and offset (SourceRecord.cells; detectRecords hands findings on cell by cell). A row
- * without cells is no record.
+ * Text of one table record (all its rows' cells): a reader's chunk of rows goes on in a
+ * new record after the row that reaches this (about a text chunk's).
  */
-function rowRecord(group: string, at: Location, cells: Record<string, string>): SourceRecord | undefined {
-  const list: TableCell[] = [];
-  const texts: string[] = [];
-  let start = 0;
-  // Object.keys, in the order Object.entries gives (the cells' order): several times
-  // faster than Object.entries on the CSV reader's prototype-less objects.
-  for (const column of Object.keys(cells)) {
-    const text = cells[column]!;
-    list.push({ column, start });
-    texts.push(text);
-    start += text.length + 1;
+const TABLE_RECORD_CHARS = 1 << 20;
+
+/**
+ * Rows of a table gathered into records (SourceRecord.table): their cells joined with
+ * '\n', row after row, with where each cell starts, its column (when not its position
+ * in its row) and each row's number and line. A row without cells is in none.
+ */
+class TableRows {
+  private texts: string[] = [];
+  private starts: number[] = [];
+  private columns: number[] | undefined;
+  private rowStarts: number[] = [];
+  private rows: number[] = [];
+  private lines: number[] | undefined;
+  /** Where the next cell starts in the record's text. */
+  next = 0;
+  private readonly group: string;
+  private readonly file: string;
+  private readonly names: readonly string[];
+  private readonly withColumns: boolean;
+  private readonly withLines: boolean;
+
+  /** `names`: the columns' names (only ever added to); `withColumns`: cells are given their column. */
+  constructor(group: string, file: string, names: readonly string[], withColumns: boolean, withLines: boolean) {
+    this.group = group;
+    this.file = file;
+    this.names = names;
+    this.withColumns = withColumns;
+    this.withLines = withLines;
+    this.reset();
   }
-  return list.length === 0 ? undefined : { group, sender: '', text: texts.join('\n'), at, cells: list };
+
+  private reset(): void {
+    this.texts = [];
+    this.starts = [];
+    this.columns = this.withColumns ? [] : undefined;
+    this.rowStarts = [];
+    this.rows = [];
+    this.lines = this.withLines ? [] : undefined;
+    this.next = 0;
+  }
+
+  /** Starts a row (to be given at least one cell). */
+  row(row: number, line: number | undefined): void {
+    this.rowStarts.push(this.starts.length);
+    this.rows.push(row);
+    this.lines?.push(line!);
+  }
+
+  /** A cell of the row, in column `column` (names[column]); without columns, its position in the row. */
+  cell(text: string, column: number): void {
+    this.starts.push(this.next);
+    this.texts.push(text);
+    this.columns?.push(column);
+    this.next += text.length + 1;
+  }
+
+  /** Cells of a row, each in the column of its position. */
+  cells(texts: readonly string[]): void {
+    let next = this.next;
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i]!;
+      this.starts.push(next);
+      this.texts.push(text);
+      next += text.length + 1;
+    }
+    this.next = next;
+  }
+
+  get full(): boolean {
+    return this.next > TABLE_RECORD_CHARS;
+  }
+
+  /** The record of the rows given since the last one (undefined: none), and a fresh start. */
+  take(): SourceRecord | undefined {
+    if (this.rows.length === 0) return undefined;
+    const { file, rowStarts, rows, lines, starts, columns, names } = this;
+    const record: SourceRecord = {
+      group: this.group,
+      sender: '',
+      text: this.texts.join('\n'),
+      at: lines === undefined ? { file, row: rows[0]! } : { file, line: lines[0]!, row: rows[0]! },
+      table: { starts, names, rowStarts, rows, ...(columns !== undefined ? { columns } : {}), ...(lines !== undefined ? { lines } : {}) },
+    };
+    this.reset();
+    return record;
+  }
+}
+
+/** Whether `name` is an array index, a key Object.keys gives first (by its number) whatever the order it was set in. */
+const arrayIndex = (name: string): boolean => /^(?:0|[1-9]\d{0,9})$/.test(name) && Number(name) < 2 ** 32 - 1;
+
+/**
+ * The order of a CSV row's cells in records: the order CsvRecord.cells gives them with
+ * Object.keys (as the findings were ordered when each cell was scanned on its own):
+ * names that are array indices first, by their number, then the rest as in the row.
+ * The order for a row of `n` cells, made once per `n`; undefined when it is always the row's.
+ */
+function cellOrder(names: readonly string[]): ((n: number) => readonly number[]) | undefined {
+  const indices = names.flatMap((name, i) => (arrayIndex(name) ? [i] : [])).sort((a, b) => Number(names[a]) - Number(names[b]));
+  if (indices.length === 0) return undefined; // names beyond the header (column_N) never are
+  const isIndex = new Set(indices);
+  const byLength: number[][] = [];
+  return (n) => (byLength[n] ??= [...indices.filter((i) => i < n), ...Array.from({ length: n }, (_, i) => i).filter((i) => !isIndex.has(i))]);
 }
 
 async function* tableRecords(file: string, group: string, options: FileReadOptions, part?: CsvFilePart): FileRecords {
   let report: CsvReport | undefined;
-  const { readCsvBatches } = await import('./csv-reader.ts');
-  // A chunk's rows at a time from the reader: one async step per chunk there, not per row.
-  for await (const batch of readCsvBatches(file, { ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), ...(part ? { part } : {}), report: (r) => (report = r) })) {
-    for (const record of batch) {
-      const row = rowRecord(group, { file, line: record.line, row: record.row }, record.cells);
-      if (row !== undefined) yield row;
+  const { readCsvRows } = await import('./csv-reader.ts');
+  let table: TableRows | undefined;
+  let order: ((n: number) => readonly number[]) | undefined;
+  // A chunk's rows at a time from the reader (one async step per chunk there), and one
+  // record of them (or more, of about TABLE_RECORD_CHARS each) to the detectors.
+  for await (const { names, cells, lines, row } of readCsvRows(file, { ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), ...(part ? { part } : {}), report: (r) => (report = r) })) {
+    if (table === undefined) {
+      order = cellOrder(names); // the header's names decide it (the same array for every batch)
+      table = new TableRows(group, file, names, order !== undefined, true);
     }
+    for (let r = 0; r < cells.length; r++) {
+      const texts = cells[r]!;
+      if (texts.length === 0) continue;
+      if (table.full) yield table.take()!;
+      table.row(row + r, lines[r]!);
+      if (order === undefined) table.cells(texts);
+      else for (const i of order(texts.length)) table.cell(texts[i]!, i);
+    }
+    const record = table.take();
+    if (record !== undefined) yield record;
   }
   return textRead(file, path.extname(file).toLowerCase() === '.csv' ? 'csv' : 'tsv', report, report?.problems);
 }
@@ -156,19 +259,34 @@ export async function* readCsvPartRecords(file: string, group: string, part: Csv
 }
 
 /**
- * An .xlsx workbook (first sheet): a record per row, with the data row and the columns'
- * header names, as in CSV, and no line. The workbook is read whole (read-excel-file),
- * so the byte budget does not apply; `budgetRecords` limits the rows (the first N).
+ * An .xlsx workbook (first sheet): rows in records of about TABLE_RECORD_CHARS, as CSV
+ * rows are, with the data row and the columns' header names, and no line. The workbook
+ * is read whole (read-excel-file), so the byte budget does not apply; `budgetRecords`
+ * limits the rows (the first N).
  */
 async function* xlsxRecords(file: string, group: string, options: FileReadOptions): FileRecords {
   const bytesTotal = (await statRegularFile(file)).size;
   let rows = 0;
   const { readXlsxRows } = await import('./xlsx-reader.ts');
+  const names: string[] = [];
+  const columns = new Map<string, number>();
+  const table = new TableRows(group, file, names, true, false);
   for await (const record of readXlsxRows(file, options.budgetRecords ? { budgetRecords: options.budgetRecords } : {})) {
     rows++;
-    const row = rowRecord(group, { file, row: record.row }, record.cells);
-    if (row !== undefined) yield row;
+    const { cells } = record;
+    // Object.keys: the cells' order (Object.entries'), several times faster on prototype-less objects
+    const keys = Object.keys(cells);
+    if (keys.length === 0) continue;
+    if (table.full) yield table.take()!;
+    table.row(record.row, undefined);
+    for (const name of keys) {
+      let column = columns.get(name);
+      if (column === undefined) columns.set(name, (column = names.push(name) - 1));
+      table.cell(cells[name]!, column);
+    }
   }
+  const last = table.take();
+  if (last !== undefined) yield last;
   const truncated = options.budgetRecords !== undefined && rows >= options.budgetRecords;
   return { file, status: 'scanned', format: 'xlsx', bytesRead: bytesTotal, bytesTotal, truncated };
 }

@@ -33,18 +33,36 @@ export interface SourceRecord {
    */
   repeatedFrom?: number;
   /**
-   * A table row: its cells in order, each with its column's header name and where its
-   * text starts in `text`, which is the cells joined with '\n' (see detectRecords).
-   * Consumers get one record per cell that has a detection, as if each cell had been
-   * scanned on its own.
+   * Rows of a table (a chunk of them): `text` is all their cells, row after row, joined
+   * with '\n' (see detectTable), and this says where each cell starts, its column, and
+   * each row's number and line. Consumers get one record per cell that has a detection,
+   * as if each cell had been scanned on its own. `at` is the first row's.
    */
-  cells?: readonly TableCell[];
+  table?: TableCells;
 }
 
-/** One cell of a table row's record: its column's header name and its offset in the record's text. */
-export interface TableCell {
-  column: string;
-  start: number;
+/**
+ * The cells of a table record, as arrays (nothing made per cell): cell `i` starts at
+ * `starts[i]` in the record's text and ends one before the next cell's start (the '\n'
+ * joining them), the last at the end of the text. Row `r` holds the cells from
+ * `rowStarts[r]` to the next row's start (at least one). A cell's record and finding
+ * get its row's `rows[r]` and `lines[r]`, and its column's name.
+ */
+export interface TableCells {
+  starts: ArrayLike<number>;
+  /** Column names, shared by the rows (a CSV file's header, then names beyond it). */
+  names: readonly string[];
+  /**
+   * Cell `i`'s column: `names[columns[i]]`. Absent when each cell's column is its
+   * position in its row (`names[i - rowStarts[r]]`).
+   */
+  columns?: ArrayLike<number>;
+  /** The index of each row's first cell, ascending. */
+  rowStarts: ArrayLike<number>;
+  /** Each row's data row (1-based). */
+  rows: ArrayLike<number>;
+  /** The line where each row starts; absent when the table has no lines (.xlsx). */
+  lines?: ArrayLike<number>;
 }
 
 /**
@@ -67,8 +85,8 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
     for (;;) {
       const next = await records.next();
       if (next.done) return next.value;
-      if (next.value.cells !== undefined) {
-        detectCells(next.value, next.value.cells, onDetection);
+      if (next.value.table !== undefined) {
+        detectTable(next.value, next.value.table, onDetection);
         continue;
       }
       const { text, at, repeatedFrom = Infinity } = next.value;
@@ -90,17 +108,19 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
 }
 
 /**
- * A table row: detect() runs once over the cells joined with '\n', and each detection
- * goes on as the cell's own scan would have made it: with a record of that cell alone
- * (its text, its column), its offsets in the cell, and as its line the row's first
- * (`at.line`, which each cell's record had) plus the newlines in that cell before it,
- * not those of earlier cells nor the joins. One call per row instead of one per cell
- * (and one record through the readers' generators) is what makes a table scan fast.
+ * Rows of a table: detect() runs once over their cells joined with '\n', and each
+ * detection goes on as the cell's own scan would have made it: with a record of that
+ * cell alone (its text, and a location of its file, its row's line and number, its
+ * column; made once per cell with a detection, none for the others), its offsets in
+ * the cell, and as its line the row's first (which each cell's record had) plus the
+ * newlines in that cell before it, not those of earlier cells, earlier rows nor the
+ * joins. One call per chunk of rows instead of one per cell (and one record through
+ * the readers' generators, with nothing made per cell) is what makes a table scan fast.
  *
- * The findings are exactly the cells' own because '\n' stands between cells like the
- * end (or start) of a cell's text does: no detector matches across a line end or reads
- * on from one, and every test they make of a neighbouring character takes '\n' as a
- * boundary, as it does the end of the text:
+ * The findings are exactly the cells' own because '\n' stands between cells (of one
+ * row or of two) like the end (or start) of a cell's text does: no detector matches
+ * across a line end or reads on from one, and every test they make of a neighbouring
+ * character takes '\n' as a boundary, as it does the end of the text:
  * - identifiers (identifier-pattern.ts): candidates are letters, digits and single
  *   space, dash or dot separators, never '\n'; the tests before and after one (`END`,
  *   `notJoined`, `(?<!\d[ -])`, `(?!-\d{4})`) look for letters, digits, `@`, and a
@@ -123,26 +143,33 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
  * detect()'s merge (which keeps the higher rank of two that overlap) keeps each cell's
  * own, in the cells' order.
  */
-function detectCells(record: SourceRecord, cells: readonly TableCell[], onDetection: OnDetection): void {
-  const { text, at, repeatedFrom = Infinity } = record;
+function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDetection): void {
+  const { text, group, sender, repeatedFrom = Infinity } = record;
   const found = detect(text);
   if (found.length === 0) return;
-  const { cells: _, ...rest } = record;
-  let c = 0;
+  const { file } = record.at;
+  const { starts, names, columns, rowStarts, rows, lines } = table;
+  const cellCount = starts.length;
+  const rowCount = rowStarts.length;
+  let c = 0; // the cell of the detection
+  let r = 0; // its row
   let shown = -1; // the cell `cellRecord` is of
-  let cellRecord: SourceRecord = rest;
+  let cellRecord: SourceRecord = record;
   let start = 0;
-  let line = at.line;
+  let line: number | undefined;
   let newline = NOT_LOOKED;
   for (const d of found) {
     if (d.start >= repeatedFrom) break; // detections come sorted by start
-    while (c + 1 < cells.length && cells[c + 1]!.start <= d.start) c++;
+    while (c + 1 < cellCount && starts[c + 1]! <= d.start) c++;
     if (c !== shown) {
       shown = c;
-      start = cells[c]!.start;
-      const end = c + 1 < cells.length ? cells[c + 1]!.start - 1 : text.length;
-      cellRecord = { ...rest, text: text.slice(start, end), at: { ...at, column: cells[c]!.column } };
-      line = at.line;
+      while (r + 1 < rowCount && rowStarts[r + 1]! <= c) r++;
+      start = starts[c]!;
+      const end = c + 1 < cellCount ? starts[c + 1]! - 1 : text.length;
+      const column = names[columns === undefined ? c - rowStarts[r]! : columns[c]!]!;
+      line = lines?.[r];
+      const at: Location = line === undefined ? { file, row: rows[r]!, column } : { file, line, row: rows[r]!, column };
+      cellRecord = { group, sender, text: text.slice(start, end), at };
       newline = NOT_LOOKED;
     }
     if (line !== undefined) {
