@@ -1,7 +1,7 @@
 // `compliance scan PATH...`: loaded only when the command runs. JSON is streamed (each
 // finding written as found, in batches); the table summarises (findings per file and
 // type, then the first findings with a note of how many more), so that any number of
-// findings prints in bounded memory. Large scans run on every core (scan-pool.ts); a
+// findings prints in bounded memory. Large scans run on worker threads (scan-pool.ts); a
 // progress bar goes to stderr when it is a terminal.
 import type { FindingType } from '../domain/detect/detect.ts';
 import { readFileRecords, readPathRecords, sizeOf } from '../adapters/sources/local-files.ts';

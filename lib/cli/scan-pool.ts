@@ -1,4 +1,4 @@
-// `compliance scan` on every core: the files under the paths given, and the parts of
+// `compliance scan` on worker threads: the files under the paths given, and the parts of
 // large text and CSV/TSV files (file-parts.ts: byte ranges ending at line or record
 // ends, each knowing its first line, and a CSV part its rows before it and its header), are scanned by worker threads (scan-worker.ts), and what they find is
 // handed on in the order one thread would have found it: file by file in path order,
@@ -7,7 +7,6 @@
 // few tasks per thread are out at once, so memory stays bounded whatever the number of
 // files.
 import module from 'node:module';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { csvParts, fileParts, PART_BYTES, splittable, type FilePart } from '../adapters/sources/file-parts.ts';
@@ -26,16 +25,11 @@ export interface Progress {
 }
 
 export interface PoolOptions {
-  /** Worker threads (default: every core). */
-  threads?: number;
+  /** Worker threads. */
+  threads: number;
   /** Size of the parts a large text file is cut into (tests make it small). */
   partBytes?: number;
   onProgress?: (p: Progress) => void;
-}
-
-/** The threads to use: `--threads`, else COMPLIANCE_SCAN_THREADS is read by the caller, else every core. */
-export function defaultThreads(): number {
-  return availableParallelism();
 }
 
 type Unit =
@@ -124,7 +118,7 @@ export async function scanPathsParallel(
   found: (part: PartFound) => void,
   pool: PoolOptions & { mode: ScanTask['mode']; keep?: number },
 ): Promise<ScanSummary> {
-  const threads = Math.max(1, pool.threads ?? defaultThreads());
+  const threads = Math.max(1, pool.threads);
   const partBytes = pool.partBytes ?? PART_BYTES;
   const summary: ScanSummary = { files: [], counts: {} };
   const progress: Progress = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 };
