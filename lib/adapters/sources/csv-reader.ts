@@ -46,6 +46,7 @@
 //   and cells beyond the header are named in constant time each.
 import { Parser, type Options as CsvParseOptions } from 'csv-parse';
 import type { Encoding } from '../../domain/text/encoding.ts';
+import { ownCopy } from '../../domain/text/own-copy.ts';
 import { fastDelimiter, scanCsvRecords } from './csv-fast-records.ts';
 import { delimiterFor, type CsvFilePart } from './file-parts.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
@@ -134,7 +135,7 @@ export function uniqueHeaderNames(names: readonly string[]): string[] {
   const seen = new Set<string>();
   const nextSuffix = new Map<string, number>();
   return names.map((raw, i) => {
-    const trimmed = raw.trim();
+    const trimmed = ownCopy(raw.trim()); // a cell may be a slice of the whole chunk of text: names are kept
     const base = trimmed === '' ? `column_${i + 1}` : trimmed;
     let name = base;
     if (seen.has(name)) {

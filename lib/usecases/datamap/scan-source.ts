@@ -7,6 +7,7 @@ import type { ClassifyThresholdsInput, GroupCounts } from '../../domain/datamap/
 import { buildSourceEntry, type ScannedSource } from '../../domain/datamap/datamap.ts';
 import type { Detection, FindingType } from '../../domain/detect/detect.ts';
 import { groupHash, keyedHash } from '../../domain/detect/mask.ts';
+import { ownCopy } from '../../domain/text/own-copy.ts';
 import { detectRecords } from '../../domain/detect/records.ts';
 import { redact, redactError } from '../../domain/detect/redact.ts';
 import type { Source } from '../../domain/org/source.ts';
@@ -32,9 +33,6 @@ const shown = (name: string): string => {
   return redacted.length <= MAX_GROUP_NAME_CHARS ? redacted : `${redacted.slice(0, MAX_GROUP_NAME_CHARS - 1)}…`;
 };
 
-/** A string of its own with the same text (JSON keeps lone surrogates as they are). */
-const copyOf = (s: string): string => JSON.parse(JSON.stringify(s)) as string;
-
 /** Counts per group, people per jurisdiction, and distinct keyed hashes: all a data map keeps. */
 class Tally {
   /** By the group's raw name: held in memory only, never written. */
@@ -55,10 +53,10 @@ class Tally {
     if (counts === undefined) {
       // A group read from a table cell may be a slice of the reader's whole chunk of text:
       // a copy is kept, so that the chunk is not held for as long as the scan runs.
-      if (this.groups.size < MAX_GROUPS_PER_SOURCE) this.groups.set(copyOf(group), (counts = {}));
+      if (this.groups.size < MAX_GROUPS_PER_SOURCE) this.groups.set(ownCopy(group), (counts = {}));
       else {
         counts = this.overflow.counts;
-        if (this.overflow.names.size < MAX_GROUPS_PER_SOURCE) this.overflow.names.add(copyOf(group));
+        if (this.overflow.names.size < MAX_GROUPS_PER_SOURCE) this.overflow.names.add(ownCopy(group));
       }
     }
     counts[d.type] = (counts[d.type] ?? 0) + 1;
