@@ -118,18 +118,21 @@ export function throughput(targetMB = 100, options: CorpusOptions = REALISTIC): 
 // ---------------------------------------------------------------------------------
 // (c) peak memory of scanFile() on a 1 GiB file, in a child process
 
+/** About 8 MiB of distinct pieces from `next(i)`, as one block to write over and over. */
+function block8MiB(next: (i: number) => string): Buffer {
+  const pieces: string[] = [];
+  for (let n = 0, i = 0; n < 8 * MiB; i++) {
+    const piece = next(i);
+    pieces.push(piece);
+    n += Buffer.byteLength(piece);
+  }
+  return Buffer.from(pieces.join(''));
+}
+
 /** Writes `bytes` (rounded down to a line end) of generated lines to `file`; returns bytes written. */
 export function writeCorpusFile(file: string, bytes: number, options: CorpusOptions): number {
-  // An 8 MiB block of distinct lines, written over and over.
-  const lines: string[] = [];
-  let n = 0;
   const it = labelledLineStream(options);
-  while (n < 8 * MiB) {
-    const l = (it.next().value as { text: string }).text + '\n';
-    lines.push(l);
-    n += Buffer.byteLength(l);
-  }
-  const block = Buffer.from(lines.join(''));
+  const block = block8MiB(() => (it.next().value as { text: string }).text + '\n');
   const fd = openSync(file, 'w');
   let written = 0;
   try {
@@ -257,15 +260,10 @@ export const CLI_MIX: CorpusOptions = { seed: 41, itemLineShare: 0.2 };
 export function writeCsvFile(file: string, bytes: number, options: CorpusOptions): number {
   const it = labelledLineStream(options);
   const text = () => (it.next().value as { text: string }).text;
-  const records: string[] = [];
-  let n = 0;
-  for (let i = 0; n < 8 * MiB; i++) {
+  const block = block8MiB((i) => {
     const message = i % 10 === 0 ? `${text()}\n${text()}` : text();
-    const r = `2026-11-${String(1 + (i % 28)).padStart(2, '0')}T09:${String(i % 60).padStart(2, '0')}:00+08:00,"Chan, Tai Man ${i % 500}","${message.replaceAll('"', '""')}",${i % 3 === 0 ? `+852 9123 ${String(1000 + (i % 9000))}` : ''},${i % 4 === 0 ? `staff${i % 700}@example.hk` : ''}\n`;
-    records.push(r);
-    n += Buffer.byteLength(r);
-  }
-  const block = Buffer.from(records.join(''));
+    return `2026-11-${String(1 + (i % 28)).padStart(2, '0')}T09:${String(i % 60).padStart(2, '0')}:00+08:00,"Chan, Tai Man ${i % 500}","${message.replaceAll('"', '""')}",${i % 3 === 0 ? `+852 9123 ${String(1000 + (i % 9000))}` : ''},${i % 4 === 0 ? `staff${i % 700}@example.hk` : ''}\n`;
+  });
   const fd = openSync(file, 'w');
   let written = 0;
   try {

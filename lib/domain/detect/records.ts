@@ -144,7 +144,7 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
  * own, in the cells' order.
  */
 function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDetection): void {
-  const { text, group, sender, repeatedFrom = Infinity } = record;
+  const { text, group, sender } = record;
   const found = detect(text);
   if (found.length === 0) return;
   const { file } = record.at;
@@ -159,7 +159,6 @@ function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDet
   let line: number | undefined;
   let newline = NOT_LOOKED;
   for (const d of found) {
-    if (d.start >= repeatedFrom) break; // detections come sorted by start
     while (c + 1 < cellCount && starts[c + 1]! <= d.start) c++;
     if (c !== shown) {
       shown = c;
