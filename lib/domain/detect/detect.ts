@@ -4,20 +4,21 @@
 // without overlaps. Offsets are JavaScript string indices (UTF-16 code units), end
 // exclusive, so `text.slice(start, end) === raw`.
 //
-// How it stays fast (one core; see the figures in the issue note): every pass over the
-// text is a V8-compiled regular expression or a native `indexOf`, never a per-character
-// JS loop, and JS runs only on the few candidates whose shape already matches:
-//   1. one identifier regex (HKID, IBAN, PRC ID, cards, phones). Its shapes are as tight
-//      as a regex can make them (scheme prefixes and lengths, IBAN country codes, the
-//      phone-word context), so nearly every match is a finding; JS then verifies check
-//      digits, dates and IBANs. See ID_RE (identifier-pattern.ts) for how it is laid out for speed.
+// How it stays fast (one core; see the figures in the issue note): the text is walked
+// once by a small WebAssembly kernel (candidates.ts), which lists the positions where a
+// regex below could match, and JS runs only there:
+//   1. the identifier regex (HKID, IBAN, PRC ID, cards, phones), sticky, at each
+//      candidate. Its shapes are as tight as a regex can make them (scheme prefixes and
+//      lengths, IBAN country codes, the phone-word context), so nearly every match is a
+//      finding; JS then verifies check digits, dates and IBANs. See ID_RE
+//      (identifier-pattern.ts).
 //   2. `indexOf('@')` for e-mail, expanding left with a short loop and right with a
 //      sticky regex;
-//   3. keyword regexes for the health / payroll topics: one for English, and the
-//      Chinese keywords as prefix tries of at most 12 first characters each.
+//   3. the keyword regexes for the health / payroll topics (one for English, one for
+//      Chinese), sticky, at each candidate.
 // Aho-Corasick (`modern-ahocorasick`, which the issue suggests) was measured and not
 // used: it is grapheme-aware and walks the text in JS, about 7 MB/s on the benchmark
-// text against several hundred MB/s for the keyword regexes.
+// text.
 //
 // Rules and the choices made where the issue leaves room:
 // - Identifiers are never part of a longer alphanumeric run: the character before and
@@ -89,6 +90,7 @@
 // The parts: keywords.ts (topic tables and regexes), identifier-pattern.ts (the
 // identifier regex and phone words), check-digits.ts; this module runs the passes and
 // merges their findings.
+import { candidates } from './candidates.ts';
 import { cardValid, cnIdValid, hkidValid } from './check-digits.ts';
 import { ibanLength, ibanValid } from './iban.ts';
 import { GROUP_KINDS, ID_RE } from './identifier-pattern.ts';
@@ -125,19 +127,25 @@ export interface Detection {
 
 type Push = (type: FindingType, start: number, end: number, raw: string, value: string, country?: string) => void;
 
-function scanIdentifiers(text: string, push: Push): void {
-  const re = ID_RE;
+/** The identifier regex, sticky: tried at its candidates only (candidates.ts). */
+const ID_AT = new RegExp(ID_RE.source, 'y');
+
+function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
+  const re = ID_AT;
   const groups = GROUP_KINDS.length;
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
+  let next = 0; // where the last match (or IBAN candidate) ended
+  for (const p of at) {
+    if (p < next) continue;
+    re.lastIndex = p;
+    const m = re.exec(text);
+    if (m === null) continue;
     let i = 1;
     while (i < groups && m[i] === undefined) i++;
     const raw = m[i] ?? '';
     const kind = GROUP_KINDS[i - 1];
     const start = m.index;
     const end = start + raw.length;
-    re.lastIndex = end;
+    next = end;
     switch (kind) {
       case 'hkid': {
         const upper = raw.toUpperCase();
@@ -150,7 +158,7 @@ function scanIdentifiers(text: string, push: Push): void {
       }
       case 'iban':
         // What is read as an IBAN's place is never read again as another type.
-        re.lastIndex = scanIban(raw, start, push);
+        next = scanIban(raw, start, push);
         break;
       case 'hkp':
       case 'hkpp': {
@@ -298,12 +306,18 @@ function scanEmails(text: string, push: Push): void {
   }
 }
 
-function scanTopics(text: string, push: Push): void {
-  for (const re of TOPIC_RES) {
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) pushTopic(text, m.index, m[0], push);
-  }
+function scanTopics(text: string, at: readonly Int32Array[], push: Push): void {
+  TOPIC_RES.forEach((re, i) => {
+    let next = 0;
+    for (const p of at[1 + i]!) {
+      if (p < next) continue;
+      re.lastIndex = p;
+      const m = re.exec(text);
+      if (m === null) continue;
+      pushTopic(text, p, m[0], push);
+      next = re.lastIndex;
+    }
+  });
   const re = EN_AFTER_UNDERSCORE;
   for (let u = text.indexOf('_'); u >= 0; u = text.indexOf('_', u + 1)) {
     re.lastIndex = u + 1;
@@ -327,13 +341,22 @@ const RANK: Record<FindingType, number> = {
 };
 
 export function detect(text: string): Detection[] {
+  return detectAt(text, candidates(text));
+}
+
+/**
+ * detect() with the regexes tried at the positions `at` gives per pass (candidates.ts).
+ * With every position in every pass this is the plain regex scan, which is how the
+ * tests check that the candidates lose nothing.
+ */
+export function detectAt(text: string, at: readonly Int32Array[]): Detection[] {
   const found: Detection[] = [];
   const push: Push = (type, start, end, raw, value, country) => {
     found.push(country === undefined ? { type, start, end, raw, value } : { type, start, end, raw, value, country });
   };
-  scanIdentifiers(text, push);
+  scanIdentifiers(text, at[0]!, push);
   if (text.includes('@')) scanEmails(text, push);
-  scanTopics(text, push);
+  scanTopics(text, at, push);
   found.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: Detection[] = [];
   for (const d of found) {

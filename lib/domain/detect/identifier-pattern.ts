@@ -26,7 +26,7 @@ const CONTEXT_WINDOW = 20;
 
 // Candidate shapes are as tight as a regex can make them (scheme prefixes and lengths
 // for cards, IBAN country codes, the phone-word context for bare Hong Kong numbers), so
-// that almost every match is a finding and the regex, not JS, walks the text.
+// that almost every match is a finding.
 
 // Not followed by an alphanumeric, an e-mail's `@`, or a hyphen joining another token
 // (`ORD-20261122-37121867`).
@@ -129,6 +129,10 @@ function notJoined(n: number): string {
  * group that matched (lookaround captures are kept), and the caller moves lastIndex
  * past it. No backreferences (separators are spelt out) and no named groups, to keep
  * each match cheap to build.
+ *
+ * detect() tries it only where the kernel (candidates.ts, kernel/candidates.as.ts)
+ * finds a branch's first step: a branch's first characters, `notJoined` and the digit
+ * branch's gate are written out there too, and must change together with these.
  */
 export const ID_RE = new RegExp(
   [

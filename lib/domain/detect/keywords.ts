@@ -95,36 +95,25 @@ for (const [type, table] of [['health', HEALTH_KEYWORDS], ['payroll', PAYROLL_KE
  * Chinese keywords whose second character starts another keyword (`月薪` and `薪金`,
  * `雙糧` and `糧單`, `睇醫生` and `醫院`, `門診` and `診斷`) are matched from that second
  * character, and scanTopics checks the character before: tail -> first character ->
- * keyword. This keeps the number of first characters, and so of regex passes, down
- * (one pass per 12 first characters), and lets the longer keyword win in `本月薪金`.
+ * keyword. This lets the longer keyword win in `本月薪金`.
  */
 const anchoredByTail = new Map<string, Map<string, { spelling: string; keyword: Keyword }>>();
 
 /**
  * English keywords starting with a short word (`OT pay`) are matched from the second
- * word, with the first in a lookbehind: a first character `o` would slow the English
- * pass down by about a fifth. Lower-case tail -> lower-case prefix (with its space).
+ * word, with the first in a lookbehind, so that every English match starts with three
+ * letters (candidates.ts looks for those). Lower-case tail -> lower-case prefix (with its
+ * space).
  */
 const EN_PREFIXED = new Map<string, string>();
-
-/**
- * Whether V8's skip over two-byte text stops for Chinese keyword head `h` at common Latin
- * text: it looks characters up by their low 7 bits, so a head like 入 (U+5165, low bits
- * 'e') makes a regex stop at every `e`. Heads are split by this, so that one of the two
- * Chinese regexes skips English text quickly (measured: the two passes ~20% faster).
- */
-const latinBucket = (h: string): boolean => /[a-z0-9 .,:;'"\-\n\r\t()[\]/!?]/.test(String.fromCharCode(h.charCodeAt(0) & 0x7f));
 
 /**
  * The topic regexes. English keywords: one case-insensitive regex, whole words; the
  * boundary is any character but an ASCII letter or digit, so a CJK neighbour
  * (`薪金salary`) and an underscore (`monthly_salary_hkd`, see EN_AFTER_UNDERSCORE)
- * count as boundaries. Chinese
- * keywords: a prefix trie, split by latinBucket and into regexes of at most 12 first
- * characters each (V8 scans two-byte text several times slower once a regex's first-character class
- * has more than about 16 ranges; measured: a 16-head regex costs ~3x a 12-head one).
+ * count as boundaries. Chinese keywords: one prefix trie.
  */
-function topicRegexes(): { regexes: RegExp[]; afterUnderscore: RegExp } {
+function topicRegexes(): { regexes: RegExp[]; starts: string[][]; afterUnderscore: RegExp } {
   const spellings = [...keywordBySpelling.keys()];
   const en = spellings.filter((s) => !/[^\x00-\x7f]/.test(s));
   const cjk = spellings.filter((s) => /[^\x00-\x7f]/.test(s));
@@ -149,26 +138,27 @@ function topicRegexes(): { regexes: RegExp[]; afterUnderscore: RegExp } {
       prefixed.push(`(?<=(?<![A-Za-z0-9])${escapeRegex(p[1]!)})${escapeRegex(p[2]!)}`);
     }
   }
-  const enAlts = `${trie(en.filter((s) => !s.startsWith('ot ')))}|${prefixed.join('|')}`;
+  const enPlain = en.filter((s) => !s.startsWith('ot '));
+  const enAlts = `${trie(enPlain)}|${prefixed.join('|')}`;
   const afterUnderscore = new RegExp(`(?:${enAlts})(?![A-Za-z0-9])`, 'iy');
-  const res: RegExp[] = [new RegExp(`\\b(?:${enAlts})(?![A-Za-z0-9])`, 'gi')];
-  for (const group of [heads.filter((h) => !latinBucket(h)), heads.filter(latinBucket)]) {
-    const per = Math.ceil(group.length / Math.ceil(group.length / 12));
-    for (let i = 0; i < group.length; i += per) {
-      const chunk = new Set(group.slice(i, i + per));
-      res.push(new RegExp(trie(uniq.filter((s) => chunk.has(s[0]!))), 'g'));
-    }
-  }
-  return { regexes: res, afterUnderscore };
+  const res: RegExp[] = [new RegExp(`\\b(?:${enAlts})(?![A-Za-z0-9])`, 'iy')];
+  // where an English match starts: a spelling's first three letters (the tail's, for `OT pay`)
+  const starts: string[][] = [[...new Set([...enPlain, ...EN_PREFIXED.keys()].map((s) => s.slice(0, 3)))]];
+  res.push(new RegExp(trie(uniq), 'y'));
+  starts.push(heads);
+  return { regexes: res, starts, afterUnderscore };
 }
 
 /**
- * TOPIC_RES: the topic regexes, each run over the whole text. EN_AFTER_UNDERSCORE: the
+ * TOPIC_RES: the topic regexes, sticky: each is tried at the positions where a match of
+ * it could start (candidates.ts), TOPIC_STARTS[i] says where those are: the first three
+ * letters of an English keyword (either case) for the first, a first character of a
+ * Chinese keyword for the second. EN_AFTER_UNDERSCORE: the
  * English keywords right after an underscore (`monthly_salary_hkd`), where `\b` sees no
  * word boundary: tried as a sticky regex after each `_` (rare in chat text; a separate
  * `_(?:...)` pass would cost about as much as the English pass itself).
  */
-export const { regexes: TOPIC_RES, afterUnderscore: EN_AFTER_UNDERSCORE } = topicRegexes();
+export const { regexes: TOPIC_RES, starts: TOPIC_STARTS, afterUnderscore: EN_AFTER_UNDERSCORE } = topicRegexes();
 
 /** Capitalised words before a `Commission` that is a body's name, not pay. */
 const COMMISSION_BODY_BEFORE = /(?:^|[^A-Za-z])[A-Z][a-z]+[ \t]+$/;

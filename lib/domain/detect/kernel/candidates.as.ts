@@ -1,0 +1,110 @@
+// AssemblyScript, compiled to WebAssembly by test/support/kernel-build.ts (`npm run
+// build:kernel`); the host side, and what the candidates are for, is ../candidates.ts.
+//
+// One pass over a window of UTF-16 text that lists every position where one of
+// detect()'s regexes could match, so that the regexes run only there (sticky) instead
+// of walking all the text themselves. Each test here is the regex's own first step
+// written out, so the list always holds every position the regex could match at (the
+// test suite checks this against the regexes): a candidate that then fails costs one
+// regex call; a missed position would be a missed finding.
+//
+// Memory (laid out by the host):
+//   [0, 65536)         CLASS: per UTF-16 code unit, DIGIT | LETTER | PLUS, or a keyword
+//                      head's pass << 3
+//   [65536, 98304)     EN3: 1 where three letters (each & 31) start an English keyword
+//   from `text`        the window's code units; the host puts 2 units before `lo` (when
+//                      the text has them) and 8 after `hi`, zeros past the text's end
+//   from `out`         one i32 per candidate: position << 3 | pass
+
+const EN3: usize = 65536;
+const DIGIT: u32 = 1;
+const LETTER: u32 = 2;
+const ALNUM: u32 = 3;
+const PLUS: u32 = 4;
+const SPACE: u32 = 32;
+const HYPHEN: u32 = 45;
+
+/** Passes (see ../candidates.ts): identifiers, English keywords; Chinese keyword passes come from CLASS. */
+const ID: u32 = 0;
+const EN: u32 = 1;
+
+@inline function cls(c: u32): u32 {
+  return <u32>load<u8>(<usize>c);
+}
+
+@inline function at(t: usize, i: i32): u32 {
+  return <u32>load<u16>(t + (<usize>i << 1));
+}
+
+@inline function isDigit(c: u32): bool {
+  return c - 48 < 10;
+}
+
+@inline function isSep(c: u32): bool {
+  return c == SPACE || c == HYPHEN;
+}
+
+/**
+ * The identifier regex (identifier-pattern.ts) at `i`, a run of ASCII letters and digits
+ * starting with `c`: its branches' first characters, what must not come before them
+ * (`notJoined`: a letter or digit and a hyphen) and the digit branch's gate.
+ */
+@inline function identifierAt(t: usize, i: i32, c: u32, f: u32, c1: u32, f1: u32, c2: u32, f2: u32): bool {
+  if (i >= 2 && at(t, i - 1) == HYPHEN && (cls(at(t, i - 2)) & ALNUM) != 0) return false;
+  if ((f2 & DIGIT) != 0 && (f1 & ALNUM) != 0) {
+    // HKID, IBAN: `[A-Za-z][A-Za-z\d]\d`
+    if (f == LETTER) return true;
+    if (f1 != DIGIT) return false;
+    // `\d{3}` then `\d[ -]?\d{3}`, `(?<=1[3-9]\d)[ -]`, `(?<=852)[ -]` or `(?<=008)52`
+    const d3 = at(t, i + 3);
+    const d4 = at(t, i + 4);
+    if (isDigit(d3)) {
+      if (isSep(d4)) return isDigit(at(t, i + 5)) && isDigit(at(t, i + 6)) && isDigit(at(t, i + 7));
+      return (isDigit(d4) && isDigit(at(t, i + 5)) && isDigit(at(t, i + 6))) || (c == 48 && c1 == 48 && c2 == 56 && d3 == 53 && d4 == 50);
+    }
+    if (!isSep(d3)) return false;
+    return (c == 49 && c1 >= 51) || (c == 56 && c1 == 53 && c2 == 50);
+  }
+  // `86[ -]1`
+  return c == 56 && c1 == 54 && isSep(c2) && at(t, i + 3) == 49;
+}
+
+/** Writes candidate `i` of `pass` at `o`; returns where the next goes. */
+@inline function put(o: usize, i: i32, pass: u32): usize {
+  store<i32>(o, (i << 3) | pass);
+  return o + 4;
+}
+
+/** Candidates at positions [lo, hi) of the window at `t`; returns how many were written to `out`. */
+export function scan(t: usize, lo: i32, hi: i32, out: usize): i32 {
+  let o = out;
+  let i = lo;
+  // A window that starts inside a run of letters and digits: its rest is no run's start.
+  if (i > 0 && (cls(at(t, i - 1)) & ALNUM) != 0) while (i < hi && (cls(at(t, i)) & ALNUM) != 0) i++;
+  for (; i < hi; i++) {
+    const c = at(t, i);
+    const f = cls(c);
+    if (f == 0) continue;
+    if ((f & ALNUM) != 0) {
+      // The start of a run of ASCII letters and digits: no branch of the identifier or
+      // English keyword regexes can match inside one (they need no letter or digit before).
+      const c1 = at(t, i + 1);
+      const c2 = at(t, i + 2);
+      const f1 = cls(c1);
+      const f2 = cls(c2);
+      if (identifierAt(t, i, c, f, c1, f1, c2, f2)) o = put(o, i, ID);
+      if ((f & f1 & f2 & LETTER) != 0 && load<u8>(EN3 + (((c & 31) << 10) | ((c1 & 31) << 5) | (c2 & 31))) != 0) o = put(o, i, EN);
+      i++;
+      while (i < hi && (cls(at(t, i)) & ALNUM) != 0) i++;
+      i--;
+    } else if (f == PLUS) {
+      // `[+(（][+8]`: +852, (852), (+86), （86）
+      const c1 = at(t, i + 1);
+      if (c1 == 43 || c1 == 56) o = put(o, i, ID);
+    } else {
+      // a Chinese keyword's first character: its pass
+      o = put(o, i, f >> 3);
+    }
+  }
+  return <i32>((o - out) >> 2);
+}

@@ -1,0 +1,124 @@
+// detect() tries its regexes only at the positions the WebAssembly kernel lists
+// (lib/domain/detect/candidates.ts). That loses nothing only if every position where a
+// regex can match is listed for its pass; these tests check exactly that on seeded text
+// made of the pieces the regexes' first steps look at, and that detect() then gives
+// what the plain regex scan (every position tried) gives.
+import { describe, expect, it } from 'vitest';
+import { candidates, PASSES } from '../lib/domain/detect/candidates.ts';
+import { detect, detectAt } from '../lib/domain/detect/detect.ts';
+import { ID_RE } from '../lib/domain/detect/identifier-pattern.ts';
+import { CANDIDATES_WASM } from '../lib/domain/detect/kernel/candidates-wasm.ts';
+import { buildKernel } from './support/kernel-build.ts';
+import { HEALTH_KEYWORDS, PAYROLL_KEYWORDS, TOPIC_RES } from '../lib/domain/detect/keywords.ts';
+import { mulberry32 } from '../lib/domain/text/seeded-random.ts';
+import { labelledLines } from './support/labelled-corpus.ts';
+
+const spellings = [...Object.values(HEALTH_KEYWORDS), ...Object.values(PAYROLL_KEYWORDS)].flat();
+
+/** Pieces that start, end, join or gate the regexes' candidates, and text around them. */
+const PIECES: ((r: () => number) => string)[] = [
+  (r) => digits(r, 1 + Math.floor(r() * 19)),
+  (r) => digits(r, 8),
+  (r) => digits(r, 4) + ' ' + digits(r, 4),
+  (r) => '1' + '3456789'[Math.floor(r() * 7)] + digits(r, 1) + pick(r, [' ', '-', '']) + digits(r, 4),
+  () => ' ', () => '-', () => '.', () => '\n', () => '/', () => ',', () => ':', () => '\t',
+  () => '+', () => '(', () => ')', () => '（', () => '）', () => '[', () => ']', () => '@', () => '_',
+  (r) => pick(r, ['852', '86', '008', '0086', '00852', '+852', '(+86)', '（852）', '86 1', '86-1', '++', '(8']),
+  // phone numbers after each prefix, with each separator
+  (r) => pick(r, ['', '852', '00852', '+852', '(852)', '86', '0086', '+86', '（86）']) + pick(r, ['', ' ', '-']) + pick(r, ['1' + digits(r, 10), '13' + digits(r, 1) + pick(r, [' ', '-']) + digits(r, 4) + pick(r, [' ', '-']) + digits(r, 4), pick(r, ['2', '5', '6', '9', '4']) + digits(r, 3) + pick(r, ['', ' ', '-']) + digits(r, 4)]),
+  // card and IBAN groupings
+  (r) => Array.from({ length: 2 + Math.floor(r() * 4) }, () => digits(r, pick(r, [4, 4, 6, 5, 2]))).join(pick(r, [' ', '-', '.'])),
+  (r) => caseMix(r, letters(r, 1 + Math.floor(r() * 4))),
+  (r) => caseMix(r, pick(r, ['gb82', 'GB82 WEST', 'de89', 'no93', 'A', 'AB', 'x', 'hk', 'ORD', 'SF'])),
+  (r) => caseMix(r, pick(r, spellings)),
+  (r) => pick(r, spellings).slice(0, 1 + Math.floor(r() * 3)),
+  (r) => caseMix(r, pick(r, ['tel', 'call', 'phone', 'ot', 'OT pay', 'M:', 'T:', 'no.', 'is my', 'Commission'])),
+  (r) => pick(r, ['電話', '手機', '微信', '係我', '是我的', '收入', '人工智能', '處理', '出去', '月', '年', '😀', '中', '文']),
+];
+
+function pick<T>(r: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(r() * xs.length)]!;
+}
+function digits(r: () => number, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += String(Math.floor(r() * 10));
+  return s;
+}
+function letters(r: () => number, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(97 + Math.floor(r() * 26));
+  return s;
+}
+function caseMix(r: () => number, s: string): string {
+  const k = r();
+  return k < 0.4 ? s : k < 0.7 ? s.toUpperCase() : [...s].map((c) => (r() < 0.5 ? c.toUpperCase() : c)).join('');
+}
+
+function fuzzTexts(seed: number, count: number, pieces: number): string[] {
+  const r = mulberry32(seed);
+  return Array.from({ length: count }, () => Array.from({ length: 1 + Math.floor(r() * pieces) }, () => pick(r, PIECES)(r)).join(''));
+}
+
+const texts = [
+  ...fuzzTexts(7, 1500, 60),
+  ...fuzzTexts(8, 40, 2000),
+  // the labelled corpus: real identifiers, near misses and chat around them
+  ...Array.from({ length: 20 }, (_, i) => labelledLines(100, { seed: 300 + i }).map((l) => l.text).join('\n')),
+];
+
+/** Every position where each pass's regex matches, tried one by one. */
+function matchPositions(text: string): number[][] {
+  const regexes = [new RegExp(ID_RE.source, 'y'), ...TOPIC_RES];
+  return regexes.map((re) => {
+    const at: number[] = [];
+    for (let p = 0; p < text.length; p++) {
+      re.lastIndex = p;
+      if (re.test(text)) at.push(p);
+    }
+    return at;
+  });
+}
+
+const copy = (lists: Int32Array[]): number[][] => lists.map((l) => Array.from(l));
+
+describe('the candidate kernel', () => {
+  it('is embedded as built from its source', async () => {
+    expect(Buffer.from(await buildKernel()).toString('base64')).toBe(CANDIDATES_WASM);
+  }, 60_000);
+
+  it('lists every position where a regex matches, in order, for its pass', () => {
+    const matched = new Array<number>(PASSES).fill(0);
+    for (const text of texts) {
+      const found = copy(candidates(text));
+      const matches = matchPositions(text);
+      expect(found).toHaveLength(PASSES);
+      for (let pass = 0; pass < PASSES; pass++) {
+        const listed = new Set(found[pass]);
+        const missed = matches[pass]!.filter((p) => !listed.has(p));
+        expect(missed.map((p) => `pass ${pass} at ${p}: ${JSON.stringify(text.slice(Math.max(0, p - 6), p + 12))}`)).toEqual([]);
+        expect(found[pass]!.every((p, i, a) => i === 0 || p > a[i - 1]!)).toBe(true);
+        matched[pass]! += matches[pass]!.length;
+      }
+    }
+    // the texts reach every pass's regex many times over
+    for (const n of matched) expect(n).toBeGreaterThan(300);
+  });
+
+  it('gives detect() the findings of the plain regex scan', () => {
+    let findings = 0;
+    for (const text of texts) {
+      const every = Int32Array.from({ length: text.length }, (_, i) => i);
+      const expected = detectAt(text, Array.from({ length: PASSES }, () => every));
+      expect(detect(text)).toEqual(expected);
+      findings += expected.length;
+    }
+    expect(findings).toBeGreaterThan(5_000);
+  });
+
+  it('lists the same positions whatever the window the text is cut into', () => {
+    for (const text of texts.filter((t) => t.length > 200).slice(0, 60)) {
+      const whole = copy(candidates(text));
+      for (const window of [1, 2, 3, 5, 8, 64]) expect(copy(candidates(text, window)), `window ${window}`).toEqual(whole);
+    }
+  });
+});
