@@ -16,6 +16,7 @@ import type { Encoding } from '../lib/domain/text/encoding.ts';
 import { CHUNK_OVERLAP, type TextChunk } from '../lib/adapters/sources/text-chunks.ts';
 import { ReadError } from '../lib/adapters/sources/read-error.ts';
 import { readTextChunks, type ReadReport, type ReadTextOptions } from '../lib/adapters/sources/text-reader.ts';
+import { detectRecords, type SourceRecord } from '../lib/domain/detect/records.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'scan-readers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,6 +34,11 @@ async function readAll(file: string, options: Omit<ReadTextOptions, 'report'> = 
   for await (const chunk of readTextChunks(file, { ...options, report: (r) => (report = r) })) chunks.push(chunk);
   if (!report) throw new Error('no report');
   return { text: chunks.map((c) => c.text.slice(c.overlap)).join(''), chunks, report };
+}
+
+/** Where each '\n' of `text` stands, found by a regex (the reader finds them with indexOf). */
+function newlinesIn(text: string): Int32Array {
+  return Int32Array.from(text.matchAll(/\n/g), (m) => m.index);
 }
 
 async function readCsv(file: string, options: Omit<CsvReadOptions, 'report'> = {}) {
@@ -70,7 +76,7 @@ describe('readTextChunks: encodings', () => {
     const file = fixture(MIXED);
     const { text, chunks, report } = await readAll(file);
     expect(text).toBe(MIXED);
-    expect(chunks).toEqual([{ text: MIXED, line: 1, continued: false, overlap: 0 }]);
+    expect(chunks).toEqual([{ text: MIXED, line: 1, continued: false, overlap: 0, newlines: newlinesIn(MIXED) }]);
     expect(report).toEqual({
       encoding: 'utf-8',
       detected: true,
@@ -184,6 +190,7 @@ describe('readTextChunks: chunks and line numbers', () => {
       expect(chunk.text).toBe(text.slice(start, start + chunk.text.length));
       // The line rule: 1 + the number of '\n' before the chunk's first character.
       expect(chunk.line).toBe(1 + (text.slice(0, start).match(/\n/g)?.length ?? 0));
+      expect(chunk.newlines).toEqual(newlinesIn(chunk.text));
       if (chunk.continued) {
         expect(chunk.overlap).toBeGreaterThan(0);
         expect(chunk.overlap).toBeLessThanOrEqual(CHUNK_OVERLAP);
@@ -203,6 +210,28 @@ describe('readTextChunks: chunks and line numbers', () => {
     expect(chunks.some((c) => c.continued)).toBe(true);
     // Short lines are batched: far fewer chunks than lines.
     expect(chunks.length).toBeLessThan(lines.length / 2);
+  });
+
+  it("places findings on the same lines with the chunks' newline positions as by counting in the text", async () => {
+    // a finding on many lines, some lines longer than a chunk (split with an overlap)
+    const lines = Array.from({ length: 300 }, (_, i) =>
+      i % 7 === 3 ? `long ${'x'.repeat(300)} 手機 9123 4567 ${'y'.repeat(200)}` : i % 2 === 0 ? `${i} chan${i}@acme.hk 病假` : `line ${i}`,
+    );
+    const chunks = (await readAll(fixture(lines.join('\n')), { maxChunkChars: 256 })).chunks;
+    const place = async (withNewlines: boolean) => {
+      const seen: string[] = [];
+      async function* records(): AsyncGenerator<SourceRecord> {
+        for (const c of chunks) {
+          yield { group: 'g', sender: '', text: c.text, at: { file: 'f', line: c.line }, ...(withNewlines ? { newlines: c.newlines } : {}), ...(c.repeatedFrom !== undefined ? { repeatedFrom: c.repeatedFrom } : {}) };
+        }
+      }
+      await detectRecords(records(), (_r, d, line) => seen.push(`${line}:${d.type}:${d.raw}`));
+      return seen;
+    };
+    const counted = await place(false);
+    expect(counted.length).toBe(129 * 2 + 43);
+    expect(counted).toContain('4:hk_phone:9123 4567');
+    expect(await place(true)).toEqual(counted);
   });
 
   it('rejects a chunk size too small for the overlap', async () => {

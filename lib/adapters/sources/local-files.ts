@@ -93,8 +93,8 @@ async function* textRecords(file: string, group: string, options: FileReadOption
     ...(part ? { range: part, encoding: part.encoding } : {}),
     report: (r) => (report = r),
   });
-  for await (const { text, line, repeatedFrom } of reading) {
-    yield { group, sender: '', text, at: { file, line }, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
+  for await (const { text, line, repeatedFrom, newlines } of reading) {
+    yield { group, sender: '', text, at: { file, line }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
   }
   onLines?.(report?.lines ?? 0);
   return textRead(file, 'text', report);

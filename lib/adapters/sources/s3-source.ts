@@ -130,8 +130,8 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       yield head.subarray(format.bomLength);
       yield* bytes;
     })();
-    for await (const { text, line, repeatedFrom } of decodeTextChunks(rest, format.encoding, { maxChunkChars: CHUNK_CHARS, cut: partial })) {
-      yield { group, sender: '', text, at: { file, line }, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
+    for await (const { text, line, repeatedFrom, newlines } of decodeTextChunks(rest, format.encoding, { maxChunkChars: CHUNK_CHARS, cut: partial })) {
+      yield { group, sender: '', text, at: { file, line }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
     }
     coverage.bytesRead += read;
     coverage.records++;

@@ -38,6 +38,8 @@ export interface TextChunk {
   overlap: number;
   /** Set when the next chunk continues this line: the offset in `text` where the next chunk starts. */
   repeatedFrom?: number;
+  /** Where each '\n' of `text` stands, ascending (counted here anyway, for `line`). */
+  newlines: Int32Array;
 }
 
 export interface DecodeReport {
@@ -87,6 +89,22 @@ function countOccurrences(haystack: Uint8Array, needle: Uint8Array): number {
   let n = 0;
   for (let i = buf.indexOf(needle); i >= 0; i = buf.indexOf(needle, i + needle.length)) n++;
   return n;
+}
+
+let newlineScratch = new Int32Array(1 << 14);
+
+/** The positions of '\n' in `text`: an array of their own. */
+function newlinesOf(text: string): Int32Array {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    if (n === newlineScratch.length) {
+      const grown = new Int32Array(n * 2);
+      grown.set(newlineScratch);
+      newlineScratch = grown;
+    }
+    newlineScratch[n++] = i;
+  }
+  return newlineScratch.slice(0, n);
 }
 
 function countChar(text: string, ch: string, from = 0): number {
@@ -148,8 +166,9 @@ export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encodi
   let line = 1;
 
   const take = (text: string, continued: boolean, overlap: number): TextChunk => {
-    const chunk: TextChunk = { text, line, continued, overlap };
-    const n = countChar(text, '\n', overlap);
+    // (the overlap holds no '\n': all of the chunk's are its own)
+    const chunk: TextChunk = { text, line, continued, overlap, newlines: newlinesOf(text) };
+    const n = chunk.newlines.length;
     newlines += n;
     line += n;
     anyText = true;

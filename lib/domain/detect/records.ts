@@ -33,6 +33,11 @@ export interface SourceRecord {
    */
   repeatedFrom?: number;
   /**
+   * Where each '\n' of `text` stands, ascending, when the reader has them at hand (a text
+   * file's chunks): a detection's line is then looked up, not counted again in the text.
+   */
+  newlines?: ArrayLike<number>;
+  /**
    * Rows of a table (a chunk of them): `text` is all their cells, row after row, joined
    * with '\n' (see detectTable), and this says where each cell starts, its column, and
    * each row's number and line. Consumers get one record per cell that has a detection,
@@ -89,12 +94,15 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
         detectTable(next.value, next.value.table, onDetection);
         continue;
       }
-      const { text, at, repeatedFrom = Infinity } = next.value;
+      const { text, at, repeatedFrom = Infinity, newlines } = next.value;
       let line = at.line;
       let newline = NOT_LOOKED;
+      let k = 0; // newlines[k]: the first newline not yet counted
       for (const d of detect(text)) {
         if (d.start >= repeatedFrom) break; // detections come sorted by start
-        if (line !== undefined) {
+        if (line !== undefined && newlines !== undefined) {
+          for (; k < newlines.length && newlines[k]! < d.start; k++) line++;
+        } else if (line !== undefined) {
           if (newline === NOT_LOOKED) newline = text.indexOf('\n');
           for (; newline !== -1 && newline < d.start; newline = text.indexOf('\n', newline + 1)) line++;
         }
