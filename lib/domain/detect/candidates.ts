@@ -114,6 +114,7 @@ const counts = new Int32Array(PASSES);
  * kernel call) is for tests of the windows' seams.
  */
 export function candidates(text: string, window = WINDOW): Int32Array[] {
+  if (!(Number.isInteger(window) && window > 0)) throw new RangeError(`window must be a positive integer, not ${window}`);
   run ??= instantiate(WINDOW);
   const scan = window === WINDOW ? run : instantiate(window);
   counts.fill(0);
