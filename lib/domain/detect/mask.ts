@@ -62,19 +62,15 @@ export function mask(d: Finding): string {
       return `${v.slice(0, 6)}${stars(v.length - 7)}${v.slice(-1)}`;
     }
     case 'payment_card':
-      return maskCard(d.value.replace(/\D/g, ''));
+      return maskCard(d.value); // canonical: digits only
     case 'iban': {
       const v = d.value.replace(/\s/g, '').toUpperCase();
       return groupsOfFour(`${v.slice(0, 4)}${stars(v.length - 6)}${v.slice(-2)}`);
     }
-    case 'hk_phone': {
-      const digits = d.value.replace(/\D/g, '');
-      return `+852 ****${digits.slice(-4)}`;
-    }
-    case 'cn_phone': {
-      const digits = d.value.replace(/\D/g, '');
-      return `+86 *******${digits.slice(-4)}`;
-    }
+    case 'hk_phone':
+      return `+852 ****${d.value.slice(-4)}`; // canonical: +852 and eight digits
+    case 'cn_phone':
+      return `+86 *******${d.value.slice(-4)}`;
     case 'email': {
       const at = d.value.lastIndexOf('@');
       return `${d.value.slice(0, 1)}***${d.value.slice(at)}`;
