@@ -107,9 +107,9 @@ function newlinesOf(text: string): Int32Array {
   return newlineScratch.slice(0, n);
 }
 
-function countChar(text: string, ch: string, from = 0): number {
+function countChar(text: string, ch: string): number {
   let n = 0;
-  for (let i = text.indexOf(ch, from); i >= 0; i = text.indexOf(ch, i + 1)) n++;
+  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
   return n;
 }
 
