@@ -2,8 +2,6 @@
 // DynamoDB Local: every route for every role (and for no token and another
 // organisation's), what owners may see and change, and fuzzed requests that must get
 // a 4xx JSON answer, never a 5xx, and leave the table as it was.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
@@ -16,6 +14,7 @@ import { signInCode } from '../lib/web/auth.ts';
 import { API_ROUTES } from '../lib/workflows/declarations.ts';
 import { ROUTES } from '../lib/api/routes.ts';
 import { call, craftedToken, OWNER, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 type Caller = 'admin' | 'auditor' | 'owner' | 'scheduler' | 'none' | 'otherOrg';
 const CALLERS: readonly Caller[] = ['admin', 'auditor', 'owner', 'scheduler', 'none', 'otherOrg'];
@@ -252,7 +251,7 @@ describe('HTTP API', () => {
       expired: await craftedToken(api.key, { exp: Math.floor(Date.now() / 1000) - 60 }),
       audience: await craftedToken(api.key, { aud: 'someone-else' }),
       issuer: await craftedToken(api.key, { iss: 'https://cognito-idp.ap-east-1.amazonaws.com/other' }),
-      foreignKey: await craftedToken(localSigningKey(mkdtempSync(path.join(tmpdir(), 'other-key-'))), {}),
+      foreignKey: await craftedToken(localSigningKey(tempDir('other-key-')), {}),
       unsigned: `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'michelle-leung', 'custom:org': 'harbour-ledger', 'cognito:groups': ['admin'] })).toString('base64url')}.`,
       garbage: 'x'.repeat(5000),
     };

@@ -5,8 +5,7 @@
 // marks is harmless; entries written before sealing existed are adopted once; the CLI
 // exits 1 on tampering.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -25,6 +24,7 @@ import { readAuditRange, sealAudit, verifyAudit } from '../lib/usecases/audit/tr
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { testRuntime, throttleWhen } from './support/local-store.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const SAMPLE = 'examples/acme-hk/org.yaml';
 const ORG = 'harbour-ledger';
@@ -307,7 +307,7 @@ describe('compliance audit verify|seal', () => {
   it('exit 0 on a whole trail, 1 once an entry is altered or the head differs from the one given, naming it; seal --adopt; --format json is the report', { timeout: 180_000 }, async () => {
     const rt = await testRuntime();
     await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-29T00:00:00.000Z');
-    const cli = (...args: string[]) => runCli(['--endpoint', inject('dynamoEndpoint'), '--table', rt.store.table, '--data-dir', mkdtempSync(path.join(tmpdir(), 'audit-cli-')), ...args]);
+    const cli = (...args: string[]) => runCli(['--endpoint', inject('dynamoEndpoint'), '--table', rt.store.table, '--data-dir', tempDir('audit-cli-'), ...args]);
 
     let r = await cli('audit', 'verify');
     expect(r.code).toBe(0);

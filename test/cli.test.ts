@@ -3,8 +3,7 @@
 // per command), a table of its own and a temporary outbox.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +13,7 @@ import { daysBetween } from '../lib/domain/dates.ts';
 import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { createStore } from '../lib/adapters/dynamodb/client.ts';
 import { evidenceStatus, ownerStage, type EvidenceStatusName } from '../lib/domain/evidence/lapse-policy.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLE = 'examples/acme-hk/org.yaml';
@@ -33,7 +33,7 @@ interface CliResult {
 
 // Node's compile cache, shared by this file's CLI processes: each one starts in
 // about half the CPU time once the first has filled it.
-const COMPILE_CACHE = mkdtempSync(path.join(tmpdir(), 'cli-compile-cache-'));
+const COMPILE_CACHE = tempDir('cli-compile-cache-');
 
 /** The environment without anything that would point the CLI elsewhere. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -180,9 +180,9 @@ describe.concurrent('usage (no table needed)', () => {
   });
 
   it('without Java and without --endpoint: exit 1, one line naming Java 17 and --endpoint', async ({ expect }) => {
-    const bin = mkdtempSync(path.join(tmpdir(), 'cli-bin-'));
+    const bin = tempDir('cli-bin-');
     symlinkSync(NODE, path.join(bin, 'node'));
-    const scratch = mkdtempSync(path.join(tmpdir(), 'cli-nojava-'));
+    const scratch = tempDir('cli-nojava-');
     const dataDir = path.join(scratch, 'dynamodb');
     const r = await runCli(['--data-dir', dataDir, '--outbox', path.join(scratch, 'outbox'), 'import', SAMPLE], cleanEnv({ PATH: bin }));
     expect(r.code).toBe(1);
@@ -201,8 +201,8 @@ describe.concurrent('usage (no table needed)', () => {
 describe('against DynamoDB Local, one table, in order', () => {
   const endpoint = inject('dynamoEndpoint');
   const table = `test-cli-${randomUUID()}`;
-  const outbox = mkdtempSync(path.join(tmpdir(), 'cli-outbox-'));
-  const global = ['--endpoint', endpoint, '--table', table, '--outbox', outbox, '--data-dir', path.join(outbox, '..', `cli-data-${randomUUID()}`)];
+  const outbox = tempDir('cli-outbox-');
+  const global = ['--endpoint', endpoint, '--table', table, '--outbox', outbox, '--data-dir', tempDir('cli-data-')];
   const cli = (...args: string[]) => runCli([...global, ...args]);
   const org = readOrgFile(path.join(ROOT, SAMPLE));
   const policy = org.organisation.sweep;
@@ -259,7 +259,7 @@ describe('against DynamoDB Local, one table, in order', () => {
 
   it('refuses bad organisation files with exit 2, file:line: field:, no stack trace, and leaves the table as it was', async () => {
     const sample = readFileSync(path.join(ROOT, SAMPLE), 'utf8').split('\n');
-    const dir = mkdtempSync(path.join(tmpdir(), 'cli-bad-'));
+    const dir = tempDir('cli-bad-');
     /** The sample with the first line equal to `from` replaced by `to`; returns the file and the 1-based line. */
     const variant = (name: string, from: string, to: string[]): { file: string; line: number } => {
       const index = sample.indexOf(from);

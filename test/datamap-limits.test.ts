@@ -2,8 +2,7 @@
 // files (a group each) scans through the real workflow, every item written stays far
 // under 400 KB, what the steps hand each other stays far under 256 KB, and every
 // group's detail can be read back.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -13,13 +12,14 @@ import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { smallOrg } from './support/fixtures.ts';
 import { testRuntime } from './support/local-store.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const FILES = 6_000;
 
 describe('a data map of a source with thousands of groups', () => {
   it('scans, stores every group in items well under 400 KB, and hands on only summaries', async () => {
     const rt = await testRuntime();
-    const dir = mkdtempSync(path.join(tmpdir(), 'share-'));
+    const dir = tempDir('share-');
     for (let i = 0; i < FILES; i++) {
       const folder = path.join(dir, `team-${i % 60}`);
       mkdirSync(folder, { recursive: true });

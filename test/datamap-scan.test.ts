@@ -2,8 +2,7 @@
 // DynamoDB Local: a broken source is recorded as failed while the others complete,
 // the data map is stored per scan with its history, and the change since the
 // previous scan names the sources that turned red and the new jurisdictions.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { smallOrg } from './support/fixtures.ts';
 import { testRuntime } from './support/local-store.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const RAW = ['A123456(3)', '9123 4567', '91234567', '11010519491231002X', '4111 1111 1111 1111', '4111111111111111'];
 
@@ -35,7 +35,7 @@ function sources(dir: string) {
 describe('data-mapping scan workflow', () => {
   it('records a broken source as failed while the others complete, and stores the map with its history and diff', async () => {
     const rt = await testRuntime();
-    const dir = mkdtempSync(path.join(tmpdir(), 'datamap-'));
+    const dir = tempDir('datamap-');
     await importOrganisationFile(rt, sources(dir), 'import:test', '2026-11-01T00:00:00Z');
 
     const november = runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z'));
@@ -73,7 +73,7 @@ describe('data-mapping scan workflow', () => {
 
   it('follows the organisation\'s classification thresholds', async () => {
     const rt = await testRuntime();
-    const dir = mkdtempSync(path.join(tmpdir(), 'datamap-'));
+    const dir = tempDir('datamap-');
     const file = sources(dir);
     // Two HKIDs needed before a source counts as red: the HR share has one, so it is amber (its phone numbers).
     await importOrganisationFile(rt, { ...file, organisation: { ...file.organisation, classification: { red: { minFindings: 1 }, amber: { minFindings: 1 }, perType: { hk_id: { minFindings: 2 }, cn_resident_id: { minFindings: 2 } } } } }, 'import:test', '2026-11-01T00:00:00Z');
@@ -83,7 +83,7 @@ describe('data-mapping scan workflow', () => {
 
   it('keeps no raw identifier anywhere in the table', async () => {
     const rt = await testRuntime();
-    const dir = mkdtempSync(path.join(tmpdir(), 'datamap-'));
+    const dir = tempDir('datamap-');
     await importOrganisationFile(rt, sources(dir), 'import:test', '2026-11-01T00:00:00Z');
     await executeWorkflow(rt, 'data-mapping-scan', runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z')).input);
     const everything = JSON.stringify((await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table }))).Items);

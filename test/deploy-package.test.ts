@@ -278,7 +278,11 @@ beforeAll(async () => {
     // serverless-esbuild's scratch folder is relative to the service; point it
     // outside the repo so a concurrent `serverless package` there is untouched.
     SLS_ESBUILD_WORK_FOLDER: path.relative(ROOT, path.join(workDir, 'esbuild')),
+    // Its per-function zip staging folders (<function>-<pid>-<time>-<hex>) go to the
+    // temporary folder and are not removed when not empty: keep them under workDir.
+    TMPDIR: path.join(workDir, 'tmp'),
   });
+  mkdirSync(env.TMPDIR!);
   const started = performance.now();
   try {
     await run(NODE, [SERVERLESS_BIN, 'package', '--stage', STAGE, '--region', REGION, '--package', packageDir], {

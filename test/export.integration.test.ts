@@ -6,7 +6,7 @@
 // nothing written, and the command line end to end.
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,7 @@ import { exportPackage } from '../lib/usecases/export/export-package.ts';
 import type { ManifestSigner } from '../lib/usecases/export/signer.ts';
 import { testRuntime } from './support/local-store.ts';
 import { runSampleCycle, SAMPLE_NOW, SAMPLE_ORG } from './support/sample-cycle.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ORG = SAMPLE_ORG;
@@ -34,7 +35,6 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const asMap = (files: readonly PackageFile[]) => new Map(files.map((f) => [f.path, f.content]));
 const json = (files: readonly PackageFile[], name: string) => JSON.parse((files.find((f) => f.path === name)?.content ?? Buffer.from('null')).toString('utf8')) as Record<string, unknown>;
 const names = (files: readonly PackageFile[]) => files.map((f) => f.path).sort();
-const tempDir = (prefix: string) => mkdtempSync(path.join(tmpdir(), prefix));
 
 function has(command: string): boolean {
   try {

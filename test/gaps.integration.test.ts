@@ -3,8 +3,7 @@
 // closes exactly that source's gaps and keeps the others under the same ids; an
 // accepted gap counts as accepted until its date, then reopens; with no data map
 // the analysis fails saying so, never reporting a clean bill.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
@@ -13,6 +12,7 @@ import type { Runtime } from '../lib/runtime.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { testRuntime } from './support/local-store.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const ORG = 'kowloon-co';
 
@@ -63,7 +63,7 @@ const open = (gaps: { id: string; status: string }[]) => gaps.filter((g) => g.st
 describe('gap analysis workflow', () => {
   it('runs after each scan; moving a source to a compliant platform closes exactly its gaps and keeps the others', async () => {
     const rt = await testRuntime();
-    const dir = mkdtempSync(path.join(tmpdir(), 'gaps-'));
+    const dir = tempDir('gaps-');
     await importOrganisationFile(rt, kowloon(dir), 'import:test', '2026-11-01T00:00:00Z');
     const november = await scan(rt, '2026-11-01');
     const payrollGaps = [
@@ -94,7 +94,7 @@ describe('gap analysis workflow', () => {
 
   it('holds an accepted gap until its date, then reopens it; an analysis run again adds nothing twice', async () => {
     const rt = await testRuntime();
-    const dir = mkdtempSync(path.join(tmpdir(), 'gaps-'));
+    const dir = tempDir('gaps-');
     const accepted = 'red-without-e2ee:source:payroll';
     const acceptances = [{ gap: accepted, reason: 'Moving to the HK tenant in Q1', approvedBy: 'carol', until: '2026-12-31' }];
     await importOrganisationFile(rt, kowloon(dir, { acceptances }), 'import:test', '2026-11-01T00:00:00Z');
@@ -120,7 +120,7 @@ describe('gap analysis workflow', () => {
 
   it('with no data map yet, fails saying so and records no analysis', async () => {
     const rt = await testRuntime();
-    await importOrganisationFile(rt, kowloon(mkdtempSync(path.join(tmpdir(), 'gaps-'))), 'import:test', '2026-11-01T00:00:00Z');
+    await importOrganisationFile(rt, kowloon(tempDir('gaps-')), 'import:test', '2026-11-01T00:00:00Z');
     const { input, name } = runRequest('gap-analysis', ORG, new Date('2026-11-01T02:00:00Z'));
     await expect(executeWorkflow(rt, 'gap-analysis', input)).rejects.toMatchObject({ name: 'ExecutionError' });
     const run = await rt.runs.get({ orgId: ORG, kind: 'gap-analysis', name });

@@ -4,9 +4,8 @@
 // shown linear: quadrupling the input multiplies the time by well under the 16 of a
 // quadratic step (best of several runs in turn, so a loaded machine does not fail them).
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,9 +23,10 @@ import { MAX_GROUPS_PER_SOURCE, scanSource } from '../lib/usecases/datamap/scan-
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import * as shapes from './support/hostile-files.ts';
 import { rawIn } from './support/planted.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const MiB = 1 << 20;
-const dir = mkdtempSync(path.join(tmpdir(), 'hostile-'));
+const dir = tempDir('hostile-');
 const put = (name: string, content: string | Buffer): string => {
   const file = path.join(dir, name);
   writeFileSync(file, content);

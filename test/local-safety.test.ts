@@ -1,16 +1,16 @@
 // Local mode keeps its secrets and its table to this machine's user: the hash key
 // lives inside the data directory, private to its owner, and DynamoDB Local sends
 // no telemetry and answers no web page.
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { checkPrivate, localHashKey, localHashKeyFile } from '../lib/adapters/local/local-hash-key.ts';
 import { InputError } from '../lib/errors.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 describe('the local hash key', () => {
   it('is made inside the data directory, readable by its owner only, and stays the same', async () => {
-    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'local-')), 'dynamodb');
+    const dataDir = path.join(tempDir('local-'), 'dynamodb');
     const key = await localHashKey(dataDir)();
     const file = localHashKeyFile(dataDir);
     expect(path.dirname(file)).toBe(path.resolve(dataDir));
@@ -20,7 +20,7 @@ describe('the local hash key', () => {
   });
 
   it('carries a key kept beside the data directory by earlier versions over, so counts still compare', async () => {
-    const local = path.join(mkdtempSync(path.join(tmpdir(), 'local-')), '.local');
+    const local = path.join(tempDir('local-'), '.local');
     const dataDir = path.join(local, 'dynamodb');
     await localHashKey(path.join(local, 'seed'))(); // makes the folder
     writeFileSync(path.join(local, 'hash-key'), 'a'.repeat(64), { mode: 0o644 });
@@ -29,7 +29,7 @@ describe('the local hash key', () => {
   });
 
   it('is refused when others may read it, saying how to fix it', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'local-'));
+    const dataDir = tempDir('local-');
     const file = localHashKeyFile(dataDir);
     writeFileSync(file, 'b'.repeat(64), { mode: 0o600 });
     chmodSync(file, 0o644);
@@ -38,7 +38,7 @@ describe('the local hash key', () => {
   });
 
   it('is refused when another user owns it', () => {
-    const file = localHashKeyFile(mkdtempSync(path.join(tmpdir(), 'local-')));
+    const file = localHashKeyFile(tempDir('local-'));
     writeFileSync(file, 'c'.repeat(64), { mode: 0o600 });
     const owner = statSync(file).uid;
     expect(() => checkPrivate(file, owner)).not.toThrow();

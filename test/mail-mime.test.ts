@@ -1,8 +1,7 @@
 // What the outbox writes is a well-formed MIME message: 7-bit safe headers
 // (RFC 2047 for Chinese), multipart/alternative with UTF-8 text and HTML parts
 // that decode to exactly what was rendered, and no line over 998 characters.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { renderNoticeMail, type NoticeMailInput, type RenderedMail } from '../li
 import { createMailer } from '../lib/adapters/mail/transport.ts';
 import type { NoticeLine } from '../lib/domain/notice/notice.ts';
 import { noticeLine } from './support/fixtures.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const FROM = 'Compliance <compliance@harbourledger.example>';
 
@@ -55,7 +55,7 @@ interface Sent {
 }
 
 async function sendToOutbox(input: NoticeMailInput, headers?: Record<string, string>): Promise<Sent> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'mail-mime-'));
+  const dir = tempDir('mail-mime-');
   const mailer = createMailer({ transport: 'outbox', from: FROM, outboxDir: dir });
   const rendered = renderNoticeMail(input);
   const { messageId } = await mailer.send({ to: { name: input.recipient.name, email: input.recipient.email }, ...rendered, ...(headers ? { headers } : {}) });
@@ -192,7 +192,7 @@ describe('outbox mail MIME', () => {
   });
 
   it('gives each mail its own file and Message-ID', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'mail-mime-'));
+    const dir = tempDir('mail-mime-');
     const mailer = createMailer({ transport: 'outbox', from: FROM, outboxDir: dir });
     const rendered = renderNoticeMail(EN);
     const ids = await Promise.all(

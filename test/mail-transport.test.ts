@@ -1,9 +1,8 @@
 // The SMTP mailer against a real SMTP server (smtp-server, by nodemailer's authors)
 // on loopback: what arrives is what was sent, throttling (421/454) is retried and a
 // rejection is not, and sends are spaced to MAIL_MAX_PER_SECOND; the outbox is not.
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -12,6 +11,7 @@ import { InputError } from '../lib/errors.ts';
 import { createMailer, createRateLimiter } from '../lib/adapters/mail/transport.ts';
 import type { OutgoingMail } from '../lib/usecases/ports.ts';
 import { mailConfig, readConfig as readEnv } from '../lib/config.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const FROM = 'Compliance <compliance@harbourledger.example>';
 
@@ -187,7 +187,7 @@ describe('SMTP mailer against a loopback SMTP server', () => {
   });
 
   it('the outbox is not limited: 10 concurrent sends finish well within a second', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'mail-transport-'));
+    const dir = tempDir('mail-transport-');
     const mailer = createMailer({ transport: 'outbox', from: FROM, outboxDir: dir });
     await mailer.send(mailTo(0)); // warm-up
     const started = performance.now();

@@ -2,16 +2,16 @@
 // against the shared DynamoDB Local (--endpoint), a table of its own.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { tempDir } from './support/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NODE = Number(process.versions.node.split('.')[0]) >= 24 || !existsSync(path.join(ROOT, 'node_modules', '.bin', 'node')) ? process.execPath : path.join(ROOT, 'node_modules', '.bin', 'node');
-const COMPILE_CACHE = mkdtempSync(path.join(tmpdir(), 'cli-compile-cache-'));
-const dir = mkdtempSync(path.join(tmpdir(), 'monitoring-cli-'));
+const COMPILE_CACHE = tempDir('cli-compile-cache-');
+const dir = tempDir('monitoring-cli-');
 
 interface CliResult {
   code: number;
@@ -63,7 +63,7 @@ describe.concurrent('events import refuses a file before touching any store', ()
 describe('behaviour monitoring against DynamoDB Local, in order', () => {
   const endpoint = inject('dynamoEndpoint');
   const table = `test-monitoring-cli-${randomUUID()}`;
-  const outbox = mkdtempSync(path.join(tmpdir(), 'monitoring-outbox-'));
+  const outbox = tempDir('monitoring-outbox-');
   const cli = (...args: string[]) => runCli(['--endpoint', endpoint, '--table', table, '--outbox', outbox, '--data-dir', path.join(dir, 'data'), ...args]);
   const log = write(
     'export.csv',

@@ -2,8 +2,7 @@
 // reported by line while the rest are read, a file in no known layout refused with the
 // columns it has, a file that is not what its extension says refused, events held with
 // no raw identifier.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import writeXlsxFile from 'write-excel-file/node';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +12,9 @@ import { EventHolder, maskIp, shownUser } from '../lib/domain/monitoring/hold.ts
 import { jsonLayout, readTime, tableLayout, type ReadOutcome } from '../lib/domain/monitoring/layouts.ts';
 import { ZoneClock } from '../lib/domain/monitoring/calendar.ts';
 import type { AuditLogFile } from '../lib/usecases/ports.ts';
+import { tempDir } from './support/temp-dir.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'layouts-'));
+const dir = tempDir('layouts-');
 const write = (name: string, content: string | Buffer) => {
   const file = path.join(dir, name);
   writeFileSync(file, content);

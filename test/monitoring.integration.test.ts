@@ -3,8 +3,7 @@
 // watermark, late events included, and nothing an ingest is still writing; alerts are
 // mailed once to the group's owner and the security contact in their language; times to
 // acknowledge and resolve come out right with the clock given.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import type { MonitorSummary } from '../lib/usecases/monitoring/run.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { RecordingMailer, testRuntime } from './support/local-store.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const KEY = 'test-hash-key-0123456789';
 const ORG = 'kowloon-co';
@@ -62,7 +62,7 @@ async function putDataMap(rt: Runtime): Promise<void> {
   await rt.dataMaps.put(map, diffDataMaps(undefined, map), '2026-11-01T02:00:00Z');
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), 'audit-logs-'));
+const dir = tempDir('audit-logs-');
 let fileNo = 0;
 function csv(rows: string[][]): string {
   const file = path.join(dir, `log-${++fileNo}.csv`);

@@ -1,6 +1,6 @@
 // The organisation file reader: the sample parses, and every refusal names the
 // file, the line and the field (file:line: field: reason), sorted by line.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { InputError } from '../lib/errors.ts';
 import { OrgFileError, parseOrgFile } from '../lib/domain/org/org-file.ts';
 import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { RULE_IDS } from '../lib/domain/gaps/gap.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const SAMPLE = 'examples/acme-hk/org.yaml';
 
@@ -326,7 +327,7 @@ describe('readOrgFile', () => {
   });
 
   it('reports problems with the path it read', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'org-file-'));
+    const dir = tempDir('org-file-');
     const file = path.join(dir, 'bad.yaml');
     writeFileSync(file, replaceLine(25, '    collected: 2026-02-30'));
     expect(() => readOrgFile(file)).toThrow(new OrgFileError([`${file}:25: evidence[0].collected: must be a real date written YYYY-MM-DD`]));
@@ -335,7 +336,7 @@ describe('readOrgFile', () => {
 
 describe('hostile organisation files', () => {
   const write = (name: string, content: string | Uint8Array) => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'org-')), name);
+    const file = path.join(tempDir('org-'), name);
     writeFileSync(file, content);
     return file;
   };

@@ -2,8 +2,6 @@
 // a name from (test/support/planted.ts) appear in no output of `compliance scan` (JSON
 // and table), no error, and no data-map entry; only masks and keyed hashes do.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +10,7 @@ import { groupHash } from '../lib/domain/detect/mask.ts';
 import { scanSource } from '../lib/usecases/datamap/scan-source.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { PLANTED, plantedS3, plantedS3Denied, plantedSources, plantFiles, rawIn } from './support/planted.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KEY = 'planted-test-key-0123456789';
@@ -31,7 +30,7 @@ const errorText = (error: unknown): string => {
 };
 
 describe('identifiers planted in names', () => {
-  const files = plantFiles(mkdtempSync(path.join(tmpdir(), 'planted-')));
+  const files = plantFiles(tempDir('planted-'));
   const paths = [files.folder, files.missing, files.escaping];
 
   it('compliance scan prints none of them, as JSON or as a table, and still finds them masked', async () => {

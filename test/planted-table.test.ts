@@ -5,8 +5,7 @@
 // (data maps, runs, audit entries, gaps), everything logged and everything printed is
 // searched for them. And the one-off clean-up redacts what earlier versions stored.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { paginateScan, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
@@ -23,6 +22,7 @@ import { runRequest } from '../lib/workflows/declarations.ts';
 import { smallOrg } from './support/fixtures.ts';
 import { freshStore, RecordingMailer } from './support/local-store.ts';
 import { PLANTED, plantedS3, plantedSources, plantFiles, rawIn } from './support/planted.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 async function tableDump(store: Store): Promise<string> {
   const items: unknown[] = [];
@@ -53,7 +53,7 @@ describe('planted identifiers through the workflows', () => {
     const rt = withLocalStarter(
       createRuntime({ store: await freshStore(), mailer: new RecordingMailer(), hashKey: async () => 'planted-hash-key-0123456789', readers: sourceReaders({ s3 }) }),
     );
-    const dir = mkdtempSync(path.join(tmpdir(), 'planted-'));
+    const dir = tempDir('planted-');
     await importOrganisationFile(rt, plantedOrg(dir), 'import:test', '2026-11-01T00:00:00Z');
     const { input, name } = runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z'));
     const output = await executeWorkflow(rt, 'data-mapping-scan', input);
@@ -72,7 +72,7 @@ describe('planted identifiers through the workflows', () => {
   });
 
   it('leave no raw value in what the CLI prints: datamap, gaps, risk, as text, JSON and CSV', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'planted-cli-'));
+    const dir = tempDir('planted-cli-');
     const file = plantedOrg(dir);
     const yaml = path.join(dir, 'org.json'); // JSON is YAML
     const { writeFileSync } = await import('node:fs');

@@ -7,8 +7,7 @@
 // a PDF. Screenshots go to test-results/report/ (git-ignored).
 //
 // Needs Chromium at /usr/bin/chromium (Debian's package `chromium`), or CHROMIUM_PATH.
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -17,6 +16,7 @@ import { CHART_IDS, renderReport } from '../lib/domain/report/render.ts';
 import { gatherReport } from '../lib/usecases/report/gather.ts';
 import { testRuntime } from './support/local-store.ts';
 import { NOW, ORG, runCycle, sampleFile } from './support/report-sample.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -32,7 +32,7 @@ describe('the report in Chromium, offline', () => {
     const rt = await testRuntime();
     await runCycle(rt, sampleFile());
     doc = renderReport(await gatherReport(rt, ORG, { now: NOW }));
-    file = path.join(mkdtempSync(path.join(tmpdir(), 'report-browser-')), 'report.html');
+    file = path.join(tempDir('report-browser-'), 'report.html');
     writeFileSync(file, doc);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     mkdirSync(SHOTS, { recursive: true });

@@ -7,8 +7,7 @@
 // in them shown as text; the command writing the same file whole, in either language;
 // a past quarter reported as of its last day.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -23,6 +22,7 @@ import { showReview, soaOf } from '../lib/usecases/review/show.ts';
 import { allChartIds, chartOf, externalReferences, tableRows } from './support/report-html.ts';
 import { testRuntime } from './support/local-store.ts';
 import { HOSTILE_ORG, hostileFile, NOW, ORG, runCycle, sampleFile, SCRIPT } from './support/report-sample.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EN = LABELS.en;
@@ -178,7 +178,7 @@ describe('the report on the sample organisation after its cycle', () => {
   });
 
   it('writes the same report from the command line, whole, in either language; a folder that does not exist is refused', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'report-'));
+    const dir = tempDir('report-');
     const out = path.join(dir, 'report.html');
     const common = ['--endpoint', inject('dynamoEndpoint'), '--table', rt.store.table, '--now', '2026-11-30', 'report', '--org', ORG];
     const r = await runCli([...common, '--out', out, '--format', 'json']);

@@ -5,7 +5,6 @@
 // closing opening nonconformities that the next quarter carries.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -25,6 +24,7 @@ import { startRuns } from '../lib/usecases/runs/start-runs.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { sweepOnce } from './support/fixtures.ts';
 import { RecordingMailer, testRuntime } from './support/local-store.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const SAMPLE = 'examples/acme-hk/org.yaml';
 const ORG = 'harbour-ledger';
@@ -276,7 +276,7 @@ describe('quarterly review on the sample organisation', () => {
 });
 
 async function evidenceFile(name: string, content: string) {
-  const file = path.join(tmpdir(), `review-${process.pid}-${Date.now()}-${name}`);
+  const file = path.join(tempDir('review-'), name);
   writeFileSync(file, content);
   return readEvidenceFile(file);
 }

@@ -2,8 +2,6 @@
 // file scan, DynamoDB tables (against the shared DynamoDB Local) and S3 prefixes
 // (against an in-memory fake: a contract test of the adapter, not of S3).
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
@@ -16,6 +14,7 @@ import { detectRecords } from '../lib/domain/detect/records.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { FakeS3 } from './support/fake-s3.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const KEY = 'test-hash-key-0123456789';
 const RAW = ['A123456(3)', '11010519491231002X', 'ada@example.com', '4111 1111 1111 1111', '13812345678'];
@@ -26,7 +25,7 @@ const noRaw = (value: unknown) => {
 
 describe('.xlsx files in the file scan', () => {
   it('reports findings with the data row and the column header, and no line', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'xlsx-'));
+    const dir = tempDir('xlsx-');
     const file = path.join(dir, 'hr.xlsx');
     await writeExcelFile([
       ['姓名', '身份證', 'Email'],

@@ -1,19 +1,19 @@
 // `compliance scan PATH...`: findings with type, file, line and masked value; no
 // raw identifier anywhere in the output; unreadable paths recorded, not fatal.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RAW = ['A123456(3)', '9123 4567', '4111 1111 1111 1111', 'ada.chan@example.hk', '+86 138 1234 5678', 'GB82WEST12345698765432', '11010519491231002X'];
 
 function fixtures(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'scan-'));
+  const dir = tempDir('scan-');
   writeFileSync(
     path.join(dir, 'chat.txt'),
     [
@@ -68,7 +68,7 @@ describe('scanning files', () => {
   });
 
   it('gives JSON findings the JSON pointer of their string, and refuses bad JSON with the reason', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'scan-json-'));
+    const dir = tempDir('scan-json-');
     writeFileSync(path.join(dir, 'crm.json'), JSON.stringify({ customers: [{ name: 'Ada', 'tel/mobile': '手機 9123 4567' }, { note: 'HKID A123456(3)' }] }));
     writeFileSync(path.join(dir, 'broken.json'), '{"a": [1, 2');
     const result = await scanPaths(sourceReaders(), [dir]);

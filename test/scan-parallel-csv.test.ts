@@ -4,8 +4,7 @@
 // and rows are the whole file's, and a file whose quoting the cutting pass cannot be
 // sure of (or in UTF-16) is read whole.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { FindingJson } from '../lib/cli/scan-json.ts';
 import { scanPathsParallel, type PartFound } from '../lib/cli/scan-pool.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { labelledLines } from './support/labelled-corpus.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KEY = 'parallel-csv-test-key';
@@ -43,7 +43,7 @@ function tableText(rows: number, seed: number, d = ',', eol = '\n'): string {
 }
 
 function folder(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'scan-parallel-csv-'));
+  const dir = tempDir('scan-parallel-csv-');
   writeFileSync(path.join(dir, 'contacts.csv'), tableText(3000, 1));
   writeFileSync(path.join(dir, 'crlf.tsv'), tableText(2000, 2, '\t', '\r\n'));
   writeFileSync(path.join(dir, 'bom.csv'), `\uFEFF\n\n${tableText(1500, 3)}`); // empty lines before the header
@@ -142,7 +142,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 
 describe('compliance scan FILE.csv --format json', () => {
   it('prints the same JSON, byte for byte, on 1 thread and on 4 (a 20 MB CSV cut into 8 MiB parts)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'scan-csv-cli-'));
+    const dir = tempDir('scan-csv-cli-');
     const file = path.join(dir, 'export.csv');
     const block = tableText(6000, 9).split('\n').slice(1).join('\n'); // records, no header
     const header = tableText(1, 9).split('\n')[0]!;

@@ -3,8 +3,7 @@
 // text files are split only at line ends and only where that is safe; and the table
 // summarises any number of findings (the JSON still lists them all).
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { scanPathsParallel, type PartFound } from '../lib/cli/scan-pool.ts';
 import { FindingJson } from '../lib/cli/scan-json.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { labelledLines } from './support/labelled-corpus.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KEY = 'parallel-test-key';
@@ -26,7 +26,7 @@ function corpusText(n: number, seed: number): string {
 }
 
 function folder(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'scan-parallel-'));
+  const dir = tempDir('scan-parallel-');
   writeFileSync(path.join(dir, 'big-chat.txt'), corpusText(6000, 1)); // split into parts below
   writeFileSync(path.join(dir, 'crlf.log'), corpusText(3000, 2).replaceAll('\n', '\r\n'));
   writeFileSync(path.join(dir, 'hr.csv'), `name,phone,email\n${Array.from({ length: 300 }, (_, i) => `P${i},+852 9123 ${String(4000 + i)},p${i}@example.hk`).join('\n')}\n`);
@@ -106,7 +106,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 
 describe('compliance scan with more findings than a table can list', () => {
   it('summarises 130,000 findings per file and type with the first ones listed, and streams all of them as JSON', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'scan-many-'));
+    const dir = tempDir('scan-many-');
     const file = path.join(dir, 'contacts.txt');
     writeFileSync(file, Array.from({ length: 130_000 }, (_, i) => `user${i}@example.hk`).join('\n'));
     const [table, json] = await Promise.all([cli(['scan', file]), cli(['scan', file, '--format', 'json', '--threads', '1'])]);

@@ -4,8 +4,7 @@
 // where stderr is not a terminal.
 import diagnostics from 'node:diagnostics_channel';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { followDataMapScans, progressBar } from '../lib/cli/progress.ts';
 import { Source } from '../lib/domain/org/source.ts';
 import { SCAN_PROGRESS_CHANNEL, scanProgress, type ScanProgressEvent } from '../lib/usecases/datamap/progress.ts';
 import { scanSource } from '../lib/usecases/datamap/scan-source.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -31,7 +31,7 @@ function terminal(): Writable & { isTTY: boolean; columns: number; text: () => s
 }
 
 function chatFile(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'scan-progress-'));
+  const dir = tempDir('scan-progress-');
   const file = path.join(dir, 'chat.txt');
   writeFileSync(file, `${'客戶身份證A123456(3)已核實，請致電9123 4567\n'.repeat(60_000)}`);
   return file;

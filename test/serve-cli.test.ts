@@ -2,17 +2,17 @@
 // real HTTP client over loopback, tokens signed and checked with the data directory's key.
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { tempDir } from './support/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NODE = Number(process.versions.node.split('.')[0]) >= 24 || !existsSync(path.join(ROOT, 'node_modules', '.bin', 'node')) ? process.execPath : path.join(ROOT, 'node_modules', '.bin', 'node');
 
 describe('compliance serve over loopback', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'serve-cli-'));
+  const dataDir = tempDir('serve-cli-');
   const global = ['--endpoint', inject('dynamoEndpoint'), '--table', `test-serve-${randomUUID()}`, '--data-dir', dataDir, '--outbox', path.join(dataDir, 'outbox')];
   const env = { ...process.env, DYNAMODB_ENDPOINT: '', COMPLIANCE_NOW: '', NODE_OPTIONS: '' };
   const cli = (args: string[]) =>
@@ -36,8 +36,12 @@ describe('compliance serve over loopback', () => {
     });
   }, 90_000);
 
-  afterAll(() => {
-    server?.kill('SIGTERM');
+  afterAll(async () => {
+    // Stopped before its data directory is removed (test/support/temp-dir.ts).
+    if (!server || server.exitCode !== null || server.signalCode !== null) return;
+    const exited = new Promise((resolve) => server?.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
   });
 
   it('answers a token from compliance token, and refuses one for a person the organisation does not have', async () => {

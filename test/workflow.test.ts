@@ -1,7 +1,6 @@
 // The real ASL files: validated, checked for Retry/Catch/timeouts, and executed
 // locally with the real handlers their workflow declares (and serverless.yml deploys).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import aslValidator from 'asl-validator';
@@ -14,6 +13,7 @@ import { OrgFile } from '../lib/domain/org/org.ts';
 import { definitionFile, runRequest, WORKFLOWS } from '../lib/workflows/declarations.ts';
 import { smallOrg } from './support/fixtures.ts';
 import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 const files = readdirSync(new URL('../workflows/', import.meta.url)).filter((f) => f.endsWith('.asl.json'));
@@ -183,7 +183,7 @@ describe('behaviour monitoring workflow, executed locally', () => {
       platforms: [{ id: 'dingtalk', name: 'DingTalk', storage: { region: 'cn-hongkong', provider: 'alibaba' }, e2ee: 'none', auditLog: 'export', externalSharing: 'open', auditLogs: [{ path: auditLog }] }],
     });
   const logFile = (rows: string[]) => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'monitor-wf-')), 'audit.csv');
+    const file = path.join(tempDir('monitor-wf-'), 'audit.csv');
     writeFileSync(file, ['time,user,action,object,group,target,ip', ...rows].join('\n'));
     return file;
   };

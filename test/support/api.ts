@@ -2,8 +2,6 @@
 // against DynamoDB Local: a review open for 2026-Q4, a data-mapping scan and its gap
 // analysis done, tokens for each role signed with a key of the test's own.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import { readOrgFile } from '../../lib/adapters/files/org-file-reader.ts';
@@ -18,6 +16,7 @@ import { setRuntime, type Runtime } from '../../lib/runtime.ts';
 import { importOrganisationFile } from '../../lib/usecases/org/import.ts';
 import { runRequest } from '../../lib/workflows/declarations.ts';
 import { testRuntime } from './local-store.ts';
+import { tempDir } from './temp-dir.ts';
 
 export const SAMPLE = 'examples/acme-hk/org.yaml';
 export const ORG = 'harbour-ledger';
@@ -36,7 +35,7 @@ export interface ApiFixture {
 
 export async function sampleApi(): Promise<ApiFixture> {
   const base = await testRuntime();
-  const keyDir = mkdtempSync(path.join(tmpdir(), 'api-key-'));
+  const keyDir = tempDir('api-key-');
   const signer = localManifestSigner(keyDir);
   const rt = withBackgroundStarter({ ...base, clock: () => new Date(NOW), manifestSigner: async () => signer });
   await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-29T00:00:00.000Z');

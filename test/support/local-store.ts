@@ -1,7 +1,5 @@
 // A fresh table in the shared DynamoDB Local, and a runtime around it.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { createMailer } from '../../lib/adapters/mail/transport.ts';
@@ -10,6 +8,7 @@ import { withLocalStarter } from '../../lib/adapters/local/workflow-runner.ts';
 import type { Mailer, OutgoingMail } from '../../lib/usecases/ports.ts';
 import { createStore, type Store } from '../../lib/adapters/dynamodb/client.ts';
 import { ensureTable } from '../../lib/adapters/dynamodb/table-definition.ts';
+import { tempDir } from './temp-dir.ts';
 
 export async function freshStore(): Promise<Store> {
   const store = createStore({ tableName: `test-${randomUUID()}`, endpoint: inject('dynamoEndpoint') });
@@ -34,7 +33,7 @@ export async function testRuntime(mailer: Mailer = new RecordingMailer()): Promi
 }
 
 export function outboxRuntimeMailer(): { mailer: Mailer; dir: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'outbox-'));
+  const dir = tempDir('outbox-');
   return { mailer: createMailer({ transport: 'outbox', from: 'Compliance <compliance@harbourledger.example>', outboxDir: dir }), dir };
 }
 
