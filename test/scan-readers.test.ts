@@ -17,6 +17,7 @@ import { CHUNK_OVERLAP, type TextChunk } from '../lib/adapters/sources/text-chun
 import { ReadError } from '../lib/adapters/sources/read-error.ts';
 import { readTextChunks, type ReadReport, type ReadTextOptions } from '../lib/adapters/sources/text-reader.ts';
 import { detectRecords, type SourceRecord } from '../lib/domain/detect/records.ts';
+import { mulberry32 } from '../lib/domain/text/seeded-random.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'scan-readers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -257,6 +258,30 @@ describe('readTextChunks: bad input', () => {
       const { text, report } = await readAll(file, options);
       expect(report).toMatchObject({ encoding: 'utf-8', replacedSequences: 3, bytesRead: bytes.length, truncated: false });
       expect(text).toBe(`${good.toString()}bad: \uFFFD cut: \uFFFD\nreal replacement character: \uFFFD\n\uFFFD`);
+    }
+  });
+
+  it('counts replacements exactly however the reads and long lines cut the bytes (real U+FFFD, bad and cut sequences at every seam)', async () => {
+    // Pieces of valid text, real U+FFFD, and bad or cut sequences, in lines short and
+    // longer than a chunk (a long line is read in pieces, cut wherever the bytes fall).
+    // Odd rounds are valid UTF-8 throughout (real U+FFFD only); lines run to 600 bytes.
+    const valid = [Buffer.from('ok '), Buffer.from('中文'), Buffer.from('\uFFFD')];
+    const all = [...valid, Buffer.of(0xff), Buffer.of(0xe4, 0xb8)];
+    const r = mulberry32(11);
+    for (let round = 0; round < 12; round++) {
+      const pieces = round % 2 ? valid : all;
+      const parts: Buffer[] = [];
+      for (let i = 0; i < 800; i++) parts.push(r() < 0.01 ? Buffer.from('\n') : pieces[Math.floor(r() * pieces.length)]!);
+      // and a cut sequence that a long line's first piece (256 bytes) ends with, before valid text
+      if (round === 0) parts.unshift(Buffer.from('a'.repeat(254)), Buffer.of(0xe4, 0xb8), Buffer.from('b'.repeat(300)));
+      const bytes = Buffer.concat([Buffer.from('start\n'), ...parts]);
+      const whole = new TextDecoder().decode(bytes);
+      const expected = (whole.match(/\uFFFD/g) ?? []).length - (bytes.toString('latin1').split('\xef\xbf\xbd').length - 1);
+      const file = fixture(bytes);
+      for (const highWaterMark of [5, 64, 300]) {
+        const { text, report } = await readAll(file, { encoding: 'utf-8', maxChunkChars: 256, highWaterMark });
+        expect({ round, highWaterMark, text, replaced: report.replacedSequences }).toEqual({ round, highWaterMark, text: whole, replaced: expected });
+      }
     }
   });
 

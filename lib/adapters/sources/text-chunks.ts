@@ -23,6 +23,7 @@
 //   matches starting at or after `repeatedFrom` to the next chunk. The overlap never
 //   contains '\n', so the line rule above holds for the whole chunk.
 //   Chunks with `continued: false` have `overlap: 0`.
+import { isUtf8 } from 'node:buffer';
 import type { Encoding } from '../../domain/text/encoding.ts';
 
 export interface TextChunk {
@@ -124,25 +125,30 @@ function isLowSurrogate(c: number): boolean {
 const LINE_SAFE: ReadonlySet<Encoding> = new Set(['utf-8', 'gb18030', 'big5']);
 
 /**
- * The same bytes in blocks that end just after a line end (the last may not), each at
- * least one read; a line longer than `maxCarry` bytes is let through in pieces.
+ * The same bytes in blocks of at most `maxBytes` that end just after a line end (the
+ * last may not); a line longer than `maxBytes` is let through in pieces. Reads are
+ * joined as bytes, so that a block decodes to one string: with `maxBytes` at most the
+ * chunk size, whose code units a block's bytes bound (no encoding here makes more UTF-16
+ * code units than bytes), a block is one chunk as decoded, and no chunk is joined from
+ * strings (a joined string is copied once more when it is first searched).
  */
-async function* lineAligned(bytes: AsyncIterable<Uint8Array>, maxCarry: number): AsyncGenerator<Uint8Array> {
-  let carry: Uint8Array | undefined;
+async function* lineAligned(bytes: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
+  const held: Uint8Array[] = [];
+  let heldBytes = 0;
   for await (const chunk of bytes) {
-    const joined = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
-    const nl = Buffer.from(joined.buffer, joined.byteOffset, joined.byteLength).lastIndexOf(0x0a);
-    if (nl < 0) {
-      if (joined.length > maxCarry) {
-        yield joined;
-        carry = undefined;
-      } else carry = joined;
-      continue;
+    held.push(chunk);
+    heldBytes += chunk.length;
+    while (heldBytes >= maxBytes) {
+      const joined = held.length === 1 ? held[0]! : Buffer.concat(held, heldBytes);
+      const nl = Buffer.from(joined.buffer, joined.byteOffset, joined.byteLength).lastIndexOf(0x0a, maxBytes - 1);
+      const end = nl < 0 ? maxBytes : nl + 1;
+      yield joined.subarray(0, end);
+      held.length = 0;
+      heldBytes = joined.length - end;
+      if (heldBytes > 0) held.push(joined.subarray(end));
     }
-    yield joined.subarray(0, nl + 1);
-    carry = nl + 1 < joined.length ? joined.subarray(nl + 1) : undefined;
   }
-  if (carry !== undefined) yield carry;
+  if (heldBytes > 0) yield held.length === 1 ? held[0]! : Buffer.concat(held, heldBytes);
 }
 
 /** Decode `bytes` (BOM already skipped) into chunks that keep the contract at the top of this file. */
@@ -205,9 +211,10 @@ export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encodi
     }
   }
 
-  const decoded = (text: string): void => {
+  /** Decoded text taken in; `replaced` false when decoding it cannot have replaced anything. */
+  const decoded = (text: string, replaced = true): void => {
     if (text.length > 0) {
-      fffdDecoded += countChar(text, '\uFFFD');
+      if (replaced) fffdDecoded += countChar(text, '\uFFFD');
       pending += text;
     }
   };
@@ -215,12 +222,24 @@ export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encodi
   try {
     if (LINE_SAFE.has(encoding)) {
       // Decoded in blocks that end at a line end: no character is cut, so a real U+FFFD
-      // is counted in a block's own bytes (only when its text holds one), and a large
-      // block's lines go out as chunks at once, not joined to the next block's text.
-      for await (const block of lineAligned(bytes, 4 * maxChunkChars)) {
+      // is counted in a block's own bytes (only when its text holds one), and a block's
+      // lines go out as a chunk at once, not joined to the next block's text.
+      // Valid UTF-8, with nothing of an earlier block's last character held by the
+      // decoder, decodes without a replacement, and a real U+FFFD in it would count on
+      // both sides alike: neither count is needed (each is a walk of all the text).
+      let settled = true;
+      let tail: Uint8Array = new Uint8Array(0); // the last bytes of a block that ended inside a line
+      for await (const block of lineAligned(bytes, maxChunkChars)) {
+        const valid = settled && encoding === 'utf-8' && isUtf8(block);
         const text = decoder.decode(block, { stream: true });
-        if (literal && text.includes('\uFFFD')) fffdLiteral += countOccurrences(block, literal);
-        decoded(text);
+        if (!valid && literal) {
+          if (text.includes('\uFFFD')) fffdLiteral += countOccurrences(block, literal);
+          // a real U+FFFD cut between this block and the one before (a long line's pieces)
+          if (!settled) fffdLiteral += countOccurrences(Buffer.concat([tail, block.subarray(0, literal.length - 1)]), literal);
+        }
+        settled = block[block.length - 1] === 0x0a;
+        if (!settled && literal) tail = block.slice(Math.max(0, block.length - (literal.length - 1)));
+        decoded(text, !valid);
         // whole lines, and enough of them: out now (a small file stays one chunk)
         yield* cut(text.endsWith('\n') && pending.length >= maxChunkChars / 4);
       }
