@@ -141,7 +141,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 describe('compliance scan FILE.csv --format json', () => {
-  it('prints the same JSON, byte for byte, on 1 thread and on 4 (a 20 MB CSV cut into 8 MiB parts)', async () => {
+  it('prints the same JSON, byte for byte, on 1 thread and on 4 (a 20 MB CSV cut into parts)', async () => {
     const dir = tempDir('scan-csv-cli-');
     const file = path.join(dir, 'export.csv');
     const block = tableText(6000, 9).split('\n').slice(1).join('\n'); // records, no header
