@@ -96,6 +96,20 @@ class Utf8Blocks {
     this.used += this.block.write(text, this.used);
   }
 
+  /** UTF-8 bytes, written after the text before them. */
+  writeBytes(bytes: Uint8Array): void {
+    this.encode();
+    if (bytes.length > this.block.length - this.used) {
+      this.sendBlock();
+      if (bytes.length > this.block.length) {
+        this.out.write(bytes);
+        return;
+      }
+    }
+    this.block.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
   private sendBlock(): void {
     if (this.used === 0) return;
     this.out.write(this.block.subarray(0, this.used));
@@ -115,13 +129,18 @@ async function writeJson(paths: string[], options: ScanCommandOptions): Promise<
   const writer = new FindingJson();
   out.write('{\n  "findings": [');
   let first = true;
+  // each finding's text starts ",\n    "; the first of all has no comma
   const found = (text: string) => {
-    // each finding's text starts ",\n    "; the first of all has no comma
     if (text.length === 0) return;
     out.write(first ? text.slice(1) : text);
     first = false;
   };
-  const summary = await scan(paths, options, (part) => found(part.json), (f) => found(`,\n    ${writer.text(f)}`));
+  const foundBytes = (bytes: Uint8Array) => {
+    if (bytes.length === 0) return;
+    out.writeBytes(first ? bytes.subarray(1) : bytes);
+    first = false;
+  };
+  const summary = await scan(paths, options, (part) => foundBytes(part.json), (f) => found(`,\n    ${writer.text(f)}`));
   out.write(`${first ? '' : '\n  '}],\n  "files": ${JSON.stringify(summary.files)},\n  "counts": ${JSON.stringify(summary.counts)}\n}\n`);
   out.flush();
 }

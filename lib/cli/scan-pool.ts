@@ -36,10 +36,10 @@ type Unit =
   | { kind: 'read'; read: FileRead }
   | { kind: 'task'; task: Pick<ScanTask, 'file' | 'group' | 'part'>; size: number; last: boolean };
 
-/** What a part (or a whole file) found, in order: JSON text, or the first findings for a table; counts by type. */
+/** What a part (or a whole file) found, in order: JSON text (UTF-8), or the first findings for a table; counts by type. */
 export interface PartFound {
   file: string;
-  json: string;
+  json: Uint8Array;
   kept: Finding[];
   counts: Partial<Record<FindingType, number>>;
 }

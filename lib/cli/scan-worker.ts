@@ -1,8 +1,8 @@
 // A worker thread of the parallel scan (scan-pool.ts): scans the file, or the part of a
 // large text or CSV/TSV file, it is handed, and posts back what the main thread passes on: its
 // findings as the JSON text the one-thread scan writes (line numbers already those of
-// the whole file), or the first few of them for a table, their counts by type, and the
-// file's read. Nothing raw leaves it: the findings are the masked, redacted ones the
+// the whole file), encoded as UTF-8 here and handed over without a copy, or the first
+// few of them for a table, their counts by type, and the file's read. Nothing raw leaves it: the findings are the masked, redacted ones the
 // one-thread scan makes.
 import { parentPort } from 'node:worker_threads';
 import type { FindingType } from '../domain/detect/detect.ts';
@@ -23,8 +23,10 @@ export interface ScanTask {
 }
 
 export type ScanTaskResult =
-  | { id: number; json: string; kept: Finding[]; counts: Partial<Record<FindingType, number>>; read: FileResult }
+  | { id: number; json: Uint8Array; kept: Finding[]; counts: Partial<Record<FindingType, number>>; read: FileResult }
   | { id: number; error: string };
+
+const encoder = new TextEncoder();
 
 /** Runs one task (also in-process, for tests). */
 export async function runTask(task: ScanTask): Promise<ScanTaskResult> {
@@ -48,12 +50,14 @@ export async function runTask(task: ScanTask): Promise<ScanTaskResult> {
       if (task.mode === 'json') texts.push(`,\n    ${writer.text(f)}`);
       else if (kept.length < task.keep) kept.push(f);
     })) as FileResult & { lines?: number };
-    return { id: task.id, json: texts.join(''), kept, counts, read };
+    // Encoded here, on this thread, and moved (not copied) to the main thread, which then
+    // only writes the bytes: it has a core of its own only when the workers leave it one.
+    return { id: task.id, json: encoder.encode(texts.join('')), kept, counts, read };
   } catch (error) {
     return { id: task.id, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
 parentPort?.on('message', (task: ScanTask) => {
-  void runTask(task).then((result) => parentPort?.postMessage(result));
+  void runTask(task).then((result) => parentPort?.postMessage(result, 'json' in result ? [result.json.buffer as ArrayBuffer] : []));
 });
