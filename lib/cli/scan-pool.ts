@@ -1,9 +1,10 @@
-// `compliance scan` on worker threads: the files under the paths given, and the parts of
+// `compliance scan` on several threads: the files under the paths given, and the parts of
 // large text and CSV/TSV files (file-parts.ts: byte ranges ending at line or record
-// ends, each knowing its first line, and a CSV part its rows before it and its header), are scanned by worker threads (scan-worker.ts), and what they find is
+// ends, each knowing its first line, and a CSV part its rows before it and its header),
+// are scanned by this thread and worker threads (scan-worker.ts), and what they find is
 // handed on in the order one thread would have found it: file by file in path order,
 // part by part, a split file's parts reported as one file. The workers write the JSON
-// text of their findings themselves, so the main thread only passes it on. At most a
+// text of their findings themselves, so this thread only passes it on. At most a
 // few tasks per thread are out at once, so memory stays bounded whatever the number of
 // files.
 import module from 'node:module';
@@ -15,7 +16,7 @@ import { toReadError } from '../adapters/sources/read-error.ts';
 import type { FindingType } from '../domain/detect/detect.ts';
 import { fileResult, type FileResult, type Finding, type ScanOptions, type ScanSummary } from '../usecases/scan/scan-files.ts';
 import type { FileRead } from '../usecases/ports.ts';
-import type { ScanTask, ScanTaskResult } from './scan-worker.ts';
+import { runTask, type ScanTask, type ScanTaskResult } from './scan-worker.ts';
 
 export interface Progress {
   filesDone: number;
@@ -35,6 +36,11 @@ export interface PoolOptions {
 type Unit =
   | { kind: 'read'; read: FileRead }
   | { kind: 'task'; task: Pick<ScanTask, 'file' | 'group' | 'part'>; size: number; last: boolean };
+
+/** Where a task runs: a worker thread, or this one. */
+interface Executor {
+  post(task: ScanTask): void;
+}
 
 /** What a part (or a whole file) found, in order: JSON text (UTF-8), or the first findings for a table; counts by type. */
 export interface PartFound {
@@ -108,7 +114,7 @@ function merge(into: FileResult | undefined, part: FileResult): FileResult {
 }
 
 /**
- * Scans every path on `threads` worker threads, handing what each part found to
+ * Scans every path on `threads` threads (this one and workers), handing what each part found to
  * `found` in the order a one-thread scan gives; resolves to the same summary (files in
  * order, counts by type).
  */
@@ -125,29 +131,37 @@ export async function scanPathsParallel(
   const sizes = await sizesOf(paths, progress);
   pool.onProgress?.(progress);
 
-  // Workers start from plain JavaScript and the compile cache the main thread filled, so
-  // that each does not strip the detectors' TypeScript again.
+  // This thread scans too, beside threads - 1 workers: it is running already, while a
+  // worker takes a tenth of a second to start and more to warm up, and passing the
+  // workers' bytes on left it idle most of the time. Workers start from plain JavaScript and
+  // the compile cache this thread filled, so that each does not strip the detectors'
+  // TypeScript again.
   const compileCache = module.getCompileCacheDir?.();
   const workers = Array.from(
-    { length: threads },
+    { length: threads - 1 },
     () => new Worker(new URL('./scan-worker-start.mjs', import.meta.url), { workerData: { compileCache } }),
   );
-  const idle = [...workers];
-  const waiting: ((w: Worker) => void)[] = [];
   const results = new Map<number, ScanTaskResult>();
   const wakers = new Map<number, () => void>();
-  for (const w of workers) {
-    w.on('message', (r: ScanTaskResult) => {
-      results.set(r.id, r);
-      wakers.get(r.id)?.();
-      const next = waiting.shift();
-      if (next) next(w);
-      else idle.push(w);
-    });
-  }
+  const waiting: ((e: Executor) => void)[] = [];
+  const done = (r: ScanTaskResult, executor: Executor): void => {
+    results.set(r.id, r);
+    wakers.get(r.id)?.();
+    const next = waiting.shift();
+    if (next) next(executor);
+    else idle.push(executor);
+  };
+  const self: Executor = { post: (task) => void runTask(task).then((r) => done(r, self)) };
+  const executors = workers.map((w): Executor => {
+    const executor: Executor = { post: (task) => w.postMessage(task) };
+    w.on('message', (r: ScanTaskResult) => done(r, executor));
+    return executor;
+  });
+  // this thread first (idle ones are taken from the end): it starts at once
+  const idle = [...executors, self];
   const failure = new Promise<never>((_, reject) => workers.forEach((w) => w.on('error', reject)));
   failure.catch(() => undefined);
-  const worker = (): Promise<Worker> => (idle.length > 0 ? Promise.resolve(idle.pop()!) : new Promise((resolve) => waiting.push(resolve)));
+  const executor = (): Promise<Executor> => (idle.length > 0 ? Promise.resolve(idle.pop()!) : new Promise((resolve) => waiting.push(resolve)));
   const resultOf = (id: number): Promise<ScanTaskResult> =>
     results.has(id) ? Promise.resolve(results.get(id)!) : Promise.race([new Promise<ScanTaskResult>((resolve) => wakers.set(id, () => resolve(results.get(id)!))), failure]);
 
@@ -183,8 +197,7 @@ export async function scanPathsParallel(
       const id = nextId++;
       if (unit.kind === 'task') {
         const task: ScanTask = { id, ...unit.task, options, mode: pool.mode, keep: pool.keep ?? 0 };
-        const w = await Promise.race([worker(), failure]);
-        w.postMessage(task);
+        (await Promise.race([executor(), failure])).post(task);
       }
       out.push({ unit, id });
       while (out.length > threads * 3 || (out.length > 0 && (out[0]!.unit.kind === 'read' || results.has(out[0]!.id)))) await emit();
