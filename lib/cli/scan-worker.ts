@@ -30,9 +30,8 @@ const encoder = new TextEncoder();
 
 /** Runs one task (also in-process, for tests). */
 export async function runTask(task: ScanTask): Promise<ScanTaskResult> {
-  // A text part counts its lines from 1; a CSV part reads the whole file's lines and rows.
+  // A part's records carry the whole file's lines (and a CSV part's its rows).
   const part = task.part;
-  const lineOffset = part !== undefined && part.csv === undefined ? part.line - 1 : 0;
   const writer = new FindingJson();
   const kept: Finding[] = [];
   const counts: Partial<Record<FindingType, number>> = {};
@@ -44,14 +43,13 @@ export async function runTask(task: ScanTask): Promise<ScanTaskResult> {
         : part.csv !== undefined
           ? readCsvPartRecords(task.file, task.group, { ...part, csv: part.csv }, task.options)
           : readTextPartRecords(task.file, task.group, part, task.options);
-    const { lines: _lines, ...read } = (await scanRecords(records, task.options, (found) => {
-      const f = lineOffset > 0 && found.line !== undefined ? { ...found, line: found.line + lineOffset } : found;
+    const read = await scanRecords(records, task.options, (f) => {
       counts[f.type] = (counts[f.type] ?? 0) + 1;
       if (task.mode === 'json') texts.push(`,\n    ${writer.text(f)}`);
       else if (kept.length < task.keep) kept.push(f);
-    })) as FileResult & { lines?: number };
-    // Encoded here, on this thread, and moved (not copied) to the main thread, which then
-    // only writes the bytes: it has a core of its own only when the workers leave it one.
+    });
+    // Encoded on the thread that scanned, and moved (not copied) from a worker to the main
+    // thread, which only writes the bytes.
     return { id: task.id, json: encoder.encode(texts.join('')), kept, counts, read };
   } catch (error) {
     return { id: task.id, error: error instanceof Error ? error.message : String(error) };

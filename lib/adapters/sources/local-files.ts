@@ -85,7 +85,7 @@ function textRead(file: string, format: 'text' | 'csv' | 'tsv' | 'json', report:
   };
 }
 
-async function* textRecords(file: string, group: string, options: FileReadOptions, part?: FilePart, onLines?: (lines: number) => void): FileRecords {
+async function* textRecords(file: string, group: string, options: FileReadOptions, part?: FilePart): FileRecords {
   let report: ReadReport | undefined;
   const reading = readTextChunks(file, {
     maxChunkChars: options.maxChunkChars ?? DEFAULT_CHUNK_CHARS,
@@ -93,21 +93,17 @@ async function* textRecords(file: string, group: string, options: FileReadOption
     ...(part ? { range: part, encoding: part.encoding } : {}),
     report: (r) => (report = r),
   });
+  // a part's reader counts its lines from 1: they are moved to the whole file's here, once per chunk
+  const before = part === undefined ? 0 : part.line - 1;
   for await (const { text, line, repeatedFrom, newlines } of reading) {
-    yield { group, sender: '', text, at: { file, line }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
+    yield { group, sender: '', text, at: { file, line: line + before }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
   }
-  onLines?.(report?.lines ?? 0);
   return textRead(file, 'text', report);
 }
 
-/**
- * The records of one part of a large text file (file-parts.ts), lines counted from 1
- * within the part; its read says how many lines it held, for the parts after it.
- */
-export async function* readTextPartRecords(file: string, group: string, part: FilePart, options: FileReadOptions = {}): AsyncGenerator<SourceRecord, FileRead & { lines: number }> {
-  let lines = 0;
-  const read = yield* textRecords(file, group, options, part, (n) => (lines = n));
-  return { ...read, lines };
+/** The records of one part of a large text file (file-parts.ts), with the whole file's lines. */
+export function readTextPartRecords(file: string, group: string, part: FilePart, options: FileReadOptions = {}): FileRecords {
+  return textRecords(file, group, options, part);
 }
 
 /**
