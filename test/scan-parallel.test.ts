@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { splitFile } from '../lib/adapters/sources/file-parts.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
@@ -96,12 +96,52 @@ describe('the scan on several threads', () => {
   });
 });
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+describe('the scan on several threads when a thread goes wrong', () => {
+  it('fails with the reason, rather than waiting for ever, when a worker thread stops without an error', async () => {
+    const dir = tempDir('scan-worker-exit-');
+    const file = path.join(dir, 'chat.txt');
+    const block = corpusText(6000, 5);
+    writeFileSync(file, block.repeat(Math.ceil((17 * 1024 * 1024) / Buffer.byteLength(block)))); // past the 16 MiB that go on threads
+    // loaded into every thread by --import: each worker thread stops itself soon after it starts
+    const stop = path.join(dir, 'stop-workers.mjs');
+    writeFileSync(stop, "import { isMainThread } from 'node:worker_threads';\nif (!isMainThread) setTimeout(() => process.exit(3), 100);\n");
+    for (const threads of ['2', '3']) {
+      const r = await node(['--import', pathToFileURL(stop).href, 'lib/cli/main.mjs', 'scan', file, '--format', 'json', '--threads', threads], 25_000);
+      expect({ threads, code: r.code, stderr: r.stderr.trim() }).toEqual({ threads, code: 1, stderr: 'compliance: a scan worker thread stopped (exit code 3) before the scan was done' });
+    }
+  }, 60_000);
+
+  it('loads on a worker thread of another program without taking over its messages (the thread still ends by itself)', async () => {
+    const dir = tempDir('scan-pool-embedded-');
+    const program = path.join(dir, 'embed.mjs');
+    writeFileSync(
+      program,
+      [
+        "import { Worker, isMainThread } from 'node:worker_threads';",
+        'if (isMainThread) {',
+        '  const w = new Worker(new URL(import.meta.url));',
+        "  const late = setTimeout(() => { console.log('still running'); process.exit(1); }, 10_000);",
+        "  w.on('exit', (code) => { clearTimeout(late); console.log(`ended ${code}`); });",
+        '} else {',
+        `  await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'lib/cli/scan-pool.ts')).href)});`,
+        '}',
+      ].join('\n'),
+    );
+    const r = await node([program], 20_000);
+    expect({ code: r.code, stdout: r.stdout.trim() }).toEqual({ code: 0, stdout: 'ended 0' });
+  }, 30_000);
+});
+
+function node(args: string[], timeout = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['lib/cli/main.mjs', ...args], { cwd: ROOT, maxBuffer: 256 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 256 * 1024 * 1024, timeout }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
+}
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return node(['lib/cli/main.mjs', ...args]);
 }
 
 describe('compliance scan with more findings than a table can list', () => {

@@ -1,7 +1,7 @@
 // `compliance scan` on several threads: the files under the paths given, and the parts of
 // large text and CSV/TSV files (file-parts.ts: byte ranges ending at line or record
 // ends, each knowing its first line, and a CSV part its rows before it and its header),
-// are scanned by this thread and worker threads (scan-worker.ts), and what they find is
+// are scanned by this thread and worker threads (scan-task.ts), and what they find is
 // handed on in the order one thread would have found it: file by file in path order,
 // part by part, a split file's parts reported as one file. The workers write the JSON
 // text of their findings themselves, so this thread only passes it on. At most a
@@ -16,7 +16,7 @@ import { toReadError } from '../adapters/sources/read-error.ts';
 import type { FindingType } from '../domain/detect/detect.ts';
 import { fileResult, type FileResult, type Finding, type ScanOptions, type ScanSummary } from '../usecases/scan/scan-files.ts';
 import type { FileRead } from '../usecases/ports.ts';
-import { runTask, type ScanTask, type ScanTaskResult } from './scan-worker.ts';
+import { runTask, type ScanTask, type ScanTaskResult } from './scan-task.ts';
 
 export interface Progress {
   filesDone: number;
@@ -159,7 +159,17 @@ export async function scanPathsParallel(
   });
   // this thread first (idle ones are taken from the end): it starts at once
   const idle = [...executors, self];
-  const failure = new Promise<never>((_, reject) => workers.forEach((w) => w.on('error', reject)));
+  // A worker that fails, or stops before the pool stops it (process.exit in it, or its
+  // thread killed), fails the scan: its task would otherwise never be answered.
+  let stopping = false;
+  const failure = new Promise<never>((_, reject) =>
+    workers.forEach((w) => {
+      w.on('error', reject);
+      w.on('exit', (code) => {
+        if (!stopping) reject(new Error(`a scan worker thread stopped (exit code ${code}) before the scan was done`));
+      });
+    }),
+  );
   failure.catch(() => undefined);
   const executor = (): Promise<Executor> => (idle.length > 0 ? Promise.resolve(idle.pop()!) : new Promise((resolve) => waiting.push(resolve)));
   const resultOf = (id: number): Promise<ScanTaskResult> =>
@@ -204,6 +214,7 @@ export async function scanPathsParallel(
     }
     while (out.length > 0) await emit();
   } finally {
+    stopping = true;
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return summary;

@@ -1,10 +1,11 @@
-// A worker thread of the parallel scan (scan-pool.ts): scans the file, or the part of a
-// large text or CSV/TSV file, it is handed, and posts back what the main thread passes on: its
-// findings as the JSON text the one-thread scan writes (line numbers already those of
-// the whole file), encoded as UTF-8 here and handed over without a copy, or the first
-// few of them for a table, their counts by type, and the file's read. Nothing raw leaves it: the findings are the masked, redacted ones the
-// one-thread scan makes.
-import { parentPort } from 'node:worker_threads';
+// One task of the parallel scan (scan-pool.ts), run on a worker thread
+// (scan-worker-start.mjs) or on the command's own thread: scans the file, or the part of
+// a large text or CSV/TSV file, it is handed, and gives back what the main thread passes
+// on: its findings as the JSON text the one-thread scan writes (line numbers already
+// those of the whole file), encoded as UTF-8 (a worker hands the bytes over without a
+// copy), or the first few of them for a table, their counts by type, and the file's read.
+// Nothing raw leaves it: the findings are the masked, redacted ones the one-thread scan
+// makes. No side effects on import: the worker's wiring is in its entry.
 import type { FindingType } from '../domain/detect/detect.ts';
 import type { FilePart } from '../adapters/sources/file-parts.ts';
 import { readCsvPartRecords, readFileRecords, readTextPartRecords } from '../adapters/sources/local-files.ts';
@@ -55,7 +56,3 @@ export async function runTask(task: ScanTask): Promise<ScanTaskResult> {
     return { id: task.id, error: error instanceof Error ? error.message : String(error) };
   }
 }
-
-parentPort?.on('message', (task: ScanTask) => {
-  void runTask(task).then((result) => parentPort?.postMessage(result, 'json' in result ? [result.json.buffer as ArrayBuffer] : []));
-});
