@@ -184,6 +184,31 @@ describe('audit trail on the sample organisation', () => {
     expect(await verifyAudit(rt, ORG)).toMatchObject({ ok: true, entries: total, sealed: total, digests: ds.length, unsealed: { count: 0 } });
   });
 
+  it('a seal that another seal overtakes between its reads seals nothing twice (the other sealed and cleared what it read as marked)', async () => {
+    await write(rt, 1_500);
+    const total = (await entries(rt)).length;
+    // Seal "b" runs whole (two digests, marks cleared) right after seal "a" has read the marked entries.
+    const a = createStore({ tableName: rt.store.table, endpoint: inject('dynamoEndpoint') });
+    let b: Awaited<ReturnType<typeof sealAudit>> | undefined;
+    a.doc.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        if (!b && JSON.stringify(args.input).includes(keys.auditUnsealedPartition(ORG))) b = await sealAudit(rt, ORG, 'b');
+        return out;
+      },
+      { step: 'initialize', name: 'overtake' },
+    );
+    const sealedByA = await sealAuditTrail(a, ORG, 'a', { at: '2026-12-01T00:00:00.000Z' });
+    a.doc.destroy();
+    expect(b).toMatchObject({ sealedEntries: total });
+    expect(sealedByA).toMatchObject({ sealedEntries: 0, seq: b!.seq });
+    const ds = await digests(rt);
+    expect(ds.map((d) => d.sealedBy)).toEqual(ds.map(() => 'b'));
+    everySkOnce(ds);
+    expect(await markedKeys(rt)).toEqual([]);
+    expect(await verifyAudit(rt, ORG)).toMatchObject({ ok: true, entries: total, sealed: total, digests: ds.length });
+  });
+
   it('a seal that loses the race for a sequence number reads what the winner sealed and chains on after it', async () => {
     await write(rt, 1_500);
     const total = (await entries(rt)).length;

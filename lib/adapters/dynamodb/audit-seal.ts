@@ -2,10 +2,11 @@
 // what a digest is). Writers never change: each entry is put with the not-yet-sealed
 // mark, and nothing reads before it writes. A seal:
 //
-// 1. reads the marked entries from the sparse GSI2 partition ORG#<org>#AUDIT_UNSEALED
+// 1. reads the chain's head (ORG#<org>#AUDIT_DIGEST, the highest sequence number,
+//    consistent), the marked entries from the sparse GSI2 partition ORG#<org>#AUDIT_UNSEALED
 //    (the index projects ALL, so that query is the read of their content), and the
-//    chain's head (ORG#<org>#AUDIT_DIGEST, the highest sequence number, consistent);
-// 2. entries the head already lists only lose their mark (a seal that stopped between
+//    digests from that head on (another seal may have written some in between);
+// 2. entries those digests already list only lose their mark (a seal that stopped between
 //    its digest and the clearing left them marked); the rest, in key order, go into
 //    digests of at most 1,000 entries, each chained to the one before and put with
 //    attribute_not_exists: when another seal took that sequence number first, this
@@ -128,9 +129,14 @@ export async function sealAuditTrail(store: Store, orgId: string, actor: string,
     for (const d of all) for (const [sk] of d.entries) covered.add(sk);
     head = all.at(-1);
   } else {
+    // The head before the entries, then every digest from it on: a seal that ran between
+    // the two reads may have sealed and cleared entries read here as marked, in a digest
+    // before the head read after them (three seals at once sealed 1,000 entries twice).
+    const before = await headDigest(store, orgId);
     candidates = await markedEntries(store, orgId, options.maxEntries);
-    head = await headDigest(store, orgId);
-    for (const [sk] of head?.entries ?? []) covered.add(sk);
+    const since = await digestsAfter(store, orgId, (before?.seq ?? 1) - 1);
+    for (const d of since) for (const [sk] of d.entries) covered.add(sk);
+    head = since.at(-1) ?? before;
   }
   const importing = await importInFlight(store, orgId);
   if (importing !== undefined) candidates = candidates.filter((e) => e.at !== importing);
