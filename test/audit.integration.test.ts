@@ -37,6 +37,32 @@ async function query(rt: Runtime, pk: string): Promise<Record<string, unknown>[]
   const out = await rt.store.doc.send(new QueryCommand({ TableName: rt.store.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }));
   return out.Items ?? [];
 }
+type Sealed = Awaited<ReturnType<typeof sealAudit>>;
+
+/**
+ * Seal "a", on a client of its own, with another seal (`other`) run whole once, when "a"
+ * sends the first request whose input `at` picks: before that request goes, or after its answer.
+ */
+async function sealInterrupted(rt: Runtime, at: (input: string) => boolean, when: 'before' | 'after', other: () => Promise<Sealed>): Promise<{ a: Sealed; b: Sealed | undefined }> {
+  const a = createStore({ tableName: rt.store.table, endpoint: inject('dynamoEndpoint') });
+  let b: Sealed | undefined;
+  a.doc.middlewareStack.add(
+    (next) => async (args) => {
+      const fire = b === undefined && at(JSON.stringify(args.input));
+      if (fire && when === 'before') b = await other();
+      const out = await next(args);
+      if (fire && when === 'after') b = await other();
+      return out;
+    },
+    { step: 'initialize', name: 'interrupt' },
+  );
+  try {
+    return { a: await sealAuditTrail(a, ORG, 'a', { at: '2026-12-01T00:00:00.000Z' }), b };
+  } finally {
+    a.doc.destroy();
+  }
+}
+
 const entries = (rt: Runtime) => query(rt, keys.auditPartition(ORG));
 const digests = async (rt: Runtime) => (await query(rt, keys.auditDigestPartition(ORG))) as unknown as (AuditDigest & { SK: string })[];
 async function markedKeys(rt: Runtime): Promise<string[]> {
@@ -188,18 +214,7 @@ describe('audit trail on the sample organisation', () => {
     await write(rt, 1_500);
     const total = (await entries(rt)).length;
     // Seal "b" runs whole (two digests, marks cleared) right after seal "a" has read the marked entries.
-    const a = createStore({ tableName: rt.store.table, endpoint: inject('dynamoEndpoint') });
-    let b: Awaited<ReturnType<typeof sealAudit>> | undefined;
-    a.doc.middlewareStack.add(
-      (next) => async (args) => {
-        const out = await next(args);
-        if (!b && JSON.stringify(args.input).includes(keys.auditUnsealedPartition(ORG))) b = await sealAudit(rt, ORG, 'b');
-        return out;
-      },
-      { step: 'initialize', name: 'overtake' },
-    );
-    const sealedByA = await sealAuditTrail(a, ORG, 'a', { at: '2026-12-01T00:00:00.000Z' });
-    a.doc.destroy();
+    const { a: sealedByA, b } = await sealInterrupted(rt, (input) => input.includes(keys.auditUnsealedPartition(ORG)), 'after', () => sealAudit(rt, ORG, 'b'));
     expect(b).toMatchObject({ sealedEntries: total });
     expect(sealedByA).toMatchObject({ sealedEntries: 0, seq: b!.seq });
     const ds = await digests(rt);
@@ -213,18 +228,12 @@ describe('audit trail on the sample organisation', () => {
     await write(rt, 1_500);
     const total = (await entries(rt)).length;
     // Seal "a" is about to put its first digest when seal "b" seals the first 1,000 entries.
-    const a = createStore({ tableName: rt.store.table, endpoint: inject('dynamoEndpoint') });
-    let b: Awaited<ReturnType<typeof sealAudit>> | undefined;
-    a.doc.middlewareStack.add(
-      (next) => async (args) => {
-        const input = JSON.stringify(args.input);
-        if (!b && input.includes(keys.auditDigestPartition(ORG)) && input.includes('attribute_not_exists')) b = await sealAudit(rt, ORG, 'b', { maxEntries: 1_000 });
-        return next(args);
-      },
-      { step: 'initialize', name: 'race' },
+    const { a: sealedByA, b } = await sealInterrupted(
+      rt,
+      (input) => input.includes(keys.auditDigestPartition(ORG)) && input.includes('attribute_not_exists'),
+      'before',
+      () => sealAudit(rt, ORG, 'b', { maxEntries: 1_000 }),
     );
-    const sealedByA = await sealAuditTrail(a, ORG, 'a', { at: '2026-12-01T00:00:00.000Z' });
-    a.doc.destroy();
     expect(b).toMatchObject({ seq: 1, sealedEntries: 1_000 });
     expect(sealedByA.sealedEntries).toBe(total - 1_000);
     const ds = await digests(rt);
