@@ -8,6 +8,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 if (typeof workerData?.compileCache === 'string' && typeof module.enableCompileCache === 'function') module.enableCompileCache(workerData.compileCache);
 const { runTask } = await import('./scan-task.ts');
+// Tasks run one after another: the pool sends the next before this one ends, so that the
+// thread does not wait for the main thread (busy scanning a part of its own) to send it.
+let queue = Promise.resolve();
 parentPort?.on('message', (task) => {
-  void runTask(task).then((result) => parentPort?.postMessage(result, 'json' in result ? [result.json.buffer] : []));
+  queue = queue.then(() => runTask(task)).then((result) => parentPort?.postMessage(result, 'json' in result ? [result.json.buffer] : []));
 });
