@@ -91,28 +91,24 @@ class Utf8Blocks {
     const text = this.joined;
     this.joined = '';
     // at most 3 UTF-8 bytes per UTF-16 code unit
-    if (text.length * 3 > this.block.length - this.used) {
-      this.sendBlock();
-      if (text.length * 3 > this.block.length) {
-        this.out.write(text);
-        return;
-      }
-    }
-    this.used += this.block.write(text, this.used);
+    if (this.room(text.length * 3)) this.used += this.block.write(text, this.used);
+    else this.out.write(text);
   }
 
   /** UTF-8 bytes, written after the text before them. */
   writeBytes(bytes: Uint8Array): void {
     this.encode();
-    if (bytes.length > this.block.length - this.used) {
-      this.sendBlock();
-      if (bytes.length > this.block.length) {
-        this.out.write(bytes);
-        return;
-      }
-    }
-    this.block.set(bytes, this.used);
-    this.used += bytes.length;
+    if (this.room(bytes.length)) {
+      this.block.set(bytes, this.used);
+      this.used += bytes.length;
+    } else this.out.write(bytes);
+  }
+
+  /** Room for `bytes` in the block (sending it on when full); false when they are more than a block holds. */
+  private room(bytes: number): boolean {
+    if (bytes <= this.block.length - this.used) return true;
+    this.sendBlock();
+    return bytes <= this.block.length;
   }
 
   private sendBlock(): void {

@@ -134,8 +134,8 @@ export async function sealAuditTrail(store: Store, orgId: string, actor: string,
     // before the head read after them (three seals at once sealed 1,000 entries twice).
     const before = await headDigest(store, orgId);
     candidates = await markedEntries(store, orgId, options.maxEntries);
-    const since = await digestsAfter(store, orgId, (before?.seq ?? 1) - 1);
-    for (const d of since) for (const [sk] of d.entries) covered.add(sk);
+    const since = await digestsAfter(store, orgId, before?.seq ?? 0);
+    for (const d of before ? [before, ...since] : since) for (const [sk] of d.entries) covered.add(sk);
     head = since.at(-1) ?? before;
   }
   const importing = await importInFlight(store, orgId);
