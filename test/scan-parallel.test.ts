@@ -3,7 +3,8 @@
 // text files are split only at line ends and only where that is safe; and the table
 // summarises any number of findings (the JSON still lists them all).
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -130,6 +131,26 @@ describe('the scan on several threads when a thread goes wrong', () => {
     const r = await node([program], 20_000);
     expect({ code: r.code, stdout: r.stdout.trim() }).toEqual({ code: 0, stdout: 'ended 0' });
   }, 30_000);
+});
+
+describe('how many threads a scan starts', () => {
+  it('starts no more worker threads than four per core, nor than the parts of the files, whatever --threads asks', async () => {
+    const dir = tempDir('scan-worker-count-');
+    const file = path.join(dir, 'chat.txt');
+    const block = corpusText(6000, 6);
+    writeFileSync(file, block.repeat(Math.ceil((17 * 1024 * 1024) / Buffer.byteLength(block))));
+    const parts = Math.ceil(statSync(file).size / (2 * 1024 * 1024));
+    // loaded into every thread by --import: each worker thread leaves a line
+    const started = path.join(dir, 'started.txt');
+    const count = path.join(dir, 'count-workers.mjs');
+    writeFileSync(count, `import { appendFileSync } from 'node:fs';\nimport { isMainThread } from 'node:worker_threads';\nif (!isMainThread) appendFileSync(${JSON.stringify(started)}, 'worker\\n');\n`);
+    const r = await node(['--import', pathToFileURL(count).href, 'lib/cli/main.mjs', 'scan', file, '--format', 'json', '--threads', '64'], 60_000);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(r.stdout).files[0].status).toBe('scanned');
+    const workers = readFileSync(started, 'utf8').split('\n').filter(Boolean).length;
+    expect(workers).toBeGreaterThan(0);
+    expect(workers).toBeLessThanOrEqual(Math.min(4 * availableParallelism(), parts) - 1);
+  }, 90_000);
 });
 
 function node(args: string[], timeout = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {

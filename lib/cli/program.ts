@@ -253,7 +253,7 @@ export function buildProgram(): Command {
     .description('scan files and folders for personal and regulated data; prints masked values only')
     .argument('<paths...>', 'files or folders (.txt, .log, .json, .jsonl, .csv, .tsv, .xlsx)')
     .option('--budget-bytes <n>', 'read at most this many bytes of each file (sampling budget)', positiveInteger)
-    .option('--threads <n>', 'threads that scan a large scan, this one and workers (default: one fewer than the cores, at least 1; 1: no workers)', positiveInteger)
+    .option('--threads <n>', 'threads that scan a large scan, this one and workers (default: one fewer than the cores, at least 1; at most four per core; 1: no workers)', positiveInteger)
     .action(async (paths: string[], opts: { budgetBytes?: number; threads?: number }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
       if (options.format === 'csv') print(options, '', undefined); // refused, as for every command without csv

@@ -8,6 +8,7 @@
 // few tasks per thread are out at once, so memory stays bounded whatever the number of
 // files.
 import module from 'node:module';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { csvParts, fileParts, PART_BYTES, splittable, type FilePart } from '../adapters/sources/file-parts.ts';
@@ -26,7 +27,7 @@ export interface Progress {
 }
 
 export interface PoolOptions {
-  /** Worker threads. */
+  /** Threads asked for, this one included (threadsFor says how many run). */
   threads: number;
   /** Size of the parts a large text file is cut into (tests make it small). */
   partBytes?: number;
@@ -124,12 +125,12 @@ export async function scanPathsParallel(
   found: (part: PartFound) => void,
   pool: PoolOptions & { mode: ScanTask['mode']; keep?: number },
 ): Promise<ScanSummary> {
-  const threads = Math.max(1, pool.threads);
   const partBytes = pool.partBytes ?? PART_BYTES;
   const summary: ScanSummary = { files: [], counts: {} };
   const progress: Progress = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 };
   const sizes = await sizesOf(paths, progress);
   pool.onProgress?.(progress);
+  const threads = threadsFor(pool.threads, sizes, options.budgetBytes, partBytes);
 
   // This thread scans too, beside threads - 1 workers: it is running already, while a
   // worker takes a tenth of a second to start and more to warm up, and passing the
@@ -220,6 +221,20 @@ export async function scanPathsParallel(
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return summary;
+}
+
+/** Threads per core at the most, whatever is asked: each worker is a whole JavaScript engine (tens of MB, a tenth of a second to start), and past the cores they only take turns. */
+export const MAX_THREADS_PER_CORE = 4;
+
+/**
+ * The threads a scan runs on: those asked for, but no more than MAX_THREADS_PER_CORE per
+ * core, nor than the tasks the files could make (a file, or a part of `partBytes` of one):
+ * a worker with nothing to scan would only cost its start.
+ */
+function threadsFor(asked: number, sizes: ReadonlyMap<string, number>, budgetBytes: number | undefined, partBytes: number): number {
+  let tasks = 0;
+  for (const size of sizes.values()) tasks += Math.max(1, Math.ceil(Math.min(size, budgetBytes ?? Infinity) / partBytes));
+  return Math.max(1, Math.min(asked, MAX_THREADS_PER_CORE * availableParallelism(), tasks));
 }
 
 /** Sizes of the regular files under the paths (for the progress bar), and how many. */
