@@ -2,8 +2,10 @@
 // sealed by the runs' own last steps; every kind of tampering done directly in the
 // table is named by verify; what is written after a seal is listed as not yet sealed;
 // seals racing make one chain; a seal cut short between its digest and clearing the
-// marks is harmless; entries written before sealing existed are adopted once; the CLI
-// exits 1 on tampering.
+// marks is harmless; a digest's clearing item keeps later seals (one that chained past
+// it, or one that the lagging index shows its entries still marked) from sealing its
+// entries again, for the grace period after they were cleared; entries written before
+// sealing existed are adopted once; the CLI exits 1 on tampering.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -14,12 +16,13 @@ import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { auditEntity, auditId } from '../lib/adapters/dynamodb/audit.ts';
 import { batchWriteAll } from '../lib/adapters/dynamodb/batch.ts';
-import { sealAuditTrail } from '../lib/adapters/dynamodb/audit-seal.ts';
+import { AUDIT_CLEARING_GRACE_MS, sealAuditTrail } from '../lib/adapters/dynamodb/audit-seal.ts';
 import { createStore } from '../lib/adapters/dynamodb/client.ts';
 import { INDEX, keys } from '../lib/adapters/dynamodb/keys.ts';
 import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
 import { AuditVerification, type AuditDigest } from '../lib/domain/audit/chain.ts';
 import type { Runtime } from '../lib/runtime.ts';
+import type { SealOptions } from '../lib/usecases/ports.ts';
 import { readAuditRange, sealAudit, verifyAudit } from '../lib/usecases/audit/trail.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
@@ -316,6 +319,197 @@ describe('audit trail on the sample organisation', () => {
     const listed = new Map((await digests(rt)).flatMap((d) => d.entries));
     for (const e of q4) expect(listed.get(e.sk)).toBe(e.hash);
     expect(await readAuditRange(rt, ORG, '2027-01-01', '2026-10-01')).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Seals that overlap a digest's clearing, and an index that lags behind it, on a
+// table of their own (only the entries each test writes).
+
+const T0 = '2026-12-01T00:00:00.000Z';
+/** `minutes` after T0, as a seal's `at`. */
+const after = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+const GRACE_MINUTES = AUDIT_CLEARING_GRACE_MS / 60_000;
+/** A digest's write (the put, or the transaction holding it): the first request carrying the digest partition's key and its condition. */
+const digestWrite = (input: string) => input.includes(keys.auditDigestPartition(ORG)) && input.includes('attribute_not_exists');
+/** The clearing partition: [digest seq, clearedAt or null], in order. */
+async function clearing(rt: Runtime): Promise<[number, string | null][]> {
+  return (await query(rt, keys.auditClearingPartition(ORG))).map((i) => [Number(i.SK), (i.clearedAt as string | undefined) ?? null]);
+}
+
+/**
+ * A seal on a client of its own that stops at the first request `at` picks (before it goes, or after its
+ * answer) until released. `paused` settles once it has stopped there, and fails if the seal ends first.
+ */
+function sealPaused(rt: Runtime, actor: string, options: Partial<SealOptions>, at: (input: string) => boolean, when: 'before' | 'after') {
+  const store = createStore({ tableName: rt.store.table, endpoint: inject('dynamoEndpoint') });
+  let stopped!: () => void;
+  const reached = new Promise<void>((resolve) => (stopped = resolve));
+  let release!: () => void;
+  const go = new Promise<void>((resolve) => (release = resolve));
+  let fired = false;
+  store.doc.middlewareStack.add(
+    (next) => async (args) => {
+      const fire = !fired && at(JSON.stringify(args.input));
+      if (fire) fired = true;
+      if (fire && when === 'before') {
+        stopped();
+        await go;
+      }
+      const out = await next(args);
+      if (fire && when === 'after') {
+        stopped();
+        await go;
+      }
+      return out;
+    },
+    { step: 'initialize', name: 'pause' },
+  );
+  const done = sealAuditTrail(store, ORG, actor, { at: T0, ...options }).finally(() => store.doc.destroy());
+  const paused = Promise.race([
+    reached,
+    done.then(() => {
+      throw new Error(`seal ${actor} ended without stopping`);
+    }),
+  ]);
+  return { paused, release, done };
+}
+
+describe('audit seal: digests whose entries may still show as marked', () => {
+  let rt: Runtime;
+
+  beforeEach(async () => {
+    rt = await testRuntime();
+  });
+
+  it('a seal that starts while one seal has written a digest but not cleared its entries, and another has chained a digest after it, only clears those entries', async () => {
+    await write(rt, 5, '2026-12-01T02:00:00.000Z', 'c');
+    // Seal "c" reads the head (none) and these five as marked, and stops before putting its digest.
+    const c = sealPaused(rt, 'c', {}, digestWrite, 'before');
+    await c.paused;
+    // Five more, sorting before them: seal "a" takes the five lowest into digest 1 and stops before clearing their marks.
+    await write(rt, 5, '2026-12-01T01:00:00.000Z', 'a');
+    const total = (await entries(rt)).length;
+    const a = sealPaused(rt, 'a', { maxEntries: 5 }, digestWrite, 'after');
+    await a.paused;
+    expect((await digests(rt)).map((d) => [d.seq, d.sealedBy])).toEqual([[1, 'a']]);
+    // "c" loses number 1, reads digest 1, seals its own five in digest 2 and clears them: the head is 2.
+    c.release();
+    const byC = await c.done;
+    expect(byC).toMatchObject({ seq: 2, sealedEntries: 5 });
+    expect(await markedKeys(rt)).toHaveLength(5);
+    // Seal "b" reads head 2, digest 1's entries still marked, and no digest after the head.
+    const byB = await sealAuditTrail(rt.store, ORG, 'b', { at: T0 });
+    a.release();
+    const byA = await a.done;
+    expect(byB).toMatchObject({ seq: 2, sealedEntries: 0 });
+    expect(byA).toMatchObject({ seq: 1, sealedEntries: 5 });
+    expect(byA.sealedEntries + byB.sealedEntries + byC.sealedEntries).toBe(total);
+    const ds = await digests(rt);
+    expect(ds.map((d) => [d.seq, d.sealedBy])).toEqual([
+      [1, 'a'],
+      [2, 'c'],
+    ]);
+    everySkOnce(ds);
+    expect(await markedKeys(rt)).toEqual([]);
+    expect(await verifyAudit(rt, ORG)).toMatchObject({ ok: true, entries: total, sealed: total, digests: 2, awaitingClear: 0, unsealed: { count: 0 } });
+  });
+
+  it('an entry the index still shows as marked after its digest was cleared, with the head already past that digest, is only cleared again while the digest is within the grace period', async () => {
+    await write(rt, 3, T0, 'first');
+    await sealAuditTrail(rt.store, ORG, 's1', { at: after(0) });
+    await write(rt, 2, after(1), 'second');
+    await sealAuditTrail(rt.store, ORG, 's2', { at: after(1) });
+    const first = (await digests(rt))[0]!;
+    // GSI2 lags: one entry of digest 1 (not the head) shows as marked after it was cleared (DynamoDB Local
+    // never lags, so the entry gets its GSI2 keys back).
+    const [stale] = first.entries[0]!;
+    await rt.store.doc.send(
+      new UpdateCommand({
+        TableName: rt.store.table,
+        Key: { PK: keys.auditPartition(ORG), SK: stale },
+        UpdateExpression: 'SET GSI2PK = :pk, GSI2SK = :sk',
+        ExpressionAttributeValues: { ':pk': keys.auditUnsealedPartition(ORG), ':sk': stale },
+      }),
+    );
+    expect(await markedKeys(rt)).toEqual([stale]);
+    expect(await sealAuditTrail(rt.store, ORG, 's3', { at: after(2) })).toMatchObject({ seq: 2, sealedEntries: 0 });
+    expect(await markedKeys(rt)).toEqual([]);
+    const ds = await digests(rt);
+    expect(ds.map((d) => d.seq)).toEqual([1, 2]);
+    everySkOnce(ds);
+    expect(await verifyAudit(rt, ORG)).toMatchObject({ ok: true, entries: 5, sealed: 5, digests: 2, awaitingClear: 0 });
+  });
+
+  it("keeps a digest's clearing item for the grace period after its entries are cleared; the first seal after that deletes it; verify reads none of them", async () => {
+    expect(GRACE_MINUTES).toBe(15);
+    await write(rt, 3, T0, 'first');
+    await sealAuditTrail(rt.store, ORG, 's1', { at: after(0) });
+    expect(await clearing(rt)).toEqual([[1, after(0)]]);
+    await write(rt, 3, after(10), 'second');
+    await sealAuditTrail(rt.store, ORG, 's2', { at: after(10) });
+    // Digest 1's entries were cleared 10 minutes ago: within the grace period, kept.
+    expect(await clearing(rt)).toEqual([
+      [1, after(0)],
+      [2, after(10)],
+    ]);
+    // Exactly the grace period: kept still.
+    expect(await sealAuditTrail(rt.store, ORG, 's3', { at: after(GRACE_MINUTES) })).toMatchObject({ seq: 2, sealedEntries: 0 });
+    expect((await clearing(rt)).map(([seq]) => seq)).toEqual([1, 2]);
+    // Past it: digest 1's item is deleted, digest 2's (cleared 6 minutes before) kept.
+    expect(await sealAuditTrail(rt.store, ORG, 's4', { at: after(GRACE_MINUTES + 1) })).toMatchObject({ seq: 2, sealedEntries: 0 });
+    expect(await clearing(rt)).toEqual([[2, after(10)]]);
+    await write(rt, 1, after(40), 'third');
+    expect(await sealAuditTrail(rt.store, ORG, 's5', { at: after(40) })).toMatchObject({ seq: 3, sealedEntries: 1 });
+    expect(await clearing(rt)).toEqual([[3, after(40)]]);
+    expect(await verifyAudit(rt, ORG)).toMatchObject({ ok: true, entries: 7, sealed: 7, digests: 3, digestAltered: { count: 0 }, digestMissing: { count: 0 } });
+  });
+
+  it('a digest whose seal stopped before clearing is left to that seal within the grace period, then taken over: its entries are read from the table, cleared, and its item marked', async () => {
+    await write(rt, 40, T0, 'x');
+    const crashing = createStore({ tableName: rt.store.table, endpoint: inject('dynamoEndpoint') });
+    throttleWhen(crashing, (input) => input.includes('RequestItems'));
+    await expect(sealAuditTrail(crashing, ORG, 'crashed', { at: T0 })).rejects.toThrow(/capacity/);
+    crashing.doc.destroy();
+    expect(await clearing(rt)).toEqual([[1, null]]);
+    // Within the grace period: a seal reading one marked entry clears that one and leaves the rest to the seal that wrote the digest.
+    expect(await sealAuditTrail(rt.store, ORG, 'soon', { at: after(1), maxEntries: 1 })).toMatchObject({ seq: 1, sealedEntries: 0 });
+    expect(await markedKeys(rt)).toHaveLength(39);
+    expect(await clearing(rt)).toEqual([[1, null]]);
+    // Past it: the digest's entries are read from the table (not the index: this seal reads one), all cleared.
+    expect(await sealAuditTrail(rt.store, ORG, 'later', { at: after(GRACE_MINUTES + 1), maxEntries: 1 })).toMatchObject({ seq: 1, sealedEntries: 0 });
+    expect(await markedKeys(rt)).toEqual([]);
+    expect(await clearing(rt)).toEqual([[1, after(GRACE_MINUTES + 1)]]);
+    expect(await verifyAudit(rt, ORG)).toMatchObject({ ok: true, sealed: 40, awaitingClear: 0 });
+    await sealAuditTrail(rt.store, ORG, 'last', { at: after(2 * GRACE_MINUTES + 2) });
+    expect(await clearing(rt)).toEqual([]);
+  });
+
+  it('a digest whose transaction meets another transaction on the same item is put again', async () => {
+    await write(rt, 3, T0, 'x');
+    const store = createStore({ tableName: rt.store.table, endpoint: inject('dynamoEndpoint') });
+    let conflicts = 0;
+    store.doc.middlewareStack.add(
+      (next) => async (args) => {
+        if (conflicts === 0 && digestWrite(JSON.stringify(args.input))) {
+          conflicts++;
+          throw Object.assign(new Error('Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]'), {
+            name: 'TransactionCanceledException',
+            CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'conflict' },
+    );
+    try {
+      expect(await sealAuditTrail(store, ORG, 'x', { at: T0 })).toMatchObject({ seq: 1, sealedEntries: 3 });
+    } finally {
+      store.doc.destroy();
+    }
+    expect(conflicts).toBe(1);
+    expect(await markedKeys(rt)).toEqual([]);
+    expect(await verifyAudit(rt, ORG)).toMatchObject({ ok: true, sealed: 3, digests: 1 });
   });
 });
 

@@ -142,7 +142,7 @@ export interface ReviewRepository {
 export type AuditRecord = AuditEvent & { sk: string; hash: string };
 
 export interface SealOptions {
-  /** When the seal happens: each new digest's sealedAt. */
+  /** When the seal happens: each new digest's sealedAt, and the time its clearing items' grace period is measured by. */
   at: string;
   /** Also seal entries without the not-yet-sealed mark that no digest lists (written before sealing existed); reads the whole trail. */
   adopt?: boolean;

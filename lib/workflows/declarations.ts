@@ -83,11 +83,14 @@ export interface DoorDeclaration {
 const SCAN_NODE_OPTIONS = '--enable-source-maps --max-semi-space-size=4';
 
 /**
- * A run's last step records the run, then seals the audit trail: the chain's head and
- * the import marker (GetItem, Query), the entries not yet sealed (Query on GSI2), the
- * digest (PutItem) and the entries rewritten without their mark (BatchWriteItem).
+ * A run's last step records the run, then seals the audit trail: the chain's head, the
+ * clearing items and the import marker (GetItem, Query), the entries not yet sealed (Query
+ * on GSI2), the digest and its clearing item (PutItem: one TransactWriteItems, which IAM
+ * checks as the actions inside it), the entries rewritten without their mark and old
+ * clearing items deleted (BatchWriteItem), a clearing item marked cleared (UpdateItem), and
+ * the entries of a digest another seal left uncleared, read from the table (BatchGetItem).
  */
-const SEALS_AFTER_RECORDING: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'];
+const SEALS_AFTER_RECORDING: readonly TableAction[] = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'];
 
 export const WORKFLOWS = [
   {
@@ -125,7 +128,7 @@ export const WORKFLOWS = [
         handler: 'functions/scan-store.handler',
         description: 'Stores the data map of a scan with its change since the previous scan, and seals the audit trail.',
         timeout: 120,
-        access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], indexes: ['GSI2'] },
+        access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], indexes: ['GSI2'] },
       },
       scanFailure: {
         handler: 'functions/scan-store.failure',

@@ -3,29 +3,48 @@
 // mark, and nothing reads before it writes. A seal:
 //
 // 1. reads the chain's head (ORG#<org>#AUDIT_DIGEST, the highest sequence number,
-//    consistent), the marked entries from the sparse GSI2 partition ORG#<org>#AUDIT_UNSEALED
-//    (the index projects ALL, so that query is the read of their content), and the
-//    digests from that head on (another seal may have written some in between);
-// 2. entries those digests already list only lose their mark (a seal that stopped between
-//    its digest and the clearing left them marked); the rest, in key order, go into
-//    digests of at most 1,000 entries, each chained to the one before and put with
-//    attribute_not_exists: when another seal took that sequence number first, this
-//    one reads the digests written since, drops what they list, and chains on to them;
+//    consistent), then the clearing items (ORG#<org>#AUDIT_CLEARING, consistent: one per
+//    digest whose entries may still show as marked), then the marked entries from the
+//    sparse GSI2 partition ORG#<org>#AUDIT_UNSEALED (the index projects ALL, so that query
+//    is the read of their content), then every digest from the lowest a clearing item
+//    names or the one after the head, whichever is lower (another seal may have written
+//    some in between);
+// 2. entries those digests already list only lose their mark; the rest, in key order, go
+//    into digests of at most 1,000 entries, each chained to the one before and put with
+//    attribute_not_exists in one transaction with its clearing item: when another seal
+//    took that sequence number first, this one reads the digests written since, drops
+//    what they list, and chains on to them (a transaction that met another on the same
+//    item, with nothing written since, is sent again after a pause);
 // 3. after each digest, rewrites its entries without the mark (batch puts of the items
-//    as read), so they leave the index.
+//    as read), so they leave the index, and marks the digest's clearing item cleared
+//    (`clearedAt`, the seal's `at`);
+// 4. tidies the clearing items it read: deletes those cleared more than
+//    AUDIT_CLEARING_GRACE_MS before its `at`, and takes over those its writer left
+//    uncleared for longer than that (a seal that stopped between its digest and the
+//    clearing): reads their entries from the table (consistent), clears the marked ones,
+//    marks the item cleared.
+//
+// Why the clearing items: the head alone does not say which digests may still have
+// marked entries. A seal may write digest N and, before it clears N's entries, another
+// seal (holding an older head) chains N+1 after it; a third seal then reads head N+1 and
+// N's entries still marked. And GSI2 is eventually consistent: shortly after a seal
+// cleared entries it can still show them as marked, when their digest is no longer the
+// head. Either way the digest has a clearing item (uncleared, or cleared within the grace
+// period), read before the marked entries, so the third seal only clears them.
 //
 // A crash anywhere leaves either marked entries (sealed next time) or marked entries
 // that a digest lists (cleared next time); never an entry sealed twice by one seal or
-// two seals racing. Entries of a large import still being written (its marker held)
+// seals racing, as long as GSI2 shows a change within the grace period. Entries of a large import still being written (its marker held)
 // wait for the next seal, so an import that fails and is undone leaves nothing sealed.
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
+import { z } from 'zod';
 import { AuditDigest, buildDigest, DIGEST_MAX_ENTRIES, digestChunkLength, entryHash, verifyChain, type AuditVerification, type SealResult, type VerifyOptions } from '../../domain/audit/chain.ts';
 import { ConflictError } from '../../errors.ts';
 import type { SealOptions } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
-import { batchWriteAll, queryAll, queryPages } from './batch.ts';
-import { isConditionFailure } from './conditions.ts';
+import { batchGetAll, batchWriteAll, queryAll, queryPages } from './batch.ts';
+import { isConditionFailure, isTransactionConflict } from './conditions.ts';
 import { auditDigestSk, INDEX, keys } from './keys.ts';
 
 type Item = Record<string, unknown>;
@@ -40,26 +59,65 @@ const digestEntity = {
   },
 };
 
+/** A digest whose entries may still show as marked in GSI2: put with the digest, marked cleared once its entries are, deleted after the grace period. */
+const AuditClearing = z.object({
+  seq: z.number().int().positive(),
+  /** The digest's sealedAt: when the seal that writes it, and clears its entries, began. */
+  sealedAt: z.string(),
+  sealedBy: z.string(),
+  /** When its entries were all rewritten without the mark (the `at` of the seal that did it); absent until then. */
+  clearedAt: z.string().optional(),
+});
+type AuditClearing = z.infer<typeof AuditClearing>;
+
+const clearingEntity = {
+  toItem: (d: AuditDigest): Item => ({ ...keys.auditClearing(d.orgId, d.seq), type: 'audit-clearing', seq: d.seq, sealedAt: d.sealedAt, sealedBy: d.sealedBy }),
+  fromItem: (item: Item): AuditClearing => {
+    const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
+    const parsed = AuditClearing.safeParse(rest);
+    if (!parsed.success) throw new ConflictError(`audit clearing item ${String(item.SK)} of ${String(item.PK)} is not one any more`);
+    return parsed.data;
+  },
+};
+
+/**
+ * How long a digest's clearing item is kept after its entries were cleared, and how long a
+ * digest's entries are left to the seal that wrote it before another seal clears them. GSI2
+ * is eventually consistent: an entry rewritten without its mark can still show in the index
+ * as marked until the change has propagated (normally well under a second; this is the bound
+ * the design assumes), and a seal that knew no digest listing it would seal it again. The
+ * time is the `at` of seals (when each began), so it also covers a seal's own length.
+ */
+export const AUDIT_CLEARING_GRACE_MS = 15 * 60_000;
+
 /** Writes each batch of cleared entries this many at once. */
 const CLEAR_CONCURRENCY = 8;
 
+/** Times in a row a digest's transaction may meet another on the same item (TransactionConflict) before the seal gives up. */
+const MAX_CONFLICTS = 8;
+
 /**
- * The digest partition's items, in order, each through `map`: those with a sequence number above `after`, or
- * every item when `after` is not given (consistent: a seal must see every digest already written).
+ * The digest partition's items, in order, each through `map`: those with a sequence number of `from` or
+ * above, or every item when `from` is not given (consistent: a seal must see every digest already written).
  */
-async function queryDigests<T>(store: Store, orgId: string, map: (item: Item) => T, after?: number): Promise<T[]> {
+async function queryDigests<T>(store: Store, orgId: string, map: (item: Item) => T, from?: number): Promise<T[]> {
   const items = await queryAll<Item>(
     store,
-    after === undefined
+    from === undefined
       ? { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.auditDigestPartition(orgId) }, ConsistentRead: true }
-      : { KeyConditionExpression: 'PK = :pk AND SK > :after', ExpressionAttributeValues: { ':pk': keys.auditDigestPartition(orgId), ':after': auditDigestSk(after) }, ConsistentRead: true },
+      : { KeyConditionExpression: 'PK = :pk AND SK >= :from', ExpressionAttributeValues: { ':pk': keys.auditDigestPartition(orgId), ':from': auditDigestSk(from) }, ConsistentRead: true },
   );
   return items.map(map);
 }
 
+/** Digests with a sequence number of `from` or above, in order. */
+async function digestsFrom(store: Store, orgId: string, from: number): Promise<AuditDigest[]> {
+  return queryDigests(store, orgId, digestEntity.fromItem, from);
+}
+
 /** Digests with a sequence number above `after`, in order. */
 async function digestsAfter(store: Store, orgId: string, after: number): Promise<AuditDigest[]> {
-  return queryDigests(store, orgId, digestEntity.fromItem, after);
+  return digestsFrom(store, orgId, after + 1);
 }
 
 async function headDigest(store: Store, orgId: string): Promise<AuditDigest | undefined> {
@@ -80,6 +138,12 @@ async function headDigest(store: Store, orgId: string): Promise<AuditDigest | un
 /** Every digest, in order. */
 export async function auditDigests(store: Store, orgId: string): Promise<AuditDigest[]> {
   return digestsAfter(store, orgId, 0);
+}
+
+/** The clearing items, in order (consistent: a digest put before this read has its item here until its grace period is over). */
+async function clearingItems(store: Store, orgId: string): Promise<AuditClearing[]> {
+  const items = await queryAll<Item>(store, { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.auditClearingPartition(orgId) }, ConsistentRead: true });
+  return items.map(clearingEntity.fromItem);
 }
 
 /** Marked entries, in key order, from the sparse index (eventually consistent: one written a moment ago may wait for the next seal). */
@@ -117,26 +181,92 @@ async function clearMarks(store: Store, items: readonly Item[]): Promise<void> {
   await pMap(groups, (g) => batchWriteAll(store, g), { concurrency: CLEAR_CONCURRENCY });
 }
 
+/** Puts the digest (once: attribute_not_exists) and its clearing item, together or not at all. */
+async function putDigest(store: Store, digest: AuditDigest): Promise<void> {
+  await store.doc.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: store.table, Item: digestEntity.toItem(digest), ConditionExpression: 'attribute_not_exists(PK)' } },
+        { Put: { TableName: store.table, Item: clearingEntity.toItem(digest) } },
+      ],
+    }),
+  );
+}
+
+/** Marks a digest's clearing item cleared at `at`: never recreates one deleted, never moves its time back. */
+async function markCleared(store: Store, orgId: string, seq: number, at: string): Promise<void> {
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.auditClearing(orgId, seq),
+        UpdateExpression: 'SET clearedAt = :at',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(clearedAt) OR clearedAt < :at)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** Milliseconds from `earlier` to `later` (ISO-8601); NaN when either is not a time, so no comparison holds. */
+const elapsed = (earlier: string, later: string) => Date.parse(later) - Date.parse(earlier);
+
+/**
+ * The clearing items read at the start of a seal (`at`): deletes those cleared more than the grace period
+ * before, and takes over those left uncleared for longer than that (their seal stopped, or is still clearing
+ * after a long while): their entries read from the table, the marked ones cleared, the item marked.
+ */
+async function tidyClearing(store: Store, orgId: string, clearing: readonly AuditClearing[], read: ReadonlyMap<number, AuditDigest>, at: string): Promise<void> {
+  const expired = clearing.filter((c) => c.clearedAt !== undefined && elapsed(c.clearedAt, at) > AUDIT_CLEARING_GRACE_MS);
+  await batchWriteAll(store, expired.map((c) => ({ DeleteRequest: { Key: keys.auditClearing(orgId, c.seq) } })));
+  for (const c of clearing.filter((c) => c.clearedAt === undefined && elapsed(c.sealedAt, at) > AUDIT_CLEARING_GRACE_MS)) {
+    // A digest the seal did not read has been removed from the table: nothing to clear (verify names it).
+    const digest = read.get(c.seq);
+    if (digest) {
+      const stored = await batchGetAll(store, digest.entries.map(([sk]) => ({ PK: keys.auditPartition(orgId), SK: sk })), { consistent: true });
+      await clearMarks(store, stored);
+    }
+    await markCleared(store, orgId, c.seq, at);
+  }
+}
+
 /** Seals what was written since the last seal; returns the chain's head (also when nothing was new). */
 export async function sealAuditTrail(store: Store, orgId: string, actor: string, options: SealOptions): Promise<SealResult> {
   // Entries first, then the import marker: an entry seen here whose import is still being written finds its marker.
   let head: AuditDigest | undefined;
   const covered = new Set<string>();
+  const read = new Map<number, AuditDigest>();
+  const cover = (ds: readonly AuditDigest[]) => {
+    for (const d of ds) {
+      read.set(d.seq, d);
+      for (const [sk] of d.entries) covered.add(sk);
+    }
+  };
+  let clearing: AuditClearing[];
   let candidates: Item[];
   if (options.adopt) {
     candidates = await allEntries(store, orgId);
     const all = await auditDigests(store, orgId);
-    for (const d of all) for (const [sk] of d.entries) covered.add(sk);
+    clearing = await clearingItems(store, orgId);
+    cover(all);
     head = all.at(-1);
   } else {
-    // The head before the entries, then every digest from it on: a seal that ran between
-    // the two reads may have sealed and cleared entries read here as marked, in a digest
-    // before the head read after them (three seals at once sealed 1,000 entries twice).
+    // The head, then the clearing items, before the entries; then every digest from the lowest
+    // of those items or the head on. A marked entry that a digest already lists is then in one
+    // of them: a digest put after the head was read comes after the head; one before it still
+    // has its clearing item while its entries may show as marked (not cleared yet, as when a
+    // seal chained on past a digest another had not cleared; or cleared so lately that the
+    // index may still show them). The head alone missed those, and they were sealed twice.
     const before = await headDigest(store, orgId);
+    clearing = await clearingItems(store, orgId);
     candidates = await markedEntries(store, orgId, options.maxEntries);
-    const since = await digestsAfter(store, orgId, before?.seq ?? 0);
-    for (const d of before ? [before, ...since] : since) for (const [sk] of d.entries) covered.add(sk);
-    head = since.at(-1) ?? before;
+    const from = Math.min((before?.seq ?? 0) + 1, ...clearing.map((c) => c.seq));
+    const since = await digestsFrom(store, orgId, from);
+    cover(before ? [before, ...since] : since);
+    head = before;
+    for (const d of since) if (d.seq > (head?.seq ?? 0)) head = d;
   }
   const importing = await importInFlight(store, orgId);
   if (importing !== undefined) candidates = candidates.filter((e) => e.at !== importing);
@@ -145,18 +275,26 @@ export async function sealAuditTrail(store: Store, orgId: string, actor: string,
   let pending = candidates.filter((e) => !covered.has(String(e.SK))).sort((a, b) => (String(a.SK) < String(b.SK) ? -1 : 1));
   if (options.maxEntries !== undefined) pending = pending.slice(0, options.maxEntries);
   let sealed = 0;
+  let conflicts = 0;
   let i = 0;
   while (i < pending.length) {
     const n = digestChunkLength(pending.slice(i, i + DIGEST_MAX_ENTRIES).map((e) => String(e.SK)));
     const chunk = pending.slice(i, i + n);
     const digest = buildDigest({ orgId, sealedAt: options.at, sealedBy: actor, previous: head, entries: chunk.map((e) => [String(e.SK), entryHash(e)]) });
     try {
-      await store.doc.send(new PutCommand({ TableName: store.table, Item: digestEntity.toItem(digest), ConditionExpression: 'attribute_not_exists(PK)' }));
+      await putDigest(store, digest);
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!isConditionFailure(error) && !isTransactionConflict(error)) throw error;
       // Another seal took this sequence number: chain on after what it (and any other) wrote.
       const newer = await digestsAfter(store, orgId, head?.seq ?? 0);
-      for (const d of newer) for (const [sk] of d.entries) covered.add(sk);
+      if (newer.length === 0) {
+        // Nobody did: the transaction met another on the same item (TransactionConflict). Again, after a pause.
+        if (++conflicts > MAX_CONFLICTS) throw error;
+        await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** conflicts) * Math.random()));
+        continue;
+      }
+      conflicts = 0;
+      cover(newer);
       head = newer.at(-1) ?? head;
       const rest = pending.slice(i);
       toClear.push(...rest.filter((e) => covered.has(String(e.SK))));
@@ -164,16 +302,19 @@ export async function sealAuditTrail(store: Store, orgId: string, actor: string,
       i = 0;
       continue;
     }
+    conflicts = 0;
     head = digest;
     sealed += chunk.length;
     i += n;
     await clearMarks(store, chunk);
+    await markCleared(store, orgId, digest.seq, options.at);
   }
   await clearMarks(store, toClear);
+  await tidyClearing(store, orgId, clearing, read, options.at);
   return { seq: head?.seq ?? 0, hash: head?.hash ?? null, sealedEntries: sealed };
 }
 
-/** Reads the whole trail and every digest (consistent, entries first) and recomputes the chain. */
+/** Reads the whole trail and every digest (consistent, entries first) and recomputes the chain. The clearing items are bookkeeping of the seal, not read. */
 export async function verifyAuditTrail(store: Store, orgId: string, options: VerifyOptions = {}): Promise<AuditVerification> {
   // Entries before digests: an entry read without its mark was cleared after its digest was written, so that digest is read too.
   const entries = await allEntries(store, orgId);

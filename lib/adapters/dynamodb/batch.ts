@@ -46,6 +46,8 @@ export interface BatchGetOptions {
   projection?: string;
   /** ExpressionAttributeNames for the projection. */
   names?: Record<string, string>;
+  /** Strongly consistent reads (twice the read capacity): each item as last written. */
+  consistent?: boolean;
   /** Attempts after the first before it fails (8). */
   retries?: number;
   /** The wait before retry `attempt` (1, 2, ...), in ms: jittered exponential backoff unless given. */
@@ -72,6 +74,7 @@ export async function batchGetAll(store: Store, keys: readonly Record<string, un
               Keys: pending,
               ...(options.projection ? { ProjectionExpression: options.projection } : {}),
               ...(options.names ? { ExpressionAttributeNames: options.names } : {}),
+              ...(options.consistent ? { ConsistentRead: true } : {}),
             },
           },
         }),

@@ -12,3 +12,8 @@ export function cancellationCodes(error: unknown): string[] {
 export function isConditionFailure(error: unknown): boolean {
   return (error as Error).name === 'ConditionalCheckFailedException' || cancellationCodes(error).includes('ConditionalCheckFailed');
 }
+
+/** A transaction cancelled because another transaction was under way on one of its items: nothing was written; it may be sent again. */
+export function isTransactionConflict(error: unknown): boolean {
+  return cancellationCodes(error).includes('TransactionConflict');
+}

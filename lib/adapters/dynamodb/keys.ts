@@ -62,6 +62,13 @@ export const keys = {
   /** One digest of the audit trail per sequence number, zero-padded so they sort in order; the last is the chain's head. */
   auditDigest: (orgId: string, seq: number) => ({ PK: `${org(orgId)}#AUDIT_DIGEST`, SK: auditDigestSk(seq) }),
   auditDigestPartition: (orgId: string) => `${org(orgId)}#AUDIT_DIGEST`,
+  /**
+   * A digest whose entries may still show as marked in GSI2 (the same ten-digit SK): put in one transaction
+   * with the digest, marked cleared once its entries are, deleted by a seal after the grace period. A seal
+   * reads the partition before the marked entries, so it knows every digest that may list one of them.
+   */
+  auditClearing: (orgId: string, seq: number) => ({ PK: `${org(orgId)}#AUDIT_CLEARING`, SK: auditDigestSk(seq) }),
+  auditClearingPartition: (orgId: string) => `${org(orgId)}#AUDIT_CLEARING`,
   run: (orgId: string, kind: string, name: string) => ({ PK: org(orgId), SK: `RUN#${kind}#${name}` }),
   runPrefix: (kind: string) => `RUN#${kind}#`,
   source: (orgId: string, sourceId: string) => ({ PK: org(orgId), SK: `SOURCE#${sourceId}` }),
