@@ -441,6 +441,48 @@ describe('audit seal: digests whose entries may still show as marked', () => {
     expect(await verifyAudit(rt, ORG)).toMatchObject({ ok: true, entries: 5, sealed: 5, digests: 2, awaitingClear: 0 });
   });
 
+  it('reads no digest but the head when nothing is marked, and of the digests before the head only one whose entries a marked entry sorts among', async () => {
+    for (const minute of [0, 1, 2]) {
+      await write(rt, 3, after(minute), `batch${minute}`);
+      await sealAuditTrail(rt.store, ORG, `s${minute}`, { at: after(minute) });
+    }
+    // every digest is within the grace period: each has its clearing item
+    expect((await clearing(rt)).map(([seq]) => seq)).toEqual([1, 2, 3]);
+    const watched = createStore({ tableName: rt.store.table, endpoint: inject('dynamoEndpoint') });
+    const read: number[] = [];
+    watched.doc.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        const output = out.output as { Items?: Record<string, unknown>[]; Responses?: Record<string, Record<string, unknown>[]> };
+        for (const item of [...(output.Items ?? []), ...Object.values(output.Responses ?? {}).flat()])
+          if (item.PK === keys.auditDigestPartition(ORG)) read.push(Number(item.SK));
+        return out;
+      },
+      { step: 'initialize', name: 'watch' },
+    );
+    try {
+      expect(await sealAuditTrail(watched, ORG, 'nothing-new', { at: after(3) })).toMatchObject({ seq: 3, sealedEntries: 0 });
+      expect(read).toEqual([3]);
+      // an entry of digest 1 shows as marked again (the index lagging): digest 1 is read, digest 2 is not
+      const [stale] = (await digests(rt))[0]!.entries[0]!;
+      await rt.store.doc.send(
+        new UpdateCommand({
+          TableName: rt.store.table,
+          Key: { PK: keys.auditPartition(ORG), SK: stale },
+          UpdateExpression: 'SET GSI2PK = :pk, GSI2SK = :sk',
+          ExpressionAttributeValues: { ':pk': keys.auditUnsealedPartition(ORG), ':sk': stale },
+        }),
+      );
+      read.length = 0;
+      expect(await sealAuditTrail(watched, ORG, 'stale', { at: after(4) })).toMatchObject({ seq: 3, sealedEntries: 0 });
+      expect(read.sort()).toEqual([1, 3]);
+    } finally {
+      watched.doc.destroy();
+    }
+    expect(await markedKeys(rt)).toEqual([]);
+    everySkOnce(await digests(rt));
+  });
+
   it("keeps a digest's clearing item for the grace period after its entries are cleared; the first seal after that deletes it; verify reads none of them", async () => {
     expect(GRACE_MINUTES).toBe(15);
     await write(rt, 3, T0, 'first');
