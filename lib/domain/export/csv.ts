@@ -1,6 +1,7 @@
 // The audit package's parts as CSV for a spreadsheet, one file per table: UTF-8 with a
 // byte-order mark so that Excel keeps Chinese titles and names, times in the
-// organisation's time zone (the header names it), days as they are. Pure.
+// organisation's time zone (the header names it), days as they are. Text a person
+// typed (comments, titles, locations) is never read as a formula. Pure.
 import { stringify } from 'csv-stringify/sync';
 import { localTime } from '../dates.ts';
 import { gapHeader, gapRow } from '../gaps/gap-row.ts';
@@ -8,8 +9,25 @@ import type { PackageContent, PackageFile } from './package.ts';
 
 type Cell = string | number | boolean | undefined | null;
 
+/** What a spreadsheet takes for the start of a formula (or, for tab and CR, strips before one). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A cell as text a spreadsheet shows and does not evaluate: text starting like a formula
+ * gets a single quote in front (OWASP's advice against CSV injection), so an answer's
+ * comment `=HYPERLINK(...)` or a title `=cmd|'...'!A0` stays text. Numbers are left as
+ * they are (-3 is no formula); text that starts like a number (`+852 2345 6789`) is still
+ * text, and quoted.
+ */
+export function spreadsheetCell(value: Cell): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  const text = String(value);
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
 export function csvFile(path: string, header: readonly string[], rows: readonly (readonly Cell[])[]): PackageFile {
-  const text = stringify([header, ...rows.map((r) => r.map((v) => (v === undefined || v === null ? '' : String(v))))]);
+  const text = stringify([header, ...rows].map((r) => r.map(spreadsheetCell)));
   return { path, content: Buffer.from(`\ufeff${text}`, 'utf8') };
 }
 

@@ -1,8 +1,10 @@
 // An owner registers evidence through the API: its metadata and the SHA-256 of the
 // file, never the file. The item is validated as the organisation file validates
 // evidence, its id comes from the control and the hash (the same file for the same
-// control is one item), and it may renew a live item of the control.
+// control is one item, and a file registered already for the control, under any name,
+// is refused), and it may renew a live item of the control.
 import { z } from 'zod';
+import { whyNotCurrent } from '../../domain/evidence/lapse-policy.ts';
 import { Evidence, type EvidenceRecord } from '../../domain/org/org.ts';
 import { localDate } from '../../domain/review/quarter.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
@@ -35,8 +37,16 @@ export async function registerEvidence(rt: Ports, orgId: string, person: string,
   if (!control) throw new NotFoundError(`body.control: ${evidence.control} is not a control of ${orgId}`);
   if (control.owner !== person) throw new ForbiddenError(`body.control: ${evidence.control} is not one of your controls`);
   if (evidence.collected > today) throw new InputError(`body.collected: ${evidence.collected} is after today (${today})`);
+  const items = await rt.organisations.evidence(orgId, evidence.control);
+  // The same bytes are the same evidence, whatever their name: registered again they would
+  // pass for new evidence (and could renew the lapsed item they are a copy of).
+  const same = items.find((e) => e.sha256 !== undefined && e.sha256.toLowerCase() === evidence.sha256?.toLowerCase());
+  if (same) {
+    const why = whyNotCurrent(same, today, org.organisation.sweep);
+    throw new ConflictError(`body.sha256: ${evidence.sha256} is the file of evidence ${same.id}, registered already${why ? ` and ${why}` : ''}: it is not new evidence; register a new file`);
+  }
   if (renews) {
-    const [renewed] = (await rt.organisations.evidence(orgId, evidence.control)).filter((e) => e.id === renews);
+    const renewed = items.find((e) => e.id === renews);
     if (!renewed) throw new InputError(`body.renews: ${renews} is not evidence of control ${evidence.control}`);
     if (renewed.retired || renewed.renewedBy) throw new ConflictError(`body.renews: ${renews} was retired or renewed already`);
   }

@@ -2,9 +2,9 @@
 // result, a comment and evidence; the reviewer accepts or returns the answer; the
 // owner hands the task to someone else. Each change is checked here, then written
 // in one transaction over the version read while the review is open, so a refused
-// change writes nothing.
+// change writes nothing; the same answer given again is the one recorded, not a second.
 import { addDays, addPeriod, daysBetween } from '../../domain/dates.ts';
-import { evidenceStatus } from '../../domain/evidence/lapse-policy.ts';
+import { evidenceStatus, whyNotCurrent } from '../../domain/evidence/lapse-policy.ts';
 import type { EvidenceRecord, LoadedOrganisation } from '../../domain/org/org.ts';
 import { answererOf } from '../../domain/review/reminders.ts';
 import type { ReviewEvery, Task, TaskEvidence, TaskResult } from '../../domain/review/review.ts';
@@ -54,17 +54,39 @@ function person(org: LoadedOrganisation, id: string, role: string): void {
   if (!org.people.has(id)) throw new InputError(`${role} "${id}" is not a person of ${org.organisation.id}`);
 }
 
-/** What an evidence file does to the register: nothing new (it is registered as it is), or a new item renewing the oldest live one. */
-function registration(answer: Answer, ctx: Context, live: EvidenceRecord[]): Pick<TaskChange, 'register' | 'renews'> & { attached?: TaskEvidence } {
+/** An item of the register the answer's file already is, and the field that says so. */
+interface Known {
+  item: EvidenceRecord;
+  field: 'evidence.location' | 'evidence.sha256';
+}
+
+const isLive = (e: EvidenceRecord) => !e.retired && !e.renewedBy;
+const sameHash = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * What an evidence file does to the register: nothing new when it is an item registered
+ * already (at its location, or the same bytes anywhere), which is attached as it is and
+ * renews nothing; else a new item renewing the oldest live one.
+ */
+function registration(answer: Answer, ctx: Context, items: readonly EvidenceRecord[]): Pick<TaskChange, 'register' | 'renews'> & { attached?: TaskEvidence; known?: Known } {
   const file = answer.evidence;
   if (!file) return {};
-  const same = live.find((e) => e.location === file.location);
-  if (same?.sha256 && same.sha256 !== file.sha256) {
-    throw new InputError(`--evidence ${file.name}: the file no longer matches the SHA-256 recorded for evidence ${same.id} (recorded ${same.sha256.slice(0, 12)}..., now ${file.sha256.slice(0, 12)}...): register the new version under a new name, or restore the recorded one`);
+  const current = items.filter(isLive);
+  const atLocation = current.find((e) => e.location === file.location);
+  if (atLocation?.sha256 && !sameHash(atLocation.sha256, file.sha256)) {
+    throw new InputError(`--evidence ${file.name}: the file no longer matches the SHA-256 recorded for evidence ${atLocation.id} (recorded ${atLocation.sha256.slice(0, 12)}..., now ${file.sha256.slice(0, 12)}...): register the new version under a new name, or restore the recorded one`);
   }
-  if (same) return { attached: { id: same.id, origin: same.origin, title: same.title, location: same.location, ...(same.sha256 ? { sha256: same.sha256 } : {}) } };
+  // The same bytes under another name are the same evidence: a copy of a lapsed, renewed
+  // or retired file must not come back as a new item renewing it.
+  const same = atLocation ?? current.find((e) => sameHash(e.sha256, file.sha256)) ?? items.find((e) => sameHash(e.sha256, file.sha256));
+  if (same) {
+    return {
+      attached: { id: same.id, origin: same.origin, title: same.title, location: same.location, ...(same.sha256 ? { sha256: same.sha256 } : {}) },
+      known: { item: same, field: atLocation ? 'evidence.location' : 'evidence.sha256' },
+    };
+  }
   const control = ctx.org.controls.get(ctx.task.control);
-  const renewed = [...live].filter((e) => e.validUntil).sort((a, b) => String(a.validUntil).localeCompare(String(b.validUntil)))[0];
+  const renewed = [...current].filter((e) => e.validUntil).sort((a, b) => String(a.validUntil).localeCompare(String(b.validUntil)))[0];
   const validFor = answer.validFor ?? (renewed ? undefined : RHYTHM[control?.reviewEvery ?? 'quarter']);
   // The period of the evidence it renews, counted from today: a yearly certificate renewed is good for another year.
   const validUntil = validFor ? addPeriod(ctx.today, validFor) : addDays(ctx.today, daysBetween(renewed!.collected, renewed!.validUntil as string));
@@ -90,6 +112,12 @@ function registration(answer: Answer, ctx: Context, live: EvidenceRecord[]): Pic
   };
 }
 
+/** The task already holds this answer: same answerer, result, comment and evidence. */
+function holds(task: Task, answer: Task): boolean {
+  const ids = (t: Task) => t.evidence.map((e) => e.id).join('\n');
+  return task.status === 'answered' && task.answeredBy === answer.answeredBy && task.result === answer.result && task.comment === answer.comment && ids(task) === ids(answer);
+}
+
 export async function answerTask(rt: Ports, answer: Answer): Promise<Task> {
   const ctx = await context(rt, answer.orgId, answer.taskId, answer.now);
   const { task, org, today } = ctx;
@@ -98,13 +126,22 @@ export async function answerTask(rt: Ports, answer: Answer): Promise<Task> {
     throw new ForbiddenError(`task ${task.id} is ${whose}: ${answer.as} cannot answer it`);
   }
   if (task.reviewDecision === 'accepted') throw new ConflictError(`task ${task.id}'s answer was accepted by ${task.reviewer}: it takes no new answer this quarter`);
-  const live = (await rt.organisations.evidence(answer.orgId, task.control)).filter((e) => !e.retired && !e.renewedBy);
-  const reg = registration(answer, ctx, live);
+  const items = await rt.organisations.evidence(answer.orgId, task.control);
+  const reg = registration(answer, ctx, items);
+  const NEW_EVIDENCE = 'answer with new evidence (a file with its SHA-256: --evidence FILE on the command line, the evidence fields on the page or in the API)';
+  const stale = reg.known ? whyNotCurrent(reg.known.item, today, org.organisation.sweep) : undefined;
+  if (answer.result === 'effective' && reg.known && stale) {
+    // A file registered already is not new evidence: re-attaching a lapsed item must not pass for renewing it.
+    const { item, field } = reg.known;
+    const said = field === 'evidence.location' ? `${answer.evidence?.location} is evidence ${item.id}` : `${answer.evidence?.sha256} is the file of evidence ${item.id}`;
+    throw new InputError(`${field}: ${said}, registered already and ${stale}: it is not new evidence; task ${task.id}: control ${task.control} cannot be answered effective with it; ${NEW_EVIDENCE}`);
+  }
   if (answer.result === 'effective' && !reg.attached) {
+    const live = items.filter(isLive);
     const lapsed = live.filter((e) => ['lapsed', 'escalated'].includes(evidenceStatus(e.validUntil, today, org.organisation.sweep).status));
     const why =
       lapsed.length > 0 ? `its evidence has lapsed (${lapsed.map((e) => `${e.id} ended ${e.validUntil}`).join(', ')})` : live.length === 0 && task.evidence.length === 0 ? 'it has no evidence' : undefined;
-    if (why) throw new InputError(`task ${task.id}: control ${task.control} cannot be answered effective: ${why}; answer with new evidence (a file with its SHA-256: --evidence FILE on the command line, the evidence fields on the page or in the API)`);
+    if (why) throw new InputError(`task ${task.id}: control ${task.control} cannot be answered effective: ${why}; ${NEW_EVIDENCE}`);
   }
   const changed: Task = {
     ...task,
@@ -118,13 +155,22 @@ export async function answerTask(rt: Ports, answer: Answer): Promise<Task> {
   delete changed.reviewDecision;
   delete changed.reviewComment;
   delete changed.reviewedAt;
-  await rt.reviews.changeTask(answer.orgId, {
-    task: changed,
-    readVersion: task.version,
-    audit: { orgId: answer.orgId, at: rt.clock().toISOString(), event: 'task.answered', subject: `TASK#${task.id}`, actor: answer.as, detail: { result: answer.result, ...(reg.attached ? { evidence: reg.attached.id } : {}) } },
-    ...(reg.register ? { register: reg.register } : {}),
-    ...(reg.renews ? { renews: reg.renews } : {}),
-  });
+  // The same answer again (a retried request, a double click) is the answer already recorded: no new version, no second audit entry.
+  if (holds(task, changed)) return task;
+  try {
+    await rt.reviews.changeTask(answer.orgId, {
+      task: changed,
+      readVersion: task.version,
+      audit: { orgId: answer.orgId, at: rt.clock().toISOString(), event: 'task.answered', subject: `TASK#${task.id}`, actor: answer.as, detail: { result: answer.result, ...(reg.attached ? { evidence: reg.attached.id } : {}) } },
+      ...(reg.register ? { register: reg.register } : {}),
+      ...(reg.renews ? { renews: reg.renews } : {}),
+    });
+  } catch (error) {
+    // Sent twice at once: the other request recorded this very answer first.
+    const now = error instanceof ConflictError ? await rt.reviews.task(answer.orgId, task.id) : undefined;
+    if (now && holds(now, changed)) return now;
+    throw error;
+  }
   return { ...changed, version: task.version + 1 };
 }
 
