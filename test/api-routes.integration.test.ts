@@ -12,8 +12,15 @@ import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { signInCode } from '../lib/web/auth.ts';
 import { API_ROUTES } from '../lib/workflows/declarations.ts';
+import type { Role } from '../lib/domain/access/principal.ts';
 import { ROUTES } from '../lib/api/routes.ts';
-import { call, craftedToken, OWNER, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
+import { routerFor } from '../lib/api/router.ts';
+import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
+import { runRequest } from '../lib/workflows/declarations.ts';
+import { answerTask, decideTask } from '../lib/usecases/review/answer.ts';
+import { closeQuarter } from '../lib/usecases/review/close.ts';
+import type { Task } from '../lib/domain/review/review.ts';
+import { call, craftedToken, NOW, ORG, OWNER, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 type Caller = 'admin' | 'auditor' | 'owner' | 'scheduler' | 'none' | 'otherOrg';
@@ -198,7 +205,7 @@ describe('HTTP API', () => {
     const [name, content] = [...files].find(([n]) => n !== 'manifest.json' && n.endsWith('.csv'))!;
     files.set(name, Buffer.concat([content, Buffer.from('x')]));
     expect(verifyPackage(files).problems.join('\n')).toContain(name);
-    expect(await call(api, 'GET', '/v1/exports/2026-Q5', { token: api.tokens.auditor })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^period: /) } });
+    expect(await call(api, 'GET', '/v1/exports/2026-Q5', { token: api.tokens.auditor })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^path\.period: /) } });
   });
 
   it('lets an alert\'s recipient acknowledge and resolve it, and counts the times in the quarter\'s figures', async () => {
@@ -262,6 +269,136 @@ describe('HTTP API', () => {
     }
   });
 
+  it('filters tasks by every status: open, answered and unanswered by the task, accepted and returned by the reviewer\'s decision', async () => {
+    const open = (await api.rt.reviews.tasks(ORG, '2026-Q4')).filter((t) => t.status === 'open' && t.owner !== OWNER && !t.delegate);
+    const [accepted, returned, third] = open as [Task, Task, Task];
+    for (const t of [accepted, returned]) await answerTask(api.rt, { orgId: ORG, taskId: t.id, as: t.owner, result: 'partially-effective', comment: 'Half done.', now: NOW });
+    await decideTask(api.rt, { orgId: ORG, taskId: accepted.id, as: accepted.reviewer, decision: 'accept', now: NOW });
+    await decideTask(api.rt, { orgId: ORG, taskId: returned.id, as: returned.reviewer, decision: 'return', comment: 'Attach the report.', now: NOW });
+    // A closed quarter's tasks left without an answer are unanswered: 2026-Q3's review, opened in its quarter.
+    await executeWorkflow(api.rt, 'quarterly-review', runRequest('quarterly-review', ORG, new Date('2026-09-15T01:00:00Z'), { period: '2026-Q3' }).input);
+    await closeQuarter(api.rt, ORG, '2026-Q3', 'test', '2026-11-30T01:30:00.000Z');
+    const q3 = await api.rt.reviews.tasks(ORG, '2026-Q3');
+    expect(q3.length).toBeGreaterThan(0);
+    // An answer through the API, which also drops what this process's reads hold of the organisation.
+    const thirdOwner = await issueLocalToken(api.key, { person: third.owner, orgId: ORG, role: 'owner', ttlSeconds: 600, now: new Date() });
+    expect(await call(api, 'POST', `/v1/reviews/2026-Q4/tasks/${third.control}/answer`, { token: thirdOwner, body: '{"result":"partially-effective"}' })).toMatchObject({ status: 200 });
+
+    const ids = async (query: string) => {
+      const reply = await call(api, 'GET', `/v1/tasks?limit=500&${query}`, { token: api.tokens.auditor });
+      expect(reply.status, query).toBe(200);
+      return (reply.body as { items: { id: string }[] }).items.map((t) => t.id);
+    };
+    expect(await ids('status=accepted')).toEqual([accepted.id]);
+    expect(await ids('status=returned')).toEqual([returned.id]);
+    // A returned answer is open again, waiting for a new one; an accepted one stays answered.
+    expect(await ids('status=open')).toContain(returned.id);
+    expect(await ids('status=answered')).toEqual(expect.arrayContaining([accepted.id, third.id]));
+    expect(await ids('status=answered')).not.toContain(returned.id);
+    expect((await ids('quarter=2026-Q3&status=unanswered')).sort()).toEqual(q3.map((t) => t.id).sort());
+    expect(await ids('quarter=2026-Q4&status=unanswered')).toEqual([]);
+    expect(await call(api, 'GET', '/v1/tasks?status=done', { token: api.tokens.auditor })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^query\.status: .*"unanswered".*"accepted".*"returned"/) } });
+  });
+
+  it('shows the security and compliance contacts every alert they may acknowledge, and a group owner only theirs, as the acknowledgement allows', async () => {
+    const everyAlert = ((await call(api, 'GET', '/v1/alerts?limit=500', { token: api.tokens.auditor })).body as { items: { id: string; status: string; recipients: string[] }[] }).items;
+    expect(everyAlert.length).toBeGreaterThan(2);
+    const ownerToken = (person: string) => issueLocalToken(api.key, { person, orgId: ORG, role: 'owner', ttlSeconds: 600, now: new Date() });
+    const listed = async (t: string) => ((await call(api, 'GET', '/v1/alerts?limit=500', { token: t })).body as { items: { id: string }[] }).items.map((a) => a.id);
+    // michelle-leung, the compliance contact, is on no alert's list of recipients, and cheung-chi-keung is the security contact.
+    expect(everyAlert.every((a) => !a.recipients.includes('michelle-leung'))).toBe(true);
+    const contact = await ownerToken('michelle-leung');
+    expect(await listed(contact)).toEqual(everyAlert.map((a) => a.id));
+    expect(await listed(await ownerToken('cheung-chi-keung'))).toEqual(everyAlert.map((a) => a.id));
+    const openOne = everyAlert.find((a) => a.status === 'open')!;
+    expect(await call(api, 'POST', `/v1/alerts/${openOne.id}/ack`, { token: contact, body: '{"comment":"x"}' })).toMatchObject({ status: 200, body: { alert: { acknowledgedBy: 'michelle-leung' } } });
+    // A group's owner who is neither contact: their own alerts only, and no other.
+    const groupOwner = everyAlert.flatMap((a) => a.recipients).find((p) => p !== 'cheung-chi-keung' && p !== 'michelle-leung')!;
+    const theirs = everyAlert.filter((a) => a.recipients.includes(groupOwner));
+    const other = everyAlert.find((a) => a.status === 'open' && !a.recipients.includes(groupOwner))!;
+    expect(theirs.length).toBeLessThan(everyAlert.length);
+    const groupToken = await ownerToken(groupOwner);
+    expect(await listed(groupToken)).toEqual(theirs.map((a) => a.id));
+    expect(await call(api, 'POST', `/v1/alerts/${other.id}/ack`, { token: groupToken, body: '{}' })).toMatchObject({ status: 403 });
+  });
+
+  it('refuses impossible dates in every date and time field, naming the field, and starts no run for one', async () => {
+    const auditor = { token: api.tokens.auditor };
+    expect(await call(api, 'GET', '/v1/audit?from=2026-02-31', auditor)).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^query\.from: must be a real date/) } });
+    expect(await call(api, 'GET', '/v1/audit?to=2026-11-31T00:00:00Z', auditor)).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^query\.to: must be a real date/) } });
+    expect(await call(api, 'GET', '/v1/audit?from=2026-11-30T25:00:00Z', auditor)).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^query\.from: /) } });
+    expect(await call(api, 'GET', '/v1/audit?from=2024-02-29&to=2026-11-30T10:00%2B08:00', auditor)).toMatchObject({ status: 200 });
+    expect(await call(api, 'GET', '/v1/runs?period=2026-02-31', auditor)).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^query\.period: /) } });
+    expect(await call(api, 'GET', '/v1/runs?period=2026-13', auditor)).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^query\.period: /) } });
+    const scheduler = { token: api.tokens.scheduler };
+    for (const [workflow, period] of [['evidence-sweep', '2026-02-31'], ['behaviour-monitoring', '2026-11-31T0915']]) {
+      const reply = await call(api, 'POST', '/v1/runs', { ...scheduler, body: JSON.stringify({ workflow, period }) });
+      expect(reply, `${workflow} ${period}`).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^body\.period: must be a real date/) } });
+      expect(await call(api, 'GET', `/v1/runs/${workflow}-${ORG}-${period}`, scheduler)).toMatchObject({ status: 404 });
+    }
+  });
+
+  it('names the field and the values allowed in its errors, and takes an absent body where every field is optional', async () => {
+    const bogus = await call(api, 'GET', '/v1/gaps?status=bogus', { token: api.tokens.auditor });
+    expect(bogus).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^query\.status: .*"open".*"closed".*"accepted".*"all"/) } });
+    const open = (await api.rt.alerts.unresolved(ORG)).filter((a) => a.status === 'open').map((a) => a.id).sort();
+    expect(open.length).toBeGreaterThan(1);
+    const noBody = await fetch(`${api.server.url}/v1/alerts/${open[0]}/ack`, { method: 'POST', headers: { authorization: `Bearer ${api.tokens.admin}` } });
+    expect(noBody.status).toBe(200);
+    expect(await noBody.json()).toMatchObject({ alert: { id: open[0], status: 'acknowledged', acknowledgedBy: 'michelle-leung' } });
+    expect(await call(api, 'POST', `/v1/alerts/${open[1]}/ack`, { token: api.tokens.admin, body: '' })).toMatchObject({ status: 200, body: { alert: { status: 'acknowledged' } } });
+    // Where a field is required, the message names it.
+    expect(await call(api, 'POST', `/v1/alerts/${open[1]}/resolve`, { token: api.tokens.admin, body: '' })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^body\.disposition: /) } });
+  });
+
+  it('refuses an unknown query key on every route, __proto__ included, naming the key', async () => {
+    const url = (p: string) => p.replace('{id}', 'A.5.15').replace('{quarter}', '2026-Q4').replace('{period}', '2026-Q4').replace('{name}', api.scanRun).replace('{control}', 'A.5.9');
+    for (const r of ROUTES.filter((x) => x.method === 'GET')) {
+      for (const key of ['x', '__proto__']) {
+        const reply = await call(api, 'GET', `${url(r.path)}?${key}=1`, { token: api.tokens.admin });
+        expect(reply.status, `${r.path}?${key}`).toBe(400);
+        expect((reply.body as { message: string }).message, `${r.path}?${key}`).toContain(`"${key}"`);
+      }
+    }
+  });
+
+  it('checks the caller\'s role before the size of the body, as lib/api/http.ts says', async () => {
+    const big = JSON.stringify({ comment: 'x'.repeat(70 * 1024) });
+    expect(await call(api, 'POST', '/v1/evidence', { token: api.tokens.auditor, body: big })).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    expect(await call(api, 'POST', '/v1/evidence', { body: big })).toMatchObject({ status: 401 });
+    expect(await call(api, 'POST', '/v1/evidence', { token: api.tokens.owner, body: big })).toMatchObject({ status: 413 });
+    const huge = JSON.stringify({ comment: 'x'.repeat(2 * 1024 * 1024) });
+    expect(await call(api, 'POST', '/v1/runs', { token: api.tokens.auditor, body: huge })).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    expect(await call(api, 'POST', '/v1/runs', { token: api.tokens.scheduler, body: huge })).toMatchObject({ status: 413 });
+  });
+
+  it('answers a method a route does not take with 405 and Allow, and HEAD like GET without a body', async () => {
+    const allow = async (method: string, p: string) => {
+      const reply = await call(api, method, p, { token: api.tokens.admin });
+      expect(reply.status, `${method} ${p}`).toBe(405);
+      return reply.headers.get('allow');
+    };
+    expect(await allow('DELETE', '/v1/controls')).toBe('GET, HEAD');
+    expect(await allow('PUT', '/v1/evidence')).toBe('GET, HEAD, POST');
+    expect(await allow('GET', '/v1/alerts/20261124-3f9c2a1b/ack')).toBe('POST');
+    expect(await allow('HEAD', '/v1/alerts/20261124-3f9c2a1b/ack')).toBe('POST');
+
+    const get = await call(api, 'GET', '/v1/controls?limit=5', { token: api.tokens.auditor });
+    const head = await call(api, 'HEAD', '/v1/controls?limit=5', { token: api.tokens.auditor });
+    expect(head.status).toBe(200);
+    expect(head.bytes.length).toBe(0);
+    expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
+    expect(head.headers.get('content-length')).toBe(String(get.bytes.length));
+    expect((await call(api, 'HEAD', '/v1/controls')).status).toBe(401);
+    expect((await call(api, 'HEAD', '/v1/datamaps/latest', { token: api.tokens.owner })).status).toBe(403);
+
+    // The Lambda router answers the same way, without the local server.
+    const lambda = routerFor('all');
+    const event = (method: string, p: string) => ({ version: '2.0', rawPath: p, headers: {}, requestContext: { http: { method, path: p }, requestId: 'r' }, isBase64Encoded: false });
+    const reply = (await lambda(event('DELETE', '/v1/evidence') as never, { awsRequestId: 'r' } as never, { signal: new AbortController().signal } as never)) as { statusCode: number; headers: Record<string, string> };
+    expect(reply).toMatchObject({ statusCode: 405, headers: { allow: 'GET, HEAD, POST' } });
+  });
+
   it('answers fuzzed paths, queries, bodies and content types with a 4xx JSON error, never a 5xx, and changes nothing', async () => {
     const before = await tableItems(api.rt);
     let seed = 20261201;
@@ -283,7 +420,9 @@ describe('HTTP API', () => {
         const reply = await call(api, r.method, `${url}${query.size ? `?${query}` : ''}`, { token: api.tokens[caller], ...(r.method === 'POST' ? { body, contentType } : {}) });
         replies.push({ what: `${r.method} ${url}?${query} as ${caller}`, status: reply.status, text: reply.text });
       }
-      const huge = await call(api, r.method, r.path.replace(/\{[^/]+\}/g, 'A.5.9'), { token: api.tokens.owner, ...(r.method === 'POST' ? { body: JSON.stringify({ comment: 'x'.repeat(1024 * 1024) }) } : {}) });
+      // By a role the route takes: the role is checked before the size (lib/api/http.ts).
+      const who = r.roles.includes('owner') ? 'owner' : (r.roles[0] as Role);
+      const huge = await call(api, r.method, r.path.replace(/\{[^/]+\}/g, 'A.5.9'), { token: api.tokens[who], ...(r.method === 'POST' ? { body: JSON.stringify({ comment: 'x'.repeat(1024 * 1024) }) } : {}) });
       if (r.method === 'POST') expect(huge.status, `${r.path} with 1 MB`).toBe(413);
     }
     const failures = replies.filter((r) => r.status >= 500 || (r.status >= 400 && !/^\{"code":"[a-z-]+","message":".+"\}$/s.test(r.text)));

@@ -13,6 +13,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../lib/domain/access/principal.ts';
 import { verifyPackage } from '../lib/domain/export/manifest.ts';
+import { serveApi } from '../lib/api/local-server.ts';
 import { localWebAuth, setWebAuth, signInCode } from '../lib/web/auth.ts';
 import { ORG, OWNER, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
 
@@ -63,6 +64,28 @@ describe('web pages in Chromium', () => {
     expect(await accessibilityProblems(page), url).toEqual([]);
     await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
   }
+
+  /** A session cookie (`name=value`) from a one-time link, as a browser would keep it, without a browser. */
+  async function sessionCookie(role: Role, person: string, base = api.server.url): Promise<string> {
+    const landed = await fetch(`${base}/sign-in?code=${await signInCode(api.key, { person, orgId: ORG, role })}`, { redirect: 'manual' });
+    expect(landed.status).toBe(303);
+    return (landed.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  }
+
+  /** A request as a browser sends it with that cookie (no redirect followed); a form is sent urlencoded. */
+  async function browse(cookie: string | undefined, method: string, url: string, form?: Record<string, string> | string, base = api.server.url) {
+    const body = form === undefined ? undefined : typeof form === 'string' ? form : new URLSearchParams(form).toString();
+    const response = await fetch(`${base}${url}`, {
+      method,
+      redirect: 'manual',
+      headers: { ...(cookie ? { cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      ...(body !== undefined ? { body } : {}),
+    });
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  }
+
+  /** A form's one-use CSRF token from a page. */
+  const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
   it('an owner signs in from the link, sees only their tasks, answers one, and the review shows it', async () => {
     const { context, page } = await signIn('owner', OWNER);
@@ -173,11 +196,11 @@ describe('web pages in Chromium', () => {
     const started = new URL(page.url()).searchParams.get('started') ?? '';
     expect(started).toMatch(/^evidence-sweep-harbour-ledger-2026-11-30T\d{6}$/);
     const row = page.locator('tr', { hasText: started });
-    for (let i = 0; i < 60 && !((await row.count()) && (await row.textContent())?.includes('succeeded')); i++) {
+    for (let i = 0; i < 60 && !((await row.count()) && (await row.textContent())?.includes('成功')); i++) {
       await page.waitForTimeout(500);
       await page.reload();
     }
-    expect(await row.textContent()).toContain('succeeded');
+    expect(await row.textContent()).toContain('成功');
     await page.screenshot({ path: path.join(SHOTS, 'scheduler-runs.png'), fullPage: true });
 
     // Signing out ends the session: the cookie is gone and a page behind it asks to sign in.
@@ -187,5 +210,105 @@ describe('web pages in Chromium', () => {
     expect((await context.cookies()).filter((c) => c.name === 'compliance_session')).toEqual([]);
     expect((await page.goto(`${api.server.url}/runs`))?.status()).toBe(401);
     await context.close();
+  });
+
+  it('signing out ends the session on the server: its cookie, replayed, is refused, by a restarted server too, and only that session ends', async () => {
+    const cookie = await sessionCookie('owner', OWNER);
+    const other = await sessionCookie('owner', OWNER);
+    const tasks = await browse(cookie, 'GET', '/tasks');
+    expect(tasks.status).toBe(200);
+    const out = await browse(cookie, 'POST', '/sign-out', { csrf: csrfOf(tasks.text) });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/signed-out');
+
+    const replayed = await browse(cookie, 'GET', '/tasks');
+    expect(replayed.status).toBe(401);
+    expect(replayed.text).toContain('href="/sign-in"');
+    expect(replayed.text).toContain('signed out of this session');
+    // The record is in the table, not the server's memory: another server (a restart, another Lambda) refuses it too.
+    const restarted = await serveApi({ key: api.key });
+    try {
+      expect((await browse(cookie, 'GET', '/tasks', undefined, restarted.url)).status).toBe(401);
+      expect((await browse(cookie, 'POST', '/sign-out', { csrf: csrfOf(tasks.text) }, restarted.url)).status).toBe(401);
+    } finally {
+      await restarted.close();
+    }
+    expect((await browse(other, 'GET', '/tasks')).status).toBe(200);
+  });
+
+  it('answers a browser with a page in the person\'s language for no such page, a method a page does not take and a body too large; a refreshed form post goes back to its form', async () => {
+    // raymond-wong reads Traditional Chinese; wong-siu-ming English.
+    const auditor = await sessionCookie('auditor', 'raymond-wong');
+    const owner = await sessionCookie('owner', OWNER);
+    const isPage = (reply: { headers: Headers; text: string }, language: string, home: string) => {
+      expect(reply.headers.get('content-type')).toContain('text/html');
+      expect(reply.text).toContain(`<html lang="${language}">`);
+      expect(reply.text).toContain(`href="${home}"`);
+    };
+
+    const missing = await browse(auditor, 'GET', '/nonexistent');
+    expect(missing.status).toBe(404);
+    isPage(missing, 'zh-Hant', '/controls');
+    expect(missing.text).toContain('沒有這個頁面');
+    const anonymous = await browse(undefined, 'GET', '/nonexistent/page');
+    expect(anonymous.status).toBe(404);
+    isPage(anonymous, 'en', '/');
+    expect(anonymous.text).toContain('There is no such page');
+
+    const wrongMethod = await browse(auditor, 'POST', '/controls', { csrf: 'x' });
+    expect(wrongMethod.status).toBe(405);
+    isPage(wrongMethod, 'zh-Hant', '/controls');
+    expect(wrongMethod.headers.get('allow')).toBe('GET');
+
+    const tasks = await browse(owner, 'GET', '/tasks');
+    const huge = await browse(owner, 'POST', '/tasks/2026-Q4/A.8.1', `csrf=${csrfOf(tasks.text)}&result=effective&comment=${'x'.repeat(2 * 1024 * 1024)}`);
+    expect(huge.status).toBe(413);
+    isPage(huge, 'en', '/tasks');
+
+    // A refresh of a form post's result page asks for the form's path: it leads back to the form.
+    const refreshed = await browse(owner, 'GET', '/tasks/2026-Q4/A.8.5');
+    expect(refreshed.status).toBe(303);
+    expect(refreshed.headers.get('location')).toBe('/tasks?quarter=2026-Q4#task-A.8.5');
+    expect((await browse(owner, 'GET', '/tasks/2026-Q9/A.8.5')).headers.get('location')).toBe('/tasks');
+
+    // The API still answers JSON.
+    const api404 = await browse(auditor, 'GET', '/v1/nonexistent');
+    expect(api404.status).toBe(404);
+    expect(api404.headers.get('content-type')).toContain('application/json');
+  });
+
+  it('names the field the person sent: the form\'s path on the tasks page it re-shows, the page\'s query on the review', async () => {
+    const owner = await sessionCookie('owner', OWNER);
+    const tasks = await browse(owner, 'GET', '/tasks');
+    const bad = await browse(owner, 'POST', '/tasks/2026-Q9/A.8.5', { csrf: csrfOf(tasks.text), result: 'effective' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('A.8.5: path.quarter: must be a quarter');
+    expect(bad.text).not.toContain('query.quarter');
+    expect(bad.text).toContain('My tasks 2026-Q4');
+
+    const auditor = await sessionCookie('auditor', 'raymond-wong');
+    const review = await browse(auditor, 'GET', '/review?quarter=2026-Q9');
+    expect(review.status).toBe(400);
+    expect(review.text).toContain('query.quarter: must be a quarter');
+    expect(review.text).not.toContain('path.quarter');
+    const download = await browse(auditor, 'GET', `/package/download?period=${'9'.repeat(30)}`);
+    expect(download.status).toBe(400);
+    expect(download.text).toContain('query.period');
+    expect(download.text).not.toContain('path.period');
+  });
+
+  it('the runs page stops refreshing for a run it does not know and for one that has finished, and speaks the person\'s language', async () => {
+    const scheduler = await sessionCookie('scheduler', 'raymond-wong');
+    const unknown = await browse(scheduler, 'GET', `/runs?started=evidence-sweep-${ORG}-2030-01-01T000000`);
+    expect(unknown.status).toBe(200);
+    expect(unknown.text).not.toContain('http-equiv="refresh"');
+    expect(unknown.text).toContain('沒有這個名稱的執行');
+    expect((await browse(scheduler, 'GET', '/runs?started=%3Cnot-a-name%3E')).text).not.toContain('http-equiv="refresh"');
+    const finished = await browse(scheduler, 'GET', `/runs?started=${api.scanRun}`);
+    expect(finished.text).not.toContain('http-equiv="refresh"');
+    // Workflows and statuses in Traditional Chinese, like the rest of the page.
+    const row = new RegExp(`<tr><td>${api.scanRun}</td><td>([^<]*)</td><td class="status-succeeded">([^<]*)</td>`).exec(finished.text);
+    expect(row?.slice(1)).toEqual(['數據地圖掃描', '成功']);
+    expect(finished.text).toContain('<option value="evidence-sweep">證據巡查</option>');
   });
 });

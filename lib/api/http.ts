@@ -107,6 +107,8 @@ function issues(where: string, error: z.ZodError): string {
   return error.issues.map((i) => `${[where, ...i.path].join('.')}: ${i.message}`).join('; ');
 }
 
+const NO_QUERY = z.strictObject({});
+
 function parsePart<S extends Schema | undefined>(schema: S, value: unknown, where: string): Out<S> {
   if (!schema) return undefined as Out<S>;
   const result = schema.safeParse(value ?? {});
@@ -139,6 +141,8 @@ export function toResult(reply: Reply): ApiResult {
 
 interface Parsed {
   principal?: Principal;
+  /** The request came without a body (nothing to parse, whatever its content type). */
+  noBody?: boolean;
 }
 
 const caches = new WeakMap<Runtime, ReadCache>();
@@ -182,7 +186,8 @@ export async function runRoute(spec: RouteSpec, request: RouteRequest, base: () 
     rt,
     principal,
     params: parsePart(spec.params, request.params, 'path'),
-    query: parsePart(spec.query, request.query, 'query'),
+    // A route without query parameters refuses any, as the others refuse keys they do not know.
+    query: parsePart(spec.query ?? NO_QUERY, request.query, 'query'),
     body: parsePart(spec.body, request.body, 'body'),
     now: rt.clock(),
     shared: <T>(key: string, read: () => Promise<T>) => (spec.method === 'GET' ? cacheOf(base()).memo(principal.orgId, key, read) : read()),
@@ -208,12 +213,20 @@ export function apiHandler(spec: RouteSpec, base: () => Runtime = runtime) {
       before: async (request) => {
         const principal = principalOfEvent(request.event);
         state.set(request.event, { principal });
-        if (spec.method === 'POST' && bodyBytes(request.event) > MAX_BODY_BYTES) throw new TooLargeError(`body: is larger than ${MAX_BODY_BYTES} bytes`);
         await authorise(spec, principal, base);
-        if (spec.body && (request.event.body === undefined || request.event.body === '')) throw new InputError('body: is required (a JSON object)');
+        // Measured only once the caller may use the route, and before the body is parsed.
+        if (spec.method === 'POST' && bodyBytes(request.event) > MAX_BODY_BYTES) throw new TooLargeError(`body: is larger than ${MAX_BODY_BYTES} bytes`);
+        if (spec.body && (request.event.body === undefined || request.event.body === '')) {
+          // No body where every field is optional is the empty object; otherwise the schema names what is missing.
+          (request.event as { body?: unknown }).body = {};
+          state.set(request.event, { principal, noBody: true });
+        }
       },
     });
-  if (spec.body) handler.use(httpJsonBodyParser());
+  if (spec.body) {
+    const parser = httpJsonBodyParser();
+    handler.use({ before: (request) => (state.get(request.event)?.noBody ? undefined : parser.before?.(request as never)) });
+  }
   return handler.handler(async (event) => {
     const principal = state.get(event)?.principal as Principal;
     return toResult(await runRoute(spec, { principal, params: event.pathParameters, query: event.queryStringParameters, body: event.body }, base));

@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import { errorResult, MAX_BODY_BYTES, resultOfError, type ApiEvent, type ApiResult } from './http.ts';
-import { routerFor } from './router.ts';
+import { authorise, errorResult, MAX_BODY_BYTES, principalOfEvent, resultOfError, type ApiEvent, type ApiResult } from './http.ts';
+import { allowedMethods, routerFor, specOf } from './router.ts';
 import { API_ROUTES, WEB_ROUTES } from '../workflows/declarations.ts';
-import { webRouter } from '../web/handler.ts';
+import { refusedPage, webRouter } from '../web/handler.ts';
 import type { SigningKey } from '../adapters/local/local-signing-key.ts';
 import { verifyLocalToken } from '../adapters/local/local-token.ts';
 
@@ -21,7 +21,9 @@ export interface LocalServer {
 
 /** Route templates as patterns: `/v1/controls/{id}` matches one path segment for `{id}`. */
 const pattern = (path: string) => new RegExp(`^${path.replace(/\{[^/]+\}/g, '[^/]+')}${path === '/' ? '' : '/?'}$`);
-const KNOWN = [...API_ROUTES, ...WEB_ROUTES].map((r) => ({ method: r.method, pattern: pattern(r.path), web: !r.path.startsWith('/v1/') }));
+const KNOWN = [...API_ROUTES, ...WEB_ROUTES].map((r) => ({ method: r.method, path: r.path, pattern: pattern(r.path), web: !r.path.startsWith('/v1/') }));
+/** Does a known route take this method: its own, or HEAD where the API answers GET (lib/api/router.ts)? */
+const takes = (k: (typeof KNOWN)[number], method: string) => k.method === method || (method === 'HEAD' && k.method === 'GET' && !k.web);
 
 /** Read at most this much of a body; the handlers refuse anything over MAX_BODY_BYTES with their own answer (JSON or a page). */
 const READ_LIMIT = 1024 * 1024 + MAX_BODY_BYTES;
@@ -40,7 +42,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 function send(res: ServerResponse, result: ApiResult): void {
   const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
   if (result.cookies?.length) res.setHeader('set-cookie', result.cookies);
-  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), 'content-length': String(Buffer.byteLength(body)) });
+  // A HEAD's answer carries the length of the body it leaves out.
+  res.writeHead(result.statusCode ?? 200, { 'content-length': String(Buffer.byteLength(body)), ...(result.headers as Record<string, string>) });
   res.end(body);
 }
 
@@ -73,27 +76,39 @@ export async function serveApi(options: { key: SigningKey; port?: number; host?:
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const path = decodedPath(url.pathname);
-    if (!path || !KNOWN.some((k) => k.pattern.test(path))) return send(res, errorResult(404, 'no such route'));
-    if (!KNOWN.some((k) => k.method === method && k.pattern.test(path))) return send(res, errorResult(405, `${method} is not allowed here`));
-    const body = await readBody(req);
-    if (body === 'too-large') {
-      res.setHeader('connection', 'close');
-      return send(res, errorResult(413, `body: is larger than ${MAX_BODY_BYTES} bytes`));
+    // The API answers JSON; anything else is a browser's, answered with a page (in the person's language).
+    const browser = !/^\/v1(\/|$)/.test(url.pathname);
+    const cookies = { headers: { ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}) } };
+    if (!path || !KNOWN.some((k) => k.pattern.test(path))) return send(res, browser ? await refusedPage(cookies, 404) : errorResult(404, 'no such route'));
+    if (!KNOWN.some((k) => takes(k, method) && k.pattern.test(path))) {
+      if (browser) return send(res, await refusedPage(cookies, 405, KNOWN.filter((k) => k.pattern.test(path)).map((k) => k.method)));
+      const allow = allowedMethods(API_ROUTES, path, true).join(', ');
+      const refused = errorResult(405, `${method} is not allowed here: use ${allow}`);
+      return send(res, { ...refused, headers: { ...refused.headers, allow } });
     }
-    // The pages read their session cookie themselves; the API is behind the authorizer's check.
-    const web = KNOWN.find((k) => k.method === method && k.pattern.test(path))?.web ?? false;
+    // The pages read their session cookie themselves; the API is behind the authorizer's check,
+    // and its caller's role is checked before a body is read (lib/api/http.ts's order: 401, 403, then 413).
+    const matched = KNOWN.find((k) => takes(k, method) && k.pattern.test(path));
+    const web = matched?.web ?? false;
     let claims: Record<string, unknown> | undefined;
-    if (!web) {
+    if (!web && matched) {
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
       if (!bearer) return send(res, errorResult(401, 'no valid token: send "Authorization: Bearer <token>"'));
       try {
         claims = await verified(bearer);
+        await authorise(specOf(matched), principalOfEvent({ requestContext: { authorizer: { jwt: { claims } } } } as unknown as ApiEvent));
       } catch (error) {
         return send(res, resultOfError(error, requestId));
       }
     }
+    const body = await readBody(req);
+    if (body === 'too-large') {
+      res.setHeader('connection', 'close');
+      return send(res, browser ? await refusedPage(cookies, 413) : errorResult(413, `body: is larger than ${MAX_BODY_BYTES} bytes`));
+    }
     const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(',') : v]])));
-    const query: Record<string, string> = {};
+    // No prototype: `?__proto__=x` is a key like any other, for the routes to refuse.
+    const query: Record<string, string> = Object.create(null);
     for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
     const event = {
       version: '2.0',

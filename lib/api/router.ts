@@ -2,6 +2,7 @@
 // declarations that also give API Gateway its routes: one function per kind of
 // access, so each has only the IAM rights its routes need.
 import httpRouterHandler from '@middy/http-router';
+import type { Context } from 'aws-lambda';
 import { API_ROUTES, type RouteDeclaration } from '../workflows/declarations.ts';
 import { apiHandler, errorResult, type ApiEvent, type ApiResult } from './http.ts';
 import { ROUTES } from './routes.ts';
@@ -13,11 +14,49 @@ export function specOf(declared: Pick<RouteDeclaration, 'method' | 'path'>): Rou
   return spec;
 }
 
-/** The handler of every route `fn` serves; a path it does not serve is a JSON 404 (API Gateway never sends one). */
+/** A route template as a pattern, as the router matches it: `{id}` is one path segment, a trailing `/` optional. */
+export const routePattern = (path: string): RegExp => new RegExp(`^${path.replace(/\{[^/]+\}/g, '[^/]+')}${path === '/' ? '' : '/?'}$`);
+
+/**
+ * The methods `path` answers among `routes`, for a 405's Allow header (RFC 9110): HEAD
+ * wherever GET is, when `head` (the API answers HEAD like GET); empty when no route has the path.
+ */
+export function allowedMethods(routes: readonly Pick<RouteDeclaration, 'method' | 'path'>[], path: string, head: boolean): string[] {
+  const methods = new Set(routes.filter((r) => routePattern(r.path).test(path)).map((r) => r.method as string));
+  if (head && methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}
+
+/** A GET's answer to a HEAD: its headers (the length its body would have), no body. */
+function headOf(result: ApiResult): ApiResult {
+  const body = result.body ?? '';
+  const length = result.isBase64Encoded ? Buffer.from(body, 'base64').length : Buffer.byteLength(body);
+  const { isBase64Encoded: _, ...rest } = result;
+  return { ...rest, headers: { ...result.headers, 'content-length': String(length) }, body: '' };
+}
+
+/**
+ * The handler of every route `fn` serves. A path it serves under another method is a 405
+ * naming the methods it takes; a path it does not serve a JSON 404 (API Gateway never
+ * sends one). HEAD is answered as GET, without the body.
+ */
 export function routerFor(fn: RouteDeclaration['function'] | 'all') {
-  const routes = API_ROUTES.filter((r) => fn === 'all' || r.function === fn).map((r) => ({ method: r.method, path: r.path, handler: apiHandler(specOf(r)) }));
-  return httpRouterHandler<ApiEvent, ApiResult>({
+  const declared = API_ROUTES.filter((r) => fn === 'all' || r.function === fn);
+  const routes = declared.map((r) => ({ method: r.method, path: r.path, handler: apiHandler(specOf(r)) }));
+  const route = httpRouterHandler<ApiEvent, ApiResult>({
     routes: routes as never,
-    notFoundResponse: (() => errorResult(404, 'no such route')) as never,
+    notFoundResponse: (({ method, path }: { method: string; path: string }) => {
+      // Allow names what the whole API takes at the path, whichever function serves it.
+      const allow = allowedMethods(API_ROUTES, path, true);
+      if (allow.length === 0 || allow.includes(method)) return errorResult(404, 'no such route');
+      const refused = errorResult(405, `${method} is not allowed here: use ${allow.join(', ')}`);
+      return { ...refused, headers: { ...refused.headers, allow: allow.join(', ') } };
+    }) as never,
   });
+  return async (event: ApiEvent, context: Context, options: { signal: AbortSignal }): Promise<ApiResult> => {
+    const http = event.requestContext?.http;
+    if (http?.method !== 'HEAD') return (await route(event, context, options as never)) as ApiResult;
+    const asGet = { ...event, requestContext: { ...event.requestContext, http: { ...http, method: 'GET' } } } as ApiEvent;
+    return headOf((await route(asGet, context, options as never)) as ApiResult);
+  };
 }

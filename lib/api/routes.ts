@@ -13,12 +13,12 @@ import { TASK_RESULTS } from '../domain/review/review.ts';
 import { listEvidenceRows, showControl } from '../usecases/controls/show.ts';
 import { EvidenceSubmission, registerEvidence } from '../usecases/evidence/register.ts';
 import { answerTask } from '../usecases/review/answer.ts';
-import { listTasks, resolveQuarter, showReview, soaOf } from '../usecases/review/show.ts';
-import { listRunRecords, showRun, startRunNow, WorkflowParam } from '../usecases/runs/runs-by-api.ts';
+import { listTasks, resolveQuarter, showReview, soaOf, type TaskView } from '../usecases/review/show.ts';
+import { listRunRecords, PeriodFilter, showRun, startRunNow, WorkflowParam } from '../usecases/runs/runs-by-api.ts';
 import { NotFoundError } from '../errors.ts';
-import { today } from '../domain/dates.ts';
+import { isoMoment, today } from '../domain/dates.ts';
 import { AlertStatus, Disposition } from '../domain/monitoring/alert.ts';
-import { acknowledgeAlert, listAlerts, quarterStats, resolveAlert } from '../usecases/monitoring/alerts.ts';
+import { acknowledgeAlert, alertsHandledBy, listAlerts, quarterStats, resolveAlert } from '../usecases/monitoring/alerts.ts';
 import { readAuditRange, verifyAudit } from '../usecases/audit/trail.ts';
 import { exportPackage } from '../usecases/export/export-package.ts';
 import { zipPackage } from '../domain/export/zip.ts';
@@ -36,12 +36,16 @@ const controlId = z.string().max(40).transform((value, ctx) => {
   return z.NEVER;
 });
 
-/** ISO-8601 date or date-time; a date alone is its first moment (UTC). */
-const moment = z
-  .string()
-  .max(40)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be a date (2026-10-01) or an ISO-8601 date-time with offset')
-  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s).toISOString());
+/**
+ * `?status=` of /v1/tasks: a task's own status (open, answered, unanswered), or the
+ * reviewer's decision on its answer (accepted, returned), which the task keeps apart.
+ */
+const TASK_FILTERS = ['open', 'answered', 'unanswered', 'accepted', 'returned', 'all'] as const;
+function taskMatches(t: Pick<TaskView, 'status' | 'reviewDecision'>, filter: (typeof TASK_FILTERS)[number]): boolean {
+  if (filter === 'all') return true;
+  if (filter === 'accepted' || filter === 'returned') return t.reviewDecision === filter;
+  return t.status === filter;
+}
 
 /** An owner sees their own; the other roles that reach a route see everyone's. */
 const ownOnly = (principal: { role: Role; person: string }) => (principal.role === 'owner' ? principal.person : undefined);
@@ -94,7 +98,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/gaps',
     roles: EVERYONE_WHO_READS,
-    query: z.strictObject({ status: GapStatus.or(z.literal('all')).default('open'), framework: Framework.optional(), severity: Severity.optional(), ...PageQuery }),
+    query: z.strictObject({ status: z.enum([...GapStatus.options, 'all']).default('open'), framework: Framework.optional(), severity: Severity.optional(), ...PageQuery }),
     handle: async ({ rt, principal, query }) => {
       const gaps = query.status === 'open' ? await rt.gaps.open(principal.orgId) : await rt.gaps.all(principal.orgId);
       const kept = gaps.filter(
@@ -117,11 +121,11 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/tasks',
     roles: OWNERS,
-    query: z.strictObject({ quarter: Quarter.optional(), status: z.enum(['open', 'answered', 'returned', 'accepted', 'all']).default('all'), ...PageQuery }),
+    query: z.strictObject({ quarter: Quarter.optional(), status: z.enum(TASK_FILTERS).default('all'), ...PageQuery }),
     handle: async ({ rt, principal, query, now }) => {
       const quarter = await resolveQuarter(rt, principal.orgId, now, query.quarter);
       const tasks = await listTasks(rt, principal.orgId, quarter, ownOnly(principal));
-      const kept = query.status === 'all' ? tasks : tasks.filter((t) => t.status === query.status);
+      const kept = tasks.filter((t) => taskMatches(t, query.status));
       return { json: { quarter, ...pageOf(kept, (t) => annexASortKey(t.control), query) } };
     },
   }),
@@ -168,7 +172,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/audit',
     roles: EVERYONE_WHO_READS,
-    query: z.strictObject({ from: moment.optional(), to: moment.optional(), ...PageQuery }),
+    query: z.strictObject({ from: isoMoment.optional(), to: isoMoment.optional(), ...PageQuery }),
     handle: async ({ rt, principal, query }) => {
       const entries = await readAuditRange(rt, principal.orgId, query.from ?? '0000-01-01', query.to ?? '9999-12-31');
       return { json: pageOf(entries, (e) => e.sk, query) };
@@ -188,7 +192,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/exports/{period}',
     roles: EVERYONE_WHO_READS,
-    params: z.strictObject({ period: z.string().max(20) }),
+    params: z.strictObject({ period: Quarter }),
     query: z.strictObject({ format: z.enum(['json', 'csv', 'oscal']).default('json') }),
     handle: async ({ rt, principal, params, query, now }) => {
       const signer = await rt.manifestSigner();
@@ -202,10 +206,10 @@ export const ROUTES: readonly RouteSpec[] = [
     roles: OWNERS,
     query: z.strictObject({ status: AlertStatus.optional(), ...PageQuery }),
     handle: async ({ rt, principal, query }) => {
-      const alerts = await listAlerts(rt, principal.orgId, query.status);
-      // An owner sees the alerts sent to them (their groups').
+      // An owner sees the alerts they may acknowledge and resolve (handlesAlert): those sent to them, and every one for the contacts.
       const owner = ownOnly(principal);
-      return { json: pageOf(owner ? alerts.filter((a) => a.recipients.includes(owner)) : alerts, (a) => `${a.at}#${a.id}`, query) };
+      const alerts = owner ? await alertsHandledBy(rt, principal.orgId, owner, query.status) : await listAlerts(rt, principal.orgId, query.status);
+      return { json: pageOf(alerts, (a) => `${a.at}#${a.id}`, query) };
     },
   }),
   route({
@@ -239,7 +243,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/runs',
     roles: [...EVERYONE_WHO_READS, 'scheduler'],
-    query: z.strictObject({ workflow: WorkflowParam.optional(), period: z.string().max(20).regex(/^\d{4}(-[\dQ]+){0,2}$/, 'must be a period such as 2026, 2026-11, 2026-Q4 or 2026-11-30').optional(), ...PageQuery }),
+    query: z.strictObject({ workflow: WorkflowParam.optional(), period: PeriodFilter.optional(), ...PageQuery }),
     handle: async ({ rt, principal, query, shared }) => {
       const filter = { ...(query.workflow ? { workflow: query.workflow } : {}), ...(query.period ? { period: query.period } : {}) };
       const runs = await shared(`runs:${JSON.stringify(filter)}`, () => listRunRecords(rt, principal.orgId, filter));

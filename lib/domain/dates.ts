@@ -39,7 +39,31 @@ export function addPeriod(date: string, period: string): string {
   return formatDate(target.getTime() + (Number(w) * 7 + Number(d) - 1) * DAY_MS);
 }
 
-const isoInstant = z.iso.datetime({ offset: true });
+/** A real calendar date written YYYY-MM-DD (2026-02-31 is not one, 2028-02-29 is). */
+export function isRealDate(value: string): boolean {
+  return isoDate.safeParse(value).success;
+}
+
+const TIME_WITH_OFFSET = /^T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+/**
+ * An ISO-8601 date-time with its offset on a real date and a real time of day
+ * (2026-11-30T09:00:00Z, 2026-11-30T17:00+08:00). Checked field by field, because
+ * Date.parse rolls what does not exist over: 2026-11-31T00:00Z would be 1 December.
+ */
+export function isRealInstant(value: string): boolean {
+  return value.length <= 40 && isRealDate(value.slice(0, 10)) && TIME_WITH_OFFSET.test(value.slice(10));
+}
+
+/**
+ * A moment as a request gives it (`from`, `to`): a real date, meaning its first moment
+ * in UTC, or a real date-time with its offset; read as an ISO-8601 UTC instant.
+ */
+export const isoMoment = z
+  .string()
+  .max(40, 'must be a real date (2026-10-01) or an ISO-8601 date-time with offset (2026-10-01T09:00:00Z)')
+  .refine((s) => isRealDate(s) || isRealInstant(s), 'must be a real date (2026-10-01) or an ISO-8601 date-time with offset (2026-10-01T09:00:00Z)')
+  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s).toISOString());
 
 /**
  * A moment as a person writes it for `--now` or COMPLIANCE_NOW. A date alone means
@@ -48,8 +72,8 @@ const isoInstant = z.iso.datetime({ offset: true });
  * caller uses the system clock.
  */
 export function parseNow(value: string): Date {
-  if (isoDate.safeParse(value).success) return new Date(`${value}T09:00:00Z`);
-  if (isoInstant.safeParse(value).success) return new Date(value);
+  if (isRealDate(value)) return new Date(`${value}T09:00:00Z`);
+  if (isRealInstant(value)) return new Date(value);
   throw new InputError(`--now: "${value}" is not an ISO-8601 date (2026-11-30) or date-time with offset (2026-11-30T09:00:00Z)`);
 }
 

@@ -2,10 +2,11 @@
 // claims as the API's (Cognito's ID token on AWS, a local token under serve), checked
 // in the handler since a browser sends cookies, not an Authorization header. Locally
 // people sign in from a one-time link `compliance token --link` prints; forms carry a
-// CSRF token bound to the session and good for one use.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// CSRF token bound to the session and good for one use. Signing out records the
+// session's token in the table until it expires, so a copy of the cookie is refused.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose';
-import { useOnce } from '../adapters/dynamodb/nonce-store.ts';
+import { useOnce, wasUsed } from '../adapters/dynamodb/nonce-store.ts';
 import type { SigningKey } from '../adapters/local/local-signing-key.ts';
 import { issueLocalToken, LOCAL_ISSUER, SIGN_IN_AUDIENCE, verifyLocalToken } from '../adapters/local/local-token.ts';
 import { principalOf, type Principal, type Role } from '../domain/access/principal.ts';
@@ -91,11 +92,37 @@ export function webAuth(): WebAuth {
   return current;
 }
 
-export async function principalOfSession(token: string | undefined): Promise<Principal> {
+/** The one-use record a signed-out session leaves (lib/adapters/dynamodb/nonce-store.ts). */
+const SIGNED_OUT = 'signed-out';
+
+/** A session as the table knows it: its token's SHA-256, so the table never holds a token that could be used. */
+const sessionId = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+async function sessionClaims(token: string | undefined): Promise<{ claims: Record<string, unknown>; principal: Principal }> {
   if (!token) throw new UnauthenticatedError('you are not signed in');
-  const principal = principalOf(await webAuth().verify(token));
+  const claims = await webAuth().verify(token);
+  const principal = principalOf(claims);
   if ('refused' in principal) throw new UnauthenticatedError(principal.refused);
+  return { claims, principal };
+}
+
+/** The person of a session token: signed, unexpired and not signed out of (one consistent GetItem). */
+export async function principalOfSession(rt: Runtime, token: string | undefined): Promise<Principal> {
+  const { principal } = await sessionClaims(token);
+  if (await wasUsed(rt.store, principal.orgId, SIGNED_OUT, sessionId(token as string), new Date())) throw new UnauthenticatedError('you signed out of this session: sign in again');
   return principal;
+}
+
+/**
+ * Ends a session for good: the token cannot be recalled from a browser that kept a copy, so
+ * the table records it as signed out until it would have expired (then TTL removes the record).
+ */
+export async function endSession(rt: Runtime, token: string): Promise<void> {
+  const { claims, principal } = await sessionClaims(token);
+  const exp = Number(claims.exp);
+  const expires = Number.isFinite(exp) ? new Date(exp * 1000) : new Date(Date.now() + SESSION_TTL_SECONDS * 1000);
+  // Already recorded (a second sign-out racing the first) is as good as recording it.
+  await useOnce(rt.store, principal.orgId, SIGNED_OUT, sessionId(token), expires);
 }
 
 /** A one-time sign-in link's code: a short-lived token with a purpose of its own and an id used once. */

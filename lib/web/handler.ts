@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler from '@middy/http-router';
 import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
-import { InputError, errorOutcome, TooLargeError, MediaTypeError, UnauthenticatedError } from '../errors.ts';
+import { InputError, errorOutcome, NotFoundError, TooLargeError, MediaTypeError, UnauthenticatedError } from '../errors.ts';
 import { redact } from '../domain/detect/redact.ts';
 import type { Principal } from '../domain/access/principal.ts';
 import type { Markup } from '../domain/report/html.ts';
@@ -18,7 +18,7 @@ import { gatherReport } from '../usecases/report/gather.ts';
 import { resolveQuarter } from '../usecases/review/show.ts';
 import { runtime } from '../runtime.ts';
 import { WEB_ROUTES, type WebRouteDeclaration } from '../workflows/declarations.ts';
-import { checkCsrf, csrfToken, exchangeHostedCode, principalOfSession, redeemSignInCode, SESSION_COOKIE, SESSION_TTL_SECONDS, webAuth } from './auth.ts';
+import { checkCsrf, csrfToken, endSession, exchangeHostedCode, principalOfSession, redeemSignInCode, SESSION_COOKIE, SESSION_TTL_SECONDS, webAuth } from './auth.ts';
 import { labels } from './labels.ts';
 import * as pages from './pages.ts';
 
@@ -52,7 +52,7 @@ function sessionCookie(value: string, maxAge: number): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${webAuth().secureCookies ? '; Secure' : ''}`;
 }
 
-function cookieOf(event: ApiEvent, name: string): string | undefined {
+function cookieOf(event: Pick<ApiEvent, 'cookies' | 'headers'>, name: string): string | undefined {
   const all = event.cookies ?? (event.headers?.cookie ? event.headers.cookie.split(/;\s*/) : []);
   for (const c of all) {
     const at = c.indexOf('=');
@@ -72,6 +72,17 @@ async function api<T>(req: WebRequest, method: 'GET' | 'POST', path: string, req
   const reply = await runRoute(specOf({ method, path }), { principal: req.principal, ...request });
   if (!('json' in reply)) throw new Error(`${method} ${path} did not answer JSON`);
   return reply.json as T;
+}
+
+/**
+ * A query field a page hands an API route as its path parameter, checked first by that route's own
+ * schema, so a refusal names the field the person sent (`query.quarter`, not `path.quarter`).
+ */
+function fromQuery(req: WebRequest, path: string, name: string): string {
+  const value = req.query[name] ?? '';
+  const parsed = specOf({ method: 'GET', path }).params?.safeParse({ [name]: value });
+  if (parsed && !parsed.success) throw new InputError(parsed.error.issues.map((i) => `${['query', ...i.path].join('.')}: ${i.message}`).join('; '));
+  return value;
 }
 
 type TaskList = { quarter: string; items: Parameters<typeof pages.tasksPage>[2] };
@@ -98,8 +109,10 @@ const PAGES: Record<string, Page> = {
     } catch (error) {
       const outcome = errorOutcome(error);
       if (!outcome.expected) throw error;
-      // The page again, saying what is wrong, with what was typed kept.
-      return tasks({ ...req, query: { quarter } }, { problem: `${control}: ${redact((error as Error).message)}`, failedTask: `${quarter}/${control}` }, outcome.httpStatus);
+      // The page again, saying what is wrong, with what was typed kept: that quarter's page, or the
+      // current one when the quarter in the form's address is not one (its error is the one to show).
+      const shown: Record<string, string> = Quarter.safeParse(quarter).success ? { quarter } : {};
+      return tasks({ ...req, query: shown }, { problem: `${control}: ${redact((error as Error).message)}`, failedTask: `${quarter}/${control}` }, outcome.httpStatus);
     }
     return redirect(`/tasks?quarter=${encodeURIComponent(quarter)}&done=${encodeURIComponent(control)}#task-${encodeURIComponent(control)}`);
   },
@@ -113,7 +126,7 @@ const PAGES: Record<string, Page> = {
   'GET /datamap': async (req) => page(await pages.dataMapPage(req.ctx, await api(req, 'GET', '/v1/datamaps/latest'))),
   'GET /review': async (req) => {
     const rt = readingRuntime();
-    const quarter = req.query.quarter ?? (await resolveQuarter(rt, req.principal.orgId, rt.clock()));
+    const quarter = req.query.quarter !== undefined ? fromQuery(req, '/v1/reviews/{quarter}', 'quarter') : await resolveQuarter(rt, req.principal.orgId, rt.clock());
     return page(await pages.reviewPage(req.ctx, await api(req, 'GET', '/v1/reviews/{quarter}', { params: { quarter } })));
   },
   'GET /audit': async (req) => {
@@ -127,12 +140,16 @@ const PAGES: Record<string, Page> = {
     const settings = await rt.organisations.settings(req.principal.orgId);
     return page(await pages.packagePage(req.ctx, quarterAt(rt.clock(), settings?.timeZone ?? 'Asia/Hong_Kong')));
   },
-  'GET /package/download': async (req) => toResult(await runRoute(specOf({ method: 'GET', path: '/v1/exports/{period}' }), { principal: req.principal, params: { period: req.query.period ?? '' }, query: { format: req.query.format ?? 'json' } })),
+  'GET /package/download': async (req) =>
+    toResult(await runRoute(specOf({ method: 'GET', path: '/v1/exports/{period}' }), { principal: req.principal, params: { period: fromQuery(req, '/v1/exports/{period}', 'period') }, query: { format: req.query.format ?? 'json' } })),
   'GET /runs': async (req) => {
     const runs = await api<{ items: Parameters<typeof pages.runsPage>[1] }>(req, 'GET', '/v1/runs', { query: { limit: '500' } });
     const started = req.query.started;
-    const running = runs.items.some((r) => r.status === 'running') || (started !== undefined && !runs.items.some((r) => r.name === started && r.status !== 'running'));
-    return page(await pages.runsPage(req.ctx, runs.items.slice(-50), { running, ...(started ? { message: `${req.ctx.t.started}: ${started}` } : {}) }));
+    const watched = started === undefined ? undefined : await startedRun(req, started);
+    // The page refreshes while the run just started is under way; with none named, while any listed run is.
+    const running = watched === undefined ? runs.items.some((r) => r.status === 'running') : watched === 'under-way';
+    const said = started === undefined ? {} : watched === 'unknown' ? { problem: `${req.ctx.t.unknownRun}: ${started}` } : { message: `${req.ctx.t.started}: ${started}` };
+    return page(await pages.runsPage(req.ctx, runs.items.slice(-50), { running, ...said }));
   },
   'POST /runs': async (req) => {
     const started = await api<{ name: string }>(req, 'POST', '/v1/runs', { body: { workflow: req.form.workflow ?? '' } });
@@ -142,17 +159,35 @@ const PAGES: Record<string, Page> = {
     await authorise(specOf({ method: 'GET', path: '/v1/gaps' }), req.principal); // the report is for whoever may read gaps
     const rt = readingRuntime();
     const period = req.query.period === undefined ? undefined : Quarter.safeParse(req.query.period);
-    if (period && !period.success) throw new InputError(`period: ${period.error.issues[0]?.message}`);
+    if (period && !period.success) throw new InputError(`query.period: ${period.error.issues[0]?.message}`);
     const report = renderReport(await gatherReport(rt, req.principal.orgId, { now: rt.clock(), language: req.ctx.language, ...(period?.data ? { period: period.data } : {}) }));
     // Served unchanged, under its own policy: its style sheet is allowed by its exact hash.
     return { ...page({ html: report } as Markup), headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': REPORT_CSP } };
   },
-  'POST /sign-out': async () => redirect('/signed-out', [sessionCookie('', 0)]),
+  'POST /sign-out': async (req) => {
+    await endSession(runtime(), cookieOf(req.event, SESSION_COOKIE) as string);
+    return redirect('/signed-out', [sessionCookie('', 0)]);
+  },
 };
+
+/** How the run a person just started stands: by its record, or its execution while it has none or the record lags. */
+async function startedRun(req: WebRequest, name: string): Promise<'under-way' | 'finished' | 'unknown'> {
+  try {
+    const view = await api<{ run: { status: string }; execution?: { status: string } }>(req, 'GET', '/v1/runs/{name}', { params: { name } });
+    if (view.run.status === 'succeeded' || view.run.status === 'failed') return 'finished';
+    // Still `running` or `pending` on record, but its execution has stopped (it failed before recording so).
+    if (view.execution && view.execution.status !== 'RUNNING') return 'finished';
+    return 'under-way';
+  } catch (error) {
+    // Not a run name, or no run of this organisation by it: nothing to wait for.
+    if (error instanceof NotFoundError || error instanceof InputError) return 'unknown';
+    throw error;
+  }
+}
 
 const bareLabels = labels('en');
 
-/** Pages reachable without a session: the sign-in link's landing and where signing out ends. */
+/** Pages reachable without a session: the sign-in link's landing, where signing out ends, and a form's address sent on to its page (which asks for one). */
 const PUBLIC: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
   'GET /sign-in': async (event) => {
     const code = event.queryStringParameters?.code;
@@ -168,10 +203,15 @@ const PUBLIC: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
     const code = event.queryStringParameters?.code;
     if (!code) throw new InputError('the sign-in page sent no code: sign in again');
     const session = await exchangeHostedCode(code);
-    const principal = await principalOfSession(session);
+    const principal = await principalOfSession(runtime(), session);
     return redirect(pages.homeOf(principal.role), [sessionCookie(session, SESSION_TTL_SECONDS)]);
   },
   'GET /signed-out': async () => page(pages.bare('en', bareLabels, bareLabels.signOut, 'You are signed out.', { href: '/sign-in', text: bareLabels.signIn })),
+  // A form's address opened (a browser refreshing the page a form post returned): the page with that form.
+  'GET /tasks/{quarter}/{control}': async (event) => {
+    const { quarter = '', control = '' } = event.pathParameters ?? {};
+    return redirect(Quarter.safeParse(quarter).success ? `/tasks?quarter=${encodeURIComponent(quarter)}#task-${encodeURIComponent(control)}` : '/tasks');
+  },
 };
 
 async function contextFor(principal: Principal): Promise<pages.PageContext> {
@@ -182,15 +222,46 @@ async function contextFor(principal: Principal): Promise<pages.PageContext> {
   return { principal, name: person?.name ?? principal.person, language, t: labels(language), csrf: () => csrfToken(rt, principal) };
 }
 
-function errorPage(error: unknown, requestId: string): ApiResult {
+/** The page context of whoever the request's session cookie names; undefined when none is good. */
+async function contextOfCookie(event: Pick<ApiEvent, 'cookies' | 'headers'>): Promise<pages.PageContext | undefined> {
+  try {
+    return await contextFor(await principalOfSession(runtime(), cookieOf(event, SESSION_COOKIE)));
+  } catch {
+    // Not signed in, or the session has ended: the page is in English, with a link to the start.
+    return undefined;
+  }
+}
+
+/** An error page with its status, in the person's language when known, linking back to where their role starts. */
+function problemPage(ctx: pages.PageContext | undefined, status: number, message: string): ApiResult {
+  const t = ctx?.t ?? bareLabels;
+  return page(pages.bare(ctx?.language ?? 'en', t, `${t.error} (${status})`, message, { href: ctx ? pages.homeOf(ctx.principal.role) : '/', text: t.back }), status);
+}
+
+/** The page context each request's session gave, for its error page. */
+const contexts = new WeakMap<ApiEvent, pages.PageContext>();
+
+async function errorPage(error: unknown, event: ApiEvent, requestId: string): Promise<ApiResult> {
   const outcome = errorOutcome(error);
+  if (error instanceof UnauthenticatedError) return page(pages.bare('en', bareLabels, bareLabels.signIn, `${bareLabels.expired} (${redact(error.message)})`, { href: '/sign-in', text: bareLabels.signIn }), 401);
+  // A failure before the session was read (a form too large or unreadable) reads it now, for the language.
+  const ctx = contexts.get(event) ?? (await contextOfCookie(event));
   if (!outcome.expected) {
     logUnexpected(error, requestId);
-    return page(pages.bare('en', bareLabels, bareLabels.error, `An internal error (request ${requestId}); it is logged.`), 500);
+    return problemPage(ctx, 500, `An internal error (request ${requestId}); it is logged.`);
   }
-  const message = redact((error as Error).message);
-  if (error instanceof UnauthenticatedError) return page(pages.bare('en', bareLabels, bareLabels.signIn, `${bareLabels.expired} (${message})`, { href: '/sign-in', text: bareLabels.signIn }), 401);
-  return page(pages.bare('en', bareLabels, bareLabels.error, message, { href: '/', text: bareLabels.back }), outcome.httpStatus);
+  return problemPage(ctx, outcome.httpStatus, redact((error as Error).message));
+}
+
+/**
+ * `compliance serve`'s answer to a browser's request no page takes: no such page (404), a method the
+ * page does not take (405, with `Allow`), a body too large to read (413); in the person's language.
+ */
+export async function refusedPage(event: Pick<ApiEvent, 'cookies' | 'headers'>, status: 404 | 405 | 413, allow?: readonly string[]): Promise<ApiResult> {
+  const ctx = await contextOfCookie(event);
+  const t = ctx?.t ?? bareLabels;
+  const result = problemPage(ctx, status, { 404: t.noSuchPage, 405: t.wrongMethod, 413: t.tooLarge }[status]);
+  return allow ? { ...result, headers: { ...result.headers, allow: allow.join(', ') } } : result;
 }
 
 function knownHttpError(error: unknown): unknown {
@@ -203,7 +274,11 @@ function knownHttpError(error: unknown): unknown {
 function webRoute(route: WebRouteDeclaration) {
   const key = `${route.method} ${route.path}`;
   const handler = middy<ApiEvent, ApiResult>()
-    .use({ onError: (request) => void (request.response = errorPage(knownHttpError(request.error), request.context?.awsRequestId ?? '')) })
+    .use({
+      onError: async (request) => {
+        request.response = await errorPage(knownHttpError(request.error), request.event, request.context?.awsRequestId ?? '');
+      },
+    })
     .use(httpHeaderNormalizer())
     .use({
       before: (request) => {
@@ -217,11 +292,13 @@ function webRoute(route: WebRouteDeclaration) {
     if (open) return open(event);
     const serve = PAGES[key];
     if (!serve) throw new Error(`web route ${key} is declared but has no page`);
-    const principal = await principalOfSession(cookieOf(event, SESSION_COOKIE));
+    const principal = await principalOfSession(runtime(), cookieOf(event, SESSION_COOKIE));
+    const ctx = await contextFor(principal);
+    contexts.set(event, ctx);
     const form = fields(event.body);
     if (route.method === 'POST') await checkCsrf(runtime(), principal, form.csrf);
     const query = Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, String(v ?? '')]));
-    const req: WebRequest = { event, principal, ctx: await contextFor(principal), params: (event.pathParameters ?? {}) as Record<string, string>, query, form };
+    const req: WebRequest = { event, principal, ctx, params: (event.pathParameters ?? {}) as Record<string, string>, query, form };
     return serve(req);
   });
 }
@@ -229,6 +306,6 @@ function webRoute(route: WebRouteDeclaration) {
 /** Every page as one handler (the web function, and `compliance serve`). */
 export function webRouter() {
   const routes = WEB_ROUTES.map((r) => ({ method: r.method, path: r.path, handler: webRoute(r) }));
-  return httpRouterHandler<ApiEvent, ApiResult>({ routes: routes as never, notFoundResponse: (() => page(pages.bare('en', bareLabels, bareLabels.error, 'There is no such page.', { href: '/', text: bareLabels.back }), 404)) as never });
+  return httpRouterHandler<ApiEvent, ApiResult>({ routes: routes as never, notFoundResponse: (() => problemPage(undefined, 404, bareLabels.noSuchPage)) as never });
 }
 

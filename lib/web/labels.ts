@@ -1,6 +1,7 @@
 // What the pages say, in the person's language (their `language` in the organisation
 // file): English or Traditional Chinese.
 import type { Language } from '../domain/org/org.ts';
+import { WORKFLOWS, type WorkflowName } from '../workflows/declarations.ts';
 
 const EN = {
   title: 'Compliance',
@@ -66,6 +67,10 @@ const EN = {
   expired: 'Your session has ended. Sign in again.',
   summary: 'Summary',
   next: 'Next page',
+  noSuchPage: 'There is no such page.',
+  wrongMethod: 'This page cannot be opened that way: use the menu or the link below.',
+  tooLarge: 'What was sent is too large (a form takes up to 64 KB).',
+  unknownRun: 'No run of this name is known',
 } as const;
 
 export type Labels = { [K in keyof typeof EN]: string };
@@ -134,8 +139,40 @@ const ZH: Labels = {
   expired: '你的登入已過期，請重新登入。',
   summary: '摘要',
   next: '下一頁',
+  noSuchPage: '沒有這個頁面。',
+  wrongMethod: '此頁面不能以這種方式開啟：請使用選單或下面的連結。',
+  tooLarge: '傳送的內容過大（表格最多 64 KB）。',
+  unknownRun: '沒有這個名稱的執行記錄',
 };
 
 export function labels(language: Language | undefined): Labels {
   return language === 'zh-Hant' ? ZH : EN;
+}
+
+/** Each workflow's name as the pages show it: English from its declaration. */
+const WORKFLOW_TITLES: Record<Language, Record<WorkflowName, string>> = {
+  en: Object.fromEntries(WORKFLOWS.map((w) => [w.name, w.title])) as Record<WorkflowName, string>,
+  'zh-Hant': {
+    'data-mapping-scan': '數據地圖掃描',
+    'gap-analysis': '差距分析',
+    'quarterly-review': '季度審查',
+    'evidence-sweep': '證據巡查',
+    'behaviour-monitoring': '行為監察',
+  },
+};
+
+/** A run's status (`pending`: started, its first step not yet run). */
+const RUN_STATUSES: Record<Language, Record<'pending' | 'running' | 'succeeded' | 'failed', string>> = {
+  en: { pending: 'pending', running: 'running', succeeded: 'succeeded', failed: 'failed' },
+  'zh-Hant': { pending: '等待開始', running: '執行中', succeeded: '成功', failed: '失敗' },
+};
+
+/** A workflow's name in the person's language; one no longer declared as it is. */
+export function workflowTitle(language: Language, name: string): string {
+  return (WORKFLOW_TITLES[language] as Record<string, string>)[name] ?? name;
+}
+
+/** A run's status in the person's language; one not known here as it is. */
+export function runStatusText(language: Language, status: string): string {
+  return (RUN_STATUSES[language] as Record<string, string>)[status] ?? status;
 }

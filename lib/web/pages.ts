@@ -7,7 +7,7 @@ import type { Principal, Role } from '../domain/access/principal.ts';
 import type { Language } from '../domain/org/org.ts';
 import { TASK_RESULTS } from '../domain/review/review.ts';
 import { WORKFLOWS } from '../workflows/declarations.ts';
-import type { Labels } from './labels.ts';
+import { runStatusText, workflowTitle, type Labels } from './labels.ts';
 
 export interface PageContext {
   principal: Principal;
@@ -260,12 +260,12 @@ export async function runsPage(ctx: PageContext, runs: readonly RunRow[], option
   const t = ctx.t;
   const canStart = ctx.principal.role === 'admin' || ctx.principal.role === 'scheduler';
   const form = canStart
-    ? html`<form method="post" action="/runs" class="filters"><input type="hidden" name="csrf" value="${await ctx.csrf()}"><div><label for="r-workflow">${t.workflow}</label><select id="r-workflow" name="workflow">${WORKFLOWS.map((w) => html`<option value="${w.name}">${w.title}</option>`)}</select></div><button type="submit">${t.start}</button></form>`
+    ? html`<form method="post" action="/runs" class="filters"><input type="hidden" name="csrf" value="${await ctx.csrf()}"><div><label for="r-workflow">${t.workflow}</label><select id="r-workflow" name="workflow">${WORKFLOWS.map((w) => html`<option value="${w.name}">${workflowTitle(ctx.language, w.name)}</option>`)}</select></div><button type="submit">${t.start}</button></form>`
     : '';
   return layout(
     ctx,
     t.runs,
-    html`${form}${table(t.runs, [t.name, t.workflow, t.status, t.started, t.finished], [...runs].reverse().map((r) => html`<tr><td>${r.name}</td><td>${r.kind}</td><td class="${cls(r.status)}">${r.status}</td><td>${r.startedAt ?? ''}</td><td>${r.finishedAt ?? ''}</td></tr>`))}`,
+    html`${form}${table(t.runs, [t.name, t.workflow, t.status, t.started, t.finished], [...runs].reverse().map((r) => html`<tr><td>${r.name}</td><td>${workflowTitle(ctx.language, r.kind)}</td><td class="${cls(r.status)}">${runStatusText(ctx.language, r.status)}</td><td>${r.startedAt ?? ''}</td><td>${r.finishedAt ?? ''}</td></tr>`))}`,
     { ...(options.running ? { refreshSeconds: 2 } : {}), ...(options.problem ? { status: 'problem' as const, message: options.problem } : options.message ? { message: options.message } : {}) },
   );
 }

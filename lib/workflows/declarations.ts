@@ -382,6 +382,8 @@ export const WEB_ROUTES = [
   { method: 'POST', path: '/sign-out' },
   { method: 'GET', path: '/tasks' },
   { method: 'POST', path: '/tasks/{quarter}/{control}' },
+  // A refreshed form post's page asks for the form's address: it is sent on to the page with the form.
+  { method: 'GET', path: '/tasks/{quarter}/{control}' },
   { method: 'GET', path: '/controls' },
   { method: 'GET', path: '/controls/{id}' },
   { method: 'GET', path: '/gaps' },

@@ -1,7 +1,8 @@
-// Values that may be used once (a sign-in link's code, a form's CSRF token): the first
-// use is recorded by a conditional put, so a replay is refused wherever it arrives;
-// DynamoDB's TTL removes the record after the value has expired anyway.
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+// Values that may be used once (a sign-in link's code, a form's CSRF token, a session
+// token signed out of): the first use is recorded by a conditional put, so a replay is
+// refused wherever it arrives; DynamoDB's TTL removes the record after the value has
+// expired anyway.
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './client.ts';
 import { isConditionFailure } from './conditions.ts';
 import { keys } from './keys.ts';
@@ -21,4 +22,14 @@ export async function useOnce(store: Store, orgId: string, purpose: string, id: 
     if (isConditionFailure(error)) return false;
     throw error;
   }
+}
+
+/**
+ * Has `id` been used for `purpose` (and not expired)? One consistent GetItem of the key alone,
+ * so a use recorded a moment ago by another server or Lambda instance is seen. A record past
+ * its `expiresAt` that TTL has not removed yet counts as gone, as TTL would have it.
+ */
+export async function wasUsed(store: Store, orgId: string, purpose: string, id: string, now: Date): Promise<boolean> {
+  const out = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.nonce(orgId, purpose, id), ConsistentRead: true, ProjectionExpression: 'expiresAt' }));
+  return out.Item !== undefined && Number(out.Item.expiresAt) * 1000 > now.getTime();
 }

@@ -2,6 +2,7 @@
 // and `compliance serve` verifies them, with the claims and checks API Gateway's JWT
 // authorizer applies to Cognito's tokens on AWS (issuer, audience, expiry, signature);
 // only the key differs.
+import { randomBytes } from 'node:crypto';
 import { jwtVerify, SignJWT, errors } from 'jose';
 import type { Role } from '../../domain/access/principal.ts';
 import { InputError, UnauthenticatedError } from '../../errors.ts';
@@ -38,6 +39,8 @@ export async function issueLocalToken(key: SigningKey, request: TokenRequest): P
     .setIssuer(LOCAL_ISSUER)
     .setAudience(LOCAL_AUDIENCE)
     .setSubject(request.person)
+    // Its own id: two tokens issued in the same second differ, so signing out of one session ends only that one.
+    .setJti(randomBytes(16).toString('hex'))
     .setIssuedAt(iat)
     .setExpirationTime(iat + request.ttlSeconds)
     .sign(key.privateKey);

@@ -7,12 +7,30 @@ import type { MonitoringDay } from '../../domain/monitoring/records.ts';
 import { alertStats, type AlertStats } from '../../domain/monitoring/stats.ts';
 import { firstDayOf, lastDayOf, type Quarter } from '../../domain/review/quarter.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
+import type { Organisation } from '../../domain/org/org.ts';
 import type { Ports } from '../ports.ts';
 
 /** Unresolved alerts (open and acknowledged), or those of one status; newest first. */
 export async function listAlerts(rt: Pick<Ports, 'alerts'>, orgId: string, status?: AlertStatus): Promise<Alert[]> {
   const alerts = status === 'resolved' ? await rt.alerts.ofDays(orgId, '0000-01-01', '9999-12-31') : await rt.alerts.unresolved(orgId);
   return alerts.filter((a) => !status || a.status === status).sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1));
+}
+
+/**
+ * Who handles an alert: its recipients (the group's owner and the security contact it
+ * was mailed to) and the organisation's security and compliance contacts, who answer for
+ * every alert. The one rule for both seeing an alert as an owner and acknowledging or
+ * resolving it, so no one can act on an alert their list does not show.
+ */
+export function handlesAlert(org: Pick<Organisation, 'securityContact' | 'complianceContact'>, alert: Pick<Alert, 'recipients'>, person: string): boolean {
+  return alert.recipients.includes(person) || person === (org.securityContact ?? org.complianceContact) || person === org.complianceContact;
+}
+
+/** The alerts of `listAlerts` that `person` handles (handlesAlert). */
+export async function alertsHandledBy(rt: Pick<Ports, 'alerts' | 'organisations'>, orgId: string, person: string, status?: AlertStatus): Promise<Alert[]> {
+  const [alerts, org] = await Promise.all([listAlerts(rt, orgId, status), rt.organisations.settings(orgId)]);
+  if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
+  return alerts.filter((a) => handlesAlert(org, a, person));
 }
 
 export interface AlertDecision {
@@ -29,9 +47,7 @@ async function decidable(rt: Pick<Ports, 'alerts' | 'organisations'>, d: AlertDe
   if (!loaded) throw new NotFoundError(`organisation "${d.orgId}" has not been imported`);
   if (!alert) throw new NotFoundError(`no alert "${d.id}" in ${d.orgId}: see compliance alerts list`);
   if (!loaded.people.has(d.as)) throw new InputError(`--as: "${d.as}" is not one of ${d.orgId}'s people`);
-  const org = loaded.organisation;
-  const allowed = new Set([...alert.recipients, org.securityContact ?? org.complianceContact, org.complianceContact]);
-  if (!allowed.has(d.as)) throw new ForbiddenError(`${d.as} may not handle alert ${d.id}: its recipients, the security contact and the compliance contact may`);
+  if (!handlesAlert(loaded.organisation, alert, d.as)) throw new ForbiddenError(`${d.as} may not handle alert ${d.id}: its recipients, the security contact and the compliance contact may`);
   if (d.now.toISOString() < alert.at) throw new InputError(`alert ${d.id} was raised at ${alert.at}: it cannot be handled before (${d.now.toISOString()})`);
   return alert;
 }

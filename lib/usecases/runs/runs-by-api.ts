@@ -3,6 +3,7 @@
 // orchestrator says of its execution.
 import { z } from 'zod';
 import type { RunRecord } from '../../domain/runs/run.ts';
+import { isRealDate } from '../../domain/dates.ts';
 import { InputError, NotFoundError } from '../../errors.ts';
 import { runRequest, workflow, WORKFLOWS, type PeriodKind, type WorkflowName } from '../../workflows/declarations.ts';
 import type { ExecutionState, Ports } from '../ports.ts';
@@ -27,6 +28,10 @@ export async function startRunNow(rt: Ports, orgId: string, name: WorkflowName, 
   if (period !== undefined) {
     const { pattern, example } = PERIOD_PATTERNS[declared.period];
     if (!pattern.test(period)) throw new InputError(`body.period: a ${name} run is for a ${declared.period}, written like ${example}`);
+    // The pattern lets 2026-02-31 through; a run named for a day that never comes must not start.
+    if ((declared.period === 'day' || declared.period === 'quarter-hour') && !isRealDate(period.slice(0, 10))) {
+      throw new InputError(`body.period: must be a real date (a ${name} run is for a ${declared.period}, written like ${example})`);
+    }
   }
   const { name: runName, input } = runRequest(name, orgId, now, period === undefined ? { onDemand: true } : { period });
   const result = await rt.starter(name, runName, JSON.stringify(input));
@@ -38,6 +43,15 @@ export async function listRunRecords(rt: Ports, orgId: string, filter: { workflo
   const runs = (await Promise.all(kinds.map((k) => rt.runs.list(orgId, k)))).flat();
   return filter.period ? runs.filter((r) => r.name.startsWith(`${r.kind}-${orgId}-${filter.period}`)) : runs;
 }
+
+const PERIOD_FILTER = 'must be a period such as 2026, 2026-11, 2026-Q4 or 2026-11-30';
+
+/** `?period=` of GET /v1/runs: the start of run names' periods, a year, month, quarter or real day. */
+export const PeriodFilter = z
+  .string()
+  .max(20, PERIOD_FILTER)
+  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?|-Q[1-4])?$/, PERIOD_FILTER)
+  .refine((s) => s.length !== 10 || isRealDate(s), 'must be a real date (a period such as 2026, 2026-11, 2026-Q4 or 2026-11-30)');
 
 export interface RunView {
   run: RunRecord | { name: string; kind: string; status: 'pending' };
