@@ -4,6 +4,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
+import { soaCsv } from '../lib/cli/review-output.ts';
 import { csvParts } from '../lib/domain/export/csv.ts';
 import { MANIFEST_PATH, manifestFile, signingInput, unsignedManifest, verifyPackage, type Manifest } from '../lib/domain/export/manifest.ts';
 import { oscalString, uriReference } from '../lib/domain/export/oscal.ts';
@@ -178,6 +179,12 @@ describe('the CSV parts, opened in a spreadsheet', () => {
     expect(rows('gaps.csv')[0]?.reopened).toBe('0');
     expect(rows('evidence.csv')[1]).toMatchObject({ evidence: 'ev-2', location: 's3://b/ok', collected: '2026-11-01' });
     expect(rows('audit.csv')[0]?.detail).toBe(JSON.stringify({ comment: HYPERLINK }));
+  });
+
+  it("writes the CLI's CSV tables (soa --format csv) the same way", () => {
+    const csv = soaCsv([{ id: 'A.5.1', title: '=HYPERLINK("http://x")', theme: 'Organizational', applicable: true, justification: '@SUM(1)', evidenceStatus: 'current' }]);
+    const [row] = parse(csv, { bom: true, columns: true }) as Record<string, string>[];
+    expect(row).toMatchObject({ control: 'A.5.1', title: `'=HYPERLINK("http://x")`, justification: "'@SUM(1)", applicable: 'yes' });
   });
 });
 

@@ -1,11 +1,11 @@
 // What `compliance gaps` and `compliance risk` print: a table for people, JSON for
 // programs, CSV for a spreadsheet (UTF-8 with a byte-order mark so Excel keeps the
 // Chinese; times in the organisation's time zone, which the header names).
-import { stringify } from 'csv-stringify/sync';
 import type { AnalysisRecord, Framework, Gap, Severity } from '../domain/gaps/gap.ts';
 import { SEVERITIES } from '../domain/gaps/gap.ts';
 import { gapHeader, gapRow } from '../domain/gaps/gap-row.ts';
 import type { GroupRisk, SourceRisk } from '../domain/gaps/rules.ts';
+import { spreadsheetCsv } from '../domain/export/csv.ts';
 import { columns } from './output.ts';
 import { localTime } from '../domain/dates.ts';
 
@@ -61,7 +61,7 @@ export function gapsCsv(gaps: readonly Gap[], filter: GapFilter, timeZone: strin
   const local = (iso: string | undefined) => localTime(iso, timeZone);
   const rows = filterGaps(gaps, filter).map((g) => gapRow(g, local, CSV_COLUMNS));
   const header = gapHeader(timeZone, CSV_COLUMNS);
-  return `\ufeff${stringify([header, ...rows])}`;
+  return spreadsheetCsv(header, rows);
 }
 
 export function formatRisk(risk: { sources: SourceRisk[]; groups: GroupRisk[] }): string {

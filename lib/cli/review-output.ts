@@ -1,14 +1,14 @@
 // What the review commands print: the Statement of Applicability, a quarter's
 // review with its tasks and nonconformities, a task list; tables for people, CSV
 // for a spreadsheet (UTF-8 with a byte-order mark, as `compliance gaps` writes it).
-import { stringify } from 'csv-stringify/sync';
 import type { SoaRow } from '../domain/review/soa.ts';
 import type { OpeningSummary } from '../usecases/review/open.ts';
 import type { ReviewView, TaskView } from '../usecases/review/show.ts';
 import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
+import { spreadsheetCsv } from '../domain/export/csv.ts';
 import { columns } from './output.ts';
 
-const csv = (header: string[], rows: string[][]) => `\ufeff${stringify([header, ...rows])}`;
+const csv = spreadsheetCsv;
 const applicability = (a: boolean | null) => (a === null ? 'undecided' : a ? 'yes' : 'no');
 
 export function formatSoa(rows: readonly SoaRow[]): string {

@@ -26,9 +26,13 @@ export function spreadsheetCell(value: Cell): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
+/** A table as CSV for a spreadsheet: UTF-8 with a byte-order mark (Excel keeps the Chinese), every cell through spreadsheetCell. */
+export function spreadsheetCsv(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  return `\ufeff${stringify([header, ...rows].map((r) => r.map(spreadsheetCell)))}`;
+}
+
 export function csvFile(path: string, header: readonly string[], rows: readonly (readonly Cell[])[]): PackageFile {
-  const text = stringify([header, ...rows].map((r) => r.map(spreadsheetCell)));
-  return { path, content: Buffer.from(`\ufeff${text}`, 'utf8') };
+  return { path, content: Buffer.from(spreadsheetCsv(header, rows), 'utf8') };
 }
 
 const GAPS_CSV = { id: 'gap', reopened: true };
