@@ -24,7 +24,8 @@ import { tempDir } from './support/temp-dir.ts';
 const KEY = 'test-hash-key-0123456789';
 const ORG = 'kowloon-co';
 
-const orgFile = () =>
+/** The organisation; `auditLog`, a file its DingTalk declares for the monitoring run to import. */
+const orgFile = (auditLog?: string) =>
   OrgFile.parse({
     organisation: { id: ORG, name: 'Kowloon Co', complianceContact: 'carol', securityContact: 'sec', logRetentionDays: 400, monitoring: { learningDays: 0 } },
     people: [
@@ -33,7 +34,7 @@ const orgFile = () =>
       { id: 'owen', name: 'Owen Ho', email: 'owen@kowloon.example', role: 'finance' },
       { id: 'ada', name: 'Ada Chan', email: 'ada@kowloon.example', role: 'finance' },
     ],
-    platforms: [{ id: 'dingtalk', name: 'DingTalk', storage: { region: 'cn-hongkong', provider: 'alibaba' }, e2ee: 'none', auditLog: 'export', externalSharing: 'restricted' }],
+    platforms: [{ id: 'dingtalk', name: 'DingTalk', storage: { region: 'cn-hongkong', provider: 'alibaba' }, e2ee: 'none', auditLog: 'export', externalSharing: 'restricted', ...(auditLog ? { auditLogs: [{ path: auditLog }] } : {}) }],
     sources: [{ id: 'dt-finance', name: 'DingTalk finance', platform: 'dingtalk', kind: 'chat-table', path: '/nonexistent/finance.csv' }],
     groups: [{ source: 'dt-finance', name: 'Payroll', owner: 'owen', members: ['owen', 'ada'] }],
     controls: [
@@ -83,6 +84,25 @@ async function importCsv(rt: Runtime, file: string, now = '2026-11-30T09:00:00Z'
 async function monitor(rt: Runtime, now: string): Promise<MonitorSummary> {
   const { input } = runRequest('behaviour-monitoring', ORG, new Date(now), { onDemand: true });
   return (await executeWorkflow(rt, 'behaviour-monitoring', input)) as MonitorSummary;
+}
+
+/**
+ * DynamoDB stops answering (as when DynamoDB Local is killed, or a step is cut off mid-way)
+ * once `when` has seen a command through; `back()` brings it back.
+ */
+function dynamoDiesAfter(rt: Runtime, when: (input: string) => boolean): { back(): void } {
+  let down = false;
+  let dead = false;
+  rt.store.doc.middlewareStack.add(
+    (next) => async (args) => {
+      if (down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { name: 'Error', code: 'ECONNREFUSED' });
+      const result = await next(args);
+      if (!dead && when(JSON.stringify(args.input))) down = dead = true;
+      return result;
+    },
+    { step: 'initialize', name: 'dynamoDies' },
+  );
+  return { back: () => void (down = false) };
 }
 
 async function items(rt: Runtime, type: string): Promise<Record<string, unknown>[]> {
@@ -171,6 +191,93 @@ describe('behaviour monitoring against DynamoDB Local', () => {
     expect((await monitor(rt, '2026-11-24T12:00:00Z')).events).toBe(0);
     await rt.events.endIngest(ORG, 'still-writing');
     expect((await monitor(rt, '2026-11-24T12:15:00Z')).events).toBe(3);
+  });
+
+  it('leaves every event of a run that died mid-import for the next run, which raises what a clean run raises, once', async () => {
+    // More than one chunk of 500 events, the stranger last: the run dies before writing it.
+    const rows = [...downloads('ada@kowloon.example', 'Payroll', '2026-11-24T14:00:00', 600, 4), ['2026-11-26T02:00:00Z', 'auditor@partner.example', 'view', 'payslips.xlsx', 'Payroll', '', '']];
+    const file = csv(rows);
+    await importOrganisationFile(rt, orgFile(file), 'import:test', '2026-11-01T00:00:00Z');
+    // DynamoDB goes away after the import's second batch of events: the import cannot end its mark, no step after it can write.
+    let batches = 0;
+    const dynamo = dynamoDiesAfter(rt, (input) => input.includes('"RequestItems"') && input.includes('"type":"event"') && ++batches === 2);
+    await expect(monitor(rt, '2026-11-30T09:00:00Z')).rejects.toThrow();
+    dynamo.back();
+    expect(await listAlerts(rt, ORG)).toEqual([]);
+
+    const next = await monitor(rt, '2026-11-30T09:15:00Z');
+    expect(next.files).toMatchObject([{ status: 'imported', events: 601 }]);
+    expect(next.events).toBe(601);
+    expect(next.status).toBe('succeeded');
+    const raised = (await listAlerts(rt, ORG)).map((a) => [a.rule, a.user, a.group]).sort();
+    expect(raised).toEqual([
+      ['strangers', 'a***@partner.example', 'Payroll'],
+      ['volume', 'ada', 'Payroll'],
+    ]);
+    expect(mailer.sent.map((m) => m.to.email).sort()).toEqual(['owen@kowloon.example', 'sec@kowloon.example']);
+
+    // What a clean run raises from the same file, on a table of its own.
+    const clean = await testRuntime();
+    await importOrganisationFile(clean, orgFile(file), 'import:test', '2026-11-01T00:00:00Z');
+    await putDataMap(clean);
+    expect((await monitor(clean, '2026-11-30T09:15:00Z')).status).toBe('succeeded');
+    expect((await listAlerts(clean, ORG)).map((a) => [a.rule, a.user, a.group]).sort()).toEqual(raised);
+
+    // And nothing twice.
+    const after = await monitor(rt, '2026-11-30T09:30:00Z');
+    expect(after).toMatchObject({ events: 0, alertsRaised: [] });
+    expect(await items(rt, 'alert')).toHaveLength(2);
+    expect(mailer.sent).toHaveLength(2);
+  });
+
+  it('stops an import whose mark another import of the same file took over, before it writes more, and leaves the file to that one', async () => {
+    const file = csv(downloads('ada@kowloon.example', 'Lunch', '2026-11-24T11:00:00', 600, 2));
+    let taken = false;
+    rt.store.doc.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        const input = JSON.stringify(args.input);
+        if (!taken && input.includes('"RequestItems"') && input.includes('"type":"event"')) {
+          taken = true;
+          // The first import's first batch is in: another import of the file starts (the first one's process seemed dead), and finishes.
+          expect((await importCsv(rt, file)).status).toBe('imported');
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'takeOver' },
+    );
+    await expect(importCsv(rt, file)).rejects.toThrow(/another import of the same file took over/);
+    expect(await rt.events.ingestsUnderWay(ORG, new Date().toISOString())).toEqual([]);
+    expect(await items(rt, 'audit-log')).toHaveLength(1);
+    expect((await monitor(rt, '2026-11-30T09:00:00Z')).events).toBe(600);
+  });
+
+  it('names the step that failed and why in plain words, and the next run examines what it did not finish, adding no alert twice', async () => {
+    await importCsv(rt, csv([...downloads('ada@kowloon.example', 'Payroll', '2026-11-24T14:00:00', 50), ['2026-11-20T02:00:00Z', 'auditor@partner.example', 'view', 'payslips.xlsx', 'Payroll', '', '']]));
+    // The detect step is cut off at its time limit (middy's early timeout) as it moves the watermark, its alerts and notices written.
+    let cut = false;
+    rt.store.doc.middlewareStack.add(
+      (next) => async (args) => {
+        if (!cut && JSON.stringify(args.input).includes('#MONITOR_WATERMARK') && 'Item' in (args.input as object)) {
+          cut = true;
+          throw Object.assign(new Error('[AbortError]: The operation was aborted.'), { name: 'TimeoutError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'cutOff' },
+    );
+    const { name, input } = runRequest('behaviour-monitoring', ORG, new Date('2026-11-30T09:00:00Z'), { onDemand: true });
+    await expect(executeWorkflow(rt, 'behaviour-monitoring', input)).rejects.toMatchObject({ name: 'ExecutionError' });
+    expect((await rt.runs.get({ orgId: ORG, kind: 'behaviour-monitoring', name }))?.error).toBe(
+      'step Detect (examining the events received) did not finish: it ran out of time, its time limit passed (TimeoutError: [AbortError]: The operation was aborted.); the events it had not examined wait for the next run',
+    );
+    expect(mailer.sent).toEqual([]);
+
+    const next = await monitor(rt, '2026-11-30T09:15:00Z');
+    expect(next).toMatchObject({ status: 'succeeded', events: 51, alertsRaised: [] });
+    expect((await listAlerts(rt, ORG)).map((a) => a.rule).sort()).toEqual(['strangers', 'volume']);
+    expect(mailer.sent.map((m) => m.to.email).sort()).toEqual(['owen@kowloon.example', 'sec@kowloon.example']);
+    expect((await monitor(rt, '2026-11-30T09:30:00Z')).events).toBe(0);
   });
 
   it('stores no event older than the log retention, gives each an expiry, and reads none that has expired', async () => {

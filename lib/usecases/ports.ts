@@ -242,11 +242,13 @@ export interface EventRepository {
   watermark(orgId: string): Promise<Watermark | undefined>;
   /** Moves the watermark over the one read (none: there was none); false when another run moved it since. */
   moveWatermark(orgId: string, read: Watermark | undefined, next: Omit<Watermark, 'version'>): Promise<boolean>;
-  /** Marks an ingest under way until it ends or `leaseUntil` passes: no watermark moves past `startedAt` meanwhile. */
-  beginIngest(orgId: string, ingestId: string, startedAt: string, leaseUntil: string): Promise<void>;
+  /** Marks an ingest under way until it ends or `leaseUntil` passes: no watermark moves past `startedAt` meanwhile. `file`: the audit-log file it writes. */
+  beginIngest(orgId: string, ingestId: string, startedAt: string, leaseUntil: string, file?: { platform: string; sha256: string }): Promise<void>;
+  /** Renews the mark to `leaseUntil` if it is still there and unexpired at `now`; false if not (the ingest must stop writing). */
+  holdIngest(orgId: string, ingestId: string, now: string, leaseUntil: string): Promise<boolean>;
   endIngest(orgId: string, ingestId: string): Promise<void>;
   /** Ingests under way at `now` (their lease not run out), earliest first. */
-  ingestsUnderWay(orgId: string, now: string): Promise<{ id: string; startedAt: string }[]>;
+  ingestsUnderWay(orgId: string, now: string): Promise<{ id: string; startedAt: string; leaseUntil: string; platform?: string; sha256?: string }[]>;
   /** An audit-log file imported before, by its platform and content hash. */
   auditLog(orgId: string, platform: string, sha256: string): Promise<AuditLogRecord | undefined>;
   putAuditLog(orgId: string, record: AuditLogRecord): Promise<void>;

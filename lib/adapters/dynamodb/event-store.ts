@@ -12,7 +12,9 @@
 //   so an event that arrives late (its time long past) is still examined, once.
 // - An ingest marks itself under way; a run reads no further than the earliest start
 //   under way, so it never passes events an ingest has still to write (they all carry
-//   its start as `receivedAt`).
+//   its start as `receivedAt`). The mark names the file it writes, so a later import of
+//   the same file can take over from one that died; an ingest renews its mark before
+//   each write, on condition that it is still its own and unexpired, and stops if not.
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
 import { HeldEvent } from '../../domain/monitoring/event.ts';
@@ -141,21 +143,55 @@ export async function moveWatermark(store: Store, orgId: string, read: Watermark
   }
 }
 
-export async function beginIngest(store: Store, orgId: string, ingestId: string, startedAt: string, leaseUntil: string): Promise<void> {
-  await store.doc.send(new PutCommand({ TableName: store.table, Item: { ...keys.ingest(orgId, ingestId), type: 'ingest', orgId, id: ingestId, startedAt, leaseUntil } }));
+/** What an ingest mark says: who holds it, since when, until when, and the file it writes (when it is one). */
+export interface IngestMark {
+  id: string;
+  startedAt: string;
+  leaseUntil: string;
+  platform?: string;
+  sha256?: string;
+}
+
+export async function beginIngest(store: Store, orgId: string, ingestId: string, startedAt: string, leaseUntil: string, file?: { platform: string; sha256: string }): Promise<void> {
+  await store.doc.send(new PutCommand({ TableName: store.table, Item: { ...keys.ingest(orgId, ingestId), type: 'ingest', orgId, id: ingestId, startedAt, leaseUntil, ...(file ? { platform: file.platform, sha256: file.sha256 } : {}) } }));
+}
+
+/**
+ * Renews a mark while it is still this ingest's and unexpired; false when it was taken
+ * over or its lease ran out (a run may have read past its start since): the ingest must
+ * write no more, as what it wrote would arrive behind the watermark.
+ */
+export async function holdIngest(store: Store, orgId: string, ingestId: string, now: string, leaseUntil: string): Promise<boolean> {
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.ingest(orgId, ingestId),
+        UpdateExpression: 'SET leaseUntil = :until',
+        ConditionExpression: 'attribute_exists(PK) AND leaseUntil > :now',
+        ExpressionAttributeValues: { ':until': leaseUntil, ':now': now },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 export async function endIngest(store: Store, orgId: string, ingestId: string): Promise<void> {
   await store.doc.send(new DeleteCommand({ TableName: store.table, Key: keys.ingest(orgId, ingestId) }));
 }
 
-export async function ingestsUnderWay(store: Store, orgId: string, now: string): Promise<{ id: string; startedAt: string }[]> {
+export async function ingestsUnderWay(store: Store, orgId: string, now: string): Promise<IngestMark[]> {
   const items = await queryAll<Record<string, unknown>>(store, {
     KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
     FilterExpression: 'leaseUntil > :now',
     ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':prefix': PREFIX.ingest, ':now': now },
   });
-  return items.map((i) => ({ id: String(i.id), startedAt: String(i.startedAt) })).sort((a, b) => (a.startedAt < b.startedAt ? -1 : 1));
+  return items
+    .map((i) => ({ id: String(i.id), startedAt: String(i.startedAt), leaseUntil: String(i.leaseUntil), ...(i.platform ? { platform: String(i.platform), sha256: String(i.sha256) } : {}) }))
+    .sort((a, b) => (a.startedAt < b.startedAt ? -1 : 1));
 }
 
 export async function getAuditLog(store: Store, orgId: string, platform: string, sha256: string): Promise<AuditLogRecord | undefined> {

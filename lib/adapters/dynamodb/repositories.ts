@@ -21,6 +21,7 @@ import { beginRun, finishRun, getRun, listRuns } from './run-store.ts';
 import {
   beginIngest,
   endIngest,
+  holdIngest,
   eventsOfUsers,
   getAuditLog,
   getBaselines,
@@ -106,7 +107,8 @@ export function dynamoRepositories(store: Store): Repositories {
       putBaselines: (orgId, baselines) => putBaselines(store, orgId, baselines),
       watermark: (orgId) => getWatermark(store, orgId),
       moveWatermark: (orgId, read, next) => moveWatermark(store, orgId, read, next),
-      beginIngest: (orgId, id, startedAt, leaseUntil) => beginIngest(store, orgId, id, startedAt, leaseUntil),
+      beginIngest: (orgId, id, startedAt, leaseUntil, file) => beginIngest(store, orgId, id, startedAt, leaseUntil, file),
+      holdIngest: (orgId, id, now, leaseUntil) => holdIngest(store, orgId, id, now, leaseUntil),
       endIngest: (orgId, id) => endIngest(store, orgId, id),
       ingestsUnderWay: (orgId, now) => ingestsUnderWay(store, orgId, now),
       auditLog: (orgId, platform, sha256) => getAuditLog(store, orgId, platform, sha256),

@@ -60,12 +60,17 @@ export async function executeWorkflow(rt: Runtime, workflow: WorkflowName, input
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [state, functionKey] of taskFunctions(definition)) {
     const handler = await loadHandler(functionKey);
-    handlers[state] = (event) =>
-      handler(event, {
+    // The time the function has on AWS (its declared timeout, else the provider's 60 s), counted
+    // from the call: middy cuts a handler off just before it, as Lambda would.
+    const timeoutMs = (allFunctions().get(functionKey as FunctionKey)?.timeout ?? 60) * 1000;
+    handlers[state] = (event) => {
+      const deadline = Date.now() + timeoutMs;
+      return handler(event, {
         functionName: `compliance-local-${functionKey}`,
         awsRequestId: crypto.randomUUID(),
-        getRemainingTimeInMillis: () => 60_000,
+        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
       });
+    };
   }
   setRuntime(rt);
   const machine = new StateMachine(localDefinition(definition) as never);

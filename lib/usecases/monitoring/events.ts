@@ -64,5 +64,7 @@ export const MonitorReportEvent = RunInput.extend({
   detect: DetectResult.partial().optional(),
   sends: z.array(z.union([z.array(SendResult), FailedBatch])).optional(),
   error: CaughtError.optional(),
+  /** The step whose failure `error` is (the workflow's <Step>Failed states name it). */
+  failedStep: z.enum(['Ingest', 'Detect', 'SendMails', 'Report']).optional(),
 });
 export type MonitorReportInput = z.infer<typeof MonitorReportEvent>;

@@ -5,14 +5,20 @@
 // (the same content for the same platform) writes nothing; an event older than the
 // organisation's log retention is not stored. While it writes, the import is marked
 // under way, so that no monitoring run reads past its start until it is done: every
-// event it writes carries that start as the time it was received.
+// event it writes carries that start as the time it was received. An import that died
+// (its process killed, its step cut off) leaves its mark until the lease runs out; the
+// next import of the same file takes over from it at once (it writes every event of the
+// file again, received later), so the next run is not held back. Before each write an
+// import renews its mark, on condition that it is still its own and unexpired, and stops
+// (without recording the file as imported) if not: what it wrote then could arrive
+// behind a run's watermark, and the file must be imported again.
 import { randomUUID } from 'node:crypto';
 import type { HeldEvent } from '../../domain/monitoring/event.ts';
 import { EventHolder } from '../../domain/monitoring/hold.ts';
 import { jsonLayout, tableLayout, type LayoutReader } from '../../domain/monitoring/layouts.ts';
 import type { AuditLogMapping } from '../../domain/monitoring/mapping.ts';
 import type { LoadedOrganisation } from '../../domain/org/org.ts';
-import { InputError, NotFoundError } from '../../errors.ts';
+import { ConflictError, InputError, NotFoundError } from '../../errors.ts';
 import type { AuditLogFile, Ports } from '../ports.ts';
 
 /** Events written per request to the store (it writes them 25 at a time). */
@@ -67,6 +73,10 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
     throw new InputError(`--platform: "${platform}" is not a platform ${orgId} declares (${org.platforms.map((p) => p.id).join(', ') || 'none declared'})`);
   }
   const base = { orgId, platform, file: file.name, sha256: file.sha256 };
+  // Marks of earlier imports of this file still there: they died, or this import and its events supersede them.
+  const wall = rt.clock().toISOString();
+  const earlier = (await rt.events.ingestsUnderWay(orgId, wall)).filter((m) => m.platform === platform && m.sha256 === file.sha256);
+  for (const m of earlier) await rt.events.endIngest(orgId, m.id);
   const before = await rt.events.auditLog(orgId, platform, file.sha256);
   const empty = { rows: 0, events: 0, duplicates: 0, expired: 0, problemCount: 0, problems: [], ignoredCount: 0, ignored: {} };
   if (before) return { ...base, ...empty, status: 'already-imported', layout: before.layout, importedAt: before.importedAt };
@@ -85,21 +95,22 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
   const summary: ImportSummary = { ...base, ...empty, problems: [], ignored: {}, status: 'imported', layout: reader.layout };
   const seen = new Set<string>();
   let chunk: { event: HeldEvent; expiresAt: number }[] = [];
-  let leaseAt = started.getTime();
   const unit = file.unit;
 
-  await rt.events.beginIngest(orgId, ingestId, receivedAt, new Date(leaseAt + LEASE_MS).toISOString());
+  await rt.events.beginIngest(orgId, ingestId, receivedAt, new Date(started.getTime() + LEASE_MS).toISOString(), { platform, sha256: file.sha256 });
+  // Before each write: the mark still this import's, renewed, so no run passes its start before it is done.
+  const hold = async () => {
+    const at = rt.clock();
+    if (!(await rt.events.holdIngest(orgId, ingestId, at.toISOString(), new Date(at.getTime() + LEASE_MS).toISOString()))) {
+      throw new ConflictError(`${file.name}: the import stopped: another import of the same file took over, or its mark ran out; the file is imported again whole by the next import`);
+    }
+  };
   try {
     const flush = async () => {
       if (chunk.length === 0) return;
+      await hold();
       await rt.events.put(orgId, chunk);
       chunk = [];
-      // A long import renews its mark, so no run passes its start before it is done.
-      const wall = rt.clock().getTime();
-      if (wall - leaseAt > LEASE_MS / 3) {
-        leaseAt = wall;
-        await rt.events.beginIngest(orgId, ingestId, receivedAt, new Date(wall + LEASE_MS).toISOString());
-      }
     };
     for await (const record of file.records()) {
       summary.rows++;
@@ -130,6 +141,7 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
       if (chunk.length >= CHUNK) await flush();
     }
     await flush();
+    await hold();
     const importedAt = rt.clock().toISOString();
     await rt.events.putAuditLog(orgId, {
       platform,

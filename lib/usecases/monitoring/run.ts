@@ -291,7 +291,7 @@ export async function reportMonitoring(rt: Ports, input: MonitorReportInput): Pr
   const d = input.detect;
   const plan = d?.organisationName !== undefined ? { organisationName: d.organisationName, batches: d.batches ?? [], unknownRecipients: d.unknownRecipients ?? [], evidenceRead: 0, tasksRead: 0, reviewsClosed: [], recorded: d.recorded ?? 0, alreadyRecorded: d.alreadyRecorded ?? 0 } : undefined;
   const sends = summarise({ orgId: input.orgId, runName: input.runName, now: input.now, ...(plan ? { plan } : {}), ...(input.sends ? { sends: input.sends } : {}) });
-  const error = input.error ? caughtErrorText(input.error as CaughtError) : undefined;
+  const error = input.error ? failureText(input.error as CaughtError, input.failedStep) : undefined;
   const files = input.ingest?.files ?? [];
   const summary: MonitorSummary = {
     runName: input.runName,
@@ -317,6 +317,28 @@ export async function reportMonitoring(rt: Ports, input: MonitorReportInput): Pr
   else await rt.runs.finish(run, { status: 'succeeded', summary: figures }, at);
   await sealAfterRun(rt, run);
   return summary;
+}
+
+/** What each step does, to name it in a failure. */
+const STEP_WORK = {
+  Ingest: 'importing the audit-log files',
+  Detect: 'examining the events received',
+  SendMails: 'mailing the alerts',
+  Report: 'recording the run',
+} as const;
+
+/**
+ * A step's failure in plain words: which step, and why (a step cut off at its time
+ * limit says so; the error itself follows), and that nothing it left is lost.
+ */
+export function failureText(error: CaughtError, step: keyof typeof STEP_WORK | undefined): string {
+  const raw = caughtErrorText(error);
+  // Middy's early timeout (a Lambda's time running out) and Step Functions' own.
+  const outOfTime = (error.Error === 'TimeoutError' && /AbortError|aborted/i.test(error.Cause ?? '')) || error.Error === 'States.Timeout';
+  const why = outOfTime ? `it ran out of time, its time limit passed (${raw})` : raw;
+  const which = step ? `step ${step} (${STEP_WORK[step]}) did not finish: ` : '';
+  const after = step === 'Ingest' || step === 'Detect' ? '; the events it had not examined wait for the next run' : '';
+  return `${which}${why}${after}`;
 }
 
 /** The run's figures: each pass carries the sum of the passes before it and its own. */
