@@ -1,7 +1,7 @@
 // The `compliance` command as a user runs it: a child process per command,
 // against the shared DynamoDB Local (--endpoint, so no DynamoDB Local is started
 // per command), a table of its own and a temporary outbox.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -57,6 +57,25 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<Cl
 beforeAll(async () => {
   await runCli(['--help']);
 });
+
+/** The CLI with its output read until the first chunk and then closed, as `| head -c N` does. */
+function runCliClosingOutput(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<CliResult & { read: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(NODE, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let read = '';
+    let stderr = '';
+    child.stdout.once('data', (chunk: Buffer) => {
+      read = chunk.toString();
+      child.stdout.destroy();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? -1 : 0), stdout: '', stderr, read });
+    });
+  });
+}
 
 const noStackTrace = (r: CliResult) => expect(`${r.stdout}${r.stderr}`).not.toMatch(/^\s{4}at /m);
 
@@ -179,6 +198,29 @@ describe.concurrent('usage (no table needed)', () => {
     noStackTrace(r);
   });
 
+  it('scan --threads abc, --budget-bytes 0: exit 2, naming the option', async ({ expect }) => {
+    const [threads, budget] = await Promise.all([runCli(['scan', SAMPLE, '--threads', 'abc']), runCli(['scan', SAMPLE, '--budget-bytes', '0'])]);
+    expect([threads.code, budget.code]).toEqual([2, 2]);
+    expect(threads.stderr).toBe('--threads: "abc" is not a positive whole number\n');
+    expect(budget.stderr).toBe('--budget-bytes: "0" is not a positive whole number\n');
+  });
+
+  it('import of a file that does not exist: exit 2, "no such file", before touching any store', async ({ expect }) => {
+    const missing = path.join(tempDir('cli-missing-'), 'org.yaml');
+    const r = await runCli(['--endpoint', 'http://127.0.0.1:9', 'import', missing]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${missing}: cannot read: no such file\n`);
+  });
+
+  it('scan --format json | head: the reader closing the pipe ends the scan quietly, exit 0', async ({ expect }) => {
+    const file = path.join(tempDir('cli-epipe-'), 'chat.txt');
+    writeFileSync(file, '客戶身份證A123456(3)已核實，請致電9123 4567\n'.repeat(200_000));
+    const r = await runCliClosingOutput(['scan', file, '--format', 'json', '--threads', '1']);
+    expect(r.read.startsWith('{')).toBe(true);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('without Java and without --endpoint: exit 1, one line naming Java 17 and --endpoint', async ({ expect }) => {
     const bin = tempDir('cli-bin-');
     symlinkSync(NODE, path.join(bin, 'node'));
@@ -195,6 +237,61 @@ describe.concurrent('usage (no table needed)', () => {
     noStackTrace(r);
     // Java is checked before anything is made on disk.
     expect(existsSync(dataDir)).toBe(false);
+  });
+});
+
+describe('signals', () => {
+  /** Whether a process is still running. */
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const until = async (what: () => boolean, ms: number) => {
+    for (const end = Date.now() + ms; Date.now() < end && !what(); ) await new Promise((r) => setTimeout(r, 100));
+    return what();
+  };
+  /** The CLI starting DynamoDB Local on a data directory of its own, and the pid of its java child once it has one. */
+  async function startingDynamoLocal() {
+    const child = spawn(NODE, [CLI, '--data-dir', path.join(tempDir('cli-signal-'), 'db'), 'evidence', 'list'], { cwd: ROOT, env: cleanEnv(), stdio: 'ignore' });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    let java: number | undefined;
+    await until(() => {
+      const found = spawnSync('pgrep', ['-P', String(child.pid), 'java'], { encoding: 'utf8' }).stdout.trim();
+      if (found) java = Number(found.split('\n')[0]);
+      return java !== undefined;
+    }, 30_000);
+    return { child, exited, java };
+  }
+
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    it(`${signal}: stops the DynamoDB Local it started, then exits ${code}`, async () => {
+      const { child, exited, java } = await startingDynamoLocal();
+      expect(java, 'a java child').toBeDefined();
+      try {
+        child.kill(signal);
+        expect(await exited).toEqual({ code, signal: null });
+        expect(await until(() => !alive(java as number), 5000), 'java stopped').toBe(true);
+      } finally {
+        if (java && alive(java)) process.kill(java, 'SIGKILL');
+      }
+    });
+  }
+
+  it('a second SIGINT exits at once, killing DynamoDB Local', async () => {
+    const { child, exited, java } = await startingDynamoLocal();
+    expect(java, 'a java child').toBeDefined();
+    try {
+      child.kill('SIGINT');
+      child.kill('SIGINT');
+      expect(await exited).toEqual({ code: 130, signal: null });
+      expect(await until(() => !alive(java as number), 5000), 'java stopped').toBe(true);
+    } finally {
+      if (java && alive(java)) process.kill(java, 'SIGKILL');
+    }
   });
 });
 
@@ -299,6 +396,22 @@ describe('against DynamoDB Local, one table, in order', () => {
     });
     expect(await scanTable()).toEqual(before);
     expect(emls()).toEqual([]);
+  });
+
+  it('an --org that has not been imported: every command exits 2 at once, naming --org, and records nothing', async () => {
+    const before = await scanTable();
+    const commands = [['datamap'], ['gaps'], ['sweep'], ['soa'], ['risk'], ['evidence', 'list'], ['review', 'open'], ['report', '--out', '-']];
+    const results = await Promise.all(commands.map((c) => cli(...c, '--org', 'no-such-org', '--now', '2026-11-15')));
+    results.forEach((r, i) => {
+      expect(r.code, `${commands[i]?.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toBe('--org: organisation "no-such-org" has not been imported (compliance import ORG.yaml first)\n');
+      expect(r.stdout).toBe('');
+    });
+    // The id given is quoted redacted, as every message is.
+    const hkid = await cli('evidence', 'list', '--org', 'A1234563');
+    expect(hkid.code).toBe(2);
+    expect(hkid.stderr).toMatch(/^--org: organisation "A12\*{4}\(3\)" has not been imported/);
+    expect(await scanTable()).toEqual(before);
   });
 
   it('gaps before any scan: exit 1, says there is no data map yet, lists nothing', async () => {

@@ -323,7 +323,33 @@ describe('readOrgFile', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(InputError);
-    expect((caught as Error).message).toBe(`${missing}: cannot read: ENOENT`);
+    expect((caught as Error).message).toBe(`${missing}: cannot read: no such file`);
+  });
+
+  it('redacts identifiers its problems quote: an unknown owner, an unknown key', () => {
+    const dir = tempDir('org-file-');
+    const owner = path.join(dir, 'owner.yaml');
+    writeFileSync(owner, replaceLine(34, '    owner: A1234563')); // an HKID number written without its brackets
+    const key = path.join(dir, 'key.yaml');
+    writeFileSync(key, insertAfter(3, '  A123456(3): x'));
+    const problemsOf = (file: string) => {
+      try {
+        readOrgFile(file);
+      } catch (error) {
+        expect(error).toBeInstanceOf(OrgFileError);
+        expect((error as Error).message).toBe((error as OrgFileError).problems.join('\n'));
+        return (error as OrgFileError).problems;
+      }
+      throw new Error('the file was accepted');
+    };
+    const [ownerProblem] = problemsOf(owner);
+    const [keyProblem] = problemsOf(key);
+    expect(ownerProblem?.startsWith(`${owner}:34: evidence[1].owner: unknown person "`), ownerProblem).toBe(true);
+    expect(keyProblem).toMatch(/:4: organisation: unknown field "/);
+    for (const p of [ownerProblem, keyProblem]) {
+      expect(p).not.toContain('A123456');
+      expect(p).toContain('****'); // the mask, as in a finding
+    }
   });
 
   it('reports problems with the path it read', () => {

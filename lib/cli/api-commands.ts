@@ -70,10 +70,8 @@ export function addApiCommands(program: Command, cli: ReviewCli): void {
         setWebAuth(localWebAuth(key));
         const server = await serveApi({ key, port: opts.port, host: opts.host });
         process.stderr.write(`Serving the API at ${server.url} (stop with Ctrl-C)\n`);
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+        // The first Ctrl-C (or SIGTERM, SIGHUP) shuts down in order, exit 0; a second ends at once.
+        await (await import('./interrupt.ts')).untilSignal();
         await server.close();
       });
     });

@@ -18,6 +18,7 @@ import { addExportCommands } from './export-commands.ts';
 import { addMonitoringCommands } from './monitoring-commands.ts';
 import { addReportCommand } from './report-command.ts';
 import type { GlobalOptions, Session } from './session.ts';
+import { handleSignals, interruptedExitCode } from './interrupt.ts';
 
 const readConfig = async () => (await import('../config.ts')).readConfig();
 const today = async (now: Date) => (await import('../domain/dates.ts')).today(now);
@@ -58,9 +59,16 @@ async function withSession<T>(options: GlobalOptions, fn: (session: Session) => 
   }
 }
 
-/** --org, or the only organisation imported. */
+/**
+ * --org, or the only organisation imported. An --org that has not been imported is
+ * refused here, before any command starts anything (a run would otherwise be recorded
+ * for it, or fail only once under way).
+ */
 async function resolveOrg(session: Session, orgId: string | undefined): Promise<string> {
-  if (orgId) return orgId;
+  if (orgId) {
+    if (!(await session.rt.organisations.settings(orgId))) throw new NotFoundError(`--org: organisation "${orgId}" has not been imported (compliance import ORG.yaml first)`);
+    return orgId;
+  }
   const ids = await session.rt.organisations.ids();
   if (ids.length === 1 && ids[0]) return ids[0];
   throw new UsageError(ids.length === 0 ? 'no organisation imported yet: run "compliance import FILE" first' : `several organisations imported (${ids.join(', ')}): name one with --org`);
@@ -251,9 +259,9 @@ export function buildProgram(): Command {
   program
     .command('scan')
     .description('scan files and folders for personal and regulated data; prints masked values only')
-    .argument('<paths...>', 'files or folders (.txt, .log, .json, .jsonl, .csv, .tsv, .xlsx)')
-    .option('--budget-bytes <n>', 'read at most this many bytes of each file (sampling budget)', positiveInteger)
-    .option('--threads <n>', 'threads that scan a large scan, this one and workers (default: one fewer than the cores, at least 1; at most four per core; 1: no workers)', positiveInteger)
+    .argument('<paths...>', 'files or folders (.txt, .log, .md, .json, .jsonl, .ndjson, .csv, .tsv, .tab, .xlsx (every sheet), and files with no extension; others are skipped)')
+    .option('--budget-bytes <n>', 'read at most this many bytes of each file (sampling budget)', positiveInteger('--budget-bytes'))
+    .option('--threads <n>', 'threads that scan a large scan, this one and workers (default: one fewer than the cores, at least 1; at most four per core; 1: no workers)', positiveInteger('--threads'))
     .action(async (paths: string[], opts: { budgetBytes?: number; threads?: number }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
       if (options.format === 'csv') print(options, '', undefined); // refused, as for every command without csv
@@ -311,10 +319,13 @@ export function buildProgram(): Command {
   return program;
 }
 
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`"${value}" is not a positive whole number`);
-  return n;
+/** The parser of an option that takes a positive whole number; its error names the option. */
+function positiveInteger(option: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${option}: "${value}" is not a positive whole number`);
+    return n;
+  };
 }
 
 async function normaliseControl(value: string): Promise<string> {
@@ -334,20 +345,27 @@ async function debugging(): Promise<boolean> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  handleSignals();
   if (process.stderr.isTTY) (await import('./progress.ts')).followDataMapScans(process.stderr); // a progress bar for data-mapping scans, on a terminal only
   try {
     await buildProgram().parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (error) {
+    // A signal is ending the command: what failed because of it (DynamoDB Local stopped under it) is not news.
+    const signalled = interruptedExitCode();
+    if (signalled !== undefined) return signalled;
     if (error instanceof CommanderError) {
       // --help and --version exit 0; help shown because no command was given is a usage error.
       return error.exitCode === 0 ? 0 : 2;
     }
     const outcome = errorOutcome(error);
-    const message = error instanceof Error ? error.message : String(error);
+    // Every message passes the redaction the findings and the API's errors pass: one may
+    // quote what a file or a flag said (an unknown person "A123456(3)").
+    const { redact } = await import('../domain/detect/redact.ts');
+    const message = redact(error instanceof Error ? error.message : String(error));
     // Errors meant for the person are shown as they are; anything else says it is ours.
     process.stderr.write(outcome.expected ? `${message}\n` : `compliance: ${message}\n`);
-    if (!outcome.expected && (await debugging()) && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    if (!outcome.expected && (await debugging()) && error instanceof Error) process.stderr.write(`${redact(String(error.stack))}\n`);
     return outcome.exitCode;
   }
 }

@@ -3,6 +3,7 @@
 // terminal, so that nothing is written where output is piped or logged.
 import diagnostics from 'node:diagnostics_channel';
 import type { Writable } from 'node:stream';
+import { onSignal } from './interrupt.ts';
 
 export interface ProgressState {
   filesDone: number;
@@ -43,6 +44,8 @@ export async function progressBar(stream: Writable & { isTTY?: boolean }, by: 'b
     cliProgress.Presets.shades_classic,
   );
   let shown = false;
+  // A signal that ends the command stops the bar first: it gives back the cursor and line wrap it took.
+  let forget: () => void = () => undefined;
   return {
     update: (p, rate) => {
       const payload = {
@@ -56,9 +59,11 @@ export async function progressBar(stream: Writable & { isTTY?: boolean }, by: 'b
       if (!shown) {
         bar.start(Math.max(1, total), value, payload);
         shown = true;
+        forget = onSignal(() => bar.stop());
       } else bar.update(value, payload);
     },
     stop: () => {
+      forget();
       if (shown) bar.stop();
     },
   };

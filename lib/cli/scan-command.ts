@@ -4,7 +4,7 @@
 // findings prints in bounded memory. Large scans run on worker threads (scan-pool.ts); a
 // progress bar goes to stderr when it is a terminal.
 import type { FindingType } from '../domain/detect/detect.ts';
-import { readFileRecords, readPathRecords, sizeOf } from '../adapters/sources/local-files.ts';
+import { entriesUnder, readFileRecords, readPathRecords, sizeOf } from '../adapters/sources/local-files.ts';
 import { scanPathsTo, type Finding, type ScanOptions, type ScanSummary } from '../usecases/scan/scan-files.ts';
 import { formatScan } from './output.ts';
 import { FindingJson } from './scan-json.ts';
@@ -43,21 +43,45 @@ async function scan(paths: string[], options: ScanCommandOptions, found: Found, 
       const { scanPathsParallel } = await import('./scan-pool.ts');
       return await scanPathsParallel(paths, scanOptions, found, { threads, mode: format === 'json' ? 'json' : 'table', keep: TABLE_FINDINGS, ...(bar ? { onProgress: bar.update } : {}) });
     }
-    // One thread: the bar moves as each file is done.
-    const progress = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: bytes };
-    const tracked: typeof readPathRecords = (p, o, onFile) =>
-      readPathRecords(p, o, (read) => {
+    // One thread: the bar moves as text is read (characters, counted as bytes until the
+    // file is done and its reader says how many bytes it read) and as each file is done.
+    const progress = { filesDone: 0, filesTotal: bar ? await filesUnder(paths) : 0, bytesDone: 0, bytesTotal: bytes };
+    const tracked: typeof readPathRecords = async function* (p, o, onFile) {
+      let underWay = 0;
+      let shown = 0;
+      const show = () => bar?.update({ ...progress, bytesDone: Math.min(bytes, progress.bytesDone + underWay) });
+      const records = readPathRecords(p, o, (read) => {
         onFile(read);
         progress.filesDone++;
         progress.filesTotal = Math.max(progress.filesTotal, progress.filesDone);
         progress.bytesDone += read.bytesTotal ?? 0;
-        bar?.update(progress);
+        underWay = shown = 0;
+        show();
       });
+      for await (const record of records) {
+        underWay += record.text.length;
+        if (underWay - shown >= SHOW_EVERY_CHARS) {
+          shown = underWay;
+          show();
+        }
+        yield record;
+      }
+    };
     bar?.update(progress);
     return await scanPathsTo({ file: readFileRecords, paths: bar ? tracked : readPathRecords }, paths, scanOptions, sink);
   } finally {
     bar?.stop();
   }
+}
+
+/** The one-thread bar is updated after about this much text read. */
+const SHOW_EVERY_CHARS = 1 << 20;
+
+/** Files the scan will read (those a folder holds, recursively), for the bar. */
+async function filesUnder(paths: string[]): Promise<number> {
+  let n = 0;
+  for (const p of paths) n += await entriesUnder(p).then((entries) => entries.filter((e) => e.refused === undefined).length, () => 1);
+  return n;
 }
 
 /** Size of the blocks JSON output is written in. */

@@ -3,14 +3,16 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../errors.ts';
+import { redact, redactError } from '../../domain/detect/redact.ts';
+import { reasonOf } from '../sources/read-error.ts';
 import type { OrgFile } from '../../domain/org/org.ts';
-import { decodeOrgFile, parseOrgFile, parseYamlFile } from '../../domain/org/org-file.ts';
+import { decodeOrgFile, OrgFileError, parseOrgFile, parseYamlFile } from '../../domain/org/org-file.ts';
 import { AnswersFile } from '../../domain/review/answers-file.ts';
 import { AuditLogMapping } from '../../domain/monitoring/mapping.ts';
 import { ORG_FILE_LIMITS } from '../../domain/org/limits.ts';
 
 export function readOrgFile(fileName: string): OrgFile {
-  const org = parseOrgFile(readYamlText(fileName, 'an organisation file'), fileName);
+  const org = redacting(() => parseOrgFile(readYamlText(fileName, 'an organisation file'), fileName));
   // Source paths are relative to the organisation file.
   const base = path.dirname(path.resolve(fileName));
   return {
@@ -23,14 +25,28 @@ export function readOrgFile(fileName: string): OrgFile {
 
 /** A file of review answers; evidence paths in it are taken relative to it. */
 export function readAnswersFile(fileName: string): AnswersFile {
-  const file = parseYamlFile(AnswersFile, readYamlText(fileName, 'an answers file'), fileName, 'must be a mapping with answers');
+  const file = redacting(() => parseYamlFile(AnswersFile, readYamlText(fileName, 'an answers file'), fileName, 'must be a mapping with answers'));
   const base = path.dirname(path.resolve(fileName));
   return { answers: file.answers.map((a) => (a.evidence ? { ...a, evidence: path.resolve(base, a.evidence) } : a)) };
 }
 
 /** A mapping for an audit log in no known layout (`compliance events import --mapping FILE`). */
 export function readMappingFile(fileName: string): AuditLogMapping {
-  return parseYamlFile(AuditLogMapping, readYamlText(fileName, 'a mapping file'), fileName, 'must be a mapping with columns (time, user, action, object, group, target, ip), actions and timeZone');
+  return redacting(() => parseYamlFile(AuditLogMapping, readYamlText(fileName, 'a mapping file'), fileName, 'must be a mapping with columns (time, user, action, object, group, target, ip), actions and timeZone'));
+}
+
+/**
+ * What `read` returns, or its error redacted: a message quotes what the file says (an
+ * unknown person, an unknown key), which may be an identifier (`owner: A123456(3)`).
+ */
+function redacting<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    // A file's problems are listed one by one too: each is redacted as the message is.
+    if (error instanceof OrgFileError) throw new OrgFileError(error.problems.map(redact));
+    throw redactError(error);
+  }
 }
 
 /** A YAML file's text, within the size limit, as UTF-8. */
@@ -45,7 +61,7 @@ function readYamlText(fileName: string, what: string): string {
     bytes = readFileSync(fileName);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`${fileName}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new InputError(`${fileName}: cannot read: ${reasonOf(error).reason}`);
   }
   return decodeOrgFile(bytes, fileName);
 }

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DependencyError } from '../../errors.ts';
+import { trackChild } from './child-processes.ts';
 
 /** No usable Java: DynamoDB Local cannot start (exit 1, with what to install). */
 export class JavaMissingError extends DependencyError {}
@@ -52,7 +53,7 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, log: () =
   const deadline = Date.now() + 60_000;
   try {
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${log().trim().slice(-500)}`);
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`DynamoDB Local exited with ${child.signalCode ?? `code ${child.exitCode}`}: ${log().trim().slice(-500)}`);
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
@@ -102,6 +103,25 @@ export async function startDynamoLocal(options: { dataDir?: string } = {}): Prom
     args.push('-inMemory');
   }
   const child = spawn('java', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let announced: string | undefined;
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (announced) rmSync(announced, { force: true });
+      if (gone()) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
+  // Tracked from its start, so that a signal while it is still starting stops it too.
+  const untrack = trackChild({
+    stop,
+    kill: () => {
+      if (announced) rmSync(announced, { force: true });
+      child.kill('SIGKILL');
+    },
+  });
+  child.once('exit', untrack);
   let output = '';
   child.stdout?.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
   child.stderr?.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
@@ -112,19 +132,9 @@ export async function startDynamoLocal(options: { dataDir?: string } = {}): Prom
     child.kill('SIGKILL');
     throw error;
   }
-  const announced = options.dataDir ? endpointFile(options.dataDir) : undefined;
+  announced = options.dataDir ? endpointFile(options.dataDir) : undefined;
   if (announced) writeFileSync(announced, JSON.stringify({ endpoint, pid: process.pid }), { mode: 0o600 });
-  return {
-    endpoint,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (announced) rmSync(announced, { force: true });
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
-  };
+  return { endpoint, stop };
 }
 
 const endpointFile = (dataDir: string) => path.join(path.resolve(dataDir), 'endpoint.json');
