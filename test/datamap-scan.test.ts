@@ -90,4 +90,28 @@ describe('data-mapping scan workflow', () => {
     expect(everything).toContain('data-mapping-scan-kowloon-co-2026-11');
     for (const raw of RAW) expect(everything).not.toContain(raw);
   });
+
+  it('stores no chat group named after a bare phone number as written, and still matches it by name', async () => {
+    const rt = await testRuntime();
+    const dir = tempDir('datamap-');
+    // No phone word in these names: a chat titled with a number is named after a phone.
+    writeFileSync(path.join(dir, 'chat.csv'), 'group,sender,time,content\n9123 4567 陳生,Lee,2026-11-02 09:06,phone +852 6123 4567\n23456789,Ada,2026-11-02 09:07,HKID A123456(3)\n');
+    const file = sources(dir);
+    const org = OrgFile.parse({
+      ...file,
+      sources: [{ id: 'chat', name: 'Chat export', platform: 'DingTalk', kind: 'chat-table', path: path.join(dir, 'chat.csv'), storage: { region: 'cn-hangzhou', provider: 'alibaba' } }],
+      groups: [{ source: 'chat', name: '23456789', owner: 'carol', members: ['carol'] }],
+    });
+    await importOrganisationFile(rt, org, 'import:test', '2026-11-01T00:00:00Z');
+    await executeWorkflow(rt, 'data-mapping-scan', runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z')).input);
+    const [map] = await dataMapHistory(rt.store, 'kowloon-co');
+    const chat = map?.dataMap.sources.find((s) => s.id === 'chat');
+    expect(chat?.status === 'scanned' && chat.groups.map((g) => g.group)).toEqual(['+852 ****4567 陳生', '+852 ****6789']);
+    const everything = JSON.stringify((await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table }))).Items);
+    for (const raw of ['9123 4567', '91234567', '23456789', '2345 6789']) expect(everything).not.toContain(raw);
+    // The declared group is still matched to the data map's, by the keyed hash of its raw name.
+    const declared = (await rt.organisations.load('kowloon-co'))?.groups[0];
+    expect(declared?.name).toBe('+852 ****6789');
+    expect(chat?.status === 'scanned' && chat.groups.some((g) => g.groupHash === declared?.nameHash)).toBe(true);
+  });
 });

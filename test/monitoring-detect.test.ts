@@ -242,4 +242,10 @@ describe('as a run uses it', () => {
     expect(result.days).toEqual([{ identity: id, day: '2026-11-24', peak: 30, offPeak: 12 }]);
     expect(result.firstSeen.get(id)).toBe('2026-09-01');
   });
+
+  it('holds a group named after a bare phone number masked, with the keyed hash of its raw name', () => {
+    const held = ev('ada.chan@harbour.example', 'download', '9123 4567 陳生', '2026-11-24 10:00', { target: '91234567' });
+    expect([held.group, held.groupHash]).toEqual(['+852 ****4567 陳生', groupHash(KEY, '9123 4567 陳生')]);
+    expect(held.target).toEqual({ kind: 'group', name: '+852 ****4567', hash: groupHash(KEY, '91234567') });
+  });
 });

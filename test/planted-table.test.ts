@@ -115,7 +115,11 @@ describe('the one-off clean-up of what earlier versions stored', () => {
           rating: 'amber',
           reasons: ['hk_phone: 1 finding (contact data)'],
           counts: { hk_phone: 1 },
-          groups: [{ group: GROUP_NAME, rating: 'amber', reasons: ['hk_phone: 1 finding (contact data)'], counts: { hk_phone: 1 } }],
+          groups: [
+            { group: GROUP_NAME, rating: 'amber', reasons: ['hk_phone: 1 finding (contact data)'], counts: { hk_phone: 1 } },
+            // a chat named after a bare number, stored as written by earlier versions
+            { group: '9123 4567 陳生', rating: 'amber', reasons: ['hk_phone: 1 finding (contact data)'], counts: { hk_phone: 1 } },
+          ],
           peopleJurisdictions: [{ jurisdiction: 'HK', country: 'HK', findings: 1 }],
           flows: [],
           coverage: { bytesRead: 1, bytesTotal: 1, truncated: false },
@@ -138,7 +142,8 @@ describe('the one-off clean-up of what earlier versions stored', () => {
     expect(rawIn(await tableDump(store))).toEqual([]);
     const after = await previousDataMap(store, org);
     expect(after?.sources.map((s) => s.id)).toEqual(['wa', 'hr']);
-    expect(after?.sources[0]).toMatchObject({ status: 'scanned', groups: [{ group: 'Chat with +852 ****4567 A12****(3)' }] });
+    expect(after?.sources[0]).toMatchObject({ status: 'scanned', groups: [{ group: 'Chat with +852 ****4567 A12****(3)' }, { group: '+852 ****4567 陳生' }] });
+    expect(await tableDump(store)).not.toContain('9123 4567');
 
     // Redacting again changes nothing.
     expect(await redactStored(store, org, '2026-11-30T09:05:00Z')).toEqual({ orgId: org, runs: 0, auditEntries: 0, dataMapItems: 0, dataMapsRewritten: 0 });

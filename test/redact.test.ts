@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatScan } from '../lib/cli/output.ts';
 import { groupHash, keyedHash } from '../lib/domain/detect/mask.ts';
-import { redact, redactError } from '../lib/domain/detect/redact.ts';
+import { redact, redactError, redactName } from '../lib/domain/detect/redact.ts';
 import { printable } from '../lib/domain/text/printable.ts';
 import { PLANTED, rawIn } from './support/planted.ts';
 
@@ -39,6 +39,29 @@ describe('redact', () => {
     expect(error).toBeInstanceOf(Custom);
     expect(error.message).toBe('cannot read /x/A12****(3).txt');
     expect(rawIn(`${error.stack} ${(error.cause as Error).message} ${(error.cause as Error).stack}`)).toEqual([]);
+  });
+});
+
+describe('redactName', () => {
+  it.each([
+    // A chat named after a number: no phone word, and still a phone.
+    ['9123 4567 陳生', '+852 ****4567 陳生'],
+    ['91234567', '+852 ****4567'],
+    ['陳生9123-4567', '陳生+852 ****4567'],
+    ['chat-23456789', 'chat-+852 ****6789'],
+    ['9123 4567 / 6123 4567', '+852 ****4567 / +852 ****4567'],
+    // Whatever redact() masks, masked as well.
+    ['Chat with +852 9123 4567 A123456(3)', 'Chat with +852 ****4567 A12****(3)'],
+    // Not a Hong Kong number's shape: kept.
+    ['81234567 team', '81234567 team'],
+    ['1234 5678', '1234 5678'],
+    ['912345678', '912345678'],
+    ['9123456', '9123456'],
+    ['ORD-91234567X', 'ORD-91234567X'],
+    ['財務部', '財務部'],
+  ])('%j is stored as %j', (name, redacted) => {
+    expect(redactName(name)).toBe(redacted);
+    expect(redactName(redacted)).toBe(redacted);
   });
 });
 

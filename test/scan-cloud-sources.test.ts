@@ -24,7 +24,7 @@ const noRaw = (value: unknown) => {
 };
 
 describe('.xlsx files in the file scan', () => {
-  it('reports findings with the data row and the column header, and no line', async () => {
+  it('reports findings with the row Excel shows (the header is row 1, empty rows count) and the column header, and no line', async () => {
     const dir = tempDir('xlsx-');
     const file = path.join(dir, 'hr.xlsx');
     await writeExcelFile([
@@ -36,9 +36,9 @@ describe('.xlsx files in the file scan', () => {
     const result = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
     expect(result.files).toEqual([expect.objectContaining({ file, status: 'scanned', format: 'xlsx', truncated: false, findings: 3 })]);
     expect(result.findings.map(({ type, row, column, line }) => ({ type, row, column, line }))).toEqual([
-      { type: 'hk_id', row: 1, column: '身份證', line: undefined },
-      { type: 'email', row: 1, column: 'Email', line: undefined },
-      { type: 'cn_resident_id', row: 2, column: '身份證', line: undefined },
+      { type: 'hk_id', row: 2, column: '身份證', line: undefined },
+      { type: 'email', row: 2, column: 'Email', line: undefined },
+      { type: 'cn_resident_id', row: 4, column: '身份證', line: undefined },
     ]);
     noRaw(result);
 

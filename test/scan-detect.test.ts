@@ -2,8 +2,15 @@
 // Published examples and check-digit failures per type, the near misses the issue names
 // (order and invoice numbers, timestamps, tracking numbers), mixed-language text, and a
 // cross-check against the npm package `stdnum` as an independent oracle.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stdnum } from 'stdnum';
+import writeXlsxFile from 'write-excel-file/node';
+import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
+import { isPhoneName } from '../lib/domain/detect/records.ts';
+import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
+import { tempDir } from './support/temp-dir.ts';
 import { luhnChecksumValidate, mod97base10Validate } from 'stdnum/lib/cjs/util/checksum.js';
 import { detect, FINDING_TYPES, type Detection, type FindingType } from '../lib/domain/detect/detect.ts';
 import { keyedHash, mask } from '../lib/domain/detect/mask.ts';
@@ -212,6 +219,62 @@ describe('hk_phone', () => {
     none('phone 912345678');
     none('phone 1912345678');
     none('852 1234 5678');
+  });
+});
+
+describe('hk_phone in a phone column or under a phone key', () => {
+  const dir = tempDir('phone-columns-');
+  /** [where, masked] of the findings of a file written with `content`. */
+  async function scanned(name: string, content: string | (() => Promise<void>)): Promise<string[]> {
+    const file = path.join(dir, name);
+    if (typeof content === 'string') writeFileSync(file, content);
+    else await content();
+    const result = await scanPaths(sourceReaders(), [file]);
+    expect(result.files.map((f) => f.status)).toEqual(['scanned']);
+    return result.findings.map((f) => `${f.type} ${f.row ?? ''}${f.column !== undefined ? `[${f.column}]` : ''}${f.pointer ?? ''} ${f.masked}`);
+  }
+
+  it('takes a phone word as a column\'s name for the bare number its cells are or start with (CSV, each header language)', async () => {
+    for (const header of ['phone', '電話', '手機', '手机', 'mobile', 'Tel', 'Mobile No.', 'contact_phone', 'phoneNumber', '聯絡電話']) {
+      const csv = `name,${header.includes(',') ? `"${header}"` : header}\nA,91234567\nB,9123 4567\nC,9123-4567\nD, 2345 6789 (office)\n`;
+      expect(await scanned(`phones-${Buffer.from(header).toString('hex')}.csv`, csv), header).toEqual([
+        `hk_phone 1[${header}] +852 ****4567`,
+        `hk_phone 2[${header}] +852 ****4567`,
+        `hk_phone 3[${header}] +852 ****4567`,
+        `hk_phone 4[${header}] +852 ****6789`,
+      ]);
+    }
+  });
+
+  it('does so in TSV, JSON (a key, or an array\'s key) and XLSX', async () => {
+    expect(await scanned('phones.tsv', 'name\tTel\tnote\nA\t6123 4567\tx\n')).toEqual(['hk_phone 1[Tel] +852 ****4567']);
+    const json = JSON.stringify({ staff: [{ name: 'A', phone: '91234567', order: '23456789' }], 手機: ['5123 4567', '7123-4567'], contact: { mobileNo: '2345 6789' } });
+    expect(await scanned('phones.json', json)).toEqual([
+      'hk_phone /staff/0/phone +852 ****4567',
+      'hk_phone /手機/0 +852 ****4567',
+      'hk_phone /手機/1 +852 ****4567',
+      'hk_phone /contact/mobileNo +852 ****6789',
+    ]);
+    const xlsx = () => writeXlsxFile([[{ value: '姓名' }, { value: '電話' }, { value: '訂單號碼' }], [{ value: '陳生' }, { value: '9123 4567' }, { value: '23456789' }]]).toFile(path.join(dir, 'phones.xlsx'));
+    expect(await scanned('phones.xlsx', xlsx)).toEqual([expect.stringMatching(/^hk_phone \d+\[電話\] \+852 \*{4}4567$/)]);
+  });
+
+  it('finds a number once, whatever else finds it: `+852 9123 4567` or `Tel 9123 4567` in a phone column', async () => {
+    expect(await scanned('once.csv', 'phone\n+852 9123 4567\nTel 6123 4567\n91234567\n')).toEqual(['hk_phone 1[phone] +852 ****4567', 'hk_phone 2[phone] +852 ****4567', 'hk_phone 3[phone] +852 ****4567']);
+  });
+
+  it('finds nothing in a column or under a key that is not a phone\'s, nor a number that is not a Hong Kong one in a phone column', async () => {
+    // beside each, a phone column with a Hong Kong number in its first row: the one finding
+    const bad = ['1234567', '912345678', '9123 45678', '12345678', '41234567', '81234567', '01234567', '9123 4567 8901 2345', 'ORD-91234567', 'A91234567', 'room 91234567'];
+    const rows = bad.map((b, i) => `${23456789 + i},91234567,61234567,51234567,${b}`);
+    expect(await scanned('orders.csv', `order_no,amount,iPhone,tell,phone\n23456789,91234567,61234567,51234567,9123 4567\n${rows.join('\n')}\n`)).toEqual(['hk_phone 1[phone] +852 ****4567']);
+    const json = JSON.stringify({ order_no: '23456789', invoices: ['91234567'], note: '9123 4567', phone: ['9123 4567', ...bad] });
+    expect(await scanned('orders.json', json)).toEqual(['hk_phone /phone/0 +852 ****4567']);
+  });
+
+  it('reads a name as a phone word by the text\'s rules: whole English words, Chinese anywhere', () => {
+    for (const name of ['phone', 'Phone', 'TEL', 'mobile_no', 'Mobile No.', 'phoneNumber', 'customerMobile', '電話', '聯絡電話', '手机号码', 'WhatsApp', 'fax']) expect(isPhoneName(name), name).toBe(true);
+    for (const name of ['order_no', 'telegram', 'iPhone', 'hotel', 'tell', 'cellar', 'amount', '號碼', '訂單號碼', 'phonetic', '']) expect(isPhoneName(name), name).toBe(false);
   });
 });
 

@@ -130,6 +130,21 @@ describe('a CSV/TSV scan on several threads', () => {
     // the split files came back in many parts
     expect(parts.filter((p) => p.file.endsWith('contacts.csv')).length).toBeGreaterThan(10);
   });
+
+  it("reports the header row's findings once, from the part that starts the file (every part reads the header)", async () => {
+    const dir = tempDir('scan-parallel-csv-header-');
+    const file = path.join(dir, 'no-header.csv');
+    // the first record holds data, as in a file without a header row
+    writeFileSync(file, `P0,A123456(3),chan@example.hk\n${tableText(1500, 10).split('\n').slice(1).join('\n')}`);
+    const one = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
+    const parts: PartFound[] = [];
+    const summary = await scanPathsParallel([file], { hashKey: KEY }, (p) => parts.push(p), { threads: 3, partBytes: 16 * 1024, mode: 'json' });
+    expect(parts.length).toBeGreaterThan(10);
+    const writer = new FindingJson();
+    expect(Buffer.concat(parts.map((p) => p.json)).toString()).toBe(one.findings.map((f) => `,\n    ${writer.text(f)}`).join(''));
+    expect(summary.counts).toEqual(one.counts);
+    expect(one.findings.filter((f) => f.row === 0).map((f) => `${f.line}:${f.type}:${f.masked}`)).toEqual(['1:hk_id:A12****(3)', '1:email:c***@example.hk']);
+  });
 });
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

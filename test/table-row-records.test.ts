@@ -16,7 +16,9 @@ import { readXlsxRows } from '../lib/adapters/sources/xlsx-reader.ts';
 import { detect } from '../lib/domain/detect/detect.ts';
 import { detectRecords, type Location, type SourceRecord } from '../lib/domain/detect/records.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
-import { scanFile } from '../lib/usecases/scan/scan-files.ts';
+import { scanFile, scanPaths } from '../lib/usecases/scan/scan-files.ts';
+import { formatScan } from '../lib/cli/output.ts';
+import { FindingJson } from '../lib/cli/scan-json.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'table-row-records-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,15 +55,17 @@ function perCell(cells: Record<string, string>, row: number, line: number | unde
   return out;
 }
 
+/** The header row included (row 0), as the scan reads it: its cells are data in a file without one. */
 async function expectedCsv(file: string): Promise<Seen[]> {
   const out: Seen[] = [];
-  for await (const r of readCsvRecords(file)) out.push(...perCell(r.cells, r.row, r.line));
+  for await (const r of readCsvRecords(file, { headerRow: true })) out.push(...perCell(r.cells, r.row, r.line));
   return out;
 }
 
+/** For a sheet of a header and data rows with no empty row between: Excel's row is the data row + 1. */
 async function expectedXlsx(file: string): Promise<Seen[]> {
   const out: Seen[] = [];
-  for await (const r of readXlsxRows(file)) out.push(...perCell(r.cells, r.row, undefined));
+  for await (const r of readXlsxRows(file)) out.push(...perCell(r.cells, r.row + 1, undefined));
   return out;
 }
 
@@ -137,15 +141,17 @@ describe('table rows as records', () => {
     expect(records.every((r) => r.text === rowsOf([r]).map((row) => row.text).join('\n'))).toBe(true);
     const rows = rowsOf(records);
     expect(rows.map((r) => r.at)).toEqual([
+      { file, line: 1, row: 0 },
       { file, line: 2, row: 1 },
       { file, line: 3, row: 2 },
       { file, line: 8, row: 3 },
       { file, line: 9, row: 4 },
       { file, line: 10, row: 5 },
     ]);
-    expect(rows[0]!.text).toBe(ROWS[0]!.join('\n'));
-    expect(rows[0]!.cells).toEqual(HEADER.map((column, i) => ({ column, start: ROWS[0]!.slice(0, i).join('\n').length + (i > 0 ? 1 : 0) })));
-    expect(rows[3]!.cells).toEqual([{ column: 'first', start: 0 }]);
+    expect(rows[0]!.text).toBe(HEADER.join('\n'));
+    expect(rows[1]!.text).toBe(ROWS[0]!.join('\n'));
+    expect(rows[1]!.cells).toEqual(HEADER.map((column, i) => ({ column, start: ROWS[0]!.slice(0, i).join('\n').length + (i > 0 ? 1 : 0) })));
+    expect(rows[4]!.cells).toEqual([{ column: 'first', start: 0 }]);
 
     const expected = await expectedCsv(file);
     expect(seen).toEqual(expected);
@@ -203,7 +209,7 @@ describe('table rows as records', () => {
     await writeXlsxFile([HEADER, ...ROWS.filter((r) => r.some((c) => c !== ''))]).toFile(file);
     const { records, seen } = await scanned(file);
     expect(records.every((r) => r.at.line === undefined && r.table !== undefined && r.table.lines === undefined)).toBe(true);
-    expect(rowsOf(records).map((r) => r.at.row)).toEqual([1, 2, 3, 4]);
+    expect(rowsOf(records).map((r) => r.at.row)).toEqual([1, 2, 3, 4, 5]); // Excel's rows, the header's (1) too
     expect(seen).toEqual(await expectedXlsx(file));
     expect(seen.length).toBe(11);
   });
@@ -234,6 +240,7 @@ describe('table rows as records', () => {
     expect(records.length).toBeLessThanOrEqual(2);
     expect(records.some((r) => r.table!.rowStarts.length > 5)).toBe(true);
     expect(rowsOf(records).map((r) => `${r.at.row}:${r.at.line}:${r.cells.map((c) => c.column).join('|')}`)).toEqual([
+      '0:1:a|b|c',
       '1:2:a|b|c',
       '2:3:a|b|c',
       '3:5:a|b|c',
@@ -271,7 +278,7 @@ describe('table rows as records', () => {
       ['a', 'b', 'c@d.hk'],
     ]);
     const { records, seen } = await scanned(file);
-    expect(rowsOf(records).map((r) => r.cells.map((c) => c.column).join('|'))).toEqual(['1|2|name|column_4|column_5', '2|name', 'name', '1|2|name']);
+    expect(rowsOf(records).map((r) => r.cells.map((c) => c.column).join('|'))).toEqual(['1|2|name', '1|2|name|column_4|column_5', '2|name', 'name', '1|2|name']);
     expect(seen).toEqual(await expectedCsv(file));
     expect(seen.map((s) => `${s.row}:${s.column}:${s.type}`)).toEqual([
       '1:1:cn_phone',
@@ -307,8 +314,8 @@ describe('table rows as records', () => {
     expect(records.length).toBeGreaterThanOrEqual(3);
     expect(records.every((r) => r.text.length <= (1 << 20) + 1000)).toBe(true);
     const rows = rowsOf(records);
-    expect(rows.length).toBe(50_000);
-    expect(rows.every((r, i) => r.at.row === i + 1)).toBe(true);
+    expect(rows.length).toBe(50_001); // the header row (row 0) too
+    expect(rows.every((r, i) => r.at.row === i)).toBe(true);
     const expected = await expectedCsv(file);
     expect(seen.length).toBeGreaterThan(50_000);
     expect(seen).toEqual(expected);
@@ -324,5 +331,44 @@ describe('table rows as records', () => {
       { line: 2, row: 1, column: 'middle', type: 'email', masked: 'c***@acme.hk' },
     ]);
     expect(found.filter((f) => f.row === 2).map((f) => f.line)).toEqual([5, 4, 4]);
+  });
+
+  it('a CSV or TSV without a header row: its first record is scanned too, at line 1, row 0', async () => {
+    for (const [name, d] of [['noheader.csv', ','], ['noheader.tsv', '\t']] as const) {
+      const file = path.join(dir, name);
+      writeFileSync(file, ['Chan', 'A123456(3)', 'chan@example.com'].join(d) + '\n' + ['Lee', 'C123456(9)', 'lee@example.com'].join(d) + '\n');
+      const result = await scanPaths(sourceReaders(), [file]);
+      expect(result.counts, name).toEqual({ hk_id: 2, email: 2 });
+      expect(result.findings.map((f) => `${f.line}:${f.row}:${f.column}:${f.masked}`), name).toEqual([
+        '1:0:A12****(3):A12****(3)', // the header row's cells are their own columns' names (redacted)
+        '1:0:c***@example.com:c***@example.com',
+        '2:1:A12****(3):C12****(9)',
+        '2:1:c***@example.com:l***@example.com',
+      ]);
+    }
+  });
+
+  it('.xlsx: every sheet, findings with the sheet and the row Excel shows (header rows scanned), within the row budget', async () => {
+    const file = path.join(dir, 'two-sheets.xlsx');
+    await writeXlsxFile([
+      { sheet: 'Summary', data: [['Title', 'chan@example.com'], ['nothing here']] },
+      { sheet: 'Staff', data: [['Name', 'ID'], ['Chan', 'A123456(3)'], [], ['Lee', 'C123456(9)']] },
+    ]).toFile(file);
+    const result = await scanPaths(sourceReaders(), [file]);
+    expect(result.findings.map(({ sheet, row, column, type, masked }) => ({ sheet, row, column, type, masked }))).toEqual([
+      { sheet: 'Summary', row: 1, column: 'c***@example.com', type: 'email', masked: 'c***@example.com' },
+      { sheet: 'Staff', row: 2, column: 'ID', type: 'hk_id', masked: 'A12****(3)' },
+      { sheet: 'Staff', row: 4, column: 'ID', type: 'hk_id', masked: 'C12****(9)' },
+    ]);
+    expect(result.files).toMatchObject([{ status: 'scanned', format: 'xlsx', truncated: false, findings: 3 }]);
+    expect(new FindingJson().text(result.findings[1]!)).toBe(JSON.stringify(result.findings[1]));
+    expect(new FindingJson().text(result.findings[1]!)).toContain('"sheet":"Staff","row":2,"column":"ID"');
+    const human = formatScan(result);
+    expect(human).toContain(`${file} sheet Staff row 4 [ID]`);
+    expect(human).toContain(`scanned ${file} (xlsx): 3 findings`);
+    // two data rows: Summary's, then Staff's first (header rows are not counted); row 4 is not read
+    const budgeted = await scanPaths(sourceReaders(), [file], { budgetRecords: 2 });
+    expect(budgeted.findings.map((f) => `${f.sheet}:${f.row}`)).toEqual(['Summary:1', 'Staff:2']);
+    expect(budgeted.files).toMatchObject([{ status: 'scanned', truncated: true, findings: 2 }]);
   });
 });

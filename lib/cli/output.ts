@@ -90,7 +90,8 @@ export function formatEvidence(rows: EvidenceRow[]): string {
 function where(f: ScanResult['findings'][number]): string {
   const file = printable(f.file);
   if (f.pointer !== undefined) return `${file}#${printable(f.pointer)}`;
-  const at = f.line !== undefined ? `:${f.line}` : f.row !== undefined ? ` row ${f.row}` : '';
+  const sheet = f.sheet !== undefined ? ` sheet ${printable(f.sheet)}` : '';
+  const at = f.line !== undefined ? `:${f.line}` : f.row !== undefined ? `${sheet} row ${f.row}` : sheet;
   return `${file}${at}${f.column ? ` [${printable(f.column)}]` : ''}`;
 }
 
@@ -114,7 +115,7 @@ export function formatScan(result: ScanResult, shown?: { total: number; byFile: 
   for (const f of result.files) {
     if (f.status !== 'scanned') out.push(`${f.status.toUpperCase()} ${printable(f.file)}: ${printable(f.reason ?? '')}`);
     else {
-      const notes = [f.encoding, f.truncated && `sampled ${f.bytesRead} of ${f.bytesTotal} bytes`, f.replacedSequences && `${f.replacedSequences} invalid byte sequences replaced`].filter(Boolean);
+      const notes = [f.encoding ?? f.format, f.truncated && `sampled ${f.bytesRead} of ${f.bytesTotal} bytes`, f.replacedSequences && `${f.replacedSequences} invalid byte sequences replaced`].filter(Boolean);
       out.push(`scanned ${printable(f.file)} (${notes.join(', ')}): ${f.findings} finding${f.findings === 1 ? '' : 's'}`);
       for (const p of f.problems ?? []) out.push(`  line ${p.line}: ${printable(p.message)}`);
     }

@@ -15,6 +15,7 @@ export class FindingJson {
 
   text(f: Finding): string {
     let out = `{"type":"${f.type}","file":${this.name(f.file)}`;
+    if (f.sheet !== undefined) out += `,"sheet":${this.name(f.sheet)}`;
     if (f.line !== undefined) out += `,"line":${f.line}`;
     if (f.row !== undefined) out += `,"row":${f.row}`;
     if (f.column !== undefined) out += `,"column":${this.name(f.column)}`;

@@ -6,7 +6,7 @@
 // partition of entries). A group's keyed hash cannot be made afresh, since the raw
 // name was never kept by the versions that stored it; the next scan writes it.
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { redact } from '../../domain/detect/redact.ts';
+import { redact, redactName } from '../../domain/detect/redact.ts';
 import { DataMap, DataMapDiff, SourceEntry } from '../../domain/datamap/datamap.ts';
 import type { Store } from './client.ts';
 import { appendAudit } from './audit.ts';
@@ -16,11 +16,14 @@ import { keys, PREFIX } from './keys.ts';
 
 type Item = Record<string, unknown>;
 
-/** Every string inside `value`, redacted; keys of the table and ids are left alone (they name no one). */
+/**
+ * Every string inside `value`, redacted; keys of the table and ids are left alone (they
+ * name no one). A `group` is a name: a bare phone number in it is masked too (redactName).
+ */
 export function redactStrings(value: unknown): unknown {
   if (typeof value === 'string') return redact(value);
   if (Array.isArray(value)) return value.map(redactStrings);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v)]));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'group' && typeof v === 'string' ? redactName(v) : redactStrings(v)]));
   return value;
 }
 

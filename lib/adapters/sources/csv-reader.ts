@@ -107,6 +107,12 @@ export interface CsvReadOptions {
    * part's to report).
    */
   part?: CsvFilePart;
+  /**
+   * Give the header row too, as row 0 at its line, its cells as read (the scan looks for
+   * data in it: a file without a header row has its first record there). Only the part
+   * that starts the file gives it; the others read it for the names alone.
+   */
+  headerRow?: boolean;
   /** Called for each problem as it is found. */
   onProblem?: (p: CsvProblem) => void;
   /** Called once when reading ends without an error (see readTextChunks). */
@@ -239,7 +245,7 @@ export interface CsvRows {
   cells: readonly (readonly string[])[];
   /** The line where each row starts. */
   lines: readonly number[];
-  /** The data row of `cells[0]`; the others follow it one by one. */
+  /** The data row of `cells[0]` (0: the header row, with `headerRow`); the others follow it one by one. */
   row: number;
 }
 
@@ -340,6 +346,11 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
       headerNames = new Set(header);
       headerLine = line;
       names = header.slice();
+      if (options.headerRow) {
+        outRow = 0; // the first record read, so the batch's first
+        outCells.push(cellsRead < record.length ? record.slice(0, cellsRead) : record);
+        outLines.push(line);
+      }
       return;
     }
     // each name beyond the header made once, the first time a row reaches it

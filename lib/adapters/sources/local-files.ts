@@ -1,6 +1,6 @@
 // Local files and folders as records, by format: text files in chunks of lines, CSV and
 // TSV rows in chunks with each row's line and row and each cell's column, the strings of a JSON document
-// with their pointers, .xlsx rows with their row and each cell's column. Each file ends with a report of what
+// with their pointers, the rows of every .xlsx sheet with their sheet, row and each cell's column. Each file ends with a report of what
 // was read (or why it was skipped or failed), so that the rest go on: a folder that
 // cannot be listed fails alone, and a FIFO, socket or device is refused before it is
 // opened (read-error.ts).
@@ -132,6 +132,8 @@ class TableRows {
   private lines: number[] | undefined;
   /** Where the next cell starts in the record's text. */
   next = 0;
+  /** The sheet of the rows (.xlsx): set only between records (after take()). */
+  sheet: string | undefined;
   private readonly group: string;
   private readonly file: string;
   private readonly names: readonly string[];
@@ -192,12 +194,12 @@ class TableRows {
   /** The record of the rows given since the last one (undefined: none), and a fresh start. */
   take(): SourceRecord | undefined {
     if (this.rows.length === 0) return undefined;
-    const { file, rowStarts, rows, lines, starts, columns, names } = this;
+    const { file, rowStarts, rows, lines, starts, columns, names, sheet } = this;
     const record: SourceRecord = {
       group: this.group,
       sender: '',
       text: this.texts.join('\n'),
-      at: lines === undefined ? { file, row: rows[0]! } : { file, line: lines[0]!, row: rows[0]! },
+      at: lines !== undefined ? { file, line: lines[0]!, row: rows[0]! } : sheet !== undefined ? { file, sheet, row: rows[0]! } : { file, row: rows[0]! },
       table: { starts, names, rowStarts, rows, ...(columns !== undefined ? { columns } : {}), ...(lines !== undefined ? { lines } : {}) },
     };
     this.reset();
@@ -228,8 +230,10 @@ async function* tableRecords(file: string, group: string, options: FileReadOptio
   let table: TableRows | undefined;
   let order: ((n: number) => readonly number[]) | undefined;
   // A chunk's rows at a time from the reader (one async step per chunk there), and one
-  // record of them (or more, of about TABLE_RECORD_CHARS each) to the detectors.
-  for await (const { names, cells, lines, row } of readCsvRows(file, { maxChunkChars: options.maxChunkChars ?? DEFAULT_CHUNK_CHARS, ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), ...(part ? { part } : {}), report: (r) => (report = r) })) {
+  // record of them (or more, of about TABLE_RECORD_CHARS each) to the detectors. The
+  // header row comes first, as row 0 (by the part that starts the file only): its cells
+  // are scanned too, since a file without one has its first record there.
+  for await (const { names, cells, lines, row } of readCsvRows(file, { maxChunkChars: options.maxChunkChars ?? DEFAULT_CHUNK_CHARS, ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), ...(part ? { part } : {}), headerRow: true, report: (r) => (report = r) })) {
     if (table === undefined) {
       order = cellOrder(names); // the header's names decide it (the same array for every batch)
       table = new TableRows(group, file, names, order !== undefined, true);
@@ -261,25 +265,31 @@ export async function* readCsvPartRecords(file: string, group: string, part: Csv
 }
 
 /**
- * An .xlsx workbook (first sheet): rows in records of about TABLE_RECORD_CHARS, as CSV
- * rows are, with the data row and the columns' header names, and no line. The workbook
- * is read whole (read-excel-file), so the byte budget does not apply; `budgetRecords`
- * limits the rows (the first N).
+ * An .xlsx workbook, every sheet: rows in records of about TABLE_RECORD_CHARS, as CSV
+ * rows are, each record of one sheet (its name in `at.sheet`), with the row number
+ * Excel shows and the columns' header names, and no line; the header row is scanned
+ * too (a sheet without one has data there). The workbook is read whole
+ * (read-excel-file), so the byte budget does not apply; `budgetRecords` limits the data
+ * rows (the first N, over all the sheets).
  */
 async function* xlsxRecords(file: string, group: string, options: FileReadOptions): FileRecords {
   const bytesTotal = (await statRegularFile(file)).size;
-  let rows = 0;
-  const { readXlsxRows } = await import('./xlsx-reader.ts');
+  let truncated = false;
+  const { readXlsxSheets } = await import('./xlsx-reader.ts');
   const names: string[] = [];
   const columns = new Map<string, number>();
   const table = new TableRows(group, file, names, true, false);
-  for await (const record of readXlsxRows(file, options.budgetRecords ? { budgetRecords: options.budgetRecords } : {})) {
-    rows++;
+  const reading = readXlsxSheets(file, { ...(options.budgetRecords ? { budgetRecords: options.budgetRecords } : {}), report: (r) => (truncated = r.truncated) });
+  for await (const record of reading) {
     const { cells } = record;
     // Object.keys: the cells' order (Object.entries'), several times faster on prototype-less objects
     const keys = Object.keys(cells);
     if (keys.length === 0) continue;
-    if (table.full) yield table.take()!;
+    if (record.sheet !== table.sheet || table.full) {
+      const done = table.take();
+      if (done !== undefined) yield done;
+      table.sheet = record.sheet;
+    }
     table.row(record.row, undefined);
     for (const name of keys) {
       let column = columns.get(name);
@@ -289,7 +299,6 @@ async function* xlsxRecords(file: string, group: string, options: FileReadOption
   }
   const last = table.take();
   if (last !== undefined) yield last;
-  const truncated = options.budgetRecords !== undefined && rows >= options.budgetRecords;
   return { file, status: 'scanned', format: 'xlsx', bytesRead: bytesTotal, bytesTotal, truncated };
 }
 

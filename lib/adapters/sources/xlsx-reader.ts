@@ -13,12 +13,16 @@
 //   repeats); cells beyond the header get `column_N` names.
 // - `row` is the 1-based data row, counted like CsvRecord.row: the header and
 //   empty rows are not counted.
+// - readXlsxSheets (the scan's): every sheet, in the workbook's order, each row with its
+//   sheet's name and the row number Excel shows (empty rows counted), the header row
+//   included: a sheet without one has data there. `budgetRecords` counts data rows over
+//   all the sheets; reading stops at the first row after the budget is spent.
 // - Cells become strings: numbers exactly as stored in the file (no float
 //   rounding), booleans `TRUE`/`FALSE`, date cells as ISO-8601 local date-time
 //   without a zone (`2026-11-03T09:15:00`; Excel stores wall-clock time with no
 //   zone), rounded to the second. Empty cells are absent from `cells`. Text is
 //   trimmed (read-excel-file's default).
-import { readSheet, type Row } from 'read-excel-file/node';
+import readXlsxFile, { readSheet, type Row } from 'read-excel-file/node';
 import { uniqueHeaderNames } from './csv-reader.ts';
 import { openRegularFile, ReadError } from './read-error.ts';
 import { DEFAULT_XLSX_ZIP_LIMITS, repackXlsx, type XlsxZipLimits } from './xlsx-zip.ts';
@@ -66,19 +70,18 @@ function isEmptyRow(row: Row<string>): boolean {
   return row.every((v) => v === null || v === undefined || v === '');
 }
 
-/** Stream the data rows of an .xlsx sheet, keyed by the header row. */
-export async function* readXlsxRows(file: string, options: XlsxReadOptions = {}): AsyncGenerator<XlsxRow> {
+/**
+ * The workbook's rows, read within the limits: `read` is given the checked archive.
+ * Throws a ReadError when the file is too large or not a readable workbook.
+ */
+async function readWorkbook<T>(file: string, options: XlsxReadOptions, read: (workbook: Awaited<ReturnType<typeof repackXlsx>>) => Promise<T>): Promise<T> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_XLSX_BYTES;
-  const budget = options.budgetRecords ?? Infinity;
   const { handle, size } = await openRegularFile(file);
-  let data: Row<string>[];
   try {
     if (size > maxFileBytes) {
       throw new ReadError(file, 'EFBIG', `workbook is ${size} bytes, larger than the ${maxFileBytes}-byte limit for .xlsx files (read whole); export it as CSV or raise maxFileBytes`);
     }
-    const workbook = await repackXlsx(file, handle, size, options.zipLimits ?? DEFAULT_XLSX_ZIP_LIMITS);
-    // parseNumber keeps numbers as written (IDs and phone numbers must not lose digits).
-    data = await readSheet<string>(workbook, options.sheet ?? 1, { parseNumber: (s: string) => s });
+    return await read(await repackXlsx(file, handle, size, options.zipLimits ?? DEFAULT_XLSX_ZIP_LIMITS));
   } catch (err) {
     if (err instanceof ReadError) throw err;
     const reason = err instanceof Error ? `not a readable .xlsx workbook (${err.name}: ${err.message})` : String(err);
@@ -86,6 +89,57 @@ export async function* readXlsxRows(file: string, options: XlsxReadOptions = {})
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+// parseNumber keeps numbers as written (IDs and phone numbers must not lose digits).
+const AS_WRITTEN = { parseNumber: (s: string) => s };
+
+/** A row of a sheet as the scan reads it (readXlsxSheets). */
+export interface XlsxSheetRow {
+  /** The sheet's name. */
+  sheet: string;
+  /** The row's number as Excel shows it (1-based, empty rows counted; the header's too). */
+  row: number;
+  /** Cells by header name; in the header row, its own cells by their names. */
+  cells: Record<string, string>;
+}
+
+/**
+ * Every row of every sheet, header rows included, in the workbook's order (see the
+ * top of this file); `budgetRecords` counts data rows over all the sheets. `report` hears,
+ * once all is read or the budget is reached, whether rows were left unread.
+ */
+export async function* readXlsxSheets(file: string, options: Omit<XlsxReadOptions, 'sheet' | 'onHeader'> & { report?: (r: { truncated: boolean; sheets: number }) => void } = {}): AsyncGenerator<XlsxSheetRow> {
+  const budget = options.budgetRecords ?? Infinity;
+  const sheets = await readWorkbook(file, options, (workbook) => readXlsxFile<string>(workbook, AS_WRITTEN));
+  let rows = 0;
+  for (const { sheet, data } of sheets) {
+    let header: string[] | undefined;
+    for (let i = 0; i < data.length; i++) {
+      const values = data[i]!;
+      if (isEmptyRow(values)) continue;
+      if (rows >= budget) {
+        options.report?.({ truncated: true, sheets: sheets.length });
+        return;
+      }
+      if (header === undefined) header = uniqueHeaderNames(values.map((v) => cellText(v) ?? ''));
+      else rows++; // the budget is of data rows, as readXlsxRows's
+      const names = header;
+      const cells: Record<string, string> = {};
+      values.forEach((v, c) => {
+        const text = cellText(v);
+        if (text !== undefined) cells[names[c] ?? `column_${c + 1}`] = text;
+      });
+      yield { sheet, row: i + 1, cells };
+    }
+  }
+  options.report?.({ truncated: false, sheets: sheets.length });
+}
+
+/** Stream the data rows of an .xlsx sheet, keyed by the header row. */
+export async function* readXlsxRows(file: string, options: XlsxReadOptions = {}): AsyncGenerator<XlsxRow> {
+  const budget = options.budgetRecords ?? Infinity;
+  const data: Row<string>[] = await readWorkbook(file, options, (workbook) => readSheet<string>(workbook, options.sheet ?? 1, AS_WRITTEN));
 
   let header: string[] | undefined;
   let row = 0;

@@ -63,7 +63,9 @@
 //   `手機 9123 4567，訂單23456789` or `call me. Order 23456789`), or right after it, with
 //   only spaces, an opening bracket or "is my" / 係我 / 係佢 between (`9123 4567 (手機)`,
 //   `6130 1824 是我的手机`, `9123 4567 is my mobile`), so that the next item's phone word
-//   does not count. value: `+85291234567`.
+//   does not count. value: `+85291234567`. A table's column or a JSON key named with a
+//   phone word stands for the phone word of the value it holds (records.ts), and a name
+//   is read as a phone word's context (redactName in redact.ts); neither is this text path.
 //   google-libphonenumber was not used: the issue's leading-digit rule is the
 //   specification, and its metadata would add ~500 kB and a per-candidate parse for no
 //   gain in recall.

@@ -118,6 +118,20 @@ function notJoined(n: number): string {
 }
 
 /**
+ * A bare Hong Kong number where no phone word is needed because the place says it is a
+ * phone (a chat named `9123 4567 陳生`, a cell of a `電話` column): the shapes HKB_PATTERN
+ * takes after a phone word, with the same tests of what stands before and after.
+ * Not part of ID_RE: text needs the phone word.
+ */
+export const BARE_HK_NUMBER = `${notJoined(0)}(?<!\\d[ -])${HK_LOCAL}`;
+
+/**
+ * A phone word (PHONE_CONTEXT_*) anywhere in a name, by the rules of the text's context
+ * words: Chinese ones anywhere, English ones whole words in either case.
+ */
+export const PHONE_WORD_RE = new RegExp(PHONE_WORD);
+
+/**
  * The identifier regex. V8 walks text fastest when every branch starts by consuming a
  * few characters from small classes (its Boyer-Moore-style skip looks as far ahead as
  * the shortest branch), so each branch consumes the start of a candidate (a letter, a

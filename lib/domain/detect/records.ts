@@ -1,7 +1,20 @@
 // Records: the one shape every source reader yields (a chat message, a text file's
 // chunk of lines, a table row, a JSON string, a stored string), and the detectors run
 // over a stream of them. The data map tallies what comes out; the ad hoc scan masks it.
+//
+// A column or a JSON key can be the phone word a bare Hong Kong number needs (detect.ts
+// finds one in text only next to a phone word): a cell of a `電話`, `mobile` or `Tel`
+// column, or a JSON string under a `phone` key, that is or starts with such a number
+// (the shapes detect.ts takes after a phone word) is an hk_phone finding. The column's
+// name or key is a phone word when a PHONE_CONTEXT_* word is in it by the text's rules
+// (Chinese words anywhere, English ones whole words in either case; `phoneNumber`
+// read as `phone Number`); an `order_no` column of eight-digit numbers stays clean.
+// A JSON string in an array takes its array's key (`/phones/0`). The text path is
+// unchanged: this looks at one position per cell of a phone column, per JSON string
+// under a phone key, and nowhere else.
 import { detect, type Detection } from './detect.ts';
+import { BARE_HK_NUMBER, PHONE_WORD_RE } from './identifier-pattern.ts';
+import { memoised } from '../text/memo.ts';
 
 /** Where a record is: its file (or object, or table), with line, row and column, or a JSON pointer. */
 export interface Location {
@@ -14,6 +27,8 @@ export interface Location {
   column?: string;
   /** RFC 6901 JSON pointer of the string; keys in it are redacted by the reader (they are content). */
   pointer?: string;
+  /** The sheet of a workbook (.xlsx), as named in it. */
+  sheet?: string;
 }
 
 export interface SourceRecord {
@@ -86,19 +101,26 @@ export type OnDetection = (record: SourceRecord, d: Detection, line: number | un
  * returns when it is done (its coverage).
  */
 export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, onDetection: OnDetection): Promise<R> {
+  // whether this record goes on with the text of the one before (a long JSON string's
+  // next piece): its start is not its string's
+  let continued = false;
   try {
     for (;;) {
       const next = await records.next();
       if (next.done) return next.value;
       if (next.value.table !== undefined) {
         detectTable(next.value, next.value.table, onDetection);
+        continued = false;
         continue;
       }
       const { text, at, repeatedFrom = Infinity, newlines } = next.value;
+      let found = detect(text);
+      if (at.pointer !== undefined && !continued && phoneKey(at.pointer)) found = withPhoneAt(text, 0, found);
+      continued = next.value.repeatedFrom !== undefined;
       let line = at.line;
       let newline = NOT_LOOKED;
       let k = 0; // newlines[k]: the first newline not yet counted
-      for (const d of detect(text)) {
+      for (const d of found) {
         if (d.start >= repeatedFrom) break; // detections come sorted by start
         if (line !== undefined && newlines !== undefined) {
           for (; k < newlines.length && newlines[k]! < d.start; k++) line++;
@@ -149,13 +171,17 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
  *   whatever the next cell starts with, as when the cell was scanned alone.
  * No finding crosses a '\n', so findings of different cells never overlap, and
  * detect()'s merge (which keeps the higher rank of two that overlap) keeps each cell's
- * own, in the cells' order.
+ * own, in the cells' order. Then the cells of a phone column (see the top of this file)
+ * add the bare Hong Kong number each starts with, where no finding is there already:
+ * the one thing a cell gives here beyond its own scan.
  */
 function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDetection): void {
   const { text, group, sender } = record;
-  const found = detect(text);
+  let found = detect(text);
+  const phones = phoneColumns(table.names);
+  if (phones !== undefined) found = withPhoneCells(text, table, phones, found);
   if (found.length === 0) return;
-  const { file } = record.at;
+  const { file, sheet } = record.at;
   const { starts, names, columns, rowStarts, rows, lines } = table;
   const cellCount = starts.length;
   const rowCount = rowStarts.length;
@@ -176,6 +202,7 @@ function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDet
       const column = names[columns === undefined ? c - rowStarts[r]! : columns[c]!]!;
       line = lines?.[r];
       const at: Location = line === undefined ? { file, row: rows[r]!, column } : { file, line, row: rows[r]!, column };
+      if (sheet !== undefined) at.sheet = sheet;
       cellRecord = { group, sender, text: text.slice(start, end), at };
       newline = NOT_LOOKED;
     }
@@ -191,4 +218,99 @@ function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDet
     }
     onDetection(cellRecord, d, line);
   }
+}
+
+// ---------------------------------------------------------------------------
+// Phone columns and keys
+
+/** A cell's (or string's) start: spaces or tabs, then a bare Hong Kong number. */
+const PHONE_AT = new RegExp(`[ \\t]*(${BARE_HK_NUMBER})`, 'y');
+
+/** Whether a column's name or a JSON key says its values are phone numbers. */
+export function isPhoneName(name: string): boolean {
+  // camelCase also as words (`phoneNumber`, `mobileNo`; `WhatsApp` as written), after two
+  // lower-case letters so that `iPhone` stays one word
+  if (PHONE_WORD_RE.test(name)) return true;
+  const words = name.replace(/(?<=[a-z]{2})(?=[A-Z])/g, ' ');
+  return words !== name && PHONE_WORD_RE.test(words);
+}
+
+/** The key a JSON pointer's string is under (RFC 6901 unescaped): its last token, or its array's key. */
+function pointerKey(pointer: string): string {
+  let end = pointer.length;
+  let slash = pointer.lastIndexOf('/');
+  if (slash > 0 && /^(?:0|[1-9]\d*)$/.test(pointer.slice(slash + 1))) {
+    end = slash;
+    slash = pointer.lastIndexOf('/', end - 1);
+  }
+  return pointer.slice(slash + 1, end).replaceAll('~1', '/').replaceAll('~0', '~');
+}
+
+/** Pointers come again with every string under the same key: each looked at once. */
+const phoneKeyOf = memoised((pointer) => (isPhoneName(pointerKey(pointer)) ? '1' : ''), 4096);
+const phoneKey = (pointer: string): boolean => phoneKeyOf(pointer) === '1';
+
+/** The phone columns of a table's names (ascending), grown with them (an .xlsx's names are added to); undefined: none. */
+const phoneColumnsOf = new WeakMap<readonly string[], { seen: number; columns: number[] }>();
+
+function phoneColumns(names: readonly string[]): readonly number[] | undefined {
+  let known = phoneColumnsOf.get(names);
+  if (known === undefined) phoneColumnsOf.set(names, (known = { seen: 0, columns: [] }));
+  for (; known.seen < names.length; known.seen++) if (isPhoneName(names[known.seen]!)) known.columns.push(known.seen);
+  return known.columns.length > 0 ? known.columns : undefined;
+}
+
+/** The number starting at `at` in `text` (after spaces or tabs), as an hk_phone detection. */
+function phoneAt(text: string, at: number): Detection | undefined {
+  PHONE_AT.lastIndex = at;
+  const m = PHONE_AT.exec(text);
+  if (m === null) return undefined;
+  const raw = m[1]!;
+  const start = at + m[0].length - raw.length;
+  return { type: 'hk_phone', start, end: start + raw.length, raw, value: `+852${raw.replace(/\D/g, '')}`, country: 'HK' };
+}
+
+/** `found` (sorted, not overlapping) with `extra` (the same) merged in, where they overlap none of `found`. */
+function merged(found: Detection[], extra: readonly Detection[]): Detection[] {
+  if (extra.length === 0) return found;
+  const out: Detection[] = [];
+  let i = 0;
+  for (const e of extra) {
+    while (i < found.length && found[i]!.end <= e.start) out.push(found[i++]!);
+    if (i < found.length && found[i]!.start < e.end) continue; // found there already (`+852 9123 4567`), or by another type
+    out.push(e);
+  }
+  while (i < found.length) out.push(found[i++]!);
+  return out;
+}
+
+/** A JSON string's detections with the number at its start, when its key is a phone word. */
+function withPhoneAt(text: string, at: number, found: Detection[]): Detection[] {
+  const d = phoneAt(text, at);
+  return d === undefined ? found : merged(found, [d]);
+}
+
+/** A table's detections with the numbers starting the cells of its phone columns. */
+function withPhoneCells(text: string, table: TableCells, phones: readonly number[], found: Detection[]): Detection[] {
+  const { starts, columns, rowStarts } = table;
+  const extra: Detection[] = [];
+  const add = (cell: number) => {
+    const d = phoneAt(text, starts[cell]!);
+    if (d !== undefined) extra.push(d);
+  };
+  if (columns === undefined) {
+    // each cell's column is its place in its row: only the phone columns' places are looked at
+    for (let r = 0; r < rowStarts.length; r++) {
+      const first = rowStarts[r]!;
+      const end = r + 1 < rowStarts.length ? rowStarts[r + 1]! : starts.length;
+      for (const c of phones) {
+        if (first + c >= end) break;
+        add(first + c);
+      }
+    }
+  } else {
+    const phone = new Set(phones);
+    for (let cell = 0; cell < starts.length; cell++) if (phone.has(columns[cell]!)) add(cell);
+  }
+  return merged(found, extra);
 }

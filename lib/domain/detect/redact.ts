@@ -16,6 +16,7 @@
 // The cost is two detector passes over the string: meant for names, paths and
 // messages, once each, never for every record's text.
 import { detect, type Detection } from './detect.ts';
+import { BARE_HK_NUMBER } from './identifier-pattern.ts';
 import { mask } from './mask.ts';
 
 const isTopic = (d: Detection) => d.type === 'health' || d.type === 'payroll';
@@ -61,6 +62,31 @@ export function redact(text: string): string {
   const once = masked(text, detect(text));
   const loose = loosened(once);
   return loose === once ? once : masked(once, detect(loose));
+}
+
+const BARE_HK = new RegExp(BARE_HK_NUMBER, 'g');
+
+/**
+ * A name (a chat, group or channel's, a sender's) redacted: as redact() does, and every
+ * bare Hong Kong number in it masked as a phone too. In text a bare eight-digit number
+ * is a phone only next to a phone word; a name has none to give, yet a chat is named
+ * after the number of the person in it (`9123 4567 陳生`), so a name is read as if a
+ * phone word stood before each number. Looked for in the loosened text, as redact()'s
+ * second look is (`chat-91234567`). Idempotent too: a mask holds at most four digits in
+ * a row. An eight-digit date or code in a name comes out masked: over-masked, never under.
+ */
+export function redactName(name: string): string {
+  const once = redact(name);
+  if (!mayHoldIdentifier(once)) return once;
+  const loose = loosened(once);
+  let out = '';
+  let at = 0;
+  BARE_HK.lastIndex = 0;
+  for (let m = BARE_HK.exec(loose); m !== null; m = BARE_HK.exec(loose)) {
+    out += once.slice(at, m.index) + mask({ type: 'hk_phone', value: `+852${m[0].replace(/\D/g, '')}` });
+    at = m.index + m[0].length;
+  }
+  return at === 0 ? once : out + once.slice(at);
 }
 
 /**

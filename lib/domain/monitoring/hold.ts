@@ -8,7 +8,7 @@
 // action and object, so the same event always has the same key. Pure.
 import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { groupHash, hmac, mask } from '../detect/mask.ts';
-import { redact } from '../detect/redact.ts';
+import { redact, redactName } from '../detect/redact.ts';
 import { memoised } from '../text/memo.ts';
 import { domainOf, type EventInput, type HeldEvent, type HeldTarget } from './event.ts';
 
@@ -57,7 +57,7 @@ export class EventHolder {
     this.receivedAt = receivedAt;
     this.users = memoised((u) => userHash(key, u), 65_536);
     this.shown = memoised(shownUser, 65_536);
-    this.groupNames = memoised((g) => redact(g), 4096);
+    this.groupNames = memoised(redactName, 4096);
     this.groupHashes = memoised((g) => groupHash(key, g), 4096);
     this.objects = memoised((o) => redact(o.length > 300 ? `${o.slice(0, 300)}…` : o), 4096);
   }

@@ -9,7 +9,7 @@ import type { Detection, FindingType } from '../../domain/detect/detect.ts';
 import { groupHash, keyedHash } from '../../domain/detect/mask.ts';
 import { ownCopy } from '../../domain/text/own-copy.ts';
 import { detectRecords } from '../../domain/detect/records.ts';
-import { redact, redactError } from '../../domain/detect/redact.ts';
+import { redactError, redactName } from '../../domain/detect/redact.ts';
 import type { Source } from '../../domain/org/source.ts';
 import type { SourceReaders } from '../ports.ts';
 import { scanProgress, type SourceRecord } from './progress.ts';
@@ -28,8 +28,9 @@ export const MAX_GROUP_NAME_CHARS = 200;
 /** Distinct keyed hashes held to count distinct people; beyond it the count is a lower bound. */
 const MAX_DISTINCT_HASHES = 1_000_000;
 
+// A name, so a bare number in it is masked as the phone it names (`9123 4567 陳生`).
 const shown = (name: string): string => {
-  const redacted = redact(name);
+  const redacted = redactName(name);
   return redacted.length <= MAX_GROUP_NAME_CHARS ? redacted : `${redacted.slice(0, MAX_GROUP_NAME_CHARS - 1)}…`;
 };
 

@@ -2,7 +2,7 @@
 // redacted name and the keyed hash the data map keeps (a WhatsApp chat is named
 // after a phone number), and source paths sealed (lib/domain/detect/seal.ts), so
 // nothing the file names reaches the table as written.
-import { redact } from '../../domain/detect/redact.ts';
+import { redactName } from '../../domain/detect/redact.ts';
 import { groupHash } from '../../domain/detect/mask.ts';
 import { seal } from '../../domain/detect/seal.ts';
 import type { HeldOrgFile, ImportSummary, OrgFile } from '../../domain/org/org.ts';
@@ -15,7 +15,7 @@ export async function importOrganisationFile(rt: Pick<Ports, 'organisations' | '
     ...file,
     // A path or prefix names files, and a file may be named after a person: held sealed, read back to scan.
     sources: file.sources.map((s) => ({ ...s, ...('path' in s ? { path: seal(key, s.path) } : {}), ...('prefix' in s && s.prefix ? { prefix: seal(key, s.prefix) } : {}) })),
-    groups: file.groups.map((g) => ({ ...g, name: redact(g.name), nameHash: groupHash(key, g.name) })),
+    groups: file.groups.map((g) => ({ ...g, name: redactName(g.name), nameHash: groupHash(key, g.name) })),
     // Audit-log paths and prefixes are held sealed like a source's.
     platforms: file.platforms.map((p) =>
       p.auditLogs ? { ...p, auditLogs: p.auditLogs.map((l) => ('path' in l ? { ...l, path: seal(key, l.path) } : { ...l, prefix: seal(key, l.prefix) })) } : p,

@@ -20,9 +20,14 @@ export interface Finding {
   type: FindingType;
   /** The path as given (joined with the name inside a folder given), redacted. */
   file: string;
+  /** XLSX: the sheet's name (redacted). */
+  sheet?: string;
   /** 1-based line where the finding starts (text files, and the record's line in CSV/TSV). */
   line?: number;
-  /** CSV/TSV/XLSX: 1-based data row and the column's header name (redacted). */
+  /**
+   * CSV/TSV: the 1-based data row (0: the header row); XLSX: the row number Excel shows.
+   * With the column's header name (redacted).
+   */
   row?: number;
   column?: string;
   /** JSON: the JSON pointer (RFC 6901) of the string that holds it, its keys redacted (keys are content). */
@@ -65,6 +70,7 @@ function finding({ at }: SourceRecord, d: Detection, line: number | undefined, h
   // Keys set one by one, in this order, and only when present: spreading conditional
   // objects cost more than the mask on a file dense with findings.
   const f = { type: d.type, file: names.redact(at.file) } as Finding;
+  if (at.sheet !== undefined) f.sheet = names.redact(at.sheet);
   if (line !== undefined) f.line = line;
   if (at.row !== undefined) f.row = at.row;
   if (at.column !== undefined) f.column = names.redact(at.column);
