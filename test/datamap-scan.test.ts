@@ -114,4 +114,22 @@ describe('data-mapping scan workflow', () => {
     expect(declared?.name).toBe('+852 ****6789');
     expect(chat?.status === 'scanned' && chat.groups.some((g) => g.groupHash === declared?.nameHash)).toBe(true);
   });
+
+  it("keeps no identifier the organisation file writes in a source's name, a control's title or justification, or an evidence title", async () => {
+    const rt = await testRuntime();
+    const dir = tempDir('datamap-');
+    const org = smallOrg([{ title: 'Access review of A123456(3)' }]);
+    const file = OrgFile.parse({
+      ...org,
+      controls: [{ id: 'A.5.15', title: 'Access control 4111 1111 1111 1111', owner: 'owen', justification: 'Card 4111111111111111 kept' }, org.controls[1]],
+      sources: [{ id: 'gone', name: 'Missing export A123456(3)', platform: 'WhatsApp', kind: 'whatsapp', path: path.join(dir, 'missing.txt'), storage: { country: 'HK' } }],
+    });
+    await importOrganisationFile(rt, file, 'import:test', '2026-11-01T00:00:00Z');
+    await executeWorkflow(rt, 'data-mapping-scan', runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z')).input);
+    const everything = JSON.stringify((await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table }))).Items);
+    for (const raw of RAW) expect(everything).not.toContain(raw);
+    // held masked, as the data map's other names are
+    expect(everything).toContain('Missing export A12****(3)');
+    expect(everything).toContain('Access review of A12****(3)');
+  });
 });

@@ -1,8 +1,10 @@
 // Imports a validated organisation file. Declared group names are held only as a
 // redacted name and the keyed hash the data map keeps (a WhatsApp chat is named
-// after a phone number), and source paths sealed (lib/domain/detect/seal.ts), so
-// nothing the file names reaches the table as written.
-import { redactName } from '../../domain/detect/redact.ts';
+// after a phone number), source paths sealed (lib/domain/detect/seal.ts), and the
+// names and titles the file gives sources, controls and evidence redacted (a source
+// may be named after the person whose export it is), so nothing the file names
+// reaches the table as written.
+import { redact, redactName } from '../../domain/detect/redact.ts';
 import { groupHash } from '../../domain/detect/mask.ts';
 import { seal } from '../../domain/detect/seal.ts';
 import type { HeldOrgFile, ImportSummary, OrgFile } from '../../domain/org/org.ts';
@@ -14,7 +16,9 @@ export async function importOrganisationFile(rt: Pick<Ports, 'organisations' | '
   const held: HeldOrgFile = {
     ...file,
     // A path or prefix names files, and a file may be named after a person: held sealed, read back to scan.
-    sources: file.sources.map((s) => ({ ...s, ...('path' in s ? { path: seal(key, s.path) } : {}), ...('prefix' in s && s.prefix ? { prefix: seal(key, s.prefix) } : {}) })),
+    sources: file.sources.map((s) => ({ ...s, name: redact(s.name), ...('path' in s ? { path: seal(key, s.path) } : {}), ...('prefix' in s && s.prefix ? { prefix: seal(key, s.prefix) } : {}) })),
+    controls: file.controls.map((c) => ({ ...c, ...(c.title !== undefined ? { title: redact(c.title) } : {}), ...(c.justification !== undefined ? { justification: redact(c.justification) } : {}) })),
+    evidence: file.evidence.map((e) => ({ ...e, title: redact(e.title) })),
     groups: file.groups.map((g) => ({ ...g, name: redactName(g.name), nameHash: groupHash(key, g.name) })),
     // Audit-log paths and prefixes are held sealed like a source's.
     platforms: file.platforms.map((p) =>
