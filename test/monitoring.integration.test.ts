@@ -322,9 +322,14 @@ describe('behaviour monitoring against DynamoDB Local', () => {
     await monitor(rt, '2026-11-30T09:00:00Z');
     const [a, b, c] = (await listAlerts(rt, ORG)).sort((x, y) => (x.id < y.id ? -1 : 1));
     const at = (minutes: number) => new Date(Date.parse('2026-11-30T09:00:00Z') + minutes * 60_000);
-    await acknowledgeAlert(rt, { orgId: ORG, id: a!.id, as: 'owen', now: at(10) });
+    // a comment is held with the identifiers in it masked, in the alert and its audit entry
+    const acked = await acknowledgeAlert(rt, { orgId: ORG, id: a!.id, as: 'owen', comment: 'called 9123 4567, HKID A123456(3)', now: at(10) });
+    expect(acked.comment).toBe('called +852 ****4567, HKID A12****(3)');
     await acknowledgeAlert(rt, { orgId: ORG, id: b!.id, as: 'sec', now: at(42) });
-    await resolveAlert(rt, { orgId: ORG, id: a!.id, as: 'owen', disposition: 'true-positive', now: at(90) });
+    await resolveAlert(rt, { orgId: ORG, id: a!.id, as: 'owen', disposition: 'true-positive', comment: 'card 4111 1111 1111 1111 blocked', now: at(90) });
+    expect((await listAlerts(rt, ORG, 'resolved'))[0]?.comment).toBe('card 4111 **** **** 1111 blocked');
+    const trail = JSON.stringify(await rt.audit.read(ORG));
+    for (const raw of ['A123456(3)', '4111 1111 1111 1111']) expect(trail).not.toContain(raw);
     // Resolved without an acknowledgement first: acknowledged then.
     await resolveAlert(rt, { orgId: ORG, id: c!.id, as: 'carol', disposition: 'false-positive', now: at(240) });
     await expect(acknowledgeAlert(rt, { orgId: ORG, id: b!.id, as: 'sec', now: at(50) })).rejects.toThrow(/acknowledged already/);

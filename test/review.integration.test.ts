@@ -302,6 +302,23 @@ describe('quarterly review on the sample organisation', () => {
     expect(await answered('2026-Q4/A.8.15')).toHaveLength(2);
   });
 
+  it('holds what a person types (an answer or decision comment, an evidence file name or title) with the identifiers in it masked, and the same answer again is the same', async () => {
+    await open(rt, '2026-11-30T01:00:00Z');
+    const at = new Date('2026-12-01T02:00:00Z');
+    const file = await evidenceFile('access review.txt', 'reviewed');
+    const answer = { orgId: ORG, taskId: '2026-Q4/A.5.12', as: 'cheryl-ng', result: 'effective' as const, comment: 'HKID A123456(3) checked, card 4111 1111 1111 1111', evidence: { ...file, name: 'A123456(3) access review.txt' }, now: at };
+    const answered = await answerTask(rt, answer);
+    expect(answered.comment).toBe('HKID A12****(3) checked, card 4111 **** **** 1111');
+    expect(await answerTask(rt, answer)).toMatchObject({ version: answered.version });
+    const task = await rt.reviews.task(ORG, '2026-Q4/A.5.12');
+    await decideTask(rt, { orgId: ORG, taskId: task!.id, as: task!.reviewer, decision: 'return', comment: 'ask A123456(3) again', now: at });
+    await registerEvidence(rt, ORG, 'wong-siu-ming', { control: 'A.5.18', title: 'Roles of A123456(3)', kind: 'access-review', location: 'https://x.example/roles.xlsx', sha256: 'a'.repeat(64) }, at);
+    const everything = JSON.stringify((await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table }))).Items);
+    for (const raw of ['A123456(3)', '4111 1111 1111 1111']) expect(everything).not.toContain(raw);
+    expect(everything).toContain('Roles of A12****(3)');
+    expect(everything).toContain('ask A12****(3) again');
+  });
+
   it('the reviewer returns an answer (the task is open again) and accepts the next; a delegate answers, the owner is told nothing new, the delegate is', async () => {
     await open(rt, '2026-11-30T01:00:00Z');
     const at = new Date('2026-12-02T02:00:00Z');

@@ -5,6 +5,7 @@
 // is refused), and it may renew a live item of the control.
 import { z } from 'zod';
 import { whyNotCurrent } from '../../domain/evidence/lapse-policy.ts';
+import { redact } from '../../domain/detect/redact.ts';
 import { Evidence, type EvidenceRecord } from '../../domain/org/org.ts';
 import { localDate } from '../../domain/review/quarter.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
@@ -30,7 +31,8 @@ export async function registerEvidence(rt: Ports, orgId: string, person: string,
   if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
   const today = localDate(now, org.organisation.timeZone);
   const { renews, ...fields } = submitted;
-  const parsed = Evidence.safeParse({ ...fields, id: 'api', collected: fields.collected ?? today });
+  // What a person types is held as the organisation file's titles are: identifiers in it masked.
+  const parsed = Evidence.safeParse({ ...fields, ...(typeof fields.title === 'string' ? { title: redact(fields.title) } : {}), id: 'api', collected: fields.collected ?? today });
   if (!parsed.success) throw new InputError(parsed.error.issues.map((i) => `body.${i.path.join('.')}: ${i.message}`).join('; '));
   const evidence = parsed.data;
   const control = org.controls.get(evidence.control);

@@ -5,6 +5,7 @@
 import type { Alert, AlertStatus, Disposition } from '../../domain/monitoring/alert.ts';
 import type { MonitoringDay } from '../../domain/monitoring/records.ts';
 import { alertStats, type AlertStats } from '../../domain/monitoring/stats.ts';
+import { redact } from '../../domain/detect/redact.ts';
 import { firstDayOf, lastDayOf, type Quarter } from '../../domain/review/quarter.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
 import type { Organisation } from '../../domain/org/org.ts';
@@ -52,7 +53,11 @@ async function decidable(rt: Pick<Ports, 'alerts' | 'organisations'>, d: AlertDe
   return alert;
 }
 
-export async function acknowledgeAlert(rt: Pick<Ports, 'alerts' | 'organisations'>, d: AlertDecision): Promise<Alert> {
+/** A comment is held with the identifiers in it masked, as every text a person types. */
+const masked = <T extends { comment?: string }>(d: T): T => (d.comment !== undefined ? { ...d, comment: redact(d.comment) } : d);
+
+export async function acknowledgeAlert(rt: Pick<Ports, 'alerts' | 'organisations'>, given: AlertDecision): Promise<Alert> {
+  const d = masked(given);
   const alert = await decidable(rt, d);
   if (alert.status !== 'open') throw new ConflictError(`alert ${d.id} is ${alert.status} already (by ${alert.status === 'resolved' ? alert.resolvedBy : alert.acknowledgedBy} at ${alert.status === 'resolved' ? alert.resolvedAt : alert.acknowledgedAt})`);
   const at = d.now.toISOString();
@@ -61,7 +66,8 @@ export async function acknowledgeAlert(rt: Pick<Ports, 'alerts' | 'organisations
   return next;
 }
 
-export async function resolveAlert(rt: Pick<Ports, 'alerts' | 'organisations'>, d: AlertDecision & { disposition: Disposition }): Promise<Alert> {
+export async function resolveAlert(rt: Pick<Ports, 'alerts' | 'organisations'>, given: AlertDecision & { disposition: Disposition }): Promise<Alert> {
+  const d = masked(given);
   const alert = await decidable(rt, d);
   if (alert.status === 'resolved') throw new ConflictError(`alert ${d.id} was resolved already, as ${alert.disposition}, by ${alert.resolvedBy} at ${alert.resolvedAt}`);
   const at = d.now.toISOString();

@@ -4,6 +4,7 @@
 // in one transaction over the version read while the review is open, so a refused
 // change writes nothing; the same answer given again is the one recorded, not a second.
 import { addDays, addPeriod, daysBetween } from '../../domain/dates.ts';
+import { redact } from '../../domain/detect/redact.ts';
 import { evidenceStatus, whyNotCurrent } from '../../domain/evidence/lapse-policy.ts';
 import type { EvidenceRecord, LoadedOrganisation } from '../../domain/org/org.ts';
 import { answererOf } from '../../domain/review/reminders.ts';
@@ -118,7 +119,8 @@ function holds(task: Task, answer: Task): boolean {
   return task.status === 'answered' && task.answeredBy === answer.answeredBy && task.result === answer.result && task.comment === answer.comment && ids(task) === ids(answer);
 }
 
-export async function answerTask(rt: Ports, answer: Answer): Promise<Task> {
+export async function answerTask(rt: Ports, given: Answer): Promise<Task> {
+  const answer = typed(given);
   const ctx = await context(rt, answer.orgId, answer.taskId, answer.now);
   const { task, org, today } = ctx;
   if (answer.as !== task.owner && answer.as !== task.delegate) {
@@ -174,6 +176,19 @@ export async function answerTask(rt: Ports, answer: Answer): Promise<Task> {
   return { ...changed, version: task.version + 1 };
 }
 
+/**
+ * What a person typed (a comment, an evidence file's name), held with the identifiers in
+ * it masked, as every name and title the table holds: an owner noting "HKID A123456(3)
+ * checked" leaves no HKID at rest. The same answer again masks the same way.
+ */
+function typed<T extends { comment?: string; evidence?: EvidenceFile }>(input: T): T {
+  return {
+    ...input,
+    ...(input.comment !== undefined ? { comment: redact(input.comment) } : {}),
+    ...(input.evidence !== undefined ? { evidence: { ...input.evidence, name: redact(input.evidence.name) } } : {}),
+  };
+}
+
 export interface Decision {
   orgId: string;
   taskId: string;
@@ -183,7 +198,8 @@ export interface Decision {
   now: Date;
 }
 
-export async function decideTask(rt: Ports, d: Decision): Promise<Task> {
+export async function decideTask(rt: Ports, given: Decision): Promise<Task> {
+  const d = typed(given);
   const { task } = await context(rt, d.orgId, d.taskId, d.now);
   if (d.as !== task.reviewer) throw new ForbiddenError(`task ${task.id} is reviewed by ${task.reviewer}: ${d.as} cannot accept or return its answer`);
   if (task.status !== 'answered') throw new ConflictError(`task ${task.id} has no answer to ${d.decision}${task.reviewDecision === 'returned' ? ' (it was returned and waits for a new one)' : ''}`);
