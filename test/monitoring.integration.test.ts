@@ -233,20 +233,32 @@ describe('behaviour monitoring against DynamoDB Local', () => {
   it('stops an import whose mark another import of the same file took over, before it writes more, and leaves the file to that one', async () => {
     const file = csv(downloads('ada@kowloon.example', 'Lunch', '2026-11-24T11:00:00', 600, 2));
     let taken = false;
+    let firstStart: string | undefined;
+    let inSecond = false;
+    const marks: { startedAt: string }[][] = [];
     rt.store.doc.middlewareStack.add(
       (next) => async (args) => {
         const result = await next(args);
         const input = JSON.stringify(args.input);
-        if (!taken && input.includes('"RequestItems"') && input.includes('"type":"event"')) {
-          taken = true;
-          // The first import's first batch is in: another import of the file starts (the first one's process seemed dead), and finishes.
-          expect((await importCsv(rt, file)).status).toBe('imported');
+        if (input.includes('"RequestItems"') && input.includes('"type":"event"')) {
+          if (!taken) {
+            taken = true;
+            firstStart = (await rt.events.ingestsUnderWay(ORG, new Date().toISOString()))[0]?.startedAt;
+            // The first import's first batch is in: another import of the file starts (the first one's process seemed dead), and finishes.
+            inSecond = true;
+            expect((await importCsv(rt, file)).status).toBe('imported');
+            inSecond = false;
+          } else if (inSecond) marks.push(await rt.events.ingestsUnderWay(ORG, new Date().toISOString()));
         }
         return result;
       },
       { step: 'initialize', name: 'takeOver' },
     );
     await expect(importCsv(rt, file)).rejects.toThrow(/another import of the same file took over/);
+    // While the second import wrote, its mark alone held runs back, from the first import's start.
+    expect(firstStart).toBeDefined();
+    expect(marks.length).toBeGreaterThan(0);
+    for (const m of marks) expect(m.map((x) => x.startedAt)).toEqual([firstStart]);
     expect(await rt.events.ingestsUnderWay(ORG, new Date().toISOString())).toEqual([]);
     expect(await items(rt, 'audit-log')).toHaveLength(1);
     expect((await monitor(rt, '2026-11-30T09:00:00Z')).events).toBe(600);

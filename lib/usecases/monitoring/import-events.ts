@@ -76,10 +76,13 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
   // Marks of earlier imports of this file still there: they died, or this import and its events supersede them.
   const wall = rt.clock().toISOString();
   const earlier = (await rt.events.ingestsUnderWay(orgId, wall)).filter((m) => m.platform === platform && m.sha256 === file.sha256);
-  for (const m of earlier) await rt.events.endIngest(orgId, m.id);
   const before = await rt.events.auditLog(orgId, platform, file.sha256);
   const empty = { rows: 0, events: 0, duplicates: 0, expired: 0, problemCount: 0, problems: [], ignoredCount: 0, ignored: {} };
-  if (before) return { ...base, ...empty, status: 'already-imported', layout: before.layout, importedAt: before.importedAt };
+  if (before) {
+    // Recorded as imported: every event of it was written, so a mark left behind holds nothing back.
+    for (const m of earlier) await rt.events.endIngest(orgId, m.id);
+    return { ...base, ...empty, status: 'already-imported', layout: before.layout, importedAt: before.importedAt };
+  }
 
   const timeZone = org.organisation.timeZone;
   if (request.mapping && file.sample.kind === 'json') throw new InputError(`${file.name}: a mapping names the columns of a table; this file is JSON`);
@@ -97,7 +100,12 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
   let chunk: { event: HeldEvent; expiresAt: number }[] = [];
   const unit = file.unit;
 
-  await rt.events.beginIngest(orgId, ingestId, receivedAt, new Date(started.getTime() + LEASE_MS).toISOString(), { platform, sha256: file.sha256 });
+  // This import's mark holds runs back from the earliest start of the imports it takes over,
+  // and is put before their marks are ended: no moment without a mark lets a run's
+  // watermark pass events one of them wrote (or has a write of in flight).
+  const holdFrom = earlier.reduce((from, m) => (m.startedAt < from ? m.startedAt : from), receivedAt);
+  await rt.events.beginIngest(orgId, ingestId, holdFrom, new Date(started.getTime() + LEASE_MS).toISOString(), { platform, sha256: file.sha256 });
+  for (const m of earlier) await rt.events.endIngest(orgId, m.id);
   // Before each write: the mark still this import's, renewed, so no run passes its start before it is done.
   const hold = async () => {
     const at = rt.clock();
