@@ -235,20 +235,32 @@ export function isPhoneName(name: string): boolean {
   return words !== name && PHONE_WORD_RE.test(words);
 }
 
+/** Whether pointer[from, to) is an array index (digits, no leading zero). */
+function isIndex(pointer: string, from: number, to: number): boolean {
+  if (to <= from || (pointer.charCodeAt(from) === 48 && to - from > 1)) return false;
+  for (let i = from; i < to; i++) {
+    const c = pointer.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** The key a JSON pointer's string is under (RFC 6901 unescaped): its last token, or its array's key. */
 function pointerKey(pointer: string): string {
   let end = pointer.length;
   let slash = pointer.lastIndexOf('/');
-  if (slash > 0 && /^(?:0|[1-9]\d*)$/.test(pointer.slice(slash + 1))) {
+  if (slash > 0 && isIndex(pointer, slash + 1, end)) {
     end = slash;
     slash = pointer.lastIndexOf('/', end - 1);
   }
-  return pointer.slice(slash + 1, end).replaceAll('~1', '/').replaceAll('~0', '~');
+  const key = pointer.slice(slash + 1, end);
+  return key.includes('~') ? key.replaceAll('~1', '/').replaceAll('~0', '~') : key;
 }
 
-/** Pointers come again with every string under the same key: each looked at once. */
-const phoneKeyOf = memoised((pointer) => (isPhoneName(pointerKey(pointer)) ? '1' : ''), 4096);
-const phoneKey = (pointer: string): boolean => phoneKeyOf(pointer) === '1';
+// Keys come again with every string under them (a pointer seldom does: /items/0/phone,
+// /items/1/phone, ...), so the answer is remembered by key: each looked at once.
+const phoneKeyName = memoised((key) => (isPhoneName(key) ? '1' : ''), 4096);
+const phoneKey = (pointer: string): boolean => phoneKeyName(pointerKey(pointer)) === '1';
 
 /** The phone columns of a table's names (ascending), grown with them (an .xlsx's names are added to); undefined: none. */
 const phoneColumnsOf = new WeakMap<readonly string[], { seen: number; columns: number[] }>();
