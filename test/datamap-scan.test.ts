@@ -122,7 +122,11 @@ describe('data-mapping scan workflow', () => {
     const file = OrgFile.parse({
       ...org,
       controls: [{ id: 'A.5.15', title: 'Access control 4111 1111 1111 1111', owner: 'owen', justification: 'Card 4111111111111111 kept' }, org.controls[1]],
-      sources: [{ id: 'gone', name: 'Missing export A123456(3)', platform: 'WhatsApp', kind: 'whatsapp', path: path.join(dir, 'missing.txt'), storage: { country: 'HK' } }],
+      sources: [
+        { id: 'gone', name: 'Missing export A123456(3)', platform: 'WhatsApp', kind: 'whatsapp', path: path.join(dir, 'missing.txt'), storage: { country: 'HK' } },
+        // named after its chat, itself named after a phone number
+        { id: 'chat', name: 'WhatsApp 9123 4567 陳生', platform: 'WhatsApp', kind: 'whatsapp', path: path.join(dir, 'missing-too.txt'), storage: { country: 'HK' } },
+      ],
     });
     await importOrganisationFile(rt, file, 'import:test', '2026-11-01T00:00:00Z');
     await executeWorkflow(rt, 'data-mapping-scan', runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z')).input);

@@ -16,7 +16,7 @@ export async function importOrganisationFile(rt: Pick<Ports, 'organisations' | '
   const held: HeldOrgFile = {
     ...file,
     // A path or prefix names files, and a file may be named after a person: held sealed, read back to scan.
-    sources: file.sources.map((s) => ({ ...s, name: redact(s.name), ...('path' in s ? { path: seal(key, s.path) } : {}), ...('prefix' in s && s.prefix ? { prefix: seal(key, s.prefix) } : {}) })),
+    sources: file.sources.map((s) => ({ ...s, name: redactName(s.name), ...('path' in s ? { path: seal(key, s.path) } : {}), ...('prefix' in s && s.prefix ? { prefix: seal(key, s.prefix) } : {}) })),
     controls: file.controls.map((c) => ({ ...c, ...(c.title !== undefined ? { title: redact(c.title) } : {}), ...(c.justification !== undefined ? { justification: redact(c.justification) } : {}) })),
     evidence: file.evidence.map((e) => ({ ...e, title: redact(e.title) })),
     groups: file.groups.map((g) => ({ ...g, name: redactName(g.name), nameHash: groupHash(key, g.name) })),
