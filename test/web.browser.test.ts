@@ -223,6 +223,10 @@ describe('web pages in Chromium', () => {
 
     const replayed = await browse(cookie, 'GET', '/tasks');
     expect(replayed.status).toBe(401);
+    // The session's token is one the API takes as a bearer token: refused there too.
+    const asBearer = (c: string) => fetch(`${api.server.url}/v1/controls`, { headers: { authorization: `Bearer ${c.slice(c.indexOf('=') + 1)}` } });
+    expect((await asBearer(cookie)).status).toBe(401);
+    expect((await asBearer(other)).status).toBe(200);
     expect(replayed.text).toContain('href="/sign-in"');
     expect(replayed.text).toContain('signed out of this session');
     // The record is in the table, not the server's memory: another server (a restart, another Lambda) refuses it too.

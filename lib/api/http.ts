@@ -9,6 +9,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
+import { isSignedOut } from '../adapters/dynamodb/nonce-store.ts';
 import { principalOf, type Principal, type Role } from '../domain/access/principal.ts';
 import { redact } from '../domain/detect/redact.ts';
 import { errorOutcome, ForbiddenError, InputError, MediaTypeError, TooLargeError, UnauthenticatedError } from '../errors.ts';
@@ -214,6 +215,9 @@ export function apiHandler(spec: RouteSpec, base: () => Runtime = runtime) {
         const principal = principalOfEvent(request.event);
         state.set(request.event, { principal });
         await authorise(spec, principal, base);
+        // A web session's token is one the API takes too: once signed out of, it is refused here as well.
+        const token = /^Bearer\s+(\S+)$/i.exec(String(request.event.headers?.authorization ?? ''))?.[1];
+        if (token && (await isSignedOut(base().store, principal.orgId, token, new Date()))) throw new UnauthenticatedError('this token\'s session was signed out of: sign in again');
         // Measured only once the caller may use the route, and before the body is parsed.
         if (spec.method === 'POST' && bodyBytes(request.event) > MAX_BODY_BYTES) throw new TooLargeError(`body: is larger than ${MAX_BODY_BYTES} bytes`);
         if (spec.body && (request.event.body === undefined || request.event.body === '')) {

@@ -4,9 +4,9 @@
 // people sign in from a one-time link `compliance token --link` prints; forms carry a
 // CSRF token bound to the session and good for one use. Signing out records the
 // session's token in the table until it expires, so a copy of the cookie is refused.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose';
-import { useOnce, wasUsed } from '../adapters/dynamodb/nonce-store.ts';
+import { isSignedOut, signOut, useOnce } from '../adapters/dynamodb/nonce-store.ts';
 import type { SigningKey } from '../adapters/local/local-signing-key.ts';
 import { issueLocalToken, LOCAL_ISSUER, SIGN_IN_AUDIENCE, verifyLocalToken } from '../adapters/local/local-token.ts';
 import { principalOf, type Principal, type Role } from '../domain/access/principal.ts';
@@ -92,12 +92,6 @@ export function webAuth(): WebAuth {
   return current;
 }
 
-/** The one-use record a signed-out session leaves (lib/adapters/dynamodb/nonce-store.ts). */
-const SIGNED_OUT = 'signed-out';
-
-/** A session as the table knows it: its token's SHA-256, so the table never holds a token that could be used. */
-const sessionId = (token: string) => createHash('sha256').update(token).digest('base64url');
-
 async function sessionClaims(token: string | undefined): Promise<{ claims: Record<string, unknown>; principal: Principal }> {
   if (!token) throw new UnauthenticatedError('you are not signed in');
   const claims = await webAuth().verify(token);
@@ -109,7 +103,7 @@ async function sessionClaims(token: string | undefined): Promise<{ claims: Recor
 /** The person of a session token: signed, unexpired and not signed out of (one consistent GetItem). */
 export async function principalOfSession(rt: Runtime, token: string | undefined): Promise<Principal> {
   const { principal } = await sessionClaims(token);
-  if (await wasUsed(rt.store, principal.orgId, SIGNED_OUT, sessionId(token as string), new Date())) throw new UnauthenticatedError('you signed out of this session: sign in again');
+  if (await isSignedOut(rt.store, principal.orgId, token as string, new Date())) throw new UnauthenticatedError('you signed out of this session: sign in again');
   return principal;
 }
 
@@ -122,7 +116,7 @@ export async function endSession(rt: Runtime, token: string): Promise<void> {
   const exp = Number(claims.exp);
   const expires = Number.isFinite(exp) ? new Date(exp * 1000) : new Date(Date.now() + SESSION_TTL_SECONDS * 1000);
   // Already recorded (a second sign-out racing the first) is as good as recording it.
-  await useOnce(rt.store, principal.orgId, SIGNED_OUT, sessionId(token), expires);
+  await signOut(rt.store, principal.orgId, token, expires);
 }
 
 /** A one-time sign-in link's code: a short-lived token with a purpose of its own and an id used once. */

@@ -2,6 +2,7 @@
 // token signed out of): the first use is recorded by a conditional put, so a replay is
 // refused wherever it arrives; DynamoDB's TTL removes the record after the value has
 // expired anyway.
+import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './client.ts';
 import { isConditionFailure } from './conditions.ts';
@@ -32,4 +33,18 @@ export async function useOnce(store: Store, orgId: string, purpose: string, id: 
 export async function wasUsed(store: Store, orgId: string, purpose: string, id: string, now: Date): Promise<boolean> {
   const out = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.nonce(orgId, purpose, id), ConsistentRead: true, ProjectionExpression: 'expiresAt' }));
   return out.Item !== undefined && Number(out.Item.expiresAt) * 1000 > now.getTime();
+}
+
+/** The record a signed-out session leaves, keyed by its token's SHA-256: the table never holds a token that could be used. */
+const SIGNED_OUT = 'signed-out';
+const sessionId = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+/** Records a session token as signed out of until `expiresAt` (when the token would have expired); false if it was already. */
+export function signOut(store: Store, orgId: string, token: string, expiresAt: Date): Promise<boolean> {
+  return useOnce(store, orgId, SIGNED_OUT, sessionId(token), expiresAt);
+}
+
+/** Whether a token's session was signed out of: the pages' cookie and the API's bearer token alike (one consistent GetItem). */
+export function isSignedOut(store: Store, orgId: string, token: string, now: Date): Promise<boolean> {
+  return wasUsed(store, orgId, SIGNED_OUT, sessionId(token), now);
 }
