@@ -375,6 +375,18 @@ function sealPaused(rt: Runtime, actor: string, options: Partial<SealOptions>, a
   return { paused, release, done };
 }
 
+/** A sealed entry shown as marked again, as an index lagging behind its clearing would (DynamoDB Local never lags). */
+async function showMarked(rt: Runtime, sk: string): Promise<void> {
+  await rt.store.doc.send(
+    new UpdateCommand({
+      TableName: rt.store.table,
+      Key: { PK: keys.auditPartition(ORG), SK: sk },
+      UpdateExpression: 'SET GSI2PK = :pk, GSI2SK = :sk',
+      ExpressionAttributeValues: { ':pk': keys.auditUnsealedPartition(ORG), ':sk': sk },
+    }),
+  );
+}
+
 describe('audit seal: digests whose entries may still show as marked', () => {
   let rt: Runtime;
 
@@ -424,14 +436,7 @@ describe('audit seal: digests whose entries may still show as marked', () => {
     // GSI2 lags: one entry of digest 1 (not the head) shows as marked after it was cleared (DynamoDB Local
     // never lags, so the entry gets its GSI2 keys back).
     const [stale] = first.entries[0]!;
-    await rt.store.doc.send(
-      new UpdateCommand({
-        TableName: rt.store.table,
-        Key: { PK: keys.auditPartition(ORG), SK: stale },
-        UpdateExpression: 'SET GSI2PK = :pk, GSI2SK = :sk',
-        ExpressionAttributeValues: { ':pk': keys.auditUnsealedPartition(ORG), ':sk': stale },
-      }),
-    );
+    await showMarked(rt, stale);
     expect(await markedKeys(rt)).toEqual([stale]);
     expect(await sealAuditTrail(rt.store, ORG, 's3', { at: after(2) })).toMatchObject({ seq: 2, sealedEntries: 0 });
     expect(await markedKeys(rt)).toEqual([]);
@@ -465,14 +470,7 @@ describe('audit seal: digests whose entries may still show as marked', () => {
       expect(read).toEqual([3]);
       // an entry of digest 1 shows as marked again (the index lagging): digest 1 is read, digest 2 is not
       const [stale] = (await digests(rt))[0]!.entries[0]!;
-      await rt.store.doc.send(
-        new UpdateCommand({
-          TableName: rt.store.table,
-          Key: { PK: keys.auditPartition(ORG), SK: stale },
-          UpdateExpression: 'SET GSI2PK = :pk, GSI2SK = :sk',
-          ExpressionAttributeValues: { ':pk': keys.auditUnsealedPartition(ORG), ':sk': stale },
-        }),
-      );
+      await showMarked(rt, stale);
       read.length = 0;
       expect(await sealAuditTrail(watched, ORG, 'stale', { at: after(4) })).toMatchObject({ seq: 3, sealedEntries: 0 });
       expect(read.sort()).toEqual([1, 3]);

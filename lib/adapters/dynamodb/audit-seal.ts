@@ -45,7 +45,7 @@ import { ConflictError } from '../../errors.ts';
 import type { SealOptions } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { batchGetAll, batchWriteAll, queryAll, queryPages } from './batch.ts';
-import { isConditionFailure, isTransactionConflict } from './conditions.ts';
+import { isConditionFailure, isTransactionConflict, writtenIf } from './conditions.ts';
 import { auditDigestSk, INDEX, keys } from './keys.ts';
 
 type Item = Record<string, unknown>;
@@ -221,8 +221,8 @@ async function putDigest(store: Store, digest: AuditDigest): Promise<void> {
 
 /** Marks a digest's clearing item cleared at `at`: never recreates one deleted, never moves its time back. */
 async function markCleared(store: Store, orgId: string, seq: number, at: string): Promise<void> {
-  try {
-    await store.doc.send(
+  await writtenIf(
+    store.doc.send(
       new UpdateCommand({
         TableName: store.table,
         Key: keys.auditClearing(orgId, seq),
@@ -230,10 +230,8 @@ async function markCleared(store: Store, orgId: string, seq: number, at: string)
         ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(clearedAt) OR clearedAt < :at)',
         ExpressionAttributeValues: { ':at': at },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }
 
 /** Milliseconds from `earlier` to `later` (ISO-8601); NaN when either is not a time, so no comparison holds. */

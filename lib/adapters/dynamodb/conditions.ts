@@ -17,3 +17,14 @@ export function isConditionFailure(error: unknown): boolean {
 export function isTransactionConflict(error: unknown): boolean {
   return cancellationCodes(error).includes('TransactionConflict');
 }
+
+/** A conditional write sent: true when it was written, false when its condition did not hold (any other error is thrown). */
+export async function writtenIf(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}

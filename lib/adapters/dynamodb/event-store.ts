@@ -23,7 +23,7 @@ import { AuditLogRecord, MonitoringDay, Watermark, type RunFigures } from '../..
 import { RULES } from '../../domain/monitoring/policy.ts';
 import type { Store } from './client.ts';
 import { batchGetAll, batchWriteAll, queryAll, queryPages } from './batch.ts';
-import { isConditionFailure } from './conditions.ts';
+import { isConditionFailure, writtenIf } from './conditions.ts';
 import { EVENT_SHARDS, INDEX, keys, PREFIX, withoutKeys } from './keys.ts';
 
 const NOT_EXPIRED = 'attribute_not_exists(expiresAt) OR expiresAt > :now';
@@ -127,20 +127,16 @@ export async function getWatermark(store: Store, orgId: string): Promise<Waterma
 
 /** Over the version read (or none): a run that lost the race learns it and moves nothing. */
 export async function moveWatermark(store: Store, orgId: string, read: Watermark | undefined, next: Omit<Watermark, 'version'>): Promise<boolean> {
-  try {
-    await store.doc.send(
+  return writtenIf(
+    store.doc.send(
       new PutCommand({
         TableName: store.table,
         Item: { ...keys.monitorWatermark(orgId), type: 'watermark', orgId, ...next, version: (read?.version ?? 0) + 1 },
         ConditionExpression: read ? 'version = :version' : 'attribute_not_exists(PK)',
         ...(read ? { ExpressionAttributeValues: { ':version': read.version } } : {}),
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** What an ingest mark says: who holds it, since when, until when, and the file it writes (when it is one). */
@@ -162,8 +158,8 @@ export async function beginIngest(store: Store, orgId: string, ingestId: string,
  * write no more, as what it wrote would arrive behind the watermark.
  */
 export async function holdIngest(store: Store, orgId: string, ingestId: string, now: string, leaseUntil: string): Promise<boolean> {
-  try {
-    await store.doc.send(
+  return writtenIf(
+    store.doc.send(
       new UpdateCommand({
         TableName: store.table,
         Key: keys.ingest(orgId, ingestId),
@@ -171,12 +167,8 @@ export async function holdIngest(store: Store, orgId: string, ingestId: string, 
         ConditionExpression: 'attribute_exists(PK) AND leaseUntil > :now',
         ExpressionAttributeValues: { ':until': leaseUntil, ':now': now },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 export async function endIngest(store: Store, orgId: string, ingestId: string): Promise<void> {

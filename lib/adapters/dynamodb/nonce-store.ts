@@ -5,24 +5,20 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './client.ts';
-import { isConditionFailure } from './conditions.ts';
+import { writtenIf } from './conditions.ts';
 import { keys } from './keys.ts';
 
 /** True the first time `id` is used for `purpose`; false ever after (until it expires). */
 export async function useOnce(store: Store, orgId: string, purpose: string, id: string, expiresAt: Date): Promise<boolean> {
-  try {
-    await store.doc.send(
+  return writtenIf(
+    store.doc.send(
       new PutCommand({
         TableName: store.table,
         Item: { ...keys.nonce(orgId, purpose, id), type: 'nonce', orgId, expiresAt: Math.ceil(expiresAt.getTime() / 1000) },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**
