@@ -259,6 +259,17 @@ describe('hk_phone in a phone column or under a phone key', () => {
     expect(await scanned('phones.xlsx', xlsx)).toEqual([expect.stringMatching(/^hk_phone \d+\[電話\] \+852 \*{4}4567$/)]);
   });
 
+  it('reads a number written as a JSON number as its digits: a card, a mobile, a phone under a phone key; not a fraction, a negative or a short one', async () => {
+    // 4111111111111111 and 6011111111111117 are past 2^53: read from the text, no digit lost
+    const json = '{"card": 4111111111111111, "mobile": 13812345678, "phone": 91234567, "n": 12345678, "ts": 1753531755426, "neg": -4111111111111111, "f": 4111111111111111.5, "e": 41111111e8, "list": [6011111111111117], "short": 1234567}';
+    expect(await scanned('numbers.json', json)).toEqual([
+      'payment_card /card 4111 **** **** 1111',
+      'cn_phone /mobile +86 *******5678',
+      'hk_phone /phone +852 ****4567',
+      'payment_card /list/0 6011 **** **** 1117',
+    ]);
+  });
+
   it('finds a number once, whatever else finds it: `+852 9123 4567` or `Tel 9123 4567` in a phone column', async () => {
     expect(await scanned('once.csv', 'phone\n+852 9123 4567\nTel 6123 4567\n91234567\n')).toEqual(['hk_phone 1[phone] +852 ****4567', 'hk_phone 2[phone] +852 ****4567', 'hk_phone 3[phone] +852 ****4567']);
   });

@@ -312,7 +312,7 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
   const { size } = await statRegularFile(file);
   if (Math.min(size, options.budgetBytes ?? Infinity) > JSON_POINTERS_MAX_BYTES) return yield* textRecords(file, group, options);
   let report: ReadReport | undefined;
-  const strings = new JsonStrings({ keyToken: redact });
+  const strings = new JsonStrings({ keyToken: redact, numbers: true });
   let out: SourceRecord[] = [];
   const emit = ({ text, pointer, repeatedFrom }: JsonString) =>
     out.push({ group, sender: '', text, at: { file, pointer }, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) });

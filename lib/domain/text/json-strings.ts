@@ -32,6 +32,12 @@ export interface JsonStringsOptions {
   maxStringChars?: number;
   maxKeyChars?: number;
   keyToken?: (key: string) => string;
+  /**
+   * Also hand on each whole number of eight digits or more, as written (a phone, card or
+   * ID number kept as a JSON number: `{"mobile": 13812345678}`), with its pointer. Its
+   * text is the token itself, so a number past 2^53 loses no digit.
+   */
+  numbers?: boolean;
 }
 
 /** Not JSON, or beyond a limit: where, and why. */
@@ -77,6 +83,8 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 /** A number or literal runs to the next whitespace, separator or bracket. */
 const TOKEN = /[^ \t\n\r,:\]\}\[\{"]*/y;
 const CONTROL = /[\u0000-\u001f]/;
+/** A number written as digits alone (no sign, fraction or exponent): what could be an identifier's. */
+const WHOLE = /^[0-9]+$/;
 const QUOTE_OR_BACKSLASH = /["\\]/g;
 
 const escapeToken = (key: string): string => (key.includes('~') || key.includes('/') ? key.replaceAll('~', '~0').replaceAll('/', '~1') : key);
@@ -89,6 +97,7 @@ export class JsonStrings {
   private readonly maxDepth: number;
   private readonly maxStringChars: number;
   private readonly maxKeyChars: number;
+  private readonly numbers: boolean;
   /** A key's pointer token, remembered (memo.ts): the same keys come back in every object of an array. */
   private readonly token: (key: string) => string;
 
@@ -113,6 +122,7 @@ export class JsonStrings {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
     this.maxStringChars = Math.max(options.maxStringChars ?? DEFAULT_MAX_JSON_STRING_CHARS, 4 * OVERLAP);
     this.maxKeyChars = options.maxKeyChars ?? 256;
+    this.numbers = options.numbers ?? false;
     const token = options.keyToken ?? ((k: string) => k);
     this.token = memoised((key) => {
       // Transformed whole, then cut: a cut first could leave half an identifier for a redaction to miss.
@@ -221,7 +231,7 @@ export class JsonStrings {
           else if (c === 0x7b) this.open(false);
           else if (c === 0x5b) this.open(true);
           else if (c === 0x5d && this.state === State.ValueOrClose) this.close();
-          else if (!this.readScalar(final)) return;
+          else if (!this.readScalar(final, emit)) return;
           break;
         case State.KeyOrClose:
         case State.Key:
@@ -253,7 +263,7 @@ export class JsonStrings {
   }
 
   /** A number, true, false or null at pos; false when more text is needed to know. */
-  private readScalar(final: boolean): boolean {
+  private readScalar(final: boolean, emit: (s: JsonString) => void): boolean {
     const { buf, pos } = this;
     const c = buf.charCodeAt(pos);
     if (c !== 0x2d && !(c >= 0x30 && c <= 0x39) && c !== 0x74 && c !== 0x66 && c !== 0x6e) this.fail(pos, 'expected a value');
@@ -266,6 +276,7 @@ export class JsonStrings {
     if (token !== 'true' && token !== 'false' && token !== 'null') {
       NUMBER.lastIndex = 0;
       if (!NUMBER.exec(token) || NUMBER.lastIndex !== token.length) this.fail(pos, 'not a valid number or literal');
+      if (this.numbers && token.length >= 8 && WHOLE.test(token)) emit({ text: token, pointer: this.here() });
     }
     this.pos = end;
     this.afterValue();
