@@ -135,6 +135,6 @@ describe('behaviour monitoring against DynamoDB Local, in order', () => {
     });
     const human = (await cli('alerts', 'stats', '--period', '2026-Q4')).stdout;
     expect(human).toContain('Time to acknowledge: median 42 min, 90th percentile 42 min (1 alert).');
-    expect((await cli('alerts', 'stats', '--period', '2026-Q5')).stderr).toContain('quarter "2026-Q5" must be a quarter written YYYY-Qn');
+    expect((await cli('alerts', 'stats', '--period', '2026-Q5')).stderr).toContain('--period: "2026-Q5" must be a quarter written YYYY-Qn');
   });
 });

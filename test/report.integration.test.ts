@@ -199,6 +199,7 @@ describe('the report on the sample organisation after its cycle', () => {
     expect(missing.stderr).toContain('no such folder');
     const badPeriod = await runCli([...common, '--period', '2026-Q5', '--out', out]);
     expect(badPeriod.code).toBe(2);
+    expect(badPeriod.stderr).toContain('--period: "2026-Q5" must be a quarter written YYYY-Qn');
     expect(existsSync(path.join(dir, 'no-such-folder'))).toBe(false);
   });
 

@@ -131,7 +131,7 @@ export function addMonitoringCommands(program: Command, cli: MonitoringCli): voi
     .addOption(orgOption())
     .action(async (opts: { period?: string; org?: string }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
-      const named = opts.period === undefined ? undefined : parseQuarter(opts.period);
+      const named = opts.period === undefined ? undefined : parseQuarter(opts.period, '--period');
       await cli.withSession(options, async (session) => {
         const { quarterStats } = await import('../usecases/monitoring/alerts.ts');
         const { quarterAt } = await import('../domain/review/quarter.ts');

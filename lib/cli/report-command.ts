@@ -40,7 +40,7 @@ export function addReportCommand(program: Command, cli: ReportCli): void {
     .requiredOption('--out <file>', 'the HTML file to write (replaced whole); - writes to standard output')
     .action(async (opts: ReportOptions, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
-      const period = opts.period === undefined ? undefined : parseQuarter(opts.period);
+      const period = opts.period === undefined ? undefined : parseQuarter(opts.period, '--period');
       await cli.withSession(options, async (session) => {
         const { gatherReport } = await import('../usecases/report/gather.ts');
         const { renderReport } = await import('../domain/report/render.ts');

@@ -17,9 +17,10 @@ export interface ReviewCli {
 }
 
 /** A quarter as a person writes it on the command line; anything but `YYYY-Qn` is a usage error. */
-export function parseQuarter(value: string): Quarter {
+/** A quarter given as an argument, or as `option` (its error then names the option). */
+export function parseQuarter(value: string, option?: string): Quarter {
   const q = Quarter.safeParse(value);
-  if (!q.success) throw new UsageError(`quarter "${value}" ${q.error.issues[0]?.message}`);
+  if (!q.success) throw new UsageError(`${option ? `${option}: "${value}"` : `quarter "${value}"`} ${q.error.issues[0]?.message}`);
   return q.data;
 }
 
