@@ -182,7 +182,7 @@ describe('HTTP API', () => {
     expect(state).toMatchObject({ run: { status: 'succeeded' }, execution: { status: 'SUCCEEDED' } });
     expect(await call(api, 'POST', '/v1/runs', { token: api.tokens.scheduler, body: JSON.stringify({ workflow: 'evidence-sweep', period: '2026-11' }) })).toMatchObject({
       status: 400,
-      body: { message: 'body.period: a evidence-sweep run is for a day, written like 2026-11-30' },
+      body: { message: 'body.period: an evidence-sweep run is for a day, written like 2026-11-30' },
     });
   });
 

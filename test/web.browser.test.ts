@@ -11,6 +11,9 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../lib/adapters/dynamodb/keys.ts';
+import { FRESH_MS } from '../lib/api/read-cache.ts';
 import type { Role } from '../lib/domain/access/principal.ts';
 import { verifyPackage } from '../lib/domain/export/manifest.ts';
 import { serveApi } from '../lib/api/local-server.ts';
@@ -314,5 +317,29 @@ describe('web pages in Chromium', () => {
     const row = new RegExp(`<tr><td>${api.scanRun}</td><td>([^<]*)</td><td class="status-succeeded">([^<]*)</td>`).exec(finished.text);
     expect(row?.slice(1)).toEqual(['數據地圖掃描', '成功']);
     expect(finished.text).toContain('<option value="evidence-sweep">證據巡查</option>');
+  });
+
+  it('the runs page shows the run just started as it stands now, not as the list read a moment before has it', async () => {
+    const scheduler = await sessionCookie('scheduler', 'raymond-wong');
+    // a run of its own, so that no other test's run changes it meanwhile (a copy of the scan's record), started last
+    const name = `evidence-sweep-${ORG}-2026-11-15`;
+    const key = keys.run(ORG, 'evidence-sweep', name);
+    const scan = (await api.rt.store.doc.send(new GetCommand({ TableName: api.rt.store.table, Key: keys.run(ORG, 'data-mapping-scan', api.scanRun) }))).Item!;
+    const put = (status: string) => api.rt.store.doc.send(new PutCommand({ TableName: api.rt.store.table, Item: { ...scan, ...key, kind: 'evidence-sweep', name, status, startedAt: new Date().toISOString() } }));
+    const shown = (text: string) => new RegExp(`<tr><td>${name}</td><td>[^<]*</td><td class="status-([a-z]+)">`).exec(text)?.[1];
+    try {
+      await put('running');
+      // the list is shared for a few seconds (then served once more while it is read again): wait until it has the run running
+      const until = Date.now() + 3 * FRESH_MS;
+      let listed: string | undefined;
+      while ((listed = shown((await browse(scheduler, 'GET', '/runs')).text)) !== 'running' && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(listed).toBe('running');
+      await put('succeeded');
+      const page = await browse(scheduler, 'GET', `/runs?started=${name}`);
+      expect(page.text).not.toContain('http-equiv="refresh"');
+      expect(shown(page.text)).toBe('succeeded');
+    } finally {
+      await api.rt.store.doc.send(new DeleteCommand({ TableName: api.rt.store.table, Key: key }));
+    }
   });
 });

@@ -147,9 +147,13 @@ const PAGES: Record<string, Page> = {
     const started = req.query.started;
     const watched = started === undefined ? undefined : await startedRun(req, started);
     // The page refreshes while the run just started is under way; with none named, while any listed run is.
-    const running = watched === undefined ? runs.items.some((r) => r.status === 'running') : watched === 'under-way';
-    const said = started === undefined ? {} : watched === 'unknown' ? { problem: `${req.ctx.t.unknownRun}: ${started}` } : { message: `${req.ctx.t.started}: ${started}` };
-    return page(await pages.runsPage(req.ctx, runs.items.slice(-50), { running, ...said }));
+    const running = watched === undefined ? runs.items.some((r) => r.status === 'running') : watched.state === 'under-way';
+    // The list may be a few seconds old (reads are shared for 5 s): the run just started is shown as it stands now,
+    // so that a page that stops refreshing does not stop on it still running.
+    const now = watched?.status;
+    const items = now === undefined ? runs.items : runs.items.map((r) => (r.name === started ? { ...r, status: now } : r));
+    const said = started === undefined ? {} : watched?.state === 'unknown' ? { problem: `${req.ctx.t.unknownRun}: ${started}` } : { message: `${req.ctx.t.started}: ${started}` };
+    return page(await pages.runsPage(req.ctx, items.slice(-50), { running, ...said }));
   },
   'POST /runs': async (req) => {
     const started = await api<{ name: string }>(req, 'POST', '/v1/runs', { body: { workflow: req.form.workflow ?? '' } });
@@ -170,17 +174,20 @@ const PAGES: Record<string, Page> = {
   },
 };
 
-/** How the run a person just started stands: by its record, or its execution while it has none or the record lags. */
-async function startedRun(req: WebRequest, name: string): Promise<'under-way' | 'finished' | 'unknown'> {
+/**
+ * How the run a person just started stands, read fresh: by its record, or its execution while
+ * it has none or the record lags; with the status to show for it once it has finished.
+ */
+async function startedRun(req: WebRequest, name: string): Promise<{ state: 'under-way' | 'finished' | 'unknown'; status?: string }> {
   try {
     const view = await api<{ run: { status: string }; execution?: { status: string } }>(req, 'GET', '/v1/runs/{name}', { params: { name } });
-    if (view.run.status === 'succeeded' || view.run.status === 'failed') return 'finished';
+    if (view.run.status === 'succeeded' || view.run.status === 'failed') return { state: 'finished', status: view.run.status };
     // Still `running` or `pending` on record, but its execution has stopped (it failed before recording so).
-    if (view.execution && view.execution.status !== 'RUNNING') return 'finished';
-    return 'under-way';
+    if (view.execution && view.execution.status !== 'RUNNING') return { state: 'finished', status: 'failed' };
+    return { state: 'under-way' };
   } catch (error) {
     // Not a run name, or no run of this organisation by it: nothing to wait for.
-    if (error instanceof NotFoundError || error instanceof InputError) return 'unknown';
+    if (error instanceof NotFoundError || error instanceof InputError) return { state: 'unknown' };
     throw error;
   }
 }

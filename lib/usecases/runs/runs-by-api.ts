@@ -27,10 +27,11 @@ export async function startRunNow(rt: Ports, orgId: string, name: WorkflowName, 
   const declared = workflow(name);
   if (period !== undefined) {
     const { pattern, example } = PERIOD_PATTERNS[declared.period];
-    if (!pattern.test(period)) throw new InputError(`body.period: a ${name} run is for a ${declared.period}, written like ${example}`);
+    const what = `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name} run is for a ${declared.period}, written like ${example}`;
+    if (!pattern.test(period)) throw new InputError(`body.period: ${what}`);
     // The pattern lets 2026-02-31 through; a run named for a day that never comes must not start.
     if ((declared.period === 'day' || declared.period === 'quarter-hour') && !isRealDate(period.slice(0, 10))) {
-      throw new InputError(`body.period: must be a real date (a ${name} run is for a ${declared.period}, written like ${example})`);
+      throw new InputError(`body.period: must be a real date (${what})`);
     }
   }
   const { name: runName, input } = runRequest(name, orgId, now, period === undefined ? { onDemand: true } : { period });
