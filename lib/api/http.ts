@@ -117,6 +117,9 @@ function parsePart<S extends Schema | undefined>(schema: S, value: unknown, wher
   return result.data as Out<S>;
 }
 
+/** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
+export const bearerOf = (authorization: string | undefined): string | undefined => /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+
 export function principalOfEvent(event: ApiEvent): Principal {
   const claims = event.requestContext?.authorizer?.jwt?.claims;
   if (!claims) throw new UnauthenticatedError('no valid token: send "Authorization: Bearer <token>"');
@@ -142,8 +145,6 @@ export function toResult(reply: Reply): ApiResult {
 
 interface Parsed {
   principal?: Principal;
-  /** The request came without a body (nothing to parse, whatever its content type). */
-  noBody?: boolean;
 }
 
 const caches = new WeakMap<Runtime, ReadCache>();
@@ -216,20 +217,20 @@ export function apiHandler(spec: RouteSpec, base: () => Runtime = runtime) {
         state.set(request.event, { principal });
         await authorise(spec, principal, base);
         // A web session's token is one the API takes too: once signed out of, it is refused here as well.
-        const token = /^Bearer\s+(\S+)$/i.exec(String(request.event.headers?.authorization ?? ''))?.[1];
+        const token = bearerOf(request.event.headers?.authorization);
         if (token && (await isSignedOut(base().store, principal.orgId, token, new Date()))) throw new UnauthenticatedError('this token\'s session was signed out of: sign in again');
         // Measured only once the caller may use the route, and before the body is parsed.
         if (spec.method === 'POST' && bodyBytes(request.event) > MAX_BODY_BYTES) throw new TooLargeError(`body: is larger than ${MAX_BODY_BYTES} bytes`);
         if (spec.body && (request.event.body === undefined || request.event.body === '')) {
           // No body where every field is optional is the empty object; otherwise the schema names what is missing.
           (request.event as { body?: unknown }).body = {};
-          state.set(request.event, { principal, noBody: true });
         }
       },
     });
   if (spec.body) {
     const parser = httpJsonBodyParser();
-    handler.use({ before: (request) => (state.get(request.event)?.noBody ? undefined : parser.before?.(request as never)) });
+    // A body made the empty object above (none came) is not text to parse, whatever the content type says.
+    handler.use({ before: (request) => (typeof request.event.body !== 'string' ? undefined : parser.before?.(request as never)) });
   }
   return handler.handler(async (event) => {
     const principal = state.get(event)?.principal as Principal;

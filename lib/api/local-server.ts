@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import { authorise, errorResult, MAX_BODY_BYTES, principalOfEvent, resultOfError, type ApiEvent, type ApiResult } from './http.ts';
-import { allowedMethods, routerFor, specOf } from './router.ts';
+import { authorise, bearerOf, errorResult, MAX_BODY_BYTES, principalOfEvent, resultOfError, type ApiEvent, type ApiResult } from './http.ts';
+import { allowedMethods, methodNotAllowed, routePattern, routerFor, specOf } from './router.ts';
 import { API_ROUTES, WEB_ROUTES } from '../workflows/declarations.ts';
 import { refusedPage, webRouter } from '../web/handler.ts';
 import type { SigningKey } from '../adapters/local/local-signing-key.ts';
@@ -19,9 +19,7 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Route templates as patterns: `/v1/controls/{id}` matches one path segment for `{id}`. */
-const pattern = (path: string) => new RegExp(`^${path.replace(/\{[^/]+\}/g, '[^/]+')}${path === '/' ? '' : '/?'}$`);
-const KNOWN = [...API_ROUTES, ...WEB_ROUTES].map((r) => ({ method: r.method, path: r.path, pattern: pattern(r.path), web: !r.path.startsWith('/v1/') }));
+const KNOWN = [...API_ROUTES, ...WEB_ROUTES].map((r) => ({ method: r.method, path: r.path, pattern: routePattern(r.path), web: !r.path.startsWith('/v1/') }));
 /** Does a known route take this method: its own, or HEAD where the API answers GET (lib/api/router.ts)? */
 const takes = (k: (typeof KNOWN)[number], method: string) => k.method === method || (method === 'HEAD' && k.method === 'GET' && !k.web);
 
@@ -82,9 +80,7 @@ export async function serveApi(options: { key: SigningKey; port?: number; host?:
     if (!path || !KNOWN.some((k) => k.pattern.test(path))) return send(res, browser ? await refusedPage(cookies, 404) : errorResult(404, 'no such route'));
     if (!KNOWN.some((k) => takes(k, method) && k.pattern.test(path))) {
       if (browser) return send(res, await refusedPage(cookies, 405, KNOWN.filter((k) => k.pattern.test(path)).map((k) => k.method)));
-      const allow = allowedMethods(API_ROUTES, path, true).join(', ');
-      const refused = errorResult(405, `${method} is not allowed here: use ${allow}`);
-      return send(res, { ...refused, headers: { ...refused.headers, allow } });
+      return send(res, methodNotAllowed(method, allowedMethods(API_ROUTES, path, true)));
     }
     // The pages read their session cookie themselves; the API is behind the authorizer's check,
     // and its caller's role is checked before a body is read (lib/api/http.ts's order: 401, 403, then 413).
@@ -92,7 +88,7 @@ export async function serveApi(options: { key: SigningKey; port?: number; host?:
     const web = matched?.web ?? false;
     let claims: Record<string, unknown> | undefined;
     if (!web && matched) {
-      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const bearer = bearerOf(req.headers.authorization);
       if (!bearer) return send(res, errorResult(401, 'no valid token: send "Authorization: Bearer <token>"'));
       try {
         claims = await verified(bearer);

@@ -27,6 +27,12 @@ export function allowedMethods(routes: readonly Pick<RouteDeclaration, 'method' 
   return [...methods].sort();
 }
 
+/** 405 for `method` at a path that takes `allow` (RFC 9110: an Allow header naming them). */
+export function methodNotAllowed(method: string, allow: readonly string[]): ApiResult {
+  const refused = errorResult(405, `${method} is not allowed here: use ${allow.join(', ')}`);
+  return { ...refused, headers: { ...refused.headers, allow: allow.join(', ') } };
+}
+
 /** A GET's answer to a HEAD: its headers (the length its body would have), no body. */
 function headOf(result: ApiResult): ApiResult {
   const body = result.body ?? '';
@@ -49,8 +55,7 @@ export function routerFor(fn: RouteDeclaration['function'] | 'all') {
       // Allow names what the whole API takes at the path, whichever function serves it.
       const allow = allowedMethods(API_ROUTES, path, true);
       if (allow.length === 0 || allow.includes(method)) return errorResult(404, 'no such route');
-      const refused = errorResult(405, `${method} is not allowed here: use ${allow.join(', ')}`);
-      return { ...refused, headers: { ...refused.headers, allow: allow.join(', ') } };
+      return methodNotAllowed(method, allow);
     }) as never,
   });
   return async (event: ApiEvent, context: Context, options: { signal: AbortSignal }): Promise<ApiResult> => {

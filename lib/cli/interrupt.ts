@@ -30,7 +30,7 @@ export function untilSignal(): Promise<NodeJS.Signals> {
 }
 
 /** The exit code a signal gives (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). */
-export function signalExitCode(signal: NodeJS.Signals): number {
+function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + constants.signals[signal];
 }
 

@@ -361,11 +361,11 @@ export async function main(argv: string[]): Promise<number> {
     const outcome = errorOutcome(error);
     // Every message passes the redaction the findings and the API's errors pass: one may
     // quote what a file or a flag said (an unknown person "A123456(3)").
-    const { redact } = await import('../domain/detect/redact.ts');
-    const message = redact(error instanceof Error ? error.message : String(error));
+    const { redact, redactError } = await import('../domain/detect/redact.ts');
+    const message = error instanceof Error ? redactError(error).message : redact(String(error));
     // Errors meant for the person are shown as they are; anything else says it is ours.
     process.stderr.write(outcome.expected ? `${message}\n` : `compliance: ${message}\n`);
-    if (!outcome.expected && (await debugging()) && error instanceof Error) process.stderr.write(`${redact(String(error.stack))}\n`);
+    if (!outcome.expected && (await debugging()) && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return outcome.exitCode;
   }
 }

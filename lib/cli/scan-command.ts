@@ -4,7 +4,7 @@
 // findings prints in bounded memory. Large scans run on worker threads (scan-pool.ts); a
 // progress bar goes to stderr when it is a terminal.
 import type { FindingType } from '../domain/detect/detect.ts';
-import { entriesUnder, readFileRecords, readPathRecords, sizeOf } from '../adapters/sources/local-files.ts';
+import { extentOf, readFileRecords, readPathRecords } from '../adapters/sources/local-files.ts';
 import { scanPathsTo, type Finding, type ScanOptions, type ScanSummary } from '../usecases/scan/scan-files.ts';
 import { formatScan } from './output.ts';
 import { FindingJson } from './scan-json.ts';
@@ -35,8 +35,15 @@ type Found = (part: PartFound) => void;
  */
 async function scan(paths: string[], options: ScanCommandOptions, found: Found, sink: (f: Finding) => void): Promise<ScanSummary> {
   const { format, threads, ...scanOptions } = options;
+  // files and bytes under the paths, in one walk (a path that cannot be read is one file, failed, of no bytes)
   let bytes = 0;
-  if (threads > 1 || process.stderr.isTTY) for (const p of paths) bytes += await sizeOf(p).catch(() => 0);
+  let files = 0;
+  if (threads > 1 || process.stderr.isTTY)
+    for (const p of paths) {
+      const extent = await extentOf(p).catch(() => ({ files: 1, bytes: 0 }));
+      files += extent.files;
+      bytes += extent.bytes;
+    }
   const bar = process.stderr.isTTY && bytes > 0 ? await (await import('./progress.ts')).progressBar(process.stderr) : undefined;
   try {
     if (threads > 1 && bytes >= PARALLEL_FROM_BYTES) {
@@ -45,7 +52,7 @@ async function scan(paths: string[], options: ScanCommandOptions, found: Found, 
     }
     // One thread: the bar moves as text is read (characters, counted as bytes until the
     // file is done and its reader says how many bytes it read) and as each file is done.
-    const progress = { filesDone: 0, filesTotal: bar ? await filesUnder(paths) : 0, bytesDone: 0, bytesTotal: bytes };
+    const progress = { filesDone: 0, filesTotal: files, bytesDone: 0, bytesTotal: bytes };
     const tracked: typeof readPathRecords = async function* (p, o, onFile) {
       let underWay = 0;
       let shown = 0;
@@ -76,13 +83,6 @@ async function scan(paths: string[], options: ScanCommandOptions, found: Found, 
 
 /** The one-thread bar is updated after about this much text read. */
 const SHOW_EVERY_CHARS = 1 << 20;
-
-/** Files the scan will read (those a folder holds, recursively), for the bar. */
-async function filesUnder(paths: string[]): Promise<number> {
-  let n = 0;
-  for (const p of paths) n += await entriesUnder(p).then((entries) => entries.filter((e) => e.refused === undefined).length, () => 1);
-  return n;
-}
 
 /** Size of the blocks JSON output is written in. */
 const BLOCK_BYTES = 1 << 18;

@@ -224,7 +224,7 @@ export async function scanPathsParallel(
 }
 
 /** Threads per core at the most, whatever is asked: each worker is a whole JavaScript engine (tens of MB, a tenth of a second to start), and past the cores they only take turns. */
-export const MAX_THREADS_PER_CORE = 4;
+const MAX_THREADS_PER_CORE = 4;
 
 /**
  * The threads a scan runs on: those asked for, but no more than MAX_THREADS_PER_CORE per

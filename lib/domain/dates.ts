@@ -51,7 +51,7 @@ const TIME_WITH_OFFSET = /^T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-
  * (2026-11-30T09:00:00Z, 2026-11-30T17:00+08:00). Checked field by field, because
  * Date.parse rolls what does not exist over: 2026-11-31T00:00Z would be 1 December.
  */
-export function isRealInstant(value: string): boolean {
+function isRealInstant(value: string): boolean {
   return value.length <= 40 && isRealDate(value.slice(0, 10)) && TIME_WITH_OFFSET.test(value.slice(10));
 }
 

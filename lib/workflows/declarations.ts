@@ -128,7 +128,7 @@ export const WORKFLOWS = [
         handler: 'functions/scan-store.handler',
         description: 'Stores the data map of a scan with its change since the previous scan, and seals the audit trail.',
         timeout: 120,
-        access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], indexes: ['GSI2'] },
+        access: { table: SEALS_AFTER_RECORDING, indexes: ['GSI2'] },
       },
       scanFailure: {
         handler: 'functions/scan-store.failure',

@@ -46,7 +46,7 @@ import type { SealOptions } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { batchGetAll, batchWriteAll, queryAll, queryPages } from './batch.ts';
 import { isConditionFailure, isTransactionConflict, writtenIf } from './conditions.ts';
-import { auditDigestSk, INDEX, keys } from './keys.ts';
+import { auditDigestSk, INDEX, keys, withoutKeys } from './keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -85,8 +85,7 @@ const clearingEntity = {
     last: d.entries.at(-1)?.[0],
   }),
   fromItem: (item: Item): AuditClearing => {
-    const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
-    const parsed = AuditClearing.safeParse(rest);
+    const parsed = AuditClearing.safeParse(withoutKeys(item));
     if (!parsed.success) throw new ConflictError(`audit clearing item ${String(item.SK)} of ${String(item.PK)} is not one any more`);
     return parsed.data;
   },
@@ -109,22 +108,22 @@ const CLEAR_CONCURRENCY = 8;
 const MAX_CONFLICTS = 8;
 
 /**
- * The digest partition's items, in order, each through `map`: those with a sequence number of `from` or
- * above, or every item when `from` is not given (consistent: a seal must see every digest already written).
+ * The digest partition's items, in order, each through `map`: those with a sequence number above `after`, or
+ * every item when `after` is not given (consistent: a seal must see every digest already written).
  */
-async function queryDigests<T>(store: Store, orgId: string, map: (item: Item) => T, from?: number): Promise<T[]> {
+async function queryDigests<T>(store: Store, orgId: string, map: (item: Item) => T, after?: number): Promise<T[]> {
   const items = await queryAll<Item>(
     store,
-    from === undefined
+    after === undefined
       ? { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.auditDigestPartition(orgId) }, ConsistentRead: true }
-      : { KeyConditionExpression: 'PK = :pk AND SK >= :from', ExpressionAttributeValues: { ':pk': keys.auditDigestPartition(orgId), ':from': auditDigestSk(from) }, ConsistentRead: true },
+      : { KeyConditionExpression: 'PK = :pk AND SK > :after', ExpressionAttributeValues: { ':pk': keys.auditDigestPartition(orgId), ':after': auditDigestSk(after) }, ConsistentRead: true },
   );
   return items.map(map);
 }
 
 /** Digests with a sequence number above `after`, in order. */
 async function digestsAfter(store: Store, orgId: string, after: number): Promise<AuditDigest[]> {
-  return queryDigests(store, orgId, digestEntity.fromItem, after + 1);
+  return queryDigests(store, orgId, digestEntity.fromItem, after);
 }
 
 /** The digests of these sequence numbers that are in the table, in no order (consistent). */

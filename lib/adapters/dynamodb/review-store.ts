@@ -12,7 +12,7 @@ import { ConflictError } from '../../errors.ts';
 import type { TaskChange } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { auditEntity, auditPut } from './audit.ts';
-import { cancellationCodes, isConditionFailure } from './conditions.ts';
+import { cancellationCodes, isConditionFailure, writtenIf } from './conditions.ts';
 import { dateIndexUpTo, queryAll } from './batch.ts';
 import { keys, PREFIX, withoutKeys } from './keys.ts';
 import { evidencePut, renewalUpdate } from './org-store.ts';
@@ -79,15 +79,7 @@ export async function createReview(store: Store, review: Review, at: string): Pr
 export async function createTasks(store: Store, orgId: string, tasks: readonly Task[]): Promise<{ created: number; existed: number }> {
   const outcomes = await pMap(
     tasks,
-    async (t) => {
-      try {
-        await store.doc.send(new PutCommand({ TableName: store.table, Item: taskEntity.toItem(orgId, t), ConditionExpression: 'attribute_not_exists(PK)' }));
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-    },
+    (t) => writtenIf(store.doc.send(new PutCommand({ TableName: store.table, Item: taskEntity.toItem(orgId, t), ConditionExpression: 'attribute_not_exists(PK)' }))),
     { concurrency: 16 },
   );
   const created = outcomes.filter(Boolean).length;

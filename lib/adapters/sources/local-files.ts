@@ -70,11 +70,21 @@ export async function entriesUnder(given: string): Promise<Entry[]> {
   return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** The files a scan of `target` reads (a file, or those under a folder) and their bytes. */
+export async function extentOf(target: string): Promise<{ files: number; bytes: number }> {
+  let files = 0;
+  let bytes = 0;
+  for (const entry of await entriesUnder(target)) {
+    if (entry.refused !== undefined) continue;
+    files++;
+    bytes += (await stat(entry.path)).size;
+  }
+  return { files, bytes };
+}
+
 /** Bytes in a file, or in all the regular files under a folder. */
 export async function sizeOf(target: string): Promise<number> {
-  let total = 0;
-  for (const entry of await entriesUnder(target)) if (entry.refused === undefined) total += (await stat(entry.path)).size;
-  return total;
+  return (await extentOf(target)).bytes;
 }
 
 /** A text or CSV report as the file's read; skipped when the reader judged the file binary. */

@@ -104,12 +104,25 @@ export interface XlsxSheetRow {
   cells: Record<string, string>;
 }
 
+/** A header row's names: each cell's text, made unique. */
+const headerOf = (values: Row<string>): string[] => uniqueHeaderNames(values.map((v) => cellText(v) ?? ''));
+
+/** A row's cells by their header names (`column_N` past the header). */
+function cellsOf(values: Row<string>, header: readonly string[]): Record<string, string> {
+  const cells: Record<string, string> = {};
+  values.forEach((v, c) => {
+    const text = cellText(v);
+    if (text !== undefined) cells[header[c] ?? `column_${c + 1}`] = text;
+  });
+  return cells;
+}
+
 /**
  * Every row of every sheet, header rows included, in the workbook's order (see the
  * top of this file); `budgetRecords` counts data rows over all the sheets. `report` hears,
  * once all is read or the budget is reached, whether rows were left unread.
  */
-export async function* readXlsxSheets(file: string, options: Omit<XlsxReadOptions, 'sheet' | 'onHeader'> & { report?: (r: { truncated: boolean; sheets: number }) => void } = {}): AsyncGenerator<XlsxSheetRow> {
+export async function* readXlsxSheets(file: string, options: Omit<XlsxReadOptions, 'sheet' | 'onHeader'> & { report?: (r: { truncated: boolean }) => void } = {}): AsyncGenerator<XlsxSheetRow> {
   const budget = options.budgetRecords ?? Infinity;
   const sheets = await readWorkbook(file, options, (workbook) => readXlsxFile<string>(workbook, AS_WRITTEN));
   let rows = 0;
@@ -119,21 +132,15 @@ export async function* readXlsxSheets(file: string, options: Omit<XlsxReadOption
       const values = data[i]!;
       if (isEmptyRow(values)) continue;
       if (rows >= budget) {
-        options.report?.({ truncated: true, sheets: sheets.length });
+        options.report?.({ truncated: true });
         return;
       }
-      if (header === undefined) header = uniqueHeaderNames(values.map((v) => cellText(v) ?? ''));
+      if (header === undefined) header = headerOf(values);
       else rows++; // the budget is of data rows, as readXlsxRows's
-      const names = header;
-      const cells: Record<string, string> = {};
-      values.forEach((v, c) => {
-        const text = cellText(v);
-        if (text !== undefined) cells[names[c] ?? `column_${c + 1}`] = text;
-      });
-      yield { sheet, row: i + 1, cells };
+      yield { sheet, row: i + 1, cells: cellsOf(values, header) };
     }
   }
-  options.report?.({ truncated: false, sheets: sheets.length });
+  options.report?.({ truncated: false });
 }
 
 /** Stream the data rows of an .xlsx sheet, keyed by the header row. */
@@ -145,23 +152,18 @@ export async function* readXlsxRows(file: string, options: XlsxReadOptions = {})
   let row = 0;
   if (budget <= 0) {
     const first = data.find((values) => !isEmptyRow(values));
-    options.onHeader?.(uniqueHeaderNames((first ?? []).map((v) => cellText(v) ?? '')));
+    options.onHeader?.(headerOf(first ?? []));
     return;
   }
   for (const values of data) {
     if (isEmptyRow(values)) continue;
     if (header === undefined) {
-      header = uniqueHeaderNames(values.map((v) => cellText(v) ?? ''));
+      header = headerOf(values);
       options.onHeader?.(header);
       continue;
     }
-    const cells: Record<string, string> = {};
-    values.forEach((v, i) => {
-      const text = cellText(v);
-      if (text !== undefined) cells[header?.[i] ?? `column_${i + 1}`] = text;
-    });
     row++;
-    yield { row, cells };
+    yield { row, cells: cellsOf(values, header) };
     if (row >= budget) return;
   }
 }

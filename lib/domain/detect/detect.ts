@@ -95,7 +95,7 @@
 import { candidates } from './candidates.ts';
 import { cardValid, cnIdValid, hkidValid } from './check-digits.ts';
 import { ibanLength, ibanValid } from './iban.ts';
-import { GROUP_KINDS, ID_RE } from './identifier-pattern.ts';
+import { bareHkValue, GROUP_KINDS, ID_RE } from './identifier-pattern.ts';
 import { EN_AFTER_UNDERSCORE, pushTopic, TOPIC_RES } from './keywords.ts';
 
 export const FINDING_TYPES = [
@@ -186,7 +186,7 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
         break;
       }
       case 'hkb':
-        push('hk_phone', start, end, raw, `+852${raw.replace(/\D/g, '')}`, 'HK');
+        push('hk_phone', start, end, raw, bareHkValue(raw), 'HK');
         break;
       case 'run':
         classifyRun(raw, start, end, push);

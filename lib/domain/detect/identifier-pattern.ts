@@ -125,6 +125,9 @@ function notJoined(n: number): string {
  */
 export const BARE_HK_NUMBER = `${notJoined(0)}(?<!\\d[ -])${HK_LOCAL}`;
 
+/** A bare Hong Kong number's canonical value, as detect() gives it: `+852` and its eight digits. */
+export const bareHkValue = (raw: string): string => `+852${raw.replace(/\D/g, '')}`;
+
 /**
  * A phone word (PHONE_CONTEXT_*) anywhere in a name, by the rules of the text's context
  * words: Chinese ones anywhere, English ones whole words in either case.

@@ -13,7 +13,7 @@
 // unchanged: this looks at one position per cell of a phone column, per JSON string
 // under a phone key, and nowhere else.
 import { detect, type Detection } from './detect.ts';
-import { BARE_HK_NUMBER, PHONE_WORD_RE } from './identifier-pattern.ts';
+import { BARE_HK_NUMBER, bareHkValue, PHONE_WORD_RE } from './identifier-pattern.ts';
 import { memoised } from '../text/memo.ts';
 
 /** Where a record is: its file (or object, or table), with line, row and column, or a JSON pointer. */
@@ -115,7 +115,7 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
       }
       const { text, at, repeatedFrom = Infinity, newlines } = next.value;
       let found = detect(text);
-      if (at.pointer !== undefined && !continued && phoneKey(at.pointer)) found = withPhoneAt(text, 0, found);
+      if (at.pointer !== undefined && !continued && phoneKey(at.pointer)) found = withPhoneAt(text, found);
       continued = next.value.repeatedFrom !== undefined;
       let line = at.line;
       let newline = NOT_LOOKED;
@@ -262,14 +262,24 @@ function pointerKey(pointer: string): string {
 const phoneKeyName = memoised((key) => (isPhoneName(key) ? '1' : ''), 4096);
 const phoneKey = (pointer: string): boolean => phoneKeyName(pointerKey(pointer)) === '1';
 
-/** The phone columns of a table's names (ascending), grown with them (an .xlsx's names are added to); undefined: none. */
-const phoneColumnsOf = new WeakMap<readonly string[], { seen: number; columns: number[] }>();
+/** A table's phone columns: ascending, and as a set; grown with its names (an .xlsx's are added to). */
+interface PhoneColumns {
+  seen: number;
+  columns: number[];
+  set: Set<number>;
+}
+const phoneColumnsOf = new WeakMap<readonly string[], PhoneColumns>();
 
-function phoneColumns(names: readonly string[]): readonly number[] | undefined {
+/** The phone columns of a table's names; undefined: none. */
+function phoneColumns(names: readonly string[]): PhoneColumns | undefined {
   let known = phoneColumnsOf.get(names);
-  if (known === undefined) phoneColumnsOf.set(names, (known = { seen: 0, columns: [] }));
-  for (; known.seen < names.length; known.seen++) if (isPhoneName(names[known.seen]!)) known.columns.push(known.seen);
-  return known.columns.length > 0 ? known.columns : undefined;
+  if (known === undefined) phoneColumnsOf.set(names, (known = { seen: 0, columns: [], set: new Set() }));
+  for (; known.seen < names.length; known.seen++) {
+    if (!isPhoneName(names[known.seen]!)) continue;
+    known.columns.push(known.seen);
+    known.set.add(known.seen);
+  }
+  return known.columns.length > 0 ? known : undefined;
 }
 
 /** The number starting at `at` in `text` (after spaces or tabs), as an hk_phone detection. */
@@ -279,7 +289,7 @@ function phoneAt(text: string, at: number): Detection | undefined {
   if (m === null) return undefined;
   const raw = m[1]!;
   const start = at + m[0].length - raw.length;
-  return { type: 'hk_phone', start, end: start + raw.length, raw, value: `+852${raw.replace(/\D/g, '')}`, country: 'HK' };
+  return { type: 'hk_phone', start, end: start + raw.length, raw, value: bareHkValue(raw), country: 'HK' };
 }
 
 /** `found` (sorted, not overlapping) with `extra` (the same) merged in, where they overlap none of `found`. */
@@ -297,13 +307,13 @@ function merged(found: Detection[], extra: readonly Detection[]): Detection[] {
 }
 
 /** A JSON string's detections with the number at its start, when its key is a phone word. */
-function withPhoneAt(text: string, at: number, found: Detection[]): Detection[] {
-  const d = phoneAt(text, at);
+function withPhoneAt(text: string, found: Detection[]): Detection[] {
+  const d = phoneAt(text, 0);
   return d === undefined ? found : merged(found, [d]);
 }
 
 /** A table's detections with the numbers starting the cells of its phone columns. */
-function withPhoneCells(text: string, table: TableCells, phones: readonly number[], found: Detection[]): Detection[] {
+function withPhoneCells(text: string, table: TableCells, phones: PhoneColumns, found: Detection[]): Detection[] {
   const { starts, columns, rowStarts } = table;
   const extra: Detection[] = [];
   const add = (cell: number) => {
@@ -315,14 +325,13 @@ function withPhoneCells(text: string, table: TableCells, phones: readonly number
     for (let r = 0; r < rowStarts.length; r++) {
       const first = rowStarts[r]!;
       const end = r + 1 < rowStarts.length ? rowStarts[r + 1]! : starts.length;
-      for (const c of phones) {
+      for (const c of phones.columns) {
         if (first + c >= end) break;
         add(first + c);
       }
     }
   } else {
-    const phone = new Set(phones);
-    for (let cell = 0; cell < starts.length; cell++) if (phone.has(columns[cell]!)) add(cell);
+    for (let cell = 0; cell < starts.length; cell++) if (phones.set.has(columns[cell]!)) add(cell);
   }
   return merged(found, extra);
 }

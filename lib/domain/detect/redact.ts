@@ -16,7 +16,7 @@
 // The cost is two detector passes over the string: meant for names, paths and
 // messages, once each, never for every record's text.
 import { detect, type Detection } from './detect.ts';
-import { BARE_HK_NUMBER } from './identifier-pattern.ts';
+import { BARE_HK_NUMBER, bareHkValue } from './identifier-pattern.ts';
 import { mask } from './mask.ts';
 
 const isTopic = (d: Detection) => d.type === 'health' || d.type === 'payroll';
@@ -83,7 +83,7 @@ export function redactName(name: string): string {
   let at = 0;
   BARE_HK.lastIndex = 0;
   for (let m = BARE_HK.exec(loose); m !== null; m = BARE_HK.exec(loose)) {
-    out += once.slice(at, m.index) + mask({ type: 'hk_phone', value: `+852${m[0].replace(/\D/g, '')}` });
+    out += once.slice(at, m.index) + mask({ type: 'hk_phone', value: bareHkValue(m[0]) });
     at = m.index + m[0].length;
   }
   return at === 0 ? once : out + once.slice(at);

@@ -19,7 +19,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * they are (-3 is no formula); text that starts like a number (`+852 2345 6789`) is still
  * text, and quoted.
  */
-export function spreadsheetCell(value: Cell): string {
+function spreadsheetCell(value: Cell): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   const text = String(value);

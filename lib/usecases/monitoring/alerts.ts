@@ -24,7 +24,7 @@ export async function listAlerts(rt: Pick<Ports, 'alerts'>, orgId: string, statu
  * resolving it, so no one can act on an alert their list does not show.
  */
 export function handlesAlert(org: Pick<Organisation, 'securityContact' | 'complianceContact'>, alert: Pick<Alert, 'recipients'>, person: string): boolean {
-  return alert.recipients.includes(person) || person === (org.securityContact ?? org.complianceContact) || person === org.complianceContact;
+  return alert.recipients.includes(person) || person === org.securityContact || person === org.complianceContact;
 }
 
 /** The alerts of `listAlerts` that `person` handles (handlesAlert). */

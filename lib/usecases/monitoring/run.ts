@@ -331,7 +331,7 @@ const STEP_WORK = {
  * A step's failure in plain words: which step, and why (a step cut off at its time
  * limit says so; the error itself follows), and that nothing it left is lost.
  */
-export function failureText(error: CaughtError, step: keyof typeof STEP_WORK | undefined): string {
+function failureText(error: CaughtError, step: keyof typeof STEP_WORK | undefined): string {
   const raw = caughtErrorText(error);
   // Middy's early timeout (a Lambda's time running out) and Step Functions' own.
   const outOfTime = (error.Error === 'TimeoutError' && /AbortError|aborted/i.test(error.Cause ?? '')) || error.Error === 'States.Timeout';
