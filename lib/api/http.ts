@@ -110,7 +110,8 @@ function issues(where: string, error: z.ZodError): string {
 
 const NO_QUERY = z.strictObject({});
 
-function parsePart<S extends Schema | undefined>(schema: S, value: unknown, where: string): Out<S> {
+/** One part of a request (path, query, body) through its schema; a refusal names each field as `where.field`. */
+export function parsePart<S extends Schema | undefined>(schema: S, value: unknown, where: string): Out<S> {
   if (!schema) return undefined as Out<S>;
   const result = schema.safeParse(value ?? {});
   if (!result.success) throw new InputError(issues(where, result.error));

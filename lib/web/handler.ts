@@ -12,7 +12,7 @@ import type { Principal } from '../domain/access/principal.ts';
 import type { Markup } from '../domain/report/html.ts';
 import { renderReport, REPORT_CSP } from '../domain/report/render.ts';
 import { Quarter, quarterAt } from '../domain/review/quarter.ts';
-import { authorise, logUnexpected, MAX_BODY_BYTES, readingRuntime, runRoute, toResult, type ApiEvent, type ApiResult } from '../api/http.ts';
+import { authorise, logUnexpected, MAX_BODY_BYTES, parsePart, readingRuntime, runRoute, toResult, type ApiEvent, type ApiResult } from '../api/http.ts';
 import { specOf } from '../api/router.ts';
 import { gatherReport } from '../usecases/report/gather.ts';
 import { resolveQuarter } from '../usecases/review/show.ts';
@@ -80,8 +80,7 @@ async function api<T>(req: WebRequest, method: 'GET' | 'POST', path: string, req
  */
 function fromQuery(req: WebRequest, path: string, name: string): string {
   const value = req.query[name] ?? '';
-  const parsed = specOf({ method: 'GET', path }).params?.safeParse({ [name]: value });
-  if (parsed && !parsed.success) throw new InputError(parsed.error.issues.map((i) => `${['query', ...i.path].join('.')}: ${i.message}`).join('; '));
+  parsePart(specOf({ method: 'GET', path }).params, { [name]: value }, 'query');
   return value;
 }
 

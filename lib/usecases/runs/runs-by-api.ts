@@ -8,9 +8,10 @@ import { InputError, NotFoundError } from '../../errors.ts';
 import { runRequest, workflow, WORKFLOWS, type PeriodKind, type WorkflowName } from '../../workflows/declarations.ts';
 import type { ExecutionState, Ports } from '../ports.ts';
 
-const PERIOD_PATTERNS: Record<PeriodKind, { pattern: RegExp; example: string }> = {
-  'quarter-hour': { pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3])(00|15|30|45)$/, example: '2026-11-30T0915' },
-  day: { pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, example: '2026-11-30' },
+/** Each kind's shape; `dated`: it starts with a day, which must be a real one (the pattern lets 2026-02-31 through). */
+const PERIOD_PATTERNS: Record<PeriodKind, { pattern: RegExp; example: string; dated?: true }> = {
+  'quarter-hour': { pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3])(00|15|30|45)$/, example: '2026-11-30T0915', dated: true },
+  day: { pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, example: '2026-11-30', dated: true },
   month: { pattern: /^\d{4}-(0[1-9]|1[0-2])$/, example: '2026-11' },
   quarter: { pattern: /^\d{4}-Q[1-4]$/, example: '2026-Q4' },
 };
@@ -26,11 +27,11 @@ export interface StartedRun {
 export async function startRunNow(rt: Ports, orgId: string, name: WorkflowName, period: string | undefined, now: Date): Promise<StartedRun> {
   const declared = workflow(name);
   if (period !== undefined) {
-    const { pattern, example } = PERIOD_PATTERNS[declared.period];
+    const { pattern, example, dated } = PERIOD_PATTERNS[declared.period];
     const what = `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name} run is for a ${declared.period}, written like ${example}`;
     if (!pattern.test(period)) throw new InputError(`body.period: ${what}`);
-    // The pattern lets 2026-02-31 through; a run named for a day that never comes must not start.
-    if ((declared.period === 'day' || declared.period === 'quarter-hour') && !isRealDate(period.slice(0, 10))) {
+    // A run named for a day that never comes must not start.
+    if (dated && !isRealDate(period.slice(0, 10))) {
       throw new InputError(`body.period: must be a real date (${what})`);
     }
   }
