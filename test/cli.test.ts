@@ -88,6 +88,33 @@ describe.concurrent('usage (no table needed)', () => {
     expect(r.stdout).toContain('--now <date>');
   });
 
+  it('starts --help and a scan without loading zod or the AWS SDK: the commands that check input or reach AWS load them', async ({ expect }) => {
+    const dir = tempDir('cli-modules-');
+    const empty = path.join(dir, 'empty.txt');
+    writeFileSync(empty, '');
+    const log = path.join(dir, 'modules.json');
+    // a module hook that records every module the CLI loads
+    const hook = `data:text/javascript,${encodeURIComponent(
+      "import { registerHooks } from 'node:module'; import { writeFileSync } from 'node:fs'; const seen = [];" +
+        'registerHooks({ load(url, context, next) { seen.push(url); return next(url, context); } });' +
+        "process.on('exit', () => writeFileSync(process.env.MODULES_LOG, JSON.stringify(seen)));",
+    )}`;
+    const env = cleanEnv({ NODE_OPTIONS: `--import=${hook}`, MODULES_LOG: log, COMPLIANCE_HASH_KEY: '' });
+    const help = await runCli(['--help'], env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('scan');
+    const helpModules = JSON.parse(readFileSync(log, 'utf8')) as string[];
+    const scan = await runCli(['scan', empty, '--format', 'json'], env);
+    expect(scan.code).toBe(0);
+    expect(JSON.parse(scan.stdout)).toMatchObject({ findings: [], files: [{ status: 'scanned' }] });
+    const scanModules = JSON.parse(readFileSync(log, 'utf8')) as string[];
+    for (const loaded of [helpModules, scanModules]) {
+      expect(loaded.filter((url) => url.includes('/node_modules/commander/')).length).toBeGreaterThan(0); // the hook saw the CLI's modules
+      expect(loaded.filter((url) => /\/node_modules\/(zod|@aws-sdk|@smithy)\//.test(url))).toEqual([]);
+    }
+    expect(scanModules.filter((url) => url.endsWith('/lib/domain/detect/detect.ts'))).toHaveLength(1);
+  });
+
   it('evidence list --help shows the --status choices', async ({ expect }) => {
     const r = await runCli(['evidence', 'list', '--help']);
     expect(r.code).toBe(0);

@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { readServerlessConfig } from '../lib/adapters/dynamodb/table-definition.ts';
 import { readDefinition, taskFunctions } from '../lib/adapters/local/workflow-runner.ts';
-import { ROLES } from '../lib/domain/access/principal.ts';
+import { ROLES } from '../lib/domain/vocabulary.ts';
 import {
   allFunctions,
   API_ROUTES,

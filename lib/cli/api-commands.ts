@@ -1,7 +1,7 @@
 // The API's commands on one machine: `compliance serve` answers the HTTP API on
 // localhost, `compliance token` signs a token for it with the local key.
 import { Option, type Command } from 'commander';
-import { ROLES, type Role } from '../domain/access/principal.ts';
+import { ROLES, type Role } from '../domain/vocabulary.ts';
 import { InputError } from '../errors.ts';
 import type { ReviewCli } from './review-commands.ts';
 import type { GlobalOptions } from './session.ts';

@@ -1,7 +1,8 @@
 // Behaviour monitoring's commands beside `monitor` (a workflow, see presenters.ts):
 // `events import` (then a monitoring run on what arrived) and `alerts list|ack|resolve|stats`.
 import { Option, type Command } from 'commander';
-import { DISPOSITIONS, type AlertStatus, type Disposition } from '../domain/monitoring/alert.ts';
+import type { AlertStatus } from '../domain/monitoring/alert.ts';
+import { DISPOSITIONS, type Disposition } from '../domain/vocabulary.ts';
 import { DependencyError } from '../errors.ts';
 import { parseQuarter } from './review-commands.ts';
 import type { GlobalOptions, Session } from './session.ts';

@@ -1,8 +1,8 @@
 // The review commands beside `review open` (a workflow, see presenters.ts):
 // `review close|show`, `task list|answer|review|delegate` and `soa`.
 import { Argument, Option, type Command } from 'commander';
-import { Quarter } from '../domain/review/quarter.ts';
-import { TASK_RESULTS, type TaskResult } from '../domain/review/review.ts';
+import { isQuarter, QUARTER_RULE, type Quarter } from '../domain/review/quarter.ts';
+import { TASK_RESULTS, type TaskResult } from '../domain/vocabulary.ts';
 import { UsageError } from '../errors.ts';
 import type { GlobalOptions, Session } from './session.ts';
 
@@ -19,9 +19,8 @@ export interface ReviewCli {
 /** A quarter as a person writes it on the command line; anything but `YYYY-Qn` is a usage error. */
 /** A quarter given as an argument, or as `option` (its error then names the option). */
 export function parseQuarter(value: string, option?: string): Quarter {
-  const q = Quarter.safeParse(value);
-  if (!q.success) throw new UsageError(`${option ? `${option}: "${value}"` : `quarter "${value}"`} ${q.error.issues[0]?.message}`);
-  return q.data;
+  if (!isQuarter(value)) throw new UsageError(`${option ? `${option}: "${value}"` : `quarter "${value}"`} ${QUARTER_RULE}`);
+  return value;
 }
 
 const quarterArgument = (value: string | undefined): Quarter | undefined => (value === undefined ? undefined : parseQuarter(value));

@@ -11,7 +11,7 @@ import { redact } from '../domain/detect/redact.ts';
 import type { Principal } from '../domain/access/principal.ts';
 import type { Markup } from '../domain/report/html.ts';
 import { renderReport, REPORT_CSP } from '../domain/report/render.ts';
-import { Quarter, quarterAt } from '../domain/review/quarter.ts';
+import { isQuarter, QUARTER_RULE, quarterAt } from '../domain/review/quarter.ts';
 import { authorise, logUnexpected, MAX_BODY_BYTES, parsePart, readingRuntime, runRoute, toResult, type ApiEvent, type ApiResult } from '../api/http.ts';
 import { specOf } from '../api/router.ts';
 import { gatherReport } from '../usecases/report/gather.ts';
@@ -110,7 +110,7 @@ const PAGES: Record<string, Page> = {
       if (!outcome.expected) throw error;
       // The page again, saying what is wrong, with what was typed kept: that quarter's page, or the
       // current one when the quarter in the form's address is not one (its error is the one to show).
-      const shown: Record<string, string> = Quarter.safeParse(quarter).success ? { quarter } : {};
+      const shown: Record<string, string> = isQuarter(quarter) ? { quarter } : {};
       return tasks({ ...req, query: shown }, { problem: `${control}: ${redact((error as Error).message)}`, failedTask: `${quarter}/${control}` }, outcome.httpStatus);
     }
     return redirect(`/tasks?quarter=${encodeURIComponent(quarter)}&done=${encodeURIComponent(control)}#task-${encodeURIComponent(control)}`);
@@ -161,9 +161,9 @@ const PAGES: Record<string, Page> = {
   'GET /report': async (req) => {
     await authorise(specOf({ method: 'GET', path: '/v1/gaps' }), req.principal); // the report is for whoever may read gaps
     const rt = readingRuntime();
-    const period = req.query.period === undefined ? undefined : Quarter.safeParse(req.query.period);
-    if (period && !period.success) throw new InputError(`query.period: ${period.error.issues[0]?.message}`);
-    const report = renderReport(await gatherReport(rt, req.principal.orgId, { now: rt.clock(), language: req.ctx.language, ...(period?.data ? { period: period.data } : {}) }));
+    const period = req.query.period;
+    if (period !== undefined && !isQuarter(period)) throw new InputError(`query.period: ${QUARTER_RULE}`);
+    const report = renderReport(await gatherReport(rt, req.principal.orgId, { now: rt.clock(), language: req.ctx.language, ...(period !== undefined ? { period } : {}) }));
     // Served unchanged, under its own policy: its style sheet is allowed by its exact hash.
     return { ...page({ html: report } as Markup), headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': REPORT_CSP } };
   },
@@ -216,7 +216,7 @@ const PUBLIC: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
   // A form's address opened (a browser refreshing the page a form post returned): the page with that form.
   'GET /tasks/{quarter}/{control}': async (event) => {
     const { quarter = '', control = '' } = event.pathParameters ?? {};
-    return redirect(Quarter.safeParse(quarter).success ? `/tasks?quarter=${encodeURIComponent(quarter)}#task-${encodeURIComponent(control)}` : '/tasks');
+    return redirect(isQuarter(quarter) ? `/tasks?quarter=${encodeURIComponent(quarter)}#task-${encodeURIComponent(control)}` : '/tasks');
   },
 };
 

@@ -5,7 +5,7 @@
 import { html, trusted, type Markup } from '../domain/report/html.ts';
 import type { Principal, Role } from '../domain/access/principal.ts';
 import type { Language } from '../domain/org/org.ts';
-import { TASK_RESULTS } from '../domain/review/review.ts';
+import { TASK_RESULTS } from '../domain/vocabulary.ts';
 import { WORKFLOWS } from '../workflows/declarations.ts';
 import { runStatusText, workflowTitle, type Labels } from './labels.ts';
 

@@ -3,8 +3,8 @@
 // from `compliance token` locally (checked by `compliance serve`); the handlers check
 // them again here, so a route is never open because an authorizer was left off.
 import { z } from 'zod';
+import { ROLES } from '../vocabulary.ts';
 
-export const ROLES = ['admin', 'scheduler', 'owner', 'auditor'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 

@@ -10,8 +10,9 @@
 import { z } from 'zod';
 import { daysBetween } from '../dates.ts';
 import type { EvidenceRecord, SweepPolicy } from '../org/org.ts';
+import { EVIDENCE_STATUSES } from '../vocabulary.ts';
 
-export const EvidenceStatusName = z.enum(['current', 'due-soon', 'lapsed', 'escalated']);
+export const EvidenceStatusName = z.enum(EVIDENCE_STATUSES);
 export type EvidenceStatusName = z.infer<typeof EvidenceStatusName>;
 export type EvidenceStatus = EvidenceStatusName;
 export type NoticeStage = 'due-soon' | 'lapsed' | `reminder-${number}` | 'escalated';

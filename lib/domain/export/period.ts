@@ -2,7 +2,7 @@
 // from its first local midnight to the next quarter's, as UTC instants, so that
 // entries stamped in UTC can be held against it. Pure.
 import { InputError } from '../../errors.ts';
-import { firstDayOf, lastDayOf, nextQuarter, Quarter } from '../review/quarter.ts';
+import { firstDayOf, lastDayOf, nextQuarter, isQuarter, QUARTER_RULE, type Quarter } from '../review/quarter.ts';
 
 export interface PeriodWindow {
   period: Quarter;
@@ -18,9 +18,8 @@ export interface PeriodWindow {
 
 /** A period as a person or a request gives it; anything but `YYYY-Qn` is refused, naming the field. */
 export function parsePeriod(value: unknown, field = 'period'): Quarter {
-  const q = Quarter.safeParse(value);
-  if (!q.success) throw new InputError(`${field}: ${JSON.stringify(value)} ${q.error.issues[0]?.message ?? 'is not a quarter'}`);
-  return q.data;
+  if (!isQuarter(value)) throw new InputError(`${field}: ${JSON.stringify(value)} ${QUARTER_RULE}`);
+  return value;
 }
 
 /** Minutes `timeZone` is ahead of UTC at `ms`. */

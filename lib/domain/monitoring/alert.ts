@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Rule } from './policy.ts';
+import { DISPOSITIONS } from '../vocabulary.ts';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const AlertSeverity = z.enum(SEVERITIES);
@@ -12,7 +13,6 @@ export type AlertSeverity = z.infer<typeof AlertSeverity>;
 export const AlertStatus = z.enum(['open', 'acknowledged', 'resolved']);
 export type AlertStatus = z.infer<typeof AlertStatus>;
 
-export const DISPOSITIONS = ['true-positive', 'benign', 'false-positive'] as const;
 export const Disposition = z.enum(DISPOSITIONS, { error: `must be one of ${DISPOSITIONS.join(', ')}` });
 export type Disposition = z.infer<typeof Disposition>;
 

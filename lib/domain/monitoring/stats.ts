@@ -2,7 +2,8 @@
 // time from an alert's raising to its acknowledgement and to its resolution, and
 // counts by rule, severity, status and disposition. An alert resolved without an
 // acknowledgement counts as acknowledged when it was resolved. Pure.
-import { DISPOSITIONS, SEVERITIES, type Alert } from './alert.ts';
+import { SEVERITIES, type Alert } from './alert.ts';
+import { DISPOSITIONS } from '../vocabulary.ts';
 import { RULES } from './policy.ts';
 
 export interface Durations {

@@ -7,18 +7,17 @@
 import type { Rating } from '../datamap/classify.ts';
 import type { Jurisdiction } from '../datamap/residency.ts';
 import { Theme as AnnexTheme, type Framework } from '../catalogues/catalogues.ts';
-import { EvidenceStatusName } from '../evidence/lapse-policy.ts';
 import type { Severity } from '../gaps/gap.ts';
 import type { Level, Tier } from '../gaps/risk.ts';
 import type { Language } from '../org/org.ts';
-import { TASK_RESULTS } from '../review/review.ts';
+import { EVIDENCE_STATUSES, TASK_RESULTS } from '../vocabulary.ts';
 
 /** The Annex A themes in the order the standard lists them (clauses 5 to 8); `Other` for a control outside them. */
 export const THEMES = AnnexTheme.options;
 export type Theme = (typeof THEMES)[number] | 'Other';
 
 /** A control's evidence: its worst live item's status, or none held. */
-export const FRESHNESS = [...EvidenceStatusName.options, 'none'] as const;
+export const FRESHNESS = [...EVIDENCE_STATUSES, 'none'] as const;
 export type Freshness = (typeof FRESHNESS)[number];
 
 /** How a review task stands: its result once answered, `unanswered` when the review closed without one, `open` while it waits. */

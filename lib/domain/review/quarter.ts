@@ -1,11 +1,15 @@
 // Quarters (`2026-Q4`) and the local date they turn on. A review's quarter is the
-// organisation's: 1 October in Hong Kong begins at 16:00 UTC on 30 September. Pure.
-import { z } from 'zod';
+// organisation's: 1 October in Hong Kong begins at 16:00 UTC on 30 September. Pure,
+// and free of zod: the command line parses quarters while it registers its commands.
 import { dateIn, periodOf } from '../../workflows/declarations.ts';
 
+export type Quarter = string;
+
 /** From 1970 on: earlier years are no one's review, and every date helper can count them. */
-export const Quarter = z.string().regex(/^(19[7-9]\d|[2-9]\d{3})-Q[1-4]$/, 'must be a quarter written YYYY-Qn, such as 2026-Q4');
-export type Quarter = z.infer<typeof Quarter>;
+const QUARTER = /^(19[7-9]\d|[2-9]\d{3})-Q[1-4]$/;
+export const QUARTER_RULE = 'must be a quarter written YYYY-Qn, such as 2026-Q4';
+
+export const isQuarter = (value: unknown): value is Quarter => typeof value === 'string' && QUARTER.test(value);
 
 /** The calendar date at `now` in `timeZone` (YYYY-MM-DD). */
 export const localDate = (now: Date, timeZone: string): string => dateIn(now, timeZone);

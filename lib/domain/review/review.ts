@@ -6,9 +6,13 @@
 import { z } from 'zod';
 import { EvidenceStatusName } from '../evidence/lapse-policy.ts';
 import { EvidenceOrigin } from '../evidence/origin.ts';
-import { Quarter } from './quarter.ts';
+import { isQuarter, QUARTER_RULE } from './quarter.ts';
+import { TASK_RESULTS } from '../vocabulary.ts';
 
-export const TASK_RESULTS = ['effective', 'partially-effective', 'not-effective', 'not-applicable'] as const;
+/** A quarter (quarter.ts) where a schema takes one. */
+export const Quarter = z.string().refine(isQuarter, QUARTER_RULE);
+export type Quarter = z.infer<typeof Quarter>;
+
 export const TaskResult = z.enum(TASK_RESULTS, { error: `must be one of ${TASK_RESULTS.join(', ')}` });
 export type TaskResult = z.infer<typeof TaskResult>;
 

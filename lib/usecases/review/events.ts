@@ -1,8 +1,7 @@
 // What the quarterly review's steps take and give, as the workflow passes it
 // between them: one schema each, checked at the Lambda edge.
 import { z } from 'zod';
-import { Quarter } from '../../domain/review/quarter.ts';
-import { Task } from '../../domain/review/review.ts';
+import { Quarter, Task } from '../../domain/review/review.ts';
 import { CaughtError } from '../caught-error.ts';
 import { RunInput } from '../run-input.ts';
 import { PlanResult, SendResult, FailedBatch } from '../sweep/events.ts';

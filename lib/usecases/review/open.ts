@@ -6,7 +6,7 @@
 // write is keyed by organisation, quarter and control, so a retried step, a second
 // schedule tick and two openings at once give one review and one task per control.
 import type { LoadedOrganisation } from '../../domain/org/org.ts';
-import { firstDayOf, lastDayOf, localDate, previousQuarter, Quarter } from '../../domain/review/quarter.ts';
+import { firstDayOf, lastDayOf, localDate, previousQuarter, isQuarter, QUARTER_RULE, type Quarter } from '../../domain/review/quarter.ts';
 import { monitoringRecord } from '../monitoring/alerts.ts';
 import { planTasks } from '../../domain/review/plan.ts';
 import { answererOf } from '../../domain/review/reminders.ts';
@@ -34,9 +34,8 @@ export const TASKS_PER_BATCH = 25;
 /** The quarter a run is for: its name ends with it (`quarterly-review-acme-2026-Q4`). */
 export function quarterOfRun(input: RunInput): Quarter {
   const period = periodOfRun(REVIEW_KIND, input.orgId, input.runName);
-  const parsed = Quarter.safeParse(period);
-  if (!parsed.success) throw new InputError(`run "${input.runName}": "${period}" ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
+  if (!isQuarter(period)) throw new InputError(`run "${input.runName}": "${period}" ${QUARTER_RULE}`);
+  return period;
 }
 
 /**
