@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { ScanSummary } from '../lib/usecases/datamap/scan-run.ts';
+import { storeScan, type ScanSummary } from '../lib/usecases/datamap/scan-run.ts';
 import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
 import { dataMapHistory } from '../lib/adapters/dynamodb/datamap-store.ts';
@@ -42,7 +42,8 @@ describe('data-mapping scan workflow', () => {
     expect(november.name).toBe('data-mapping-scan-kowloon-co-2026-11');
     const first = (await executeWorkflow(rt, 'data-mapping-scan', november.input)) as ScanSummary;
     expect(first.sources).toEqual([
-      { id: 'gone', status: 'failed', reason: expect.stringMatching(/missing\.txt/) },
+      // named by its source, not by its path (held sealed: a file may be named after a person)
+      { id: 'gone', status: 'failed', reason: 'InputError: source "gone": cannot read its path: no such file' },
       { id: 'hr-drive', status: 'scanned', rating: 'red' },
       { id: 'roster', status: 'scanned', rating: 'amber' },
     ]);
@@ -89,6 +90,32 @@ describe('data-mapping scan workflow', () => {
     const everything = JSON.stringify((await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table }))).Items);
     expect(everything).toContain('data-mapping-scan-kowloon-co-2026-11');
     for (const raw of RAW) expect(everything).not.toContain(raw);
+    // nor the path of the source that could not be read, in its failure
+    expect(everything).toContain('source \\"gone\\": cannot read its path');
+    expect(everything).not.toContain('missing.txt');
+  });
+
+  it('refuses to store, naming the field, results that are not a started scan of each declared source once, and writes nothing', async () => {
+    const rt = await testRuntime();
+    const dir = tempDir('datamap-');
+    await importOrganisationFile(rt, sources(dir), 'import:test', '2026-11-01T00:00:00Z');
+    const run = runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z'));
+    await executeWorkflow(rt, 'data-mapping-scan', run.input);
+    const before = await rt.dataMaps.latest('kowloon-co');
+    expect(before?.scanId).toBe(run.name);
+    const now = '2026-11-05T00:00:00Z';
+    const scanned = (sourceId: string) => ({ sourceId, status: 'scanned' as const, rating: 'green' as const });
+    await expect(storeScan(rt, { orgId: 'kowloon-co', runName: 'qa-evil', now, results: [] })).rejects.toThrow(
+      /^runName: run "qa-evil" is not a data-mapping-scan run of kowloon-co\nresults: no result for the sources gone, hr-drive, roster$/,
+    );
+    const unstarted = runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-12-01T02:00:00Z')).input.runName;
+    await expect(storeScan(rt, { orgId: 'kowloon-co', runName: unstarted, now, results: ['gone', 'hr-drive', 'roster'].map(scanned) })).rejects.toThrow(
+      `runName: run "${unstarted}" was never started`,
+    );
+    await expect(storeScan(rt, { orgId: 'kowloon-co', runName: run.name, now, results: ['gone', 'hr-drive', 'hr-drive', 'no-such-source'].map(scanned) })).rejects.toThrow(
+      /^results\[2\]\.sourceId: "hr-drive" is given twice\nresults\[3\]\.sourceId: "no-such-source" is not a source of kowloon-co\nresults: no result for the source roster$/,
+    );
+    expect(await rt.dataMaps.latest('kowloon-co')).toEqual(before);
   });
 
   it('stores no chat group named after a bare phone number as written, and still matches it by name', async () => {

@@ -15,11 +15,14 @@ export class ReadError extends InputError {
   readonly code: string;
   /** The path, redacted. */
   readonly path: string;
+  /** Why, in words (redacted), without the path. */
+  readonly reason: string;
   constructor(path: string, code: string, reason: string) {
     const shown = redact(path);
     super(`cannot read ${shown}: ${redact(reason)}`);
     this.code = code;
     this.path = shown;
+    this.reason = redact(reason);
   }
 }
 

@@ -2,8 +2,9 @@
 // organisation's sources, scan each (one Lambda per source), then store the data
 // map with its change since the previous scan.
 import { DataMap, diffDataMaps, failedSource, type DataMapDiff, type ScannedSource, type SourceEntry } from '../../domain/datamap/datamap.ts';
-import { NotFoundError } from '../../errors.ts';
-import type { WorkflowName } from '../../workflows/declarations.ts';
+import { InputError, NotFoundError } from '../../errors.ts';
+import { redact } from '../../domain/detect/redact.ts';
+import { periodOfRun, type WorkflowName } from '../../workflows/declarations.ts';
 import { sealAfterRun } from '../audit/trail.ts';
 import { caughtErrorText } from '../caught-error.ts';
 import type { Ports } from '../ports.ts';
@@ -34,9 +35,36 @@ export async function scanOneSource(rt: Ports, input: ScanSourceInput): Promise<
   const [source, organisation] = await Promise.all([rt.organisations.source(input.orgId, input.sourceId), rt.organisations.settings(input.orgId)]);
   if (!source) throw new NotFoundError(`source "${input.sourceId}" is not declared for organisation "${input.orgId}"`);
   const key = await rt.hashKey();
-  const entry = await scanSource(unsealed(source, key), key, rt.readers, organisation?.classification ?? {});
+  const readable = unsealed(source, key);
+  let entry: ScannedSource;
+  try {
+    entry = await scanSource(readable, key, rt.readers, organisation?.classification ?? {});
+  } catch (error) {
+    throw withoutPath(error, readable);
+  }
   await rt.dataMaps.putSource(input.orgId, input.runName, entry);
   return { sourceId: entry.id, status: 'scanned', rating: entry.rating };
+}
+
+/** A reader's failure (the adapters' ReadError): the path it could not read and why, apart. */
+const isReadFailure = (e: unknown): e is InputError & { path: string; reason: string } =>
+  e instanceof InputError && typeof (e as { path?: unknown }).path === 'string' && typeof (e as { reason?: unknown }).reason === 'string';
+
+/**
+ * A source's failure as the run and the data map keep it: its path is held sealed (a
+ * file may be named after a person, and redaction masks identifiers, not names), so the
+ * failure names the source and why, not the path.
+ */
+function withoutPath(error: unknown, source: Source): unknown {
+  const root = 'path' in source ? source.path : 'prefix' in source ? source.prefix : undefined;
+  if (isReadFailure(error)) {
+    const which = root !== undefined && error.path === redact(root) ? 'its path' : 'a file under its path';
+    return new InputError(`source "${source.id}": cannot read ${which}: ${error.reason}`);
+  }
+  if (root && error instanceof Error && error.message.includes(root)) {
+    return Object.assign(new Error(error.message.replaceAll(root, `(the path of source "${source.id}")`)), { name: error.name });
+  }
+  return error;
 }
 
 export interface ScanSummary {
@@ -45,8 +73,35 @@ export interface ScanSummary {
   diff: DataMapDiff;
 }
 
+/**
+ * What is stored as the organisation's latest data map must be a scan of its sources:
+ * the step is refused, before anything is written, for a run that is not a data-mapping
+ * scan of the organisation that was started, or results that are not each declared
+ * source once (a source declared or removed while the scan ran fails the run too; the
+ * next scan covers it).
+ */
+async function checkStore(rt: Ports, input: StoreScanInput, declared: ReadonlyMap<string, Source>): Promise<void> {
+  const problems: string[] = [];
+  try {
+    periodOfRun(SCAN_KIND, input.orgId, input.runName);
+    if (!(await rt.runs.get({ orgId: input.orgId, kind: SCAN_KIND, name: input.runName }))) problems.push(`runName: run "${input.runName}" was never started`);
+  } catch (error) {
+    problems.push(`runName: ${(error as Error).message}`);
+  }
+  const seen = new Set<string>();
+  input.results.forEach((r, i) => {
+    if (!declared.has(r.sourceId)) problems.push(`results[${i}].sourceId: "${r.sourceId}" is not a source of ${input.orgId}`);
+    else if (seen.has(r.sourceId)) problems.push(`results[${i}].sourceId: "${r.sourceId}" is given twice`);
+    seen.add(r.sourceId);
+  });
+  const missing = [...declared.keys()].filter((id) => !seen.has(id));
+  if (missing.length > 0) problems.push(`results: no result for ${missing.length === 1 ? 'the source' : 'the sources'} ${missing.join(', ')}`);
+  if (problems.length > 0) throw new InputError(problems.join('\n'));
+}
+
 export async function storeScan(rt: Ports, input: StoreScanInput): Promise<ScanSummary> {
   const declared = new Map((await rt.organisations.sources(input.orgId)).map((s) => [s.id, s]));
+  await checkStore(rt, input, declared);
   const scanned = new Map((await rt.dataMaps.sources(input.orgId, input.runName, input.results.filter((r) => !('failed' in r)).map((r) => r.sourceId))).map((e) => [e.id, e]));
   const sources: SourceEntry[] = input.results.map(
     (r) =>
