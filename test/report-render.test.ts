@@ -86,6 +86,30 @@ describe('report rendering', () => {
     expect([...tableRows(zh, '按控制主題劃分的證據時效').keys()]).toEqual(['組織', '人員', '實體', '技術']);
   });
 
+  it('gives no clean bill for what is not known: no gap analysis yet, no control decided applicable', () => {
+    const full = syntheticView({ sources: 5 });
+    const zeroes = Object.fromEntries(['current', 'due-soon', 'lapsed', 'escalated', 'none'].map((f) => [f, 0]));
+    const blank = {
+      ...full,
+      evidence: { byTheme: full.evidence.byTheme.map((r) => ({ ...r, ...zeroes })), overTime: full.evidence.overTime.map((p) => ({ ...p, ...zeroes })), attention: [] },
+      gaps: { ...full.gaps, byFramework: full.gaps.byFramework.map((r) => ({ ...r, critical: 0, high: 0, medium: 0, low: 0 })), open: { critical: 0, high: 0, medium: 0, low: 0 }, analyses: [], latest: undefined },
+    };
+    const glance = (doc: string) => [...doc.matchAll(/<li><b>([^<]*)<\/b>([^<]*)<\/li>/g)].map((m) => `${m[1]} ${m[2]}`);
+    const en = renderReport(blank);
+    expect(glance(en)).toContain('— open gaps: no gap analysis had run');
+    expect(glance(en)).toContain('0 controls decided applicable in the Statement of Applicability');
+    expect(glance(en).some((g) => g.endsWith(' open gaps') || g.endsWith('controls with lapsed, escalated or no evidence'))).toBe(false);
+    expect(en).toContain('No gap analysis had run by this day');
+    expect(en).toContain('No control is decided applicable in the Statement of Applicability yet');
+    expect(en).not.toContain('Every applicable control has current evidence.');
+    expect(chartOf(en, CHART_IDS.gapsByFramework)).toBeUndefined();
+    const zh = renderReport({ ...blank, language: 'zh-Hant' });
+    expect(zh).toContain('截至當日尚未進行差距分析');
+    expect(zh).not.toContain('所有適用的控制措施均有有效證據。');
+    // with an analysis and applicable controls the counts are shown as before
+    expect(glance(renderReport(full)).some((g) => /^[\d,]+ open gaps$/.test(g))).toBe(true);
+  });
+
   it('writes numbers the same way everywhere', () => {
     expect(formatNumber(-0)).toBe('0');
     expect(formatNumber(1 / 3)).toBe('0.33');

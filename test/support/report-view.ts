@@ -102,6 +102,7 @@ export function syntheticView(options: SyntheticOptions = {}): ReportView {
       open: { critical: 2, high: 400, medium: 300, low: 100 },
       accepted: { critical: 0, high: 3, medium: 1, low: 0 },
       analyses,
+      latest: { id: analyses.at(-1)!.id, date: analyses.at(-1)!.date },
     },
     review: {
       quarter: '2026-Q4',

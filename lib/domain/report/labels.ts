@@ -22,6 +22,10 @@ export interface Labels {
     controlsLapsed: string;
     answered: string;
     redTier: string;
+    /** In place of open gaps when no gap analysis had run by the day. */
+    noAnalysis: string;
+    /** In place of controls needing evidence when none is decided applicable. */
+    noneApplicable: string;
   };
   provenance: string;
   sourceCount: string;
@@ -32,6 +36,7 @@ export interface Labels {
   intro: {
     dataMap: (scanId: string, scannedAt: string) => string;
     noDataMap: string;
+    noAnalysis: string;
     evidence: string;
     gaps: (from: string, to: string) => string;
     review: (quarter: string, status: 'open' | 'closed', due: string, deadline: string, closedOn?: string) => string;
@@ -99,7 +104,7 @@ export interface Labels {
     riskScores: { title: string; desc: (rows: string) => string };
     riskFactors: { title: string; desc: (n: number, rows: string) => string };
   };
-  attention: { evidence: string; review: string; noneEvidence: string; noneReview: string };
+  attention: { evidence: string; review: string; noneEvidence: string; noneApplicable: string; noneReview: string };
   footer: (asOf: string, timeZone: string) => string;
   /** Joins the parts of a list in a sentence. */
   listJoin: string;
@@ -125,6 +130,8 @@ const EN: Labels = {
     controlsLapsed: 'controls with lapsed, escalated or no evidence',
     answered: 'review tasks answered',
     redTier: 'sources in the red risk tier',
+    noAnalysis: 'open gaps: no gap analysis had run',
+    noneApplicable: 'controls decided applicable in the Statement of Applicability',
   },
   provenance: 'Where the figures come from',
   sourceCount: 'Sources',
@@ -135,6 +142,7 @@ const EN: Labels = {
   intro: {
     dataMap: (scan, at) => `From the data-mapping scan ${scan} of ${at}: each source's rating (red: government IDs, payment or bank data, health or payroll; amber: contact data only; green: none found), where it is stored, whose data it holds, and the flows between the two.`,
     noDataMap: 'No data-mapping scan had run by this day: where regulated data lives is not known yet.',
+    noAnalysis: 'No gap analysis had run by this day: which requirements are unmet is not known yet, so no gap is counted as closed either.',
     evidence: "Applicable controls of the Statement of Applicability by the state of their evidence (a control counts as its worst live item). Over time: the same count at each month's end, from the evidence items' collection and validity dates.",
     gaps: (from, to) => `Gaps open on the day by framework and severity, and every gap analysis from ${from} to ${to}: what each opened and closed, and how many stayed open.`,
     review: (q, status, due, deadline, closed) => `The ISO/IEC 27001 review of ${q}: ${status === 'closed' ? `closed ${closed ?? ''}` : `open, tasks due ${due}, closes by ${deadline}`}.`,
@@ -202,7 +210,7 @@ const EN: Labels = {
     storage: { title: 'Sources by where they are stored and their rating', desc: (rows) => `Sources per storage jurisdiction, by data-map rating. ${rows}` },
     flowMap: {
       title: 'Whose data is stored where: cross-border flows',
-      desc: (flows, unknown) => `Arrows go from the jurisdiction whose people the data describes to where it is stored. ${flows}${unknown ? ` ${plural(unknown, 'source is', 'sources are')} of unknown storage.` : ''}`,
+      desc: (flows, unknown) => `Arrows go from where a transfer starts (Hong Kong, for personal data stored outside it; the EU/EEA, for EU/EEA people's data stored outside it) to where the data is stored. ${flows}${unknown ? ` ${plural(unknown, 'source is', 'sources are')} of unknown storage.` : ''}`,
       storedHere: (n) => `Stored here: ${plural(n, 'source', 'sources')}`,
       peopleHere: (n) => `Its people's data: ${plural(n, 'source', 'sources')}`,
       noFlows: 'No data crosses a border.',
@@ -219,6 +227,7 @@ const EN: Labels = {
     evidence: 'Controls whose evidence needs renewing',
     review: 'Tasks not effective, unanswered or overdue',
     noneEvidence: 'Every applicable control has current evidence.',
+    noneApplicable: 'No control is decided applicable in the Statement of Applicability yet, so there is no evidence to judge.',
     noneReview: 'No task is not effective, unanswered or overdue.',
   },
   footer: (asOf, tz) => `Made from the organisation's records as of ${asOf}; dates are in ${tz}. This file needs no network: open it in any browser or print it.`,
@@ -241,6 +250,8 @@ const ZH: Labels = {
     controlsLapsed: '項控制措施的證據已過期、已升級或欠缺',
     answered: '項審查任務已回覆',
     redTier: '個來源屬紅色風險級別',
+    noAnalysis: '未解決的差距：尚未進行差距分析',
+    noneApplicable: '項控制措施在適用性聲明中被決定為適用',
   },
   provenance: '數據出處',
   sourceCount: '來源數目',
@@ -251,6 +262,7 @@ const ZH: Labels = {
   intro: {
     dataMap: (scan, at) => `根據 ${at} 的數據地圖掃描 ${scan}：每個來源的評級（紅色：政府身份證明、付款或銀行資料、健康或薪酬資料；琥珀色：只有聯絡資料；綠色：未有發現）、儲存地點、資料當事人所屬司法管轄區，以及兩者之間的資料流向。`,
     noDataMap: '截至當日尚未進行數據地圖掃描：受規管資料的所在位置仍未知。',
+    noAnalysis: '截至當日尚未進行差距分析：哪些要求未獲滿足仍未知，亦不會把任何差距視為已解決。',
     evidence: '適用性聲明中適用的控制措施按其證據狀態分類（每項控制措施以其最差的有效證據計算）。隨時間變化：以證據的收集日期及有效期，計算每月月底的同一數字。',
     gaps: (from, to) => `當日未解決的差距按框架及嚴重程度分類，以及由 ${from} 至 ${to} 的每次差距分析：每次新增及關閉的差距，以及仍未解決的數目。`,
     review: (q, status, due, deadline, closed) => `${q} 的 ISO/IEC 27001 審查：${status === 'closed' ? `已於 ${closed ?? ''} 結束` : `進行中，任務於 ${due} 到期，於 ${deadline} 前結束`}。`,
@@ -318,7 +330,7 @@ const ZH: Labels = {
     storage: { title: '按儲存地點及評級劃分的來源', desc: (rows) => `各儲存司法管轄區的來源數目，按數據地圖評級分類。${rows}` },
     flowMap: {
       title: '資料當事人所屬地與儲存地點：跨境資料流向',
-      desc: (flows, unknown) => `箭頭由資料當事人所屬的司法管轄區指向資料的儲存地點。${flows}${unknown ? `${grouped(unknown)} 個來源的儲存地點不明。` : ''}`,
+      desc: (flows, unknown) => `箭頭由轉移的起點（存於香港以外的個人資料：香港；存於歐盟／歐洲經濟區以外的歐盟／歐洲經濟區人士資料：歐盟／歐洲經濟區）指向資料的儲存地點。${flows}${unknown ? `${grouped(unknown)} 個來源的儲存地點不明。` : ''}`,
       storedHere: (n) => `儲存於此：${grouped(n)} 個來源`,
       peopleHere: (n) => `載有當地人士資料：${grouped(n)} 個來源`,
       noFlows: '沒有資料跨境。',
@@ -335,6 +347,7 @@ const ZH: Labels = {
     evidence: '需要更新證據的控制措施',
     review: '無效、未回覆或逾期的任務',
     noneEvidence: '所有適用的控制措施均有有效證據。',
+    noneApplicable: '適用性聲明中尚未有控制措施被決定為適用，因此沒有可評估的證據。',
     noneReview: '沒有無效、未回覆或逾期的任務。',
   },
   footer: (asOf, tz) => `根據機構截至 ${asOf} 的紀錄製作；日期以 ${tz} 時區計算。本檔案無需網絡連線，可在任何瀏覽器開啟或列印。`,

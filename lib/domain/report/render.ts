@@ -143,12 +143,18 @@ function evidencePart(view: ReportView, l: Labels): Markup {
         e.attention.map((a) => ({ head: a.control, cells: [a.title, l.theme_[a.theme], who(a.owner), chip(cls(a.status), l.freshness[a.status])] })),
         { captionHidden: true },
       )
-    : html`<p>${l.attention.noneEvidence}</p>`;
+    : html`<p>${applicableControls(view) > 0 ? l.attention.noneEvidence : l.attention.noneApplicable}</p>`;
   return html`<section class="part" id="${SECTION_IDS.evidence}" aria-labelledby="${SECTION_IDS.evidence}-h"><h2 id="${SECTION_IDS.evidence}-h">${l.sections.evidence}</h2><p>${l.intro.evidence}</p>${byTheme}${overTime}<h3>${l.attention.evidence}</h3>${attention}</section>`;
+}
+
+/** Controls of the Statement of Applicability decided applicable (each counts once, under its theme). */
+function applicableControls(view: ReportView): number {
+  return sum(view.evidence.byTheme.map((r) => sum(FRESHNESS.map((f) => r[f]))));
 }
 
 function gapsPart(view: ReportView, l: Labels): Markup {
   const g = view.gaps;
+  if (!g.latest) return html`<section class="part" id="${SECTION_IDS.gaps}" aria-labelledby="${SECTION_IDS.gaps}-h"><h2 id="${SECTION_IDS.gaps}-h">${l.sections.gaps}</h2><p>${l.intro.noAnalysis}</p></section>`;
   const series: Series<(typeof SEVERITIES)[number]>[] = SEVERITIES.map((s) => ({ key: s, label: l.severity_[s], cls: cls(s) }));
   const rows = g.byFramework.map((r) => ({ label: l.frameworkName[r.framework], values: r }));
   const openTotal = sum(SEVERITIES.map((s) => g.open[s]));
@@ -304,8 +310,11 @@ function glance(view: ReportView, l: Labels): Markup {
     items.push([grouped(sum(d.storage.map((r) => r.red))), l.glanceItems.redSources]);
     items.push([grouped(d.sources.filter((s) => s.flows.some((f) => f.flagged)).length), l.glanceItems.flaggedFlows]);
   }
-  items.push([grouped(sum(SEVERITIES.map((s) => view.gaps.open[s]))), l.glanceItems.openGaps]);
-  items.push([grouped(view.evidence.attention.length), l.glanceItems.controlsLapsed]);
+  // Nothing analysed, or nothing decided applicable, is not a clean bill: said so, not counted as 0.
+  if (view.gaps.latest) items.push([grouped(sum(SEVERITIES.map((s) => view.gaps.open[s]))), l.glanceItems.openGaps]);
+  else items.push(['—', l.glanceItems.noAnalysis]);
+  if (applicableControls(view) > 0) items.push([grouped(view.evidence.attention.length), l.glanceItems.controlsLapsed]);
+  else items.push([grouped(0), l.glanceItems.noneApplicable]);
   if (view.review) {
     const answered = sum(view.review.byTheme.map((t) => t.effective + t['partially-effective'] + t['not-effective'] + t['not-applicable']));
     items.push([`${grouped(answered)} / ${grouped(view.review.tasks)}`, l.glanceItems.answered]);
@@ -315,7 +324,7 @@ function glance(view: ReportView, l: Labels): Markup {
     [l.period, view.period],
     [l.asOf, `${view.asOf} (${view.organisation.timeZone})`],
     ...(d ? ([[l.dataMapOf, `${d.scanId} (${d.scannedAt})`]] as [string, string][]) : []),
-    ...(view.gaps.analyses.length ? ([[l.analysis, view.gaps.analyses.at(-1)!.id]] as [string, string][]) : []),
+    ...(view.gaps.latest ? ([[l.analysis, view.gaps.latest.id]] as [string, string][]) : []),
     ...(view.review ? ([[l.sections.review, `${view.review.quarter} (${l.reviewStatus[view.review.status]})`]] as [string, string][]) : []),
   ];
   return html`<section aria-labelledby="glance-h"><h2 id="glance-h">${l.glance}</h2><ul class="glance">${items.map(([n, what]) => html`<li><b>${n}</b>${what}</li>`)}</ul><h3>${l.provenance}</h3><dl class="provenance">${provenance.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl></section>`;

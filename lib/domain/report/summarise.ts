@@ -205,10 +205,13 @@ export function gapsSection(gaps: readonly Gap[], analyses: readonly AnalysisOut
     open[g.severity]++;
     for (const f of new Set(g.requirements.map((r) => r.framework))) byFramework.get(f)![g.severity]++;
   }
-  const points: AnalysisPoint[] = analyses
+  const made = analyses
     .map((a) => ({ a, date: dateIn(new Date(a.asOf), timeZone) }))
-    .filter(({ date }) => date >= historyFrom && date <= asOf)
-    .sort((x, y) => byText(x.a.asOf, y.a.asOf) || byText(x.a.id, y.a.id))
+    .filter(({ date }) => date <= asOf)
+    .sort((x, y) => byText(x.a.asOf, y.a.asOf) || byText(x.a.id, y.a.id));
+  const last = made.at(-1);
+  const points: AnalysisPoint[] = made
+    .filter(({ date }) => date >= historyFrom)
     .map(({ a, date }) => ({
       id: a.id,
       date,
@@ -221,7 +224,13 @@ export function gapsSection(gaps: readonly Gap[], analyses: readonly AnalysisOut
       open: a.counts.open,
       scores: Object.fromEntries(FRAMEWORKS.flatMap((f) => (a.scores[f] ? [[f, a.scores[f].score]] : []))),
     }));
-  return { byFramework: FRAMEWORKS.map((framework) => ({ framework, ...byFramework.get(framework)! })), open, accepted, analyses: points };
+  return {
+    byFramework: FRAMEWORKS.map((framework) => ({ framework, ...byFramework.get(framework)! })),
+    open,
+    accepted,
+    analyses: points,
+    ...(last ? { latest: { id: last.a.id, date: last.date } } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------

@@ -112,6 +112,8 @@ export interface GapsSection {
   accepted: SeverityCounts;
   /** Every analysis of the history window, oldest first. */
   analyses: AnalysisPoint[];
+  /** The latest analysis made by the as-of day, in the window or before it; none: nothing is known of gaps. */
+  latest?: { id: string; date: string };
 }
 
 export interface ReviewSection {
