@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classify, ClassifyThresholds } from '../lib/domain/datamap/classify.ts';
 import {
   crossBorderFlags,
+  EU_ADEQUACY,
   jurisdictionOfCountry,
   jurisdictionOfStorage,
   jurisdictionSet,
@@ -207,10 +208,53 @@ describe('cross-border flags', () => {
 
   it('marks flows covered when a basis is declared', () => {
     const flags = crossBorderFlags(
-      { id: 's3-payroll', storage: { region: 'ap-east-1' }, transferBasis: ['consent', 'contract-clauses'] },
+      { id: 's3-payroll', storage: { region: 'cn-shanghai' }, transferBasis: ['consent', 'contract-clauses'] },
       new Set(['CN', 'HK'] as const),
     );
-    expect(flags).toEqual([{ from: 'CN', to: 'HK', basis: 'consent, contract-clauses', status: 'covered' }]);
+    expect(flags).toEqual([{ from: 'HK', to: 'CN', basis: 'consent, contract-clauses', status: 'covered' }]);
+  });
+
+  it('keeps no transfer for mainland people\'s data held in Hong Kong: the PDPO governs transfers out of Hong Kong', () => {
+    expect(crossBorderFlags({ id: 'hr', storage: { region: 'ap-east-1' } }, new Set(['CN'] as const))).toEqual([]);
+    expect(crossBorderFlags({ id: 'hr', storage: { region: 'cn-hongkong' } }, new Set(['CN', 'OTHER'] as const))).toEqual([]);
+  });
+
+  it('flags personal data stored outside Hong Kong as a transfer out of Hong Kong, whoever its people are', () => {
+    // Mainland people's data in the mainland: still stored outside Hong Kong by a Hong Kong data user.
+    expect(crossBorderFlags({ id: 'hr', storage: { region: 'cn-shenzhen' } }, new Set(['CN'] as const))).toEqual([{ from: 'HK', to: 'CN', status: 'flagged' }]);
+    // E-mail addresses only (no people's place known), in the United States.
+    const mail = buildSourceEntry({ id: 'mail', platform: 'slack', storage: { region: 'us-east-1' }, counts: { email: 5 }, people: [{ type: 'email', count: 5 }], coverage });
+    expect(mail.flows).toEqual([{ from: 'HK', to: 'OTHER', status: 'flagged' }]);
+    // Nothing personal found: nothing transferred.
+    expect(buildSourceEntry({ id: 'empty', platform: 'slack', storage: { region: 'us-east-1' }, counts: {}, people: [], coverage }).flows).toEqual([]);
+    // EU/EEA people's data in the EU/EEA: a transfer out of Hong Kong, and none under the GDPR.
+    expect(crossBorderFlags({ id: 'crm', storage: { region: 'eu-central-1' } }, new Set(['EU/EEA'] as const))).toEqual([{ from: 'HK', to: 'EU/EEA', status: 'flagged' }]);
+  });
+
+  it('takes adequacy only where the EU has an adequacy decision for the destination, and never for a transfer out of Hong Kong', () => {
+    const people = new Set(['HK', 'EU/EEA'] as const);
+    // No EU adequacy decision for mainland China, and no adequacy mechanism in the PDPO.
+    expect(crossBorderFlags({ id: 'x', storage: { region: 'cn-hangzhou' }, transferBasis: ['adequacy'] }, people)).toEqual([
+      { from: 'HK', to: 'CN', status: 'flagged' },
+      { from: 'EU/EEA', to: 'CN', status: 'flagged' },
+    ]);
+    expect(crossBorderFlags({ id: 'x', storage: { region: 'ap-east-1' }, transferBasis: ['adequacy'] }, people)).toEqual([{ from: 'EU/EEA', to: 'HK', status: 'flagged' }]);
+    // The United Kingdom has one: the GDPR flow is covered, the transfer out of Hong Kong is not.
+    expect(crossBorderFlags({ id: 'x', storage: { region: 'eu-west-2' }, transferBasis: ['adequacy'] }, people)).toEqual([
+      { from: 'HK', to: 'OTHER', status: 'flagged' },
+      { from: 'EU/EEA', to: 'OTHER', basis: 'adequacy', status: 'covered' },
+    ]);
+    // With clauses too, the clauses cover both; adequacy is named only where it applies.
+    expect(crossBorderFlags({ id: 'x', storage: { region: 'cn-hangzhou' }, transferBasis: ['adequacy', 'contract-clauses'] }, people)).toEqual([
+      { from: 'HK', to: 'CN', basis: 'contract-clauses', status: 'covered' },
+      { from: 'EU/EEA', to: 'CN', basis: 'contract-clauses', status: 'covered' },
+    ]);
+  });
+
+  it('keeps the EU adequacy list as data, each decision with its date', () => {
+    expect(EU_ADEQUACY.decisions.map((d) => d.country).sort()).toEqual(['AD', 'AR', 'CA', 'CH', 'FO', 'GB', 'GG', 'IL', 'IM', 'JE', 'JP', 'KR', 'NZ', 'US', 'UY']);
+    for (const d of EU_ADEQUACY.decisions) expect(d.adopted, d.country).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(EU_ADEQUACY.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
   it('has nothing to flag when people and storage agree', () => {
@@ -298,15 +342,15 @@ describe('diffDataMaps', () => {
   it('reports every kind of change', () => {
     const previous = map('scan-1', [
       hrSource(), // red, HK+CN people, HK>CN flagged
-      buildSourceEntry({ id: 'sales', platform: 'slack', storage: { country: 'SG' }, counts: { email: 3 }, people: [], coverage }),
+      buildSourceEntry({ id: 'sales', platform: 'slack', storage: { country: 'HK' }, counts: { email: 3 }, people: [], coverage }),
       buildSourceEntry({ id: 'finance', platform: 'files', storage: { region: 'ap-east-1' }, counts: { iban: 1 }, people: [{ type: 'iban', country: 'DE' }], coverage }),
       buildSourceEntry({ id: 'old-share', platform: 'files', storage: { country: 'HK' }, counts: {}, people: [], coverage }),
       failedSource('whatsapp', 'whatsapp', 'ENOENT'),
       buildSourceEntry({ id: 's3-archive', platform: 's3', storage: { region: 'ap-east-1' }, counts: {}, people: [], coverage }),
     ]);
     const current = map('scan-2', [
-      hrSource({ storage: { region: 'ap-east-1' } }), // moved to HK: the CN people now flagged CN>HK
-      buildSourceEntry({ id: 'sales', platform: 'slack', storage: { country: 'SG' }, counts: { email: 3, hk_id: 1 }, people: [{ type: 'hk_id' }], coverage }),
+      hrSource({ storage: { region: 'ap-east-1' } }), // moved to HK: mainland people's data held in Hong Kong is no transfer
+      buildSourceEntry({ id: 'sales', platform: 'slack', storage: { country: 'SG' }, counts: { email: 3, hk_id: 1 }, people: [{ type: 'hk_id' }], coverage }), // moved out of HK
       buildSourceEntry({ id: 'finance', platform: 'files', storage: { region: 'ap-east-1' }, counts: {}, people: [], coverage }),
       failedSource('whatsapp', 'whatsapp', 'ENOENT'),
       failedSource('s3-archive', 's3', 'AccessDenied'),
@@ -320,11 +364,11 @@ describe('diffDataMaps', () => {
         { source: 'finance', from: 'red', to: 'green' },
       ],
       newJurisdictions: [{ source: 'sales', jurisdiction: 'HK' }],
-      newFlaggedFlows: [
+      newFlaggedFlows: [{ source: 'sales', from: 'HK', to: 'OTHER' }],
+      storageMoved: [
         { source: 'dingtalk-hr', from: 'CN', to: 'HK' },
         { source: 'sales', from: 'HK', to: 'OTHER' },
       ],
-      storageMoved: [{ source: 'dingtalk-hr', from: 'CN', to: 'HK' }],
       newSources: ['hr-csv'],
       removedSources: ['old-share'],
       newlyFailed: ['s3-archive'],

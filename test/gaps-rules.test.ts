@@ -12,6 +12,8 @@ import { assessRisk } from '../lib/domain/gaps/risk.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
 import { requirementExists, requirements } from '../lib/domain/catalogues/catalogues.ts';
 import type { Platform } from '../lib/domain/org/platform.ts';
+import type { PeopleFinding } from '../lib/domain/datamap/residency.ts';
+import { formatAnalysis } from '../lib/cli/gaps-output.ts';
 
 const KEY = 'gap-test-hash-key-0123';
 const coverage = { bytesRead: 10, bytesTotal: 10, truncated: false };
@@ -44,15 +46,16 @@ function org(platform: string, source: Record<string, unknown> = {}, extra: Reco
   });
 }
 
-/** A data map with the payroll source rated red by HK identifiers and payroll words, in group "Payroll". */
-function dataMap(storage: { region: string; provider?: 'alibaba' | 'azure' }, counts: Record<string, number> = { hk_id: 3, payroll: 2 }, transferBasis?: string[]) {
+/** A data map with the payroll source rated red by HK identifiers and payroll words, in group "Payroll"
+ * (whose people: the HK identity numbers, unless `people` says otherwise). */
+function dataMap(storage: { region: string; provider?: 'alibaba' | 'azure' }, counts: Record<string, number> = { hk_id: 3, payroll: 2 }, transferBasis?: string[], people?: PeopleFinding[]) {
   const entry = buildSourceEntry({
     id: 'payroll',
     platform: 'x',
     storage,
     ...(transferBasis ? { transferBasis: transferBasis as never } : {}),
     groups: [{ group: 'Payroll', groupHash: groupHash(KEY, 'Payroll'), counts }],
-    people: [{ type: 'hk_id' as const, count: counts.hk_id ?? 0 }].filter((p) => p.count > 0),
+    people: people ?? [{ type: 'hk_id' as const, count: counts.hk_id ?? 0 }].filter((p) => p.count > 0),
     coverage,
   });
   return DataMap.parse({ orgId: 'kowloon-co', scanId: 'data-mapping-scan-kowloon-co-2026-11', scannedAt: '2026-11-01T02:00:00Z', sources: [entry] });
@@ -144,6 +147,116 @@ describe('gap rules', () => {
     const file = org('dingtalk-exclusive', { processing: { purpose: 'Pay', lawfulBasis: 'contract', retentionDays: 365 } });
     const found = analyse(input(file, dataMap({ region: 'cn-hongkong', provider: 'alibaba' }), [{ id: 'ev-1', control: 'A.8.15', status: 'lapsed' }])).findings;
     expect(found).toEqual([expect.objectContaining({ id: 'control-without-current-evidence:control:A.8.15', severity: 'low', owner: 'carol', requirements: [{ framework: 'iso27001', id: 'A.8.15' }] })]);
+  });
+});
+
+describe('cross-border transfers of a Hong Kong data user', () => {
+  const processing = { processing: { purpose: 'Pay staff', lawfulBasis: 'contract', retentionDays: 2555 } };
+  const gbaPlatform = { id: 'dingtalk-gba', name: 'DingTalk Exclusive Cloud Shenzhen', storage: { region: 'cn-shenzhen', provider: 'alibaba' }, e2ee: 'default', auditLog: 'api', siem: true, externalSharing: 'restricted', retentionDays: 365 };
+  const xbOf = (i: AnalysisInput) => analyse(i).findings.find((f) => f.rule === 'cross-border-without-basis');
+
+  it("mainland people's data kept in Hong Kong is no transfer out of Hong Kong: no gap, and no advice to move it to the mainland", () => {
+    // A red tier from 6 up, so the platform's storage is weighed.
+    const file = org('dingtalk-exclusive', processing, {
+      organisation: { id: 'kowloon-co', name: 'Kowloon Co', complianceContact: 'carol', risk: { thresholds: { red: 6, amber: 2 } } },
+      platforms: [...Object.entries(PLATFORMS).map(([id, p]) => ({ id, ...p })), gbaPlatform],
+    });
+    const map = dataMap({ region: 'cn-hongkong', provider: 'alibaba' }, { cn_resident_id: 2, payroll: 1 }, undefined, [{ type: 'cn_resident_id', count: 2 }]);
+    const result = analyse(input(file, map));
+    expect(result.findings.map((f) => f.id)).toEqual([]);
+    const risk = result.risk.sources[0]!;
+    expect(risk).toMatchObject({ tier: 'red', factors: { mobility: { level: 'low', score: 1 } } });
+    expect(risk.recommendation).toBe('keep Payroll chat on DingTalk Exclusive Cloud HK');
+    expect(risk.allowedPlatforms).toEqual(['dingtalk-exclusive']); // the Shenzhen tenant would transfer it out of Hong Kong
+  });
+
+  it('the remedy is a transfer basis or keeping the data in Hong Kong, never the people\'s own place, and names no OTHER', () => {
+    const people: PeopleFinding[] = [{ type: 'hk_id', count: 1 }, { type: 'iban', country: 'GB', count: 1 }, { type: 'iban', country: 'DE', count: 1 }];
+    const xb = xbOf(input(org('dingtalk-standard'), dataMap({ region: 'cn-hangzhou', provider: 'alibaba' }, { hk_id: 1, iban: 2 }, undefined, people)))!;
+    expect(xb.facts).toMatchObject({ storage: 'CN', flows: [{ from: 'HK', to: 'CN' }, { from: 'EU/EEA', to: 'CN' }] });
+    expect(xb.remedy).toMatch(/model clauses/);
+    expect(xb.remedy).toMatch(/Greater Bay Area/);
+    expect(xb.remedy).toMatch(/keep its data in Hong Kong/);
+    expect(xb.remedy).not.toMatch(/OTHER|keep its data in (?!Hong Kong)/);
+    // EU/EEA people: the GDPR's transfer articles too.
+    expect(xb.requirements.map((r) => `${r.framework} ${r.id}`)).toEqual(['pdpo DPP3', 'pdpo PCPD-XB-GUIDANCE', 'pdpo PCPD-XB-MODEL-CLAUSES', 'gdpr Art.44', 'gdpr Art.46', 'iso27001 A.5.14']);
+  });
+
+  it('EU/EEA people\'s data held in Hong Kong is cited under the GDPR only, not as a transfer out of Hong Kong', () => {
+    const xb = xbOf(input(org('dingtalk-exclusive', processing), dataMap({ region: 'cn-hongkong', provider: 'alibaba' }, { iban: 1 }, undefined, [{ type: 'iban', country: 'FR', count: 1 }])))!;
+    expect(xb.facts).toMatchObject({ flows: [{ from: 'EU/EEA', to: 'HK' }] });
+    expect(xb.requirements.map((r) => `${r.framework} ${r.id}`)).toEqual(['gdpr Art.44', 'gdpr Art.46', 'iso27001 A.5.14']);
+    expect(xb.remedy).not.toMatch(/keep its data in/);
+  });
+
+  it('personal data stored outside Hong Kong is a transfer out of Hong Kong even when whose it is is unknown', () => {
+    const file = org('teams', { ...processing, storage: { region: 'us-east-1' } });
+    const result = analyse(input(file, dataMap({ region: 'us-east-1' }, { email: 4 }, undefined, [{ type: 'email', count: 4 }])));
+    const xb = result.findings.find((f) => f.rule === 'cross-border-without-basis')!;
+    expect(xb).toMatchObject({ severity: 'medium', facts: { storage: 'OTHER', storageCountry: 'US', flows: [{ from: 'HK', to: 'OTHER' }] } });
+    expect(xb.requirements.map((r) => `${r.framework} ${r.id}`)).toEqual(['pdpo DPP3', 'pdpo PCPD-XB-GUIDANCE', 'pdpo PCPD-XB-MODEL-CLAUSES', 'iso27001 A.5.14']);
+    expect(xb.remedy).toMatch(/United States/);
+    expect(xb.remedy).not.toMatch(/OTHER/);
+    const mobility = result.risk.sources[0]!.factors.mobility;
+    expect(mobility).toMatchObject({ level: 'high', score: 3 });
+    expect(mobility.reason).toContain('HK -> US');
+    expect(mobility.reason).not.toContain('OTHER');
+    // The same in Hong Kong: nothing transferred, and no claim about where its people are.
+    const home = analyse(input(org('teams', processing), dataMap({ region: 'eastasia', provider: 'azure' }, { email: 4 }, undefined, [{ type: 'email', count: 4 }])));
+    expect(home.findings.map((f) => f.rule)).not.toContain('cross-border-without-basis');
+    expect(home.risk.sources[0]!.factors.mobility).toMatchObject({ level: 'low', score: 1 });
+    expect(home.risk.sources[0]!.factors.mobility.reason).not.toMatch(/where its people are/);
+  });
+
+  it('an adequacy basis that does not apply leaves the flow uncovered, and the gap says why', () => {
+    const people: PeopleFinding[] = [{ type: 'hk_id', count: 1 }, { type: 'iban', country: 'DE', count: 1 }];
+    const file = org('dingtalk-standard', { transferBasis: ['adequacy'] });
+    const xb = xbOf(input(file, dataMap({ region: 'cn-hangzhou', provider: 'alibaba' }, { hk_id: 1, iban: 1 }, ['adequacy'], people)))!;
+    expect(xb.facts).toMatchObject({ flows: [{ from: 'HK', to: 'CN' }, { from: 'EU/EEA', to: 'CN' }] });
+    expect(xb.facts.inapplicableBases).toEqual([
+      { basis: 'adequacy', from: 'HK', to: 'CN', reason: expect.stringMatching(/PDPO has no adequacy/) },
+      { basis: 'adequacy', from: 'EU/EEA', to: 'CN', reason: expect.stringMatching(/no EU adequacy decision for mainland China/) },
+    ]);
+    expect(xb.remedy).toMatch(/adequacy does not apply/);
+    // Clauses cover both flows: no gap.
+    const clauses = org('dingtalk-standard', { transferBasis: ['adequacy', 'contract-clauses'] });
+    expect(xbOf(input(clauses, dataMap({ region: 'cn-hangzhou', provider: 'alibaba' }, { hk_id: 1, iban: 1 }, ['adequacy', 'contract-clauses'], people)))).toBeUndefined();
+  });
+});
+
+describe('the GDPR only where EU/EEA people are found', () => {
+  const hkOnly = () => dataMap({ region: 'eastasia', provider: 'azure' }, { hk_id: 2, hk_phone: 3 }, undefined, [{ type: 'hk_id', count: 2 }, { type: 'hk_phone', count: 3 }]);
+  const gdprCited = (a: ReturnType<typeof analyse>) => a.findings.flatMap((f) => f.requirements).filter((r) => r.framework === 'gdpr');
+
+  it('cites and scores no GDPR article for Hong Kong people\'s data in Hong Kong, and says it is not applicable', () => {
+    const result = analyse(input(org('teams'), hkOnly()));
+    expect(result.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['red-without-e2ee', 'no-processing-record']));
+    expect(gdprCited(result)).toEqual([]);
+    const scores = frameworkScores(result.findings, ['A.8.15'], result.notApplicable);
+    expect(scores.gdpr).toMatchObject({ applicable: 0, met: 0, notApplicable: expect.stringMatching(/EU\/EEA/) });
+    expect(scores.pdpo.notApplicable).toBeUndefined();
+    expect(scores.pdpo.applicable).toBeGreaterThan(0);
+    const record = { id: 'a1', orgId: 'kowloon-co', asOf: '2026-11-01T02:00:00Z', dataMap: 's', opened: [], closed: [], reopened: [], expired: [], accepted: [], changes: { opened: 0, closed: 0, reopened: 0, expired: 0, accepted: 0 }, counts: { open: 0, accepted: 0, closed: 0 }, scores };
+    expect(formatAnalysis(record, [], { status: 'open' }, 'Asia/Hong_Kong')).toMatch(/Requirements met: PDPO \d+% \(\d+ of \d+\), GDPR not applicable \(.*EU\/EEA.*\), ISO\/IEC 27001/);
+  });
+
+  it('storage in the EU/EEA alone does not bring the GDPR in', () => {
+    const result = analyse(input(org('teams'), dataMap({ region: 'eu-central-1' }, { hk_id: 2 })));
+    expect(gdprCited(result)).toEqual([]);
+    expect(result.findings.find((f) => f.rule === 'no-processing-record')).toMatchObject({ severity: 'medium' });
+    expect(result.notApplicable.gdpr).toBeDefined();
+  });
+
+  it('cites and scores the GDPR once EU/EEA people are in the data map', () => {
+    const people: PeopleFinding[] = [{ type: 'hk_id', count: 2 }, { type: 'iban', country: 'IE', count: 1 }];
+    const result = analyse(input(org('teams'), dataMap({ region: 'eastasia', provider: 'azure' }, { hk_id: 2, iban: 1 }, undefined, people)));
+    expect(result.findings.find((f) => f.rule === 'red-without-e2ee')?.requirements).toContainEqual({ framework: 'gdpr', id: 'Art.32' });
+    expect(result.findings.find((f) => f.rule === 'no-processing-record')).toMatchObject({ severity: 'high' });
+    expect(result.notApplicable.gdpr).toBeUndefined();
+    const scores = frameworkScores(result.findings, ['A.8.15'], result.notApplicable);
+    expect(scores.gdpr.notApplicable).toBeUndefined();
+    expect(scores.gdpr.applicable).toBeGreaterThan(0);
+    expect(scores.gdpr.score).toBeLessThan(1);
   });
 });
 

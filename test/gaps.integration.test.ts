@@ -77,6 +77,9 @@ describe('gap analysis workflow', () => {
     expect(november.analysis).toMatchObject({ dataMap: 'data-mapping-scan-kowloon-co-2026-11', closed: [], reopened: [] });
     expect(november.analysis.opened).toEqual(open(november.gaps));
     expect(november.analysis.scores.pdpo.score).toBeLessThan(1);
+    // Hong Kong identity numbers only: the GDPR does not apply, and is not scored.
+    expect(november.analysis.scores.gdpr).toEqual({ applicable: 0, met: 0, score: 1, notApplicable: expect.stringContaining('EU/EEA') });
+    expect(november.gaps.flatMap((g) => g.requirements).filter((r) => r.framework === 'gdpr')).toEqual([]);
 
     await importOrganisationFile(rt, kowloon(dir, { payrollPlatform: 'dingtalk-hk' }), 'import:test', '2026-11-20T00:00:00Z');
     const december = await scan(rt, '2026-12-01');

@@ -29,7 +29,11 @@ const FRAMEWORK_NAMES: Record<Framework, string> = { pdpo: 'PDPO', gdpr: 'GDPR',
 /** `brief`: counts by severity instead of the table (the full cycle's output). */
 export function formatAnalysis(a: AnalysisRecord, gaps: readonly Gap[], filter: GapFilter, timeZone: string, brief = false): string {
   const changes = (['opened', 'closed', 'reopened', 'expired', 'accepted'] as const).map((k) => `${a.changes[k]} ${k}`).join(', ');
-  const scores = (Object.keys(FRAMEWORK_NAMES) as Framework[]).map((f) => `${FRAMEWORK_NAMES[f]} ${percent(a.scores[f].score)} (${a.scores[f].met} of ${a.scores[f].applicable})`).join(', ');
+  const scoreOf = (f: Framework) => {
+    const s = a.scores[f];
+    return s.notApplicable !== undefined ? `${FRAMEWORK_NAMES[f]} not applicable (${s.notApplicable})` : `${FRAMEWORK_NAMES[f]} ${percent(s.score)} (${s.met} of ${s.applicable})`;
+  };
+  const scores = (Object.keys(FRAMEWORK_NAMES) as Framework[]).map(scoreOf).join(', ');
   const lines = [
     `Gap analysis ${a.id} of data map ${a.dataMap}: ${a.counts.open} open, ${a.counts.accepted} accepted, ${a.counts.closed} closed; this analysis: ${changes}.`,
     `Requirements met: ${scores}.`,

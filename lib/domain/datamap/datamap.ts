@@ -49,6 +49,7 @@ export const PeopleJurisdictionEntry = z.strictObject({
 
 export const FlowEntry = z
   .strictObject({
+    /** HK: a transfer out of Hong Kong (the PDPO); EU/EEA: EU/EEA people's data (the GDPR). See residency.ts. */
     from: Jurisdiction,
     to: Jurisdiction,
     basis: text.optional(),
@@ -139,9 +140,11 @@ export function buildSourceEntry(input: SourceScanInput, thresholds: ClassifyThr
   const resolved = resolveStorage(input.storage);
   const classification = classify(input, thresholds);
   const people = peopleJurisdictions(input.people);
+  // Red or amber means personal data, whoever it is about: stored outside Hong Kong, it is a transfer.
   const flows = crossBorderFlags(
-    { id: input.id, storage: { jurisdiction: resolved.jurisdiction }, ...(input.transferBasis ? { transferBasis: input.transferBasis } : {}) },
+    { id: input.id, storage: { jurisdiction: resolved.jurisdiction, country: resolved.country }, ...(input.transferBasis ? { transferBasis: input.transferBasis } : {}) },
     jurisdictionSet(people),
+    classification.rating !== 'green' || people.length > 0,
   );
   const storage: StorageEntry = {
     ...(resolved.provider ? { provider: resolved.provider } : {}),

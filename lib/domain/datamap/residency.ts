@@ -14,6 +14,9 @@
 // Note that `eu-` does not mean EU: AWS `eu-west-2` is London and `eu-central-2` Zurich.
 import { z } from 'zod';
 import type { FindingType } from '../detect/detect.ts';
+import { euAdequacyFor } from './eu-adequacy.ts';
+
+export { EU_ADEQUACY, euAdequacyFor } from './eu-adequacy.ts';
 
 export const JURISDICTIONS = ['HK', 'CN', 'EU/EEA', 'OTHER'] as const;
 export const Jurisdiction = z.enum(JURISDICTIONS);
@@ -259,25 +262,101 @@ export function jurisdictionSet(people: Iterable<{ jurisdiction: Jurisdiction }>
 }
 
 // ---------------------------------------------------------------------------
-// Cross-border flags
+// Cross-border transfers
 //
-// These flags record facts (whose data, stored where, with which declared basis); they do
-// not decide legality. In Hong Kong, PDPO s.33 (the transfer restriction) is not in force.
-// The flags feed the later gap analysis (issue on gap analysis), which applies the GDPR's
-// transfer rules (Art. 44-49) and the PIPL's personal-information export rules.
+// The organisation is a Hong Kong data user (the organisation file declares no other home
+// jurisdiction), so two sets of transfer rules are held against where a source is stored:
+// - the PDPO's: personal data stored outside Hong Kong is a transfer out of Hong Kong,
+//   whoever the people are (DPP3 and the PCPD's cross-border guidance and model clauses;
+//   s.33 is not in force). Its flow goes from HK. Data kept in Hong Kong is no transfer,
+//   whoever it describes: mainland people's data held in Hong Kong is not one (a
+//   mainland exporter's PIPL duties are its own and not judged here).
+// - the GDPR's (Art. 44-49): EU/EEA people's data stored outside the EU/EEA. Its flow
+//   goes from EU/EEA.
+// People of other places (mainland, others) raise no flow of their own. These flags
+// record facts (what is stored where, under which declared basis); a basis counts only
+// where it can apply: the PDPO has no adequacy mechanism, and GDPR adequacy needs an EU
+// adequacy decision for the destination (eu-adequacy.ts).
+
+/** Where the organisation is: its data leaving this place is a transfer out. */
+export const HOME_JURISDICTION: Jurisdiction = 'HK';
 
 export const TRANSFER_BASES = ['consent', 'contract-clauses', 'adequacy', 'binding-corporate-rules'] as const;
 export const TransferBasis = z.enum(TRANSFER_BASES);
 export type TransferBasis = z.infer<typeof TransferBasis>;
 
 export interface CrossBorderFlag {
-  /** Jurisdiction of the people in the data. */
+  /** Where the transfer is from: HK (the organisation's own jurisdiction: the PDPO) or
+   * EU/EEA (EU/EEA people's data: the GDPR). */
   from: Jurisdiction;
   /** Storage jurisdiction. */
   to: Jurisdiction;
-  /** The declared transfer bases, comma-separated. */
+  /** The declared transfer bases that apply to it, comma-separated. */
   basis?: string;
   status: 'flagged' | 'covered';
+}
+
+/** A flow with the law it falls under and why a declared basis does not count. */
+export interface Transfer extends CrossBorderFlag {
+  law: 'pdpo' | 'gdpr';
+  /** ISO country of the storage, when known. */
+  toCountry?: string;
+  /** Declared bases that do not apply to this flow, each with why. */
+  inapplicable: { basis: TransferBasis; reason: string }[];
+}
+
+/** Countries whose English names take "the". */
+const THE = new Set(['US', 'GB', 'NL', 'PH', 'AE', 'BS', 'GM', 'MV', 'DO', 'CF', 'KM', 'MH', 'SB', 'FO', 'KY', 'VG', 'VI', 'TC']);
+
+/** A place as people read it: never "OTHER". */
+export function placeName(country: string | undefined, jurisdiction?: Jurisdiction): string {
+  const code = country?.toUpperCase();
+  if (code === 'HK' || (!code && jurisdiction === 'HK')) return 'Hong Kong';
+  if (code === 'CN' || (!code && jurisdiction === 'CN')) return 'mainland China';
+  if (code) return `${THE.has(code) ? 'the ' : ''}${regionNames.of(code) ?? code}`;
+  return jurisdiction === 'EU/EEA' ? 'the EU/EEA' : 'a place outside Hong Kong, mainland China and the EU/EEA';
+}
+
+function whyNot(basis: TransferBasis, law: 'pdpo' | 'gdpr', to: Jurisdiction, country: string | undefined): string | undefined {
+  if (basis !== 'adequacy') return undefined;
+  if (law === 'pdpo') return 'the PDPO has no adequacy mechanism (section 33, with its list of places, is not in force)';
+  const decision = euAdequacyFor(country);
+  if (decision) return undefined;
+  return `there is no EU adequacy decision for ${placeName(country, to)}`;
+}
+
+/**
+ * The transfers a source's storage makes, in JURISDICTIONS order of `from`.
+ * `personalData`: the source holds personal data (red or amber, or people found).
+ */
+export function transfers(
+  storage: { jurisdiction: Jurisdiction; country?: string | undefined },
+  people: ReadonlySet<Jurisdiction>,
+  personalData: boolean,
+  declared: readonly TransferBasis[],
+): Transfer[] {
+  const bases = [...new Set(declared)];
+  const out: Transfer[] = [];
+  const add = (from: Jurisdiction, law: 'pdpo' | 'gdpr') => {
+    const inapplicable: Transfer['inapplicable'] = [];
+    const applying: TransferBasis[] = [];
+    for (const b of bases) {
+      const reason = whyNot(b, law, storage.jurisdiction, storage.country);
+      if (reason) inapplicable.push({ basis: b, reason });
+      else applying.push(b);
+    }
+    out.push({
+      from,
+      to: storage.jurisdiction,
+      ...(applying.length > 0 ? { basis: applying.join(', '), status: 'covered' as const } : { status: 'flagged' as const }),
+      law,
+      ...(storage.country ? { toCountry: storage.country } : {}),
+      inapplicable,
+    });
+  };
+  if ((personalData || people.size > 0) && storage.jurisdiction !== HOME_JURISDICTION) add(HOME_JURISDICTION, 'pdpo');
+  if (people.has('EU/EEA') && storage.jurisdiction !== 'EU/EEA') add('EU/EEA', 'gdpr');
+  return out;
 }
 
 export interface FlagSource {
@@ -286,26 +365,22 @@ export interface FlagSource {
   transferBasis?: TransferBasis[];
 }
 
-/** One flag per people-jurisdiction other than the storage jurisdiction, in JURISDICTIONS
- * order; `covered` when the source declares a transfer basis. OTHER -> OTHER (say GB
- * people in US storage) is not flagged: the jurisdictions are the issue's four. */
-export function crossBorderFlags(source: FlagSource, people: ReadonlySet<Jurisdiction>): CrossBorderFlag[] {
-  let storage: Jurisdiction;
+/** The source's cross-border flows as the data map records them (see `transfers`);
+ * `covered` when a declared basis applies. `personalData` defaults to whether any
+ * people were found. */
+export function crossBorderFlags(source: FlagSource, people: ReadonlySet<Jurisdiction>, personalData = people.size > 0): CrossBorderFlag[] {
+  let storage: { jurisdiction: Jurisdiction; country?: string };
   try {
-    storage = source.storage.jurisdiction ?? jurisdictionOfStorage(source.storage);
+    storage = source.storage.jurisdiction
+      ? { jurisdiction: source.storage.jurisdiction, ...(source.storage.country ? { country: normaliseCountry(source.storage.country) } : {}) }
+      : resolveStorage(source.storage);
   } catch (error) {
     throw new Error(`source "${source.id}": ${(error as Error).message}`);
   }
-  const bases = [...new Set(source.transferBasis ?? [])];
-  for (const b of bases) {
+  for (const b of source.transferBasis ?? []) {
     if (!(TRANSFER_BASES as readonly string[]).includes(b)) {
       throw new Error(`source "${source.id}": unknown transfer basis "${String(b)}" (known: ${TRANSFER_BASES.join(', ')})`);
     }
   }
-  const flags: CrossBorderFlag[] = [];
-  for (const from of JURISDICTIONS) {
-    if (!people.has(from) || from === storage) continue;
-    flags.push(bases.length > 0 ? { from, to: storage, basis: bases.join(', '), status: 'covered' } : { from, to: storage, status: 'flagged' });
-  }
-  return flags;
+  return transfers(storage, people, personalData, source.transferBasis ?? []).map(({ from, to, basis, status }) => (basis ? { from, to, basis, status } : { from, to, status }));
 }

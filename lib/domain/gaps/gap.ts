@@ -101,6 +101,7 @@ export const AnalysisRecord = z.object({
   changes: z.object({ opened: z.number(), closed: z.number(), reopened: z.number(), expired: z.number(), accepted: z.number() }),
   /** Gaps by status after it. */
   counts: z.object({ open: z.number(), accepted: z.number(), closed: z.number() }),
-  scores: z.record(Framework, z.object({ applicable: z.number(), met: z.number(), score: z.number() })),
+  /** `notApplicable` (why) marks a framework that does not apply to the organisation: not scored. */
+  scores: z.record(Framework, z.object({ applicable: z.number(), met: z.number(), score: z.number(), notApplicable: z.string().optional() })),
 });
 export type AnalysisRecord = z.infer<typeof AnalysisRecord>;

@@ -79,15 +79,22 @@ export function reconcile(held: readonly Gap[], findings: readonly Finding[], ac
   return { gaps: gaps.sort((a, b) => a.id.localeCompare(b.id)), changes };
 }
 
-export type Scores = Record<Framework, { applicable: number; met: number; score: number }>;
+export type Scores = Record<Framework, { applicable: number; met: number; score: number; notApplicable?: string }>;
 
-/** Per framework: the requirements checked, those with no open gap, and their share. */
-export function frameworkScores(openGaps: readonly Pick<Gap, 'requirements'>[], controlsInScope: readonly string[]): Scores {
+/** Per framework: the requirements checked, those with no open gap, and their share. A
+ * framework in `notApplicable` (with why) checks nothing: 0 of 0, its score 1 (nothing
+ * unmet), and `notApplicable` says so, so it is shown as not applicable, not as a score. */
+export function frameworkScores(openGaps: readonly Pick<Gap, 'requirements'>[], controlsInScope: readonly string[], notApplicable: Partial<Record<Framework, string>> = {}): Scores {
   const key = (r: RequirementRef) => `${r.framework}|${r.id}`;
   const applicable = new Set<string>([...Object.values(RULES).flatMap((r) => r.requirements.map(key)), ...controlsInScope.map((id) => key({ framework: 'iso27001', id }))]);
   const unmet = new Set(openGaps.flatMap((g) => g.requirements.map(key)).filter((k) => applicable.has(k)));
   const scores = {} as Scores;
   for (const framework of ['pdpo', 'gdpr', 'iso27001'] as const) {
+    const why = notApplicable[framework];
+    if (why !== undefined) {
+      scores[framework] = { applicable: 0, met: 0, score: 1, notApplicable: why };
+      continue;
+    }
     const all = [...applicable].filter((k) => k.startsWith(`${framework}|`));
     const met = all.filter((k) => !unmet.has(k)).length;
     scores[framework] = { applicable: all.length, met, score: all.length ? Math.round((met / all.length) * 1000) / 1000 : 1 };

@@ -1,25 +1,41 @@
 // Which declared platforms a source of a given risk tier may use, and what to
 // recommend for it. What each tier asks of a platform:
-// - red: end-to-end encryption by default, storage in its people's jurisdiction (or
-//   a residency choice), an audit log, and external sharing not open;
+// - red: end-to-end encryption by default, storage that makes no cross-border transfer
+//   the source has no applicable basis for (for a Hong Kong data user: Hong Kong, unless
+//   a basis covers the transfer; never "where the people are"), or a residency choice,
+//   an audit log, and external sharing not open;
 // - amber: an audit log, and external sharing not open;
 // - green: any declared platform.
-import type { Jurisdiction } from '../datamap/residency.ts';
-import { resolveStorage } from '../datamap/residency.ts';
+import { placeName, resolveStorage, transfers, type Jurisdiction, type TransferBasis } from '../datamap/residency.ts';
 import type { Platform } from '../org/platform.ts';
 import type { Tier } from './risk.ts';
 
-/** Why a platform does not fit a tier (empty: it fits). */
-export function unfitBecause(platform: Platform, tier: Tier, peopleJurisdictions: ReadonlySet<Jurisdiction>): string[] {
+/** What the source holds, for where it may be stored. */
+export interface HeldData {
+  /** People's jurisdictions the data map found. */
+  people: ReadonlySet<Jurisdiction>;
+  /** It holds personal data (red or amber). */
+  personalData: boolean;
+  /** The transfer bases the source declares. */
+  transferBasis: readonly TransferBasis[];
+}
+
+/** Why a platform does not fit a tier (empty: it fits). `transfersToo` false: leaves out
+ * where it stores data (what a transfer basis would settle). */
+export function unfitBecause(platform: Platform, tier: Tier, held: HeldData, transfersToo = true): string[] {
   if (tier === 'green') return [];
   const why: string[] = [];
   if (platform.auditLog === 'none') why.push('it has no audit log');
   if (platform.externalSharing === 'open') why.push('its external sharing is open');
   if (tier === 'red') {
     if (platform.e2ee !== 'default') why.push(`it is not end-to-end encrypted by default (e2ee: ${platform.e2ee})`);
-    const stored = resolveStorage(platform.storage).jurisdiction;
-    if (peopleJurisdictions.size > 0 && !peopleJurisdictions.has(stored) && !platform.residencyChoice) {
-      why.push(`it stores data in ${stored}, not where the people are (${[...peopleJurisdictions].join(', ')})`);
+    if (transfersToo && !platform.residencyChoice) {
+      const stored = resolveStorage(platform.storage);
+      const place = placeName(stored.country, stored.jurisdiction);
+      for (const t of transfers(stored, held.people, held.personalData, held.transferBasis)) {
+        if (t.status === 'covered') continue;
+        why.push(t.law === 'pdpo' ? `it stores data in ${place}, outside Hong Kong, with no applicable transfer basis declared` : `it stores EU/EEA people's data in ${place} with no applicable GDPR transfer basis declared`);
+      }
     }
   }
   return why;
@@ -33,23 +49,26 @@ export interface Fit {
 }
 
 /** The platforms a source of `tier` may use, and what to do about the one it is on. */
-export function platformFit(
-  source: { name: string; platform: string },
-  tier: Tier,
-  peopleJurisdictions: ReadonlySet<Jurisdiction>,
-  platforms: readonly Platform[],
-): Fit {
+export function platformFit(source: { name: string; platform: string }, tier: Tier, held: HeldData, platforms: readonly Platform[]): Fit {
   if (platforms.length === 0) {
     return { allowedPlatforms: [], unfit: [], recommendation: `declare platforms (with their capabilities) to compare where ${source.name} may live` };
   }
-  const allowed = platforms.filter((p) => unfitBecause(p, tier, peopleJurisdictions).length === 0);
+  const allowed = platforms.filter((p) => unfitBecause(p, tier, held).length === 0);
   const current = platforms.find((p) => p.id === source.platform);
-  const unfit = current ? unfitBecause(current, tier, peopleJurisdictions) : [];
+  const unfit = current ? unfitBecause(current, tier, held) : [];
   const allowedPlatforms = allowed.map((p) => p.id);
   if (current && unfit.length === 0) return { allowedPlatforms, unfit, recommendation: `keep ${source.name} on ${current.name}` };
   const on = current ? ` off ${current.name} (${unfit.join('; ')})` : '';
+  // Unfit only for where it stores data: a transfer basis settles that as well as a move.
+  const basisWouldDo = current !== undefined && unfitBecause(current, tier, held, false).length === 0;
   if (allowed.length === 0) {
+    if (basisWouldDo) return { allowedPlatforms, unfit, recommendation: `declare a transfer basis for ${source.name} to keep it on ${current.name} (${unfit.join('; ')})` };
+    const withBasis = platforms.filter((p) => unfitBecause(p, tier, held, false).length === 0);
+    if (withBasis.length > 0) {
+      return { allowedPlatforms, unfit, recommendation: `declare a transfer basis for ${source.name} and move it${on} to ${withBasis.map((p) => p.name).join(' or ')}` };
+    }
     return { allowedPlatforms, unfit, recommendation: `move ${source.name}${on}: no declared platform fits a ${tier}-tier source; declare one that does` };
   }
-  return { allowedPlatforms, unfit, recommendation: `move ${source.name}${on} to ${allowed.map((p) => p.name).join(' or ')}` };
+  const orBasis = basisWouldDo ? `, or declare a transfer basis for it` : '';
+  return { allowedPlatforms, unfit, recommendation: `move ${source.name}${on} to ${allowed.map((p) => p.name).join(' or ')}${orBasis}` };
 }

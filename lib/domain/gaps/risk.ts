@@ -8,14 +8,15 @@
 // - role: the highest-ranked role among the members (management, HR and finance 3;
 //   IT, legal, sales and operations 2; frontline and other 1); unknown when no
 //   members, or none with a role, are declared.
-// - mobility: data stored outside its people's jurisdiction with no transfer basis 3,
-//   with a basis 2, not at all 1.
+// - mobility: a cross-border transfer (personal data stored outside Hong Kong, or
+//   EU/EEA people's data outside the EU/EEA: see residency.ts) with no transfer basis 3,
+//   with a basis 2, none 1.
 // Unknown counts as `unknownScore` (default 2): not knowing is not a reason to rest.
 // The score is the product (1 to 27); the tier is red from `thresholds.red` (default
 // 12), amber from `thresholds.amber` (default 4), else green, and red data (the data
 // map's rating) is never tiered green.
 import { z } from 'zod';
-import type { Jurisdiction } from '../datamap/residency.ts';
+import { placeName, type Jurisdiction } from '../datamap/residency.ts';
 
 export const ROLES = ['management', 'hr', 'finance', 'it', 'legal', 'sales', 'operations', 'frontline', 'other'] as const;
 export const Role = z.enum(ROLES);
@@ -75,6 +76,8 @@ export interface RiskInput {
   memberRoles: readonly (Role | undefined)[] | undefined;
   /** Cross-border flows of the source (from the data map). */
   flows: readonly { from: Jurisdiction; to: Jurisdiction; status: 'flagged' | 'covered'; basis?: string | undefined }[];
+  /** Where the source is stored, to name the place (a country, never "OTHER"); undefined: not known. */
+  storage?: { jurisdiction: Jurisdiction; country?: string | undefined } | undefined;
 }
 
 function sensitivity(input: RiskInput, policy: RiskPolicy): Factor {
@@ -98,13 +101,19 @@ function role(input: RiskInput, policy: RiskPolicy): Factor {
 
 function mobility(input: RiskInput): Factor {
   const flagged = input.flows.filter((f) => f.status === 'flagged');
-  const show = (fs: readonly { from: Jurisdiction; to: Jurisdiction }[]) => fs.map((f) => `${f.from} -> ${f.to}`).join(', ');
+  // "OTHER" is no place: name the storage country instead.
+  const place = (j: Jurisdiction) => (j === 'OTHER' ? (input.storage?.jurisdiction === 'OTHER' && input.storage.country) || 'a place outside HK, CN and the EU/EEA' : j);
+  const show = (fs: readonly { from: Jurisdiction; to: Jurisdiction }[]) => fs.map((f) => `${f.from} -> ${place(f.to)}`).join(', ');
   if (flagged.length > 0) return { level: 'high', score: 3, reason: `people's data stored in another jurisdiction with no transfer basis (${show(flagged)})` };
   if (input.flows.length > 0) {
     const bases = [...new Set(input.flows.map((f) => f.basis).filter(Boolean))].join(', ');
     return { level: 'medium', score: 2, reason: `stored in another jurisdiction under ${bases} (${show(input.flows)})` };
   }
-  return { level: 'low', score: 1, reason: "stored where its people are" };
+  // No flow: say what is known, never where its people are (often unknown).
+  if (input.rating === 'green') return { level: 'low', score: 1, reason: 'no personal data found to transfer' };
+  if (input.rating === undefined) return { level: 'low', score: 1, reason: 'no cross-border transfer known: the last scan could not read it' };
+  const where = input.storage ? ` (stored in ${placeName(input.storage.country, input.storage.jurisdiction)})` : '';
+  return { level: 'low', score: 1, reason: `no cross-border transfer${where}` };
 }
 
 export function assessRisk(input: RiskInput, policy: RiskPolicy = DEFAULT_RISK_POLICY): Risk {

@@ -3,16 +3,23 @@
 // map and the three-factor risk, and reports findings: a subject, a severity, every
 // catalogue requirement left unmet, the facts behind it (counts, jurisdictions,
 // capabilities; never a raw identifier), an owner and a remedy. Pure.
+//
+// The organisation is a Hong Kong data user. The PDPO applies to all it holds; the GDPR
+// only to EU/EEA people's data (Art. 3(2)): its articles are cited where a subject holds
+// such data, and the framework is not applicable (not scored) when the data map finds
+// none. Storage in the EU/EEA alone does not bring the GDPR in. Cross-border transfers
+// are those of residency.ts, recomputed from the data map's facts and the bases the
+// organisation file declares now.
 import type { Rating } from '../datamap/classify.ts';
 import type { DataMap, FailedSource, GroupEntry, ScannedSource } from '../datamap/datamap.ts';
-import { resolveStorage, type Jurisdiction } from '../datamap/residency.ts';
+import { euAdequacyFor, placeName, transfers, type Jurisdiction, type Transfer } from '../datamap/residency.ts';
 import type { EvidenceStatus } from '../evidence/lapse-policy.ts';
 import type { HeldGroup } from '../org/declared-group.ts';
 import type { Control, Organisation, Person } from '../org/org.ts';
 import type { Platform } from '../org/platform.ts';
 import type { Source } from '../org/source.ts';
 import { requirements } from '../catalogues/catalogues.ts';
-import { gapId, type Finding, type RequirementRef, type RuleId, type Severity, type Subject } from './gap.ts';
+import { gapId, type Finding, type Framework, type RequirementRef, type RuleId, type Severity, type Subject } from './gap.ts';
 import { platformFit } from './platform-fit.ts';
 import { assessRisk, DEFAULT_RISK_POLICY, type Risk, type Role } from './risk.ts';
 
@@ -23,7 +30,7 @@ const iso = (id: string): RequirementRef => ({ framework: 'iso27001', id });
 /** Each rule, what it checks and every requirement it may cite (for the framework scores). */
 export const RULES: Readonly<Record<RuleId, { title: string; requirements: readonly RequirementRef[] }>> = {
   'cross-border-without-basis': {
-    title: 'Personal data stored in another jurisdiction with no transfer basis',
+    title: 'Personal data stored outside Hong Kong, or EU/EEA people\'s data outside the EU/EEA, with no transfer basis that applies',
     requirements: [pdpo('DPP3'), pdpo('PCPD-XB-GUIDANCE'), pdpo('PCPD-XB-MODEL-CLAUSES'), gdpr('Art.44'), gdpr('Art.46'), iso('A.5.14')],
   },
   'red-without-e2ee': {
@@ -103,7 +110,11 @@ export interface GroupRisk extends Risk {
 export interface Analysis {
   risk: { sources: SourceRisk[]; groups: GroupRisk[] };
   findings: Finding[];
+  /** Frameworks that do not apply to the organisation, with why (for the scores). */
+  notApplicable: Partial<Record<Framework, string>>;
 }
+
+export const GDPR_NOT_APPLICABLE = "no EU/EEA people's data in the latest data map (GDPR Art. 3)";
 
 export const groupSubjectId = (g: Pick<HeldGroup, 'source' | 'nameHash'>) => `${g.source}#${g.nameHash.slice(0, 16)}`;
 
@@ -115,6 +126,37 @@ function peopleOf(entry: ScannedSource | undefined): Set<Jurisdiction> {
   return new Set((entry?.peopleJurisdictions ?? []).map((p) => p.jurisdiction));
 }
 
+/** It holds EU/EEA people's data: the GDPR applies to it. */
+const holdsEu = (entry: ScannedSource | undefined) => peopleOf(entry).has('EU/EEA');
+
+/** Personal data, whoever it is about: red or amber, or people found. */
+const personalData = (entry: ScannedSource) => holdsPersonalData(entry.rating) || entry.peopleJurisdictions.length > 0;
+
+/** A source's cross-border transfers, from its data map entry and the bases declared now. */
+const transfersOf = (entry: ScannedSource, source: Source): Transfer[] =>
+  transfers({ jurisdiction: entry.storage.jurisdiction, country: entry.storage.country }, peopleOf(entry), personalData(entry), source.transferBasis ?? []);
+
+/** What to declare for the flagged transfers of a source, or where to keep its data. */
+function transferRemedy(name: string, entry: ScannedSource, flagged: readonly Transfer[]): string {
+  const place = placeName(entry.storage.country, entry.storage.jurisdiction);
+  const pdpo = flagged.some((t) => t.law === 'pdpo');
+  const gdpr = flagged.some((t) => t.law === 'gdpr');
+  const parts: string[] = [];
+  if (pdpo) {
+    const gba = entry.storage.jurisdiction === 'CN' ? ', or the Greater Bay Area standard contract where the recipient is in one of its mainland cities' : '';
+    parts.push(`for its transfer out of Hong Kong to ${place}, contract clauses (the PCPD's recommended model clauses${gba}), the people's consent or binding corporate rules`);
+  }
+  if (gdpr) {
+    const decision = euAdequacyFor(entry.storage.country);
+    const adequacy = decision ? `, adequacy (the EU's decision for ${placeName(decision.country)}${decision.scope ? `, for ${decision.scope}` : ''})` : '';
+    parts.push(`for EU/EEA people's data in ${place}, the EU standard contractual clauses, binding corporate rules${adequacy}, or explicit consent for occasional transfers only`);
+  }
+  const keep = pdpo ? `; or keep its data in Hong Kong${gdpr ? ' (which ends the transfer out of Hong Kong, not the GDPR one)' : ''}` : '';
+  const rejected = flagged.flatMap((t) => t.inapplicable);
+  const why = rejected.length > 0 ? `; ${[...new Set(rejected.map((r) => r.basis))].join(', ')} does not apply: ${[...new Set(rejected.map((r) => r.reason))].join('; ')}` : '';
+  return `declare a transfer basis for ${name}: ${parts.join('; ')}${keep}${why}`;
+}
+
 export function analyse(input: AnalysisInput): Analysis {
   const policy = input.organisation.risk ?? DEFAULT_RISK_POLICY;
   const entries = new Map(input.dataMap.sources.map((s) => [s.id, s]));
@@ -122,8 +164,20 @@ export function analyse(input: AnalysisInput): Analysis {
   const contact = input.organisation.complianceContact;
   const ownerOf = (source: Source) => source.owner ?? platforms.get(source.platform)?.owner ?? contact;
   const findings: Finding[] = [];
-  const find = (rule: RuleId, subject: Subject, f: { severity: Severity; requirements?: readonly RequirementRef[]; facts: Record<string, unknown>; owner: string; remedy: string }) =>
-    findings.push({ id: gapId(rule, subject), rule, subject, severity: f.severity, requirements: [...(f.requirements ?? RULES[rule].requirements)], facts: f.facts, owner: f.owner, remedy: f.remedy });
+  // The GDPR applies to the organisation only where the data map finds EU/EEA people.
+  const gdprApplies = input.dataMap.sources.some((s) => scanned(s) && holdsEu(s));
+  /** `eu`: the subject holds EU/EEA people's data, so its GDPR articles are cited. */
+  const find = (rule: RuleId, subject: Subject, f: { severity: Severity; requirements?: readonly RequirementRef[]; eu: boolean; facts: Record<string, unknown>; owner: string; remedy: string }) =>
+    findings.push({
+      id: gapId(rule, subject),
+      rule,
+      subject,
+      severity: f.severity,
+      requirements: (f.requirements ?? RULES[rule].requirements).filter((r) => r.framework !== 'gdpr' || (f.eu && gdprApplies)),
+      facts: f.facts,
+      owner: f.owner,
+      remedy: f.remedy,
+    });
   const roleOf = (id: string): Role | undefined => input.people.get(id)?.role;
 
   const groupsBySource = new Map<string, HeldGroup[]>();
@@ -136,20 +190,25 @@ export function analyse(input: AnalysisInput): Analysis {
     const entry = entries.get(source.id);
     const map = scanned(entry) ? entry : undefined;
     const declared = groupsBySource.get(source.id);
+    const flows = map ? transfersOf(map, source) : [];
+    const storage = map ? { jurisdiction: map.storage.jurisdiction, country: map.storage.country } : undefined;
     const risk = assessRisk(
       {
         rating: map?.rating,
         ratingReasons: map?.reasons ?? [],
         memberRoles: declared ? declared.flatMap((g) => g.members.map(roleOf)) : undefined,
-        flows: map?.flows ?? [],
+        flows,
+        storage,
       },
       policy,
     );
-    const fit = platformFit(source, risk.tier, peopleOf(map), input.platforms);
+    const held = { people: peopleOf(map), personalData: map ? personalData(map) : false, transferBasis: source.transferBasis ?? [] };
+    const fit = platformFit(source, risk.tier, held, input.platforms);
     sourceRisks.push({ id: source.id, ...risk, allowedPlatforms: fit.allowedPlatforms, recommendation: fit.recommendation });
     if (fit.unfit.length > 0) {
       find('platform-unfit-for-tier', { kind: 'source', id: source.id }, {
         severity: risk.tier === 'red' ? 'high' : 'medium',
+        eu: holdsEu(map),
         facts: { tier: risk.tier, score: risk.score, platform: source.platform, unfit: fit.unfit, allowedPlatforms: fit.allowedPlatforms },
         owner: ownerOf(source),
         remedy: fit.recommendation,
@@ -158,13 +217,14 @@ export function analyse(input: AnalysisInput): Analysis {
     for (const g of declared ?? []) {
       const mapped = input.groupEntries.get(source.id)?.find((e) => e.groupHash === g.nameHash);
       const gRisk = assessRisk(
-        { rating: mapped?.rating ?? (map ? 'green' : undefined), ratingReasons: mapped?.reasons ?? [], memberRoles: g.members.map(roleOf), flows: map?.flows ?? [] },
+        { rating: mapped?.rating ?? (map ? 'green' : undefined), ratingReasons: mapped?.reasons ?? [], memberRoles: g.members.map(roleOf), flows, storage },
         policy,
       );
       groupRisks.push({ id: groupSubjectId(g), source: source.id, name: g.name, ...gRisk });
       if (mapped?.rating === 'red' && g.externalMembers > 0) {
         find('red-group-external-members', { kind: 'group', id: groupSubjectId(g) }, {
           severity: 'high',
+          eu: holdsEu(map),
           facts: { source: source.id, group: g.name, externalMembers: g.externalMembers, rating: mapped.rating, counts: mapped.counts },
           owner: g.owner ?? ownerOf(source),
           remedy: `remove the ${g.externalMembers} external member${g.externalMembers === 1 ? '' : 's'} from ${g.name}, or move its red data to a group of staff only`,
@@ -180,6 +240,7 @@ export function analyse(input: AnalysisInput): Analysis {
     if (!scanned(entry)) {
       find('source-not-assessed', subject, {
         severity: 'medium',
+        eu: true, // whose data it holds is unknown: cited wherever the GDPR applies at all
         facts: entry ? { status: 'failed', reason: entry.reason, scan: input.dataMap.scanId } : { status: 'not in the latest scan', scan: input.dataMap.scanId },
         owner,
         remedy: entry ? `make ${source.name} readable (${entry.reason}) and scan again` : `scan again: ${source.name} was declared after the latest scan`,
@@ -188,22 +249,35 @@ export function analyse(input: AnalysisInput): Analysis {
     }
     const platform = platforms.get(source.platform);
     const counts = entry.counts;
-    const flagged = entry.flows.filter((f) => f.status === 'flagged');
+    const eu = holdsEu(entry);
+    const flagged = transfersOf(entry, source).filter((f) => f.status === 'flagged');
     if (flagged.length > 0) {
-      const fromEu = flagged.some((f) => f.from === 'EU/EEA');
-      const requirements = RULES['cross-border-without-basis'].requirements.filter((r) => r.framework !== 'gdpr' || fromEu);
+      // PDPO items only for a transfer out of Hong Kong, GDPR items only for EU/EEA people's data.
+      const laws = new Set<string>(flagged.map((f) => f.law));
+      const requirements = RULES['cross-border-without-basis'].requirements.filter((r) => r.framework === 'iso27001' || laws.has(r.framework));
+      const inapplicable = flagged.flatMap((f) => f.inapplicable.map((i) => ({ basis: i.basis, from: f.from, to: f.to, reason: i.reason })));
       find('cross-border-without-basis', subject, {
         severity: entry.rating === 'red' ? 'high' : 'medium',
         requirements,
-        facts: { storage: entry.storage.jurisdiction, flows: flagged.map(({ from, to }) => ({ from, to })), peopleJurisdictions: entry.peopleJurisdictions, rating: entry.rating, counts },
+        eu,
+        facts: {
+          storage: entry.storage.jurisdiction,
+          storageCountry: entry.storage.country,
+          flows: flagged.map(({ from, to, law }) => ({ from, to, law })),
+          ...(inapplicable.length > 0 ? { inapplicableBases: inapplicable } : {}),
+          peopleJurisdictions: entry.peopleJurisdictions,
+          rating: entry.rating,
+          counts,
+        },
         owner,
-        remedy: `declare a transfer basis for ${source.name} (contract clauses such as the PCPD's recommended model clauses, consent, or adequacy) or keep its data in ${[...new Set(flagged.map((f) => f.from))].join(' and ')}`,
+        remedy: transferRemedy(source.name, entry, flagged),
       });
     }
     if (entry.rating === 'red' && platform) {
       if (platform.e2ee !== 'default') {
         find('red-without-e2ee', subject, {
           severity: 'high',
+          eu,
           facts: { platform: platform.id, e2ee: platform.e2ee, reasons: entry.reasons },
           owner,
           remedy: `move ${source.name} to a platform encrypted end to end by default, or make ${platform.name} encrypt all its content end to end`,
@@ -212,6 +286,7 @@ export function analyse(input: AnalysisInput): Analysis {
       if (platform.externalSharing === 'open') {
         find('external-sharing-open', subject, {
           severity: 'high',
+          eu,
           facts: { platform: platform.id, externalSharing: 'open', reasons: entry.reasons },
           owner,
           remedy: `restrict external sharing on ${platform.name} (links and guests), or move ${source.name} to a platform that blocks it`,
@@ -223,15 +298,17 @@ export function analyse(input: AnalysisInput): Analysis {
       if (retention === undefined) {
         find('no-retention-limit', subject, {
           severity: entry.rating === 'red' ? 'medium' : 'low',
+          eu,
           facts: { rating: entry.rating, platformRetentionDays: platform?.retentionDays ?? null, declaredRetentionDays: null },
           owner,
           remedy: `set a retention period on ${platform?.name ?? source.platform} or declare processing.retentionDays for ${source.name}, and delete what is older`,
         });
       }
       if (!source.processing) {
-        const eu = peopleOf(entry).has('EU/EEA') || resolveStorage(entry.storage).jurisdiction === 'EU/EEA';
+        // EU/EEA people's data, not EU/EEA storage, is what makes it graver (EDPB Guidelines 3/2018).
         find('no-processing-record', subject, {
           severity: eu ? 'high' : 'medium',
+          eu,
           facts: { rating: entry.rating, peopleJurisdictions: entry.peopleJurisdictions.map((p) => p.jurisdiction) },
           owner,
           remedy: `declare processing (purpose, lawfulBasis, retentionDays) for ${source.name} in the organisation file`,
@@ -240,6 +317,7 @@ export function analyse(input: AnalysisInput): Analysis {
       if ((counts.health ?? 0) > 0 && !source.processing?.specialCategoryCondition) {
         find('special-category-without-condition', subject, {
           severity: 'high',
+          eu,
           facts: { health: counts.health },
           owner,
           remedy: `declare processing.specialCategoryCondition for ${source.name} (explicit consent, employment law, ...) or stop keeping health data there`,
@@ -255,6 +333,7 @@ export function analyse(input: AnalysisInput): Analysis {
     const none = platform.auditLog === 'none';
     find('no-audit-log', { kind: 'platform', id: platform.id }, {
       severity: none ? 'high' : 'medium',
+      eu: red.some((s) => holdsEu(entries.get(s.id) as ScannedSource)),
       facts: { auditLog: platform.auditLog, siem: platform.siem, redSources: red.map((s) => s.id) },
       owner: platform.owner ?? contact,
       remedy: none ? `turn on ${platform.name}'s audit log and send it to the SIEM, or move its red data elsewhere` : `send ${platform.name}'s audit log (${platform.auditLog}) to the SIEM`,
@@ -267,6 +346,7 @@ export function analyse(input: AnalysisInput): Analysis {
   if (undecided.length > 0) {
     find('soa-undecided', { kind: 'organisation', id: input.organisation.id }, {
       severity: undecided.length > 20 ? 'medium' : 'low',
+      eu: gdprApplies,
       facts: { undecided: undecided.length, controls: undecided },
       owner: contact,
       remedy: `decide the ${undecided.length} Annex A control${undecided.length === 1 ? '' : 's'} the organisation file does not mention: applicable with an owner, or not applicable with a justification`,
@@ -280,6 +360,7 @@ export function analyse(input: AnalysisInput): Analysis {
     const held = input.evidence.filter((e) => e.control === control.id);
     find('control-without-current-evidence', { kind: 'control', id: control.id }, {
       severity: held.length === 0 ? 'medium' : 'low',
+      eu: gdprApplies,
       requirements: [iso(control.id)],
       facts: { evidence: held.length, lapsed: held.filter((e) => e.status === 'lapsed' || e.status === 'escalated').map((e) => e.id) },
       owner: control.owner,
@@ -287,5 +368,9 @@ export function analyse(input: AnalysisInput): Analysis {
     });
   }
 
-  return { risk: { sources: sourceRisks, groups: groupRisks }, findings: findings.sort((a, b) => a.id.localeCompare(b.id)) };
+  return {
+    risk: { sources: sourceRisks, groups: groupRisks },
+    findings: findings.sort((a, b) => a.id.localeCompare(b.id)),
+    notApplicable: gdprApplies ? {} : { gdpr: GDPR_NOT_APPLICABLE },
+  };
 }

@@ -222,7 +222,8 @@ export function gapsSection(gaps: readonly Gap[], analyses: readonly AnalysisOut
       expired: a.changes.expired,
       accepted: a.changes.accepted,
       open: a.counts.open,
-      scores: Object.fromEntries(FRAMEWORKS.flatMap((f) => (a.scores[f] ? [[f, a.scores[f].score]] : []))),
+      // A framework that does not apply (notApplicable) has no score to show.
+      scores: Object.fromEntries(FRAMEWORKS.flatMap((f) => (a.scores[f] && a.scores[f].notApplicable === undefined ? [[f, a.scores[f].score]] : []))),
     }));
   return {
     byFramework: FRAMEWORKS.map((framework) => ({ framework, ...byFramework.get(framework)! })),

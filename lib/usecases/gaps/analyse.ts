@@ -79,7 +79,7 @@ export async function analyseGaps(rt: Ports, input: RunInput): Promise<AnalysisS
     ...(Object.fromEntries(Object.entries(changes).map(([k, ids]) => [k, ids.slice(0, LISTED)])) as Changes),
     changes: countsOf(changes) as AnalysisRecord['changes'],
     counts: { open: open.length, accepted: all.filter((g) => g.status === 'accepted').length, closed: all.filter((g) => g.status === 'closed').length },
-    scores: frameworkScores(open, facts.controls.filter((c) => c.applicable).map((c) => c.id)),
+    scores: frameworkScores(open, facts.controls.filter((c) => c.applicable).map((c) => c.id), result.notApplicable),
   };
   await rt.gaps.record(analysis, written);
   await rt.runs.finish({ orgId: input.orgId, kind: GAPS_KIND, name: input.runName }, { status: 'succeeded', summary: { dataMap: analysis.dataMap, counts: analysis.counts, changes: countsOf(changes) } }, rt.clock().toISOString());
