@@ -286,7 +286,13 @@ describe('three-factor risk', () => {
     expect(assessRisk({ rating: 'red', ratingReasons: [], memberRoles: ['frontline'], flows: [] }).tier).toBe('amber'); // 3 x 1 x 1
     expect(assessRisk({ rating: 'green', ratingReasons: [], memberRoles: ['frontline'], flows: [] }).tier).toBe('green');
     const unknown = assessRisk({ rating: undefined, ratingReasons: [], memberRoles: undefined, flows: [] });
-    expect(unknown).toMatchObject({ score: 4, tier: 'amber', factors: { sensitivity: { level: 'unknown' }, role: { level: 'unknown', reason: 'no members declared' } } });
+    expect(unknown).toMatchObject({
+      score: 8,
+      tier: 'amber',
+      factors: { sensitivity: { level: 'unknown' }, role: { level: 'unknown', reason: 'no members declared' }, mobility: { level: 'unknown', score: 2, reason: 'not known: the last scan could not read it' } },
+    });
+    // a source the scan could not read, held by HR: red on what is not known (2 x 3 x 2), not amber on a guess that nothing moves
+    expect(assessRisk({ rating: undefined, ratingReasons: [], memberRoles: ['hr'], flows: [] })).toMatchObject({ score: 12, tier: 'red' });
     const strict = { unknownScore: 3, thresholds: { red: 9, amber: 2 } } as const;
     expect(assessRisk({ rating: 'red', ratingReasons: [], memberRoles: ['frontline'], flows: [{ from: 'HK', to: 'CN', status: 'covered', basis: 'consent' }] }, strict).tier).toBe('amber');
   });

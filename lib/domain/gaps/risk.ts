@@ -99,7 +99,7 @@ function role(input: RiskInput, policy: RiskPolicy): Factor {
   return { level: LEVEL_OF_SCORE[scoreOf(top)]!, score: scoreOf(top), reason: `${count} ${top} member${count === 1 ? '' : 's'} (the highest-ranked role)` };
 }
 
-function mobility(input: RiskInput): Factor {
+function mobility(input: RiskInput, policy: RiskPolicy): Factor {
   const flagged = input.flows.filter((f) => f.status === 'flagged');
   // "OTHER" is no place: name the storage country instead.
   const place = (j: Jurisdiction) => (j === 'OTHER' ? (input.storage?.jurisdiction === 'OTHER' && input.storage.country) || 'a place outside HK, CN and the EU/EEA' : j);
@@ -111,13 +111,14 @@ function mobility(input: RiskInput): Factor {
   }
   // No flow: say what is known, never where its people are (often unknown).
   if (input.rating === 'green') return { level: 'low', score: 1, reason: 'no personal data found to transfer' };
-  if (input.rating === undefined) return { level: 'low', score: 1, reason: 'no cross-border transfer known: the last scan could not read it' };
+  // Not read: where its data goes is not known, which is no reason to rest (as sensitivity).
+  if (input.rating === undefined) return { level: 'unknown', score: policy.unknownScore, reason: 'not known: the last scan could not read it' };
   const where = input.storage ? ` (stored in ${placeName(input.storage.country, input.storage.jurisdiction)})` : '';
   return { level: 'low', score: 1, reason: `no cross-border transfer${where}` };
 }
 
 export function assessRisk(input: RiskInput, policy: RiskPolicy = DEFAULT_RISK_POLICY): Risk {
-  const factors = { sensitivity: sensitivity(input, policy), role: role(input, policy), mobility: mobility(input) };
+  const factors = { sensitivity: sensitivity(input, policy), role: role(input, policy), mobility: mobility(input, policy) };
   const score = factors.sensitivity.score * factors.role.score * factors.mobility.score;
   let tier: Tier = score >= policy.thresholds.red ? 'red' : score >= policy.thresholds.amber ? 'amber' : 'green';
   if (tier === 'green' && input.rating === 'red') tier = 'amber'; // red data is never tiered green
