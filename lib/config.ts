@@ -2,16 +2,40 @@
 // AWS, serverless.yml sets it; locally the CLI adds its flags). A bad value is
 // refused with the variable's name and the reason.
 import { z } from 'zod';
+import { NOT_A_MOMENT, parseNow } from './domain/dates.ts';
 import { InputError } from './errors.ts';
 import { stateMachineNames, WORKFLOW_NAMES, type WorkflowName } from './workflows/declarations.ts';
+
+// An RFC 5322 mailbox: `addr@domain`, or a display name (words, quoted strings; UTF-8
+// allowed, RFC 6532) before `<addr@domain>`. Anything else (`nobody`, a list) would be
+// sent with no From header at all, or a wrong one.
+const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]";
+const DOT_ATOM = String.raw`${ATEXT}+(?:\.${ATEXT}+)*`;
+const QUOTED = String.raw`"(?:[^"\\\r\n]|\\[^\r\n])*"`;
+const ADDRESS = String.raw`(?:${DOT_ATOM}|${QUOTED})@(?:${DOT_ATOM}|\[[^\[\]\\\s]+\])`;
+const NAME_WORD = String.raw`(?:[^\s"(),:;<>@\[\]\\\u0000-\u001f\u007f]+|${QUOTED})`;
+const MAILBOX = new RegExp(String.raw`^(?:${ADDRESS}|(?:${NAME_WORD}(?:[ \t]+${NAME_WORD})*[ \t]*)?<${ADDRESS}>)$`, 'u');
+
+/** An SMTP relay's URL, as nodemailer takes it; the value is never quoted back (it may hold a password). */
+function isSmtpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 const Env = z.object({
   COMPLIANCE_TABLE: z.string().min(3).default('compliance-local'),
   DYNAMODB_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().min(1).default('ap-east-1'),
   MAIL_TRANSPORT: z.enum(['outbox', 'smtp', 'ses']).default('outbox'),
-  MAIL_FROM: z.string().min(3).default('Compliance <compliance@localhost>'),
-  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(MAILBOX, 'must be a mailbox: addr@domain or "Name <addr@domain>"')
+    .default('Compliance <compliance@localhost>'),
+  SMTP_URL: z.string().refine(isSmtpUrl, 'must be an smtp:// or smtps:// URL, e.g. smtps://mail.example.com:465').optional(),
   OUTBOX_DIR: z.string().default('outbox'),
   COMPLIANCE_HASH_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** On AWS: an SSM Parameter Store SecureString holding the hash key. */
@@ -24,7 +48,16 @@ const Env = z.object({
     .positive({ error: 'must be more than 0 mails per second' })
     .default(5),
   /** The clock, for testing date rules (the CLI's --now). */
-  COMPLIANCE_NOW: z.string().optional(),
+  COMPLIANCE_NOW: z
+    .string()
+    .superRefine((value, ctx) => {
+      try {
+        parseNow(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `"${value}" ${NOT_A_MOMENT}` });
+      }
+    })
+    .optional(),
   /** Where the web pages are (links in mails, sign-in links); locally compliance serve's address. */
   WEB_BASE_URL: z.url().optional(),
   /** On AWS: the Cognito user pool's issuer and app client, and its hosted sign-in page. */

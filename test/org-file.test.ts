@@ -159,6 +159,11 @@ describe('parseOrgFile: refusals name file, line and field', () => {
     ]);
   });
 
+  it('two people with one e-mail address (in any case): refused at the second, naming the first', () => {
+    // Mail for one would reach the other, and monitoring tells people apart by the keyed hash of their address.
+    expect(problems(replaceLine(11, '    email: Carol@Kowloon.example'))).toEqual(['org.yaml:11: people[1].email: already used by carol']);
+  });
+
   it('bad date: 30 February', () => {
     expect(problems(replaceLine(25, '    collected: 2026-02-30'))).toEqual([
       'org.yaml:25: evidence[0].collected: must be a real date written YYYY-MM-DD',

@@ -7,7 +7,6 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { DependencyError, errorOutcome, NotFoundError, UsageError } from '../errors.ts';
 import type { CatalogueName } from '../domain/catalogues/catalogues.ts';
-import type { AnswersFile } from '../domain/review/answers-file.ts';
 import { EVIDENCE_STATUSES, type EvidenceStatusName } from '../domain/vocabulary.ts';
 import { cycle, workflow, type WorkflowName } from '../workflows/declarations.ts';
 import type { Presented } from './presenters.ts';
@@ -106,16 +105,37 @@ async function runWorkflow(session: Session, name: WorkflowName, orgId: string, 
   return { result, ...presented, data: presented.data ?? result };
 }
 
-/** A file of answers applied to the review a run opened (its name ends with the quarter). */
-async function applyAnswerFile(session: Session, orgId: string, file: AnswersFile, reviewRun: string) {
-  const { applyAnswers } = await import('../usecases/review/apply-answers.ts');
-  const { quarterOfRun } = await import('../usecases/review/open.ts');
+/** A file of answers, checked whole with its evidence files read (hashed), before a run starts anything. */
+async function readAnswers(fileName: string) {
+  const file = (await orgFiles()).readAnswersFile(fileName);
+  const { readAnswerEvidence } = await import('../usecases/review/apply-answers.ts');
   const { readEvidenceFile } = await import('../adapters/files/evidence-file.ts');
+  return { file, evidence: await readAnswerEvidence(file.answers, readEvidenceFile, file.locate) };
+}
+
+/**
+ * A file of answers applied to the review a run opened (its name ends with the quarter).
+ * A file the review refuses (a task's owner, a decision's reviewer...) comes back as
+ * `refused`, with what to print: the rest of the cycle still runs.
+ */
+async function applyAnswerFile(session: Session, orgId: string, answers: Awaited<ReturnType<typeof readAnswers>>, reviewRun: string) {
+  const { AnswersRefused, applyAnswers } = await import('../usecases/review/apply-answers.ts');
+  const { quarterOfRun } = await import('../usecases/review/open.ts');
   const quarter = quarterOfRun({ orgId, runName: reviewRun, now: session.now.toISOString() });
-  const applied = await applyAnswers(session.rt, orgId, quarter, file.answers, readEvidenceFile, session.now);
-  const answered = applied.filter((a) => a.answered === 'answered').length;
-  const decided = applied.filter((a) => a.decision === 'accepted' || a.decision === 'returned').length;
-  return { human: `Answers to ${quarter}: ${answered} given now, ${applied.length - answered} given before; ${decided} reviewed now.`, data: applied };
+  const readBefore = async (file: string) => {
+    const read = answers.evidence.get(file);
+    if (!read) throw new Error(`${file}: not read before the run started`);
+    return read;
+  };
+  try {
+    const applied = await applyAnswers(session.rt, orgId, quarter, answers.file.answers, readBefore, session.now, answers.file.locate);
+    const answered = applied.filter((a) => a.answered === 'answered').length;
+    const decided = applied.filter((a) => a.decision === 'accepted' || a.decision === 'returned').length;
+    return { human: `Answers to ${quarter}: ${answered} given now, ${applied.length - answered} given before; ${decided} reviewed now.`, data: applied };
+  } catch (error) {
+    if (!(error instanceof AnswersRefused)) throw error;
+    return { human: `Answers to ${quarter}: refused, ${error.given === 0 ? 'none' : error.given} given (the problems follow).`, refused: error };
+  }
 }
 
 /**
@@ -198,27 +218,33 @@ export function buildProgram(): Command {
     .option('--answers <file>', 'answers to the quarter\'s review tasks (YAML), applied once the review is open')
     .action(async (file: string | undefined, opts: { org?: string; answers?: string }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
-      // Both files are checked whole before anything starts.
-      const { readAnswersFile, readOrgFile } = await orgFiles();
-      if (file) readOrgFile(file);
-      const answers = opts.answers ? readAnswersFile(opts.answers) : undefined;
+      // Both files are checked whole (the answers' evidence files read) before anything starts.
+      if (file) (await orgFiles()).readOrgFile(file);
+      const answers = opts.answers ? await readAnswers(opts.answers) : undefined;
       await withSession(options, async (session) => {
         const imported = file ? await importFile(session, file) : undefined;
         const orgId = await resolveOrg(session, opts.org ?? imported?.summary.orgId);
         const human = [imported?.human, `As of ${await today(session.now)}.`];
         const data: Record<string, unknown> = { asOf: session.now.toISOString(), import: imported?.summary };
+        let refused: Error | undefined;
         for (const w of cycle()) {
           const ran = await runWorkflow(session, w.name as WorkflowName, orgId, {}, { brief: true });
           human.push(ran.human);
           data[w.cycleKey] = ran.data;
           if (ran.failed) process.exitCode = 1;
           if (w.name === 'quarterly-review' && answers) {
+            // What only the open review can check (each task's owner, its reviewer) is
+            // checked there, for the whole file; a refused file leaves the sweep to run.
             const applied = await applyAnswerFile(session, orgId, answers, ran.result.name);
             human.push(applied.human);
-            data.answers = applied.data;
+            if (applied.refused) {
+              refused = applied.refused;
+              data.answersRefused = applied.refused.problems;
+            } else data.answers = applied.data;
           }
         }
         print(options, human.filter(Boolean).join('\n'), data);
+        if (refused) throw refused; // its problems, one a line, exit 2
       });
     });
 

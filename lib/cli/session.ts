@@ -42,6 +42,9 @@ export function sessionNow(value: string | undefined): Date {
 }
 
 export async function openSession(options: GlobalOptions): Promise<Session> {
+  // --now is checked first, under its own name: it stands in for COMPLIANCE_NOW below,
+  // whose own errors name the variable.
+  if (options.now) parseNow(options.now);
   const env = readConfig({
     ...process.env,
     ...(options.endpoint ? { DYNAMODB_ENDPOINT: options.endpoint } : {}),

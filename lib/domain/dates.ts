@@ -74,8 +74,11 @@ export const isoMoment = z
 export function parseNow(value: string): Date {
   if (isRealDate(value)) return new Date(`${value}T09:00:00Z`);
   if (isRealInstant(value)) return new Date(value);
-  throw new InputError(`--now: "${value}" is not an ISO-8601 date (2026-11-30) or date-time with offset (2026-11-30T09:00:00Z)`);
+  throw new InputError(`--now: "${value}" ${NOT_A_MOMENT}`);
 }
+
+/** Why a value is refused for --now or COMPLIANCE_NOW (each message names its own source). */
+export const NOT_A_MOMENT = 'is not an ISO-8601 date (2026-11-30) or date-time with offset (2026-11-30T09:00:00Z)';
 
 const localFormats = new Map<string, Intl.DateTimeFormat>();
 

@@ -7,18 +7,19 @@ import { pathToFileURL } from 'node:url';
 import { InputError } from '../../errors.ts';
 import type { EvidenceFile } from '../../usecases/review/answer.ts';
 
-export async function readEvidenceFile(file: string): Promise<EvidenceFile> {
+/** `name`: what an error calls the file (`--evidence FILE`, or an answers file's line and field). */
+export async function readEvidenceFile(file: string, name = `--evidence ${file}`): Promise<EvidenceFile> {
   const absolute = path.resolve(file);
   let bytes: number;
+  const hash = createHash('sha256');
   try {
     const stat = statSync(absolute);
-    if (!stat.isFile()) throw new InputError(`--evidence ${file}: not a file`);
+    if (!stat.isFile()) throw new InputError(`${name}: not a file`);
     bytes = stat.size;
+    for await (const chunk of createReadStream(absolute)) hash.update(chunk as Buffer);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`--evidence ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new InputError(`${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(absolute)) hash.update(chunk as Buffer);
   return { location: pathToFileURL(absolute).href, name: path.basename(absolute), sha256: hash.digest('hex'), bytes };
 }

@@ -6,8 +6,8 @@ import { InputError } from '../../errors.ts';
 import { redact, redactError } from '../../domain/detect/redact.ts';
 import { reasonOf } from '../sources/read-error.ts';
 import type { OrgFile } from '../../domain/org/org.ts';
-import { decodeOrgFile, OrgFileError, parseOrgFile, parseYamlFile } from '../../domain/org/org-file.ts';
-import { AnswersFile } from '../../domain/review/answers-file.ts';
+import { decodeOrgFile, OrgFileError, parseOrgFile, parseYamlFile, yamlLocator } from '../../domain/org/org-file.ts';
+import { AnswersFile, type Locate } from '../../domain/review/answers-file.ts';
 import { AuditLogMapping } from '../../domain/monitoring/mapping.ts';
 import { ORG_FILE_LIMITS } from '../../domain/org/limits.ts';
 
@@ -23,11 +23,15 @@ export function readOrgFile(fileName: string): OrgFile {
   };
 }
 
-/** A file of review answers; evidence paths in it are taken relative to it. */
-export function readAnswersFile(fileName: string): AnswersFile {
-  const file = redacting(() => parseYamlFile(AnswersFile, readYamlText(fileName, 'an answers file'), fileName, 'must be a mapping with answers'));
+/**
+ * A file of review answers; evidence paths in it are taken relative to it. `locate`
+ * names a field's line, for what only the review can refuse (a task, its owner).
+ */
+export function readAnswersFile(fileName: string): AnswersFile & { locate: Locate } {
+  const text = redacting(() => readYamlText(fileName, 'an answers file'));
+  const file = redacting(() => parseYamlFile(AnswersFile, text, fileName, 'must be a mapping with answers'));
   const base = path.dirname(path.resolve(fileName));
-  return { answers: file.answers.map((a) => (a.evidence ? { ...a, evidence: path.resolve(base, a.evidence) } : a)) };
+  return { answers: file.answers.map((a) => (a.evidence ? { ...a, evidence: path.resolve(base, a.evidence) } : a)), locate: yamlLocator(text, fileName) };
 }
 
 /** A mapping for an audit log in no known layout (`compliance events import --mapping FILE`). */

@@ -67,6 +67,21 @@ export function parseOrgFile(text: string, fileName: string): OrgFile {
   return parseYamlFile(OrgFile, text, fileName, 'must be a mapping with organisation, people, controls and evidence');
 }
 
+/**
+ * `file:line: field` for a path into a YAML file already parsed whole (a problem found
+ * only later, as an answer the review refuses). The text is parsed again on first use.
+ */
+export function yamlLocator(text: string, fileName: string): (path: readonly (string | number)[]) => string {
+  let parsed: { doc: Document; lines: LineCounter } | undefined;
+  return (path) => {
+    if (!parsed) {
+      const lines = new LineCounter();
+      parsed = { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false }), lines };
+    }
+    return `${fileName}:${lineOf(parsed.doc, parsed.lines, path)}: ${fieldName(path)}`;
+  };
+}
+
 /** Any YAML file the product reads (organisation, answers): the limits above, then `schema`, each problem with its line. */
 export function parseYamlFile<T>(schema: z.ZodType<T>, text: string, fileName: string, shape: string): T {
   const lines = new LineCounter();

@@ -219,6 +219,15 @@ export const OrgFile = z
       if (people.has(p.id)) ctx.addIssue({ code: 'custom', path: ['people', i, 'id'], message: `duplicate person id "${p.id}"` });
       people.add(p.id);
     });
+    // One address, one person: mail to one would reach the other, and monitoring tells
+    // people apart by the keyed hash of their address (in lower case, as here).
+    const emails = new Map<string, string>();
+    file.people.forEach((p, i) => {
+      const address = p.email.trim().toLowerCase();
+      const first = emails.get(address);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['people', i, 'email'], message: `already used by ${first}` });
+      else emails.set(address, p.id);
+    });
     const personRef = (value: string | undefined, path: (string | number)[]) => {
       if (value !== undefined && !people.has(value)) ctx.addIssue({ code: 'custom', path, message: `unknown person "${value}"` });
     };

@@ -119,7 +119,40 @@ function holds(task: Task, answer: Task): boolean {
   return task.status === 'answered' && task.answeredBy === answer.answeredBy && task.result === answer.result && task.comment === answer.comment && ids(task) === ids(answer);
 }
 
+/** An answer checked against the task as read, and the change it makes: nothing written yet. */
+interface CheckedAnswer {
+  answer: Answer;
+  task: Task;
+  changed: Task;
+  reg: ReturnType<typeof registration>;
+}
+
 export async function answerTask(rt: Ports, given: Answer): Promise<Task> {
+  const { answer, task, changed, reg } = await checkAnswer(rt, given);
+  // The same answer again (a retried request, a double click) is the answer already recorded: no new version, no second audit entry.
+  if (holds(task, changed)) return task;
+  try {
+    await rt.reviews.changeTask(answer.orgId, {
+      task: changed,
+      readVersion: task.version,
+      audit: { orgId: answer.orgId, at: rt.clock().toISOString(), event: 'task.answered', subject: `TASK#${task.id}`, actor: answer.as, detail: { result: answer.result, ...(reg.attached ? { evidence: reg.attached.id } : {}) } },
+      ...(reg.register ? { register: reg.register } : {}),
+      ...(reg.renews ? { renews: reg.renews } : {}),
+    });
+  } catch (error) {
+    // Sent twice at once: the other request recorded this very answer first.
+    const now = error instanceof ConflictError ? await rt.reviews.task(answer.orgId, task.id) : undefined;
+    if (now && holds(now, changed)) return now;
+    throw error;
+  }
+  return { ...changed, version: task.version + 1 };
+}
+
+/**
+ * Everything answerTask refuses, checked against the task and register as they are
+ * now, writing nothing: a file of answers is checked whole this way before any is given.
+ */
+export async function checkAnswer(rt: Ports, given: Answer): Promise<CheckedAnswer> {
   const answer = typed(given);
   const ctx = await context(rt, answer.orgId, answer.taskId, answer.now);
   const { task, org, today } = ctx;
@@ -157,23 +190,7 @@ export async function answerTask(rt: Ports, given: Answer): Promise<Task> {
   delete changed.reviewDecision;
   delete changed.reviewComment;
   delete changed.reviewedAt;
-  // The same answer again (a retried request, a double click) is the answer already recorded: no new version, no second audit entry.
-  if (holds(task, changed)) return task;
-  try {
-    await rt.reviews.changeTask(answer.orgId, {
-      task: changed,
-      readVersion: task.version,
-      audit: { orgId: answer.orgId, at: rt.clock().toISOString(), event: 'task.answered', subject: `TASK#${task.id}`, actor: answer.as, detail: { result: answer.result, ...(reg.attached ? { evidence: reg.attached.id } : {}) } },
-      ...(reg.register ? { register: reg.register } : {}),
-      ...(reg.renews ? { renews: reg.renews } : {}),
-    });
-  } catch (error) {
-    // Sent twice at once: the other request recorded this very answer first.
-    const now = error instanceof ConflictError ? await rt.reviews.task(answer.orgId, task.id) : undefined;
-    if (now && holds(now, changed)) return now;
-    throw error;
-  }
-  return { ...changed, version: task.version + 1 };
+  return { answer, task, changed, reg };
 }
 
 /**
