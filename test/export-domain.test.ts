@@ -182,7 +182,7 @@ describe('the CSV parts, opened in a spreadsheet', () => {
   });
 
   it("writes the CLI's CSV tables (soa --format csv) the same way", () => {
-    const csv = soaCsv([{ id: 'A.5.1', title: '=HYPERLINK("http://x")', theme: 'Organizational', applicable: true, justification: '@SUM(1)', evidenceStatus: 'current' }]);
+    const csv = soaCsv([{ id: 'A.5.1', title: '=HYPERLINK("http://x")', theme: 'Organizational', applicable: true, justification: '@SUM(1)', justified: true, evidenceStatus: 'current' }]);
     const [row] = parse(csv, { bom: true, columns: true }) as Record<string, string>[];
     expect(row).toMatchObject({ control: 'A.5.1', title: `'=HYPERLINK("http://x")`, justification: "'@SUM(1)", applicable: 'yes' });
   });

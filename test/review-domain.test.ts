@@ -73,6 +73,21 @@ describe('which controls a quarter tasks', () => {
       ['2027-Q1/A.5.30', 'vera', '2027-01-31', 'none', 'NC-2026-Q4-A.5.30'],
     ]);
   });
+
+  it('a review opened late in its quarter: tasks due no later than the quarter\'s last day, however many dueDays', () => {
+    const due = (openingDate: string, dueDays: number) =>
+      planTasks({ quarter: '2026-Q4', openingDate, policy: { dueDays, remindBeforeDays: 7 }, controls: [control('A.8.15')], evidenceStatus: new Map(), openNonconformities: [], complianceContact: 'carl' })[0]?.due;
+    expect(due('2026-12-15', 30)).toBe('2026-12-31');
+    expect(due('2026-10-01', 180)).toBe('2026-12-31');
+    expect(due('2026-12-31', 1)).toBe('2026-12-31');
+    // Well inside the quarter, dueDays as given.
+    expect(due('2026-11-30', 30)).toBe('2026-12-30');
+  });
+
+  it("titles a task with the catalogue's title for its control, whatever the organisation file calls it", () => {
+    const [t] = planTasks({ quarter: '2026-Q4', openingDate: '2026-10-01', policy, controls: [control('A.8.24', { title: 'Physical entry controls' })], evidenceStatus: new Map(), openNonconformities: [], complianceContact: 'carl' });
+    expect(t?.controlTitle).toBe('Cryptography');
+  });
 });
 
 describe('which digests a day records', () => {
@@ -107,7 +122,7 @@ describe('closing a review', () => {
   ];
 
   it('a result per control; nonconformities opened for not-effective and unanswered, closed by effective, carried by partially effective', () => {
-    const c = closeReview(review, tasks, open, '2027-01-01T01:00:00Z', 'run');
+    const c = closeReview(review, tasks, open, '2027-01-01T01:00:00Z', 'run', '2027-01-01');
     expect(c.tasks.map((t) => [t.control, t.status, t.closedAt])).toEqual([
       ['A.5.1', 'answered', '2027-01-01T01:00:00Z'],
       ['A.5.2', 'answered', '2027-01-01T01:00:00Z'],
@@ -132,7 +147,21 @@ describe('closing a review', () => {
   });
 
   it('closed before the due date, an unanswered task makes nobody overdue', () => {
-    expect(closeReview(review, [task('A.8.2', { owner: 'silent' })], [], '2026-10-15T00:00:00Z', 'run').review.summary?.overdueOwners).toEqual([]);
+    expect(closeReview(review, [task('A.8.2', { owner: 'silent' })], [], '2026-10-15T00:00:00Z', 'run', '2026-10-15').review.summary?.overdueOwners).toEqual([]);
+  });
+
+  it('opens no nonconformity for an unanswered task before its own due date, judged on the local date', () => {
+    // A task written due after its review's deadline (as reviews opened late in a quarter once were), closed the day after the deadline.
+    const late = closeReview(review, [task('A.8.2', { owner: 'silent', due: '2027-01-14' })], [], '2027-01-01T01:00:00Z', 'run', '2027-01-01');
+    expect(late.opened).toEqual([]);
+    expect(late.tasks.map((t) => [t.status, t.closedAt])).toEqual([['unanswered', '2027-01-01T01:00:00Z']]);
+    expect(late.review.summary).toMatchObject({ byResult: { unanswered: 1 }, overdueOwners: [], nonconformitiesOpened: [] });
+    // A review closed early by hand: nothing is overdue yet, so no nonconformity either.
+    expect(closeReview(review, [task('A.8.2')], [], '2026-10-15T00:00:00Z', 'run', '2026-10-15').opened).toEqual([]);
+    // 1 January 00:30 in Hong Kong is still 31 December in UTC: the task due 31 December is past due where the organisation is.
+    const atMidnight = closeReview(review, [task('A.8.2', { owner: 'silent', due: '2026-12-31' })], [], '2026-12-31T16:30:00Z', 'run', '2027-01-01');
+    expect(atMidnight.opened.map((nc) => nc.id)).toEqual(['NC-2026-Q4-A.8.2']);
+    expect(atMidnight.review.summary?.overdueOwners).toEqual(['silent']);
   });
 });
 
@@ -151,14 +180,56 @@ describe('the Statement of Applicability', () => {
         { id: 'A.5.1', title: 'Policies', applicable: true, owner: 'olive', justification: 'Board approves yearly' },
         { id: 'A.7.5', title: 'Physical threats', applicable: false, justification: 'Leased offices' },
       ],
-      new Map([['A.5.1', 'effective']]),
+      new Map([['A.5.1', { lastResult: 'effective' }]]),
       statuses,
     );
     expect(rows).toHaveLength(93);
-    expect(rows[0]).toEqual({ id: 'A.5.1', title: 'Policies', theme: 'organizational', applicable: true, justification: 'Board approves yearly', owner: 'olive', lastResult: 'effective', evidenceStatus: 'escalated' });
+    expect(rows[0]).toEqual({
+      id: 'A.5.1',
+      title: 'Information security policies',
+      titleInOrganisationFile: 'Policies',
+      theme: 'organizational',
+      applicable: true,
+      justification: 'Board approves yearly',
+      justified: true,
+      owner: 'olive',
+      lastResult: 'effective',
+      evidenceStatus: 'escalated',
+    });
     expect(rows.find((r) => r.id === 'A.7.5')).toMatchObject({ applicable: false, justification: 'Leased offices', evidenceStatus: 'none' });
     expect(rows.find((r) => r.id === 'A.8.15')).toMatchObject({ applicable: null, evidenceStatus: 'current' });
     expect(rows.find((r) => r.id === 'A.8.15')).not.toHaveProperty('owner');
+  });
+
+  it("shows the catalogue's title (the file's own wording beside it when it differs), whether each decision is justified, and only accepted results as results", () => {
+    const rows = statementOfApplicability(
+      [
+        { id: 'A.8.24', title: 'Physical entry controls', applicable: true, owner: 'olive' },
+        { id: 'A.8.15', title: 'Logging', applicable: true, owner: 'olive', justification: 'Logs feed the SOC' },
+        { id: 'A.7.5', title: 'Physical and environmental threats', applicable: false, justification: 'Leased offices' },
+      ],
+      new Map([
+        ['A.8.24', { unreviewedAnswer: { task: '2026-Q4/A.8.24', result: 'effective', reviewClosed: false } }],
+        ['A.8.15', { lastResult: 'partially-effective' }],
+      ]),
+      new Map(),
+    );
+    const row = (id: string) => rows.find((r) => r.id === id);
+    expect(row('A.8.24')).toEqual({
+      id: 'A.8.24',
+      title: 'Cryptography',
+      titleInOrganisationFile: 'Physical entry controls',
+      theme: 'technological',
+      applicable: true,
+      justified: false,
+      owner: 'olive',
+      unreviewedAnswer: { task: '2026-Q4/A.8.24', result: 'effective', reviewClosed: false },
+      evidenceStatus: 'none',
+    });
+    expect(row('A.8.15')).toEqual({ id: 'A.8.15', title: 'Logging', theme: 'technological', applicable: true, justification: 'Logs feed the SOC', justified: true, owner: 'olive', lastResult: 'partially-effective', evidenceStatus: 'none' });
+    expect(row('A.7.5')).toMatchObject({ applicable: false, justified: true });
+    expect(row('A.7.5')).not.toHaveProperty('titleInOrganisationFile');
+    expect(row('A.5.1')).toMatchObject({ applicable: null, justified: false });
   });
 
   it('refuses a control that does not apply without a justification, an applicable one without an owner, and an unknown reviewer', () => {

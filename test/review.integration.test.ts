@@ -20,6 +20,8 @@ import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { registerEvidence } from '../lib/usecases/evidence/register.ts';
 import { answerTask, decideTask, delegateTask } from '../lib/usecases/review/answer.ts';
 import { closeQuarter } from '../lib/usecases/review/close.ts';
+import { reviewDay } from '../lib/usecases/review/daily.ts';
+import { soaOf } from '../lib/usecases/review/show.ts';
 import type { OpeningSummary } from '../lib/usecases/review/open.ts';
 import { startRuns } from '../lib/usecases/runs/start-runs.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
@@ -167,13 +169,14 @@ describe('quarterly review on the sample organisation', () => {
       if (t.control === 'A.8.8') await answerTask(rt, { orgId: ORG, taskId: t.id, as: t.owner, result: 'not-effective', comment: 'patches late', now: at });
       else if (t.control !== 'A.5.20' && t.control !== 'A.8.13') await answerTask(rt, { orgId: ORG, taskId: t.id, as: t.owner, result: 'partially-effective', now: at });
     }
-    const closed = await closeQuarter(rt, ORG, '2026-Q4', 'test', '2026-12-20T00:00:00.000Z');
+    // Closed by hand once the due date (30 December) has passed: an unanswered task before it would open none.
+    const closed = await closeQuarter(rt, ORG, '2026-Q4', 'test', '2026-12-31T00:00:00.000Z');
     expect(closed.opened.map((nc) => [nc.id, nc.reason]).sort()).toEqual([
       ['NC-2026-Q4-A.5.20', 'unanswered'],
       ['NC-2026-Q4-A.8.13', 'unanswered'],
       ['NC-2026-Q4-A.8.8', 'not-effective'],
     ]);
-    await expect(closeQuarter(rt, ORG, '2026-Q4', 'test', '2026-12-21T00:00:00.000Z')).rejects.toThrow(ConflictError);
+    await expect(closeQuarter(rt, ORG, '2026-Q4', 'test', '2026-12-31T01:00:00.000Z')).rejects.toThrow(ConflictError);
     await expect(answerTask(rt, { orgId: ORG, taskId: '2026-Q4/A.5.20', as: 'ada-chan', result: 'effective', now: at })).rejects.toThrow(/review is closed/);
 
     // 2027-Q1: A.5.20 (half-yearly, Q2 and Q4) is tasked anyway, to carry its nonconformity.
@@ -359,6 +362,68 @@ describe('quarterly review on the sample organisation', () => {
     expect((await startRuns(rt, starter, { workflow: 'quarterly-review', now: new Date('2026-10-08T01:00:00Z') }))[0]?.status).toBe('not-due');
     expect(started).toEqual(['quarterly-review-harbour-ledger-2026-Q4']);
   });
+
+  it('a review opened late in the quarter: tasks due on its deadline, mailed and reminded for that day, nonconformities only once it has passed', async () => {
+    // Opened on 15 December in Hong Kong: 30 days on would be 14 January, after the review closes.
+    const opened = await open(rt, '2026-12-15T01:00:00Z');
+    expect(opened.due).toBe('2026-12-31');
+    expect(await rt.reviews.get(ORG, '2026-Q4')).toMatchObject({ due: '2026-12-31', deadline: '2026-12-31' });
+    expect(new Set((await rt.reviews.tasks(ORG, '2026-Q4')).map((t) => t.due))).toEqual(new Set(['2026-12-31']));
+    expect(mailer.sent.length).toBeGreaterThan(0);
+    // In English and in Traditional Chinese alike.
+    expect(mailer.sent.every((m) => m.text.includes('2026-12-31') && !m.text.includes('2027-01-14'))).toBe(true);
+    expect(mailer.sent.some((m) => m.text.includes('Due: 2026-12-31'))).toBe(true);
+
+    // The reminder comes remindBeforeDays (7) before the capped date; nothing is escalated while the review is open.
+    const org = (await rt.organisations.load(ORG))!;
+    const day = (now: string) => reviewDay(rt, { orgId: ORG, runName: `evidence-sweep-${ORG}-${now.slice(0, 10)}`, now }, org);
+    expect((await day('2026-12-23T01:00:00Z')).notices).toEqual([]);
+    const reminded = (await day('2026-12-24T01:00:00Z')).notices;
+    expect(reminded.length).toBeGreaterThan(0);
+    expect(reminded.every((n) => n.stage === 'reminder' && n.due === '2026-12-31')).toBe(true);
+    expect((await day('2026-12-31T01:00:00Z')).closed).toEqual([]);
+
+    // 1 January in Hong Kong (still 31 December in UTC): the deadline and the due date have passed.
+    const closing = await day('2026-12-31T17:00:00Z');
+    expect(closing.closed).toEqual(['2026-Q4']);
+    expect(closing.notices).toEqual([]);
+    const review = await rt.reviews.get(ORG, '2026-Q4');
+    expect(review?.summary?.nonconformitiesOpened).toHaveLength(Q4_TASKS);
+  }, 60_000);
+
+  it("the Statement of Applicability: an answer counts as the control's result once the reviewer accepts it; the catalogue's titles, the file's beside them; whether each inclusion is justified", async () => {
+    await open(rt, '2026-11-30T01:00:00Z');
+    const at = new Date('2026-12-02T02:00:00Z');
+    const row = async (id: string, now = at) => (await soaOf(rt, ORG, now)).find((r) => r.id === id);
+
+    await answerTask(rt, { orgId: ORG, taskId: '2026-Q4/A.8.15', as: 'jason-tsang', result: 'effective', now: at });
+    const waiting = await row('A.8.15');
+    expect(waiting).not.toHaveProperty('lastResult');
+    expect(waiting).toMatchObject({ unreviewedAnswer: { task: '2026-Q4/A.8.15', result: 'effective', reviewClosed: false }, justification: 'Logs of DingTalk and AWS feed the SOC', justified: true });
+    // Returned, it waits for a new answer: neither a result nor an answer awaiting review.
+    await decideTask(rt, { orgId: ORG, taskId: '2026-Q4/A.8.15', as: 'michelle-leung', decision: 'return', now: at });
+    expect(await row('A.8.15')).not.toHaveProperty('unreviewedAnswer');
+    await answerTask(rt, { orgId: ORG, taskId: '2026-Q4/A.8.15', as: 'jason-tsang', result: 'effective', comment: 'SOC report attached', now: at });
+    await decideTask(rt, { orgId: ORG, taskId: '2026-Q4/A.8.15', as: 'michelle-leung', decision: 'accept', now: at });
+    const accepted = await row('A.8.15');
+    expect(accepted).toMatchObject({ lastResult: 'effective' });
+    expect(accepted).not.toHaveProperty('unreviewedAnswer');
+
+    // Answered, never accepted, and the review closed: still not a result.
+    await answerTask(rt, { orgId: ORG, taskId: '2026-Q4/A.5.7', as: 'cheung-chi-keung', result: 'partially-effective', now: at });
+    await closeQuarter(rt, ORG, '2026-Q4', 'test', '2026-12-31T02:00:00.000Z');
+    const after = new Date('2027-01-02T02:00:00Z');
+    const unreviewed = await row('A.5.7', after);
+    expect(unreviewed).not.toHaveProperty('lastResult');
+    expect(unreviewed).toMatchObject({ unreviewedAnswer: { task: '2026-Q4/A.5.7', result: 'partially-effective', reviewClosed: true }, justified: false });
+    expect(await row('A.5.9', after)).toMatchObject({ lastResult: 'unanswered' });
+
+    // The sample file calls A.8.24 by the standard's wording; the catalogue's title is shown, the file's kept beside it.
+    expect(await row('A.8.24', after)).toMatchObject({ title: 'Cryptography', titleInOrganisationFile: 'Use of cryptography', applicable: true });
+    expect(await row('A.8.15', after)).not.toHaveProperty('titleInOrganisationFile');
+    expect((await rt.reviews.task(ORG, '2026-Q4/A.8.24'))?.controlTitle).toBe('Cryptography');
+    expect(await row('A.7.5', after)).toMatchObject({ applicable: false, justified: true });
+  }, 60_000);
 });
 
 async function evidenceFile(name: string, content: string) {

@@ -11,13 +11,33 @@ import { columns } from './output.ts';
 const csv = spreadsheetCsv;
 const applicability = (a: boolean | null) => (a === null ? 'undecided' : a ? 'yes' : 'no');
 
+/** The accepted result, then any newer answer the reviewer has not accepted: `effective; 2026-Q4 not-effective awaits review`. */
+function resultCell(r: SoaRow): string {
+  const u = r.unreviewedAnswer;
+  const unreviewed = u ? `${u.task.split('/')[0]} ${u.result} ${u.reviewClosed ? 'never reviewed' : 'awaits review'}` : undefined;
+  return [r.lastResult, unreviewed].filter(Boolean).join('; ');
+}
+
 export function formatSoa(rows: readonly SoaRow[]): string {
   const decided = rows.filter((r) => r.applicable !== null);
-  const applicable = rows.filter((r) => r.applicable === true).length;
-  const head = `Statement of Applicability: ${rows.length} Annex A controls, ${applicable} applicable, ${decided.length - applicable} not applicable, ${rows.length - decided.length} undecided.`;
-  return `${head}\n\n${columns(
+  const applicable = rows.filter((r) => r.applicable === true);
+  const unjustified = applicable.filter((r) => !r.justified).length;
+  const head = `Statement of Applicability: ${rows.length} Annex A controls, ${applicable.length} applicable, ${decided.length - applicable.length} not applicable, ${rows.length - decided.length} undecided.`;
+  const notes = [
+    ...(unjustified ? [`${unjustified} applicable control${unjustified === 1 ? ' has' : 's have'} no justification for inclusion (ISO/IEC 27001 6.1.3 d) asks one): add \`justification\` to ${unjustified === 1 ? 'it' : 'them'} in the organisation file.`] : []),
+    ...(rows.some((r) => r.titleInOrganisationFile) ? ["Titles are the catalogue's; the organisation file's own, where different, in [brackets]: check it names the same control."] : []),
+  ];
+  return `${[head, ...notes].join('\n')}\n\n${columns(
     ['CONTROL', 'APPLICABLE', 'OWNER', 'LAST RESULT', 'EVIDENCE', 'TITLE', 'JUSTIFICATION'],
-    rows.map((r) => [r.id, applicability(r.applicable), r.owner ?? '', r.lastResult ?? '', r.evidenceStatus, r.title, r.justification ?? '']),
+    rows.map((r) => [
+      r.id,
+      applicability(r.applicable),
+      r.owner ?? '',
+      resultCell(r),
+      r.evidenceStatus,
+      r.titleInOrganisationFile ? `${r.title} [${r.titleInOrganisationFile}]` : r.title,
+      r.justification ?? (r.applicable === true ? '(none given)' : ''),
+    ]),
   )}`;
 }
 

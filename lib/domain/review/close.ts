@@ -1,7 +1,10 @@
 // What closing a review decides. Pure: a result per control (an open task is
-// `unanswered`), a nonconformity opened for each `not-effective` or `unanswered`
-// control that has none open, closed by a later `effective` or `not-applicable`
-// answer (a `partially-effective` one carries it on), and the summary auditors read.
+// `unanswered`), a nonconformity opened for each `not-effective` control, and each
+// `unanswered` one whose task's due date has passed, that has none open, closed by a
+// later `effective` or `not-applicable` answer (a `partially-effective` one carries it
+// on), and the summary auditors read. An owner whose task is not yet due has failed
+// nothing: a review closed early (by hand, or over a task once written due after its
+// deadline) leaves that task unanswered without a nonconformity.
 import type { AuditEvent } from '../audit/audit.ts';
 import { requirement } from '../catalogues/catalogues.ts';
 import { nonconformityId, type Nonconformity, type Review, type ReviewSummary, type Task, type TaskResult } from './review.ts';
@@ -35,7 +38,8 @@ export function tally(tasks: readonly Task[], result: (t: Task) => string): Pick
   return { byResult, byTheme };
 }
 
-export function closeReview(review: Review, tasks: readonly Task[], openNonconformities: readonly Nonconformity[], at: string, actor: string): Closing {
+/** `today`: the date the review closes on in the organisation's time zone (`at` is the moment, in UTC). */
+export function closeReview(review: Review, tasks: readonly Task[], openNonconformities: readonly Nonconformity[], at: string, actor: string, today: string): Closing {
   const quarter = review.id;
   const openByControl = new Map(openNonconformities.filter((nc) => nc.status === 'open').map((nc) => [nc.control, nc]));
   const closedTasks: Task[] = [];
@@ -46,10 +50,11 @@ export function closeReview(review: Review, tasks: readonly Task[], openNonconfo
     const result = resultOf(t);
     closedTasks.push({ ...t, status: t.status === 'answered' ? 'answered' : 'unanswered', closedAt: at });
     // Overdue: no answer when the review closed after the due date, or an answer given after it.
-    if ((result === 'unanswered' && at.slice(0, 10) > t.due) || (t.answeredAt && t.answeredAt.slice(0, 10) > t.due)) overdue.add(t.owner);
+    const pastDue = today > t.due;
+    if ((result === 'unanswered' && pastDue) || (t.answeredAt && t.answeredAt.slice(0, 10) > t.due)) overdue.add(t.owner);
     const open = openByControl.get(t.control);
     if (open && CLOSES.has(result)) closed.push({ ...open, status: 'closed', closedIn: quarter });
-    if (!open && OPENS.has(result)) opened.push({ id: nonconformityId(quarter, t.control), control: t.control, openedIn: quarter, reason: result as Nonconformity['reason'], status: 'open' });
+    if (!open && OPENS.has(result) && (result !== 'unanswered' || pastDue)) opened.push({ id: nonconformityId(quarter, t.control), control: t.control, openedIn: quarter, reason: result as Nonconformity['reason'], status: 'open' });
   }
   const { byResult, byTheme } = tally(tasks, resultOf);
   const summary: ReviewSummary = {

@@ -2,11 +2,15 @@
 // - reviewEvery quarter: every quarter; half-year: Q2 and Q4, or the quarter
 //   `reviewIn` names and the one two after it; year: Q4, or `reviewIn`;
 // - a control with an open nonconformity is tasked whatever its rhythm, carrying it;
-// - due: the opening date (in the organisation's time zone) plus `dueDays`.
+// - due: the opening date (in the organisation's time zone) plus `dueDays`, but never
+//   after the quarter's last day, when the review closes: a task due later would turn
+//   into a nonconformity before its owner was late;
+// - titled as the catalogue titles the control, whatever the organisation file calls it.
 import { addDays } from '../dates.ts';
+import { requirement } from '../catalogues/catalogues.ts';
 import type { Control } from '../org/org.ts';
 import type { ControlEvidenceStatus, Nonconformity, ReviewPolicy, Task } from './review.ts';
-import { quarterNumber, type Quarter } from './quarter.ts';
+import { lastDayOf, quarterNumber, type Quarter } from './quarter.ts';
 import { taskId } from './review.ts';
 
 /** An applicable control as the organisation file declares it, with the owner it must have. */
@@ -27,6 +31,16 @@ export function dueInQuarter(control: Pick<ReviewedControl, 'reviewEvery' | 'rev
   }
 }
 
+/** The due date of a quarter's tasks opened on `openingDate`: `dueDays` on, capped at the review's deadline (the quarter's last day). */
+export function taskDue(quarter: Quarter, openingDate: string, policy: Pick<ReviewPolicy, 'dueDays'>): string {
+  const due = addDays(openingDate, policy.dueDays);
+  const deadline = lastDayOf(quarter);
+  return due > deadline ? deadline : due;
+}
+
+/** The catalogue's title of an Annex A control (the organisation file's wording may differ, or name another control). */
+export const catalogueTitle = (control: Pick<Control, 'id' | 'title'>): string => requirement({ framework: 'iso27001', id: control.id })?.title ?? control.title;
+
 export interface PlanInput {
   quarter: Quarter;
   /** The local date the review opens. */
@@ -42,14 +56,14 @@ export interface PlanInput {
 
 export function planTasks(input: PlanInput): Task[] {
   const carried = new Map(input.openNonconformities.map((nc) => [nc.control, nc.id]));
-  const due = addDays(input.openingDate, input.policy.dueDays);
+  const due = taskDue(input.quarter, input.openingDate, input.policy);
   return input.controls
     .filter((c) => dueInQuarter(c, input.quarter) || carried.has(c.id))
     .map((c) => ({
       id: taskId(input.quarter, c.id),
       quarter: input.quarter,
       control: c.id,
-      controlTitle: c.title,
+      controlTitle: catalogueTitle(c),
       owner: c.owner,
       reviewer: c.reviewer ?? input.complianceContact,
       due,

@@ -24,7 +24,7 @@ export const ReviewEvery = z.enum(['quarter', 'half-year', 'year']);
 export type ReviewEvery = z.infer<typeof ReviewEvery>;
 
 export const ReviewPolicy = z.strictObject({
-  /** Days from the review's opening to its tasks' due date. */
+  /** Days from the review's opening to its tasks' due date; the due date is never after the quarter's last day (plan.ts taskDue). */
   dueDays: z.int().min(1).max(180).default(30),
   /** Days before the due date the owner is reminded. */
   remindBeforeDays: z.int().min(0).max(90).default(7),

@@ -1,21 +1,45 @@
 // The Statement of Applicability: every one of the 93 Annex A controls, applicable or
-// not with why (ISO/IEC 27001 6.1.3 asks both), or undecided when the organisation
-// file does not mention it; with its owner, its last review result and the state of
-// its evidence, as auditors ask for it. Pure.
+// not with why (ISO/IEC 27001 6.1.3 d) asks a justification for each control included
+// as well as excluded), or undecided when the organisation file does not mention it;
+// with its owner, its last review result and the state of its evidence, as auditors
+// ask for it. A control is named by the catalogue's title: the file's own wording is
+// kept beside it when it differs, so a title that belongs to another control shows.
+// Only an answer the reviewer accepted is a control's result. Pure.
 import { requirements } from '../catalogues/catalogues.ts';
 import { evidenceStatus, type EvidenceStatusName } from '../evidence/lapse-policy.ts';
 import type { Control, EvidenceRecord, SweepPolicy } from '../org/org.ts';
-import type { ControlEvidenceStatus, TaskResult } from './review.ts';
+import type { ControlEvidenceStatus, Task, TaskResult } from './review.ts';
+
+/** An answer the reviewer has not accepted, newer than the control's last result. */
+export interface UnreviewedAnswer {
+  task: string;
+  result: TaskResult;
+  /** true: the review closed before the reviewer decided, so it will never be accepted; false: it awaits review. */
+  reviewClosed: boolean;
+}
+
+/** What the reviews say of a control. */
+export interface ControlReview {
+  /** From the latest task with an accepted answer, or closed without an answer (`unanswered`). */
+  lastResult?: TaskResult | 'unanswered';
+  unreviewedAnswer?: UnreviewedAnswer;
+}
 
 export interface SoaRow {
   id: string;
+  /** The catalogue's title. */
   title: string;
+  /** The organisation file's title for the control, when it differs from the catalogue's. */
+  titleInOrganisationFile?: string;
   theme: string;
   /** null: undecided (the file does not mention it). */
   applicable: boolean | null;
   justification?: string;
+  /** Whether the decision, inclusion or exclusion, has a justification (undecided: false). */
+  justified: boolean;
   owner?: string;
   lastResult?: TaskResult | 'unanswered';
+  unreviewedAnswer?: UnreviewedAnswer;
   evidenceStatus: ControlEvidenceStatus;
 }
 
@@ -28,23 +52,44 @@ export function controlEvidenceStatus(statuses: readonly EvidenceStatusName[]): 
   return WORST.find((s) => statuses.includes(s)) ?? 'none';
 }
 
+/**
+ * Each control's review standing from its tasks (of any quarters): the newest task with
+ * an accepted answer, or closed without one, gives the last result; an answer newer than
+ * that and not accepted is reported as unreviewed. A task open without an answer, or
+ * with one the reviewer returned, says nothing yet.
+ */
+export function reviewResults(tasks: readonly Task[]): Map<string, ControlReview> {
+  const out = new Map<string, ControlReview>();
+  for (const t of [...tasks].sort((a, b) => b.quarter.localeCompare(a.quarter))) {
+    const seen = out.get(t.control) ?? {};
+    if (seen.lastResult) continue;
+    if (t.status === 'answered' && t.result && t.reviewDecision === 'accepted') out.set(t.control, { ...seen, lastResult: t.result });
+    else if (t.status === 'answered' && t.result) out.set(t.control, seen.unreviewedAnswer ? seen : { ...seen, unreviewedAnswer: { task: t.id, result: t.result, reviewClosed: !!t.closedAt } });
+    else if (t.closedAt) out.set(t.control, { ...seen, lastResult: 'unanswered' });
+  }
+  return out;
+}
+
 export function statementOfApplicability(
   declared: readonly DeclaredControl[],
-  lastResults: ReadonlyMap<string, TaskResult | 'unanswered'>,
+  reviews: ReadonlyMap<string, ControlReview>,
   evidence: ReadonlyMap<string, ControlEvidenceStatus>,
 ): SoaRow[] {
   const byId = new Map(declared.map((c) => [c.id, c]));
   return requirements('iso27001').map((r) => {
     const c = byId.get(r.id);
-    const last = lastResults.get(r.id);
+    const review = reviews.get(r.id);
     return {
       id: r.id,
-      title: c?.title ?? r.title,
+      title: r.title,
+      ...(c && c.title !== r.title ? { titleInOrganisationFile: c.title } : {}),
       theme: r.theme ?? '',
       applicable: c ? c.applicable : null,
       ...(c?.justification ? { justification: c.justification } : {}),
+      justified: !!c?.justification,
       ...(c?.owner ? { owner: c.owner } : {}),
-      ...(last ? { lastResult: last } : {}),
+      ...(review?.lastResult ? { lastResult: review.lastResult } : {}),
+      ...(review?.unreviewedAnswer ? { unreviewedAnswer: review.unreviewedAnswer } : {}),
       evidenceStatus: evidence.get(r.id) ?? 'none',
     };
   });

@@ -4,7 +4,7 @@
 import { evidenceRows, type EvidenceRow } from '../../domain/evidence/evidence-rows.ts';
 import type { EvidenceStatusName } from '../../domain/evidence/lapse-policy.ts';
 import { localDate } from '../../domain/review/quarter.ts';
-import { evidenceStatusByControl, statementOfApplicability, type SoaRow } from '../../domain/review/soa.ts';
+import { evidenceStatusByControl, reviewResults, statementOfApplicability, type SoaRow } from '../../domain/review/soa.ts';
 import { taskView, type TaskView } from '../review/show.ts';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
 import type { Ports } from '../ports.ts';
@@ -25,12 +25,11 @@ export async function showControl(rt: Ports, orgId: string, controlId: string, n
   const [evidence, reviews] = await Promise.all([rt.organisations.evidence(orgId, controlId), rt.reviews.list(orgId)]);
   const today = localDate(now, org.organisation.timeZone);
   const quarters = reviews.map((r) => r.id).sort().reverse();
-  const tasks = (await Promise.all(quarters.slice(0, 4).map((q) => rt.reviews.task(orgId, `${q}/${controlId}`)))).flatMap((t) => (t ? [taskView(t)] : []));
-  const latest = tasks.find((t) => t.status !== 'open');
-  const results = new Map(latest?.result ? [[controlId, latest.result]] : []);
-  const [row] = statementOfApplicability(declared ? [declared] : [], results, evidenceStatusByControl(evidence, today, org.organisation.sweep)).filter((r) => r.id === controlId);
+  const held = (await Promise.all(quarters.slice(0, 4).map((q) => rt.reviews.task(orgId, `${q}/${controlId}`)))).flatMap((t) => (t ? [t] : []));
+  // As the Statement of Applicability has it: only an accepted answer is the control's result.
+  const [row] = statementOfApplicability(declared ? [declared] : [], reviewResults(held), evidenceStatusByControl(evidence, today, org.organisation.sweep)).filter((r) => r.id === controlId);
   if (!row) throw new NotFoundError(`control ${controlId} is not in ISO/IEC 27001:2022 Annex A`);
-  return { control: row, evidence: evidenceRows(evidence, today, org.organisation.sweep), tasks };
+  return { control: row, evidence: evidenceRows(evidence, today, org.organisation.sweep), tasks: held.map(taskView) };
 }
 
 export interface EvidenceFilter {

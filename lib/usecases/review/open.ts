@@ -8,12 +8,11 @@
 import type { LoadedOrganisation } from '../../domain/org/org.ts';
 import { firstDayOf, lastDayOf, localDate, previousQuarter, isQuarter, QUARTER_RULE, type Quarter } from '../../domain/review/quarter.ts';
 import { monitoringRecord } from '../monitoring/alerts.ts';
-import { planTasks } from '../../domain/review/plan.ts';
+import { planTasks, taskDue } from '../../domain/review/plan.ts';
 import { answererOf } from '../../domain/review/reminders.ts';
 import type { Review, Task, TaskEvidence } from '../../domain/review/review.ts';
 import { evidenceStatusByControl } from '../../domain/review/soa.ts';
 import type { ReviewNotice } from '../../domain/notice/notice.ts';
-import { addDays } from '../../domain/dates.ts';
 import { InputError, NotFoundError } from '../../errors.ts';
 import { periodOfRun, type WorkflowName } from '../../workflows/declarations.ts';
 import { sealAfterRun } from '../audit/trail.ts';
@@ -101,9 +100,10 @@ export async function planOpening(rt: Ports, input: RunInput): Promise<OpeningPl
     openNonconformities: nonconformities.filter((nc) => nc.status === 'open' && nc.openedIn < quarter),
     complianceContact: org.organisation.complianceContact,
   }).map((t): Task => ({ ...t, evidence: attached.get(t.control) ?? [] }));
-  // A review opened before keeps its due date: a second opening only fills in what is missing.
-  if (existing) tasks = tasks.map((t) => ({ ...t, due: existing.due }));
-  const due = existing?.due ?? tasks[0]?.due ?? addDays(openingDate, org.organisation.review.dueDays);
+  // A review opened before keeps its due date: a second opening only fills in what is
+  // missing. Capped at the deadline too, should the review have been written with a later one.
+  const due = existing ? (existing.due > lastDayOf(quarter) ? lastDayOf(quarter) : existing.due) : taskDue(quarter, openingDate, org.organisation.review);
+  tasks = tasks.map((t) => ({ ...t, due }));
   const review: Review = { id: quarter, orgId: input.orgId, status: 'open', openedAt: input.now, openedBy: input.runName, due, deadline: lastDayOf(quarter), tasks: tasks.length };
   const outcome = existing ? 'exists' : await rt.reviews.create(review, rt.clock().toISOString());
   const batches: OpeningPlan['batches'] = [];

@@ -2,9 +2,9 @@
 // nonconformities (`compliance review show`), the tasks waiting for someone
 // (`compliance task list`) and the Statement of Applicability (`compliance soa`).
 import { localDate, quarterAt, type Quarter } from '../../domain/review/quarter.ts';
-import { resultOf, tally, type ControlResult } from '../../domain/review/close.ts';
+import { resultOf, tally } from '../../domain/review/close.ts';
 import type { Nonconformity, Review, ReviewSummary, Task, TaskEvidence } from '../../domain/review/review.ts';
-import { evidenceStatusByControl, statementOfApplicability, type SoaRow } from '../../domain/review/soa.ts';
+import { evidenceStatusByControl, reviewResults, statementOfApplicability, type ControlReview, type SoaRow } from '../../domain/review/soa.ts';
 import { compareControlIds } from '../../domain/notice/notice-mail.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Ports } from '../ports.ts';
@@ -97,14 +97,10 @@ export async function listTasks(rt: Ports, orgId: string, quarter: Quarter, owne
   return inControlOrder(tasks.filter((t) => !owner || t.owner === owner || t.delegate === owner)).map(taskView);
 }
 
-/** The last result of each control: from the latest review that has one for it (at most the last four quarters read). */
-async function lastResults(rt: Ports, orgId: string): Promise<Map<string, ControlResult>> {
+/** What the reviews say of each control (soa.ts reviewResults), over the last four quarters' reviews. */
+async function lastResults(rt: Ports, orgId: string): Promise<Map<string, ControlReview>> {
   const quarters = (await rt.reviews.list(orgId)).map((r) => r.id).sort().reverse().slice(0, 4);
-  const out = new Map<string, ControlResult>();
-  for (const tasks of await Promise.all(quarters.map((q) => rt.reviews.tasks(orgId, q)))) {
-    for (const t of tasks) if (!out.has(t.control) && (t.status !== 'open' || t.closedAt)) out.set(t.control, resultOf(t));
-  }
-  return out;
+  return reviewResults((await Promise.all(quarters.map((q) => rt.reviews.tasks(orgId, q)))).flat());
 }
 
 export async function soaOf(rt: Ports, orgId: string, now: Date): Promise<SoaRow[]> {
