@@ -2,16 +2,25 @@
 // "Limits" in the README), each scanned in a child process of its own so that the peak
 // RSS printed is that scan's alone. Target: each under 10 s and under 256 MB; the
 // outcome column says what the scan made of the file (scanned, or failed with why).
+// Then linearity(): the shapes that once cost quadratic time, each timed at n and 4n
+// (test/hostile-files.test.ts counts their work; their time is measured here).
 //
-// `node bench/hostile-shapes.ts` runs main(); bench/run.ts imports and calls it.
+// `node bench/hostile-shapes.ts` runs main(); bench/run.ts imports and calls it
+// (BENCH_ONLY=hostile-linear: linearity() alone).
 // The child: `node bench/hostile-shapes.ts --child scan|datamap PATH`.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { guessColumns, readChatTable } from '../lib/adapters/sources/chat-table.ts';
+import { readCsvRecords, uniqueHeaderNames } from '../lib/adapters/sources/csv-reader.ts';
 import { JSON_POINTERS_MAX_BYTES } from '../lib/adapters/sources/local-files.ts';
+import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { DEFAULT_XLSX_ZIP_LIMITS } from '../lib/adapters/sources/xlsx-zip.ts';
+import { detectRecords } from '../lib/domain/detect/records.ts';
+import { JsonStrings } from '../lib/domain/text/json-strings.ts';
+import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import * as shapes from '../test/support/hostile-files.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -174,6 +183,88 @@ export async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(over === 0 ? '  every shape within the target' : `  ${over} shape(s) over the target`);
+  await linearity();
+}
+
+const drain = async (records: AsyncIterable<unknown>) => {
+  for await (const _ of records) void _;
+};
+
+/** Each shape that once cost quadratic time: `make(n)` prepares an input of size n and returns its work. */
+function linearShapes(dir: string): { name: string; n: number; make: (n: number) => () => unknown }[] {
+  const file = (name: string, content: string) => {
+    const f = path.join(dir, name);
+    writeFileSync(f, content);
+    return f;
+  };
+  return [
+    { name: 'CSV header naming one name n times', n: 16_384, make: (n) => ((names) => () => uniqueHeaderNames(names))(Array.from({ length: n }, () => 'email')) },
+    { name: 'column guessing from n header names', n: 50_000, make: (n) => ((names) => () => guessColumns(names))(Array.from({ length: n }, (_, i) => `Column ${i}`)) },
+    { name: 'chat table, time cells of n spaces (20 rows)', n: 100_000, make: (n) => ((f) => () => drain(readChatTable(f)))(file(`dates-${n}.csv`, shapes.slowDateChatTable(n, 20))) },
+    { name: 'CSV rows of n cells beyond a header of one (20 rows)', n: 4000, make: (n) => ((f) => () => drain(readCsvRecords(f)))(file(`beyond-${n}.csv`, `only\n${`${'x,'.repeat(n - 1)}x\n`.repeat(20)}`)) },
+    {
+      name: 'JSON nested n deep, a string at each level, with pointers',
+      n: 20_000,
+      make: (n) => {
+        const text = shapes.deepJsonWithStrings(n);
+        return () => {
+          const strings = new JsonStrings({ maxDepth: Infinity });
+          let chars = 0;
+          const emit = (s: { pointer: string }) => (chars += s.pointer.length);
+          for (let i = 0; i < text.length; i += 64 * 1024) strings.push(text.slice(i, i + 64 * 1024), emit);
+          strings.end(emit);
+        };
+      },
+    },
+    { name: 'JSON of n lines scanned, bad at its end', n: 10_000, make: (n) => ((f) => () => scanPaths(sourceReaders(), [f]))(file(`long-${n}.json`, `${shapes.longJson(n)}x`)) },
+    {
+      name: 'a record of n lines, a finding on each, placed by line',
+      n: 20_000,
+      make: (n) => {
+        const text = 'call 9123 4567 please\n'.repeat(n);
+        return () =>
+          detectRecords(
+            (async function* () {
+              yield { group: 'g', sender: '', text, at: { file: 'f', line: 1 } };
+            })(),
+            () => {},
+          );
+      },
+    },
+  ];
+}
+
+async function timed(work: () => unknown): Promise<number> {
+  const t0 = performance.now();
+  await work();
+  return performance.now() - t0;
+}
+
+/**
+ * The time of each shape at n and at 4n (best of 5, after a run to warm the JIT), and
+ * their ratio: about 4 when linear, 16 when quadratic.
+ */
+export async function linearity(): Promise<void> {
+  console.log('# Linear time: each shape that once cost quadratic time at n and 4n (best of 5); ratio about 4 linear, 16 quadratic');
+  const dir = mkdtempSync(path.join(tmpdir(), 'hostile-linear-'));
+  try {
+    for (const shape of linearShapes(dir)) {
+      const once = shape.make(shape.n);
+      const fourTimes = shape.make(4 * shape.n);
+      await once();
+      await fourTimes();
+      // in turn, so that other work on the machine slows both alike
+      let a = Infinity;
+      let b = Infinity;
+      for (let i = 0; i < 5; i++) {
+        a = Math.min(a, await timed(once));
+        b = Math.min(b, await timed(fourTimes));
+      }
+      console.log(`  ${shape.name}: n = ${shape.n.toLocaleString('en')} ${fmt(a, 1)} ms, 4n ${fmt(b, 1)} ms, ratio ${fmt(b / a, 1)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (import.meta.main) {

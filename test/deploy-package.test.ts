@@ -213,7 +213,6 @@ function readZip(file: string): Map<string, Buffer> {
 let workDir: string;
 let packageDir: string;
 let template: { Resources: Record<string, Resource>; Outputs?: Json };
-let packagingMs: number;
 
 const resources = () => Object.entries(template.Resources);
 const ofType = (type: string) => resources().filter(([, r]) => r.Type === type);
@@ -283,7 +282,6 @@ beforeAll(async () => {
     TMPDIR: path.join(workDir, 'tmp'),
   });
   mkdirSync(env.TMPDIR!);
-  const started = performance.now();
   try {
     await run(NODE, [SERVERLESS_BIN, 'package', '--stage', STAGE, '--region', REGION, '--package', packageDir], {
       cwd: ROOT,
@@ -295,7 +293,6 @@ beforeAll(async () => {
     const e = error as Error & { stdout?: string; stderr?: string };
     throw new Error(`serverless package failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
   }
-  packagingMs = performance.now() - started;
   template = JSON.parse(readFileSync(path.join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'));
 }, 240_000);
 
@@ -307,7 +304,6 @@ afterAll(() => {
 
 describe('serverless package (offline, no AWS credentials)', () => {
   it('writes the template into the temp package dir and cleans its esbuild scratch folder', () => {
-    expect(packagingMs).toBeLessThan(120_000);
     expect(existsSync(path.join(packageDir, 'cloudformation-template-update-stack.json'))).toBe(true);
     expect(existsSync(path.join(workDir, 'esbuild'))).toBe(false);
   });

@@ -1,14 +1,15 @@
 // The SMTP mailer against a real SMTP server (smtp-server, by nodemailer's authors)
 // on loopback: what arrives is what was sent, throttling (421/454) is retried and a
 // rejection is not, and sends are spaced to MAIL_MAX_PER_SECOND; the outbox is not.
+// Spacing is checked on a fake clock given to the mailer, at exact times, not timed.
 import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../lib/errors.ts';
-import { createMailer, createRateLimiter } from '../lib/adapters/mail/transport.ts';
+import { createMailer, createRateLimiter, type MailClock } from '../lib/adapters/mail/transport.ts';
 import type { OutgoingMail } from '../lib/usecases/ports.ts';
 import { mailConfig, readConfig as readEnv } from '../lib/config.ts';
 import { tempDir } from './support/temp-dir.ts';
@@ -36,9 +37,49 @@ interface Received {
 interface TestSmtp {
   /** smtp:// URL of the server, with STARTTLS ignored (the server is plain text). */
   url: string;
-  /** performance.now() at each MAIL FROM: one per attempt, since each send opens its own connection. */
+  /** The time at each MAIL FROM (startSmtp's `now`): one per attempt, since each send opens its own connection. */
   mailFroms: number[];
   received: Received[];
+  /** Resolves once the server has seen `n` MAIL FROMs. */
+  mailFromsReach(n: number): Promise<void>;
+}
+
+/**
+ * A clock that moves only when the test moves it. Every wait asked of it is recorded
+ * in `sleeps`; with `autoAdvance` a wait ends at once (the clock jumping ahead by it),
+ * otherwise it is pending until `advance()`.
+ */
+function fakeClock({ autoAdvance = false } = {}) {
+  let t = 0;
+  const sleeps: number[] = [];
+  const pending: { until: number; resolve: () => void }[] = [];
+  const clock: MailClock = {
+    now: () => t,
+    sleep(ms) {
+      sleeps.push(ms);
+      if (autoAdvance) {
+        t += ms;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => pending.push({ until: t + ms, resolve }));
+    },
+  };
+  return {
+    clock,
+    sleeps,
+    /**
+     * Once what is ready to run has run: expects exactly one wait pending, moves the clock
+     * to its end (`short` ms before, as a timer firing early would) and ends it.
+     */
+    async advance(short = 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(pending, 'waits pending').toHaveLength(1);
+      const { until, resolve } = pending.shift()!;
+      t = until - short;
+      resolve();
+      await new Promise((r) => setImmediate(r));
+    },
+  };
 }
 
 const servers: SMTPServer[] = [];
@@ -48,8 +89,14 @@ afterEach(async () => {
 });
 
 /** A plain SMTP server on 127.0.0.1; `rcptReply(n)` may refuse the n-th RCPT TO (1-based). */
-async function startSmtp(rcptReply: (n: number) => Error | undefined = () => undefined): Promise<TestSmtp> {
-  const state: TestSmtp = { url: '', mailFroms: [], received: [] };
+async function startSmtp(rcptReply: (n: number) => Error | undefined = () => undefined, now: () => number = () => performance.now()): Promise<TestSmtp> {
+  const waiting: { n: number; resolve: () => void }[] = [];
+  const state: TestSmtp = {
+    url: '',
+    mailFroms: [],
+    received: [],
+    mailFromsReach: (n) => (state.mailFroms.length >= n ? Promise.resolve() : new Promise((resolve) => waiting.push({ n, resolve }))),
+  };
   let rcpts = 0;
   const server = new SMTPServer({
     secure: false,
@@ -58,7 +105,8 @@ async function startSmtp(rcptReply: (n: number) => Error | undefined = () => und
     logger: false,
     closeTimeout: 2000,
     onMailFrom(_address, _session, callback) {
-      state.mailFroms.push(performance.now());
+      state.mailFroms.push(now());
+      for (const w of waiting.filter((w) => state.mailFroms.length >= w.n)) w.resolve();
       callback();
     },
     onRcptTo(_address, _session, callback) {
@@ -154,60 +202,73 @@ describe('SMTP mailer against a loopback SMTP server', () => {
     expect(smtp.mailFroms).toHaveLength(1);
   });
 
-  it('keeps to maxPerSecond: 10 concurrent sends at 5/s, no more than 5 begin in any one second', async () => {
-    const smtp = await startSmtp();
-    // Warm up the client and server code paths on a mailer of its own (its own limiter),
-    // so a slow first connection does not skew the timings measured below.
-    await createMailer({ transport: 'smtp', from: FROM, smtpUrl: smtp.url, maxPerSecond: 5 }).send(mailTo(0));
-    smtp.mailFroms.length = 0;
-    smtp.received.length = 0;
+  it('keeps to maxPerSecond: 10 concurrent sends at 5/s begin 200 ms apart on the mailer\'s clock, the first at once', async () => {
+    const time = fakeClock();
+    const smtp = await startSmtp(undefined, time.clock.now);
+    const mailer = createMailer({ transport: 'smtp', from: FROM, smtpUrl: smtp.url, maxPerSecond: 5 }, time.clock);
 
-    const mailer = createMailer({ transport: 'smtp', from: FROM, smtpUrl: smtp.url, maxPerSecond: 5 });
-    const started = performance.now();
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => mailer.send(mailTo(i + 1))));
-    const elapsed = performance.now() - started;
+    const sending = Promise.all(Array.from({ length: 10 }, (_, i) => mailer.send(mailTo(i + 1))));
+    for (let k = 1; k < 10; k++) {
+      await smtp.mailFromsReach(k);
+      // The others wait for their slot: none begins until the clock reaches it.
+      await time.advance();
+      expect(smtp.mailFroms.length, `MAIL FROMs after ${k} slot(s)`).toBeLessThanOrEqual(k + 1);
+    }
+    const results = await sending;
 
+    // Nine waits of 200 ms, so each MAIL FROM at its slot: no more than 5 begin in any one second.
+    expect(time.sleeps).toEqual(Array(9).fill(200));
+    expect(smtp.mailFroms).toEqual(Array.from({ length: 10 }, (_, i) => i * 200));
     expect(new Set(results.map((r) => r.messageId)).size).toBe(10);
     expect(smtp.received).toHaveLength(10);
     expect(smtp.received.flatMap((r) => r.rcptTo).sort()).toEqual(
       Array.from({ length: 10 }, (_, i) => `owner${i + 1}@harbourledger.example`).sort(),
     );
-    const starts = [...smtp.mailFroms].sort((a, b) => a - b);
-    expect(starts).toHaveLength(10);
-    // The limiter spaces starts 200 ms apart, so the 1st and 6th of any six are >= 1 s apart
-    // when they leave the client; the server sees them after a connection and EHLO, so allow
-    // 50 ms of network jitter. Without a limiter all ten arrive within a few ms.
-    const JITTER = 50;
-    for (let i = 0; i + 5 < starts.length; i++) {
-      expect(starts[i + 5]! - starts[i]!, `MAIL FROM ${i + 1} to ${i + 6}`).toBeGreaterThanOrEqual(1000 - JITTER);
-    }
-    // Nine gaps of 200 ms.
-    expect(starts[9]! - starts[0]!).toBeGreaterThanOrEqual(1800 - JITTER);
-    expect(elapsed).toBeGreaterThanOrEqual(1800);
   });
 
-  it('the outbox is not limited: 10 concurrent sends finish well within a second', async () => {
+  it('the outbox is not limited: 10 concurrent sends never wait, on the mailer\'s clock or on a timer', async () => {
     const dir = tempDir('mail-transport-');
-    const mailer = createMailer({ transport: 'outbox', from: FROM, outboxDir: dir });
-    await mailer.send(mailTo(0)); // warm-up
-    const started = performance.now();
-    await Promise.all(Array.from({ length: 10 }, (_, i) => mailer.send(mailTo(i + 1))));
-    // At 5/s these would take 1.8 s; unlimited they take milliseconds.
-    expect(performance.now() - started).toBeLessThan(1000);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.eml'))).toHaveLength(11);
+    const time = fakeClock({ autoAdvance: true });
+    const mailer = createMailer({ transport: 'outbox', from: FROM, outboxDir: dir }, time.clock);
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => mailer.send(mailTo(i + 1))));
+      expect(timers.mock.calls.filter(([, ms]) => (ms ?? 0) > 0)).toEqual([]);
+    } finally {
+      timers.mockRestore();
+    }
+    expect(time.sleeps).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.eml'))).toHaveLength(10);
   });
 });
 
 describe('rate limiter', () => {
-  it('lets concurrent callers through one at a time, at least 1/maxPerSecond s apart', async () => {
-    const limiter = createRateLimiter(20); // 50 ms apart
+  it('lets concurrent callers through one at a time, 1/maxPerSecond s apart on its clock, the first at once', async () => {
+    const time = fakeClock();
+    const limiter = createRateLimiter(20, time.clock.now, time.clock.sleep); // 50 ms apart
     const released: number[] = [];
-    await Promise.all(Array.from({ length: 8 }, () => limiter.take().then(() => released.push(performance.now()))));
-    expect(released).toHaveLength(8);
-    const gaps = released.slice(1).map((t, i) => t - released[i]!);
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(50);
-    // The first is let through at once.
-    expect(released[7]! - released[0]!).toBeGreaterThanOrEqual(350);
+    const all = Promise.all(Array.from({ length: 8 }, () => limiter.take().then(() => released.push(time.clock.now()))));
+    for (let k = 1; k < 8; k++) {
+      await time.advance();
+      expect(released).toHaveLength(k + 1);
+    }
+    await all;
+    expect(released).toEqual([0, 50, 100, 150, 200, 250, 300, 350]);
+    expect(time.sleeps).toEqual(Array(7).fill(50));
+  });
+
+  it('waits again when its wait ends before the slot (a timer firing early)', async () => {
+    const time = fakeClock();
+    const limiter = createRateLimiter(20, time.clock.now, time.clock.sleep);
+    let second: number | undefined;
+    await limiter.take();
+    const taking = limiter.take().then(() => (second = time.clock.now()));
+    await time.advance(0.25); // ends at 49.75
+    expect(second).toBeUndefined();
+    await time.advance();
+    await taking;
+    expect(second).toBe(50);
+    expect(time.sleeps).toEqual([50, 0.25]);
   });
 
   it('refuses a rate that is not a positive number', () => {

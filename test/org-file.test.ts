@@ -378,9 +378,9 @@ describe('hostile organisation files', () => {
       const prev = i === 0 ? 'a' : ['b', 'c', 'd', 'e', 'f', 'g'][i - 1];
       levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
     }
-    const started = performance.now();
+    // 63 aliases, under the count of 100, but 9^7 copies once expanded: this message comes only
+    // from the expansion being stopped at 100 (expanded in full, the unknown fields a..h would be reported).
     expect(problems(`${text(BASE)}${levels.join('\n')}\n`)).toEqual([`org.yaml:${BASE.length + 2}: YAML: aliases (*name) that expand to more than 100 copies; write the values out`]);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('refuses UTF-16 and bytes that are not UTF-8, naming the line', () => {

@@ -19,6 +19,14 @@ type Pacing = Pick<Extract<MailConfig, { transport: 'smtp' }>, 'maxPerSecond' | 
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The time a mailer paces its sends by, and waits on: the monotonic clock unless a test gives its own. */
+export interface MailClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: MailClock = { now: () => performance.now(), sleep };
+
 export interface RateLimiter {
   /** Resolves when the caller may begin one send. */
   take(): Promise<void>;
@@ -28,9 +36,9 @@ export interface RateLimiter {
  * Spaces starts at least 1/maxPerSecond s apart, so no more than maxPerSecond begin
  * in any one-second window. Callers are served in turn (a promise chain), so
  * concurrent `take()`s cannot claim the same slot; the spacing is measured from when
- * the previous caller was actually let through, on the monotonic clock.
+ * the previous caller was actually let through, on `now` (the monotonic clock unless given one).
  */
-export function createRateLimiter(maxPerSecond: number, now: () => number = () => performance.now()): RateLimiter {
+export function createRateLimiter(maxPerSecond: number, now: () => number = REAL_CLOCK.now, wait: (ms: number) => Promise<void> = sleep): RateLimiter {
   if (!(Number.isFinite(maxPerSecond) && maxPerSecond > 0)) {
     throw new RangeError(`mail maxPerSecond must be a positive number, got ${maxPerSecond}`);
   }
@@ -41,7 +49,7 @@ export function createRateLimiter(maxPerSecond: number, now: () => number = () =
     take() {
       const turn = tail.then(async () => {
         // A timer may fire a fraction of a millisecond early: wait until the slot has really come.
-        for (let wait = next - now(); wait > 0; wait = next - now()) await sleep(wait);
+        for (let ms = next - now(); ms > 0; ms = next - now()) await wait(ms);
         next = now() + interval;
       });
       tail = turn;
@@ -61,13 +69,13 @@ function isThrottled(error: unknown): boolean {
   return THROTTLED.test(`${e?.name} ${e?.code ?? ''} ${e?.message}`);
 }
 
-async function withThrottleRetry<T>(send: () => Promise<T>, retryBaseMs = 200, attempts = 5): Promise<T> {
+async function withThrottleRetry<T>(send: () => Promise<T>, clock: MailClock, retryBaseMs = 200, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await send();
     } catch (error) {
       if (!isThrottled(error) || attempt >= attempts) throw error;
-      await sleep(Math.min(5000, retryBaseMs * 2 ** attempt) * (0.5 + Math.random() / 2));
+      await clock.sleep(Math.min(5000, retryBaseMs * 2 ** attempt) * (0.5 + Math.random() / 2));
     }
   }
 }
@@ -89,15 +97,15 @@ function outboxMailer(from: string, outboxDir: string): Mailer {
   };
 }
 
-function transportMailer(from: string, transport: Transporter, pacing: Pacing): Mailer {
+function transportMailer(from: string, transport: Transporter, pacing: Pacing, clock: MailClock): Mailer {
   // One limiter for all sends of this mailer; every attempt, retries included, takes a slot.
-  const limiter = createRateLimiter(pacing.maxPerSecond);
+  const limiter = createRateLimiter(pacing.maxPerSecond, clock.now, clock.sleep);
   return {
     async send(mail) {
       const info = await withThrottleRetry(async () => {
         await limiter.take();
         return transport.sendMail(message(from, mail));
-      }, pacing.retryBaseMs);
+      }, clock, pacing.retryBaseMs);
       return { messageId: info.messageId };
     },
   };
@@ -115,15 +123,16 @@ function message(from: string, mail: OutgoingMail) {
   };
 }
 
-export function createMailer(config: MailConfig): Mailer {
+/** `clock`: what the SMTP and SES mailers pace and back off by (tests give a fake one); the outbox never waits. */
+export function createMailer(config: MailConfig, clock: MailClock = REAL_CLOCK): Mailer {
   switch (config.transport) {
     case 'outbox':
       return outboxMailer(config.from, config.outboxDir);
     case 'smtp':
-      return transportMailer(config.from, nodemailer.createTransport(config.smtpUrl), config);
+      return transportMailer(config.from, nodemailer.createTransport(config.smtpUrl), config, clock);
     case 'ses': {
       const sesClient = new SESv2Client({ region: config.region });
-      return transportMailer(config.from, nodemailer.createTransport({ SES: { sesClient, SendEmailCommand } }), config);
+      return transportMailer(config.from, nodemailer.createTransport({ SES: { sesClient, SendEmailCommand } }), config, clock);
     }
   }
 }
