@@ -1,51 +1,24 @@
 // What the scheduled cycle takes from outside before it writes or sends anything: a
 // file of review answers (checked whole, each problem with its line), the mail sender,
 // the SMTP relay's URL and the clock from the environment.
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { readConfig } from '../lib/config.ts';
 import { InputError } from '../lib/errors.ts';
+import { cleanEnv, runCli as runCliFor } from './support/cli.ts';
+import { closedEndpoint } from './support/closed-port.ts';
 import { tempDir } from './support/temp-dir.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLE = 'examples/acme-hk/org.yaml';
-const CLI = 'lib/cli/main.mjs';
-// Node 24 (the CLI is TypeScript run by Node's type stripping): this process's node when vitest runs on it, else the project's.
-const NODE =
-  Number(process.versions.node.split('.')[0]) >= 24 || !existsSync(path.join(ROOT, 'node_modules', '.bin', 'node'))
-    ? process.execPath
-    : path.join(ROOT, 'node_modules', '.bin', 'node');
-/** A port nothing listens on: a command that opened a store session would fail. */
-const CLOSED = 'http://127.0.0.1:9';
-const COMPILE_CACHE = tempDir('cycle-input-compile-cache-');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment without anything that would point the CLI elsewhere. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE };
-  for (const key of ['DYNAMODB_ENDPOINT', 'COMPLIANCE_TABLE', 'COMPLIANCE_NOW', 'OUTBOX_DIR', 'MAIL_TRANSPORT', 'MAIL_FROM', 'SMTP_URL', 'DEBUG', 'NODE_OPTIONS']) {
-    delete env[key];
-  }
-  return { ...env, ...extra };
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(NODE, [CLI, ...args], { cwd: ROOT, env, timeout: 280_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+let CLOSED = '';
+beforeAll(async () => {
+  // a port nothing listens on: a command that opened a store session would fail
+  CLOSED = await closedEndpoint();
+});
+/** Long enough for a whole cycle of the sample on a busy machine. */
+const runCli = (args: string[], env = cleanEnv()) => runCliFor(args, env, 280_000);
 
 describe('the environment: a bad value names its variable, exit 2', () => {
   it('MAIL_FROM must be a mailbox (addr@domain or Name <addr@domain>)', () => {
