@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openAuditLogFile } from '../lib/adapters/events/audit-log-files.ts';
-import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
+import { executeWorkflow, type ExecuteOptions } from '../lib/adapters/local/workflow-runner.ts';
 import { buildSourceEntry, DataMap, diffDataMaps } from '../lib/domain/datamap/datamap.ts';
 import { groupHash } from '../lib/domain/detect/mask.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
@@ -81,9 +81,9 @@ async function importCsv(rt: Runtime, file: string, now = '2026-11-30T09:00:00Z'
   return importAuditLog(rt, { orgId: ORG, platform: 'dingtalk', file: await openAuditLogFile(file), actor: 'test', now: new Date(now) });
 }
 
-async function monitor(rt: Runtime, now: string): Promise<MonitorSummary> {
+async function monitor(rt: Runtime, now: string, options: ExecuteOptions = {}): Promise<MonitorSummary> {
   const { input } = runRequest('behaviour-monitoring', ORG, new Date(now), { onDemand: true });
-  return (await executeWorkflow(rt, 'behaviour-monitoring', input)) as MonitorSummary;
+  return (await executeWorkflow(rt, 'behaviour-monitoring', input, options)) as MonitorSummary;
 }
 
 /**
@@ -201,7 +201,17 @@ describe('behaviour monitoring against DynamoDB Local', () => {
     // DynamoDB goes away after the import's second batch of events: the import cannot end its mark, no step after it can write.
     let batches = 0;
     const dynamo = dynamoDiesAfter(rt, (input) => input.includes('"RequestItems"') && input.includes('"type":"event"') && ++batches === 2);
-    await expect(monitor(rt, '2026-11-30T09:00:00Z')).rejects.toThrow();
+    const failed: [string, string][] = [];
+    await expect(monitor(rt, '2026-11-30T09:00:00Z', { onTaskError: (state, error) => failed.push([state, String(error)]) })).rejects.toMatchObject({
+      name: 'ExecutionError',
+      cause: { name: 'MonitoringFailed' },
+    });
+    // The refused connection failed the run: the import's step lists the file it could not finish
+    // as failed, the step after it fails, and recording the failure cannot reach DynamoDB either.
+    expect(failed).toEqual([
+      ['Detect', 'Error: connect ECONNREFUSED 127.0.0.1:8000'],
+      ['RecordFailure', 'Error: connect ECONNREFUSED 127.0.0.1:8000'],
+    ]);
     dynamo.back();
     expect(await listAlerts(rt, ORG)).toEqual([]);
 

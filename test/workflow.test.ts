@@ -166,7 +166,19 @@ describe('evidence sweep workflow, executed locally', () => {
 
   it('refuses a malformed event at the edge, naming the field', async () => {
     const rt = await testRuntime();
-    await expect(executeWorkflow(rt, 'evidence-sweep', { orgId: 'kowloon-co', runName: 'bad name!', now: 'yesterday' })).rejects.toThrow();
+    const failed: [string, string][] = [];
+    const onTaskError = (state: string, error: unknown) => failed.push([state, String(error)]);
+    await expect(executeWorkflow(rt, 'evidence-sweep', { orgId: 'kowloon-co', runName: 'bad name!', now: 'yesterday' }, { onTaskError })).rejects.toMatchObject({
+      name: 'ExecutionError',
+      cause: { name: 'SweepFailed' },
+    });
+    // The first step refused the event naming both fields; so did RecordFailure, and nothing is on record under that name.
+    const named = /^EventError: invalid event: runName: must be 1-80 letters.*; now: must be an ISO-8601 date-time/;
+    expect(failed).toEqual([
+      ['PlanNotices', expect.stringMatching(named)],
+      ['RecordFailure', expect.stringMatching(named)],
+    ]);
+    expect(await rt.runs.get({ orgId: 'kowloon-co', kind: 'evidence-sweep', name: 'bad name!' })).toBeUndefined();
     const { handler } = await import('../functions/sweep-plan.ts');
     await expect(handler({ orgId: 'kowloon-co', runName: 'bad name!', now: 'yesterday' }, {} as never)).rejects.toThrow(/runName: must be 1-80 letters.*now: must be an ISO-8601 date-time/);
   });

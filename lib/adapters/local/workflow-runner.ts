@@ -55,7 +55,30 @@ async function loadHandler(functionKey: string): Promise<Handler> {
   return handler as Handler;
 }
 
-export async function executeWorkflow(rt: Runtime, workflow: WorkflowName, input: unknown): Promise<unknown> {
+/**
+ * Building a StateMachine validates its definition (over 100 ms each time); a definition
+ * is validated once, and an edited file is a new definition, validated again.
+ */
+const machines = new Map<string, StateMachine>();
+function stateMachine(definition: Definition): StateMachine {
+  const text = JSON.stringify(definition);
+  let machine = machines.get(text);
+  if (!machine) {
+    machine = new StateMachine(definition as never);
+    machines.set(text, machine);
+  }
+  return machine;
+}
+
+export interface ExecuteOptions {
+  /**
+   * Told of each Task whose function failed, with its error: a failed execution's own error
+   * is its Fail state's fixed cause, and what failed and why is only in the Catch's data.
+   */
+  onTaskError?: (state: string, error: unknown) => void;
+}
+
+export async function executeWorkflow(rt: Runtime, workflow: WorkflowName, input: unknown, options: ExecuteOptions = {}): Promise<unknown> {
   const definition = readDefinition(workflow);
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [state, functionKey] of taskFunctions(definition)) {
@@ -63,17 +86,22 @@ export async function executeWorkflow(rt: Runtime, workflow: WorkflowName, input
     // The time the function has on AWS (its declared timeout, else the provider's 60 s), counted
     // from the call: middy cuts a handler off just before it, as Lambda would.
     const timeoutMs = (allFunctions().get(functionKey as FunctionKey)?.timeout ?? 60) * 1000;
-    handlers[state] = (event) => {
+    handlers[state] = async (event) => {
       const deadline = Date.now() + timeoutMs;
-      return handler(event, {
-        functionName: `compliance-local-${functionKey}`,
-        awsRequestId: crypto.randomUUID(),
-        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      });
+      try {
+        return await handler(event, {
+          functionName: `compliance-local-${functionKey}`,
+          awsRequestId: crypto.randomUUID(),
+          getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+        });
+      } catch (error) {
+        options.onTaskError?.(state, error);
+        throw error;
+      }
     };
   }
   setRuntime(rt);
-  const machine = new StateMachine(localDefinition(definition) as never);
+  const machine = stateMachine(localDefinition(definition));
   const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers: handlers as never } });
   return execution.result;
 }
