@@ -10,7 +10,7 @@ import type { Gap } from '../lib/domain/gaps/gap.ts';
 import { analyse, groupSubjectId, RULES, type AnalysisInput } from '../lib/domain/gaps/rules.ts';
 import { assessRisk } from '../lib/domain/gaps/risk.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
-import { requirementExists, requirements } from '../lib/domain/catalogues/catalogues.ts';
+import { requirement, requirementExists, requirements } from '../lib/domain/catalogues/catalogues.ts';
 import type { Platform } from '../lib/domain/org/platform.ts';
 import type { PeopleFinding } from '../lib/domain/datamap/residency.ts';
 import { formatAnalysis } from '../lib/cli/gaps-output.ts';
@@ -72,7 +72,7 @@ describe('gap rules', () => {
     const file = org('teams', {}, {});
     const partial = { ...file, controls: file.controls.filter((c) => c.id !== 'A.7.5' && c.id !== 'A.5.2') };
     const gap = analyse(input(partial, dataMap({ region: 'eastasia', provider: 'azure' }))).findings.find((f) => f.rule === 'soa-undecided');
-    expect(gap).toMatchObject({ id: 'soa-undecided:organisation:kowloon-co', severity: 'low', facts: { undecided: 2, controls: ['A.5.2', 'A.7.5'] }, owner: 'carol' });
+    expect(gap).toMatchObject({ id: 'soa-undecided:organisation:kowloon-co', severity: 'medium', facts: { undecided: 2, controls: ['A.5.2', 'A.7.5'] }, owner: 'carol' });
     expect(rulesFired(input(file, dataMap({ region: 'eastasia', provider: 'azure' })))).not.toContain('soa-undecided:organisation:kowloon-co');
   });
 
@@ -356,5 +356,74 @@ describe('gap lifecycle', () => {
     const open = frameworkScores([finding(xb)], ['A.8.15']);
     expect(open.pdpo.met).toBe(open.pdpo.applicable - 3); // DPP3 and both PCPD entries
     expect(open.iso27001.applicable).toBe(new Set([...Object.values(RULES).flatMap((r) => r.requirements.filter((q) => q.framework === 'iso27001').map((q) => q.id)), 'A.8.15']).size);
+  });
+});
+
+describe('encryption of red data', () => {
+  const processing = { processing: { purpose: 'Pay staff', lawfulBasis: 'contract', retentionDays: 2555 } };
+  // Red payroll data in Hong Kong, no group declared: an amber tier (3 x 2 x 1), which asks no end-to-end encryption.
+  const hk = () => dataMap({ region: 'eastasia', provider: 'azure' });
+  /** The test organisation on Teams, with what Teams declares about encryption. */
+  const teamsWith = (encryption: Record<string, boolean>) =>
+    org('teams', processing, { platforms: Object.entries(PLATFORMS).map(([id, p]) => ({ id, ...p, ...(id === 'teams' ? encryption : {}) })) });
+  const e2eeGap = (result: ReturnType<typeof analyse>) => result.findings.find((f) => f.rule === 'red-without-e2ee');
+
+  it('red data encrypted at rest and in transit but not end to end: a low gap that leaves no requirement unmet and says why end to end matters', () => {
+    const result = analyse(input(teamsWith({ encryptionAtRest: true, encryptionInTransit: true }), hk()));
+    const gap = e2eeGap(result)!;
+    expect(gap).toMatchObject({
+      id: 'red-without-e2ee:source:payroll',
+      severity: 'low',
+      requirements: [],
+      facts: { platform: 'teams', e2ee: 'optional', encryptionAtRest: true, encryptionInTransit: true },
+    });
+    expect(gap.remedy).toMatch(/end to end/);
+    expect(gap.remedy).toMatch(/Microsoft Teams's operator/);
+    // The platform is fit for the source: risk keeps it there and no other rule says otherwise.
+    expect(result.risk.sources[0]).toMatchObject({ tier: 'amber', recommendation: 'keep Payroll chat on Microsoft Teams' });
+    expect(result.findings.map((f) => f.rule)).toEqual(['red-without-e2ee']);
+    const scores = frameworkScores(result.findings, ['A.8.15'], result.notApplicable);
+    expect([scores.pdpo.score, scores.iso27001.score]).toEqual([1, 1]);
+  });
+
+  it('red data neither end-to-end encrypted nor encrypted at rest and in transit: high, citing DPP4 and A.8.24, naming what is missing', () => {
+    const gap = e2eeGap(analyse(input(teamsWith({ encryptionAtRest: true }), hk())))!;
+    expect(gap).toMatchObject({
+      severity: 'high',
+      requirements: [{ framework: 'pdpo', id: 'DPP4' }, { framework: 'iso27001', id: 'A.8.24' }],
+      facts: { platform: 'teams', e2ee: 'optional', encryptionAtRest: true, encryptionInTransit: false },
+    });
+    expect(gap.remedy).toMatch(/in transit/);
+    expect(gap.remedy).not.toMatch(/at rest and in transit on/);
+    // e2ee by default covers it, whatever else is declared.
+    const e2ee = org('dingtalk-exclusive', processing);
+    expect(e2eeGap(analyse(input(e2ee, dataMap({ region: 'cn-hongkong', provider: 'alibaba' }))))).toBeUndefined();
+  });
+
+  it('risk never recommends keeping red data on, or moving it to, a platform the encryption rule reports high', () => {
+    const result = analyse(input(org('teams', processing), hk()));
+    const risk = result.risk.sources[0]!;
+    expect(risk.tier).toBe('amber');
+    expect(risk.allowedPlatforms).toEqual(['dingtalk-exclusive']);
+    expect(risk.recommendation).toMatch(/^move Payroll chat off Microsoft Teams \(.*not encrypted at rest and in transit.*\) to DingTalk Exclusive Cloud HK$/);
+    expect(e2eeGap(result)).toMatchObject({ severity: 'high', facts: { encryptionAtRest: false, encryptionInTransit: false } });
+    expect(result.findings.find((f) => f.rule === 'platform-unfit-for-tier')).toMatchObject({ severity: 'medium', facts: { tier: 'amber', allowedPlatforms: ['dingtalk-exclusive'] } });
+  });
+});
+
+describe('the Statement of Applicability', () => {
+  const soaGap = (undecided: number) => {
+    const file = org('teams');
+    const drop = new Set(requirements('iso27001').slice(-undecided).map((r) => r.id));
+    return analyse(input({ ...file, controls: file.controls.filter((c) => !drop.has(c.id)) }, dataMap({ region: 'eastasia', provider: 'azure' }))).findings.find((f) => f.rule === 'soa-undecided');
+  };
+
+  it('an incomplete one leaves ISO/IEC 27001 6.1.3 unmet: medium, high once more than a quarter of Annex A (24 of 93) is undecided', () => {
+    expect(requirement({ framework: 'iso27001', id: '6.1.3' })?.title).toBe('Information security risk treatment');
+    expect(soaGap(1)).toMatchObject({ severity: 'medium', requirements: [{ framework: 'iso27001', id: '6.1.3' }], facts: { undecided: 1 } });
+    expect(soaGap(23)).toMatchObject({ severity: 'medium', facts: { undecided: 23 } });
+    expect(soaGap(24)).toMatchObject({ severity: 'high', facts: { undecided: 24 } });
+    // A clause is cited, never listed as an Annex A control: the SoA still has 93 to decide.
+    expect(requirements('iso27001')).toHaveLength(93);
   });
 });

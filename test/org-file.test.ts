@@ -431,6 +431,13 @@ describe('platforms, roles, groups and acceptances', () => {
     expect(org.platforms[0]).toMatchObject({ residencyChoice: false, siem: false });
   });
 
+  it('declares encryption at rest and in transit on a platform (not declared: not claimed), refusing what is not true or false', () => {
+    expect(parseOrgFile(withLines(), 'org.yaml').platforms[0]).toMatchObject({ e2ee: 'none', encryptionAtRest: false, encryptionInTransit: false });
+    const declared = withLines().replace('    e2ee: none', '    e2ee: none\n    encryptionAtRest: true\n    encryptionInTransit: true');
+    expect(parseOrgFile(declared, 'org.yaml').platforms[0]).toMatchObject({ e2ee: 'none', encryptionAtRest: true, encryptionInTransit: true });
+    expect(problems(withLines().replace('    e2ee: none', '    e2ee: none\n    encryptionAtRest: AES-256'))).toEqual([`org.yaml:${at(6)}: platforms[0].encryptionAtRest: must be true or false`]);
+  });
+
   it('refuses an unknown platform id, a bad capability value and an unknown role', () => {
     const unknownPlatform = withLines().replace('platform: dingtalk-standard, kind', 'platform: teams, kind');
     expect(problems(unknownPlatform)).toEqual([`org.yaml:${at(9)}: sources[0].platform: unknown platform "teams" (declared: dingtalk-standard)`]);

@@ -2,12 +2,16 @@
 // this module loads: the Hong Kong PDPO with the PCPD's guidance, the GDPR,
 // ISO/IEC 27001:2022 Annex A, the 2013 edition's controls with their 2022
 // counterparts, and the links between requirements of different catalogues.
-// A requirement is named everywhere by a reference { framework, id }.
+// A requirement is named everywhere by a reference { framework, id }. The few
+// ISO/IEC 27001 management-system clauses gaps cite (6.1.3) are requirements of the
+// iso27001 framework too, but not Annex A controls: `requirements('iso27001')` and
+// the SoA stay the 93 controls.
 import { z } from 'zod';
 import pdpoData from './data/pdpo.json' with { type: 'json' };
 import gdprData from './data/gdpr.json' with { type: 'json' };
 import iso2022Data from './data/iso27001-2022.json' with { type: 'json' };
 import iso2013Data from './data/iso27001-2013.json' with { type: 'json' };
+import isoClausesData from './data/iso27001-2022-clauses.json' with { type: 'json' };
 import mappingsData from './data/mappings.json' with { type: 'json' };
 
 export const Framework = z.enum(['pdpo', 'gdpr', 'iso27001']);
@@ -70,6 +74,7 @@ export interface CatalogueRow {
 
 const text = z.string().trim().min(1).max(600);
 const iso2022Id = z.string().regex(/^A\.[5-8]\.[1-9]\d?$/, 'must be an ISO/IEC 27001:2022 id such as A.8.24');
+const clauseId = z.string().regex(/^(?:[4-9]|10)(?:\.[1-9]\d?){0,2}$/, 'must be an ISO/IEC 27001:2022 clause such as 6.1.3');
 const iso2013Id = z.string().regex(/^A\.(?:[5-9]|1[0-8])\.[1-9]\.[1-9]\d?$/, 'must be an ISO/IEC 27001:2013 id such as A.12.4.1');
 
 const CatalogueFile = <E extends z.ZodType>(entry: E) => z.strictObject({ name: text, note: text.optional(), entries: z.array(entry).min(1) });
@@ -79,6 +84,7 @@ const PdpoFile = CatalogueFile(
 );
 const GdprFile = CatalogueFile(z.strictObject({ id: z.string().regex(/^Art\.[1-9]\d{0,2}$/), title: text, asks: text }));
 const Iso2022File = CatalogueFile(z.strictObject({ id: iso2022Id, theme: Theme, title: text, asks: text }));
+const IsoClausesFile = CatalogueFile(z.strictObject({ id: clauseId, title: text, asks: text }));
 const Iso2013File = CatalogueFile(z.strictObject({ id: iso2013Id, title: text, mapsTo: z.array(iso2022Id).min(1, 'must name at least one 2022 control') }));
 const MappingsFile = z.strictObject({
   note: text,
@@ -97,11 +103,15 @@ export interface CatalogueData {
   iso27001: unknown;
   iso2013: unknown;
   mappings: unknown;
+  /** ISO/IEC 27001:2022 clauses gaps may cite (none when absent). */
+  isoClauses?: unknown;
 }
 
 export interface Catalogues {
   names: Readonly<Record<CatalogueName, string>>;
   requirements: Readonly<Record<Framework, readonly Requirement[]>>;
+  /** ISO/IEC 27001:2022 clauses (framework iso27001), apart from the Annex A controls. */
+  isoClauses: readonly Requirement[];
   controls2013: readonly Control2013[];
   /** Each requirement's linked requirements, in both directions, by refKey. */
   links: ReadonlyMap<string, readonly RequirementRef[]>;
@@ -122,15 +132,17 @@ export function loadCatalogues(data: CatalogueData): Catalogues {
   const iso = parse('iso27001-2022.json', Iso2022File, data.iso27001);
   const iso2013 = parse('iso27001-2013.json', Iso2013File, data.iso2013);
   const mappings = parse('mappings.json', MappingsFile, data.mappings);
-  if (!pdpo || !gdpr || !iso || !iso2013 || !mappings) throw new Error(`catalogue data: ${problems.join('; ')}`);
+  const clauses = data.isoClauses === undefined ? { entries: [] } : parse('iso27001-2022-clauses.json', IsoClausesFile, data.isoClauses);
+  if (!pdpo || !gdpr || !iso || !iso2013 || !mappings || !clauses) throw new Error(`catalogue data: ${problems.join('; ')}`);
 
   const requirements: Record<Framework, Requirement[]> = {
     pdpo: pdpo.entries.map((e) => ({ framework: 'pdpo', ...e })),
     gdpr: gdpr.entries.map((e) => ({ framework: 'gdpr', ...e })),
     iso27001: iso.entries.map((e) => ({ framework: 'iso27001', ...e })),
   };
+  const isoClauses: Requirement[] = clauses.entries.map((e) => ({ framework: 'iso27001', ...e }));
   const known = new Set<string>();
-  for (const r of Object.values(requirements).flat()) {
+  for (const r of [...Object.values(requirements).flat(), ...isoClauses]) {
     if (known.has(refKey(r))) problems.push(`${r.framework}: ${r.id} is listed twice`);
     known.add(refKey(r));
   }
@@ -166,6 +178,7 @@ export function loadCatalogues(data: CatalogueData): Catalogues {
   return {
     names: { pdpo: pdpo.name, gdpr: gdpr.name, iso27001: iso.name, 'iso27001-2013': iso2013.name },
     requirements,
+    isoClauses,
     controls2013: iso2013.entries,
     links,
   };
@@ -188,11 +201,11 @@ function themeProblems(controls: readonly Requirement[]): string[] {
   return problems;
 }
 
-const CATALOGUES = loadCatalogues({ pdpo: pdpoData, gdpr: gdprData, iso27001: iso2022Data, iso2013: iso2013Data, mappings: mappingsData });
-const BY_REF = new Map(Object.values(CATALOGUES.requirements).flat().map((r) => [refKey(r), r]));
+const CATALOGUES = loadCatalogues({ pdpo: pdpoData, gdpr: gdprData, iso27001: iso2022Data, iso2013: iso2013Data, mappings: mappingsData, isoClauses: isoClausesData });
+const BY_REF = new Map([...Object.values(CATALOGUES.requirements).flat(), ...CATALOGUES.isoClauses].map((r) => [refKey(r), r]));
 const BY_2013_ID = new Map(CATALOGUES.controls2013.map((c) => [c.id, c]));
 
-/** The requirements of one framework, in their catalogue's order. */
+/** The requirements of one framework, in their catalogue's order (for ISO/IEC 27001, the 93 Annex A controls; its clauses are found by `requirement`). */
 export function requirements(framework: Framework): readonly Requirement[] {
   return CATALOGUES.requirements[framework];
 }

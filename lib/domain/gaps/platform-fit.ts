@@ -4,8 +4,11 @@
 //   the source has no applicable basis for (for a Hong Kong data user: Hong Kong, unless
 //   a basis covers the transfer; never "where the people are"), or a residency choice,
 //   an audit log, and external sharing not open;
-// - amber: an audit log, and external sharing not open;
+// - amber: an audit log, and external sharing not open; and, where the source holds red
+//   data, encryption (end to end by default, or at rest and in transit);
 // - green: any declared platform.
+// Red data asks encryption at every tier because the red-without-e2ee rule judges by the
+// data's rating, not the tier: a platform recommended here is never one it reports high.
 import { placeName, resolveStorage, transfers, type Jurisdiction, type TransferBasis } from '../datamap/residency.ts';
 import type { Platform } from '../org/platform.ts';
 import type { Tier } from './risk.ts';
@@ -18,13 +21,28 @@ export interface HeldData {
   personalData: boolean;
   /** The transfer bases the source declares. */
   transferBasis: readonly TransferBasis[];
+  /** The data map rates it red. */
+  red?: boolean;
 }
+
+type Encryption = Pick<Platform, 'e2ee' | 'encryptionAtRest' | 'encryptionInTransit'>;
+
+/** Encrypted as red data asks at least: end to end by default, or at rest and in transit. */
+export const encryptsRedData = (platform: Encryption): boolean =>
+  platform.e2ee === 'default' || (platform.encryptionAtRest === true && platform.encryptionInTransit === true);
+
+/** What it does not declare: "at rest", "in transit" or "at rest and in transit" (empty: both). */
+export const missingEncryption = (platform: Encryption): string =>
+  [platform.encryptionAtRest === true ? undefined : 'at rest', platform.encryptionInTransit === true ? undefined : 'in transit'].filter((m) => m !== undefined).join(' and ');
 
 /** Why a platform does not fit a tier (empty: it fits). `transfersToo` false: leaves out
  * where it stores data (what a transfer basis would settle). */
 export function unfitBecause(platform: Platform, tier: Tier, held: HeldData, transfersToo = true): string[] {
-  if (tier === 'green') return [];
+  // Red data is never tiered green; asked here all the same, so the rule and this never disagree.
+  const unencrypted = held.red === true && tier !== 'red' && !encryptsRedData(platform);
+  if (tier === 'green') return unencrypted ? [notEncrypted(platform)] : [];
   const why: string[] = [];
+  if (unencrypted) why.push(notEncrypted(platform));
   if (platform.auditLog === 'none') why.push('it has no audit log');
   if (platform.externalSharing === 'open') why.push('its external sharing is open');
   if (tier === 'red') {
@@ -40,6 +58,8 @@ export function unfitBecause(platform: Platform, tier: Tier, held: HeldData, tra
   }
   return why;
 }
+
+const notEncrypted = (platform: Platform) => `it holds red data and is not encrypted ${missingEncryption(platform)}, nor end to end by default`;
 
 export interface Fit {
   allowedPlatforms: string[];

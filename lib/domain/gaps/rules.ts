@@ -20,7 +20,7 @@ import type { Platform } from '../org/platform.ts';
 import type { Source } from '../org/source.ts';
 import { requirements } from '../catalogues/catalogues.ts';
 import { gapId, type Finding, type Framework, type RequirementRef, type RuleId, type Severity, type Subject } from './gap.ts';
-import { platformFit } from './platform-fit.ts';
+import { encryptsRedData, missingEncryption, platformFit } from './platform-fit.ts';
 import { assessRisk, DEFAULT_RISK_POLICY, type Risk, type Role } from './risk.ts';
 
 const pdpo = (id: string): RequirementRef => ({ framework: 'pdpo', id });
@@ -34,7 +34,9 @@ export const RULES: Readonly<Record<RuleId, { title: string; requirements: reado
     requirements: [pdpo('DPP3'), pdpo('PCPD-XB-GUIDANCE'), pdpo('PCPD-XB-MODEL-CLAUSES'), gdpr('Art.44'), gdpr('Art.46'), iso('A.5.14')],
   },
   'red-without-e2ee': {
-    title: 'Red data on a platform that is not end-to-end encrypted by default',
+    // Cited only where red data is not encrypted at rest and in transit: DPP4, Art. 32 and
+    // A.8.24 ask for appropriate security, encryption among it, not end to end as such.
+    title: 'Red data on a platform not encrypted at rest and in transit (high), or encrypted so but not end to end (low, advice)',
     requirements: [pdpo('DPP4'), gdpr('Art.32'), iso('A.8.24')],
   },
   'no-audit-log': {
@@ -74,8 +76,9 @@ export const RULES: Readonly<Record<RuleId, { title: string; requirements: reado
     requirements: [],
   },
   'soa-undecided': {
+    // Clause 6.1.3 d): a Statement of Applicability that decides every Annex A control.
     title: 'Annex A controls the Statement of Applicability leaves undecided',
-    requirements: [iso('A.5.36')],
+    requirements: [iso('6.1.3')],
   },
 };
 
@@ -202,7 +205,7 @@ export function analyse(input: AnalysisInput): Analysis {
       },
       policy,
     );
-    const held = { people: peopleOf(map), personalData: map ? personalData(map) : false, transferBasis: source.transferBasis ?? [] };
+    const held = { people: peopleOf(map), personalData: map ? personalData(map) : false, transferBasis: source.transferBasis ?? [], red: map?.rating === 'red' };
     const fit = platformFit(source, risk.tier, held, input.platforms);
     sourceRisks.push({ id: source.id, ...risk, allowedPlatforms: fit.allowedPlatforms, recommendation: fit.recommendation });
     if (fit.unfit.length > 0) {
@@ -275,13 +278,26 @@ export function analyse(input: AnalysisInput): Analysis {
     }
     if (entry.rating === 'red' && platform) {
       if (platform.e2ee !== 'default') {
-        find('red-without-e2ee', subject, {
-          severity: 'high',
-          eu,
-          facts: { platform: platform.id, e2ee: platform.e2ee, reasons: entry.reasons },
-          owner,
-          remedy: `move ${source.name} to a platform encrypted end to end by default, or make ${platform.name} encrypt all its content end to end`,
-        });
+        const facts = { platform: platform.id, e2ee: platform.e2ee, encryptionAtRest: platform.encryptionAtRest === true, encryptionInTransit: platform.encryptionInTransit === true, reasons: entry.reasons };
+        if (encryptsRedData(platform)) {
+          // Encryption the law and A.8.24 ask for is there: advice, leaving no requirement unmet.
+          find('red-without-e2ee', subject, {
+            severity: 'low',
+            requirements: [],
+            eu,
+            facts,
+            owner,
+            remedy: `${platform.name} encrypts ${source.name} at rest and in transit but not end to end, so ${platform.name}'s operator, and anyone who gets its keys or an administrator's access, can still read its red data (end to end, only the people it is shared with could); ${platform.e2ee === 'optional' ? `turn on end-to-end encryption for all of it on ${platform.name}` : 'move it to a platform encrypted end to end by default'}, or accept the risk with a reason`,
+          });
+        } else {
+          find('red-without-e2ee', subject, {
+            severity: 'high',
+            eu,
+            facts,
+            owner,
+            remedy: `encrypt ${source.name} ${missingEncryption(platform)} on ${platform.name} (and declare it in the organisation file), or move it to a platform encrypted at rest and in transit, better end to end by default`,
+          });
+        }
       }
       if (platform.externalSharing === 'open') {
         find('external-sharing-open', subject, {
@@ -340,12 +356,14 @@ export function analyse(input: AnalysisInput): Analysis {
     });
   }
 
-  // The Statement of Applicability decides every Annex A control, one way or the other.
+  // The Statement of Applicability decides every Annex A control, one way or the other
+  // (clause 6.1.3 d)). With more than a quarter of Annex A undecided it blocks certification.
   const declared = new Set(input.controls.map((c) => c.id));
-  const undecided = requirements('iso27001').filter((r) => !declared.has(r.id)).map((r) => r.id);
+  const annexA = requirements('iso27001');
+  const undecided = annexA.filter((r) => !declared.has(r.id)).map((r) => r.id);
   if (undecided.length > 0) {
     find('soa-undecided', { kind: 'organisation', id: input.organisation.id }, {
-      severity: undecided.length > 20 ? 'medium' : 'low',
+      severity: undecided.length * 4 > annexA.length ? 'high' : 'medium',
       eu: gdprApplies,
       facts: { undecided: undecided.length, controls: undecided },
       owner: contact,

@@ -27,6 +27,11 @@ export const Platform = z.strictObject({
   /** The customer can pin where data is stored. */
   residencyChoice: z.boolean().default(false),
   e2ee: z.enum(['none', 'optional', 'default'], { error: 'must be none, optional or default' }),
+  /** It encrypts what it stores (absent: not claimed). With encryption in transit, what
+   * red data asks at least; end to end by default also keeps it from the platform's operator. */
+  encryptionAtRest: z.boolean({ error: 'must be true or false' }).default(false),
+  /** It encrypts what travels to, from and within it (absent: not claimed). */
+  encryptionInTransit: z.boolean({ error: 'must be true or false' }).default(false),
   auditLog: z.enum(['none', 'export', 'api'], { error: 'must be none, export or api' }),
   /** Its audit log reaches the organisation's SIEM. */
   siem: z.boolean().default(false),
