@@ -8,6 +8,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { storeScan, type ScanSummary } from '../lib/usecases/datamap/scan-run.ts';
 import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
+import { formatDataMap } from '../lib/cli/output.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
 import { dataMapHistory } from '../lib/adapters/dynamodb/datamap-store.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
@@ -162,5 +163,21 @@ describe('data-mapping scan workflow', () => {
     // held masked, as the data map's other names are
     expect(everything).toContain('Missing export A12****(3)');
     expect(everything).toContain('Access review of A12****(3)');
+  });
+
+  it('names the country a flagged flow goes to in the scan summary, never OTHER', async () => {
+    const rt = await testRuntime();
+    const dir = tempDir('datamap-');
+    const file = sources(dir);
+    const moved = { ...file, sources: file.sources.map((s) => (s.id === 'hr-drive' ? { ...s, storage: { region: 'us-east-1' } } : s)) };
+    await importOrganisationFile(rt, moved, 'import:test', '2026-11-01T00:00:00Z');
+    const request = runRequest('data-mapping-scan', 'kowloon-co', new Date('2026-11-01T02:00:00Z'));
+    const summary = (await executeWorkflow(rt, 'data-mapping-scan', request.input)) as ScanSummary;
+    expect(summary.storedIn).toEqual({ 'hr-drive': 'US', roster: 'CN' });
+    expect(summary.diff.newFlaggedFlows).toContainEqual({ source: 'hr-drive', from: 'HK', to: 'OTHER' });
+    const text = formatDataMap({ status: 'completed', name: request.name, output: summary });
+    expect(text).toContain('hr-drive (HK -> US)');
+    expect(text).toContain('roster (HK -> CN)');
+    expect(text).not.toContain('OTHER');
   });
 });

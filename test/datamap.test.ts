@@ -6,9 +6,13 @@ import {
   jurisdictionOfCountry,
   jurisdictionOfStorage,
   jurisdictionSet,
+  normaliseCountry,
   peopleJurisdictions,
+  REGION_NAMES_SHARED_ACROSS_COUNTRIES,
   resolveStorage,
 } from '../lib/domain/datamap/residency.ts';
+import { Storage } from '../lib/domain/org/source.ts';
+import { formatDataMap } from '../lib/cli/output.ts';
 import { buildSourceEntry, DataMap, diffDataMaps, failedSource, type ScannedSource } from '../lib/domain/datamap/datamap.ts';
 
 describe('classify', () => {
@@ -390,5 +394,75 @@ describe('diffDataMaps', () => {
       newFlaggedFlows: [{ source: 'dingtalk-hr', from: 'HK', to: 'CN' }],
     });
     expect(() => diffDataMaps({ ...flagged, orgId: 'other' }, flagged)).toThrow('different organisations');
+  });
+});
+
+describe('storage regions and countries', () => {
+  it('reads a region name providers share by the declared provider, or by the declared country', () => {
+    // Same name, different country: AWS Jakarta / Alibaba Kuala Lumpur, AWS Malaysia /
+    // Alibaba Jakarta, AWS Auckland / Alibaba Manila, AWS UAE / Alibaba Riyadh.
+    const cases = [
+      ['ap-southeast-3', 'ID', 'MY'],
+      ['ap-southeast-5', 'MY', 'ID'],
+      ['ap-southeast-6', 'NZ', 'PH'],
+      ['me-central-1', 'AE', 'SA'],
+      ['eu-west-1', 'IE', 'GB'],
+    ] as const;
+    for (const [region, aws, alibaba] of cases) {
+      expect(resolveStorage({ region, provider: 'aws' }).country, region).toBe(aws);
+      expect(resolveStorage({ region, provider: 'alibaba' }).country, region).toBe(alibaba);
+      // The declared country says whose region it is.
+      expect(resolveStorage({ region, country: alibaba }), region).toEqual({ jurisdiction: jurisdictionOfCountry(alibaba), country: alibaba, provider: 'alibaba' });
+      expect(resolveStorage({ region, country: aws }), region).toEqual({ jurisdiction: jurisdictionOfCountry(aws), country: aws, provider: 'aws' });
+    }
+    expect(REGION_NAMES_SHARED_ACROSS_COUNTRIES).toEqual(cases.map(([region]) => region).sort());
+    // A country neither provider has there: both readings named, and the provider asked for.
+    expect(() => resolveStorage({ region: 'me-central-1', country: 'QA' })).toThrow(
+      'Storage region "me-central-1" is in AE on AWS and in SA on Alibaba Cloud, but the declared country is QA; declare the provider',
+    );
+    expect(() => resolveStorage({ region: 'me-central-1', provider: 'aws', country: 'SA' })).toThrow(
+      'Storage region "me-central-1" is in AE (AWS) but the declared country is SA',
+    );
+  });
+
+  it('knows Google Cloud regions, with gcp as their provider', () => {
+    expect(resolveStorage({ region: 'asia-east2' })).toEqual({ jurisdiction: 'HK', country: 'HK', provider: 'gcp' });
+    expect(resolveStorage({ region: 'asia-east1' })).toEqual({ jurisdiction: 'OTHER', country: 'TW', provider: 'gcp' });
+    expect(resolveStorage({ region: 'europe-west1', provider: 'gcp' })).toEqual({ jurisdiction: 'EU/EEA', country: 'BE', provider: 'gcp' });
+    expect(resolveStorage({ region: 'me-central2' }).country).toBe('SA');
+    expect(resolveStorage({ region: 'me-central1' }).country).toBe('QA');
+    expect(resolveStorage({ region: 'us-central1' }).country).toBe('US');
+    expect(resolveStorage({ region: 'europe-west2' }).jurisdiction).toBe('OTHER'); // London
+    expect(() => resolveStorage({ region: 'asia-east2', provider: 'aws' })).toThrow('not a known AWS region');
+    expect(() => resolveStorage({ region: 'asia-east9' })).toThrow(/Google Cloud/);
+    // The organisation file takes the provider.
+    expect(Storage.safeParse({ region: 'asia-east2', provider: 'gcp' }).success).toBe(true);
+    expect(Storage.safeParse({ region: 'asia-east2', provider: 'google' }).success).toBe(false);
+  });
+
+  it('takes only ISO 3166-1 alpha-2 codes: UK is refused for GB, retired codes too', () => {
+    expect(() => resolveStorage({ country: 'UK' })).toThrow('"UK" is not an ISO 3166 alpha-2 country code: use GB');
+    expect(Storage.safeParse({ country: 'uk' }).error?.issues[0]?.message).toContain('use GB');
+    // Codes Intl names but ISO 3166-1 does not assign (retired, reserved, user-assigned).
+    for (const code of ['DD', 'SU', 'YU', 'FX', 'XK', 'EA', 'IC', 'AC']) {
+      expect(() => normaliseCountry(code), code).toThrow('is not an ISO 3166 alpha-2 country code');
+    }
+    expect(() => normaliseCountry('DD')).toThrow('did you mean DE (Germany)?');
+    expect(() => jurisdictionOfCountry('EU')).toThrow('declare the member state');
+    expect(resolveStorage({ country: 'gb' })).toEqual({ jurisdiction: 'OTHER', country: 'GB' });
+  });
+
+  it('names the storage country in the scan summary\'s flagged flows, never OTHER', () => {
+    const diff = {
+      turnedRed: [], wentGreen: [], ratingChanged: [], newJurisdictions: [], storageMoved: [], newSources: [], removedSources: [], newlyFailed: [],
+      newFlaggedFlows: [{ source: 'sales', from: 'HK', to: 'OTHER' }, { source: 'hr', from: 'EU/EEA', to: 'HK' }, { source: 'old', from: 'HK', to: 'OTHER' }],
+    };
+    const text = formatDataMap({
+      status: 'completed',
+      name: 'data-mapping-scan-acme-2026-12',
+      output: { scanId: 'data-mapping-scan-acme-2026-12', sources: [], diff, storedIn: { sales: 'US', hr: 'HK' } },
+    });
+    expect(text).toContain('sales (HK -> US), hr (EU/EEA -> HK), old (HK -> a place outside Hong Kong, mainland China and the EU/EEA)');
+    expect(text).not.toContain('OTHER');
   });
 });

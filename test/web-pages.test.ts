@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderNoticeMail } from '../lib/domain/notice/notice-mail.ts';
 import { labels } from '../lib/web/labels.ts';
-import { controlsPage, tasksPage, type PageContext } from '../lib/web/pages.ts';
+import { controlsPage, dataMapPage, tasksPage, type PageContext } from '../lib/web/pages.ts';
 
 const ctx = (name = 'Ada <b>Lam</b>'): PageContext => ({
   principal: { person: 'ada', orgId: 'acme', role: 'owner' },
@@ -36,6 +36,22 @@ describe('pages', () => {
     expect(page).toContain('<html lang="zh-Hant">');
     expect(page).toContain('我的任務 2026-Q4');
     expect(page).toContain('本季你沒有任務。');
+  });
+
+  it('name the storage country in the data map\'s flows, never OTHER', async () => {
+    const page = (
+      await dataMapPage(ctx(), {
+        scanId: 'data-mapping-scan-acme-2026-12',
+        scannedAt: '2026-12-01T02:00:00Z',
+        sources: [
+          { id: 'sales', platform: 'slack', status: 'scanned', rating: 'red', storage: { jurisdiction: 'OTHER', country: 'US', region: 'us-east-1' }, flows: [{ from: 'HK', to: 'OTHER', status: 'flagged' }] },
+          { id: 'legacy', platform: 'files', status: 'scanned', rating: 'amber', storage: { jurisdiction: 'OTHER' }, flows: [{ from: 'HK', to: 'OTHER', status: 'covered', basis: 'consent' }] },
+        ],
+      })
+    ).html;
+    expect(page).toContain('HK → US flagged');
+    expect(page).toContain('HK → a place outside Hong Kong, mainland China and the EU/EEA covered (consent)');
+    expect(page).not.toContain('→ OTHER');
   });
 });
 

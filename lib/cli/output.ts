@@ -7,6 +7,7 @@ import type { ScanResult } from '../usecases/scan/scan-files.ts';
 import type { ScanSummary as ScanRunSummary } from '../usecases/datamap/scan-run.ts';
 import type { CatalogueRow } from '../domain/catalogues/catalogues.ts';
 import { printable } from '../domain/text/printable.ts';
+import { flowDestination } from '../domain/datamap/residency.ts';
 
 const counts = (label: string, c: ImportCounts & { renewed?: number }) => {
   const parts = [
@@ -63,7 +64,7 @@ export function formatDataMap(result: LocalRunResult): string {
     d.turnedRed.length && `turned red: ${d.turnedRed.join(', ')}`,
     d.wentGreen.length && `went green: ${d.wentGreen.join(', ')}`,
     d.newJurisdictions.length && `new jurisdictions: ${d.newJurisdictions.map((j) => `${j.source} ${j.jurisdiction}`).join(', ')}`,
-    d.newFlaggedFlows.length && `cross-border flows without a transfer basis: ${d.newFlaggedFlows.map((f) => `${f.source} (${f.from} -> ${f.to})`).join(', ')}`,
+    d.newFlaggedFlows.length && `cross-border flows without a transfer basis: ${d.newFlaggedFlows.map((f) => `${f.source} (${f.from} -> ${flowDestination(f.to, s.storedIn?.[f.source])})`).join(', ')}`,
     d.newlyFailed.length && `newly failed: ${d.newlyFailed.join(', ')}`,
   ].filter(Boolean);
   lines.push(changes.length ? `Since the previous scan: ${changes.join('; ')}.` : 'No change since the previous scan.');

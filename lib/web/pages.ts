@@ -7,6 +7,7 @@ import type { Principal, Role } from '../domain/access/principal.ts';
 import type { Language } from '../domain/org/org.ts';
 import { TASK_RESULTS } from '../domain/vocabulary.ts';
 import { WORKFLOWS } from '../workflows/declarations.ts';
+import { flowDestination } from '../domain/datamap/residency.ts';
 import { runStatusText, workflowTitle, type Labels } from './labels.ts';
 
 export interface PageContext {
@@ -203,7 +204,7 @@ export function dataMapPage(ctx: PageContext, map: { scanId: string; scannedAt: 
       [t.source, t.rating, t.storedIn, t.people, t.flows],
       map.sources.map(
         (s) =>
-          html`<tr><td>${s.id} <small>${s.platform}</small></td><td class="${cls(s.rating ?? s.status)}">${s.rating ?? `${s.status}: ${s.reason ?? ''}`}</td><td>${[s.storage?.jurisdiction, s.storage?.country, s.storage?.region].filter(Boolean).join(' · ')}</td><td>${(s.peopleJurisdictions ?? []).map((p) => `${p.jurisdiction} (${p.findings})`).join(', ')}</td><td>${(s.flows ?? []).map((f) => html`<span class="${cls(f.status === 'flagged' ? 'high' : 'current')}">${f.from} → ${f.to} ${f.status}${f.basis ? ` (${f.basis})` : ''}</span><br>`)}</td></tr>`,
+          html`<tr><td>${s.id} <small>${s.platform}</small></td><td class="${cls(s.rating ?? s.status)}">${s.rating ?? `${s.status}: ${s.reason ?? ''}`}</td><td>${[s.storage?.jurisdiction, s.storage?.country, s.storage?.region].filter(Boolean).join(' · ')}</td><td>${(s.peopleJurisdictions ?? []).map((p) => `${p.jurisdiction} (${p.findings})`).join(', ')}</td><td>${(s.flows ?? []).map((f) => html`<span class="${cls(f.status === 'flagged' ? 'high' : 'current')}">${f.from} → ${flowDestination(f.to, f.to === s.storage?.jurisdiction ? s.storage.country : undefined)} ${f.status}${f.basis ? ` (${f.basis})` : ''}</span><br>`)}</td></tr>`,
       ),
     )}`,
   );

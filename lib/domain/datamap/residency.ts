@@ -8,10 +8,17 @@
 // never inferred from its prefix: AWS `ap-east-1` is Hong Kong but `ap-east-2` is Taipei).
 //
 // Region names shared by providers: most mean the same place (`ap-southeast-1` is
-// Singapore on AWS and on Alibaba Cloud; `eu-central-1` is Frankfurt on both), but
-// `eu-west-1` is Ireland on AWS and London on Alibaba Cloud. Without a declared
-// `provider`, a shared name is read as AWS; declare `provider: 'alibaba'` for Alibaba's.
+// Singapore on AWS and on Alibaba Cloud; `eu-central-1` is Frankfurt on both), but five
+// do not (REGION_NAMES_SHARED_ACROSS_COUNTRIES, computed from the tables): AWS / Alibaba
+// Cloud `eu-west-1` Ireland / London, `ap-southeast-3` Jakarta / Kuala Lumpur,
+// `ap-southeast-5` Malaysia / Jakarta, `ap-southeast-6` Auckland / Manila, `me-central-1`
+// UAE / Riyadh. Such a name is read by the declared `provider`; without one, by the
+// declared country (`{ region: me-central-1, country: SA }` is Alibaba's Riyadh); with
+// neither, as AWS (the rule kept for existing files, which declare `eu-west-1` alone).
 // Note that `eu-` does not mean EU: AWS `eu-west-2` is London and `eu-central-2` Zurich.
+//
+// Countries are ISO 3166-1 alpha-2 codes as officially assigned: `UK` (exceptionally
+// reserved) is refused for `GB`, as are retired codes (`DD`) and user-assigned ones (`XK`).
 import { z } from 'zod';
 import type { FindingType } from '../detect/detect.ts';
 import { euAdequacyFor } from './eu-adequacy.ts';
@@ -22,7 +29,7 @@ export const JURISDICTIONS = ['HK', 'CN', 'EU/EEA', 'OTHER'] as const;
 export const Jurisdiction = z.enum(JURISDICTIONS);
 export type Jurisdiction = z.infer<typeof Jurisdiction>;
 
-export const PROVIDERS = ['aws', 'alibaba', 'azure', 'tencent'] as const;
+export const PROVIDERS = ['aws', 'alibaba', 'azure', 'tencent', 'gcp'] as const;
 export const Provider = z.enum(PROVIDERS);
 export type Provider = z.infer<typeof Provider>;
 
@@ -31,6 +38,7 @@ const PROVIDER_NAMES: Record<Provider, string> = {
   alibaba: 'Alibaba Cloud',
   azure: 'Azure',
   tencent: 'Tencent Cloud',
+  gcp: 'Google Cloud',
 };
 
 /** EU member states (Greece as ISO GR, not the EU's EL). */
@@ -102,17 +110,52 @@ const REGIONS: Record<Provider, Readonly<Record<string, string>>> = {
     'na-siliconvalley': 'US', 'na-ashburn': 'US', 'na-toronto': 'CA', 'sa-saopaulo': 'BR',
     'eu-frankfurt': 'DE',
   },
+  // Google Cloud's published region list (cloud.google.com/compute/docs/regions-zones),
+  // as read on 2026-12-01. Its names never clash with the others' (`us-east1`, not `us-east-1`).
+  gcp: {
+    'africa-south1': 'ZA', // Johannesburg
+    'asia-east1': 'TW', 'asia-east2': 'HK',
+    'asia-northeast1': 'JP', 'asia-northeast2': 'JP', 'asia-northeast3': 'KR',
+    'asia-south1': 'IN', 'asia-south2': 'IN',
+    'asia-southeast1': 'SG', 'asia-southeast2': 'ID', 'asia-southeast3': 'TH',
+    'australia-southeast1': 'AU', 'australia-southeast2': 'AU',
+    'europe-central2': 'PL', 'europe-north1': 'FI', 'europe-north2': 'SE', 'europe-southwest1': 'ES',
+    'europe-west1': 'BE', 'europe-west2': 'GB', 'europe-west3': 'DE', 'europe-west4': 'NL',
+    'europe-west6': 'CH', 'europe-west8': 'IT', 'europe-west9': 'FR', 'europe-west10': 'DE', 'europe-west12': 'IT',
+    'me-central1': 'QA', 'me-central2': 'SA', 'me-west1': 'IL', // Doha, Dammam, Tel Aviv
+    'northamerica-northeast1': 'CA', 'northamerica-northeast2': 'CA', 'northamerica-south1': 'MX',
+    'southamerica-east1': 'BR', 'southamerica-west1': 'CL',
+    'us-central1': 'US', 'us-east1': 'US', 'us-east4': 'US', 'us-east5': 'US', 'us-south1': 'US',
+    'us-west1': 'US', 'us-west2': 'US', 'us-west3': 'US', 'us-west4': 'US',
+  },
 };
 
 /** Provider tried first for a region name known to several providers. */
-const LOOKUP_ORDER: readonly Provider[] = ['aws', 'alibaba', 'azure', 'tencent'];
+const LOOKUP_ORDER: readonly Provider[] = ['aws', 'alibaba', 'azure', 'tencent', 'gcp'];
+
+/** Each provider's reading of a region name, in LOOKUP_ORDER. */
+function readings(region: string): { provider: Provider; country: string }[] {
+  return LOOKUP_ORDER.flatMap((provider) => {
+    const country = REGIONS[provider][region];
+    return country === undefined ? [] : [{ provider, country }];
+  });
+}
+
+/** Region names that providers use for places in different countries: read by the
+ * declared provider, else the declared country, else as AWS. */
+export const REGION_NAMES_SHARED_ACROSS_COUNTRIES: readonly string[] = [
+  ...new Set(LOOKUP_ORDER.flatMap((p) => Object.keys(REGIONS[p]))),
+]
+  .filter((region) => new Set(readings(region).map((r) => r.country)).size > 1)
+  .sort();
 
 export interface StorageLocation {
   /** Cloud region as the provider spells it: `ap-east-1`, `cn-hongkong`, `eastasia`, `ap-guangzhou`. */
   region?: string;
-  /** ISO 3166 alpha-2 country, e.g. `HK`, `CN`, `DE`. */
+  /** ISO 3166-1 alpha-2 country, e.g. `HK`, `CN`, `DE` (`GB`, not `UK`). */
   country?: string;
-  /** Disambiguates a region name several providers use (only `eu-west-1` differs). */
+  /** Disambiguates a region name several providers use for different countries
+   * (REGION_NAMES_SHARED_ACROSS_COUNTRIES). */
   provider?: Provider;
 }
 
@@ -132,17 +175,42 @@ export function jurisdictionOfCountry(country: string): Jurisdiction {
   return 'OTHER'; // includes MO (Macau), TW, GB, CH
 }
 
-const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'QO', 'ZZ']);
+// The officially assigned ISO 3166-1 alpha-2 codes (249). Kept as data rather than asked
+// of Intl, which also names retired codes (DD, SU, YU), exceptionally reserved ones (UK,
+// EA, IC) and user-assigned ones (XK, QO): stored as given, DD would not be read as an
+// EU member state and UK would not be GB.
+const ISO_3166_ALPHA_2: ReadonlySet<string> = new Set(
+  ('AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
+    'CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR ' +
+    'GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP ' +
+    'KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT ' +
+    'MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW ' +
+    'SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ ' +
+    'UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW').split(' '),
+);
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 
-/** Upper-cases and checks an ISO 3166 alpha-2 code; throws on anything else. */
+/** The assigned code a refused one stands for, where Unicode's aliases name one (UK -> GB, DD -> DE). */
+function assignedFor(code: string): string | undefined {
+  try {
+    const alias = Intl.getCanonicalLocales(`und-${code}`)[0]?.slice(4);
+    return alias && alias !== code && ISO_3166_ALPHA_2.has(alias) ? alias : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Upper-cases and checks an ISO 3166-1 alpha-2 code; throws on anything else. */
 export function normaliseCountry(country: string): string {
   const code = country.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.has(code) || regionNames.of(code) === undefined) {
-    throw new Error(
-      `"${country}" is not an ISO 3166 alpha-2 country code (for example HK, CN, DE, GB)` +
-        (code === 'EU' ? '; declare the member state, such as DE or IE' : ''),
-    );
+  if (!ISO_3166_ALPHA_2.has(code)) {
+    const alias = /^[A-Z]{2}$/.test(code) ? assignedFor(code) : undefined;
+    const hint =
+      code === 'EU' ? '; declare the member state, such as DE or IE'
+      : code === 'UK' ? ': use GB'
+      : alias ? `: did you mean ${alias} (${regionNames.of(alias) ?? alias})?`
+      : ' (for example HK, CN, DE, GB)';
+    throw new Error(`"${country}" is not an ISO 3166 alpha-2 country code${hint}`);
   }
   return code;
 }
@@ -159,7 +227,8 @@ function unknownRegion(region: string, provider: Provider | undefined): Error {
   const where = provider ? `a known ${PROVIDER_NAMES[provider]} region` : 'a known AWS, Alibaba Cloud, Azure or Tencent Cloud region';
   return new Error(
     `Unknown storage region "${region}": not ${where}. Known region prefixes: ${knownPrefixes()} ` +
-      `(AWS, Alibaba Cloud, Tencent Cloud), and Azure names such as eastasia, chinaeast2, westeurope. ` +
+      `(AWS, Alibaba Cloud, Tencent Cloud), Azure names such as eastasia, chinaeast2, westeurope, ` +
+      `and Google Cloud names such as asia-east2, europe-west1, us-central1. ` +
       `Regions are never guessed from a prefix; declare an exact region or an ISO 3166 country instead.`,
   );
 }
@@ -176,21 +245,18 @@ export function resolveStorage(location: StorageLocation): ResolvedStorage {
     }
     return { jurisdiction: jurisdictionOfCountry(declaredCountry), country: declaredCountry };
   }
-  let provider: Provider | undefined;
-  let country: string | undefined;
-  for (const p of location.provider ? [location.provider] : LOOKUP_ORDER) {
-    const c = REGIONS[p][region];
-    if (c !== undefined) {
-      provider = p;
-      country = c;
-      break;
-    }
-  }
-  if (provider === undefined || country === undefined) throw unknownRegion(location.region ?? '', location.provider);
+  const found = readings(region).filter((r) => location.provider === undefined || r.provider === location.provider);
+  if (found.length === 0) throw unknownRegion(location.region ?? '', location.provider);
+  // Without a provider, a declared country picks the provider whose region it is; else the first (AWS).
+  const match = found.find((r) => r.country === declaredCountry) ?? found[0]!;
+  const { provider, country } = match;
   if (declaredCountry !== undefined && declaredCountry !== country) {
+    const countries = new Set(found.map((r) => r.country));
     throw new Error(
-      `Storage region "${region}" is in ${country} (${PROVIDER_NAMES[provider]}) but the declared country is ${declaredCountry}` +
-        (location.provider ? '' : '; if this is another provider\'s region, declare the provider'),
+      countries.size > 1
+        ? `Storage region "${region}" is in ${found.map((r) => `${r.country} on ${PROVIDER_NAMES[r.provider]}`).join(' and in ')}, but the declared country is ${declaredCountry}; declare the provider, and the country its region is in`
+        : `Storage region "${region}" is in ${country} (${PROVIDER_NAMES[provider]}) but the declared country is ${declaredCountry}` +
+            (location.provider ? '' : '; if this is another provider\'s region, declare the provider'),
     );
   }
   return { jurisdiction: jurisdictionOfCountry(country), country, provider };
@@ -315,6 +381,13 @@ export function placeName(country: string | undefined, jurisdiction?: Jurisdicti
   if (code === 'CN' || (!code && jurisdiction === 'CN')) return 'mainland China';
   if (code) return `${THE.has(code) ? 'the ' : ''}${regionNames.of(code) ?? code}`;
   return jurisdiction === 'EU/EEA' ? 'the EU/EEA' : 'a place outside Hong Kong, mainland China and the EU/EEA';
+}
+
+/** A flow's destination as the data map lists it: the storage's ISO country where known
+ * (`US`), else its jurisdiction, OTHER named in words as placeName does. */
+export function flowDestination(jurisdiction: string, country?: string): string {
+  if (country) return country;
+  return jurisdiction === 'OTHER' ? placeName(undefined, 'OTHER') : jurisdiction;
 }
 
 function whyNot(basis: TransferBasis, law: 'pdpo' | 'gdpr', to: Jurisdiction, country: string | undefined): string | undefined {

@@ -71,6 +71,8 @@ export interface ScanSummary {
   scanId: string;
   sources: { id: string; status: string; rating?: string; reason?: string }[];
   diff: DataMapDiff;
+  /** ISO country each scanned source is stored in, by source id: names where a flow in `diff` goes. */
+  storedIn?: Record<string, string>;
 }
 
 /**
@@ -117,6 +119,7 @@ export async function storeScan(rt: Ports, input: StoreScanInput): Promise<ScanS
     scanId: input.runName,
     sources: sources.map((s) => (s.status === 'scanned' ? { id: s.id, status: s.status, rating: s.rating } : { id: s.id, status: s.status, reason: s.reason })),
     diff,
+    storedIn: Object.fromEntries(sources.flatMap((s) => (s.status === 'scanned' && s.storage.country ? [[s.id, s.storage.country]] : []))),
   };
   await rt.runs.finish({ orgId: input.orgId, kind: SCAN_KIND, name: input.runName }, { status: 'succeeded', summary: { sources: summary.sources } }, at);
   await sealAfterRun(rt, { orgId: input.orgId, name: input.runName });
