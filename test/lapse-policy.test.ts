@@ -4,7 +4,7 @@ import { addDays, addPeriod, daysBetween, parseNow, today } from '../lib/domain/
 import { InputError } from '../lib/errors.ts';
 import { sessionNow } from '../lib/cli/session.ts';
 import type { SweepPolicy } from '../lib/domain/org/org.ts';
-import { evidenceStatus, noticesNeeded, ownerStage, stageRank, type NoticeStage } from '../lib/domain/evidence/lapse-policy.ts';
+import { evidenceStatus, noticesNeeded, ownerStage, stageRank, type NoticeHistory, type NoticeStage } from '../lib/domain/evidence/lapse-policy.ts';
 
 const POLICY: SweepPolicy = { dueSoonDays: 14, escalateAfterDays: 7, reminderEveryDays: 7 };
 const END = '2026-11-30';
@@ -52,38 +52,29 @@ describe('evidenceStatus (validity end 2026-11-30, due soon 14 days, escalate af
   });
 });
 
-describe('ownerStage', () => {
-  it.each([
-    [-15, undefined],
-    [-14, 'due-soon'],
-    [0, 'due-soon'],
-    [1, 'lapsed'],
-    [7, 'lapsed'],
-    [8, 'reminder-1'],
-    [14, 'reminder-1'],
-    [15, 'reminder-2'],
-    [22, 'reminder-3'],
-    [29, 'reminder-4'],
-    [71, 'reminder-10'],
-  ] as const)('cadence 7, %i days overdue: %s', (n, stage) => {
-    expect(ownerStage(n, POLICY)).toBe(stage);
+/** Every day from `from` to `to` (offsets from the end). */
+const everyDay = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const ownerLog = (log: string[]) => log.filter((l) => !l.endsWith(' escalated'));
+
+describe('ownerStage with a sweep every day', () => {
+  it('cadence 7: due soon 14 days before, lapsed the day after the end, then a reminder every 7 days', () => {
+    expect(ownerLog(simulate(everyDay(-20, 71)))).toEqual([
+      '-14 due-soon', '1 lapsed', '8 reminder-1', '15 reminder-2', '22 reminder-3', '29 reminder-4', '36 reminder-5',
+      '43 reminder-6', '50 reminder-7', '57 reminder-8', '64 reminder-9', '71 reminder-10',
+    ]);
   });
 
   it('other cadences: every 3 days, every day, every 30 days', () => {
-    const every3 = { ...POLICY, reminderEveryDays: 3 };
-    expect([1, 2, 3, 4, 6, 7, 10].map((n) => ownerStage(n, every3))).toEqual([
-      'lapsed', 'lapsed', 'lapsed', 'reminder-1', 'reminder-1', 'reminder-2', 'reminder-3',
-    ]);
-    const daily = { ...POLICY, reminderEveryDays: 1 };
-    expect([1, 2, 3, 10].map((n) => ownerStage(n, daily))).toEqual(['lapsed', 'reminder-1', 'reminder-2', 'reminder-9']);
-    const monthly = { ...POLICY, reminderEveryDays: 30 };
-    expect([1, 30, 31, 60, 61].map((n) => ownerStage(n, monthly))).toEqual(['lapsed', 'lapsed', 'reminder-1', 'reminder-1', 'reminder-2']);
+    expect(ownerLog(simulate(everyDay(1, 10), { ...POLICY, reminderEveryDays: 3 }))).toEqual(['1 lapsed', '4 reminder-1', '7 reminder-2', '10 reminder-3']);
+    expect(ownerLog(simulate(everyDay(1, 4), { ...POLICY, reminderEveryDays: 1 }))).toEqual(['1 lapsed', '2 reminder-1', '3 reminder-2', '4 reminder-3']);
+    expect(ownerLog(simulate(everyDay(1, 61), { ...POLICY, reminderEveryDays: 30 }))).toEqual(['1 lapsed', '31 reminder-1', '61 reminder-2']);
   });
 
   it('a due-soon window of 0 days notices only on the end day', () => {
     const none = { ...POLICY, dueSoonDays: 0 };
-    expect(ownerStage(-1, none)).toBeUndefined();
-    expect(ownerStage(0, none)).toBe('due-soon');
+    expect(ownerStage(END, day(-1), none)).toBeUndefined();
+    expect(ownerStage(END, day(0), none)).toBe('due-soon');
+    expect(ownerStage(END, day(0), none, { noticed: ['due-soon'] })).toBeUndefined();
   });
 });
 
@@ -100,33 +91,98 @@ describe('noticesNeeded', () => {
     expect(noticesNeeded(END, day(6), POLICY)).toEqual([{ stage: 'lapsed', to: 'owner' }]);
   });
 
-  it('from the escalation day on: the owner notice and the escalation', () => {
+  it('from the escalation day on: the owner notice due and the escalation, once', () => {
     expect(noticesNeeded(END, day(7), POLICY)).toEqual([
       { stage: 'lapsed', to: 'owner' },
       { stage: 'escalated', to: 'escalation' },
     ]);
-    expect(noticesNeeded(END, day(8), POLICY)).toEqual([
+    expect(noticesNeeded(END, day(8), POLICY, { noticed: ['lapsed'], ownerNoticedOn: day(1) })).toEqual([
       { stage: 'reminder-1', to: 'owner' },
       { stage: 'escalated', to: 'escalation' },
     ]);
-    expect(noticesNeeded(END, day(15), POLICY)).toEqual([
+    expect(noticesNeeded(END, day(15), POLICY, { noticed: ['lapsed', 'reminder-1', 'escalated'], ownerNoticedOn: day(8) })).toEqual([
       { stage: 'reminder-2', to: 'owner' },
-      { stage: 'escalated', to: 'escalation' },
     ]);
   });
 
   it('with escalation after 2 days and reminders every 3', () => {
     const p = { dueSoonDays: 3, escalateAfterDays: 2, reminderEveryDays: 3 };
-    expect(noticesNeeded(END, day(1), p)).toEqual([{ stage: 'lapsed', to: 'owner' }]);
-    expect(noticesNeeded(END, day(2), p)).toEqual([{ stage: 'lapsed', to: 'owner' }, { stage: 'escalated', to: 'escalation' }]);
-    expect(noticesNeeded(END, day(4), p)).toEqual([{ stage: 'reminder-1', to: 'owner' }, { stage: 'escalated', to: 'escalation' }]);
+    expect(simulate(everyDay(-5, 7), p)).toEqual(['-3 due-soon', '1 lapsed', '2 escalated', '4 reminder-1', '7 reminder-2']);
   });
 
-  it('works across a month end (end 2026-01-31, day 2026-02-08 is reminder-1)', () => {
-    expect(noticesNeeded('2026-01-31', '2026-02-08', POLICY)).toEqual([
+  it('works across a month end (end 2026-01-31, lapsed noticed 2026-02-01: reminder-1 on 2026-02-08)', () => {
+    const history = { noticed: ['lapsed'], ownerNoticedOn: '2026-02-01' };
+    expect(noticesNeeded('2026-01-31', '2026-02-07', POLICY, history)).toEqual([{ stage: 'escalated', to: 'escalation' }]);
+    expect(noticesNeeded('2026-01-31', '2026-02-08', POLICY, history)).toEqual([
       { stage: 'reminder-1', to: 'owner' },
       { stage: 'escalated', to: 'escalation' },
     ]);
+  });
+});
+
+/**
+ * Sweeps on the given days (offsets from the end), each recording what noticesNeeded
+ * asks for as the store would: the stage in `noticed`, and the day of an owner notice.
+ */
+function simulate(days: number[], policy: SweepPolicy = POLICY, start: NoticeHistory = { noticed: [] }): string[] {
+  const history = { noticed: [...start.noticed], ownerNoticedOn: start.ownerNoticedOn };
+  const log: string[] = [];
+  for (const n of days) {
+    for (const need of noticesNeeded(END, day(n), policy, history)) {
+      if (history.noticed.includes(need.stage)) continue;
+      history.noticed.push(need.stage);
+      if (need.to === 'owner') history.ownerNoticedOn = day(n);
+      log.push(`${n} ${need.stage}`);
+    }
+  }
+  return log;
+}
+
+describe('noticesNeeded after missed days: the cadence follows what was recorded', () => {
+  it('the first notice after the end is the lapsed notice, however late the first sweep runs', () => {
+    expect(noticesNeeded(END, day(10), POLICY, { noticed: [] })).toEqual([
+      { stage: 'lapsed', to: 'owner' },
+      { stage: 'escalated', to: 'escalation' },
+    ]);
+    expect(noticesNeeded(END, day(36), POLICY, { noticed: ['due-soon'], ownerNoticedOn: day(-3) })[0]).toEqual({ stage: 'lapsed', to: 'owner' });
+  });
+
+  it('a reminder comes reminderEveryDays after the last owner notice recorded, not by the calendar', () => {
+    const afterLapsed = { noticed: ['lapsed'], ownerNoticedOn: day(7) };
+    expect(noticesNeeded(END, day(8), POLICY, afterLapsed)).toEqual([{ stage: 'escalated', to: 'escalation' }]);
+    expect(noticesNeeded(END, day(13), POLICY, { ...afterLapsed, noticed: ['lapsed', 'escalated'] })).toEqual([]);
+    expect(noticesNeeded(END, day(14), POLICY, { ...afterLapsed, noticed: ['lapsed', 'escalated'] })).toEqual([{ stage: 'reminder-1', to: 'owner' }]);
+  });
+
+  it('reminder numbers count the reminders recorded, not the weeks since the end', () => {
+    const history = { noticed: ['lapsed', 'escalated', 'reminder-1'], ownerNoticedOn: day(30) };
+    expect(noticesNeeded(END, day(36), POLICY, history)).toEqual([]);
+    expect(noticesNeeded(END, day(37), POLICY, history)).toEqual([{ stage: 'reminder-2', to: 'owner' }]);
+  });
+
+  it('sweeps on days 7, 8 and 10 (the sample: an end 7 days back, then daily sweeps): lapsed first, no reminder a day later', () => {
+    expect(simulate([7, 8, 9, 10])).toEqual(['7 lapsed', '7 escalated']);
+    expect(simulate([7, 8, 9, 10, 13, 14, 15])).toEqual(['7 lapsed', '7 escalated', '14 reminder-1']);
+  });
+
+  it('the first sweep 36 days after the end sends "lapsed", and the next reminder (1) a full period later', () => {
+    expect(simulate([36, 37, 38, 39, 42, 43])).toEqual(['36 lapsed', '36 escalated', '43 reminder-1']);
+  });
+
+  it('with sweeps on irregular days, reminders are at least reminderEveryDays apart and numbered 1, 2, 3 ...', () => {
+    const days = [1, 2, 9, 10, 11, 20, 26, 27, 28, 40, 41, 47, 48];
+    expect(simulate(days)).toEqual(['1 lapsed', '9 reminder-1', '9 escalated', '20 reminder-2', '27 reminder-3', '40 reminder-4', '47 reminder-5']);
+    const every3 = { ...POLICY, reminderEveryDays: 3 };
+    expect(simulate([1, 3, 4, 5, 8, 9, 10], every3)).toEqual(['1 lapsed', '4 reminder-1', '8 reminder-2', '8 escalated']);
+  });
+
+  it('an item noticed before the record of days existed (no ownerNoticedOn) takes its last stage\'s calendar day', () => {
+    // Recorded by the calendar rule: lapsed from day 1, reminder-k from day 7k + 1.
+    expect(noticesNeeded(END, day(7), POLICY, { noticed: ['lapsed', 'escalated'] })).toEqual([]);
+    expect(noticesNeeded(END, day(8), POLICY, { noticed: ['lapsed', 'escalated'] })).toEqual([{ stage: 'reminder-1', to: 'owner' }]);
+    // A first notice the calendar rule numbered 5: no lapsed notice after it, and the numbers go on from 5.
+    expect(noticesNeeded(END, day(37), POLICY, { noticed: ['reminder-5', 'escalated'] })).toEqual([]);
+    expect(noticesNeeded(END, day(43), POLICY, { noticed: ['reminder-5', 'escalated'] })).toEqual([{ stage: 'reminder-6', to: 'owner' }]);
   });
 });
 
@@ -141,13 +197,10 @@ describe('stageRank', () => {
     expect(stageRank('reminder-10')).toBe(11); // numeric, not "reminder-10" < "reminder-9"
   });
 
-  it('the stage ownerStage gives never goes down as the days pass', () => {
-    let previous = -1;
-    for (let n = -14; n <= 100; n++) {
-      const stage = ownerStage(n, POLICY);
-      if (!stage) throw new Error(`no stage at ${n}`);
-      expect(stageRank(stage)).toBeGreaterThanOrEqual(previous);
-      previous = stageRank(stage);
+  it('the owner stages recorded never go down as the days pass, whichever days the sweep runs', () => {
+    for (const days of [everyDay(-14, 100), [-3, 2, 5, 9, 30, 31, 32, 60, 90]]) {
+      const ranks = ownerLog(simulate(days)).map((l) => stageRank(l.split(' ')[1] as NoticeStage));
+      for (let i = 1; i < ranks.length; i++) expect(ranks[i]).toBeGreaterThan(ranks[i - 1] as number);
     }
   });
 });

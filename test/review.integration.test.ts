@@ -126,7 +126,7 @@ describe('quarterly review on the sample organisation', () => {
 
     const before = await sweepOnce(rt, ORG, '2026-12-22');
     expect((await reviewNotices(rt)).filter((n) => n.stage !== 'assigned')).toEqual([]);
-    expect(before.plan.tasksRead).toBe(0);
+    expect(before.summary.tasksRead).toBe(0);
 
     await sweepOnce(rt, ORG, '2026-12-23');
     const reminders = (await reviewNotices(rt)).filter((n) => n.stage === 'reminder');
@@ -152,14 +152,14 @@ describe('quarterly review on the sample organisation', () => {
     expect((await rt.reviews.get(ORG, '2026-Q4'))?.status).toBe('open');
 
     const closing = await sweepOnce(rt, ORG, '2027-01-01');
-    expect(closing.plan.reviewsClosed).toEqual(['2026-Q4']);
+    expect(closing.summary.reviewsClosed).toEqual(['2026-Q4']);
     const review = await rt.reviews.get(ORG, '2026-Q4');
     expect(review).toMatchObject({ status: 'closed', summary: { tasks: Q4_TASKS, byResult: { effective: 1, unanswered: Q4_TASKS - 1 } } });
     // Overdue: the owners of the tasks still open after the due date (Michelle answered one of hers, not the other two).
     expect(review?.summary?.overdueOwners).toEqual([...new Set(open27.map((t) => t.owner))].sort());
     expect((await rt.reviews.nonconformities(ORG)).filter((nc) => nc.status === 'open')).toHaveLength(Q4_TASKS - 1);
     // Closed tasks leave the open-tasks index: the next day's sweep reads none.
-    expect((await sweepOnce(rt, ORG, '2027-01-02')).plan.tasksRead).toBe(0);
+    expect((await sweepOnce(rt, ORG, '2027-01-02')).summary.tasksRead).toBe(0);
   }, 60_000);
 
   it('closing opens a nonconformity per not-effective and unanswered control; the next quarter carries it until an effective answer closes it', async () => {

@@ -8,6 +8,9 @@ import { readAudit } from '../lib/adapters/dynamodb/audit.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import type { EvidenceNotice } from '../lib/domain/notice/notice.ts';
 import { smallOrg, sweepOnce } from './support/fixtures.ts';
+import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
+import { runRequest } from '../lib/workflows/declarations.ts';
+import { formatSweep } from '../lib/cli/output.ts';
 import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';
 
 const SAMPLE = 'examples/acme-hk/org.yaml';
@@ -38,10 +41,11 @@ describe('evidence sweep on the sample organisation', () => {
     const second = await sweepOnce(rt, 'harbour-ledger', '2026-11-30', 'second');
 
     const recorded = await notices(rt);
-    expect(first.plan.recorded).toBe(recorded.length);
+    expect(first.summary.noticesRecorded).toBe(recorded.length);
     expect(recorded.length).toBeGreaterThan(20);
     expect(recorded.every((n) => n.status === 'sent' && n.messageId)).toBe(true);
-    expect(second.plan.recorded).toBe(0);
+    expect(first.run).toMatchObject({ status: 'succeeded', summary: { noticesRecorded: recorded.length, noticesSent: recorded.length } });
+    expect(second.summary.noticesRecorded).toBe(0);
     expect(second.summary.mailsSent).toBe(0);
     // One mail per recipient, and every notice in exactly one mail.
     const recipients = new Set(recorded.map((n) => n.recipientId));
@@ -57,7 +61,7 @@ describe('evidence sweep on the sample organisation', () => {
       sweepOnce(rt, 'harbour-ledger', '2026-11-30', 'tick-b'),
     ]);
     const recorded = await notices(rt);
-    expect(a.plan.recorded + b.plan.recorded).toBe(recorded.length);
+    expect(a.summary.noticesRecorded + b.summary.noticesRecorded).toBe(recorded.length);
     expect(a.summary.noticesSent + b.summary.noticesSent).toBe(recorded.length);
     expect(recorded.every((n) => n.status === 'sent')).toBe(true);
     const listed = evidenceInMails(mailer);
@@ -74,25 +78,26 @@ describe('evidence sweep on the sample organisation', () => {
     expect(failed.summary.mailsSent).toBe(0);
     expect(failed.summary.noticesFailed).toBe(pending.length);
     expect(pending.every((n) => n.status === 'pending' && n.attempts === 1 && /ECONNREFUSED/.test(n.lastError ?? ''))).toBe(true);
-    expect((await rt.runs.get({ orgId: 'harbour-ledger', kind: 'evidence-sweep', name: 'down' }))?.status).toBe('failed');
+    expect(failed.summary.status).toBe('failed');
+    expect(failed.run.status).toBe('failed');
 
     mailer.failWith = undefined;
     const next = await sweepOnce(rt, 'harbour-ledger', '2026-11-30T15:00:00Z', 'up');
     const after = await notices(rt);
-    expect(next.plan.recorded).toBe(0);
+    expect(next.summary.noticesRecorded).toBe(0);
     expect(next.summary.noticesSent).toBe(pending.length);
     expect(after.every((n) => n.status === 'sent' && n.attempts === 2)).toBe(true);
     expect(mailer.sent).toHaveLength(new Set(after.map((n) => n.recipientId)).size);
   });
 
   it('never notices retired evidence or evidence outside the window', async () => {
-    const run = await sweepOnce(rt, 'harbour-ledger', '2026-11-30');
+    const sweep = await sweepOnce(rt, 'harbour-ledger', '2026-11-30');
     const ids = new Set((await notices(rt)).map((n) => n.evidenceId));
     const file = readOrgFile(SAMPLE);
     for (const e of file.evidence.filter((x) => x.retired)) expect(ids.has(e.id)).toBe(false);
     // Only items ending by 2026-12-14 (today + 14 days) were read at all.
     const inWindow = file.evidence.filter((e) => !e.retired && e.validUntil && e.validUntil <= '2026-12-14');
-    expect(run.plan.evidenceRead).toBe(inWindow.length);
+    expect(sweep.summary.evidenceRead).toBe(inWindow.length);
     expect(ids.size).toBe(inWindow.length);
   });
 });
@@ -181,10 +186,12 @@ describe('evidence sweep when things go wrong after the mail is out', () => {
     throttleWhen(rt.store, (input) => input.includes('sentAt = :at'));
     const first = await sweepOnce(rt, 'kowloon-co', '2026-11-02', 'crashy');
     expect(mailer.sent).toHaveLength(1);
-    expect(first.sends[0]).toMatchObject({ mailed: true, sent: 1 });
-    expect(first.sends[0]?.error).toMatch(/^mailed, but not every notice is recorded as sent yet/);
+    // Owen's send mailed its one notice and says the closing is still owed.
+    expect(first.summary.mails).toEqual([expect.objectContaining({ recipientId: 'owen', notices: 1, messageId: expect.any(String) })]);
+    expect(first.summary.failedRecipients).toEqual([{ recipientId: 'owen', error: expect.stringMatching(/^mailed, but not every notice is recorded as sent yet/) }]);
+    const messageId = first.summary.mails[0]?.messageId;
     const [stuck] = await notices(rt);
-    expect(stuck).toMatchObject({ status: 'sending', messageId: first.sends[0]?.messageId });
+    expect(stuck).toMatchObject({ status: 'sending', messageId });
 
     rt.store.doc.middlewareStack.remove('faultInjection');
     // Eleven minutes later the lease has ended; the same day's next sweep takes the notice over.
@@ -193,7 +200,7 @@ describe('evidence sweep when things go wrong after the mail is out', () => {
     expect(mailer.sent).toHaveLength(1);
     expect(next.summary.mailsSent).toBe(0);
     const [closed] = await notices(rt);
-    expect(closed).toMatchObject({ status: 'sent', messageId: first.sends[0]?.messageId });
+    expect(closed).toMatchObject({ status: 'sent', messageId });
   });
 
   it('cancels notices still waiting for someone who has left the organisation', async () => {
@@ -211,10 +218,82 @@ describe('evidence sweep when things go wrong after the mail is out', () => {
       'import:test',
       '2026-11-03T00:00:00Z',
     );
-    const run = await sweepOnce(rt, 'kowloon-co', '2026-11-03', 'after');
-    expect(run.plan.unknownRecipients).toEqual(['owen']);
+    await sweepOnce(rt, 'kowloon-co', '2026-11-03', 'after');
+    // This sweep's plan found owen gone and cancelled what waited for him.
     const owen = (await notices(rt)).filter((n) => n.recipientId === 'owen');
-    expect(owen.map((n) => n.status)).toEqual(['cancelled']);
+    expect(owen).toEqual([expect.objectContaining({ status: 'cancelled', claimedBy: 'after', closedReason: 'recipient "owen" is no longer in the organisation' })]);
     expect(mailer.sent.map((m) => m.to.email)).not.toContain('owen@kowloon.example');
+  });
+});
+
+describe('evidence sweep: missed days, the organisation\'s date, the summary', () => {
+  /** `day email label` for each mail sent since `before`, by address: an owner's notice label (Lapsed, Reminder N), else the subject. */
+  const mailLog = (mailer: RecordingMailer, day: string, before: number) =>
+    mailer.sent
+      .slice(before)
+      .map((m) => `${day} ${m.to.email} ${/Notice: (.+)/.exec(m.text)?.[1]?.trim() ?? m.subject.replace(/^\[Kowloon Co\] /, '')}`)
+      .sort();
+
+  it('after days without a sweep, sends the lapsed notice first and each reminder 7 days after the previous notice, once', async () => {
+    const mailer = new RecordingMailer();
+    const rt = await testRuntime(mailer);
+    await importOrganisationFile(rt, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', AT);
+    const log: string[] = [];
+    // No sweep ran for the first 19 days after the end; then one every day, two at once on 11-27.
+    for (let day = '2026-11-20'; day <= '2026-12-05'; day = addDays(day, 1)) {
+      const before = mailer.sent.length;
+      if (day === '2026-11-27') await Promise.all([sweepOnce(rt, 'kowloon-co', day, 'tick-a'), sweepOnce(rt, 'kowloon-co', day, 'tick-b')]);
+      else await sweepOnce(rt, 'kowloon-co', day);
+      log.push(...mailLog(mailer, day, before));
+    }
+    expect(log).toEqual([
+      '2026-11-20 mgr@kowloon.example 證據需要處理：1 項已升級',
+      '2026-11-20 owen@kowloon.example Lapsed',
+      '2026-11-27 owen@kowloon.example Reminder 1',
+      '2026-12-04 owen@kowloon.example Reminder 2',
+    ]);
+    expect((await notices(rt)).map((n) => n.stage).sort()).toEqual(['escalated', 'lapsed', 'reminder-1', 'reminder-2']);
+  });
+
+  it('counts days on the organisation\'s date: 17:00 UTC is the next day in Hong Kong', async () => {
+    const mailer = new RecordingMailer();
+    const rt = await testRuntime(mailer);
+    await importOrganisationFile(rt, smallOrg([{ validUntil: '2026-11-01' }]), 'import:test', AT);
+    // 23:59 on 11-01 in Hong Kong: the last valid day.
+    await sweepOnce(rt, 'kowloon-co', '2026-11-01T15:59:00Z', 'evening');
+    expect(mailer.sent.map((m) => m.subject)).toEqual(['[Kowloon Co] Evidence needs your attention: 1 due soon']);
+    expect(mailer.sent[0]?.text).toMatch(/As of 2026-11-01,/);
+    // 01:00 on 11-02 in Hong Kong, still 11-01 in UTC: lapsed by a day.
+    await sweepOnce(rt, 'kowloon-co', '2026-11-01T17:00:00Z', 'night');
+    expect(mailer.sent.map((m) => m.subject)).toEqual([
+      '[Kowloon Co] Evidence needs your attention: 1 due soon',
+      '[Kowloon Co] Evidence needs your attention: 1 lapsed',
+    ]);
+    expect(mailer.sent[1]?.text).toMatch(/As of 2026-11-02,/);
+    expect(mailer.sent[1]?.text).toMatch(/1 day overdue/);
+    expect((await notices(rt)).find((n) => n.stage === 'lapsed')).toMatchObject({ recordedOn: '2026-11-02' });
+  });
+
+  it('the summary line of each mail adds up: a review digest is one notice, however many tasks it lists', async () => {
+    const mailer = new RecordingMailer();
+    const rt = await testRuntime(mailer);
+    await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, AT);
+    await executeWorkflow(rt, 'quarterly-review', runRequest('quarterly-review', 'harbour-ledger', new Date('2026-11-30T01:00:00Z'), { timeZone: 'Asia/Hong_Kong' }).input);
+    // Seven days before the tasks' due date (12-30): the review reminders go out with the evidence notices.
+    const sweep = await sweepOnce(rt, 'harbour-ledger', '2026-12-23');
+    const withDigest = sweep.summary.mails.filter((m) => (m.kinds?.tasks ?? 0) > 0);
+    expect(withDigest.length).toBeGreaterThan(0);
+    for (const m of sweep.summary.mails) {
+      const k = m.kinds;
+      expect(k && k.escalated + k.lapsed + k['due-soon'] + (k.digests ?? 0) + (k.alerts ?? 0)).toBe(m.notices);
+    }
+    const text = formatSweep({ status: 'completed', name: sweep.summary.runName, output: sweep.summary }, undefined);
+    const many = withDigest.find((m) => (m.kinds?.tasks ?? 0) > 1);
+    if (!many) throw new Error('no mail with a digest of several tasks');
+    const line = text.split('\n').find((l) => l.startsWith(`  ${many.recipientId}: `)) ?? '';
+    expect(line).toMatch(new RegExp(`^  ${many.recipientId}: ${many.notices} notices: (.+, )?1 review digest \\(${many.kinds?.tasks} tasks\\)$`));
+    // Every part of the line is a count of notices, and they add up to the total.
+    const parts = line.slice(line.indexOf(': ', line.indexOf('notice')) + 2).replace(/ \(\d+ tasks?\)/, '').split(', ');
+    expect(parts.reduce((sum, p) => sum + Number(p.split(' ')[0]), 0)).toBe(many.notices);
   });
 });

@@ -27,6 +27,19 @@ export function formatImport(file: string, s: ImportSummary): string {
   return `${undone}Imported ${s.orgId} from ${file}: ${counts('people', s.people)}; ${counts('controls', s.controls)}; ${counts('evidence', s.evidence)}; ${counts('sources', s.sources)}${declared.join('')}.`;
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * What a mail's notices were, each notice counted once so the parts add up to the
+ * total: a review digest is one notice however many tasks it lists (shown after it).
+ */
+function noticeKinds(k: NonNullable<SweepSummary['mails'][number]['kinds']>): string {
+  // Summaries recorded before digests were counted have only the task count.
+  const digests = k.digests ?? (k.tasks > 0 ? undefined : 0);
+  const reviews = digests === undefined ? plural(k.tasks, 'review task') : digests > 0 ? `${plural(digests, 'review digest')} (${plural(k.tasks, 'task')})` : '';
+  return [k.escalated && `${k.escalated} escalated`, k.lapsed && `${k.lapsed} lapsed`, k['due-soon'] && `${k['due-soon']} due soon`, reviews, k.alerts && plural(k.alerts, 'alert')].filter(Boolean).join(', ');
+}
+
 export function formatSweep(result: LocalRunResult, org: LoadedOrganisation | undefined, outboxDir?: string): string {
   if (result.status === 'already-ran') {
     const sent = (result.run.summary?.mailsSent as number | undefined) ?? 0;
@@ -41,10 +54,7 @@ export function formatSweep(result: LocalRunResult, org: LoadedOrganisation | un
   for (const mail of s.mails) {
     const person = org?.people.get(mail.recipientId);
     const who = person ? `${person.name} <${person.email}> [${person.language}]` : mail.recipientId;
-    const kinds = mail.kinds
-      ? ` (${[mail.kinds.escalated && `${mail.kinds.escalated} escalated`, mail.kinds.lapsed && `${mail.kinds.lapsed} lapsed`, mail.kinds['due-soon'] && `${mail.kinds['due-soon']} due soon`, mail.kinds.tasks && `${mail.kinds.tasks} review task${mail.kinds.tasks === 1 ? '' : 's'}`].filter(Boolean).join(', ')})`
-      : '';
-    lines.push(`  ${who}: ${mail.notices} notice${mail.notices === 1 ? '' : 's'}${kinds}`);
+    lines.push(`  ${who}: ${mail.notices} notice${mail.notices === 1 ? '' : 's'}${mail.kinds ? `: ${noticeKinds(mail.kinds)}` : ''}`);
   }
   if (s.reviewsClosed?.length) lines.push(`Closed the ${s.reviewsClosed.join(', ')} review${s.reviewsClosed.length === 1 ? '' : 's'} (deadline passed or every answer accepted).`);
   if (s.noticesSuperseded || s.noticesCancelled) lines.push(`Set aside ${s.noticesSuperseded} superseded and ${s.noticesCancelled} cancelled (renewed) notices.`);

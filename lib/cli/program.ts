@@ -324,7 +324,9 @@ export function buildProgram(): Command {
         if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
         const { evidenceRows } = await import('../domain/evidence/evidence-rows.ts');
         const { formatEvidence } = await import('./output.ts');
-        const rows = evidenceRows(await session.rt.organisations.evidence(orgId, control), await today(session.now), org.sweep, opts.status);
+        const { localDate } = await import('../domain/review/quarter.ts');
+        // Counted on the organisation's date, as the sweep and the report count them.
+        const rows = evidenceRows(await session.rt.organisations.evidence(orgId, control), localDate(session.now, org.timeZone), org.sweep, opts.status);
         print(options, formatEvidence(rows), rows);
       });
     });

@@ -2,10 +2,9 @@
 import { OrgFile, type OrgFile as OrgFileType } from '../../lib/domain/org/org.ts';
 import type { Runtime } from '../../lib/runtime.ts';
 import type { NoticeLine } from '../../lib/domain/notice/notice.ts';
-import type { PlanResult, SendResult } from '../../lib/usecases/sweep/events.ts';
-import { planSweep } from '../../lib/usecases/sweep/plan.ts';
-import { reportSweep, type SweepSummary } from '../../lib/usecases/sweep/report.ts';
-import { sendBatch } from '../../lib/usecases/sweep/send.ts';
+import type { RunRecord } from '../../lib/domain/runs/run.ts';
+import { executeWorkflow } from '../../lib/adapters/local/workflow-runner.ts';
+import type { SweepSummary } from '../../lib/usecases/sweep/report.ts';
 
 export function smallOrg(evidence: Record<string, unknown>[], sweep?: Record<string, number>): OrgFileType {
   return OrgFile.parse({
@@ -32,19 +31,23 @@ export function smallOrg(evidence: Record<string, unknown>[], sweep?: Record<str
 }
 
 export interface SweepRun {
-  plan: PlanResult;
-  sends: SendResult[];
+  /** The execution's output: what its Report step summed up from the plan and the sends. */
   summary: SweepSummary;
+  /** The run as the sweep recorded it. */
+  run: RunRecord;
 }
 
-/** The sweep's three steps, as the workflow runs them, without the state machine. */
+/**
+ * One execution of workflows/evidence-sweep.asl.json through the local executor, with
+ * the handlers it declares: the Map's ItemSelector, MaxConcurrency and Catch are the
+ * ones under test, not a copy of them.
+ */
 export async function sweepOnce(rt: Runtime, orgId: string, now: string, runName = `sweep-${now.slice(0, 10)}`): Promise<SweepRun> {
   const input = { orgId, runName, now: now.length === 10 ? `${now}T09:00:00.000Z` : now };
-  const plan = await planSweep(rt, input);
-  const batches = await Promise.all(plan.batches.map((b) => sendBatch(rt, { ...input, recipients: b.recipients, organisationName: plan.organisationName })));
-  const summary = await reportSweep(rt, { ...input, plan, sends: batches });
-  const sends = batches.flat();
-  return { plan, sends, summary };
+  const summary = (await executeWorkflow(rt, 'evidence-sweep', input)) as SweepSummary;
+  const run = await rt.runs.get({ orgId, kind: 'evidence-sweep', name: runName });
+  if (!run) throw new Error(`evidence sweep ${runName}: the execution left no run record`);
+  return { summary, run };
 }
 
 /** One line of a notice mail, lapsed 12 days, with whatever a test needs changed. */

@@ -55,7 +55,7 @@ const entities = {
 
 /** What an item holds but the entity itself: its notice state is the sweep's, and its renewal a review's, not the file's. */
 const declared = (item: Item) => {
-  const { noticed: _n, noticeCycle: _c, renewedBy: _r, ...rest } = withoutKeys(item);
+  const { noticed: _n, noticeCycle: _c, ownerNoticedOn: _o, renewedBy: _r, ...rest } = withoutKeys(item);
   return rest;
 };
 
@@ -141,7 +141,7 @@ function plan(file: HeldOrgFile, held: Held, actor: string, at: string) {
     const old = evidenceEntity.fromItem(oldItem);
     // Evidence registered by an answer, the API or the product is not the file's to retire.
     if (old.retired || old.origin !== 'file') continue;
-    const { noticed: _n, noticeCycle: _c, ...held } = old;
+    const { noticed: _n, noticeCycle: _c, ownerNoticedOn: _o, ...held } = old;
     put(evidenceEntity.toItem(orgId, { ...held, retired: true }), oldItem);
     summary.evidence.removed++;
     audit('evidence.retired', keys.evidence(orgId, old.id).SK, { reason: 'no longer in the organisation file' });

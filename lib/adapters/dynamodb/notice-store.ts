@@ -37,6 +37,7 @@ const noticeEntity = {
  */
 export async function recordNotice(store: Store, notice: Notice, at: string): Promise<RecordOutcome> {
   const key = noticeEntity.key(notice);
+  const day = notice.kind === 'evidence' ? ownerDay(notice) : {};
   const evidenceUpdate =
     notice.kind === 'evidence'
       ? [
@@ -44,9 +45,9 @@ export async function recordNotice(store: Store, notice: Notice, at: string): Pr
             Update: {
               TableName: store.table,
               Key: keys.evidence(notice.orgId, notice.evidenceId),
-              UpdateExpression: 'SET noticeCycle = :cycle, noticed = list_append(if_not_exists(noticed, :none), :stage)',
+              UpdateExpression: `SET noticeCycle = :cycle, noticed = list_append(if_not_exists(noticed, :none), :stage)${day.set ?? ''}`,
               ConditionExpression: 'validUntil = :cycle AND retired = :false AND attribute_not_exists(renewedBy) AND (attribute_not_exists(noticeCycle) OR noticeCycle = :cycle)',
-              ExpressionAttributeValues: { ':cycle': notice.validUntil, ':none': [], ':stage': [notice.stage], ':false': false },
+              ExpressionAttributeValues: { ':cycle': notice.validUntil, ':none': [], ':stage': [notice.stage], ':false': false, ...day.values },
             },
           },
         ]
@@ -81,15 +82,29 @@ export async function recordNotice(store: Store, notice: Notice, at: string): Pr
   }
 }
 
-/** Repairs the evidence item's record of noticed stages (after an 'exists'). */
+/**
+ * An owner notice also records its day on the item: the next reminder counts from it.
+ * (An escalation goes to someone else and leaves the owner's cadence alone.)
+ */
+function ownerDay(notice: EvidenceNotice): { set?: string; values?: Record<string, string> } {
+  if (notice.stage === 'escalated' || !notice.recordedOn) return {};
+  return { set: ', ownerNoticedOn = :day', values: { ':day': notice.recordedOn } };
+}
+
+/**
+ * Repairs the evidence item's record of noticed stages (after an 'exists'). The day
+ * the stage was first recorded is not known here; this sweep's day is the same or
+ * later, so the next reminder comes no earlier than it should.
+ */
 async function markStageNoticed(store: Store, notice: EvidenceNotice): Promise<void> {
+  const day = ownerDay(notice);
   await store.doc.send(
     new UpdateCommand({
       TableName: store.table,
       Key: keys.evidence(notice.orgId, notice.evidenceId),
-      UpdateExpression: 'SET noticeCycle = :cycle, noticed = list_append(if_not_exists(noticed, :none), :stage)',
+      UpdateExpression: `SET noticeCycle = :cycle, noticed = list_append(if_not_exists(noticed, :none), :stage)${day.set ?? ''}`,
       ConditionExpression: 'validUntil = :cycle AND (attribute_not_exists(noticeCycle) OR noticeCycle = :cycle) AND NOT contains(noticed, :name)',
-      ExpressionAttributeValues: { ':cycle': notice.validUntil, ':none': [], ':stage': [notice.stage], ':name': notice.stage },
+      ExpressionAttributeValues: { ':cycle': notice.validUntil, ':none': [], ':stage': [notice.stage], ':name': notice.stage, ...day.values },
     }),
   );
 }

@@ -16,10 +16,13 @@ import { INDEX, keys, PREFIX, withoutKeys } from './keys.ts';
 
 export const evidenceEntity = {
   /** Keys: by id, by control (GSI1) and, while live with an end date, by validity end (GSI2, sparse). */
-  toItem(orgId: string, e: Omit<EvidenceRecord, 'noticed' | 'noticeCycle'>, previous?: EvidenceRecord): Record<string, unknown> {
+  toItem(orgId: string, e: Omit<EvidenceRecord, 'noticed' | 'noticeCycle' | 'ownerNoticedOn'>, previous?: EvidenceRecord): Record<string, unknown> {
     const live = !e.retired && !e.renewedBy && e.validUntil !== undefined;
     // Notice state carries over only while the validity end is unchanged: a renewal starts a new cycle.
-    const carry = previous && previous.noticeCycle === e.validUntil ? { noticed: previous.noticed, noticeCycle: previous.noticeCycle } : {};
+    const carry =
+      previous && previous.noticeCycle === e.validUntil
+        ? { noticed: previous.noticed, noticeCycle: previous.noticeCycle, ...(previous.ownerNoticedOn ? { ownerNoticedOn: previous.ownerNoticedOn } : {}) }
+        : {};
     return {
       ...keys.evidence(orgId, e.id),
       ...keys.evidenceByControl(orgId, e.control, e.id),

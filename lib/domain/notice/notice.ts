@@ -41,6 +41,11 @@ export const EvidenceNotice = NoticeBase.extend({
   /** The validity end of the cycle this notice belongs to (YYYY-MM-DD). */
   validUntil: z.string(),
   stage: Stage,
+  /**
+   * The day (the organisation's date) of the sweep that recorded it; an owner notice's
+   * day is kept on the item, and the next reminder counts from it. Older notices have none.
+   */
+  recordedOn: z.iso.date().optional(),
   /** The evidence owner; differs from the recipient on escalations. */
   ownerId: z.string(),
   ownerName: z.string(),

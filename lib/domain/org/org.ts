@@ -150,6 +150,8 @@ export const EvidenceRecord = z.object({
   /** Stages already recorded for the cycle ending `noticeCycle`. */
   noticed: z.array(z.string()).optional(),
   noticeCycle: isoDate.optional(),
+  /** The day the latest owner notice of that cycle was recorded for: the next reminder counts from it. */
+  ownerNoticedOn: isoDate.optional(),
 });
 export type EvidenceRecord = z.infer<typeof EvidenceRecord>;
 

@@ -50,6 +50,8 @@ export const DetectResult = z.object({
   recorded: z.number().int().nonnegative(),
   alreadyRecorded: z.number().int().nonnegative(),
   organisationName: z.string(),
+  /** The organisation's time zone, handed to the send step for the mail's dates. */
+  timeZone: z.string().optional(),
   batches: z.array(z.object({ recipients: z.array(Recipient) })),
   unknownRecipients: z.array(z.string()),
 });

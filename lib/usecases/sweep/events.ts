@@ -1,7 +1,7 @@
 // What the sweep's steps take and give, as the workflow passes it between them:
 // one schema each, checked at the Lambda edge, and the types from the schemas.
 import { z } from 'zod';
-import { Person } from '../../domain/org/org.ts';
+import { Person, TimeZone } from '../../domain/org/org.ts';
 import { CaughtError } from '../caught-error.ts';
 import { RunInput } from '../run-input.ts';
 
@@ -11,6 +11,8 @@ export type Recipient = z.infer<typeof Recipient>;
 
 export const PlanResult = z.object({
   organisationName: z.string(),
+  /** The organisation's time zone: the send step writes its dates (and counts days) in it. */
+  timeZone: TimeZone.optional(),
   /** Everyone with a notice pending after this step, this sweep's or an earlier one's, sorted by id, in batches. */
   batches: z.array(z.object({ recipients: z.array(Recipient) })),
   /** Recipients no longer in the organisation whose waiting notices were cancelled. */
@@ -25,10 +27,23 @@ export const PlanResult = z.object({
 });
 export type PlanResult = z.infer<typeof PlanResult>;
 
-export const SendEvent = RunInput.extend({ recipients: z.array(Recipient).min(1), organisationName: z.string().min(1) });
+export const SendEvent = RunInput.extend({
+  recipients: z.array(Recipient).min(1),
+  organisationName: z.string().min(1),
+  /** The organisation's time zone, for the mail's date and day counts; UTC without one. */
+  timeZone: TimeZone.optional(),
+});
 export type SendBatchInput = z.infer<typeof SendEvent>;
 
-const Kinds = z.object({ escalated: z.number(), lapsed: z.number(), 'due-soon': z.number(), tasks: z.number().default(0), alerts: z.number().optional() });
+const Kinds = z.object({
+  escalated: z.number(),
+  lapsed: z.number(),
+  'due-soon': z.number(),
+  /** Review digests: one notice each, listing `tasks` tasks between them. */
+  digests: z.number().optional(),
+  tasks: z.number().default(0),
+  alerts: z.number().optional(),
+});
 
 export const SendResult = z.object({
   recipientId: z.string(),
@@ -37,7 +52,7 @@ export const SendResult = z.object({
   failed: z.number(),
   superseded: z.number(),
   cancelled: z.number(),
-  /** Lines in the mail by kind: evidence escalated, lapsed (with reminders), due-soon; review tasks; behaviour alerts. */
+  /** Notices in the mail by kind: evidence escalated, lapsed (with reminders), due-soon; review digests (and the tasks they list); behaviour alerts. */
   kinds: Kinds.optional(),
   messageId: z.string().optional(),
   error: z.string().optional(),

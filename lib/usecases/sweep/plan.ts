@@ -2,10 +2,11 @@
 // and the review tasks due inside the reminder window (never the rest), close the
 // reviews past their deadline, and record every notice due today, pending, exactly once.
 import pMap from 'p-map';
-import { addDays, today as dayOf } from '../../domain/dates.ts';
+import { addDays } from '../../domain/dates.ts';
 import type { LoadedOrganisation, Person } from '../../domain/org/org.ts';
 import { noticesNeeded, type NoticeNeed } from '../../domain/evidence/lapse-policy.ts';
 import type { Notice } from '../../domain/notice/notice.ts';
+import { localDate } from '../../domain/review/quarter.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { WorkflowName } from '../../workflows/declarations.ts';
 import type { Ports, RecordOutcome } from '../ports.ts';
@@ -28,14 +29,14 @@ export function recipientFor(need: NoticeNeed, owner: Person | undefined, org: L
 }
 
 /** The send steps' batches of the people named (sorted ids), and who is no longer in the organisation. */
-export function recipientBatches(org: LoadedOrganisation, ids: readonly string[]): Pick<PlanResult, 'organisationName' | 'batches' | 'unknownRecipients'> {
+export function recipientBatches(org: LoadedOrganisation, ids: readonly string[]): Pick<PlanResult, 'organisationName' | 'timeZone' | 'batches' | 'unknownRecipients'> {
   const recipients = ids.flatMap((id): Recipient[] => {
     const p = org.people.get(id);
     return p ? [{ id, name: p.name, email: p.email, language: p.language }] : [];
   });
   const batches: PlanResult['batches'] = [];
   for (let i = 0; i < recipients.length; i += RECIPIENTS_PER_BATCH) batches.push({ recipients: recipients.slice(i, i + RECIPIENTS_PER_BATCH) });
-  return { organisationName: org.organisation.name, batches, unknownRecipients: ids.filter((id) => !org.people.has(id)) };
+  return { organisationName: org.organisation.name, timeZone: org.organisation.timeZone, batches, unknownRecipients: ids.filter((id) => !org.people.has(id)) };
 }
 
 /**
@@ -62,7 +63,8 @@ export async function planSweep(rt: Ports, input: RunInput): Promise<PlanResult>
   await rt.runs.begin({ orgId: input.orgId, kind: SWEEP_KIND, name: input.runName, asOf: input.now }, rt.clock().toISOString());
   const org = await rt.organisations.load(input.orgId);
   if (!org) throw new NotFoundError(`organisation "${input.orgId}" has not been imported`);
-  const today = dayOf(new Date(input.now));
+  // Days are the organisation's: 01:00 in Hong Kong is already the next day there.
+  const today = localDate(new Date(input.now), org.organisation.timeZone);
   const policy = org.organisation.sweep;
   // Leftovers from earlier sweeps (a failed send): read before recording, while the
   // pending index holds only them, so this sweep's own notices are not read twice.
@@ -71,9 +73,9 @@ export async function planSweep(rt: Ports, input: RunInput): Promise<PlanResult>
 
   const notices: Notice[] = [];
   for (const e of evidence) {
-    const done = e.noticeCycle === e.validUntil ? new Set(e.noticed ?? []) : new Set<string>();
-    for (const need of noticesNeeded(e.validUntil, today, policy)) {
-      if (done.has(need.stage)) continue;
+    // What this validity period has had; a renewal (a new validUntil) starts afresh.
+    const history = e.noticeCycle === e.validUntil ? { noticed: e.noticed ?? [], ownerNoticedOn: e.ownerNoticedOn } : { noticed: [] };
+    for (const need of noticesNeeded(e.validUntil, today, policy, history)) {
       const owner = org.people.get(e.owner);
       notices.push({
         kind: 'evidence',
@@ -85,6 +87,7 @@ export async function planSweep(rt: Ports, input: RunInput): Promise<PlanResult>
         controlTitle: org.controls.get(e.control)?.title ?? e.control,
         validUntil: e.validUntil as string,
         stage: need.stage,
+        recordedOn: today,
         recipientId: recipientFor(need, owner, org),
         ownerId: e.owner,
         ownerName: owner?.name ?? e.owner,

@@ -4,10 +4,11 @@
 // per recipient listing them all, and record each notice as sent with the message id. A failed send puts the notices back to pending
 // for the next sweep.
 import pMap from 'p-map';
-import { daysBetween, today as dayOf } from '../../domain/dates.ts';
+import { daysBetween } from '../../domain/dates.ts';
 import { stageRank } from '../../domain/evidence/lapse-policy.ts';
 import type { AlertNotice, EvidenceNotice, ReviewNotice, TaskLine, WaitingNotice } from '../../domain/notice/notice.ts';
 import { renderNoticeMail } from '../../domain/notice/notice-mail.ts';
+import { dateIn } from '../../workflows/declarations.ts';
 import type { ClaimedNotice, NoticeClosing, Ports } from '../ports.ts';
 import type { Recipient, SendBatchInput, SendResult } from './events.ts';
 
@@ -16,8 +17,9 @@ type ClaimedEvidenceNotice = EvidenceNotice & { handle: string };
 type ClaimedReviewNotice = ReviewNotice & { handle: string };
 type ClaimedAlertNotice = AlertNotice & { handle: string };
 
-function kindsOf(evidence: ClaimedEvidenceNotice[], tasks: TaskLine[], alerts: number): Kinds {
-  const kinds: Kinds = { escalated: 0, lapsed: 0, 'due-soon': 0, tasks: tasks.length, ...(alerts > 0 ? { alerts } : {}) };
+/** Each notice mailed counts once (a review digest as one, however many tasks it lists), so the kinds add up to the notices sent. */
+function kindsOf(evidence: ClaimedEvidenceNotice[], digests: number, tasks: TaskLine[], alerts: number): Kinds {
+  const kinds: Kinds = { escalated: 0, lapsed: 0, 'due-soon': 0, digests, tasks: tasks.length, ...(alerts > 0 ? { alerts } : {}) };
   for (const n of evidence) kinds[n.stage === 'escalated' || n.stage === 'due-soon' ? n.stage : 'lapsed']++;
   return kinds;
 }
@@ -123,7 +125,8 @@ async function sendToRecipient(rt: Ports, input: SendBatchInput, person: Recipie
   const validity = earlier.length > 0 ? await rt.organisations.currentValidity(input.orgId, earlier.map((n) => n.evidenceId)) : new Map<string, string | undefined>();
   const stale = earlier.filter((n) => validity.get(n.evidenceId) !== n.validUntil);
   const { keep, superseded } = latestPerItem(evidence.filter((n) => !stale.includes(n)));
-  const today = dayOf(new Date(input.now));
+  // The organisation's date, as the plan counted it (UTC when the step is not told the time zone).
+  const today = dateIn(new Date(input.now), input.timeZone);
   // A digest this run recorded was made from tasks it read open; only earlier ones are read again.
   const earlierDigests = reviews.filter((n) => n.recordedBy !== input.runName);
   const open = earlierDigests.length > 0 ? await openTaskIds(rt, input.orgId, earlierDigests) : new Set<string>();
@@ -171,7 +174,7 @@ async function sendToRecipient(rt: Ports, input: SendBatchInput, person: Recipie
     await each(mailed, (n) => rt.notices.release(n, input.runName, reason, at()));
     return { ...result, failed: mailed.length, error: reason };
   }
-  const sent = { ...result, mailed: true, sent: mailed.length, kinds: kindsOf(keep, tasks.lines, alerts.length), messageId };
+  const sent = { ...result, mailed: true, sent: mailed.length, kinds: kindsOf(keep, digests.length, tasks.lines, alerts.length), messageId };
   try {
     await each(mailed, (n) => rt.notices.noteMessageId(n, input.runName, messageId));
     await close(mailed, { status: 'sent', messageId });
