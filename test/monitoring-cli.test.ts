@@ -6,9 +6,12 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { closedEndpoint } from './support/closed-port.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// For commands that must fail before they open a store: one that tried would find nothing there.
+const CLOSED = await closedEndpoint();
 const NODE = Number(process.versions.node.split('.')[0]) >= 24 || !existsSync(path.join(ROOT, 'node_modules', '.bin', 'node')) ? process.execPath : path.join(ROOT, 'node_modules', '.bin', 'node');
 const COMPILE_CACHE = tempDir('cli-compile-cache-');
 const dir = tempDir('monitoring-cli-');
@@ -41,7 +44,7 @@ beforeAll(async () => {
 
 describe.concurrent('events import refuses a file before touching any store', () => {
   // --endpoint names a closed port: a command that opened a store session would fail otherwise.
-  const refused = (...args: string[]) => runCli(['--endpoint', 'http://127.0.0.1:9', 'events', 'import', ...args]);
+  const refused = (...args: string[]) => runCli(['--endpoint', CLOSED, 'events', 'import', ...args]);
 
   it('a file that is not what its extension says', async ({ expect }) => {
     const r = await refused(write('workbook.csv', Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(100)])), '--platform', 'x');

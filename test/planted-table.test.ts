@@ -81,20 +81,60 @@ describe('planted identifiers through the workflows', () => {
     const global = ['--endpoint', inject('dynamoEndpoint'), '--table', `planted-cli-${Date.now()}`, '--now', '2026-11-30'];
     const NODE = existsSync(path.join('node_modules', '.bin', 'node')) && Number(process.versions.node.split('.')[0]) < 24 ? path.join('node_modules', '.bin', 'node') : process.execPath;
     const cli = (...args: string[]) =>
-      new Promise<string>((resolve) => execFile(NODE, ['lib/cli/main.mjs', ...global, ...args], { env, timeout: 60_000, maxBuffer: 16 << 20 }, (_e, out, err) => resolve(`${out}\n${err}`)));
-    const printed = [
-      await cli('import', yaml),
-      await cli('datamap'),
-      await cli('--format', 'json', 'datamap'),
-      await cli('gaps', '--status', 'all'),
-      await cli('--format', 'json', 'gaps', '--status', 'all'),
-      await cli('--format', 'csv', 'gaps', '--status', 'all'),
-      await cli('risk'),
-      await cli('--format', 'json', 'risk'),
-    ].join('\n');
-    expect(printed).toMatch(/Data-mapping scan/);
-    expect(printed).toMatch(/red-group-external-members:group:planted-chat#/);
-    expect(rawIn(printed)).toEqual([]);
+      new Promise<{ args: string; code: unknown; out: string; err: string }>((resolve) =>
+        execFile(NODE, ['lib/cli/main.mjs', ...global, ...args], { env, timeout: 60_000, maxBuffer: 16 << 20 }, (e, out, err) =>
+          resolve({ args: args.join(' '), code: e ? (e.code ?? e.signal) : 0, out, err }),
+        ),
+      );
+    // Each command must succeed and print what it is for: a command that failed and
+    // printed only an error would otherwise pass the search for raw values.
+    const json = (out: string) => JSON.parse(out) as Record<string, unknown>;
+    const checks: [string[], (out: string) => void][] = [
+      [['import', yaml], (out) => expect(out).toMatch(/^Imported kowloon-co from .*: .*sources 7 added; groups 1 added\.$/m)],
+      [['datamap'], (out) => {
+        expect(out).toMatch(/^Data-mapping scan data-mapping-scan-kowloon-co-\S+: 7 sources\.$/m);
+        expect(out).toMatch(/^ {2}planted-chat: RED$/m);
+      }],
+      [['--format', 'json', 'datamap'], (out) => {
+        const run = json(out).run as { status: string; summary: { sources: { id: string; rating?: string }[] } };
+        expect(run.status).toBe('succeeded');
+        expect(run.summary.sources).toHaveLength(7);
+        expect(run.summary.sources).toContainEqual(expect.objectContaining({ id: 'planted-chat', rating: 'red' }));
+      }],
+      [['gaps', '--status', 'all'], (out) => {
+        expect(out).toMatch(/^Gap analysis gap-analysis-kowloon-co-\S+ /);
+        expect(out).toMatch(/^Requirements met: PDPO /m);
+        expect(out).toMatch(/^high +open +red-group-external-members:group:planted-chat#/m);
+      }],
+      [['--format', 'json', 'gaps', '--status', 'all'], (out) => {
+        const { analysis, gaps } = json(out) as { analysis: { counts: { open: number } }; gaps: { id: string }[] };
+        expect(gaps).toHaveLength(analysis.counts.open);
+        expect(gaps.map((g) => g.id)).toContainEqual(expect.stringMatching(/^red-group-external-members:group:planted-chat#/));
+      }],
+      [['--format', 'csv', 'gaps', '--status', 'all'], (out) => {
+        expect(out).toMatch(/^\uFEFFid,rule,subject kind,/);
+        expect(out).toMatch(/^red-group-external-members:group:planted-chat#\w+,red-group-external-members,group,/m);
+      }],
+      [['risk'], (out) => {
+        expect(out).toMatch(/^SOURCE +TIER +SCORE/m);
+        expect(out).toMatch(/^planted-chat +(?:RED|AMBER|GREEN) +\d+ /m);
+        expect(out).toMatch(/^GROUP +TIER +SCORE/m);
+        expect(out).toMatch(/^planted-chat \/ Chat with .* +(?:RED|AMBER|GREEN) +\d+ /m);
+      }],
+      [['--format', 'json', 'risk'], (out) => {
+        const risk = json(out) as { sources: { id: string }[]; groups: { source: string }[] };
+        expect(risk.sources.map((s) => s.id)).toEqual(['planted-broken-json', 'planted-chat', 'planted-escaping', 'planted-folder', 'planted-headerless', 'planted-missing', 'planted-whatsapp']);
+        expect(risk.groups.map((g) => g.source)).toEqual(['planted-chat']);
+      }],
+    ];
+    const printed: string[] = [];
+    for (const [args, check] of checks) {
+      const run = await cli(...args);
+      expect(run.code, `${run.args}: ${run.err}`).toBe(0);
+      check(run.out);
+      printed.push(run.out, run.err);
+    }
+    expect(rawIn(printed.join('\n'))).toEqual([]);
   }, 120_000);
 });
 

@@ -77,11 +77,11 @@ describe('DynamoDB table sources (DynamoDB Local)', () => {
     const name = await table(items);
     const source = Source.parse({ id: 'chat-store', name: 'Chat store', platform: 'DingTalk', kind: 'dynamodb', table: name, endpoint, groupBy: 'channel', storage: { region: 'ap-east-1' } });
     const entry = await scanSource(source, KEY, sourceReaders());
-    expect(entry.groups).toEqual([
-      { group: '(no channel)', rating: 'red', counts: { cn_resident_id: 1 }, reasons: expect.any(Array) },
-      { group: 'Finance', rating: 'red', counts: { payment_card: 1 }, reasons: expect.any(Array) },
-      { group: 'HR群', rating: 'red', counts: { hk_id: 1, email: 1 }, reasons: expect.any(Array) },
-    ].map((g) => expect.objectContaining({ group: g.group, counts: g.counts })));
+    expect(entry.groups.map(({ group, rating, counts }) => ({ group, rating, counts }))).toEqual([
+      { group: '(no channel)', rating: 'red', counts: { cn_resident_id: 1 } },
+      { group: 'Finance', rating: 'red', counts: { payment_card: 1 } },
+      { group: 'HR群', rating: 'red', counts: { hk_id: 1, email: 1 } },
+    ]);
     expect(entry.coverage).toEqual({ records: 4, truncated: false, bytesRead: expect.any(Number), bytesTotal: expect.any(Number) });
     expect(entry.coverage.bytesRead).toBeGreaterThan(100);
     expect(entry.distinctPeople).toBe(4);

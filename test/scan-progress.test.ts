@@ -3,7 +3,7 @@
 // content), the command line draws a bar from it on a terminal, and nothing is drawn
 // where stderr is not a terminal.
 import diagnostics from 'node:diagnostics_channel';
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -17,6 +17,20 @@ import { scanSource } from '../lib/usecases/datamap/scan-source.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The pids of a process's children. */
+const childrenOf = (pid: number): number[] =>
+  spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+
+/** Kills a process and everything below it, the children first (once the parent is gone they would be re-parented). */
+function killTree(pid: number): void {
+  for (const child of childrenOf(pid)) killTree(child);
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already exited
+  }
+}
 
 /** A writable that says it is a terminal, keeping what is written. */
 function terminal(): Writable & { isTTY: boolean; columns: number; text: () => string; cursorTo: () => boolean; clearLine: () => boolean; moveCursor: () => boolean } {
@@ -101,32 +115,36 @@ describe('compliance scan on a terminal (script(1) gives it one)', () => {
     const file = path.join(tempDir('scan-progress-'), 'big.txt');
     writeFileSync(file, '客戶身份證A123456(3)已核實，請致電9123 4567 and a line of plain text after it\n'.repeat(800_000)); // ~80 MB
     const command = `exec ${JSON.stringify(process.execPath)} lib/cli/main.mjs scan ${JSON.stringify(file)} --threads 1 >/dev/null`;
-    const script = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    const exited = new Promise<number | null>((resolve) => script.once('exit', (code) => resolve(code)));
-    // Some megabytes read while the only file is still under way.
-    const moving = /0\/1 files \| ([1-9]\d*\.\d)\/\d+\.\d MB/;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no progress within the file: ${JSON.stringify(out.slice(-300))}`)), 30_000);
-      script.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (moving.test(out)) {
-          clearTimeout(timer);
-          resolve();
-        }
+    let script: ChildProcess | undefined;
+    try {
+      script = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+      const stdout = script.stdout!;
+      let out = '';
+      const exited = new Promise<number | null>((resolve) => script!.once('exit', (code) => resolve(code)));
+      // Some megabytes read while the only file is still under way.
+      const moving = /0\/1 files \| ([1-9]\d*\.\d)\/\d+\.\d MB/;
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no progress within the file: ${JSON.stringify(out.slice(-300))}`)), 30_000);
+        stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (moving.test(out)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
       });
-    }).catch((error: unknown) => {
-      script.kill('SIGKILL');
-      throw error;
-    });
-    const node = Number(spawnSync('pgrep', ['-P', String(script.pid)], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
-    expect(node).toBeGreaterThan(0);
-    process.kill(node, 'SIGINT');
-    expect(await exited).toBe(130);
-    const hidden = out.lastIndexOf('\x1b[?25l');
-    expect(hidden).toBeGreaterThanOrEqual(0);
-    const after = out.slice(hidden);
-    expect(after).toContain('\x1b[?25h'); // cursor shown
-    expect(after).toContain('\x1b[?7h'); // line wrap on
+      const node = childrenOf(script.pid!)[0] ?? 0;
+      expect(node).toBeGreaterThan(0);
+      process.kill(node, 'SIGINT');
+      expect(await exited).toBe(130);
+      const hidden = out.lastIndexOf('\x1b[?25l');
+      expect(hidden).toBeGreaterThanOrEqual(0);
+      const after = out.slice(hidden);
+      expect(after).toContain('\x1b[?25h'); // cursor shown
+      expect(after).toContain('\x1b[?7h'); // line wrap on
+    } finally {
+      // Whatever happened, no scan of 80 MB is left running.
+      if (script?.pid !== undefined) killTree(script.pid);
+    }
   });
 });
