@@ -1,59 +1,22 @@
 // The `compliance` command as a user runs it: a child process per command,
 // against the shared DynamoDB Local (--endpoint, so no DynamoDB Local is started
 // per command), a table of its own and a temporary outbox.
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { createStore } from '../lib/adapters/dynamodb/client.ts';
+import { cleanEnv, CLI, NODE, ROOT, runCli, type CliResult } from './support/cli.ts';
 import { closedEndpoint } from './support/closed-port.ts';
 import { tempDir } from './support/temp-dir.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // For commands that must fail before they open a store: one that tried would find nothing there.
 const CLOSED = await closedEndpoint();
 const SAMPLE = 'examples/acme-hk/org.yaml';
-const CLI = 'lib/cli/main.mjs';
-// Node 24 (the CLI is TypeScript run by Node's type stripping): this process's
-// node when vitest runs on it, else the project's node package.
-const NODE =
-  Number(process.versions.node.split('.')[0]) >= 24 || !existsSync(path.join(ROOT, 'node_modules', '.bin', 'node'))
-    ? process.execPath
-    : path.join(ROOT, 'node_modules', '.bin', 'node');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-// Node's compile cache, shared by this file's CLI processes: each one starts in
-// about half the CPU time once the first has filled it.
-const COMPILE_CACHE = tempDir('cli-compile-cache-');
-
-/** The environment without anything that would point the CLI elsewhere. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE };
-  for (const key of ['DYNAMODB_ENDPOINT', 'COMPLIANCE_TABLE', 'COMPLIANCE_NOW', 'OUTBOX_DIR', 'MAIL_TRANSPORT', 'MAIL_FROM', 'SMTP_URL', 'DEBUG', 'NODE_OPTIONS']) {
-    delete env[key];
-  }
-  return { ...env, ...extra };
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(NODE, [CLI, ...args], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 // Fill the compile cache once before the concurrent tests start several CLIs at a time.
 beforeAll(async () => {
   await runCli(['--help']);
@@ -465,10 +428,10 @@ describe('against DynamoDB Local, one table, in order', () => {
     expect(await scanTable()).toEqual(before);
   });
 
-  it('gaps before any scan: exit 1, says there is no data map yet, lists nothing', async () => {
+  it('gaps before any scan: exit 2, says there is no data map yet, lists nothing (refused before it runs: test/run-refusals.test.ts)', async () => {
     const r = await cli('gaps', '--now', '2026-11-15');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Gap analysis gap-analysis-harbour-ledger-2026-11-15T090000 failed: NotFoundError: no data map of "harbour-ledger" yet: run a data-mapping scan first/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^gaps: no data map of "harbour-ledger" yet: a data-mapping scan must run first/);
     expect(r.stdout).toBe('');
     noStackTrace(r);
   });

@@ -1,7 +1,7 @@
 // The one redaction (lib/domain/detect/redact.ts), names as a terminal shows them
 // (lib/domain/text/printable.ts), and the keyed hash of a group's raw name.
 import { describe, expect, it } from 'vitest';
-import { formatScan } from '../lib/cli/output.ts';
+import { formatScan } from '../lib/cli/scan-output.ts';
 import { groupHash, keyedHash } from '../lib/domain/detect/mask.ts';
 import { redact, redactError, redactName } from '../lib/domain/detect/redact.ts';
 import { printable } from '../lib/domain/text/printable.ts';

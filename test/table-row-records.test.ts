@@ -17,7 +17,7 @@ import { detect } from '../lib/domain/detect/detect.ts';
 import { detectRecords, type Location, type SourceRecord } from '../lib/domain/detect/records.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { scanFile, scanPaths } from '../lib/usecases/scan/scan-files.ts';
-import { formatScan } from '../lib/cli/output.ts';
+import { formatScan } from '../lib/cli/scan-output.ts';
 import { FindingJson } from '../lib/cli/scan-json.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'table-row-records-'));

@@ -6,7 +6,7 @@ import { SEVERITIES } from '../domain/gaps/gap.ts';
 import { gapHeader, gapRow } from '../domain/gaps/gap-row.ts';
 import type { GroupRisk, SourceRisk } from '../domain/gaps/rules.ts';
 import { spreadsheetCsv } from '../domain/export/csv.ts';
-import { columns } from './output.ts';
+import { columns } from './columns.ts';
 import { localTime } from '../domain/dates.ts';
 
 export interface GapFilter {
@@ -26,8 +26,11 @@ export function filterGaps(gaps: readonly Gap[], filter: GapFilter): Gap[] {
 const percent = (score: number) => `${Math.round(score * 100)}%`;
 const FRAMEWORK_NAMES: Record<Framework, string> = { pdpo: 'PDPO', gdpr: 'GDPR', iso27001: 'ISO/IEC 27001' };
 
-/** `brief`: counts by severity instead of the table (the full cycle's output). */
-export function formatAnalysis(a: AnalysisRecord, gaps: readonly Gap[], filter: GapFilter, timeZone: string, brief = false): string {
+/**
+ * `brief`: counts by severity instead of the table (the full cycle's output); `headline`:
+ * said in place of the analysis's own first line (a run that already ran changed nothing now).
+ */
+export function formatAnalysis(a: AnalysisRecord, gaps: readonly Gap[], filter: GapFilter, timeZone: string, brief = false, headline?: string): string {
   const changes = (['opened', 'closed', 'reopened', 'expired', 'accepted'] as const).map((k) => `${a.changes[k]} ${k}`).join(', ');
   const scoreOf = (f: Framework) => {
     const s = a.scores[f];
@@ -35,7 +38,7 @@ export function formatAnalysis(a: AnalysisRecord, gaps: readonly Gap[], filter: 
   };
   const scores = (Object.keys(FRAMEWORK_NAMES) as Framework[]).map(scoreOf).join(', ');
   const lines = [
-    `Gap analysis ${a.id} of data map ${a.dataMap}: ${a.counts.open} open, ${a.counts.accepted} accepted, ${a.counts.closed} closed; this analysis: ${changes}.`,
+    headline ?? `Gap analysis ${a.id} of data map ${a.dataMap}: ${a.counts.open} open, ${a.counts.accepted} accepted, ${a.counts.closed} closed; this analysis: ${changes}.`,
     `Requirements met: ${scores}.`,
   ];
   const shown = filterGaps(gaps, filter);

@@ -62,7 +62,8 @@ export function addMonitoringCommands(program: Command, cli: MonitoringCli): voi
         const orgId = await cli.resolveOrg(session, opts.org);
         const { importAuditLog } = await import('../usecases/monitoring/import-events.ts');
         const summary = await importAuditLog(session.rt, { orgId, platform: opts.platform, file: log, mapping, actor: 'cli:events-import', now: session.now });
-        const human = [(await output()).formatEventImport(summary)];
+        const timeZone = (await session.rt.organisations.settings(orgId))?.timeZone ?? 'UTC';
+        const human = [(await output()).formatEventImport(summary, timeZone)];
         const data: Record<string, unknown> = { import: summary };
         if (opts.monitor && summary.status === 'imported') {
           const ran = await monitorNow(session, orgId);

@@ -2,7 +2,7 @@
 // and a quarter's figures. Times people read are in the organisation's time zone, and
 // say so.
 import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
-import { localTime } from '../domain/dates.ts';
+import { localMoment, localTime } from '../domain/local-time.ts';
 import type { Alert } from '../domain/monitoring/alert.ts';
 import type { Durations } from '../domain/monitoring/stats.ts';
 import type { LoadedOrganisation } from '../domain/org/org.ts';
@@ -10,12 +10,13 @@ import { printable } from '../domain/text/printable.ts';
 import type { QuarterStats } from '../usecases/monitoring/alerts.ts';
 import type { ImportSummary } from '../usecases/monitoring/import-events.ts';
 import type { MonitorSummary } from '../usecases/monitoring/run.ts';
-import { columns } from './output.ts';
+import { columns } from './columns.ts';
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleString('en')} ${n === 1 ? word : many}`;
 
-export function formatEventImport(s: ImportSummary): string {
-  if (s.status === 'already-imported') return `${s.file} was imported for ${s.platform} before (${s.importedAt}, ${s.layout} layout): the same content, so nothing was written.`;
+/** `timeZone`: the organisation's, for the time a file was imported before. */
+export function formatEventImport(s: ImportSummary, timeZone: string): string {
+  if (s.status === 'already-imported') return `${s.file} was imported for ${s.platform} before (${s.importedAt ? localMoment(s.importedAt, timeZone) : 'earlier'}, ${s.layout} layout): the same content, so nothing was written.`;
   const lines = [
     `Imported ${s.file} for ${s.platform} (${s.layout} layout): ${plural(s.rows, 'row')} read, ${plural(s.events, 'event')} stored` +
       `${s.duplicates ? `, ${plural(s.duplicates, 'repeat')} of an event in the file skipped` : ''}${s.expired ? `, ${plural(s.expired, 'event')} older than the log retention not stored` : ''}.`,
@@ -43,7 +44,7 @@ export function formatMonitor(result: LocalRunResult, org: LoadedOrganisation | 
   const timeZone = org?.organisation.timeZone ?? 'UTC';
   if (result.status === 'already-ran') {
     const s = result.run.summary ?? {};
-    return `Behaviour monitoring ${result.name} already ran (finished ${result.run.finishedAt ?? 'earlier'}; it examined ${Number(s.events ?? 0)} events and raised ${(s.alertsRaised as string[] | undefined)?.length ?? 0} alerts then). Nothing examined now.`;
+    return `Behaviour monitoring ${result.name} already ran (finished ${result.run.finishedAt ? localMoment(result.run.finishedAt, timeZone) : 'earlier'}; it examined ${Number(s.events ?? 0)} events and raised ${(s.alertsRaised as string[] | undefined)?.length ?? 0} alerts then). Nothing examined now.`;
   }
   const s = result.output as MonitorSummary;
   const imported = s.files.filter((f) => f.status === 'imported');

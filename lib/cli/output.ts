@@ -3,10 +3,11 @@ import type { ImportCounts, ImportSummary, LoadedOrganisation } from '../domain/
 import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
 import type { SweepSummary } from '../usecases/sweep/report.ts';
 import type { EvidenceRow } from '../domain/evidence/evidence-rows.ts';
-import type { ScanResult } from '../usecases/scan/scan-files.ts';
 import type { ScanSummary as ScanRunSummary } from '../usecases/datamap/scan-run.ts';
 import type { CatalogueRow } from '../domain/catalogues/catalogues.ts';
 import { printable } from '../domain/text/printable.ts';
+import { columns } from './columns.ts';
+import { localMoment } from '../domain/local-time.ts';
 import { flowDestination } from '../domain/datamap/residency.ts';
 
 const counts = (label: string, c: ImportCounts & { renewed?: number }) => {
@@ -43,7 +44,8 @@ function noticeKinds(k: NonNullable<SweepSummary['mails'][number]['kinds']>): st
 export function formatSweep(result: LocalRunResult, org: LoadedOrganisation | undefined, outboxDir?: string): string {
   if (result.status === 'already-ran') {
     const sent = (result.run.summary?.mailsSent as number | undefined) ?? 0;
-    return `Evidence sweep ${result.name} already ran (finished ${result.run.finishedAt ?? 'earlier'}; it sent ${sent} mail${sent === 1 ? '' : 's'} then). Nothing sent now.`;
+    const finished = result.run.finishedAt ? localMoment(result.run.finishedAt, org?.organisation.timeZone ?? 'UTC') : 'earlier';
+    return `Evidence sweep ${result.name} already ran (finished ${finished}; it sent ${sent} mail${sent === 1 ? '' : 's'} then). Nothing sent now.`;
   }
   const s = result.output as SweepSummary;
   const lines = [
@@ -64,8 +66,9 @@ export function formatSweep(result: LocalRunResult, org: LoadedOrganisation | un
   return lines.join('\n');
 }
 
-export function formatDataMap(result: LocalRunResult): string {
-  if (result.status === 'already-ran') return `Data-mapping scan ${result.name} already ran (finished ${result.run.finishedAt ?? 'earlier'}). Nothing scanned now.`;
+/** `timeZone`: the organisation's, for the time a run that already ran finished. */
+export function formatDataMap(result: LocalRunResult, timeZone = 'UTC'): string {
+  if (result.status === 'already-ran') return `Data-mapping scan ${result.name} already ran (finished ${result.run.finishedAt ? localMoment(result.run.finishedAt, timeZone) : 'earlier'}). Nothing scanned now.`;
   const s = result.output as ScanRunSummary;
   const lines = [`Data-mapping scan ${s.scanId}: ${s.sources.length} source${s.sources.length === 1 ? '' : 's'}.`];
   for (const source of s.sources) lines.push(`  ${source.id}: ${source.status === 'scanned' ? source.rating?.toUpperCase() : `FAILED (${printable(source.reason ?? '')})`}`);
@@ -97,45 +100,6 @@ export function formatEvidence(rows: EvidenceRow[]): string {
   );
 }
 
-/** Where a finding is, as a person reads it: names (already redacted) with control and format characters escaped. */
-function where(f: ScanResult['findings'][number]): string {
-  const file = printable(f.file);
-  if (f.pointer !== undefined) return `${file}#${printable(f.pointer)}`;
-  const sheet = f.sheet !== undefined ? ` sheet ${printable(f.sheet)}` : '';
-  const at = f.line !== undefined ? `:${f.line}` : f.row !== undefined ? `${sheet} row ${f.row}` : sheet;
-  return `${file}${at}${f.column ? ` [${printable(f.column)}]` : ''}`;
-}
-
-/**
- * A scan for people: findings per file and type, the findings listed (the first ones,
- * when `shown` says how many there were in all), each file's read, and the counts.
- */
-export function formatScan(result: ScanResult, shown?: { total: number; byFile: ReadonlyMap<string, Partial<Record<string, number>>> }): string {
-  const out: string[] = [];
-  const total = shown?.total ?? result.findings.length;
-  if (shown && shown.byFile.size > 0) {
-    const rows: string[][] = [];
-    for (const [file, counts] of shown.byFile) for (const [type, n] of Object.entries(counts)) rows.push([printable(file), type, String(n)]);
-    out.push(columns(['FILE', 'TYPE', 'FINDINGS'], rows), '');
-  }
-  if (result.findings.length > 0) {
-    out.push(columns(['TYPE', 'WHERE', 'MASKED'], result.findings.map((f) => [f.type, where(f), f.masked])));
-    if (total > result.findings.length) out.push(`(the first ${result.findings.length} of ${total} findings; --format json lists them all)`);
-    out.push('');
-  }
-  for (const f of result.files) {
-    if (f.status !== 'scanned') out.push(`${f.status.toUpperCase()} ${printable(f.file)}: ${printable(f.reason ?? '')}`);
-    else {
-      const notes = [f.encoding ?? f.format, f.truncated && `sampled ${f.bytesRead} of ${f.bytesTotal} bytes`, f.replacedSequences && `${f.replacedSequences} invalid byte sequences replaced`].filter(Boolean);
-      out.push(`scanned ${printable(f.file)} (${notes.join(', ')}): ${f.findings} finding${f.findings === 1 ? '' : 's'}`);
-      for (const p of f.problems ?? []) out.push(`  line ${p.line}: ${printable(p.message)}`);
-    }
-  }
-  const counts = Object.entries(result.counts).map(([type, n]) => `${type} ${n}`);
-  out.push(`${total} finding${total === 1 ? '' : 's'}${counts.length ? `: ${counts.join(', ')}` : ''}.`);
-  return out.join('\n');
-}
-
 /** A catalogue as a table: its name, then id, theme (2022), 2022 controls (2013), status (PDPO) and title. */
 export function formatCatalogue(name: string, rows: CatalogueRow[]): string {
   const optional = [
@@ -145,14 +109,4 @@ export function formatCatalogue(name: string, rows: CatalogueRow[]): string {
   ].filter((c) => rows.some((r) => c.cell(r) !== undefined));
   const table = columns(['ID', ...optional.map((c) => c.header), 'TITLE'], rows.map((r) => [r.id, ...optional.map((c) => c.cell(r) ?? ''), r.title]));
   return `${name}: ${rows.length} entries\n\n${table}`;
-}
-
-/** Aligned columns; CJK characters count double, as a terminal shows them. */
-export function columns(header: string[], table: string[][]): string {
-  const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uffff]/u.test(ch) ? 2 : 1), 0);
-  // a loop, not Math.max(...rows): a spread of a long table overflows the stack
-  const widths = header.map((h, i) => table.reduce((w, row) => Math.max(w, width(row[i] ?? '')), width(h)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - width(c)))).join('  ');
-  return [line(header), ...table.map(line)].join('\n');
 }

@@ -12,6 +12,7 @@ import type { WorkflowName } from '../workflows/declarations.ts';
 import { formatAnalysis, gapsCsv, filterGaps, type GapFilter } from './gaps-output.ts';
 import { formatDataMap, formatSweep } from './output.ts';
 import type { Session } from './session.ts';
+import { localMoment } from '../domain/local-time.ts';
 
 export interface Presented {
   human: string;
@@ -29,9 +30,17 @@ interface WorkflowCli {
   present(session: Session, orgId: string, result: LocalRunResult, opts: Record<string, unknown>): Promise<Presented>;
 }
 
+/** The first line of a gap analysis that already ran: when it finished, where the organisation is, and what it changed then. */
+function analysedBefore(result: Extract<LocalRunResult, { status: 'already-ran' }>, timeZone: string): string {
+  const finished = result.run.finishedAt ? localMoment(result.run.finishedAt, timeZone) : 'earlier';
+  const c = result.run.summary?.changes as { opened: number; closed: number; reopened: number } | undefined;
+  const then = c ? `; it opened ${c.opened}, closed ${c.closed} and reopened ${c.reopened} then` : '';
+  return `Gap analysis ${result.name} already ran (finished ${finished}${then}). Nothing analysed now.`;
+}
+
 export const WORKFLOW_CLI: Record<WorkflowName, WorkflowCli> = {
   'data-mapping-scan': {
-    present: async (_session, _orgId, result) => ({ human: formatDataMap(result), failed: false }),
+    present: async (session, orgId, result) => ({ human: formatDataMap(result, (await session.rt.organisations.settings(orgId))?.timeZone), failed: false }),
   },
   'gap-analysis': {
     options: () => [
@@ -40,13 +49,15 @@ export const WORKFLOW_CLI: Record<WorkflowName, WorkflowCli> = {
       new Option('--framework <framework>', 'only gaps against this framework').choices(Framework.options),
     ],
     // Whether it ran now or earlier in the period, what is shown is the latest analysis and the gaps as they stand.
-    present: async (session, orgId, _result, opts) => {
+    present: async (session, orgId, result, opts) => {
       const [analysis, gaps, org] = await Promise.all([session.rt.gaps.latestAnalysis(orgId), session.rt.gaps.all(orgId), session.rt.organisations.settings(orgId)]);
       if (!analysis) throw new Error(`no gap analysis of "${orgId}" is on record`);
       const filter: GapFilter = { status: (opts.status as GapFilter['status']) ?? 'open', ...(opts.severity ? { severity: opts.severity as Severity } : {}), ...(opts.framework ? { framework: opts.framework as Framework } : {}) };
       const timeZone = org?.timeZone ?? 'Asia/Hong_Kong';
+      // A run that already ran changed nothing now: it says so, with what it did then, in place of the latest analysis's changes.
+      const headline = result.status === 'already-ran' ? analysedBefore(result, timeZone) : undefined;
       return {
-        human: formatAnalysis(analysis, gaps, filter, timeZone, opts.brief === true),
+        human: formatAnalysis(analysis, gaps, filter, timeZone, opts.brief === true, headline),
         data: { analysis, gaps: filterGaps(gaps, filter) },
         csv: gapsCsv(gaps, filter, timeZone),
         failed: false,
@@ -63,8 +74,8 @@ export const WORKFLOW_CLI: Record<WorkflowName, WorkflowCli> = {
       const { showReview } = await import('../usecases/review/show.ts');
       const { quarterOfRun } = await import('../usecases/review/open.ts');
       const quarter = quarterOfRun({ orgId, runName: result.name, now: session.now.toISOString() });
-      const view = await showReview(session.rt, orgId, quarter, session.now);
-      const opened = formatOpening(result);
+      const [view, org] = await Promise.all([showReview(session.rt, orgId, quarter, session.now), session.rt.organisations.settings(orgId)]);
+      const opened = formatOpening(result, org?.timeZone ?? 'UTC');
       return { human: `${opened}\n${formatReview(view, opts.brief === true)}`, data: view, csv: reviewCsv(view), failed: result.status === 'completed' && (result.output as { status: string }).status === 'failed' };
     },
   },

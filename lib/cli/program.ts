@@ -163,7 +163,12 @@ function workflowCommand(program: Command, name: WorkflowName): void {
     const options = cmd.optsWithGlobals() as GlobalOptions;
     await withSession(options, async (session) => {
       const how = named ? { period: named } : { onDemand: true };
-      const { data, human, csv, failed } = await runWorkflow(session, name, await resolveOrg(session, opts.org), how, opts);
+      const orgId = await resolveOrg(session, opts.org);
+      // A run that could only fail (a quarter ended or not begun, no data map) is refused
+      // here, as POST /v1/runs refuses it: exit 2, nothing started or recorded.
+      const { checkRunStart } = await import('../usecases/runs/start-checks.ts');
+      await checkRunStart(session.rt, orgId, name, named, session.now, { period: cli.period?.argument().name() ?? 'period', workflow: declared.command });
+      const { data, human, csv, failed } = await runWorkflow(session, name, orgId, how, opts);
       print(options, human, data, csv);
       if (failed) process.exitCode = 1;
     });

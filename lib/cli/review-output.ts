@@ -6,7 +6,8 @@ import type { OpeningSummary } from '../usecases/review/open.ts';
 import type { ReviewView, TaskView } from '../usecases/review/show.ts';
 import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
 import { spreadsheetCsv } from '../domain/export/csv.ts';
-import { columns } from './output.ts';
+import { localMoment } from '../domain/local-time.ts';
+import { columns } from './columns.ts';
 
 const csv = spreadsheetCsv;
 const applicability = (a: boolean | null) => (a === null ? 'undecided' : a ? 'yes' : 'no');
@@ -96,8 +97,9 @@ export const reviewCsv = (view: ReviewView): string =>
     ]),
   );
 
-export function formatOpening(result: LocalRunResult): string {
-  if (result.status === 'already-ran') return `Quarterly review ${result.name} already ran (finished ${result.run.finishedAt ?? 'earlier'}). Nothing opened now.`;
+/** `timeZone`: the organisation's, for the time a run that already ran finished. */
+export function formatOpening(result: LocalRunResult, timeZone: string): string {
+  if (result.status === 'already-ran') return `Quarterly review ${result.name} already ran (finished ${result.run.finishedAt ? localMoment(result.run.finishedAt, timeZone) : 'earlier'}). Nothing opened now.`;
   const s = result.output as OpeningSummary;
   const what = s.review === 'created' ? 'opened' : s.review === 'closed' ? 'is closed already' : 'was open already';
   const lines = [`Review ${s.quarter} ${what}: ${s.tasks} task${s.tasks === 1 ? '' : 's'} due ${s.due} (${s.tasksCreated} written now); ${s.digestsRecorded} digest${s.digestsRecorded === 1 ? '' : 's'} recorded, ${s.mailsSent} mail${s.mailsSent === 1 ? '' : 's'} sent.`];

@@ -6,7 +6,7 @@
 import type { FindingType } from '../domain/detect/detect.ts';
 import { extentOf, readFileRecords, readPathRecords } from '../adapters/sources/local-files.ts';
 import { scanPathsTo, type Finding, type ScanOptions, type ScanSummary } from '../usecases/scan/scan-files.ts';
-import { formatScan } from './output.ts';
+import { formatScan } from './scan-output.ts';
 import { FindingJson } from './scan-json.ts';
 import type { PartFound } from './scan-pool.ts';
 

@@ -80,21 +80,8 @@ export function parseNow(value: string): Date {
 /** Why a value is refused for --now or COMPLIANCE_NOW (each message names its own source). */
 export const NOT_A_MOMENT = 'is not an ISO-8601 date (2026-11-30) or date-time with offset (2026-11-30T09:00:00Z)';
 
-const localFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** `2026-11-30 17:00` in `timeZone` (what people read); empty for no time. */
-export function localTime(iso: string | undefined, timeZone: string): string {
-  if (!iso) return '';
-  // A formatter costs far more to make than to use: one per time zone.
-  let format = localFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    localFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(new Date(iso));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
-}
+// Kept apart so that the CLI's output modules read local times without loading zod.
+export { localMoment, localTime } from './local-time.ts';
 
 export function today(now: Date): string {
   return now.toISOString().slice(0, 10);

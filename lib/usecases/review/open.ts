@@ -81,7 +81,10 @@ export async function planOpening(rt: Ports, input: RunInput): Promise<OpeningPl
   const quarter = quarterOfRun(input);
   const org = await loadOrg(rt, input.orgId);
   const today = localDate(new Date(input.now), org.organisation.timeZone);
-  if (today > lastDayOf(quarter)) throw new InputError(`${quarter} ended on ${lastDayOf(quarter)}: a review opens for the current quarter or one to come`);
+  // The CLI and the API refuse these before a run starts (usecases/runs/start-checks.ts); a run started another way is refused here.
+  const tz = org.organisation.timeZone;
+  if (today > lastDayOf(quarter)) throw new InputError(`${quarter} ended on ${lastDayOf(quarter)} (in ${tz}): a review opens for the quarter under way`);
+  if (today < firstDayOf(quarter)) throw new InputError(`${quarter} has not begun (it begins ${firstDayOf(quarter)} in ${tz}): a review opens for the quarter under way`);
   const closedFirst = await closeDueReviews(rt, input.orgId, today, input.runName, input.now);
 
   const existing = await rt.reviews.get(input.orgId, quarter);

@@ -4,17 +4,10 @@
 import { z } from 'zod';
 import type { RunRecord } from '../../domain/runs/run.ts';
 import { isRealDate } from '../../domain/dates.ts';
-import { InputError, NotFoundError } from '../../errors.ts';
-import { runRequest, workflow, WORKFLOWS, type PeriodKind, type WorkflowName } from '../../workflows/declarations.ts';
+import { NotFoundError } from '../../errors.ts';
+import { runRequest, WORKFLOWS, type WorkflowName } from '../../workflows/declarations.ts';
 import type { ExecutionState, Ports } from '../ports.ts';
-
-/** Each kind's shape; `dated`: it starts with a day, which must be a real one (the pattern lets 2026-02-31 through). */
-const PERIOD_PATTERNS: Record<PeriodKind, { pattern: RegExp; example: string; dated?: true }> = {
-  'quarter-hour': { pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3])(00|15|30|45)$/, example: '2026-11-30T0915', dated: true },
-  day: { pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, example: '2026-11-30', dated: true },
-  month: { pattern: /^\d{4}-(0[1-9]|1[0-2])$/, example: '2026-11' },
-  quarter: { pattern: /^\d{4}-Q[1-4]$/, example: '2026-Q4' },
-};
+import { checkRunStart } from './start-checks.ts';
 
 export interface StartedRun {
   workflow: WorkflowName;
@@ -23,19 +16,15 @@ export interface StartedRun {
   status: 'started' | 'already-started';
 }
 
-/** With a period, that period's run (a repeat reports the existing run); without one, a new on-demand run. */
+/**
+ * With a period, that period's run (a repeat reports the existing run); without one, a
+ * new on-demand run (a quarter's review: the quarter under way where the organisation
+ * is). A run that could only fail is refused before it starts (./start-checks.ts).
+ */
 export async function startRunNow(rt: Ports, orgId: string, name: WorkflowName, period: string | undefined, now: Date): Promise<StartedRun> {
-  const declared = workflow(name);
-  if (period !== undefined) {
-    const { pattern, example, dated } = PERIOD_PATTERNS[declared.period];
-    const what = `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name} run is for a ${declared.period}, written like ${example}`;
-    if (!pattern.test(period)) throw new InputError(`body.period: ${what}`);
-    // A run named for a day that never comes must not start.
-    if (dated && !isRealDate(period.slice(0, 10))) {
-      throw new InputError(`body.period: must be a real date (${what})`);
-    }
-  }
-  const { name: runName, input } = runRequest(name, orgId, now, period === undefined ? { onDemand: true } : { period });
+  const { timeZone } = await checkRunStart(rt, orgId, name, period, now, { period: 'body.period', workflow: 'body.workflow' });
+  const how = { ...(period === undefined ? { onDemand: true } : { period }), ...(timeZone ? { timeZone } : {}) };
+  const { name: runName, input } = runRequest(name, orgId, now, how);
   const result = await rt.starter(name, runName, JSON.stringify(input));
   return { workflow: name, name: runName, status: result === 'exists' ? 'already-started' : 'started' };
 }
