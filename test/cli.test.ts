@@ -613,7 +613,10 @@ describe('against DynamoDB Local, one table, in order', () => {
     expect(rows.find((x) => x.id === 'A.8.15')).toMatchObject({ title: 'Logging', applicable: true, owner: 'jason-tsang', justification: 'Logs of DingTalk and AWS feed the SOC', evidenceStatus: 'current' });
     expect(rows.find((x) => x.id === 'A.7.5')?.justification).toMatch(/^No premises of our own/);
     const csv = await cli('soa', '--format', 'csv');
-    expect(csv.stdout.startsWith('\ufeffcontrol,title,theme,applicable,justification,owner,last result,evidence status\n')).toBe(true);
+    // the first eight columns as they always were, then whether each decision is justified, an answer awaiting review and the file's own title
+    expect(csv.stdout.startsWith('\ufeffcontrol,title,theme,applicable,justification,owner,last result,evidence status,justified,answer awaiting review,title in organisation file\n')).toBe(true);
+    const a815 = csv.stdout.split('\n').find((line) => line.startsWith('A.8.15,'));
+    expect(a815).toMatch(/,yes,[^,]*,[^,]*$/); // justified
   });
 
   it('task answer and task review: the owner answers, the reviewer accepts; someone else, an unknown result or a bad quarter exit 2 and change nothing', async () => {

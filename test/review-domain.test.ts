@@ -7,7 +7,7 @@ import { dueInQuarter, planTasks, type ReviewedControl } from '../lib/domain/rev
 import { firstDayOf, lastDayOf, localDate, nextQuarter, previousQuarter, quarterAt } from '../lib/domain/review/quarter.ts';
 import { digestsDue } from '../lib/domain/review/reminders.ts';
 import type { Nonconformity, Review, Task } from '../lib/domain/review/review.ts';
-import { evidenceStatusByControl, statementOfApplicability } from '../lib/domain/review/soa.ts';
+import { evidenceStatusByControl, soaTable, statementOfApplicability } from '../lib/domain/review/soa.ts';
 import { renderNoticeMail } from '../lib/domain/notice/notice-mail.ts';
 import type { EvidenceRecord } from '../lib/domain/org/org.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
@@ -166,6 +166,23 @@ describe('closing a review', () => {
 });
 
 describe('the Statement of Applicability', () => {
+  it("writes its CSV table with the first eight columns as they were, then justified, an answer awaiting review and the file's own title", () => {
+    const table = soaTable(
+      [
+        { id: 'A.5.7', title: 'Threat intelligence', theme: 'Organizational', applicable: true, justified: false, owner: 'amy', lastResult: 'effective', unreviewedAnswer: { task: '2026-Q4/A.5.7', result: 'not-effective', reviewClosed: false }, evidenceStatus: 'current' },
+        { id: 'A.7.5', title: 'Physical and environmental threats', theme: 'Physical', applicable: false, justification: 'No premises of our own', justified: true, evidenceStatus: 'none', titleInOrganisationFile: 'Environmental threats' },
+        { id: 'A.8.1', title: 'User endpoint devices', theme: 'Technological', applicable: null, justified: false, unreviewedAnswer: { task: '2026-Q3/A.8.1', result: 'effective', reviewClosed: true }, evidenceStatus: 'none' },
+      ],
+      'evidence status on 2026-12-31',
+    );
+    expect(table.header).toEqual(['control', 'title', 'theme', 'applicable', 'justification', 'owner', 'last result', 'evidence status on 2026-12-31', 'justified', 'answer awaiting review', 'title in organisation file']);
+    expect(table.rows).toEqual([
+      ['A.5.7', 'Threat intelligence', 'Organizational', 'yes', '', 'amy', 'effective', 'current', 'no', 'not-effective (2026-Q4/A.5.7)', ''],
+      ['A.7.5', 'Physical and environmental threats', 'Physical', 'no', 'No premises of our own', '', '', 'none', 'yes', '', 'Environmental threats'],
+      ['A.8.1', 'User endpoint devices', 'Technological', 'undecided', '', '', '', 'none', 'no', 'effective (2026-Q3/A.8.1; the review closed before a decision)', ''],
+    ]);
+  });
+
   it('lists all 93 controls: applicable, not (with why), or undecided (null); with owner, last result and the worst live evidence status', () => {
     const evidence = [
       { id: 'a', control: 'A.5.1', validUntil: '2026-12-31', retired: false },

@@ -1,7 +1,7 @@
 // What the review commands print: the Statement of Applicability, a quarter's
 // review with its tasks and nonconformities, a task list; tables for people, CSV
 // for a spreadsheet (UTF-8 with a byte-order mark, as `compliance gaps` writes it).
-import type { SoaRow } from '../domain/review/soa.ts';
+import { applicability, soaTable, type SoaRow } from '../domain/review/soa.ts';
 import type { OpeningSummary } from '../usecases/review/open.ts';
 import type { ReviewView, TaskView } from '../usecases/review/show.ts';
 import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
@@ -10,7 +10,6 @@ import { localMoment } from '../domain/local-time.ts';
 import { columns } from './columns.ts';
 
 const csv = spreadsheetCsv;
-const applicability = (a: boolean | null) => (a === null ? 'undecided' : a ? 'yes' : 'no');
 
 /** The accepted result, then any newer answer the reviewer has not accepted: `effective; 2026-Q4 not-effective awaits review`. */
 function resultCell(r: SoaRow): string {
@@ -42,11 +41,10 @@ export function formatSoa(rows: readonly SoaRow[]): string {
   )}`;
 }
 
-export const soaCsv = (rows: readonly SoaRow[]): string =>
-  csv(
-    ['control', 'title', 'theme', 'applicable', 'justification', 'owner', 'last result', 'evidence status'],
-    rows.map((r) => [r.id, r.title, r.theme, applicability(r.applicable), r.justification ?? '', r.owner ?? '', r.lastResult ?? '', r.evidenceStatus]),
-  );
+export const soaCsv = (rows: readonly SoaRow[]): string => {
+  const table = soaTable(rows);
+  return csv(table.header, table.rows);
+};
 
 const counts = (byResult: Record<string, number>) =>
   Object.entries(byResult)

@@ -5,6 +5,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { localTime } from '../dates.ts';
 import { gapHeader, gapRow } from '../gaps/gap-row.ts';
+import { soaTable } from '../review/soa.ts';
 import type { PackageContent, PackageFile } from './package.ts';
 
 type Cell = string | number | boolean | undefined | null;
@@ -36,7 +37,6 @@ export function csvFile(path: string, header: readonly string[], rows: readonly 
 }
 
 const GAPS_CSV = { id: 'gap', reopened: true };
-const applicability = (a: boolean | null) => (a === null ? 'undecided' : a ? 'yes' : 'no');
 
 export function csvParts(c: PackageContent): PackageFile[] {
   const tz = c.window.timeZone;
@@ -44,11 +44,7 @@ export function csvParts(c: PackageContent): PackageFile[] {
   const at = (what: string) => `${what} (${tz})`;
   const tasks = c.review?.tasks ?? [];
   return [
-    csvFile(
-      'soa.csv',
-      ['control', 'title', 'theme', 'applicable', 'justification', 'owner', 'last result', `evidence status on ${c.asOf}`],
-      c.soa.map((r) => [r.id, r.title, r.theme, applicability(r.applicable), r.justification, r.owner, r.lastResult, r.evidenceStatus]),
-    ),
+    ((soa) => csvFile('soa.csv', soa.header, soa.rows))(soaTable(c.soa, `evidence status on ${c.asOf}`)),
     csvFile(
       'review.csv',
       ['task', 'control', 'title', 'owner', 'delegate', 'reviewer', 'due', 'status', 'result', 'comment', at('answered'), 'answered by', 'decision', 'decision comment', at('decided'), 'carries', 'evidence at opening', 'evidence'],

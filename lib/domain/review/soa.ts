@@ -104,3 +104,31 @@ export function evidenceStatusByControl(evidence: readonly EvidenceRecord[], tod
   }
   return new Map([...statuses].map(([control, s]) => [control, controlEvidenceStatus(s)]));
 }
+
+/** Yes, no or undecided, as the SoA's tables write a decision. */
+export const applicability = (a: boolean | null): string => (a === null ? 'undecided' : a ? 'yes' : 'no');
+
+/**
+ * The SoA as the CSV files write it (the CLI's `soa --format csv` and the audit
+ * package's soa.csv): one row per control, `evidenceStatus` naming that column. The
+ * columns after the evidence status were added later, so scripts reading the first
+ * eight by position still read them.
+ */
+export function soaTable(rows: readonly SoaRow[], evidenceStatus = 'evidence status'): { header: string[]; rows: string[][] } {
+  return {
+    header: ['control', 'title', 'theme', 'applicable', 'justification', 'owner', 'last result', evidenceStatus, 'justified', 'answer awaiting review', 'title in organisation file'],
+    rows: rows.map((r) => [
+      r.id,
+      r.title,
+      r.theme,
+      applicability(r.applicable),
+      r.justification ?? '',
+      r.owner ?? '',
+      r.lastResult ?? '',
+      r.evidenceStatus,
+      r.justified ? 'yes' : 'no',
+      r.unreviewedAnswer ? `${r.unreviewedAnswer.result} (${r.unreviewedAnswer.task}${r.unreviewedAnswer.reviewClosed ? '; the review closed before a decision' : ''})` : '',
+      r.titleInOrganisationFile ?? '',
+    ]),
+  };
+}
