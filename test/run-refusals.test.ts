@@ -40,7 +40,9 @@ describe('the CLI refuses a run it can tell would fail, before anything runs or 
   const table = `test-refusals-${randomUUID()}`;
   const outbox = tempDir('refusals-outbox-');
   const NOW = '2026-12-01T03:50:12Z';
-  const cli = (...args: string[]) => runCli(['--endpoint', endpoint, '--table', table, '--outbox', outbox, '--data-dir', tempDir('refusals-data-'), ...args]);
+  // one data folder: it holds the hash key the organisation's sealed paths open with
+  const dataDir = tempDir('refusals-data-');
+  const cli = (...args: string[]) => runCli(['--endpoint', endpoint, '--table', table, '--outbox', outbox, '--data-dir', dataDir, ...args]);
 
   async function scanTable(): Promise<string[]> {
     const store = createStore({ tableName: table, endpoint });
@@ -107,6 +109,12 @@ describe('the CLI refuses a run it can tell would fail, before anything runs or 
     expect(second.stdout).toContain('Requirements met: ');
     expect(second.stdout).toContain(`OPENED (${HK})`);
   }, 180_000);
+
+  it("compliance run says which day it is as of where the organisation is: 17:00 UTC is the next day in Hong Kong", async () => {
+    const r = await cli('--now', '2026-12-01T17:00:00Z', 'run');
+    expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('As of 2026-12-02.');
+  }, 300_000);
 });
 
 describe('what the CLI prints of a run that already ran', () => {

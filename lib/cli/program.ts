@@ -20,7 +20,6 @@ import type { GlobalOptions, Session } from './session.ts';
 import { handleSignals, interruptedExitCode } from './interrupt.ts';
 
 const readConfig = async () => (await import('../config.ts')).readConfig();
-const today = async (now: Date) => (await import('../domain/dates.ts')).today(now);
 const orgFiles = () => import('../adapters/files/org-file-reader.ts');
 
 /**
@@ -229,7 +228,10 @@ export function buildProgram(): Command {
       await withSession(options, async (session) => {
         const imported = file ? await importFile(session, file) : undefined;
         const orgId = await resolveOrg(session, opts.org ?? imported?.summary.orgId);
-        const human = [imported?.human, `As of ${await today(session.now)}.`];
+        // The cycle's day is the organisation's, as its sweep and review count days.
+        const { localDate } = await import('../domain/review/quarter.ts');
+        const timeZone = (await session.rt.organisations.settings(orgId))?.timeZone ?? 'UTC';
+        const human = [imported?.human, `As of ${localDate(session.now, timeZone)}.`];
         const data: Record<string, unknown> = { asOf: session.now.toISOString(), import: imported?.summary };
         let refused: Error | undefined;
         for (const w of cycle()) {
