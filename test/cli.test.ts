@@ -274,15 +274,21 @@ describe('signals', () => {
     }
   };
 
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-    it(`${signal}: stops the DynamoDB Local it started, then exits ${code}`, async () => {
+  // The signals sent, and the exit code the CLI must end with.
+  const cases = [
+    { title: 'SIGTERM: stops the DynamoDB Local it started, then exits 143', signals: ['SIGTERM'], code: 143 },
+    { title: 'SIGHUP: stops the DynamoDB Local it started, then exits 129', signals: ['SIGHUP'], code: 129 },
+    { title: 'a second SIGINT exits at once, killing DynamoDB Local', signals: ['SIGINT', 'SIGINT'], code: 130 },
+  ] as const;
+  for (const { title, signals, code } of cases) {
+    it(title, async () => {
       let child: ChildProcess | undefined;
       try {
         const started = startingDynamoLocal();
         child = started.child;
         const java = await javaOf(child);
         expect(java, 'a java child').toBeDefined();
-        child.kill(signal);
+        for (const signal of signals) child.kill(signal);
         expect(await started.exited).toEqual({ code, signal: null });
         expect(await until(() => !alive(java as number), 5000), 'java stopped').toBe(true);
       } finally {
@@ -290,22 +296,6 @@ describe('signals', () => {
       }
     });
   }
-
-  it('a second SIGINT exits at once, killing DynamoDB Local', async () => {
-    let child: ChildProcess | undefined;
-    try {
-      const started = startingDynamoLocal();
-      child = started.child;
-      const java = await javaOf(child);
-      expect(java, 'a java child').toBeDefined();
-      child.kill('SIGINT');
-      child.kill('SIGINT');
-      expect(await started.exited).toEqual({ code: 130, signal: null });
-      expect(await until(() => !alive(java as number), 5000), 'java stopped').toBe(true);
-    } finally {
-      killAll(child);
-    }
-  });
 });
 
 describe('against DynamoDB Local, one table, in order', () => {

@@ -1,36 +1,17 @@
 // Behaviour monitoring's commands as a user runs them: a child process per command,
 // against the shared DynamoDB Local (--endpoint), a table of its own.
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli as runCliFor } from './support/cli.ts';
 import { closedEndpoint } from './support/closed-port.ts';
 import { tempDir } from './support/temp-dir.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // For commands that must fail before they open a store: one that tried would find nothing there.
 const CLOSED = await closedEndpoint();
-const NODE = Number(process.versions.node.split('.')[0]) >= 24 || !existsSync(path.join(ROOT, 'node_modules', '.bin', 'node')) ? process.execPath : path.join(ROOT, 'node_modules', '.bin', 'node');
-const COMPILE_CACHE = tempDir('cli-compile-cache-');
 const dir = tempDir('monitoring-cli-');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[]): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE };
-  for (const key of ['DYNAMODB_ENDPOINT', 'COMPLIANCE_TABLE', 'COMPLIANCE_NOW', 'OUTBOX_DIR', 'MAIL_TRANSPORT', 'MAIL_FROM', 'SMTP_URL', 'DEBUG', 'NODE_OPTIONS']) delete env[key];
-  return new Promise((resolve) => {
-    execFile(NODE, ['lib/cli/main.mjs', ...args], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const runCli = (args: string[]) => runCliFor(args);
 
 const write = (name: string, content: string | Buffer) => {
   const file = path.join(dir, name);

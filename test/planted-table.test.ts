@@ -4,8 +4,6 @@
 // (the scan, its gap analysis), and then through the CLI; every item of the table
 // (data maps, runs, audit entries, gaps), everything logged and everything printed is
 // searched for them. And the one-off clean-up redacts what earlier versions stored.
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { paginateScan, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
@@ -19,6 +17,7 @@ import { OrgFile } from '../lib/domain/org/org.ts';
 import { createRuntime } from '../lib/runtime.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
+import { cleanEnv, runCli } from './support/cli.ts';
 import { smallOrg } from './support/fixtures.ts';
 import { freshStore, RecordingMailer } from './support/local-store.ts';
 import { PLANTED, plantedS3, plantedSources, plantFiles, rawIn } from './support/planted.ts';
@@ -77,15 +76,8 @@ describe('planted identifiers through the workflows', () => {
     const yaml = path.join(dir, 'org.json'); // JSON is YAML
     const { writeFileSync } = await import('node:fs');
     writeFileSync(yaml, JSON.stringify({ ...file, sources: file.sources.filter((s) => s.kind !== 's3') }));
-    const env = { ...process.env, COMPLIANCE_HASH_KEY: 'planted-hash-key-0123456789', NODE_OPTIONS: '' };
+    const env = cleanEnv({ COMPLIANCE_HASH_KEY: 'planted-hash-key-0123456789' });
     const global = ['--endpoint', inject('dynamoEndpoint'), '--table', `planted-cli-${Date.now()}`, '--now', '2026-11-30'];
-    const NODE = existsSync(path.join('node_modules', '.bin', 'node')) && Number(process.versions.node.split('.')[0]) < 24 ? path.join('node_modules', '.bin', 'node') : process.execPath;
-    const cli = (...args: string[]) =>
-      new Promise<{ args: string; code: unknown; out: string; err: string }>((resolve) =>
-        execFile(NODE, ['lib/cli/main.mjs', ...global, ...args], { env, timeout: 60_000, maxBuffer: 16 << 20 }, (e, out, err) =>
-          resolve({ args: args.join(' '), code: e ? (e.code ?? e.signal) : 0, out, err }),
-        ),
-      );
     // Each command must succeed and print what it is for: a command that failed and
     // printed only an error would otherwise pass the search for raw values.
     const json = (out: string) => JSON.parse(out) as Record<string, unknown>;
@@ -129,10 +121,10 @@ describe('planted identifiers through the workflows', () => {
     ];
     const printed: string[] = [];
     for (const [args, check] of checks) {
-      const run = await cli(...args);
-      expect(run.code, `${run.args}: ${run.err}`).toBe(0);
-      check(run.out);
-      printed.push(run.out, run.err);
+      const run = await runCli([...global, ...args], env);
+      expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(0);
+      check(run.stdout);
+      printed.push(run.stdout, run.stderr);
     }
     expect(rawIn(printed.join('\n'))).toEqual([]);
   }, 120_000);

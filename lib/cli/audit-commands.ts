@@ -3,6 +3,7 @@
 import { Option, type Command } from 'commander';
 import type { AuditVerification, SealResult } from '../domain/audit/chain.ts';
 import { UsageError } from '../errors.ts';
+import { plural } from './columns.ts';
 import type { GlobalOptions, Session } from './session.ts';
 
 export interface AuditCli {
@@ -13,7 +14,6 @@ export interface AuditCli {
 }
 
 const short = (hash: string | null) => (hash ? `${hash.slice(0, 16)}…` : 'none');
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** What `audit verify` prints for a person: each finding with the first key or digest it names. */
 export function formatVerification(r: AuditVerification): string {

@@ -1,4 +1,7 @@
-// Text tables for people: columns aligned as a terminal shows them.
+// Text for people: columns aligned as a terminal shows them, and counted words.
+
+/** `1 file`, `2 files`. */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** Aligned columns; CJK characters count double, as a terminal shows them. */
 export function columns(header: string[], table: string[][]): string {

@@ -7,7 +7,7 @@ import { gapHeader, gapRow } from '../domain/gaps/gap-row.ts';
 import type { GroupRisk, SourceRisk } from '../domain/gaps/rules.ts';
 import { spreadsheetCsv } from '../domain/export/csv.ts';
 import { columns } from './columns.ts';
-import { localTime } from '../domain/dates.ts';
+import { localTime } from '../domain/local-time.ts';
 
 export interface GapFilter {
   status: 'open' | 'closed' | 'accepted' | 'all';

@@ -16,7 +16,7 @@ const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleStri
 
 /** `timeZone`: the organisation's, for the time a file was imported before. */
 export function formatEventImport(s: ImportSummary, timeZone: string): string {
-  if (s.status === 'already-imported') return `${s.file} was imported for ${s.platform} before (${s.importedAt ? localMoment(s.importedAt, timeZone) : 'earlier'}, ${s.layout} layout): the same content, so nothing was written.`;
+  if (s.status === 'already-imported') return `${s.file} was imported for ${s.platform} before (${localMoment(s.importedAt, timeZone)}, ${s.layout} layout): the same content, so nothing was written.`;
   const lines = [
     `Imported ${s.file} for ${s.platform} (${s.layout} layout): ${plural(s.rows, 'row')} read, ${plural(s.events, 'event')} stored` +
       `${s.duplicates ? `, ${plural(s.duplicates, 'repeat')} of an event in the file skipped` : ''}${s.expired ? `, ${plural(s.expired, 'event')} older than the log retention not stored` : ''}.`,
@@ -44,7 +44,7 @@ export function formatMonitor(result: LocalRunResult, org: LoadedOrganisation | 
   const timeZone = org?.organisation.timeZone ?? 'UTC';
   if (result.status === 'already-ran') {
     const s = result.run.summary ?? {};
-    return `Behaviour monitoring ${result.name} already ran (finished ${result.run.finishedAt ? localMoment(result.run.finishedAt, timeZone) : 'earlier'}; it examined ${Number(s.events ?? 0)} events and raised ${(s.alertsRaised as string[] | undefined)?.length ?? 0} alerts then). Nothing examined now.`;
+    return `Behaviour monitoring ${result.name} already ran (finished ${localMoment(result.run.finishedAt, timeZone)}; it examined ${Number(s.events ?? 0)} events and raised ${(s.alertsRaised as string[] | undefined)?.length ?? 0} alerts then). Nothing examined now.`;
   }
   const s = result.output as MonitorSummary;
   const imported = s.files.filter((f) => f.status === 'imported');

@@ -6,7 +6,7 @@ import type { EvidenceRow } from '../domain/evidence/evidence-rows.ts';
 import type { ScanSummary as ScanRunSummary } from '../usecases/datamap/scan-run.ts';
 import type { CatalogueRow } from '../domain/catalogues/catalogues.ts';
 import { printable } from '../domain/text/printable.ts';
-import { columns } from './columns.ts';
+import { columns, plural } from './columns.ts';
 import { localMoment } from '../domain/local-time.ts';
 import { flowDestination } from '../domain/datamap/residency.ts';
 
@@ -28,8 +28,6 @@ export function formatImport(file: string, s: ImportSummary): string {
   return `${undone}Imported ${s.orgId} from ${file}: ${counts('people', s.people)}; ${counts('controls', s.controls)}; ${counts('evidence', s.evidence)}; ${counts('sources', s.sources)}${declared.join('')}.`;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 /**
  * What a mail's notices were, each notice counted once so the parts add up to the
  * total: a review digest is one notice however many tasks it lists (shown after it).
@@ -44,7 +42,7 @@ function noticeKinds(k: NonNullable<SweepSummary['mails'][number]['kinds']>): st
 export function formatSweep(result: LocalRunResult, org: LoadedOrganisation | undefined, outboxDir?: string): string {
   if (result.status === 'already-ran') {
     const sent = (result.run.summary?.mailsSent as number | undefined) ?? 0;
-    const finished = result.run.finishedAt ? localMoment(result.run.finishedAt, org?.organisation.timeZone ?? 'UTC') : 'earlier';
+    const finished = localMoment(result.run.finishedAt, org?.organisation.timeZone ?? 'UTC');
     return `Evidence sweep ${result.name} already ran (finished ${finished}; it sent ${sent} mail${sent === 1 ? '' : 's'} then). Nothing sent now.`;
   }
   const s = result.output as SweepSummary;
@@ -68,7 +66,7 @@ export function formatSweep(result: LocalRunResult, org: LoadedOrganisation | un
 
 /** `timeZone`: the organisation's, for the time a run that already ran finished. */
 export function formatDataMap(result: LocalRunResult, timeZone = 'UTC'): string {
-  if (result.status === 'already-ran') return `Data-mapping scan ${result.name} already ran (finished ${result.run.finishedAt ? localMoment(result.run.finishedAt, timeZone) : 'earlier'}). Nothing scanned now.`;
+  if (result.status === 'already-ran') return `Data-mapping scan ${result.name} already ran (finished ${localMoment(result.run.finishedAt, timeZone)}). Nothing scanned now.`;
   const s = result.output as ScanRunSummary;
   const lines = [`Data-mapping scan ${s.scanId}: ${s.sources.length} source${s.sources.length === 1 ? '' : 's'}.`];
   for (const source of s.sources) lines.push(`  ${source.id}: ${source.status === 'scanned' ? source.rating?.toUpperCase() : `FAILED (${printable(source.reason ?? '')})`}`);

@@ -32,7 +32,7 @@ interface WorkflowCli {
 
 /** The first line of a gap analysis that already ran: when it finished, where the organisation is, and what it changed then. */
 function analysedBefore(result: Extract<LocalRunResult, { status: 'already-ran' }>, timeZone: string): string {
-  const finished = result.run.finishedAt ? localMoment(result.run.finishedAt, timeZone) : 'earlier';
+  const finished = localMoment(result.run.finishedAt, timeZone);
   const c = result.run.summary?.changes as { opened: number; closed: number; reopened: number } | undefined;
   const then = c ? `; it opened ${c.opened}, closed ${c.closed} and reopened ${c.reopened} then` : '';
   return `Gap analysis ${result.name} already ran (finished ${finished}${then}). Nothing analysed now.`;

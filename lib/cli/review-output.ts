@@ -97,7 +97,7 @@ export const reviewCsv = (view: ReviewView): string =>
 
 /** `timeZone`: the organisation's, for the time a run that already ran finished. */
 export function formatOpening(result: LocalRunResult, timeZone: string): string {
-  if (result.status === 'already-ran') return `Quarterly review ${result.name} already ran (finished ${result.run.finishedAt ? localMoment(result.run.finishedAt, timeZone) : 'earlier'}). Nothing opened now.`;
+  if (result.status === 'already-ran') return `Quarterly review ${result.name} already ran (finished ${localMoment(result.run.finishedAt, timeZone)}). Nothing opened now.`;
   const s = result.output as OpeningSummary;
   const what = s.review === 'created' ? 'opened' : s.review === 'closed' ? 'is closed already' : 'was open already';
   const lines = [`Review ${s.quarter} ${what}: ${s.tasks} task${s.tasks === 1 ? '' : 's'} due ${s.due} (${s.tasksCreated} written now); ${s.digestsRecorded} digest${s.digestsRecorded === 1 ? '' : 's'} recorded, ${s.mailsSent} mail${s.mailsSent === 1 ? '' : 's'} sent.`];

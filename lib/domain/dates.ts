@@ -80,9 +80,6 @@ export function parseNow(value: string): Date {
 /** Why a value is refused for --now or COMPLIANCE_NOW (each message names its own source). */
 export const NOT_A_MOMENT = 'is not an ISO-8601 date (2026-11-30) or date-time with offset (2026-11-30T09:00:00Z)';
 
-// Kept apart so that the CLI's output modules read local times without loading zod.
-export { localMoment, localTime } from './local-time.ts';
-
 export function today(now: Date): string {
   return now.toISOString().slice(0, 10);
 }

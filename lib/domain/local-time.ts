@@ -17,7 +17,7 @@ export function localTime(iso: string | undefined, timeZone: string): string {
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
 
-/** A moment in a sentence people read: `2026-12-01 19:50 Asia/Hong_Kong`, its time zone named. */
-export function localMoment(iso: string, timeZone: string): string {
-  return `${localTime(iso, timeZone)} ${timeZone}`;
+/** A moment in a sentence people read: `2026-12-01 19:50 Asia/Hong_Kong`, its time zone named; `earlier` when not recorded. */
+export function localMoment(iso: string | undefined, timeZone: string): string {
+  return iso ? `${localTime(iso, timeZone)} ${timeZone}` : 'earlier';
 }

@@ -26,7 +26,7 @@ export async function useOnce(store: Store, orgId: string, purpose: string, id: 
  * so a use recorded a moment ago by another server or Lambda instance is seen. A record past
  * its `expiresAt` that TTL has not removed yet counts as gone, as TTL would have it.
  */
-export async function wasUsed(store: Store, orgId: string, purpose: string, id: string, now: Date): Promise<boolean> {
+async function wasUsed(store: Store, orgId: string, purpose: string, id: string, now: Date): Promise<boolean> {
   const out = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.nonce(orgId, purpose, id), ConsistentRead: true, ProjectionExpression: 'expiresAt' }));
   return out.Item !== undefined && Number(out.Item.expiresAt) * 1000 > now.getTime();
 }

@@ -3,7 +3,7 @@
 // organisation's time zone (the header names it), days as they are. Text a person
 // typed (comments, titles, locations) is never read as a formula. Pure.
 import { stringify } from 'csv-stringify/sync';
-import { localTime } from '../dates.ts';
+import { localTime } from '../local-time.ts';
 import { gapHeader, gapRow } from '../gaps/gap-row.ts';
 import { soaTable } from '../review/soa.ts';
 import type { PackageContent, PackageFile } from './package.ts';

@@ -16,7 +16,7 @@
 // 12), amber from `thresholds.amber` (default 4), else green, and red data (the data
 // map's rating) is never tiered green.
 import { z } from 'zod';
-import { placeName, type Jurisdiction } from '../datamap/residency.ts';
+import { flowDestination, placeName, type Jurisdiction } from '../datamap/residency.ts';
 
 export const ROLES = ['management', 'hr', 'finance', 'it', 'legal', 'sales', 'operations', 'frontline', 'other'] as const;
 export const Role = z.enum(ROLES);
@@ -101,8 +101,8 @@ function role(input: RiskInput, policy: RiskPolicy): Factor {
 
 function mobility(input: RiskInput, policy: RiskPolicy): Factor {
   const flagged = input.flows.filter((f) => f.status === 'flagged');
-  // "OTHER" is no place: name the storage country instead.
-  const place = (j: Jurisdiction) => (j === 'OTHER' ? (input.storage?.jurisdiction === 'OTHER' && input.storage.country) || 'a place outside HK, CN and the EU/EEA' : j);
+  // "OTHER" is no place: the storage country, as the data map names a flow's destination.
+  const place = (j: Jurisdiction) => flowDestination(j, j === 'OTHER' ? input.storage?.country : undefined);
   const show = (fs: readonly { from: Jurisdiction; to: Jurisdiction }[]) => fs.map((f) => `${f.from} -> ${place(f.to)}`).join(', ');
   if (flagged.length > 0) return { level: 'high', score: 3, reason: `people's data stored in another jurisdiction with no transfer basis (${show(flagged)})` };
   if (input.flows.length > 0) {

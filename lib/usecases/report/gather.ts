@@ -9,7 +9,7 @@
 // scanned by that day; the gaps are those open that day (opened by then, and open now
 // or closed after it); evidence statuses are those of that day.
 import type { DataMap } from '../../domain/datamap/datamap.ts';
-import { localTime } from '../../domain/dates.ts';
+import { localTime } from '../../domain/local-time.ts';
 import { DEFAULT_RISK_POLICY } from '../../domain/gaps/risk.ts';
 import type { Language } from '../../domain/org/org.ts';
 import { dataMapSection, freshnessAttention, freshnessByTheme, freshnessOverTime, gapsSection, monthEnds, reviewSection, riskSection } from '../../domain/report/summarise.ts';

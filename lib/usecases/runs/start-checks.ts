@@ -29,7 +29,7 @@ export interface StartCheck {
 }
 
 /** A period written as the workflow's kind is (a real day where it holds one). */
-export function checkPeriod(name: WorkflowName, period: string, field: string): void {
+function checkPeriod(name: WorkflowName, period: string, field: string): void {
   const declared = workflow(name);
   const { pattern, example, dated } = PERIOD_PATTERNS[declared.period];
   const what = `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name} run is for a ${declared.period}, written like ${example}`;
