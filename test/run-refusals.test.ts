@@ -4,7 +4,6 @@
 // happened, with its times where the organisation is.
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { createStore } from '../lib/adapters/dynamodb/client.ts';
@@ -47,14 +46,7 @@ describe('the CLI refuses a run it can tell would fail, before anything runs or 
   async function scanTable(): Promise<string[]> {
     const store = createStore({ tableName: table, endpoint });
     try {
-      const items: string[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await store.doc.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }));
-        for (const item of out.Items ?? []) items.push(JSON.stringify(item));
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return items.sort();
+      return await tableItems({ store });
     } finally {
       store.doc.destroy();
     }

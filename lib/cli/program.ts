@@ -85,11 +85,11 @@ async function importFile(session: Session, file: string) {
  * person's direct command runs now under its own name (`onDemand`); the full cycle
  * is one run per period. A run that fails says why, from its run record (exit 1).
  */
-async function runWorkflow(session: Session, name: WorkflowName, orgId: string, given: { onDemand?: boolean; period?: string } = {}, opts: Record<string, unknown> = {}) {
+async function runWorkflow(session: Session, name: WorkflowName, orgId: string, given: { onDemand?: boolean; period?: string; timeZone?: string } = {}, opts: Record<string, unknown> = {}) {
   const { startLocalRun } = await import('../adapters/local/workflow-runner.ts');
   const { runRequest } = await import('../workflows/declarations.ts');
-  // A period of the organisation's own (the review's quarter) is named in its time zone.
-  const timeZone = workflow(name).localPeriod ? (await session.rt.organisations.settings(orgId))?.timeZone : undefined;
+  // A period of the organisation's own (the review's quarter) is named in its time zone (read here unless given).
+  const timeZone = given.timeZone ?? (workflow(name).localPeriod ? (await session.rt.organisations.settings(orgId))?.timeZone : undefined);
   const how = { ...given, ...(timeZone ? { timeZone } : {}) };
   let result;
   try {
@@ -166,8 +166,8 @@ function workflowCommand(program: Command, name: WorkflowName): void {
       // A run that could only fail (a quarter ended or not begun, no data map) is refused
       // here, as POST /v1/runs refuses it: exit 2, nothing started or recorded.
       const { checkRunStart } = await import('../usecases/runs/start-checks.ts');
-      await checkRunStart(session.rt, orgId, name, named, session.now, { period: cli.period?.argument().name() ?? 'period', workflow: declared.command });
-      const { data, human, csv, failed } = await runWorkflow(session, name, orgId, how, opts);
+      const { timeZone } = await checkRunStart(session.rt, orgId, name, named, session.now, { period: cli.period?.argument().name() ?? 'period', workflow: declared.command });
+      const { data, human, csv, failed } = await runWorkflow(session, name, orgId, { ...how, ...(timeZone ? { timeZone } : {}) }, opts);
       print(options, human, data, csv);
       if (failed) process.exitCode = 1;
     });

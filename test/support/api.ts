@@ -110,7 +110,7 @@ export async function call(fixture: ApiFixture, method: string, urlPath: string,
 }
 
 /** Every item of the table, for comparing before and after. */
-export async function tableItems(rt: Runtime): Promise<string[]> {
+export async function tableItems(rt: Pick<Runtime, 'store'>): Promise<string[]> {
   const items: string[] = [];
   let start: Record<string, unknown> | undefined;
   do {

@@ -11,7 +11,7 @@ import type { AuditRecord } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { keys, withoutKeys } from './keys.ts';
 import { queryAll } from './batch.ts';
-import { isConditionFailure } from './conditions.ts';
+import { writtenIf } from './conditions.ts';
 import { InputError } from '../../errors.ts';
 
 export function auditId(...parts: string[]): string {
@@ -32,11 +32,7 @@ export function auditPut(store: Store, e: AuditEvent) {
 }
 
 export async function appendAudit(store: Store, e: AuditEvent): Promise<void> {
-  try {
-    await store.doc.send(new PutCommand(auditPut(store, e).Put));
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+  await writtenIf(store.doc.send(new PutCommand(auditPut(store, e).Put)));
 }
 
 export async function readAudit(store: Store, orgId: string): Promise<AuditEvent[]> {

@@ -23,7 +23,7 @@ import { AuditLogRecord, MonitoringDay, Watermark, type RunFigures } from '../..
 import { RULES } from '../../domain/monitoring/policy.ts';
 import type { Store } from './client.ts';
 import { batchGetAll, batchWriteAll, queryAll, queryPages } from './batch.ts';
-import { isConditionFailure, writtenIf } from './conditions.ts';
+import { writtenIf } from './conditions.ts';
 import { EVENT_SHARDS, INDEX, keys, PREFIX, withoutKeys } from './keys.ts';
 
 const NOT_EXPIRED = 'attribute_not_exists(expiresAt) OR expiresAt > :now';
@@ -205,8 +205,9 @@ export async function recordRun(store: Store, orgId: string, day: string, runNam
     values[`:${rule}`] = n;
     adds.push(`#${rule} :${rule}`);
   }
-  try {
-    await store.doc.send(
+  // a run counted on this day already adds nothing
+  await writtenIf(
+    store.doc.send(
       new UpdateCommand({
         TableName: store.table,
         Key: keys.monitoringDay(orgId, day),
@@ -215,10 +216,8 @@ export async function recordRun(store: Store, orgId: string, day: string, runNam
         ExpressionAttributeNames: { ...names, '#day': 'day', '#type': 'type' },
         ExpressionAttributeValues: { ...values, ...(upTo ? { ':upTo': upTo } : {}) },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }
 
 export async function monitoringDays(store: Store, orgId: string, fromDay: string, toDay: string): Promise<MonitoringDay[]> {

@@ -8,7 +8,7 @@ import { Notice, type EvidenceNotice, type WaitingNotice } from '../../domain/no
 import type { ClaimedNotice, NoticeClosing, RecordOutcome } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { auditPut } from './audit.ts';
-import { cancellationCodes, isConditionFailure } from './conditions.ts';
+import { cancellationCodes, isConditionFailure, writtenIf } from './conditions.ts';
 import { queryAll } from './batch.ts';
 import { INDEX, keys, withoutKeys } from './keys.ts';
 
@@ -73,7 +73,7 @@ export async function recordNotice(store: Store, notice: Notice, at: string): Pr
     if (!isConditionFailure(error)) throw error;
     const reasons = cancellationCodes(error);
     if (reasons[0] === 'ConditionalCheckFailed') {
-      if (notice.kind === 'evidence') await markStageNoticed(store, notice).catch((e) => (isConditionFailure(e) ? undefined : Promise.reject(e)));
+      if (notice.kind === 'evidence') await writtenIf(markStageNoticed(store, notice));
       return 'exists';
     }
     // Only the evidence condition means "renewed or retired since it was read"; anything else is a real failure.

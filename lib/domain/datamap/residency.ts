@@ -345,7 +345,7 @@ export function jurisdictionSet(people: Iterable<{ jurisdiction: Jurisdiction }>
 // adequacy decision for the destination (eu-adequacy.ts).
 
 /** Where the organisation is: its data leaving this place is a transfer out. */
-export const HOME_JURISDICTION: Jurisdiction = 'HK';
+const HOME_JURISDICTION: Jurisdiction = 'HK';
 
 export const TRANSFER_BASES = ['consent', 'contract-clauses', 'adequacy', 'binding-corporate-rules'] as const;
 export const TransferBasis = z.enum(TRANSFER_BASES);

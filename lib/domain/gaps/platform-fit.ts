@@ -37,7 +37,7 @@ export const missingEncryption = (platform: Encryption): string =>
 
 /** Why a platform does not fit a tier (empty: it fits). `transfersToo` false: leaves out
  * where it stores data (what a transfer basis would settle). */
-export function unfitBecause(platform: Platform, tier: Tier, held: HeldData, transfersToo = true): string[] {
+function unfitBecause(platform: Platform, tier: Tier, held: HeldData, transfersToo = true): string[] {
   // Red data is never tiered green; asked here all the same, so the rule and this never disagree.
   const unencrypted = held.red === true && tier !== 'red' && !encryptsRedData(platform);
   if (tier === 'green') return unencrypted ? [notEncrypted(platform)] : [];

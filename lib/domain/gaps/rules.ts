@@ -117,7 +117,7 @@ export interface Analysis {
   notApplicable: Partial<Record<Framework, string>>;
 }
 
-export const GDPR_NOT_APPLICABLE = "no EU/EEA people's data in the latest data map (GDPR Art. 3)";
+const GDPR_NOT_APPLICABLE = "no EU/EEA people's data in the latest data map (GDPR Art. 3)";
 
 export const groupSubjectId = (g: Pick<HeldGroup, 'source' | 'nameHash'>) => `${g.source}#${g.nameHash.slice(0, 16)}`;
 

@@ -14,7 +14,8 @@ export class OrgFileError extends InputError {
   }
 }
 
-function fieldName(path: readonly PropertyKey[]): string {
+/** A field's name from its path (`people[1].email`); `(file)` for the whole file. */
+export function fieldName(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('') || '(file)';
 }
 

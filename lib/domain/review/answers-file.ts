@@ -30,8 +30,5 @@ export type AnswersFile = z.infer<typeof AnswersFile>;
 /** Where a field of the file is, for a problem found once the file is read: `answers.yaml:7: answers[1].as`. */
 export type Locate = (path: readonly (string | number)[]) => string;
 
-/** A field's name alone (`answers[1].as`), for entries that come from no file. */
-export const fieldOnly: Locate = (path) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${p}`)).join('');
-
 /** The task an entry answers: its own id, or the control's task in `quarter`. */
 export const taskOfEntry = (entry: AnswerEntry, quarter: string): string => (entry.task.includes('/') ? entry.task : `${quarter}/${entry.task}`);

@@ -33,7 +33,11 @@ export function dueInQuarter(control: Pick<ReviewedControl, 'reviewEvery' | 'rev
 
 /** The due date of a quarter's tasks opened on `openingDate`: `dueDays` on, capped at the review's deadline (the quarter's last day). */
 export function taskDue(quarter: Quarter, openingDate: string, policy: Pick<ReviewPolicy, 'dueDays'>): string {
-  const due = addDays(openingDate, policy.dueDays);
+  return capAtDeadline(quarter, addDays(openingDate, policy.dueDays));
+}
+
+/** `due`, or the review's deadline (the quarter's last day) when that is earlier. */
+export function capAtDeadline(quarter: Quarter, due: string): string {
   const deadline = lastDayOf(quarter);
   return due > deadline ? deadline : due;
 }

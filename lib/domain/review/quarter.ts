@@ -31,6 +31,13 @@ export function lastDayOf(q: Quarter): string {
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+/** Why a review cannot open for `quarter` on the local day `today` in `timeZone` (ended, or not begun); undefined while it is under way. */
+export function notUnderWay(quarter: Quarter, today: string, timeZone: string): string | undefined {
+  if (today > lastDayOf(quarter)) return `${quarter} ended on ${lastDayOf(quarter)} (in ${timeZone}): a review opens for the quarter under way`;
+  if (today < firstDayOf(quarter)) return `${quarter} has not begun (it begins ${firstDayOf(quarter)} in ${timeZone}): a review opens for the quarter under way`;
+  return undefined;
+}
+
 export function nextQuarter(q: Quarter): Quarter {
   const n = quarterNumber(q);
   return n === 4 ? `${Number(q.slice(0, 4)) + 1}-Q1` : `${q.slice(0, 4)}-Q${n + 1}`;

@@ -5,8 +5,8 @@
 // the task takes), every problem named with its line and field; only a file with none
 // is applied. An answer already given the same way is left as it is, so applying a file
 // twice changes nothing.
-import { fieldOnly, taskOfEntry, type AnswerEntry, type Locate } from '../../domain/review/answers-file.ts';
-import { OrgFileError } from '../../domain/org/org-file.ts';
+import { taskOfEntry, type AnswerEntry, type Locate } from '../../domain/review/answers-file.ts';
+import { fieldName, OrgFileError } from '../../domain/org/org-file.ts';
 import type { Task } from '../../domain/review/review.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
 import type { Ports } from '../ports.ts';
@@ -34,7 +34,7 @@ export type ReadEvidence = (file: string, name?: string) => Promise<EvidenceFile
  * The evidence files the entries name, each read (hashed) once; every one that cannot
  * be read is named with its entry's line and field, and none is given then.
  */
-export async function readAnswerEvidence(entries: readonly AnswerEntry[], readEvidence: ReadEvidence, locate: Locate = fieldOnly): Promise<Map<string, EvidenceFile>> {
+export async function readAnswerEvidence(entries: readonly AnswerEntry[], readEvidence: ReadEvidence, locate: Locate = fieldName): Promise<Map<string, EvidenceFile>> {
   const files = new Map<string, EvidenceFile>();
   const problems: string[] = [];
   for (const [i, entry] of entries.entries()) {
@@ -91,7 +91,7 @@ export async function applyAnswers(
   entries: readonly AnswerEntry[],
   readEvidence: ReadEvidence,
   now: Date,
-  locate: Locate = fieldOnly,
+  locate: Locate = fieldName, // a field's name alone, for entries that come from no file
 ): Promise<Applied[]> {
   const files = await readAnswerEvidence(entries, readEvidence, locate);
   const fileOf = (entry: AnswerEntry) => (entry.evidence ? files.get(entry.evidence) : undefined);

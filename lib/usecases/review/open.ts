@@ -6,9 +6,9 @@
 // write is keyed by organisation, quarter and control, so a retried step, a second
 // schedule tick and two openings at once give one review and one task per control.
 import type { LoadedOrganisation } from '../../domain/org/org.ts';
-import { firstDayOf, lastDayOf, localDate, previousQuarter, isQuarter, QUARTER_RULE, type Quarter } from '../../domain/review/quarter.ts';
+import { lastDayOf, localDate, notUnderWay, previousQuarter, isQuarter, QUARTER_RULE, type Quarter } from '../../domain/review/quarter.ts';
 import { monitoringRecord } from '../monitoring/alerts.ts';
-import { planTasks, taskDue } from '../../domain/review/plan.ts';
+import { capAtDeadline, planTasks, taskDue } from '../../domain/review/plan.ts';
 import { answererOf } from '../../domain/review/reminders.ts';
 import type { Review, Task, TaskEvidence } from '../../domain/review/review.ts';
 import { evidenceStatusByControl } from '../../domain/review/soa.ts';
@@ -82,16 +82,15 @@ export async function planOpening(rt: Ports, input: RunInput): Promise<OpeningPl
   const org = await loadOrg(rt, input.orgId);
   const today = localDate(new Date(input.now), org.organisation.timeZone);
   // The CLI and the API refuse these before a run starts (usecases/runs/start-checks.ts); a run started another way is refused here.
-  const tz = org.organisation.timeZone;
-  if (today > lastDayOf(quarter)) throw new InputError(`${quarter} ended on ${lastDayOf(quarter)} (in ${tz}): a review opens for the quarter under way`);
-  if (today < firstDayOf(quarter)) throw new InputError(`${quarter} has not begun (it begins ${firstDayOf(quarter)} in ${tz}): a review opens for the quarter under way`);
+  const refused = notUnderWay(quarter, today, org.organisation.timeZone);
+  if (refused) throw new InputError(refused);
   const closedFirst = await closeDueReviews(rt, input.orgId, today, input.runName, input.now);
 
   const existing = await rt.reviews.get(input.orgId, quarter);
   const base = { quarter, organisationName: org.organisation.name, closedFirst };
   if (existing?.status === 'closed') return { ...base, due: existing.due, review: 'closed', batches: [] };
 
-  const openingDate = today < firstDayOf(quarter) ? firstDayOf(quarter) : today;
+  const openingDate = today; // the quarter is under way (refused above otherwise)
   const [evidence, nonconformities, attached] = await Promise.all([rt.organisations.evidence(input.orgId), rt.reviews.nonconformities(input.orgId), systemEvidence(rt, input.orgId, quarter)]);
   const controls = [...org.controls.values()].filter((c) => c.applicable && c.owner);
   let tasks = planTasks({
@@ -105,7 +104,7 @@ export async function planOpening(rt: Ports, input: RunInput): Promise<OpeningPl
   }).map((t): Task => ({ ...t, evidence: attached.get(t.control) ?? [] }));
   // A review opened before keeps its due date: a second opening only fills in what is
   // missing. Capped at the deadline too, should the review have been written with a later one.
-  const due = existing ? (existing.due > lastDayOf(quarter) ? lastDayOf(quarter) : existing.due) : taskDue(quarter, openingDate, org.organisation.review);
+  const due = existing ? capAtDeadline(quarter, existing.due) : taskDue(quarter, openingDate, org.organisation.review);
   tasks = tasks.map((t) => ({ ...t, due }));
   const review: Review = { id: quarter, orgId: input.orgId, status: 'open', openedAt: input.now, openedBy: input.runName, due, deadline: lastDayOf(quarter), tasks: tasks.length };
   const outcome = existing ? 'exists' : await rt.reviews.create(review, rt.clock().toISOString());

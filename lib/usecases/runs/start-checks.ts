@@ -4,7 +4,7 @@
 // a 4xx naming the field. The workflows keep their own checks, which guard the
 // scheduled runs (and a data map removed between this check and the run).
 import { isRealDate } from '../../domain/dates.ts';
-import { firstDayOf, lastDayOf, localDate } from '../../domain/review/quarter.ts';
+import { localDate, notUnderWay } from '../../domain/review/quarter.ts';
 import { ConflictError, InputError, NotFoundError } from '../../errors.ts';
 import { workflow, type PeriodKind, type WorkflowName } from '../../workflows/declarations.ts';
 import type { Ports } from '../ports.ts';
@@ -62,10 +62,8 @@ export async function checkRunStart(
     timeZone = org.timeZone;
   }
   if (name === 'quarterly-review' && period !== undefined && timeZone) {
-    const today = localDate(now, timeZone);
-    const [first, last] = [firstDayOf(period), lastDayOf(period)];
-    if (today < first) throw new InputError(`${fields.period}: ${period} has not begun (it begins ${first} in ${timeZone}): a review opens for the quarter under way`);
-    if (today > last) throw new InputError(`${fields.period}: ${period} ended on ${last} (in ${timeZone}): a review opens for the quarter under way`);
+    const refused = notUnderWay(period, localDate(now, timeZone), timeZone);
+    if (refused) throw new InputError(`${fields.period}: ${refused}`);
   }
   if (name === 'gap-analysis' && !(await rt.dataMaps.latest(orgId))) {
     throw new ConflictError(`${fields.workflow}: no data map of "${orgId}" yet: a data-mapping scan must run first (compliance datamap, or the workflow data-mapping-scan); a gap analysis without one would report a clean bill it cannot know`);
