@@ -22,6 +22,9 @@ export const RATINGS = ['green', 'amber', 'red'] as const;
 export const Rating = z.enum(RATINGS);
 export type Rating = z.infer<typeof Rating>;
 
+/** Personal data, whoever it is about: a red or amber rating, or someone's identifiers found (stored outside Hong Kong, it is a transfer). */
+export const holdsPersonalData = (rating: Rating | undefined, peopleFound = 0): boolean => rating === 'red' || rating === 'amber' || peopleFound > 0;
+
 export const FindingTypeSchema = z.enum(FINDING_TYPES);
 
 export type Counts = Partial<Record<FindingType, number>>;

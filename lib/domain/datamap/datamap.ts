@@ -3,7 +3,7 @@
 // step), a pure builder for one source's entry, and the change since the previous scan.
 // Pure: no I/O, no clock (`scannedAt` is given).
 import { z } from 'zod';
-import { classify, CountsSchema, Rating, type ClassifyInput, type ClassifyThresholdsInput } from './classify.ts';
+import { classify, CountsSchema, holdsPersonalData, Rating, type ClassifyInput, type ClassifyThresholdsInput } from './classify.ts';
 import {
   crossBorderFlags,
   Jurisdiction,
@@ -140,11 +140,10 @@ export function buildSourceEntry(input: SourceScanInput, thresholds: ClassifyThr
   const resolved = resolveStorage(input.storage);
   const classification = classify(input, thresholds);
   const people = peopleJurisdictions(input.people);
-  // Red or amber means personal data, whoever it is about: stored outside Hong Kong, it is a transfer.
   const flows = crossBorderFlags(
     { id: input.id, storage: { jurisdiction: resolved.jurisdiction, country: resolved.country }, ...(input.transferBasis ? { transferBasis: input.transferBasis } : {}) },
     jurisdictionSet(people),
-    classification.rating !== 'green' || people.length > 0,
+    holdsPersonalData(classification.rating, people.length),
   );
   const storage: StorageEntry = {
     ...(resolved.provider ? { provider: resolved.provider } : {}),

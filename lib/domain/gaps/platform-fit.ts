@@ -17,7 +17,7 @@ import type { Tier } from './risk.ts';
 export interface HeldData {
   /** People's jurisdictions the data map found. */
   people: ReadonlySet<Jurisdiction>;
-  /** It holds personal data (red or amber). */
+  /** It holds personal data (classify.ts holdsPersonalData). */
   personalData: boolean;
   /** The transfer bases the source declares. */
   transferBasis: readonly TransferBasis[];

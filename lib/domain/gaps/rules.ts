@@ -10,7 +10,7 @@
 // none. Storage in the EU/EEA alone does not bring the GDPR in. Cross-border transfers
 // are those of residency.ts, recomputed from the data map's facts and the bases the
 // organisation file declares now.
-import type { Rating } from '../datamap/classify.ts';
+import { holdsPersonalData } from '../datamap/classify.ts';
 import type { DataMap, FailedSource, GroupEntry, ScannedSource } from '../datamap/datamap.ts';
 import { euAdequacyFor, placeName, transfers, type Jurisdiction, type Transfer } from '../datamap/residency.ts';
 import type { EvidenceStatus } from '../evidence/lapse-policy.ts';
@@ -122,7 +122,6 @@ const GDPR_NOT_APPLICABLE = "no EU/EEA people's data in the latest data map (GDP
 export const groupSubjectId = (g: Pick<HeldGroup, 'source' | 'nameHash'>) => `${g.source}#${g.nameHash.slice(0, 16)}`;
 
 const scanned = (e: ScannedSource | FailedSource | undefined): e is ScannedSource => e?.status === 'scanned';
-const holdsPersonalData = (r: Rating | undefined) => r === 'red' || r === 'amber';
 
 /** People's jurisdictions in a source's data (from the data map). */
 function peopleOf(entry: ScannedSource | undefined): Set<Jurisdiction> {
@@ -133,7 +132,7 @@ function peopleOf(entry: ScannedSource | undefined): Set<Jurisdiction> {
 const holdsEu = (entry: ScannedSource | undefined) => peopleOf(entry).has('EU/EEA');
 
 /** Personal data, whoever it is about: red or amber, or people found. */
-const personalData = (entry: ScannedSource) => holdsPersonalData(entry.rating) || entry.peopleJurisdictions.length > 0;
+const personalData = (entry: ScannedSource) => holdsPersonalData(entry.rating, entry.peopleJurisdictions.length);
 
 /** A source's cross-border transfers, from its data map entry and the bases declared now. */
 const transfersOf = (entry: ScannedSource, source: Source): Transfer[] =>
