@@ -29,7 +29,7 @@ const PIECES: ((r: () => number) => string)[] = [
   // card and IBAN groupings
   (r) => Array.from({ length: 2 + Math.floor(r() * 4) }, () => digits(r, pick(r, [4, 4, 6, 5, 2]))).join(pick(r, [' ', '-', '.'])),
   (r) => caseMix(r, letters(r, 1 + Math.floor(r() * 4))),
-  (r) => caseMix(r, pick(r, ['gb82', 'GB82 WEST', 'de89', 'no93', 'A', 'AB', 'x', 'hk', 'ORD', 'SF'])),
+  (r) => caseMix(r, pick(r, ['gb82', 'GB82 WEST', 'de89', 'no93', 'NO 93', 'de-89', 'GB.82', 'at 1', 'A', 'AB', 'x', 'hk', 'ORD', 'SF'])),
   (r) => caseMix(r, pick(r, spellings)),
   (r) => pick(r, spellings).slice(0, 1 + Math.floor(r() * 3)),
   (r) => caseMix(r, pick(r, ['tel', 'call', 'phone', 'ot', 'OT pay', 'M:', 'T:', 'no.', 'is my', 'Commission'])),

@@ -27,10 +27,11 @@ describe('IBAN: the registry as data', () => {
     }
   });
 
-  it.each(Object.entries(IBAN_REGISTRY.countries).map(([country, e]) => [country, e.example!]))('finds the registry example of %s (%s), compact, grouped, dashed, dotted and in lower case', (country, example) => {
+  it.each(Object.entries(IBAN_REGISTRY.countries).map(([country, e]) => [country, e.example!]))('finds the registry example of %s (%s), compact, grouped, dashed, dotted, with its country code set apart and in lower case', (country, example) => {
     expect(ibanValid(example)).toBe(true);
     const grouped = example.replace(/(.{4})(?=.)/g, '$1 ');
-    for (const written of [example, grouped, grouped.replaceAll(' ', '-'), grouped.replaceAll(' ', '.'), grouped.toLowerCase(), example.toLowerCase()]) {
+    const apart = `${example.slice(0, 2)} ${example.slice(2, 4)} ${example.slice(4).replace(/(.{4})(?=.)/g, '$1 ')}`;
+    for (const written of [example, grouped, grouped.replaceAll(' ', '-'), grouped.replaceAll(' ', '.'), grouped.toLowerCase(), example.toLowerCase(), apart, apart.replaceAll(' ', '-'), apart.toLowerCase()]) {
       const d = detect(`請匯款至 ${written}，謝謝`);
       expect(d.map((x) => [x.type, x.raw, x.value, x.country])).toEqual([['iban', written, example, country]]);
     }
@@ -114,11 +115,24 @@ describe('IBAN: the registry as data', () => {
     for (const written of ['NO93 8601 1117 947', 'NO93 86 01 11 17 947', 'NO93 860 111 17947', 'no93-8601-1117-947', 'NO93.8601.1117.947', 'NO9386011117947']) {
       expect(found(`konto ${written} takk`), written).toEqual([['iban', written]]);
     }
-    // A separator between the country code and the check digits is not read as an IBAN;
-    // its digit groups must not be read as a phone or a card either.
-    for (const written of ['NO 93 8601 1117 947', 'NO-93-8601-1117-947']) {
-      expect(found(`konto ${written} takk`), written).toEqual([]);
+  });
+
+  it('reads a country code set apart from the check digits, with the separator the groups use', () => {
+    for (const written of ['NO 93 8601 1117 947', 'NO-93-8601-1117-947', 'NO.93.8601.1117.947', 'no 93 8601 1117 947', 'NO 9386011117947', 'NO 93 86011117947']) {
+      expect(found(`konto ${written} takk`), written).toEqual([['iban', written]]);
     }
+    expect(found('IBAN DE 89 3704 0044 0532 0130 00 bitte')).toEqual([['iban', 'DE 89 3704 0044 0532 0130 00']]);
+    // one kind of separator throughout; a wrong check is no IBAN, and its digit groups are
+    // then read as nothing else either
+    expect(found('konto NO 93-8601-1117-947 takk')).toEqual([]);
+    expect(found('konto NO 93 8601 1117 948 takk')).toEqual([]);
+  });
+
+  it('reads what follows two letters set apart as usual when they start no IBAN', () => {
+    // `no` is Norway's code, `at` Austria's: neither starts an IBAN here
+    expect(found('ticket no 12 13812345678')).toEqual([['cn_phone', '13812345678']]);
+    expect(found('call me at 12 4111 1111 1111 1111')).toEqual([]);
+    expect(found('paid at 12:30 with 4111 1111 1111 1111')).toEqual([['payment_card', '4111 1111 1111 1111']]);
   });
 });
 

@@ -16,6 +16,7 @@
 // test/detect-candidates.test.ts checks the lists against every position each regex
 // matches at, and the embedded kernel against a build of its source.
 import { CANDIDATES_WASM } from './kernel/candidates-wasm.ts';
+import { IBAN_COUNTRY_CODES } from './iban.ts';
 import { TOPIC_STARTS } from './keywords.ts';
 
 // Node's WebAssembly global, as far as used here (TypeScript declares it only in the DOM lib).
@@ -60,6 +61,8 @@ function instantiate(window: number): (text: string, lists: Int32Array[], counts
   for (let c = 65; c < 91; c++) classes[c] = classes[c + 32] = LETTER;
   for (const c of '+(（') classes[c.charCodeAt(0)] = PLUS;
   const en3 = buffer.subarray(EN3_AT, EN3_AT + 32768);
+  // a letter's code & 31 is never 0, so no keyword start takes these places
+  for (const cc of IBAN_COUNTRY_CODES) en3[((cc.charCodeAt(0) & 31) << 10) | ((cc.charCodeAt(1) & 31) << 5)] = 1;
   TOPIC_STARTS.forEach((starts, i) => {
     const pass = 1 + i;
     for (const s of starts) {

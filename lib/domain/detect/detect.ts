@@ -47,9 +47,11 @@
 //   whose digits 7-14 are a date is a (mistyped) PRC ID, never a card.
 // - iban: against the SWIFT IBAN Registry held as data (iban.ts): length, character class
 //   per BBAN position, mod 97 and national check digits where the country defines them;
-//   either case, compact or grouped with one kind of separator (space, dash or dot); a
-//   grouped candidate that runs on into the next words is cut at its country's length;
-//   what an IBAN candidate covers is never read again as another type. country: the
+//   either case, compact or grouped with one kind of separator (space, dash or dot), which
+//   may also stand between the country code and the check digits (`NO 93 8601 1117 947`);
+//   a grouped candidate that runs on into the next words is cut at its country's length;
+//   what an IBAN candidate covers is never read again as another type (but after a
+//   separated country code that starts no IBAN, the rest is). country: the
 //   IBAN's country code. (`ibantools` was dropped: its per-country patterns differed from
 //   the registry.)
 // - hk_phone: +852 / (852) / (+852) / （852） / 00852 followed by eight digits starting 2-9;
@@ -160,8 +162,15 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
       }
       case 'iban':
         // What is read as an IBAN's place is never read again as another type.
-        next = scanIban(raw, start, push);
+        next = scanIban(raw, start, push).end;
         break;
+      case 'ibans': {
+        // A country code set apart is a weaker sign (`ticket no 12 13812345678`): unless an
+        // IBAN is found, what follows the country code is read as usual.
+        const iban = scanIban(raw, start, push);
+        next = iban.found ? iban.end : start + 2;
+        break;
+      }
       case 'hkp':
       case 'hkpp': {
         const digits = raw.replace(/\D/g, '');
@@ -221,11 +230,12 @@ function classifyRun(raw: string, start: number, end: number, push: Push): void 
 }
 
 /**
- * An IBAN candidate: compact or grouped, either case. Returns where scanning goes on: the
- * end of the IBAN found, or else of as much of the candidate as its country's IBAN would
- * take (a candidate that ran on into the next words is cut there, at a group boundary).
+ * An IBAN candidate: compact or grouped, either case. Returns whether it is an IBAN and
+ * where it ends: the end of the IBAN found, or else of as much of the candidate as its
+ * country's IBAN would take (a candidate that ran on into the next words is cut there, at
+ * a group boundary).
  */
-function scanIban(raw: string, start: number, push: Push): number {
+function scanIban(raw: string, start: number, push: Push): { found: boolean; end: number } {
   const country = raw.slice(0, 2).toUpperCase();
   const len = ibanLength(country) ?? 0;
   // Group boundaries: [offset in raw, compact length before it].
@@ -242,8 +252,9 @@ function scanIban(raw: string, start: number, push: Push): number {
   }
   const part = raw.slice(0, cutAt);
   const compact = part.replace(/[ .-]/g, '').toUpperCase();
-  if (compact.length === len && ibanValid(compact)) push('iban', start, start + cutAt, part, compact, country);
-  return start + cutAt;
+  const found = compact.length === len && ibanValid(compact);
+  if (found) push('iban', start, start + cutAt, part, compact, country);
+  return { found, end: start + cutAt };
 }
 
 function isLocalChar(c: number): boolean {

@@ -72,7 +72,7 @@ const HK_LOCAL = String.raw`[235679]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}$
 
 // Each candidate kind is one capture group, written from the candidate's first
 // character; GROUP_KINDS[i] is the kind of capture group i + 1.
-export type CandidateKind = 'hkid' | 'iban' | 'hkp' | 'cnp' | 'card' | 'cng' | 'hkb' | 'run' | 'hkpp' | 'cnpp';
+export type CandidateKind = 'hkid' | 'iban' | 'ibans' | 'hkp' | 'cnp' | 'card' | 'cng' | 'hkb' | 'run' | 'hkpp' | 'cnpp';
 export const GROUP_KINDS: CandidateKind[] = [];
 
 function group(kind: CandidateKind, pattern: string): string {
@@ -90,6 +90,13 @@ const IBAN_PATTERN =
   // first may run on from the check digits); either case. detect.ts cuts a candidate
   // that runs on into the next words at the country's length.
   String.raw`${IBAN_COUNTRIES}\d{2}(?:[A-Za-z0-9]{11,30}|[A-Za-z0-9]{0,30}(?:${bySep((s) => String.raw`(?:${s}[A-Za-z0-9]{1,30}){1,10}`, IBAN_SEPS)}))${END}`;
+/**
+ * An IBAN with a separator after its country code too (`NO 93 8601 1117 947`,
+ * `DE-89-3704-...`): the same separator throughout; the check digits may run on into the
+ * first group.
+ */
+const IBAN_SEPARATED_PATTERN =
+  String.raw`${IBAN_COUNTRIES}(?:${bySep((s) => String.raw`${s}\d{2}[A-Za-z0-9]{0,30}(?:${s}[A-Za-z0-9]{1,30}){0,10}`, IBAN_SEPS)})${END}`;
 // phones with a bare country code (852 / 86 / 00852 / 0086)
 const HKP_PATTERN = String.raw`(?:00)?852[ -]?[2-9]\d{3}[ -]?\d{4}${END}`;
 const CNP_PATTERN = String.raw`(?:00)?86[ -]?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`)})${END}`;
@@ -157,6 +164,8 @@ export const ID_RE = new RegExp(
   [
     // HKID and IBAN both start with a letter, a letter or digit, and a digit
     String.raw`[A-Za-z][A-Za-z\d]\d${notJoined(3)}` + `(?<=(?=${group('hkid', HKID_PATTERN)}|${group('iban', IBAN_PATTERN)})...)`,
+    // an IBAN whose country code is separated from its check digits: two letters, a separator and a digit
+    String.raw`[A-Za-z]{2}[ .-]\d${notJoined(4)}(?<=(?=${group('ibans', IBAN_SEPARATED_PATTERN)})....)`,
     String.raw`\d{3}${notJoined(3)}(?=\d[ -]?\d{3}|(?<=1[3-9]\d)[ -]|(?<=852)[ -]|(?<=008)52)` +
       `(?<=(?=${[
         group('hkp', HKP_PATTERN),

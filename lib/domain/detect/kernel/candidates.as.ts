@@ -11,7 +11,8 @@
 // Memory (laid out by the host):
 //   [0, 65536)         CLASS: per UTF-16 code unit, DIGIT | LETTER | PLUS, or a keyword
 //                      head's pass << 3
-//   [65536, 98304)     EN3: 1 where three letters (each & 31) start an English keyword
+//   [65536, 98304)     EN3: 1 where three letters (each & 31) start an English keyword,
+//                      and where two letters and a zero are an IBAN country code
 //   from `text`        the window's code units; the host puts 2 units before `lo` (when
 //                      the text has them) and 8 after `hi`, zeros past the text's end
 //   from `out`         one i32 per candidate: position << 3 | pass
@@ -23,6 +24,7 @@ const ALNUM: u32 = 3;
 const PLUS: u32 = 4;
 const SPACE: u32 = 32;
 const HYPHEN: u32 = 45;
+const DOT: u32 = 46;
 
 /** Passes (see ../candidates.ts): identifiers, English keywords; Chinese keyword passes come from CLASS. */
 const ID: u32 = 0;
@@ -65,6 +67,8 @@ const EN: u32 = 1;
     if (!isSep(d3)) return false;
     return (c == 49 && c1 >= 51) || (c == 56 && c1 == 53 && c2 == 50);
   }
+  // an IBAN's country code set apart: `[A-Za-z]{2}[ .-]\d`, the two letters a registry country's
+  if (f == LETTER) return f1 == LETTER && (isSep(c2) || c2 == DOT) && isDigit(at(t, i + 3)) && load<u8>(EN3 + (((c & 31) << 10) | ((c1 & 31) << 5))) != 0;
   // `86[ -]1`
   return c == 56 && c1 == 54 && isSep(c2) && at(t, i + 3) == 49;
 }
