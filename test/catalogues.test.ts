@@ -18,6 +18,7 @@ import {
   type Framework,
 } from '../lib/domain/catalogues/catalogues.ts';
 import { resolveControlId } from '../lib/domain/catalogues/control-id.ts';
+import { RULES } from '../lib/domain/gaps/rules.ts';
 import pdpo from '../lib/domain/catalogues/data/pdpo.json' with { type: 'json' };
 import gdpr from '../lib/domain/catalogues/data/gdpr.json' with { type: 'json' };
 import iso27001 from '../lib/domain/catalogues/data/iso27001-2022.json' with { type: 'json' };
@@ -219,7 +220,13 @@ describe('catalogueRows: what `compliance catalogue` lists', () => {
     expect(catalogueRows('iso27001-2013').find((r) => r.id === 'A.12.4.1')).toEqual({ id: 'A.12.4.1', title: 'Event logs', mapsTo: ['A.8.15'] });
     expect(catalogueRows('pdpo').find((r) => r.id === 's.33')).toMatchObject({ status: 'not-in-force' });
     expect(Object.keys(catalogueRows('gdpr')[0]!)).toEqual(['id', 'title']);
-    expect(CatalogueName.options.map((n) => catalogueRows(n).length)).toEqual([requirements('pdpo').length, requirements('gdpr').length, 93, 114]);
+    expect(CatalogueName.options.map((n) => catalogueRows(n).length)).toEqual([requirements('pdpo').length, requirements('gdpr').length, 93, 114, 1]);
+  });
+
+  it('lists every ISO/IEC 27001 clause a gap rule cites under iso27001-clauses', () => {
+    const cited = new Set(Object.values(RULES).flatMap((r) => r.requirements).filter((ref) => ref.framework === 'iso27001' && !ref.id.startsWith('A.')).map((ref) => ref.id));
+    expect(cited.size).toBeGreaterThan(0);
+    expect(catalogueRows('iso27001-clauses').map((r) => r.id)).toEqual(expect.arrayContaining([...cited]));
   });
 });
 

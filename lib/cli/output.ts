@@ -106,5 +106,5 @@ export function formatCatalogue(name: string, rows: CatalogueRow[]): string {
     { header: 'STATUS', cell: (r: CatalogueRow) => r.status },
   ].filter((c) => rows.some((r) => c.cell(r) !== undefined));
   const table = columns(['ID', ...optional.map((c) => c.header), 'TITLE'], rows.map((r) => [r.id, ...optional.map((c) => c.cell(r) ?? ''), r.title]));
-  return `${name}: ${rows.length} entries\n\n${table}`;
+  return `${name}: ${plural(rows.length, 'entry', 'entries')}\n\n${table}`;
 }

@@ -340,7 +340,7 @@ export function buildProgram(): Command {
 
   const catalogue = program
     .command('catalogue')
-    .description('list a requirement catalogue: the PDPO, the GDPR, ISO/IEC 27001:2022 Annex A, or the 2013 controls with their 2022 counterparts')
+    .description('list a requirement catalogue: the PDPO, the GDPR, ISO/IEC 27001:2022 Annex A, the 2013 controls with their 2022 counterparts, or the ISO/IEC 27001:2022 clauses gaps cite (iso27001-clauses)')
     .action(async (name: CatalogueName, _opts, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
       const { catalogueRows, catalogueTitle } = await import('../domain/catalogues/catalogues.ts');

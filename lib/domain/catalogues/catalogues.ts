@@ -18,7 +18,8 @@ export const Framework = z.enum(['pdpo', 'gdpr', 'iso27001']);
 export type Framework = z.infer<typeof Framework>;
 
 /** The catalogues `compliance catalogue` lists: the three frameworks and the 2013 edition of ISO/IEC 27001 Annex A. */
-export const CatalogueName = z.enum(['pdpo', 'gdpr', 'iso27001', 'iso27001-2013']);
+/** What `compliance catalogue` lists; `iso27001-clauses`: the management-system clauses a gap may cite. */
+export const CatalogueName = z.enum(['pdpo', 'gdpr', 'iso27001', 'iso27001-2013', 'iso27001-clauses']);
 export type CatalogueName = z.infer<typeof CatalogueName>;
 
 /** ISO/IEC 27001:2022 Annex A themes, numbered 5 to 8. */
@@ -132,7 +133,7 @@ export function loadCatalogues(data: CatalogueData): Catalogues {
   const iso = parse('iso27001-2022.json', Iso2022File, data.iso27001);
   const iso2013 = parse('iso27001-2013.json', Iso2013File, data.iso2013);
   const mappings = parse('mappings.json', MappingsFile, data.mappings);
-  const clauses = data.isoClauses === undefined ? { entries: [] } : parse('iso27001-2022-clauses.json', IsoClausesFile, data.isoClauses);
+  const clauses = data.isoClauses === undefined ? { name: 'ISO/IEC 27001:2022 clauses', entries: [] } : parse('iso27001-2022-clauses.json', IsoClausesFile, data.isoClauses);
   if (!pdpo || !gdpr || !iso || !iso2013 || !mappings || !clauses) throw new Error(`catalogue data: ${problems.join('; ')}`);
 
   const requirements: Record<Framework, Requirement[]> = {
@@ -176,7 +177,7 @@ export function loadCatalogues(data: CatalogueData): Catalogues {
   if (problems.length > 0) throw new Error(`catalogue data: ${problems.join('; ')}`);
 
   return {
-    names: { pdpo: pdpo.name, gdpr: gdpr.name, iso27001: iso.name, 'iso27001-2013': iso2013.name },
+    names: { pdpo: pdpo.name, gdpr: gdpr.name, iso27001: iso.name, 'iso27001-2013': iso2013.name, 'iso27001-clauses': clauses.name },
     requirements,
     isoClauses,
     controls2013: iso2013.entries,
@@ -242,6 +243,7 @@ export function catalogueTitle(name: CatalogueName): string {
 /** The lines `compliance catalogue NAME` lists: { id, title, theme? (2022), mapsTo? (2013), status? (PDPO) }. */
 export function catalogueRows(name: CatalogueName): CatalogueRow[] {
   if (name === 'iso27001-2013') return CATALOGUES.controls2013.map((c) => ({ id: c.id, title: c.title, mapsTo: [...c.mapsTo] }));
+  if (name === 'iso27001-clauses') return CATALOGUES.isoClauses.map((r) => ({ id: r.id, title: r.title }));
   return CATALOGUES.requirements[name].map((r) => ({
     id: r.id,
     title: r.title,
