@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { renderNoticeMail, compareControlIds, escapeHtml, type NoticeMailInput } from '../lib/domain/notice/notice-mail.ts';
-import type { AlertLine, NoticeLine } from '../lib/domain/notice/notice.ts';
+import { noticeControlTitles, type AlertLine, type NoticeLine } from '../lib/domain/notice/notice.ts';
 import { noticeLine as line } from './support/fixtures.ts';
 
 function input(lines: NoticeLine[], language: 'en' | 'zh-Hant' = 'en'): NoticeMailInput {
@@ -100,6 +100,29 @@ describe('renderNoticeMail', () => {
     expect(html).toContain('<td>Kit Lam</td>');
   });
 
+  it("names the control by the catalogue's title, with the organisation file's own wording beside it only where it differs", () => {
+    const lines = [
+      line({ controlId: 'A.5.15', controlTitle: 'Access control rules', controlTitleInOrganisationFile: 'Access control', evidenceId: 'ev-15' }),
+      line({ controlId: 'A.8.13', controlTitle: 'Backups', evidenceId: 'ev-13' }),
+    ];
+    const en = renderNoticeMail(input(lines));
+    expect(en.text).toContain('- Control: A.5.15 Access control rules (your title: Access control)\n');
+    expect(en.text).toContain('- Control: A.8.13 Backups\n');
+    expect(en.html).toContain('<td>A.5.15 Access control rules (your title: Access control)</td>');
+    expect(en.html).toContain('<td>A.8.13 Backups</td>');
+    expect(en.text.match(/your title/g)).toHaveLength(1);
+    const zh = renderNoticeMail(input(lines, 'zh-Hant'));
+    expect(zh.text).toContain('- 控制措施：A.5.15 Access control rules（機構所用名稱：Access control）\n');
+    expect(zh.text).toContain('- 控制措施：A.8.13 Backups\n');
+  });
+
+  it("names a notice's control as the SoA does, also a notice recorded with the file's title only; a control the catalogue lacks keeps its own", () => {
+    expect(noticeControlTitles('A.5.15', 'Access control')).toEqual({ controlTitle: 'Access control rules', controlTitleInOrganisationFile: 'Access control' });
+    expect(noticeControlTitles('A.5.15', 'Access control rules')).toEqual({ controlTitle: 'Access control rules' });
+    expect(noticeControlTitles('A.5.15', undefined)).toEqual({ controlTitle: 'Access control rules' });
+    expect(noticeControlTitles('A.99.1', 'Our own control')).toEqual({ controlTitle: 'Our own control' });
+  });
+
   it('greets the recipient and closes with what to do', () => {
     const { text } = renderNoticeMail(input(mixed));
     expect(text.startsWith('Dear Alex Wong,')).toBe(true);
@@ -162,6 +185,7 @@ describe('renderNoticeMail', () => {
         line({
           stage: 'escalated',
           controlTitle: nasty,
+          controlTitleInOrganisationFile: nasty,
           evidenceTitle: nasty,
           evidenceId: "ev-'1'",
           ownerName: '<b>Owner</b>',

@@ -177,6 +177,30 @@ describe('evidence sweep cadence, escalation and renewal', () => {
   });
 });
 
+describe('control titles in sweep mails', () => {
+  it("names each control by the catalogue's title, with the organisation file's own wording beside it only where it differs", async () => {
+    const mailer = new RecordingMailer();
+    const rt = await testRuntime(mailer);
+    const org = smallOrg([{ validUntil: '2026-11-01' }, { control: 'A.8.13', validUntil: '2026-11-01' }]);
+    // A.5.15 keeps the file's "Access control" (the catalogue's title is "Access control rules"); A.8.13 is titled as the catalogue titles it.
+    org.controls = org.controls.map((c) => (c.id === 'A.8.13' ? { ...c, title: 'Backups' } : c));
+    await importOrganisationFile(rt, org, 'import:test', AT);
+    await sweepOnce(rt, 'kowloon-co', '2026-11-02');
+    await sweepOnce(rt, 'kowloon-co', '2026-11-08');
+    const owen = mailer.sent.find((m) => m.to.email === 'owen@kowloon.example');
+    expect(owen?.text).toContain('- Control: A.5.15 Access control rules (your title: Access control)\n');
+    expect(owen?.text).toContain('- Control: A.8.13 Backups\n');
+    expect(owen?.html).toContain('<td>A.5.15 Access control rules (your title: Access control)</td>');
+    expect(owen?.html).toContain('<td>A.8.13 Backups</td>');
+    const escalation = mailer.sent.find((m) => m.to.email === 'mgr@kowloon.example');
+    expect(escalation?.text).toContain('- 控制措施：A.5.15 Access control rules（機構所用名稱：Access control）\n');
+    expect(escalation?.text).toContain('- 控制措施：A.8.13 Backups\n');
+    const recorded = await notices(rt);
+    expect(recorded.filter((n) => n.controlId === 'A.5.15').every((n) => n.controlTitle === 'Access control rules' && n.controlTitleInOrganisationFile === 'Access control')).toBe(true);
+    expect(recorded.filter((n) => n.controlId === 'A.8.13').every((n) => n.controlTitle === 'Backups' && !('controlTitleInOrganisationFile' in n))).toBe(true);
+  });
+});
+
 describe('evidence sweep when things go wrong after the mail is out', () => {
   it('never mails a notice twice when recording it as sent failed: a later sweep closes it instead', async () => {
     const mailer = new RecordingMailer();

@@ -78,6 +78,8 @@ interface Strings {
   colon: string;
   /** Wraps a parenthetical in the plain-text body. */
   paren: (s: string) => string;
+  /** Beside a control's catalogue title: the organisation file's own, where it differs. */
+  titleInFile: (title: string) => string;
   lapsedStage: string;
   reminder: (n: number) => string;
   daysOverdue: (n: number) => string;
@@ -145,6 +147,7 @@ const STRINGS: Record<Language, Strings> = {
     },
     colon: ': ',
     paren: (s) => ` (${s})`,
+    titleInFile: (title) => `your title: ${title}`,
     lapsedStage: 'Lapsed',
     reminder: (n) => `Reminder ${n}`,
     daysOverdue: (n) => (n === 1 ? '1 day overdue' : `${n} days overdue`),
@@ -212,6 +215,7 @@ const STRINGS: Record<Language, Strings> = {
     },
     colon: '：',
     paren: (s) => `（${s}）`,
+    titleInFile: (title) => `機構所用名稱：${title}`,
     lapsedStage: '已過期',
     reminder: (n) => `第 ${n} 次提醒`,
     daysOverdue: (n) => `逾期 ${n} 天`,
@@ -266,6 +270,11 @@ function daysText(s: Strings, daysOverdue: number): string {
   if (daysOverdue > 0) return s.daysOverdue(daysOverdue);
   if (daysOverdue === 0) return s.endsToday;
   return s.endsIn(-daysOverdue);
+}
+
+/** The control as a line names it: id, catalogue title, and the file's title where it differs, so a title naming another control shows. */
+function controlText(s: Strings, line: NoticeLine): string {
+  return `${line.controlId} ${line.controlTitle}${line.controlTitleInOrganisationFile !== undefined ? s.paren(s.titleInFile(line.controlTitleInOrganisationFile)) : ''}`;
 }
 
 function noticeText(s: Strings, line: NoticeLine): string {
@@ -329,7 +338,7 @@ function textSection(s: Strings, section: Section): string[] {
   const out = textHead(s.sectionHeading(s.sectionTitle[section.key], section.lines.length), s.sectionNote[section.key]);
   const field = (label: string, value: string): string => `  ${label}${s.colon}${value}`;
   for (const line of section.lines) {
-    out.push(`- ${s.label.control}${s.colon}${line.controlId} ${line.controlTitle}`);
+    out.push(`- ${s.label.control}${s.colon}${controlText(s, line)}`);
     out.push(field(s.label.evidence, `${line.evidenceTitle}${s.paren(line.evidenceId)}`));
     if (section.key === 'escalated') out.push(field(s.label.owner, line.ownerName));
     if (section.key === 'lapsed') out.push(field(s.label.notice, noticeText(s, line)));
@@ -346,7 +355,7 @@ function htmlSection(s: Strings, section: Section): string[] {
   if (section.key === 'lapsed') headers.push(s.label.notice);
   headers.push(s.label.validUntil, s.label.status, s.label.location);
   const rows = section.lines.map((line) => {
-    const cells = [`${escapeHtml(line.controlId)} ${escapeHtml(line.controlTitle)}`, `${escapeHtml(line.evidenceTitle)}${escapeHtml(s.paren(line.evidenceId))}`];
+    const cells = [escapeHtml(controlText(s, line)), `${escapeHtml(line.evidenceTitle)}${escapeHtml(s.paren(line.evidenceId))}`];
     if (section.key === 'escalated') cells.push(escapeHtml(line.ownerName));
     if (section.key === 'lapsed') cells.push(escapeHtml(noticeText(s, line)));
     cells.push(escapeHtml(line.validUntil), escapeHtml(daysText(s, line.daysOverdue)), locationHtml(line.evidenceLocation));

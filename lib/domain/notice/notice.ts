@@ -4,6 +4,7 @@
 // never-lost, never-doubled way.
 import { z } from 'zod';
 import type { NoticeStage } from '../evidence/lapse-policy.ts';
+import { controlTitles } from '../review/soa.ts';
 
 export const NoticeStatus = z.enum(['pending', 'sending', 'sent', 'superseded', 'cancelled']);
 export type NoticeStatus = z.infer<typeof NoticeStatus>;
@@ -37,7 +38,10 @@ export const EvidenceNotice = NoticeBase.extend({
   evidenceTitle: z.string(),
   evidenceLocation: z.string(),
   controlId: z.string(),
+  /** The catalogue's title (notices recorded before this field existed hold the organisation file's). */
   controlTitle: z.string(),
+  /** The organisation file's title for the control, where it differs from the catalogue's. */
+  controlTitleInOrganisationFile: z.string().optional(),
   /** The validity end of the cycle this notice belongs to (YYYY-MM-DD). */
   validUntil: z.string(),
   stage: Stage,
@@ -125,7 +129,10 @@ export type AlertLine = Pick<AlertNotice, 'alertId' | 'rule' | 'pattern' | 'seve
 export interface NoticeLine {
   stage: NoticeStage;
   controlId: string;
+  /** The catalogue's title. */
   controlTitle: string;
+  /** The organisation file's title, where it differs: the mail shows it beside the catalogue's. */
+  controlTitleInOrganisationFile?: string;
   evidenceId: string;
   evidenceTitle: string;
   evidenceLocation: string;
@@ -133,4 +140,14 @@ export interface NoticeLine {
   /** Positive: days past the end; zero or negative: days left (0 = ends today). */
   daysOverdue: number;
   ownerName: string;
+}
+
+/**
+ * An evidence notice's control, named as the SoA names it: the catalogue's title, and
+ * the organisation file's only where it differs (the field left out otherwise, never
+ * stored as undefined).
+ */
+export function noticeControlTitles(id: string, titleInFile: string | undefined): Pick<NoticeLine, 'controlTitle' | 'controlTitleInOrganisationFile'> {
+  const { title, titleInOrganisationFile } = controlTitles(id, titleInFile);
+  return { controlTitle: title, ...(titleInOrganisationFile !== undefined ? { controlTitleInOrganisationFile: titleInOrganisationFile } : {}) };
 }

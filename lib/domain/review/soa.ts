@@ -5,7 +5,7 @@
 // ask for it. A control is named by the catalogue's title: the file's own wording is
 // kept beside it when it differs, so a title that belongs to another control shows.
 // Only an answer the reviewer accepted is a control's result. Pure.
-import { requirements } from '../catalogues/catalogues.ts';
+import { requirement, requirements } from '../catalogues/catalogues.ts';
 import { evidenceStatus, type EvidenceStatusName } from '../evidence/lapse-policy.ts';
 import type { Control, EvidenceRecord, SweepPolicy } from '../org/org.ts';
 import type { ControlEvidenceStatus, Task, TaskResult } from './review.ts';
@@ -45,6 +45,18 @@ export interface SoaRow {
 
 export type DeclaredControl = Pick<Control, 'id' | 'title' | 'applicable' | 'justification' | 'owner'>;
 
+/**
+ * How the SoA and the evidence-sweep mails name a control: by the catalogue's
+ * title, with the organisation file's wording only where it differs (so a file title
+ * that belongs to another control shows). A control the catalogue does not hold keeps
+ * the file's title.
+ */
+export function controlTitles(id: string, titleInFile: string | undefined): { title: string; titleInOrganisationFile?: string } {
+  const catalogue = requirement({ framework: 'iso27001', id })?.title;
+  if (catalogue === undefined) return { title: titleInFile ?? id };
+  return { title: catalogue, ...(titleInFile !== undefined && titleInFile !== catalogue ? { titleInOrganisationFile: titleInFile } : {}) };
+}
+
 const WORST: readonly EvidenceStatusName[] = ['escalated', 'lapsed', 'due-soon', 'current'];
 
 /** The worst status among a control's live evidence; 'none' when it has none. */
@@ -81,8 +93,7 @@ export function statementOfApplicability(
     const review = reviews.get(r.id);
     return {
       id: r.id,
-      title: r.title,
-      ...(c && c.title !== r.title ? { titleInOrganisationFile: c.title } : {}),
+      ...controlTitles(r.id, c?.title),
       theme: r.theme ?? '',
       applicable: c ? c.applicable : null,
       ...(c?.justification ? { justification: c.justification } : {}),

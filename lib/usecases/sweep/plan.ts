@@ -5,7 +5,7 @@ import pMap from 'p-map';
 import { addDays } from '../../domain/dates.ts';
 import type { LoadedOrganisation, Person } from '../../domain/org/org.ts';
 import { noticesNeeded, type NoticeNeed } from '../../domain/evidence/lapse-policy.ts';
-import type { Notice } from '../../domain/notice/notice.ts';
+import { noticeControlTitles, type Notice } from '../../domain/notice/notice.ts';
 import { localDate } from '../../domain/review/quarter.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { WorkflowName } from '../../workflows/declarations.ts';
@@ -84,7 +84,7 @@ export async function planSweep(rt: Ports, input: RunInput): Promise<PlanResult>
         evidenceTitle: e.title,
         evidenceLocation: e.location,
         controlId: e.control,
-        controlTitle: org.controls.get(e.control)?.title ?? e.control,
+        ...noticeControlTitles(e.control, org.controls.get(e.control)?.title),
         validUntil: e.validUntil as string,
         stage: need.stage,
         recordedOn: today,

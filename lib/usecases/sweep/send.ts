@@ -6,7 +6,7 @@
 import pMap from 'p-map';
 import { daysBetween } from '../../domain/dates.ts';
 import { stageRank } from '../../domain/evidence/lapse-policy.ts';
-import type { AlertNotice, EvidenceNotice, ReviewNotice, TaskLine, WaitingNotice } from '../../domain/notice/notice.ts';
+import { noticeControlTitles, type AlertNotice, type EvidenceNotice, type ReviewNotice, type TaskLine, type WaitingNotice } from '../../domain/notice/notice.ts';
 import { renderNoticeMail } from '../../domain/notice/notice-mail.ts';
 import { dateIn } from '../../workflows/declarations.ts';
 import type { ClaimedNotice, NoticeClosing, Ports } from '../ports.ts';
@@ -149,7 +149,9 @@ async function sendToRecipient(rt: Ports, input: SendBatchInput, person: Recipie
     lines: keep.map((n) => ({
       stage: n.stage,
       controlId: n.controlId,
-      controlTitle: n.controlTitle,
+      // Named again from the catalogue: a notice recorded before the catalogue's title was
+      // stored holds the file's title as controlTitle, and is named like the rest.
+      ...noticeControlTitles(n.controlId, n.controlTitleInOrganisationFile ?? n.controlTitle),
       evidenceId: n.evidenceId,
       evidenceTitle: n.evidenceTitle,
       evidenceLocation: n.evidenceLocation,
