@@ -10,6 +10,7 @@ import {
   peopleJurisdictions,
   REGION_NAMES_SHARED_ACROSS_COUNTRIES,
   resolveStorage,
+  type Provider,
 } from '../lib/domain/datamap/residency.ts';
 import { Storage } from '../lib/domain/org/source.ts';
 import { formatDataMap } from '../lib/cli/output.ts';
@@ -101,7 +102,7 @@ describe('storage jurisdiction', () => {
     ['ap-east-1', 'HK'],
     ['cn-north-1', 'CN'],
     ['cn-northwest-1', 'CN'],
-    ['eu-west-1', 'EU/EEA'],
+    ['eu-west-1', 'EU/EEA', 'aws'], // Ireland; London on Alibaba Cloud, so the provider is declared
     ['eu-central-1', 'EU/EEA'],
     ['eu-west-2', 'OTHER'], // London
     ['eu-central-2', 'OTHER'], // Zurich
@@ -128,8 +129,8 @@ describe('storage jurisdiction', () => {
     ['ap-shanghai', 'CN'],
     ['ap-beijing', 'CN'],
     ['eu-frankfurt', 'EU/EEA'],
-  ] as const)('%s -> %s', (region, jurisdiction) => {
-    expect(jurisdictionOfStorage({ region })).toBe(jurisdiction);
+  ] as const)('%s -> %s', (region: string, jurisdiction: string, provider?: Provider) => {
+    expect(jurisdictionOfStorage({ region, ...(provider ? { provider } : {}) })).toBe(jurisdiction);
   });
 
   it('keeps the country and the provider, and reads case-insensitively', () => {
@@ -423,6 +424,16 @@ describe('storage regions and countries', () => {
     expect(() => resolveStorage({ region: 'me-central-1', provider: 'aws', country: 'SA' })).toThrow(
       'Storage region "me-central-1" is in AE (AWS) but the declared country is SA',
     );
+  });
+
+  it('refuses a region name providers use for different countries when neither provider nor country is declared, naming each place', () => {
+    for (const region of REGION_NAMES_SHARED_ACROSS_COUNTRIES) expect(() => resolveStorage({ region }), region).toThrow(new RegExp(`^Storage region "${region}" is a region of AWS in .+ \\(\\w\\w\\) and of Alibaba Cloud in .+ \\(\\w\\w\\): give provider \\(aws or alibaba\\) or country to say which`));
+    expect(() => resolveStorage({ region: 'EU-West-1' })).toThrow(
+      'Storage region "eu-west-1" is a region of AWS in Ireland (IE) and of Alibaba Cloud in the United Kingdom (GB): give provider (aws or alibaba) or country to say which; where data is stored is never guessed',
+    );
+    // A name the providers share for the same country is no question.
+    expect(resolveStorage({ region: 'ap-southeast-1' })).toEqual({ jurisdiction: 'OTHER', country: 'SG', provider: 'aws' });
+    expect(resolveStorage({ region: 'eu-central-1' })).toMatchObject({ jurisdiction: 'EU/EEA', country: 'DE' });
   });
 
   it('knows Google Cloud regions, with gcp as their provider', () => {

@@ -3,7 +3,7 @@
 // a write fails, and undone by the next import when the process died mid-way.
 // Every read (organisation, people, controls, sources, evidence, audit trail) is
 // then exactly as before.
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import type { Store } from '../lib/adapters/dynamodb/client.ts';
@@ -121,5 +121,24 @@ describe('importing all or nothing', () => {
     const after = await reads(rt);
     expect({ ...after, audit: [] }).toEqual({ ...before, audit: [] });
     expect((await allItems(rt.store)).filter((i) => String(i.type).startsWith('import'))).toEqual([]);
+  });
+});
+
+describe('items an earlier version stored', () => {
+  it('names a stored item that this version refuses, with its field and reason, and an import of the corrected file mends it', async () => {
+    const rt = await imported();
+    // A platform stored when a region name providers share was read as AWS's.
+    const item = (await allItems(rt.store)).find((i) => i.type === 'platform' && (i.storage as { provider?: string } | undefined)?.provider === 'aws')!;
+    const { provider: _provider, country: _country, ...storage } = item.storage as Record<string, unknown>;
+    await rt.store.doc.send(new PutCommand({ TableName: rt.store.table, Item: { ...item, storage: { ...storage, region: 'eu-west-1' } } }));
+
+    const refused = rt.organisations.load(ORG);
+    await expect(refused).rejects.toThrow(ConflictError);
+    await expect(refused).rejects.toThrow(
+      new RegExp(`^organisation ${ORG}: the stored platform "${String(item.id)}" does not pass this version's checks \\(storage\\.region: "eu-west-1" is a region of AWS in Ireland \\(IE\\) and of Alibaba Cloud .*\\); correct the organisation file and import it again$`),
+    );
+
+    await importOrganisationFile(rt, SAMPLE, 'import:mend', LATER);
+    expect((await rt.organisations.load(ORG))?.platforms.find((p) => p.id === item.id)?.storage).toEqual(item.storage);
   });
 });

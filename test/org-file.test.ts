@@ -465,6 +465,21 @@ describe('platforms, roles, groups and acceptances', () => {
     ]);
   });
 
+  it('refuses a region name providers use for different countries when neither provider nor country says which, naming the field, its line and both places', () => {
+    const shared = withLines().replace('{ region: cn-hangzhou, provider: alibaba }', '{ region: eu-west-1 }');
+    expect(problems(shared)).toEqual([
+      `org.yaml:${at(4)}: platforms[0].storage.region: "eu-west-1" is a region of AWS in Ireland (IE) and of Alibaba Cloud in the United Kingdom (GB): give provider (aws or alibaba) or country to say which; where data is stored is never guessed`,
+    ]);
+    const source = `${text(BASE)}sources:\n  - id: crm\n    name: CRM export\n    platform: S3\n    kind: files\n    path: crm\n    storage: { region: me-central-1 }\n`;
+    expect(problems(source)).toEqual([
+      `org.yaml:${at(7)}: sources[0].storage.region: "me-central-1" is a region of AWS in the United Arab Emirates (AE) and of Alibaba Cloud in Saudi Arabia (SA): give provider (aws or alibaba) or country to say which; where data is stored is never guessed`,
+    ]);
+    // Either one says which; a name the providers share for one country needs neither.
+    expect(parseOrgFile(shared.replace('{ region: eu-west-1 }', '{ region: eu-west-1, provider: alibaba }'), 'org.yaml').platforms[0]?.storage).toEqual({ region: 'eu-west-1', provider: 'alibaba' });
+    expect(parseOrgFile(shared.replace('{ region: eu-west-1 }', '{ region: eu-west-1, country: IE }'), 'org.yaml').platforms[0]?.storage).toEqual({ region: 'eu-west-1', country: 'IE' });
+    expect(parseOrgFile(shared.replace('{ region: eu-west-1 }', '{ region: ap-southeast-1 }'), 'org.yaml').platforms[0]?.storage).toEqual({ region: 'ap-southeast-1' });
+  });
+
   it('refuses a source with no storage of its own on a free-text platform', () => {
     const bare = `${text(BASE)}sources:\n  - { id: hr, name: HR chat, platform: DingTalk, kind: chat-table, path: hr.csv }\n`;
     expect(problems(bare)).toEqual([`org.yaml:${at(2)}: sources[0].storage: is required (or declare the platform with its storage under platforms)`]);

@@ -121,7 +121,7 @@ describe('S3 prefix sources (adapter contract, in-memory fake)', () => {
 
   it('lists all pages in key order, skips folders and binaries, groups by the first folder below the prefix', async () => {
     const s3 = new FakeS3(objects);
-    const source = Source.parse({ id: 'exports', name: 'Exports', platform: 'S3', kind: 's3', bucket: 'acme-exports', prefix: 'exports/', storage: { region: 'eu-west-1' } });
+    const source = Source.parse({ id: 'exports', name: 'Exports', platform: 'S3', kind: 's3', bucket: 'acme-exports', prefix: 'exports/', storage: { region: 'eu-west-1', provider: 'aws' } });
     const entry = await scanSource(source, KEY, sourceReaders({ s3 }));
     expect(s3.gets.map((g) => g.key)).toEqual(['exports/finance/2026-11.csv', 'exports/hr/photo.jpg', 'exports/hr/staff.txt', 'exports/readme.txt']);
     expect(entry.groups.map((g) => [g.group, g.counts])).toEqual([

@@ -1,11 +1,13 @@
 // Organisations, people, controls, sources and evidence in the table, read back
 // and parsed (lib/adapters/dynamodb/import-store.ts writes them).
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 import type { AuditEvent } from '../../domain/audit/audit.ts';
 import { ConflictError } from '../../errors.ts';
 import { auditPut } from './audit.ts';
 import { cancellationCodes } from './conditions.ts';
 import { Control, EvidenceRecord, Organisation, Person, type LoadedOrganisation } from '../../domain/org/org.ts';
+import { fieldName } from '../../domain/org/org-file.ts';
 import { Source } from '../../domain/org/source.ts';
 import { Platform } from '../../domain/org/platform.ts';
 import { HeldGroup } from '../../domain/org/declared-group.ts';
@@ -13,6 +15,23 @@ import { Acceptance } from '../../domain/gaps/acceptance.ts';
 import type { Store } from './client.ts';
 import { batchGetAll, dateIndexUpTo, queryAll } from './batch.ts';
 import { INDEX, keys, PREFIX, withoutKeys } from './keys.ts';
+
+/**
+ * A stored item of the organisation file, parsed. One that an earlier version accepted and
+ * today's checks refuse (a rule made stricter) is a conflict the person can resolve, not
+ * a failure of ours: it is named, with the field and the reason, and importing the
+ * corrected organisation file replaces it.
+ */
+function fromStore<T>(schema: z.ZodType<T>, item: Record<string, unknown>, kind: string): T {
+  const parsed = schema.safeParse(withoutKeys(item));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const org = typeof item.orgId === 'string' ? `organisation ${item.orgId}: ` : '';
+  const id = typeof item.id === 'string' ? ` ${JSON.stringify(item.id)}` : '';
+  throw new ConflictError(
+    `${org}the stored ${kind}${id} does not pass this version's checks (${issue.path.length > 0 ? `${fieldName(issue.path)}: ` : ''}${issue.message}); correct the organisation file and import it again`,
+  );
+}
 
 export const evidenceEntity = {
   /** Keys: by id, by control (GSI1) and, while live with an end date, by validity end (GSI2, sparse). */
@@ -33,7 +52,7 @@ export const evidenceEntity = {
       ...carry,
     };
   },
-  fromItem: (item: Record<string, unknown>): EvidenceRecord => EvidenceRecord.parse(withoutKeys(item)),
+  fromItem: (item: Record<string, unknown>): EvidenceRecord => fromStore(EvidenceRecord, item, 'evidence item'),
 };
 
 /** A Put for a transaction: a new evidence item, refused when its id is taken. */
@@ -79,7 +98,7 @@ export async function readPrefix(store: Store, orgId: string, prefix: string): P
 /** The organisation's own settings, without its people and controls. */
 export async function getOrganisation(store: Store, orgId: string): Promise<Organisation | undefined> {
   const meta = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.orgMetaKey(orgId) }));
-  return meta.Item ? Organisation.parse(withoutKeys(meta.Item)) : undefined;
+  return meta.Item ? fromStore(Organisation, meta.Item, 'organisation settings') : undefined;
 }
 
 export async function loadOrganisation(store: Store, orgId: string): Promise<LoadedOrganisation | undefined> {
@@ -88,24 +107,24 @@ export async function loadOrganisation(store: Store, orgId: string): Promise<Loa
   const [people, controls, platforms, groups, acceptances] = await Promise.all(
     [PREFIX.person, PREFIX.control, PREFIX.platform, PREFIX.group, PREFIX.acceptance].map((prefix) => readPrefix(store, orgId, prefix)),
   );
-  const parse = <T>(items: Record<string, unknown>[] | undefined, schema: { parse(v: unknown): T }) => (items ?? []).map((i) => schema.parse(withoutKeys(i)));
+  const parse = <T>(items: Record<string, unknown>[] | undefined, schema: z.ZodType<T>, kind: string) => (items ?? []).map((i) => fromStore(schema, i, kind));
   return {
     organisation,
-    people: new Map(parse(people, Person).map((p) => [p.id, p])),
-    controls: new Map(parse(controls, Control).map((c) => [c.id, c])),
-    platforms: parse(platforms, Platform),
-    groups: parse(groups, HeldGroup),
-    acceptances: parse(acceptances, Acceptance),
+    people: new Map(parse(people, Person, 'person').map((p) => [p.id, p])),
+    controls: new Map(parse(controls, Control, 'control').map((c) => [c.id, c])),
+    platforms: parse(platforms, Platform, 'platform'),
+    groups: parse(groups, HeldGroup, 'group'),
+    acceptances: parse(acceptances, Acceptance, 'gap acceptance'),
   };
 }
 
 export async function listSources(store: Store, orgId: string): Promise<Source[]> {
-  return (await readPrefix(store, orgId, PREFIX.source)).map((i) => Source.parse(withoutKeys(i)));
+  return (await readPrefix(store, orgId, PREFIX.source)).map((i) => fromStore(Source, i, 'source'));
 }
 
 export async function getSource(store: Store, orgId: string, sourceId: string): Promise<Source | undefined> {
   const result = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.source(orgId, sourceId) }));
-  return result.Item ? Source.parse(withoutKeys(result.Item)) : undefined;
+  return result.Item ? fromStore(Source, result.Item, 'source') : undefined;
 }
 
 export async function listOrganisationIds(store: Store): Promise<string[]> {

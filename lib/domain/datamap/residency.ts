@@ -14,7 +14,9 @@
 // `ap-southeast-5` Malaysia / Jakarta, `ap-southeast-6` Auckland / Manila, `me-central-1`
 // UAE / Riyadh. Such a name is read by the declared `provider`; without one, by the
 // declared country (`{ region: me-central-1, country: SA }` is Alibaba's Riyadh); with
-// neither, as AWS (the rule kept for existing files, which declare `eu-west-1` alone).
+// neither, it is refused (AmbiguousRegionError): no provider is assumed, since where
+// the data is stored is the whole question. A name the providers share for the same
+// country (`ap-southeast-1`) needs neither: the country is known whichever it is.
 // Note that `eu-` does not mean EU: AWS `eu-west-2` is London and `eu-central-2` Zurich.
 //
 // Countries are ISO 3166-1 alpha-2 codes as officially assigned: `UK` (exceptionally
@@ -142,7 +144,7 @@ function readings(region: string): { provider: Provider; country: string }[] {
 }
 
 /** Region names that providers use for places in different countries: read by the
- * declared provider, else the declared country, else as AWS. */
+ * declared provider, else the declared country, else refused. */
 export const REGION_NAMES_SHARED_ACROSS_COUNTRIES: readonly string[] = [
   ...new Set(LOOKUP_ORDER.flatMap((p) => Object.keys(REGIONS[p]))),
 ]
@@ -223,6 +225,30 @@ function knownPrefixes(): string {
   return [...prefixes].sort().join(', ');
 }
 
+/**
+ * A region name that providers use for different countries, declared with neither the
+ * provider nor the country. `reason` is what the `region` field is told; the message
+ * names the region as a storage region, for callers that have no field to name.
+ */
+export class AmbiguousRegionError extends Error {
+  readonly reason: string;
+  constructor(region: string, found: readonly { provider: Provider; country: string }[]) {
+    const each = found.map((r) => `of ${PROVIDER_NAMES[r.provider]} in ${placeName(r.country)} (${r.country})`);
+    const providers = found.map((r) => r.provider);
+    const reason =
+      `"${region}" is a region ${listed(each)}: give provider (${listed(providers, 'or')}) or country to say which; ` +
+      'where data is stored is never guessed';
+    super(`Storage region ${reason}`);
+    this.name = 'AmbiguousRegionError';
+    this.reason = reason;
+  }
+}
+
+/** "a, b and c" (or "or"). */
+function listed(items: readonly string[], and = 'and'): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`;
+}
+
 function unknownRegion(region: string, provider: Provider | undefined): Error {
   const where = provider ? `a known ${PROVIDER_NAMES[provider]} region` : 'a known AWS, Alibaba Cloud, Azure or Tencent Cloud region';
   return new Error(
@@ -247,7 +273,11 @@ export function resolveStorage(location: StorageLocation): ResolvedStorage {
   }
   const found = readings(region).filter((r) => location.provider === undefined || r.provider === location.provider);
   if (found.length === 0) throw unknownRegion(location.region ?? '', location.provider);
-  // Without a provider, a declared country picks the provider whose region it is; else the first (AWS).
+  // Several providers' readings (no provider declared) that differ in country: only a
+  // declared country can pick one. Readings that agree need nothing more: the first
+  // (AWS) stands for them all.
+  if (declaredCountry === undefined && new Set(found.map((r) => r.country)).size > 1) throw new AmbiguousRegionError(region, found);
+  // Without a provider, a declared country picks the provider whose region it is.
   const match = found.find((r) => r.country === declaredCountry) ?? found[0]!;
   const { provider, country } = match;
   if (declaredCountry !== undefined && declaredCountry !== country) {

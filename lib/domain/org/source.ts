@@ -2,7 +2,7 @@
 // where it is read from, on which platform, and where its data is stored.
 import { z } from 'zod';
 import { NAME_MAX, PATH_MAX, TITLE_MAX, text } from './limits.ts';
-import { PROVIDERS, TransferBasis, resolveStorage } from '../datamap/residency.ts';
+import { AmbiguousRegionError, PROVIDERS, TransferBasis, resolveStorage } from '../datamap/residency.ts';
 
 const id = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'must be 1-64 lowercase letters, digits or "-"');
 const encoding = z.enum(['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'big5']);
@@ -17,7 +17,9 @@ export const Storage = z
     try {
       resolveStorage(s);
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      // An ambiguous region is the region field's fault: name it, and the line it is on.
+      if (error instanceof AmbiguousRegionError) ctx.addIssue({ code: 'custom', path: ['region'], message: error.reason });
+      else ctx.addIssue({ code: 'custom', message: (error as Error).message });
     }
   });
 
