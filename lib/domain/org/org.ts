@@ -96,12 +96,23 @@ function periodDays(p: string): number {
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal characters').transform((s) => s.toLowerCase());
 
+/** Where evidence may be kept: schemes that name a document, never one a viewer would run (`javascript:`, `data:`). */
+export const EVIDENCE_SCHEMES = ['https', 'http', 's3', 'gs', 'file', 'smb'] as const;
+
+/** An evidence item's location: a URI of one of EVIDENCE_SCHEMES, kept as given (it must still open). */
+export const EvidenceLocation = z
+  .url({ error: 'must be a URI such as https://..., s3://... or file:///...' })
+  .max(URI_MAX, `must be at most ${URI_MAX} characters`)
+  .refine((u) => (EVIDENCE_SCHEMES as readonly string[]).includes(u.slice(0, u.indexOf(':')).toLowerCase()), {
+    error: `must be a URI of one of the schemes ${EVIDENCE_SCHEMES.join(', ')} (where a document is kept, not a script)`,
+  });
+
 const EvidenceInput = z.strictObject({
   id,
   control: controlId,
   title: text(TITLE_MAX),
   kind: EvidenceKind,
-  location: z.url({ error: 'must be a URI such as https://..., s3://... or file:///...' }).max(URI_MAX, `must be at most ${URI_MAX} characters`),
+  location: EvidenceLocation,
   sha256: sha256.optional(),
   collected: isoDate,
   validUntil: isoDate.optional(),
