@@ -1,5 +1,5 @@
 import { lambdaHandler } from '../lib/lambda/handler.ts';
-import { RunInput } from '../lib/usecases/run-input.ts';
+import { runInputOf } from '../lib/usecases/run-input.ts';
 import { listScanSources } from '../lib/usecases/datamap/scan-run.ts';
 
-export const handler = lambdaHandler(RunInput, listScanSources);
+export const handler = lambdaHandler(runInputOf('data-mapping-scan'), listScanSources);

@@ -14,13 +14,17 @@ import { signInCode } from '../lib/web/auth.ts';
 import { API_ROUTES } from '../lib/workflows/declarations.ts';
 import type { Role } from '../lib/domain/access/principal.ts';
 import { ROUTES } from '../lib/api/routes.ts';
+import { runRoute } from '../lib/api/http.ts';
+import { setReadCacheClock } from '../lib/api/read-cache.ts';
+import { listEvidenceRows } from '../lib/usecases/controls/show.ts';
 import { routerFor } from '../lib/api/router.ts';
 import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { answerTask, decideTask } from '../lib/usecases/review/answer.ts';
 import { closeQuarter } from '../lib/usecases/review/close.ts';
 import type { Task } from '../lib/domain/review/review.ts';
-import { call, craftedToken, NOW, ORG, OWNER, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
+import { call, craftedToken, NOW, ORG, OWNER, SAMPLE, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
+import { testRuntime } from './support/local-store.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 type Caller = 'admin' | 'auditor' | 'owner' | 'scheduler' | 'none' | 'otherOrg';
@@ -431,4 +435,32 @@ describe('HTTP API', () => {
     expect(replies.filter((r) => r.text.includes(planted) || r.text.includes('A123456(7)')).map((r) => r.what)).toEqual([]);
     expect(await tableItems(api.rt)).toEqual(before);
   }, 120_000);
+});
+
+describe('the shared reads of statuses', () => {
+  it('hold GET /v1/evidence for the organisation\'s day, the day its rows count: a new local day is read afresh, even within the same UTC day', async () => {
+    let now = new Date('2026-12-01T15:59:00Z'); // 23:59 on 1 December in Hong Kong
+    const rt = { ...(await testRuntime()), clock: () => new Date(now) };
+    await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-29T00:00:00.000Z');
+    const spec = ROUTES.find((r) => r.method === 'GET' && r.path === '/v1/evidence') as (typeof ROUTES)[number];
+    const lapsed = async () => {
+      const reply = await runRoute(spec, { principal: { person: 'raymond-wong', orgId: ORG, role: 'auditor' }, query: { status: 'lapsed' } }, () => rt);
+      return (reply as { json: { items: { id: string; daysOverdue?: number }[] } }).json.items.map((r) => `${r.id}:${r.daysOverdue}`);
+    };
+    // The shared reads' clock, held: what they hold stays fresh, so only the key decides what is read again.
+    const held = Date.now();
+    setReadCacheClock(() => held);
+    try {
+      const first = await lapsed();
+      // 16:00Z is midnight in Hong Kong: 2 December there, still 1 December in UTC.
+      now = new Date('2026-12-01T16:00:00Z');
+      const fresh = (await listEvidenceRows(rt, ORG, now, { status: 'lapsed' })).map((r) => `${r.id}:${r.daysOverdue}`);
+      // a day more overdue, each of them, and ev-012, valid through 1 December, lapsed now
+      expect(fresh).not.toEqual(first);
+      expect(fresh).toContain('ev-012:1');
+      expect(await lapsed()).toEqual(fresh);
+    } finally {
+      setReadCacheClock(undefined);
+    }
+  });
 });

@@ -219,6 +219,25 @@ describe('POST /v1/runs refuses a run it can tell would fail, naming the field, 
     expect(await tableItems(rt)).toEqual(before);
   });
 
+  it('a scan, analysis, sweep or monitoring pass for a period that has not begun in UTC, as their runs are named: 400 naming body.period, nothing started', async () => {
+    const before = await tableItems(rt);
+    // 20:00Z on 30 November is already 1 December in Hong Kong, but the UTC-named periods of 1 December have not begun.
+    now = new Date('2026-11-30T20:00:00Z');
+    const refused = (period: string, kind: string, current: string, workflow: string) =>
+      `body.period: ${period} has not begun (the ${kind} under way is ${current} in UTC, on whose calendar ${workflow} runs are named): a run is for a ${kind} that has begun`;
+    for (const [workflow, period, kind, current] of [
+      ['evidence-sweep', '2026-12-01', 'day', '2026-11-30'],
+      ['data-mapping-scan', '2026-12', 'month', '2026-11'],
+      // before the 409 of a missing data map: the period alone refuses it
+      ['gap-analysis', '2027-01', 'month', '2026-11'],
+      ['behaviour-monitoring', '2026-11-30T2015', 'quarter-hour', '2026-11-30T2000'],
+    ] as const) {
+      expect(await post({ workflow, period }), `${workflow} ${period}`).toMatchObject({ status: 400, body: { code: expect.any(String), message: refused(period, kind, current, workflow) } });
+    }
+    expect(await call(api(), 'GET', '/v1/runs', { token })).toMatchObject({ status: 200, body: { items: [] } });
+    expect(await tableItems(rt)).toEqual(before);
+  });
+
   it('an on-demand review is the quarter under way where the organisation is, not in UTC', async () => {
     // 17:30Z on 31 December 2026 is 01:30 on 1 January 2027 in Hong Kong.
     now = new Date('2026-12-31T17:30:00Z');

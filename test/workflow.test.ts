@@ -11,6 +11,7 @@ import type { SweepSummary } from '../lib/usecases/sweep/report.ts';
 import type { MonitorSummary } from '../lib/usecases/monitoring/run.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
 import { definitionFile, runRequest, WORKFLOWS } from '../lib/workflows/declarations.ts';
+import { tableItems } from './support/api.ts';
 import { smallOrg } from './support/fixtures.ts';
 import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';
 import { tempDir } from './support/temp-dir.ts';
@@ -168,19 +169,71 @@ describe('evidence sweep workflow, executed locally', () => {
     const rt = await testRuntime();
     const failed: [string, string][] = [];
     const onTaskError = (state: string, error: unknown) => failed.push([state, String(error)]);
+    // The first step refused the event naming both fields, and the execution fails with that refusal, not
+    // pointing to a run record: no RecordFailure is tried, and nothing is on record under that name.
     await expect(executeWorkflow(rt, 'evidence-sweep', { orgId: 'kowloon-co', runName: 'bad name!', now: 'yesterday' }, { onTaskError })).rejects.toMatchObject({
       name: 'ExecutionError',
-      cause: { name: 'SweepFailed' },
+      cause: { name: 'RunInputRefused', message: expect.stringMatching(/invalid event: runName: must be 1-80 letters.*; now: must be an ISO-8601 date-time/) },
     });
-    // The first step refused the event naming both fields; so did RecordFailure, and nothing is on record under that name.
     const named = /^EventError: invalid event: runName: must be 1-80 letters.*; now: must be an ISO-8601 date-time/;
-    expect(failed).toEqual([
-      ['PlanNotices', expect.stringMatching(named)],
-      ['RecordFailure', expect.stringMatching(named)],
-    ]);
+    expect(failed).toEqual([['PlanNotices', expect.stringMatching(named)]]);
     expect(await rt.runs.get({ orgId: 'kowloon-co', kind: 'evidence-sweep', name: 'bad name!' })).toBeUndefined();
     const { handler } = await import('../functions/sweep-plan.ts');
     await expect(handler({ orgId: 'kowloon-co', runName: 'bad name!', now: 'yesterday' }, {} as never)).rejects.toThrow(/runName: must be 1-80 letters.*now: must be an ISO-8601 date-time/);
+  });
+
+  it('fails every workflow whose run input its first step refuses with that refusal, naming runName, not a run record no step could write; nothing written or mailed', async () => {
+    const mailer = new RecordingMailer();
+    const rt = await testRuntime(mailer);
+    await importOrganisationFile(rt, smallOrg([{ validUntil: '2026-11-01' }, { validUntil: '2026-11-20' }]), 'import:test', '2026-11-01T00:00:00Z');
+    const before = await tableItems(rt);
+    const refusal = async (workflow: (typeof WORKFLOWS)[number]['name'], runName: string) => {
+      const failed: string[] = [];
+      const execution = executeWorkflow(rt, workflow, { orgId: 'kowloon-co', runName, now: '2026-11-10T01:00:00Z' }, { onTaskError: (state: string) => failed.push(state) });
+      const error = (await execution.then(() => undefined, (e: unknown) => e)) as { name?: string; cause?: { name: string; message: string } } | undefined;
+      expect(error?.name, `${workflow} ${runName}`).toBe('ExecutionError');
+      expect(error?.cause?.name, `${workflow} ${runName}`).toBe('RunInputRefused');
+      // refused by the first step alone: no RecordFailure was tried
+      expect(failed, `${workflow} ${runName}`).toEqual([readDefinition(workflow).StartAt]);
+      return error?.cause?.message;
+    };
+    for (const w of WORKFLOWS) expect(await refusal(w.name, 'bad name!'), w.name).toBe('invalid event: runName: must be 1-80 letters, digits, "_" or "-"');
+    // The review and the scan read their run's name (its quarter; the period the scan's gap analysis is named for): a name not made as runs are named is refused there too.
+    const cases: [string, string][] = [
+      ['quarterly-review', 'qa-evil'],
+      ['quarterly-review', 'quarterly-review-harbour-ledger-2026-Q4'],
+      ['quarterly-review', 'quarterly-review-kowloon-co-zzz'],
+      ['quarterly-review', 'quarterly-review-kowloon-co-1969-Q4'],
+      ['quarterly-review', 'quarterly-review-kowloon-co-2026-Q4-1110T010000'],
+      ['data-mapping-scan', 'qa-evil'],
+      ['data-mapping-scan', 'data-mapping-scan-kowloon-co-'],
+      ['data-mapping-scan', 'data-mapping-scan-kowloon-co-2026-11-10'],
+      ['data-mapping-scan', 'data-mapping-scan-kowloon-co-2026-02-31T010000'],
+    ];
+    const refused = [];
+    for (const [workflow, runName] of cases) refused.push(await refusal(workflow as (typeof WORKFLOWS)[number]['name'], runName));
+    expect(refused).toEqual([
+      'invalid event: runName: "qa-evil" is not a quarterly-review run of kowloon-co: its name must be quarterly-review-kowloon-co-<period>',
+      'invalid event: runName: "quarterly-review-harbour-ledger-2026-Q4" is not a quarterly-review run of kowloon-co: its name must be quarterly-review-kowloon-co-<period>',
+      'invalid event: runName: "quarterly-review-kowloon-co-zzz" does not end with a quarterly-review period: "zzz" is not a real quarter written like 2026-Q4',
+      'invalid event: runName: "quarterly-review-kowloon-co-1969-Q4" does not end with a quarterly-review period: "1969-Q4" is not a real quarter written like 2026-Q4',
+      'invalid event: runName: "quarterly-review-kowloon-co-2026-Q4-1110T010000" does not end with a quarterly-review period: "2026-Q4-1110T010000" is not a real quarter written like 2026-Q4',
+      'invalid event: runName: "qa-evil" is not a data-mapping-scan run of kowloon-co: its name must be data-mapping-scan-kowloon-co-<period>',
+      'invalid event: runName: "data-mapping-scan-kowloon-co-" does not end with a data-mapping-scan period: "" is not a real month written like 2026-11, or for a run started on demand like 2026-11-30T093015',
+      'invalid event: runName: "data-mapping-scan-kowloon-co-2026-11-10" does not end with a data-mapping-scan period: "2026-11-10" is not a real month written like 2026-11, or for a run started on demand like 2026-11-30T093015',
+      'invalid event: runName: "data-mapping-scan-kowloon-co-2026-02-31T010000" does not end with a data-mapping-scan period: "2026-02-31T010000" is not a real month written like 2026-11, or for a run started on demand like 2026-11-30T093015',
+    ]);
+    expect(mailer.sent).toEqual([]);
+    expect(await tableItems(rt)).toEqual(before);
+    // Names as runRequest makes them, scheduled and on demand, pass the same check.
+    const { parseEvent } = await import('../lib/lambda/handler.ts');
+    const { runInputOf } = await import('../lib/usecases/run-input.ts');
+    for (const w of WORKFLOWS) {
+      for (const how of [{}, { onDemand: true }]) {
+        const { input } = runRequest(w.name, 'kowloon-co', new Date('2026-11-10T01:02:03Z'), { ...how, timeZone: 'Asia/Hong_Kong' });
+        expect(parseEvent(runInputOf(w.name), input)).toEqual(input);
+      }
+    }
   });
 });
 

@@ -5,7 +5,9 @@
 // list would read the whole evidence register (10,000 items: ~300 ms on DynamoDB
 // Local, ~1,250 RCU on AWS). A write through this process drops the organisation's
 // entries at once; another process (on AWS, the write function) is seen within
-// FRESH_MS. Workflows never use it: their decisions read the table.
+// FRESH_MS. Workflows never use it: their decisions read the table. What holds
+// statuses counted in days is keyed by the organisation's day (routes.ts statusDay),
+// so it is never served past local midnight, however fresh.
 import type { Runtime } from '../runtime.ts';
 
 /** Served as read for this long; then served while a fresh read is made. */

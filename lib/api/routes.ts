@@ -16,7 +16,9 @@ import { answerTask } from '../usecases/review/answer.ts';
 import { listTasks, resolveQuarter, showReview, soaOf, type TaskView } from '../usecases/review/show.ts';
 import { listRunRecords, PeriodFilter, showRun, startRunNow, WorkflowParam } from '../usecases/runs/runs-by-api.ts';
 import { NotFoundError } from '../errors.ts';
-import { isoMoment, today } from '../domain/dates.ts';
+import { isoMoment } from '../domain/dates.ts';
+import { localDate } from '../domain/review/quarter.ts';
+import type { Ports } from '../usecases/ports.ts';
 import { AlertStatus, Disposition } from '../domain/monitoring/alert.ts';
 import { acknowledgeAlert, alertsHandledBy, listAlerts, quarterStats, resolveAlert } from '../usecases/monitoring/alerts.ts';
 import { readAuditRange, verifyAudit } from '../usecases/audit/trail.ts';
@@ -47,6 +49,18 @@ function taskMatches(t: Pick<TaskView, 'status' | 'reviewDecision'>, filter: (ty
   return t.status === filter;
 }
 
+/**
+ * The day the shared reads of statuses are held for: the organisation's date, as the
+ * rows count days (localDate), so a new local day is read afresh, never served the
+ * day before's statuses (in Hong Kong the day turns at 16:00 UTC, eight hours before
+ * UTC's). Settings are read through the cache too, so this costs no read of the table.
+ */
+async function statusDay(rt: Ports, orgId: string, now: Date): Promise<string> {
+  const org = await rt.organisations.settings(orgId);
+  // Not imported: the read keyed by it answers 404, so any day will do.
+  return localDate(now, org?.timeZone ?? 'UTC');
+}
+
 /** An owner sees their own; the other roles that reach a route see everyone's. */
 const ownOnly = (principal: { role: Role; person: string }) => (principal.role === 'owner' ? principal.person : undefined);
 
@@ -57,7 +71,7 @@ export const ROUTES: readonly RouteSpec[] = [
     roles: OWNERS,
     query: z.strictObject({ ...PageQuery }),
     handle: async ({ rt, principal, query, now, shared }) => {
-      const rows = await shared(`controls:${today(now)}`, () => soaOf(rt, principal.orgId, now));
+      const rows = await shared(`controls:${await statusDay(rt, principal.orgId, now)}`, () => soaOf(rt, principal.orgId, now));
       const owner = ownOnly(principal);
       return { json: pageOf(owner ? rows.filter((r) => r.owner === owner) : rows, (r) => annexASortKey(r.id), query) };
     },
@@ -69,7 +83,7 @@ export const ROUTES: readonly RouteSpec[] = [
     params: z.strictObject({ id: controlId }),
     handle: async ({ rt, principal, params, now, shared }) => {
       const owner = ownOnly(principal);
-      return { json: await shared(`control:${params.id}:${owner ?? ''}:${today(now)}`, () => showControl(rt, principal.orgId, params.id, now, owner)) };
+      return { json: await shared(`control:${params.id}:${owner ?? ''}:${await statusDay(rt, principal.orgId, now)}`, () => showControl(rt, principal.orgId, params.id, now, owner)) };
     },
   }),
   route({
@@ -80,7 +94,7 @@ export const ROUTES: readonly RouteSpec[] = [
     handle: async ({ rt, principal, query, now, shared }) => {
       const filter = { ...(query.status ? { status: query.status } : {}), ...(ownOnly(principal) ? { owner: principal.person } : {}) };
       const all = { ...filter, ...(query.control ? { control: query.control } : {}) };
-      const rows = await shared(`evidence:${JSON.stringify(all)}:${today(now)}`, () => listEvidenceRows(rt, principal.orgId, now, all));
+      const rows = await shared(`evidence:${JSON.stringify(all)}:${await statusDay(rt, principal.orgId, now)}`, () => listEvidenceRows(rt, principal.orgId, now, all));
       return { json: pageOf(rows, (r) => r.id, query) };
     },
   }),

@@ -6,16 +6,9 @@
 import { isRealDate } from '../../domain/dates.ts';
 import { localDate, notUnderWay } from '../../domain/review/quarter.ts';
 import { ConflictError, InputError, NotFoundError } from '../../errors.ts';
-import { workflow, type PeriodKind, type WorkflowName } from '../../workflows/declarations.ts';
+import { periodOf, workflow, type WorkflowName } from '../../workflows/declarations.ts';
 import type { Ports } from '../ports.ts';
-
-/** Each kind's shape; `dated`: it starts with a day, which must be a real one (the pattern lets 2026-02-31 through). */
-const PERIOD_PATTERNS: Record<PeriodKind, { pattern: RegExp; example: string; dated?: true }> = {
-  'quarter-hour': { pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3])(00|15|30|45)$/, example: '2026-11-30T0915', dated: true },
-  day: { pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, example: '2026-11-30', dated: true },
-  month: { pattern: /^\d{4}-(0[1-9]|1[0-2])$/, example: '2026-11' },
-  quarter: { pattern: /^\d{4}-Q[1-4]$/, example: '2026-Q4' },
-};
+import { RUN_PERIODS } from '../run-input.ts';
 
 /** How the door names what it was given, for its errors: `body.period` and `body.workflow` on the API. */
 export interface StartFields {
@@ -31,19 +24,40 @@ export interface StartCheck {
 /** A period written as the workflow's kind is (a real day where it holds one). */
 function checkPeriod(name: WorkflowName, period: string, field: string): void {
   const declared = workflow(name);
-  const { pattern, example, dated } = PERIOD_PATTERNS[declared.period];
+  const { pattern, example, day } = RUN_PERIODS[declared.period];
   const what = `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name} run is for a ${declared.period}, written like ${example}`;
   if (!pattern.test(period)) throw new InputError(`${field}: ${what}`);
   // A run named for a day that never comes must not start.
-  if (dated && !isRealDate(period.slice(0, 10))) throw new InputError(`${field}: must be a real date (${what})`);
+  if (day && !isRealDate(day(period))) throw new InputError(`${field}: must be a real date (${what})`);
+}
+
+/**
+ * Why a run cannot start now for `period`, of a workflow other than the review (whose
+ * quarter must be under way: notUnderWay): a period that has not begun. Judged on the
+ * calendar the workflow's runs are named on, by the function that names them
+ * (runRequest's periodOf): UTC, unless the period is the organisation's own. A
+ * scan's, analysis's, sweep's or monitoring pass's period is a UTC one (the schedules
+ * fire in UTC and name their runs so); judged on the organisation's date instead, a
+ * scheduler west of UTC would be refused the month the schedule has just started
+ * (02:00 UTC on 1 December is still 30 November in Los Angeles), and one east of it
+ * could take tomorrow's UTC name before the schedule, whose run would then find it
+ * taken and not run.
+ */
+function notBegun(name: WorkflowName, period: string, now: Date, timeZone: string | undefined): string | undefined {
+  const { period: kind } = workflow(name);
+  const current = periodOf(kind, now, timeZone);
+  // Periods of one kind are written to one width, most significant part first: they compare as strings.
+  if (period <= current) return undefined;
+  return `${period} has not begun (the ${kind} under way is ${current} in ${timeZone ?? 'UTC'}, on whose calendar ${name} runs are named): a run is for a ${kind} that has begun`;
 }
 
 /**
  * Refuses a run started now (`period`: the one named, else the current or an
  * on-demand one) that its workflow would only fail: a period not written for its
  * kind; a quarter's review for a quarter that has ended or not begun where the
- * organisation is (a review opened years ahead would mail every owner now); a gap
- * analysis with no data map to hold the requirements against.
+ * organisation is (a review opened years ahead would mail every owner now); any
+ * other run for a period that has not begun (notBegun); a gap analysis with no data
+ * map to hold the requirements against.
  */
 export async function checkRunStart(
   rt: Pick<Ports, 'organisations' | 'dataMaps'>,
@@ -63,6 +77,9 @@ export async function checkRunStart(
   }
   if (name === 'quarterly-review' && period !== undefined && timeZone) {
     const refused = notUnderWay(period, localDate(now, timeZone), timeZone);
+    if (refused) throw new InputError(`${fields.period}: ${refused}`);
+  } else if (period !== undefined) {
+    const refused = notBegun(name, period, now, timeZone);
     if (refused) throw new InputError(`${fields.period}: ${refused}`);
   }
   if (name === 'gap-analysis' && !(await rt.dataMaps.latest(orgId))) {
