@@ -5,10 +5,14 @@
 // the audit package, whose manifest checks; a scheduler starts a run and sees it
 // finish. Every page passes axe-core with no serious or critical violation, fits a
 // phone-width screen, and is photographed under test/screenshots/ (git-ignored).
+// Sign-in on Cognito's hosted page is checked against a stand-in for Cognito (the pool's
+// keys and its token endpoint in the test), with no network.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -17,7 +21,8 @@ import { MAX_AGE_MS, setReadCacheClock } from '../lib/api/read-cache.ts';
 import type { Role } from '../lib/domain/access/principal.ts';
 import { verifyPackage } from '../lib/domain/export/manifest.ts';
 import { serveApi } from '../lib/api/local-server.ts';
-import { localWebAuth, setWebAuth, signInCode } from '../lib/web/auth.ts';
+import { REPORT_CSP } from '../lib/domain/report/render.ts';
+import { cognitoWebAuth, localWebAuth, setWebAuth, signInCode } from '../lib/web/auth.ts';
 import { ORG, OWNER, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -344,6 +349,139 @@ describe('web pages in Chromium', () => {
       // on from where it stopped, so that nothing read above looks newer than it is
       setReadCacheClock(() => Date.now() + MAX_AGE_MS);
       await api.rt.store.doc.send(new DeleteCommand({ TableName: api.rt.store.table, Key: key }));
+    }
+  });
+  it('takes a form\'s CSRF token only in the session whose page carried it', async () => {
+    const first = await sessionCookie('owner', OWNER);
+    const second = await sessionCookie('owner', OWNER);
+    const token = csrfOf((await browse(first, 'GET', '/tasks')).text);
+    const crossed = await browse(second, 'POST', '/sign-out', { csrf: token });
+    expect(crossed.status).toBe(403);
+    expect(crossed.text).toContain('it is not this session&#39;s');
+    expect((await browse(second, 'GET', '/tasks')).status).toBe(200);
+    // In its own session the same token is good.
+    expect((await browse(first, 'POST', '/sign-out', { csrf: token })).status).toBe(303);
+  });
+
+  it('sends the common security headers with the report, the API\'s JSON and a download, keeping the report\'s own policy', async () => {
+    const auditor = await sessionCookie('auditor', 'raymond-wong');
+    const report = await browse(auditor, 'GET', '/report');
+    expect(report.status).toBe(200);
+    const policy = report.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain(REPORT_CSP);
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(report.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(report.headers.get('referrer-policy')).toBe('same-origin');
+
+    const json = await fetch(`${api.server.url}/v1/controls?limit=1`, { headers: { authorization: `Bearer ${api.tokens.auditor}` } });
+    expect(json.status).toBe(200);
+    expect(json.headers.get('x-content-type-options')).toBe('nosniff');
+    const refused = await fetch(`${api.server.url}/v1/controls`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
+    const zip = await browse(auditor, 'GET', '/package/download?period=2026-Q4&format=json');
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get('content-disposition')).toContain('.zip');
+    expect(zip.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('records a sign-in from a link and a sign-out in the audit trail, with the person and role and no token, and the trail verifies', async () => {
+    const before = new Set((await api.rt.audit.read(ORG)).map((e) => JSON.stringify(e)));
+    const cookie = await sessionCookie('owner', OWNER);
+    const tasks = await browse(cookie, 'GET', '/tasks');
+    expect((await browse(cookie, 'POST', '/sign-out', { csrf: csrfOf(tasks.text) })).status).toBe(303);
+    const added = (await api.rt.audit.read(ORG)).filter((e) => !before.has(JSON.stringify(e)) && e.event.startsWith('session.'));
+    expect(added.map(({ event, actor, detail }) => ({ event, actor, detail }))).toEqual([
+      { event: 'session.signed-in', actor: OWNER, detail: { role: 'owner', via: 'link' } },
+      { event: 'session.signed-out', actor: OWNER, detail: { role: 'owner' } },
+    ]);
+    // One session: both entries name the same one, by a reference that is not the token or any part of it.
+    expect(added[0]!.subject).toMatch(/^SESSION#[A-Za-z0-9_-]{16,}$/);
+    expect(added[1]!.subject).toBe(added[0]!.subject);
+    const token = cookie.slice(cookie.indexOf('=') + 1);
+    for (const part of token.split('.')) expect(JSON.stringify(added)).not.toContain(part);
+
+    const unsealed = await api.rt.audit.verify(ORG);
+    expect(unsealed.ok).toBe(true);
+    expect(unsealed.unsealed.count).toBeGreaterThanOrEqual(2);
+    await api.rt.audit.seal(ORG, 'test:seal', { at: new Date().toISOString() });
+    const sealed = await api.rt.audit.verify(ORG);
+    expect(sealed).toMatchObject({ ok: true, unsealed: { count: 0 } });
+    expect(sealed.sealed).toBeGreaterThanOrEqual(unsealed.sealed + 2);
+  });
+
+  it('signs in through the hosted page only with the state and PKCE verifier of the pre-login cookie it set, which the callback clears', async () => {
+    const issuer = 'https://cognito-idp.ap-east-1.amazonaws.com/ap-east-1_Test';
+    const domain = 'https://acme-compliance.auth.ap-east-1.amazoncognito.com';
+    const pool = await generateKeyPair('RS256');
+    const keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(pool.publicKey)), kid: 'pool', alg: 'RS256' }] });
+    const idToken = () =>
+      new SignJWT({ 'custom:org': ORG, 'cognito:groups': ['owner'], 'custom:person': OWNER, token_use: 'id' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'pool' })
+        .setIssuer(issuer)
+        .setAudience('web-client')
+        .setSubject('3f1c-uuid')
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(pool.privateKey);
+    // Cognito's token endpoint, in the test: what it was sent, and an ID token back.
+    const exchanged: { url: string; form: URLSearchParams }[] = [];
+    const tokenEndpoint = (async (url: string | URL | Request, init?: RequestInit) => {
+      exchanged.push({ url: String(url), form: new URLSearchParams(String(init?.body)) });
+      return Response.json({ id_token: await idToken() });
+    }) as typeof fetch;
+    setWebAuth(cognitoWebAuth(issuer, 'web-client', { domain, baseUrl: api.server.url }, { keys, fetch: tokenEndpoint }));
+    try {
+      const start = await browse(undefined, 'GET', '/sign-in');
+      expect(start.status).toBe(303);
+      const to = new URL(start.headers.get('location') ?? '');
+      expect(`${to.origin}${to.pathname}`).toBe(`${domain}/oauth2/authorize`);
+      expect(to.searchParams.get('redirect_uri')).toBe(`${api.server.url}/auth/callback`);
+      expect(to.searchParams.get('code_challenge_method')).toBe('S256');
+      const state = to.searchParams.get('state') ?? '';
+      const challenge = to.searchParams.get('code_challenge') ?? '';
+      expect(state).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+      expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const [preLogin = ''] = start.headers.getSetCookie();
+      expect(preLogin).toMatch(/^compliance_sign_in=[A-Za-z0-9_.-]+; Path=\/auth\/callback; HttpOnly; SameSite=Lax; Max-Age=600; Secure$/);
+      const cookie = preLogin.split(';')[0] as string;
+      // Another sign-in's start gives another state and challenge.
+      const again = new URL((await browse(undefined, 'GET', '/sign-in')).headers.get('location') ?? '');
+      expect(again.searchParams.get('state')).not.toBe(state);
+      expect(again.searchParams.get('code_challenge')).not.toBe(challenge);
+
+      const noSession = (reply: { headers: Headers }) => expect(reply.headers.getSetCookie().filter((c) => c.startsWith('compliance_session='))).toEqual([]);
+      // A code with another state (login CSRF: the attacker's code in the victim's browser), none, or no pre-login cookie: refused, the code never redeemed.
+      for (const [label, reply] of [
+        ['another state', await browse(cookie, 'GET', `/auth/callback?code=c-1&state=${again.searchParams.get('state')}`)],
+        ['no state', await browse(cookie, 'GET', '/auth/callback?code=c-1')],
+        ['no cookie', await browse(undefined, 'GET', `/auth/callback?code=c-1&state=${state}`)],
+      ] as const) {
+        expect(reply.status, label).toBe(400);
+        expect(reply.text, label).toMatch(/query\.state|compliance_sign_in/);
+        expect(reply.text, label).not.toContain('    at ');
+        noSession(reply);
+        expect(reply.headers.getSetCookie(), label).toContain('compliance_sign_in=; Path=/auth/callback; HttpOnly; SameSite=Lax; Max-Age=0; Secure');
+      }
+      expect(exchanged).toEqual([]);
+
+      const before = new Set((await api.rt.audit.read(ORG)).map((e) => JSON.stringify(e)));
+      const done = await browse(cookie, 'GET', `/auth/callback?code=c-2&state=${state}`);
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).toBe('/tasks');
+      expect(exchanged).toHaveLength(1);
+      expect(exchanged[0]!.url).toBe(`${domain}/oauth2/token`);
+      const verifier = exchanged[0]!.form.get('code_verifier') ?? '';
+      expect(createHash('sha256').update(verifier).digest('base64url')).toBe(challenge);
+      expect(exchanged[0]!.form.get('code')).toBe('c-2');
+      const cookies = done.headers.getSetCookie();
+      expect(cookies).toContain('compliance_sign_in=; Path=/auth/callback; HttpOnly; SameSite=Lax; Max-Age=0; Secure');
+      const session = (cookies.find((c) => c.startsWith('compliance_session=')) ?? '').split(';')[0] as string;
+      expect((await browse(session, 'GET', '/tasks')).status).toBe(200);
+      const added = (await api.rt.audit.read(ORG)).filter((e) => !before.has(JSON.stringify(e)));
+      expect(added.map(({ event, actor, detail }) => ({ event, actor, detail }))).toEqual([{ event: 'session.signed-in', actor: OWNER, detail: { role: 'owner', via: 'hosted' } }]);
+    } finally {
+      setWebAuth(localWebAuth(api.key));
     }
   });
 });

@@ -69,10 +69,20 @@ const CODES: Record<number, string> = {
   503: 'unavailable',
 };
 
+/**
+ * What every response of ours says besides its content, the pages' and the API's alike: not to be
+ * kept (it is one person's), its type to be taken as declared, no address of ours sent on elsewhere.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
+
 export function jsonResult(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
   return {
     statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, ...headers },
     body: JSON.stringify(body),
   };
 }
@@ -138,7 +148,7 @@ export function toResult(reply: Reply): ApiResult {
   if ('json' in reply) return jsonResult(reply.status ?? 200, reply.json);
   return {
     statusCode: reply.status ?? 200,
-    headers: { 'content-type': reply.contentType, 'content-disposition': `attachment; filename="${reply.filename}"`, 'cache-control': 'no-store' },
+    headers: { 'content-type': reply.contentType, 'content-disposition': `attachment; filename="${reply.filename}"`, ...SECURITY_HEADERS },
     body: reply.file.toString('base64'),
     isBase64Encoded: true,
   };

@@ -12,13 +12,30 @@ import type { Principal } from '../domain/access/principal.ts';
 import type { Markup } from '../domain/report/html.ts';
 import { renderReport, REPORT_CSP } from '../domain/report/render.ts';
 import { isQuarter, QUARTER_RULE, quarterAt } from '../domain/review/quarter.ts';
-import { authorise, logUnexpected, MAX_BODY_BYTES, parsePart, readingRuntime, runRoute, toResult, type ApiEvent, type ApiResult } from '../api/http.ts';
+import { authorise, logUnexpected, MAX_BODY_BYTES, parsePart, readingRuntime, runRoute, SECURITY_HEADERS, toResult, type ApiEvent, type ApiResult } from '../api/http.ts';
 import { specOf } from '../api/router.ts';
 import { gatherReport } from '../usecases/report/gather.ts';
 import { resolveQuarter } from '../usecases/review/show.ts';
 import { runtime } from '../runtime.ts';
 import { WEB_ROUTES, type WebRouteDeclaration } from '../workflows/declarations.ts';
-import { checkCsrf, csrfToken, endSession, exchangeHostedCode, principalOfSession, redeemSignInCode, SESSION_COOKIE, SESSION_TTL_SECONDS, webAuth } from './auth.ts';
+import {
+  beginHostedSession,
+  beginHostedSignIn,
+  checkCsrf,
+  csrfToken,
+  endSession,
+  exchangeHostedCode,
+  hostedVerifier,
+  redeemSignInCode,
+  sessionOf,
+  SESSION_COOKIE,
+  SESSION_TTL_SECONDS,
+  SIGN_IN_COOKIE,
+  SIGN_IN_COOKIE_PATH,
+  SIGN_IN_TTL_SECONDS,
+  webAuth,
+  type Session,
+} from './auth.ts';
 import { labels } from './labels.ts';
 import * as pages from './pages.ts';
 
@@ -33,23 +50,36 @@ interface WebRequest {
 
 type Page = (req: WebRequest) => Promise<ApiResult>;
 
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** An HTML page's headers: the common ones and its policy, which never lets another site frame it. */
+const htmlHeaders = (policy: string) => ({ 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS, 'content-security-policy': policy });
+
 const page = (markup: Markup, statusCode = 200, cookies: string[] = []): ApiResult => ({
   statusCode,
-  headers: {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'same-origin',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  },
+  headers: htmlHeaders(PAGE_CSP),
   body: markup.html,
   ...(cookies.length ? { cookies } : {}),
 });
 
-const redirect = (location: string, cookies: string[] = []): ApiResult => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '', ...(cookies.length ? { cookies } : {}) });
+const redirect = (location: string, cookies: string[] = []): ApiResult => ({ statusCode: 303, headers: { location, ...SECURITY_HEADERS }, body: '', ...(cookies.length ? { cookies } : {}) });
 
 function sessionCookie(value: string, maxAge: number): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${webAuth().secureCookies ? '; Secure' : ''}`;
+}
+
+/** The pre-login cookie: sent back to the callback alone, and only on the top-level return from the sign-in page (Lax). */
+function signInCookie(value: string, maxAge: number): string {
+  return `${SIGN_IN_COOKIE}=${value}; Path=${SIGN_IN_COOKIE_PATH}; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${webAuth().secureCookies ? '; Secure' : ''}`;
+}
+
+/** A callback refused still uses up the sign-in it was for (the person starts again); where sign-in is not configured there is none to clear. */
+function signInCleared(result: ApiResult): ApiResult {
+  try {
+    return { ...result, cookies: [signInCookie('', 0)] };
+  } catch {
+    return result;
+  }
 }
 
 function cookieOf(event: Pick<ApiEvent, 'cookies' | 'headers'>, name: string): string | undefined {
@@ -164,8 +194,9 @@ const PAGES: Record<string, Page> = {
     const period = req.query.period;
     if (period !== undefined && !isQuarter(period)) throw new InputError(`query.period: ${QUARTER_RULE}`);
     const report = renderReport(await gatherReport(rt, req.principal.orgId, { now: rt.clock(), language: req.ctx.language, ...(period !== undefined ? { period } : {}) }));
-    // Served unchanged, under its own policy: its style sheet is allowed by its exact hash.
-    return { ...page({ html: report } as Markup), headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': REPORT_CSP } };
+    // Served unchanged, under its own policy (its style sheet allowed by its exact hash), which a
+    // header may extend by what its <meta> copy cannot say: that no other site may frame it.
+    return { ...page({ html: report } as Markup), headers: htmlHeaders(`${REPORT_CSP}; frame-ancestors 'none'`) };
   },
   'POST /sign-out': async (req) => {
     await endSession(runtime(), cookieOf(req.event, SESSION_COOKIE) as string);
@@ -198,19 +229,21 @@ const PUBLIC: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
   'GET /sign-in': async (event) => {
     const code = event.queryStringParameters?.code;
     if (!code) {
-      const to = webAuth().signInUrl;
-      if (to) return redirect(to);
+      const hosted = beginHostedSignIn();
+      if (hosted) return redirect(hosted.url, [signInCookie(hosted.cookieValue, SIGN_IN_TTL_SECONDS)]);
       return page(pages.bare('en', bareLabels, bareLabels.signIn, 'Ask for a sign-in link: compliance token --role ROLE --person ID --link'), 401);
     }
     const { session, principal } = await redeemSignInCode(runtime(), code);
     return redirect(pages.homeOf(principal.role), [sessionCookie(session, SESSION_TTL_SECONDS)]);
   },
+  // The pre-login cookie is cleared whatever happens here (see webRoute): a sign-in's state and verifier serve once.
   'GET /auth/callback': async (event) => {
+    const verifier = hostedVerifier(cookieOf(event, SIGN_IN_COOKIE), event.queryStringParameters?.state);
     const code = event.queryStringParameters?.code;
-    if (!code) throw new InputError('the sign-in page sent no code: sign in again');
-    const session = await exchangeHostedCode(code);
-    const principal = await principalOfSession(runtime(), session);
-    return redirect(pages.homeOf(principal.role), [sessionCookie(session, SESSION_TTL_SECONDS)]);
+    if (!code) throw new InputError('query.code: is missing (the sign-in page sent none): sign in again');
+    const session = await exchangeHostedCode(code, verifier);
+    const principal = await beginHostedSession(runtime(), session);
+    return redirect(pages.homeOf(principal.role), [sessionCookie(session, SESSION_TTL_SECONDS), signInCookie('', 0)]);
   },
   'GET /signed-out': async () => page(pages.bare('en', bareLabels, bareLabels.signOut, 'You are signed out.', { href: '/sign-in', text: bareLabels.signIn })),
   // A form's address opened (a browser refreshing the page a form post returned): the page with that form.
@@ -220,18 +253,19 @@ const PUBLIC: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
   },
 };
 
-async function contextFor(principal: Principal): Promise<pages.PageContext> {
+async function contextFor(session: Session): Promise<pages.PageContext> {
+  const { principal } = session;
   const org = await readingRuntime().organisations.load(principal.orgId);
   const person = org?.people.get(principal.person);
   const language = person?.language ?? 'en';
   const rt = runtime();
-  return { principal, name: person?.name ?? principal.person, language, t: labels(language), csrf: () => csrfToken(rt, principal) };
+  return { principal, name: person?.name ?? principal.person, language, t: labels(language), csrf: () => csrfToken(rt, session) };
 }
 
 /** The page context of whoever the request's session cookie names; undefined when none is good. */
 async function contextOfCookie(event: Pick<ApiEvent, 'cookies' | 'headers'>): Promise<pages.PageContext | undefined> {
   try {
-    return await contextFor(await principalOfSession(runtime(), cookieOf(event, SESSION_COOKIE)));
+    return await contextFor(await sessionOf(runtime(), cookieOf(event, SESSION_COOKIE)));
   } catch {
     // Not signed in, or the session has ended: the page is in English, with a link to the start.
     return undefined;
@@ -282,7 +316,8 @@ function webRoute(route: WebRouteDeclaration) {
   const handler = middy<ApiEvent, ApiResult>()
     .use({
       onError: async (request) => {
-        request.response = await errorPage(knownHttpError(request.error), request.event, request.context?.awsRequestId ?? '');
+        const response = await errorPage(knownHttpError(request.error), request.event, request.context?.awsRequestId ?? '');
+        request.response = key === 'GET /auth/callback' ? signInCleared(response) : response;
       },
     })
     .use(httpHeaderNormalizer())
@@ -298,11 +333,12 @@ function webRoute(route: WebRouteDeclaration) {
     if (open) return open(event);
     const serve = PAGES[key];
     if (!serve) throw new Error(`web route ${key} is declared but has no page`);
-    const principal = await principalOfSession(runtime(), cookieOf(event, SESSION_COOKIE));
-    const ctx = await contextFor(principal);
+    const session = await sessionOf(runtime(), cookieOf(event, SESSION_COOKIE));
+    const { principal } = session;
+    const ctx = await contextFor(session);
     contexts.set(event, ctx);
     const form = fields(event.body);
-    if (route.method === 'POST') await checkCsrf(runtime(), principal, form.csrf);
+    if (route.method === 'POST') await checkCsrf(runtime(), session, form.csrf);
     const query = Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, String(v ?? '')]));
     const req: WebRequest = { event, principal, ctx, params: (event.pathParameters ?? {}) as Record<string, string>, query, form };
     return serve(req);

@@ -1,24 +1,31 @@
 // Values that may be used once (a sign-in link's code, a form's CSRF token, a session
 // token signed out of): the first use is recorded by a conditional put, so a replay is
 // refused wherever it arrives; DynamoDB's TTL removes the record after the value has
-// expired anyway.
+// expired anyway. A use that is also an audit entry (a sign-in link redeemed, a
+// sign-out) is written with it in one transaction: both or neither.
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../domain/audit/audit.ts';
+import { auditPut } from './audit.ts';
 import type { Store } from './client.ts';
-import { writtenIf } from './conditions.ts';
+import { cancellationCodes, writtenIf } from './conditions.ts';
 import { keys } from './keys.ts';
 
-/** True the first time `id` is used for `purpose`; false ever after (until it expires). */
-export async function useOnce(store: Store, orgId: string, purpose: string, id: string, expiresAt: Date): Promise<boolean> {
-  return writtenIf(
-    store.doc.send(
-      new PutCommand({
-        TableName: store.table,
-        Item: { ...keys.nonce(orgId, purpose, id), type: 'nonce', orgId, expiresAt: Math.ceil(expiresAt.getTime() / 1000) },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    ),
-  );
+/** True the first time `id` is used for `purpose`, with `audit` appended if given; false ever after (until it expires), appending nothing. */
+export async function useOnce(store: Store, orgId: string, purpose: string, id: string, expiresAt: Date, audit?: AuditEvent): Promise<boolean> {
+  const put = {
+    TableName: store.table,
+    Item: { ...keys.nonce(orgId, purpose, id), type: 'nonce', orgId, expiresAt: Math.ceil(expiresAt.getTime() / 1000) },
+    ConditionExpression: 'attribute_not_exists(PK)',
+  };
+  if (!audit) return writtenIf(store.doc.send(new PutCommand(put)));
+  try {
+    await store.doc.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, auditPut(store, audit)] }));
+    return true;
+  } catch (error) {
+    if (cancellationCodes(error)[0] === 'ConditionalCheckFailed') return false;
+    throw error;
+  }
 }
 
 /**
@@ -35,9 +42,9 @@ async function wasUsed(store: Store, orgId: string, purpose: string, id: string,
 const SIGNED_OUT = 'signed-out';
 const sessionId = (token: string) => createHash('sha256').update(token).digest('base64url');
 
-/** Records a session token as signed out of until `expiresAt` (when the token would have expired); false if it was already. */
-export function signOut(store: Store, orgId: string, token: string, expiresAt: Date): Promise<boolean> {
-  return useOnce(store, orgId, SIGNED_OUT, sessionId(token), expiresAt);
+/** Records a session token as signed out of until `expiresAt` (when the token would have expired), with `audit` if given; false if it was already. */
+export function signOut(store: Store, orgId: string, token: string, expiresAt: Date, audit?: AuditEvent): Promise<boolean> {
+  return useOnce(store, orgId, SIGNED_OUT, sessionId(token), expiresAt, audit);
 }
 
 /** Whether a token's session was signed out of: the pages' cookie and the API's bearer token alike (one consistent GetItem). */
