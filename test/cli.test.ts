@@ -376,7 +376,7 @@ describe('against DynamoDB Local, one table, in order', () => {
       return { file, line: index + 1 };
     };
     const wrongType = variant('wrong-type.yaml', '    language: zh-Hant', ['    language: fr']);
-    const unknownOwner = variant('unknown-owner.yaml', '  - { id: A.5.7, title: Threat intelligence, owner: cheung-chi-keung }', ['  - { id: A.5.7, title: Threat intelligence, owner: nobody }']);
+    const unknownOwner = variant('unknown-owner.yaml', '  - { id: A.5.7, title: Threat intelligence, owner: cheung-chi-keung, implementation: planned }', ['  - { id: A.5.7, title: Threat intelligence, owner: nobody }']);
     const duplicate = variant('duplicate-id.yaml', '  - id: ev-002', ['  - id: ev-001']);
     const badDate = variant('bad-date.yaml', '    collected: 2026-10-05', ['    collected: 2026-02-30']);
     const badYaml = variant('bad-yaml.yaml', '  complianceContact: michelle-leung', ['  complianceContact: michelle-leung', '  tags: [isms, iso27001']);
@@ -610,11 +610,19 @@ describe('against DynamoDB Local, one table, in order', () => {
     expect(rows.filter((x) => x.applicable === null)).toHaveLength(61);
     expect(rows.find((x) => x.id === 'A.8.15')).toMatchObject({ title: 'Logging', applicable: true, owner: 'jason-tsang', justification: 'Logs of DingTalk and AWS feed the SOC', evidenceStatus: 'current' });
     expect(rows.find((x) => x.id === 'A.7.5')?.justification).toMatch(/^No premises of our own/);
+    // whether each applicable control is implemented, as the file states it (6.1.3 d)); not stated: no field
+    expect(rows.find((x) => x.id === 'A.8.24')).toMatchObject({ implementation: 'partial' });
+    expect(rows.filter((x) => x.applicable === true && !('implementation' in x)).map((x) => x.id)).toEqual(['A.6.6', 'A.7.4']);
+    expect(rows.filter((x) => x.applicable !== true && 'implementation' in x)).toEqual([]);
     const csv = await cli('soa', '--format', 'csv');
-    // the first eight columns as they always were, then whether each decision is justified, an answer awaiting review and the file's own title
-    expect(csv.stdout.startsWith('\ufeffcontrol,title,theme,applicable,justification,owner,last result,evidence status,justified,answer awaiting review,title in organisation file\n')).toBe(true);
+    // the first eight columns as they always were, then whether each decision is justified, an answer awaiting review, the file's own title and the implementation
+    expect(csv.stdout.startsWith('\ufeffcontrol,title,theme,applicable,justification,owner,last result,evidence status,justified,answer awaiting review,title in organisation file,implementation\n')).toBe(true);
     const a815 = csv.stdout.split('\n').find((line) => line.startsWith('A.8.15,'));
-    expect(a815).toMatch(/,yes,[^,]*,[^,]*$/); // justified
+    expect(a815).toMatch(/,yes,[^,]*,[^,]*,implemented$/); // justified, implemented
+    const table = await cli('soa');
+    expect(table.stdout).toContain('Of the applicable: 23 implemented, 3 partial, 2 planned, 2 not stated.\n2 applicable controls do not say whether they are implemented (ISO/IEC 27001 6.1.3 d) asks)');
+    expect(table.stdout).toMatch(/^A\.7\.4\s+yes\s+\(not stated\)\s+ho-wai-kit\s/m);
+    expect(table.stdout).toMatch(/^A\.7\.5\s+no\s+none\s/m);
   });
 
   it('task answer and task review: the owner answers, the reviewer accepts; someone else, an unknown result or a bad quarter exit 2 and change nothing', async () => {

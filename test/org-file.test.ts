@@ -234,6 +234,17 @@ describe('parseOrgFile: refusals name file, line and field', () => {
     expect(parseOrgFile(replaceLine(31, '    location: S3://kowloon/ev/2.pdf'), 'org.yaml').evidence[1]!.location).toBe('S3://kowloon/ev/2.pdf');
   });
 
+  it('implementation: one of the four statuses, and only for an applicable control', () => {
+    expect(parseOrgFile(insertAfter(17, '    implementation: planned'), 'org.yaml').controls[0]).toMatchObject({ id: 'A.5.15', implementation: 'planned' });
+    expect(problems(insertAfter(17, '    implementation: done'))).toEqual([
+      'org.yaml:18: controls[0].implementation: must be implemented, partial, planned or not-implemented',
+    ]);
+    expect(problems(replaceLine(18, '  - { id: a.8.13, title: Information backup, applicable: false, justification: none kept, implementation: implemented }'))).toEqual([
+      'org.yaml:18: controls[1].implementation: is for an applicable control: one that does not apply is not implemented, leave it out',
+      'org.yaml:28: evidence[1].control: control "A.8.13" is declared not applicable',
+    ]);
+  });
+
   it('a period that is not ISO-8601', () => {
     const [p, ...rest] = problems(replaceLine(33, '    validFor: 6 months'));
     expect(rest).toEqual([]);

@@ -166,20 +166,20 @@ describe('closing a review', () => {
 });
 
 describe('the Statement of Applicability', () => {
-  it("writes its CSV table with the first eight columns as they were, then justified, an answer awaiting review and the file's own title", () => {
+  it("writes its CSV table with the first eight columns as they were, then justified, an answer awaiting review, the file's own title and the implementation", () => {
     const table = soaTable(
       [
-        { id: 'A.5.7', title: 'Threat intelligence', theme: 'Organizational', applicable: true, justified: false, owner: 'amy', lastResult: 'effective', unreviewedAnswer: { task: '2026-Q4/A.5.7', result: 'not-effective', reviewClosed: false }, evidenceStatus: 'current' },
+        { id: 'A.5.7', title: 'Threat intelligence', theme: 'Organizational', applicable: true, justified: false, implementation: 'planned', owner: 'amy', lastResult: 'effective', unreviewedAnswer: { task: '2026-Q4/A.5.7', result: 'not-effective', reviewClosed: false }, evidenceStatus: 'current' },
         { id: 'A.7.5', title: 'Physical and environmental threats', theme: 'Physical', applicable: false, justification: 'No premises of our own', justified: true, evidenceStatus: 'none', titleInOrganisationFile: 'Environmental threats' },
         { id: 'A.8.1', title: 'User endpoint devices', theme: 'Technological', applicable: null, justified: false, unreviewedAnswer: { task: '2026-Q3/A.8.1', result: 'effective', reviewClosed: true }, evidenceStatus: 'none' },
       ],
       'evidence status on 2026-12-31',
     );
-    expect(table.header).toEqual(['control', 'title', 'theme', 'applicable', 'justification', 'owner', 'last result', 'evidence status on 2026-12-31', 'justified', 'answer awaiting review', 'title in organisation file']);
+    expect(table.header).toEqual(['control', 'title', 'theme', 'applicable', 'justification', 'owner', 'last result', 'evidence status on 2026-12-31', 'justified', 'answer awaiting review', 'title in organisation file', 'implementation']);
     expect(table.rows).toEqual([
-      ['A.5.7', 'Threat intelligence', 'Organizational', 'yes', '', 'amy', 'effective', 'current', 'no', 'not-effective (2026-Q4/A.5.7)', ''],
-      ['A.7.5', 'Physical and environmental threats', 'Physical', 'no', 'No premises of our own', '', '', 'none', 'yes', '', 'Environmental threats'],
-      ['A.8.1', 'User endpoint devices', 'Technological', 'undecided', '', '', '', 'none', 'no', 'effective (2026-Q3/A.8.1; the review closed before a decision)', ''],
+      ['A.5.7', 'Threat intelligence', 'Organizational', 'yes', '', 'amy', 'effective', 'current', 'no', 'not-effective (2026-Q4/A.5.7)', '', 'planned'],
+      ['A.7.5', 'Physical and environmental threats', 'Physical', 'no', 'No premises of our own', '', '', 'none', 'yes', '', 'Environmental threats', ''],
+      ['A.8.1', 'User endpoint devices', 'Technological', 'undecided', '', '', '', 'none', 'no', 'effective (2026-Q3/A.8.1; the review closed before a decision)', '', ''],
     ]);
   });
 
@@ -194,8 +194,9 @@ describe('the Statement of Applicability', () => {
     expect(Object.fromEntries(statuses)).toEqual({ 'A.5.1': 'escalated', 'A.8.15': 'current' });
     const rows = statementOfApplicability(
       [
-        { id: 'A.5.1', title: 'Policies', applicable: true, owner: 'olive', justification: 'Board approves yearly' },
+        { id: 'A.5.1', title: 'Policies', applicable: true, owner: 'olive', justification: 'Board approves yearly', implementation: 'implemented' },
         { id: 'A.7.5', title: 'Physical threats', applicable: false, justification: 'Leased offices' },
+        { id: 'A.8.1', title: 'User endpoint devices', applicable: true, owner: 'olive' },
       ],
       new Map([['A.5.1', { lastResult: 'effective' }]]),
       statuses,
@@ -209,6 +210,7 @@ describe('the Statement of Applicability', () => {
       applicable: true,
       justification: 'Board approves yearly',
       justified: true,
+      implementation: 'implemented',
       owner: 'olive',
       lastResult: 'effective',
       evidenceStatus: 'escalated',
@@ -216,6 +218,8 @@ describe('the Statement of Applicability', () => {
     expect(rows.find((r) => r.id === 'A.7.5')).toMatchObject({ applicable: false, justification: 'Leased offices', evidenceStatus: 'none' });
     expect(rows.find((r) => r.id === 'A.8.15')).toMatchObject({ applicable: null, evidenceStatus: 'current' });
     expect(rows.find((r) => r.id === 'A.8.15')).not.toHaveProperty('owner');
+    // not stated: no implementation at all, rather than a guess
+    expect(rows.find((r) => r.id === 'A.8.1')).not.toHaveProperty('implementation');
   });
 
   it("shows the catalogue's title (the file's own wording beside it when it differs), whether each decision is justified, and only accepted results as results", () => {

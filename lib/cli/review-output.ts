@@ -7,7 +7,8 @@ import type { ReviewView, TaskView } from '../usecases/review/show.ts';
 import type { LocalRunResult } from '../adapters/local/workflow-runner.ts';
 import { spreadsheetCsv } from '../domain/export/csv.ts';
 import { localMoment } from '../domain/local-time.ts';
-import { columns } from './columns.ts';
+import { columns, plural } from './columns.ts';
+import { IMPLEMENTATION_STATUSES } from '../domain/vocabulary.ts';
 
 const csv = spreadsheetCsv;
 
@@ -22,16 +23,21 @@ export function formatSoa(rows: readonly SoaRow[]): string {
   const decided = rows.filter((r) => r.applicable !== null);
   const applicable = rows.filter((r) => r.applicable === true);
   const unjustified = applicable.filter((r) => !r.justified).length;
+  const unstated = applicable.filter((r) => !r.implementation).length;
+  const byStatus = IMPLEMENTATION_STATUSES.map((s) => [s, applicable.filter((r) => r.implementation === s).length] as const).filter(([, n]) => n > 0);
   const head = `Statement of Applicability: ${rows.length} Annex A controls, ${applicable.length} applicable, ${decided.length - applicable.length} not applicable, ${rows.length - decided.length} undecided.`;
   const notes = [
+    ...(byStatus.length ? [`Of the applicable: ${byStatus.map(([s, n]) => `${n} ${s}`).join(', ')}${unstated ? `, ${unstated} not stated` : ''}.`] : []),
+    ...(unstated ? [`${plural(unstated, 'applicable control')} ${unstated === 1 ? 'does' : 'do'} not say whether ${unstated === 1 ? 'it is' : 'they are'} implemented (ISO/IEC 27001 6.1.3 d) asks): add \`implementation\` (${IMPLEMENTATION_STATUSES.join(', ')}) in the organisation file.`] : []),
     ...(unjustified ? [`${unjustified} applicable control${unjustified === 1 ? ' has' : 's have'} no justification for inclusion (ISO/IEC 27001 6.1.3 d) asks one): add \`justification\` to ${unjustified === 1 ? 'it' : 'them'} in the organisation file.`] : []),
     ...(rows.some((r) => r.titleInOrganisationFile) ? ["Titles are the catalogue's; the organisation file's own, where different, in [brackets]: check it names the same control."] : []),
   ];
   return `${[head, ...notes].join('\n')}\n\n${columns(
-    ['CONTROL', 'APPLICABLE', 'OWNER', 'LAST RESULT', 'EVIDENCE', 'TITLE', 'JUSTIFICATION'],
+    ['CONTROL', 'APPLICABLE', 'IMPLEMENTED', 'OWNER', 'LAST RESULT', 'EVIDENCE', 'TITLE', 'JUSTIFICATION'],
     rows.map((r) => [
       r.id,
       applicability(r.applicable),
+      r.implementation ?? (r.applicable === true ? '(not stated)' : ''),
       r.owner ?? '',
       resultCell(r),
       r.evidenceStatus,

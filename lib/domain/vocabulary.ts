@@ -12,6 +12,14 @@ export type EvidenceStatusName = (typeof EVIDENCE_STATUSES)[number];
 export const TASK_RESULTS = ['effective', 'partially-effective', 'not-effective', 'not-applicable'] as const;
 export type TaskResult = (typeof TASK_RESULTS)[number];
 
+/**
+ * Whether an applicable control is in place, as the Statement of Applicability says it
+ * (ISO/IEC 27001 6.1.3 d)); the words of OSCAL's implementation-status, without
+ * `alternative` and `not-applicable` (an inapplicable control is declared as such).
+ */
+export const IMPLEMENTATION_STATUSES = ['implemented', 'partial', 'planned', 'not-implemented'] as const;
+export type ImplementationStatus = (typeof IMPLEMENTATION_STATUSES)[number];
+
 /** Who may do what through the API and pages (principal.ts). */
 export const ROLES = ['admin', 'scheduler', 'owner', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];

@@ -12,6 +12,7 @@ import { requirement } from '../catalogues/catalogues.ts';
 import { ReviewEvery, ReviewPolicy } from '../review/review.ts';
 import { EvidenceOrigin } from '../evidence/origin.ts';
 import { ClassifyThresholds } from '../datamap/classify.ts';
+import { IMPLEMENTATION_STATUSES } from '../vocabulary.ts';
 import { MonitoringPolicy } from '../monitoring/policy.ts';
 import { NAME_MAX, ORG_FILE_LIMITS, TITLE_MAX, URI_MAX, text } from './limits.ts';
 
@@ -60,6 +61,8 @@ export const Control = z
     title: text(TITLE_MAX).optional(),
     applicable: z.boolean().default(true),
     justification: text(TITLE_MAX * 3).optional(),
+    /** Whether the applicable control is in place (the SoA's 6.1.3 d) column); none: not stated. */
+    implementation: z.enum(IMPLEMENTATION_STATUSES, { error: `must be ${IMPLEMENTATION_STATUSES.slice(0, -1).join(', ')} or ${IMPLEMENTATION_STATUSES.at(-1)}` }).optional(),
     owner: id.optional(),
     /** Who accepts or returns the owner's answers; default the compliance contact. */
     reviewer: id.optional(),
@@ -69,6 +72,7 @@ export const Control = z
   .superRefine((c, ctx) => {
     if (!c.applicable && !c.justification) ctx.addIssue({ code: 'custom', path: ['justification'], message: 'is required for a control that does not apply: say why' });
     if (c.applicable && !c.owner) ctx.addIssue({ code: 'custom', path: ['owner'], message: 'is required for an applicable control: who answers its review' });
+    if (!c.applicable && c.implementation) ctx.addIssue({ code: 'custom', path: ['implementation'], message: 'is for an applicable control: one that does not apply is not implemented, leave it out' });
   })
   .transform((c) => ({ ...c, title: c.title ?? requirement({ framework: 'iso27001', id: c.id })?.title ?? c.id }));
 export type Control = z.infer<typeof Control>;

@@ -1,14 +1,16 @@
 // The Statement of Applicability: every one of the 93 Annex A controls, applicable or
 // not with why (ISO/IEC 27001 6.1.3 d) asks a justification for each control included
 // as well as excluded), or undecided when the organisation file does not mention it;
-// with its owner, its last review result and the state of its evidence, as auditors
-// ask for it. A control is named by the catalogue's title: the file's own wording is
-// kept beside it when it differs, so a title that belongs to another control shows.
+// with whether it is implemented (as the file states it: 6.1.3 d) asks that too), its
+// owner, its last review result and the state of its evidence, as auditors ask for it.
+// A control is named by the catalogue's title: the file's own wording is kept beside
+// it when it differs, so a title that belongs to another control shows.
 // Only an answer the reviewer accepted is a control's result. Pure.
 import { requirement, requirements } from '../catalogues/catalogues.ts';
 import { evidenceStatus, type EvidenceStatusName } from '../evidence/lapse-policy.ts';
 import type { Control, EvidenceRecord, SweepPolicy } from '../org/org.ts';
 import type { ControlEvidenceStatus, Task, TaskResult } from './review.ts';
+import type { ImplementationStatus } from '../vocabulary.ts';
 
 /** An answer the reviewer has not accepted, newer than the control's last result. */
 export interface UnreviewedAnswer {
@@ -37,13 +39,15 @@ export interface SoaRow {
   justification?: string;
   /** Whether the decision, inclusion or exclusion, has a justification (undecided: false). */
   justified: boolean;
+  /** Whether an applicable control is in place, as the file states it; none: not stated. */
+  implementation?: ImplementationStatus;
   owner?: string;
   lastResult?: TaskResult | 'unanswered';
   unreviewedAnswer?: UnreviewedAnswer;
   evidenceStatus: ControlEvidenceStatus;
 }
 
-export type DeclaredControl = Pick<Control, 'id' | 'title' | 'applicable' | 'justification' | 'owner'>;
+export type DeclaredControl = Pick<Control, 'id' | 'title' | 'applicable' | 'justification' | 'implementation' | 'owner'>;
 
 /**
  * How the SoA and the evidence-sweep mails name a control: by the catalogue's
@@ -98,6 +102,7 @@ export function statementOfApplicability(
       applicable: c ? c.applicable : null,
       ...(c?.justification ? { justification: c.justification } : {}),
       justified: !!c?.justification,
+      ...(c?.implementation ? { implementation: c.implementation } : {}),
       ...(c?.owner ? { owner: c.owner } : {}),
       ...(review?.lastResult ? { lastResult: review.lastResult } : {}),
       ...(review?.unreviewedAnswer ? { unreviewedAnswer: review.unreviewedAnswer } : {}),
@@ -127,7 +132,7 @@ export const applicability = (a: boolean | null): string => (a === null ? 'undec
  */
 export function soaTable(rows: readonly SoaRow[], evidenceStatus = 'evidence status'): { header: string[]; rows: string[][] } {
   return {
-    header: ['control', 'title', 'theme', 'applicable', 'justification', 'owner', 'last result', evidenceStatus, 'justified', 'answer awaiting review', 'title in organisation file'],
+    header: ['control', 'title', 'theme', 'applicable', 'justification', 'owner', 'last result', evidenceStatus, 'justified', 'answer awaiting review', 'title in organisation file', 'implementation'],
     rows: rows.map((r) => [
       r.id,
       r.title,
@@ -140,6 +145,7 @@ export function soaTable(rows: readonly SoaRow[], evidenceStatus = 'evidence sta
       r.justified ? 'yes' : 'no',
       r.unreviewedAnswer ? `${r.unreviewedAnswer.result} (${r.unreviewedAnswer.task}${r.unreviewedAnswer.reviewClosed ? '; the review closed before a decision' : ''})` : '',
       r.titleInOrganisationFile ?? '',
+      r.implementation ?? '',
     ]),
   };
 }
