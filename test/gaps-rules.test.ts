@@ -148,6 +148,26 @@ describe('gap rules', () => {
     const found = analyse(input(file, dataMap({ region: 'cn-hongkong', provider: 'alibaba' }), [{ id: 'ev-1', control: 'A.8.15', status: 'lapsed' }])).findings;
     expect(found).toEqual([expect.objectContaining({ id: 'control-without-current-evidence:control:A.8.15', severity: 'low', owner: 'carol', requirements: [{ framework: 'iso27001', id: 'A.8.15' }] })]);
   });
+
+  it('an applicable control the SoA says is not implemented (medium), or only planned or in part (low); implemented or not stated: none', () => {
+    const file = org('dingtalk-exclusive', { processing: { purpose: 'Pay', lawfulBasis: 'contract', retentionDays: 365 } });
+    const stating = (implementation?: string) => ({ ...file, controls: file.controls.map((c) => (c.id === 'A.8.15' ? { ...c, ...(implementation ? { implementation } : {}) } : c)) }) as typeof file;
+    const gapOf = (implementation?: string) => analyse(input(stating(implementation), dataMap({ region: 'cn-hongkong', provider: 'alibaba' }))).findings.filter((f) => f.rule === 'control-not-implemented');
+    expect(gapOf('not-implemented')).toEqual([
+      expect.objectContaining({
+        id: 'control-not-implemented:control:A.8.15',
+        severity: 'medium',
+        owner: 'carol',
+        requirements: [{ framework: 'iso27001', id: 'A.8.15' }],
+        facts: { implementation: 'not-implemented' },
+        remedy: 'implement A.8.15 Logging, or put it in the risk treatment plan (ISO/IEC 27001 6.1.3 e)) and state implementation: planned',
+      }),
+    ]);
+    expect(gapOf('planned').map((f) => [f.severity, f.remedy])).toEqual([['low', 'complete the planned implementation of A.8.15 Logging, then state implementation: implemented']]);
+    expect(gapOf('partial').map((f) => [f.severity, f.facts])).toEqual([['low', { implementation: 'partial' }]]);
+    expect(gapOf('implemented')).toEqual([]);
+    expect(gapOf(undefined)).toEqual([]);
+  });
 });
 
 describe('cross-border transfers of a Hong Kong data user', () => {

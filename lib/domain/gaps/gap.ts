@@ -17,6 +17,7 @@ export const RULE_IDS = [
   'source-not-assessed',
   'control-without-current-evidence',
   'soa-undecided',
+  'control-not-implemented',
 ] as const;
 export const RuleId = z.enum(RULE_IDS);
 export type RuleId = z.infer<typeof RuleId>;

@@ -80,6 +80,10 @@ export const RULES: Readonly<Record<RuleId, { title: string; requirements: reado
     title: 'Annex A controls the Statement of Applicability leaves undecided',
     requirements: [iso('6.1.3')],
   },
+  'control-not-implemented': {
+    title: 'An applicable control the Statement of Applicability says is not implemented, or only in part or in plan',
+    requirements: [],
+  },
 };
 
 export interface AnalysisInput {
@@ -382,6 +386,25 @@ export function analyse(input: AnalysisInput): Analysis {
       facts: { evidence: held.length, lapsed: held.filter((e) => e.status === 'lapsed' || e.status === 'escalated').map((e) => e.id) },
       owner: control.owner,
       remedy: held.length === 0 ? `collect evidence for ${control.id} ${control.title} and add it to the organisation file` : `renew the lapsed evidence for ${control.id} ${control.title}`,
+    });
+  }
+
+  // Applicable controls the file says are not (fully) in place: the gap a gap analysis is
+  // for. One in the risk treatment plan (planned) or partly in place is low; none, medium.
+  for (const control of input.controls) {
+    const implementation = control.implementation;
+    if (!control.applicable || !control.owner || implementation === undefined || implementation === 'implemented') continue;
+    const name = `${control.id} ${control.title}`;
+    find('control-not-implemented', { kind: 'control', id: control.id }, {
+      severity: implementation === 'not-implemented' ? 'medium' : 'low',
+      eu: gdprApplies,
+      requirements: [iso(control.id)],
+      facts: { implementation },
+      owner: control.owner,
+      remedy:
+        implementation === 'not-implemented'
+          ? `implement ${name}, or put it in the risk treatment plan (ISO/IEC 27001 6.1.3 e)) and state implementation: planned`
+          : `complete the ${implementation === 'planned' ? 'planned ' : ''}implementation of ${name}, then state implementation: implemented`,
     });
   }
 
