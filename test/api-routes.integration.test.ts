@@ -22,6 +22,7 @@ import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { answerTask, decideTask } from '../lib/usecases/review/answer.ts';
 import { closeQuarter } from '../lib/usecases/review/close.ts';
+import { readAuditRange } from '../lib/usecases/audit/trail.ts';
 import type { Task } from '../lib/domain/review/review.ts';
 import { call, craftedToken, NOW, ORG, OWNER, SAMPLE, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
 import { testRuntime } from './support/local-store.ts';
@@ -188,6 +189,46 @@ describe('HTTP API', () => {
       status: 400,
       body: { message: 'body.period: an evidence-sweep run is for a day, written like 2026-11-30' },
     });
+  });
+
+  it('attributes a run started through the API to the person who started it: run.started by them with their role, startedBy on the run and in the list', async () => {
+    const name = 'evidence-sweep-harbour-ledger-2026-11-28';
+    expect(await call(api, 'POST', '/v1/runs', { token: api.tokens.scheduler, body: JSON.stringify({ workflow: 'evidence-sweep', period: '2026-11-28' }) })).toMatchObject({ status: 202, body: { name } });
+    expect(await finished(api, name)).toMatchObject({ run: { status: 'succeeded' } });
+    expect(await call(api, 'GET', `/v1/runs/${name}`, { token: api.tokens.admin })).toMatchObject({ status: 200, body: { run: { name, startedBy: 'raymond-wong' } } });
+    const listed = (await call(api, 'GET', '/v1/runs?workflow=evidence-sweep&period=2026-11-28', { token: api.tokens.auditor })).body as { items: unknown[] };
+    expect(listed.items).toEqual([expect.objectContaining({ name, startedBy: 'raymond-wong' })]);
+    const started = (await readAuditRange(api.rt, ORG, '2026-11-30', '2026-12-01')).filter((e) => e.event === 'run.started');
+    expect(started.filter((e) => e.subject.endsWith(`#${name}`))).toEqual([expect.objectContaining({ actor: 'raymond-wong', detail: { role: 'scheduler' } })]);
+    // A run no person started (the fixture's, as the schedule starts them) is still its own, with no startedBy.
+    expect(started.find((e) => e.subject.endsWith(`#${api.scanRun}`))).toMatchObject({ actor: api.scanRun });
+    expect(((await call(api, 'GET', `/v1/runs/${api.scanRun}`, { token: api.tokens.admin })).body as { run: object }).run).not.toHaveProperty('startedBy');
+  });
+
+  it('shows a scheduler a run\'s status without its summary (what the data map and alerts routes refuse it); the readers keep it', async () => {
+    const one = async (token: string) => ((await call(api, 'GET', `/v1/runs/${api.scanRun}`, { token })).body as { run: Record<string, unknown> }).run;
+    expect(await one(api.tokens.admin)).toMatchObject({ name: api.scanRun, status: 'succeeded', summary: expect.any(Object) });
+    const scheduled = await one(api.tokens.scheduler);
+    expect(scheduled).toMatchObject({ name: api.scanRun, kind: 'data-mapping-scan', status: 'succeeded', startedAt: expect.any(String), finishedAt: expect.any(String) });
+    expect(scheduled).not.toHaveProperty('summary');
+    const list = async (token: string) => ((await call(api, 'GET', '/v1/runs?workflow=behaviour-monitoring', { token })).body as { items: Record<string, unknown>[] }).items;
+    expect((await list(api.tokens.auditor)).some((r) => r.summary !== undefined)).toBe(true);
+    const seen = await list(api.tokens.scheduler);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((r) => 'summary' in r)).toEqual([]);
+  });
+
+  it('refuses an owner a task that is not theirs without naming its owner', async () => {
+    const reply = await call(api, 'POST', '/v1/reviews/2026-Q4/tasks/A.5.1/answer', { token: api.tokens.owner, body: '{"result":"effective"}' });
+    expect(reply).toMatchObject({ status: 403, body: { code: 'forbidden', message: 'task 2026-Q4/A.5.1 is not one of yours' } });
+  });
+
+  it('refuses an answer\'s evidence at a javascript: URI, naming body.evidence.location, and writes nothing', async () => {
+    const before = await tableItems(api.rt);
+    const evidence = { location: 'javascript:alert(document.cookie)', name: 'a.pdf', sha256: sha(11), bytes: 10 };
+    const reply = await call(api, 'POST', '/v1/reviews/2026-Q4/tasks/A.5.18/answer', { token: api.tokens.owner, body: JSON.stringify({ result: 'effective', evidence }) });
+    expect(reply).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^body\.evidence\.location: must be a URI of one of the schemes https, http, s3, gs, file, smb/) } });
+    expect(await tableItems(api.rt)).toEqual(before);
   });
 
   it('verifies the audit trail the workflow runs sealed, and lists what an answer wrote since as not yet sealed', async () => {
@@ -401,6 +442,23 @@ describe('HTTP API', () => {
     const event = (method: string, p: string) => ({ version: '2.0', rawPath: p, headers: {}, requestContext: { http: { method, path: p }, requestId: 'r' }, isBase64Encoded: false });
     const reply = (await lambda(event('DELETE', '/v1/evidence') as never, { awsRequestId: 'r' } as never, { signal: new AbortController().signal } as never)) as { statusCode: number; headers: Record<string, string> };
     expect(reply).toMatchObject({ statusCode: 405, headers: { allow: 'GET, HEAD, POST' } });
+  });
+
+  it('answers HEAD of the audit package with 405 and Allow: GET, building nothing and recording no download', async () => {
+    const before = await tableItems(api.rt);
+    const head = await call(api, 'HEAD', '/v1/exports/2026-Q4?format=csv', { token: api.tokens.auditor });
+    expect(head.status).toBe(405);
+    expect(head.headers.get('allow')).toBe('GET');
+    expect(await tableItems(api.rt)).toEqual(before);
+    const other = await call(api, 'DELETE', '/v1/exports/2026-Q4', { token: api.tokens.auditor });
+    expect([other.status, other.headers.get('allow')]).toEqual([405, 'GET']);
+    // The Lambda router answers the same way, running nothing.
+    const lambda = routerFor('all');
+    const p = '/v1/exports/2026-Q4';
+    const event = { version: '2.0', rawPath: p, headers: {}, requestContext: { http: { method: 'HEAD', path: p }, requestId: 'r' }, isBase64Encoded: false };
+    const reply = (await lambda(event as never, { awsRequestId: 'r' } as never, { signal: new AbortController().signal } as never)) as { statusCode: number; headers: Record<string, string> };
+    expect(reply).toMatchObject({ statusCode: 405, headers: { allow: 'GET' } });
+    expect(await tableItems(api.rt)).toEqual(before);
   });
 
   it('answers fuzzed paths, queries, bodies and content types with a 4xx JSON error, never a 5xx, and changes nothing', async () => {

@@ -123,6 +123,22 @@ describe('audit trail on the sample organisation', () => {
     expect(JSON.stringify(report)).not.toMatch(/@|michelle|PERSON#|EVIDENCE#/i);
   });
 
+  it('a run a person started is theirs in the trail, with their role; a scheduled one is the run\'s own; verify finds both whole', async () => {
+    const scheduled = runRequest('evidence-sweep', ORG, new Date('2026-11-29T01:00:00Z'));
+    await executeWorkflow(rt, 'evidence-sweep', scheduled.input);
+    // As POST /v1/runs starts it: the input names the person and role of the token.
+    const byPerson = runRequest('evidence-sweep', ORG, new Date('2026-11-30T01:00:00Z'));
+    await executeWorkflow(rt, 'evidence-sweep', { ...byPerson.input, startedBy: { person: 'raymond-wong', role: 'scheduler' } });
+    const started = (await entries(rt)).filter((e) => e.event === 'run.started');
+    expect(started.map((e) => [e.subject, e.actor, e.detail])).toEqual([
+      [`RUN#evidence-sweep#${scheduled.name}`, scheduled.name, undefined],
+      [`RUN#evidence-sweep#${byPerson.name}`, 'raymond-wong', { role: 'scheduler' }],
+    ]);
+    expect(await rt.runs.get({ orgId: ORG, kind: 'evidence-sweep', name: byPerson.name })).toMatchObject({ status: 'succeeded', startedBy: 'raymond-wong' });
+    expect(await rt.runs.get({ orgId: ORG, kind: 'evidence-sweep', name: scheduled.name })).not.toHaveProperty('startedBy');
+    expect(await verifyAudit(rt, ORG)).toMatchObject({ ok: true, unsealed: { count: 0 } });
+  });
+
   it('a scan and the analysis it starts each seal at their end', async () => {
     const scan = runRequest('data-mapping-scan', ORG, new Date('2026-11-01T02:00:00Z'));
     await executeWorkflow(rt, 'data-mapping-scan', scan.input);

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { authorise, bearerOf, errorResult, MAX_BODY_BYTES, principalOfEvent, resultOfError, type ApiEvent, type ApiResult } from './http.ts';
-import { allowedMethods, methodNotAllowed, routePattern, routerFor, specOf } from './router.ts';
+import { allowedMethods, answersHead, methodNotAllowed, routePattern, routerFor, specOf } from './router.ts';
 import { API_ROUTES, WEB_ROUTES } from '../workflows/declarations.ts';
 import { refusedPage, webRouter } from '../web/handler.ts';
 import type { SigningKey } from '../adapters/local/local-signing-key.ts';
@@ -20,8 +20,8 @@ export interface LocalServer {
 }
 
 const KNOWN = [...API_ROUTES, ...WEB_ROUTES].map((r) => ({ method: r.method, path: r.path, pattern: routePattern(r.path), web: !r.path.startsWith('/v1/') }));
-/** Does a known route take this method: its own, or HEAD where the API answers GET (lib/api/router.ts)? */
-const takes = (k: (typeof KNOWN)[number], method: string) => k.method === method || (method === 'HEAD' && k.method === 'GET' && !k.web);
+/** Does a known route take this method: its own, or HEAD where the API answers GET, unless the GET records (lib/api/router.ts)? */
+const takes = (k: (typeof KNOWN)[number], method: string) => k.method === method || (method === 'HEAD' && k.method === 'GET' && !k.web && answersHead(k.path));
 
 /** Read at most this much of a body; the handlers refuse anything over MAX_BODY_BYTES with their own answer (JSON or a page). */
 const READ_LIMIT = 1024 * 1024 + MAX_BODY_BYTES;

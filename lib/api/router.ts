@@ -18,12 +18,25 @@ export function specOf(declared: Pick<RouteDeclaration, 'method' | 'path'>): Rou
 export const routePattern = (path: string): RegExp => new RegExp(`^${path.replace(/\{[^/]+\}/g, '[^/]+')}${path === '/' ? '' : '/?'}$`);
 
 /**
+ * GETs that record what they hand over: the audit package's export.made entry (and the
+ * seal an export makes). A HEAD answered as GET would build the package and record a
+ * download never made, and headers alone cannot give the length without building it;
+ * so HEAD is not answered there (405, Allow: GET) rather than answered with headers that
+ * would not be the GET's.
+ */
+const GETS_THAT_RECORD: readonly string[] = ['/v1/exports/{period}'];
+
+/** Does the API answer HEAD at `path` (a GET route's, as GET without the body)? */
+export const answersHead = (path: string): boolean => !GETS_THAT_RECORD.some((p) => routePattern(p).test(path));
+
+/**
  * The methods `path` answers among `routes`, for a 405's Allow header (RFC 9110): HEAD
- * wherever GET is, when `head` (the API answers HEAD like GET); empty when no route has the path.
+ * wherever GET is, when `head` (the API answers HEAD like GET), except where the GET
+ * records (answersHead); empty when no route has the path.
  */
 export function allowedMethods(routes: readonly Pick<RouteDeclaration, 'method' | 'path'>[], path: string, head: boolean): string[] {
   const methods = new Set(routes.filter((r) => routePattern(r.path).test(path)).map((r) => r.method as string));
-  if (head && methods.has('GET')) methods.add('HEAD');
+  if (head && methods.has('GET') && answersHead(path)) methods.add('HEAD');
   return [...methods].sort();
 }
 
@@ -44,7 +57,8 @@ function headOf(result: ApiResult): ApiResult {
 /**
  * The handler of every route `fn` serves. A path it serves under another method is a 405
  * naming the methods it takes; a path it does not serve a JSON 404 (API Gateway never
- * sends one). HEAD is answered as GET, without the body.
+ * sends one). HEAD is answered as GET, without the body, except where the GET records
+ * (answersHead): there it is a 405, before anything runs.
  */
 export function routerFor(fn: RouteDeclaration['function'] | 'all') {
   const declared = API_ROUTES.filter((r) => fn === 'all' || r.function === fn);
@@ -61,6 +75,8 @@ export function routerFor(fn: RouteDeclaration['function'] | 'all') {
   return async (event: ApiEvent, context: Context, options: { signal: AbortSignal }): Promise<ApiResult> => {
     const http = event.requestContext?.http;
     if (http?.method !== 'HEAD') return (await route(event, context, options as never)) as ApiResult;
+    // The path as the router matches it (middy's, for payload 2.0).
+    if (!answersHead(http.path)) return methodNotAllowed('HEAD', allowedMethods(API_ROUTES, http.path, true));
     const asGet = { ...event, requestContext: { ...event.requestContext, http: { ...http, method: 'GET' } } } as ApiEvent;
     return headOf((await route(asGet, context, options as never)) as ApiResult);
   };

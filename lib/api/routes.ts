@@ -8,13 +8,14 @@ import { resolveControlId } from '../domain/catalogues/control-id.ts';
 import { EvidenceStatusName } from '../domain/evidence/lapse-policy.ts';
 import { Framework, GapStatus, Severity, severityRank } from '../domain/gaps/gap.ts';
 import { annexASortKey } from '../domain/org/annex-a.ts';
+import { EvidenceLocation } from '../domain/org/org.ts';
 import { Quarter } from '../domain/review/review.ts';
 import { TASK_RESULTS } from '../domain/vocabulary.ts';
 import { listEvidenceRows, showControl } from '../usecases/controls/show.ts';
 import { EvidenceSubmission, registerEvidence } from '../usecases/evidence/register.ts';
 import { answerTask } from '../usecases/review/answer.ts';
 import { listTasks, resolveQuarter, showReview, soaOf, type TaskView } from '../usecases/review/show.ts';
-import { listRunRecords, PeriodFilter, showRun, startRunNow, WorkflowParam } from '../usecases/runs/runs-by-api.ts';
+import { listRunRecords, PeriodFilter, runAsSeenBy, showRun, startRunNow, WorkflowParam } from '../usecases/runs/runs-by-api.ts';
 import { NotFoundError } from '../errors.ts';
 import { isoMoment } from '../domain/dates.ts';
 import { localDate } from '../domain/review/quarter.ts';
@@ -153,7 +154,8 @@ export const ROUTES: readonly RouteSpec[] = [
       comment: z.string().max(4000, 'must be at most 4,000 characters').optional(),
       evidence: z
         .strictObject({
-          location: z.url({ error: 'must be a URI such as https://..., s3://... or file:///...' }).max(2000),
+          // As the organisation file and POST /v1/evidence take it (their schemes, their 2,048 at most): it becomes a link in the package.
+          location: EvidenceLocation,
           name: z.string().min(1).max(200),
           sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters').transform((s) => s.toLowerCase()),
           bytes: z.number().int().nonnegative(),
@@ -166,6 +168,7 @@ export const ROUTES: readonly RouteSpec[] = [
         orgId: principal.orgId,
         taskId: `${params.quarter}/${params.control}`,
         as: principal.person,
+        ownOnly: true,
         result: body.result,
         ...(body.comment !== undefined ? { comment: body.comment } : {}),
         ...(body.evidence ? { evidence: body.evidence } : {}),
@@ -261,7 +264,7 @@ export const ROUTES: readonly RouteSpec[] = [
     handle: async ({ rt, principal, query, shared }) => {
       const filter = { ...(query.workflow ? { workflow: query.workflow } : {}), ...(query.period ? { period: query.period } : {}) };
       const runs = await shared(`runs:${JSON.stringify(filter)}`, () => listRunRecords(rt, principal.orgId, filter));
-      return { json: pageOf(runs, (r) => `${r.startedAt ?? ''}#${r.name}`, query) };
+      return { json: pageOf(runs.map((r) => runAsSeenBy(r, principal.role)), (r) => `${r.startedAt ?? ''}#${r.name}`, query) };
     },
   }),
   route({
@@ -269,13 +272,13 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/runs/{name}',
     roles: [...EVERYONE_WHO_READS, 'scheduler'],
     params: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'must be a run name (letters, digits, - and _, at most 80)') }),
-    handle: async ({ rt, principal, params }) => ({ json: await showRun(rt, principal.orgId, params.name) }),
+    handle: async ({ rt, principal, params }) => ({ json: await showRun(rt, principal.orgId, params.name, principal.role) }),
   }),
   route({
     method: 'POST',
     path: '/v1/runs',
     roles: SCHEDULERS,
     body: z.strictObject({ workflow: WorkflowParam, period: z.string().max(20).optional() }),
-    handle: async ({ rt, principal, body, now }) => ({ status: 202, json: await startRunNow(rt, principal.orgId, body.workflow, body.period, now) }),
+    handle: async ({ rt, principal, body, now }) => ({ status: 202, json: await startRunNow(rt, principal, body.workflow, body.period, now) }),
   }),
 ];

@@ -28,8 +28,11 @@ export interface RunRef {
 
 export interface RunRepository {
   get(run: RunRef): Promise<RunRecord | undefined>;
-  /** Marks a run started (again, after a failure); counts attempts; appends to the audit trail. */
-  begin(run: RunRef & { asOf: string }, at: string): Promise<void>;
+  /**
+   * Marks a run started (again, after a failure); counts attempts; appends to the audit
+   * trail, by `startedBy`'s person when a person started it (POST /v1/runs), else by the run itself.
+   */
+  begin(run: RunRef & { asOf: string; startedBy?: { person: string; role: string } }, at: string): Promise<void>;
   finish(run: RunRef, outcome: RunOutcome, at: string): Promise<void>;
   list(orgId: string, kind: string): Promise<RunRecord[]>;
 }

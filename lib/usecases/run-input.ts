@@ -1,6 +1,7 @@
 // What every workflow step is handed: the organisation, the run's name and the
 // moment the run is for. Checked at the Lambda edge.
 import { z } from 'zod';
+import { Role } from '../domain/access/principal.ts';
 import { isRealDate } from '../domain/dates.ts';
 import { isQuarter } from '../domain/review/quarter.ts';
 import { workflow as workflowOf, type PeriodKind, type WorkflowName } from '../workflows/declarations.ts';
@@ -61,11 +62,16 @@ export function runNameProblem(workflow: WorkflowName, runName: string, orgId: s
 /** Step Functions' execution names. */
 const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
+/** Who started a run through the API: the token's person and role (the schedule and the CLI name no one). */
+const StartedBy = z.strictObject({ person: z.string().min(1).max(128), role: Role });
+
 export const RunInput = z.object({
   orgId: z.string().min(1),
   runName: z.string().regex(EXECUTION_NAME, 'must be 1-80 letters, digits, "_" or "-"'),
   /** The run's date and time (ISO-8601); date rules use its date in the organisation's time zone (Hong Kong: 17:00Z is already the next day). */
   now: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }),
+  /** Read by the first step, which records the run as begun by them (runs.begin). */
+  startedBy: StartedBy.optional(),
 });
 export type RunInput = z.infer<typeof RunInput>;
 

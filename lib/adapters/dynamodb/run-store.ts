@@ -19,18 +19,26 @@ export async function getRun(store: Store, run: RunRef): Promise<RunRecord | und
   return result.Item ? runEntity.fromItem(result.Item) : undefined;
 }
 
-/** Marks a run started (again, after a failure); counts attempts. */
-export async function beginRun(store: Store, run: RunRef & { asOf: string }, at: string): Promise<void> {
+/**
+ * Marks a run started (again, after a failure); counts attempts. A person who started it
+ * (through the API) is its starter on the record and the actor of run.started, their role
+ * in the detail; a run no person started (the schedule's, a follower, the CLI's) is its own actor.
+ */
+export async function beginRun(store: Store, run: RunRef & { asOf: string; startedBy?: { person: string; role: string } }, at: string): Promise<void> {
+  const by = run.startedBy;
   await store.doc.send(
     new UpdateCommand({
       TableName: store.table,
       Key: runEntity.key(run),
-      UpdateExpression: 'SET #type = :type, orgId = :org, kind = :kind, #name = :name, asOf = :asOf, #status = :running, startedAt = :at, attempts = if_not_exists(attempts, :zero) + :one REMOVE finishedAt, #error',
+      // startedBy is the latest attempt's: a failed run started again by the schedule names no one.
+      UpdateExpression:
+        'SET #type = :type, orgId = :org, kind = :kind, #name = :name, asOf = :asOf, #status = :running, startedAt = :at, attempts = if_not_exists(attempts, :zero) + :one' +
+        (by ? ', startedBy = :by REMOVE finishedAt, #error' : ' REMOVE finishedAt, #error, startedBy'),
       ExpressionAttributeNames: { '#type': 'type', '#name': 'name', '#status': 'status', '#error': 'error' },
-      ExpressionAttributeValues: { ':type': 'run', ':org': run.orgId, ':kind': run.kind, ':name': run.name, ':asOf': run.asOf, ':running': 'running', ':at': at, ':zero': 0, ':one': 1 },
+      ExpressionAttributeValues: { ':type': 'run', ':org': run.orgId, ':kind': run.kind, ':name': run.name, ':asOf': run.asOf, ':running': 'running', ':at': at, ':zero': 0, ':one': 1, ...(by ? { ':by': by.person } : {}) },
     }),
   );
-  await appendAudit(store, { orgId: run.orgId, at, event: 'run.started', subject: runEntity.key(run).SK, actor: run.name });
+  await appendAudit(store, { orgId: run.orgId, at, event: 'run.started', subject: runEntity.key(run).SK, actor: by?.person ?? run.name, ...(by ? { detail: { role: by.role } } : {}) });
 }
 
 export async function finishRun(store: Store, run: RunRef, outcome: RunOutcome, at: string): Promise<void> {

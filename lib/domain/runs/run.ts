@@ -14,6 +14,8 @@ export const RunRecord = z.object({
   /** The moment the run is for (its `now`); absent when it failed before it began. */
   asOf: z.string().optional(),
   startedAt: z.string().optional(),
+  /** The person who started its latest attempt through the API; absent when the schedule, a run before it or the CLI did. */
+  startedBy: z.string().optional(),
   finishedAt: z.string().optional(),
   attempts: z.number().int().nonnegative(),
   summary: z.record(z.string(), z.unknown()).optional(),

@@ -19,7 +19,7 @@ import type { Source } from '../../domain/org/source.ts';
 export const SCAN_KIND: WorkflowName = 'data-mapping-scan';
 
 export async function listScanSources(rt: Ports, input: RunInput): Promise<{ sourceIds: string[] }> {
-  await rt.runs.begin({ orgId: input.orgId, kind: SCAN_KIND, name: input.runName, asOf: input.now }, rt.clock().toISOString());
+  await rt.runs.begin({ orgId: input.orgId, kind: SCAN_KIND, name: input.runName, asOf: input.now, startedBy: input.startedBy }, rt.clock().toISOString());
   const sources = await rt.organisations.sources(input.orgId);
   scanProgress.listed(sources.length);
   return { sourceIds: sources.map((s) => s.id).sort() };

@@ -61,7 +61,7 @@ export interface AnalysisSummary {
 }
 
 export async function analyseGaps(rt: Ports, input: RunInput): Promise<AnalysisSummary> {
-  await rt.runs.begin({ orgId: input.orgId, kind: GAPS_KIND, name: input.runName, asOf: input.now }, rt.clock().toISOString());
+  await rt.runs.begin({ orgId: input.orgId, kind: GAPS_KIND, name: input.runName, asOf: input.now, startedBy: input.startedBy }, rt.clock().toISOString());
   const { org, input: facts } = await analysisInput(rt, input.orgId, new Date(input.now));
   const result: Analysis = analyse(facts);
   const held = await rt.gaps.all(input.orgId);

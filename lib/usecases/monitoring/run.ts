@@ -53,7 +53,7 @@ const errorText = (error: unknown) => `${(error as Error).name}: ${(error as Err
 
 /** Step 1: the run on record, then every declared audit-log file not imported before. */
 export async function ingestDeclared(rt: Ports, input: RunInput): Promise<IngestResult> {
-  await rt.runs.begin({ orgId: input.orgId, kind: MONITOR_KIND, name: input.runName, asOf: input.now }, rt.clock().toISOString());
+  await rt.runs.begin({ orgId: input.orgId, kind: MONITOR_KIND, name: input.runName, asOf: input.now, startedBy: input.startedBy }, rt.clock().toISOString());
   const org = await loadOrg(rt, input.orgId);
   const declared = org.platforms.flatMap((p) => (p.auditLogs ?? []).map((log) => ({ platform: p.id, log })));
   const files: IngestedFile[] = [];

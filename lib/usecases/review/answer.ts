@@ -32,6 +32,12 @@ export interface Answer {
   /** ISO-8601 period the evidence is valid for (default: that of the evidence it renews, else the control's review rhythm). */
   validFor?: string;
   now: Date;
+  /**
+   * The answerer may learn of their own tasks only (an owner through the API and the
+   * pages): a task not theirs is refused without naming its owner or delegate. The CLI's
+   * local user, who reads every task anyway, is told whose it is.
+   */
+  ownOnly?: boolean;
 }
 
 const RHYTHM: Record<ReviewEvery, string> = { quarter: 'P3M', 'half-year': 'P6M', year: 'P1Y' };
@@ -157,6 +163,7 @@ export async function checkAnswer(rt: Ports, given: Answer): Promise<CheckedAnsw
   const ctx = await context(rt, answer.orgId, answer.taskId, answer.now);
   const { task, org, today } = ctx;
   if (answer.as !== task.owner && answer.as !== task.delegate) {
+    if (answer.ownOnly) throw new ForbiddenError(`task ${task.id} is not one of yours`);
     const whose = task.delegate ? `${task.owner}'s, handed to ${task.delegate}` : `${task.owner}'s`;
     throw new ForbiddenError(`task ${task.id} is ${whose}: ${answer.as} cannot answer it`);
   }

@@ -77,7 +77,7 @@ async function loadOrg(rt: Ports, orgId: string): Promise<LoadedOrganisation> {
 }
 
 export async function planOpening(rt: Ports, input: RunInput): Promise<OpeningPlan> {
-  await rt.runs.begin({ orgId: input.orgId, kind: REVIEW_KIND, name: input.runName, asOf: input.now }, rt.clock().toISOString());
+  await rt.runs.begin({ orgId: input.orgId, kind: REVIEW_KIND, name: input.runName, asOf: input.now, startedBy: input.startedBy }, rt.clock().toISOString());
   const quarter = quarterOfRun(input);
   const org = await loadOrg(rt, input.orgId);
   const today = localDate(new Date(input.now), org.organisation.timeZone);

@@ -2,6 +2,7 @@
 // or a new on-demand one), list an organisation's runs, and read one with what the
 // orchestrator says of its execution.
 import { z } from 'zod';
+import type { Principal, Role } from '../../domain/access/principal.ts';
 import type { RunRecord } from '../../domain/runs/run.ts';
 import { isRealDate } from '../../domain/dates.ts';
 import { NotFoundError } from '../../errors.ts';
@@ -19,14 +20,31 @@ export interface StartedRun {
 /**
  * With a period, that period's run (a repeat reports the existing run); without one, a
  * new on-demand run (a quarter's review: the quarter under way where the organisation
- * is). A run that could only fail is refused before it starts (./start-checks.ts).
+ * is). A run that could only fail is refused before it starts (./start-checks.ts). The
+ * run is `by`'s: its input names them, and its first step records them as its starter
+ * (run.started's actor; the run's startedBy). A period's run that exists keeps its starter.
  */
-export async function startRunNow(rt: Ports, orgId: string, name: WorkflowName, period: string | undefined, now: Date): Promise<StartedRun> {
+export async function startRunNow(rt: Ports, by: Principal, name: WorkflowName, period: string | undefined, now: Date): Promise<StartedRun> {
+  const { orgId } = by;
   const { timeZone } = await checkRunStart(rt, orgId, name, period, now, { period: 'body.period', workflow: 'body.workflow' });
   const how = { ...(period === undefined ? { onDemand: true } : { period }), ...(timeZone ? { timeZone } : {}) };
   const { name: runName, input } = runRequest(name, orgId, now, how);
-  const result = await rt.starter(name, runName, JSON.stringify(input));
+  const result = await rt.starter(name, runName, JSON.stringify({ ...input, startedBy: { person: by.person, role: by.role } }));
   return { workflow: name, name: runName, status: result === 'exists' ? 'already-started' : 'started' };
+}
+
+/**
+ * A run's summary holds what its workflow found (a data map's ratings, alert ids, the
+ * sweep's recipients and counts), which a scheduler is refused (403) at the routes that
+ * serve it: a scheduler sees a run's status only; the roles that may read those see the summary.
+ */
+const seesRunSummaries = (role: Role): boolean => role !== 'scheduler';
+
+/** A run as `role` may see it (seesRunSummaries). */
+export function runAsSeenBy<R extends { summary?: unknown }>(run: R, role: Role): R {
+  if (seesRunSummaries(role) || !('summary' in run)) return run;
+  const { summary: _, ...status } = run;
+  return status as R;
 }
 
 export async function listRunRecords(rt: Ports, orgId: string, filter: { workflow?: WorkflowName; period?: string }): Promise<RunRecord[]> {
@@ -49,8 +67,8 @@ export interface RunView {
   execution?: ExecutionState;
 }
 
-/** One run by name: its record and its execution's state (`pending`: started, its first step not yet run). */
-export async function showRun(rt: Ports, orgId: string, name: string): Promise<RunView> {
+/** One run by name: its record and its execution's state (`pending`: started, its first step not yet run), as `role` may see it. */
+export async function showRun(rt: Ports, orgId: string, name: string, role: Role): Promise<RunView> {
   const declared = WORKFLOWS.find((w) => name.startsWith(`${w.name}-${orgId}-`));
   if (!declared) throw new NotFoundError(`no run "${name}" of ${orgId}: run names are <workflow>-${orgId}-<period>`);
   const [record, described] = await Promise.all([rt.runs.get({ orgId, kind: declared.name, name }), rt.describeExecution(declared.name, name)]);
@@ -58,7 +76,7 @@ export async function showRun(rt: Ports, orgId: string, name: string): Promise<R
   const { orgId: whose, ...execution } = described ?? { status: 'RUNNING' as const };
   const own = described !== undefined && whose === orgId;
   if (!record && !own) throw new NotFoundError(`no run "${name}" of ${orgId}`);
-  return { run: record ?? { name, kind: declared.name, status: 'pending' }, ...(own ? { execution } : {}) };
+  return { run: record ? runAsSeenBy(record, role) : { name, kind: declared.name, status: 'pending' }, ...(own ? { execution } : {}) };
 }
 
 export const WorkflowParam = z.enum(WORKFLOWS.map((w) => w.name) as [WorkflowName, ...WorkflowName[]], {

@@ -60,7 +60,7 @@ async function cancelForLeavers(rt: Ports, input: RunInput, leavers: string[]): 
 
 export async function planSweep(rt: Ports, input: RunInput): Promise<PlanResult> {
   // The run is on record before anything can fail, so a failure is recorded against it.
-  await rt.runs.begin({ orgId: input.orgId, kind: SWEEP_KIND, name: input.runName, asOf: input.now }, rt.clock().toISOString());
+  await rt.runs.begin({ orgId: input.orgId, kind: SWEEP_KIND, name: input.runName, asOf: input.now, startedBy: input.startedBy }, rt.clock().toISOString());
   const org = await rt.organisations.load(input.orgId);
   if (!org) throw new NotFoundError(`organisation "${input.orgId}" has not been imported`);
   // Days are the organisation's: 01:00 in Hong Kong is already the next day there.
