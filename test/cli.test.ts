@@ -488,6 +488,9 @@ describe('against DynamoDB Local, one table, in order', () => {
     const r = await cli('run', SAMPLE, '--now', '2026-11-30');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('As of 2026-11-30.');
+    // The scan starts its gap analysis itself: the cycle says so, not that it "already ran".
+    expect(r.stdout).toMatch(/^Gap analysis gap-analysis-harbour-ledger-2026-11, started by the data-mapping scan: it opened [1-9]\d*, closed 0 and reopened 0\.$/m);
+    expect(r.stdout).not.toContain('Nothing analysed now');
     const match = /Sent (\d+) mails/.exec(r.stdout.slice(r.stdout.indexOf('Evidence sweep')));
     expect(match, r.stdout).not.toBeNull();
     sent = Number(match?.[1]);
@@ -521,6 +524,7 @@ describe('against DynamoDB Local, one table, in order', () => {
     const r = await cli('run', SAMPLE, '--now', '2026-11-30');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('already ran');
+    expect(r.stdout).toMatch(/^Gap analysis gap-analysis-harbour-ledger-2026-11 already ran \(finished [^)]*; it opened [1-9]\d*, closed 0 and reopened 0 then\)\. Nothing analysed now\.$/m);
     expect(r.stdout).toContain('Nothing sent now');
     expect(r.stdout).toContain(`it sent ${sent} mails then`);
     expect(emls()).toEqual(before);

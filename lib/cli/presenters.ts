@@ -30,12 +30,19 @@ interface WorkflowCli {
   present(session: Session, orgId: string, result: LocalRunResult, opts: Record<string, unknown>): Promise<Presented>;
 }
 
-/** The first line of a gap analysis that already ran: when it finished, where the organisation is, and what it changed then. */
-function analysedBefore(result: Extract<LocalRunResult, { status: 'already-ran' }>, timeZone: string): string {
-  const finished = localMoment(result.run.finishedAt, timeZone);
+/**
+ * The first line of a gap analysis that already ran: when it finished, where the
+ * organisation is, and what it changed then. One that started at or after `since` (the
+ * `run` cycle's start) is the data-mapping scan's follow-on in the same cycle, and said so.
+ */
+function analysedBefore(result: Extract<LocalRunResult, { status: 'already-ran' }>, timeZone: string, since: string | undefined): string {
   const c = result.run.summary?.changes as { opened: number; closed: number; reopened: number } | undefined;
-  const then = c ? `; it opened ${c.opened}, closed ${c.closed} and reopened ${c.reopened} then` : '';
-  return `Gap analysis ${result.name} already ran (finished ${finished}${then}). Nothing analysed now.`;
+  const changes = c ? `it opened ${c.opened}, closed ${c.closed} and reopened ${c.reopened}` : undefined;
+  if (since !== undefined && result.run.startedAt !== undefined && result.run.startedAt >= since) {
+    return `Gap analysis ${result.name}, started by the data-mapping scan${changes ? `: ${changes}` : ''}.`;
+  }
+  const finished = localMoment(result.run.finishedAt, timeZone);
+  return `Gap analysis ${result.name} already ran (finished ${finished}${changes ? `; ${changes} then` : ''}). Nothing analysed now.`;
 }
 
 export const WORKFLOW_CLI: Record<WorkflowName, WorkflowCli> = {
@@ -55,7 +62,7 @@ export const WORKFLOW_CLI: Record<WorkflowName, WorkflowCli> = {
       const filter: GapFilter = { status: (opts.status as GapFilter['status']) ?? 'open', ...(opts.severity ? { severity: opts.severity as Severity } : {}), ...(opts.framework ? { framework: opts.framework as Framework } : {}) };
       const timeZone = org?.timeZone ?? 'Asia/Hong_Kong';
       // A run that already ran changed nothing now: it says so, with what it did then, in place of the latest analysis's changes.
-      const headline = result.status === 'already-ran' ? analysedBefore(result, timeZone) : undefined;
+      const headline = result.status === 'already-ran' ? analysedBefore(result, timeZone, opts.cycleSince as string | undefined) : undefined;
       return {
         human: formatAnalysis(analysis, gaps, filter, timeZone, opts.brief === true, headline),
         data: { analysis, gaps: filterGaps(gaps, filter) },

@@ -234,8 +234,10 @@ export function buildProgram(): Command {
         const human = [imported?.human, `As of ${localDate(session.now, timeZone)}.`];
         const data: Record<string, unknown> = { asOf: session.now.toISOString(), import: imported?.summary };
         let refused: Error | undefined;
+        // Runs begun from here on are this cycle's (the scan starts its gap analysis itself).
+        const cycleSince = session.rt.clock().toISOString();
         for (const w of cycle()) {
-          const ran = await runWorkflow(session, w.name as WorkflowName, orgId, {}, { brief: true });
+          const ran = await runWorkflow(session, w.name as WorkflowName, orgId, {}, { brief: true, cycleSince });
           human.push(ran.human);
           data[w.cycleKey] = ran.data;
           if (ran.failed) process.exitCode = 1;
