@@ -130,7 +130,9 @@ describe('web pages in Chromium', () => {
 
     const other = await post('/tasks/2026-Q4/A.5.1', { csrf: token, result: 'effective' });
     expect(other.status()).toBe(403);
-    expect(await other.text()).toContain('is michelle-leung&#39;s');
+    // not one of this owner's: refused without saying whose it is
+    expect(await other.text()).toContain('A.5.1: task 2026-Q4/A.5.1 is not one of yours');
+    expect(await other.text()).not.toContain('michelle-leung');
     const replayed = await post('/tasks/2026-Q4/A.8.1', { csrf: token, result: 'effective' });
     expect(replayed.status()).toBe(403);
     expect(await replayed.text()).toContain('this form was sent already');
