@@ -192,11 +192,14 @@ export function analyse(input: AnalysisInput): Analysis {
   // Risk, per source and per declared group.
   const sourceRisks: SourceRisk[] = [];
   const groupRisks: GroupRisk[] = [];
+  // Each source's transfers, worked out once: for its risk here and its gap below.
+  const flowsOf = new Map<string, Transfer[]>();
   for (const source of input.sources) {
     const entry = entries.get(source.id);
     const map = scanned(entry) ? entry : undefined;
     const declared = groupsBySource.get(source.id);
     const flows = map ? transfersOf(map, source) : [];
+    flowsOf.set(source.id, flows);
     const storage = map ? { jurisdiction: map.storage.jurisdiction, country: map.storage.country } : undefined;
     const risk = assessRisk(
       {
@@ -256,7 +259,7 @@ export function analyse(input: AnalysisInput): Analysis {
     const platform = platforms.get(source.platform);
     const counts = entry.counts;
     const eu = holdsEu(entry);
-    const flagged = transfersOf(entry, source).filter((f) => f.status === 'flagged');
+    const flagged = (flowsOf.get(source.id) ?? []).filter((f) => f.status === 'flagged');
     if (flagged.length > 0) {
       // PDPO items only for a transfer out of Hong Kong, GDPR items only for EU/EEA people's data.
       const laws = new Set<string>(flagged.map((f) => f.law));
