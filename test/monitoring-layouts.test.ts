@@ -130,6 +130,39 @@ describe('the layouts', () => {
     });
   });
 
+  it("reads Microsoft 365's audit log as JSON in UTF-16 with a BOM (PowerShell 5.1's `ConvertTo-Json > file`) as its UTF-8 twin, whole or as JSON lines", async () => {
+    const record = (op: string) => ({ CreationTime: '2026-11-24T06:05:33', Operation: op, UserId: 'jason.tsang@harbour.example', ClientIP: '203.0.113.9', ObjectId: 'https://harbour.sharepoint.com/sites/Finance/Shared Documents/季度報告.xlsx', SourceFileName: '季度報告.xlsx', SiteUrl: 'https://harbour.sharepoint.com/sites/Finance/' });
+    const text = JSON.stringify([record('FileDownloaded'), record('FolderCreated')], null, 2).replace(/\n/g, '\r\n');
+    const utf16be = (t: string) => Buffer.from(t, 'utf16le').swap16();
+    const encoded = {
+      'utf-8': Buffer.from(text),
+      'utf-8 BOM': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]),
+      'utf-16le': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+      'utf-16be': Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)]),
+    };
+    const expected = summary(await readAll(await openAuditLogFile(write('m365-utf8.json', encoded['utf-8']))));
+    expect(expected).toMatchObject({ layout: 'm365', statuses: ['event', 'ignored'], events: [{ action: 'download', object: '季度報告.xlsx' }] });
+    for (const [encoding, bytes] of Object.entries(encoded)) {
+      expect(summary(await readAll(await openAuditLogFile(write(`m365-${encoding.replace(' ', '-')}.json`, bytes)))), encoding).toEqual(expected);
+    }
+    const lines = `${JSON.stringify(record('FileDownloaded'))}\r\n{"Operation": oops}\r\n${JSON.stringify(record('FolderCreated'))}\r\n`;
+    const readLines = await readAll(await openAuditLogFile(write('m365-utf16.jsonl', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines, 'utf16le')]))));
+    expect(readLines.outcomes.map((o) => `${o.line}:${o.status}`)).toEqual(['1:event', '2:problem', '3:ignored']);
+  });
+
+  it('says where a JSON export stops being JSON and why, quoting none of it, whatever its encoding', async () => {
+    const broken = '[\r\n  {"UserId": "jason.tsang@harbour.example", "Operation": FileDownloaded}\r\n]';
+    for (const bytes of [Buffer.from(broken), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(broken, 'utf16le')])]) {
+      const refused = openAuditLogFile(write('broken-m365.json', bytes));
+      await expect(refused).rejects.toThrow(/^broken-m365\.json: not valid JSON: line 2, column 58: /);
+      await expect(refused).rejects.not.toThrow(/jason|FileDownloaded/);
+    }
+    const records = [];
+    for await (const r of (await openAuditLogFile(write('broken.jsonl', '{"a": 1}\n{"a": tru}\n'))).records()) records.push(r);
+    expect(records[1]).toMatchObject({ kind: 'problem', line: 2, reason: expect.stringMatching(/^not a JSON value: column 7: /) });
+    await expect(openAuditLogFile(write('broken-first.jsonl', '{"a": tru}\n'))).rejects.toThrow(/line 1 is not JSON \(not a JSON value: column 7: .+\)/);
+  });
+
   it('reads any table through a mapping, and refuses a mapping that names columns the file lacks', async () => {
     const mapping = readMappingFile(write('mapping.yaml', ['columns: { time: When, user: Who, action: What, object: Item, group: Room }', 'actions: { Pulled: download, Sent on: forward }', 'timeZone: Asia/Shanghai'].join('\n')));
     const file = write('custom.csv', ['When,Who,What,Item,Room', '2026-11-24 09:00,a@harbour.example,Pulled,x.pdf,HR', '2026-11-24 09:01,a@harbour.example,view,x.pdf,HR', '2026-11-24 09:02,a@harbour.example,Deleted,x.pdf,HR'].join('\n'));

@@ -9,7 +9,9 @@ import type { Gap } from '../lib/domain/gaps/gap.ts';
 import { escapeText, formatNumber, grouped, html } from '../lib/domain/report/html.ts';
 import { niceScale } from '../lib/domain/report/charts.ts';
 import { CHART_IDS, REPORT_CSP, renderReport, shorten } from '../lib/domain/report/render.ts';
-import { freshnessOverTime, gapsSection, monthEnds } from '../lib/domain/report/summarise.ts';
+import { dataMapSection, freshnessOverTime, gapsSection, monthEnds } from '../lib/domain/report/summarise.ts';
+import { LABELS } from '../lib/domain/report/labels.ts';
+import type { DataMap } from '../lib/domain/datamap/datamap.ts';
 import type { EvidenceRecord } from '../lib/domain/org/org.ts';
 import { allChartIds, chartOf, externalReferences, tableRows } from './support/report-html.ts';
 import { syntheticView } from './support/report-view.ts';
@@ -108,6 +110,47 @@ describe('report rendering', () => {
     expect(zh).not.toContain('所有適用的控制措施均有有效證據。');
     // with an analysis and applicable controls the counts are shown as before
     expect(glance(renderReport(full)).some((g) => /^[\d,]+ open gaps$/.test(g))).toBe(true);
+  });
+
+  it('counts the sources a scan could not read apart at a glance, and shows their declared storage marked as such', () => {
+    const view = syntheticView({ sources: 8 }); // every fourth source not assessed: 2 of 8
+    const glance = (doc: string) => [...doc.matchAll(/<li><b>([^<]*)<\/b>([^<]*)<\/li>/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(glance(renderReport(view))).toContain('6 of 8 data sources mapped, 2 not assessed');
+    expect(glance(renderReport({ ...view, language: 'zh-Hant' }))).toContain('6 / 8 個數據來源已繪製，2 個未能評估');
+    const whole = { ...view, dataMap: { ...view.dataMap!, sources: view.dataMap!.sources.filter((r) => r.standing !== 'failed') } };
+    expect(glance(renderReport(whole))).toContain('6 data sources mapped');
+
+    const map: DataMap = {
+      orgId: 'o',
+      scanId: 's',
+      scannedAt: '2026-11-30T02:00:00Z',
+      sources: [
+        { id: 'finance', platform: 'dingtalk', status: 'failed', reason: 'no permission' },
+        { id: 'drive', platform: 'files', status: 'failed', reason: 'missing file', storage: { country: 'CN', jurisdiction: 'CN' } },
+        { id: 'odd', platform: 'files', status: 'failed', reason: 'unknown region' },
+      ],
+    };
+    const section = dataMapSection(map, new Map(), '2026-11-30 10:00', new Map([['finance', 'HK'], ['drive', 'HK']]));
+    expect(section.sources.map((r) => [r.id, r.storedIn, r.storageDeclared ?? false])).toEqual([
+      ['drive', 'CN', false], // the scan's own entry wins
+      ['finance', 'HK', true],
+      ['odd', 'unknown', false],
+    ]);
+    expect(section.storage.map((r) => [r.storedIn, r.failed])).toEqual([['HK', 1], ['CN', 1], ['unknown', 1]]);
+    const doc = renderReport({ ...view, dataMap: section });
+    expect(tableRows(doc, LABELS.en.allSources(3)).get('finance')![2]).toBe('Hong Kong (as declared; not scanned)');
+  });
+
+  it('labels the first column of the cross-border flows as where the transfer starts, not whose data it is', () => {
+    const view = syntheticView({ sources: 20 });
+    const columnsOf = (doc: string, caption: string) => {
+      const t = [...doc.matchAll(/<table[^>]*><caption[^>]*>([\s\S]*?)<\/caption><thead>([\s\S]*?)<\/thead>/g)].find((m) => m[1]!.replace(/&#39;/g, "'") === caption);
+      return [...(t?.[2] ?? '').matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1]);
+    };
+    expect(columnsOf(renderReport(view), LABELS.en.charts.flowMap.title)).toEqual(['Transfer from', 'Stored in', 'Sources', 'Without a basis', 'Under a basis']);
+    expect(columnsOf(renderReport({ ...view, language: 'zh-Hant' }), LABELS['zh-Hant'].charts.flowMap.title)[0]).toBe('轉移起點');
+    // The people table is whose data it is.
+    expect(columnsOf(renderReport(view), LABELS.en.peopleTable)[0]).toBe('Whose data');
   });
 
   it('writes numbers the same way everywhere', () => {

@@ -214,7 +214,13 @@ describe('the report on the sample organisation after its cycle', () => {
     expect(q3.review).toBeUndefined();
     expect(q3.gaps.analyses).toEqual([]);
     expect(q3.evidence.overTime.at(-1)!.date).toBe('2026-09-30');
+    // By theme and at a glance as over time: the evidence of 2026-09-30, not today's register.
+    const { date: _day, ...lastMonth } = q3.evidence.overTime.at(-1)!;
+    expect(Object.fromEntries(FRESHNESS.map((f) => [f, q3.evidence.byTheme.reduce((t, r) => t + r[f], 0)]))).toEqual(lastMonth);
+    const collectedLater = ['A.5.7', 'A.8.1', 'A.8.16', 'A.8.24'];
+    expect(q3.evidence.attention.filter((a) => collectedLater.includes(a.control)).map((a) => [a.control, a.status])).toEqual(collectedLater.map((c) => [c, 'none']));
     const q3Doc = renderReport(q3);
+    expect(q3Doc).not.toContain(EN.attention.noneEvidence);
     expect(q3Doc).toContain(EN.intro.noDataMap);
     expect(q3Doc).toContain(EN.intro.noReview('2026-Q3'));
     await expect(gatherReport(rt, ORG, { now: NOW, period: '2027-Q1' })).rejects.toThrow(InputError);

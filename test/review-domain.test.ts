@@ -222,6 +222,21 @@ describe('the Statement of Applicability', () => {
     expect(rows.find((r) => r.id === 'A.8.1')).not.toHaveProperty('implementation');
   });
 
+  it('gives the evidence status as of a past day: only items collected by then, a renewed item until its renewal was collected', () => {
+    const item = (id: string, control: string, collected: string, validUntil: string, extra: Partial<EvidenceRecord> = {}): EvidenceRecord => ({
+      id, control, title: 't', kind: 'policy', location: 'https://x.example', collected, validUntil, owner: 'p', retired: false, origin: 'file', ...extra,
+    });
+    const evidence = [
+      item('later', 'A.5.7', '2026-10-15', '2027-10-15'),
+      item('old', 'A.5.1', '2026-01-01', '2026-09-20', { renewedBy: 'new' }),
+      item('new', 'A.5.1', '2026-10-02', '2027-10-02', { origin: 'answer', renews: 'old' }),
+    ];
+    const sweep = { dueSoonDays: 14, escalateAfterDays: 7, reminderEveryDays: 7 };
+    // 2026-09-30: A.5.7 had nothing yet; A.5.1's old item, 10 days past its end, still counted
+    expect(Object.fromEntries(evidenceStatusByControl(evidence, '2026-09-30', sweep))).toEqual({ 'A.5.1': 'escalated' });
+    expect(Object.fromEntries(evidenceStatusByControl(evidence, '2026-11-30', sweep))).toEqual({ 'A.5.1': 'current', 'A.5.7': 'current' });
+  });
+
   it("shows the catalogue's title (the file's own wording beside it when it differs), whether each decision is justified, and only accepted results as results", () => {
     const rows = statementOfApplicability(
       [

@@ -11,9 +11,14 @@
 // - .json: read whole (at most 64 MiB): an array of entries, `{ "entries": [...] }`
 //   (Slack's audit-log API) or one entry.
 // - .jsonl, .ndjson: one entry per line; a line that is not JSON is a problem at its line.
+// - JSON is decoded as the CSV reader decodes text (lib/domain/text/encoding.ts: a BOM,
+//   else UTF-8, else GB18030 or Big5), so a UTF-16 export with a BOM (PowerShell 5.1's
+//   `ConvertTo-Json > file`) reads as its UTF-8 twin does. Text that is not JSON is
+//   refused with where (line, column) and why, never the text itself.
 // - .xlsx: the first sheet, its first row the header.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +28,8 @@ import { redact } from '../../domain/detect/redact.ts';
 import { unseal } from '../../domain/detect/seal.ts';
 import type { RawRecord } from '../../domain/monitoring/layouts.ts';
 import type { AuditLogDeclaration } from '../../domain/org/platform.ts';
-import { textFormat } from '../../domain/text/encoding.ts';
+import { textFormat, type Encoding } from '../../domain/text/encoding.ts';
+import { JsonStrings, JsonSyntaxError } from '../../domain/text/json-strings.ts';
 import { InputError } from '../../errors.ts';
 import type { AuditLogFile, AuditLogReaders } from '../../usecases/ports.ts';
 import { readCsvRecords, type CsvProblem, type CsvReport } from '../sources/csv-reader.ts';
@@ -59,11 +65,20 @@ async function sha256Of(file: string): Promise<string> {
 
 const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 
-/** Refuses a file that is not what its extension says, before anything of it is read as that. */
-function checkKind(name: string, ext: string, bytes: Uint8Array, complete: boolean): void {
+/** How a text file's bytes are decoded: its encoding, and the bytes of its BOM to skip. */
+interface TextFormat {
+  encoding: Encoding;
+  bomLength: number;
+}
+
+/**
+ * Refuses a file that is not what its extension says, before anything of it is read as
+ * that; a text file's encoding otherwise (none for a workbook).
+ */
+function checkKind(name: string, ext: string, bytes: Uint8Array, complete: boolean): TextFormat | undefined {
   if (ext === XLSX) {
     if (!isZip(bytes)) throw new InputError(`${name}: not an .xlsx workbook (an .xlsx file is a ZIP archive, and this one has no ZIP signature)`);
-    return;
+    return undefined;
   }
   if (isZip(bytes)) throw new InputError(`${name}: a ZIP archive (perhaps an .xlsx workbook), not a ${ext} file: give it its own extension`);
   const format = textFormat(bytes, complete);
@@ -74,6 +89,24 @@ function checkKind(name: string, ext: string, bytes: Uint8Array, complete: boole
   if ((JSON_WHOLE.has(ext) || JSON_LINES.has(ext)) && text.length > 0 && first !== '{' && first !== '[') {
     throw new InputError(`${name}: not JSON (it does not begin with "{" or "["): a ${ext} file holds JSON`);
   }
+  return { encoding: format.encoding, bomLength: format.bomLength };
+}
+
+/**
+ * Where `text` (which JSON.parse refused) stops being JSON and why, as the document
+ * checker says it: line and column, never the text (the engine's message may quote it,
+ * and from some errors it gives no position at all).
+ */
+function whereNotJson(text: string): string {
+  const check = new JsonStrings({ maxDepth: Infinity });
+  try {
+    check.push(text, () => {});
+    check.end(() => {});
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return error.message;
+    throw error;
+  }
+  return 'not valid JSON';
 }
 
 async function tableFile(file: string, name: string, sha256: string): Promise<AuditLogFile> {
@@ -115,21 +148,20 @@ async function workbookFile(file: string, name: string, sha256: string): Promise
   };
 }
 
-async function jsonFile(file: string, name: string, sha256: string, size: number): Promise<AuditLogFile> {
+async function jsonFile(file: string, name: string, sha256: string, size: number, format: TextFormat): Promise<AuditLogFile> {
   if (size > MAX_JSON_BYTES) throw new InputError(`${name}: ${size} bytes, more than the ${MAX_JSON_BYTES}-byte limit for a .json file (read whole): export JSON lines (.jsonl) instead`);
+  let text: string;
+  const { handle } = await openRegularFile(file);
+  try {
+    text = new TextDecoder(format.encoding, { ignoreBOM: true }).decode((await handle.readFile()).subarray(format.bomLength));
+  } finally {
+    await handle.close();
+  }
   let parsed: unknown;
   try {
-    const { handle } = await openRegularFile(file);
-    try {
-      parsed = JSON.parse((await handle.readFile('utf8')).replace(/^\uFEFF/, ''));
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    // JSON.parse's message quotes the text: say where, never what.
-    const at = /position (\d+)/.exec((error as Error).message)?.[1];
-    throw new InputError(`${name}: not valid JSON${at ? ` (at character ${at})` : ''}`);
+    parsed = JSON.parse(text);
+  } catch {
+    throw new InputError(`${name}: not valid JSON: ${whereNotJson(text)}`);
   }
   const box = parsed as { entries?: unknown };
   const entries: unknown[] = Array.isArray(parsed) ? parsed : box && typeof box === 'object' && Array.isArray(box.entries) ? box.entries : [parsed];
@@ -144,29 +176,41 @@ async function jsonFile(file: string, name: string, sha256: string, size: number
   };
 }
 
-async function* jsonLines(file: string): AsyncGenerator<RawRecord> {
+/** The file's text after its BOM, decoded in `format` as it is read. */
+async function* decoded(file: string, format: TextFormat): AsyncGenerator<string> {
+  const decoder = new TextDecoder(format.encoding, { ignoreBOM: true });
+  for await (const chunk of createReadStream(file, { start: format.bomLength })) {
+    const text = decoder.decode(chunk as Buffer, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+async function* jsonLines(file: string, format: TextFormat): AsyncGenerator<RawRecord> {
   let line = 0;
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const lines = createInterface({ input: Readable.from(decoded(file, format)), crlfDelay: Infinity });
   for await (const text of lines) {
     line++;
-    const t = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
+    const t = text.trim();
     if (t === '') continue;
     try {
       yield { kind: 'entry', line, entry: JSON.parse(t) };
     } catch {
-      yield { kind: 'problem', line, reason: 'not a JSON value' };
+      // The checker counts lines within this one: only its column is news.
+      yield { kind: 'problem', line, reason: `not a JSON value: ${whereNotJson(t).replace(/^line 1, /, '')}` };
     }
   }
 }
 
-async function jsonLinesFile(file: string, name: string, sha256: string): Promise<AuditLogFile> {
+async function jsonLinesFile(file: string, name: string, sha256: string, format: TextFormat): Promise<AuditLogFile> {
   let first: unknown;
-  for await (const r of jsonLines(file)) {
-    if (r.kind === 'problem') throw new InputError(`${name}: line ${r.line} is not JSON: a ${path.extname(file)} file holds one JSON value per line`);
+  for await (const r of jsonLines(file, format)) {
+    if (r.kind === 'problem') throw new InputError(`${name}: line ${r.line} is not JSON (${r.reason}): a ${path.extname(file)} file holds one JSON value per line`);
     if (r.kind === 'entry') first = r.entry;
     break;
   }
-  return { name, sha256, unit: 'line', sample: { kind: 'json', first }, records: () => jsonLines(file) };
+  return { name, sha256, unit: 'line', sample: { kind: 'json', first }, records: () => jsonLines(file, format) };
 }
 
 /** One local audit-log file, checked and hashed; `shown` names it in messages (default its name, redacted). */
@@ -177,11 +221,11 @@ export async function openAuditLogFile(file: string, shown?: string): Promise<Au
   if (![...TABLE, ...JSON_WHOLE, ...JSON_LINES, XLSX].includes(ext)) throw new InputError(`${name}: "${ext || '(no extension)'}" is not an audit-log file type (${EXTENSIONS})`);
   const { bytes, size } = await head(file);
   if (size === 0) throw new InputError(`${name}: the file is empty`);
-  checkKind(name, ext, bytes, size <= bytes.length);
+  const format = checkKind(name, ext, bytes, size <= bytes.length);
   const sha256 = await sha256Of(file);
-  if (ext === XLSX) return workbookFile(file, name, sha256);
-  if (JSON_WHOLE.has(ext)) return jsonFile(file, name, sha256, size);
-  if (JSON_LINES.has(ext)) return jsonLinesFile(file, name, sha256);
+  if (ext === XLSX || !format) return workbookFile(file, name, sha256);
+  if (JSON_WHOLE.has(ext)) return jsonFile(file, name, sha256, size, format);
+  if (JSON_LINES.has(ext)) return jsonLinesFile(file, name, sha256, format);
   return tableFile(file, name, sha256);
 }
 

@@ -16,6 +16,8 @@ export interface Labels {
   glance: string;
   glanceItems: {
     sources: string;
+    /** When some sources could not be read: the mapped of all, then the text after it. */
+    sourcesPartly: (mapped: number, all: number, failed: number) => [string, string];
     redSources: string;
     flaggedFlows: string;
     openGaps: string;
@@ -62,6 +64,10 @@ export interface Labels {
   dataMapOf: string;
   stored: string;
   whose: string;
+  /** The first column of the cross-border flows: where a transfer starts (not whose data it is). */
+  transferFrom: string;
+  /** After a storage place the organisation file declares, for a source the scan could not read. */
+  declaredStorage: string;
   flows: string;
   basis: string;
   flagged: string;
@@ -124,6 +130,7 @@ const EN: Labels = {
   glance: 'At a glance',
   glanceItems: {
     sources: 'data sources mapped',
+    sourcesPartly: (mapped, all, failed) => [`${grouped(mapped)} of ${grouped(all)}`, `data sources mapped, ${grouped(failed)} not assessed`],
     redSources: 'rated red',
     flaggedFlows: 'sources sending data across a border without a basis',
     openGaps: 'open gaps',
@@ -168,6 +175,8 @@ const EN: Labels = {
   dataMapOf: 'Data map',
   stored: 'Stored in',
   whose: "Whose data",
+  transferFrom: 'Transfer from',
+  declaredStorage: 'as declared; not scanned',
   flows: 'Cross-border flows',
   basis: 'Transfer basis',
   flagged: 'Without a basis',
@@ -209,7 +218,7 @@ const EN: Labels = {
   charts: {
     storage: { title: 'Sources by where they are stored and their rating', desc: (rows) => `Sources per storage jurisdiction, by data-map rating. ${rows}` },
     flowMap: {
-      title: 'Whose data is stored where: cross-border flows',
+      title: 'Cross-border flows: where transfers start and where the data is stored',
       desc: (flows, unknown) => `Arrows go from where a transfer starts (Hong Kong, for personal data stored outside it; the EU/EEA, for EU/EEA people's data stored outside it) to where the data is stored. ${flows}${unknown ? ` ${plural(unknown, 'source is', 'sources are')} of unknown storage.` : ''}`,
       storedHere: (n) => `Stored here: ${plural(n, 'source', 'sources')}`,
       peopleHere: (n) => `Its people's data: ${plural(n, 'source', 'sources')}`,
@@ -244,6 +253,7 @@ const ZH: Labels = {
   glance: '概覽',
   glanceItems: {
     sources: '個已繪製的數據來源',
+    sourcesPartly: (mapped, all, failed) => [`${grouped(mapped)} / ${grouped(all)}`, `個數據來源已繪製，${grouped(failed)} 個未能評估`],
     redSources: '個評為紅色',
     flaggedFlows: '個來源在沒有轉移依據下跨境傳送資料',
     openGaps: '個未解決的差距',
@@ -288,6 +298,8 @@ const ZH: Labels = {
   dataMapOf: '數據地圖',
   stored: '儲存地點',
   whose: '資料當事人所屬地',
+  transferFrom: '轉移起點',
+  declaredStorage: '按申報，未經掃描',
   flows: '跨境資料流向',
   basis: '轉移依據',
   flagged: '沒有依據',
@@ -329,7 +341,7 @@ const ZH: Labels = {
   charts: {
     storage: { title: '按儲存地點及評級劃分的來源', desc: (rows) => `各儲存司法管轄區的來源數目，按數據地圖評級分類。${rows}` },
     flowMap: {
-      title: '資料當事人所屬地與儲存地點：跨境資料流向',
+      title: '跨境資料流向：轉移起點與儲存地點',
       desc: (flows, unknown) => `箭頭由轉移的起點（存於香港以外的個人資料：香港；存於歐盟／歐洲經濟區以外的歐盟／歐洲經濟區人士資料：歐盟／歐洲經濟區）指向資料的儲存地點。${flows}${unknown ? `${grouped(unknown)} 個來源的儲存地點不明。` : ''}`,
       storedHere: (n) => `儲存於此：${grouped(n)} 個來源`,
       peopleHere: (n) => `載有當地人士資料：${grouped(n)} 個來源`,

@@ -96,7 +96,7 @@ function dataMapPart(view: ReportView, l: Labels): Markup {
     : l.charts.flowMap.noFlows;
   const unknown = d.storage.find((r) => r.storedIn === 'unknown');
   const flowFrame: Frame = { id: CHART_IDS.flows, title: l.charts.flowMap.title, desc: l.charts.flowMap.desc(flowsSpoken, unknown ? sum(STANDINGS.map((s) => unknown[s])) : 0) };
-  const flowTable = table(flowFrame.title, [l.whose, l.stored, l.sourceCount, l.flagged, l.covered], d.flows.map((f) => ({ head: l.jurisdiction[f.from], cells: [l.jurisdiction[f.to], f.sources, f.flagged, f.covered] })));
+  const flowTable = table(flowFrame.title, [l.transferFrom, l.stored, l.sourceCount, l.flagged, l.covered], d.flows.map((f) => ({ head: l.jurisdiction[f.from], cells: [l.jurisdiction[f.to], f.sources, f.flagged, f.covered] })));
   const peopleTable = table(l.peopleTable, [l.whose, l.sourceCount], d.people.map((q) => ({ head: l.jurisdiction[q.jurisdiction], cells: [q.sources] })));
   const flowLegend = legend([...series, { label: l.flagged, cls: 'flow-flagged', line: true }, { label: l.covered, cls: 'flow-covered', line: true }]);
   const flows = chartFigure(l, flowFrame, flowMap(flowFrame, d, l), flowLegend, join([flowTable, peopleTable]));
@@ -110,7 +110,7 @@ function dataMapPart(view: ReportView, l: Labels): Markup {
       [l.source, l.platform, l.rating, l.stored, l.whose, l.flows],
       d.sources.map((s) => ({
         head: s.name === s.id ? s.id : html`${s.name} <small>(${s.id})</small>`,
-        cells: [s.platform, chip(cls(s.standing), l.standing[s.standing]), l.jurisdiction[s.storedIn], s.people.map((j) => l.jurisdiction[j]).join(l.comma), flowText(s)],
+        cells: [s.platform, chip(cls(s.standing), l.standing[s.standing]), s.storageDeclared ? `${l.jurisdiction[s.storedIn]} (${l.declaredStorage})` : l.jurisdiction[s.storedIn], s.people.map((j) => l.jurisdiction[j]).join(l.comma), flowText(s)],
       })),
       { className: 'wide' },
     ),
@@ -306,7 +306,9 @@ function glance(view: ReportView, l: Labels): Markup {
   const items: [string, string][] = [];
   const d = view.dataMap;
   if (d) {
-    items.push([grouped(d.sources.length), l.glanceItems.sources]);
+    // A source the scan could not read is not mapped: counted apart, not as mapped.
+    const failed = d.sources.filter((s) => s.standing === 'failed').length;
+    items.push(failed ? l.glanceItems.sourcesPartly(d.sources.length - failed, d.sources.length, failed) : [grouped(d.sources.length), l.glanceItems.sources]);
     items.push([grouped(sum(d.storage.map((r) => r.red))), l.glanceItems.redSources]);
     items.push([grouped(d.sources.filter((s) => s.flows.some((f) => f.flagged)).length), l.glanceItems.flaggedFlows]);
   }

@@ -8,12 +8,11 @@ import type { Framework } from '../catalogues/catalogues.ts';
 import type { DataMap } from '../datamap/datamap.ts';
 import { JURISDICTIONS, type Jurisdiction } from '../datamap/residency.ts';
 import { addDays } from '../dates.ts';
-import { evidenceStatus } from '../evidence/lapse-policy.ts';
 import type { AnalysisRecord, Gap } from '../gaps/gap.ts';
 import type { Risk } from '../gaps/risk.ts';
 import { annexASortKey } from '../org/annex-a.ts';
 import type { EvidenceRecord, SweepPolicy } from '../org/org.ts';
-import { controlEvidenceStatus, type SoaRow } from '../review/soa.ts';
+import { evidenceStatusByControl, type SoaRow } from '../review/soa.ts';
 import type { ReviewSummary } from '../review/review.ts';
 import { dateIn } from '../../workflows/declarations.ts';
 import {
@@ -58,14 +57,19 @@ const zeroSeverity = (): SeverityCounts => ({ critical: 0, high: 0, medium: 0, l
 // ---------------------------------------------------------------------------
 // The data map
 
-export function dataMapSection(map: DataMap, names: ReadonlyMap<string, string>, scannedAt: string): DataMapSection {
+/**
+ * `declared`: each source's storage jurisdiction as the organisation file declares it,
+ * shown for a source whose entry has none (the scan could not read it), marked so.
+ */
+export function dataMapSection(map: DataMap, names: ReadonlyMap<string, string>, scannedAt: string, declared: ReadonlyMap<string, Jurisdiction> = new Map()): DataMapSection {
   const sources = [...map.sources].sort((a, b) => byText(a.id, b.id));
   const storage = new Map<StoredIn, Record<MapStanding, number>>();
   const people = new Map<Jurisdiction, number>();
   const flows = new Map<string, { from: Jurisdiction; to: Jurisdiction; sources: number; flagged: number; covered: number }>();
   const rows: DataMapSection['sources'] = [];
   for (const s of sources) {
-    const storedIn: StoredIn = s.storage?.jurisdiction ?? 'unknown';
+    const fromFile = s.storage ? undefined : declared.get(s.id);
+    const storedIn: StoredIn = s.storage?.jurisdiction ?? fromFile ?? 'unknown';
     const standing: MapStanding = s.status === 'failed' ? 'failed' : s.rating;
     const counts = storage.get(storedIn) ?? { red: 0, amber: 0, green: 0, failed: 0 };
     counts[standing]++;
@@ -87,6 +91,7 @@ export function dataMapSection(map: DataMap, names: ReadonlyMap<string, string>,
       platform: s.platform,
       standing,
       storedIn,
+      ...(fromFile ? { storageDeclared: true as const } : {}),
       people: whose,
       flows: own
         .map((f) => ({ from: f.from, to: f.to, flagged: f.status === 'flagged', ...(f.basis ? { basis: f.basis } : {}) }))
@@ -156,29 +161,18 @@ export function monthEnds(from: string, asOf: string): string[] {
 
 /**
  * Applicable controls by evidence status on each day given, from the evidence's own
- * dates: on a day, an item counts once collected and until the item that renewed it
- * was collected; its status is what its validity end made it that day. Retired items
- * are left out throughout (the register keeps no date of retirement), and an item
- * renewed in place (a later `validUntil` under the same id) counts with its current
- * dates.
+ * dates, by the rule the report's by-theme counts use for the as-of day
+ * (evidenceStatusByControl): on a day, an item counts once collected and until the
+ * item that renewed it was collected; its status is what its validity end made it that
+ * day. Retired items are left out throughout (the register keeps no date of
+ * retirement), and an item renewed in place (a later `validUntil` under the same id)
+ * counts with its current dates.
  */
 export function freshnessOverTime(evidence: readonly EvidenceRecord[], controls: readonly string[], days: readonly string[], policy: SweepPolicy): EvidenceSection['overTime'] {
-  const collectedOn = new Map(evidence.map((e) => [e.id, e.collected]));
-  const live = evidence.filter((e) => !e.retired);
-  const byControl = new Map<string, EvidenceRecord[]>();
-  for (const e of live) {
-    const list = byControl.get(e.control);
-    if (list) list.push(e);
-    else byControl.set(e.control, [e]);
-  }
   return days.map((day) => {
+    const byControl = evidenceStatusByControl(evidence, day, policy);
     const counts = zeroFreshness();
-    for (const control of controls) {
-      const statuses = (byControl.get(control) ?? [])
-        .filter((e) => e.collected <= day && !(e.renewedBy && (collectedOn.get(e.renewedBy) ?? '9999-12-31') <= day))
-        .map((e) => evidenceStatus(e.validUntil, day, policy).status);
-      counts[controlEvidenceStatus(statuses)]++;
-    }
+    for (const control of controls) counts[byControl.get(control) ?? 'none']++;
     return { date: day, ...counts };
   });
 }

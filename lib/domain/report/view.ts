@@ -37,14 +37,16 @@ export interface DataMapSourceRow {
   platform: string;
   standing: MapStanding;
   storedIn: StoredIn;
+  /** `storedIn` is the organisation file's declaration: the scan could not read the source. */
+  storageDeclared?: true;
   /** Whose data it holds: the people's jurisdictions the scan found, in JURISDICTIONS order. */
   people: Jurisdiction[];
-  /** Its cross-border flows (people's jurisdiction -> where stored). */
+  /** Its cross-border flows (where the transfer starts -> where stored). */
   flows: { from: Jurisdiction; to: Jurisdiction; flagged: boolean; basis?: string }[];
 }
 
 export interface FlowTotal {
-  /** Whose data: the people's jurisdiction. */
+  /** Where the transfer starts: Hong Kong for personal data stored outside it, the EU/EEA for its people's data stored outside it. */
   from: Jurisdiction;
   /** Where it is stored. */
   to: Jurisdiction;

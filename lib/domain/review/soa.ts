@@ -111,12 +111,34 @@ export function statementOfApplicability(
   });
 }
 
-/** Each control's evidence status today, over its live evidence (not retired, not renewed by a later item). */
-export function evidenceStatusByControl(evidence: readonly EvidenceRecord[], today: string, policy: SweepPolicy): Map<string, ControlEvidenceStatus> {
+/**
+ * Whether an item counts on `day`: once collected, and until the item that renewed it
+ * was collected (a renewal whose item is not in `collectedOn` cannot be dated, so it
+ * holds throughout, as the register says the item no longer counts). Retired items
+ * never count: the register keeps no date of retirement. `collectedOn`: each item's
+ * collection day by id (see collectionDays).
+ */
+function evidenceCountsOn(e: EvidenceRecord, day: string, collectedOn: ReadonlyMap<string, string>): boolean {
+  if (e.retired || e.collected > day) return false;
+  if (!e.renewedBy) return true;
+  const renewed = collectedOn.get(e.renewedBy);
+  return renewed !== undefined && renewed > day;
+}
+
+/** Each item's collection day by id, for evidenceCountsOn. */
+const collectionDays = (evidence: readonly EvidenceRecord[]): Map<string, string> => new Map(evidence.map((e) => [e.id, e.collected]));
+
+/**
+ * Each control's evidence status on `day` (today for the live SoA, a past day for a
+ * report), over the items that counted that day (evidenceCountsOn): the same rule the
+ * report's freshness-over-time series applies to each month's end.
+ */
+export function evidenceStatusByControl(evidence: readonly EvidenceRecord[], day: string, policy: SweepPolicy): Map<string, ControlEvidenceStatus> {
+  const collectedOn = collectionDays(evidence);
   const statuses = new Map<string, EvidenceStatusName[]>();
   for (const e of evidence) {
-    if (e.retired || e.renewedBy) continue;
-    statuses.set(e.control, [...(statuses.get(e.control) ?? []), evidenceStatus(e.validUntil, today, policy).status]);
+    if (!evidenceCountsOn(e, day, collectedOn)) continue;
+    statuses.set(e.control, [...(statuses.get(e.control) ?? []), evidenceStatus(e.validUntil, day, policy).status]);
   }
   return new Map([...statuses].map(([control, s]) => [control, controlEvidenceStatus(s)]));
 }

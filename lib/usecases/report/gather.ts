@@ -9,6 +9,7 @@
 // scanned by that day; the gaps are those open that day (opened by then, and open now
 // or closed after it); evidence statuses are those of that day.
 import type { DataMap } from '../../domain/datamap/datamap.ts';
+import { jurisdictionOfStorage, type Jurisdiction } from '../../domain/datamap/residency.ts';
 import { localTime } from '../../domain/local-time.ts';
 import { DEFAULT_RISK_POLICY } from '../../domain/gaps/risk.ts';
 import type { Language } from '../../domain/org/org.ts';
@@ -80,7 +81,17 @@ export async function gatherReport(rt: Ports, orgId: string, request: ReportRequ
     rt.gaps.analyses(orgId),
     rt.reviews.get(orgId, period),
   ]);
-  const names = new Map((await sources()).map((s) => [s.id, s.name]));
+  const declared = await sources();
+  const names = new Map(declared.map((s) => [s.id, s.name]));
+  // Where the organisation file stores each source, for a source the scan could not read;
+  // a declaration that does not resolve (often why the scan failed) stays unknown.
+  const storedAsDeclared = new Map(declared.flatMap((s): [string, Jurisdiction][] => {
+    try {
+      return [[s.id, jurisdictionOfStorage(s.storage)]];
+    } catch {
+      return [];
+    }
+  }));
 
   const controls = [...org.controls.values()];
   const soa = statementOfApplicability(controls, new Map(), evidenceStatusByControl(held, asOf, policy));
@@ -100,7 +111,7 @@ export async function gatherReport(rt: Ports, orgId: string, request: ReportRequ
     period,
     asOf,
     history,
-    ...(map ? { dataMap: dataMapSection(map, names, localTime(map.scannedAt, tz)) } : {}),
+    ...(map ? { dataMap: dataMapSection(map, names, localTime(map.scannedAt, tz), storedAsDeclared) } : {}),
     evidence: {
       byTheme: freshnessByTheme(soa),
       overTime: freshnessOverTime(held, applicable, monthEnds(history.from, asOf), policy),
