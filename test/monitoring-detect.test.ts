@@ -205,6 +205,31 @@ describe('exposure', () => {
   });
 });
 
+describe('a group of a source the latest scan could not read', () => {
+  it('holds its content to the red tier, and says in the finding that the tier is assumed', () => {
+    const unread = new Map(groups).set(`${PLATFORM}#${groupHash(KEY, '付款審批')}`, { name: '付款審批', tier: 'red', rating: 'red', assumed: 'source-not-assessed' });
+    const history = ordinary('ada.chan@harbour.example', 'lunch', '2026-10-19', 30, 3);
+    const found = detect([...history, ...burst('ada.chan@harbour.example', 'download', '付款審批', '2026-11-24 14:00', 41)], context({ groups: unread })).findings;
+    expect(found.map((f) => [f.rule, f.tier, f.severity, f.detail.tierAssumed])).toEqual([['volume', 'red', 'high', 'source-not-assessed']]);
+    const forward = detect([ev('ada.chan@harbour.example', 'forward', '付款審批', '2026-11-24 14:00', { target: 'me@gmail.com' })], context({ groups: unread })).findings;
+    expect(forward.map((f) => [f.rule, f.tier, f.severity, f.detail.tierAssumed])).toEqual([['flow', 'red', 'critical', 'source-not-assessed']]);
+    // An assessed red group's findings say nothing of the kind.
+    const assessed = detect([...history, ...burst('ada.chan@harbour.example', 'download', '財務部', '2026-11-24 14:00', 41)], context()).findings;
+    expect(assessed.map((f) => [f.rule, f.tier])).toEqual([['volume', 'red']]);
+    expect(assessed[0]!.detail).not.toHaveProperty('tierAssumed');
+  });
+});
+
+describe('sharing to a personal account', () => {
+  it("raises flow as severe as a forward beside exposure when a red group's content is shared to a personal account; to another outside address, exposure alone", () => {
+    const at = (action: Action, target: string) => detect([ev('karen.chan@harbour.example', action, '薪酬组', '2026-11-23 16:00', { target })], context()).findings.map((f) => [f.rule, f.severity, f.detail.kind]);
+    const forwarded = at('forward', 'karen.home@gmail.com');
+    expect(forwarded).toEqual([['flow', 'critical', 'personal']]);
+    expect(at('share-external', 'karen.home@gmail.com').sort()).toEqual([['exposure', 'high', 'external'], ...forwarded]);
+    expect(at('share-external', 'hr@bureau.example')).toEqual([['exposure', 'high', 'external']]);
+  });
+});
+
 describe('departure', () => {
   it('holds someone in their notice period to lower thresholds, and names the pattern', () => {
     const history = ordinary('poyee.mak@harbour.example', '財務部', '2026-10-01', 60, 2);

@@ -109,6 +109,14 @@ describe('the layouts', () => {
     expect(readLines.outcomes.map((o) => `${o.line}:${o.status}`)).toEqual(['1:event', '2:problem', '3:event']);
   });
 
+  it('reads an empty export (Slack\'s with no entries, or an empty array) as 0 entries, and still refuses an entry in no known layout', async () => {
+    for (const [name, content] of [['quiet-slack.json', '{"entries": [], "response_metadata": {"next_cursor": ""}}'], ['quiet.json', '[]']] as const) {
+      const read = await readAll(await openAuditLogFile(write(name, content)));
+      expect(read).toEqual({ layout: 'empty', outcomes: [] });
+    }
+    expect(() => jsonLayout({})).toThrow(/no known audit-log layout/);
+  });
+
   it("reads Microsoft 365's unified audit log exported to CSV", async () => {
     const data = (op: string, extra: Record<string, unknown> = {}) =>
       `"${JSON.stringify({ CreationTime: '2026-11-24T06:05:33', Operation: op, UserId: 'jason.tsang@harbour.example', ClientIP: '203.0.113.9', ObjectId: 'https://harbour.sharepoint.com/sites/Finance/Shared Documents/q3.xlsx', SourceFileName: 'q3.xlsx', SiteUrl: 'https://harbour.sharepoint.com/sites/Finance/', ...extra }).replace(/"/g, '""')}"`;

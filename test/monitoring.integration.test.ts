@@ -9,13 +9,14 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openAuditLogFile } from '../lib/adapters/events/audit-log-files.ts';
 import { executeWorkflow, type ExecuteOptions } from '../lib/adapters/local/workflow-runner.ts';
-import { buildSourceEntry, DataMap, diffDataMaps } from '../lib/domain/datamap/datamap.ts';
+import { buildSourceEntry, DataMap, diffDataMaps, failedSource } from '../lib/domain/datamap/datamap.ts';
 import { groupHash } from '../lib/domain/detect/mask.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
 import type { Runtime } from '../lib/runtime.ts';
 import { acknowledgeAlert, listAlerts, quarterStats, resolveAlert } from '../lib/usecases/monitoring/alerts.ts';
 import { importAuditLog } from '../lib/usecases/monitoring/import-events.ts';
 import type { MonitorSummary } from '../lib/usecases/monitoring/run.ts';
+import { formatMonitor } from '../lib/cli/monitoring-output.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { RecordingMailer, testRuntime } from './support/local-store.ts';
@@ -377,6 +378,90 @@ describe('behaviour monitoring against DynamoDB Local', () => {
       'alert.resolved',
       'alert.resolved',
     ]);
+  });
+
+  it('examines nothing before the first data map, moving no watermark, and the first run after the scan raises what the events hold', async () => {
+    const fresh = await testRuntime(mailer);
+    await importOrganisationFile(fresh, orgFile(), 'import:test', '2026-11-01T00:00:00Z');
+    await importCsv(fresh, csv([...downloads('ada@kowloon.example', 'Payroll', '2026-11-24T14:00:00', 50), ['2026-11-20T02:00:00Z', 'auditor@partner.example', 'view', 'payslips.xlsx', 'Payroll', '', '']]));
+    const { name, input } = runRequest('behaviour-monitoring', ORG, new Date('2026-11-30T09:00:00Z'), { onDemand: true });
+    await expect(executeWorkflow(fresh, 'behaviour-monitoring', input)).rejects.toMatchObject({ name: 'ExecutionError' });
+    expect((await fresh.runs.get({ orgId: ORG, kind: 'behaviour-monitoring', name }))?.error).toMatch(/^step Detect \(examining the events received\) did not finish: ConflictError: no data map of "kowloon-co" yet: a data-mapping scan must run first/);
+    expect(await fresh.events.watermark(ORG)).toBeUndefined();
+    expect(await listAlerts(fresh, ORG)).toEqual([]);
+    await putDataMap(fresh);
+    const after = await monitor(fresh, '2026-11-30T09:15:00Z');
+    expect(after).toMatchObject({ status: 'succeeded', events: 51 });
+    expect((await listAlerts(fresh, ORG)).map((a) => [a.rule, a.tier]).sort()).toEqual([['strangers', 'red'], ['volume', 'red']]);
+  });
+
+  it("counts a declared group of a source the latest scan could not read as red, never green, and says the tier is assumed", async () => {
+    const map = DataMap.parse({ orgId: ORG, scanId: 'data-mapping-scan-kowloon-co-2026-12', scannedAt: '2026-11-29T02:00:00Z', sources: [failedSource('dt-finance', 'dingtalk', 'cannot read its path: no such file')] });
+    await rt.dataMaps.put(map, diffDataMaps(undefined, map), '2026-11-29T02:00:00Z');
+    await importCsv(rt, csv([['2026-11-27T03:00:00Z', 'ada@kowloon.example', 'forward', 'payslip.pdf', 'Payroll', 'ada.home@gmail.com', '']]));
+    await monitor(rt, '2026-11-30T09:00:00Z');
+    const [alert, ...rest] = await listAlerts(rt, ORG);
+    expect(rest).toEqual([]);
+    expect(alert).toMatchObject({ rule: 'flow', tier: 'red', severity: 'critical', detail: { kind: 'personal', tierAssumed: 'source-not-assessed' } });
+    expect(mailer.sent.find((m) => m.to.email === 'owen@kowloon.example')?.text).toContain('Payroll (red tier, assumed: its source was not assessed) on dingtalk');
+  });
+
+  it('never tells the person an alert is about, nor lets them handle it; with no one else left, the compliance contact is told', async () => {
+    // Owen owns Payroll and forwards a payslip to his own Gmail: the alert goes to the security contact only.
+    await importCsv(rt, csv([['2026-11-27T03:00:00Z', 'owen@kowloon.example', 'forward', 'payslip.pdf', 'Payroll', 'owen.home@gmail.com', '']]));
+    await monitor(rt, '2026-11-30T09:00:00Z');
+    const [alert] = await listAlerts(rt, ORG);
+    expect(alert).toMatchObject({ rule: 'flow', person: 'owen', severity: 'critical', recipients: ['sec'] });
+    expect(mailer.sent.map((m) => m.to.email)).toEqual(['sec@kowloon.example']);
+    const now = new Date('2026-11-30T10:00:00Z');
+    await expect(acknowledgeAlert(rt, { orgId: ORG, id: alert!.id, as: 'owen', now })).rejects.toMatchObject({ name: 'ForbiddenError', message: expect.stringContaining('it is about their own activity') });
+    await expect(resolveAlert(rt, { orgId: ORG, id: alert!.id, as: 'owen', disposition: 'benign', now })).rejects.toMatchObject({ name: 'ForbiddenError' });
+    expect((await rt.alerts.get(ORG, alert!.id))?.status).toBe('open');
+    expect((await rt.audit.read(ORG)).filter((e) => e.event !== 'alert.raised' && e.event.startsWith('alert.'))).toEqual([]);
+    // The security contact's own forward from a group they own: no owner, no contact left but the compliance contact.
+    const other = await testRuntime(mailer);
+    const file = orgFile();
+    await importOrganisationFile(other, { ...file, groups: [{ ...file.groups[0]!, owner: 'sec' }] }, 'import:test', '2026-11-01T00:00:00Z');
+    await putDataMap(other);
+    await importCsv(other, csv([['2026-11-27T03:00:00Z', 'sec@kowloon.example', 'forward', 'payslip.pdf', 'Payroll', 'po.on@gmail.com', '']]));
+    await monitor(other, '2026-11-30T09:00:00Z');
+    expect((await listAlerts(other, ORG)).map((a) => [a.person, a.recipients])).toEqual([['sec', ['carol']]]);
+    await expect(acknowledgeAlert(other, { orgId: ORG, id: (await listAlerts(other, ORG))[0]!.id, as: 'sec', now })).rejects.toMatchObject({ name: 'ForbiddenError' });
+  });
+
+  it('refuses an event dated after the import by more than the clock skew allowed, by its line, and reads one within it', async () => {
+    const s = await importCsv(rt, csv([
+      ['2026-12-03T02:00:00Z', 'auditor@partner.example', 'view', 'payslips.xlsx', 'Payroll', '', ''],
+      ['2026-11-30T09:05:00Z', 'temp@partner.example', 'view', 'payslips.xlsx', 'Payroll', '', ''],
+      ['2029-11-30T09:00:00Z', 'ada@kowloon.example', 'forward', 'payslip.pdf', 'Payroll', 'ada.home@gmail.com', ''],
+    ]), '2026-11-30T09:00:00Z');
+    expect(s).toMatchObject({ rows: 3, events: 1, problemCount: 2 });
+    expect(s.problems).toEqual([
+      { at: 'line 2', reason: 'time: 2026-12-03T02:00:00.000Z is after the time of the import (2026-11-30T09:00:00.000Z) by more than 10 minutes: an event that has not happened yet' },
+      { at: 'line 4', reason: 'time: 2029-11-30T09:00:00.000Z is after the time of the import (2026-11-30T09:00:00.000Z) by more than 10 minutes: an event that has not happened yet' },
+    ]);
+    await monitor(rt, '2026-11-30T09:15:00Z');
+    expect((await listAlerts(rt, ORG)).map((a) => [a.rule, a.day])).toEqual([['strangers', '2026-11-30']]);
+  });
+
+  it('names a declared audit log it cannot read by its platform, with the reason and without its path', async () => {
+    const missing = path.join(dir, 'ada-chan-personal-export.csv');
+    await importOrganisationFile(rt, orgFile(missing), 'import:test', '2026-11-01T00:00:00Z');
+    const run = await monitor(rt, '2026-11-30T09:00:00Z');
+    expect(run.files).toEqual([{ platform: 'dingtalk', name: 'declared audit log 1', status: 'failed', events: 0, problems: 0, ignored: 0, error: 'cannot read its path: no such file' }]);
+    const stored = JSON.stringify([await rt.runs.get({ orgId: ORG, kind: 'behaviour-monitoring', name: run.runName }), await rt.audit.read(ORG)]);
+    expect(stored).not.toContain('ada-chan-personal-export');
+    expect(stored).not.toContain(dir);
+    expect((await rt.runs.get({ orgId: ORG, kind: 'behaviour-monitoring', name: run.runName }))?.error).toBe('1 audit-log file could not be read: dingtalk declared audit log 1: cannot read its path: no such file');
+  });
+
+  it('lists the rows of a declared log it could not read by line (masked), in the run and in what it prints', async () => {
+    const file = csv([['not a time', 'ada@kowloon.example', 'view', 'x.pdf', 'Payroll', '', ''], ['2026-11-27T03:00:00Z', 'ada@kowloon.example', 'teleport', 'y.pdf', 'Payroll', '', ''], ['2026-11-27T03:05:00Z', 'ada@kowloon.example', 'view', 'z.pdf', 'Payroll', '', '']]);
+    await importOrganisationFile(rt, orgFile(file), 'import:test', '2026-11-01T00:00:00Z');
+    const run = await monitor(rt, '2026-11-30T09:00:00Z');
+    expect(run.files).toMatchObject([{ status: 'imported', events: 1, problems: 2, problemsListed: [{ at: 'line 2', reason: 'time: "not a time" is not a date and time' }, { at: 'line 3', reason: expect.stringMatching(/^action: "teleport" is not one of/) }] }]);
+    const printed = formatMonitor({ status: 'completed', name: run.runName, output: run }, await rt.organisations.load(ORG), []);
+    expect(printed).toContain(`Rows not read:\n  dingtalk ${path.basename(file)} line 2: time: "not a time" is not a date and time\n  dingtalk ${path.basename(file)} line 3: action: "teleport"`);
   });
 
   it("attaches the quarter's monitoring record to the review's A.8.15, A.8.16 and A.5.14 tasks", async () => {

@@ -3,7 +3,8 @@
 // field, with nothing started or recorded; and what the CLI says of a run that already
 // happened, with its times where the organisation is.
 import { randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { createStore } from '../lib/adapters/dynamodb/client.ts';
@@ -64,6 +65,23 @@ describe('the CLI refuses a run it can tell would fail, before anything runs or 
     expect(r.stderr).toMatch(/^gaps: no data map of "harbour-ledger" yet: a data-mapping scan must run first \(compliance datamap/);
     expect(r.stdout).toBe('');
     expect(await scanTable()).toEqual(before);
+  });
+
+  it('monitor with no data map yet: exit 2 naming the missing data map, no run recorded, no event read; events import holds its events for the first run after the scan', async () => {
+    const before = await scanTable();
+    const r = await cli('--now', NOW, 'monitor');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^monitor: no data map of "harbour-ledger" yet: a data-mapping scan must run first \(compliance datamap/);
+    expect(r.stdout).toBe('');
+    expect(await scanTable()).toEqual(before);
+    const log = path.join(outbox, '..', `refusals-log-${randomUUID()}.csv`);
+    writeFileSync(log, 'time,user,action,object,group,target,ip\n2026-11-27T10:00:00+08:00,guest@elsewhere.example,view,payment-batch-1.xlsx,付款審批,,\n');
+    const imported = await cli('--now', NOW, 'events', 'import', log, '--platform', 'dingtalk-standard');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('1 row read, 1 event stored.');
+    expect(imported.stdout).toContain('No monitoring run now: no data map of "harbour-ledger" yet: a data-mapping scan must run first');
+    expect(imported.stdout).not.toContain('Behaviour monitoring behaviour-monitoring');
+    rmSync(log);
   });
 
   it('review open for a quarter that ended, or has not begun where the organisation is: exit 2 naming the quarter, no run, no mail', async () => {

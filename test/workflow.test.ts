@@ -10,6 +10,8 @@ import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import type { SweepSummary } from '../lib/usecases/sweep/report.ts';
 import type { MonitorSummary } from '../lib/usecases/monitoring/run.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
+import { DataMap, diffDataMaps } from '../lib/domain/datamap/datamap.ts';
+import type { Runtime } from '../lib/runtime.ts';
 import { definitionFile, runRequest, WORKFLOWS } from '../lib/workflows/declarations.ts';
 import { tableItems } from './support/api.ts';
 import { smallOrg } from './support/fixtures.ts';
@@ -247,6 +249,11 @@ describe('behaviour monitoring workflow, executed locally', () => {
       ],
       platforms: [{ id: 'dingtalk', name: 'DingTalk', storage: { region: 'cn-hongkong', provider: 'alibaba' }, e2ee: 'none', auditLog: 'export', externalSharing: 'open', auditLogs: [{ path: auditLog }] }],
     });
+  // A monitoring pass waits for the organisation's first data map: one of no source.
+  const mapped = async (rt: Runtime) => {
+    const map = DataMap.parse({ orgId: 'kowloon-co', scanId: 'data-mapping-scan-kowloon-co-2026-11', scannedAt: '2026-11-01T02:00:00Z', sources: [] });
+    await rt.dataMaps.put(map, diffDataMaps(undefined, map), '2026-11-01T02:00:00Z');
+  };
   const logFile = (rows: string[]) => {
     const file = path.join(tempDir('monitor-wf-'), 'audit.csv');
     writeFileSync(file, ['time,user,action,object,group,target,ip', ...rows].join('\n'));
@@ -260,6 +267,7 @@ describe('behaviour monitoring workflow, executed locally', () => {
     const rows = Array.from({ length: 250 }, (_, i) => `2026-11-24T0${1 + (i % 8)}:${String(i % 60).padStart(2, '0')}:00Z,owen@kowloon.example,view,doc-${i}.pdf,General,,`);
     rows.push('2026-11-24T03:00:00Z,owen@kowloon.example,forward,plan.pdf,General,owen.ho@gmail.com,');
     await importOrganisationFile(rt, monitoredOrg(logFile(rows), 100), 'import:test', '2026-11-01T00:00:00Z');
+    await mapped(rt);
     const { name, input } = runRequest('behaviour-monitoring', 'kowloon-co', new Date('2026-11-30T09:00:00Z'));
     const output = (await executeWorkflow(rt, 'behaviour-monitoring', input)) as MonitorSummary;
 
@@ -282,10 +290,11 @@ describe('behaviour monitoring workflow, executed locally', () => {
   it('records a declared file it cannot read as failed, examines the rest, and fails the run saying which', async () => {
     const rt = await testRuntime();
     await importOrganisationFile(rt, monitoredOrg('/nonexistent/audit.csv'), 'import:test', '2026-11-01T00:00:00Z');
+    await mapped(rt);
     const { name, input } = runRequest('behaviour-monitoring', 'kowloon-co', new Date('2026-11-30T09:00:00Z'));
     const output = (await executeWorkflow(rt, 'behaviour-monitoring', input)) as MonitorSummary;
     expect(output.status).toBe('failed');
-    expect(output.files).toMatchObject([{ platform: 'dingtalk', status: 'failed', error: expect.stringMatching(/ReadError: cannot read .*audit\.csv: no such file/) }]);
+    expect(output.files).toMatchObject([{ platform: 'dingtalk', status: 'failed', name: 'declared audit log 1', error: 'cannot read its path: no such file' }]);
     expect((await rt.runs.get({ orgId: 'kowloon-co', kind: 'behaviour-monitoring', name }))?.error).toMatch(/1 audit-log file could not be read/);
   });
 

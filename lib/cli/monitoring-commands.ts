@@ -61,11 +61,18 @@ export function addMonitoringCommands(program: Command, cli: MonitoringCli): voi
       await cli.withSession(options, async (session) => {
         const orgId = await cli.resolveOrg(session, opts.org);
         const { importAuditLog } = await import('../usecases/monitoring/import-events.ts');
+        const { noDataMapForMonitoring } = await import('../usecases/runs/start-checks.ts');
         const summary = await importAuditLog(session.rt, { orgId, platform: opts.platform, file: log, mapping, actor: 'cli:events-import', now: session.now });
         const timeZone = (await session.rt.organisations.settings(orgId))?.timeZone ?? 'UTC';
         const human = [(await output()).formatEventImport(summary, timeZone)];
         const data: Record<string, unknown> = { import: summary };
-        if (opts.monitor && summary.status === 'imported') {
+        // Before the first data map a pass could not judge the events (checkRunStart refuses
+        // `monitor` then): they are held, and the first pass after the scan examines them.
+        const mapped = opts.monitor && summary.status === 'imported' ? await session.rt.dataMaps.latest(orgId) : undefined;
+        if (opts.monitor && summary.status === 'imported' && !mapped) {
+          human.push(`No monitoring run now: ${noDataMapForMonitoring(orgId)}.`);
+          data.monitoring = { skipped: 'no-data-map' };
+        } else if (opts.monitor && summary.status === 'imported') {
           const ran = await monitorNow(session, orgId);
           human.push(ran.human);
           data.monitoring = ran.data;

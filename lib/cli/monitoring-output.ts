@@ -54,6 +54,9 @@ export function formatMonitor(result: LocalRunResult, org: LoadedOrganisation | 
       `${s.files.some((f) => f.status === 'already-imported') ? `, ${s.files.filter((f) => f.status === 'already-imported').length} imported before` : ''}; ` +
       `${plural(s.events, 'event')} received since the last run examined (${s.late} late), in ${plural(s.passes, 'pass', 'passes')}.`,
   ];
+  const notRead = imported.reduce((n, f) => n + f.problems, 0);
+  const listed = imported.flatMap((f) => (f.problemsListed ?? []).map((p) => `  ${f.platform} ${printable(f.name)} ${p.at}: ${printable(p.reason)}`));
+  if (listed.length) lines.push(`Rows not read${notRead > listed.length ? ` (the first ${listed.length} listed)` : ''}:`, ...listed);
   for (const f of s.files.filter((f) => f.status === 'failed')) lines.push(`  FAILED ${f.platform} ${printable(f.name)}: ${printable(f.error ?? '')}`);
   lines.push(alerts.length ? `${plural(alerts.length, 'alert')} raised (times in ${timeZone}):\n${columns(ALERT_HEADER, alertRows(alerts, timeZone))}` : 'No new alert.');
   if (s.mailsSent > 0) {

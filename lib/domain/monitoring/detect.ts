@@ -19,10 +19,13 @@
 // - strangers: any activity in a group the data map rates red by someone who is not
 //   one of the organisation's people.
 // - exposure: a public link, or a link shared with an outside address, on an object
-//   of a group the data map rates red.
+//   of a group the data map rates red; shared with a personal account, flow too.
 // - departure: any of these by someone in their notice period (from `noticeDays`
 //   before their `leavingOn`), at thresholds `factor` times the usual; the finding's
 //   rule is `departure`, its `pattern` the rule matched, one step more severe.
+//
+// A group of a source the latest scan could not read comes in as red (`assumed`), and
+// the findings whose tier it sets say the tier is assumed.
 //
 // A finding is one rule, user, group and local day (volume and timing: one per user
 // and day); its id comes from those alone, so a re-run finds the same one. Only
@@ -44,6 +47,8 @@ export interface GroupProfile {
   /** The data map's rating of the group, when the latest map holds it. */
   rating?: 'red' | 'amber' | 'green' | undefined;
   owner?: string | undefined;
+  /** Set when tier and rating are assumed red: the latest scan could not read the group's source. */
+  assumed?: 'source-not-assessed' | undefined;
 }
 
 /** A user's figures per local day: the busiest window of bulk activity, and of such activity outside working hours. */
@@ -218,7 +223,8 @@ export function detect(events: readonly HeldEvent[], ctx: DetectionContext): Det
       tier: group?.tier ?? 'unknown',
       severity: departing ? raised(severity) : severity,
       day: nameOf(d),
-      detail: extra,
+      // The alert carries the tier: say when it is assumed rather than assessed.
+      detail: group?.assumed ? { ...extra, tierAssumed: group.assumed } : extra,
     });
 
     if (BULK_ACTIONS.has(e.action)) {
@@ -231,10 +237,16 @@ export function detect(events: readonly HeldEvent[], ctx: DetectionContext): Det
     }
     const target = e.target;
     const linkOut = e.action === 'share-link' || (e.action === 'share-external' && target?.kind === 'address' && !inside(target.domain));
-    if (linkOut && group?.rating === 'red' && !disabled.has('exposure')) {
+    const exposed = linkOut && group?.rating === 'red' && !disabled.has('exposure');
+    if (exposed) {
       const kind = e.action === 'share-link' ? 'public' : 'external';
       gather(`exposure|${identity}|${e.platform}|${e.groupHash}|${d}|${kind}`, e, i, about('exposure', { kind, ...(target?.kind === 'address' ? { domain: target.domain } : {}) }, 'high', kind));
-    } else if ((e.action === 'forward' || e.action === 'share-external') && target && !disabled.has('flow')) {
+    }
+    // A red group's content shared to a personal account is both: a link to revoke
+    // (exposure) and content gone where a forward there would go (flow, as severe as
+    // that forward); shared with another outside address it stays exposure's alone.
+    const toPersonal = target?.kind === 'address' && personal.has(target.domain);
+    if ((e.action === 'forward' || e.action === 'share-external') && target && !disabled.has('flow') && (!exposed || toPersonal)) {
       const tier = tiers[r]!;
       if (target.kind === 'group') {
         const to = ctx.groups.get(`${e.platform}#${target.hash}`);
@@ -331,6 +343,8 @@ export function detect(events: readonly HeldEvent[], ctx: DetectionContext): Det
       const first = events[inWindow[0]!]!;
       const last = events[inWindow.at(-1)!]!;
       const severity = BASE_SEVERITY[r]!;
+      // A red window's tier is assumed when an event counted in it comes from a group assumed red.
+      const assumedAs = r === 2 ? inWindow.map((x) => ctx.groups.get(`${events[x]!.platform}#${events[x]!.groupHash ?? ''}`)?.assumed).find((a) => a !== undefined) : undefined;
       return {
         id: alertId(nameOf(d), departing ? 'departure' : rule, rule, t.identity),
         rule: departing ? 'departure' : rule,
@@ -349,7 +363,7 @@ export function detect(events: readonly HeldEvent[], ctx: DetectionContext): Det
         firstEventAt: first.time,
         lastEventAt: last.time,
         day: nameOf(d),
-        detail: { ...measured, windowStart: first.time, windowEnd: last.time },
+        detail: { ...measured, windowStart: first.time, windowEnd: last.time, ...(assumedAs ? { tierAssumed: assumedAs } : {}) },
       };
     };
     sweep(idx, 0);

@@ -27,7 +27,8 @@ import { ZoneClock } from './calendar.ts';
 import { ACTIONS, Action, EventInput, type Action as ActionName } from './event.ts';
 import type { AuditLogMapping } from './mapping.ts';
 
-export type Layout = 'project' | 'dingtalk' | 'slack' | 'm365' | 'mapping';
+/** `empty`: JSON holding no entry at all (Slack's `{ "entries": [] }`, `[]`): nothing to recognise, nothing to read. */
+export type Layout = 'project' | 'dingtalk' | 'slack' | 'm365' | 'mapping' | 'empty';
 
 /** A row of a table (cells by header name), an entry of a JSON file, or what could not be read there, with where it is. */
 export type RawRecord =
@@ -287,6 +288,8 @@ export function jsonLayout(sample: unknown): LayoutReader {
       return e ? read(e) : { status: 'problem', reason: 'not a JSON object' };
     },
   });
+  // An export of a quiet period has no entry: 0 entries, not a file in no known layout.
+  if (sample === undefined) return { layout: 'empty', read: () => ({ status: 'problem', reason: 'not a JSON object' }) };
   if (first && 'date_create' in first && 'action' in first && 'actor' in first) return wrap('slack', slackReader());
   if (first && 'CreationTime' in first && 'Operation' in first) return wrap('m365', m365Reader());
   if (first && ['time', 'user', 'action', 'object'].every((k) => k in first)) {

@@ -47,12 +47,18 @@ export function groupProfiles(input: ProfileInput): Map<string, GroupProfile> {
       const { tier } = assessRisk({ rating: e.rating, ratingReasons: e.reasons, memberRoles: d ? d.members.map(roleOf) : undefined, flows: scanned?.flows ?? [] }, policy);
       keep(`${source.platform}#${e.groupHash}`, { name: e.group, tier, rating: e.rating, ...(d?.owner ? { owner: d.owner } : {}) });
     }
-    // Declared groups the map does not name: as the gap analysis rates them (green when the source was read).
+    // Declared groups the map does not name: green as the gap analysis rates them when the
+    // source was read. When the latest scan could not read the source (or did not reach it),
+    // what the group holds is unknown: it counts as red, as the gap analysis never counts
+    // such a source clean; ranked lowest, its content could leave unwatched.
     for (const g of declared) {
       if (seen.has(g.nameHash)) continue;
-      const rating = scanned ? ('green' as const) : undefined;
-      const { tier } = assessRisk({ rating, ratingReasons: [], memberRoles: g.members.map(roleOf), flows: scanned?.flows ?? [] }, policy);
-      keep(`${source.platform}#${g.nameHash}`, { name: g.name, tier: rating ? tier : 'unknown', ...(rating ? { rating } : {}), ...(g.owner ? { owner: g.owner } : {}) });
+      if (!scanned) {
+        keep(`${source.platform}#${g.nameHash}`, { name: g.name, tier: 'red', rating: 'red', assumed: 'source-not-assessed', ...(g.owner ? { owner: g.owner } : {}) });
+        continue;
+      }
+      const { tier } = assessRisk({ rating: 'green', ratingReasons: [], memberRoles: g.members.map(roleOf), flows: scanned.flows }, policy);
+      keep(`${source.platform}#${g.nameHash}`, { name: g.name, tier, rating: 'green', ...(g.owner ? { owner: g.owner } : {}) });
     }
   }
   return out;
@@ -80,8 +86,23 @@ export function organisationDomains(organisation: Pick<Organisation, 'domains'>,
   return [...out].sort();
 }
 
-/** Who is told of an alert: the group's owner and the security contact (else the compliance contact), once each. */
-export function alertRecipients(organisation: Pick<Organisation, 'securityContact' | 'complianceContact'>, groupOwner: string | undefined): string[] {
-  const out = [groupOwner, organisation.securityContact ?? organisation.complianceContact].filter((r): r is string => r !== undefined);
-  return [...new Set(out)].sort();
+/**
+ * Who is told of an alert: the group's owner and the security contact (else the compliance
+ * contact), once each; never its subject (the person whose action it is: told of it, they
+ * could tidy up before anyone looks). With them left out and no one left, the compliance
+ * contact, who gets the escalations, and failing that the subject's manager.
+ */
+export function alertRecipients(
+  organisation: Pick<Organisation, 'securityContact' | 'complianceContact'>,
+  groupOwner: string | undefined,
+  subject?: Pick<Person, 'id' | 'manager'> | undefined,
+): string[] {
+  const out = new Set([groupOwner, organisation.securityContact ?? organisation.complianceContact].filter((r): r is string => r !== undefined));
+  if (subject) {
+    out.delete(subject.id);
+    for (const fallback of [organisation.complianceContact, subject.manager]) {
+      if (out.size === 0 && fallback !== undefined && fallback !== subject.id) out.add(fallback);
+    }
+  }
+  return [...out].sort();
 }

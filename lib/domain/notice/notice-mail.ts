@@ -433,6 +433,8 @@ interface AlertStrings {
   label: { alert: string; what: string; who: string; group: string; when: string; events: string };
   severity: Record<AlertLine['severity'], string>;
   tier: (tier: string) => string;
+  /** After the tier, when it is assumed: the latest scan could not read the group's source. */
+  assumed: string;
   on: (group: string, tier: string, platform: string) => string;
   detail: (line: AlertLine) => string;
   closing: string;
@@ -454,6 +456,7 @@ const ALERT_STRINGS: Record<Language, AlertStrings> = {
     label: { alert: 'Alert', what: 'What', who: 'Who', group: 'Group', when: 'When', events: 'Events' },
     severity: { low: 'low', medium: 'medium', high: 'high', critical: 'critical' },
     tier: (tier) => (tier === 'unknown' ? 'tier not assessed' : `${tier} tier`),
+    assumed: ', assumed: its source was not assessed',
     on: (group, tier, platform) => `${group} (${tier}) on ${platform}`,
     detail: (a) => {
       const d = a.detail;
@@ -483,6 +486,7 @@ const ALERT_STRINGS: Record<Language, AlertStrings> = {
     label: { alert: '警報', what: '內容', who: '人員', group: '群組', when: '時間', events: '事件數' },
     severity: { low: '低', medium: '中', high: '高', critical: '嚴重' },
     tier: (tier) => ZH_TIERS[tier] ?? '未評估級別',
+    assumed: '（假定：其來源未獲評估）',
     on: (group, tier, platform) => `${group}（${tier}，${platform}）`,
     detail: (a) => {
       const d = a.detail;
@@ -504,6 +508,8 @@ const ALERT_STRINGS: Record<Language, AlertStrings> = {
   },
 };
 
+const tierText = (a: AlertStrings, line: AlertLine) => `${a.tier(line.tier)}${line.detail.tierAssumed ? a.assumed : ''}`;
+
 const SEVERITY_RANK: Record<AlertLine['severity'], number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const sortAlerts = (alerts: readonly AlertLine[]) => [...alerts].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || compareText(a.alertId, b.alertId));
 
@@ -515,7 +521,7 @@ function alertTextSection(s: Strings, a: AlertStrings, alerts: readonly AlertLin
     out.push(`- ${a.label.alert}${s.colon}${line.alertId}${s.paren(a.severity[line.severity])}`);
     out.push(field(a.label.what, a.detail(line)));
     out.push(field(a.label.who, line.who));
-    if (line.group !== undefined) out.push(field(a.label.group, a.on(line.group, a.tier(line.tier), line.platform)));
+    if (line.group !== undefined) out.push(field(a.label.group, a.on(line.group, tierText(a, line), line.platform)));
     out.push(field(a.label.when, line.when));
     out.push(field(a.label.events, String(line.eventCount)));
     out.push('');
@@ -529,7 +535,7 @@ function alertHtmlSection(s: Strings, a: AlertStrings, alerts: readonly AlertLin
     `${escapeHtml(line.alertId)}${escapeHtml(s.paren(a.severity[line.severity]))}`,
     escapeHtml(a.detail(line)),
     escapeHtml(line.who),
-    line.group !== undefined ? escapeHtml(a.on(line.group, a.tier(line.tier), line.platform)) : '',
+    line.group !== undefined ? escapeHtml(a.on(line.group, tierText(a, line), line.platform)) : '',
     escapeHtml(line.when),
     escapeHtml(line.eventCount),
   ]);

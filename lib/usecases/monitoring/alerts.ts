@@ -20,10 +20,13 @@ export async function listAlerts(rt: Pick<Ports, 'alerts'>, orgId: string, statu
 /**
  * Who handles an alert: its recipients (the group's owner and the security contact it
  * was mailed to) and the organisation's security and compliance contacts, who answer for
- * every alert. The one rule for both seeing an alert as an owner and acknowledging or
- * resolving it, so no one can act on an alert their list does not show.
+ * every alert; never its subject (the person whose action it is), whoever they are, who
+ * could otherwise close an alert about themselves. The one rule for both seeing an alert
+ * as an owner and acknowledging or resolving it, so no one can act on an alert their
+ * list does not show.
  */
-export function handlesAlert(org: Pick<Organisation, 'securityContact' | 'complianceContact'>, alert: Pick<Alert, 'recipients'>, person: string): boolean {
+export function handlesAlert(org: Pick<Organisation, 'securityContact' | 'complianceContact'>, alert: Pick<Alert, 'recipients' | 'person'>, person: string): boolean {
+  if (alert.person === person) return false;
   return alert.recipients.includes(person) || person === org.securityContact || person === org.complianceContact;
 }
 
@@ -48,6 +51,7 @@ async function decidable(rt: Pick<Ports, 'alerts' | 'organisations'>, d: AlertDe
   if (!loaded) throw new NotFoundError(`organisation "${d.orgId}" has not been imported`);
   if (!alert) throw new NotFoundError(`no alert "${d.id}" in ${d.orgId}: see compliance alerts list`);
   if (!loaded.people.has(d.as)) throw new InputError(`--as: "${d.as}" is not one of ${d.orgId}'s people`);
+  if (alert.person === d.as) throw new ForbiddenError(`${d.as} may not handle alert ${d.id}: it is about their own activity; its recipients, the security contact or the compliance contact handle it`);
   if (!handlesAlert(loaded.organisation, alert, d.as)) throw new ForbiddenError(`${d.as} may not handle alert ${d.id}: its recipients, the security contact and the compliance contact may`);
   if (d.now.toISOString() < alert.at) throw new InputError(`alert ${d.id} was raised at ${alert.at}: it cannot be handled before (${d.now.toISOString()})`);
   return alert;

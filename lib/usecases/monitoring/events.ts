@@ -16,6 +16,8 @@ export const IngestedFile = z.object({
   problems: z.number().int().nonnegative().default(0),
   ignored: z.number().int().nonnegative().default(0),
   error: z.string().optional(),
+  /** Where the rows not read are and why (masked), the first PROBLEMS_LISTED of the run over all its files. */
+  problemsListed: z.array(z.object({ at: z.string(), reason: z.string() })).optional(),
 });
 export type IngestedFile = z.infer<typeof IngestedFile>;
 

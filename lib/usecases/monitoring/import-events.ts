@@ -28,6 +28,14 @@ export const PROBLEMS_LISTED = 100;
 /** An import holds its mark this long, and renews it as it goes. */
 const LEASE_MS = 15 * 60_000;
 const DAY_S = 86_400;
+/**
+ * How far after the import's time (`now`) an event may be dated and still be read: the
+ * platform's clock and ours, each kept by NTP, differ by seconds, and an export may round
+ * its times up, so minutes cover honest skew. Anything later has not happened yet: read,
+ * it would raise an alert for a day to come and, alert ids being per day, take the id of
+ * that day's real alert.
+ */
+export const CLOCK_SKEW_MS = 10 * 60_000;
 
 export interface ImportRequest {
   orgId: string;
@@ -95,6 +103,7 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
   const holder = new EventHolder(key, platform, receivedAt);
   const retention = org.organisation.logRetentionDays * DAY_S;
   const nowEpoch = Math.floor(request.now.getTime() / 1000);
+  const latest = request.now.getTime() + CLOCK_SKEW_MS;
   const summary: ImportSummary = { ...base, ...empty, problems: [], ignored: {}, status: 'imported', layout: reader.layout };
   const seen = new Set<string>();
   let chunk: { event: HeldEvent; expiresAt: number }[] = [];
@@ -122,7 +131,8 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
     };
     for await (const record of file.records()) {
       summary.rows++;
-      const outcome = record.kind === 'problem' ? { status: 'problem' as const, reason: record.reason } : reader.read(record);
+      const read = record.kind === 'problem' ? { status: 'problem' as const, reason: record.reason } : reader.read(record);
+      const outcome = read.status === 'event' && Date.parse(read.event.time) > latest ? { status: 'problem' as const, reason: `time: ${read.event.time} is after the time of the import (${request.now.toISOString()}) by more than ${CLOCK_SKEW_MS / 60_000} minutes: an event that has not happened yet` } : read;
       if (outcome.status === 'problem') {
         summary.problemCount++;
         if (summary.problems.length < PROBLEMS_LISTED) summary.problems.push({ at: `${unit} ${record.line}`, reason: outcome.reason });

@@ -24,16 +24,17 @@ import type { AlertNotice } from '../../domain/notice/notice.ts';
 import type { LoadedOrganisation } from '../../domain/org/org.ts';
 import { addDays } from '../../domain/dates.ts';
 import { localTime } from '../../domain/local-time.ts';
-import { NotFoundError } from '../../errors.ts';
+import { ConflictError, NotFoundError } from '../../errors.ts';
 import { dateIn, type WorkflowName } from '../../workflows/declarations.ts';
 import { sealAfterRun } from '../audit/trail.ts';
 import { caughtErrorText, type CaughtError } from '../caught-error.ts';
 import type { Ports } from '../ports.ts';
 import type { RunInput } from '../run-input.ts';
+import { noDataMapForMonitoring } from '../runs/start-checks.ts';
 import { recipientBatches } from '../sweep/plan.ts';
 import { summarise } from '../sweep/report.ts';
 import type { DetectEvent, DetectResult, IngestedFile, IngestResult, MonitorReportInput } from './events.ts';
-import { importAuditLog } from './import-events.ts';
+import { importAuditLog, PROBLEMS_LISTED } from './import-events.ts';
 
 export const MONITOR_KIND: WorkflowName = 'behaviour-monitoring';
 
@@ -51,6 +52,23 @@ async function loadOrg(rt: Ports, orgId: string): Promise<LoadedOrganisation> {
 
 const errorText = (error: unknown) => `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500);
 
+/**
+ * Why a declared audit log could not be read, without its path: the path is held sealed
+ * (a file may be named after a person), and this text is printed, kept in the run record
+ * and in the audit trail. A read error gives its reason alone (no such file, permission
+ * denied, not a regular file); another error's text loses the file or path it begins
+ * with (`<path>: <why>`, as the readers write it).
+ */
+function declaredLogError(error: unknown): string {
+  const reason = (error as { reason?: unknown }).reason;
+  if (typeof reason === 'string') return `cannot read its path: ${reason}`.slice(0, 500);
+  const message = error instanceof Error ? error.message : String(error);
+  const colon = message.indexOf(': ');
+  const lead = colon > 0 ? message.slice(0, colon) : '';
+  const why = /[/\\.]/.test(lead) ? message.slice(colon + 2) : message;
+  return `cannot read it: ${why}`.slice(0, 500);
+}
+
 /** Step 1: the run on record, then every declared audit-log file not imported before. */
 export async function ingestDeclared(rt: Ports, input: RunInput): Promise<IngestResult> {
   await rt.runs.begin({ orgId: input.orgId, kind: MONITOR_KIND, name: input.runName, asOf: input.now, startedBy: input.startedBy }, rt.clock().toISOString());
@@ -59,18 +77,22 @@ export async function ingestDeclared(rt: Ports, input: RunInput): Promise<Ingest
   const files: IngestedFile[] = [];
   if (declared.length === 0) return { files };
   const key = await rt.hashKey();
-  for (const { platform, log } of declared) {
+  for (const [i, { platform, log }] of declared.entries()) {
+    // Named by its platform and place in the file's list, as a failed scan source is by its id: never by its path.
+    const logName = `declared audit log ${declared.slice(0, i + 1).filter((d) => d.platform === platform).length}`;
     try {
       for await (const file of rt.auditLogs.declared(log, key)) {
         try {
           const s = await importAuditLog(rt, { orgId: input.orgId, platform, file, mapping: log.mapping, actor: input.runName, now: new Date(input.now), org });
-          files.push({ platform, name: s.file, status: s.status, ...(s.layout ? { layout: s.layout } : {}), events: s.events, problems: s.problemCount, ignored: s.ignoredCount });
+          // The rows not read, by line, as `events import` lists them: the first PROBLEMS_LISTED of the run.
+          const listed = s.problems.slice(0, Math.max(0, PROBLEMS_LISTED - files.reduce((n, f) => n + (f.problemsListed?.length ?? 0), 0)));
+          files.push({ platform, name: s.file, status: s.status, ...(s.layout ? { layout: s.layout } : {}), events: s.events, problems: s.problemCount, ignored: s.ignoredCount, ...(listed.length ? { problemsListed: listed } : {}) });
         } catch (error) {
           files.push({ platform, name: file.name, status: 'failed', events: 0, problems: 0, ignored: 0, error: errorText(error) });
         }
       }
     } catch (error) {
-      files.push({ platform, name: '(declared audit log)', status: 'failed', events: 0, problems: 0, ignored: 0, error: errorText(error) });
+      files.push({ platform, name: logName, status: 'failed', events: 0, problems: 0, ignored: 0, error: declaredLogError(error) });
     }
   }
   return { files };
@@ -80,6 +102,9 @@ export async function ingestDeclared(rt: Ports, input: RunInput): Promise<Ingest
 async function detectionContext(rt: Ports, org: LoadedOrganisation, key: string): Promise<Omit<DetectionContext, 'baselines' | 'isNew'>> {
   const orgId = org.organisation.id;
   const [sources, dataMap] = await Promise.all([rt.organisations.sources(orgId), rt.dataMaps.previous(orgId)]);
+  // The scheduled runs' own guard (a person's start is refused before it begins, checkRunStart):
+  // read before anything moves, so the events wait, held, for the first pass after the scan.
+  if (!dataMap) throw new ConflictError(noDataMapForMonitoring(orgId));
   const scanned = (dataMap?.sources ?? []).filter((s) => s.status === 'scanned').map((s) => s.id);
   const entries = await Promise.all(scanned.map(async (id) => [id, dataMap ? await rt.dataMaps.groups(orgId, dataMap.scanId, id) : []] as const));
   return {
@@ -213,7 +238,7 @@ export async function detectPass(rt: Ports, input: DetectEvent): Promise<DetectR
       result.findings,
       async (f) => {
         const profile = f.groupHash ? ctx.groups.get(`${f.platform}#${f.groupHash}`) : undefined;
-        const alert = alertOf(f, input, org, alertRecipients(org.organisation, profile?.owner));
+        const alert = alertOf(f, input, org, alertRecipients(org.organisation, profile?.owner, f.person ? org.people.get(f.person) : undefined));
         const outcome = await rt.alerts.create(alert, { orgId, at, event: 'alert.raised', subject: `ALERT#${alert.id}`, actor: input.runName, detail: { rule: alert.rule, severity: alert.severity, events: alert.eventCount } });
         let current = alert;
         if (outcome === 'created') {
@@ -224,7 +249,8 @@ export async function detectPass(rt: Ports, input: DetectEvent): Promise<DetectR
           current = (await rt.alerts.get(orgId, alert.id)) ?? alert;
         }
         // Recorded again after a crash between the alert and its notices: a notice's key refuses a second.
-        if (current.status !== 'resolved') for (const r of current.recipients) notices.push(noticeOf(current, r, org, at));
+        // Never to the alert's own subject (an alert raised before they were left out may list them).
+        if (current.status !== 'resolved') for (const r of current.recipients) if (r !== current.person) notices.push(noticeOf(current, r, org, at));
       },
       { concurrency: 8 },
     );
@@ -313,7 +339,7 @@ export async function reportMonitoring(rt: Ports, input: MonitorReportInput): Pr
   const run = { orgId: input.orgId, kind: MONITOR_KIND, name: runName };
   const at = rt.clock().toISOString();
   const failedFiles = files.filter((f) => f.status === 'failed');
-  const why = error ?? (failedFiles.length ? `${failedFiles.length} audit-log file${failedFiles.length === 1 ? '' : 's'} could not be read: ${failedFiles.map((f) => `${f.name}: ${f.error}`).join('; ')}` : 'a notice could not be sent (it stays pending for the next run)');
+  const why = error ?? (failedFiles.length ? `${failedFiles.length} audit-log file${failedFiles.length === 1 ? '' : 's'} could not be read: ${failedFiles.map((f) => `${f.platform} ${f.name}: ${f.error}`).join('; ')}` : 'a notice could not be sent (it stays pending for the next run)');
   if (status === 'failed') await rt.runs.finish(run, { status: 'failed', error: why.slice(0, 1000), summary: figures }, at);
   else await rt.runs.finish(run, { status: 'succeeded', summary: figures }, at);
   await sealAfterRun(rt, run);

@@ -56,8 +56,8 @@ function notBegun(name: WorkflowName, period: string, now: Date, timeZone: strin
  * on-demand one) that its workflow would only fail: a period not written for its
  * kind; a quarter's review for a quarter that has ended or not begun where the
  * organisation is (a review opened years ahead would mail every owner now); any
- * other run for a period that has not begun (notBegun); a gap analysis with no data
- * map to hold the requirements against.
+ * other run for a period that has not begun (notBegun); a gap analysis or a monitoring
+ * pass with no data map to hold the requirements or the events against.
  */
 export async function checkRunStart(
   rt: Pick<Ports, 'organisations' | 'dataMaps'>,
@@ -85,5 +85,16 @@ export async function checkRunStart(
   if (name === 'gap-analysis' && !(await rt.dataMaps.latest(orgId))) {
     throw new ConflictError(`${fields.workflow}: no data map of "${orgId}" yet: a data-mapping scan must run first (compliance datamap, or the workflow data-mapping-scan); a gap analysis without one would report a clean bill it cannot know`);
   }
+  // A monitoring pass judges events by the groups' tiers and ratings, which only a data map
+  // gives; one run before it would move the watermark past events it could not judge, and
+  // they would never be examined again.
+  if (name === 'behaviour-monitoring' && !(await rt.dataMaps.latest(orgId))) {
+    throw new ConflictError(`${fields.workflow}: ${noDataMapForMonitoring(orgId)}`);
+  }
   return timeZone ? { timeZone } : {};
+}
+
+/** Why a monitoring pass waits for the organisation's first data map (the start check's and the detect step's words). */
+export function noDataMapForMonitoring(orgId: string): string {
+  return `no data map of "${orgId}" yet: a data-mapping scan must run first (compliance datamap, or the workflow data-mapping-scan); a monitoring pass without one could not tell which groups are red, and its watermark would move past events it cannot judge (they wait, held, for the first pass after the scan)`;
 }
