@@ -2,7 +2,7 @@
 // on the ordinary activity around it (month-end payroll runs, staff whose own baseline
 // is high, Hong Kong public holidays), and at the edges of window and threshold.
 import { describe, expect, it } from 'vitest';
-import { detect, identityOf, type Baseline, type DetectionContext, type GroupProfile } from '../lib/domain/monitoring/detect.ts';
+import { detect, identityOf, MAX_EVENT_IDS, type Baseline, type DetectionContext, type GroupProfile } from '../lib/domain/monitoring/detect.ts';
 import type { Action, EventInput, HeldEvent } from '../lib/domain/monitoring/event.ts';
 import { EventHolder, userHash } from '../lib/domain/monitoring/hold.ts';
 import { MonitoringPolicy } from '../lib/domain/monitoring/policy.ts';
@@ -68,10 +68,12 @@ describe('volume', () => {
     const result = detect(events, context());
     expect(result.findings.map((f) => [f.rule, f.person, f.day, f.tier, f.severity])).toEqual([['volume', 'ada', '2026-11-24', 'red', 'high']]);
     const f = result.findings[0]!;
-    // 90 events 20 s apart: the first window over 40 holds 41 events.
-    expect(f.detail).toMatchObject({ count: 41, threshold: 40, learning: false });
-    expect(f.eventCount).toBe(41);
-    expect(f.events).toHaveLength(41);
+    // 90 events 20 s apart: the count crosses 40 at the 41st, and the alert holds the whole
+    // burst, all 90 within the hour from its first (its ids capped at MAX_EVENT_IDS).
+    expect(f.detail).toMatchObject({ count: 90, threshold: 40, learning: false, windowStart: '2026-11-24T06:00:00.000Z' });
+    expect(f.eventCount).toBe(90);
+    expect(f.lastEventAt).toBe(f.detail.windowEnd);
+    expect(f.events).toHaveLength(Math.min(90, MAX_EVENT_IDS));
     expect(f.group).toBe('財務部');
   });
 

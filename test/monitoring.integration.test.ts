@@ -145,9 +145,9 @@ describe('behaviour monitoring against DynamoDB Local', () => {
     expect(zh.subject).toBe('[Kowloon Co] 行為監察：2 項警報');
     expect(zh.text).toContain('大量下載');
     const en = mailer.sent.find((m) => m.to.email === 'owen@kowloon.example')!;
-    // The first window over the floor: 41 downloads in 13 minutes 20 seconds.
-    expect(en.text).toContain('41 downloads and exports in 60 minutes (threshold 40; own baseline 0)');
-    expect(en.text).toContain('2026-11-24 14:00 – 14:13 (Asia/Hong_Kong)');
+    // The whole burst, not only its first 41 that crossed the floor: all 50, 20 s apart from 14:00.
+    expect(en.text).toContain('50 downloads and exports in 60 minutes (threshold 40; own baseline 0)');
+    expect(en.text).toContain('2026-11-24 14:00 – 14:16 (Asia/Hong_Kong)');
     // Nothing raw at rest: no address as written, in any event or alert.
     const stored = JSON.stringify([...(await items(rt, 'event')), ...(await items(rt, 'alert'))]);
     expect(stored).not.toContain('ada@kowloon.example');

@@ -325,7 +325,14 @@ export function detect(events: readonly HeldEvent[], ctx: DetectionContext): Det
           const threshold = factor * (learning ? floor * tier.multiplier : Math.max(floor, tier.multiplier * baseline));
           if (atLeast <= threshold) continue;
           firedOn.add(d);
-          findings.push(windowFinding(track, rule, departing, r, list.slice(from, k + 1).filter((x) => rank[x]! >= r), { count: atLeast, threshold, baseline, learning, windowMinutes: policy.windowMinutes }, d));
+          // The whole burst, not only its events up to where the count crossed the threshold:
+          // every event within the window from the first one counted (120 downloads in 40
+          // minutes are reported as 120, not as the 91st that crossed).
+          let end = k + 1;
+          const until = ms[list[from]!]! + windowMs;
+          while (end < list.length && ms[list[end]!]! < until) end++;
+          const burst = list.slice(from, end).filter((x) => rank[x]! >= r);
+          findings.push(windowFinding(track, rule, departing, r, burst, { count: burst.length, threshold, baseline, learning, windowMinutes: policy.windowMinutes }, d));
           break;
         }
       }
