@@ -6,6 +6,7 @@ import type { Alert, AlertStatus, Disposition } from '../../domain/monitoring/al
 import type { MonitoringDay } from '../../domain/monitoring/records.ts';
 import { alertStats, type AlertStats } from '../../domain/monitoring/stats.ts';
 import { redact } from '../../domain/detect/redact.ts';
+import { localMoment } from '../../domain/local-time.ts';
 import { firstDayOf, lastDayOf, type Quarter } from '../../domain/review/quarter.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
 import type { Organisation } from '../../domain/org/org.ts';
@@ -46,15 +47,17 @@ export interface AlertDecision {
   comment?: string;
 }
 
-async function decidable(rt: Pick<Ports, 'alerts' | 'organisations'>, d: AlertDecision): Promise<Alert> {
+/** The alert `d` may decide, and the organisation's time zone, in which its refusals give times. */
+async function decidable(rt: Pick<Ports, 'alerts' | 'organisations'>, d: AlertDecision): Promise<{ alert: Alert; when: (iso: string | undefined) => string }> {
   const [alert, loaded] = await Promise.all([rt.alerts.get(d.orgId, d.id), rt.organisations.load(d.orgId)]);
   if (!loaded) throw new NotFoundError(`organisation "${d.orgId}" has not been imported`);
   if (!alert) throw new NotFoundError(`no alert "${d.id}" in ${d.orgId}: see compliance alerts list`);
   if (!loaded.people.has(d.as)) throw new InputError(`--as: "${d.as}" is not one of ${d.orgId}'s people`);
   if (alert.person === d.as) throw new ForbiddenError(`${d.as} may not handle alert ${d.id}: it is about their own activity; its recipients, the security contact or the compliance contact handle it`);
   if (!handlesAlert(loaded.organisation, alert, d.as)) throw new ForbiddenError(`${d.as} may not handle alert ${d.id}: its recipients, the security contact and the compliance contact may`);
-  if (d.now.toISOString() < alert.at) throw new InputError(`alert ${d.id} was raised at ${alert.at}: it cannot be handled before (${d.now.toISOString()})`);
-  return alert;
+  const when = (iso: string | undefined) => localMoment(iso, loaded.organisation.timeZone);
+  if (d.now.toISOString() < alert.at) throw new InputError(`alert ${d.id} was raised at ${when(alert.at)}: it cannot be handled before (${when(d.now.toISOString())})`);
+  return { alert, when };
 }
 
 /** A comment is held with the identifiers in it masked, as every text a person types. */
@@ -62,8 +65,8 @@ const masked = <T extends { comment?: string }>(d: T): T => (d.comment !== undef
 
 export async function acknowledgeAlert(rt: Pick<Ports, 'alerts' | 'organisations'>, given: AlertDecision): Promise<Alert> {
   const d = masked(given);
-  const alert = await decidable(rt, d);
-  if (alert.status !== 'open') throw new ConflictError(`alert ${d.id} is ${alert.status} already (by ${alert.status === 'resolved' ? alert.resolvedBy : alert.acknowledgedBy} at ${alert.status === 'resolved' ? alert.resolvedAt : alert.acknowledgedAt})`);
+  const { alert, when } = await decidable(rt, d);
+  if (alert.status !== 'open') throw new ConflictError(`alert ${d.id} is ${alert.status} already (by ${alert.status === 'resolved' ? alert.resolvedBy : alert.acknowledgedBy} at ${when(alert.status === 'resolved' ? alert.resolvedAt : alert.acknowledgedAt)})`);
   const at = d.now.toISOString();
   const next: Alert = { ...alert, status: 'acknowledged', acknowledgedAt: at, acknowledgedBy: d.as, ...(d.comment !== undefined ? { comment: d.comment } : {}) };
   await rt.alerts.change(next, 'open', { orgId: d.orgId, at, event: 'alert.acknowledged', subject: `ALERT#${d.id}`, actor: d.as, ...(d.comment ? { detail: { comment: d.comment } } : {}) });
@@ -72,8 +75,8 @@ export async function acknowledgeAlert(rt: Pick<Ports, 'alerts' | 'organisations
 
 export async function resolveAlert(rt: Pick<Ports, 'alerts' | 'organisations'>, given: AlertDecision & { disposition: Disposition }): Promise<Alert> {
   const d = masked(given);
-  const alert = await decidable(rt, d);
-  if (alert.status === 'resolved') throw new ConflictError(`alert ${d.id} was resolved already, as ${alert.disposition}, by ${alert.resolvedBy} at ${alert.resolvedAt}`);
+  const { alert, when } = await decidable(rt, d);
+  if (alert.status === 'resolved') throw new ConflictError(`alert ${d.id} was resolved already, as ${alert.disposition}, by ${alert.resolvedBy} at ${when(alert.resolvedAt)}`);
   const at = d.now.toISOString();
   // Resolved without an acknowledgement: it was acknowledged when it was resolved.
   const next: Alert = {
