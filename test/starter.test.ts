@@ -1,6 +1,7 @@
 // The starter that schedules and the API call: a tick delivered twice is one run.
 import { ExecutionAlreadyExists } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
+import { DataMap, diffDataMaps } from '../lib/domain/datamap/datamap.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { sfnStarter } from '../lib/adapters/aws/sfn-starter.ts';
@@ -39,6 +40,19 @@ describe('starting workflow runs', () => {
       runName: 'evidence-sweep-kowloon-co-2026-11-30',
       now: '2026-11-30T01:00:00.000Z',
     });
+  });
+
+  it('starts no monitoring pass for an organisation with no data map yet (it would only fail), and starts it once one exists', async () => {
+    const rt = await testRuntime();
+    await importOrganisationFile(rt, smallOrg([]), 'import:test', '2026-11-01T00:00:00Z');
+    const sfn = fakeStepFunctions();
+    const tick = (at: string) => startRuns(rt, sfn.start, { workflow: 'behaviour-monitoring', now: new Date(at) });
+    expect(await tick('2026-11-30T01:00:00Z')).toEqual([{ orgId: 'kowloon-co', name: 'behaviour-monitoring-kowloon-co-2026-11-30T0100', status: 'waiting' }]);
+    expect(sfn.executions.size).toBe(0);
+    const map = DataMap.parse({ orgId: 'kowloon-co', scanId: 'data-mapping-scan-kowloon-co-2026-11', scannedAt: '2026-11-30T01:05:00Z', sources: [] });
+    await rt.dataMaps.put(map, diffDataMaps(undefined, map), '2026-11-30T01:05:00Z');
+    expect((await tick('2026-11-30T01:15:00Z'))[0]?.status).toBe('started');
+    expect([...sfn.executions.keys()]).toEqual(['behaviour-monitoring-kowloon-co-2026-11-30T0115']);
   });
 
   it('starts one run per imported organisation when the tick names none', async () => {

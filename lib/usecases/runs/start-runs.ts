@@ -2,7 +2,7 @@
 // name comes from the workflow, organisation and period: a second start of the
 // same name is the same run ("already started"), not an error.
 import { daysIntoPeriod, periodOfRun, runRequest, workflow, WORKFLOWS, type WorkflowName } from '../../workflows/declarations.ts';
-import type { ExecutionStarter, OrganisationRepository } from '../ports.ts';
+import type { DataMapRepository, ExecutionStarter, OrganisationRepository } from '../ports.ts';
 import type { RunInput } from '../run-input.ts';
 
 export interface StartRequest {
@@ -15,12 +15,16 @@ export interface StartRequest {
 export interface Started {
   orgId: string;
   name: string;
-  /** not-due: the organisation's own period has not turned lately (it started, or will start, on its first days). */
-  status: 'started' | 'already-started' | 'not-due';
+  /**
+   * not-due: the organisation's own period has not turned lately (it started, or will start,
+   * on its first days). waiting: a monitoring pass before the organisation's first data map,
+   * which would only fail (checkRunStart): its events wait, held, for the first pass after the scan.
+   */
+  status: 'started' | 'already-started' | 'not-due' | 'waiting';
   executionArn?: string;
 }
 
-export async function startRuns(rt: { organisations: OrganisationRepository }, start: ExecutionStarter, request: StartRequest): Promise<Started[]> {
+export async function startRuns(rt: { organisations: OrganisationRepository; dataMaps: Pick<DataMapRepository, 'latest'> }, start: ExecutionStarter, request: StartRequest): Promise<Started[]> {
   const orgIds = request.orgId ? [request.orgId] : await rt.organisations.ids();
   const declared = workflow(request.workflow);
   const started: Started[] = [];
@@ -30,6 +34,11 @@ export async function startRuns(rt: { organisations: OrganisationRepository }, s
     const { name, input } = runRequest(request.workflow, orgId, request.now, timeZone ? { timeZone } : {});
     if (declared.localPeriod && daysIntoPeriod(declared.period, request.now, timeZone) >= declared.localPeriod.startWithinDays) {
       started.push({ orgId, name, status: 'not-due' });
+      continue;
+    }
+    // Not a failed run every quarter-hour until the first scan, each raising the failed-run alarm.
+    if (request.workflow === 'behaviour-monitoring' && !(await rt.dataMaps.latest(orgId))) {
+      started.push({ orgId, name, status: 'waiting' });
       continue;
     }
     const result = await start(request.workflow, name, JSON.stringify(input));
