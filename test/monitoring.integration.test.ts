@@ -430,11 +430,12 @@ describe('behaviour monitoring against DynamoDB Local', () => {
   });
 
   it('refuses an event dated after the import by more than the clock skew allowed, by its line, and reads one within it', async () => {
-    const s = await importCsv(rt, csv([
+    const file = csv([
       ['2026-12-03T02:00:00Z', 'auditor@partner.example', 'view', 'payslips.xlsx', 'Payroll', '', ''],
       ['2026-11-30T09:05:00Z', 'temp@partner.example', 'view', 'payslips.xlsx', 'Payroll', '', ''],
       ['2029-11-30T09:00:00Z', 'ada@kowloon.example', 'forward', 'payslip.pdf', 'Payroll', 'ada.home@gmail.com', ''],
-    ]), '2026-11-30T09:00:00Z');
+    ]);
+    const s = await importCsv(rt, file, '2026-11-30T09:00:00Z');
     expect(s).toMatchObject({ rows: 3, events: 1, problemCount: 2 });
     expect(s.problems).toEqual([
       { at: 'line 2', reason: 'time: 2026-12-03T02:00:00.000Z is after the time of the import (2026-11-30T09:00:00.000Z) by more than 10 minutes: an event that has not happened yet' },
@@ -442,6 +443,10 @@ describe('behaviour monitoring against DynamoDB Local', () => {
     ]);
     await monitor(rt, '2026-11-30T09:15:00Z');
     expect((await listAlerts(rt, ORG)).map((a) => [a.rule, a.day])).toEqual([['strangers', '2026-11-30']]);
+    // Not recorded as imported: the same file, imported once that day has come, reads the row dated then.
+    const later = await importCsv(rt, file, '2026-12-03T03:00:00Z');
+    expect(later).toMatchObject({ status: 'imported', rows: 3, events: 2, problemCount: 1 });
+    expect(later.problems.map((p) => p.at)).toEqual(['line 4']);
   });
 
   it('names a declared audit log it cannot read by its platform, with the reason and without its path', async () => {
