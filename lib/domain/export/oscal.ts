@@ -11,6 +11,7 @@
 // Every UUID is derived from the organisation, the period where it belongs to one, and
 // the id of what it stands for (uuid.ts), so a second export gives the same UUIDs. Pure.
 import { addDays } from '../dates.ts';
+import { hasEvidenceScheme } from '../org/org.ts';
 import type { Gap } from '../gaps/gap.ts';
 import type { TaskResult } from '../review/review.ts';
 import { auditJson, datamapJson, gapsJson, jsonFile, soaJson } from './json.ts';
@@ -232,9 +233,16 @@ function evidenceObservation(c: PackageContent, ids: Ids, e: EvidenceIndexRow): 
     methods: ['EXAMINE'],
     collected: startOfLocalDay(e.collected, tz),
     ...(e.validUntil ? { expires: startOfLocalDay(addDays(e.validUntil, 1), tz) } : {}),
-    'relevant-evidence': [{ href: uriReference(e.location), description: `${e.title} at ${e.location}`, ...props(prop('sha256', e.sha256)) }],
+    'relevant-evidence': [{ ...evidenceLink(e.location), description: `${e.title} at ${e.location}`, ...props(prop('sha256', e.sha256)) }],
   };
 }
+
+/**
+ * An evidence item's link: none for a location of another scheme than evidence may have
+ * (one stored before that was checked: a `javascript:` link in a signed package would run
+ * in a viewer that follows it); the description still names the location.
+ */
+const evidenceLink = (location: string): Json => (hasEvidenceScheme(location) ? { href: uriReference(location) } : {});
 
 function answerObservation(c: PackageContent, ids: Ids, t: ReviewTaskRow): Json {
   const by = t.answeredBy ?? t.delegate ?? t.owner;
@@ -247,7 +255,7 @@ function answerObservation(c: PackageContent, ids: Ids, t: ReviewTaskRow): Json 
     origins: [{ actors: [{ type: 'party', 'actor-uuid': ids.of('party', by), 'role-id': 'control-owner' }] }],
     collected: t.answeredAt ?? c.review?.review.openedAt ?? c.window.from,
     ...(t.evidence.length
-      ? { 'relevant-evidence': t.evidence.map((e) => ({ href: uriReference(e.location), description: `${e.id}: ${e.title}`, ...props(prop('evidence-id', e.id), prop('origin', e.origin), prop('sha256', e.sha256)) })) }
+      ? { 'relevant-evidence': t.evidence.map((e) => ({ ...evidenceLink(e.location), description: `${e.id}: ${e.title}`, ...props(prop('evidence-id', e.id), prop('origin', e.origin), prop('sha256', e.sha256)) })) }
       : {}),
   };
 }

@@ -103,11 +103,14 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal chara
 /** Where evidence may be kept: schemes that name a document, never one a viewer would run (`javascript:`, `data:`). */
 export const EVIDENCE_SCHEMES = ['https', 'http', 's3', 'gs', 'file', 'smb'] as const;
 
+/** Whether a location's scheme is one of EVIDENCE_SCHEMES (what may be given as a link). */
+export const hasEvidenceScheme = (location: string): boolean => (EVIDENCE_SCHEMES as readonly string[]).includes(location.slice(0, Math.max(0, location.indexOf(':'))).toLowerCase());
+
 /** An evidence item's location: a URI of one of EVIDENCE_SCHEMES, kept as given (it must still open). */
 export const EvidenceLocation = z
   .url({ error: 'must be a URI such as https://..., s3://... or file:///...' })
   .max(URI_MAX, `must be at most ${URI_MAX} characters`)
-  .refine((u) => (EVIDENCE_SCHEMES as readonly string[]).includes(u.slice(0, u.indexOf(':')).toLowerCase()), {
+  .refine(hasEvidenceScheme, {
     error: `must be a URI of one of the schemes ${EVIDENCE_SCHEMES.join(', ')} (where a document is kept, not a script)`,
   });
 
