@@ -106,7 +106,8 @@ function whereNotJson(text: string): string {
     if (error instanceof JsonSyntaxError) return error.message;
     throw error;
   }
-  return 'not valid JSON';
+  // the checker took it (a value JSON.parse alone refuses): no position to give
+  return 'refused by the JSON reader';
 }
 
 async function tableFile(file: string, name: string, sha256: string): Promise<AuditLogFile> {

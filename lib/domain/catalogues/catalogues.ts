@@ -17,8 +17,10 @@ import mappingsData from './data/mappings.json' with { type: 'json' };
 export const Framework = z.enum(['pdpo', 'gdpr', 'iso27001']);
 export type Framework = z.infer<typeof Framework>;
 
-/** The catalogues `compliance catalogue` lists: the three frameworks and the 2013 edition of ISO/IEC 27001 Annex A. */
-/** What `compliance catalogue` lists; `iso27001-clauses`: the management-system clauses a gap may cite. */
+/**
+ * The catalogues `compliance catalogue` lists: the three frameworks, the 2013 edition of
+ * ISO/IEC 27001 Annex A, and (`iso27001-clauses`) the management-system clauses a gap may cite.
+ */
 export const CatalogueName = z.enum(['pdpo', 'gdpr', 'iso27001', 'iso27001-2013', 'iso27001-clauses']);
 export type CatalogueName = z.infer<typeof CatalogueName>;
 

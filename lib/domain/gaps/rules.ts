@@ -12,6 +12,7 @@
 // organisation file declares now.
 import { holdsPersonalData } from '../datamap/classify.ts';
 import type { DataMap, FailedSource, GroupEntry, ScannedSource } from '../datamap/datamap.ts';
+import { controlTitles } from '../review/soa.ts';
 import { euAdequacyFor, placeName, transfers, type Jurisdiction, type Transfer } from '../datamap/residency.ts';
 import type { EvidenceStatus } from '../evidence/lapse-policy.ts';
 import type { HeldGroup } from '../org/declared-group.ts';
@@ -397,7 +398,7 @@ export function analyse(input: AnalysisInput): Analysis {
   for (const control of input.controls) {
     const implementation = control.implementation;
     if (!control.applicable || !control.owner || implementation === undefined || implementation === 'implemented') continue;
-    const name = `${control.id} ${control.title}`;
+    const name = `${control.id} ${controlTitles(control.id, control.title).title}`;
     find('control-not-implemented', { kind: 'control', id: control.id }, {
       severity: implementation === 'not-implemented' ? 'medium' : 'low',
       eu: gdprApplies,

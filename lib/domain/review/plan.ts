@@ -7,11 +7,11 @@
 //   into a nonconformity before its owner was late;
 // - titled as the catalogue titles the control, whatever the organisation file calls it.
 import { addDays } from '../dates.ts';
-import { requirement } from '../catalogues/catalogues.ts';
 import type { Control } from '../org/org.ts';
 import type { ControlEvidenceStatus, Nonconformity, ReviewPolicy, Task } from './review.ts';
 import { lastDayOf, quarterNumber, type Quarter } from './quarter.ts';
 import { taskId } from './review.ts';
+import { controlTitles } from './soa.ts';
 
 /** An applicable control as the organisation file declares it, with the owner it must have. */
 export type ReviewedControl = Pick<Control, 'id' | 'title' | 'reviewer' | 'reviewEvery' | 'reviewIn'> & { owner: string };
@@ -42,9 +42,6 @@ export function capAtDeadline(quarter: Quarter, due: string): string {
   return due > deadline ? deadline : due;
 }
 
-/** The catalogue's title of an Annex A control (the organisation file's wording may differ, or name another control). */
-export const catalogueTitle = (control: Pick<Control, 'id' | 'title'>): string => requirement({ framework: 'iso27001', id: control.id })?.title ?? control.title;
-
 export interface PlanInput {
   quarter: Quarter;
   /** The local date the review opens. */
@@ -67,7 +64,8 @@ export function planTasks(input: PlanInput): Task[] {
       id: taskId(input.quarter, c.id),
       quarter: input.quarter,
       control: c.id,
-      controlTitle: catalogueTitle(c),
+      // the catalogue's title, as the SoA names it (the file's wording may name another control)
+      controlTitle: controlTitles(c.id, c.title).title,
       owner: c.owner,
       reviewer: c.reviewer ?? input.complianceContact,
       due,
