@@ -19,6 +19,7 @@ import { batchWriteAll } from '../lib/adapters/dynamodb/batch.ts';
 import { AUDIT_CLEARING_GRACE_MS, sealAuditTrail } from '../lib/adapters/dynamodb/audit-seal.ts';
 import { createStore } from '../lib/adapters/dynamodb/client.ts';
 import { INDEX, keys } from '../lib/adapters/dynamodb/keys.ts';
+import { useOnce } from '../lib/adapters/dynamodb/nonce-store.ts';
 import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
 import { AuditVerification, type AuditDigest } from '../lib/domain/audit/chain.ts';
 import type { Runtime } from '../lib/runtime.ts';
@@ -566,6 +567,37 @@ describe('audit seal: digests whose entries may still show as marked', () => {
     expect(conflicts).toBe(1);
     expect(await markedKeys(rt)).toEqual([]);
     expect(await verifyAudit(rt, ORG)).toMatchObject({ ok: true, sealed: 3, digests: 1 });
+  });
+});
+
+describe('a value used once, with its audit entry', () => {
+  it('is sent again when its transaction meets another (a sign-in link clicked twice): used once, one entry, and used ever after', async () => {
+    const rt = await testRuntime();
+    const store = createStore({ tableName: rt.store.table, endpoint: inject('dynamoEndpoint') });
+    let conflicts = 0;
+    store.doc.middlewareStack.add(
+      (next) => async (args) => {
+        if (conflicts === 0 && JSON.stringify(args.input).includes('"TransactItems"')) {
+          conflicts++;
+          throw Object.assign(new Error('Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]'), {
+            name: 'TransactionCanceledException',
+            CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'conflict' },
+    );
+    const audit = { orgId: ORG, at: T0, event: 'session.signed-in', subject: 'SESSION#s1', actor: 'ada', detail: { role: 'owner', via: 'link' } };
+    const expires = new Date(Date.parse(T0) + 3_600_000);
+    try {
+      expect(await useOnce(store, ORG, 'sign-in', 'jti-1', expires, audit)).toBe(true);
+      expect(await useOnce(store, ORG, 'sign-in', 'jti-1', expires, { ...audit, subject: 'SESSION#s2' })).toBe(false);
+    } finally {
+      store.doc.destroy();
+    }
+    expect(conflicts).toBe(1);
+    expect((await rt.audit.read(ORG)).map((e) => [e.event, e.subject])).toEqual([['session.signed-in', 'SESSION#s1']]);
   });
 });
 

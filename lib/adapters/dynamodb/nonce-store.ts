@@ -8,7 +8,7 @@ import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import type { AuditEvent } from '../../domain/audit/audit.ts';
 import { auditPut } from './audit.ts';
 import type { Store } from './client.ts';
-import { cancellationCodes, writtenIf } from './conditions.ts';
+import { cancellationCodes, isTransactionConflict, writtenIf } from './conditions.ts';
 import { keys } from './keys.ts';
 
 /** True the first time `id` is used for `purpose`, with `audit` appended if given; false ever after (until it expires), appending nothing. */
@@ -19,14 +19,22 @@ export async function useOnce(store: Store, orgId: string, purpose: string, id: 
     ConditionExpression: 'attribute_not_exists(PK)',
   };
   if (!audit) return writtenIf(store.doc.send(new PutCommand(put)));
-  try {
-    await store.doc.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, auditPut(store, audit)] }));
-    return true;
-  } catch (error) {
-    if (cancellationCodes(error)[0] === 'ConditionalCheckFailed') return false;
-    throw error;
+  const items = [{ Put: put }, auditPut(store, audit)];
+  // A transaction that met another on the same item (a link clicked twice, two sign-outs at
+  // once) wrote nothing: sent again, it is written, or finds the value used.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await store.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (cancellationCodes(error)[0] === 'ConditionalCheckFailed') return false;
+      if (!isTransactionConflict(error) || attempt === CONFLICT_ATTEMPTS) throw error;
+    }
   }
 }
+
+/** Sends of a use-and-audit transaction before a conflict with another is passed on. */
+const CONFLICT_ATTEMPTS = 3;
 
 /**
  * Has `id` been used for `purpose` (and not expired)? One consistent GetItem of the key alone,
