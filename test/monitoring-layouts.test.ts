@@ -224,6 +224,13 @@ describe('held events', () => {
     expect(holder.target('frontline')).toMatchObject({ kind: 'group', name: 'frontline' });
     expect(shownUser('U07HL00009')).toBe('u0***9');
     expect(maskIp('2001:db8:85a3::8a2e:370:7334')).toBe('2001:db8:85a3::*');
+    // `::` early in the address stands for zero groups: its /48 written out, never `2001:db8:::*`
+    expect(maskIp('2001:db8::1')).toBe('2001:db8:0::*');
+    expect(maskIp('2001:DB8:0:0:0:0:0:1')).toBe('2001:db8:0::*');
+    expect(maskIp('::1')).toBe('0:0:0::*');
+    expect(maskIp('fe80::')).toBe('fe80:0:0::*');
+    expect(maskIp('::ffff:203.0.113.7')).toBe('0:0:0::*');
+    expect(maskIp('1::2::3')).toBe('*');
   });
 
   it('reads times without an offset in the zone given, and refuses what is not a time', () => {

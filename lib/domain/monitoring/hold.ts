@@ -29,7 +29,19 @@ export function shownUser(user: string): string {
 export function maskIp(ip: string): string {
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(ip.trim());
   if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.*`;
-  if (ip.includes(':')) return `${ip.trim().split(':').slice(0, 3).join(':')}::*`;
+  if (ip.includes(':')) {
+    // `::` stands for as many zero groups as the address leaves out (and an IPv4 tail for two):
+    // expanded, so that `2001:db8::1` is in 2001:db8:0::, not shown as `2001:db8:::*`.
+    const [head = '', tail, ...rest] = ip.trim().toLowerCase().split('::');
+    const groups = (part: string | undefined) => (part ? part.split(':').flatMap((g) => (g.includes('.') ? ['v4', 'v4'] : [g])) : []);
+    const front = groups(head);
+    const back = groups(tail);
+    if (rest.length > 0 || front.length + back.length > 8) return '*';
+    const all = [...front, ...Array<string>(tail === undefined ? 0 : 8 - front.length - back.length).fill('0'), ...back];
+    const network = all.slice(0, 3);
+    if (network.length < 3 || network.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return '*';
+    return `${network.join(':')}::*`;
+  }
   return '*';
 }
 
