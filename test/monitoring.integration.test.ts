@@ -359,7 +359,9 @@ describe('behaviour monitoring against DynamoDB Local', () => {
     await expect(acknowledgeAlert(rt, { orgId: ORG, id: b!.id, as: 'ada', now: at(50) })).rejects.toThrow(/may not handle/);
     await expect(resolveAlert(rt, { orgId: ORG, id: b!.id, as: 'sec', disposition: 'benign', now: at(-5) })).rejects.toThrow(/cannot be handled before/);
 
-    const stats = await quarterStats(rt, ORG, '2026-Q4');
+    const stats = await quarterStats(rt, ORG, '2026-Q4', at(300));
+    // A quarter not yet begun where the organisation is has no figures to give: refused, not all zeros.
+    await expect(quarterStats(rt, ORG, '2027-Q1', at(300))).rejects.toThrow(/^period: 2027-Q1 has not begun \(it begins 2027-01-01 in Asia\/Hong_Kong\)$/);
     expect(stats.raised).toBe(3);
     expect(stats.byStatus).toEqual({ open: 0, acknowledged: 1, resolved: 2 });
     expect(stats.byDisposition).toMatchObject({ 'true-positive': 1, 'false-positive': 1, benign: 0 });

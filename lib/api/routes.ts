@@ -234,7 +234,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/alerts/stats',
     roles: EVERYONE_WHO_READS,
     query: z.strictObject({ period: Quarter }),
-    handle: async ({ rt, principal, query }) => ({ json: await quarterStats(rt, principal.orgId, query.period) }),
+    handle: async ({ rt, principal, query, now }) => ({ json: await quarterStats(rt, principal.orgId, query.period, now) }),
   }),
   route({
     method: 'POST',

@@ -146,7 +146,7 @@ export function addMonitoringCommands(program: Command, cli: MonitoringCli): voi
         const { quarterAt } = await import('../domain/review/quarter.ts');
         const orgId = await cli.resolveOrg(session, opts.org);
         const org = await session.rt.organisations.settings(orgId);
-        const stats = await quarterStats(session.rt, orgId, named ?? quarterAt(session.now, org?.timeZone ?? 'UTC'));
+        const stats = await quarterStats(session.rt, orgId, named ?? quarterAt(session.now, org?.timeZone ?? 'UTC'), session.now);
         cli.print(options, (await output()).formatStats(stats), stats);
       });
     });

@@ -34,8 +34,13 @@ export function lastDayOf(q: Quarter): string {
 /** Why a review cannot open for `quarter` on the local day `today` in `timeZone` (ended, or not begun); undefined while it is under way. */
 export function notUnderWay(quarter: Quarter, today: string, timeZone: string): string | undefined {
   if (today > lastDayOf(quarter)) return `${quarter} ended on ${lastDayOf(quarter)} (in ${timeZone}): a review opens for the quarter under way`;
-  if (today < firstDayOf(quarter)) return `${quarter} has not begun (it begins ${firstDayOf(quarter)} in ${timeZone}): a review opens for the quarter under way`;
-  return undefined;
+  const early = notBegun(quarter, today, timeZone);
+  return early ? `${early}: a review opens for the quarter under way` : undefined;
+}
+
+/** Why a quarter's figures cannot be given yet (the report, the audit package, alert statistics): it has not begun where the organisation is. */
+export function notBegun(quarter: Quarter, today: string, timeZone: string): string | undefined {
+  return today < firstDayOf(quarter) ? `${quarter} has not begun (it begins ${firstDayOf(quarter)} in ${timeZone})` : undefined;
 }
 
 export function nextQuarter(q: Quarter): Quarter {

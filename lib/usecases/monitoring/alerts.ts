@@ -7,7 +7,7 @@ import type { MonitoringDay } from '../../domain/monitoring/records.ts';
 import { alertStats, type AlertStats } from '../../domain/monitoring/stats.ts';
 import { redact } from '../../domain/detect/redact.ts';
 import { localMoment } from '../../domain/local-time.ts';
-import { firstDayOf, lastDayOf, type Quarter } from '../../domain/review/quarter.ts';
+import { firstDayOf, lastDayOf, localDate, notBegun, type Quarter } from '../../domain/review/quarter.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
 import type { Organisation } from '../../domain/org/org.ts';
 import type { Ports } from '../ports.ts';
@@ -129,8 +129,12 @@ export async function monitoringRecord(rt: Pick<Ports, 'events'>, orgId: string,
 
 export type QuarterStats = AlertStats & { monitoring: MonitoringRecord };
 
-/** How the quarter's alerts were handled, and what monitoring did in it. */
-export async function quarterStats(rt: Pick<Ports, 'alerts' | 'events'>, orgId: string, quarter: Quarter): Promise<QuarterStats> {
+/** How the quarter's alerts were handled, and what monitoring did in it; refused for a quarter not yet begun, whose figures would all be nothing. */
+export async function quarterStats(rt: Pick<Ports, 'alerts' | 'events' | 'organisations'>, orgId: string, quarter: Quarter, now: Date): Promise<QuarterStats> {
+  const org = await rt.organisations.settings(orgId);
+  if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
+  const early = notBegun(quarter, localDate(now, org.timeZone), org.timeZone);
+  if (early) throw new InputError(`period: ${early}`);
   const from = firstDayOf(quarter);
   const to = lastDayOf(quarter);
   const [alerts, monitoring] = await Promise.all([rt.alerts.ofDays(orgId, from, to), monitoringRecord(rt, orgId, quarter)]);

@@ -15,7 +15,7 @@ import { DEFAULT_RISK_POLICY } from '../../domain/gaps/risk.ts';
 import type { Language } from '../../domain/org/org.ts';
 import { dataMapSection, freshnessAttention, freshnessByTheme, freshnessOverTime, gapsSection, monthEnds, reviewSection, riskSection } from '../../domain/report/summarise.ts';
 import type { ReportView } from '../../domain/report/view.ts';
-import { firstDayOf, lastDayOf, localDate, previousQuarter, type Quarter } from '../../domain/review/quarter.ts';
+import { firstDayOf, lastDayOf, localDate, notBegun, previousQuarter, type Quarter } from '../../domain/review/quarter.ts';
 import { evidenceStatusByControl, statementOfApplicability } from '../../domain/review/soa.ts';
 import { InputError, NotFoundError } from '../../errors.ts';
 import { assessRiskOf } from '../gaps/risk.ts';
@@ -67,7 +67,8 @@ export async function gatherReport(rt: Ports, orgId: string, request: ReportRequ
   const policy = org.organisation.sweep;
   const today = localDate(now, tz);
   const period = request.period ?? (await resolveQuarter(rt, orgId, now));
-  if (today < firstDayOf(period)) throw new InputError(`period: ${period} has not begun (it begins ${firstDayOf(period)} in ${tz})`);
+  const early = notBegun(period, today, tz);
+  if (early) throw new InputError(`period: ${early}`);
   const asOf = today < lastDayOf(period) ? today : lastDayOf(period);
   const moment = asOf === today ? now : momentOn(asOf, tz);
   let first = period;
