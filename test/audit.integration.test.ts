@@ -33,6 +33,29 @@ import { tempDir } from './support/temp-dir.ts';
 const SAMPLE = 'examples/acme-hk/org.yaml';
 const ORG = 'harbour-ledger';
 
+/**
+ * A client of the test's table whose first transaction that `when` picks (given its input
+ * as JSON) fails as one meeting another transaction on the same item does; how many did.
+ */
+function conflictingOnce(rt: Runtime, when: (input: string) => boolean): { store: ReturnType<typeof createStore>; conflicts: () => number } {
+  const store = createStore({ tableName: rt.store.table, endpoint: inject('dynamoEndpoint') });
+  let conflicts = 0;
+  store.doc.middlewareStack.add(
+    (next) => async (args) => {
+      if (conflicts === 0 && when(JSON.stringify(args.input))) {
+        conflicts++;
+        throw Object.assign(new Error('Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]'), {
+          name: 'TransactionCanceledException',
+          CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+        });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'conflict' },
+  );
+  return { store, conflicts: () => conflicts };
+}
+
 async function sweep(rt: Runtime, now = '2026-11-30T01:00:00Z'): Promise<{ status: string }> {
   return (await executeWorkflow(rt, 'evidence-sweep', runRequest('evidence-sweep', ORG, new Date(now)).input)) as { status: string };
 }
@@ -544,27 +567,13 @@ describe('audit seal: digests whose entries may still show as marked', () => {
 
   it('a digest whose transaction meets another transaction on the same item is put again', async () => {
     await write(rt, 3, T0, 'x');
-    const store = createStore({ tableName: rt.store.table, endpoint: inject('dynamoEndpoint') });
-    let conflicts = 0;
-    store.doc.middlewareStack.add(
-      (next) => async (args) => {
-        if (conflicts === 0 && digestWrite(JSON.stringify(args.input))) {
-          conflicts++;
-          throw Object.assign(new Error('Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]'), {
-            name: 'TransactionCanceledException',
-            CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
-          });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'conflict' },
-    );
+    const { store, conflicts } = conflictingOnce(rt, digestWrite);
     try {
       expect(await sealAuditTrail(store, ORG, 'x', { at: T0 })).toMatchObject({ seq: 1, sealedEntries: 3 });
     } finally {
       store.doc.destroy();
     }
-    expect(conflicts).toBe(1);
+    expect(conflicts()).toBe(1);
     expect(await markedKeys(rt)).toEqual([]);
     expect(await verifyAudit(rt, ORG)).toMatchObject({ ok: true, sealed: 3, digests: 1 });
   });
@@ -573,21 +582,7 @@ describe('audit seal: digests whose entries may still show as marked', () => {
 describe('a value used once, with its audit entry', () => {
   it('is sent again when its transaction meets another (a sign-in link clicked twice): used once, one entry, and used ever after', async () => {
     const rt = await testRuntime();
-    const store = createStore({ tableName: rt.store.table, endpoint: inject('dynamoEndpoint') });
-    let conflicts = 0;
-    store.doc.middlewareStack.add(
-      (next) => async (args) => {
-        if (conflicts === 0 && JSON.stringify(args.input).includes('"TransactItems"')) {
-          conflicts++;
-          throw Object.assign(new Error('Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]'), {
-            name: 'TransactionCanceledException',
-            CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
-          });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'conflict' },
-    );
+    const { store, conflicts } = conflictingOnce(rt, (input) => input.includes('"TransactItems"'));
     const audit = { orgId: ORG, at: T0, event: 'session.signed-in', subject: 'SESSION#s1', actor: 'ada', detail: { role: 'owner', via: 'link' } };
     const expires = new Date(Date.parse(T0) + 3_600_000);
     try {
@@ -596,7 +591,7 @@ describe('a value used once, with its audit entry', () => {
     } finally {
       store.doc.destroy();
     }
-    expect(conflicts).toBe(1);
+    expect(conflicts()).toBe(1);
     expect((await rt.audit.read(ORG)).map((e) => [e.event, e.subject])).toEqual([['session.signed-in', 'SESSION#s1']]);
   });
 });

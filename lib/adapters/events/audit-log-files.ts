@@ -29,7 +29,7 @@ import { unseal } from '../../domain/detect/seal.ts';
 import type { RawRecord } from '../../domain/monitoring/layouts.ts';
 import type { AuditLogDeclaration } from '../../domain/org/platform.ts';
 import { textFormat, type Encoding } from '../../domain/text/encoding.ts';
-import { JsonStrings, JsonSyntaxError } from '../../domain/text/json-strings.ts';
+import { whereNotJson } from '../../domain/text/json-strings.ts';
 import { InputError } from '../../errors.ts';
 import type { AuditLogFile, AuditLogReaders } from '../../usecases/ports.ts';
 import { readCsvRecords, type CsvProblem, type CsvReport } from '../sources/csv-reader.ts';
@@ -37,6 +37,9 @@ import { entriesUnder } from '../sources/local-files.ts';
 import { openRegularFile, statRegularFile, toReadError } from '../sources/read-error.ts';
 import type { S3Sender } from '../sources/s3-source.ts';
 import { readXlsxRows } from '../sources/xlsx-reader.ts';
+
+/** What a JSON refusal says when the checker took the text (a value JSON.parse alone refuses): no position to give. */
+const NOT_READ = 'refused by the JSON reader';
 
 export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 const HEAD_BYTES = 64 * 1024;
@@ -92,24 +95,6 @@ function checkKind(name: string, ext: string, bytes: Uint8Array, complete: boole
   return { encoding: format.encoding, bomLength: format.bomLength };
 }
 
-/**
- * Where `text` (which JSON.parse refused) stops being JSON and why, as the document
- * checker says it: line and column, never the text (the engine's message may quote it,
- * and from some errors it gives no position at all).
- */
-function whereNotJson(text: string): string {
-  const check = new JsonStrings({ maxDepth: Infinity });
-  try {
-    check.push(text, () => {});
-    check.end(() => {});
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) return error.message;
-    throw error;
-  }
-  // the checker took it (a value JSON.parse alone refuses): no position to give
-  return 'refused by the JSON reader';
-}
-
 async function tableFile(file: string, name: string, sha256: string): Promise<AuditLogFile> {
   let header: string[] = [];
   let headerLine: number | undefined;
@@ -162,7 +147,7 @@ async function jsonFile(file: string, name: string, sha256: string, size: number
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new InputError(`${name}: not valid JSON: ${whereNotJson(text)}`);
+    throw new InputError(`${name}: not valid JSON: ${whereNotJson(text) ?? NOT_READ}`);
   }
   const box = parsed as { entries?: unknown };
   const entries: unknown[] = Array.isArray(parsed) ? parsed : box && typeof box === 'object' && Array.isArray(box.entries) ? box.entries : [parsed];
@@ -199,7 +184,7 @@ async function* jsonLines(file: string, format: TextFormat): AsyncGenerator<RawR
       yield { kind: 'entry', line, entry: JSON.parse(t) };
     } catch {
       // The checker counts lines within this one: only its column is news.
-      yield { kind: 'problem', line, reason: `not a JSON value: ${whereNotJson(t).replace(/^line 1, /, '')}` };
+      yield { kind: 'problem', line, reason: `not a JSON value: ${(whereNotJson(t) ?? NOT_READ).replace(/^line 1, /, '')}` };
     }
   }
 }

@@ -17,7 +17,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { redact } from '../../domain/detect/redact.ts';
-import { JsonStrings, JsonSyntaxError } from '../../domain/text/json-strings.ts';
+import { whereNotJson } from '../../domain/text/json-strings.ts';
 import type { ChatMessage } from './chat-message.ts';
 import { openRegularFile, ReadError, statRegularFile, toReadError } from './read-error.ts';
 
@@ -41,19 +41,6 @@ async function fileSize(file: string): Promise<number | undefined> {
   }
 }
 
-/** Where `text` stops being JSON (the engine's own message may quote the text). */
-function whereInvalid(text: string): string {
-  const check = new JsonStrings({ maxDepth: Infinity });
-  try {
-    check.push(text, () => {});
-    check.end(() => {});
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) return err.message;
-    throw err;
-  }
-  return 'invalid';
-}
-
 async function readJson(file: string, maxBytes: number, size?: number): Promise<unknown> {
   const bytes = size ?? (await fileSize(file));
   if (bytes === undefined) throw new ReadError(file, 'ENOENT', 'no such file');
@@ -73,7 +60,7 @@ async function readJson(file: string, maxBytes: number, size?: number): Promise<
   try {
     return JSON.parse(text);
   } catch {
-    throw new ReadError(file, 'EBADJSON', `not valid JSON: ${whereInvalid(text)}`);
+    throw new ReadError(file, 'EBADJSON', `not valid JSON: ${whereNotJson(text) ?? 'invalid'}`);
   }
 }
 

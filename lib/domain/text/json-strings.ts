@@ -385,3 +385,20 @@ export class JsonStrings {
     }
   }
 }
+
+/**
+ * Where `text` (which JSON.parse refused) stops being JSON and why, as this checker says it:
+ * line and column, never the text (the engine's own message may quote it, and from some
+ * errors it gives no position at all). Undefined when the checker takes the text.
+ */
+export function whereNotJson(text: string): string | undefined {
+  const check = new JsonStrings({ maxDepth: Infinity });
+  try {
+    check.push(text, () => {});
+    check.end(() => {});
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return error.message;
+    throw error;
+  }
+  return undefined;
+}
