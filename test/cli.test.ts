@@ -381,6 +381,9 @@ describe('against DynamoDB Local, one table, in order', () => {
     const badDate = variant('bad-date.yaml', '    collected: 2026-10-05', ['    collected: 2026-02-30']);
     const badYaml = variant('bad-yaml.yaml', '  complianceContact: michelle-leung', ['  complianceContact: michelle-leung', '  tags: [isms, iso27001']);
     expect(sample[badYaml.line], 'the line after the unclosed [').toBe('  sweep:');
+    // The sample as it is, imported on a day before its latest item was collected.
+    const early = variant('early.yaml', '    collected: 2026-11-06', ['    collected: 2026-11-06']);
+    const latest = org.evidence.findIndex((e) => e.collected === '2026-11-06');
 
     const cases: { args: string[]; file: string; expected: RegExp }[] = [
       { args: ['import', wrongType.file], file: wrongType.file, expected: new RegExp(`^${esc(wrongType.file)}:${wrongType.line}: people\\[0\\]\\.language: `) },
@@ -390,6 +393,7 @@ describe('against DynamoDB Local, one table, in order', () => {
       // The `[` opened on the inserted line is found unclosed at the next line (`  sweep:`,
       // not indented into it): the line where the YAML parser found the error.
       { args: ['import', badYaml.file], file: badYaml.file, expected: new RegExp(`^${esc(badYaml.file)}:${badYaml.line + 2}: YAML: Flow sequence in block collection must be sufficiently indented and end with a \\]$`) },
+      { args: ['import', early.file, '--now', '2026-11-05T12:00:00Z'], file: early.file, expected: new RegExp(`^${esc(early.file)}:${early.line}: evidence\\[${latest}\\]\\.collected: 2026-11-06 is after today \\(2026-11-05 in Asia/Hong_Kong\\)$`) },
       // `run` checks the file before it imports or sweeps anything.
       { args: ['run', badDate.file, '--now', '2026-11-30'], file: badDate.file, expected: new RegExp(`^${esc(badDate.file)}:${badDate.line}: evidence\\[2\\]\\.collected: `) },
     ];

@@ -153,10 +153,14 @@ describe('the audit package of the sample organisation', () => {
     expect(registered?.sha256).toMatch(/^[0-9a-f]{64}$/);
     const evidence = (json(files, 'evidence.json') as { evidence: { id: string; collected: string; validUntil?: string; sha256?: string }[] }).evidence;
     expect(evidence.find((e) => e.id === registered?.id)?.sha256).toBe(registered?.sha256);
-    // Only evidence that counted in the quarter: collected by its end, valid at some time in it.
+    // Only evidence that counted in the quarter: collected by its end, valid at some time in it, not retired before it.
     expect(evidence.every((e) => e.collected <= '2026-12-31' && (!e.validUntil || e.validUntil >= '2026-10-01'))).toBe(true);
     const all = await rt.organisations.evidence(ORG);
-    expect(evidence.length).toBe(all.filter((e) => e.collected <= '2026-12-31' && (!e.validUntil || e.validUntil >= '2026-10-01')).length);
+    const inQuarter = all.filter((e) => e.collected <= '2026-12-31' && (!e.validUntil || e.validUntil >= '2026-10-01') && !(e.retiredOn && e.retiredOn <= '2026-10-01'));
+    expect(evidence.map((e) => e.id).sort()).toEqual(inQuarter.map((e) => e.id).sort());
+    // the sample's ev-005, valid into December, was retired on 2026-09-15
+    expect(all.find((e) => e.id === 'ev-005')).toMatchObject({ retiredOn: '2026-09-15', validUntil: '2026-12-09' });
+    expect(evidence.map((e) => e.id)).not.toContain('ev-005');
     expect(evidence.length).toBeLessThan(all.length);
     const gaps = json(files, 'gaps.json') as { gaps: { id: string; status: string }[]; analysis: { id: string } };
     expect(gaps.gaps.length).toBe((await rt.gaps.all(ORG)).length);

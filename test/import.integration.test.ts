@@ -142,3 +142,27 @@ describe('items an earlier version stored', () => {
     expect((await rt.organisations.load(ORG))?.platforms.find((p) => p.id === item.id)?.storage).toEqual(item.storage);
   });
 });
+
+describe('the day evidence was retired', () => {
+  const dayOf = async (rt: Runtime, id: string) => (await rt.organisations.evidence(ORG)).find((e) => e.id === id);
+
+  it('keeps the file\'s retiredOn, the import day for an item live until then or left out, and none for an item first seen retired', async () => {
+    const rt = await imported();
+    // The sample's ev-005 gives its day; ev-014 is retired without one and was never live here.
+    expect(await dayOf(rt, 'ev-005')).toMatchObject({ retired: true, retiredOn: '2026-09-15' });
+    expect((await dayOf(rt, 'ev-014'))?.retiredOn).toBeUndefined();
+
+    const [kept, gone, ...rest] = SAMPLE.evidence.filter((e) => !e.retired);
+    const retiring = { ...SAMPLE, evidence: [{ ...kept!, retired: true }, ...rest, ...SAMPLE.evidence.filter((e) => e.retired)] };
+    // 2026-11-02T00:00Z is 08:00 on 2 November in Hong Kong; 2026-11-02T20:00Z is already the 3rd there.
+    await importOrganisationFile(rt, retiring, 'import:retire', '2026-11-02T20:00:00.000Z');
+    expect(await dayOf(rt, kept!.id)).toMatchObject({ retired: true, retiredOn: '2026-11-03' });
+    expect(await dayOf(rt, gone!.id)).toMatchObject({ retired: true, retiredOn: '2026-11-03' });
+
+    // Imported again later, unchanged: the day stays the first one, and nothing is written.
+    const again = await importOrganisationFile(rt, retiring, 'import:again', '2026-11-20T00:00:00.000Z');
+    expect(again.evidence).toMatchObject({ added: 0, changed: 0, removed: 0, renewed: 0 });
+    expect((await dayOf(rt, kept!.id))?.retiredOn).toBe('2026-11-03');
+    expect((await dayOf(rt, gone!.id))?.retiredOn).toBe('2026-11-03');
+  });
+});

@@ -223,6 +223,31 @@ describe('parseOrgFile: refusals name file, line and field', () => {
     ]);
   });
 
+  it('retiredOn without retired: true, or before the item was collected', () => {
+    expect(problems(insertAfter(26, '    retiredOn: 2026-06-01'))).toEqual(['org.yaml:27: evidence[0].retiredOn: is given only with retired: true']);
+    expect(problems(insertAfter(26, '    retired: true', '    retiredOn: 2025-12-31'))).toEqual(['org.yaml:28: evidence[0].retiredOn: 2025-12-31 is before it was collected (2026-01-01)']);
+    expect(parseOrgFile(insertAfter(26, '    retired: true', '    retiredOn: 2026-06-01'), 'org.yaml').evidence[0]).toMatchObject({ retired: true, retiredOn: '2026-06-01' });
+  });
+
+  it('on import, evidence collected or retired after the organisation\'s today, in its time zone', () => {
+    const file = insertAfter(33, '    retired: true', '    retiredOn: 2026-06-02');
+    // 2026-06-01T16:30Z is already 2 June in Hong Kong (the file's default zone): both days are today.
+    expect(parseOrgFile(file, 'org.yaml', new Date('2026-06-01T16:30:00Z')).evidence[1]).toMatchObject({ collected: '2026-01-31', retiredOn: '2026-06-02' });
+    const refused = (now: string) => {
+      try {
+        parseOrgFile(file, 'org.yaml', new Date(now));
+      } catch (error) {
+        return (error as OrgFileError).problems;
+      }
+      throw new Error('the file was accepted');
+    };
+    expect(refused('2026-06-01T15:30:00Z')).toEqual(['org.yaml:35: evidence[1].retiredOn: 2026-06-02 is after today (2026-06-01 in Asia/Hong_Kong)']);
+    expect(refused('2026-01-30T12:00:00Z')).toEqual([
+      'org.yaml:32: evidence[1].collected: 2026-01-31 is after today (2026-01-30 in Asia/Hong_Kong)',
+      'org.yaml:35: evidence[1].retiredOn: 2026-06-02 is after today (2026-01-30 in Asia/Hong_Kong)',
+    ]);
+  });
+
   it('both validUntil and validFor', () => {
     expect(problems(insertAfter(26, '    validFor: P1Y'))).toEqual(['org.yaml:27: evidence[0].validFor: give validUntil or validFor, not both']);
   });

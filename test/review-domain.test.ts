@@ -237,6 +237,16 @@ describe('the Statement of Applicability', () => {
     expect(Object.fromEntries(evidenceStatusByControl(evidence, '2026-11-30', sweep))).toEqual({ 'A.5.1': 'current', 'A.5.7': 'current' });
   });
 
+  it('counts a retired item until the day it was retired; one retired with no day recorded, on no day', () => {
+    const item = (id: string, control: string, extra: Partial<EvidenceRecord>): EvidenceRecord => ({
+      id, control, title: 't', kind: 'policy', location: 'https://x.example', collected: '2026-01-01', validUntil: '2027-01-01', owner: 'p', retired: true, origin: 'file', ...extra,
+    });
+    const evidence = [item('dated', 'A.5.1', { retiredOn: '2026-09-15' }), item('undated', 'A.5.7', {})];
+    const sweep = { dueSoonDays: 14, escalateAfterDays: 7, reminderEveryDays: 7 };
+    expect(Object.fromEntries(evidenceStatusByControl(evidence, '2026-09-14', sweep))).toEqual({ 'A.5.1': 'current' });
+    expect(Object.fromEntries(evidenceStatusByControl(evidence, '2026-09-15', sweep))).toEqual({});
+  });
+
   it("shows the catalogue's title (the file's own wording beside it when it differs), whether each decision is justified, and only accepted results as results", () => {
     const rows = statementOfApplicability(
       [

@@ -73,7 +73,7 @@ async function resolveOrg(session: Session, orgId: string | undefined): Promise<
 }
 
 async function importFile(session: Session, file: string) {
-  const org = (await orgFiles()).readOrgFile(file); // validates the whole file before anything is written
+  const org = (await orgFiles()).readOrgFile(file, session.now); // validates the whole file before anything is written
   const { importOrganisationFile } = await import('../usecases/org/import.ts');
   const { formatImport } = await import('./output.ts');
   const summary = await importOrganisationFile(session.rt, org, `import:${file}`);

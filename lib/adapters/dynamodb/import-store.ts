@@ -16,6 +16,7 @@ import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aw
 import type { AuditEvent } from '../../domain/audit/audit.ts';
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { evidenceOwner, type HeldOrgFile, type ImportCounts, type ImportSummary } from '../../domain/org/org.ts';
+import { localDate } from '../../domain/review/quarter.ts';
 import { ConflictError, DependencyError } from '../../errors.ts';
 import type { Store } from './client.ts';
 import { auditEntity } from './audit.ts';
@@ -114,12 +115,17 @@ function plan(file: HeldOrgFile, held: Held, actor: string, at: string) {
   };
 
   const controlMap = new Map(file.controls.map((c) => [c.id, c]));
+  // The organisation's day of this import: evidence retired now stops counting from it.
+  const today = localDate(new Date(at), file.organisation.timeZone);
   const stored = new Map(held.evidence.map((i) => [String(i.id), i]));
   for (const e of file.evidence) {
     const oldItem = stored.get(e.id);
     stored.delete(e.id);
     const old = oldItem ? evidenceEntity.fromItem(oldItem) : undefined;
-    const item = evidenceEntity.toItem(orgId, { ...e, owner: evidenceOwner(e, controlMap), origin: 'file' }, old);
+    // Retired without a day: the day held, or this import's when it was live until now. An
+    // item first seen retired has none: when it was retired is not known, so it counts on no day.
+    const retiredOn = e.retired ? (e.retiredOn ?? (old?.retired ? old.retiredOn : old ? today : undefined)) : undefined;
+    const item = evidenceEntity.toItem(orgId, { ...e, owner: evidenceOwner(e, controlMap), origin: 'file', ...(retiredOn ? { retiredOn } : {}) }, old);
     if (old && same(declared(evidenceEntity.toItem(orgId, old)), declared(item))) {
       summary.evidence.unchanged++;
       continue;
@@ -142,7 +148,7 @@ function plan(file: HeldOrgFile, held: Held, actor: string, at: string) {
     // Evidence registered by an answer, the API or the product is not the file's to retire.
     if (old.retired || old.origin !== 'file') continue;
     const { noticed: _n, noticeCycle: _c, ownerNoticedOn: _o, ...held } = old;
-    put(evidenceEntity.toItem(orgId, { ...held, retired: true }), oldItem);
+    put(evidenceEntity.toItem(orgId, { ...held, retired: true, retiredOn: today }), oldItem);
     summary.evidence.removed++;
     audit('evidence.retired', keys.evidence(orgId, old.id).SK, { reason: 'no longer in the organisation file' });
   }

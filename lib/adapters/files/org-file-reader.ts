@@ -11,8 +11,9 @@ import { AnswersFile, type Locate } from '../../domain/review/answers-file.ts';
 import { AuditLogMapping } from '../../domain/monitoring/mapping.ts';
 import { ORG_FILE_LIMITS } from '../../domain/org/limits.ts';
 
-export function readOrgFile(fileName: string): OrgFile {
-  const org = redacting(() => parseOrgFile(readYamlText(fileName, 'an organisation file'), fileName));
+/** The file, checked whole; with `now` (on import), also that no evidence is dated after the organisation's today. */
+export function readOrgFile(fileName: string, now?: Date): OrgFile {
+  const org = redacting(() => parseOrgFile(readYamlText(fileName, 'an organisation file'), fileName, now));
   // Source paths are relative to the organisation file.
   const base = path.dirname(path.resolve(fileName));
   return {

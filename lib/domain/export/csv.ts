@@ -76,8 +76,8 @@ export function csvParts(c: PackageContent): PackageFile[] {
     ),
     csvFile(
       'evidence.csv',
-      ['evidence', 'control', 'title', 'kind', 'owner', 'origin', 'location', 'sha256', 'collected', 'valid until', `status on ${c.asOf}`, 'retired', 'renewed by', 'renews'],
-      c.evidence.map((e) => [e.id, e.control, e.title, e.kind, e.owner, e.origin, e.location, e.sha256, e.collected, e.validUntil, e.status, e.retired ? 'yes' : 'no', e.renewedBy, e.renews]),
+      ['evidence', 'control', 'title', 'kind', 'owner', 'origin', 'location', 'sha256', 'collected', 'valid until', `status on ${c.asOf}`, 'retired', 'renewed by', 'renews', 'retired on'],
+      c.evidence.map((e) => [e.id, e.control, e.title, e.kind, e.owner, e.origin, e.location, e.sha256, e.collected, e.validUntil, e.status, e.retired ? 'yes' : 'no', e.renewedBy, e.renews, e.retiredOn]),
     ),
     csvFile(
       'gaps.csv',

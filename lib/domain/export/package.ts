@@ -69,6 +69,8 @@ export interface EvidenceIndexRow {
   status: EvidenceStatusName;
   /** Left out of the organisation file since (it still counted in the period). */
   retired: boolean;
+  /** The day it was retired, where known (it counted until then). */
+  retiredOn?: string;
   /** The item that renewed it, when one did. */
   renewedBy?: string;
   renews?: string;
@@ -139,7 +141,8 @@ export function asOfDay(window: PeriodWindow, today: string): string {
  */
 export function evidenceOfPeriod(items: readonly EvidenceRecord[], window: PeriodWindow, asOf: string, policy: SweepPolicy): EvidenceIndexRow[] {
   return items
-    .filter((e) => e.collected <= window.lastDay && (e.validUntil === undefined || e.validUntil >= window.firstDay))
+    // held at some time in the period: collected by its end, not ended nor retired before it began
+    .filter((e) => e.collected <= window.lastDay && (e.validUntil === undefined || e.validUntil >= window.firstDay) && !(e.retiredOn !== undefined && e.retiredOn <= window.firstDay))
     .map(
       (e): EvidenceIndexRow => ({
         id: e.id,
@@ -154,6 +157,7 @@ export function evidenceOfPeriod(items: readonly EvidenceRecord[], window: Perio
         ...(e.validUntil ? { validUntil: e.validUntil } : {}),
         status: evidenceStatus(e.validUntil, asOf, policy).status,
         retired: e.retired,
+        ...(e.retiredOn ? { retiredOn: e.retiredOn } : {}),
         ...(e.renewedBy ? { renewedBy: e.renewedBy } : {}),
         ...(e.renews ? { renews: e.renews } : {}),
       }),

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { InputError } from '../../errors.ts';
 import { ORG_FILE_LIMITS } from './limits.ts';
 import { OrgFile } from './org.ts';
+import { localDate } from '../review/quarter.ts';
 
 export class OrgFileError extends InputError {
   readonly problems: string[];
@@ -64,8 +65,27 @@ function aliases(doc: Document, lines: LineCounter): { count: number; firstLine:
   return { count, firstLine };
 }
 
-export function parseOrgFile(text: string, fileName: string): OrgFile {
-  return parseYamlFile(OrgFile, text, fileName, 'must be a mapping with organisation, people, controls and evidence');
+/**
+ * An organisation file. Given `now` (as on import), also that no evidence is dated after
+ * the organisation's today: collected, or retired, in the future is a typing error (the
+ * API refuses it too), and the SoA, which counts an item from the day it was collected,
+ * would disagree with the evidence list and the gap analysis, which take it as held.
+ */
+export function parseOrgFile(text: string, fileName: string, now?: Date): OrgFile {
+  return parseYamlFile(now ? orgFileOn(now) : OrgFile, text, fileName, 'must be a mapping with organisation, people, controls and evidence');
+}
+
+function orgFileOn(now: Date) {
+  return OrgFile.superRefine((file, ctx) => {
+    const timeZone = file.organisation.timeZone;
+    const today = localDate(now, timeZone);
+    file.evidence.forEach((e, i) => {
+      for (const field of ['collected', 'retiredOn'] as const) {
+        const day = e[field];
+        if (day !== undefined && day > today) ctx.addIssue({ code: 'custom', path: ['evidence', i, field], message: `${day} is after today (${today} in ${timeZone})` });
+      }
+    });
+  });
 }
 
 /**

@@ -126,6 +126,8 @@ const EvidenceInput = z.strictObject({
   validFor: period.optional(),
   owner: id.optional(),
   retired: z.boolean().default(false),
+  /** The day it stopped counting (a past quarter's figures count it until then); with `retired: true` only. */
+  retiredOn: isoDate.optional(),
 });
 
 export const Evidence = EvidenceInput.transform((e, ctx) => {
@@ -140,6 +142,14 @@ export const Evidence = EvidenceInput.transform((e, ctx) => {
   }
   if (validUntil && validUntil < e.collected) {
     ctx.addIssue({ code: 'custom', path: ['validUntil'], message: `ends (${validUntil}) before it was collected (${e.collected})` });
+    return z.NEVER;
+  }
+  if (e.retiredOn !== undefined && !e.retired) {
+    ctx.addIssue({ code: 'custom', path: ['retiredOn'], message: 'is given only with retired: true' });
+    return z.NEVER;
+  }
+  if (e.retiredOn !== undefined && e.retiredOn < e.collected) {
+    ctx.addIssue({ code: 'custom', path: ['retiredOn'], message: `${e.retiredOn} is before it was collected (${e.collected})` });
     return z.NEVER;
   }
   const { validFor: _validFor, ...rest } = e;
@@ -159,6 +169,11 @@ export const EvidenceRecord = z.object({
   validUntil: isoDate.optional(),
   owner: z.string(),
   retired: z.boolean(),
+  /**
+   * The day it was retired, from which it no longer counts. Items retired before this
+   * was recorded have none: they count on no day (as they always did).
+   */
+  retiredOn: isoDate.optional(),
   /** How it was registered (lib/domain/evidence/origin.ts); items written before origins existed came from the file. */
   origin: EvidenceOrigin.default('file'),
   /** The evidence this item renews (a review answer's); that item then names this one in `renewedBy`. */

@@ -164,8 +164,8 @@ export function monthEnds(from: string, asOf: string): string[] {
  * dates, by the rule the report's by-theme counts use for the as-of day
  * (evidenceStatusByControl): on a day, an item counts once collected and until the
  * item that renewed it was collected; its status is what its validity end made it that
- * day. Retired items are left out throughout (the register keeps no date of
- * retirement), and an item renewed in place (a later `validUntil` under the same id)
+ * day; a retired item counts until the day it was retired (one retired before those
+ * days were kept, never), and an item renewed in place (a later `validUntil` under the same id)
  * counts with its current dates.
  */
 export function freshnessOverTime(evidence: readonly EvidenceRecord[], controls: readonly string[], days: readonly string[], policy: SweepPolicy): EvidenceSection['overTime'] {

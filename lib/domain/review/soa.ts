@@ -114,12 +114,12 @@ export function statementOfApplicability(
 /**
  * Whether an item counts on `day`: once collected, and until the item that renewed it
  * was collected (a renewal whose item is not in `collectedOn` cannot be dated, so it
- * holds throughout, as the register says the item no longer counts). Retired items
- * never count: the register keeps no date of retirement. `collectedOn`: each item's
- * collection day by id (see collectionDays).
+ * holds throughout, as the register says the item no longer counts), and until the day
+ * it was retired. An item retired before that day was recorded counts on no day.
+ * `collectedOn`: each item's collection day by id (see collectionDays).
  */
 function evidenceCountsOn(e: EvidenceRecord, day: string, collectedOn: ReadonlyMap<string, string>): boolean {
-  if (e.retired || e.collected > day) return false;
+  if (e.collected > day || (e.retired && (e.retiredOn === undefined || e.retiredOn <= day))) return false;
   if (!e.renewedBy) return true;
   const renewed = collectedOn.get(e.renewedBy);
   return renewed !== undefined && renewed > day;
