@@ -30,6 +30,8 @@ const Env = z.object({
   COMPLIANCE_TABLE: z.string().min(3).default('compliance-local'),
   DYNAMODB_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().min(1).default('ap-east-1'),
+  /** Where SES sends from, when not the Lambda's own region (SES has no endpoint in every region: none in ap-east-1). */
+  SES_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as ap-southeast-1').optional(),
   MAIL_TRANSPORT: z.enum(['outbox', 'smtp', 'ses']).default('outbox'),
   MAIL_FROM: z
     .string()
@@ -100,7 +102,7 @@ export function mailConfig(config: Config): MailConfig {
     case 'smtp':
       return { transport: 'smtp', from: config.MAIL_FROM, smtpUrl: config.SMTP_URL as string, maxPerSecond: config.MAIL_MAX_PER_SECOND };
     case 'ses':
-      return { transport: 'ses', from: config.MAIL_FROM, region: config.AWS_REGION, maxPerSecond: config.MAIL_MAX_PER_SECOND };
+      return { transport: 'ses', from: config.MAIL_FROM, region: config.SES_REGION ?? config.AWS_REGION, maxPerSecond: config.MAIL_MAX_PER_SECOND };
     case 'outbox':
       return { transport: 'outbox', from: config.MAIL_FROM, outboxDir: config.OUTBOX_DIR };
   }

@@ -303,3 +303,11 @@ describe('MAIL_MAX_PER_SECOND', () => {
     expect((error as Error).message).toMatch(/^environment MAIL_MAX_PER_SECOND: /);
   });
 });
+
+describe('SES_REGION', () => {
+  it("sends through SES in SES_REGION where given (none in ap-east-1), else the Lambda's own region", () => {
+    expect(mailConfig(readEnv({ MAIL_TRANSPORT: 'ses', AWS_REGION: 'ap-east-1', SES_REGION: 'ap-southeast-1' }))).toMatchObject({ transport: 'ses', region: 'ap-southeast-1' });
+    expect(mailConfig(readEnv({ MAIL_TRANSPORT: 'ses', AWS_REGION: 'eu-west-1' }))).toMatchObject({ transport: 'ses', region: 'eu-west-1' });
+    expect(() => readEnv({ SES_REGION: 'singapore' })).toThrow(/^environment SES_REGION: must be an AWS region such as ap-southeast-1/);
+  });
+});

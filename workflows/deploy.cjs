@@ -63,7 +63,8 @@ async function statements(access, resolveVariable) {
   }
   if (access.sendMail) {
     const domain = await param(resolveVariable, 'mailDomain');
-    allow(['ses:SendEmail', 'ses:SendRawEmail'], [{ 'Fn::Sub': `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:identity/${domain}` }]);
+    const region = await param(resolveVariable, 'sesRegion');
+    allow(['ses:SendEmail', 'ses:SendRawEmail'], [{ 'Fn::Sub': `arn:\${AWS::Partition}:ses:${region}:\${AWS::AccountId}:identity/${domain}` }]);
   }
   if (access.hashKey) {
     const name = await param(resolveVariable, 'hashKeyParameter');
@@ -127,6 +128,8 @@ async function functions({ resolveVariable }) {
     if (fn.access.signManifests) environment.MANIFEST_KEY_ID = MANIFEST_KEY_ARN;
     // The role may read exactly this parameter (statements() above); the runtime reads it from here.
     if (fn.access.hashKey) environment.HASH_KEY_PARAMETER = await param(resolveVariable, 'hashKeyParameter');
+    // The senders reach SES in its own region, which may not be the stack's (statements() above).
+    if (fn.access.sendMail) environment.SES_REGION = await param(resolveVariable, 'sesRegion');
     if (key === WEB_FUNCTION) {
       // The pages check Cognito's ID tokens themselves, and send people to its hosted sign-in.
       environment.COGNITO_ISSUER = { 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${ComplianceUserPool}' };

@@ -195,6 +195,8 @@ export const WORKFLOWS = [
       reviewNotify: {
         handler: 'functions/review-open.notify',
         description: 'Records one digest notice per person with review tasks this quarter.',
+        // as long as its state (NotifyAssignees) allows, not the 60 s default that ends it first
+        timeout: 120,
         access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
       },
       reviewSend: {
@@ -306,7 +308,9 @@ export const DOORS = [
       startRun: {
         handler: 'functions/start-run.handler',
         description: 'Starts a workflow once per organisation and period (schedule or API).',
-        access: { indexes: ['GSI1'], startWorkflows: true },
+        // GetItem: an organisation's time zone (a review starts in its first local days);
+        // Query: whether it has a data map yet (no monitoring pass before one).
+        access: { table: ['GetItem', 'Query'], indexes: ['GSI1'], startWorkflows: true },
       },
     },
   },
