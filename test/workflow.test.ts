@@ -13,6 +13,8 @@ import { OrgFile } from '../lib/domain/org/org.ts';
 import { DataMap, diffDataMaps } from '../lib/domain/datamap/datamap.ts';
 import type { Runtime } from '../lib/runtime.ts';
 import { definitionFile, runRequest, WORKFLOWS } from '../lib/workflows/declarations.ts';
+import { readAudit } from '../lib/adapters/dynamodb/audit.ts';
+import { sfnStarter } from '../lib/adapters/aws/sfn-starter.ts';
 import { tableItems } from './support/api.ts';
 import { smallOrg } from './support/fixtures.ts';
 import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';
@@ -236,6 +238,62 @@ describe('evidence sweep workflow, executed locally', () => {
         expect(parseEvent(runInputOf(w.name), input)).toEqual(input);
       }
     }
+  });
+});
+
+describe('data-mapping scan workflow, executed locally: its gap analysis is started by whoever started the scan', () => {
+  const ORG = 'kowloon-co';
+  const AT = new Date('2026-11-30T01:00:00Z');
+  const RAYMOND = { person: 'raymond-wong', role: 'scheduler' } as const;
+  /** The gap analysis a scan named `scan` started, and its run.started entry. */
+  const followOn = async (rt: Runtime, scan: string) => {
+    const name = scan.replace(/^data-mapping-scan-/, 'gap-analysis-');
+    const run = await rt.runs.get({ orgId: ORG, kind: 'gap-analysis', name });
+    const started = (await readAudit(rt.store, ORG)).filter((e) => e.event === 'run.started' && e.subject === `RUN#gap-analysis#${name}`);
+    return { name, run, started };
+  };
+
+  it('a scan a person started (POST /v1/runs) starts a gap analysis that is theirs: startedBy on its run, run.started by them with their role', async () => {
+    const rt = await testRuntime();
+    await importOrganisationFile(rt, smallOrg([]), 'import:test', '2026-11-01T00:00:00Z');
+    const { name, input } = runRequest('data-mapping-scan', ORG, AT, { onDemand: true });
+    await executeWorkflow(rt, 'data-mapping-scan', { ...input, startedBy: RAYMOND });
+
+    const gaps = await followOn(rt, name);
+    expect(gaps.name).toBe('gap-analysis-kowloon-co-2026-11-30T010000');
+    expect(gaps.run).toMatchObject({ status: 'succeeded', startedBy: 'raymond-wong' });
+    expect(gaps.started).toEqual([expect.objectContaining({ actor: 'raymond-wong', detail: { role: 'scheduler' } })]);
+  });
+
+  it('a scheduled (or CLI) scan starts a gap analysis that names no one: no startedBy, run.started by the run itself', async () => {
+    const rt = await testRuntime();
+    await importOrganisationFile(rt, smallOrg([]), 'import:test', '2026-11-01T00:00:00Z');
+    const { name, input } = runRequest('data-mapping-scan', ORG, AT);
+    await executeWorkflow(rt, 'data-mapping-scan', input);
+
+    const gaps = await followOn(rt, name);
+    expect(gaps.run?.status).toBe('succeeded');
+    expect(gaps.run).not.toHaveProperty('startedBy');
+    expect(gaps.started).toHaveLength(1);
+    expect(gaps.started[0]?.actor).toBe(gaps.name);
+    expect(gaps.started[0]).not.toHaveProperty('detail.role');
+  });
+
+  it('on AWS, StartGapAnalysis has the gap analysis started (StartExecution) with the scan\'s starter in its input, and with none for a scheduled scan', async () => {
+    const sent: { name?: string; input?: string }[] = [];
+    const sfn = { send: async (command: { input: { name?: string; input?: string } }) => (sent.push(command.input), { executionArn: `arn:aws:states:ap-east-1:123456789012:execution:gaps:${command.input.name}` }) };
+    const rt = await testRuntime();
+    rt.starter = sfnStarter({ 'gap-analysis': 'arn:aws:states:ap-east-1:123456789012:stateMachine:gaps' }, sfn as never);
+    await importOrganisationFile(rt, smallOrg([]), 'import:test', '2026-11-01T00:00:00Z');
+    const byPerson = runRequest('data-mapping-scan', ORG, AT, { onDemand: true });
+    const scheduled = runRequest('data-mapping-scan', ORG, AT);
+    await executeWorkflow(rt, 'data-mapping-scan', { ...byPerson.input, startedBy: RAYMOND });
+    await executeWorkflow(rt, 'data-mapping-scan', scheduled.input);
+
+    expect(sent.map((s) => [s.name, JSON.parse(s.input ?? '')])).toEqual([
+      ['gap-analysis-kowloon-co-2026-11-30T010000', { orgId: ORG, runName: 'gap-analysis-kowloon-co-2026-11-30T010000', now: '2026-11-30T01:00:00.000Z', startedBy: RAYMOND }],
+      ['gap-analysis-kowloon-co-2026-11', { orgId: ORG, runName: 'gap-analysis-kowloon-co-2026-11', now: '2026-11-30T01:00:00.000Z' }],
+    ]);
   });
 });
 

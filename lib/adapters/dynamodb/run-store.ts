@@ -22,7 +22,7 @@ export async function getRun(store: Store, run: RunRef): Promise<RunRecord | und
 /**
  * Marks a run started (again, after a failure); counts attempts. A person who started it
  * (through the API) is its starter on the record and the actor of run.started, their role
- * in the detail; a run no person started (the schedule's, a follower, the CLI's) is its own actor.
+ * in the detail; a run no person started (the schedule's, the CLI's, or one following those) is its own actor.
  */
 export async function beginRun(store: Store, run: RunRef & { asOf: string; startedBy?: { person: string; role: string } }, at: string): Promise<void> {
   const by = run.startedBy;

@@ -14,7 +14,7 @@ export const RunRecord = z.object({
   /** The moment the run is for (its `now`); absent when it failed before it began. */
   asOf: z.string().optional(),
   startedAt: z.string().optional(),
-  /** The person who started its latest attempt through the API; absent when the schedule, a run before it or the CLI did. */
+  /** The person who started its latest attempt through the API or the pages (or the run it follows); absent when the schedule or the CLI did. */
   startedBy: z.string().optional(),
   finishedAt: z.string().optional(),
   attempts: z.number().int().nonnegative(),

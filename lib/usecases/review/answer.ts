@@ -48,10 +48,31 @@ interface Context {
   today: string;
 }
 
-async function context(rt: Ports, orgId: string, taskId: string, now: Date): Promise<Context> {
-  const org = await rt.organisations.load(orgId);
+/**
+ * Reads an answer or decision may be handed rather than make itself: a file of answers
+ * reads the organisation once for all its answers and decisions (`org`, see readOnce),
+ * and checks an answer against the task it has just read (`task`), nothing written between.
+ * Each is checked here as a read of its own would be.
+ */
+export interface Reads {
+  org?: () => Promise<LoadedOrganisation | undefined>;
+  task?: Task;
+}
+
+/** `read` made once, its result shared by every caller after; a failed read is tried again. */
+export function readOnce<T>(read: () => Promise<T>): () => Promise<T> {
+  let held: Promise<T> | undefined;
+  return () =>
+    (held ??= read().catch((error: unknown) => {
+      held = undefined;
+      throw error;
+    }));
+}
+
+async function context(rt: Ports, orgId: string, taskId: string, now: Date, reads: Reads = {}): Promise<Context> {
+  const org = await (reads.org ? reads.org() : rt.organisations.load(orgId));
   if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
-  const task = await rt.reviews.task(orgId, taskId);
+  const task = reads.task ?? (await rt.reviews.task(orgId, taskId));
   if (!task) throw new NotFoundError(`no task "${taskId}" (tasks are named <quarter>/<control>, e.g. 2026-Q4/A.8.15: see compliance task list)`);
   if (task.closedAt) throw new ConflictError(`the ${task.quarter} review is closed: task ${task.id} takes no more answers or decisions`);
   return { org, task, today: localDate(now, org.organisation.timeZone) };
@@ -133,8 +154,9 @@ interface CheckedAnswer {
   reg: ReturnType<typeof registration>;
 }
 
-export async function answerTask(rt: Ports, given: Answer): Promise<Task> {
-  const { answer, task, changed, reg } = await checkAnswer(rt, given);
+export async function answerTask(rt: Ports, given: Answer, reads: Pick<Reads, 'org'> = {}): Promise<Task> {
+  // The task is read again here, whatever was read before: the change is written over the version this read.
+  const { answer, task, changed, reg } = await checkAnswer(rt, given, reads);
   // The same answer again (a retried request, a double click) is the answer already recorded: no new version, no second audit entry.
   if (holds(task, changed)) return task;
   try {
@@ -158,9 +180,9 @@ export async function answerTask(rt: Ports, given: Answer): Promise<Task> {
  * Everything answerTask refuses, checked against the task and register as they are
  * now, writing nothing: a file of answers is checked whole this way before any is given.
  */
-export async function checkAnswer(rt: Ports, given: Answer): Promise<CheckedAnswer> {
+export async function checkAnswer(rt: Ports, given: Answer, reads: Reads = {}): Promise<CheckedAnswer> {
   const answer = typed(given);
-  const ctx = await context(rt, answer.orgId, answer.taskId, answer.now);
+  const ctx = await context(rt, answer.orgId, answer.taskId, answer.now, reads);
   const { task, org, today } = ctx;
   if (answer.as !== task.owner && answer.as !== task.delegate) {
     if (answer.ownOnly) throw new ForbiddenError(`task ${task.id} is not one of yours`);
@@ -222,9 +244,9 @@ export interface Decision {
   now: Date;
 }
 
-export async function decideTask(rt: Ports, given: Decision): Promise<Task> {
+export async function decideTask(rt: Ports, given: Decision, reads: Pick<Reads, 'org'> = {}): Promise<Task> {
   const d = typed(given);
-  const { task } = await context(rt, d.orgId, d.taskId, d.now);
+  const { task } = await context(rt, d.orgId, d.taskId, d.now, reads);
   if (d.as !== task.reviewer) throw new ForbiddenError(`task ${task.id} is reviewed by ${task.reviewer}: ${d.as} cannot accept or return its answer`);
   if (task.status !== 'answered') throw new ConflictError(`task ${task.id} has no answer to ${d.decision}${task.reviewDecision === 'returned' ? ' (it was returned and waits for a new one)' : ''}`);
   const at = d.now.toISOString();

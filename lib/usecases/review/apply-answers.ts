@@ -10,7 +10,7 @@ import { fieldName, OrgFileError } from '../../domain/org/org-file.ts';
 import type { Task } from '../../domain/review/review.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
 import type { Ports } from '../ports.ts';
-import { answerTask, checkAnswer, decideTask, type EvidenceFile } from './answer.ts';
+import { answerTask, checkAnswer, decideTask, readOnce, type EvidenceFile } from './answer.ts';
 
 export interface Applied {
   task: string;
@@ -95,6 +95,9 @@ export async function applyAnswers(
 ): Promise<Applied[]> {
   const files = await readAnswerEvidence(entries, readEvidence, locate);
   const fileOf = (entry: AnswerEntry) => (entry.evidence ? files.get(entry.evidence) : undefined);
+  // The organisation is read once for the whole file, when an entry first needs it (and an
+  // organisation not imported is refused for each entry as before), not once per answer and decision.
+  const org = readOnce(() => rt.organisations.load(orgId));
 
   // Every entry is checked before any is given.
   const held = new Map<string, Task>();
@@ -120,7 +123,8 @@ export async function applyAnswers(
     }
     if (!givenAlready(task, entry)) {
       try {
-        await checkAnswer(rt, answerOf(orgId, id, entry, fileOf(entry), now));
+        // Against the task just read: nothing is written while the file is checked.
+        await checkAnswer(rt, answerOf(orgId, id, entry, fileOf(entry), now), { org, task });
       } catch (error) {
         const problem = located(error, i, locate);
         if (problem === undefined) throw error;
@@ -146,12 +150,12 @@ export async function applyAnswers(
       const given = review ? i + 1 : i; // a refused decision comes after its own answer
       return problem === undefined ? error : new AnswersRefused([`${problem} (the task changed after the file was checked; ${given} of the file's ${entries.length} answers given before this)`], given);
     };
-    if (!same) await answerTask(rt, answerOf(orgId, taskId, entry, fileOf(entry), now)).catch((error: unknown) => Promise.reject(refused(error)));
+    if (!same) await answerTask(rt, answerOf(orgId, taskId, entry, fileOf(entry), now), { org }).catch((error: unknown) => Promise.reject(refused(error)));
     const result: Applied = { task: taskId, answered: same ? 'unchanged' : 'answered' };
     if (entry.review) {
       const decided = decidedAlready(task, entry);
       if (!decided) {
-        await decideTask(rt, { orgId, taskId, as: entry.review.as, decision: entry.review.decision, now, ...(entry.review.comment ? { comment: entry.review.comment } : {}) }).catch((error: unknown) =>
+        await decideTask(rt, { orgId, taskId, as: entry.review.as, decision: entry.review.decision, now, ...(entry.review.comment ? { comment: entry.review.comment } : {}) }, { org }).catch((error: unknown) =>
           Promise.reject(refused(error, true)),
         );
       }

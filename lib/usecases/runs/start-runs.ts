@@ -51,6 +51,8 @@ export async function startRuns(rt: { organisations: OrganisationRepository; dat
  * Starts what follows a run that just ended (`startedAfter` in the declarations),
  * under the same period: the data-mapping scan `...-2026-11` is followed by the gap
  * analysis `gap-analysis-<org>-2026-11`, an on-demand scan by an on-demand analysis.
+ * A run a person started passes them on: its followers are theirs too (their startedBy,
+ * their run.started), so the trail shows who caused them; a scheduled or CLI run's name no one.
  */
 export async function startFollowers(rt: { starter: ExecutionStarter }, ended: RunInput): Promise<Started[]> {
   const from = WORKFLOWS.find((w) => ended.runName.startsWith(`${w.name}-${ended.orgId}-`));
@@ -59,7 +61,7 @@ export async function startFollowers(rt: { starter: ExecutionStarter }, ended: R
   const started: Started[] = [];
   for (const next of WORKFLOWS.filter((w) => (w as { startedAfter?: string }).startedAfter === from.name)) {
     const { name, input } = runRequest(next.name, ended.orgId, new Date(ended.now), { period });
-    const result = await rt.starter(next.name, name, JSON.stringify(input));
+    const result = await rt.starter(next.name, name, JSON.stringify({ ...input, ...(ended.startedBy ? { startedBy: ended.startedBy } : {}) }));
     started.push(result === 'exists' ? { orgId: ended.orgId, name, status: 'already-started' } : { orgId: ended.orgId, name, status: 'started', ...result });
   }
   return started;
