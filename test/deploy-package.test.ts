@@ -25,6 +25,7 @@ import {
   allFunctions,
   API_ROUTES,
   DOORS,
+  FAILED_RUN_METRIC,
   stateMachineNames,
   WEB_ROUTES,
   WORKFLOWS as DECLARED_WORKFLOWS,
@@ -876,6 +877,19 @@ describe('alarms', () => {
         expect([p.Statistic, p.Threshold, p.ComparisonOperator]).toEqual(['Sum', 1, 'GreaterThanOrEqualToThreshold']);
         expect(targets(p)).toEqual(['AlertsTopic']);
       }
+    }
+  });
+
+  it("alarms on each workflow's runs recorded as failed while their execution succeeds (the metric its report steps log)", () => {
+    const recorded = alarms().filter((a) => a.p.Namespace === FAILED_RUN_METRIC.namespace);
+    expect(recorded.map((a) => a.p.Dimensions[1].Value).sort()).toEqual(WORKFLOWS.map((w) => w.name).sort());
+    for (const { p } of recorded) {
+      expect(p.MetricName).toBe(FAILED_RUN_METRIC.name);
+      // per table (stage) and workflow: the dimensions the log line names
+      expect(p.Dimensions.map((d: Json) => d.Name)).toEqual(['Table', 'Workflow']);
+      expect(reference(p.Dimensions[0].Value)?.id).toBe('ComplianceTable');
+      expect([p.Statistic, p.Threshold, p.ComparisonOperator]).toEqual(['Sum', 1, 'GreaterThanOrEqualToThreshold']);
+      expect(targets(p)).toEqual(['AlertsTopic']);
     }
   });
 

@@ -183,14 +183,14 @@ async function stateMachines({ resolveVariable }) {
 }
 
 /** One alarm on a metric: any occurrence in five minutes goes to the alerts topic. */
-function alarm(description, namespace, metric, dimension) {
+function alarm(description, namespace, metric, ...dimensions) {
   return {
     Type: 'AWS::CloudWatch::Alarm',
     Properties: {
       AlarmDescription: description,
       Namespace: namespace,
       MetricName: metric,
-      Dimensions: [dimension],
+      Dimensions: dimensions,
       Statistic: 'Sum',
       Period: 300,
       EvaluationPeriods: 1,
@@ -204,7 +204,8 @@ function alarm(description, namespace, metric, dimension) {
 
 /**
  * Alarms: a failed or timed-out execution of any workflow (a Catch that records the
- * failure still fails the execution); the starter, which EventBridge invokes
+ * failure still fails the execution), and a run its report step records as failed while
+ * the execution succeeds (FAILED_RUN_METRIC); the starter, which EventBridge invokes
  * asynchronously, so its errors and dropped events would otherwise go unseen; and any
  * 5xx the HTTP API answers (bad input is a 4xx, so a 5xx is a fault of ours).
  */
@@ -215,6 +216,9 @@ function resources() {
     const dimension = { Name: 'StateMachineArn', Value: { Ref: logicalId } };
     Resources[`${logicalId}FailedAlarm`] = alarm(`${w.title} run failed`, 'AWS/States', 'ExecutionsFailed', dimension);
     Resources[`${logicalId}TimedOutAlarm`] = alarm(`${w.title} run timed out`, 'AWS/States', 'ExecutionsTimedOut', dimension);
+    // A run recorded as failed by a step that lets the execution succeed (mail not delivered).
+    const { namespace, name } = declarations.FAILED_RUN_METRIC;
+    Resources[`${logicalId}RecordedFailedAlarm`] = alarm(`${w.title} run recorded as failed (e.g. mail not delivered)`, namespace, name, { Name: 'Table', Value: { Ref: TABLE } }, { Name: 'Workflow', Value: w.name });
   }
   for (const [key, fn] of declarations.allFunctions()) {
     if (fn.owner !== STARTER_DOOR) continue;

@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { z } from 'zod';
 import { InputError } from '../errors.ts';
 import { runtime, type Runtime } from '../runtime.ts';
+import { FAILED_RUN_METRIC, WORKFLOWS } from '../workflows/declarations.ts';
 
 export class EventError extends InputError {}
 
@@ -25,8 +26,37 @@ function validateEvent<S extends z.ZodType>(schema: S): middy.MiddlewareObj<unkn
   };
 }
 
+/**
+ * A report step's result that records its run as failed though the execution goes on to
+ * succeed (mail not delivered): logged as FAILED_RUN_METRIC in CloudWatch's embedded
+ * metric format, so an alarm sees it. A report given the execution's own error is on the
+ * way to a Fail state, which the ExecutionsFailed alarm sees already.
+ */
+export function failedRunMetric(event: unknown, result: unknown, table = process.env.COMPLIANCE_TABLE ?? ''): string | undefined {
+  const r = result as { status?: unknown; runName?: unknown } | null;
+  if (typeof r !== 'object' || r === null || r.status !== 'failed' || typeof r.runName !== 'string') return undefined;
+  if ((event as { error?: unknown } | null)?.error !== undefined) return undefined;
+  const runName = r.runName;
+  const workflow = WORKFLOWS.find((w) => runName.startsWith(`${w.name}-`))?.name;
+  if (!workflow) return undefined;
+  const { namespace, name } = FAILED_RUN_METRIC;
+  return JSON.stringify({
+    _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [['Table', 'Workflow']], Metrics: [{ Name: name, Unit: 'Count' }] }] },
+    Table: table,
+    Workflow: workflow,
+    [name]: 1,
+    runName,
+  });
+}
+
 export function lambdaHandler<S extends z.ZodType, R>(schema: S, fn: (rt: Runtime, event: z.infer<S>) => Promise<R>) {
   return middy<unknown, R>()
     .use(validateEvent(schema))
-    .handler(async (event) => fn(runtime(), event as z.infer<S>));
+    .handler(async (event) => {
+      const result = await fn(runtime(), event as z.infer<S>);
+      // On Lambda only: the local runner calls these handlers too, and its stdout is the CLI's.
+      const metric = process.env.AWS_LAMBDA_FUNCTION_NAME ? failedRunMetric(event, result) : undefined;
+      if (metric) console.log(metric);
+      return result;
+    });
 }

@@ -551,3 +551,12 @@ export function periodOfRun(workflowName: string, orgId: string, run: string): s
   if (!run.startsWith(prefix)) throw new Error(`run "${run}" is not a ${workflowName} run of ${orgId}`);
   return run.slice(prefix.length);
 }
+
+/**
+ * A run can end recorded as failed while its execution succeeds: a sweep, review or
+ * monitoring pass whose mails were not all delivered finishes its steps (the notices
+ * stay pending for the next run) and says so in its run record. Its report step then
+ * logs this metric (CloudWatch's embedded metric format: no API call, no permission),
+ * per table and workflow, and an alarm per workflow watches it beside ExecutionsFailed.
+ */
+export const FAILED_RUN_METRIC = { namespace: 'Compliance', name: 'RunsRecordedFailed' } as const;
