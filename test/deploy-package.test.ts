@@ -839,6 +839,9 @@ describe('the user pool', () => {
     expect(pool().DeletionProtection).toBe('ACTIVE');
     expect(resource('ComplianceUserPool').DeletionPolicy).toBe('Retain');
     expect(pool().Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
+    // a second factor for everyone, by authenticator app (no SMS, which needs a role and can be intercepted)
+    expect(pool().MfaConfiguration).toBe('ON');
+    expect(pool().EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
   });
 
   it('has a public app client (no secret) that reads custom:org into the ID token and may never write it', () => {

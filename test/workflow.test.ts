@@ -12,7 +12,7 @@ import type { MonitorSummary } from '../lib/usecases/monitoring/run.ts';
 import { OrgFile } from '../lib/domain/org/org.ts';
 import { DataMap, diffDataMaps } from '../lib/domain/datamap/datamap.ts';
 import type { Runtime } from '../lib/runtime.ts';
-import { definitionFile, runRequest, WORKFLOWS } from '../lib/workflows/declarations.ts';
+import { allFunctions, definitionFile, runRequest, WORKFLOWS } from '../lib/workflows/declarations.ts';
 import { readAudit } from '../lib/adapters/dynamodb/audit.ts';
 import { sfnStarter } from '../lib/adapters/aws/sfn-starter.ts';
 import { tableItems } from './support/api.ts';
@@ -53,6 +53,21 @@ describe.each(files)('workflow definition %s', (file) => {
       const retried = (task.Retry ?? []).flatMap((r: State) => r.ErrorEquals);
       for (const error of LAMBDA_ERRORS) expect(retried, `${name} retries ${error}`).toContain(error);
       expect((task.Catch ?? []).some((c: State) => c.ErrorEquals.includes('States.ALL')), `${name} catches`).toBe(true);
+    }
+  });
+
+  it("runs no more of a function at once than its reserved concurrency, and waits out throttling (a sweep's notices would wait a day)", () => {
+    const reserved = new Map([...allFunctions()].map(([key, fn]) => [key as string, (fn as { reservedConcurrency?: number }).reservedConcurrency]));
+    for (const [name, map] of allStates(definition.States).filter(([, s]) => s.Type === 'Map')) {
+      for (const [, task] of allStates(map.ItemProcessor.States).filter(([, s]) => s.Type === 'Task')) {
+        const limit = reserved.get(/^\$\{(\w+)\}$/.exec(task.Resource)?.[1] ?? '');
+        if (limit === undefined) continue;
+        expect(map.MaxConcurrency, `${name}: at most ${limit} at once`).toBeLessThanOrEqual(limit);
+        // Other executions (another organisation's sweep) share the limit: throttling is retried for minutes, not seconds.
+        const retrier = (task.Retry as State[]).find((r) => r.ErrorEquals.includes('Lambda.TooManyRequestsException'))!;
+        const waits = Array.from({ length: retrier.MaxAttempts }, (_, k) => Math.min(retrier.IntervalSeconds * retrier.BackoffRate ** k, retrier.MaxDelaySeconds ?? Infinity));
+        expect(waits.reduce((a, b) => a + b, 0), `${name} waits out throttling`).toBeGreaterThanOrEqual(600);
+      }
     }
   });
 
