@@ -1,7 +1,7 @@
 // Behaviour monitoring's commands as a user runs them: a child process per command,
 // against the shared DynamoDB Local (--endpoint), a table of its own.
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli as runCliFor } from './support/cli.ts';
@@ -121,5 +121,15 @@ describe('behaviour monitoring against DynamoDB Local, in order', () => {
     const human = (await cli('alerts', 'stats', '--period', '2026-Q4')).stdout;
     expect(human).toContain('Time to acknowledge: median 42 min, 90th percentile 42 min (1 alert).');
     expect((await cli('alerts', 'stats', '--period', '2026-Q5')).stderr).toContain('--period: "2026-Q5" must be a quarter written YYYY-Qn');
+  });
+
+  it('events import of an export overlapping one imported before: only its new event is stored and examined, and the quarter counts each event once', async () => {
+    const overlap = write('overlap.csv', [...readFileSync(log, 'utf8').split('\n'), '2026-11-28T10:00:00+08:00,ada.chan@harbourledger.example,view,w.pdf,付款審批,,'].join('\n'));
+    const r = await cli('events', 'import', overlap, '--platform', 'dingtalk-standard', '--now', '2026-11-30T13:00:00Z');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Imported overlap.csv for dingtalk-standard (project layout): 4 rows read, 1 event stored, 2 events held already (delivered before) not stored or examined again.');
+    expect(r.stdout).toContain('1 event received since the last run examined (1 late), in 1 pass.');
+    const stats = JSON.parse((await cli('alerts', 'stats', '--period', '2026-Q4', '--format', 'json')).stdout);
+    expect(stats.monitoring).toMatchObject({ runs: 3, events: 5_530 });
   });
 });

@@ -19,7 +19,8 @@ export function formatEventImport(s: ImportSummary, timeZone: string): string {
   if (s.status === 'already-imported') return `${s.file} was imported for ${s.platform} before (${localMoment(s.importedAt, timeZone)}, ${s.layout} layout): the same content, so nothing was written.`;
   const lines = [
     `Imported ${s.file} for ${s.platform} (${s.layout} layout): ${plural(s.rows, 'row')} read, ${plural(s.events, 'event')} stored` +
-      `${s.duplicates ? `, ${plural(s.duplicates, 'repeat')} of an event in the file skipped` : ''}${s.expired ? `, ${plural(s.expired, 'event')} older than the log retention not stored` : ''}.`,
+      `${s.duplicates ? `, ${plural(s.duplicates, 'repeat')} of an event in the file skipped` : ''}` +
+      `${s.redelivered ? `, ${plural(s.redelivered, 'event')} held already (delivered before) not stored or examined again` : ''}${s.expired ? `, ${plural(s.expired, 'event')} older than the log retention not stored` : ''}.`,
   ];
   if (s.ignoredCount) lines.push(`Not watched, counted only: ${Object.entries(s.ignored).sort((a, b) => b[1] - a[1]).map(([a, n]) => `${printable(a)} ${n}`).join(', ')}.`);
   if (s.problemCount) {
@@ -50,7 +51,8 @@ export function formatMonitor(result: LocalRunResult, org: LoadedOrganisation | 
   const imported = s.files.filter((f) => f.status === 'imported');
   const lines = [
     `Behaviour monitoring ${s.runName}: ${plural(imported.length, 'audit-log file')} imported (${plural(imported.reduce((n, f) => n + f.events, 0), 'event')}` +
-      `${imported.some((f) => f.problems) ? `; ${plural(imported.reduce((n, f) => n + f.problems, 0), 'row')} not read` : ''})` +
+      `${imported.some((f) => f.problems) ? `; ${plural(imported.reduce((n, f) => n + f.problems, 0), 'row')} not read` : ''}` +
+      `${imported.some((f) => f.redelivered) ? `; ${plural(imported.reduce((n, f) => n + (f.redelivered ?? 0), 0), 'event')} held already, not examined again` : ''})` +
       `${s.files.some((f) => f.status === 'already-imported') ? `, ${s.files.filter((f) => f.status === 'already-imported').length} imported before` : ''}; ` +
       `${plural(s.events, 'event')} received since the last run examined (${s.late} late), in ${plural(s.passes, 'pass', 'passes')}.`,
   ];

@@ -4,7 +4,10 @@
 // JSON is refused, and so is a ".json" that is not JSON), hashed (SHA-256, so the same
 // file imported again is recognised), and handed over as rows or entries with their
 // line, entry or row numbers. Which layout the rows are in is the domain's question
-// (lib/domain/monitoring/layouts.ts).
+// (lib/domain/monitoring/layouts.ts). In a folder or under a prefix, a file that cannot be
+// opened (unreadable, not what its extension says, not a regular file) is set aside and
+// the others are handed over; the ones set aside are thrown at the end, by their names
+// and places (UnreadAuditLogFiles), so that one bad file never hides the rest.
 //
 // - .csv, .tsv, .txt: the CSV reader (encodings detected, a broken record is a problem
 //   at its line and reading goes on at the next), the first row the header.
@@ -31,6 +34,7 @@ import type { AuditLogDeclaration } from '../../domain/org/platform.ts';
 import { textFormat, type Encoding } from '../../domain/text/encoding.ts';
 import { whereNotJson } from '../../domain/text/json-strings.ts';
 import { InputError } from '../../errors.ts';
+import { UnreadAuditLogFiles, type UnreadAuditLogFile } from '../../usecases/monitoring/unread-files.ts';
 import type { AuditLogFile, AuditLogReaders } from '../../usecases/ports.ts';
 import { readCsvRecords, type CsvProblem, type CsvReport } from '../sources/csv-reader.ts';
 import { entriesUnder } from '../sources/local-files.ts';
@@ -215,7 +219,11 @@ export async function openAuditLogFile(file: string, shown?: string): Promise<Au
   return tableFile(file, name, sha256);
 }
 
-/** The objects under a prefix, in key order, each downloaded to a private temporary folder while it is read. */
+/**
+ * The objects under a prefix, in key order, each downloaded to a private temporary folder
+ * while it is read. One that cannot be fetched or opened is set aside and the others go
+ * on; those set aside are thrown at the end (UnreadAuditLogFiles).
+ */
 async function* s3Files(client: S3Sender, bucket: string, prefix: string): AsyncGenerator<AuditLogFile> {
   const keys: string[] = [];
   let token: string | undefined;
@@ -229,21 +237,42 @@ async function* s3Files(client: S3Sender, bucket: string, prefix: string): Async
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   keys.sort();
+  const unread: UnreadAuditLogFile[] = [];
   const dir = await mkdtemp(path.join(tmpdir(), 'audit-log-'));
   try {
-    for (const key of keys) {
-      const got = (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))) as { Body?: AsyncIterable<Uint8Array | string> | { transformToByteArray(): Promise<Uint8Array> } };
+    for (const [i, key] of keys.entries()) {
+      const shown = redact(`s3://${bucket}/${key}`);
       const local = path.join(dir, `object${path.extname(key)}`);
-      const body = got.Body;
-      // The SDK's body streams (and can give its bytes whole); it is written to the file as it comes.
-      const chunks = !body ? [] : Symbol.asyncIterator in body ? body : [await body.transformToByteArray()];
-      await writeFile(local, chunks, { mode: 0o600 });
-      yield await openAuditLogFile(local, redact(`s3://${bucket}/${key}`));
+      let file: AuditLogFile;
+      try {
+        file = await fetchObject(client, bucket, key, local, shown);
+      } catch (error) {
+        unread.push({ name: shown, position: i + 1, error });
+        await rm(local, { force: true });
+        continue;
+      }
+      yield file;
       await rm(local, { force: true });
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  if (unread.length) throw new UnreadAuditLogFiles(unread);
+}
+
+/** One object written to `local` and opened; S3's refusal by its name only (its message repeats the bucket and key as written). */
+async function fetchObject(client: S3Sender, bucket: string, key: string, local: string, shown: string): Promise<AuditLogFile> {
+  let got: { Body?: AsyncIterable<Uint8Array | string> | { transformToByteArray(): Promise<Uint8Array> } };
+  try {
+    got = (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))) as typeof got;
+  } catch (error) {
+    throw new InputError(`${shown}: the object could not be fetched (${(error as Error).name || 'error'})`);
+  }
+  const body = got.Body;
+  // The SDK's body streams (and can give its bytes whole); it is written to the file as it comes.
+  const chunks = !body ? [] : Symbol.asyncIterator in body ? body : [await body.transformToByteArray()];
+  await writeFile(local, chunks, { mode: 0o600 });
+  return openAuditLogFile(local, shown);
 }
 
 /** The readers the monitoring use cases take (lib/usecases/ports.ts). */
@@ -258,10 +287,26 @@ export function auditLogReaders(clients: { s3?: S3Sender; region?: string } = {}
         } catch (error) {
           throw toReadError(given, error);
         }
-        for (const entry of entries) {
-          if (entry.refused !== undefined) throw new InputError(`${redact(entry.path)}: ${entry.refused}`);
-          yield await openAuditLogFile(entry.path);
+        // A file declared alone that cannot be opened is the declared log's own failure.
+        if (entries.length === 1 && entries[0]!.path === given) {
+          yield await openAuditLogFile(given);
+          return;
         }
+        // A folder: each file that cannot be opened is set aside and the rest are read; those
+        // set aside are thrown at the end, so one bad file does not hide the others.
+        const unread: UnreadAuditLogFile[] = [];
+        for (const [i, entry] of entries.entries()) {
+          let file: AuditLogFile;
+          try {
+            if (entry.refused !== undefined) throw new InputError(`${redact(entry.path)}: ${entry.refused}`);
+            file = await openAuditLogFile(entry.path);
+          } catch (error) {
+            unread.push({ name: redact(path.basename(entry.path)), position: i + 1, error });
+            continue;
+          }
+          yield file;
+        }
+        if (unread.length) throw new UnreadAuditLogFiles(unread);
         return;
       }
       const client = clients.s3 ?? new S3Client({ region: clients.region ?? 'ap-east-1', maxAttempts: 5 });

@@ -12,7 +12,10 @@ export const IngestedFile = z.object({
   name: z.string(),
   status: z.enum(['imported', 'already-imported', 'failed']),
   layout: z.string().optional(),
+  /** Events written: new ones (those held already are `redelivered`). */
   events: z.number().int().nonnegative().default(0),
+  /** Events held already, delivered before by another file or export: not written or examined again (given when there are some). */
+  redelivered: z.number().int().nonnegative().optional(),
   problems: z.number().int().nonnegative().default(0),
   ignored: z.number().int().nonnegative().default(0),
   error: z.string().optional(),

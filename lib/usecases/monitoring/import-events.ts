@@ -3,21 +3,26 @@
 // masks, and writes them under their deterministic keys. A row that cannot be read is
 // counted and reported by its line, and the rest are read; a file imported before
 // (the same content for the same platform) writes nothing; an event older than the
-// organisation's log retention is not stored. While it writes, the import is marked
-// under way, so that no monitoring run reads past its start until it is done: every
-// event it writes carries that start as the time it was received. An import that died
-// (its process killed, its step cut off) leaves its mark until the lease runs out; the
-// next import of the same file takes over from it at once (it writes every event of the
-// file again, received later), so the next run is not held back. Before each write an
-// import renews its mark, on condition that it is still its own and unexpired, and stops
-// (without recording the file as imported) if not: what it wrote then could arrive
-// behind a run's watermark, and the file must be imported again.
+// organisation's log retention is not stored; an event held already (an overlapping
+// export or another file delivered it) is counted as re-delivered and not written again,
+// so it keeps the received time it came with and no run examines or counts it twice.
+// While it writes, the import is marked under way, so that no monitoring run reads past
+// its start until it is done: every event it writes carries that start as the time it
+// was received. An import that died (its process killed, its step cut off) leaves its
+// mark until the lease runs out; the next import of the same file takes over from it at
+// once (it writes the events of the file the other did not; those the other wrote carry
+// its start, which the new mark holds runs back from), so the next run is not held back.
+// Before each write an import renews its mark, on condition that it is still its own
+// and unexpired, and stops (without recording the file as imported) if not: what it
+// wrote then could arrive behind a run's watermark, and the file must be imported again.
 import { randomUUID } from 'node:crypto';
+import pMap from 'p-map';
 import type { HeldEvent } from '../../domain/monitoring/event.ts';
-import { EventHolder } from '../../domain/monitoring/hold.ts';
+import { EventHolder, userHash } from '../../domain/monitoring/hold.ts';
 import { jsonLayout, tableLayout, type LayoutReader } from '../../domain/monitoring/layouts.ts';
 import type { AuditLogMapping } from '../../domain/monitoring/mapping.ts';
 import type { LoadedOrganisation } from '../../domain/org/org.ts';
+import { memoised } from '../../domain/text/memo.ts';
 import { ConflictError, InputError, NotFoundError } from '../../errors.ts';
 import type { AuditLogFile, Ports } from '../ports.ts';
 
@@ -61,6 +66,12 @@ export interface ImportSummary {
   rows: number;
   events: number;
   duplicates: number;
+  /**
+   * Events held already, delivered before by another file or export (the same platform,
+   * time, user, action and object): not written again, so no run examines or counts them twice.
+   * Always given by importAuditLog (optional for summaries made before it was counted).
+   */
+  redelivered?: number;
   /** Events older than the organisation's log retention: not stored. */
   expired: number;
   /** Rows that could not be read: how many, and the first PROBLEMS_LISTED with where they are. */
@@ -85,7 +96,7 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
   const wall = rt.clock().toISOString();
   const earlier = (await rt.events.ingestsUnderWay(orgId, wall)).filter((m) => m.platform === platform && m.sha256 === file.sha256);
   const before = await rt.events.auditLog(orgId, platform, file.sha256);
-  const empty = { rows: 0, events: 0, duplicates: 0, expired: 0, problemCount: 0, problems: [], ignoredCount: 0, ignored: {} };
+  const empty = { rows: 0, events: 0, duplicates: 0, redelivered: 0, expired: 0, problemCount: 0, problems: [], ignoredCount: 0, ignored: {} };
   if (before) {
     // Recorded as imported: every event of it was written, so a mark left behind holds nothing back.
     for (const m of earlier) await rt.events.endIngest(orgId, m.id);
@@ -97,13 +108,18 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
   const reader: LayoutReader = file.sample.kind === 'table' ? tableLayout(file.sample.header, { timeZone, ...(request.mapping ? { mapping: request.mapping } : {}) }) : jsonLayout(file.sample.first);
 
   const key = await rt.hashKey();
+  const retention = org.organisation.logRetentionDays * DAY_S;
+  const nowEpoch = Math.floor(request.now.getTime() / 1000);
+  const latest = request.now.getTime() + CLOCK_SKEW_MS;
+  // The events of the file the table holds already (another file or export delivered them),
+  // read before this import's start is taken: its events carry that start, and its mark,
+  // put at once, holds runs back from it.
+  const held = await heldAlready(rt, orgId, platform, await userSpans(file, reader, key, latest, nowEpoch - retention), nowEpoch);
+
   const ingestId = randomUUID();
   const started = rt.clock();
   const receivedAt = started.toISOString();
   const holder = new EventHolder(key, platform, receivedAt);
-  const retention = org.organisation.logRetentionDays * DAY_S;
-  const nowEpoch = Math.floor(request.now.getTime() / 1000);
-  const latest = request.now.getTime() + CLOCK_SKEW_MS;
   const summary: ImportSummary = { ...base, ...empty, problems: [], ignored: {}, status: 'imported', layout: reader.layout };
   const seen = new Set<string>();
   let future = 0;
@@ -156,6 +172,12 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
         continue;
       }
       seen.add(event.id);
+      // Written again, an event held already would move to this import's received time and
+      // be examined, and counted, a second time: it keeps the time it first came with.
+      if (held.has(event.id)) {
+        summary.redelivered = (summary.redelivered ?? 0) + 1;
+        continue;
+      }
       chunk.push({ event, expiresAt });
       summary.events++;
       if (chunk.length >= CHUNK) await flush();
@@ -164,7 +186,7 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
     await hold();
     const importedAt = rt.clock().toISOString();
     // A file with rows dated ahead is not recorded as imported: imported again once their
-    // time has come, it reads them then (the rows written now are the same events again).
+    // time has come, it reads them then (the rows written now are held then, and not written again).
     if (future === 0) await rt.events.putAuditLog(orgId, {
       platform,
       sha256: file.sha256,
@@ -184,10 +206,50 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
       event: 'events.imported',
       subject: `AUDITLOG#${platform}#${file.sha256}`,
       actor: request.actor,
-      detail: { file: file.name, layout: reader.layout, rows: summary.rows, events: summary.events, problems: summary.problemCount, ignored: summary.ignoredCount, expired: summary.expired },
+      detail: { file: file.name, layout: reader.layout, rows: summary.rows, events: summary.events, redelivered: summary.redelivered, problems: summary.problemCount, ignored: summary.ignoredCount, expired: summary.expired },
     });
   } finally {
     await rt.events.endIngest(orgId, ingestId);
   }
   return summary;
+}
+
+/**
+ * A first read of the file: each user's earliest and latest time among the events it
+ * would write (neither dated ahead nor older than `oldest`, epoch seconds), by their keyed
+ * hash. What the table holds of them is then read once per user, not once per chunk.
+ */
+async function userSpans(file: AuditLogFile, reader: LayoutReader, key: string, latest: number, oldest: number): Promise<Map<string, { from: string; to: string }>> {
+  const spans = new Map<string, { from: string; to: string }>();
+  const hashOf = memoised((u: string) => userHash(key, u), 65_536);
+  for await (const record of file.records()) {
+    if (record.kind === 'problem') continue;
+    const read = reader.read(record);
+    if (read.status !== 'event') continue;
+    const { time, user } = read.event;
+    const t = Date.parse(time);
+    if (t > latest || Math.floor(t / 1000) <= oldest) continue;
+    const hash = hashOf(user);
+    const span = spans.get(hash);
+    if (!span) spans.set(hash, { from: time, to: time });
+    else if (time < span.from) span.from = time;
+    else if (time > span.to) span.to = time;
+  }
+  return spans;
+}
+
+/**
+ * The ids of the platform's events the table holds (not expired at `nowEpoch`) of these
+ * users within their spans: one range query of each user's partition.
+ */
+async function heldAlready(rt: Pick<Ports, 'events'>, orgId: string, platform: string, spans: ReadonlyMap<string, { from: string; to: string }>, nowEpoch: number): Promise<Set<string>> {
+  const held = new Set<string>();
+  await pMap(
+    spans,
+    async ([user, { from, to }]) => {
+      for (const e of await rt.events.ofUsers(orgId, [user], from, to, nowEpoch)) if (e.platform === platform && e.user === user) held.add(e.id);
+    },
+    { concurrency: 16 },
+  );
+  return held;
 }

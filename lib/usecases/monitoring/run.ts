@@ -2,8 +2,9 @@
 // 15 minutes, on demand with `compliance monitor`, and after `compliance events import`):
 //
 // 1. ingest: the audit-log files each platform declares (local files, S3 prefixes) that
-//    were not imported before; one file that cannot be read is recorded as failed and
-//    the others go on.
+//    were not imported before; one file that cannot be read (a declared file, or one of a
+//    declared folder or prefix) is recorded as failed, not as imported, and the others go
+//    on; the run then fails, naming it, as it does for a declared file it cannot read.
 // 2. detect, in passes of at most `monitoring.passEvents` (100,000): the events received after the
 //    watermark (never a rescan), up to the earliest ingest still under way; with them
 //    the events of the same users around them, already held (a late event is seen with
@@ -35,6 +36,7 @@ import { recipientBatches } from '../sweep/plan.ts';
 import { summarise } from '../sweep/report.ts';
 import type { DetectEvent, DetectResult, IngestedFile, IngestResult, MonitorReportInput } from './events.ts';
 import { importAuditLog, PROBLEMS_LISTED } from './import-events.ts';
+import { UnreadAuditLogFiles } from './unread-files.ts';
 
 export const MONITOR_KIND: WorkflowName = 'behaviour-monitoring';
 
@@ -59,9 +61,9 @@ const errorText = (error: unknown) => `${(error as Error).name}: ${(error as Err
  * denied, not a regular file); another error's text loses the file or path it begins
  * with (`<path>: <why>`, as the readers write it).
  */
-function declaredLogError(error: unknown): string {
+function declaredLogError(error: unknown, what = 'its path'): string {
   const reason = (error as { reason?: unknown }).reason;
-  if (typeof reason === 'string') return `cannot read its path: ${reason}`.slice(0, 500);
+  if (typeof reason === 'string') return `cannot read ${what}: ${reason}`.slice(0, 500);
   const message = error instanceof Error ? error.message : String(error);
   const colon = message.indexOf(': ');
   const lead = colon > 0 ? message.slice(0, colon) : '';
@@ -86,13 +88,19 @@ export async function ingestDeclared(rt: Ports, input: RunInput): Promise<Ingest
           const s = await importAuditLog(rt, { orgId: input.orgId, platform, file, mapping: log.mapping, actor: input.runName, now: new Date(input.now), org });
           // The rows not read, by line, as `events import` lists them: the first PROBLEMS_LISTED of the run.
           const listed = s.problems.slice(0, Math.max(0, PROBLEMS_LISTED - files.reduce((n, f) => n + (f.problemsListed?.length ?? 0), 0)));
-          files.push({ platform, name: s.file, status: s.status, ...(s.layout ? { layout: s.layout } : {}), events: s.events, problems: s.problemCount, ignored: s.ignoredCount, ...(listed.length ? { problemsListed: listed } : {}) });
+          files.push({ platform, name: s.file, status: s.status, ...(s.layout ? { layout: s.layout } : {}), events: s.events, ...(s.redelivered ? { redelivered: s.redelivered } : {}), problems: s.problemCount, ignored: s.ignoredCount, ...(listed.length ? { problemsListed: listed } : {}) });
         } catch (error) {
-          files.push({ platform, name: file.name, status: 'failed', events: 0, problems: 0, ignored: 0, error: errorText(error) });
+          // A read error names the path it could not read: its reason alone, as for a declared log.
+          const why = typeof (error as { reason?: unknown }).reason === 'string' ? declaredLogError(error, 'it') : errorText(error);
+          files.push({ platform, name: file.name, status: 'failed', events: 0, problems: 0, ignored: 0, error: why });
         }
       }
     } catch (error) {
-      files.push({ platform, name: logName, status: 'failed', events: 0, problems: 0, ignored: 0, error: declaredLogError(error) });
+      // Files of a folder that could not be opened, each by its name and place (the reader
+      // handed over the rest first); not recorded as imported, so a later run reads them.
+      if (error instanceof UnreadAuditLogFiles) {
+        for (const u of error.files) files.push({ platform, name: `${u.name} (${logName}, file ${u.position})`, status: 'failed', events: 0, problems: 0, ignored: 0, error: declaredLogError(u.error, 'it') });
+      } else files.push({ platform, name: logName, status: 'failed', events: 0, problems: 0, ignored: 0, error: declaredLogError(error) });
     }
   }
   return { files };
