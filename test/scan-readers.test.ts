@@ -327,7 +327,8 @@ describe('readTextChunks: bad input', () => {
     const budgetBytes = bytes.indexOf(Buffer.from('行'), bytes.indexOf(Buffer.from('第2'))) + 1;
     const first = await readAll(file, { budgetBytes, highWaterMark: 7 });
     const second = await readAll(file, { budgetBytes });
-    expect(first.text).toBe(text.slice(0, text.indexOf('第2') + 2));
+    // and the token the budget cut short (`2` of `第2行`): not scanned, as it may be part of an identifier
+    expect(first.text).toBe(text.slice(0, text.indexOf('第2') + 1));
     expect(second.text).toBe(first.text);
     expect(first.report).toEqual({
       encoding: 'utf-8',

@@ -15,15 +15,26 @@
 // - Normally a chunk holds whole lines: it ends just after a '\n' (or at the end
 //   of the text) and holds at most `maxChunkChars` UTF-16 code units.
 // - A line longer than `maxChunkChars` is split. Each follow-on chunk has
-//   `continued: true` and starts with the last 64 code units of the previous
-//   chunk (one fewer when that would start inside a surrogate pair); `overlap`
-//   gives that length, and the previous chunk's `repeatedFrom` the offset where
-//   that repeated text starts in it. So a detector scanning each `text` whole will
-//   not miss a match of up to 64 characters that straddles the cut, and leaves the
-//   matches starting at or after `repeatedFrom` to the next chunk. The overlap never
+//   `continued: true` and starts with the last CHUNK_OVERLAP (1,024) code units of
+//   the previous chunk (a quarter of `maxChunkChars` when that is less; one fewer
+//   when that would start inside a surrogate pair); `overlap` gives that length,
+//   and the previous chunk's `repeatedFrom` the offset where that repeated text
+//   starts in it. A detector hands over at the middle of the repeated text
+//   (detectRecords in lib/domain/detect/records.ts): the previous chunk reports
+//   what starts before it, the next one what starts there or after, each with 512
+//   characters of the line on the other side, more than any identifier is long
+//   and than any detector reads around one. So each finding of the line is
+//   reported once, as a scan of the whole line would make it. The overlap never
 //   contains '\n', so the line rule above holds for the whole chunk.
 //   Chunks with `continued: false` have `overlap: 0`.
+// - With `cut` (a byte budget stopped the bytes, wherever that fell), the text's
+//   last token, which the cut may have fallen inside (cutTokenStart in
+//   lib/domain/detect/cut-token.ts: `62010219850702` of an ID, `4111 1111 11`),
+//   is left out of the last chunk, so that no detector reads it as a shorter
+//   identifier of another type. The text then ends before the decoded text does
+//   (the report's `lines` still counts the decoded text's).
 import { isUtf8 } from 'node:buffer';
+import { cutTokenStart } from '../../domain/detect/cut-token.ts';
 import type { Encoding } from '../../domain/text/encoding.ts';
 
 export interface TextChunk {
@@ -34,7 +45,7 @@ export interface TextChunk {
   continued: boolean;
   /**
    * Number of leading code units of `text` repeated from the end of the previous
-   * chunk (at most 64; 0 unless `continued`).
+   * chunk (at most CHUNK_OVERLAP; 0 unless `continued`).
    */
   overlap: number;
   /** Set when the next chunk continues this line: the offset in `text` where the next chunk starts. */
@@ -64,8 +75,12 @@ export interface DecodeOptions {
   report?: (r: DecodeReport) => void;
 }
 
-/** Length of the overlap at the start of a continued chunk. */
-export const CHUNK_OVERLAP = 64;
+/**
+ * Length of the overlap at the start of a continued chunk (a quarter of the chunk size
+ * when that is less): twice the 512 characters a detector needs on either side of the
+ * point where a long line's findings are handed over (see the top of this file).
+ */
+export const CHUNK_OVERLAP = 1024;
 export const DEFAULT_MAX_CHUNK_CHARS = 1 << 20;
 export const MIN_MAX_CHUNK_CHARS = 256;
 
@@ -154,6 +169,7 @@ async function* lineAligned(bytes: AsyncIterable<Uint8Array>, maxBytes: number):
 /** Decode `bytes` (BOM already skipped) into chunks that keep the contract at the top of this file. */
 export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encoding: Encoding, options: DecodeOptions = {}): AsyncGenerator<TextChunk> {
   const maxChunkChars = maxChunkCharsOf(options);
+  const overlapChars = Math.min(CHUNK_OVERLAP, maxChunkChars >> 2);
   const decoder = new TextDecoder(encoding, { ignoreBOM: true });
   const literal = LITERAL_FFFD[encoding];
   let prevTail: Uint8Array = new Uint8Array(0);
@@ -162,6 +178,8 @@ export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encodi
   let newlines = 0;
   let anyText = false;
   let lastChar = '';
+  /** The last character of the decoded text, when its last token was left out (`cut`). */
+  let cutLast = '';
   let failed = false;
 
   // Text decoded but not yet yielded; `pending[0]` is on line `line`. It begins
@@ -195,7 +213,7 @@ export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encodi
       } else {
         let end = maxChunkChars;
         if (isHighSurrogate(pending.charCodeAt(end - 1))) end--;
-        let overlapStart = end - CHUNK_OVERLAP;
+        let overlapStart = end - overlapChars;
         if (isLowSurrogate(pending.charCodeAt(overlapStart))) overlapStart++;
         yield { ...take(pending.slice(0, end), pendingContinued, pendingOverlap), repeatedFrom: overlapStart };
         pending = pending.slice(overlapStart);
@@ -203,7 +221,9 @@ export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encodi
         pendingContinued = true;
       }
     }
-    if (final && pending.length > pendingOverlap) {
+    // (a last chunk of only the overlap, when the cut token took the rest: the chunk
+    // before left the findings of its overlap's second half to it)
+    if (final && (pending.length > pendingOverlap || (pendingContinued && cutLast !== ''))) {
       yield take(pending, pendingContinued, pendingOverlap);
       pending = '';
       pendingOverlap = 0;
@@ -258,9 +278,21 @@ export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encodi
       }
     }
     // The last, possibly incomplete, character: replaced when the text really ends
-    // there, dropped when a budget cut it.
+    // there, dropped when a budget cut it, and then the token the cut may have fallen
+    // inside left out too (not from text already out: at most the overlap is kept).
     if (!options.cut) decoded(decoder.decode());
+    else {
+      const keep = cutTokenStart(pending, pendingOverlap);
+      if (keep < pending.length) {
+        cutLast = pending[pending.length - 1]!;
+        pending = pending.slice(0, keep);
+      }
+    }
     yield* cut(true);
+    if (cutLast !== '') {
+      anyText = true;
+      lastChar = cutLast;
+    }
   } catch (err) {
     failed = true;
     throw err;

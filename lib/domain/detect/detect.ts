@@ -27,9 +27,16 @@
 //   `客戶身份證A123456(3)已核實` is found, while a tracking number like
 //   `SF4111111111111111`, a hex hash or `ORD-20261122-37121867` is not). Grouped numbers
 //   (`4111 1111 1111 1111`) must also not be preceded by a digit and a separator, nor
-//   continue with the same separator and four more digits. Nothing ending right before
-//   `@` is a number finding (that is the local part of an e-mail such as
-//   `13812345678@163.com`, found as an e-mail instead). Full-width digits are not read.
+//   continue with the same separator and four more digits (for cards, see below). Nothing
+//   ending right before `@` is a number finding (that is the local part of an e-mail such
+//   as `13812345678@163.com`, found as an e-mail instead). Full-width digits are not read.
+// - Separators: wherever a space may stand between groups (or before an HKID's bracket),
+//   so may the no-break, figure, thin, narrow no-break and ideographic spaces (U+00A0,
+//   U+2007, U+2009, U+202F, U+3000), which text copied from Word, Outlook and web pages
+//   has; wherever a hyphen may (and where one joins a token to the next), so may U+2010
+//   to U+2013 (hyphen, non-breaking hyphen, figure dash, en dash). SPACE and HYPHEN in
+//   identifier-pattern.ts; spaces of different kinds count as one kind. `raw` keeps them
+//   as written; values, and so masks and hashes, have none.
 // - hk_id: one or two letters (either case; value upper-cased), six digits, check digit
 //   0-9 or A, bare or in ASCII `()`, square `[]` or full-width `（）` brackets (one space
 //   before the bracket is allowed). The check digit is verified: a single letter counts
@@ -43,8 +50,14 @@
 //   Amex, UnionPay, JCB, Discover, Diners Club, Maestro; compact, or grouped 4-4-4-4,
 //   4-4-4-4-1..3, 4-4-4-1..3, 4-6-5 or 4-6-4 with one kind of separator (single space or
 //   dash); Luhn verified. A candidate of more than 16 digits in groups of four that fails
-//   falls back to its first 16 digits (a card number followed by a CVV). An 18-digit run
-//   whose digits 7-14 are a date is a (mistyped) PRC ID, never a card.
+//   falls back to its first 16 digits (a card number followed by a CVV). 4-4-4-4 may also
+//   follow a date, a time, an amount or a zero-led number and a space (`2026-11-30 4111
+//   ...`, `10:15 4111 ...`, `HK$500 4111 ...`, `001 4111 ...`; not `12 4111 ...`, which
+//   may be one longer number), and be followed by an expiry MMYY that ends the grouping
+//   (`... 1111 1227 cvv 123`). A 13-digit number (a Visa of old, a Maestro) is a card only
+//   with a card word within 32 characters on its line (cardContext): 13 digits is an
+//   EAN-13 barcode's length. An 18-digit run whose digits 7-14 are a date is a
+//   (mistyped) PRC ID, never a card.
 // - iban: against the SWIFT IBAN Registry held as data (iban.ts): length, character class
 //   per BBAN position, mod 97 and national check digits where the country defines them;
 //   either case, compact or grouped with one kind of separator (space, dash or dot), which
@@ -77,8 +90,9 @@
 // - email: local part of ASCII letters, digits and `._%+-` or letters of non-CJK scripts
 //   (no leading, trailing or double dot; at most 64 characters), `@`, dot-separated
 //   domain labels (letters and digits of any script, inner hyphens, punycode) and a TLD
-//   (ASCII letters, punycode or Unicode letters). CJK text before the local part ends it;
-//   an address that cannot be taken whole is not reported at all. value: lower case.
+//   (ASCII letters, punycode or Unicode letters); at most 253 characters of domain. CJK text
+//   before the local part ends it; an address that cannot be taken whole is not reported at
+//   all. value: lower case.
 // - health / payroll: keyword lists in English, Traditional and Simplified Chinese.
 //   English keywords match whole words, case-insensitively (so `wealth` is not `health`);
 //   an underscore counts as a boundary (`monthly_salary_hkd`). Chinese keywords match
@@ -97,7 +111,7 @@
 import { candidates } from './candidates.ts';
 import { cardValid, cnIdValid, hkidValid } from './check-digits.ts';
 import { ibanLength, ibanValid } from './iban.ts';
-import { bareHkValue, GROUP_KINDS, ID_RE } from './identifier-pattern.ts';
+import { bareHkValue, GROUP_KINDS, IBAN_SEPARATORS, ID_RE, isSeparator } from './identifier-pattern.ts';
 import { EN_AFTER_UNDERSCORE, pushTopic, TOPIC_RES } from './keywords.ts';
 
 export const FINDING_TYPES = [
@@ -187,10 +201,15 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
         break;
       case 'card': {
         const digits = raw.replace(/\D/g, '');
-        if (cardValid(digits)) push('payment_card', start, end, raw, digits);
-        else if (digits.length > 16 && raw.length > 19 && /\d{4}(.)\d{4}\1\d{4}\1\d{4}/y.test(raw) && cardValid(digits.slice(0, 16))) {
+        if (cardValid(digits)) {
+          if (digits.length !== 13 || cardContext(text, start, end)) push('payment_card', start, end, raw, digits);
+        } else if (digits.length > 16 && raw.length > 19 && /\d{4}(.)\d{4}\1\d{4}\1\d{4}/y.test(raw) && cardValid(digits.slice(0, 16))) {
           // a card number in groups of four followed by more digits (a CVV) in the same grouping
           push('payment_card', start, start + 19, raw.slice(0, 19), digits.slice(0, 16));
+        } else {
+          // No card here: a card may still start at a later group, where CARD_PATTERN lets
+          // one follow a number apart (`30.11.2026 4111 1111 1111 1111`: not `2026 4111 ...`).
+          next = start + 1;
         }
         break;
       }
@@ -198,7 +217,7 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
         push('hk_phone', start, end, raw, bareHkValue(raw), 'HK');
         break;
       case 'run':
-        classifyRun(raw, start, end, push);
+        classifyRun(text, raw, start, end, push);
         break;
     }
   }
@@ -212,7 +231,7 @@ function idShaped(id: string): boolean {
   return y >= 1900 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
-function classifyRun(raw: string, start: number, end: number, push: Push): void {
+function classifyRun(text: string, raw: string, start: number, end: number, push: Push): void {
   const n = raw.length;
   if (n === 18) {
     const id = raw.toUpperCase();
@@ -226,7 +245,30 @@ function classifyRun(raw: string, start: number, end: number, push: Push): void 
     push('cn_phone', start, end, raw, `+86${raw}`, 'CN');
     return;
   }
-  if (cardValid(raw)) push('payment_card', start, end, raw, raw);
+  if (cardValid(raw) && (n !== 13 || cardContext(text, start, end))) push('payment_card', start, end, raw, raw);
+}
+
+/**
+ * Words that make a 13-digit number a card: English ones whole words, either case;
+ * `卡` (卡號, 信用卡, 银行卡, 刷卡) and `咭` (信用咭) anywhere.
+ */
+const CARD_WORD = /(?<![A-Za-z])(?:cards?|credit|debit|visa|mastercard|maestro|amex|cvv|cvc|exp|expiry|expires)(?![A-Za-z])|[卡咭]/i;
+/** How far from a 13-digit card number its card word may be (characters, same line). */
+const CARD_WORD_WINDOW = 32;
+
+/**
+ * Whether a card word stands within CARD_WORD_WINDOW characters before or after
+ * text[start, end) on its line. A 13-digit number needs one to be a card: 13 digits is
+ * an EAN-13 barcode's length too (product tables are full of them, and about one in ten
+ * of those starting with 4 passes Luhn), while 13-digit card numbers are few (Visa has
+ * issued none for decades; a 13-digit Maestro is rare), and are written next to a word
+ * that says so where they are still kept (`card 4222222222222`, `卡號 4222 2222 2222 2`).
+ */
+function cardContext(text: string, start: number, end: number): boolean {
+  const before = text.slice(Math.max(0, start - CARD_WORD_WINDOW), start);
+  const after = text.slice(end, end + CARD_WORD_WINDOW);
+  const nl = after.indexOf('\n');
+  return CARD_WORD.test(before.slice(before.lastIndexOf('\n') + 1)) || CARD_WORD.test(nl < 0 ? after : after.slice(0, nl));
 }
 
 /**
@@ -243,7 +285,7 @@ function scanIban(raw: string, start: number, push: Push): { found: boolean; end
   let cutAt = raw.length;
   for (let i = 0; i <= raw.length; i++) {
     const c = raw.charCodeAt(i);
-    const boundary = i === raw.length || c === 32 || c === 45 || c === 46;
+    const boundary = i === raw.length || c === 46 || isSeparator(c);
     if (boundary && compactLength >= len) {
       cutAt = i;
       break;
@@ -251,7 +293,7 @@ function scanIban(raw: string, start: number, push: Push): { found: boolean; end
     if (!boundary) compactLength++;
   }
   const part = raw.slice(0, cutAt);
-  const compact = part.replace(/[ .-]/g, '').toUpperCase();
+  const compact = part.replace(IBAN_SEPARATORS, '').toUpperCase();
   const found = compact.length === len && ibanValid(compact);
   if (found) push('iban', start, start + cutAt, part, compact, country);
   return { found, end: start + cutAt };
@@ -265,7 +307,7 @@ function isLocalChar(c: number): boolean {
 }
 
 /** CJK scripts, their punctuation and full-width forms (and surrogates): text that is not an address's. */
-function isCjk(c: number): boolean {
+export function isCjk(c: number): boolean {
   return (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xd800 && c <= 0xdfff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xffef);
 }
 
@@ -278,6 +320,12 @@ function isUnicodeLocalChar(c: number): boolean {
 
 /** Longest local part (RFC 5321); a longer run is not an address, and no part of it is reported. */
 const MAX_LOCAL = 64;
+/**
+ * Longest domain (RFC 1035: 255 octets on the wire, 253 characters written); a longer one
+ * is not an address either. It also bounds an address's length, which the pieces of a
+ * long line rely on (records.ts): 64 + 1 + 253.
+ */
+const MAX_DOMAIN = 253;
 
 // Domain labels: ASCII letters, digits and inner hyphens (punycode `xn--` labels too), or
 // Unicode letters and digits (an internationalised domain). The top-level label: ASCII
@@ -307,7 +355,7 @@ function scanEmails(text: string, push: Push): void {
       if (local.length > 0 && !local.endsWith('.') && !local.includes('..')) {
         DOMAIN_RE.lastIndex = at + 1;
         const d = DOMAIN_RE.exec(text);
-        if (d !== null) {
+        if (d !== null && d[0].length <= MAX_DOMAIN) {
           const end = at + 1 + d[0].length;
           const raw = text.slice(s, end);
           push('email', s, end, raw, raw.toLowerCase());

@@ -28,9 +28,34 @@ const CONTEXT_WINDOW = 20;
 // for cards, IBAN country codes, the phone-word context for bare Hong Kong numbers), so
 // that almost every match is a finding.
 
+/**
+ * The spaces that may stand between an identifier's groups wherever a space may: the
+ * ASCII space, and those that text copied from Word, Outlook or web pages has instead:
+ * no-break (U+00A0), figure (U+2007), thin (U+2009), narrow no-break (U+202F), and the
+ * ideographic space (U+3000) that Chinese input modes type between half-width digits.
+ * A regex class. (Tabs, line ends and zero-width spaces are not.)
+ */
+export const SPACE = '[ \\u00A0\\u2007\\u2009\\u202F\\u3000]';
+/**
+ * The hyphens that stand wherever `-` does, between groups and joining a token to the
+ * next: hyphen-minus, hyphen (U+2010), non-breaking hyphen (U+2011), figure dash (U+2012,
+ * the dash meant for numbers) and en dash (U+2013). A regex class.
+ */
+export const HYPHEN = '[\\-\\u2010-\\u2013]';
+/** SPACE or a tab. */
+export const SPACE_OR_TAB = '[\\t \\u00A0\\u2007\\u2009\\u202F\\u3000]';
+/** A space or a hyphen of those above, where either may stand (what was `[ -]`). */
+const SEP = '[ \\u00A0\\u2007\\u2009\\u202F\\u3000\\-\\u2010-\\u2013]';
+/** Whether a code unit is one of SEP's (kernel/candidates.as.ts has the same test). */
+export function isSeparator(c: number): boolean {
+  return c === 32 || c === 45 || c === 0xa0 || c === 0x2007 || c === 0x2009 || (c >= 0x2010 && c <= 0x2013) || c === 0x202f || c === 0x3000;
+}
+/** An IBAN's separators (SEP's and the dot), all of them: what its compact form leaves out. */
+export const IBAN_SEPARATORS = new RegExp(`${SEP}|\\.`, 'g');
+
 // Not followed by an alphanumeric, an e-mail's `@`, or a hyphen joining another token
 // (`ORD-20261122-37121867`).
-const END = '(?![0-9A-Za-z@]|-[0-9A-Za-z])';
+const END = `(?![0-9A-Za-z@]|${HYPHEN}[0-9A-Za-z])`;
 
 /**
  * The registry's country codes, in either case. Spelt out as `[Gg][Bb]` rather than with a
@@ -60,10 +85,10 @@ const PHONE_CONTEXT_BEHIND = `(?<=(?:${PHONE_WORD}|${PHONE_CONTEXT_LABEL})${CONT
  * does not count; nor does a signature label (`23456789 T: ...`).
  */
 const PHONE_CONTEXT_AHEAD =
-  `(?=[ \\t]{0,2}(?:[(（][ \\t]?|[係是](?:我|佢|他|她)(?:的|嘅)?|(?i:is (?:my|his|her|our|the) ))?${PHONE_WORD})`;
+  `(?=${SPACE_OR_TAB}{0,2}(?:[(（]${SPACE_OR_TAB}?|[係是](?:我|佢|他|她)(?:的|嘅)?|(?i:is (?:my|his|her|our|the) ))?${PHONE_WORD})`;
 
-/** `f(' ')|f('-')`: one kind of separator throughout, without a backreference. */
-function bySep(f: (sep: string) => string, seps: readonly string[] = [' ', '-']): string {
+/** `f(SPACE)|f(HYPHEN)`: one kind of separator throughout (spaces, or hyphens), without a backreference. */
+function bySep(f: (sep: string) => string, seps: readonly string[] = [SPACE, HYPHEN]): string {
   return seps.map(f).join('|');
 }
 
@@ -82,9 +107,9 @@ function group(kind: CandidateKind, pattern: string): string {
 
 const HKID_PATTERN =
   // one or two letters, either case; check digit in ASCII, square or full-width brackets, or bare
-  String.raw`[A-Za-z]{1,2}\d{6}(?: ?\([0-9Aa]\)| ?\[[0-9Aa]\]| ?（[0-9Aa]）|[0-9Aa]${END})`;
+  String.raw`[A-Za-z]{1,2}\d{6}(?:${SPACE}?\([0-9Aa]\)|${SPACE}?\[[0-9Aa]\]|${SPACE}?（[0-9Aa]）|[0-9Aa]${END})`;
 /** IBAN groups: one kind of separator (space, dash or dot) throughout. */
-const IBAN_SEPS = [' ', '-', String.raw`\.`] as const;
+const IBAN_SEPS = [SPACE, HYPHEN, String.raw`\.`] as const;
 const IBAN_PATTERN =
   // a registry country, check digits, then compact, or in groups (commonly of four; the
   // first may run on from the check digits); either case. detect.ts cuts a candidate
@@ -98,32 +123,54 @@ const IBAN_PATTERN =
 const IBAN_SEPARATED_PATTERN =
   String.raw`${IBAN_COUNTRIES}(?:${bySep((s) => String.raw`${s}\d{2}[A-Za-z0-9]{0,30}(?:${s}[A-Za-z0-9]{1,30}){0,10}`, IBAN_SEPS)})${END}`;
 // phones with a bare country code (852 / 86 / 00852 / 0086)
-const HKP_PATTERN = String.raw`(?:00)?852[ -]?[2-9]\d{3}[ -]?\d{4}${END}`;
-const CNP_PATTERN = String.raw`(?:00)?86[ -]?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`)})${END}`;
+const HKP_PATTERN = String.raw`(?:00)?852${SEP}?[2-9]\d{3}${SEP}?\d{4}${END}`;
+const CNP_PATTERN = String.raw`(?:00)?86${SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`)})${END}`;
 // grouped card numbers: 4-4-4-4, 4-4-4-4-1..3 (to 19 digits), 4-4-4-1..3 (13-15 digits),
-// 4-6-5 (Amex) and 4-6-4 (Diners Club); not continuing with another group
+// 4-6-5 (Amex) and 4-6-4 (Diners Club); not continuing with another group, and not after
+// a digit and a separator (`12 4111 1111 1111 1111` may be one longer number). Groups of
+// four make a card plain enough that 4-4-4-4 may follow a number that plainly stands
+// apart (NUMBER_APART, then a space), and may be followed by an expiry, four digits MMYY
+// that end the grouping (`4111 1111 1111 1111 1227 cvv 123`, not `... 1227 3456`).
+
+/**
+ * A number that stands apart from a card number after it (and a space): a time (`10:15`,
+ * `10:15:30`), a date (`2026-11-30`, `2026/11/30`, `30/11/2026`, `30.11.26`, `30-11-2026`),
+ * an amount (`HK$500`, `$1,200.50`, `¥500`, `HKD 500`, `500.00`) or a number with leading
+ * zeros (`001`, a sequence number). Bounded, as every lookbehind here is: the pieces of a
+ * long line see 512 characters behind where they start reporting (records.ts).
+ */
+const NUMBER_APART = [
+  String.raw`(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?`,
+  String.raw`(?<![\d/.-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}-\d{1,2}-\d{2,4})`,
+  String.raw`(?:[$¥￥€£]|(?<![A-Za-z])(?:HKD|USD|RMB|CNY|EUR|GBP)${SPACE}?)\d[\d,]{0,15}(?:\.\d{1,2})?`,
+  String.raw`(?<![\d.,])\d[\d,]{0,15}\.\d{2}`,
+  String.raw`(?<!\d)0\d{1,2}`,
+].join('|');
+const AFTER_NO_NUMBER_OR_ONE_APART = String.raw`(?:(?<!\d${SEP})|(?<=(?:${NUMBER_APART})${SPACE}))`;
+// (all shapes start with four digits and a separator: tested first, before the lookbehinds)
 const CARD_PATTERN =
-  String.raw`(?<!\d[ -])(?:[2-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${s}(?:\d{4}(?:${s}\d{1,3})?|\d{1,3})${END}(?!${s}\d{4})`)})` +
-  String.raw`|[3-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{6}${s}\d{4,5}${END}(?!${s}\d)`)}))`;
+  String.raw`(?=[2-6]\d{3}${SEP}\d)(?:${AFTER_NO_NUMBER_OR_ONE_APART}[2-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${s}\d{4}(?:${s}\d{1,3})?${END}(?!${s}(?!(?:0[1-9]|1[0-2])\d\d${END}(?!${s}\d))\d{4})`)})` +
+  String.raw`|(?<!\d${SEP})(?:[2-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${s}\d{1,3}${END}(?!${s}\d{4})`)})` +
+  String.raw`|[3-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{6}${s}\d{4,5}${END}(?!${s}\d)`)})))`;
 // grouped mainland mobile 3-4-4
-const CNG_PATTERN = String.raw`(?<!\d[ -])1[3-9]\d(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${END}(?!${s}\d)`)})`;
+const CNG_PATTERN = String.raw`(?<!\d${SEP})1[3-9]\d(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${END}(?!${s}\d)`)})`;
 // bare Hong Kong number, 4-4 or compact, after or right before a phone word; its shape is
 // tested first, in a lookahead of its own: the phone-word lookbehind costs more than all the
 // rest, and most digit candidates that get this far (longer runs, near misses) are not that shape
-const HKB_PATTERN = String.raw`(?<!\d[ -])(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${HK_LOCAL}${PHONE_CONTEXT_AHEAD})`;
+const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${HK_LOCAL}${PHONE_CONTEXT_AHEAD})`;
 // compact runs by length and prefix: PRC ID (or an 18-digit card), mainland mobile,
 // Visa, Mastercard, Amex, JCB, UnionPay, Discover, Diners Club, Maestro
 const RUN_PATTERN =
   String.raw`(?:\d{17}[\dXx]|1[3-9]\d{9}|4\d{12}(?:\d{3}){0,2}|5[1-5]\d{14}|2[2-7]\d{14}|3[47]\d{13}|35\d{14,17}|62\d{14,17}` +
   String.raw`|6(?:011|4[4-9]\d|5\d\d)\d{12,15}|3(?:0[0-5]\d|095|[689]\d\d)\d{10}(?:\d\d)?|(?:50(?:18|20|38)|5893|6304|67(?:59|6[1-3]))\d{8,15})${END}`;
 // phones with +852 / (852) / (+852) / （852）, +86 / (86) / (+86) / （86）
-const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）)[ -]?[2-9]\d{3}[ -]?\d{4}${END}`;
-const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）)[ -]?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`)})${END}`;
+const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）)${SEP}?[2-9]\d{3}${SEP}?\d{4}${END}`;
+const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）)${SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`)})${END}`;
 
 /** Not preceded by an ASCII letter or digit, nor by one and a hyphen, `n` characters back. */
 function notJoined(n: number): string {
   const dots = '.'.repeat(n);
-  return `(?<![0-9A-Za-z]${dots}|[0-9A-Za-z]-${dots})`;
+  return `(?<![0-9A-Za-z]${dots}|[0-9A-Za-z]${HYPHEN}${dots})`;
 }
 
 /**
@@ -132,7 +179,7 @@ function notJoined(n: number): string {
  * takes after a phone word, with the same tests of what stands before and after.
  * Not part of ID_RE: text needs the phone word.
  */
-export const BARE_HK_NUMBER = `${notJoined(0)}(?<!\\d[ -])${HK_LOCAL}`;
+export const BARE_HK_NUMBER = `${notJoined(0)}(?<!\\d${SEP})${HK_LOCAL}`;
 
 /** A bare Hong Kong number's canonical value, as detect() gives it: `+852` and its eight digits. */
 export const bareHkValue = (raw: string): string => `+852${raw.replace(/\D/g, '')}`;
@@ -165,8 +212,8 @@ export const ID_RE = new RegExp(
     // HKID and IBAN both start with a letter, a letter or digit, and a digit
     String.raw`[A-Za-z][A-Za-z\d]\d${notJoined(3)}` + `(?<=(?=${group('hkid', HKID_PATTERN)}|${group('iban', IBAN_PATTERN)})...)`,
     // an IBAN whose country code is separated from its check digits: two letters, a separator and a digit
-    String.raw`[A-Za-z]{2}[ .-]\d${notJoined(4)}(?<=(?=${group('ibans', IBAN_SEPARATED_PATTERN)})....)`,
-    String.raw`\d{3}${notJoined(3)}(?=\d[ -]?\d{3}|(?<=1[3-9]\d)[ -]|(?<=852)[ -]|(?<=008)52)` +
+    String.raw`[A-Za-z]{2}(?:${SEP}|\.)\d${notJoined(4)}(?<=(?=${group('ibans', IBAN_SEPARATED_PATTERN)})....)`,
+    String.raw`\d{3}${notJoined(3)}(?=\d${SEP}?\d{3}|(?<=1[3-9]\d)${SEP}|(?<=852)${SEP}|(?<=008)52)` +
       `(?<=(?=${[
         group('hkp', HKP_PATTERN),
         group('cnp', CNP_PATTERN),
@@ -175,7 +222,7 @@ export const ID_RE = new RegExp(
         group('hkb', HKB_PATTERN),
         group('run', RUN_PATTERN),
       ].join('|')})...)`,
-    String.raw`86[ -]1${notJoined(4)}(?<=(?=${group('cnp', CNP_PATTERN)})....)`,
+    String.raw`86${SEP}1${notJoined(4)}(?<=(?=${group('cnp', CNP_PATTERN)})....)`,
     String.raw`[+(（][+8](?<=(?=${group('hkpp', HKPP_PATTERN)}|${group('cnpp', CNPP_PATTERN)})..)`,
   ].join('|'),
   'g',

@@ -13,7 +13,7 @@
 // unchanged: this looks at one position per cell of a phone column, per JSON string
 // under a phone key, and nowhere else.
 import { detect, type Detection } from './detect.ts';
-import { BARE_HK_NUMBER, bareHkValue, PHONE_WORD_RE } from './identifier-pattern.ts';
+import { BARE_HK_NUMBER, bareHkValue, PHONE_WORD_RE, SPACE_OR_TAB } from './identifier-pattern.ts';
 import { memoised } from '../text/memo.ts';
 
 /** Where a record is: its file (or object, or table), with line, row and column, or a JSON pointer. */
@@ -43,8 +43,11 @@ export interface SourceRecord {
   at: Location;
   /**
    * Set when the next record starts again with `text.slice(repeatedFrom)` (a long line
-   * cut in pieces that overlap, so that nothing straddling a cut is missed): detections
-   * starting there are left to the next record, which sees them whole.
+   * or string cut in pieces that overlap, so that nothing straddling a cut is missed).
+   * The two hand over at the middle of the repeated text: detections starting before it
+   * are this record's, those starting there or after the next record's; each record
+   * sees half the repeated text beyond that point, as context and to see whole what
+   * starts before it (see detectRecords).
    */
   repeatedFrom?: number;
   /**
@@ -99,11 +102,23 @@ export type OnDetection = (record: SourceRecord, d: Detection, line: number | un
  * Runs the detectors over each record a reader yields, in order, handing on each
  * detection with its line (when the record has lines); returns what the reader
  * returns when it is done (its coverage).
+ *
+ * A long line (or JSON string) comes in pieces that overlap (`repeatedFrom`): a piece
+ * hands on the detections starting before the middle of the text the next one repeats,
+ * and the next one those starting there or after. With the text chunks' overlap of
+ * 1,024 characters (text-chunks.ts) each sees 512 characters beyond that point: more
+ * than the longest identifier (an IBAN candidate cut at its country's length, an e-mail
+ * address of 64 + 1 + 253) and than any detector reads before one (a phone word up to
+ * 20 characters before a number; an e-mail's local part), so the findings are those of
+ * the whole line, each once: none twice from both sides, none cut short, and none missed
+ * for want of the phone word before it.
  */
 export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, onDetection: OnDetection): Promise<R> {
   // whether this record goes on with the text of the one before (a long JSON string's
   // next piece): its start is not its string's
   let continued = false;
+  // the code units at this record's start whose detections the record before handed on
+  let handedOver = 0;
   try {
     for (;;) {
       const next = await records.next();
@@ -111,17 +126,23 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
       if (next.value.table !== undefined) {
         detectTable(next.value, next.value.table, onDetection);
         continued = false;
+        handedOver = 0;
         continue;
       }
-      const { text, at, repeatedFrom = Infinity, newlines } = next.value;
+      const { text, at, repeatedFrom, newlines } = next.value;
       let found = detect(text);
       if (at.pointer !== undefined && !continued && phoneKey(at.pointer)) found = withPhoneAt(text, found);
-      continued = next.value.repeatedFrom !== undefined;
+      continued = repeatedFrom !== undefined;
+      const from = handedOver;
+      // where this record hands over to the next: the middle of the text that one repeats
+      handedOver = repeatedFrom === undefined ? 0 : (text.length - repeatedFrom) >> 1;
+      const handOver = repeatedFrom === undefined ? Infinity : repeatedFrom + handedOver;
       let line = at.line;
       let newline = NOT_LOOKED;
       let k = 0; // newlines[k]: the first newline not yet counted
       for (const d of found) {
-        if (d.start >= repeatedFrom) break; // detections come sorted by start
+        if (d.start >= handOver) break; // detections come sorted by start
+        if (d.start < from) continue; // the record before handed it on
         if (line !== undefined && newlines !== undefined) {
           for (; k < newlines.length && newlines[k]! < d.start; k++) line++;
         } else if (line !== undefined) {
@@ -152,9 +173,11 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
  * across a line end or reads on from one, and every test they make of a neighbouring
  * character takes '\n' as a boundary, as it does the end of the text:
  * - identifiers (identifier-pattern.ts): candidates are letters, digits and single
- *   space, dash or dot separators, never '\n'; the tests before and after one (`END`,
- *   `notJoined`, `(?<!\d[ -])`, `(?!-\d{4})`) look for letters, digits, `@`, and a
- *   hyphen or space joining them. A bare Hong Kong number needs its phone word on the same line
+ *   space, dash or dot separators (SPACE and HYPHEN there: none is '\n'), never '\n';
+ *   the tests before and after one (`END`, `notJoined`, `(?<!\d[ -])`, `(?!-\d{4})`,
+ *   NUMBER_APART) look for letters, digits, `@`, and a hyphen or space joining them, or
+ *   a date, time or amount and a space; a 13-digit card's word (cardContext in detect.ts)
+ *   is looked for on its own line. A bare Hong Kong number needs its phone word on the same line
  *   (CONTEXT_GAP excludes '\n' and '\r') or right after it with only spaces, tabs or a
  *   bracket between, so a phone word in one cell never makes a number in the next a
  *   phone (nor one in the cell before);
@@ -224,7 +247,7 @@ function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDet
 // Phone columns and keys
 
 /** A cell's (or string's) start: spaces or tabs, then a bare Hong Kong number. */
-const PHONE_AT = new RegExp(`[ \\t]*(${BARE_HK_NUMBER})`, 'y');
+const PHONE_AT = new RegExp(`${SPACE_OR_TAB}*(${BARE_HK_NUMBER})`, 'y');
 
 /** Whether a column's name or a JSON key says its values are phone numbers. */
 export function isPhoneName(name: string): boolean {

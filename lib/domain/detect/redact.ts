@@ -6,7 +6,7 @@
 //
 // Names are not chat text, so redact() looks twice:
 //   1. the text as it is, with the detectors' own rules;
-//   2. the result with every '-' read as a space and ASCII letters read in upper case
+//   2. the result with every hyphen ('-', and U+2010 to U+2013) read as a space and ASCII letters read in upper case
 //      (same length, so offsets hold), so that an identifier joined to a word by a
 //      hyphen (`hr-A1234563.csv`, `card-4111111111111111.txt`) or written in lower case
 //      (`hkid_a1234563.pdf`) is masked too. A name may come out over-masked; never
@@ -35,9 +35,9 @@ function masked(text: string, found: readonly Detection[]): string {
   return at === 0 ? text : out + text.slice(at);
 }
 
-/** The same text, hyphens as spaces and ASCII letters upper-cased: every offset unchanged. */
+/** The same text, hyphens (HYPHEN's, `‐` and `–` too) as spaces and ASCII letters upper-cased: every offset unchanged. */
 function loosened(text: string): string {
-  return text.replace(/[-a-z]/g, (c) => (c === '-' ? ' ' : c.toUpperCase()));
+  return text.replace(/[-\u2010-\u2013a-z]/g, (c) => (c >= 'a' && c <= 'z' ? c.toUpperCase() : ' '));
 }
 
 /**

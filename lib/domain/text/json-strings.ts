@@ -10,9 +10,9 @@
 // - Nesting deeper than `maxDepth` (default 1000) is an error too: the walk keeps its
 //   own stack, so depth costs no call stack, but a pointer grows with it.
 // - A string longer than `maxStringChars` (default 1 MiB) comes out in pieces, each
-//   next piece starting with the last 64 characters of the one before (`repeatedFrom`
+//   next piece starting with the last 1,024 characters of the one before (`repeatedFrom`
 //   says where), as text chunks do (text-chunks.ts), so a detector misses nothing that
-//   straddles a cut.
+//   straddles a cut, nor the context before it (detectRecords hands over at the middle).
 // - A key goes into pointers as `keyToken(key)` (the caller may redact it; default as
 //   written), cut to `maxKeyChars` (default 256) characters and a '…', and escaped
 //   per RFC 6901.
@@ -54,7 +54,7 @@ export class JsonSyntaxError extends Error {
 
 export const DEFAULT_MAX_JSON_DEPTH = 1000;
 export const DEFAULT_MAX_JSON_STRING_CHARS = 1 << 20;
-const OVERLAP = 64;
+const OVERLAP = 1024;
 /** Longest number or literal: a longer one is not a value anyone wrote. */
 const MAX_TOKEN_CHARS = 4096;
 

@@ -42,17 +42,26 @@ const EN: u32 = 1;
   return c - 48 < 10;
 }
 
+/** identifier-pattern.ts's HYPHEN: `-`, U+2010 to U+2013. */
+@inline function isHyphen(c: u32): bool {
+  return c == HYPHEN || c - 0x2010 < 4;
+}
+
+/** identifier-pattern.ts's SEP (isSeparator there): a space of SPACE or a hyphen of HYPHEN. */
 @inline function isSep(c: u32): bool {
-  return c == SPACE || c == HYPHEN;
+  if (c == SPACE || c == HYPHEN) return true;
+  if (c < 0xa0) return false;
+  return c == 0xa0 || c == 0x2007 || c == 0x2009 || c - 0x2010 < 4 || c == 0x202f || c == 0x3000;
 }
 
 /**
  * The identifier regex (identifier-pattern.ts) at `i`, a run of ASCII letters and digits
  * starting with `c`: its branches' first characters, what must not come before them
- * (`notJoined`: a letter or digit and a hyphen) and the digit branch's gate.
+ * (`notJoined`: a letter or digit and a hyphen) and the digit branch's gate. A separator
+ * `[ -]` in a comment stands for SEP there (all its spaces and hyphens).
  */
 @inline function identifierAt(t: usize, i: i32, c: u32, f: u32, c1: u32, f1: u32, c2: u32, f2: u32): bool {
-  if (i >= 2 && at(t, i - 1) == HYPHEN && (cls(at(t, i - 2)) & ALNUM) != 0) return false;
+  if (i >= 2 && isHyphen(at(t, i - 1)) && (cls(at(t, i - 2)) & ALNUM) != 0) return false;
   if ((f2 & DIGIT) != 0 && (f1 & ALNUM) != 0) {
     // HKID, IBAN: `[A-Za-z][A-Za-z\d]\d`
     if (f == LETTER) return true;
