@@ -75,8 +75,8 @@ describe('JSON: streamed, nesting bounded, errors say where and never what', () 
     expect(ok.findings).toEqual([expect.objectContaining({ type: 'hk_id', pointer: '/0'.repeat(1000) })]);
     const over = await scan(put('deep-1001.json', shapes.deepJson(1001)), put('deep-1m.json', shapes.deepJson(1_000_000, 'object')));
     expect(over.files.map((f) => f.reason)).toEqual([
-      'not valid JSON: line 1, column 1001: nested deeper than 1000 levels (the limit) (what came before it was scanned)',
-      'not valid JSON: line 1, column 5001: nested deeper than 1000 levels (the limit) (what came before it was scanned)',
+      'not valid JSON: line 1, column 1001: nested deeper than 1000 levels (the limit) (read up to there: the findings before it are reported)',
+      'not valid JSON: line 1, column 5001: nested deeper than 1000 levels (the limit) (read up to there: the findings before it are reported)',
     ]);
   });
 
@@ -93,11 +93,22 @@ describe('JSON: streamed, nesting bounded, errors say where and never what', () 
     expect(result.findings[0]).toMatchObject({ type: 'hk_phone', line: 2 });
   });
 
-  it('bad JSON fails with its line and column, quoting nothing', { timeout: 5000 }, async () => {
+  it('bad JSON fails with its line and column, quoting nothing, and keeps the findings before the error', { timeout: 5000 }, async () => {
     const file = put('bad.json', '{\n  "ok": "fine",\n  "A123456(3)": "ada.chan@example.hk" "4111 1111 1111 1111"\n}');
-    const { files } = await scan(file);
-    expect(files[0]).toMatchObject({ status: 'failed', reason: "not valid JSON: line 3, column 39: expected ',' or '}' (what came before it was scanned)" });
-    expect(rawIn(JSON.stringify(files))).toEqual([]);
+    const { files, findings } = await scan(file);
+    expect(files[0]).toMatchObject({
+      status: 'failed',
+      format: 'json',
+      truncated: true,
+      reason: "not valid JSON: line 3, column 39: expected ',' or '}' (read up to there: the findings before it are reported)",
+      findings: 2,
+    });
+    // the key and the string before the error, the card after it not read
+    expect(findings.map((f) => [f.type, f.pointer, f.masked])).toEqual([
+      ['hk_id', '/A12****(3)', 'A12****(3)'],
+      ['email', '/A12****(3)', 'a***@example.hk'],
+    ]);
+    expect(rawIn(JSON.stringify({ files, findings }))).toEqual([]);
   });
 });
 

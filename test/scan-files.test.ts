@@ -89,10 +89,10 @@ describe('scanning files', () => {
     expect(byName['hr.csv']?.status).toBe('scanned');
   });
 
-  it('prints JSON findings and a table with no raw value, and exits 0 whatever it found', async () => {
+  it('prints JSON findings and a table with no raw value, and exits 0 whatever it found (2 when a path given is missing)', async () => {
     const dir = fixtures();
     const [json, table] = await Promise.all([cli(['scan', dir, path.join(dir, 'missing.txt'), '--format', 'json']), cli(['scan', dir, '--format', 'table'])]);
-    expect(json.code).toBe(0);
+    expect(json.code).toBe(2); // missing.txt (test/scan-exit-codes.test.ts)
     expect(table.code).toBe(0);
     const parsed = JSON.parse(json.stdout) as { findings: { type: string; file: string; line: number; masked: string }[] };
     expect(parsed.findings.length).toBe(12);

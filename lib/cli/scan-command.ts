@@ -2,9 +2,12 @@
 // finding written as found, in batches); the table summarises (findings per file and
 // type, then the first findings with a note of how many more), so that any number of
 // findings prints in bounded memory. Large scans run on worker threads (scan-pool.ts); a
-// progress bar goes to stderr when it is a terminal.
+// progress bar goes to stderr when it is a terminal. The exit code says whether all was
+// read (scanExitCode).
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import type { FindingType } from '../domain/detect/detect.ts';
-import { extentOf, readFileRecords, readPathRecords } from '../adapters/sources/local-files.ts';
+import { filesUnder, readFileRecords, readPathRecords } from '../adapters/sources/local-files.ts';
 import { scanPathsTo, type Finding, type ScanOptions, type ScanSummary } from '../usecases/scan/scan-files.ts';
 import { formatScan } from './scan-output.ts';
 import { FindingJson } from './scan-json.ts';
@@ -35,14 +38,13 @@ type Found = (part: PartFound) => void;
  */
 async function scan(paths: string[], options: ScanCommandOptions, found: Found, sink: (f: Finding) => void): Promise<ScanSummary> {
   const { format, threads, ...scanOptions } = options;
-  // files and bytes under the paths, in one walk (a path that cannot be read is one file, failed, of no bytes)
+  // files and bytes under the paths, in one walk, each file once as it is read (a path that cannot be read is one file, failed, of no bytes)
   let bytes = 0;
   let files = 0;
   if (threads > 1 || process.stderr.isTTY)
-    for (const p of paths) {
-      const extent = await extentOf(p).catch(() => ({ files: 1, bytes: 0 }));
-      files += extent.files;
-      bytes += extent.bytes;
+    for await (const entry of filesUnder(paths)) {
+      files++;
+      if (entry.refused === undefined) bytes += await stat(entry.path).then((s) => s.size, () => 0);
     }
   const bar = process.stderr.isTTY && bytes > 0 ? await (await import('./progress.ts')).progressBar(process.stderr) : undefined;
   try {
@@ -149,7 +151,7 @@ class Utf8Blocks {
 }
 
 /** `{ "findings": [...], "files": [...], "counts": {...} }`, the findings written in blocks as they are found. */
-async function writeJson(paths: string[], options: ScanCommandOptions): Promise<void> {
+async function writeJson(paths: string[], options: ScanCommandOptions): Promise<ScanSummary> {
   const out = new Utf8Blocks(process.stdout);
   const writer = new FindingJson();
   out.write('{\n  "findings": [');
@@ -168,10 +170,11 @@ async function writeJson(paths: string[], options: ScanCommandOptions): Promise<
   const summary = await scan(paths, options, (part) => foundBytes(part.json), (f) => found(`,\n    ${writer.text(f)}`));
   out.write(`${first ? '' : '\n  '}],\n  "files": ${JSON.stringify(summary.files)},\n  "counts": ${JSON.stringify(summary.counts)}\n}\n`);
   out.flush();
+  return summary;
 }
 
 /** The table: findings per file and type, then the first TABLE_FINDINGS findings. */
-async function writeTable(paths: string[], options: ScanCommandOptions): Promise<void> {
+async function writeTable(paths: string[], options: ScanCommandOptions): Promise<ScanSummary> {
   const shown: Finding[] = [];
   const byFile = new Map<string, Partial<Record<FindingType, number>>>();
   let total = 0;
@@ -194,8 +197,38 @@ async function writeTable(paths: string[], options: ScanCommandOptions): Promise
     },
   );
   process.stdout.write(`${formatScan({ ...summary, findings: shown }, { total, byFile })}\n`);
+  return summary;
+}
+
+/** Whether a path named on the command line cannot be read at all: missing, neither a regular file nor a folder, or not readable (a folder: not listable). */
+async function unreadable(given: string): Promise<boolean> {
+  try {
+    const info = await stat(given);
+    if (!info.isFile() && !info.isDirectory()) return true;
+    await access(given, info.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The scan's exit code (README, "compliance scan" reads...), so that a script or a scheduled job can
+ * tell a clean scan from one that did not read everything it was asked to: 0 when every
+ * file was scanned or skipped (a format not read, a binary file); 2 when a path given
+ * cannot be read at all (missing, unreadable, a FIFO or device: input the command was
+ * given that is wrong); 1 when a file failed otherwise (a file or folder under a folder
+ * given that cannot be read, a workbook or JSON document that cannot be read to its
+ * end). The output is the same whatever the code.
+ */
+export async function scanExitCode(paths: readonly string[], summary: Pick<ScanSummary, 'files'>): Promise<number> {
+  if (!summary.files.some((f) => f.status === 'failed')) return 0;
+  for (const given of paths) if (await unreadable(given)) return 2;
+  return 1;
 }
 
 export async function runScanCommand(paths: string[], options: ScanCommandOptions): Promise<void> {
-  await (options.format === 'json' ? writeJson(paths, options) : writeTable(paths, options));
+  const summary = await (options.format === 'json' ? writeJson(paths, options) : writeTable(paths, options));
+  const code = await scanExitCode(paths, summary);
+  if (code !== 0) process.exitCode = code;
 }

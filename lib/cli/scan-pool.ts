@@ -9,11 +9,9 @@
 // files.
 import module from 'node:module';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { csvParts, fileParts, PART_BYTES, splittable, type FilePart } from '../adapters/sources/file-parts.ts';
-import { entriesUnder } from '../adapters/sources/local-files.ts';
-import { toReadError } from '../adapters/sources/read-error.ts';
+import { filesUnder } from '../adapters/sources/local-files.ts';
 import type { FindingType } from '../domain/detect/detect.ts';
 import { fileResult, type FileResult, type Finding, type ScanOptions, type ScanSummary } from '../usecases/scan/scan-files.ts';
 import type { FileRead } from '../usecases/ports.ts';
@@ -51,44 +49,34 @@ export interface PartFound {
   counts: Partial<Record<FindingType, number>>;
 }
 
-/** Every file under the paths, in path order, as tasks (whole files or parts) and refused reads. */
+/** Every file under the paths (each once: filesUnder), in path order, as tasks (whole files or parts) and refused reads. */
 async function* units(paths: readonly string[], budgetBytes: number | undefined, partBytes: number, sizes: Map<string, number>): AsyncGenerator<Unit> {
-  for (const given of paths) {
-    let entries;
-    try {
-      entries = await entriesUnder(given);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      yield { kind: 'read', read: { file: given, status: 'failed', reason: code === 'ENOENT' ? 'no such file or folder' : toReadError(given, error).message } };
+  for await (const entry of filesUnder(paths)) {
+    if (entry.refused !== undefined) {
+      yield { kind: 'read', read: { file: entry.path, status: 'failed', reason: entry.refused } };
       continue;
     }
-    for (const entry of entries) {
-      if (entry.refused !== undefined) {
-        yield { kind: 'read', read: { file: entry.path, status: 'failed', reason: entry.refused } };
-        continue;
-      }
-      const group = path.relative(given, entry.path) || path.basename(entry.path);
-      const split = await splittable(entry.path, budgetBytes, partBytes);
-      if (split === undefined) {
-        yield { kind: 'task', task: { file: entry.path, group }, size: sizes.get(entry.path) ?? 0, last: true };
-        continue;
-      }
-      if (split.kind === 'csv') {
-        // A CSV file is cut only after one pass has followed its quotes to the end.
-        const parts = await csvParts(entry.path, split, partBytes);
-        if (parts === undefined) yield { kind: 'task', task: { file: entry.path, group }, size: sizes.get(entry.path) ?? 0, last: true };
-        else for (const [i, part] of parts.entries()) yield { kind: 'task', task: { file: entry.path, group, part }, size: part.end - part.start, last: i === parts.length - 1 };
-        continue;
-      }
-      // Each part goes out as soon as the next is found (so the first is scanned while
-      // the rest are cut); the last is known when the cutting ends.
-      let held: FilePart | undefined;
-      for await (const part of fileParts(entry.path, split.size, split.encoding, partBytes)) {
-        if (held) yield { kind: 'task', task: { file: entry.path, group, part: held }, size: held.end - held.start, last: false };
-        held = part;
-      }
-      if (held) yield { kind: 'task', task: { file: entry.path, group, part: held }, size: held.end - held.start, last: true };
+    const group = entry.group;
+    const split = await splittable(entry.path, budgetBytes, partBytes);
+    if (split === undefined) {
+      yield { kind: 'task', task: { file: entry.path, group }, size: sizes.get(entry.path) ?? 0, last: true };
+      continue;
     }
+    if (split.kind === 'csv') {
+      // A CSV file is cut only after one pass has followed its quotes to the end.
+      const parts = await csvParts(entry.path, split, partBytes);
+      if (parts === undefined) yield { kind: 'task', task: { file: entry.path, group }, size: sizes.get(entry.path) ?? 0, last: true };
+      else for (const [i, part] of parts.entries()) yield { kind: 'task', task: { file: entry.path, group, part }, size: part.end - part.start, last: i === parts.length - 1 };
+      continue;
+    }
+    // Each part goes out as soon as the next is found (so the first is scanned while
+    // the rest are cut); the last is known when the cutting ends.
+    let held: FilePart | undefined;
+    for await (const part of fileParts(entry.path, split.size, split.encoding, partBytes)) {
+      if (held) yield { kind: 'task', task: { file: entry.path, group, part: held }, size: held.end - held.start, last: false };
+      held = part;
+    }
+    if (held) yield { kind: 'task', task: { file: entry.path, group, part: held }, size: held.end - held.start, last: true };
   }
 }
 
@@ -237,28 +225,19 @@ function threadsFor(asked: number, sizes: ReadonlyMap<string, number>, budgetByt
   return Math.max(1, Math.min(asked, MAX_THREADS_PER_CORE * availableParallelism(), tasks));
 }
 
-/** Sizes of the regular files under the paths (for the progress bar), and how many. */
+/** Sizes of the regular files under the paths (for the progress bar), and how many (each file once, as it is read). */
 async function sizesOf(paths: readonly string[], progress: Progress): Promise<Map<string, number>> {
   const { stat } = await import('node:fs/promises');
   const sizes = new Map<string, number>();
-  for (const given of paths) {
-    let entries;
+  for await (const e of filesUnder(paths)) {
+    progress.filesTotal++;
+    if (e.refused !== undefined) continue;
     try {
-      entries = await entriesUnder(given);
+      const size = (await stat(e.path)).size;
+      sizes.set(e.path, size);
+      progress.bytesTotal += size;
     } catch {
-      progress.filesTotal++;
-      continue;
-    }
-    for (const e of entries) {
-      progress.filesTotal++;
-      if (e.refused !== undefined) continue;
-      try {
-        const size = (await stat(e.path)).size;
-        sizes.set(e.path, size);
-        progress.bytesTotal += size;
-      } catch {
-        // reported when it is read
-      }
+      // reported when it is read
     }
   }
   return sizes;

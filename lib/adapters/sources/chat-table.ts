@@ -17,7 +17,7 @@
 //   has `row` (the data row, header not counted).
 // - `budgetRecords` (all readers): stop after the first N messages.
 import path from 'node:path';
-import { redact } from '../../domain/detect/redact.ts';
+import { redactName } from '../../domain/detect/redact.ts';
 import type { Encoding } from '../../domain/text/encoding.ts';
 import { InputError } from '../../errors.ts';
 import { normalizeTime, type ChatMessage } from './chat-message.ts';
@@ -121,10 +121,10 @@ function csvOptions(options: ChatTableOptions): { encoding?: Encoding; budgetByt
 
 /** The file has no column we can read messages from: where its header is and how wide, never what it says. */
 function noContentError(file: string, headers: string[], headerLine: number | undefined, missing?: string): InputError {
-  const what = missing === undefined ? 'no message content column found' : `column ${JSON.stringify(redact(missing))} (from the source's columns) not found`;
+  const what = missing === undefined ? 'no message content column found' : `column ${JSON.stringify(redactName(missing))} (from the source's columns) not found`;
   const where = headers.length ? `in its header row (${headerLine !== undefined ? `line ${headerLine}, ` : ''}${headers.length} column${headers.length === 1 ? '' : 's'})` : '(the file has no header row)';
   return new InputError(
-    `${redact(file)}: ${what} ${where}. ` +
+    `${redactName(file)}: ${what} ${where}. ` +
       `Name the columns in the source's "columns" (e.g. columns: { content: Msg, sender: Who, time: When, group: Room }), ` +
       `or give the file a header row (recognised content headers: ${COLUMN_NAMES.content.join(', ')})`,
   );

@@ -31,7 +31,18 @@
 // - '\r\n' is read as '\n' (also inside quoted cells); a lone '\r' is an
 //   ordinary character.
 // - Quotes are lenient (csv-parse `relax_quotes`): a quote inside an unquoted
-//   cell, or text after a closing quote, is kept literally.
+//   cell, or text after a closing quote, is kept literally; but not a stray quote
+//   that has swallowed lines. A quoted cell that runs over a line end and is then
+//   ended by a quote with text right after it (`"Chan,9123 4567` on one line, and a
+//   later `Ho,"9876 5432",w`: the cell runs from the first quote to the one before
+//   9876) is not a cell anyone wrote: valid CSV writes a quote inside a quoted cell as
+//   `""`, so such a quote opened a cell of its own, and the first one was stray. The
+//   record is rejected as an unbalanced quote at the line where it starts and reading
+//   resumes at the next line, as for a quote never closed (strayQuoteLine). A quoted
+//   cell over several lines closed as the format says (a chat message of several
+//   lines, with commas in it) is read as it is: nothing tells it from a stray quote
+//   whose next quote happens to close it well, and a rule on the number of lines or
+//   on lines that look like records would reject real messages.
 // - A record csv-parse rejects (an opening quote never closed, a record longer
 //   than `maxRecordBytes`, ...) is reported as a problem at the line where the
 //   record starts; reading then resumes at the next line, so the rest of the
@@ -63,7 +74,7 @@ export interface CsvRecord {
 export interface CsvProblem {
   /** 1-based line where the rejected record starts. */
   line: number;
-  /** csv-parse's error code, e.g. CSV_QUOTE_NOT_CLOSED, or CSV_NO_HEADER. */
+  /** csv-parse's error code, e.g. CSV_QUOTE_NOT_CLOSED, or CSV_NO_HEADER, or CSV_QUOTE_STRAY (strayQuoteLine). */
   code: string;
   message: string;
 }
@@ -176,6 +187,55 @@ function newParser(options: CsvParseOptions): IncrementalParser {
   const api = (new Parser(options) as unknown as { api?: IncrementalParser }).api;
   if (typeof api?.parse !== 'function') throw new Error('csv-parse: unsupported version (no incremental parser)');
   return api;
+}
+
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;
+
+/**
+ * In a record csv-parse read leniently (`raw`, its text, '\r\n' read as '\n'): the
+ * number of line ends a quoted cell runs over before a quote with text right after it
+ * (csv-parse reads that quote as text, and the cell on as unquoted), or -1 when no
+ * quoted cell does so. Quotes are followed as csv-parse follows them: a quote opens a
+ * cell only at its start; inside, `""` is a quote, and a quote before the delimiter, a
+ * line end or the end closes the cell.
+ */
+export function strayQuoteLine(raw: string, delimiter: string): number {
+  const nl = raw.indexOf('\n');
+  if (nl < 0 || nl === raw.length - 1) return -1; // a record of one line
+  const n = raw.length;
+  let i = 0; // where the current cell's text goes on
+  while (i < n) {
+    if (raw.charCodeAt(i) === QUOTE) {
+      let closed = false;
+      for (let j = i + 1; ; ) {
+        const q = raw.indexOf('"', j);
+        if (q < 0) return -1; // csv-parse gives no such record
+        const after = q + 1 < n ? raw.charCodeAt(q + 1) : -1;
+        if (after === QUOTE) {
+          j = q + 2;
+          continue;
+        }
+        if (after === -1 || after === NEWLINE) return -1; // the record's end
+        if (raw.startsWith(delimiter, q + 1)) {
+          i = q + 1 + delimiter.length; // the next cell
+          closed = true;
+          break;
+        }
+        const lineEnd = raw.indexOf('\n', i);
+        if (lineEnd >= 0 && lineEnd < q) return countNewlines(raw.slice(0, q)); // a quoted cell over line ends, then text after a quote
+        i = q + 1; // text after the quote on the cell's first line: the cell goes on unquoted
+        break;
+      }
+      if (closed) continue;
+    }
+    // unquoted: to the delimiter, or the record's end
+    const d = raw.indexOf(delimiter, i);
+    const e = raw.indexOf('\n', i);
+    if (d < 0 || (e >= 0 && e < d)) return -1;
+    i = d + delimiter.length;
+  }
+  return -1;
 }
 
 function describe(code: string, err: Error, maxRecordBytes: number): string {
@@ -361,8 +421,19 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
     outLines.push(line);
   };
 
+  // A record with a stray quote (strayQuoteLine): the line it starts on and the line of
+  // the quote that ended it. The records csv-parse gives after it in the same text are
+  // passed over (`uncommitted` still starts at it): all after its first line is read again.
+  let stray: { quoteLine: number } | undefined;
+
   const onRecord = (value: unknown): void => {
+    if (stray !== undefined) return;
     const { record, raw } = value as { record: string[]; raw: string };
+    const quoted = strayQuoteLine(raw, delimiter);
+    if (quoted >= 0) {
+      stray = { quoteLine: nextLine + quoted };
+      return;
+    }
     const line = nextLine;
     nextLine += countNewlines(raw);
     uncommitted = uncommitted.slice(raw.length);
@@ -383,6 +454,12 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
   // not read).
   const parse = (input: string, end: boolean | 'cut'): Error | undefined => {
     const err = parser.parse(input.length > 0 ? Buffer.from(input, 'utf8') : undefined, end !== false, onRecord, () => {});
+    if (stray !== undefined) {
+      // before any error csv-parse met in the text after it
+      const { quoteLine } = stray;
+      stray = undefined;
+      return Object.assign(new Error(`unbalanced quote: the record starting on this line opens a quoted cell that runs over line ends to a stray quote on line ${quoteLine}; the lines after this one are read again`), { code: 'CSV_QUOTE_STRAY' });
+    }
     if (err === undefined || (end === 'cut' && errorCode(err) === 'CSV_QUOTE_NOT_CLOSED')) return undefined;
     return err;
   };

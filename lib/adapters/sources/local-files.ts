@@ -6,10 +6,10 @@
 // opened (read-error.ts).
 import type { FileRead, FileReadOptions } from '../../usecases/ports.ts';
 import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceRecord } from '../../domain/detect/records.ts';
-import { redact } from '../../domain/detect/redact.ts';
+import { redactName } from '../../domain/detect/redact.ts';
 import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
 import type { CsvProblem, CsvReport } from './csv-reader.ts';
 import { notRegular, reasonOf, statRegularFile, toReadError } from './read-error.ts';
@@ -68,6 +68,53 @@ export async function entriesUnder(given: string): Promise<Entry[]> {
     }
   }
   return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A file to read under the paths given (with its group: its path below the folder given), or a path not read and why. */
+export type FileUnder = { path: string; group: string; refused?: undefined } | { path: string; refused: string };
+
+/** Whether `inner` is `outer` or lies under it (both real, absolute paths). */
+const within = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(outer.endsWith(path.sep) ? outer : outer + path.sep);
+
+/**
+ * Every file under the paths given (files, or folders recursively), each once: in the
+ * order the paths are given and, under a folder, in path order (entriesUnder), a file
+ * that a path given before has already brought (`scan docs docs/hr docs/hr/a.txt`, or a
+ * symbolic link given to a file given too) is left out, so it is read and reported once,
+ * where it was first named. Files are told apart by their real path: the real path of
+ * the path given and their path below it (links inside a folder are not followed, so
+ * that is theirs); only paths given that overlap another are kept track of. A path
+ * given that cannot be read at all is a refused entry (`no such file or folder`, once
+ * however often it is named), and the rest go on.
+ */
+export async function* filesUnder(paths: readonly string[]): AsyncGenerator<FileUnder> {
+  const reals = await Promise.all(paths.map((p) => realpath(p).catch(() => undefined)));
+  const overlaps = reals.map((r, i) => r !== undefined && reals.some((o, j) => j !== i && o !== undefined && (within(r, o) || within(o, r))));
+  const seen = new Set<string>();
+  const missing = new Set<string>();
+  for (const [i, given] of paths.entries()) {
+    let entries: Entry[];
+    try {
+      entries = await entriesUnder(given);
+    } catch (error) {
+      const key = path.resolve(given);
+      if (missing.has(key)) continue;
+      missing.add(key);
+      const code = (error as NodeJS.ErrnoException).code;
+      yield { path: given, refused: code === 'ENOENT' ? 'no such file or folder' : toReadError(given, error).message };
+      continue;
+    }
+    const real = overlaps[i] ? reals[i] : undefined;
+    for (const entry of entries) {
+      const below = path.relative(given, entry.path);
+      if (real !== undefined) {
+        const key = below === '' ? real : path.join(real, below);
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      yield entry.refused !== undefined ? { path: entry.path, refused: entry.refused } : { path: entry.path, group: below || path.basename(entry.path) };
+    }
+  }
 }
 
 /** The files a scan of `target` reads (a file, or those under a folder) and their bytes. */
@@ -312,17 +359,58 @@ async function* xlsxRecords(file: string, group: string, options: FileReadOption
   return { file, status: 'scanned', format: 'xlsx', bytesRead: bytesTotal, bytesTotal, truncated };
 }
 
+/** Characters of a JSON key kept in a pointer (json-strings.ts cuts longer ones, with '…'). */
+const JSON_KEY_CHARS = 256;
+const longKeyRedacted = (key: string): string => (key.length > JSON_KEY_CHARS ? redactName(key) : key);
+
+/** What the start of a `.json` file shows it holds: JSON Lines (one value per line), one JSON document, or not yet known. */
+type JsonShape = 'lines' | 'document' | undefined;
+
+/**
+ * JSON Lines (NDJSON, each line a JSON value) saved as `.json`: the first line that is not
+ * blank is a whole JSON object or array, and another line that is not blank follows it.
+ * One JSON document can never look so (a whole value and more text is not JSON), so
+ * nothing valid is read as lines. `text` is the start of the file (one or two chunks),
+ * `more` whether more may follow; undefined when the start cannot tell yet (the first
+ * line is whole but nothing follows it in `text`).
+ */
+export function jsonShape(text: string, more: boolean): JsonShape {
+  const start = text.search(/\S/);
+  if (start < 0) return more ? undefined : 'document';
+  const c = text.charCodeAt(start);
+  if (c !== 0x7b && c !== 0x5b) return 'document'; // '{' or '['
+  const nl = text.indexOf('\n', start);
+  if (nl < 0) return 'document'; // a first line longer than the text looked at: read as one document
+  NOT_BLANK.lastIndex = nl + 1;
+  const next = NOT_BLANK.test(text);
+  if (!next && !more) return 'document';
+  try {
+    const value: unknown = JSON.parse(text.slice(start, nl));
+    if (typeof value !== 'object' || value === null) return 'document';
+  } catch {
+    return 'document';
+  }
+  return next ? 'lines' : undefined;
+}
+const NOT_BLANK = /\S/g;
+
 /**
  * A JSON document, streamed (json-strings.ts): records carry the pointer of their
- * string, its keys redacted; the byte budget applies. Bad JSON, or nesting deeper than
- * the limit, fails the file with the line and column, never the text; what came
- * before it has been scanned. Beyond JSON_POINTERS_MAX_BYTES, read as text.
+ * string, its keys as written (the detectors read a phone key in it: records.ts), but
+ * for one longer than the pointer keeps, which is redacted as a name before it is cut
+ * (a cut could leave half an identifier for a later redaction to miss); the scan
+ * redacts each key of a pointer as a name before it shows it (scan-files.ts). The byte
+ * budget applies. Bad JSON, or nesting
+ * deeper than the limit, fails the file with the line and column, never the text: the
+ * strings before the error are scanned and their findings kept, the rest of the file is
+ * not read (the read says `truncated`). JSON Lines saved as `.json` (jsonShape) are read
+ * as a `.jsonl` file is, as text. Beyond JSON_POINTERS_MAX_BYTES, read as text.
  */
 async function* jsonRecords(file: string, group: string, options: FileReadOptions): FileRecords {
   const { size } = await statRegularFile(file);
   if (Math.min(size, options.budgetBytes ?? Infinity) > JSON_POINTERS_MAX_BYTES) return yield* textRecords(file, group, options);
   let report: ReadReport | undefined;
-  const strings = new JsonStrings({ keyToken: redact, numbers: true });
+  const strings = new JsonStrings({ keyToken: longKeyRedacted, maxKeyChars: JSON_KEY_CHARS, numbers: true });
   let out: SourceRecord[] = [];
   const emit = ({ text, pointer, repeatedFrom }: JsonString) =>
     out.push({ group, sender: '', text, at: { file, pointer }, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) });
@@ -331,18 +419,40 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
     ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}),
     report: (r) => (report = r),
   });
+  // The first chunk (or two, when the first holds only the first line) is held until the file's shape is known.
+  let held: string[] | undefined = [];
   try {
     for await (const chunk of reading) {
-      strings.push(chunk.overlap ? chunk.text.slice(chunk.overlap) : chunk.text, emit);
+      const text = chunk.overlap ? chunk.text.slice(chunk.overlap) : chunk.text;
+      if (held !== undefined) {
+        held.push(text);
+        const shape = jsonShape(held.join(''), held.length < 2);
+        if (shape === undefined) continue;
+        if (shape === 'lines') {
+          await reading.return(undefined);
+          return yield* textRecords(file, group, options);
+        }
+        for (const t of held) strings.push(t, emit);
+        held = undefined;
+      } else strings.push(text, emit);
       yield* out;
       out = [];
     }
+    for (const t of held ?? []) strings.push(t, emit);
     if (!report?.skipped && !report?.truncated) strings.end(emit);
     yield* out;
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
+    yield* out; // the strings completed before the error
     await reading.return(undefined);
-    return { file, status: 'failed', format: 'json', reason: `not valid JSON: ${error.message} (what came before it was scanned)` };
+    return {
+      file,
+      status: 'failed',
+      format: 'json',
+      ...(report ? { encoding: report.encoding } : {}),
+      truncated: true,
+      reason: `not valid JSON: ${error.message} (read up to there: the findings before it are reported)`,
+    };
   }
   return textRead(file, 'json', report);
 }
@@ -374,36 +484,26 @@ export async function* readFileRecords(file: string, group: string, options: Fil
 }
 
 /**
- * The records of every file under the paths given (files, or folders recursively),
- * each file's group its path below the folder given (its name when a file is given).
- * `onFile` gets each file's read as the file is done; a path that cannot be listed, a
- * folder that cannot be read and anything that is not a regular file are failed reads,
- * and the rest go on. (Each file's reader is delegated to directly, not through
- * readFileRecords: one generator fewer for every record to pass through.)
+ * The records of every file under the paths given (files, or folders recursively; each
+ * file once: filesUnder), each file's group its path below the folder given (its name
+ * when a file is given). `onFile` gets each file's read as the file is done; a path that
+ * cannot be listed, a folder that cannot be read and anything that is not a regular file
+ * are failed reads, and the rest go on. (Each file's reader is delegated to directly,
+ * not through readFileRecords: one generator fewer for every record to pass through.)
  */
 export async function* readPathRecords(paths: readonly string[], options: FileReadOptions, onFile: (read: FileRead) => void): AsyncGenerator<SourceRecord> {
-  for (const given of paths) {
-    let entries: Entry[];
-    try {
-      entries = await entriesUnder(given);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      onFile({ file: given, status: 'failed', reason: code === 'ENOENT' ? 'no such file or folder' : toReadError(given, error).message });
+  for await (const entry of filesUnder(paths)) {
+    if (entry.refused !== undefined) {
+      onFile({ file: entry.path, status: 'failed', reason: entry.refused });
       continue;
     }
-    for (const entry of entries) {
-      if (entry.refused !== undefined) {
-        onFile({ file: entry.path, status: 'failed', reason: entry.refused });
-        continue;
-      }
-      const records = formatRecords(entry.path, path.relative(given, entry.path) || path.basename(entry.path), options);
-      if (!(Symbol.asyncIterator in records)) onFile(records);
-      else {
-        try {
-          onFile(yield* records);
-        } catch (error) {
-          onFile(failedRead(entry.path, error));
-        }
+    const records = formatRecords(entry.path, entry.group, options);
+    if (!(Symbol.asyncIterator in records)) onFile(records);
+    else {
+      try {
+        onFile(yield* records);
+      } catch (error) {
+        onFile(failedRead(entry.path, error));
       }
     }
   }

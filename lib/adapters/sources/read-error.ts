@@ -1,5 +1,6 @@
 // Why a local file or folder could not be read, and the one way the readers open a
-// file. The error names the path (redacted: a file name may hold an identifier) and
+// file. The error names the path (redacted as a name, redactName: a file may be named
+// after a person, `9123 4567 陳生.txt`, whose bare number is masked too) and
 // the reason, and keeps no system error as its cause (whose message repeats the raw
 // path). Only a regular file is opened: a FIFO would block the open until someone
 // writes to it, and a device or socket may never end; each is refused, with what it
@@ -7,18 +8,18 @@
 // non-blocking) in case the path changed in between.
 import { constants, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { redact } from '../../domain/detect/redact.ts';
+import { redact, redactName } from '../../domain/detect/redact.ts';
 import { InputError } from '../../errors.ts';
 
 /** An unreadable file or folder: `code` is the system error code (or our own: EFBIG, ENOTREG, ...). */
 export class ReadError extends InputError {
   readonly code: string;
-  /** The path, redacted. */
+  /** The path, redacted as a name (redactName). */
   readonly path: string;
   /** Why, in words (redacted), without the path. */
   readonly reason: string;
   constructor(path: string, code: string, reason: string) {
-    const shown = redact(path);
+    const shown = redactName(path);
     super(`cannot read ${shown}: ${redact(reason)}`);
     this.code = code;
     this.path = shown;
@@ -38,10 +39,13 @@ const REASONS: Record<string, string> = {
   EIO: 'input/output error',
 };
 
-/** The system error code of what was thrown, and the reason in words (redacted when it is the error's own message). */
+/**
+ * The system error code of what was thrown, and the reason in words. A system error's own
+ * message may quote the path, so it is redacted as a name (bare numbers masked too).
+ */
 export function reasonOf(err: unknown): { code: string; reason: string } {
   const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'EIO';
-  return { code, reason: REASONS[code] ?? redact(err instanceof Error ? err.message : String(err)) };
+  return { code, reason: REASONS[code] ?? redactName(err instanceof Error ? err.message : String(err)) };
 }
 
 /** A system error (or anything thrown) while reading `path`, as a ReadError. */

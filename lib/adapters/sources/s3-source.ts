@@ -16,7 +16,7 @@
 //   redacted, and records' groups are redacted by the scan that tallies them.
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { SourceRecord } from '../../domain/detect/records.ts';
-import { redact } from '../../domain/detect/redact.ts';
+import { redactName } from '../../domain/detect/redact.ts';
 import { textFormat, type Encoding } from '../../domain/text/encoding.ts';
 import { decodeTextChunks } from './text-chunks.ts';
 
@@ -123,7 +123,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
     if (format.binary !== undefined) {
       await bytes.return(undefined);
       coverage.bytesRead += read;
-      coverage.skipped.push({ key: redact(object.key), reason: 'binary content' });
+      coverage.skipped.push({ key: redactName(object.key), reason: 'binary content' });
       continue;
     }
     const rest = (async function* () {

@@ -16,7 +16,7 @@
 //   the content. A FIFO, socket or device is refused before it is opened.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { redact } from '../../domain/detect/redact.ts';
+import { redactName } from '../../domain/detect/redact.ts';
 import { whereNotJson } from '../../domain/text/json-strings.ts';
 import type { ChatMessage } from './chat-message.ts';
 import { openRegularFile, ReadError, statRegularFile, toReadError } from './read-error.ts';
@@ -115,7 +115,7 @@ export async function* readSlackExport(folder: string, options: SlackOptions = {
     for (const c of value) {
       const name = isObject(c) ? str(c.name) : undefined;
       if (name === undefined) continue;
-      if (!plainFolderName(name)) throw new ReadError(f, 'EBADJSON', `refusing channel name ${JSON.stringify(redact(name))} (not a plain folder name)`);
+      if (!plainFolderName(name)) throw new ReadError(f, 'EBADJSON', `refusing channel name ${JSON.stringify(redactName(name))} (not a plain folder name)`);
       if (!channels.includes(name)) channels.push(name);
     }
   }

@@ -1,7 +1,7 @@
 // One reader per kind of declared source: each yields the source's records within the
 // source's budget and returns what it covered.
 import type { Coverage } from '../../domain/datamap/datamap.ts';
-import { redact } from '../../domain/detect/redact.ts';
+import { redactName } from '../../domain/detect/redact.ts';
 import { InputError } from '../../errors.ts';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import type { Source } from '../../domain/org/source.ts';
@@ -31,8 +31,8 @@ async function* readFilesSource(source: Extract<Source, { kind: 'files' }>): Sou
   const failed = reads.filter((f) => f.status === 'failed');
   if (scanned.length === 0) {
     const first = failed[0];
-    if (first === undefined) throw new InputError(`nothing readable under ${redact(source.path)}`);
-    throw new InputError(first.reason?.startsWith('cannot read ') ? first.reason : `${redact(first.file)}: ${first.reason ?? 'not read'}`);
+    if (first === undefined) throw new InputError(`nothing readable under ${redactName(source.path)}`);
+    throw new InputError(first.reason?.startsWith('cannot read ') ? first.reason : `${redactName(first.file)}: ${first.reason ?? 'not read'}`);
   }
   return {
     bytesRead: scanned.reduce((n, f) => n + (f.bytesRead ?? 0), 0),

@@ -70,6 +70,20 @@ function isEmptyRow(row: Row<string>): boolean {
   return row.every((v) => v === null || v === undefined || v === '');
 }
 
+/** JavaScript's own errors: thrown by the reader where the file is not what it expects, their messages about its code, not the file. */
+const ENGINE_ERRORS: readonly string[] = ['TypeError', 'RangeError', 'ReferenceError'];
+
+/**
+ * Why read-excel-file could not read a workbook, for the person: its own errors (a cell
+ * out of place, a value it cannot read, XML that ends early) as it says them, an error of
+ * JavaScript's (`TypeError: Cannot read properties of undefined`) as what it means.
+ */
+function whyNotRead(err: unknown): string {
+  if (!(err instanceof Error)) return 'the reader could not read it';
+  if (ENGINE_ERRORS.includes(err.name)) return 'its sheets are not laid out as the format requires: the reader could not read them';
+  return `${err.name}: ${err.message}`;
+}
+
 /**
  * The workbook's rows, read within the limits: `read` is given the checked archive.
  * Throws a ReadError when the file is too large or not a readable workbook.
@@ -84,8 +98,7 @@ async function readWorkbook<T>(file: string, options: XlsxReadOptions, read: (wo
     return await read(await repackXlsx(file, handle, size, options.zipLimits ?? DEFAULT_XLSX_ZIP_LIMITS));
   } catch (err) {
     if (err instanceof ReadError) throw err;
-    const reason = err instanceof Error ? `not a readable .xlsx workbook (${err.name}: ${err.message})` : String(err);
-    throw new ReadError(file, 'EBADXLSX', reason);
+    throw new ReadError(file, 'EBADXLSX', `not a readable .xlsx workbook (${whyNotRead(err)})`);
   } finally {
     await handle.close().catch(() => undefined);
   }

@@ -15,7 +15,9 @@
 //    the file, one that inflates to less or fails its CRC fails it too, so no header
 //    can make inflation run past what was checked in step 1;
 // 3. the parts are packed again, stored (no compression), with exactly those sizes,
-//    into the stream that read-excel-file reads, one part at a time as it reads.
+//    into the stream that read-excel-file reads, one part at a time as it reads; a
+//    worksheet whose cells lack their optional references is given them first
+//    (xlsx-cell-refs.ts), and packed with its new size and checksum.
 // Memory: one part's compressed and inflated bytes at a time (beside what
 // read-excel-file keeps). Time: reading the central directory, then inflating within
 // the limit.
@@ -23,6 +25,7 @@ import { inflateRawSync, crc32 } from 'node:zlib';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { ReadError } from './read-error.ts';
+import { withCellRefs } from './xlsx-cell-refs.ts';
 
 export interface XlsxZipLimits {
   /** Entries in the archive's central directory. */
@@ -51,6 +54,7 @@ interface Part {
   localOffset: number;
 }
 
+const SHEET_DATA = Buffer.from('sheetData');
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
@@ -168,11 +172,20 @@ async function* storedParts(file: string, handle: FileHandle, size: number, part
     }
     if (data.length !== part.uncompressedSize) throw bad('a part whose size is not what it declares');
     if (crc32(data) !== part.crc) throw bad('a part that fails its checksum');
+    let crc = part.crc;
+    // A worksheet (the only part with sheetData) whose cells lack references gets them.
+    if (data.includes(SHEET_DATA)) {
+      const refs = withCellRefs(data.toString('utf8'));
+      if (refs !== undefined) {
+        data = Buffer.from(refs, 'utf8');
+        crc = crc32(data);
+      }
+    }
     const header = Buffer.alloc(30);
     header.writeUInt32LE(LOCAL, 0);
     header.writeUInt16LE(20, 4); // version needed
     header.writeUInt16LE(0x0800, 6); // names in UTF-8
-    header.writeUInt32LE(part.crc, 14);
+    header.writeUInt32LE(crc, 14);
     header.writeUInt32LE(data.length, 18);
     header.writeUInt32LE(data.length, 22);
     header.writeUInt16LE(part.name.length, 26);

@@ -25,7 +25,7 @@ export interface Location {
   row?: number;
   /** The column's header name. */
   column?: string;
-  /** RFC 6901 JSON pointer of the string; keys in it are redacted by the reader (they are content). */
+  /** RFC 6901 JSON pointer of the string, its keys as written (a phone key is read here); a finding's pointer has them redacted as names (scan-files.ts). */
   pointer?: string;
   /** The sheet of a workbook (.xlsx), as named in it. */
   sheet?: string;

@@ -3,7 +3,7 @@
 // map with its change since the previous scan.
 import { DataMap, diffDataMaps, failedSource, type DataMapDiff, type ScannedSource, type SourceEntry } from '../../domain/datamap/datamap.ts';
 import { InputError, NotFoundError } from '../../errors.ts';
-import { redact } from '../../domain/detect/redact.ts';
+import { redactName } from '../../domain/detect/redact.ts';
 import { periodOfRun, type WorkflowName } from '../../workflows/declarations.ts';
 import { sealAfterRun } from '../audit/trail.ts';
 import { caughtErrorText } from '../caught-error.ts';
@@ -58,7 +58,7 @@ const isReadFailure = (e: unknown): e is InputError & { path: string; reason: st
 function withoutPath(error: unknown, source: Source): unknown {
   const root = 'path' in source ? source.path : 'prefix' in source ? source.prefix : undefined;
   if (isReadFailure(error)) {
-    const which = root !== undefined && error.path === redact(root) ? 'its path' : 'a file under its path';
+    const which = root !== undefined && error.path === redactName(root) ? 'its path' : 'a file under its path';
     return new InputError(`source "${source.id}": cannot read ${which}: ${error.reason}`);
   }
   if (root && error instanceof Error && error.message.includes(root)) {

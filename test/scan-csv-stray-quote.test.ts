@@ -1,0 +1,104 @@
+// A stray quote in a CSV file (`"Chan Tai Man,91234567,x` with no closing quote of its
+// own) used to swallow the rows after it into one cell, up to the next quote in the
+// file, silently. A quoted cell that runs over line ends and is then ended by a quote
+// with text right after it is rejected as an unbalanced quote at its line, and reading
+// resumes at the next line, as for a quote never closed; a quoted cell of several lines
+// closed as the format says, and a quote on one line read leniently, are read as before.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCsvBatches, strayQuoteLine, type CsvReadOptions, type CsvRecord, type CsvReport } from '../lib/adapters/sources/csv-reader.ts';
+import { splitFile } from '../lib/adapters/sources/file-parts.ts';
+import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
+import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
+import { tempDir } from './support/temp-dir.ts';
+
+const dir = tempDir('scan-csv-quote-');
+let n = 0;
+const put = (text: string, ext = '.csv'): string => {
+  const file = path.join(dir, `f${++n}${ext}`);
+  writeFileSync(file, text);
+  return file;
+};
+
+async function read(file: string, options: CsvReadOptions = {}): Promise<{ rows: CsvRecord[]; report: CsvReport | undefined }> {
+  const rows: CsvRecord[] = [];
+  let report: CsvReport | undefined;
+  for await (const batch of readCsvBatches(file, { ...options, report: (r) => (report = r) })) rows.push(...batch);
+  return { rows, report };
+}
+
+/** The fast path and csv-parse alone read the same, at every chunk size. */
+async function same(file: string): Promise<{ rows: CsvRecord[]; report: CsvReport | undefined }> {
+  const first = await read(file);
+  for (const options of [{ fastPath: false }, { maxChunkChars: 256 }, { maxChunkChars: 256, fastPath: false }] as CsvReadOptions[]) expect(await read(file, options)).toEqual(first);
+  return first;
+}
+
+// QA's file: the quote opened on line 2 is never closed on its line; the next quote in
+// the file (before 9876 on line 5) ended it, with text right after it.
+const UNCLOSED = 'name,phone,note\n"Chan Tai Man,91234567,x\nLee,61234567,y\nWong,51234567,z\nHo,"9876 5432",w\n';
+
+describe('a stray quote', () => {
+  it('is reported at its line, and the rows after it are read and scanned', async () => {
+    const file = put(UNCLOSED);
+    const { rows, report } = await same(file);
+    expect(rows.map((r) => [r.line, r.row, r.cells])).toEqual([
+      [3, 1, { name: 'Lee', phone: '61234567', note: 'y' }],
+      [4, 2, { name: 'Wong', phone: '51234567', note: 'z' }],
+      [5, 3, { name: 'Ho', phone: '9876 5432', note: 'w' }],
+    ]);
+    expect(report!.problems).toEqual([
+      {
+        line: 2,
+        code: 'CSV_QUOTE_STRAY',
+        message: 'unbalanced quote: the record starting on this line opens a quoted cell that runs over line ends to a stray quote on line 5; the lines after this one are read again',
+      },
+    ]);
+    const result = await scanPaths(sourceReaders(), [file]);
+    expect(result.findings.map((f) => [f.type, f.line, f.column, f.masked])).toEqual([
+      ['hk_phone', 3, 'phone', '+852 ****4567'],
+      ['hk_phone', 4, 'phone', '+852 ****4567'],
+      ['hk_phone', 5, 'phone', '+852 ****5432'],
+    ]);
+    expect(result.files[0]).toMatchObject({ status: 'scanned', problems: [{ line: 2, message: expect.stringMatching(/^unbalanced quote/) }] });
+  });
+
+  it('in a TSV file, and ended by a quote on its own line: the same', async () => {
+    const { rows, report } = await same(put('name\tphone\n"Chan\t91234567\nLee\t61234567\n"Ho"\t98765432\n', '.tsv'));
+    expect(rows.map((r) => [r.line, r.cells['name']])).toEqual([
+      [3, 'Lee'],
+      [4, 'Ho'],
+    ]);
+    expect(report!.problems.map((p) => [p.line, p.code])).toEqual([[2, 'CSV_QUOTE_STRAY']]);
+  });
+
+  it('a quoted cell of several lines with commas in it, closed as the format says, is one cell as before', async () => {
+    const { rows, report } = await same(put('name,message,time\nAda,"Hi, all\nthe HKID is A123456(3), call 9123 4567\nthanks, Ada",09:15\nBob,ok,09:16\n'));
+    expect(rows.map((r) => [r.line, r.cells['name'], r.cells['message']])).toEqual([
+      [2, 'Ada', 'Hi, all\nthe HKID is A123456(3), call 9123 4567\nthanks, Ada'],
+      [5, 'Bob', 'ok'],
+    ]);
+    expect(report!.problems).toEqual([]);
+  });
+
+  it('a quote on one line read leniently is read as before: no problem', async () => {
+    const { rows, report } = await same(put('name,phone\n"Chan" Tai Man,91234567\nChan "Big" Tai Man,61234567\n'));
+    expect(rows.map((r) => r.cells['name'])).toEqual(['"Chan" Tai Man', 'Chan "Big" Tai Man']);
+    expect(report!.problems).toEqual([]);
+  });
+
+  it('such a file is not cut into parts: it is read whole, by the one reader that reports it', async () => {
+    const file = put(`${UNCLOSED}${'Lee,61234567,y\n'.repeat(200)}`);
+    expect(await splitFile(file, undefined, 256)).toBeUndefined();
+  });
+
+  it('strayQuoteLine follows the quotes as csv-parse does', () => {
+    expect(strayQuoteLine('"a,b\nc,d\ne,"f",g\n', ',')).toBe(2); // ended by the quote before f, on the third line
+    expect(strayQuoteLine('"a,b\nc",d\n', ',')).toBe(-1); // closed well: a cell of two lines
+    expect(strayQuoteLine('"a""b\nc""d",e\n', ',')).toBe(-1); // "" is a quote
+    expect(strayQuoteLine('x,"ab"c,d\n', ',')).toBe(-1); // one line: lenient
+    expect(strayQuoteLine('x,"ab"c\n"d,e\nf"g\n', ',')).toBe(-1); // csv-parse ends that record at the first line end
+    expect(strayQuoteLine('1;;"a\nb"x;;2\n', ';;')).toBe(1);
+  });
+});
