@@ -6,7 +6,6 @@
 // run, what the CLI prints and the quarter's figures.
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { auditLogReaders, openAuditLogFile } from '../lib/adapters/events/audit-log-files.ts';
 import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
@@ -23,6 +22,7 @@ import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { FakeS3 } from './support/fake-s3.ts';
 import { testRuntime } from './support/local-store.ts';
+import { scanTable } from './support/api.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 const KEY = 'test-hash-key-0123456789';
@@ -72,16 +72,7 @@ async function monitor(rt: Runtime, now: string): Promise<MonitorSummary> {
   return (await executeWorkflow(rt, 'behaviour-monitoring', input)) as MonitorSummary;
 }
 
-async function items(rt: Runtime, type: string): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table, ExclusiveStartKey: start }));
-    out.push(...(page.Items ?? []).filter((i) => i.type === type));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
+const items = (rt: Runtime, type: string) => scanTable(rt, type);
 
 describe('behaviour monitoring ingest against DynamoDB Local', () => {
   let rt: Runtime;

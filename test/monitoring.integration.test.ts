@@ -5,7 +5,6 @@
 // acknowledge and resolve come out right with the clock given.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openAuditLogFile } from '../lib/adapters/events/audit-log-files.ts';
 import { executeWorkflow, type ExecuteOptions } from '../lib/adapters/local/workflow-runner.ts';
@@ -20,6 +19,7 @@ import { formatMonitor } from '../lib/cli/monitoring-output.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { RecordingMailer, testRuntime } from './support/local-store.ts';
+import { scanTable } from './support/api.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 const KEY = 'test-hash-key-0123456789';
@@ -106,16 +106,7 @@ function dynamoDiesAfter(rt: Runtime, when: (input: string) => boolean): { back(
   return { back: () => void (down = false) };
 }
 
-async function items(rt: Runtime, type: string): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table, ExclusiveStartKey: start }));
-    out.push(...(page.Items ?? []).filter((i) => i.type === type));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
+const items = (rt: Runtime, type: string) => scanTable(rt, type);
 
 describe('behaviour monitoring against DynamoDB Local', () => {
   let rt: Runtime;

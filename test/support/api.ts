@@ -111,12 +111,17 @@ export async function call(fixture: ApiFixture, method: string, urlPath: string,
 
 /** Every item of the table, for comparing before and after. */
 export async function tableItems(rt: Pick<Runtime, 'store'>): Promise<string[]> {
-  const items: string[] = [];
+  return (await scanTable(rt)).map((i) => canonicalJson(i)).sort();
+}
+
+/** Every item in the table (a consistent scan, page by page), or those of one `type`. */
+export async function scanTable(rt: Pick<Runtime, 'store'>, type?: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const out = await rt.store.doc.send(new ScanCommand({ TableName: rt.store.table, ConsistentRead: true, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []).map((i) => canonicalJson(i)));
+    items.push(...(out.Items ?? []).filter((i) => type === undefined || i.type === type));
     start = out.LastEvaluatedKey;
   } while (start);
-  return items.sort();
+  return items;
 }
