@@ -29,7 +29,9 @@
 //   (`4111 1111 1111 1111`) must also not be preceded by a digit and a separator, nor
 //   continue with the same separator and four more digits (for cards, see below). Nothing
 //   ending right before `@` is a number finding (that is the local part of an e-mail such
-//   as `13812345678@163.com`, found as an e-mail instead). Full-width digits are not read.
+//   as `13812345678@163.com`, found as an e-mail instead). Full-width digits and letters
+//   (`９１２３ ４５６７`, `Ａ１２３４５６（３）`) are not read: every pattern, and the
+//   candidate kernel, take ASCII digits and letters only (said in the README too).
 // - Separators: wherever a space may stand between groups (or before an HKID's bracket),
 //   so may the no-break, figure, thin, narrow no-break and ideographic spaces (U+00A0,
 //   U+2007, U+2009, U+202F, U+3000), which text copied from Word, Outlook and web pages
@@ -75,7 +77,11 @@
 //   signature labels `M:` / `T:`): a phone word ending within 20 characters before the
 //   number on the same line with no sentence punctuation, slash or digit between
 //   (`手機：9123 4567`, `call me 6123 4567`, but not the order number in
-//   `手機 9123 4567，訂單23456789` or `call me. Order 23456789`), or right after it, with
+//   `手機 9123 4567，訂單23456789` or `call me. Order 23456789`), nor an order, reference,
+//   invoice or account word, 訂單, 發票, 編號 or `#` (NOT_A_PHONE_WORD: `call the hotline for
+//   order 91234567`; `no.` / `#` right after the phone word are its label, `Mobile no.`);
+//   each number of a list after it too, up to four before, joined by `/`, `,`, `;`, `、`,
+//   `or` or 或 and nothing else (`Phone: 9123 4567 / 6123 4567`); or right after it, with
 //   only spaces, an opening bracket or "is my" / 係我 / 係佢 between (`9123 4567 (手機)`,
 //   `6130 1824 是我的手机`, `9123 4567 is my mobile`), so that the next item's phone word
 //   does not count. value: `+85291234567`. A table's column or a JSON key named with a

@@ -9,12 +9,16 @@ import { trie } from './trie.ts';
 export const PHONE_CONTEXT_CJK = [
   '電話', '电话', '手機', '手机', '聯絡', '联络', '聯繫', '聯系', '联系', '致電', '致电',
   '傳真', '传真', '手提', '熱線', '热线', '微信',
+  // Cantonese `call me` / `find me` (打俾我, 打畀我, 搵我), Mandarin 打给
+  '打俾', '打畀', '打給', '打给', '搵我',
 ] as const;
 /** Whole words, case-insensitive: `tell` is not `tel`, `iPhone` is not `phone`. */
 export const PHONE_CONTEXT_EN = [
   'tel', 'telephone', 'phone', 'phones', 'mobile', 'mob', 'call', 'calls', 'called', 'calling',
   'whatsapp', 'contact', 'contacts', 'cell', 'cellphone', 'fax', 'hotline', 'sms', 'wechat',
   'text me', 'text us', 'text him', 'text her',
+  // `ph: 9123-4567`, Singapore / Malaysia `handphone`, and a number said to be someone's
+  'ph', 'handphone', 'my number', 'our number', 'his number', 'her number',
 ] as const;
 /** Signature labels, upper case and followed by a colon: `M: 9123 4567`, `T: 2345 6789`. */
 const PHONE_CONTEXT_LABEL = String.raw`(?<![A-Za-z])[MT][:：]`;
@@ -67,16 +71,48 @@ const IBAN_COUNTRIES = `(?:${trie(IBAN_COUNTRY_CODES).replace(/[A-Z]/g, (c) => `
 const PHONE_WORD = `(?:${trie(PHONE_CONTEXT_CJK)}|(?<![A-Za-z])(?i:${trie(PHONE_CONTEXT_EN)})(?![A-Za-z]))`;
 
 /**
+ * Words that say the number after them is something else's (an order's, an invoice's, an
+ * account's): standing between a phone word and a number, they break the phone word's
+ * hold on it (`call the hotline for order 91234567`, `致電查詢訂單 91234567`). English ones
+ * whole words, either case; `no` and `#` too (`call re no. 23456789`), except right after
+ * the phone word (NUMBER_LABEL: `Mobile no. 9876 5432`, `Phone #: 9123 4567`).
+ */
+const NOT_A_PHONE_WORD = String.raw`(?:(?<![A-Za-z])(?i:orders?|ref|refs|reference|invoices?|inv|receipt|booking|ticket|case|account|acct|member|membership|policy|tracking|waybill|sku|item|qty|id|no|nos)(?![A-Za-z])|#|訂單|订单|單號|单号|發票|发票|編號|编号|參考|参考|帳號|賬號|账号|戶口|户口|會員|会员|保單|保单|收據|收据|個案|个案)`;
+
+/**
  * What may stand between a phone word and the number after it: anything but a line end,
- * sentence punctuation, a slash or bar (`微信 / 訂單號碼 52138417`) or a digit, so that
- * the phone word applies to the nearest number
- * only (`手機 9123 4567，訂單23456789`, `call me. Order 23456789`). A full stop is allowed
+ * sentence punctuation, a slash or bar (`微信 / 訂單號碼 52138417`), a digit or the start of
+ * a NOT_A_PHONE_WORD, so that the phone word applies to the nearest number only
+ * (`手機 9123 4567，訂單23456789`, `call me. Order 23456789`). A full stop is allowed
  * after the abbreviations `no.`, `tel.`, `mob.`, `ph.`, `fax.` (`Mobile no. is 9876 5432`).
  */
-const CONTEXT_GAP = String.raw`(?:[^\n\r。，,.;；!?！？/|\d]|(?<=(?<![A-Za-z])(?i:no|tel|mob|ph|fax))\.)`;
+const CONTEXT_GAP = String.raw`(?:(?!${NOT_A_PHONE_WORD})[^\n\r。，,.;；!?！？/|\d]|(?<=(?<![A-Za-z])(?i:no|tel|mob|ph|fax))\.)`;
 
-/** A phone word ending at most CONTEXT_WINDOW characters before, on the same line. */
-const PHONE_CONTEXT_BEHIND = `(?<=(?:${PHONE_WORD}|${PHONE_CONTEXT_LABEL})${CONTEXT_GAP}{0,${CONTEXT_WINDOW}})`;
+/** `no.`, `No:`, `num`, `#` right after a phone word: its label (`Tel. No.: `, `Phone #`), not another thing's number. */
+const NUMBER_LABEL = String.raw`(?:\.?${SPACE}{0,2}(?:(?<![A-Za-z])(?i:no|nos|num|nbr)(?![A-Za-z])\.?|#))`;
+
+/**
+ * What joins the numbers of a list after one phone word (`Phone: 9123 4567 / 6123 4567`,
+ * `call me at 9123 4567 or 6123 4567`, `電話 9123 4567、6123 4567`): a slash, comma,
+ * semicolon or 、 (ASCII or full-width), `or` or 或, with at most two spaces or tabs on
+ * either side. Nothing else may stand between the numbers.
+ */
+export const LIST_SEPARATOR = String.raw`${SPACE_OR_TAB}{0,2}(?:[/／,，;；、]|(?<![A-Za-z])(?i:or)(?![A-Za-z])|或)${SPACE_OR_TAB}{0,2}`;
+/** How many numbers of a list before a number the phone word before them still governs. */
+const LIST_MAX = 4;
+/**
+ * A phone number earlier in such a list: a bare one, or one with a +852 / (852) / 852
+ * prefix (`Tel: +852 9123 4567 / 6123 4567`); the number after it is then one too.
+ */
+const LISTED_NUMBER = String.raw`(?:(?:\+852|\(\+?852\)|（\+?852）|(?:00)?852)${SEP}?[2-9]|[235679])\d{3}${SEP}?\d{4}`;
+
+/**
+ * A phone word ending at most CONTEXT_WINDOW characters before, on the same line, with
+ * what CONTEXT_GAP allows between; or before a list of up to LIST_MAX numbers that ends
+ * right before this one.
+ */
+const PHONE_CONTEXT_BEHIND =
+  `(?<=(?:${PHONE_WORD}|${PHONE_CONTEXT_LABEL})${NUMBER_LABEL}?${CONTEXT_GAP}{0,${CONTEXT_WINDOW}}(?:${LISTED_NUMBER}${LIST_SEPARATOR}){0,${LIST_MAX}})`;
 
 /**
  * A phone word right after the number: `9123 4567 (手機)`, `（WhatsApp）`, `係我手機`,

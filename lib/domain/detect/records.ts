@@ -5,15 +5,18 @@
 // A column or a JSON key can be the phone word a bare Hong Kong number needs (detect.ts
 // finds one in text only next to a phone word): a cell of a `電話`, `mobile` or `Tel`
 // column, or a JSON string under a `phone` key, that is or starts with such a number
-// (the shapes detect.ts takes after a phone word) is an hk_phone finding. The column's
-// name or key is a phone word when a PHONE_CONTEXT_* word is in it by the text's rules
-// (Chinese words anywhere, English ones whole words in either case; `phoneNumber`
-// read as `phone Number`); an `order_no` column of eight-digit numbers stays clean.
+// (the shapes detect.ts takes after a phone word; also behind Excel's text marks,
+// `'91234567` and `="91234567"`, and each number of a list that follows it, `9123 4567 /
+// 6123 4567`) is an hk_phone finding. The column's name or key is a phone word when a
+// PHONE_CONTEXT_* word is in it by the text's rules (Chinese words anywhere, English ones
+// whole words in either case; `phoneNumber` read as `phone Number`), or when it is one
+// written as one word with `no` or `number` (`PHONENO`, `Tel. No.`, `HP`: PHONE_NAME_COMPACT);
+// an `order_no` column of eight-digit numbers stays clean.
 // A JSON string in an array takes its array's key (`/phones/0`). The text path is
 // unchanged: this looks at one position per cell of a phone column, per JSON string
 // under a phone key, and nowhere else.
 import { detect, type Detection } from './detect.ts';
-import { BARE_HK_NUMBER, bareHkValue, PHONE_WORD_RE, SPACE_OR_TAB } from './identifier-pattern.ts';
+import { BARE_HK_NUMBER, bareHkValue, LIST_SEPARATOR, PHONE_WORD_RE, SPACE_OR_TAB } from './identifier-pattern.ts';
 import { memoised } from '../text/memo.ts';
 
 /** Where a record is: its file (or object, or table), with line, row and column, or a JSON pointer. */
@@ -109,7 +112,8 @@ export type OnDetection = (record: SourceRecord, d: Detection, line: number | un
  * 1,024 characters (text-chunks.ts) each sees 512 characters beyond that point: more
  * than the longest identifier (an IBAN candidate cut at its country's length, an e-mail
  * address of 64 + 1 + 253) and than any detector reads before one (a phone word up to
- * 20 characters before a number; an e-mail's local part), so the findings are those of
+ * 20 characters before a number, or before a list of up to four numbers before it:
+ * under 200 characters in all; an e-mail's local part), so the findings are those of
  * the whole line, each once: none twice from both sides, none cut short, and none missed
  * for want of the phone word before it.
  */
@@ -246,8 +250,24 @@ function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDet
 // ---------------------------------------------------------------------------
 // Phone columns and keys
 
-/** A cell's (or string's) start: spaces or tabs, then a bare Hong Kong number. */
-const PHONE_AT = new RegExp(`${SPACE_OR_TAB}*(${BARE_HK_NUMBER})`, 'y');
+/**
+ * A cell's (or string's) start: spaces or tabs, then a bare Hong Kong number, as written
+ * or behind the marks Excel users type to keep a number as text: a leading apostrophe
+ * (`'91234567`) or a formula of a string (`="91234567"`, whose closing quote phoneAt
+ * checks).
+ */
+const PHONE_AT = new RegExp(`${SPACE_OR_TAB}*(?:'|(="))?(${BARE_HK_NUMBER})`, 'y');
+/** Another number of a list after one (`9123 4567 / 6123 4567`, LIST_SEPARATOR). */
+const NEXT_PHONE_AT = new RegExp(`${LIST_SEPARATOR}(${BARE_HK_NUMBER})`, 'y');
+
+/**
+ * A name that is a phone word and perhaps `no` or `number`, written as one word in
+ * capitals or otherwise, once lower-cased and stripped of all but letters and digits
+ * (`PHONENO`, `MOBILENO`, `TELNO`, `CONTACTNO`, `Tel. No.`, `H/P`): Singapore and
+ * Malaysia's `HP` (handphone) only so, as the whole name, never inside a word
+ * (`HPLC`, `ship_no`) nor beside other words (`HP model`).
+ */
+const PHONE_NAME_COMPACT = /^(?:phone|telephone|tel|mobile|mob|cell|cellphone|handphone|hp|contact|fax|whatsapp|ph)(?:no|nos|num|number|nbr)?\d?$/;
 
 /** Whether a column's name or a JSON key says its values are phone numbers. */
 export function isPhoneName(name: string): boolean {
@@ -255,7 +275,8 @@ export function isPhoneName(name: string): boolean {
   // lower-case letters so that `iPhone` stays one word
   if (PHONE_WORD_RE.test(name)) return true;
   const words = name.replace(/(?<=[a-z]{2})(?=[A-Z])/g, ' ');
-  return words !== name && PHONE_WORD_RE.test(words);
+  if (words !== name && PHONE_WORD_RE.test(words)) return true;
+  return name.length <= 24 && PHONE_NAME_COMPACT.test(name.toLowerCase().replace(/[^a-z0-9]/g, ''));
 }
 
 /** Whether pointer[from, to) is an array index (digits, no leading zero). */
@@ -305,14 +326,28 @@ function phoneColumns(names: readonly string[]): PhoneColumns | undefined {
   return known.columns.length > 0 ? known : undefined;
 }
 
-/** The number starting at `at` in `text` (after spaces or tabs), as an hk_phone detection. */
-function phoneAt(text: string, at: number): Detection | undefined {
+function hkPhone(raw: string, start: number): Detection {
+  return { type: 'hk_phone', start, end: start + raw.length, raw, value: bareHkValue(raw), country: 'HK' };
+}
+
+/**
+ * The number starting at `at` in `text` (after spaces or tabs, or an Excel text mark), and
+ * each number of a list that goes on from it, as hk_phone detections (pushed to `out`).
+ */
+function phonesAt(text: string, at: number, out: Detection[]): void {
   PHONE_AT.lastIndex = at;
   const m = PHONE_AT.exec(text);
-  if (m === null) return undefined;
-  const raw = m[1]!;
-  const start = at + m[0].length - raw.length;
-  return { type: 'hk_phone', start, end: start + raw.length, raw, value: bareHkValue(raw), country: 'HK' };
+  if (m === null) return;
+  let end = PHONE_AT.lastIndex;
+  if (m[1] !== undefined && text.charCodeAt(end) !== 34 /* " */) return;
+  out.push(hkPhone(m[2]!, end - m[2]!.length));
+  for (;;) {
+    NEXT_PHONE_AT.lastIndex = end;
+    const n = NEXT_PHONE_AT.exec(text);
+    if (n === null) return;
+    end = NEXT_PHONE_AT.lastIndex;
+    out.push(hkPhone(n[1]!, end - n[1]!.length));
+  }
 }
 
 /** `found` (sorted, not overlapping) with `extra` (the same) merged in, where they overlap none of `found`. */
@@ -331,18 +366,16 @@ function merged(found: Detection[], extra: readonly Detection[]): Detection[] {
 
 /** A JSON string's detections with the number at its start, when its key is a phone word. */
 function withPhoneAt(text: string, found: Detection[]): Detection[] {
-  const d = phoneAt(text, 0);
-  return d === undefined ? found : merged(found, [d]);
+  const extra: Detection[] = [];
+  phonesAt(text, 0, extra);
+  return merged(found, extra);
 }
 
 /** A table's detections with the numbers starting the cells of its phone columns. */
 function withPhoneCells(text: string, table: TableCells, phones: PhoneColumns, found: Detection[]): Detection[] {
   const { starts, columns, rowStarts } = table;
   const extra: Detection[] = [];
-  const add = (cell: number) => {
-    const d = phoneAt(text, starts[cell]!);
-    if (d !== undefined) extra.push(d);
-  };
+  const add = (cell: number) => phonesAt(text, starts[cell]!, extra);
   if (columns === undefined) {
     // each cell's column is its place in its row: only the phone columns' places are looked at
     for (let r = 0; r < rowStarts.length; r++) {
