@@ -31,7 +31,7 @@ import { redact } from '../../domain/detect/redact.ts';
 import { unseal } from '../../domain/detect/seal.ts';
 import type { RawRecord } from '../../domain/monitoring/layouts.ts';
 import type { AuditLogDeclaration } from '../../domain/org/platform.ts';
-import { textFormat, type Encoding } from '../../domain/text/encoding.ts';
+import { textFormat, type Encoding } from '../../domain/text/text-format.ts';
 import { whereNotJson } from '../../domain/text/json-strings.ts';
 import { InputError } from '../../errors.ts';
 import { UnreadAuditLogFiles, type UnreadAuditLogFile } from '../../usecases/monitoring/unread-files.ts';

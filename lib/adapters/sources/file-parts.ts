@@ -25,7 +25,7 @@
 // format (JSON; .xlsx) stay whole.
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/encoding.ts';
+import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/text-format.ts';
 
 /** The delimiter a file name implies: tab for .tsv and .tab, comma otherwise (as csv-reader.ts reads them). */
 export function delimiterFor(file: string): string {

@@ -134,7 +134,7 @@ export async function sizeOf(target: string): Promise<number> {
   return (await extentOf(target)).bytes;
 }
 
-/** A text or CSV report as the file's read; skipped when the reader judged the file binary. */
+/** A text or CSV report as the file's read; skipped when the reader judged the file binary; its warning (lib/domain/text/text-format.ts) a problem at line 1. */
 function textRead(file: string, format: 'text' | 'csv' | 'tsv' | 'json', report: ReadReport | undefined, problems: readonly CsvProblem[] = []): FileRead {
   if (report?.skipped) return { file, status: 'skipped', reason: report.skipped.reason };
   return {
@@ -144,7 +144,9 @@ function textRead(file: string, format: 'text' | 'csv' | 'tsv' | 'json', report:
     ...(report
       ? { encoding: report.encoding, bytesRead: report.bytesRead, bytesTotal: report.bytesTotal, truncated: report.truncated, replacedSequences: report.replacedSequences }
       : {}),
-    ...(problems.length ? { problems: problems.map((p) => ({ line: p.line, message: p.message })) } : {}),
+    ...(problems.length || report?.warning !== undefined
+      ? { problems: [...(report?.warning !== undefined ? [{ line: 1, message: report.warning }] : []), ...problems.map((p) => ({ line: p.line, message: p.message }))] }
+      : {}),
   };
 }
 

@@ -17,7 +17,7 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
-import { textFormat, type Encoding } from '../../domain/text/encoding.ts';
+import { textFormat, type Encoding } from '../../domain/text/text-format.ts';
 import { decodeTextChunks } from './text-chunks.ts';
 
 export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;

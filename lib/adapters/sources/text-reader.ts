@@ -1,10 +1,10 @@
 // Streamed reading of local text files for the data-mapping scans (issue 3,
 // "Sources" and "Bad input"): in bounded memory, in any of the five supported
-// encodings (declared, or detected from the first 64 KiB), with a deterministic byte
+// encodings (declared, or detected from the first 64 KiB: lib/domain/text/text-format.ts), with a deterministic byte
 // budget and a report of what was covered. The chunks keep the contract in
 // text-chunks.ts; detectors (lib/domain/detect/detect.ts) consume them.
 import type { FileHandle } from 'node:fs/promises';
-import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/encoding.ts';
+import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/text-format.ts';
 import { openRegularFile, toReadError } from './read-error.ts';
 import { decodeTextChunks, maxChunkCharsOf, type DecodeReport, type TextChunk } from './text-chunks.ts';
 
@@ -19,6 +19,8 @@ export interface ReadReport extends DecodeReport {
   /** True when not all of the file was read (budget reached, or the caller stopped early). */
   truncated: boolean;
   skipped?: { reason: string };
+  /** Why the text may be misread although it was read (a UTF-16 BOM before bytes that are not UTF-16: lib/domain/text/text-format.ts). */
+  warning?: string;
 }
 
 export interface ReadTextOptions {
@@ -84,6 +86,7 @@ export async function* readTextChunks(path: string, options: ReadTextOptions = {
   let finished = false;
   let failed = false;
   let skipped: { reason: string } | undefined;
+  let warning: string | undefined;
 
   try {
     ({ handle: fh, size: bytesTotal } = await openRegularFile(path));
@@ -115,6 +118,7 @@ export async function* readTextChunks(path: string, options: ReadTextOptions = {
     }
     const format = textFormat(head.subarray(0, headLength), headLength >= bytesTotal, options.encoding);
     encoding = format.encoding;
+    warning = format.warning;
     if (format.binary !== undefined) {
       skipped = { reason: format.binary };
       bytesRead = headLength;
@@ -142,6 +146,7 @@ export async function* readTextChunks(path: string, options: ReadTextOptions = {
         truncated: skipped ? false : !finished || bytesRead < bytesTotal,
         ...decoded,
         ...(skipped ? { skipped } : {}),
+        ...(warning !== undefined ? { warning } : {}),
       });
     }
   }

@@ -145,9 +145,10 @@ export function binaryReason(head: Uint8Array, encoding: Encoding): string | und
 /**
  * How to read bytes that start with `sample` (`complete` when it is all of them): in the
  * declared encoding, skipping a BOM of that encoding, else in the detected one; and
- * why they are binary, when the bytes after the BOM look it.
+ * why they are binary, when the bytes after the BOM look it. Readers call textFormat
+ * (text-format.ts), which corrects this where the first bytes mislead it.
  */
-export function textFormat(sample: Uint8Array, complete: boolean, declared?: Encoding): { encoding: Encoding; bomLength: number; binary?: string } {
+export function detectedFormat(sample: Uint8Array, complete: boolean, declared?: Encoding): { encoding: Encoding; bomLength: number; binary?: string } {
   const bom = sniffBom(sample);
   const format = declared === undefined ? detectEncoding(sample, complete) : { encoding: declared, bomLength: bom?.encoding === declared ? bom.length : 0 };
   const binary = binaryReason(sample.subarray(format.bomLength), format.encoding);
