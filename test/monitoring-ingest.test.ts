@@ -175,6 +175,26 @@ describe('behaviour monitoring ingest against DynamoDB Local', () => {
     expect(JSON.stringify(await rt.runs.get({ orgId: ORG, kind: 'behaviour-monitoring', name: run.runName }))).not.toContain(folder);
   });
 
+  it('writes, and examines, a later copy of an event that says more (the target filled in): it is not taken for the same delivery again', async () => {
+    await putDataMap(rt);
+    const dir = tempDir('audit-fuller-');
+    // An export without the target column's values, then the full one: a share of a payslip outside.
+    const share = (target: string) => ['2026-11-20T03:00:00Z', 'ada@kowloon.example', 'share-external', 'payslips-2026-11.xlsx', 'Payroll', target, ''];
+    const bare = path.join(dir, 'bare.csv');
+    writeFileSync(bare, table([share('')]));
+    const full = path.join(dir, 'full.csv');
+    writeFileSync(full, table([share('someone@gmail.com')]));
+    expect(await importAuditLog(rt, { orgId: ORG, platform: 'dingtalk', file: await openAuditLogFile(bare), actor: 'test', now: new Date('2026-11-30T09:00:00Z') })).toMatchObject({ events: 1, redelivered: 0 });
+    await monitor(rt, '2026-11-30T09:00:00Z');
+    const again = await importAuditLog(rt, { orgId: ORG, platform: 'dingtalk', file: await openAuditLogFile(full), actor: 'test', now: new Date('2026-11-30T09:10:00Z') });
+    expect(again).toMatchObject({ events: 1, redelivered: 0 });
+    const [held] = await items(rt, 'event');
+    expect(held?.target).toMatchObject({ kind: 'address', domain: 'gmail.com' });
+    const run = await monitor(rt, '2026-11-30T09:15:00Z');
+    expect(run.events).toBe(1);
+    expect((await listAlerts(rt, ORG)).map((a) => a.rule)).toContain('exposure');
+  });
+
   it('neither writes nor examines nor counts again an event another export delivered before, in the import, the run, what is printed and the quarter', async () => {
     const dir = tempDir('audit-overlap-');
     const first = path.join(dir, 'week-47.csv');

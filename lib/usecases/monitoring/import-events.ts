@@ -16,6 +16,7 @@
 // and unexpired, and stops (without recording the file as imported) if not: what it
 // wrote then could arrive behind a run's watermark, and the file must be imported again.
 import { randomUUID } from 'node:crypto';
+import { canonicalJson } from '../../domain/canonical-json.ts';
 import pMap from 'p-map';
 import type { HeldEvent } from '../../domain/monitoring/event.ts';
 import { EventHolder, userHash } from '../../domain/monitoring/hold.ts';
@@ -173,8 +174,10 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
       }
       seen.add(event.id);
       // Written again, an event held already would move to this import's received time and
-      // be examined, and counted, a second time: it keeps the time it first came with.
-      if (held.has(event.id)) {
+      // be examined, and counted, a second time: it keeps the time it first came with. A copy
+      // that says more or else (a later export with the target or IP column filled in) is
+      // written, and examined with what it says.
+      if (held.get(event.id) === sayings(event)) {
         summary.redelivered = (summary.redelivered ?? 0) + 1;
         continue;
       }
@@ -238,16 +241,21 @@ async function userSpans(file: AuditLogFile, reader: LayoutReader, key: string, 
   return spans;
 }
 
+/** What an event says beyond its id's parts (platform, time, user, action, object): two copies saying the same are one delivery twice. */
+function sayings(e: HeldEvent): string {
+  return canonicalJson([e.userShown, e.object, e.group ?? null, e.groupHash ?? null, e.target ?? null, e.ip ?? null]);
+}
+
 /**
- * The ids of the platform's events the table holds (not expired at `nowEpoch`) of these
- * users within their spans: one range query of each user's partition.
+ * The platform's events the table holds (not expired at `nowEpoch`) of these users within
+ * their spans, by id, with what each says (sayings): one range query of each user's partition.
  */
-async function heldAlready(rt: Pick<Ports, 'events'>, orgId: string, platform: string, spans: ReadonlyMap<string, { from: string; to: string }>, nowEpoch: number): Promise<Set<string>> {
-  const held = new Set<string>();
+async function heldAlready(rt: Pick<Ports, 'events'>, orgId: string, platform: string, spans: ReadonlyMap<string, { from: string; to: string }>, nowEpoch: number): Promise<Map<string, string>> {
+  const held = new Map<string, string>();
   await pMap(
     spans,
     async ([user, { from, to }]) => {
-      for (const e of await rt.events.ofUsers(orgId, [user], from, to, nowEpoch)) if (e.platform === platform && e.user === user) held.add(e.id);
+      for (const e of await rt.events.ofUsers(orgId, [user], from, to, nowEpoch)) if (e.platform === platform && e.user === user) held.set(e.id, sayings(e));
     },
     { concurrency: 16 },
   );
