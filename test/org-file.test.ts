@@ -242,6 +242,9 @@ describe('parseOrgFile: refusals name file, line and field', () => {
       throw new Error('the file was accepted');
     };
     expect(refused('2026-06-01T15:30:00Z')).toEqual(['org.yaml:35: evidence[1].retiredOn: 2026-06-02 is after today (2026-06-01 in Asia/Hong_Kong)']);
+    // West of UTC-9 a date-only --now (09:00 UTC) is the day before there: that day's evidence is not refused.
+    const honolulu = file.replace('organisation:\n  id: kowloon-co\n', 'organisation:\n  id: kowloon-co\n  timeZone: Pacific/Honolulu\n');
+    expect(parseOrgFile(honolulu, 'org.yaml', new Date('2026-06-02T09:00:00Z'))).toMatchObject({ organisation: { timeZone: 'Pacific/Honolulu' }, evidence: [{}, { retiredOn: '2026-06-02' }] });
     expect(refused('2026-01-30T12:00:00Z')).toEqual([
       'org.yaml:32: evidence[1].collected: 2026-01-31 is after today (2026-01-30 in Asia/Hong_Kong)',
       'org.yaml:35: evidence[1].retiredOn: 2026-06-02 is after today (2026-01-30 in Asia/Hong_Kong)',

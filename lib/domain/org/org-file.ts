@@ -78,11 +78,16 @@ export function parseOrgFile(text: string, fileName: string, now?: Date): OrgFil
 function orgFileOn(now: Date) {
   return OrgFile.superRefine((file, ctx) => {
     const timeZone = file.organisation.timeZone;
-    const today = localDate(now, timeZone);
+    // The later of the organisation's date and UTC's: a date-only --now (09:00 UTC) is the
+    // day before west of UTC-9, and a day's slack costs nothing against a wrong year or month.
+    const local = localDate(now, timeZone);
+    const utc = localDate(now, 'UTC');
+    const today = utc > local ? utc : local;
+    const said = today === local ? `${local} in ${timeZone}` : `${utc} in UTC, ${local} in ${timeZone}`;
     file.evidence.forEach((e, i) => {
       for (const field of ['collected', 'retiredOn'] as const) {
         const day = e[field];
-        if (day !== undefined && day > today) ctx.addIssue({ code: 'custom', path: ['evidence', i, field], message: `${day} is after today (${today} in ${timeZone})` });
+        if (day !== undefined && day > today) ctx.addIssue({ code: 'custom', path: ['evidence', i, field], message: `${day} is after today (${said})` });
       }
     });
   });
