@@ -63,6 +63,11 @@ describe('phone words of chat', () => {
     expect(phones('Tel. No.: 9123 4567')).toEqual(['9123 4567']);
     expect(phones('Phone #: 9123 4567')).toEqual(['9123 4567']);
     expect(phones('Contact number: 9123 4567')).toEqual(['9123 4567']);
+    // a WhatsApp or WeChat id is the number (a `Contact ID` is not: below)
+    expect(phones('WhatsApp ID: 9123 4567')).toEqual(['9123 4567']);
+    expect(phones('WeChat ID 91234567')).toEqual(['91234567']);
+    // while an id further on is another thing's
+    expect(phones('call about case id 23456789')).toEqual([]);
   });
 
   it('lets an order, reference, invoice, account or `#` between a phone word and a number break its hold', () => {

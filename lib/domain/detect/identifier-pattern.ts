@@ -19,6 +19,8 @@ export const PHONE_CONTEXT_EN = [
   'text me', 'text us', 'text him', 'text her',
   // `ph: 9123-4567`, Singapore / Malaysia `handphone`, and a number said to be someone's
   'ph', 'handphone', 'my number', 'our number', 'his number', 'her number',
+  // a WhatsApp or WeChat id is the number (an `ID` elsewhere is another thing's: `Contact ID`)
+  'whatsapp id', 'wechat id',
 ] as const;
 /** Signature labels, upper case and followed by a colon: `M: 9123 4567`, `T: 2345 6789`. */
 const PHONE_CONTEXT_LABEL = String.raw`(?<![A-Za-z])[MT][:：]`;
