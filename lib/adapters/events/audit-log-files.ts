@@ -287,8 +287,10 @@ export function auditLogReaders(clients: { s3?: S3Sender; region?: string } = {}
         } catch (error) {
           throw toReadError(given, error);
         }
-        // A file declared alone that cannot be opened is the declared log's own failure.
+        // A file declared alone that cannot be opened, or a folder that cannot be listed, is the
+        // declared log's own failure, with its own reason.
         if (entries.length === 1 && entries[0]!.path === given) {
+          if (entries[0]!.refused !== undefined) throw new InputError(`${redact(given)}: ${entries[0]!.refused}`);
           yield await openAuditLogFile(given);
           return;
         }
