@@ -82,6 +82,17 @@ describe('a stray quote', () => {
     expect(report!.problems).toEqual([]);
   });
 
+  it('a quoted cell of several lines followed by spaces (or a CR) before the comma or line end is closed as it should be', async () => {
+    const { rows, report } = await same(put('name,message,time\nAda,"line one\ncall 9123 4567" ,09:15\r\nBob,"two\nlines" \r\n'));
+    // read leniently, as before: the cell keeps its quotes and the space (csv-parse's relaxed quotes)
+    expect(rows.map((r) => [r.line, r.cells['name'], r.cells['message']])).toEqual([
+      [2, 'Ada', '"line one\ncall 9123 4567" '],
+      [4, 'Bob', '"two\nlines" '],
+    ]);
+    expect(report!.problems).toEqual([]);
+    expect(strayQuoteLine('"a\nb" ,c\n', ',')).toBe(-1);
+  });
+
   it('a quote on one line read leniently is read as before: no problem', async () => {
     const { rows, report } = await same(put('name,phone\n"Chan" Tai Man,91234567\nChan "Big" Tai Man,61234567\n'));
     expect(rows.map((r) => r.cells['name'])).toEqual(['"Chan" Tai Man', 'Chan "Big" Tai Man']);

@@ -191,6 +191,9 @@ function newParser(options: CsvParseOptions): IncrementalParser {
 
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
 
 /**
  * In a record csv-parse read leniently (`raw`, its text, '\r\n' read as '\n'): the
@@ -211,14 +214,18 @@ export function strayQuoteLine(raw: string, delimiter: string): number {
       for (let j = i + 1; ; ) {
         const q = raw.indexOf('"', j);
         if (q < 0) return -1; // csv-parse gives no such record
-        const after = q + 1 < n ? raw.charCodeAt(q + 1) : -1;
-        if (after === QUOTE) {
+        if (raw.charCodeAt(q + 1) === QUOTE) {
           j = q + 2;
           continue;
         }
+        // spaces, tabs (when they are not the delimiter) or a CR between the closing quote and
+        // what ends the cell are no text: `"two\nlines" ,next` is a cell closed as it should be
+        let k = q + 1;
+        for (let c = raw.charCodeAt(k); (c === SPACE && delimiter !== ' ') || c === CR || (c === TAB && delimiter !== '\t'); c = raw.charCodeAt(++k));
+        const after = k < n ? raw.charCodeAt(k) : -1;
         if (after === -1 || after === NEWLINE) return -1; // the record's end
-        if (raw.startsWith(delimiter, q + 1)) {
-          i = q + 1 + delimiter.length; // the next cell
+        if (raw.startsWith(delimiter, k)) {
+          i = k + delimiter.length; // the next cell
           closed = true;
           break;
         }
