@@ -238,6 +238,8 @@ export interface EventRepository {
    * `limit`, not expired at `nowEpoch`; with the positions reached and whether more wait.
    */
   received(orgId: string, after: Watermark['positions'], upTo: string, limit: number, nowEpoch: number): Promise<{ events: HeldEvent[]; positions: Watermark['positions']; more: boolean }>;
+  /** Those of these events the table holds already (by their keys), not expired at `nowEpoch`, by id, as held. */
+  held(orgId: string, events: readonly HeldEvent[], nowEpoch: number): Promise<Map<string, HeldEvent>>;
   /** The events of these users (keyed hashes) whose time is from `from` to `to`, not expired at `nowEpoch`. */
   ofUsers(orgId: string, users: readonly string[], from: string, to: string, nowEpoch: number): Promise<HeldEvent[]>;
   baselines(orgId: string, identities: readonly string[]): Promise<Map<string, Baseline>>;

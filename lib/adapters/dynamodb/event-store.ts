@@ -47,6 +47,18 @@ export async function putEvents(store: Store, orgId: string, events: readonly { 
   await batchWriteAll(store, events.map(({ event, expiresAt }) => ({ PutRequest: { Item: eventEntity.toItem(orgId, event, expiresAt) } })));
 }
 
+/** Those of `events` the table holds (read by their keys), not expired at `nowEpoch`, by id. */
+export async function heldEvents(store: Store, orgId: string, events: readonly HeldEvent[], nowEpoch: number): Promise<Map<string, HeldEvent>> {
+  const items = await batchGetAll(store, events.map((e) => keys.event(orgId, e.user, e.time, e.id)));
+  const held = new Map<string, HeldEvent>();
+  for (const item of items) {
+    if (typeof item.expiresAt === 'number' && item.expiresAt <= nowEpoch) continue;
+    const e = eventEntity.fromItem(item);
+    held.set(e.id, e);
+  }
+  return held;
+}
+
 /** Each shard after its position, up to `upTo`, page by page until about `limit` in all: the events, the positions reached, whether more wait. */
 export async function receivedEvents(store: Store, orgId: string, after: Record<string, string>, upTo: string, limit: number, nowEpoch: number) {
   const perShard = Math.max(1, Math.ceil(limit / EVENT_SHARDS));

@@ -23,6 +23,7 @@ import {
   endIngest,
   holdIngest,
   eventsOfUsers,
+  heldEvents,
   getAuditLog,
   getBaselines,
   getWatermark,
@@ -102,6 +103,7 @@ export function dynamoRepositories(store: Store): Repositories {
     events: {
       put: (orgId, events) => putEvents(store, orgId, events),
       received: (orgId, after, upTo, limit, nowEpoch) => receivedEvents(store, orgId, after, upTo, limit, nowEpoch),
+      held: (orgId, events, nowEpoch) => heldEvents(store, orgId, events, nowEpoch),
       ofUsers: (orgId, users, from, to, nowEpoch) => eventsOfUsers(store, orgId, users, from, to, nowEpoch),
       baselines: (orgId, identities) => getBaselines(store, orgId, identities),
       putBaselines: (orgId, baselines) => putBaselines(store, orgId, baselines),

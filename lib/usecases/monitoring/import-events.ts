@@ -17,13 +17,11 @@
 // wrote then could arrive behind a run's watermark, and the file must be imported again.
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../../domain/canonical-json.ts';
-import pMap from 'p-map';
 import type { HeldEvent } from '../../domain/monitoring/event.ts';
-import { EventHolder, userHash } from '../../domain/monitoring/hold.ts';
+import { EventHolder } from '../../domain/monitoring/hold.ts';
 import { jsonLayout, tableLayout, type LayoutReader } from '../../domain/monitoring/layouts.ts';
 import type { AuditLogMapping } from '../../domain/monitoring/mapping.ts';
 import type { LoadedOrganisation } from '../../domain/org/org.ts';
-import { memoised } from '../../domain/text/memo.ts';
 import { ConflictError, InputError, NotFoundError } from '../../errors.ts';
 import type { AuditLogFile, Ports } from '../ports.ts';
 
@@ -112,11 +110,6 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
   const retention = org.organisation.logRetentionDays * DAY_S;
   const nowEpoch = Math.floor(request.now.getTime() / 1000);
   const latest = request.now.getTime() + CLOCK_SKEW_MS;
-  // The events of the file the table holds already (another file or export delivered them),
-  // read before this import's start is taken: its events carry that start, and its mark,
-  // put at once, holds runs back from it.
-  const held = await heldAlready(rt, orgId, platform, await userSpans(file, reader, key, latest, nowEpoch - retention), nowEpoch);
-
   const ingestId = randomUUID();
   const started = rt.clock();
   const receivedAt = started.toISOString();
@@ -141,11 +134,24 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
     }
   };
   try {
+    // Written again, an event held already (another file or export delivered it) would move to
+    // this import's received time and be examined, and counted, a second time: it keeps the
+    // time it first came with. A copy that says more or else (a later export with the target
+    // or IP column filled in) is written, and examined with what it says. One read of the
+    // chunk's keys before its write: a read per event, and nothing more however long the file.
     const flush = async () => {
       if (chunk.length === 0) return;
-      await hold();
-      await rt.events.put(orgId, chunk);
+      const held = await rt.events.held(orgId, chunk.map((c) => c.event), nowEpoch);
+      const fresh = chunk.filter(({ event }) => {
+        const before = held.get(event.id);
+        return before === undefined || sayings(before) !== sayings(event);
+      });
+      summary.redelivered = (summary.redelivered ?? 0) + chunk.length - fresh.length;
+      summary.events += fresh.length;
       chunk = [];
+      if (fresh.length === 0) return;
+      await hold();
+      await rt.events.put(orgId, fresh);
     };
     for await (const record of file.records()) {
       summary.rows++;
@@ -173,16 +179,7 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
         continue;
       }
       seen.add(event.id);
-      // Written again, an event held already would move to this import's received time and
-      // be examined, and counted, a second time: it keeps the time it first came with. A copy
-      // that says more or else (a later export with the target or IP column filled in) is
-      // written, and examined with what it says.
-      if (held.get(event.id) === sayings(event)) {
-        summary.redelivered = (summary.redelivered ?? 0) + 1;
-        continue;
-      }
       chunk.push({ event, expiresAt });
-      summary.events++;
       if (chunk.length >= CHUNK) await flush();
     }
     await flush();
@@ -217,47 +214,7 @@ export async function importAuditLog(rt: Pick<Ports, 'organisations' | 'events' 
   return summary;
 }
 
-/**
- * A first read of the file: each user's earliest and latest time among the events it
- * would write (neither dated ahead nor older than `oldest`, epoch seconds), by their keyed
- * hash. What the table holds of them is then read once per user, not once per chunk.
- */
-async function userSpans(file: AuditLogFile, reader: LayoutReader, key: string, latest: number, oldest: number): Promise<Map<string, { from: string; to: string }>> {
-  const spans = new Map<string, { from: string; to: string }>();
-  const hashOf = memoised((u: string) => userHash(key, u), 65_536);
-  for await (const record of file.records()) {
-    if (record.kind === 'problem') continue;
-    const read = reader.read(record);
-    if (read.status !== 'event') continue;
-    const { time, user } = read.event;
-    const t = Date.parse(time);
-    if (t > latest || Math.floor(t / 1000) <= oldest) continue;
-    const hash = hashOf(user);
-    const span = spans.get(hash);
-    if (!span) spans.set(hash, { from: time, to: time });
-    else if (time < span.from) span.from = time;
-    else if (time > span.to) span.to = time;
-  }
-  return spans;
-}
-
 /** What an event says beyond its id's parts (platform, time, user, action, object): two copies saying the same are one delivery twice. */
 function sayings(e: HeldEvent): string {
   return canonicalJson([e.userShown, e.object, e.group ?? null, e.groupHash ?? null, e.target ?? null, e.ip ?? null]);
-}
-
-/**
- * The platform's events the table holds (not expired at `nowEpoch`) of these users within
- * their spans, by id, with what each says (sayings): one range query of each user's partition.
- */
-async function heldAlready(rt: Pick<Ports, 'events'>, orgId: string, platform: string, spans: ReadonlyMap<string, { from: string; to: string }>, nowEpoch: number): Promise<Map<string, string>> {
-  const held = new Map<string, string>();
-  await pMap(
-    spans,
-    async ([user, { from, to }]) => {
-      for (const e of await rt.events.ofUsers(orgId, [user], from, to, nowEpoch)) if (e.platform === platform && e.user === user) held.set(e.id, sayings(e));
-    },
-    { concurrency: 16 },
-  );
-  return held;
 }
