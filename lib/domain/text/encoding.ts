@@ -79,20 +79,25 @@ export function chineseScore(text: string): number {
  * some of its byte pairs happen to be valid UTF-8.
  */
 function looksUtf8(sample: Uint8Array, complete: boolean): boolean {
+  if (validUtf8(sample, complete)) return true;
+  const text = new TextDecoder('utf-8').decode(sample, { stream: !complete });
+  let replaced = 0;
+  let other = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) replaced++;
+    else if (c >= 0x80) other++;
+  }
+  return replaced <= Math.max(1, other / 20);
+}
+
+/** Whether a sample is valid UTF-8 (stream: a character cut at the end of an incomplete sample is not held against it). */
+export function validUtf8(sample: Uint8Array, complete: boolean): boolean {
   try {
-    // stream: true tolerates a character cut at the end of an incomplete sample.
     new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: !complete });
     return true;
   } catch {
-    const text = new TextDecoder('utf-8').decode(sample, { stream: !complete });
-    let replaced = 0;
-    let other = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 0xfffd) replaced++;
-      else if (c >= 0x80) other++;
-    }
-    return replaced <= Math.max(1, other / 20);
+    return false;
   }
 }
 

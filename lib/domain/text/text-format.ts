@@ -27,6 +27,7 @@ import {
   binaryReason,
   chineseScore,
   detectedFormat,
+  validUtf8,
   type Encoding,
 } from './encoding.ts';
 
@@ -223,14 +224,6 @@ export function notUtf16Text(body: Uint8Array, encoding: 'utf-16le' | 'utf-16be'
 // ---------------------------------------------------------------------------
 // GB18030 or Big5 that is nearly valid UTF-8
 
-function validUtf8(sample: Uint8Array, complete: boolean): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: !complete });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** `sample` decoded in `encoding`, or undefined at its first error. */
 function decodeClean(sample: Uint8Array, encoding: 'gb18030' | 'big5', complete: boolean): string | undefined {
