@@ -41,6 +41,16 @@ describe('a list of numbers after one phone word', () => {
     // a phone word on the line before does not reach
     expect(phones('Phone:\n9123 4567 / 6123 4567')).toEqual([]);
   });
+
+  it('takes a number of the list only where an item ends after it, not one a word goes on from (a count, a code)', () => {
+    expect(phones('SMS 9123 4567, 98765432 units')).toEqual(['9123 4567']);
+    expect(phones('Tel 9123 4567 / 23456789 pcs sold')).toEqual(['9123 4567']);
+    // the ends an item of a list has: the line's, another separator, or, and, punctuation, a bracket, a phone word
+    expect(phones('Tel 9123 4567 / 6123 4567.')).toEqual(['9123 4567', '6123 4567']);
+    expect(phones('Tel 9123 4567, 6123 4567 and 2123 4567')).toEqual(['9123 4567', '6123 4567']);
+    expect(phones('Tel 9123 4567, 6123 4567 (office)')).toEqual(['9123 4567', '6123 4567']);
+    expect(phones('電話 9123 4567、6123 4567 手機')).toEqual(['9123 4567', '6123 4567']);
+  });
 });
 
 describe('phone words of chat', () => {

@@ -108,13 +108,21 @@ const LIST_MAX = 4;
  */
 const LISTED_NUMBER = String.raw`(?:(?:\+852|\(\+?852\)|（\+?852）|(?:00)?852)${SEP}?[2-9]|[235679])\d{3}${SEP}?\d{4}`;
 
+/** A phone word ending at most CONTEXT_WINDOW characters before, on the same line, with what CONTEXT_GAP allows between. */
+const PHONE_WORD_BEFORE = `(?:${PHONE_WORD}|${PHONE_CONTEXT_LABEL})${NUMBER_LABEL}?${CONTEXT_GAP}{0,${CONTEXT_WINDOW}}`;
+const PHONE_CONTEXT_BEHIND = `(?<=${PHONE_WORD_BEFORE})`;
 /**
- * A phone word ending at most CONTEXT_WINDOW characters before, on the same line, with
- * what CONTEXT_GAP allows between; or before a list of up to LIST_MAX numbers that ends
- * right before this one.
+ * A phone word before a list of up to LIST_MAX numbers that ends right before this one
+ * (a separator first, in a lookbehind of its own: most numbers have none before them, and
+ * fail there cheaply).
  */
-const PHONE_CONTEXT_BEHIND =
-  `(?<=(?:${PHONE_WORD}|${PHONE_CONTEXT_LABEL})${NUMBER_LABEL}?${CONTEXT_GAP}{0,${CONTEXT_WINDOW}}(?:${LISTED_NUMBER}${LIST_SEPARATOR}){0,${LIST_MAX}})`;
+const LIST_CONTEXT_BEHIND = `(?<=${LIST_SEPARATOR})(?<=${PHONE_WORD_BEFORE}(?:${LISTED_NUMBER}${LIST_SEPARATOR}){1,${LIST_MAX}})`;
+/**
+ * What ends a number of such a list: the line or text, another separator, `and`,
+ * sentence punctuation, a closing bracket or a phone word. Not a word of its own: in
+ * `SMS 9123 4567, 98765432 units` the second number is a count, not a phone.
+ */
+const LIST_ITEM_END = String.raw`(?=${SPACE_OR_TAB}{0,2}(?:(?![\s\S])|[\n\r/／,，;；、.。!?！？)）(（]|(?<![A-Za-z])(?i:or|and)(?![A-Za-z])|[或及和同]|${PHONE_WORD}))`;
 
 /**
  * A phone word right after the number: `9123 4567 (手機)`, `（WhatsApp）`, `係我手機`,
@@ -195,7 +203,7 @@ const CNG_PATTERN = String.raw`(?<!\d${SEP})1[3-9]\d(?:${bySep((s) => String.raw
 // bare Hong Kong number, 4-4 or compact, after or right before a phone word; its shape is
 // tested first, in a lookahead of its own: the phone-word lookbehind costs more than all the
 // rest, and most digit candidates that get this far (longer runs, near misses) are not that shape
-const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${HK_LOCAL}${PHONE_CONTEXT_AHEAD})`;
+const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${LIST_CONTEXT_BEHIND}${HK_LOCAL}${LIST_ITEM_END}|${HK_LOCAL}${PHONE_CONTEXT_AHEAD})`;
 // compact runs by length and prefix: PRC ID (or an 18-digit card), mainland mobile,
 // Visa, Mastercard, Amex, JCB, UnionPay, Discover, Diners Club, Maestro
 const RUN_PATTERN =
