@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { failedRunMetric } from '../lib/lambda/handler.ts';
 import { FAILED_RUN_METRIC } from '../lib/workflows/declarations.ts';
 
+/** What every report step's event carries besides: the organisation its run is of. */
+const ORG = { orgId: 'kowloon-co' };
+
 describe('the failed-run metric', () => {
   it("names the table and the run's workflow, in the embedded metric format", () => {
     const line = failedRunMetric({ orgId: 'kowloon-co', runName: 'evidence-sweep-kowloon-co-2026-11-30' }, { runName: 'evidence-sweep-kowloon-co-2026-11-30', status: 'failed', noticesFailed: 2 }, 'compliance-prod');
@@ -12,16 +15,16 @@ describe('the failed-run metric', () => {
     expect(logged._aws.CloudWatchMetrics).toEqual([{ Namespace: FAILED_RUN_METRIC.namespace, Dimensions: [['Table', 'Workflow']], Metrics: [{ Name: FAILED_RUN_METRIC.name, Unit: 'Count' }] }]);
     expect(Number.isInteger(logged._aws.Timestamp)).toBe(true);
     // the review's and monitoring's report steps too
-    expect(JSON.parse(failedRunMetric({}, { runName: 'quarterly-review-kowloon-co-2026-Q4', status: 'failed' }) ?? 'null').Workflow).toBe('quarterly-review');
-    expect(JSON.parse(failedRunMetric({}, { runName: 'behaviour-monitoring-kowloon-co-2026-11-30T0115', status: 'failed' }) ?? 'null').Workflow).toBe('behaviour-monitoring');
+    expect(JSON.parse(failedRunMetric(ORG, { runName: 'quarterly-review-kowloon-co-2026-Q4', status: 'failed' }) ?? 'null').Workflow).toBe('quarterly-review');
+    expect(JSON.parse(failedRunMetric(ORG, { runName: 'behaviour-monitoring-kowloon-co-2026-11-30T0115', status: 'failed' }) ?? 'null').Workflow).toBe('behaviour-monitoring');
   });
 
   it('logs nothing for a run that succeeded, a result that is no run, or a report on its way to a Fail state', () => {
-    expect(failedRunMetric({}, { runName: 'evidence-sweep-kowloon-co-2026-11-30', status: 'succeeded' })).toBeUndefined();
-    expect(failedRunMetric({}, { status: 'failed' })).toBeUndefined();
-    expect(failedRunMetric({}, undefined)).toBeUndefined();
+    expect(failedRunMetric(ORG, { runName: 'evidence-sweep-kowloon-co-2026-11-30', status: 'succeeded' })).toBeUndefined();
+    expect(failedRunMetric(ORG, { status: 'failed' })).toBeUndefined();
+    expect(failedRunMetric(ORG, undefined)).toBeUndefined();
     // RecordFailure hands the execution's error to the report step: ExecutionsFailed alarms on that one
-    expect(failedRunMetric({ error: { Error: 'States.Timeout' } }, { runName: 'evidence-sweep-kowloon-co-2026-11-30', status: 'failed' })).toBeUndefined();
+    expect(failedRunMetric({ ...ORG, error: { Error: 'States.Timeout' } }, { runName: 'evidence-sweep-kowloon-co-2026-11-30', status: 'failed' })).toBeUndefined();
   });
 });
 
@@ -30,10 +33,10 @@ describe('a report handler', () => {
     const { vi } = await import('vitest');
     const { z } = await import('zod');
     const { lambdaHandler } = await import('../lib/lambda/handler.ts');
-    const handler = lambdaHandler(z.object({ runName: z.string() }), async (_rt, event) => ({ runName: event.runName, status: 'failed' as const }));
+    const handler = lambdaHandler(z.object({ orgId: z.string(), runName: z.string() }), async (_rt, event) => ({ runName: event.runName, status: 'failed' as const }));
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
-      const event = { runName: 'evidence-sweep-kowloon-co-2026-11-30' };
+      const event = { ...ORG, runName: 'evidence-sweep-kowloon-co-2026-11-30' };
       await handler(event, {} as never);
       expect(log).not.toHaveBeenCalled();
       vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'compliance-prod-sweepReport');

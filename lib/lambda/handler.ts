@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import type { z } from 'zod';
 import { InputError } from '../errors.ts';
 import { runtime, type Runtime } from '../runtime.ts';
-import { FAILED_RUN_METRIC, WORKFLOWS } from '../workflows/declarations.ts';
+import { FAILED_RUN_METRIC, workflowOfRun } from '../workflows/declarations.ts';
 
 export class EventError extends InputError {}
 
@@ -35,9 +35,10 @@ function validateEvent<S extends z.ZodType>(schema: S): middy.MiddlewareObj<unkn
 export function failedRunMetric(event: unknown, result: unknown, table = process.env.COMPLIANCE_TABLE ?? ''): string | undefined {
   const r = result as { status?: unknown; runName?: unknown } | null;
   if (typeof r !== 'object' || r === null || r.status !== 'failed' || typeof r.runName !== 'string') return undefined;
-  if ((event as { error?: unknown } | null)?.error !== undefined) return undefined;
+  const { error, orgId } = (event ?? {}) as { error?: unknown; orgId?: unknown };
+  if (error !== undefined || typeof orgId !== 'string') return undefined;
   const runName = r.runName;
-  const workflow = WORKFLOWS.find((w) => runName.startsWith(`${w.name}-`))?.name;
+  const workflow = workflowOfRun(runName, orgId)?.name;
   if (!workflow) return undefined;
   const { namespace, name } = FAILED_RUN_METRIC;
   return JSON.stringify({

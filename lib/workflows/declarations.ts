@@ -545,6 +545,11 @@ export function runRequest(name: WorkflowName, orgId: string, now: Date, how: { 
   return { name: run, input: { orgId, runName: run, now: now.toISOString() } };
 }
 
+/** The declared workflow a run's name is of, for this organisation (`<workflow>-<orgId>-<period>`). */
+export function workflowOfRun(run: string, orgId: string): WorkflowDeclaration | undefined {
+  return WORKFLOWS.find((w) => run.startsWith(`${w.name}-${orgId}-`));
+}
+
 /** The period a run's name ends with (`data-mapping-scan-acme-2026-11` -> `2026-11`). */
 export function periodOfRun(workflowName: string, orgId: string, run: string): string {
   const prefix = `${workflowName}-${orgId}-`;

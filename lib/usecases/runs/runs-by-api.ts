@@ -6,7 +6,7 @@ import type { Principal, Role } from '../../domain/access/principal.ts';
 import type { RunRecord } from '../../domain/runs/run.ts';
 import { isRealDate } from '../../domain/dates.ts';
 import { NotFoundError } from '../../errors.ts';
-import { runRequest, WORKFLOWS, type WorkflowName } from '../../workflows/declarations.ts';
+import { runRequest, workflowOfRun, WORKFLOWS, type WorkflowName } from '../../workflows/declarations.ts';
 import type { ExecutionState, Ports } from '../ports.ts';
 import { checkRunStart } from './start-checks.ts';
 
@@ -69,7 +69,7 @@ export interface RunView {
 
 /** One run by name: its record and its execution's state (`pending`: started, its first step not yet run), as `role` may see it. */
 export async function showRun(rt: Ports, orgId: string, name: string, role: Role): Promise<RunView> {
-  const declared = WORKFLOWS.find((w) => name.startsWith(`${w.name}-${orgId}-`));
+  const declared = workflowOfRun(name, orgId);
   if (!declared) throw new NotFoundError(`no run "${name}" of ${orgId}: run names are <workflow>-${orgId}-<period>`);
   const [record, described] = await Promise.all([rt.runs.get({ orgId, kind: declared.name, name }), rt.describeExecution(declared.name, name)]);
   // An organisation whose id starts another's (harbour, harbour-ledger) must not see that one's executions.

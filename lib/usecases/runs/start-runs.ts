@@ -1,7 +1,7 @@
 // Starts scheduled runs. A schedule may deliver a tick twice, so each execution's
 // name comes from the workflow, organisation and period: a second start of the
 // same name is the same run ("already started"), not an error.
-import { daysIntoPeriod, periodOfRun, runRequest, workflow, WORKFLOWS, type WorkflowName } from '../../workflows/declarations.ts';
+import { daysIntoPeriod, periodOfRun, runRequest, workflow, workflowOfRun, WORKFLOWS, type WorkflowName } from '../../workflows/declarations.ts';
 import type { DataMapRepository, ExecutionStarter, OrganisationRepository } from '../ports.ts';
 import type { RunInput } from '../run-input.ts';
 
@@ -55,7 +55,7 @@ export async function startRuns(rt: { organisations: OrganisationRepository; dat
  * their run.started), so the trail shows who caused them; a scheduled or CLI run's name no one.
  */
 export async function startFollowers(rt: { starter: ExecutionStarter }, ended: RunInput): Promise<Started[]> {
-  const from = WORKFLOWS.find((w) => ended.runName.startsWith(`${w.name}-${ended.orgId}-`));
+  const from = workflowOfRun(ended.runName, ended.orgId);
   if (!from) throw new Error(`run "${ended.runName}" names no declared workflow of ${ended.orgId}`);
   const period = periodOfRun(from.name, ended.orgId, ended.runName);
   const started: Started[] = [];
