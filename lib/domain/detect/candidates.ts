@@ -28,6 +28,14 @@ declare const WebAssembly: {
 
 /** Pass 0: the identifier regex; pass 1 + i: TOPIC_RES[i]. */
 export const PASSES = 1 + TOPIC_STARTS.length;
+/**
+ * The list after the passes: where one of FULL_WIDTH_FORMS stands, which detect() then
+ * reads as ASCII. Their class is a pass as a Chinese keyword head's is, so the kernel
+ * lists them as it lists those, with nothing of its own.
+ */
+export const WIDE = PASSES;
+/** The full-width forms detect() reads as ASCII ones (U+FF01 to U+FF5E are ASCII's `!` to `~` + 0xFEE0). */
+export const FULL_WIDTH_FORMS = '＋－．０１２３４５６７８９＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ';
 
 // Memory layout; the kernel's header says what each part holds.
 const CLASS_AT = 0;
@@ -75,7 +83,11 @@ function instantiate(window: number): (text: string, lists: Int32Array[], counts
       }
     }
   });
-  if (PASSES > 8) throw new Error(`${PASSES} passes: the kernel's candidates carry a pass in 3 bits`);
+  for (const c of FULL_WIDTH_FORMS) {
+    if (classes[c.charCodeAt(0)] !== 0) throw new Error(`full-width ${c}: a keyword head`);
+    classes[c.charCodeAt(0)] = WIDE << 3;
+  }
+  if (WIDE >= 8) throw new Error(`${WIDE + 1} lists: the kernel's candidates carry a pass in 3 bits`);
 
   return (text, lists, counts) => {
     const n = text.length;
@@ -108,11 +120,12 @@ function instantiate(window: number): (text: string, lists: Int32Array[], counts
 const WINDOW = 1 << 18;
 
 let run: ReturnType<typeof instantiate> | undefined;
-const lists = Array.from({ length: PASSES }, () => new Int32Array(1024));
-const counts = new Int32Array(PASSES);
+const lists = Array.from({ length: WIDE + 1 }, () => new Int32Array(1024));
+const counts = new Int32Array(WIDE + 1);
 
 /**
- * Per pass, the positions of `text` (ascending) where its regex could match. The arrays
+ * Per pass, the positions of `text` (ascending) where its regex could match, then (list
+ * WIDE) those of its full-width forms. The arrays
  * are reused by the next call: read them before calling again. `window` (code units per
  * kernel call) is for tests of the windows' seams.
  */

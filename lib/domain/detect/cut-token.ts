@@ -4,7 +4,7 @@
 // shorter one of another type (the first 16 digits of a PRC ID as a card, the first 11
 // of a longer number as a mainland mobile) or an address cut in its domain as another.
 
-import { isCjk } from './detect.ts';
+import { isCjk, readAs } from './detect.ts';
 import { isSeparator } from './identifier-pattern.ts';
 
 const LETTER = /^[\p{L}\p{M}]$/u;
@@ -41,7 +41,8 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
  * (`4111 1111 11`, `+852 9123 45`, `A123456 (3`; not `card 4111`, whose `card` stays).
  * `from` is the least it returns.
  */
-export function cutTokenStart(text: string, from = 0): number {
+export function cutTokenStart(written: string, from = 0): number {
+  const text = readAs(written); // full-width digits and letters are a token's too
   let i = text.length;
   while (i > from && isSeparator(text.charCodeAt(i - 1)) && !inToken(text.charCodeAt(i - 1))) i--;
   for (;;) {

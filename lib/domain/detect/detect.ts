@@ -29,9 +29,12 @@
 //   (`4111 1111 1111 1111`) must also not be preceded by a digit and a separator, nor
 //   continue with the same separator and four more digits (for cards, see below). Nothing
 //   ending right before `@` is a number finding (that is the local part of an e-mail such
-//   as `13812345678@163.com`, found as an e-mail instead). Full-width digits and letters
-//   (`９１２３ ４５６７`, `Ａ１２３４５６（３）`) are not read: every pattern, and the
-//   candidate kernel, take ASCII digits and letters only (said in the README too).
+//   as `13812345678@163.com`, found as an e-mail instead). Full-width digits, letters
+//   and `＋－．＠` (`９１２３ ４５６７`, `Ａ１２３４５６（３）`, typed in a Chinese input
+//   method's full-width mode) are read as their ASCII forms: a text holding one is scanned
+//   as its ASCII reading (readAs; one code unit each, so offsets are the same), and each
+//   finding keeps its raw as written, while its value, and so its mask and hash, are those
+//   of the ASCII writing (the same person, the same hash). The kernel lists where they are.
 // - Separators: wherever a space may stand between groups (or before an HKID's bracket),
 //   so may the no-break, figure, thin, narrow no-break and ideographic spaces (U+00A0,
 //   U+2007, U+2009, U+202F, U+3000), which text copied from Word, Outlook and web pages
@@ -114,7 +117,7 @@
 // The parts: keywords.ts (topic tables and regexes), identifier-pattern.ts (the
 // identifier regex and phone words), check-digits.ts; this module runs the passes and
 // merges their findings.
-import { candidates } from './candidates.ts';
+import { candidates, FULL_WIDTH_FORMS, WIDE } from './candidates.ts';
 import { cardValid, cnIdValid, hkidValid } from './check-digits.ts';
 import { ibanLength, ibanValid } from './iban.ts';
 import { bareHkValue, GROUP_KINDS, IBAN_SEPARATORS, ID_RE, isSeparator } from './identifier-pattern.ts';
@@ -408,7 +411,34 @@ const RANK: Record<FindingType, number> = {
 };
 
 export function detect(text: string): Detection[] {
-  return detectAt(text, candidates(text));
+  return detectText(text).found;
+}
+
+const FULL_WIDTH = new RegExp(`[${FULL_WIDTH_FORMS}]`, 'g');
+/** A full-width form's ASCII one: U+FF01 to U+FF5E are `!` to `~` moved up by 0xFEE0. */
+const ascii = (c: string): string => String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+
+/** `text` with its full-width digits, letters and `＋－．＠` written in ASCII: the same length, each at its place. */
+export function readAs(text: string): string {
+  return text.replace(FULL_WIDTH, ascii);
+}
+
+/**
+ * detect(), with the text as the detectors read it (`read`: `text` itself, or its
+ * readAs() when it holds a full-width form) for callers that look at it further, such
+ * as a phone column's cells (records.ts); they give raw back with asWritten().
+ */
+export function detectText(text: string): { found: Detection[]; read: string } {
+  const at = candidates(text);
+  if (at[WIDE]!.length === 0) return { found: detectAt(text, at), read: text };
+  const read = readAs(text);
+  return { found: asWritten(text, detectAt(read, candidates(read))), read };
+}
+
+/** Detections made in readAs(text), with their raw as `text` has it (offsets are the same). */
+export function asWritten(text: string, found: Detection[]): Detection[] {
+  for (const d of found) d.raw = text.slice(d.start, d.end);
+  return found;
 }
 
 /**

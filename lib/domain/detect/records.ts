@@ -15,7 +15,7 @@
 // A JSON string in an array takes its array's key (`/phones/0`). The text path is
 // unchanged: this looks at one position per cell of a phone column, per JSON string
 // under a phone key, and nowhere else.
-import { detect, type Detection } from './detect.ts';
+import { asWritten, detectText, readAs, type Detection } from './detect.ts';
 import { BARE_HK_NUMBER, bareHkValue, LIST_SEPARATOR, PHONE_WORD_RE, SPACE_OR_TAB } from './identifier-pattern.ts';
 import { memoised } from '../text/memo.ts';
 
@@ -134,8 +134,9 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
         continue;
       }
       const { text, at, repeatedFrom, newlines } = next.value;
-      let found = detect(text);
-      if (at.pointer !== undefined && !continued && phoneKey(at.pointer)) found = withPhoneAt(text, found);
+      let { found, read } = detectText(text);
+      if (at.pointer !== undefined && !continued && phoneKey(at.pointer)) found = withPhoneAt(read, found);
+      if (read !== text) found = asWritten(text, found);
       continued = repeatedFrom !== undefined;
       const from = handedOver;
       // where this record hands over to the next: the middle of the text that one repeats
@@ -204,9 +205,10 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
  */
 function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDetection): void {
   const { text, group, sender } = record;
-  let found = detect(text);
+  let { found, read } = detectText(text);
   const phones = phoneColumns(table.names);
-  if (phones !== undefined) found = withPhoneCells(text, table, phones, found);
+  if (phones !== undefined) found = withPhoneCells(read, table, phones, found);
+  if (read !== text) found = asWritten(text, found);
   if (found.length === 0) return;
   const { file, sheet } = record.at;
   const { starts, names, columns, rowStarts, rows, lines } = table;
@@ -270,7 +272,8 @@ const NEXT_PHONE_AT = new RegExp(`${LIST_SEPARATOR}(${BARE_HK_NUMBER})`, 'y');
 const PHONE_NAME_COMPACT = /^(?:phone|telephone|tel|mobile|mob|cell|cellphone|handphone|hp|contact|fax|whatsapp|ph)(?:no|nos|num|number|nbr)?\d?$/;
 
 /** Whether a column's name or a JSON key says its values are phone numbers. */
-export function isPhoneName(name: string): boolean {
+export function isPhoneName(written: string): boolean {
+  const name = readAs(written); // `ＴＥＬ` as `TEL`
   // camelCase also as words (`phoneNumber`, `mobileNo`; `WhatsApp` as written), after two
   // lower-case letters so that `iPhone` stays one word
   if (PHONE_WORD_RE.test(name)) return true;

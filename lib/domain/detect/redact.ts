@@ -7,7 +7,7 @@
 // Names are not chat text, so redact() looks twice:
 //   1. the text as it is, with the detectors' own rules;
 //   2. the result with every hyphen ('-', and U+2010 to U+2013) read as a space and ASCII letters read in upper case
-//      (same length, so offsets hold), so that an identifier joined to a word by a
+//      (full-width forms as ASCII; same length, so offsets hold), so that an identifier joined to a word by a
 //      hyphen (`hr-A1234563.csv`, `card-4111111111111111.txt`) or written in lower case
 //      (`hkid_a1234563.pdf`) is masked too. A name may come out over-masked; never
 //      under-masked by these two shapes.
@@ -15,7 +15,7 @@
 // redact(redact(s)) === redact(s): what earlier versions stored can be redacted again.
 // The cost is two detector passes over the string: meant for names, paths and
 // messages, once each, never for every record's text.
-import { detect, type Detection } from './detect.ts';
+import { detect, readAs, type Detection } from './detect.ts';
 import { BARE_HK_NUMBER, bareHkValue } from './identifier-pattern.ts';
 import { mask } from './mask.ts';
 
@@ -35,9 +35,12 @@ function masked(text: string, found: readonly Detection[]): string {
   return at === 0 ? text : out + text.slice(at);
 }
 
-/** The same text, hyphens (HYPHEN's, `‐` and `–` too) as spaces and ASCII letters upper-cased: every offset unchanged. */
+/**
+ * The same text, hyphens (HYPHEN's, `‐` and `–` too) as spaces and ASCII letters
+ * upper-cased, full-width forms as ASCII (readAs): every offset unchanged.
+ */
 function loosened(text: string): string {
-  return text.replace(/[-\u2010-\u2013a-z]/g, (c) => (c >= 'a' && c <= 'z' ? c.toUpperCase() : ' '));
+  return readAs(text).replace(/[-\u2010-\u2013a-z]/g, (c) => (c >= 'a' && c <= 'z' ? c.toUpperCase() : ' '));
 }
 
 /**
@@ -46,7 +49,8 @@ function loosened(text: string): string {
  * digits (an IBAN, whose rest may be letters). Most names and JSON keys have none, and
  * are passed over without running the detectors.
  */
-function mayHoldIdentifier(text: string): boolean {
+function mayHoldIdentifier(written: string): boolean {
+  const text = readAs(written);
   if (text.includes('@') || IBAN_START.test(text)) return true;
   let digits = 0;
   for (let i = 0; i < text.length; i++) {
