@@ -46,6 +46,37 @@ async function param(resolveVariable, name, fallback) {
   return fallback;
 }
 
+/** A name with its `${AWS::...}` substitutions taken as one character each, for checking its shape. */
+const substituted = (name) => name.replace(/\$\{[^}]*\}/g, 'x');
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+const TABLE_ARN_OF = /^arn:[^:]+:dynamodb:[^:]+:[^:]+:table\/(.+)$/;
+
+/**
+ * The scanTables and scanBuckets params as the resources scanSource may read: each a
+ * comma-separated list (one source per table or bucket is the common case; an
+ * organisation has several), tables as ARNs or as names in the stack's account and
+ * region, buckets as names. A wildcard, a path or an index is refused, naming the param:
+ * the role reads exactly the tables and buckets named, never a pattern of them.
+ */
+function scanSourceResources(tablesParam, bucketsParam) {
+  const list = (value, what) => {
+    const items = String(value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (items.length === 0) throw new Error(`${what}: names no ${what === 'scanTables' ? 'table' : 'bucket'}`);
+    return items;
+  };
+  const tables = list(tablesParam, 'scanTables').map((t) => {
+    const shape = substituted(t);
+    if (!TABLE_NAME.test(TABLE_ARN_OF.exec(shape)?.[1] ?? shape)) throw new Error(`scanTables: ${JSON.stringify(t)} is not a table's name or ARN (a wildcard, path or index would grant more than the table)`);
+    return { 'Fn::Sub': t.startsWith('arn:') ? t : `arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${t}` };
+  });
+  const buckets = list(bucketsParam, 'scanBuckets').map((b) => {
+    if (!BUCKET_NAME.test(substituted(b))) throw new Error(`scanBuckets: ${JSON.stringify(b)} is not a bucket's name (a wildcard or path would grant more than the bucket)`);
+    return { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${b}` };
+  });
+  return { tables, buckets };
+}
+
 async function statements(access, resolveVariable) {
   const out = [];
   const allow = (Action, Resource) => out.push({ Effect: 'Allow', Action, Resource });
@@ -72,11 +103,10 @@ async function statements(access, resolveVariable) {
   }
   if (access.scanSources) {
     // Only the tables and buckets the operator names in the scanTables / scanBuckets params.
-    const tables = await param(resolveVariable, 'scanTables');
-    const buckets = await param(resolveVariable, 'scanBuckets');
-    allow(['dynamodb:DescribeTable', 'dynamodb:Scan'], [{ 'Fn::Sub': tables }]);
-    allow(['s3:ListBucket'], [{ 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${buckets}` }]);
-    allow(['s3:GetObject'], [{ 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${buckets}/*` }]);
+    const { tables, buckets } = scanSourceResources(await param(resolveVariable, 'scanTables'), await param(resolveVariable, 'scanBuckets'));
+    allow(['dynamodb:DescribeTable', 'dynamodb:Scan'], tables);
+    allow(['s3:ListBucket'], buckets);
+    allow(['s3:GetObject'], buckets.map((b) => ({ 'Fn::Sub': `${b['Fn::Sub']}/*` })));
   }
   if (access.startWorkflows) {
     allow(['states:StartExecution'], named(access.startWorkflows).map((w) => ({ Ref: declarations.stateMachineNames(w.name).logicalId })));
@@ -243,4 +273,4 @@ function outputs() {
   return out;
 }
 
-module.exports = { functions, stateMachines, resources };
+module.exports = { functions, stateMachines, resources, scanSourceResources };
