@@ -10,6 +10,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
+import { isJsonName, jsonEscapesRead } from '../../domain/text/json-escapes.ts';
 import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
 import type { CsvProblem, CsvReport } from './csv-reader.ts';
 import { notRegular, reasonOf, statRegularFile, toReadError } from './read-error.ts';
@@ -152,16 +153,19 @@ function textRead(file: string, format: 'text' | 'csv' | 'tsv' | 'json', report:
 
 async function* textRecords(file: string, group: string, options: FileReadOptions, part?: FilePart): FileRecords {
   let report: ReadReport | undefined;
+  const json = isJsonName(file); // JSON Lines, or a document too large for its strings: escapes read
   const reading = readTextChunks(file, {
     maxChunkChars: options.maxChunkChars ?? DEFAULT_CHUNK_CHARS,
     ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}),
     ...(part ? { range: part, encoding: part.encoding } : {}),
+    jsonEscapes: json,
     report: (r) => (report = r),
   });
   // a part's reader counts its lines from 1: they are moved to the whole file's here, once per chunk
   const before = part === undefined ? 0 : part.line - 1;
   for await (const { text, line, repeatedFrom, newlines } of reading) {
-    yield { group, sender: '', text, at: { file, line: line + before }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
+    const record: SourceRecord = { group, sender: '', text, at: { file, line: line + before }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
+    yield json ? jsonEscapesRead(record) : record;
   }
   return textRead(file, 'text', report);
 }

@@ -19,6 +19,7 @@ import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
 import { textFormat, type Encoding } from '../../domain/text/text-format.ts';
 import { decodeTextChunks } from './text-chunks.ts';
+import { isJsonName, jsonEscapesRead } from '../../domain/text/json-escapes.ts';
 
 export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;
 const CHUNK_CHARS = 256 * 1024;
@@ -130,8 +131,10 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       yield head.subarray(format.bomLength);
       yield* bytes;
     })();
-    for await (const { text, line, repeatedFrom, newlines } of decodeTextChunks(rest, format.encoding, { maxChunkChars: CHUNK_CHARS, cut: partial })) {
-      yield { group, sender: '', text, at: { file, line }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
+    const json = isJsonName(object.key); // read as text, its `\uXXXX` escapes read (json-escapes.ts)
+    for await (const { text, line, repeatedFrom, newlines } of decodeTextChunks(rest, format.encoding, { maxChunkChars: CHUNK_CHARS, cut: partial, jsonEscapes: json })) {
+      const record: SourceRecord = { group, sender: '', text, at: { file, line }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
+      yield json ? jsonEscapesRead(record) : record;
     }
     coverage.bytesRead += read;
     coverage.records++;

@@ -73,6 +73,18 @@ export interface DecodeOptions {
   cut?: boolean;
   /** Called once when decoding ends without an error, also when the caller stops early. */
   report?: (r: DecodeReport) => void;
+  /**
+   * JSON read as text, whose `\uXXXX` escapes its reader reads (json-escapes.ts): a long
+   * line's pieces and their overlaps are cut outside an escape, so that each piece reads
+   * every escape whole, and the text a piece repeats reads the same in both pieces.
+   */
+  jsonEscapes?: boolean | undefined;
+}
+
+/** `i`, or the start of a `\uXXXX` escape that position `i` would cut. */
+function outsideEscape(text: string, i: number): number {
+  for (let j = i - 1; j >= Math.max(0, i - 5); j--) if (text.charCodeAt(j) === 0x5c && text.charCodeAt(j + 1) === 0x75) return j;
+  return i;
 }
 
 /**
@@ -213,8 +225,10 @@ export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encodi
       } else {
         let end = maxChunkChars;
         if (isHighSurrogate(pending.charCodeAt(end - 1))) end--;
+        if (options.jsonEscapes) end = outsideEscape(pending, end);
         let overlapStart = end - overlapChars;
         if (isLowSurrogate(pending.charCodeAt(overlapStart))) overlapStart++;
+        if (options.jsonEscapes) overlapStart = outsideEscape(pending, overlapStart);
         yield { ...take(pending.slice(0, end), pendingContinued, pendingOverlap), repeatedFrom: overlapStart };
         pending = pending.slice(overlapStart);
         pendingOverlap = end - overlapStart;

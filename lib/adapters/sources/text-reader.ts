@@ -39,6 +39,8 @@ export interface ReadTextOptions {
    * its `bytesTotal` is the part's length, and its first line is line 1.
    */
   range?: { start: number; end: number };
+  /** JSON read as text: a long line's pieces are cut outside `\uXXXX` escapes (DecodeOptions). */
+  jsonEscapes?: boolean;
   /**
    * Called once when reading ends without an error: after the last chunk, when the
    * file is skipped as binary, or when the caller stops iterating early.
@@ -96,6 +98,7 @@ export async function* readTextChunks(path: string, options: ReadTextOptions = {
       bytesTotal = Math.max(0, Math.min(range.end, bytesTotal) - range.start);
       yield* decodeTextChunks(rangeBytes(path, fh, range.start, range.start + bytesTotal, highWaterMark, (n) => (bytesRead += n)), encoding, {
         maxChunkChars,
+        jsonEscapes: options.jsonEscapes,
         report: (r) => (decoded = r),
       });
       finished = true;
@@ -130,7 +133,7 @@ export async function* readTextChunks(path: string, options: ReadTextOptions = {
     bytesRead = Math.min(start, limit);
     // The bytes after the BOM, up to the budget, counted as they are read.
     const bytes = rangeBytes(path, fh, start, limit, highWaterMark, (n) => (bytesRead += n));
-    yield* decodeTextChunks(bytes, encoding, { maxChunkChars, cut: limit < bytesTotal, report: (r) => (decoded = r) });
+    yield* decodeTextChunks(bytes, encoding, { maxChunkChars, cut: limit < bytesTotal, jsonEscapes: options.jsonEscapes, report: (r) => (decoded = r) });
     finished = true;
   } catch (err) {
     failed = true;
