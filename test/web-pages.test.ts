@@ -38,6 +38,27 @@ describe('pages', () => {
     expect(page).toContain('本季你沒有任務。');
   });
 
+  it('label a task\'s evidence status: today\'s where known, else the status when the review opened', async () => {
+    const item = { id: '2026-Q4/A.8.5', control: 'A.8.5', controlTitle: 'Secure authentication', due: '2026-12-30', status: 'open', evidenceStatusAtOpening: 'lapsed', evidence: [] };
+    const today = (await tasksPage(ctx(), '2026-Q4', [{ ...item, evidenceStatus: 'current' }])).html;
+    expect(today).toContain('Evidence today: <span class="status-current">current</span>');
+    expect(today).not.toContain('>lapsed<');
+    // a task handed to someone who may not read its control: only the status at opening, said to be that
+    const handed = (await tasksPage(ctx(), '2026-Q4', [item])).html;
+    expect(handed).toContain('Evidence when the review opened: <span class="status-lapsed">lapsed</span>');
+  });
+
+  it('list tasks read-only, whose each is, escaped, for a role that may not answer', async () => {
+    const auditor = { ...ctx(), principal: { person: 'ray', orgId: 'acme', role: 'auditor' as const } };
+    const page = (
+      await tasksPage(auditor, '2026-Q4', [{ id: '2026-Q4/A.5.9', control: 'A.5.9', controlTitle: 'Inventory', due: '2026-12-30', status: 'open', owner: '<b>ada</b>', delegate: 'bo"b', evidenceStatusAtOpening: 'current', evidence: [] }], { readOnly: true })
+    ).html;
+    expect(page).toContain('<h1>Tasks 2026-Q4</h1>');
+    expect(page).not.toContain('My tasks');
+    expect(page).not.toContain('action="/tasks/');
+    expect(page).toContain('Owner: &lt;b&gt;ada&lt;/b&gt; (handed to bo&quot;b)');
+  });
+
   it('name the storage country in the data map\'s flows, never OTHER', async () => {
     const page = (
       await dataMapPage(ctx(), {

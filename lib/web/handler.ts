@@ -116,14 +116,31 @@ function fromQuery(req: WebRequest, path: string, name: string): string {
 
 type TaskList = { quarter: string; items: Parameters<typeof pages.tasksPage>[2] };
 
+const ANSWER = { method: 'POST', path: '/v1/reviews/{quarter}/tasks/{control}/answer' } as const;
+
 async function tasks(req: WebRequest, outcome: { message?: string; problem?: string; failedTask?: string } = {}, statusCode = 200): Promise<ApiResult> {
-  const list = await api<TaskList>(req, 'GET', '/v1/tasks', { query: { limit: '500', ...(req.query.quarter ? { quarter: req.query.quarter } : {}) } });
+  const [list, controls] = await Promise.all([
+    api<TaskList>(req, 'GET', '/v1/tasks', { query: { limit: '500', ...(req.query.quarter ? { quarter: req.query.quarter } : {}) } }),
+    // Today's evidence status, as /controls shows it (a shared read): a task keeps only the status at its opening.
+    // An owner reads only the controls they own, so a task handed to them keeps that one, labelled so.
+    api<{ items: { id: string; evidenceStatus: string }[] }>(req, 'GET', '/v1/controls', { query: { limit: '500' } }),
+  ]);
+  const today = new Map(controls.items.map((c) => [c.id, c.evidenceStatus]));
+  const items = list.items.map((task) => (today.has(task.control) ? { ...task, evidenceStatus: today.get(task.control) as string } : task));
+  // Only the roles the answer route takes get forms: any other's post would be refused (403) every time.
+  const readOnly = !specOf(ANSWER).roles.includes(req.principal.role);
   const done = req.query.done ? `${req.ctx.t.answered} (${req.query.done})` : undefined;
-  return page(await pages.tasksPage(req.ctx, list.quarter, list.items, { ...(done ? { message: done } : {}), ...outcome, values: req.form }), statusCode);
+  return page(await pages.tasksPage(req.ctx, list.quarter, items, { ...(done ? { message: done } : {}), ...outcome, values: req.form, readOnly }), statusCode);
 }
 
-/** The form's answer as the API's body: evidence only when a location is given. */
+/**
+ * The form's answer as the API's body: evidence only when a location is given. A SHA-256 or a file
+ * name without one is refused, naming the field, rather than dropped and the answer recorded without it.
+ */
 function answerBody(form: Record<string, string>) {
+  if (!form.evidenceLocation && (form.evidenceSha256?.trim() || form.evidenceName?.trim())) {
+    throw new InputError('evidenceLocation: is required with a SHA-256 or a file name (where the evidence is kept)');
+  }
   const evidence = form.evidenceLocation ? { location: form.evidenceLocation, name: form.evidenceName || form.evidenceLocation.split('/').pop() || 'evidence', sha256: form.evidenceSha256 ?? '', bytes: 0 } : undefined;
   return { result: form.result ?? '', ...(form.comment ? { comment: form.comment } : {}), ...(evidence ? { evidence } : {}) };
 }
@@ -134,14 +151,16 @@ const PAGES: Record<string, Page> = {
   'POST /tasks/{quarter}/{control}': async (req) => {
     const { quarter = '', control = '' } = req.params;
     try {
-      await api(req, 'POST', '/v1/reviews/{quarter}/tasks/{control}/answer', { params: { quarter, control }, body: answerBody(req.form) });
+      await api(req, 'POST', ANSWER.path, { params: { quarter, control }, body: answerBody(req.form) });
     } catch (error) {
       const outcome = errorOutcome(error);
       if (!outcome.expected) throw error;
       // The page again, saying what is wrong, with what was typed kept: that quarter's page, or the
       // current one when the quarter in the form's address is not one (its error is the one to show).
       const shown: Record<string, string> = isQuarter(quarter) ? { quarter } : {};
-      return tasks({ ...req, query: shown }, { problem: `${control}: ${redact((error as Error).message)}`, failedTask: `${quarter}/${control}` }, outcome.httpStatus);
+      // No such task: the use case's message points at the command line; the page says where tasks are.
+      const said = error instanceof NotFoundError ? `${quarter}/${control}: ${req.ctx.t.noSuchTask}` : `${control}: ${redact((error as Error).message)}`;
+      return tasks({ ...req, query: shown }, { problem: said, failedTask: `${quarter}/${control}` }, outcome.httpStatus);
     }
     return redirect(`/tasks?quarter=${encodeURIComponent(quarter)}&done=${encodeURIComponent(control)}#task-${encodeURIComponent(control)}`);
   },
@@ -156,7 +175,11 @@ const PAGES: Record<string, Page> = {
   'GET /review': async (req) => {
     const rt = readingRuntime();
     const quarter = req.query.quarter !== undefined ? fromQuery(req, '/v1/reviews/{quarter}', 'quarter') : await resolveQuarter(rt, req.principal.orgId, rt.clock());
-    return page(await pages.reviewPage(req.ctx, await api(req, 'GET', '/v1/reviews/{quarter}', { params: { quarter } })));
+    const view = await api<Parameters<typeof pages.reviewPage>[1]>(req, 'GET', '/v1/reviews/{quarter}', { params: { quarter } }).catch((error: unknown) => {
+      // The use case's message names a command to open it; the page says how it comes about here.
+      throw error instanceof NotFoundError ? new NotFoundError(`${quarter}: ${req.ctx.t.noReview}`) : error;
+    });
+    return page(await pages.reviewPage(req.ctx, view));
   },
   'GET /audit': async (req) => {
     const verification = await api<Parameters<typeof pages.auditPage>[1]>(req, 'GET', '/v1/audit/verify');
@@ -169,11 +192,14 @@ const PAGES: Record<string, Page> = {
     const settings = await rt.organisations.settings(req.principal.orgId);
     return page(await pages.packagePage(req.ctx, quarterAt(rt.clock(), settings?.timeZone ?? 'Asia/Hong_Kong')));
   },
-  'GET /package/download': async (req) =>
-    toResult(await runRoute(specOf({ method: 'GET', path: '/v1/exports/{period}' }), { principal: req.principal, params: { period: fromQuery(req, '/v1/exports/{period}', 'period') }, query: { format: req.query.format ?? 'json' } })),
+  'GET /package/download': async (req) => {
+    // Every other query key goes to the route, whose schema refuses one it does not know, naming it, as the API does.
+    const { period: _, ...query } = req.query;
+    return toResult(await runRoute(specOf({ method: 'GET', path: '/v1/exports/{period}' }), { principal: req.principal, params: { period: fromQuery(req, '/v1/exports/{period}', 'period') }, query }));
+  },
   'GET /runs': async (req) => {
     const runs = await api<{ items: Parameters<typeof pages.runsPage>[1] }>(req, 'GET', '/v1/runs', { query: { limit: '500' } });
-    const started = req.query.started;
+    const started = req.query.started ?? req.query.already;
     const watched = started === undefined ? undefined : await startedRun(req, started);
     // The page refreshes while the run just started is under way; with none named, while any listed run is.
     const running = watched === undefined ? runs.items.some((r) => r.status === 'running') : watched.state === 'under-way';
@@ -181,12 +207,14 @@ const PAGES: Record<string, Page> = {
     // so that a page that stops refreshing does not stop on it still running.
     const now = watched?.status;
     const items = now === undefined ? runs.items : runs.items.map((r) => (r.name === started ? { ...r, status: now } : r));
-    const said = started === undefined ? {} : watched?.state === 'unknown' ? { problem: `${req.ctx.t.unknownRun}: ${started}` } : { message: `${req.ctx.t.started}: ${started}` };
+    const said =
+      started === undefined ? {} : watched?.state === 'unknown' ? { problem: `${req.ctx.t.unknownRun}: ${started}` } : { message: `${req.query.started === undefined ? req.ctx.t.alreadyStarted : req.ctx.t.started}: ${started}` };
     return page(await pages.runsPage(req.ctx, items.slice(-50), { running, ...said }));
   },
   'POST /runs': async (req) => {
-    const started = await api<{ name: string }>(req, 'POST', '/v1/runs', { body: { workflow: req.form.workflow ?? '' } });
-    return redirect(`/runs?started=${encodeURIComponent(started.name)}`);
+    const started = await api<{ name: string; status: 'started' | 'already-started' }>(req, 'POST', '/v1/runs', { body: { workflow: req.form.workflow ?? '' } });
+    // A run of that name exists (started within the same second, or by a schedule): said so, not "started".
+    return redirect(`/runs?${started.status === 'already-started' ? 'already' : 'started'}=${encodeURIComponent(started.name)}`);
   },
   'GET /report': async (req) => {
     await authorise(specOf({ method: 'GET', path: '/v1/gaps' }), req.principal); // the report is for whoever may read gaps

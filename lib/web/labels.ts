@@ -71,6 +71,14 @@ const EN = {
   wrongMethod: 'This page cannot be opened that way: use the menu or the link below.',
   tooLarge: 'What was sent is too large (a form takes up to 64 KB).',
   unknownRun: 'No run of this name is known',
+  alreadyStarted: 'Already started before (not started again)',
+  evidenceToday: 'Evidence today',
+  evidenceAtOpening: 'Evidence when the review opened',
+  handedTo: 'handed to',
+  tasksReadOnly: 'Each task is answered by its owner; your role reads them here.',
+  noTasksAtAll: 'There are no tasks in this quarter.',
+  noSuchTask: 'there is no such task: your tasks are listed on this page',
+  noReview: 'no review has been opened for this quarter (a quarter\'s review opens when its quarterly review runs: see the Runs page)',
 } as const;
 
 export type Labels = { [K in keyof typeof EN]: string };
@@ -143,6 +151,14 @@ const ZH: Labels = {
   wrongMethod: '此頁面不能以這種方式開啟：請使用選單或下面的連結。',
   tooLarge: '傳送的內容過大（表格最多 64 KB）。',
   unknownRun: '沒有這個名稱的執行記錄',
+  alreadyStarted: '早前已開始（沒有再次開始）',
+  evidenceToday: '今天的證據狀態',
+  evidenceAtOpening: '審查開始時的證據狀態',
+  handedTo: '已交給',
+  tasksReadOnly: '每項任務由其負責人回覆；你的角色只可在此查閱。',
+  noTasksAtAll: '本季沒有任務。',
+  noSuchTask: '沒有這項任務：你的任務都列在此頁',
+  noReview: '此季度尚未開始審查（季度審查執行時才會開始：請看「執行記錄」頁面）',
 };
 
 export function labels(language: Language | undefined): Labels {

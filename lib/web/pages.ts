@@ -85,18 +85,30 @@ interface TaskItem {
   comment?: string;
   reviewDecision?: string;
   evidenceStatusAtOpening: string;
+  /** Today's, as /controls has it, where the reader may read the control (else only the status at opening is shown, labelled so). */
+  evidenceStatus?: string;
+  owner?: string;
+  delegate?: string;
   evidence: { id: string; title: string; location: string }[];
 }
 
-export async function tasksPage(ctx: PageContext, quarter: string, tasks: readonly TaskItem[], options: { message?: string; problem?: string; values?: Record<string, string>; failedTask?: string } = {}): Promise<Markup> {
+export async function tasksPage(
+  ctx: PageContext,
+  quarter: string,
+  tasks: readonly TaskItem[],
+  options: { message?: string; problem?: string; values?: Record<string, string>; failedTask?: string; readOnly?: boolean } = {},
+): Promise<Markup> {
   const t = ctx.t;
   const cards = await Promise.all(
     tasks.map(async (task) => {
       const id = `task-${task.control}`;
       const values = task.id === options.failedTask ? (options.values ?? {}) : {};
-      const closed = task.reviewDecision === 'accepted';
+      const closed = options.readOnly || task.reviewDecision === 'accepted';
+      const evidence = task.evidenceStatus !== undefined ? { label: t.evidenceToday, status: task.evidenceStatus } : { label: t.evidenceAtOpening, status: task.evidenceStatusAtOpening };
+      // A reader of everyone's tasks is told whose each is; an owner's are theirs.
+      const whose = options.readOnly && task.owner ? html` · ${t.owner}: ${task.owner}${task.delegate ? ` (${t.handedTo} ${task.delegate})` : ''}` : '';
       return html`<section class="card" id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h">${task.control} ${task.controlTitle}</h2>
-<p>${t.status}: <strong class="${cls(task.status)}">${task.status}</strong>${task.result ? html` · ${t.result}: <strong class="${cls(task.result)}">${task.result}</strong>` : ''} · ${t.due}: ${task.due} · ${t.evidence}: <span class="${cls(task.evidenceStatusAtOpening)}">${task.evidenceStatusAtOpening}</span></p>
+<p>${t.status}: <strong class="${cls(task.status)}">${task.status}</strong>${task.result ? html` · ${t.result}: <strong class="${cls(task.result)}">${task.result}</strong>` : ''} · ${t.due}: ${task.due} · ${evidence.label}: <span class="${cls(evidence.status)}">${evidence.status}</span>${whose}</p>
 ${task.comment ? html`<p>${t.comment}: ${task.comment}</p>` : ''}
 ${task.evidence.length ? html`<ul>${task.evidence.map((e) => html`<li>${e.title} (${e.location})</li>`)}</ul>` : ''}
 ${
@@ -114,6 +126,7 @@ ${
     }),
   );
   const problem = options.problem ? { status: 'problem' as const, message: options.problem } : options.message ? { status: 'notice' as const, message: options.message } : {};
+  if (options.readOnly) return layout(ctx, `${t.tasks} ${quarter}`, html`<p>${t.tasksReadOnly}</p>${tasks.length ? cards : html`<p>${t.noTasksAtAll}</p>`}`, problem);
   return layout(ctx, `${t.myTasks} ${quarter}`, tasks.length ? html`${cards}` : html`<p>${t.noTasks}</p>`, problem);
 }
 
