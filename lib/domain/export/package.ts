@@ -10,7 +10,7 @@ import type { EvidenceOrigin } from '../evidence/origin.ts';
 import type { AnalysisRecord, Gap } from '../gaps/gap.ts';
 import { annexASortKey } from '../org/annex-a.ts';
 import type { EvidenceRecord, SweepPolicy } from '../org/org.ts';
-import type { Nonconformity, Review, ReviewSummary, Task } from '../review/review.ts';
+import { TaskResult, type Nonconformity, type Review, type ReviewSummary, type Task } from '../review/review.ts';
 import type { SoaRow } from '../review/soa.ts';
 import { inWindow, type PeriodWindow } from './period.ts';
 
@@ -175,6 +175,35 @@ export function gapsOfPeriod(gaps: readonly Gap[], window: PeriodWindow): Gap[] 
   return gaps
     .filter((g) => before(g.openedAt, window.to) && !(g.status === 'closed' && g.closedAt !== undefined && before(g.closedAt, window.from)))
     .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * Each task as it stood just before `end` (the period's end, an instant, excluded), for
+ * the Statement of Applicability of a period: a task holds only its latest answer and
+ * decision, so whatever is stamped at or after `end` is taken off. A task closed before
+ * `end` takes no change after it and stands as it is. An answer given since `end` hides
+ * what stood before it: the period's `task.answered`, `task.accepted` and
+ * `task.returned` entries (`history`) tell it; without one the task was open then.
+ */
+export function tasksAsOf(tasks: readonly Task[], end: string, history: readonly Pick<AuditEvent, 'at' | 'event' | 'subject' | 'detail'>[]): Task[] {
+  const before = (at: string | undefined) => at !== undefined && Date.parse(at) < Date.parse(end);
+  return tasks.map((t): Task => {
+    if (before(t.closedAt)) return t;
+    const { closedAt: _closed, ...open } = t;
+    const { reviewDecision: _d, reviewComment: _dc, reviewedAt: _da, ...undecided } = open;
+    // Answered before the end (or never): a decision made since is taken off, the answer awaiting it.
+    if (!t.answeredAt || before(t.answeredAt)) return !t.reviewedAt || before(t.reviewedAt) ? open : { ...undecided, status: 'answered' };
+    // Answered since: what the trail says of it before the end (answered, then perhaps returned or accepted), else open.
+    const { result: _r, comment: _c, answeredBy: _b, answeredAt: _a, ...unanswered } = undecided;
+    let stood: Task = { ...unanswered, status: 'open' };
+    for (const e of history.filter((e) => e.subject === `TASK#${t.id}` && before(e.at)).sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
+      const result = TaskResult.safeParse(e.detail?.result);
+      if (e.event === 'task.answered' && result.success) stood = { ...unanswered, status: 'answered', result: result.data, answeredAt: e.at };
+      else if (e.event === 'task.accepted' && stood.result) stood = { ...stood, status: 'answered', reviewDecision: 'accepted', reviewedAt: e.at };
+      else if (e.event === 'task.returned' && stood.result) stood = { ...stood, status: 'open', reviewDecision: 'returned', reviewedAt: e.at };
+    }
+    return stood;
+  });
 }
 
 /** Entries of the trail stamped in the period, in time order (as they were, where two share a time). */

@@ -1,8 +1,9 @@
 // The audit package of one organisation and period (`compliance export`, and the
 // HTTP route GET /v1/exports/{period}): the audit trail sealed first, then the
-// Statement of Applicability, the quarter's review with every answer, the evidence
-// that counted in the period, the gaps open in it, the data map and the audit
-// entries of the period, written as JSON, CSV or OSCAL, with a signed manifest.
+// Statement of Applicability as it stood at the period's end, the quarter's review
+// with every answer, the evidence that counted in the period, the gaps open in it,
+// the data map and the audit entries of the period, written as JSON, CSV or OSCAL,
+// with a signed manifest.
 import { localDate } from '../../domain/review/quarter.ts';
 import { jsonParts } from '../../domain/export/json.ts';
 import { csvParts } from '../../domain/export/csv.ts';
@@ -16,6 +17,7 @@ import {
   EXPORT_FORMATS,
   gapsOfPeriod,
   summariseDataMap,
+  tasksAsOf,
   type DataMapSummary,
   type ExportFormat,
   type PackageContent,
@@ -24,10 +26,13 @@ import {
 } from '../../domain/export/package.ts';
 import { parsePeriod, periodWindow, type PeriodWindow } from '../../domain/export/period.ts';
 import type { Quarter } from '../../domain/review/quarter.ts';
+import type { Task } from '../../domain/review/review.ts';
+import { evidenceStatusByControl, reviewResults, statementOfApplicability, type SoaRow } from '../../domain/review/soa.ts';
+import type { EvidenceRecord, LoadedOrganisation } from '../../domain/org/org.ts';
 import { InputError, NotFoundError } from '../../errors.ts';
-import type { Ports } from '../ports.ts';
+import type { AuditRecord, Ports } from '../ports.ts';
 import { readAuditRange, sealAudit } from '../audit/trail.ts';
-import { reviewView, soaOf } from '../review/show.ts';
+import { reviewView } from '../review/show.ts';
 import type { ManifestSigner } from './signer.ts';
 
 export interface ExportRequest {
@@ -85,6 +90,32 @@ async function dataMapOf(ports: Ports, orgId: string, window: PeriodWindow): Pro
   return map ? summariseDataMap(map) : undefined;
 }
 
+/** The tasks of the last four reviews up to the period's (those soaOf reads today). */
+async function tasksUpTo(ports: Ports, orgId: string, period: Quarter): Promise<Task[]> {
+  const quarters = (await ports.reviews.list(orgId)).map((r) => r.id).filter((q) => q <= period).sort().reverse().slice(0, 4);
+  return (await Promise.all(quarters.map((q) => ports.reviews.tasks(orgId, q)))).flat();
+}
+
+/**
+ * The Statement of Applicability as it stood at the period's end, as `compliance soa`
+ * computes it then (soaOf): the tasks of the last four reviews up to the period's, each as it
+ * stood before the end (tasksAsOf), the evidence as on the `asOf` day. So a period
+ * downloaded later says the same, not what later quarters' answers say.
+ */
+function soaAtEnd(org: LoadedOrganisation, window: PeriodWindow, asOf: string, evidence: readonly EvidenceRecord[], tasks: readonly Task[], history: readonly AuditRecord[]): SoaRow[] {
+  return statementOfApplicability([...org.controls.values()], reviewResults(tasksAsOf(tasks, window.to, history)), evidenceStatusByControl(evidence, asOf, org.organisation.sweep));
+}
+
+/**
+ * Whether anything of the organisation was recorded by the period's end: evidence
+ * collected by its last day, else an audit entry before its end (every import, run,
+ * review, gap and data map writes one). Read only when no evidence is that old.
+ */
+async function recordedBy(ports: Ports, orgId: string, window: PeriodWindow, evidence: readonly EvidenceRecord[]): Promise<boolean> {
+  if (evidence.some((e) => e.collected <= window.lastDay)) return true;
+  return (await readAuditRange(ports, orgId, '1970-01-01T00:00:00.000Z', window.to)).some((e) => Date.parse(e.at) < Date.parse(window.to));
+}
+
 /** Everything the package holds, read for the period (the trail sealed first). */
 export async function packageContent(ports: Ports, request: Omit<ExportRequest, 'format' | 'signer'>): Promise<PackageContent> {
   const period = parsePeriod(request.period);
@@ -99,17 +130,24 @@ export async function packageContent(ports: Ports, request: Omit<ExportRequest, 
   // The statuses of a period that has ended are those of its last moment.
   const asOfMoment = asOf === today ? now : new Date(Date.parse(window.to) - 1);
 
+  const evidence = await ports.organisations.evidence(orgId);
+  // A signed package of a quarter the product never saw would attest a Statement of Applicability no one held then.
+  if (!(await recordedBy(ports, orgId, window, evidence))) {
+    throw new InputError(`period: ${period} ended ${window.lastDay} (in ${tz}), before anything was recorded for ${orgId} (no evidence collected by then, no audit entry): there is no Statement of Applicability, review or evidence of it to package`);
+  }
+
   // Sealed first, so the manifest's head covers every entry the package holds (but those written while it is made).
   const sealed = await sealAudit(ports, orgId, request.actor ?? 'export');
-  const [entries, soa, review, evidence, gaps, analysis, dataMap] = await Promise.all([
+  const [entries, tasks, review, gaps, analysis, dataMap] = await Promise.all([
     readAuditRange(ports, orgId, window.from, window.to),
-    soaOf(ports, orgId, asOfMoment),
+    tasksUpTo(ports, orgId, period),
     reviewOf(ports, orgId, period, asOfMoment),
-    ports.organisations.evidence(orgId),
     ports.gaps.all(orgId),
     ports.gaps.latestAnalysis(orgId),
     dataMapOf(ports, orgId, window),
   ]);
+  const audit = auditOfPeriod(entries, window);
+  const soa = soaAtEnd(org, window, asOf, evidence, tasks, audit);
   const analysisBefore = analysis && Date.parse(analysis.asOf) < Date.parse(window.to) ? analysis : undefined;
   return {
     org: { id: orgId, name: org.organisation.name, timeZone: tz },
@@ -125,7 +163,7 @@ export async function packageContent(ports: Ports, request: Omit<ExportRequest, 
       gaps: gapsOfPeriod(gaps, window),
     },
     dataMap,
-    audit: auditOfPeriod(entries, window).map(({ sk, hash, ...entry }) => ({ ...entry, key: sk, hash })),
+    audit: audit.map(({ sk, hash, ...entry }) => ({ ...entry, key: sk, hash })),
     auditHead: { seq: sealed.seq, hash: sealed.hash },
   };
 }
