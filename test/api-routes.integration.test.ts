@@ -179,11 +179,12 @@ describe('HTTP API', () => {
   });
 
   it('starts a period\'s run once: a repeated start reports the existing run, which finishes', async () => {
-    const body = JSON.stringify({ workflow: 'evidence-sweep', period: '2026-11-29' });
+    // The period under way at the fixture's 02:00Z (the sweep's day is the role table's).
+    const body = JSON.stringify({ workflow: 'behaviour-monitoring', period: '2026-11-30T0200' });
     const first = await call(api, 'POST', '/v1/runs', { token: api.tokens.scheduler, body });
-    expect(first).toMatchObject({ status: 202, body: { name: 'evidence-sweep-harbour-ledger-2026-11-29', status: 'started' } });
+    expect(first).toMatchObject({ status: 202, body: { name: 'behaviour-monitoring-harbour-ledger-2026-11-30T0200', status: 'started' } });
     expect(await call(api, 'POST', '/v1/runs', { token: api.tokens.scheduler, body })).toMatchObject({ status: 202, body: { status: 'already-started' } });
-    const state = await finished(api, 'evidence-sweep-harbour-ledger-2026-11-29');
+    const state = await finished(api, 'behaviour-monitoring-harbour-ledger-2026-11-30T0200');
     expect(state).toMatchObject({ run: { status: 'succeeded' }, execution: { status: 'SUCCEEDED' } });
     expect(await call(api, 'POST', '/v1/runs', { token: api.tokens.scheduler, body: JSON.stringify({ workflow: 'evidence-sweep', period: '2026-11' }) })).toMatchObject({
       status: 400,
@@ -192,12 +193,13 @@ describe('HTTP API', () => {
   });
 
   it('attributes a run started through the API to the person who started it: run.started by them with their role, startedBy on the run and in the list', async () => {
-    const name = 'evidence-sweep-harbour-ledger-2026-11-28';
-    expect(await call(api, 'POST', '/v1/runs', { token: api.tokens.scheduler, body: JSON.stringify({ workflow: 'evidence-sweep', period: '2026-11-28' }) })).toMatchObject({ status: 202, body: { name } });
+    // On demand: named for the moment (the fixture's 02:00Z), so no other test's run.
+    const name = 'evidence-sweep-harbour-ledger-2026-11-30T020000';
+    expect(await call(api, 'POST', '/v1/runs', { token: api.tokens.scheduler, body: JSON.stringify({ workflow: 'evidence-sweep' }) })).toMatchObject({ status: 202, body: { name } });
     expect(await finished(api, name)).toMatchObject({ run: { status: 'succeeded' } });
     expect(await call(api, 'GET', `/v1/runs/${name}`, { token: api.tokens.admin })).toMatchObject({ status: 200, body: { run: { name, startedBy: 'raymond-wong' } } });
-    const listed = (await call(api, 'GET', '/v1/runs?workflow=evidence-sweep&period=2026-11-28', { token: api.tokens.auditor })).body as { items: unknown[] };
-    expect(listed.items).toEqual([expect.objectContaining({ name, startedBy: 'raymond-wong' })]);
+    const listed = (await call(api, 'GET', '/v1/runs?workflow=evidence-sweep&period=2026-11-30', { token: api.tokens.auditor })).body as { items: { name: string }[] };
+    expect(listed.items.filter((r) => r.name === name)).toEqual([expect.objectContaining({ name, startedBy: 'raymond-wong' })]);
     const started = (await readAuditRange(api.rt, ORG, '2026-11-30', '2026-12-01')).filter((e) => e.event === 'run.started');
     expect(started.filter((e) => e.subject.endsWith(`#${name}`))).toEqual([expect.objectContaining({ actor: 'raymond-wong', detail: { role: 'scheduler' } })]);
     // A run no person started (the fixture's, as the schedule starts them) is still its own, with no startedBy.

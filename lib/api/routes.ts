@@ -16,13 +16,12 @@ import { EvidenceSubmission, registerEvidence } from '../usecases/evidence/regis
 import { answerTask } from '../usecases/review/answer.ts';
 import { listTasks, resolveQuarter, showReview, soaOf, type TaskView } from '../usecases/review/show.ts';
 import { listRunRecords, PeriodFilter, runAsSeenBy, showRun, startRunNow, WorkflowParam } from '../usecases/runs/runs-by-api.ts';
-import { NotFoundError } from '../errors.ts';
-import { isoMoment } from '../domain/dates.ts';
+import { InputError, NotFoundError } from '../errors.ts';
 import { localDate } from '../domain/review/quarter.ts';
 import type { Ports } from '../usecases/ports.ts';
 import { AlertStatus, Disposition } from '../domain/monitoring/alert.ts';
 import { acknowledgeAlert, alertsHandledBy, listAlerts, quarterStats, resolveAlert } from '../usecases/monitoring/alerts.ts';
-import { readAuditRange, verifyAudit } from '../usecases/audit/trail.ts';
+import { AuditBound, readAuditPeriod, verifyAudit } from '../usecases/audit/trail.ts';
 import { exportPackage } from '../usecases/export/export-package.ts';
 import { zipPackage } from '../domain/export/zip.ts';
 import { pageOf, PageQuery } from './pages.ts';
@@ -74,7 +73,7 @@ export const ROUTES: readonly RouteSpec[] = [
     handle: async ({ rt, principal, query, now, shared }) => {
       const rows = await shared(`controls:${await statusDay(rt, principal.orgId, now)}`, () => soaOf(rt, principal.orgId, now));
       const owner = ownOnly(principal);
-      return { json: pageOf(owner ? rows.filter((r) => r.owner === owner) : rows, (r) => annexASortKey(r.id), query) };
+      return { json: pageOf(owner ? rows.filter((r) => r.owner === owner) : rows, (r) => annexASortKey(r.id), query, '/v1/controls') };
     },
   }),
   route({
@@ -96,7 +95,7 @@ export const ROUTES: readonly RouteSpec[] = [
       const filter = { ...(query.status ? { status: query.status } : {}), ...(ownOnly(principal) ? { owner: principal.person } : {}) };
       const all = { ...filter, ...(query.control ? { control: query.control } : {}) };
       const rows = await shared(`evidence:${JSON.stringify(all)}:${await statusDay(rt, principal.orgId, now)}`, () => listEvidenceRows(rt, principal.orgId, now, all));
-      return { json: pageOf(rows, (r) => r.id, query) };
+      return { json: pageOf(rows, (r) => r.id, query, '/v1/evidence') };
     },
   }),
   route({
@@ -122,7 +121,7 @@ export const ROUTES: readonly RouteSpec[] = [
           (!query.severity || g.severity === query.severity) &&
           (!query.framework || g.requirements.some((r) => r.framework === query.framework)),
       );
-      return { json: pageOf(kept, (g) => `${severityRank(g.severity)}#${g.id}`, query) };
+      return { json: pageOf(kept, (g) => `${severityRank(g.severity)}#${g.id}`, query, '/v1/gaps') };
     },
   }),
   route({
@@ -141,7 +140,7 @@ export const ROUTES: readonly RouteSpec[] = [
       const quarter = await resolveQuarter(rt, principal.orgId, now, query.quarter);
       const tasks = await listTasks(rt, principal.orgId, quarter, ownOnly(principal));
       const kept = tasks.filter((t) => taskMatches(t, query.status));
-      return { json: { quarter, ...pageOf(kept, (t) => annexASortKey(t.control), query) } };
+      return { json: { quarter, ...pageOf(kept, (t) => annexASortKey(t.control), query, '/v1/tasks') } };
     },
   }),
   route({
@@ -189,10 +188,10 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/audit',
     roles: EVERYONE_WHO_READS,
-    query: z.strictObject({ from: isoMoment.optional(), to: isoMoment.optional(), ...PageQuery }),
+    query: z.strictObject({ from: AuditBound.optional(), to: AuditBound.optional(), ...PageQuery }),
     handle: async ({ rt, principal, query }) => {
-      const entries = await readAuditRange(rt, principal.orgId, query.from ?? '0000-01-01', query.to ?? '9999-12-31');
-      return { json: pageOf(entries, (e) => e.sk, query) };
+      const entries = await readAuditPeriod(rt, principal.orgId, query, { from: 'query.from', to: 'query.to' });
+      return { json: pageOf(entries, (e) => e.sk, query, '/v1/audit') };
     },
   }),
   route({
@@ -213,7 +212,10 @@ export const ROUTES: readonly RouteSpec[] = [
     query: z.strictObject({ format: z.enum(['json', 'csv', 'oscal']).default('json') }),
     handle: async ({ rt, principal, params, query, now }) => {
       const signer = await rt.manifestSigner();
-      const { files, manifest } = await exportPackage(rt, { orgId: principal.orgId, period: params.period, format: query.format, signer, now, actor: principal.person });
+      const { files, manifest } = await exportPackage(rt, { orgId: principal.orgId, period: params.period, format: query.format, signer, now, actor: principal.person }).catch((error: unknown) => {
+        // The use case names the field "period:" whoever asked; here the period is the path's (path.period, as the schema says it).
+        throw error instanceof InputError && error.message.startsWith('period: ') ? new InputError(`path.${error.message}`) : error;
+      });
       return { file: zipPackage(files, { mtime: new Date(manifest.generatedAt) }), contentType: 'application/zip', filename: `${principal.orgId}-${manifest.period}-${query.format}.zip` };
     },
   }),
@@ -226,7 +228,7 @@ export const ROUTES: readonly RouteSpec[] = [
       // An owner sees the alerts they may acknowledge and resolve (handlesAlert): those sent to them, and every one for the contacts.
       const owner = ownOnly(principal);
       const alerts = owner ? await alertsHandledBy(rt, principal.orgId, owner, query.status) : await listAlerts(rt, principal.orgId, query.status);
-      return { json: pageOf(alerts, (a) => `${a.at}#${a.id}`, query) };
+      return { json: pageOf(alerts, (a) => `${a.at}#${a.id}`, query, '/v1/alerts') };
     },
   }),
   route({
@@ -264,7 +266,7 @@ export const ROUTES: readonly RouteSpec[] = [
     handle: async ({ rt, principal, query, shared }) => {
       const filter = { ...(query.workflow ? { workflow: query.workflow } : {}), ...(query.period ? { period: query.period } : {}) };
       const runs = await shared(`runs:${JSON.stringify(filter)}`, () => listRunRecords(rt, principal.orgId, filter));
-      return { json: pageOf(runs.map((r) => runAsSeenBy(r, principal.role)), (r) => `${r.startedAt ?? ''}#${r.name}`, query) };
+      return { json: pageOf(runs.map((r) => runAsSeenBy(r, principal.role)), (r) => `${r.startedAt ?? ''}#${r.name}`, query, '/v1/runs') };
     },
   }),
   route({

@@ -59,9 +59,8 @@ export function addApiCommands(program: Command, cli: ReviewCli): void {
       const { withBackgroundStarter } = await import('../adapters/local/workflow-runner.ts');
       const { setRuntime } = await import('../runtime.ts');
       await cli.withSession(options, async (session) => {
-        // --now sets the clock at start; it runs on from there.
-        const offset = session.now.getTime() - Date.now();
-        const clock = () => new Date(Date.now() + offset);
+        // Real time, or with --now that moment when the command began, running on (session.clock).
+        const clock = () => session.clock();
         const { localManifestSigner } = await import('../adapters/local/local-manifest-signer.ts');
         const signer = localManifestSigner(options.dataDir);
         setRuntime(withBackgroundStarter({ ...session.rt, clock, manifestSigner: async () => signer }));

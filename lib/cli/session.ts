@@ -31,6 +31,11 @@ export interface GlobalOptions {
 export interface Session {
   rt: Runtime;
   now: Date;
+  /**
+   * The clock of a command that keeps running (serve): with --now or COMPLIANCE_NOW it reads
+   * that moment when the command began and runs on from there; without, the system clock.
+   */
+  clock(): Date;
   /** Where mail went, when it went to the outbox. */
   outboxDir?: string;
   close(): Promise<void>;
@@ -42,6 +47,8 @@ export function sessionNow(value: string | undefined): Date {
 }
 
 export async function openSession(options: GlobalOptions): Promise<Session> {
+  // Taken before DynamoDB Local starts (seconds): a clock set from after it would run that much slow.
+  const began = Date.now();
   // --now is checked first, under its own name: it stands in for COMPLIANCE_NOW below,
   // whose own errors name the variable.
   if (options.now) parseNow(options.now);
@@ -53,6 +60,7 @@ export async function openSession(options: GlobalOptions): Promise<Session> {
     ...(options.now ? { COMPLIANCE_NOW: options.now } : {}),
   });
   const now = sessionNow(env.COMPLIANCE_NOW);
+  const clock = env.COMPLIANCE_NOW ? () => new Date(now.getTime() + (Date.now() - began)) : () => new Date();
   const local = env.DYNAMODB_ENDPOINT || options.aws ? undefined : await startDynamoLocal({ dataDir: options.dataDir });
   try {
     const endpoint = env.DYNAMODB_ENDPOINT ?? local?.endpoint;
@@ -63,6 +71,7 @@ export async function openSession(options: GlobalOptions): Promise<Session> {
     return {
       rt: withLocalStarter(createRuntime({ store, mailer: createMailer(mail), readers: sourceReaders({ region: env.AWS_REGION }), hashKey: env.COMPLIANCE_HASH_KEY || env.HASH_KEY_PARAMETER ? hashKeySource(env) : localHashKey(options.dataDir), webBaseUrl: env.WEB_BASE_URL ?? LOCAL_WEB_BASE_URL })),
       now,
+      clock,
       ...(mail.transport === 'outbox' ? { outboxDir: path.resolve(mail.outboxDir) } : {}),
       close: async () => {
         store.doc.destroy();

@@ -188,6 +188,9 @@ export interface ExecutionState {
   orgId?: string;
   startedAt?: string;
   stoppedAt?: string;
+  /** A failed execution's error (a name) and cause, redacted, as DescribeExecution gives them. */
+  error?: string;
+  cause?: string;
 }
 
 /** undefined: no such execution, or none this orchestrator knows of. */

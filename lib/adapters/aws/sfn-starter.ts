@@ -1,6 +1,7 @@
 // Starts executions of the deployed state machines. Step Functions refuses a
 // second execution of the same name; that refusal means "already started".
 import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { redact } from '../../domain/detect/redact.ts';
 import { InputError } from '../../errors.ts';
 import { stateMachineNames, type WorkflowName } from '../../workflows/declarations.ts';
 import type { ExecutionDescriber, ExecutionState, ExecutionStarter } from '../../usecases/ports.ts';
@@ -42,6 +43,9 @@ export function sfnDescriber(arns: Partial<Record<WorkflowName, string>>, client
         ...(typeof orgId === 'string' ? { orgId } : {}),
         ...(result.startDate ? { startedAt: result.startDate.toISOString() } : {}),
         ...(result.stopDate ? { stoppedAt: result.stopDate.toISOString() } : {}),
+        // Why it failed, where no step recorded it (a failure before the first step's record).
+        ...(result.error ? { error: redact(result.error) } : {}),
+        ...(result.cause ? { cause: redact(result.cause) } : {}),
       };
     } catch (error) {
       if (error instanceof ExecutionDoesNotExist) return undefined;

@@ -4,10 +4,12 @@
 // the local run uses the deployed code path.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { redact } from '../../domain/detect/redact.ts';
 import type { RunRecord } from '../../domain/runs/run.ts';
 import { setRuntime, type Runtime } from '../../runtime.ts';
 import type { ExecutionState } from '../../usecases/ports.ts';
+import { runNameProblem } from '../../usecases/run-input.ts';
 import { allFunctions, definitionFile, runRequest, type FunctionKey, type WorkflowName } from '../../workflows/declarations.ts';
 
 const ROOT = new URL('../../../', import.meta.url);
@@ -128,9 +130,36 @@ async function ranAlready(rt: Runtime, workflow: string, name: string, orgId: st
 }
 
 /**
+ * A failed execution as DescribeExecution gives it: its error (a name) and cause, redacted
+ * as every error the product keeps or logs. The state machine's own failure wraps what
+ * failed: a Fail state's Error and Cause, or a task's error no Catch took.
+ */
+export function executionFailure(error: unknown): { error: string; cause: string } {
+  const failed = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
+  if (failed instanceof Error) return { error: redact(failed.name), cause: redact(failed.message) };
+  return { error: 'Error', cause: redact(String(failed)) };
+}
+
+/**
+ * A run whose execution failed before its first step recorded it (a handler's module that
+ * would not load), or whose failure step never ran, is recorded failed with the execution's
+ * reason: else it would show as pending (or running) with no reason, and be gone once
+ * the process that held the execution ends. A run whose own steps recorded how it
+ * ended keeps that record; a name no run could have is left alone (the edge refuses it).
+ */
+async function recordUnrecordedFailure(rt: Runtime, workflow: string, name: string, orgId: string, failure: { error: string; cause: string }): Promise<void> {
+  if (runNameProblem(workflow as WorkflowName, name, orgId)) return;
+  const ref = { orgId, kind: workflow, name };
+  const recorded = await rt.runs.get(ref);
+  if (recorded && recorded.status !== 'running') return;
+  await rt.runs.finish(ref, { status: 'failed', error: `${failure.error}: ${failure.cause}` }, rt.clock().toISOString());
+}
+
+/**
  * The runtime with a starter that runs workflows here, as Step Functions would on
  * AWS: a name that already succeeded is the same run ('exists'); a run that fails
- * records its own failure, and the one who started it goes on (starting is not
+ * records its own failure (or is recorded failed here when it could not:
+ * recordUnrecordedFailure), and the one who started it goes on (starting is not
  * waiting for the result).
  */
 export function withLocalStarter(rt: Runtime): Runtime {
@@ -140,8 +169,8 @@ export function withLocalStarter(rt: Runtime): Runtime {
     if (await ranAlready(local, workflow, name, parsed.orgId)) return 'exists';
     try {
       await executeWorkflow(local, workflow as WorkflowName, parsed);
-    } catch {
-      // The run record holds the failure (its RecordFailure step).
+    } catch (error) {
+      await recordUnrecordedFailure(local, workflow, name, parsed.orgId, executionFailure(error)).catch(() => undefined);
     }
     return {};
   };
@@ -162,7 +191,17 @@ export function withBackgroundStarter(rt: Runtime): Runtime {
     executions.set(name, state);
     executeWorkflow(local, workflow as WorkflowName, parsed).then(
       () => Object.assign(state, { status: 'SUCCEEDED', stoppedAt: new Date().toISOString() }),
-      () => Object.assign(state, { status: 'FAILED', stoppedAt: new Date().toISOString() }),
+      async (error: unknown) => {
+        const failure = executionFailure(error);
+        Object.assign(state, { status: 'FAILED', stoppedAt: new Date().toISOString(), ...failure });
+        // Nobody waits on a started run: the server's log is where its operator sees why.
+        console.error(JSON.stringify({ level: 'error', message: 'workflow execution failed', workflow, run: name, ...failure }));
+        try {
+          await recordUnrecordedFailure(local, workflow, name, parsed.orgId, failure);
+        } catch (recording) {
+          console.error(JSON.stringify({ level: 'error', message: 'could not record the failed run', workflow, run: name, ...executionFailure(recording) }));
+        }
+      },
     );
     return {};
   };

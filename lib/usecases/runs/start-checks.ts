@@ -33,22 +33,28 @@ function checkPeriod(name: WorkflowName, period: string, field: string): void {
 
 /**
  * Why a run cannot start now for `period`, of a workflow other than the review (whose
- * quarter must be under way: notUnderWay): a period that has not begun. Judged on the
- * calendar the workflow's runs are named on, by the function that names them
- * (runRequest's periodOf): UTC, unless the period is the organisation's own. A
- * scan's, analysis's, sweep's or monitoring pass's period is a UTC one (the schedules
- * fire in UTC and name their runs so); judged on the organisation's date instead, a
- * scheduler west of UTC would be refused the month the schedule has just started
- * (02:00 UTC on 1 December is still 30 November in Los Angeles), and one east of it
- * could take tomorrow's UTC name before the schedule, whose run would then find it
- * taken and not run.
+ * quarter must be under way: notUnderWay): a period that is not the one under way. These
+ * runs work as of the moment they start (a scan reads the sources as they are now, a sweep
+ * judges evidence as of today), so a run named for a period that has ended would be
+ * recorded as that period's while it is of today (evidence-sweep 1999-01-01), and one for
+ * a period not yet begun would take the name the schedule will want. Without a period the
+ * run is an on-demand one, named for the moment. Judged on the calendar the workflow's
+ * runs are named on, by the function that names them (runRequest's periodOf): UTC,
+ * unless the period is the organisation's own. A scan's, analysis's, sweep's or
+ * monitoring pass's period is a UTC one (the schedules fire in UTC and name their runs
+ * so); judged on the organisation's date instead, a scheduler west of UTC would be
+ * refused the month the schedule has just started (02:00 UTC on 1 December is still 30
+ * November in Los Angeles), and one east of it could take tomorrow's UTC name before the
+ * schedule, whose run would then find it taken and not run.
  */
-function notBegun(name: WorkflowName, period: string, now: Date, timeZone: string | undefined): string | undefined {
+function notCurrent(name: WorkflowName, period: string, now: Date, timeZone: string | undefined): string | undefined {
   const { period: kind } = workflow(name);
   const current = periodOf(kind, now, timeZone);
+  if (period === current) return undefined;
+  const calendar = `the ${kind} under way is ${current} in ${timeZone ?? 'UTC'}, on whose calendar ${name} runs are named`;
   // Periods of one kind are written to one width, most significant part first: they compare as strings.
-  if (period <= current) return undefined;
-  return `${period} has not begun (the ${kind} under way is ${current} in ${timeZone ?? 'UTC'}, on whose calendar ${name} runs are named): a run is for a ${kind} that has begun`;
+  if (period > current) return `${period} has not begun (${calendar}): a run is for a ${kind} that has begun`;
+  return `${period} has ended (${calendar}): ${name} runs work as of the moment they start, so one is for the ${kind} under way (leave period out to start one on demand)`;
 }
 
 /**
@@ -56,7 +62,7 @@ function notBegun(name: WorkflowName, period: string, now: Date, timeZone: strin
  * on-demand one) that its workflow would only fail: a period not written for its
  * kind; a quarter's review for a quarter that has ended or not begun where the
  * organisation is (a review opened years ahead would mail every owner now); any
- * other run for a period that has not begun (notBegun); a gap analysis or a monitoring
+ * other run for a period that is not the one under way (notCurrent); a gap analysis or a monitoring
  * pass with no data map to hold the requirements or the events against.
  */
 export async function checkRunStart(
@@ -79,7 +85,7 @@ export async function checkRunStart(
     const refused = notUnderWay(period, localDate(now, timeZone), timeZone);
     if (refused) throw new InputError(`${fields.period}: ${refused}`);
   } else if (period !== undefined) {
-    const refused = notBegun(name, period, now, timeZone);
+    const refused = notCurrent(name, period, now, timeZone);
     if (refused) throw new InputError(`${fields.period}: ${refused}`);
   }
   if (name === 'gap-analysis' && !(await rt.dataMaps.latest(orgId))) {

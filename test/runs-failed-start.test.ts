@@ -1,0 +1,75 @@
+// A run whose execution fails before its first step can record anything (here, a step's
+// module that does not load): the execution's error and cause, redacted, are shown by
+// GET /v1/runs/{name}, logged by the server, and the run is recorded failed with them,
+// so it is still known once the process that ran it has gone.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
+import { localSigningKey } from '../lib/adapters/local/local-signing-key.ts';
+import { issueLocalToken } from '../lib/adapters/local/local-token.ts';
+import { withBackgroundStarter } from '../lib/adapters/local/workflow-runner.ts';
+import { serveApi, type LocalServer } from '../lib/api/local-server.ts';
+import { setRuntime, type Runtime } from '../lib/runtime.ts';
+import { importOrganisationFile } from '../lib/usecases/org/import.ts';
+import { call, type ApiFixture } from './support/api.ts';
+import { testRuntime } from './support/local-store.ts';
+import { tempDir } from './support/temp-dir.ts';
+
+// The sweep's first step's module is one that is not there; its path holds an address, which the redaction masks.
+vi.mock('../lib/workflows/declarations.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../lib/workflows/declarations.ts')>();
+  return {
+    ...real,
+    allFunctions: () => {
+      const fns = real.allFunctions();
+      fns.set('sweepPlan', { ...fns.get('sweepPlan')!, handler: 'functions/plan-of-chan.tai.man@example.com.handler' });
+      return fns;
+    },
+  };
+});
+
+const SAMPLE = 'examples/acme-hk/org.yaml';
+const ORG = 'harbour-ledger';
+const NOW = new Date('2026-11-30T02:00:00Z');
+
+describe('a run that fails before its first step', () => {
+  let rt: Runtime;
+  let server: LocalServer;
+  let token: string;
+  const api = () => ({ server }) as ApiFixture;
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+    rt = withBackgroundStarter({ ...(await testRuntime()), clock: () => new Date(NOW) });
+    await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-29T00:00:00.000Z');
+    setRuntime(rt);
+    const key = localSigningKey(tempDir('runs-failed-key-'));
+    server = await serveApi({ key });
+    token = await issueLocalToken(key, { person: 'raymond-wong', orgId: ORG, role: 'scheduler', ttlSeconds: 3600, now: new Date() });
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+    setRuntime(undefined);
+    vi.restoreAllMocks();
+  });
+
+  it('shows, logs and records why, redacted', async () => {
+    const name = `evidence-sweep-${ORG}-2026-11-30`;
+    expect(await call(api(), 'POST', '/v1/runs', { token, body: JSON.stringify({ workflow: 'evidence-sweep', period: '2026-11-30' }) })).toMatchObject({ status: 202, body: { name } });
+    let view: { run?: { status: string; error?: string }; execution?: { status: string; error?: string; cause?: string } } = {};
+    for (let i = 0; i < 300; i++) {
+      view = (await call(api(), 'GET', `/v1/runs/${name}`, { token })).body as typeof view;
+      if (view.execution?.status !== 'RUNNING' && view.run?.status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const cause = expect.stringMatching(/^Cannot find module '.*\/functions\/p\*\*\*@example\.com\.ts' imported from /);
+    expect(view).toMatchObject({ execution: { status: 'FAILED', error: 'Error', cause }, run: { name, status: 'failed', error: expect.stringMatching(/^Error: Cannot find module '.*\/functions\/p\*\*\*@example\.com\.ts'/) } });
+    expect(JSON.stringify(view)).not.toContain('chan.tai.man@example.com');
+    // Recorded: a process that never ran it (a restarted server) still knows the run and why it failed.
+    const record = await rt.runs.get({ orgId: ORG, kind: 'evidence-sweep', name });
+    expect(record).toMatchObject({ status: 'failed', error: expect.stringMatching(/^Error: Cannot find module /) });
+    const failedLog = logged.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.run === name);
+    expect(failedLog).toMatchObject({ level: 'error', workflow: 'evidence-sweep', run: name, error: 'Error', cause });
+    expect(logged.join('\n')).not.toContain('chan.tai.man@example.com');
+  }, 60_000);
+});
