@@ -61,8 +61,9 @@
 //   may be one longer number), and be followed by an expiry MMYY that ends the grouping
 //   (`... 1111 1227 cvv 123`). A 13-digit number (a Visa of old, a Maestro) is a card only
 //   with a card word within 32 characters on its line (cardContext): 13 digits is an
-//   EAN-13 barcode's length. An 18-digit run whose digits 7-14 are a date is a
-//   (mistyped) PRC ID, never a card.
+//   EAN-13 barcode's length. (A table's column or a JSON key named for cards stands for
+//   the card word of the number starting its value: records.ts.) An 18-digit run whose
+//   digits 7-14 are a date is a (mistyped) PRC ID, never a card.
 // - iban: against the SWIFT IBAN Registry held as data (iban.ts): length, character class
 //   per BBAN position, mod 97 and national check digits where the country defines them;
 //   either case, compact or grouped with one kind of separator (space, dash or dot), which
@@ -87,9 +88,14 @@
 //   `or` or 或 and nothing else (`Phone: 9123 4567 / 6123 4567`); or right after it, with
 //   only spaces, an opening bracket or "is my" / 係我 / 係佢 between (`9123 4567 (手機)`,
 //   `6130 1824 是我的手机`, `9123 4567 is my mobile`), so that the next item's phone word
-//   does not count. value: `+85291234567`. A table's column or a JSON key named with a
-//   phone word stands for the phone word of the value it holds (records.ts), and a name
-//   is read as a phone word's context (redactName in redact.ts); neither is this text path.
+//   does not count; each number of a list before it too, up to four after, joined the
+//   same way and nothing else, the last with its phone word right after it so
+//   (`9123 4567 / 6123 4567 (手機)`, `9123 4567、6123 4567 係我手機`), but not a first number
+//   that an order, reference or invoice word labels up to eight characters before
+//   (`訂單 23456789、91234567 係我手機`). value: `+85291234567`. A table's column or a JSON
+//   key named with a phone word stands for the phone word of the value it holds
+//   (records.ts), and a name is read as a phone word's context (redactName in redact.ts);
+//   neither is this text path.
 //   google-libphonenumber was not used: the issue's leading-digit rule is the
 //   specification, and its metadata would add ~500 kB and a per-candidate parse for no
 //   gain in recall.

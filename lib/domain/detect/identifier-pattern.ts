@@ -100,7 +100,7 @@ const NUMBER_LABEL = String.raw`(?:\.?${SPACE}{0,2}(?:(?<![A-Za-z])(?i:no|nos|nu
  * either side. Nothing else may stand between the numbers.
  */
 export const LIST_SEPARATOR = String.raw`${SPACE_OR_TAB}{0,2}(?:[/／,，;；、]|(?<![A-Za-z])(?i:or)(?![A-Za-z])|或)${SPACE_OR_TAB}{0,2}`;
-/** How many numbers of a list before a number the phone word before them still governs. */
+/** How many numbers of a list before a number the phone word before them still governs (and after it, the phone word after them). */
 const LIST_MAX = 4;
 /**
  * A phone number earlier in such a list: a bare one, or one with a +852 / (852) / 852
@@ -132,6 +132,21 @@ const LIST_ITEM_END = String.raw`(?=${SPACE_OR_TAB}{0,2}(?:(?![\s\S])|[\n\r/／,
  */
 const PHONE_CONTEXT_AHEAD =
   `(?=${SPACE_OR_TAB}{0,2}(?:[(（]${SPACE_OR_TAB}?|[係是](?:我|佢|他|她)(?:的|嘅)?|(?i:is (?:my|his|her|our|the) ))?${PHONE_WORD})`;
+
+/**
+ * A list of up to LIST_MAX numbers after this one, the last with its phone word right
+ * after it (PHONE_CONTEXT_AHEAD): `9123 4567 / 6123 4567 (手機)`, `9123 4567、6123 4567
+ * 係我手機`. The mirror of LIST_CONTEXT_BEHIND: only LIST_SEPARATOR between the numbers,
+ * on one line. Its separator is tested first, where most numbers fail cheaply.
+ */
+const LIST_CONTEXT_AHEAD = `(?=${LIST_SEPARATOR}${LISTED_NUMBER}(?:${LIST_SEPARATOR}${LISTED_NUMBER}){0,${LIST_MAX - 1}}${PHONE_CONTEXT_AHEAD})`;
+/**
+ * Not a number that an order, reference, invoice or account word (NOT_A_PHONE_WORD)
+ * labels, up to eight characters before it on its line (`訂單 23456789、91234567 係我手機`,
+ * `Order no.: 23456789, 91234567 (mobile)`): a phone word after a list reaches its first
+ * number across the others, and that number's own label says it is another thing's.
+ */
+const NOT_LABELLED_OTHER = String.raw`(?<!${NOT_A_PHONE_WORD}[^\n\r\d。，,;；!?！？/|]{0,8})`;
 
 /** `f(SPACE)|f(HYPHEN)`: one kind of separator throughout (spaces, or hyphens), without a backreference. */
 function bySep(f: (sep: string) => string, seps: readonly string[] = [SPACE, HYPHEN]): string {
@@ -200,10 +215,11 @@ const CARD_PATTERN =
   String.raw`|[3-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{6}${s}\d{4,5}${END}(?!${s}\d)`)})))`;
 // grouped mainland mobile 3-4-4
 const CNG_PATTERN = String.raw`(?<!\d${SEP})1[3-9]\d(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${END}(?!${s}\d)`)})`;
-// bare Hong Kong number, 4-4 or compact, after or right before a phone word; its shape is
+// bare Hong Kong number, 4-4 or compact, after or right before a phone word, or in a list
+// after or right before one (LIST_CONTEXT_BEHIND, LIST_CONTEXT_AHEAD); its shape is
 // tested first, in a lookahead of its own: the phone-word lookbehind costs more than all the
 // rest, and most digit candidates that get this far (longer runs, near misses) are not that shape
-const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${LIST_CONTEXT_BEHIND}${HK_LOCAL}${LIST_ITEM_END}|${HK_LOCAL}${PHONE_CONTEXT_AHEAD})`;
+const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${LIST_CONTEXT_BEHIND}${HK_LOCAL}${LIST_ITEM_END}|${HK_LOCAL}${PHONE_CONTEXT_AHEAD}|(?=${HK_LOCAL}${LIST_CONTEXT_AHEAD})${NOT_LABELLED_OTHER}${HK_LOCAL})`;
 // compact runs by length and prefix: PRC ID (or an 18-digit card), mainland mobile,
 // Visa, Mastercard, Amex, JCB, UnionPay, Discover, Diners Club, Maestro
 const RUN_PATTERN =
@@ -226,6 +242,15 @@ function notJoined(n: number): string {
  * Not part of ID_RE: text needs the phone word.
  */
 export const BARE_HK_NUMBER = `${notJoined(0)}(?<!\\d${SEP})${HK_LOCAL}`;
+
+/**
+ * A 13-digit card number where no card word is needed because the place says it is a card
+ * (a cell of a `卡號` or `card_no` column: records.ts): the shapes detect() takes for 13
+ * digits, compact or 4-4-4-1 with one kind of separator, with the same tests of what stands
+ * before and after. Not part of ID_RE: text needs the card word (cardContext in detect.ts).
+ */
+export const CARD_13_NUMBER =
+  `${notJoined(0)}(?:\\d{13}${END}|(?<!\\d${SEP})(?:${bySep((s) => String.raw`\d{4}${s}\d{4}${s}\d{4}${s}\d${END}(?!${s}\d{4})`)}))`;
 
 /** A bare Hong Kong number's canonical value, as detect() gives it: `+852` and its eight digits. */
 export const bareHkValue = (raw: string): string => `+852${raw.replace(/\D/g, '')}`;

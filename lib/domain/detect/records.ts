@@ -12,11 +12,21 @@
 // whole words in either case; `phoneNumber` read as `phone Number`), or when it is one
 // written as one word with `no` or `number` (`PHONENO`, `Tel. No.`, `HP`: PHONE_NAME_COMPACT);
 // an `order_no` column of eight-digit numbers stays clean.
+// So can a column or key be the card word a 13-digit card number needs (cardContext in
+// detect.ts): a cell of a `卡號`, `Credit Card` or `card_no` column, or a JSON string under a
+// `cardNumber` key, that starts with a 13-digit number of a 13-digit brand (Visa of old,
+// Maestro; compact or 4-4-4-1, also behind Excel's text marks) passing Luhn is a
+// payment_card finding. Its name is a card word by the text's rules (Chinese `卡`, `咭`
+// anywhere, English words whole) but for those naming a card's other fields or a ledger's
+// amounts (`cvv`, `expiry`, `credit` alone), or `CC`, `PAN` or one word with `no`
+// (`CARDNO`) as the whole name: CARD_NAME_*; an `ean`, `barcode` or `sku` column of
+// EAN-13 barcodes stays clean.
 // A JSON string in an array takes its array's key (`/phones/0`). The text path is
-// unchanged: this looks at one position per cell of a phone column, per JSON string
-// under a phone key, and nowhere else.
+// unchanged: this looks at one position per cell of a phone or card column, per JSON
+// string under a phone or card key, and nowhere else.
 import { asWritten, detectText, readAs, type Detection } from './detect.ts';
-import { BARE_HK_NUMBER, bareHkValue, LIST_SEPARATOR, PHONE_WORD_RE, SPACE_OR_TAB } from './identifier-pattern.ts';
+import { cardValid } from './check-digits.ts';
+import { BARE_HK_NUMBER, bareHkValue, CARD_13_NUMBER, LIST_SEPARATOR, PHONE_WORD_RE, SPACE_OR_TAB } from './identifier-pattern.ts';
 import { memoised } from '../text/memo.ts';
 
 /** Where a record is: its file (or object, or table), with line, row and column, or a JSON pointer. */
@@ -113,9 +123,10 @@ export type OnDetection = (record: SourceRecord, d: Detection, line: number | un
  * than the longest identifier (an IBAN candidate cut at its country's length, an e-mail
  * address of 64 + 1 + 253) and than any detector reads before one (a phone word up to
  * 20 characters before a number, or before a list of up to four numbers before it:
- * under 200 characters in all; an e-mail's local part), so the findings are those of
- * the whole line, each once: none twice from both sides, none cut short, and none missed
- * for want of the phone word before it.
+ * under 200 characters in all; an e-mail's local part) or after one (a list of up to four
+ * numbers and the phone word after them: under 150), so the findings are those of the
+ * whole line, each once: none twice from both sides, none cut short, and none missed for
+ * want of the phone word before or after it.
  */
 export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, onDetection: OnDetection): Promise<R> {
   // whether this record goes on with the text of the one before (a long JSON string's
@@ -135,7 +146,10 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
       }
       const { text, at, repeatedFrom, newlines } = next.value;
       let { found, read } = detectText(text);
-      if (at.pointer !== undefined && !continued && phoneKey(at.pointer)) found = withPhoneAt(read, found);
+      if (at.pointer !== undefined && !continued) {
+        const kind = keyKind(pointerKey(at.pointer));
+        if (kind !== '') found = withValueAt(read, kind, found);
+      }
       if (read !== text) found = asWritten(text, found);
       continued = repeatedFrom !== undefined;
       const from = handedOver;
@@ -184,8 +198,9 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
  *   a date, time or amount and a space; a 13-digit card's word (cardContext in detect.ts)
  *   is looked for on its own line. A bare Hong Kong number needs its phone word on the same line
  *   (CONTEXT_GAP excludes '\n' and '\r') or right after it with only spaces, tabs or a
- *   bracket between, so a phone word in one cell never makes a number in the next a
- *   phone (nor one in the cell before);
+ *   bracket between, or after a list of numbers after it joined by LIST_SEPARATOR (no line
+ *   end either), so a phone word in one cell never makes a number in the next a phone
+ *   (nor one in the cell before);
  * - e-mail (detect.ts): the local part reaches left over local characters and letters
  *   only, and the domain and its lookaheads over letters, digits, marks, dots and
  *   hyphens;
@@ -200,14 +215,17 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
  * No finding crosses a '\n', so findings of different cells never overlap, and
  * detect()'s merge (which keeps the higher rank of two that overlap) keeps each cell's
  * own, in the cells' order. Then the cells of a phone column (see the top of this file)
- * add the bare Hong Kong number each starts with, where no finding is there already:
- * the one thing a cell gives here beyond its own scan.
+ * add the bare Hong Kong number each starts with, and those of a card column the 13-digit
+ * card number, where no finding is there already: all a cell gives here beyond its own
+ * scan.
  */
 function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDetection): void {
   const { text, group, sender } = record;
   let { found, read } = detectText(text);
-  const phones = phoneColumns(table.names);
-  if (phones !== undefined) found = withPhoneCells(read, table, phones, found);
+  const phones = namedColumns(table.names, isPhoneName, phoneColumnsOf);
+  if (phones !== undefined) found = withCells(read, table, phones, found, phonesAt);
+  const cards = namedColumns(table.names, isCardName, cardColumnsOf);
+  if (cards !== undefined) found = withCells(read, table, cards, found, cardAt);
   if (read !== text) found = asWritten(text, found);
   if (found.length === 0) return;
   const { file, sheet } = record.at;
@@ -250,7 +268,7 @@ function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDet
 }
 
 // ---------------------------------------------------------------------------
-// Phone columns and keys
+// Phone columns and keys (and what card columns and keys share with them)
 
 /**
  * A cell's (or string's) start: spaces or tabs, then a bare Hong Kong number, as written
@@ -271,15 +289,23 @@ const NEXT_PHONE_AT = new RegExp(`${LIST_SEPARATOR}(${BARE_HK_NUMBER})`, 'y');
  */
 const PHONE_NAME_COMPACT = /^(?:phone|telephone|tel|mobile|mob|cell|cellphone|handphone|hp|contact|fax|whatsapp|ph)(?:no|nos|num|number|nbr)?\d?$/;
 
-/** Whether a column's name or a JSON key says its values are phone numbers. */
-export function isPhoneName(written: string): boolean {
+/**
+ * Whether a name holds a `word` (as written, or with its camelCase read as words), or is
+ * `compact` once lower-cased and stripped of all but letters and digits.
+ */
+function named(written: string, word: RegExp, compact: RegExp): boolean {
   const name = readAs(written); // `ＴＥＬ` as `TEL`
   // camelCase also as words (`phoneNumber`, `mobileNo`; `WhatsApp` as written), after two
   // lower-case letters so that `iPhone` stays one word
-  if (PHONE_WORD_RE.test(name)) return true;
+  if (word.test(name)) return true;
   const words = name.replace(/(?<=[a-z]{2})(?=[A-Z])/g, ' ');
-  if (words !== name && PHONE_WORD_RE.test(words)) return true;
-  return name.length <= 24 && PHONE_NAME_COMPACT.test(name.toLowerCase().replace(/[^a-z0-9]/g, ''));
+  if (words !== name && word.test(words)) return true;
+  return name.length <= 24 && compact.test(name.toLowerCase().replace(/[^a-z0-9]/g, ''));
+}
+
+/** Whether a column's name or a JSON key says its values are phone numbers. */
+export function isPhoneName(written: string): boolean {
+  return named(written, PHONE_WORD_RE, PHONE_NAME_COMPACT);
 }
 
 /** Whether pointer[from, to) is an array index (digits, no leading zero). */
@@ -305,24 +331,25 @@ function pointerKey(pointer: string): string {
 }
 
 // Keys come again with every string under them (a pointer seldom does: /items/0/phone,
-// /items/1/phone, ...), so the answer is remembered by key: each looked at once.
-const phoneKeyName = memoised((key) => (isPhoneName(key) ? '1' : ''), 4096);
-const phoneKey = (pointer: string): boolean => phoneKeyName(pointerKey(pointer)) === '1';
+// /items/1/phone, ...), so the answer is remembered by key: each looked at once. 'p': a
+// phone key, 'c': a card key.
+const keyKind = memoised((key) => (isPhoneName(key) ? 'p' : '') + (isCardName(key) ? 'c' : ''), 4096);
 
-/** A table's phone columns: ascending, and as a set; grown with its names (an .xlsx's are added to). */
-interface PhoneColumns {
+/** A table's phone (or card) columns: ascending, and as a set; grown with its names (an .xlsx's are added to). */
+interface NamedColumns {
   seen: number;
   columns: number[];
   set: Set<number>;
 }
-const phoneColumnsOf = new WeakMap<readonly string[], PhoneColumns>();
+const phoneColumnsOf = new WeakMap<readonly string[], NamedColumns>();
+const cardColumnsOf = new WeakMap<readonly string[], NamedColumns>();
 
-/** The phone columns of a table's names; undefined: none. */
-function phoneColumns(names: readonly string[]): PhoneColumns | undefined {
-  let known = phoneColumnsOf.get(names);
-  if (known === undefined) phoneColumnsOf.set(names, (known = { seen: 0, columns: [], set: new Set() }));
+/** The columns of a table's names that `isName` takes, remembered in `of`; undefined: none. */
+function namedColumns(names: readonly string[], isName: (name: string) => boolean, of: WeakMap<readonly string[], NamedColumns>): NamedColumns | undefined {
+  let known = of.get(names);
+  if (known === undefined) of.set(names, (known = { seen: 0, columns: [], set: new Set() }));
   for (; known.seen < names.length; known.seen++) {
-    if (!isPhoneName(names[known.seen]!)) continue;
+    if (!isName(names[known.seen]!)) continue;
     known.columns.push(known.seen);
     known.set.add(known.seen);
   }
@@ -367,30 +394,76 @@ function merged(found: Detection[], extra: readonly Detection[]): Detection[] {
   return out;
 }
 
-/** A JSON string's detections with the number at its start, when its key is a phone word. */
-function withPhoneAt(text: string, found: Detection[]): Detection[] {
+/** A JSON string's detections with the number at its start, by its key's kind (keyKind). */
+function withValueAt(text: string, kind: string, found: Detection[]): Detection[] {
   const extra: Detection[] = [];
-  phonesAt(text, 0, extra);
+  // in order still: a phone number and a 13-digit card number never both start a string
+  if (kind.includes('p')) phonesAt(text, 0, extra);
+  if (kind.includes('c')) cardAt(text, 0, extra);
   return merged(found, extra);
 }
 
-/** A table's detections with the numbers starting the cells of its phone columns. */
-function withPhoneCells(text: string, table: TableCells, phones: PhoneColumns, found: Detection[]): Detection[] {
+/** A table's detections with what `at` finds at the start of each cell of the columns `named` (pushed to its `out`). */
+function withCells(
+  text: string,
+  table: TableCells,
+  named: NamedColumns,
+  found: Detection[],
+  at: (text: string, at: number, out: Detection[]) => void,
+): Detection[] {
   const { starts, columns, rowStarts } = table;
   const extra: Detection[] = [];
-  const add = (cell: number) => phonesAt(text, starts[cell]!, extra);
+  const add = (cell: number) => at(text, starts[cell]!, extra);
   if (columns === undefined) {
-    // each cell's column is its place in its row: only the phone columns' places are looked at
+    // each cell's column is its place in its row: only the named columns' places are looked at
     for (let r = 0; r < rowStarts.length; r++) {
       const first = rowStarts[r]!;
       const end = r + 1 < rowStarts.length ? rowStarts[r + 1]! : starts.length;
-      for (const c of phones.columns) {
+      for (const c of named.columns) {
         if (first + c >= end) break;
         add(first + c);
       }
     }
   } else {
-    for (let cell = 0; cell < starts.length; cell++) if (phones.set.has(columns[cell]!)) add(cell);
+    for (let cell = 0; cell < starts.length; cell++) if (named.set.has(columns[cell]!)) add(cell);
   }
   return merged(found, extra);
+}
+
+// ---------------------------------------------------------------------------
+// Card columns and keys
+
+/**
+ * Card words of a name: detect.ts's CARD_WORD (English whole words, either case; `卡`, `咭`
+ * anywhere: `Credit Card`, `card_no`, `cardNumber`, `卡號`, `信用卡`) but for those that name
+ * a card's other fields or a ledger's amounts (`cvv`, `exp`, `expiry`, `credit`, `debit`
+ * alone: their values are no card numbers).
+ */
+const CARD_NAME_WORD = /(?<![A-Za-z])(?:cards?|visa|mastercard|maestro|amex)(?![A-Za-z])|[卡咭]/i;
+/** A card name written as one word (`CREDITCARD`, `CARDNO`), or `CC` and PCI's `PAN` (also with `no`: `CC#`, `PAN No.`) as the whole name. */
+const CARD_NAME_COMPACT = /^(?:cards?|creditcard|debitcard|cc|pan)(?:no|nos|num|number|nbr)?\d?$/;
+
+/** Whether a column's name or a JSON key says its values are payment card numbers (an `ean`, `barcode` or `sku` does not). */
+export function isCardName(written: string): boolean {
+  return named(written, CARD_NAME_WORD, CARD_NAME_COMPACT);
+}
+
+/** A cell's (or string's) start: spaces or tabs, then a 13-digit card number, as written or behind Excel's text marks (as PHONE_AT). */
+const CARD_AT = new RegExp(`${SPACE_OR_TAB}*(?:'|(="))?(${CARD_13_NUMBER})`, 'y');
+
+/**
+ * The 13-digit card number starting at `at` in `text` (after spaces or tabs, or an Excel
+ * text mark), of a 13-digit brand (Visa of old, Maestro) and Luhn-valid, as a payment_card
+ * detection (pushed to `out`): the column's name is its card word. Longer numbers need
+ * none, and detect() has found them.
+ */
+function cardAt(text: string, at: number, out: Detection[]): void {
+  CARD_AT.lastIndex = at;
+  const m = CARD_AT.exec(text);
+  if (m === null) return;
+  const end = CARD_AT.lastIndex;
+  if (m[1] !== undefined && text.charCodeAt(end) !== 34 /* " */) return;
+  const raw = m[2]!;
+  const digits = raw.replace(/\D/g, '');
+  if (cardValid(digits)) out.push({ type: 'payment_card', start: end - raw.length, end, raw, value: digits });
 }
