@@ -39,6 +39,25 @@ describe('full-width digits and letters', () => {
     expect(shown('本月ｓａｌａｒｙ已出')).toEqual([['payroll', 2, 8, 'ｓａｌａｒｙ', 'salary', undefined]]);
   });
 
+  it('reads full-width punctuation as ASCII in a full-width text, and takes the marks that matter beside ASCII digits', () => {
+    const card = ['payment_card', '4111111111111111'];
+    const found = (text: string) => detect(text).map((d) => [d.type, d.value]);
+    // a card after an amount, a date or a time: full-width throughout, or only the mark
+    expect(found('付款 ＨＫ＄５００ ４１１１ １１１１ １１１１ １１１１')).toEqual([card]);
+    expect(found('２０２６／１１／３０ ４１１１ １１１１ １１１１ １１１１')).toEqual([card]);
+    expect(found('１０：１５ ４１１１ １１１１ １１１１ １１１１')).toEqual([card]);
+    expect(found('10：15 4111 1111 1111 1111')).toEqual([card]);
+    expect(found('HK＄500 4111 1111 1111 1111')).toEqual([card]);
+    // an underscore in an address: the whole address, not its tail
+    expect(found('電郵 ｃｈａｎ＿ｔｍ＠ａｃｍｅ．ｈｋ')).toEqual([['email', 'chan_tm@acme.hk']]);
+    // HKID check digits in full-width square brackets, or in mixed brackets
+    for (const id of ['Ａ１２３４５６［３］', 'A123456［3］', 'A123456（3)', 'A123456(3）']) expect(found(`HKID ${id}`), id).toEqual([['hk_id', 'A1234563']]);
+    // `＃` labels a reference number as `#` does: no phone word reaches past it
+    expect(found('call me about ＃２３４５６７８９')).toEqual([]);
+    expect(found('call me about ＃23456789')).toEqual([]);
+    expect(found('call me about #23456789')).toEqual([]);
+  });
+
   it('keeps the rules of the ASCII writing: a full-width run is as long a run as an ASCII one', () => {
     // eight digits with no phone word: no phone, as `91234567` alone is none
     expect(shown('訂單９１２３４５６７')).toEqual([]);
@@ -76,7 +95,8 @@ describe('full-width digits and letters', () => {
     // `９` at 6, then the forms from 8 on; `x`, the brackets and punctuation are not listed
     expect(at).toEqual([6, ...Array.from({ length: FULL_WIDTH_FORMS.length }, (_, i) => 8 + i)]);
     expect([...candidates('電話 9123 4567，（852）：')[WIDE]!]).toEqual([]);
-    expect(readAs(text)).toBe(`ab 電話：9x${FULL_WIDTH_FORMS.split('').map((c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).join('')}（）：，`);
+    // read so, every full-width form is written in ASCII, its punctuation too
+    expect(readAs(text)).toBe(`ab 電話:9x${FULL_WIDTH_FORMS.split('').map((c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).join('')}():,`);
   });
 
   it('masks full-width numbers in names, and a byte budget does not cut a full-width number short', () => {

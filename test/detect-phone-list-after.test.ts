@@ -43,7 +43,8 @@ describe('a list of numbers before one phone word', () => {
   });
 
   it('stops at anything else between the numbers, a line end, or punctuation before the phone word', () => {
-    expect(phones('9123 4567 / ref 6123 4567 (手機)')).toEqual(['6123 4567']);
+    // (`ref` labels the second number too: a labelled number is no phone, phone word or not)
+    expect(phones('9123 4567 / ref 6123 4567 (手機)')).toEqual([]);
     expect(phones('9123 4567 and 6123 4567 (mobile)')).toEqual(['6123 4567']);
     expect(phones('9123 4567 / 6123 4567 units (手機)')).toEqual([]);
     expect(phones('9123 4567 / 6123 4567。手機')).toEqual([]);
@@ -71,5 +72,16 @@ describe('a list of numbers before one phone word', () => {
     writeFileSync(file, 'a,b,c\n9123 4567 / 6123 4567,手機,x\n9123 4567,6123 4567 (手機),y\n');
     const result = await scanPaths(sourceReaders(), [file]);
     expect(result.findings.map((f) => `${f.type} ${f.row}[${f.column}] ${f.masked}`)).toEqual(['hk_phone 2[b] +852 ****4567']);
+  });
+});
+
+describe('a number with a phone word right after it', () => {
+  it('is no phone when an order, invoice or member word labels it: the phone word is the next number’s label', () => {
+    expect(phones('訂單 23456789 電話 91234567')).toEqual(['91234567']);
+    expect(phones('Invoice No. 23456789 Tel: 2123 4567')).toEqual(['2123 4567']);
+    expect(phones('會員編號 56781234 手機 61234567')).toEqual(['61234567']);
+    // with no such word, the number the phone word follows still is one
+    expect(phones('陳生 9123 4567 (手機)')).toEqual(['9123 4567']);
+    expect(phones('請打 9123 4567 係我手機')).toEqual(['9123 4567']);
   });
 });

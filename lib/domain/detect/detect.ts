@@ -32,7 +32,8 @@
 //   as `13812345678@163.com`, found as an e-mail instead). Full-width digits, letters
 //   and `＋－．＠` (`９１２３ ４５６７`, `Ａ１２３４５６（３）`, typed in a Chinese input
 //   method's full-width mode) are read as their ASCII forms: a text holding one is scanned
-//   as its ASCII reading (readAs; one code unit each, so offsets are the same), and each
+//   as its ASCII reading (readAs, which writes full-width punctuation in ASCII too: `ＨＫ＄`,
+//   `：`, `／`, `＃`, `＿`; one code unit each, so offsets are the same), and each
 //   finding keeps its raw as written, while its value, and so its mask and hash, are those
 //   of the ASCII writing (the same person, the same hash). The kernel lists where they are.
 // - Separators: wherever a space may stand between groups (or before an HKID's bracket),
@@ -185,7 +186,7 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
         const letters = upper[1]! >= 'A' ? upper.slice(0, 2) : upper.slice(0, 1);
         const digits = upper.slice(letters.length, letters.length + 6);
         const last = upper[upper.length - 1]!;
-        const check = last === ')' || last === '）' || last === ']' ? upper[upper.length - 2]! : last;
+        const check = last === ')' || last === '）' || last === ']' || last === '］' ? upper[upper.length - 2]! : last;
         if (hkidValid(letters, digits, check)) push('hk_id', start, end, raw, letters + digits + check, 'HK');
         break;
       }
@@ -420,11 +421,18 @@ export function detect(text: string): Detection[] {
   return detectText(text).found;
 }
 
-const FULL_WIDTH = new RegExp(`[${FULL_WIDTH_FORMS}]`, 'g');
+/**
+ * What readAs() writes in ASCII: every full-width form of an ASCII character (U+FF01 to
+ * U+FF5E), punctuation too, since a full-width input mode types `ＨＫ＄５００`, `１０：１５`
+ * and `２０２６／１１／３０` as it types the digits. (A text is read so only when it holds one
+ * of FULL_WIDTH_FORMS: full-width punctuation alone among ASCII digits, common in Chinese
+ * text, is read as written, and the patterns take the few such marks that matter there.)
+ */
+const FULL_WIDTH = /[\uFF01-\uFF5E]/g;
 /** A full-width form's ASCII one: U+FF01 to U+FF5E are `!` to `~` moved up by 0xFEE0. */
 const ascii = (c: string): string => String.fromCharCode(c.charCodeAt(0) - 0xfee0);
 
-/** `text` with its full-width digits, letters and `＋－．＠` written in ASCII: the same length, each at its place. */
+/** `text` with its full-width forms (FULL_WIDTH) written in ASCII: the same length, each at its place. */
 export function readAs(text: string): string {
   return text.replace(FULL_WIDTH, ascii);
 }

@@ -79,7 +79,7 @@ const PHONE_WORD = `(?:${trie(PHONE_CONTEXT_CJK)}|(?<![A-Za-z])(?i:${trie(PHONE_
  * whole words, either case; `no` and `#` too (`call re no. 23456789`), except right after
  * the phone word (NUMBER_LABEL: `Mobile no. 9876 5432`, `Phone #: 9123 4567`).
  */
-const NOT_A_PHONE_WORD = String.raw`(?:(?<![A-Za-z])(?i:orders?|ref|refs|reference|invoices?|inv|receipt|booking|ticket|case|account|acct|member|membership|policy|tracking|waybill|sku|item|qty|id|no|nos)(?![A-Za-z])|#|訂單|订单|單號|单号|發票|发票|編號|编号|參考|参考|帳號|賬號|账号|戶口|户口|會員|会员|保單|保单|收據|收据|個案|个案)`;
+const NOT_A_PHONE_WORD = String.raw`(?:(?<![A-Za-z])(?i:orders?|ref|refs|reference|invoices?|inv|receipt|booking|ticket|case|account|acct|member|membership|policy|tracking|waybill|sku|item|qty|id|no|nos)(?![A-Za-z])|[#＃]|訂單|订单|單號|单号|發票|发票|編號|编号|參考|参考|帳號|賬號|账号|戶口|户口|會員|会员|保單|保单|收據|收据|個案|个案)`;
 
 /**
  * What may stand between a phone word and the number after it: anything but a line end,
@@ -144,7 +144,9 @@ const LIST_CONTEXT_AHEAD = `(?=${LIST_SEPARATOR}${LISTED_NUMBER}(?:${LIST_SEPARA
  * Not a number that an order, reference, invoice or account word (NOT_A_PHONE_WORD)
  * labels, up to eight characters before it on its line (`訂單 23456789、91234567 係我手機`,
  * `Order no.: 23456789, 91234567 (mobile)`): a phone word after a list reaches its first
- * number across the others, and that number's own label says it is another thing's.
+ * number across the others, and that number's own label says it is another thing's. So
+ * for a number with a phone word right after it: in `訂單 23456789 電話 91234567` the
+ * phone word is the next number's label.
  */
 const NOT_LABELLED_OTHER = String.raw`(?<!${NOT_A_PHONE_WORD}[^\n\r\d。，,;；!?！？/|]{0,8})`;
 
@@ -168,7 +170,7 @@ function group(kind: CandidateKind, pattern: string): string {
 
 const HKID_PATTERN =
   // one or two letters, either case; check digit in ASCII, square or full-width brackets, or bare
-  String.raw`[A-Za-z]{1,2}\d{6}(?:${SPACE}?\([0-9Aa]\)|${SPACE}?\[[0-9Aa]\]|${SPACE}?（[0-9Aa]）|[0-9Aa]${END})`;
+  String.raw`[A-Za-z]{1,2}\d{6}(?:${SPACE}?[(（][0-9Aa][)）]|${SPACE}?[[［][0-9Aa][\]］]|[0-9Aa]${END})`;
 /** IBAN groups: one kind of separator (space, dash or dot) throughout. */
 const IBAN_SEPS = [SPACE, HYPHEN, String.raw`\.`] as const;
 const IBAN_PATTERN =
@@ -201,9 +203,9 @@ const CNP_PATTERN = String.raw`(?:00)?86${SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => S
  * long line see 512 characters behind where they start reporting (records.ts).
  */
 const NUMBER_APART = [
-  String.raw`(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?`,
+  String.raw`(?<![\d:：])\d{1,2}[:：]\d{2}(?:[:：]\d{2})?`,
   String.raw`(?<![\d/.-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}-\d{1,2}-\d{2,4})`,
-  String.raw`(?:[$¥￥€£]|(?<![A-Za-z])(?:HKD|USD|RMB|CNY|EUR|GBP)${SPACE}?)\d[\d,]{0,15}(?:\.\d{1,2})?`,
+  String.raw`(?:[$¥￥€£＄]|(?<![A-Za-z])(?:HKD|USD|RMB|CNY|EUR|GBP)${SPACE}?)\d[\d,]{0,15}(?:\.\d{1,2})?`,
   String.raw`(?<![\d.,])\d[\d,]{0,15}\.\d{2}`,
   String.raw`(?<!\d)0\d{1,2}`,
 ].join('|');
@@ -219,7 +221,7 @@ const CNG_PATTERN = String.raw`(?<!\d${SEP})1[3-9]\d(?:${bySep((s) => String.raw
 // after or right before one (LIST_CONTEXT_BEHIND, LIST_CONTEXT_AHEAD); its shape is
 // tested first, in a lookahead of its own: the phone-word lookbehind costs more than all the
 // rest, and most digit candidates that get this far (longer runs, near misses) are not that shape
-const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${LIST_CONTEXT_BEHIND}${HK_LOCAL}${LIST_ITEM_END}|${HK_LOCAL}${PHONE_CONTEXT_AHEAD}|(?=${HK_LOCAL}${LIST_CONTEXT_AHEAD})${NOT_LABELLED_OTHER}${HK_LOCAL})`;
+const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${LIST_CONTEXT_BEHIND}${HK_LOCAL}${LIST_ITEM_END}|(?=${HK_LOCAL}${PHONE_CONTEXT_AHEAD})${NOT_LABELLED_OTHER}${HK_LOCAL}|(?=${HK_LOCAL}${LIST_CONTEXT_AHEAD})${NOT_LABELLED_OTHER}${HK_LOCAL})`;
 // compact runs by length and prefix: PRC ID (or an 18-digit card), mainland mobile,
 // Visa, Mastercard, Amex, JCB, UnionPay, Discover, Diners Club, Maestro
 const RUN_PATTERN =
