@@ -100,6 +100,7 @@ export async function splittable(file: string, budgetBytes: number | undefined, 
     await handle.read(head, 0, head.length, 0);
     const format = textFormat(head, false);
     if (format.binary !== undefined || (format.encoding !== 'utf-8' && format.encoding !== 'gb18030' && format.encoding !== 'big5')) return undefined;
+    if (format.crLineEnds) return undefined; // its parts would be cut at LF, which it has none of
     return { size, encoding: format.encoding, bomLength: format.bomLength, kind, ...(kind === 'csv' ? { delimiter: delimiterFor(file) } : {}) };
   } catch {
     return undefined;

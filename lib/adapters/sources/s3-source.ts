@@ -132,7 +132,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       yield* bytes;
     })();
     const json = isJsonName(object.key); // read as text, its `\uXXXX` escapes read (json-escapes.ts)
-    for await (const { text, line, repeatedFrom, newlines } of decodeTextChunks(rest, format.encoding, { maxChunkChars: CHUNK_CHARS, cut: partial, jsonEscapes: json })) {
+    for await (const { text, line, repeatedFrom, newlines } of decodeTextChunks(rest, format.encoding, { maxChunkChars: CHUNK_CHARS, cut: partial, jsonEscapes: json, crLineEnds: format.crLineEnds })) {
       const record: SourceRecord = { group, sender: '', text, at: { file, line }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
       yield json ? jsonEscapesRead(record) : record;
     }

@@ -79,6 +79,17 @@ export interface DecodeOptions {
    * every escape whole, and the text a piece repeats reads the same in both pieces.
    */
   jsonEscapes?: boolean | undefined;
+  /** Each CR is a line end (TextFormat.crLineEnds: a file whose lines end with CR alone). */
+  crLineEnds?: boolean | undefined;
+}
+
+/** The bytes with each CR as LF: the same length, in an encoding where neither is part of another character. */
+async function* crAsLf(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of bytes) {
+    const copy = Uint8Array.from(chunk);
+    for (let i = copy.indexOf(0x0d); i >= 0; i = copy.indexOf(0x0d, i + 1)) copy[i] = 0x0a;
+    yield copy;
+  }
 }
 
 /** `i`, or the start of a `\uXXXX` escape that position `i` would cut. */
@@ -180,6 +191,7 @@ async function* lineAligned(bytes: AsyncIterable<Uint8Array>, maxBytes: number):
 
 /** Decode `bytes` (BOM already skipped) into chunks that keep the contract at the top of this file. */
 export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encoding: Encoding, options: DecodeOptions = {}): AsyncGenerator<TextChunk> {
+  if (options.crLineEnds && LINE_SAFE.has(encoding)) bytes = crAsLf(bytes);
   const maxChunkChars = maxChunkCharsOf(options);
   const overlapChars = Math.min(CHUNK_OVERLAP, maxChunkChars >> 2);
   const decoder = new TextDecoder(encoding, { ignoreBOM: true });

@@ -133,7 +133,7 @@ export async function* readTextChunks(path: string, options: ReadTextOptions = {
     bytesRead = Math.min(start, limit);
     // The bytes after the BOM, up to the budget, counted as they are read.
     const bytes = rangeBytes(path, fh, start, limit, highWaterMark, (n) => (bytesRead += n));
-    yield* decodeTextChunks(bytes, encoding, { maxChunkChars, cut: limit < bytesTotal, jsonEscapes: options.jsonEscapes, report: (r) => (decoded = r) });
+    yield* decodeTextChunks(bytes, encoding, { maxChunkChars, cut: limit < bytesTotal, jsonEscapes: options.jsonEscapes, crLineEnds: format.crLineEnds, report: (r) => (decoded = r) });
     finished = true;
   } catch (err) {
     failed = true;

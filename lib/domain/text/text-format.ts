@@ -40,6 +40,11 @@ export interface TextFormat {
   binary?: string;
   /** Why the text may be misread although it is read (said in the file's result). */
   warning?: string;
+  /**
+   * Lines end with CR alone (classic Mac OS, and Excel for Mac's "CSV (Macintosh)"): the
+   * sample holds a CR and no LF. Readers read each CR as a line end (DecodeOptions.crLineEnds).
+   */
+  crLineEnds?: true;
 }
 
 /**
@@ -48,6 +53,15 @@ export interface TextFormat {
  * binary; and a warning when a UTF-16 BOM stands before bytes that do not read as UTF-16.
  */
 export function textFormat(sample: Uint8Array, complete: boolean, declared?: Encoding): TextFormat {
+  const format = encodingOf(sample, complete, declared);
+  // (in the encodings whose line end is one byte that no other character holds)
+  if (format.binary === undefined && format.encoding !== 'utf-16le' && format.encoding !== 'utf-16be' && sample.includes(0x0d) && !sample.includes(0x0a)) {
+    return { ...format, crLineEnds: true };
+  }
+  return format;
+}
+
+function encodingOf(sample: Uint8Array, complete: boolean, declared?: Encoding): TextFormat {
   const format: TextFormat = detectedFormat(sample, complete, declared);
   if (declared !== undefined) return format;
   if (format.bomLength > 0) {
