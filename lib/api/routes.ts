@@ -8,7 +8,8 @@ import { resolveControlId } from '../domain/catalogues/control-id.ts';
 import { EvidenceStatusName } from '../domain/evidence/lapse-policy.ts';
 import { Framework, GapStatus, Severity, severityRank } from '../domain/gaps/gap.ts';
 import { annexASortKey } from '../domain/org/annex-a.ts';
-import { EvidenceLocation } from '../domain/org/org.ts';
+import { oneLineText } from '../domain/evidence/input-rules.ts';
+import { EvidenceLocation, Period } from '../domain/org/org.ts';
 import { Quarter } from '../domain/review/review.ts';
 import { TASK_RESULTS } from '../domain/vocabulary.ts';
 import { listEvidenceRows, showControl } from '../usecases/controls/show.ts';
@@ -42,6 +43,9 @@ const controlId = z.string().max(40).transform((value, ctx) => {
  * `?status=` of /v1/tasks: a task's own status (open, answered, unanswered), or the
  * reviewer's decision on its answer (accepted, returned), which the task keeps apart.
  */
+/** An answer's refusal that names one of its fields (answer.ts): validFor, evidence.location/sha256/name. */
+const ANSWER_FIELD = /^(?:validFor|evidence\.(?:location|sha256|name)): /;
+
 const TASK_FILTERS = ['open', 'answered', 'unanswered', 'accepted', 'returned', 'all'] as const;
 function taskMatches(t: Pick<TaskView, 'status' | 'reviewDecision'>, filter: (typeof TASK_FILTERS)[number]): boolean {
   if (filter === 'all') return true;
@@ -155,12 +159,12 @@ export const ROUTES: readonly RouteSpec[] = [
         .strictObject({
           // As the organisation file and POST /v1/evidence take it (their schemes, their 2,048 at most): it becomes a link in the package.
           location: EvidenceLocation,
-          name: z.string().min(1).max(200),
+          name: oneLineText(200),
           sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters').transform((s) => s.toLowerCase()),
           bytes: z.number().int().nonnegative(),
         })
         .optional(),
-      validFor: z.string().regex(/^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'must be an ISO-8601 period such as P1Y, P6M or P90D').optional(),
+      validFor: Period.optional(), // the organisation file's: at least a day (P0D is refused here, naming body.validFor)
     }),
     handle: async ({ rt, principal, params, body, now }) => {
       const task = await answerTask(rt, {
@@ -173,6 +177,11 @@ export const ROUTES: readonly RouteSpec[] = [
         ...(body.evidence ? { evidence: body.evidence } : {}),
         ...(body.validFor ? { validFor: body.validFor } : {}),
         now,
+      }).catch((error: unknown) => {
+        // The use case names the answer's own fields (the command line and the answers file
+        // say them their way); here they are the body's.
+        if (error instanceof InputError && ANSWER_FIELD.test(error.message)) throw new InputError(`body.${error.message}`);
+        throw error;
       });
       return { json: { task: { id: task.id, status: task.status, result: task.result, evidence: task.evidence, version: task.version } } };
     },

@@ -15,6 +15,7 @@ import { ClassifyThresholds } from '../datamap/classify.ts';
 import { IMPLEMENTATION_STATUSES } from '../vocabulary.ts';
 import { MonitoringPolicy } from '../monitoring/policy.ts';
 import { NAME_MAX, ORG_FILE_LIMITS, TITLE_MAX, URI_MAX, text } from './limits.ts';
+import { credentialsIn, notOneLine, oneLineText } from '../evidence/input-rules.ts';
 
 const id = z
   .string()
@@ -82,10 +83,13 @@ export const EvidenceKind = z.enum([
   'report', 'restore-test', 'risk-assessment', 'training', 'test', 'other',
 ]);
 
-/** ISO-8601 duration in whole years, months, weeks or days, e.g. P1Y, P6M, P90D; at most 100 years in all. */
+/** ISO-8601 duration in whole years, months, weeks or days, e.g. P1Y, P6M, P90D; at least a day, at most 100 years in all. */
+const PERIOD_SHAPE = /^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/;
 const period = z
   .string()
-  .regex(/^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'must be an ISO-8601 period such as P1Y, P6M or P90D')
+  .regex(PERIOD_SHAPE, 'must be an ISO-8601 period such as P1Y, P6M or P90D')
+  // P0D would end the day before it starts: evidence lapsed the day it is collected.
+  .refine((p) => !PERIOD_SHAPE.test(p) || periodDays(p) > 0, 'must be at least one day (P0D ends the day before it starts)')
   .refine((p) => periodDays(p) <= ORG_FILE_LIMITS.periodYears * 366, `must be at most ${ORG_FILE_LIMITS.periodYears} years`);
 
 /** For other files that name people and periods (the answers file). */
@@ -106,18 +110,35 @@ export const EVIDENCE_SCHEMES = ['https', 'http', 's3', 'gs', 'file', 'smb'] as 
 /** Whether a location's scheme is one of EVIDENCE_SCHEMES (what may be given as a link). */
 export const hasEvidenceScheme = (location: string): boolean => (EVIDENCE_SCHEMES as readonly string[]).includes(location.slice(0, Math.max(0, location.indexOf(':'))).toLowerCase());
 
-/** An evidence item's location: a URI of one of EVIDENCE_SCHEMES, kept as given (it must still open). */
+/**
+ * An evidence item's location: a URI of one of EVIDENCE_SCHEMES, kept as given (it must
+ * still open), on one line and without credentials. The line is checked first: URL
+ * parsing would drop a line break and hand back another string than the one given.
+ */
+const NOT_A_URI = 'must be a URI such as https://..., s3://... or file:///...';
 export const EvidenceLocation = z
-  .url({ error: 'must be a URI such as https://..., s3://... or file:///...' })
-  .max(URI_MAX, `must be at most ${URI_MAX} characters`)
-  .refine(hasEvidenceScheme, {
-    error: `must be a URI of one of the schemes ${EVIDENCE_SCHEMES.join(', ')} (where a document is kept, not a script)`,
-  });
+  .string({ error: NOT_A_URI })
+  .superRefine((location, ctx) => {
+    const why = notOneLine(location);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  })
+  .pipe(
+    z
+      .url({ error: NOT_A_URI })
+      .max(URI_MAX, `must be at most ${URI_MAX} characters`)
+      .refine(hasEvidenceScheme, {
+        error: `must be a URI of one of the schemes ${EVIDENCE_SCHEMES.join(', ')} (where a document is kept, not a script)`,
+      })
+      .superRefine((location, ctx) => {
+        const why = credentialsIn(location);
+        if (why) ctx.addIssue({ code: 'custom', message: why });
+      }),
+  );
 
 const EvidenceInput = z.strictObject({
   id,
   control: controlId,
-  title: text(TITLE_MAX),
+  title: oneLineText(TITLE_MAX),
   kind: EvidenceKind,
   location: EvidenceLocation,
   sha256: sha256.optional(),

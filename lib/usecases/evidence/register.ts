@@ -2,8 +2,10 @@
 // file, never the file. The item is validated as the organisation file validates
 // evidence, its id comes from the control and the hash (the same file for the same
 // control is one item, and a file registered already for the control, under any name,
-// is refused), and it may renew a live item of the control.
+// is refused), and it may renew a live item of the control. It must be valid today, for
+// at most 10 years (lib/domain/evidence/input-rules.ts).
 import { z } from 'zod';
+import { whyNotNewValidity } from '../../domain/evidence/input-rules.ts';
 import { whyNotCurrent } from '../../domain/evidence/lapse-policy.ts';
 import { redact } from '../../domain/detect/redact.ts';
 import { Evidence, type EvidenceRecord } from '../../domain/org/org.ts';
@@ -39,6 +41,9 @@ export async function registerEvidence(rt: Ports, orgId: string, person: string,
   if (!control) throw new NotFoundError(`body.control: ${evidence.control} is not a control of ${orgId}`);
   if (control.owner !== person) throw new ForbiddenError(`body.control: ${evidence.control} is not one of your controls`);
   if (evidence.collected > today) throw new InputError(`body.collected: ${evidence.collected} is after today (${today})`);
+  // New evidence must hold today and not for ever; the organisation file, which records history, is not held to this.
+  const validity = whyNotNewValidity(evidence.collected, evidence.validUntil, today, `${today} in ${org.organisation.timeZone}`);
+  if (validity) throw new InputError(`body.${fields.validFor !== undefined ? 'validFor' : 'validUntil'}: ${validity}`);
   const items = await rt.organisations.evidence(orgId, evidence.control);
   // The same bytes are the same evidence, whatever their name: registered again they would
   // pass for new evidence (and could renew the lapsed item they are a copy of).

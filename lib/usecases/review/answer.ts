@@ -6,7 +6,8 @@
 import { addDays, addPeriod, daysBetween } from '../../domain/dates.ts';
 import { redact } from '../../domain/detect/redact.ts';
 import { evidenceStatus, whyNotCurrent } from '../../domain/evidence/lapse-policy.ts';
-import type { EvidenceRecord, LoadedOrganisation } from '../../domain/org/org.ts';
+import { notOneLine, whyNotNewValidity } from '../../domain/evidence/input-rules.ts';
+import { EvidenceLocation, type EvidenceRecord, type LoadedOrganisation } from '../../domain/org/org.ts';
 import { answererOf } from '../../domain/review/reminders.ts';
 import type { ReviewEvery, Task, TaskEvidence, TaskResult } from '../../domain/review/review.ts';
 import { localDate } from '../../domain/review/quarter.ts';
@@ -118,6 +119,10 @@ function registration(answer: Answer, ctx: Context, items: readonly EvidenceReco
   const validFor = answer.validFor ?? (renewed ? undefined : RHYTHM[control?.reviewEvery ?? 'quarter']);
   // The period of the evidence it renews, counted from today: a yearly certificate renewed is good for another year.
   const validUntil = validFor ? addPeriod(ctx.today, validFor) : addDays(ctx.today, daysBetween(renewed!.collected, renewed!.validUntil as string));
+  // New evidence holds today and not for ever (P0D ended yesterday); an inherited period is held to the same bound.
+  const validity = whyNotNewValidity(ctx.today, validUntil, ctx.today, `${ctx.today} in ${ctx.org.organisation.timeZone}`);
+  if (validity && validFor) throw new InputError(`validFor: ${validFor} from ${ctx.today} ${validity}`);
+  if (validity) throw new InputError(`validFor: not given, so the period of evidence ${renewed!.id} it renews (${renewed!.collected} to ${renewed!.validUntil}) would be inherited, and from ${ctx.today} it ${validity}; give validFor`);
   const id = `${ctx.task.id}/${file.sha256.slice(0, 12)}`;
   const register: EvidenceRecord = {
     id,
@@ -190,6 +195,7 @@ export async function checkAnswer(rt: Ports, given: Answer, reads: Reads = {}): 
     throw new ForbiddenError(`task ${task.id} is ${whose}: ${answer.as} cannot answer it`);
   }
   if (task.reviewDecision === 'accepted') throw new ConflictError(`task ${task.id}'s answer was accepted by ${task.reviewer}: it takes no new answer this quarter`);
+  checkEvidenceFile(given.evidence); // as typed: the name before its identifiers are masked
   const items = await rt.organisations.evidence(answer.orgId, task.control);
   const reg = registration(answer, ctx, items);
   const NEW_EVIDENCE = 'answer with new evidence (a file with its SHA-256: --evidence FILE on the command line, the evidence fields on the page or in the API)';
@@ -220,6 +226,19 @@ export async function checkAnswer(rt: Ports, given: Answer, reads: Reads = {}): 
   delete changed.reviewComment;
   delete changed.reviewedAt;
   return { answer, task, changed, reg };
+}
+
+/**
+ * The evidence file's name becomes the title of the item it registers and its location a
+ * link: each is one line (no forged table row, no reversed file name) and the location
+ * is one the organisation file could give (no script, no credentials), whoever called.
+ */
+function checkEvidenceFile(file: EvidenceFile | undefined): void {
+  if (!file) return;
+  const name = notOneLine(file.name);
+  if (name) throw new InputError(`evidence.name: ${name}`);
+  const location = EvidenceLocation.safeParse(file.location);
+  if (!location.success) throw new InputError(`evidence.location: ${location.error.issues.map((i) => i.message).join('; ')}`);
 }
 
 /**

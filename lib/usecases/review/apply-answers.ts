@@ -66,7 +66,8 @@ function answerOf(orgId: string, taskId: string, entry: AnswerEntry, file: Evide
 
 // What an answer's refusal says of the evidence file starts with the field the command
 // line or the API gives it; in a file, the entry's own line and field say that instead.
-const EVIDENCE_LABEL = /^(?:--evidence [^\n]*?|evidence\.(?:location|sha256)): /;
+const EVIDENCE_LABEL = /^(?:--evidence [^\n]*?|evidence\.(?:location|sha256|name)): /;
+const VALID_FOR_LABEL = /^validFor: /;
 
 /** A refusal of entry `i`'s answer (or, `review`, its decision), at the field it concerns; undefined for a failure of ours. */
 function located(error: unknown, i: number, locate: Locate, review = false): string | undefined {
@@ -74,6 +75,7 @@ function located(error: unknown, i: number, locate: Locate, review = false): str
   if (review && (error instanceof ForbiddenError || error instanceof ConflictError || error instanceof InputError)) return `${at('review', 'as')}: ${error.message}`;
   if (error instanceof ForbiddenError) return `${at('as')}: ${error.message}`;
   if (error instanceof NotFoundError || error instanceof ConflictError) return `${at('task')}: ${error.message}`;
+  if (error instanceof InputError && VALID_FOR_LABEL.test(error.message)) return `${at('validFor')}: ${error.message.replace(VALID_FOR_LABEL, '')}`;
   if (error instanceof InputError) return EVIDENCE_LABEL.test(error.message) ? `${at('evidence')}: ${error.message.replace(EVIDENCE_LABEL, '')}` : `${at('result')}: ${error.message}`;
   return undefined;
 }

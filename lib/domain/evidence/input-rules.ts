@@ -1,0 +1,89 @@
+// What new evidence must be, wherever it comes from (the organisation file, POST
+// /v1/evidence, a review answer, a file of answers): each rule says why it refused, and
+// the caller names the field. Pure.
+import { addPeriod } from '../dates.ts';
+import { text } from '../org/limits.ts';
+
+/**
+ * Characters a one-line field (a title, a file name, a location) may not hold: C0 and C1
+ * controls and DEL (a line break forges a table row, a bell or escape reaches the
+ * terminal), line and paragraph separators, and bidirectional overrides and isolates
+ * (U+202E makes `gpj.exe` read as `exe.jpg`). Refused as typed rather than cleaned, so
+ * the person sees what was wrong.
+ */
+const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+function kindOf(c: number): string {
+  if (c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029) return 'a line break';
+  if (c <= 0x9f) return 'a control character';
+  return 'a bidirectional override';
+}
+
+/** Why `text` is not one line of plain text (naming the first character that is not), or undefined. */
+export function notOneLine(text: string): string | undefined {
+  const m = NOT_ONE_LINE.exec(text);
+  if (!m) return undefined;
+  const code = m[0].codePointAt(0)!;
+  const at = [...text.slice(0, m.index)].length + 1;
+  return `holds ${kindOf(code)} (U+${code.toString(16).toUpperCase().padStart(4, '0')}) at character ${at}: must be one line of plain text, without control characters or bidirectional overrides`;
+}
+
+/**
+ * Query parameters that carry a secret in a link: signed URLs (S3's, Google Cloud
+ * Storage's, Azure's SAS `sig`) and bearer tokens. Compared in lower case.
+ */
+const SECRET_PARAMS = new Set(['x-amz-signature', 'x-amz-credential', 'x-amz-security-token', 'x-goog-signature', 'x-goog-credential', 'sig', 'signature', 'access_token', 'token', 'password', 'passwd', 'apikey', 'api_key']);
+
+/**
+ * Why a location holds credentials (a user name or password before the host, or a
+ * signature or token in its query), or undefined. A location is kept as given and shown
+ * to auditors and in audit packages, so a secret in it would be handed to every reader.
+ */
+export function credentialsIn(location: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return undefined; // not a URI: the URI check says so
+  }
+  // A token is often passed as the user name alone (https://<token>@host/...).
+  if (url.username !== '' || url.password !== '') return 'holds credentials (a user name or password before the host): a location is shown to auditors and in audit packages; give it without them';
+  const secret = [...url.searchParams.keys()].find((k) => SECRET_PARAMS.has(k.toLowerCase()));
+  if (secret !== undefined) return `holds credentials (its "${secret}" parameter: a signed or token link): a location is shown to auditors and in audit packages; give the document's own location`;
+  return undefined;
+}
+
+/**
+ * The longest validity new evidence may have: 10 years from the day it was collected.
+ * Long enough for any artefact an ISO/IEC 27001 review relies on (a three-year
+ * certificate, a multi-year contract, a seven-year retention record), short enough to
+ * catch a typed year (9999-12-31, 2126) that would keep the control current for ever
+ * and be inherited by every answer renewing it. Evidence without an end gives none.
+ */
+export const VALIDITY_YEARS = 10;
+
+/** The last day new evidence collected on `collected` may be valid until. */
+export const latestValidUntil = (collected: string): string => addPeriod(collected, `P${VALIDITY_YEARS}Y`);
+
+/**
+ * Why new evidence collected on `collected` and valid until `validUntil` (its last valid
+ * day) cannot be registered on the organisation's `today`, or undefined: it has ended
+ * already (registered, it would stand lapsed at once, and replace what it renews), or
+ * runs beyond the bound. `where`: how today is written, such as "2026-11-30 in Asia/Hong_Kong".
+ * The organisation file is not held to this: it records history (lapsed items the sweep
+ * chases, retired ones) and has bounds of its own.
+ */
+export function whyNotNewValidity(collected: string, validUntil: string | undefined, today: string, where = today): string | undefined {
+  if (validUntil === undefined) return undefined;
+  if (validUntil < today) return `ends ${validUntil}, before today (${where}): evidence that has ended is no evidence; give a validity that includes today`;
+  const latest = latestValidUntil(collected);
+  if (validUntil > latest) return `runs to ${validUntil}, more than ${VALIDITY_YEARS} years after it was collected (${collected}; at most ${latest})`;
+  return undefined;
+}
+
+/** Free text of 1 to `max` characters on one line (a title, a file name). */
+export const oneLineText = (max: number) =>
+  text(max).superRefine((value, ctx) => {
+    const why = notOneLine(value);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  });
