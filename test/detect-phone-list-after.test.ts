@@ -43,8 +43,7 @@ describe('a list of numbers before one phone word', () => {
   });
 
   it('stops at anything else between the numbers, a line end, or punctuation before the phone word', () => {
-    // (`ref` labels the second number too: a labelled number is no phone, phone word or not)
-    expect(phones('9123 4567 / ref 6123 4567 (手機)')).toEqual([]);
+    expect(phones('9123 4567 / ref 6123 4567 (手機)')).toEqual(['6123 4567']);
     expect(phones('9123 4567 and 6123 4567 (mobile)')).toEqual(['6123 4567']);
     expect(phones('9123 4567 / 6123 4567 units (手機)')).toEqual([]);
     expect(phones('9123 4567 / 6123 4567。手機')).toEqual([]);
@@ -80,6 +79,14 @@ describe('a number with a phone word right after it', () => {
     expect(phones('訂單 23456789 電話 91234567')).toEqual(['91234567']);
     expect(phones('Invoice No. 23456789 Tel: 2123 4567')).toEqual(['2123 4567']);
     expect(phones('會員編號 56781234 手機 61234567')).toEqual(['61234567']);
+    // a labelled number whose phone word labels nothing after it is one (`ref ... (手機)` says so)
+    expect(phones('Member: 91234567 (mobile)')).toEqual(['91234567']);
+    // a word that labels the person, not the number, or stands further off, labels nothing
+    expect(phones('會員陳大文 91234567 (手機)')).toEqual(['91234567']);
+    expect(phones('保單持有人 91234567 手機')).toEqual(['91234567']);
+    expect(phones('個案社工 9123 4567 (手機)')).toEqual(['9123 4567']);
+    expect(phones('Any time, no rush 91234567 (mobile)')).toEqual(['91234567']);
+    expect(phones('會員李小姐 9123 4567 / 6123 4567 (手機)')).toEqual(['9123 4567', '6123 4567']);
     // with no such word, the number the phone word follows still is one
     expect(phones('陳生 9123 4567 (手機)')).toEqual(['9123 4567']);
     expect(phones('請打 9123 4567 係我手機')).toEqual(['9123 4567']);

@@ -142,13 +142,20 @@ const PHONE_CONTEXT_AHEAD =
 const LIST_CONTEXT_AHEAD = `(?=${LIST_SEPARATOR}${LISTED_NUMBER}(?:${LIST_SEPARATOR}${LISTED_NUMBER}){0,${LIST_MAX - 1}}${PHONE_CONTEXT_AHEAD})`;
 /**
  * Not a number that an order, reference, invoice or account word (NOT_A_PHONE_WORD)
- * labels, up to eight characters before it on its line (`訂單 23456789、91234567 係我手機`,
- * `Order no.: 23456789, 91234567 (mobile)`): a phone word after a list reaches its first
- * number across the others, and that number's own label says it is another thing's. So
- * for a number with a phone word right after it: in `訂單 23456789 電話 91234567` the
- * phone word is the next number's label.
+ * labels: the word right before it, with only a label's marks between (spaces, `:`, `.`,
+ * `#`, `No.`, 號碼): `訂單 23456789、91234567 係我手機`, `Order no.: 23456789, 91234567
+ * (mobile)`. A phone word after a list reaches its first number across the others, and
+ * that number's own label says it is another thing's. A word further off labels
+ * something else (`會員陳大文 91234567 (手機)`: the member is the person).
  */
-const NOT_LABELLED_OTHER = String.raw`(?<!${NOT_A_PHONE_WORD}[^\n\r\d。，,;；!?！？/|]{0,8})`;
+const NOT_LABELLED_OTHER = String.raw`(?<!${NOT_A_PHONE_WORD}(?:[ 	:：.#＃]|號碼|号码|號|号|碼|码|(?<![A-Za-z])(?i:no|number)(?![A-Za-z])){0,4})`;
+/**
+ * A phone word right after a number that is the next number's label, not this one's:
+ * `23456789 電話 91234567`. A labelled number (NOT_LABELLED_OTHER) with a phone word after
+ * it is still a phone when that word labels nothing else (`Member: 91234567 (mobile)`).
+ */
+const PHONE_WORD_THEN_NUMBER = String.raw`(?=${SPACE_OR_TAB}{0,2}${PHONE_WORD}[^
+\d]{0,6}\d)`;
 
 /** `f(SPACE)|f(HYPHEN)`: one kind of separator throughout (spaces, or hyphens), without a backreference. */
 function bySep(f: (sep: string) => string, seps: readonly string[] = [SPACE, HYPHEN]): string {
@@ -221,7 +228,7 @@ const CNG_PATTERN = String.raw`(?<!\d${SEP})1[3-9]\d(?:${bySep((s) => String.raw
 // after or right before one (LIST_CONTEXT_BEHIND, LIST_CONTEXT_AHEAD); its shape is
 // tested first, in a lookahead of its own: the phone-word lookbehind costs more than all the
 // rest, and most digit candidates that get this far (longer runs, near misses) are not that shape
-const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${LIST_CONTEXT_BEHIND}${HK_LOCAL}${LIST_ITEM_END}|(?=${HK_LOCAL}${PHONE_CONTEXT_AHEAD})${NOT_LABELLED_OTHER}${HK_LOCAL}|(?=${HK_LOCAL}${LIST_CONTEXT_AHEAD})${NOT_LABELLED_OTHER}${HK_LOCAL})`;
+const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${LIST_CONTEXT_BEHIND}${HK_LOCAL}${LIST_ITEM_END}|(?=${HK_LOCAL}${PHONE_CONTEXT_AHEAD})(?:${NOT_LABELLED_OTHER}|(?!${HK_LOCAL}${PHONE_WORD_THEN_NUMBER}))${HK_LOCAL}|(?=${HK_LOCAL}${LIST_CONTEXT_AHEAD})${NOT_LABELLED_OTHER}${HK_LOCAL})`;
 // compact runs by length and prefix: PRC ID (or an 18-digit card), mainland mobile,
 // Visa, Mastercard, Amex, JCB, UnionPay, Discover, Diners Club, Maestro
 const RUN_PATTERN =
