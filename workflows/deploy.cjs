@@ -50,7 +50,8 @@ async function param(resolveVariable, name, fallback) {
 const substituted = (name) => name.replace(/\$\{[^}]*\}/g, 'x');
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-const TABLE_ARN_OF = /^arn:[^:]+:dynamodb:[^:]+:[^:]+:table\/(.+)$/;
+// (after substitution: `${AWS::Region}` and the like read as `x`)
+const TABLE_ARN_OF = /^arn:(?:aws[a-z-]*|x):dynamodb:(?:[a-z]{2}(?:-[a-z]+)+-\d|x):(?:\d{12}|x):table\/(.+)$/;
 
 /**
  * The scanTables and scanBuckets params as the resources scanSource may read: each a
@@ -67,7 +68,8 @@ function scanSourceResources(tablesParam, bucketsParam) {
   };
   const tables = list(tablesParam, 'scanTables').map((t) => {
     const shape = substituted(t);
-    if (!TABLE_NAME.test(TABLE_ARN_OF.exec(shape)?.[1] ?? shape)) throw new Error(`scanTables: ${JSON.stringify(t)} is not a table's name or ARN (a wildcard, path or index would grant more than the table)`);
+    // an ARN's partition, region and account as written (no wildcard there either), and its table's name
+    if (!TABLE_NAME.test(shape.startsWith('arn:') ? (TABLE_ARN_OF.exec(shape)?.[1] ?? '') : shape)) throw new Error(`scanTables: ${JSON.stringify(t)} is not a table's name or ARN (a wildcard, path or index would grant more than the table)`);
     return { 'Fn::Sub': t.startsWith('arn:') ? t : `arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${t}` };
   });
   const buckets = list(bucketsParam, 'scanBuckets').map((b) => {
