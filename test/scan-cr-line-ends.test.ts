@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
+import { decodeTextChunks } from '../lib/adapters/sources/text-chunks.ts';
 import { textFormat } from '../lib/domain/text/text-format.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { tempDir } from './support/temp-dir.ts';
@@ -49,5 +50,31 @@ describe('lines ending with CR alone', () => {
     expect(textFormat(Buffer.from('a\r\nb\r\n'), true).crLineEnds).toBeUndefined();
     expect(textFormat(Buffer.from('a\rb\r'), true).crLineEnds).toBe(true);
     expect(textFormat(Buffer.from('\uFEFFa\rb', 'utf16le'), true).crLineEnds).toBeUndefined();
+  });
+
+  it('keeps an LF inside a Mac CSV cell (Excel writes a cell’s line break so) and CRLF lines later in a file as they are', async () => {
+    const dir = tempDir('cr-lines-');
+    const cell = path.join(dir, 'cell.csv');
+    writeFileSync(cell, 'name,phone,note\r陳大文,91234567,"a\nb"\rLee,61234567,身份證 A123456(3)\r');
+    expect(where((await scanPaths(sourceReaders(), [cell])).findings)).toEqual([
+      ['hk_phone', 2, 1, 'phone', '+852 ****4567'],
+      ['hk_phone', 4, 2, 'phone', '+852 ****4567'],
+      ['hk_id', 4, 2, 'note', 'A12****(3)'],
+    ]);
+    // CR lines beyond the 64 KiB the format is told by, then CRLF lines: each line once
+    const mixed = path.join(dir, 'mixed.txt');
+    writeFileSync(mixed, `${'x\r'.repeat(40_000)}${'y\r\n'.repeat(6)}電話 9123 4567\r\n`);
+    expect(where((await scanPaths(sourceReaders(), [mixed])).findings)).toEqual([['hk_phone', 40_007, undefined, undefined, '+852 ****4567']]);
+    // a log with LF lines and a progress line's CRs is read as it was
+    expect(textFormat(Buffer.from('a\nprogress 10%\rprogress 20%\nb\n'), true).crLineEnds).toBeUndefined();
+  });
+
+  it('reads a CR at the end of one read and an LF at the start of the next as one line end', async () => {
+    async function* pieces(): AsyncGenerator<Uint8Array> {
+      for (const p of ['a\r', '\nb\r', 'c\r', '']) yield Buffer.from(p);
+    }
+    let text = '';
+    for await (const c of decodeTextChunks(pieces(), 'utf-8', { crLineEnds: true })) text += c.text.slice(c.overlap);
+    expect(text).toBe('a\r\nb\nc\n');
   });
 });

@@ -79,16 +79,33 @@ export interface DecodeOptions {
    * every escape whole, and the text a piece repeats reads the same in both pieces.
    */
   jsonEscapes?: boolean | undefined;
-  /** Each CR is a line end (TextFormat.crLineEnds: a file whose lines end with CR alone). */
+  /** Each lone CR is a line end (TextFormat.crLineEnds: a file whose lines end with CR alone). */
   crLineEnds?: boolean | undefined;
 }
 
-/** The bytes with each CR as LF: the same length, in an encoding where neither is part of another character. */
+/**
+ * The bytes with each lone CR (not before an LF) as LF: the same length, in an encoding
+ * where neither is part of another character. A CRLF stays (a file may go on with them).
+ */
 async function* crAsLf(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let held: Uint8Array | undefined; // a chunk that ends with CR, until the next byte is known
   for await (const chunk of bytes) {
+    if (chunk.length === 0) continue;
+    if (held !== undefined) {
+      if (chunk[0] !== 0x0a) held[held.length - 1] = 0x0a;
+      yield held;
+    }
     const copy = Uint8Array.from(chunk);
-    for (let i = copy.indexOf(0x0d); i >= 0; i = copy.indexOf(0x0d, i + 1)) copy[i] = 0x0a;
-    yield copy;
+    for (let i = copy.indexOf(0x0d); i >= 0 && i < copy.length - 1; i = copy.indexOf(0x0d, i + 1)) if (copy[i + 1] !== 0x0a) copy[i] = 0x0a;
+    if (copy[copy.length - 1] === 0x0d) held = copy;
+    else {
+      held = undefined;
+      yield copy;
+    }
+  }
+  if (held !== undefined) {
+    held[held.length - 1] = 0x0a;
+    yield held;
   }
 }
 

@@ -41,8 +41,8 @@ export interface TextFormat {
   /** Why the text may be misread although it is read (said in the file's result). */
   warning?: string;
   /**
-   * Lines end with CR alone (classic Mac OS, and Excel for Mac's "CSV (Macintosh)"): the
-   * sample holds a CR and no LF. Readers read each CR as a line end (DecodeOptions.crLineEnds).
+   * Lines end with CR alone (classic Mac OS, and Excel for Mac's "CSV (Macintosh)"; see
+   * crLineEnds below). Readers read each lone CR as a line end (DecodeOptions.crLineEnds).
    */
   crLineEnds?: true;
 }
@@ -55,10 +55,25 @@ export interface TextFormat {
 export function textFormat(sample: Uint8Array, complete: boolean, declared?: Encoding): TextFormat {
   const format = encodingOf(sample, complete, declared);
   // (in the encodings whose line end is one byte that no other character holds)
-  if (format.binary === undefined && format.encoding !== 'utf-16le' && format.encoding !== 'utf-16be' && sample.includes(0x0d) && !sample.includes(0x0a)) {
-    return { ...format, crLineEnds: true };
-  }
+  if (format.binary === undefined && format.encoding !== 'utf-16le' && format.encoding !== 'utf-16be' && crLineEnds(sample)) return { ...format, crLineEnds: true };
   return format;
+}
+
+/**
+ * Whether lines end with CR alone: lone CRs (not before an LF), no CRLF, and more of them
+ * than LFs, which a Mac CSV still holds inside a cell with a line break (Excel writes
+ * those as LF), and a log may hold a few of.
+ */
+function crLineEnds(sample: Uint8Array): boolean {
+  let lone = 0;
+  let lf = 0;
+  for (let i = sample.indexOf(0x0d); i >= 0; i = sample.indexOf(0x0d, i + 1)) {
+    if (sample[i + 1] === 0x0a) return false; // CRLF: a Windows file, whatever else it holds
+    lone++;
+  }
+  if (lone === 0) return false;
+  for (let i = sample.indexOf(0x0a); i >= 0 && lf < lone; i = sample.indexOf(0x0a, i + 1)) lf++;
+  return lone > lf;
 }
 
 function encodingOf(sample: Uint8Array, complete: boolean, declared?: Encoding): TextFormat {
