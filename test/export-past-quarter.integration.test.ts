@@ -86,6 +86,21 @@ describe('the Statement of Applicability of a past quarter', () => {
     expect(later.controls).toEqual(atEnd.controls);
   });
 
+  it('2027-Q1, with the 2026-Q4 review left open and a task of it answered again in April: its answer of 2026 still stood on 31 March', async () => {
+    const endOfQ4 = soaJson((await exportAt(new Date('2027-01-01T03:00:00Z'), '2026-Q4')).files);
+    const waiting = endOfQ4.controls.find((r) => r.unreviewedAnswer?.task.startsWith('2026-Q4/') && !['A.5.7', 'A.5.15', 'A.5.9'].includes(r.id));
+    expect(waiting).toBeDefined();
+    const before = soaJson((await exportAt(new Date('2027-04-01T03:00:00Z'), '2027-Q1')).files).controls.find((r) => r.id === waiting!.id);
+    expect(before?.unreviewedAnswer).toEqual(waiting!.unreviewedAnswer);
+
+    // 2 April 2027: answered again, after 2027-Q1 ended
+    clock = new Date('2027-04-02T02:00:00Z');
+    const task = (await rt.reviews.task(ORG, waiting!.unreviewedAnswer!.task))!;
+    await answerTask(rt, { orgId: ORG, taskId: task.id, as: task.owner, result: task.result === 'effective' ? 'not-effective' : 'effective', comment: 'in April', now: clock });
+    const after = soaJson((await exportAt(new Date('2027-04-02T03:00:00Z'), '2027-Q1')).files).controls.find((r) => r.id === waiting!.id);
+    expect(after).toEqual(before);
+  });
+
   it('2020-Q1, before anything was recorded, is refused naming the period, with no package and no export entry', async () => {
     const entries = (await rt.audit.read(ORG)).length;
     const refusal = exportAt(SAMPLE_NOW, '2020-Q1');

@@ -91,9 +91,10 @@ async function dataMapOf(ports: Ports, orgId: string, window: PeriodWindow): Pro
 }
 
 /** The tasks of the last four reviews up to the period's (those soaOf reads today). */
-async function tasksUpTo(ports: Ports, orgId: string, period: Quarter): Promise<Task[]> {
+async function tasksUpTo(ports: Ports, orgId: string, period: Quarter): Promise<{ tasks: Task[]; since: Quarter }> {
   const quarters = (await ports.reviews.list(orgId)).map((r) => r.id).filter((q) => q <= period).sort().reverse().slice(0, 4);
-  return (await Promise.all(quarters.map((q) => ports.reviews.tasks(orgId, q)))).flat();
+  const tasks = (await Promise.all(quarters.map((q) => ports.reviews.tasks(orgId, q)))).flat();
+  return { tasks, since: quarters[quarters.length - 1] ?? period };
 }
 
 /**
@@ -138,7 +139,7 @@ export async function packageContent(ports: Ports, request: Omit<ExportRequest, 
 
   // Sealed first, so the manifest's head covers every entry the package holds (but those written while it is made).
   const sealed = await sealAudit(ports, orgId, request.actor ?? 'export');
-  const [entries, tasks, review, gaps, analysis, dataMap] = await Promise.all([
+  const [entries, { tasks, since }, review, gaps, analysis, dataMap] = await Promise.all([
     readAuditRange(ports, orgId, window.from, window.to),
     tasksUpTo(ports, orgId, period),
     reviewOf(ports, orgId, period, asOfMoment),
@@ -147,7 +148,10 @@ export async function packageContent(ports: Ports, request: Omit<ExportRequest, 
     dataMapOf(ports, orgId, window),
   ]);
   const audit = auditOfPeriod(entries, window);
-  const soa = soaAtEnd(org, window, asOf, evidence, tasks, audit);
+  // An earlier review's task may have been answered after this period (a review left open):
+  // what it stood at then is in the trail since that review's quarter began.
+  const history = since < period ? await readAuditRange(ports, orgId, periodWindow(since, tz).from, window.to) : entries;
+  const soa = soaAtEnd(org, window, asOf, evidence, tasks, auditOfPeriod(history, { ...window, from: periodWindow(since, tz).from }));
   const analysisBefore = analysis && Date.parse(analysis.asOf) < Date.parse(window.to) ? analysis : undefined;
   return {
     org: { id: orgId, name: org.organisation.name, timeZone: tz },
