@@ -76,7 +76,10 @@ export async function showRun(rt: Ports, orgId: string, name: string, role: Role
   const { orgId: whose, ...execution } = described ?? { status: 'RUNNING' as const };
   const own = described !== undefined && whose === orgId;
   if (!record && !own) throw new NotFoundError(`no run "${name}" of ${orgId}`);
-  return { run: record ? runAsSeenBy(record, role) : { name, kind: declared.name, status: 'pending' }, ...(own ? { execution } : {}) };
+  // A failed execution's cause may quote a state's input or output, which holds the summary: the error's name only for a scheduler.
+  const { cause: _cause, ...withoutCause } = execution as typeof execution & { cause?: string };
+  const shown = seesRunSummaries(role) ? execution : withoutCause;
+  return { run: record ? runAsSeenBy(record, role) : { name, kind: declared.name, status: 'pending' }, ...(own ? { execution: shown } : {}) };
 }
 
 export const WorkflowParam = z.enum(WORKFLOWS.map((w) => w.name) as [WorkflowName, ...WorkflowName[]], {
