@@ -2,48 +2,28 @@
 // organisation is, both bounds inclusive, a from after its to refused), cursors that
 // say which list they are of, and the export route naming its path's period.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
-import { localSigningKey } from '../lib/adapters/local/local-signing-key.ts';
-import { localManifestSigner } from '../lib/adapters/local/local-manifest-signer.ts';
-import { issueLocalToken } from '../lib/adapters/local/local-token.ts';
-import { withBackgroundStarter } from '../lib/adapters/local/workflow-runner.ts';
-import { serveApi, type LocalServer } from '../lib/api/local-server.ts';
-import { setRuntime, type Runtime } from '../lib/runtime.ts';
-import { importOrganisationFile } from '../lib/usecases/org/import.ts';
-import { call, type ApiFixture } from './support/api.ts';
-import { testRuntime } from './support/local-store.ts';
-import { tempDir } from './support/temp-dir.ts';
+import { call, servedSample, type ApiFixture, type ServedSample } from './support/api.ts';
 
-const SAMPLE = 'examples/acme-hk/org.yaml';
 const ORG = 'harbour-ledger'; // Asia/Hong_Kong, UTC+8
 const NOW = new Date('2026-12-02T02:00:00Z');
 
 describe('GET /v1/audit?from=&to=, cursors, /v1/exports/{period}', () => {
-  let rt: Runtime;
-  let server: LocalServer;
+  let served: ServedSample;
   let auditor: string;
-  const api = () => ({ server }) as ApiFixture;
+  const api = () => served as unknown as ApiFixture;
   const get = (url: string) => call(api(), 'GET', url, { token: auditor });
   const ats = async (url: string) => ((await get(url)).body as { items: { at: string; event: string }[] }).items.filter((e) => e.event === 'test.marker').map((e) => e.at);
 
   beforeAll(async () => {
-    const base = await testRuntime();
-    const keyDir = tempDir('api-audit-key-');
-    const signer = localManifestSigner(keyDir);
-    rt = withBackgroundStarter({ ...base, clock: () => new Date(NOW), manifestSigner: async () => signer });
-    await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-20T00:00:00.000Z');
+    served = await servedSample(() => new Date(NOW), '2026-11-20T00:00:00.000Z');
     // 30 November in Hong Kong runs from 2026-11-29T16:00Z to 2026-11-30T16:00Z.
     for (const at of ['2026-11-29T15:59:59.999Z', '2026-11-29T16:00:00.000Z', '2026-11-30T09:00:00.000Z', '2026-11-30T15:59:59.999Z', '2026-11-30T16:00:00.000Z']) {
-      await rt.audit.append({ orgId: ORG, at, event: 'test.marker', subject: `TEST#${at}`, actor: 'test' });
+      await served.rt.audit.append({ orgId: ORG, at, event: 'test.marker', subject: `TEST#${at}`, actor: 'test' });
     }
-    setRuntime(rt);
-    const key = localSigningKey(keyDir);
-    server = await serveApi({ key });
-    auditor = await issueLocalToken(key, { person: 'raymond-wong', orgId: ORG, role: 'auditor', ttlSeconds: 3600, now: new Date() });
+    auditor = await served.token('auditor');
   }, 120_000);
   afterAll(async () => {
-    await server?.close();
-    setRuntime(undefined);
+    await served?.close();
   });
 
   it('a date-only to takes its whole day, in the organisation\'s time zone; from and to are inclusive', async () => {

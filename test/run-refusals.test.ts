@@ -8,12 +8,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { createStore } from '../lib/adapters/dynamodb/client.ts';
-import { localSigningKey, type SigningKey } from '../lib/adapters/local/local-signing-key.ts';
-import { issueLocalToken } from '../lib/adapters/local/local-token.ts';
-import { executeWorkflow, withBackgroundStarter, type LocalRunResult } from '../lib/adapters/local/workflow-runner.ts';
+import { executeWorkflow, type LocalRunResult } from '../lib/adapters/local/workflow-runner.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
-import { serveApi, type LocalServer } from '../lib/api/local-server.ts';
-import { setRuntime, type Runtime } from '../lib/runtime.ts';
+import type { Runtime } from '../lib/runtime.ts';
 import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import type { LoadedOrganisation } from '../lib/domain/org/org.ts';
 import type { RunRecord } from '../lib/domain/runs/run.ts';
@@ -22,7 +19,7 @@ import { formatOpening } from '../lib/cli/review-output.ts';
 import { formatEventImport, formatMonitor } from '../lib/cli/monitoring-output.ts';
 import { WORKFLOW_CLI } from '../lib/cli/presenters.ts';
 import type { Session } from '../lib/cli/session.ts';
-import { call, tableItems, type ApiFixture } from './support/api.ts';
+import { call, servedSample, tableItems, type ApiFixture, type ServedSample } from './support/api.ts';
 import { RecordingMailer, testRuntime } from './support/local-store.ts';
 import { cleanEnv, runCli as runCliFor } from './support/cli.ts';
 import { tempDir } from './support/temp-dir.ts';
@@ -192,25 +189,19 @@ describe('the quarterly review workflow, started some other way (Step Functions 
 
 describe('POST /v1/runs refuses a run it can tell would fail, naming the field, and starts nothing', () => {
   let rt: Runtime;
-  let server: LocalServer;
-  let key: SigningKey;
+  let served: ServedSample;
   let token: string;
   let now = new Date('2026-12-01T03:50:00Z');
-  const api = () => ({ rt, server, key }) as unknown as ApiFixture;
+  const api = () => served as unknown as ApiFixture;
   const post = (body: Record<string, unknown>) => call(api(), 'POST', '/v1/runs', { token, body: JSON.stringify(body) });
 
   beforeAll(async () => {
-    const base = await testRuntime();
-    rt = withBackgroundStarter({ ...base, clock: () => new Date(now) });
-    await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-29T00:00:00.000Z');
-    setRuntime(rt);
-    key = localSigningKey(tempDir('refusals-key-'));
-    server = await serveApi({ key });
-    token = await issueLocalToken(key, { person: 'raymond-wong', orgId: ORG, role: 'scheduler', ttlSeconds: 3600, now: new Date() });
+    served = await servedSample(() => new Date(now));
+    rt = served.rt;
+    token = await served.token('scheduler');
   }, 120_000);
   afterAll(async () => {
-    await server?.close();
-    setRuntime(undefined);
+    await served?.close();
   });
 
   it('a gap analysis with no data map: 409 naming body.workflow; a review of a quarter that ended or has not begun: 400 naming body.period', async () => {

@@ -3,16 +3,8 @@
 // GET /v1/runs/{name}, logged by the server, and the run is recorded failed with them,
 // so it is still known once the process that ran it has gone.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
-import { localSigningKey } from '../lib/adapters/local/local-signing-key.ts';
-import { issueLocalToken } from '../lib/adapters/local/local-token.ts';
-import { withBackgroundStarter } from '../lib/adapters/local/workflow-runner.ts';
-import { serveApi, type LocalServer } from '../lib/api/local-server.ts';
-import { setRuntime, type Runtime } from '../lib/runtime.ts';
-import { importOrganisationFile } from '../lib/usecases/org/import.ts';
-import { call, type ApiFixture } from './support/api.ts';
-import { testRuntime } from './support/local-store.ts';
-import { tempDir } from './support/temp-dir.ts';
+import type { Runtime } from '../lib/runtime.ts';
+import { call, servedSample, type ApiFixture, type ServedSample } from './support/api.ts';
 
 // The sweep's first step's module is one that is not there; its path holds an address, which the redaction masks.
 vi.mock('../lib/workflows/declarations.ts', async (importOriginal) => {
@@ -27,31 +19,26 @@ vi.mock('../lib/workflows/declarations.ts', async (importOriginal) => {
   };
 });
 
-const SAMPLE = 'examples/acme-hk/org.yaml';
 const ORG = 'harbour-ledger';
 const NOW = new Date('2026-11-30T02:00:00Z');
 
 describe('a run that fails before its first step', () => {
   let rt: Runtime;
-  let server: LocalServer;
+  let served: ServedSample;
   let token: string;
   let adminToken: string;
-  const api = () => ({ server }) as ApiFixture;
+  const api = () => served as unknown as ApiFixture;
   const logged: string[] = [];
 
   beforeAll(async () => {
     vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
-    rt = withBackgroundStarter({ ...(await testRuntime()), clock: () => new Date(NOW) });
-    await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-29T00:00:00.000Z');
-    setRuntime(rt);
-    const key = localSigningKey(tempDir('runs-failed-key-'));
-    server = await serveApi({ key });
-    token = await issueLocalToken(key, { person: 'raymond-wong', orgId: ORG, role: 'scheduler', ttlSeconds: 3600, now: new Date() });
-    adminToken = await issueLocalToken(key, { person: 'raymond-wong', orgId: ORG, role: 'admin', ttlSeconds: 3600, now: new Date() });
+    served = await servedSample(() => new Date(NOW));
+    rt = served.rt;
+    token = await served.token('scheduler');
+    adminToken = await served.token('admin', 'michelle-leung');
   }, 120_000);
   afterAll(async () => {
-    await server?.close();
-    setRuntime(undefined);
+    await served?.close();
     vi.restoreAllMocks();
   });
 

@@ -2,40 +2,27 @@
 // start, so a period is the one under way (on the calendar their runs are named on), or
 // the run would be recorded as another period's; without one the run is on demand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
-import { localSigningKey } from '../lib/adapters/local/local-signing-key.ts';
-import { issueLocalToken } from '../lib/adapters/local/local-token.ts';
-import { withBackgroundStarter } from '../lib/adapters/local/workflow-runner.ts';
-import { serveApi, type LocalServer } from '../lib/api/local-server.ts';
-import { setRuntime, type Runtime } from '../lib/runtime.ts';
-import { importOrganisationFile } from '../lib/usecases/org/import.ts';
-import { call, tableItems, type ApiFixture } from './support/api.ts';
-import { testRuntime } from './support/local-store.ts';
-import { tempDir } from './support/temp-dir.ts';
+import type { Runtime } from '../lib/runtime.ts';
+import { call, servedSample, tableItems, type ApiFixture, type ServedSample } from './support/api.ts';
 
-const SAMPLE = 'examples/acme-hk/org.yaml';
 const ORG = 'harbour-ledger';
 // 20:00Z on 30 November: already 1 December in Hong Kong, still 30 November in UTC, on whose calendar these runs are named.
 const NOW = new Date('2026-11-30T20:00:00Z');
 
 describe('POST /v1/runs: a period that has ended is refused', () => {
   let rt: Runtime;
-  let server: LocalServer;
+  let served: ServedSample;
   let token: string;
-  const api = () => ({ server }) as ApiFixture;
+  const api = () => served as unknown as ApiFixture;
   const post = (body: Record<string, unknown>) => call(api(), 'POST', '/v1/runs', { token, body: JSON.stringify(body) });
 
   beforeAll(async () => {
-    rt = withBackgroundStarter({ ...(await testRuntime()), clock: () => new Date(NOW) });
-    await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-29T00:00:00.000Z');
-    setRuntime(rt);
-    const key = localSigningKey(tempDir('runs-period-key-'));
-    server = await serveApi({ key });
-    token = await issueLocalToken(key, { person: 'raymond-wong', orgId: ORG, role: 'scheduler', ttlSeconds: 3600, now: new Date() });
+    served = await servedSample(() => new Date(NOW));
+    rt = served.rt;
+    token = await served.token('scheduler');
   }, 120_000);
   afterAll(async () => {
-    await server?.close();
-    setRuntime(undefined);
+    await served?.close();
   });
 
   it('a scan, analysis, sweep or monitoring pass for a period that has ended: 400 naming body.period and why, nothing started or recorded', async () => {

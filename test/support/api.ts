@@ -33,22 +33,48 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-export async function sampleApi(): Promise<ApiFixture> {
+/** The sample organisation imported and served (servedSample), and a token for any role. */
+export interface ServedSample {
+  rt: Runtime;
+  server: LocalServer;
+  key: SigningKey;
+  token(role: Role, person?: string, orgId?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The sample organisation imported (at `importedAt`) into a fresh store and served over
+ * loopback by the real handlers, runs going on after their requests (a background
+ * starter), on the clock `clock` gives; nothing run yet.
+ */
+export async function servedSample(clock: () => Date, importedAt = '2026-11-29T00:00:00.000Z', keyDir = tempDir('api-key-')): Promise<ServedSample> {
   const base = await testRuntime();
-  const keyDir = tempDir('api-key-');
   const signer = localManifestSigner(keyDir);
-  const rt = withBackgroundStarter({ ...base, clock: () => new Date(NOW), manifestSigner: async () => signer });
-  await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-29T00:00:00.000Z');
+  const rt = withBackgroundStarter({ ...base, clock, manifestSigner: async () => signer });
+  await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, importedAt);
+  setRuntime(rt);
+  const key = localSigningKey(keyDir);
+  const server = await serveApi({ key });
+  return {
+    rt,
+    server,
+    key,
+    token: (role, person = 'raymond-wong', orgId = ORG) => issueLocalToken(key, { person, orgId, role, ttlSeconds: 3600, now: new Date() }),
+    close: async () => {
+      await server.close();
+      setRuntime(undefined);
+    },
+  };
+}
+
+export async function sampleApi(): Promise<ApiFixture> {
+  const { rt, server, key, token, close } = await servedSample(() => new Date(NOW));
   const at = (workflow: Parameters<typeof runRequest>[0], how = {}) => runRequest(workflow, ORG, new Date('2026-11-30T01:00:00Z'), how);
   const scan = at('data-mapping-scan');
   await executeWorkflow(rt, 'data-mapping-scan', scan.input);
   await executeWorkflow(rt, 'gap-analysis', at('gap-analysis', { period: '2026-11' }).input);
   await executeWorkflow(rt, 'behaviour-monitoring', at('behaviour-monitoring').input);
   await executeWorkflow(rt, 'quarterly-review', at('quarterly-review', { timeZone: 'Asia/Hong_Kong' }).input);
-  setRuntime(rt);
-  const key = localSigningKey(keyDir);
-  const server = await serveApi({ key });
-  const token = (role: Role, person: string, orgId = ORG) => issueLocalToken(key, { person, orgId, role, ttlSeconds: 3600, now: new Date() });
   return {
     rt,
     server,
@@ -61,10 +87,7 @@ export async function sampleApi(): Promise<ApiFixture> {
       otherOrg: await token('admin', 'michelle-leung', 'another-org'),
     },
     scanRun: scan.name,
-    close: async () => {
-      await server.close();
-      setRuntime(undefined);
-    },
+    close,
   };
 }
 
