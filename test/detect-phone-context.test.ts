@@ -6,17 +6,11 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
-import { detect } from '../lib/domain/detect/detect.ts';
 import { isPhoneName } from '../lib/domain/detect/records.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
+import { phones } from './support/phones.ts';
 import { tempDir } from './support/temp-dir.ts';
 
-/** The raw text of each hk_phone finding in `text` (and that nothing else is found). */
-function phones(text: string): string[] {
-  const found = detect(text);
-  expect(found.filter((d) => d.type !== 'hk_phone'), text).toEqual([]);
-  return found.map((d) => d.raw);
-}
 
 describe('a list of numbers after one phone word', () => {
   it('makes each number of the list a phone, whatever joins them: / , ; 、 or 或', () => {

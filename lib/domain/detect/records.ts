@@ -270,13 +270,28 @@ function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDet
 // ---------------------------------------------------------------------------
 // Phone columns and keys (and what card columns and keys share with them)
 
+/** A sticky regex of a cell's start: spaces or tabs, then `pattern`, as written or behind Excel's text marks (`'`, `="..."`). */
+function cellStart(pattern: string): RegExp {
+  return new RegExp(`${SPACE_OR_TAB}*(?:'|(="))?(${pattern})`, 'y');
+}
+
+/** What a cellStart regex matches at `at` (a `="` mark only with its closing quote): the value and where it ends. */
+function startingAt(re: RegExp, text: string, at: number): { raw: string; end: number } | undefined {
+  re.lastIndex = at;
+  const m = re.exec(text);
+  if (m === null) return undefined;
+  const end = re.lastIndex;
+  if (m[1] !== undefined && text.charCodeAt(end) !== 34 /* " */) return undefined;
+  return { raw: m[2]!, end };
+}
+
 /**
  * A cell's (or string's) start: spaces or tabs, then a bare Hong Kong number, as written
  * or behind the marks Excel users type to keep a number as text: a leading apostrophe
  * (`'91234567`) or a formula of a string (`="91234567"`, whose closing quote phoneAt
  * checks).
  */
-const PHONE_AT = new RegExp(`${SPACE_OR_TAB}*(?:'|(="))?(${BARE_HK_NUMBER})`, 'y');
+const PHONE_AT = cellStart(BARE_HK_NUMBER);
 /** Another number of a list after one (`9123 4567 / 6123 4567`, LIST_SEPARATOR). */
 const NEXT_PHONE_AT = new RegExp(`${LIST_SEPARATOR}(${BARE_HK_NUMBER})`, 'y');
 
@@ -365,12 +380,10 @@ function hkPhone(raw: string, start: number): Detection {
  * each number of a list that goes on from it, as hk_phone detections (pushed to `out`).
  */
 function phonesAt(text: string, at: number, out: Detection[]): void {
-  PHONE_AT.lastIndex = at;
-  const m = PHONE_AT.exec(text);
-  if (m === null) return;
-  let end = PHONE_AT.lastIndex;
-  if (m[1] !== undefined && text.charCodeAt(end) !== 34 /* " */) return;
-  out.push(hkPhone(m[2]!, end - m[2]!.length));
+  const first = startingAt(PHONE_AT, text, at);
+  if (first === undefined) return;
+  let end = first.end;
+  out.push(hkPhone(first.raw, end - first.raw.length));
   for (;;) {
     NEXT_PHONE_AT.lastIndex = end;
     const n = NEXT_PHONE_AT.exec(text);
@@ -449,7 +462,7 @@ export function isCardName(written: string): boolean {
 }
 
 /** A cell's (or string's) start: spaces or tabs, then a 13-digit card number, as written or behind Excel's text marks (as PHONE_AT). */
-const CARD_AT = new RegExp(`${SPACE_OR_TAB}*(?:'|(="))?(${CARD_13_NUMBER})`, 'y');
+const CARD_AT = cellStart(CARD_13_NUMBER);
 
 /**
  * The 13-digit card number starting at `at` in `text` (after spaces or tabs, or an Excel
@@ -458,12 +471,9 @@ const CARD_AT = new RegExp(`${SPACE_OR_TAB}*(?:'|(="))?(${CARD_13_NUMBER})`, 'y'
  * none, and detect() has found them.
  */
 function cardAt(text: string, at: number, out: Detection[]): void {
-  CARD_AT.lastIndex = at;
-  const m = CARD_AT.exec(text);
-  if (m === null) return;
-  const end = CARD_AT.lastIndex;
-  if (m[1] !== undefined && text.charCodeAt(end) !== 34 /* " */) return;
-  const raw = m[2]!;
+  const found = startingAt(CARD_AT, text, at);
+  if (found === undefined) return;
+  const { raw, end } = found;
   const digits = raw.replace(/\D/g, '');
   if (cardValid(digits)) out.push({ type: 'payment_card', start: end - raw.length, end, raw, value: digits });
 }
