@@ -37,6 +37,10 @@ describe('new evidence refused where it comes in', () => {
     await refusedUnchanged(() => answer('A.5.9', { result: 'effective', evidence: file(1), validFor: 'P0D' }), refused('validFor', /must be at least one day/));
   });
 
+  it('refuses an answer with validFor and no evidence, which it would have dropped unseen', async () => {
+    await refusedUnchanged(() => answer('A.5.9', { result: 'effective', validFor: 'P1Y' }), refused('validFor', 'P1Y given without evidence: it is how long the evidence given with it holds'));
+  });
+
   it('refuses an answer whose validFor runs more than 10 years', async () => {
     await refusedUnchanged(
       () => answer('A.5.9', { result: 'effective', evidence: file(2), validFor: 'P11Y' }),

@@ -99,6 +99,8 @@ const sameHash = (a: string | undefined, b: string) => a !== undefined && a.toLo
  */
 function registration(answer: Answer, ctx: Context, items: readonly EvidenceRecord[]): Pick<TaskChange, 'register' | 'renews'> & { attached?: TaskEvidence; known?: Known } {
   const file = answer.evidence;
+  // A period with nothing to hold for would be dropped unseen: the person meant evidence to go with it.
+  if (!file && answer.validFor) throw new InputError(`validFor: ${answer.validFor} given without evidence: it is how long the evidence given with it holds`);
   if (!file) return {};
   const current = items.filter(isLive);
   const atLocation = current.find((e) => e.location === file.location);
