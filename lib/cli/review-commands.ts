@@ -25,7 +25,6 @@ export function parseQuarter(value: string, option?: string): Quarter {
 
 const quarterArgument = (value: string | undefined): Quarter | undefined => (value === undefined ? undefined : parseQuarter(value));
 
-const PERIOD = /^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/;
 
 export function addReviewCommands(program: Command, cli: ReviewCli): void {
   const orgOption = () => new Option('--org <id>', 'organisation (default: the only one imported)');
@@ -99,7 +98,12 @@ export function addReviewCommands(program: Command, cli: ReviewCli): void {
     .action(async (taskId: string, opts: { as: string; result: TaskResult; comment?: string; evidence?: string; validFor?: string; org?: string }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
       if (opts.validFor && !opts.evidence) throw new UsageError('--valid-for: give it with --evidence FILE (it is the evidence that holds for a period)');
-      if (opts.validFor && !PERIOD.test(opts.validFor)) throw new UsageError(`--valid-for "${opts.validFor}" must be an ISO-8601 period such as P3M, P1Y or P90D`);
+      if (opts.validFor) {
+        // the organisation file's periods (at least a day, at most 100 years), read only for this option
+        const { Period } = await import('../domain/org/org.ts');
+        const period = Period.safeParse(opts.validFor);
+        if (!period.success) throw new UsageError(`--valid-for "${opts.validFor}" ${period.error.issues[0]!.message}`);
+      }
       const { readEvidenceFile } = await import('../adapters/files/evidence-file.ts');
       const evidence = opts.evidence ? await readEvidenceFile(opts.evidence) : undefined;
       await cli.withSession(options, async (session) => {

@@ -81,9 +81,13 @@ export function whyNotNewValidity(collected: string, validUntil: string | undefi
   return undefined;
 }
 
-/** Free text of 1 to `max` characters on one line (a title, a file name). */
-export const oneLineText = (max: number) =>
-  text(max).superRefine((value, ctx) => {
-    const why = notOneLine(value);
+/** A zod refinement refusing what `rule` says why of (undefined: nothing to refuse). */
+export const refusing =
+  (rule: (value: string) => string | undefined) =>
+  (value: string, ctx: { addIssue(issue: { code: 'custom'; message: string }): void }): void => {
+    const why = rule(value);
     if (why) ctx.addIssue({ code: 'custom', message: why });
-  });
+  };
+
+/** Free text of 1 to `max` characters on one line (a title, a file name). */
+export const oneLineText = (max: number) => text(max).superRefine(refusing(notOneLine));

@@ -15,7 +15,7 @@ import { ClassifyThresholds } from '../datamap/classify.ts';
 import { IMPLEMENTATION_STATUSES } from '../vocabulary.ts';
 import { MonitoringPolicy } from '../monitoring/policy.ts';
 import { NAME_MAX, ORG_FILE_LIMITS, TITLE_MAX, URI_MAX, text } from './limits.ts';
-import { credentialsIn, notOneLine, oneLineText } from '../evidence/input-rules.ts';
+import { credentialsIn, notOneLine, oneLineText, refusing } from '../evidence/input-rules.ts';
 
 const id = z
   .string()
@@ -118,10 +118,7 @@ export const hasEvidenceScheme = (location: string): boolean => (EVIDENCE_SCHEME
 const NOT_A_URI = 'must be a URI such as https://..., s3://... or file:///...';
 export const EvidenceLocation = z
   .string({ error: NOT_A_URI })
-  .superRefine((location, ctx) => {
-    const why = notOneLine(location);
-    if (why) ctx.addIssue({ code: 'custom', message: why });
-  })
+  .superRefine(refusing(notOneLine))
   .pipe(
     z
       .url({ error: NOT_A_URI })
@@ -129,10 +126,7 @@ export const EvidenceLocation = z
       .refine(hasEvidenceScheme, {
         error: `must be a URI of one of the schemes ${EVIDENCE_SCHEMES.join(', ')} (where a document is kept, not a script)`,
       })
-      .superRefine((location, ctx) => {
-        const why = credentialsIn(location);
-        if (why) ctx.addIssue({ code: 'custom', message: why });
-      }),
+      .superRefine(refusing(credentialsIn)),
   );
 
 const EvidenceInput = z.strictObject({
