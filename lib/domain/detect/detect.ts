@@ -48,10 +48,15 @@
 //   before the bracket is allowed). The check digit is verified: a single letter counts
 //   as a leading space (36), letters A=10..Z=35, weights 9..2, check = (11 - sum mod 11)
 //   mod 11, 10 written A. value: `A1234563`.
-// - cn_resident_id: 17 digits + check digit or X (x accepted, value upper-cased);
-//   ISO 7064 MOD 11-2 verified; digits 7-14 a real calendar date between 1900-01-01 and
-//   2099-12-31 (a fixed bound keeps detect() free of the clock). The region code is not
-//   checked.
+// - cn_resident_id: 17 digits + check digit or X (x accepted, value upper-cased), compact
+//   or grouped 6-8-4 (region code, birth date, sequence and check: `110105 19491231 002X`,
+//   `110105-19491231-002X`) with one kind of separator (which, unlike shorter groups, may
+//   stand next to another number: `110105 19491231 002X 138 1234 5678`; CN_ID_GROUPS_REST
+//   in identifier-pattern.ts); ISO 7064 MOD 11-2 verified; digits
+//   7-14 a real calendar date between 1900-01-01 and 2099-12-31 (a fixed bound keeps
+//   detect() free of the clock). The region code is not checked. value: compact,
+//   `11010519491231002X`, whatever the grouping (so the mask and hash are the compact
+//   form's).
 // - payment_card: brands by IIN range and length (check-digits.ts): Visa, Mastercard,
 //   Amex, UnionPay, JCB, Discover, Diners Club, Maestro; compact, or grouped 4-4-4-4,
 //   4-4-4-4-1..3, 4-4-4-1..3, 4-6-5 or 4-6-4 with one kind of separator (single space or
@@ -249,6 +254,13 @@ function idShaped(id: string): boolean {
 
 function classifyRun(text: string, raw: string, start: number, end: number, push: Push): void {
   const n = raw.length;
+  if (n === 20) {
+    // a PRC ID in groups 6-8-4, each separator one code unit: that or nothing (no other
+    // candidate starts within it)
+    const id = (raw.slice(0, 6) + raw.slice(7, 15) + raw.slice(16)).toUpperCase();
+    if (cnIdValid(id)) push('cn_resident_id', start, end, raw, id, 'CN');
+    return;
+  }
   if (n === 18) {
     const id = raw.toUpperCase();
     if (cnIdValid(id)) {

@@ -66,12 +66,16 @@ const EN: u32 = 1;
     // HKID, IBAN: `[A-Za-z][A-Za-z\d]\d`
     if (f == LETTER) return true;
     if (f1 != DIGIT) return false;
-    // `\d{3}` then `\d[ -]?\d{3}`, `(?<=1[3-9]\d)[ -]`, `(?<=852)[ -]` or `(?<=008)52`
+    // `\d{3}` then `\d[ -]?\d{3}`, `\d{3}[ -][12]`, `(?<=1[3-9]\d)[ -]`, `(?<=852)[ -]` or `(?<=008)52`
     const d3 = at(t, i + 3);
     const d4 = at(t, i + 4);
     if (isDigit(d3)) {
       if (isSep(d4)) return isDigit(at(t, i + 5)) && isDigit(at(t, i + 6)) && isDigit(at(t, i + 7));
-      return (isDigit(d4) && isDigit(at(t, i + 5)) && isDigit(at(t, i + 6))) || (c == 48 && c1 == 48 && c2 == 56 && d3 == 53 && d4 == 50);
+      if (isDigit(d4) && isDigit(at(t, i + 5))) {
+        const d6 = at(t, i + 6);
+        if (isDigit(d6) || (isSep(d6) && at(t, i + 7) - 49 < 2)) return true;
+      }
+      return c == 48 && c1 == 48 && c2 == 56 && d3 == 53 && d4 == 50;
     }
     if (!isSep(d3)) return false;
     return (c == 49 && c1 >= 51) || (c == 56 && c1 == 53 && c2 == 50);
