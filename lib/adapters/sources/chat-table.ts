@@ -14,7 +14,9 @@
 //   as is, epoch seconds or milliseconds as UTC), else the text as written.
 // - CSV/TSV: `budgetBytes` passes to the CSV reader; `at` has `row` and `line`.
 //   XLSX is read whole (see xlsx-reader.ts): `budgetBytes` does not apply; `at`
-//   has `row` (the data row, header not counted).
+//   has `row` (the data row, header not counted). A title or metadata lines above the
+//   header (a preamble: table-layout.ts) are no messages, and the header is found below
+//   them, by both readers.
 // - `budgetRecords` (all readers): stop after the first N messages.
 import path from 'node:path';
 import { redactName } from '../../domain/detect/redact.ts';
@@ -79,7 +81,7 @@ export interface ChatTableOptions {
   budgetRecords?: number;
   /** CSV/TSV only. */
   encoding?: Encoding;
-  /** CSV/TSV only; default by extension. */
+  /** CSV/TSV only; default as the CSV reader decides (a `sep=` line, the extension, sniffed semicolons: csv-reader.ts). */
   delimiter?: string;
   /** XLSX only: sheet number (1-based) or name. */
   sheet?: number | string;

@@ -22,14 +22,28 @@
 //   before it. csv-parse is handed a line at a time, or more when unusual records
 //   come often (each hand-back costs a new parser).
 //
-// - The first non-empty record is the header (required). Header names are
+// - The delimiter (table-layout.ts): the one given; else the one a first line `sep=X`
+//   names (Excel's directive; the line is never a record, whatever the delimiter, and one
+//   naming no usable delimiter is a CSV_SEP_LINE problem at its line); else '\t' for .tsv
+//   and .tab; else ';' when the first records are split by semicolons (sniffDelimiter);
+//   else ','. Decided on the file's first SNIFF_CHARS (64 Ki) characters however they come
+//   in chunks (the text is held until then), so a part of the file that starts it decides
+//   as the whole file does; parts after the first are given it (CsvFilePart).
+// - The first non-empty record is the header (required), unless a preamble comes before
+//   it (table-layout.ts: a title or a few metadata lines, with few filled cells, above a
+//   record whose width the rows after it share): the first records are held until that is
+//   decided (at once when the first has more than two filled cells). The preamble's
+//   records are not rows; readCsvRows gives them (CsvRows.preamble) so that their text is
+//   scanned. Header names are
 //   trimmed; an empty name becomes `column_N` (N = 1-based column position) and a
 //   repeated one gets a suffix (`email`, `email_2`), so every name is unique.
 //   Cells beyond the header get `column_N` names too; missing trailing cells are
 //   simply absent from `cells`.
 // - Empty lines are skipped and are not rows.
-// - '\r\n' is read as '\n' (also inside quoted cells); a lone '\r' is an
-//   ordinary character.
+// - '\r\n' is read as '\n' (also inside quoted cells). A lone '\r' is an ordinary
+//   character, but in a file whose lines end with CR alone (text-format.ts: crLineEnds,
+//   Excel for Mac's "CSV (Macintosh)"), where the decoder has made each lone CR a line end
+//   before this reader sees the text.
 // - Quotes are lenient (csv-parse `relax_quotes`): a quote inside an unquoted
 //   cell, or text after a closing quote, is kept literally; but not a stray quote
 //   that has swallowed lines. A quoted cell that runs over a line end and is then
@@ -60,10 +74,12 @@ import type { Encoding } from '../../domain/text/encoding.ts';
 import { ownCopy } from '../../domain/text/own-copy.ts';
 import { fastDelimiter, scanCsvRecords } from './csv-fast-records.ts';
 import { delimiterFor, type CsvFilePart } from './file-parts.ts';
+import { filledCells, headerDecided, headerIndex, sepLine, sniffDelimiter, SNIFF_CHARS } from './table-layout.ts';
+import type { TextChunk } from './text-chunks.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
 
 export interface CsvRecord {
-  /** 1-based data row: the header and empty lines are not counted, nor rejected records. */
+  /** 1-based data row: the header, the preamble, the `sep=` line and empty lines are not counted, nor rejected records. */
   row: number;
   /** 1-based line of the file where the record starts. */
   line: number;
@@ -74,17 +90,20 @@ export interface CsvRecord {
 export interface CsvProblem {
   /** 1-based line where the rejected record starts. */
   line: number;
-  /** csv-parse's error code, e.g. CSV_QUOTE_NOT_CLOSED, or CSV_NO_HEADER, or CSV_QUOTE_STRAY (strayQuoteLine). */
+  /** csv-parse's error code, e.g. CSV_QUOTE_NOT_CLOSED, or CSV_NO_HEADER, CSV_QUOTE_STRAY (strayQuoteLine), CSV_SEP_LINE (a `sep=` line naming no usable delimiter). */
   code: string;
   message: string;
 }
 
 export interface CsvReport extends ReadReport {
+  /** The cell separator read with: given, named by a `sep=` line, sniffed, or by the file's extension. */
   delimiter: string;
   /** Unique header names, [] when the file has no header. */
   header: string[];
-  /** Line of the header row, undefined when there is none. */
+  /** Line of the header row, undefined when there is none (or for a part after the first). */
   headerLine: number | undefined;
+  /** Lines where the preamble's records (before the header: table-layout.ts) start. */
+  preamble: number[];
   /** Data rows yielded (for a part: with the rows before it). */
   rows: number;
   /** The first `maxProblems` problems, by line. */
@@ -96,7 +115,12 @@ export interface CsvReport extends ReadReport {
 export interface CsvReadOptions {
   encoding?: Encoding;
   budgetBytes?: number;
-  /** Cell separator; default '\t' for .tsv and .tab files, ',' otherwise. */
+  /**
+   * Cell separator. Default: the one a first line `sep=X` names, else '\t' for .tsv and
+   * .tab files, else ';' when the file's first records are separated by semicolons
+   * (sniffDelimiter in table-layout.ts), else ','. A `sep=` line is never a record, even
+   * when this is given.
+   */
   delimiter?: string;
   /**
    * Longest record accepted (default 1 MiB), in UTF-8 bytes of its text,
@@ -130,6 +154,13 @@ export interface CsvReadOptions {
   report?: (r: CsvReport) => void;
   /** @internal false: every record through csv-parse (the reference the tests compare the fast path with). */
   fastPath?: boolean;
+  /**
+   * The text to read instead of the file's: an S3 object's, decoded (s3-source.ts), read
+   * exactly as a local file's text is; `file` then only names it (its extension gives
+   * the default delimiter), and no report is made. `cut`: the text ends where a byte
+   * budget cut it (its last record, perhaps cut, is dropped, as with `budgetBytes`).
+   */
+  text?: { chunks: AsyncIterable<TextChunk>; cut: boolean };
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
@@ -286,6 +317,7 @@ export async function* readCsvRecords(file: string, options: CsvReadOptions = {}
  */
 export async function* readCsvBatches(file: string, options: CsvReadOptions = {}): AsyncGenerator<CsvRecord[]> {
   for await (const { names, cells, lines, row } of readCsvRows(file, options)) {
+    if (cells.length === 0) continue; // a batch of the preamble alone
     const batch: CsvRecord[] = [];
     for (let r = 0; r < cells.length; r++) {
       const record = cells[r]!;
@@ -314,7 +346,20 @@ export interface CsvRows {
   lines: readonly number[];
   /** The data row of `cells[0]` (0: the header row, with `headerRow`); the others follow it one by one. */
   row: number;
+  /**
+   * The preamble's records (title and metadata lines before the header: table-layout.ts),
+   * in the batch before the header row's; not rows. Empty in most batches.
+   */
+  preamble: readonly CsvPreambleRecord[];
 }
+
+/** A record before the header row (table-layout.ts): its line and its cells as read. */
+export interface CsvPreambleRecord {
+  line: number;
+  cells: readonly string[];
+}
+
+const NO_PREAMBLE: readonly CsvPreambleRecord[] = Object.freeze([]);
 
 /**
  * The data rows of a CSV or TSV file as readCsvBatches gives them (same options,
@@ -322,7 +367,13 @@ export interface CsvRows {
  * the names of the columns, not an object of cells by name per row.
  */
 export async function* readCsvRows(file: string, options: CsvReadOptions = {}): AsyncGenerator<CsvRows> {
-  const delimiter = options.delimiter ?? delimiterFor(file);
+  const part = options.part;
+  // A part after the first starts inside the file: its header and delimiter are known (csvParts).
+  const fromStart = part === undefined || part.start === 0;
+  const byExtension = delimiterFor(file);
+  let delimiter = options.delimiter ?? part?.csv.delimiter ?? byExtension;
+  // The delimiter is the file's to say (a `sep=` line) or to be sniffed from its start.
+  const ownLayout = fromStart && options.delimiter === undefined && part?.csv.delimiter === undefined;
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const maxProblems = options.maxProblems ?? 1000;
   const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
@@ -347,6 +398,7 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
   let names: string[] = [];
   let headerLine: number | undefined;
   let rows = 0;
+  const preamble: number[] = [];
   let textReport: ReadReport | undefined;
   let failed = false;
 
@@ -361,12 +413,15 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
   let outCells: string[][] = [];
   let outLines: number[] = [];
   let outRow = 0;
+  let outPreamble: CsvPreambleRecord[] | undefined;
   const batch = (): CsvRows => {
-    const rowsRead: CsvRows = { names, cells: outCells, lines: outLines, row: outRow };
+    const rowsRead: CsvRows = { names, cells: outCells, lines: outLines, row: outRow, preamble: outPreamble ?? NO_PREAMBLE };
     outCells = [];
     outLines = [];
+    outPreamble = undefined;
     return rowsRead;
   };
+  const ready = (): boolean => outCells.length > 0 || outPreamble !== undefined;
   // The fast path (csv-fast-records.ts). `carry`: the start of a record it has not read
   // yet (its end is still to come). `slow`: csv-parse holds the current record; when
   // not, the parser is fresh and `uncommitted` empty.
@@ -377,11 +432,10 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
   let slowRecords = 0; // records csv-parse gave since it was handed a record
   let fastChars = 0; // text the fast path read since csv-parse last gave it back
   let slowChars = 0; // the least text handed to csv-parse at a time (see feedFast)
-  const part = options.part;
   if (part !== undefined) {
     nextLine = part.line;
     rows = part.csv.row;
-    if (part.start > 0) {
+    if (!fromStart) {
       let text = '';
       for await (const chunk of readTextChunks(file, { encoding: part.encoding, range: part.csv.header })) text += chunk.text.slice(chunk.overlap);
       let read: string[] | undefined;
@@ -401,31 +455,59 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
     options.onProblem?.(p);
   };
 
-  // A record (not an empty line) starting on `line`, from either path.
-  const addRecord = (record: string[], line: number): void => {
-    let cellsRead = record.length;
-    if (cellsRead > maxColumns) {
-      problem(line, 'CSV_TOO_MANY_COLUMNS', `record of ${record.length} cells, more than the limit of ${maxColumns}: the cells beyond it are not read`);
-      cellsRead = maxColumns;
-    }
+  // The first records, held (when reading from the file's start) until the header among
+  // them is known (table-layout.ts: a title or metadata lines may come before it), with
+  // their filled cells; undefined once it is.
+  let early: { record: string[]; line: number }[] | undefined = fromStart ? [] : undefined;
+  let earlyWidths: number[] = [];
+
+  // A record that is read as a row (or the header, the first), its cells within maxColumns.
+  const placeRecord = (record: string[], line: number): void => {
     if (header === undefined) {
-      header = uniqueHeaderNames(cellsRead < record.length ? record.slice(0, cellsRead) : record);
+      header = uniqueHeaderNames(record);
       headerNames = new Set(header);
       headerLine = line;
       names = header.slice();
       if (options.headerRow) {
         outRow = 0; // the first record read, so the batch's first
-        outCells.push(cellsRead < record.length ? record.slice(0, cellsRead) : record);
+        outCells.push(record);
         outLines.push(line);
       }
       return;
     }
     // each name beyond the header made once, the first time a row reaches it
-    for (let i = names.length; i < cellsRead; i++) names.push(cellName(header, headerNames, i));
+    for (let i = names.length; i < record.length; i++) names.push(cellName(header, headerNames, i));
     rows++;
     if (outCells.length === 0) outRow = rows;
-    outCells.push(cellsRead < record.length ? record.slice(0, cellsRead) : record);
+    outCells.push(record);
     outLines.push(line);
+  };
+
+  // The records held: the preamble's given as such, the header and the rows after it placed.
+  const settleHeader = (): void => {
+    const held = early!;
+    early = undefined;
+    const h = headerIndex(earlyWidths);
+    earlyWidths = [];
+    for (let i = 0; i < held.length; i++) {
+      const { record, line } = held[i]!;
+      if (i < h) {
+        preamble.push(line);
+        (outPreamble ??= []).push({ line, cells: record });
+      } else placeRecord(record, line);
+    }
+  };
+
+  // A record (not an empty line) starting on `line`, from either path.
+  const addRecord = (record: string[], line: number): void => {
+    if (record.length > maxColumns) {
+      problem(line, 'CSV_TOO_MANY_COLUMNS', `record of ${record.length} cells, more than the limit of ${maxColumns}: the cells beyond it are not read`);
+      record = record.slice(0, maxColumns);
+    }
+    if (early === undefined) return placeRecord(record, line);
+    early.push({ record, line });
+    earlyWidths.push(filledCells(record));
+    if (headerDecided(earlyWidths)) settleHeader();
   };
 
   // A record with a stray quote (strayQuoteLine): the line it starts on and the line of
@@ -581,8 +663,36 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
 
   const feed = (text: string, end: boolean): void => (fast ? feedFast(text, end) : feedSlow(text, end));
 
-  try {
-    for await (const chunk of readTextChunks(file, {
+  // The file's start (from its first character, '\r\n' read as '\n'), held until
+  // SNIFF_CHARS of it are read, or all: a first line `sep=X` is Excel's directive, not a
+  // record (a bad one is a problem at its line, and skipped), and names the delimiter;
+  // else the delimiter is sniffed from that text (table-layout.ts) unless given or a tab.
+  // The same text decides it however the file comes in chunks. Returns the text to read.
+  let head: string | undefined = fromStart ? '' : undefined;
+  const settleLayout = (text: string, complete: boolean): string => {
+    const nl = text.indexOf('\n');
+    const sep = sepLine(nl < 0 ? text : text.slice(0, nl));
+    const sepAt = nextLine;
+    if (sep !== undefined) {
+      if (nl >= 0) {
+        text = text.slice(nl + 1);
+        nextLine++;
+      } else {
+        text = '';
+        skipToNewline = !complete; // a line longer than the text held: named too many characters
+      }
+    }
+    if (ownLayout) delimiter = sep !== undefined && 'delimiter' in sep ? sep.delimiter : byExtension === ',' ? sniffDelimiter(text) : byExtension;
+    if (sep !== undefined && 'problem' in sep) problem(sepAt, 'CSV_SEP_LINE', `${sep.problem}: the line is not read as a record, and cells are separated by ${delimiter === '\t' ? 'tabs' : JSON.stringify(delimiter)}`);
+    parseOptions.delimiter = delimiter;
+    parser = newParser(parseOptions);
+    fast = options.fastPath !== false && fastDelimiter(delimiter);
+    return text;
+  };
+
+  const chunks =
+    options.text?.chunks ??
+    readTextChunks(file, {
       ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
       ...(part !== undefined ? { encoding: part.encoding, range: { start: part.start, end: part.end } } : {}),
       ...(options.budgetBytes !== undefined ? { budgetBytes: options.budgetBytes } : {}),
@@ -591,16 +701,30 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
       report: (r) => {
         textReport = r;
       },
-    })) {
+    });
+  const truncated = (): boolean => options.text?.cut ?? textReport?.truncated ?? false;
+  try {
+    for await (const chunk of chunks) {
       let text = chunk.text.slice(chunk.overlap);
       if (heldCr) text = '\r' + text;
       heldCr = text.endsWith('\r');
       if (heldCr) text = text.slice(0, -1);
-      feed(text.replaceAll('\r\n', '\n'), false);
-      if (outCells.length > 0) yield batch();
+      let input = text.replaceAll('\r\n', '\n');
+      if (head !== undefined) {
+        head += input;
+        if (head.length < SNIFF_CHARS) continue;
+        input = settleLayout(head, false);
+        head = undefined;
+      }
+      feed(input, false);
+      if (ready()) yield batch();
     }
     if (textReport?.skipped === undefined) {
-      if (textReport?.truncated) {
+      if (head !== undefined) {
+        feed(settleLayout(head, true), false);
+        head = undefined;
+      }
+      if (truncated()) {
         // Replay the complete lines only, through csv-parse: the budget may have cut the last one.
         const pending = uncommitted + carry + (heldCr ? '\r' : '');
         parser = newParser(parseOptions);
@@ -611,8 +735,9 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
       } else {
         feed(heldCr ? '\r' : '', true);
       }
-      if (outCells.length > 0) yield batch();
-      if (header === undefined && !textReport?.truncated) problem(1, 'CSV_NO_HEADER', 'no header row: the file has no records');
+      if (early !== undefined) settleHeader(); // fewer records than it takes to decide
+      if (ready()) yield batch();
+      if (header === undefined && !truncated()) problem(1, 'CSV_NO_HEADER', 'no header row: the file has no records');
     }
   } catch (err) {
     failed = true;
@@ -624,6 +749,7 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
         delimiter,
         header: header ?? [],
         headerLine,
+        preamble,
         rows,
         problems,
         problemsOmitted,

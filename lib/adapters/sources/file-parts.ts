@@ -13,7 +13,9 @@
 // closing quote is followed by the delimiter, a line end or the end of the file) and
 // counts lines and data rows, so each part knows its first line, the data rows before
 // it and where the header row is (the readers of later parts read the header first, so
-// cells keep their column names). Where the pass cannot be sure the reader would see
+// cells keep their column names). Which line the header is on, and the delimiter, are the
+// CSV reader's to say (csvLayout: a `sep=` line, a sniffed ';', a title or metadata lines
+// before the header); every part is read with that delimiter. Where the pass cannot be sure the reader would see
 // the same records (a quote inside an unquoted cell or text after a closing quote,
 // which csv-parse reads leniently; a quote never closed; a record over half the
 // reader's limit, which it would reject and resume from; no header), the file is read
@@ -26,6 +28,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/text-format.ts';
+import { LAYOUT_RECORDS } from './table-layout.ts';
 
 /** The delimiter a file name implies: tab for .tsv and .tab, comma otherwise (as csv-reader.ts reads them). */
 export function delimiterFor(file: string): string {
@@ -61,10 +64,12 @@ export interface FilePart {
   /** The file's encoding (parts after the first are read with it). */
   encoding: Encoding;
   /**
-   * A part of a CSV or TSV file: the data rows before it, and the bytes of the header
-   * row (a record and its line end), which a part after the first reads first.
+   * A part of a CSV or TSV file: the data rows before it, the bytes of the header row (a
+   * record and its line end), which a part after the first reads first, and the delimiter
+   * the whole file is read with (a `sep=` line's, or sniffed: csv-reader.ts), which every
+   * part uses.
    */
-  csv?: { row: number; header: { start: number; end: number } };
+  csv?: { row: number; header: { start: number; end: number }; delimiter?: string };
 }
 
 /** A part of a CSV or TSV file, its header and row count known. */
@@ -162,7 +167,11 @@ const QUOTE = 0x22;
  */
 export async function csvParts(file: string, split: Splittable, partBytes = PART_BYTES, windowBytes = 1024 * 1024): Promise<FilePart[] | undefined> {
   const { size, encoding } = split;
-  const delimiter = (split.delimiter ?? ',').charCodeAt(0);
+  const layout = await csvLayout(file, encoding);
+  // The pass below reads the delimiter as one byte: ASCII only.
+  if (layout === undefined || layout.headerLine === undefined || layout.delimiter.length !== 1 || layout.delimiter.charCodeAt(0) > 0x7e) return undefined;
+  const { headerLine } = layout;
+  const delimiter = layout.delimiter.charCodeAt(0);
   const first = split.bomLength;
   const parts: FilePart[] = [];
   let handle;
@@ -195,6 +204,7 @@ export async function csvParts(file: string, split: Splittable, partBytes = PART
     let rows = 0; // data rows ended before the position
     let header: { start: number; end: number } | undefined;
     let recordStart = first;
+    let recordLine = 1; // the line `recordStart` is on
     let part = { start: 0, line: 1, row: 0 };
     let quoted = false;
     // A line end at window index `n`: outside quotes, it ends a record (cut after it
@@ -205,14 +215,19 @@ export async function csvParts(file: string, split: Splittable, partBytes = PART
       const end = base + n;
       const bytes = end - recordStart;
       if (bytes > CSV_RECORD_MAX_BYTES) return false;
-      // An empty record (nothing, or a lone '\r' before the '\n') is no row.
+      // An empty record (nothing, or a lone '\r' before the '\n') is no row; nor are the
+      // records before the header's line (a `sep=` line, a preamble: csvLayout).
       if (bytes > 1 || (bytes === 1 && block[n - 1] !== CR)) {
-        if (header === undefined) header = { start: recordStart, end: end + 1 };
-        else rows++;
+        if (header !== undefined) rows++;
+        else if (recordLine === headerLine) header = { start: recordStart, end: end + 1 };
+        else if (recordLine > headerLine) return false;
       }
       recordStart = end + 1;
-      if (header !== undefined && recordStart - part.start >= partBytes && size - recordStart >= partBytes) {
-        parts.push({ start: part.start, end: recordStart, line: part.line, encoding, csv: { row: part.row, header } });
+      recordLine = lines + 1;
+      // (the first part holds the records that decide the header, so that its reader finds
+      // the header the whole file's does: table-layout.ts)
+      if (header !== undefined && rows >= LAYOUT_RECORDS && recordStart - part.start >= partBytes && size - recordStart >= partBytes) {
+        parts.push({ start: part.start, end: recordStart, line: part.line, encoding, csv: { row: part.row, header, delimiter: layout.delimiter } });
         part = { start: recordStart, line: lines + 1, row: rows };
       }
       return true;
@@ -259,13 +274,30 @@ export async function csvParts(file: string, split: Splittable, partBytes = PART
       } else return undefined;
     }
     if (quoted || header === undefined || size - recordStart > CSV_RECORD_MAX_BYTES) return undefined;
-    parts.push({ start: part.start, end: size, line: part.line, encoding, csv: { row: part.row, header } });
+    parts.push({ start: part.start, end: size, line: part.line, encoding, csv: { row: part.row, header, delimiter: layout.delimiter } });
     return parts.length > 1 ? parts : undefined;
   } catch {
     return undefined;
   } finally {
     await handle?.close().catch(() => undefined);
   }
+}
+
+/**
+ * The delimiter and the header's line of a CSV/TSV file as csv-reader.ts reads it whole
+ * (a `sep=` line, a sniffed delimiter, a preamble before the header: table-layout.ts),
+ * from the reader itself, stopped once it has given the first rows; undefined when it
+ * cannot be read. (csv-reader.ts loads only here, with the first CSV file cut.)
+ */
+async function csvLayout(file: string, encoding: Encoding): Promise<{ delimiter: string; headerLine: number | undefined } | undefined> {
+  const { readCsvRows } = await import('./csv-reader.ts');
+  let layout: { delimiter: string; headerLine: number | undefined } | undefined;
+  try {
+    for await (const rows of readCsvRows(file, { encoding, report: (r) => (layout = { delimiter: r.delimiter, headerLine: r.headerLine }) })) if (rows.cells.length > 0) break;
+  } catch {
+    return undefined;
+  }
+  return layout;
 }
 
 /** Every part of `file`, or undefined when it is read whole (for tests and callers that want them all). */

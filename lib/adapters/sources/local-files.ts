@@ -12,7 +12,7 @@ import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
 import { isJsonName, jsonEscapesRead } from '../../domain/text/json-escapes.ts';
 import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
-import type { CsvProblem, CsvReport } from './csv-reader.ts';
+import type { CsvProblem, CsvReport, CsvRows } from './csv-reader.ts';
 import { notRegular, reasonOf, statRegularFile, toReadError } from './read-error.ts';
 import type { CsvFilePart, FilePart } from './file-parts.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
@@ -287,16 +287,23 @@ function cellOrder(names: readonly string[]): ((n: number) => readonly number[])
   return (n) => (byLength[n] ??= [...indices.filter((i) => i < n), ...Array.from({ length: n }, (_, i) => i).filter((i) => !isIndex.has(i))]);
 }
 
-async function* tableRecords(file: string, group: string, options: FileReadOptions, part?: CsvFilePart): FileRecords {
-  let report: CsvReport | undefined;
-  const { readCsvRows } = await import('./csv-reader.ts');
+/**
+ * The records of a CSV/TSV table as readCsvRows gives it (with `headerRow`), for `file`
+ * (a local file's, or an S3 object's: s3-source.ts). A chunk's rows at a time from the
+ * reader (one async step per chunk there), and one record of them (or more, of about
+ * TABLE_RECORD_CHARS each) to the detectors. The header row comes first, as row 0 (by
+ * the part that starts the file only): its cells are scanned too, since a file without
+ * one has its first record there. The preamble's records (a title or metadata lines
+ * before the header: table-layout.ts) come before it, each scanned as a line of text at
+ * its line, its cells joined by tabs (so that a label and its value, `Mobile,91234567`,
+ * read as the words they are).
+ */
+export async function* csvTableRecords(batches: AsyncIterable<CsvRows>, file: string, group: string): AsyncGenerator<SourceRecord> {
   let table: TableRows | undefined;
   let order: ((n: number) => readonly number[]) | undefined;
-  // A chunk's rows at a time from the reader (one async step per chunk there), and one
-  // record of them (or more, of about TABLE_RECORD_CHARS each) to the detectors. The
-  // header row comes first, as row 0 (by the part that starts the file only): its cells
-  // are scanned too, since a file without one has its first record there.
-  for await (const { names, cells, lines, row } of readCsvRows(file, { maxChunkChars: options.maxChunkChars ?? DEFAULT_CHUNK_CHARS, ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), ...(part ? { part } : {}), headerRow: true, report: (r) => (report = r) })) {
+  for await (const { names, cells, lines, row, preamble } of batches) {
+    for (const p of preamble) yield { group, sender: '', text: p.cells.join('\t'), at: { file, line: p.line } };
+    if (cells.length === 0) continue;
     if (table === undefined) {
       order = cellOrder(names); // the header's names decide it (the same array for every batch)
       table = new TableRows(group, file, names, order !== undefined, true);
@@ -312,6 +319,16 @@ async function* tableRecords(file: string, group: string, options: FileReadOptio
     const record = table.take();
     if (record !== undefined) yield record;
   }
+}
+
+async function* tableRecords(file: string, group: string, options: FileReadOptions, part?: CsvFilePart): FileRecords {
+  let report: CsvReport | undefined;
+  const { readCsvRows } = await import('./csv-reader.ts');
+  yield* csvTableRecords(
+    readCsvRows(file, { maxChunkChars: options.maxChunkChars ?? DEFAULT_CHUNK_CHARS, ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), ...(part ? { part } : {}), headerRow: true, report: (r) => (report = r) }),
+    file,
+    group,
+  );
   return textRead(file, path.extname(file).toLowerCase() === '.csv' ? 'csv' : 'tsv', report, report?.problems);
 }
 
@@ -331,7 +348,7 @@ export async function* readCsvPartRecords(file: string, group: string, part: Csv
  * An .xlsx workbook, every sheet: rows in records of about TABLE_RECORD_CHARS, as CSV
  * rows are, each record of one sheet (its name in `at.sheet`), with the row number
  * Excel shows and the columns' header names, and no line; the header row is scanned
- * too (a sheet without one has data there). The workbook is read whole
+ * too (a sheet without one has data there), and each preamble row above it as text. The workbook is read whole
  * (read-excel-file), so the byte budget does not apply; `budgetRecords` limits the data
  * rows (the first N, over all the sheets).
  */
@@ -348,6 +365,14 @@ async function* xlsxRecords(file: string, group: string, options: FileReadOption
     // Object.keys: the cells' order (Object.entries'), several times faster on prototype-less objects
     const keys = Object.keys(cells);
     if (keys.length === 0) continue;
+    if (record.preamble) {
+      // a title or metadata row above the header (table-layout.ts): a line of text, its cells joined by tabs
+      const done = table.take();
+      if (done !== undefined) yield done;
+      table.sheet = undefined;
+      yield { group, sender: '', text: keys.map((k) => cells[k]!).join('\t'), at: { file, sheet: record.sheet, row: record.row } };
+      continue;
+    }
     if (record.sheet !== table.sheet || table.full) {
       const done = table.take();
       if (done !== undefined) yield done;

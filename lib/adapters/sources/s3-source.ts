@@ -8,21 +8,28 @@
 //   budget is read only up to it (a Range GET), the rest are not read.
 // - Text: the declared encoding, else detected from the first bytes and judged binary
 //   or not exactly as local files are (textFormat), from the body's first chunk.
+// - CSV and TSV objects (`.csv`, `.tsv`, `.tab`) are read as tables, as local files are
+//   (csv-reader.ts, local-files.ts): rows with their line, row and column, a `sep=` line,
+//   a sniffed ';', a title above the header; other objects as text in chunks of lines.
 // - Group: the first path segment of the key below the prefix ("hr/2026/a.csv"
 //   -> "hr"), or the key itself when it has no folder.
 // - The client is injected (`{ send }`), so the adapter is tested without S3; on AWS
 //   it is an S3Client for the source's region.
 // - Keys are content too (a key may name a person): the coverage's skipped keys are
 //   redacted, and records' groups are redacted by the scan that tallies them.
+import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
 import { textFormat, type Encoding } from '../../domain/text/text-format.ts';
+import { csvTableRecords } from './local-files.ts';
 import { decodeTextChunks } from './text-chunks.ts';
 import { isJsonName, jsonEscapesRead } from '../../domain/text/json-escapes.ts';
 
 export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;
 const CHUNK_CHARS = 256 * 1024;
+/** Objects read as CSV/TSV tables (as local-files.ts reads such files). */
+const TABLES = new Set(['.csv', '.tsv', '.tab']);
 
 export interface S3Sender {
   send(command: ListObjectsV2Command | GetObjectCommand): Promise<unknown>;
@@ -131,6 +138,15 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       yield head.subarray(format.bomLength);
       yield* bytes;
     })();
+    if (TABLES.has(path.extname(object.key).toLowerCase())) {
+      const { readCsvRows } = await import('./csv-reader.ts');
+      const chunks = decodeTextChunks(rest, format.encoding, { maxChunkChars: CHUNK_CHARS, cut: partial, crLineEnds: format.crLineEnds });
+      yield* csvTableRecords(readCsvRows(file, { headerRow: true, text: { chunks, cut: partial } }), file, group);
+      coverage.bytesRead += read;
+      coverage.records++;
+      if (partial || read < object.size) coverage.truncated = true;
+      continue;
+    }
     const json = isJsonName(object.key); // read as text, its `\uXXXX` escapes read (json-escapes.ts)
     for await (const { text, line, repeatedFrom, newlines } of decodeTextChunks(rest, format.encoding, { maxChunkChars: CHUNK_CHARS, cut: partial, jsonEscapes: json, crLineEnds: format.crLineEnds })) {
       const record: SourceRecord = { group, sender: '', text, at: { file, line }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };

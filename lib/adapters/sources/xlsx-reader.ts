@@ -10,9 +10,12 @@
 //   rows yielded (the first N, deterministic).
 // - The first non-empty row is the header, named as in the CSV reader
 //   (`uniqueHeaderNames`: trimmed, `column_N` for empty names, `_2` suffixes for
-//   repeats); cells beyond the header get `column_N` names.
-// - `row` is the 1-based data row, counted like CsvRecord.row: the header and
-//   empty rows are not counted.
+//   repeats); cells beyond the header get `column_N` names. But for a preamble: a
+//   title or a few metadata rows above the header, told by the rule CSV files are read
+//   with (table-layout.ts, on the first non-empty rows of each sheet); they are not
+//   data rows, and readXlsxSheets gives them as such (`preamble`) to be scanned as text.
+// - `row` is the 1-based data row, counted like CsvRecord.row: the header, the
+//   preamble and empty rows are not counted.
 // - readXlsxSheets (the scan's): every sheet, in the workbook's order, each row with its
 //   sheet's name and the row number Excel shows (empty rows counted), the header row
 //   included: a sheet without one has data there. `budgetRecords` counts data rows over
@@ -24,6 +27,7 @@
 //   trimmed (read-excel-file's default).
 import readXlsxFile, { readSheet, type Row } from 'read-excel-file/node';
 import { uniqueHeaderNames } from './csv-reader.ts';
+import { filledCells, headerIndex, LAYOUT_RECORDS } from './table-layout.ts';
 import { openRegularFile, ReadError } from './read-error.ts';
 import { DEFAULT_XLSX_ZIP_LIMITS, repackXlsx, type XlsxZipLimits } from './xlsx-zip.ts';
 
@@ -113,8 +117,26 @@ export interface XlsxSheetRow {
   sheet: string;
   /** The row's number as Excel shows it (1-based, empty rows counted; the header's too). */
   row: number;
-  /** Cells by header name; in the header row, its own cells by their names. */
+  /** Cells by header name; in the header row, its own cells by their names; in a preamble row, by `column_N`. */
   cells: Record<string, string>;
+  /** A row of the preamble above the header (table-layout.ts): not a data row; its cells are text to scan. */
+  preamble?: true;
+}
+
+/**
+ * Where a sheet's header row is (an index in `data`; -1: the sheet has no rows): the
+ * first non-empty row, or the first after a preamble (table-layout.ts).
+ */
+function headerRowOf(data: readonly Row<string>[]): number {
+  const filled: number[] = []; // indices of the first non-empty rows
+  const widths: number[] = [];
+  for (let i = 0; i < data.length && filled.length < LAYOUT_RECORDS; i++) {
+    const values = data[i]!;
+    if (isEmptyRow(values)) continue;
+    filled.push(i);
+    widths.push(filledCells(values.map(cellText)));
+  }
+  return filled.length === 0 ? -1 : filled[headerIndex(widths)]!;
 }
 
 /** A header row's names: each cell's text, made unique. */
@@ -141,12 +163,17 @@ export async function* readXlsxSheets(file: string, options: Omit<XlsxReadOption
   let rows = 0;
   for (const { sheet, data } of sheets) {
     let header: string[] | undefined;
+    const headerAt = headerRowOf(data);
     for (let i = 0; i < data.length; i++) {
       const values = data[i]!;
       if (isEmptyRow(values)) continue;
       if (rows >= budget) {
         options.report?.({ truncated: true });
         return;
+      }
+      if (i < headerAt) {
+        yield { sheet, row: i + 1, cells: cellsOf(values, []), preamble: true };
+        continue;
       }
       if (header === undefined) header = headerOf(values);
       else rows++; // the budget is of data rows, as readXlsxRows's
@@ -163,12 +190,13 @@ export async function* readXlsxRows(file: string, options: XlsxReadOptions = {})
 
   let header: string[] | undefined;
   let row = 0;
+  const headerAt = headerRowOf(data);
   if (budget <= 0) {
-    const first = data.find((values) => !isEmptyRow(values));
-    options.onHeader?.(headerOf(first ?? []));
+    options.onHeader?.(headerOf(data[headerAt] ?? []));
     return;
   }
-  for (const values of data) {
+  for (let i = Math.max(headerAt, 0); i < data.length; i++) {
+    const values = data[i]!;
     if (isEmptyRow(values)) continue;
     if (header === undefined) {
       header = headerOf(values);

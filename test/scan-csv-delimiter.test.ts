@@ -1,0 +1,208 @@
+// The cell separator of a CSV file as Excel writes it: semicolons in locales with a
+// decimal comma (sniffed from the file's first records), and Excel's `sep=X` first line,
+// which names it and is no record (a bad one is a problem at line 1, never a crash). A
+// .tsv stays tab-separated. Read the same on one thread or in parts on several.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCsvBatches, readCsvRecords, type CsvReadOptions, type CsvRecord, type CsvReport } from '../lib/adapters/sources/csv-reader.ts';
+import { splitFile } from '../lib/adapters/sources/file-parts.ts';
+import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
+import { readFileRecords } from '../lib/adapters/sources/local-files.ts';
+import { readS3Prefix } from '../lib/adapters/sources/s3-source.ts';
+import { sniffDelimiter } from '../lib/adapters/sources/table-layout.ts';
+import { detectRecords, type SourceRecord } from '../lib/domain/detect/records.ts';
+import { FindingJson } from '../lib/cli/scan-json.ts';
+import { scanPathsParallel, type PartFound } from '../lib/cli/scan-pool.ts';
+import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
+import { FakeS3 } from './support/fake-s3.ts';
+import { tempDir } from './support/temp-dir.ts';
+
+const KEY = 'csv-delimiter-test-key';
+
+type Found = { type: string; line?: number; row?: number; column?: string; masked: string };
+const where = (findings: readonly Found[]) => findings.map((f) => [f.type, f.line, f.row, f.column, f.masked]);
+
+function put(name: string, text: string | Buffer): string {
+  const file = path.join(tempDir('csv-delimiter-'), name);
+  writeFileSync(file, text);
+  return file;
+}
+
+async function scan(name: string, text: string | Buffer) {
+  const file = put(name, text);
+  const { findings, files } = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
+  return { findings: findings as Found[], file: files[0]! };
+}
+
+async function read(file: string, options: CsvReadOptions = {}): Promise<{ records: CsvRecord[]; report: CsvReport }> {
+  let report: CsvReport | undefined;
+  const records: CsvRecord[] = [];
+  for await (const r of readCsvRecords(file, { ...options, report: (x) => (report = x) })) records.push(r);
+  return { records, report: report! };
+}
+
+const PHONE_AND_ID = [
+  ['hk_phone', 3, 1, 'mobile', '+852 ****4567'],
+  ['hk_id', 3, 1, 'hkid', 'A12****(3)'],
+];
+
+describe("Excel's sep= first line", () => {
+  it('names the delimiter; the line is no record, and lines stay the file\'s own', async () => {
+    const { findings, file } = await scan('sep.csv', 'sep=;\nname;mobile;hkid\nChan;91234567;A123456(3)\n');
+    expect(where(findings)).toEqual(PHONE_AND_ID);
+    expect(file.problems).toBeUndefined();
+    const { records, report } = await read(put('sep.csv', 'sep=;\r\nname;mobile;hkid\r\nChan;91234567;A123456(3)\r\n\r\nHo;61234567;\r\n'));
+    expect(report).toMatchObject({ delimiter: ';', header: ['name', 'mobile', 'hkid'], headerLine: 2, preamble: [], rows: 2, problems: [] });
+    expect(records.map((r) => [r.row, r.line, r.cells])).toEqual([
+      [1, 3, { name: 'Chan', mobile: '91234567', hkid: 'A123456(3)' }],
+      [2, 5, { name: 'Ho', mobile: '61234567', hkid: '' }],
+    ]);
+  });
+
+  it('takes any one character: a tab, a pipe, a non-ASCII one; in any case, after a byte-order mark, in a .tsv too', async () => {
+    expect(where((await scan('tab.csv', 'sep=\t\nname\tmobile\thkid\nChan\t91234567\tA123456(3)\n')).findings)).toEqual(PHONE_AND_ID);
+    expect(where((await scan('pipe.csv', 'SEP=|\nname|mobile|hkid\nChan|91234567|A123456(3)\n')).findings)).toEqual(PHONE_AND_ID);
+    expect(where((await scan('bom.csv', '\uFEFFsep=;\nname;mobile;hkid\nChan;91234567;A123456(3)\n')).findings)).toEqual(PHONE_AND_ID);
+    expect(where((await scan('section.csv', 'sep=§\nname§mobile§hkid\nChan§91234567§A123456(3)\n')).findings)).toEqual(PHONE_AND_ID);
+    expect(where((await scan('semi.tsv', 'sep=;\nname;mobile;hkid\nChan;91234567;A123456(3)\n')).findings)).toEqual(PHONE_AND_ID);
+  });
+
+  it.each([
+    ['sep=', /line names no delimiter/],
+    ['sep=;;', /line names 2 characters; a delimiter is one character/],
+    ['sep=\t;', /line names 2 characters/],
+    ['sep="', /names the quote character/],
+  ])('%j is a problem at line 1 saying why, the line is skipped, and the rest is read', async (line, why) => {
+    const { findings, file } = await scan('bad.csv', `${line}\nname,mobile,hkid\nChan,91234567,A123456(3)\n`);
+    expect(file).toMatchObject({ status: 'scanned', format: 'csv' });
+    expect(file.problems).toHaveLength(1);
+    expect(file.problems![0]!.line).toBe(1);
+    expect(file.problems![0]!.message).toMatch(why);
+    expect(file.problems![0]!.message).toMatch(/the line is not read as a record, and cells are separated by ","/);
+    expect(where(findings)).toEqual(PHONE_AND_ID);
+  });
+
+  it('a bad sep= line says which delimiter the cells are read with (sniffed when it could not be named)', async () => {
+    const { findings, file } = await scan('bad-semi.csv', 'sep=;;\nname;mobile;hkid\nChan;91234567;A123456(3)\n');
+    expect(file.problems).toEqual([{ line: 1, message: expect.stringMatching(/names 2 characters.*cells are separated by ";"$/) }]);
+    expect(where(findings)).toEqual(PHONE_AND_ID);
+  });
+
+  it('a given delimiter wins; the sep= line is still no record', async () => {
+    const { records, report } = await read(put('given.csv', 'sep=;\nname,mobile\nChan,91234567\n'), { delimiter: ',' });
+    expect(report).toMatchObject({ delimiter: ',', header: ['name', 'mobile'], headerLine: 2, rows: 1, problems: [] });
+    expect(records[0]).toEqual({ row: 1, line: 3, cells: { name: 'Chan', mobile: '91234567' } });
+  });
+});
+
+describe('a semicolon-separated CSV without a sep= line', () => {
+  it('is sniffed: the phone of the mobile column is found, cells keep their names', async () => {
+    const { findings, file } = await scan('eu.csv', 'name;mobile;hkid\nChan;9123 4567;A123456(3)\n');
+    expect(where(findings)).toEqual([
+      ['hk_phone', 2, 1, 'mobile', '+852 ****4567'],
+      ['hk_id', 2, 1, 'hkid', 'A12****(3)'],
+    ]);
+    expect(file.problems).toBeUndefined();
+  });
+
+  it('with decimal commas, quoted cells holding commas and semicolons, and a title with a comma above it', async () => {
+    const file = put('eu.csv', 'Staff, November 2026\n\nname;mobile;amount;notes\n"Chan, Tai Man";91234567;12,50;"a; b, c"\nHo;61234567;3,75;x\n');
+    const { records, report } = await read(file);
+    expect(report).toMatchObject({ delimiter: ';', header: ['name', 'mobile', 'amount', 'notes'], headerLine: 3, preamble: [1], rows: 2 });
+    expect(records.map((r) => r.cells)).toEqual([
+      { name: 'Chan, Tai Man', mobile: '91234567', amount: '12,50', notes: 'a; b, c' },
+      { name: 'Ho', mobile: '61234567', amount: '3,75', notes: 'x' },
+    ]);
+    // the fast path and csv-parse alone read it alike
+    const slow = await read(file, { fastPath: false });
+    expect(slow.records).toEqual(records);
+    expect(slow.report.delimiter).toBe(';');
+  });
+
+  it('reads the same in chunks of any size (the delimiter is decided on the same text)', async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => `Chan ${i};9${String(1000000 + i).padStart(7, '0')};"n ${i}; more"`);
+    const file = put('chunks.csv', `name;mobile;notes\n${rows.join('\n')}\n`);
+    const whole = await read(file);
+    expect(whole.report.delimiter).toBe(';');
+    for (const maxChunkChars of [256, 1000]) {
+      const batches: CsvRecord[] = [];
+      for await (const b of readCsvBatches(file, { maxChunkChars, highWaterMark: 64 })) batches.push(...b);
+      expect(batches).toEqual(whole.records);
+    }
+  });
+
+  it('comma files stay comma files: semicolons in their cells, a .tsv of semicolons stays tab-separated', async () => {
+    expect(sniffDelimiter('name,phone,tags\nChan,91234567,a;b\nHo,61234567,c;d;e\n')).toBe(',');
+    expect(sniffDelimiter('message\nhi; there\nfoo; bar; baz\n')).toBe(',');
+    expect(sniffDelimiter('name,notes\n"Chan; Tai Man",x\n')).toBe(',');
+    expect(sniffDelimiter('a;b,c\nd;e,f\n')).toBe(','); // the header has a comma: not told apart, the default
+    expect(sniffDelimiter('')).toBe(',');
+    const tsv = await read(put('semi.tsv', 'name\tmobile\nChan;Ho\t91234567\n'));
+    expect(tsv.report).toMatchObject({ delimiter: '\t', header: ['name', 'mobile'] });
+  });
+});
+
+describe('a large semicolon CSV cut into parts for several threads', () => {
+  it('every part reads with the delimiter and the header found at the start, as one thread does', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `Chan ${i};9${String(1000000 + i * 37).padStart(7, '0')};"note ${i};\nline two, 3,5";p${i}@example.hk`);
+    for (const [name, start] of [
+      ['sep.csv', 'sep=;\n'],
+      ['sniffed.csv', 'Staff, November 2026\n;;;\n'],
+    ]) {
+      const file = put(name!, `${start}name;mobile;notes;email\n${rows.join('\n')}\n`);
+      const parts = (await splitFile(file, undefined, 16 * 1024))!;
+      expect(parts.length, name).toBeGreaterThan(5);
+      const headerStart = Buffer.byteLength(start!);
+      for (const p of parts) expect(p.csv, name).toEqual({ row: expect.any(Number), header: { start: headerStart, end: headerStart + 'name;mobile;notes;email\n'.length }, delimiter: ';' });
+      const whole = await read(file);
+      const inParts: CsvRecord[] = [];
+      for (const part of parts) for await (const r of readCsvRecords(file, { part: { ...part, csv: part.csv! } })) inParts.push(r);
+      expect(inParts).toEqual(whole.records);
+      expect(whole.records).toHaveLength(3000);
+      const one = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
+      expect((one.findings as Found[]).filter((f) => f.column === 'mobile')).toHaveLength(3000);
+      const found: PartFound[] = [];
+      const summary = await scanPathsParallel([file], { hashKey: KEY }, (p) => found.push(p), { threads: 2, partBytes: 16 * 1024, mode: 'json' });
+      expect(found.length).toBe(parts.length);
+      const writer = new FindingJson();
+      expect(Buffer.concat(found.map((p) => p.json)).toString()).toBe(one.findings.map((f) => `,\n    ${writer.text(f)}`).join(''));
+      expect(JSON.stringify(summary.files)).toBe(JSON.stringify(one.files));
+    }
+  });
+
+  it('a non-ASCII delimiter named by sep= is read whole (the cutting pass reads one byte), with the same findings', async () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => `Chan ${i}§9${String(1000000 + i).padStart(7, '0')}`);
+    const file = put('section.csv', `sep=§\nname§mobile\n${rows.join('\n')}\n`);
+    expect(await splitFile(file, undefined, 16 * 1024)).toBeUndefined();
+    const { records, report } = await read(file);
+    expect(report).toMatchObject({ delimiter: '§', headerLine: 2, rows: 2000 });
+    expect(records[1999]).toEqual({ row: 2000, line: 2002, cells: { name: 'Chan 1999', mobile: '91001999' } });
+  });
+});
+
+describe('CSV objects in S3', () => {
+  it('are read as the same file is locally: sep= line, sniffed semicolons, a title above the header, rows and columns', async () => {
+    const texts = {
+      'exports/hr/sep.csv': 'sep=;\r\nname;mobile;hkid\r\nChan;91234567;A123456(3)\r\n',
+      'exports/hr/sniffed.csv': 'Staff, November 2026 (call 9876 5432)\n\nname;mobile;amount\nChan;9123 4567;12,50\n',
+      'exports/hr/title.tsv': 'Staff list\t\t\nname\tmobile\tdept\nHo\t61234567\tHR\n',
+    };
+    const seen = (records: AsyncIterator<SourceRecord, unknown>) => {
+      const found: unknown[] = [];
+      return detectRecords(records, (r, d, line) => found.push([d.type, line, r.at.row, r.at.column])).then(() => found);
+    };
+    const s3 = new FakeS3(Object.fromEntries(Object.entries(texts).map(([k, v]) => [k, Buffer.from(v)])));
+    const fromS3 = await seen(readS3Prefix({ bucket: 'b', prefix: 'exports/', client: s3 }));
+    const local: unknown[] = [];
+    for (const [key, text] of Object.entries(texts)) local.push(...(await seen(readFileRecords(put(path.basename(key), text), 'hr'))));
+    expect(fromS3).toEqual(local);
+    expect(fromS3).toEqual([
+      ['hk_phone', 3, 1, 'mobile'],
+      ['hk_id', 3, 1, 'hkid'],
+      ['hk_phone', 1, undefined, undefined],
+      ['hk_phone', 4, 1, 'mobile'],
+      ['hk_phone', 3, 1, 'mobile'],
+    ]);
+  });
+});

@@ -1,0 +1,204 @@
+// CSV/TSV files and .xlsx sheets as spreadsheet users export them: a title or a few
+// metadata lines (and blank lines) above the real header row. The header is the first
+// record whose width the data rows share (table-layout.ts); the lines above it are a
+// preamble, scanned as text at their lines, and not rows. A table without one reads as
+// before, however narrow or wide its header.
+import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import writeExcelFile from 'write-excel-file/node';
+import { readChatTable } from '../lib/adapters/sources/chat-table.ts';
+import { readCsvRecords, type CsvRecord, type CsvReport } from '../lib/adapters/sources/csv-reader.ts';
+import { splitFile } from '../lib/adapters/sources/file-parts.ts';
+import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
+import { readXlsxRows } from '../lib/adapters/sources/xlsx-reader.ts';
+import { FindingJson } from '../lib/cli/scan-json.ts';
+import { scanPathsParallel, type PartFound } from '../lib/cli/scan-pool.ts';
+import { headerIndex } from '../lib/adapters/sources/table-layout.ts';
+import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
+import { tempDir } from './support/temp-dir.ts';
+
+const KEY = 'csv-preamble-test-key';
+
+type Found = { type: string; line?: number; row?: number; column?: string; sheet?: string; masked: string };
+const where = (findings: readonly Found[]) => findings.map((f) => [f.type, f.line, f.row, f.column, f.masked]);
+
+async function scan(name: string, text: string) {
+  const file = path.join(tempDir('csv-preamble-'), name);
+  writeFileSync(file, text);
+  const { findings, files } = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
+  return { findings: findings as Found[], file: files[0]!, path: file };
+}
+
+async function read(text: string, name = 'a.csv'): Promise<{ records: CsvRecord[]; report: CsvReport }> {
+  const file = path.join(tempDir('csv-preamble-'), name);
+  writeFileSync(file, text);
+  let report: CsvReport | undefined;
+  const records: CsvRecord[] = [];
+  for await (const r of readCsvRecords(file, { report: (x) => (report = x) })) records.push(r);
+  return { records, report: report! };
+}
+
+describe('a title above the header row of a CSV file', () => {
+  it('finds the bare phones of the mobile column under the real header, with their lines and data rows', async () => {
+    const { findings, file } = await scan('t.csv', 'Report: staff contacts (generated 2026-11-30)\n\nname,mobile,notes\nChan,91234567,x\nHo,61234567,y\n');
+    expect(where(findings)).toEqual([
+      ['hk_phone', 4, 1, 'mobile', '+852 ****4567'],
+      ['hk_phone', 5, 2, 'mobile', '+852 ****4567'],
+    ]);
+    expect(file).toMatchObject({ status: 'scanned', format: 'csv' });
+    expect(file.problems).toBeUndefined();
+  });
+
+  it('scans the preamble as text at its lines: a phone or an ID in a title or a metadata line is found, with no row or column', async () => {
+    const { findings } = await scan(
+      'contacts.csv',
+      'Staff contacts - prepared by Chan, mobile 9876 5432,,,\n' + // a title Excel padded with empty cells
+        'Mobile,61234567,,\n' + // a label and its value
+        ',,,\n' + // a blank row, as Excel writes it
+        '"HKID of owner: A123456(3)",,,\n' +
+        'name,mobile,email,notes\n' +
+        'Chan,91234567,chan@example.hk,\n' +
+        'Ho,,ho@example.hk,"two\nlines"\n' +
+        'Lee,51234567,,\n',
+    );
+    expect(where(findings)).toEqual([
+      ['hk_phone', 1, undefined, undefined, '+852 ****5432'],
+      ['hk_phone', 2, undefined, undefined, '+852 ****4567'],
+      ['hk_id', 4, undefined, undefined, 'A12****(3)'],
+      ['hk_phone', 6, 1, 'mobile', '+852 ****4567'],
+      ['email', 6, 1, 'email', 'c***@example.hk'],
+      ['email', 7, 2, 'email', 'h***@example.hk'],
+      ['hk_phone', 9, 3, 'mobile', '+852 ****4567'],
+    ]);
+  });
+
+  it('reports the header line and the preamble lines; rows count data records only', async () => {
+    const { records, report } = await read('Report\n\n"Generated",2026-11-30,,,\nname,mobile,hkid,email\nChan,91234567,A123456(3),\n\nHo,61234567,,\n');
+    expect(report).toMatchObject({ header: ['name', 'mobile', 'hkid', 'email'], headerLine: 4, preamble: [1, 3], rows: 2, problems: [] });
+    expect(records.map((r) => [r.row, r.line, r.cells.mobile])).toEqual([
+      [1, 5, '91234567'],
+      [2, 7, '61234567'],
+    ]);
+  });
+
+  it('also in a TSV file, and in a file whose title comes after blank lines and a byte-order mark', async () => {
+    const tsv = await scan('t.tsv', 'Staff list\t\t\n\nname\tmobile\tdept\nChan\t91234567\tHR\n');
+    expect(where(tsv.findings)).toEqual([['hk_phone', 4, 1, 'mobile', '+852 ****4567']]);
+    const bom = await scan('bom.csv', '\uFEFF\n\nStaff list\nname,mobile\nChan,91234567\n');
+    expect(where(bom.findings)).toEqual([['hk_phone', 5, 1, 'mobile', '+852 ****4567']]);
+  });
+
+  it('gives a chat export with a title its content column', async () => {
+    const file = path.join(tempDir('csv-preamble-'), 'chat.csv');
+    writeFileSync(file, 'DingTalk export: HR group\nsender,time,content\nAmy,2026-11-03 09:15,Call me 9123 4567\n');
+    const got = [];
+    for await (const m of readChatTable(file)) got.push(m);
+    expect(got).toEqual([{ group: 'chat', sender: 'Amy', time: '2026-11-03T09:15:00', text: 'Call me 9123 4567', at: { file, row: 1, line: 3 } }]);
+  });
+});
+
+describe('tables without a preamble read as before', () => {
+  it('a one-column CSV keeps its first record as header, all its rows', async () => {
+    const quoted = await read('note\nhello\n"see you, Chan"\n"call 9123 4567, then, later"\nbye\n');
+    expect(quoted.report).toMatchObject({ header: ['note'], headerLine: 1, preamble: [], rows: 4 });
+    expect(quoted.records.map((r) => r.row)).toEqual([1, 2, 3, 4]);
+    // free text with commas left unquoted: records of 1, 2 and 3 cells are no title over a table
+    const loose = await read('note\nhello\nsee you, Chan\ncall 9123 4567, then, later\nbye\n');
+    expect(loose.report).toMatchObject({ header: ['note'], headerLine: 1, preamble: [], rows: 4 });
+  });
+
+  it('a genuinely wide header over sparse rows keeps every row', async () => {
+    const { records, report } = await read('name,mobile,email,dept,notes,extra\nChan,,,,,\nHo,61234567,,,,\n,,,,,x\n');
+    expect(report).toMatchObject({ headerLine: 1, preamble: [], rows: 3 });
+    expect(records.map((r) => r.line)).toEqual([2, 3, 4]);
+  });
+
+  it('a narrow header over wider rows stays the header (the rows are not twice as wide)', async () => {
+    const { findings } = await scan('narrow.csv', 'name,phone\nChan,91234567,x\nHo,61234567,y\n');
+    expect(where(findings)).toEqual([
+      ['hk_phone', 2, 1, 'phone', '+852 ****4567'],
+      ['hk_phone', 3, 2, 'phone', '+852 ****4567'],
+    ]);
+  });
+
+  it('a title with no data rows after the next record is the header, as before', async () => {
+    const { report } = await read('Report\nname,mobile\n');
+    expect(report).toMatchObject({ header: ['Report'], headerLine: 1, preamble: [], rows: 1 });
+  });
+});
+
+describe('the preamble rule (headerIndex: filled cells of the first records)', () => {
+  it.each([
+    [[1, 3, 3], 1, 'a title'],
+    [[1, 0, 1, 3, 3, 3], 3, 'a title, a blank row, a subtitle'],
+    [[2, 4, 4], 1, 'a label and a value above four columns'],
+    [[1, 3, 1, 3], 1, 'a sparse first row'],
+    [[1, 2, 2], 1, 'two columns'],
+    [[2, 3, 3], 0, 'two cells are more than half of three: a narrow header, not a preamble'],
+    [[3, 7, 7], 0, 'a first record of three cells is never a preamble'],
+    [[1, 1, 1, 1], 0, 'one column'],
+    [[1, 3], 0, 'no data row after the candidate'],
+    [[1, 4, 1, 1, 1], 0, 'no row after the candidate is as wide as half of it'],
+    [[1, 1, 2, 3, 1], 0, 'a row after the candidate is wider than it'],
+    [[5, 5, 5], 0, 'a header'],
+  ])('%j -> %i (%s)', (widths, header) => {
+    expect(headerIndex(widths)).toBe(header);
+  });
+
+  it('looks at most ten records down', () => {
+    expect(headerIndex([...Array(10).fill(1), 3, 3])).toBe(10);
+    expect(headerIndex([...Array(11).fill(1), 3, 3])).toBe(0);
+  });
+});
+
+describe('a title above the header row of an .xlsx sheet', () => {
+  it('reads the header below it, finds the mobile column, and scans the title as text at its row', async () => {
+    const dir = tempDir('xlsx-preamble-');
+    const file = path.join(dir, 'staff.xlsx');
+    await writeExcelFile([
+      ['Staff contacts - call Chan on mobile 9876 5432', null, null],
+      [null, null, null],
+      ['name', 'mobile', 'notes'],
+      ['Chan', '91234567', 'x'],
+      ['Ho', '61234567', 'y'],
+    ]).toFile(file);
+    const { findings } = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
+    expect((findings as Found[]).map((f) => [f.type, f.sheet, f.row, f.column, f.masked])).toEqual([
+      ['hk_phone', 'Sheet1', 1, undefined, '+852 ****5432'],
+      ['hk_phone', 'Sheet1', 4, 'mobile', '+852 ****4567'],
+      ['hk_phone', 'Sheet1', 5, 'mobile', '+852 ****4567'],
+    ]);
+    const rows = [];
+    for await (const r of readXlsxRows(file)) rows.push(r);
+    expect(rows).toEqual([
+      { row: 1, cells: { name: 'Chan', mobile: '91234567', notes: 'x' } },
+      { row: 2, cells: { name: 'Ho', mobile: '61234567', notes: 'y' } },
+    ]);
+  });
+});
+
+describe('a CSV file with a preamble, cut into parts for several threads', () => {
+  it('gives the one-thread scan: the parts read the real header, the preamble is scanned once', async () => {
+    const dir = tempDir('csv-preamble-parallel-');
+    const file = path.join(dir, 'big.csv');
+    const rows = Array.from({ length: 3000 }, (_, i) => `Chan ${i},9${String(1000000 + i * 37).padStart(7, '0')},"note ${i}\nline two",p${i}@example.hk`);
+    writeFileSync(file, `Staff contacts: ask Chan on mobile 9876 5432,,,\n,,,\nname,mobile,notes,email\n${rows.join('\n')}\n`);
+    const parts = (await splitFile(file, undefined, 16 * 1024))!;
+    expect(parts.length).toBeGreaterThan(5);
+    const bytes = Buffer.from(await readFile(file));
+    const header = { start: bytes.indexOf('name,mobile'), end: bytes.indexOf('\n', bytes.indexOf('name,mobile')) + 1 };
+    expect(header.start).toBeGreaterThan(40);
+    for (const p of parts) expect(p.csv).toEqual({ row: expect.any(Number), header, delimiter: ',' });
+    const one = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
+    expect((one.findings as Found[]).filter((f) => f.column === 'mobile')).toHaveLength(3000);
+    expect((one.findings as Found[]).filter((f) => f.row === undefined).map((f) => [f.line, f.masked])).toEqual([[1, '+852 ****5432']]);
+    const found: PartFound[] = [];
+    const summary = await scanPathsParallel([file], { hashKey: KEY }, (p) => found.push(p), { threads: 2, partBytes: 16 * 1024, mode: 'json' });
+    expect(found.length).toBe(parts.length);
+    const writer = new FindingJson();
+    expect(Buffer.concat(found.map((p) => p.json)).toString()).toBe(one.findings.map((f) => `,\n    ${writer.text(f)}`).join(''));
+    expect(JSON.stringify(summary.files)).toBe(JSON.stringify(one.files));
+  });
+});
