@@ -88,6 +88,24 @@ describe('the layouts', () => {
     expect(events(read)).toEqual([{ time: '2026-11-24T06:05:00.000Z', user: 'a@harbour.example', action: 'download', object: 'x.xlsx', group: '人事部' }]);
   });
 
+  it('names a workbook row by the number Excel shows, a title and blank rows above the header counted', async () => {
+    const file = path.join(dir, 'dingtalk-titled.xlsx');
+    await writeXlsxFile([
+      ['DingTalk audit export', null, null, null, null],
+      [null, null, null, null, null],
+      ['操作時間', '操作人郵箱', '操作類型', '文件名稱', '群組'],
+      ['2026-11-24 14:05:00', 'a@harbour.example', '下載', 'x.xlsx', '人事部'],
+      [null, null, null, null, null],
+      ['not a time', 'a@harbour.example', '下載', 'y.xlsx', '人事部'],
+    ]).toFile(file);
+    const read = await readAll(await openAuditLogFile(file));
+    expect(read.layout).toBe('dingtalk');
+    expect(read.outcomes.map((o) => [o.line, o.status])).toEqual([
+      [4, 'event'],
+      [6, 'problem'],
+    ]);
+  });
+
   it("reads Slack's audit-log JSON, whole or as JSON lines", async () => {
     const entry = (action: string, extra: Record<string, unknown> = {}) => ({
       id: `e-${action}`,

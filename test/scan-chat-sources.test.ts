@@ -187,7 +187,7 @@ describe('readChatTable', () => {
       { group: 'HR群', sender: 'Peter', time: '2026-11-03T10:00:00', text: '13812345678', at: { file, row: 2 } },
     ]);
     expect(await all(readXlsxRows(file, { budgetRecords: 1 }))).toEqual([
-      { row: 1, cells: { 发送人: '张伟', 发送时间: '2026-11-03T09:15:00', 群名称: 'HR群', 消息内容: '身份证 11010519491231002X' } },
+      { row: 1, sheetRow: 2, cells: { 发送人: '张伟', 发送时间: '2026-11-03T09:15:00', 群名称: 'HR群', 消息内容: '身份证 11010519491231002X' } },
     ]);
   });
 

@@ -132,8 +132,8 @@ async function workbookFile(file: string, name: string, sha256: string): Promise
     unit: 'row',
     sample: { kind: 'table', header },
     async *records(): AsyncGenerator<RawRecord> {
-      // The sheet's own row number: the header is row 1.
-      for await (const r of readXlsxRows(file)) yield { kind: 'row', line: r.row + 1, cells: r.cells };
+      // The row number Excel shows (blank rows and a title above the header counted).
+      for await (const r of readXlsxRows(file)) yield { kind: 'row', line: r.sheetRow, cells: r.cells };
     },
   };
 }

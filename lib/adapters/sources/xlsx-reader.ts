@@ -34,6 +34,8 @@ import { DEFAULT_XLSX_ZIP_LIMITS, repackXlsx, type XlsxZipLimits } from './xlsx-
 export interface XlsxRow {
   /** 1-based data row: the header and empty rows are not counted. */
   row: number;
+  /** The row's number as Excel shows it (1-based; empty rows, the preamble and the header counted). */
+  sheetRow: number;
   /** Cells by header name. */
   cells: Record<string, string>;
 }
@@ -204,7 +206,7 @@ export async function* readXlsxRows(file: string, options: XlsxReadOptions = {})
       continue;
     }
     row++;
-    yield { row, cells: cellsOf(values, header) };
+    yield { row, sheetRow: i + 1, cells: cellsOf(values, header) };
     if (row >= budget) return;
   }
 }
