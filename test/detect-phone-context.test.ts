@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
+import { detect } from '../lib/domain/detect/detect.ts';
 import { isPhoneName } from '../lib/domain/detect/records.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { phones } from './support/phones.ts';
@@ -44,6 +45,46 @@ describe('a list of numbers after one phone word', () => {
     expect(phones('Tel 9123 4567, 6123 4567 and 2123 4567')).toEqual(['9123 4567', '6123 4567']);
     expect(phones('Tel 9123 4567, 6123 4567 (office)')).toEqual(['9123 4567', '6123 4567']);
     expect(phones('電話 9123 4567、6123 4567 手機')).toEqual(['9123 4567', '6123 4567']);
+  });
+
+  it('takes each number of a list that a date or time follows, and not a date YYYY MMDD as a number of the list', () => {
+    expect(phones('電話 9123 4567 / 6123 4567 2026 1130')).toEqual(['9123 4567', '6123 4567']);
+    expect(phones('電話: 9123 4567, 6123 4567, 2026 1130')).toEqual(['9123 4567', '6123 4567']);
+    expect(phones('Tel 9123 4567 / 6123 4567 on 2026 1130')).toEqual(['9123 4567', '6123 4567']);
+    expect(phones('電話: 9123 4567, 6123 4567, 20261130')).toEqual(['9123 4567', '6123 4567']);
+    expect(phones('Tel 9123 4567 / 6123 4567 / 2026-1130')).toEqual(['9123 4567', '6123 4567']);
+    expect(phones('Tel 9123 4567 / 2026 1130')).toEqual(['9123 4567']);
+    expect(phones('Tel: 9123 4567 2026 1130')).toEqual(['9123 4567']);
+    expect(phones('手機 9123 4567、6123 4567 於 2026年11月30日')).toEqual(['9123 4567', '6123 4567']);
+    expect(phones('Tel 9123-4567 / 6123-4567 2026-11-30')).toEqual(['9123-4567', '6123-4567']);
+    expect(phones('Tel 9123 4567 / 6123 4567 30/11/2026')).toEqual(['9123 4567', '6123 4567']);
+    expect(phones('Tel 9123 4567 / 6123 4567 at 10:30')).toEqual(['9123 4567', '6123 4567']);
+    // a mainland list the same way
+    expect(detect('手機 138 1234 5678、139 8765 4321 2026 1130').map((d) => [d.type, d.raw])).toEqual([
+      ['cn_phone', '138 1234 5678'],
+      ['cn_phone', '139 8765 4321'],
+    ]);
+    // a card that the number and the date make is still a card
+    expect(detect('電話 9123 4567 / 5123 4562 2026 1130').map((d) => [d.type, d.raw])).toEqual([
+      ['hk_phone', '9123 4567'],
+      ['payment_card', '5123 4562 2026 1130'],
+    ]);
+  });
+
+  it('reads as before a number after a list that is no date, and a date that is after no list', () => {
+    // not a month-day: a phone of the list
+    expect(phones('Tel 9123 4567 / 2026 1131')).toEqual(['9123 4567', '2026 1131']);
+    expect(phones('Tel 9123 4567 / 2026 0230')).toEqual(['9123 4567', '2026 0230']);
+    // right after the phone word, a number of that shape is the phone word's
+    expect(phones('電話 2026 1130')).toEqual(['2026 1130']);
+    // another number after a number may be one longer number: neither is taken
+    expect(phones('電話 9123 4567 / 6123 4567 5555')).toEqual(['9123 4567']);
+    expect(phones('Tel 9123 4567 / 6123 4567 2026')).toEqual(['9123 4567']);
+    expect(phones('Tel: 9123 4567 2026 1130 0001')).toEqual([]);
+    // a date without a phone list before it
+    expect(phones('due 2026 1130')).toEqual([]);
+    expect(phones('Order 23456789 / 2026 1130')).toEqual([]);
+    expect(phones('9123 4567 / 6123 4567 2026 1130')).toEqual([]);
   });
 });
 

@@ -81,33 +81,45 @@
 //   the registry.)
 // - hk_phone: +852 / (852) / (+852) / （852） / 00852 followed by eight digits starting 2-9;
 //   a bare `852` prefix only with 2, 3, 5, 6, 7 or 9 next; optional space or dash after
-//   the prefix and between 4+4. Bare eight-digit numbers starting 2, 3, 5, 6, 7 or 9
-//   only next to a phone word (PHONE_CONTEXT_* in identifier-pattern.ts; English case-insensitive and
-//   whole words, so `hotel` and `tell` are not `tel`, `iPhone` is not `phone`; also the
-//   signature labels `M:` / `T:`): a phone word ending within 20 characters before the
+//   the prefix and between 4+4. In a link the `+` may be percent-encoded, `%2B852` or
+//   `%2b852`, and a separator may also be `%20` or `+` (`tel:%2B852%209123%204567`,
+//   `?phone=%2B852+9123+4567`): raw is all that was written, the value the `+852` form's
+//   (PCT_PATTERN). No other escape is read (`%2C852...`, `%252B852...`). Bare
+//   eight-digit numbers starting 2, 3, 5, 6, 7 or 9 only next to a phone word
+//   (PHONE_CONTEXT_* in identifier-pattern.ts; English case-insensitive and whole words,
+//   so `hotel` and `tell` are not `tel`, `iPhone` is not `phone`; also the signature
+//   labels `M:` / `T:`): a phone word ending within 20 characters before the
 //   number on the same line with no sentence punctuation, slash or digit between
 //   (`手機：9123 4567`, `call me 6123 4567`, but not the order number in
 //   `手機 9123 4567，訂單23456789` or `call me. Order 23456789`), nor an order, reference,
 //   invoice or account word, 訂單, 發票, 編號 or `#` (NOT_A_PHONE_WORD: `call the hotline for
 //   order 91234567`; `no.` / `#` right after the phone word are its label, `Mobile no.`);
 //   each number of a list after it too, up to four before, joined by `/`, `,`, `;`, `、`,
-//   `or` or 或 and nothing else (`Phone: 9123 4567 / 6123 4567`); or right after it, with
-//   only spaces, an opening bracket or "is my" / 係我 / 係佢 between (`9123 4567 (手機)`,
-//   `6130 1824 是我的手机`, `9123 4567 is my mobile`), so that the next item's phone word
-//   does not count; each number of a list before it too, up to four after, joined the
-//   same way and nothing else, the last with its phone word right after it so
-//   (`9123 4567 / 6123 4567 (手機)`, `9123 4567、6123 4567 係我手機`), but not a first number
-//   that an order, reference or invoice word labels up to eight characters before
-//   (`訂單 23456789、91234567 係我手機`). value: `+85291234567`. A table's column or a JSON
-//   key named with a phone word stands for the phone word of the value it holds
+//   `or` or 或 and nothing else (`Phone: 9123 4567 / 6123 4567`), each item ending as
+//   LIST_ITEM_END says or with a date or time after it (`電話 9123 4567 / 6123 4567 2026
+//   1130`, `... on 2026 1130`), and none a date, a year 19xx/20xx and a valid month-day
+//   (`電話: 9123 4567, 2026 1130`; right after the phone word it is still a phone: `電話
+//   2026 1130`); or right after it, with only spaces, an opening bracket or "is my" /
+//   係我 / 係佢 between (`9123 4567 (手機)`, `6130 1824 是我的手机`, `9123 4567 is my
+//   mobile`), so that the next item's phone word does not count; each number of a list
+//   before it too, up to four after, joined the same way and nothing else, the last with
+//   its phone word right after it so (`9123 4567 / 6123 4567 (手機)`, `9123 4567、6123
+//   4567 係我手機`), but not a first number that an order, reference or invoice word labels
+//   up to eight characters before (`訂單 23456789、91234567 係我手機`). A number grouped
+//   4 4 with spaces may be followed by a space and a date or time (DATE_OR_TIME: `2026
+//   1130`, `2026-11-30`, `30/11/2026`, `2026年`, `10:30`), not by other digits (`9123 4567
+//   8888` may be one number); a 4-4-4-4 that is no card but such a number and a date is
+//   read as the number (HKB_AT). value: `+85291234567`. A table's column or a JSON key
+//   named with a phone word stands for the phone word of the value it holds
 //   (records.ts), and a name is read as a phone word's context (redactName in redact.ts);
 //   neither is this text path.
 //   google-libphonenumber was not used: the issue's leading-digit rule is the
 //   specification, and its metadata would add ~500 kB and a per-candidate parse for no
 //   gain in recall.
 // - cn_phone: 1[3-9] + nine digits, compact or 3-4-4 with one kind of separator,
-//   optionally after +86 / 86 / (+86) / (86) / 0086 and an optional space or dash.
-//   value: `+8613812345678`.
+//   optionally after +86 / 86 / (+86) / (86) / 0086 (or `%2B86` in a link, as for
+//   hk_phone) and an optional space or dash; 3-4-4 with spaces may be followed by a date
+//   or time as a Hong Kong number may. value: `+8613812345678`.
 // - email: local part of ASCII letters, digits and `._%+-` or letters of non-CJK scripts
 //   (no leading, trailing or double dot; at most 64 characters), `@`, dot-separated
 //   domain labels (letters and digits of any script, inner hyphens, punycode) and a TLD
@@ -132,7 +144,7 @@
 import { candidates, FULL_WIDTH_FORMS, WIDE } from './candidates.ts';
 import { cardValid, cnIdValid, hkidValid } from './check-digits.ts';
 import { ibanLength, ibanValid } from './iban.ts';
-import { bareHkValue, GROUP_KINDS, IBAN_SEPARATORS, ID_RE, isSeparator } from './identifier-pattern.ts';
+import { bareHkValue, GROUP_KINDS, HKB_PATTERN, IBAN_SEPARATORS, ID_RE, isSeparator, URL_ESCAPES } from './identifier-pattern.ts';
 import { EN_AFTER_UNDERSCORE, pushTopic, TOPIC_RES } from './keywords.ts';
 
 export const FINDING_TYPES = [
@@ -168,6 +180,13 @@ type Push = (type: FindingType, start: number, end: number, raw: string, value: 
 
 /** The identifier regex, sticky: tried at its candidates only (candidates.ts). */
 const ID_AT = new RegExp(ID_RE.source, 'y');
+/**
+ * A bare Hong Kong number in its context, sticky: for a card's shape that is no card and
+ * ends in a date (`6123 4567 2026 1130`), where ID_RE took the card's branch first.
+ */
+const HKB_AT = new RegExp(HKB_PATTERN, 'y');
+/** A card's shape 4-4-4-4 whose last two groups are a year 19xx or 20xx and a month-day (HKB_AT). */
+const ENDS_IN_DATE = /^\d{4}(.)\d{4}\1(?:19|20)\d\d\1(?:0[1-9]|1[0-2])[0-3]\d$/;
 
 function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
   const re = ID_AT;
@@ -220,6 +239,13 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
       case 'cnpp':
         push('cn_phone', start, end, raw, `+86${raw.replace(/\D/g, '').slice(-11)}`, 'CN');
         break;
+      case 'pct': {
+        // `%2B852...` / `%2B86...`: the `+` and any `%20` are no digits of the number
+        const digits = raw.replace(URL_ESCAPES, '').replace(/\D/g, '');
+        if (digits.startsWith('852')) push('hk_phone', start, end, raw, `+${digits}`, 'HK');
+        else push('cn_phone', start, end, raw, `+${digits}`, 'CN');
+        break;
+      }
       case 'card': {
         const digits = raw.replace(/\D/g, '');
         if (cardValid(digits)) {
@@ -231,6 +257,16 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
           // No card here: a card may still start at a later group, where CARD_PATTERN lets
           // one follow a number apart (`30.11.2026 4111 1111 1111 1111`: not `2026 4111 ...`).
           next = start + 1;
+          // A phone and a date (`電話 9123 4567 / 6123 4567 2026 1130`) have a card's shape:
+          // the phone is read as ID_RE would have read it, had the card's branch not come first.
+          if (raw.length === 19 && ENDS_IN_DATE.test(raw)) {
+            HKB_AT.lastIndex = start;
+            const phone = HKB_AT.exec(text);
+            if (phone !== null) {
+              push('hk_phone', start, start + phone[0].length, phone[0], bareHkValue(phone[0]), 'HK');
+              next = start + phone[0].length;
+            }
+          }
         }
         break;
       }

@@ -118,11 +118,32 @@ const PHONE_CONTEXT_BEHIND = `(?<=${PHONE_WORD_BEFORE})`;
  */
 const LIST_CONTEXT_BEHIND = `(?<=${LIST_SEPARATOR})(?<=${PHONE_WORD_BEFORE}(?:${LISTED_NUMBER}${LIST_SEPARATOR}){1,${LIST_MAX}})`;
 /**
- * What ends a number of such a list: the line or text, another separator, `and`,
- * sentence punctuation, a closing bracket or a phone word. Not a word of its own: in
- * `SMS 9123 4567, 98765432 units` the second number is a count, not a phone.
+ * A valid month and day, MMDD (29 February in any year): what makes four digits after a
+ * year 19xx or 20xx a date.
  */
-const LIST_ITEM_END = String.raw`(?=${SPACE_OR_TAB}{0,2}(?:(?![\s\S])|[\n\r/／,，;；、.。!?！？)）(（]|(?<![A-Za-z])(?i:or|and)(?![A-Za-z])|[或及和同]|${PHONE_WORD}))`;
+const MONTH_DAY = String.raw`(?:(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d)|(?:0[13-9]|1[0-2])30|(?:0[13578]|1[02])31)`;
+/**
+ * A date written as a year 19xx or 20xx and a month-day, `2026 1130`, `2026-1130` or
+ * `20261130`: the shape of a bare Hong Kong number (2026 1130), which after a list of
+ * phones is that list's date (`電話: 9123 4567, 6123 4567, 2026 1130`), not another phone.
+ */
+const YEAR_MONTH_DAY = String.raw`(?:19|20)\d\d${SEP}?${MONTH_DAY}`;
+/**
+ * A date or a time that stands apart from a number before it and a space: YEAR_MONTH_DAY
+ * (not running on into another group), `2026-11-30`, `2026/11/30`, `2026.11.30`,
+ * `30/11/2026`, `30-11-26`, `30.11.2026`, `2026年`, `10:30`. After a phone number it is when,
+ * not more of the number: `電話 9123 4567 / 6123 4567 2026 1130`, `Tel: 9123 4567 10:30`.
+ */
+const DATE_OR_TIME = String.raw`(?:${YEAR_MONTH_DAY}${END}(?!${SEP}\d)|(?:(?:19|20)\d\d(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2})|\d{1,2}(?:/\d{1,2}/|-\d{1,2}-|\.\d{1,2}\.)(?:19|20)?\d\d|(?:[01]?\d|2[0-3])[:：][0-5]\d)(?!\d)|(?:19|20)\d\d年)`;
+
+/**
+ * What ends a number of such a list: the line or text, another separator, `and`,
+ * sentence punctuation, a closing bracket or a phone word; or a date or time
+ * (DATE_OR_TIME), right after it or after `on`, `at`, `by`, `from`, `until`, `till`,
+ * `before`, `after`, 於 or 在 (`Tel 9123 4567 / 6123 4567 on 2026 1130`). Not a word of its
+ * own: in `SMS 9123 4567, 98765432 units` the second number is a count, not a phone.
+ */
+const LIST_ITEM_END = String.raw`(?=${SPACE_OR_TAB}{0,2}(?:(?![\s\S])|[\n\r/／,，;；、.。!?！？)）(（]|(?<![A-Za-z])(?i:or|and)(?![A-Za-z])|[或及和同]|${PHONE_WORD}|(?:(?i:on|at|by|from|until|till|before|after)${SPACE_OR_TAB}{1,2}|[於于在]${SPACE_OR_TAB}{0,2})?${DATE_OR_TIME}))`;
 
 /**
  * A phone word right after the number: `9123 4567 (手機)`, `（WhatsApp）`, `係我手機`,
@@ -161,12 +182,16 @@ function bySep(f: (sep: string) => string, seps: readonly string[] = [SPACE, HYP
   return seps.map(f).join('|');
 }
 
-/** A Hong Kong local number: 4-4 with one separator, or compact. */
-const HK_LOCAL = String.raw`[235679]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}${END}(?!${s}\d)`)}|\d{4}${END})`;
+/**
+ * A Hong Kong local number: 4-4 with one separator, or compact. Grouped with spaces, it
+ * may be followed by a space and a date or time (DATE_OR_TIME: `6123 4567 2026 1130`),
+ * not by another number (`9123 4567 8888` may be one longer number).
+ */
+const HK_LOCAL = String.raw`[235679]\d{3}(?:${SPACE}\d{4}${END}(?!${SPACE}(?=\d)(?!${DATE_OR_TIME}))|${HYPHEN}\d{4}${END}(?!${HYPHEN}\d)|\d{4}${END})`;
 
 // Each candidate kind is one capture group, written from the candidate's first
 // character; GROUP_KINDS[i] is the kind of capture group i + 1.
-export type CandidateKind = 'hkid' | 'iban' | 'ibans' | 'hkp' | 'cnp' | 'card' | 'cng' | 'hkb' | 'run' | 'hkpp' | 'cnpp';
+export type CandidateKind = 'hkid' | 'iban' | 'ibans' | 'hkp' | 'cnp' | 'card' | 'cng' | 'hkb' | 'run' | 'hkpp' | 'cnpp' | 'pct';
 export const GROUP_KINDS: CandidateKind[] = [];
 
 function group(kind: CandidateKind, pattern: string): string {
@@ -221,13 +246,14 @@ const CARD_PATTERN =
   String.raw`(?=[2-6]\d{3}${SEP}\d)(?:${AFTER_NO_NUMBER_OR_ONE_APART}[2-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${s}\d{4}(?:${s}\d{1,3})?${END}(?!${s}(?!(?:0[1-9]|1[0-2])\d\d${END}(?!${s}\d))\d{4})`)})` +
   String.raw`|(?<!\d${SEP})(?:[2-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${s}\d{1,3}${END}(?!${s}\d{4})`)})` +
   String.raw`|[3-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{6}${s}\d{4,5}${END}(?!${s}\d)`)})))`;
-// grouped mainland mobile 3-4-4
-const CNG_PATTERN = String.raw`(?<!\d${SEP})1[3-9]\d(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${END}(?!${s}\d)`)})`;
+// grouped mainland mobile 3-4-4; grouped with spaces, it may be followed by a space and a
+// date or time (DATE_OR_TIME, as HK_LOCAL)
+const CNG_PATTERN = String.raw`(?<!\d${SEP})1[3-9]\d(?:${SPACE}\d{4}${SPACE}\d{4}${END}(?!${SPACE}(?=\d)(?!${DATE_OR_TIME}))|${HYPHEN}\d{4}${HYPHEN}\d{4}${END}(?!${HYPHEN}\d))`;
 // bare Hong Kong number, 4-4 or compact, after or right before a phone word, or in a list
 // after or right before one (LIST_CONTEXT_BEHIND, LIST_CONTEXT_AHEAD); its shape is
 // tested first, in a lookahead of its own: the phone-word lookbehind costs more than all the
 // rest, and most digit candidates that get this far (longer runs, near misses) are not that shape
-const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${LIST_CONTEXT_BEHIND}${HK_LOCAL}${LIST_ITEM_END}|(?=${HK_LOCAL}${PHONE_CONTEXT_AHEAD})(?:${NOT_LABELLED_OTHER}|(?!${HK_LOCAL}${PHONE_WORD_THEN_NUMBER}))${HK_LOCAL}|(?=${HK_LOCAL}${LIST_CONTEXT_AHEAD})${NOT_LABELLED_OTHER}${HK_LOCAL})`;
+export const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${LIST_CONTEXT_BEHIND}(?!${YEAR_MONTH_DAY})${HK_LOCAL}${LIST_ITEM_END}|(?=${HK_LOCAL}${PHONE_CONTEXT_AHEAD})(?:${NOT_LABELLED_OTHER}|(?!${HK_LOCAL}${PHONE_WORD_THEN_NUMBER}))${HK_LOCAL}|(?=${HK_LOCAL}${LIST_CONTEXT_AHEAD})${NOT_LABELLED_OTHER}${HK_LOCAL})`;
 /**
  * A PRC resident ID in groups after its first six digits: 6-8-4 (region code, birth date,
  * sequence and check character: `110105 19491231 002X`, `110105-19491231-002x`), the way
@@ -250,6 +276,20 @@ const RUN_PATTERN =
 // phones with +852 / (852) / (+852) / （852）, +86 / (86) / (+86) / （86）
 const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）)${SEP}?[2-9]\d{3}${SEP}?\d{4}${END}`;
 const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）)${SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`)})${END}`;
+
+/**
+ * A +852 or +86 number in a link, its `+` percent-encoded as `%2B` (or `%2b`):
+ * `tel:%2B852-9123-4567`, `https://wa.me/?phone=%2B85291234567`, `sms:%2B8613812345678`.
+ * The shapes of HKPP_PATTERN and CNPP_PATTERN after it, where a separator may also be an
+ * encoded space, `%20`, or a form-encoded one, `+` (`tel:%2B852%209123%204567`,
+ * `phone=%2B852+9123+4567`). Only `%2B` right before 852 or 86: other escapes
+ * (`%2C`, `%252B`) and prefixes are not read.
+ */
+const URL_SEP = String.raw`(?:${SEP}|%20|\+)`;
+const PCT_PATTERN =
+  String.raw`%2[Bb](?:852${URL_SEP}?[2-9]\d{3}${URL_SEP}?\d{4}|86${URL_SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [SPACE, HYPHEN, '%20', String.raw`\+`])}))${END}`;
+/** What PCT_PATTERN reads as no digit of the number: the encoded `+` and spaces. */
+export const URL_ESCAPES = /%2[0Bb]/g;
 
 /** Not preceded by an ASCII letter or digit, nor by one and a hyphen, `n` characters back. */
 function notJoined(n: number): string {
@@ -288,7 +328,7 @@ export const PHONE_WORD_RE = new RegExp(PHONE_WORD);
  * few characters from small classes (its Boyer-Moore-style skip looks as far ahead as
  * the shortest branch), so each branch consumes the start of a candidate (a letter, a
  * letter or digit, and a digit; three digits; `86` and a separator and `1`; a sign or bracket and
- * `8` or `+`), checks what comes before it (not a letter or digit, nor one joined by a
+ * `8` or `+`; `%2B`), checks what comes before it (not a letter or digit, nor one joined by a
  * hyphen) and a cheap gate on what follows, and only then, from inside a lookbehind,
  * runs the full candidate patterns as a lookahead from the candidate's first
  * character. The regex match is those few characters; the candidate is the capture
@@ -317,6 +357,8 @@ export const ID_RE = new RegExp(
       ].join('|')})...)`,
     String.raw`86${SEP}1${notJoined(4)}(?<=(?=${group('cnp', CNP_PATTERN)})....)`,
     String.raw`[+(（][+8](?<=(?=${group('hkpp', HKPP_PATTERN)}|${group('cnpp', CNPP_PATTERN)})..)`,
+    // a percent-encoded `+` and a country code: `%2B852`, `%2b86` (rare: last)
+    String.raw`%2[Bb](?<=(?=${group('pct', PCT_PATTERN)})...)`,
   ].join('|'),
   'g',
 );

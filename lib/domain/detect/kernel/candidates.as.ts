@@ -9,8 +9,8 @@
 // regex call; a missed position would be a missed finding.
 //
 // Memory (laid out by the host):
-//   [0, 65536)         CLASS: per UTF-16 code unit, DIGIT | LETTER | PLUS, or a keyword
-//                      head's pass << 3
+//   [0, 65536)         CLASS: per UTF-16 code unit, DIGIT | LETTER | PLUS (`+`, `(`, `（`
+//                      and `%`), or a keyword head's pass << 3
 //   [65536, 98304)     EN3: 1 where three letters (each & 31) start an English keyword,
 //                      and where two letters and a zero are an IBAN country code
 //   from `text`        the window's code units; the host puts 2 units before `lo` (when
@@ -115,9 +115,9 @@ export function scan(t: usize, lo: i32, hi: i32, out: usize): i32 {
       while (i < hi && (cls(at(t, i)) & ALNUM) != 0) i++;
       i--;
     } else if (f == PLUS) {
-      // `[+(（][+8]`: +852, (852), (+86), （86）
+      // `[+(（][+8]`: +852, (852), (+86), （86）; `%2[Bb]`: an encoded `+`, `%2B852`
       const c1 = at(t, i + 1);
-      if (c1 == 43 || c1 == 56) o = put(o, i, ID);
+      if (c == 37 ? c1 == 50 && (at(t, i + 2) | 32) == 98 : c1 == 43 || c1 == 56) o = put(o, i, ID);
     } else {
       // a Chinese keyword's first character: its pass
       o = put(o, i, f >> 3);
