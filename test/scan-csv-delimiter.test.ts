@@ -2,10 +2,9 @@
 // decimal comma (sniffed from the file's first records), and Excel's `sep=X` first line,
 // which names it and is no record (a bad one is a problem at line 1, never a crash). A
 // .tsv stays tab-separated. Read the same on one thread or in parts on several.
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCsvBatches, readCsvRecords, type CsvReadOptions, type CsvRecord, type CsvReport } from '../lib/adapters/sources/csv-reader.ts';
+import { readCsvBatches, readCsvRecords, type CsvRecord } from '../lib/adapters/sources/csv-reader.ts';
 import { splitFile } from '../lib/adapters/sources/file-parts.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { readFileRecords } from '../lib/adapters/sources/local-files.ts';
@@ -16,31 +15,13 @@ import { FindingJson } from '../lib/cli/scan-json.ts';
 import { scanPathsParallel, type PartFound } from '../lib/cli/scan-pool.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { FakeS3 } from './support/fake-s3.ts';
-import { tempDir } from './support/temp-dir.ts';
+import { putTable, readTable, scanTable, where, type Found } from './support/csv-tables.ts';
 
 const KEY = 'csv-delimiter-test-key';
 
-type Found = { type: string; line?: number; row?: number; column?: string; masked: string };
-const where = (findings: readonly Found[]) => findings.map((f) => [f.type, f.line, f.row, f.column, f.masked]);
-
-function put(name: string, text: string | Buffer): string {
-  const file = path.join(tempDir('csv-delimiter-'), name);
-  writeFileSync(file, text);
-  return file;
-}
-
-async function scan(name: string, text: string | Buffer) {
-  const file = put(name, text);
-  const { findings, files } = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
-  return { findings: findings as Found[], file: files[0]! };
-}
-
-async function read(file: string, options: CsvReadOptions = {}): Promise<{ records: CsvRecord[]; report: CsvReport }> {
-  let report: CsvReport | undefined;
-  const records: CsvRecord[] = [];
-  for await (const r of readCsvRecords(file, { ...options, report: (x) => (report = x) })) records.push(r);
-  return { records, report: report! };
-}
+const put = (name: string, text: string | Buffer) => putTable('csv-delimiter-', name, text);
+const scan = (name: string, text: string | Buffer) => scanTable('csv-delimiter-', name, text, KEY);
+const read = readTable;
 
 const PHONE_AND_ID = [
   ['hk_phone', 3, 1, 'mobile', '+852 ****4567'],

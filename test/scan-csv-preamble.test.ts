@@ -9,7 +9,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import writeExcelFile from 'write-excel-file/node';
 import { readChatTable } from '../lib/adapters/sources/chat-table.ts';
-import { readCsvRecords, type CsvRecord, type CsvReport } from '../lib/adapters/sources/csv-reader.ts';
 import { splitFile } from '../lib/adapters/sources/file-parts.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { readXlsxRows } from '../lib/adapters/sources/xlsx-reader.ts';
@@ -17,28 +16,13 @@ import { FindingJson } from '../lib/cli/scan-json.ts';
 import { scanPathsParallel, type PartFound } from '../lib/cli/scan-pool.ts';
 import { headerIndex } from '../lib/adapters/sources/table-layout.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
+import { putTable, readTable, scanTable, where, type Found } from './support/csv-tables.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 const KEY = 'csv-preamble-test-key';
 
-type Found = { type: string; line?: number; row?: number; column?: string; sheet?: string; masked: string };
-const where = (findings: readonly Found[]) => findings.map((f) => [f.type, f.line, f.row, f.column, f.masked]);
-
-async function scan(name: string, text: string) {
-  const file = path.join(tempDir('csv-preamble-'), name);
-  writeFileSync(file, text);
-  const { findings, files } = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
-  return { findings: findings as Found[], file: files[0]!, path: file };
-}
-
-async function read(text: string, name = 'a.csv'): Promise<{ records: CsvRecord[]; report: CsvReport }> {
-  const file = path.join(tempDir('csv-preamble-'), name);
-  writeFileSync(file, text);
-  let report: CsvReport | undefined;
-  const records: CsvRecord[] = [];
-  for await (const r of readCsvRecords(file, { report: (x) => (report = x) })) records.push(r);
-  return { records, report: report! };
-}
+const scan = (name: string, text: string) => scanTable('csv-preamble-', name, text, KEY);
+const read = (text: string, name = 'a.csv') => readTable(putTable('csv-preamble-', name, text));
 
 describe('a title above the header row of a CSV file', () => {
   it('finds the bare phones of the mobile column under the real header, with their lines and data rows', async () => {
@@ -173,8 +157,8 @@ describe('a title above the header row of an .xlsx sheet', () => {
     const rows = [];
     for await (const r of readXlsxRows(file)) rows.push(r);
     expect(rows).toEqual([
-      { row: 1, cells: { name: 'Chan', mobile: '91234567', notes: 'x' } },
-      { row: 2, cells: { name: 'Ho', mobile: '61234567', notes: 'y' } },
+      { row: 1, sheetRow: 4, cells: { name: 'Chan', mobile: '91234567', notes: 'x' } },
+      { row: 2, sheetRow: 5, cells: { name: 'Ho', mobile: '61234567', notes: 'y' } },
     ]);
   });
 });
