@@ -96,8 +96,8 @@ describe('PRC resident IDs in groups of 6-8-4', () => {
       const year = String(1900 + Math.floor(r() * 200));
       const month = String(1 + Math.floor(r() * 12)).padStart(2, '0');
       const day = String(1 + Math.floor(r() * 28)).padStart(2, '0');
-      // region codes that start like cards (3, 4, 5, 6), phones (13x, 852, 86) and others
-      const region = `${['1', '3', '4', '5', '6', '85', '86', '13', '2', '9'][k % 10]}${digits(6)}`.slice(0, 6);
+      // province codes that start like cards (3, 4, 5, 6), phones (13x, 8x) and others
+      const region = `${['11', '31', '44', '51', '62', '81', '82', '13', '21', '91'][k % 10]}${digits(4)}`;
       const id = withCheck(region + year + month + day + digits(3));
       const [, sep] = SEPARATORS[k % SEPARATORS.length]!;
       const raw = grouped(id, sep);
@@ -123,6 +123,18 @@ describe('digit groups that are not grouped PRC IDs', () => {
         expect(found(`身份證 ${raw}`), raw).toEqual([]);
         expect(found(`ID ${raw}`), raw).toEqual([]);
       }
+    }
+  });
+
+  it('does not take a grouped one whose first two digits are no province (a batch or reference number)', () => {
+    const batch = withCheck('60012320261130001'); // 60 is no province
+    expect(found(`Batch ${grouped(batch, ' ')}, qty 3`)).toEqual([]);
+    expect(found(`Ref ${grouped(withCheck('00010519491231002'), '-')}`)).toEqual([]);
+    // the same digits compact are read as they always were
+    expect(found(`Batch ${batch}`)).toEqual([['cn_resident_id', batch]]);
+    // Hong Kong, Macao and Taiwan residents' permits (81-83) and a foreigner's card (9x) are found
+    for (const id of [withCheck('81000019900307123'), withCheck('83000019900307123'), withCheck('91000019900307123')]) {
+      expect(found(`ID ${grouped(id, ' ')}`), id).toEqual([['cn_resident_id', grouped(id, ' ')]]);
     }
   });
 
@@ -185,7 +197,9 @@ describe('the candidate kernel and grouped PRC IDs', () => {
     const pieces: Array<() => string> = [
       () => {
         const s = pick(SEPS);
-        const id = withCheck(digits(6) + pick(['19', '20', '18', '21']) + digits(2) + String(1 + Math.floor(r() * 12)).padStart(2, '0') + String(1 + Math.floor(r() * 28)).padStart(2, '0') + digits(3));
+        // most with a province code (11, 44, ...), some with any two digits
+        const region = r() < 0.8 ? pick(['11', '13', '31', '44', '51', '62', '81', '91']) + digits(4) : digits(6);
+        const id = withCheck(region + pick(['19', '20', '18', '21']) + digits(2) + String(1 + Math.floor(r() * 12)).padStart(2, '0') + String(1 + Math.floor(r() * 28)).padStart(2, '0') + digits(3));
         const last = r() < 0.1 ? id.slice(14).toLowerCase() : r() < 0.2 ? digits(4) : id.slice(14);
         return `${id.slice(0, 6)}${s}${id.slice(6, 14)}${r() < 0.9 ? s : pick(SEPS)}${last}`;
       },

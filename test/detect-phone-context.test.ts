@@ -64,11 +64,15 @@ describe('a list of numbers after one phone word', () => {
       ['cn_phone', '138 1234 5678'],
       ['cn_phone', '139 8765 4321'],
     ]);
-    // a card that the number and the date make is still a card
+    // the number and the date make a card's shape, and this one passes Luhn (one in ten
+    // does): after a phone word it is the phone; without one, the card
     expect(detect('電話 9123 4567 / 5123 4562 2026 1130').map((d) => [d.type, d.raw])).toEqual([
       ['hk_phone', '9123 4567'],
-      ['payment_card', '5123 4562 2026 1130'],
+      ['hk_phone', '5123 4562'],
     ]);
+    expect(detect('電話 5123 4567 2026 1101').map((d) => [d.type, d.raw])).toEqual([['hk_phone', '5123 4567']]);
+    expect(detect('Visa 5123 4567 2026 1101').map((d) => [d.type, d.raw])).toEqual([['payment_card', '5123 4567 2026 1101']]);
+    expect(detect('Mastercard 5123 4562 2026 1130').map((d) => [d.type, d.raw])).toEqual([['payment_card', '5123 4562 2026 1130']]);
   });
 
   it('reads as before a number after a list that is no date, and a date that is after no list', () => {

@@ -54,7 +54,9 @@
 //   stand next to another number: `110105 19491231 002X 138 1234 5678`; CN_ID_GROUPS_REST
 //   in identifier-pattern.ts); ISO 7064 MOD 11-2 verified; digits
 //   7-14 a real calendar date between 1900-01-01 and 2099-12-31 (a fixed bound keeps
-//   detect() free of the clock). The region code is not checked. value: compact,
+//   detect() free of the clock). The compact form's region code is not checked; a
+//   grouped one's first two digits must be a province's (PROVINCE: six digits, a date
+//   and four is also how batch and reference numbers are written). value: compact,
 //   `11010519491231002X`, whatever the grouping (so the mask and hash are the compact
 //   form's).
 // - payment_card: brands by IIN range and length (check-digits.ts): Visa, Mastercard,
@@ -188,6 +190,12 @@ const HKB_AT = new RegExp(HKB_PATTERN, 'y');
 /** A card's shape 4-4-4-4 whose last two groups are a year 19xx or 20xx and a month-day (HKB_AT). */
 const ENDS_IN_DATE = /^\d{4}(.)\d{4}\1(?:19|20)\d\d\1(?:0[1-9]|1[0-2])[0-3]\d$/;
 
+/** A bare Hong Kong number in its context at `start` (HKB_AT), as written; undefined when none. */
+function phoneAt(text: string, start: number): string | undefined {
+  HKB_AT.lastIndex = start;
+  return HKB_AT.exec(text)?.[0];
+}
+
 function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
   const re = ID_AT;
   const groups = GROUP_KINDS.length;
@@ -247,6 +255,15 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
         break;
       }
       case 'card': {
+        // A phone and a date (`電話 9123 4567 / 6123 4567 2026 1130`) have a card's shape, and
+        // one in ten such passes Luhn: in a phone's context (HKB_AT) it is the phone, read as
+        // ID_RE would have read it had the card's branch not come first.
+        const phone = raw.length === 19 && ENDS_IN_DATE.test(raw) ? phoneAt(text, start) : undefined;
+        if (phone !== undefined) {
+          push('hk_phone', start, start + phone.length, phone, bareHkValue(phone), 'HK');
+          next = start + phone.length;
+          break;
+        }
         const digits = raw.replace(/\D/g, '');
         if (cardValid(digits)) {
           if (digits.length !== 13 || cardContext(text, start, end)) push('payment_card', start, end, raw, digits);
@@ -257,16 +274,6 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
           // No card here: a card may still start at a later group, where CARD_PATTERN lets
           // one follow a number apart (`30.11.2026 4111 1111 1111 1111`: not `2026 4111 ...`).
           next = start + 1;
-          // A phone and a date (`電話 9123 4567 / 6123 4567 2026 1130`) have a card's shape:
-          // the phone is read as ID_RE would have read it, had the card's branch not come first.
-          if (raw.length === 19 && ENDS_IN_DATE.test(raw)) {
-            HKB_AT.lastIndex = start;
-            const phone = HKB_AT.exec(text);
-            if (phone !== null) {
-              push('hk_phone', start, start + phone[0].length, phone[0], bareHkValue(phone[0]), 'HK');
-              next = start + phone[0].length;
-            }
-          }
         }
         break;
       }
@@ -288,13 +295,23 @@ function idShaped(id: string): boolean {
   return y >= 1900 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
+/**
+ * The first two digits of a grouped PRC ID: a province-level code of GB/T 2260 (11-15,
+ * 21-23, 31-37, 41-46, 50-54, 61-65, 71 Taiwan, 81-83 Hong Kong, Macao and Taiwan
+ * residents' permits) or 9x (foreigners' permanent residence cards of 2023). Checked for
+ * the grouped form only: six digits, a date and four is also how batch and reference
+ * numbers are written (`Batch 600123 20261130 0019`), and one in eleven passes the check
+ * character; the compact form is read as it always was.
+ */
+const PROVINCE = /^(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3]|9\d)/;
+
 function classifyRun(text: string, raw: string, start: number, end: number, push: Push): void {
   const n = raw.length;
   if (n === 20) {
     // a PRC ID in groups 6-8-4, each separator one code unit: that or nothing (no other
     // candidate starts within it)
     const id = (raw.slice(0, 6) + raw.slice(7, 15) + raw.slice(16)).toUpperCase();
-    if (cnIdValid(id)) push('cn_resident_id', start, end, raw, id, 'CN');
+    if (PROVINCE.test(id) && cnIdValid(id)) push('cn_resident_id', start, end, raw, id, 'CN');
     return;
   }
   if (n === 18) {
