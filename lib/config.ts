@@ -44,6 +44,8 @@ const Env = z.object({
   HASH_KEY_PARAMETER: z.string().min(1).optional(),
   /** On AWS: the asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs audit-package manifests; locally the data directory's own key does. */
   MANIFEST_KEY_ID: z.string().min(1).optional(),
+  /** On AWS: the private bucket audit packages are handed over from (a short-lived link to each); unset: a package is the response itself. */
+  EXPORTS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket's name (3 to 63 lower-case letters, digits, dots and hyphens)").optional(),
   /** Sends per second for the SES and SMTP mailers, per process (the outbox is not limited). */
   MAIL_MAX_PER_SECOND: z.coerce
     .number({ error: 'must be a number of mails per second, e.g. 5' })

@@ -13,6 +13,8 @@ import { sfnDescriber, sfnStarter } from './adapters/aws/sfn-starter.ts';
 import { DependencyError } from './errors.ts';
 import { manifestSigner } from './adapters/manifest-signer.ts';
 import type { ManifestSigner } from './usecases/export/signer.ts';
+import type { PackageDelivery } from './usecases/export/delivery.ts';
+import { s3PackageDelivery } from './adapters/aws/package-delivery.ts';
 import type { AuditLogReaders, ExecutionDescriber, ExecutionStarter, Mailer, Ports, SourceReaders } from './usecases/ports.ts';
 
 export interface Runtime extends Ports {
@@ -20,6 +22,8 @@ export interface Runtime extends Ports {
   store: Store;
   /** The key that signs audit-package manifests: KMS on AWS, the local key on one machine. */
   manifestSigner: () => Promise<ManifestSigner>;
+  /** Where audit packages are handed over from when not in the response (the exports bucket on AWS); none: in the response. */
+  packageDelivery?: PackageDelivery;
 }
 
 export interface RuntimeParts {
@@ -37,6 +41,8 @@ export interface RuntimeParts {
   webBaseUrl?: string;
   /** Default: none (an export fails, saying so); the CLI, serve and tests use the local key. */
   manifestSigner?: () => Promise<ManifestSigner>;
+  /** Default: none, so a download is the response itself (the CLI, serve, tests); on AWS the exports bucket (EXPORTS_BUCKET). */
+  packageDelivery?: PackageDelivery;
 }
 
 const noStarter: ExecutionStarter = async (workflow) => {
@@ -59,6 +65,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     hashKey: parts.hashKey,
     clock: parts.clock ?? (() => new Date()),
     manifestSigner: parts.manifestSigner ?? noSigner,
+    ...(parts.packageDelivery ? { packageDelivery: parts.packageDelivery } : {}),
     ...(parts.webBaseUrl ? { webBaseUrl: parts.webBaseUrl } : {}),
   };
 }
@@ -84,6 +91,8 @@ export function runtime(): Runtime {
       starter: sfnStarter(config.stateMachineArns),
       describeExecution: sfnDescriber(config.stateMachineArns),
       manifestSigner: once(() => manifestSigner(config)),
+      // A Lambda's response is capped at 6 MB: packages go through the exports bucket (serverless.yml).
+      ...(config.EXPORTS_BUCKET ? { packageDelivery: s3PackageDelivery({ bucket: config.EXPORTS_BUCKET, region: config.AWS_REGION }) } : {}),
       ...(config.WEB_BASE_URL ? { webBaseUrl: config.WEB_BASE_URL } : {}),
     });
   }

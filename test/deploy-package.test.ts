@@ -8,7 +8,9 @@
 // timeouts/retries of their Tasks; the HTTP API: every API route behind the
 // Cognito JWT authorizer, the web pages' routes (and only they) to the web function
 // without it, access logs without tokens or query strings, throttling, the user
-// pool and its groups, the manifest-signing key. Also opens each
+// pool and its groups, the manifest-signing key; the exports bucket audit packages are
+// handed over from (private, encrypted, expiring), which only the functions that hand
+// packages over may put to and get from, its objects only. Also opens each
 // function's zip and loads its bundle, so a broken esbuild setup fails here.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -106,6 +108,9 @@ const touchesTable = (access: Access) => (access.table?.length ?? 0) + (access.i
 /** The executions of a state machine, with its deployed name as <Id.Name> (checked to be compliance-<stage>-<workflow> below). */
 const executionsOf = (id: string) => `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${id}.Name>:*`;
 const MANIFEST_KEY = 'ManifestSigningKey';
+// The bucket audit packages are handed over from: its objects, never the bucket (no listing, no deleting).
+const EXPORTS_BUCKET = 'ExportsBucket';
+const EXPORTS_OBJECTS = `<${EXPORTS_BUCKET}.Arn>/*`;
 function otherGrants(access: Access): Record<string, string[]> {
   return {
     ...(touchesTable(access) ? { 'kms:Decrypt': ['<ComplianceTableKey.Arn>'], 'kms:GenerateDataKey': ['<ComplianceTableKey.Arn>'] } : {}),
@@ -113,6 +118,7 @@ function otherGrants(access: Access): Record<string, string[]> {
     ...(access.sendMail ? { 'ses:SendEmail': [SES_IDENTITY_ARN], 'ses:SendRawEmail': [SES_IDENTITY_ARN] } : {}),
     ...(access.hashKey ? { 'ssm:GetParameter': [HASH_KEY_PARAMETER_ARN] } : {}),
     ...(access.scanSources ? { 's3:ListBucket': [SCAN_BUCKET_ARN], 's3:GetObject': [`${SCAN_BUCKET_ARN}/*`] } : {}),
+    ...(access.deliverPackages ? { 's3:PutObject': [EXPORTS_OBJECTS], 's3:GetObject': [EXPORTS_OBJECTS] } : {}),
     ...(access.startWorkflows ? { 'states:StartExecution': startable(access).map((id) => `<${id}>`).sort() } : {}),
     ...(access.describeWorkflows ? { 'states:DescribeExecution': STATE_MACHINE_IDS.map(executionsOf).sort() } : {}),
   };
@@ -466,9 +472,11 @@ describe('IAM: one least-privilege role per function', () => {
     expect(holders('ssm:')).toEqual(FUNCTIONS.filter((key) => accessOf(key).hashKey).sort());
     // Who keys hashes: the scan's findings, monitoring's events (ingest and detect), and the web pages' CSRF tokens.
     expect(holders('ssm:')).toEqual(['monitorDetect', 'monitorIngest', 'scanSource', 'web']);
-    expect(holders('s3:')).toEqual(FUNCTIONS.filter((key) => accessOf(key).scanSources).sort());
-    // Who reads the operator's buckets: the scan, and monitoring's import of audit-log exports.
-    expect(holders('s3:')).toEqual(['monitorIngest', 'scanSource']);
+    expect(holders('s3:')).toEqual(FUNCTIONS.filter((key) => accessOf(key).scanSources || accessOf(key).deliverPackages).sort());
+    // Who reads the operator's buckets: the scan, and monitoring's import of audit-log exports; who
+    // hands audit packages over through the exports bucket: the API's audit function and the web pages.
+    expect(FUNCTIONS.filter((key) => accessOf(key).scanSources).sort()).toEqual(['monitorIngest', 'scanSource']);
+    expect(FUNCTIONS.filter((key) => accessOf(key).deliverPackages).sort()).toEqual(['apiAudit', 'web']);
     expect(holders('kms:')).toEqual(FUNCTIONS.filter((key) => touchesTable(accessOf(key)) || accessOf(key).signManifests).sort());
     expect(holders('states:')).toEqual(FUNCTIONS.filter((key) => accessOf(key).startWorkflows || accessOf(key).describeWorkflows).sort());
     expect(holders('lambda:')).toEqual([...stateMachineRoles()].sort());
@@ -580,10 +588,12 @@ describe('IAM: one least-privilege role per function', () => {
     expect(granted('apiWrite')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
     expect(granted('apiRuns')).toEqual(expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution']));
     expect(granted('apiAudit')).toEqual(expect.arrayContaining(['kms:Sign', 'kms:GetPublicKey']));
-    // Nobody deletes through the API, and no API function sends mail or reads the hash key or scan sources.
+    // Nobody deletes through the API, and no API function sends mail or reads the hash key or scan sources;
+    // only the audit function touches S3: it puts packages in the exports bucket and gets them (a presigned link).
     for (const key of ['apiRead', 'apiWrite', 'apiRuns', 'apiAudit'] as const) {
       expect(granted(key), key).not.toContain('dynamodb:DeleteItem');
-      expect(granted(key).filter((a) => /^(ses|ssm|s3):/.test(a)), key).toEqual([]);
+      expect(granted(key).filter((a) => /^(ses|ssm):/.test(a)), key).toEqual([]);
+      expect(granted(key).filter((a) => a.startsWith('s3:')).sort(), key).toEqual(key === 'apiAudit' ? ['s3:GetObject', 's3:PutObject'] : []);
     }
     // The web pages call those routes' use cases: they hold no more than the four together, plus the
     // hash key they derive CSRF tokens from; they delete nothing, send no mail and read no scan source.
@@ -591,7 +601,9 @@ describe('IAM: one least-privilege role per function', () => {
     const web = granted('web').filter((a) => !a.startsWith('logs:'));
     expect(web.filter((a) => !viaRoutes.has(a))).toEqual(['ssm:GetParameter']);
     expect(web).not.toContain('dynamodb:DeleteItem');
-    expect(web.filter((a) => /^(ses|s3):/.test(a))).toEqual([]);
+    expect(web.filter((a) => a.startsWith('ses:'))).toEqual([]);
+    // The download page hands packages over as apiAudit does (otherGrants: on the exports bucket's objects only).
+    expect(web.filter((a) => a.startsWith('s3:')).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
   });
 
   it('lets only the send steps (sweepSend, reviewSend, monitorSend) send mail, with SendEmail/SendRawEmail on the verified identity', () => {
@@ -810,6 +822,58 @@ describe('HTTP API', () => {
     expect(outputs.UserPoolClientId!.Value).toEqual({ Ref: 'ComplianceUserPoolClient' });
     expect(show(outputs.UserPoolIssuer!.Value)).toBe(show(resource(authorizerId()).Properties.JwtConfiguration.Issuer));
     expect(reference(outputs.ManifestSigningKeyArn!.Value)).toEqual({ id: MANIFEST_KEY, attribute: 'Arn' });
+  });
+});
+
+describe('the exports bucket', () => {
+  const bucket = () => resource(EXPORTS_BUCKET);
+
+  it('is private: public access blocked, ACLs off, TLS only', () => {
+    // Besides the Framework's own deployment bucket (the code it uploads).
+    expect(ofType('AWS::S3::Bucket').map(([id]) => id).sort()).toEqual([EXPORTS_BUCKET, 'ServerlessDeploymentBucket']);
+    expect(bucket().Type).toBe('AWS::S3::Bucket');
+    const p = bucket().Properties;
+    expect(p.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(p.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    expect(p.AccessControl).toBeUndefined();
+    expect(p.WebsiteConfiguration).toBeUndefined();
+    // Its one policy refuses every request not over TLS, and grants nothing.
+    const policies = ofType('AWS::S3::BucketPolicy').filter(([, r]) => reference(r.Properties.Bucket)?.id === EXPORTS_BUCKET);
+    expect(policies).toHaveLength(1);
+    const policy = policies[0]![1].Properties;
+    const statements = asArray(policy.PolicyDocument.Statement) as Json[];
+    expect(statements.map((s) => s.Effect)).toEqual(['Deny']);
+    expect(statements[0].Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+    expect(asArray(statements[0].Resource).map(show).sort()).toEqual([`<${EXPORTS_BUCKET}.Arn>`, EXPORTS_OBJECTS]);
+  });
+
+  it('encrypts every object at rest, keeps no old versions, and deletes each a day after it was written', () => {
+    const p = bucket().Properties;
+    expect(p.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }]);
+    expect(p.VersioningConfiguration).toBeUndefined();
+    const rules = p.LifecycleConfiguration.Rules as Json[];
+    expect(rules).toHaveLength(1);
+    // The whole bucket (no prefix or tag filter): nothing in it outlives a day or so.
+    expect(rules[0]).toEqual({ Id: 'ExpirePackages', Status: 'Enabled', ExpirationInDays: 1, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
+  });
+
+  it('is named to the functions that hand packages over (EXPORTS_BUCKET), and only to them', () => {
+    for (const key of FUNCTIONS) {
+      const env = resource(functionIds()[key]).Properties.Environment.Variables as Record<string, Json>;
+      expect(env.EXPORTS_BUCKET, key).toEqual(accessOf(key).deliverPackages ? { Ref: EXPORTS_BUCKET } : undefined);
+    }
+    expect((template.Outputs as Record<string, { Value: Json }>).ExportsBucketName!.Value).toEqual({ Ref: EXPORTS_BUCKET });
+  });
+
+  it('may be written and read by those functions alone: s3:PutObject and s3:GetObject on its objects, in one statement each role, nothing on the bucket itself', () => {
+    const ids = functionIds();
+    const touching = allIamStatements().filter(({ statement }) => referencedIds(statement.Resource ?? null).has(EXPORTS_BUCKET));
+    expect(touching.map(({ owner }) => owner).sort()).toEqual(['apiAudit', 'web'].map((key) => roleOf(ids[key as FunctionKey])).sort());
+    for (const { owner, statement } of touching) {
+      expect(statement.Effect, owner).toBe('Allow');
+      expect(actionsOf(statement).sort(), owner).toEqual(['s3:GetObject', 's3:PutObject']);
+      expect(asArray(statement.Resource as Json).map(show), owner).toEqual([EXPORTS_OBJECTS]);
+    }
   });
 });
 

@@ -14,6 +14,8 @@
 //   JWT authorizer that serverless.yml declares (provider.httpApi.authorizers); the
 //   web pages' function gets WEB_ROUTES without it (it checks the session cookie).
 // - Whoever reads the hash key finds its SSM parameter in HASH_KEY_PARAMETER.
+// - Whoever hands audit packages over finds the exports bucket in EXPORTS_BUCKET, and may
+//   put and get its objects only.
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 const declarations = require('../lib/workflows/declarations.ts');
@@ -24,6 +26,9 @@ const TABLE_KEY_ARN = { 'Fn::GetAtt': ['ComplianceTableKey', 'Arn'] };
 // The asymmetric key that signs audit-package manifests (serverless.yml).
 const MANIFEST_KEY = 'ManifestSigningKey';
 const MANIFEST_KEY_ARN = { 'Fn::GetAtt': [MANIFEST_KEY, 'Arn'] };
+// The private bucket audit packages are handed over from (serverless.yml): its objects, never the bucket itself.
+const EXPORTS_BUCKET = 'ExportsBucket';
+const EXPORTS_OBJECTS = { 'Fn::Sub': `\${${EXPORTS_BUCKET}.Arn}/*` };
 // The JWT authorizer in serverless.yml (provider.httpApi.authorizers) every API_ROUTES route is behind.
 const AUTHORIZER = 'cognito';
 /** The door whose function the schedules call (it may start every workflow; so may the API's runs function). */
@@ -124,6 +129,8 @@ async function statements(access, resolveVariable) {
     );
   }
   if (access.signManifests) allow(['kms:Sign', 'kms:GetPublicKey'], [MANIFEST_KEY_ARN]);
+  // Put a package, and presign the GET of it that the caller is sent to (the link acts with this role's rights).
+  if (access.deliverPackages) allow(['s3:PutObject', 's3:GetObject'], [EXPORTS_OBJECTS]);
   return out;
 }
 
@@ -158,6 +165,7 @@ async function functions({ resolveVariable }) {
       environment[names.arnVariable] = { Ref: names.logicalId };
     }
     if (fn.access.signManifests) environment.MANIFEST_KEY_ID = MANIFEST_KEY_ARN;
+    if (fn.access.deliverPackages) environment.EXPORTS_BUCKET = { Ref: EXPORTS_BUCKET };
     // The role may read exactly this parameter (statements() above); the runtime reads it from here.
     if (fn.access.hashKey) environment.HASH_KEY_PARAMETER = await param(resolveVariable, 'hashKeyParameter');
     // The senders reach SES in its own region, which may not be the stack's (statements() above).

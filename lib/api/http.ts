@@ -14,6 +14,7 @@ import { principalOf, type Principal, type Role } from '../domain/access/princip
 import { redact } from '../domain/detect/redact.ts';
 import { errorOutcome, ForbiddenError, InputError, MediaTypeError, TooLargeError, UnauthenticatedError } from '../errors.ts';
 import { runtime, type Runtime } from '../runtime.ts';
+import { attachment } from '../usecases/export/delivery.ts';
 import { readCache, type ReadCache } from './read-cache.ts';
 import type { RouteDeclaration } from '../workflows/declarations.ts';
 
@@ -34,7 +35,11 @@ export interface RouteContext<P, Q, B> {
   shared<T>(key: string, read: () => Promise<T>): Promise<T>;
 }
 
-export type Reply = { status?: number; json: unknown } | { status?: number; file: Buffer; contentType: string; filename: string };
+export type Reply =
+  | { status?: number; json: unknown }
+  | { status?: number; file: Buffer; contentType: string; filename: string }
+  /** 303 See Other to `location` (a download handed over elsewhere: lib/usecases/export/download.ts). */
+  | { redirect: string };
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.infer<S> : undefined;
@@ -146,9 +151,10 @@ function bodyBytes(event: ApiEvent): number {
 
 export function toResult(reply: Reply): ApiResult {
   if ('json' in reply) return jsonResult(reply.status ?? 200, reply.json);
+  if ('redirect' in reply) return { statusCode: 303, headers: { location: reply.redirect, ...SECURITY_HEADERS }, body: '' };
   return {
     statusCode: reply.status ?? 200,
-    headers: { 'content-type': reply.contentType, 'content-disposition': `attachment; filename="${reply.filename}"`, ...SECURITY_HEADERS },
+    headers: { 'content-type': reply.contentType, 'content-disposition': attachment(reply.filename), ...SECURITY_HEADERS },
     body: reply.file.toString('base64'),
     isBase64Encoded: true,
   };

@@ -23,8 +23,7 @@ import type { Ports } from '../usecases/ports.ts';
 import { AlertStatus, Disposition } from '../domain/monitoring/alert.ts';
 import { acknowledgeAlert, alertsHandledBy, listAlerts, quarterStats, resolveAlert } from '../usecases/monitoring/alerts.ts';
 import { AuditBound, readAuditPeriod, verifyAudit } from '../usecases/audit/trail.ts';
-import { exportPackage } from '../usecases/export/export-package.ts';
-import { zipPackage } from '../domain/export/zip.ts';
+import { downloadPackage } from '../usecases/export/download.ts';
 import { pageOf, PageQuery } from './pages.ts';
 import { route, type RouteSpec } from './http.ts';
 
@@ -221,11 +220,12 @@ export const ROUTES: readonly RouteSpec[] = [
     query: z.strictObject({ format: z.enum(['json', 'csv', 'oscal']).default('json') }),
     handle: async ({ rt, principal, params, query, now }) => {
       const signer = await rt.manifestSigner();
-      const { files, manifest } = await exportPackage(rt, { orgId: principal.orgId, period: params.period, format: query.format, signer, now, actor: principal.person }).catch((error: unknown) => {
+      const download = await downloadPackage(rt, { orgId: principal.orgId, period: params.period, format: query.format, signer, now, actor: principal.person }, rt.packageDelivery).catch((error: unknown) => {
         // The use case names the field "period:" whoever asked; here the period is the path's (path.period, as the schema says it).
         throw error instanceof InputError && error.message.startsWith('period: ') ? new InputError(`path.${error.message}`) : error;
       });
-      return { file: zipPackage(files, { mtime: new Date(manifest.generatedAt) }), contentType: 'application/zip', filename: `${principal.orgId}-${manifest.period}-${query.format}.zip` };
+      // On AWS the package is in the exports bucket, behind a link that works for minutes; locally it is the response.
+      return 'link' in download ? { redirect: download.link.location } : download;
     },
   }),
   route({

@@ -29,6 +29,12 @@ export interface Access {
   describeWorkflows?: true;
   /** Sign audit-package manifests with the asymmetric KMS key (resource ManifestSigningKey). */
   signManifests?: true;
+  /**
+   * Hand audit packages over through the exports bucket (resource ExportsBucket, env
+   * EXPORTS_BUCKET): put a package there and presign a GET of it (s3:PutObject and
+   * s3:GetObject on its objects, nothing else), as a Lambda's response cannot carry more than 6 MB.
+   */
+  deliverPackages?: true;
 }
 
 export interface FunctionDeclaration {
@@ -348,14 +354,15 @@ export const DOORS = [
           startWorkflows: true,
           describeWorkflows: true,
           signManifests: true,
+          deliverPackages: true,
         },
       },
       apiAudit: {
         handler: 'functions/api.audit',
-        description: 'HTTP API: the audit package (sealing the audit trail first, signing its manifest).',
+        description: 'HTTP API: the audit package (sealing the audit trail first, signing its manifest, handing it over through the exports bucket).',
         timeout: 29,
         memorySize: 1769,
-        access: { table: [...API_READ, 'PutItem', 'UpdateItem', 'BatchWriteItem', 'ConditionCheckItem'], indexes: ['GSI1', 'GSI2', 'GSI3'], signManifests: true },
+        access: { table: [...API_READ, 'PutItem', 'UpdateItem', 'BatchWriteItem', 'ConditionCheckItem'], indexes: ['GSI1', 'GSI2', 'GSI3'], signManifests: true, deliverPackages: true },
       },
     },
   },

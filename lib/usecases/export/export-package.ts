@@ -187,18 +187,34 @@ export async function signPackage(files: readonly PackageFile[], content: Packag
   return { files: [...files, manifestFile(manifest)], manifest };
 }
 
-export async function exportPackage(ports: Ports, request: ExportRequest): Promise<ExportedPackage> {
+/**
+ * The package built and signed, nothing recorded of it yet (the trail is sealed, as every
+ * export seals it): what a download hands over (downloadPackage) before recordExport
+ * says it was made.
+ */
+export async function buildPackage(ports: Ports, request: ExportRequest): Promise<ExportedPackage> {
   const format = parseFormat(request.format);
   const content = await packageContent(ports, request);
-  const exported = await signPackage(PARTS[format](content), content, format, request.signer);
-  const manifest = exported.files.at(-1) as PackageFile;
+  return signPackage(PARTS[format](content), content, format, request.signer);
+}
+
+/** The export.made audit entry for a package built by buildPackage: its format, file count and manifest's SHA-256. */
+export async function recordExport(ports: Ports, request: Pick<ExportRequest, 'orgId' | 'actor'>, exported: ExportedPackage): Promise<void> {
+  const { manifest } = exported;
+  const manifestFile = exported.files.at(-1) as PackageFile;
   await ports.audit.append({
     orgId: request.orgId,
     at: ports.clock().toISOString(),
     event: 'export.made',
-    subject: `EXPORT#${content.window.period}#${format}`,
+    subject: `EXPORT#${manifest.period}#${manifest.format}`,
     actor: request.actor ?? 'export',
-    detail: { format, files: exported.files.length, manifestSha256: sha256Hex(manifest.content) },
+    detail: { format: manifest.format, files: exported.files.length, manifestSha256: sha256Hex(manifestFile.content) },
   });
+}
+
+/** The package built, signed and recorded as made (export.made), as `compliance export` writes it. */
+export async function exportPackage(ports: Ports, request: ExportRequest): Promise<ExportedPackage> {
+  const exported = await buildPackage(ports, request);
+  await recordExport(ports, request, exported);
   return exported;
 }
