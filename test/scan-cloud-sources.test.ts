@@ -2,6 +2,7 @@
 // file scan, DynamoDB tables (against the shared DynamoDB Local) and S3 prefixes
 // (against an in-memory fake: a contract test of the adapter, not of S3).
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
@@ -9,7 +10,9 @@ import writeExcelFile from 'write-excel-file/node';
 import { scanSource } from '../lib/usecases/datamap/scan-source.ts';
 import { Source } from '../lib/domain/org/source.ts';
 import { readDynamoTable } from '../lib/adapters/sources/dynamodb-source.ts';
+import { readFileRecords } from '../lib/adapters/sources/local-files.ts';
 import { readS3Prefix } from '../lib/adapters/sources/s3-source.ts';
+import { redactName } from '../lib/domain/detect/redact.ts';
 import { detectRecords } from '../lib/domain/detect/records.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
@@ -141,6 +144,42 @@ describe('S3 prefix sources (adapter contract, in-memory fake)', () => {
     const coverage = await detectRecords(readS3Prefix({ bucket: 'b', prefix: 'exports/', budgetBytes: first + 4, client: s3 }), () => {});
     expect(s3.gets).toEqual([{ key: 'exports/finance/2026-11.csv' }, { key: 'exports/hr/photo.jpg', range: 'bytes=0-3' }]);
     expect(coverage).toMatchObject({ bytesRead: first + 4, truncated: true });
+  });
+
+  it('reports what a CSV object\'s reader could not read, by key (redacted) and line, as a local file\'s read does', async () => {
+    const texts: Record<string, string> = {
+      'x/unclosed.csv': 'name,notes\nChan,"oops, call me 9876 5432\nLee,call me 9123 4567\n',
+      'x/long.csv': `name,notes\nChan,${'a'.repeat(2 * 1024 * 1024)} call me 9876 5432\nLee,call me 9123 4567\n`,
+      'x/sep.csv': 'sep=;;\nname;notes\nLee;call me 9123 4567\n',
+      'x/Chan 9123 4567.csv': 'name,notes\n"Chan,x\n',
+    };
+    const s3 = new FakeS3(Object.fromEntries(Object.entries(texts).map(([k, v]) => [k, Buffer.from(v)])));
+    const coverage = await detectRecords(readS3Prefix({ bucket: 'b', prefix: 'x/', client: s3 }), () => {});
+    const local: { key: string; line: number; message: string }[] = [];
+    for (const [key, text] of Object.entries(texts)) {
+      const file = path.join(tempDir('s3-csv-problems-'), path.basename(key));
+      writeFileSync(file, text);
+      const read = await detectRecords(readFileRecords(file, 'x'), () => {});
+      for (const p of read.problems ?? []) local.push({ key: redactName(key), line: p.line, message: p.message });
+    }
+    expect(local).toHaveLength(4);
+    expect(coverage.problems).toEqual([...local].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
+    expect(coverage.problems.map((p) => [p.key, p.line])).toEqual([
+      ['x/Chan +852 ****4567.csv', 2],
+      ['x/long.csv', 2],
+      ['x/sep.csv', 1],
+      ['x/unclosed.csv', 2],
+    ]);
+    expect(coverage.problemsOmitted).toBe(0);
+    expect(JSON.stringify(coverage)).not.toContain('9123 4567');
+  });
+
+  it('keeps the first 1000 problems of a CSV object and counts the rest', async () => {
+    const s3 = new FakeS3({ 'bad.csv': Buffer.from(`name,notes\n${'Chan,"x\n'.repeat(1003)}`) });
+    const coverage = await detectRecords(readS3Prefix({ bucket: 'b', client: s3 }), () => {});
+    expect(coverage.problems).toHaveLength(1000);
+    expect(coverage.problems[999]).toMatchObject({ key: 'bad.csv', line: 1001 });
+    expect(coverage.problemsOmitted).toBe(3);
   });
 
   it('decodes a declared encoding (GB18030)', async () => {

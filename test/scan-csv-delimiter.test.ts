@@ -122,6 +122,21 @@ describe('a semicolon-separated CSV without a sep= line', () => {
     const tsv = await read(put('semi.tsv', 'name\tmobile\nChan;Ho\t91234567\n'));
     expect(tsv.report).toMatchObject({ delimiter: '\t', header: ['name', 'mobile'] });
   });
+
+  it('one column of text with a semicolon in each line stays one column (its header has none)', async () => {
+    expect(sniffDelimiter('notes\nCall Chan; mobile 9123 4567\nMeeting; room 2\nLunch; canteen\n')).toBe(',');
+    const { records, report } = await read(put('notes.csv', 'notes\nCall Chan; mobile 9123 4567\nMeeting; room 2\nLunch; canteen\n'));
+    expect(report).toMatchObject({ delimiter: ',', header: ['notes'], headerLine: 1, rows: 3 });
+    expect(records[0]!.cells).toEqual({ notes: 'Call Chan; mobile 9123 4567' });
+    const { findings } = await scan('notes.csv', 'notes\nCall Chan; mobile 9123 4567\nMeeting; room 2\nLunch; canteen\n');
+    expect(where(findings)).toEqual([['hk_phone', 2, 1, 'notes', '+852 ****4567']]);
+  });
+
+  it('below a first record without a semicolon, semicolons must split the records into three cells or more', async () => {
+    expect(sniffDelimiter('Staff, November 2026\nname;mobile;dept\nChan;91234567;HR\n')).toBe(';');
+    expect(sniffDelimiter('Staff list\nname;mobile\nChan;91234567\n')).toBe(','); // two columns under a title: not told from notes
+    expect(sniffDelimiter('name;mobile\nChan;91234567\nHo;61234567\n')).toBe(';'); // a header with a semicolon: two columns are enough
+  });
 });
 
 describe('a large semicolon CSV cut into parts for several threads', () => {

@@ -1,20 +1,22 @@
 // CSV/TSV files and .xlsx sheets as spreadsheet users export them: a title or a few
 // metadata lines (and blank lines) above the real header row. The header is the first
-// record whose width the data rows share (table-layout.ts); the lines above it are a
-// preamble, scanned as text at their lines, and not rows. A table without one reads as
-// before, however narrow or wide its header.
+// record of three names or more whose width the data rows share (table-layout.ts); the
+// lines above it are a preamble, scanned as text at their lines, and not rows. A table
+// without one reads as before, however narrow or wide its header, with gaps in it or not:
+// an ordinary table never loses its header to its first data row.
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import writeExcelFile from 'write-excel-file/node';
+import { readXlsxSheets } from '../lib/adapters/sources/xlsx-reader.ts';
 import { readChatTable } from '../lib/adapters/sources/chat-table.ts';
 import { splitFile } from '../lib/adapters/sources/file-parts.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { readXlsxRows } from '../lib/adapters/sources/xlsx-reader.ts';
 import { FindingJson } from '../lib/cli/scan-json.ts';
 import { scanPathsParallel, type PartFound } from '../lib/cli/scan-pool.ts';
-import { headerIndex } from '../lib/adapters/sources/table-layout.ts';
+import { headerIndex, recordShape, type RecordShape } from '../lib/adapters/sources/table-layout.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { putTable, readTable, scanTable, where, type Found } from './support/csv-tables.ts';
 import { tempDir } from './support/temp-dir.ts';
@@ -70,7 +72,8 @@ describe('a title above the header row of a CSV file', () => {
   it('also in a TSV file, and in a file whose title comes after blank lines and a byte-order mark', async () => {
     const tsv = await scan('t.tsv', 'Staff list\t\t\n\nname\tmobile\tdept\nChan\t91234567\tHR\n');
     expect(where(tsv.findings)).toEqual([['hk_phone', 4, 1, 'mobile', '+852 ****4567']]);
-    const bom = await scan('bom.csv', '\uFEFF\n\nStaff list\nname,mobile\nChan,91234567\n');
+    // (a header of three names: under a title, two columns are read as before the preamble rule, below)
+    const bom = await scan('bom.csv', '\uFEFF\n\nStaff list\nname,mobile,dept\nChan,91234567,HR\n');
     expect(where(bom.findings)).toEqual([['hk_phone', 5, 1, 'mobile', '+852 ****4567']]);
   });
 
@@ -113,27 +116,139 @@ describe('tables without a preamble read as before', () => {
   });
 });
 
-describe('the preamble rule (headerIndex: filled cells of the first records)', () => {
+/** Records of `w` filled cells, leading and not like data (a title, a label and a value, a header). */
+const widths = (ws: readonly number[]): RecordShape[] => ws.map((filled) => ({ filled, leading: true, dataLike: false }));
+/** The shapes of CSV lines (split at commas). */
+const shapes = (lines: readonly string[]): RecordShape[] => lines.map((l) => recordShape(l.split(',')));
+
+describe('the preamble rule (headerIndex: the shapes of the first records)', () => {
   it.each([
     [[1, 3, 3], 1, 'a title'],
     [[1, 0, 1, 3, 3, 3], 3, 'a title, a blank row, a subtitle'],
     [[2, 4, 4], 1, 'a label and a value above four columns'],
     [[1, 3, 1, 3], 1, 'a sparse first row'],
-    [[1, 2, 2], 1, 'two columns'],
+    // was 1: a header of two names is never taken below a title now (a two-column table cannot be
+    // told from one column of text with a comma, or from a narrow header over its first data row)
+    [[1, 2, 2], 0, 'two columns: the first record stays the header'],
     [[2, 3, 3], 0, 'two cells are more than half of three: a narrow header, not a preamble'],
     [[3, 7, 7], 0, 'a first record of three cells is never a preamble'],
     [[1, 1, 1, 1], 0, 'one column'],
+    [[1, 2, 2, 2], 0, 'one column of text with a comma in each line (`note` over `see you, Chan`)'],
     [[1, 3], 0, 'no data row after the candidate'],
     [[1, 4, 1, 1, 1], 0, 'no row after the candidate is as wide as half of it'],
     [[1, 1, 2, 3, 1], 0, 'a row after the candidate is wider than it'],
     [[5, 5, 5], 0, 'a header'],
-  ])('%j -> %i (%s)', (widths, header) => {
-    expect(headerIndex(widths)).toBe(header);
+  ])('%j -> %i (%s)', (ws, header) => {
+    expect(headerIndex(widths(ws))).toBe(header);
   });
 
   it('looks at most ten records down', () => {
-    expect(headerIndex([...Array(10).fill(1), 3, 3])).toBe(10);
-    expect(headerIndex([...Array(11).fill(1), 3, 3])).toBe(0);
+    expect(headerIndex(widths([...Array(10).fill(1), 3, 3]))).toBe(10);
+    expect(headerIndex(widths([...Array(11).fill(1), 3, 3]))).toBe(0);
+  });
+
+  it.each([
+    [['Report,,,', 'Generated,2026-11-30,,', ',,,', 'name,mobile,email,notes', 'Chan,91234567,,x'], 3, 'a title padded with empty cells, a label and a date, a blank row'],
+    [['Name,,,Phone,', 'Chan,HR,3/F,9123 4567,chan@example.com', 'Lee,IT,5/F,6123 4567,lee@example.com'], 0, 'a header with gaps is not title-like'],
+    [[',Report,,', 'name,mobile,notes', 'Chan,91234567,x'], 0, 'nor a record whose first cell is empty'],
+    [['name,mobile', 'Chan,9123 4567,extra,x', 'Lee,6123 4567,extra,y', 'Wong,5123 4567,z,w'], 0, 'a candidate with a phone is a data row, not a header'],
+    [['name,contact', 'Chan,HR,chan@example.hk', 'Lee,IT,lee@example.hk'], 0, 'nor one with an e-mail address'],
+    [['id,who', 'Chan,A123456(3),x', 'Lee,B234567(8),y'], 0, 'nor one with an ID'],
+    [['Report', 'name,Q1 2026,Q2 2026', 'Chan,1,2'], 1, 'a few digits in a name are no data'],
+  ])('%j -> %i (%s)', (lines, header) => {
+    expect(headerIndex(shapes(lines))).toBe(header);
+  });
+
+  it('a record\'s shape: filled cells, whether they lead, whether one looks like data', () => {
+    expect(recordShape(['Report', '', ' ', ''])).toEqual({ filled: 1, leading: true, dataLike: false });
+    expect(recordShape(['Name', '', '', 'Phone', ''])).toEqual({ filled: 2, leading: false, dataLike: false });
+    expect(recordShape(['', '', ''])).toEqual({ filled: 0, leading: true, dataLike: false });
+    expect(recordShape(['Chan', null, '9123 4567'])).toEqual({ filled: 2, leading: false, dataLike: true });
+    expect(recordShape(['ho@example.hk'])).toMatchObject({ dataLike: true });
+    expect(recordShape(['2026-11-30'])).toMatchObject({ dataLike: true });
+    expect(recordShape(['9123-4567'])).toMatchObject({ dataLike: true });
+    expect(recordShape(['name', 'Q1 2026', 'room 12 34'])).toMatchObject({ dataLike: false });
+  });
+});
+
+describe('ordinary tables never lose their header to their first data row', () => {
+  it('a header with empty names between its names (`Name,,,Phone,`) over five-cell rows', async () => {
+    const { findings } = await scan('gaps.csv', 'Name,,,Phone,\nChan,HR,3/F,9123 4567,chan@example.com\nLee,IT,5/F,6123 4567,lee@example.com\nHo,Ops,2/F,5123 4567,ho@example.com\n');
+    expect(where(findings)).toEqual([
+      ['hk_phone', 2, 1, 'Phone', '+852 ****4567'],
+      ['email', 2, 1, 'column_5', 'c***@example.com'],
+      ['hk_phone', 3, 2, 'Phone', '+852 ****4567'],
+      ['email', 3, 2, 'column_5', 'l***@example.com'],
+      ['hk_phone', 4, 3, 'Phone', '+852 ****4567'],
+      ['email', 4, 3, 'column_5', 'h***@example.com'],
+    ]);
+  });
+
+  it('a narrow header (`name,mobile`) over rows twice as wide', async () => {
+    const { findings } = await scan('narrow.csv', 'name,mobile\nChan,9123 4567,extra,x\nLee,6123 4567,extra,y\nWong,5123 4567,z,w\n');
+    expect(where(findings)).toEqual([
+      ['hk_phone', 2, 1, 'mobile', '+852 ****4567'],
+      ['hk_phone', 3, 2, 'mobile', '+852 ****4567'],
+      ['hk_phone', 4, 3, 'mobile', '+852 ****4567'],
+    ]);
+  });
+
+  it('the same two tables as .xlsx sheets', async () => {
+    const dir = tempDir('xlsx-preamble-');
+    const gaps = path.join(dir, 'gaps.xlsx');
+    await writeExcelFile([
+      ['Name', null, null, 'Phone', null],
+      ['Chan', 'HR', '3/F', '9123 4567', 'chan@example.com'],
+      ['Lee', 'IT', '5/F', '6123 4567', 'lee@example.com'],
+      ['Ho', 'Ops', '2/F', '5123 4567', 'ho@example.com'],
+    ]).toFile(gaps);
+    const narrow = path.join(dir, 'narrow.xlsx');
+    await writeExcelFile([
+      ['name', 'mobile', null, null],
+      ['Chan', '9123 4567', 'extra', 'x'],
+      ['Lee', '6123 4567', 'extra', 'y'],
+      ['Wong', '5123 4567', 'z', 'w'],
+    ]).toFile(narrow);
+    const { findings } = await scanPaths(sourceReaders(), [gaps, narrow], { hashKey: KEY });
+    expect((findings as Found[]).filter((f) => f.type === 'hk_phone').map((f) => [path.basename(f.file!), f.row, f.column])).toEqual([
+      ['gaps.xlsx', 2, 'Phone'],
+      ['gaps.xlsx', 3, 'Phone'],
+      ['gaps.xlsx', 4, 'Phone'],
+      ['narrow.xlsx', 2, 'mobile'],
+      ['narrow.xlsx', 3, 'mobile'],
+      ['narrow.xlsx', 4, 'mobile'],
+    ]);
+    const sheet = [];
+    for await (const r of readXlsxSheets(narrow)) sheet.push([r.row, r.preamble ?? false, Object.keys(r.cells)]);
+    expect(sheet[1]).toEqual([2, false, ['name', 'mobile', 'column_3', 'column_4']]);
+  });
+
+  it('one column of notes with a comma in each line keeps its header and every row', async () => {
+    const { records, report } = await read('note\nplease call me 9123 4567, thanks\nsee you, Chan\nok, thanks\nbye, bye\n');
+    expect(report).toMatchObject({ header: ['note'], headerLine: 1, preamble: [], rows: 4 });
+    expect(records.map((r) => [r.row, r.line])).toEqual([
+      [1, 2],
+      [2, 3],
+      [3, 4],
+      [4, 5],
+    ]);
+  });
+
+  it('a chat table of one column, its messages with commas in them, gives every message', async () => {
+    const file = path.join(tempDir('csv-preamble-'), 'chat.csv');
+    writeFileSync(file, 'message\nhi, call me 9123 4567\nok, see you\nsure, bye\n');
+    const got = [];
+    for await (const m of readChatTable(file)) got.push(m.at);
+    expect(got).toEqual([
+      { file, row: 1, line: 2 },
+      { file, row: 2, line: 3 },
+      { file, row: 3, line: 4 },
+    ]);
+  });
+
+  it('a title above a table of two columns: the title is the header, as before the preamble rule', async () => {
+    const { report } = await read('Staff list\nname,mobile\nChan,91234567\nHo,61234567\n');
+    expect(report).toMatchObject({ header: ['Staff list'], headerLine: 1, preamble: [], rows: 3 });
   });
 });
 

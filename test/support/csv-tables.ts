@@ -7,7 +7,7 @@ import { sourceReaders } from '../../lib/adapters/sources/source-reader.ts';
 import { scanPaths } from '../../lib/usecases/scan/scan-files.ts';
 import { tempDir } from './temp-dir.ts';
 
-export type Found = { type: string; line?: number; row?: number; column?: string; sheet?: string; masked: string };
+export type Found = { type: string; file?: string; line?: number; row?: number; column?: string; sheet?: string; masked: string };
 
 /** Findings as [type, line, row, column, masked]: where each was found and what it shows. */
 export const where = (findings: readonly Found[]) => findings.map((f) => [f.type, f.line, f.row, f.column, f.masked]);

@@ -10,7 +10,9 @@
 // and places (UnreadAuditLogFiles), so that one bad file never hides the rest.
 //
 // - .csv, .tsv, .txt: the CSV reader (encodings detected, a broken record is a problem
-//   at its line and reading goes on at the next), the first row the header.
+//   at its line and reading goes on at the next), the first record the header, or the
+//   first after a title or metadata lines above it (lib/adapters/sources/table-layout.ts).
+//   A .txt is read with commas, or the delimiter its `sep=` line names or sniffed.
 // - .json: read whole (at most 64 MiB): an array of entries, `{ "entries": [...] }`
 //   (Slack's audit-log API) or one entry.
 // - .jsonl, .ndjson: one entry per line; a line that is not JSON is a problem at its line.
@@ -18,7 +20,8 @@
 //   else UTF-8, else GB18030 or Big5), so a UTF-16 export with a BOM (PowerShell 5.1's
 //   `ConvertTo-Json > file`) reads as its UTF-8 twin does. Text that is not JSON is
 //   refused with where (line, column) and why, never the text itself.
-// - .xlsx: the first sheet, its first row the header.
+// - .xlsx: the first sheet, its first row the header (or the first after a title, as in a
+//   CSV file); rows are named by the number Excel shows (XlsxRow.sheetRow).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';

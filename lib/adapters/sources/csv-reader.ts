@@ -22,17 +22,18 @@
 //   before it. csv-parse is handed a line at a time, or more when unusual records
 //   come often (each hand-back costs a new parser).
 //
-// - The delimiter (table-layout.ts): the one given; else the one a first line `sep=X`
-//   names (Excel's directive; the line is never a record, whatever the delimiter, and one
-//   naming no usable delimiter is a CSV_SEP_LINE problem at its line); else '\t' for .tsv
-//   and .tab; else ';' when the first records are split by semicolons (sniffDelimiter);
-//   else ','. Decided on the file's first SNIFF_CHARS (64 Ki) characters however they come
+// - The delimiter: the one given; else the file's, as table-layout.ts decides it
+//   (tableDelimiter: the one a first line `sep=X` names, else '\t' for .tsv and .tab, else
+//   ';' when the first records are split by semicolons, else ','). The `sep=` line is never
+//   a record, whatever the delimiter, and one naming no usable delimiter is a CSV_SEP_LINE
+//   problem at its line. Decided on the file's first SNIFF_CHARS (64 Ki) characters however they come
 //   in chunks (the text is held until then), so a part of the file that starts it decides
 //   as the whole file does; parts after the first are given it (CsvFilePart).
 // - The first non-empty record is the header (required), unless a preamble comes before
 //   it (table-layout.ts: a title or a few metadata lines, with few filled cells, above a
-//   record whose width the rows after it share): the first records are held until that is
-//   decided (at once when the first has more than two filled cells). The preamble's
+//   header of three or more names whose width the rows after it share): the first records
+//   are held until that is decided (at once when the first has more than two filled cells,
+//   or a gap before a filled one). The preamble's
 //   records are not rows; readCsvRows gives them (CsvRows.preamble) so that their text is
 //   scanned. Header names are
 //   trimmed; an empty name becomes `column_N` (N = 1-based column position) and a
@@ -73,8 +74,8 @@ import { Parser, type Options as CsvParseOptions } from 'csv-parse';
 import type { Encoding } from '../../domain/text/encoding.ts';
 import { ownCopy } from '../../domain/text/own-copy.ts';
 import { fastDelimiter, scanCsvRecords } from './csv-fast-records.ts';
-import { delimiterFor, type CsvFilePart } from './file-parts.ts';
-import { filledCells, headerDecided, headerIndex, sepLine, sniffDelimiter, SNIFF_CHARS } from './table-layout.ts';
+import type { CsvFilePart } from './file-parts.ts';
+import { delimiterFor, headerDecided, headerIndex, recordShape, sepLine, SNIFF_CHARS, tableDelimiter, type RecordShape } from './table-layout.ts';
 import type { TextChunk } from './text-chunks.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
 
@@ -118,7 +119,7 @@ export interface CsvReadOptions {
   /**
    * Cell separator. Default: the one a first line `sep=X` names, else '\t' for .tsv and
    * .tab files, else ';' when the file's first records are separated by semicolons
-   * (sniffDelimiter in table-layout.ts), else ','. A `sep=` line is never a record, even
+   * (tableDelimiter in table-layout.ts), else ','. A `sep=` line is never a record, even
    * when this is given.
    */
   delimiter?: string;
@@ -128,7 +129,7 @@ export interface CsvReadOptions {
    * left open.
    */
   maxRecordBytes?: number;
-  /** Problems kept in the report (default 1000). */
+  /** Problems kept in the report (default DEFAULT_MAX_PROBLEMS). */
   maxProblems?: number;
   /** Cells read of a record (default 16,384); the rest are reported, not read. */
   maxColumns?: number;
@@ -157,13 +158,17 @@ export interface CsvReadOptions {
   /**
    * The text to read instead of the file's: an S3 object's, decoded (s3-source.ts), read
    * exactly as a local file's text is; `file` then only names it (its extension gives
-   * the default delimiter), and no report is made. `cut`: the text ends where a byte
-   * budget cut it (its last record, perhaps cut, is dropped, as with `budgetBytes`).
+   * the default delimiter), the chunks are as the caller decoded them (`maxChunkChars`,
+   * `encoding` and `budgetBytes` do not apply), and no report is made (problems reach
+   * `onProblem`). `cut`: the text ends where a byte budget cut it (its last record,
+   * perhaps cut, is dropped, as with `budgetBytes`).
    */
   text?: { chunks: AsyncIterable<TextChunk>; cut: boolean };
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
+/** Problems kept in a file's report, at most (the rest are counted). */
+export const DEFAULT_MAX_PROBLEMS = 1000;
 /** Excel's own limit (column XFD). */
 export const DEFAULT_MAX_COLUMNS = 16_384;
 
@@ -370,12 +375,11 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
   const part = options.part;
   // A part after the first starts inside the file: its header and delimiter are known (csvParts).
   const fromStart = part === undefined || part.start === 0;
-  const byExtension = delimiterFor(file);
-  let delimiter = options.delimiter ?? part?.csv.delimiter ?? byExtension;
+  let delimiter = options.delimiter ?? part?.csv.delimiter ?? delimiterFor(file);
   // The delimiter is the file's to say (a `sep=` line) or to be sniffed from its start.
   const ownLayout = fromStart && options.delimiter === undefined && part?.csv.delimiter === undefined;
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-  const maxProblems = options.maxProblems ?? 1000;
+  const maxProblems = options.maxProblems ?? DEFAULT_MAX_PROBLEMS;
   const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
   const parseOptions: CsvParseOptions = {
     delimiter,
@@ -457,9 +461,9 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
 
   // The first records, held (when reading from the file's start) until the header among
   // them is known (table-layout.ts: a title or metadata lines may come before it), with
-  // their filled cells; undefined once it is.
+  // their shapes; undefined once it is.
   let early: { record: string[]; line: number }[] | undefined = fromStart ? [] : undefined;
-  let earlyWidths: number[] = [];
+  let earlyShapes: RecordShape[] = [];
 
   // A record that is read as a row (or the header, the first), its cells within maxColumns.
   const placeRecord = (record: string[], line: number): void => {
@@ -487,8 +491,8 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
   const settleHeader = (): void => {
     const held = early!;
     early = undefined;
-    const h = headerIndex(earlyWidths);
-    earlyWidths = [];
+    const h = headerIndex(earlyShapes);
+    earlyShapes = [];
     for (let i = 0; i < held.length; i++) {
       const { record, line } = held[i]!;
       if (i < h) {
@@ -506,8 +510,8 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
     }
     if (early === undefined) return placeRecord(record, line);
     early.push({ record, line });
-    earlyWidths.push(filledCells(record));
-    if (headerDecided(earlyWidths)) settleHeader();
+    earlyShapes.push(recordShape(record));
+    if (headerDecided(earlyShapes)) settleHeader();
   };
 
   // A record with a stray quote (strayQuoteLine): the line it starts on and the line of
@@ -666,7 +670,7 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
   // The file's start (from its first character, '\r\n' read as '\n'), held until
   // SNIFF_CHARS of it are read, or all: a first line `sep=X` is Excel's directive, not a
   // record (a bad one is a problem at its line, and skipped), and names the delimiter;
-  // else the delimiter is sniffed from that text (table-layout.ts) unless given or a tab.
+  // else the delimiter is decided from that text (tableDelimiter) unless given.
   // The same text decides it however the file comes in chunks. Returns the text to read.
   let head: string | undefined = fromStart ? '' : undefined;
   const settleLayout = (text: string, complete: boolean): string => {
@@ -682,7 +686,7 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
         skipToNewline = !complete; // a line longer than the text held: named too many characters
       }
     }
-    if (ownLayout) delimiter = sep !== undefined && 'delimiter' in sep ? sep.delimiter : byExtension === ',' ? sniffDelimiter(text) : byExtension;
+    if (ownLayout) delimiter = tableDelimiter(file, sep, text);
     if (sep !== undefined && 'problem' in sep) problem(sepAt, 'CSV_SEP_LINE', `${sep.problem}: the line is not read as a record, and cells are separated by ${delimiter === '\t' ? 'tabs' : JSON.stringify(delimiter)}`);
     parseOptions.delimiter = delimiter;
     parser = newParser(parseOptions);

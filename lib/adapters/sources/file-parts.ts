@@ -14,12 +14,13 @@
 // counts lines and data rows, so each part knows its first line, the data rows before
 // it and where the header row is (the readers of later parts read the header first, so
 // cells keep their column names). Which line the header is on, and the delimiter, are the
-// CSV reader's to say (csvLayout: a `sep=` line, a sniffed ';', a title or metadata lines
-// before the header); every part is read with that delimiter. Where the pass cannot be sure the reader would see
-// the same records (a quote inside an unquoted cell or text after a closing quote,
-// which csv-parse reads leniently; a quote never closed; a record over half the
-// reader's limit, which it would reject and resume from; no header), the file is read
-// whole.
+// CSV reader's to say (csvLayout: the reader asked, by the rules of table-layout.ts: a
+// `sep=` line, a sniffed ';', a title or metadata lines before the header); every part is
+// read with that delimiter (the reader loads here lazily, and takes only this file's
+// types). Where the pass cannot be sure the reader would see the same records (a quote
+// inside an unquoted cell or text after a closing quote, which csv-parse reads leniently;
+// a quote never closed; a record over half the reader's limit, which it would reject and
+// resume from; no header), the file is read whole.
 //
 // Only where a line end, a quote and the delimiter are each one byte that no other
 // character contains: UTF-8, GB18030 and Big5 (their multi-byte characters never hold
@@ -29,12 +30,6 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/text-format.ts';
 import { LAYOUT_RECORDS } from './table-layout.ts';
-
-/** The delimiter a file name implies: tab for .tsv and .tab, comma otherwise (as csv-reader.ts reads them). */
-export function delimiterFor(file: string): string {
-  const ext = path.extname(file).toLowerCase();
-  return ext === '.tsv' || ext === '.tab' ? '\t' : ',';
-}
 
 /** Text files read as lines (as local-files.ts reads them). */
 const LINES = new Set(['.txt', '.log', '.md', '.jsonl', '.ndjson', '']);
@@ -80,9 +75,8 @@ export interface Splittable {
   encoding: Encoding;
   /** Bytes of the BOM at the start of the file. */
   bomLength: number;
-  /** Read as lines, or as CSV/TSV records with this delimiter. */
+  /** Read as lines, or as CSV/TSV records (the delimiter is the CSV reader's to say: csvParts). */
   kind: 'text' | 'csv';
-  delimiter?: string;
 }
 
 /**
@@ -106,7 +100,7 @@ export async function splittable(file: string, budgetBytes: number | undefined, 
     const format = textFormat(head, false);
     if (format.binary !== undefined || (format.encoding !== 'utf-8' && format.encoding !== 'gb18030' && format.encoding !== 'big5')) return undefined;
     if (format.crLineEnds) return undefined; // its parts would be cut at LF, which it has none of
-    return { size, encoding: format.encoding, bomLength: format.bomLength, kind, ...(kind === 'csv' ? { delimiter: delimiterFor(file) } : {}) };
+    return { size, encoding: format.encoding, bomLength: format.bomLength, kind };
   } catch {
     return undefined;
   } finally {

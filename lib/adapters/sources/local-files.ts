@@ -12,9 +12,10 @@ import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
 import { isJsonName, jsonEscapesRead } from '../../domain/text/json-escapes.ts';
 import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
-import type { CsvProblem, CsvReport, CsvRows } from './csv-reader.ts';
+import type { CsvProblem, CsvReport } from './csv-reader.ts';
 import { notRegular, reasonOf, statRegularFile, toReadError } from './read-error.ts';
 import type { CsvFilePart, FilePart } from './file-parts.ts';
+import { csvTableRecords, preambleRecord, TableRows } from './table-records.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
 
 // The CSV and .xlsx readers (csv-parse, read-excel-file and its zip reader) load with
@@ -25,10 +26,11 @@ type FileRecords = AsyncGenerator<SourceRecord, FileRead>;
 const TEXT = new Set(['.txt', '.log', '.md', '.jsonl', '.ndjson', '']);
 const TABLE = new Set(['.csv', '.tsv', '.tab']);
 /**
- * Text chunks (and CSV/TSV chunks, and a table record's text) hold at most this many
- * UTF-16 code units. Larger ones keep more alive through each young-generation GC: with
- * 1 Mi-unit CSV chunks and records, each scavenge of an 84 MB CSV scan copied 15-30 MB
- * of rows still in use (15-46 ms each, a tenth of the scan), against 1-2 MB now.
+ * Text chunks and CSV/TSV chunks (and a table record's text: TABLE_RECORD_CHARS in
+ * table-records.ts) hold at most this many UTF-16 code units. Larger ones keep more
+ * alive through each young-generation GC: with 1 Mi-unit CSV chunks and records, each
+ * scavenge of an 84 MB CSV scan copied 15-30 MB of rows still in use (15-46 ms each, a
+ * tenth of the scan), against 1-2 MB now.
  */
 const DEFAULT_CHUNK_CHARS = 256 * 1024;
 /**
@@ -175,152 +177,6 @@ export function readTextPartRecords(file: string, group: string, part: FilePart,
   return textRecords(file, group, options, part);
 }
 
-/**
- * Text of one table record (all its rows' cells): a reader's chunk of rows goes on in a
- * new record after the row that reaches this (a text chunk's).
- */
-const TABLE_RECORD_CHARS = DEFAULT_CHUNK_CHARS;
-
-/**
- * Rows of a table gathered into records (SourceRecord.table): their cells joined with
- * '\n', row after row, with where each cell starts, its column (when not its position
- * in its row) and each row's number and line. A row without cells is in none.
- */
-class TableRows {
-  private texts: string[] = [];
-  private starts: number[] = [];
-  private columns: number[] | undefined;
-  private rowStarts: number[] = [];
-  private rows: number[] = [];
-  private lines: number[] | undefined;
-  /** Where the next cell starts in the record's text. */
-  next = 0;
-  /** The sheet of the rows (.xlsx): set only between records (after take()). */
-  sheet: string | undefined;
-  private readonly group: string;
-  private readonly file: string;
-  private readonly names: readonly string[];
-  private readonly withColumns: boolean;
-  private readonly withLines: boolean;
-
-  /** `names`: the columns' names (only ever added to); `withColumns`: cells are given their column. */
-  constructor(group: string, file: string, names: readonly string[], withColumns: boolean, withLines: boolean) {
-    this.group = group;
-    this.file = file;
-    this.names = names;
-    this.withColumns = withColumns;
-    this.withLines = withLines;
-    this.reset();
-  }
-
-  private reset(): void {
-    this.texts = [];
-    this.starts = [];
-    this.columns = this.withColumns ? [] : undefined;
-    this.rowStarts = [];
-    this.rows = [];
-    this.lines = this.withLines ? [] : undefined;
-    this.next = 0;
-  }
-
-  /** Starts a row (to be given at least one cell). */
-  row(row: number, line: number | undefined): void {
-    this.rowStarts.push(this.starts.length);
-    this.rows.push(row);
-    this.lines?.push(line!);
-  }
-
-  /** A cell of the row, in column `column` (names[column]); without columns, its position in the row. */
-  cell(text: string, column: number): void {
-    this.starts.push(this.next);
-    this.texts.push(text);
-    this.columns?.push(column);
-    this.next += text.length + 1;
-  }
-
-  /** Cells of a row, each in the column of its position. */
-  cells(texts: readonly string[]): void {
-    let next = this.next;
-    for (let i = 0; i < texts.length; i++) {
-      const text = texts[i]!;
-      this.starts.push(next);
-      this.texts.push(text);
-      next += text.length + 1;
-    }
-    this.next = next;
-  }
-
-  get full(): boolean {
-    return this.next > TABLE_RECORD_CHARS;
-  }
-
-  /** The record of the rows given since the last one (undefined: none), and a fresh start. */
-  take(): SourceRecord | undefined {
-    if (this.rows.length === 0) return undefined;
-    const { file, rowStarts, rows, lines, starts, columns, names, sheet } = this;
-    const record: SourceRecord = {
-      group: this.group,
-      sender: '',
-      text: this.texts.join('\n'),
-      at: lines !== undefined ? { file, line: lines[0]!, row: rows[0]! } : sheet !== undefined ? { file, sheet, row: rows[0]! } : { file, row: rows[0]! },
-      table: { starts, names, rowStarts, rows, ...(columns !== undefined ? { columns } : {}), ...(lines !== undefined ? { lines } : {}) },
-    };
-    this.reset();
-    return record;
-  }
-}
-
-/** Whether `name` is an array index, a key Object.keys gives first (by its number) whatever the order it was set in. */
-const arrayIndex = (name: string): boolean => /^(?:0|[1-9]\d{0,9})$/.test(name) && Number(name) < 2 ** 32 - 1;
-
-/**
- * The order of a CSV row's cells in records: the order CsvRecord.cells gives them with
- * Object.keys (as the findings were ordered when each cell was scanned on its own):
- * names that are array indices first, by their number, then the rest as in the row.
- * The order for a row of `n` cells, made once per `n`; undefined when it is always the row's.
- */
-function cellOrder(names: readonly string[]): ((n: number) => readonly number[]) | undefined {
-  const indices = names.flatMap((name, i) => (arrayIndex(name) ? [i] : [])).sort((a, b) => Number(names[a]) - Number(names[b]));
-  if (indices.length === 0) return undefined; // names beyond the header (column_N) never are
-  const isIndex = new Set(indices);
-  const byLength: number[][] = [];
-  return (n) => (byLength[n] ??= [...indices.filter((i) => i < n), ...Array.from({ length: n }, (_, i) => i).filter((i) => !isIndex.has(i))]);
-}
-
-/**
- * The records of a CSV/TSV table as readCsvRows gives it (with `headerRow`), for `file`
- * (a local file's, or an S3 object's: s3-source.ts). A chunk's rows at a time from the
- * reader (one async step per chunk there), and one record of them (or more, of about
- * TABLE_RECORD_CHARS each) to the detectors. The header row comes first, as row 0 (by
- * the part that starts the file only): its cells are scanned too, since a file without
- * one has its first record there. The preamble's records (a title or metadata lines
- * before the header: table-layout.ts) come before it, each scanned as a line of text at
- * its line, its cells joined by tabs (so that a label and its value, `Mobile,91234567`,
- * read as the words they are).
- */
-export async function* csvTableRecords(batches: AsyncIterable<CsvRows>, file: string, group: string): AsyncGenerator<SourceRecord> {
-  let table: TableRows | undefined;
-  let order: ((n: number) => readonly number[]) | undefined;
-  for await (const { names, cells, lines, row, preamble } of batches) {
-    for (const p of preamble) yield { group, sender: '', text: p.cells.join('\t'), at: { file, line: p.line } };
-    if (cells.length === 0) continue;
-    if (table === undefined) {
-      order = cellOrder(names); // the header's names decide it (the same array for every batch)
-      table = new TableRows(group, file, names, order !== undefined, true);
-    }
-    for (let r = 0; r < cells.length; r++) {
-      const texts = cells[r]!;
-      if (texts.length === 0) continue;
-      if (table.full) yield table.take()!;
-      table.row(row + r, lines[r]!);
-      if (order === undefined) table.cells(texts);
-      else for (const i of order(texts.length)) table.cell(texts[i]!, i);
-    }
-    const record = table.take();
-    if (record !== undefined) yield record;
-  }
-}
-
 async function* tableRecords(file: string, group: string, options: FileReadOptions, part?: CsvFilePart): FileRecords {
   let report: CsvReport | undefined;
   const { readCsvRows } = await import('./csv-reader.ts');
@@ -366,11 +222,11 @@ async function* xlsxRecords(file: string, group: string, options: FileReadOption
     const keys = Object.keys(cells);
     if (keys.length === 0) continue;
     if (record.preamble) {
-      // a title or metadata row above the header (table-layout.ts): a line of text, its cells joined by tabs
+      // a title or metadata row above the header (table-layout.ts): a line of text
       const done = table.take();
       if (done !== undefined) yield done;
       table.sheet = undefined;
-      yield { group, sender: '', text: keys.map((k) => cells[k]!).join('\t'), at: { file, sheet: record.sheet, row: record.row } };
+      yield preambleRecord(group, keys.map((k) => cells[k]!), { file, sheet: record.sheet, row: record.row });
       continue;
     }
     if (record.sheet !== table.sheet || table.full) {

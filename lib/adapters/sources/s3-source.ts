@@ -9,24 +9,29 @@
 // - Text: the declared encoding, else detected from the first bytes and judged binary
 //   or not exactly as local files are (textFormat), from the body's first chunk.
 // - CSV and TSV objects (`.csv`, `.tsv`, `.tab`) are read as tables, as local files are
-//   (csv-reader.ts, local-files.ts): rows with their line, row and column, a `sep=` line,
-//   a sniffed ';', a title above the header; other objects as text in chunks of lines.
+//   (csv-reader.ts, table-records.ts): rows with their line, row and column, a `sep=` line,
+//   a sniffed ';', a title above the header; other objects as text in chunks of lines. What
+//   the CSV reader could not read (a record with a quote never closed, one over the record
+//   limit, a bad `sep=` line) is in the coverage's problems, by key and line, as a local
+//   file's read has its problems.
 // - Group: the first path segment of the key below the prefix ("hr/2026/a.csv"
 //   -> "hr"), or the key itself when it has no folder.
 // - The client is injected (`{ send }`), so the adapter is tested without S3; on AWS
 //   it is an S3Client for the source's region.
-// - Keys are content too (a key may name a person): the coverage's skipped keys are
-//   redacted, and records' groups are redacted by the scan that tallies them.
+// - Keys are content too (a key may name a person): the coverage's skipped keys and its
+//   problems' keys are redacted, and records' groups are redacted by the scan that
+//   tallies them.
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
 import { textFormat, type Encoding } from '../../domain/text/text-format.ts';
-import { csvTableRecords } from './local-files.ts';
+import { csvTableRecords } from './table-records.ts';
 import { decodeTextChunks } from './text-chunks.ts';
 import { isJsonName, jsonEscapesRead } from '../../domain/text/json-escapes.ts';
 
 export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;
+/** Characters per chunk of text (as local files are read: local-files.ts). */
 const CHUNK_CHARS = 256 * 1024;
 /** Objects read as CSV/TSV tables (as local-files.ts reads such files). */
 const TABLES = new Set(['.csv', '.tsv', '.tab']);
@@ -52,6 +57,14 @@ export interface S3Coverage {
   bytesTotal: number;
   /** Objects not read, their keys redacted. */
   skipped: { key: string; reason: string }[];
+  /**
+   * What CSV/TSV objects' readers could not read (a record rejected and not scanned, a bad
+   * `sep=` line), each at its line of the object, its key redacted: the first
+   * DEFAULT_MAX_PROBLEMS (1000) of each object, as a local file's read keeps them.
+   */
+  problems: { key: string; line: number; message: string }[];
+  /** Problems beyond those kept, counted. */
+  problemsOmitted: number;
 }
 
 interface Listed {
@@ -107,7 +120,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
   const budgetRecords = options.budgetRecords ?? Infinity;
   const objects = await listObjects(client, options.bucket, prefix);
   const bytesTotal = objects.reduce((n, o) => n + o.size, 0);
-  const coverage: S3Coverage = { records: 0, truncated: false, bytesRead: 0, bytesTotal, skipped: [] };
+  const coverage: S3Coverage = { records: 0, truncated: false, bytesRead: 0, bytesTotal, skipped: [], problems: [], problemsOmitted: 0 };
 
   for (const object of objects) {
     const left = budgetBytes - coverage.bytesRead;
@@ -139,9 +152,16 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       yield* bytes;
     })();
     if (TABLES.has(path.extname(object.key).toLowerCase())) {
-      const { readCsvRows } = await import('./csv-reader.ts');
+      const { readCsvRows, DEFAULT_MAX_PROBLEMS } = await import('./csv-reader.ts');
+      // chunks of the size a local file's reader decodes (readCsvRows' maxChunkChars is for the text it decodes itself)
       const chunks = decodeTextChunks(rest, format.encoding, { maxChunkChars: CHUNK_CHARS, cut: partial, crLineEnds: format.crLineEnds });
-      yield* csvTableRecords(readCsvRows(file, { headerRow: true, text: { chunks, cut: partial } }), file, group);
+      const key = redactName(object.key);
+      let kept = 0;
+      const onProblem = ({ line, message }: { line: number; message: string }): void => {
+        if (kept++ < DEFAULT_MAX_PROBLEMS) coverage.problems.push({ key, line, message });
+        else coverage.problemsOmitted++;
+      };
+      yield* csvTableRecords(readCsvRows(file, { headerRow: true, text: { chunks, cut: partial }, onProblem }), file, group);
       coverage.bytesRead += read;
       coverage.records++;
       if (partial || read < object.size) coverage.truncated = true;

@@ -4,30 +4,38 @@
 //
 // Preamble (headerIndex): Excel and Sheets reports often start with a title line or a few
 // metadata lines (`Report: staff contacts`, `Generated,2026-11-30`), maybe blank lines,
-// and only then the header row. Such leading records are a preamble, not the header, when
-// all of these hold (widths are the records' non-empty cells, so that Excel's padding
-// of a title row with empty cells, `Report,,,`, does not count):
-// - the header candidate has at least 2 non-empty cells (a one-column table never has
-//   a preamble: its first record stays its header);
-// - every record before it has at most 2 non-empty cells and at most half as many as the
-//   candidate (a title is one cell, a metadata line a label and a value; a record of
-//   empty cells, Excel's blank line, is 0);
+// and only then the header row. The rule is conservative: an ordinary table must never
+// lose its header (were its first data row taken for the header, the columns would be
+// named with data and a bare phone in the `mobile` column missed, silently). So leading
+// records are a preamble, not the header, only when all of these hold (widths are the
+// records' filled cells, so that Excel's padding of a title row with empty cells,
+// `Report,,,`, does not count):
+// - every record before the candidate is title-like: at most 2 filled cells, at most half
+//   as many as the candidate, and they are its leading cells (no empty cell before a
+//   filled one: `Report,,,` and `Generated,2026-11-30,,` are title-like, a header with
+//   gaps such as `Name,,,Phone,` is not); a record of empty cells (Excel's blank line) is;
+// - the header candidate has at least 3 filled cells, so a one- or two-column table never
+//   has a preamble (free text in one column with a comma here and there, `note` over
+//   `see you, Chan`, keeps its header; a title above two columns is read as it always
+//   was), and it does not look like data: none of its cells holds an `@` or a run of 5 or
+//   more digits (a single space, hyphen or dot between them allowed: `9123 4567`,
+//   `2026-11-30`, `A123456(3)`; not `Q1 2026`), as a header names columns; so the first
+//   data row under a narrow header (`name,mobile` over rows of four cells) is not taken
+//   for the header;
 // - the (up to) 3 records after it share its width: none is wider (filled cells), and
-//   at least one is more than half as wide (a sparse row or two is allowed). So free
-//   text in one column with a comma here and there (`note` over `see you, Chan` and
-//   `call me, then, later`) is not taken for a title over a table;
+//   at least one is more than half as wide (a sparse row or two is allowed);
 // - at most 10 records come before it.
-// Otherwise the first record is the header, as it always was: so a header that is
-// genuinely wide keeps all its rows, and a narrow header over wider rows (`name,phone`
-// over rows of three cells) stays the header unless it has at most two names and the rows
-// are at least twice as wide (then it reads as a label and a value above a table).
-// The preamble's records are not rows; the readers still give their text to be scanned.
+// Otherwise the first record is the header, as it always was.
+// The preamble's records are not rows; the readers still give their text to be scanned
+// (table-records.ts: preambleRecord).
 //
-// Delimiter (sepLine, sniffDelimiter): a first line `sep=X` (Excel's directive; any one
-// character but a quote or a line end, a tab included) names the cell separator and is
-// not a record. Without one, a file read with commas by default (not .tsv/.tab) is read
-// with semicolons, as Excel writes CSV in locales with a decimal comma, when its first
-// records say so (sniffDelimiter).
+// Delimiter (tableDelimiter): which delimiter a file is read with is decided here alone.
+// A first line `sep=X` (Excel's directive, sepLine; any one character but a quote or a
+// line end, a tab included) names it and is not a record. Without one, '\t' for .tsv and
+// .tab (delimiterFor); and a file read with commas by default is read with semicolons, as
+// Excel writes CSV in locales with a decimal comma, when its first records say so
+// (sniffDelimiter).
+import path from 'node:path';
 
 /** Records before the header, at most. */
 export const MAX_PREAMBLE_RECORDS = 10;
@@ -35,40 +43,105 @@ export const MAX_PREAMBLE_RECORDS = 10;
 const DATA_LOOKAHEAD = 3;
 /** Records headerIndex needs to decide (fewer when the table has fewer). */
 export const LAYOUT_RECORDS = MAX_PREAMBLE_RECORDS + 1 + DATA_LOOKAHEAD;
+/** Filled cells a header below a preamble has at least. */
+const MIN_HEADER_CELLS = 3;
 
-/** Cells of a record that hold more than white space. */
-export function filledCells(cells: readonly (string | undefined | null)[]): number {
-  let n = 0;
-  for (const c of cells) if (c != null && c.trim() !== '') n++;
-  return n;
+/** What headerIndex looks at in a record (recordShape). */
+export interface RecordShape {
+  /** Cells that hold more than white space. */
+  filled: number;
+  /** Its filled cells are its first ones: no empty cell comes before a filled one (true of a record of empty cells). */
+  leading: boolean;
+  /** A cell holds an `@` or a run of 5 or more digits: a value, not a column's name. */
+  dataLike: boolean;
 }
 
-/** Whether the record (its filled cells) may stand before a header of `width` filled cells. */
-const preambleFits = (filled: number, width: number): boolean => filled <= 2 && 2 * filled <= width;
+/** Groups of digits, a single space, hyphen or dot between two (`9123 4567`, `2026-11-30`). */
+const DIGIT_GROUPS = /\d+(?:[ .-]\d+)*/g;
+const SEPARATOR = /[ .-]/;
 
 /**
- * The header's index among a table's first records, given their filled cells (`widths`,
- * up to LAYOUT_RECORDS of them, or all the table has): the number of preamble records
- * before it, 0 when there are none (see the top of this file).
+ * Whether `cell` holds a run of 5 or more digits, single separators between them allowed;
+ * a lone digit at either end of the run is not counted (`Q1 2026`, `2026 Q1` name a column).
  */
-export function headerIndex(widths: readonly number[]): number {
-  const last = Math.min(MAX_PREAMBLE_RECORDS, widths.length - 2);
+function digitRun(cell: string): boolean {
+  for (const [run] of cell.matchAll(DIGIT_GROUPS)) {
+    if (run.length < 5) continue;
+    const groups = run.split(SEPARATOR);
+    let digits = 0;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i]!;
+      if (g.length > 1 || groups.length === 1 || (i > 0 && i < groups.length - 1)) digits += g.length;
+    }
+    if (digits >= 5) return true;
+  }
+  return false;
+}
+
+const isFilled = (c: string | undefined | null): c is string => c != null && c.trim() !== '';
+
+/** A record's shape, from its cells (undefined or null: an empty cell, as .xlsx rows have them). */
+export function recordShape(cells: readonly (string | undefined | null)[]): RecordShape {
+  let filled = 0;
+  let leading = true;
+  let dataLike = false;
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    if (!isFilled(c)) continue;
+    if (filled !== i) leading = false; // an empty cell before this one
+    filled++;
+    if (!dataLike && (c.includes('@') || digitRun(c))) dataLike = true;
+  }
+  return { filled, leading, dataLike };
+}
+
+/** Whether the record may stand before a header of `width` filled cells (a title, a label and its value, a blank line). */
+const preambleFits = (r: RecordShape, width: number): boolean => r.leading && r.filled <= 2 && 2 * r.filled <= width;
+
+/**
+ * The header's index among a table's first records, given their shapes (up to
+ * LAYOUT_RECORDS of them, or all the table has): the number of preamble records before
+ * it, 0 when there are none (see the top of this file).
+ */
+export function headerIndex(shapes: readonly RecordShape[]): number {
+  const last = Math.min(MAX_PREAMBLE_RECORDS, shapes.length - 2);
   for (let h = 1; h <= last; h++) {
-    if (widths[h - 1]! > 2) return 0; // no preamble record: neither it nor any after it can be the header
-    const width = widths[h]!;
-    if (width < 2 || !widths.slice(0, h).every((w) => preambleFits(w, width))) continue;
-    const data = widths.slice(h + 1, h + 1 + DATA_LOOKAHEAD);
-    if (data.every((w) => w <= width) && data.some((w) => 2 * w > width)) return h;
+    const before = shapes[h - 1]!;
+    if (before.filled > 2 || !before.leading) return 0; // no preamble record: neither it nor any after it can be the header
+    const candidate = shapes[h]!;
+    const width = candidate.filled;
+    if (width < MIN_HEADER_CELLS || candidate.dataLike || !shapes.slice(0, h).every((r) => preambleFits(r, width))) continue;
+    const data = shapes.slice(h + 1, h + 1 + DATA_LOOKAHEAD);
+    if (data.every((r) => r.filled <= width) && data.some((r) => 2 * r.filled > width)) return h;
   }
   return 0;
 }
 
 /**
- * Whether headerIndex can already be told from `widths` (the first records read so
- * far), without more: the first record is too wide to be a preamble, or enough are read.
+ * Whether headerIndex can already be told from `shapes` (the first records read so
+ * far), without more: the first record cannot be a preamble, or enough are read.
  */
-export function headerDecided(widths: readonly number[]): boolean {
-  return widths.length >= LAYOUT_RECORDS || (widths.length > 0 && widths[0]! > 2);
+export function headerDecided(shapes: readonly RecordShape[]): boolean {
+  if (shapes.length >= LAYOUT_RECORDS) return true;
+  const first = shapes[0];
+  return first !== undefined && (first.filled > 2 || !first.leading);
+}
+
+/** The delimiter a file name implies: tab for .tsv and .tab, comma otherwise. */
+export function delimiterFor(file: string): string {
+  const ext = path.extname(file).toLowerCase();
+  return ext === '.tsv' || ext === '.tab' ? '\t' : ',';
+}
+
+/**
+ * The delimiter of a file read from its start (see the top of this file): the one its
+ * `sep=` line names (`sep`: sepLine of its first line), else '\t' for .tsv and .tab, else
+ * ';' or ',' as sniffDelimiter judges `text` (the file's start after any `sep=` line).
+ */
+export function tableDelimiter(file: string, sep: SepLine | undefined, text: string): string {
+  if (sep !== undefined && 'delimiter' in sep) return sep.delimiter;
+  const byName = delimiterFor(file);
+  return byName === ',' ? sniffDelimiter(text) : byName;
 }
 
 /** A first line `sep=X`: the delimiter it names, or why it cannot be one. */
@@ -113,7 +186,11 @@ function modeOf(counts: readonly number[]): { count: number; records: number } {
  * records have is shared by at least half the records and by no fewer records than
  * share any one number of commas (a decimal comma in each data row, `Chan;12,5`, ties
  * with a title's comma), and the first record with that many semicolons (the header, as
- * a rule) has no comma outside quotes. Otherwise ',' (the default, as before).
+ * a rule) has no comma outside quotes; and when the first record has no semicolon (a
+ * title above the table, or a one-column file's header), that number is at least 2: a
+ * table of three columns or more under a title, not one column of text with a semicolon
+ * in each line (`notes` over `Call Chan; mobile 9123 4567`). Otherwise ',' (the default,
+ * as before).
  */
 export function sniffDelimiter(sample: string): ',' | ';' {
   const text = sample.length > SNIFF_CHARS ? sample.slice(0, SNIFF_CHARS) : sample;
@@ -145,6 +222,7 @@ export function sniffDelimiter(sample: string): ',' | ';' {
   if (semis.length < SNIFF_RECORDS) end();
   const s = modeOf(semis);
   if (s.count === 0 || 2 * s.records < semis.length) return ',';
+  if (semis[0] === 0 && s.count < 2) return ',';
   if (s.records < modeOf(commas).records) return ',';
   const first = semis.indexOf(s.count);
   return commas[first] === 0 ? ';' : ',';

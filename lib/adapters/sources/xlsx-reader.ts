@@ -27,12 +27,12 @@
 //   trimmed (read-excel-file's default).
 import readXlsxFile, { readSheet, type Row } from 'read-excel-file/node';
 import { uniqueHeaderNames } from './csv-reader.ts';
-import { filledCells, headerIndex, LAYOUT_RECORDS } from './table-layout.ts';
+import { headerIndex, LAYOUT_RECORDS, recordShape, type RecordShape } from './table-layout.ts';
 import { openRegularFile, ReadError } from './read-error.ts';
 import { DEFAULT_XLSX_ZIP_LIMITS, repackXlsx, type XlsxZipLimits } from './xlsx-zip.ts';
 
 export interface XlsxRow {
-  /** 1-based data row: the header and empty rows are not counted. */
+  /** 1-based data row: the header, the preamble above it (a title or metadata rows: table-layout.ts) and empty rows are not counted. */
   row: number;
   /** The row's number as Excel shows it (1-based; empty rows, the preamble and the header counted). */
   sheetRow: number;
@@ -131,14 +131,14 @@ export interface XlsxSheetRow {
  */
 function headerRowOf(data: readonly Row<string>[]): number {
   const filled: number[] = []; // indices of the first non-empty rows
-  const widths: number[] = [];
+  const shapes: RecordShape[] = [];
   for (let i = 0; i < data.length && filled.length < LAYOUT_RECORDS; i++) {
     const values = data[i]!;
     if (isEmptyRow(values)) continue;
     filled.push(i);
-    widths.push(filledCells(values.map(cellText)));
+    shapes.push(recordShape(values.map(cellText)));
   }
-  return filled.length === 0 ? -1 : filled[headerIndex(widths)]!;
+  return filled.length === 0 ? -1 : filled[headerIndex(shapes)]!;
 }
 
 /** A header row's names: each cell's text, made unique. */
