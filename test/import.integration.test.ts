@@ -165,4 +165,14 @@ describe('the day evidence was retired', () => {
     expect((await dayOf(rt, kept!.id))?.retiredOn).toBe('2026-11-03');
     expect((await dayOf(rt, gone!.id))?.retiredOn).toBe('2026-11-03');
   });
+
+  it("takes the organisation's day of the import when given (the CLI's --now day), not the day it is written", async () => {
+    const rt = await imported();
+    const [kept, gone, ...rest] = SAMPLE.evidence.filter((e) => !e.retired);
+    const retiring = { ...SAMPLE, evidence: [{ ...kept!, retired: true }, ...rest, ...SAMPLE.evidence.filter((e) => e.retired)] };
+    // written on 20 November, the file checked as of 5 November (`--now 2026-11-05`)
+    await importOrganisationFile(rt, retiring, 'import:back-dated', '2026-11-20T00:00:00.000Z', '2026-11-05');
+    expect(await dayOf(rt, kept!.id)).toMatchObject({ retired: true, retiredOn: '2026-11-05' });
+    expect(await dayOf(rt, gone!.id)).toMatchObject({ retired: true, retiredOn: '2026-11-05' });
+  });
 });

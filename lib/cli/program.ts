@@ -76,7 +76,9 @@ async function importFile(session: Session, file: string) {
   const org = (await orgFiles()).readOrgFile(file, session.now); // validates the whole file before anything is written
   const { importOrganisationFile } = await import('../usecases/org/import.ts');
   const { formatImport } = await import('./output.ts');
-  const summary = await importOrganisationFile(session.rt, org, `import:${file}`);
+  const { localDate } = await import('../domain/review/quarter.ts');
+  // Evidence this import retires stops counting from the day its dates were checked against (--now's).
+  const summary = await importOrganisationFile(session.rt, org, `import:${file}`, undefined, localDate(session.now, org.organisation.timeZone));
   return { summary, human: formatImport(file, summary) };
 }
 

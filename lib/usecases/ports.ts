@@ -52,7 +52,8 @@ export interface OrganisationRepository {
   /** Registers one new evidence item (and marks the item it renews) with its audit entry; ConflictError when its id is taken or the renewed item was renewed already. */
   register(orgId: string, evidence: EvidenceRecord, audit: AuditEvent): Promise<void>;
   /** Writes what changed against what is held; `actor` names the source in the audit trail. */
-  import(file: HeldOrgFile, actor: string, at: string): Promise<ImportSummary>;
+  /** `at` is when it is written; `today` the organisation's day evidence retired by it stops counting from (default: the day `at` falls on there). */
+  import(file: HeldOrgFile, actor: string, at: string, today?: string): Promise<ImportSummary>;
 }
 
 export type RecordOutcome = 'recorded' | 'exists' | 'stale';

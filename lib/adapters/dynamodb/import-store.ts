@@ -65,7 +65,7 @@ const keyOf = (item: Item): Key => ({ PK: String(item.PK), SK: String(item.SK) }
 /** What the file changes against what is held: the writes (entities, then audit entries) and the counts. */
 type Held = { meta?: Item; evidence: Item[] } & Record<keyof typeof entities, Item[]>;
 
-function plan(file: HeldOrgFile, held: Held, actor: string, at: string) {
+function plan(file: HeldOrgFile, held: Held, actor: string, at: string, day?: string) {
   const orgId = file.organisation.id;
   const changes: Change[] = [];
   const audits: Item[] = [];
@@ -116,7 +116,7 @@ function plan(file: HeldOrgFile, held: Held, actor: string, at: string) {
 
   const controlMap = new Map(file.controls.map((c) => [c.id, c]));
   // The organisation's day of this import: evidence retired now stops counting from it.
-  const today = localDate(new Date(at), file.organisation.timeZone);
+  const today = day ?? localDate(new Date(at), file.organisation.timeZone);
   const stored = new Map(held.evidence.map((i) => [String(i.id), i]));
   for (const e of file.evidence) {
     const oldItem = stored.get(e.id);
@@ -159,8 +159,12 @@ function plan(file: HeldOrgFile, held: Held, actor: string, at: string) {
 const asRequest = (c: Change) => (c.after ? { PutRequest: { Item: c.after } } : { DeleteRequest: { Key: c.key } });
 const undoRequest = (c: Change) => (c.before ? { PutRequest: { Item: c.before } } : { DeleteRequest: { Key: c.key } });
 
-/** Imports a validated organisation file. `actor` names the source in the audit trail; `at` is now. */
-export async function importOrganisation(store: Store, file: HeldOrgFile, actor: string, at: string): Promise<ImportSummary> {
+/**
+ * Imports a validated organisation file. `actor` names the source in the audit trail; `at`
+ * is now (the writes' time); `today` the organisation's day of the import, which evidence
+ * it retires stops counting from (default: the day `at` falls on in the organisation's zone).
+ */
+export async function importOrganisation(store: Store, file: HeldOrgFile, actor: string, at: string, today?: string): Promise<ImportSummary> {
   const orgId = file.organisation.id;
   const undone = await undoUnfinished(store, orgId, at);
   const [meta, person, control, evidence, source, platform, group, acceptance] = await Promise.all([
@@ -168,7 +172,7 @@ export async function importOrganisation(store: Store, file: HeldOrgFile, actor:
     ...[PREFIX.person, PREFIX.control, PREFIX.evidence, PREFIX.source, PREFIX.platform, PREFIX.group, PREFIX.acceptance].map((prefix) => readPrefix(store, orgId, prefix)),
   ]);
   const held = { evidence: evidence!, person: person!, control: control!, source: source!, platform: platform!, group: group!, acceptance: acceptance! } as Held;
-  const { changes, summary } = plan(file, { ...held, ...(meta ? { meta: meta as Item } : {}) }, actor, at);
+  const { changes, summary } = plan(file, { ...held, ...(meta ? { meta: meta as Item } : {}) }, actor, at, today);
   if (changes.length <= TRANSACTION_MAX) await applyInOneTransaction(store, changes);
   else await applyWithJournal(store, orgId, changes, at);
   return undone ? { ...summary, undone } : summary;

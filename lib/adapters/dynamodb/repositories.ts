@@ -61,7 +61,7 @@ export function dynamoRepositories(store: Store): Repositories {
       evidenceEndingBy: (orgId, lastDay) => evidenceEndingBy(store, orgId, lastDay),
       currentValidity: (orgId, ids) => currentValidity(store, orgId, ids),
       register: (orgId, evidence, audit) => registerEvidence(store, orgId, evidence, audit),
-      import: (file, actor, at) => importOrganisation(store, file, actor, at),
+      import: (file, actor, at, today) => importOrganisation(store, file, actor, at, today),
     },
     notices: {
       record: (notice, at) => recordNotice(store, notice, at),

@@ -10,7 +10,12 @@ import { seal } from '../../domain/detect/seal.ts';
 import type { HeldOrgFile, ImportSummary, OrgFile } from '../../domain/org/org.ts';
 import type { Ports } from '../ports.ts';
 
-export async function importOrganisationFile(rt: Pick<Ports, 'organisations' | 'hashKey' | 'clock'>, file: OrgFile, actor: string, at = rt.clock().toISOString()): Promise<ImportSummary> {
+/**
+ * `at`: when it is written (default the runtime's clock); `today`: the organisation's day of
+ * the import, from which evidence it retires stops counting (the CLI's --now day: the day the
+ * file's dates were checked against), default the day `at` falls on.
+ */
+export async function importOrganisationFile(rt: Pick<Ports, 'organisations' | 'hashKey' | 'clock'>, file: OrgFile, actor: string, at = rt.clock().toISOString(), today?: string): Promise<ImportSummary> {
   const needsKey = file.groups.length > 0 || file.sources.some((s) => 'path' in s || 'prefix' in s) || file.platforms.some((p) => p.auditLogs?.length);
   const key = needsKey ? await rt.hashKey() : '';
   const held: HeldOrgFile = {
@@ -25,5 +30,5 @@ export async function importOrganisationFile(rt: Pick<Ports, 'organisations' | '
       p.auditLogs ? { ...p, auditLogs: p.auditLogs.map((l) => ('path' in l ? { ...l, path: seal(key, l.path) } : { ...l, prefix: seal(key, l.prefix) })) } : p,
     ),
   };
-  return rt.organisations.import(held, actor, at);
+  return rt.organisations.import(held, actor, at, today);
 }
