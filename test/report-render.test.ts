@@ -10,6 +10,7 @@ import { escapeText, formatNumber, grouped, html } from '../lib/domain/report/ht
 import { niceScale } from '../lib/domain/report/charts.ts';
 import { CHART_IDS, REPORT_CSP, renderReport, shorten } from '../lib/domain/report/render.ts';
 import { dataMapSection, freshnessOverTime, gapsSection, monthEnds } from '../lib/domain/report/summarise.ts';
+import { gapsAsOf } from '../lib/domain/report/gaps-as-of.ts';
 import { LABELS } from '../lib/domain/report/labels.ts';
 import type { DataMap } from '../lib/domain/datamap/datamap.ts';
 import type { EvidenceRecord } from '../lib/domain/org/org.ts';
@@ -195,13 +196,14 @@ describe('report summaries', () => {
       facts: {}, owner: 'p', remedy: 'r', status, openedAt, ...(closedAt ? { closedAt } : {}), changedBy: 'a', lastChange: 'opened', reopened: 0,
     });
     const gaps = [gap('a', 'open', '2026-09-01T02:00:00Z'), gap('b', 'closed', '2026-09-01T02:00:00Z', '2026-10-15T02:00:00Z'), gap('c', 'closed', '2026-08-01T02:00:00Z', '2026-09-10T02:00:00Z'), gap('d', 'open', '2026-10-20T02:00:00Z')];
-    const onSeptember30 = gapsSection(gaps, [], '2026-09-30', '2025-01-01', 'Asia/Hong_Kong');
+    const on = (day: string) => gapsSection(gapsAsOf(gaps, [], [], [], day, 'Asia/Hong_Kong'), [], day, '2025-01-01', 'Asia/Hong_Kong');
+    const onSeptember30 = on('2026-09-30');
     expect(onSeptember30.open.high).toBe(2); // a and b
     expect(onSeptember30.byFramework).toEqual([
       { framework: 'pdpo', critical: 0, high: 0, medium: 0, low: 0 },
       { framework: 'gdpr', critical: 0, high: 2, medium: 0, low: 0 },
       { framework: 'iso27001', critical: 0, high: 2, medium: 0, low: 0 }, // once per gap, however many controls
     ]);
-    expect(gapsSection(gaps, [], '2026-11-30', '2025-01-01', 'Asia/Hong_Kong').open.high).toBe(2); // a and d
+    expect(on('2026-11-30').open.high).toBe(2); // a and d
   });
 });

@@ -99,6 +99,8 @@ export interface Labels {
   level: Record<Level, string>;
   factor: { sensitivity: string; role: string; mobility: string };
   trend: { opened: string; reopened: string; expired: string; closed: string; accepted: string; open: string };
+  /** In an analysis's score cell: the framework did not apply to the organisation then (nothing of it checked). */
+  scoreNotApplicable: string;
   charts: {
     storage: { title: string; desc: (rows: string) => string };
     flowMap: { title: string; desc: (flows: string, unknown: number) => string; storedHere: (n: number) => string; peopleHere: (n: number) => string; noFlows: string };
@@ -215,6 +217,7 @@ const EN: Labels = {
   level: { high: 'high', medium: 'medium', low: 'low', unknown: 'unknown' },
   factor: { sensitivity: 'Sensitivity', role: 'Role', mobility: 'Mobility' },
   trend: { opened: 'Opened', reopened: 'Reopened', expired: 'Acceptance ran out', closed: 'Closed', accepted: 'Accepted', open: 'Open after' },
+  scoreNotApplicable: 'not applicable',
   charts: {
     storage: { title: 'Sources by where they are stored and their rating', desc: (rows) => `Sources per storage jurisdiction, by data-map rating. ${rows}` },
     flowMap: {
@@ -338,6 +341,7 @@ const ZH: Labels = {
   level: { high: '高', medium: '中', low: '低', unknown: '不明' },
   factor: { sensitivity: '敏感度', role: '角色', mobility: '流動性' },
   trend: { opened: '新增', reopened: '重新開啟', expired: '接受期已過', closed: '已關閉', accepted: '已接受', open: '之後未解決' },
+  scoreNotApplicable: '不適用',
   charts: {
     storage: { title: '按儲存地點及評級劃分的來源', desc: (rows) => `各儲存司法管轄區的來源數目，按數據地圖評級分類。${rows}` },
     flowMap: {

@@ -192,7 +192,7 @@ function gapsPart(view: ReportView, l: Labels): Markup {
   const trendTable = table(
     trendFrame.title,
     [l.date, l.analysis, ...[...up, ...down].map((s) => s.label), l.trend.open, ...frameworks.map((f) => l.frameworkName[f])],
-    a.map((p) => ({ head: p.date, cells: [p.id, ...[...up, ...down].map((s) => p[s.key]), p.open, ...frameworks.map((f) => (p.scores[f] === undefined ? '' : percent(p.scores[f]!)))] })),
+    a.map((p) => ({ head: p.date, cells: [p.id, ...[...up, ...down].map((s) => p[s.key]), p.open, ...frameworks.map((f) => (p.scores[f] !== undefined ? percent(p.scores[f]!) : p.notApplicable?.includes(f) ? l.scoreNotApplicable : ''))] })),
     { className: 'wide' },
   );
   const trendLegend = legend([...up, ...down, { label: l.trend.open, cls: 'f-open-line', line: true }]);

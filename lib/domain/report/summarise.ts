@@ -10,6 +10,7 @@ import { JURISDICTIONS, type Jurisdiction } from '../datamap/residency.ts';
 import { addDays } from '../dates.ts';
 import type { AnalysisRecord, Gap } from '../gaps/gap.ts';
 import type { Risk } from '../gaps/risk.ts';
+import type { GapStanding } from './gaps-as-of.ts';
 import { annexASortKey } from '../org/annex-a.ts';
 import type { EvidenceRecord, SweepPolicy } from '../org/org.ts';
 import { evidenceStatusByControl, type SoaRow } from '../review/soa.ts';
@@ -180,22 +181,21 @@ export function freshnessOverTime(evidence: readonly EvidenceRecord[], controls:
 // ---------------------------------------------------------------------------
 // Gaps
 
-/** Open on `asOf` (local): opened by then, and open now or closed after it. */
-function openOn(gap: Gap, asOf: string, timeZone: string): boolean {
-  if (dateIn(new Date(gap.openedAt), timeZone) > asOf) return false;
-  if (gap.status === 'open') return true;
-  return gap.status === 'closed' && gap.closedAt !== undefined && dateIn(new Date(gap.closedAt), timeZone) > asOf;
-}
-
 export type AnalysisOutlineInput = Pick<AnalysisRecord, 'id' | 'asOf' | 'dataMap' | 'changes' | 'counts' | 'scores'>;
 
-export function gapsSection(gaps: readonly Gap[], analyses: readonly AnalysisOutlineInput[], asOf: string, historyFrom: string, timeZone: string): GapsSection {
+/**
+ * `standing`: each gap open or accepted on `asOf`, as it stood that day (gapsAsOf in
+ * ./gaps-as-of.ts), not as it stands now.
+ */
+export function gapsSection(standing: readonly { gap: Gap; status: GapStanding }[], analyses: readonly AnalysisOutlineInput[], asOf: string, historyFrom: string, timeZone: string): GapsSection {
   const byFramework = new Map<Framework, SeverityCounts>(FRAMEWORKS.map((f) => [f, zeroSeverity()]));
   const open = zeroSeverity();
   const accepted = zeroSeverity();
-  for (const g of gaps) {
-    if (g.status === 'accepted' && dateIn(new Date(g.openedAt), timeZone) <= asOf) accepted[g.severity]++;
-    if (!openOn(g, asOf, timeZone)) continue;
+  for (const { gap: g, status } of standing) {
+    if (status === 'accepted') {
+      accepted[g.severity]++;
+      continue;
+    }
     open[g.severity]++;
     for (const f of new Set(g.requirements.map((r) => r.framework))) byFramework.get(f)![g.severity]++;
   }
@@ -216,8 +216,9 @@ export function gapsSection(gaps: readonly Gap[], analyses: readonly AnalysisOut
       expired: a.changes.expired,
       accepted: a.changes.accepted,
       open: a.counts.open,
-      // A framework that does not apply (notApplicable) has no score to show.
+      // A framework that does not apply (notApplicable) has no score to show: it is said to be not applicable.
       scores: Object.fromEntries(FRAMEWORKS.flatMap((f) => (a.scores[f] && a.scores[f].notApplicable === undefined ? [[f, a.scores[f].score]] : []))),
+      ...notApplicableOf(a),
     }));
   return {
     byFramework: FRAMEWORKS.map((framework) => ({ framework, ...byFramework.get(framework)! })),
@@ -226,6 +227,11 @@ export function gapsSection(gaps: readonly Gap[], analyses: readonly AnalysisOut
     analyses: points,
     ...(last ? { latest: { id: last.a.id, date: last.date } } : {}),
   };
+}
+
+function notApplicableOf(a: AnalysisOutlineInput): Pick<AnalysisPoint, 'notApplicable'> {
+  const none = FRAMEWORKS.filter((f) => a.scores[f]?.notApplicable !== undefined);
+  return none.length ? { notApplicable: none } : {};
 }
 
 // ---------------------------------------------------------------------------

@@ -102,12 +102,14 @@ export interface AnalysisPoint {
   accepted: number;
   /** Gaps open after it. */
   open: number;
-  /** Share of requirements met per framework after it, 0 to 1. */
+  /** Share of requirements met per framework after it, 0 to 1 (none for a framework that did not apply). */
   scores: Partial<Record<Framework, number>>;
+  /** The frameworks that did not apply to the organisation at that analysis (nothing of them checked): shown as not applicable, not as a score. */
+  notApplicable?: Framework[];
 }
 
 export interface GapsSection {
-  /** Gaps open on the as-of day, by framework (a gap counts under each framework whose requirement it leaves unmet) and severity. */
+  /** Gaps open on the as-of day (as they stood that day: an acceptance in force then counts as accepted, whatever came after), by framework (a gap counts under each framework whose requirement it leaves unmet) and severity. */
   byFramework: ({ framework: Framework } & SeverityCounts)[];
   /** The same gaps counted once each, by severity; and the accepted ones. */
   open: SeverityCounts;

@@ -6,18 +6,26 @@
 //
 // The figures hold for one day, the as-of day: the quarter's last day once it is over,
 // today (in the organisation's time zone) while it runs. The data map is the latest
-// scanned by that day; the gaps are those open that day (opened by then, and open now
-// or closed after it); evidence statuses are those of that day.
+// scanned by that day; the gaps are those open or accepted that day, as they stood then
+// (gapsAsOf: a gap an analysis changed after the day is read from the trail's gap
+// entries up to its end, and an acceptance counts only while in force); evidence
+// statuses are those of that day.
 import type { DataMap } from '../../domain/datamap/datamap.ts';
 import { jurisdictionOfStorage, type Jurisdiction } from '../../domain/datamap/residency.ts';
 import { localTime } from '../../domain/local-time.ts';
 import { DEFAULT_RISK_POLICY } from '../../domain/gaps/risk.ts';
 import type { Language } from '../../domain/org/org.ts';
+import { gapsAsOf, gapsChangedSince, gapSubject, type GapTrailEntry } from '../../domain/report/gaps-as-of.ts';
+import { addDays } from '../../domain/dates.ts';
+import { startOfLocalDay } from '../../domain/export/period.ts';
+import type { Gap } from '../../domain/gaps/gap.ts';
+import type { AnalysisOutline } from '../ports.ts';
 import { dataMapSection, freshnessAttention, freshnessByTheme, freshnessOverTime, gapsSection, monthEnds, reviewSection, riskSection } from '../../domain/report/summarise.ts';
 import type { ReportView } from '../../domain/report/view.ts';
 import { firstDayOf, lastDayOf, localDate, notBegun, previousQuarter, type Quarter } from '../../domain/review/quarter.ts';
 import { evidenceStatusByControl, statementOfApplicability } from '../../domain/review/soa.ts';
 import { InputError, NotFoundError } from '../../errors.ts';
+import { readAuditRange } from '../audit/trail.ts';
 import { assessRiskOf } from '../gaps/risk.ts';
 import type { Ports } from '../ports.ts';
 import { resolveQuarter, showReview } from '../review/show.ts';
@@ -54,6 +62,20 @@ async function dataMapAsOf(rt: Pick<Ports, 'dataMaps'>, orgId: string, asOf: str
   const by = (scannedAt: string) => localDate(new Date(scannedAt), timeZone) <= asOf;
   if (by(latest.scannedAt)) return rt.dataMaps.previous(orgId);
   return (await rt.dataMaps.history(orgId)).map((h) => h.dataMap).filter((m) => by(m.scannedAt)).at(-1);
+}
+
+/**
+ * The trail's gap entries a past day needs: those of the gaps an analysis changed after
+ * it, from the first of them opening to the end of the day (none read when no analysis
+ * was made after it).
+ */
+async function gapTrailTo(rt: Pick<Ports, 'audit'>, orgId: string, gaps: readonly Gap[], analyses: readonly AnalysisOutline[], asOf: string, timeZone: string): Promise<GapTrailEntry[]> {
+  const told = gapsChangedSince(gaps, analyses, asOf, timeZone);
+  if (told.length === 0) return [];
+  const subjects = new Set(told.map((g) => gapSubject(g.id)));
+  const from = told.map((g) => g.openedAt).sort()[0]!;
+  const entries = await readAuditRange(rt, orgId, from, startOfLocalDay(addDays(asOf, 1), timeZone));
+  return entries.filter((e) => e.event.startsWith('gap.') && subjects.has(e.subject));
 }
 
 export async function gatherReport(rt: Ports, orgId: string, request: ReportRequest): Promise<ReportView> {
@@ -118,7 +140,7 @@ export async function gatherReport(rt: Ports, orgId: string, request: ReportRequ
       overTime: freshnessOverTime(held, applicable, monthEnds(history.from, asOf), policy),
       attention: freshnessAttention(soa, org.people),
     },
-    gaps: gapsSection(gaps, analyses, asOf, history.from, tz),
+    gaps: gapsSection(gapsAsOf(gaps, analyses, await gapTrailTo(rt, orgId, gaps, analyses, asOf, tz), org.acceptances, asOf, tz), analyses, asOf, history.from, tz),
     ...(review ? { review: reviewSection(await showReview(rt, orgId, period, moment), org.people, asOf, tz) } : {}),
     ...(risk ? { risk } : {}),
   };
