@@ -1,6 +1,7 @@
 // The rules new evidence is held to (lib/domain/evidence/input-rules.ts), as pure functions.
 import { describe, expect, it } from 'vitest';
-import { credentialsIn, notOneLine, whyNotNewValidity } from '../lib/domain/evidence/input-rules.ts';
+import { addPeriod } from '../lib/domain/dates.ts';
+import { credentialsIn, defaultValidity, notOneLine, whyNotNewValidity } from '../lib/domain/evidence/input-rules.ts';
 
 describe('evidence input rules', () => {
   it('names the first character that is not one line, counting characters, not UTF-16 units', () => {
@@ -26,6 +27,19 @@ describe('evidence input rules', () => {
     expect(whyNotNewValidity('2026-11-30', '2026-11-30', '2026-11-30')).toBeUndefined();
     expect(whyNotNewValidity('2026-11-30', '2036-11-29', '2026-11-30')).toBeUndefined();
     expect(whyNotNewValidity('2026-11-30', '2036-11-30', '2026-11-30')).toMatch(/more than 10 years/);
-    expect(whyNotNewValidity('2026-11-30', undefined, '2026-11-30')).toBeUndefined();
+  });
+
+  it('gives new evidence without a validity an end: the period of the item it renews, else the control\'s review rhythm, its last day as validFor counts it', () => {
+    expect(defaultValidity('2026-11-30', 'year')).toEqual({ validUntil: '2027-11-29' });
+    expect(defaultValidity('2026-11-30', 'half-year')).toEqual({ validUntil: '2027-05-29' });
+    expect(defaultValidity('2026-11-30', 'quarter')).toEqual({ validUntil: '2027-02-27' });
+    expect(defaultValidity('2026-11-30', undefined).validUntil).toBe(addPeriod('2026-11-30', 'P3M'));
+    // 31 January + P1M clamps to 28 February, so valid through the 27th, as validFor: P1M would be.
+    expect(defaultValidity('2027-01-31', 'quarter').validUntil).toBe('2027-04-29');
+    // A renewal takes the renewed item's length, counted from its own collection, not the renewed item's end.
+    const renewed = { id: 'ev-1', collected: '2025-01-01', validUntil: '2025-12-31' };
+    expect(defaultValidity('2026-11-30', 'quarter', renewed)).toEqual({ validUntil: '2027-11-29', inherited: renewed });
+    // A renewed item without an end gives none to inherit: the rhythm.
+    expect(defaultValidity('2026-11-30', 'year', { id: 'ev-2', collected: '2020-01-01' })).toEqual({ validUntil: '2027-11-29' });
   });
 });

@@ -93,7 +93,7 @@ export function addReviewCommands(program: Command, cli: ReviewCli): void {
     .addOption(new Option('--result <result>', 'how the control holds').choices(TASK_RESULTS).makeOptionMandatory())
     .option('--comment <text>', 'what was checked, what is missing')
     .option('--evidence <file>', 'an evidence file: hashed (SHA-256) and registered for the control')
-    .option('--valid-for <period>', 'how long the evidence holds, an ISO-8601 period such as P3M (default: that of the evidence it renews)')
+    .option('--valid-for <period>', 'how long the evidence holds, an ISO-8601 period such as P3M (default: that of the evidence it renews, else the control\'s review rhythm)')
     .addOption(orgOption())
     .action(async (taskId: string, opts: { as: string; result: TaskResult; comment?: string; evidence?: string; validFor?: string; org?: string }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
@@ -120,7 +120,10 @@ export function addReviewCommands(program: Command, cli: ReviewCli): void {
           ...(opts.validFor ? { validFor: opts.validFor } : {}),
         });
         const added = evidence ? t.evidence.find((e) => e.sha256 === evidence.sha256) : undefined;
-        cli.print(options, `Answered ${t.id} as ${opts.as}: ${t.result}${added ? ` with evidence ${added.id}` : ''}. ${t.reviewer} reviews it.`, t);
+        // The item's end, given or defaulted (the period of the item it renews, else the control's review rhythm), so the owner sees it.
+        const item = added ? (await session.rt.organisations.evidence(orgId, t.control)).find((e) => e.id === added.id) : undefined;
+        const until = item?.validUntil ? `, valid until ${item.validUntil}` : '';
+        cli.print(options, `Answered ${t.id} as ${opts.as}: ${t.result}${added ? ` with evidence ${added.id}${until}` : ''}. ${t.reviewer} reviews it.`, t);
       });
     });
 

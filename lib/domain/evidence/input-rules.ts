@@ -1,8 +1,9 @@
 // What new evidence must be, wherever it comes from (the organisation file, POST
 // /v1/evidence, a review answer, a file of answers): each rule says why it refused, and
 // the caller names the field. Pure.
-import { addPeriod } from '../dates.ts';
+import { addDays, addPeriod, daysBetween } from '../dates.ts';
 import { text } from '../org/limits.ts';
+import type { ReviewEvery } from '../review/review.ts';
 
 /**
  * Characters a one-line field (a title, a file name, a location) may not hold: C0 and C1
@@ -58,23 +59,56 @@ export function credentialsIn(location: string): string | undefined {
  * Long enough for any artefact an ISO/IEC 27001 review relies on (a three-year
  * certificate, a multi-year contract, a seven-year retention record), short enough to
  * catch a typed year (9999-12-31, 2126) that would keep the control current for ever
- * and be inherited by every answer renewing it. Evidence without an end gives none.
+ * and be inherited by every answer renewing it. New evidence given no validity gets one
+ * (defaultValidity), never none.
  */
 export const VALIDITY_YEARS = 10;
 
 /** The last day new evidence collected on `collected` may be valid until. */
 export const latestValidUntil = (collected: string): string => addPeriod(collected, `P${VALIDITY_YEARS}Y`);
 
+/** How long a control's review rhythm is: new evidence given no validity holds for one round of review. */
+export const REVIEW_RHYTHM: Record<ReviewEvery, string> = { quarter: 'P3M', 'half-year': 'P6M', year: 'P1Y' };
+
+/** The item new evidence renews, as far as its validity goes. */
+export interface Renewed {
+  id: string;
+  collected: string;
+  validUntil?: string | undefined;
+}
+
+/**
+ * The last valid day of new evidence collected on `collected` for which no validity was
+ * given (no validUntil, no validFor), wherever it comes in (POST /v1/evidence, a review
+ * answer on the page, the CLI or a file of answers): as long as the item it renews, counted
+ * from `collected` (a yearly certificate renewed is good for another year), when that item
+ * has an end; else one round of the control's review rhythm (`reviewEvery`: P3M, P6M, P1Y),
+ * its last day as addPeriod counts it. Never none: evidence registered without an end
+ * would keep the control current for ever, and the sweep would never chase it.
+ * `inherited`: the renewed item whose period was taken, for the caller's messages.
+ */
+export function defaultValidity(collected: string, reviewEvery: ReviewEvery | undefined, renewed?: Renewed): { validUntil: string; inherited?: Renewed & { validUntil: string } } {
+  if (renewed?.validUntil !== undefined) {
+    const inherited = { ...renewed, validUntil: renewed.validUntil };
+    return { validUntil: addDays(collected, daysBetween(renewed.collected, renewed.validUntil)), inherited };
+  }
+  return { validUntil: addPeriod(collected, REVIEW_RHYTHM[reviewEvery ?? 'quarter']) };
+}
+
+/** Why a period inherited from `renewed` cannot be new evidence's (`why` from whyNotNewValidity), for the field `validFor`. */
+export const whyNotInherited = (renewed: Renewed & { validUntil: string }, collected: string, why: string): string =>
+  `not given, so the period of evidence ${renewed.id} it renews (${renewed.collected} to ${renewed.validUntil}) would be inherited, and from ${collected} it ${why}; give validFor`;
+
 /**
  * Why new evidence collected on `collected` and valid until `validUntil` (its last valid
  * day) cannot be registered on the organisation's `today`, or undefined: it has ended
  * already (registered, it would stand lapsed at once, and replace what it renews), or
- * runs beyond the bound. `where`: how today is written, such as "2026-11-30 in Asia/Hong_Kong".
+ * runs beyond the bound. New evidence always has an end (defaultValidity when none was
+ * given). `where`: how today is written, such as "2026-11-30 in Asia/Hong_Kong".
  * The organisation file is not held to this: it records history (lapsed items the sweep
- * chases, retired ones) and has bounds of its own.
+ * chases, retired ones, items without an end) and has bounds of its own.
  */
-export function whyNotNewValidity(collected: string, validUntil: string | undefined, today: string, where = today): string | undefined {
-  if (validUntil === undefined) return undefined;
+export function whyNotNewValidity(collected: string, validUntil: string, today: string, where = today): string | undefined {
   if (validUntil < today) return `ends ${validUntil}, before today (${where}): evidence that has ended is no evidence; give a validity that includes today`;
   const latest = latestValidUntil(collected);
   if (validUntil > latest) return `runs to ${validUntil}, more than ${VALIDITY_YEARS} years after it was collected (${collected}; at most ${latest})`;

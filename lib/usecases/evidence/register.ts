@@ -3,9 +3,11 @@
 // evidence, its id comes from the control and the hash (the same file for the same
 // control is one item, and a file registered already for the control, under any name,
 // is refused), and it may renew a live item of the control. It must be valid today, for
-// at most 10 years (lib/domain/evidence/input-rules.ts).
+// at most 10 years; given no validity it gets one, as an answer's evidence does: the
+// period of the item it renews, else the control's review rhythm
+// (lib/domain/evidence/input-rules.ts). It is never registered without an end.
 import { z } from 'zod';
-import { whyNotNewValidity } from '../../domain/evidence/input-rules.ts';
+import { defaultValidity, REVIEW_RHYTHM, whyNotInherited, whyNotNewValidity } from '../../domain/evidence/input-rules.ts';
 import { whyNotCurrent } from '../../domain/evidence/lapse-policy.ts';
 import { redact } from '../../domain/detect/redact.ts';
 import { Evidence, type EvidenceRecord } from '../../domain/org/org.ts';
@@ -41,9 +43,6 @@ export async function registerEvidence(rt: Ports, orgId: string, person: string,
   if (!control) throw new NotFoundError(`body.control: ${evidence.control} is not a control of ${orgId}`);
   if (control.owner !== person) throw new ForbiddenError(`body.control: ${evidence.control} is not one of your controls`);
   if (evidence.collected > today) throw new InputError(`body.collected: ${evidence.collected} is after today (${today})`);
-  // New evidence must hold today and not for ever; the organisation file, which records history, is not held to this.
-  const validity = whyNotNewValidity(evidence.collected, evidence.validUntil, today, `${today} in ${org.organisation.timeZone}`);
-  if (validity) throw new InputError(`body.${fields.validFor !== undefined ? 'validFor' : 'validUntil'}: ${validity}`);
   const items = await rt.organisations.evidence(orgId, evidence.control);
   // The same bytes are the same evidence, whatever their name: registered again they would
   // pass for new evidence (and could renew the lapsed item they are a copy of).
@@ -52,13 +51,22 @@ export async function registerEvidence(rt: Ports, orgId: string, person: string,
     const why = whyNotCurrent(same, today, org.organisation.sweep);
     throw new ConflictError(`body.sha256: ${evidence.sha256} is the file of evidence ${same.id}, registered already${why ? ` and ${why}` : ''}: it is not new evidence; register a new file`);
   }
+  const renewed = renews === undefined ? undefined : items.find((e) => e.id === renews);
   if (renews) {
-    const renewed = items.find((e) => e.id === renews);
     if (!renewed) throw new InputError(`body.renews: ${renews} is not evidence of control ${evidence.control}`);
     if (renewed.retired || renewed.renewedBy) throw new ConflictError(`body.renews: ${renews} was retired or renewed already`);
   }
+  // Neither validUntil nor validFor: the default every entry point gives new evidence, never none.
+  const defaulted = evidence.validUntil === undefined ? defaultValidity(evidence.collected, control.reviewEvery, renewed) : undefined;
+  const validUntil = evidence.validUntil ?? defaulted!.validUntil;
+  // New evidence must hold today and not for ever; the organisation file, which records history, is not held to this.
+  const validity = whyNotNewValidity(evidence.collected, validUntil, today, `${today} in ${org.organisation.timeZone}`);
+  if (validity && defaulted?.inherited) throw new InputError(`body.validFor: ${whyNotInherited(defaulted.inherited, evidence.collected, validity)}`);
+  if (validity && defaulted) throw new InputError(`body.validFor: not given, so the control's review rhythm (${REVIEW_RHYTHM[control.reviewEvery]} from ${evidence.collected}) would apply, and it ${validity}`);
+  if (validity) throw new InputError(`body.${fields.validFor !== undefined ? 'validFor' : 'validUntil'}: ${validity}`);
   const record: EvidenceRecord = {
     ...evidence,
+    validUntil,
     id: `${evidence.control}/${evidence.sha256?.slice(0, 16)}`,
     owner: person,
     origin: 'api',

@@ -3,13 +3,13 @@
 // owner hands the task to someone else. Each change is checked here, then written
 // in one transaction over the version read while the review is open, so a refused
 // change writes nothing; the same answer given again is the one recorded, not a second.
-import { addDays, addPeriod, daysBetween } from '../../domain/dates.ts';
+import { addPeriod } from '../../domain/dates.ts';
 import { redact } from '../../domain/detect/redact.ts';
 import { evidenceStatus, whyNotCurrent } from '../../domain/evidence/lapse-policy.ts';
-import { notOneLine, whyNotNewValidity } from '../../domain/evidence/input-rules.ts';
+import { defaultValidity, notOneLine, REVIEW_RHYTHM, whyNotInherited, whyNotNewValidity } from '../../domain/evidence/input-rules.ts';
 import { EvidenceLocation, type EvidenceRecord, type LoadedOrganisation } from '../../domain/org/org.ts';
 import { answererOf } from '../../domain/review/reminders.ts';
-import type { ReviewEvery, Task, TaskEvidence, TaskResult } from '../../domain/review/review.ts';
+import type { Task, TaskEvidence, TaskResult } from '../../domain/review/review.ts';
 import { localDate } from '../../domain/review/quarter.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
 import type { Ports, TaskChange } from '../ports.ts';
@@ -40,8 +40,6 @@ export interface Answer {
    */
   ownOnly?: boolean;
 }
-
-const RHYTHM: Record<ReviewEvery, string> = { quarter: 'P3M', 'half-year': 'P6M', year: 'P1Y' };
 
 interface Context {
   org: LoadedOrganisation;
@@ -118,13 +116,14 @@ function registration(answer: Answer, ctx: Context, items: readonly EvidenceReco
   }
   const control = ctx.org.controls.get(ctx.task.control);
   const renewed = [...current].filter((e) => e.validUntil).sort((a, b) => String(a.validUntil).localeCompare(String(b.validUntil)))[0];
-  const validFor = answer.validFor ?? (renewed ? undefined : RHYTHM[control?.reviewEvery ?? 'quarter']);
-  // The period of the evidence it renews, counted from today: a yearly certificate renewed is good for another year.
-  const validUntil = validFor ? addPeriod(ctx.today, validFor) : addDays(ctx.today, daysBetween(renewed!.collected, renewed!.validUntil as string));
+  // Not given: the period of the evidence it renews, counted from today, else the control's review rhythm (input-rules.ts).
+  const given = answer.validFor;
+  const defaulted = given ? undefined : defaultValidity(ctx.today, control?.reviewEvery, renewed);
+  const validUntil = given ? addPeriod(ctx.today, given) : defaulted!.validUntil;
   // New evidence holds today and not for ever (P0D ended yesterday); an inherited period is held to the same bound.
   const validity = whyNotNewValidity(ctx.today, validUntil, ctx.today, `${ctx.today} in ${ctx.org.organisation.timeZone}`);
-  if (validity && validFor) throw new InputError(`validFor: ${validFor} from ${ctx.today} ${validity}`);
-  if (validity) throw new InputError(`validFor: not given, so the period of evidence ${renewed!.id} it renews (${renewed!.collected} to ${renewed!.validUntil}) would be inherited, and from ${ctx.today} it ${validity}; give validFor`);
+  if (validity && given) throw new InputError(`validFor: ${given} from ${ctx.today} ${validity}`);
+  if (validity) throw new InputError(`validFor: ${defaulted?.inherited ? whyNotInherited(defaulted.inherited, ctx.today, validity) : `not given, so the control's review rhythm (${REVIEW_RHYTHM[control?.reviewEvery ?? 'quarter']} from ${ctx.today}) would apply, and it ${validity}; give validFor`}`);
   const id = `${ctx.task.id}/${file.sha256.slice(0, 12)}`;
   const register: EvidenceRecord = {
     id,
