@@ -384,7 +384,7 @@ describe('the audit package of the sample organisation', () => {
       const made = await run(['export', '--period', '2026-Q4', '--format', 'oscal', '--out', out, ...store]);
       expect(made.stderr).toBe('');
       expect(made.code).toBe(0);
-      expect(made.stdout).toMatch(/^Audit package 2026-Q4 of harbour-ledger \(oscal\) written to .*package: 8 files, manifest signed with Ed25519 key [0-9a-f]{16}; audit chain head \d+ \([0-9a-f]{64}\)\./);
+      expect(made.stdout).toMatch(/^Audit package 2026-Q4 of harbour-ledger \(oscal\) written to .*package: 7 files and the manifest\.json that lists them, signed with Ed25519 key [0-9a-f]{16}; audit chain head \d+ \([0-9a-f]{64}\)\./);
       const keyFile = path.join(tempDir('export-cli-key-'), 'public.pem');
       writeFileSync(keyFile, signer.publicKeyPem);
       const verified = await run(['export', 'verify', out, '--public-key', keyFile]);

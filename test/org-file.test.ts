@@ -507,8 +507,13 @@ describe('platforms, roles, groups and acceptances', () => {
     expect(problems(accept)).toEqual([
       `org.yaml:${at(11)}: acceptances[0].approvedBy: is required: the person who approved accepting the risk`,
       `org.yaml:${at(11)}: acceptances[0].until: is required`,
-      `org.yaml:${at(12)}: acceptances[1].gap: "no-such-rule:source:hr" "no-such-rule" is not a rule (rules: ${RULE_IDS.join(', ')})`,
+      `org.yaml:${at(12)}: acceptances[1].gap: "no-such-rule:source:hr": "no-such-rule" is not a rule (rules: ${RULE_IDS.join(', ')})`,
     ]);
+  });
+
+  it('quotes a gap that is no rule at all once, not twice', () => {
+    const accept = withLines('acceptances:', '  - { gap: "nonsense", reason: later, approvedBy: carol, until: 2027-03-31 }');
+    expect(problems(accept)).toEqual([`org.yaml:${at(11)}: acceptances[0].gap: "nonsense" is not a rule (rules: ${RULE_IDS.join(', ')})`]);
   });
 
   it('refuses a region name providers use for different countries when neither provider nor country says which, naming the field, its line and both places', () => {

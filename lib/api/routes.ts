@@ -14,14 +14,14 @@ import { Quarter } from '../domain/review/review.ts';
 import { TASK_RESULTS } from '../domain/vocabulary.ts';
 import { listEvidenceRows, showControl } from '../usecases/controls/show.ts';
 import { EvidenceSubmission, registerEvidence } from '../usecases/evidence/register.ts';
-import { answerTask } from '../usecases/review/answer.ts';
+import { answerTask, NoSuchTask } from '../usecases/review/answer.ts';
 import { listTasks, resolveQuarter, showReview, soaOf, type TaskView } from '../usecases/review/show.ts';
 import { listRunRecords, PeriodFilter, runAsSeenBy, showRun, startRunNow, WorkflowParam } from '../usecases/runs/runs-by-api.ts';
 import { InputError, NotFoundError } from '../errors.ts';
 import { localDate } from '../domain/review/quarter.ts';
 import type { Ports } from '../usecases/ports.ts';
 import { AlertStatus, Disposition } from '../domain/monitoring/alert.ts';
-import { acknowledgeAlert, alertsHandledBy, listAlerts, quarterStats, resolveAlert } from '../usecases/monitoring/alerts.ts';
+import { acknowledgeAlert, alertsHandledBy, listAlerts, NoSuchAlert, quarterStats, resolveAlert } from '../usecases/monitoring/alerts.ts';
 import { AuditBound, readAuditPeriod, verifyAudit } from '../usecases/audit/trail.ts';
 import { downloadPackage } from '../usecases/export/download.ts';
 import { pageOf, PageQuery } from './pages.ts';
@@ -62,6 +62,11 @@ async function statusDay(rt: Ports, orgId: string, now: Date): Promise<string> {
   const org = await rt.organisations.settings(orgId);
   // Not imported: the read keyed by it answers 404, so any day will do.
   return localDate(now, org?.timeZone ?? 'UTC');
+}
+
+/** An unknown alert's refusal, pointing to the route that lists them rather than the command. */
+function alertsListedHere(error: unknown): never {
+  throw error instanceof NoSuchAlert ? new NoSuchAlert(error.id, error.orgId, 'GET /v1/alerts') : error;
 }
 
 /** An owner sees their own; the other roles that reach a route see everyone's. */
@@ -132,7 +137,8 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/reviews/{quarter}',
     roles: EVERYONE_WHO_READS,
     params: z.strictObject({ quarter: Quarter }),
-    handle: async ({ rt, principal, params, now }) => ({ json: await showReview(rt, principal.orgId, params.quarter, now) }),
+    // A scheduler (or an admin) opens the quarter under way's review through POST /v1/runs, as the command line's review open does.
+    handle: async ({ rt, principal, params, now }) => ({ json: await showReview(rt, principal.orgId, params.quarter, now, () => 'an admin or a scheduler opens it with POST /v1/runs {"workflow":"quarterly-review"}') }),
   }),
   route({
     method: 'GET',
@@ -180,6 +186,8 @@ export const ROUTES: readonly RouteSpec[] = [
         // The use case names the answer's own fields (the command line and the answers file
         // say them their way); here they are the body's.
         if (error instanceof InputError && ANSWER_FIELD.test(error.message)) throw new InputError(`body.${error.message}`);
+        // Its task list is a route here, not a command.
+        if (error instanceof NoSuchTask) throw new NoSuchTask(error.taskId, `GET /v1/tasks?quarter=${params.quarter}`);
         throw error;
       });
       return { json: { task: { id: task.id, status: task.status, result: task.result, evidence: task.evidence, version: task.version } } };
@@ -244,8 +252,14 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/alerts/stats',
     roles: EVERYONE_WHO_READS,
-    query: z.strictObject({ period: Quarter }),
-    handle: async ({ rt, principal, query, now }) => ({ json: await quarterStats(rt, principal.orgId, query.period, now) }),
+    // No period: the quarter under way, as the command line's --period defaults.
+    query: z.strictObject({ period: Quarter.optional() }),
+    handle: async ({ rt, principal, query, now }) => ({
+      json: await quarterStats(rt, principal.orgId, query.period, now).catch((error: unknown) => {
+        // The use case names the field "period:" whoever asked; here it is the query's (query.period, as the schema says it).
+        throw error instanceof InputError && error.message.startsWith('period: ') ? new InputError(`query.${error.message}`) : error;
+      }),
+    }),
   }),
   route({
     method: 'POST',
@@ -254,7 +268,7 @@ export const ROUTES: readonly RouteSpec[] = [
     params: z.strictObject({ id: z.string().min(1).max(80) }),
     body: z.strictObject({ comment: z.string().max(4000, 'must be at most 4,000 characters').optional() }),
     handle: async ({ rt, principal, params, body, now }) => ({
-      json: { alert: await acknowledgeAlert(rt, { orgId: principal.orgId, id: params.id, as: principal.person, now, ...(body.comment !== undefined ? { comment: body.comment } : {}) }) },
+      json: { alert: await acknowledgeAlert(rt, { orgId: principal.orgId, id: params.id, as: principal.person, now, ...(body.comment !== undefined ? { comment: body.comment } : {}) }).catch(alertsListedHere) },
     }),
   }),
   route({
@@ -264,7 +278,7 @@ export const ROUTES: readonly RouteSpec[] = [
     params: z.strictObject({ id: z.string().min(1).max(80) }),
     body: z.strictObject({ disposition: Disposition, comment: z.string().max(4000, 'must be at most 4,000 characters').optional() }),
     handle: async ({ rt, principal, params, body, now }) => ({
-      json: { alert: await resolveAlert(rt, { orgId: principal.orgId, id: params.id, as: principal.person, now, disposition: body.disposition, ...(body.comment !== undefined ? { comment: body.comment } : {}) }) },
+      json: { alert: await resolveAlert(rt, { orgId: principal.orgId, id: params.id, as: principal.person, now, disposition: body.disposition, ...(body.comment !== undefined ? { comment: body.comment } : {}) }).catch(alertsListedHere) },
     }),
   }),
   route({

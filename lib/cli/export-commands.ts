@@ -49,7 +49,7 @@ export function addExportCommands(program: Command, cli: ExportCli): void {
         const written = await writePackageDir(dir, files, { force: Boolean(opts.force) });
         const head = manifest.audit.hash ? `audit chain head ${manifest.audit.seq} (${manifest.audit.hash})` : `${manifest.audit.seq} audit entries held, none sealed yet`;
         process.stdout.write(
-          `Audit package ${period} of ${orgId} (${format}) written to ${written}: ${files.length} files, manifest signed with ${manifest.signature.algorithm} key ${manifest.signature.keyId}; ${head}.\n` +
+          `Audit package ${period} of ${orgId} (${format}) written to ${written}: ${manifest.files.length} files and the manifest.json that lists them, signed with ${manifest.signature.algorithm} key ${manifest.signature.keyId}; ${head}.\n` +
             `Check it with: compliance export verify ${dir}\n`,
         );
       });

@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander';
 import type { AlertStatus } from '../domain/monitoring/alert.ts';
 import { DISPOSITIONS, type Disposition } from '../domain/vocabulary.ts';
-import { DependencyError } from '../errors.ts';
+import { DependencyError, InputError } from '../errors.ts';
 import { parseQuarter } from './review-commands.ts';
 import type { GlobalOptions, Session } from './session.ts';
 
@@ -143,10 +143,11 @@ export function addMonitoringCommands(program: Command, cli: MonitoringCli): voi
       const named = opts.period === undefined ? undefined : parseQuarter(opts.period, '--period');
       await cli.withSession(options, async (session) => {
         const { quarterStats } = await import('../usecases/monitoring/alerts.ts');
-        const { quarterAt } = await import('../domain/review/quarter.ts');
         const orgId = await cli.resolveOrg(session, opts.org);
-        const org = await session.rt.organisations.settings(orgId);
-        const stats = await quarterStats(session.rt, orgId, named ?? quarterAt(session.now, org?.timeZone ?? 'UTC'), session.now);
+        const stats = await quarterStats(session.rt, orgId, named, session.now).catch((error: unknown) => {
+          // The use case names the field "period:" whoever asked; here it is the option.
+          throw error instanceof InputError && error.message.startsWith('period: ') ? new InputError(`--${error.message}`) : error;
+        });
         cli.print(options, (await output()).formatStats(stats), stats);
       });
     });

@@ -3,7 +3,7 @@
 import { Argument, Option, type Command } from 'commander';
 import { isQuarter, QUARTER_RULE, type Quarter } from '../domain/review/quarter.ts';
 import { TASK_RESULTS, type TaskResult } from '../domain/vocabulary.ts';
-import { UsageError } from '../errors.ts';
+import { InputError, UsageError } from '../errors.ts';
 import type { GlobalOptions, Session } from './session.ts';
 
 /** What the commands print, loaded when one runs (it brings the CSV writer and the table layout). */
@@ -81,6 +81,10 @@ export function addReviewCommands(program: Command, cli: ReviewCli): void {
         const { listTasks, resolveQuarter } = await import('../usecases/review/show.ts');
         const orgId = await cli.resolveOrg(session, opts.org);
         const tasks = await listTasks(session.rt, orgId, await resolveQuarter(session.rt, orgId, session.now, named), opts.owner);
+        // As task delegate --to: a name that is no one's is a mistake, not an empty list (one who has left still lists the tasks they held).
+        if (opts.owner !== undefined && tasks.length === 0 && !(await session.rt.organisations.load(orgId))?.people.has(opts.owner)) {
+          throw new InputError(`--owner: "${opts.owner}" is not a person of ${orgId}`);
+        }
         cli.print(options, (await output()).formatTasks(tasks), tasks);
       });
     });

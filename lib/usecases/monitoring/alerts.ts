@@ -7,7 +7,7 @@ import type { MonitoringDay } from '../../domain/monitoring/records.ts';
 import { alertStats, type AlertStats } from '../../domain/monitoring/stats.ts';
 import { redact } from '../../domain/detect/redact.ts';
 import { localMoment } from '../../domain/local-time.ts';
-import { firstDayOf, lastDayOf, localDate, notBegun, type Quarter } from '../../domain/review/quarter.ts';
+import { firstDayOf, lastDayOf, localDate, notBegun, quarterAt, type Quarter } from '../../domain/review/quarter.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
 import type { Organisation } from '../../domain/org/org.ts';
 import type { Ports } from '../ports.ts';
@@ -47,11 +47,25 @@ export interface AlertDecision {
   comment?: string;
 }
 
+/**
+ * No alert of that id. The message points to where the alerts are listed: the command
+ * line's `compliance alerts list` unless told otherwise (the HTTP API names its route).
+ */
+export class NoSuchAlert extends NotFoundError {
+  readonly id: string;
+  readonly orgId: string;
+  constructor(id: string, orgId: string, listedAt = 'compliance alerts list') {
+    super(`no alert "${id}" in ${orgId}: see ${listedAt}`);
+    this.id = id;
+    this.orgId = orgId;
+  }
+}
+
 /** The alert `d` may decide, and the organisation's time zone, in which its refusals give times. */
 async function decidable(rt: Pick<Ports, 'alerts' | 'organisations'>, d: AlertDecision): Promise<{ alert: Alert; when: (iso: string | undefined) => string }> {
   const [alert, loaded] = await Promise.all([rt.alerts.get(d.orgId, d.id), rt.organisations.load(d.orgId)]);
   if (!loaded) throw new NotFoundError(`organisation "${d.orgId}" has not been imported`);
-  if (!alert) throw new NotFoundError(`no alert "${d.id}" in ${d.orgId}: see compliance alerts list`);
+  if (!alert) throw new NoSuchAlert(d.id, d.orgId);
   if (!loaded.people.has(d.as)) throw new InputError(`--as: "${d.as}" is not one of ${d.orgId}'s people`);
   if (alert.person === d.as) throw new ForbiddenError(`${d.as} may not handle alert ${d.id}: it is about their own activity; its recipients, the security contact or the compliance contact handle it`);
   if (!handlesAlert(loaded.organisation, alert, d.as)) throw new ForbiddenError(`${d.as} may not handle alert ${d.id}: its recipients, the security contact and the compliance contact may`);
@@ -129,10 +143,12 @@ export async function monitoringRecord(rt: Pick<Ports, 'events'>, orgId: string,
 
 export type QuarterStats = AlertStats & { monitoring: MonitoringRecord };
 
-/** How the quarter's alerts were handled, and what monitoring did in it; refused for a quarter not yet begun, whose figures would all be nothing. */
-export async function quarterStats(rt: Pick<Ports, 'alerts' | 'events' | 'organisations'>, orgId: string, quarter: Quarter, now: Date): Promise<QuarterStats> {
+/** How the quarter's alerts were handled (the one under way when none is named), and what monitoring did in it; refused for a quarter not yet begun, whose figures would all be nothing. */
+export async function quarterStats(rt: Pick<Ports, 'alerts' | 'events' | 'organisations'>, orgId: string, named: Quarter | undefined, now: Date): Promise<QuarterStats> {
   const org = await rt.organisations.settings(orgId);
   if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
+  // None named: the quarter under way in the organisation's time zone (the command line's --period and the API's ?period= alike).
+  const quarter = named ?? quarterAt(now, org.timeZone);
   const early = notBegun(quarter, localDate(now, org.timeZone), org.timeZone);
   if (early) throw new InputError(`period: ${early}`);
   const from = firstDayOf(quarter);

@@ -68,11 +68,23 @@ export function readOnce<T>(read: () => Promise<T>): () => Promise<T> {
     }));
 }
 
+/**
+ * No task of that id. The message points to where the tasks are listed: the command
+ * line's `compliance task list` unless told otherwise (the HTTP API names its route).
+ */
+export class NoSuchTask extends NotFoundError {
+  readonly taskId: string;
+  constructor(taskId: string, listedAt = 'compliance task list') {
+    super(`no task "${taskId}" (tasks are named <quarter>/<control>, e.g. 2026-Q4/A.8.15: see ${listedAt})`);
+    this.taskId = taskId;
+  }
+}
+
 async function context(rt: Ports, orgId: string, taskId: string, now: Date, reads: Reads = {}): Promise<Context> {
   const org = await (reads.org ? reads.org() : rt.organisations.load(orgId));
   if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
   const task = reads.task ?? (await rt.reviews.task(orgId, taskId));
-  if (!task) throw new NotFoundError(`no task "${taskId}" (tasks are named <quarter>/<control>, e.g. 2026-Q4/A.8.15: see compliance task list)`);
+  if (!task) throw new NoSuchTask(taskId);
   if (task.closedAt) throw new ConflictError(`the ${task.quarter} review is closed: task ${task.id} takes no more answers or decisions`);
   return { org, task, today: localDate(now, org.organisation.timeZone) };
 }

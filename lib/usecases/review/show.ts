@@ -1,7 +1,7 @@
 // What people read of reviews: one quarter's review with its tasks and
 // nonconformities (`compliance review show`), the tasks waiting for someone
 // (`compliance task list`) and the Statement of Applicability (`compliance soa`).
-import { localDate, quarterAt, type Quarter } from '../../domain/review/quarter.ts';
+import { lastDayOf, localDate, notBegun, quarterAt, type Quarter } from '../../domain/review/quarter.ts';
 import { resultOf, tally } from '../../domain/review/close.ts';
 import type { Nonconformity, Review, ReviewSummary, Task, TaskEvidence } from '../../domain/review/review.ts';
 import { evidenceStatusByControl, reviewResults, statementOfApplicability, type ControlReview, type SoaRow } from '../../domain/review/soa.ts';
@@ -65,9 +65,31 @@ export async function resolveQuarter(rt: Ports, orgId: string, now: Date, named?
   return latest ?? current;
 }
 
-export async function showReview(rt: Ports, orgId: string, quarter: Quarter, now: Date): Promise<ReviewView> {
+/**
+ * Why `quarter` has no review to show, suggesting only what can work: a review opens
+ * for the quarter under way only, so an ended quarter's was never held and one not begun
+ * cannot be opened yet; for the quarter under way, `opens` says how to open it (each door
+ * its own way: `compliance review open 2026-Q4`, or POST /v1/runs).
+ */
+export function noReview(orgId: string, quarter: Quarter, now: Date, timeZone: string, opens: string): NotFoundError {
+  const today = localDate(now, timeZone);
+  if (today > lastDayOf(quarter)) {
+    return new NotFoundError(`"${orgId}" held no review of ${quarter}: the quarter ended on ${lastDayOf(quarter)} (in ${timeZone}), and a review opens only while its quarter is under way`);
+  }
+  const early = notBegun(quarter, today, timeZone);
+  if (early) return new NotFoundError(`no review of ${quarter} for "${orgId}": ${early}, and a review opens only while its quarter is under way`);
+  return new NotFoundError(`no review of ${quarter} has been opened for "${orgId}" yet: ${opens}`);
+}
+
+/** How the command line opens the quarter's review (showReview's `opens`). */
+export const opensByCommand = (quarter: Quarter) => `open it with compliance review open ${quarter}`;
+
+export async function showReview(rt: Ports, orgId: string, quarter: Quarter, now: Date, opens: (quarter: Quarter) => string = opensByCommand): Promise<ReviewView> {
   const [org, review, tasks, ncs] = await Promise.all([rt.organisations.settings(orgId), rt.reviews.get(orgId, quarter), rt.reviews.tasks(orgId, quarter), rt.reviews.nonconformities(orgId)]);
-  if (!review) throw new NotFoundError(`no review of ${quarter} has been opened for "${orgId}" (compliance review open ${quarter})`);
+  if (!review) {
+    if (!org) throw new NotFoundError(`organisation "${orgId}" has not been imported`);
+    throw noReview(orgId, quarter, now, org.timeZone, opens(quarter));
+  }
   return reviewView(quarter, review, tasks, ncs, org?.timeZone, now);
 }
 
