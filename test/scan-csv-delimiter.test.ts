@@ -11,11 +11,9 @@ import { readFileRecords } from '../lib/adapters/sources/local-files.ts';
 import { readS3Prefix } from '../lib/adapters/sources/s3-source.ts';
 import { sniffDelimiter } from '../lib/adapters/sources/table-layout.ts';
 import { detectRecords, type SourceRecord } from '../lib/domain/detect/records.ts';
-import { FindingJson } from '../lib/cli/scan-json.ts';
-import { scanPathsParallel, type PartFound } from '../lib/cli/scan-pool.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { FakeS3 } from './support/fake-s3.ts';
-import { putTable, readTable, scanTable, where, type Found } from './support/csv-tables.ts';
+import { expectPartsScanAsOne, putTable, readTable, scanTable, where, type Found } from './support/csv-tables.ts';
 
 const KEY = 'csv-delimiter-test-key';
 
@@ -158,12 +156,7 @@ describe('a large semicolon CSV cut into parts for several threads', () => {
       expect(whole.records).toHaveLength(3000);
       const one = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
       expect((one.findings as Found[]).filter((f) => f.column === 'mobile')).toHaveLength(3000);
-      const found: PartFound[] = [];
-      const summary = await scanPathsParallel([file], { hashKey: KEY }, (p) => found.push(p), { threads: 2, partBytes: 16 * 1024, mode: 'json' });
-      expect(found.length).toBe(parts.length);
-      const writer = new FindingJson();
-      expect(Buffer.concat(found.map((p) => p.json)).toString()).toBe(one.findings.map((f) => `,\n    ${writer.text(f)}`).join(''));
-      expect(JSON.stringify(summary.files)).toBe(JSON.stringify(one.files));
+      await expectPartsScanAsOne(file, one, parts.length, KEY);
     }
   });
 

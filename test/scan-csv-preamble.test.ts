@@ -14,11 +14,9 @@ import { readChatTable } from '../lib/adapters/sources/chat-table.ts';
 import { splitFile } from '../lib/adapters/sources/file-parts.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { readXlsxRows } from '../lib/adapters/sources/xlsx-reader.ts';
-import { FindingJson } from '../lib/cli/scan-json.ts';
-import { scanPathsParallel, type PartFound } from '../lib/cli/scan-pool.ts';
 import { headerIndex, recordShape, type RecordShape } from '../lib/adapters/sources/table-layout.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
-import { putTable, readTable, scanTable, where, type Found } from './support/csv-tables.ts';
+import { expectPartsScanAsOne, putTable, readTable, scanTable, where, type Found } from './support/csv-tables.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 const KEY = 'csv-preamble-test-key';
@@ -293,11 +291,6 @@ describe('a CSV file with a preamble, cut into parts for several threads', () =>
     const one = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
     expect((one.findings as Found[]).filter((f) => f.column === 'mobile')).toHaveLength(3000);
     expect((one.findings as Found[]).filter((f) => f.row === undefined).map((f) => [f.line, f.masked])).toEqual([[1, '+852 ****5432']]);
-    const found: PartFound[] = [];
-    const summary = await scanPathsParallel([file], { hashKey: KEY }, (p) => found.push(p), { threads: 2, partBytes: 16 * 1024, mode: 'json' });
-    expect(found.length).toBe(parts.length);
-    const writer = new FindingJson();
-    expect(Buffer.concat(found.map((p) => p.json)).toString()).toBe(one.findings.map((f) => `,\n    ${writer.text(f)}`).join(''));
-    expect(JSON.stringify(summary.files)).toBe(JSON.stringify(one.files));
+    await expectPartsScanAsOne(file, one, parts.length, KEY);
   });
 });

@@ -4,7 +4,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCsvRecords, type CsvReadOptions, type CsvRecord, type CsvReport } from '../../lib/adapters/sources/csv-reader.ts';
 import { sourceReaders } from '../../lib/adapters/sources/source-reader.ts';
-import { scanPaths } from '../../lib/usecases/scan/scan-files.ts';
+import { expect } from 'vitest';
+import { FindingJson } from '../../lib/cli/scan-json.ts';
+import { scanPathsParallel, type PartFound } from '../../lib/cli/scan-pool.ts';
+import { scanPaths, type ScanResult } from '../../lib/usecases/scan/scan-files.ts';
 import { tempDir } from './temp-dir.ts';
 
 export type Found = { type: string; file?: string; line?: number; row?: number; column?: string; sheet?: string; masked: string };
@@ -32,4 +35,17 @@ export async function readTable(file: string, options: CsvReadOptions = {}): Pro
   const records: CsvRecord[] = [];
   for await (const r of readCsvRecords(file, { ...options, report: (x) => (report = x) })) records.push(r);
   return { records, report: report! };
+}
+
+/**
+ * Scans `file` on two threads, cut into parts of `partBytes`, and expects what one thread
+ * gave (`one`): a result per part, the same findings' JSON in the same order, the same files.
+ */
+export async function expectPartsScanAsOne(file: string, one: ScanResult, parts: number, hashKey: string, partBytes = 16 * 1024): Promise<void> {
+  const found: PartFound[] = [];
+  const summary = await scanPathsParallel([file], { hashKey }, (p) => found.push(p), { threads: 2, partBytes, mode: 'json' });
+  expect(found.length).toBe(parts);
+  const writer = new FindingJson();
+  expect(Buffer.concat(found.map((p) => p.json)).toString()).toBe(one.findings.map((f) => `,\n    ${writer.text(f)}`).join(''));
+  expect(JSON.stringify(summary.files)).toBe(JSON.stringify(one.files));
 }
