@@ -68,7 +68,7 @@ export const VALIDITY_YEARS = 10;
 export const latestValidUntil = (collected: string): string => addPeriod(collected, `P${VALIDITY_YEARS}Y`);
 
 /** How long a control's review rhythm is: new evidence given no validity holds for one round of review. */
-export const REVIEW_RHYTHM: Record<ReviewEvery, string> = { quarter: 'P3M', 'half-year': 'P6M', year: 'P1Y' };
+const REVIEW_RHYTHM: Record<ReviewEvery, string> = { quarter: 'P3M', 'half-year': 'P6M', year: 'P1Y' };
 
 /** The item new evidence renews, as far as its validity goes. */
 export interface Renewed {
@@ -87,7 +87,7 @@ export interface Renewed {
  * would keep the control current for ever, and the sweep would never chase it.
  * `inherited`: the renewed item whose period was taken, for the caller's messages.
  */
-export function defaultValidity(collected: string, reviewEvery: ReviewEvery | undefined, renewed?: Renewed): { validUntil: string; inherited?: Renewed & { validUntil: string } } {
+export function defaultValidity(collected: string, reviewEvery: ReviewEvery | undefined, renewed?: Renewed): DefaultValidity {
   if (renewed?.validUntil !== undefined) {
     const inherited = { ...renewed, validUntil: renewed.validUntil };
     return { validUntil: addDays(collected, daysBetween(renewed.collected, renewed.validUntil)), inherited };
@@ -95,9 +95,16 @@ export function defaultValidity(collected: string, reviewEvery: ReviewEvery | un
   return { validUntil: addPeriod(collected, REVIEW_RHYTHM[reviewEvery ?? 'quarter']) };
 }
 
-/** Why a period inherited from `renewed` cannot be new evidence's (`why` from whyNotNewValidity), for the field `validFor`. */
-export const whyNotInherited = (renewed: Renewed & { validUntil: string }, collected: string, why: string): string =>
-  `not given, so the period of evidence ${renewed.id} it renews (${renewed.collected} to ${renewed.validUntil}) would be inherited, and from ${collected} it ${why}; give validFor`;
+export type DefaultValidity = { validUntil: string; inherited?: Renewed & { validUntil: string } };
+
+/**
+ * Why the validity defaultValidity gave new evidence collected on `collected` (for a control
+ * reviewed every `reviewEvery`) cannot be its (`why` from whyNotNewValidity), for the field `validFor`.
+ */
+export const whyNotDefault = (d: DefaultValidity, reviewEvery: ReviewEvery | undefined, collected: string, why: string): string =>
+  d.inherited
+    ? `not given, so the period of evidence ${d.inherited.id} it renews (${d.inherited.collected} to ${d.inherited.validUntil}) would be inherited, and from ${collected} it ${why}; give validFor`
+    : `not given, so the control's review rhythm (${REVIEW_RHYTHM[reviewEvery ?? 'quarter']} from ${collected}) would apply, and it ${why}`;
 
 /**
  * Why new evidence collected on `collected` and valid until `validUntil` (its last valid

@@ -7,7 +7,7 @@
 // period of the item it renews, else the control's review rhythm
 // (lib/domain/evidence/input-rules.ts). It is never registered without an end.
 import { z } from 'zod';
-import { defaultValidity, REVIEW_RHYTHM, whyNotInherited, whyNotNewValidity } from '../../domain/evidence/input-rules.ts';
+import { defaultValidity, whyNotDefault, whyNotNewValidity } from '../../domain/evidence/input-rules.ts';
 import { whyNotCurrent } from '../../domain/evidence/lapse-policy.ts';
 import { redact } from '../../domain/detect/redact.ts';
 import { Evidence, type EvidenceRecord } from '../../domain/org/org.ts';
@@ -61,8 +61,7 @@ export async function registerEvidence(rt: Ports, orgId: string, person: string,
   const validUntil = evidence.validUntil ?? defaulted!.validUntil;
   // New evidence must hold today and not for ever; the organisation file, which records history, is not held to this.
   const validity = whyNotNewValidity(evidence.collected, validUntil, today, `${today} in ${org.organisation.timeZone}`);
-  if (validity && defaulted?.inherited) throw new InputError(`body.validFor: ${whyNotInherited(defaulted.inherited, evidence.collected, validity)}`);
-  if (validity && defaulted) throw new InputError(`body.validFor: not given, so the control's review rhythm (${REVIEW_RHYTHM[control.reviewEvery]} from ${evidence.collected}) would apply, and it ${validity}`);
+  if (validity && defaulted) throw new InputError(`body.validFor: ${whyNotDefault(defaulted, control.reviewEvery, evidence.collected, validity)}`);
   if (validity) throw new InputError(`body.${fields.validFor !== undefined ? 'validFor' : 'validUntil'}: ${validity}`);
   const record: EvidenceRecord = {
     ...evidence,

@@ -6,7 +6,7 @@
 import { addPeriod } from '../../domain/dates.ts';
 import { redact } from '../../domain/detect/redact.ts';
 import { evidenceStatus, whyNotCurrent } from '../../domain/evidence/lapse-policy.ts';
-import { defaultValidity, notOneLine, REVIEW_RHYTHM, whyNotInherited, whyNotNewValidity } from '../../domain/evidence/input-rules.ts';
+import { defaultValidity, notOneLine, whyNotDefault, whyNotNewValidity } from '../../domain/evidence/input-rules.ts';
 import { EvidenceLocation, type EvidenceRecord, type LoadedOrganisation } from '../../domain/org/org.ts';
 import { answererOf } from '../../domain/review/reminders.ts';
 import type { Task, TaskEvidence, TaskResult } from '../../domain/review/review.ts';
@@ -135,7 +135,7 @@ function registration(answer: Answer, ctx: Context, items: readonly EvidenceReco
   // New evidence holds today and not for ever (P0D ended yesterday); an inherited period is held to the same bound.
   const validity = whyNotNewValidity(ctx.today, validUntil, ctx.today, `${ctx.today} in ${ctx.org.organisation.timeZone}`);
   if (validity && given) throw new InputError(`validFor: ${given} from ${ctx.today} ${validity}`);
-  if (validity) throw new InputError(`validFor: ${defaulted?.inherited ? whyNotInherited(defaulted.inherited, ctx.today, validity) : `not given, so the control's review rhythm (${REVIEW_RHYTHM[control?.reviewEvery ?? 'quarter']} from ${ctx.today}) would apply, and it ${validity}; give validFor`}`);
+  if (validity) throw new InputError(`validFor: ${whyNotDefault(defaulted!, control?.reviewEvery, ctx.today, validity)}`);
   const id = `${ctx.task.id}/${file.sha256.slice(0, 12)}`;
   const register: EvidenceRecord = {
     id,
