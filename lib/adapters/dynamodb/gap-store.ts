@@ -6,7 +6,7 @@
 // (a retry writes the same items again).
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit/audit.ts';
-import { AnalysisRecord, Gap, severityRank } from '../../domain/gaps/gap.ts';
+import { AnalysisRecord, Gap, gapSubject, severityRank } from '../../domain/gaps/gap.ts';
 import type { AnalysisOutline } from '../../usecases/ports.ts';
 import type { Store } from './client.ts';
 import { auditEntity } from './audit.ts';
@@ -50,7 +50,7 @@ export async function openGaps(store: Store, orgId: string): Promise<Gap[]> {
 /** One audit entry per change, stamped with the analysis's moment, so a retried analysis appends nothing twice. */
 function auditOf(a: AnalysisRecord): AuditEvent[] {
   return (['opened', 'closed', 'reopened', 'expired', 'accepted'] as const).flatMap((kind) =>
-    a[kind].map((id): AuditEvent => ({ orgId: a.orgId, at: a.asOf, event: `gap.${kind}`, subject: keys.gap(a.orgId, id).SK, actor: a.id })),
+    a[kind].map((id): AuditEvent => ({ orgId: a.orgId, at: a.asOf, event: `gap.${kind}`, subject: gapSubject(id), actor: a.id })),
   );
 }
 

@@ -38,7 +38,7 @@
 import path from 'node:path';
 
 /** Records before the header, at most. */
-export const MAX_PREAMBLE_RECORDS = 10;
+const MAX_PREAMBLE_RECORDS = 10;
 /** Records after a header candidate looked at for one as wide as a data row. */
 const DATA_LOOKAHEAD = 3;
 /** Records headerIndex needs to decide (fewer when the table has fewer). */
@@ -165,7 +165,7 @@ export function sepLine(line: string): SepLine | undefined {
 }
 
 /** Records sniffDelimiter looks at, at most. */
-export const SNIFF_RECORDS = 20;
+const SNIFF_RECORDS = 20;
 /** Text sniffDelimiter looks at, at most (UTF-16 code units). */
 export const SNIFF_CHARS = 64 * 1024;
 

@@ -31,6 +31,9 @@ export const Severity = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof Severity>;
 
 /** 1 for critical .. 4 for low: sorts most severe first as a string digit. */
+/** The audit trail's subject of a gap's entries (gap-store.ts writes them; a past report reads them). */
+export const gapSubject = (gapId: string): string => `GAP#${gapId}`;
+
 export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s) + 1;
 
 export const GapStatus = z.enum(['open', 'closed', 'accepted']);

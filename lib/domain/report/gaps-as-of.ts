@@ -18,14 +18,11 @@
 //   accepted, as the trail says).
 import type { AuditEvent } from '../audit/audit.ts';
 import type { Acceptance } from '../gaps/acceptance.ts';
-import type { AnalysisRecord, Gap } from '../gaps/gap.ts';
+import { gapSubject, type AnalysisRecord, type Gap } from '../gaps/gap.ts';
 import { dateIn } from '../../workflows/declarations.ts';
 
 export type GapStanding = 'open' | 'accepted';
 export type GapTrailEntry = Pick<AuditEvent, 'at' | 'event' | 'subject'>;
-
-/** The audit trail's subject of a gap's entries. */
-export const gapSubject = (gapId: string): string => `GAP#${gapId}`;
 
 const STATUS_AFTER: Readonly<Record<string, Gap['status']>> = {
   'gap.opened': 'open',

@@ -15,10 +15,10 @@ import { jurisdictionOfStorage, type Jurisdiction } from '../../domain/datamap/r
 import { localTime } from '../../domain/local-time.ts';
 import { DEFAULT_RISK_POLICY } from '../../domain/gaps/risk.ts';
 import type { Language } from '../../domain/org/org.ts';
-import { gapsAsOf, gapsChangedSince, gapSubject, type GapTrailEntry } from '../../domain/report/gaps-as-of.ts';
+import { gapsAsOf, gapsChangedSince, type GapTrailEntry } from '../../domain/report/gaps-as-of.ts';
 import { addDays } from '../../domain/dates.ts';
 import { startOfLocalDay } from '../../domain/export/period.ts';
-import type { Gap } from '../../domain/gaps/gap.ts';
+import { gapSubject, type Gap } from '../../domain/gaps/gap.ts';
 import type { AnalysisOutline } from '../ports.ts';
 import { dataMapSection, freshnessAttention, freshnessByTheme, freshnessOverTime, gapsSection, monthEnds, reviewSection, riskSection } from '../../domain/report/summarise.ts';
 import type { ReportView } from '../../domain/report/view.ts';
