@@ -11,8 +11,8 @@ import { Evidence } from '../lib/domain/org/org.ts';
 import { applyAnswers } from '../lib/usecases/review/apply-answers.ts';
 import type { EvidenceFile } from '../lib/usecases/review/answer.ts';
 import { listEvidenceRows, showControl } from '../lib/usecases/controls/show.ts';
-import { localWebAuth, setWebAuth, signInCode } from '../lib/web/auth.ts';
-import { call, NOW, ORG, OWNER, sampleApi, type ApiFixture } from './support/api.ts';
+import { signInCode } from '../lib/web/auth.ts';
+import { call, NOW, ORG, OWNER, sampleApiWithPages, type ApiFixture } from './support/api.ts';
 
 const sha = (n: number) => n.toString(16).padStart(4, '0').padEnd(64, 'e');
 /** Noon in Hong Kong on `day` (the sample's time zone), as a clock. */
@@ -25,12 +25,10 @@ describe('new evidence without a validity gets an end', () => {
   const stored = async (control: string, where: (e: { id: string; sha256?: string }) => boolean) => (await api.rt.organisations.evidence(ORG, control)).find(where);
 
   beforeAll(async () => {
-    api = await sampleApi();
-    setWebAuth(localWebAuth(api.key));
+    api = await sampleApiWithPages();
   }, 300_000);
   afterAll(async () => {
     await api?.close();
-    setWebAuth(undefined);
   });
 
   it('POST /v1/evidence: one round of the control\'s review rhythm (A.8.20: quarterly), shown in the 201, lapsed the day after', async () => {

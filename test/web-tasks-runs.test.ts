@@ -5,20 +5,18 @@
 // and the pages' own words where the use cases would point at the command line.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../lib/domain/access/principal.ts';
-import { localWebAuth, setWebAuth, signInCode } from '../lib/web/auth.ts';
-import { call, ORG, OWNER, sampleApi, type ApiFixture } from './support/api.ts';
+import { signInCode } from '../lib/web/auth.ts';
+import { call, ORG, OWNER, sampleApiWithPages, type ApiFixture } from './support/api.ts';
 
 describe('web pages: tasks, review, runs and package', () => {
   let api: ApiFixture;
 
   beforeAll(async () => {
-    api = await sampleApi();
-    setWebAuth(localWebAuth(api.key));
+    api = await sampleApiWithPages();
   }, 180_000);
 
   afterAll(async () => {
     await api?.close();
-    setWebAuth(undefined);
   });
 
   async function sessionCookie(role: Role, person: string): Promise<string> {

@@ -23,7 +23,7 @@ import { verifyPackage } from '../lib/domain/export/manifest.ts';
 import { serveApi } from '../lib/api/local-server.ts';
 import { REPORT_CSP } from '../lib/domain/report/render.ts';
 import { cognitoWebAuth, localWebAuth, setWebAuth, signInCode } from '../lib/web/auth.ts';
-import { ORG, OWNER, sampleApi, tableItems, type ApiFixture } from './support/api.ts';
+import { ORG, OWNER, sampleApiWithPages, tableItems, type ApiFixture } from './support/api.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -36,8 +36,7 @@ describe('web pages in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium; .ci/run does where it is missing) or set CHROMIUM_PATH`);
-    api = await sampleApi();
-    setWebAuth(localWebAuth(api.key));
+    api = await sampleApiWithPages();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     mkdirSync(SHOTS, { recursive: true });
   }, 180_000);
@@ -45,7 +44,6 @@ describe('web pages in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await api?.close();
-    setWebAuth(undefined);
     setReadCacheClock(undefined);
   });
 

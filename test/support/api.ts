@@ -13,6 +13,7 @@ import { serveApi, type LocalServer } from '../../lib/api/local-server.ts';
 import type { Role } from '../../lib/domain/access/principal.ts';
 import { canonicalJson } from '../../lib/domain/canonical-json.ts';
 import { setRuntime, type Runtime } from '../../lib/runtime.ts';
+import { localWebAuth, setWebAuth } from '../../lib/web/auth.ts';
 import { importOrganisationFile } from '../../lib/usecases/org/import.ts';
 import { runRequest } from '../../lib/workflows/declarations.ts';
 import { testRuntime } from './local-store.ts';
@@ -88,6 +89,19 @@ export async function sampleApi(): Promise<ApiFixture> {
     },
     scanRun: scan.name,
     close,
+  };
+}
+
+/** sampleApi with the web pages signing people in by the local key (setWebAuth); its close undoes that too. */
+export async function sampleApiWithPages(): Promise<ApiFixture> {
+  const api = await sampleApi();
+  setWebAuth(localWebAuth(api.key));
+  return {
+    ...api,
+    close: async () => {
+      await api.close();
+      setWebAuth(undefined);
+    },
   };
 }
 
