@@ -105,7 +105,7 @@ describe('names in what a scan shows', () => {
     const { json } = files();
     const result = await runTask({ id: 1, file: json, group: 'contacts.json', options: {}, mode: 'json', keep: 0 });
     if ('error' in result) throw new Error(result.error);
-    const text = new TextDecoder().decode(result.json);
+    const text = Buffer.concat(result.json).toString();
     expect(text).toContain('"pointer":"/contacts/+852 ****4567"');
     expect(rawIn(text)).toEqual([]);
   });

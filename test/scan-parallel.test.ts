@@ -79,7 +79,7 @@ describe('the scan on several threads', () => {
     const one = await scanPaths(sourceReaders(), paths, { hashKey: KEY });
     const { parts, summary } = await parallel(paths, 'json');
     const writer = new FindingJson();
-    expect(Buffer.concat(parts.map((p) => p.json)).toString()).toBe(one.findings.map((f) => `,\n    ${writer.text(f)}`).join(''));
+    expect(Buffer.concat(parts.flatMap((p) => p.json)).toString()).toBe(one.findings.map((f) => `,\n    ${writer.text(f)}`).join(''));
     expect(one.findings.map((f) => writer.text(f))).toEqual(one.findings.map((f) => JSON.stringify(f)));
     expect(summary.files).toEqual(one.files);
     expect(summary.counts).toEqual(one.counts);

@@ -11,6 +11,7 @@ import { filesUnder, readFileRecords, readPathRecords } from '../adapters/source
 import { scanPathsTo, type Finding, type ScanOptions, type ScanSummary } from '../usecases/scan/scan-files.ts';
 import { formatScan } from './scan-output.ts';
 import { FindingJson } from './scan-json.ts';
+import { Utf8Blocks } from './utf8-blocks.ts';
 import type { PartFound } from './scan-pool.ts';
 
 /** Findings listed one by one in the table; the rest are counted per file and type. */
@@ -86,73 +87,9 @@ async function scan(paths: string[], options: ScanCommandOptions, found: Found, 
 /** The one-thread bar is updated after about this much text read. */
 const SHOW_EVERY_CHARS = 1 << 20;
 
-/** Size of the blocks JSON output is written in. */
-const BLOCK_BYTES = 1 << 18;
-
-/** Strings joined before they are encoded: one encoding call per few dozen findings. */
-const JOIN_CHARS = 8192;
-
-/**
- * Text written to a stream in blocks. Strings are joined a few kilobytes at a time and
- * each join encoded straight into the block: one encoding call per finding cost twice
- * as much (the call, not the bytes), and one string of all the findings would be
- * flattened and then encoded again, which cost more than writing the findings' text.
- */
-class Utf8Blocks {
-  private block = Buffer.allocUnsafe(BLOCK_BYTES);
-  private used = 0;
-  private joined = '';
-  private readonly out: NodeJS.WritableStream;
-
-  constructor(out: NodeJS.WritableStream) {
-    this.out = out;
-  }
-
-  write(text: string): void {
-    this.joined += text;
-    if (this.joined.length >= JOIN_CHARS) this.encode();
-  }
-
-  private encode(): void {
-    const text = this.joined;
-    this.joined = '';
-    // at most 3 UTF-8 bytes per UTF-16 code unit
-    if (this.room(text.length * 3)) this.used += this.block.write(text, this.used);
-    else this.out.write(text);
-  }
-
-  /** UTF-8 bytes, written after the text before them. */
-  writeBytes(bytes: Uint8Array): void {
-    this.encode();
-    if (this.room(bytes.length)) {
-      this.block.set(bytes, this.used);
-      this.used += bytes.length;
-    } else this.out.write(bytes);
-  }
-
-  /** Room for `bytes` in the block (sending it on when full); false when they are more than a block holds. */
-  private room(bytes: number): boolean {
-    if (bytes <= this.block.length - this.used) return true;
-    this.sendBlock();
-    return bytes <= this.block.length;
-  }
-
-  private sendBlock(): void {
-    if (this.used === 0) return;
-    this.out.write(this.block.subarray(0, this.used));
-    this.block = Buffer.allocUnsafe(BLOCK_BYTES);
-    this.used = 0;
-  }
-
-  flush(): void {
-    this.encode();
-    this.sendBlock();
-  }
-}
-
 /** `{ "findings": [...], "files": [...], "counts": {...} }`, the findings written in blocks as they are found. */
 async function writeJson(paths: string[], options: ScanCommandOptions): Promise<ScanSummary> {
-  const out = new Utf8Blocks(process.stdout);
+  const out = new Utf8Blocks((bytes) => process.stdout.write(bytes));
   const writer = new FindingJson();
   out.write('{\n  "findings": [');
   let first = true;
@@ -167,7 +104,7 @@ async function writeJson(paths: string[], options: ScanCommandOptions): Promise<
     out.writeBytes(first ? bytes.subarray(1) : bytes);
     first = false;
   };
-  const summary = await scan(paths, options, (part) => foundBytes(part.json), (f) => found(`,\n    ${writer.text(f)}`));
+  const summary = await scan(paths, options, (part) => part.json.forEach(foundBytes), (f) => found(`,\n    ${writer.text(f)}`));
   out.write(`${first ? '' : '\n  '}],\n  "files": ${JSON.stringify(summary.files)},\n  "counts": ${JSON.stringify(summary.counts)}\n}\n`);
   out.flush();
   return summary;

@@ -41,10 +41,10 @@ interface Executor {
   post(task: ScanTask): void;
 }
 
-/** What a part (or a whole file) found, in order: JSON text (UTF-8), or the first findings for a table; counts by type. */
+/** What a part (or a whole file) found, in order: JSON text (UTF-8, in blocks), or the first findings for a table; counts by type. */
 export interface PartFound {
   file: string;
-  json: Uint8Array;
+  json: Uint8Array[];
   kept: Finding[];
   counts: Partial<Record<FindingType, number>>;
 }

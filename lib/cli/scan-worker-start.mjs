@@ -12,5 +12,5 @@ const { runTask } = await import('./scan-task.ts');
 // thread does not wait for the main thread (busy scanning a part of its own) to send it.
 let queue = Promise.resolve();
 parentPort?.on('message', (task) => {
-  queue = queue.then(() => runTask(task)).then((result) => parentPort?.postMessage(result, 'json' in result ? [result.json.buffer] : []));
+  queue = queue.then(() => runTask(task)).then((result) => parentPort?.postMessage(result, 'json' in result ? result.json.map((bytes) => bytes.buffer) : []));
 });

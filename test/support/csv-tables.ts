@@ -46,6 +46,6 @@ export async function expectPartsScanAsOne(file: string, one: ScanResult, parts:
   const summary = await scanPathsParallel([file], { hashKey }, (p) => found.push(p), { threads: 2, partBytes, mode: 'json' });
   expect(found.length).toBe(parts);
   const writer = new FindingJson();
-  expect(Buffer.concat(found.map((p) => p.json)).toString()).toBe(one.findings.map((f) => `,\n    ${writer.text(f)}`).join(''));
+  expect(Buffer.concat(found.flatMap((p) => p.json)).toString()).toBe(one.findings.map((f) => `,\n    ${writer.text(f)}`).join(''));
   expect(JSON.stringify(summary.files)).toBe(JSON.stringify(one.files));
 }

@@ -26,14 +26,6 @@ type FileRecords = AsyncGenerator<SourceRecord, FileRead>;
 const TEXT = new Set(['.txt', '.log', '.md', '.jsonl', '.ndjson', '']);
 const TABLE = new Set(['.csv', '.tsv', '.tab']);
 /**
- * Text chunks and CSV/TSV chunks (and a table record's text: TABLE_RECORD_CHARS in
- * table-records.ts) hold at most this many UTF-16 code units. Larger ones keep more
- * alive through each young-generation GC: with 1 Mi-unit CSV chunks and records, each
- * scavenge of an 84 MB CSV scan copied 15-30 MB of rows still in use (15-46 ms each, a
- * tenth of the scan), against 1-2 MB now.
- */
-const DEFAULT_CHUNK_CHARS = 256 * 1024;
-/**
  * A .json document is read for its strings and their pointers up to this size (of the
  * file, or of its byte budget); a larger one is scanned as text, in chunks of lines,
  * as fast as any text: strings one by one cost about ten times as much per byte.
@@ -157,7 +149,7 @@ async function* textRecords(file: string, group: string, options: FileReadOption
   let report: ReadReport | undefined;
   const json = isJsonName(file); // JSON Lines, or a document too large for its strings: escapes read
   const reading = readTextChunks(file, {
-    maxChunkChars: options.maxChunkChars ?? DEFAULT_CHUNK_CHARS,
+    maxChunkChars: options.maxChunkChars,
     ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}),
     ...(part ? { range: part, encoding: part.encoding } : {}),
     jsonEscapes: json,
@@ -181,7 +173,7 @@ async function* tableRecords(file: string, group: string, options: FileReadOptio
   let report: CsvReport | undefined;
   const { readCsvRows } = await import('./csv-reader.ts');
   yield* csvTableRecords(
-    readCsvRows(file, { maxChunkChars: options.maxChunkChars ?? DEFAULT_CHUNK_CHARS, ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), ...(part ? { part } : {}), headerRow: true, report: (r) => (report = r) }),
+    readCsvRows(file, { maxChunkChars: options.maxChunkChars, ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}), ...(part ? { part } : {}), headerRow: true, report: (r) => (report = r) }),
     file,
     group,
   );
@@ -302,7 +294,7 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
   const emit = ({ text, pointer, repeatedFrom }: JsonString) =>
     out.push({ group, sender: '', text, at: { file, pointer }, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) });
   const reading = readTextChunks(file, {
-    maxChunkChars: options.maxChunkChars ?? DEFAULT_CHUNK_CHARS,
+    maxChunkChars: options.maxChunkChars,
     ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}),
     report: (r) => (report = r),
   });

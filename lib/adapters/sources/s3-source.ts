@@ -31,8 +31,6 @@ import { decodeTextChunks } from './text-chunks.ts';
 import { isJsonName, jsonEscapesRead } from '../../domain/text/json-escapes.ts';
 
 export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;
-/** Characters per chunk of text (as local files are read: local-files.ts). */
-const CHUNK_CHARS = 256 * 1024;
 /** Objects read as CSV/TSV tables (as local-files.ts reads such files). */
 const TABLES = new Set(['.csv', '.tsv', '.tab']);
 
@@ -154,7 +152,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
     if (TABLES.has(path.extname(object.key).toLowerCase())) {
       const { readCsvRows, DEFAULT_MAX_PROBLEMS } = await import('./csv-reader.ts');
       // chunks of the size a local file's reader decodes (readCsvRows' maxChunkChars is for the text it decodes itself)
-      const chunks = decodeTextChunks(rest, format.encoding, { maxChunkChars: CHUNK_CHARS, cut: partial, crLineEnds: format.crLineEnds });
+      const chunks = decodeTextChunks(rest, format.encoding, { cut: partial, crLineEnds: format.crLineEnds });
       const key = redactName(object.key);
       let kept = 0;
       const onProblem = ({ line, message }: { line: number; message: string }): void => {
@@ -168,7 +166,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       continue;
     }
     const json = isJsonName(object.key); // read as text, its `\uXXXX` escapes read (json-escapes.ts)
-    for await (const { text, line, repeatedFrom, newlines } of decodeTextChunks(rest, format.encoding, { maxChunkChars: CHUNK_CHARS, cut: partial, jsonEscapes: json, crLineEnds: format.crLineEnds })) {
+    for await (const { text, line, repeatedFrom, newlines } of decodeTextChunks(rest, format.encoding, { cut: partial, jsonEscapes: json, crLineEnds: format.crLineEnds })) {
       const record: SourceRecord = { group, sender: '', text, at: { file, line }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
       yield json ? jsonEscapesRead(record) : record;
     }

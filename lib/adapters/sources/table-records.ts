@@ -6,12 +6,14 @@
 // (preambleRecord).
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import type { CsvRows } from './csv-reader.ts';
+import { DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
 
 /**
  * Text of one table record (all its rows' cells): a reader's chunk of rows goes on in a
- * new record after the row that reaches this (a text chunk's, local-files.ts).
+ * new record after the row that reaches this (a text chunk's: text-chunks.ts says why it
+ * is small).
  */
-export const TABLE_RECORD_CHARS = 256 * 1024;
+export const TABLE_RECORD_CHARS = DEFAULT_MAX_CHUNK_CHARS;
 
 /**
  * Rows of a table gathered into records (SourceRecord.table): their cells joined with

@@ -1,0 +1,72 @@
+// Text turned into UTF-8 in blocks, for `compliance scan --format json`: the command
+// writes its output through one (each block to stdout), and each scan task (scan-task.ts)
+// writes its part's findings through one (the blocks handed to the main thread).
+
+/** Size of the blocks: under what an allocator maps on its own, so that the memory of one is reused for the next. */
+const BLOCK_BYTES = 1 << 16;
+
+/** Strings joined before they are encoded: one encoding call per few dozen findings. */
+const JOIN_CHARS = 8192;
+
+/**
+ * Text sent on in blocks of UTF-8. Strings are joined a few kilobytes at a time and each
+ * join encoded straight into the block: one encoding call per finding cost twice as much
+ * (the call, not the bytes), and one string of all the findings would be flattened and
+ * then encoded again, which cost more than writing the findings' text. A block is sent
+ * when full and not touched again (a worker's are moved to another thread).
+ */
+export class Utf8Blocks {
+  private block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+  private used = 0;
+  private joined = '';
+  private readonly send: (bytes: Uint8Array) => void;
+
+  constructor(send: (bytes: Uint8Array) => void) {
+    this.send = send;
+  }
+
+  write(text: string): void {
+    this.joined += text;
+    if (this.joined.length >= JOIN_CHARS) this.encode();
+  }
+
+  private encode(): void {
+    const text = this.joined;
+    if (text.length === 0) return;
+    this.joined = '';
+    // at most 3 UTF-8 bytes per UTF-16 code unit
+    if (this.room(text.length * 3)) this.used += this.block.write(text, this.used);
+    else this.send(Buffer.from(text));
+  }
+
+  /** UTF-8 bytes, sent after the text before them (a large run as it is, not copied). */
+  writeBytes(bytes: Uint8Array): void {
+    this.encode();
+    if (bytes.length < BLOCK_BYTES >> 1 && this.room(bytes.length)) {
+      this.block.set(bytes, this.used);
+      this.used += bytes.length;
+    } else {
+      this.sendBlock();
+      this.send(bytes);
+    }
+  }
+
+  /** Room for `bytes` in the block (sending it on when full); false when they are more than a block holds. */
+  private room(bytes: number): boolean {
+    if (bytes <= this.block.length - this.used) return true;
+    this.sendBlock();
+    return bytes <= this.block.length;
+  }
+
+  private sendBlock(): void {
+    if (this.used === 0) return;
+    this.send(this.block.subarray(0, this.used));
+    this.block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+    this.used = 0;
+  }
+
+  flush(): void {
+    this.encode();
+    this.sendBlock();
+  }
+}
