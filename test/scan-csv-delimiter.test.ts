@@ -1,5 +1,6 @@
 // The cell separator of a CSV file as Excel writes it: semicolons in locales with a
-// decimal comma (sniffed from the file's first records), and Excel's `sep=X` first line,
+// decimal comma (sniffed from the file's first records, as tabs and pipes are in a
+// tab-delimited export or a database client's output saved as .csv), and Excel's `sep=X` first line,
 // which names it and is no record (a bad one is a problem at line 1, never a crash). A
 // .tsv stays tab-separated. Read the same on one thread or in parts on several.
 import path from 'node:path';
@@ -134,6 +135,52 @@ describe('a semicolon-separated CSV without a sep= line', () => {
     expect(sniffDelimiter('Staff, November 2026\nname;mobile;dept\nChan;91234567;HR\n')).toBe(';');
     expect(sniffDelimiter('Staff list\nname;mobile\nChan;91234567\n')).toBe(','); // two columns under a title: not told from notes
     expect(sniffDelimiter('name;mobile\nChan;91234567\nHo;61234567\n')).toBe(';'); // a header with a semicolon: two columns are enough
+  });
+});
+
+describe('a tab- or pipe-separated file saved as .csv, without a sep= line', () => {
+  it.each([
+    ['tab', '\t'],
+    ['pipe', '|'],
+  ])('%s: sniffed, the phone and the HKID found in their named columns', async (_, d) => {
+    const text = `name${d}mobile${d}hkid\nChan${d}91234567${d}A123456(3)\nHo${d}${d}\n`;
+    expect(sniffDelimiter(text)).toBe(d);
+    const { findings, file } = await scan(`export-${_}.csv`, text);
+    expect(where(findings)).toEqual(PHONE_AND_ID.map(([type, , row, column, masked]) => [type, 2, row, column, masked]));
+    expect(file.problems).toBeUndefined();
+    const { report } = await read(put(`export-${_}.csv`, text));
+    expect(report).toMatchObject({ delimiter: d, header: ['name', 'mobile', 'hkid'], rows: 2 });
+  });
+
+  it('under a title, and with commas in quoted and decimal cells (a database client\'s output)', async () => {
+    expect(sniffDelimiter('Staff, November 2026\nname\tmobile\tpay\nChan\t91234567\t12,50\n')).toBe('\t');
+    expect(sniffDelimiter('name | mobile | notes\nChan | 91234567 | "a, b"\nHo | 61234567 | c\n')).toBe('|');
+    const { findings, file } = await scan('psql.csv', 'name | mobile | notes\nChan | 91234567 | "a, b"\nHo | 61234567 | c\n');
+    expect(findings.map((f) => [f.type, f.row, f.column])).toEqual([
+      ['hk_phone', 1, 'mobile'],
+      ['hk_phone', 2, 'mobile'],
+    ]);
+    expect(file.problems).toBeUndefined();
+  });
+
+  it('comma files stay comma files: a tab or a pipe inside some cells, one column of text with one in each line', async () => {
+    expect(sniffDelimiter('name,notes\nChan,call\tlater\nHo,ok\n')).toBe(',');
+    expect(sniffDelimiter('name,route\nChan,A|B\nHo,C|D\n')).toBe(',');
+    expect(sniffDelimiter('notes\nChan | 9123 4567\nHo | later\n')).toBe(',');
+    expect(sniffDelimiter('"a\tb",c\n"d\te",f\n')).toBe(',');
+    // semicolons and tabs both split the records: the one more records agree on
+    expect(sniffDelimiter('a;b\tc\nd;e\tf\ng;h\ti\tj\n')).toBe(';');
+  });
+
+  it('a large tab-separated .csv is cut into parts read with tabs, as one thread reads it', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `Chan ${i}\t9${String(1000000 + i * 37).padStart(7, '0')}\t"note ${i}\tmore"\tp${i}@example.hk`);
+    const file = put('tabs.csv', `name\tmobile\tnotes\temail\n${rows.join('\n')}\n`);
+    const parts = (await splitFile(file, undefined, 16 * 1024))!;
+    expect(parts.length).toBeGreaterThan(5);
+    for (const p of parts) expect(p.csv?.delimiter).toBe('\t');
+    const one = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
+    expect((one.findings as Found[]).filter((f) => f.column === 'mobile')).toHaveLength(3000);
+    await expectPartsScanAsOne(file, one, parts.length, KEY);
   });
 });
 

@@ -81,7 +81,7 @@ export interface ChatTableOptions {
   budgetRecords?: number;
   /** CSV/TSV only. */
   encoding?: Encoding;
-  /** CSV/TSV only; default as the CSV reader decides (a `sep=` line, the extension, sniffed semicolons: csv-reader.ts). */
+  /** CSV/TSV only; default as the CSV reader decides (a `sep=` line, the extension, sniffed semicolons, tabs or pipes: csv-reader.ts). */
   delimiter?: string;
   /** XLSX only: sheet number (1-based) or name. */
   sheet?: number | string;

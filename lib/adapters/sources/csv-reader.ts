@@ -24,7 +24,7 @@
 //
 // - The delimiter: the one given; else the file's, as table-layout.ts decides it
 //   (tableDelimiter: the one a first line `sep=X` names, else '\t' for .tsv and .tab, else
-//   ';' when the first records are split by semicolons, else ','). The `sep=` line is never
+//   ';', '\t' or '|' when the first records are split by it, else ','). The `sep=` line is never
 //   a record, whatever the delimiter, and one naming no usable delimiter is a CSV_SEP_LINE
 //   problem at its line. Decided on the file's first SNIFF_CHARS (64 Ki) characters however they come
 //   in chunks (the text is held until then), so a part of the file that starts it decides
@@ -118,7 +118,7 @@ export interface CsvReadOptions {
   budgetBytes?: number;
   /**
    * Cell separator. Default: the one a first line `sep=X` names, else '\t' for .tsv and
-   * .tab files, else ';' when the file's first records are separated by semicolons
+   * .tab files, else ';', '\t' or '|' when the file's first records are separated by it
    * (tableDelimiter in table-layout.ts), else ','. A `sep=` line is never a record, even
    * when this is given.
    */

@@ -15,7 +15,7 @@
 // it and where the header row is (the readers of later parts read the header first, so
 // cells keep their column names). Which line the header is on, and the delimiter, are the
 // CSV reader's to say (csvLayout: the reader asked, by the rules of table-layout.ts: a
-// `sep=` line, a sniffed ';', a title or metadata lines before the header); every part is
+// `sep=` line, a sniffed ';', tab or '|', a title or metadata lines before the header); every part is
 // read with that delimiter (the reader loads here lazily, and takes only this file's
 // types). Where the pass cannot be sure the reader would see the same records (a quote
 // inside an unquoted cell or text after a closing quote, which csv-parse reads leniently;

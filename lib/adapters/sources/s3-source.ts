@@ -10,7 +10,7 @@
 //   or not exactly as local files are (textFormat), from the body's first chunk.
 // - CSV and TSV objects (`.csv`, `.tsv`, `.tab`) are read as tables, as local files are
 //   (csv-reader.ts, table-records.ts): rows with their line, row and column, a `sep=` line,
-//   a sniffed ';', a title above the header; other objects as text in chunks of lines. What
+//   a sniffed ';', tab or '|', a title above the header; other objects as text in chunks of lines. What
 //   the CSV reader could not read (a record with a quote never closed, one over the record
 //   limit, a bad `sep=` line) is in the coverage's problems, by key and line, as a local
 //   file's read has its problems.

@@ -32,8 +32,9 @@
 // Delimiter (tableDelimiter): which delimiter a file is read with is decided here alone.
 // A first line `sep=X` (Excel's directive, sepLine; any one character but a quote or a
 // line end, a tab included) names it and is not a record. Without one, '\t' for .tsv and
-// .tab (delimiterFor); and a file read with commas by default is read with semicolons, as
-// Excel writes CSV in locales with a decimal comma, when its first records say so
+// .tab (delimiterFor); and a file read with commas by default is read with semicolons (as
+// Excel writes CSV in locales with a decimal comma), tabs or pipes (a "tab-delimited"
+// export or a database client's output saved as .csv) when its first records say so
 // (sniffDelimiter).
 import path from 'node:path';
 
@@ -136,7 +137,7 @@ export function delimiterFor(file: string): string {
 /**
  * The delimiter of a file read from its start (see the top of this file): the one its
  * `sep=` line names (`sep`: sepLine of its first line), else '\t' for .tsv and .tab, else
- * ';' or ',' as sniffDelimiter judges `text` (the file's start after any `sep=` line).
+ * as sniffDelimiter judges `text` (the file's start after any `sep=` line).
  */
 export function tableDelimiter(file: string, sep: SepLine | undefined, text: string): string {
   if (sep !== undefined && 'delimiter' in sep) return sep.delimiter;
@@ -178,52 +179,69 @@ function modeOf(counts: readonly number[]): { count: number; records: number } {
   return best;
 }
 
+/** Delimiters a file read with commas by default may be sniffed to have instead, the first preferred on a tie. */
+const SNIFFED = [';', '\t', '|'] as const;
+export type Delimiter = ',' | (typeof SNIFFED)[number];
+
 /**
- * ',' or ';' for a file whose start is `sample` (its text, '\r\n' read as '\n'; only the
- * first SNIFF_RECORDS non-blank records and SNIFF_CHARS are looked at). Counting commas
- * and semicolons outside quotes in each record, ';' when semicolons split the records
- * consistently (as Python's csv.Sniffer judges a delimiter): the number of them most
- * records have is shared by at least half the records and by no fewer records than
- * share any one number of commas (a decimal comma in each data row, `Chan;12,5`, ties
- * with a title's comma), and the first record with that many semicolons (the header, as
- * a rule) has no comma outside quotes; and when the first record has no semicolon (a
- * title above the table, or a one-column file's header), that number is at least 2: a
- * table of three columns or more under a title, not one column of text with a semicolon
- * in each line (`notes` over `Call Chan; mobile 9123 4567`). Otherwise ',' (the default,
- * as before).
+ * ',', ';', '\t' or '|' for a file whose start is `sample` (its text, '\r\n' read as '\n';
+ * only the first SNIFF_RECORDS non-blank records and SNIFF_CHARS are looked at). Counting
+ * commas and each other delimiter outside quotes in each record, another delimiter is
+ * taken when it splits the records consistently (as Python's csv.Sniffer judges a
+ * delimiter): the number of it most records have is shared by at least half the records
+ * and by no fewer records than share any one number of commas (a decimal comma in each
+ * data row, `Chan;12,5`, ties with a title's comma), and the first record with that many
+ * (the header, as a rule) has no comma outside quotes; and when the first record has none
+ * of it (a title above the table, or a one-column file's header), that number is at least
+ * 2: a table of three columns or more under a title, not one column of text with a
+ * semicolon in each line (`notes` over `Call Chan; mobile 9123 4567`). Semicolons are
+ * what Excel writes where the decimal mark is a comma; tabs and pipes what a database
+ * client or a "tab-delimited" export saved as .csv has. Of several that qualify, the one
+ * more records share (then the earlier in SNIFFED). Otherwise ',' (the default).
  */
-export function sniffDelimiter(sample: string): ',' | ';' {
+export function sniffDelimiter(sample: string): Delimiter {
   const text = sample.length > SNIFF_CHARS ? sample.slice(0, SNIFF_CHARS) : sample;
-  const semis: number[] = [];
+  const codes = SNIFFED.map((d) => d.charCodeAt(0));
+  const counts: number[][] = SNIFFED.map(() => []);
   const commas: number[] = [];
-  let semi = 0;
+  const found = SNIFFED.map(() => 0);
   let comma = 0;
   let filled = false;
   let quoted = false;
   const end = (): void => {
     if (filled) {
-      semis.push(semi);
+      for (let d = 0; d < codes.length; d++) counts[d]!.push(found[d]!);
       commas.push(comma);
     }
-    semi = comma = 0;
+    found.fill(0);
+    comma = 0;
     filled = false;
   };
-  for (let i = 0; i < text.length && semis.length < SNIFF_RECORDS; i++) {
+  for (let i = 0; i < text.length && commas.length < SNIFF_RECORDS; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) quoted = !quoted; // `""` inside a quoted cell toggles twice
     else if (quoted) continue;
     else if (c === 0x0a) {
       end();
       continue;
-    } else if (c === 0x3b) semi++;
-    else if (c === 0x2c) comma++;
+    } else if (c === 0x2c) comma++;
+    else {
+      const d = codes.indexOf(c);
+      if (d >= 0) found[d]!++;
+    }
     if (c !== 0x20 && c !== 0x09 && c !== 0x0d) filled = true;
   }
-  if (semis.length < SNIFF_RECORDS) end();
-  const s = modeOf(semis);
-  if (s.count === 0 || 2 * s.records < semis.length) return ',';
-  if (semis[0] === 0 && s.count < 2) return ',';
-  if (s.records < modeOf(commas).records) return ',';
-  const first = semis.indexOf(s.count);
-  return commas[first] === 0 ? ';' : ',';
+  if (commas.length < SNIFF_RECORDS) end();
+  const byCommas = modeOf(commas).records;
+  let best: { delimiter: Delimiter; records: number } = { delimiter: ',', records: 0 };
+  SNIFFED.forEach((delimiter, d) => {
+    const seen = counts[d]!;
+    const m = modeOf(seen);
+    if (m.count === 0 || 2 * m.records < seen.length) return;
+    if (seen[0] === 0 && m.count < 2) return;
+    if (m.records < byCommas) return;
+    if (commas[seen.indexOf(m.count)] !== 0) return;
+    if (m.records > best.records) best = { delimiter, records: m.records };
+  });
+  return best.delimiter;
 }
