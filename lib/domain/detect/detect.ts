@@ -109,8 +109,9 @@
 //   4567 係我手機`), but not a first number that an order, reference or invoice word labels
 //   up to eight characters before (`訂單 23456789、91234567 係我手機`). A number grouped
 //   4 4 with spaces may be followed by a space and a date or time (DATE_OR_TIME: `2026
-//   1130`, `2026-11-30`, `30/11/2026`, `2026年`, `10:30`), not by other digits (`9123 4567
-//   8888` may be one number); a 4-4-4-4 that is no card but such a number and a date is
+//   1130`, `2026-11-30`, `30/11/2026`, `11/30/2026`, `2026年`, `10:30`; a real month and
+//   day, so not `45/13/2026` or `99.99.99`), not by other digits (`9123 4567 8888` may be
+//   one number); a 4-4-4-4 that is no card but such a number and a date is
 //   read as the number (HKB_AT). value: `+85291234567`. A table's column or a JSON key
 //   named with a phone word stands for the phone word of the value it holds
 //   (records.ts), and a name is read as a phone word's context (redactName in redact.ts);

@@ -128,13 +128,26 @@ const MONTH_DAY = String.raw`(?:(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d)|(?:0[13-9]|1[
  * phones is that list's date (`電話: 9123 4567, 6123 4567, 2026 1130`), not another phone.
  */
 const YEAR_MONTH_DAY = String.raw`(?:19|20)\d\d${SEP}?${MONTH_DAY}`;
+/** A month 1-12 and a day 1-31, each with or without a leading zero (DATE_OR_TIME). */
+const MONTH = String.raw`(?:0?[1-9]|1[0-2])`;
+const DAY = String.raw`(?:0?[1-9]|[12]\d|3[01])`;
+/**
+ * A day and a month in either order, `sep` between (Hong Kong writes both `30/11` and
+ * `11/30`): a month and a day, or a day 13-31 and a month. Which branch holds is known by
+ * the first field's two digits, so a failing token costs a few steps.
+ */
+function dayAndMonth(sep: string): string {
+  return String.raw`(?:${MONTH}${sep}${DAY}|(?:1[3-9]|2\d|3[01])${sep}${MONTH})`;
+}
 /**
  * A date or a time that stands apart from a number before it and a space: YEAR_MONTH_DAY
  * (not running on into another group), `2026-11-30`, `2026/11/30`, `2026.11.30`,
- * `30/11/2026`, `30-11-26`, `30.11.2026`, `2026年`, `10:30`. After a phone number it is when,
- * not more of the number: `電話 9123 4567 / 6123 4567 2026 1130`, `Tel: 9123 4567 10:30`.
+ * `30/11/2026`, `11/30/2026`, `30-11-26`, `30.11.2026`, `2026年`, `10:30`; a real month
+ * and day (MONTH, DAY), so `99.99.99`, `45/13/2026` or `2026-19-45` (a reference, a
+ * version) is no date. After a phone number it is when, not more of the number: `電話
+ * 9123 4567 / 6123 4567 2026 1130`, `Tel: 9123 4567 10:30`.
  */
-const DATE_OR_TIME = String.raw`(?:${YEAR_MONTH_DAY}${END}(?!${SEP}\d)|(?:(?:19|20)\d\d(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2})|\d{1,2}(?:/\d{1,2}/|-\d{1,2}-|\.\d{1,2}\.)(?:19|20)?\d\d|(?:[01]?\d|2[0-3])[:：][0-5]\d)(?!\d)|(?:19|20)\d\d年)`;
+const DATE_OR_TIME = String.raw`(?:${YEAR_MONTH_DAY}${END}(?!${SEP}\d)|(?:(?:19|20)\d\d(?:-${MONTH}-${DAY}|/${MONTH}/${DAY}|\.${MONTH}\.${DAY})|(?:${dayAndMonth('/')}/|${dayAndMonth('-')}-|${dayAndMonth('\\.')}\.)(?:19|20)?\d\d|(?:[01]?\d|2[0-3])[:：][0-5]\d)(?!\d)|(?:19|20)\d\d年)`;
 
 /**
  * What ends a number of such a list: the line or text, another separator, `and`,
@@ -188,6 +201,14 @@ function bySep(f: (sep: string) => string, seps: readonly string[] = [SPACE, HYP
  * not by another number (`9123 4567 8888` may be one longer number).
  */
 const HK_LOCAL = String.raw`[235679]\d{3}(?:${SPACE}\d{4}${END}(?!${SPACE}(?=\d)(?!${DATE_OR_TIME}))|${HYPHEN}\d{4}${END}(?!${HYPHEN}\d)|\d{4}${END})`;
+/**
+ * HK_LOCAL's span, where HK_LOCAL has already matched at the same place (HKB_PATTERN): its
+ * three shapes differ at the fifth character and have fixed lengths, so this takes the
+ * same characters, without repeating the tests of what follows (DATE_OR_TIME above all).
+ * Each copy of HK_LOCAL costs the identifier regex about a kilobyte: above 20 kB V8
+ * compiles it unoptimized, and then its `(?i:...)` phone words fail to match in capitals.
+ */
+const HK_LOCAL_SPAN = String.raw`[235679]\d{3}${SEP}?\d{4}`;
 
 // Each candidate kind is one capture group, written from the candidate's first
 // character; GROUP_KINDS[i] is the kind of capture group i + 1.
@@ -253,7 +274,7 @@ const CNG_PATTERN = String.raw`(?<!\d${SEP})1[3-9]\d(?:${SPACE}\d{4}${SPACE}\d{4
 // after or right before one (LIST_CONTEXT_BEHIND, LIST_CONTEXT_AHEAD); its shape is
 // tested first, in a lookahead of its own: the phone-word lookbehind costs more than all the
 // rest, and most digit candidates that get this far (longer runs, near misses) are not that shape
-export const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL}|${LIST_CONTEXT_BEHIND}(?!${YEAR_MONTH_DAY})${HK_LOCAL}${LIST_ITEM_END}|(?=${HK_LOCAL}${PHONE_CONTEXT_AHEAD})(?:${NOT_LABELLED_OTHER}|(?!${HK_LOCAL}${PHONE_WORD_THEN_NUMBER}))${HK_LOCAL}|(?=${HK_LOCAL}${LIST_CONTEXT_AHEAD})${NOT_LABELLED_OTHER}${HK_LOCAL})`;
+export const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL_SPAN}|${LIST_CONTEXT_BEHIND}(?!${YEAR_MONTH_DAY})${HK_LOCAL_SPAN}${LIST_ITEM_END}|(?=${HK_LOCAL_SPAN}${PHONE_CONTEXT_AHEAD})(?:${NOT_LABELLED_OTHER}|(?!${HK_LOCAL_SPAN}${PHONE_WORD_THEN_NUMBER}))${HK_LOCAL_SPAN}|(?=${HK_LOCAL_SPAN}${LIST_CONTEXT_AHEAD})${NOT_LABELLED_OTHER}${HK_LOCAL_SPAN})`;
 /**
  * A PRC resident ID in groups after its first six digits: 6-8-4 (region code, birth date,
  * sequence and check character: `110105 19491231 002X`, `110105-19491231-002x`), the way
