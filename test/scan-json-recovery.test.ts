@@ -82,6 +82,24 @@ describe('JSON Lines saved as .json', () => {
     ]);
   });
 
+  it('whose first line runs over several chunks are still recognised (up to a mebibyte is looked at)', async () => {
+    const first = `{"note":"${'y'.repeat(40_000)}","id":"A123456(3)"}\n`;
+    const second = '{"id":"A123456(3)"}\n';
+    for (const maxChunkChars of [undefined, 4096]) {
+      const result = await scanPaths(sourceReaders(), [put('longer-first.json', first + second)], maxChunkChars ? { maxChunkChars } : {});
+      expect(result.files[0], String(maxChunkChars)).toMatchObject({ status: 'scanned', format: 'text' });
+      expect(result.findings.map((f) => [f.type, f.line])).toEqual([
+        ['hk_id', 1],
+        ['hk_id', 2],
+      ]);
+    }
+    // a document on one line longer than that is still one document, read with pointers
+    const minified = put('minified.json', `{"note":"${'x'.repeat(1_100_000)}","id":"A123456(3)"}\n`);
+    const one = await scan(minified);
+    expect(one.files[0]).toMatchObject({ status: 'scanned', format: 'json' });
+    expect(one.findings.map((f) => [f.type, f.pointer])).toEqual([['hk_id', '/id']]);
+  });
+
   it('one document, on one line or many, is read as JSON whatever follows it in blank lines', () => {
     expect(jsonShape('{"a":1}\n{"b":2}\n', false)).toBe('lines');
     expect(jsonShape('  \n[1,2]\n  [3]', false)).toBe('lines');
@@ -91,7 +109,8 @@ describe('JSON Lines saved as .json', () => {
     expect(jsonShape('[1,\n2]', false)).toBe('document');
     expect(jsonShape('"text"\n"more"\n', false)).toBe('document'); // scalars: not records
     expect(jsonShape('{"a":NaN}\n{"b":1}\n', false)).toBe('document'); // not JSON: the error says where
-    expect(jsonShape('{"a":1', true)).toBe('document'); // a first line longer than what is looked at
+    expect(jsonShape('{"a":1', true)).toBeUndefined(); // the first line goes on: the next chunk decides
+    expect(jsonShape('{"a":1', false)).toBe('document'); // a first line longer than what is looked at
   });
 
   it('a valid document spread over lines is still read with pointers', async () => {

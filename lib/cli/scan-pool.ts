@@ -155,7 +155,8 @@ export async function scanPathsParallel(
   let stopping = false;
   const failure = new Promise<never>((_, reject) =>
     workers.forEach((w) => {
-      w.on('error', reject);
+      // (an error from another thread may arrive without its message: say what is known)
+      w.on('error', (error) => reject(new Error(`a scan worker thread failed: ${(error instanceof Error && error.message) || String(error) || 'no reason given'}`)));
       w.on('exit', (code) => {
         if (!stopping) reject(new Error(`a scan worker thread stopped (exit code ${code}) before the scan was done`));
       });

@@ -12,5 +12,14 @@ const { runTask } = await import('./scan-task.ts');
 // thread does not wait for the main thread (busy scanning a part of its own) to send it.
 let queue = Promise.resolve();
 parentPort?.on('message', (task) => {
-  queue = queue.then(() => runTask(task)).then((result) => parentPort?.postMessage(result, 'json' in result ? result.json.map((bytes) => bytes.buffer) : []));
+  queue = queue
+    .then(() => runTask(task))
+    .then((result) => {
+      try {
+        parentPort?.postMessage(result, 'json' in result ? result.json.map((bytes) => bytes.buffer) : []);
+      } catch (error) {
+        // what cannot be sent fails the task with why, not the thread with nothing said
+        parentPort?.postMessage({ id: task.id, error: `a scan worker could not hand its findings back: ${error?.message ?? error}` });
+      }
+    });
 });

@@ -9,11 +9,22 @@ const BLOCK_BYTES = 1 << 16;
 const JOIN_CHARS = 8192;
 
 /**
+ * `text` as UTF-8 in memory of its own: a block may be moved to another thread, and
+ * Buffer.from may give a slice of a pool that cannot be moved (and holds others' bytes).
+ */
+function ownBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
+
+/**
  * Text sent on in blocks of UTF-8. Strings are joined a few kilobytes at a time and each
  * join encoded straight into the block: one encoding call per finding cost twice as much
  * (the call, not the bytes), and one string of all the findings would be flattened and
  * then encoded again, which cost more than writing the findings' text. A block is sent
- * when full and not touched again (a worker's are moved to another thread).
+ * when full and not touched again (a worker's are moved to another thread, so each is in
+ * memory of its own).
  */
 export class Utf8Blocks {
   private block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
@@ -36,7 +47,7 @@ export class Utf8Blocks {
     this.joined = '';
     // at most 3 UTF-8 bytes per UTF-16 code unit
     if (this.room(text.length * 3)) this.used += this.block.write(text, this.used);
-    else this.send(Buffer.from(text));
+    else this.send(ownBytes(text));
   }
 
   /** UTF-8 bytes, sent after the text before them (a large run as it is, not copied). */

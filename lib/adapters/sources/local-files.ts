@@ -32,6 +32,13 @@ const TABLE = new Set(['.csv', '.tsv', '.tab']);
  */
 export const JSON_POINTERS_MAX_BYTES = 16 * 1024 * 1024;
 
+/**
+ * A .json file's start looked at for JSON Lines (jsonShape), at most: a first record longer
+ * than this is taken for the start of one document (JSON Lines with records of a mebibyte
+ * are rare; a minified document is one long line).
+ */
+const JSON_SHAPE_CHARS = 1024 * 1024;
+
 /** A file found under a folder, or something there that is not read (with why). */
 export type Entry = { path: string; refused?: undefined } | { path: string; refused: string };
 
@@ -249,9 +256,9 @@ type JsonShape = 'lines' | 'document' | undefined;
  * JSON Lines (NDJSON, each line a JSON value) saved as `.json`: the first line that is not
  * blank is a whole JSON object or array, and another line that is not blank follows it.
  * One JSON document can never look so (a whole value and more text is not JSON), so
- * nothing valid is read as lines. `text` is the start of the file (one or two chunks),
- * `more` whether more may follow; undefined when the start cannot tell yet (the first
- * line is whole but nothing follows it in `text`).
+ * nothing valid is read as lines. `text` is the start of the file (its first chunks),
+ * `more` whether more may be looked at; undefined when the start cannot tell yet (the
+ * first line goes on past `text`, or is whole but nothing follows it there).
  */
 export function jsonShape(text: string, more: boolean): JsonShape {
   const start = text.search(/\S/);
@@ -259,7 +266,7 @@ export function jsonShape(text: string, more: boolean): JsonShape {
   const c = text.charCodeAt(start);
   if (c !== 0x7b && c !== 0x5b) return 'document'; // '{' or '['
   const nl = text.indexOf('\n', start);
-  if (nl < 0) return 'document'; // a first line longer than the text looked at: read as one document
+  if (nl < 0) return more ? undefined : 'document'; // the first line goes on: more text decides, else one document
   NOT_BLANK.lastIndex = nl + 1;
   const next = NOT_BLANK.test(text);
   if (!next && !more) return 'document';
@@ -298,14 +305,17 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
     ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}),
     report: (r) => (report = r),
   });
-  // The first chunk (or two, when the first holds only the first line) is held until the file's shape is known.
+  // The first chunks are held until the file's shape is known: up to the first line's end
+  // and the next line's start, or JSON_SHAPE_CHARS (then one document).
   let held: string[] | undefined = [];
+  let heldChars = 0;
   try {
     for await (const chunk of reading) {
       const text = chunk.overlap ? chunk.text.slice(chunk.overlap) : chunk.text;
       if (held !== undefined) {
         held.push(text);
-        const shape = jsonShape(held.join(''), held.length < 2);
+        heldChars += text.length;
+        const shape = jsonShape(held.join(''), heldChars < JSON_SHAPE_CHARS);
         if (shape === undefined) continue;
         if (shape === 'lines') {
           await reading.return(undefined);
