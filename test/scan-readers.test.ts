@@ -542,7 +542,7 @@ describe('readCsvRecords', () => {
     expect(report.problems).toEqual([]);
   });
 
-  it('reads TSV by extension or by option', async () => {
+  it('reads TSV by extension, by option or sniffed', async () => {
     const tsv = '姓名\tphone\temail\n陳大文\t9123 4567\ttai.man@example.hk\n';
     const expected = [{ row: 1, line: 2, cells: { 姓名: '陳大文', phone: '9123 4567', email: 'tai.man@example.hk' } }];
     const byExtension = await readCsv(fixture(tsv, 'export.tsv'));
@@ -550,8 +550,13 @@ describe('readCsvRecords', () => {
     expect(byExtension.report.delimiter).toBe('\t');
     const byOption = await readCsv(fixture(tsv, 'export.txt'), { delimiter: '\t' });
     expect(byOption.records).toEqual(expected);
-    const asCsv = await readCsv(fixture(tsv, 'export2.txt'));
-    expect(asCsv.report.header).toEqual(['姓名\tphone\temail']);
+    // without either, the tabs are sniffed (table-layout.ts), as a tab-delimited export saved as .csv has them
+    const sniffed = await readCsv(fixture(tsv, 'export2.txt'));
+    expect(sniffed.records).toEqual(expected);
+    expect(sniffed.report.delimiter).toBe('\t');
+    // a given delimiter wins over the sniff
+    const asCommas = await readCsv(fixture(tsv, 'export3.txt'), { delimiter: ',' });
+    expect(asCommas.report.header).toEqual(['姓名\tphone\temail']);
   });
 
   it('makes empty and duplicate header names unique, and names extra cells', async () => {
