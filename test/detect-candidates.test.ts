@@ -85,7 +85,7 @@ const texts = [
 
 /** Every position where each pass's regex matches, tried one by one. */
 function matchPositions(text: string): number[][] {
-  const regexes = [new RegExp(ID_RE.source, 'y'), ...TOPIC_RES];
+  const regexes = [new RegExp(ID_RE.source, ID_RE.flags.replace('g', 'y')), ...TOPIC_RES];
   return regexes.map((re) => {
     const at: number[] = [];
     for (let p = 0; p < text.length; p++) {

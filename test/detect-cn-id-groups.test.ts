@@ -212,7 +212,7 @@ describe('the candidate kernel and grouped PRC IDs', () => {
   });
 
   it('lists every position where the identifier regex matches', () => {
-    const re = new RegExp(ID_RE.source, 'y');
+    const re = new RegExp(ID_RE.source, ID_RE.flags.replace('g', 'y'));
     let matched = 0;
     for (const text of texts) {
       const listed = new Set(candidates(text)[0]);

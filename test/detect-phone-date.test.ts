@@ -77,8 +77,8 @@ describe.each(IMPOSSIBLE)('a phone-shaped number followed by %s, which is no dat
 });
 
 describe('the identifier regex', () => {
-  // Above 20 kB (RegExp::kRegExpTooLargeToOptimize) V8 compiles a regex unoptimized, and
-  // then the `(?i:...)` English phone words in its lookbehinds stopped matching `Phone:`.
+  // Above 20 kB (RegExp::kRegExpTooLargeToOptimize) V8 compiles a regex unoptimized, which
+  // is slower (that it finds the same: detect-regexp-tiers.test.ts).
   it('stays under the size where V8 stops optimizing it', () => {
     expect(ID_RE.source.length).toBeLessThan(20 * 1024);
   });

@@ -181,13 +181,13 @@ export interface Detection {
 
 type Push = (type: FindingType, start: number, end: number, raw: string, value: string, country?: string) => void;
 
-/** The identifier regex, sticky: tried at its candidates only (candidates.ts). */
-const ID_AT = new RegExp(ID_RE.source, 'y');
+/** The identifier regex, sticky: tried at its candidates only (candidates.ts); `i` as ID_RE's (see PHONE_WORD in identifier-pattern.ts). */
+const ID_AT = new RegExp(ID_RE.source, ID_RE.flags.replace('g', 'y'));
 /**
  * A bare Hong Kong number in its context, sticky: for a card's shape that is no card and
  * ends in a date (`6123 4567 2026 1130`), where ID_RE took the card's branch first.
  */
-const HKB_AT = new RegExp(HKB_PATTERN, 'y');
+const HKB_AT = new RegExp(HKB_PATTERN, 'yi');
 /** A card's shape 4-4-4-4 whose last two groups are a year 19xx or 20xx and a month-day (HKB_AT). */
 const ENDS_IN_DATE = /^\d{4}(.)\d{4}\1(?:19|20)\d\d\1(?:0[1-9]|1[0-2])[0-3]\d$/;
 

@@ -63,14 +63,21 @@ export const IBAN_SEPARATORS = new RegExp(`${SEP}|\\.`, 'g');
 // (`ORD-20261122-37121867`).
 const END = `(?![0-9A-Za-z@]|${HYPHEN}[0-9A-Za-z])`;
 
-/**
- * The registry's country codes, in either case. Spelt out as `[Gg][Bb]` rather than with a
- * `(?i:...)` modifier: inside this regex's lookarounds V8 (Node 24) then failed to match a
- * lower-case first letter.
- */
+/** The registry's country codes, in either case (spelt out as `[Gg][Bb]`: see PHONE_WORD). */
 const IBAN_COUNTRIES = `(?:${trie(IBAN_COUNTRY_CODES).replace(/[A-Z]/g, (c) => `[${c}${c.toLowerCase()}]`)})`;
 
-const PHONE_WORD = `(?:${trie(PHONE_CONTEXT_CJK)}|(?<![A-Za-z])(?i:${trie(PHONE_CONTEXT_EN)})(?![A-Za-z]))`;
+/**
+ * English words here (phone words, order words, `no.`, `or`, `is my`) are matched in
+ * either case by the `i` flag of every regex built from these pieces (ID_RE, PHONE_WORD_RE,
+ * NEXT_PHONE_AT in records.ts), not by `(?i:...)` modifiers: V8 (Node 24) compiles a regex
+ * unoptimized when its source is over 20 kB, or once the process has generated a
+ * megabyte of regex code and holds 16 MB of executable memory (a long-running server, a
+ * regex first run late on two-byte text), and then a modifier over alternatives fails to
+ * match capitals: `(?i:te(?:l|x)) \d+` misses `TEL 123`, a `Phone:` went unread. Nothing
+ * else in these pieces depends on case (letters are written `[A-Za-z]`; the currency codes
+ * of an amount read in either case too).
+ */
+const PHONE_WORD = `(?:${trie(PHONE_CONTEXT_CJK)}|(?<![A-Za-z])(?:${trie(PHONE_CONTEXT_EN)})(?![A-Za-z]))`;
 
 /**
  * Words that say the number after them is something else's (an order's, an invoice's, an
@@ -79,7 +86,7 @@ const PHONE_WORD = `(?:${trie(PHONE_CONTEXT_CJK)}|(?<![A-Za-z])(?i:${trie(PHONE_
  * whole words, either case; `no` and `#` too (`call re no. 23456789`), except right after
  * the phone word (NUMBER_LABEL: `Mobile no. 9876 5432`, `Phone #: 9123 4567`).
  */
-const NOT_A_PHONE_WORD = String.raw`(?:(?<![A-Za-z])(?i:orders?|ref|refs|reference|invoices?|inv|receipt|booking|ticket|case|account|acct|member|membership|policy|tracking|waybill|sku|item|qty|id|no|nos)(?![A-Za-z])|[#＃]|訂單|订单|單號|单号|發票|发票|編號|编号|參考|参考|帳號|賬號|账号|戶口|户口|會員|会员|保單|保单|收據|收据|個案|个案)`;
+const NOT_A_PHONE_WORD = String.raw`(?:(?<![A-Za-z])(?:orders?|ref|refs|reference|invoices?|inv|receipt|booking|ticket|case|account|acct|member|membership|policy|tracking|waybill|sku|item|qty|id|no|nos)(?![A-Za-z])|[#＃]|訂單|订单|單號|单号|發票|发票|編號|编号|參考|参考|帳號|賬號|账号|戶口|户口|會員|会员|保單|保单|收據|收据|個案|个案)`;
 
 /**
  * What may stand between a phone word and the number after it: anything but a line end,
@@ -88,18 +95,19 @@ const NOT_A_PHONE_WORD = String.raw`(?:(?<![A-Za-z])(?i:orders?|ref|refs|referen
  * (`手機 9123 4567，訂單23456789`, `call me. Order 23456789`). A full stop is allowed
  * after the abbreviations `no.`, `tel.`, `mob.`, `ph.`, `fax.` (`Mobile no. is 9876 5432`).
  */
-const CONTEXT_GAP = String.raw`(?:(?!${NOT_A_PHONE_WORD})[^\n\r。，,.;；!?！？/|\d]|(?<=(?<![A-Za-z])(?i:no|tel|mob|ph|fax))\.)`;
+const CONTEXT_GAP = String.raw`(?:(?!${NOT_A_PHONE_WORD})[^\n\r。，,.;；!?！？/|\d]|(?<=(?<![A-Za-z])(?:no|tel|mob|ph|fax))\.)`;
 
 /** `no.`, `No:`, `num`, `#` right after a phone word: its label (`Tel. No.: `, `Phone #`), not another thing's number. */
-const NUMBER_LABEL = String.raw`(?:\.?${SPACE}{0,2}(?:(?<![A-Za-z])(?i:no|nos|num|nbr)(?![A-Za-z])\.?|#))`;
+const NUMBER_LABEL = String.raw`(?:\.?${SPACE}{0,2}(?:(?<![A-Za-z])(?:no|nos|num|nbr)(?![A-Za-z])\.?|#))`;
 
 /**
  * What joins the numbers of a list after one phone word (`Phone: 9123 4567 / 6123 4567`,
  * `call me at 9123 4567 or 6123 4567`, `電話 9123 4567、6123 4567`): a slash, comma,
  * semicolon or 、 (ASCII or full-width), `or` or 或, with at most two spaces or tabs on
- * either side. Nothing else may stand between the numbers.
+ * either side. Nothing else may stand between the numbers. (A regex of it takes the `i`
+ * flag: see PHONE_WORD.)
  */
-export const LIST_SEPARATOR = String.raw`${SPACE_OR_TAB}{0,2}(?:[/／,，;；、]|(?<![A-Za-z])(?i:or)(?![A-Za-z])|或)${SPACE_OR_TAB}{0,2}`;
+export const LIST_SEPARATOR = String.raw`${SPACE_OR_TAB}{0,2}(?:[/／,，;；、]|(?<![A-Za-z])(?:or)(?![A-Za-z])|或)${SPACE_OR_TAB}{0,2}`;
 /** How many numbers of a list before a number the phone word before them still governs (and after it, the phone word after them). */
 const LIST_MAX = 4;
 /**
@@ -156,7 +164,7 @@ const DATE_OR_TIME = String.raw`(?:${YEAR_MONTH_DAY}${END}(?!${SEP}\d)|(?:(?:19|
  * `before`, `after`, 於 or 在 (`Tel 9123 4567 / 6123 4567 on 2026 1130`). Not a word of its
  * own: in `SMS 9123 4567, 98765432 units` the second number is a count, not a phone.
  */
-const LIST_ITEM_END = String.raw`(?=${SPACE_OR_TAB}{0,2}(?:(?![\s\S])|[\n\r/／,，;；、.。!?！？)）(（]|(?<![A-Za-z])(?i:or|and)(?![A-Za-z])|[或及和同]|${PHONE_WORD}|(?:(?i:on|at|by|from|until|till|before|after)${SPACE_OR_TAB}{1,2}|[於于在]${SPACE_OR_TAB}{0,2})?${DATE_OR_TIME}))`;
+const LIST_ITEM_END = String.raw`(?=${SPACE_OR_TAB}{0,2}(?:(?![\s\S])|[\n\r/／,，;；、.。!?！？)）(（]|(?<![A-Za-z])(?:or|and)(?![A-Za-z])|[或及和同]|${PHONE_WORD}|(?:(?:on|at|by|from|until|till|before|after)${SPACE_OR_TAB}{1,2}|[於于在]${SPACE_OR_TAB}{0,2})?${DATE_OR_TIME}))`;
 
 /**
  * A phone word right after the number: `9123 4567 (手機)`, `（WhatsApp）`, `係我手機`,
@@ -165,7 +173,7 @@ const LIST_ITEM_END = String.raw`(?=${SPACE_OR_TAB}{0,2}(?:(?![\s\S])|[\n\r/／,
  * does not count; nor does a signature label (`23456789 T: ...`).
  */
 const PHONE_CONTEXT_AHEAD =
-  `(?=${SPACE_OR_TAB}{0,2}(?:[(（]${SPACE_OR_TAB}?|[係是](?:我|佢|他|她)(?:的|嘅)?|(?i:is (?:my|his|her|our|the) ))?${PHONE_WORD})`;
+  `(?=${SPACE_OR_TAB}{0,2}(?:[(（]${SPACE_OR_TAB}?|[係是](?:我|佢|他|她)(?:的|嘅)?|(?:is (?:my|his|her|our|the) ))?${PHONE_WORD})`;
 
 /**
  * A list of up to LIST_MAX numbers after this one, the last with its phone word right
@@ -182,7 +190,7 @@ const LIST_CONTEXT_AHEAD = `(?=${LIST_SEPARATOR}${LISTED_NUMBER}(?:${LIST_SEPARA
  * that number's own label says it is another thing's. A word further off labels
  * something else (`會員陳大文 91234567 (手機)`: the member is the person).
  */
-const NOT_LABELLED_OTHER = String.raw`(?<!${NOT_A_PHONE_WORD}(?:[ 	:：.#＃]|號碼|号码|號|号|碼|码|(?<![A-Za-z])(?i:no|number)(?![A-Za-z])){0,4})`;
+const NOT_LABELLED_OTHER = String.raw`(?<!${NOT_A_PHONE_WORD}(?:[ 	:：.#＃]|號碼|号码|號|号|碼|码|(?<![A-Za-z])(?:no|number)(?![A-Za-z])){0,4})`;
 /**
  * A phone word right after a number that is the next number's label, not this one's:
  * `23456789 電話 91234567`. A labelled number (NOT_LABELLED_OTHER) with a phone word after
@@ -206,7 +214,7 @@ const HK_LOCAL = String.raw`[235679]\d{3}(?:${SPACE}\d{4}${END}(?!${SPACE}(?=\d)
  * three shapes differ at the fifth character and have fixed lengths, so this takes the
  * same characters, without repeating the tests of what follows (DATE_OR_TIME above all).
  * Each copy of HK_LOCAL costs the identifier regex about a kilobyte: above 20 kB V8
- * compiles it unoptimized, and then its `(?i:...)` phone words fail to match in capitals.
+ * compiles it unoptimized (see PHONE_WORD), which is slower.
  */
 const HK_LOCAL_SPAN = String.raw`[235679]\d{3}${SEP}?\d{4}`;
 
@@ -342,7 +350,7 @@ export const bareHkValue = (raw: string): string => `+852${raw.replace(/\D/g, ''
  * A phone word (PHONE_CONTEXT_*) anywhere in a name, by the rules of the text's context
  * words: Chinese ones anywhere, English ones whole words in either case.
  */
-export const PHONE_WORD_RE = new RegExp(PHONE_WORD);
+export const PHONE_WORD_RE = new RegExp(PHONE_WORD, 'i');
 
 /**
  * The identifier regex. V8 walks text fastest when every branch starts by consuming a
@@ -381,5 +389,5 @@ export const ID_RE = new RegExp(
     // a percent-encoded `+` and a country code: `%2B852`, `%2b86` (rare: last)
     String.raw`%2[Bb](?<=(?=${group('pct', PCT_PATTERN)})...)`,
   ].join('|'),
-  'g',
+  'gi', // `i` for the English words (see PHONE_WORD)
 );

@@ -293,7 +293,7 @@ function startingAt(re: RegExp, text: string, at: number): { raw: string; end: n
  */
 const PHONE_AT = cellStart(BARE_HK_NUMBER);
 /** Another number of a list after one (`9123 4567 / 6123 4567`, LIST_SEPARATOR). */
-const NEXT_PHONE_AT = new RegExp(`${LIST_SEPARATOR}(${BARE_HK_NUMBER})`, 'y');
+const NEXT_PHONE_AT = new RegExp(`${LIST_SEPARATOR}(${BARE_HK_NUMBER})`, 'yi'); // `i`: LIST_SEPARATOR's `or` (PHONE_WORD in identifier-pattern.ts)
 
 /**
  * A name that is a phone word and perhaps `no` or `number`, written as one word in
