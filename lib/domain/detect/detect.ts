@@ -86,7 +86,9 @@
 //   the prefix and between 4+4. In a link the `+` may be percent-encoded, `%2B852` or
 //   `%2b852`, and a separator may also be `%20` or `+` (`tel:%2B852%209123%204567`,
 //   `?phone=%2B852+9123+4567`): raw is all that was written, the value the `+852` form's
-//   (PCT_PATTERN). No other escape is read (`%2C852...`, `%252B852...`). Bare
+//   (PCT_PATTERN); so are encoded brackets, `%28852%29`, `%28%2B852%29`, `(%2B852)`, and a
+//   `%20` after a written `+852` / `(852)` (LINK_SEP: `tel:+852%209123%204567`). No other
+//   escape is read (`%2C852...`, `%252B852...`). Bare
 //   eight-digit numbers starting 2, 3, 5, 6, 7 or 9 only next to a phone word
 //   (PHONE_CONTEXT_* in identifier-pattern.ts; English case-insensitive and whole words,
 //   so `hotel` and `tell` are not `tel`, `iPhone` is not `phone`; also the signature
@@ -107,7 +109,9 @@
 //   before it too, up to four after, joined the same way and nothing else, the last with
 //   its phone word right after it so (`9123 4567 / 6123 4567 (手機)`, `9123 4567、6123
 //   4567 係我手機`), but not a first number that an order, reference or invoice word labels
-//   up to eight characters before (`訂單 23456789、91234567 係我手機`). A number grouped
+//   up to eight characters before (`訂單 23456789、91234567 係我手機`), nor one that is a
+//   date, as after (`2026 1130 / 9123 4567 (手機)`; right before the phone word it is still
+//   a phone: `2026 1130 (手機)`). A number grouped
 //   4 4 with spaces may be followed by a space and a date or time (DATE_OR_TIME: `2026
 //   1130`, `2026-11-30`, `30/11/2026`, `11/30/2026`, `2026年`, `10:30`; a real month and
 //   day, so not `45/13/2026` or `99.99.99`), not by other digits (`9123 4567 8888` may be
@@ -120,8 +124,8 @@
 //   specification, and its metadata would add ~500 kB and a per-candidate parse for no
 //   gain in recall.
 // - cn_phone: 1[3-9] + nine digits, compact or 3-4-4 with one kind of separator,
-//   optionally after +86 / 86 / (+86) / (86) / 0086 (or `%2B86` in a link, as for
-//   hk_phone) and an optional space or dash; 3-4-4 with spaces may be followed by a date
+//   optionally after +86 / 86 / (+86) / (86) / 0086 (or `%2B86`, `%2886%29`, `(%2B86)` or
+//   `+86%20` in a link, as for hk_phone) and an optional space or dash; 3-4-4 with spaces may be followed by a date
 //   or time as a Hong Kong number may. value: `+8613812345678`.
 // - email: local part of ASCII letters, digits and `._%+-` or letters of non-CJK scripts
 //   (no leading, trailing or double dot; at most 64 characters), `@`, dot-separated
@@ -236,7 +240,8 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
       }
       case 'hkp':
       case 'hkpp': {
-        const digits = raw.replace(/\D/g, '');
+        // `+852%209123%204567` (LINK_SEP): an encoded space is no digit of the number
+        const digits = raw.replace(URL_ESCAPES, '').replace(/\D/g, '');
         const local = digits.slice(-8);
         // A bare `852` prefix is weaker than +852: only the classic mobile and fixed ranges.
         if (kind === 'hkp' && !digits.startsWith('00') && !'235679'.includes(local[0]!)) break;
@@ -246,10 +251,10 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
       case 'cnp':
       case 'cng':
       case 'cnpp':
-        push('cn_phone', start, end, raw, `+86${raw.replace(/\D/g, '').slice(-11)}`, 'CN');
+        push('cn_phone', start, end, raw, `+86${raw.replace(URL_ESCAPES, '').replace(/\D/g, '').slice(-11)}`, 'CN');
         break;
       case 'pct': {
-        // `%2B852...` / `%2B86...`: the `+` and any `%20` are no digits of the number
+        // `%2B852...` / `%28852%29...` / `%2B86...`: the `+`, brackets and any `%20` are no digits of the number
         const digits = raw.replace(URL_ESCAPES, '').replace(/\D/g, '');
         if (digits.startsWith('852')) push('hk_phone', start, end, raw, `+${digits}`, 'HK');
         else push('cn_phone', start, end, raw, `+${digits}`, 'CN');

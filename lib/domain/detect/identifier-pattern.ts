@@ -179,7 +179,9 @@ const PHONE_CONTEXT_AHEAD =
  * A list of up to LIST_MAX numbers after this one, the last with its phone word right
  * after it (PHONE_CONTEXT_AHEAD): `9123 4567 / 6123 4567 (手機)`, `9123 4567、6123 4567
  * 係我手機`. The mirror of LIST_CONTEXT_BEHIND: only LIST_SEPARATOR between the numbers,
- * on one line. Its separator is tested first, where most numbers fail cheaply.
+ * on one line; and as there, a date (YEAR_MONTH_DAY) is no item of the list (HKB_PATTERN:
+ * `2026 1130 / 9123 4567 (手機)`). Its separator is tested first, where most numbers fail
+ * cheaply.
  */
 const LIST_CONTEXT_AHEAD = `(?=${LIST_SEPARATOR}${LISTED_NUMBER}(?:${LIST_SEPARATOR}${LISTED_NUMBER}){0,${LIST_MAX - 1}}${PHONE_CONTEXT_AHEAD})`;
 /**
@@ -282,7 +284,7 @@ const CNG_PATTERN = String.raw`(?<!\d${SEP})1[3-9]\d(?:${SPACE}\d{4}${SPACE}\d{4
 // after or right before one (LIST_CONTEXT_BEHIND, LIST_CONTEXT_AHEAD); its shape is
 // tested first, in a lookahead of its own: the phone-word lookbehind costs more than all the
 // rest, and most digit candidates that get this far (longer runs, near misses) are not that shape
-export const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL_SPAN}|${LIST_CONTEXT_BEHIND}(?!${YEAR_MONTH_DAY})${HK_LOCAL_SPAN}${LIST_ITEM_END}|(?=${HK_LOCAL_SPAN}${PHONE_CONTEXT_AHEAD})(?:${NOT_LABELLED_OTHER}|(?!${HK_LOCAL_SPAN}${PHONE_WORD_THEN_NUMBER}))${HK_LOCAL_SPAN}|(?=${HK_LOCAL_SPAN}${LIST_CONTEXT_AHEAD})${NOT_LABELLED_OTHER}${HK_LOCAL_SPAN})`;
+export const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL_SPAN}|${LIST_CONTEXT_BEHIND}(?!${YEAR_MONTH_DAY})${HK_LOCAL_SPAN}${LIST_ITEM_END}|(?=${HK_LOCAL_SPAN}${PHONE_CONTEXT_AHEAD})(?:${NOT_LABELLED_OTHER}|(?!${HK_LOCAL_SPAN}${PHONE_WORD_THEN_NUMBER}))${HK_LOCAL_SPAN}|(?=${HK_LOCAL_SPAN}${LIST_CONTEXT_AHEAD})(?!${YEAR_MONTH_DAY})${NOT_LABELLED_OTHER}${HK_LOCAL_SPAN})`;
 /**
  * A PRC resident ID in groups after its first six digits: 6-8-4 (region code, birth date,
  * sequence and check character: `110105 19491231 002X`, `110105-19491231-002x`), the way
@@ -302,23 +304,32 @@ const CN_ID_GROUPS_REST = bySep((s) => String.raw`${s}(?:19|20)\d{6}${s}\d{3}[\d
 const RUN_PATTERN =
   String.raw`(?:\d{6}(?:\d{11}[\dXx]|${CN_ID_GROUPS_REST})|1[3-9]\d{9}|4\d{12}(?:\d{3}){0,2}|5[1-5]\d{14}|2[2-7]\d{14}|3[47]\d{13}|35\d{14,17}|62\d{14,17}` +
   String.raw`|6(?:011|4[4-9]\d|5\d\d)\d{12,15}|3(?:0[0-5]\d|095|[689]\d\d)\d{10}(?:\d\d)?|(?:50(?:18|20|38)|5893|6304|67(?:59|6[1-3]))\d{8,15})${END}`;
+/**
+ * A separator after a written `+852` / `(852)` or `+86`: SEP's, or a space percent-encoded,
+ * `%20`, as a link writes it with its `+` and brackets kept (`tel:+852%209123%204567`,
+ * encodeURIComponent's `(852)%209123%204567`, `sms:+86%20138%201234%205678`).
+ */
+const LINK_SEP = String.raw`(?:${SEP}|%20)`;
 // phones with +852 / (852) / (+852) / （852）, +86 / (86) / (+86) / （86）
-const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）)${SEP}?[2-9]\d{3}${SEP}?\d{4}${END}`;
-const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）)${SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`)})${END}`;
+const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）)${LINK_SEP}?[2-9]\d{3}${LINK_SEP}?\d{4}${END}`;
+const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）)${LINK_SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [SPACE, HYPHEN, '%20'])})${END}`;
 
 /**
  * A +852 or +86 number in a link, its `+` percent-encoded as `%2B` (or `%2b`):
- * `tel:%2B852-9123-4567`, `https://wa.me/?phone=%2B85291234567`, `sms:%2B8613812345678`.
+ * `tel:%2B852-9123-4567`, `https://wa.me/?phone=%2B85291234567`, `sms:%2B8613812345678`;
+ * or its brackets, `%28852%29` / `%28%2B852%29` (URLSearchParams, PHP and Python encode
+ * `(` and `)`), or its `+` alone inside kept brackets, `(%2B852)` (encodeURIComponent).
  * The shapes of HKPP_PATTERN and CNPP_PATTERN after it, where a separator may also be an
  * encoded space, `%20`, or a form-encoded one, `+` (`tel:%2B852%209123%204567`,
- * `phone=%2B852+9123+4567`). Only `%2B` right before 852 or 86: other escapes
- * (`%2C`, `%252B`) and prefixes are not read.
+ * `phone=%2B852+9123+4567`, `%28852%29+9123+4567`). Only these escapes right around 852
+ * or 86: others (`%2C`, `%252B`, `%28852)`) and prefixes are not read.
  */
 const URL_SEP = String.raw`(?:${SEP}|%20|\+)`;
+const pctCode = (code: string): string => String.raw`(?:%2[Bb]${code}|%28(?:%2[Bb])?${code}%29|\(%2[Bb]${code}\))`;
 const PCT_PATTERN =
-  String.raw`%2[Bb](?:852${URL_SEP}?[2-9]\d{3}${URL_SEP}?\d{4}|86${URL_SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [SPACE, HYPHEN, '%20', String.raw`\+`])}))${END}`;
-/** What PCT_PATTERN reads as no digit of the number: the encoded `+` and spaces. */
-export const URL_ESCAPES = /%2[0Bb]/g;
+  String.raw`(?:${pctCode('852')}${URL_SEP}?[2-9]\d{3}${URL_SEP}?\d{4}|${pctCode('86')}${URL_SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [SPACE, HYPHEN, '%20', String.raw`\+`])}))${END}`;
+/** What PCT_PATTERN (and LINK_SEP) reads as no digit of the number: the encoded `+`, brackets and spaces. */
+export const URL_ESCAPES = /%2[089Bb]/g;
 
 /** Not preceded by an ASCII letter or digit, nor by one and a hyphen, `n` characters back. */
 function notJoined(n: number): string {
@@ -357,7 +368,7 @@ export const PHONE_WORD_RE = new RegExp(PHONE_WORD, 'i');
  * few characters from small classes (its Boyer-Moore-style skip looks as far ahead as
  * the shortest branch), so each branch consumes the start of a candidate (a letter, a
  * letter or digit, and a digit; three digits; `86` and a separator and `1`; a sign or bracket and
- * `8` or `+`; `%2B`), checks what comes before it (not a letter or digit, nor one joined by a
+ * `8` or `+`; `%2B`, `%28`, `(%2`), checks what comes before it (not a letter or digit, nor one joined by a
  * hyphen) and a cheap gate on what follows, and only then, from inside a lookbehind,
  * runs the full candidate patterns as a lookahead from the candidate's first
  * character. The regex match is those few characters; the candidate is the capture
@@ -386,8 +397,8 @@ export const ID_RE = new RegExp(
       ].join('|')})...)`,
     String.raw`86${SEP}1${notJoined(4)}(?<=(?=${group('cnp', CNP_PATTERN)})....)`,
     String.raw`[+(（][+8](?<=(?=${group('hkpp', HKPP_PATTERN)}|${group('cnpp', CNPP_PATTERN)})..)`,
-    // a percent-encoded `+` and a country code: `%2B852`, `%2b86` (rare: last)
-    String.raw`%2[Bb](?<=(?=${group('pct', PCT_PATTERN)})...)`,
+    // a percent-encoded `+` or bracket and a country code: `%2B852`, `%2b86`, `%28852%29`, `(%2B852)` (rare: last)
+    String.raw`(?:%2[Bb8]|\(%2)(?<=(?=${group('pct', PCT_PATTERN)})...)`,
   ].join('|'),
   'gi', // `i` for the English words (see PHONE_WORD)
 );

@@ -115,9 +115,15 @@ export function scan(t: usize, lo: i32, hi: i32, out: usize): i32 {
       while (i < hi && (cls(at(t, i)) & ALNUM) != 0) i++;
       i--;
     } else if (f == PLUS) {
-      // `[+(（][+8]`: +852, (852), (+86), （86）; `%2[Bb]`: an encoded `+`, `%2B852`
+      // `[+(（][+8]`: +852, (852), (+86), （86）; `%2[Bb8]`: an encoded `+` or `(`, `%2B852`,
+      // `%28852%29`; `\(%2`: an encoded `+` in brackets, `(%2B852)`
       const c1 = at(t, i + 1);
-      if (c == 37 ? c1 == 50 && (at(t, i + 2) | 32) == 98 : c1 == 43 || c1 == 56) o = put(o, i, ID);
+      if (c == 37) {
+        if (c1 == 50) {
+          const c2 = at(t, i + 2);
+          if ((c2 | 32) == 98 || c2 == 56) o = put(o, i, ID);
+        }
+      } else if (c1 == 43 || c1 == 56 || (c == 40 && c1 == 37 && at(t, i + 2) == 50)) o = put(o, i, ID);
     } else {
       // a Chinese keyword's first character: its pass
       o = put(o, i, f >> 3);
