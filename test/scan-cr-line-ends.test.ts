@@ -52,6 +52,22 @@ describe('lines ending with CR alone', () => {
     expect(textFormat(Buffer.from('\uFEFFa\rb', 'utf16le'), true).crLineEnds).toBeUndefined();
   });
 
+  it('reads a Mac CSV whose cells hold more line breaks than it has rows (addresses of three lines)', async () => {
+    const dir = tempDir('cr-lines-');
+    const file = path.join(dir, 'addresses.csv');
+    writeFileSync(file, 'name,mobile,address\rChan,9123 4567,"Flat A, 12/F\nHarbour Bldg\nCentral"\rLee,6123 4567,"Flat B, 3/F\nOcean Ct\nTsuen Wan"\r');
+    const { findings, files } = await scanPaths(sourceReaders(), [file]);
+    expect(where(findings)).toEqual([
+      ['hk_phone', 2, 1, 'mobile', '+852 ****4567'],
+      ['hk_phone', 5, 2, 'mobile', '+852 ****4567'], // its cell's line breaks count as lines
+    ]);
+    expect(files[0]!.problems).toBeUndefined();
+    // an LF file stays one: an LF outside quotes, unbalanced quotes, or no CR outside them
+    expect(textFormat(Buffer.from('a "x\ny" b\rc\nd\n'), true).crLineEnds).toBeUndefined();
+    expect(textFormat(Buffer.from('say "hi\n\rthere\n'), true).crLineEnds).toBeUndefined();
+    expect(textFormat(Buffer.from('"a\rb\nc"'), true).crLineEnds).toBeUndefined();
+  });
+
   it('keeps an LF inside a Mac CSV cell (Excel writes a cell’s line break so) and CRLF lines later in a file as they are', async () => {
     const dir = tempDir('cr-lines-');
     const cell = path.join(dir, 'cell.csv');

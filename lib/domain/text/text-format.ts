@@ -55,16 +55,19 @@ export interface TextFormat {
 export function textFormat(sample: Uint8Array, complete: boolean, declared?: Encoding): TextFormat {
   const format = encodingOf(sample, complete, declared);
   // (in the encodings whose line end is one byte that no other character holds)
-  if (format.binary === undefined && format.encoding !== 'utf-16le' && format.encoding !== 'utf-16be' && crLineEnds(sample)) return { ...format, crLineEnds: true };
+  if (format.binary === undefined && format.encoding !== 'utf-16le' && format.encoding !== 'utf-16be' && crLineEnds(sample, complete)) return { ...format, crLineEnds: true };
   return format;
 }
 
 /**
  * Whether lines end with CR alone: lone CRs (not before an LF), no CRLF, and more of them
  * than LFs, which a Mac CSV still holds inside a cell with a line break (Excel writes
- * those as LF), and a log may hold a few of.
+ * those as LF), and a log may hold a few of. Or, where the LFs are as many or more (a Mac
+ * CSV of addresses, each cell of three lines), when every LF is inside a quoted cell, the
+ * quotes are balanced (but where the sample stops), and a lone CR stands outside quotes:
+ * an LF file's lines never all sit inside quotes.
  */
-function crLineEnds(sample: Uint8Array): boolean {
+function crLineEnds(sample: Uint8Array, complete: boolean): boolean {
   let lone = 0;
   let lf = 0;
   for (let i = sample.indexOf(0x0d); i >= 0; i = sample.indexOf(0x0d, i + 1)) {
@@ -73,7 +76,23 @@ function crLineEnds(sample: Uint8Array): boolean {
   }
   if (lone === 0) return false;
   for (let i = sample.indexOf(0x0a); i >= 0 && lf < lone; i = sample.indexOf(0x0a, i + 1)) lf++;
-  return lone > lf;
+  return lone > lf || lfOnlyInQuotes(sample, complete);
+}
+
+/**
+ * Every LF of `sample` is inside double quotes, some CR is outside them, and the quotes are
+ * balanced (or the sample, the start of more, ends inside a quoted cell).
+ */
+function lfOnlyInQuotes(sample: Uint8Array, complete: boolean): boolean {
+  let quoted = false;
+  let crOutside = false;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample[i];
+    if (c === 0x22) quoted = !quoted; // `""` inside a quoted cell toggles twice
+    else if (c === 0x0a && !quoted) return false;
+    else if (c === 0x0d && !quoted) crOutside = true;
+  }
+  return crOutside && (!quoted || !complete);
 }
 
 function encodingOf(sample: Uint8Array, complete: boolean, declared?: Encoding): TextFormat {
