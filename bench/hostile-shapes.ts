@@ -218,6 +218,17 @@ function linearShapes(dir: string): { name: string; n: number; make: (n: number)
     },
     { name: 'JSON of n lines scanned, bad at its end', n: 10_000, make: (n) => ((f) => () => scanPaths(sourceReaders(), [f]))(file(`long-${n}.json`, `${shapes.longJson(n)}x`)) },
     {
+      // each record's quoted cell ends, a line later, at a quote with text after it (an
+      // Excel-for-Mac export read with the wrong line ends): csv-parse read on to the end
+      // of its input for every one
+      name: 'CSV of n records, each with a stray quote',
+      n: 2000,
+      make: (n) =>
+        ((f) => () => drain(readCsvRecords(f)))(
+          file(`stray-${n}.csv`, `name,mobile,note\n${Array.from({ length: n }, (_, i) => `Chan ${i},9123 4567,"note ${i}\nmore" x,Ho ${i},6123 4567\n`).join('')}`),
+        ),
+    },
+    {
       name: 'a record of n lines, a finding on each, placed by line',
       n: 20_000,
       make: (n) => {
