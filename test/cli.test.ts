@@ -183,6 +183,14 @@ describe.concurrent('usage (no table needed)', () => {
     expect(format.stderr).toContain("argument 'xml' is invalid");
   });
 
+  it("commander's own messages quote what was typed redacted: an unknown option, a bad choice", async ({ expect }) => {
+    const [option, choice] = await Promise.all([runCli(['scan', SAMPLE, '--x=A123456(3)']), runCli(['--format', 'A123456(3)', 'scan', SAMPLE])]);
+    expect([option.code, choice.code]).toEqual([2, 2]);
+    expect(option.stderr).toContain("unknown option '--x=A12****(3)'");
+    expect(choice.stderr).toContain("argument 'A12****(3)' is invalid");
+    for (const r of [option, choice]) expect(r.stderr).not.toContain('A123456');
+  });
+
   it('a missing argument exits 2', async ({ expect }) => {
     const r = await runCli(['import']);
     expect(r.code).toBe(2);
@@ -202,6 +210,9 @@ describe.concurrent('usage (no table needed)', () => {
     expect([threads.code, budget.code]).toEqual([2, 2]);
     expect(threads.stderr).toBe('--threads: "abc" is not a positive whole number\n');
     expect(budget.stderr).toBe('--budget-bytes: "0" is not a positive whole number\n');
+    // digits only, though Number() reads these
+    const others = await Promise.all(['0x2', '1e1', '+2'].map((n) => runCli(['scan', SAMPLE, '--threads', n])));
+    expect(others.map((r) => [r.code, r.stderr])).toEqual(['0x2', '1e1', '+2'].map((n) => [2, `--threads: "${n}" is not a positive whole number\n`]));
   });
 
   it('import of a file that does not exist: exit 2, "no such file", before touching any store', async ({ expect }) => {

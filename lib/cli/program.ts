@@ -188,7 +188,8 @@ export function commandGroup(program: Command, name: string, description?: strin
   return group;
 }
 
-export function buildProgram(): Command {
+/** `writeErr`: where commander's own messages go (an unknown option, a value not among the choices, the help after them); stderr by default. */
+export function buildProgram(writeErr: (text: string) => void = (text) => process.stderr.write(text)): Command {
   const program = new Command('compliance')
     .description('Compliance review automation: data-mapping scans and evidence-lapse sweeps, locally or on AWS.')
     .option('--endpoint <url>', 'use the DynamoDB at this URL instead of starting DynamoDB Local (or DYNAMODB_ENDPOINT)')
@@ -199,6 +200,7 @@ export function buildProgram(): Command {
     .option('--now <date>', 'the clock, as YYYY-MM-DD or an ISO-8601 time (or COMPLIANCE_NOW)')
     .addOption(new Option('--format <format>', 'output format (table is the same as human)').choices(['human', 'table', 'json', 'csv']).default('human'))
     .showHelpAfterError()
+    .configureOutput({ writeErr })
     .exitOverride();
 
   program
@@ -364,7 +366,8 @@ export function buildProgram(): Command {
 function positiveInteger(option: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${option}: "${value}" is not a positive whole number`);
+    // digits only: Number() also takes `0x2`, `1e1` and `+2`
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${option}: "${value}" is not a positive whole number`);
     return n;
   };
 }
@@ -388,14 +391,17 @@ async function debugging(): Promise<boolean> {
 export async function main(argv: string[]): Promise<number> {
   handleSignals();
   if (process.stderr.isTTY) (await import('./progress.ts')).followDataMapScans(process.stderr); // a progress bar for data-mapping scans, on a terminal only
+  // commander's messages quote what was typed (`--format A123456(3)`): held, and shown redacted
+  const commanderSaid: string[] = [];
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram((text) => void commanderSaid.push(text)).parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (error) {
     // A signal is ending the command: what failed because of it (DynamoDB Local stopped under it) is not news.
     const signalled = interruptedExitCode();
     if (signalled !== undefined) return signalled;
     if (error instanceof CommanderError) {
+      if (commanderSaid.length > 0) process.stderr.write((await import('../domain/detect/redact.ts')).redact(commanderSaid.splice(0).join('')));
       // --help and --version exit 0; help shown because no command was given is a usage error.
       return error.exitCode === 0 ? 0 : 2;
     }
