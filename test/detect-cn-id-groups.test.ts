@@ -5,12 +5,11 @@
 // date verified as for the compact form; nothing else is reported on any part of one, and
 // digit groups that are not IDs are read as before.
 import { describe, expect, it } from 'vitest';
-import { candidates, PASSES } from '../lib/domain/detect/candidates.ts';
-import { detect, detectAt } from '../lib/domain/detect/detect.ts';
-import { ID_RE } from '../lib/domain/detect/identifier-pattern.ts';
+import { detect } from '../lib/domain/detect/detect.ts';
 import { mask } from '../lib/domain/detect/mask.ts';
 import { redact } from '../lib/domain/detect/redact.ts';
 import { mulberry32 } from '../lib/domain/text/seeded-random.ts';
+import { expectCandidatesComplete } from './support/candidate-checks.ts';
 import { cnIdCheck, luhnCheckDigit } from './support/labelled-corpus.ts';
 
 const found = (text: string): Array<[string, string]> => detect(text).map((d) => [d.type, d.raw]);
@@ -211,29 +210,15 @@ describe('the candidate kernel and grouped PRC IDs', () => {
     return Array.from({ length: 1 + Math.floor(r() * 80) }, () => pick(pieces)()).join('');
   });
 
-  it('lists every position where the identifier regex matches', () => {
-    const re = new RegExp(ID_RE.source, ID_RE.flags.replace('g', 'y'));
+  it('lists every position where the identifier regex matches, and gives detect() the findings of the plain regex scan, grouped IDs among them', () => {
     let matched = 0;
-    for (const text of texts) {
-      const listed = new Set(candidates(text)[0]);
-      for (let p = 0; p < text.length; p++) {
-        re.lastIndex = p;
-        if (!re.test(text)) continue;
-        matched++;
-        expect(listed.has(p), `at ${p}: ${JSON.stringify(text.slice(Math.max(0, p - 6), p + 24))}`).toBe(true);
-      }
-    }
-    expect(matched).toBeGreaterThan(150);
-  });
-
-  it('gives detect() the findings of the plain regex scan, grouped IDs among them', () => {
     let ids = 0;
     for (const text of texts) {
-      const every = Int32Array.from({ length: text.length }, (_, i) => i);
-      const expected = detectAt(text, Array.from({ length: PASSES }, () => every));
-      expect(detect(text)).toEqual(expected);
-      ids += expected.filter((d) => d.type === 'cn_resident_id' && d.raw.length === 20).length;
+      const checked = expectCandidatesComplete(text);
+      matched += checked.matched;
+      ids += checked.found.filter((d) => d.type === 'cn_resident_id' && d.raw.length === 20).length;
     }
+    expect(matched).toBeGreaterThan(150);
     expect(ids).toBeGreaterThan(50);
   });
 });
