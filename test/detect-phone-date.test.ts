@@ -83,3 +83,18 @@ describe('the identifier regex', () => {
     expect(ID_RE.source.length).toBeLessThan(20 * 1024);
   });
 });
+
+describe('a phone number followed by a count, a street number or a 12-hour time', () => {
+  it('is still the phone: one or two digits and then a word are not more of the number', () => {
+    for (const after of ['2 people', '2位', '2 位', '12 Queen\'s Road', '3 pcs', '12.30pm', '12.30 PM', '9.05a.m.']) {
+      expect(found(`Tel 9123 4567 ${after}`), after).toEqual([{ ...HK, start: 4, end: 13 }]);
+      expect(found(`手機 138 1234 5678 ${after}`), after).toEqual([{ ...CN, start: 3, end: 16 }]);
+    }
+  });
+
+  it('is no phone when more digits follow: 88 8888, 123 abc, 12.30 alone (an amount), 13.30pm', () => {
+    for (const after of ['88 8888', '123 abc', '12.30', '13.30pm', '2 8888']) {
+      expect(found(`Tel 9123 4567 ${after}`), after).toEqual([]);
+    }
+  });
+});

@@ -114,7 +114,8 @@
 //   a phone: `2026 1130 (手機)`). A number grouped
 //   4 4 with spaces may be followed by a space and a date or time (DATE_OR_TIME: `2026
 //   1130`, `2026-11-30`, `30/11/2026`, `11/30/2026`, `2026年`, `10:30`; a real month and
-//   day, so not `45/13/2026` or `99.99.99`), not by other digits (`9123 4567 8888` may be
+//   day, so not `45/13/2026` or `99.99.99`; `12.30pm`) or a count (COUNT_THEN_WORD: `2
+//   people`, `2位`), not by other digits (`9123 4567 8888` may be
 //   one number); a 4-4-4-4 that is no card but such a number and a date is
 //   read as the number (HKB_AT). value: `+85291234567`. A table's column or a JSON key
 //   named with a phone word stands for the phone word of the value it holds

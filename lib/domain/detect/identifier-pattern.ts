@@ -150,12 +150,19 @@ function dayAndMonth(sep: string): string {
 /**
  * A date or a time that stands apart from a number before it and a space: YEAR_MONTH_DAY
  * (not running on into another group), `2026-11-30`, `2026/11/30`, `2026.11.30`,
- * `30/11/2026`, `11/30/2026`, `30-11-26`, `30.11.2026`, `2026年`, `10:30`; a real month
+ * `30/11/2026`, `11/30/2026`, `30-11-26`, `30.11.2026`, `2026年`, `10:30`, `12.30pm`; a real month
  * and day (MONTH, DAY), so `99.99.99`, `45/13/2026` or `2026-19-45` (a reference, a
  * version) is no date. After a phone number it is when, not more of the number: `電話
  * 9123 4567 / 6123 4567 2026 1130`, `Tel: 9123 4567 10:30`.
  */
-const DATE_OR_TIME = String.raw`(?:${YEAR_MONTH_DAY}${END}(?!${SEP}\d)|(?:(?:19|20)\d\d(?:-${MONTH}-${DAY}|/${MONTH}/${DAY}|\.${MONTH}\.${DAY})|(?:${dayAndMonth('/')}/|${dayAndMonth('-')}-|${dayAndMonth('\\.')}\.)(?:19|20)?\d\d|(?:[01]?\d|2[0-3])[:：][0-5]\d)(?!\d)|(?:19|20)\d\d年)`;
+const DATE_OR_TIME = String.raw`(?:${YEAR_MONTH_DAY}${END}(?!${SEP}\d)|(?:(?:19|20)\d\d(?:-${MONTH}-${DAY}|/${MONTH}/${DAY}|\.${MONTH}\.${DAY})|(?:${dayAndMonth('/')}/|${dayAndMonth('-')}-|${dayAndMonth('\\.')}\.)(?:19|20)?\d\d|(?:[01]?\d|2[0-3])[:：][0-5]\d)(?!\d)|(?:19|20)\d\d年|(?:1[0-2]|0?[1-9])\.[0-5]\d${SPACE}?[AaPp]\.?[Mm](?![A-Za-z]))`;
+
+/**
+ * One or two digits and then a word, after a number a space apart: a count or a street
+ * number, not more digits of the number (`Tel 9123 4567 2 people`, `電話 9123 4567 2位`,
+ * `9123 4567 12 Queen's Road`; but `9123 4567 88 8888` may be one number).
+ */
+const COUNT_THEN_WORD = String.raw`\d{1,2}${SPACE}?[A-Za-z\u3400-\u9fff]`;
 
 /**
  * What ends a number of such a list: the line or text, another separator, `and`,
@@ -207,10 +214,11 @@ function bySep(f: (sep: string) => string, seps: readonly string[] = [SPACE, HYP
 
 /**
  * A Hong Kong local number: 4-4 with one separator, or compact. Grouped with spaces, it
- * may be followed by a space and a date or time (DATE_OR_TIME: `6123 4567 2026 1130`),
- * not by another number (`9123 4567 8888` may be one longer number).
+ * may be followed by a space and a date or time (DATE_OR_TIME: `6123 4567 2026 1130`) or
+ * a count (COUNT_THEN_WORD: `9123 4567 2 people`), not by another number (`9123 4567
+ * 8888` may be one longer number).
  */
-const HK_LOCAL = String.raw`[235679]\d{3}(?:${SPACE}\d{4}${END}(?!${SPACE}(?=\d)(?!${DATE_OR_TIME}))|${HYPHEN}\d{4}${END}(?!${HYPHEN}\d)|\d{4}${END})`;
+const HK_LOCAL = String.raw`[235679]\d{3}(?:${SPACE}\d{4}${END}(?!${SPACE}(?=\d)(?!${DATE_OR_TIME}|${COUNT_THEN_WORD}))|${HYPHEN}\d{4}${END}(?!${HYPHEN}\d)|\d{4}${END})`;
 /**
  * HK_LOCAL's span, where HK_LOCAL has already matched at the same place (HKB_PATTERN): its
  * three shapes differ at the fifth character and have fixed lengths, so this takes the
@@ -279,7 +287,7 @@ const CARD_PATTERN =
   String.raw`|[3-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{6}${s}\d{4,5}${END}(?!${s}\d)`)})))`;
 // grouped mainland mobile 3-4-4; grouped with spaces, it may be followed by a space and a
 // date or time (DATE_OR_TIME, as HK_LOCAL)
-const CNG_PATTERN = String.raw`(?<!\d${SEP})1[3-9]\d(?:${SPACE}\d{4}${SPACE}\d{4}${END}(?!${SPACE}(?=\d)(?!${DATE_OR_TIME}))|${HYPHEN}\d{4}${HYPHEN}\d{4}${END}(?!${HYPHEN}\d))`;
+const CNG_PATTERN = String.raw`(?<!\d${SEP})1[3-9]\d(?:${SPACE}\d{4}${SPACE}\d{4}${END}(?!${SPACE}(?=\d)(?!${DATE_OR_TIME}|${COUNT_THEN_WORD}))|${HYPHEN}\d{4}${HYPHEN}\d{4}${END}(?!${HYPHEN}\d))`;
 // bare Hong Kong number, 4-4 or compact, after or right before a phone word, or in a list
 // after or right before one (LIST_CONTEXT_BEHIND, LIST_CONTEXT_AHEAD); its shape is
 // tested first, in a lookahead of its own: the phone-word lookbehind costs more than all the
