@@ -30,6 +30,15 @@ export class ForbiddenError extends KnownError {}
 /** Something we depend on is missing or failing: Java for DynamoDB Local, AWS, the mail relay. */
 export class DependencyError extends KnownError {}
 
+/**
+ * Rethrows `error`, an InputError about a use case's own field (its message starts with a
+ * name `field` matches and `: `) said with the field as the caller's interface names it
+ * (`query.`, `body.` or `--` before it); any other error as it is.
+ */
+export function rethrowFieldAs(error: unknown, prefix: string, field: RegExp): never {
+  throw error instanceof InputError && field.test(error.message) ? new InputError(`${prefix}${error.message}`) : error;
+}
+
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** One row per class, most specific first: exit code for the CLI, status for the HTTP API. */

@@ -17,7 +17,7 @@ import { EvidenceSubmission, registerEvidence } from '../usecases/evidence/regis
 import { answerTask, NoSuchTask } from '../usecases/review/answer.ts';
 import { listTasks, resolveQuarter, showReview, soaOf, type TaskView } from '../usecases/review/show.ts';
 import { listRunRecords, PeriodFilter, runAsSeenBy, showRun, startRunNow, WorkflowParam } from '../usecases/runs/runs-by-api.ts';
-import { InputError, NotFoundError } from '../errors.ts';
+import { NotFoundError, rethrowFieldAs } from '../errors.ts';
 import { localDate } from '../domain/review/quarter.ts';
 import type { Ports } from '../usecases/ports.ts';
 import { AlertStatus, Disposition } from '../domain/monitoring/alert.ts';
@@ -44,6 +44,7 @@ const controlId = z.string().max(40).transform((value, ctx) => {
  */
 /** An answer's refusal that names one of its fields (answer.ts): validFor, evidence.location/sha256/name. */
 const ANSWER_FIELD = /^(?:validFor|evidence\.(?:location|sha256|name)): /;
+const PERIOD_FIELD = /^period: /;
 
 const TASK_FILTERS = ['open', 'answered', 'unanswered', 'accepted', 'returned', 'all'] as const;
 function taskMatches(t: Pick<TaskView, 'status' | 'reviewDecision'>, filter: (typeof TASK_FILTERS)[number]): boolean {
@@ -185,10 +186,9 @@ export const ROUTES: readonly RouteSpec[] = [
       }).catch((error: unknown) => {
         // The use case names the answer's own fields (the command line and the answers file
         // say them their way); here they are the body's.
-        if (error instanceof InputError && ANSWER_FIELD.test(error.message)) throw new InputError(`body.${error.message}`);
         // Its task list is a route here, not a command.
         if (error instanceof NoSuchTask) throw new NoSuchTask(error.taskId, `GET /v1/tasks?quarter=${params.quarter}`);
-        throw error;
+        rethrowFieldAs(error, 'body.', ANSWER_FIELD);
       });
       return { json: { task: { id: task.id, status: task.status, result: task.result, evidence: task.evidence, version: task.version } } };
     },
@@ -228,10 +228,10 @@ export const ROUTES: readonly RouteSpec[] = [
     query: z.strictObject({ format: z.enum(['json', 'csv', 'oscal']).default('json') }),
     handle: async ({ rt, principal, params, query, now }) => {
       const signer = await rt.manifestSigner();
-      const download = await downloadPackage(rt, { orgId: principal.orgId, period: params.period, format: query.format, signer, now, actor: principal.person }, rt.packageDelivery).catch((error: unknown) => {
-        // The use case names the field "period:" whoever asked; here the period is the path's (path.period, as the schema says it).
-        throw error instanceof InputError && error.message.startsWith('period: ') ? new InputError(`path.${error.message}`) : error;
-      });
+      // The use case names the field "period:" whoever asked; here the period is the path's (path.period, as the schema says it).
+      const download = await downloadPackage(rt, { orgId: principal.orgId, period: params.period, format: query.format, signer, now, actor: principal.person }, rt.packageDelivery).catch((error: unknown) =>
+        rethrowFieldAs(error, 'path.', PERIOD_FIELD),
+      );
       // On AWS the package is in the exports bucket, behind a link that works for minutes; locally it is the response.
       return 'link' in download ? { redirect: download.link.location } : download;
     },
@@ -255,10 +255,8 @@ export const ROUTES: readonly RouteSpec[] = [
     // No period: the quarter under way, as the command line's --period defaults.
     query: z.strictObject({ period: Quarter.optional() }),
     handle: async ({ rt, principal, query, now }) => ({
-      json: await quarterStats(rt, principal.orgId, query.period, now).catch((error: unknown) => {
-        // The use case names the field "period:" whoever asked; here it is the query's (query.period, as the schema says it).
-        throw error instanceof InputError && error.message.startsWith('period: ') ? new InputError(`query.${error.message}`) : error;
-      }),
+      // The use case names the field "period:" whoever asked; here it is the query's (query.period, as the schema says it).
+      json: await quarterStats(rt, principal.orgId, query.period, now).catch((error: unknown) => rethrowFieldAs(error, 'query.', PERIOD_FIELD)),
     }),
   }),
   route({

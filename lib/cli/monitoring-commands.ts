@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander';
 import type { AlertStatus } from '../domain/monitoring/alert.ts';
 import { DISPOSITIONS, type Disposition } from '../domain/vocabulary.ts';
-import { DependencyError, InputError } from '../errors.ts';
+import { DependencyError, rethrowFieldAs } from '../errors.ts';
 import { parseQuarter } from './review-commands.ts';
 import type { GlobalOptions, Session } from './session.ts';
 
@@ -144,10 +144,8 @@ export function addMonitoringCommands(program: Command, cli: MonitoringCli): voi
       await cli.withSession(options, async (session) => {
         const { quarterStats } = await import('../usecases/monitoring/alerts.ts');
         const orgId = await cli.resolveOrg(session, opts.org);
-        const stats = await quarterStats(session.rt, orgId, named, session.now).catch((error: unknown) => {
-          // The use case names the field "period:" whoever asked; here it is the option.
-          throw error instanceof InputError && error.message.startsWith('period: ') ? new InputError(`--${error.message}`) : error;
-        });
+        // The use case names the field "period:" whoever asked; here it is the option.
+        const stats = await quarterStats(session.rt, orgId, named, session.now).catch((error: unknown) => rethrowFieldAs(error, '--', /^period: /));
         cli.print(options, (await output()).formatStats(stats), stats);
       });
     });

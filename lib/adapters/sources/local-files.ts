@@ -308,14 +308,14 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
   // The first chunks are held until the file's shape is known: up to the first line's end
   // and the next line's start, or JSON_SHAPE_CHARS (then one document).
   let held: string[] | undefined = [];
-  let heldChars = 0;
+  let heldText = ''; // held's text, added to as it comes (not joined again for each chunk)
   try {
     for await (const chunk of reading) {
       const text = chunk.overlap ? chunk.text.slice(chunk.overlap) : chunk.text;
       if (held !== undefined) {
         held.push(text);
-        heldChars += text.length;
-        const shape = jsonShape(held.join(''), heldChars < JSON_SHAPE_CHARS);
+        heldText += text;
+        const shape = jsonShape(heldText, heldText.length < JSON_SHAPE_CHARS);
         if (shape === undefined) continue;
         if (shape === 'lines') {
           await reading.return(undefined);
