@@ -229,6 +229,13 @@ function linearShapes(dir: string): { name: string; n: number; make: (n: number)
         ),
     },
     {
+      // every line leaves a quote open that the next line's quote ends with text after
+      // it: each record begun was read on to the end of the file, for every line
+      name: 'CSV of n lines, each leaving a quote open',
+      n: 2000,
+      make: (n) => ((f) => () => drain(readCsvRecords(f)))(file(`open-${n}.csv`, shapes.openQuoteLinesCsv(n, 'closed'))),
+    },
+    {
       name: 'a record of n lines, a finding on each, placed by line',
       n: 20_000,
       make: (n) => {

@@ -112,6 +112,20 @@ describe('the fast CSV path reads what csv-parse reads', () => {
     }
   });
 
+  it('text made of quotes, delimiters and line ends at random: quotes left open line after line, ended with text after, escaped', async () => {
+    // the shapes whose records run on over many lines, and whose later lines' records the
+    // reader tells from the record rejected before them (csv-reader.ts: rejectedRun)
+    const pieces = ['a', 'b', ',', ',', '"', '"', '""', '\n', '\n', ' ', 'x"', '"y', ',"', '",'];
+    const rand = mulberry32(7);
+    for (let t = 0; t < 200; t++) {
+      let text = 'h1,h2,h3\n';
+      for (let i = 5 + Math.floor(rand() * 900); i > 0; i--) text += pieces[Math.floor(rand() * pieces.length)];
+      const file = fixture(text);
+      await same(file, {}, JSON.stringify(text));
+      await same(file, { maxChunkChars: 256 }, JSON.stringify(text));
+    }
+  });
+
   it('with a byte budget, the records before the cut and the truncated report', async () => {
     for (let seed = 101; seed <= 112; seed++) {
       const text = generate(seed, ',');

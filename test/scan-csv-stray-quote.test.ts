@@ -7,10 +7,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCsvBatches, strayQuoteLine, type CsvReadOptions, type CsvRecord, type CsvReport } from '../lib/adapters/sources/csv-reader.ts';
+import { DEFAULT_MAX_PROBLEMS, endsInQuotes, readCsvBatches, strayQuoteLine, type CsvReadOptions, type CsvRecord, type CsvReport } from '../lib/adapters/sources/csv-reader.ts';
 import { splitFile } from '../lib/adapters/sources/file-parts.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
+import { openQuoteLinesCsv } from './support/hostile-files.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 const dir = tempDir('scan-csv-quote-');
@@ -111,5 +112,100 @@ describe('a stray quote', () => {
     expect(strayQuoteLine('x,"ab"c,d\n', ',')).toBe(-1); // one line: lenient
     expect(strayQuoteLine('x,"ab"c\n"d,e\nf"g\n', ',')).toBe(-1); // csv-parse ends that record at the first line end
     expect(strayQuoteLine('1;;"a\nb"x;;2\n', ';;')).toBe(1);
+  });
+});
+
+/**
+ * The characters `fn` hands csv-parse (Buffer.from of a string: how the reader gives it
+ * text). Past `budget` it stops with an error, so that quadratic work fails at once.
+ */
+async function csvParseChars(fn: () => Promise<unknown>, budget: number): Promise<number> {
+  const from = Buffer.from;
+  let chars = 0;
+  const over = new Error(`more than ${budget} characters handed to csv-parse`);
+  Buffer.from = function (this: unknown, ...args: unknown[]) {
+    if (typeof args[0] === 'string' && (chars += args[0].length) > budget) throw over;
+    return (from as (...a: unknown[]) => Buffer).apply(this, args);
+  } as typeof Buffer.from;
+  try {
+    await fn();
+  } finally {
+    Buffer.from = from;
+  }
+  return chars;
+}
+
+describe('quotes left open line after line (each record read on to the end, for every line: quadratic before)', () => {
+  it('never closed: each line is a problem of its own, and csv-parse reads the text about once', async () => {
+    const small = await same(put(openQuoteLinesCsv(200, 'open')));
+    expect(small.rows).toEqual([]);
+    expect(small.report!.problems.map((p) => [p.line, p.code])).toEqual(Array.from({ length: 200 }, (_, i) => [i + 2, 'CSV_QUOTE_NOT_CLOSED']));
+
+    const text = openQuoteLinesCsv(4000, 'open');
+    const file = put(text);
+    let result: Awaited<ReturnType<typeof read>> | undefined;
+    const chars = await csvParseChars(async () => (result = await read(file)), 3 * text.length);
+    expect(chars).toBeGreaterThanOrEqual(text.length - 100); // the first record's run, to the end
+    expect(result!.report!.problems).toHaveLength(DEFAULT_MAX_PROBLEMS);
+    expect(result!.report!.problemsOmitted).toBe(4000 - DEFAULT_MAX_PROBLEMS);
+    expect(result!.report!.problems.every((p) => p.code === 'CSV_QUOTE_NOT_CLOSED')).toBe(true);
+  });
+
+  it('closed at last: each line ends at the stray quote on the next, the rows after are read, with linear work', async () => {
+    const small = await same(put(openQuoteLinesCsv(200, 'closed')));
+    // the last open line's cell is closed well by `end"`: a record of two lines
+    expect(small.rows.map((r) => [r.line, r.row, r.cells['name'], r.cells['note']])).toEqual([
+      [201, 1, 'tail 199" x', 'head\nend'],
+      [203, 2, 'ok', 'fine'],
+    ]);
+    expect(small.report!.problems.map((p) => p.line)).toEqual(Array.from({ length: 199 }, (_, i) => i + 2));
+    for (const p of small.report!.problems) expect(p).toEqual({ line: p.line, code: 'CSV_QUOTE_STRAY', message: expect.stringContaining(`to a stray quote on line ${p.line + 1};`) });
+
+    const text = openQuoteLinesCsv(4000, 'closed');
+    const file = put(text);
+    let result: Awaited<ReturnType<typeof read>> | undefined;
+    await csvParseChars(async () => (result = await read(file)), 3 * text.length);
+    expect(result!.rows.map((r) => r.cells['name'])).toEqual(['tail 3999" x', 'ok']);
+    expect(result!.report!.problemsOmitted).toBe(3999 - DEFAULT_MAX_PROBLEMS);
+  });
+
+  it('longer than a record may be: every line is a problem, with linear work, as csv-parse alone finds them', async () => {
+    const text = openQuoteLinesCsv(400, 'open');
+    const file = put(text);
+    const options: CsvReadOptions = { maxRecordBytes: 2048 };
+    let fast: Awaited<ReturnType<typeof read>> | undefined;
+    await csvParseChars(async () => (fast = await read(file, options)), 4 * text.length);
+    const alone = await read(file, { ...options, fastPath: false });
+    // csv-parse alone reads each line's record again, to 2 KiB or the end (never closed
+    // there); the fast path tells from the record before that a line's record runs on as
+    // far as that one did (at least 1 KiB) and says it is too long
+    expect(fast!.rows).toEqual([]);
+    expect(fast!.report!.problems.map((p) => p.line)).toEqual(alone.report!.problems.map((p) => p.line));
+    expect(fast!.report!.problems.map((p) => p.line)).toEqual(Array.from({ length: 400 }, (_, i) => i + 2));
+    for (const p of fast!.report!.problems) expect(['CSV_MAX_RECORD_SIZE', 'CSV_QUOTE_NOT_CLOSED']).toContain(p.code);
+    expect(fast!.report!.problems.at(-1)!.code).toBe('CSV_QUOTE_NOT_CLOSED');
+  });
+
+  it('one quote never closed in a long file: only its line is a problem, and the rows after it are read as csv-parse alone reads them', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => `Lee ${i},6123 ${String(i).padStart(4, '0')},""\n`).join(''); // "" (an empty quoted cell) leaves the quote open
+    const file = put(`name,phone,note\n"Chan,9123 4567,x\n${rows}`);
+    const { rows: read1, report } = await same(file);
+    expect(report!.problems.map((p) => [p.line, p.code])).toEqual([[2, 'CSV_QUOTE_NOT_CLOSED']]);
+    expect(read1).toHaveLength(300);
+    const small = await read(file, { maxRecordBytes: 1024 });
+    expect(small.report!.problems.map((p) => [p.line, p.code])).toEqual([[2, 'CSV_MAX_RECORD_SIZE']]);
+    expect(small.rows).toEqual(read1);
+  });
+
+  it('endsInQuotes follows one line as csv-parse does', () => {
+    expect(endsInQuotes('a,"b\nc"\n', 0, ',', true)).toBe(true);
+    expect(endsInQuotes('a,"b""\nc"\n', 0, ',', true)).toBe(true); // "" is a quote
+    expect(endsInQuotes('a,"b",c\n', 0, ',', true)).toBe(false);
+    expect(endsInQuotes('a,"b"\n', 0, ',', true)).toBe(false);
+    expect(endsInQuotes('a,"b"x,"c\n', 0, ',', true)).toBe(true); // text after a closing quote, then a cell left open
+    expect(endsInQuotes('a,"b"x "c\n', 0, ',', true)).toBe(false); // ...but a quote inside an unquoted cell is text
+    expect(endsInQuotes('a x",b\n', 0, ',', true)).toBe(false);
+    expect(endsInQuotes('x\n"a;;b', 2, ';;', true)).toBe(true);
+    expect(endsInQuotes('x\n"a;;b', 2, ';;', false)).toBeUndefined(); // the line goes on
   });
 });

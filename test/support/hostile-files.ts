@@ -189,6 +189,19 @@ export function longQuotedCellCsv(chars: number, options: { closed?: boolean; on
 }
 
 /**
+ * A CSV of `rows` lines, each ending in a quoted cell left open (`tail 3" x,9123 4567,"head`):
+ * the next line's quote ends it with text after it, and its last cell opens the next one,
+ * so a record begun on any line runs on to the end. `end`: 'open' (so it does: never
+ * closed), or 'closed' (a last line closes the cell, and a well-formed row follows: every
+ * record is then ended, at a stray quote). Each record csv-parse began was read on to that
+ * end, again for every line: 115 KB took 10 s.
+ */
+export function openQuoteLinesCsv(rows: number, end: 'open' | 'closed'): string {
+  const lines = Array.from({ length: rows }, (_, i) => `tail ${i}" x,9123 4567,"head\n`);
+  return `name,phone,note\n${lines.join('')}${end === 'closed' ? 'end",x\nok,9876 5432,fine\n' : ''}`;
+}
+
+/**
  * A chat table whose time cells are a date, `spaces` spaces and two more lines: the
  * shape that made the date/time pattern try every way to share the spaces between
  * separator and clock (quadratic: a 200 KB table took 26 s).

@@ -62,7 +62,13 @@
 //   than `maxRecordBytes`, ...) is reported as a problem at the line where the
 //   record starts; reading then resumes at the next line, so the rest of the
 //   file is still read. The text of the rejected record's first line is not
-//   yielded; its later lines are read again as records of their own.
+//   yielded; its later lines are read again as records of their own. A record begun on
+//   one of those lines that is still inside a quoted cell where its line ends follows the
+//   rejected one's from there on, so it is rejected as that one was without being read
+//   again (rejectedRun): a file whose every line leaves a quote open was read to its end
+//   once for every line (quadratic), and is now read about once. Only the fast path's
+//   delimiters (a tab, one printable ASCII character) have this; with others csv-parse
+//   reads alone, and each such record again.
 // - With a byte budget, a record cut by the budget is dropped (not a problem:
 //   the text report says `truncated`).
 // - A record of more than `maxColumns` cells (default 16,384, Excel's own column
@@ -243,16 +249,32 @@ const TAB = 0x09;
  * line end or the end closes the cell.
  */
 export function strayQuoteLine(raw: string, delimiter: string): number {
+  return strayQuotes(raw, delimiter, true)[0] ?? -1;
+}
+
+/**
+ * Every such stray quote of the record (strayQuoteLine), as the number of line ends
+ * before it, in order; the first alone when `first`. Linear in the record's length.
+ */
+export function strayQuotes(raw: string, delimiter: string, first = false): number[] {
+  const found: number[] = [];
   const nl = raw.indexOf('\n');
-  if (nl < 0 || nl === raw.length - 1) return -1; // a record of one line
+  if (nl < 0 || nl === raw.length - 1) return found; // a record of one line
   const n = raw.length;
+  let lines = 0; // line ends before `counted`
+  let counted = 0;
+  const linesBefore = (at: number): number => {
+    for (let e = raw.indexOf('\n', counted); e >= 0 && e < at; e = raw.indexOf('\n', e + 1)) lines++;
+    counted = at;
+    return lines;
+  };
   let i = 0; // where the current cell's text goes on
   while (i < n) {
     if (raw.charCodeAt(i) === QUOTE) {
       let closed = false;
       for (let j = i + 1; ; ) {
         const q = raw.indexOf('"', j);
-        if (q < 0) return -1; // csv-parse gives no such record
+        if (q < 0) return found; // csv-parse gives no such record
         if (raw.charCodeAt(q + 1) === QUOTE) {
           j = q + 2;
           continue;
@@ -262,15 +284,19 @@ export function strayQuoteLine(raw: string, delimiter: string): number {
         let k = q + 1;
         for (let c = raw.charCodeAt(k); (c === SPACE && delimiter !== ' ') || c === CR || (c === TAB && delimiter !== '\t'); c = raw.charCodeAt(++k));
         const after = k < n ? raw.charCodeAt(k) : -1;
-        if (after === -1 || after === NEWLINE) return -1; // the record's end
+        if (after === -1 || after === NEWLINE) return found; // the record's end
         if (raw.startsWith(delimiter, k)) {
           i = k + delimiter.length; // the next cell
           closed = true;
           break;
         }
         const lineEnd = raw.indexOf('\n', i);
-        if (lineEnd >= 0 && lineEnd < q) return countNewlines(raw.slice(0, q)); // a quoted cell over line ends, then text after a quote
-        i = q + 1; // text after the quote on the cell's first line: the cell goes on unquoted
+        if (lineEnd >= 0 && lineEnd < q) {
+          // a quoted cell over line ends, then text after a quote
+          found.push(linesBefore(q));
+          if (first) return found;
+        }
+        i = q + 1; // the cell goes on unquoted
         break;
       }
       if (closed) continue;
@@ -278,20 +304,65 @@ export function strayQuoteLine(raw: string, delimiter: string): number {
     // unquoted: to the delimiter, or the record's end
     const d = raw.indexOf(delimiter, i);
     const e = raw.indexOf('\n', i);
-    if (d < 0 || (e >= 0 && e < d)) return -1;
+    if (d < 0 || (e >= 0 && e < d)) return found;
     i = d + delimiter.length;
   }
-  return -1;
+  return found;
 }
 
-function describe(code: string, err: Error, maxRecordBytes: number): string {
+/**
+ * Whether a record that starts at `from` in `text` (a line's start) is inside a quoted
+ * cell where that line ends, quotes followed as csv-parse follows them (strayQuotes);
+ * undefined when the line does not end in `text` and more text follows (`final` false).
+ * Linear in the line's length.
+ */
+export function endsInQuotes(text: string, from: number, delimiter: string, final: boolean): boolean | undefined {
+  let lineEnd = text.indexOf('\n', from);
+  if (lineEnd < 0) {
+    if (!final) return undefined;
+    lineEnd = text.length;
+  }
+  let i = from; // a cell's start
+  while (i < lineEnd) {
+    if (text.charCodeAt(i) === QUOTE) {
+      let j = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q < 0 || q >= lineEnd) return true; // still open where the line ends
+        if (text.charCodeAt(q + 1) === QUOTE) {
+          j = q + 2;
+          continue;
+        }
+        if (q + 1 === lineEnd) return false; // closed at the line's end
+        if (text.startsWith(delimiter, q + 1)) i = q + 1 + delimiter.length;
+        else i = skipCell(text, q + 1, delimiter, lineEnd); // text after the closing quote: the cell goes on unquoted
+        break;
+      }
+      continue;
+    }
+    i = skipCell(text, i, delimiter, lineEnd);
+  }
+  return false;
+}
+
+/** The next cell's start after an unquoted cell's text at `i` (its quotes are text), or `lineEnd`. */
+function skipCell(text: string, i: number, delimiter: string, lineEnd: number): number {
+  const d = text.indexOf(delimiter, i);
+  return d < 0 || d >= lineEnd ? lineEnd : d + delimiter.length;
+}
+
+function strayMessage(quoteLine: number): string {
+  return `unbalanced quote: the record starting on this line opens a quoted cell that runs over line ends to a stray quote on line ${quoteLine}; the lines after this one are read again`;
+}
+
+function describe(code: string, err: Error | undefined, maxRecordBytes: number): string {
   switch (code) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return 'unbalanced quote: the record starting on this line opens a quote that is never closed';
     case 'CSV_MAX_RECORD_SIZE':
       return `record longer than about ${maxRecordBytes} bytes (often an unbalanced quote)`;
     default:
-      return err.message;
+      return err?.message ?? code;
   }
 }
 
@@ -517,16 +588,27 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
     if (headerDecided(earlyShapes)) settleHeader();
   };
 
-  // A record with a stray quote (strayQuoteLine): the line it starts on and the line of
-  // the quote that ended it. The records csv-parse gives after it in the same text are
+  // A record with a stray quote (strayQuoteLine): the lines of its stray quotes (the first
+  // ended it) and its line ends. The records csv-parse gives after it in the same text are
   // passed over (`uncommitted` still starts at it): all after its first line is read again.
-  let stray: { quoteLine: number } | undefined;
+  let stray: { quoteLines: number[]; lineEnds: number } | undefined;
+
+  // After a record is rejected at line L, what is known of the records that start on the
+  // lines after it (a quote never closed made each of them as long as the rest of the
+  // text, read again for every line: a file of such lines took quadratic time). csv-parse
+  // followed L's record inside a quoted cell over each line end before `until`. A record
+  // that starts on a line M in between and is still inside a quoted cell where that line
+  // ends (endsInQuotes) is from there on in the same state, on the same text, as L's was:
+  // it is rejected as L's was (never closed, or too long: its record reached where L's did,
+  // and is about as long), or, when L's ended with stray quotes, at the first of them
+  // after line M, or (none after M) it is a record csv-parse reads as it ends.
+  let rejectedRun: { until: number; code: string; quoteLines: readonly number[] } | undefined;
 
   const onRecord = (value: unknown): void => {
     const { record, raw } = value as { record: string[]; raw: string };
-    const quoted = strayQuoteLine(raw, delimiter);
-    if (quoted >= 0) {
-      stray = { quoteLine: nextLine + quoted };
+    const quoted = strayQuotes(raw, delimiter);
+    if (quoted.length > 0) {
+      stray = { quoteLines: quoted.map((q) => nextLine + q), lineEnds: countNewlines(raw.endsWith('\n') ? raw.slice(0, -1) : raw) };
       // Stop csv-parse here: what it would read after is read again anyway, and reading it
       // on to the input's end for every such record made a file of them quadratic (4,000
       // records of an Excel-for-Mac export: 15 s). The parser is replaced (rejected).
@@ -559,12 +641,35 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
     }
     if (stray !== undefined) {
       // before any error csv-parse met in the text after it
-      const { quoteLine } = stray;
+      const { quoteLines, lineEnds } = stray;
       stray = undefined;
-      return Object.assign(new Error(`unbalanced quote: the record starting on this line opens a quoted cell that runs over line ends to a stray quote on line ${quoteLine}; the lines after this one are read again`), { code: 'CSV_QUOTE_STRAY' });
+      rejectedRun = { until: nextLine + lineEnds, code: 'CSV_QUOTE_STRAY', quoteLines };
+      return Object.assign(new Error(strayMessage(quoteLines[0]!)), { code: 'CSV_QUOTE_STRAY' });
     }
     if (err === undefined || (end === 'cut' && errorCode(err) === 'CSV_QUOTE_NOT_CLOSED')) return undefined;
+    const code = errorCode(err);
+    if (code === 'CSV_QUOTE_NOT_CLOSED') rejectedRun = { until: Infinity, code, quoteLines: [] };
+    else if (code === 'CSV_MAX_RECORD_SIZE') {
+      // csv-parse had read more than maxRecordBytes of the record (UTF-8) when it stopped,
+      // so at least the first maxRecordBytes / 3 characters (all maxRecordBytes when ASCII)
+      const reached = Buffer.byteLength(uncommitted) === uncommitted.length ? maxRecordBytes : Math.floor(maxRecordBytes / 3);
+      rejectedRun = { until: nextLine + countNewlines(uncommitted.slice(0, reached)), code, quoteLines: [] };
+    } else rejectedRun = undefined;
     return err;
+  };
+
+  // The fate of the record starting at `at` in `src` (on line nextLine), when a rejected
+  // run tells it (rejectedRun): 'wait' for the rest of its line, the problem to report, or
+  // undefined: read it.
+  const knownFate = (src: string, at: number, end: boolean): 'wait' | { code: string; message: string } | undefined => {
+    const run = rejectedRun;
+    if (run === undefined || nextLine >= run.until) return undefined;
+    const quoted = endsInQuotes(src, at, delimiter, end);
+    if (quoted === undefined) return src.length - at > fastRecordChars ? undefined : 'wait';
+    if (!quoted) return undefined;
+    if (run.code !== 'CSV_QUOTE_STRAY') return { code: run.code, message: describe(run.code, undefined, maxRecordBytes) };
+    const quoteLine = run.quoteLines.find((q) => q > nextLine);
+    return quoteLine === undefined ? undefined : { code: run.code, message: strayMessage(quoteLine) };
   };
 
   // A record the parser rejected: report it at its line and drop that line; the parser
@@ -648,7 +753,22 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
           carry = src.slice(at);
           return;
         }
-        slowChars = fastChars < SLOW_OFTEN_CHARS ? Math.min(Math.max(2 * slowChars, SLOW_MIN_CHARS), SLOW_MAX_CHARS) : 0;
+        const fate = knownFate(src, at, end);
+        if (fate === 'wait') {
+          carry = src.slice(at);
+          return;
+        }
+        if (fate !== undefined) {
+          // its first line dropped, as a record csv-parse rejected
+          problem(nextLine, fate.code, fate.message);
+          const nl = src.indexOf('\n', at);
+          if (nl < 0) return; // the end of all the text
+          at = nl + 1;
+          nextLine++;
+          continue;
+        }
+        // one line at a time where a rejected run may tell the next records' fate
+        slowChars = rejectedRun !== undefined && nextLine < rejectedRun.until ? 0 : fastChars < SLOW_OFTEN_CHARS ? Math.min(Math.max(2 * slowChars, SLOW_MIN_CHARS), SLOW_MAX_CHARS) : 0;
         slow = true;
         slowRecords = 0;
       }
