@@ -173,6 +173,18 @@ describe('readChatTable', () => {
     ]);
   });
 
+  it('a record rejected for an unbalanced quote is a message of its own, its first line as text, with no sender; the report has the problem', async () => {
+    const file = await put('broken.csv', 'time,sender,content\n2026-11-03 09:15,Ada,ok\n"2026-11-03 09:16,Bob,HKID A123456(3)\n2026-11-03 09:17,Cy,bye\n');
+    const problems: unknown[] = [];
+    const got = await all(readChatTable(file, { report: (r) => problems.push(...r.problems) }));
+    expect(got).toEqual<ChatMessage[]>([
+      { group: 'broken', sender: 'Ada', time: '2026-11-03T09:15:00', text: 'ok', at: { file, row: 1, line: 2 } },
+      { group: 'broken', sender: '', text: '"2026-11-03 09:16,Bob,HKID A123456(3)', at: { file, line: 3 } },
+      { group: 'broken', sender: 'Cy', time: '2026-11-03T09:17:00', text: 'bye', at: { file, row: 2, line: 4 } },
+    ]);
+    expect(problems).toEqual([expect.objectContaining({ line: 3, code: 'CSV_QUOTE_NOT_CLOSED' })]);
+  });
+
   it('reads an XLSX export with Simplified Chinese headers', async () => {
     const file = path.join(dir, 'dingtalk.xlsx');
     await writeExcelFile([

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_PROBLEMS, endsInQuotes, readCsvBatches, strayQuoteLine, type CsvReadOptions, type CsvRecord, type CsvReport } from '../lib/adapters/sources/csv-reader.ts';
+import { DEFAULT_MAX_PROBLEMS, endsInQuotes, readCsvBatches, readCsvRows, REJECTED_LINE_CHARS, strayQuoteLine, type CsvReadOptions, type CsvRejectedLine, type CsvRecord, type CsvReport } from '../lib/adapters/sources/csv-reader.ts';
 import { splitFile } from '../lib/adapters/sources/file-parts.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
@@ -207,5 +207,54 @@ describe('quotes left open line after line (each record read on to the end, for 
     expect(endsInQuotes('a x",b\n', 0, ',', true)).toBe(false);
     expect(endsInQuotes('x\n"a;;b', 2, ';;', true)).toBe(true);
     expect(endsInQuotes('x\n"a;;b', 2, ';;', false)).toBeUndefined(); // the line goes on
+  });
+});
+
+describe("a rejected record's first line is still scanned, as text at its line", () => {
+  it('its identifiers are found, between the rows before and after it, with no row or column', async () => {
+    const file = put('name,email,note\nx,a@example.com,y\n"open,bob@example.com,Tel 9123 4567 A123456(3)\nnext,carol@example.com,z\n');
+    const { rows, report } = await same(file);
+    expect(rows.map((r) => r.line)).toEqual([2, 4]);
+    expect(report!.problems.map((p) => [p.line, p.code])).toEqual([[3, 'CSV_QUOTE_NOT_CLOSED']]);
+    const result = await scanPaths(sourceReaders(), [file]);
+    expect(result.findings.map((f) => [f.line, f.row, f.column, f.type, f.masked])).toEqual([
+      [2, 1, 'email', 'email', 'a***@example.com'],
+      [3, undefined, undefined, 'email', 'b***@example.com'],
+      [3, undefined, undefined, 'hk_phone', '+852 ****4567'],
+      [3, undefined, undefined, 'hk_id', 'A12****(3)'],
+      [4, 2, 'email', 'email', 'c***@example.com'],
+    ]);
+  });
+
+  it('so is each line of a file whose every line leaves a quote open (rejected without reading it again)', async () => {
+    const text = openQuoteLinesCsv(300, 'open').replaceAll('"head', '"head, ada@example.com');
+    const file = put(text);
+    for (const options of [{}, { maxChunkChars: 256 }]) {
+      const result = await scanPaths(sourceReaders(), [file], options);
+      expect(result.findings.map((f) => [f.line, f.row, f.type])).toEqual(Array.from({ length: 300 }, (_, i) => [i + 2, undefined, 'email']));
+    }
+  });
+
+  it('a rejected line longer than a chunk of text is read whole; longer than 1 MiB, in pieces of 1 MiB', async () => {
+    const line = `"open ${'x '.repeat(100_000)}ada@example.com ${'y '.repeat(300_000)}A123456(3)`;
+    const file = put(`name,note\n${line}\nnext,bob@example.com\n`);
+    const { rows } = await read(file, { maxChunkChars: 4096 });
+    expect(rows.map((r) => r.line)).toEqual([3]);
+    const result = await scanPaths(sourceReaders(), [file], { maxChunkChars: 4096 });
+    expect(result.findings.map((f) => [f.line, f.row, f.type])).toEqual([
+      [2, undefined, 'email'],
+      [2, undefined, 'hk_id'],
+      [3, 1, 'email'],
+    ]);
+    const rejected: CsvRejectedLine[] = [];
+    for await (const batch of readCsvRows(file, { maxChunkChars: 4096 })) rejected.push(...batch.rejected);
+    expect(rejected.map((r) => [r.line, r.text.length])).toEqual([[2, line.length]]);
+    const longer = put(`name,note\n"${'z'.repeat(REJECTED_LINE_CHARS + 10)}\nnext,bob@example.com\n`);
+    const pieces: CsvRejectedLine[] = [];
+    for await (const batch of readCsvRows(longer, { maxChunkChars: 4096 })) pieces.push(...batch.rejected);
+    expect(pieces.map((r) => [r.line, r.text.length])).toEqual([
+      [2, REJECTED_LINE_CHARS],
+      [2, 11],
+    ]);
   });
 });

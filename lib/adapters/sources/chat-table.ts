@@ -9,6 +9,9 @@
 //   row of data.
 // - Missing sender column: sender ''. Missing group column: the file name without
 //   extension. Rows with an empty content cell are not messages.
+// - A CSV/TSV record the reader rejects (an unbalanced quote: a problem at its line) is no
+//   row, but its first line is a message of its own (no sender, the file's group, `at`
+//   its line alone), so that what it holds is still scanned (csv-reader.ts).
 // - time: ISO-8601 when it is a date-time we can read (`2026-11-03 09:15[:22]`,
 //   `2026/11/3 下午3:15`, `03/11/2026 09:15` read day first, ISO with a zone kept
 //   as is, epoch seconds or milliseconds as UTC), else the text as written.
@@ -23,7 +26,7 @@ import { redactName } from '../../domain/detect/redact.ts';
 import type { Encoding } from '../../domain/text/encoding.ts';
 import { InputError } from '../../errors.ts';
 import { normalizeTime, type ChatMessage } from './chat-message.ts';
-import { readCsvRecords, type CsvReport } from './csv-reader.ts';
+import { readCsvRecords, readCsvRecordsAndRejected, type CsvRejectedLine, type CsvReport } from './csv-reader.ts';
 import { readXlsxRows, type XlsxReadOptions } from './xlsx-reader.ts';
 
 /** Header names in the export. */
@@ -139,7 +142,7 @@ export async function* readChatTable(file: string, options: ChatTableOptions = {
   const group = options.group ?? path.basename(file, path.extname(file));
   const xlsx = path.extname(file).toLowerCase() === '.xlsx';
 
-  let rows: AsyncIterable<TableRow>;
+  let rows: AsyncIterable<TableRow | CsvRejectedLine>;
   let headers: string[];
   let headerLine: number | undefined;
   if (xlsx) {
@@ -158,7 +161,7 @@ export async function* readChatTable(file: string, options: ChatTableOptions = {
   } else {
     ({ header: headers, line: headerLine } = await csvHeader(file, options));
     const co = { ...csvOptions(options), ...(options.report ? { report: options.report } : {}) };
-    rows = readCsvRecords(file, co);
+    rows = readCsvRecordsAndRejected(file, co);
   }
 
   const columns = options.columns ?? guessColumns(headers);
@@ -171,6 +174,12 @@ export async function* readChatTable(file: string, options: ChatTableOptions = {
 
   let count = 0;
   for await (const r of rows) {
+    if ('text' in r) {
+      // a rejected record's first line (a problem at its line): no cells to read, but text to scan
+      yield { group, sender: '', text: r.text, at: { file, line: r.line } };
+      if (++count >= budget) return;
+      continue;
+    }
     const text = r.cells[columns.content] ?? '';
     if (text.trim() === '') continue;
     const at: ChatMessage['at'] = { file, row: r.row };

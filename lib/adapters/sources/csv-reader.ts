@@ -396,16 +396,31 @@ export async function* readCsvRecords(file: string, options: CsvReadOptions = {}
  */
 export async function* readCsvBatches(file: string, options: CsvReadOptions = {}): AsyncGenerator<CsvRecord[]> {
   for await (const { names, cells, lines, row } of readCsvRows(file, options)) {
-    if (cells.length === 0) continue; // a batch of the preamble alone
-    const batch: CsvRecord[] = [];
-    for (let r = 0; r < cells.length; r++) {
-      const record = cells[r]!;
-      const byName: Record<string, string> = Object.create(null) as Record<string, string>;
-      for (let i = 0; i < record.length; i++) byName[names[i]!] = record[i]!;
-      batch.push({ row: row + r, line: lines[r]!, cells: byName });
-    }
-    yield batch;
+    if (cells.length === 0) continue; // a batch of the preamble (or rejected lines) alone
+    yield cells.map((record, r) => recordOf(names, record, row + r, lines[r]!));
   }
+}
+
+/**
+ * The data rows of a CSV or TSV file as readCsvRecords gives them and, between them in
+ * the file's order, the first line of each record rejected (CsvRows.rejected): text that
+ * is no row but is still to be scanned.
+ */
+export async function* readCsvRecordsAndRejected(file: string, options: CsvReadOptions = {}): AsyncGenerator<CsvRecord | CsvRejectedLine> {
+  for await (const { names, cells, lines, row, rejected } of readCsvRows(file, options)) {
+    let k = 0;
+    for (let r = 0; r < cells.length; r++) {
+      for (; k < rejected.length && rejected[k]!.line < lines[r]!; k++) yield rejected[k]!;
+      yield recordOf(names, cells[r]!, row + r, lines[r]!);
+    }
+    for (; k < rejected.length; k++) yield rejected[k]!;
+  }
+}
+
+function recordOf(names: readonly string[], record: readonly string[], row: number, line: number): CsvRecord {
+  const byName: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (let i = 0; i < record.length; i++) byName[names[i]!] = record[i]!;
+  return { row, line, cells: byName };
 }
 
 /**
@@ -430,6 +445,12 @@ export interface CsvRows {
    * in the batch before the header row's; not rows. Empty in most batches.
    */
   preamble: readonly CsvPreambleRecord[];
+  /**
+   * The first lines of the records rejected (each a problem at its line) since the batch
+   * before, as text: not rows, but their identifiers are still to be found. Empty in most
+   * batches.
+   */
+  rejected: readonly CsvRejectedLine[];
 }
 
 /** A record before the header row (table-layout.ts): its line and its cells as read. */
@@ -438,7 +459,20 @@ export interface CsvPreambleRecord {
   cells: readonly string[];
 }
 
+/**
+ * The first line of a rejected record (its later lines are read again as records), or a
+ * piece of it: a line longer than REJECTED_LINE_CHARS comes in pieces of that many
+ * characters, each at the line.
+ */
+export interface CsvRejectedLine {
+  line: number;
+  text: string;
+}
+
 const NO_PREAMBLE: readonly CsvPreambleRecord[] = Object.freeze([]);
+const NO_REJECTED: readonly CsvRejectedLine[] = Object.freeze([]);
+/** The longest piece of a rejected line held and given at once. */
+export const REJECTED_LINE_CHARS = 1 << 20;
 
 /**
  * The data rows of a CSV or TSV file as readCsvBatches gives them (same options,
@@ -492,14 +526,25 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
   let outLines: number[] = [];
   let outRow = 0;
   let outPreamble: CsvPreambleRecord[] | undefined;
+  let outRejected: CsvRejectedLine[] | undefined;
   const batch = (): CsvRows => {
-    const rowsRead: CsvRows = { names, cells: outCells, lines: outLines, row: outRow, preamble: outPreamble ?? NO_PREAMBLE };
+    const rowsRead: CsvRows = { names, cells: outCells, lines: outLines, row: outRow, preamble: outPreamble ?? NO_PREAMBLE, rejected: outRejected ?? NO_REJECTED };
     outCells = [];
     outLines = [];
     outPreamble = undefined;
+    outRejected = undefined;
     return rowsRead;
   };
-  const ready = (): boolean => outCells.length > 0 || outPreamble !== undefined;
+  const ready = (): boolean => outCells.length > 0 || outPreamble !== undefined || outRejected !== undefined;
+  // A rejected record's first line, as text (CsvRows.rejected); `rejectedText`: the part
+  // of one read so far when its end is still to come (skipRejected).
+  let rejectedText: string | undefined;
+  const rejectedLine = (line: number, text: string): void => {
+    for (let at = 0; at < text.length; at += REJECTED_LINE_CHARS) {
+      const piece = text.slice(at, at + REJECTED_LINE_CHARS);
+      if (piece.trim() !== '') (outRejected ??= []).push({ line, text: piece.length > 256 ? ownCopy(piece) : piece });
+    }
+  };
   // The fast path (csv-fast-records.ts). `carry`: the start of a record it has not read
   // yet (its end is still to come). `slow`: csv-parse holds the current record; when
   // not, the parser is fresh and `uncommitted` empty.
@@ -681,17 +726,35 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
     parser = newParser(parseOptions);
     const nl = uncommitted.indexOf('\n');
     const after = nl < 0 ? undefined : uncommitted.slice(nl + 1);
+    if (after !== undefined) rejectedLine(nextLine, uncommitted.slice(0, nl));
+    else if (end) rejectedLine(nextLine, uncommitted);
+    else {
+      skipToNewline = true;
+      rejectedText = '';
+      keepRejected(uncommitted);
+    }
     uncommitted = '';
-    if (after === undefined) skipToNewline = !end;
-    else nextLine++;
+    if (after !== undefined) nextLine++;
     return after;
+  };
+
+  // More of a rejected line whose end is still to come, given in pieces of REJECTED_LINE_CHARS.
+  const keepRejected = (text: string): void => {
+    rejectedText += text;
+    if (rejectedText!.length < REJECTED_LINE_CHARS) return;
+    const whole = rejectedText!.length - (rejectedText!.length % REJECTED_LINE_CHARS);
+    rejectedLine(nextLine, rejectedText!.slice(0, whole));
+    rejectedText = rejectedText!.slice(whole);
   };
 
   // `text` without what is left of a rejected record's first line (undefined: all of it is).
   const skipRejected = (text: string): string | undefined => {
     if (!skipToNewline) return text;
     const nl = text.indexOf('\n');
+    if (rejectedText !== undefined) keepRejected(nl < 0 ? text : text.slice(0, nl));
     if (nl < 0) return undefined;
+    if (rejectedText !== undefined) rejectedLine(nextLine, rejectedText);
+    rejectedText = undefined;
     skipToNewline = false;
     nextLine++;
     return text.slice(nl + 1);
@@ -762,6 +825,7 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
           // its first line dropped, as a record csv-parse rejected
           problem(nextLine, fate.code, fate.message);
           const nl = src.indexOf('\n', at);
+          rejectedLine(nextLine, src.slice(at, nl < 0 ? src.length : nl));
           if (nl < 0) return; // the end of all the text
           at = nl + 1;
           nextLine++;
@@ -869,6 +933,8 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
       } else {
         feed(heldCr ? '\r' : '', true);
       }
+      if (rejectedText !== undefined) rejectedLine(nextLine, rejectedText); // a rejected last line, with no line end
+      rejectedText = undefined;
       if (early !== undefined) settleHeader(); // fewer records than it takes to decide
       if (ready()) yield batch();
       if (header === undefined && !truncated()) problem(1, 'CSV_NO_HEADER', 'no header row: the file has no records');

@@ -2,8 +2,8 @@
 // table: a CSV/TSV file's or S3 object's rows (csvTableRecords, from readCsvRows) and an
 // .xlsx workbook's (TableRows, from local-files.ts). The rows of a chunk of text go in one
 // record of their cells, each cell's column and each row's number (and line); a title or
-// metadata line above the header (table-layout.ts) is a record of its own, a line of text
-// (preambleRecord).
+// metadata line above the header (table-layout.ts), and a rejected CSV record's first line,
+// are records of their own, a line of text (lineRecord).
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import type { CsvRows } from './csv-reader.ts';
 import { DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
@@ -128,38 +128,46 @@ function cellOrder(names: readonly string[]): ((n: number) => readonly number[])
  * TABLE_RECORD_CHARS each) to the detectors. The header row comes first, as row 0 (by
  * the part that starts the file only): its cells are scanned too, since a file without
  * one has its first record there. The preamble's records (a title or metadata lines
- * before the header: table-layout.ts) come before it, each a line of text at its line
- * (preambleRecord).
+ * before the header: table-layout.ts) come before it, and the first line of each record
+ * rejected (CsvRows.rejected) comes between the rows before and after it, each a line of
+ * text at its line (lineRecord).
  */
 export async function* csvTableRecords(batches: AsyncIterable<CsvRows>, file: string, group: string): AsyncGenerator<SourceRecord> {
   let table: TableRows | undefined;
   let order: ((n: number) => readonly number[]) | undefined;
-  for await (const { names, cells, lines, row, preamble } of batches) {
-    for (const p of preamble) yield preambleRecord(group, p.cells, { file, line: p.line });
-    if (cells.length === 0) continue;
-    if (table === undefined) {
+  for await (const { names, cells, lines, row, preamble, rejected } of batches) {
+    for (const p of preamble) yield lineRecord(group, p.cells, { file, line: p.line });
+    let k = 0; // the next rejected line
+    if (cells.length > 0 && table === undefined) {
       order = cellOrder(names); // the header's names decide it (the same array for every batch)
       table = new TableRows(group, file, names, order !== undefined, true);
     }
     for (let r = 0; r < cells.length; r++) {
       const texts = cells[r]!;
       if (texts.length === 0) continue;
-      if (table.full) yield table.take()!;
-      table.row(row + r, lines[r]!);
-      if (order === undefined) table.cells(texts);
-      else for (const i of order(texts.length)) table.cell(texts[i]!, i);
+      if (k < rejected.length && rejected[k]!.line < lines[r]!) {
+        const before = table!.take();
+        if (before !== undefined) yield before;
+        for (; k < rejected.length && rejected[k]!.line < lines[r]!; k++) yield lineRecord(group, [rejected[k]!.text], { file, line: rejected[k]!.line });
+      }
+      if (table!.full) yield table!.take()!;
+      table!.row(row + r, lines[r]!);
+      if (order === undefined) table!.cells(texts);
+      else for (const i of order(texts.length)) table!.cell(texts[i]!, i);
     }
-    const record = table.take();
+    const record = table?.take();
     if (record !== undefined) yield record;
+    for (; k < rejected.length; k++) yield lineRecord(group, [rejected[k]!.text], { file, line: rejected[k]!.line });
   }
 }
 
 /**
- * A record of a preamble row (a title or metadata row above the header: table-layout.ts)
- * at `at` (a CSV file's line, an .xlsx sheet's row): a line of text, its cells joined by
- * tabs, so that a label and its value (`Mobile,91234567`) read as the words they are;
- * no row or column.
+ * A record of a table's line that is no row: a preamble row (a title or metadata row
+ * above the header: table-layout.ts) at `at` (a CSV file's line, an .xlsx sheet's row),
+ * or a rejected CSV record's first line: a line of text, its cells joined by tabs, so
+ * that a label and its value (`Mobile,91234567`) read as the words they are; no row or
+ * column.
  */
-export function preambleRecord(group: string, cells: readonly string[], at: SourceRecord['at']): SourceRecord {
+export function lineRecord(group: string, cells: readonly string[], at: SourceRecord['at']): SourceRecord {
   return { group, sender: '', text: cells.join('\t'), at };
 }
