@@ -117,24 +117,30 @@ describe('S3 prefix sources (adapter contract, in-memory fake)', () => {
     'exports/finance/2026-11.csv': Buffer.from('who,card\nAda,4111 1111 1111 1111\n'),
     'exports/hr/': Buffer.alloc(0),
     'exports/hr/staff.txt': Buffer.from('陳大文 身份證 A123456(3) ada@example.com\n'),
-    'exports/hr/photo.jpg': Buffer.from([0xff, 0xd8, 0xff, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]),
+    'exports/hr/contract.pdf': Buffer.from('%PDF-1.7 A123456(3)'),
+    'exports/hr/photo.dat': Buffer.from([0xff, 0xd8, 0xff, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]),
     'exports/readme.txt': Buffer.from('身份证 11010519491231002X'),
     'other/ignored.txt': Buffer.from('A123456(3)'),
   };
 
-  it('lists all pages in key order, skips folders and binaries, groups by the first folder below the prefix', async () => {
+  it('lists all pages in key order, skips folders, binaries and (without fetching them) formats that are never text, groups by the first folder below the prefix', async () => {
     const s3 = new FakeS3(objects);
     const source = Source.parse({ id: 'exports', name: 'Exports', platform: 'S3', kind: 's3', bucket: 'acme-exports', prefix: 'exports/', storage: { region: 'eu-west-1', provider: 'aws' } });
     const entry = await scanSource(source, KEY, sourceReaders({ s3 }));
-    expect(s3.gets.map((g) => g.key)).toEqual(['exports/finance/2026-11.csv', 'exports/hr/photo.jpg', 'exports/hr/staff.txt', 'exports/readme.txt']);
+    expect(s3.gets.map((g) => g.key)).toEqual(['exports/finance/2026-11.csv', 'exports/hr/photo.dat', 'exports/hr/staff.txt', 'exports/readme.txt']);
     expect(entry.groups.map((g) => [g.group, g.counts])).toEqual([
       ['exports/readme.txt', { cn_resident_id: 1 }],
       ['finance', { payment_card: 1 }],
       ['hr', { hk_id: 1, email: 1 }],
     ]);
     const total = Object.entries(objects).filter(([k]) => k.startsWith('exports/')).reduce((n, [, b]) => n + b.length, 0);
-    // The binary object is dropped after its first chunk (5 bytes of 9 read).
-    expect(entry.coverage).toEqual({ records: 3, truncated: false, bytesRead: total - 4, bytesTotal: total });
+    // The binary object is dropped after its first chunk (5 bytes of 9 read); the PDF is not read.
+    expect(entry.coverage).toEqual({ records: 3, truncated: false, bytesRead: total - 4 - objects['exports/hr/contract.pdf'].length, bytesTotal: total });
+    const coverage = await detectRecords(readS3Prefix({ bucket: 'b', prefix: 'exports/', client: new FakeS3(objects) }), () => {});
+    expect(coverage.skipped).toEqual([
+      { key: 'exports/hr/contract.pdf', reason: 'not a supported format (.pdf)' },
+      { key: 'exports/hr/photo.dat', reason: 'binary content' },
+    ]);
     noRaw(entry);
   });
 
@@ -142,7 +148,7 @@ describe('S3 prefix sources (adapter contract, in-memory fake)', () => {
     const s3 = new FakeS3(objects);
     const first = objects['exports/finance/2026-11.csv'].length;
     const coverage = await detectRecords(readS3Prefix({ bucket: 'b', prefix: 'exports/', budgetBytes: first + 4, client: s3 }), () => {});
-    expect(s3.gets).toEqual([{ key: 'exports/finance/2026-11.csv' }, { key: 'exports/hr/photo.jpg', range: 'bytes=0-3' }]);
+    expect(s3.gets).toEqual([{ key: 'exports/finance/2026-11.csv' }, { key: 'exports/hr/photo.dat', range: 'bytes=0-3' }]);
     expect(coverage).toMatchObject({ bytesRead: first + 4, truncated: true });
   });
 

@@ -89,6 +89,48 @@ describe('scanning files', () => {
     expect(byName['hr.csv']?.status).toBe('scanned');
   });
 
+  it('reads every file whose content is text, whatever its name (a contact card, a mail, a SQL dump, a web page, a log with no extension); skips formats that are never text by name, and binary content with why', async () => {
+    const dir = tempDir('scan-kinds-');
+    const files: Record<string, string | Buffer> = {
+      'contacts.vcf': 'BEGIN:VCARD\nFN:Chan Tai Man\nTEL;TYPE=CELL:+852 9123 4567\nEMAIL:tm.chan@example.com\nEND:VCARD\n',
+      'note.eml': 'From: hr@example.com\nSubject: staff\n\nHKID A123456(3)\n',
+      'dump.sql': "INSERT INTO staff VALUES ('A123456(3)', 'Tel 9123 4567');\n",
+      'page.html': '<td>Email</td><td>ada@example.com</td>\n',
+      'access_log': 'GET /?email=ada@example.com 200\n',
+      'scan.pdf': '%PDF-1.7 A123456(3)\n',
+      'photo.jpeg': 'A123456(3)',
+      'blob.dat': Buffer.from([0x00, 0x01, 0x02, 0x41, 0x31, 0x00]),
+    };
+    for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+    const result = await scanPaths(sourceReaders(), [dir]);
+    const byName = Object.fromEntries(result.files.map((f) => [path.basename(f.file), f]));
+    expect(Object.fromEntries(Object.entries(byName).map(([name, f]) => [name, [f.status, f.format ?? f.reason]]))).toEqual({
+      'access_log': ['scanned', 'text'],
+      'blob.dat': ['skipped', 'binary: NUL bytes in the first 8 KiB'],
+      'contacts.vcf': ['scanned', 'text'],
+      'dump.sql': ['scanned', 'text'],
+      'note.eml': ['scanned', 'text'],
+      'page.html': ['scanned', 'text'],
+      'photo.jpeg': ['skipped', 'not a supported format (.jpeg)'],
+      'scan.pdf': ['skipped', 'not a supported format (.pdf)'],
+    });
+    const found = (name: string) => result.findings.filter((f) => path.basename(f.file) === name).map((f) => [f.line, f.type]);
+    expect(found('contacts.vcf')).toEqual([
+      [3, 'hk_phone'],
+      [4, 'email'],
+    ]);
+    expect(found('note.eml')).toEqual([
+      [1, 'email'],
+      [4, 'hk_id'],
+    ]);
+    expect(found('dump.sql')).toEqual([
+      [1, 'hk_id'],
+      [1, 'hk_phone'],
+    ]);
+    expect(found('page.html')).toEqual([[1, 'email']]);
+    expect(found('access_log')).toEqual([[1, 'email']]);
+  });
+
   it('prints JSON findings and a table with no raw value, and exits 0 whatever it found (2 when a path given is missing)', async () => {
     const dir = fixtures();
     const [json, table] = await Promise.all([cli(['scan', dir, path.join(dir, 'missing.txt'), '--format', 'json']), cli(['scan', dir, '--format', 'table'])]);

@@ -29,12 +29,9 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/text-format.ts';
+import { fileKind } from './file-kinds.ts';
 import { LAYOUT_RECORDS } from './table-layout.ts';
 
-/** Text files read as lines (as local-files.ts reads them). */
-const LINES = new Set(['.txt', '.log', '.md', '.jsonl', '.ndjson', '']);
-/** CSV and TSV files (as local-files.ts reads them). */
-const TABLES = new Set(['.csv', '.tsv', '.tab']);
 /**
  * A CSV record longer than this many bytes makes the file read whole: the reader rejects
  * a record of about 1 MiB of UTF-8 (csv-reader.ts) and resumes at its next line, which
@@ -87,8 +84,8 @@ export interface Splittable {
  * them as it always does.
  */
 export async function splittable(file: string, budgetBytes: number | undefined, partBytes = PART_BYTES): Promise<Splittable | undefined> {
-  const ext = path.extname(file).toLowerCase();
-  const kind = LINES.has(ext) ? 'text' : TABLES.has(ext) ? 'csv' : undefined;
+  const read = fileKind(file); // as local-files.ts reads it
+  const kind = read === 'text' ? 'text' : read === 'table' ? 'csv' : undefined;
   if (kind === undefined || budgetBytes !== undefined) return undefined;
   let handle;
   try {

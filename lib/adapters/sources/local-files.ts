@@ -1,4 +1,4 @@
-// Local files and folders as records, by format: text files in chunks of lines, CSV and
+// Local files and folders as records, by format (file-kinds.ts): text in chunks of lines, CSV and
 // TSV rows in chunks with each row's line and row and each cell's column, the strings of a JSON document
 // with their pointers, the rows of every .xlsx sheet with their sheet, row and each cell's column. Each file ends with a report of what
 // was read (or why it was skipped or failed), so that the rest go on: a folder that
@@ -13,6 +13,7 @@ import { redactName } from '../../domain/detect/redact.ts';
 import { isJsonName, jsonEscapesRead } from '../../domain/text/json-escapes.ts';
 import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
 import type { CsvProblem, CsvReport } from './csv-reader.ts';
+import { fileKind } from './file-kinds.ts';
 import { notRegular, reasonOf, statRegularFile, toReadError } from './read-error.ts';
 import type { CsvFilePart, FilePart } from './file-parts.ts';
 import { csvTableRecords, lineRecord, TableRows } from './table-records.ts';
@@ -23,8 +24,6 @@ import { readTextChunks, type ReadReport } from './text-reader.ts';
 
 type FileRecords = AsyncGenerator<SourceRecord, FileRead>;
 
-const TEXT = new Set(['.txt', '.log', '.md', '.jsonl', '.ndjson', '']);
-const TABLE = new Set(['.csv', '.tsv', '.tab']);
 /**
  * A .json document is read for its strings and their pointers up to this size (of the
  * file, or of its byte budget); a larger one is scanned as text, in chunks of lines,
@@ -348,12 +347,18 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
 
 /** The reader for a file's format, or its read when no reader takes it. */
 function formatRecords(file: string, group: string, options: FileReadOptions): FileRecords | FileRead {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.json') return jsonRecords(file, group, options);
-  if (ext === '.xlsx') return xlsxRecords(file, group, options);
-  if (TABLE.has(ext)) return tableRecords(file, group, options);
-  if (TEXT.has(ext)) return textRecords(file, group, options);
-  return { file, status: 'skipped', reason: `not a supported format (${ext})` };
+  switch (fileKind(file)) {
+    case 'json':
+      return jsonRecords(file, group, options);
+    case 'xlsx':
+      return xlsxRecords(file, group, options);
+    case 'table':
+      return tableRecords(file, group, options);
+    case 'text':
+      return textRecords(file, group, options);
+    default:
+      return { file, status: 'skipped', reason: `not a supported format (${path.extname(file).toLowerCase()})` };
+  }
 }
 
 const failedRead = (file: string, error: unknown): FileRead => ({ file, status: 'failed', reason: (error as Error).message });

@@ -26,13 +26,12 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
 import { textFormat, type Encoding } from '../../domain/text/text-format.ts';
+import { fileKind } from './file-kinds.ts';
 import { csvTableRecords } from './table-records.ts';
 import { decodeTextChunks } from './text-chunks.ts';
 import { isJsonName, jsonEscapesRead } from '../../domain/text/json-escapes.ts';
 
 export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;
-/** Objects read as CSV/TSV tables (as local-files.ts reads such files). */
-const TABLES = new Set(['.csv', '.tsv', '.tab']);
 
 export interface S3Sender {
   send(command: ListObjectsV2Command | GetObjectCommand): Promise<unknown>;
@@ -127,6 +126,12 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       break;
     }
     if (object.size === 0) continue;
+    const kind = fileKind(object.key);
+    if (kind === 'unsupported') {
+      // never text (an image, a PDF, an archive): not downloaded, so the budget goes to what can be read
+      coverage.skipped.push({ key: redactName(object.key), reason: `not a supported format (${path.extname(object.key).toLowerCase()})` });
+      continue;
+    }
     const partial = object.size > left;
     const got = (await client.send(
       new GetObjectCommand({ Bucket: options.bucket, Key: object.key, ...(partial ? { Range: `bytes=0-${left - 1}` } : {}) }),
@@ -149,7 +154,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       yield head.subarray(format.bomLength);
       yield* bytes;
     })();
-    if (TABLES.has(path.extname(object.key).toLowerCase())) {
+    if (kind === 'table') {
       const { readCsvRows, DEFAULT_MAX_PROBLEMS } = await import('./csv-reader.ts');
       // chunks of the size a local file's reader decodes (readCsvRows' maxChunkChars is for the text it decodes itself)
       const chunks = decodeTextChunks(rest, format.encoding, { cut: partial, crLineEnds: format.crLineEnds });

@@ -1,0 +1,47 @@
+// How a file is read, by its name: the one place that says it, for local files
+// (local-files.ts), the parts a large file is cut into (file-parts.ts) and S3 objects
+// (s3-source.ts).
+//
+// - `.json`: a document, string by string; `.xlsx`: a workbook; `.csv`, `.tsv`, `.tab`:
+//   a table, row by row.
+// - Formats that are never text (PDF, Word, older Excel, images, archives, audio and
+//   video, executables, databases, Outlook's .msg and .pst) are not read: the result
+//   says the format is not supported.
+// - Everything else is read as text, in chunks of lines, whatever its name: a contact
+//   export (.vcf), a mail (.eml), a web page, a SQL dump, a configuration file or a log
+//   with no extension holds the same identifiers as a .txt. Content that is binary all
+//   the same is skipped by the text reader, with why (lib/domain/text/text-format.ts).
+import path from 'node:path';
+
+export type FileKind = 'json' | 'xlsx' | 'table' | 'text' | 'unsupported';
+
+const TABLE = new Set(['.csv', '.tsv', '.tab']);
+
+/** Extensions of formats that are never text, skipped by name. */
+const NOT_TEXT = new Set(
+  [
+    // documents and spreadsheets in binary or zipped formats
+    'pdf doc docx docm dot dotx xls xlsm xlsb xlt xltx ppt pptx pptm pps ppsx odt ods odp odg pages numbers key epub',
+    // archives and disk images
+    'zip gz tgz bz2 xz zst 7z rar tar jar war apk ipa iso dmg img cab',
+    // images, audio and video
+    'png jpg jpeg gif bmp tif tiff webp heic heif ico psd ai raw cr2 nef mp3 mp4 m4a m4v mov avi mkv wav flac aac ogg webm wmv',
+    // executables, libraries, compiled code, databases, fonts
+    'exe dll so dylib bin o a lib class pyc wasm db sqlite sqlite3 mdb accdb ttf otf woff woff2',
+    // Outlook's message and mailbox files (OLE compound files)
+    'msg pst ost',
+  ]
+    .join(' ')
+    .split(' ')
+    .map((e) => `.${e}`),
+);
+
+/** How the file named `file` (a path or an S3 key) is read. */
+export function fileKind(file: string): FileKind {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.json') return 'json';
+  if (ext === '.xlsx') return 'xlsx';
+  if (TABLE.has(ext)) return 'table';
+  if (NOT_TEXT.has(ext)) return 'unsupported';
+  return 'text';
+}
