@@ -100,6 +100,9 @@ describe('scanning files', () => {
       'scan.pdf': '%PDF-1.7 A123456(3)\n',
       'photo.jpeg': 'A123456(3)',
       'blob.dat': Buffer.from([0x00, 0x01, 0x02, 0x41, 0x31, 0x00]),
+      // a portal's "Export to Excel": an HTML table under an .xls name; and a real (OLE) workbook
+      'export.xls': '<table><tr><td>Email</td><td>ada@example.com</td></tr></table>\n',
+      'old.xls': Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]),
     };
     for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
     const result = await scanPaths(sourceReaders(), [dir]);
@@ -109,6 +112,8 @@ describe('scanning files', () => {
       'blob.dat': ['skipped', 'binary: NUL bytes in the first 8 KiB'],
       'contacts.vcf': ['scanned', 'text'],
       'dump.sql': ['scanned', 'text'],
+      'export.xls': ['scanned', 'text'],
+      'old.xls': ['skipped', 'binary: NUL bytes in the first 8 KiB'],
       'note.eml': ['scanned', 'text'],
       'page.html': ['scanned', 'text'],
       'photo.jpeg': ['skipped', 'not a supported format (.jpeg)'],
@@ -129,6 +134,7 @@ describe('scanning files', () => {
     ]);
     expect(found('page.html')).toEqual([[1, 'email']]);
     expect(found('access_log')).toEqual([[1, 'email']]);
+    expect(found('export.xls')).toEqual([[1, 'email']]);
   });
 
   it('prints JSON findings and a table with no raw value, and exits 0 whatever it found (2 when a path given is missing)', async () => {

@@ -56,6 +56,23 @@ describe('a .json file with an error part way', () => {
   });
 });
 
+describe('an empty or blank .json file', () => {
+  it('is read and holds nothing: scanned, a problem at line 1 saying so, not a failed file (the scan exited 1 for it)', async () => {
+    for (const [name, text] of [
+      ['empty.json', ''],
+      ['blank.json', ' \n\t\r\n'],
+      ['bom.json', '\ufeff\n'],
+    ]) {
+      const file = put(name!, text!);
+      const result = await scan(file);
+      expect(result.findings).toEqual([]);
+      expect(result.files).toEqual([expect.objectContaining({ file, status: 'scanned', format: 'json', problems: [{ line: 1, message: 'no JSON value: the file is empty or blank' }], findings: 0 })]);
+    }
+    // a document that is not blank but holds no value is still bad JSON
+    expect((await scan(put('junk.json', ' x '))).files[0]).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^not valid JSON: line 1, column 2: /) });
+  });
+});
+
 describe('JSON Lines saved as .json', () => {
   it('are read as lines, as a .jsonl file is: every record, findings by line', async () => {
     const text = '{"text":"my hkid A123456(3)"}\n{"text":"card 4111 1111 1111 1111"}\n\n{"text":"chan@acme.hk"}\n';

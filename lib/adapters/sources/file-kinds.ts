@@ -9,8 +9,11 @@
 //   says the format is not supported.
 // - Everything else is read as text, in chunks of lines, whatever its name: a contact
 //   export (.vcf), a mail (.eml), a web page, a SQL dump, a configuration file or a log
-//   with no extension holds the same identifiers as a .txt. Content that is binary all
-//   the same is skipped by the text reader, with why (lib/domain/text/text-format.ts).
+//   with no extension holds the same identifiers as a .txt. So are `.xls` and `.doc`: a
+//   web portal's "Export to Excel" writes an HTML table or tab-separated text under that
+//   name (and Word a web page); a real binary workbook or document is skipped as binary.
+//   Content that is binary all the same is skipped by the text reader, with why
+//   (lib/domain/text/text-format.ts).
 import path from 'node:path';
 
 export type FileKind = 'json' | 'xlsx' | 'table' | 'text' | 'unsupported';
@@ -21,7 +24,7 @@ const TABLE = new Set(['.csv', '.tsv', '.tab']);
 const NOT_TEXT = new Set(
   [
     // documents and spreadsheets in binary or zipped formats
-    'pdf doc docx docm dot dotx xls xlsm xlsb xlt xltx ppt pptx pptm pps ppsx odt ods odp odg pages numbers key epub',
+    'pdf docx docm dot dotx xlsm xlsb xlt xltx ppt pptx pptm pps ppsx odt ods odp odg pages numbers key epub',
     // archives and disk images
     'zip gz tgz bz2 xz zst 7z rar tar jar war apk ipa iso dmg img cab',
     // images, audio and video

@@ -308,9 +308,11 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
   // and the next line's start, or JSON_SHAPE_CHARS (then one document).
   let held: string[] | undefined = [];
   let heldText = ''; // held's text, added to as it comes (not joined again for each chunk)
+  let blank = true; // nothing but white space read yet
   try {
     for await (const chunk of reading) {
       const text = chunk.overlap ? chunk.text.slice(chunk.overlap) : chunk.text;
+      if (blank) blank = !/\S/.test(text);
       if (held !== undefined) {
         held.push(text);
         heldText += text;
@@ -327,6 +329,8 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
       out = [];
     }
     for (const t of held ?? []) strings.push(t, emit);
+    // an empty (or blank) .json file holds nothing to find: read, and said so, not failed
+    if (blank && !report?.skipped && !report?.truncated) return textRead(file, 'json', report, [{ line: 1, code: 'JSON_EMPTY', message: 'no JSON value: the file is empty or blank' }]);
     if (!report?.skipped && !report?.truncated) strings.end(emit);
     yield* out;
   } catch (error) {
