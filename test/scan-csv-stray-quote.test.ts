@@ -7,10 +7,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_PROBLEMS, endsInQuotes, readCsvBatches, readCsvRows, REJECTED_LINE_CHARS, strayQuoteLine, type CsvReadOptions, type CsvRejectedLine, type CsvRecord, type CsvReport } from '../lib/adapters/sources/csv-reader.ts';
+import { DEFAULT_MAX_PROBLEMS, endsInQuotes, readCsvBatches, readCsvRows, strayQuoteLine, type CsvReadOptions, type CsvRejectedLine, type CsvRecord, type CsvReport } from '../lib/adapters/sources/csv-reader.ts';
 import { splitFile } from '../lib/adapters/sources/file-parts.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
+import { DEFAULT_MAX_CHUNK_CHARS } from '../lib/adapters/sources/text-chunks.ts';
 import { openQuoteLinesCsv } from './support/hostile-files.ts';
 import { tempDir } from './support/temp-dir.ts';
 
@@ -235,26 +236,37 @@ describe("a rejected record's first line is still scanned, as text at its line",
     }
   });
 
-  it('a rejected line longer than a chunk of text is read whole; longer than 1 MiB, in pieces of 1 MiB', async () => {
-    const line = `"open ${'x '.repeat(100_000)}ada@example.com ${'y '.repeat(300_000)}A123456(3)`;
+  it('a rejected line longer than a chunk of text comes in pieces that overlap, as a long text line does: an identifier across a cut is found once', async () => {
+    // the e-mail address straddles the first cut (at DEFAULT_MAX_CHUNK_CHARS), the HKID before it is in the text the
+    // next piece repeats (so both pieces see it whole), and the phone is in the last piece
+    const before = DEFAULT_MAX_CHUNK_CHARS - 20;
+    const line = `"open ${'x'.repeat(before - 6)} A123456(3) ada@example.com ${'y '.repeat(50_000)}Tel 9123 4567`;
     const file = put(`name,note\n${line}\nnext,bob@example.com\n`);
-    const { rows } = await read(file, { maxChunkChars: 4096 });
-    expect(rows.map((r) => r.line)).toEqual([3]);
-    const result = await scanPaths(sourceReaders(), [file], { maxChunkChars: 4096 });
-    expect(result.findings.map((f) => [f.line, f.row, f.type])).toEqual([
-      [2, undefined, 'email'],
-      [2, undefined, 'hk_id'],
-      [3, 1, 'email'],
-    ]);
-    const rejected: CsvRejectedLine[] = [];
-    for await (const batch of readCsvRows(file, { maxChunkChars: 4096 })) rejected.push(...batch.rejected);
-    expect(rejected.map((r) => [r.line, r.text.length])).toEqual([[2, line.length]]);
-    const longer = put(`name,note\n"${'z'.repeat(REJECTED_LINE_CHARS + 10)}\nnext,bob@example.com\n`);
     const pieces: CsvRejectedLine[] = [];
-    for await (const batch of readCsvRows(longer, { maxChunkChars: 4096 })) pieces.push(...batch.rejected);
-    expect(pieces.map((r) => [r.line, r.text.length])).toEqual([
-      [2, REJECTED_LINE_CHARS],
-      [2, 11],
-    ]);
+    for await (const batch of readCsvRows(file, { maxChunkChars: 4096 })) pieces.push(...batch.rejected);
+    expect(pieces.length).toBeGreaterThan(3);
+    expect(pieces.every((p) => p.line === 2 && p.text.length <= DEFAULT_MAX_CHUNK_CHARS)).toBe(true);
+    // each piece but the last repeats its end at the start of the next; together they are the line
+    let whole = '';
+    pieces.forEach((p, i) => {
+      if (i < pieces.length - 1) {
+        expect(pieces[i + 1]!.text.startsWith(p.text.slice(p.repeatedFrom))).toBe(true);
+        whole += p.text.slice(0, p.repeatedFrom);
+      } else {
+        expect(p.repeatedFrom).toBeUndefined();
+        whole += p.text;
+      }
+    });
+    expect(whole).toBe(line);
+    for (const maxChunkChars of [4096, undefined]) {
+      const result = await scanPaths(sourceReaders(), [file], maxChunkChars ? { maxChunkChars } : {});
+      expect(result.findings.map((f) => [f.line, f.row, f.type, f.masked])).toEqual([
+        [2, undefined, 'hk_id', 'A12****(3)'],
+        [2, undefined, 'email', 'a***@example.com'],
+        [2, undefined, 'hk_phone', '+852 ****4567'],
+        [3, 1, 'email', 'b***@example.com'],
+      ]);
+    }
   });
+
 });

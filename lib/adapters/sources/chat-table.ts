@@ -176,7 +176,7 @@ export async function* readChatTable(file: string, options: ChatTableOptions = {
   for await (const r of rows) {
     if ('text' in r) {
       // a rejected record's first line (a problem at its line): no cells to read, but text to scan
-      yield { group, sender: '', text: r.text, at: { file, line: r.line } };
+      yield { group, sender: '', text: r.text, at: { file, line: r.line }, ...(r.repeatedFrom !== undefined ? { repeatedFrom: r.repeatedFrom } : {}) };
       if (++count >= budget) return;
       continue;
     }

@@ -82,7 +82,7 @@ import { ownCopy } from '../../domain/text/own-copy.ts';
 import { fastDelimiter, scanCsvRecords } from './csv-fast-records.ts';
 import type { CsvFilePart } from './file-parts.ts';
 import { delimiterFor, headerDecided, headerIndex, recordShape, sepLine, SNIFF_CHARS, tableDelimiter, type RecordShape } from './table-layout.ts';
-import type { TextChunk } from './text-chunks.ts';
+import { CHUNK_OVERLAP, DEFAULT_MAX_CHUNK_CHARS, isLowSurrogate, type TextChunk } from './text-chunks.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
 
 export interface CsvRecord {
@@ -461,18 +461,18 @@ export interface CsvPreambleRecord {
 
 /**
  * The first line of a rejected record (its later lines are read again as records), or a
- * piece of it: a line longer than REJECTED_LINE_CHARS comes in pieces of that many
- * characters, each at the line.
+ * piece of it: a line longer than a chunk of text comes in pieces that overlap, each at
+ * the line, as a text file's long line does (text-chunks.ts).
  */
 export interface CsvRejectedLine {
   line: number;
   text: string;
+  /** Set when the next piece starts again with `text.slice(repeatedFrom)` (SourceRecord.repeatedFrom). */
+  repeatedFrom?: number;
 }
 
 const NO_PREAMBLE: readonly CsvPreambleRecord[] = Object.freeze([]);
 const NO_REJECTED: readonly CsvRejectedLine[] = Object.freeze([]);
-/** The longest piece of a rejected line held and given at once. */
-export const REJECTED_LINE_CHARS = 1 << 20;
 
 /**
  * The data rows of a CSV or TSV file as readCsvBatches gives them (same options,
@@ -536,14 +536,37 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
     return rowsRead;
   };
   const ready = (): boolean => outCells.length > 0 || outPreamble !== undefined || outRejected !== undefined;
-  // A rejected record's first line, as text (CsvRows.rejected); `rejectedText`: the part
-  // of one read so far when its end is still to come (skipRejected).
+  // A rejected record's first line, as text (CsvRows.rejected), given in pieces of at most
+  // DEFAULT_MAX_CHUNK_CHARS that overlap by CHUNK_OVERLAP: `rejectedText` is what is not
+  // given yet, from the start of the last piece's repeated text; `rejectedAt` its line.
   let rejectedText: string | undefined;
-  const rejectedLine = (line: number, text: string): void => {
-    for (let at = 0; at < text.length; at += REJECTED_LINE_CHARS) {
-      const piece = text.slice(at, at + REJECTED_LINE_CHARS);
-      if (piece.trim() !== '') (outRejected ??= []).push({ line, text: piece.length > 256 ? ownCopy(piece) : piece });
+  let rejectedAt = 0;
+  let rejectedPieces = false; // a piece of the line was given: its last is given even when blank
+  const startRejected = (line: number): void => {
+    rejectedText = '';
+    rejectedAt = line;
+    rejectedPieces = false;
+  };
+  const moreRejected = (text: string): void => {
+    let held = rejectedText! + text;
+    while (held.length > DEFAULT_MAX_CHUNK_CHARS) {
+      let next = DEFAULT_MAX_CHUNK_CHARS - CHUNK_OVERLAP;
+      if (isLowSurrogate(held.charCodeAt(next))) next++;
+      (outRejected ??= []).push({ line: rejectedAt, text: ownCopy(held.slice(0, DEFAULT_MAX_CHUNK_CHARS)), repeatedFrom: next });
+      rejectedPieces = true;
+      held = held.slice(next);
     }
+    rejectedText = held;
+  };
+  const endRejected = (): void => {
+    const text = rejectedText!;
+    rejectedText = undefined;
+    if (rejectedPieces || text.trim() !== '') (outRejected ??= []).push({ line: rejectedAt, text: text.length > 256 ? ownCopy(text) : text });
+  };
+  const rejectedLine = (line: number, text: string): void => {
+    startRejected(line);
+    moreRejected(text);
+    endRejected();
   };
   // The fast path (csv-fast-records.ts). `carry`: the start of a record it has not read
   // yet (its end is still to come). `slow`: csv-parse holds the current record; when
@@ -730,31 +753,21 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
     else if (end) rejectedLine(nextLine, uncommitted);
     else {
       skipToNewline = true;
-      rejectedText = '';
-      keepRejected(uncommitted);
+      startRejected(nextLine);
+      moreRejected(uncommitted);
     }
     uncommitted = '';
     if (after !== undefined) nextLine++;
     return after;
   };
 
-  // More of a rejected line whose end is still to come, given in pieces of REJECTED_LINE_CHARS.
-  const keepRejected = (text: string): void => {
-    rejectedText += text;
-    if (rejectedText!.length < REJECTED_LINE_CHARS) return;
-    const whole = rejectedText!.length - (rejectedText!.length % REJECTED_LINE_CHARS);
-    rejectedLine(nextLine, rejectedText!.slice(0, whole));
-    rejectedText = rejectedText!.slice(whole);
-  };
-
   // `text` without what is left of a rejected record's first line (undefined: all of it is).
   const skipRejected = (text: string): string | undefined => {
     if (!skipToNewline) return text;
     const nl = text.indexOf('\n');
-    if (rejectedText !== undefined) keepRejected(nl < 0 ? text : text.slice(0, nl));
+    if (rejectedText !== undefined) moreRejected(nl < 0 ? text : text.slice(0, nl));
     if (nl < 0) return undefined;
-    if (rejectedText !== undefined) rejectedLine(nextLine, rejectedText);
-    rejectedText = undefined;
+    if (rejectedText !== undefined) endRejected();
     skipToNewline = false;
     nextLine++;
     return text.slice(nl + 1);
@@ -933,8 +946,7 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
       } else {
         feed(heldCr ? '\r' : '', true);
       }
-      if (rejectedText !== undefined) rejectedLine(nextLine, rejectedText); // a rejected last line, with no line end
-      rejectedText = undefined;
+      if (rejectedText !== undefined) endRejected(); // a rejected last line, with no line end
       if (early !== undefined) settleHeader(); // fewer records than it takes to decide
       if (ready()) yield batch();
       if (header === undefined && !truncated()) problem(1, 'CSV_NO_HEADER', 'no header row: the file has no records');

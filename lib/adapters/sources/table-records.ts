@@ -5,7 +5,7 @@
 // metadata line above the header (table-layout.ts), and a rejected CSV record's first line,
 // are records of their own, a line of text (lineRecord).
 import type { SourceRecord } from '../../domain/detect/records.ts';
-import type { CsvRows } from './csv-reader.ts';
+import type { CsvRejectedLine, CsvRows } from './csv-reader.ts';
 import { DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
 
 /**
@@ -148,7 +148,7 @@ export async function* csvTableRecords(batches: AsyncIterable<CsvRows>, file: st
       if (k < rejected.length && rejected[k]!.line < lines[r]!) {
         const before = table!.take();
         if (before !== undefined) yield before;
-        for (; k < rejected.length && rejected[k]!.line < lines[r]!; k++) yield lineRecord(group, [rejected[k]!.text], { file, line: rejected[k]!.line });
+        for (; k < rejected.length && rejected[k]!.line < lines[r]!; k++) yield rejectedRecord(group, file, rejected[k]!);
       }
       if (table!.full) yield table!.take()!;
       table!.row(row + r, lines[r]!);
@@ -157,8 +157,13 @@ export async function* csvTableRecords(batches: AsyncIterable<CsvRows>, file: st
     }
     const record = table?.take();
     if (record !== undefined) yield record;
-    for (; k < rejected.length; k++) yield lineRecord(group, [rejected[k]!.text], { file, line: rejected[k]!.line });
+    for (; k < rejected.length; k++) yield rejectedRecord(group, file, rejected[k]!);
   }
+}
+
+/** A rejected CSV record's first line (or a piece of it: CsvRejectedLine) as a record of text at its line. */
+function rejectedRecord(group: string, file: string, { line, text, repeatedFrom }: CsvRejectedLine): SourceRecord {
+  return { group, sender: '', text, at: { file, line }, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
 }
 
 /**

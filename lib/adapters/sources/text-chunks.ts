@@ -183,7 +183,7 @@ function countChar(text: string, ch: string): number {
 function isHighSurrogate(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
-function isLowSurrogate(c: number): boolean {
+export function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
 }
 
