@@ -67,6 +67,25 @@ describe('scanning files', () => {
     expect(result.files[0]?.problems?.[0]?.line).toBe(3);
   });
 
+  it('gives a CSV cell after a quoted cell of several lines the line it is on (an Outlook address), and a finding inside such a cell its own line', async () => {
+    const dir = tempDir('scan-lines-');
+    const file = path.join(dir, 'contacts.csv');
+    writeFileSync(
+      file,
+      'First Name,Address,Mobile Phone,E-mail Address\r\n"Tai Man","Flat A, 12/F\r\nAcme Building\r\nTel 2345 6789","9123 4567","chan@acme.com.hk"\r\nSiu Ming,x,6123 4567,lee@acme.com.hk\r\n',
+    );
+    for (const maxChunkChars of [undefined, 256]) {
+      const result = await scanPaths(sourceReaders(), [file], maxChunkChars ? { maxChunkChars } : {});
+      expect(result.findings.map((f) => [f.line, f.row, f.column, f.type])).toEqual([
+        [4, 1, 'Address', 'hk_phone'],
+        [4, 1, 'Mobile Phone', 'hk_phone'],
+        [4, 1, 'E-mail Address', 'email'],
+        [5, 2, 'Mobile Phone', 'hk_phone'],
+        [5, 2, 'E-mail Address', 'email'],
+      ]);
+    }
+  });
+
   it('gives JSON findings the JSON pointer of their string, and refuses bad JSON with the reason', async () => {
     const dir = tempDir('scan-json-');
     writeFileSync(path.join(dir, 'crm.json'), JSON.stringify({ customers: [{ name: 'Ada', 'tel/mobile': '手機 9123 4567' }, { note: 'HKID A123456(3)' }] }));

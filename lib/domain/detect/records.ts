@@ -182,9 +182,9 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
  * detection goes on as the cell's own scan would have made it: with a record of that
  * cell alone (its text, and a location of its file, its row's line and number, its
  * column; made once per cell with a detection, none for the others), its offsets in
- * the cell, and as its line the row's first (which each cell's record had) plus the
- * newlines in that cell before it, not those of earlier cells, earlier rows nor the
- * joins. One call per chunk of rows instead of one per cell (and one record through
+ * the cell, and as its line the line where it is: the row's first, plus the newlines in
+ * the row's cells before it (a quoted cell of several lines puts the cells after it on a
+ * later line), plus those in its own cell before it; never the joins. One call per chunk of rows instead of one per cell (and one record through
  * the readers' generators, with nothing made per cell) is what makes a table scan fast.
  *
  * The findings are exactly the cells' own because '\n' stands between cells (of one
@@ -247,7 +247,7 @@ function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDet
       start = starts[c]!;
       const end = c + 1 < cellCount ? starts[c + 1]! - 1 : text.length;
       const column = names[columns === undefined ? c - rowStarts[r]! : columns[c]!]!;
-      line = lines?.[r];
+      line = lines === undefined ? undefined : lines[r]! + newlinesBefore(text, starts, rowStarts[r]!, c);
       const at: Location = line === undefined ? { file, row: rows[r]!, column } : { file, line, row: rows[r]!, column };
       if (sheet !== undefined) at.sheet = sheet;
       cellRecord = { group, sender, text: text.slice(start, end), at };
@@ -265,6 +265,14 @@ function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDet
     }
     onDetection(cellRecord, d, line);
   }
+}
+
+/** The newlines inside cells `from` to `to - 1` of a table record's text (not the '\n' that joins them). */
+function newlinesBefore(text: string, starts: ArrayLike<number>, from: number, to: number): number {
+  if (to === from) return 0;
+  let n = 0;
+  for (let i = text.indexOf('\n', starts[from]!); i !== -1 && i < starts[to]!; i = text.indexOf('\n', i + 1)) n++;
+  return n - (to - from); // each cell's join is a '\n' too
 }
 
 // ---------------------------------------------------------------------------
