@@ -270,3 +270,34 @@ describe("a rejected record's first line is still scanned, as text at its line",
   });
 
 });
+
+describe('rejected lines and the records around them, in the file’s order', () => {
+  it('a rejected line among a preamble’s lines comes between them, before the header’s rows (also when the header is decided chunks later)', async () => {
+    const text = 'Title A123456(3)\n"bad A123456(3)\nx"y A123456(3)\nname,phone,note\nChan,9123 4567,ok\n';
+    for (const [blank, options] of [
+      [0, {}],
+      [5000, { maxChunkChars: 256 }],
+    ] as const) {
+      const file = put(text.replace('name,', `${'\n'.repeat(blank)}name,`));
+      const result = await scanPaths(sourceReaders(), [file], options);
+      expect(result.findings.map((f) => [f.line, f.row, f.masked])).toEqual([
+        [1, undefined, 'A12****(3)'],
+        [2, undefined, 'A12****(3)'],
+        [3, undefined, 'A12****(3)'],
+        [5 + blank, 1, '+852 ****4567'],
+      ]);
+    }
+  });
+
+  it('with a delimiter the fast path does not read (`sep=§`), lines left open are rejected with linear work too, as csv-parse alone rejects them', async () => {
+    const shape = (n: number) => `sep=§\n${openQuoteLinesCsv(n, 'closed').replaceAll(',', '§')}`;
+    const small = await same(put(shape(200)));
+    expect(small.report!.problems).toHaveLength(199);
+    expect(small.rows.map((r) => r.cells['name'])).toEqual(['tail 199" x', 'ok']);
+    const text = shape(4000);
+    const file = put(text);
+    let result: Awaited<ReturnType<typeof read>> | undefined;
+    await csvParseChars(async () => (result = await read(file)), 3 * text.length);
+    expect(result!.report!.problemsOmitted).toBe(3999 - DEFAULT_MAX_PROBLEMS);
+  });
+});

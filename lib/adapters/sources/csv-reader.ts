@@ -61,14 +61,16 @@
 // - A record csv-parse rejects (an opening quote never closed, a record longer
 //   than `maxRecordBytes`, ...) is reported as a problem at the line where the
 //   record starts; reading then resumes at the next line, so the rest of the
-//   file is still read. The text of the rejected record's first line is not
-//   yielded; its later lines are read again as records of their own. A record begun on
-//   one of those lines that is still inside a quoted cell where its line ends follows the
+//   file is still read. The rejected record's first line is given as text (CsvRows.
+//   rejected: no row, but its identifiers are still found), in the file's order with the
+//   rows; its later lines are read again as records of their own. A record begun on one
+//   of those lines that is still inside a quoted cell where its line ends follows the
 //   rejected one's from there on, so it is rejected as that one was without being read
 //   again (rejectedRun): a file whose every line leaves a quote open was read to its end
-//   once for every line (quadratic), and is now read about once. Only the fast path's
-//   delimiters (a tab, one printable ASCII character) have this; with others csv-parse
-//   reads alone, and each such record again.
+//   once for every line (quadratic), and is now read about once. The rejection is the
+//   same as csv-parse's but for one approximation: a record that follows one rejected as
+//   too long (CSV_MAX_RECORD_SIZE) is rejected as too long too, though it may have
+//   ended, shorter, somewhat after where that one was given up.
 // - With a byte budget, a record cut by the budget is dropped (not a problem:
 //   the text report says `truncated`).
 // - A record of more than `maxColumns` cells (default 16,384, Excel's own column
@@ -535,7 +537,11 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
     outRejected = undefined;
     return rowsRead;
   };
-  const ready = (): boolean => outCells.length > 0 || outPreamble !== undefined || outRejected !== undefined;
+  // Rejected lines wait while the first records are held (until the header is decided:
+  // `early`), so that each batch's records and lines go out in the file's order; but not
+  // without bound (a file of nothing but rejected lines after a short first record).
+  const ready = (): boolean =>
+    outCells.length > 0 || outPreamble !== undefined || (outRejected !== undefined && (early === undefined || outRejected.length >= DEFAULT_MAX_PROBLEMS));
   // A rejected record's first line, as text (CsvRows.rejected), given in pieces of at most
   // DEFAULT_MAX_CHUNK_CHARS that overlap by CHUNK_OVERLAP: `rejectedText` is what is not
   // given yet, from the start of the last piece's repeated text; `rejectedAt` its line.
@@ -571,7 +577,7 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
   // The fast path (csv-fast-records.ts). `carry`: the start of a record it has not read
   // yet (its end is still to come). `slow`: csv-parse holds the current record; when
   // not, the parser is fresh and `uncommitted` empty.
-  let fast = options.fastPath !== false && fastDelimiter(delimiter);
+  let fast = options.fastPath !== false;
   const fastRecordChars = Math.min(FAST_RECORD_CHARS, maxRecordBytes === 0 ? Infinity : Math.floor(maxRecordBytes / 3));
   let carry = '';
   let slow = false;
@@ -673,7 +679,10 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
   let rejectedRun: { until: number; code: string; quoteLines: readonly number[] } | undefined;
 
   const onRecord = (value: unknown): void => {
-    const { record, raw } = value as { record: string[]; raw: string };
+    const { record, raw: parsed } = value as { record: string[]; raw: string };
+    // The record's text as it is: csv-parse's `raw` keeps only the first byte of a delimiter
+    // of several (a '§' comes back as U+FFFD), the same number of characters for one in the BMP.
+    const raw = uncommitted.slice(0, parsed.length);
     const quoted = strayQuotes(raw, delimiter);
     if (quoted.length > 0) {
       stray = { quoteLines: quoted.map((q) => nextLine + q), lineEnds: countNewlines(raw.endsWith('\n') ? raw.slice(0, -1) : raw) };
@@ -821,7 +830,8 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
     for (;;) {
       if (!slow) {
         const from = at;
-        const scan = scanCsvRecords(src, at, delimiter, end, fastRecordChars, onFastRecord);
+        // a delimiter the fast path cannot read (not a tab or one printable ASCII character): every record is csv-parse's
+        const scan = fastDelimiter(delimiter) ? scanCsvRecords(src, at, delimiter, end, fastRecordChars, onFastRecord) : ({ next: at, stop: 'slow' } as const);
         fastChars += scan.next - from;
         at = scan.next;
         if (scan.stop === 'end') return;
@@ -897,7 +907,7 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
     if (sep !== undefined && 'problem' in sep) problem(sepAt, 'CSV_SEP_LINE', `${sep.problem}: the line is not read as a record, and cells are separated by ${delimiter === '\t' ? 'tabs' : JSON.stringify(delimiter)}`);
     parseOptions.delimiter = delimiter;
     parser = newParser(parseOptions);
-    fast = options.fastPath !== false && fastDelimiter(delimiter);
+    fast = options.fastPath !== false;
     return text;
   };
 

@@ -5,7 +5,7 @@
 // metadata line above the header (table-layout.ts), and a rejected CSV record's first line,
 // are records of their own, a line of text (lineRecord).
 import type { SourceRecord } from '../../domain/detect/records.ts';
-import type { CsvRejectedLine, CsvRows } from './csv-reader.ts';
+import type { CsvPreambleRecord, CsvRejectedLine, CsvRows } from './csv-reader.ts';
 import { DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
 
 /**
@@ -128,37 +128,51 @@ function cellOrder(names: readonly string[]): ((n: number) => readonly number[])
  * TABLE_RECORD_CHARS each) to the detectors. The header row comes first, as row 0 (by
  * the part that starts the file only): its cells are scanned too, since a file without
  * one has its first record there. The preamble's records (a title or metadata lines
- * before the header: table-layout.ts) come before it, and the first line of each record
- * rejected (CsvRows.rejected) comes between the rows before and after it, each a line of
- * text at its line (lineRecord).
+ * before the header: table-layout.ts) and the first line of each record rejected
+ * (CsvRows.rejected) are each a line of text at its line (lineRecord), between the rows
+ * before and after it.
  */
 export async function* csvTableRecords(batches: AsyncIterable<CsvRows>, file: string, group: string): AsyncGenerator<SourceRecord> {
   let table: TableRows | undefined;
   let order: ((n: number) => readonly number[]) | undefined;
   for await (const { names, cells, lines, row, preamble, rejected } of batches) {
-    for (const p of preamble) yield lineRecord(group, p.cells, { file, line: p.line });
-    let k = 0; // the next rejected line
+    const texts = lineRecords(group, file, preamble, rejected); // in line order
+    let k = 0; // the next of them
     if (cells.length > 0 && table === undefined) {
       order = cellOrder(names); // the header's names decide it (the same array for every batch)
       table = new TableRows(group, file, names, order !== undefined, true);
     }
     for (let r = 0; r < cells.length; r++) {
-      const texts = cells[r]!;
-      if (texts.length === 0) continue;
-      if (k < rejected.length && rejected[k]!.line < lines[r]!) {
+      const rowCells = cells[r]!;
+      if (rowCells.length === 0) continue;
+      if (k < texts.length && texts[k]!.at.line! < lines[r]!) {
         const before = table!.take();
         if (before !== undefined) yield before;
-        for (; k < rejected.length && rejected[k]!.line < lines[r]!; k++) yield rejectedRecord(group, file, rejected[k]!);
+        for (; k < texts.length && texts[k]!.at.line! < lines[r]!; k++) yield texts[k]!;
       }
       if (table!.full) yield table!.take()!;
       table!.row(row + r, lines[r]!);
-      if (order === undefined) table!.cells(texts);
-      else for (const i of order(texts.length)) table!.cell(texts[i]!, i);
+      if (order === undefined) table!.cells(rowCells);
+      else for (const i of order(rowCells.length)) table!.cell(rowCells[i]!, i);
     }
     const record = table?.take();
     if (record !== undefined) yield record;
-    for (; k < rejected.length; k++) yield rejectedRecord(group, file, rejected[k]!);
+    for (; k < texts.length; k++) yield texts[k]!;
   }
+}
+
+/** A batch's preamble records and rejected lines (each in line order) as records of text, merged in line order. */
+function lineRecords(group: string, file: string, preamble: readonly CsvPreambleRecord[], rejected: readonly CsvRejectedLine[]): SourceRecord[] {
+  const out: SourceRecord[] = [];
+  let p = 0;
+  let k = 0;
+  while (p < preamble.length || k < rejected.length) {
+    if (k >= rejected.length || (p < preamble.length && preamble[p]!.line < rejected[k]!.line)) {
+      const { line, cells } = preamble[p++]!;
+      out.push(lineRecord(group, cells, { file, line }));
+    } else out.push(rejectedRecord(group, file, rejected[k++]!));
+  }
+  return out;
 }
 
 /** A rejected CSV record's first line (or a piece of it: CsvRejectedLine) as a record of text at its line. */
