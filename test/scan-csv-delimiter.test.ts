@@ -69,6 +69,20 @@ describe("Excel's sep= first line", () => {
     expect(where(findings)).toEqual(PHONE_AND_ID);
   });
 
+  it('what a bad sep= line holds is still scanned, as a line of text (an HKID pasted after it), however long the line', async () => {
+    const { findings, file } = await scan('sep-id.csv', 'sep=;A123456(3)\nname;mobile\nChan;91234567\n');
+    expect(file.problems).toEqual([{ line: 1, message: expect.stringMatching(/names 11 characters/) }]);
+    expect(findings.map((f) => [f.line, f.row, f.type])).toEqual([
+      [1, undefined, 'hk_id'],
+      [3, 1, 'hk_phone'],
+    ]);
+    const long = await scan('sep-long.csv', `sep=;${'x '.repeat(40_000)}A123456(3)\nname;mobile\nChan;91234567\n`);
+    expect(long.findings.map((f) => [f.line, f.row, f.type])).toEqual([
+      [1, undefined, 'hk_id'],
+      [3, 1, 'hk_phone'],
+    ]);
+  });
+
   it('a given delimiter wins; the sep= line is still no record', async () => {
     const { records, report } = await read(put('given.csv', 'sep=;\nname,mobile\nChan,91234567\n'), { delimiter: ',' });
     expect(report).toMatchObject({ delimiter: ',', header: ['name', 'mobile'], headerLine: 2, rows: 1, problems: [] });

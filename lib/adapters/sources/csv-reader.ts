@@ -892,9 +892,16 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
   let head: string | undefined = fromStart ? '' : undefined;
   const settleLayout = (text: string, complete: boolean): string => {
     const nl = text.indexOf('\n');
-    const sep = sepLine(nl < 0 ? text : text.slice(0, nl));
+    const first = nl < 0 ? text : text.slice(0, nl);
+    const sep = sepLine(first);
     const sepAt = nextLine;
     if (sep !== undefined) {
+      // a `sep=` line naming no usable delimiter is given as text, as a rejected record's line is
+      if ('problem' in sep) {
+        startRejected(sepAt);
+        moreRejected(first);
+        if (nl >= 0 || complete) endRejected();
+      }
       if (nl >= 0) {
         text = text.slice(nl + 1);
         nextLine++;
