@@ -169,7 +169,8 @@ describe('binary files stay binary', () => {
     ['16-bit PCM audio', pcm16],
     ['an executable (this Node binary)', () => readFileSync(process.execPath).subarray(0, 65536)],
     ['an executable without its signature', () => Buffer.concat([Buffer.from('TEXT'), readFileSync(process.execPath).subarray(4, 65536)])],
-    ['ASCII text with one NUL byte at its end', () => Buffer.from('Phone 9123 4567, card 4111 1111 1111 1111\n'.repeat(20) + '\0')],
+    ['ASCII text with NUL bytes in over 1% of its first bytes', () => Buffer.from('Phone 9123 4567\n'.repeat(20) + '\0'.repeat(4))],
+    ['ASCII text with 16 NUL bytes in its first 8 KiB', () => Buffer.from('Phone 9123 4567, card 4111 1111 1111 1111\n'.repeat(100) + '\0'.repeat(16))],
     ['English text with NUL bytes at odd offsets only', () => Buffer.from(Buffer.from('The quick brown fox jumps over the lazy dog. 9123 4567\n'.repeat(150)).map((b, i) => (i % 64 === 1 ? 0 : b)))],
   ];
 
@@ -182,6 +183,15 @@ describe('binary files stay binary', () => {
       expect(report.skipped?.reason).toMatch(/^binary: /);
       expect(await fileRead(file)).toMatchObject({ status: 'skipped', reason: report.skipped!.reason });
     }
+  });
+
+  it('reads text with a few NUL bytes as text (a database export that left one in a cell): its rows are not skipped unread', async () => {
+    const rows = Array.from({ length: 100 }, (_, i) => `Chan ${i},A123456(3),91234567`);
+    rows.splice(50, 0, 'Lee\0\0\0\0,A123456(3),61234567');
+    const file = fixture(Buffer.from(`name,hkid,mobile\n${rows.join('\n')}\n`), '.csv');
+    expect(await fileRead(file)).toMatchObject({ status: 'scanned', format: 'csv' });
+    const { report } = await readAll(fixture(Buffer.from('Phone 9123 4567, card 4111 1111 1111 1111\n'.repeat(20) + '\0')));
+    expect(report.skipped).toBeUndefined();
   });
 
   it('keeps the reason of a PNG made of NUL bytes', async () => {

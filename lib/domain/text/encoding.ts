@@ -128,19 +128,25 @@ function isUtf16(encoding: Encoding): boolean {
 
 /**
  * Why `head` (the first bytes of a file, BOM excluded) looks binary, or undefined:
- * a NUL byte in the first 8 KiB (not for UTF-16, where NUL bytes are normal), or
- * more than 10% control characters (other than tab, line feed, vertical tab, form
- * feed, carriage return and escape) among the characters of the first 8 KiB.
+ * NUL bytes in the first 8 KiB, 16 or more or over 1% of them (not for UTF-16, where NUL
+ * bytes are normal: a few in a text, such as one a database export left in a cell, do
+ * not make its thousands of rows unread), or more than 10% control characters (other
+ * than tab, line feed, vertical tab, form feed, carriage return and escape; NUL counted)
+ * among the characters of the first 8 KiB.
  */
 export function binaryReason(head: Uint8Array, encoding: Encoding): string | undefined {
   const sample = head.subarray(0, BINARY_SAMPLE_BYTES);
-  if (!isUtf16(encoding) && sample.includes(0)) return 'binary: NUL bytes in the first 8 KiB';
+  if (!isUtf16(encoding)) {
+    let nuls = 0;
+    for (let i = sample.indexOf(0); i !== -1; i = sample.indexOf(0, i + 1)) nuls++;
+    if (nuls >= 16 || nuls * 100 > sample.length) return 'binary: NUL bytes in the first 8 KiB';
+  }
   const text = new TextDecoder(encoding, { ignoreBOM: true }).decode(sample, { stream: true });
   if (text.length === 0) return undefined;
   let controls = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c < 0x20 && !(c >= 0x09 && c <= 0x0d) && c !== 0x1b) || c === 0x7f) controls++;
+    if ((c < 0x20 && !(c >= 0x09 && c <= 0x0d) && c !== 0x1b) || c === 0x7f) controls++; // NUL (0) included
   }
   const share = controls / text.length;
   if (share > CONTROL_SHARE_LIMIT) return `binary: ${Math.round(share * 100)}% control characters in the first 8 KiB`;
