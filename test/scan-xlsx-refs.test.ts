@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { columnLetters, withCellRefs } from '../lib/adapters/sources/xlsx-cell-refs.ts';
+import { wholeNumberDigits } from '../lib/adapters/sources/xlsx-reader.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { deflatedEntry, zipArchive } from './support/hostile-files.ts';
 import { tempDir } from './support/temp-dir.ts';
@@ -69,5 +70,37 @@ describe('cells without references', () => {
       status: 'failed',
       reason: `cannot read ${path.join(dir, 'nodata.xlsx')}: not a readable .xlsx workbook (its sheets are not laid out as the format requires: the reader could not read them)`,
     });
+  });
+});
+
+describe('numbers in scientific notation (Apache POI writes every whole number of eight digits or more so)', () => {
+  it('a whole number is read as its digits, as Excel shows it: a phone 9.1234567E7 is 91234567', async () => {
+    const xml =
+      `<?xml version="1.0"?><worksheet ${NS}><sheetData>` +
+      `<row r="1"><c r="A1" t="inlineStr">${text('Mobile')}</c><c r="B1" t="inlineStr">${text('Amount')}</c></row>` +
+      `<row r="2"><c r="A2"><v>9.1234567E7</v></c><c r="B2"><v>1.5E3</v></c></row>` +
+      `<row r="3"><c r="A3"><v>8.5261234567E10</v></c><c r="B3"><v>1.2345E2</v></c></row>` +
+      `</sheetData></worksheet>`;
+    const result = await scanPaths(sourceReaders(), [workbook(path.join(dir, 'poi.xlsx'), xml)]);
+    expect(result.findings.map((f) => [f.row, f.column, f.type, f.masked])).toEqual([
+      [2, 'Mobile', 'hk_phone', '+852 ****4567'],
+      [3, 'Mobile', 'hk_phone', '+852 ****4567'],
+    ]);
+  });
+
+  it('wholeNumberDigits: whole numbers as digits, the rest as written', () => {
+    expect(['9.1234567E7', '8.5291234567E10', '1E2', '1.5E1', '-4.5E3', '1.2345E2', '1.5E-3', '91234567', '9.1234567e+07', '12.5E1', 'abc'].map(wholeNumberDigits)).toEqual([
+      '91234567',
+      '85291234567',
+      '100',
+      '15',
+      '-4500',
+      '1.2345E2',
+      '1.5E-3',
+      '91234567',
+      '91234567',
+      '12.5E1',
+      'abc',
+    ]);
   });
 });

@@ -21,7 +21,8 @@
 //   included: a sheet without one has data there. `budgetRecords` counts data rows over
 //   all the sheets; reading stops at the first row after the budget is spent.
 // - Cells become strings: numbers exactly as stored in the file (no float
-//   rounding), booleans `TRUE`/`FALSE`, date cells as ISO-8601 local date-time
+//   rounding; a whole number stored in scientific notation, as Apache POI stores those of
+//   eight digits or more, as its digits: wholeNumberDigits), booleans `TRUE`/`FALSE`, date cells as ISO-8601 local date-time
 //   without a zone (`2026-11-03T09:15:00`; Excel stores wall-clock time with no
 //   zone), rounded to the second. Empty cells are absent from `cells`. Text is
 //   trimmed (read-excel-file's default).
@@ -110,8 +111,24 @@ async function readWorkbook<T>(file: string, options: XlsxReadOptions, read: (wo
   }
 }
 
-// parseNumber keeps numbers as written (IDs and phone numbers must not lose digits).
-const AS_WRITTEN = { parseNumber: (s: string) => s };
+// parseNumber keeps numbers as written (IDs and phone numbers must not lose digits), but
+// for a whole number written in scientific notation, as Java's Double.toString writes any
+// of 10^7 or more (Apache POI's workbooks: a phone 91234567 stored as `9.1234567E7`,
+// which Excel shows as 91234567): that is given as its digits.
+const AS_WRITTEN = { parseNumber: wholeNumberDigits };
+
+const SCIENTIFIC = /^(-?)(\d)(?:\.(\d+))?[Ee]\+?(\d{1,2})$/;
+
+/** `s` as written, or a whole number in scientific notation (`8.5291234567E10`) as its digits (`85291234567`). */
+export function wholeNumberDigits(s: string): string {
+  const m = SCIENTIFIC.exec(s);
+  if (m === null) return s;
+  const fraction = m[3] ?? '';
+  const exponent = Number(m[4]);
+  if (fraction.length > exponent) return s; // not a whole number
+  const digits = `${m[2]}${fraction}${'0'.repeat(exponent - fraction.length)}`.replace(/^0+(?=\d)/, '');
+  return `${m[1]}${digits}`;
+}
 
 /** A row of a sheet as the scan reads it (readXlsxSheets). */
 export interface XlsxSheetRow {
