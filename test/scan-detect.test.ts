@@ -283,6 +283,30 @@ describe('hk_phone in a phone column or under a phone key', () => {
     expect(await scanned('orders.json', json)).toEqual(['hk_phone /phone/0 +852 ****4567']);
   });
 
+  it('finds every Hong Kong number in a phone column\'s cell: a list of Google Contacts values (` ::: `), one after a name or a word, several', async () => {
+    const csv =
+      'Name,Phone 1 - Value,Emergency Contact,緊急聯絡人,Notes\n' +
+      'Chan,9123 4567 ::: 6123 4567,Mrs Chan 9876 5432,陳太 9876 5432,ref 2345 6789\n' +
+      'Lee,+852 9123 4567 ::: 9876 5432 ::: 2345 6789,"Home 2345 6789, Mobile 6123 4567",Spouse: 91234567,x\n' +
+      // other numbers in a phone column after a word naming them are not phones
+      'Ho,x,room 91234567,會員編號 91234567,y\n' +
+      'Ng,x,Order #2345 6789,Acct: 6123 4567,z\n';
+    expect(await scanned('contacts.csv', csv)).toEqual([
+      'hk_phone 1[Phone 1 - Value] +852 ****4567',
+      'hk_phone 1[Phone 1 - Value] +852 ****4567',
+      'hk_phone 1[Emergency Contact] +852 ****5432',
+      'hk_phone 1[緊急聯絡人] +852 ****5432',
+      'hk_phone 2[Phone 1 - Value] +852 ****4567',
+      'hk_phone 2[Phone 1 - Value] +852 ****5432',
+      'hk_phone 2[Phone 1 - Value] +852 ****6789',
+      'hk_phone 2[Emergency Contact] +852 ****6789',
+      'hk_phone 2[Emergency Contact] +852 ****4567',
+      'hk_phone 2[緊急聯絡人] +852 ****4567',
+    ]);
+    // so under a phone key in JSON
+    expect(await scanned('contact.json', JSON.stringify({ emergencyPhone: 'Mrs Chan 9876 5432', phone: 'room 91234567' }))).toEqual(['hk_phone /emergencyPhone +852 ****5432']);
+  });
+
   it('reads a name as a phone word by the text\'s rules: whole English words, Chinese anywhere', () => {
     for (const name of ['phone', 'Phone', 'TEL', 'mobile_no', 'Mobile No.', 'phoneNumber', 'customerMobile', '電話', '聯絡電話', '手机号码', 'WhatsApp', 'fax']) expect(isPhoneName(name), name).toBe(true);
     for (const name of ['order_no', 'telegram', 'iPhone', 'hotel', 'tell', 'cellar', 'amount', '號碼', '訂單號碼', 'phonetic', '']) expect(isPhoneName(name), name).toBe(false);

@@ -3,11 +3,12 @@
 // over a stream of them. The data map tallies what comes out; the ad hoc scan masks it.
 //
 // A column or a JSON key can be the phone word a bare Hong Kong number needs (detect.ts
-// finds one in text only next to a phone word): a cell of a `電話`, `mobile` or `Tel`
-// column, or a JSON string under a `phone` key, that is or starts with such a number
-// (the shapes detect.ts takes after a phone word; also behind Excel's text marks,
-// `'91234567` and `="91234567"`, and each number of a list that follows it, `9123 4567 /
-// 6123 4567`) is an hk_phone finding. The column's name or key is a phone word when a
+// finds one in text only next to a phone word): each such number in a cell of a `電話`,
+// `mobile` or `Tel` column, or in a JSON string under a `phone` key (the shapes detect.ts
+// takes after a phone word; at the start also behind Excel's text marks, `'91234567` and
+// `="91234567"`; each number of a list, `9123 4567 / 6123 4567`, Google Contacts'
+// `9123 4567 ::: 6123 4567`; and after a name or a word, `陳太 9876 5432`) is an hk_phone
+// finding. The column's name or key is a phone word when a
 // PHONE_CONTEXT_* word is in it by the text's rules (Chinese words anywhere, English ones
 // whole words in either case; `phoneNumber` read as `phone Number`), or when it is one
 // written as one word with `no` or `number` (`PHONENO`, `Tel. No.`, `HP`: PHONE_NAME_COMPACT);
@@ -300,8 +301,21 @@ function startingAt(re: RegExp, text: string, at: number): { raw: string; end: n
  * checks).
  */
 const PHONE_AT = cellStart(BARE_HK_NUMBER);
-/** Another number of a list after one (`9123 4567 / 6123 4567`, LIST_SEPARATOR). */
-const NEXT_PHONE_AT = new RegExp(`${LIST_SEPARATOR}(${BARE_HK_NUMBER})`, 'yi'); // `i`: LIST_SEPARATOR's `or` (PHONE_WORD in identifier-pattern.ts)
+/**
+ * Another number of a list after one (`9123 4567 / 6123 4567`, LIST_SEPARATOR, or Google
+ * Contacts' ` ::: ` between the values of one field).
+ */
+const NEXT_PHONE_AT = new RegExp(`(?:${LIST_SEPARATOR}|${SPACE_OR_TAB}*:::${SPACE_OR_TAB}*)(${BARE_HK_NUMBER})`, 'yi'); // `i`: LIST_SEPARATOR's `or` (PHONE_WORD in identifier-pattern.ts)
+/** A cell's start: a number with the +852 / (852) prefix (which the text's detectors find), for the list after it. */
+const PREFIXED_PHONE_AT = new RegExp(`${SPACE_OR_TAB}*(?:'|="?)?(?:\\+|00)?(?:852|\\(\\+?852\\))${SPACE_OR_TAB}?-?${SPACE_OR_TAB}?(${BARE_HK_NUMBER})`, 'y');
+/** A bare Hong Kong number anywhere (BARE_HK_NUMBER's own tests of what stands around it). */
+const PHONE_ANYWHERE = new RegExp(BARE_HK_NUMBER, 'g');
+/**
+ * A word that names another kind of number, right before one in a phone column's cell
+ * (`room 91234567`, `Order #2345 6789`, `會員編號 91234567`): that number is not taken.
+ */
+const OTHER_NUMBER_BEFORE =
+  /(?:^|[^A-Za-z])(?:room|rm|flat|unit|order|ord|ref|reference|invoice|inv|account|acct|acc|a\/c|id|no|policy|case|ticket|staff|emp|employee|member|customer|cust|po|sku|item|serial|licen[cs]e|booking|tracking|房|室|單號|单号|訂單|订单|編號|编号|帳號|账号|賬號|戶口|户口|會員|会员|工號|工号)[\s.:#：＃()\-]{0,3}$/i;
 
 /**
  * A name that is a phone word and perhaps `no` or `number`, written as one word in
@@ -384,20 +398,38 @@ function hkPhone(raw: string, start: number): Detection {
 }
 
 /**
- * The number starting at `at` in `text` (after spaces or tabs, or an Excel text mark), and
- * each number of a list that goes on from it, as hk_phone detections (pushed to `out`).
+ * The bare Hong Kong numbers of a phone column's cell (or a phone key's string) that runs
+ * from `at` to `cellEnd` in `text`, as hk_phone detections (pushed to `out`, in order): the
+ * number it starts with (after spaces or tabs, or an Excel text mark) and each number of
+ * a list that goes on from it, or from a +852 number it starts with (`+852 9123 4567 :::
+ * 6123 4567`); and any other bare number in it (`Mrs Chan 9876 5432`, `陳太 9876 5432`,
+ * `Home 2345 6789, Mobile 6123 4567`): the column's name is the phone word they need.
  */
-function phonesAt(text: string, at: number, out: Detection[]): void {
+function phonesAt(text: string, at: number, cellEnd: number, out: Detection[]): void {
+  const from = out.length;
+  let end = at;
   const first = startingAt(PHONE_AT, text, at);
-  if (first === undefined) return;
-  let end = first.end;
-  out.push(hkPhone(first.raw, end - first.raw.length));
-  for (;;) {
-    NEXT_PHONE_AT.lastIndex = end;
-    const n = NEXT_PHONE_AT.exec(text);
-    if (n === null) return;
-    end = NEXT_PHONE_AT.lastIndex;
-    out.push(hkPhone(n[1]!, end - n[1]!.length));
+  if (first !== undefined) {
+    end = first.end;
+    out.push(hkPhone(first.raw, end - first.raw.length));
+  } else {
+    PREFIXED_PHONE_AT.lastIndex = at;
+    if (PREFIXED_PHONE_AT.exec(text) !== null) end = PREFIXED_PHONE_AT.lastIndex;
+  }
+  if (end > at) {
+    for (;;) {
+      NEXT_PHONE_AT.lastIndex = end;
+      const n = NEXT_PHONE_AT.exec(text);
+      if (n === null || NEXT_PHONE_AT.lastIndex > cellEnd) break;
+      end = NEXT_PHONE_AT.lastIndex;
+      out.push(hkPhone(n[1]!, end - n[1]!.length));
+    }
+  }
+  // the rest of the cell
+  for (PHONE_ANYWHERE.lastIndex = end; ; ) {
+    const m = PHONE_ANYWHERE.exec(text);
+    if (m === null || PHONE_ANYWHERE.lastIndex > cellEnd) break;
+    if ((out.length === from || out.at(-1)!.end <= m.index) && !OTHER_NUMBER_BEFORE.test(text.slice(Math.max(at, m.index - 24), m.index))) out.push(hkPhone(m[0], m.index));
   }
 }
 
@@ -419,8 +451,8 @@ function merged(found: Detection[], extra: readonly Detection[]): Detection[] {
 function withValueAt(text: string, kind: string, found: Detection[]): Detection[] {
   const extra: Detection[] = [];
   // in order still: a phone number and a 13-digit card number never both start a string
-  if (kind.includes('p')) phonesAt(text, 0, extra);
-  if (kind.includes('c')) cardAt(text, 0, extra);
+  if (kind.includes('p')) phonesAt(text, 0, text.length, extra);
+  if (kind.includes('c')) cardAt(text, 0, text.length, extra);
   return merged(found, extra);
 }
 
@@ -430,11 +462,11 @@ function withCells(
   table: TableCells,
   named: NamedColumns,
   found: Detection[],
-  at: (text: string, at: number, out: Detection[]) => void,
+  at: (text: string, at: number, cellEnd: number, out: Detection[]) => void,
 ): Detection[] {
   const { starts, columns, rowStarts } = table;
   const extra: Detection[] = [];
-  const add = (cell: number) => at(text, starts[cell]!, extra);
+  const add = (cell: number) => at(text, starts[cell]!, cell + 1 < starts.length ? starts[cell + 1]! - 1 : text.length, extra);
   if (columns === undefined) {
     // each cell's column is its place in its row: only the named columns' places are looked at
     for (let r = 0; r < rowStarts.length; r++) {
@@ -478,7 +510,7 @@ const CARD_AT = cellStart(CARD_13_NUMBER);
  * detection (pushed to `out`): the column's name is its card word. Longer numbers need
  * none, and detect() has found them.
  */
-function cardAt(text: string, at: number, out: Detection[]): void {
+function cardAt(text: string, at: number, _cellEnd: number, out: Detection[]): void {
   const found = startingAt(CARD_AT, text, at);
   if (found === undefined) return;
   const { raw, end } = found;
