@@ -115,7 +115,7 @@ describe('tables without a preamble read as before', () => {
 });
 
 /** Records of `w` filled cells, leading and not like data (a title, a label and a value, a header). */
-const widths = (ws: readonly number[]): RecordShape[] => ws.map((filled) => ({ filled, leading: true, dataLike: false }));
+const widths = (ws: readonly number[]): RecordShape[] => ws.map((filled) => ({ filled, leading: true, dataLike: false, cells: filled, named: false }));
 /** The shapes of CSV lines (split at commas). */
 const shapes = (lines: readonly string[]): RecordShape[] => lines.map((l) => recordShape(l.split(',')));
 
@@ -158,10 +158,12 @@ describe('the preamble rule (headerIndex: the shapes of the first records)', () 
   });
 
   it('a record\'s shape: filled cells, whether they lead, whether one looks like data', () => {
-    expect(recordShape(['Report', '', ' ', ''])).toEqual({ filled: 1, leading: true, dataLike: false });
-    expect(recordShape(['Name', '', '', 'Phone', ''])).toEqual({ filled: 2, leading: false, dataLike: false });
-    expect(recordShape(['', '', ''])).toEqual({ filled: 0, leading: true, dataLike: false });
-    expect(recordShape(['Chan', null, '9123 4567'])).toEqual({ filled: 2, leading: false, dataLike: true });
+    expect(recordShape(['Report', '', ' ', ''])).toEqual({ filled: 1, leading: true, dataLike: false, cells: 4, named: false });
+    expect(recordShape(['Name', '', '', 'Phone', ''])).toEqual({ filled: 2, leading: false, dataLike: false, cells: 5, named: true });
+    expect(recordShape(['', '', ''])).toEqual({ filled: 0, leading: true, dataLike: false, cells: 3, named: false });
+    expect(recordShape(['Chan', null, '9123 4567'])).toEqual({ filled: 2, leading: false, dataLike: true, cells: 3, named: false });
+    expect(recordShape(['姓名', '電話'])).toMatchObject({ named: true });
+    expect(recordShape(['see you', ' Chan'])).toMatchObject({ named: false });
     expect(recordShape(['ho@example.hk'])).toMatchObject({ dataLike: true });
     expect(recordShape(['2026-11-30'])).toMatchObject({ dataLike: true });
     expect(recordShape(['9123-4567'])).toMatchObject({ dataLike: true });
@@ -244,9 +246,25 @@ describe('ordinary tables never lose their header to their first data row', () =
     ]);
   });
 
-  it('a title above a table of two columns: the title is the header, as before the preamble rule', async () => {
+  it('a title above a table of two columns whose header names a known column: the header is below it, and the phones are found', async () => {
     const { report } = await read('Staff list\nname,mobile\nChan,91234567\nHo,61234567\n');
-    expect(report).toMatchObject({ header: ['Staff list'], headerLine: 1, preamble: [], rows: 3 });
+    expect(report).toMatchObject({ header: ['name', 'mobile'], headerLine: 2, preamble: [1], rows: 2 });
+    const { findings } = await scan('two-columns.csv', 'Staff list\r\nName,Mobile\r\nChan,91234567\r\n');
+    expect(findings.map((f) => [f.line, f.row, f.column, f.type])).toEqual([[3, 1, 'Mobile', 'hk_phone']]);
+  });
+
+  it('Excel\'s export of a titled sheet of two columns (every record padded with empty cells): the header is below the title and the blank line', async () => {
+    const { report } = await read('客戶名單,,,\r\n,,,\r\n客戶,聯絡,,\r\n陳大文,91234567,,\r\n');
+    expect(report).toMatchObject({ header: ['客戶', '聯絡', 'column_3', 'column_4'], headerLine: 3, preamble: [1, 2], rows: 1 });
+    const { findings } = await scan('two-padded.csv', '客戶名單,,,\r\n,,,\r\n姓名,電話,,\r\n陳大文,91234567,,\r\n');
+    expect(findings.map((f) => [f.line, f.row, f.column, f.type])).toEqual([[4, 1, '電話', 'hk_phone']]);
+  });
+
+  it('free text in one column with a comma here and there keeps its header (the first line), digits or not; so does a title over two columns of no known names and no padding', async () => {
+    expect((await read('note\nsee you, Chan\ncall me, 91234567\n')).report).toMatchObject({ header: ['note'], headerLine: 1, preamble: [] });
+    expect((await read('Staff list\nfoo,bar\nChan,91234567\n')).report).toMatchObject({ header: ['Staff list'], headerLine: 1, preamble: [] });
+    // and two columns with no data under them
+    expect((await read('Staff list\nname,mobile\nChan,Ho\n')).report).toMatchObject({ header: ['Staff list'], headerLine: 1 });
   });
 });
 

@@ -14,14 +14,17 @@
 //   as many as the candidate, and they are its leading cells (no empty cell before a
 //   filled one: `Report,,,` and `Generated,2026-11-30,,` are title-like, a header with
 //   gaps such as `Name,,,Phone,` is not); a record of empty cells (Excel's blank line) is;
-// - the header candidate has at least 3 filled cells, so a one- or two-column table never
-//   has a preamble (free text in one column with a comma here and there, `note` over
-//   `see you, Chan`, keeps its header; a title above two columns is read as it always
-//   was), and it does not look like data: none of its cells holds an `@` or a run of 5 or
-//   more digits (a single space, hyphen or dot between them allowed: `9123 4567`,
-//   `2026-11-30`, `A123456(3)`; not `Q1 2026`), as a header names columns; so the first
-//   data row under a narrow header (`name,mobile` over rows of four cells) is not taken
-//   for the header;
+// - the header candidate has at least 3 filled cells, so a one-column table never has a
+//   preamble (free text in one column with a comma here and there, `note` over `see you,
+//   Chan`, keeps its header), and it does not look like data: none of its cells holds an
+//   `@` or a run of 5 or more digits (a single space, hyphen or dot between them allowed:
+//   `9123 4567`, `2026-11-30`, `A123456(3)`; not `Q1 2026`), as a header names columns; so
+//   the first data row under a narrow header (`name,mobile` over rows of four cells) is not
+//   taken for the header. A two-column header (`Name,Mobile` under `Staff list`) is one
+//   too when every record before it has at most one filled cell, one of them does (a
+//   title), and either they are padded with empty cells to its number of cells (Excel's
+//   `客戶名單,,,` and `,,,` over `姓名,電話,,`) or it names a column the scan knows
+//   (a phone, e-mail, name or ID word: namedColumn), and a record after it looks like data;
 // - the (up to) 3 records after it share its width: none is wider (filled cells), and
 //   at least one is more than half as wide (a sparse row or two is allowed);
 // - at most 10 records come before it.
@@ -37,6 +40,7 @@
 // export or a database client's output saved as .csv) when its first records say so
 // (sniffDelimiter).
 import path from 'node:path';
+import { isPhoneName } from '../../domain/detect/records.ts';
 
 /** Records before the header, at most. */
 const MAX_PREAMBLE_RECORDS = 10;
@@ -55,6 +59,17 @@ export interface RecordShape {
   leading: boolean;
   /** A cell holds an `@` or a run of 5 or more digits: a value, not a column's name. */
   dataLike: boolean;
+  /** Its cells, empty ones included (Excel pads every record of a sheet to the same number). */
+  cells: number;
+  /** A cell is a column name the scan knows (namedColumn). */
+  named: boolean;
+}
+
+/** Names of columns the scan reads for themselves (a phone word by isPhoneName, or these), as a two-column header has them. */
+const KNOWN_NAME = /^(?:e-?mail(?: address)?|name|full name|surname|given name|hkid|id no\.?|id number|姓名|名稱|名称|名字|電郵|电邮|郵箱|邮箱|身份證(?:號碼)?|身份证(?:号码)?)$/i;
+function namedColumn(cell: string): boolean {
+  const name = cell.trim();
+  return name.length <= 40 && (KNOWN_NAME.test(name) || isPhoneName(name));
 }
 
 /** Groups of digits, a single space, hyphen or dot between two (`9123 4567`, `2026-11-30`). */
@@ -86,14 +101,16 @@ export function recordShape(cells: readonly (string | undefined | null)[]): Reco
   let filled = 0;
   let leading = true;
   let dataLike = false;
+  let named = false;
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i];
     if (!isFilled(c)) continue;
     if (filled !== i) leading = false; // an empty cell before this one
     filled++;
     if (!dataLike && (c.includes('@') || digitRun(c))) dataLike = true;
+    if (!named && filled <= 2 && namedColumn(c)) named = true;
   }
-  return { filled, leading, dataLike };
+  return { filled, leading, dataLike, cells: cells.length, named };
 }
 
 /** Whether the record may stand before a header of `width` filled cells (a title, a label and its value, a blank line). */
@@ -111,11 +128,19 @@ export function headerIndex(shapes: readonly RecordShape[]): number {
     if (before.filled > 2 || !before.leading) return 0; // no preamble record: neither it nor any after it can be the header
     const candidate = shapes[h]!;
     const width = candidate.filled;
-    if (width < MIN_HEADER_CELLS || candidate.dataLike || !shapes.slice(0, h).every((r) => preambleFits(r, width))) continue;
+    const preamble = shapes.slice(0, h);
+    if (width < MIN_HEADER_CELLS && !(width === 2 && twoColumnHeader(candidate, preamble, shapes.slice(h + 1, h + 1 + DATA_LOOKAHEAD)))) continue;
+    if (candidate.dataLike || !preamble.every((r) => preambleFits(r, width))) continue;
     const data = shapes.slice(h + 1, h + 1 + DATA_LOOKAHEAD);
     if (data.every((r) => r.filled <= width) && data.some((r) => 2 * r.filled > width)) return h;
   }
   return 0;
+}
+
+/** Whether a header candidate of two filled cells may stand under `preamble` (see the top of this file). */
+function twoColumnHeader(candidate: RecordShape, preamble: readonly RecordShape[], data: readonly RecordShape[]): boolean {
+  if (!preamble.some((r) => r.filled === 1) || !data.some((r) => r.dataLike)) return false;
+  return candidate.named || preamble.every((r) => r.cells === candidate.cells && r.cells > 2);
 }
 
 /**
