@@ -205,7 +205,7 @@ export interface FileRead {
   file: string;
   status: 'scanned' | 'skipped' | 'failed';
   reason?: string;
-  format?: 'text' | 'csv' | 'tsv' | 'json' | 'xlsx';
+  format?: 'text' | 'csv' | 'tsv' | 'json' | 'xlsx' | 'eml';
   encoding?: string;
   bytesRead?: number;
   bytesTotal?: number;

@@ -3,7 +3,8 @@
 // (s3-source.ts).
 //
 // - `.json`: a document, string by string; `.xlsx`: a workbook; `.csv`, `.tsv`, `.tab`:
-//   a table, row by row.
+//   a table, row by row; `.eml`: an e-mail, part by part, decoded (mail-reader.ts; an S3
+//   source reads it as text).
 // - Formats that are never text (PDF, Word, older Excel, images, archives, audio and
 //   video, executables, databases, Outlook's .msg and .pst) are not read: the result
 //   says the format is not supported.
@@ -16,7 +17,7 @@
 //   (lib/domain/text/text-format.ts).
 import path from 'node:path';
 
-export type FileKind = 'json' | 'xlsx' | 'table' | 'text' | 'unsupported';
+export type FileKind = 'json' | 'xlsx' | 'table' | 'mail' | 'text' | 'unsupported';
 
 const TABLE = new Set(['.csv', '.tsv', '.tab']);
 
@@ -45,6 +46,7 @@ export function fileKind(file: string): FileKind {
   if (ext === '.json') return 'json';
   if (ext === '.xlsx') return 'xlsx';
   if (TABLE.has(ext)) return 'table';
+  if (ext === '.eml') return 'mail';
   if (NOT_TEXT.has(ext)) return 'unsupported';
   return 'text';
 }

@@ -349,6 +349,33 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
   return textRead(file, 'json', report);
 }
 
+/**
+ * An e-mail (mail-reader.ts): its parts decoded, each placed by a pointer; the attachments
+ * it cannot read are problems at line 1. One larger than MAIL_MAX_BYTES, or than the byte
+ * budget, is read as text.
+ */
+async function* mailRecords(file: string, group: string, options: FileReadOptions): FileRecords {
+  const { size } = await statRegularFile(file);
+  const { readMail, MAIL_MAX_BYTES } = await import('./mail-reader.ts');
+  if (size > MAIL_MAX_BYTES || size > (options.budgetBytes ?? Infinity)) return yield* textRecords(file, group, options);
+  const read = { problems: [] as string[] };
+  try {
+    yield* readMail(file, group, read);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== undefined) throw error; // the file could not be read: failed as any file is
+    return { file, status: 'failed', format: 'eml', reason: `not a readable e-mail: ${(error as Error).message}` };
+  }
+  return {
+    file,
+    status: 'scanned',
+    format: 'eml',
+    bytesRead: size,
+    bytesTotal: size,
+    truncated: false,
+    ...(read.problems.length > 0 ? { problems: read.problems.map((message) => ({ line: 1, message })) } : {}),
+  };
+}
+
 /** The reader for a file's format, or its read when no reader takes it. */
 function formatRecords(file: string, group: string, options: FileReadOptions): FileRecords | FileRead {
   switch (fileKind(file)) {
@@ -358,6 +385,8 @@ function formatRecords(file: string, group: string, options: FileReadOptions): F
       return xlsxRecords(file, group, options);
     case 'table':
       return tableRecords(file, group, options);
+    case 'mail':
+      return mailRecords(file, group, options);
     case 'text':
       return textRecords(file, group, options);
     default:
