@@ -307,6 +307,13 @@ describe('hk_phone in a phone column or under a phone key', () => {
     expect(await scanned('contact.json', JSON.stringify({ emergencyPhone: 'Mrs Chan 9876 5432', phone: 'room 91234567' }))).toEqual(['hk_phone /emergencyPhone +852 ****5432']);
   });
 
+  it('takes the key of the object a generic value key is in (SCIM\'s phoneNumbers[].value, {"phone": {"number": ...}})', async () => {
+    const json = JSON.stringify({
+      Resources: [{ phoneNumbers: [{ value: '91234567', type: 'mobile' }], phone: { number: '61234567' }, order: { number: '51234567' }, value: '92345678', emails: [{ value: 'x' }] }],
+    });
+    expect(await scanned('scim.json', json)).toEqual(['hk_phone /Resources/0/phoneNumbers/0/value +852 ****4567', 'hk_phone /Resources/0/phone/number +852 ****4567']);
+  });
+
   it('reads a name as a phone word by the text\'s rules: whole English words, Chinese anywhere', () => {
     for (const name of ['phone', 'Phone', 'TEL', 'mobile_no', 'Mobile No.', 'phoneNumber', 'customerMobile', '電話', '聯絡電話', '手机号码', 'WhatsApp', 'fax']) expect(isPhoneName(name), name).toBe(true);
     for (const name of ['order_no', 'telegram', 'iPhone', 'hotel', 'tell', 'cellar', 'amount', '號碼', '訂單號碼', 'phonetic', '']) expect(isPhoneName(name), name).toBe(false);

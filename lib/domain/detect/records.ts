@@ -355,11 +355,23 @@ function isIndex(pointer: string, from: number, to: number): boolean {
   return true;
 }
 
-/** The key a JSON pointer's string is under (RFC 6901 unescaped): its last token, or its array's key. */
+/** Keys that name no field of their own but the value of the object they are in (SCIM's `{"type": "mobile", "value": ...}`). */
+const VALUE_KEY = /^(?:value|val|number|num|no|text|content|data)$/i;
+
+/**
+ * The key a JSON pointer's string is under (RFC 6901 unescaped): its last token, or its
+ * array's key; for a generic value key, its object's key (`/phoneNumbers/0/value`,
+ * `/phone/number`: the phone's).
+ */
 function pointerKey(pointer: string): string {
   let end = pointer.length;
   let slash = pointer.lastIndexOf('/');
-  if (slash > 0 && isIndex(pointer, slash + 1, end)) {
+  for (let up = 0; ; up++) {
+    if (slash > 0 && isIndex(pointer, slash + 1, end)) {
+      end = slash;
+      slash = pointer.lastIndexOf('/', end - 1);
+    }
+    if (up > 0 || slash <= 0 || !VALUE_KEY.test(pointer.slice(slash + 1, end))) break;
     end = slash;
     slash = pointer.lastIndexOf('/', end - 1);
   }
