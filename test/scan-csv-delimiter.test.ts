@@ -256,3 +256,35 @@ describe('CSV objects in S3', () => {
     ]);
   });
 });
+
+describe('a .txt file of tab-separated columns (Excel\'s "Unicode Text" and "Text (Tab delimited)")', () => {
+  const sheet = (n: number) => ['姓名\t手機\t身份證', ...Array.from({ length: n }, (_, i) => `陳大文${i}\t91234567\tA123456(3)`)].join('\r\n') + '\r\n';
+
+  it('is read as a table, in UTF-16 with its BOM or in UTF-8: the mobile column\'s bare numbers are phones', async () => {
+    const utf16 = await scan('unicode.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(sheet(2), 'utf16le')]));
+    expect(utf16.file).toMatchObject({ status: 'scanned', format: 'tsv', encoding: 'utf-16le' });
+    expect(utf16.findings.map((f) => [f.type, f.line, f.row, f.column])).toEqual([
+      ['hk_phone', 2, 1, '手機'],
+      ['hk_id', 2, 1, '身份證'],
+      ['hk_phone', 3, 2, '手機'],
+      ['hk_id', 3, 2, '身份證'],
+    ]);
+    const utf8 = await scan('tabbed.txt', sheet(2));
+    expect(utf8.file).toMatchObject({ format: 'tsv' });
+    expect(utf8.findings).toHaveLength(4);
+  });
+
+  it('text with a tab here and there, or lines of uneven tabs, stays text', async () => {
+    expect((await scan('prose.txt', 'Dear all,\nplease call 9123 4567\tthanks\n')).file).toMatchObject({ format: 'text' });
+    expect((await scan('log.txt', 'a\tb\tc\nd\te\nf\tg\th\n')).file).toMatchObject({ format: 'text' });
+    expect((await scan('one-line.txt', 'name\tmobile\n')).file).toMatchObject({ format: 'text' });
+  });
+
+  it('a large one is cut into parts read as the whole file is', async () => {
+    const file = put('large-tabs.txt', sheet(3000));
+    const one = await scanPaths(sourceReaders(), [file], { hashKey: KEY });
+    expect(one.files[0]).toMatchObject({ format: 'tsv' });
+    expect(one.findings).toHaveLength(6000);
+    await expectPartsScanAsOne(file, one, 6, KEY);
+  });
+});

@@ -133,7 +133,7 @@ describe('scanning files', () => {
       'dump.sql': ['scanned', 'text'],
       'export.xls': ['scanned', 'text'],
       'old.xls': ['skipped', 'binary: NUL bytes in the first 8 KiB'],
-      'note.eml': ['scanned', 'text'],
+      'note.eml': ['scanned', 'eml'],
       'page.html': ['scanned', 'text'],
       'photo.jpeg': ['skipped', 'not a supported format (.jpeg)'],
       'scan.pdf': ['skipped', 'not a supported format (.pdf)'],
@@ -143,9 +143,9 @@ describe('scanning files', () => {
       [3, 'hk_phone'],
       [4, 'email'],
     ]);
-    expect(found('note.eml')).toEqual([
-      [1, 'email'],
-      [4, 'hk_id'],
+    expect(result.findings.filter((f) => path.basename(f.file) === 'note.eml').map((f) => [f.pointer, f.type])).toEqual([
+      ['/from', 'email'],
+      ['/text', 'hk_id'],
     ]);
     expect(found('dump.sql')).toEqual([
       [1, 'hk_id'],

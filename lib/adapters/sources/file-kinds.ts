@@ -16,6 +16,8 @@
 //   Content that is binary all the same is skipped by the text reader, with why
 //   (lib/domain/text/text-format.ts).
 import path from 'node:path';
+import { textFormat } from '../../domain/text/text-format.ts';
+import { tabTable } from './table-layout.ts';
 
 export type FileKind = 'json' | 'xlsx' | 'table' | 'mail' | 'text' | 'unsupported';
 
@@ -39,6 +41,19 @@ const NOT_TEXT = new Set(
     .split(' ')
     .map((e) => `.${e}`),
 );
+
+/**
+ * Whether a file read as text is read as a table instead, from its first bytes (`head`;
+ * `complete`: all of it): a `.txt` whose start is tab-separated columns (tabTable: Excel's
+ * "Unicode Text", UTF-16, and "Text (Tab delimited)" exports), so that a `mobile` column's
+ * bare numbers are known as phones.
+ */
+export function textIsTable(file: string, head: Uint8Array, complete: boolean): boolean {
+  if (path.extname(file).toLowerCase() !== '.txt') return false;
+  const format = textFormat(head, complete);
+  if (format.binary !== undefined) return false;
+  return tabTable(new TextDecoder(format.encoding, { ignoreBOM: true }).decode(head.subarray(format.bomLength)), complete);
+}
 
 /** How the file named `file` (a path or an S3 key) is read. */
 export function fileKind(file: string): FileKind {

@@ -29,7 +29,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/text-format.ts';
-import { fileKind } from './file-kinds.ts';
+import { fileKind, textIsTable } from './file-kinds.ts';
 import { LAYOUT_RECORDS } from './table-layout.ts';
 
 /**
@@ -85,7 +85,7 @@ export interface Splittable {
  */
 export async function splittable(file: string, budgetBytes: number | undefined, partBytes = PART_BYTES): Promise<Splittable | undefined> {
   const read = fileKind(file); // as local-files.ts reads it
-  const kind = read === 'text' ? 'text' : read === 'table' ? 'csv' : undefined;
+  let kind: 'text' | 'csv' | undefined = read === 'text' ? 'text' : read === 'table' ? 'csv' : undefined;
   if (kind === undefined || budgetBytes !== undefined) return undefined;
   let handle;
   try {
@@ -95,6 +95,7 @@ export async function splittable(file: string, budgetBytes: number | undefined, 
     const head = new Uint8Array(Math.min(size, DETECTION_SAMPLE_BYTES));
     await handle.read(head, 0, head.length, 0);
     const format = textFormat(head, false);
+    if (kind === 'text' && textIsTable(file, head, false)) kind = 'csv'; // as local-files.ts reads it
     if (format.binary !== undefined || (format.encoding !== 'utf-8' && format.encoding !== 'gb18030' && format.encoding !== 'big5')) return undefined;
     if (format.crLineEnds) return undefined; // its parts would be cut at LF, which it has none of
     return { size, encoding: format.encoding, bomLength: format.bomLength, kind };

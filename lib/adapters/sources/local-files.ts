@@ -13,8 +13,9 @@ import { redactName } from '../../domain/detect/redact.ts';
 import { isJsonName, jsonEscapesRead } from '../../domain/text/json-escapes.ts';
 import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
 import type { CsvProblem, CsvReport } from './csv-reader.ts';
-import { fileKind } from './file-kinds.ts';
-import { notRegular, reasonOf, statRegularFile, toReadError } from './read-error.ts';
+import { DETECTION_SAMPLE_BYTES } from '../../domain/text/text-format.ts';
+import { fileKind, textIsTable } from './file-kinds.ts';
+import { notRegular, openRegularFile, reasonOf, statRegularFile, toReadError } from './read-error.ts';
 import type { CsvFilePart, FilePart } from './file-parts.ts';
 import { csvTableRecords, lineRecord, TableRows } from './table-records.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
@@ -350,6 +351,27 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
 }
 
 /**
+ * A `.txt` file: as a table when its start is tab-separated columns (textIsTable: Excel's
+ * "Unicode Text" export), else as text.
+ */
+async function* txtRecords(file: string, group: string, options: FileReadOptions): FileRecords {
+  let table = false;
+  try {
+    const { handle, size } = await openRegularFile(file);
+    try {
+      const head = new Uint8Array(Math.min(size, DETECTION_SAMPLE_BYTES));
+      await handle.read(head, 0, head.length, 0);
+      table = textIsTable(file, head, head.length >= size);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  } catch {
+    // the text reader says why the file cannot be read
+  }
+  return yield* table ? tableRecords(file, group, options) : textRecords(file, group, options);
+}
+
+/**
  * An e-mail (mail-reader.ts): its parts decoded, each placed by a pointer; the attachments
  * it cannot read are problems at line 1. One larger than MAIL_MAX_BYTES, or than the byte
  * budget, is read as text.
@@ -388,7 +410,7 @@ function formatRecords(file: string, group: string, options: FileReadOptions): F
     case 'mail':
       return mailRecords(file, group, options);
     case 'text':
-      return textRecords(file, group, options);
+      return path.extname(file).toLowerCase() === '.txt' ? txtRecords(file, group, options) : textRecords(file, group, options);
     default:
       return { file, status: 'skipped', reason: `not a supported format (${path.extname(file).toLowerCase()})` };
   }

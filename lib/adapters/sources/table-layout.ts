@@ -190,6 +190,25 @@ export function sepLine(line: string): SepLine | undefined {
   return { delimiter: value };
 }
 
+/**
+ * Whether a text file's start (`text`, '\r\n' or '\r' line ends allowed; `complete`: the
+ * whole file) is a table of tab-separated columns, as Excel's "Unicode Text" and "Text
+ * (Tab delimited)" save a sheet as `.txt`: its first records (up to SNIFF_RECORDS, two at
+ * least; a last one cut off not counted) each hold the same number, one or more, of tabs,
+ * and sniffDelimiter takes the tab (so a reader cutting the file into parts reads it so
+ * too). A record with a quoted cell of several lines makes it no table: read as text.
+ */
+export function tabTable(text: string, complete: boolean): boolean {
+  const sample = text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text;
+  const lines = sample.split(/\r\n|\r|\n/);
+  if (!complete || sample.length < text.length) lines.pop(); // it may go on
+  const records = lines.filter((l) => l.trim() !== '').slice(0, SNIFF_RECORDS);
+  if (records.length < 2) return false;
+  const tabs = (l: string) => l.split('\t').length - 1;
+  const n = tabs(records[0]!);
+  return n > 0 && records.every((r) => tabs(r) === n) && sniffDelimiter(sample.replace(/\r\n?/g, '\n')) === '\t';
+}
+
 /** Records sniffDelimiter looks at, at most. */
 const SNIFF_RECORDS = 20;
 /** Text sniffDelimiter looks at, at most (UTF-16 code units). */
