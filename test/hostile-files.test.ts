@@ -384,4 +384,27 @@ describe('linear work: quadrupling the input at most about quadruples the calls 
       };
     }, 20_000);
   });
+
+  it('a CSV row of n cells, each on a line of its own (quoted) with a finding, gives each its line with linear work', async () => {
+    await expectLinear((n) => {
+      const header = Array.from({ length: n }, (_, i) => `c${i}`).join(',');
+      const row = Array.from({ length: n }, () => '"x\nchan@example.com"').join(',');
+      return async () => {
+        const lines: number[] = [];
+        const table = { starts: [] as number[], names: header.split(','), rowStarts: [0], rows: [1], lines: [2] };
+        let text = '';
+        for (const cell of row.split(',')) {
+          table.starts.push(text.length);
+          text += `${cell.slice(1, -1)}\n`;
+        }
+        await detectRecords(
+          (async function* () {
+            yield { group: 'g', sender: '', text: text.slice(0, -1), at: { file: 'f', line: 2, row: 1 }, table };
+          })(),
+          (_r, _d, line) => void lines.push(line ?? 0),
+        );
+        expect(lines).toEqual(Array.from({ length: n }, (_, i) => 3 + i)); // each cell one line on from the one before
+      };
+    }, 4000);
+  });
 });

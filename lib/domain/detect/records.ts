@@ -240,6 +240,11 @@ function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDet
   let start = 0;
   let line: number | undefined;
   let newline = NOT_LOOKED;
+  // the newlines inside the cells of row `counted` before cell `countedTo` (counted on as
+  // the detections go, so a row of many cells with findings is counted once, not per cell)
+  let counted = -1;
+  let countedTo = 0;
+  let rowNewlines = 0;
   for (const d of found) {
     while (c + 1 < cellCount && starts[c + 1]! <= d.start) c++;
     if (c !== shown) {
@@ -248,7 +253,16 @@ function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDet
       start = starts[c]!;
       const end = c + 1 < cellCount ? starts[c + 1]! - 1 : text.length;
       const column = names[columns === undefined ? c - rowStarts[r]! : columns[c]!]!;
-      line = lines === undefined ? undefined : lines[r]! + newlinesBefore(text, starts, rowStarts[r]!, c);
+      if (lines !== undefined) {
+        if (counted !== r) {
+          counted = r;
+          countedTo = rowStarts[r]!;
+          rowNewlines = 0;
+        }
+        rowNewlines += newlinesBefore(text, starts, countedTo, c);
+        countedTo = c;
+      }
+      line = lines === undefined ? undefined : lines[r]! + rowNewlines;
       const at: Location = line === undefined ? { file, row: rows[r]!, column } : { file, line, row: rows[r]!, column };
       if (sheet !== undefined) at.sheet = sheet;
       cellRecord = { group, sender, text: text.slice(start, end), at };
