@@ -315,8 +315,8 @@ describe('hk_phone in a phone column or under a phone key', () => {
   });
 
   it('reads a name as a phone word by the text\'s rules: whole English words, Chinese anywhere', () => {
-    for (const name of ['phone', 'Phone', 'TEL', 'mobile_no', 'Mobile No.', 'phoneNumber', 'customerMobile', '電話', '聯絡電話', '手机号码', 'WhatsApp', 'fax']) expect(isPhoneName(name), name).toBe(true);
-    for (const name of ['order_no', 'telegram', 'iPhone', 'hotel', 'tell', 'cellar', 'amount', '號碼', '訂單號碼', 'phonetic', '']) expect(isPhoneName(name), name).toBe(false);
+    for (const name of ['phone', 'Phone', 'TEL', 'mobile_no', 'Mobile No.', 'phoneNumber', 'customerMobile', '電話', '聯絡電話', '手机号码', 'WhatsApp', 'fax', 'MSISDN', 'Direct Line', 'direct_dial']) expect(isPhoneName(name), name).toBe(true);
+    for (const name of ['order_no', 'telegram', 'iPhone', 'hotel', 'tell', 'cellar', 'amount', '號碼', '訂單號碼', 'phonetic', '', 'DL', 'Line', 'direct']) expect(isPhoneName(name), name).toBe(false);
   });
 });
 

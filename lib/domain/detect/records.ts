@@ -334,11 +334,11 @@ const OTHER_NUMBER_BEFORE =
 /**
  * A name that is a phone word and perhaps `no` or `number`, written as one word in
  * capitals or otherwise, once lower-cased and stripped of all but letters and digits
- * (`PHONENO`, `MOBILENO`, `TELNO`, `CONTACTNO`, `Tel. No.`, `H/P`): Singapore and
+ * (`PHONENO`, `MOBILENO`, `TELNO`, `CONTACTNO`, `Tel. No.`, `H/P`, `MSISDN`, `Direct Line`): Singapore and
  * Malaysia's `HP` (handphone) only so, as the whole name, never inside a word
  * (`HPLC`, `ship_no`) nor beside other words (`HP model`).
  */
-const PHONE_NAME_COMPACT = /^(?:phone|telephone|tel|mobile|mob|cell|cellphone|handphone|hp|contact|fax|whatsapp|ph)(?:no|nos|num|number|nbr)?\d?$/;
+const PHONE_NAME_COMPACT = /^(?:phone|telephone|tel|mobile|mob|cell|cellphone|handphone|hp|contact|fax|whatsapp|ph|msisdn|directline|directdial)(?:no|nos|num|number|nbr)?\d?$/;
 
 /**
  * Whether a name holds a `word` (as written, or with its camelCase read as words), or is
