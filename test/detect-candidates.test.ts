@@ -51,6 +51,10 @@ const PIECES: ((r: () => number) => string)[] = [
   (r) => pick(r, spellings).slice(0, 1 + Math.floor(r() * 3)),
   (r) => caseMix(r, pick(r, ['tel', 'call', 'phone', 'ot', 'OT pay', 'M:', 'T:', 'no.', 'is my', 'Commission'])),
   (r) => pick(r, ['電話', '手機', '微信', '係我', '是我的', '收入', '人工智能', '處理', '出去', '月', '年', '😀', '中', '文']),
+  // escapes written out (a JSON log's `\n`), after which a word or number starts; a backslash escaped, and near misses
+  (r) => pick(r, ['\\n', '\\r', '\\t', '\\N', '\\T', '\\R', '\\\\n', '\\', '\\u003c', '\\b', '\\x', 'n', 't']),
+  // HTML's no-break space between a number's groups (`9123&nbsp;4567`), either case, and near misses
+  (r) => pick(r, ['&nbsp;', '&NBSP;', '&Nbsp;', '&nbsp', '&nbs;', '&amp;', '&', `${pick(r, ['2', '5', '6', '9'])}${digits(r, 3)}&nbsp;${digits(r, 4)}`]),
 ];
 
 function pick<T>(r: () => number, xs: readonly T[]): T {

@@ -168,7 +168,8 @@ describe('phone columns', () => {
     expect(await scanned('marks.csv', csv + '\n')).toEqual([
       'hk_phone 1[phone] +852 ****4567',
       'hk_phone 2[phone] +852 ****4567',
-      // row 3: `="91234567` never closed is not Excel's mark: not read
+      // row 3: `="91234567` never closed is not Excel's mark, but a number in a phone column's cell all the same
+      'hk_phone 3[phone] +852 ****4567',
       'hk_phone 4[phone] +852 ****4567',
       'hk_phone 4[phone] +852 ****4567',
     ]);

@@ -18,6 +18,12 @@ const SAMPLES = [
   '9123 4567 IS MY mobile',
   'WhatsApp +852 9123 4567',
   '手機 9123 4567',
+  // phone keys, a vCard's TEL, a phone word after a written-out escape, markup (detect-qa-fixes.test.ts)
+  'PHONE_NO: 91234567',
+  'contactPhone=91234567',
+  'TEL;TYPE=CELL,VOICE:9876 5432',
+  String.raw`"Reply:\nMOBILE 9123 4567"`,
+  '<TD>PHONE:</TD><TD>9123 4567</TD>',
 ];
 
 function found(flags: string[]): [string, number, number, string][][] {
@@ -34,6 +40,11 @@ describe('the detectors under either of V8 regex compilations', () => {
       ['hk_phone'],
       ['hk_phone', 'hk_phone'],
       ['hk_phone', 'hk_phone'],
+      ['hk_phone'],
+      ['hk_phone'],
+      ['hk_phone'],
+      ['hk_phone'],
+      ['hk_phone'],
       ['hk_phone'],
       ['hk_phone'],
       ['hk_phone'],

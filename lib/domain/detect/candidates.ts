@@ -44,9 +44,9 @@ const TEXT_AT = 98304;
 const DIGIT = 1;
 const LETTER = 2;
 const PLUS = 4;
-/** Code units the kernel reads before a window's first position, and after its last. */
+/** Code units the kernel reads before a window's first position, and after its last (12: `\d{3}` and `\d&nbsp;\d{3}`). */
 const BEFORE = 2;
-const AFTER = 8;
+const AFTER = 16;
 
 function layout(window: number): { outAt: number; bytes: number } {
   const outAt = (TEXT_AT + (window + BEFORE + AFTER) * 2 + 7) & ~7;
@@ -67,7 +67,7 @@ function instantiate(window: number): (text: string, lists: Int32Array[], counts
   const classes = buffer.subarray(CLASS_AT, CLASS_AT + 65536);
   for (let c = 48; c < 58; c++) classes[c] = DIGIT;
   for (let c = 65; c < 91; c++) classes[c] = classes[c + 32] = LETTER;
-  for (const c of '+(（%') classes[c.charCodeAt(0)] = PLUS;
+  for (const c of '+(（%\\') classes[c.charCodeAt(0)] = PLUS;
   const en3 = buffer.subarray(EN3_AT, EN3_AT + 32768);
   // a letter's code & 31 is never 0, so no keyword start takes these places
   for (const cc of IBAN_COUNTRY_CODES) en3[((cc.charCodeAt(0) & 31) << 10) | ((cc.charCodeAt(1) & 31) << 5)] = 1;

@@ -117,7 +117,19 @@
 //   day, so not `45/13/2026` or `99.99.99`; `12.30pm`) or a count (COUNT_THEN_WORD: `2
 //   people`, `2位`), not by other digits (`9123 4567 8888` may be
 //   one number); a 4-4-4-4 that is no card but such a number and a date is
-//   read as the number (HKB_AT). value: `+85291234567`. A table's column or a JSON key
+//   read as the number (HKB_AT). value: `+85291234567`. In text written by programs and
+//   pages, these stand for a phone word too (PHONE_WORD_BEFORE): a key naming a phone and
+//   its `:`, `=` or `>` right before the value (PHONE_KEY: `phone_no: 91234567`,
+//   `"mobileNo":"91234567"`, `PHONE1=91234567`, `contactPhone: ...`; not
+//   `telephone_count=...`, `hotel`, `headphone`), a vCard's TEL property with parameters
+//   (VCARD_TEL: `TEL;type=CELL;type=VOICE;type=pref:9123 4567`), and a phone word with
+//   HTML tags, `&nbsp;` or a Markdown table's `|` right before the number (MARKUP:
+//   `<td>Phone:</td><td>9123 4567</td>`, `| Phone | 9876 5432 |`); a number may be grouped
+//   with `&nbsp;` (`9123&nbsp;4567`; NBSP). An escape written out (`\n`, `\r`, `\t` in a
+//   JSON log or an .ics / .vcf field: ESCAPE) joins no word or number to the next: the
+//   phone word, number, HKID or keyword after it is found (`\nMobile: 91234567`,
+//   `\nA123456(3)`, `\tsalary`), and `\n`, `\r` end a phone word's line as a line end
+//   does (`Mobile:\n91234567` is two lines). A table's column or a JSON key
 //   named with a phone word stands for the phone word of the value it holds
 //   (records.ts), and a name is read as a phone word's context (redactName in redact.ts);
 //   neither is this text path.
@@ -128,12 +140,16 @@
 //   optionally after +86 / 86 / (+86) / (86) / 0086 (or `%2B86`, `%2886%29`, `(%2B86)` or
 //   `+86%20` in a link, as for hk_phone) and an optional space or dash; 3-4-4 with spaces may be followed by a date
 //   or time as a Hong Kong number may. value: `+8613812345678`.
-// - email: local part of ASCII letters, digits and `._%+-` or letters of non-CJK scripts
-//   (no leading, trailing or double dot; at most 64 characters), `@`, dot-separated
+// - email: local part of ASCII letters, digits and `._%+-` or letters of non-CJK scripts,
+//   an apostrophe between two letters or digits (`o'brien@`) and `=` (`a=b@`, a bounce
+//   address's `SRS0=...=`), but not a key's `=` before it (`email=chan@`, `?to=`,
+//   `SMTP_USER=`: afterKey) nor a quote around it (`'a@b.com'`) (no leading, trailing or
+//   double dot; at most 64 characters), `@`, dot-separated
 //   domain labels (letters and digits of any script, inner hyphens, punycode) and a TLD
 //   (ASCII letters, punycode or Unicode letters); at most 253 characters of domain. CJK text
-//   before the local part ends it; an address that cannot be taken whole is not reported at
-//   all. value: lower case.
+//   before the local part ends it, and so does an escape written out (`\nchan@`,
+//   `\u003cchan@`: afterEscape); an address that cannot be taken whole is not reported at
+//   all, nor is a URL's userinfo (`https://user:pass@host.example.com`). value: lower case.
 // - health / payroll: keyword lists in English, Traditional and Simplified Chinese.
 //   English keywords match whole words, case-insensitively (so `wealth` is not `health`);
 //   an underscore counts as a boundary (`monthly_salary_hkd`). Chinese keywords match
@@ -142,7 +158,8 @@
 //   commission). Dropped: a capitalised `Commission` in a body's name (`Securities and
 //   Futures Commission`, `Commission (SFC)`, `Independent Commission Against
 //   Corruption`), `bonus points` / `bonus miles`, the idiom 花紅柳綠. `人工`
-//   (wages, colloquially) is left out: it is mostly `人工智能` and other non-pay uses.
+//   (wages, colloquially) is left out: it is mostly `人工智能` and other non-pay uses;
+//   `工資` read across 員工 + 資料 (`員工資料`, staff data), 資訊, 資格 is dropped (keepTopic).
 //   A keyword inside an e-mail address (`payroll@acme.hk`) is dropped in favour of the
 //   e-mail.
 //
@@ -202,6 +219,23 @@ function phoneAt(text: string, start: number): string | undefined {
   return HKB_AT.exec(text)?.[0];
 }
 
+/**
+ * Whether text[i] is the letter of an escape written out, `\n`, `\r` or `\t` (ESCAPE in
+ * identifier-pattern.ts), in lower case as JSON writes it: after a backslash that no
+ * other escapes (`\\n` is a backslash and an `n`).
+ */
+function escapeLetterAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return (c === 110 || c === 114 || c === 116) && escapedAt(text, i);
+}
+
+/** Whether text[i] follows a backslash that escapes it: an odd number of them before it. */
+function escapedAt(text: string, i: number): boolean {
+  let b = 0;
+  while (i - 1 - b >= 0 && text.charCodeAt(i - 1 - b) === 92) b++;
+  return b % 2 === 1;
+}
+
 function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
   const re = ID_AT;
   const groups = GROUP_KINDS.length;
@@ -218,6 +252,12 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
     const start = m.index;
     const end = start + raw.length;
     next = end;
+    if (escapeLetterAt(text, start)) {
+      // `\nA123456(3)`: the letter of an escape written out starts no HKID or IBAN; what
+      // follows it is read from the next position (the kernel lists it)
+      next = start + 1;
+      continue;
+    }
     switch (kind) {
       case 'hkid': {
         const upper = raw.toUpperCase();
@@ -408,6 +448,8 @@ function isUnicodeLocalChar(c: number): boolean {
 
 /** Longest local part (RFC 5321); a longer run is not an address, and no part of it is reported. */
 const MAX_LOCAL = 64;
+/** How much longer the run read back from `@` may be when a key and its `=` start it (`contact_email=`: afterKey). */
+const MAX_KEY = 32;
 /**
  * Longest domain (RFC 1035: 255 octets on the wire, 253 characters written); a longer one
  * is not an address either. It also bounds an address's length, which the pieces of a
@@ -425,20 +467,98 @@ const DOMAIN_RE = new RegExp(
   'uy',
 );
 
+/** An ASCII letter or digit, or a letter of another script (a local part's `'` stands between two). */
+function isLetterOrDigit(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0x80 && !isCjk(c) && LETTER.test(String.fromCharCode(c)));
+}
+
+/**
+ * Where a local part starts once a written-out escape before it is left out: `\n`, `\r`,
+ * `\t` (`"Reply to:\nchan@acme.com.hk"` in a JSON log, an .ics field) and `\u003c` (Go
+ * and others write `<` so: `\u003cchan@acme.hk\u003e`), after an odd number of
+ * backslashes (`\\n` is a backslash and an `n`). The run the local part was read from
+ * starts at `s`, right after the backslash.
+ */
+function afterEscape(text: string, s: number, at: number): number {
+  if (escapeLetterAt(text, s)) return s + 1;
+  if (text.charCodeAt(s) === 117 && at - s > 5 && escapedAt(text, s) && /^[0-9A-Fa-f]{4}$/.test(text.slice(s + 1, s + 5))) return s + 5; // uXXXX
+  return s;
+}
+
+/**
+ * A key before `=` in a local part's run (`email=chan@acme.hk`, `?to=`, `SMTP_USER=`,
+ * `--cc=`): a URL query's or a parameter's (after `?`, `&` or `;`), or a word of two or
+ * more letters, digits and underscores, perhaps hyphenated once (`reply-to`), perhaps an
+ * option's dashes before it. What is not a key is the address's own (`a=b@example.com`;
+ * a bounce address, `SRS0=HHHH=TT=example.com=chan@`, `list+chan=acme.hk@`,
+ * `bounce-mc.us5_12.34-ab12=acme.hk@`, has several `=`, a `+` or dots before it).
+ */
+const EMAIL_KEY = /^-{0,2}[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)?$/;
+
+/**
+ * Where a local part read back from `@` over [s, at) starts, once a key and its `=` are
+ * left out: an `=` is an address's character (RFC 5322 atext), but in logs, .env files
+ * and links it mostly joins a key to the address (EMAIL_KEY).
+ */
+function afterKey(text: string, s: number, at: number): number {
+  const run = text.slice(s, at);
+  const eq = run.indexOf('=');
+  if (eq < 0) return s;
+  let end = eq + 1;
+  while (run.charCodeAt(end) === 61) end++; // `key==chan@`
+  if (run.includes('=', end)) return s; // several: a bounce address's
+  const before = text.charCodeAt(s - 1);
+  if (before === 63 /* ? */ || before === 38 /* & */ || before === 59 /* ; */) return s + end;
+  return eq >= 2 && EMAIL_KEY.test(run.slice(0, eq)) ? s + end : s;
+}
+
+/**
+ * Whether the `@` after a local part that starts at `s` ends a URL's userinfo
+ * (`https://user:pass@host.example.com/x`, `ftp://anonymous@ftp.example.com`): that names
+ * a login at a host, not a mailbox. The local part then starts right after `://` or after
+ * the userinfo's `:`.
+ */
+function inUserinfo(text: string, s: number): boolean {
+  const c = text.charCodeAt(s - 1);
+  if (c !== 58 /* : */ && c !== 47 /* / */) return false;
+  for (let i = s - 1, lo = Math.max(0, s - 256); i >= lo; i--) {
+    const d = text.charCodeAt(i);
+    if (d === 47) return i >= 2 && text.charCodeAt(i - 1) === 47 && text.charCodeAt(i - 2) === 58; // `://`
+    if (d <= 32 || d === 64 || d === 63 || d === 35 || d === 34 || d === 39 || d === 60 || d === 62 || d === 40 || d === 91) return false; // space @ ? # " ' < > ( [
+  }
+  return false;
+}
+
 /**
  * E-mail addresses, found from each `@`: the whole address or nothing. The local part
- * reaches left over ASCII local characters and letters of non-CJK scripts (`müller@`);
- * CJK text ends it (`請電郵chan@acme.hk`: Chinese writes no space before an address); a
- * run longer than 64 characters, a double dot or a trailing dot is no address at all.
+ * reaches left over ASCII local characters and letters of non-CJK scripts (`müller@`),
+ * an apostrophe between two letters or digits (`o'brien@`; not a quote around the
+ * address, `'a@b.com'`) and an `=` (`a=b@`; but not a key's, afterKey: `email=chan@`);
+ * CJK text ends it (`請電郵chan@acme.hk`: Chinese writes no space before an address), and
+ * so does a written-out escape (afterEscape: `\nchan@`); a
+ * run longer than 64 characters, a double dot or a trailing dot is no address at all, nor
+ * is a URL's userinfo (inUserinfo: `https://user:pass@host.example.com`).
  */
 function scanEmails(text: string, push: Push): void {
   let at = text.indexOf('@');
   while (at >= 0) {
     let s = at;
-    while (s > 0 && at - s <= MAX_LOCAL && isUnicodeLocalChar(text.charCodeAt(s - 1))) s--;
+    let eq = false;
+    while (s > 0 && at - s <= MAX_LOCAL + MAX_KEY) {
+      const c = text.charCodeAt(s - 1);
+      if (isUnicodeLocalChar(c)) s--;
+      else if (c === 39 /* ' */ && s < at && s >= 2 && isLetterOrDigit(text.charCodeAt(s)) && isLetterOrDigit(text.charCodeAt(s - 2))) s--;
+      else if (c === 61 /* = */ && s < at) {
+        s--;
+        eq = true;
+      } else break;
+    }
     let next = at + 1;
-    if (at - s <= MAX_LOCAL) {
-      while (s < at && text.charCodeAt(s) === 46) s++; // leading dots are punctuation (`see...chan@`)
+    if (s > 0 && text.charCodeAt(s - 1) === 92) s = afterEscape(text, s, at);
+    if (eq) s = afterKey(text, s, at);
+    // leading dots and `=` are punctuation (`see...chan@`, `key==chan@`)
+    for (let c = text.charCodeAt(s); s < at && (c === 46 || c === 61); c = text.charCodeAt(++s));
+    if (at - s <= MAX_LOCAL && !inUserinfo(text, s)) {
       const local = text.slice(s, at);
       if (local.length > 0 && !local.endsWith('.') && !local.includes('..')) {
         DOMAIN_RE.lastIndex = at + 1;

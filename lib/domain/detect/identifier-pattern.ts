@@ -5,6 +5,19 @@
 import { IBAN_COUNTRY_CODES } from './iban.ts';
 import { trie } from './trie.ts';
 
+/**
+ * A line end or tab written out as an escape, as JSON logs and .ics / .vcf fields carry
+ * them in text (`{"msg":"Reply to:\nchan@acme.com.hk\nMobile: 91234567"}`, `\tTel`,
+ * `\r\nTel`): `\n`, `\r`, `\t`. Its letter joins no word or number: what follows starts
+ * one (WORD_START, notJoined; the kernel starts a run after it), and `\n` and `\r` end a
+ * line as line ends do (CONTEXT_GAP). The `i` flag of the regexes reads `\N`, `\R`,
+ * `\T` so too (rare; detect.ts reads a two-letter HKID's first letter as an escape only
+ * in lower case).
+ */
+export const ESCAPE = String.raw`\\[nrt]`;
+/** Where an English word starts: not after an ASCII letter, unless that letter is an ESCAPE's. */
+const WORD_START = String.raw`(?<![A-Za-z](?<!${ESCAPE}))`;
+
 /** Words that make a bare eight-digit number a Hong Kong phone number. */
 export const PHONE_CONTEXT_CJK = [
   '電話', '电话', '手機', '手机', '聯絡', '联络', '聯繫', '聯系', '联系', '致電', '致电',
@@ -23,7 +36,7 @@ export const PHONE_CONTEXT_EN = [
   'whatsapp id', 'wechat id',
 ] as const;
 /** Signature labels, upper case and followed by a colon: `M: 9123 4567`, `T: 2345 6789`. */
-const PHONE_CONTEXT_LABEL = String.raw`(?<![A-Za-z])[MT][:：]`;
+const PHONE_CONTEXT_LABEL = String.raw`${WORD_START}[MT][:：]`;
 // `電話號碼`, `聯絡電話`, `打電話`, `联系电话` are covered by the shorter words above.
 // `號碼` (number) alone is not a phone word: 訂單號碼 23456789 is an order number.
 
@@ -56,6 +69,17 @@ const SEP = '[ \\u00A0\\u2007\\u2009\\u202F\\u3000\\-\\u2010-\\u2013]';
 export function isSeparator(c: number): boolean {
   return c === 32 || c === 45 || c === 0xa0 || c === 0x2007 || c === 0x2009 || (c >= 0x2010 && c <= 0x2013) || c === 0x202f || c === 0x3000;
 }
+/**
+ * A no-break space written as HTML writes it, `&nbsp;`, where a space may stand between a
+ * Hong Kong number's groups and after its +852 (`Tel:&nbsp;9123&nbsp;4567`, a web page or
+ * an HTML mail read as text): HK_LOCAL, LINK_SEP, LISTED_NUMBER. (The `i` flag takes
+ * `&NBSP;` too; the kernel's gate does.) Its digits-free letters leave the value as is.
+ */
+const NBSP = '&nbsp;';
+/** An optional SEP, or NBSP: `(?:SEP?|NBSP)`, the class first (what nearly every number has). */
+const SEP_OR_NBSP_OPT = `(?:${SEP}?|${NBSP})`;
+/** Not after a digit and a separator (SEP or NBSP): two lookbehinds, each failing at its first character for most numbers. */
+const NOT_AFTER_DIGIT_SEP = String.raw`(?<!\d${SEP})(?<!\d${NBSP})`;
 /** An IBAN's separators (SEP's and the dot), all of them: what its compact form leaves out. */
 export const IBAN_SEPARATORS = new RegExp(`${SEP}|\\.`, 'g');
 
@@ -78,26 +102,42 @@ const IBAN_COUNTRIES = `(?:${trie(IBAN_COUNTRY_CODES).replace(/[A-Z]/g, (c) => `
  * of an amount read in either case too).
  */
 const PHONE_WORD = `(?:${trie(PHONE_CONTEXT_CJK)}|(?<![A-Za-z])(?:${trie(PHONE_CONTEXT_EN)})(?![A-Za-z]))`;
+/**
+ * PHONE_WORD before a number (PHONE_WORD_BEFORE), where a word may also start after an
+ * escape's letter (WORD_START: `\nMobile: 91234567`). After a number (PHONE_CONTEXT_AHEAD)
+ * a word on the next line, written out or not, is the next line's; the fewer lookbehinds
+ * in the regex, the faster it is.
+ */
+const PHONE_WORD_BEHIND = `(?:${trie(PHONE_CONTEXT_CJK)}|${WORD_START}(?:${trie(PHONE_CONTEXT_EN)})(?![A-Za-z]))`;
 
 /**
  * Words that say the number after them is something else's (an order's, an invoice's, an
- * account's): standing between a phone word and a number, they break the phone word's
- * hold on it (`call the hotline for order 91234567`, `致電查詢訂單 91234567`). English ones
- * whole words, either case; `no` and `#` too (`call re no. 23456789`), except right after
- * the phone word (NUMBER_LABEL: `Mobile no. 9876 5432`, `Phone #: 9123 4567`).
+ * account's) or a quantity (a count, a total, an amount: `telephone_count=23456789`, how
+ * many telephones, is no phone number): standing between a phone word and a number, they
+ * break the phone word's hold on it (`call the hotline for order 91234567`, `致電查詢訂單
+ * 91234567`). English ones whole words, either case; `no` and `#` too (`call re no.
+ * 23456789`), except right after the phone word (NUMBER_LABEL: `Mobile no. 9876 5432`,
+ * `Phone #: 9123 4567`). Prefix tries (trie()): tried at each character of a gap.
  */
-const NOT_A_PHONE_WORD = String.raw`(?:(?<![A-Za-z])(?:orders?|ref|refs|reference|invoices?|inv|receipt|booking|ticket|case|account|acct|member|membership|policy|tracking|waybill|sku|item|qty|id|no|nos)(?![A-Za-z])|[#＃]|訂單|订单|單號|单号|發票|发票|編號|编号|參考|参考|帳號|賬號|账号|戶口|户口|會員|会员|保單|保单|收據|收据|個案|个案)`;
+const NOT_A_PHONE_WORDS_EN = [
+  'order', 'orders', 'ref', 'refs', 'reference', 'invoice', 'invoices', 'inv', 'receipt', 'booking', 'ticket', 'case', 'account', 'acct',
+  'member', 'membership', 'policy', 'tracking', 'waybill', 'sku', 'item', 'qty', 'quantity', 'count', 'counts', 'cnt', 'total', 'totals',
+  'amount', 'amt', 'id', 'no', 'nos',
+];
+const NOT_A_PHONE_WORDS_CJK = ['訂單', '订单', '單號', '单号', '發票', '发票', '編號', '编号', '參考', '参考', '帳號', '賬號', '账号', '戶口', '户口', '會員', '会员', '保單', '保单', '收據', '收据', '個案', '个案'];
+const NOT_A_PHONE_WORD = String.raw`(?:(?<![A-Za-z])(?:${trie(NOT_A_PHONE_WORDS_EN)})(?![A-Za-z])|[#＃]|${trie(NOT_A_PHONE_WORDS_CJK)})`;
 
 /**
- * What may stand between a phone word and the number after it: anything but a line end,
- * sentence punctuation, a slash or bar (`微信 / 訂單號碼 52138417`), a digit or the start of
- * a NOT_A_PHONE_WORD, so that the phone word applies to the nearest number only
+ * What may stand between a phone word and the number after it: anything but a line end
+ * (or one written out, `\n`, `\r`: ESCAPE), sentence punctuation, a slash or bar (`微信 /
+ * 訂單號碼 52138417`), a digit or the start of a NOT_A_PHONE_WORD, so that the phone word
+ * applies to the nearest number only
  * (`手機 9123 4567，訂單23456789`, `call me. Order 23456789`). A full stop is allowed
  * after the abbreviations `no.`, `tel.`, `mob.`, `ph.`, `fax.` (`Mobile no. is 9876 5432`).
  */
-const CONTEXT_GAP = String.raw`(?:(?!${NOT_A_PHONE_WORD})[^\n\r。，,.;；!?！？/|\d]|(?<=(?<![A-Za-z])(?:no|tel|mob|ph|fax))\.)`;
+const CONTEXT_GAP = String.raw`(?:(?!${NOT_A_PHONE_WORD})[^\n\r。，,.;；!?！？/|\d\\]|(?<=(?<![A-Za-z])(?:no|tel|mob|ph|fax))\.|\\(?![nr]))`;
 
-/** `no.`, `No:`, `num`, `#` right after a phone word: its label (`Tel. No.: `, `Phone #`), not another thing's number. */
+/** `no.`, `No:`, `num`, `#` right after a phone word: its label (`Tel. No.: `, `Phone #`), not another thing's number. (A key's, `phone_no:`, is PHONE_KEY.) */
 const NUMBER_LABEL = String.raw`(?:\.?${SPACE}{0,2}(?:(?<![A-Za-z])(?:no|nos|num|nbr)(?![A-Za-z])\.?|#))`;
 
 /**
@@ -114,10 +154,67 @@ const LIST_MAX = 4;
  * A phone number earlier in such a list: a bare one, or one with a +852 / (852) / 852
  * prefix (`Tel: +852 9123 4567 / 6123 4567`); the number after it is then one too.
  */
-const LISTED_NUMBER = String.raw`(?:(?:\+852|\(\+?852\)|（\+?852）|(?:00)?852)${SEP}?[2-9]|[235679])\d{3}${SEP}?\d{4}`;
+const LISTED_NUMBER = String.raw`(?:(?:\+852|\(\+?852\)|（\+?852）|(?:00)?852)${SEP_OR_NBSP_OPT}[2-9]|[235679])\d{3}${SEP_OR_NBSP_OPT}\d{4}`;
 
-/** A phone word ending at most CONTEXT_WINDOW characters before, on the same line, with what CONTEXT_GAP allows between. */
-const PHONE_WORD_BEFORE = `(?:${PHONE_WORD}|${PHONE_CONTEXT_LABEL})${NUMBER_LABEL}?${CONTEXT_GAP}{0,${CONTEXT_WINDOW}}`;
+/**
+ * A key that names a phone the way programs write keys (logs, YAML, .env, SQL, JSON read
+ * as text), and its value: a phone word as the key's last part, in camelCase or as one word
+ * or snake_case with a number's label or an index after it (`phoneNumber`, `mobileNo`,
+ * `PHONENO`, `phone_no`, `tel_no`, `PHONE1`, `phone_2`, `contactPhone`, `mobilePhone`,
+ * `homeTel`, `emergencyContactNo`; PHONE_NAME_COMPACT in records.ts says the same of a
+ * column's name), then the key's `:`, `=` or `>` (an XML tag's; perhaps after a closing
+ * quote or bracket and a space or two), then the value right after it, but for spaces,
+ * quotes, a `>` or a `[` (`"mobileNo":"91234567"`, `PHONE1=91234567`, `mobile_no =
+ * '91234567'`, `<mobileNo>91234567`, `$row['tel_no'] => '2345 6789'`). A key whose phone
+ * word is a whole word followed by other parts is PHONE_WORD's, with the rest read as the
+ * gap (`mobile_phone_hk: ...`), where a count or an id stops it (NOT_A_PHONE_WORD:
+ * `telephone_count=23456789`, `phone_id: 23456789`). The regex has the `i` flag, so
+ * camelCase cannot be told from one word: before `phone`, any two or more letters make a
+ * camelCase key but for words that are other things (`headphone`, `earphone`, and those
+ * ending in `o` or `a`: `microphone`, `xylophone`, `megaphone`; `iPhone` has one letter);
+ * before `mobile`, `tel`, `fax` and `contact` only the words of PHONE_KEY_PREFIXES, so
+ * that `hotel`, `motel`, `intel`, `hostel` and `automobile` are no keys. An index after
+ * `cell` or `ph` is not read (`cell_1`, `PH2`: a spreadsheet's cell, a pH). Tried once per
+ * number, not at every character of a gap as phone words are: the value follows its key.
+ */
+const PHONE_KEY_WORDS = ['phone', 'telephone', 'tel', 'mobile', 'mob', 'cell', 'cellphone', 'handphone', 'contact', 'fax', 'whatsapp', 'ph'];
+const PHONE_KEY_PREFIXES = [
+  'home', 'office', 'work', 'business', 'company', 'personal', 'private', 'direct', 'main', 'primary', 'secondary', 'alt',
+  'other', 'emergency', 'contact', 'mobile', 'user', 'customer', 'client', 'member', 'staff', 'parent', 'guardian',
+];
+const KEY_LABEL = '(?:no|nos|num|number|nbr)';
+const KEY_INDEX = String.raw`(?<!cell|ph)[_-]?\d{1,2}`;
+const PHONE_KEY =
+  String.raw`${WORD_START}(?:(?:[A-Za-z]{2,24}(?<![oa]|head|ear)(?=phone)|(?:${trie(PHONE_KEY_PREFIXES)}){1,2}(?=mobile|tel|fax|contact))(?:${trie(PHONE_KEY_WORDS)})(?:[_.-]?${KEY_LABEL})?(?:${KEY_INDEX})?` +
+  String.raw`|(?:${trie(PHONE_KEY_WORDS)})(?:[_.-]?${KEY_LABEL}(?:${KEY_INDEX})?|${KEY_INDEX}))(?![A-Za-z0-9])["'\]]{0,2}${SPACE_OR_TAB}{0,2}[:=>：][ \t"'>[]{0,4}`;
+/**
+ * A vCard's TEL property with parameters (`TEL;type=CELL;type=VOICE;type=pref:` as an
+ * iPhone writes it, `TEL;CELL;PREF:`, `TEL;TYPE=CELL,VOICE:`, `item1.TEL;HOME:`): its
+ * parameters may be longer than CONTEXT_WINDOW, and hold `;` and `,`, which CONTEXT_GAP
+ * does not take. Up to four of 20 characters each.
+ */
+const VCARD_TEL = String.raw`${WORD_START}tel(?:;[-\w=,".]{1,20}){1,4}:`;
+
+/**
+ * Markup between a label and its value, right before the number: HTML tags (a table's
+ * cells, `<td>Phone:</td><td>9123 4567</td>`; `<strong>Tel:</strong> 2345 6789`;
+ * `<span>手機</span><span>9234 5678</span>`), a written-out no-break space (`Tel:&nbsp;`)
+ * or a Markdown table's bar (`| Phone | 9876 5432 |`), with spaces and colons around
+ * them. At most four of them, a tag's attributes at most 60 characters (a longer style
+ * is not read: 311 characters of markup at most), so that with the phone word and its
+ * label (20), the gap (20) and a list of four numbers before this one (128), what is read
+ * before a number stays under 480 characters, within the 512 a long line's piece sees
+ * before it (records.ts). Not a gap's unit: a gap's character is tried against every
+ * phone word, markup once.
+ */
+const MARKUP = String.raw`(?:[ \t:：]{0,3}(?:<\/?[A-Za-z][A-Za-z0-9]{0,9}(?:\s[^<>\n]{0,60})?>|&nbsp;|&#160;|\|)){1,4}[ \t:：]{0,3}`;
+
+/**
+ * A phone word ending at most CONTEXT_WINDOW characters before, on the same line, with
+ * what CONTEXT_GAP allows between, and markup right before the number (MARKUP); or a
+ * phone key and its value (PHONE_KEY); or a vCard's TEL property, the number right after it.
+ */
+const PHONE_WORD_BEFORE = `(?:(?:${PHONE_WORD_BEHIND}|${PHONE_CONTEXT_LABEL})${NUMBER_LABEL}?${CONTEXT_GAP}{0,${CONTEXT_WINDOW}}(?:${MARKUP})?|${PHONE_KEY}|${VCARD_TEL}${SPACE_OR_TAB}{0,2})`;
 const PHONE_CONTEXT_BEHIND = `(?<=${PHONE_WORD_BEFORE})`;
 /**
  * A phone word before a list of up to LIST_MAX numbers that ends right before this one
@@ -165,13 +262,14 @@ const DATE_OR_TIME = String.raw`(?:${YEAR_MONTH_DAY}${END}(?!${SEP}\d)|(?:(?:19|
 const COUNT_THEN_WORD = String.raw`\d{1,2}${SPACE}?[A-Za-z\u3400-\u9fff]`;
 
 /**
- * What ends a number of such a list: the line or text, another separator, `and`,
- * sentence punctuation, a closing bracket or a phone word; or a date or time
+ * What ends a number of such a list: the line or text (or a line end written out, `\n`:
+ * ESCAPE), another separator, `and`, sentence punctuation, a bracket, a tag's `<` or a
+ * table's `|` (MARKUP), or a phone word; or a date or time
  * (DATE_OR_TIME), right after it or after `on`, `at`, `by`, `from`, `until`, `till`,
  * `before`, `after`, 於 or 在 (`Tel 9123 4567 / 6123 4567 on 2026 1130`). Not a word of its
  * own: in `SMS 9123 4567, 98765432 units` the second number is a count, not a phone.
  */
-const LIST_ITEM_END = String.raw`(?=${SPACE_OR_TAB}{0,2}(?:(?![\s\S])|[\n\r/／,，;；、.。!?！？)）(（]|(?<![A-Za-z])(?:or|and)(?![A-Za-z])|[或及和同]|${PHONE_WORD}|(?:(?:on|at|by|from|until|till|before|after)${SPACE_OR_TAB}{1,2}|[於于在]${SPACE_OR_TAB}{0,2})?${DATE_OR_TIME}))`;
+const LIST_ITEM_END = String.raw`(?=${SPACE_OR_TAB}{0,2}(?:(?![\s\S])|[\n\r/／,，;；、.。!?！？)）(（<|]|${ESCAPE}|(?<![A-Za-z])(?:or|and)(?![A-Za-z])|[或及和同]|${PHONE_WORD}|(?:(?:on|at|by|from|until|till|before|after)${SPACE_OR_TAB}{1,2}|[於于在]${SPACE_OR_TAB}{0,2})?${DATE_OR_TIME}))`;
 
 /**
  * A phone word right after the number: `9123 4567 (手機)`, `（WhatsApp）`, `係我手機`,
@@ -213,20 +311,20 @@ function bySep(f: (sep: string) => string, seps: readonly string[] = [SPACE, HYP
 }
 
 /**
- * A Hong Kong local number: 4-4 with one separator, or compact. Grouped with spaces, it
- * may be followed by a space and a date or time (DATE_OR_TIME: `6123 4567 2026 1130`) or
- * a count (COUNT_THEN_WORD: `9123 4567 2 people`), not by another number (`9123 4567
- * 8888` may be one longer number).
+ * A Hong Kong local number: 4-4 with one separator (or HTML's `&nbsp;`: NBSP), or
+ * compact. Grouped with spaces, it may be followed by a space and a date or time
+ * (DATE_OR_TIME: `6123 4567 2026 1130`) or a count (COUNT_THEN_WORD: `9123 4567 2
+ * people`), not by another number (`9123 4567 8888` may be one longer number).
  */
-const HK_LOCAL = String.raw`[235679]\d{3}(?:${SPACE}\d{4}${END}(?!${SPACE}(?=\d)(?!${DATE_OR_TIME}|${COUNT_THEN_WORD}))|${HYPHEN}\d{4}${END}(?!${HYPHEN}\d)|\d{4}${END})`;
+const HK_LOCAL = String.raw`[235679]\d{3}(?:${SPACE}\d{4}${END}(?!${SPACE}(?=\d)(?!${DATE_OR_TIME}|${COUNT_THEN_WORD}))|${HYPHEN}\d{4}${END}(?!${HYPHEN}\d)|\d{4}${END}|${NBSP}\d{4}${END}(?!${NBSP}\d))`;
 /**
  * HK_LOCAL's span, where HK_LOCAL has already matched at the same place (HKB_PATTERN): its
- * three shapes differ at the fifth character and have fixed lengths, so this takes the
+ * four shapes differ at the fifth character and have fixed lengths, so this takes the
  * same characters, without repeating the tests of what follows (DATE_OR_TIME above all).
  * Each copy of HK_LOCAL costs the identifier regex about a kilobyte: above 20 kB V8
  * compiles it unoptimized (see PHONE_WORD), which is slower.
  */
-const HK_LOCAL_SPAN = String.raw`[235679]\d{3}${SEP}?\d{4}`;
+const HK_LOCAL_SPAN = String.raw`[235679]\d{3}${SEP_OR_NBSP_OPT}\d{4}`;
 
 // Each candidate kind is one capture group, written from the candidate's first
 // character; GROUP_KINDS[i] is the kind of capture group i + 1.
@@ -292,7 +390,7 @@ const CNG_PATTERN = String.raw`(?<!\d${SEP})1[3-9]\d(?:${SPACE}\d{4}${SPACE}\d{4
 // after or right before one (LIST_CONTEXT_BEHIND, LIST_CONTEXT_AHEAD); its shape is
 // tested first, in a lookahead of its own: the phone-word lookbehind costs more than all the
 // rest, and most digit candidates that get this far (longer runs, near misses) are not that shape
-export const HKB_PATTERN = String.raw`(?<!\d${SEP})(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL_SPAN}|${LIST_CONTEXT_BEHIND}(?!${YEAR_MONTH_DAY})${HK_LOCAL_SPAN}${LIST_ITEM_END}|(?=${HK_LOCAL_SPAN}${PHONE_CONTEXT_AHEAD})(?:${NOT_LABELLED_OTHER}|(?!${HK_LOCAL_SPAN}${PHONE_WORD_THEN_NUMBER}))${HK_LOCAL_SPAN}|(?=${HK_LOCAL_SPAN}${LIST_CONTEXT_AHEAD})(?!${YEAR_MONTH_DAY})${NOT_LABELLED_OTHER}${HK_LOCAL_SPAN})`;
+export const HKB_PATTERN = String.raw`${NOT_AFTER_DIGIT_SEP}(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL_SPAN}|${LIST_CONTEXT_BEHIND}(?!${YEAR_MONTH_DAY})${HK_LOCAL_SPAN}${LIST_ITEM_END}|(?=${HK_LOCAL_SPAN}${PHONE_CONTEXT_AHEAD})(?:${NOT_LABELLED_OTHER}|(?!${HK_LOCAL_SPAN}${PHONE_WORD_THEN_NUMBER}))${HK_LOCAL_SPAN}|(?=${HK_LOCAL_SPAN}${LIST_CONTEXT_AHEAD})(?!${YEAR_MONTH_DAY})${NOT_LABELLED_OTHER}${HK_LOCAL_SPAN})`;
 /**
  * A PRC resident ID in groups after its first six digits: 6-8-4 (region code, birth date,
  * sequence and check character: `110105 19491231 002X`, `110105-19491231-002x`), the way
@@ -317,7 +415,7 @@ const RUN_PATTERN =
  * `%20`, as a link writes it with its `+` and brackets kept (`tel:+852%209123%204567`,
  * encodeURIComponent's `(852)%209123%204567`, `sms:+86%20138%201234%205678`).
  */
-const LINK_SEP = String.raw`(?:${SEP}|%20)`;
+const LINK_SEP = String.raw`(?:${SEP}|%20|${NBSP})`;
 // phones with +852 / (852) / (+852) / （852）, +86 / (86) / (+86) / （86）
 const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）)${LINK_SEP}?[2-9]\d{3}${LINK_SEP}?\d{4}${END}`;
 const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）)${LINK_SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [SPACE, HYPHEN, '%20'])})${END}`;
@@ -339,10 +437,15 @@ const PCT_PATTERN =
 /** What PCT_PATTERN (and LINK_SEP) reads as no digit of the number: the encoded `+`, brackets and spaces. */
 export const URL_ESCAPES = /%2[089Bb]/g;
 
-/** Not preceded by an ASCII letter or digit, nor by one and a hyphen, `n` characters back. */
-function notJoined(n: number): string {
+/**
+ * Not preceded by an ASCII letter or digit, nor by one and a hyphen, `n` characters back;
+ * with `afterEscape`, but for the letter of an escape written out (ESCAPE: `\n91234567`,
+ * `\nA123456(3)`), in the branches that start a number or an HKID (rare elsewhere, and
+ * each lookbehind costs the regex time).
+ */
+function notJoined(n: number, afterEscape = false): string {
   const dots = '.'.repeat(n);
-  return `(?<![0-9A-Za-z]${dots}|[0-9A-Za-z]${HYPHEN}${dots})`;
+  return `(?<![0-9A-Za-z]${afterEscape ? `(?<!${ESCAPE})` : ''}${dots}|[0-9A-Za-z]${HYPHEN}${dots})`;
 }
 
 /**
@@ -351,7 +454,7 @@ function notJoined(n: number): string {
  * takes after a phone word, with the same tests of what stands before and after.
  * Not part of ID_RE: text needs the phone word.
  */
-export const BARE_HK_NUMBER = `${notJoined(0)}(?<!\\d${SEP})${HK_LOCAL}`;
+export const BARE_HK_NUMBER = `${notJoined(0, true)}${NOT_AFTER_DIGIT_SEP}${HK_LOCAL}`;
 
 /**
  * A 13-digit card number where no card word is needed because the place says it is a card
@@ -391,10 +494,10 @@ export const PHONE_WORD_RE = new RegExp(PHONE_WORD, 'i');
 export const ID_RE = new RegExp(
   [
     // HKID and IBAN both start with a letter, a letter or digit, and a digit
-    String.raw`[A-Za-z][A-Za-z\d]\d${notJoined(3)}` + `(?<=(?=${group('hkid', HKID_PATTERN)}|${group('iban', IBAN_PATTERN)})...)`,
+    String.raw`[A-Za-z][A-Za-z\d]\d${notJoined(3, true)}` + `(?<=(?=${group('hkid', HKID_PATTERN)}|${group('iban', IBAN_PATTERN)})...)`,
     // an IBAN whose country code is separated from its check digits: two letters, a separator and a digit
     String.raw`[A-Za-z]{2}(?:${SEP}|\.)\d${notJoined(4)}(?<=(?=${group('ibans', IBAN_SEPARATED_PATTERN)})....)`,
-    String.raw`\d{3}${notJoined(3)}(?=\d${SEP}?\d{3}|\d{3}${SEP}[12]|(?<=1[3-9]\d)${SEP}|(?<=852)${SEP}|(?<=008)52)` +
+    String.raw`\d{3}${notJoined(3, true)}(?=\d${SEP}?\d{3}|\d{3}${SEP}[12]|(?<=1[3-9]\d)${SEP}|(?<=852)${SEP}|(?<=008)52|\d${NBSP}\d{3})` +
       `(?<=(?=${[
         group('hkp', HKP_PATTERN),
         group('cnp', CNP_PATTERN),

@@ -141,7 +141,10 @@ function topicRegexes(): { regexes: RegExp[]; starts: string[][]; afterUnderscor
   const enPlain = en.filter((s) => !s.startsWith('ot '));
   const enAlts = `${trie(enPlain)}|${prefixed.join('|')}`;
   const afterUnderscore = new RegExp(`(?:${enAlts})(?![A-Za-z0-9])`, 'iy');
-  const res: RegExp[] = [new RegExp(`\\b(?:${enAlts})(?![A-Za-z0-9])`, 'iy')];
+  // not after a letter, digit or `_` (`\b`), unless it is the letter of an escape written
+  // out (`\nsalary` in a JSON log: ESCAPE in identifier-pattern.ts; the kernel lists the
+  // position after it)
+  const res: RegExp[] = [new RegExp(`(?<!\\w(?<!\\\\[nrt]))(?:${enAlts})(?![A-Za-z0-9])`, 'iy')];
   // where an English match starts: a spelling's first three letters (the tail's, for `OT pay`)
   const starts: string[][] = [[...new Set([...enPlain, ...EN_PREFIXED.keys()].map((s) => s.slice(0, 3)))]];
   res.push(new RegExp(trie(uniq), 'y'));
@@ -165,10 +168,21 @@ const COMMISSION_BODY_BEFORE = /(?:^|[^A-Za-z])[A-Z][a-z]+[ \t]+$/;
 const COMMISSION_PAY_BEFORE = /(?:^|[^A-Za-z])(?:Sales|Agent|Agency|Broker|Monthly|Annual|Total|Your|My|Our|Her|His|The|Base|Paid|Unpaid|Pending)[ \t]+$/;
 
 /**
+ * What follows a `工資` / `工资` that is a word ending in 工 and one starting with 資:
+ * 員工 + 資料 (staff data, the header of every HR file), 員工資訊 / 资讯, 員工資格 / 资格
+ * (qualifications), 員工資歷 / 资历 (seniority), 資質 / 资质, 資源; also 竣工資料, 義工資料,
+ * 勞工資訊. Not the pay words that also start so: 工資 + 訊息 (`最低工資訊息`), 格式 / 格外 /
+ * 格局 (`工資格式`, `最低工資格外重要`), 歷史 / 歷年 (`工資歷史`). 工資 before another 資
+ * (`員工工資資料`, wage data) stays pay.
+ */
+const NOT_PAY_AFTER_GONGZI = /^(?:[料質质源]|[訊讯](?!息)|格(?![式外局])|[歷历](?![史年]))/;
+
+/**
  * Drops keyword hits that are not about pay or health: a regulator's name
  * (`Securities and Futures Commission`, `Commission (SFC)`, `Independent Commission
- * Against Corruption`), loyalty `bonus points` / `bonus miles`, the idiom `花紅柳綠`, and
- * `入院` read across `收入` (income) or `輸入` (input).
+ * Against Corruption`), loyalty `bonus points` / `bonus miles`, the idiom `花紅柳綠`,
+ * `入院` read across `收入` (income) or `輸入` (input), and `工資` read across 員工 and
+ * 資料 (NOT_PAY_AFTER_GONGZI).
  */
 function keepTopic(text: string, value: string, start: number, end: number): boolean {
   switch (value) {
@@ -188,6 +202,9 @@ function keepTopic(text: string, value: string, start: number, end: number): boo
     case '花紅':
     case '花红':
       return !/^[柳綠绿]/.test(text.charAt(end));
+    case '工資':
+    case '工资':
+      return !NOT_PAY_AFTER_GONGZI.test(text.slice(end, end + 2));
     default:
       return true;
   }

@@ -123,8 +123,9 @@ export type OnDetection = (record: SourceRecord, d: Detection, line: number | un
  * 1,024 characters (text-chunks.ts) each sees 512 characters beyond that point: more
  * than the longest identifier (an IBAN candidate cut at its country's length, an e-mail
  * address of 64 + 1 + 253) and than any detector reads before one (a phone word up to
- * 20 characters before a number, or before a list of up to four numbers before it:
- * under 200 characters in all; an e-mail's local part) or after one (a list of up to four
+ * 20 characters before a number, or before a list of up to four numbers before it, with
+ * markup, a key's punctuation or a vCard's parameters between: under 480 characters in
+ * all; an e-mail's local part) or after one (a list of up to four
  * numbers and the phone word after them: under 150), so the findings are those of the
  * whole line, each once: none twice from both sides, none cut short, and none missed for
  * want of the phone word before or after it.

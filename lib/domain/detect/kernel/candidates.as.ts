@@ -9,12 +9,12 @@
 // regex call; a missed position would be a missed finding.
 //
 // Memory (laid out by the host):
-//   [0, 65536)         CLASS: per UTF-16 code unit, DIGIT | LETTER | PLUS (`+`, `(`, `（`
-//                      and `%`), or a keyword head's pass << 3
+//   [0, 65536)         CLASS: per UTF-16 code unit, DIGIT | LETTER | PLUS (`+`, `(`, `（`,
+//                      `%` and the backslash), or a keyword head's pass << 3
 //   [65536, 98304)     EN3: 1 where three letters (each & 31) start an English keyword,
 //                      and where two letters and a zero are an IBAN country code
 //   from `text`        the window's code units; the host puts 2 units before `lo` (when
-//                      the text has them) and 8 after `hi`, zeros past the text's end
+//                      the text has them) and 16 after `hi`, zeros past the text's end
 //   from `out`         one i32 per candidate: position << 3 | pass
 
 const EN3: usize = 65536;
@@ -25,6 +25,8 @@ const PLUS: u32 = 4;
 const SPACE: u32 = 32;
 const HYPHEN: u32 = 45;
 const DOT: u32 = 46;
+const BACKSLASH: u32 = 92;
+const AMPERSAND: u32 = 38;
 
 /** Passes (see ../candidates.ts): identifiers, English keywords; Chinese keyword passes come from CLASS. */
 const ID: u32 = 0;
@@ -66,11 +68,13 @@ const EN: u32 = 1;
     // HKID, IBAN: `[A-Za-z][A-Za-z\d]\d`
     if (f == LETTER) return true;
     if (f1 != DIGIT) return false;
-    // `\d{3}` then `\d[ -]?\d{3}`, `\d{3}[ -][12]`, `(?<=1[3-9]\d)[ -]`, `(?<=852)[ -]` or `(?<=008)52`
+    // `\d{3}` then `\d[ -]?\d{3}`, `\d{3}[ -][12]`, `(?<=1[3-9]\d)[ -]`, `(?<=852)[ -]`, `(?<=008)52`
+    // or `\d&nbsp;\d{3}`
     const d3 = at(t, i + 3);
     const d4 = at(t, i + 4);
     if (isDigit(d3)) {
       if (isSep(d4)) return isDigit(at(t, i + 5)) && isDigit(at(t, i + 6)) && isDigit(at(t, i + 7));
+      if (d4 == AMPERSAND) return isNbsp(t, i + 5) && isDigit(at(t, i + 10)) && isDigit(at(t, i + 11)) && isDigit(at(t, i + 12));
       if (isDigit(d4) && isDigit(at(t, i + 5))) {
         const d6 = at(t, i + 6);
         if (isDigit(d6) || (isSep(d6) && at(t, i + 7) - 49 < 2)) return true;
@@ -86,42 +90,78 @@ const EN: u32 = 1;
   return c == 56 && c1 == 54 && isSep(c2) && at(t, i + 3) == 49;
 }
 
+/** `nbsp;` at `i`, its letters in either case (the `i` flag's reading of identifier-pattern.ts's NBSP, after its `&`). */
+@inline function isNbsp(t: usize, i: i32): bool {
+  return (at(t, i) | 32) == 110 && (at(t, i + 1) | 32) == 98 && (at(t, i + 2) | 32) == 115 && (at(t, i + 3) | 32) == 112 && at(t, i + 4) == 59;
+}
+
 /** Writes candidate `i` of `pass` at `o`; returns where the next goes. */
 @inline function put(o: usize, i: i32, pass: u32): usize {
   store<i32>(o, (i << 3) | pass);
   return o + 4;
 }
 
+/** `n`, `r` or `t` in either case: an escape's letter after a backslash (identifier-pattern.ts's ESCAPE, which the `i` flag reads so). */
+@inline function isEscapeLetter(c: u32): bool {
+  const l = c | 32;
+  return l == 110 || l == 114 || l == 116;
+}
+
+/**
+ * The start of a run of ASCII letters and digits at `i`: no branch of the identifier or
+ * English keyword regexes can match inside one (they need no letter or digit before).
+ * Writes its candidates at `o`; returns where the next go.
+ */
+@inline function runStart(t: usize, i: i32, c: u32, f: u32, o: usize): usize {
+  const c1 = at(t, i + 1);
+  const c2 = at(t, i + 2);
+  const f1 = cls(c1);
+  const f2 = cls(c2);
+  if (identifierAt(t, i, c, f, c1, f1, c2, f2)) o = put(o, i, ID);
+  if ((f & f1 & f2 & LETTER) != 0 && load<u8>(EN3 + (((c & 31) << 10) | ((c1 & 31) << 5) | (c2 & 31))) != 0) o = put(o, i, EN);
+  return o;
+}
+
 /** Candidates at positions [lo, hi) of the window at `t`; returns how many were written to `out`. */
 export function scan(t: usize, lo: i32, hi: i32, out: usize): i32 {
   let o = out;
   let i = lo;
-  // A window that starts inside a run of letters and digits: its rest is no run's start.
-  if (i > 0 && (cls(at(t, i - 1)) & ALNUM) != 0) while (i < hi && (cls(at(t, i)) & ALNUM) != 0) i++;
+  if (i > 0) {
+    const b = at(t, i - 1);
+    if (b == BACKSLASH && isEscapeLetter(at(t, i))) {
+      // the window starts at an escape's letter: a run of its own, and what follows it starts one
+      o = runStart(t, i, at(t, i), cls(at(t, i)), o);
+      i++;
+    } else if ((cls(b) & ALNUM) != 0 && !(i >= 2 && at(t, i - 2) == BACKSLASH && isEscapeLetter(b))) {
+      // A window that starts inside a run of letters and digits: its rest is no run's start
+      // (but for what follows an escape's letter).
+      while (i < hi && (cls(at(t, i)) & ALNUM) != 0) i++;
+    }
+  }
   for (; i < hi; i++) {
     const c = at(t, i);
     const f = cls(c);
     if (f == 0) continue;
     if ((f & ALNUM) != 0) {
-      // The start of a run of ASCII letters and digits: no branch of the identifier or
-      // English keyword regexes can match inside one (they need no letter or digit before).
-      const c1 = at(t, i + 1);
-      const c2 = at(t, i + 2);
-      const f1 = cls(c1);
-      const f2 = cls(c2);
-      if (identifierAt(t, i, c, f, c1, f1, c2, f2)) o = put(o, i, ID);
-      if ((f & f1 & f2 & LETTER) != 0 && load<u8>(EN3 + (((c & 31) << 10) | ((c1 & 31) << 5) | (c2 & 31))) != 0) o = put(o, i, EN);
+      o = runStart(t, i, c, f, o);
       i++;
       while (i < hi && (cls(at(t, i)) & ALNUM) != 0) i++;
       i--;
     } else if (f == PLUS) {
       // `[+(（][+8]`: +852, (852), (+86), （86）; `%2[Bb8]`: an encoded `+` or `(`, `%2B852`,
-      // `%28852%29`; `\(%2`: an encoded `+` in brackets, `(%2B852)`
+      // `%28852%29`; `\(%2`: an encoded `+` in brackets, `(%2B852)`; a backslash: below
       const c1 = at(t, i + 1);
       if (c == 37) {
         if (c1 == 50) {
           const c2 = at(t, i + 2);
           if ((c2 | 32) == 98 || c2 == 56) o = put(o, i, ID);
+        }
+      } else if (c == BACKSLASH) {
+        // an escape written out, `\n`, `\r`, `\t`: its letter is a run of its own, and what
+        // follows it starts one (`\n91234567`, `\nsalary`)
+        if (isEscapeLetter(c1) && i + 1 < hi) {
+          i++;
+          o = runStart(t, i, c1, cls(c1), o);
         }
       } else if (c1 == 43 || c1 == 56 || (c == 40 && c1 == 37 && at(t, i + 2) == 50)) o = put(o, i, ID);
     } else {
