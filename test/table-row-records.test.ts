@@ -43,14 +43,20 @@ function writeCsv(name: string, rows: readonly (readonly string[])[]): string {
   return file;
 }
 
-/** What scanning each cell on its own gives: detect() per cell, line = the row's + the cell's newlines before. */
+/**
+ * What scanning each cell on its own gives: detect() per cell, line = the row's + the
+ * newlines of the row's cells before it (a quoted cell of several lines puts the next on
+ * a later line) + the cell's newlines before the finding.
+ */
 function perCell(cells: Record<string, string>, row: number, line: number | undefined): Seen[] {
   const out: Seen[] = [];
+  let before = 0; // newlines in the cells before this one (the cells come in the row's order)
   for (const [column, text] of Object.entries(cells)) {
     for (const d of detect(text)) {
-      const l = line === undefined ? undefined : line + (text.slice(0, d.start).match(/\n/g)?.length ?? 0);
+      const l = line === undefined ? undefined : line + before + (text.slice(0, d.start).match(/\n/g)?.length ?? 0);
       out.push({ row, ...(l !== undefined ? { line: l } : {}), column, text, ...d });
     }
+    before += text.match(/\n/g)?.length ?? 0;
   }
   return out;
 }
@@ -124,7 +130,7 @@ const ROWS = [
   // `Commission` ending a cell, `(SFC)` starting the next (keeps its topic, as alone)
   ['A123456(3)', '', '', 'mail chan@acme.hk or card 4111 1111 1111 1111', 'call me on', '9123 4567', 'Commission', '(SFC) fees; salary to 13812345678'],
   // a multi-line quoted cell with a finding on its third line, then a cell whose finding
-  // is on its own second line: the row's line + 1, not + the cells before
+  // is on its own second line: the line it is on, the row's + the cells' before + 1
   ['three\nlines\nthen 病假 here', 'one line\nbonus 2026', '', 'Sales\nCommission', 'phone:', '', '23456789', 'x'],
   // a row of empty cells, and rows with fewer cells than the header
   ['', '', '', '', '', '', '', ''],
@@ -164,8 +170,8 @@ describe('table rows as records', () => {
       '1:2:last:payroll:12-18',
       '1:2:last:cn_phone:22-33',
       '2:5:first:health:17-19',
-      '2:4:e1:payroll:9-14',
-      '2:4:middle:payroll:6-16',
+      '2:6:e1:payroll:9-14',
+      '2:7:middle:payroll:6-16',
       '4:9:first:email:0-6',
       '5:10:last:iban:11-38',
     ]);
@@ -225,12 +231,12 @@ describe('table rows as records', () => {
         '', // an empty line: no row
         ',,', // row 3, line 5: empty cells
         'p,q,r,s,13812345678', // row 4, line 6: cells beyond the header (column_4, column_5)
-        '"multi\nline\nthen 4111 1111 1111 1111",b@c.hk', // row 5, lines 7-9: the card on line 9, the e-mail on line 7
+        '"multi\nline\nthen 4111 1111 1111 1111",b@c.hk', // row 5, lines 7-9: the card on line 9, the e-mail after it on line 9 too
         '1,2', // row 6, line 10: fewer cells than the header
         'm,n,o,p,q,r,GB82 WEST 1234 5698 7654 32', // row 7, line 11: column_7
         'x,y,call me on', // row 8: a phone word ending a row...
         '9123 4567,z,Commission', // row 9: ...and a bare number starting the next (no phone); Commission ending it...
-        '(SFC) fees,"two\nlines 病假",bonus', // row 10, lines 14-15: ...and (SFC) starting the next (keeps its topic)
+        '(SFC) fees,"two\nlines 病假",bonus', // row 10, lines 14-15: ...and (SFC) starting the next (keeps its topic); bonus on line 15
         '',
         '',
         'last,row,b@c.hk', // row 11, line 18, after empty lines
@@ -259,11 +265,11 @@ describe('table rows as records', () => {
       '2:3:a:hk_id:0-10',
       '4:6:column_5:cn_phone:0-11',
       '5:9:a:payment_card:16-35',
-      '5:7:b:email:0-6',
+      '5:9:b:email:0-6',
       '7:11:column_7:iban:0-27',
       '9:13:c:payroll:0-10',
       '10:15:b:health:10-12',
-      '10:14:c:payroll:0-5',
+      '10:15:c:payroll:0-5',
       '11:18:c:email:0-6',
     ]);
     expect(seen.some((s) => s.type === 'hk_phone')).toBe(false);
@@ -331,7 +337,7 @@ describe('table rows as records', () => {
       { line: 2, row: 1, column: 'first', type: 'hk_id', masked: expect.any(String) },
       { line: 2, row: 1, column: 'middle', type: 'email', masked: 'c***@acme.hk' },
     ]);
-    expect(found.filter((f) => f.row === 2).map((f) => f.line)).toEqual([5, 4, 4]);
+    expect(found.filter((f) => f.row === 2).map((f) => f.line)).toEqual([5, 6, 7]);
   });
 
   it('a CSV or TSV without a header row: its first record is scanned too, at line 1, row 0', async () => {
