@@ -452,11 +452,15 @@ function phonesAt(text: string, at: number, cellEnd: number, out: Detection[]): 
       out.push(hkPhone(n[1]!, end - n[1]!.length));
     }
   }
-  // the rest of the cell
-  for (PHONE_ANYWHERE.lastIndex = end; ; ) {
-    const m = PHONE_ANYWHERE.exec(text);
-    if (m === null || PHONE_ANYWHERE.lastIndex > cellEnd) break;
-    if ((out.length === from || out.at(-1)!.end <= m.index) && !OTHER_NUMBER_BEFORE.test(text.slice(Math.max(at, m.index - 24), m.index))) out.push(hkPhone(m[0], m.index));
+  // the rest of the cell, searched in the cell alone (a search of the record's text would
+  // run on through every cell after it, for each cell)
+  if (cellEnd - end < 8) return;
+  const rest = text.slice(end, cellEnd);
+  for (PHONE_ANYWHERE.lastIndex = 0; ; ) {
+    const m = PHONE_ANYWHERE.exec(rest);
+    if (m === null) break;
+    const start = end + m.index;
+    if ((out.length === from || out.at(-1)!.end <= start) && !OTHER_NUMBER_BEFORE.test(text.slice(Math.max(at, start - 24), start))) out.push(hkPhone(m[0], start));
   }
 }
 
