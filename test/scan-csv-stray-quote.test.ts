@@ -7,13 +7,16 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_PROBLEMS, endsInQuotes, readCsvBatches, readCsvRows, strayQuoteLine, type CsvReadOptions, type CsvRejectedLine, type CsvRecord, type CsvReport } from '../lib/adapters/sources/csv-reader.ts';
+import { DEFAULT_MAX_PROBLEMS, endsInQuotes, readCsvBatches, readCsvRows, strayQuotes, type CsvReadOptions, type CsvRejectedLine, type CsvRecord, type CsvReport } from '../lib/adapters/sources/csv-reader.ts';
 import { splitFile } from '../lib/adapters/sources/file-parts.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { DEFAULT_MAX_CHUNK_CHARS } from '../lib/adapters/sources/text-chunks.ts';
 import { openQuoteLinesCsv } from './support/hostile-files.ts';
 import { tempDir } from './support/temp-dir.ts';
+
+/** The line ends before a record's first stray quote (strayQuotes), or -1. */
+const strayQuoteLine = (raw: string, delimiter: string): number => strayQuotes(raw, delimiter)[0] ?? -1;
 
 const dir = tempDir('scan-csv-quote-');
 let n = 0;

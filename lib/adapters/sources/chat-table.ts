@@ -27,6 +27,7 @@ import type { Encoding } from '../../domain/text/encoding.ts';
 import { InputError } from '../../errors.ts';
 import { normalizeTime, type ChatMessage } from './chat-message.ts';
 import { readCsvRecords, readCsvRecordsAndRejected, type CsvRejectedLine, type CsvReport } from './csv-reader.ts';
+import { rejectedRecord } from './table-records.ts';
 import { readXlsxRows, type XlsxReadOptions } from './xlsx-reader.ts';
 
 /** Header names in the export. */
@@ -176,7 +177,7 @@ export async function* readChatTable(file: string, options: ChatTableOptions = {
   for await (const r of rows) {
     if ('text' in r) {
       // a rejected record's first line (a problem at its line): no cells to read, but text to scan
-      yield { group, sender: '', text: r.text, at: { file, line: r.line }, ...(r.repeatedFrom !== undefined ? { repeatedFrom: r.repeatedFrom } : {}) };
+      yield rejectedRecord(group, file, r);
       if (++count >= budget) return;
       continue;
     }

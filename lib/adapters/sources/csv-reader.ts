@@ -53,7 +53,7 @@
 //   9876) is not a cell anyone wrote: valid CSV writes a quote inside a quoted cell as
 //   `""`, so such a quote opened a cell of its own, and the first one was stray. The
 //   record is rejected as an unbalanced quote at the line where it starts and reading
-//   resumes at the next line, as for a quote never closed (strayQuoteLine). A quoted
+//   resumes at the next line, as for a quote never closed (strayQuotes). A quoted
 //   cell over several lines closed as the format says (a chat message of several
 //   lines, with commas in it) is read as it is: nothing tells it from a stray quote
 //   whose next quote happens to close it well, and a rule on the number of lines or
@@ -99,7 +99,7 @@ export interface CsvRecord {
 export interface CsvProblem {
   /** 1-based line where the rejected record starts. */
   line: number;
-  /** csv-parse's error code, e.g. CSV_QUOTE_NOT_CLOSED, or CSV_NO_HEADER, CSV_QUOTE_STRAY (strayQuoteLine), CSV_SEP_LINE (a `sep=` line naming no usable delimiter). */
+  /** csv-parse's error code, e.g. CSV_QUOTE_NOT_CLOSED, or CSV_NO_HEADER, CSV_QUOTE_STRAY (strayQuotes), CSV_SEP_LINE (a `sep=` line naming no usable delimiter). */
   code: string;
   message: string;
 }
@@ -243,22 +243,15 @@ const SPACE = 0x20;
 const TAB = 0x09;
 
 /**
- * In a record csv-parse read leniently (`raw`, its text, '\r\n' read as '\n'): the
- * number of line ends a quoted cell runs over before a quote with text right after it
- * (csv-parse reads that quote as text, and the cell on as unquoted), or -1 when no
- * quoted cell does so. Quotes are followed as csv-parse follows them: a quote opens a
- * cell only at its start; inside, `""` is a quote, and a quote before the delimiter, a
- * line end or the end closes the cell.
+ * In a record csv-parse read leniently (`raw`, its text, '\r\n' read as '\n'): each
+ * quote with text right after it that ends a quoted cell run over line ends (csv-parse
+ * reads that quote as text, and the cell on as unquoted), as the number of line ends
+ * before it, in order; none when no quoted cell does so. Quotes are followed as csv-parse
+ * follows them: a quote opens a cell only at its start; inside, `""` is a quote, and a
+ * quote before the delimiter, a line end or the end closes the cell. Linear in the
+ * record's length.
  */
-export function strayQuoteLine(raw: string, delimiter: string): number {
-  return strayQuotes(raw, delimiter, true)[0] ?? -1;
-}
-
-/**
- * Every such stray quote of the record (strayQuoteLine), as the number of line ends
- * before it, in order; the first alone when `first`. Linear in the record's length.
- */
-export function strayQuotes(raw: string, delimiter: string, first = false): number[] {
+export function strayQuotes(raw: string, delimiter: string): number[] {
   const found: number[] = [];
   const nl = raw.indexOf('\n');
   if (nl < 0 || nl === raw.length - 1) return found; // a record of one line
@@ -296,7 +289,6 @@ export function strayQuotes(raw: string, delimiter: string, first = false): numb
         if (lineEnd >= 0 && lineEnd < q) {
           // a quoted cell over line ends, then text after a quote
           found.push(linesBefore(q));
-          if (first) return found;
         }
         i = q + 1; // the cell goes on unquoted
         break;
@@ -662,7 +654,7 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
     if (headerDecided(earlyShapes)) settleHeader();
   };
 
-  // A record with a stray quote (strayQuoteLine): the lines of its stray quotes (the first
+  // A record with a stray quote (strayQuotes): the lines of its stray quotes (the first
   // ended it) and its line ends. The records csv-parse gives after it in the same text are
   // passed over (`uncommitted` still starts at it): all after its first line is read again.
   let stray: { quoteLines: number[]; lineEnds: number } | undefined;

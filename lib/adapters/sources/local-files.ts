@@ -17,7 +17,7 @@ import { DETECTION_SAMPLE_BYTES } from '../../domain/text/text-format.ts';
 import { fileKind, textIsTable } from './file-kinds.ts';
 import { notRegular, openRegularFile, reasonOf, statRegularFile, toReadError } from './read-error.ts';
 import type { CsvFilePart, FilePart } from './file-parts.ts';
-import { csvTableRecords, lineRecord, TableRows } from './table-records.ts';
+import { csvTableRecords, preambleRecord, TableRows } from './table-records.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
 
 // The CSV and .xlsx readers (csv-parse, read-excel-file and its zip reader) load with
@@ -225,7 +225,7 @@ async function* xlsxRecords(file: string, group: string, options: FileReadOption
       const done = table.take();
       if (done !== undefined) yield done;
       table.sheet = undefined;
-      yield lineRecord(group, keys.map((k) => cells[k]!), { file, sheet: record.sheet, row: record.row });
+      yield preambleRecord(group, keys.map((k) => cells[k]!), { file, sheet: record.sheet, row: record.row });
       continue;
     }
     if (record.sheet !== table.sheet || table.full) {

@@ -30,7 +30,7 @@
 // - at most 10 records come before it.
 // Otherwise the first record is the header, as it always was.
 // The preamble's records are not rows; the readers still give their text to be scanned
-// (table-records.ts: lineRecord).
+// (table-records.ts: preambleRecord).
 //
 // Delimiter (tableDelimiter): which delimiter a file is read with is decided here alone.
 // A first line `sep=X` (Excel's directive, sepLine; any one character but a quote or a

@@ -3,7 +3,7 @@
 // .xlsx workbook's (TableRows, from local-files.ts). The rows of a chunk of text go in one
 // record of their cells, each cell's column and each row's number (and line); a title or
 // metadata line above the header (table-layout.ts), and a rejected CSV record's first line,
-// are records of their own, a line of text (lineRecord).
+// are records of their own, a line of text (preambleRecord, rejectedRecord).
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import type { CsvPreambleRecord, CsvRejectedLine, CsvRows } from './csv-reader.ts';
 import { DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
@@ -129,7 +129,7 @@ function cellOrder(names: readonly string[]): ((n: number) => readonly number[])
  * the part that starts the file only): its cells are scanned too, since a file without
  * one has its first record there. The preamble's records (a title or metadata lines
  * before the header: table-layout.ts) and the first line of each record rejected
- * (CsvRows.rejected) are each a line of text at its line (lineRecord), between the rows
+ * (CsvRows.rejected) are each a line of text at its line (preambleRecord, rejectedRecord), between the rows
  * before and after it.
  */
 export async function* csvTableRecords(batches: AsyncIterable<CsvRows>, file: string, group: string): AsyncGenerator<SourceRecord> {
@@ -169,24 +169,23 @@ function lineRecords(group: string, file: string, preamble: readonly CsvPreamble
   while (p < preamble.length || k < rejected.length) {
     if (k >= rejected.length || (p < preamble.length && preamble[p]!.line < rejected[k]!.line)) {
       const { line, cells } = preamble[p++]!;
-      out.push(lineRecord(group, cells, { file, line }));
+      out.push(preambleRecord(group, cells, { file, line }));
     } else out.push(rejectedRecord(group, file, rejected[k++]!));
   }
   return out;
 }
 
 /** A rejected CSV record's first line (or a piece of it: CsvRejectedLine) as a record of text at its line. */
-function rejectedRecord(group: string, file: string, { line, text, repeatedFrom }: CsvRejectedLine): SourceRecord {
+export function rejectedRecord(group: string, file: string, { line, text, repeatedFrom }: CsvRejectedLine): SourceRecord {
   return { group, sender: '', text, at: { file, line }, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
 }
 
 /**
- * A record of a table's line that is no row: a preamble row (a title or metadata row
- * above the header: table-layout.ts) at `at` (a CSV file's line, an .xlsx sheet's row),
- * or a rejected CSV record's first line: a line of text, its cells joined by tabs, so
- * that a label and its value (`Mobile,91234567`) read as the words they are; no row or
- * column.
+ * A record of a preamble row (a title or metadata row above the header: table-layout.ts)
+ * at `at` (a CSV file's line, an .xlsx sheet's row): a line of text, its cells joined by
+ * tabs, so that a label and its value (`Mobile,91234567`) read as the words they are;
+ * no row or column.
  */
-export function lineRecord(group: string, cells: readonly string[], at: SourceRecord['at']): SourceRecord {
+export function preambleRecord(group: string, cells: readonly string[], at: SourceRecord['at']): SourceRecord {
   return { group, sender: '', text: cells.join('\t'), at };
 }

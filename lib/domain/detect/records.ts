@@ -381,14 +381,14 @@ const VALUE_KEY = /^(?:value|val|number|num|no|text|content|data)$/i;
 function pointerKey(pointer: string): string {
   let end = pointer.length;
   let slash = pointer.lastIndexOf('/');
-  for (let up = 0; ; up++) {
-    if (slash > 0 && isIndex(pointer, slash + 1, end)) {
-      end = slash;
-      slash = pointer.lastIndexOf('/', end - 1);
-    }
-    if (up > 0 || slash <= 0 || !VALUE_KEY.test(pointer.slice(slash + 1, end))) break;
+  const up = (): void => {
     end = slash;
     slash = pointer.lastIndexOf('/', end - 1);
+  };
+  if (slash > 0 && isIndex(pointer, slash + 1, end)) up();
+  if (slash > 0 && VALUE_KEY.test(pointer.slice(slash + 1, end))) {
+    up();
+    if (slash > 0 && isIndex(pointer, slash + 1, end)) up();
   }
   const key = pointer.slice(slash + 1, end);
   return key.includes('~') ? key.replaceAll('~1', '/').replaceAll('~0', '~') : key;
