@@ -44,6 +44,16 @@ describe('compliance scan: the exit code', () => {
     expect(r.stdout).toContain('SKIPPED');
   });
 
+  it('2, and nothing scanned, when --now is not a moment (a scan reads no clock, but the option is checked as by every command)', async () => {
+    const { clean } = tree();
+    const [bad, good] = await Promise.all([cli(['scan', clean, '--now', '2026-13-01']), cli(['scan', clean, '--now', '2026-12-01', '--format', 'json'])]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--now: "2026-13-01" is not an ISO-8601 date');
+    expect(bad.stdout).toBe('');
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout).counts).toEqual({ hk_id: 1 });
+  });
+
   it('2 when a path given does not exist (or is a FIFO): the rest scanned and printed as before', async () => {
     const { dir, clean } = tree();
     const missing = path.join(dir, 'nope.txt');

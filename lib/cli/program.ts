@@ -304,6 +304,8 @@ export function buildProgram(writeErr: (text: string) => void = (text) => proces
     .action(async (paths: string[], opts: { budgetBytes?: number; threads?: number }, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
       if (options.format === 'csv') print(options, '', undefined); // refused, as for every command without csv
+      // A scan reads no clock, but a bad --now is refused here as by every other command.
+      if (options.now) (await import('../domain/dates.ts')).parseNow(options.now);
       // The configuration is read (and checked whole) only when it holds a hash key, the
       // one setting a scan uses: checking it loads zod, about 100 ms of a 200 ms start.
       const hashKey = process.env.COMPLIANCE_HASH_KEY ? (await readConfig()).COMPLIANCE_HASH_KEY : undefined;
