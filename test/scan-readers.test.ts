@@ -571,13 +571,14 @@ describe('readCsvRecords', () => {
     expect(report.problems).toEqual([{ line: 1, code: 'CSV_NO_HEADER', message: expect.any(String) }]);
   });
 
-  it('stops at the byte budget without reporting the record it cut', async () => {
+  it('stops at the byte budget; the record it cut is read as far as the cut (not the token cut short)', async () => {
     const csv = 'a,b\n1,"x\ny"\n2,z\n3,"long\nquoted"\n';
     const budgetBytes = csv.indexOf('long') + 2;
     const { records, report } = await readCsv(fixture(csv, 'budget.csv'), { budgetBytes, highWaterMark: 3 });
-    expect(records.map((r) => [r.row, r.line, r.cells.a])).toEqual([
-      [1, 2, '1'],
-      [2, 4, '2'],
+    expect(records.map((r) => [r.row, r.line, r.cells.a, r.cells.b])).toEqual([
+      [1, 2, '1', 'x\ny'],
+      [2, 4, '2', 'z'],
+      [3, 5, '3', ''],
     ]);
     expect(report).toMatchObject({ truncated: true, bytesRead: budgetBytes, problems: [] });
   });

@@ -71,8 +71,13 @@
 //   same as csv-parse's but for one approximation: a record that follows one rejected as
 //   too long (CSV_MAX_RECORD_SIZE) is rejected as too long too, though it may have
 //   ended, shorter, somewhat after where that one was given up.
-// - With a byte budget, a record cut by the budget is dropped (not a problem:
-//   the text report says `truncated`).
+// - With a byte budget, the record the budget cut is read as far as the text goes (not a
+//   problem: the text report says `truncated`): its cells are a row, as a text file's cut
+//   line is scanned as text; the token the cut may have fallen inside is left out
+//   (text-chunks.ts), so no half of an identifier is read as a whole one; a quoted cell
+//   still open is closed where the text stops.
+// - A rule under the header and psql's count of rows (`-----+-----`, `(2 rows)`:
+//   table-layout.ts) are not rows.
 // - A record of more than `maxColumns` cells (default 16,384, Excel's own column
 //   limit) is read up to that many and reported as a problem: a header of a million
 //   names would otherwise be held, and named, for every row.
@@ -83,7 +88,7 @@ import type { Encoding } from '../../domain/text/encoding.ts';
 import { ownCopy } from '../../domain/text/own-copy.ts';
 import { fastDelimiter, scanCsvRecords } from './csv-fast-records.ts';
 import type { CsvFilePart } from './file-parts.ts';
-import { delimiterFor, headerDecided, headerIndex, recordShape, sepLine, SNIFF_CHARS, tableDelimiter, type RecordShape } from './table-layout.ts';
+import { delimiterFor, headerDecided, headerIndex, recordShape, rowCount, sepLine, SNIFF_CHARS, tableDelimiter, tableRule, type RecordShape } from './table-layout.ts';
 import { CHUNK_OVERLAP, DEFAULT_MAX_CHUNK_CHARS, isLowSurrogate, type TextChunk } from './text-chunks.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
 
@@ -169,7 +174,8 @@ export interface CsvReadOptions {
    * the default delimiter), the chunks are as the caller decoded them (`maxChunkChars`,
    * `encoding` and `budgetBytes` do not apply), and no report is made (problems reach
    * `onProblem`). `cut`: the text ends where a byte budget cut it (its last record,
-   * perhaps cut, is dropped, as with `budgetBytes`).
+   * perhaps cut, is read as far as it goes, as with `budgetBytes`; decodeTextChunks' `cut`
+   * leaves out the token the cut may have fallen inside).
    */
   text?: { chunks: AsyncIterable<TextChunk>; cut: boolean };
 }
@@ -376,6 +382,18 @@ function countNewlines(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   return n;
+}
+
+/** Bytes of the line after the header read to tell whether it is a rule under it, at most (a rule is short). */
+const RULE_READ_BYTES = 4096;
+
+/** Whether the line right after the header of `part`'s file is a rule under it (tableRule; it holds no quotes, so it is split as it is). */
+async function ruleAfterHeader(file: string, part: CsvFilePart, delimiter: string): Promise<boolean> {
+  const range = { start: part.csv.header.end, end: Math.min(part.start, part.csv.header.end + RULE_READ_BYTES) };
+  let text = '';
+  for await (const chunk of readTextChunks(file, { encoding: part.encoding, range })) text += chunk.text.slice(chunk.overlap);
+  const nl = text.indexOf('\n');
+  return nl >= 0 && tableRule(text.slice(0, nl).replace(/\r$/, '').split(delimiter));
 }
 
 /** Stream the data rows of a CSV or TSV file. Throws a ReadError when the file cannot be read. */
@@ -589,6 +607,8 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
       headerNames = new Set(header);
       headerLine = undefined;
       names = header.slice();
+      // file-parts.ts counted a rule under the header (in the first part) as a row; it is none
+      if (await ruleAfterHeader(file, part, delimiter)) rows--;
     }
   }
 
@@ -606,12 +626,14 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
   let earlyShapes: RecordShape[] = [];
 
   // A record that is read as a row (or the header, the first), its cells within maxColumns.
+  let justHeader = false; // the header was the last record placed
   const placeRecord = (record: string[], line: number): void => {
     if (header === undefined) {
       header = uniqueHeaderNames(record);
       headerNames = new Set(header);
       headerLine = line;
       names = header.slice();
+      justHeader = true;
       if (options.headerRow) {
         outRow = 0; // the first record read, so the batch's first
         outCells.push(record);
@@ -619,6 +641,10 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
       }
       return;
     }
+    // a rule under the header and a count of rows (psql's output: table-layout.ts) are no rows
+    const first = justHeader;
+    justHeader = false;
+    if ((first && tableRule(record)) || rowCount(record)) return;
     // each name beyond the header made once, the first time a row reaches it
     for (let i = names.length; i < record.length; i++) names.push(cellName(header, headerNames, i));
     rows++;
@@ -876,6 +902,19 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
 
   const feed = (text: string, end: boolean): void => (fast ? feedFast(text, end) : feedSlow(text, end));
 
+  // The record the byte budget cut (`text`, from its start on line nextLine): its cells as
+  // far as they were read are a row, as a text file's cut line is text (the token the cut
+  // may have fallen inside is already left out: text-chunks.ts), a quoted cell still open
+  // closed where the text stops. Not a problem: the report says `truncated`.
+  const addCutRecord = (text: string): void => {
+    if (text.trim() === '') return;
+    let cells: string[] | undefined;
+    const read = (input: string): Error | undefined =>
+      newParser(parseOptions).parse(Buffer.from(input, 'utf8'), true, (value) => (cells ??= (value as { record: string[] }).record), () => {});
+    if (read(text) !== undefined) read(text + '"'); // (a cut after half of a `""` stays unread)
+    if (cells !== undefined) addRecord(cells, nextLine);
+  };
+
   // The file's start (from its first character, '\r\n' read as '\n'), held until
   // SNIFF_CHARS of it are read, or all: a first line `sep=X` is Excel's directive, not a
   // record (a bad one is a problem at its line, and skipped), and names the delimiter;
@@ -951,7 +990,11 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
         uncommitted = '';
         carry = '';
         slow = false;
-        feedSlow(pending.slice(0, pending.lastIndexOf('\n') + 1), 'cut');
+        const lastLine = pending.lastIndexOf('\n') + 1;
+        feedSlow(pending.slice(0, lastLine), 'cut');
+        const rest = pending.slice(lastLine);
+        if (skipToNewline) skipRejected(rest); // the rest of a rejected record's first line
+        else addCutRecord(uncommitted + rest); // a quoted cell still open: the record from its start
       } else {
         feed(heldCr ? '\r' : '', true);
       }

@@ -28,9 +28,29 @@
 // - the (up to) 3 records after it share its width: none is wider (filled cells), and
 //   at least one is more than half as wide (a sparse row or two is allowed);
 // - at most 10 records come before it.
+// A group row right above the header is a preamble record too (Excel's export of merged
+// cells over groups of columns: `Personal details,,,Contact,,` over
+// `Name,HKID,DOB,Phone,Email,Address`): it is sparse, at most half as many filled cells as
+// the header and no more cells, not like data and, unlike a title, may have gaps; the
+// header under it names a column the scan knows (namedColumn), has at least 3 filled cells,
+// and the rows after it share its width. Its names are the columns' names, not prefixed
+// with the group's (`Contact / Phone` would make a phone column of every column under a
+// `Contact` group, and no known name of `Personal details / Name`). Records above a group
+// row are title-like, as above.
+// A record that looks like a header of two columns (`name,city`: two filled cells, one a
+// known column's name, no value like data) is no label and its value above a header that
+// names no column the scan knows: over rows wider than it (`Chan,Hong Kong,Central,Clerk`),
+// it stays the header, and the cells beyond it are read as `column_N`.
 // Otherwise the first record is the header, as it always was.
 // The preamble's records are not rows; the readers still give their text to be scanned
 // (table-records.ts: preambleRecord).
+//
+// After the header (tableRule, rowCount): a database client's output saved as a table
+// (psql's aligned output: `name | phone`, `------+-------`, rows, `(2 rows)`) has a rule
+// under the header and a count of rows after them; neither is a data row, so that rows are
+// numbered from the first one of data. The rule is the record right after the header whose
+// filled cells are each a run of 3 or more `-`, `=`, `+` or `:` (Markdown's `|---|:--|`
+// too); the count a record of one cell `(N row)` or `(N rows)`.
 //
 // Delimiter (tableDelimiter): which delimiter a file is read with is decided here alone.
 // A first line `sep=X` (Excel's directive, sepLine; any one character but a quote or a
@@ -61,7 +81,7 @@ export interface RecordShape {
   dataLike: boolean;
   /** Its cells, empty ones included (Excel pads every record of a sheet to the same number). */
   cells: number;
-  /** A cell is a column name the scan knows (namedColumn). */
+  /** A filled cell is a column name the scan knows (namedColumn). */
   named: boolean;
 }
 
@@ -108,13 +128,20 @@ export function recordShape(cells: readonly (string | undefined | null)[]): Reco
     if (filled !== i) leading = false; // an empty cell before this one
     filled++;
     if (!dataLike && (c.includes('@') || digitRun(c))) dataLike = true;
-    if (!named && filled <= 2 && namedColumn(c)) named = true;
+    if (!named && namedColumn(c)) named = true;
   }
   return { filled, leading, dataLike, cells: cells.length, named };
 }
 
 /** Whether the record may stand before a header of `width` filled cells (a title, a label and its value, a blank line). */
 const preambleFits = (r: RecordShape, width: number): boolean => r.leading && r.filled <= 2 && 2 * r.filled <= width;
+
+/** Whether the record may be a group row right above `header` (see the top of this file). */
+const groupFits = (r: RecordShape, header: RecordShape): boolean =>
+  r.filled > 0 && !r.dataLike && 2 * r.filled <= header.filled && r.cells <= header.cells && header.named && header.filled >= MIN_HEADER_CELLS;
+
+/** Whether a record of the preamble looks like a header of two columns (`name,city`). */
+const twoNames = (r: RecordShape): boolean => r.filled === 2 && r.named && !r.dataLike;
 
 /**
  * The header's index among a table's first records, given their shapes (up to
@@ -125,16 +152,24 @@ export function headerIndex(shapes: readonly RecordShape[]): number {
   const last = Math.min(MAX_PREAMBLE_RECORDS, shapes.length - 2);
   for (let h = 1; h <= last; h++) {
     const before = shapes[h - 1]!;
-    if (before.filled > 2 || !before.leading) return 0; // no preamble record: neither it nor any after it can be the header
-    const candidate = shapes[h]!;
-    const width = candidate.filled;
-    const preamble = shapes.slice(0, h);
-    if (width < MIN_HEADER_CELLS && !(width === 2 && twoColumnHeader(candidate, preamble, shapes.slice(h + 1, h + 1 + DATA_LOOKAHEAD)))) continue;
-    if (candidate.dataLike || !preamble.every((r) => preambleFits(r, width))) continue;
-    const data = shapes.slice(h + 1, h + 1 + DATA_LOOKAHEAD);
-    if (data.every((r) => r.filled <= width) && data.some((r) => 2 * r.filled > width)) return h;
+    const titleLike = before.filled <= 2 && before.leading;
+    if (headerAt(shapes, h, titleLike)) return h;
+    if (!titleLike) return 0; // neither it nor any record after it can be a title: a group row stands right above the header
   }
   return 0;
+}
+
+/** Whether record `h` is the header under the records before it; `titleLike`: the one right above it is title-like, not only a group row. */
+function headerAt(shapes: readonly RecordShape[], h: number, titleLike: boolean): boolean {
+  const candidate = shapes[h]!;
+  const width = candidate.filled;
+  const data = shapes.slice(h + 1, h + 1 + DATA_LOOKAHEAD);
+  const before = shapes[h - 1]!;
+  const titles = titleLike ? shapes.slice(0, h) : shapes.slice(0, h - 1);
+  if (candidate.dataLike || (!titleLike && !groupFits(before, candidate))) return false;
+  if (width < MIN_HEADER_CELLS && !(width === 2 && twoColumnHeader(candidate, titles, data))) return false;
+  if (!titles.every((r) => preambleFits(r, width)) || (!candidate.named && titles.some(twoNames))) return false;
+  return data.every((r) => r.filled <= width) && data.some((r) => 2 * r.filled > width);
 }
 
 /** Whether a header candidate of two filled cells may stand under `preamble` (see the top of this file). */
@@ -145,13 +180,23 @@ function twoColumnHeader(candidate: RecordShape, preamble: readonly RecordShape[
 
 /**
  * Whether headerIndex can already be told from `shapes` (the first records read so
- * far), without more: the first record cannot be a preamble, or enough are read.
+ * far), without more: the first record can be neither a title nor a group row, or enough
+ * are read (for a group row first, the header after it and that one's data rows).
  */
 export function headerDecided(shapes: readonly RecordShape[]): boolean {
   if (shapes.length >= LAYOUT_RECORDS) return true;
   const first = shapes[0];
-  return first !== undefined && (first.filled > 2 || !first.leading);
+  if (first === undefined || (first.filled <= 2 && first.leading)) return false; // a title, maybe
+  return first.dataLike || shapes.length >= 2 + DATA_LOOKAHEAD;
 }
+
+/** Whether a record right after the header is a rule under it (`-----+-----`, `|---|---|`: see the top of this file). */
+export const tableRule = (cells: readonly string[]): boolean => cells.some(isFilled) && cells.every((c) => !isFilled(c) || RULE.test(c));
+const RULE = /^\s*[-=+:]{3,}\s*$/;
+
+/** Whether a record after the header is a count of rows (`(2 rows)`, as psql ends its output). */
+export const rowCount = (cells: readonly string[]): boolean => cells.length === 1 && ROW_COUNT.test(cells[0]!);
+const ROW_COUNT = /^\s*\(\d+ rows?\)\s*$/;
 
 /** The delimiter a file name implies: tab for .tsv and .tab, comma otherwise. */
 export function delimiterFor(file: string): string {
