@@ -67,7 +67,8 @@ function instantiate(window: number): (text: string, lists: Int32Array[], counts
   const classes = buffer.subarray(CLASS_AT, CLASS_AT + 65536);
   for (let c = 48; c < 58; c++) classes[c] = DIGIT;
   for (let c = 65; c < 91; c++) classes[c] = classes[c + 32] = LETTER;
-  for (const c of '+(（%\\') classes[c.charCodeAt(0)] = PLUS;
+  // the kernel's PLUS branch: `+`, `(`, `（`, `[` (`[+852]`, as `(+852)`; its header names all but this), `%` and the backslash
+  for (const c of '+(（[%\\') classes[c.charCodeAt(0)] = PLUS;
   const en3 = buffer.subarray(EN3_AT, EN3_AT + 32768);
   // a letter's code & 31 is never 0, so no keyword start takes these places
   for (const cc of IBAN_COUNTRY_CODES) en3[((cc.charCodeAt(0) & 31) << 10) | ((cc.charCodeAt(1) & 31) << 5)] = 1;

@@ -45,7 +45,11 @@
 //   as written; values, and so masks and hashes, have none.
 // - hk_id: one or two letters (either case; value upper-cased), six digits, check digit
 //   0-9 or A, bare or in ASCII `()`, square `[]` or full-width `（）` brackets (one space
-//   before the bracket is allowed). The check digit is verified: a single letter counts
+//   before the bracket is allowed). A space may also stand after upper-case letters when
+//   the check digit is in ASCII brackets (`A 123456 (3)`, `AB 987654(3)`: SPACED_HKID;
+//   not `to 123456 (3)`). A hyphen may stand before the check digit (`A123456-3`) when an
+//   HKID word (`HKID`, `ID`, `I.D.`, `identity`, 身份證, 身分證, 證件) stands within 24
+//   characters on its line (HKID_WORD: `PO123456-1` is an order's line). The check digit is verified: a single letter counts
 //   as a leading space (36), letters A=10..Z=35, weights 9..2, check = (11 - sum mod 11)
 //   mod 11, 10 written A. value: `A1234563`.
 // - cn_resident_id: 17 digits + check digit or X (x accepted, value upper-cased), compact
@@ -81,18 +85,20 @@
 //   separated country code that starts no IBAN, the rest is). country: the
 //   IBAN's country code. (`ibantools` was dropped: its per-country patterns differed from
 //   the registry.)
-// - hk_phone: +852 / (852) / (+852) / （852） / 00852 followed by eight digits starting 2-9;
+// - hk_phone: +852 / (852) / (+852) / （852） / [+852] / [852] / 00852 followed by eight digits starting 2-9;
 //   a bare `852` prefix only with 2, 3, 5, 6, 7 or 9 next; optional space or dash after
 //   the prefix and between 4+4. In a link the `+` may be percent-encoded, `%2B852` or
 //   `%2b852`, and a separator may also be `%20` or `+` (`tel:%2B852%209123%204567`,
 //   `?phone=%2B852+9123+4567`): raw is all that was written, the value the `+852` form's
 //   (PCT_PATTERN); so are encoded brackets, `%28852%29`, `%28%2B852%29`, `(%2B852)`, and a
-//   `%20` after a written `+852` / `(852)` (LINK_SEP: `tel:+852%209123%204567`). No other
+//   `%20` or `+` after a written `+852` / `(852)` and between its groups (LINK_SEP:
+//   `tel:+852%209123%204567`, `?phone=+852+9123+4567`). No other
 //   escape is read (`%2C852...`, `%252B852...`). Bare
 //   eight-digit numbers starting 2, 3, 5, 6, 7 or 9 only next to a phone word
 //   (PHONE_CONTEXT_* in identifier-pattern.ts; English case-insensitive and whole words,
 //   so `hotel` and `tell` are not `tel`, `iPhone` is not `phone`; also the signature
-//   labels `M:` / `T:`): a phone word ending within 20 characters before the
+//   labels `M:` / `T:` / `(M)` / `(T)` and `Hp:` / `H/P:` with the colon, hand phone: `HP`
+//   without one is the printer maker): a phone word ending within 20 characters before the
 //   number on the same line with no sentence punctuation, slash or digit between
 //   (`手機：9123 4567`, `call me 6123 4567`, but not the order number in
 //   `手機 9123 4567，訂單23456789` or `call me. Order 23456789`), nor an order, reference,
@@ -137,8 +143,8 @@
 //   specification, and its metadata would add ~500 kB and a per-candidate parse for no
 //   gain in recall.
 // - cn_phone: 1[3-9] + nine digits, compact or 3-4-4 with one kind of separator,
-//   optionally after +86 / 86 / (+86) / (86) / 0086 (or `%2B86`, `%2886%29`, `(%2B86)` or
-//   `+86%20` in a link, as for hk_phone) and an optional space or dash; 3-4-4 with spaces may be followed by a date
+//   optionally after +86 / 86 / (+86) / (86) / [+86] / 0086 (or `%2B86`, `%2886%29`, `(%2B86)`,
+//   `+86%20` or `+86+` in a link, as for hk_phone) and an optional space or dash; 3-4-4 with spaces may be followed by a date
 //   or time as a Hong Kong number may. value: `+8613812345678`.
 // - email: local part of ASCII letters, digits and `._%+-` or letters of non-CJK scripts,
 //   an apostrophe between two letters or digits (`o'brien@`) and `=` (`a=b@`, a bounce
@@ -150,6 +156,10 @@
 //   before the local part ends it, and so does an escape written out (`\nchan@`,
 //   `\u003cchan@`: afterEscape); an address that cannot be taken whole is not reported at
 //   all, nor is a URL's userinfo (`https://user:pass@host.example.com`). value: lower case.
+//   An address percent-encoded, its `@` written `%40` (`mailto:chan%40acme.com.hk`,
+//   `?email=chan.tm%40example.com`), is found so too, from after an escape of a character
+//   no address holds (`mailto%3Achan%40...`); its value is the address decoded
+//   (`chan%2Btm%40acme.hk`: `chan+tm@acme.hk`), so it hashes as the address written out.
 // - health / payroll: keyword lists in English, Traditional and Simplified Chinese.
 //   English keywords match whole words, case-insensitively (so `wealth` is not `health`);
 //   an underscore counts as a boundary (`monthly_salary_hkd`). Chinese keywords match
@@ -169,7 +179,7 @@
 import { candidates, FULL_WIDTH_FORMS, WIDE } from './candidates.ts';
 import { cardValid, cnIdValid, hkidValid } from './check-digits.ts';
 import { ibanLength, ibanValid } from './iban.ts';
-import { bareHkValue, GROUP_KINDS, HKB_PATTERN, IBAN_SEPARATORS, ID_RE, isSeparator, URL_ESCAPES } from './identifier-pattern.ts';
+import { bareHkValue, GROUP_KINDS, HKB_PATTERN, HYPHEN, IBAN_SEPARATORS, ID_RE, isSeparator, SPACED_HKID, URL_ESCAPES } from './identifier-pattern.ts';
 import { EN_AFTER_UNDERSCORE, pushTopic, TOPIC_RES } from './keywords.ts';
 
 export const FINDING_TYPES = [
@@ -259,15 +269,9 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
       continue;
     }
     switch (kind) {
-      case 'hkid': {
-        const upper = raw.toUpperCase();
-        const letters = upper[1]! >= 'A' ? upper.slice(0, 2) : upper.slice(0, 1);
-        const digits = upper.slice(letters.length, letters.length + 6);
-        const last = upper[upper.length - 1]!;
-        const check = last === ')' || last === '）' || last === ']' || last === '］' ? upper[upper.length - 2]! : last;
-        if (hkidValid(letters, digits, check)) push('hk_id', start, end, raw, letters + digits + check, 'HK');
+      case 'hkid':
+        pushHkid(text, raw, start, end, push);
         break;
-      }
       case 'iban':
         // What is read as an IBAN's place is never read again as another type.
         next = scanIban(raw, start, push).end;
@@ -334,6 +338,55 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
   }
 }
 
+/** An HKID's check digit after a hyphen: `A123456-3`. */
+const HYPHENATED = new RegExp(`${HYPHEN}[0-9Aa]$`);
+/**
+ * Words that make `A123456-3` an HKID: English ones whole words, either case (`HKID`,
+ * `HK ID`, `H.K.I.D.`, `ID`, `I.D.`, `identity card`); 身份證, 身分證, 證件 (and their
+ * simplified forms) anywhere.
+ */
+const HKID_WORD = /(?<![A-Za-z])(?:hk ?id|h\.k\.i\.d|id|i\.d|identity)(?![A-Za-z])|身[份分][證证]|[證证]件/i;
+/** How far from a hyphenated HKID its HKID word may be (characters, same line). */
+const HKID_WORD_WINDOW = 24;
+
+/**
+ * An HKID candidate (ID_RE's or SPACED_HKID's, as written): reported when its check digit
+ * is right. A hyphenated one also needs an HKID word near it (HKID_WORD): document and
+ * line numbers are written so too (`PO123456-1`, `SO123456-2`), and one in eleven of them
+ * passes the check digit. value: letters, digits and check digit, `A1234563`.
+ */
+function pushHkid(text: string, raw: string, start: number, end: number, push: Push): void {
+  if (HYPHENATED.test(raw) && !wordOnLine(HKID_WORD, HKID_WORD_WINDOW, text, start, end)) return;
+  const value = raw.toUpperCase().replace(/[^0-9A-Z]/g, ''); // spaces, hyphen and brackets left out
+  const letters = value.length === 9 ? value.slice(0, 2) : value.slice(0, 1);
+  if (hkidValid(letters, value.slice(letters.length, -1), value.slice(-1))) push('hk_id', start, end, raw, value, 'HK');
+}
+
+/** SPACED_HKID, sticky. */
+const SPACED_HKID_AT = new RegExp(SPACED_HKID, 'y');
+
+/**
+ * HKIDs with a space after their letters (SPACED_HKID: `A 123456 (3)`), found from each
+ * `(` with six digits before it, perhaps a space between: the letters start nine or ten
+ * characters before the digits' end (two letters, or one).
+ */
+function scanSpacedHkids(text: string, push: Push): void {
+  for (let b = text.indexOf('('); b >= 0; b = text.indexOf('(', b + 1)) {
+    const e = isDigit(text.charCodeAt(b - 1)) ? b : b - 1;
+    if (!isDigit(text.charCodeAt(e - 1))) continue;
+    for (let s = e - 9; s <= e - 8; s++) {
+      SPACED_HKID_AT.lastIndex = s;
+      const m = s >= 0 ? SPACED_HKID_AT.exec(text) : null;
+      if (m !== null) {
+        pushHkid(text, m[0], s, s + m[0].length, push);
+        break;
+      }
+    }
+  }
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
 /** Eighteen characters whose digits 7-14 are a date from 1900 to 2099: a PRC resident ID, whatever its check character. */
 function idShaped(id: string): boolean {
   const y = Number(id.slice(6, 10));
@@ -392,11 +445,14 @@ const CARD_WORD_WINDOW = 32;
  * issued none for decades; a 13-digit Maestro is rare), and are written next to a word
  * that says so where they are still kept (`card 4222222222222`, `卡號 4222 2222 2222 2`).
  */
-function cardContext(text: string, start: number, end: number): boolean {
-  const before = text.slice(Math.max(0, start - CARD_WORD_WINDOW), start);
-  const after = text.slice(end, end + CARD_WORD_WINDOW);
+const cardContext = (text: string, start: number, end: number): boolean => wordOnLine(CARD_WORD, CARD_WORD_WINDOW, text, start, end);
+
+/** Whether `word` stands within `window` characters before or after text[start, end) on its line. */
+function wordOnLine(word: RegExp, window: number, text: string, start: number, end: number): boolean {
+  const before = text.slice(Math.max(0, start - window), start);
+  const after = text.slice(end, end + window);
   const nl = after.indexOf('\n');
-  return CARD_WORD.test(before.slice(before.lastIndexOf('\n') + 1)) || CARD_WORD.test(nl < 0 ? after : after.slice(0, nl));
+  return word.test(before.slice(before.lastIndexOf('\n') + 1)) || word.test(nl < 0 ? after : after.slice(0, nl));
 }
 
 /**
@@ -538,9 +594,17 @@ function inUserinfo(text: string, s: number): boolean {
  * so does a written-out escape (afterEscape: `\nchan@`); a
  * run longer than 64 characters, a double dot or a trailing dot is no address at all, nor
  * is a URL's userinfo (inUserinfo: `https://user:pass@host.example.com`).
+ *
+ * With `sign` `%40`, addresses percent-encoded in links and logs (`mailto:chan%40acme.com.hk`,
+ * `?email=chan.tm%40example.com&x=1`): the same, but that the local part starts after an
+ * escape of a character no address holds (afterUrlEscape: `mailto%3Achan%40...`), not in
+ * a URL's userinfo once decoded (inEncodedUserinfo), and the value is the address decoded (`chan%2Btm%40acme.hk` is `chan+tm@acme.hk`), so that
+ * it hashes as the address written out does. A local part whose escapes do not decode is
+ * no address.
  */
-function scanEmails(text: string, push: Push): void {
-  let at = text.indexOf('@');
+function scanEmails(text: string, push: Push, sign: '@' | '%40' = '@'): void {
+  const encoded = sign !== '@';
+  let at = text.indexOf(sign);
   while (at >= 0) {
     let s = at;
     let eq = false;
@@ -556,22 +620,59 @@ function scanEmails(text: string, push: Push): void {
     let next = at + 1;
     if (s > 0 && text.charCodeAt(s - 1) === 92) s = afterEscape(text, s, at);
     if (eq) s = afterKey(text, s, at);
+    if (encoded) s = afterUrlEscape(text, s, at);
     // leading dots and `=` are punctuation (`see...chan@`, `key==chan@`)
     for (let c = text.charCodeAt(s); s < at && (c === 46 || c === 61); c = text.charCodeAt(++s));
-    if (at - s <= MAX_LOCAL && !inUserinfo(text, s)) {
-      const local = text.slice(s, at);
+    const local = encoded ? decodeLocal(text.slice(s, at)) : text.slice(s, at);
+    if (local !== undefined && local.length <= MAX_LOCAL && !(encoded ? inEncodedUserinfo(text, s) : inUserinfo(text, s))) {
       if (local.length > 0 && !local.endsWith('.') && !local.includes('..')) {
-        DOMAIN_RE.lastIndex = at + 1;
+        DOMAIN_RE.lastIndex = at + sign.length;
         const d = DOMAIN_RE.exec(text);
         if (d !== null && d[0].length <= MAX_DOMAIN) {
-          const end = at + 1 + d[0].length;
+          const end = at + sign.length + d[0].length;
           const raw = text.slice(s, end);
-          push('email', s, end, raw, raw.toLowerCase());
+          push('email', s, end, raw, (encoded ? `${local}@${d[0]}` : raw).toLowerCase());
           next = end;
         }
       }
     }
-    at = text.indexOf('@', next);
+    at = text.indexOf(sign, next);
+  }
+}
+
+/**
+ * Where a percent-encoded local part read back from `%40` over [s, at) starts: after its
+ * last escape of an ASCII character that no local part holds (`%3A` `:`, `%2F` `/`, `%3D`
+ * `=`, `%3F` `?`, `%26` `&`, `%20`, `%22`, `%3C`: a double-encoded link's, `url=mailto%3Achan%40`),
+ * so that the key or scheme before it is not taken for the address's. An encoded `+`
+ * (`%2B`), apostrophe (`%27`) or `%` (`%25`) and the bytes of a letter of another script
+ * (`m%C3%BCller`) are the address's.
+ */
+function afterUrlEscape(text: string, s: number, at: number): number {
+  for (let i = at - 3; i >= s; i--) {
+    if (text.charCodeAt(i) !== 37) continue;
+    const c = parseInt(text.slice(i + 1, i + 3), 16);
+    if (c < 0x80 && !isLocalChar(c) && c !== 39) return i + 3;
+  }
+  return s;
+}
+
+/**
+ * inUserinfo() of a local part read from `%40`, with the escapes of ASCII characters
+ * before it decoded: a link carried in another's query, `?next=http%3A%2F%2Fuser%3Apass%40host.example.com`,
+ * holds a login at a host, not an address.
+ */
+function inEncodedUserinfo(text: string, s: number): boolean {
+  const before = text.slice(Math.max(0, s - 256), s).replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return inUserinfo(before, before.length);
+}
+
+/** A percent-encoded local part decoded (`chan%2Btm` is `chan+tm`); undefined when its escapes do not decode. */
+function decodeLocal(local: string): string | undefined {
+  try {
+    return decodeURIComponent(local);
+  } catch {
+    return undefined;
   }
 }
 
@@ -659,6 +760,8 @@ export function detectAt(text: string, at: readonly Int32Array[]): Detection[] {
   };
   scanIdentifiers(text, at[0]!, push);
   if (text.includes('@')) scanEmails(text, push);
+  scanEmails(text, push, '%40');
+  scanSpacedHkids(text, push);
   scanTopics(text, at, push);
   found.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: Detection[] = [];

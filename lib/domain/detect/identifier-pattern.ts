@@ -35,8 +35,12 @@ export const PHONE_CONTEXT_EN = [
   // a WhatsApp or WeChat id is the number (an `ID` elsewhere is another thing's: `Contact ID`)
   'whatsapp id', 'wechat id',
 ] as const;
-/** Signature labels, upper case and followed by a colon: `M: 9123 4567`, `T: 2345 6789`. */
-const PHONE_CONTEXT_LABEL = String.raw`${WORD_START}[MT][:：]`;
+/**
+ * Signature labels: `M: 9123 4567`, `T: 2345 6789`, `(M) 9123 4567`, `(M): 91234567`, and
+ * `Hp:` / `H/P:` (hand phone, as Hong Kong and Malaysia write it) with its colon: `HP` alone
+ * is the printer maker (`HP LaserJet`, `HP printer 91234567`), and `H/P` alone hire purchase.
+ */
+const PHONE_CONTEXT_LABEL = String.raw`(?:${WORD_START}(?:[MT]|H/?P)[:：]|[(（][MT][)）])`;
 // `電話號碼`, `聯絡電話`, `打電話`, `联系电话` are covered by the shorter words above.
 // `號碼` (number) alone is not a phone word: 訂單號碼 23456789 is an order number.
 
@@ -337,8 +341,18 @@ function group(kind: CandidateKind, pattern: string): string {
 }
 
 const HKID_PATTERN =
-  // one or two letters, either case; check digit in ASCII, square or full-width brackets, or bare
-  String.raw`[A-Za-z]{1,2}\d{6}(?:${SPACE}?[(（][0-9Aa][)）]|${SPACE}?[[［][0-9Aa][\]］]|[0-9Aa]${END})`;
+  // one or two letters, either case; check digit in ASCII, square or full-width brackets,
+  // bare, or after a hyphen (`A123456-3`: detect() wants an HKID word near that one)
+  String.raw`[A-Za-z]{1,2}\d{6}(?:${SPACE}?[(（][0-9Aa][)）]|${SPACE}?[[［][0-9Aa][\]］]|${HYPHEN}?[0-9Aa]${END})`;
+/**
+ * An HKID with a space after its letters, `A 123456 (3)`, `AB 987654(3)`: upper-case
+ * letters (lower-case, `to 123456 (1)` is a word and a number) and the check digit in
+ * ASCII brackets. Not part of ID_RE (the kernel lists no letter that a space follows):
+ * detect() tries it from each `(` after a digit (scanSpacedHkids). Full-width and square
+ * brackets are left out here: finding each `（` or `[` in a text costs a scan more time than
+ * these rare forms are worth.
+ */
+export const SPACED_HKID = String.raw`${notJoined(0, true)}[A-Z]{1,2}${SPACE}\d{6}${SPACE}?\([0-9Aa]\)`;
 /** IBAN groups: one kind of separator (space, dash or dot) throughout. */
 const IBAN_SEPS = [SPACE, HYPHEN, String.raw`\.`] as const;
 const IBAN_PATTERN =
@@ -411,14 +425,15 @@ const RUN_PATTERN =
   String.raw`(?:\d{6}(?:\d{11}[\dXx]|${CN_ID_GROUPS_REST})|1[3-9]\d{9}|4\d{12}(?:\d{3}){0,2}|5[1-5]\d{14}|2[2-7]\d{14}|3[47]\d{13}|35\d{14,17}|62\d{14,17}` +
   String.raw`|6(?:011|4[4-9]\d|5\d\d)\d{12,15}|3(?:0[0-5]\d|095|[689]\d\d)\d{10}(?:\d\d)?|(?:50(?:18|20|38)|5893|6304|67(?:59|6[1-3]))\d{8,15})${END}`;
 /**
- * A separator after a written `+852` / `(852)` or `+86`: SEP's, or a space percent-encoded,
- * `%20`, as a link writes it with its `+` and brackets kept (`tel:+852%209123%204567`,
- * encodeURIComponent's `(852)%209123%204567`, `sms:+86%20138%201234%205678`).
+ * A separator after a written `+852` / `(852)` or `+86`: SEP's, or a space as a link writes
+ * it with its `+` and brackets kept: percent-encoded, `%20` (`tel:+852%209123%204567`,
+ * encodeURIComponent's `(852)%209123%204567`, `sms:+86%20138%201234%205678`), or
+ * form-encoded, `+` (`?phone=+852+9123+4567`; PCT_PATTERN reads it so after `%2B852`).
  */
-const LINK_SEP = String.raw`(?:${SEP}|%20|${NBSP})`;
-// phones with +852 / (852) / (+852) / （852）, +86 / (86) / (+86) / （86）
-const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）)${LINK_SEP}?[2-9]\d{3}${LINK_SEP}?\d{4}${END}`;
-const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）)${LINK_SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [SPACE, HYPHEN, '%20'])})${END}`;
+const LINK_SEP = String.raw`(?:${SEP}|%20|\+|${NBSP})`;
+// phones with +852 / (852) / (+852) / （852） / [+852] / [852], +86 / (86) / (+86) / （86） / [+86] / [86]
+const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）|\[\+?852\])${LINK_SEP}?[2-9]\d{3}${LINK_SEP}?\d{4}${END}`;
+const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）|\[\+?86\])${LINK_SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [SPACE, HYPHEN, '%20', String.raw`\+`])})${END}`;
 
 /**
  * A +852 or +86 number in a link, its `+` percent-encoded as `%2B` (or `%2b`):
@@ -507,7 +522,7 @@ export const ID_RE = new RegExp(
         group('run', RUN_PATTERN),
       ].join('|')})...)`,
     String.raw`86${SEP}1${notJoined(4)}(?<=(?=${group('cnp', CNP_PATTERN)})....)`,
-    String.raw`[+(（][+8](?<=(?=${group('hkpp', HKPP_PATTERN)}|${group('cnpp', CNPP_PATTERN)})..)`,
+    String.raw`[+(（[][+8](?<=(?=${group('hkpp', HKPP_PATTERN)}|${group('cnpp', CNPP_PATTERN)})..)`,
     // a percent-encoded `+` or bracket and a country code: `%2B852`, `%2b86`, `%28852%29`, `(%2B852)` (rare: last)
     String.raw`(?:%2[Bb8]|\(%2)(?<=(?=${group('pct', PCT_PATTERN)})...)`,
   ].join('|'),
