@@ -298,7 +298,7 @@ export function buildProgram(writeErr: (text: string) => void = (text) => proces
   program
     .command('scan')
     .description('scan files and folders for personal and regulated data; prints masked values only')
-    .argument('<paths...>', 'files or folders: .json documents, .csv/.tsv/.tab tables, .xlsx workbooks (every sheet), every other file whose content is text as lines (.txt, .log, .vcf, .eml, .sql, ...); PDF, Office, images, archives and other binary files are skipped')
+    .argument('<paths...>', 'files or folders: .json documents, .csv/.tsv/.tab tables, .xlsx workbooks (every sheet), .eml mails (their parts and attachments), every other file whose content is text as lines (.txt, .log, .sql, ...; .vcf and .ics cards and calendars unfolded); PDF, Office, images, archives and other binary files are skipped')
     .option('--budget-bytes <n>', 'read at most this many bytes of each file (sampling budget)', positiveInteger('--budget-bytes'))
     .option('--threads <n>', 'threads that scan a large scan, this one and workers (default: one fewer than the cores, at least 1; at most four per core; 1: no workers)', positiveInteger('--threads'))
     .action(async (paths: string[], opts: { budgetBytes?: number; threads?: number }, cmd: Command) => {

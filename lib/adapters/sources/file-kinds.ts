@@ -3,15 +3,16 @@
 // (s3-source.ts).
 //
 // - `.json`: a document, string by string; `.xlsx`: a workbook; `.csv`, `.tsv`, `.tab`:
-//   a table, row by row; `.eml`: an e-mail, part by part, decoded (mail-reader.ts; an S3
-//   source reads it as text).
+//   a table, row by row; `.eml`: an e-mail, part by part, decoded (mail-reader.ts), a
+//   local file and an S3 object alike.
 // - Formats that are never text (PDF, Word, older Excel, images, archives, audio and
 //   video, executables, databases, Outlook's .msg and .pst) are not read: the result
 //   says the format is not supported.
 // - Everything else is read as text, in chunks of lines, whatever its name: a contact
-//   export (.vcf), a mail (.eml), a web page, a SQL dump, a configuration file or a log
-//   with no extension holds the same identifiers as a .txt. So are `.xls` and `.doc`: a
-//   web portal's "Export to Excel" writes an HTML table or tab-separated text under that
+//   export (.vcf), a calendar (.ics), a web page, a SQL dump, a configuration file or a
+//   log with no extension holds the same identifiers as a .txt; a contact card or
+//   calendar (a text that starts with BEGIN:VCARD or BEGIN:VCALENDAR) has its folded lines
+//   unfolded first (folded-lines.ts). So are `.xls` and `.doc`: a web portal's "Export to Excel" writes an HTML table or tab-separated text under that
 //   name (and Word a web page); a real binary workbook or document is skipped as binary.
 //   Content that is binary all the same is skipped by the text reader, with why
 //   (lib/domain/text/text-format.ts).

@@ -24,12 +24,14 @@
 //
 // Only where a line end, a quote and the delimiter are each one byte that no other
 // character contains: UTF-8, GB18030 and Big5 (their multi-byte characters never hold
-// 0x0A, 0x22, 0x2C or 0x09). UTF-16, a file read with a byte budget, and every other
-// format (JSON; .xlsx) stay whole.
+// 0x0A, 0x22, 0x2C or 0x09). UTF-16, a file read with a byte budget, a contact card or
+// calendar (folded-lines.ts: its lines go on over line ends), and every other format
+// (JSON; .xlsx) stay whole.
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/text-format.ts';
 import { fileKind, textIsTable } from './file-kinds.ts';
+import { foldedText, isFoldedName } from './folded-lines.ts';
 import { LAYOUT_RECORDS } from './table-layout.ts';
 
 /**
@@ -97,6 +99,8 @@ export async function splittable(file: string, budgetBytes: number | undefined, 
     const format = textFormat(head, false);
     if (kind === 'text' && textIsTable(file, head, false)) kind = 'csv'; // as local-files.ts reads it
     if (format.binary !== undefined || (format.encoding !== 'utf-8' && format.encoding !== 'gb18030' && format.encoding !== 'big5')) return undefined;
+    // a card or calendar is read whole (folded-lines.ts): a content line goes on over lines, and a card may be left open at the end
+    if (kind === 'text' && (isFoldedName(file) || foldedText(new TextDecoder(format.encoding).decode(head.subarray(format.bomLength))))) return undefined;
     if (format.crLineEnds) return undefined; // its parts would be cut at LF, which it has none of
     return { size, encoding: format.encoding, bomLength: format.bomLength, kind };
   } catch {

@@ -10,8 +10,9 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
-import { isJsonName, jsonEscapesRead } from '../../domain/text/json-escapes.ts';
+import { isJsonName } from '../../domain/text/json-escapes.ts';
 import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
+import { TELEGRAM_FIRST_MESSAGE_CHARS, TelegramExport } from './telegram-export.ts';
 import type { CsvProblem, CsvReport } from './csv-reader.ts';
 import { DETECTION_SAMPLE_BYTES } from '../../domain/text/text-format.ts';
 import { fileKind, textIsTable } from './file-kinds.ts';
@@ -19,6 +20,9 @@ import { notRegular, openRegularFile, reasonOf, statRegularFile, toReadError } f
 import type { CsvFilePart, FilePart } from './file-parts.ts';
 import { csvTableRecords, preambleRecord, TableRows } from './table-records.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
+import { chunkRecords } from './text-records.ts';
+import type { LineProblem } from './folded-lines.ts';
+import { maxChunkCharsOf } from './text-chunks.ts';
 
 // The CSV and .xlsx readers (csv-parse, read-excel-file and its zip reader) load with
 // the first such file: a scan of text never pays for them.
@@ -137,7 +141,7 @@ export async function sizeOf(target: string): Promise<number> {
 }
 
 /** A text or CSV report as the file's read; skipped when the reader judged the file binary; its warning (lib/domain/text/text-format.ts) a problem at line 1. */
-function textRead(file: string, format: 'text' | 'csv' | 'tsv' | 'json', report: ReadReport | undefined, problems: readonly CsvProblem[] = []): FileRead {
+function textRead(file: string, format: 'text' | 'csv' | 'tsv' | 'json', report: ReadReport | undefined, problems: readonly (CsvProblem | LineProblem)[] = []): FileRead {
   if (report?.skipped) return { file, status: 'skipped', reason: report.skipped.reason };
   return {
     file,
@@ -162,13 +166,19 @@ async function* textRecords(file: string, group: string, options: FileReadOption
     jsonEscapes: json,
     report: (r) => (report = r),
   });
-  // a part's reader counts its lines from 1: they are moved to the whole file's here, once per chunk
-  const before = part === undefined ? 0 : part.line - 1;
-  for await (const { text, line, repeatedFrom, newlines } of reading) {
-    const record: SourceRecord = { group, sender: '', text, at: { file, line: line + before }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
-    yield json ? jsonEscapesRead(record) : record;
-  }
-  return textRead(file, 'text', report);
+  const problems: LineProblem[] = [];
+  // a part's reader counts its lines from 1: they are moved to the whole file's (a card or calendar is never cut in parts)
+  yield* chunkRecords(reading, {
+    file,
+    group,
+    linesBefore: part === undefined ? 0 : part.line - 1,
+    jsonEscapes: json,
+    folded: part === undefined,
+    maxChunkChars: maxChunkCharsOf(options),
+    cut: () => report?.truncated === true,
+    problems,
+  });
+  return textRead(file, 'text', report, problems);
 }
 
 /** The records of one part of a large text file (file-parts.ts), with the whole file's lines. */
@@ -290,16 +300,22 @@ const NOT_BLANK = /\S/g;
  * deeper than the limit, fails the file with the line and column, never the text: the
  * strings before the error are scanned and their findings kept, the rest of the file is
  * not read (the read says `truncated`). JSON Lines saved as `.json` (jsonShape) are read
- * as a `.jsonl` file is, as text. Beyond JSON_POINTERS_MAX_BYTES, read as text.
+ * as a `.jsonl` file is, as text. A Telegram chat export is read as chat messages
+ * (telegram-export.ts), whatever its size; any other document beyond
+ * JSON_POINTERS_MAX_BYTES as text, once its start has shown it is no such export (as it
+ * was before it was read so, a document not valid JSON there is read as text too).
  */
 async function* jsonRecords(file: string, group: string, options: FileReadOptions): FileRecords {
   const { size } = await statRegularFile(file);
-  if (Math.min(size, options.budgetBytes ?? Infinity) > JSON_POINTERS_MAX_BYTES) return yield* textRecords(file, group, options);
+  const large = Math.min(size, options.budgetBytes ?? Infinity) > JSON_POINTERS_MAX_BYTES;
   let report: ReadReport | undefined;
-  const strings = new JsonStrings({ keyToken: longKeyRedacted, maxKeyChars: JSON_KEY_CHARS, numbers: true });
+  const strings = new JsonStrings({ keyToken: longKeyRedacted, maxKeyChars: JSON_KEY_CHARS, numbers: true, lines: true });
   let out: SourceRecord[] = [];
-  const emit = ({ text, pointer, repeatedFrom }: JsonString) =>
+  const asString = ({ text, pointer, repeatedFrom }: JsonString) =>
     out.push({ group, sender: '', text, at: { file, pointer }, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) });
+  const telegram = new TelegramExport(file, group, (record) => out.push(record), asString);
+  const emit = (s: JsonString) => telegram.take(s);
+  let read = 0; // characters of the document pushed
   const reading = readTextChunks(file, {
     maxChunkChars: options.maxChunkChars,
     ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}),
@@ -324,8 +340,17 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
           return yield* textRecords(file, group, options);
         }
         for (const t of held) strings.push(t, emit);
+        read = heldText.length;
         held = undefined;
-      } else strings.push(text, emit);
+      } else {
+        strings.push(text, emit);
+        read += text.length;
+      }
+      if (read > TELEGRAM_FIRST_MESSAGE_CHARS) telegram.notRecognised();
+      if (large && telegram.recognised === false) {
+        await reading.return(undefined);
+        return yield* textRecords(file, group, options);
+      }
       yield* out;
       out = [];
     }
@@ -333,11 +358,14 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
     // an empty (or blank) .json file holds nothing to find: read, and said so, not failed
     if (blank && !report?.skipped && !report?.truncated) return textRead(file, 'json', report, [{ line: 1, code: 'JSON_EMPTY', message: 'no JSON value: the file is empty or blank' }]);
     if (!report?.skipped && !report?.truncated) strings.end(emit);
+    telegram.end();
     yield* out;
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
-    yield* out; // the strings completed before the error
     await reading.return(undefined);
+    if (large && !telegram.recognised) return yield* textRecords(file, group, options);
+    telegram.end();
+    yield* out; // the strings completed before the error
     return {
       file,
       status: 'failed',

@@ -9,10 +9,11 @@
 // of each mailbox, the decoded subject), `/text` (the plain-text body; else `/html`, the
 // HTML body as text: tags dropped, entities read), `/attachments/N` for an attachment
 // that is text (a contact card, a calendar invitation, a text file; its encoding told as
-// a file's is), read as a table when it is one (a `.csv` or `.tsv` by its name or type:
-// its findings then have the attachment's line, row and column, in a file named
-// `FILE#/attachments/N`), and `/attachments/N/filename` for each attachment's name (`HKID
-// copy A123456(3).jpg`). An attachment that is not text (a PDF, an image, a workbook)
+// a file's is; a card or calendar unfolded: folded-lines.ts), read as a table when it is
+// one (a `.csv` or `.tsv` by its name or type: its findings then have the attachment's
+// line, row and column, in a file named `FILE#/attachments/N`), and
+// `/attachments/N/filename` for each attachment's name (`HKID copy A123456(3).jpg`). The
+// same for a local file and an S3 object (s3-source.ts). An attachment that is not text (a PDF, an image, a workbook)
 // cannot be read here: the read says so, a problem at line 1 naming it by its number and
 // type (an inline image of the body, a logo, is not named).
 // Other headers (Message-ID, Received, DKIM...) are machine identifiers, not people's:
@@ -26,6 +27,7 @@ import { readFile } from 'node:fs/promises';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { textFormat } from '../../domain/text/text-format.ts';
 import { fileKind } from './file-kinds.ts';
+import { foldedFormat, foldedText, foldsMended, unfoldedText, type LineProblem } from './folded-lines.ts';
 
 /** Messages up to this size are parsed (whole, in memory). */
 export const MAIL_MAX_BYTES = 64 * 1024 * 1024;
@@ -94,8 +96,15 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
  * what could not be read. Throws when the file cannot be read or parsed.
  */
 export async function* readMail(file: string, group: string, read: MailRead): AsyncGenerator<SourceRecord> {
+  yield* mailRecords(await readFile(file), file, group, read);
+}
+
+/**
+ * The records of a message (`bytes`, all of it) named `file` (a path, or an S3 object's
+ * address); `read.problems` gets what could not be read. Throws when it cannot be parsed.
+ */
+export async function* mailRecords(bytes: Uint8Array, file: string, group: string, read: MailRead): AsyncGenerator<SourceRecord> {
   const { default: PostalMime } = await import('postal-mime');
-  const bytes = await readFile(file);
   const record = (pointer: string, text: string): SourceRecord => ({ group, sender: '', text, at: { file, pointer } });
   const mail = await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer' });
   if (!mail.from && !mail.to?.length && !mail.subject && !mail.text && !mail.html && mail.attachments.length === 0) {
@@ -118,9 +127,10 @@ export async function* readMail(file: string, group: string, read: MailRead): As
     if (a.filename) yield record(`/attachments/${i}/filename`, a.filename);
     if (a.rfc822DepthExceeded) read.problems.push(`attachment ${i}: a message nested too deep to read`);
     const content = a.content;
-    const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content instanceof ArrayBuffer ? new Uint8Array(content) : new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
+    const raw = typeof content === 'string' ? new TextEncoder().encode(content) : content instanceof ArrayBuffer ? new Uint8Array(content) : new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
     const kind = attachmentKind(a.mimeType, a.filename);
-    const format = textFormat(bytes, true);
+    const format = foldedFormat(raw, true);
+    const bytes = format.encoding === 'utf-8' ? foldsMended(raw) : raw; // a card's or calendar's characters cut by a fold made whole
     if (kind === 'no' || format.binary !== undefined) {
       if (!a.related) read.problems.push(`attachment ${i} (${a.mimeType || 'of no type'}) not read: not text (save it and scan it, or export it as text or CSV)`);
       continue;
@@ -133,6 +143,12 @@ export async function* readMail(file: string, group: string, read: MailRead): As
       const chunks = decodeTextChunks(once(text), format.encoding, { cut: false, ...(format.crLineEnds ? { crLineEnds: true } : {}) });
       const onProblem = ({ line, message }: { line: number; message: string }) => read.problems.push(`attachment ${i}, its line ${line}: ${message}`);
       yield* csvTableRecords(readCsvRows(a.filename || 'attachment.csv', { headerRow: true, text: { chunks, cut: false }, onProblem }), `${file}#/attachments/${i}`, group);
-    } else yield record(`/attachments/${i}`, new TextDecoder(format.encoding).decode(text));
+    } else {
+      // a contact card or a calendar invitation read unfolded (folded-lines.ts)
+      const decoded = new TextDecoder(format.encoding).decode(text);
+      const problems: LineProblem[] = [];
+      yield record(`/attachments/${i}`, foldedText(decoded) ? await unfoldedText(decoded, problems) : decoded);
+      for (const p of problems) read.problems.push(`attachment ${i}, its line ${p.line}: ${p.message}`);
+    }
   }
 }

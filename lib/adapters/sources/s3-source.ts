@@ -7,13 +7,16 @@
 //   (default 64 MiB) or `budgetRecords` objects; the object that crosses the byte
 //   budget is read only up to it (a Range GET), the rest are not read.
 // - Text: the declared encoding, else detected from the first bytes and judged binary
-//   or not exactly as local files are (textFormat), from the body's first chunk.
+//   or not exactly as local files are (foldedFormat: textFormat), from the body's first chunk.
 // - CSV and TSV objects (`.csv`, `.tsv`, `.tab`) are read as tables, as local files are
 //   (csv-reader.ts, table-records.ts): rows with their line, row and column, a `sep=` line,
-//   a sniffed ';', tab or '|', a title above the header; other objects as text in chunks of lines. What
-//   the CSV reader could not read (a record with a quote never closed, one over the record
-//   limit, a bad `sep=` line) is in the coverage's problems, by key and line, as a local
-//   file's read has its problems.
+//   a sniffed ';', tab or '|', a title above the header. `.eml` objects are parsed as local
+//   ones are (mail-reader.ts: each part by a pointer, within MAIL_MAX_BYTES; one the budget
+//   cuts is read as text). Other objects are text in chunks of lines, a contact card's or
+//   calendar's unfolded (text-records.ts). What the readers could not read (a CSV record
+//   with a quote never closed, one over the record limit, a bad `sep=` line, a mail's
+//   attachment that is not text, a card's bad quoted-printable) is in the coverage's
+//   problems, by key and line, as a local file's read has its problems.
 // - Group: the first path segment of the key below the prefix ("hr/2026/a.csv"
 //   -> "hr"), or the key itself when it has no folder.
 // - The client is injected (`{ send }`), so the adapter is tested without S3; on AWS
@@ -25,11 +28,13 @@ import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
-import { textFormat, type Encoding } from '../../domain/text/text-format.ts';
+import type { Encoding } from '../../domain/text/text-format.ts';
 import { fileKind } from './file-kinds.ts';
 import { csvTableRecords } from './table-records.ts';
-import { decodeTextChunks } from './text-chunks.ts';
-import { isJsonName, jsonEscapesRead } from '../../domain/text/json-escapes.ts';
+import { decodeTextChunks, DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
+import { foldedBytes, foldedFormat, MAX_PROBLEMS, type LineProblem } from './folded-lines.ts';
+import { chunkRecords } from './text-records.ts';
+import { isJsonName } from '../../domain/text/json-escapes.ts';
 
 export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;
 
@@ -55,8 +60,8 @@ export interface S3Coverage {
   /** Objects not read, their keys redacted. */
   skipped: { key: string; reason: string }[];
   /**
-   * What CSV/TSV objects' readers could not read (a record rejected and not scanned, a bad
-   * `sep=` line), each at its line of the object, its key redacted: the first
+   * What the objects' readers could not read (a CSV record rejected and not scanned, a bad
+   * `sep=` line, a mail's attachment not read), each at its line of the object, its key redacted: the first
    * DEFAULT_MAX_PROBLEMS (1000) of each object, as a local file's read keeps them.
    */
   problems: { key: string; line: number; message: string }[];
@@ -140,44 +145,66 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
     const file = `s3://${options.bucket}/${object.key}`;
     let read = 0;
     const bytes = bodyBytes(got.Body, left, (n) => (read += n));
-    // The same encoding detection and binary check as local files, on the first chunk.
-    const first = await bytes.next();
-    const head = first.done ? new Uint8Array(0) : first.value;
-    const format = textFormat(head, head.length >= object.size, options.encoding);
-    if (format.binary !== undefined) {
-      await bytes.return(undefined);
-      coverage.bytesRead += read;
-      coverage.skipped.push({ key: redactName(object.key), reason: 'binary content' });
-      continue;
-    }
-    const rest = (async function* () {
-      yield head.subarray(format.bomLength);
-      yield* bytes;
-    })();
-    if (kind === 'table') {
-      const { readCsvRows, DEFAULT_MAX_PROBLEMS } = await import('./csv-reader.ts');
-      // chunks of the size a local file's reader decodes (readCsvRows' maxChunkChars is for the text it decodes itself)
-      const chunks = decodeTextChunks(rest, format.encoding, { cut: partial, crLineEnds: format.crLineEnds });
-      const key = redactName(object.key);
-      let kept = 0;
-      const onProblem = ({ line, message }: { line: number; message: string }): void => {
-        if (kept++ < DEFAULT_MAX_PROBLEMS) coverage.problems.push({ key, line, message });
-        else coverage.problemsOmitted++;
-      };
-      yield* csvTableRecords(readCsvRows(file, { headerRow: true, text: { chunks, cut: partial }, onProblem }), file, group);
+    const key = redactName(object.key);
+    let kept = 0;
+    const onProblem = ({ line, message }: LineProblem): void => {
+      if (kept++ < MAX_PROBLEMS) coverage.problems.push({ key, line, message });
+      else coverage.problemsOmitted++;
+    };
+    const readAll = (): void => {
       coverage.bytesRead += read;
       coverage.records++;
       if (partial || read < object.size) coverage.truncated = true;
+    };
+    if (kind === 'mail' && !partial) {
+      // parsed as a local .eml file is (mail-reader.ts), within the same limit; a larger one is read as text
+      const { mailRecords, MAIL_MAX_BYTES } = await import('./mail-reader.ts');
+      if (object.size <= MAIL_MAX_BYTES) {
+        const body: Uint8Array[] = [];
+        for await (const chunk of bytes) body.push(chunk);
+        const mail = { problems: [] as string[] };
+        try {
+          yield* mailRecords(Buffer.concat(body), file, group, mail);
+        } catch (error) {
+          coverage.bytesRead += read;
+          coverage.skipped.push({ key, reason: `not a readable e-mail: ${(error as Error).message}` });
+          continue;
+        }
+        for (const message of mail.problems) onProblem({ line: 1, message });
+        readAll();
+        continue;
+      }
+    }
+    // The same encoding detection and binary check as local files, on the first chunk.
+    const first = await bytes.next();
+    const head = first.done ? new Uint8Array(0) : first.value;
+    const format = foldedFormat(head, head.length >= object.size, options.encoding);
+    if (format.binary !== undefined) {
+      await bytes.return(undefined);
+      coverage.bytesRead += read;
+      coverage.skipped.push({ key, reason: 'binary content' });
       continue;
     }
-    const json = isJsonName(object.key); // read as text, its `\uXXXX` escapes read (json-escapes.ts)
-    for await (const { text, line, repeatedFrom, newlines } of decodeTextChunks(rest, format.encoding, { cut: partial, jsonEscapes: json, crLineEnds: format.crLineEnds })) {
-      const record: SourceRecord = { group, sender: '', text, at: { file, line }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
-      yield json ? jsonEscapesRead(record) : record;
+    const body = (async function* () {
+      yield head.subarray(format.bomLength);
+      yield* bytes;
+    })();
+    const rest = kind === 'table' ? body : foldedBytes(body, head.subarray(format.bomLength), format.encoding);
+    if (kind === 'table') {
+      const { readCsvRows } = await import('./csv-reader.ts');
+      // chunks of the size a local file's reader decodes (readCsvRows' maxChunkChars is for the text it decodes itself)
+      const chunks = decodeTextChunks(rest, format.encoding, { cut: partial, crLineEnds: format.crLineEnds });
+      yield* csvTableRecords(readCsvRows(file, { headerRow: true, text: { chunks, cut: partial }, onProblem }), file, group);
+      readAll();
+      continue;
     }
-    coverage.bytesRead += read;
-    coverage.records++;
-    if (partial || read < object.size) coverage.truncated = true;
+    // text as a local file's: a card or calendar unfolded, JSON's `\uXXXX` escapes read (text-records.ts)
+    const json = isJsonName(object.key);
+    const problems: LineProblem[] = [];
+    const chunks = decodeTextChunks(rest, format.encoding, { cut: partial, jsonEscapes: json, crLineEnds: format.crLineEnds });
+    yield* chunkRecords(chunks, { file, group, jsonEscapes: json, folded: true, maxChunkChars: DEFAULT_MAX_CHUNK_CHARS, cut: () => partial, problems });
+    problems.forEach(onProblem);
+    readAll();
   }
   return coverage;
 }

@@ -217,11 +217,25 @@ async function* lineAligned(bytes: AsyncIterable<Uint8Array>, maxBytes: number):
   if (heldBytes > 0) yield held.length === 1 ? held[0]! : Buffer.concat(held, heldBytes);
 }
 
+/**
+ * Where a line longer than a chunk of `maxChunkChars` is cut (`end`: not inside a surrogate
+ * pair, nor, with `jsonEscapes`, a `\uXXXX` escape), and where the next piece starts again
+ * (`overlapStart`: the overlap of the contract at the top of this file).
+ */
+export function pieceCut(text: string, maxChunkChars: number, jsonEscapes?: boolean): { end: number; overlapStart: number } {
+  let end = maxChunkChars;
+  if (isHighSurrogate(text.charCodeAt(end - 1))) end--;
+  if (jsonEscapes) end = outsideEscape(text, end);
+  let overlapStart = end - Math.min(CHUNK_OVERLAP, maxChunkChars >> 2);
+  if (isLowSurrogate(text.charCodeAt(overlapStart))) overlapStart++;
+  if (jsonEscapes) overlapStart = outsideEscape(text, overlapStart);
+  return { end, overlapStart };
+}
+
 /** Decode `bytes` (BOM already skipped) into chunks that keep the contract at the top of this file. */
 export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encoding: Encoding, options: DecodeOptions = {}): AsyncGenerator<TextChunk> {
   if (options.crLineEnds && LINE_SAFE.has(encoding)) bytes = crAsLf(bytes);
   const maxChunkChars = maxChunkCharsOf(options);
-  const overlapChars = Math.min(CHUNK_OVERLAP, maxChunkChars >> 2);
   const decoder = new TextDecoder(encoding, { ignoreBOM: true });
   const literal = LITERAL_FFFD[encoding];
   let prevTail: Uint8Array = new Uint8Array(0);
@@ -263,12 +277,7 @@ export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encodi
         pendingOverlap = 0;
         pendingContinued = false;
       } else {
-        let end = maxChunkChars;
-        if (isHighSurrogate(pending.charCodeAt(end - 1))) end--;
-        if (options.jsonEscapes) end = outsideEscape(pending, end);
-        let overlapStart = end - overlapChars;
-        if (isLowSurrogate(pending.charCodeAt(overlapStart))) overlapStart++;
-        if (options.jsonEscapes) overlapStart = outsideEscape(pending, overlapStart);
+        const { end, overlapStart } = pieceCut(pending, maxChunkChars, options.jsonEscapes);
         yield { ...take(pending.slice(0, end), pendingContinued, pendingOverlap), repeatedFrom: overlapStart };
         pending = pending.slice(overlapStart);
         pendingOverlap = end - overlapStart;

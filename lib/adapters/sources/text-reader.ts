@@ -4,8 +4,9 @@
 // budget and a report of what was covered. The chunks keep the contract in
 // text-chunks.ts; detectors (lib/domain/detect/detect.ts) consume them.
 import type { FileHandle } from 'node:fs/promises';
-import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/text-format.ts';
+import { DETECTION_SAMPLE_BYTES, type Encoding } from '../../domain/text/text-format.ts';
 import { openRegularFile, toReadError } from './read-error.ts';
+import { foldedBytes, foldedFormat } from './folded-lines.ts';
 import { decodeTextChunks, maxChunkCharsOf, type DecodeReport, type TextChunk } from './text-chunks.ts';
 
 export interface ReadReport extends DecodeReport {
@@ -119,7 +120,7 @@ export async function* readTextChunks(path: string, options: ReadTextOptions = {
     } catch (err) {
       throw toReadError(path, err);
     }
-    const format = textFormat(head.subarray(0, headLength), headLength >= bytesTotal, options.encoding);
+    const format = foldedFormat(head.subarray(0, headLength), headLength >= bytesTotal, options.encoding);
     encoding = format.encoding;
     warning = format.warning;
     if (format.binary !== undefined) {
@@ -131,8 +132,9 @@ export async function* readTextChunks(path: string, options: ReadTextOptions = {
 
     const start = format.bomLength;
     bytesRead = Math.min(start, limit);
-    // The bytes after the BOM, up to the budget, counted as they are read.
-    const bytes = rangeBytes(path, fh, start, limit, highWaterMark, (n) => (bytesRead += n));
+    // The bytes after the BOM, up to the budget, counted as they are read (a card's or
+    // calendar's characters cut by a fold made whole: folded-lines.ts).
+    const bytes = foldedBytes(rangeBytes(path, fh, start, limit, highWaterMark, (n) => (bytesRead += n)), head.subarray(start, headLength), encoding);
     yield* decodeTextChunks(bytes, encoding, { maxChunkChars, cut: limit < bytesTotal, jsonEscapes: options.jsonEscapes, crLineEnds: format.crLineEnds, report: (r) => (decoded = r) });
     finished = true;
   } catch (err) {

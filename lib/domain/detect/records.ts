@@ -65,8 +65,12 @@ export interface SourceRecord {
    */
   repeatedFrom?: number;
   /**
-   * Where each '\n' of `text` stands, ascending, when the reader has them at hand (a text
-   * file's chunks): a detection's line is then looked up, not counted again in the text.
+   * Where the file's lines break in `text`, ascending, when the reader has them at hand: a
+   * detection's line is then `at.line` plus those before it, not counted again in the text.
+   * A text file's chunk gives each '\n' of its text, and an unfolded card or calendar each
+   * line end folded away too (folded-lines.ts); a text joined from JSON strings
+   * (telegram-export.ts) the last offset before each line passed between its pieces (as
+   * often as lines were passed), and none for a newline written `\n` inside a string.
    */
   newlines?: ArrayLike<number>;
   /**

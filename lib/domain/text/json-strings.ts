@@ -18,6 +18,8 @@
 //   per RFC 6901.
 //   Pointers are built once per container and shared (string concatenation), so a
 //   deep document does not make them cost more per string.
+// - A key comes out marked `key`; with `lines`, each string (or number) also says the
+//   line it starts on, counted as the text goes (each newline looked at once).
 import { memoised } from './memo.ts';
 
 export interface JsonString {
@@ -25,6 +27,10 @@ export interface JsonString {
   pointer: string;
   /** Set on a piece of a long string: the next piece starts again with `text.slice(repeatedFrom)`. */
   repeatedFrom?: number;
+  /** Set on an object's key (its pointer is that of the key's value). */
+  key?: true;
+  /** With the `lines` option: the 1-based line of the string's opening quote (or the number's first digit). */
+  line?: number;
 }
 
 export interface JsonStringsOptions {
@@ -38,6 +44,8 @@ export interface JsonStringsOptions {
    * text is the token itself, so a number past 2^53 loses no digit.
    */
   numbers?: boolean;
+  /** Give each string the line it starts on (JsonString.line). */
+  lines?: boolean;
 }
 
 /** Not JSON, or beyond a limit: where, and why. */
@@ -54,7 +62,9 @@ export class JsonSyntaxError extends Error {
 
 export const DEFAULT_MAX_JSON_DEPTH = 1000;
 export const DEFAULT_MAX_JSON_STRING_CHARS = 1 << 20;
-const OVERLAP = 1024;
+/** What a long string's next piece repeats of the one before. */
+export const JSON_STRING_OVERLAP = 1024;
+const OVERLAP = JSON_STRING_OVERLAP;
 /** Longest number or literal: a longer one is not a value anyone wrote. */
 const MAX_TOKEN_CHARS = 4096;
 
@@ -98,6 +108,7 @@ export class JsonStrings {
   private readonly maxStringChars: number;
   private readonly maxKeyChars: number;
   private readonly numbers: boolean;
+  private readonly lines: boolean;
   /** A key's pointer token, remembered (memo.ts): the same keys come back in every object of an array. */
   private readonly token: (key: string) => string;
 
@@ -117,12 +128,21 @@ export class JsonStrings {
   private searchFrom = 0;
   private carry = '';
   private pieces = 0;
+  private stringLine = 0;
+
+  // With `lines`: buf[countedTo] is on line countedLine; nextNewline is the first '\n' at
+  // or after countedTo, or -1 when there is none in buf[countedTo, lookedTo).
+  private countedTo = 0;
+  private countedLine = 1;
+  private nextNewline = -1;
+  private lookedTo = 0;
 
   constructor(options: JsonStringsOptions = {}) {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
     this.maxStringChars = Math.max(options.maxStringChars ?? DEFAULT_MAX_JSON_STRING_CHARS, 4 * OVERLAP);
     this.maxKeyChars = options.maxKeyChars ?? 256;
     this.numbers = options.numbers ?? false;
+    this.lines = options.lines ?? false;
     const token = options.keyToken ?? ((k: string) => k);
     this.token = memoised((key) => {
       // Transformed whole, then cut: a cut first could leave half an identifier for a redaction to miss.
@@ -155,6 +175,27 @@ export class JsonStrings {
     this.pos -= keep;
     this.stringStart -= keep;
     this.searchFrom -= keep;
+    // lines are counted again from buf[0], whose line advance() has just counted
+    this.countedTo = this.lookedTo = 0;
+    this.countedLine = this.line;
+    this.nextNewline = -1;
+  }
+
+  /** The line of buf[at], for `at` at or after the last asked for (since the last compact). */
+  private lineOf(at: number): number {
+    for (;;) {
+      if (this.nextNewline === -1) {
+        if (this.lookedTo >= this.buf.length) break;
+        this.nextNewline = this.buf.indexOf('\n', Math.max(this.lookedTo, this.countedTo));
+        this.lookedTo = this.buf.length;
+        if (this.nextNewline === -1) break;
+      }
+      if (this.nextNewline >= at) break;
+      this.countedLine++;
+      this.countedTo = this.lookedTo = this.nextNewline + 1;
+      this.nextNewline = -1;
+    }
+    return this.countedLine;
   }
 
   /** Moves the line and column of buf[0] past buf[0, n). */
@@ -276,7 +317,7 @@ export class JsonStrings {
     if (token !== 'true' && token !== 'false' && token !== 'null') {
       NUMBER.lastIndex = 0;
       if (!NUMBER.exec(token) || NUMBER.lastIndex !== token.length) this.fail(pos, 'not a valid number or literal');
-      if (this.numbers && token.length >= 8 && WHOLE.test(token)) emit({ text: token, pointer: this.here() });
+      if (this.numbers && token.length >= 8 && WHOLE.test(token)) emit(this.lines ? { text: token, pointer: this.here(), line: this.lineOf(pos) } : { text: token, pointer: this.here() });
     }
     this.pos = end;
     this.afterValue();
@@ -289,6 +330,7 @@ export class JsonStrings {
     this.stringStart = this.searchFrom = this.pos + 1;
     this.carry = '';
     this.pieces = 0;
+    if (this.lines) this.stringLine = this.lineOf(this.pos);
   }
 
   /** Reads on in the current string; false when more text is needed. */
@@ -359,13 +401,20 @@ export class JsonStrings {
       pointer = `${top.pointer}/${top.key}`;
     } else pointer = this.here();
     if (last) {
-      if (text !== '') emit({ text, pointer });
+      if (text !== '') emit(this.marked({ text, pointer }));
       return;
     }
     let from = Math.max(0, text.length - OVERLAP);
     if (from > 0 && isHighSurrogate(text.charCodeAt(from - 1))) from--;
     this.carry = text.slice(from);
-    emit({ text, pointer, repeatedFrom: from });
+    emit(this.marked({ text, pointer, repeatedFrom: from }));
+  }
+
+  /** A string of the current string, marked as a key and with its line when so. */
+  private marked(s: JsonString): JsonString {
+    if (this.stringIsKey) s.key = true;
+    if (this.lines) s.line = this.stringLine;
+    return s;
   }
 
   /** JSON escapes decoded, by the engine's own parser; an invalid one fails with where it is. */
