@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { htmlText } from '../lib/adapters/sources/mail-reader.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
+import { MIXED_MAIL as MIXED } from './support/mail-fixtures.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 const dir = tempDir('scan-mail-');
@@ -16,38 +17,10 @@ const put = (name: string, text: string): string => {
   writeFileSync(file, text);
   return file;
 };
-const b64 = (s: string) => Buffer.from(s).toString('base64');
 const where = (f: { file: string; pointer?: string; line?: number; row?: number; column?: string }) =>
   `${path.relative(dir, f.file)}${f.pointer ?? ''}${f.line !== undefined ? `:${f.line}` : ''}${f.row !== undefined ? ` row ${f.row}` : ''}${f.column !== undefined ? ` [${f.column}]` : ''}`;
 
-const MIXED = [
-  `From: =?UTF-8?B?${b64('陳大文')}?= <tm.chan@example.com>`,
-  'To: hr@example.com, "Lee, Siu Ming" <lee.siuming@acme.com.hk>',
-  'Subject: =?UTF-8?Q?HKID_B123456=286=29?=',
-  'Message-ID: <CAF=abc123@mail.gmail.com>',
-  'MIME-Version: 1.0',
-  'Content-Type: multipart/mixed; boundary="XX"',
-  '',
-  '--XX',
-  'Content-Type: text/plain; charset=UTF-8',
-  'Content-Transfer-Encoding: base64',
-  '',
-  b64('手機是 9123 4567，身份證 A123456(3)\nthanks\n'),
-  '--XX',
-  'Content-Type: text/csv; name="staff.csv"',
-  'Content-Disposition: attachment; filename="staff.csv"',
-  'Content-Transfer-Encoding: base64',
-  '',
-  b64('name,mobile\nChan,91234567\n'),
-  '--XX',
-  'Content-Type: application/pdf; name="HKID copy A123456(3).pdf"',
-  'Content-Disposition: attachment; filename="HKID copy A123456(3).pdf"',
-  'Content-Transfer-Encoding: base64',
-  '',
-  b64('%PDF-1.4 \u0000\u0001 binary'),
-  '--XX--',
-  '',
-].join('\r\n');
+
 
 describe('an .eml file', () => {
   it('is read decoded: headers, a base64 body, a CSV attachment as a table, an attachment\'s name; a PDF attachment is named as not read', async () => {

@@ -10,37 +10,8 @@ import { readS3Prefix } from '../lib/adapters/sources/s3-source.ts';
 import { detectRecords, type SourceRecord } from '../lib/domain/detect/records.ts';
 import type { Detection } from '../lib/domain/detect/detect.ts';
 import { FakeS3 } from './support/fake-s3.ts';
+import { MIXED_MAIL as MAIL } from './support/mail-fixtures.ts';
 import { tempDir } from './support/temp-dir.ts';
-
-const b64 = (s: string) => Buffer.from(s).toString('base64');
-const MAIL = [
-  `From: =?UTF-8?B?${b64('陳大文')}?= <tm.chan@example.com>`,
-  'To: hr@example.com',
-  'Subject: =?UTF-8?Q?HKID_B123456=286=29?=',
-  'Message-ID: <CAF=abc123@mail.gmail.com>',
-  'MIME-Version: 1.0',
-  'Content-Type: multipart/mixed; boundary="XX"',
-  '',
-  '--XX',
-  'Content-Type: text/plain; charset=UTF-8',
-  'Content-Transfer-Encoding: base64',
-  '',
-  b64('手機是 9123 4567，身份證 A123456(3)\n'),
-  '--XX',
-  'Content-Type: text/csv; name="staff.csv"',
-  'Content-Disposition: attachment; filename="staff.csv"',
-  'Content-Transfer-Encoding: base64',
-  '',
-  b64('name,mobile\nChan,91234567\n'),
-  '--XX',
-  'Content-Type: application/pdf; name="scan.pdf"',
-  'Content-Disposition: attachment; filename="scan.pdf"',
-  'Content-Transfer-Encoding: base64',
-  '',
-  b64('%PDF-1.4 \u0000\u0001 binary'),
-  '--XX--',
-  '',
-].join('\r\n');
 
 const CARD = ['BEGIN:VCARD', 'VERSION:3.0', 'NOTE:HKID: A1234', ' 56(3), Mobile: 9123 45', ' 67', ''].join('\r\n'); // no END:VCARD
 
@@ -67,10 +38,12 @@ describe('an .eml object in an S3 source', () => {
     expect(found).toEqual([
       'FILE/mail.eml/from email',
       'FILE/mail.eml/to/0 email',
+      'FILE/mail.eml/to/1 email',
       'FILE/mail.eml/subject hk_id',
       'FILE/mail.eml/text hk_phone',
       'FILE/mail.eml/text hk_id',
       'FILE/mail.eml#/attachments/0:2 row 1 hk_phone',
+      'FILE/mail.eml/attachments/1/filename hk_id',
     ]);
     expect(coverage.problems).toEqual(expected.problems);
     expect(coverage.problems).toEqual([{ key: 'mail.eml', line: 1, message: 'attachment 1 (application/pdf) not read: not text (save it and scan it, or export it as text or CSV)' }]);
@@ -84,7 +57,7 @@ describe('an .eml object in an S3 source', () => {
     expect(s3.gets).toEqual([{ key: 'mail.eml', range: 'bytes=0-299' }]);
     expect(coverage).toMatchObject({ truncated: true, bytesRead: 300 });
     // the headers as written (the Message-ID read as an address, as in any text), the base64 body not decoded
-    expect(found).toEqual(['FILE/mail.eml:1 email', 'FILE/mail.eml:2 email', 'FILE/mail.eml:4 email']);
+    expect(found).toEqual(['FILE/mail.eml:1 email', 'FILE/mail.eml:2 email', 'FILE/mail.eml:2 email', 'FILE/mail.eml:4 email']);
   });
 });
 
