@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { csvParts, fileParts, PART_BYTES, splittable, type FilePart } from '../adapters/sources/file-parts.ts';
 import { filesUnder } from '../adapters/sources/local-files.ts';
+import { MAX_PROBLEMS } from '../adapters/sources/problems.ts';
 import type { FindingType } from '../domain/detect/detect.ts';
 import { fileResult, type FileResult, type Finding, type ScanOptions, type ScanSummary } from '../usecases/scan/scan-files.ts';
 import type { FileRead } from '../usecases/ports.ts';
@@ -80,8 +81,6 @@ async function* units(paths: readonly string[], budgetBytes: number | undefined,
   }
 }
 
-/** CSV problems kept per file (csv-reader.ts), the parts' together. */
-const PROBLEMS_KEPT = 1000;
 
 /** A split file's parts read as one: bytes, replaced sequences, findings and CSV problems added up; failed when a part failed. */
 function merge(into: FileResult | undefined, part: FileResult): FileResult {
@@ -90,7 +89,7 @@ function merge(into: FileResult | undefined, part: FileResult): FileResult {
   if (part.status !== 'scanned') return { ...part, file: into.file, findings: into.findings + part.findings };
   // the keys in the order one read of the whole file gives them (its JSON is the same)
   const { problems: _problems, findings: _findings, ...read } = into;
-  const problems = [...(into.problems ?? []), ...(part.problems ?? [])].slice(0, PROBLEMS_KEPT);
+  const problems = [...(into.problems ?? []), ...(part.problems ?? [])].slice(0, MAX_PROBLEMS); // kept as one read of the whole file keeps them
   return {
     ...read,
     bytesRead: (into.bytesRead ?? 0) + (part.bytesRead ?? 0),

@@ -88,6 +88,7 @@ import type { Encoding } from '../../domain/text/encoding.ts';
 import { ownCopy } from '../../domain/text/own-copy.ts';
 import { fastDelimiter, scanCsvRecords } from './csv-fast-records.ts';
 import type { CsvFilePart } from './file-parts.ts';
+import { MAX_PROBLEMS } from './problems.ts';
 import { delimiterFor, headerDecided, headerIndex, recordShape, rowCount, sepLine, SNIFF_CHARS, tableDelimiter, tableRule, type RecordShape } from './table-layout.ts';
 import { CHUNK_OVERLAP, DEFAULT_MAX_CHUNK_CHARS, isLowSurrogate, type TextChunk } from './text-chunks.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
@@ -182,7 +183,7 @@ export interface CsvReadOptions {
 
 export const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
 /** Problems kept in a file's report, at most (the rest are counted). */
-export const DEFAULT_MAX_PROBLEMS = 1000;
+export const DEFAULT_MAX_PROBLEMS = MAX_PROBLEMS;
 /** Excel's own limit (column XFD). */
 export const DEFAULT_MAX_COLUMNS = 16_384;
 

@@ -25,12 +25,9 @@
 import path from 'node:path';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { textFormat, type Encoding, type TextFormat } from '../../domain/text/text-format.ts';
+import { MAX_PROBLEMS, type LineProblem } from './problems.ts';
 import { pieceCut, type TextChunk } from './text-chunks.ts';
 
-export interface LineProblem {
-  line: number;
-  message: string;
-}
 
 /** Names of card and calendar files: read so when their text starts as one (foldedText). */
 const FOLDED_NAMES = new Set(['.vcf', '.vcard', '.ics', '.ifb']);
@@ -129,8 +126,6 @@ export function foldedBytes(bytes: AsyncIterable<Uint8Array>, head: Uint8Array, 
   return encoding === 'utf-8' && foldedStart(head) ? foldSplitsMended(bytes) : bytes;
 }
 
-/** Problems kept per file or object, as csv-reader.ts's DEFAULT_MAX_PROBLEMS (not imported from there: that would load the CSV parser with any text). */
-export const MAX_PROBLEMS = 1000;
 /** A property's name and parameters are looked for in this much of a line; past it, the line is plain text. */
 const HEAD_MAX_CHARS = 4096;
 

@@ -21,7 +21,7 @@ import type { CsvFilePart, FilePart } from './file-parts.ts';
 import { csvTableRecords, preambleRecord, TableRows } from './table-records.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
 import { chunkRecords } from './text-records.ts';
-import type { LineProblem } from './folded-lines.ts';
+import type { LineProblem } from './problems.ts';
 import { maxChunkCharsOf } from './text-chunks.ts';
 
 // The CSV and .xlsx readers (csv-parse, read-excel-file and its zip reader) load with

@@ -27,7 +27,8 @@ import { readFile } from 'node:fs/promises';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { textFormat } from '../../domain/text/text-format.ts';
 import { fileKind } from './file-kinds.ts';
-import { foldedFormat, foldedText, foldsMended, unfoldedText, type LineProblem } from './folded-lines.ts';
+import { foldedFormat, foldedText, foldsMended, unfoldedText } from './folded-lines.ts';
+import type { LineProblem } from './problems.ts';
 
 /** Messages up to this size are parsed (whole, in memory). */
 export const MAIL_MAX_BYTES = 64 * 1024 * 1024;

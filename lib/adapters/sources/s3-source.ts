@@ -32,7 +32,8 @@ import type { Encoding } from '../../domain/text/text-format.ts';
 import { fileKind } from './file-kinds.ts';
 import { csvTableRecords } from './table-records.ts';
 import { decodeTextChunks, DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
-import { foldedBytes, foldedFormat, MAX_PROBLEMS, type LineProblem } from './folded-lines.ts';
+import { foldedBytes, foldedFormat } from './folded-lines.ts';
+import { MAX_PROBLEMS, type LineProblem } from './problems.ts';
 import { chunkRecords } from './text-records.ts';
 import { isJsonName } from '../../domain/text/json-escapes.ts';
 
@@ -62,7 +63,7 @@ export interface S3Coverage {
   /**
    * What the objects' readers could not read (a CSV record rejected and not scanned, a bad
    * `sep=` line, a mail's attachment not read), each at its line of the object, its key redacted: the first
-   * DEFAULT_MAX_PROBLEMS (1000) of each object, as a local file's read keeps them.
+   * MAX_PROBLEMS (problems.ts) of each object, as a local file's read keeps them.
    */
   problems: { key: string; line: number; message: string }[];
   /** Problems beyond those kept, counted. */

@@ -3,7 +3,8 @@
 // read (json-escapes.ts), any other text's chunks as they come.
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { jsonEscapesRead } from '../../domain/text/json-escapes.ts';
-import { foldedText, isFoldedName, unfoldedRecords, type LineProblem } from './folded-lines.ts';
+import { foldedText, isFoldedName, unfoldedRecords } from './folded-lines.ts';
+import type { LineProblem } from './problems.ts';
 import type { TextChunk } from './text-chunks.ts';
 
 export interface TextRecordsOptions {
