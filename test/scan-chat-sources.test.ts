@@ -159,8 +159,8 @@ describe('readChatTable', () => {
     );
     const got = await all(readChatTable(file));
     expect(got).toEqual<ChatMessage[]>([
-      { group: '財務群', sender: '陳小姐', time: '2026-11-03T09:15:22', text: '請核對 HKID A123456(3)\n謝謝', at: { file, row: 1, line: 2 } },
-      { group: '財務群', sender: '李先生', time: '2026-11-03T15:05:00', text: '收到', at: { file, row: 2, line: 4 } },
+      { group: '財務群', sender: '陳小姐', time: '2026-11-03T09:15:22', text: '請核對 HKID A123456(3)\n謝謝', at: { file, row: 1, line: 2 }, senderAt: { file, row: 1, line: 2, column: '發送人' } },
+      { group: '財務群', sender: '李先生', time: '2026-11-03T15:05:00', text: '收到', at: { file, row: 2, line: 4 }, senderAt: { file, row: 2, line: 4, column: '發送人' } },
     ]);
   });
 
@@ -168,8 +168,8 @@ describe('readChatTable', () => {
     const file = await put('audit-en.tsv', 'Sent At\tFrom\tMessage\n03/11/2026 09:15\tPeter Wong\tCall 9123 4567\n1793667600\tMary\thello\n');
     const got = await all(readChatTable(file));
     expect(got).toEqual<ChatMessage[]>([
-      { group: 'audit-en', sender: 'Peter Wong', time: '2026-11-03T09:15:00', text: 'Call 9123 4567', at: { file, row: 1, line: 2 } },
-      { group: 'audit-en', sender: 'Mary', time: '2026-11-03T01:00:00.000Z', text: 'hello', at: { file, row: 2, line: 3 } },
+      { group: 'audit-en', sender: 'Peter Wong', time: '2026-11-03T09:15:00', text: 'Call 9123 4567', at: { file, row: 1, line: 2 }, senderAt: { file, row: 1, line: 2, column: 'From' } },
+      { group: 'audit-en', sender: 'Mary', time: '2026-11-03T01:00:00.000Z', text: 'hello', at: { file, row: 2, line: 3 }, senderAt: { file, row: 2, line: 3, column: 'From' } },
     ]);
   });
 
@@ -178,9 +178,9 @@ describe('readChatTable', () => {
     const problems: unknown[] = [];
     const got = await all(readChatTable(file, { report: (r) => problems.push(...r.problems) }));
     expect(got).toEqual<ChatMessage[]>([
-      { group: 'broken', sender: 'Ada', time: '2026-11-03T09:15:00', text: 'ok', at: { file, row: 1, line: 2 } },
+      { group: 'broken', sender: 'Ada', time: '2026-11-03T09:15:00', text: 'ok', at: { file, row: 1, line: 2 }, senderAt: { file, row: 1, line: 2, column: 'sender' } },
       { group: 'broken', sender: '', text: '"2026-11-03 09:16,Bob,HKID A123456(3)', at: { file, line: 3 } },
-      { group: 'broken', sender: 'Cy', time: '2026-11-03T09:17:00', text: 'bye', at: { file, row: 2, line: 4 } },
+      { group: 'broken', sender: 'Cy', time: '2026-11-03T09:17:00', text: 'bye', at: { file, row: 2, line: 4 }, senderAt: { file, row: 2, line: 4, column: 'sender' } },
     ]);
     expect(problems).toEqual([expect.objectContaining({ line: 3, code: 'CSV_QUOTE_NOT_CLOSED' })]);
   });
@@ -195,8 +195,8 @@ describe('readChatTable', () => {
     ]).toFile(file);
     const got = await all(readChatTable(file));
     expect(got).toEqual<ChatMessage[]>([
-      { group: 'HR群', sender: '张伟', time: '2026-11-03T09:15:00', text: '身份证 11010519491231002X', at: { file, row: 1 } },
-      { group: 'HR群', sender: 'Peter', time: '2026-11-03T10:00:00', text: '13812345678', at: { file, row: 2 } },
+      { group: 'HR群', sender: '张伟', time: '2026-11-03T09:15:00', text: '身份证 11010519491231002X', at: { file, row: 1 }, senderAt: { file, row: 1, column: '发送人' } },
+      { group: 'HR群', sender: 'Peter', time: '2026-11-03T10:00:00', text: '13812345678', at: { file, row: 2 }, senderAt: { file, row: 2, column: '发送人' } },
     ]);
     expect(await all(readXlsxRows(file, { budgetRecords: 1 }))).toEqual([
       { row: 1, sheetRow: 2, cells: { 发送人: '张伟', 发送时间: '2026-11-03T09:15:00', 群名称: 'HR群', 消息内容: '身份证 11010519491231002X' } },
@@ -207,7 +207,7 @@ describe('readChatTable', () => {
     const file = await put('odd.csv', 'Who,When,Room,Msg\nAlice,2026-11-03 08:00,Frontline,Shift swap?\n');
     const got = await all(readChatTable(file, { columns: { sender: 'Who', time: 'When', group: 'Room', content: 'Msg' } }));
     expect(got).toEqual<ChatMessage[]>([
-      { group: 'Frontline', sender: 'Alice', time: '2026-11-03T08:00:00', text: 'Shift swap?', at: { file, row: 1, line: 2 } },
+      { group: 'Frontline', sender: 'Alice', time: '2026-11-03T08:00:00', text: 'Shift swap?', at: { file, row: 1, line: 2 }, senderAt: { file, row: 1, line: 2, column: 'Who' } },
     ]);
   });
 

@@ -93,8 +93,8 @@ describe('a Telegram chat export (result.json)', () => {
     const got = await records(file);
     const messages = got.filter((r) => r.at.pointer?.endsWith('/text'));
     expect(messages.map(({ newlines: _n, ...r }) => r)).toEqual([
-      { group: 'HR 群組', sender: 'Peter Wong', time: '2026-11-03T09:15:22', text: 'Mobile: 9123 4567 HKID A123456(3)', at: { file, line: lineOf(text, '"Mobile: "'), pointer: '/messages/1/text' } },
-      { group: 'HR 群組', sender: 'Mary Chan', time: '2026-11-03T09:16:00', text: 'my card, and my mail chan@acme.hk', at: { file, line: lineOf(text, 'my card, and'), pointer: '/messages/2/text' } },
+      { group: 'HR 群組', sender: 'Peter Wong', time: '2026-11-03T09:15:22', text: 'Mobile: 9123 4567 HKID A123456(3)', at: { file, line: lineOf(text, '"Mobile: "'), pointer: '/messages/1/text' }, senderAt: { file, line: lineOf(text, '"from": "Peter Wong"'), pointer: '/messages/1/from' } },
+      { group: 'HR 群組', sender: 'Mary Chan', time: '2026-11-03T09:16:00', text: 'my card, and my mail chan@acme.hk', at: { file, line: lineOf(text, 'my card, and'), pointer: '/messages/2/text' }, senderAt: { file, line: lineOf(text, '"from": "Mary Chan"'), pointer: '/messages/2/from' } },
     ]);
     // the other strings of a message carry its group, sender and time; text_entities, keys and bookkeeping are not read
     expect(got.find((r) => r.at.pointer === '/messages/2/contact_information/phone_number')).toMatchObject({ group: 'HR 群組', sender: 'Mary Chan', time: '2026-11-03T09:16:00', text: '61234567' });

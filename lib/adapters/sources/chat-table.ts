@@ -191,6 +191,7 @@ export async function* readChatTable(file: string, options: ChatTableOptions = {
       text,
       at,
     };
+    if (message.sender !== '') message.senderAt = { ...at, column: columns.sender! }; // its own cell, scanned once per group (records.ts)
     const time = columns.time !== undefined ? r.cells[columns.time] : undefined;
     if (time !== undefined && time.trim() !== '') message.time = normalizeTime(time, dayFirst);
     yield message;

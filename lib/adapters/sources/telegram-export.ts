@@ -15,7 +15,8 @@
 //   {"type": "phone", "text": "9123 4567"}]`): its pieces are joined in order, so a label
 //   and its number are read together, as one chat message: group the chat's `name` (else
 //   the file's group), sender `from` (a service message's `actor`; else `from_id` or
-//   `actor_id`), as the Slack reader takes its sender, not scanned; time `date` (local,
+//   `actor_id`), as the Slack reader takes its sender, scanned the first time it speaks in
+//   the chat (records.ts), at its own pointer and line (`senderAt`); time `date` (local,
 //   no zone, as written) in ISO-8601; `at.pointer` the text's (`/messages/12/text`),
 //   `at.line` the line its first piece starts on, and `newlines` where the file's lines
 //   break between pieces, so a finding has the line its own piece is on (a "\n" inside
@@ -31,9 +32,15 @@
 //   long JSON string does; another string of the message in the middle of such a text
 //   (Telegram writes none: a message holds at most 4,096 characters), or pieces spread
 //   over more than MAX_TEXT_CHARS lines, end the record there.
-import type { SourceRecord } from '../../domain/detect/records.ts';
+import type { Location, SourceRecord } from '../../domain/detect/records.ts';
 import { DEFAULT_MAX_JSON_STRING_CHARS, JSON_STRING_OVERLAP, type JsonString } from '../../domain/text/json-strings.ts';
 import { normalizeTime, type ChatMessage } from './chat-message.ts';
+
+/** The record's sender's place: `from`'s, else `from_id`'s (its sender is scanned once per chat: records.ts). */
+function senderOf(m: Message, record: SourceRecord): void {
+  const at = m.sender ? m.senderAt : m.senderIdAt;
+  if (at !== undefined) record.senderAt = at;
+}
 
 /** A message's pointer (`/messages/12`, `/chats/list/3/messages/12`), its chat's (`''`, `/chats/list/3`) in group 1. */
 const MESSAGE_AT = /^((?:\/(?:chats|left_chats)\/list\/\d+)?)\/messages\/\d+/;
@@ -43,7 +50,7 @@ const CHAT_NAME_AT = /^((?:\/(?:chats|left_chats)\/list\/\d+)?)\/name$/;
 const TEXT_PIECE = /^text(?:\/\d+(?:\/text)?)?$/;
 /** An entity's type (`text/2/type`: bold, phone): markup, not content. */
 const ENTITY_TYPE = /^text\/\d+\/type$/;
-/** What a message says of itself, and Telegram's own words for what it holds: its sender and time are read from these, and none is scanned. */
+/** What a message says of itself, and Telegram's own words for what it holds: its sender and time are read from these, and none is scanned as a string (the sender is, as a sender). */
 const BOOKKEEPING = new Set(['id', 'type', 'date', 'date_unixtime', 'edited', 'edited_unixtime', 'from', 'from_id', 'actor', 'actor_id', 'action', 'media_type', 'mime_type']);
 /** The keys the first message must have (with its `type`) for its document to be an export, as bits. */
 const NEEDED_KEYS: ReadonlyMap<string, number> = new Map([['id', 1], ['date', 2], ['text', 4]]);
@@ -68,6 +75,9 @@ interface Message {
   group: string;
   sender: string;
   senderId: string;
+  /** Where `from` (`actor`) is written, else `from_id` (`actor_id`). */
+  senderAt?: Location;
+  senderIdAt?: Location;
   time?: string;
   /** Its text read so far (since the last piece out), where the file's lines break in it, and the line of its start and end. */
   text: string;
@@ -198,15 +208,20 @@ export class TelegramExport {
     if (TEXT_PIECE.test(rest)) return this.addText(m, s);
     if (ENTITY_TYPE.test(rest) || rest.startsWith('text_entities/')) return;
     if (BOOKKEEPING.has(rest)) {
-      if (rest === 'from' || rest === 'actor') m.sender = s.text;
-      else if (rest === 'from_id' || rest === 'actor_id') m.senderId = s.text;
+      if (rest === 'from' || rest === 'actor') [m.sender, m.senderAt] = [s.text, this.where(s)];
+      else if (rest === 'from_id' || rest === 'actor_id') [m.senderId, m.senderIdAt] = [s.text, this.where(s)];
       else if (rest === 'date') m.time = normalizeTime(s.text);
       return;
     }
     if (m.continuing) this.textOut(m); // the records of a long text go on one after the other
     const record = this.record(s, m.group, m.sender || m.senderId);
+    senderOf(m, record);
     if (m.time !== undefined) record.time = m.time;
     this.out(record);
+  }
+
+  private where({ line, pointer }: JsonString): Location {
+    return { file: this.file, line: line ?? 0, pointer };
   }
 
   /** A string as a record of its own (a JSON string's, with its line). */
@@ -233,6 +248,7 @@ export class TelegramExport {
   private textOut(m: Message, more = false): void {
     if (m.text === '') return;
     const message: ChatMessage = { group: m.group, sender: m.sender || m.senderId, text: m.text, at: { file: this.file, line: m.line, pointer: `${m.at}/text` }, newlines: m.newlines };
+    senderOf(m, message);
     if (m.time !== undefined) message.time = m.time;
     m.continuing = more;
     if (!more) {

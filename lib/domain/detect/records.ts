@@ -48,8 +48,14 @@ export interface Location {
 export interface SourceRecord {
   /** The group, channel or folder it belongs to. */
   group: string;
-  /** Who wrote it; '' when the source does not say. */
+  /** Who wrote it; '' when the source does not say. Scanned the first time it speaks in its group (detectRecords). */
   sender: string;
+  /**
+   * Where the sender is written, when the reader knows it and it is not where `at` says
+   * (a chat table's sender column, Telegram's `from`); else a sender's finding has `at`'s
+   * file and line.
+   */
+  senderAt?: Location;
   /** ISO-8601 when the reader could read it, else as written. */
   time?: string;
   /** May hold many lines: a finding's line is `at.line` plus the newlines before it. */
@@ -135,6 +141,7 @@ export type OnDetection = (record: SourceRecord, d: Detection, line: number | un
  * want of the phone word before or after it.
  */
 export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, onDetection: OnDetection): Promise<R> {
+  const senders = new SendersSeen();
   // whether this record goes on with the text of the one before (a long JSON string's
   // next piece): its start is not its string's
   let continued = false;
@@ -144,6 +151,7 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
     for (;;) {
       const next = await records.next();
       if (next.done) return next.value;
+      if (next.value.sender !== '' && senders.first(next.value.group, next.value.sender)) detectSender(next.value, onDetection);
       if (next.value.table !== undefined) {
         detectTable(next.value, next.value.table, onDetection);
         continued = false;
@@ -181,6 +189,48 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
     await records.return?.();
     throw error;
   }
+}
+
+/**
+ * Senders at most told apart per scan (a source's, or a `compliance scan`'s): past them a
+ * new sender is not scanned, so that a file naming a new sender in every message cannot
+ * grow memory without bound.
+ */
+export const MAX_SENDERS = 100_000;
+
+/** The senders seen so far, by group. */
+class SendersSeen {
+  private readonly byGroup = new Map<string, Set<string>>();
+  private count = 0;
+
+  /** Whether `sender` speaks in `group` for the first time (and is still to be scanned). */
+  first(group: string, sender: string): boolean {
+    let seen = this.byGroup.get(group);
+    if (seen?.has(sender) || this.count >= MAX_SENDERS) return false;
+    if (seen === undefined) this.byGroup.set(group, (seen = new Set()));
+    seen.add(sender);
+    this.count++;
+    return true;
+  }
+}
+
+/**
+ * A chat's sender, scanned the first time it speaks in its group: WhatsApp names a
+ * contact not in the phone's address book by its number (`+852 9123 4567: ...`), and a
+ * chat table's sender column may hold numbers or e-mail addresses. Its findings come with
+ * a record of the sender alone, where the reader says it is written (`senderAt`), else at
+ * the message's file and line. Once per group, not per message: it is one person's, and
+ * a data map counts who is there, not how often they spoke.
+ */
+function detectSender(record: SourceRecord, onDetection: OnDetection): void {
+  const text = record.sender;
+  let { found, read } = detectText(text);
+  if (found.length === 0) return;
+  if (read !== text) found = asWritten(text, found);
+  const at: Location = record.senderAt ?? { file: record.at.file, ...(record.at.line !== undefined ? { line: record.at.line } : {}) };
+  const own: SourceRecord = { group: record.group, sender: text, text, at };
+  if (record.time !== undefined) own.time = record.time;
+  for (const d of found) onDetection(own, d, at.line);
 }
 
 /**
