@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../lib/domain/detect/records.ts';
 import { JSON_POINTERS_MAX_BYTES, readFileRecords } from '../lib/adapters/sources/local-files.ts';
+import { JsonStrings, type JsonString } from '../lib/domain/text/json-strings.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { tempDir } from './support/temp-dir.ts';
@@ -235,5 +236,26 @@ describe('a Telegram chat export (result.json)', () => {
     // nor one that starts as an export does but holds no such message
     const like = JSON.stringify({ name: 'x', type: 'y', messages: [{ id: 1, type: 'note', date: '2026-11-03', text: ['Mobile: ', '9123 4567'] }, { text: 'HKID A123456(3)' }] });
     expect((await scan(put('like.json', like))).findings.map((f) => [f.type, f.pointer, f.line])).toEqual([['hk_id', '/messages/1/text', undefined]]);
+  });
+
+  it('a control character written `\\xXX`, as Telegram writes one (not JSON), is read as that character, not a failed file', async () => {
+    const text = telegramJson(SINGLE_CHAT).replace('Mobile: ', '\\x0bMobile: ');
+    expect(text).toContain('"\\x0bMobile: "');
+    const result = await scan(put('control.json', text));
+    expect(result.files[0]).toMatchObject({ status: 'scanned', format: 'json', truncated: false });
+    expect(result.findings.filter((f) => f.pointer === '/messages/1/text').map((f) => f.type)).toEqual(['hk_phone', 'hk_id']);
+  });
+
+  it('`\\xXX` is decoded wherever a long string is cut in pieces, and an escaped backslash before `x41` stays one', () => {
+    const strings = (doc: string, maxStringChars: number): string => {
+      const out: JsonString[] = [];
+      const reader = new JsonStrings({ maxStringChars });
+      reader.push(doc, (s) => out.push(s));
+      reader.end((s) => out.push(s));
+      // each piece after the first repeats the end of the one before from its repeatedFrom
+      return out.reduce((all, s, i) => (i === 0 ? s.text : all + s.text.slice(out[i - 1]!.text.length - out[i - 1]!.repeatedFrom!)), '');
+    };
+    const body = `${'a'.repeat(20)}\\x41${'b'.repeat(20)}\\\\x41`;
+    for (let max = 17; max <= 30; max++) expect(strings(`["${body}"]`, max), String(max)).toBe(`${'a'.repeat(20)}A${'b'.repeat(20)}\\x41`);
   });
 });

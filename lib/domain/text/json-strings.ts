@@ -4,7 +4,8 @@
 // shape. Pure: the caller feeds text (lib/adapters/sources/json-reader.ts reads a file).
 //
 // - The document is checked as it goes (RFC 8259: one value, strings without raw
-//   control characters, valid escapes, numbers and literals as written there); the
+//   control characters, valid escapes, numbers and literals as written there; but for
+//   `\xXX`, read as `\u00XX`: LENIENT_X); the
 //   first error throws a JsonSyntaxError that says where (line and column, 1-based;
 //   a column counts UTF-16 code units) and what was expected, never the text.
 // - Nesting deeper than `maxDepth` (default 1000) is an error too: the walk keeps its
@@ -93,6 +94,12 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 /** A number or literal runs to the next whitespace, separator or bracket. */
 const TOKEN = /[^ \t\n\r,:\]\}\[\{"]*/y;
 const CONTROL = /[\u0000-\u001f]/;
+/**
+ * `\xXX`, as Telegram Desktop's export writes a control character in a message (not JSON:
+ * read as `\u00XX` rather than failing the file at the first one); an escaped backslash
+ * is matched as a whole, so `\\x41` stays a backslash and `x41`.
+ */
+const LENIENT_X = /\\(?:\\|x([0-9a-fA-F]{2}))/g;
 /** A number written as digits alone (no sign, fraction or exponent): what could be an identifier's. */
 const WHOLE = /^[0-9]+$/;
 const QUOTE_OR_BACKSLASH = /["\\]/g;
@@ -377,7 +384,8 @@ export class JsonStrings {
       let run = 1;
       while (i - run >= this.stringStart && buf.charCodeAt(i - run) === 0x5c) run++;
       if (run % 2 === 0) break; // the backslash at i ends an escaped backslash
-      const length = buf.charCodeAt(i + 1) === 0x75 ? 6 : 2;
+      const e = buf.charCodeAt(i + 1);
+      const length = e === 0x75 ? 6 : e === 0x78 ? 4 : 2; // \uXXXX, \xXX (LENIENT_X), else \n and the like
       return i + length > limit ? i : limit;
     }
     return isHighSurrogate(buf.charCodeAt(limit - 1)) ? limit - 1 : limit;
@@ -417,11 +425,19 @@ export class JsonStrings {
     return s;
   }
 
-  /** JSON escapes decoded, by the engine's own parser; an invalid one fails with where it is. */
+  /** JSON escapes decoded, by the engine's own parser (and `\xXX`: LENIENT_X); an invalid one fails with where it is. */
   private unescape(raw: string, start: number): string {
     try {
       return JSON.parse(`"${raw}"`) as string;
     } catch {
+      const lenient = raw.replace(LENIENT_X, (escape, hex: string | undefined) => (hex === undefined ? escape : `\\u00${hex}`));
+      if (lenient !== raw) {
+        try {
+          return JSON.parse(`"${lenient}"`) as string;
+        } catch {
+          // reported below, by the text as written
+        }
+      }
       for (let i = 0; i < raw.length; i++) {
         const c = raw.charCodeAt(i);
         if (c < 0x20) this.fail(start + i, 'a control character inside a string (not allowed in JSON)');
