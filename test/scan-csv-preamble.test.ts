@@ -80,7 +80,7 @@ describe('a title above the header row of a CSV file', () => {
     writeFileSync(file, 'DingTalk export: HR group\nsender,time,content\nAmy,2026-11-03 09:15,Call me 9123 4567\n');
     const got = [];
     for await (const m of readChatTable(file)) got.push(m);
-    expect(got).toEqual([{ group: 'chat', sender: 'Amy', time: '2026-11-03T09:15:00', text: 'Call me 9123 4567', at: { file, row: 1, line: 3 } }]);
+    expect(got).toEqual([{ group: 'chat', sender: 'Amy', time: '2026-11-03T09:15:00', text: 'Call me 9123 4567', at: { file, row: 1, line: 3 }, senderAt: { file, row: 1, line: 3, column: 'sender' } }]);
   });
 });
 
@@ -115,7 +115,7 @@ describe('tables without a preamble read as before', () => {
 });
 
 /** Records of `w` filled cells, leading and not like data (a title, a label and a value, a header). */
-const widths = (ws: readonly number[]): RecordShape[] => ws.map((filled) => ({ filled, leading: true, dataLike: false, cells: filled, named: false }));
+const widths = (ws: readonly number[]): RecordShape[] => ws.map((filled) => ({ filled, leading: true, dataLike: false, cells: filled, names: 0 }));
 /** The shapes of CSV lines (split at commas). */
 const shapes = (lines: readonly string[]): RecordShape[] => lines.map((l) => recordShape(l.split(',')));
 
@@ -158,12 +158,12 @@ describe('the preamble rule (headerIndex: the shapes of the first records)', () 
   });
 
   it('a record\'s shape: filled cells, whether they lead, whether one looks like data', () => {
-    expect(recordShape(['Report', '', ' ', ''])).toEqual({ filled: 1, leading: true, dataLike: false, cells: 4, named: false });
-    expect(recordShape(['Name', '', '', 'Phone', ''])).toEqual({ filled: 2, leading: false, dataLike: false, cells: 5, named: true });
-    expect(recordShape(['', '', ''])).toEqual({ filled: 0, leading: true, dataLike: false, cells: 3, named: false });
-    expect(recordShape(['Chan', null, '9123 4567'])).toEqual({ filled: 2, leading: false, dataLike: true, cells: 3, named: false });
-    expect(recordShape(['姓名', '電話'])).toMatchObject({ named: true });
-    expect(recordShape(['see you', ' Chan'])).toMatchObject({ named: false });
+    expect(recordShape(['Report', '', ' ', ''])).toEqual({ filled: 1, leading: true, dataLike: false, cells: 4, names: 0 });
+    expect(recordShape(['Name', '', '', 'Phone', ''])).toEqual({ filled: 2, leading: false, dataLike: false, cells: 5, names: 2 });
+    expect(recordShape(['', '', ''])).toEqual({ filled: 0, leading: true, dataLike: false, cells: 3, names: 0 });
+    expect(recordShape(['Chan', null, '9123 4567'])).toEqual({ filled: 2, leading: false, dataLike: true, cells: 3, names: 0 });
+    expect(recordShape(['姓名', '電話'])).toMatchObject({ names: 2 });
+    expect(recordShape(['see you', ' Chan'])).toMatchObject({ names: 0 });
     expect(recordShape(['ho@example.hk'])).toMatchObject({ dataLike: true });
     expect(recordShape(['2026-11-30'])).toMatchObject({ dataLike: true });
     expect(recordShape(['9123-4567'])).toMatchObject({ dataLike: true });

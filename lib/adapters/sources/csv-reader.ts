@@ -628,6 +628,9 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
 
   // A record that is read as a row (or the header, the first), its cells within maxColumns.
   let justHeader = false; // the header was the last record placed
+  // a count of rows (`(2 rows)`), held: it is no row when it is the table's last record (as
+  // psql ends its output), a row like any other when a record follows it
+  let heldCount: { record: string[]; line: number } | undefined;
   const placeRecord = (record: string[], line: number): void => {
     if (header === undefined) {
       header = uniqueHeaderNames(record);
@@ -642,12 +645,21 @@ export async function* readCsvRows(file: string, options: CsvReadOptions = {}): 
       }
       return;
     }
-    // a rule under the header and a count of rows (psql's output: table-layout.ts) are no rows
+    // a rule under the header and a last count of rows (psql's output: table-layout.ts) are no rows
     const first = justHeader;
     justHeader = false;
-    if ((first && tableRule(record)) || rowCount(record)) return;
+    if (heldCount !== undefined) {
+      const held = heldCount;
+      heldCount = undefined;
+      placeRow(held.record, held.line);
+    }
+    if (first && tableRule(record)) return;
+    if (rowCount(record)) heldCount = { record, line };
+    else placeRow(record, line);
+  };
+  const placeRow = (record: string[], line: number): void => {
     // each name beyond the header made once, the first time a row reaches it
-    for (let i = names.length; i < record.length; i++) names.push(cellName(header, headerNames, i));
+    for (let i = names.length; i < record.length; i++) names.push(cellName(header!, headerNames, i));
     rows++;
     if (outCells.length === 0) outRow = rows;
     outCells.push(record);

@@ -32,15 +32,16 @@
 // cells over groups of columns: `Personal details,,,Contact,,` over
 // `Name,HKID,DOB,Phone,Email,Address`): it is sparse, at most half as many filled cells as
 // the header and no more cells, not like data and, unlike a title, may have gaps; the
-// header under it names a column the scan knows (namedColumn), has at least 3 filled cells,
-// and the rows after it share its width. Its names are the columns' names, not prefixed
+// header under it names two or more columns the scan knows (namedColumn: a product list's
+// `Nokia 3310,Blue,Mobile,...` under `Item,,Ref,,,` names one, and is data), has at least 3
+// filled cells, and the rows after it share its width. Its names are the columns' names, not prefixed
 // with the group's (`Contact / Phone` would make a phone column of every column under a
 // `Contact` group, and no known name of `Personal details / Name`). Records above a group
 // row are title-like, as above.
-// A record that looks like a header of two columns (`name,city`: two filled cells, one a
-// known column's name, no value like data) is no label and its value above a header that
-// names no column the scan knows: over rows wider than it (`Chan,Hong Kong,Central,Clerk`),
-// it stays the header, and the cells beyond it are read as `column_N`.
+// A label and its value above the header stay a preamble whatever they say (`Name,CHAN TAI
+// MAN` above a bank statement's `Date,Description,...`): so a header of two names over
+// wider rows (`name,city` over `Chan,Hong Kong,Central,Clerk`) is taken for one, and the
+// first row for the header.
 // Otherwise the first record is the header, as it always was.
 // The preamble's records are not rows; the readers still give their text to be scanned
 // (table-records.ts: preambleRecord).
@@ -49,8 +50,10 @@
 // (psql's aligned output: `name | phone`, `------+-------`, rows, `(2 rows)`) has a rule
 // under the header and a count of rows after them; neither is a data row, so that rows are
 // numbered from the first one of data. The rule is the record right after the header whose
-// filled cells are each a run of 3 or more `-`, `=`, `+` or `:` (Markdown's `|---|:--|`
-// too); the count a record of one cell `(N row)` or `(N rows)`.
+// cells are each a run of 3 or more `-`, `=`, `+` or `:`, but for empty first and last ones
+// (Markdown's `|---|:--|`; a row of one `---` placeholder among empty cells is a row); the
+// count a record of one cell `(N row)` or `(N rows)` that is the table's last (one with
+// records after it is a row: the part cutter counts it so too, file-parts.ts).
 //
 // Delimiter (tableDelimiter): which delimiter a file is read with is decided here alone.
 // A first line `sep=X` (Excel's directive, sepLine; any one character but a quote or a
@@ -81,8 +84,8 @@ export interface RecordShape {
   dataLike: boolean;
   /** Its cells, empty ones included (Excel pads every record of a sheet to the same number). */
   cells: number;
-  /** A filled cell is a column name the scan knows (namedColumn). */
-  named: boolean;
+  /** How many filled cells are column names the scan knows (namedColumn). */
+  names: number;
 }
 
 /** Names of columns the scan reads for themselves (a phone word by isPhoneName, or these), as a two-column header has them. */
@@ -121,16 +124,16 @@ export function recordShape(cells: readonly (string | undefined | null)[]): Reco
   let filled = 0;
   let leading = true;
   let dataLike = false;
-  let named = false;
+  let names = 0;
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i];
     if (!isFilled(c)) continue;
     if (filled !== i) leading = false; // an empty cell before this one
     filled++;
     if (!dataLike && (c.includes('@') || digitRun(c))) dataLike = true;
-    if (!named && namedColumn(c)) named = true;
+    if (namedColumn(c)) names++;
   }
-  return { filled, leading, dataLike, cells: cells.length, named };
+  return { filled, leading, dataLike, cells: cells.length, names };
 }
 
 /** Whether the record may stand before a header of `width` filled cells (a title, a label and its value, a blank line). */
@@ -138,10 +141,7 @@ const preambleFits = (r: RecordShape, width: number): boolean => r.leading && r.
 
 /** Whether the record may be a group row right above `header` (see the top of this file). */
 const groupFits = (r: RecordShape, header: RecordShape): boolean =>
-  r.filled > 0 && !r.dataLike && 2 * r.filled <= header.filled && r.cells <= header.cells && header.named && header.filled >= MIN_HEADER_CELLS;
-
-/** Whether a record of the preamble looks like a header of two columns (`name,city`). */
-const twoNames = (r: RecordShape): boolean => r.filled === 2 && r.named && !r.dataLike;
+  r.filled > 0 && !r.dataLike && 2 * r.filled <= header.filled && r.cells <= header.cells && header.names >= 2 && header.filled >= MIN_HEADER_CELLS;
 
 /**
  * The header's index among a table's first records, given their shapes (up to
@@ -168,14 +168,14 @@ function headerAt(shapes: readonly RecordShape[], h: number, titleLike: boolean)
   const titles = titleLike ? shapes.slice(0, h) : shapes.slice(0, h - 1);
   if (candidate.dataLike || (!titleLike && !groupFits(before, candidate))) return false;
   if (width < MIN_HEADER_CELLS && !(width === 2 && twoColumnHeader(candidate, titles, data))) return false;
-  if (!titles.every((r) => preambleFits(r, width)) || (!candidate.named && titles.some(twoNames))) return false;
+  if (!titles.every((r) => preambleFits(r, width))) return false;
   return data.every((r) => r.filled <= width) && data.some((r) => 2 * r.filled > width);
 }
 
 /** Whether a header candidate of two filled cells may stand under `preamble` (see the top of this file). */
 function twoColumnHeader(candidate: RecordShape, preamble: readonly RecordShape[], data: readonly RecordShape[]): boolean {
   if (!preamble.some((r) => r.filled === 1) || !data.some((r) => r.dataLike)) return false;
-  return candidate.named || preamble.every((r) => r.cells === candidate.cells && r.cells > 2);
+  return candidate.names > 0 || preamble.every((r) => r.cells === candidate.cells && r.cells > 2);
 }
 
 /**
@@ -191,10 +191,11 @@ export function headerDecided(shapes: readonly RecordShape[]): boolean {
 }
 
 /** Whether a record right after the header is a rule under it (`-----+-----`, `|---|---|`: see the top of this file). */
-export const tableRule = (cells: readonly string[]): boolean => cells.some(isFilled) && cells.every((c) => !isFilled(c) || RULE.test(c));
+export const tableRule = (cells: readonly string[]): boolean =>
+  cells.some(isFilled) && cells.every((c, i) => (isFilled(c) ? RULE.test(c) : i === 0 || i === cells.length - 1)); // `|---|` leaves its edges empty, no more
 const RULE = /^\s*[-=+:]{3,}\s*$/;
 
-/** Whether a record after the header is a count of rows (`(2 rows)`, as psql ends its output). */
+/** Whether a record is a count of rows (`(2 rows)`, as psql ends its output): no row when it is the table's last (csv-reader.ts). */
 export const rowCount = (cells: readonly string[]): boolean => cells.length === 1 && ROW_COUNT.test(cells[0]!);
 const ROW_COUNT = /^\s*\(\d+ rows?\)\s*$/;
 
