@@ -309,3 +309,63 @@ describe('a card file larger than the parts the threads scan', () => {
     expect(summary.files).toEqual(one.files);
   });
 });
+
+describe('cards and calendars: a value’s kind read unfolded, vCalendar 1.0, nesting, bounded folds', () => {
+  /** Each detection as [line, type], and the largest `newlines` of a record read. */
+  const detected = async (file: string, maxChunkChars?: number) => {
+    let mostLines = 0;
+    const records = (async function* () {
+      const reading = readFileRecords(file, 'g', maxChunkChars ? { maxChunkChars } : {});
+      for (let next = await reading.next(); ; next = await reading.next()) {
+        if (next.done) return next.value;
+        mostLines = Math.max(mostLines, next.value.newlines?.length ?? 0);
+        yield next.value;
+      }
+    })();
+    const got: [number, string][] = [];
+    const read = await detectRecords(records, (_, d, line) => got.push([line!, d.type]));
+    return { got, mostLines, problems: read.problems ?? [] };
+  };
+
+  it('a PHOTO as a data: URI is left out when a fold cuts it before `;base64,`', async () => {
+    const base64 = '/9j/4AAQ+4111111111111111+AAQSk'; // digits a card's check would take
+    const card = ['BEGIN:VCARD', 'VERSION:4.0', 'FN:Chan', 'PHOTO;MEDIATYPE=image/jpeg:data:image/jp', ` eg;base64,${base64}`, 'NOTE:HKID A123456(3)', 'END:VCARD', ''].join('\r\n');
+    expect((await detected(put('photo-fold.vcf', card))).got).toEqual([[6, 'hk_id']]);
+    // the same URI unfolded, and one that is no base64, as before
+    expect((await detected(put('photo-whole.vcf', card.replace('jp\r\n eg', 'jpeg')))).got).toEqual([[5, 'hk_id']]);
+    expect((await detected(put('note-data.vcf', card.replace(';base64,', ',')))).got).toEqual([[5, 'payment_card'], [6, 'hk_id']]);
+  });
+
+  it('a vCalendar 1.0 (.vcs) keeps a fold’s space, as a vCard 2.1 does: the words either side stay apart', async () => {
+    const vcs = ['BEGIN:VCALENDAR', 'VERSION:1.0', 'BEGIN:VEVENT', 'DESCRIPTION:Staff HKID', ' A123456(3) mobile', ' 91234567', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    expect(await detected(put('event.vcs', vcs))).toMatchObject({ got: [[5, 'hk_id'], [6, 'hk_phone']], problems: [] });
+    // .vcs is a calendar's name: one that is no calendar is said to be read as plain text
+    expect((await detected(put('other.vcs', 'Staff HKID A123456(3)\n'))).problems).toEqual([
+      { line: 1, message: 'not a vCard or iCalendar (it does not start with BEGIN:VCARD or BEGIN:VCALENDAR): read as plain text, its lines not unfolded' },
+    ]);
+  });
+
+  it('a component left open inside another is named at its BEGIN line, not taken for the calendar left open', async () => {
+    const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'SUMMARY:x', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    expect((await detected(put('alarm.ics', ics))).problems).toEqual([{ line: 5, message: 'BEGIN:VALARM has no END:VALARM: END:VEVENT (line 7) came first' }]);
+    const closed = ics.replace('ACTION:DISPLAY', 'ACTION:DISPLAY\r\nEND:VALARM');
+    expect((await detected(put('alarm-closed.ics', closed))).problems).toEqual([]);
+  });
+
+  it('millions of empty folds in one content line (after its colon, or before it) keep a record’s line ends within a chunk', { timeout: 60_000 }, async () => {
+    const folds = 3_000_000;
+    const maxChunkChars = 32 * 1024; // the default
+    const value = put('empty-folds.vcf', `BEGIN:VCARD\nVERSION:3.0\nNOTE:x\n${' \n'.repeat(folds)}  A123456(3)\nEND:VCARD\n`);
+    const after = await detected(value);
+    expect(after.got).toEqual([[folds + 4, 'hk_id']]);
+    expect(after.mostLines).toBeLessThanOrEqual(maxChunkChars);
+    const head = put('empty-folds-head.vcf', `BEGIN:VCARD\nVERSION:3.0\nNO\n${' \n'.repeat(folds)} TE:A123456(3)\nEND:VCARD\n`);
+    const before = await detected(head);
+    expect(before.got).toEqual([[folds + 4, 'hk_id']]);
+    expect(before.mostLines).toBeLessThanOrEqual(maxChunkChars);
+    // a value either side of such a run is found whole when the run is shorter than half a chunk (the cut's overlap keeps it)
+    const small = await detected(put('folds-split.vcf', `BEGIN:VCARD\nVERSION:3.0\nNOTE:HKID A1234\n${' \n'.repeat(300)} 56(3)\nEND:VCARD\n`), 1000);
+    expect(small).toMatchObject({ got: [[3, 'hk_id']] });
+    expect(small.mostLines).toBeLessThanOrEqual(1000);
+  });
+});

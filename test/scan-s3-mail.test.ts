@@ -19,7 +19,7 @@ const CARD = ['BEGIN:VCARD', 'VERSION:3.0', 'NOTE:HKID: A1234', ' 56(3), Mobile:
 const seen = (base: string, out: string[]) => (r: SourceRecord, d: Detection, line: number | undefined) =>
   out.push(`${r.at.file.replace(base, 'FILE/')}${r.at.pointer ?? ''}${line !== undefined ? `:${line}` : ''}${r.at.row !== undefined ? ` row ${r.at.row}` : ''} ${d.type}`);
 
-async function local(name: string, bytes: string) {
+async function local(name: string, bytes: string | Buffer) {
   const dir = tempDir('s3-like-');
   const file = path.join(dir, name);
   writeFileSync(file, bytes);
@@ -71,5 +71,19 @@ describe('a contact card object in an S3 source', () => {
     expect(found).toEqual(['FILE/staff.vcf:3 hk_id', 'FILE/staff.vcf:4 hk_phone']);
     expect(coverage.problems).toEqual(expected.problems.map((p) => ({ ...p, key: 'cards/staff.vcf' })));
     expect(coverage.problems).toEqual([{ key: 'cards/staff.vcf', line: 1, message: 'BEGIN:VCARD has no END:VCARD: the text ends inside it (cut short?)' }]);
+  });
+});
+
+describe('a contact card object whose first network chunk holds less than its BEGIN line (FakeS3 gives 5 bytes, then the rest)', () => {
+  it('is still known for a card: a UTF-8 character a fold cut in two is made whole, as in a local file', async () => {
+    // 身份證 (ID card: the word that makes `A123456-3` an HKID), its 證 (E8 AD 89) cut by a fold after its first byte
+    const card = Buffer.concat([Buffer.from('BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:身份'), Buffer.from([0xe8]), Buffer.from('\r\n '), Buffer.from([0xad, 0x89]), Buffer.from(' A123456-3\r\nEND:VCARD\r\n')]);
+    const s3 = new FakeS3({ 'split.vcf': card });
+    const found: string[] = [];
+    const coverage = await detectRecords(readS3Prefix({ bucket: 'b', client: s3 }), seen('s3://b/', found));
+    const expected = await local('split.vcf', card);
+    expect(found).toEqual(expected.found);
+    expect(found).toEqual(['FILE/split.vcf:4 hk_id']);
+    expect(coverage.problems).toEqual([]);
   });
 });

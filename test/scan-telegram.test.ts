@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../lib/domain/detect/records.ts';
 import { JSON_POINTERS_MAX_BYTES, readFileRecords } from '../lib/adapters/sources/local-files.ts';
 import { JsonStrings, type JsonString } from '../lib/domain/text/json-strings.ts';
+import { TelegramExport } from '../lib/adapters/sources/telegram-export.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { tempDir } from './support/temp-dir.ts';
@@ -257,5 +258,30 @@ describe('a Telegram chat export (result.json)', () => {
     };
     const body = `${'a'.repeat(20)}\\x41${'b'.repeat(20)}\\\\x41`;
     for (let max = 17; max <= 30; max++) expect(strings(`["${body}"]`, max), String(max)).toBe(`${'a'.repeat(20)}A${'b'.repeat(20)}\\x41`);
+  });
+});
+
+describe('telling a Telegram export from another JSON document', () => {
+  /** How many strings of `text` (pushed whole, not ended) the probe has given back as another document's, and whether it has decided. */
+  const probed = (text: string) => {
+    const strings = new JsonStrings({ numbers: true, lines: true });
+    let given = 0;
+    const telegram = new TelegramExport('f.json', 'g', () => {}, () => given++);
+    strings.push(text, (s) => telegram.take(s));
+    return { recognised: telegram.recognised, given };
+  };
+
+  it('a top-level key Telegram does not write, before the first message, ends the probe: the strings are not held', () => {
+    const other = `{"name":"n","x":[${'"a",'.repeat(1000)}`;
+    const { recognised, given } = probed(other);
+    expect(recognised).toBe(false);
+    expect(given).toBeGreaterThan(1000); // each "a" given back as it was read
+  });
+
+  it('the keys Telegram writes before its messages keep it probing (the "all chats" export, one chat’s)', () => {
+    const all = '{"about":"a","personal_information":{"user_id":1,"phone_number":"+852 9123 4567"},"contacts":{"about":"c","list":[]},"frequent_contacts":{"about":"f","list":[]},"chats":{"about":"x","list":[{"name":"Team","type":"private_group","id":1,"messages":[{"id":1,"type":"message","date":"2026-11-03T09:00:00","text":"hi"},{"id":2,"type":"message"';
+    expect(probed(all)).toMatchObject({ recognised: true, given: 0 });
+    const one = '{"name":"Team","type":"private_group","id":1,"messages":[{"id":1,"type":"message","date":"2026-11-03T09:00:00","text":"hi"},{"id":2,"type":"message"';
+    expect(probed(one)).toMatchObject({ recognised: true, given: 0 });
   });
 });

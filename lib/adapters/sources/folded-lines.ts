@@ -6,13 +6,14 @@
 // before the detectors see it:
 //
 // - a line end followed by a space or tab: both are removed (the content line goes on);
-//   in a vCard 2.1 (VERSION:2.1), which folds only where there is white space, the space
-//   or tab is kept;
+//   in a vCard 2.1 or a vCalendar 1.0 (VERSION:2.1, VERSION:1.0), which fold only where
+//   there is white space, the space or tab is kept;
 // - `ENCODING=QUOTED-PRINTABLE` values (vCard 2.1: Android and older phones write every
 //   value not in ASCII so): `=XX` bytes decoded with the property's CHARSET (UTF-8 when it
 //   names none), a `=` at a line's end joining the next line;
 // - binary values (`ENCODING=b` or `BASE64`, `VALUE=BINARY`, a `data:...;base64,` URI: a
-//   PHOTO, a LOGO, an attachment) are left out, their property's name kept: base64 holds
+//   PHOTO, a LOGO, an attachment; the URI's start read unfolded, up to VALUE_START_CHARS)
+//   are left out, their property's name kept: base64 holds
 //   no identifier, only letters and digits that would look like some. vCard 2.1 goes on
 //   with such a value on lines that do not start with a space, up to a blank line: those
 //   are left out too.
@@ -20,8 +21,11 @@
 // Lines stay true: each record's `newlines` says where a line of the file ended, whether
 // the line end was kept or folded away, so a finding's line is the line of the file its
 // value starts on. Text that cannot be read as written (a bad `=XX`, bytes not of the
-// CHARSET, an unknown CHARSET, a card or calendar never ended) is read as well as it can
-// be, and said so in a problem at its line.
+// CHARSET, an unknown CHARSET, a card or calendar never ended, a BEGIN whose END never
+// came before its outer one's) is read as well as it can be, and said so in a problem at
+// its line. Memory stays bounded whatever the folds: a record holds at most `maxChars`
+// line ends (a line of empty folds is cut as a long line is), a name and parameters at
+// most HEAD_MAX_CHARS characters and line ends.
 import path from 'node:path';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { textFormat, type Encoding, type TextFormat } from '../../domain/text/text-format.ts';
@@ -30,7 +34,7 @@ import { pieceCut, type TextChunk } from './text-chunks.ts';
 
 
 /** Names of card and calendar files: read so when their text starts as one (foldedText). */
-const FOLDED_NAMES = new Set(['.vcf', '.vcard', '.ics', '.ifb']);
+const FOLDED_NAMES = new Set(['.vcf', '.vcard', '.ics', '.ifb', '.vcs']);
 
 export function isFoldedName(file: string): boolean {
   return FOLDED_NAMES.has(path.extname(file).toLowerCase());
@@ -96,8 +100,11 @@ async function* foldSplitsMended(bytes: AsyncIterable<Uint8Array>): AsyncGenerat
   }
 }
 
+/** How much of a text's start tells whether it is a card or calendar (foldedFormat, foldedBytes: give them this much, or all). */
+export const FOLDED_HEAD_BYTES = 4096;
+
 /** Whether a text's first bytes (a BOM or none before them) are a card's or calendar's, in UTF-8 or any encoding that writes ASCII as it. */
-const foldedStart = (head: Uint8Array): boolean => foldedText(new TextDecoder().decode(head.subarray(0, 4096)));
+const foldedStart = (head: Uint8Array): boolean => foldedText(new TextDecoder().decode(head.subarray(0, FOLDED_HEAD_BYTES)));
 
 /** `bytes` (all of a text) mended (mendFoldSplits, a copy) when they are a card's or calendar's. */
 export function foldsMended(bytes: Uint8Array): Uint8Array {
@@ -126,8 +133,12 @@ export function foldedBytes(bytes: AsyncIterable<Uint8Array>, head: Uint8Array, 
   return encoding === 'utf-8' && foldedStart(head) ? foldSplitsMended(bytes) : bytes;
 }
 
-/** A property's name and parameters are looked for in this much of a line; past it, the line is plain text. */
+/** A property's name and parameters are looked for in this much of a line (characters, and line ends folded); past it, the line is plain text. */
 const HEAD_MAX_CHARS = 4096;
+/** How much of a value's start (unfolded) tells its kind: a `data:...;base64,` URI's head. */
+const VALUE_START_CHARS = 64;
+/** BEGIN and END matched by name this deep; deeper ones are only counted. */
+const MAX_NESTING = 32;
 
 /** The text read, as records of about a chunk: lines whole, a longer line in pieces that overlap (text-chunks.ts). */
 class Records {
@@ -158,10 +169,10 @@ class Records {
     this.length += text.length;
   }
 
-  /** A line of the file ends here: its line end written, or folded away. */
+  /** A line of the file ends here: its line end written, or folded away. At `maxChars` of them (empty folds), the text so far is a record. */
   lineEnd(): void {
     if (this.length === 0) this.line++;
-    else this.marks.push(this.length - 1);
+    else if (this.marks.push(this.length - 1) >= this.maxChars) this.manyLines();
   }
 
   /** A content line ended here: a record when a chunk's worth (or all, `last`) is held. */
@@ -184,6 +195,17 @@ class Records {
         this.take(end, overlapStart);
       }
     }
+  }
+
+  /**
+   * Records cut off a content line of more line ends than a chunk holds characters: all the
+   * text as a record, the next repeating its end as a long line's pieces do, but starting
+   * past all but half a chunk's line ends (a run of empty folds is not repeated whole).
+   */
+  private manyLines(): void {
+    if (this.boundary > this.overlap) return this.take(this.boundary);
+    const { overlapStart } = pieceCut(this.text(), this.length);
+    this.take(this.length, Math.min(this.length, Math.max(overlapStart, this.marks[this.marks.length - Math.max(1, this.maxChars >> 1)]! + 1)));
   }
 
   private text(): string {
@@ -261,7 +283,7 @@ export async function* unfoldedRecords(
   let line = at.line; // the line of the file being read
   let held: string | undefined; // the last line's end, written once the next line shows it is not folded
   let lineStart = true; // nothing of the current line of the file seen yet
-  let open = false; // a content line has begun
+  let started = false; // a content line has begun
 
   // The content line: until its name and parameters are known, its text (folds removed)
   // and where its lines of the file ended in it.
@@ -280,10 +302,21 @@ export async function* unfoldedRecords(
   let soft = false;
   let badQp = false;
   let afterBinary = false; // the last content line's value was binary (vCard 2.1 goes on with it on lines of its own)
-  let foldsKeepSpace = false; // a vCard 2.1: a fold's space or tab is part of the line
-  // the card or calendar being read: its type and first line, and how deep BEGIN and END are
-  let depth = 0;
-  let object: { type: string; line: number } | undefined;
+  let foldsKeepSpace = false; // a vCard 2.1 or vCalendar 1.0: a fold's space or tab is part of the line
+  // the components open (the card or calendar first): their names and BEGIN lines; past MAX_NESTING, only counted
+  const open: { type: string; line: number }[] = [];
+  let deeper = 0;
+  const begin = (type: string): void => {
+    if (open.length < MAX_NESTING) open.push({ type, line: begun });
+    else deeper++;
+  };
+  /** END:type closes the innermost BEGIN:type; those opened inside it and left open are problems. */
+  const end = (type: string): void => {
+    if (deeper > 0) return void deeper--;
+    const at = open.findLastIndex((o) => o.type === type);
+    if (at < 0) return;
+    for (const inner of open.splice(at).slice(1)) problem(inner.line, `BEGIN:${inner.type} has no END:${inner.type}: END:${type} (line ${begun}) came first`);
+  };
 
   const decodeQp = (text: string, ends: boolean): string => {
     text = carry + text;
@@ -344,18 +377,28 @@ export async function* unfoldedRecords(
       }
     }
     let from = 0;
-    for (const end of [...bufferEnds, buffer.length]) {
+    /** The held text up to `end`: the head as written, the value as read. */
+    const upTo = (end: number, last: boolean): void => {
       const head = Math.min(Math.max(from, valueFrom), end);
       out.write(buffer.slice(from, head));
-      out.write(valueText(buffer.slice(head, end), ends && end === buffer.length));
-      if (end < buffer.length) out.lineEnd();
+      out.write(valueText(buffer.slice(head, end), last));
       from = end;
+    };
+    for (const end of bufferEnds) {
+      upTo(end, false);
+      out.lineEnd();
     }
+    upTo(buffer.length, ends);
     if (value.kind === 'binary') out.flush();
     else out.longLine();
     buffer = '';
     bufferEnds = [];
   }
+
+  /** BEGIN, END and VERSION are read whole (short): the card or calendar they open and close, how it folds. */
+  const readWhole = (): boolean => name === 'BEGIN' || name === 'END' || name === 'VERSION';
+  /** The held content line's value kind, from its head and its value's start as read so far (unfolded). */
+  const kindSoFar = (): Value | undefined => (colon < 0 || readWhole() ? undefined : valueOf(buffer.slice(0, colon), buffer.slice(colon + 1, colon + 1 + VALUE_START_CHARS)));
 
   /** More of the content line, from one line of the file. */
   function add(text: string, ends: boolean): void {
@@ -371,13 +414,11 @@ export async function* unfoldedRecords(
       if (c === 0x22) inQuotes = !inQuotes;
       else if (c === 0x3a && !inQuotes) colon = searched;
     }
-    if (colon >= 0) {
-      const head = buffer.slice(0, colon);
-      name = head.split(';', 1)[0]!.replace(/^[^.]*\./, '').trim().toUpperCase();
-      // BEGIN, END and VERSION are read whole (short): the card or calendar they open and close, how it folds
-      if (name !== 'BEGIN' && name !== 'END' && name !== 'VERSION') release(valueOf(head, buffer.slice(colon + 1, colon + 64)), ends);
-      else if (buffer.length > HEAD_MAX_CHARS) release(undefined, ends);
-    } else if (buffer.length > HEAD_MAX_CHARS) release(undefined, ends);
+    if (colon >= 0 && name === '') name = buffer.slice(0, colon).split(';', 1)[0]!.replace(/^[^.]*\./, '').trim().toUpperCase();
+    const kind = kindSoFar();
+    // a text value goes out once its start shows it is no `data:` URI a fold cut (or the content line ends: endContentLine)
+    if (kind !== undefined && (kind.kind !== 'text' || buffer.length - colon > VALUE_START_CHARS)) release(kind, ends);
+    else if (buffer.length > HEAD_MAX_CHARS) release(kind, ends);
   }
 
   /** The content line ends (the next line of the file is not a continuation of it). */
@@ -390,12 +431,12 @@ export async function* unfoldedRecords(
         bufferEnds = [];
       } else {
         const word = colon < 0 ? '' : buffer.slice(colon + 1).trim().toUpperCase();
-        if (name === 'BEGIN' && depth++ === 0) object = { type: word, line: begun };
+        if (name === 'BEGIN') begin(word);
         if (name === 'BEGIN' && word === 'VCARD') foldsKeepSpace = false;
-        if (name === 'END' && depth > 0 && --depth === 0) object = undefined;
-        if (name === 'VERSION') foldsKeepSpace = word === '2.1';
+        if (name === 'END') end(word);
+        if (name === 'VERSION') foldsKeepSpace = word === '2.1' || word === '1.0';
         afterBinary = false;
-        release(undefined, false);
+        release(kindSoFar(), false);
       }
     } else {
       if (value.kind === 'qp' && !(last && cut())) out.write(checked(decoder!.decode()));
@@ -420,20 +461,20 @@ export async function* unfoldedRecords(
   function lineBegins(first: string | undefined): boolean {
     lineStart = false;
     const folded = first === ' ' || first === '\t';
-    if (open && (soft || folded)) {
+    if (started && (soft || folded)) {
       held = undefined;
-      if (value === undefined) bufferEnds.push(buffer.length);
-      else out.lineEnd();
+      if (value !== undefined) out.lineEnd();
+      else if (bufferEnds.push(buffer.length) > HEAD_MAX_CHARS) release(kindSoFar(), false);
       return !soft && !foldsKeepSpace;
     }
-    if (open) endContentLine(false);
+    if (started) endContentLine(false);
     if (held !== undefined) {
       out.write(held);
       out.lineEnd();
       out.contentLineEnd();
       held = undefined;
     }
-    open = true;
+    started = true;
     begun = line;
     return false;
   }
@@ -466,13 +507,14 @@ export async function* unfoldedRecords(
     }
     yield* taken();
   }
-  if (open) endContentLine(true);
+  if (started) endContentLine(true);
   if (held !== undefined) {
     out.write(held);
     out.lineEnd();
   }
   out.contentLineEnd(true);
   yield* taken();
+  const object = open[0];
   if (object !== undefined && !cut()) problem(object.line, `BEGIN:${object.type} has no END:${object.type}: the text ends inside it (cut short?)`);
 }
 

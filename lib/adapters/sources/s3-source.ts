@@ -7,7 +7,7 @@
 //   (default 64 MiB) or `budgetRecords` objects; the object that crosses the byte
 //   budget is read only up to it (a Range GET), the rest are not read.
 // - Text: the declared encoding, else detected from the first bytes and judged binary
-//   or not exactly as local files are (foldedFormat: textFormat), from the body's first chunk.
+//   or not exactly as local files are (foldedFormat: textFormat), from the body's start.
 // - CSV and TSV objects (`.csv`, `.tsv`, `.tab`) are read as tables, as local files are
 //   (csv-reader.ts, table-records.ts): rows with their line, row and column, a `sep=` line,
 //   a sniffed ';', tab or '|', a title above the header. `.eml` objects are parsed as local
@@ -28,11 +28,11 @@ import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
-import type { Encoding } from '../../domain/text/text-format.ts';
+import { textFormat, type Encoding } from '../../domain/text/text-format.ts';
 import { fileKind } from './file-kinds.ts';
 import { csvTableRecords } from './table-records.ts';
 import { decodeTextChunks, DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
-import { foldedBytes, foldedFormat } from './folded-lines.ts';
+import { FOLDED_HEAD_BYTES, foldedBytes, foldedFormat } from './folded-lines.ts';
 import { MAX_PROBLEMS, type LineProblem } from './problems.ts';
 import { chunkRecords } from './text-records.ts';
 import { isJsonName } from '../../domain/text/json-escapes.ts';
@@ -176,9 +176,16 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
         continue;
       }
     }
-    // The same encoding detection and binary check as local files, on the first chunk.
-    const first = await bytes.next();
-    const head = first.done ? new Uint8Array(0) : first.value;
+    // The same encoding detection and binary check as local files, on the body's first
+    // FOLDED_HEAD_BYTES (a network chunk may hold a few bytes: a card's BEGIN line cut),
+    // or fewer once they are binary (the object is dropped, no more of it read).
+    let head: Uint8Array = new Uint8Array(0);
+    while (head.length < FOLDED_HEAD_BYTES) {
+      const next = await bytes.next();
+      if (next.done) break;
+      head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+      if (textFormat(head, false, options.encoding).binary !== undefined) break;
+    }
     const format = foldedFormat(head, head.length >= object.size, options.encoding);
     if (format.binary !== undefined) {
       await bytes.return(undefined);

@@ -9,7 +9,8 @@
 //   chats) holds as its first item (past those Telegram could not export, `"type":
 //   "unsupported"`) an object with a `type` of "message" or "service", an `id`, a `date`
 //   and a `text`. Until that item is read whole the strings are held and nothing comes
-//   out (the caller gives up after TELEGRAM_FIRST_MESSAGE_CHARS: notRecognised); a
+//   out (the caller gives up after TELEGRAM_FIRST_MESSAGE_CHARS: notRecognised; a
+//   top-level key Telegram does not write, TOP_KEYS, before it gives up at once); a
 //   document of another shape gets them back (`otherwise`), as it does every string after.
 // - A message's `text` is a string or an array of strings and entities (`["Mobile: ",
 //   {"type": "phone", "text": "9123 4567"}]`): its pieces are joined in order, so a label
@@ -57,6 +58,22 @@ const NEEDED_KEYS: ReadonlyMap<string, number> = new Map([['id', 1], ['date', 2]
 const ALL_NEEDED = 7;
 /** The key Telegram Desktop starts an export with: `about` (all chats), `name` (one chat), `type` (Saved Messages). */
 const FIRST_KEYS = new Set(['about', 'name', 'type']);
+/** The top-level keys Telegram Desktop writes (export_output_json.cpp): a document with another before its first message is no export. */
+const TOP_KEYS = new Set([
+  ...FIRST_KEYS,
+  'id',
+  'messages',
+  'personal_information',
+  'profile_pictures',
+  'stories',
+  'contacts',
+  'frequent_contacts',
+  'sessions',
+  'web_sessions',
+  'other_data',
+  'chats',
+  'left_chats',
+]);
 const isMessage = (first: { keys: number; type: string }): boolean => (first.keys & ALL_NEEDED) === ALL_NEEDED && (first.type === 'message' || first.type === 'service');
 const MAX_TEXT_CHARS = DEFAULT_MAX_JSON_STRING_CHARS;
 /**
@@ -148,6 +165,8 @@ export class TelegramExport {
   private probe(s: JsonString): void {
     this.held.push(s);
     if (this.held.length === 1 && (s.key === undefined || s.pointer !== `/${s.text}` || !FIRST_KEYS.has(s.text))) return this.decide(false);
+    // a key of its own at the top, before the first message: another document (its strings not held any longer)
+    if (s.key !== undefined && this.first === undefined && s.pointer === `/${s.text}` && !TOP_KEYS.has(s.text)) return this.decide(false);
     let first = this.first;
     if (first !== undefined && !within(s.pointer, first.at)) {
       if (first.type !== 'unsupported') return this.decide(isMessage(first));
