@@ -47,9 +47,11 @@
 //   0-9 or A, bare or in ASCII `()`, square `[]` or full-width `（）` brackets (one space
 //   before the bracket is allowed). A space may also stand after upper-case letters when
 //   the check digit is in ASCII brackets (`A 123456 (3)`, `AB 987654(3)`: SPACED_HKID;
-//   not `to 123456 (3)`). A hyphen may stand before the check digit (`A123456-3`) when an
-//   HKID word (`HKID`, `ID`, `I.D.`, `identity`, 身份證, 身分證, 證件) stands within 24
-//   characters on its line (HKID_WORD: `PO123456-1` is an order's line). The check digit is verified: a single letter counts
+//   not `to 123456 (3)`). A hyphen may stand before the check digit (`A123456-3`); that
+//   form, and two letters a space apart (`AB 987654 (3)`), only when an HKID word (`HKID`,
+//   `HK ID`, `H.K.I.D.`, `identity`, `ID card`, 身份證, 身分證, 證件; not `ID` alone)
+//   stands within 24 characters on its line (HKID_WORD: `PO123456-1` is an order's line,
+//   `INVOICE NO 123456 (8)` an invoice's number). The check digit is verified: a single letter counts
 //   as a leading space (36), letters A=10..Z=35, weights 9..2, check = (11 - sum mod 11)
 //   mod 11, 10 written A. value: `A1234563`.
 // - cn_resident_id: 17 digits + check digit or X (x accepted, value upper-cased), compact
@@ -85,20 +87,22 @@
 //   separated country code that starts no IBAN, the rest is). country: the
 //   IBAN's country code. (`ibantools` was dropped: its per-country patterns differed from
 //   the registry.)
-// - hk_phone: +852 / (852) / (+852) / （852） / [+852] / [852] / 00852 followed by eight digits starting 2-9;
+// - hk_phone: +852 / (852) / (+852) / （852） / [+852] (not `[852]`, a log's process id) / 00852 followed by eight digits starting 2-9;
 //   a bare `852` prefix only with 2, 3, 5, 6, 7 or 9 next; optional space or dash after
 //   the prefix and between 4+4. In a link the `+` may be percent-encoded, `%2B852` or
 //   `%2b852`, and a separator may also be `%20` or `+` (`tel:%2B852%209123%204567`,
 //   `?phone=%2B852+9123+4567`): raw is all that was written, the value the `+852` form's
 //   (PCT_PATTERN); so are encoded brackets, `%28852%29`, `%28%2B852%29`, `(%2B852)`, and a
 //   `%20` or `+` after a written `+852` / `(852)` and between its groups (LINK_SEP:
-//   `tel:+852%209123%204567`, `?phone=+852+9123+4567`). No other
+//   `tel:+852%209123%204567`, `?phone=+852+9123+4567`; not after a digit, where it is a
+//   sum's: `1+852+2345+6789=`, isSum). No other
 //   escape is read (`%2C852...`, `%252B852...`). Bare
 //   eight-digit numbers starting 2, 3, 5, 6, 7 or 9 only next to a phone word
 //   (PHONE_CONTEXT_* in identifier-pattern.ts; English case-insensitive and whole words,
 //   so `hotel` and `tell` are not `tel`, `iPhone` is not `phone`; also the signature
-//   labels `M:` / `T:` / `(M)` / `(T)` and `Hp:` / `H/P:` with the colon, hand phone: `HP`
-//   without one is the printer maker): a phone word ending within 20 characters before the
+//   labels `M:` / `T:` and `Hp:` / `H/P:` with the colon, hand phone: `HP` without one is
+//   the printer maker; `(M)` / `(T)` in upper case at a line's start or after another
+//   number, `Polo Shirt (M) 51234567` being a size): a phone word ending within 20 characters before the
 //   number on the same line with no sentence punctuation, slash or digit between
 //   (`手機：9123 4567`, `call me 6123 4567`, but not the order number in
 //   `手機 9123 4567，訂單23456789` or `call me. Order 23456789`), nor an order, reference,
@@ -157,9 +161,11 @@
 //   `\u003cchan@`: afterEscape); an address that cannot be taken whole is not reported at
 //   all, nor is a URL's userinfo (`https://user:pass@host.example.com`). value: lower case.
 //   An address percent-encoded, its `@` written `%40` (`mailto:chan%40acme.com.hk`,
-//   `?email=chan.tm%40example.com`), is found so too, from after an escape of a character
-//   no address holds (`mailto%3Achan%40...`); its value is the address decoded
-//   (`chan%2Btm%40acme.hk`: `chan+tm@acme.hk`), so it hashes as the address written out.
+//   `?email=chan.tm%40example.com`), is found so too: its local part is read from the text
+//   decoded (a `+` a form's space; `%2B` is `+`) by the same rules, so that it is found,
+//   and its value is, exactly as the address written out would be (`%27chan%40acme.hk%27`
+//   as `'chan@acme.hk'`: `chan@acme.hk`; `chan%2Btm%40acme.hk`: `chan+tm@acme.hk`), and it
+//   hashes the same; raw is as written (scanEncodedEmails).
 // - health / payroll: keyword lists in English, Traditional and Simplified Chinese.
 //   English keywords match whole words, case-insensitively (so `wealth` is not `health`);
 //   an underscore counts as a boundary (`monthly_salary_hkd`). Chinese keywords match
@@ -285,6 +291,10 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
       }
       case 'hkp':
       case 'hkpp': {
+        if (kind === 'hkpp' && isSum(text, raw, start)) {
+          next = start + 1;
+          break;
+        }
         // `+852%209123%204567` (LINK_SEP): an encoded space is no digit of the number
         const digits = raw.replace(URL_ESCAPES, '').replace(/\D/g, '');
         const local = digits.slice(-8);
@@ -296,6 +306,10 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
       case 'cnp':
       case 'cng':
       case 'cnpp':
+        if (kind === 'cnpp' && isSum(text, raw, start)) {
+          next = start + 1;
+          break;
+        }
         push('cn_phone', start, end, raw, `+86${raw.replace(URL_ESCAPES, '').replace(/\D/g, '').slice(-11)}`, 'CN');
         break;
       case 'pct': {
@@ -338,25 +352,30 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
   }
 }
 
-/** An HKID's check digit after a hyphen: `A123456-3`. */
-const HYPHENATED = new RegExp(`${HYPHEN}[0-9Aa]$`);
 /**
- * Words that make `A123456-3` an HKID: English ones whole words, either case (`HKID`,
- * `HK ID`, `H.K.I.D.`, `ID`, `I.D.`, `identity card`); 身份證, 身分證, 證件 (and their
- * simplified forms) anywhere.
+ * HKIDs written as document numbers are too, so that an HKID word must stand near them
+ * (HKID_WORD): a hyphen before the check digit (`A123456-3`; `PO123456-1`, `SO123456-2`
+ * are an order's lines) and two letters a space apart from the digits (`AB 987654 (3)`;
+ * `INVOICE NO 123456 (8)`). One in eleven such numbers passes the check digit.
  */
-const HKID_WORD = /(?<![A-Za-z])(?:hk ?id|h\.k\.i\.d|id|i\.d|identity)(?![A-Za-z])|身[份分][證证]|[證证]件/i;
-/** How far from a hyphenated HKID its HKID word may be (characters, same line). */
+const NEEDS_HKID_WORD = new RegExp(`${HYPHEN}[0-9Aa]$|^[A-Za-z]{2}\\D`);
+/**
+ * Words that make such a number an HKID: English ones whole words, either case (`HKID`,
+ * `HK ID`, `H.K.I.D.`, `identity`, `ID card`, `I.D. card`; not `ID` alone, which is any
+ * record's: `Order ID: PO123456-1`, `order_id=SO123456-7`, `?id=5&sku=PO123456-1`);
+ * 身份證, 身分證, 證件 (and their simplified forms) anywhere.
+ */
+const HKID_WORD = /(?<![A-Za-z])(?:hk ?id|h\.k\.i\.d|identity|i\.?d\.?[ -]?card)(?![A-Za-z])|身[份分][證证]|[證证]件/i;
+/** How far from such an HKID its HKID word may be (characters, same line). */
 const HKID_WORD_WINDOW = 24;
 
 /**
  * An HKID candidate (ID_RE's or SPACED_HKID's, as written): reported when its check digit
- * is right. A hyphenated one also needs an HKID word near it (HKID_WORD): document and
- * line numbers are written so too (`PO123456-1`, `SO123456-2`), and one in eleven of them
- * passes the check digit. value: letters, digits and check digit, `A1234563`.
+ * is right, and for the forms of NEEDS_HKID_WORD when an HKID word stands near it. value:
+ * letters, digits and check digit, `A1234563`.
  */
 function pushHkid(text: string, raw: string, start: number, end: number, push: Push): void {
-  if (HYPHENATED.test(raw) && !wordOnLine(HKID_WORD, HKID_WORD_WINDOW, text, start, end)) return;
+  if (NEEDS_HKID_WORD.test(raw) && !wordOnLine(HKID_WORD, HKID_WORD_WINDOW, text, start, end)) return;
   const value = raw.toUpperCase().replace(/[^0-9A-Z]/g, ''); // spaces, hyphen and brackets left out
   const letters = value.length === 9 ? value.slice(0, 2) : value.slice(0, 1);
   if (hkidValid(letters, value.slice(letters.length, -1), value.slice(-1))) push('hk_id', start, end, raw, value, 'HK');
@@ -386,6 +405,13 @@ function scanSpacedHkids(text: string, push: Push): void {
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Whether a `+852` / `+86` number whose groups a `+` joins (LINK_SEP: a form-encoded space,
+ * `?phone=+852+9123+4567`) follows a digit: then it is a sum's terms (`1+852+2345+6789=...`,
+ * `=1000+852+30004000`), not a link's number.
+ */
+const isSum = (text: string, raw: string, start: number): boolean => isDigit(text.charCodeAt(start - 1)) && /[\d)）\]]\+/.test(raw);
 
 /** Eighteen characters whose digits 7-14 are a date from 1900 to 2099: a PRC resident ID, whatever its check character. */
 function idShaped(id: string): boolean {
@@ -572,17 +598,76 @@ function afterKey(text: string, s: number, at: number): number {
  * Whether the `@` after a local part that starts at `s` ends a URL's userinfo
  * (`https://user:pass@host.example.com/x`, `ftp://anonymous@ftp.example.com`): that names
  * a login at a host, not a mailbox. The local part then starts right after `://` or after
- * the userinfo's `:`.
+ * the userinfo's `:`. With `encoded`, the text before it is read with its escapes
+ * decoded (a link carried in another's query, `?next=http%3A%2F%2Fuser%3Apass%40host.example.com`).
+ * Reads back at most 256 characters, and no further than the first that no userinfo holds
+ * (an `@` among them), so that each `@` or `%40` costs a few steps, whatever the text.
  */
-function inUserinfo(text: string, s: number): boolean {
-  const c = text.charCodeAt(s - 1);
+function inUserinfo(text: string, s: number, encoded = false): boolean {
+  let i = charBefore(text, s, encoded);
+  const c = charAt(text, i, encoded);
   if (c !== 58 /* : */ && c !== 47 /* / */) return false;
-  for (let i = s - 1, lo = Math.max(0, s - 256); i >= lo; i--) {
-    const d = text.charCodeAt(i);
-    if (d === 47) return i >= 2 && text.charCodeAt(i - 1) === 47 && text.charCodeAt(i - 2) === 58; // `://`
+  for (let n = 0; i >= 0 && n < 256; n++, i = charBefore(text, i, encoded)) {
+    const d = charAt(text, i, encoded);
+    if (d === 47) {
+      // `://`
+      const j = charBefore(text, i, encoded);
+      return charAt(text, j, encoded) === 47 && charAt(text, charBefore(text, j, encoded), encoded) === 58;
+    }
     if (d <= 32 || d === 64 || d === 63 || d === 35 || d === 34 || d === 39 || d === 60 || d === 62 || d === 40 || d === 91) return false; // space @ ? # " ' < > ( [
   }
   return false;
+}
+
+/** The byte a percent escape at text[i] stands for (`%3A`: 58); -1 when none starts there. */
+function escapeAt(text: string, i: number): number {
+  if (text.charCodeAt(i) !== 37) return -1;
+  const hi = hexValue(text.charCodeAt(i + 1));
+  const lo = hexValue(text.charCodeAt(i + 2));
+  return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+}
+
+const hexValue = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1);
+
+/** Where the character before text[i] starts: with `encoded`, an escape's `%` when one ends there. */
+const charBefore = (text: string, i: number, encoded: boolean): number => (encoded && i >= 3 && escapeAt(text, i - 3) >= 0 ? i - 3 : i - 1);
+
+/** The character at text[i]: with `encoded`, the byte of an escape that starts there. */
+function charAt(text: string, i: number, encoded: boolean): number {
+  const b = encoded ? escapeAt(text, i) : -1;
+  return b >= 0 ? b : text.charCodeAt(i);
+}
+
+/**
+ * Where the local part of an address whose `@` is text[at] starts, by the rules of
+ * scanEmails; -1 when the run before the `@` holds none (empty, longer than 64
+ * characters, a trailing or double dot).
+ */
+function localStart(text: string, at: number): number {
+  let s = at;
+  let eq = false;
+  while (s > 0 && at - s <= MAX_LOCAL + MAX_KEY) {
+    const c = text.charCodeAt(s - 1);
+    if (isUnicodeLocalChar(c)) s--;
+    else if (c === 39 /* ' */ && s < at && s >= 2 && isLetterOrDigit(text.charCodeAt(s)) && isLetterOrDigit(text.charCodeAt(s - 2))) s--;
+    else if (c === 61 /* = */ && s < at) {
+      s--;
+      eq = true;
+    } else break;
+  }
+  if (s > 0 && text.charCodeAt(s - 1) === 92) s = afterEscape(text, s, at);
+  if (eq) s = afterKey(text, s, at);
+  // leading dots and `=` are punctuation (`see...chan@`, `key==chan@`)
+  for (let c = text.charCodeAt(s); s < at && (c === 46 || c === 61); c = text.charCodeAt(++s));
+  const local = text.slice(s, at);
+  return local.length > 0 && local.length <= MAX_LOCAL && !local.endsWith('.') && !local.includes('..') ? s : -1;
+}
+
+/** Where the domain that starts at text[from] ends (DOMAIN_RE, at most MAX_DOMAIN characters); -1 when none does. */
+function domainEnd(text: string, from: number): number {
+  DOMAIN_RE.lastIndex = from;
+  const d = DOMAIN_RE.exec(text);
+  return d !== null && d[0].length <= MAX_DOMAIN ? from + d[0].length : -1;
 }
 
 /**
@@ -592,88 +677,119 @@ function inUserinfo(text: string, s: number): boolean {
  * address, `'a@b.com'`) and an `=` (`a=b@`; but not a key's, afterKey: `email=chan@`);
  * CJK text ends it (`請電郵chan@acme.hk`: Chinese writes no space before an address), and
  * so does a written-out escape (afterEscape: `\nchan@`); a
- * run longer than 64 characters, a double dot or a trailing dot is no address at all, nor
- * is a URL's userinfo (inUserinfo: `https://user:pass@host.example.com`).
- *
- * With `sign` `%40`, addresses percent-encoded in links and logs (`mailto:chan%40acme.com.hk`,
- * `?email=chan.tm%40example.com&x=1`): the same, but that the local part starts after an
- * escape of a character no address holds (afterUrlEscape: `mailto%3Achan%40...`), not in
- * a URL's userinfo once decoded (inEncodedUserinfo), and the value is the address decoded (`chan%2Btm%40acme.hk` is `chan+tm@acme.hk`), so that
- * it hashes as the address written out does. A local part whose escapes do not decode is
- * no address.
+ * run longer than 64 characters, a double dot or a trailing dot is no address at all
+ * (localStart), nor is a URL's userinfo (inUserinfo: `https://user:pass@host.example.com`).
  */
-function scanEmails(text: string, push: Push, sign: '@' | '%40' = '@'): void {
-  const encoded = sign !== '@';
-  let at = text.indexOf(sign);
-  while (at >= 0) {
-    let s = at;
-    let eq = false;
-    while (s > 0 && at - s <= MAX_LOCAL + MAX_KEY) {
-      const c = text.charCodeAt(s - 1);
-      if (isUnicodeLocalChar(c)) s--;
-      else if (c === 39 /* ' */ && s < at && s >= 2 && isLetterOrDigit(text.charCodeAt(s)) && isLetterOrDigit(text.charCodeAt(s - 2))) s--;
-      else if (c === 61 /* = */ && s < at) {
-        s--;
-        eq = true;
-      } else break;
-    }
-    let next = at + 1;
-    if (s > 0 && text.charCodeAt(s - 1) === 92) s = afterEscape(text, s, at);
-    if (eq) s = afterKey(text, s, at);
-    if (encoded) s = afterUrlEscape(text, s, at);
-    // leading dots and `=` are punctuation (`see...chan@`, `key==chan@`)
-    for (let c = text.charCodeAt(s); s < at && (c === 46 || c === 61); c = text.charCodeAt(++s));
-    const local = encoded ? decodeLocal(text.slice(s, at)) : text.slice(s, at);
-    if (local !== undefined && local.length <= MAX_LOCAL && !(encoded ? inEncodedUserinfo(text, s) : inUserinfo(text, s))) {
-      if (local.length > 0 && !local.endsWith('.') && !local.includes('..')) {
-        DOMAIN_RE.lastIndex = at + sign.length;
-        const d = DOMAIN_RE.exec(text);
-        if (d !== null && d[0].length <= MAX_DOMAIN) {
-          const end = at + sign.length + d[0].length;
-          const raw = text.slice(s, end);
-          push('email', s, end, raw, (encoded ? `${local}@${d[0]}` : raw).toLowerCase());
-          next = end;
-        }
-      }
-    }
-    at = text.indexOf(sign, next);
+function scanEmails(text: string, push: Push): void {
+  for (let at = text.indexOf('@'), next = 0; at >= 0; at = text.indexOf('@', next)) {
+    next = at + 1;
+    const s = localStart(text, at);
+    const end = s < 0 || inUserinfo(text, s) ? -1 : domainEnd(text, at + 1);
+    if (end < 0) continue;
+    const raw = text.slice(s, end);
+    push('email', s, end, raw, raw.toLowerCase());
+    next = end;
   }
 }
 
 /**
- * Where a percent-encoded local part read back from `%40` over [s, at) starts: after its
- * last escape of an ASCII character that no local part holds (`%3A` `:`, `%2F` `/`, `%3D`
- * `=`, `%3F` `?`, `%26` `&`, `%20`, `%22`, `%3C`: a double-encoded link's, `url=mailto%3Achan%40`),
- * so that the key or scheme before it is not taken for the address's. An encoded `+`
- * (`%2B`), apostrophe (`%27`) or `%` (`%25`) and the bytes of a letter of another script
- * (`m%C3%BCller`) are the address's.
+ * E-mail addresses percent-encoded in links and logs, their `@` written `%40`
+ * (`mailto:chan%40acme.com.hk`, `?email=chan.tm%40example.com&x=1`). The text before the
+ * `%40` is decoded (encodedRun, decodeRun: `chan%2Btm` is `chan+tm`; a `+` is a form's
+ * space, `?q=contact+chan%40acme.hk`) and its local part read by scanEmails' own rules
+ * (localStart), so that an address is found, and its value (the address decoded, lower
+ * case) is, exactly as the address written out would be, and hashes the same:
+ * `%27chan%40acme.hk%27` gives `chan@acme.hk` as `'chan@acme.hk'` does, `%E9%99%B3chan%40`
+ * (`陳chan@`) `chan@...`, `%2Echan%40` `chan@...`. raw is the address as written, from
+ * the escape its local part starts with. A local part right after an escape that does not
+ * decode is no address (`m%FCller%40`: Latin-1, not UTF-8), nor is a URL's userinfo, its
+ * `://` and `:` encoded or not (inUserinfo: `?next=http%3A%2F%2Fuser%3Apass%40host.example.com`).
  */
-function afterUrlEscape(text: string, s: number, at: number): number {
-  for (let i = at - 3; i >= s; i--) {
-    if (text.charCodeAt(i) !== 37) continue;
-    const c = parseInt(text.slice(i + 1, i + 3), 16);
-    if (c < 0x80 && !isLocalChar(c) && c !== 39) return i + 3;
+function scanEncodedEmails(text: string, push: Push): void {
+  for (let at = text.indexOf('%40'), next = 0; at >= 0; at = text.indexOf('%40', next)) {
+    next = at + 3;
+    const end = domainEnd(text, at + 3); // first: most `%40`s are no address's (`%40scope/pkg`), and this costs least
+    if (end < 0) continue;
+    const { decoded, offsets } = decodeRun(text, encodedRun(text, at), at);
+    const ds = localStart(decoded, decoded.length);
+    if (ds < 0 || decoded.charCodeAt(ds - 1) === 0xfffd) continue;
+    const s = offsets[ds]!;
+    if (inUserinfo(text, s, true)) continue;
+    push('email', s, end, text.slice(s, end), `${decoded.slice(ds)}@${text.slice(at + 3, end)}`.toLowerCase());
+    next = end;
   }
-  return s;
 }
 
 /**
- * inUserinfo() of a local part read from `%40`, with the escapes of ASCII characters
- * before it decoded: a link carried in another's query, `?next=http%3A%2F%2Fuser%3Apass%40host.example.com`,
- * holds a login at a host, not an address.
+ * How far back from `%40` an encoded local part is read: what localStart reads back
+ * (MAX_LOCAL + MAX_KEY + 1 characters) at 9 written characters each at most (`%E9%99%B3`,
+ * one UTF-16 code unit), so that a long address in another script is read whole
+ * (`%D0%BA%D0%BE...%40mail.ru`) and a longer run is too long for localStart, as written out.
  */
-function inEncodedUserinfo(text: string, s: number): boolean {
-  const before = text.slice(Math.max(0, s - 256), s).replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return inUserinfo(before, before.length);
+const MAX_ENCODED_RUN = (MAX_LOCAL + MAX_KEY + 1) * 9;
+
+/**
+ * Where the text to decode before the `%40` at `at` starts: the run of characters and
+ * escapes that may decode to a local part's or its key's (ASCII local characters, `'`,
+ * `=`, letters of other scripts and any escaped byte of one; not `+`, a form's space),
+ * read back no further than MAX_ENCODED_RUN, and then the one before it that ended the
+ * run (with the backslashes before a backslash: escapedAt counts them), so that localStart
+ * sees what stands before the local part as it would written out. Each step reads a
+ * character or an escape whole, so the text never starts inside one; each `%40` ends the
+ * run of the next, so that each character is read back once or twice, whatever the text.
+ */
+function encodedRun(text: string, at: number): number {
+  const lo = Math.max(0, at - MAX_ENCODED_RUN);
+  let s = at;
+  while (s > lo) {
+    const u = charBefore(text, s, true);
+    const c = charAt(text, u, true);
+    const inRun = u === s - 3 ? c >= 0x80 || isLocalChar(c) || c === 39 || c === 61 : c !== 43 && (isUnicodeLocalChar(c) || c === 39 || c === 61);
+    if (inRun) {
+      s = u;
+      continue;
+    }
+    let from = u;
+    while (charAt(text, from, true) === 92 && from > 0 && charAt(text, charBefore(text, from, true), true) === 92) from = charBefore(text, from, true);
+    return from;
+  }
+  return s; // the whole run, or too long (localStart says which); an escape's start, never inside one
 }
 
-/** A percent-encoded local part decoded (`chan%2Btm` is `chan+tm`); undefined when its escapes do not decode. */
-function decodeLocal(local: string): string | undefined {
-  try {
-    return decodeURIComponent(local);
-  } catch {
-    return undefined;
+/**
+ * text[from, to) percent-decoded as a link's query is: escapes as UTF-8 (a character's
+ * escapes decoded together), `+` as a space, and an escape that does not decode (`%E9`
+ * alone, `%` without two hex digits) as U+FFFD. offsets[i] is where decoded[i] is written.
+ */
+function decodeRun(text: string, from: number, to: number): { decoded: string; offsets: number[] } {
+  let decoded = '';
+  const offsets: number[] = [];
+  for (let i = from; i < to; ) {
+    const b = i + 3 <= to ? escapeAt(text, i) : -1;
+    let ch = text[i]!;
+    let n = 1;
+    if (b >= 0x80) [ch, n] = utf8At(text, i, b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2, to);
+    else if (b >= 0) [ch, n] = [String.fromCharCode(b), 3];
+    else if (ch === '+') ch = ' ';
+    else if (ch === '%') ch = '\ufffd';
+    decoded += ch;
+    for (let k = 0; k < ch.length; k++) offsets.push(i);
+    i += n;
   }
+  return { decoded, offsets };
+}
+
+/** The character `bytes` escapes at text[i] encode in UTF-8, and how many characters they take; U+FFFD and 3 when they encode none before `to`. */
+function utf8At(text: string, i: number, bytes: number, to: number): [string, number] {
+  const end = i + 3 * bytes;
+  if (end <= to) {
+    try {
+      return [decodeURIComponent(text.slice(i, end)), end - i];
+    } catch {
+      // not UTF-8 (a continuation byte first, a missing or overlong one)
+    }
+  }
+  return ['\ufffd', 3];
 }
 
 function scanTopics(text: string, at: readonly Int32Array[], push: Push): void {
@@ -760,7 +876,7 @@ export function detectAt(text: string, at: readonly Int32Array[]): Detection[] {
   };
   scanIdentifiers(text, at[0]!, push);
   if (text.includes('@')) scanEmails(text, push);
-  scanEmails(text, push, '%40');
+  scanEncodedEmails(text, push);
   scanSpacedHkids(text, push);
   scanTopics(text, at, push);
   found.sort((a, b) => a.start - b.start || b.end - a.end);

@@ -35,12 +35,6 @@ export const PHONE_CONTEXT_EN = [
   // a WhatsApp or WeChat id is the number (an `ID` elsewhere is another thing's: `Contact ID`)
   'whatsapp id', 'wechat id',
 ] as const;
-/**
- * Signature labels: `M: 9123 4567`, `T: 2345 6789`, `(M) 9123 4567`, `(M): 91234567`, and
- * `Hp:` / `H/P:` (hand phone, as Hong Kong and Malaysia write it) with its colon: `HP` alone
- * is the printer maker (`HP LaserJet`, `HP printer 91234567`), and `H/P` alone hire purchase.
- */
-const PHONE_CONTEXT_LABEL = String.raw`(?:${WORD_START}(?:[MT]|H/?P)[:：]|[(（][MT][)）])`;
 // `電話號碼`, `聯絡電話`, `打電話`, `联系电话` are covered by the shorter words above.
 // `號碼` (number) alone is not a phone word: 訂單號碼 23456789 is an order number.
 
@@ -101,9 +95,11 @@ const IBAN_COUNTRIES = `(?:${trie(IBAN_COUNTRY_CODES).replace(/[A-Z]/g, (c) => `
  * unoptimized when its source is over 20 kB, or once the process has generated a
  * megabyte of regex code and holds 16 MB of executable memory (a long-running server, a
  * regex first run late on two-byte text), and then a modifier over alternatives fails to
- * match capitals: `(?i:te(?:l|x)) \d+` misses `TEL 123`, a `Phone:` went unread. Nothing
- * else in these pieces depends on case (letters are written `[A-Za-z]`; the currency codes
- * of an amount read in either case too).
+ * match capitals: `(?i:te(?:l|x)) \d+` misses `TEL 123`, a `Phone:` went unread. The one
+ * piece that must not read either case is `(?-i:[MT])`, the letter of `(M)` and `(T)`
+ * (PHONE_CONTEXT_LABEL): unoptimized code keeps that one right (test/detect-written-forms.test.ts
+ * runs it so). Nothing else in these pieces depends on case (letters are written `[A-Za-z]`;
+ * the currency codes of an amount read in either case too).
  */
 const PHONE_WORD = `(?:${trie(PHONE_CONTEXT_CJK)}|(?<![A-Za-z])(?:${trie(PHONE_CONTEXT_EN)})(?![A-Za-z]))`;
 /**
@@ -213,6 +209,22 @@ const VCARD_TEL = String.raw`${WORD_START}tel(?:;[-\w=,".]{1,20}){1,4}:`;
  */
 const MARKUP = String.raw`(?:[ \t:：]{0,3}(?:<\/?[A-Za-z][A-Za-z0-9]{0,9}(?:\s[^<>\n]{0,60})?>|&nbsp;|&#160;|\|)){1,4}[ \t:：]{0,3}`;
 
+/**
+ * Where a signature puts a bracketed label (`(M)`, `(T)`: PHONE_CONTEXT_LABEL): at a line's
+ * start, or after a line end written out (`\n(M) 9123 4567` in a JSON log), spaces or tabs
+ * before it; or right after another number of the signature, a space or a list's separator
+ * between (`T: 2345 6789 (M) 9123 4567`, `2345 6789 / (M) 9123 4567`).
+ */
+const BRACKET_LABEL_PLACE = String.raw`(?:(?:(?<![^\n\r])|${ESCAPE})${SPACE_OR_TAB}{0,8}|(?<!\d)[2-9]\d{3}${SEP_OR_NBSP_OPT}\d{4}${SPACE_OR_TAB}{0,2}(?:[/／,，;；、|]${SPACE_OR_TAB}{0,2})?)`;
+/**
+ * Signature labels: `M: 9123 4567`, `T: 2345 6789`, `(M) 9123 4567`, `(M): 91234567`, and
+ * `Hp:` / `H/P:` (hand phone, as Hong Kong and Malaysia write it) with its colon: `HP` alone
+ * is the printer maker (`HP LaserJet`, `HP printer 91234567`), and `H/P` alone hire purchase.
+ * `(M)` and `(T)` only in upper case and where a signature puts them (BRACKET_LABEL_PLACE):
+ * elsewhere they are a size, millions, or a model's letter (`Polo Shirt (M) 51234567`,
+ * `Revenue (M) 23456789`, `(m) 23456789 shares`, `M404 (T) 55551234`).
+ */
+const PHONE_CONTEXT_LABEL = String.raw`(?:${WORD_START}(?:[MT]|H/?P)[:：]|${BRACKET_LABEL_PLACE}[(（](?-i:[MT])[)）])`;
 /**
  * A phone word ending at most CONTEXT_WINDOW characters before, on the same line, with
  * what CONTEXT_GAP allows between, and markup right before the number (MARKUP); or a
@@ -431,9 +443,10 @@ const RUN_PATTERN =
  * form-encoded, `+` (`?phone=+852+9123+4567`; PCT_PATTERN reads it so after `%2B852`).
  */
 const LINK_SEP = String.raw`(?:${SEP}|%20|\+|${NBSP})`;
-// phones with +852 / (852) / (+852) / （852） / [+852] / [852], +86 / (86) / (+86) / （86） / [+86] / [86]
-const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）|\[\+?852\])${LINK_SEP}?[2-9]\d{3}${LINK_SEP}?\d{4}${END}`;
-const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）|\[\+?86\])${LINK_SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [SPACE, HYPHEN, '%20', String.raw`\+`])})${END}`;
+// phones with +852 / (852) / (+852) / （852） / [+852], +86 / (86) / (+86) / （86） / [+86] (not `[852]`: a log's
+// process id, `worker[852] 20241130 started`)
+const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）|\[\+852\])${LINK_SEP}?[2-9]\d{3}${LINK_SEP}?\d{4}${END}`;
+const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）|\[\+86\])${LINK_SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [SPACE, HYPHEN, '%20', String.raw`\+`])})${END}`;
 
 /**
  * A +852 or +86 number in a link, its `+` percent-encoded as `%2B` (or `%2b`):
