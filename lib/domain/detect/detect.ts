@@ -365,7 +365,7 @@ const NEEDS_HKID_WORD = new RegExp(`${HYPHEN}[0-9Aa]$|^[A-Za-z]{2}\\D`);
  * record's: `Order ID: PO123456-1`, `order_id=SO123456-7`, `?id=5&sku=PO123456-1`);
  * 身份證, 身分證, 證件 (and their simplified forms) anywhere.
  */
-const HKID_WORD = /(?<![A-Za-z])(?:hk ?id|h\.k\.i\.d|identity|i\.?d\.?[ -]?card)(?![A-Za-z])|身[份分][證证]|[證证]件/i;
+export const HKID_WORD = /(?<![A-Za-z])(?:hk ?id|h\.k\.i\.d|identity|i\.?d\.?[ -]?card)(?![A-Za-z])|身[份分][證证]|[證证]件/i;
 /** How far from such an HKID its HKID word may be (characters, same line). */
 const HKID_WORD_WINDOW = 24;
 

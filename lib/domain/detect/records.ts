@@ -25,7 +25,7 @@
 // A JSON string in an array takes its array's key (`/phones/0`). The text path is
 // unchanged: this looks at one position per cell of a phone or card column, per JSON
 // string under a phone or card key, and nowhere else.
-import { asWritten, detectText, readAs, type Detection } from './detect.ts';
+import { asWritten, detectText, HKID_WORD, readAs, type Detection } from './detect.ts';
 import { cardValid } from './check-digits.ts';
 import { BARE_HK_NUMBER, bareHkValue, CARD_13_NUMBER, LIST_SEPARATOR, PHONE_WORD_RE, SPACE_OR_TAB } from './identifier-pattern.ts';
 import { memoised } from '../text/memo.ts';
@@ -282,6 +282,8 @@ function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDet
   if (phones !== undefined) found = withCells(read, table, phones, found, phonesAt);
   const cards = namedColumns(table.names, isCardName, cardColumnsOf);
   if (cards !== undefined) found = withCells(read, table, cards, found, cardAt);
+  const hkids = namedColumns(table.names, isHkidName, hkidColumnsOf);
+  if (hkids !== undefined) found = withCells(read, table, hkids, found, hkidAt);
   if (read !== text) found = asWritten(text, found);
   if (found.length === 0) return;
   const { file, sheet } = record.at;
@@ -450,8 +452,8 @@ function pointerKey(pointer: string): string {
 
 // Keys come again with every string under them (a pointer seldom does: /items/0/phone,
 // /items/1/phone, ...), so the answer is remembered by key: each looked at once. 'p': a
-// phone key, 'c': a card key.
-const keyKind = memoised((key) => (isPhoneName(key) ? 'p' : '') + (isCardName(key) ? 'c' : ''), 4096);
+// phone key, 'c': a card key, 'h': an HKID key.
+const keyKind = memoised((key) => (isPhoneName(key) ? 'p' : '') + (isCardName(key) ? 'c' : '') + (isHkidName(key) ? 'h' : ''), 4096);
 
 /** A table's phone (or card) columns: ascending, and as a set; grown with its names (an .xlsx's are added to). */
 interface NamedColumns {
@@ -461,6 +463,7 @@ interface NamedColumns {
 }
 const phoneColumnsOf = new WeakMap<readonly string[], NamedColumns>();
 const cardColumnsOf = new WeakMap<readonly string[], NamedColumns>();
+const hkidColumnsOf = new WeakMap<readonly string[], NamedColumns>();
 
 /** The columns of a table's names that `isName` takes, remembered in `of`; undefined: none. */
 function namedColumns(names: readonly string[], isName: (name: string) => boolean, of: WeakMap<readonly string[], NamedColumns>): NamedColumns | undefined {
@@ -538,6 +541,7 @@ function withValueAt(text: string, kind: string, found: Detection[]): Detection[
   // in order still: a phone number and a 13-digit card number never both start a string
   if (kind.includes('p')) phonesAt(text, 0, text.length, extra);
   if (kind.includes('c')) cardAt(text, 0, text.length, extra);
+  if (kind.includes('h')) hkidAt(text, 0, text.length, extra);
   return merged(found, extra);
 }
 
@@ -566,6 +570,39 @@ function withCells(
     for (let cell = 0; cell < starts.length; cell++) if (named.set.has(columns[cell]!)) add(cell);
   }
   return merged(found, extra);
+}
+
+// ---------------------------------------------------------------------------
+// HKID columns and keys
+
+/** An HKID name written as one word (`HKIDNo`, `IDCardNumber`). */
+const HKID_NAME_COMPACT = /^(?:hkid|hkidcard|idcard)(?:no|nos|num|number|nbr)?$/;
+
+/**
+ * Whether a column's name or a JSON key says its values are HKIDs: detect.ts's HKID_WORD
+ * (`HKID`, `HK ID`, `identity`, `ID card`, `身份證`, `證件`; not `ID` alone, any record's
+ * id), or one such word with `no` (`HKIDNo`).
+ */
+export function isHkidName(written: string): boolean {
+  return named(written, HKID_WORD, HKID_NAME_COMPACT);
+}
+
+/** A cell's start in the forms detect() takes as an HKID only next to an HKID word: `A123456-3`, `AB 987654 (3)`. */
+const HKID_NEEDING_WORD_AT = /[ \t]*[A-Za-z]{1,2} ?\d{6}(?:[-\u2010-\u2013]| ?\()/y;
+
+/**
+ * The HKID a cell of an HKID column (or a string under an HKID key) starts with, in the
+ * forms that need an HKID word (NEEDS_HKID_WORD in detect.ts): the column's name is that
+ * word. Read by detect() itself after the word, so the check digit and the forms are its
+ * own; the others it has found already.
+ */
+function hkidAt(text: string, at: number, cellEnd: number, out: Detection[]): void {
+  HKID_NEEDING_WORD_AT.lastIndex = at;
+  if (!HKID_NEEDING_WORD_AT.test(text)) return;
+  const cell = text.slice(at, Math.min(cellEnd, at + 64));
+  for (const d of detectText(`HKID ${cell}`).found) {
+    if (d.type === 'hk_id' && d.start === 5 + cell.length - cell.trimStart().length) out.push({ ...d, start: at + d.start - 5, end: at + d.end - 5 });
+  }
 }
 
 // ---------------------------------------------------------------------------
