@@ -13,6 +13,7 @@ import { redactName } from '../../domain/detect/redact.ts';
 import { isJsonName } from '../../domain/text/json-escapes.ts';
 import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text/json-strings.ts';
 import { TELEGRAM_FIRST_MESSAGE_CHARS, TelegramExport } from './telegram-export.ts';
+import { JsonTableColumns } from './json-tables.ts';
 import type { CsvProblem, CsvReport } from './csv-reader.ts';
 import { DETECTION_SAMPLE_BYTES } from '../../domain/text/text-format.ts';
 import { fileKind, textIsTable } from './file-kinds.ts';
@@ -311,8 +312,11 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
   let report: ReadReport | undefined;
   const strings = new JsonStrings({ keyToken: longKeyRedacted, maxKeyChars: JSON_KEY_CHARS, numbers: true, lines: true });
   let out: SourceRecord[] = [];
-  const asString = ({ text, pointer, repeatedFrom }: JsonString) =>
-    out.push({ group, sender: '', text, at: { file, pointer }, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) });
+  const tables = new JsonTableColumns(); // a table written as arrays, its first row the header
+  const asString = ({ text, pointer, repeatedFrom }: JsonString) => {
+    const column = tables.columnOf(pointer, text);
+    out.push({ group, sender: '', text, at: { file, pointer, ...(column !== undefined ? { column } : {}) }, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) });
+  };
   const telegram = new TelegramExport(file, group, (record) => out.push(record), asString);
   const emit = (s: JsonString) => telegram.take(s);
   let read = 0; // characters of the document pushed

@@ -161,7 +161,7 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
       const { text, at, repeatedFrom, newlines } = next.value;
       let { found, read } = detectText(text);
       if (at.pointer !== undefined && !continued) {
-        const kind = keyKind(pointerKey(at.pointer));
+        const kind = keyKind(at.column ?? pointerKey(at.pointer)); // a JSON table's cell: its column's name (json-tables.ts)
         if (kind !== '') found = withValueAt(read, kind, found);
       }
       if (read !== text) found = asWritten(text, found);
