@@ -31,7 +31,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/text-format.ts';
 import { fileKind, textIsTable } from './file-kinds.ts';
-import { foldedText, isFoldedName } from './folded-lines.ts';
+import { foldedStart, isFoldedName } from './folded-lines.ts';
 import { LAYOUT_RECORDS } from './table-layout.ts';
 
 /**
@@ -100,7 +100,7 @@ export async function splittable(file: string, budgetBytes: number | undefined, 
     if (kind === 'text' && textIsTable(file, head, false)) kind = 'csv'; // as local-files.ts reads it
     if (format.binary !== undefined || (format.encoding !== 'utf-8' && format.encoding !== 'gb18030' && format.encoding !== 'big5')) return undefined;
     // a card or calendar is read whole (folded-lines.ts): a content line goes on over lines, and a card may be left open at the end
-    if (kind === 'text' && (isFoldedName(file) || foldedText(new TextDecoder(format.encoding).decode(head.subarray(format.bomLength))))) return undefined;
+    if (kind === 'text' && (isFoldedName(file) || foldedStart(head))) return undefined;
     if (format.crLineEnds) return undefined; // its parts would be cut at LF, which it has none of
     return { size, encoding: format.encoding, bomLength: format.bomLength, kind };
   } catch {

@@ -104,7 +104,7 @@ async function* foldSplitsMended(bytes: AsyncIterable<Uint8Array>): AsyncGenerat
 export const FOLDED_HEAD_BYTES = 4096;
 
 /** Whether a text's first bytes (a BOM or none before them) are a card's or calendar's, in UTF-8 or any encoding that writes ASCII as it. */
-const foldedStart = (head: Uint8Array): boolean => foldedText(new TextDecoder().decode(head.subarray(0, FOLDED_HEAD_BYTES)));
+export const foldedStart = (head: Uint8Array): boolean => foldedText(new TextDecoder().decode(head.subarray(0, FOLDED_HEAD_BYTES)));
 
 /** `bytes` (all of a text) mended (mendFoldSplits, a copy) when they are a card's or calendar's. */
 export function foldsMended(bytes: Uint8Array): Uint8Array {

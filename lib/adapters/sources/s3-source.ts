@@ -152,7 +152,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       if (kept++ < MAX_PROBLEMS) coverage.problems.push({ key, line, message });
       else coverage.problemsOmitted++;
     };
-    const readAll = (): void => {
+    const counted = (): void => { // the object read, in the coverage
       coverage.bytesRead += read;
       coverage.records++;
       if (partial || read < object.size) coverage.truncated = true;
@@ -172,7 +172,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
           continue;
         }
         for (const message of mail.problems) onProblem({ line: 1, message });
-        readAll();
+        counted();
         continue;
       }
     }
@@ -203,7 +203,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       // chunks of the size a local file's reader decodes (readCsvRows' maxChunkChars is for the text it decodes itself)
       const chunks = decodeTextChunks(rest, format.encoding, { cut: partial, crLineEnds: format.crLineEnds });
       yield* csvTableRecords(readCsvRows(file, { headerRow: true, text: { chunks, cut: partial }, onProblem }), file, group);
-      readAll();
+      counted();
       continue;
     }
     // text as a local file's: a card or calendar unfolded, JSON's `\uXXXX` escapes read (text-records.ts)
@@ -212,7 +212,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
     const chunks = decodeTextChunks(rest, format.encoding, { cut: partial, jsonEscapes: json, crLineEnds: format.crLineEnds });
     yield* chunkRecords(chunks, { file, group, jsonEscapes: json, folded: true, maxChunkChars: DEFAULT_MAX_CHUNK_CHARS, cut: () => partial, problems });
     problems.forEach(onProblem);
-    readAll();
+    counted();
   }
   return coverage;
 }
