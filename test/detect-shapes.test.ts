@@ -137,6 +137,9 @@ describe('grouped cards after a number apart, and before an expiry (QA 3)', () =
 
   it('finds a card followed by an expiry, MMYY, that ends the grouping', () => {
     expect(found('4111 1111 1111 1111 1227 cvv 123')).toEqual([['payment_card', '4111 1111 1111 1111']]);
+    // the expiry and a three-digit CVV, pasted as a card's details are
+    expect(found('Visa 4111 1111 1111 1111 1227 123 thanks')).toEqual([['payment_card', '4111 1111 1111 1111']]);
+    expect(found(`5555${NBSP}5555${NBSP}5555${NBSP}4444${NBSP}0128${NBSP}737`)).toEqual([['payment_card', `5555${NBSP}5555${NBSP}5555${NBSP}4444`]]);
     expect(found(`card 5555${NBSP}5555${NBSP}5555${NBSP}4444${NBSP}0128`)).toEqual([['payment_card', `5555${NBSP}5555${NBSP}5555${NBSP}4444`]]);
     // joined by hyphens, the five groups are one token: `-0128` joins it on
     expect(found('card 5555-5555-5555-4444-0128')).toEqual([]);
@@ -151,6 +154,9 @@ describe('grouped cards after a number apart, and before an expiry (QA 3)', () =
     '12:30-4111-1111-1111-1111',
     '4111 1111 1111 1111 1334', // no month 13
     '4111 1111 1111 1111 1227 3456',
+    '4111 1111 1111 1111 1227 123 4567', // the grouping goes on after what would be a CVV
+    '4111 1111 1111 1111 1227 1234',
+    '4111 1111 1111 1111 1327 123', // no month 13
     '4111 1111 1111 1111 1227-3456',
     '10:15 4111 1111 1111 1111 1111 1111',
     '4111 1111 1111 1111 1111 1111',

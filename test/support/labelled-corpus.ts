@@ -321,8 +321,9 @@ function luhnNoScheme(rng: Rng): string {
   return rng.chance(0.5) ? digits : groupCard(digits, rng.pick([' ', '-']));
 }
 
-function hkLocal(rng: Rng, lead = '235679'): string {
-  return rng.pick([...lead]) + rng.digits(7);
+/** A Hong Kong number: fixed lines and the classic mobile ranges, and now and then the mobile blocks opened from 2018. */
+function hkLocal(rng: Rng): string {
+  return rng.chance(0.1) ? rng.pick(['44', '46', '47', '84']) + rng.digits(6) : rng.pick([...'235679']) + rng.digits(7);
 }
 
 function hkPrefixed(rng: Rng): { text: string; kind: string } {
@@ -346,8 +347,11 @@ function hkPrefixed(rng: Rng): { text: string; kind: string } {
   return { text: prefix + body, kind: `prefixed/${prefix.trim()}` };
 }
 
-function hkBare(rng: Rng, lead = '235679'): string {
-  const n = hkLocal(rng, lead);
+/** First two digits that start no Hong Kong number a phone word makes one of (HK_LEAD in identifier-pattern.ts). */
+const NOT_HK_LEADS = ['10', '13', '19', '40', '41', '42', '43', '45', '48', '49', '80', '81', '82', '83', '85', '88', '89'];
+
+function hkBare(rng: Rng, lead?: 'not-a-phone'): string {
+  const n = lead === undefined ? hkLocal(rng) : rng.pick(NOT_HK_LEADS) + rng.digits(6);
   return rng.weighted([
     [3, `${n.slice(0, 4)} ${n.slice(4)}`],
     [3, n],
@@ -579,7 +583,7 @@ const NEAR_MISSES: readonly (readonly [number, string, Gen])[] = [
     'bare8-no-context',
     (rng) => fill(rng.pick(['訂單號碼 {v}', 'ref {v}', '會員編號 {v}', 'membership no. {v}', '單號{v}', 'qty {v}', 'HKD {v}', '合約 {v} 已續']), 'NONE', 'bare8-no-context', hkBare(rng)),
   ],
-  [3, 'bare8-bad-lead-with-context', (rng) => item('NONE', 'bare8-bad-lead-with-context', rng.pick(PHONE_WORD_BEFORE), hkBare(rng, '148'), '')],
+  [3, 'bare8-bad-lead-with-context', (rng) => item('NONE', 'bare8-bad-lead-with-context', rng.pick(PHONE_WORD_BEFORE), hkBare(rng, 'not-a-phone'), '')],
   [1, 'bare8-in-longer-run-with-context', (rng) => item('NONE', 'bare8-in-longer-run-with-context', rng.pick(PHONE_WORD_BEFORE), hkLocal(rng) + rng.digits(2), '')],
   [0.3, 'tell-is-not-tel', (rng) => item('NONE', 'tell-is-not-tel', rng.pick(['pls tell him order ', 'tell Amy ref ']), hkBare(rng), ' is done')],
   [

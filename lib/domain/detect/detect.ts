@@ -49,7 +49,8 @@
 //   the check digit is in ASCII brackets (`A 123456 (3)`, `AB 987654(3)`: SPACED_HKID;
 //   not `to 123456 (3)`). A hyphen may stand before the check digit (`A123456-3`); that
 //   form, and two letters a space apart (`AB 987654 (3)`), only when an HKID word (`HKID`,
-//   `HK ID`, `H.K.I.D.`, `identity`, `ID card`, 身份證, 身分證, 證件; not `ID` alone)
+//   `HK ID`, `H.K.I.D.`, `HKIC`, `Hong Kong ID`, `identity`, `ID card`, 身份證, 身分證, 證件;
+//   not `ID` alone)
 //   stands within 24 characters on its line (HKID_WORD: `PO123456-1` is an order's line,
 //   `INVOICE NO 123456 (8)` an invoice's number). The check digit is verified: a single letter counts
 //   as a leading space (36), letters A=10..Z=35, weights 9..2, check = (11 - sum mod 11)
@@ -72,12 +73,15 @@
 //   falls back to its first 16 digits (a card number followed by a CVV). 4-4-4-4 may also
 //   follow a date, a time, an amount or a zero-led number and a space (`2026-11-30 4111
 //   ...`, `10:15 4111 ...`, `HK$500 4111 ...`, `001 4111 ...`; not `12 4111 ...`, which
-//   may be one longer number), and be followed by an expiry MMYY that ends the grouping
-//   (`... 1111 1227 cvv 123`). A 13-digit number (a Visa of old, a Maestro) is a card only
+//   may be one longer number), and be followed by an expiry MMYY, and a three-digit CVV
+//   after it, that end the grouping (`... 1111 1227 cvv 123`, `... 1111 1227 123`; not
+//   `... 1111 1227 3456`, EXPIRY_THEN_CVV). A 13-digit number (a Visa of old, a Maestro) is a card only
 //   with a card word within 32 characters on its line (cardContext): 13 digits is an
 //   EAN-13 barcode's length. (A table's column or a JSON key named for cards stands for
 //   the card word of the number starting its value: records.ts.) An 18-digit run whose
-//   digits 7-14 are a date is a (mistyped) PRC ID, never a card.
+//   digits 7-14 are a date is a (mistyped) PRC ID, never a card; so are 18 digits in
+//   groups of four (`6201 0219 8506 1512 02`), found as a PRC ID when one (a province's
+//   code and a right check digit).
 // - iban: against the SWIFT IBAN Registry held as data (iban.ts): length, character class
 //   per BBAN position, mod 97 and national check digits where the country defines them;
 //   either case, compact or grouped with one kind of separator (space, dash or dot), which
@@ -88,7 +92,7 @@
 //   IBAN's country code. (`ibantools` was dropped: its per-country patterns differed from
 //   the registry.)
 // - hk_phone: +852 / (852) / (+852) / （852） / [+852] (not `[852]`, a log's process id) / 00852 followed by eight digits starting 2-9;
-//   a bare `852` prefix only with 2, 3, 5, 6, 7 or 9 next; optional space or dash after
+//   a bare `852` prefix only with 2, 3, 5, 6, 7, 9, 44, 46, 47 or 84 next (HK_LEAD); optional space or dash after
 //   the prefix and between 4+4. In a link the `+` may be percent-encoded, `%2B852` or
 //   `%2b852`, and a separator may also be `%20` or `+` (`tel:%2B852%209123%204567`,
 //   `?phone=%2B852+9123+4567`): raw is all that was written, the value the `+852` form's
@@ -97,7 +101,7 @@
 //   `tel:+852%209123%204567`, `?phone=+852+9123+4567`; not after a digit, where it is a
 //   sum's: `1+852+2345+6789=`, isSum). No other
 //   escape is read (`%2C852...`, `%252B852...`). Bare
-//   eight-digit numbers starting 2, 3, 5, 6, 7 or 9 only next to a phone word
+//   eight-digit numbers starting 2, 3, 5, 6, 7, 9 or the mobile blocks 44, 46, 47 and 84 only next to a phone word
 //   (PHONE_CONTEXT_* in identifier-pattern.ts; English case-insensitive and whole words,
 //   so `hotel` and `tell` are not `tel`, `iPhone` is not `phone`; also the signature
 //   labels `M:` / `T:` and `Hp:` / `H/P:` with the colon, hand phone: `HP` without one is
@@ -185,7 +189,7 @@
 import { candidates, FULL_WIDTH_FORMS, WIDE } from './candidates.ts';
 import { cardValid, cnIdValid, hkidValid } from './check-digits.ts';
 import { ibanLength, ibanValid } from './iban.ts';
-import { bareHkValue, GROUP_KINDS, HKB_PATTERN, HYPHEN, IBAN_SEPARATORS, ID_RE, isSeparator, SPACED_HKID, URL_ESCAPES } from './identifier-pattern.ts';
+import { bareHkValue, GROUP_KINDS, HK_LEAD, HKB_PATTERN, HYPHEN, IBAN_SEPARATORS, ID_RE, isSeparator, SPACED_HKID, URL_ESCAPES } from './identifier-pattern.ts';
 import { EN_AFTER_UNDERSCORE, pushTopic, TOPIC_RES } from './keywords.ts';
 
 export const FINDING_TYPES = [
@@ -226,6 +230,8 @@ const ID_AT = new RegExp(ID_RE.source, ID_RE.flags.replace('g', 'y'));
  * ends in a date (`6123 4567 2026 1130`), where ID_RE took the card's branch first.
  */
 const HKB_AT = new RegExp(HKB_PATTERN, 'yi');
+/** The first digits of a Hong Kong number that needs a phone word, or follows a bare `852`. */
+const HK_LEAD_AT = new RegExp(`^(?:${HK_LEAD})`);
 /** A card's shape 4-4-4-4 whose last two groups are a year 19xx or 20xx and a month-day (HKB_AT). */
 const ENDS_IN_DATE = /^\d{4}(.)\d{4}\1(?:19|20)\d\d\1(?:0[1-9]|1[0-2])[0-3]\d$/;
 
@@ -298,8 +304,8 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
         // `+852%209123%204567` (LINK_SEP): an encoded space is no digit of the number
         const digits = raw.replace(URL_ESCAPES, '').replace(/\D/g, '');
         const local = digits.slice(-8);
-        // A bare `852` prefix is weaker than +852: only the classic mobile and fixed ranges.
-        if (kind === 'hkp' && !digits.startsWith('00') && !'235679'.includes(local[0]!)) break;
+        // A bare `852` prefix is weaker than +852: only the ranges of a bare number (HK_LEAD).
+        if (kind === 'hkp' && !digits.startsWith('00') && !HK_LEAD_AT.test(local)) break;
         push('hk_phone', start, end, raw, `+852${local}`, 'HK');
         break;
       }
@@ -330,6 +336,12 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
           break;
         }
         const digits = raw.replace(/\D/g, '');
+        if (digits.length === 18 && idShaped(digits)) {
+          // a PRC ID in groups of four (`6201 0219 8506 1512 02`), never a card: an ID when
+          // it is one (a province's code and its check digit), else nothing, as for a run
+          if (PROVINCE.test(digits) && cnIdValid(digits)) push('cn_resident_id', start, end, raw, digits, 'CN');
+          break;
+        }
         if (cardValid(digits)) {
           if (digits.length !== 13 || cardContext(text, start, end)) push('payment_card', start, end, raw, digits);
         } else if (digits.length > 16 && raw.length > 19 && /\d{4}(.)\d{4}\1\d{4}\1\d{4}/y.test(raw) && cardValid(digits.slice(0, 16))) {
@@ -343,7 +355,7 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
         break;
       }
       case 'hkb':
-        push('hk_phone', start, end, raw, bareHkValue(raw), 'HK');
+        if (!isAmount(text, start, end)) push('hk_phone', start, end, raw, bareHkValue(raw), 'HK');
         break;
       case 'run':
         classifyRun(text, raw, start, end, push);
@@ -361,11 +373,12 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
 const NEEDS_HKID_WORD = new RegExp(`${HYPHEN}[0-9Aa]$|^[A-Za-z]{2}\\D`);
 /**
  * Words that make such a number an HKID: English ones whole words, either case (`HKID`,
- * `HK ID`, `H.K.I.D.`, `identity`, `ID card`, `I.D. card`; not `ID` alone, which is any
+ * `HK ID`, `H.K.I.D.`, `HKIC`, `H.K.I.C.`, `Hong Kong ID`, `identity`, `ID card`, `I.D.
+ * card`; not `ID` alone, which is any
  * record's: `Order ID: PO123456-1`, `order_id=SO123456-7`, `?id=5&sku=PO123456-1`);
  * 身份證, 身分證, 證件 (and their simplified forms) anywhere.
  */
-export const HKID_WORD = /(?<![A-Za-z])(?:hk ?id|h\.k\.i\.d|identity|i\.?d\.?[ -]?card)(?![A-Za-z])|身[份分][證证]|[證证]件/i;
+export const HKID_WORD = /(?<![A-Za-z])(?:hk ?i[dc]|h\.k\.i\.[dc]|hong ?kong id|identity|i\.?d\.?[ -]?card)(?![A-Za-z])|身[份分][證证]|[證证]件/i;
 /** How far from such an HKID its HKID word may be (characters, same line). */
 const HKID_WORD_WINDOW = 24;
 
@@ -378,7 +391,29 @@ function pushHkid(text: string, raw: string, start: number, end: number, push: P
   if (NEEDS_HKID_WORD.test(raw) && !wordOnLine(HKID_WORD, HKID_WORD_WINDOW, text, start, end)) return;
   const value = raw.toUpperCase().replace(/[^0-9A-Z]/g, ''); // spaces, hyphen and brackets left out
   const letters = value.length === 9 ? value.slice(0, 2) : value.slice(0, 1);
-  if (hkidValid(letters, value.slice(letters.length, -1), value.slice(-1))) push('hk_id', start, end, raw, value, 'HK');
+  if (!hkidValid(letters, value.slice(letters.length, -1), value.slice(-1))) return;
+  if (labelledOther(text, start) && !wordOnLine(HKID_WORD, HKID_WORD_WINDOW, text, start, end)) return;
+  push('hk_id', start, end, raw, value, 'HK');
+}
+
+/**
+ * A label right before a number that says it is a thing's code, not a person's: an order,
+ * an SKU, an invoice, an item, a product or part, a model, a reference, a purchase order,
+ * a tracking or waybill number, a booking, ticket or receipt, a batch, lot or serial
+ * number (English whole words, either case), 訂單, 單號, 貨號, 編號, 發票, 產品, 型號, 批號,
+ * 序號; only a label's marks between (spaces, `:`, `.`, `#`, `no`, `number`, `code`, `id`,
+ * 號碼). One code in eleven of the shape `A1234567` or `PO123456(1)` passes the HKID check
+ * digit (`SKU: P2030407`, `Order SO1234567`); an HKID word near it still makes it an HKID.
+ */
+const NOT_AN_HKID_LABEL =
+  /(?:(?<![A-Za-z])(?:orders?|sku|invoices?|inv|items?|products?|part|model|ref|reference|po|tracking|waybill|booking|ticket|receipt|batch|lot|serial)|訂單|订单|單號|单号|貨號|货号|編號|编号|發票|发票|產品|产品|型號|型号|批號|批号|序號|序号)(?:[ \t:：.#＃]|(?<![A-Za-z])(?:no|number|code|id)(?![A-Za-z])|號碼|号码|號|号)*$/i;
+/** How far before an HKID candidate its label may start (characters, same line). */
+const LABEL_WINDOW = 24;
+
+/** Whether NOT_AN_HKID_LABEL labels what starts at `start`. */
+function labelledOther(text: string, start: number): boolean {
+  const before = text.slice(Math.max(0, start - LABEL_WINDOW), start);
+  return NOT_AN_HKID_LABEL.test(before.slice(before.lastIndexOf('\n') + 1));
 }
 
 /** SPACED_HKID, sticky. */
@@ -449,10 +484,27 @@ function classifyRun(text: string, raw: string, start: number, end: number, push
     if (id[17] === 'X' || idShaped(id)) return; // a mistyped ID is not a card
   }
   if (n === 11) {
-    push('cn_phone', start, end, raw, `+86${raw}`, 'CN');
+    if (!isAmount(text, start, end)) push('cn_phone', start, end, raw, `+86${raw}`, 'CN');
     return;
   }
   if (cardValid(raw) && (n !== 13 || cardContext(text, start, end))) push('payment_card', start, end, raw, raw);
+}
+
+/** A currency right before a number, perhaps with a space: `HK$ 51234567`, `$91234567`, `¥13912345678`, `RMB 13912345678`. */
+const CURRENCY_BEFORE = /(?:[$¥￥€£]|(?<![A-Za-z])(?:hkd|rmb|cny|usd))[ \u00A0]?$/i;
+/** After a number: a decimal part (`91234567.50`) or a unit of bytes (`16106127360 bytes`). */
+const AMOUNT_AFTER = /\.\d|[ \u00A0]?(?:bytes?|[KMGT]i?B)(?![A-Za-z])/y;
+
+/**
+ * Whether the bare phone-shaped number text[start, end) is an amount or a size: a currency
+ * before it, a decimal part or a unit of bytes after it (`Phone bill HK$ 51234567`,
+ * `手機費 $91234567`, `Amount: 13912345678.50`, `backup.tar 16106127360 bytes`). A phone
+ * word near a bill's amount, and eleven digits starting 13-19 in a file listing, are
+ * otherwise read as phones.
+ */
+function isAmount(text: string, start: number, end: number): boolean {
+  AMOUNT_AFTER.lastIndex = end;
+  return AMOUNT_AFTER.test(text) || CURRENCY_BEFORE.test(text.slice(Math.max(0, start - 5), start));
 }
 
 /**

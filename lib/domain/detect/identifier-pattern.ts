@@ -151,10 +151,21 @@ export const LIST_SEPARATOR = String.raw`${SPACE_OR_TAB}{0,2}(?:[/／,，;；、
 /** How many numbers of a list before a number the phone word before them still governs (and after it, the phone word after them). */
 const LIST_MAX = 4;
 /**
+ * The first digits of a Hong Kong number that needs a phone word (a bare one, or after a
+ * bare `852`): 2 and 3 (fixed lines), 5, 6, 9 and 7 (mobile; 7 also pagers), and the mobile
+ * blocks OFCA opened from 2018, 44, 46, 47 and 84 (the libphonenumber metadata's mobile
+ * ranges). Not 1 (no local number), nor other 4x and 8x (81-83 are personal numbers, 800
+ * freephone has nine digits). One digit, so `(?:HK_LEAD)\d{3}` is a number's first four:
+ * written as two-digit alternatives (`[235679]\d|4[467]|84`), it made V8 (Node 24) miss
+ * every bare number once the identifier regex's other branches stood beside it
+ * (test/detect-hk-mobile-blocks.test.ts).
+ */
+export const HK_LEAD = '[235679]|4(?=[467])|8(?=4)';
+/**
  * A phone number earlier in such a list: a bare one, or one with a +852 / (852) / 852
  * prefix (`Tel: +852 9123 4567 / 6123 4567`); the number after it is then one too.
  */
-const LISTED_NUMBER = String.raw`(?:(?:\+852|\(\+?852\)|（\+?852）|(?:00)?852)${SEP_OR_NBSP_OPT}[2-9]|[235679])\d{3}${SEP_OR_NBSP_OPT}\d{4}`;
+const LISTED_NUMBER = String.raw`(?:(?:\+852|\(\+?852\)|（\+?852）|(?:00)?852)${SEP_OR_NBSP_OPT}[2-9]|${HK_LEAD})\d{3}${SEP_OR_NBSP_OPT}\d{4}`;
 
 /**
  * A key that names a phone the way programs write keys (logs, YAML, .env, SQL, JSON read
@@ -332,7 +343,7 @@ function bySep(f: (sep: string) => string, seps: readonly string[] = [SPACE, HYP
  * (DATE_OR_TIME: `6123 4567 2026 1130`) or a count (COUNT_THEN_WORD: `9123 4567 2
  * people`), not by another number (`9123 4567 8888` may be one longer number).
  */
-const HK_LOCAL = String.raw`[235679]\d{3}(?:${SPACE}\d{4}${END}(?!${SPACE}(?=\d)(?!${DATE_OR_TIME}|${COUNT_THEN_WORD}))|${HYPHEN}\d{4}${END}(?!${HYPHEN}\d)|\d{4}${END}|${NBSP}\d{4}${END}(?!${NBSP}\d))`;
+const HK_LOCAL = String.raw`(?:${HK_LEAD})\d{3}(?:${SPACE}\d{4}${END}(?!${SPACE}(?=\d)(?!${DATE_OR_TIME}|${COUNT_THEN_WORD}))|${HYPHEN}\d{4}${END}(?!${HYPHEN}\d)|\d{4}${END}|${NBSP}\d{4}${END}(?!${NBSP}\d))`;
 /**
  * HK_LOCAL's span, where HK_LOCAL has already matched at the same place (HKB_PATTERN): its
  * four shapes differ at the fifth character and have fixed lengths, so this takes the
@@ -340,7 +351,7 @@ const HK_LOCAL = String.raw`[235679]\d{3}(?:${SPACE}\d{4}${END}(?!${SPACE}(?=\d)
  * Each copy of HK_LOCAL costs the identifier regex about a kilobyte: above 20 kB V8
  * compiles it unoptimized (see PHONE_WORD), which is slower.
  */
-const HK_LOCAL_SPAN = String.raw`[235679]\d{3}${SEP_OR_NBSP_OPT}\d{4}`;
+const HK_LOCAL_SPAN = String.raw`(?:${HK_LEAD})\d{3}${SEP_OR_NBSP_OPT}\d{4}`;
 
 // Each candidate kind is one capture group, written from the candidate's first
 // character; GROUP_KINDS[i] is the kind of capture group i + 1.
@@ -405,8 +416,15 @@ const NUMBER_APART = [
 ].join('|');
 const AFTER_NO_NUMBER_OR_ONE_APART = String.raw`(?:(?<!\d${SEP})|(?<=(?:${NUMBER_APART})${SPACE}))`;
 // (all shapes start with four digits and a separator: tested first, before the lookbehinds)
+/**
+ * What may follow a card in groups of four with the same separator `s` and still end it:
+ * an expiry MMYY, perhaps with a three-digit CVV after it (`4111 1111 1111 1111 1227`,
+ * `... 1111 1227 123`, as a card's details are pasted), and then no more of the grouping
+ * (`... 1111 1227 3456` may be one longer number).
+ */
+const EXPIRY_THEN_CVV = (s: string): string => String.raw`(?:0[1-9]|1[0-2])\d\d${END}(?!${s}(?!\d{3}${END}(?!${s}\d))\d)`;
 const CARD_PATTERN =
-  String.raw`(?=[2-6]\d{3}${SEP}\d)(?:${AFTER_NO_NUMBER_OR_ONE_APART}[2-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${s}\d{4}(?:${s}\d{1,3})?${END}(?!${s}(?!(?:0[1-9]|1[0-2])\d\d${END}(?!${s}\d))\d{4})`)})` +
+  String.raw`(?=[2-6]\d{3}${SEP}\d)(?:${AFTER_NO_NUMBER_OR_ONE_APART}[2-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${s}\d{4}(?:${s}\d{1,3})?${END}(?!${s}(?!${EXPIRY_THEN_CVV(s)})\d{4})`)})` +
   String.raw`|(?<!\d${SEP})(?:[2-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{4}${s}\d{4}${s}\d{1,3}${END}(?!${s}\d{4})`)})` +
   String.raw`|[3-6]\d{3}(?:${bySep((s) => String.raw`${s}\d{6}${s}\d{4,5}${END}(?!${s}\d)`)})))`;
 // grouped mainland mobile 3-4-4; grouped with spaces, it may be followed by a space and a

@@ -4,19 +4,22 @@
 // replaced by its mask (mask.ts); topics (health, payroll) are words, not personal
 // data, and stay as written. Pure: no I/O.
 //
-// Names are not chat text, so redact() looks twice:
+// Names are not chat text, so redact() looks three times:
 //   1. the text as it is, with the detectors' own rules;
 //   2. the result with every hyphen ('-', and U+2010 to U+2013) read as a space and ASCII letters read in upper case
 //      (full-width forms as ASCII; same length, so offsets hold), so that an identifier joined to a word by a
 //      hyphen (`hr-A1234563.csv`, `card-4111111111111111.txt`) or written in lower case
 //      (`hkid_a1234563.pdf`) is masked too. A name may come out over-masked; never
 //      under-masked by these two shapes.
+//   3. HKIDs written as document numbers (`K234567-6`), which text holds as HKIDs only
+//      near an HKID word: a name has none (maskedDocumentHkids).
 // Masks contain no identifier, and the detectors find nothing in a mask, so
 // redact(redact(s)) === redact(s): what earlier versions stored can be redacted again.
 // The cost is two detector passes over the string: meant for names, paths and
 // messages, once each, never for every record's text.
+import { hkidValid } from './check-digits.ts';
 import { detect, readAs, type Detection } from './detect.ts';
-import { BARE_HK_NUMBER, bareHkValue } from './identifier-pattern.ts';
+import { BARE_HK_NUMBER, bareHkValue, HYPHEN } from './identifier-pattern.ts';
 import { mask } from './mask.ts';
 
 const isTopic = (d: Detection) => d.type === 'health' || d.type === 'payroll';
@@ -60,12 +63,28 @@ function mayHoldIdentifier(written: string): boolean {
   return false;
 }
 
+/**
+ * HKIDs written as document numbers, `K234567-6` and `CA 182361 (1)`: in text they are
+ * found only near an HKID word (detect.ts), and a name (a CSV column headed by the first
+ * row's cell, a JSON key, a file name) has none to give. Here they are masked whenever
+ * their check digit is right: an order's line, `PO123456-1`, may come out masked too.
+ */
+const DOCUMENT_HKID = new RegExp(String.raw`(?<![0-9A-Za-z])(?:[A-Za-z]{1,2}\d{6}${HYPHEN}[0-9Aa]|[A-Za-z]{2} \d{6} ?\([0-9Aa]\))(?![0-9A-Za-z])`, 'g');
+
+function maskedDocumentHkids(text: string): string {
+  return text.replace(DOCUMENT_HKID, (written) => {
+    const value = written.toUpperCase().replace(/[^0-9A-Z]/g, '');
+    const letters = value.length === 9 ? value.slice(0, 2) : value.slice(0, 1);
+    return hkidValid(letters, value.slice(letters.length, -1), value.slice(-1)) ? mask({ type: 'hk_id', value }) : written;
+  });
+}
+
 /** `text` with every identifier the detectors find replaced by its mask; topics kept. */
 export function redact(text: string): string {
   if (!mayHoldIdentifier(text)) return text;
   const once = masked(text, detect(text));
   const loose = loosened(once);
-  return loose === once ? once : masked(once, detect(loose));
+  return maskedDocumentHkids(loose === once ? once : masked(once, detect(loose)));
 }
 
 const BARE_HK = new RegExp(BARE_HK_NUMBER, 'g');
