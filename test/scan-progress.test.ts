@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
 import { followDataMapScans, progressBar } from '../lib/cli/progress.ts';
 import { Source } from '../lib/domain/org/source.ts';
@@ -85,8 +85,8 @@ describe('data-mapping scan progress', () => {
     for await (const _ of scanProgress.follow(records)) {
       // read through
     }
-    await new Promise((r) => setTimeout(r, 50));
-    expect(tty.text()).toMatch(/1\/2 sources \| \d+\.\d MB read \| \d+\.\d MB\/s \| .* left/);
+    // the bar is drawn once cli-progress is loaded (on first use), which a busy machine may take a while to do
+    await vi.waitFor(() => expect(tty.text()).toMatch(/1\/2 sources \| \d+\.\d MB read \| \d+\.\d MB\/s \| .* left/), { timeout: 10_000, interval: 20 });
   });
 
   it('draws a file scan\'s bar by bytes', async () => {
