@@ -1,6 +1,7 @@
 // What the words around a number say it is: a PRC ID in groups of four is no card, `HKIC`
-// names an HKID, an order's or product's label makes a code no HKID, and a currency, a
-// decimal part or a unit of bytes makes a phone-shaped number an amount.
+// names an HKID, an order's or product's label makes a code no HKID or card, an account's
+// makes a number no phone, a currency, a decimal part or a unit of bytes makes a
+// phone-shaped number an amount, and a monitoring log's health check is a system's.
 import { describe, expect, it } from 'vitest';
 import { detect } from '../lib/domain/detect/detect.ts';
 
@@ -71,5 +72,53 @@ describe('amounts and sizes', () => {
     ['Mobile: 9123 4567, thanks', 'hk_phone', '9123 4567'],
   ])('still finds the phone in %j', (text, type, raw) => {
     expect(found(text)).toEqual([[type, raw]]);
+  });
+});
+
+describe('phone words people write', () => {
+  it.each([
+    ['請回電 9123 4567', '9123 4567'],
+    ['FPS: 9123 4567', '9123 4567'],
+    ['轉數快 9123 4567', '9123 4567'],
+  ])('finds the number after %j', (text, raw) => {
+    expect(found(text)).toEqual([['hk_phone', raw]]);
+  });
+
+});
+
+describe("an order's label before a card-shaped number", () => {
+  it.each(['Order no: 4000123456789017', 'Tracking number 6011 0009 9013 9424', '淘宝订单号 4123456789012345677'])('makes %j no card', (text) => {
+    expect(found(text)).toEqual([]);
+  });
+
+  it('leaves a card after a card word, or a reference or account label, a card', () => {
+    expect(found('Order paid by card 4111 1111 1111 1111')).toEqual([['payment_card', '4111 1111 1111 1111']]);
+    expect(found('ref 4111111111111111')).toEqual([['payment_card', '4111111111111111']]);
+    expect(found('Account: 4111 1111 1111 1111')).toEqual([['payment_card', '4111 1111 1111 1111']]);
+  });
+});
+
+describe("an order's or account's label before a number with a phone word after it", () => {
+  it.each(['訂單 23456789 (手機)', '戶口 91234567 (電話查詢)', 'Transfer to a/c 9123 4567 (contact Amy for details)'])('makes %j no phone', (text) => {
+    expect(found(text)).toEqual([]);
+  });
+
+  it("leaves a member's number with its phone word, and a phone word's own label, a phone", () => {
+    expect(found('Member: 91234567 (mobile)')).toEqual([['hk_phone', '91234567']]);
+    expect(found('Mobile no. 9876 5432')).toEqual([['hk_phone', '9876 5432']]);
+    expect(found('Account manager Tel: 9123 4567')).toEqual([['hk_phone', '9123 4567']]);
+  });
+});
+
+describe("a system's health check", () => {
+  it.each(['2026-11-30 10:00:02 WARN health check failed for db-1', 'ELB health check passed', 'server health checks: ok', 'health check endpoint /healthz', 'readiness health check timed out'])(
+    'is no health topic in %j',
+    (text) => {
+      expect(found(text)).toEqual([]);
+    },
+  );
+
+  it.each(['Staff annual health check on Monday', 'Please book your health check', 'the health check results were normal', '我下星期做 health check'])('a person\'s is, in %j', (text) => {
+    expect(found(text).map(([type]) => type)).toEqual(['health']);
   });
 });

@@ -191,6 +191,7 @@ import { cardValid, cnIdValid, hkidValid } from './check-digits.ts';
 import { ibanLength, ibanValid } from './iban.ts';
 import { bareHkValue, GROUP_KINDS, HK_LEAD, HKB_PATTERN, HYPHEN, IBAN_SEPARATORS, ID_RE, isSeparator, SPACED_HKID, URL_ESCAPES } from './identifier-pattern.ts';
 import { EN_AFTER_UNDERSCORE, pushTopic, TOPIC_RES } from './keywords.ts';
+import { labelBefore } from './labels.ts';
 
 export const FINDING_TYPES = [
   'hk_id',
@@ -230,6 +231,13 @@ const ID_AT = new RegExp(ID_RE.source, ID_RE.flags.replace('g', 'y'));
  * ends in a date (`6123 4567 2026 1130`), where ID_RE took the card's branch first.
  */
 const HKB_AT = new RegExp(HKB_PATTERN, 'yi');
+/** A bare Hong Kong number labelled an order's or an account's (labels.ts): a reference's may be a phone (`9123 4567 / ref 6123 4567 (手機)`). */
+const phoneLabelled = (text: string, start: number): boolean => {
+  const kind = labelBefore(text, start);
+  return kind === 'thing' || kind === 'account';
+};
+/** A card's shape labelled an order's or a product's (labels.ts): a card account's number is the card's. */
+const thingLabelled = (text: string, start: number): boolean => labelBefore(text, start) === 'thing';
 /** The first digits of a Hong Kong number that needs a phone word, or follows a bare `852`. */
 const HK_LEAD_AT = new RegExp(`^(?:${HK_LEAD})`);
 /** A card's shape 4-4-4-4 whose last two groups are a year 19xx or 20xx and a month-day (HKB_AT). */
@@ -343,10 +351,10 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
           break;
         }
         if (cardValid(digits)) {
-          if (digits.length !== 13 || cardContext(text, start, end)) push('payment_card', start, end, raw, digits);
+          if ((digits.length !== 13 || cardContext(text, start, end)) && !thingLabelled(text, start)) push('payment_card', start, end, raw, digits);
         } else if (digits.length > 16 && raw.length > 19 && /\d{4}(.)\d{4}\1\d{4}\1\d{4}/y.test(raw) && cardValid(digits.slice(0, 16))) {
           // a card number in groups of four followed by more digits (a CVV) in the same grouping
-          push('payment_card', start, start + 19, raw.slice(0, 19), digits.slice(0, 16));
+          if (!thingLabelled(text, start)) push('payment_card', start, start + 19, raw.slice(0, 19), digits.slice(0, 16));
         } else {
           // No card here: a card may still start at a later group, where CARD_PATTERN lets
           // one follow a number apart (`30.11.2026 4111 1111 1111 1111`: not `2026 4111 ...`).
@@ -355,7 +363,8 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
         break;
       }
       case 'hkb':
-        if (!isAmount(text, start, end)) push('hk_phone', start, end, raw, bareHkValue(raw), 'HK');
+        // `訂單 23456789 (手機)`, `a/c 9123 4567 (contact ...)`: the phone word after it is not its label
+        if (!isAmount(text, start, end) && !phoneLabelled(text, start)) push('hk_phone', start, end, raw, bareHkValue(raw), 'HK');
         break;
       case 'run':
         classifyRun(text, raw, start, end, push);
@@ -392,28 +401,9 @@ function pushHkid(text: string, raw: string, start: number, end: number, push: P
   const value = raw.toUpperCase().replace(/[^0-9A-Z]/g, ''); // spaces, hyphen and brackets left out
   const letters = value.length === 9 ? value.slice(0, 2) : value.slice(0, 1);
   if (!hkidValid(letters, value.slice(letters.length, -1), value.slice(-1))) return;
-  if (labelledOther(text, start) && !wordOnLine(HKID_WORD, HKID_WORD_WINDOW, text, start, end)) return;
+  // `SKU: P2030407`, `Order SO1234567` (labels.ts), unless an HKID word stands near
+  if (labelBefore(text, start) !== undefined && !wordOnLine(HKID_WORD, HKID_WORD_WINDOW, text, start, end)) return;
   push('hk_id', start, end, raw, value, 'HK');
-}
-
-/**
- * A label right before a number that says it is a thing's code, not a person's: an order,
- * an SKU, an invoice, an item, a product or part, a model, a reference, a purchase order,
- * a tracking or waybill number, a booking, ticket or receipt, a batch, lot or serial
- * number (English whole words, either case), 訂單, 單號, 貨號, 編號, 發票, 產品, 型號, 批號,
- * 序號; only a label's marks between (spaces, `:`, `.`, `#`, `no`, `number`, `code`, `id`,
- * 號碼). One code in eleven of the shape `A1234567` or `PO123456(1)` passes the HKID check
- * digit (`SKU: P2030407`, `Order SO1234567`); an HKID word near it still makes it an HKID.
- */
-const NOT_AN_HKID_LABEL =
-  /(?:(?<![A-Za-z])(?:orders?|sku|invoices?|inv|items?|products?|part|model|ref|reference|po|tracking|waybill|booking|ticket|receipt|batch|lot|serial)|訂單|订单|單號|单号|貨號|货号|編號|编号|發票|发票|產品|产品|型號|型号|批號|批号|序號|序号)(?:[ \t:：.#＃]|(?<![A-Za-z])(?:no|number|code|id)(?![A-Za-z])|號碼|号码|號|号)*$/i;
-/** How far before an HKID candidate its label may start (characters, same line). */
-const LABEL_WINDOW = 24;
-
-/** Whether NOT_AN_HKID_LABEL labels what starts at `start`. */
-function labelledOther(text: string, start: number): boolean {
-  const before = text.slice(Math.max(0, start - LABEL_WINDOW), start);
-  return NOT_AN_HKID_LABEL.test(before.slice(before.lastIndexOf('\n') + 1));
 }
 
 /** SPACED_HKID, sticky. */
@@ -487,7 +477,7 @@ function classifyRun(text: string, raw: string, start: number, end: number, push
     if (!isAmount(text, start, end)) push('cn_phone', start, end, raw, `+86${raw}`, 'CN');
     return;
   }
-  if (cardValid(raw) && (n !== 13 || cardContext(text, start, end))) push('payment_card', start, end, raw, raw);
+  if (cardValid(raw) && (n !== 13 || cardContext(text, start, end)) && !thingLabelled(text, start)) push('payment_card', start, end, raw, raw);
 }
 
 /** A currency right before a number, perhaps with a space: `HK$ 51234567`, `$91234567`, `¥13912345678`, `RMB 13912345678`. */

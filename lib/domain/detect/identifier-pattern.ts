@@ -24,6 +24,8 @@ export const PHONE_CONTEXT_CJK = [
   '傳真', '传真', '手提', '熱線', '热线', '微信',
   // Cantonese `call me` / `find me` (打俾我, 打畀我, 搵我), Mandarin 打给
   '打俾', '打畀', '打給', '打给', '搵我',
+  // call back (請回電), and the Faster Payment System's proxy id, a mobile number (轉數快)
+  '回電', '回电', '轉數快', '转数快',
 ] as const;
 /** Whole words, case-insensitive: `tell` is not `tel`, `iPhone` is not `phone`. */
 export const PHONE_CONTEXT_EN = [
@@ -34,6 +36,9 @@ export const PHONE_CONTEXT_EN = [
   'ph', 'handphone', 'my number', 'our number', 'his number', 'her number',
   // a WhatsApp or WeChat id is the number (an `ID` elsewhere is another thing's: `Contact ID`)
   'whatsapp id', 'wechat id',
+  // FPS, whose proxy id is a mobile number (`FPS: 9123 4567`; not `Telegram`: a column so
+  // named holds handles)
+  'fps',
 ] as const;
 // `電話號碼`, `聯絡電話`, `打電話`, `联系电话` are covered by the shorter words above.
 // `號碼` (number) alone is not a phone word: 訂單號碼 23456789 is an order number.

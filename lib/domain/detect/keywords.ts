@@ -178,9 +178,18 @@ const COMMISSION_PAY_BEFORE = /(?:^|[^A-Za-z])(?:Sales|Agent|Agency|Broker|Month
 const NOT_PAY_AFTER_GONGZI = /^(?:[料質质源]|[訊讯](?!息)|格(?![式外局])|[歷历](?![史年]))/;
 
 /**
+ * A system's health check, not a person's (`WARN health check failed for db-1`, `ELB health
+ * check passed`, `livenessProbe: health check endpoint`): what a monitoring log says of it
+ * after it, or a server, balancer or container word right before it.
+ */
+const SYSTEM_CHECK_AFTER = /^[ \t:=-]*(?:fail(?:ed|ing|s|ure)?|pass(?:ed|es|ing)?|ok|succeeded|success(?:ful)?|timed? ?out|endpoints?|probes?|interval|path|url|status|grace)(?![A-Za-z])/i;
+const SYSTEM_CHECK_BEFORE = /(?<![A-Za-z])(?:elb|alb|nlb|load[ -]?balancer|target(?: group)?|container|pod|service|kubernetes|k8s|liveness|readiness|http|https|tcp|docker|server|db|database|api|node|instance|cluster|app)[ \t:_-]*$/i;
+
+/**
  * Drops keyword hits that are not about pay or health: a regulator's name
  * (`Securities and Futures Commission`, `Commission (SFC)`, `Independent Commission
- * Against Corruption`), loyalty `bonus points` / `bonus miles`, the idiom `花紅柳綠`,
+ * Against Corruption`), loyalty `bonus points` / `bonus miles`, a system's health check
+ * (SYSTEM_CHECK_AFTER, SYSTEM_CHECK_BEFORE), the idiom `花紅柳綠`,
  * `入院` read across `收入` (income) or `輸入` (input), and `工資` read across 員工 and
  * 資料 (NOT_PAY_AFTER_GONGZI).
  */
@@ -196,6 +205,8 @@ function keepTopic(text: string, value: string, start: number, end: number): boo
     }
     case 'bonus':
       return !/^[ \t-]*(?:points?|pts|miles|stars?|dollars?|rewards?)(?![A-Za-z])/i.test(text.slice(end, end + 12));
+    case 'health check':
+      return !(SYSTEM_CHECK_AFTER.test(text.slice(end, end + 16)) || SYSTEM_CHECK_BEFORE.test(text.slice(Math.max(0, start - 24), start)));
     case '入院':
       // `收入院舍`, `輸入院校`: 收入 (income) / 輸入 (input) followed by 院
       return !/[收輸输]/.test(text.charAt(start - 1));
