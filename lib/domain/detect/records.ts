@@ -7,12 +7,14 @@
 // `mobile` or `Tel` column, or in a JSON string under a `phone` key (the shapes detect.ts
 // takes after a phone word; at the start also behind Excel's text marks, `'91234567` and
 // `="91234567"`; each number of a list, `9123 4567 / 6123 4567`, Google Contacts'
-// `9123 4567 ::: 6123 4567`; and after a name or a word, `陳太 9876 5432`) is an hk_phone
+// `9123 4567 ::: 6123 4567`; and after a name or a word, `陳太 9876 5432`; or the whole cell
+// a number in scientific notation, `9.1234567E+07`) is an hk_phone
 // finding. The column's name or key is a phone word when a
 // PHONE_CONTEXT_* word is in it by the text's rules (Chinese words anywhere, English ones
-// whole words in either case; `phoneNumber` read as `phone Number`), or when it is one
-// written as one word with `no` or `number` (`PHONENO`, `Tel. No.`, `HP`: PHONE_NAME_COMPACT);
-// an `order_no` column of eight-digit numbers stays clean.
+// whole words in either case; `phoneNumber` read as `phone Number`) and no word around it
+// names another thing (`Contact ID`, `smsCount`, `Phone Model`, `電話費`: isPhoneName), or
+// when it is one written as one word with `no` or `number` (`PHONENO`, `Tel. No.`, `HP`:
+// PHONE_NAME_COMPACT); an `order_no` column of eight-digit numbers stays clean.
 // So can a column or key be the card word a 13-digit card number needs (cardContext in
 // detect.ts): a cell of a `卡號`, `Credit Card` or `card_no` column, or a JSON string under a
 // `cardNumber` key, that starts with a 13-digit number of a 13-digit brand (Visa of old,
@@ -398,22 +400,76 @@ const OTHER_NUMBER_BEFORE =
 const PHONE_NAME_COMPACT = /^(?:phone|telephone|tel|mobile|mob|cell|cellphone|handphone|hp|contact|fax|whatsapp|ph|msisdn|directline|directdial)(?:no|nos|num|number|nbr)?\d?$/;
 
 /**
+ * A name as the detectors read it (`ＴＥＬ` as `TEL`), and with its camelCase read as words
+ * (`phoneNumber` as `phone Number`, `callId` as `call Id`; after two lower-case letters, so
+ * that `iPhone` stays one word; `WhatsApp` is a word only as written).
+ */
+function nameForms(written: string): [name: string, words: string] {
+  const name = readAs(written);
+  return [name, name.replace(/(?<=[a-z]{2})(?=[A-Z])/g, ' ')];
+}
+
+/**
  * Whether a name holds a `word` (as written, or with its camelCase read as words), or is
  * `compact` once lower-cased and stripped of all but letters and digits.
  */
 function named(written: string, word: RegExp, compact: RegExp): boolean {
-  const name = readAs(written); // `ＴＥＬ` as `TEL`
-  // camelCase also as words (`phoneNumber`, `mobileNo`; `WhatsApp` as written), after two
-  // lower-case letters so that `iPhone` stays one word
-  if (word.test(name)) return true;
-  const words = name.replace(/(?<=[a-z]{2})(?=[A-Z])/g, ' ');
-  if (words !== name && word.test(words)) return true;
+  const [name, words] = nameForms(written);
+  if (word.test(name) || (words !== name && word.test(words))) return true;
   return name.length <= 24 && compact.test(name.toLowerCase().replace(/[^a-z0-9]/g, ''));
 }
 
-/** Whether a column's name or a JSON key says its values are phone numbers. */
+/** The phone words of a name, each (PHONE_WORD_RE). */
+const PHONE_WORDS = new RegExp(PHONE_WORD_RE.source, 'gi');
+/**
+ * Words after a name's last phone word that make it the name of something else a phone or
+ * a call has: its id, a count, a fee or amount, a model, a usage, a date, a type or state
+ * (`Contact ID`, `callId`, `telephone_count`, `SMS Count`, `Phone Model`, `Mobile Data
+ * (bytes)`, `電話費 (HK$)`, `手機型號`, `Phone 1 - Type`). English ones whole words, either
+ * case; not `no`, `number` or an index (`Contact No.`, `Phone 2`), nor the `ID` of
+ * `WhatsApp ID` (the number itself).
+ */
+const OTHER_THAN_PHONE_AFTER = new RegExp(
+  String.raw`(?<![A-Za-z])(?:(?<!(?:whatsapp|wechat)[ _.-]?)ids?|uuid|guid|counts?|cnt|qty|quantity|totals?|sum|amount|amt|fees?|charges?|costs?|bill|billing|price|rate|usage|bytes|[kmg]b|minutes|mins|seconds|secs|duration|length|dates?|datetime|timestamp|model|brand|make|imei|serial|type|status|result|outcome|ref|reference|order|invoice|account|ticket|version|plan)(?![A-Za-z])` +
+    String.raw`|[$＄費费]|型[號号]|次[數数]|[數数]量|[時时]長|[時时]間|日期|[數数]據|用量|金[額额]|品牌|[類类]型|[狀状]態|[編编][號号]|[單单][號号]|[訂订][單单]|[帳賬账][單单]`,
+  'gi', // g: searched from the last phone word
+);
+/**
+ * Words of OTHER_THAN_PHONE_AFTER's kind that say so only right after the phone word, where
+ * they cannot be a note's (`Call Time`, `callTime`, `Mobile Data`; not `Phone (any time)`,
+ * `Contact Data`).
+ */
+const OTHER_THAN_PHONE_NEXT = /[ _.-]*(?:time|(?<=(?:mobile|mob|cell)[ _.-]*)data)(?![A-Za-z])/iy;
+/** A count's words before a name's first phone word (`No. of Calls`, `numberOfSms`, `Total Calls`). */
+const COUNT_BEFORE = /(?<![A-Za-z])(?:total|(?:number|no|num|nbr|#)\.?[ _.-]*of)[ _.-]*$/i;
+
+/** Whether a name that holds a phone word says by the words around it that its values are another thing (OTHER_THAN_PHONE_*, COUNT_BEFORE). */
+function namesOtherThanPhone(name: string): boolean {
+  let first = -1;
+  let last = -1;
+  for (PHONE_WORDS.lastIndex = 0; ; ) {
+    const m = PHONE_WORDS.exec(name);
+    if (m === null) break;
+    if (first === -1) first = m.index;
+    last = PHONE_WORDS.lastIndex;
+  }
+  if (first === -1) return false;
+  OTHER_THAN_PHONE_AFTER.lastIndex = last;
+  OTHER_THAN_PHONE_NEXT.lastIndex = last;
+  return OTHER_THAN_PHONE_AFTER.test(name) || OTHER_THAN_PHONE_NEXT.test(name) || COUNT_BEFORE.test(name.slice(0, first));
+}
+
+/**
+ * Whether a column's name or a JSON key says its values are phone numbers: it holds a
+ * phone word, as written or as camelCase words, and no word around it says they are
+ * another thing (namesOtherThanPhone: `Contact ID`, `smsCount`), or it is one such word
+ * with `no` or `number` written as one word (PHONE_NAME_COMPACT). Judged once per column
+ * or key (namedColumns, keyKind).
+ */
 export function isPhoneName(written: string): boolean {
-  return named(written, PHONE_WORD_RE, PHONE_NAME_COMPACT);
+  if (!named(written, PHONE_WORD_RE, PHONE_NAME_COMPACT)) return false;
+  const [name, words] = nameForms(written);
+  return !namesOtherThanPhone(name) && (words === name || !namesOtherThanPhone(words));
 }
 
 /** Whether pointer[from, to) is an array index (digits, no leading zero). */
@@ -499,6 +555,7 @@ function phonesAt(text: string, at: number, cellEnd: number, out: Detection[]): 
   } else {
     PREFIXED_PHONE_AT.lastIndex = at;
     if (PREFIXED_PHONE_AT.exec(text) !== null) end = PREFIXED_PHONE_AT.lastIndex;
+    else if (scientificPhoneAt(text, at, cellEnd, out)) return; // the whole cell
   }
   if (end > at) {
     for (;;) {
@@ -519,6 +576,31 @@ function phonesAt(text: string, at: number, cellEnd: number, out: Detection[]): 
     const start = end + m.index;
     if ((out.length === from || out.at(-1)!.end <= start) && !OTHER_NUMBER_BEFORE.test(text.slice(Math.max(at, start - 24), start))) out.push(hkPhone(m[0], start));
   }
+}
+
+/**
+ * A cell that is a number written in scientific notation whose value is a whole number of
+ * eight digits (`9.1234567E+07`: a program's export of a spreadsheet's number), and
+ * nothing else but spaces or tabs.
+ */
+const SCIENTIFIC_CELL = new RegExp(`${SPACE_OR_TAB}*(\\d)(?:\\.(\\d{1,7}))?[Ee]\\+?0?7${SPACE_OR_TAB}*`, 'y');
+
+/**
+ * The number of a phone column's cell (or a phone key's string) written in scientific
+ * notation (SCIENTIFIC_CELL) as a hk_phone detection (pushed to `out`; true), when its
+ * digits are a bare Hong Kong number; its value is the number the cell says (`9.12E+07`:
+ * 91200000), as the .xlsx reader reads such a number (wholeNumberDigits in xlsx-reader.ts).
+ */
+function scientificPhoneAt(text: string, at: number, cellEnd: number, out: Detection[]): boolean {
+  SCIENTIFIC_CELL.lastIndex = at;
+  const m = SCIENTIFIC_CELL.exec(text);
+  if (m === null || SCIENTIFIC_CELL.lastIndex !== cellEnd) return false;
+  const digits = m[1]! + (m[2] ?? '').padEnd(7, '0');
+  if (startingAt(PHONE_AT, digits, 0)?.end !== digits.length) return false;
+  const raw = m[0].trim();
+  const start = at + m[0].indexOf(raw);
+  out.push({ type: 'hk_phone', start, end: start + raw.length, raw, value: bareHkValue(digits), country: 'HK' });
+  return true;
 }
 
 /** `found` (sorted, not overlapping) with `extra` (the same) merged in, where they overlap none of `found`. */
@@ -575,13 +657,13 @@ function withCells(
 // ---------------------------------------------------------------------------
 // HKID columns and keys
 
-/** An HKID name written as one word (`HKIDNo`, `IDCardNumber`). */
-const HKID_NAME_COMPACT = /^(?:hkid|hkidcard|idcard)(?:no|nos|num|number|nbr)?$/;
+/** An HKID name written as one word (`HKIDNo`, `HKICNO`, `HongKongID`, `IDCardNumber`). */
+const HKID_NAME_COMPACT = /^(?:(?:hkid|hkic|hongkongid)(?:card)?|idcard)(?:no|nos|num|number|nbr)?$/;
 
 /**
  * Whether a column's name or a JSON key says its values are HKIDs: detect.ts's HKID_WORD
- * (`HKID`, `HK ID`, `identity`, `ID card`, `身份證`, `證件`; not `ID` alone, any record's
- * id), or one such word with `no` (`HKIDNo`).
+ * (`HKID`, `HK ID`, `HKIC`, `Hong Kong ID`, `identity`, `ID card`, `身份證`, `證件`; not `ID`
+ * alone, any record's id), or one such word with `no` written as one word (`HKIDNo`).
  */
 export function isHkidName(written: string): boolean {
   return named(written, HKID_WORD, HKID_NAME_COMPACT);
