@@ -1,6 +1,6 @@
-// How a file is read, by its name: the one place that says it, for local files
-// (local-files.ts), the parts a large file is cut into (file-parts.ts) and S3 objects
-// (s3-source.ts).
+// How a file is read, by its name and, where the name can be wrong, its first bytes: the
+// one place that says it, for local files (local-files.ts), the parts a large file is cut
+// into (file-parts.ts) and S3 objects (s3-source.ts).
 //
 // - `.json`: a document, string by string; `.xlsx`: a workbook; `.csv`, `.tsv`, `.tab`:
 //   a table, row by row; `.eml`: an e-mail, part by part, decoded (mail-reader.ts), a
@@ -16,6 +16,13 @@
 //   name (and Word a web page); a real binary workbook or document is skipped as binary.
 //   Content that is binary all the same is skipped by the text reader, with why
 //   (lib/domain/text/text-format.ts).
+// - A local file read by its name as text, a table, JSON or an e-mail whose bytes are a
+//   ZIP archive (startsAsZip) may be an .xlsx workbook renamed (an export saved as `.csv`,
+//   a download named `.xls`, or with no extension): it is read as a workbook when its
+//   directory names the part the workbook reader needs (zipContent), skipped as the
+//   archive it is when it names none, and read as its name says (so skipped as binary)
+//   when it has none. A `.txt` or `.xls` whose start is tab-separated columns is read as
+//   a table (textIsTable). S3 objects are not read as workbooks (s3-source.ts).
 import path from 'node:path';
 import { textFormat } from '../../domain/text/text-format.ts';
 import { tabTable } from './table-layout.ts';
@@ -43,14 +50,18 @@ const NOT_TEXT = new Set(
     .map((e) => `.${e}`),
 );
 
+/** Names of text that is read as a table when its start is one (textIsTable). */
+const TAB_TEXT = new Set(['.txt', '.xls']);
+
 /**
  * Whether a file read as text is read as a table instead, from its first bytes (`head`;
- * `complete`: all of it): a `.txt` whose start is tab-separated columns (tabTable: Excel's
- * "Unicode Text", UTF-16, and "Text (Tab delimited)" exports), so that a `mobile` column's
+ * `complete`: all of it): a `.txt` or `.xls` whose start is tab-separated columns
+ * (tabTable: Excel's "Unicode Text", UTF-16, and "Text (Tab delimited)" exports, or a
+ * portal's "Export to Excel" written as tab-separated text), so that a `mobile` column's
  * bare numbers are known as phones.
  */
 export function textIsTable(file: string, head: Uint8Array, complete: boolean): boolean {
-  if (path.extname(file).toLowerCase() !== '.txt') return false;
+  if (!TAB_TEXT.has(path.extname(file).toLowerCase())) return false;
   const format = textFormat(head, complete);
   if (format.binary !== undefined) return false;
   return tabTable(new TextDecoder(format.encoding, { ignoreBOM: true }).decode(head.subarray(format.bomLength)), complete);
@@ -65,4 +76,40 @@ export function fileKind(file: string): FileKind {
   if (ext === '.eml') return 'mail';
   if (NOT_TEXT.has(ext)) return 'unsupported';
   return 'text';
+}
+
+/** The first bytes of a ZIP archive (its first local header's signature), as of every .xlsx workbook. */
+const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
+
+/** Whether a file's first bytes are a ZIP archive's. */
+export function startsAsZip(head: Uint8Array): boolean {
+  return ZIP_SIGNATURE.every((b, i) => head[i] === b);
+}
+
+/** The end of a ZIP archive's central directory: its signature, within the last 22 bytes and a comment of up to 65,535. */
+const ZIP_END = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+const ZIP_END_BYTES = 22 + 0xffff;
+/** Bytes of a central directory looked through: a workbook's (at most xlsx-zip.ts's 1,000 entries) is far smaller. */
+const ZIP_DIRECTORY_BYTES = 1024 * 1024;
+/** The part the workbook reader (read-excel-file) reads each workbook from, at this fixed path. */
+const WORKBOOK_PART = Buffer.from('xl/workbook.xml');
+
+/**
+ * What a ZIP archive of `size` bytes (startsAsZip) holds, by its central directory: a
+ * workbook the .xlsx reader can read (the directory names `xl/workbook.xml`), or another
+ * archive (a Word document, a presentation, an archive of files: it names none); undefined
+ * when no directory is found (the archive cut short or damaged). `readAt` gives `length`
+ * bytes from `position` (fewer at the end). Only the directory is read, not the parts:
+ * the workbook reader checks those within its limits (xlsx-zip.ts).
+ */
+export async function zipContent(size: number, readAt: (position: number, length: number) => Promise<Uint8Array>): Promise<'workbook' | 'archive' | undefined> {
+  const tailStart = Math.max(0, size - ZIP_END_BYTES);
+  const tail = Buffer.from(await readAt(tailStart, size - tailStart));
+  const end = tail.lastIndexOf(ZIP_END);
+  if (end < 0 || end + 22 > tail.length) return undefined;
+  const directoryBytes = tail.readUInt32LE(end + 12);
+  const directoryAt = tail.readUInt32LE(end + 16);
+  if (directoryAt + directoryBytes > size) return undefined;
+  const directory = Buffer.from(await readAt(directoryAt, Math.min(directoryBytes, ZIP_DIRECTORY_BYTES)));
+  return directory.includes(WORKBOOK_PART) ? 'workbook' : 'archive';
 }

@@ -15,9 +15,9 @@ import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text
 import { TELEGRAM_FIRST_MESSAGE_CHARS, TelegramExport } from './telegram-export.ts';
 import { JsonTableColumns } from './json-tables.ts';
 import type { CsvProblem, CsvReport } from './csv-reader.ts';
-import { DETECTION_SAMPLE_BYTES } from '../../domain/text/text-format.ts';
-import { fileKind, textIsTable } from './file-kinds.ts';
-import { notRegular, openRegularFile, reasonOf, statRegularFile, toReadError } from './read-error.ts';
+import { DETECTION_SAMPLE_BYTES, textFormat } from '../../domain/text/text-format.ts';
+import { fileKind, startsAsZip, textIsTable, zipContent } from './file-kinds.ts';
+import { notRegular, openRegularFile, ReadError, reasonOf, statRegularFile, toReadError } from './read-error.ts';
 import type { CsvFilePart, FilePart } from './file-parts.ts';
 import { csvTableRecords, preambleRecord, TableRows } from './table-records.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
@@ -226,7 +226,7 @@ async function* xlsxRecords(file: string, group: string, options: FileReadOption
   const columns = new Map<string, number>();
   const table = new TableRows(group, file, names, true, false);
   const reading = readXlsxSheets(file, { ...(options.budgetRecords ? { budgetRecords: options.budgetRecords } : {}), report: (r) => (truncated = r.truncated) });
-  for await (const record of reading) {
+  for await (const record of withNotZipSaid(file, reading)) {
     const { cells } = record;
     // Object.keys: the cells' order (Object.entries'), several times faster on prototype-less objects
     const keys = Object.keys(cells);
@@ -254,6 +254,26 @@ async function* xlsxRecords(file: string, group: string, options: FileReadOption
   const last = table.take();
   if (last !== undefined) yield last;
   return { file, status: 'scanned', format: 'xlsx', bytesRead: bytesTotal, bytesTotal, truncated };
+}
+
+/**
+ * The rows of `reading`, a workbook named `.xlsx`; should the reader find it unreadable
+ * and its bytes be no ZIP archive at all (a CSV export named .xlsx), the error says what
+ * they look like instead of what the ZIP reader missed ("no zip central directory").
+ */
+async function* withNotZipSaid<T>(file: string, reading: AsyncGenerator<T>): AsyncGenerator<T> {
+  try {
+    yield* reading;
+  } catch (error) {
+    if (!(error instanceof ReadError) || error.code !== 'EBADXLSX') throw error;
+    const looks = await lookAt(file, async (head, size) => {
+      if (startsAsZip(head)) return undefined; // a ZIP archive: the reader said what is wrong with it
+      if (size === 0) return 'the file is empty';
+      return textFormat(head, head.length >= size).binary ?? 'it looks like text: rename it .csv or .txt to have it read';
+    });
+    if (looks === undefined) throw error;
+    throw new ReadError(file, 'EBADXLSX', `not a readable .xlsx workbook: not a ZIP archive, as every .xlsx file is (${looks})`);
+  }
 }
 
 /** Characters of a JSON key kept in a pointer (json-strings.ts cuts longer ones, with '…'). */
@@ -382,25 +402,59 @@ async function* jsonRecords(file: string, group: string, options: FileReadOption
   return textRead(file, 'json', report);
 }
 
+/** Bytes of a file from `position`: `length`, or fewer at its end. */
+type ReadAt = (position: number, length: number) => Promise<Uint8Array>;
+
 /**
- * A `.txt` file: as a table when its start is tab-separated columns (textIsTable: Excel's
- * "Unicode Text" export), else as text.
+ * What `look` makes of a regular file's first bytes (up to DETECTION_SAMPLE_BYTES; `size`
+ * its size, `readAt` its other bytes); undefined when the file cannot be read, which its
+ * reader then reports.
  */
-async function* txtRecords(file: string, group: string, options: FileReadOptions): FileRecords {
-  let table = false;
+async function lookAt<T>(file: string, look: (head: Uint8Array, size: number, readAt: ReadAt) => Promise<T>): Promise<T | undefined> {
   try {
     const { handle, size } = await openRegularFile(file);
     try {
-      const head = new Uint8Array(Math.min(size, DETECTION_SAMPLE_BYTES));
-      await handle.read(head, 0, head.length, 0);
-      table = textIsTable(file, head, head.length >= size);
+      const readAt: ReadAt = async (position, length) => {
+        const { buffer, bytesRead } = await handle.read(new Uint8Array(length), 0, length, position);
+        return buffer.subarray(0, bytesRead);
+      };
+      return await look(await readAt(0, Math.min(size, DETECTION_SAMPLE_BYTES)), size, readAt);
     } finally {
       await handle.close().catch(() => undefined);
     }
   } catch {
-    // the text reader says why the file cannot be read
+    return undefined;
   }
-  return yield* table ? tableRecords(file, group, options) : textRecords(file, group, options);
+}
+
+/**
+ * What a file's bytes show it is, whatever its name says (file-kinds.ts): an .xlsx
+ * workbook renamed, a ZIP archive of something else, or a table (a `.txt` or `.xls` whose
+ * start is tab-separated columns: textIsTable); else what its name says (`named`).
+ */
+type Content = 'workbook' | 'archive' | 'table' | 'named';
+const contentOf = (file: string): Promise<Content | undefined> =>
+  lookAt(file, async (head, size, readAt): Promise<Content> => {
+    if (startsAsZip(head)) {
+      const zip = await zipContent(size, readAt);
+      if (zip !== undefined) return zip;
+    }
+    return textIsTable(file, head, head.length >= size) ? 'table' : 'named';
+  });
+
+/**
+ * A file read by its name as text, a table, JSON or an e-mail (`kind`), unless its bytes
+ * show it is something else (contentOf): a workbook renamed is read as a workbook (its
+ * read's format says `xlsx`), another ZIP archive is skipped as the format it is, and a
+ * `.txt` or `.xls` of tab-separated columns (Excel's "Unicode Text" export) is read as a table.
+ */
+async function* contentRecords(file: string, group: string, options: FileReadOptions, kind: 'json' | 'table' | 'mail' | 'text'): FileRecords {
+  const content = await contentOf(file);
+  if (content === 'workbook') return yield* xlsxRecords(file, group, options);
+  if (content === 'archive') return { file, status: 'skipped', reason: 'not a supported format (a ZIP archive that holds no .xlsx workbook)' };
+  if (kind === 'json') return yield* jsonRecords(file, group, options);
+  if (kind === 'mail') return yield* mailRecords(file, group, options);
+  return yield* kind === 'table' || content === 'table' ? tableRecords(file, group, options) : textRecords(file, group, options);
 }
 
 /**
@@ -432,20 +486,10 @@ async function* mailRecords(file: string, group: string, options: FileReadOption
 
 /** The reader for a file's format, or its read when no reader takes it. */
 function formatRecords(file: string, group: string, options: FileReadOptions): FileRecords | FileRead {
-  switch (fileKind(file)) {
-    case 'json':
-      return jsonRecords(file, group, options);
-    case 'xlsx':
-      return xlsxRecords(file, group, options);
-    case 'table':
-      return tableRecords(file, group, options);
-    case 'mail':
-      return mailRecords(file, group, options);
-    case 'text':
-      return path.extname(file).toLowerCase() === '.txt' ? txtRecords(file, group, options) : textRecords(file, group, options);
-    default:
-      return { file, status: 'skipped', reason: `not a supported format (${path.extname(file).toLowerCase()})` };
-  }
+  const kind = fileKind(file);
+  if (kind === 'xlsx') return xlsxRecords(file, group, options);
+  if (kind === 'unsupported') return { file, status: 'skipped', reason: `not a supported format (${path.extname(file).toLowerCase()})` };
+  return contentRecords(file, group, options, kind);
 }
 
 const failedRead = (file: string, error: unknown): FileRead => ({ file, status: 'failed', reason: (error as Error).message });

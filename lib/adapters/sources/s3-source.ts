@@ -8,6 +8,8 @@
 //   budget is read only up to it (a Range GET), the rest are not read.
 // - Text: the declared encoding, else detected from the first bytes and judged binary
 //   or not exactly as local files are (foldedFormat: textFormat), from the body's start.
+//   A binary object is skipped; one that is a ZIP archive (an .xlsx workbook, whatever its
+//   key's extension) is skipped saying so: workbooks are read from local files only.
 // - CSV and TSV objects (`.csv`, `.tsv`, `.tab`) are read as tables, as local files are
 //   (csv-reader.ts, table-records.ts): rows with their line, row and column, a `sep=` line,
 //   a sniffed ';', tab or '|', a title above the header. `.eml` objects are parsed as local
@@ -29,7 +31,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
 import { textFormat, type Encoding } from '../../domain/text/text-format.ts';
-import { fileKind } from './file-kinds.ts';
+import { fileKind, startsAsZip } from './file-kinds.ts';
 import { csvTableRecords } from './table-records.ts';
 import { decodeTextChunks, DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
 import { FOLDED_HEAD_BYTES, foldedBytes, foldedFormat } from './folded-lines.ts';
@@ -38,6 +40,13 @@ import { chunkRecords } from './text-records.ts';
 import { isJsonName } from '../../domain/text/json-escapes.ts';
 
 export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Why an object that is a ZIP archive is skipped: a workbook (named .xlsx or renamed .csv)
+ * is one, and an object is not read as a workbook (a local file is: file-kinds.ts), so the
+ * coverage says what went unread rather than "binary content".
+ */
+const ZIP_NOT_READ = 'a ZIP archive, such as an .xlsx workbook: S3 objects are not read as workbooks (download it and scan the file)';
 
 export interface S3Sender {
   send(command: ListObjectsV2Command | GetObjectCommand): Promise<unknown>;
@@ -190,7 +199,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
     if (format.binary !== undefined) {
       await bytes.return(undefined);
       coverage.bytesRead += read;
-      coverage.skipped.push({ key, reason: 'binary content' });
+      coverage.skipped.push({ key, reason: startsAsZip(head) ? ZIP_NOT_READ : 'binary content' });
       continue;
     }
     const body = (async function* () {
