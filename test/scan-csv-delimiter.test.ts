@@ -274,6 +274,23 @@ describe('a .txt file of tab-separated columns (Excel\'s "Unicode Text" and "Tex
     expect(utf8.findings).toHaveLength(4);
   });
 
+  it('is read as a table with a quoted cell of several lines (an address as Excel writes it), in UTF-16 or UTF-8', async () => {
+    const rows = ['Name\tMobile\tAddress', 'Chan\t91234567\t"Flat A, 12/F\r\n1 Queen\'s Road"', 'Wong\t61234567\t"He said ""hi"""', 'Lee\t51234567\tx'].join('\r\n') + '\r\n';
+    const utf16 = await scan('address.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(rows, 'utf16le')]));
+    expect(utf16.file).toMatchObject({ status: 'scanned', format: 'tsv', encoding: 'utf-16le' });
+    expect(utf16.findings.map((f) => [f.type, f.line, f.row, f.column])).toEqual([
+      ['hk_phone', 2, 1, 'Mobile'],
+      ['hk_phone', 4, 2, 'Mobile'],
+      ['hk_phone', 5, 3, 'Mobile'],
+    ]);
+    expect((await scan('address8.txt', rows)).file).toMatchObject({ format: 'tsv' });
+  });
+
+  it('a quote left open is a table still, its lines counted; one inside a cell joins no lines', async () => {
+    expect((await scan('open-quote.txt', 'a\tb\n"c\td\ne\tf\n')).file).toMatchObject({ format: 'tsv' });
+    expect((await scan('inner-quote.txt', 'say\t5"\nx\ty\tz\n')).file).toMatchObject({ format: 'text' });
+  });
+
   it('text with a tab here and there, or lines of uneven tabs, stays text', async () => {
     expect((await scan('prose.txt', 'Dear all,\nplease call 9123 4567\tthanks\n')).file).toMatchObject({ format: 'text' });
     expect((await scan('log.txt', 'a\tb\tc\nd\te\nf\tg\th\n')).file).toMatchObject({ format: 'text' });

@@ -240,19 +240,56 @@ export function sepLine(line: string): SepLine | undefined {
  * Whether a text file's start (`text`, '\r\n' or '\r' line ends allowed; `complete`: the
  * whole file) is a table of tab-separated columns, as Excel's "Unicode Text" and "Text
  * (Tab delimited)" save a sheet as `.txt`: its first records (up to SNIFF_RECORDS, two at
- * least; a last one cut off not counted) each hold the same number, one or more, of tabs,
- * and sniffDelimiter takes the tab (so a reader cutting the file into parts reads it so
- * too). A record with a quoted cell of several lines makes it no table: read as text.
+ * least; a last one cut off not counted) each hold the same number, one or more, of tabs
+ * (tabsPerRecord: a quoted cell of several lines, an address as Excel writes it, is one
+ * record's), and sniffDelimiter takes the tab (so a reader cutting the file into parts
+ * reads it so too).
  */
 export function tabTable(text: string, complete: boolean): boolean {
   const sample = text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text;
-  const lines = sample.split(/\r\n|\r|\n/);
-  if (!complete || sample.length < text.length) lines.pop(); // it may go on
-  const records = lines.filter((l) => l.trim() !== '').slice(0, SNIFF_RECORDS);
-  if (records.length < 2) return false;
-  const tabs = (l: string) => l.split('\t').length - 1;
-  const n = tabs(records[0]!);
-  return n > 0 && records.every((r) => tabs(r) === n) && sniffDelimiter(sample.replace(/\r\n?/g, '\n')) === '\t';
+  const whole = complete && sample.length === text.length;
+  const even = (records: number[]) => records.length >= 2 && records[0]! > 0 && records.every((r) => r === records[0]);
+  // by lines, or by records with quoted cells (a quote a cell starts and never closes, `"Best`
+  // in a notes column, would leave no records after it: lines still count)
+  return (even(tabsPerRecord(sample, whole, false)) || even(tabsPerRecord(sample, whole, true))) && sniffDelimiter(sample.replace(/\r\n?/g, '\n')) === '\t';
+}
+
+/**
+ * The tabs of each record of `sample` (SNIFF_RECORDS non-blank ones at most): each line's,
+ * or with `quotes` each record's outside quoted cells, as Excel writes them (a quote opens
+ * a cell only at its start, `""` in one is a quote, and a line end in one is the cell's).
+ * A last record the sample may cut off (`whole` false), or one a quote leaves open, is not
+ * counted.
+ */
+function tabsPerRecord(sample: string, whole: boolean, quotes: boolean): number[] {
+  const out: number[] = [];
+  let tabs = 0;
+  let filled = false;
+  let quoted = false;
+  let cellStart = true;
+  for (let i = 0; i < sample.length && out.length < SNIFF_RECORDS; i++) {
+    const c = sample.charCodeAt(i);
+    if (quoted) {
+      if (c === 0x22) {
+        if (sample.charCodeAt(i + 1) === 0x22) i++;
+        else quoted = false;
+      }
+    } else if (c === 0x0a || c === 0x0d) {
+      if (filled) out.push(tabs);
+      tabs = 0;
+      filled = false;
+      cellStart = true;
+    } else if (c === 0x09) {
+      tabs++;
+      cellStart = true;
+    } else {
+      if (c === 0x22 && cellStart && quotes) quoted = true;
+      cellStart = false;
+      if (c !== 0x20) filled = true;
+    }
+  }
+  if (whole && filled && !quoted && out.length < SNIFF_RECORDS) out.push(tabs);
+  return out;
 }
 
 /** Records sniffDelimiter looks at, at most. */
