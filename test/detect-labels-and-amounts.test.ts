@@ -86,6 +86,16 @@ describe('phone words people write', () => {
 
 });
 
+describe('a written +852 or +86 with dots between its groups', () => {
+  it.each([
+    ['+852.9123.4567', 'hk_phone', '+85291234567'],
+    ['(852).9123.4567', 'hk_phone', '+85291234567'],
+    ['+86.138.1234.5678', 'cn_phone', '+8613812345678'],
+  ])('finds %j', (text, type, value) => {
+    expect(detect(text).map((d) => [d.type, d.raw, d.value])).toEqual([[type, text, value]]);
+  });
+});
+
 describe("an order's label before a card-shaped number", () => {
   it.each(['Order no: 4000123456789017', 'Tracking number 6011 0009 9013 9424', '淘宝订单号 4123456789012345677'])('makes %j no card', (text) => {
     expect(found(text)).toEqual([]);

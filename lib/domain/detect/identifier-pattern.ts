@@ -463,13 +463,14 @@ const RUN_PATTERN =
  * A separator after a written `+852` / `(852)` or `+86`: SEP's, or a space as a link writes
  * it with its `+` and brackets kept: percent-encoded, `%20` (`tel:+852%209123%204567`,
  * encodeURIComponent's `(852)%209123%204567`, `sms:+86%20138%201234%205678`), or
- * form-encoded, `+` (`?phone=+852+9123+4567`; PCT_PATTERN reads it so after `%2B852`).
+ * form-encoded, `+` (`?phone=+852+9123+4567`; PCT_PATTERN reads it so after `%2B852`); or
+ * a dot, as some write a number's groups (`+852.9123.4567`, `+86.138.1234.5678`).
  */
-const LINK_SEP = String.raw`(?:${SEP}|%20|\+|${NBSP})`;
+const LINK_SEP = String.raw`(?:${SEP}|%20|\+|\.|${NBSP})`;
 // phones with +852 / (852) / (+852) / （852） / [+852], +86 / (86) / (+86) / （86） / [+86] (not `[852]`: a log's
 // process id, `worker[852] 20241130 started`)
 const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）|\[\+852\])${LINK_SEP}?[2-9]\d{3}${LINK_SEP}?\d{4}${END}`;
-const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）|\[\+86\])${LINK_SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [SPACE, HYPHEN, '%20', String.raw`\+`])})${END}`;
+const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）|\[\+86\])${LINK_SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [SPACE, HYPHEN, '%20', String.raw`\+`, String.raw`\.`])})${END}`;
 
 /**
  * A +852 or +86 number in a link, its `+` percent-encoded as `%2B` (or `%2b`):
