@@ -93,3 +93,14 @@ describe("a phone column's number in scientific notation", () => {
     expect(await scan('not-sci.csv', csv + '\n')).toEqual([]);
   });
 });
+
+describe('a phone name with a note of whose or what for', () => {
+  it.each([
+    'Phone (Billing)', 'phone_billing', 'phoneBilling', 'phone_number_for_billing', 'phone_account', 'Mobile No. (Account Holder)',
+    'Phone Number (Invoice)', 'Recipient Mobile (Order)', 'Contact Phone for Order', 'Tel for Order', 'Mobile number for order updates',
+    'Phone - Ticket Holder', 'Mobile (Plan Holder)', 'mobile_plan_holder', 'Mobile (Service Account)', 'Phone (Ref)', 'Phone of Reference',
+    'Contact (Reference 1)', '手機號碼(訂單)', '聯絡電話(帳單地址)',
+  ])('is still a phone name: %j', (name) => {
+    expect(isPhoneName(name)).toBe(true);
+  });
+});

@@ -10,6 +10,7 @@ describe('HKIDs written as document numbers, in names', () => {
     ['k234567-6', 'K23****(6)'],
     ['staff-K234567-6.csv', 'staff-K23****(6).csv'],
     ['CA 182361 (1)', 'CA18****(1)'],
+    ['Ｋ２３４５６７－６.pdf', 'K23****(6).pdf'], // in full-width forms, as detect() reads them
   ])('masks %j', (name, shown) => {
     expect(redactName(name)).toBe(shown);
     expect(redact(name)).toBe(shown);

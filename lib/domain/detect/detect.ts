@@ -92,7 +92,7 @@
 //   IBAN's country code. (`ibantools` was dropped: its per-country patterns differed from
 //   the registry.)
 // - hk_phone: +852 / (852) / (+852) / （852） / [+852] (not `[852]`, a log's process id) / 00852 followed by eight digits starting 2-9;
-//   a bare `852` prefix only with 2, 3, 5, 6, 7, 9, 44, 46, 47 or 84 next (HK_LEAD); optional space or dash after
+//   a bare `852` prefix only with 2, 3, 5, 6, 7 or 9 next, and no label before it (labels.ts); optional space or dash after
 //   the prefix and between 4+4. In a link the `+` may be percent-encoded, `%2B852` or
 //   `%2b852`, and a separator may also be `%20` or `+` (`tel:%2B852%209123%204567`,
 //   `?phone=%2B852+9123+4567`): raw is all that was written, the value the `+852` form's
@@ -189,7 +189,7 @@
 import { candidates, FULL_WIDTH_FORMS, WIDE } from './candidates.ts';
 import { cardValid, cnIdValid, hkidValid } from './check-digits.ts';
 import { ibanLength, ibanValid } from './iban.ts';
-import { bareHkValue, GROUP_KINDS, HK_LEAD, HKB_PATTERN, HYPHEN, IBAN_SEPARATORS, ID_RE, isSeparator, SPACED_HKID, URL_ESCAPES } from './identifier-pattern.ts';
+import { bareHkValue, GROUP_KINDS, HKB_PATTERN, HYPHEN, IBAN_SEPARATORS, ID_RE, isSeparator, SPACED_HKID, URL_ESCAPES } from './identifier-pattern.ts';
 import { EN_AFTER_UNDERSCORE, pushTopic, TOPIC_RES } from './keywords.ts';
 import { labelBefore } from './labels.ts';
 
@@ -231,15 +231,24 @@ const ID_AT = new RegExp(ID_RE.source, ID_RE.flags.replace('g', 'y'));
  * ends in a date (`6123 4567 2026 1130`), where ID_RE took the card's branch first.
  */
 const HKB_AT = new RegExp(HKB_PATTERN, 'yi');
-/** A bare Hong Kong number labelled an order's or an account's (labels.ts): a reference's may be a phone (`9123 4567 / ref 6123 4567 (手機)`). */
+/**
+ * A Hong Kong number labelled a thing's or an account's (labels.ts): a reference's, an
+ * order's or a booking's may be a phone (`9123 4567 / ref 6123 4567 (手機)`, `Booking: 2345
+ * 6789 (Tel)`).
+ */
 const phoneLabelled = (text: string, start: number): boolean => {
   const kind = labelBefore(text, start);
   return kind === 'thing' || kind === 'account';
 };
-/** A card's shape labelled an order's or a product's (labels.ts): a card account's number is the card's. */
-const thingLabelled = (text: string, start: number): boolean => labelBefore(text, start) === 'thing';
-/** The first digits of a Hong Kong number that needs a phone word, or follows a bare `852`. */
-const HK_LEAD_AT = new RegExp(`^(?:${HK_LEAD})`);
+/**
+ * A card's shape labelled a thing's or an order's (labels.ts), with no card word near it
+ * (`Order no: 4000123456789017`; not `Visa card for booking 4111 ...`): a card account's
+ * number is the card's.
+ */
+const thingLabelled = (text: string, start: number, end: number): boolean => {
+  const kind = labelBefore(text, start);
+  return (kind === 'thing' || kind === 'order') && !cardContext(text, start, end);
+};
 /** A card's shape 4-4-4-4 whose last two groups are a year 19xx or 20xx and a month-day (HKB_AT). */
 const ENDS_IN_DATE = /^\d{4}(.)\d{4}\1(?:19|20)\d\d\1(?:0[1-9]|1[0-2])[0-3]\d$/;
 
@@ -312,8 +321,9 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
         // `+852%209123%204567` (LINK_SEP): an encoded space is no digit of the number
         const digits = raw.replace(URL_ESCAPES, '').replace(/\D/g, '');
         const local = digits.slice(-8);
-        // A bare `852` prefix is weaker than +852: only the ranges of a bare number (HK_LEAD).
-        if (kind === 'hkp' && !digits.startsWith('00') && !HK_LEAD_AT.test(local)) break;
+        // A bare `852` prefix is weaker than +852: only the classic fixed and mobile ranges
+        // (`85244123456` is as often a record's number as a phone), and not after a label (labels.ts).
+        if (kind === 'hkp' && ((!digits.startsWith('00') && !'235679'.includes(local[0]!)) || phoneLabelled(text, start))) break;
         push('hk_phone', start, end, raw, `+852${local}`, 'HK');
         break;
       }
@@ -351,10 +361,10 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
           break;
         }
         if (cardValid(digits)) {
-          if ((digits.length !== 13 || cardContext(text, start, end)) && !thingLabelled(text, start)) push('payment_card', start, end, raw, digits);
+          if ((digits.length !== 13 || cardContext(text, start, end)) && !thingLabelled(text, start, end)) push('payment_card', start, end, raw, digits);
         } else if (digits.length > 16 && raw.length > 19 && /\d{4}(.)\d{4}\1\d{4}\1\d{4}/y.test(raw) && cardValid(digits.slice(0, 16))) {
           // a card number in groups of four followed by more digits (a CVV) in the same grouping
-          if (!thingLabelled(text, start)) push('payment_card', start, start + 19, raw.slice(0, 19), digits.slice(0, 16));
+          if (!thingLabelled(text, start, start + 19)) push('payment_card', start, start + 19, raw.slice(0, 19), digits.slice(0, 16));
         } else {
           // No card here: a card may still start at a later group, where CARD_PATTERN lets
           // one follow a number apart (`30.11.2026 4111 1111 1111 1111`: not `2026 4111 ...`).
@@ -477,13 +487,17 @@ function classifyRun(text: string, raw: string, start: number, end: number, push
     if (!isAmount(text, start, end)) push('cn_phone', start, end, raw, `+86${raw}`, 'CN');
     return;
   }
-  if (cardValid(raw) && (n !== 13 || cardContext(text, start, end)) && !thingLabelled(text, start)) push('payment_card', start, end, raw, raw);
+  if (cardValid(raw) && (n !== 13 || cardContext(text, start, end)) && !thingLabelled(text, start, end)) push('payment_card', start, end, raw, raw);
 }
 
 /** A currency right before a number, perhaps with a space: `HK$ 51234567`, `$91234567`, `¥13912345678`, `RMB 13912345678`. */
 const CURRENCY_BEFORE = /(?:[$¥￥€£]|(?<![A-Za-z])(?:hkd|rmb|cny|usd))[ \u00A0]?$/i;
-/** After a number: a decimal part (`91234567.50`) or a unit of bytes (`16106127360 bytes`). */
-const AMOUNT_AFTER = /\.\d|[ \u00A0]?(?:bytes?|[KMGT]i?B)(?![A-Za-z])/y;
+/**
+ * After a number: a decimal part (`91234567.50`; not zeros alone, `91234567.0`, as pandas
+ * and other exporters write a whole number in a column with blanks) or a unit of bytes
+ * (`16106127360 bytes`).
+ */
+const AMOUNT_AFTER = /\.0*[1-9]|[ \u00A0]?(?:bytes?|[KMGT]i?B)(?![A-Za-z])/y;
 
 /**
  * Whether the bare phone-shaped number text[start, end) is an amount or a size: a currency

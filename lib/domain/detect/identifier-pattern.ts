@@ -24,8 +24,9 @@ export const PHONE_CONTEXT_CJK = [
   '傳真', '传真', '手提', '熱線', '热线', '微信',
   // Cantonese `call me` / `find me` (打俾我, 打畀我, 搵我), Mandarin 打给
   '打俾', '打畀', '打給', '打给', '搵我',
-  // call back (請回電), and the Faster Payment System's proxy id, a mobile number (轉數快)
-  '回電', '回电', '轉數快', '转数快',
+  // the Faster Payment System's proxy id, a mobile number (轉數快; not 回電, call back: it
+  // starts 回電郵, reply by e-mail)
+  '轉數快', '转数快',
 ] as const;
 /** Whole words, case-insensitive: `tell` is not `tel`, `iPhone` is not `phone`. */
 export const PHONE_CONTEXT_EN = [

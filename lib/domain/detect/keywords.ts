@@ -179,11 +179,14 @@ const NOT_PAY_AFTER_GONGZI = /^(?:[料質质源]|[訊讯](?!息)|格(?![式外�
 
 /**
  * A system's health check, not a person's (`WARN health check failed for db-1`, `ELB health
- * check passed`, `livenessProbe: health check endpoint`): what a monitoring log says of it
- * after it, or a server, balancer or container word right before it.
+ * check passed`, `health check endpoint /healthz`): a log level, a server, balancer or
+ * container word right before it, or what only a system's has after it (an endpoint, a
+ * probe, an interval, a time-out). A result alone is not a system's: `Pre-employment health
+ * check: failed` is a person's.
  */
-const SYSTEM_CHECK_AFTER = /^[ \t:=-]*(?:fail(?:ed|ing|s|ure)?|pass(?:ed|es|ing)?|ok|succeeded|success(?:ful)?|timed? ?out|endpoints?|probes?|interval|path|url|status|grace)(?![A-Za-z])/i;
-const SYSTEM_CHECK_BEFORE = /(?<![A-Za-z])(?:elb|alb|nlb|load[ -]?balancer|target(?: group)?|container|pod|service|kubernetes|k8s|liveness|readiness|http|https|tcp|docker|server|db|database|api|node|instance|cluster|app)[ \t:_-]*$/i;
+const SYSTEM_CHECK_AFTER = /^[ \t:=-]*(?:endpoints?|probes?|interval|path|url|grace|timed? ?out|timeouts?)(?![A-Za-z])/i;
+const SYSTEM_CHECK_BEFORE =
+  /(?<![A-Za-z])(?:warn|warning|error|info|debug|trace|fatal|crit|critical|elb|alb|nlb|load[ -]?balancer|target(?: group)?|container|pod|service|kubernetes|k8s|liveness|readiness|http|https|tcp|docker|server|db|database|api|node|instance|cluster)[\] \t:_-]*$/i;
 
 /**
  * Drops keyword hits that are not about pay or health: a regulator's name

@@ -5,30 +5,35 @@
 // number in ten a card's Luhn check):
 //   `SKU: P2030407`, `Order SO1234567`, `訂單編號：A1234563` are no HKIDs;
 //   `Order no: 4000123456789017`, `Tracking number 6011 0009 9013 9424` no cards;
-//   `訂單 23456789 (手機)`, `a/c 9123 4567 (contact Amy)` no phones, though a phone word
-//   follows them (a member's number with one, `Member: 91234567 (mobile)`, still is).
+//   `Invoice 23456789 (手機)`, `a/c 9123 4567 (contact Amy)` no phones, though a phone word
+//   follows them (a member's number with one, `Member: 91234567 (mobile)`, still is, and so
+//   is an order's or a booking's: `Booking: 2345 6789 (Tel)` is the number to book by).
 // Pure. The label is read backwards from the number, word by word, over a label's marks
 // (spaces, `:`, `.`, `#`, `no`, `number`, `code`, `id`, 號碼, 號): a regex anchored at the
 // end of the text before the number cost about 2 µs a number, as much as the rest of
 // what detect() does with one.
 
-/** What a label says the number after it is. */
-export type LabelKind = 'thing' | 'account' | 'reference';
+/**
+ * What a label says the number after it is: a thing's code (an invoice, a product, a
+ * tracking number), an order's or a booking's (which a phone may also be for: `Booking: 2345
+ * 6789 (Tel)`), an account's, a reference's.
+ */
+export type LabelKind = 'thing' | 'order' | 'account' | 'reference';
 
 /** English label words (whole words, either case), by kind. */
 const EN_LABELS = new Map<string, LabelKind>([
-  ...[
-    'order', 'orders', 'sku', 'invoice', 'invoices', 'inv', 'item', 'items', 'product', 'products', 'part', 'model', 'po',
-    'tracking', 'waybill', 'booking', 'ticket', 'receipt', 'batch', 'lot', 'serial',
-  ].map((w): [string, LabelKind] => [w, 'thing']),
+  // not `po` (a purchase order's): Po is a given name (`CHAN Siu Po A123456(3)`)
+  ...['sku', 'invoice', 'invoices', 'inv', 'item', 'items', 'product', 'products', 'part', 'model', 'tracking', 'waybill', 'receipt', 'batch', 'lot', 'serial'].map(
+    (w): [string, LabelKind] => [w, 'thing'],
+  ),
+  ...['order', 'orders', 'booking', 'ticket'].map((w): [string, LabelKind] => [w, 'order']),
   ...['account', 'acct', 'policy'].map((w): [string, LabelKind] => [w, 'account']),
   ...['ref', 'reference'].map((w): [string, LabelKind] => [w, 'reference']),
 ]);
 /** Chinese label words (two characters, anywhere), by kind. */
 const CJK_LABELS = new Map<string, LabelKind>([
-  ...['訂單', '订单', '單號', '单号', '貨號', '货号', '編號', '编号', '發票', '发票', '產品', '产品', '型號', '型号', '批號', '批号', '序號', '序号'].map(
-    (w): [string, LabelKind] => [w, 'thing'],
-  ),
+  ...['單號', '单号', '貨號', '货号', '編號', '编号', '發票', '发票', '產品', '产品', '型號', '型号', '批號', '批号', '序號', '序号'].map((w): [string, LabelKind] => [w, 'thing']),
+  ...['訂單', '订单'].map((w): [string, LabelKind] => [w, 'order']),
   ...['帳號', '賬號', '账号', '戶口', '户口', '保單', '保单'].map((w): [string, LabelKind] => [w, 'account']),
 ]);
 /** English words of a label's marks, between the label and its number (`Order no.`, `SKU code`, `Item ID`). */

@@ -422,17 +422,20 @@ function named(written: string, word: RegExp, compact: RegExp): boolean {
 /** The phone words of a name, each (PHONE_WORD_RE). */
 const PHONE_WORDS = new RegExp(PHONE_WORD_RE.source, 'gi');
 /**
- * Words after a name's last phone word that make it the name of something else a phone or
- * a call has: its id, a count, a fee or amount, a model, a usage, a date, a type or state
- * (`Contact ID`, `callId`, `telephone_count`, `SMS Count`, `Phone Model`, `Mobile Data
- * (bytes)`, `電話費 (HK$)`, `手機型號`, `Phone 1 - Type`). English ones whole words, either
- * case; not `no`, `number` or an index (`Contact No.`, `Phone 2`), nor the `ID` of
- * `WhatsApp ID` (the number itself).
+ * A word right after a name's last phone word (only separators, `no` or `number`, and an index between) that
+ * makes it the name of something else a phone or a call has: its id, a count, a fee or
+ * amount, a model, a usage, a date, a type or state (`Contact ID`, `callId`,
+ * `telephone_count`, `SMS Count`, `Phone Model`, `電話費 (HK$)`, `手機型號`, `Phone 1 -
+ * Type`). English ones whole words, either case; not `no`, `number` or an index (`Contact
+ * No.`, `Phone 2`), nor the `ID` of `WhatsApp ID` (the number itself), nor a word a holder
+ * follows (`Phone - Ticket Holder`: a person's). A word further on, or in brackets, says
+ * whose or what for (`Phone (Billing)`, `Mobile No. (Account Holder)`, `Contact Phone for
+ * Order`, `手機號碼(訂單)`): the name is still a phone's.
  */
 const OTHER_THAN_PHONE_AFTER = new RegExp(
-  String.raw`(?<![A-Za-z])(?:(?<!(?:whatsapp|wechat)[ _.-]?)ids?|uuid|guid|counts?|cnt|qty|quantity|totals?|sum|amount|amt|fees?|charges?|costs?|bill|billing|price|rate|usage|bytes|[kmg]b|minutes|mins|seconds|secs|duration|length|dates?|datetime|timestamp|model|brand|make|imei|serial|type|status|result|outcome|ref|reference|order|invoice|account|ticket|version|plan)(?![A-Za-z])` +
-    String.raw`|[$＄費费]|型[號号]|次[數数]|[數数]量|[時时]長|[時时]間|日期|[數数]據|用量|金[額额]|品牌|[類类]型|[狀状]態|[編编][號号]|[單单][號号]|[訂订][單单]|[帳賬账][單单]`,
-  'gi', // g: searched from the last phone word
+  String.raw`[ _.-]*(?:(?:no|number|num|nbr)(?![A-Za-z])\.?[ _.-]*)?(?:\d+[ _.-]*)?(?:(?<![A-Za-z])(?:(?<!(?:whatsapp|wechat)[ _.-]?)ids?|uuid|guid|counts?|cnt|qty|quantity|totals?|sum|amount|amt|fees?|charges?|costs?|bill|price|rate|usage|bytes|[kmg]b|minutes|mins|seconds|secs|duration|length|dates?|datetime|timestamp|model|brand|make|imei|serial|type|status|result|outcome|ref|reference|order|invoice|ticket|version|plan)(?![A-Za-z])(?![ _.-]*holder)` +
+    String.raw`|[$＄費费]|型[號号]|次[數数]|[數数]量|[時时]長|[時时]間|日期|[數数]據|用量|金[額额]|品牌|[類类]型|[狀状]態|[編编][號号]|[單单][號号]|[訂订][單单]|[帳賬账][單单])`,
+  'iy', // y: right after the last phone word
 );
 /**
  * Words of OTHER_THAN_PHONE_AFTER's kind that say so only right after the phone word, where

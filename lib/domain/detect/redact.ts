@@ -71,12 +71,19 @@ function mayHoldIdentifier(written: string): boolean {
  */
 const DOCUMENT_HKID = new RegExp(String.raw`(?<![0-9A-Za-z])(?:[A-Za-z]{1,2}\d{6}${HYPHEN}[0-9Aa]|[A-Za-z]{2} \d{6} ?\([0-9Aa]\))(?![0-9A-Za-z])`, 'g');
 
+/** `text` with DOCUMENT_HKID's HKIDs masked, read in ASCII (readAs: `Ｋ２３４５６７－６`; the same offsets). */
 function maskedDocumentHkids(text: string): string {
-  return text.replace(DOCUMENT_HKID, (written) => {
-    const value = written.toUpperCase().replace(/[^0-9A-Z]/g, '');
+  const read = readAs(text);
+  let out = '';
+  let at = 0;
+  for (const m of read.matchAll(DOCUMENT_HKID)) {
+    const value = m[0].toUpperCase().replace(/[^0-9A-Z]/g, '');
     const letters = value.length === 9 ? value.slice(0, 2) : value.slice(0, 1);
-    return hkidValid(letters, value.slice(letters.length, -1), value.slice(-1)) ? mask({ type: 'hk_id', value }) : written;
-  });
+    if (!hkidValid(letters, value.slice(letters.length, -1), value.slice(-1))) continue;
+    out += text.slice(at, m.index) + mask({ type: 'hk_id', value });
+    at = m.index + m[0].length;
+  }
+  return at === 0 ? text : out + text.slice(at);
 }
 
 /** `text` with every identifier the detectors find replaced by its mask; topics kept. */
