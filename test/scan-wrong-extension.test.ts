@@ -108,10 +108,29 @@ describe('another ZIP archive under a name read as text', () => {
     const result = await scan([dir]);
     // one cut short has no directory to tell what it holds: read as its name says, so skipped as binary, as before
     expect(result.files.filter((f) => f.file !== real).map((f) => [path.basename(f.file), f.status, f.reason])).toEqual([
-      ['backup.csv', 'skipped', 'not a supported format (a ZIP archive that holds no .xlsx workbook)'],
+      ['backup.csv', 'skipped', 'not a supported format (a ZIP archive, not itself an .xlsx workbook: unpack it to scan its files)'],
       ['cut.csv', 'skipped', 'binary: NUL bytes in the first 8 KiB'],
-      ['letter.txt', 'skipped', 'not a supported format (a ZIP archive that holds no .xlsx workbook)'],
+      ['letter.txt', 'skipped', 'not a supported format (a ZIP archive, not itself an .xlsx workbook: unpack it to scan its files)'],
     ]);
+  });
+
+  it("is told by its entries' exact names: a workbook folder inside an archive is no workbook; a comment holding the end signature is read past", async () => {
+    const dir = tempDir('wrong-ext-names-');
+    writeFileSync(path.join(dir, 'folder.csv'), zipArchive([deflatedEntry('report/xl/workbook.xml', '<workbook/>')]));
+    writeFileSync(path.join(dir, 'notes.csv'), zipArchive([deflatedEntry('notes/xl/workbook.xml.txt', 'x')]));
+    const real = path.join(dir, 'real.xlsx');
+    await workbook(real);
+    const bytes = readFileSync(real);
+    const commented = Buffer.concat([bytes, Buffer.from('xxxxxxxxxxPK\x05\x06', 'latin1')]);
+    commented.writeUInt16LE(14, bytes.length - 22 + 20); // the end record's comment length
+    writeFileSync(path.join(dir, 'commented.csv'), commented);
+    const result = await scan([dir]);
+    expect(result.files.filter((f) => f.file !== real).map((f) => [path.basename(f.file), f.status, f.format ?? f.reason])).toEqual([
+      ['commented.csv', 'scanned', 'xlsx'],
+      ['folder.csv', 'skipped', 'not a supported format (a ZIP archive, not itself an .xlsx workbook: unpack it to scan its files)'],
+      ['notes.csv', 'skipped', 'not a supported format (a ZIP archive, not itself an .xlsx workbook: unpack it to scan its files)'],
+    ]);
+    expect(result.findings.filter((f) => f.file.endsWith('commented.csv')).map((f) => f.type).sort()).toEqual(['hk_id', 'hk_phone', 'hk_phone']);
   });
 });
 
@@ -128,7 +147,7 @@ describe('a CSV saved as .xlsx', () => {
     expect(reasons).toEqual([
       ['failed', 'export.xlsx: not a readable .xlsx workbook: not a ZIP archive, as every .xlsx file is (it looks like text: rename it .csv or .txt to have it read)'],
       ['failed', 'empty.xlsx: not a readable .xlsx workbook: not a ZIP archive, as every .xlsx file is (the file is empty)'],
-      ['failed', 'old.xlsx: not a readable .xlsx workbook: not a ZIP archive, as every .xlsx file is (binary: NUL bytes in the first 8 KiB)'],
+      ['failed', 'old.xlsx: not a readable .xlsx workbook: not a ZIP archive, as every .xlsx file is (a password-protected workbook, or an Excel 97-2003 one: save it unprotected as .xlsx to have it read)'],
       ['failed', expect.stringMatching(/^zip\.xlsx: not a readable \.xlsx workbook \(.*workbook\.xml.*\)$/)],
     ]);
     const cli = await runCli(['scan', path.join(dir, 'export.xlsx'), '--format', 'table']);

@@ -16,13 +16,14 @@
 //   name (and Word a web page); a real binary workbook or document is skipped as binary.
 //   Content that is binary all the same is skipped by the text reader, with why
 //   (lib/domain/text/text-format.ts).
-// - A local file read by its name as text, a table, JSON or an e-mail whose bytes are a
-//   ZIP archive (startsAsZip) may be an .xlsx workbook renamed (an export saved as `.csv`,
-//   a download named `.xls`, or with no extension): it is read as a workbook when its
-//   directory names the part the workbook reader needs (zipContent), skipped as the
-//   archive it is when it names none, and read as its name says (so skipped as binary)
-//   when it has none. A `.txt` or `.xls` whose start is tab-separated columns is read as
-//   a table (textIsTable). S3 objects are not read as workbooks (s3-source.ts).
+// - A local file read by its name as text, a table or JSON that its reader skips as
+//   binary, and whose bytes are a ZIP archive (startsAsZip), may be an .xlsx workbook
+//   renamed (an export saved as `.csv`, a download named `.xls`, or with no extension):
+//   it is read as a workbook when its directory names the part the workbook reader needs
+//   (zipContent), skipped as the archive it is when it names none, and left skipped as
+//   binary when it has none (local-files.ts contentRecords). A `.txt` or `.xls` whose
+//   start is tab-separated columns is read as a table (textIsTable). S3 objects are not
+//   read as workbooks (s3-source.ts).
 import path from 'node:path';
 import { textFormat } from '../../domain/text/text-format.ts';
 import { tabTable } from './table-layout.ts';
@@ -51,7 +52,7 @@ const NOT_TEXT = new Set(
 );
 
 /** Names of text that is read as a table when its start is one (textIsTable). */
-const TAB_TEXT = new Set(['.txt', '.xls']);
+export const TAB_TEXT_NAMES: ReadonlySet<string> = new Set(['.txt', '.xls']);
 
 /**
  * Whether a file read as text is read as a table instead, from its first bytes (`head`;
@@ -61,7 +62,7 @@ const TAB_TEXT = new Set(['.txt', '.xls']);
  * bare numbers are known as phones.
  */
 export function textIsTable(file: string, head: Uint8Array, complete: boolean): boolean {
-  if (!TAB_TEXT.has(path.extname(file).toLowerCase())) return false;
+  if (!TAB_TEXT_NAMES.has(path.extname(file).toLowerCase())) return false;
   const format = textFormat(head, complete);
   if (format.binary !== undefined) return false;
   return tabTable(new TextDecoder(format.encoding, { ignoreBOM: true }).decode(head.subarray(format.bomLength)), complete);
@@ -86,30 +87,49 @@ export function startsAsZip(head: Uint8Array): boolean {
   return ZIP_SIGNATURE.every((b, i) => head[i] === b);
 }
 
-/** The end of a ZIP archive's central directory: its signature, within the last 22 bytes and a comment of up to 65,535. */
-const ZIP_END = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
-const ZIP_END_BYTES = 22 + 0xffff;
+/** The end of a ZIP archive's central directory: its record's signature, its size without a comment, the longest comment. */
+const ZIP_END = 0x06054b50;
+const ZIP_END_BYTES = 22;
+const ZIP_COMMENT_BYTES = 0xffff;
+/** A central directory entry's signature, and its size before the name. */
+const ZIP_ENTRY = 0x02014b50;
+const ZIP_ENTRY_BYTES = 46;
 /** Bytes of a central directory looked through: a workbook's (at most xlsx-zip.ts's 1,000 entries) is far smaller. */
 const ZIP_DIRECTORY_BYTES = 1024 * 1024;
 /** The part the workbook reader (read-excel-file) reads each workbook from, at this fixed path. */
-const WORKBOOK_PART = Buffer.from('xl/workbook.xml');
+const WORKBOOK_PART = 'xl/workbook.xml';
 
 /**
  * What a ZIP archive of `size` bytes (startsAsZip) holds, by its central directory: a
- * workbook the .xlsx reader can read (the directory names `xl/workbook.xml`), or another
- * archive (a Word document, a presentation, an archive of files: it names none); undefined
- * when no directory is found (the archive cut short or damaged). `readAt` gives `length`
- * bytes from `position` (fewer at the end). Only the directory is read, not the parts:
- * the workbook reader checks those within its limits (xlsx-zip.ts).
+ * workbook the .xlsx reader can read (an entry named exactly `xl/workbook.xml`; a Zip64
+ * archive counts as one, so that the reader fails it as it fails one named .xlsx), or
+ * another archive (a Word document, an archive of files); undefined when no directory is
+ * found (the archive cut short or damaged). The end record is the last one whose comment
+ * runs to the archive's end (a comment may hold the signature). `readAt` gives `length`
+ * bytes from `position` (fewer at the end). Only the directory is read, not the parts: the
+ * workbook reader checks those within its limits (xlsx-zip.ts).
  */
 export async function zipContent(size: number, readAt: (position: number, length: number) => Promise<Uint8Array>): Promise<'workbook' | 'archive' | undefined> {
-  const tailStart = Math.max(0, size - ZIP_END_BYTES);
+  const tailStart = Math.max(0, size - ZIP_END_BYTES - ZIP_COMMENT_BYTES);
   const tail = Buffer.from(await readAt(tailStart, size - tailStart));
-  const end = tail.lastIndexOf(ZIP_END);
-  if (end < 0 || end + 22 > tail.length) return undefined;
+  let end = -1;
+  for (let i = tail.length - ZIP_END_BYTES; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === ZIP_END && i + ZIP_END_BYTES + tail.readUInt16LE(i + 20) === tail.length) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return undefined;
+  const entries = tail.readUInt16LE(end + 10);
   const directoryBytes = tail.readUInt32LE(end + 12);
   const directoryAt = tail.readUInt32LE(end + 16);
+  if (entries === 0xffff || directoryBytes === 0xffffffff || directoryAt === 0xffffffff) return 'workbook';
   if (directoryAt + directoryBytes > size) return undefined;
   const directory = Buffer.from(await readAt(directoryAt, Math.min(directoryBytes, ZIP_DIRECTORY_BYTES)));
-  return directory.includes(WORKBOOK_PART) ? 'workbook' : 'archive';
+  for (let at = 0; at + ZIP_ENTRY_BYTES <= directory.length && directory.readUInt32LE(at) === ZIP_ENTRY; ) {
+    const nameBytes = directory.readUInt16LE(at + 28);
+    if (directory.toString('utf8', at + ZIP_ENTRY_BYTES, at + ZIP_ENTRY_BYTES + nameBytes) === WORKBOOK_PART) return 'workbook';
+    at += ZIP_ENTRY_BYTES + nameBytes + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
+  }
+  return 'archive';
 }

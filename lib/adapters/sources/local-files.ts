@@ -16,7 +16,7 @@ import { TELEGRAM_FIRST_MESSAGE_CHARS, TelegramExport } from './telegram-export.
 import { JsonTableColumns } from './json-tables.ts';
 import type { CsvProblem, CsvReport } from './csv-reader.ts';
 import { DETECTION_SAMPLE_BYTES, textFormat } from '../../domain/text/text-format.ts';
-import { fileKind, startsAsZip, textIsTable, zipContent } from './file-kinds.ts';
+import { fileKind, startsAsZip, TAB_TEXT_NAMES, textIsTable, zipContent } from './file-kinds.ts';
 import { notRegular, openRegularFile, ReadError, reasonOf, statRegularFile, toReadError } from './read-error.ts';
 import type { CsvFilePart, FilePart } from './file-parts.ts';
 import { csvTableRecords, preambleRecord, TableRows } from './table-records.ts';
@@ -256,6 +256,9 @@ async function* xlsxRecords(file: string, group: string, options: FileReadOption
   return { file, status: 'scanned', format: 'xlsx', bytesRead: bytesTotal, bytesTotal, truncated };
 }
 
+/** The first bytes of an OLE compound file (a password-protected .xlsx, an Excel 97-2003 .xls). */
+const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
 /**
  * The rows of `reading`, a workbook named `.xlsx`; should the reader find it unreadable
  * and its bytes be no ZIP archive at all (a CSV export named .xlsx), the error says what
@@ -269,6 +272,8 @@ async function* withNotZipSaid<T>(file: string, reading: AsyncGenerator<T>): Asy
     const looks = await lookAt(file, async (head, size) => {
       if (startsAsZip(head)) return undefined; // a ZIP archive: the reader said what is wrong with it
       if (size === 0) return 'the file is empty';
+      // Excel keeps a password-protected workbook, and a 97-2003 one, in an OLE container
+      if (OLE_SIGNATURE.every((b, i) => head[i] === b)) return 'a password-protected workbook, or an Excel 97-2003 one: save it unprotected as .xlsx to have it read';
       return textFormat(head, head.length >= size).binary ?? 'it looks like text: rename it .csv or .txt to have it read';
     });
     if (looks === undefined) throw error;
@@ -428,33 +433,25 @@ async function lookAt<T>(file: string, look: (head: Uint8Array, size: number, re
 }
 
 /**
- * What a file's bytes show it is, whatever its name says (file-kinds.ts): an .xlsx
- * workbook renamed, a ZIP archive of something else, or a table (a `.txt` or `.xls` whose
- * start is tab-separated columns: textIsTable); else what its name says (`named`).
- */
-type Content = 'workbook' | 'archive' | 'table' | 'named';
-const contentOf = (file: string): Promise<Content | undefined> =>
-  lookAt(file, async (head, size, readAt): Promise<Content> => {
-    if (startsAsZip(head)) {
-      const zip = await zipContent(size, readAt);
-      if (zip !== undefined) return zip;
-    }
-    return textIsTable(file, head, head.length >= size) ? 'table' : 'named';
-  });
-
-/**
  * A file read by its name as text, a table, JSON or an e-mail (`kind`), unless its bytes
- * show it is something else (contentOf): a workbook renamed is read as a workbook (its
- * read's format says `xlsx`), another ZIP archive is skipped as the format it is, and a
- * `.txt` or `.xls` of tab-separated columns (Excel's "Unicode Text" export) is read as a table.
+ * show it is something else (file-kinds.ts): a `.txt` or `.xls` of tab-separated columns
+ * (textIsTable: Excel's "Unicode Text" export) is read as a table, decided from its first
+ * bytes before it is read; and a file its reader skips as binary is looked at again, once
+ * (so that text, the rule, costs no second open): a ZIP archive whose directory names a
+ * workbook's part is an .xlsx workbook renamed (an export saved as `.csv`, or with no
+ * extension), read as one (its read's format says `xlsx`); another ZIP archive is skipped
+ * as the archive it is.
  */
 async function* contentRecords(file: string, group: string, options: FileReadOptions, kind: 'json' | 'table' | 'mail' | 'text'): FileRecords {
-  const content = await contentOf(file);
-  if (content === 'workbook') return yield* xlsxRecords(file, group, options);
-  if (content === 'archive') return { file, status: 'skipped', reason: 'not a supported format (a ZIP archive that holds no .xlsx workbook)' };
-  if (kind === 'json') return yield* jsonRecords(file, group, options);
   if (kind === 'mail') return yield* mailRecords(file, group, options);
-  return yield* kind === 'table' || content === 'table' ? tableRecords(file, group, options) : textRecords(file, group, options);
+  let table = kind === 'table';
+  if (kind === 'text' && TAB_TEXT_NAMES.has(path.extname(file).toLowerCase())) table = (await lookAt(file, async (head, size) => textIsTable(file, head, head.length >= size))) ?? false;
+  const read = yield* kind === 'json' ? jsonRecords(file, group, options) : table ? tableRecords(file, group, options) : textRecords(file, group, options);
+  if (read.status !== 'skipped' || !read.reason?.startsWith('binary')) return read;
+  const zip = await lookAt(file, async (head, size, readAt) => (startsAsZip(head) ? zipContent(size, readAt) : undefined));
+  if (zip === 'workbook') return yield* xlsxRecords(file, group, options);
+  if (zip === 'archive') return { file, status: 'skipped', reason: 'not a supported format (a ZIP archive, not itself an .xlsx workbook: unpack it to scan its files)' };
+  return read;
 }
 
 /**
