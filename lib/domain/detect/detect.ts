@@ -507,8 +507,18 @@ const AMOUNT_AFTER = /\.0*[1-9]|[ \u00A0]?(?:bytes?|[KMGT]i?B)(?![A-Za-z])/y;
  * otherwise read as phones.
  */
 function isAmount(text: string, start: number, end: number): boolean {
-  AMOUNT_AFTER.lastIndex = end;
-  return AMOUNT_AFTER.test(text) || CURRENCY_BEFORE.test(text.slice(Math.max(0, start - 5), start));
+  // the regexes only where the character after (a dot, a space, a unit's letter) or before
+  // (a sign, a space, a code's letter) could start what they look for: most numbers have
+  // neither, and this runs for every bare phone found
+  const after = text.charCodeAt(end);
+  if (after === 46 || after === 32 || after === 0xa0 || after === 98 || (after >= 65 && after <= 84)) {
+    AMOUNT_AFTER.lastIndex = end;
+    if (AMOUNT_AFTER.test(text)) return true;
+  }
+  const before = text.charCodeAt(start - 1);
+  const sign = before === 36 || before === 0xa5 || before === 0xffe5 || before === 0x20ac || before === 0xa3;
+  const codeOrSpace = before === 32 || before === 0xa0 || (before | 32) === 100 || (before | 32) === 98 || (before | 32) === 121;
+  return (sign || codeOrSpace) && CURRENCY_BEFORE.test(text.slice(Math.max(0, start - 5), start));
 }
 
 /**

@@ -36,6 +36,8 @@ const CJK_LABELS = new Map<string, LabelKind>([
   ...['訂單', '订单'].map((w): [string, LabelKind] => [w, 'order']),
   ...['帳號', '賬號', '账号', '戶口', '户口', '保單', '保单'].map((w): [string, LabelKind] => [w, 'account']),
 ]);
+/** The last characters of the Chinese label words and marks: a character before a number that is none of them starts no label. */
+const CJK_LAST: ReadonlySet<number> = new Set([...CJK_LABELS.keys(), '號碼', '号码'].map((w) => w.charCodeAt(w.length - 1)));
 /** English words of a label's marks, between the label and its number (`Order no.`, `SKU code`, `Item ID`). */
 const EN_MARKS = new Set(['no', 'number', 'code', 'id']);
 
@@ -59,6 +61,8 @@ export function labelBefore(text: string, start: number): LabelKind | undefined 
     let j = i;
     while (j > from && isAsciiLetter(text.charCodeAt(j - 1))) j--;
     if (j < i) {
+      // no label word is shorter than two letters or longer than nine (but `c` of `a/c`)
+      if (i - j > 9 || (i - j === 1 && text.charCodeAt(j) !== 99 && text.charCodeAt(j) !== 67)) return undefined;
       if (j === from && from > 0 && isAsciiLetter(text.charCodeAt(j - 1))) return undefined; // a word longer than the window
       const word = text.slice(j, i).toLowerCase();
       if (EN_MARKS.has(word)) {
@@ -69,6 +73,7 @@ export function labelBefore(text: string, start: number): LabelKind | undefined 
       if (word === 'c' && text.charCodeAt(j - 1) === 47 && (text.charCodeAt(j - 2) | 32) === 97 && !isAsciiLetter(text.charCodeAt(j - 3))) return 'account';
       return EN_LABELS.get(word);
     }
+    if (!CJK_LAST.has(text.charCodeAt(i - 1))) return undefined;
     const two = text.slice(i - 2, i);
     const kind = CJK_LABELS.get(two);
     if (kind !== undefined) return kind;
