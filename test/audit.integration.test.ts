@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { readOrgFile } from '../lib/adapters/files/org-file-reader.ts';
 import { auditEntity, auditId } from '../lib/adapters/dynamodb/audit.ts';
 import { batchWriteAll } from '../lib/adapters/dynamodb/batch.ts';
 import { AUDIT_CLEARING_GRACE_MS, sealAuditTrail } from '../lib/adapters/dynamodb/audit-seal.ts';
@@ -25,12 +24,11 @@ import { AuditVerification, type AuditDigest } from '../lib/domain/audit/chain.t
 import type { Runtime } from '../lib/runtime.ts';
 import type { SealOptions } from '../lib/usecases/ports.ts';
 import { readAuditRange, sealAudit, verifyAudit } from '../lib/usecases/audit/trail.ts';
-import { importOrganisationFile } from '../lib/usecases/org/import.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
+import { importedSampleRuntime } from './support/imported-sample.ts';
 import { testRuntime, throttleWhen } from './support/local-store.ts';
 import { tempDir } from './support/temp-dir.ts';
 
-const SAMPLE = 'examples/acme-hk/org.yaml';
 const ORG = 'harbour-ledger';
 
 /**
@@ -115,8 +113,7 @@ describe('audit trail on the sample organisation', () => {
   let rt: Runtime;
 
   beforeEach(async () => {
-    rt = await testRuntime();
-    await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-29T00:00:00.000Z');
+    rt = await importedSampleRuntime();
   });
 
   it('every new entry carries the not-yet-sealed mark; the run\'s last step seals the import and the run, and verify finds it whole', async () => {
@@ -614,10 +611,9 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 
 describe('compliance audit verify|seal', () => {
-  // Nine CLI processes, one after the other.
+  // Nine CLI processes: those that only read the trail as it stands run at once.
   it('exit 0 on a whole trail, 1 once an entry is altered or the head differs from the one given, naming it; seal --adopt; --format json is the report', { timeout: 180_000 }, async () => {
-    const rt = await testRuntime();
-    await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-29T00:00:00.000Z');
+    const rt = await importedSampleRuntime();
     const cli = (...args: string[]) => runCli(['--endpoint', inject('dynamoEndpoint'), '--table', rt.store.table, '--data-dir', tempDir('audit-cli-'), ...args]);
 
     let r = await cli('audit', 'verify');
@@ -630,28 +626,29 @@ describe('compliance audit verify|seal', () => {
     r = await cli('audit', 'seal', '--adopt');
     expect(r.stdout).toMatch(/^Nothing new to seal for harbour-ledger: the chain's head is digest 1/m);
 
-    r = await cli('--format', 'json', 'audit', 'verify');
-    expect(r.code).toBe(0);
-    expect(AuditVerification.parse(JSON.parse(r.stdout))).toMatchObject({ ok: true, digests: 1 });
-
     const head = (await digests(rt))[0]!;
-    expect((await cli('audit', 'verify', '--anchor', `1:${head.hash}`)).code).toBe(0);
-    r = await cli('audit', 'verify', '--anchor', `1:${'0'.repeat(64)}`);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('DIGEST ALTERED: 1 digest; the first: digest 1 (it is not the head given).');
-    r = await cli('audit', 'verify', '--anchor', `2:${head.hash}`);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('DIGEST MISSING: 1 digest; the first: digest 2 (');
+    const [json, anchored, otherHead, missing] = await Promise.all([
+      cli('--format', 'json', 'audit', 'verify'),
+      cli('audit', 'verify', '--anchor', `1:${head.hash}`),
+      cli('audit', 'verify', '--anchor', `1:${'0'.repeat(64)}`),
+      cli('audit', 'verify', '--anchor', `2:${head.hash}`),
+    ]);
+    expect(json.code).toBe(0);
+    expect(AuditVerification.parse(JSON.parse(json.stdout))).toMatchObject({ ok: true, digests: 1 });
+    expect(anchored.code).toBe(0);
+    expect(otherHead.code).toBe(1);
+    expect(otherHead.stdout).toContain('DIGEST ALTERED: 1 digest; the first: digest 1 (it is not the head given).');
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain('DIGEST MISSING: 1 digest; the first: digest 2 (');
 
     const victim = (await entries(rt))[5]!;
     await rt.store.doc.send(new UpdateCommand({ TableName: rt.store.table, Key: { PK: victim.PK, SK: victim.SK }, UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'someone' } }));
-    r = await cli('audit', 'verify', '--org', ORG);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`ALTERED: 1 entry no longer match the hash their digest gives; the first: ${String(victim.SK)} (digest 1).`);
-    expect(r.stdout).not.toContain('Verified');
-    r = await cli('--format', 'json', 'audit', 'verify');
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, altered: { count: 1, first: { sk: victim.SK } } });
+    const [human, report] = await Promise.all([cli('audit', 'verify', '--org', ORG), cli('--format', 'json', 'audit', 'verify')]);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toContain(`ALTERED: 1 entry no longer match the hash their digest gives; the first: ${String(victim.SK)} (digest 1).`);
+    expect(human.stdout).not.toContain('Verified');
+    expect(report.code).toBe(1);
+    expect(JSON.parse(report.stdout)).toMatchObject({ ok: false, altered: { count: 1, first: { sk: victim.SK } } });
     const unchanged = await rt.store.doc.send(new GetCommand({ TableName: rt.store.table, Key: { PK: victim.PK, SK: victim.SK } }));
     expect(unchanged.Item?.actor).toBe('someone');
   });

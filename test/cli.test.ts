@@ -17,9 +17,11 @@ import { tempDir } from './support/temp-dir.ts';
 // For commands that must fail before they open a store: one that tried would find nothing there.
 const CLOSED = await closedEndpoint();
 const SAMPLE = 'examples/acme-hk/org.yaml';
-// Fill the compile cache once before the concurrent tests start several CLIs at a time.
+// Fill the compile cache once before the concurrent tests start several CLIs at a time;
+// the test of --help asserts on this same run.
+let help: CliResult;
 beforeAll(async () => {
-  await runCli(['--help']);
+  help = await runCli(['--help']);
 });
 
 /** The CLI with its output read until the first chunk and then closed, as `| head -c N` does. */
@@ -45,7 +47,7 @@ const noStackTrace = (r: CliResult) => expect(`${r.stdout}${r.stderr}`).not.toMa
 
 describe.concurrent('usage (no table needed)', () => {
   it('--help exits 0 and lists the commands', async ({ expect }) => {
-    const r = await runCli(['--help']);
+    const r = help;
     expect(r.code).toBe(0);
     for (const command of ['import', 'sweep', 'run', 'evidence']) expect(r.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     expect(r.stdout).toContain('--endpoint <url>');
@@ -428,14 +430,13 @@ describe('against DynamoDB Local, one table, in order', () => {
   it('an --org that has not been imported: every command exits 2 at once, naming --org, and records nothing', async () => {
     const before = await scanTable();
     const commands = [['datamap'], ['gaps'], ['sweep'], ['soa'], ['risk'], ['evidence', 'list'], ['review', 'open'], ['report', '--out', '-']];
-    const results = await Promise.all(commands.map((c) => cli(...c, '--org', 'no-such-org', '--now', '2026-11-15')));
+    // The id given is quoted redacted, as every message is (hkid).
+    const [hkid, ...results] = await Promise.all([cli('evidence', 'list', '--org', 'A1234563'), ...commands.map((c) => cli(...c, '--org', 'no-such-org', '--now', '2026-11-15'))]);
     results.forEach((r, i) => {
       expect(r.code, `${commands[i]?.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toBe('--org: organisation "no-such-org" has not been imported (compliance import ORG.yaml first)\n');
       expect(r.stdout).toBe('');
     });
-    // The id given is quoted redacted, as every message is.
-    const hkid = await cli('evidence', 'list', '--org', 'A1234563');
     expect(hkid.code).toBe(2);
     expect(hkid.stderr).toMatch(/^--org: organisation "A12\*{4}\(3\)" has not been imported/);
     expect(await scanTable()).toEqual(before);
@@ -564,7 +565,9 @@ describe('against DynamoDB Local, one table, in order', () => {
   });
 
   it('gaps --severity and --framework filter; --format csv opens in Excel with Chinese intact and local times', async () => {
-    const json = JSON.parse((await cli('gaps', '--format', 'json', '--severity', 'low', '--framework', 'iso27001', '--now', '2026-11-30T10:01:00Z')).stdout);
+    // evidence list only reads, and prints no csv (exit 2): it runs beside the first gaps
+    const [filtered, wrong] = await Promise.all([cli('gaps', '--format', 'json', '--severity', 'low', '--framework', 'iso27001', '--now', '2026-11-30T10:01:00Z'), cli('evidence', 'list', '--format', 'csv')]);
+    const json = JSON.parse(filtered.stdout);
     expect(json.gaps.length).toBeGreaterThan(0);
     expect(json.gaps.every((g: { severity: string; requirements: { framework: string }[] }) => g.severity === 'low' && g.requirements.some((q) => q.framework === 'iso27001'))).toBe(true);
     const csv = await cli('gaps', '--format', 'csv', '--now', '2026-11-30T10:02:00Z');
@@ -572,7 +575,6 @@ describe('against DynamoDB Local, one table, in order', () => {
     expect(csv.stdout.startsWith('\ufeffid,rule,subject kind,subject,status,severity,requirements,owner,remedy,opened (Asia/Hong_Kong),closed (Asia/Hong_Kong)')).toBe(true);
     expect(csv.stdout).toContain('薪酬组');
     expect(csv.stdout).toMatch(/,2026-11-30 17:00,/); // 09:00 UTC in Hong Kong
-    const wrong = await cli('evidence', 'list', '--format', 'csv');
     expect(wrong.code).toBe(2);
   });
 
@@ -620,7 +622,8 @@ describe('against DynamoDB Local, one table, in order', () => {
   });
 
   it('soa --format json: all 93 controls as [{ id, title, applicable, justification?, owner?, lastResult?, evidenceStatus }]; csv with a byte-order mark', async () => {
-    const r = await cli('soa', '--format', 'json', '--now', '2026-12-07');
+    // soa only reads: its three forms run at once
+    const [r, csv, table] = await Promise.all([cli('soa', '--format', 'json', '--now', '2026-12-07'), cli('soa', '--format', 'csv'), cli('soa')]);
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout) as { id: string; applicable: boolean | null; justification?: string; owner?: string; evidenceStatus: string }[];
     expect(rows).toHaveLength(93);
@@ -633,12 +636,10 @@ describe('against DynamoDB Local, one table, in order', () => {
     expect(rows.find((x) => x.id === 'A.8.24')).toMatchObject({ implementation: 'partial' });
     expect(rows.filter((x) => x.applicable === true && !('implementation' in x)).map((x) => x.id)).toEqual(['A.6.6', 'A.7.4']);
     expect(rows.filter((x) => x.applicable !== true && 'implementation' in x)).toEqual([]);
-    const csv = await cli('soa', '--format', 'csv');
     // the first eight columns as they always were, then whether each decision is justified, an answer awaiting review, the file's own title and the implementation
     expect(csv.stdout.startsWith('\ufeffcontrol,title,theme,applicable,justification,owner,last result,evidence status,justified,answer awaiting review,title in organisation file,implementation\n')).toBe(true);
     const a815 = csv.stdout.split('\n').find((line) => line.startsWith('A.8.15,'));
     expect(a815).toMatch(/,yes,[^,]*,[^,]*,implemented$/); // justified, implemented
-    const table = await cli('soa');
     expect(table.stdout).toContain('Of the applicable: 23 implemented, 3 partial, 2 planned, 2 not stated.\n2 applicable controls do not say whether they are implemented (ISO/IEC 27001 6.1.3 d) asks)');
     expect(table.stdout).toMatch(/^A\.7\.4\s+yes\s+\(not stated\)\s+ho-wai-kit\s/m);
     expect(table.stdout).toMatch(/^A\.7\.5\s+no\s+none\s/m);
@@ -680,7 +681,12 @@ describe('against DynamoDB Local, one table, in order', () => {
     const closed = await cli('review', 'close', '2026-Q4', '--now', '2026-12-31T10:00:00+08:00');
     expect(closed.code, closed.stderr).toBe(0);
     expect(closed.stdout).toMatch(/^Review 2026-Q4 \(closed 2026-12-31\): 28 tasks: 1 effective, 27 unanswered\./);
-    const { review, tasks, nonconformities } = JSON.parse((await cli('review', 'show', '--format', 'json', '--now', '2027-01-02')).stdout);
+    // the closed review shown, and an answer it refuses, at once
+    const [shown, late] = await Promise.all([
+      cli('review', 'show', '--format', 'json', '--now', '2027-01-02'),
+      cli('task', 'answer', '2026-Q4/A.5.9', '--as', 'wong-siu-ming', '--result', 'effective', '--now', '2027-01-02'),
+    ]);
+    const { review, tasks, nonconformities } = JSON.parse(shown.stdout);
     expect(review).toMatchObject({ id: '2026-Q4', status: 'closed', due: '2026-12-30', closedAt: '2026-12-31T02:00:00.000Z', summary: { tasks: 28, byResult: { effective: 1, unanswered: 27 } } });
     expect(review.openedAt).toMatch(/^2026-11-30T/);
     expect(tasks).toHaveLength(28);
@@ -688,7 +694,6 @@ describe('against DynamoDB Local, one table, in order', () => {
     expect(tasks.find((t: { control: string }) => t.control === 'A.5.12').evidence).toEqual([expect.objectContaining({ id: 'datamap:data-mapping-scan-harbour-ledger-2026-11', origin: 'system' })]);
     expect(nonconformities).toHaveLength(27);
     expect(nonconformities[0]).toEqual({ id: 'NC-2026-Q4-A.5.1', control: 'A.5.1', openedIn: '2026-Q4', status: 'open', reason: 'unanswered' });
-    const late = await cli('task', 'answer', '2026-Q4/A.5.9', '--as', 'wong-siu-ming', '--result', 'effective', '--now', '2027-01-02');
     expect(late.code).toBe(2);
     expect(late.stderr).toBe('the 2026-Q4 review is closed: task 2026-Q4/A.5.9 takes no more answers or decisions\n');
   });

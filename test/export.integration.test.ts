@@ -387,28 +387,31 @@ describe('the audit package of the sample organisation', () => {
       expect(made.stdout).toMatch(/^Audit package 2026-Q4 of harbour-ledger \(oscal\) written to .*package: 7 files and the manifest\.json that lists them, signed with Ed25519 key [0-9a-f]{16}; audit chain head \d+ \([0-9a-f]{64}\)\./);
       const keyFile = path.join(tempDir('export-cli-key-'), 'public.pem');
       writeFileSync(keyFile, signer.publicKeyPem);
-      const verified = await run(['export', 'verify', out, '--public-key', keyFile]);
+      // verify reads the folder and the refused second export writes nothing to it: at once
+      const [verified, again] = await Promise.all([run(['export', 'verify', out, '--public-key', keyFile]), run(['export', '--period', '2026-Q4', '--out', out, ...store])]);
       expect(verified.code).toBe(0);
       expect(verified.stdout).toMatch(/all 7 files match manifest\.json; its signature verifies \(Ed25519, key [0-9a-f]{16}, SHA-256 fingerprint [0-9a-f]{64}\), the key given\./);
       writeFileSync(path.join(out, 'soa.json'), '{}\n');
       const tampered = await run(['export', 'verify', out]);
       expect(tampered.code).toBe(1);
       expect(tampered.stderr).toMatch(/package: soa\.json: SHA-256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}\n$/);
-      const again = await run(['export', '--period', '2026-Q4', '--out', out, ...store]);
       expect(again.code).toBe(2);
       expect(again.stderr).toMatch(/^--out .*package: is not empty; choose another folder, or give --force/);
     });
 
     it('refuses a bad period, a format that is no package format, and --format oscal elsewhere (exit 2, nothing started)', async () => {
-      const q5 = await run(['export', '--period', '2026-Q5']);
+      // Five refusals, each before anything starts: run at once.
+      const [q5, missing, human, elsewhere, noDir] = await Promise.all([
+        run(['export', '--period', '2026-Q5']),
+        run(['export']),
+        run(['export', '--period', '2026-Q4', '--format', 'human']),
+        run(['--format', 'oscal', 'catalogue', 'pdpo']),
+        run(['export', 'verify', path.join(tmpdir(), 'no-such-package-dir')]),
+      ]);
       expect(q5).toMatchObject({ code: 2, stderr: '--period: "2026-Q5" must be a quarter written YYYY-Qn, such as 2026-Q4\n' });
-      const missing = await run(['export']);
       expect(missing).toMatchObject({ code: 2, stderr: '--period: required, a quarter written YYYY-Qn such as 2026-Q4\n' });
-      const human = await run(['export', '--period', '2026-Q4', '--format', 'human']);
       expect(human).toMatchObject({ code: 2, stderr: '--format human: an audit package is written as json, csv, oscal\n' });
-      const elsewhere = await run(['--format', 'oscal', 'catalogue', 'pdpo']);
       expect(elsewhere).toMatchObject({ code: 2, stderr: '--format oscal: only compliance export writes OSCAL\n' });
-      const noDir = await run(['export', 'verify', path.join(tmpdir(), 'no-such-package-dir')]);
       expect(noDir.code).toBe(2);
       expect(noDir.stderr).toMatch(/^DIR .*no-such-package-dir: no such folder\n$/);
       expect(existsSync(path.join(ROOT, 'audit-package-harbour-ledger-2026-Q5-json'))).toBe(false);

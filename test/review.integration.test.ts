@@ -26,7 +26,8 @@ import type { OpeningSummary } from '../lib/usecases/review/open.ts';
 import { startRuns } from '../lib/usecases/runs/start-runs.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { sweepOnce } from './support/fixtures.ts';
-import { RecordingMailer, testRuntime } from './support/local-store.ts';
+import { importedSampleRuntime } from './support/imported-sample.ts';
+import { RecordingMailer } from './support/local-store.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 const SAMPLE = 'examples/acme-hk/org.yaml';
@@ -61,8 +62,7 @@ describe('quarterly review on the sample organisation', () => {
 
   beforeEach(async () => {
     mailer = new RecordingMailer();
-    rt = await testRuntime(mailer);
-    await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, '2026-11-29T00:00:00.000Z');
+    rt = await importedSampleRuntime(mailer);
   });
 
   it('opened twice and twice at once: one review, one task per applicable control due, one digest per owner listing exactly their tasks', async () => {

@@ -83,14 +83,17 @@ describe('the CLI refuses a run it can tell would fail, before anything runs or 
 
   it('review open for a quarter that ended, or has not begun where the organisation is: exit 2 naming the quarter, no run, no mail', async () => {
     const before = await scanTable();
-    const ended = await cli('--now', NOW, 'review', 'open', '2020-Q1');
+    // The three at once: each is refused before it writes, which the table after all three shows.
+    const [ended, ahead, overThere] = await Promise.all([
+      cli('--now', NOW, 'review', 'open', '2020-Q1'),
+      cli('--now', NOW, 'review', 'open', '2031-Q1'),
+      // 2026-12-31T16:30Z is already 1 January 2027 in Hong Kong: 2026-Q4 has ended there.
+      cli('--now', '2026-12-31T16:30:00Z', 'review', 'open', '2026-Q4'),
+    ]);
     expect(ended.code, ended.stderr).toBe(2);
     expect(ended.stderr).toBe('quarter: 2020-Q1 ended on 2020-03-31 (in Asia/Hong_Kong): a review opens for the quarter under way\n');
-    const ahead = await cli('--now', NOW, 'review', 'open', '2031-Q1');
     expect(ahead.code, ahead.stderr).toBe(2);
     expect(ahead.stderr).toBe('quarter: 2031-Q1 has not begun (it begins 2031-01-01 in Asia/Hong_Kong): a review opens for the quarter under way\n');
-    // 2026-12-31T16:30Z is already 1 January 2027 in Hong Kong: 2026-Q4 has ended there.
-    const overThere = await cli('--now', '2026-12-31T16:30:00Z', 'review', 'open', '2026-Q4');
     expect(overThere.code, overThere.stderr).toBe(2);
     expect(overThere.stderr).toMatch(/^quarter: 2026-Q4 ended on 2026-12-31 \(in Asia\/Hong_Kong\)/);
     expect(await scanTable()).toEqual(before);

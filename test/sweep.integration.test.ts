@@ -11,6 +11,7 @@ import { smallOrg, sweepOnce } from './support/fixtures.ts';
 import { executeWorkflow } from '../lib/adapters/local/workflow-runner.ts';
 import { runRequest } from '../lib/workflows/declarations.ts';
 import { formatSweep } from '../lib/cli/output.ts';
+import { importedSampleRuntime } from './support/imported-sample.ts';
 import { RecordingMailer, testRuntime, throttleWhen } from './support/local-store.ts';
 
 const SAMPLE = 'examples/acme-hk/org.yaml';
@@ -32,8 +33,7 @@ describe('evidence sweep on the sample organisation', () => {
 
   beforeEach(async () => {
     mailer = new RecordingMailer();
-    rt = await testRuntime(mailer);
-    await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, AT);
+    rt = await importedSampleRuntime(mailer, AT);
   });
 
   it('records and sends each notice exactly once when the sweep runs twice', async () => {
@@ -300,8 +300,7 @@ describe('evidence sweep: missed days, the organisation\'s date, the summary', (
 
   it('the summary line of each mail adds up: a review digest is one notice, however many tasks it lists', async () => {
     const mailer = new RecordingMailer();
-    const rt = await testRuntime(mailer);
-    await importOrganisationFile(rt, readOrgFile(SAMPLE), `import:${SAMPLE}`, AT);
+    const rt = await importedSampleRuntime(mailer, AT);
     await executeWorkflow(rt, 'quarterly-review', runRequest('quarterly-review', 'harbour-ledger', new Date('2026-11-30T01:00:00Z'), { timeZone: 'Asia/Hong_Kong' }).input);
     // Seven days before the tasks' due date (12-30): the review reminders go out with the evidence notices.
     const sweep = await sweepOnce(rt, 'harbour-ledger', '2026-12-23');

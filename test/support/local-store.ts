@@ -27,9 +27,9 @@ export class RecordingMailer implements Mailer {
   }
 }
 
-/** A runtime on a fresh table whose workflows start others here, as the CLI's do. */
-export async function testRuntime(mailer: Mailer = new RecordingMailer()): Promise<Runtime> {
-  return withLocalStarter(createRuntime({ store: await freshStore(), mailer, hashKey: async () => 'test-hash-key-0123456789' }));
+/** A runtime on a fresh table (or on `store`) whose workflows start others here, as the CLI's do. */
+export async function testRuntime(mailer: Mailer = new RecordingMailer(), store?: Store): Promise<Runtime> {
+  return withLocalStarter(createRuntime({ store: store ?? (await freshStore()), mailer, hashKey: async () => 'test-hash-key-0123456789' }));
 }
 
 export function outboxRuntimeMailer(): { mailer: Mailer; dir: string } {
