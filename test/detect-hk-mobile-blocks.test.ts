@@ -15,6 +15,8 @@ describe('Hong Kong mobile blocks opened from 2018', () => {
     ['Tel 8412 3456', '8412 3456', '+85284123456'],
     ['4612 3456 (手機)', '4612 3456', '+85246123456'],
     ['+852 4612 3456', '+852 4612 3456', '+85246123456'],
+    ['852 4612 3456', '852 4612 3456', '+85246123456'],
+    ['852-8412-3456', '852-8412-3456', '+85284123456'],
   ])('finds %j', (text, raw, value) => {
     expect(found(text)).toEqual([['hk_phone', raw, value]]);
   });
@@ -30,8 +32,8 @@ describe('Hong Kong mobile blocks opened from 2018', () => {
     ]);
   });
 
-  // after a bare `852` only the classic ranges: `85244123456` is as often a record's number
-  it.each(['Tel 4012 3456', 'call me 8123 4567', 'Mobile: 4512 3456', 'phone 8812 3456', '852 4012 3456', '852 8123 4567', '852 4612 3456', 'Order 46123456', 'Mobile 4612 3456 7890'])(
+  // after a bare `852` written together, only the classic ranges: `85244123456` is as often a record's number
+  it.each(['Tel 4012 3456', 'call me 8123 4567', 'Mobile: 4512 3456', 'phone 8812 3456', '852 4012 3456', '852 8123 4567', '85246123456', 'Order 46123456', 'Mobile 4612 3456 7890'])(
     'finds no phone in %j',
     (text) => {
       expect(found(text)).toEqual([]);

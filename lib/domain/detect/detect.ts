@@ -92,7 +92,8 @@
 //   IBAN's country code. (`ibantools` was dropped: its per-country patterns differed from
 //   the registry.)
 // - hk_phone: +852 / (852) / (+852) / （852） / [+852] (not `[852]`, a log's process id) / 00852 followed by eight digits starting 2-9;
-//   a bare `852` prefix only with 2, 3, 5, 6, 7 or 9 next, and no label before it (labels.ts); optional space or dash after
+//   a bare `852` prefix only with 2, 3, 5, 6, 7 or 9 next, or 44, 46, 47 or 84 set apart
+//   (`852 4612 3456`; not `85244123456`), and no label before it (labels.ts); optional space or dash after
 //   the prefix and between 4+4. In a link the `+` may be percent-encoded, `%2B852` or
 //   `%2b852`, and a separator may also be `%20` or `+` (`tel:%2B852%209123%204567`,
 //   `?phone=%2B852+9123+4567`): raw is all that was written, the value the `+852` form's
@@ -231,6 +232,8 @@ const ID_AT = new RegExp(ID_RE.source, ID_RE.flags.replace('g', 'y'));
  * ends in a date (`6123 4567 2026 1130`), where ID_RE took the card's branch first.
  */
 const HKB_AT = new RegExp(HKB_PATTERN, 'yi');
+/** The Hong Kong mobile blocks opened from 2018 (HK_LEAD in identifier-pattern.ts). */
+const NEW_BLOCK = /^(?:4[467]|84)/;
 /**
  * A Hong Kong number labelled a thing's or an account's (labels.ts): a reference's, an
  * order's or a booking's may be a phone (`9123 4567 / ref 6123 4567 (手機)`, `Booking: 2345
@@ -321,9 +324,10 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
         // `+852%209123%204567` (LINK_SEP): an encoded space is no digit of the number
         const digits = raw.replace(URL_ESCAPES, '').replace(/\D/g, '');
         const local = digits.slice(-8);
-        // A bare `852` prefix is weaker than +852: only the classic fixed and mobile ranges
-        // (`85244123456` is as often a record's number as a phone), and not after a label (labels.ts).
-        if (kind === 'hkp' && ((!digits.startsWith('00') && !'235679'.includes(local[0]!)) || phoneLabelled(text, start))) break;
+        // A bare `852` prefix is weaker than +852: only the classic fixed and mobile ranges,
+        // or the blocks opened from 2018 set apart from it (`852 4612 3456`; `85244123456` is
+        // as often a record's number as a phone), and not after a label (labels.ts).
+        if (kind === 'hkp' && ((!digits.startsWith('00') && !'235679'.includes(local[0]!) && !(NEW_BLOCK.test(local) && /\D/.test(raw))) || phoneLabelled(text, start))) break;
         push('hk_phone', start, end, raw, `+852${local}`, 'HK');
         break;
       }
