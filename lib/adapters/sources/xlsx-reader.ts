@@ -26,6 +26,7 @@
 //   without a zone (`2026-11-03T09:15:00`; Excel stores wall-clock time with no
 //   zone), rounded to the second. Empty cells are absent from `cells`. Text is
 //   trimmed (read-excel-file's default).
+import { redactName } from '../../domain/detect/redact.ts';
 import readXlsxFile, { readSheet, type Row } from 'read-excel-file/node';
 import { uniqueHeaderNames } from './csv-reader.ts';
 import { headerIndex, LAYOUT_RECORDS, recordShape, type RecordShape } from './table-layout.ts';
@@ -88,7 +89,10 @@ const ENGINE_ERRORS: readonly string[] = ['TypeError', 'RangeError', 'ReferenceE
 function whyNotRead(err: unknown): string {
   if (!(err instanceof Error)) return 'the reader could not read it';
   if (ENGINE_ERRORS.includes(err.name)) return 'its sheets are not laid out as the format requires: the reader could not read them';
-  return `${err.name}: ${err.message}`;
+  // the parts it quotes are named by the workbook (`"xl/worksheets/91234567.xml" file not
+  // found`): redacted as the names they are, a bare number as a phone (the message as a whole
+  // is redacted as text, where a byte count is no phone)
+  return `${err.name}: ${err.message.replace(/"([^"\n]*)"/g, (_, name: string) => `"${redactName(name)}"`)}`;
 }
 
 /**
