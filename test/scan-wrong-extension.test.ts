@@ -194,3 +194,18 @@ describe('an S3 object that is a ZIP archive', () => {
     ]);
   });
 });
+
+describe('a workbook with macros (.xlsm) or a template (.xltx)', () => {
+  it('is read as the .xlsx workbook it is, not skipped by its name', async () => {
+    const dir = tempDir('wrong-ext-xlsm-');
+    const real = path.join(dir, 'staff.xlsx');
+    await workbook(real);
+    for (const name of ['staff.xlsm', 'staff.xltx']) copyFileSync(real, path.join(dir, name));
+    const result = await scan([real, path.join(dir, 'staff.xlsm'), path.join(dir, 'staff.xltx')]);
+    expect(result.files.map((f) => [path.basename(f.file), f.status, f.format, f.findings])).toEqual([
+      ['staff.xlsx', 'scanned', 'xlsx', 3],
+      ['staff.xlsm', 'scanned', 'xlsx', 3],
+      ['staff.xltx', 'scanned', 'xlsx', 3],
+    ]);
+  });
+});

@@ -2,7 +2,7 @@
 // one place that says it, for local files (local-files.ts), the parts a large file is cut
 // into (file-parts.ts) and S3 objects (s3-source.ts).
 //
-// - `.json`: a document, string by string; `.xlsx`: a workbook; `.csv`, `.tsv`, `.tab`:
+// - `.json`: a document, string by string; `.xlsx` (`.xlsm`, `.xltx`): a workbook; `.csv`, `.tsv`, `.tab`:
 //   a table, row by row; `.eml`: an e-mail, part by part, decoded (mail-reader.ts), a
 //   local file and an S3 object alike.
 // - Formats that are never text (PDF, Word, older Excel, images, archives, audio and
@@ -31,12 +31,14 @@ import { tabTable } from './table-layout.ts';
 export type FileKind = 'json' | 'xlsx' | 'table' | 'mail' | 'text' | 'unsupported';
 
 const TABLE = new Set(['.csv', '.tsv', '.tab']);
+/** Excel's workbooks in its XML format: `.xlsx`, with macros `.xlsm`, a template `.xltx` (the same parts the reader reads). */
+const WORKBOOK = new Set(['.xlsx', '.xlsm', '.xltx']);
 
 /** Extensions of formats that are never text, skipped by name. */
 const NOT_TEXT = new Set(
   [
     // documents and spreadsheets in binary or zipped formats
-    'pdf docx docm dot dotx xlsm xlsb xlt xltx ppt pptx pptm pps ppsx odt ods odp odg pages numbers key epub',
+    'pdf docx docm dot dotx xlsb xlt ppt pptx pptm pps ppsx odt ods odp odg pages numbers key epub',
     // archives and disk images
     'zip gz tgz bz2 xz zst 7z rar tar jar war apk ipa iso dmg img cab',
     // images, audio and video
@@ -72,7 +74,7 @@ export function textIsTable(file: string, head: Uint8Array, complete: boolean): 
 export function fileKind(file: string): FileKind {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.json') return 'json';
-  if (ext === '.xlsx') return 'xlsx';
+  if (WORKBOOK.has(ext)) return 'xlsx';
   if (TABLE.has(ext)) return 'table';
   if (ext === '.eml') return 'mail';
   if (NOT_TEXT.has(ext)) return 'unsupported';
