@@ -3,7 +3,7 @@
 // is skipped as the archive it is; a CSV saved as .xlsx fails saying it looks like text;
 // tab-separated text saved as .xls is read as a table; an S3 object that is a ZIP archive
 // is skipped saying so.
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import writeExcelFile from 'write-excel-file/node';
@@ -206,6 +206,20 @@ describe('a workbook with macros (.xlsm) or a template (.xltx)', () => {
       ['staff.xlsx', 'scanned', 'xlsx', 3],
       ['staff.xlsm', 'scanned', 'xlsx', 3],
       ['staff.xltx', 'scanned', 'xlsx', 3],
+    ]);
+  });
+});
+
+describe('a CSV over the workbook size limit named .xlsx', () => {
+  it('fails saying it looks like text, not that a workbook may be no larger', async () => {
+    const dir = tempDir('wrong-ext-big-');
+    const file = path.join(dir, 'export.xlsx');
+    const head = `Name,Mobile\n${'Chan Tai Man,91234567\n'.repeat(400)}`;
+    writeFileSync(file, head);
+    truncateSync(file, 70_000_000); // past the 64 MiB limit, without writing it (the rest reads as zeros)
+    const result = await scan([file]);
+    expect(result.files.map((f) => [f.status, f.reason])).toEqual([
+      ['failed', `cannot read ${file}: not a readable .xlsx workbook: not a ZIP archive, as every .xlsx file is (it looks like text: rename it .csv or .txt to have it read)`],
     ]);
   });
 });

@@ -260,15 +260,16 @@ async function* xlsxRecords(file: string, group: string, options: FileReadOption
 const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 /**
- * The rows of `reading`, a workbook named `.xlsx`; should the reader find it unreadable
- * and its bytes be no ZIP archive at all (a CSV export named .xlsx), the error says what
- * they look like instead of what the ZIP reader missed ("no zip central directory").
+ * The rows of `reading`, a workbook named `.xlsx`; should the reader refuse it (unreadable,
+ * or over its size limit) and its bytes be no ZIP archive at all (a CSV export named
+ * .xlsx), the error says what they look like instead of what the ZIP reader missed ("no
+ * zip central directory") or how large a workbook may be.
  */
 async function* withNotZipSaid<T>(file: string, reading: AsyncGenerator<T>): AsyncGenerator<T> {
   try {
     yield* reading;
   } catch (error) {
-    if (!(error instanceof ReadError) || error.code !== 'EBADXLSX') throw error;
+    if (!(error instanceof ReadError) || (error.code !== 'EBADXLSX' && error.code !== 'EFBIG')) throw error;
     const looks = await lookAt(file, async (head, size) => {
       if (startsAsZip(head)) return undefined; // a ZIP archive: the reader said what is wrong with it
       if (size === 0) return 'the file is empty';
