@@ -18,6 +18,17 @@ export function hkidValid(letters: string, digits: string, check: string): boole
   return check === (c === 10 ? 'A' : String(c));
 }
 
+/**
+ * An HKID as written (`A123456(3)`, `ab 987654 (3)`, `K234567-6`) as its value, its letters,
+ * digits and check digit in upper case (`A1234563`), when its check digit is right; else
+ * undefined. Spaces, hyphens and brackets are left out.
+ */
+export function hkidValue(written: string): string | undefined {
+  const value = written.toUpperCase().replace(/[^0-9A-Z]/g, '');
+  const letters = value.length === 9 ? value.slice(0, 2) : value.slice(0, 1);
+  return hkidValid(letters, value.slice(letters.length, -1), value.slice(-1)) ? value : undefined;
+}
+
 const CN_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CN_CHECK = '10X98765432';
 

@@ -188,7 +188,7 @@
 // identifier regex and phone words), check-digits.ts; this module runs the passes and
 // merges their findings.
 import { candidates, FULL_WIDTH_FORMS, WIDE } from './candidates.ts';
-import { cardValid, cnIdValid, hkidValid } from './check-digits.ts';
+import { cardValid, cnIdValid, hkidValue } from './check-digits.ts';
 import { ibanLength, ibanValid } from './iban.ts';
 import { bareHkValue, GROUP_KINDS, HKB_PATTERN, HYPHEN, IBAN_SEPARATORS, ID_RE, isSeparator, SPACED_HKID, URL_ESCAPES } from './identifier-pattern.ts';
 import { EN_AFTER_UNDERSCORE, pushTopic, TOPIC_RES } from './keywords.ts';
@@ -412,9 +412,8 @@ const HKID_WORD_WINDOW = 24;
  */
 function pushHkid(text: string, raw: string, start: number, end: number, push: Push): void {
   if (NEEDS_HKID_WORD.test(raw) && !wordOnLine(HKID_WORD, HKID_WORD_WINDOW, text, start, end)) return;
-  const value = raw.toUpperCase().replace(/[^0-9A-Z]/g, ''); // spaces, hyphen and brackets left out
-  const letters = value.length === 9 ? value.slice(0, 2) : value.slice(0, 1);
-  if (!hkidValid(letters, value.slice(letters.length, -1), value.slice(-1))) return;
+  const value = hkidValue(raw);
+  if (value === undefined) return;
   // `SKU: P2030407`, `Order SO1234567` (labels.ts), unless an HKID word stands near
   if (labelBefore(text, start) !== undefined && !wordOnLine(HKID_WORD, HKID_WORD_WINDOW, text, start, end)) return;
   push('hk_id', start, end, raw, value, 'HK');

@@ -17,7 +17,7 @@
 // redact(redact(s)) === redact(s): what earlier versions stored can be redacted again.
 // The cost is two detector passes over the string: meant for names, paths and
 // messages, once each, never for every record's text.
-import { hkidValid } from './check-digits.ts';
+import { hkidValue } from './check-digits.ts';
 import { detect, readAs, type Detection } from './detect.ts';
 import { BARE_HK_NUMBER, bareHkValue, HYPHEN } from './identifier-pattern.ts';
 import { mask } from './mask.ts';
@@ -77,9 +77,8 @@ function maskedDocumentHkids(text: string): string {
   let out = '';
   let at = 0;
   for (const m of read.matchAll(DOCUMENT_HKID)) {
-    const value = m[0].toUpperCase().replace(/[^0-9A-Z]/g, '');
-    const letters = value.length === 9 ? value.slice(0, 2) : value.slice(0, 1);
-    if (!hkidValid(letters, value.slice(letters.length, -1), value.slice(-1))) continue;
+    const value = hkidValue(m[0]);
+    if (value === undefined) continue;
     out += text.slice(at, m.index) + mask({ type: 'hk_id', value });
     at = m.index + m[0].length;
   }
