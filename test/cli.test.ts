@@ -247,7 +247,30 @@ describe.concurrent('usage (no table needed)', () => {
     expect(lines[0]).toContain('--endpoint');
     expect(r.stderr.endsWith('\n')).toBe(true);
     noStackTrace(r);
-    // Java is checked before anything is made on disk.
+    // A start without Java leaves nothing on disk.
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('with a Java older than 17: exit 1, one line naming the version found and --endpoint, nothing left on disk', async ({ expect }) => {
+    // A java that answers -version as Java 11 does, and fails on the jar as Java 11 fails on
+    // classes compiled for 17: the command is told from how DynamoDB Local failed to start.
+    const bin = tempDir('cli-oldjava-bin-');
+    symlinkSync(NODE, path.join(bin, 'node'));
+    writeFileSync(
+      path.join(bin, 'java'),
+      '#!/bin/sh\nif [ "$1" = "-version" ]; then echo \'openjdk version "11.0.20" 2023-07-18\' >&2; exit 0; fi\n' +
+        'echo "Error: LinkageError occurred while loading main class: java.lang.UnsupportedClassVersionError: class file version 61.0" >&2; exit 1\n',
+      { mode: 0o755 },
+    );
+    const scratch = tempDir('cli-oldjava-');
+    const dataDir = path.join(scratch, 'dynamodb');
+    const r = await runCli(['--data-dir', dataDir, '--outbox', path.join(scratch, 'outbox'), 'evidence', 'list'], cleanEnv({ PATH: `${bin}:/usr/bin:/bin` }));
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('Java 17 or later, found 11');
+    expect(lines[0]).toContain('--endpoint');
+    noStackTrace(r);
     expect(existsSync(dataDir)).toBe(false);
   });
 });
@@ -276,7 +299,7 @@ describe('signals', () => {
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     return { child, exited };
   }
-  /** The pid of the CLI's DynamoDB Local once it has one (the jar, not the `java -version` check before it). */
+  /** The pid of the CLI's DynamoDB Local once it has one (the jar, not a `java -version` check). */
   async function javaOf(child: ChildProcess): Promise<number | undefined> {
     let java: number | undefined;
     await until(() => {

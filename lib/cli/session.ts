@@ -1,18 +1,15 @@
 // What a CLI command works against: DynamoDB Local started on demand with its
 // data on disk (so successive commands see the same data), or the DynamoDB that
 // --endpoint / DYNAMODB_ENDPOINT names; mail to the configured transport.
+//
+// Starting DynamoDB Local (a JVM: two seconds and more) is what a command waits on, so
+// it is started first and the store, mail and workflow modules (half a second more)
+// load while it starts, on the other core: they are imported in openSession, not here.
 import path from 'node:path';
 import { parseNow } from '../domain/dates.ts';
-import { startDynamoLocal } from '../adapters/local/dynamodb-local.ts';
-import { createMailer } from '../adapters/mail/transport.ts';
+import { launchDynamoLocal, type LocalDynamo } from '../adapters/local/dynamodb-local.ts';
 import { mailConfig, readConfig } from '../config.ts';
-import { hashKeySource } from '../adapters/aws/ssm-hash-key.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
-import { sourceReaders } from '../adapters/sources/source-reader.ts';
-import { localHashKey } from '../adapters/local/local-hash-key.ts';
-import { withLocalStarter } from '../adapters/local/workflow-runner.ts';
-import { createStore } from '../adapters/dynamodb/client.ts';
-import { ensureTable } from '../adapters/dynamodb/table-definition.ts';
+import type { Runtime } from '../runtime.ts';
 
 /** Where `compliance serve` answers by default: the mails' links point there locally. */
 export const LOCAL_WEB_BASE_URL = 'http://127.0.0.1:8787';
@@ -61,9 +58,21 @@ export async function openSession(options: GlobalOptions): Promise<Session> {
   });
   const now = sessionNow(env.COMPLIANCE_NOW);
   const clock = env.COMPLIANCE_NOW ? () => new Date(now.getTime() + (Date.now() - began)) : () => new Date();
-  const local = env.DYNAMODB_ENDPOINT || options.aws ? undefined : await startDynamoLocal({ dataDir: options.dataDir });
+  const starting = env.DYNAMODB_ENDPOINT || options.aws ? undefined : (await launchDynamoLocal({ dataDir: options.dataDir })).serving;
+  let local: LocalDynamo | undefined;
   try {
-    const endpoint = env.DYNAMODB_ENDPOINT ?? local?.endpoint;
+    const [{ createRuntime }, { createStore }, { ensureTable }, { createMailer }, { sourceReaders }, { hashKeySource }, { localHashKey }, { withLocalStarter }] = await Promise.all([
+      import('../runtime.ts'),
+      import('../adapters/dynamodb/client.ts'),
+      import('../adapters/dynamodb/table-definition.ts'),
+      import('../adapters/mail/transport.ts'),
+      import('../adapters/sources/source-reader.ts'),
+      import('../adapters/aws/ssm-hash-key.ts'),
+      import('../adapters/local/local-hash-key.ts'),
+      import('../adapters/local/workflow-runner.ts'),
+      starting?.then((started) => (local = started)),
+    ]);
+        const endpoint = env.DYNAMODB_ENDPOINT ?? local?.endpoint;
     const store = createStore({ tableName: env.COMPLIANCE_TABLE, region: env.AWS_REGION, ...(endpoint ? { endpoint } : {}) });
     // Locally (DynamoDB Local or another endpoint) the table is created from serverless.yml; on AWS it is deployed.
     if (!options.aws) await ensureTable(store);
@@ -79,7 +88,8 @@ export async function openSession(options: GlobalOptions): Promise<Session> {
       },
     };
   } catch (error) {
-    await local?.stop();
+    // (DynamoDB Local may still be starting when a module fails to load)
+    await starting?.then((started) => started.stop(), () => undefined);
     throw error;
   }
 }

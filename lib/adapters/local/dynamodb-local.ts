@@ -5,7 +5,6 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DependencyError } from '../../errors.ts';
 import { trackChild } from './child-processes.ts';
 
@@ -48,17 +47,22 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilServing(endpoint: string, child: ChildProcess, log: () => string): Promise<void> {
+async function waitUntilServing(endpoint: string, child: ChildProcess, spawnError: () => Error | undefined, log: () => string): Promise<void> {
+  // The SDK loads here, after java has started, so that loading it runs while the JVM starts.
+  const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
   const deadline = Date.now() + 60_000;
   try {
     while (Date.now() < deadline) {
+      const failed = spawnError();
+      if (failed) throw new Error(`java could not be started: ${failed.message}`);
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`DynamoDB Local exited with ${child.signalCode ?? `code ${child.exitCode}`}: ${log().trim().slice(-500)}`);
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
       } catch {
-        await new Promise((r) => setTimeout(r, 150));
+        // Asked often: the command waits on this, and a refused connection costs nothing.
+        await new Promise((r) => setTimeout(r, 25));
       }
     }
     throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s: ${log().trim().slice(-500)}`);
@@ -74,16 +78,28 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, log: () =
  * long as the command runs (README, "Local mode and its exposure").
  */
 export async function startDynamoLocal(options: { dataDir?: string } = {}): Promise<LocalDynamo> {
+  return (await launchDynamoLocal(options)).serving;
+}
+
+/**
+ * Starts DynamoDB Local as startDynamoLocal does, resolving as soon as java has been
+ * started, with the promise of it serving: the JVM takes two seconds and more to start,
+ * on a core of its own, and a command loads its modules in that time (session.ts).
+ */
+export async function launchDynamoLocal(options: { dataDir?: string } = {}): Promise<{ serving: Promise<LocalDynamo> }> {
   // One DynamoDB Local per data directory: a command run while another holds it (a
   // token while `compliance serve` runs) uses that one, and leaves it running.
   const running = options.dataDir ? await runningFor(options.dataDir) : undefined;
-  if (running) return { endpoint: running, stop: async () => undefined };
-  checkJava();
+  if (running) return { serving: Promise.resolve({ endpoint: running, stop: async () => undefined }) };
   const port = await freePort();
   const dir = dynamoLocalDir();
   const args = [
     `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
     '-Xmx1g',
+    // The quick compiler only: the table answers short requests, and on two cores the
+    // optimising compiler's threads took a third of the CPU of a full local cycle from
+    // the command beside it (34 against 22 CPU-s) and made it no faster.
+    '-XX:TieredStopAtLevel=1',
     '-jar',
     path.join(dir, 'DynamoDBLocal.jar'),
     '-port',
@@ -96,15 +112,18 @@ export async function startDynamoLocal(options: { dataDir?: string } = {}): Prom
     '-cors',
     'https://dynamodb-local.invalid',
   ];
-  if (options.dataDir) {
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    args.push('-dbPath', path.resolve(options.dataDir));
-  } else {
-    args.push('-inMemory');
-  }
+  // What this start made on disk (the data directory, when it did not exist), taken away
+  // again when java cannot run: a start without Java leaves nothing behind.
+  const made = options.dataDir ? mkdirSync(options.dataDir, { recursive: true, mode: 0o700 }) : undefined;
+  args.push(...(options.dataDir ? ['-dbPath', path.resolve(options.dataDir)] : ['-inMemory']));
+  // Java's version is not asked first (a JVM of its own, a tenth of a second before this
+  // one could start): a java that is missing, or too old to run the jar, is told from
+  // how this one fails (javaProblem).
   const child = spawn('java', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let spawnError: NodeJS.ErrnoException | undefined;
+  child.once('error', (error) => (spawnError = error));
   let announced: string | undefined;
-  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  const gone = () => child.exitCode !== null || child.signalCode !== null || spawnError !== undefined;
   const stop = () =>
     new Promise<void>((resolve) => {
       if (announced) rmSync(announced, { force: true });
@@ -122,19 +141,37 @@ export async function startDynamoLocal(options: { dataDir?: string } = {}): Prom
     },
   });
   child.once('exit', untrack);
+  child.once('error', untrack);
   let output = '';
   child.stdout?.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
   child.stderr?.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
   const endpoint = `http://127.0.0.1:${port}`;
+  const serving = (async (): Promise<LocalDynamo> => {
+    try {
+      await waitUntilServing(endpoint, child, () => spawnError, () => output);
+    } catch (error) {
+      child.kill('SIGKILL');
+      if (made) rmSync(made, { recursive: true, force: true });
+      throw javaProblem(spawnError) ?? error;
+    }
+    announced = options.dataDir ? endpointFile(options.dataDir) : undefined;
+    if (announced) writeFileSync(announced, JSON.stringify({ endpoint, pid: process.pid }), { mode: 0o600 });
+    return { endpoint, stop };
+  })();
+  serving.catch(() => undefined); // (the caller is told when it awaits it)
+  return { serving };
+}
+
+/** Why java could not start DynamoDB Local, when that is Java itself: missing, or older than 17. */
+function javaProblem(spawnError: NodeJS.ErrnoException | undefined): JavaMissingError | undefined {
   try {
-    await waitUntilServing(endpoint, child, () => output);
+    if (spawnError?.code === 'ENOENT') throw new JavaMissingError(`DynamoDB Local needs Java, which was not found: ${INSTALL_HINT}.`);
+    checkJava();
+    return undefined;
   } catch (error) {
-    child.kill('SIGKILL');
+    if (error instanceof JavaMissingError) return error;
     throw error;
   }
-  announced = options.dataDir ? endpointFile(options.dataDir) : undefined;
-  if (announced) writeFileSync(announced, JSON.stringify({ endpoint, pid: process.pid }), { mode: 0o600 });
-  return { endpoint, stop };
 }
 
 const endpointFile = (dataDir: string) => path.join(path.resolve(dataDir), 'endpoint.json');
@@ -149,6 +186,7 @@ async function runningFor(dataDir: string): Promise<string | undefined> {
     return undefined;
   }
   if (typeof held.endpoint !== 'string' || !/^http:\/\/127\.0\.0\.1:\d+$/.test(held.endpoint)) return undefined;
+  const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({ endpoint: held.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2000) });
