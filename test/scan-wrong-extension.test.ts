@@ -1,18 +1,14 @@
 // Spreadsheets under the wrong extension: a workbook (a ZIP archive) saved as .csv, .txt,
 // .xls or with no extension is read as a workbook; another ZIP archive under such a name
 // is skipped as the archive it is; a CSV saved as .xlsx fails saying it looks like text;
-// tab-separated text saved as .xls is read as a table; an S3 object that is a ZIP archive
-// is skipped saying so.
+// tab-separated text saved as .xls is read as a table (S3 objects: scan-s3-workbooks.test.ts).
 import { copyFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import writeExcelFile from 'write-excel-file/node';
-import { readS3Prefix } from '../lib/adapters/sources/s3-source.ts';
 import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
-import { detectRecords } from '../lib/domain/detect/records.ts';
 import { scanPaths } from '../lib/usecases/scan/scan-files.ts';
 import { cleanEnv, runCli } from './support/cli.ts';
-import { FakeS3 } from './support/fake-s3.ts';
 import { deflatedEntry, xlsxBomb, zipArchive } from './support/hostile-files.ts';
 import { tempDir } from './support/temp-dir.ts';
 
@@ -171,26 +167,6 @@ describe('tab-separated text saved as .xls', () => {
     expect(result.findings.filter((f) => f.file === tsv).map((f) => [f.type, f.row, f.column])).toEqual([
       ['hk_phone', 1, 'Mobile'],
       ['hk_phone', 2, 'Mobile'],
-    ]);
-  });
-});
-
-describe('an S3 object that is a ZIP archive', () => {
-  it('is skipped saying it is a ZIP archive such as a workbook, whatever its key, other binaries as before', async () => {
-    const dir = tempDir('wrong-ext-s3-');
-    await workbook(path.join(dir, 'w.xlsx'));
-    const book = readFileSync(path.join(dir, 'w.xlsx'));
-    const s3 = new FakeS3({
-      'x/export.csv': book,
-      'x/photo.dat': Buffer.from([0xff, 0xd8, 0xff, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]),
-      'x/staff.xlsx': book,
-    });
-    const coverage = await detectRecords(readS3Prefix({ bucket: 'b', prefix: 'x/', client: s3 }), () => {});
-    const zip = 'a ZIP archive, such as an .xlsx workbook: S3 objects are not read as workbooks (download it and scan the file)';
-    expect(coverage.skipped).toEqual([
-      { key: 'x/export.csv', reason: zip },
-      { key: 'x/photo.dat', reason: 'binary content' },
-      { key: 'x/staff.xlsx', reason: zip },
     ]);
   });
 });

@@ -19,7 +19,7 @@ import { DETECTION_SAMPLE_BYTES, textFormat } from '../../domain/text/text-forma
 import { fileKind, startsAsZip, TAB_TEXT_NAMES, textIsTable, zipContent } from './file-kinds.ts';
 import { notRegular, openRegularFile, ReadError, reasonOf, statRegularFile, toReadError } from './read-error.ts';
 import type { CsvFilePart, FilePart } from './file-parts.ts';
-import { csvTableRecords, preambleRecord, TableRows } from './table-records.ts';
+import { csvTableRecords, sheetTableRecords } from './table-records.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
 import { chunkRecords } from './text-records.ts';
 import type { LineProblem } from './problems.ts';
@@ -211,48 +211,16 @@ export async function* readCsvPartRecords(file: string, group: string, part: Csv
 }
 
 /**
- * An .xlsx workbook, every sheet: rows in records of about TABLE_RECORD_CHARS, as CSV
- * rows are, each record of one sheet (its name in `at.sheet`), with the row number
- * Excel shows and the columns' header names, and no line; the header row is scanned
- * too (a sheet without one has data there), and each preamble row above it as text. The workbook is read whole
- * (read-excel-file), so the byte budget does not apply; `budgetRecords` limits the data
- * rows (the first N, over all the sheets).
+ * An .xlsx workbook, every sheet, in records as a table's rows (sheetTableRecords). The
+ * workbook is read whole (read-excel-file), so the byte budget does not apply;
+ * `budgetRecords` limits the data rows (the first N, over all the sheets).
  */
 async function* xlsxRecords(file: string, group: string, options: FileReadOptions): FileRecords {
   const bytesTotal = (await statRegularFile(file)).size;
   let truncated = false;
   const { readXlsxSheets } = await import('./xlsx-reader.ts');
-  const names: string[] = [];
-  const columns = new Map<string, number>();
-  const table = new TableRows(group, file, names, true, false);
   const reading = readXlsxSheets(file, { ...(options.budgetRecords ? { budgetRecords: options.budgetRecords } : {}), report: (r) => (truncated = r.truncated) });
-  for await (const record of withNotZipSaid(file, reading)) {
-    const { cells } = record;
-    // Object.keys: the cells' order (Object.entries'), several times faster on prototype-less objects
-    const keys = Object.keys(cells);
-    if (keys.length === 0) continue;
-    if (record.preamble) {
-      // a title or metadata row above the header (table-layout.ts): a line of text
-      const done = table.take();
-      if (done !== undefined) yield done;
-      table.sheet = undefined;
-      yield preambleRecord(group, keys.map((k) => cells[k]!), { file, sheet: record.sheet, row: record.row });
-      continue;
-    }
-    if (record.sheet !== table.sheet || table.full) {
-      const done = table.take();
-      if (done !== undefined) yield done;
-      table.sheet = record.sheet;
-    }
-    table.row(record.row, undefined);
-    for (const name of keys) {
-      let column = columns.get(name);
-      if (column === undefined) columns.set(name, (column = names.push(name) - 1));
-      table.cell(cells[name]!, column);
-    }
-  }
-  const last = table.take();
-  if (last !== undefined) yield last;
+  yield* sheetTableRecords(withNotZipSaid(file, reading), file, group);
   return { file, status: 'scanned', format: 'xlsx', bytesRead: bytesTotal, bytesTotal, truncated };
 }
 

@@ -8,8 +8,12 @@
 //   budget is read only up to it (a Range GET), the rest are not read.
 // - Text: the declared encoding, else detected from the first bytes and judged binary
 //   or not exactly as local files are (foldedFormat: textFormat), from the body's start.
-//   A binary object is skipped; one that is a ZIP archive (an .xlsx workbook, whatever its
-//   key's extension) is skipped saying so: workbooks are read from local files only.
+//   A binary object is skipped.
+// - Workbooks (`.xlsx`, `.xlsm`, `.xltx`; and an object under another name whose bytes are a
+//   ZIP archive naming a workbook's part, as a local file renamed `.csv` is read) are read
+//   whole, in memory, by the local files' reader and within its limits (xlsx-reader.ts):
+//   one larger than the workbook limit, or than what is left of the byte budget, is skipped
+//   saying so and not fetched; another ZIP archive is skipped saying so.
 // - CSV and TSV objects (`.csv`, `.tsv`, `.tab`) are read as tables, as local files are
 //   (csv-reader.ts, table-records.ts): rows with their line, row and column, a `sep=` line,
 //   a sniffed ';', tab or '|', a title above the header. `.eml` objects are parsed as local
@@ -31,8 +35,9 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
 import { textFormat, type Encoding } from '../../domain/text/text-format.ts';
-import { fileKind, startsAsZip } from './file-kinds.ts';
-import { csvTableRecords } from './table-records.ts';
+import { fileKind, startsAsZip, zipContent } from './file-kinds.ts';
+import { ReadError } from './read-error.ts';
+import { csvTableRecords, sheetTableRecords } from './table-records.ts';
 import { decodeTextChunks, DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
 import { FOLDED_HEAD_BYTES, foldedBytes, foldedFormat } from './folded-lines.ts';
 import { MAX_PROBLEMS, type LineProblem } from './problems.ts';
@@ -41,12 +46,10 @@ import { isJsonName } from '../../domain/text/json-escapes.ts';
 
 export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;
 
-/**
- * Why an object that is a ZIP archive is skipped: a workbook (named .xlsx or renamed .csv)
- * is one, and an object is not read as a workbook (a local file is: file-kinds.ts), so the
- * coverage says what went unread rather than "binary content".
- */
-const ZIP_NOT_READ = 'a ZIP archive, such as an .xlsx workbook: S3 objects are not read as workbooks (download it and scan the file)';
+/** Why an object that is a ZIP archive but no workbook is skipped (as a local file is). */
+const ZIP_NOT_WORKBOOK = 'not a supported format (a ZIP archive, not itself an .xlsx workbook: unpack it to scan its files)';
+/** Why a workbook, read whole, is skipped when the byte budget cannot hold it. */
+const WORKBOOK_OVER_BUDGET = 'a workbook is read whole, and this one is larger than what is left of the byte budget';
 
 export interface S3Sender {
   send(command: ListObjectsV2Command | GetObjectCommand): Promise<unknown>;
@@ -147,15 +150,25 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       coverage.skipped.push({ key: redactName(object.key), reason: `not a supported format (${path.extname(object.key).toLowerCase()})` });
       continue;
     }
+    const key = redactName(object.key);
+    const file = `s3://${options.bucket}/${object.key}`;
+    const group = groupOfKey(object.key, prefix);
+    if (kind === 'xlsx') {
+      // read whole or not at all (a ZIP archive's directory is at its end), so not fetched when it cannot be
+      const { DEFAULT_MAX_XLSX_BYTES } = await import('./xlsx-reader.ts');
+      const over = object.size > DEFAULT_MAX_XLSX_BYTES;
+      if (over || object.size > left) {
+        coverage.skipped.push({ key, reason: over ? `workbook is ${object.size} bytes, larger than the ${DEFAULT_MAX_XLSX_BYTES}-byte limit for .xlsx files (read whole); export it as CSV` : WORKBOOK_OVER_BUDGET });
+        if (!over) coverage.truncated = true;
+        continue;
+      }
+    }
     const partial = object.size > left;
     const got = (await client.send(
       new GetObjectCommand({ Bucket: options.bucket, Key: object.key, ...(partial ? { Range: `bytes=0-${left - 1}` } : {}) }),
     )) as { Body?: Body };
-    const group = groupOfKey(object.key, prefix);
-    const file = `s3://${options.bucket}/${object.key}`;
     let read = 0;
     const bytes = bodyBytes(got.Body, left, (n) => (read += n));
-    const key = redactName(object.key);
     let kept = 0;
     const onProblem = ({ line, message }: LineProblem): void => {
       if (kept++ < MAX_PROBLEMS) coverage.problems.push({ key, line, message });
@@ -196,10 +209,40 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       if (textFormat(head, false, options.encoding).binary !== undefined) break;
     }
     const format = foldedFormat(head, head.length >= object.size, options.encoding);
+    if (kind === 'xlsx' || (format.binary !== undefined && startsAsZip(head))) {
+      // a workbook, by its name or by its bytes (one renamed .csv): the whole object, its directory looked at
+      if (partial) {
+        await bytes.return(undefined);
+        coverage.bytesRead += read;
+        coverage.skipped.push({ key, reason: WORKBOOK_OVER_BUDGET });
+        coverage.truncated = true;
+        continue;
+      }
+      const chunks = [head];
+      for await (const chunk of bytes) chunks.push(chunk);
+      const whole = Buffer.concat(chunks);
+      coverage.bytesRead += read;
+      const zip = kind === 'xlsx' ? 'workbook' : await zipContent(whole.length, async (at, length) => whole.subarray(at, at + length));
+      if (zip !== 'workbook') {
+        coverage.skipped.push({ key, reason: zip === 'archive' ? ZIP_NOT_WORKBOOK : 'binary content' });
+        continue;
+      }
+      const { readXlsxSheets } = await import('./xlsx-reader.ts');
+      try {
+        // (the reader reads every sheet before it gives a row: a workbook it refuses gives none)
+        yield* sheetTableRecords(readXlsxSheets(file, { bytes: whole }), file, group);
+      } catch (error) {
+        if (!(error instanceof ReadError)) throw error;
+        coverage.skipped.push({ key, reason: error.reason });
+        continue;
+      }
+      coverage.records++;
+      continue;
+    }
     if (format.binary !== undefined) {
       await bytes.return(undefined);
       coverage.bytesRead += read;
-      coverage.skipped.push({ key, reason: startsAsZip(head) ? ZIP_NOT_READ : 'binary content' });
+      coverage.skipped.push({ key, reason: 'binary content' });
       continue;
     }
     const body = (async function* () {

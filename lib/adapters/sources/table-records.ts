@@ -1,11 +1,12 @@
 // Rows of a table as records for the detectors (SourceRecord.table), whatever reads the
 // table: a CSV/TSV file's or S3 object's rows (csvTableRecords, from readCsvRows) and an
-// .xlsx workbook's (TableRows, from local-files.ts). The rows of a chunk of text go in one
+// .xlsx workbook's, a local file's or an S3 object's (sheetTableRecords, from readXlsxSheets). The rows of a chunk of text go in one
 // record of their cells, each cell's column and each row's number (and line); a title or
 // metadata line above the header (table-layout.ts), and a rejected CSV record's first line,
 // are records of their own, a line of text (preambleRecord, rejectedRecord).
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import type { CsvPreambleRecord, CsvRejectedLine, CsvRows } from './csv-reader.ts';
+import type { XlsxSheetRow } from './xlsx-reader.ts';
 import { DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
 
 /**
@@ -119,6 +120,45 @@ function cellOrder(names: readonly string[]): ((n: number) => readonly number[])
   const isIndex = new Set(indices);
   const byLength: number[][] = [];
   return (n) => (byLength[n] ??= [...indices.filter((i) => i < n), ...Array.from({ length: n }, (_, i) => i).filter((i) => !isIndex.has(i))]);
+}
+
+/**
+ * A workbook's rows (readXlsxSheets), every sheet, in records of about TABLE_RECORD_CHARS,
+ * as CSV rows are, each record of one sheet (its name in `at.sheet`), with the row number
+ * Excel shows and the columns' header names, and no line; the header row is scanned too (a
+ * sheet without one has data there), and each preamble row above it as text.
+ */
+export async function* sheetTableRecords(rows: AsyncIterable<XlsxSheetRow>, file: string, group: string): AsyncGenerator<SourceRecord> {
+  const names: string[] = [];
+  const columns = new Map<string, number>();
+  const table = new TableRows(group, file, names, true, false);
+  for await (const record of rows) {
+    const { cells } = record;
+    // Object.keys: the cells' order (Object.entries'), several times faster on prototype-less objects
+    const keys = Object.keys(cells);
+    if (keys.length === 0) continue;
+    if (record.preamble) {
+      // a title or metadata row above the header (table-layout.ts): a line of text
+      const done = table.take();
+      if (done !== undefined) yield done;
+      table.sheet = undefined;
+      yield preambleRecord(group, keys.map((k) => cells[k]!), { file, sheet: record.sheet, row: record.row });
+      continue;
+    }
+    if (record.sheet !== table.sheet || table.full) {
+      const done = table.take();
+      if (done !== undefined) yield done;
+      table.sheet = record.sheet;
+    }
+    table.row(record.row, undefined);
+    for (const name of keys) {
+      let column = columns.get(name);
+      if (column === undefined) columns.set(name, (column = names.push(name) - 1));
+      table.cell(cells[name]!, column);
+    }
+  }
+  const last = table.take();
+  if (last !== undefined) yield last;
 }
 
 /**

@@ -31,7 +31,7 @@ import readXlsxFile, { readSheet, type Row } from 'read-excel-file/node';
 import { uniqueHeaderNames } from './csv-reader.ts';
 import { headerIndex, LAYOUT_RECORDS, recordShape, type RecordShape } from './table-layout.ts';
 import { openRegularFile, ReadError } from './read-error.ts';
-import { DEFAULT_XLSX_ZIP_LIMITS, repackXlsx, type XlsxZipLimits } from './xlsx-zip.ts';
+import { bytesAt, DEFAULT_XLSX_ZIP_LIMITS, repackXlsx, type XlsxZipLimits } from './xlsx-zip.ts';
 
 export interface XlsxRow {
   /** 1-based data row: the header, the preamble above it (a title or metadata rows: table-layout.ts) and empty rows are not counted. */
@@ -49,6 +49,8 @@ export interface XlsxReadOptions {
   budgetRecords?: number;
   /** Refuse files larger than this (default 64 MiB): they are read whole. */
   maxFileBytes?: number;
+  /** The workbook's bytes, when it is read from memory (an S3 object), not from `file` (then only its name). */
+  bytes?: Uint8Array;
   /** Limits on the archive (xlsx-zip.ts). */
   zipLimits?: XlsxZipLimits;
   /** Called with the header names once they are known, before the first row (also when there are no data rows). */
@@ -101,7 +103,9 @@ function whyNotRead(err: unknown): string {
  */
 async function readWorkbook<T>(file: string, options: XlsxReadOptions, read: (workbook: Awaited<ReturnType<typeof repackXlsx>>) => Promise<T>): Promise<T> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_XLSX_BYTES;
-  const { handle, size } = await openRegularFile(file);
+  const opened = options.bytes ? undefined : await openRegularFile(file);
+  const handle = opened?.handle ?? bytesAt(options.bytes!);
+  const size = opened?.size ?? options.bytes!.length;
   try {
     if (size > maxFileBytes) {
       throw new ReadError(file, 'EFBIG', `workbook is ${size} bytes, larger than the ${maxFileBytes}-byte limit for .xlsx files (read whole); export it as CSV or raise maxFileBytes`);
@@ -111,7 +115,7 @@ async function readWorkbook<T>(file: string, options: XlsxReadOptions, read: (wo
     if (err instanceof ReadError) throw err;
     throw new ReadError(file, 'EBADXLSX', `not a readable .xlsx workbook (${whyNotRead(err)})`);
   } finally {
-    await handle.close().catch(() => undefined);
+    await opened?.handle.close().catch(() => undefined);
   }
 }
 

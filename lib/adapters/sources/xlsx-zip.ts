@@ -22,7 +22,6 @@
 // read-excel-file keeps). Time: reading the central directory, then inflating within
 // the limit.
 import { inflateRawSync, crc32 } from 'node:zlib';
-import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { ReadError } from './read-error.ts';
 import { withCellRefs } from './xlsx-cell-refs.ts';
@@ -62,7 +61,24 @@ const LOCAL = 0x04034b50;
 /** The parts of the workbook read-excel-file reads (the filter it applies itself). */
 const isPartRead = (name: string) => name.endsWith('.xml') || name.endsWith('.xml.rels');
 
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+/** What the archive is read from: a file's handle, or bytes in memory (an S3 object's: bytesAt). */
+export interface RandomAccess {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
+/** Bytes in memory, read as a file's handle reads its file. */
+export function bytesAt(bytes: Uint8Array): RandomAccess {
+  return {
+    read: async (buffer, offset, length, position) => {
+      const from = Math.min(position, bytes.length);
+      const taken = bytes.subarray(from, Math.min(from + length, bytes.length));
+      buffer.set(taken, offset);
+      return { bytesRead: taken.length };
+    },
+  };
+}
+
+async function readAt(handle: RandomAccess, position: number, length: number): Promise<Buffer> {
   const buffer = Buffer.alloc(length);
   let got = 0;
   while (got < length) {
@@ -81,13 +97,13 @@ const overLimit = (file: string, why: string) => new ReadError(file, 'EXLSXLIMIT
  * inflated within them, as a zip of stored entries for read-excel-file to read. The
  * caller keeps `handle` open until the stream is read.
  */
-export async function repackXlsx(file: string, handle: FileHandle, size: number, limits: XlsxZipLimits = DEFAULT_XLSX_ZIP_LIMITS): Promise<Readable> {
+export async function repackXlsx(file: string, handle: RandomAccess, size: number, limits: XlsxZipLimits = DEFAULT_XLSX_ZIP_LIMITS): Promise<Readable> {
   const parts = await checkedParts(file, handle, size, limits);
   return Readable.from(storedParts(file, handle, size, parts));
 }
 
 /** Step 1: the central directory, and the parts read-excel-file reads, within the limits. */
-async function checkedParts(file: string, handle: FileHandle, size: number, limits: XlsxZipLimits): Promise<Part[]> {
+async function checkedParts(file: string, handle: RandomAccess, size: number, limits: XlsxZipLimits): Promise<Part[]> {
   const bad = (why: string) => badXlsx(file, why);
   const over = (why: string) => overLimit(file, why);
 
@@ -152,7 +168,7 @@ async function checkedParts(file: string, handle: FileHandle, size: number, limi
 }
 
 /** Steps 2 and 3: each part inflated within its declared size, and packed again, stored. */
-async function* storedParts(file: string, handle: FileHandle, size: number, parts: Part[]): AsyncGenerator<Buffer> {
+async function* storedParts(file: string, handle: RandomAccess, size: number, parts: Part[]): AsyncGenerator<Buffer> {
   const bad = (why: string) => badXlsx(file, why);
   for (const part of parts) {
     const local = await readAt(handle, part.localOffset, 30);

@@ -1,0 +1,93 @@
+// An S3 source reads workbooks as the file scan reads local ones (in-memory fake S3): an
+// `.xlsx` object, and one under another name whose bytes are a workbook (an export renamed
+// `.csv`), give the records a local file gives, sheet, row and column; a workbook is read
+// whole, so one larger than what is left of the byte budget is skipped saying so, unfetched;
+// another ZIP archive is skipped as the archive it is; a damaged workbook says why.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import writeExcelFile from 'write-excel-file/node';
+import { readFileRecords } from '../lib/adapters/sources/local-files.ts';
+import { readS3Prefix } from '../lib/adapters/sources/s3-source.ts';
+import { detectRecords, type SourceRecord } from '../lib/domain/detect/records.ts';
+import { FakeS3 } from './support/fake-s3.ts';
+import { deflatedEntry, zipArchive } from './support/hostile-files.ts';
+import { tempDir } from './support/temp-dir.ts';
+
+/** A workbook of two sheets as Excel writes one: a title row above the header, Mobile and HKID columns. */
+async function workbookBytes(): Promise<Buffer> {
+  const file = path.join(tempDir('s3-book-'), 'staff.xlsx');
+  await writeExcelFile([
+    { sheet: 'HR', data: [['Staff list 2026'], ['Name', 'Mobile', 'HKID'], ['Chan Tai Man', '91234567', 'A123456(3)'], ['Wong Siu Ming', '61234567', 'B987654(0)']] },
+    { sheet: 'Vendors', data: [['Contact', 'Email'], ['Lee', 'lee@example.com']] },
+  ]).toFile(file);
+  return readFileSync(file);
+}
+
+/** Every record a reader gives, with its file named by `base` taken off, and the detections by type. */
+async function read<R>(records: AsyncGenerator<SourceRecord, R>, base: string) {
+  const seen: SourceRecord[] = [];
+  const types: string[] = [];
+  async function* kept(): AsyncGenerator<SourceRecord, R> {
+    for (;;) {
+      const next = await records.next();
+      if (next.done) return next.value;
+      seen.push({ ...next.value, at: { ...next.value.at, file: next.value.at.file.replace(base, '') } });
+      yield next.value;
+    }
+  }
+  const coverage = await detectRecords(kept(), (_r, d) => types.push(d.type));
+  return { records: seen, types: types.sort(), coverage };
+}
+
+describe('workbooks in an S3 source', () => {
+  it('an .xlsx object, and a workbook renamed .csv, give the records and findings a local file gives', async () => {
+    const book = await workbookBytes();
+    const dir = tempDir('s3-book-local-');
+    const localFile = path.join(dir, 'staff.xlsx');
+    writeFileSync(localFile, book);
+    const local = await read(readFileRecords(localFile, 'hr'), `${dir}/`);
+    expect(local.types).toEqual(['email', 'hk_id', 'hk_id', 'hk_phone', 'hk_phone']);
+    expect(local.records.map((r) => r.at.sheet)).toEqual(['HR', 'HR', 'Vendors']);
+
+    const s3 = new FakeS3({ 'hr/staff.xlsx': book, 'hr/export.csv': book });
+    const remote = await read(readS3Prefix({ bucket: 'b', client: s3 }), 's3://b/hr/');
+    const byName = (name: string) => remote.records.filter((r) => r.at.file === name).map((r) => ({ ...r, at: { ...r.at, file: 'staff.xlsx' } }));
+    expect(byName('staff.xlsx')).toEqual(local.records);
+    expect(byName('export.csv')).toEqual(local.records);
+    expect(remote.types).toEqual([...local.types, ...local.types].sort());
+    expect(remote.coverage).toMatchObject({ records: 2, truncated: false, bytesRead: 2 * book.length, skipped: [] });
+  });
+
+  it('a workbook larger than what is left of the byte budget is skipped saying so, and not fetched', async () => {
+    const book = await workbookBytes();
+    const s3 = new FakeS3({ 'a.txt': Buffer.from('Mobile: 9123 4567\n'), 'b.xlsx': book, 'c.csv': book });
+    const budgetBytes = 18 + book.length - 1;
+    const { coverage, types } = await read(readS3Prefix({ bucket: 'b', client: s3, budgetBytes }), 's3://b/');
+    expect(types).toEqual(['hk_phone']);
+    // the .xlsx is known by its name (no GET); the renamed one only by its bytes, of which the budget left too few
+    expect(s3.gets.map((g) => g.key)).toEqual(['a.txt', 'c.csv']);
+    const why = 'a workbook is read whole, and this one is larger than what is left of the byte budget';
+    expect(coverage.skipped).toEqual([
+      { key: 'b.xlsx', reason: why },
+      { key: 'c.csv', reason: why },
+    ]);
+    expect(coverage.truncated).toBe(true);
+  });
+
+  it('another ZIP archive is skipped as an archive; a damaged workbook says why; other objects are still read', async () => {
+    const book = await workbookBytes();
+    const s3 = new FakeS3({
+      'backup.csv': zipArchive([deflatedEntry('notes/a.txt', 'HKID A123456(3)')]),
+      'broken.xlsx': book.subarray(0, book.length - 30),
+      'notes.txt': Buffer.from('HKID A123456(3)\n'),
+    });
+    const { coverage, types } = await read(readS3Prefix({ bucket: 'b', client: s3 }), 's3://b/');
+    expect(types).toEqual(['hk_id']);
+    expect(coverage.skipped).toEqual([
+      { key: 'backup.csv', reason: 'not a supported format (a ZIP archive, not itself an .xlsx workbook: unpack it to scan its files)' },
+      { key: 'broken.xlsx', reason: expect.stringMatching(/^not a readable \.xlsx workbook \(/) },
+    ]);
+    expect(coverage.records).toBe(1);
+  });
+});
