@@ -52,7 +52,9 @@
 //   `HK ID`, `H.K.I.D.`, `HKIC`, `Hong Kong ID`, `identity`, `ID card`, 身份證, 身分證, 證件;
 //   not `ID` alone)
 //   stands within 24 characters on its line (HKID_WORD: `PO123456-1` is an order's line,
-//   `INVOICE NO 123456 (8)` an invoice's number). The check digit is verified: a single letter counts
+//   `INVOICE NO 123456 (8)` an invoice's number), or an ID number's label right before
+//   it (`ID no. A123456-3`, `ID number`, `I.D. No.`; not a thing's or an order's, `Order
+//   ID no.`, `Product ID:`: ID_NUMBER_LABEL and labels.ts). The check digit is verified: a single letter counts
 //   as a leading space (36), letters A=10..Z=35, weights 9..2, check = (11 - sum mod 11)
 //   mod 11, 10 written A. value: `A1234563`.
 // - cn_resident_id: 17 digits + check digit or X (x accepted, value upper-cased), compact
@@ -94,7 +96,9 @@
 // - hk_phone: +852 / (852) / (+852) / （852） / [+852] (not `[852]`, a log's process id) / 00852 followed by eight digits starting 2-9;
 //   a bare `852` prefix only with 2, 3, 5, 6, 7 or 9 next, or 44, 46, 47 or 84 set apart
 //   (`852 4612 3456`; not `85244123456`), and no label before it (labels.ts); optional space or dash after
-//   the prefix and between 4+4. In a link the `+` may be percent-encoded, `%2B852` or
+//   the prefix and between 4+4, or up to four spaces or tabs, as aligned text writes them
+//   (`+852  9123 4567`, `+852 9123\t4567`; BLANKS; no tab right after a bare `852`, a
+//   table's cell edge; a bare number's groups keep one separator). In a link the `+` may be percent-encoded, `%2B852` or
 //   `%2b852`, and a separator may also be `%20` or `+` (`tel:%2B852%209123%204567`,
 //   `?phone=%2B852+9123+4567`): raw is all that was written, the value the `+852` form's
 //   (PCT_PATTERN); so are encoded brackets, `%28852%29`, `%28%2B852%29`, `(%2B852)`, and a
@@ -112,7 +116,10 @@
 //   (`手機：9123 4567`, `call me 6123 4567`, but not the order number in
 //   `手機 9123 4567，訂單23456789` or `call me. Order 23456789`), nor an order, reference,
 //   invoice or account word, 訂單, 發票, 編號 or `#` (NOT_A_PHONE_WORD: `call the hotline for
-//   order 91234567`; `no.` / `#` right after the phone word are its label, `Mobile no.`);
+//   order 91234567`; `no.` / `#` right after the phone word are its label, `Mobile no.`,
+//   and so is an index of one or two digits after it, bare, after `#` or `No.`, or in
+//   brackets: `Phone 2: 9876 5432`, `Tel (2): `, `Phone #2 `, `電話2：`, PHONE_INDEX; not
+//   a bare index and a space alone, `Phone 2 9123 4567`, which may be one longer number);
 //   each number of a list after it too, up to four before, joined by `/`, `,`, `;`, `、`,
 //   `or` or 或 and nothing else (`Phone: 9123 4567 / 6123 4567`), each item ending as
 //   LIST_ITEM_END says or with a date or time after it (`電話 9123 4567 / 6123 4567 2026
@@ -153,7 +160,8 @@
 //   gain in recall.
 // - cn_phone: 1[3-9] + nine digits, compact or 3-4-4 with one kind of separator,
 //   optionally after +86 / 86 / (+86) / (86) / [+86] / 0086 (or `%2B86`, `%2886%29`, `(%2B86)`,
-//   `+86%20` or `+86+` in a link, as for hk_phone) and an optional space or dash; 3-4-4 with spaces may be followed by a date
+//   `+86%20` or `+86+` in a link, as for hk_phone) and an optional space or dash (after a written +86 up to four spaces
+//   or tabs, and between the groups after any prefix, as for hk_phone: `+86 138  1234 5678`); 3-4-4 with spaces may be followed by a date
 //   or time as a Hong Kong number may. value: `+8613812345678`.
 // - email: local part of ASCII letters, digits and `._%+-` or letters of non-CJK scripts,
 //   an apostrophe between two letters or digits (`o'brien@`) and `=` (`a=b@`, a bounce
@@ -404,14 +412,22 @@ const NEEDS_HKID_WORD = new RegExp(`${HYPHEN}[0-9Aa]$|^[A-Za-z]{2}\\D`);
 export const HKID_WORD = /(?<![A-Za-z])(?:hk ?i[dc]|h\.k\.i\.[dc]|hong ?kong id|identity|i\.?d\.?[ -]?card)(?![A-Za-z])|身[份分][證证]|[證证]件/i;
 /** How far from such an HKID its HKID word may be (characters, same line). */
 const HKID_WORD_WINDOW = 24;
+/**
+ * An ID number's label right before such an HKID, which says as much as an HKID word
+ * (`ID no. A123456-3`, `ID No.: `, `ID number `, `I.D. No. `): `ID` alone is any record's
+ * (`Order ID A123456-3`), and so is `ID no.` after a thing's or an order's word, which
+ * labelBefore() reads across it (`Product ID no.`, `SKU`, `Ticket ID No.`: pushHkid).
+ */
+const ID_NUMBER_LABEL = /(?<![A-Za-z])i\.?d\.?[ \t]?(?:no\.?|number)[ \t:：]{0,3}$/i;
 
 /**
  * An HKID candidate (ID_RE's or SPACED_HKID's, as written): reported when its check digit
- * is right, and for the forms of NEEDS_HKID_WORD when an HKID word stands near it. value:
+ * is right, and for the forms of NEEDS_HKID_WORD when an HKID word stands near it or an
+ * ID number's label right before it (ID_NUMBER_LABEL). value:
  * letters, digits and check digit, `A1234563`.
  */
 function pushHkid(text: string, raw: string, start: number, end: number, push: Push): void {
-  if (NEEDS_HKID_WORD.test(raw) && !wordOnLine(HKID_WORD, HKID_WORD_WINDOW, text, start, end)) return;
+  if (NEEDS_HKID_WORD.test(raw) && !wordOnLine(HKID_WORD, HKID_WORD_WINDOW, text, start, end) && !ID_NUMBER_LABEL.test(text.slice(Math.max(0, start - 16), start))) return;
   const value = hkidValue(raw);
   if (value === undefined) return;
   // `SKU: P2030407`, `Order SO1234567` (labels.ts), unless an HKID word stands near

@@ -69,6 +69,16 @@ export const HYPHEN = '[\\-\\u2010-\\u2013]';
 export const SPACE_OR_TAB = '[\\t \\u00A0\\u2007\\u2009\\u202F\\u3000]';
 /** A space or a hyphen of those above, where either may stand (what was `[ -]`). */
 const SEP = '[ \\u00A0\\u2007\\u2009\\u202F\\u3000\\-\\u2010-\\u2013]';
+/**
+ * Spaces as aligned text and some exports write them between a country code and a
+ * number's groups: one to four of SPACE's or tabs (`+852  9123 4567`, `+852 9123\t4567`,
+ * `+86 138  1234 5678`). Only in a number with a country code (HKP_PATTERN and the
+ * others after it, LISTED_NUMBER): a bare number's groups keep one separator (`9123
+ * 4567` with two spaces may be two numbers of a table).
+ */
+const BLANKS = `${SPACE_OR_TAB}{1,4}`;
+/** SEP with BLANKS for its spaces. */
+const WIDE_SEP = `(?:${BLANKS}|${HYPHEN})`;
 /** Whether a code unit is one of SEP's (kernel/candidates.as.ts has the same test). */
 export function isSeparator(c: number): boolean {
   return c === 32 || c === 45 || c === 0xa0 || c === 0x2007 || c === 0x2009 || (c >= 0x2010 && c <= 0x2013) || c === 0x202f || c === 0x3000;
@@ -82,8 +92,12 @@ export function isSeparator(c: number): boolean {
 const NBSP = '&nbsp;';
 /** An optional SEP, or NBSP: `(?:SEP?|NBSP)`, the class first (what nearly every number has). */
 const SEP_OR_NBSP_OPT = `(?:${SEP}?|${NBSP})`;
-/** Not after a digit and a separator (SEP or NBSP): two lookbehinds, each failing at its first character for most numbers. */
-const NOT_AFTER_DIGIT_SEP = String.raw`(?<!\d${SEP})(?<!\d${NBSP})`;
+/**
+ * Not after a digit and a separator (SEP or NBSP): two lookbehinds, each failing at its
+ * first character for most numbers. A digit after `#` is an index (PHONE_INDEX: `Phone #2
+ * 9123 4567`), not a number's first group.
+ */
+const NOT_AFTER_DIGIT_SEP = String.raw`(?<!(?<![#＃]\d?)\d${SEP})(?<!\d${NBSP})`;
 /** An IBAN's separators (SEP's and the dot), all of them: what its compact form leaves out. */
 export const IBAN_SEPARATORS = new RegExp(`${SEP}|\\.`, 'g');
 
@@ -145,6 +159,15 @@ const CONTEXT_GAP = String.raw`(?:(?!${NOT_A_PHONE_WORD})[^\n\r。，,.;；!?！
 
 /** `no.`, `No:`, `num`, `#` right after a phone word: its label (`Tel. No.: `, `Phone #`), not another thing's number. (A key's, `phone_no:`, is PHONE_KEY.) */
 const NUMBER_LABEL = String.raw`(?:\.?${SPACE}{0,2}(?:(?<![A-Za-z])(?:no|nos|num|nbr)(?![A-Za-z])\.?|#))`;
+/**
+ * An index after a phone word (or its NUMBER_LABEL), which of a person's numbers this is:
+ * `Phone 2: `, `Mobile 1: `, `Tel (2): `, `Tel. 2: `, `Phone #2 `, `Phone No. 2: `, `電話2：`.
+ * One or two digits (`Phone 2023 report 9123 4567` has none), bare or in brackets, and not
+ * a word's (`Mobile 5G plan`); what may follow it is CONTEXT_GAP's, as after the phone
+ * word. A bare index with only a space before the number is refused as any digit there is
+ * (NOT_AFTER_DIGIT_SEP: `Phone 2 9123 4567` may be a Sydney number); after `#` it is an index.
+ */
+const PHONE_INDEX = String.raw`(?:\.?${SPACE}{0,2}(?:\d\d?|[(（]\d\d?[)）])(?![A-Za-z\d]))`;
 
 /**
  * What joins the numbers of a list after one phone word (`Phone: 9123 4567 / 6123 4567`,
@@ -169,9 +192,10 @@ const LIST_MAX = 4;
 export const HK_LEAD = '[235679]|4(?=[467])|8(?=4)';
 /**
  * A phone number earlier in such a list: a bare one, or one with a +852 / (852) / 852
- * prefix (`Tel: +852 9123 4567 / 6123 4567`); the number after it is then one too.
+ * prefix (`Tel: +852 9123 4567 / 6123 4567`), its spaces BLANKS as HKPP_PATTERN's (`+852
+ * 9123  4567`); the number after it is then one too.
  */
-const LISTED_NUMBER = String.raw`(?:(?:\+852|\(\+?852\)|（\+?852）|(?:00)?852)${SEP_OR_NBSP_OPT}[2-9]|${HK_LEAD})\d{3}${SEP_OR_NBSP_OPT}\d{4}`;
+const LISTED_NUMBER = String.raw`(?:(?:\+852|\(\+?852\)|（\+?852）|(?:00)?852)(?:${WIDE_SEP}?|${NBSP})[2-9]\d{3}(?:${WIDE_SEP}?|${NBSP})|(?:${HK_LEAD})\d{3}${SEP_OR_NBSP_OPT})\d{4}`;
 
 /**
  * A key that names a phone the way programs write keys (logs, YAML, .env, SQL, JSON read
@@ -219,9 +243,9 @@ const VCARD_TEL = String.raw`${WORD_START}tel(?:;[-\w=,".]{1,20}){1,4}:`;
  * or a Markdown table's bar (`| Phone | 9876 5432 |`), with spaces and colons around
  * them. At most four of them, a tag's attributes at most 60 characters (a longer style
  * is not read: 311 characters of markup at most), so that with the phone word and its
- * label (20), the gap (20) and a list of four numbers before this one (128), what is read
- * before a number stays under 480 characters, within the 512 a long line's piece sees
- * before it (records.ts). Not a gap's unit: a gap's character is tried against every
+ * label (20), its index (7: PHONE_INDEX), the gap (20) and a list of four numbers before
+ * this one (128), what is read before a number stays under 490 characters, within the
+ * 512 a long line's piece sees before it (records.ts). Not a gap's unit: a gap's character is tried against every
  * phone word, markup once.
  */
 const MARKUP = String.raw`(?:[ \t:：]{0,3}(?:<\/?[A-Za-z][A-Za-z0-9]{0,9}(?:\s[^<>\n]{0,60})?>|&nbsp;|&#160;|\|)){1,4}[ \t:：]{0,3}`;
@@ -247,7 +271,7 @@ const PHONE_CONTEXT_LABEL = String.raw`(?:${WORD_START}(?:[MT]|H/?P)[:：]|${BRA
  * what CONTEXT_GAP allows between, and markup right before the number (MARKUP); or a
  * phone key and its value (PHONE_KEY); or a vCard's TEL property, the number right after it.
  */
-const PHONE_WORD_BEFORE = `(?:(?:${PHONE_WORD_BEHIND}|${PHONE_CONTEXT_LABEL})${NUMBER_LABEL}?${CONTEXT_GAP}{0,${CONTEXT_WINDOW}}(?:${MARKUP})?|${PHONE_KEY}|${VCARD_TEL}${SPACE_OR_TAB}{0,2})`;
+const PHONE_WORD_BEFORE = `(?:(?:${PHONE_WORD_BEHIND}|${PHONE_CONTEXT_LABEL})${NUMBER_LABEL}?${PHONE_INDEX}?${CONTEXT_GAP}{0,${CONTEXT_WINDOW}}(?:${MARKUP})?|${PHONE_KEY}|${VCARD_TEL}${SPACE_OR_TAB}{0,2})`;
 const PHONE_CONTEXT_BEHIND = `(?<=${PHONE_WORD_BEFORE})`;
 /**
  * A phone word before a list of up to LIST_MAX numbers that ends right before this one
@@ -371,7 +395,8 @@ function group(kind: CandidateKind, pattern: string): string {
 
 const HKID_PATTERN =
   // one or two letters, either case; check digit in ASCII, square or full-width brackets,
-  // bare, or after a hyphen (`A123456-3`: detect() wants an HKID word near that one)
+  // bare, or after a hyphen (`A123456-3`: detect() wants an HKID word near that one, or
+  // an ID number's label right before it)
   String.raw`[A-Za-z]{1,2}\d{6}(?:${SPACE}?[(（][0-9Aa][)）]|${SPACE}?[[［][0-9Aa][\]］]|${HYPHEN}?[0-9Aa]${END})`;
 /**
  * An HKID with a space after its letters, `A 123456 (3)`, `AB 987654(3)`: upper-case
@@ -396,9 +421,11 @@ const IBAN_PATTERN =
  */
 const IBAN_SEPARATED_PATTERN =
   String.raw`${IBAN_COUNTRIES}(?:${bySep((s) => String.raw`${s}\d{2}[A-Za-z0-9]{0,30}(?:${s}[A-Za-z0-9]{1,30}){0,10}`, IBAN_SEPS)})${END}`;
-// phones with a bare country code (852 / 86 / 00852 / 0086)
-const HKP_PATTERN = String.raw`(?:00)?852${SEP}?[2-9]\d{3}${SEP}?\d{4}${END}`;
-const CNP_PATTERN = String.raw`(?:00)?86${SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`)})${END}`;
+// phones with a bare country code (852 / 86 / 00852 / 0086), more than one space too
+// (BLANKS), but no tab right after the code (`852\t91234567`: a table's two cells, and
+// the kernel's gate after `852` and `86` is SEP's)
+const HKP_PATTERN = String.raw`(?:00)?852(?:${SPACE}{1,4}|${HYPHEN})?[2-9]\d{3}${WIDE_SEP}?\d{4}${END}`;
+const CNP_PATTERN = String.raw`(?:00)?86${SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [BLANKS, HYPHEN])})${END}`;
 // grouped card numbers: 4-4-4-4, 4-4-4-4-1..3 (to 19 digits), 4-4-4-1..3 (13-15 digits),
 // 4-6-5 (Amex) and 4-6-4 (Diners Club); not continuing with another group, and not after
 // a digit and a separator (`12 4111 1111 1111 1111` may be one longer number). Groups of
@@ -461,17 +488,18 @@ const RUN_PATTERN =
   String.raw`(?:\d{6}(?:\d{11}[\dXx]|${CN_ID_GROUPS_REST})|1[3-9]\d{9}|4\d{12}(?:\d{3}){0,2}|5[1-5]\d{14}|2[2-7]\d{14}|3[47]\d{13}|35\d{14,17}|62\d{14,17}` +
   String.raw`|6(?:011|4[4-9]\d|5\d\d)\d{12,15}|3(?:0[0-5]\d|095|[689]\d\d)\d{10}(?:\d\d)?|(?:50(?:18|20|38)|5893|6304|67(?:59|6[1-3]))\d{8,15})${END}`;
 /**
- * A separator after a written `+852` / `(852)` or `+86`: SEP's, or a space as a link writes
+ * A separator after a written `+852` / `(852)` or `+86`: SEP's (its spaces BLANKS: more
+ * than one, or a tab), or a space as a link writes
  * it with its `+` and brackets kept: percent-encoded, `%20` (`tel:+852%209123%204567`,
  * encodeURIComponent's `(852)%209123%204567`, `sms:+86%20138%201234%205678`), or
  * form-encoded, `+` (`?phone=+852+9123+4567`; PCT_PATTERN reads it so after `%2B852`); or
  * a dot, as some write a number's groups (`+852.9123.4567`, `+86.138.1234.5678`).
  */
-const LINK_SEP = String.raw`(?:${SEP}|%20|\+|\.|${NBSP})`;
+const LINK_SEP = String.raw`(?:${WIDE_SEP}|%20|\+|\.|${NBSP})`;
 // phones with +852 / (852) / (+852) / （852） / [+852], +86 / (86) / (+86) / （86） / [+86] (not `[852]`: a log's
 // process id, `worker[852] 20241130 started`)
 const HKPP_PATTERN = String.raw`(?:\+852|\(\+?852\)|（\+?852）|\[\+852\])${LINK_SEP}?[2-9]\d{3}${LINK_SEP}?\d{4}${END}`;
-const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）|\[\+86\])${LINK_SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [SPACE, HYPHEN, '%20', String.raw`\+`, String.raw`\.`])})${END}`;
+const CNPP_PATTERN = String.raw`(?:\+86|\(\+?86\)|（\+?86）|\[\+86\])${LINK_SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [BLANKS, HYPHEN, '%20', String.raw`\+`, String.raw`\.`])})${END}`;
 
 /**
  * A +852 or +86 number in a link, its `+` percent-encoded as `%2B` (or `%2b`):
