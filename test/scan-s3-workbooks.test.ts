@@ -2,7 +2,9 @@
 // `.xlsx` object, and one under another name whose bytes are a workbook (an export renamed
 // `.csv`), give the records a local file gives, sheet, row and column; a workbook is read
 // whole, so one larger than what is left of the byte budget is skipped saying so, unfetched;
-// another ZIP archive is skipped as the archive it is; a damaged workbook says why.
+// another ZIP archive is skipped as the archive it is; a damaged workbook says why. A `.txt`
+// or `.xls` object of tab-separated columns (Excel's "Unicode Text") is read as a table, as
+// a local file is.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,5 +91,26 @@ describe('workbooks in an S3 source', () => {
       { key: 'broken.xlsx', reason: expect.stringMatching(/^not a readable \.xlsx workbook \(/) },
     ]);
     expect(coverage.records).toBe(1);
+  });
+});
+
+describe('tab-separated text in an S3 source', () => {
+  it('a .txt in UTF-16 and an .xls of tab-separated columns give the table records a local file gives, a Mobile column\'s numbers phones', async () => {
+    const rows = ['Name\tMobile\tNote', 'Chan Tai Man\t91234567\tVIP', 'Wong Siu Ming\t61234567\t', 'Lee\t51234567\tcall after 6pm'];
+    const unicodeText = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${rows.join('\r\n')}\r\n`, 'utf16le')]);
+    const portal = Buffer.from(`${rows.join('\n')}\n`);
+    const dir = tempDir('s3-tab-local-');
+    writeFileSync(path.join(dir, 'staff.txt'), unicodeText);
+    writeFileSync(path.join(dir, 'staff.xls'), portal);
+    const localTxt = await read(readFileRecords(path.join(dir, 'staff.txt'), 'hr'), `${dir}/`);
+    const localXls = await read(readFileRecords(path.join(dir, 'staff.xls'), 'hr'), `${dir}/`);
+    expect(localTxt.types).toEqual(['hk_phone', 'hk_phone', 'hk_phone']);
+    expect(localTxt.records.every((r) => r.table !== undefined)).toBe(true);
+
+    const s3 = new FakeS3({ 'hr/staff.txt': unicodeText, 'hr/staff.xls': portal, 'hr/notes.txt': Buffer.from('Name\tMobile\n') });
+    const remote = await read(readS3Prefix({ bucket: 'b', client: s3 }), 's3://b/hr/');
+    expect(remote.records.filter((r) => r.at.file === 'staff.txt')).toEqual(localTxt.records);
+    expect(remote.records.filter((r) => r.at.file === 'staff.xls')).toEqual(localXls.records);
+    expect(remote.types).toEqual([...localTxt.types, ...localXls.types]);
   });
 });

@@ -14,7 +14,8 @@
 //   whole, in memory, by the local files' reader and within its limits (xlsx-reader.ts):
 //   one larger than the workbook limit, or than what is left of the byte budget, is skipped
 //   saying so and not fetched; another ZIP archive is skipped saying so.
-// - CSV and TSV objects (`.csv`, `.tsv`, `.tab`) are read as tables, as local files are
+// - CSV and TSV objects (`.csv`, `.tsv`, `.tab`), and a `.txt` or `.xls` whose start is
+//   tab-separated columns (textIsTable: Excel's "Unicode Text"), are read as tables, as local files are
 //   (csv-reader.ts, table-records.ts): rows with their line, row and column, a `sep=` line,
 //   a sniffed ';', tab or '|', a title above the header. `.eml` objects are parsed as local
 //   ones are (mail-reader.ts: each part by a pointer, within MAIL_MAX_BYTES; one the budget
@@ -35,7 +36,8 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
 import { textFormat, type Encoding } from '../../domain/text/text-format.ts';
-import { fileKind, startsAsZip, zipContent } from './file-kinds.ts';
+import { DETECTION_SAMPLE_BYTES } from '../../domain/text/encoding.ts';
+import { fileKind, startsAsZip, TAB_TEXT_NAMES, textIsTable, zipContent } from './file-kinds.ts';
 import { ReadError } from './read-error.ts';
 import { csvTableRecords, sheetTableRecords } from './table-records.ts';
 import { decodeTextChunks, DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
@@ -200,9 +202,13 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
     }
     // The same encoding detection and binary check as local files, on the body's first
     // FOLDED_HEAD_BYTES (a network chunk may hold a few bytes: a card's BEGIN line cut),
-    // or fewer once they are binary (the object is dropped, no more of it read).
+    // or fewer once they are binary (the object is dropped, no more of it read); for a
+    // `.txt` or `.xls`, as many as a local file's look at its start takes, to tell whether
+    // it is tab-separated columns (textIsTable).
+    const tabText = kind === 'text' && TAB_TEXT_NAMES.has(path.extname(object.key).toLowerCase());
+    const headBytes = tabText ? DETECTION_SAMPLE_BYTES : FOLDED_HEAD_BYTES;
     let head: Uint8Array = new Uint8Array(0);
-    while (head.length < FOLDED_HEAD_BYTES) {
+    while (head.length < headBytes) {
       const next = await bytes.next();
       if (next.done) break;
       head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
@@ -249,8 +255,9 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       yield head.subarray(format.bomLength);
       yield* bytes;
     })();
-    const rest = kind === 'table' ? body : foldedBytes(body, head.subarray(format.bomLength), format.encoding);
-    if (kind === 'table') {
+    const table = kind === 'table' || (tabText && textIsTable(object.key, head, head.length >= object.size));
+    const rest = table ? body : foldedBytes(body, head.subarray(format.bomLength), format.encoding);
+    if (table) {
       const { readCsvRows } = await import('./csv-reader.ts');
       // chunks of the size a local file's reader decodes (readCsvRows' maxChunkChars is for the text it decodes itself)
       const chunks = decodeTextChunks(rest, format.encoding, { cut: partial, crLineEnds: format.crLineEnds });
