@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -201,6 +202,21 @@ describe('readChatTable', () => {
     expect(await all(readXlsxRows(file, { budgetRecords: 1 }))).toEqual([
       { row: 1, sheetRow: 2, cells: { 发送人: '张伟', 发送时间: '2026-11-03T09:15:00', 群名称: 'HR群', 消息内容: '身份证 11010519491231002X' } },
     ]);
+  });
+
+  it('reads an XLSX export renamed .csv, or saved as .xlsm, as the workbook it is', async () => {
+    const book = path.join(dir, 'renamed-source.xlsx');
+    await writeExcelFile([
+      ['From', 'Message'],
+      ['Peter Wong', 'HKID A123456(3)'],
+    ]).toFile(book);
+    for (const name of ['renamed.csv', 'renamed.xlsm']) {
+      const file = path.join(dir, name);
+      copyFileSync(book, file);
+      expect(await all(readChatTable(file)), name).toEqual<ChatMessage[]>([
+        { group: 'renamed', sender: 'Peter Wong', text: 'HKID A123456(3)', at: { file, row: 1 }, senderAt: { file, row: 1, column: 'From' } },
+      ]);
+    }
   });
 
   it('uses a column mapping for an odd layout', async () => {

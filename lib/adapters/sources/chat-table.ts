@@ -16,7 +16,7 @@
 //   `2026/11/3 下午3:15`, `03/11/2026 09:15` read day first, ISO with a zone kept
 //   as is, epoch seconds or milliseconds as UTC), else the text as written.
 // - CSV/TSV: `budgetBytes` passes to the CSV reader; `at` has `row` and `line`.
-//   XLSX is read whole (see xlsx-reader.ts): `budgetBytes` does not apply; `at`
+//   XLSX (by its name, or its bytes: a workbook renamed `.csv`) is read whole (see xlsx-reader.ts): `budgetBytes` does not apply; `at`
 //   has `row` (the data row, header not counted). A title or metadata lines above the
 //   header (a preamble: table-layout.ts) are no messages, and the header is found below
 //   them, by both readers.
@@ -27,6 +27,8 @@ import type { Encoding } from '../../domain/text/encoding.ts';
 import { InputError } from '../../errors.ts';
 import { normalizeTime, type ChatMessage } from './chat-message.ts';
 import { readCsvRecords, readCsvRecordsAndRejected, type CsvRejectedLine, type CsvReport } from './csv-reader.ts';
+import { fileKind } from './file-kinds.ts';
+import { workbookByBytes } from './local-files.ts';
 import { rejectedRecord } from './table-records.ts';
 import { readXlsxRows, type XlsxReadOptions } from './xlsx-reader.ts';
 
@@ -141,7 +143,8 @@ export async function* readChatTable(file: string, options: ChatTableOptions = {
   const budget = options.budgetRecords ?? Infinity;
   const dayFirst = options.dayFirst ?? true;
   const group = options.group ?? path.basename(file, path.extname(file));
-  const xlsx = path.extname(file).toLowerCase() === '.xlsx';
+  // a workbook by its name (.xlsx, .xlsm, .xltx), or by its bytes (an export renamed .csv), as the file scan reads one
+  const xlsx = fileKind(file) === 'xlsx' || (await workbookByBytes(file));
 
   let rows: AsyncIterable<TableRow | CsvRejectedLine>;
   let headers: string[];

@@ -417,10 +417,18 @@ async function* contentRecords(file: string, group: string, options: FileReadOpt
   if (kind === 'text' && TAB_TEXT_NAMES.has(path.extname(file).toLowerCase())) table = (await lookAt(file, async (head, size) => textIsTable(file, head, head.length >= size))) ?? false;
   const read = yield* kind === 'json' ? jsonRecords(file, group, options) : table ? tableRecords(file, group, options) : textRecords(file, group, options);
   if (read.status !== 'skipped' || !read.reason?.startsWith('binary')) return read;
-  const zip = await lookAt(file, async (head, size, readAt) => (startsAsZip(head) ? zipContent(size, readAt) : undefined));
+  const zip = await zipOf(file);
   if (zip === 'workbook') return yield* xlsxRecords(file, group, options);
   if (zip === 'archive') return { file, status: 'skipped', reason: 'not a supported format (a ZIP archive, not itself an .xlsx workbook: unpack it to scan its files)' };
   return read;
+}
+
+/** What a file whose bytes are a ZIP archive holds (zipContent); undefined when they are not one, or it cannot be read. */
+const zipOf = (file: string) => lookAt(file, async (head, size, readAt) => (startsAsZip(head) ? zipContent(size, readAt) : undefined));
+
+/** Whether a file is an .xlsx workbook by its bytes, whatever its name (an export renamed `.csv`). */
+export async function workbookByBytes(file: string): Promise<boolean> {
+  return (await zipOf(file)) === 'workbook';
 }
 
 /**
