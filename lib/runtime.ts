@@ -2,19 +2,17 @@
 // mailer, the hash key and the clock, from the validated configuration (on AWS,
 // serverless.yml sets it), or from parts the CLI and tests choose, so the same
 // handlers and use cases run everywhere.
+// The adapters a process may not need (readers, mail, Step Functions, S3) load on
+// first use (lazy-adapters.ts).
 import { readConfig, mailConfig } from './config.ts';
 import { createStore, type Store } from './adapters/dynamodb/client.ts';
 import { dynamoRepositories } from './adapters/dynamodb/repositories.ts';
-import { createMailer } from './adapters/mail/transport.ts';
 import { hashKeySource } from './adapters/aws/ssm-hash-key.ts';
-import { sourceReaders } from './adapters/sources/source-reader.ts';
-import { auditLogReaders } from './adapters/events/audit-log-files.ts';
-import { sfnDescriber, sfnStarter } from './adapters/aws/sfn-starter.ts';
+import { lazyAuditLogReaders, lazyMailer, lazyPackageDelivery, lazySourceReaders, lazyStepFunctions, once } from './adapters/lazy-adapters.ts';
 import { DependencyError } from './errors.ts';
 import { manifestSigner } from './adapters/manifest-signer.ts';
 import type { ManifestSigner } from './usecases/export/signer.ts';
 import type { PackageDelivery } from './usecases/export/delivery.ts';
-import { s3PackageDelivery } from './adapters/aws/package-delivery.ts';
 import type { AuditLogReaders, ExecutionDescriber, ExecutionStarter, Mailer, Ports, SourceReaders } from './usecases/ports.ts';
 
 export interface Runtime extends Ports {
@@ -58,8 +56,8 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     ...dynamoRepositories(parts.store),
     store: parts.store,
     mailer: parts.mailer,
-    readers: parts.readers ?? sourceReaders(),
-    auditLogs: parts.auditLogs ?? auditLogReaders(),
+    readers: parts.readers ?? lazySourceReaders(),
+    auditLogs: parts.auditLogs ?? lazyAuditLogReaders(),
     starter: parts.starter ?? noStarter,
     describeExecution: parts.describeExecution ?? (async () => undefined),
     hashKey: parts.hashKey,
@@ -70,12 +68,6 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   };
 }
 
-/** The first call's promise, for every call (a KMS public key is fetched once per process). */
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let made: Promise<T> | undefined;
-  return () => (made ??= make());
-}
-
 let current: Runtime | undefined;
 
 /** The process's runtime, built from the environment on first use (a Lambda's cold start). */
@@ -84,15 +76,15 @@ export function runtime(): Runtime {
     const config = readConfig();
     current = createRuntime({
       store: createStore({ tableName: config.COMPLIANCE_TABLE, region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) }),
-      mailer: createMailer(mailConfig(config)),
+      mailer: lazyMailer(mailConfig(config)),
       hashKey: hashKeySource(config),
-      readers: sourceReaders({ region: config.AWS_REGION }),
-      auditLogs: auditLogReaders({ region: config.AWS_REGION }),
-      starter: sfnStarter(config.stateMachineArns),
-      describeExecution: sfnDescriber(config.stateMachineArns),
+      readers: lazySourceReaders({ region: config.AWS_REGION }),
+      auditLogs: lazyAuditLogReaders({ region: config.AWS_REGION }),
+      ...lazyStepFunctions(config.stateMachineArns),
+      // (a KMS public key is fetched once per process)
       manifestSigner: once(() => manifestSigner(config)),
       // A Lambda's response is capped at 6 MB: packages go through the exports bucket (serverless.yml).
-      ...(config.EXPORTS_BUCKET ? { packageDelivery: s3PackageDelivery({ bucket: config.EXPORTS_BUCKET, region: config.AWS_REGION }) } : {}),
+      ...(config.EXPORTS_BUCKET ? { packageDelivery: lazyPackageDelivery({ bucket: config.EXPORTS_BUCKET, region: config.AWS_REGION }) } : {}),
       ...(config.WEB_BASE_URL ? { webBaseUrl: config.WEB_BASE_URL } : {}),
     });
   }

@@ -61,12 +61,11 @@ export async function openSession(options: GlobalOptions): Promise<Session> {
   const starting = env.DYNAMODB_ENDPOINT || options.aws ? undefined : (await launchDynamoLocal({ dataDir: options.dataDir })).serving;
   let local: LocalDynamo | undefined;
   try {
-    const [{ createRuntime }, { createStore }, { ensureTable }, { createMailer }, { sourceReaders }, { hashKeySource }, { localHashKey }, { withLocalStarter }] = await Promise.all([
+    const [{ createRuntime }, { createStore }, { ensureTable }, { lazyMailer, lazySourceReaders }, { hashKeySource }, { localHashKey }, { withLocalStarter }] = await Promise.all([
       import('../runtime.ts'),
       import('../adapters/dynamodb/client.ts'),
       import('../adapters/dynamodb/table-definition.ts'),
-      import('../adapters/mail/transport.ts'),
-      import('../adapters/sources/source-reader.ts'),
+      import('../adapters/lazy-adapters.ts'),
       import('../adapters/aws/ssm-hash-key.ts'),
       import('../adapters/local/local-hash-key.ts'),
       import('../adapters/local/workflow-runner.ts'),
@@ -78,7 +77,7 @@ export async function openSession(options: GlobalOptions): Promise<Session> {
     if (!options.aws) await ensureTable(store);
     const mail = mailConfig(env);
     return {
-      rt: withLocalStarter(createRuntime({ store, mailer: createMailer(mail), readers: sourceReaders({ region: env.AWS_REGION }), hashKey: env.COMPLIANCE_HASH_KEY || env.HASH_KEY_PARAMETER ? hashKeySource(env) : localHashKey(options.dataDir), webBaseUrl: env.WEB_BASE_URL ?? LOCAL_WEB_BASE_URL })),
+      rt: withLocalStarter(createRuntime({ store, mailer: lazyMailer(mail), readers: lazySourceReaders({ region: env.AWS_REGION }), hashKey: env.COMPLIANCE_HASH_KEY || env.HASH_KEY_PARAMETER ? hashKeySource(env) : localHashKey(options.dataDir), webBaseUrl: env.WEB_BASE_URL ?? LOCAL_WEB_BASE_URL })),
       now,
       clock,
       ...(mail.transport === 'outbox' ? { outboxDir: path.resolve(mail.outboxDir) } : {}),

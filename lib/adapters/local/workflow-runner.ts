@@ -4,7 +4,7 @@
 // the local run uses the deployed code path.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import type { StateMachine } from 'aws-local-stepfunctions';
 import { redact } from '../../domain/detect/redact.ts';
 import type { RunRecord } from '../../domain/runs/run.ts';
 import { setRuntime, type Runtime } from '../../runtime.ts';
@@ -62,11 +62,17 @@ async function loadHandler(functionKey: string): Promise<Handler> {
  * is validated once, and an edited file is a new definition, validated again.
  */
 const machines = new Map<string, StateMachine>();
-function stateMachine(definition: Definition): StateMachine {
+/**
+ * The runner itself, loaded when the first workflow runs (with the Lambda client it
+ * depends on: a tenth of a second), not by every command that could start one.
+ */
+let runner: typeof import('aws-local-stepfunctions') | undefined;
+async function stateMachine(definition: Definition): Promise<StateMachine> {
+  runner ??= await import('aws-local-stepfunctions');
   const text = JSON.stringify(definition);
   let machine = machines.get(text);
   if (!machine) {
-    machine = new StateMachine(definition as never);
+    machine = new runner.StateMachine(definition as never);
     machines.set(text, machine);
   }
   return machine;
@@ -102,8 +108,8 @@ export async function executeWorkflow(rt: Runtime, workflow: WorkflowName, input
       }
     };
   }
+  const machine = await stateMachine(localDefinition(definition));
   setRuntime(rt);
-  const machine = stateMachine(localDefinition(definition));
   const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers: handlers as never } });
   return execution.result;
 }
@@ -135,7 +141,8 @@ async function ranAlready(rt: Runtime, workflow: string, name: string, orgId: st
  * failed: a Fail state's Error and Cause, or a task's error no Catch took.
  */
 export function executionFailure(error: unknown): { error: string; cause: string } {
-  const failed = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
+  // (no runner loaded: no execution ran, and none failed)
+  const failed = runner !== undefined && error instanceof runner.ExecutionError && error.cause instanceof Error ? error.cause : error;
   if (failed instanceof Error) return { error: redact(failed.name), cause: redact(failed.message) };
   return { error: 'Error', cause: redact(String(failed)) };
 }
