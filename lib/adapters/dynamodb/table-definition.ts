@@ -1,6 +1,7 @@
 // Creates the table in DynamoDB Local from serverless.yml itself, so the local
 // table cannot drift from the deployed one.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
@@ -8,7 +9,7 @@ import {
   ResourceNotFoundException,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { parseDocument, type Tags } from 'yaml';
+import type { Tags } from 'yaml';
 import type { Store } from './client.ts';
 
 const SERVERLESS_YML = fileURLToPath(new URL('../../../serverless.yml', import.meta.url));
@@ -20,6 +21,9 @@ const cfnTags: Tags = ['Ref', 'GetAtt', 'Sub', 'Join', 'If', 'Equals', 'Not'].fl
 ]);
 
 export function readServerlessConfig(): Record<string, any> {
+  // The YAML parser is loaded only when the file is read (a table created, the tests): every
+  // store command opens the table, and nearly always it exists.
+  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const doc = parseDocument(readFileSync(SERVERLESS_YML, 'utf8'), { customTags: cfnTags });
   return doc.toJS() as Record<string, any>;
 }
