@@ -12,8 +12,11 @@
 // a file's is; a card or calendar unfolded: folded-lines.ts), read as a table when it is
 // one (a `.csv` or `.tsv` by its name or type: its findings then have the attachment's
 // line, row and column, in a file named `FILE#/attachments/N`), and
-// `/attachments/N/filename` for each attachment's name (`HKID copy A123456(3).jpg`). The
-// same for a local file and an S3 object (s3-source.ts). An attachment that is not text (a PDF, an image, a workbook)
+// `/attachments/N/filename` for each attachment's name (`HKID copy A123456(3).jpg`). An
+// `.xlsx` workbook attached (by its name or type, or by its bytes: a ZIP archive naming a
+// workbook's part) is read as a local one is, every sheet, within the workbook limits
+// (xlsx-reader.ts): its findings have the sheet, row and column, in `FILE#/attachments/N`.
+// The same for a local file and an S3 object (s3-source.ts). An attachment that is not text (a PDF, an image)
 // cannot be read here: the read says so, a problem at line 1 naming it by its number and
 // type (an inline image of the body, a logo, is not named).
 // Other headers (Message-ID, Received, DKIM...) are machine identifiers, not people's:
@@ -26,7 +29,8 @@
 import { readFile } from 'node:fs/promises';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { textFormat } from '../../domain/text/text-format.ts';
-import { fileKind } from './file-kinds.ts';
+import { fileKind, startsAsZip, zipContent } from './file-kinds.ts';
+import { ReadError } from './read-error.ts';
 import { foldedFormat, foldedText, foldsMended, unfoldedText } from './folded-lines.ts';
 import type { LineProblem } from './problems.ts';
 
@@ -80,12 +84,22 @@ export function htmlText(html: string): string {
 }
 
 const TABLE_TYPES = new Set(['text/csv', 'application/csv', 'text/tab-separated-values']);
+/** Excel's workbooks' types: `.xlsx`, with macros `.xlsm`, a template `.xltx`. */
+const WORKBOOK_TYPES = new Set([
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.ms-excel.sheet.macroenabled.12',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.template',
+]);
 
-/** How an attachment is read: as a table, as text, or not (its name says a format that is never text). */
-function attachmentKind(mimeType: string, filename: string | null): 'table' | 'text' | 'no' {
+/** How an attachment is read: as a table, a workbook, text, or not (its name says a format that is never text). */
+async function attachmentKind(mimeType: string, filename: string | null, bytes: Uint8Array): Promise<'table' | 'workbook' | 'text' | 'no'> {
   const kind = filename ? fileKind(filename) : 'text';
-  if (kind === 'table' || TABLE_TYPES.has(mimeType.toLowerCase())) return 'table';
-  return kind === 'unsupported' || kind === 'xlsx' ? 'no' : 'text';
+  const type = mimeType.toLowerCase();
+  if (kind === 'xlsx' || WORKBOOK_TYPES.has(type)) return 'workbook';
+  // a workbook under another name (an export renamed .csv, or sent as application/octet-stream), as a local file is told
+  if (startsAsZip(bytes) && (await zipContent(bytes.length, async (at, length) => bytes.subarray(at, at + length))) === 'workbook') return 'workbook';
+  if (kind === 'table' || TABLE_TYPES.has(type)) return 'table';
+  return kind === 'unsupported' ? 'no' : 'text';
 }
 
 async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
@@ -129,7 +143,20 @@ export async function* mailRecords(bytes: Uint8Array, file: string, group: strin
     if (a.rfc822DepthExceeded) read.problems.push(`attachment ${i}: a message nested too deep to read`);
     const content = a.content;
     const raw = typeof content === 'string' ? new TextEncoder().encode(content) : content instanceof ArrayBuffer ? new Uint8Array(content) : new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
-    const kind = attachmentKind(a.mimeType, a.filename);
+    const kind = await attachmentKind(a.mimeType, a.filename, raw);
+    if (kind === 'workbook') {
+      const { readXlsxSheets } = await import('./xlsx-reader.ts');
+      const { sheetTableRecords } = await import('./table-records.ts');
+      const where = `${file}#/attachments/${i}`;
+      try {
+        // (the reader reads every sheet before it gives a row: a workbook it refuses gives none)
+        yield* sheetTableRecords(readXlsxSheets(where, { bytes: raw }), where, group);
+      } catch (error) {
+        if (!(error instanceof ReadError)) throw error;
+        read.problems.push(`attachment ${i} (a workbook) not read: ${error.reason}`);
+      }
+      continue;
+    }
     const format = foldedFormat(raw, true);
     const bytes = format.encoding === 'utf-8' ? foldsMended(raw) : raw; // a card's or calendar's characters cut by a fold made whole
     if (kind === 'no' || format.binary !== undefined) {
