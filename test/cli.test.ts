@@ -273,6 +273,29 @@ describe.concurrent('usage (no table needed)', () => {
     noStackTrace(r);
     expect(existsSync(dataDir)).toBe(false);
   });
+
+  it('DynamoDB Local failing for another reason: exit 1, one line with its exception (no Java stack), the new data directory kept', async ({ expect }) => {
+    // A Java 17 whose DynamoDB Local cannot bind its port: not a Java problem, so the
+    // directory made for it stays (another command may be starting on it).
+    const bin = tempDir('cli-bindjava-bin-');
+    symlinkSync(NODE, path.join(bin, 'node'));
+    writeFileSync(
+      path.join(bin, 'java'),
+      '#!/bin/sh\nif [ "$1" = "-version" ]; then echo \'openjdk version "17.0.15" 2025-04-15\' >&2; exit 0; fi\n' +
+        'printf \'Initializing DynamoDB Local\\nException in thread "main" java.io.IOException: Failed to bind to 0.0.0.0/0.0.0.0:8000\\n\\tat org.eclipse.jetty.server.ServerConnector.openAcceptChannel(ServerConnector.java:344)\\nCaused by: java.net.BindException: Address already in use\\n\\tat sun.nio.ch.Net.bind0(Native Method)\\n\' >&2; exit 1\n',
+      { mode: 0o755 },
+    );
+    const scratch = tempDir('cli-bindjava-');
+    const dataDir = path.join(scratch, 'dynamodb');
+    const r = await runCli(['--data-dir', dataDir, '--outbox', path.join(scratch, 'outbox'), 'evidence', 'list'], cleanEnv({ PATH: `${bin}:/usr/bin:/bin` }));
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('DynamoDB Local exited with code 1');
+    expect(lines[0]).toContain('Failed to bind');
+    noStackTrace(r);
+    expect(existsSync(dataDir)).toBe(true);
+  });
 });
 
 describe('signals', () => {

@@ -47,6 +47,15 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * What DynamoDB Local's output says went wrong, on one line: the first line naming an
+ * exception or error (a Java stack trace's), else its last line.
+ */
+function why(output: string): string {
+  const lines = output.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('at '));
+  return (lines.find((l) => /Exception|Error/.test(l)) ?? lines.at(-1) ?? 'no output').slice(0, 300);
+}
+
 async function waitUntilServing(endpoint: string, child: ChildProcess, spawnError: () => Error | undefined, log: () => string): Promise<void> {
   // The SDK loads here, after java has started, so that loading it runs while the JVM starts.
   const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
@@ -56,16 +65,17 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, spawnErro
     while (Date.now() < deadline) {
       const failed = spawnError();
       if (failed) throw new Error(`java could not be started: ${failed.message}`);
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`DynamoDB Local exited with ${child.signalCode ?? `code ${child.exitCode}`}: ${log().trim().slice(-500)}`);
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`DynamoDB Local exited with ${child.signalCode ?? `code ${child.exitCode}`}: ${why(log())}`);
       try {
-        await client.send(new ListTablesCommand({ Limit: 1 }));
+        // (each ask bounded: a DynamoDB Local that takes the connection and never answers, its data directory unusable, is not waited on for ever)
+        await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(Math.max(1, Math.min(5000, deadline - Date.now()))) });
         return;
       } catch {
         // Asked often: the command waits on this, and a refused connection costs nothing.
         await new Promise((r) => setTimeout(r, 25));
       }
     }
-    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s: ${log().trim().slice(-500)}`);
+    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s${log().trim() ? `: ${why(log())}` : ''}`);
   } finally {
     client.destroy();
   }
@@ -151,8 +161,10 @@ export async function launchDynamoLocal(options: { dataDir?: string } = {}): Pro
       await waitUntilServing(endpoint, child, () => spawnError, () => output);
     } catch (error) {
       child.kill('SIGKILL');
-      if (made) rmSync(made, { recursive: true, force: true });
-      throw javaProblem(spawnError) ?? error;
+      const java = javaProblem(spawnError);
+      // only when java could not run at all (another command may be starting on a directory this one made)
+      if (java && made) rmSync(made, { recursive: true, force: true });
+      throw java ?? error;
     }
     announced = options.dataDir ? endpointFile(options.dataDir) : undefined;
     if (announced) writeFileSync(announced, JSON.stringify({ endpoint, pid: process.pid }), { mode: 0o600 });
