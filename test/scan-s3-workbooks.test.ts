@@ -6,6 +6,7 @@
 // or `.xls` object of tab-separated columns (Excel's "Unicode Text") is read as a table, as
 // a local file is.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import writeExcelFile from 'write-excel-file/node';
@@ -67,14 +68,53 @@ describe('workbooks in an S3 source', () => {
     const budgetBytes = 18 + book.length - 1;
     const { coverage, types } = await read(readS3Prefix({ bucket: 'b', client: s3, budgetBytes }), 's3://b/');
     expect(types).toEqual(['hk_phone']);
-    // the .xlsx is known by its name (no GET); the renamed one only by its bytes, of which the budget left too few
-    expect(s3.gets.map((g) => g.key)).toEqual(['a.txt', 'c.csv']);
+    // the .xlsx is known by its name (no GET); the renamed one by its start and its directory (ranged GETs), never fetched whole
+    expect(s3.gets.map((g) => g.key)).toEqual(['a.txt', 'c.csv', 'c.csv', 'c.csv']);
+    expect(s3.gets.filter((g) => g.key === 'c.csv').every((g) => g.range !== undefined)).toBe(true);
     const why = 'a workbook is read whole, and this one is larger than what is left of the byte budget';
     expect(coverage.skipped).toEqual([
       { key: 'b.xlsx', reason: why },
       { key: 'c.csv', reason: why },
     ]);
     expect(coverage.truncated).toBe(true);
+  });
+
+  it('another ZIP archive under a text name is skipped from its start and directory, its bytes not spent from the budget', async () => {
+    // 8 MiB of stored (incompressible) data in a ZIP named .csv, then a chat whose last line holds a phone
+    const noise = Buffer.alloc(8 * 1024 * 1024);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+    const archive = zipArchive([{ name: 'backup/data.bin', stored: noise, method: 0, size: noise.length, crc: crc32(noise) }]);
+    const chat = Buffer.from(`${'.'.repeat(79)}\n`.repeat(20_000) + 'Mobile: 9123 4567\n');
+    const s3 = new FakeS3({ 'a-backup.csv': archive, 'b-chat.txt': chat });
+    const budgetBytes = 2 * 1024 * 1024;
+    const { coverage, types } = await read(readS3Prefix({ bucket: 'b', client: s3, budgetBytes }), 's3://b/');
+    expect(types).toEqual(['hk_phone']);
+    expect(coverage.skipped).toEqual([{ key: 'a-backup.csv', reason: 'not a supported format (a ZIP archive, not itself an .xlsx workbook: unpack it to scan its files)' }]);
+    expect(coverage.truncated).toBe(false);
+    expect(coverage.bytesRead).toBeLessThan(chat.length + 128 * 1024);
+    expect(s3.gets.filter((g) => g.key === 'b-chat.txt')).toEqual([{ key: 'b-chat.txt' }]);
+  });
+
+  it('an .xlsx object that is no ZIP archive says what it looks like, as a local file does', async () => {
+    const csv = Buffer.from('Name,Mobile\nChan Tai Man,91234567\n');
+    const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600)]);
+    const dir = tempDir('s3-notzip-');
+    const localReasons: string[] = [];
+    for (const [name, bytes] of [['staff.xlsx', csv], ['pw.xlsx', ole]] as const) {
+      writeFileSync(path.join(dir, name), bytes);
+      const r = await read(readFileRecords(path.join(dir, name), 'g'), `${dir}/`);
+      const reason = (r.coverage as { reason?: string }).reason ?? '';
+      localReasons.push(reason.slice(reason.indexOf(`${name}: `) + name.length + 2)); // (a local read's reason names the file first)
+    }
+    const s3 = new FakeS3({ 'pw.xlsx': ole, 'staff.xlsx': csv });
+    const { coverage } = await read(readS3Prefix({ bucket: 'b', client: s3 }), 's3://b/');
+    expect(localReasons[0]).toContain('it looks like text: rename it .csv or .txt to have it read');
+    expect(localReasons[1]).toContain('a password-protected workbook');
+    expect(coverage.skipped).toEqual([
+      { key: 'pw.xlsx', reason: expect.any(String) },
+      { key: 'staff.xlsx', reason: expect.any(String) },
+    ]);
+    expect([coverage.skipped[1]!.reason, coverage.skipped[0]!.reason]).toEqual(localReasons);
   });
 
   it('another ZIP archive is skipped as an archive; a damaged workbook says why; other objects are still read', async () => {

@@ -1,6 +1,6 @@
 // An in-memory S3 for the S3 source adapter's tests: a contract test of the adapter,
 // not of S3. It implements only what the adapter relies on (ListObjectsV2 pages with
-// continuation tokens, GetObject with a byte Range and a streaming Body), and can refuse
+// continuation tokens, GetObject with a byte Range (`bytes=FROM-TO`) and a streaming Body), and can refuse
 // a key the way S3 does when a role may not read it (AccessDenied, naming the key).
 import { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -37,8 +37,8 @@ export class FakeS3 implements S3Sender {
     const body = this.objects[key];
     if (!body) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
     this.gets.push({ key, ...(command.input.Range ? { range: command.input.Range } : {}) });
-    const m = /^bytes=0-(\d+)$/.exec(command.input.Range ?? '');
-    const bytes = m ? body.subarray(0, Number(m[1]) + 1) : body;
+    const m = /^bytes=(\d+)-(\d+)$/.exec(command.input.Range ?? '');
+    const bytes = m ? body.subarray(Number(m[1]), Number(m[2]) + 1) : body;
     // Two small chunks, so decoding across a chunk boundary is exercised.
     return { Body: Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]) };
   }

@@ -89,6 +89,27 @@ export function startsAsZip(head: Uint8Array): boolean {
   return ZIP_SIGNATURE.every((b, i) => head[i] === b);
 }
 
+/** The first bytes of an OLE compound file (a password-protected .xlsx, an Excel 97-2003 .xls). */
+const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+/**
+ * Why a file named as a workbook whose first bytes (`head`, of `size`) are no ZIP archive,
+ * as every .xlsx file is, is not read, saying what it looks like (a CSV export named .xlsx,
+ * a password-protected workbook); undefined when they are a ZIP archive (the workbook
+ * reader says what is wrong with it).
+ */
+export function notZipWorkbook(head: Uint8Array, size: number): string | undefined {
+  if (startsAsZip(head)) return undefined;
+  const looks =
+    size === 0
+      ? 'the file is empty'
+      : // Excel keeps a password-protected workbook, and a 97-2003 one, in an OLE container
+        OLE_SIGNATURE.every((b, i) => head[i] === b)
+        ? 'a password-protected workbook, or an Excel 97-2003 one: save it unprotected as .xlsx to have it read'
+        : (textFormat(head, head.length >= size).binary ?? 'it looks like text: rename it .csv or .txt to have it read');
+  return `not a readable .xlsx workbook: not a ZIP archive, as every .xlsx file is (${looks})`;
+}
+
 /** The end of a ZIP archive's central directory: its record's signature, its size without a comment, the longest comment. */
 const ZIP_END = 0x06054b50;
 const ZIP_END_BYTES = 22;

@@ -15,8 +15,8 @@ import { JsonStrings, JsonSyntaxError, type JsonString } from '../../domain/text
 import { TELEGRAM_FIRST_MESSAGE_CHARS, TelegramExport } from './telegram-export.ts';
 import { JsonTableColumns } from './json-tables.ts';
 import type { CsvProblem, CsvReport } from './csv-reader.ts';
-import { DETECTION_SAMPLE_BYTES, textFormat } from '../../domain/text/text-format.ts';
-import { fileKind, startsAsZip, TAB_TEXT_NAMES, textIsTable, zipContent } from './file-kinds.ts';
+import { DETECTION_SAMPLE_BYTES } from '../../domain/text/text-format.ts';
+import { fileKind, notZipWorkbook, startsAsZip, TAB_TEXT_NAMES, textIsTable, zipContent } from './file-kinds.ts';
 import { notRegular, openRegularFile, ReadError, reasonOf, statRegularFile, toReadError } from './read-error.ts';
 import type { CsvFilePart, FilePart } from './file-parts.ts';
 import { csvTableRecords, sheetTableRecords } from './table-records.ts';
@@ -224,29 +224,20 @@ async function* xlsxRecords(file: string, group: string, options: FileReadOption
   return { file, status: 'scanned', format: 'xlsx', bytesRead: bytesTotal, bytesTotal, truncated };
 }
 
-/** The first bytes of an OLE compound file (a password-protected .xlsx, an Excel 97-2003 .xls). */
-const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-
 /**
  * The rows of `reading`, a workbook named `.xlsx`; should the reader refuse it (unreadable,
  * or over its size limit) and its bytes be no ZIP archive at all (a CSV export named
- * .xlsx), the error says what they look like instead of what the ZIP reader missed ("no
- * zip central directory") or how large a workbook may be.
+ * .xlsx), the error says what they look like (notZipWorkbook) instead of what the ZIP
+ * reader missed ("no zip central directory") or how large a workbook may be.
  */
 async function* withNotZipSaid<T>(file: string, reading: AsyncGenerator<T>): AsyncGenerator<T> {
   try {
     yield* reading;
   } catch (error) {
     if (!(error instanceof ReadError) || (error.code !== 'EBADXLSX' && error.code !== 'EFBIG')) throw error;
-    const looks = await lookAt(file, async (head, size) => {
-      if (startsAsZip(head)) return undefined; // a ZIP archive: the reader said what is wrong with it
-      if (size === 0) return 'the file is empty';
-      // Excel keeps a password-protected workbook, and a 97-2003 one, in an OLE container
-      if (OLE_SIGNATURE.every((b, i) => head[i] === b)) return 'a password-protected workbook, or an Excel 97-2003 one: save it unprotected as .xlsx to have it read';
-      return textFormat(head, head.length >= size).binary ?? 'it looks like text: rename it .csv or .txt to have it read';
-    });
-    if (looks === undefined) throw error;
-    throw new ReadError(file, 'EBADXLSX', `not a readable .xlsx workbook: not a ZIP archive, as every .xlsx file is (${looks})`);
+    const why = await lookAt(file, async (head, size) => notZipWorkbook(head, size));
+    if (why === undefined) throw error;
+    throw new ReadError(file, 'EBADXLSX', why);
   }
 }
 

@@ -37,7 +37,7 @@ import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
 import { textFormat, type Encoding } from '../../domain/text/text-format.ts';
 import { DETECTION_SAMPLE_BYTES } from '../../domain/text/encoding.ts';
-import { fileKind, startsAsZip, TAB_TEXT_NAMES, textIsTable, zipContent } from './file-kinds.ts';
+import { fileKind, notZipWorkbook, startsAsZip, TAB_TEXT_NAMES, textIsTable, zipContent } from './file-kinds.ts';
 import { ReadError } from './read-error.ts';
 import { csvTableRecords, sheetTableRecords } from './table-records.ts';
 import { decodeTextChunks, DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
@@ -126,6 +126,37 @@ async function* bodyBytes(body: Body | undefined, left: number, taken: (n: numbe
   }
 }
 
+/** `length` bytes of an object from `at` (fewer at its end), by a ranged GET. */
+async function rangeOf(client: S3Sender, bucket: string, key: string, at: number, length: number): Promise<Buffer> {
+  if (length <= 0) return Buffer.alloc(0);
+  const got = (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${at}-${at + length - 1}` }))) as { Body?: Body };
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of bodyBytes(got.Body, length, () => undefined)) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** Why a workbook of `size` bytes is not fetched: over the workbook limit, or over what is left of the byte budget; undefined when it is read. */
+async function workbookUnread(size: number, left: number): Promise<{ reason: string; overBudget: boolean } | undefined> {
+  const { DEFAULT_MAX_XLSX_BYTES } = await import('./xlsx-reader.ts');
+  if (size > DEFAULT_MAX_XLSX_BYTES) return { reason: `workbook is ${size} bytes, larger than the ${DEFAULT_MAX_XLSX_BYTES}-byte limit for .xlsx files (read whole); export it as CSV`, overBudget: false };
+  if (size > left) return { reason: WORKBOOK_OVER_BUDGET, overBudget: true };
+  return undefined;
+}
+
+/** A workbook object's records, as a local workbook's; false (and the object skipped, saying why) when the reader refuses it. */
+async function* workbookRecords(bytes: Uint8Array, file: string, group: string, key: string, coverage: S3Coverage): AsyncGenerator<SourceRecord, boolean> {
+  const { readXlsxSheets } = await import('./xlsx-reader.ts');
+  try {
+    // (the reader reads every sheet before it gives a row: a workbook it refuses gives none)
+    yield* sheetTableRecords(readXlsxSheets(file, { bytes }), file, group);
+    return true;
+  } catch (error) {
+    if (!(error instanceof ReadError)) throw error;
+    coverage.skipped.push({ key, reason: error.reason });
+    return false;
+  }
+}
+
 /**
  * The text of the objects under the prefix, within the budget, as records in chunks of
  * lines (`at.file` the object's s3:// address); returns the coverage.
@@ -157,11 +188,10 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
     const group = groupOfKey(object.key, prefix);
     if (kind === 'xlsx') {
       // read whole or not at all (a ZIP archive's directory is at its end), so not fetched when it cannot be
-      const { DEFAULT_MAX_XLSX_BYTES } = await import('./xlsx-reader.ts');
-      const over = object.size > DEFAULT_MAX_XLSX_BYTES;
-      if (over || object.size > left) {
-        coverage.skipped.push({ key, reason: over ? `workbook is ${object.size} bytes, larger than the ${DEFAULT_MAX_XLSX_BYTES}-byte limit for .xlsx files (read whole); export it as CSV` : WORKBOOK_OVER_BUDGET });
-        if (!over) coverage.truncated = true;
+      const unread = await workbookUnread(object.size, left);
+      if (unread !== undefined) {
+        coverage.skipped.push({ key, reason: unread.reason });
+        if (unread.overBudget) coverage.truncated = true;
         continue;
       }
     }
@@ -215,34 +245,44 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
       if (textFormat(head, false, options.encoding).binary !== undefined) break;
     }
     const format = foldedFormat(head, head.length >= object.size, options.encoding);
-    if (kind === 'xlsx' || (format.binary !== undefined && startsAsZip(head))) {
-      // a workbook, by its name or by its bytes (one renamed .csv): the whole object, its directory looked at
-      if (partial) {
+    if (kind === 'xlsx') {
+      // (a signature's 8 bytes at least: what a workbook that is no ZIP archive looks like is told from them)
+      for (let next; head.length < 8 && !(next = await bytes.next()).done; ) head = Buffer.concat([head, next.value]);
+      const notZip = notZipWorkbook(head, object.size);
+      if (notZip !== undefined) {
+        // a CSV export named .xlsx, a password-protected workbook: said as for a local file
         await bytes.return(undefined);
         coverage.bytesRead += read;
-        coverage.skipped.push({ key, reason: WORKBOOK_OVER_BUDGET });
-        coverage.truncated = true;
+        coverage.skipped.push({ key, reason: notZip });
         continue;
       }
       const chunks = [head];
       for await (const chunk of bytes) chunks.push(chunk);
-      const whole = Buffer.concat(chunks);
       coverage.bytesRead += read;
-      const zip = kind === 'xlsx' ? 'workbook' : await zipContent(whole.length, async (at, length) => whole.subarray(at, at + length));
+      if (yield* workbookRecords(Buffer.concat(chunks), file, group, key, coverage)) coverage.records++;
+      continue;
+    }
+    if (format.binary !== undefined && startsAsZip(head)) {
+      // a ZIP archive under another name: a workbook (an export renamed .csv) when its
+      // directory, read from the object's end by ranged GETs, names a workbook's part; then
+      // fetched whole, as a workbook named so is, within the same limits. Another archive
+      // is skipped unread past its start and its directory, its bytes not spent from the budget.
+      await bytes.return(undefined);
+      coverage.bytesRead += read;
+      const zip = await zipContent(object.size, (at, length) => rangeOf(client, options.bucket, object.key, at, length));
       if (zip !== 'workbook') {
         coverage.skipped.push({ key, reason: zip === 'archive' ? ZIP_NOT_WORKBOOK : 'binary content' });
         continue;
       }
-      const { readXlsxSheets } = await import('./xlsx-reader.ts');
-      try {
-        // (the reader reads every sheet before it gives a row: a workbook it refuses gives none)
-        yield* sheetTableRecords(readXlsxSheets(file, { bytes: whole }), file, group);
-      } catch (error) {
-        if (!(error instanceof ReadError)) throw error;
-        coverage.skipped.push({ key, reason: error.reason });
+      const unread = await workbookUnread(object.size, left);
+      if (unread !== undefined) {
+        coverage.skipped.push({ key, reason: unread.reason });
+        if (unread.overBudget) coverage.truncated = true;
         continue;
       }
-      coverage.records++;
+      const whole = await rangeOf(client, options.bucket, object.key, 0, object.size);
+      coverage.bytesRead += whole.length - read;
+      if (yield* workbookRecords(whole, file, group, key, coverage)) coverage.records++;
       continue;
     }
     if (format.binary !== undefined) {
