@@ -24,12 +24,18 @@
 // amounts (`cvv`, `expiry`, `credit` alone), or `CC`, `PAN` or one word with `no`
 // (`CARDNO`) as the whole name: CARD_NAME_*; an `ean`, `barcode` or `sku` column of
 // EAN-13 barcodes stays clean.
+// And a column or key named as a code (`Staff ID`, `Employee No`, `staffId`, `工號`,
+// `員工編號`, `SKU`: labels.ts, the name read as the label right before each value) says a
+// cell or string that is a compact HKID's shape, `E1023458`, is that code and no HKID
+// (one in eleven passes the check digit); written as an HKID is, `A123456(3)`, it still is
+// one, and an HKID column (`Staff HKID`) is no code's.
 // A JSON string in an array takes its array's key (`/phones/0`). The text path is
-// unchanged: this looks at one position per cell of a phone or card column, per JSON
-// string under a phone or card key, and nowhere else.
+// unchanged: this looks at one position per cell of a phone, card, HKID or code column,
+// per JSON string under such a key, and nowhere else.
 import { asWritten, detectText, HKID_WORD, readAs, type Detection } from './detect.ts';
 import { cardValid } from './check-digits.ts';
 import { BARE_HK_NUMBER, bareHkValue, CARD_13_NUMBER, LIST_SEPARATOR, PHONE_WORD_RE, SPACE_OR_TAB } from './identifier-pattern.ts';
+import { labelBefore } from './labels.ts';
 import { memoised } from '../text/memo.ts';
 
 /** Where a record is: its file (or object, or table), with line, row and column, or a JSON pointer. */
@@ -286,6 +292,8 @@ function detectTable(record: SourceRecord, table: TableCells, onDetection: OnDet
   if (cards !== undefined) found = withCells(read, table, cards, found, cardAt);
   const hkids = namedColumns(table.names, isHkidName, hkidColumnsOf);
   if (hkids !== undefined) found = withCells(read, table, hkids, found, hkidAt);
+  const codes = namedColumns(table.names, isCodeName, codeColumnsOf);
+  if (codes !== undefined) found = withoutCodeHkids(read, table, codes, found);
   if (read !== text) found = asWritten(text, found);
   if (found.length === 0) return;
   const { file, sheet } = record.at;
@@ -511,8 +519,8 @@ function pointerKey(pointer: string): string {
 
 // Keys come again with every string under them (a pointer seldom does: /items/0/phone,
 // /items/1/phone, ...), so the answer is remembered by key: each looked at once. 'p': a
-// phone key, 'c': a card key, 'h': an HKID key.
-const keyKind = memoised((key) => (isPhoneName(key) ? 'p' : '') + (isCardName(key) ? 'c' : '') + (isHkidName(key) ? 'h' : ''), 4096);
+// phone key, 'c': a card key, 'h': an HKID key, 'x': a code's key.
+const keyKind = memoised((key) => (isPhoneName(key) ? 'p' : '') + (isCardName(key) ? 'c' : '') + (isHkidName(key) ? 'h' : '') + (isCodeName(key) ? 'x' : ''), 4096);
 
 /** A table's phone (or card) columns: ascending, and as a set; grown with its names (an .xlsx's are added to). */
 interface NamedColumns {
@@ -523,6 +531,7 @@ interface NamedColumns {
 const phoneColumnsOf = new WeakMap<readonly string[], NamedColumns>();
 const cardColumnsOf = new WeakMap<readonly string[], NamedColumns>();
 const hkidColumnsOf = new WeakMap<readonly string[], NamedColumns>();
+const codeColumnsOf = new WeakMap<readonly string[], NamedColumns>();
 
 /** The columns of a table's names that `isName` takes, remembered in `of`; undefined: none. */
 function namedColumns(names: readonly string[], isName: (name: string) => boolean, of: WeakMap<readonly string[], NamedColumns>): NamedColumns | undefined {
@@ -627,6 +636,7 @@ function withValueAt(text: string, kind: string, found: Detection[]): Detection[
   if (kind.includes('p')) phonesAt(text, 0, text.length, extra);
   if (kind.includes('c')) cardAt(text, 0, text.length, extra);
   if (kind.includes('h')) hkidAt(text, 0, text.length, extra);
+  if (kind.includes('x')) found = found.filter((d) => !isCodeHkid(text, 0, d));
   return merged(found, extra);
 }
 
@@ -688,6 +698,56 @@ function hkidAt(text: string, at: number, cellEnd: number, out: Detection[]): vo
   for (const d of detectText(`HKID ${cell}`).found) {
     if (d.type === 'hk_id' && d.start === 5 + cell.length - cell.trimStart().length) out.push({ ...d, start: at + d.start - 5, end: at + d.end - 5 });
   }
+}
+
+// ---------------------------------------------------------------------------
+// Code columns and keys
+
+/**
+ * Whether a column's name or a JSON key says its values are codes: read as the label right
+ * before each value (labelBefore; its camelCase, `_` and `-` as spaces: `Staff ID`,
+ * `Employee No.`, `staffId`, `staff_no`, `工號`, `員工編號`, `Order No`; not `Staff Name`, `ID`),
+ * and no HKID name (`Staff HKID`).
+ */
+export function isCodeName(written: string): boolean {
+  const label = nameForms(written)[1].replace(/[_-]/g, ' ');
+  return labelBefore(label, label.length) !== undefined && !isHkidName(written);
+}
+
+/** An HKID as detect() finds it with no word: letters, digits and check digit, nothing between. */
+const COMPACT_HKID = /^[A-Za-z]{1,2}\d{6}[0-9Aa]$/;
+/** What stands before a cell's value: spaces or tabs, an Excel text mark (cellStart). */
+const BEFORE_VALUE = new RegExp(`${SPACE_OR_TAB}*(?:'|=")?`, 'y');
+
+/** Whether `d` is an HKID in the compact form that is the value of a code's cell starting at `at` (isCodeName). */
+function isCodeHkid(text: string, at: number, d: Detection): boolean {
+  if (d.type !== 'hk_id' || !COMPACT_HKID.test(d.raw)) return false;
+  BEFORE_VALUE.lastIndex = at;
+  BEFORE_VALUE.test(text);
+  return BEFORE_VALUE.lastIndex === d.start;
+}
+
+/** The last index of ascending `values` whose value is at most `x`. */
+function lastAtMost(values: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (values[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** A table's detections but the compact HKIDs that are the values of cells of code columns (`named`: isCodeHkid). */
+function withoutCodeHkids(text: string, table: TableCells, named: NamedColumns, found: Detection[]): Detection[] {
+  const { starts, columns, rowStarts } = table;
+  return found.filter((d) => {
+    if (d.type !== 'hk_id') return true;
+    const cell = lastAtMost(starts, d.start);
+    const column = columns === undefined ? cell - rowStarts[lastAtMost(rowStarts, cell)]! : columns[cell]!;
+    return !(named.set.has(column) && isCodeHkid(text, starts[cell]!, d));
+  });
 }
 
 // ---------------------------------------------------------------------------
