@@ -16,6 +16,12 @@ export const HEALTH_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   hospital: ['hospital', 'hospitals', 'hospitalised', 'hospitalized', 'hospitalisation', 'hospitalization'],
   prescription: ['prescription', 'prescriptions'],
   'health check': ['health check', 'health checks', 'health check-up', 'medical check-up', 'medical checkup'],
+  'maternity leave': ['maternity leave', 'maternity-leave'],
+  pregnancy: ['pregnancy', 'pregnancies', 'pregnant'],
+  allergy: ['allergy', 'allergies', 'allergic'], // not a food label's `allergy advice` (keepTopic)
+  diabetes: ['diabetes', 'diabetic', 'diabetics'],
+  asthma: ['asthma', 'asthmatic'],
+  clinic: ['clinic', 'clinics'], // not a clinic's name, `ABC Dental Clinic, 1/F` (keepTopic); not `flu` (`influx`, `flush`)
   病假: ['病假'],
   醫生證明: ['醫生證明'],
   医生证明: ['医生证明'],
@@ -34,10 +40,17 @@ export const HEALTH_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   处方: ['处方'],
   醫院: ['醫院'],
   医院: ['医院'],
-  睇醫生: ['睇醫生'], // colloquial: seeing a doctor
-  睇医生: ['睇医生'],
+  睇醫生: ['睇醫生', '睇咗醫生', '睇緊醫生', '睇完醫生', '睇過醫生'], // colloquial: seeing (saw, is seeing) a doctor
+  睇医生: ['睇医生', '睇咗医生', '睇紧医生', '睇完医生', '睇过医生'],
   門診: ['門診'],
   门诊: ['门诊'],
+  覆診: ['覆診', '複診'], // a follow-up consultation
+  复诊: ['复诊'],
+  診所: ['診所'], // a clinic, only after going to or being at one (keepTopic): not a clinic's name in an address
+  诊所: ['诊所'],
+  糖尿病: ['糖尿病'], // diabetes, the same in both scripts
+  產假: ['產假'], // maternity leave; not 侍產假, paternity leave (keepTopic)
+  产假: ['产假'],
   入院: ['入院'],
 };
 
@@ -51,6 +64,10 @@ export const PAYROLL_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   wages: ['wage', 'wages'],
   commission: ['commission', 'commissions'], // sales pay; not a regulator's name (see keepTopic)
   'OT pay': ['ot pay', 'ot payment'],
+  'basic pay': ['basic pay'],
+  'net pay': ['net pay'], // not `net payable`: whole words
+  'gross pay': ['gross pay'],
+  'double pay': ['double pay', 'double-pay'], // the 13th-month payment, 雙糧
   薪金: ['薪金'],
   薪酬: ['薪酬'],
   薪水: ['薪水'],
@@ -60,8 +77,10 @@ export const PAYROLL_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   工资: ['工资'],
   糧單: ['糧單'],
   粮单: ['粮单'],
-  出糧: ['出糧'],
-  出粮: ['出粮'],
+  出糧: ['出糧', '出咗糧'], // pay day (colloquial 糧, pay); not 糧食 (grain, keepTopic)
+  出粮: ['出粮', '出咗粮'],
+  發糧: ['發糧'],
+  发粮: ['发粮'],
   強積金: ['強積金'],
   强积金: ['强积金'],
   花紅: ['花紅'],
@@ -188,13 +207,21 @@ const SYSTEM_CHECK_AFTER = /^[ \t:=-]*(?:endpoints?|probes?|interval|path|url|gr
 const SYSTEM_CHECK_BEFORE =
   /(?<![A-Za-z])(?:warn|warning|error|info|debug|trace|fatal|crit|critical|elb|alb|nlb|load[ -]?balancer|target(?: group)?|container|pod|service|kubernetes|k8s|liveness|readiness|http|https|tcp|docker|server|db|database|api|node|instance|cluster)[\] \t:_-]*$/i;
 
+/** A capitalised word (`Dental`, `ABC`) before a `Clinic`: the clinic's name, as an address writes it. */
+const CLINIC_NAME_BEFORE = /(?:^|[^A-Za-z])[A-Z][A-Za-z&'.-]*[ \t]+$/;
+
+/** Going to or being at a clinic (`去咗診所`, `喺诊所`), the only 診所 kept: elsewhere it is mostly a clinic's name. */
+const AT_CLINIC_BEFORE = /[去返到喺在](?:咗|了|過|过|完|緊|紧)?$/;
+
 /**
  * Drops keyword hits that are not about pay or health: a regulator's name
  * (`Securities and Futures Commission`, `Commission (SFC)`, `Independent Commission
  * Against Corruption`), loyalty `bonus points` / `bonus miles`, a system's health check
  * (SYSTEM_CHECK_AFTER, SYSTEM_CHECK_BEFORE), the idiom `花紅柳綠`,
- * `入院` read across `收入` (income) or `輸入` (input), and `工資` read across 員工 and
- * 資料 (NOT_PAY_AFTER_GONGZI).
+ * `入院` read across `收入` (income) or `輸入` (input), `工資` read across 員工 and
+ * 資料 (NOT_PAY_AFTER_GONGZI), `發糧` / `出糧` read across 批發 / 輸出 and 糧食 (grain),
+ * 糧油 (grain and oil) and the like, 侍產假 (paternity leave), a food label's `allergy
+ * advice`, a clinic's name (CLINIC_NAME_BEFORE, AT_CLINIC_BEFORE).
  */
 function keepTopic(text: string, value: string, start: number, end: number): boolean {
   switch (value) {
@@ -219,6 +246,21 @@ function keepTopic(text: string, value: string, start: number, end: number): boo
     case '工資':
     case '工资':
       return !NOT_PAY_AFTER_GONGZI.test(text.slice(end, end + 2));
+    case '出糧':
+    case '出粮':
+    case '發糧':
+    case '发粮':
+      return !/^[食倉仓草油票]/.test(text.charAt(end));
+    case '產假':
+    case '产假':
+      return text.charAt(start - 1) !== '侍';
+    case '診所':
+    case '诊所':
+      return AT_CLINIC_BEFORE.test(text.slice(Math.max(0, start - 2), start));
+    case 'clinic':
+      return text.charCodeAt(start) !== 67 /* C */ || !CLINIC_NAME_BEFORE.test(text.slice(Math.max(0, start - 24), start));
+    case 'allergy':
+      return !/^[ \t-]*(?:advice|information|info|warnings?|statements?|labels?|labell?ing|free|friendly)(?![A-Za-z])/i.test(text.slice(end, end + 14));
     default:
       return true;
   }
@@ -229,10 +271,10 @@ type TopicPush = (type: Keyword['type'], start: number, end: number, raw: string
 /** One match of `word` at `index` of a topic regex: resolves anchored and prefixed spellings, drops what keepTopic drops. */
 export function pushTopic(text: string, index: number, word: string, push: TopicPush): void {
   const end = index + word.length;
-  const anchored = index > 0 ? anchoredByTail.get(word)?.get(text[index - 1]!) : undefined;
+  const before = index > 0 ? text[index - 1]! : '';
+  const anchored = anchoredByTail.get(word)?.get(before);
   if (anchored !== undefined) {
-    const k = anchored.keyword;
-    push(k.type, index - 1, end, text.slice(index - 1, end), k.value);
+    pushAnchored(text, index, end, anchored.keyword, push);
     return;
   }
   const lower = word.toLowerCase();
@@ -244,5 +286,17 @@ export function pushTopic(text: string, index: number, word: string, push: Topic
     return;
   }
   const k = keywordBySpelling.get(lower);
-  if (k !== undefined && keepTopic(text, k.value, index, end)) push(k.type, index, end, word, k.value);
+  if (k !== undefined && keepTopic(text, k.value, index, end)) {
+    push(k.type, index, end, word, k.value);
+    return;
+  }
+  // a longer word not kept gives way to the anchored keyword that ends at its first
+  // character: `覆診所需` is 覆診 + 所需, not 診所
+  const shorter = anchoredByTail.get(word[0]!)?.get(before);
+  if (shorter !== undefined) pushAnchored(text, index, index + 1, shorter.keyword, push);
+}
+
+/** An anchored keyword: its first character before `index`, its tail from `index` to `end`. */
+function pushAnchored(text: string, index: number, end: number, k: Keyword, push: TopicPush): void {
+  if (keepTopic(text, k.value, index - 1, end)) push(k.type, index - 1, end, text.slice(index - 1, end), k.value);
 }
