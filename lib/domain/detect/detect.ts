@@ -83,7 +83,9 @@
 //   the card word of the number starting its value: records.ts.) An 18-digit run whose
 //   digits 7-14 are a date is a (mistyped) PRC ID, never a card; so are 18 digits in
 //   groups of four (`6201 0219 8506 1512 02`), found as a PRC ID when one (a province's
-//   code and a right check digit).
+//   code and a right check digit). 4-4-4-4 with spaces after a phone word, its halves two
+//   bare Hong Kong numbers, is those two phones unless a card word is near (`Tel: 5123 4567
+//   6123 4561`; `Tel: 5123 4567 6123 4561 (Visa)` is a card): see hk_phone.
 // - iban: against the SWIFT IBAN Registry held as data (iban.ts): length, character class
 //   per BBAN position, mod 97 and national check digits where the country defines them;
 //   either case, compact or grouped with one kind of separator (space, dash or dot), which
@@ -139,7 +141,12 @@
 //   day, so not `45/13/2026` or `99.99.99`; `12.30pm`) or a count (COUNT_THEN_WORD: `2
 //   people`, `2位`), not by other digits (`9123 4567 8888` may be
 //   one number); a 4-4-4-4 that is no card but such a number and a date is
-//   read as the number (HKB_AT). value: `+85291234567`. In text written by programs and
+//   read as the number (HKB_AT), and one with spaces, card or not, that is two such numbers
+//   after a phone word with no card word within 32 characters on its line as the two
+//   (TWO_HK_NUMBERS: `Tel: 5123 4567 6123 4561`, the second ending as a bare number does;
+//   compact, `Tel: 5123456761234561`, it is one number; a first number starting 7, 84 or 9
+//   has no card's shape, and such a pair is not read: `Tel: 9123 4567 6123 4567`). value:
+//   `+85291234567`. In text written by programs and
 //   pages, these stand for a phone word too (PHONE_WORD_BEFORE): a key naming a phone and
 //   its `:`, `=` or `>` right before the value (PHONE_KEY: `phone_no: 91234567`,
 //   `"mobileNo":"91234567"`, `PHONE1=91234567`, `contactPhone: ...`; not
@@ -198,7 +205,7 @@
 import { candidates, FULL_WIDTH_FORMS, WIDE } from './candidates.ts';
 import { cardValid, cnIdValid, hkidValue } from './check-digits.ts';
 import { ibanLength, ibanValid } from './iban.ts';
-import { bareHkValue, GROUP_KINDS, HKB_PATTERN, HYPHEN, IBAN_SEPARATORS, ID_RE, isSeparator, SPACED_HKID, URL_ESCAPES } from './identifier-pattern.ts';
+import { bareHkValue, GROUP_KINDS, HKB_PATTERN, HYPHEN, IBAN_SEPARATORS, ID_RE, isSeparator, SPACED_HKID, TWO_HK_NUMBERS, URL_ESCAPES } from './identifier-pattern.ts';
 import { EN_AFTER_UNDERSCORE, pushTopic, TOPIC_RES } from './keywords.ts';
 import { labelBefore } from './labels.ts';
 
@@ -268,6 +275,32 @@ function phoneAt(text: string, start: number): string | undefined {
   HKB_AT.lastIndex = start;
   return HKB_AT.exec(text)?.[0];
 }
+
+/** TWO_HK_NUMBERS, sticky: the first of two numbers after a phone word, and the space after it. */
+const TWO_PHONES_AT = new RegExp(TWO_HK_NUMBERS, 'yi');
+
+/**
+ * Where the second number starts when a card's shape 4-4-4-4 text[start, end) is two
+ * bare Hong Kong numbers a space apart after a phone word (TWO_HK_NUMBERS: `Tel: 5123 4567
+ * 6123 4561`), each a phone as a bare one is (phoneKept), and no card word stands near
+ * (cardContext: `Tel: 5123 4567 6123 4561 (Visa)` is a card); -1 when it is not.
+ */
+function secondPhoneAt(text: string, start: number, end: number): number {
+  // No phone word's context ends in a line end or a comma (CONTEXT_GAP): a card at a line's
+  // or a table cell's start, or after a CSV comma, is told without the costly lookbehind.
+  const before = text.charCodeAt(start - 1);
+  if (start === 0 || before === 10 || before === 13 || before === 44) return -1;
+  TWO_PHONES_AT.lastIndex = start;
+  const second = TWO_PHONES_AT.test(text) ? TWO_PHONES_AT.lastIndex : -1;
+  return second > 0 && phoneKept(text, start, second - 1) && phoneKept(text, second, end) && !cardContext(text, start, end) ? second : -1;
+}
+
+/**
+ * Whether a bare Hong Kong number in a phone word's context, text[start, end), is a phone:
+ * not an amount (isAmount), nor labelled a thing's or an account's (`訂單 23456789 (手機)`,
+ * `a/c 9123 4567 (contact ...)`: the phone word after it is not its label).
+ */
+const phoneKept = (text: string, start: number, end: number): boolean => !isAmount(text, start, end) && !phoneLabelled(text, start);
 
 /**
  * Whether text[i] is the letter of an escape written out, `\n`, `\r` or `\t` (ESCAPE in
@@ -365,6 +398,16 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
           next = start + phone.length;
           break;
         }
+        // Two numbers a person lists after a phone word, a space apart (`Tel: 5123 4567 6123
+        // 4561`), have the shape 4-4-4-4 too, and one pair in ten a card's IIN and Luhn (the
+        // card's branch may take more digits after them: `... 4561 10:30`).
+        const second = raw.length >= 19 ? secondPhoneAt(text, start, start + 19) : -1;
+        if (second > 0) {
+          push('hk_phone', start, second - 1, raw.slice(0, 9), bareHkValue(raw.slice(0, 9)), 'HK');
+          push('hk_phone', second, start + 19, raw.slice(10, 19), bareHkValue(raw.slice(10, 19)), 'HK');
+          next = start + 19;
+          break;
+        }
         const digits = raw.replace(/\D/g, '');
         if (digits.length === 18 && idShaped(digits)) {
           // a PRC ID in groups of four (`6201 0219 8506 1512 02`), never a card: an ID when
@@ -385,8 +428,7 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
         break;
       }
       case 'hkb':
-        // `訂單 23456789 (手機)`, `a/c 9123 4567 (contact ...)`: the phone word after it is not its label
-        if (!isAmount(text, start, end) && !phoneLabelled(text, start)) push('hk_phone', start, end, raw, bareHkValue(raw), 'HK');
+        if (phoneKept(text, start, end)) push('hk_phone', start, end, raw, bareHkValue(raw), 'HK');
         break;
       case 'run':
         classifyRun(text, raw, start, end, push);

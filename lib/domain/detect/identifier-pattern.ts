@@ -469,6 +469,17 @@ const CNG_PATTERN = String.raw`(?<!\d${SEP})1[3-9]\d(?:${SPACE}\d{4}${SPACE}\d{4
 // rest, and most digit candidates that get this far (longer runs, near misses) are not that shape
 export const HKB_PATTERN = String.raw`${NOT_AFTER_DIGIT_SEP}(?=${HK_LOCAL})(?:${PHONE_CONTEXT_BEHIND}${HK_LOCAL_SPAN}|${LIST_CONTEXT_BEHIND}(?!${YEAR_MONTH_DAY})${HK_LOCAL_SPAN}${LIST_ITEM_END}|(?=${HK_LOCAL_SPAN}${PHONE_CONTEXT_AHEAD})(?:${NOT_LABELLED_OTHER}|(?!${HK_LOCAL_SPAN}${PHONE_WORD_THEN_NUMBER}))${HK_LOCAL_SPAN}|(?=${HK_LOCAL_SPAN}${LIST_CONTEXT_AHEAD})(?!${YEAR_MONTH_DAY})${NOT_LABELLED_OTHER}${HK_LOCAL_SPAN})`;
 /**
+ * Two bare Hong Kong numbers a space apart after a phone word, as a person lists them
+ * (`Tel: 5123 4567 6123 4561`): a card's 4-4-4-4 shape, which one pair in ten passes Luhn
+ * and an IIN range with. The match is the first number, after its phone word as
+ * HKB_PATTERN's first branch reads it, and the space after it; the second number follows
+ * as HK_LOCAL, ending as a bare number does (`... 6123 4561 (mobile)`, `... 6123 4561
+ * 10:30`; not `... 6123 4561 1227`, an expiry). The shape is tested first: the phone-word
+ * lookbehind costs most, and most cards are not two numbers' shape. Not part of ID_RE:
+ * detect() tries it where the card's branch took such a shape.
+ */
+export const TWO_HK_NUMBERS = String.raw`(?=(?:${HK_LEAD})\d{3}${SPACE}\d{4}${SPACE}${HK_LOCAL})${NOT_AFTER_DIGIT_SEP}${PHONE_CONTEXT_BEHIND}\d{4}${SPACE}\d{4}${SPACE}`;
+/**
  * A PRC resident ID in groups after its first six digits: 6-8-4 (region code, birth date,
  * sequence and check character: `110105 19491231 002X`, `110105-19491231-002x`), the way
  * forms and people group it, with one kind of separator throughout; the birth year 19xx
