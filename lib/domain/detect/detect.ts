@@ -457,10 +457,10 @@ const HKID_WORD_WINDOW = 24;
 /**
  * An ID number's label right before such an HKID, which says as much as an HKID word
  * (`ID no. A123456-3`, `ID No.: `, `ID number `, `I.D. No. `): `ID` alone is any record's
- * (`Order ID A123456-3`), and so is `ID no.` after a thing's or an order's word, which
- * labelBefore() reads across it (`Product ID no.`, `SKU`, `Ticket ID No.`: pushHkid).
+ * (`Order ID A123456-3`), and `ID no.` after any word is that word's (`Employee ID No.`,
+ * `Member ID no.`, `Case ID no.`): only the label standing alone counts.
  */
-const ID_NUMBER_LABEL = /(?<![A-Za-z])i\.?d\.?[ \t]?(?:no\.?|number)[ \t:：]{0,3}$/i;
+const ID_NUMBER_LABEL = /(?<![A-Za-z][ \t]?)(?<![A-Za-z])i\.?d\.?[ \t]?(?:no\.?|number)[ \t:：]{0,3}$/i;
 
 /**
  * An HKID candidate (ID_RE's or SPACED_HKID's, as written): reported when its check digit
@@ -469,7 +469,7 @@ const ID_NUMBER_LABEL = /(?<![A-Za-z])i\.?d\.?[ \t]?(?:no\.?|number)[ \t:：]{0,
  * letters, digits and check digit, `A1234563`.
  */
 function pushHkid(text: string, raw: string, start: number, end: number, push: Push): void {
-  if (NEEDS_HKID_WORD.test(raw) && !wordOnLine(HKID_WORD, HKID_WORD_WINDOW, text, start, end) && !ID_NUMBER_LABEL.test(text.slice(Math.max(0, start - 16), start))) return;
+  if (NEEDS_HKID_WORD.test(raw) && !wordOnLine(HKID_WORD, HKID_WORD_WINDOW, text, start, end) && !ID_NUMBER_LABEL.test(text.slice(Math.max(0, start - 24), start))) return;
   const value = hkidValue(raw);
   if (value === undefined) return;
   // `SKU: P2030407`, `Order SO1234567` (labels.ts), unless an HKID word stands near

@@ -70,13 +70,13 @@ export const SPACE_OR_TAB = '[\\t \\u00A0\\u2007\\u2009\\u202F\\u3000]';
 /** A space or a hyphen of those above, where either may stand (what was `[ -]`). */
 const SEP = '[ \\u00A0\\u2007\\u2009\\u202F\\u3000\\-\\u2010-\\u2013]';
 /**
- * Spaces as aligned text and some exports write them between a country code and a
- * number's groups: one to four of SPACE's or tabs (`+852  9123 4567`, `+852 9123\t4567`,
- * `+86 138  1234 5678`). Only in a number with a country code (HKP_PATTERN and the
- * others after it, LISTED_NUMBER): a bare number's groups keep one separator (`9123
- * 4567` with two spaces may be two numbers of a table).
+ * Spaces as aligned text and some exports write them between a written country code and
+ * a number's groups: one to four of SPACE's (`+852  9123 4567`, `+86 138  1234 5678`).
+ * Only after `+852`, `(852)`, `+86` and their kin (HKPP_PATTERN, CNPP_PATTERN,
+ * LISTED_NUMBER): a bare `852` or `86`, and a bare number's groups, keep one separator,
+ * and no tab counts (`Qty  852  2000  1500`, `+852\t2000\t1500`: a table's columns).
  */
-const BLANKS = `${SPACE_OR_TAB}{1,4}`;
+const BLANKS = `${SPACE}{1,4}`;
 /** SEP with BLANKS for its spaces. */
 const WIDE_SEP = `(?:${BLANKS}|${HYPHEN})`;
 /** Whether a code unit is one of SEP's (kernel/candidates.as.ts has the same test). */
@@ -195,7 +195,7 @@ export const HK_LEAD = '[235679]|4(?=[467])|8(?=4)';
  * prefix (`Tel: +852 9123 4567 / 6123 4567`), its spaces BLANKS as HKPP_PATTERN's (`+852
  * 9123  4567`); the number after it is then one too.
  */
-const LISTED_NUMBER = String.raw`(?:(?:\+852|\(\+?852\)|（\+?852）|(?:00)?852)(?:${WIDE_SEP}?|${NBSP})[2-9]\d{3}(?:${WIDE_SEP}?|${NBSP})|(?:${HK_LEAD})\d{3}${SEP_OR_NBSP_OPT})\d{4}`;
+const LISTED_NUMBER = String.raw`(?:(?:\+852|\(\+?852\)|（\+?852）)(?:${WIDE_SEP}?|${NBSP})[2-9]\d{3}(?:${WIDE_SEP}?|${NBSP})|(?:00)?852${SEP_OR_NBSP_OPT}[2-9]\d{3}${SEP_OR_NBSP_OPT}|(?:${HK_LEAD})\d{3}${SEP_OR_NBSP_OPT})\d{4}`;
 
 /**
  * A key that names a phone the way programs write keys (logs, YAML, .env, SQL, JSON read
@@ -421,11 +421,10 @@ const IBAN_PATTERN =
  */
 const IBAN_SEPARATED_PATTERN =
   String.raw`${IBAN_COUNTRIES}(?:${bySep((s) => String.raw`${s}\d{2}[A-Za-z0-9]{0,30}(?:${s}[A-Za-z0-9]{1,30}){0,10}`, IBAN_SEPS)})${END}`;
-// phones with a bare country code (852 / 86 / 00852 / 0086), more than one space too
-// (BLANKS), but no tab right after the code (`852\t91234567`: a table's two cells, and
-// the kernel's gate after `852` and `86` is SEP's)
-const HKP_PATTERN = String.raw`(?:00)?852(?:${SPACE}{1,4}|${HYPHEN})?[2-9]\d{3}${WIDE_SEP}?\d{4}${END}`;
-const CNP_PATTERN = String.raw`(?:00)?86${SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`, [BLANKS, HYPHEN])})${END}`;
+// phones with a bare country code (852 / 86 / 00852 / 0086): one separator at most between
+// groups (BLANKS says why)
+const HKP_PATTERN = String.raw`(?:00)?852${SEP}?[2-9]\d{3}${SEP}?\d{4}${END}`;
+const CNP_PATTERN = String.raw`(?:00)?86${SEP}?1[3-9]\d(?:\d{8}|${bySep((s) => String.raw`${s}\d{4}${s}\d{4}`)})${END}`;
 // grouped card numbers: 4-4-4-4, 4-4-4-4-1..3 (to 19 digits), 4-4-4-1..3 (13-15 digits),
 // 4-6-5 (Amex) and 4-6-4 (Diners Club); not continuing with another group, and not after
 // a digit and a separator (`12 4111 1111 1111 1111` may be one longer number). Groups of
