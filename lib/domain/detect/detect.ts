@@ -379,6 +379,8 @@ function scanIdentifiers(text: string, at: Int32Array, push: Push): void {
           next = start + 1;
           break;
         }
+        // a bare 3-4-4 number a label names is that thing's, as a compact one is (classifyRun)
+        if (kind === 'cng' && labelBefore(text, start) !== undefined) break;
         push('cn_phone', start, end, raw, `+86${raw.replace(URL_ESCAPES, '').replace(/\D/g, '').slice(-11)}`, 'CN');
         break;
       case 'pct': {
@@ -545,7 +547,8 @@ function classifyRun(text: string, raw: string, start: number, end: number, push
     if (id[17] === 'X' || idShaped(id)) return; // a mistyped ID is not a card
   }
   if (n === 11) {
-    if (!isAmount(text, start, end)) push('cn_phone', start, end, raw, `+86${raw}`, 'CN');
+    // (a label before it says whose number it is: `Order No.: 13912345678`, `會員編號 13812345678`)
+    if (!isAmount(text, start, end) && labelBefore(text, start) === undefined) push('cn_phone', start, end, raw, `+86${raw}`, 'CN');
     return;
   }
   if (cardValid(raw) && (n !== 13 || cardContext(text, start, end)) && !thingLabelled(text, start, end)) push('payment_card', start, end, raw, raw);
