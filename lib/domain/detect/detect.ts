@@ -794,10 +794,13 @@ function localStart(text: string, at: number): number {
 }
 
 /** Where the domain that starts at text[from] ends (DOMAIN_RE, at most MAX_DOMAIN characters); -1 when none does. */
+/** Endings of files, none a top-level domain: `icon@2x.png`, `url(logo@3x.jpg)` (high-density images' names) are no addresses. */
+const FILE_ENDING = /\.(?:png|jpe?g|gif|svg|webp|bmp|ico|css|js)$/i;
+
 function domainEnd(text: string, from: number): number {
   DOMAIN_RE.lastIndex = from;
   const d = DOMAIN_RE.exec(text);
-  return d !== null && d[0].length <= MAX_DOMAIN ? from + d[0].length : -1;
+  return d !== null && d[0].length <= MAX_DOMAIN && !FILE_ENDING.test(d[0]) ? from + d[0].length : -1;
 }
 
 /**
