@@ -233,67 +233,61 @@ describe.concurrent('usage (no table needed)', () => {
     expect(r.code).toBe(0);
   });
 
-  it('without Java and without --endpoint: exit 1, one line naming Java 17 and --endpoint', async ({ expect }) => {
-    const bin = tempDir('cli-bin-');
+  /**
+   * A store command run with `java` on its PATH being `script` (a shell script answering as
+   * a Java would; none: no Java at all), on a new data directory: its result, its stderr's
+   * lines and that directory.
+   */
+  async function storeCommandWithJava(script: string | undefined) {
+    const bin = tempDir('cli-java-bin-');
     symlinkSync(NODE, path.join(bin, 'node'));
-    const scratch = tempDir('cli-nojava-');
+    if (script !== undefined) writeFileSync(path.join(bin, 'java'), `#!/bin/sh\n${script}`, { mode: 0o755 });
+    const scratch = tempDir('cli-java-');
     const dataDir = path.join(scratch, 'dynamodb');
-    const r = await runCli(['--data-dir', dataDir, '--outbox', path.join(scratch, 'outbox'), 'import', SAMPLE], cleanEnv({ PATH: bin }));
+    const args = ['--data-dir', dataDir, '--outbox', path.join(scratch, 'outbox'), ...(script === undefined ? ['import', SAMPLE] : ['evidence', 'list'])];
+    const r = await runCli(args, cleanEnv({ PATH: script === undefined ? bin : `${bin}:/usr/bin:/bin` }));
+    noStackTrace(r);
+    return { r, lines: r.stderr.split('\n').filter((l) => l !== ''), dataDir };
+  }
+  /** A `java` script answering `-version` as Java `version` does, and failing on the jar with `output`. */
+  const javaScript = (version: string, output: string) => `if [ "$1" = "-version" ]; then echo 'openjdk version "${version}"' >&2; exit 0; fi\nprintf '%s\\n' '${output}' >&2; exit 1\n`;
+
+  it('without Java and without --endpoint: exit 1, one line naming Java 17 and --endpoint', async ({ expect }) => {
+    const { r, lines, dataDir } = await storeCommandWithJava(undefined);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    const lines = r.stderr.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('Java 17');
     expect(lines[0]).toContain('--endpoint');
     expect(r.stderr.endsWith('\n')).toBe(true);
-    noStackTrace(r);
     // A start without Java leaves nothing on disk.
     expect(existsSync(dataDir)).toBe(false);
   });
 
   it('with a Java older than 17: exit 1, one line naming the version found and --endpoint, nothing left on disk', async ({ expect }) => {
-    // A java that answers -version as Java 11 does, and fails on the jar as Java 11 fails on
-    // classes compiled for 17: the command is told from how DynamoDB Local failed to start.
-    const bin = tempDir('cli-oldjava-bin-');
-    symlinkSync(NODE, path.join(bin, 'node'));
-    writeFileSync(
-      path.join(bin, 'java'),
-      '#!/bin/sh\nif [ "$1" = "-version" ]; then echo \'openjdk version "11.0.20" 2023-07-18\' >&2; exit 0; fi\n' +
-        'echo "Error: LinkageError occurred while loading main class: java.lang.UnsupportedClassVersionError: class file version 61.0" >&2; exit 1\n',
-      { mode: 0o755 },
-    );
-    const scratch = tempDir('cli-oldjava-');
-    const dataDir = path.join(scratch, 'dynamodb');
-    const r = await runCli(['--data-dir', dataDir, '--outbox', path.join(scratch, 'outbox'), 'evidence', 'list'], cleanEnv({ PATH: `${bin}:/usr/bin:/bin` }));
+    // Java 11 fails on classes compiled for 17: the command is told from how DynamoDB Local failed to start.
+    const { r, lines, dataDir } = await storeCommandWithJava(javaScript('11.0.20', 'Error: LinkageError occurred while loading main class: java.lang.UnsupportedClassVersionError: class file version 61.0'));
     expect(r.code).toBe(1);
-    const lines = r.stderr.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('Java 17 or later, found 11');
     expect(lines[0]).toContain('--endpoint');
-    noStackTrace(r);
     expect(existsSync(dataDir)).toBe(false);
   });
 
   it('DynamoDB Local failing for another reason: exit 1, one line with its exception (no Java stack), the new data directory kept', async ({ expect }) => {
     // A Java 17 whose DynamoDB Local cannot bind its port: not a Java problem, so the
     // directory made for it stays (another command may be starting on it).
-    const bin = tempDir('cli-bindjava-bin-');
-    symlinkSync(NODE, path.join(bin, 'node'));
-    writeFileSync(
-      path.join(bin, 'java'),
-      '#!/bin/sh\nif [ "$1" = "-version" ]; then echo \'openjdk version "17.0.15" 2025-04-15\' >&2; exit 0; fi\n' +
-        'printf \'Initializing DynamoDB Local\\nException in thread "main" java.io.IOException: Failed to bind to 0.0.0.0/0.0.0.0:8000\\n\\tat org.eclipse.jetty.server.ServerConnector.openAcceptChannel(ServerConnector.java:344)\\nCaused by: java.net.BindException: Address already in use\\n\\tat sun.nio.ch.Net.bind0(Native Method)\\n\' >&2; exit 1\n',
-      { mode: 0o755 },
-    );
-    const scratch = tempDir('cli-bindjava-');
-    const dataDir = path.join(scratch, 'dynamodb');
-    const r = await runCli(['--data-dir', dataDir, '--outbox', path.join(scratch, 'outbox'), 'evidence', 'list'], cleanEnv({ PATH: `${bin}:/usr/bin:/bin` }));
+    const trace = [
+      'Initializing DynamoDB Local',
+      'Exception in thread "main" java.io.IOException: Failed to bind to 0.0.0.0/0.0.0.0:8000',
+      '\tat org.eclipse.jetty.server.ServerConnector.openAcceptChannel(ServerConnector.java:344)',
+      'Caused by: java.net.BindException: Address already in use',
+    ].join("' '");
+    const { r, lines, dataDir } = await storeCommandWithJava(javaScript('17.0.15', trace));
     expect(r.code).toBe(1);
-    const lines = r.stderr.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('DynamoDB Local exited with code 1');
     expect(lines[0]).toContain('Failed to bind');
-    noStackTrace(r);
     expect(existsSync(dataDir)).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import writeExcelFile from 'write-excel-file/node';
 import { readFileRecords } from '../lib/adapters/sources/local-files.ts';
-import { detectRecords, type SourceRecord } from '../lib/domain/detect/records.ts';
+import { recordsRead } from './support/records-read.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 async function workbookBytes(): Promise<Buffer> {
@@ -41,22 +41,8 @@ function mail(parts: string[]): string {
   ].join('\r\n');
 }
 
-/** The records a reader gives, their file named relative to `base`, with the detections' types; and the read. */
-async function read(file: string, base: string) {
-  const records: SourceRecord[] = [];
-  const types: string[] = [];
-  const it = readFileRecords(file, 'hr');
-  async function* kept() {
-    for (;;) {
-      const next = await it.next();
-      if (next.done) return next.value;
-      records.push({ ...next.value, at: { ...next.value.at, file: next.value.at.file.replace(base, '') } });
-      yield next.value;
-    }
-  }
-  const result = await detectRecords(kept(), (_r, d) => types.push(d.type));
-  return { records, types, result };
-}
+/** A local file's records and findings (recordsRead). */
+const read = (file: string, base: string) => recordsRead(readFileRecords(file, 'hr'), base);
 
 describe('a workbook attached to an e-mail', () => {
   it('is read as the local workbook: by its name, its type, or its bytes; sheet, row and column kept', async () => {
@@ -64,7 +50,7 @@ describe('a workbook attached to an e-mail', () => {
     const dir = tempDir('mail-book-read-');
     writeFileSync(path.join(dir, 'payroll.xlsx'), book);
     const local = await read(path.join(dir, 'payroll.xlsx'), `${dir}/`);
-    expect(local.types.sort()).toEqual(['email', 'hk_id', 'hk_phone']);
+    expect(local.types).toEqual(['email', 'hk_id', 'hk_phone']);
 
     const eml = path.join(dir, 'payroll.eml');
     writeFileSync(

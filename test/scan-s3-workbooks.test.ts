@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import writeExcelFile from 'write-excel-file/node';
 import { readFileRecords } from '../lib/adapters/sources/local-files.ts';
 import { readS3Prefix } from '../lib/adapters/sources/s3-source.ts';
-import { detectRecords, type SourceRecord } from '../lib/domain/detect/records.ts';
+import type { SourceRecord } from '../lib/domain/detect/records.ts';
+import { recordsRead } from './support/records-read.ts';
 import { FakeS3 } from './support/fake-s3.ts';
 import { deflatedEntry, zipArchive } from './support/hostile-files.ts';
 import { tempDir } from './support/temp-dir.ts';
@@ -27,21 +28,11 @@ async function workbookBytes(): Promise<Buffer> {
   return readFileSync(file);
 }
 
-/** Every record a reader gives, with its file named by `base` taken off, and the detections by type. */
-async function read<R>(records: AsyncGenerator<SourceRecord, R>, base: string) {
-  const seen: SourceRecord[] = [];
-  const types: string[] = [];
-  async function* kept(): AsyncGenerator<SourceRecord, R> {
-    for (;;) {
-      const next = await records.next();
-      if (next.done) return next.value;
-      seen.push({ ...next.value, at: { ...next.value.at, file: next.value.at.file.replace(base, '') } });
-      yield next.value;
-    }
-  }
-  const coverage = await detectRecords(kept(), (_r, d) => types.push(d.type));
-  return { records: seen, types: types.sort(), coverage };
-}
+/** A reader's records and findings (recordsRead), its coverage or read as `coverage`. */
+const read = async <R,>(records: AsyncGenerator<SourceRecord, R>, base: string) => {
+  const { result, ...rest } = await recordsRead(records, base);
+  return { ...rest, coverage: result };
+};
 
 describe('workbooks in an S3 source', () => {
   it('an .xlsx object, and a workbook renamed .csv, give the records and findings a local file gives', async () => {
