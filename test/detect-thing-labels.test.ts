@@ -112,3 +112,17 @@ describe('a column or key named as a code', () => {
     for (const name of ['ID', 'Staff HKID', 'staffHkid', 'Staff', 'Staff Name', 'Job Title', 'HKID', '身份證號碼', 'Po', 'name']) expect(isCodeName(name), name).toBe(false);
   });
 });
+
+describe('a number before a phone word that labels the next number', () => {
+  it('is no phone when a claim\'s, a business registration\'s or a staff number\'s label names it; the next number is', () => {
+    for (const [text, phone] of [
+      ['Claim No.: 61234567 (contact 9123 4500)', '9123 4500'],
+      ['工號 61234567 手機 9123 4500', '9123 4500'],
+      ['商業登記號碼：61234567 電話：2877 1200', '2877 1200'],
+      ['BR No.: 61234567 (Tel: 2877 1234)', '2877 1234'],
+      ['Staff ID 61234567, mobile 9123 4500', '9123 4500'],
+    ] as const) {
+      expect(detect(text).map((d) => [d.type, d.raw]), text).toEqual([['hk_phone', phone]]);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 // What a label right before a number says it is, when it says the number is a code
-// rather than a person's identifier: an order's, a product's, an account's, a
-// reference's, a staff member's. detect.ts asks it of each HKID, card and bare Hong Kong
+// rather than a person's identifier: an order's, a product's, a claim's, a business
+// registration's (`BR No.`, 商業登記), an account's, a reference's, a staff member's. detect.ts asks it of each HKID, card and bare Hong Kong
 // number it is about to report (one code in eleven of the shape `A1234567` passes the
 // HKID check digit, one number in ten a card's Luhn check), and records.ts of a column's
 // name or a JSON key, the label of each value under it:
@@ -8,8 +8,8 @@
 //   PO2026113` are no HKIDs;
 //   `Order no: 4000123456789017`, `Transaction ID: 4000123456789017`, `Policy No. ...` no
 //   cards;
-//   `Invoice 23456789 (手機)`, `a/c 9123 4567 (contact Amy)`, `Phone repair job 91234567`
-//   no phones, though a phone word is near them (a member's number with one, `Member:
+//   `Invoice 23456789 (手機)`, `a/c 9123 4567 (contact Amy)`, `Phone repair job 91234567`,
+//   `工號 61234567 手機 9123 4500`, `BR No.: 61234567 (Tel: 2877 1234)` no phones, though a phone word is near them (a member's number with one, `Member:
 //   91234567 (mobile)`, still is, and so is an order's or a booking's: `Booking: 2345 6789
 //   (Tel)` is the number to book by).
 // Pure. The label is read backwards from the number, word by word, over a label's marks
@@ -19,10 +19,10 @@
 
 /**
  * What a label says the number after it is: a thing's code (an invoice, a product, a
- * tracking number, a policy, a job), an order's, a booking's or a transaction's (which a
- * phone may also be for: `Booking: 2345 6789 (Tel)`), an account's (whose card is its
- * number), a reference's or a staff member's (a code a phone or a card may be: `ref
- * 4111111111111111` is the card paid with; but no HKID).
+ * tracking number, a policy, a job, a claim, a business registration, a staff member's
+ * number), an order's, a booking's or a transaction's (which a phone may also be for:
+ * `Booking: 2345 6789 (Tel)`), an account's (whose card is its number), or a reference's (a
+ * code a phone or a card may be: `ref 4111111111111111` is the card paid with; but no HKID).
  */
 export type LabelKind = 'thing' | 'order' | 'account' | 'reference';
 
@@ -31,11 +31,13 @@ const EN_LABELS = new Map<string, LabelKind>([
   // `po` (a purchase order's) only as isPoLabel says: Po is a given name (`CHAN Siu Po A123456(3)`)
   ...[
     'sku', 'invoice', 'invoices', 'inv', 'item', 'items', 'product', 'products', 'part', 'model', 'tracking', 'waybill', 'receipt', 'batch', 'lot', 'serial',
-    'policy', 'cheque', 'parcel', 'job', 'build', 'licence', 'license',
+    'policy', 'cheque', 'parcel', 'job', 'build', 'licence', 'license', 'claim', 'br',
+    // a staff member's number (STAFF_WORDS), a code that is no phone, no card and no HKID
+    'staff', 'employee',
   ].map((w): [string, LabelKind] => [w, 'thing']),
   ...['order', 'orders', 'booking', 'ticket', 'transaction', 'txn'].map((w): [string, LabelKind] => [w, 'order']),
   ...['account', 'acct'].map((w): [string, LabelKind] => [w, 'account']),
-  ...['ref', 'reference', 'staff', 'employee'].map((w): [string, LabelKind] => [w, 'reference']),
+  ...['ref', 'reference'].map((w): [string, LabelKind] => [w, 'reference']),
 ]);
 /** A reference's words: the label before one says whose it is (`Txn Ref`, `Order ref`, `FPS reference`: a transfer's). */
 const REF_WORDS = new Set(['ref', 'reference']);
@@ -47,13 +49,14 @@ const REF_WORDS = new Set(['ref', 'reference']);
 const STAFF_WORDS = new Set(['staff', 'employee']);
 /** Chinese label words (two characters, anywhere), by kind. */
 const CJK_LABELS = new Map<string, LabelKind>([
-  ...['單號', '单号', '貨號', '货号', '編號', '编号', '發票', '发票', '產品', '产品', '型號', '型号', '批號', '批号', '序號', '序号', '保單', '保单', '修單', '修单'].map(
+  ...['單號', '单号', '貨號', '货号', '編號', '编号', '發票', '发票', '產品', '产品', '型號', '型号', '批號', '批号', '序號', '序号', '保單', '保单', '修單', '修单', '工號', '工号', '登記', '登记'].map(
     (w): [string, LabelKind] => [w, 'thing'],
   ),
   ...['訂單', '订单'].map((w): [string, LabelKind] => [w, 'order']),
   ...['帳號', '賬號', '账号', '戶口', '户口', '帳戶', '賬戶', '账户'].map((w): [string, LabelKind] => [w, 'account']),
-  ...['工號', '工号'].map((w): [string, LabelKind] => [w, 'reference']),
 ]);
+/** Chinese label words that label a number only with a number's mark after them (號碼, 號): 登記 is also "registered". */
+const NUMBER_MARKED: ReadonlySet<string> = new Set(['登記', '登记']);
 /** The last characters of the Chinese label words and marks: a character before a number that is none of them starts no label. */
 const CJK_LAST: ReadonlySet<number> = new Set([...CJK_LABELS.keys(), '號碼', '号码'].map((w) => w.charCodeAt(w.length - 1)));
 /** English words of a label's marks, between the label and its number (`Order no.`, `SKU code`, `Item ID`). */
@@ -84,6 +87,7 @@ export const labelBefore = (text: string, start: number): LabelKind | undefined 
 function labelAt(text: string, start: number, ofRef: boolean): LabelKind | undefined {
   const from = Math.max(0, start - LABEL_WINDOW);
   let i = start;
+  let numberMarked = false; // 號碼 or 號 read between the label and the number
   for (;;) {
     while (i > from && isMarkChar(text.charCodeAt(i - 1))) i--;
     if (i <= from) return undefined;
@@ -109,9 +113,11 @@ function labelAt(text: string, start: number, ofRef: boolean): LabelKind | undef
     if (!CJK_LAST.has(text.charCodeAt(i - 1))) return undefined;
     const two = text.slice(i - 2, i);
     const kind = CJK_LABELS.get(two);
-    if (kind !== undefined) return kind;
+    // 登記 (registered) labels only with its number's mark, 商業登記號碼: `已登記. 1578...` is a sentence's end
+    if (kind !== undefined && (!NUMBER_MARKED.has(two) || numberMarked)) return kind;
     if (two === '號碼' || two === '号码') i -= 2;
     else if (two.endsWith('號') || two.endsWith('号')) i -= 1;
     else return undefined;
+    numberMarked = true;
   }
 }
