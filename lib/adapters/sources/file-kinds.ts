@@ -21,9 +21,9 @@
 //   renamed (an export saved as `.csv`, a download named `.xls`, or with no extension):
 //   it is read as a workbook when its directory names the part the workbook reader needs
 //   (zipContent), skipped as the archive it is when it names none, and left skipped as
-//   binary when it has none (local-files.ts contentRecords). A `.txt` or `.xls` whose
-//   start is tab-separated columns is read as a table (textIsTable). S3 objects are not
-//   read as workbooks (s3-source.ts).
+//   binary when it has none (local-files.ts contentRecords); an S3 object or a mail's
+//   attachment is told the same way (s3-source.ts, mail-reader.ts). A `.txt` or `.xls`
+//   whose start is tab-separated columns is read as a table (textIsTable).
 import path from 'node:path';
 import { textFormat } from '../../domain/text/text-format.ts';
 import { tabTable } from './table-layout.ts';

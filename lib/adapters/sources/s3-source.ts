@@ -135,12 +135,21 @@ async function rangeOf(client: S3Sender, bucket: string, key: string, at: number
   return Buffer.concat(chunks);
 }
 
-/** Why a workbook of `size` bytes is not fetched: over the workbook limit, or over what is left of the byte budget; undefined when it is read. */
-async function workbookUnread(size: number, left: number): Promise<{ reason: string; overBudget: boolean } | undefined> {
+/**
+ * Whether a workbook of `size` bytes is skipped unfetched, in the coverage saying why: over
+ * the workbook limit, or over what is left of the byte budget (`left`; the scan is then
+ * truncated).
+ */
+async function workbookSkipped(size: number, left: number, key: string, coverage: S3Coverage): Promise<boolean> {
   const { DEFAULT_MAX_XLSX_BYTES } = await import('./xlsx-reader.ts');
-  if (size > DEFAULT_MAX_XLSX_BYTES) return { reason: `workbook is ${size} bytes, larger than the ${DEFAULT_MAX_XLSX_BYTES}-byte limit for .xlsx files (read whole); export it as CSV`, overBudget: false };
-  if (size > left) return { reason: WORKBOOK_OVER_BUDGET, overBudget: true };
-  return undefined;
+  if (size > DEFAULT_MAX_XLSX_BYTES) {
+    coverage.skipped.push({ key, reason: `workbook is ${size} bytes, larger than the ${DEFAULT_MAX_XLSX_BYTES}-byte limit for .xlsx files (read whole); export it as CSV` });
+    return true;
+  }
+  if (size <= left) return false;
+  coverage.skipped.push({ key, reason: WORKBOOK_OVER_BUDGET });
+  coverage.truncated = true;
+  return true;
 }
 
 /** A workbook object's records, as a local workbook's; false (and the object skipped, saying why) when the reader refuses it. */
@@ -186,15 +195,8 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
     const key = redactName(object.key);
     const file = `s3://${options.bucket}/${object.key}`;
     const group = groupOfKey(object.key, prefix);
-    if (kind === 'xlsx') {
-      // read whole or not at all (a ZIP archive's directory is at its end), so not fetched when it cannot be
-      const unread = await workbookUnread(object.size, left);
-      if (unread !== undefined) {
-        coverage.skipped.push({ key, reason: unread.reason });
-        if (unread.overBudget) coverage.truncated = true;
-        continue;
-      }
-    }
+    // a workbook is read whole or not at all (a ZIP archive's directory is at its end), so not fetched when it cannot be
+    if (kind === 'xlsx' && (await workbookSkipped(object.size, left, key, coverage))) continue;
     const partial = object.size > left;
     const got = (await client.send(
       new GetObjectCommand({ Bucket: options.bucket, Key: object.key, ...(partial ? { Range: `bytes=0-${left - 1}` } : {}) }),
@@ -274,12 +276,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
         coverage.skipped.push({ key, reason: zip === 'archive' ? ZIP_NOT_WORKBOOK : 'binary content' });
         continue;
       }
-      const unread = await workbookUnread(object.size, left);
-      if (unread !== undefined) {
-        coverage.skipped.push({ key, reason: unread.reason });
-        if (unread.overBudget) coverage.truncated = true;
-        continue;
-      }
+      if (await workbookSkipped(object.size, left, key, coverage)) continue;
       const whole = await rangeOf(client, options.bucket, object.key, 0, object.size);
       coverage.bytesRead += whole.length - read;
       if (yield* workbookRecords(whole, file, group, key, coverage)) coverage.records++;
