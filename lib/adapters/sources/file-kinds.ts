@@ -53,6 +53,18 @@ const NOT_TEXT = new Set(
     .map((e) => `.${e}`),
 );
 
+/**
+ * Names of text that may hold Markdown or HTML tables, whose cells are read under their
+ * columns' names (text-tables.ts): a Markdown document, a web page, and what portals and
+ * Word save as web pages under other names (`.xls`, `.doc`).
+ */
+const MARKUP_TABLE_NAMES: ReadonlySet<string> = new Set(['.md', '.markdown', '.html', '.htm', '.xhtml', '.xls', '.doc']);
+
+/** Whether text of this name may hold Markdown or HTML tables (MARKUP_TABLE_NAMES). */
+export function holdsMarkupTables(file: string): boolean {
+  return MARKUP_TABLE_NAMES.has(path.extname(file).toLowerCase());
+}
+
 /** Names of text that is read as a table when its start is one (textIsTable). */
 export const TAB_TEXT_NAMES: ReadonlySet<string> = new Set(['.txt', '.xls']);
 

@@ -25,12 +25,13 @@
 // Only where a line end, a quote and the delimiter are each one byte that no other
 // character contains: UTF-8, GB18030 and Big5 (their multi-byte characters never hold
 // 0x0A, 0x22, 0x2C or 0x09). UTF-16, a file read with a byte budget, a contact card or
-// calendar (folded-lines.ts: its lines go on over line ends), and every other format
-// (JSON; .xlsx) stay whole.
+// calendar (folded-lines.ts: its lines go on over line ends), text that may hold Markdown
+// or HTML tables (a web page, a Markdown document: a table's rows need its header,
+// text-tables.ts), and every other format (JSON; .xlsx) stay whole.
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { DETECTION_SAMPLE_BYTES, textFormat, type Encoding } from '../../domain/text/text-format.ts';
-import { fileKind, textIsTable } from './file-kinds.ts';
+import { fileKind, holdsMarkupTables, textIsTable } from './file-kinds.ts';
 import { foldedStart, isFoldedName } from './folded-lines.ts';
 import { LAYOUT_RECORDS } from './table-layout.ts';
 
@@ -101,6 +102,8 @@ export async function splittable(file: string, budgetBytes: number | undefined, 
     if (format.binary !== undefined || (format.encoding !== 'utf-8' && format.encoding !== 'gb18030' && format.encoding !== 'big5')) return undefined;
     // a card or calendar is read whole (folded-lines.ts): a content line goes on over lines, and a card may be left open at the end
     if (kind === 'text' && (isFoldedName(file) || foldedStart(head))) return undefined;
+    // a table's rows need its header, lines or parts before them (text-tables.ts)
+    if (kind === 'text' && holdsMarkupTables(file)) return undefined;
     if (format.crLineEnds) return undefined; // its parts would be cut at LF, which it has none of
     return { size, encoding: format.encoding, bomLength: format.bomLength, kind };
   } catch {

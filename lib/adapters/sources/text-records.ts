@@ -2,6 +2,7 @@
 // alike: a contact card's or a calendar's text unfolded (folded-lines.ts), JSON's escapes
 // read (json-escapes.ts), any other text's chunks as they come.
 import type { SourceRecord } from '../../domain/detect/records.ts';
+import { holdsMarkupTables } from './file-kinds.ts';
 import { jsonEscapesRead } from '../../domain/text/json-escapes.ts';
 import { foldedText, isFoldedName, unfoldedRecords } from './folded-lines.ts';
 import type { LineProblem } from './problems.ts';
@@ -40,8 +41,10 @@ export async function* chunkRecords(chunks: AsyncIterable<TextChunk>, options: T
     }
     if (options.folded && isFoldedName(file))
       options.problems.push({ line: 1, message: 'not a vCard or iCalendar (it does not start with BEGIN:VCARD or BEGIN:VCALENDAR): read as plain text, its lines not unfolded' });
+    const markup = holdsMarkupTables(file);
     for await (const { text, line, repeatedFrom, newlines } of rest) {
       const record: SourceRecord = { group, sender: '', text, at: { file, line: line + before }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
+      if (markup) record.markupTables = true;
       yield jsonEscapes ? jsonEscapesRead(record) : record;
     }
   } finally {

@@ -36,6 +36,7 @@ import { asWritten, detectText, HKID_WORD, readAs, type Detection } from './dete
 import { cardValid } from './check-digits.ts';
 import { BARE_HK_NUMBER, bareHkValue, CARD_13_NUMBER, LIST_SEPARATOR, PHONE_WORD_RE, SPACE_OR_TAB } from './identifier-pattern.ts';
 import { labelBefore } from './labels.ts';
+import { TextTables, type TextCell } from './text-tables.ts';
 import { memoised } from '../text/memo.ts';
 
 /** Where a record is: its file (or object, or table), with line, row and column, or a JSON pointer. */
@@ -94,6 +95,13 @@ export interface SourceRecord {
    * as if each cell had been scanned on its own. `at` is the first row's.
    */
   table?: TableCells;
+  /**
+   * Text that may hold Markdown or HTML tables (a web page, a Markdown document, an HTML
+   * table saved as .xls): their cells are read under their columns' names as a table's are
+   * (text-tables.ts). Records of one file come in order, so a header names the rows of the
+   * records after it.
+   */
+  markupTables?: true;
 }
 
 /**
@@ -155,6 +163,8 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
   let continued = false;
   // the code units at this record's start whose detections the record before handed on
   let handedOver = 0;
+  // the tables of the file being read, when it may hold some (markupTables)
+  let tables: { file: string; cells: TextTables } | undefined;
   try {
     for (;;) {
       const next = await records.next();
@@ -172,12 +182,18 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
         const kind = keyKind(at.column ?? pointerKey(at.pointer)); // a JSON table's cell: its column's name (json-tables.ts)
         if (kind !== '') found = withValueAt(read, kind, found);
       }
-      if (read !== text) found = asWritten(text, found);
+      const midLine = continued;
       continued = repeatedFrom !== undefined;
       const from = handedOver;
       // where this record hands over to the next: the middle of the text that one repeats
       handedOver = repeatedFrom === undefined ? 0 : (text.length - repeatedFrom) >> 1;
       const handOver = repeatedFrom === undefined ? Infinity : repeatedFrom + handedOver;
+      if (next.value.markupTables) {
+        if (tables?.file !== at.file) tables = { file: at.file, cells: new TextTables() };
+        const cells = tables.cells.cells(read, from, Math.min(handOver, text.length), midLine);
+        if (cells.length > 0) found = withTextCells(read, cells, found);
+      }
+      if (read !== text) found = asWritten(text, found);
       let line = at.line;
       let newline = NOT_LOOKED;
       let k = 0; // newlines[k]: the first newline not yet counted
@@ -638,6 +654,28 @@ function withValueAt(text: string, kind: string, found: Detection[]): Detection[
   if (kind.includes('h')) hkidAt(text, 0, text.length, extra);
   if (kind.includes('x')) found = found.filter((d) => !isCodeHkid(text, 0, d));
   return merged(found, extra);
+}
+
+/**
+ * A text's detections with those of the cells of its Markdown and HTML tables (text-tables.ts)
+ * read as a table's cells of columns so named are (withCells, withoutCodeHkids).
+ */
+function withTextCells(text: string, cells: readonly TextCell[], found: Detection[]): Detection[] {
+  const extra: Detection[] = [];
+  const codes: TextCell[] = [];
+  for (const cell of cells) {
+    const kind = keyKind(cell.name);
+    if (kind === '') continue;
+    // in order still: a phone number and a 13-digit card number never both start a cell, nor an HKID (a letter first)
+    if (kind.includes('p')) phonesAt(text, cell.start, cell.end, extra);
+    if (kind.includes('c')) cardAt(text, cell.start, cell.end, extra);
+    if (kind.includes('h')) hkidAt(text, cell.start, cell.end, extra);
+    if (kind.includes('x')) codes.push(cell);
+  }
+  if (codes.length > 0) found = found.filter((d) => !codes.some((c) => c.start <= d.start && d.start < c.end && isCodeHkid(text, c.start, d)));
+  // cells of a Markdown row and an HTML table written in it may overlap: each number once
+  extra.sort((a, b) => a.start - b.start);
+  return merged(found, extra.filter((d, i) => i === 0 || d.start >= extra[i - 1]!.end));
 }
 
 /** A table's detections with what `at` finds at the start of each cell of the columns `named` (pushed to its `out`). */

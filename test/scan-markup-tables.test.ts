@@ -1,0 +1,118 @@
+// A Markdown or HTML table in a document names its columns in a header that stands lines
+// away from the values (text-tables.ts): a bare Hong Kong number under a `Mobile` or `電話`
+// heading is a phone as a CSV cell of that column is, a compact HKID under `Staff ID` a
+// code, and a 13-digit card number under `Card` a card; the same numbers elsewhere in the
+// text are not.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { splittable } from '../lib/adapters/sources/file-parts.ts';
+import { sourceReaders } from '../lib/adapters/sources/source-reader.ts';
+import { scanPaths, type ScanOptions } from '../lib/usecases/scan/scan-files.ts';
+import { tempDir } from './support/temp-dir.ts';
+
+const dir = tempDir('markup-tables-');
+async function scan(name: string, text: string, options: ScanOptions = {}) {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  const { findings } = await scanPaths(sourceReaders(), [file], options);
+  return findings.map((f) => [f.type, f.line, f.masked]);
+}
+
+describe('Markdown tables', () => {
+  const doc = [
+    '# Staff contacts', // 1
+    '',
+    '| Name | Mobile | Staff ID | Notes |', // 3
+    '|------|:------:|----------|-------|',
+    '| Chan Tai Man | 9123 4567 | A1234563 | room 2345 6789 |', // 5
+    '| Lee Siu Ming | 6123-4567 / 5123 4567 | B1234568 | |', // 6
+    '| Ho \\| Wong | 5987 6543 | | |', // 7: an escaped bar is no cell's end
+    '',
+    'Order 9234 5678 is an order.', // 9
+    '| Kwok | 9345 6789 |', // 10: a table ended by the blank line
+  ].join('\n');
+
+  it("reads a cell under a phone column as a phone, a code column's compact HKID as a code; not the other cells, not after the table", async () => {
+    expect(await scan('staff.md', doc)).toEqual([
+      ['hk_phone', 5, '+852 ****4567'],
+      ['hk_phone', 6, '+852 ****4567'],
+      ['hk_phone', 6, '+852 ****4567'],
+      ['hk_phone', 7, '+852 ****6543'],
+    ]);
+  });
+
+  it('needs the delimiter row, with as many cells as the header', async () => {
+    expect(await scan('no-delimiter.md', '| Name | Mobile |\n| Chan | 9123 4567 |\n')).toEqual([]);
+    expect(await scan('short-delimiter.md', '| Name | Mobile |\n|---|\n| Chan | 9123 4567 |\n')).toEqual([]);
+    expect(await scan('bare.md', 'Name | Mobile\n--- | ---\nChan | 9123 4567\n')).toEqual([['hk_phone', 3, '+852 ****4567']]);
+  });
+
+  it('not a column named as another thing a phone has, nor a table in a .txt (chat and logs are read as lines)', async () => {
+    expect(await scan('models.md', '| Phone Model | Phone Count |\n|---|---|\n| 9123 4567 | 6123 4567 |\n')).toEqual([]);
+    expect(await scan('notes.txt', '| Name | Mobile |\n|---|---|\n| Chan | 9123 4567 |\n')).toEqual([]);
+  });
+
+  it('a header at the end of one chunk names the rows of the next', async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => `| Person ${i} | ${6100 + (i % 800)} ${String(1000 + i).padStart(4, '0')} |`);
+    const text = `| Name | 電話 |\n|---|---|\n${rows.join('\n')}\n`;
+    const whole = await scan('many.md', text);
+    expect(whole).toHaveLength(400);
+    expect(await scan('many.md', text, { maxChunkChars: 1024 })).toEqual(whole);
+  });
+});
+
+describe('HTML tables', () => {
+  const page = [
+    '<html><body>', // 1
+    '<table class="staff">',
+    ' <thead><tr><th>Name</th><th>電話</th><th colspan="2">Credit Card</th></tr></thead>', // 3
+    ' <tbody>',
+    '  <tr><td>Chan</td><td>', // 5
+    '     9123 4567',
+    '  </td><td>Visa</td><td>4222222222222</td></tr>', // 7
+    '  <tr><td>Lee</td><td><span>6123 4567</span></td><td>x</td><td>4222 2222 2222 2</td></tr>', // 8
+    ' </tbody>',
+    '</table>', // 10
+    '<table><tr><td>Total</td><td>91234567</td></tr><tr><td>Count</td><td>51234567</td></tr></table>', // 11: no header row
+    '<p>Call 6234 5678</p>', // 12
+    '</body></html>',
+  ].join('\n');
+
+  it('reads the cells under a header of <th> (a colspan counted), inside other markup, over lines', async () => {
+    expect(await scan('staff.html', page)).toEqual([
+      ['hk_phone', 6, '+852 ****4567'],
+      ['payment_card', 7, '4222 **** * 2222'],
+      ['hk_phone', 8, '+852 ****4567'],
+      ['payment_card', 8, '4222 **** * 2222'],
+      ['hk_phone', 12, '+852 ****5678'],
+    ]);
+  });
+
+  it("a portal's export saved as .xls: a first row of words in <td> is the header; a <th> names the cells after it in its row", async () => {
+    const xls = '<table border=1>\n<tr><td><b>Staff Name</b></td><td><b>Mobile No.</b></td></tr>\n<tr><td>Chan</td><td>91234567</td></tr>\n<tr><td>Lee</td><td>61234567</td></tr>\n</table>\n';
+    expect(await scan('export.xls', xls)).toEqual([
+      ['hk_phone', 3, '+852 ****4567'],
+      ['hk_phone', 4, '+852 ****4567'],
+    ]);
+    const vertical = '<table>\n<tr><th>Name</th>\n<td>Chan</td></tr>\n<tr><th>Mobile</th>\n<td>9123 4567</td></tr>\n</table>';
+    expect(await scan('card.htm', vertical)).toEqual([['hk_phone', 5, '+852 ****4567']]);
+  });
+
+  it('a page on one line longer than a chunk: each number once, as when read whole', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => `<tr><td>Person ${i}</td><td>${5100 + (i % 800)} ${String(2000 + i).padStart(4, '0')}</td></tr>`);
+    const html = `<table><tr><th>Name</th><th>Mobile</th></tr>${rows.join('')}</table>`;
+    const whole = await scan('one-line.html', html);
+    expect(whole).toHaveLength(300);
+    expect(new Set(whole.map((f) => f[1]))).toEqual(new Set([1]));
+    for (const maxChunkChars of [2048, 4096, 5000]) expect(await scan('one-line.html', html, { maxChunkChars }), String(maxChunkChars)).toEqual(whole);
+  });
+
+  it('a large page is read whole, not in parts: its rows need its header', async () => {
+    const big = `<table><tr><th>Mobile</th></tr>${'<tr><td>9123 4567</td></tr>\n'.repeat(200_000)}</table>`;
+    writeFileSync(path.join(dir, 'big.html'), big);
+    writeFileSync(path.join(dir, 'big.log'), big);
+    expect(await splittable(path.join(dir, 'big.html'), undefined)).toBeUndefined();
+    expect(await splittable(path.join(dir, 'big.log'), undefined)).toMatchObject({ kind: 'text' });
+  });
+});
