@@ -76,17 +76,27 @@ describe('data-mapping scan progress', () => {
 
   it('draws a bar of sources, MB read, rate and time left on a terminal, and clears it when the last source is done', async () => {
     const tty = terminal();
-    followDataMapScans(tty);
-    scanProgress.listed(2);
-    const records = (async function* () {
-      yield { group: 'g', sender: '', text: 'x'.repeat(1 << 21), at: { file: 'f' } };
-      return { bytesRead: 2_000_000, bytesTotal: 2_000_000, records: 1, truncated: false };
-    })();
-    for await (const _ of scanProgress.follow(records)) {
-      // read through
+    const stop = followDataMapScans(tty);
+    try {
+      scanProgress.listed(2);
+      const records = (async function* () {
+        yield { group: 'g', sender: '', text: 'x'.repeat(1 << 21), at: { file: 'f' } };
+        return { bytesRead: 2_000_000, bytesTotal: 2_000_000, records: 1, truncated: false };
+      })();
+      for await (const _ of scanProgress.follow(records)) {
+        // read through
+      }
+      // the bar is drawn once cli-progress is loaded (on first use), which a busy machine may take a while to do
+      await vi.waitFor(() => expect(tty.text()).toMatch(/1\/2 sources \| \d+\.\d MB read \| \d+\.\d MB\/s \| .* left/), { timeout: 10_000, interval: 20 });
+    } finally {
+      stop();
     }
-    // the bar is drawn once cli-progress is loaded (on first use), which a busy machine may take a while to do
-    await vi.waitFor(() => expect(tty.text()).toMatch(/1\/2 sources \| \d+\.\d MB read \| \d+\.\d MB\/s \| .* left/), { timeout: 10_000, interval: 20 });
+    // stopped: the bar cleared and the cursor given back, and another scan's progress draws nothing here
+    await vi.waitFor(() => expect(tty.text()).toContain('\u001b[?25h'), { timeout: 5_000, interval: 20 });
+    const drawn = tty.text();
+    scanProgress.listed(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(tty.text()).toBe(drawn);
   });
 
   it('draws a file scan\'s bar by bytes', async () => {

@@ -78,8 +78,9 @@ type ScanProgressEvent = { kind: 'listed'; sources: number } | { kind: 'started'
  * A bar for each data-mapping scan run in this process (`compliance datamap`, `run`):
  * sources done of those listed, and the text read (bytes of the sources done, plus the
  * characters read of those under way), with its rate and the time left by sources.
+ * Returns what stops following them.
  */
-export function followDataMapScans(stream: Writable & { isTTY?: boolean }): void {
+export function followDataMapScans(stream: Writable & { isTTY?: boolean }): () => void {
   let bar: Promise<ProgressBar> | undefined;
   const state = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 };
   let underWay = 0;
@@ -88,7 +89,7 @@ export function followDataMapScans(stream: Writable & { isTTY?: boolean }): void
     const rate = (state.bytesDone + underWay) / MB / Math.max(0.001, (performance.now() - started) / 1000);
     void bar?.then((b) => b.update({ ...state, bytesDone: state.bytesDone + underWay }, rate));
   };
-  diagnostics.subscribe(SCAN_PROGRESS_CHANNEL, (message) => {
+  const follow = (message: unknown) => {
     const event = message as ScanProgressEvent;
     if (event.kind === 'listed') {
       Object.assign(state, { filesDone: 0, filesTotal: event.sources, bytesDone: 0, bytesTotal: 0 });
@@ -108,5 +109,12 @@ export function followDataMapScans(stream: Writable & { isTTY?: boolean }): void
       }
     }
     show();
-  });
+  };
+  diagnostics.subscribe(SCAN_PROGRESS_CHANNEL, follow);
+  // stops following, and the bar of a scan that did not get to its last source
+  return () => {
+    diagnostics.unsubscribe(SCAN_PROGRESS_CHANNEL, follow);
+    void bar?.then((b) => b.stop());
+    bar = undefined;
+  };
 }
