@@ -4,7 +4,7 @@
 // so it is still known once the process that ran it has gone.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Runtime } from '../lib/runtime.ts';
-import { call, servedSample, type ApiFixture, type ServedSample } from './support/api.ts';
+import type { ApiFixture, ServedSample } from './support/api.ts';
 
 // The sweep's first step's module is one that is not there; its path holds an address, which the redaction masks.
 vi.mock('../lib/workflows/declarations.ts', async (importOriginal) => {
@@ -29,10 +29,16 @@ describe('a run that fails before its first step', () => {
   let adminToken: string;
   const api = () => served as unknown as ApiFixture;
   const logged: string[] = [];
+  let call: typeof import('./support/api.ts').call;
 
   beforeAll(async () => {
+    // The modules that read the declarations load anew, with the mock: the worker may hold
+    // them loaded for another file (vitest.config.ts), and loses these again below.
+    vi.resetModules();
+    const support = await import('./support/api.ts');
+    call = support.call;
     vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
-    served = await servedSample(() => new Date(NOW));
+    served = await support.servedSample(() => new Date(NOW));
     rt = served.rt;
     token = await served.token('scheduler');
     adminToken = await served.token('admin', 'michelle-leung');
@@ -40,6 +46,7 @@ describe('a run that fails before its first step', () => {
   afterAll(async () => {
     await served?.close();
     vi.restoreAllMocks();
+    vi.resetModules();
   });
 
   it('shows, logs and records why, redacted', async () => {

@@ -1,13 +1,13 @@
 // The command line as the tests run it: its entry file, from the project's folder, on
 // Node 24 (the CLI is TypeScript run by Node's type stripping: this process's node when
 // vitest runs on it, else the project's node package), with an environment that points
-// nowhere else and a compile cache shared by one test file's CLI processes (each starts
-// in about half the CPU time once the first has filled it).
+// nowhere else and a compile cache shared by the run's CLI processes (global-setup.ts:
+// each starts in about half the CPU time once the first has filled it).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempDir } from './temp-dir.ts';
+import { inject } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = 'lib/cli/main.mjs';
@@ -22,7 +22,7 @@ export interface CliResult {
   stderr: string;
 }
 
-const COMPILE_CACHE = tempDir('cli-compile-cache-');
+const COMPILE_CACHE = inject('cliCompileCache');
 
 /** The environment without anything that would point the CLI elsewhere, and `extra`. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

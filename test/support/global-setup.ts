@@ -9,6 +9,8 @@ import { startDynamoLocal, type LocalDynamo } from '../../lib/adapters/local/dyn
 
 let dynamo: LocalDynamo | undefined;
 let javaTemp: string | undefined;
+/** Node's compile cache for the CLI the tests run (cli.ts), shared by the whole run: each child process compiles the CLI's modules once between them. */
+let cliCompileCache: string | undefined;
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -20,7 +22,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  */
 function killAndClean(): void {
   killChildren();
-  if (javaTemp) rmSync(javaTemp, { recursive: true, force: true });
+  for (const dir of [javaTemp, cliCompileCache]) if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
 function onSignal(signal: NodeJS.Signals): void {
@@ -55,16 +57,19 @@ export async function setup(project: TestProject): Promise<void> {
     else process.env.JAVA_TOOL_OPTIONS = options;
   }
   project.provide('dynamoEndpoint', dynamo.endpoint);
+  cliCompileCache = mkdtempSync(path.join(tmpdir(), 'cli-compile-cache-'));
+  project.provide('cliCompileCache', cliCompileCache);
 }
 
 export async function teardown(): Promise<void> {
   await dynamo?.stop();
-  if (javaTemp) rmSync(javaTemp, { recursive: true, force: true });
+  for (const dir of [javaTemp, cliCompileCache]) if (dir) rmSync(dir, { recursive: true, force: true });
   unregisterCleanup();
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamoEndpoint: string;
+    cliCompileCache: string;
   }
 }

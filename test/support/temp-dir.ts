@@ -2,18 +2,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
 
-const made: string[] = [];
+// Kept on the global object: a file that calls vi.resetModules() loads this module anew,
+// and the directories made through that copy are still removed (removeTempDirs).
+const MADE = Symbol.for('compliance.test.tempDirs');
+const made: string[] = ((globalThis as { [MADE]?: string[] })[MADE] ??= []);
 
-// Registered when a test file imports this module (directly or through another helper),
-// so on that file's top-level suite: each file has its own copy of the module. As
-// afterAll hooks run in the reverse order of their registration, this runs after the
-// file's own afterAll hooks, those that stop servers or child processes using these
-// directories included.
-afterAll(() => {
+/**
+ * Removes the directories tempDir made: after each test file's last hook (file-cleanup.ts,
+ * a setup file, whose afterAll is registered before the file's own and so runs after
+ * them, those that stop servers or child processes using these directories included).
+ */
+export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+}
 
 /**
  * A new directory in the system temp folder (`prefix` and six random characters),
