@@ -89,12 +89,18 @@ describe('HTML tables', () => {
     ]);
   });
 
-  it("a portal's export saved as .xls: a first row of words in <td> is the header; a <th> names the cells after it in its row", async () => {
+  it("a portal's export saved as .xls: a first row of words in <td> is the header, past a title; a <th> names the cells after it in its row", async () => {
     const xls = '<table border=1>\n<tr><td><b>Staff Name</b></td><td><b>Mobile No.</b></td></tr>\n<tr><td>Chan</td><td>91234567</td></tr>\n<tr><td>Lee</td><td>61234567</td></tr>\n</table>\n';
     expect(await scan('export.xls', xls)).toEqual([
       ['hk_phone', 3, '+852 ****4567'],
       ['hk_phone', 4, '+852 ****4567'],
     ]);
+    // Excel's "Save as Web Page": a title spanning the columns above the header
+    const saved = '<table>\n<tr><td colspan=2 class=xl65>Staff list 2026</td></tr>\n<tr><td class=xl66>Name</td><td class=xl66>Tel</td></tr>\n<tr><td>Chan</td><td>2345 6789</td></tr>\n</table>\n';
+    expect(await scan('saved.htm', saved)).toEqual([['hk_phone', 4, '+852 ****6789']]);
+    // no header once data has come: a later row of words names nothing
+    const late = '<table>\n<tr><td>Chan</td><td>x 1</td></tr>\n<tr><td>Name</td><td>Mobile</td></tr>\n<tr><td>Lee</td><td>6123 4567</td></tr>\n</table>\n';
+    expect(await scan('late.htm', late)).toEqual([]);
     const vertical = '<table>\n<tr><th>Name</th>\n<td>Chan</td></tr>\n<tr><th>Mobile</th>\n<td>9123 4567</td></tr>\n</table>';
     expect(await scan('card.htm', vertical)).toEqual([['hk_phone', 5, '+852 ****4567']]);
   });

@@ -10,9 +10,9 @@
 //   (`|---|:---:|`, with at least one `|`), then rows while lines hold a `|`; cells split
 //   at each `|` not escaped (`\|`), a leading and a trailing `|` dropped.
 // - HTML: `<table>` ... `</table>` (nested tables each their own), `<tr>` rows of `<th>` and
-//   `<td>` cells (a `colspan` counted). A table's header row is its first row when it is in
-//   `<thead>`, or all `<th>`, or holds letters and no digit (an export's header written in
-//   `<td>`, none in `<th>`); a later row all `<th>` is a new header. A `<th>` within a row also names the
+//   `<td>` cells (a `colspan` counted). A table's header is a row in `<thead>` or of `<th>`,
+//   or, before any header or data, a row of words and no digit in `<td>` (an export's
+//   header), past a title spanning the columns; a later row all `<th>` is a new header. A `<th>` within a row also names the
 //   cells after it in that row where the header names none (`<tr><th>Mobile</th><td>...`).
 //   Markup is read by tag, not by line: a page on one line is read the same.
 //
@@ -150,7 +150,8 @@ interface OpenCell {
 interface HtmlTable {
   /** Column names from its header row; undefined until one is seen. */
   names: string[] | undefined;
-  rows: number;
+  /** Whether a row of data has been read (two cells or more, not a header): no header after it. */
+  dataSeen: boolean;
   inHead: boolean;
   /** The row being read: its cells' next column, whether all are `<th>`, its cells' texts and columns (first row and `<th>`s). */
   row: { column: number; allTh: boolean; texts: { column: number; span: number; text: string; th: boolean }[]; label: string | undefined } | undefined;
@@ -195,7 +196,7 @@ class HtmlTables {
           this.open.pop();
         } else {
           if (this.open.length >= 16) this.open.shift(); // nesting that deep is no table's
-          this.open.push({ names: undefined, rows: 0, inHead: false, row: undefined, cell: undefined });
+          this.open.push({ names: undefined, dataSeen: false, inHead: false, row: undefined, cell: undefined });
         }
         table = this.open.at(-1);
         continue;
@@ -216,7 +217,7 @@ class HtmlTables {
         table.row ??= { column: 0, allTh: true, texts: [], label: undefined };
         const th = tag === 'th';
         const span = Math.max(1, Math.min(Number(COLSPAN.exec(m[3]!)?.[1] ?? 1), 100));
-        const named = th || table.rows === 0 || table.inHead;
+        const named = th || table.inHead || (table.names === undefined && !table.dataSeen);
         table.cell = { start: m.index + m[0].length, column: table.row.column, span, th, text: named ? '' : undefined };
         table.row.column += span;
         if (!th) table.row.allTh = false;
@@ -253,20 +254,29 @@ class HtmlTables {
     if (name) out.push({ start: cell.start, end, name });
   }
 
-  /** Ends the row being read: the table's first row, or a row all `<th>`, may be its header. */
+  /**
+   * Ends the row being read. A row in `<thead>`, or of two `<th>` or more, is a header; so
+   * is, before any header or data, a row of words and no digit written in `<td>` (or all
+   * in `<th>`), past a title over the columns (one cell spanning them: `Staff list 2026`).
+   */
   private endRow(table: HtmlTable): void {
     const row = table.row;
     if (row === undefined) return;
     table.row = undefined;
-    if (row.texts.length === 0) return;
-    const first = table.rows++ === 0;
-    const header =
-      table.inHead ||
-      (row.allTh && row.texts.length > 1) ||
-      (first && (row.allTh || !row.texts.some((t) => t.th)) && row.texts.some((t) => /\p{L}/u.test(t.text)) && !row.texts.some((t) => /\d/.test(t.text)));
-    if (!header) return;
+    const { texts } = row;
+    if (texts.length === 0) return;
+    if (!(table.inHead || (row.allTh && texts.length > 1))) {
+      if (table.names !== undefined || table.dataSeen) return;
+      const filled = texts.filter((t) => t.text !== '');
+      if (filled.length === 1 && filled[0]!.span > 1) return; // a title
+      const words = (row.allTh || !texts.some((t) => t.th)) && filled.some((t) => /\p{L}/u.test(t.text)) && !filled.some((t) => /\d/.test(t.text));
+      if (!words) {
+        if (filled.length > 1) table.dataSeen = true;
+        return;
+      }
+    }
     const names: string[] = [];
-    for (const t of row.texts) for (let c = t.column; c < t.column + t.span; c++) names[c] = t.text;
+    for (const t of texts) for (let c = t.column; c < t.column + t.span; c++) names[c] = t.text;
     table.names = names;
   }
 }
