@@ -392,7 +392,18 @@ async function debugging(): Promise<boolean> {
 
 export async function main(argv: string[]): Promise<number> {
   handleSignals();
-  if (process.stderr.isTTY) (await import('./progress.ts')).followDataMapScans(process.stderr); // a progress bar for data-mapping scans, on a terminal only
+  // a progress bar for data-mapping scans, on a terminal only; stopped when the command
+  // ends, so that a scan that failed before its last source leaves no bar drawing (whose
+  // timer would keep the process from exiting)
+  const stopFollowing = process.stderr.isTTY ? (await import('./progress.ts')).followDataMapScans(process.stderr) : undefined;
+  try {
+    return await runCommand(argv);
+  } finally {
+    stopFollowing?.();
+  }
+}
+
+async function runCommand(argv: string[]): Promise<number> {
   // commander's messages quote what was typed (`--format A123456(3)`): held, and shown redacted
   const commanderSaid: string[] = [];
   try {
