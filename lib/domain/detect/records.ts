@@ -672,7 +672,14 @@ function withTextCells(text: string, cells: readonly TextCell[], found: Detectio
     if (kind.includes('h')) hkidAt(text, cell.start, cell.end, extra);
     if (kind.includes('x')) codes.push(cell);
   }
-  if (codes.length > 0) found = found.filter((d) => !codes.some((c) => c.start <= d.start && d.start < c.end && isCodeHkid(text, c.start, d)));
+  if (codes.length > 0) {
+    // both in order: each detection against the code cell it may start in
+    let c = 0;
+    found = found.filter((d) => {
+      while (c < codes.length && codes[c]!.end <= d.start) c++;
+      return !(c < codes.length && codes[c]!.start <= d.start && isCodeHkid(text, codes[c]!.start, d));
+    });
+  }
   // cells of a Markdown row and an HTML table written in it may overlap: each number once
   extra.sort((a, b) => a.start - b.start);
   return merged(found, extra.filter((d, i) => i === 0 || d.start >= extra[i - 1]!.end));
