@@ -53,6 +53,10 @@ describe('Markdown tables', () => {
     expect(await scan('notes.txt', '| Name | Mobile |\n|---|---|\n| Chan | 9123 4567 |\n')).toEqual([]);
   });
 
+  it('not a table in a fenced code block', async () => {
+    expect(await scan('fenced.md', '```\n| Name | Mobile |\n|---|---|\n| Chan | 9123 4567 |\n```\n')).toEqual([]);
+  });
+
   it('a header at the end of one chunk names the rows of the next', async () => {
     const rows = Array.from({ length: 400 }, (_, i) => `| Person ${i} | ${6100 + (i % 800)} ${String(1000 + i).padStart(4, '0')} |`);
     const text = `| Name | 電話 |\n|---|---|\n${rows.join('\n')}\n`;
@@ -103,6 +107,40 @@ describe('HTML tables', () => {
     expect(await scan('late.htm', late)).toEqual([]);
     const vertical = '<table>\n<tr><th>Name</th>\n<td>Chan</td></tr>\n<tr><th>Mobile</th>\n<td>9123 4567</td></tr>\n</table>';
     expect(await scan('card.htm', vertical)).toEqual([['hk_phone', 5, '+852 ****4567']]);
+  });
+
+  it("a rowspan covers its column in the rows below; a comment, a script and a layout table's one cell of words are no header", async () => {
+    const merged = '<table>\n<tr><th>Dept</th><th>Name</th><th>Mobile</th><th>Staff No</th></tr>\n<tr><td rowspan=2>IT</td><td>Chan</td><td>9123 4567</td><td>2345 6789</td></tr>\n<tr><td>Lee</td><td>6123 4567</td><td>2345 6790</td></tr>\n</table>\n';
+    expect(await scan('merged.html', merged)).toEqual([
+      ['hk_phone', 3, '+852 ****4567'],
+      ['hk_phone', 4, '+852 ****4567'],
+    ]);
+    const hidden = '<!-- <table><tr><th>Tel</th></tr><tr><td> -->\n<script>var t = "<table><tr><th>Tel</th></tr><tr><td>";</script>\n<p>Amount due: 2345 6789</p>\n';
+    expect(await scan('hidden.html', hidden)).toEqual([]);
+    const layout = '<table><tr><td>Contact us</td></tr><tr><td><p>Your parcel 2345 6789 is on its way</p></td></tr></table>';
+    expect(await scan('layout.htm', layout)).toEqual([]);
+  });
+
+  it("Word's tags written over lines, cut by a chunk's end: each row's cells in their columns", async () => {
+    const cell = (text: string) => `  <td width=100 valign=top style='width:75pt;border:solid windowtext 1.0pt;\n  padding:0cm 5.4pt 0cm 5.4pt'>\n  <p>${text}</p></td>\n`;
+    const rows = Array.from({ length: 200 }, (_, i) => `<tr>\n${cell(`Person ${'x'.repeat((i * 7) % 41)}`)}${cell(`${6100 + i} ${1000 + i}`)}${cell(`Ref ${2300 + i} ${5000 + i}`)} </tr>\n`);
+    const doc = `<table>\n<tr><th>Name</th><th>Mobile</th><th>Order Ref</th></tr>\n${rows.join('')}</table>\n`;
+    const whole = await scan('word.htm', doc);
+    expect(whole).toHaveLength(200);
+    // the mobiles, each on its row's line (the order refs, in the next column, none)
+    expect(whole.map((f) => [f[0], f[1], String(f[2]).slice(-4)])).toEqual(Array.from({ length: 200 }, (_, i) => ['hk_phone', 3 + 11 * i + 6, String(1000 + i)]));
+    for (const maxChunkChars of [1024, 2048, 4096]) expect(await scan('word.htm', doc, { maxChunkChars }), String(maxChunkChars)).toEqual(whole);
+  });
+
+  it('a long line cut inside a cell goes on from where the cell started, not from the cut', async () => {
+    // the first piece of a line of 4,096 characters hands over at 3,584: there, inside each of these cells
+    for (const [cell, at] of [['Ref 1234 5678 9012', 9], ['Order #2345 6789', 7], ['9123 4567 6123 4567', 9]] as const) {
+      const before = '<table><tr><th>Name</th><th>Mobile</th></tr><tr><td>';
+      const html = `${before}${'x'.repeat(3584 - before.length - '</td><td>'.length - at)}</td><td>${cell}</td></tr>${'<tr><td>a</td><td>b</td></tr>'.repeat(400)}</table>`;
+      expect(html.indexOf(cell) + at).toBe(3584);
+      expect(await scan('cut-cell.html', html, { maxChunkChars: 4096 }), cell).toEqual(await scan('cut-cell.html', html));
+      expect(await scan('cut-cell.html', html), cell).toEqual([]);
+    }
   });
 
   it('a page on one line longer than a chunk: each number once, as when read whole', async () => {

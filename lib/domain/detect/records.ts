@@ -163,6 +163,8 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
   let continued = false;
   // the code units at this record's start whose detections the record before handed on
   let handedOver = 0;
+  // the record before's repeatedFrom
+  let repeated: number | undefined;
   // the tables of the file being read, when it may hold some (markupTables)
   let tables: { file: string; cells: TextTables } | undefined;
   try {
@@ -182,15 +184,17 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
         const kind = keyKind(at.column ?? pointerKey(at.pointer)); // a JSON table's cell: its column's name (json-tables.ts)
         if (kind !== '') found = withValueAt(read, kind, found);
       }
-      const midLine = continued;
+      // where the record before's text is this one's start, when this one goes on with its line
+      const shift = continued ? repeated : undefined;
       continued = repeatedFrom !== undefined;
+      repeated = repeatedFrom;
       const from = handedOver;
       // where this record hands over to the next: the middle of the text that one repeats
       handedOver = repeatedFrom === undefined ? 0 : (text.length - repeatedFrom) >> 1;
       const handOver = repeatedFrom === undefined ? Infinity : repeatedFrom + handedOver;
       if (next.value.markupTables) {
         if (tables?.file !== at.file) tables = { file: at.file, cells: new TextTables() };
-        const cells = tables.cells.cells(read, from, Math.min(handOver, text.length), midLine);
+        const cells = tables.cells.cells(read, from, Math.min(handOver, text.length), shift);
         if (cells.length > 0) found = withTextCells(read, cells, found);
       }
       if (read !== text) found = asWritten(text, found);
