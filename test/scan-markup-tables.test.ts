@@ -26,7 +26,7 @@ describe('Markdown tables', () => {
     '| Name | Mobile | Staff ID | Notes |', // 3
     '|------|:------:|----------|-------|',
     '| Chan Tai Man | 9123 4567 | A1234563 | room 2345 6789 |', // 5
-    '| Lee Siu Ming | 6123-4567 / 5123 4567 | B1234568 | |', // 6
+    '| Lee Siu Ming | 6123-4567 / 5123 4567 | B1234566 | |', // 6
     '| Ho \\| Wong | 5987 6543 | | |', // 7: an escaped bar is no cell's end
     '',
     'Order 9234 5678 is an order.', // 9
@@ -119,6 +119,33 @@ describe('HTML tables', () => {
     expect(await scan('hidden.html', hidden)).toEqual([]);
     const layout = '<table><tr><td>Contact us</td></tr><tr><td><p>Your parcel 2345 6789 is on its way</p></td></tr></table>';
     expect(await scan('layout.htm', layout)).toEqual([]);
+  });
+
+  it('reads a value inside the markup of its cell (Outlook, Confluence, Markdown emphasis and code) as the cell\'s value', async () => {
+    const outlook = [
+      '<table><tr><th>Name</th><th>HKID</th><th>Card</th><th>Staff ID</th></tr>', // 1
+      '<tr><td><p class=MsoNormal><span>Chan</span></p></td><td><p class=MsoNormal><span>A123456-3</span></p></td>',
+      '<td>\n  &nbsp;<span>4222222222222</span></td><td><span>B1234566</span></td></tr></table>', // 3, 4: a valid HKID's shape, a code here
+    ].join('\n');
+    expect(await scan('outlook.htm', outlook)).toEqual([
+      ['hk_id', 2, 'A12****(3)'],
+      ['payment_card', 4, '4222 **** * 2222'],
+    ]);
+    const md = '| Name | HKID | Staff ID |\n|---|---|---|\n| Chan | `A123456-3` | **B1234566** |\n';
+    expect(await scan('emphasis.md', md)).toEqual([['hk_id', 3, 'A12****(3)']]);
+  });
+
+  it("Google Sheets' download (column letters, row numbers), a header with a number in a name, and a footer's total", async () => {
+    const sheets =
+      '<table class="waffle"><thead><tr><th class="row-header freezebar-origin-ltr"></th><th id="0C0">A</th><th id="0C1">B</th></tr></thead><tbody>' +
+      '<tr><th id="0R0" class="row-headers-background"><div class="row-header-wrapper">1</div></th><td class="s0">Name</td><td class="s0">Phone 2</td></tr>' +
+      '<tr><th id="0R1" class="row-headers-background"><div class="row-header-wrapper">2</div></th><td class="s1">Chan</td><td class="s1">91234567</td></tr>' +
+      '</tbody><tfoot><tr><td>Total</td><td>61234567</td></tr></tfoot></table>';
+    expect(await scan('sheet.html', sheets)).toEqual([['hk_phone', 1, '+852 ****4567']]);
+    const dated = '<table><tr><td>Name</td><td>Mobile</td></tr><tr><td>2026-11-30</td><td>6123 4567</td></tr></table>';
+    expect(await scan('dated.html', dated)).toEqual([['hk_phone', 1, '+852 ****4567']]);
+    const noHeader = '<table><tr><td>Chan</td><td>2026-11-30</td></tr><tr><td>Name</td><td>Mobile</td></tr><tr><td>Lee</td><td>6123 4567</td></tr></table>';
+    expect(await scan('data-first.html', noHeader)).toEqual([]);
   });
 
   it("Word's tags written over lines, cut by a chunk's end: each row's cells in their columns", async () => {

@@ -660,6 +660,16 @@ function withValueAt(text: string, kind: string, found: Detection[]): Detection[
   return merged(found, extra);
 }
 
+/** Markup and marks before a value in a table written in text: tags, white space and line ends, `&nbsp;`, Markdown's emphasis, code and link marks. */
+const MARKUP_BEFORE_VALUE = /(?:<[^<>]{0,400}>|\s|&nbsp;|&#160;|[*_`[~])*/y;
+
+/** Where the value of a cell of a table written in text starts (MARKUP_BEFORE_VALUE skipped, within the cell). */
+function valueStart(text: string, start: number, end: number): number {
+  MARKUP_BEFORE_VALUE.lastIndex = start;
+  MARKUP_BEFORE_VALUE.test(text);
+  return Math.min(MARKUP_BEFORE_VALUE.lastIndex, end);
+}
+
 /**
  * A text's detections with those of the cells of its Markdown and HTML tables (text-tables.ts)
  * read as a table's cells of columns so named are (withCells, withoutCodeHkids).
@@ -670,11 +680,13 @@ function withTextCells(text: string, cells: readonly TextCell[], found: Detectio
   for (const cell of cells) {
     const kind = keyKind(cell.name);
     if (kind === '') continue;
+    // the value as a cell's: past the markup, line ends and marks it is written in (`<p><span>`, `&nbsp;`, `**`, a backquote)
+    const start = valueStart(text, cell.start, cell.end);
     // in order still: a phone number and a 13-digit card number never both start a cell, nor an HKID (a letter first)
-    if (kind.includes('p')) phonesAt(text, cell.start, cell.end, extra);
-    if (kind.includes('c')) cardAt(text, cell.start, cell.end, extra);
-    if (kind.includes('h')) hkidAt(text, cell.start, cell.end, extra);
-    if (kind.includes('x')) codes.push(cell);
+    if (kind.includes('p')) phonesAt(text, start, cell.end, extra);
+    if (kind.includes('c')) cardAt(text, start, cell.end, extra);
+    if (kind.includes('h')) hkidAt(text, start, cell.end, extra);
+    if (kind.includes('x')) codes.push({ ...cell, start });
   }
   if (codes.length > 0) {
     // both in order: each detection against the code cell it may start in

@@ -13,9 +13,11 @@
 // - HTML: `<table>` ... `</table>` (nested tables each their own), `<tr>` rows of `<th>` and
 //   `<td>` cells, a `colspan` counted and the columns a `rowspan` above covers skipped;
 //   nothing in a comment, a script or a style. A table's header is a row in `<thead>`, or
-//   of `<th>`, or, before any header or data, of two cells or more of words and no digit
-//   in `<td>` (an export's header; one such cell is a layout table's text), past a title
-//   spanning the columns; a later row all `<th>` is a new header. A `<th>` within a row
+//   of `<th>`, or, before any header or data, of two cells or more of words and no data
+//   (`Phone 2` is a name, `2026-11-30` data) in `<td>` (an export's header; one such cell
+//   is a layout table's text), past a title spanning the columns and a spreadsheet's
+//   column letters and row numbers (Google Sheets' download); a later row all `<th>` is a
+//   new header; `<tfoot>` rows are totals, not values. A `<th>` within a row
 //   also names the cells after it in that row where the header names none (`<tr><th>Mobile
 //   </th><td>...`). Markup is read by tag, not by line: a page on one line, or with its
 //   tags written over lines as Word and Excel write them, is read the same.
@@ -210,11 +212,20 @@ interface HtmlTable {
   /** Whether a row of data has been read (two cells or more, not a header): no header after it. */
   dataSeen: boolean;
   inHead: boolean;
+  /** In `<tfoot>`: totals and notes, not the rows' values. */
+  inFoot: boolean;
   /** Rows each column is still covered for by a `rowspan` above. */
   spanned: number[];
   row: HtmlRow | undefined;
   cell: OpenCell | undefined;
 }
+
+/** A row number a spreadsheet writes in a `<th>` before each row. */
+const ROW_NUMBER = /^\d{1,7}$/;
+/** Column letters a spreadsheet writes over its columns. */
+const COLUMN_LETTERS = /^[A-Z]{1,3}$/;
+/** A cell that holds data, not a column's name: four digits or more together (a number, a date, an id), or a number alone (`3`, `1.5`). */
+const DATA_LIKE = /\d{4}|^[\d\s.,:/+-]+$/;
 
 /** A header cell's text: tags as spaces, the common character references read, spaces collapsed. */
 function nameText(html: string): string {
@@ -328,7 +339,7 @@ class HtmlTables {
         this.open.pop();
       } else {
         if (this.open.length >= 16) this.open.shift(); // nesting that deep is no table's
-        this.open.push({ names: undefined, dataSeen: false, inHead: false, spanned: [], row: undefined, cell: undefined });
+        this.open.push({ names: undefined, dataSeen: false, inHead: false, inFoot: false, spanned: [], row: undefined, cell: undefined });
       }
       return this.open.at(-1);
     }
@@ -340,6 +351,7 @@ class HtmlTables {
     } else if (tag === 'tbody' || tag === 'tfoot') {
       this.endRow(table);
       table.inHead = false;
+      table.inFoot = tag === 'tfoot' && !closing;
     } else if (tag === 'tr') {
       this.endRow(table);
       if (!closing) table.row = newRow(table);
@@ -368,13 +380,15 @@ class HtmlTables {
     this.emit(table, cell, end, out);
     if (cell.text !== undefined && table.row !== undefined) {
       const name = nameText(cell.text + text.slice(cell.textAt, Math.max(cell.textAt, end)));
+      // a spreadsheet's row number (Google Sheets' download) is neither a name nor a label
+      if (cell.th && ROW_NUMBER.test(name)) return;
       table.row.texts.push({ column: cell.column, span: cell.span, text: name, th: cell.th });
       if (cell.th) table.row.label = name;
     }
   }
 
   private emit(table: HtmlTable, cell: OpenCell, end: number, out: TextCell[]): void {
-    if (cell.th || table.inHead || end <= cell.start) return;
+    if (cell.th || table.inHead || table.inFoot || end <= cell.start) return;
     const name = table.names?.[cell.column] || table.row?.label;
     if (name) out.push({ start: cell.start, end, name });
   }
@@ -382,8 +396,9 @@ class HtmlTables {
   /**
    * Ends the row being read. A row in `<thead>`, or of two `<th>` or more, is a header; so
    * is, before any header or data, one `<th>` of words, or two cells or more of words and
-   * no digit in `<td>`, past a title over the columns (one cell spanning them: `Staff list
-   * 2026`). One cell of words in `<td>` is a layout table's text, no header.
+   * no data (DATA_LIKE: `Phone 2` is a name, `2026-11-30` data) in `<td>`, past a title over
+   * the columns (one cell spanning them: `Staff list 2026`). One cell of words in `<td>` is
+   * a layout table's text, no header; a row of column letters (`A`, `B`, `C`) none at all.
    */
   private endRow(table: HtmlTable): void {
     const row = table.row;
@@ -391,12 +406,14 @@ class HtmlTables {
     table.row = undefined;
     const { texts } = row;
     if (texts.length === 0) return;
+    const filled = texts.filter((t) => t.text !== '');
+    // a spreadsheet's column letters (Google Sheets' download: A, B, C over the sheet's own header)
+    if (filled.length > 0 && filled.every((t) => COLUMN_LETTERS.test(t.text))) return;
     if (!(table.inHead || (row.allTh && texts.length > 1))) {
       if (table.names !== undefined || table.dataSeen) return;
-      const filled = texts.filter((t) => t.text !== '');
       if (filled.length === 1 && filled[0]!.span > 1) return; // a title
       const words =
-        (row.allTh || (!texts.some((t) => t.th) && filled.length > 1)) && filled.some((t) => /\p{L}/u.test(t.text)) && !filled.some((t) => /\d/.test(t.text));
+        (row.allTh || (!texts.some((t) => t.th) && filled.length > 1)) && filled.some((t) => /\p{L}/u.test(t.text)) && !filled.some((t) => DATA_LIKE.test(t.text));
       if (!words) {
         if (filled.length > 1) table.dataSeen = true;
         return;
