@@ -108,8 +108,10 @@ describe('a column or key named as a code', () => {
   });
 
   it('names: read as the label before a value, not an HKID name', () => {
-    for (const name of ['Staff ID', 'Employee No.', 'staffId', 'staff_no', 'EMPLOYEE_ID', '工號', '員工編號', 'Order No', 'SKU', 'Job', 'PO#']) expect(isCodeName(name), name).toBe(true);
-    for (const name of ['ID', 'Staff HKID', 'staffHkid', 'Staff', 'Staff Name', 'Job Title', 'HKID', '身份證號碼', 'Po', 'name']) expect(isCodeName(name), name).toBe(false);
+    for (const name of ['Staff ID', 'Employee No.', 'staffId', 'staff_no', 'EMPLOYEE_ID', '工號', '員工編號', '員工號碼', '员工号', 'Emp. ID', 'EMP_NO', 'Order No', 'SKU', 'Job', 'PO#'])
+      expect(isCodeName(name), name).toBe(true);
+    for (const name of ['ID', 'Staff HKID', 'staffHkid', 'Staff', 'Staff Name', 'Job Title', 'HKID', '身份證號碼', 'Po', 'name', '員工', '員工姓名', 'Emp', 'Emp Name'])
+      expect(isCodeName(name), name).toBe(false);
   });
 });
 
@@ -121,6 +123,8 @@ describe('a number before a phone word that labels the next number', () => {
       ['商業登記號碼：61234567 電話：2877 1200', '2877 1200'],
       ['BR No.: 61234567 (Tel: 2877 1234)', '2877 1234'],
       ['Staff ID 61234567, mobile 9123 4500', '9123 4500'],
+      ['員工號碼 61234567 手機 9123 4500', '9123 4500'],
+      ['Emp. No. 61234567 Tel 9123 4500', '9123 4500'],
     ] as const) {
       expect(detect(text).map((d) => [d.type, d.raw]), text).toEqual([['hk_phone', phone]]);
     }

@@ -33,7 +33,7 @@ const EN_LABELS = new Map<string, LabelKind>([
     'sku', 'invoice', 'invoices', 'inv', 'item', 'items', 'product', 'products', 'part', 'model', 'tracking', 'waybill', 'receipt', 'batch', 'lot', 'serial',
     'policy', 'cheque', 'parcel', 'job', 'build', 'licence', 'license', 'claim', 'br',
     // a staff member's number (STAFF_WORDS), a code that is no phone, no card and no HKID
-    'staff', 'employee',
+    'staff', 'employee', 'emp',
   ].map((w): [string, LabelKind] => [w, 'thing']),
   ...['order', 'orders', 'booking', 'ticket', 'transaction', 'txn'].map((w): [string, LabelKind] => [w, 'order']),
   ...['account', 'acct'].map((w): [string, LabelKind] => [w, 'account']),
@@ -46,17 +46,20 @@ const REF_WORDS = new Set(['ref', 'reference']);
  * (`Staff ID`, `Employee No.`, `Staff #`): `Staff A1234563`, `Staff: ...` may be followed by
  * the member's HKID.
  */
-const STAFF_WORDS = new Set(['staff', 'employee']);
+const STAFF_WORDS = new Set(['staff', 'employee', 'emp']);
 /** Chinese label words (two characters, anywhere), by kind. */
 const CJK_LABELS = new Map<string, LabelKind>([
-  ...['單號', '单号', '貨號', '货号', '編號', '编号', '發票', '发票', '產品', '产品', '型號', '型号', '批號', '批号', '序號', '序号', '保單', '保单', '修單', '修单', '工號', '工号', '登記', '登记'].map(
+  ...['單號', '单号', '貨號', '货号', '編號', '编号', '發票', '发票', '產品', '产品', '型號', '型号', '批號', '批号', '序號', '序号', '保單', '保单', '修單', '修单', '工號', '工号', '登記', '登记', '員工', '员工'].map(
     (w): [string, LabelKind] => [w, 'thing'],
   ),
   ...['訂單', '订单'].map((w): [string, LabelKind] => [w, 'order']),
   ...['帳號', '賬號', '账号', '戶口', '户口', '帳戶', '賬戶', '账户'].map((w): [string, LabelKind] => [w, 'account']),
 ]);
-/** Chinese label words that label a number only with a number's mark after them (號碼, 號): 登記 is also "registered". */
-const NUMBER_MARKED: ReadonlySet<string> = new Set(['登記', '登记']);
+/**
+ * Chinese label words that label a number only with a number's mark after them (號碼, 號):
+ * 登記 is also "registered", and 員工 (staff) may be followed by the member's HKID.
+ */
+const NUMBER_MARKED: ReadonlySet<string> = new Set(['登記', '登记', '員工', '员工']);
 /** The last characters of the Chinese label words and marks: a character before a number that is none of them starts no label. */
 const CJK_LAST: ReadonlySet<number> = new Set([...CJK_LABELS.keys(), '號碼', '号码'].map((w) => w.charCodeAt(w.length - 1)));
 /** English words of a label's marks, between the label and its number (`Order no.`, `SKU code`, `Item ID`). */
