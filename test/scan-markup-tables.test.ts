@@ -57,6 +57,11 @@ describe('Markdown tables', () => {
     expect(await scan('fenced.md', '```\n| Name | Mobile |\n|---|---|\n| Chan | 9123 4567 |\n```\n')).toEqual([]);
   });
 
+  it('HTML in a Markdown document: a `<script>` in a code span is text, not a script to skip to its end', async () => {
+    const doc = 'Add a `<script>` tag to the page head.\n\n<table>\n<tr><th>Name</th><th>Mobile</th></tr>\n<tr><td>Chan</td><td>9123 4567</td></tr>\n</table>\n';
+    expect(await scan('setup.md', doc)).toEqual([['hk_phone', 5, '+852 ****4567']]);
+  });
+
   it('a header at the end of one chunk names the rows of the next', async () => {
     const rows = Array.from({ length: 400 }, (_, i) => `| Person ${i} | ${6100 + (i % 800)} ${String(1000 + i).padStart(4, '0')} |`);
     const text = `| Name | 電話 |\n|---|---|\n${rows.join('\n')}\n`;
@@ -144,6 +149,9 @@ describe('HTML tables', () => {
     expect(await scan('sheet.html', sheets)).toEqual([['hk_phone', 1, '+852 ****4567']]);
     const dated = '<table><tr><td>Name</td><td>Mobile</td></tr><tr><td>2026-11-30</td><td>6123 4567</td></tr></table>';
     expect(await scan('dated.html', dated)).toEqual([['hk_phone', 1, '+852 ****4567']]);
+    // short capitals are names (`ID`, `TEL`), not column letters; a cell of a dash is no data
+    expect(await scan('caps.html', '<table><tr><th>ID</th><th>TEL</th></tr><tr><td>7</td><td>9123 4567</td></tr></table>')).toEqual([['hk_phone', 1, '+852 ****4567']]);
+    expect(await scan('dash.html', '<table><tr><td>Name</td><td>Mobile</td><td>-</td></tr><tr><td>Chan</td><td>9123 4567</td><td></td></tr></table>')).toEqual([['hk_phone', 1, '+852 ****4567']]);
     const noHeader = '<table><tr><td>Chan</td><td>2026-11-30</td></tr><tr><td>Name</td><td>Mobile</td></tr><tr><td>Lee</td><td>6123 4567</td></tr></table>';
     expect(await scan('data-first.html', noHeader)).toEqual([]);
   });
@@ -168,6 +176,15 @@ describe('HTML tables', () => {
       expect(await scan('cut-cell.html', html, { maxChunkChars: 4096 }), cell).toEqual(await scan('cut-cell.html', html));
       expect(await scan('cut-cell.html', html), cell).toEqual([]);
     }
+  });
+
+  it('a comment or script in a cell that runs past a chunk or piece: the cell still read', async () => {
+    const line = `<table><tr><th>Name</th><th>Mobile</th></tr><tr><td>${'a'.repeat(32_000)}</td><td>9123 4567 <!-- ${'x'.repeat(2000)} --></td></tr></table>`;
+    expect(await scan('comment-piece.html', line)).toEqual([['hk_phone', 1, '+852 ****4567']]);
+    const lines = `<table><tr><th>Name</th><th>Mobile</th></tr>\n${'<tr><td>a</td><td>b</td></tr>\n'.repeat(40)}<tr><td>Chan</td><td>6123 4567 <script>\n${'var x = 1;\n'.repeat(200)}</script></td></tr></table>\n`;
+    const whole = await scan('script-chunk.html', lines);
+    expect(whole).toEqual([['hk_phone', 42, '+852 ****4567']]);
+    for (const maxChunkChars of [1024, 2048]) expect(await scan('script-chunk.html', lines, { maxChunkChars }), String(maxChunkChars)).toEqual(whole);
   });
 
   it('a page on one line longer than a chunk: each number once, as when read whole', async () => {

@@ -25,6 +25,7 @@
 //   attachment is told the same way (s3-source.ts, mail-reader.ts). A `.txt` or `.xls`
 //   whose start is tab-separated columns is read as a table (textIsTable).
 import path from 'node:path';
+import type { MarkupKind } from '../../domain/detect/text-tables.ts';
 import { textFormat } from '../../domain/text/text-format.ts';
 import { tabTable } from './table-layout.ts';
 
@@ -58,11 +59,15 @@ const NOT_TEXT = new Set(
  * columns' names (text-tables.ts): a Markdown document, a web page, and what portals and
  * Word save as web pages under other names (`.xls`, `.doc`).
  */
-const MARKUP_TABLE_NAMES: ReadonlySet<string> = new Set(['.md', '.markdown', '.html', '.htm', '.xhtml', '.xls', '.doc']);
+const MARKUP_TABLE_NAMES: ReadonlyMap<string, MarkupKind> = new Map([
+  ['.md', 'markdown'],
+  ['.markdown', 'markdown'],
+  ...['.html', '.htm', '.xhtml', '.xls', '.doc'].map((e): [string, MarkupKind] => [e, 'html']),
+]);
 
-/** Whether text of this name may hold Markdown or HTML tables (MARKUP_TABLE_NAMES). */
-export function holdsMarkupTables(file: string): boolean {
-  return MARKUP_TABLE_NAMES.has(path.extname(file).toLowerCase());
+/** Whether text of this name may hold Markdown or HTML tables (MARKUP_TABLE_NAMES): the kind of text it is, else undefined. */
+export function holdsMarkupTables(file: string): MarkupKind | undefined {
+  return MARKUP_TABLE_NAMES.get(path.extname(file).toLowerCase());
 }
 
 /** Names of text that is read as a table when its start is one (textIsTable). */

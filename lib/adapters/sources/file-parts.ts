@@ -103,7 +103,7 @@ export async function splittable(file: string, budgetBytes: number | undefined, 
     // a card or calendar is read whole (folded-lines.ts): a content line goes on over lines, and a card may be left open at the end
     if (kind === 'text' && (isFoldedName(file) || foldedStart(head))) return undefined;
     // a table's rows need its header, lines or parts before them (text-tables.ts)
-    if (kind === 'text' && holdsMarkupTables(file)) return undefined;
+    if (kind === 'text' && holdsMarkupTables(file) !== undefined) return undefined;
     if (format.crLineEnds) return undefined; // its parts would be cut at LF, which it has none of
     return { size, encoding: format.encoding, bomLength: format.bomLength, kind };
   } catch {

@@ -44,7 +44,7 @@ export async function* chunkRecords(chunks: AsyncIterable<TextChunk>, options: T
     const markup = holdsMarkupTables(file);
     for await (const { text, line, repeatedFrom, newlines } of rest) {
       const record: SourceRecord = { group, sender: '', text, at: { file, line: line + before }, newlines, ...(repeatedFrom !== undefined ? { repeatedFrom } : {}) };
-      if (markup) record.markupTables = true;
+      if (markup !== undefined) record.markupTables = markup;
       yield jsonEscapes ? jsonEscapesRead(record) : record;
     }
   } finally {

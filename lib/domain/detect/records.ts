@@ -36,7 +36,7 @@ import { asWritten, detectText, HKID_WORD, readAs, type Detection } from './dete
 import { cardValid } from './check-digits.ts';
 import { BARE_HK_NUMBER, bareHkValue, CARD_13_NUMBER, LIST_SEPARATOR, PHONE_WORD_RE, SPACE_OR_TAB } from './identifier-pattern.ts';
 import { labelBefore } from './labels.ts';
-import { TextTables, type TextCell } from './text-tables.ts';
+import { TextTables, type MarkupKind, type TextCell } from './text-tables.ts';
 import { memoised } from '../text/memo.ts';
 
 /** Where a record is: its file (or object, or table), with line, row and column, or a JSON pointer. */
@@ -101,7 +101,7 @@ export interface SourceRecord {
    * (text-tables.ts). Records of one file come in order, so a header names the rows of the
    * records after it.
    */
-  markupTables?: true;
+  markupTables?: MarkupKind;
 }
 
 /**
@@ -193,7 +193,7 @@ export async function detectRecords<R>(records: AsyncIterator<SourceRecord, R>, 
       handedOver = repeatedFrom === undefined ? 0 : (text.length - repeatedFrom) >> 1;
       const handOver = repeatedFrom === undefined ? Infinity : repeatedFrom + handedOver;
       if (next.value.markupTables) {
-        if (tables?.file !== at.file) tables = { file: at.file, cells: new TextTables() };
+        if (tables?.file !== at.file) tables = { file: at.file, cells: new TextTables(next.value.markupTables) };
         const cells = tables.cells.cells(read, from, Math.min(handOver, text.length), shift);
         if (cells.length > 0) found = withTextCells(read, cells, found);
       }
@@ -660,8 +660,12 @@ function withValueAt(text: string, kind: string, found: Detection[]): Detection[
   return merged(found, extra);
 }
 
-/** Markup and marks before a value in a table written in text: tags, white space and line ends, `&nbsp;`, Markdown's emphasis, code and link marks. */
-const MARKUP_BEFORE_VALUE = /(?:<[^<>]{0,400}>|\s|&nbsp;|&#160;|[*_`[~])*/y;
+/**
+ * Markup and marks before a value in a table written in text: tags, white space and line
+ * ends, `&nbsp;`, Markdown's emphasis, code and link marks; never past a tag that ends the
+ * cell (an empty cell's markup is not read on through the cells after it).
+ */
+const MARKUP_BEFORE_VALUE = /(?:<(?!\/?(?:t[dhr]|table|thead|tbody|tfoot)[\s/>])[^<>]{0,400}>|\s|&nbsp;|&#160;|[*_`[~])*/iy;
 
 /** Where the value of a cell of a table written in text starts (MARKUP_BEFORE_VALUE skipped, within the cell). */
 function valueStart(text: string, start: number, end: number): number {

@@ -12,7 +12,8 @@
 //   code block.
 // - HTML: `<table>` ... `</table>` (nested tables each their own), `<tr>` rows of `<th>` and
 //   `<td>` cells, a `colspan` counted and the columns a `rowspan` above covers skipped;
-//   nothing in a comment, a script or a style. A table's header is a row in `<thead>`, or
+//   nothing in a web page's comments, scripts and styles (in a Markdown document `<script>`
+//   may be a code span's text). A table's header is a row in `<thead>`, or
 //   of `<th>`, or, before any header or data, of two cells or more of words and no data
 //   (`Phone 2` is a name, `2026-11-30` data) in `<td>` (an export's header; one such cell
 //   is a layout table's text), past a title spanning the columns and a spreadsheet's
@@ -32,6 +33,9 @@
 // Bounds: 1,000 columns, 16 tables nested, a tag's attributes 400 characters, a cell two
 // records past its own (a tag never closed).
 
+/** The text a file holds: a Markdown document (where HTML may be written too), or a web page. */
+export type MarkupKind = 'markdown' | 'html';
+
 /** A cell of a table written in text: [start, end) in the text, and its column's name. */
 export interface TextCell {
   start: number;
@@ -45,7 +49,12 @@ const NAME_MAX = 200;
 /** A table's cells in text, record after record of one file (see the top of this file). */
 export class TextTables {
   private readonly markdown = new MarkdownTables();
-  private readonly html = new HtmlTables();
+  private readonly html: HtmlTables;
+
+  /** `kind`: a Markdown document's text, or a web page's. */
+  constructor(kind: MarkupKind) {
+    this.html = new HtmlTables(kind === 'html');
+  }
 
   /**
    * The cells of the tables in `text` from `from` to `to` (the range this record reads), in
@@ -222,10 +231,14 @@ interface HtmlTable {
 
 /** A row number a spreadsheet writes in a `<th>` before each row. */
 const ROW_NUMBER = /^\d{1,7}$/;
-/** Column letters a spreadsheet writes over its columns. */
-const COLUMN_LETTERS = /^[A-Z]{1,3}$/;
+/** A spreadsheet's letters of its column `i` (0-based): A, B, ..., Z, AA, AB, ... */
+function columnLetters(i: number): string {
+  let letters = '';
+  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
 /** A cell that holds data, not a column's name: four digits or more together (a number, a date, an id), or a number alone (`3`, `1.5`). */
-const DATA_LIKE = /\d{4}|^[\d\s.,:/+-]+$/;
+const DATA_LIKE = /\d{4}|^(?=\D*\d)[\d\s.,:/+-]+$/;
 
 /** A header cell's text: tags as spaces, the common character references read, spaces collapsed. */
 function nameText(html: string): string {
@@ -241,6 +254,16 @@ function nameText(html: string): string {
 const TERMINATORS = { comment: /-->/g, script: /<\/script\s*>/gi, style: /<\/style\s*>/gi } as const;
 
 class HtmlTables {
+  /**
+   * `skipsHidden`: comments, scripts and styles are skipped (a web page's). Not in Markdown,
+   * where `<script>` in a code span is text, and skipping to its end would skip the rest.
+   */
+  private readonly skipsHidden: boolean;
+
+  constructor(skipsHidden: boolean) {
+    this.skipsHidden = skipsHidden;
+  }
+
   private readonly open: HtmlTable[] = [];
   /** Whether the innermost table's open cell goes on from the record before. */
   private carried = false;
@@ -287,36 +310,40 @@ class HtmlTables {
         }
       }
     }
-    if (this.skipping !== undefined) {
-      const end = TERMINATORS[this.skipping];
-      end.lastIndex = at;
-      if (end.exec(text) === null) return;
-      this.skipping = undefined;
-      at = end.lastIndex;
-    }
-    HTML_TOKEN.lastIndex = at;
-    for (;;) {
-      const m = HTML_TOKEN.exec(text);
-      if (m === null || m.index >= to) break;
-      at = HTML_TOKEN.lastIndex;
-      if (m[1] !== undefined || m[2] !== undefined) {
-        const kind = m[1] !== undefined ? 'comment' : (m[2]!.toLowerCase() as 'script' | 'style');
-        const end = TERMINATORS[kind];
+    // a comment, script or style not ended in this text: read no tag further, but the cell it is in goes on
+    tokens: {
+      if (this.skipping !== undefined) {
+        const end = TERMINATORS[this.skipping];
         end.lastIndex = at;
-        if (end.exec(text) === null) {
-          this.skipping = kind;
-          return;
-        }
-        at = HTML_TOKEN.lastIndex = end.lastIndex;
-        continue;
+        if (end.exec(text) === null) break tokens;
+        this.skipping = undefined;
+        at = end.lastIndex;
       }
-      table = this.tag(m[3] === '/', m[4]!.toLowerCase(), m[5]!, m.index, at, text, out);
-    }
-    if (at > to) this.readTo = at;
-    else if (to === text.length) {
-      // a table's tag cut by the end of the text (Word and Excel write a tag over lines)
-      const lt = text.lastIndexOf('<');
-      if (lt >= at && text.length - lt < 420 && text.indexOf('>', lt) === -1 && /^<\/?t/i.test(text.slice(lt, lt + 3))) this.cutTag = text.slice(lt);
+      HTML_TOKEN.lastIndex = at;
+      for (;;) {
+        const m = HTML_TOKEN.exec(text);
+        if (m === null || m.index >= to) break;
+        at = HTML_TOKEN.lastIndex;
+        if (m[1] !== undefined || m[2] !== undefined) {
+          if (!this.skipsHidden) continue;
+          const kind = m[1] !== undefined ? 'comment' : (m[2]!.toLowerCase() as 'script' | 'style');
+          const end = TERMINATORS[kind];
+          end.lastIndex = at;
+          if (end.exec(text) === null) {
+            this.skipping = kind;
+            break tokens;
+          }
+          at = HTML_TOKEN.lastIndex = end.lastIndex;
+          continue;
+        }
+        table = this.tag(m[3] === '/', m[4]!.toLowerCase(), m[5]!, m.index, at, text, out);
+      }
+      if (at > to) this.readTo = at;
+      else if (to === text.length) {
+        // a table's tag cut by the end of the text (Word and Excel write a tag over lines)
+        const lt = text.lastIndexOf('<');
+        if (lt >= at && text.length - lt < 420 && text.indexOf('>', lt) === -1 && /^<\/?t/i.test(text.slice(lt, lt + 3))) this.cutTag = text.slice(lt);
+      }
     }
     // a cell open at the hand-over: read to its end (as far as the text goes), and on in the next record
     const cell = table?.cell;
@@ -398,7 +425,8 @@ class HtmlTables {
    * is, before any header or data, one `<th>` of words, or two cells or more of words and
    * no data (DATA_LIKE: `Phone 2` is a name, `2026-11-30` data) in `<td>`, past a title over
    * the columns (one cell spanning them: `Staff list 2026`). One cell of words in `<td>` is
-   * a layout table's text, no header; a row of column letters (`A`, `B`, `C`) none at all.
+   * a layout table's text, no header; a spreadsheet's column letters (`A`, `B`, `C`, in
+   * order) none at all.
    */
   private endRow(table: HtmlTable): void {
     const row = table.row;
@@ -408,7 +436,7 @@ class HtmlTables {
     if (texts.length === 0) return;
     const filled = texts.filter((t) => t.text !== '');
     // a spreadsheet's column letters (Google Sheets' download: A, B, C over the sheet's own header)
-    if (filled.length > 0 && filled.every((t) => COLUMN_LETTERS.test(t.text))) return;
+    if (filled.length > 1 && filled.every((t, i) => t.text === columnLetters(i))) return;
     if (!(table.inHead || (row.allTh && texts.length > 1))) {
       if (table.names !== undefined || table.dataSeen) return;
       if (filled.length === 1 && filled[0]!.span > 1) return; // a title
