@@ -55,6 +55,10 @@ describe('Markdown tables', () => {
 
   it('not a table in a fenced code block', async () => {
     expect(await scan('fenced.md', '```\n| Name | Mobile |\n|---|---|\n| Chan | 9123 4567 |\n```\n')).toEqual([]);
+    // the fence opened in one chunk (no `|` after it there), the table in the next
+    const long = `Some text.\n${'More text without bars.\n'.repeat(30)}\`\`\`\n${'code line\n'.repeat(100)}| Name | Mobile |\n|---|---|\n| Chan | 9123 4567 |\n\`\`\`\n`;
+    expect(await scan('fenced-later.md', long)).toEqual([]);
+    expect(await scan('fenced-later.md', long, { maxChunkChars: 1024 })).toEqual([]);
   });
 
   it('HTML in a Markdown document: a `<script>` in a code span is text, not a script to skip to its end', async () => {

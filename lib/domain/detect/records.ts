@@ -36,7 +36,7 @@ import { asWritten, detectText, HKID_WORD, readAs, type Detection } from './dete
 import { cardValid } from './check-digits.ts';
 import { BARE_HK_NUMBER, bareHkValue, CARD_13_NUMBER, LIST_SEPARATOR, PHONE_WORD_RE, SPACE_OR_TAB } from './identifier-pattern.ts';
 import { labelBefore } from './labels.ts';
-import { TextTables, type MarkupKind, type TextCell } from './text-tables.ts';
+import { TextTables, valueStart, type MarkupKind, type TextCell } from './text-tables.ts';
 import { memoised } from '../text/memo.ts';
 
 /** Where a record is: its file (or object, or table), with line, row and column, or a JSON pointer. */
@@ -649,34 +649,29 @@ function merged(found: Detection[], extra: readonly Detection[]): Detection[] {
   return out;
 }
 
+/**
+ * What a value of a column or key of `kind` (keyKind) from `at` to `end` in `text` gives
+ * beyond the text's detectors (pushed to `out`, in order: a phone number and a 13-digit card
+ * number never both start a value, nor an HKID, whose first is a letter).
+ */
+function valueAt(text: string, kind: string, at: number, end: number, out: Detection[]): void {
+  if (kind.includes('p')) phonesAt(text, at, end, out);
+  if (kind.includes('c')) cardAt(text, at, end, out);
+  if (kind.includes('h')) hkidAt(text, at, end, out);
+}
+
 /** A JSON string's detections with the number at its start, by its key's kind (keyKind). */
 function withValueAt(text: string, kind: string, found: Detection[]): Detection[] {
   const extra: Detection[] = [];
-  // in order still: a phone number and a 13-digit card number never both start a string
-  if (kind.includes('p')) phonesAt(text, 0, text.length, extra);
-  if (kind.includes('c')) cardAt(text, 0, text.length, extra);
-  if (kind.includes('h')) hkidAt(text, 0, text.length, extra);
+  valueAt(text, kind, 0, text.length, extra);
   if (kind.includes('x')) found = found.filter((d) => !isCodeHkid(text, 0, d));
   return merged(found, extra);
 }
 
 /**
- * Markup and marks before a value in a table written in text: tags, white space and line
- * ends, `&nbsp;`, Markdown's emphasis, code and link marks; never past a tag that ends the
- * cell (an empty cell's markup is not read on through the cells after it).
- */
-const MARKUP_BEFORE_VALUE = /(?:<(?!\/?(?:t[dhr]|table|thead|tbody|tfoot)[\s/>])[^<>]{0,400}>|\s|&nbsp;|&#160;|[*_`[~])*/iy;
-
-/** Where the value of a cell of a table written in text starts (MARKUP_BEFORE_VALUE skipped, within the cell). */
-function valueStart(text: string, start: number, end: number): number {
-  MARKUP_BEFORE_VALUE.lastIndex = start;
-  MARKUP_BEFORE_VALUE.test(text);
-  return Math.min(MARKUP_BEFORE_VALUE.lastIndex, end);
-}
-
-/**
  * A text's detections with those of the cells of its Markdown and HTML tables (text-tables.ts)
- * read as a table's cells of columns so named are (withCells, withoutCodeHkids).
+ * read as a table's cells of columns so named are (withCells, withoutCodeHkids), each from
+ * where its value starts past the markup it is written in (valueStart).
  */
 function withTextCells(text: string, cells: readonly TextCell[], found: Detection[]): Detection[] {
   const extra: Detection[] = [];
@@ -684,12 +679,8 @@ function withTextCells(text: string, cells: readonly TextCell[], found: Detectio
   for (const cell of cells) {
     const kind = keyKind(cell.name);
     if (kind === '') continue;
-    // the value as a cell's: past the markup, line ends and marks it is written in (`<p><span>`, `&nbsp;`, `**`, a backquote)
     const start = valueStart(text, cell.start, cell.end);
-    // in order still: a phone number and a 13-digit card number never both start a cell, nor an HKID (a letter first)
-    if (kind.includes('p')) phonesAt(text, start, cell.end, extra);
-    if (kind.includes('c')) cardAt(text, start, cell.end, extra);
-    if (kind.includes('h')) hkidAt(text, start, cell.end, extra);
+    valueAt(text, kind, start, cell.end, extra);
     if (kind.includes('x')) codes.push({ ...cell, start });
   }
   if (codes.length > 0) {

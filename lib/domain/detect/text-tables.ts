@@ -43,6 +43,20 @@ export interface TextCell {
   name: string;
 }
 
+/**
+ * Markup and marks before a value in a cell: tags, white space and line ends, `&nbsp;`,
+ * Markdown's emphasis, code and link marks; never past a tag that ends the cell (an empty
+ * cell's markup is not read on through the cells after it).
+ */
+const MARKUP_BEFORE_VALUE = /(?:<(?!\/?(?:t[dhr]|table|thead|tbody|tfoot)[\s/>])[^<>]{0,400}>|\s|&nbsp;|&#160;|[*_`[~])*/iy;
+
+/** Where the value of a cell from `start` to `end` of `text` starts: past the markup it is written in (`<p><span>`, `&nbsp;`, `**`, a backquote). */
+export function valueStart(text: string, start: number, end: number): number {
+  MARKUP_BEFORE_VALUE.lastIndex = start;
+  MARKUP_BEFORE_VALUE.test(text);
+  return Math.min(MARKUP_BEFORE_VALUE.lastIndex, end);
+}
+
 /** Characters of a header cell's text kept as its column's name (a name is a few words). */
 const NAME_MAX = 200;
 
@@ -125,11 +139,13 @@ class MarkdownTables {
     // the next `|` at or after p (looked for again only once passed: one walk of the text)
     let pipe = -2;
     while (p < to) {
-      if (pipe !== -1 && pipe < p) pipe = text.indexOf('|', p);
-      if (pipe === -1 && !this.fenced) {
-        // no `|` in the rest: a table or a header before ends at the next line, and nothing starts
-        this.names = this.header = undefined;
-        return;
+      if (pipe !== -1 && pipe < p) {
+        pipe = text.indexOf('|', p);
+        // no `|` in the rest, nor a fence to follow: a table or a header before ends at the next line, and nothing starts
+        if (pipe === -1 && !this.fenced && text.indexOf('```', p) === -1 && text.indexOf('~~~', p) === -1) {
+          this.names = this.header = undefined;
+          return;
+        }
       }
       let end = text.indexOf('\n', p);
       const next = end === -1 ? text.length : end + 1;
