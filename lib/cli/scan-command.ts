@@ -104,7 +104,10 @@ async function writeJson(paths: string[], options: ScanCommandOptions): Promise<
     out.writeBytes(first ? bytes.subarray(1) : bytes);
     first = false;
   };
-  const summary = await scan(paths, options, (part) => part.json.forEach(foundBytes), (f) => found(`,\n    ${writer.text(f)}`));
+  const summary = await scan(paths, options, (part) => part.json.forEach(foundBytes), (f) => {
+    if (first) found(`,\n    ${writer.text(f)}`);
+    else writer.writeTo(f, out);
+  });
   out.write(`${first ? '' : '\n  '}],\n  "files": ${JSON.stringify(summary.files)},\n  "counts": ${JSON.stringify(summary.counts)}\n}\n`);
   out.flush();
   return summary;

@@ -1,13 +1,20 @@
 // A finding as `compliance scan --format json` writes it: the same text JSON.stringify
 // gives (same keys, same order), built without its generic walk, which costs more than
-// the detectors on a file dense with findings. Shared by the main thread and the scan
-// workers, which write their part's findings as text for the main thread to pass on.
+// the detectors on a file dense with findings, and written straight into the output's
+// blocks (writeTo) rather than as a string to encode. Shared by the main thread and the
+// scan workers, which write their part's findings as UTF-8 for the main thread to pass on.
 import { memoised } from '../domain/text/memo.ts';
 import type { Finding } from '../usecases/scan/scan-files.ts';
+import type { Utf8Blocks } from './utf8-blocks.ts';
 
 /** Characters JSON must escape (masks, types and country codes seldom hold one). */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
 const json = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
+
+const MASKED = Buffer.from(',"masked":"');
+const HASH = Buffer.from('","hash":"');
+const COUNTRY = Buffer.from('","country":"');
+const END = Buffer.from('"}');
 
 /** JSON text of findings, names (file, column) memoised: they repeat with every finding. */
 export class FindingJson {
@@ -24,5 +31,44 @@ export class FindingJson {
     if (f.hash !== undefined) out += `,"hash":"${f.hash}"`;
     if (f.country !== undefined) out += `,"country":${json(f.country)}`;
     return `${out}}`;
+  }
+
+  /**
+   * `,\n    ` and text(f), written to `out`: the same bytes, with a text file's finding
+   * (type, file, line, mask, hash, country) written in parts straight into the block:
+   * the parts a file's findings share as bytes made once, the rest without building a
+   * string (Utf8Blocks.ascii). Other findings, and parts that are not plain ASCII, go
+   * as text.
+   */
+  writeTo(f: Finding, out: Utf8Blocks): void {
+    if (f.sheet !== undefined || f.row !== undefined || f.column !== undefined || f.pointer !== undefined || f.line === undefined) {
+      out.write(`,\n    ${this.text(f)}`);
+      return;
+    }
+    out.small(this.head(f));
+    out.digits(f.line);
+    out.small(MASKED);
+    if (!out.ascii(f.masked, true)) out.write(json(f.masked).slice(1, -1));
+    if (f.hash !== undefined) {
+      out.small(HASH);
+      if (!out.ascii(f.hash, true)) out.write(json(f.hash).slice(1, -1));
+    }
+    if (f.country !== undefined) {
+      out.small(COUNTRY);
+      if (!out.ascii(f.country, true)) out.write(json(f.country).slice(1, -1));
+    }
+    out.small(END);
+  }
+
+  private headsOf = '';
+  private heads: Partial<Record<string, Uint8Array>> = {};
+
+  /** `,\n    {"type":…,"file":…,"line":` of a finding, as UTF-8: one per file and type. */
+  private head(f: Finding): Uint8Array {
+    if (f.file !== this.headsOf) {
+      this.headsOf = f.file;
+      this.heads = {};
+    }
+    return (this.heads[f.type] ??= Buffer.from(`,\n    {"type":"${f.type}","file":${this.name(f.file)},"line":`));
   }
 }

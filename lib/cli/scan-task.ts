@@ -46,7 +46,7 @@ export async function runTask(task: ScanTask): Promise<ScanTaskResult> {
           : readTextPartRecords(task.file, task.group, part, task.options);
     const read = await scanRecords(records, task.options, (f) => {
       counts[f.type] = (counts[f.type] ?? 0) + 1;
-      if (task.mode === 'json') out.write(`,\n    ${writer.text(f)}`);
+      if (task.mode === 'json') writer.writeTo(f, out);
       else if (kept.length < task.keep) kept.push(f);
     });
     // Encoded on the thread that scanned, block by block (one string of a part's findings

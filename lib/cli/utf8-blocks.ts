@@ -50,6 +50,56 @@ export class Utf8Blocks {
     else this.send(ownBytes(text));
   }
 
+  /**
+   * `text` straight into the block when each of its characters is ASCII (one UTF-8 byte
+   * each), and, with `jsonString`, none is one a JSON string escapes (`"`, `\\`, a control
+   * character); false, with nothing written, when one is (or when it is longer than half
+   * a block). No string is joined and nothing is encoded: on a file dense with findings,
+   * their JSON text joined and encoded cost more than the masks, and made two thirds of
+   * the scan's garbage.
+   */
+  ascii(text: string, jsonString = false): boolean {
+    const n = text.length;
+    if (this.joined.length > 0) this.encode();
+    if (n > this.block.length - this.used) {
+      if (n > BLOCK_BYTES >> 1) return false;
+      this.sendBlock();
+    }
+    const block = this.block;
+    const at = this.used;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f || (jsonString && (c < 0x20 || c === 34 || c === 92))) return false;
+      block[at + i] = c;
+    }
+    this.used = at + n;
+    return true;
+  }
+
+  /** A few bytes (JSON's constant parts), copied straight into the block; more than half a block, as writeBytes(). */
+  small(bytes: Uint8Array): void {
+    if (bytes.length > BLOCK_BYTES >> 1) return this.writeBytes(bytes);
+    if (this.joined.length > 0) this.encode();
+    if (bytes.length > this.block.length - this.used) this.sendBlock();
+    this.block.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  /** A non-negative integer's decimal digits, straight into the block. */
+  digits(n: number): void {
+    let k = 1;
+    for (let p = 10; p <= n; p *= 10) k++;
+    if (this.joined.length > 0) this.encode();
+    if (k > this.block.length - this.used) this.sendBlock();
+    const block = this.block;
+    let at = this.used + k;
+    this.used = at;
+    do {
+      block[--at] = 48 + (n % 10);
+      n = Math.floor(n / 10);
+    } while (n > 0);
+  }
+
   /** UTF-8 bytes, sent after the text before them (a large run as it is, not copied). */
   writeBytes(bytes: Uint8Array): void {
     this.encode();
