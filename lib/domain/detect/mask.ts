@@ -25,8 +25,11 @@
 // refused, since without a secret the hashes of a small space such as phone numbers can
 // be reversed by trying every number. groupHash: the same HMAC over `group:${name}`.
 
-import { createHmac } from 'node:crypto';
 import type { Detection } from './detect.ts';
+
+// node:crypto loaded when a hash is first made: a scan without a hash key never needs it,
+// and loading it was a twentieth of `compliance scan`'s start.
+let crypto: typeof import('node:crypto') | undefined;
 
 type Finding = Pick<Detection, 'type' | 'value'>;
 
@@ -88,7 +91,8 @@ export function mask(d: Finding): string {
 /** HMAC-SHA-256 (hex) of `message` under `key`; an empty key is refused (the error names `caller` when given). */
 export function hmac(key: Uint8Array | string, message: string, caller?: string): string {
   if (key.length === 0) throw new Error(`${caller ? `${caller}: ` : ''}the hash key must not be empty`);
-  return createHmac('sha256', key).update(message, 'utf8').digest('hex');
+  crypto ??= process.getBuiltinModule('node:crypto');
+  return crypto.createHmac('sha256', key).update(message, 'utf8').digest('hex');
 }
 
 /** HMAC-SHA-256 (hex, 64 characters) of `${type}:${value}` under `key`. */
