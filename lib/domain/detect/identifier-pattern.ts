@@ -98,8 +98,6 @@ const SEP_OR_NBSP_OPT = `(?:${SEP}?|${NBSP})`;
  * 9123 4567`), not a number's first group.
  */
 const NOT_AFTER_DIGIT_SEP = String.raw`(?<!(?<![#＃]\d?)\d${SEP})(?<!\d${NBSP})`;
-/** An IBAN's separators (SEP's and the dot), all of them: what its compact form leaves out. */
-export const IBAN_SEPARATORS = new RegExp(`${SEP}|\\.`, 'g');
 
 // Not followed by an alphanumeric, an e-mail's `@`, or a hyphen joining another token
 // (`ORD-20261122-37121867`).
