@@ -611,14 +611,15 @@ function wordOnLine(word: RegExp, window: number, text: string, start: number, e
   return word.test(before.slice(before.lastIndexOf('\n') + 1)) || word.test(nl < 0 ? after : after.slice(0, nl));
 }
 
+/** An IBAN candidate's compact form as char codes (scanIban's, reused). */
+const ibanCodes: number[] = [];
+
 /**
  * An IBAN candidate: compact or grouped, either case. Returns whether it is an IBAN and
  * where it ends: the end of the IBAN found, or else of as much of the candidate as its
  * country's IBAN would take (a candidate that ran on into the next words is cut there, at
  * a group boundary).
  */
-const ibanCodes: number[] = [];
-
 function scanIban(raw: string, start: number, push: Push): { found: boolean; end: number } {
   const country = raw.slice(0, 2).toUpperCase();
   const len = ibanLength(country) ?? 0;

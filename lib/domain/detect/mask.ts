@@ -28,7 +28,7 @@
 import type { Detection } from './detect.ts';
 
 // node:crypto loaded when a hash is first made: a scan without a hash key never needs it,
-// and loading it was a twentieth of `compliance scan`'s start.
+// and loading it was about a twentieth of `compliance scan`'s start.
 let crypto: typeof import('node:crypto') | undefined;
 
 type Finding = Pick<Detection, 'type' | 'value'>;
