@@ -4,7 +4,7 @@
 // made of the pieces the regexes' first steps look at, and that detect() then gives
 // what the plain regex scan (every position tried) gives.
 import { describe, expect, it } from 'vitest';
-import { candidates, PASSES } from '../lib/domain/detect/candidates.ts';
+import { candidates, lineEnds, PASSES } from '../lib/domain/detect/candidates.ts';
 import { detect, detectAt } from '../lib/domain/detect/detect.ts';
 import { ID_RE } from '../lib/domain/detect/identifier-pattern.ts';
 import { CANDIDATES_WASM } from '../lib/domain/detect/kernel/candidates-wasm.ts';
@@ -134,6 +134,30 @@ describe('the candidate kernel', () => {
       findings += expected.length;
     }
     expect(findings).toBeGreaterThan(5_000);
+  });
+
+  it("lists each '\\n' of a text, whatever the window, and keeps its candidates for the same text only", () => {
+    const newlines = (text: string): number[] => [...text.matchAll(/\n/g)].map((m) => m.index);
+    let ends = 0;
+    for (const [i, text] of texts.entries()) {
+      const want = newlines(text);
+      expect(Array.from(lineEnds(text))).toEqual(want);
+      ends += want.length;
+      if (i < 60) for (const window of [1, 2, 3, 5, 64]) expect(Array.from(lineEnds(text, window)), `window ${window}`).toEqual(want);
+      // what candidates() gives after lineEnds(): the text's own lists, for that text or another
+      const fresh = copy(candidates(text));
+      lineEnds(text);
+      expect(copy(candidates(text))).toEqual(fresh);
+      const other = texts[(i + 1) % texts.length]!;
+      const otherFresh = copy(candidates(other));
+      lineEnds(text);
+      expect(copy(candidates(other))).toEqual(otherFresh);
+    }
+    expect(ends).toBeGreaterThan(1_000);
+    // a text of only line ends, and one longer than the kernel's window
+    expect(Array.from(lineEnds('\n'.repeat(3000)))).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    const long = 'A123456(3) 電話 9123 4567\n'.repeat(40_000);
+    expect(Array.from(lineEnds(long))).toEqual(newlines(long));
   });
 
   it('lists the same positions whatever the window the text is cut into', () => {

@@ -81,6 +81,12 @@ export interface DecodeOptions {
   jsonEscapes?: boolean | undefined;
   /** Each lone CR is a line end (TextFormat.crLineEnds: a file whose lines end with CR alone). */
   crLineEnds?: boolean | undefined;
+  /**
+   * Where a chunk's '\n' stand (ascending, an array of its own): by default found here;
+   * a reader whose chunks go to the detectors as they are gives the kernel's (lineEnds in
+   * lib/domain/detect/candidates.ts), which lists them in the walk the detectors make anyway.
+   */
+  lineEnds?: ((text: string) => Int32Array) | undefined;
 }
 
 /**
@@ -255,9 +261,10 @@ export async function* decodeTextChunks(bytes: AsyncIterable<Uint8Array>, encodi
   let pendingContinued = false;
   let line = 1;
 
+  const lineEnds = options.lineEnds ?? newlinesOf;
   const take = (text: string, continued: boolean, overlap: number): TextChunk => {
     // (the overlap holds no '\n': all of the chunk's are its own)
-    const chunk: TextChunk = { text, line, continued, overlap, newlines: newlinesOf(text) };
+    const chunk: TextChunk = { text, line, continued, overlap, newlines: lineEnds(text) };
     const n = chunk.newlines.length;
     newlines += n;
     line += n;

@@ -7,7 +7,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { DETECTION_SAMPLE_BYTES, type Encoding } from '../../domain/text/text-format.ts';
 import { openRegularFile, toReadError } from './read-error.ts';
 import { foldedBytes, foldedFormat } from './folded-lines.ts';
-import { decodeTextChunks, maxChunkCharsOf, type DecodeReport, type TextChunk } from './text-chunks.ts';
+import { decodeTextChunks, maxChunkCharsOf, type DecodeOptions, type DecodeReport, type TextChunk } from './text-chunks.ts';
 
 export interface ReadReport extends DecodeReport {
   encoding: Encoding;
@@ -42,6 +42,8 @@ export interface ReadTextOptions {
   range?: { start: number; end: number };
   /** JSON read as text: a long line's pieces are cut outside `\uXXXX` escapes (DecodeOptions). */
   jsonEscapes?: boolean;
+  /** Where a chunk's line ends stand (DecodeOptions). */
+  lineEnds?: DecodeOptions['lineEnds'];
   /**
    * Called once when reading ends without an error: after the last chunk, when the
    * file is skipped as binary, or when the caller stops iterating early.
@@ -100,6 +102,7 @@ export async function* readTextChunks(path: string, options: ReadTextOptions = {
       yield* decodeTextChunks(rangeBytes(path, fh, range.start, range.start + bytesTotal, highWaterMark, (n) => (bytesRead += n)), encoding, {
         maxChunkChars,
         jsonEscapes: options.jsonEscapes,
+        lineEnds: options.lineEnds,
         report: (r) => (decoded = r),
       });
       finished = true;
@@ -135,7 +138,7 @@ export async function* readTextChunks(path: string, options: ReadTextOptions = {
     // The bytes after the BOM, up to the budget, counted as they are read (a card's or
     // calendar's characters cut by a fold made whole: folded-lines.ts).
     const bytes = foldedBytes(rangeBytes(path, fh, start, limit, highWaterMark, (n) => (bytesRead += n)), head.subarray(start, headLength), encoding);
-    yield* decodeTextChunks(bytes, encoding, { maxChunkChars, cut: limit < bytesTotal, jsonEscapes: options.jsonEscapes, crLineEnds: format.crLineEnds, report: (r) => (decoded = r) });
+    yield* decodeTextChunks(bytes, encoding, { maxChunkChars, cut: limit < bytesTotal, jsonEscapes: options.jsonEscapes, crLineEnds: format.crLineEnds, lineEnds: options.lineEnds, report: (r) => (decoded = r) });
     finished = true;
   } catch (err) {
     failed = true;

@@ -10,18 +10,21 @@
 //
 // Memory (laid out by the host):
 //   [0, 65536)         CLASS: per UTF-16 code unit, DIGIT | LETTER | PLUS (`+`, `(`, `（`,
-//                      `%` and the backslash), or a keyword head's pass << 3
+//                      `%` and the backslash), a keyword head's pass << 3, or NEWLINE
+//                      for '\n'
 //   [65536, 98304)     EN3: 1 where three letters (each & 31) start an English keyword,
 //                      and where two letters and a zero are an IBAN country code
 //   from `text`        the window's code units; the host puts 2 units before `lo` (when
 //                      the text has them) and 16 after `hi`, zeros past the text's end
 //   from `out`         one i32 per candidate: position << 3 | pass
+//   from `lines`       one i32 per '\n' in [lo, hi): its position (`lineEnds` says how many)
 
 const EN3: usize = 65536;
 const DIGIT: u32 = 1;
 const LETTER: u32 = 2;
 const ALNUM: u32 = 3;
 const PLUS: u32 = 4;
+const NEWLINE: u32 = 64;
 const SPACE: u32 = 32;
 const HYPHEN: u32 = 45;
 const DOT: u32 = 46;
@@ -122,9 +125,17 @@ const EN: u32 = 1;
   return o;
 }
 
-/** Candidates at positions [lo, hi) of the window at `t`; returns how many were written to `out`. */
-export function scan(t: usize, lo: i32, hi: i32, out: usize): i32 {
+/** How many line ends the last scan() wrote at `lines`. */
+export let lineEnds: i32 = 0;
+
+/**
+ * Candidates at positions [lo, hi) of the window at `t`; returns how many were written to
+ * `out`. The positions of its '\n' go to `lines` (the chunk readers' line numbers, for
+ * which the text is then not walked again).
+ */
+export function scan(t: usize, lo: i32, hi: i32, out: usize, lines: usize): i32 {
   let o = out;
+  let l = lines;
   let i = lo;
   if (i > 0) {
     const b = at(t, i - 1);
@@ -164,10 +175,14 @@ export function scan(t: usize, lo: i32, hi: i32, out: usize): i32 {
           o = runStart(t, i, c1, cls(c1), o);
         }
       } else if (c1 == 43 || c1 == 56 || (c == 40 && c1 == 37 && at(t, i + 2) == 50)) o = put(o, i, ID);
+    } else if (f == NEWLINE) {
+      store<i32>(l, i);
+      l += 4;
     } else {
       // a Chinese keyword's first character: its pass
       o = put(o, i, f >> 3);
     }
   }
+  lineEnds = <i32>((l - lines) >> 2);
   return <i32>((o - out) >> 2);
 }
