@@ -8,7 +8,6 @@ import type { FileRead, FileReadOptions } from '../../usecases/ports.ts';
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { lineEnds } from '../../domain/detect/candidates.ts';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { redactName } from '../../domain/detect/redact.ts';
 import { isJsonName } from '../../domain/text/json-escapes.ts';
@@ -22,8 +21,7 @@ import { notRegular, openRegularFile, ReadError, reasonOf, statRegularFile, toRe
 import type { CsvFilePart, FilePart } from './file-parts.ts';
 import { csvTableRecords, sheetTableRecords } from './table-records.ts';
 import { readTextChunks, type ReadReport } from './text-reader.ts';
-import { chunkRecords } from './text-records.ts';
-import { isFoldedName } from './folded-lines.ts';
+import { chunkRecords, lineEndsOf } from './text-records.ts';
 import type { LineProblem } from './problems.ts';
 import { maxChunkCharsOf } from './text-chunks.ts';
 
@@ -167,8 +165,7 @@ async function* textRecords(file: string, group: string, options: FileReadOption
     ...(options.budgetBytes ? { budgetBytes: options.budgetBytes } : {}),
     ...(part ? { range: part, encoding: part.encoding } : {}),
     jsonEscapes: json,
-    // chunks go to the detectors as they are, but for JSON's escapes read and a card's or calendar's lines unfolded
-    ...(json || isFoldedName(file) ? {} : { lineEnds }),
+    ...lineEndsOf(file, json),
     report: (r) => (report = r),
   });
   const problems: LineProblem[] = [];

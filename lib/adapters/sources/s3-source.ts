@@ -43,7 +43,7 @@ import { csvTableRecords, sheetTableRecords } from './table-records.ts';
 import { decodeTextChunks, DEFAULT_MAX_CHUNK_CHARS } from './text-chunks.ts';
 import { FOLDED_HEAD_BYTES, foldedBytes, foldedFormat } from './folded-lines.ts';
 import { MAX_PROBLEMS, type LineProblem } from './problems.ts';
-import { chunkRecords } from './text-records.ts';
+import { chunkRecords, lineEndsOf } from './text-records.ts';
 import { isJsonName } from '../../domain/text/json-escapes.ts';
 
 export const DEFAULT_S3_BUDGET_BYTES = 64 * 1024 * 1024;
@@ -305,7 +305,7 @@ export async function* readS3Prefix(options: S3ScanOptions): AsyncGenerator<Sour
     // text as a local file's: a card or calendar unfolded, JSON's `\uXXXX` escapes read (text-records.ts)
     const json = isJsonName(object.key);
     const problems: LineProblem[] = [];
-    const chunks = decodeTextChunks(rest, format.encoding, { cut: partial, jsonEscapes: json, crLineEnds: format.crLineEnds });
+    const chunks = decodeTextChunks(rest, format.encoding, { cut: partial, jsonEscapes: json, crLineEnds: format.crLineEnds, ...lineEndsOf(object.key, json) });
     yield* chunkRecords(chunks, { file, group, jsonEscapes: json, folded: true, maxChunkChars: DEFAULT_MAX_CHUNK_CHARS, cut: () => partial, problems });
     problems.forEach(onProblem);
     counted();

@@ -1,6 +1,7 @@
 // Text read in chunks (text-chunks.ts) as records to scan, for local files and S3 objects
 // alike: a contact card's or a calendar's text unfolded (folded-lines.ts), JSON's escapes
 // read (json-escapes.ts), any other text's chunks as they come.
+import { lineEnds } from '../../domain/detect/candidates.ts';
 import type { SourceRecord } from '../../domain/detect/records.ts';
 import { holdsMarkupTables } from './file-kinds.ts';
 import { jsonEscapesRead } from '../../domain/text/json-escapes.ts';
@@ -22,6 +23,15 @@ export interface TextRecordsOptions {
   cut: () => boolean;
   /** Gets what could not be read as written, by line. */
   problems: LineProblem[];
+}
+
+/**
+ * How a reader of `file` finds its chunks' line ends (DecodeOptions.lineEnds): from the
+ * detectors' kernel when the chunks go to the detectors as they are; a JSON file's (its
+ * escapes read) and a card's or calendar's (unfolded) become other text, and find their own.
+ */
+export function lineEndsOf(file: string, jsonEscapes: boolean): { lineEnds?: typeof lineEnds } {
+  return jsonEscapes || isFoldedName(file) ? {} : { lineEnds };
 }
 
 export async function* chunkRecords(chunks: AsyncIterable<TextChunk>, options: TextRecordsOptions): AsyncGenerator<SourceRecord> {
