@@ -13,7 +13,6 @@ const json = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : 
 
 const MASKED = Buffer.from(',"masked":"');
 const HASH = Buffer.from('","hash":"');
-const COUNTRY = Buffer.from('","country":"');
 const END = Buffer.from('"}');
 
 /** JSON text of findings, names (file, column) memoised: they repeat with every finding. */
@@ -37,7 +36,7 @@ export class FindingJson {
    * `,\n    ` and text(f), written to `out`: the same bytes, with a text file's finding
    * (type, file, line, mask, hash, country) written in parts straight into the block:
    * the parts a file's findings share as bytes made once, the rest without building a
-   * string (Utf8Blocks.ascii). Other findings, and parts that are not plain ASCII, go
+   * string (Utf8Blocks.plain). Other findings, and parts that are not plain ASCII, go
    * as text.
    */
   writeTo(f: Finding, out: Utf8Blocks): void {
@@ -48,16 +47,21 @@ export class FindingJson {
     out.small(this.head(f));
     out.digits(f.line);
     out.small(MASKED);
-    if (!out.ascii(f.masked, true)) out.write(json(f.masked).slice(1, -1));
+    if (!out.plain(f.masked)) out.write(json(f.masked).slice(1, -1));
     if (f.hash !== undefined) {
       out.small(HASH);
-      if (!out.ascii(f.hash, true)) out.write(json(f.hash).slice(1, -1));
+      if (!out.plain(f.hash)) out.write(json(f.hash).slice(1, -1));
     }
-    if (f.country !== undefined) {
-      out.small(COUNTRY);
-      if (!out.ascii(f.country, true)) out.write(json(f.country).slice(1, -1));
-    }
-    out.small(END);
+    out.small(f.country === undefined ? END : this.countryEnd(f.country));
+  }
+
+  private readonly countryEnds = new Map<string, Uint8Array>();
+
+  /** `","country":…}`: a finding's last bytes, one per country. */
+  private countryEnd(country: string): Uint8Array {
+    let bytes = this.countryEnds.get(country);
+    if (bytes === undefined) this.countryEnds.set(country, (bytes = Buffer.from(`","country":${json(country)}}`)));
+    return bytes;
   }
 
   private headsOf = '';

@@ -51,14 +51,14 @@ export class Utf8Blocks {
   }
 
   /**
-   * `text` straight into the block when each of its characters is ASCII (one UTF-8 byte
-   * each), and, with `jsonString`, none is one a JSON string escapes (`"`, `\\`, a control
-   * character); false, with nothing written, when one is (or when it is longer than half
-   * a block). No string is joined and nothing is encoded: on a file dense with findings,
+   * `text` straight into the block when each of its characters is printable ASCII (one
+   * UTF-8 byte each) other than `"` and `\\`, so that it is also a JSON string's inside as
+   * it is; false, with nothing written, when one is not (or when it is longer than half a
+   * block). No string is joined and nothing is encoded: on a file dense with findings,
    * their JSON text joined and encoded cost more than the masks, and made two thirds of
    * the scan's garbage.
    */
-  ascii(text: string, jsonString = false): boolean {
+  plain(text: string): boolean {
     const n = text.length;
     if (this.joined.length > 0) this.encode();
     if (n > this.block.length - this.used) {
@@ -69,7 +69,7 @@ export class Utf8Blocks {
     const at = this.used;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (c > 0x7f || (jsonString && (c < 0x20 || c === 34 || c === 92))) return false;
+      if (c < 0x20 || c > 0x7e || c === 34 || c === 92) return false;
       block[at + i] = c;
     }
     this.used = at + n;

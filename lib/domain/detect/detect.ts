@@ -628,6 +628,7 @@ function scanIban(raw: string, start: number, push: Push): { found: boolean; end
   const codes = ibanCodes;
   codes.length = 0;
   let cutAt = raw.length;
+  let asWritten = true; // no separator or lower case before the cut: the compact form is the part itself
   for (let i = 0; i <= raw.length; i++) {
     const c = raw.charCodeAt(i);
     const boundary = i === raw.length || c === 46 || isSeparator(c);
@@ -635,10 +636,14 @@ function scanIban(raw: string, start: number, push: Push): { found: boolean; end
       cutAt = i;
       break;
     }
-    if (!boundary) codes.push(c >= 97 && c <= 122 ? c - 32 : c);
+    if (boundary) asWritten = false;
+    else if (c >= 97 && c <= 122) {
+      asWritten = false;
+      codes.push(c - 32);
+    } else codes.push(c);
   }
   const part = raw.slice(0, cutAt);
-  const compact = String.fromCharCode(...codes);
+  const compact = asWritten ? part : String.fromCharCode(...codes);
   const found = compact.length === len && ibanValid(compact);
   if (found) push('iban', start, start + cutAt, part, compact, country);
   return { found, end: start + cutAt };
